@@ -1,0 +1,128 @@
+# msggen - schema-driven code generator.
+#
+#   make            build ./msggen and regenerate out/ from schemas/
+#   make test       run every test (ends with "N passed, N failed, N skipped")
+#   make check      drift check: does out/ match schemas/ and templates/?
+#   make golden     rewrite tests/golden/*/expected (review the diff!)
+#   make asan       build with ASan+UBSan into build-asan/ and run the tests
+#   make valgrind   run the tests under valgrind (leak checking on)
+#   make fuzz       build the libFuzzer harnesses (clang) and run each FUZZ_SECONDS
+#   make install PREFIX=/usr/local
+#
+# Build products go to $(O)/ (default build/), except the ./msggen binary.
+
+PREFIX  ?= /usr/local
+CC      ?= cc
+O       ?= build
+CFLAGS  ?= -O2 -g
+FUZZ_SECONDS ?= 60
+
+# Debian packages behind the pkg-config modules we need (build and tests).
+PKGS     = yaml-0.1 libcjson libpcre2-8
+APT_PKGS = pkg-config libyaml-dev libcjson-dev libpcre2-dev
+
+ifeq ($(filter clean distclean,$(MAKECMDGOALS)),)
+ifneq ($(shell pkg-config --exists $(PKGS) 2>/dev/null && echo ok),ok)
+ifeq ($(shell id -u),0)
+$(info msggen: installing missing build dependencies: apt-get install -y $(APT_PKGS))
+DEPS_RC := $(shell (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PKGS)) >&2; echo $$?)
+ifneq ($(DEPS_RC),0)
+$(error installing build dependencies failed; run: apt-get install -y $(APT_PKGS))
+endif
+else
+$(error missing build dependencies; run: sudo apt-get install -y $(APT_PKGS))
+endif
+endif
+endif
+
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+       -Wwrite-strings -Wformat=2 -Wno-format-nonliteral
+# Our flags come first and always apply; a user's CFLAGS (e.g. -Werror) add to them.
+MG_CFLAGS  = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) \
+             $(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
+MG_LDLIBS  = $(shell pkg-config --libs $(PKGS)) -lm $(LDLIBS)
+
+SRCS     = $(wildcard generator/*.c)
+LIB_SRCS = $(filter-out generator/main.c,$(SRCS))
+LIB_OBJS = $(LIB_SRCS:%.c=$(O)/%.o)
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
+
+.PHONY: all build regen test check golden asan valgrind fuzz install clean unit
+all: build regen
+
+build: msggen
+
+msggen: $(O)/msggen
+	cp $< $@
+
+$(O)/msggen: $(O)/generator/main.o $(O)/libmg.a
+	$(CC) $(MG_CFLAGS) $(LDFLAGS) -o $@ $^ $(MG_LDLIBS)
+
+$(O)/libmg.a: $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(MG_CFLAGS) -MMD -MP -c -o $@ $<
+
+# Unit tests may #include the module's .c to reach its statics; the archive
+# then supplies only what the test does not define itself.
+$(O)/tests/%: tests/unit/%.c tests/unit/unit.h $(O)/libmg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(MG_CFLAGS) -Igenerator -Itests/unit $(LDFLAGS) -o $@ $< $(O)/libmg.a $(MG_LDLIBS)
+
+unit: $(UNIT_BINS)
+
+# Regenerate out/ from the embedded default catalogue, once the catalogue exists.
+regen: msggen
+	@if [ -f schemas/worker-backend/asyncapi.yaml ] && [ -n "$$(ls templates 2>/dev/null)" ]; then \
+	    ./msggen generate; \
+	else echo "msggen: no catalogue in schemas/ yet; nothing to regenerate"; fi
+
+test: msggen unit
+	@MSGGEN=$(CURDIR)/msggen UNIT_DIR=$(CURDIR)/$(O)/tests tests/run.sh
+
+check: msggen
+	./msggen check
+
+golden: msggen
+	MSGGEN=$(CURDIR)/msggen tests/golden/update.sh
+
+asan:
+	$(MAKE) O=build-asan CC=$${ASAN_CC:-gcc} CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all $(CFLAGS_EXTRA)" LDFLAGS="-fsanitize=address,undefined" build-asan/msggen unit
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  MSGGEN=$(CURDIR)/build-asan/msggen UNIT_DIR=$(CURDIR)/build-asan/tests MG_SANITIZED=1 tests/run.sh
+
+valgrind: msggen unit
+	MSGGEN=$(CURDIR)/msggen UNIT_DIR=$(CURDIR)/$(O)/tests \
+	  VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect" \
+	  tests/run.sh
+
+FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS = $(FUZZ_SRCS:tests/fuzz/%.c=build-fuzz/%)
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS)
+	@mkdir -p build-fuzz
+	clang -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -Igenerator $(shell pkg-config --cflags $(PKGS)) -o $@ $< $(LIB_SRCS) $(MG_LDLIBS)
+
+fuzz: $(FUZZ_BINS)
+	@set -e; for f in $(FUZZ_BINS); do \
+	  name=$$(basename $$f); mkdir -p build-fuzz/corpus-$$name; \
+	  seeds=; [ -d tests/fuzz/seeds/$$name ] && seeds=tests/fuzz/seeds/$$name; \
+	  echo "fuzz: $$name for $(FUZZ_SECONDS)s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=0 build-fuzz/corpus-$$name $$seeds 2>build-fuzz/$$name.log \
+	    || { tail -40 build-fuzz/$$name.log; exit 1; }; \
+	done
+
+install: msggen
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/msggen/templates $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 msggen $(DESTDIR)$(PREFIX)/bin/msggen
+	cp -R templates/. $(DESTDIR)$(PREFIX)/share/msggen/templates/
+	install -m 644 docs/msggen.1 $(DESTDIR)$(PREFIX)/share/man/man1/msggen.1
+
+clean:
+	rm -rf $(O) build-asan build-fuzz msggen
+
+-include $(SRCS:%.c=$(O)/%.d)

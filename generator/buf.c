@@ -1,0 +1,141 @@
+/* buf.c - growable byte buffers. */
+#include "buf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char empty[1] = "";
+
+void mg_buf_init(mg_buf *b)
+{
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+}
+
+void mg_buf_fini(mg_buf *b)
+{
+    free(b->data);
+    mg_buf_init(b);
+}
+
+void mg_buf_reset(mg_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+void mg_buf_reserve(mg_buf *b, size_t extra)
+{
+    /* +1 keeps room for the terminating NUL. */
+    if (b->len + extra + 1 <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1) {
+        if (cap > (size_t)-1 / 2) {
+            fputs("msggen: out of memory\n", stderr);
+            abort();
+        }
+        cap *= 2;
+    }
+    char *p = realloc(b->data, cap);
+    if (!p) {
+        fputs("msggen: out of memory\n", stderr);
+        abort();
+    }
+    b->data = p;
+    b->cap = cap;
+}
+
+void mg_buf_append(mg_buf *b, const void *p, size_t n)
+{
+    mg_buf_reserve(b, n);
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void mg_buf_append_str(mg_buf *b, const char *s)
+{
+    mg_buf_append(b, s, strlen(s));
+}
+
+void mg_buf_putc(mg_buf *b, char c)
+{
+    mg_buf_reserve(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
+
+void mg_buf_vappendf(mg_buf *b, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        return;
+    mg_buf_reserve(b, (size_t)n);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void mg_buf_appendf(mg_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mg_buf_vappendf(b, fmt, ap);
+    va_end(ap);
+}
+
+const char *mg_buf_cstr(mg_buf *b)
+{
+    return b->data ? b->data : empty;
+}
+
+char *mg_buf_steal(mg_buf *b, size_t *len)
+{
+    if (!b->data)
+        mg_buf_reserve(b, 0);
+    char *p = b->data;
+    p[b->len] = '\0';
+    if (len)
+        *len = b->len;
+    mg_buf_init(b);
+    return p;
+}
+
+int mg_buf_read_file(mg_buf *b, const char *path, size_t max)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f)
+        return -1;
+    char chunk[65536];
+    size_t start = b->len;
+    for (;;) {
+        size_t n = fread(chunk, 1, sizeof chunk, f);
+        if (n == 0)
+            break;
+        if (b->len - start + n > max) {
+            if (f != stdin)
+                fclose(f);
+            errno = EFBIG;
+            return -1;
+        }
+        mg_buf_append(b, chunk, n);
+    }
+    int err = ferror(f);
+    if (f != stdin)
+        fclose(f);
+    if (err) {
+        errno = EIO;
+        return -1;
+    }
+    mg_buf_reserve(b, 0); /* make sure data is non-NULL and terminated */
+    b->data[b->len] = '\0';
+    return 0;
+}

@@ -1,0 +1,41 @@
+/* buf.h - growable byte buffers.
+ *
+ * A mg_buf is embedded in its owner (mg_buf_init/mg_buf_fini). Its bytes are
+ * always NUL-terminated after `len` so that mg_buf_cstr is free, but may also
+ * contain NUL bytes. Growth is geometric, so appending is amortised O(1).
+ * Allocation failure aborts: msggen is a batch tool with no use for a
+ * half-built buffer.
+ */
+#ifndef MG_BUF_H
+#define MG_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct mg_buf {
+    char *data; /* owned; NULL until the first append */
+    size_t len;
+    size_t cap;
+} mg_buf;
+
+void mg_buf_init(mg_buf *b);
+void mg_buf_fini(mg_buf *b);           /* frees data; b may be reused after init */
+void mg_buf_reset(mg_buf *b);          /* len = 0, keeps the allocation */
+void mg_buf_reserve(mg_buf *b, size_t extra);
+void mg_buf_append(mg_buf *b, const void *p, size_t n);
+void mg_buf_append_str(mg_buf *b, const char *s);
+void mg_buf_putc(mg_buf *b, char c);
+void mg_buf_appendf(mg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void mg_buf_vappendf(mg_buf *b, const char *fmt, va_list ap);
+
+/* The contents as a C string; valid until the next append or fini. Never NULL. */
+const char *mg_buf_cstr(mg_buf *b);
+
+/* Hands the contents to the caller, who frees them with free(); b is left empty. */
+char *mg_buf_steal(mg_buf *b, size_t *len);
+
+/* Reads a whole file into b (appending). Returns 0, or -1 with errno set; files
+ * larger than `max` fail with errno = EFBIG. */
+int mg_buf_read_file(mg_buf *b, const char *path, size_t max);
+
+#endif

@@ -1,0 +1,26 @@
+/* config.h - the generator's version and every limit and default, in one place.
+ *
+ * Nothing here allocates; these are compile-time constants only.
+ */
+#ifndef MG_CONFIG_H
+#define MG_CONFIG_H
+
+#define MG_VERSION "0.1.0"
+
+/* Stop reporting after this many errors (flatcc stops at 10; we allow a little more). */
+#define MG_MAX_ERRORS 20
+
+/* Largest input file we read: a catalogue file, template, or data file. */
+#define MG_MAX_INPUT_BYTES (64u * 1024u * 1024u)
+
+/* Nesting depth of YAML/JSON documents and of partial/parent template expansion. */
+#define MG_MAX_NESTING 256
+#define MG_MAX_PARTIAL_DEPTH 64
+
+/* Total nodes an alias expansion may produce per document (against alias bombs). */
+#define MG_MAX_ALIAS_NODES 100000
+
+/* Hops through $ref chains before we call it a cycle. */
+#define MG_MAX_REF_DEPTH 64
+
+#endif
