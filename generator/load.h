@@ -1,0 +1,77 @@
+/* load.h - reads YAML and JSON files into cJSON trees, with the source position
+ * of every node kept in a side table.
+ *
+ * A mg_docset owns every document it has loaded, and every document owns its
+ * cJSON tree, its path string and its position table; all are freed by
+ * mg_docset_free. A file is read and parsed once per docset, however often it is
+ * asked for (the cache key is the file's real path).
+ *
+ * YAML follows the 1.2 core schema for plain scalars (true/false/null/~ and
+ * numbers; `yes`/`no` stay strings); quoted scalars are always strings.
+ * Duplicate keys, multiple documents, alias bombs (MG_MAX_ALIAS_NODES), nesting
+ * deeper than MG_MAX_NESTING and files over MG_MAX_INPUT_BYTES are errors,
+ * reported through mg_diag with the file's line and column.
+ */
+#ifndef MG_LOAD_H
+#define MG_LOAD_H
+
+#include <cjson/cJSON.h>
+
+#include "diag.h"
+
+typedef struct mg_doc mg_doc;
+typedef struct mg_docset mg_docset;
+
+struct mg_doc {
+    const char *path;   /* as the caller or the referring $ref named it, normalised
+                         * (no "./", no "a/../"); owned by the doc; used in marks */
+    const char *dir;    /* folder part of path ("." when none); owned by the doc */
+    cJSON *root;        /* owned by the doc */
+    struct mg_postab *pos; /* position side table; private to load.c */
+};
+
+/* Creates an empty set. `root_dir` bounds which files $ref may reach (see
+ * resolve.h); NULL means the folder of the first document loaded. Free with
+ * mg_docset_free. */
+mg_docset *mg_docset_new(const char *root_dir);
+void mg_docset_free(mg_docset *set);
+
+/* The confining root folder (absolute, real path), or NULL before the first load. */
+const char *mg_docset_root(const mg_docset *set);
+
+/* Allows $ref to http(s) URLs and paths outside the root (still never fetched). */
+void mg_docset_set_allow_outside(mg_docset *set, int allow);
+int mg_docset_allow_outside(const mg_docset *set);
+
+/* Loads `path` (YAML or JSON, decided by content: JSON when the first non-blank
+ * byte is '{' or '[' and the file parses as JSON; YAML otherwise; "-" reads
+ * stdin), or returns the already loaded document for the same file. `at` is
+ * where the request came from, for the "cannot open" error (use a zero mark for
+ * command-line files). Returns NULL after reporting an error. The document
+ * belongs to the set. */
+const mg_doc *mg_docset_load(mg_docset *set, const char *path, mg_mark at, mg_diag *d);
+
+/* Parses an in-memory buffer as if it were the file `name`; the document joins
+ * the set (not cached by path). For tests and fuzzing. */
+const mg_doc *mg_docset_load_buffer(mg_docset *set, const char *name, const char *data,
+                                    size_t len, mg_diag *d);
+
+/* Position of a node of `doc`'s tree: its value's first character. For a member
+ * of an object, mg_doc_key_mark gives the key's position instead. Unknown nodes
+ * (e.g. created later) give the mark of the file with line 0. */
+mg_mark mg_doc_mark(const mg_doc *doc, const cJSON *node);
+mg_mark mg_doc_key_mark(const mg_doc *doc, const cJSON *node);
+
+/* True when a string node was written as a quoted scalar in YAML (or is a JSON
+ * string). Lets later stages tell `1` from `"1"` where that matters. */
+int mg_doc_is_quoted(const mg_doc *doc, const cJSON *node);
+
+/* Finds which loaded document owns `node`; NULL if none. */
+const mg_doc *mg_docset_owner(const mg_docset *set, const cJSON *node);
+
+/* Reads one data file (YAML or JSON) outside any docset: for `msggen render`'s
+ * data and for payload files. Returns a tree the caller frees with cJSON_Delete,
+ * or NULL after reporting an error. */
+cJSON *mg_load_data_file(const char *path, mg_diag *d);
+
+#endif
