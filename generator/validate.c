@@ -200,6 +200,7 @@ struct mg_validator {
     pmap bases;     /* schema node -> interned base URI */
     pmap refs;      /* $ref node -> ref_hit * (only for nodes with an indexed base) */
     pcre2_match_data *md;
+    pcre2_match_context *mctx; /* bounds backtracking: a pattern cannot hang us */
 };
 
 static const char *intern(mg_validator *v, const char *s)
@@ -1150,7 +1151,11 @@ static int regex_match(vctx *c, const char *pattern, const char *s)
     pcre2_code *re = get_regex(c, pattern);
     if (!re)
         return -1;
-    int rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, c->v->md, NULL);
+    int rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, c->v->md, c->v->mctx);
+    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
+        schema_error(c, "pattern '%s' is too expensive to match (backtracking limit)", pattern);
+        return -1;
+    }
     return rc >= 0;
 }
 
@@ -1704,8 +1709,11 @@ mg_validator *mg_validator_new(mg_vloader loader, void *user)
     v->loader = loader;
     v->user = user;
     v->md = pcre2_match_data_create(1, NULL);
-    if (!v->md)
+    v->mctx = pcre2_match_context_create(NULL);
+    if (!v->md || !v->mctx)
         abort();
+    pcre2_set_match_limit(v->mctx, MG_MAX_REGEX_STEPS);
+    pcre2_set_depth_limit(v->mctx, MG_MAX_REGEX_STEPS / 10);
     return v;
 }
 
@@ -1723,6 +1731,7 @@ void mg_validator_free(mg_validator *v)
     free(v->refs.slots);
     free(v->bases.slots);
     pcre2_match_data_free(v->md);
+    pcre2_match_context_free(v->mctx);
     free(v);
 }
 
