@@ -307,6 +307,9 @@ static void formats_should_check_network_names(void)
     CHECK_INT(mg_validate_format("email", "joe@[127.0.0.1]"), 1);
     CHECK_INT(mg_validate_format("hostname", "a-b.example.com"), 1);
     CHECK_INT(mg_validate_format("hostname", "a_b.example.com"), 0);
+    CHECK_INT(mg_validate_format("hostname", "xn--bcher-kva.example"), 1); /* bücher */
+    CHECK_INT(mg_validate_format("hostname", "xn--X.example"), 0);         /* bad Punycode */
+    CHECK_INT(mg_validate_format("hostname", "xn--l-fda"), 0);             /* middle dot rule */
     CHECK_INT(mg_validate_format("ipv4", "10.0.0.255"), 1);
     CHECK_INT(mg_validate_format("ipv4", "10.0.0.0255"), 0);
     CHECK_INT(mg_validate_format("ipv6", "fe80::1:2"), 1);
