@@ -199,6 +199,7 @@ struct mg_validator {
     smap loaded;    /* URIs the loader was asked for (val: the root, or NULL) */
     smap regexes;   /* pattern -> regex_entry * */
     pmap bases;     /* schema node -> interned base URI */
+    pmap roots;     /* node -> root of its document (for "#..." refs when the base is "") */
     pmap refs;      /* $ref node -> ref_hit * (only for nodes with an indexed base) */
     pcre2_match_data *md;
     pcre2_match_context *mctx; /* bounds backtracking: a pattern cannot hang us */
@@ -406,20 +407,25 @@ static char *percent_decode(const char *s, size_t n)
 
 /* ---- indexing: $id -> node, node -> base URI ------------------------------ */
 
-static void index_node(mg_validator *v, const cJSON *node, const char *base, int is_schema,
-                       int depth);
+static void index_node(mg_validator *v, const cJSON *root, const cJSON *node, const char *base,
+                       int is_schema, int depth);
 
-static void index_members(mg_validator *v, const cJSON *obj, const char *base, int depth)
+static void index_members(mg_validator *v, const cJSON *root, const cJSON *obj, const char *base,
+                          int depth)
 {
     for (const cJSON *m = obj ? obj->child : NULL; m; m = m->next)
-        index_node(v, m, base, 1, depth + 1);
+        index_node(v, root, m, base, 1, depth + 1);
 }
 
-static void index_node(mg_validator *v, const cJSON *node, const char *base, int is_schema,
-                       int depth)
+/* Records the base URI and document root of `node` and everything below it,
+ * and registers the "$id"s found in schema positions (not inside enum, const,
+ * examples or unknown keywords, where an "$id" is just data). */
+static void index_node(mg_validator *v, const cJSON *root, const cJSON *node, const char *base,
+                       int is_schema, int depth)
 {
     if (depth > MG_MAX_VALIDATE_DEPTH || !(cJSON_IsObject(node) || cJSON_IsArray(node)))
         return;
+    pmap_put(&v->roots, node, (void *)(uintptr_t)root);
     if (is_schema && cJSON_IsObject(node)) {
         const cJSON *ref = cJSON_GetObjectItemCaseSensitive(node, "$ref");
         if (cJSON_IsString(ref)) {
@@ -444,34 +450,34 @@ static void index_node(mg_validator *v, const cJSON *node, const char *base, int
     pmap_put(&v->bases, node, (void *)(uintptr_t)base);
     if (cJSON_IsArray(node)) {
         for (const cJSON *m = node->child; m; m = m->next)
-            index_node(v, m, base, 0, depth + 1);
+            index_node(v, root, m, base, 0, depth + 1);
         return;
     }
     for (const cJSON *m = node->child; m; m = m->next) {
         const char *k = m->string;
         if (!is_schema) {
-            index_node(v, m, base, 0, depth + 1);
+            index_node(v, root, m, base, 0, depth + 1);
         } else if (!strcmp(k, "properties") || !strcmp(k, "patternProperties") ||
                    !strcmp(k, "definitions") || !strcmp(k, "$defs") ||
                    !strcmp(k, "dependencies")) {
             if (cJSON_IsObject(m)) {
                 pmap_put(&v->bases, m, (void *)(uintptr_t)base);
-                index_members(v, m, base, depth + 1);
+                index_members(v, root, m, base, depth + 1);
             }
         } else if (!strcmp(k, "items") || !strcmp(k, "allOf") || !strcmp(k, "anyOf") ||
                    !strcmp(k, "oneOf")) {
             if (cJSON_IsArray(m)) {
                 pmap_put(&v->bases, m, (void *)(uintptr_t)base);
                 for (const cJSON *e = m->child; e; e = e->next)
-                    index_node(v, e, base, 1, depth + 2);
+                    index_node(v, root, e, base, 1, depth + 2);
             } else
-                index_node(v, m, base, 1, depth + 1);
+                index_node(v, root, m, base, 1, depth + 1);
         } else if (!strcmp(k, "additionalItems") || !strcmp(k, "additionalProperties") ||
                    !strcmp(k, "contains") || !strcmp(k, "propertyNames") || !strcmp(k, "not") ||
                    !strcmp(k, "if") || !strcmp(k, "then") || !strcmp(k, "else")) {
-            index_node(v, m, base, 1, depth + 1);
+            index_node(v, root, m, base, 1, depth + 1);
         } else {
-            index_node(v, m, base, 0, depth + 1);
+            index_node(v, root, m, base, 0, depth + 1);
         }
     }
 }
@@ -1244,8 +1250,13 @@ static const cJSON *resolve_ref(vctx *c, const cJSON *node, const char *ref, con
         frag = percent_decode(hash + 1, strlen(hash + 1));
     }
     const cJSON *target = NULL;
-    smap_slot *res = smap_find(&v->resources, abs);
-    const cJSON *doc = res ? res->val : load_document(v, abs);
+    const cJSON *doc = NULL;
+    if (abs[0] == '\0') /* a document with no URI: its own root */
+        doc = pmap_get(&v->roots, node);
+    if (!doc) {
+        smap_slot *res = smap_find(&v->resources, abs);
+        doc = res ? res->val : load_document(v, abs);
+    }
     if (doc) {
         if (!frag || frag[0] == '\0' || frag[0] == '/')
             target = follow_pointer(doc, frag ? frag : "");
@@ -1894,6 +1905,7 @@ void mg_validator_free(mg_validator *v)
             free(v->refs.slots[i].val);
     free(v->refs.slots);
     free(v->bases.slots);
+    free(v->roots.slots);
     pcre2_match_data_free(v->md);
     pcre2_match_context_free(v->mctx);
     free(v);
@@ -1906,7 +1918,7 @@ int mg_validator_add_schema(mg_validator *v, const char *uri, const cJSON *root)
     if (hash)
         *hash = '\0';
     smap_insert_slot(&v->resources, u)->val = (void *)(uintptr_t)root;
-    index_node(v, root, intern(v, u), 1, 0);
+    index_node(v, root, root, intern(v, u), 1, 0);
     if (!cJSON_IsObject(root) && !cJSON_IsArray(root))
         pmap_put(&v->bases, root, (void *)(uintptr_t)intern(v, u));
     free(u);
