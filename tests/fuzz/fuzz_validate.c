@@ -1,6 +1,6 @@
 /* fuzz_validate.c - libFuzzer harness for the interpreting validator.
  *
- * The input is parsed as JSON and validated, as an instance, against a few
+ * The raw input goes through every format checker; then it is parsed as JSON and validated, as an instance, against a few
  * fixed schemas that use every keyword (with error collection on and off, whose
  * verdicts must agree), and, as a schema, against a few fixed instances. Any
  * crash, sanitizer report, disagreement or unbounded error list is a bug.
@@ -81,6 +81,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t i = 0; i < sizeof instances / sizeof instances[0]; i++)
             instance_trees[i] = cJSON_Parse(instances[i]);
     }
+    /* The raw bytes as a string, through every format checker. */
+    char *text = malloc(size + 1);
+    if (!text)
+        abort();
+    memcpy(text, data, size);
+    text[size] = '\0';
+    static const char *formats[] = {"date-time", "date", "time", "email", "hostname",
+                                    "ipv4", "ipv6", "uri", "uuid", "regex"};
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (mg_validate_format(formats[i], text) < 0)
+            abort();
+    free(text);
     cJSON *input = cJSON_ParseWithLength((const char *)data, size);
     if (!input)
         return 0;
