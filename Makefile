@@ -73,7 +73,13 @@ $(O)/tests/%: tests/unit/%.c tests/unit/unit.h $(O)/libmg.a
 	@mkdir -p $(dir $@)
 	$(CC) $(MG_CFLAGS) -Igenerator -Itests/unit $(LDFLAGS) -o $@ $< $(O)/libmg.a $(MG_LDLIBS)
 
-unit: $(UNIT_BINS)
+# Test programs that are not unit tests (run by their family's run.sh).
+TOOL_BINS = $(O)/tests/json_schema_suite
+$(O)/tests/json_schema_suite: tests/json-schema-suite/runner.c $(O)/libmg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(MG_CFLAGS) -Igenerator $(LDFLAGS) -o $@ $< $(O)/libmg.a $(MG_LDLIBS)
+
+unit: $(UNIT_BINS) $(TOOL_BINS)
 
 # Regenerate out/ from the embedded default catalogue, once the catalogue exists.
 regen: msggen
