@@ -1,5 +1,5 @@
 /* tool_spec.c - runs the official mustache spec tests (../shared/conformance/
-^ * mustache-spec/ *.json files) through the engine, and writes them out as files so
+ * mustache-spec, every .json file) through the engine, and writes them out as files so
  * that tests/mustache-spec/run.sh can replay each one through `msggen render`.
  *
  *   tool_spec DIR            render every test in-process; one ok/not ok line each
