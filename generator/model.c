@@ -1666,6 +1666,15 @@ mg_model *mg_model_new(mg_docset *set, const mg_doc *doc, mg_diag *d)
     return m;
 }
 
+mg_model *mg_model_load(const char *path, mg_docset **set, mg_diag *d)
+{
+    *set = mg_docset_new(NULL);
+    const mg_doc *doc = mg_docset_load(*set, path, mg_mark_at(NULL, 0, 0), d);
+    if (!doc || mg_resolve_all(*set, doc, d) < 0 || d->errors > 0)
+        return NULL;
+    return mg_model_new(*set, doc, d);
+}
+
 void mg_model_free(mg_model *m)
 {
     if (!m)

@@ -202,6 +202,12 @@ typedef struct mg_model {
 mg_model *mg_model_new(mg_docset *set, const mg_doc *doc, mg_diag *d);
 void mg_model_free(mg_model *m);
 
+/* The whole front end for one catalogue file: loads `path` into a new docset
+ * (returned in *set; the caller frees it with mg_docset_free after the model),
+ * checks every $ref (mg_resolve_all) and builds the model. Returns NULL after
+ * reporting errors (*set may still need freeing). */
+mg_model *mg_model_load(const char *path, mg_docset **set, mg_diag *d);
+
 /* Finds a message by raw name, or by any casing of it; NULL if none. */
 const mg_message *mg_model_find_message(const mg_model *m, const char *name);
 
