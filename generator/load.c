@@ -198,6 +198,7 @@ typedef struct builder {
     keytab keys;
     cJSON *root;
     int failed;
+    size_t ystart; /* bytes before the text given to libyaml (a byte order mark) */
 } builder;
 
 static void builder_error(builder *b, int line, int col, const char *fmt, ...)
@@ -721,8 +722,7 @@ static cJSON *parse_json(builder *b, size_t start)
     p.line = 1;
     p.col = 1;
     p.depth = 0;
-    while (p.i < start)
-        jadvance(&p);
+    p.i = start; /* a byte order mark takes no column */
     jskip_ws(&p);
     int line = p.line, col = p.col;
     mg_buf sb;
@@ -1055,6 +1055,22 @@ static cJSON *copy_alias(yparser *y, const cJSON *src, const cJSON *parent, int 
     return dst;
 }
 
+/* The byte at 1-based line/column (column in code points); NUL past the end. */
+static char char_at(const char *text, size_t len, int line, int col)
+{
+    size_t i = 0;
+    for (int l = 1; l < line && i < len; i++)
+        if (text[i] == '\n')
+            l++;
+    for (int c = 1; i < len; i++) {
+        if (((unsigned char)text[i] & 0xC0) == 0x80)
+            continue;
+        if (c++ == col)
+            return text[i];
+    }
+    return '\0';
+}
+
 /* Rewrites libyaml's problem text into a one-line message, at the most useful
  * position. */
 static void yaml_syntax_error(builder *b, const yaml_parser_t *ps)
@@ -1064,7 +1080,7 @@ static void yaml_syntax_error(builder *b, const yaml_parser_t *ps)
     int line = (int)ps->problem_mark.line + 1, col = (int)ps->problem_mark.column + 1;
     int cline = (int)ps->context_mark.line + 1, ccol = (int)ps->context_mark.column + 1;
     if (ps->error == YAML_READER_ERROR) {
-        offset_to_linecol(b->text, b->len, ps->problem_offset, &line, &col);
+        offset_to_linecol(b->text + b->ystart, b->len - b->ystart, ps->problem_offset, &line, &col);
         if (strstr(problem, "control characters"))
             builder_error(b, line, col, "control character 0x%02X is not allowed in YAML (escape it in a double-quoted string)",
                           (unsigned)ps->problem_value);
@@ -1072,8 +1088,7 @@ static void yaml_syntax_error(builder *b, const yaml_parser_t *ps)
             builder_error(b, line, col, "YAML: %s", problem);
         return;
     }
-    size_t off = ps->problem_mark.index;
-    char at = off < b->len ? b->text[off] : '\0';
+    char at = char_at(b->text + b->ystart, b->len - b->ystart, line, col);
     if (context && strstr(context, "quoted scalar") && strstr(problem, "end of stream")) {
         builder_error(b, cline, ccol, "unclosed quoted string (add the closing quote)");
         return;
@@ -1115,12 +1130,15 @@ static void yaml_syntax_error(builder *b, const yaml_parser_t *ps)
         builder_error(b, line, col, "YAML: %s", problem);
 }
 
-static cJSON *parse_yaml(builder *b)
+/* libyaml gets the text after any byte order mark, so that columns on the
+ * first line match the JSON parser's. */
+static cJSON *parse_yaml(builder *b, size_t start)
 {
+    b->ystart = start;
     yaml_parser_t ps;
     if (!yaml_parser_initialize(&ps))
         abort();
-    yaml_parser_set_input_string(&ps, (const unsigned char *)b->text, b->len);
+    yaml_parser_set_input_string(&ps, (const unsigned char *)b->text + start, b->len - start);
     yaml_parser_set_encoding(&ps, YAML_UTF8_ENCODING);
     yparser y;
     memset(&y, 0, sizeof y);
@@ -1301,10 +1319,10 @@ static cJSON *parse_text(const char *file, const char *text, size_t len, struct 
                 pos->cap = pos->len = 0;
                 free(b.keys.slots);
                 memset(&b.keys, 0, sizeof b.keys);
-                root = parse_yaml(&b);
+                root = parse_yaml(&b, start);
             }
         } else {
-            root = parse_yaml(&b);
+            root = parse_yaml(&b, start);
         }
     }
     free(b.keys.slots);
