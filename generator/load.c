@@ -1387,12 +1387,13 @@ static int read_input(const char *path, const char *name, mg_mark at, mg_buf *ou
         return -1;
     }
     mg_buf_reserve(out, 0);
+    out->data[out->len] = '\0';
     return 0;
 }
 
 /* Lexically normalises a path: drops "." and empty parts, folds "a/.." (but
  * keeps leading ".." of a relative path). Never returns "": "." instead. */
-static char *normalise_path(const char *path)
+char *mg_path_normalise(const char *path)
 {
     size_t n = strlen(path);
     char *out = malloc(n + 2);
@@ -1478,7 +1479,7 @@ static docent *docset_add(mg_docset *set, const char *name, char *real, cJSON *r
     docent *e = calloc(1, sizeof *e);
     if (!e)
         abort();
-    e->doc.path = normalise_path(name);
+    e->doc.path = mg_path_normalise(name);
     e->doc.dir = dir_of(e->doc.path);
     e->doc.root = root;
     e->doc.pos = pos;
@@ -1513,7 +1514,7 @@ mg_docset *mg_docset_new(const char *root_dir)
     if (root_dir) {
         set->root = realpath(root_dir, NULL);
         if (!set->root) /* a root that does not exist: keep it lexical and absolute */
-            set->root = normalise_path(root_dir);
+            set->root = mg_path_normalise(root_dir);
         set->root_given = 1;
     }
     return set;
@@ -1571,7 +1572,7 @@ const mg_doc *mg_docset_load(mg_docset *set, const char *path, mg_mark at, mg_di
                 return NULL;
             }
     }
-    char *name = normalise_path(path);
+    char *name = mg_path_normalise(path);
     if (is_stdin) {
         free(name);
         name = strdup("-");

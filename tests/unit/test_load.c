@@ -559,7 +559,7 @@ static void load_should_normalise_paths_lexically(void)
         {"x/..", "."},                {"a/b/../../../c", "../c"}, {"/x/y/", "/x/y"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char *n = normalise_path(cases[i][0]);
+        char *n = mg_path_normalise(cases[i][0]);
         CHECK_STR(n, cases[i][1]);
         free(n);
     }
