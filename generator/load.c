@@ -343,7 +343,11 @@ static void jerr_here(jparser *p, const char *what)
         return;
     }
     unsigned char c = (unsigned char)p->s[p->i];
-    if (c >= 0x20 && c < 0x7F)
+    if (c == '/')
+        builder_error(p->b, p->line, p->col, "JSON: comments are not allowed in JSON");
+    else if (c == '\'')
+        builder_error(p->b, p->line, p->col, "JSON: strings take double quotes, not single quotes");
+    else if (c >= 0x20 && c < 0x7F)
         builder_error(p->b, p->line, p->col, "JSON: unexpected '%c', %s", c, what);
     else
         builder_error(p->b, p->line, p->col, "JSON: unexpected byte 0x%02X, %s", c, what);
@@ -564,12 +568,12 @@ static cJSON *jobject(jparser *p, mg_buf *sb)
     }
     mg_buf key;
     mg_buf_init(&key);
+    int cline = 0, ccol = 0; /* the last ',' */
     for (int index = 0;; index++) {
         jskip_ws(p);
         if (p->i >= p->n || p->s[p->i] != '"') {
             if (p->i < p->n && p->s[p->i] == '}' && index > 0)
-                builder_error(p->b, p->line, p->col,
-                              "JSON: trailing comma before '}' (remove the last ',')");
+                builder_error(p->b, cline, ccol, "JSON: trailing comma before '}' (remove it)");
             else
                 jerr_here(p, "expected a string key in the object");
             goto fail;
@@ -597,6 +601,8 @@ static cJSON *jobject(jparser *p, mg_buf *sb)
         jattach(p, obj, v, mg_buf_cstr(&key), index, vline, vcol, kline, kcol, cJSON_IsString(v));
         jskip_ws(p);
         if (p->i < p->n && p->s[p->i] == ',') {
+            cline = p->line;
+            ccol = p->col;
             jadvance(p);
             continue;
         }
@@ -628,10 +634,11 @@ static cJSON *jarray(jparser *p, mg_buf *sb)
         jadvance(p);
         return arr;
     }
+    int cline = 0, ccol = 0; /* the last ',' */
     for (int index = 0;; index++) {
         jskip_ws(p);
         if (p->i < p->n && p->s[p->i] == ']' && index > 0) {
-            builder_error(p->b, p->line, p->col, "JSON: trailing comma before ']' (remove the last ',')");
+            builder_error(p->b, cline, ccol, "JSON: trailing comma before ']' (remove it)");
             goto fail;
         }
         int vline = p->line, vcol = p->col;
@@ -641,6 +648,8 @@ static cJSON *jarray(jparser *p, mg_buf *sb)
         jattach(p, arr, v, NULL, index, vline, vcol, 0, 0, cJSON_IsString(v));
         jskip_ws(p);
         if (p->i < p->n && p->s[p->i] == ',') {
+            cline = p->line;
+            ccol = p->col;
             jadvance(p);
             continue;
         }
@@ -703,12 +712,7 @@ static cJSON *jvalue(jparser *p, mg_buf *sb)
         return cJSON_CreateFalse();
     if (jword(p, "null"))
         return cJSON_CreateNull();
-    if (c == '\'')
-        builder_error(p->b, p->line, p->col, "JSON: strings take double quotes, not single quotes");
-    else if (c == '/')
-        builder_error(p->b, p->line, p->col, "JSON: comments are not allowed in JSON");
-    else
-        jerr_here(p, "expected a value");
+    jerr_here(p, "expected a value");
     return NULL;
 }
 
