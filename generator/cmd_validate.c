@@ -222,12 +222,29 @@ static const cJSON *load_catalogue_uri(void *user, const char *uri)
     return doc ? doc->root : NULL;
 }
 
-static mg_validator *catalogue_validator(mg_docset *set, const mg_doc *root)
+/* Registers with the validator every document holding a payload schema, under
+ * its file: URI, so that relative $refs inside it resolve from its folder. */
+static mg_validator *catalogue_validator(mg_docset *set, const mg_model *m)
 {
     mg_validator *v = mg_validator_new(load_catalogue_uri, set);
-    char *uri = mg_validate_path_to_uri(root->path);
-    mg_validator_add_schema(v, uri, root->root);
-    free(uri);
+    const mg_doc **seen = calloc((size_t)m->nmessages + 1, sizeof *seen);
+    if (!seen)
+        abort();
+    int n = 0;
+    seen[n++] = m->doc;
+    for (int i = 0; i < m->nmessages; i++) {
+        int known = 0;
+        for (int k = 0; k < n; k++)
+            known |= seen[k] == m->messages[i]->payload_doc;
+        if (!known && m->messages[i]->payload_doc)
+            seen[n++] = m->messages[i]->payload_doc;
+    }
+    for (int k = 0; k < n; k++) {
+        char *uri = mg_validate_path_to_uri(seen[k]->path);
+        mg_validator_add_schema(v, uri, seen[k]->root);
+        free(uri);
+    }
+    free(seen);
     return v;
 }
 
@@ -306,7 +323,7 @@ static int validate_catalogue(const char *input, const char *message, char **fil
     mg_docset *set = NULL;
     mg_model *m = mg_model_load(input, &set, &d);
     int bad = m ? 0 : 1;
-    mg_validator *v = m ? catalogue_validator(set, m->doc) : NULL;
+    mg_validator *v = m ? catalogue_validator(set, m) : NULL;
     int nexamples = 0;
     if (m && message) {
         const mg_message *g = mg_model_find_message(m, message);
