@@ -164,7 +164,7 @@ static void put_line(mg_buf *out, char kind, const dline *l)
 }
 
 /* Unified-diff hunk ranges: "start,count", where an empty range names the
- * dline before it (so "-0,0" for an empty file), as diff(1) does. */
+ * line before it (so "-0,0" for an empty file), as diff(1) does. */
 static void put_range(mg_buf *out, size_t start, size_t count)
 {
     if (count == 1)
