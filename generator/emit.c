@@ -287,8 +287,8 @@ static int check_on_disk(const char *out_dir, const char *real_out, const char *
         } else if (!(strncmp(real, real_out, rl) == 0 &&
                      (real[rl] == '/' || real[rl] == '\0' || (rl == 1 && real_out[0] == '/')))) {
             mg_diag_error(d, at,
-                          "output path '%s' (from %s) leaves the output folder through the symbolic link '%s' (to '%s')",
-                          rel, from, full, real);
+                          "output path '%s' (from %s) leaves the output folder through the symbolic link '%s'",
+                          rel, from, full);
             rc = -1;
         }
         free(real);

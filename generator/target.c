@@ -27,6 +27,7 @@ struct mg_target_priv {
     mg_escape escape;
     mg_tpl_set *partials; /* owned */
     char *override_dir;   /* owned; NULL when none */
+    int shipped;          /* found by name in the shipped folder */
 };
 
 static const char *const top_keys[] = {"name", "summary", "escape", "files", "types", "reserved",
@@ -256,7 +257,11 @@ static int check_description(mg_target *t, mg_diag *d)
     check_keys(t, root, top_keys, "target.yaml", d);
 
     const char *name = get_string(t, root, "name", 0, d);
-    if (name) {
+    if (name && t->priv->shipped && strcmp(name, t->name) != 0)
+        mg_diag_error(d, mg_doc_mark(t->doc, cJSON_GetObjectItemCaseSensitive(root, "name")),
+                      "target.yaml names the target '%s', but a shipped target is called by its folder name '%s'",
+                      name, t->name);
+    else if (name) {
         free(t->name);
         t->name = xstrdup(name);
     }
@@ -482,6 +487,7 @@ static mg_target *load(const char *name_or_path, const char *override_dir, mg_di
     t->name = xstrdup(base ? base + 1 : dir);
     if (override_dir)
         p->override_dir = xstrdup(override_dir);
+    p->shipped = !is_path;
     char *yaml = path_join(dir, "target.yaml");
     t->docs = mg_docset_new(dir);
     if (!is_file(yaml)) {
