@@ -114,6 +114,8 @@ static int cmp_entry(const void *x, const void *y)
 static const manifest_entry *manifest_find(const manifest *m, const char *path)
 {
     manifest_entry key = {(char *)(uintptr_t)path, 0};
+    if (m->n == 0)
+        return NULL; /* bsearch's base must not be NULL, even for zero elements */
     return bsearch(&key, m->v, m->n, sizeof *m->v, cmp_manifest);
 }
 
