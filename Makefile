@@ -73,7 +73,14 @@ $(O)/tests/%: tests/unit/%.c tests/unit/unit.h $(O)/libmg.a
 	@mkdir -p $(dir $@)
 	$(CC) $(MG_CFLAGS) -Igenerator -Itests/unit $(LDFLAGS) -o $@ $< $(O)/libmg.a $(MG_LDLIBS)
 
-unit: $(UNIT_BINS)
+# Helper programs of test families (tests/<family>/tool_*.c), built like unit tests.
+TOOL_SRCS = $(wildcard tests/*/tool_*.c)
+TOOL_BINS = $(TOOL_SRCS:tests/%.c=$(O)/tests/%)
+$(O)/tests/%: tests/%.c $(O)/libmg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(MG_CFLAGS) -Igenerator -Itests/unit $(LDFLAGS) -o $@ $< $(O)/libmg.a $(MG_LDLIBS)
+
+unit: $(UNIT_BINS) $(TOOL_BINS)
 
 # Regenerate out/ from the embedded default catalogue, once the catalogue exists.
 regen: msggen
