@@ -79,6 +79,10 @@ TOOL_BINS = $(TOOL_SRCS:tests/%.c=$(O)/tests/%)
 $(O)/tests/%: tests/%.c $(O)/libmg.a
 	@mkdir -p $(dir $@)
 	$(CC) $(MG_CFLAGS) -Igenerator -Itests/unit $(LDFLAGS) -o $@ $< $(O)/libmg.a $(MG_LDLIBS)
+TOOL_BINS += $(O)/tests/json_schema_suite
+$(O)/tests/json_schema_suite: tests/json-schema-suite/runner.c $(O)/libmg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(MG_CFLAGS) -Igenerator $(LDFLAGS) -o $@ $< $(O)/libmg.a $(MG_LDLIBS)
 
 unit: $(UNIT_BINS) $(TOOL_BINS)
 

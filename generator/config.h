@@ -28,4 +28,10 @@
 #define MG_DEFAULT_CATALOGUE "schemas/worker-backend/asyncapi.yaml"
 #define MG_DEFAULT_OUT "out"
 
+/* The interpreting validator (validate.h): errors kept per validation, and
+ * nesting of schema evaluation (subschemas and $ref hops together) before we
+ * call it a loop; far below what the C stack can take. */
+#define MG_MAX_VALIDATE_ERRORS 100
+#define MG_MAX_VALIDATE_DEPTH 512
+
 #endif
