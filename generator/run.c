@@ -5,16 +5,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "config.h"
 #include "load.h"
+#include "model.h"
 #include "mustache.h"
+#include "view.h"
 
 /* ---- the catalogue side ---- */
 
 typedef struct source {
-    const char *input;   /* borrowed: the catalogue path as given */
+    mg_docset *set;      /* owned */
+    mg_model *model;     /* owned */
     cJSON *fixed_view;   /* owned: --view FILE */
 } source;
 
@@ -31,51 +35,37 @@ static int source_load(source *s, const mg_run_opts *o, mg_diag *d)
         }
         return 0;
     }
-    s->input = o->input ? o->input : MG_DEFAULT_CATALOGUE;
-    mg_diag_error(d, mg_mark_at(s->input, 0, 0),
-                  "this build of msggen has no model/view stage yet; use --view FILE");
-    return -1;
+    const char *input = o->input;
+    if (!input) {
+        input = MG_DEFAULT_CATALOGUE;
+        if (access(input, F_OK) != 0) {
+            mg_diag_error(d, mg_mark_at(NULL, 0, 0),
+                          "no catalogue given and the default '%s' does not exist (use -i CATALOGUE)", input);
+            return -1;
+        }
+    }
+    s->model = mg_model_load(input, &s->set, d);
+    return s->model ? 0 : -1;
 }
 
-/* Returns the view for `t` (the caller frees it with cJSON_Delete), or NULL. */
+/* Returns the view for `t` (the caller frees it with cJSON_Delete), or NULL
+ * after reporting errors. */
 static cJSON *source_view(source *s, const mg_target *t, mg_diag *d)
 {
-    (void)t;
-    (void)d;
-    return cJSON_Duplicate(s->fixed_view, 1);
+    if (s->fixed_view)
+        return cJSON_Duplicate(s->fixed_view, 1);
+    return mg_view_build(s->model, t, d);
 }
 
 static void source_free(source *s)
 {
     cJSON_Delete(s->fixed_view);
+    mg_model_free(s->model);
+    if (s->set)
+        mg_docset_free(s->set);
 }
 
 /* ---- rendering ---- */
-
-static cJSON *unconst(const cJSON *p)
-{
-    return (cJSON *)(uintptr_t)p;
-}
-
-/* The context of a per-item file: the item's keys over the root's (see
- * run.h). Built from references, so nothing is copied; cJSON_Delete on it
- * frees only the new object. */
-static cJSON *item_context(const cJSON *item, const cJSON *root, const char *kind)
-{
-    cJSON *ctx = cJSON_CreateObject();
-    if (!ctx)
-        abort();
-    if (cJSON_IsObject(item))
-        for (const cJSON *c = item->child; c; c = c->next)
-            if (!cJSON_GetObjectItemCaseSensitive(ctx, c->string))
-                cJSON_AddItemReferenceToObject(ctx, c->string, unconst(c));
-    if (!cJSON_GetObjectItemCaseSensitive(ctx, kind))
-        cJSON_AddItemReferenceToObject(ctx, kind, unconst(item));
-    for (const cJSON *c = root->child; c; c = c->next)
-        if (!cJSON_GetObjectItemCaseSensitive(ctx, c->string))
-            cJSON_AddItemReferenceToObject(ctx, c->string, unconst(c));
-    return ctx;
-}
 
 /* A name for an item in diagnostics: its "name" (a string, or the "raw" or
  * first string casing of a name object), else its position. */
@@ -157,7 +147,7 @@ int mg_run_render_target(const mg_target *t, const cJSON *view, mg_emit_set *set
                 if (!cJSON_IsString(k) || strcmp(k->valuestring, "enum") != 0)
                     continue;
             }
-            cJSON *ctx = item_context(it, view, kind);
+            cJSON *ctx = mg_view_item_new(view, it);
             render_one(t, f, ctx, kind, it, index, set, d);
             cJSON_Delete(ctx);
         }

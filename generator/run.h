@@ -11,11 +11,9 @@
  *
  * Per-item files (per: message|type|enum) are rendered once per element of the
  * view's `messages`, `types` or `enums` list (for `enums`, when the view has no
- * such list: the `types` whose `kind` is "enum"). The item is on top of the
- * context: its keys shadow the root view's, and the root's other keys stay
- * reachable; the item is also reachable by its kind's name ({{message.name}},
- * {{type.name}}, {{enum.name}}) unless it has a key of that name itself. The
- * output path is rendered (escape none) with the same context.
+ * such list: the `types` whose `kind` is "enum"), with the context of
+ * mg_view_item_new: the item's keys over the root view's. The output path is
+ * rendered (escape none) with the same context.
  *
  * Owns nothing after it returns; everything is freed before returning.
  */

@@ -35,7 +35,7 @@ static const char *const top_keys[] = {"name", "summary", "escape", "files", "ty
 static const char *const naming_kinds[] = {"type", "field", "message", "method", "constant",
                                            "enum_value", "file", NULL};
 static const char *const type_keys[] = {"string", "integer", "number", "boolean", "any", "null",
-                                        "object", "array", "map", "ref", "enum", "union",
+                                        "object", "array", "map", "ref", "enum", "union", "alias",
                                         "nullable", "formats", NULL};
 static const char *const file_keys[] = {"template", "path", "per", NULL};
 
