@@ -1063,17 +1063,23 @@ static mg_type *named_type(mg_model *m, const mg_doc *doc, const cJSON *node, co
     t = palloc(m, sizeof *t);
     name_init(m, &t->name, raw);
     t->mark = mark(doc, node);
+    int bad = 0;
     if (mg_name_is_empty(&t->name)) {
         err(m, t->mark, "type name '%s' has no letter or digit to build an identifier from", raw);
-        return NULL;
+        bad = 1;
     }
-    for (int i = 0; i < m->priv->types.n; i++) {
+    for (int i = 0; i < m->priv->types.n && !bad; i++) {
         mg_type *o = m->priv->types.v[i];
-        if (strcmp(o->name.s[MG_CASE_SNAKE], t->name.s[MG_CASE_SNAKE]) == 0) {
-            err(m, t->mark, "type name '%s' collides with type '%s' defined at %s (both become '%s')",
-                t->name.s[MG_CASE_PASCAL], o->name.s[MG_CASE_RAW], type_src(m, o), o->name.s[MG_CASE_PASCAL]);
-            return NULL;
-        }
+        if (strcmp(o->name.s[MG_CASE_SNAKE], t->name.s[MG_CASE_SNAKE]) != 0)
+            continue;
+        if (declared)
+            err(m, t->mark, "type name '%s' collides with type '%s' defined at %s (both become '%s')", raw,
+                o->name.s[MG_CASE_RAW], type_src(m, o), o->name.s[MG_CASE_PASCAL]);
+        else
+            err(m, t->mark,
+                "this inline schema would be named '%s', but type '%s' defined at %s has that name (rename one, or declare this schema under another name)",
+                t->name.s[MG_CASE_PASCAL], o->name.s[MG_CASE_RAW], type_src(m, o));
+        bad = 1;
     }
     t->doc = doc;
     t->schema = node;
@@ -1088,6 +1094,14 @@ static mg_type *named_type(mg_model *m, const mg_doc *doc, const cJSON *node, co
     t->deprecated = get_true(node, "deprecated");
     t->extensions = extensions_of(m, node);
     t->constraints = owned(m, cJSON_CreateObject());
+    if (bad) {
+        /* Registered all the same, so that later references to this node
+         * do not report the same problem again. */
+        t->kind = MG_TYPE_ALIAS;
+        t->target = new_typeref(m, MG_KIND_ANY, doc, node);
+        t->building_ = 0;
+        return t;
+    }
 
     parts ps = {.n = 0};
     unsigned mask;
