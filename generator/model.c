@@ -689,8 +689,11 @@ static mg_typeref *plain_typeref(mg_model *m, const parts *ps, unsigned mask, en
         const cJSON *ap = pget(ps, "additionalProperties", &adoc);
         if (cJSON_IsObject(ap))
             r->items = build_typeref(m, adoc, ap, hoist_name(m, hint, "value"));
-        else
+        else {
+            if (ap && !cJSON_IsBool(ap))
+                err(m, mark(adoc, ap), "'additionalProperties' must be true, false or a schema");
             r->items = new_typeref(m, MG_KIND_ANY, adoc, ap);
+        }
     }
     if (r && r->items == NULL && (kind == MG_KIND_ARRAY || kind == MG_KIND_MAP))
         return NULL;
