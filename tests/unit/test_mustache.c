@@ -386,6 +386,16 @@ static void mustache_should_resolve_dynamic_partial_names(void)
     CHECK_STR(RP("[{{> * a.b }}]", "{\"a\": {\"b\": \"text\"}, \"c\": 3}", parts), "[T:3\n]");
 }
 
+static void mustache_should_resolve_dynamic_parent_names(void)
+{
+    static const char *const parts[] = {"card", "<{{$t}}card{{/t}}>", "row", "[{{$t}}row{{/t}}]", NULL};
+    CHECK_STR(RP("{{#l}}{{<*k}}{{$t}}{{v}}{{/t}}{{/*k}}{{/l}}",
+                 "{\"l\": [{\"k\": \"card\", \"v\": 1}, {\"k\": \"row\", \"v\": 2}]}", parts),
+              "<1>[2]");
+    CHECK_STR(RP("{{<*k}}{{/k}}", "{}", parts),
+              "!t.mustache:1:8: error: '{{/k}}' does not match the open parent '*k' (opened at 1:1; close it first with '{{/*k}}')");
+}
+
 static void mustache_should_render_nothing_for_unresolved_dynamic_names(void)
 {
     static const char *const parts[] = {"text", "T", NULL};
@@ -464,6 +474,26 @@ static void mustache_should_render_overrides_with_the_overrides_of_their_own_sit
     CHECK_STR(RP("{{<p}}{{$a}}[{{<p}}{{/p}}]{{/a}}{{/p}}", "{}", parts), "[d]");
     CHECK_STR(RP("{{<loop}}{{/loop}}", "{}", parts),
               "!loop.mustache:1:1: error: partial 'loop' nested deeper than 64 levels (does it include itself without end?)");
+}
+
+static void mustache_should_bound_exponential_expansion(void)
+{
+    /* p0 calls p1 twice, p1 calls p2 twice, ...: 2^30 expansions, none deep. */
+    static char names[31][8], srcs[31][32];
+    static const char *parts[63];
+    for (int i = 0; i <= 30; i++) {
+        snprintf(names[i], sizeof names[i], "p%d", i);
+        if (i < 30)
+            snprintf(srcs[i], sizeof srcs[i], "{{>p%d}}{{>p%d}}", i + 1, i + 1);
+        else
+            snprintf(srcs[i], sizeof srcs[i], "x");
+        parts[2 * i] = names[i];
+        parts[2 * i + 1] = srcs[i];
+    }
+    parts[62] = NULL;
+    const char *r = RP("{{>p0}}", "{}", parts);
+    CHECK(strstr(r, "error: template expansion too large: over 4194304 steps") != NULL);
+    CHECK(got.len < 300);
 }
 
 static void mustache_should_limit_section_nesting(void)
@@ -583,6 +613,7 @@ int main(void)
     RUN(mustache_should_reindent_overridden_blocks);
     RUN(mustache_should_indent_standalone_parents);
     RUN(mustache_should_resolve_dynamic_partial_names);
+    RUN(mustache_should_resolve_dynamic_parent_names);
     RUN(mustache_should_render_nothing_for_unresolved_dynamic_names);
     RUN(mustache_should_report_unknown_dynamic_partial_when_strict);
     RUN(mustache_should_report_unclosed_section_with_open_position);
@@ -593,6 +624,7 @@ int main(void)
     RUN(mustache_should_report_errors_inside_partials_before_rendering);
     RUN(mustache_should_stop_partial_recursion_at_depth_limit);
     RUN(mustache_should_render_overrides_with_the_overrides_of_their_own_site);
+    RUN(mustache_should_bound_exponential_expansion);
     RUN(mustache_should_limit_section_nesting);
     RUN(mustache_should_render_many_times_from_one_parse);
     RUN(mustache_should_render_short_strings);
