@@ -39,6 +39,8 @@ struct node {
     unsigned char raw;        /* N_VAR: {{{x}}} or {{&x}}: never escaped */
     unsigned char dynamic;    /* N_PARTIAL/N_PARENT: `str` is a name to look up ({{>*x}}) */
     unsigned char standalone; /* N_PARTIAL/N_PARENT/N_BLOCK: alone on its line: indents */
+    unsigned char lead;       /* N_BLOCK: the body starts inside a line ("{{$b}}text"):
+                               * indenting the body indents that partial first line too */
     const char *str;          /* N_TEXT: the text; others: the tag's name; into mg_tpl.src */
     size_t len;
     const char *ind;          /* indentation a standalone tag adds; into mg_tpl.src */
@@ -691,6 +693,14 @@ static void build(parser *p, size_t from, size_t to, nodevec *out)
         n->ind = t->ind;
         n->ind_len = t->ind_len;
         line_col(p, t->s, &n->line, &n->col);
+        if (t->kind == T_BLOCK && i + 1 < t->match) {
+            const tok *f = &p->t[i + 1];
+            if (f->kind == T_TEXT)
+                n->lead = f->s < f->e && !at_line_start(p, f->s) && p->src[f->s] != '\n' &&
+                          !(p->src[f->s] == '\r' && f->s + 1 < f->e && p->src[f->s + 1] == '\n');
+            else
+                n->lead = !f->standalone && !tag_bol(p, f);
+        }
         if (is_opener(t->kind)) {
             nodevec kids = {NULL, 0, 0};
             size_t end = t->match;
@@ -1116,16 +1126,16 @@ static void pop_indent(rstate *r, indsave sv)
 static int render_nodes(rstate *r, const mg_tpl *t, const node *kids, size_t n, const ctxf *c,
                         const scope *sc);
 
-/* Renders a body that is inserted as a whole with new indentation: the spec
- * indents every line of it, including a first line that did not start a line
- * where it was written ("{{$b}}text{{/b}}"). */
-static int render_indented(rstate *r, const mg_tpl *t, const node *kids, size_t n, const ctxf *c,
+/* Renders a block body that is inserted as a whole with new indentation: the
+ * spec indents every line of it, including a first line that did not start a
+ * line where it was written ("{{$b}}text{{/b}}"); lines that start with a tag
+ * alone on its line are gone, and the others carry `bol` themselves. */
+static int render_indented(rstate *r, const mg_tpl *t, const node *body, const ctxf *c,
                            const scope *sc)
 {
-    if (n > 0 && !kids[0].bol &&
-        !(kids[0].kind == N_TEXT && (kids[0].str[0] == '\n' || (kids[0].len > 1 && kids[0].str[0] == '\r' && kids[0].str[1] == '\n'))))
+    if (body->lead)
         emit_indent(r);
-    return render_nodes(r, t, kids, n, c, sc);
+    return render_nodes(r, t, body->kids, body->nkids, c, sc);
 }
 
 static mg_mark mark_of(const mg_tpl *t, const node *k)
@@ -1186,7 +1196,7 @@ static int render_block(rstate *r, const mg_tpl *t, const node *k, const ctxf *c
         if (!k->standalone)
             return render_nodes(r, t, k->kids, k->nkids, c, sc);
         indsave sv = push_indent(r, k->ind, k->ind_len, 0);
-        int rc = render_indented(r, t, k->kids, k->nkids, c, sc);
+        int rc = render_indented(r, t, k, c, sc);
         pop_indent(r, sv);
         return rc;
     }
@@ -1199,7 +1209,7 @@ static int render_block(rstate *r, const mg_tpl *t, const node *k, const ctxf *c
     /* The override renders in the context stack of the block it replaces, but
      * sees only the overrides that were in effect where it was written. */
     indsave sv = push_indent(r, k->ind, k->ind_len, !k->standalone);
-    int rc = k->standalone ? render_indented(r, found->tpl, ov->kids, ov->nkids, c, found->outer)
+    int rc = k->standalone ? render_indented(r, found->tpl, ov, c, found->outer)
                            : render_nodes(r, found->tpl, ov->kids, ov->nkids, c, found->outer);
     pop_indent(r, sv);
     r->depth--;

@@ -367,6 +367,10 @@ static void mustache_should_reindent_overridden_blocks(void)
     CHECK_STR(RP("{{<p}}{{$b}}\n    one\n    two\n{{/b}}{{/p}}\n", "{}", parts), "Hi,\n  one\n  two\n");
     CHECK_STR(RP("{{<q}}{{$b}}\none\ntwo\n{{/b}}{{/q}}\n", "{}", parts), "Hi,\n  one\n  two\n");
     CHECK_STR(RP("{{<q}}{{/q}}", "{}", parts), "Hi,\n  default\n");
+    static const char *const ul[] = {"ul", "<ul>\n  {{$b}}\n  x\n  {{/b}}\n</ul>\n", NULL};
+    CHECK_STR(RP("{{<ul}}{{$b}}\n{{#l}}\n<li>{{.}}</li>\n{{/l}}\n{{/b}}{{/ul}}", "{\"l\": [1, 2]}", ul),
+              "<ul>\n  <li>1</li>\n  <li>2</li>\n</ul>\n");
+    CHECK_STR(RP("{{<ul}}{{$b}}in\nline{{/b}}{{/ul}}", "{}", ul), "<ul>\n  in\n  line</ul>\n");
 }
 
 static void mustache_should_indent_standalone_parents(void)
