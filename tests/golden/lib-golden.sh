@@ -1,0 +1,25 @@
+# tests/golden/lib-golden.sh - shared by run.sh and update.sh (sourced).
+#
+# A golden case is a folder tests/golden/<case>/ with
+#   input/catalogue.{yaml,yml,json}   the entry file (other input files beside it)
+#   expected/<target>/...             what `msggen generate` writes for each shipped target
+# Rendering goes to a temp folder; only update.sh writes expected/.
+
+golden_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# The entry file of a case, or nothing.
+golden_entry() {
+    local f
+    for f in "$1"/input/catalogue.yaml "$1"/input/catalogue.yml "$1"/input/catalogue.json; do
+        [ -f "$f" ] && { echo "$f"; return; }
+    done
+}
+
+# Shipped target names, one per line (first word of each `msggen targets` line).
+golden_targets() { "$MSGGEN" targets 2>/dev/null | awk 'NF { print $1 }'; }
+
+# Renders case $1 for target $2 into folder $3; stderr to $3.err.
+golden_render() {
+    local entry; entry=$(golden_entry "$1")
+    ( cd "$1" && mg generate -i "${entry#"$1"/}" -t "$2" -o "$3" ) >/dev/null 2>"$3.err"
+}
