@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "config.h"
 #include "model.h"
+#include "target.h"
 #include "view.h"
 
 #ifndef MG_DEFAULT_CATALOGUE
@@ -26,10 +27,6 @@ const char mg_help_view[] =
     "  -t, --target TARGET    a shipped target name or a target folder\n"
     "  -m, --message NAME     print only the view of message NAME (any casing)\n"
     "  -h, --help             show this help\n";
-
-#ifdef MG_HAVE_TARGET_LOAD
-#include "target.h"
-#endif
 
 int mg_cmd_view(int argc, char **argv)
 {
@@ -72,13 +69,9 @@ int mg_cmd_view(int argc, char **argv)
     }
     mg_target *t = NULL;
     if (target) {
-#ifdef MG_HAVE_TARGET_LOAD
         t = mg_target_load(target, &d);
         if (!t)
             return MG_EXIT_INPUT;
-#else
-        return mg_cli_usage(self, "-t is not available in this build yet");
-#endif
     }
     mg_docset *set = NULL;
     mg_model *m = mg_model_load(input, &set, &d);
@@ -104,10 +97,6 @@ int mg_cmd_view(int argc, char **argv)
     cJSON_Delete(view);
     mg_model_free(m);
     mg_docset_free(set);
-#ifdef MG_HAVE_TARGET_LOAD
     mg_target_free(t);
-#else
-    (void)t;
-#endif
     return rc;
 }

@@ -198,6 +198,7 @@ typedef struct builder {
     keytab keys;
     cJSON *root;
     int failed;
+    size_t ystart; /* bytes before the text given to libyaml (a byte order mark) */
 } builder;
 
 static void builder_error(builder *b, int line, int col, const char *fmt, ...)
@@ -342,7 +343,11 @@ static void jerr_here(jparser *p, const char *what)
         return;
     }
     unsigned char c = (unsigned char)p->s[p->i];
-    if (c >= 0x20 && c < 0x7F)
+    if (c == '/')
+        builder_error(p->b, p->line, p->col, "JSON: comments are not allowed in JSON");
+    else if (c == '\'')
+        builder_error(p->b, p->line, p->col, "JSON: strings take double quotes, not single quotes");
+    else if (c >= 0x20 && c < 0x7F)
         builder_error(p->b, p->line, p->col, "JSON: unexpected '%c', %s", c, what);
     else
         builder_error(p->b, p->line, p->col, "JSON: unexpected byte 0x%02X, %s", c, what);
@@ -563,12 +568,12 @@ static cJSON *jobject(jparser *p, mg_buf *sb)
     }
     mg_buf key;
     mg_buf_init(&key);
+    int cline = 0, ccol = 0; /* the last ',' */
     for (int index = 0;; index++) {
         jskip_ws(p);
         if (p->i >= p->n || p->s[p->i] != '"') {
             if (p->i < p->n && p->s[p->i] == '}' && index > 0)
-                builder_error(p->b, p->line, p->col,
-                              "JSON: trailing comma before '}' (remove the last ',')");
+                builder_error(p->b, cline, ccol, "JSON: trailing comma before '}' (remove it)");
             else
                 jerr_here(p, "expected a string key in the object");
             goto fail;
@@ -596,6 +601,8 @@ static cJSON *jobject(jparser *p, mg_buf *sb)
         jattach(p, obj, v, mg_buf_cstr(&key), index, vline, vcol, kline, kcol, cJSON_IsString(v));
         jskip_ws(p);
         if (p->i < p->n && p->s[p->i] == ',') {
+            cline = p->line;
+            ccol = p->col;
             jadvance(p);
             continue;
         }
@@ -627,10 +634,11 @@ static cJSON *jarray(jparser *p, mg_buf *sb)
         jadvance(p);
         return arr;
     }
+    int cline = 0, ccol = 0; /* the last ',' */
     for (int index = 0;; index++) {
         jskip_ws(p);
         if (p->i < p->n && p->s[p->i] == ']' && index > 0) {
-            builder_error(p->b, p->line, p->col, "JSON: trailing comma before ']' (remove the last ',')");
+            builder_error(p->b, cline, ccol, "JSON: trailing comma before ']' (remove it)");
             goto fail;
         }
         int vline = p->line, vcol = p->col;
@@ -640,6 +648,8 @@ static cJSON *jarray(jparser *p, mg_buf *sb)
         jattach(p, arr, v, NULL, index, vline, vcol, 0, 0, cJSON_IsString(v));
         jskip_ws(p);
         if (p->i < p->n && p->s[p->i] == ',') {
+            cline = p->line;
+            ccol = p->col;
             jadvance(p);
             continue;
         }
@@ -702,12 +712,7 @@ static cJSON *jvalue(jparser *p, mg_buf *sb)
         return cJSON_CreateFalse();
     if (jword(p, "null"))
         return cJSON_CreateNull();
-    if (c == '\'')
-        builder_error(p->b, p->line, p->col, "JSON: strings take double quotes, not single quotes");
-    else if (c == '/')
-        builder_error(p->b, p->line, p->col, "JSON: comments are not allowed in JSON");
-    else
-        jerr_here(p, "expected a value");
+    jerr_here(p, "expected a value");
     return NULL;
 }
 
@@ -721,8 +726,7 @@ static cJSON *parse_json(builder *b, size_t start)
     p.line = 1;
     p.col = 1;
     p.depth = 0;
-    while (p.i < start)
-        jadvance(&p);
+    p.i = start; /* a byte order mark takes no column */
     jskip_ws(&p);
     int line = p.line, col = p.col;
     mg_buf sb;
@@ -1055,6 +1059,22 @@ static cJSON *copy_alias(yparser *y, const cJSON *src, const cJSON *parent, int 
     return dst;
 }
 
+/* The byte at 1-based line/column (column in code points); NUL past the end. */
+static char char_at(const char *text, size_t len, int line, int col)
+{
+    size_t i = 0;
+    for (int l = 1; l < line && i < len; i++)
+        if (text[i] == '\n')
+            l++;
+    for (int c = 1; i < len; i++) {
+        if (((unsigned char)text[i] & 0xC0) == 0x80)
+            continue;
+        if (c++ == col)
+            return text[i];
+    }
+    return '\0';
+}
+
 /* Rewrites libyaml's problem text into a one-line message, at the most useful
  * position. */
 static void yaml_syntax_error(builder *b, const yaml_parser_t *ps)
@@ -1064,7 +1084,7 @@ static void yaml_syntax_error(builder *b, const yaml_parser_t *ps)
     int line = (int)ps->problem_mark.line + 1, col = (int)ps->problem_mark.column + 1;
     int cline = (int)ps->context_mark.line + 1, ccol = (int)ps->context_mark.column + 1;
     if (ps->error == YAML_READER_ERROR) {
-        offset_to_linecol(b->text, b->len, ps->problem_offset, &line, &col);
+        offset_to_linecol(b->text + b->ystart, b->len - b->ystart, ps->problem_offset, &line, &col);
         if (strstr(problem, "control characters"))
             builder_error(b, line, col, "control character 0x%02X is not allowed in YAML (escape it in a double-quoted string)",
                           (unsigned)ps->problem_value);
@@ -1072,8 +1092,7 @@ static void yaml_syntax_error(builder *b, const yaml_parser_t *ps)
             builder_error(b, line, col, "YAML: %s", problem);
         return;
     }
-    size_t off = ps->problem_mark.index;
-    char at = off < b->len ? b->text[off] : '\0';
+    char at = char_at(b->text + b->ystart, b->len - b->ystart, line, col);
     if (context && strstr(context, "quoted scalar") && strstr(problem, "end of stream")) {
         builder_error(b, cline, ccol, "unclosed quoted string (add the closing quote)");
         return;
@@ -1115,12 +1134,15 @@ static void yaml_syntax_error(builder *b, const yaml_parser_t *ps)
         builder_error(b, line, col, "YAML: %s", problem);
 }
 
-static cJSON *parse_yaml(builder *b)
+/* libyaml gets the text after any byte order mark, so that columns on the
+ * first line match the JSON parser's. */
+static cJSON *parse_yaml(builder *b, size_t start)
 {
+    b->ystart = start;
     yaml_parser_t ps;
     if (!yaml_parser_initialize(&ps))
         abort();
-    yaml_parser_set_input_string(&ps, (const unsigned char *)b->text, b->len);
+    yaml_parser_set_input_string(&ps, (const unsigned char *)b->text + start, b->len - start);
     yaml_parser_set_encoding(&ps, YAML_UTF8_ENCODING);
     yparser y;
     memset(&y, 0, sizeof y);
@@ -1301,10 +1323,10 @@ static cJSON *parse_text(const char *file, const char *text, size_t len, struct 
                 pos->cap = pos->len = 0;
                 free(b.keys.slots);
                 memset(&b.keys, 0, sizeof b.keys);
-                root = parse_yaml(&b);
+                root = parse_yaml(&b, start);
             }
         } else {
-            root = parse_yaml(&b);
+            root = parse_yaml(&b, start);
         }
     }
     free(b.keys.slots);
@@ -1369,12 +1391,13 @@ static int read_input(const char *path, const char *name, mg_mark at, mg_buf *ou
         return -1;
     }
     mg_buf_reserve(out, 0);
+    out->data[out->len] = '\0';
     return 0;
 }
 
 /* Lexically normalises a path: drops "." and empty parts, folds "a/.." (but
  * keeps leading ".." of a relative path). Never returns "": "." instead. */
-static char *normalise_path(const char *path)
+char *mg_path_normalise(const char *path)
 {
     size_t n = strlen(path);
     char *out = malloc(n + 2);
@@ -1460,7 +1483,7 @@ static docent *docset_add(mg_docset *set, const char *name, char *real, cJSON *r
     docent *e = calloc(1, sizeof *e);
     if (!e)
         abort();
-    e->doc.path = normalise_path(name);
+    e->doc.path = mg_path_normalise(name);
     e->doc.dir = dir_of(e->doc.path);
     e->doc.root = root;
     e->doc.pos = pos;
@@ -1495,7 +1518,7 @@ mg_docset *mg_docset_new(const char *root_dir)
     if (root_dir) {
         set->root = realpath(root_dir, NULL);
         if (!set->root) /* a root that does not exist: keep it lexical and absolute */
-            set->root = normalise_path(root_dir);
+            set->root = mg_path_normalise(root_dir);
         set->root_given = 1;
     }
     return set;
@@ -1553,7 +1576,7 @@ const mg_doc *mg_docset_load(mg_docset *set, const char *path, mg_mark at, mg_di
                 return NULL;
             }
     }
-    char *name = normalise_path(path);
+    char *name = mg_path_normalise(path);
     if (is_stdin) {
         free(name);
         name = strdup("-");

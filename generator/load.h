@@ -81,6 +81,12 @@ const cJSON *mg_doc_parent(const mg_doc *doc, const cJSON *node, int *index);
 size_t mg_docset_count(const mg_docset *set);
 const mg_doc *mg_docset_doc(const mg_docset *set, size_t i);
 
+/* Lexical normal form of a path, as mg_doc.path uses it: no "." or empty
+ * parts, "a/.." folded (leading ".." of a relative path kept), "." for an
+ * empty result. $ref paths are URI references, so "sub/../x" means "x" even
+ * when "sub" does not exist. Caller frees with free(). */
+char *mg_path_normalise(const char *path);
+
 /* Reads one data file (YAML or JSON) outside any docset: for `msggen render`'s
  * data and for payload files. Returns a tree the caller frees with cJSON_Delete,
  * or NULL after reporting an error. */

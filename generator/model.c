@@ -45,6 +45,7 @@ typedef struct part {
 typedef struct parts {
     part p[MAX_PARTS];
     int n;
+    const cJSON *path[MG_MAX_REF_DEPTH + 2]; /* flatten's current chain, for cycles */
 } parts;
 
 /* Bits of JSON types a schema allows. */
@@ -226,11 +227,17 @@ static int flatten(mg_model *m, const mg_doc *doc, const cJSON *node, parts *ps,
         err(m, mark(doc, node), "allOf/$ref nesting deeper than %d", MG_MAX_REF_DEPTH);
         return -1;
     }
-    for (int i = 0; i < ps->n; i++)
-        if (ps->p[i].node == node) {
+    for (int i = 0; i < depth; i++)
+        if (ps->path[i] == node) {
             err(m, mark(doc, node), "allOf cycle: this schema includes itself");
             return -1;
         }
+    ps->path[depth] = node;
+    /* A diamond (two bases sharing a base) reaches a schema twice: its
+     * keywords count once. */
+    for (int i = 0; i < ps->n; i++)
+        if (ps->p[i].node == node)
+            return 0;
     if (cJSON_IsString(get(node, "$ref"))) {
         const mg_doc *tdoc = NULL;
         const cJSON *tnode = NULL;
@@ -629,6 +636,14 @@ static mg_typeref *plain_typeref(mg_model *m, const parts *ps, unsigned mask, en
     }
     unsigned nn = mask & ~T_NULL;
     mg_kind kind = MG_KIND_ANY;
+    const cJSON *cv = pget(ps, "const", NULL);
+    if (mask == T_ALL && cv) {
+        /* {const: x} says its type through x. */
+        mask = cJSON_IsString(cv) ? T_STRING : cJSON_IsBool(cv) ? T_BOOLEAN : cJSON_IsNull(cv) ? T_NULL
+             : cJSON_IsArray(cv) ? T_ARRAY : cJSON_IsObject(cv) ? T_OBJECT
+             : cv->valuedouble == floor(cv->valuedouble) ? T_INTEGER : (T_NUMBER | T_INTEGER);
+        nn = mask & ~T_NULL;
+    }
     if (mask == T_ALL) {
         if (pget(ps, "items", NULL))
             kind = MG_KIND_ARRAY;
@@ -827,13 +842,31 @@ static void build_object(mg_model *m, mg_type *t, const parts *ps)
                 }
                 vec_push(&fields, f);
             }
-            f->mark = km;
-            f->type = build_typeref(m, doc, p, hoist_name(m, tname, p->string));
+            const char *hint = hoist_name(m, tname, p->string);
+            if (!f->type) {
+                f->mark = km;
+                f->type = build_typeref(m, doc, p, hint);
+            } else if (has_structure(p, NULL) || get(p, "$ref")) {
+                /* A refinement (allOf member re-declaring a property, e.g.
+                 * a tighter maximum): primitives merge their keywords, the
+                 * stricter bound winning; structured types take the later
+                 * definition. */
+                parts mp = {.n = 0};
+                unsigned mm;
+                enum cls mc;
+                if (flatten(m, f->type->doc, f->type->schema, &mp, 0) == 0 && flatten(m, doc, p, &mp, 0) == 0 &&
+                    parts_mask(m, &mp, &mm) == 0 && classify(m, &mp, mm, &mc) == 0 &&
+                    mc != CLS_UNION && mc != CLS_ENUM && mc != CLS_OBJECT && !single_ref(m, p))
+                    f->type = plain_typeref(m, &mp, mm, mc, doc, p, hint);
+                else
+                    f->type = build_typeref(m, doc, p, hint);
+            }
             if (!f->type) {
                 f->type = new_typeref(m, MG_KIND_ANY, doc, p);
                 continue;
             }
-            /* Field metadata: from the property, else from what it refers to. */
+            /* Field metadata: from the property, else from what it refers
+             * to, else from an earlier definition of the same property. */
             const mg_doc *tdoc = doc;
             const cJSON *tnode = p;
             if (cJSON_IsString(get(p, "$ref")))
@@ -841,13 +874,18 @@ static void build_object(mg_model *m, mg_type *t, const parts *ps)
             const char *desc = get_str(p, "description");
             if (!desc)
                 desc = get_str(tnode, "description");
-            f->description = desc;
-            f->default_value = get(p, "default") ? get(p, "default") : get(tnode, "default");
-            f->const_value = get(p, "const") ? get(p, "const") : get(tnode, "const");
-            f->examples = get(p, "examples") ? get(p, "examples") : get(tnode, "examples");
-            f->read_only = get_true(p, "readOnly") || get_true(tnode, "readOnly");
-            f->write_only = get_true(p, "writeOnly") || get_true(tnode, "writeOnly");
-            f->deprecated = get_true(p, "deprecated") || get_true(tnode, "deprecated");
+            if (desc)
+                f->description = desc;
+            const cJSON *x;
+            if ((x = get(p, "default") ? get(p, "default") : get(tnode, "default")))
+                f->default_value = x;
+            if ((x = get(p, "const") ? get(p, "const") : get(tnode, "const")))
+                f->const_value = x;
+            if ((x = get(p, "examples") ? get(p, "examples") : get(tnode, "examples")))
+                f->examples = x;
+            f->read_only |= get_true(p, "readOnly") || get_true(tnode, "readOnly");
+            f->write_only |= get_true(p, "writeOnly") || get_true(tnode, "writeOnly");
+            f->deprecated |= get_true(p, "deprecated") || get_true(tnode, "deprecated");
         }
     }
     for (int i = 0; i < ps->n; i++) {
@@ -1025,17 +1063,23 @@ static mg_type *named_type(mg_model *m, const mg_doc *doc, const cJSON *node, co
     t = palloc(m, sizeof *t);
     name_init(m, &t->name, raw);
     t->mark = mark(doc, node);
+    int bad = 0;
     if (mg_name_is_empty(&t->name)) {
         err(m, t->mark, "type name '%s' has no letter or digit to build an identifier from", raw);
-        return NULL;
+        bad = 1;
     }
-    for (int i = 0; i < m->priv->types.n; i++) {
+    for (int i = 0; i < m->priv->types.n && !bad; i++) {
         mg_type *o = m->priv->types.v[i];
-        if (strcmp(o->name.s[MG_CASE_SNAKE], t->name.s[MG_CASE_SNAKE]) == 0) {
-            err(m, t->mark, "type name '%s' collides with type '%s' defined at %s (both become '%s')",
-                t->name.s[MG_CASE_PASCAL], o->name.s[MG_CASE_RAW], type_src(m, o), o->name.s[MG_CASE_PASCAL]);
-            return NULL;
-        }
+        if (strcmp(o->name.s[MG_CASE_SNAKE], t->name.s[MG_CASE_SNAKE]) != 0)
+            continue;
+        if (declared)
+            err(m, t->mark, "type name '%s' collides with type '%s' defined at %s (both become '%s')", raw,
+                o->name.s[MG_CASE_RAW], type_src(m, o), o->name.s[MG_CASE_PASCAL]);
+        else
+            err(m, t->mark,
+                "this inline schema would be named '%s', but type '%s' defined at %s has that name (rename one, or declare this schema under another name)",
+                t->name.s[MG_CASE_PASCAL], o->name.s[MG_CASE_RAW], type_src(m, o));
+        bad = 1;
     }
     t->doc = doc;
     t->schema = node;
@@ -1050,6 +1094,14 @@ static mg_type *named_type(mg_model *m, const mg_doc *doc, const cJSON *node, co
     t->deprecated = get_true(node, "deprecated");
     t->extensions = extensions_of(m, node);
     t->constraints = owned(m, cJSON_CreateObject());
+    if (bad) {
+        /* Registered all the same, so that later references to this node
+         * do not report the same problem again. */
+        t->kind = MG_TYPE_ALIAS;
+        t->target = new_typeref(m, MG_KIND_ANY, doc, node);
+        t->building_ = 0;
+        return t;
+    }
 
     parts ps = {.n = 0};
     unsigned mask;

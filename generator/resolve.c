@@ -56,7 +56,6 @@ static int percent_decode(const char *s, size_t n, mg_buf *out)
         mg_buf_putc(out, (char)v);
         i += 2;
     }
-    mg_buf_reserve(out, 0);
     return 0;
 }
 
@@ -255,6 +254,10 @@ static int hop(mg_docset *set, const mg_doc *doc, const cJSON *member, const mg_
             mg_buf_putc(&joined, '/');
         }
         mg_buf_append_str(&joined, mg_buf_cstr(&file));
+        char *norm = mg_path_normalise(mg_buf_cstr(&joined));
+        mg_buf_reset(&joined);
+        mg_buf_append_str(&joined, norm);
+        free(norm);
         const char *jp = mg_buf_cstr(&joined);
         const char *root = mg_docset_root(set);
         if (root && !mg_docset_allow_outside(set)) {
@@ -513,7 +516,7 @@ char *mg_resolve_node_uri(const mg_docset *set, const mg_doc *doc, const cJSON *
     }
     free(chain);
     free(idx);
-    mg_buf_reserve(&b, 0);
+
     return mg_buf_steal(&b, NULL);
 }
 
