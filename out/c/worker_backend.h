@@ -233,6 +233,13 @@ const char *worker_backend_message_type_to_string(worker_backend_message_type t)
 bool worker_backend_message_type_from_string(const char *s, worker_backend_message_type *out);
 /** Validates `json` as the payload of message type `t`. */
 bool worker_backend_message_validate(worker_backend_message_type t, const cJSON *json, worker_backend_error *err);
+/** The payload of message type `t` as its record (worker_backend_T * of the payload
+ * type; a cJSON * copy for payloads that are not objects); NULL on error. */
+void *worker_backend_message_from_json(worker_backend_message_type t, const cJSON *json, worker_backend_error *err);
+/** The JSON of a payload record made by worker_backend_message_from_json. */
+cJSON *worker_backend_message_to_json(worker_backend_message_type t, const void *payload);
+/** Frees a payload record made by worker_backend_message_from_json (NULL-safe). */
+void worker_backend_message_free(worker_backend_message_type t, void *payload);
 
 /* ---- enums --------------------------------------------------------------- */
 

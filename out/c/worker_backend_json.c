@@ -799,15 +799,20 @@ static worker_backend_worker_metrics_enriched_event_message_resources_network *w
 static worker_backend_worker_metrics_enriched_event_message_error *worker_backend_worker_metrics_enriched_event_message_error_build(const cJSON *json);
 static worker_backend_job_response *worker_backend_job_response_build(const cJSON *json);
 static worker_backend_job_status *worker_backend_job_status_build(const cJSON *json);
-/* Not every catalogue uses every kind: `static inline` keeps unused ones quiet. */
+/* Not every catalogue uses every kind of element. */
+#if defined(__GNUC__)
+#define MAYBE_UNUSED __attribute__((unused))
+#else
+#define MAYBE_UNUSED
+#endif
 /* ---- elements: one converter per kind of value -------------------------- */
 
-static inline bool from_string(char **dst, const cJSON *v)
+static MAYBE_UNUSED bool from_string(char **dst, const cJSON *v)
 {
     return cJSON_IsString(v) && (*dst = worker_backend_rt_strdup(v->valuestring)) != NULL;
 }
 
-static inline bool from_integer(int64_t *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_integer(int64_t *dst, const cJSON *v)
 {
     if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
         return false;
@@ -815,7 +820,7 @@ static inline bool from_integer(int64_t *dst, const cJSON *v)
     return (double)*dst == v->valuedouble;
 }
 
-static inline bool from_number(double *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_number(double *dst, const cJSON *v)
 {
     if (!cJSON_IsNumber(v))
         return false;
@@ -823,7 +828,7 @@ static inline bool from_number(double *dst, const cJSON *v)
     return true;
 }
 
-static inline bool from_boolean(bool *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_boolean(bool *dst, const cJSON *v)
 {
     if (!cJSON_IsBool(v))
         return false;
@@ -831,1812 +836,1812 @@ static inline bool from_boolean(bool *dst, const cJSON *v)
     return true;
 }
 
-static inline bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
+static MAYBE_UNUSED bool from_json(cJSON **dst, const cJSON *v) { return (*dst = cJSON_Duplicate(v, 1)) != NULL; }
 
-static inline cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
-static inline cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
-static inline cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
-static inline cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
-static inline cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
+static MAYBE_UNUSED cJSON *to_string(char *const *src) { return *src ? cJSON_CreateString(*src) : cJSON_CreateNull(); }
+static MAYBE_UNUSED cJSON *to_integer(const int64_t *src) { return cJSON_CreateNumber((double)*src); }
+static MAYBE_UNUSED cJSON *to_number(const double *src) { return cJSON_CreateNumber(*src); }
+static MAYBE_UNUSED cJSON *to_boolean(const bool *src) { return cJSON_CreateBool(*src); }
+static MAYBE_UNUSED cJSON *to_json(cJSON *const *src) { return *src ? cJSON_Duplicate(*src, 1) : cJSON_CreateNull(); }
 
-static inline void free_string(char **p) { free(*p); }
-static inline void free_integer(int64_t *p) { (void)p; }
-static inline void free_number(double *p) { (void)p; }
-static inline void free_boolean(bool *p) { (void)p; }
-static inline void free_json(cJSON **p) { cJSON_Delete(*p); }
+static MAYBE_UNUSED void free_string(char **p) { free(*p); }
+static MAYBE_UNUSED void free_integer(int64_t *p) { (void)p; }
+static MAYBE_UNUSED void free_number(double *p) { (void)p; }
+static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
+static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
 
 
-static inline bool from_enum_ip_check_completed_message_entity_type(worker_backend_ip_check_completed_message_entity_type *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_ip_check_completed_message_entity_type(worker_backend_ip_check_completed_message_entity_type *dst, const cJSON *v)
 {
     return cJSON_IsString(v) && worker_backend_ip_check_completed_message_entity_type_from_string(v->valuestring, dst);
 }
-static inline cJSON *to_enum_ip_check_completed_message_entity_type(const worker_backend_ip_check_completed_message_entity_type *src) { return cJSON_CreateString(worker_backend_ip_check_completed_message_entity_type_to_string(*src)); }
-static inline void free_enum_ip_check_completed_message_entity_type(worker_backend_ip_check_completed_message_entity_type *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_ip_check_completed_message_entity_type(const worker_backend_ip_check_completed_message_entity_type *src) { return cJSON_CreateString(worker_backend_ip_check_completed_message_entity_type_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_ip_check_completed_message_entity_type(worker_backend_ip_check_completed_message_entity_type *p) { (void)p; }
 
-static inline bool from_enum_ip_check_completed_message_status(worker_backend_ip_check_completed_message_status *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_ip_check_completed_message_status(worker_backend_ip_check_completed_message_status *dst, const cJSON *v)
 {
     return cJSON_IsString(v) && worker_backend_ip_check_completed_message_status_from_string(v->valuestring, dst);
 }
-static inline cJSON *to_enum_ip_check_completed_message_status(const worker_backend_ip_check_completed_message_status *src) { return cJSON_CreateString(worker_backend_ip_check_completed_message_status_to_string(*src)); }
-static inline void free_enum_ip_check_completed_message_status(worker_backend_ip_check_completed_message_status *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_ip_check_completed_message_status(const worker_backend_ip_check_completed_message_status *src) { return cJSON_CreateString(worker_backend_ip_check_completed_message_status_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_ip_check_completed_message_status(worker_backend_ip_check_completed_message_status *p) { (void)p; }
 
-static inline bool from_enum_ip_check_completed_message_trademark_risk(worker_backend_ip_check_completed_message_trademark_risk *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_ip_check_completed_message_trademark_risk(worker_backend_ip_check_completed_message_trademark_risk *dst, const cJSON *v)
 {
     return cJSON_IsString(v) && worker_backend_ip_check_completed_message_trademark_risk_from_string(v->valuestring, dst);
 }
-static inline cJSON *to_enum_ip_check_completed_message_trademark_risk(const worker_backend_ip_check_completed_message_trademark_risk *src) { return cJSON_CreateString(worker_backend_ip_check_completed_message_trademark_risk_to_string(*src)); }
-static inline void free_enum_ip_check_completed_message_trademark_risk(worker_backend_ip_check_completed_message_trademark_risk *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_ip_check_completed_message_trademark_risk(const worker_backend_ip_check_completed_message_trademark_risk *src) { return cJSON_CreateString(worker_backend_ip_check_completed_message_trademark_risk_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_ip_check_completed_message_trademark_risk(worker_backend_ip_check_completed_message_trademark_risk *p) { (void)p; }
 
-static inline bool from_enum_ip_check_completed_message_copyright_risk(worker_backend_ip_check_completed_message_copyright_risk *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_ip_check_completed_message_copyright_risk(worker_backend_ip_check_completed_message_copyright_risk *dst, const cJSON *v)
 {
     return cJSON_IsString(v) && worker_backend_ip_check_completed_message_copyright_risk_from_string(v->valuestring, dst);
 }
-static inline cJSON *to_enum_ip_check_completed_message_copyright_risk(const worker_backend_ip_check_completed_message_copyright_risk *src) { return cJSON_CreateString(worker_backend_ip_check_completed_message_copyright_risk_to_string(*src)); }
-static inline void free_enum_ip_check_completed_message_copyright_risk(worker_backend_ip_check_completed_message_copyright_risk *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_ip_check_completed_message_copyright_risk(const worker_backend_ip_check_completed_message_copyright_risk *src) { return cJSON_CreateString(worker_backend_ip_check_completed_message_copyright_risk_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_ip_check_completed_message_copyright_risk(worker_backend_ip_check_completed_message_copyright_risk *p) { (void)p; }
 
-static inline bool from_enum_ip_check_completed_message_risk_level(worker_backend_ip_check_completed_message_risk_level *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_ip_check_completed_message_risk_level(worker_backend_ip_check_completed_message_risk_level *dst, const cJSON *v)
 {
     return cJSON_IsString(v) && worker_backend_ip_check_completed_message_risk_level_from_string(v->valuestring, dst);
 }
-static inline cJSON *to_enum_ip_check_completed_message_risk_level(const worker_backend_ip_check_completed_message_risk_level *src) { return cJSON_CreateString(worker_backend_ip_check_completed_message_risk_level_to_string(*src)); }
-static inline void free_enum_ip_check_completed_message_risk_level(worker_backend_ip_check_completed_message_risk_level *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_ip_check_completed_message_risk_level(const worker_backend_ip_check_completed_message_risk_level *src) { return cJSON_CreateString(worker_backend_ip_check_completed_message_risk_level_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_ip_check_completed_message_risk_level(worker_backend_ip_check_completed_message_risk_level *p) { (void)p; }
 
-static inline bool from_enum_ip_check_completed_message_recommendation(worker_backend_ip_check_completed_message_recommendation *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_ip_check_completed_message_recommendation(worker_backend_ip_check_completed_message_recommendation *dst, const cJSON *v)
 {
     return cJSON_IsString(v) && worker_backend_ip_check_completed_message_recommendation_from_string(v->valuestring, dst);
 }
-static inline cJSON *to_enum_ip_check_completed_message_recommendation(const worker_backend_ip_check_completed_message_recommendation *src) { return cJSON_CreateString(worker_backend_ip_check_completed_message_recommendation_to_string(*src)); }
-static inline void free_enum_ip_check_completed_message_recommendation(worker_backend_ip_check_completed_message_recommendation *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_ip_check_completed_message_recommendation(const worker_backend_ip_check_completed_message_recommendation *src) { return cJSON_CreateString(worker_backend_ip_check_completed_message_recommendation_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_ip_check_completed_message_recommendation(worker_backend_ip_check_completed_message_recommendation *p) { (void)p; }
 
-static inline bool from_enum_ip_check_request_message_entity_type(worker_backend_ip_check_request_message_entity_type *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_ip_check_request_message_entity_type(worker_backend_ip_check_request_message_entity_type *dst, const cJSON *v)
 {
     return cJSON_IsString(v) && worker_backend_ip_check_request_message_entity_type_from_string(v->valuestring, dst);
 }
-static inline cJSON *to_enum_ip_check_request_message_entity_type(const worker_backend_ip_check_request_message_entity_type *src) { return cJSON_CreateString(worker_backend_ip_check_request_message_entity_type_to_string(*src)); }
-static inline void free_enum_ip_check_request_message_entity_type(worker_backend_ip_check_request_message_entity_type *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_ip_check_request_message_entity_type(const worker_backend_ip_check_request_message_entity_type *src) { return cJSON_CreateString(worker_backend_ip_check_request_message_entity_type_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_ip_check_request_message_entity_type(worker_backend_ip_check_request_message_entity_type *p) { (void)p; }
 
-static inline bool from_enum_marketplace_analytics_sync_completed_message_status(worker_backend_marketplace_analytics_sync_completed_message_status *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_marketplace_analytics_sync_completed_message_status(worker_backend_marketplace_analytics_sync_completed_message_status *dst, const cJSON *v)
 {
     return cJSON_IsString(v) && worker_backend_marketplace_analytics_sync_completed_message_status_from_string(v->valuestring, dst);
 }
-static inline cJSON *to_enum_marketplace_analytics_sync_completed_message_status(const worker_backend_marketplace_analytics_sync_completed_message_status *src) { return cJSON_CreateString(worker_backend_marketplace_analytics_sync_completed_message_status_to_string(*src)); }
-static inline void free_enum_marketplace_analytics_sync_completed_message_status(worker_backend_marketplace_analytics_sync_completed_message_status *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_marketplace_analytics_sync_completed_message_status(const worker_backend_marketplace_analytics_sync_completed_message_status *src) { return cJSON_CreateString(worker_backend_marketplace_analytics_sync_completed_message_status_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_marketplace_analytics_sync_completed_message_status(worker_backend_marketplace_analytics_sync_completed_message_status *p) { (void)p; }
 
-static inline bool from_enum_marketplace_listing_update_completed_message_status(worker_backend_marketplace_listing_update_completed_message_status *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_marketplace_listing_update_completed_message_status(worker_backend_marketplace_listing_update_completed_message_status *dst, const cJSON *v)
 {
     return cJSON_IsString(v) && worker_backend_marketplace_listing_update_completed_message_status_from_string(v->valuestring, dst);
 }
-static inline cJSON *to_enum_marketplace_listing_update_completed_message_status(const worker_backend_marketplace_listing_update_completed_message_status *src) { return cJSON_CreateString(worker_backend_marketplace_listing_update_completed_message_status_to_string(*src)); }
-static inline void free_enum_marketplace_listing_update_completed_message_status(worker_backend_marketplace_listing_update_completed_message_status *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_marketplace_listing_update_completed_message_status(const worker_backend_marketplace_listing_update_completed_message_status *src) { return cJSON_CreateString(worker_backend_marketplace_listing_update_completed_message_status_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_marketplace_listing_update_completed_message_status(worker_backend_marketplace_listing_update_completed_message_status *p) { (void)p; }
 
-static inline bool from_enum_marketplace_publish_listing_completed_message_status(worker_backend_marketplace_publish_listing_completed_message_status *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_marketplace_publish_listing_completed_message_status(worker_backend_marketplace_publish_listing_completed_message_status *dst, const cJSON *v)
 {
     return cJSON_IsString(v) && worker_backend_marketplace_publish_listing_completed_message_status_from_string(v->valuestring, dst);
 }
-static inline cJSON *to_enum_marketplace_publish_listing_completed_message_status(const worker_backend_marketplace_publish_listing_completed_message_status *src) { return cJSON_CreateString(worker_backend_marketplace_publish_listing_completed_message_status_to_string(*src)); }
-static inline void free_enum_marketplace_publish_listing_completed_message_status(worker_backend_marketplace_publish_listing_completed_message_status *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_marketplace_publish_listing_completed_message_status(const worker_backend_marketplace_publish_listing_completed_message_status *src) { return cJSON_CreateString(worker_backend_marketplace_publish_listing_completed_message_status_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_marketplace_publish_listing_completed_message_status(worker_backend_marketplace_publish_listing_completed_message_status *p) { (void)p; }
 
-static inline bool from_enum_media_batch_download_request_message_download_strategy(worker_backend_media_batch_download_request_message_download_strategy *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_media_batch_download_request_message_download_strategy(worker_backend_media_batch_download_request_message_download_strategy *dst, const cJSON *v)
 {
     return cJSON_IsString(v) && worker_backend_media_batch_download_request_message_download_strategy_from_string(v->valuestring, dst);
 }
-static inline cJSON *to_enum_media_batch_download_request_message_download_strategy(const worker_backend_media_batch_download_request_message_download_strategy *src) { return cJSON_CreateString(worker_backend_media_batch_download_request_message_download_strategy_to_string(*src)); }
-static inline void free_enum_media_batch_download_request_message_download_strategy(worker_backend_media_batch_download_request_message_download_strategy *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_media_batch_download_request_message_download_strategy(const worker_backend_media_batch_download_request_message_download_strategy *src) { return cJSON_CreateString(worker_backend_media_batch_download_request_message_download_strategy_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_media_batch_download_request_message_download_strategy(worker_backend_media_batch_download_request_message_download_strategy *p) { (void)p; }
 
-static inline bool from_enum_slicing_simulation_request_message_technology(worker_backend_slicing_simulation_request_message_technology *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_slicing_simulation_request_message_technology(worker_backend_slicing_simulation_request_message_technology *dst, const cJSON *v)
 {
     return cJSON_IsString(v) && worker_backend_slicing_simulation_request_message_technology_from_string(v->valuestring, dst);
 }
-static inline cJSON *to_enum_slicing_simulation_request_message_technology(const worker_backend_slicing_simulation_request_message_technology *src) { return cJSON_CreateString(worker_backend_slicing_simulation_request_message_technology_to_string(*src)); }
-static inline void free_enum_slicing_simulation_request_message_technology(worker_backend_slicing_simulation_request_message_technology *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_slicing_simulation_request_message_technology(const worker_backend_slicing_simulation_request_message_technology *src) { return cJSON_CreateString(worker_backend_slicing_simulation_request_message_technology_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_slicing_simulation_request_message_technology(worker_backend_slicing_simulation_request_message_technology *p) { (void)p; }
 
-static inline bool from_enum_slicing_simulation_result_message_slicing_method(worker_backend_slicing_simulation_result_message_slicing_method *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_slicing_simulation_result_message_slicing_method(worker_backend_slicing_simulation_result_message_slicing_method *dst, const cJSON *v)
 {
     return cJSON_IsString(v) && worker_backend_slicing_simulation_result_message_slicing_method_from_string(v->valuestring, dst);
 }
-static inline cJSON *to_enum_slicing_simulation_result_message_slicing_method(const worker_backend_slicing_simulation_result_message_slicing_method *src) { return cJSON_CreateString(worker_backend_slicing_simulation_result_message_slicing_method_to_string(*src)); }
-static inline void free_enum_slicing_simulation_result_message_slicing_method(worker_backend_slicing_simulation_result_message_slicing_method *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_slicing_simulation_result_message_slicing_method(const worker_backend_slicing_simulation_result_message_slicing_method *src) { return cJSON_CreateString(worker_backend_slicing_simulation_result_message_slicing_method_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_slicing_simulation_result_message_slicing_method(worker_backend_slicing_simulation_result_message_slicing_method *p) { (void)p; }
 
-static inline bool from_enum_slicing_sla_request_message_technology(worker_backend_slicing_sla_request_message_technology *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_slicing_sla_request_message_technology(worker_backend_slicing_sla_request_message_technology *dst, const cJSON *v)
 {
     return cJSON_IsString(v) && worker_backend_slicing_sla_request_message_technology_from_string(v->valuestring, dst);
 }
-static inline cJSON *to_enum_slicing_sla_request_message_technology(const worker_backend_slicing_sla_request_message_technology *src) { return cJSON_CreateString(worker_backend_slicing_sla_request_message_technology_to_string(*src)); }
-static inline void free_enum_slicing_sla_request_message_technology(worker_backend_slicing_sla_request_message_technology *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_slicing_sla_request_message_technology(const worker_backend_slicing_sla_request_message_technology *src) { return cJSON_CreateString(worker_backend_slicing_sla_request_message_technology_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_slicing_sla_request_message_technology(worker_backend_slicing_sla_request_message_technology *p) { (void)p; }
 
-static inline bool from_enum_job_status_state(worker_backend_job_status_state *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_job_status_state(worker_backend_job_status_state *dst, const cJSON *v)
 {
     return cJSON_IsString(v) && worker_backend_job_status_state_from_string(v->valuestring, dst);
 }
-static inline cJSON *to_enum_job_status_state(const worker_backend_job_status_state *src) { return cJSON_CreateString(worker_backend_job_status_state_to_string(*src)); }
-static inline void free_enum_job_status_state(worker_backend_job_status_state *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_job_status_state(const worker_backend_job_status_state *src) { return cJSON_CreateString(worker_backend_job_status_state_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_job_status_state(worker_backend_job_status_state *p) { (void)p; }
 
-static inline bool from_obj_analytics_collection_request_message(worker_backend_analytics_collection_request_message **dst, const cJSON *v) { return (*dst = worker_backend_analytics_collection_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_analytics_collection_request_message(worker_backend_analytics_collection_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_analytics_collection_request_message(worker_backend_analytics_collection_request_message **dst, const cJSON *v) { return (*dst = worker_backend_analytics_collection_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_analytics_collection_request_message(worker_backend_analytics_collection_request_message *const *src)
 {
     return *src ? worker_backend_analytics_collection_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_analytics_collection_request_message(worker_backend_analytics_collection_request_message **p) { worker_backend_analytics_collection_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_analytics_collection_request_message(worker_backend_analytics_collection_request_message **p) { worker_backend_analytics_collection_request_message_free(*p); }
 
-static inline bool from_obj_analytics_collection_request_message_options(worker_backend_analytics_collection_request_message_options **dst, const cJSON *v) { return (*dst = worker_backend_analytics_collection_request_message_options_build(v)) != NULL; }
-static inline cJSON *to_obj_analytics_collection_request_message_options(worker_backend_analytics_collection_request_message_options *const *src)
+static MAYBE_UNUSED bool from_obj_analytics_collection_request_message_options(worker_backend_analytics_collection_request_message_options **dst, const cJSON *v) { return (*dst = worker_backend_analytics_collection_request_message_options_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_analytics_collection_request_message_options(worker_backend_analytics_collection_request_message_options *const *src)
 {
     return *src ? worker_backend_analytics_collection_request_message_options_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_analytics_collection_request_message_options(worker_backend_analytics_collection_request_message_options **p) { worker_backend_analytics_collection_request_message_options_free(*p); }
+static MAYBE_UNUSED void free_obj_analytics_collection_request_message_options(worker_backend_analytics_collection_request_message_options **p) { worker_backend_analytics_collection_request_message_options_free(*p); }
 
-static inline bool from_obj_backend_logging_event_message(worker_backend_backend_logging_event_message **dst, const cJSON *v) { return (*dst = worker_backend_backend_logging_event_message_build(v)) != NULL; }
-static inline cJSON *to_obj_backend_logging_event_message(worker_backend_backend_logging_event_message *const *src)
+static MAYBE_UNUSED bool from_obj_backend_logging_event_message(worker_backend_backend_logging_event_message **dst, const cJSON *v) { return (*dst = worker_backend_backend_logging_event_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_backend_logging_event_message(worker_backend_backend_logging_event_message *const *src)
 {
     return *src ? worker_backend_backend_logging_event_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_backend_logging_event_message(worker_backend_backend_logging_event_message **p) { worker_backend_backend_logging_event_message_free(*p); }
+static MAYBE_UNUSED void free_obj_backend_logging_event_message(worker_backend_backend_logging_event_message **p) { worker_backend_backend_logging_event_message_free(*p); }
 
-static inline bool from_obj_backend_logging_event_message_metadata(worker_backend_backend_logging_event_message_metadata **dst, const cJSON *v) { return (*dst = worker_backend_backend_logging_event_message_metadata_build(v)) != NULL; }
-static inline cJSON *to_obj_backend_logging_event_message_metadata(worker_backend_backend_logging_event_message_metadata *const *src)
+static MAYBE_UNUSED bool from_obj_backend_logging_event_message_metadata(worker_backend_backend_logging_event_message_metadata **dst, const cJSON *v) { return (*dst = worker_backend_backend_logging_event_message_metadata_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_backend_logging_event_message_metadata(worker_backend_backend_logging_event_message_metadata *const *src)
 {
     return *src ? worker_backend_backend_logging_event_message_metadata_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_backend_logging_event_message_metadata(worker_backend_backend_logging_event_message_metadata **p) { worker_backend_backend_logging_event_message_metadata_free(*p); }
+static MAYBE_UNUSED void free_obj_backend_logging_event_message_metadata(worker_backend_backend_logging_event_message_metadata **p) { worker_backend_backend_logging_event_message_metadata_free(*p); }
 
-static inline bool from_obj_etsy_analytics_sync_completed_message(worker_backend_etsy_analytics_sync_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_etsy_analytics_sync_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_etsy_analytics_sync_completed_message(worker_backend_etsy_analytics_sync_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_etsy_analytics_sync_completed_message(worker_backend_etsy_analytics_sync_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_etsy_analytics_sync_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_etsy_analytics_sync_completed_message(worker_backend_etsy_analytics_sync_completed_message *const *src)
 {
     return *src ? worker_backend_etsy_analytics_sync_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_etsy_analytics_sync_completed_message(worker_backend_etsy_analytics_sync_completed_message **p) { worker_backend_etsy_analytics_sync_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_etsy_analytics_sync_completed_message(worker_backend_etsy_analytics_sync_completed_message **p) { worker_backend_etsy_analytics_sync_completed_message_free(*p); }
 
-static inline bool from_obj_etsy_analytics_sync_completed_message_results_item(worker_backend_etsy_analytics_sync_completed_message_results_item **dst, const cJSON *v) { return (*dst = worker_backend_etsy_analytics_sync_completed_message_results_item_build(v)) != NULL; }
-static inline cJSON *to_obj_etsy_analytics_sync_completed_message_results_item(worker_backend_etsy_analytics_sync_completed_message_results_item *const *src)
+static MAYBE_UNUSED bool from_obj_etsy_analytics_sync_completed_message_results_item(worker_backend_etsy_analytics_sync_completed_message_results_item **dst, const cJSON *v) { return (*dst = worker_backend_etsy_analytics_sync_completed_message_results_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_etsy_analytics_sync_completed_message_results_item(worker_backend_etsy_analytics_sync_completed_message_results_item *const *src)
 {
     return *src ? worker_backend_etsy_analytics_sync_completed_message_results_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_etsy_analytics_sync_completed_message_results_item(worker_backend_etsy_analytics_sync_completed_message_results_item **p) { worker_backend_etsy_analytics_sync_completed_message_results_item_free(*p); }
+static MAYBE_UNUSED void free_obj_etsy_analytics_sync_completed_message_results_item(worker_backend_etsy_analytics_sync_completed_message_results_item **p) { worker_backend_etsy_analytics_sync_completed_message_results_item_free(*p); }
 
-static inline bool from_obj_etsy_analytics_sync_completed_message_results_item_analytics(worker_backend_etsy_analytics_sync_completed_message_results_item_analytics **dst, const cJSON *v) { return (*dst = worker_backend_etsy_analytics_sync_completed_message_results_item_analytics_build(v)) != NULL; }
-static inline cJSON *to_obj_etsy_analytics_sync_completed_message_results_item_analytics(worker_backend_etsy_analytics_sync_completed_message_results_item_analytics *const *src)
+static MAYBE_UNUSED bool from_obj_etsy_analytics_sync_completed_message_results_item_analytics(worker_backend_etsy_analytics_sync_completed_message_results_item_analytics **dst, const cJSON *v) { return (*dst = worker_backend_etsy_analytics_sync_completed_message_results_item_analytics_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_etsy_analytics_sync_completed_message_results_item_analytics(worker_backend_etsy_analytics_sync_completed_message_results_item_analytics *const *src)
 {
     return *src ? worker_backend_etsy_analytics_sync_completed_message_results_item_analytics_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_etsy_analytics_sync_completed_message_results_item_analytics(worker_backend_etsy_analytics_sync_completed_message_results_item_analytics **p) { worker_backend_etsy_analytics_sync_completed_message_results_item_analytics_free(*p); }
+static MAYBE_UNUSED void free_obj_etsy_analytics_sync_completed_message_results_item_analytics(worker_backend_etsy_analytics_sync_completed_message_results_item_analytics **p) { worker_backend_etsy_analytics_sync_completed_message_results_item_analytics_free(*p); }
 
-static inline bool from_obj_etsy_analytics_sync_completed_message_results_item_analytics_time_series_item(worker_backend_etsy_analytics_sync_completed_message_results_item_analytics_time_series_item **dst, const cJSON *v) { return (*dst = worker_backend_etsy_analytics_sync_completed_message_results_item_analytics_time_series_item_build(v)) != NULL; }
-static inline cJSON *to_obj_etsy_analytics_sync_completed_message_results_item_analytics_time_series_item(worker_backend_etsy_analytics_sync_completed_message_results_item_analytics_time_series_item *const *src)
+static MAYBE_UNUSED bool from_obj_etsy_analytics_sync_completed_message_results_item_analytics_time_series_item(worker_backend_etsy_analytics_sync_completed_message_results_item_analytics_time_series_item **dst, const cJSON *v) { return (*dst = worker_backend_etsy_analytics_sync_completed_message_results_item_analytics_time_series_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_etsy_analytics_sync_completed_message_results_item_analytics_time_series_item(worker_backend_etsy_analytics_sync_completed_message_results_item_analytics_time_series_item *const *src)
 {
     return *src ? worker_backend_etsy_analytics_sync_completed_message_results_item_analytics_time_series_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_etsy_analytics_sync_completed_message_results_item_analytics_time_series_item(worker_backend_etsy_analytics_sync_completed_message_results_item_analytics_time_series_item **p) { worker_backend_etsy_analytics_sync_completed_message_results_item_analytics_time_series_item_free(*p); }
+static MAYBE_UNUSED void free_obj_etsy_analytics_sync_completed_message_results_item_analytics_time_series_item(worker_backend_etsy_analytics_sync_completed_message_results_item_analytics_time_series_item **p) { worker_backend_etsy_analytics_sync_completed_message_results_item_analytics_time_series_item_free(*p); }
 
-static inline bool from_obj_credential_update(worker_backend_credential_update **dst, const cJSON *v) { return (*dst = worker_backend_credential_update_build(v)) != NULL; }
-static inline cJSON *to_obj_credential_update(worker_backend_credential_update *const *src)
+static MAYBE_UNUSED bool from_obj_credential_update(worker_backend_credential_update **dst, const cJSON *v) { return (*dst = worker_backend_credential_update_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_credential_update(worker_backend_credential_update *const *src)
 {
     return *src ? worker_backend_credential_update_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_credential_update(worker_backend_credential_update **p) { worker_backend_credential_update_free(*p); }
+static MAYBE_UNUSED void free_obj_credential_update(worker_backend_credential_update **p) { worker_backend_credential_update_free(*p); }
 
-static inline bool from_obj_etsy_analytics_sync_completed_message_errors_item(worker_backend_etsy_analytics_sync_completed_message_errors_item **dst, const cJSON *v) { return (*dst = worker_backend_etsy_analytics_sync_completed_message_errors_item_build(v)) != NULL; }
-static inline cJSON *to_obj_etsy_analytics_sync_completed_message_errors_item(worker_backend_etsy_analytics_sync_completed_message_errors_item *const *src)
+static MAYBE_UNUSED bool from_obj_etsy_analytics_sync_completed_message_errors_item(worker_backend_etsy_analytics_sync_completed_message_errors_item **dst, const cJSON *v) { return (*dst = worker_backend_etsy_analytics_sync_completed_message_errors_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_etsy_analytics_sync_completed_message_errors_item(worker_backend_etsy_analytics_sync_completed_message_errors_item *const *src)
 {
     return *src ? worker_backend_etsy_analytics_sync_completed_message_errors_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_etsy_analytics_sync_completed_message_errors_item(worker_backend_etsy_analytics_sync_completed_message_errors_item **p) { worker_backend_etsy_analytics_sync_completed_message_errors_item_free(*p); }
+static MAYBE_UNUSED void free_obj_etsy_analytics_sync_completed_message_errors_item(worker_backend_etsy_analytics_sync_completed_message_errors_item **p) { worker_backend_etsy_analytics_sync_completed_message_errors_item_free(*p); }
 
-static inline bool from_obj_etsy_analytics_sync_request_message(worker_backend_etsy_analytics_sync_request_message **dst, const cJSON *v) { return (*dst = worker_backend_etsy_analytics_sync_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_etsy_analytics_sync_request_message(worker_backend_etsy_analytics_sync_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_etsy_analytics_sync_request_message(worker_backend_etsy_analytics_sync_request_message **dst, const cJSON *v) { return (*dst = worker_backend_etsy_analytics_sync_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_etsy_analytics_sync_request_message(worker_backend_etsy_analytics_sync_request_message *const *src)
 {
     return *src ? worker_backend_etsy_analytics_sync_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_etsy_analytics_sync_request_message(worker_backend_etsy_analytics_sync_request_message **p) { worker_backend_etsy_analytics_sync_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_etsy_analytics_sync_request_message(worker_backend_etsy_analytics_sync_request_message **p) { worker_backend_etsy_analytics_sync_request_message_free(*p); }
 
-static inline bool from_obj_etsy_o_auth_credentials(worker_backend_etsy_o_auth_credentials **dst, const cJSON *v) { return (*dst = worker_backend_etsy_o_auth_credentials_build(v)) != NULL; }
-static inline cJSON *to_obj_etsy_o_auth_credentials(worker_backend_etsy_o_auth_credentials *const *src)
+static MAYBE_UNUSED bool from_obj_etsy_o_auth_credentials(worker_backend_etsy_o_auth_credentials **dst, const cJSON *v) { return (*dst = worker_backend_etsy_o_auth_credentials_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_etsy_o_auth_credentials(worker_backend_etsy_o_auth_credentials *const *src)
 {
     return *src ? worker_backend_etsy_o_auth_credentials_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_etsy_o_auth_credentials(worker_backend_etsy_o_auth_credentials **p) { worker_backend_etsy_o_auth_credentials_free(*p); }
+static MAYBE_UNUSED void free_obj_etsy_o_auth_credentials(worker_backend_etsy_o_auth_credentials **p) { worker_backend_etsy_o_auth_credentials_free(*p); }
 
-static inline bool from_obj_analytics_time_range(worker_backend_analytics_time_range **dst, const cJSON *v) { return (*dst = worker_backend_analytics_time_range_build(v)) != NULL; }
-static inline cJSON *to_obj_analytics_time_range(worker_backend_analytics_time_range *const *src)
+static MAYBE_UNUSED bool from_obj_analytics_time_range(worker_backend_analytics_time_range **dst, const cJSON *v) { return (*dst = worker_backend_analytics_time_range_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_analytics_time_range(worker_backend_analytics_time_range *const *src)
 {
     return *src ? worker_backend_analytics_time_range_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_analytics_time_range(worker_backend_analytics_time_range **p) { worker_backend_analytics_time_range_free(*p); }
+static MAYBE_UNUSED void free_obj_analytics_time_range(worker_backend_analytics_time_range **p) { worker_backend_analytics_time_range_free(*p); }
 
-static inline bool from_obj_analytics_sync_options(worker_backend_analytics_sync_options **dst, const cJSON *v) { return (*dst = worker_backend_analytics_sync_options_build(v)) != NULL; }
-static inline cJSON *to_obj_analytics_sync_options(worker_backend_analytics_sync_options *const *src)
+static MAYBE_UNUSED bool from_obj_analytics_sync_options(worker_backend_analytics_sync_options **dst, const cJSON *v) { return (*dst = worker_backend_analytics_sync_options_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_analytics_sync_options(worker_backend_analytics_sync_options *const *src)
 {
     return *src ? worker_backend_analytics_sync_options_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_analytics_sync_options(worker_backend_analytics_sync_options **p) { worker_backend_analytics_sync_options_free(*p); }
+static MAYBE_UNUSED void free_obj_analytics_sync_options(worker_backend_analytics_sync_options **p) { worker_backend_analytics_sync_options_free(*p); }
 
-static inline bool from_obj_etsy_analytics_sync_request_message_etsy_credentials(worker_backend_etsy_analytics_sync_request_message_etsy_credentials **dst, const cJSON *v) { return (*dst = worker_backend_etsy_analytics_sync_request_message_etsy_credentials_build(v)) != NULL; }
-static inline cJSON *to_obj_etsy_analytics_sync_request_message_etsy_credentials(worker_backend_etsy_analytics_sync_request_message_etsy_credentials *const *src)
+static MAYBE_UNUSED bool from_obj_etsy_analytics_sync_request_message_etsy_credentials(worker_backend_etsy_analytics_sync_request_message_etsy_credentials **dst, const cJSON *v) { return (*dst = worker_backend_etsy_analytics_sync_request_message_etsy_credentials_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_etsy_analytics_sync_request_message_etsy_credentials(worker_backend_etsy_analytics_sync_request_message_etsy_credentials *const *src)
 {
     return *src ? worker_backend_etsy_analytics_sync_request_message_etsy_credentials_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_etsy_analytics_sync_request_message_etsy_credentials(worker_backend_etsy_analytics_sync_request_message_etsy_credentials **p) { worker_backend_etsy_analytics_sync_request_message_etsy_credentials_free(*p); }
+static MAYBE_UNUSED void free_obj_etsy_analytics_sync_request_message_etsy_credentials(worker_backend_etsy_analytics_sync_request_message_etsy_credentials **p) { worker_backend_etsy_analytics_sync_request_message_etsy_credentials_free(*p); }
 
-static inline bool from_obj_etsy_publish_listing_completed_message(worker_backend_etsy_publish_listing_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_etsy_publish_listing_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_etsy_publish_listing_completed_message(worker_backend_etsy_publish_listing_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_etsy_publish_listing_completed_message(worker_backend_etsy_publish_listing_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_etsy_publish_listing_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_etsy_publish_listing_completed_message(worker_backend_etsy_publish_listing_completed_message *const *src)
 {
     return *src ? worker_backend_etsy_publish_listing_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_etsy_publish_listing_completed_message(worker_backend_etsy_publish_listing_completed_message **p) { worker_backend_etsy_publish_listing_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_etsy_publish_listing_completed_message(worker_backend_etsy_publish_listing_completed_message **p) { worker_backend_etsy_publish_listing_completed_message_free(*p); }
 
-static inline bool from_obj_retryable_error_details(worker_backend_retryable_error_details **dst, const cJSON *v) { return (*dst = worker_backend_retryable_error_details_build(v)) != NULL; }
-static inline cJSON *to_obj_retryable_error_details(worker_backend_retryable_error_details *const *src)
+static MAYBE_UNUSED bool from_obj_retryable_error_details(worker_backend_retryable_error_details **dst, const cJSON *v) { return (*dst = worker_backend_retryable_error_details_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_retryable_error_details(worker_backend_retryable_error_details *const *src)
 {
     return *src ? worker_backend_retryable_error_details_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_retryable_error_details(worker_backend_retryable_error_details **p) { worker_backend_retryable_error_details_free(*p); }
+static MAYBE_UNUSED void free_obj_retryable_error_details(worker_backend_retryable_error_details **p) { worker_backend_retryable_error_details_free(*p); }
 
-static inline bool from_obj_etsy_publish_listing_request_message(worker_backend_etsy_publish_listing_request_message **dst, const cJSON *v) { return (*dst = worker_backend_etsy_publish_listing_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_etsy_publish_listing_request_message(worker_backend_etsy_publish_listing_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_etsy_publish_listing_request_message(worker_backend_etsy_publish_listing_request_message **dst, const cJSON *v) { return (*dst = worker_backend_etsy_publish_listing_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_etsy_publish_listing_request_message(worker_backend_etsy_publish_listing_request_message *const *src)
 {
     return *src ? worker_backend_etsy_publish_listing_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_etsy_publish_listing_request_message(worker_backend_etsy_publish_listing_request_message **p) { worker_backend_etsy_publish_listing_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_etsy_publish_listing_request_message(worker_backend_etsy_publish_listing_request_message **p) { worker_backend_etsy_publish_listing_request_message_free(*p); }
 
-static inline bool from_obj_material_variant(worker_backend_material_variant **dst, const cJSON *v) { return (*dst = worker_backend_material_variant_build(v)) != NULL; }
-static inline cJSON *to_obj_material_variant(worker_backend_material_variant *const *src)
+static MAYBE_UNUSED bool from_obj_material_variant(worker_backend_material_variant **dst, const cJSON *v) { return (*dst = worker_backend_material_variant_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_material_variant(worker_backend_material_variant *const *src)
 {
     return *src ? worker_backend_material_variant_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_material_variant(worker_backend_material_variant **p) { worker_backend_material_variant_free(*p); }
+static MAYBE_UNUSED void free_obj_material_variant(worker_backend_material_variant **p) { worker_backend_material_variant_free(*p); }
 
-static inline bool from_obj_base_listing_data(worker_backend_base_listing_data **dst, const cJSON *v) { return (*dst = worker_backend_base_listing_data_build(v)) != NULL; }
-static inline cJSON *to_obj_base_listing_data(worker_backend_base_listing_data *const *src)
+static MAYBE_UNUSED bool from_obj_base_listing_data(worker_backend_base_listing_data **dst, const cJSON *v) { return (*dst = worker_backend_base_listing_data_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_base_listing_data(worker_backend_base_listing_data *const *src)
 {
     return *src ? worker_backend_base_listing_data_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_base_listing_data(worker_backend_base_listing_data **p) { worker_backend_base_listing_data_free(*p); }
+static MAYBE_UNUSED void free_obj_base_listing_data(worker_backend_base_listing_data **p) { worker_backend_base_listing_data_free(*p); }
 
-static inline bool from_obj_etsy_publish_listing_request_message_publish_options(worker_backend_etsy_publish_listing_request_message_publish_options **dst, const cJSON *v) { return (*dst = worker_backend_etsy_publish_listing_request_message_publish_options_build(v)) != NULL; }
-static inline cJSON *to_obj_etsy_publish_listing_request_message_publish_options(worker_backend_etsy_publish_listing_request_message_publish_options *const *src)
+static MAYBE_UNUSED bool from_obj_etsy_publish_listing_request_message_publish_options(worker_backend_etsy_publish_listing_request_message_publish_options **dst, const cJSON *v) { return (*dst = worker_backend_etsy_publish_listing_request_message_publish_options_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_etsy_publish_listing_request_message_publish_options(worker_backend_etsy_publish_listing_request_message_publish_options *const *src)
 {
     return *src ? worker_backend_etsy_publish_listing_request_message_publish_options_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_etsy_publish_listing_request_message_publish_options(worker_backend_etsy_publish_listing_request_message_publish_options **p) { worker_backend_etsy_publish_listing_request_message_publish_options_free(*p); }
+static MAYBE_UNUSED void free_obj_etsy_publish_listing_request_message_publish_options(worker_backend_etsy_publish_listing_request_message_publish_options **p) { worker_backend_etsy_publish_listing_request_message_publish_options_free(*p); }
 
-static inline bool from_obj_etsy_publish_listing_request_message_etsy_credentials(worker_backend_etsy_publish_listing_request_message_etsy_credentials **dst, const cJSON *v) { return (*dst = worker_backend_etsy_publish_listing_request_message_etsy_credentials_build(v)) != NULL; }
-static inline cJSON *to_obj_etsy_publish_listing_request_message_etsy_credentials(worker_backend_etsy_publish_listing_request_message_etsy_credentials *const *src)
+static MAYBE_UNUSED bool from_obj_etsy_publish_listing_request_message_etsy_credentials(worker_backend_etsy_publish_listing_request_message_etsy_credentials **dst, const cJSON *v) { return (*dst = worker_backend_etsy_publish_listing_request_message_etsy_credentials_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_etsy_publish_listing_request_message_etsy_credentials(worker_backend_etsy_publish_listing_request_message_etsy_credentials *const *src)
 {
     return *src ? worker_backend_etsy_publish_listing_request_message_etsy_credentials_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_etsy_publish_listing_request_message_etsy_credentials(worker_backend_etsy_publish_listing_request_message_etsy_credentials **p) { worker_backend_etsy_publish_listing_request_message_etsy_credentials_free(*p); }
+static MAYBE_UNUSED void free_obj_etsy_publish_listing_request_message_etsy_credentials(worker_backend_etsy_publish_listing_request_message_etsy_credentials **p) { worker_backend_etsy_publish_listing_request_message_etsy_credentials_free(*p); }
 
-static inline bool from_obj_listing_file_metadata(worker_backend_listing_file_metadata **dst, const cJSON *v) { return (*dst = worker_backend_listing_file_metadata_build(v)) != NULL; }
-static inline cJSON *to_obj_listing_file_metadata(worker_backend_listing_file_metadata *const *src)
+static MAYBE_UNUSED bool from_obj_listing_file_metadata(worker_backend_listing_file_metadata **dst, const cJSON *v) { return (*dst = worker_backend_listing_file_metadata_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_listing_file_metadata(worker_backend_listing_file_metadata *const *src)
 {
     return *src ? worker_backend_listing_file_metadata_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_listing_file_metadata(worker_backend_listing_file_metadata **p) { worker_backend_listing_file_metadata_free(*p); }
+static MAYBE_UNUSED void free_obj_listing_file_metadata(worker_backend_listing_file_metadata **p) { worker_backend_listing_file_metadata_free(*p); }
 
-static inline bool from_obj_file_download_completed_message(worker_backend_file_download_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_file_download_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_file_download_completed_message(worker_backend_file_download_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_file_download_completed_message(worker_backend_file_download_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_file_download_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_file_download_completed_message(worker_backend_file_download_completed_message *const *src)
 {
     return *src ? worker_backend_file_download_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_file_download_completed_message(worker_backend_file_download_completed_message **p) { worker_backend_file_download_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_file_download_completed_message(worker_backend_file_download_completed_message **p) { worker_backend_file_download_completed_message_free(*p); }
 
-static inline bool from_obj_s3_location(worker_backend_s3_location **dst, const cJSON *v) { return (*dst = worker_backend_s3_location_build(v)) != NULL; }
-static inline cJSON *to_obj_s3_location(worker_backend_s3_location *const *src)
+static MAYBE_UNUSED bool from_obj_s3_location(worker_backend_s3_location **dst, const cJSON *v) { return (*dst = worker_backend_s3_location_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_s3_location(worker_backend_s3_location *const *src)
 {
     return *src ? worker_backend_s3_location_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_s3_location(worker_backend_s3_location **p) { worker_backend_s3_location_free(*p); }
+static MAYBE_UNUSED void free_obj_s3_location(worker_backend_s3_location **p) { worker_backend_s3_location_free(*p); }
 
-static inline bool from_obj_file_download_request_message(worker_backend_file_download_request_message **dst, const cJSON *v) { return (*dst = worker_backend_file_download_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_file_download_request_message(worker_backend_file_download_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_file_download_request_message(worker_backend_file_download_request_message **dst, const cJSON *v) { return (*dst = worker_backend_file_download_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_file_download_request_message(worker_backend_file_download_request_message *const *src)
 {
     return *src ? worker_backend_file_download_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_file_download_request_message(worker_backend_file_download_request_message **p) { worker_backend_file_download_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_file_download_request_message(worker_backend_file_download_request_message **p) { worker_backend_file_download_request_message_free(*p); }
 
-static inline bool from_obj_storage_location(worker_backend_storage_location **dst, const cJSON *v) { return (*dst = worker_backend_storage_location_build(v)) != NULL; }
-static inline cJSON *to_obj_storage_location(worker_backend_storage_location *const *src)
+static MAYBE_UNUSED bool from_obj_storage_location(worker_backend_storage_location **dst, const cJSON *v) { return (*dst = worker_backend_storage_location_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_storage_location(worker_backend_storage_location *const *src)
 {
     return *src ? worker_backend_storage_location_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_storage_location(worker_backend_storage_location **p) { worker_backend_storage_location_free(*p); }
+static MAYBE_UNUSED void free_obj_storage_location(worker_backend_storage_location **p) { worker_backend_storage_location_free(*p); }
 
-static inline bool from_obj_file_download_request_message_metadata(worker_backend_file_download_request_message_metadata **dst, const cJSON *v) { return (*dst = worker_backend_file_download_request_message_metadata_build(v)) != NULL; }
-static inline cJSON *to_obj_file_download_request_message_metadata(worker_backend_file_download_request_message_metadata *const *src)
+static MAYBE_UNUSED bool from_obj_file_download_request_message_metadata(worker_backend_file_download_request_message_metadata **dst, const cJSON *v) { return (*dst = worker_backend_file_download_request_message_metadata_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_file_download_request_message_metadata(worker_backend_file_download_request_message_metadata *const *src)
 {
     return *src ? worker_backend_file_download_request_message_metadata_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_file_download_request_message_metadata(worker_backend_file_download_request_message_metadata **p) { worker_backend_file_download_request_message_metadata_free(*p); }
+static MAYBE_UNUSED void free_obj_file_download_request_message_metadata(worker_backend_file_download_request_message_metadata **p) { worker_backend_file_download_request_message_metadata_free(*p); }
 
-static inline bool from_obj_file_download_request_message_credentials(worker_backend_file_download_request_message_credentials **dst, const cJSON *v) { return (*dst = worker_backend_file_download_request_message_credentials_build(v)) != NULL; }
-static inline cJSON *to_obj_file_download_request_message_credentials(worker_backend_file_download_request_message_credentials *const *src)
+static MAYBE_UNUSED bool from_obj_file_download_request_message_credentials(worker_backend_file_download_request_message_credentials **dst, const cJSON *v) { return (*dst = worker_backend_file_download_request_message_credentials_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_file_download_request_message_credentials(worker_backend_file_download_request_message_credentials *const *src)
 {
     return *src ? worker_backend_file_download_request_message_credentials_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_file_download_request_message_credentials(worker_backend_file_download_request_message_credentials **p) { worker_backend_file_download_request_message_credentials_free(*p); }
+static MAYBE_UNUSED void free_obj_file_download_request_message_credentials(worker_backend_file_download_request_message_credentials **p) { worker_backend_file_download_request_message_credentials_free(*p); }
 
-static inline bool from_obj_file_download_request_message_minio_destination(worker_backend_file_download_request_message_minio_destination **dst, const cJSON *v) { return (*dst = worker_backend_file_download_request_message_minio_destination_build(v)) != NULL; }
-static inline cJSON *to_obj_file_download_request_message_minio_destination(worker_backend_file_download_request_message_minio_destination *const *src)
+static MAYBE_UNUSED bool from_obj_file_download_request_message_minio_destination(worker_backend_file_download_request_message_minio_destination **dst, const cJSON *v) { return (*dst = worker_backend_file_download_request_message_minio_destination_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_file_download_request_message_minio_destination(worker_backend_file_download_request_message_minio_destination *const *src)
 {
     return *src ? worker_backend_file_download_request_message_minio_destination_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_file_download_request_message_minio_destination(worker_backend_file_download_request_message_minio_destination **p) { worker_backend_file_download_request_message_minio_destination_free(*p); }
+static MAYBE_UNUSED void free_obj_file_download_request_message_minio_destination(worker_backend_file_download_request_message_minio_destination **p) { worker_backend_file_download_request_message_minio_destination_free(*p); }
 
-static inline bool from_obj_file_vectorize_completed_message(worker_backend_file_vectorize_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_file_vectorize_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_file_vectorize_completed_message(worker_backend_file_vectorize_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_file_vectorize_completed_message(worker_backend_file_vectorize_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_file_vectorize_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_file_vectorize_completed_message(worker_backend_file_vectorize_completed_message *const *src)
 {
     return *src ? worker_backend_file_vectorize_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_file_vectorize_completed_message(worker_backend_file_vectorize_completed_message **p) { worker_backend_file_vectorize_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_file_vectorize_completed_message(worker_backend_file_vectorize_completed_message **p) { worker_backend_file_vectorize_completed_message_free(*p); }
 
-static inline bool from_obj_file_vectorize_request_message(worker_backend_file_vectorize_request_message **dst, const cJSON *v) { return (*dst = worker_backend_file_vectorize_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_file_vectorize_request_message(worker_backend_file_vectorize_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_file_vectorize_request_message(worker_backend_file_vectorize_request_message **dst, const cJSON *v) { return (*dst = worker_backend_file_vectorize_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_file_vectorize_request_message(worker_backend_file_vectorize_request_message *const *src)
 {
     return *src ? worker_backend_file_vectorize_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_file_vectorize_request_message(worker_backend_file_vectorize_request_message **p) { worker_backend_file_vectorize_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_file_vectorize_request_message(worker_backend_file_vectorize_request_message **p) { worker_backend_file_vectorize_request_message_free(*p); }
 
-static inline bool from_obj_ip_check_completed_message(worker_backend_ip_check_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_ip_check_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_ip_check_completed_message(worker_backend_ip_check_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_ip_check_completed_message(worker_backend_ip_check_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_ip_check_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_ip_check_completed_message(worker_backend_ip_check_completed_message *const *src)
 {
     return *src ? worker_backend_ip_check_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_ip_check_completed_message(worker_backend_ip_check_completed_message **p) { worker_backend_ip_check_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_ip_check_completed_message(worker_backend_ip_check_completed_message **p) { worker_backend_ip_check_completed_message_free(*p); }
 
-static inline bool from_obj_ip_check_completed_message_suggested_changes(worker_backend_ip_check_completed_message_suggested_changes **dst, const cJSON *v) { return (*dst = worker_backend_ip_check_completed_message_suggested_changes_build(v)) != NULL; }
-static inline cJSON *to_obj_ip_check_completed_message_suggested_changes(worker_backend_ip_check_completed_message_suggested_changes *const *src)
+static MAYBE_UNUSED bool from_obj_ip_check_completed_message_suggested_changes(worker_backend_ip_check_completed_message_suggested_changes **dst, const cJSON *v) { return (*dst = worker_backend_ip_check_completed_message_suggested_changes_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_ip_check_completed_message_suggested_changes(worker_backend_ip_check_completed_message_suggested_changes *const *src)
 {
     return *src ? worker_backend_ip_check_completed_message_suggested_changes_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_ip_check_completed_message_suggested_changes(worker_backend_ip_check_completed_message_suggested_changes **p) { worker_backend_ip_check_completed_message_suggested_changes_free(*p); }
+static MAYBE_UNUSED void free_obj_ip_check_completed_message_suggested_changes(worker_backend_ip_check_completed_message_suggested_changes **p) { worker_backend_ip_check_completed_message_suggested_changes_free(*p); }
 
-static inline bool from_obj_ip_check_completed_message_heuristic_results(worker_backend_ip_check_completed_message_heuristic_results **dst, const cJSON *v) { return (*dst = worker_backend_ip_check_completed_message_heuristic_results_build(v)) != NULL; }
-static inline cJSON *to_obj_ip_check_completed_message_heuristic_results(worker_backend_ip_check_completed_message_heuristic_results *const *src)
+static MAYBE_UNUSED bool from_obj_ip_check_completed_message_heuristic_results(worker_backend_ip_check_completed_message_heuristic_results **dst, const cJSON *v) { return (*dst = worker_backend_ip_check_completed_message_heuristic_results_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_ip_check_completed_message_heuristic_results(worker_backend_ip_check_completed_message_heuristic_results *const *src)
 {
     return *src ? worker_backend_ip_check_completed_message_heuristic_results_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_ip_check_completed_message_heuristic_results(worker_backend_ip_check_completed_message_heuristic_results **p) { worker_backend_ip_check_completed_message_heuristic_results_free(*p); }
+static MAYBE_UNUSED void free_obj_ip_check_completed_message_heuristic_results(worker_backend_ip_check_completed_message_heuristic_results **p) { worker_backend_ip_check_completed_message_heuristic_results_free(*p); }
 
-static inline bool from_obj_ip_check_completed_message_heuristic_results_perceptual_hash(worker_backend_ip_check_completed_message_heuristic_results_perceptual_hash **dst, const cJSON *v) { return (*dst = worker_backend_ip_check_completed_message_heuristic_results_perceptual_hash_build(v)) != NULL; }
-static inline cJSON *to_obj_ip_check_completed_message_heuristic_results_perceptual_hash(worker_backend_ip_check_completed_message_heuristic_results_perceptual_hash *const *src)
+static MAYBE_UNUSED bool from_obj_ip_check_completed_message_heuristic_results_perceptual_hash(worker_backend_ip_check_completed_message_heuristic_results_perceptual_hash **dst, const cJSON *v) { return (*dst = worker_backend_ip_check_completed_message_heuristic_results_perceptual_hash_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_ip_check_completed_message_heuristic_results_perceptual_hash(worker_backend_ip_check_completed_message_heuristic_results_perceptual_hash *const *src)
 {
     return *src ? worker_backend_ip_check_completed_message_heuristic_results_perceptual_hash_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_ip_check_completed_message_heuristic_results_perceptual_hash(worker_backend_ip_check_completed_message_heuristic_results_perceptual_hash **p) { worker_backend_ip_check_completed_message_heuristic_results_perceptual_hash_free(*p); }
+static MAYBE_UNUSED void free_obj_ip_check_completed_message_heuristic_results_perceptual_hash(worker_backend_ip_check_completed_message_heuristic_results_perceptual_hash **p) { worker_backend_ip_check_completed_message_heuristic_results_perceptual_hash_free(*p); }
 
-static inline bool from_obj_ip_check_completed_message_heuristic_results_trademark(worker_backend_ip_check_completed_message_heuristic_results_trademark **dst, const cJSON *v) { return (*dst = worker_backend_ip_check_completed_message_heuristic_results_trademark_build(v)) != NULL; }
-static inline cJSON *to_obj_ip_check_completed_message_heuristic_results_trademark(worker_backend_ip_check_completed_message_heuristic_results_trademark *const *src)
+static MAYBE_UNUSED bool from_obj_ip_check_completed_message_heuristic_results_trademark(worker_backend_ip_check_completed_message_heuristic_results_trademark **dst, const cJSON *v) { return (*dst = worker_backend_ip_check_completed_message_heuristic_results_trademark_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_ip_check_completed_message_heuristic_results_trademark(worker_backend_ip_check_completed_message_heuristic_results_trademark *const *src)
 {
     return *src ? worker_backend_ip_check_completed_message_heuristic_results_trademark_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_ip_check_completed_message_heuristic_results_trademark(worker_backend_ip_check_completed_message_heuristic_results_trademark **p) { worker_backend_ip_check_completed_message_heuristic_results_trademark_free(*p); }
+static MAYBE_UNUSED void free_obj_ip_check_completed_message_heuristic_results_trademark(worker_backend_ip_check_completed_message_heuristic_results_trademark **p) { worker_backend_ip_check_completed_message_heuristic_results_trademark_free(*p); }
 
-static inline bool from_obj_ip_check_completed_message_heuristic_results_franchise(worker_backend_ip_check_completed_message_heuristic_results_franchise **dst, const cJSON *v) { return (*dst = worker_backend_ip_check_completed_message_heuristic_results_franchise_build(v)) != NULL; }
-static inline cJSON *to_obj_ip_check_completed_message_heuristic_results_franchise(worker_backend_ip_check_completed_message_heuristic_results_franchise *const *src)
+static MAYBE_UNUSED bool from_obj_ip_check_completed_message_heuristic_results_franchise(worker_backend_ip_check_completed_message_heuristic_results_franchise **dst, const cJSON *v) { return (*dst = worker_backend_ip_check_completed_message_heuristic_results_franchise_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_ip_check_completed_message_heuristic_results_franchise(worker_backend_ip_check_completed_message_heuristic_results_franchise *const *src)
 {
     return *src ? worker_backend_ip_check_completed_message_heuristic_results_franchise_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_ip_check_completed_message_heuristic_results_franchise(worker_backend_ip_check_completed_message_heuristic_results_franchise **p) { worker_backend_ip_check_completed_message_heuristic_results_franchise_free(*p); }
+static MAYBE_UNUSED void free_obj_ip_check_completed_message_heuristic_results_franchise(worker_backend_ip_check_completed_message_heuristic_results_franchise **p) { worker_backend_ip_check_completed_message_heuristic_results_franchise_free(*p); }
 
-static inline bool from_obj_ip_check_completed_message_heuristic_results_reverse_search(worker_backend_ip_check_completed_message_heuristic_results_reverse_search **dst, const cJSON *v) { return (*dst = worker_backend_ip_check_completed_message_heuristic_results_reverse_search_build(v)) != NULL; }
-static inline cJSON *to_obj_ip_check_completed_message_heuristic_results_reverse_search(worker_backend_ip_check_completed_message_heuristic_results_reverse_search *const *src)
+static MAYBE_UNUSED bool from_obj_ip_check_completed_message_heuristic_results_reverse_search(worker_backend_ip_check_completed_message_heuristic_results_reverse_search **dst, const cJSON *v) { return (*dst = worker_backend_ip_check_completed_message_heuristic_results_reverse_search_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_ip_check_completed_message_heuristic_results_reverse_search(worker_backend_ip_check_completed_message_heuristic_results_reverse_search *const *src)
 {
     return *src ? worker_backend_ip_check_completed_message_heuristic_results_reverse_search_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_ip_check_completed_message_heuristic_results_reverse_search(worker_backend_ip_check_completed_message_heuristic_results_reverse_search **p) { worker_backend_ip_check_completed_message_heuristic_results_reverse_search_free(*p); }
+static MAYBE_UNUSED void free_obj_ip_check_completed_message_heuristic_results_reverse_search(worker_backend_ip_check_completed_message_heuristic_results_reverse_search **p) { worker_backend_ip_check_completed_message_heuristic_results_reverse_search_free(*p); }
 
-static inline bool from_obj_ip_check_completed_message_error(worker_backend_ip_check_completed_message_error **dst, const cJSON *v) { return (*dst = worker_backend_ip_check_completed_message_error_build(v)) != NULL; }
-static inline cJSON *to_obj_ip_check_completed_message_error(worker_backend_ip_check_completed_message_error *const *src)
+static MAYBE_UNUSED bool from_obj_ip_check_completed_message_error(worker_backend_ip_check_completed_message_error **dst, const cJSON *v) { return (*dst = worker_backend_ip_check_completed_message_error_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_ip_check_completed_message_error(worker_backend_ip_check_completed_message_error *const *src)
 {
     return *src ? worker_backend_ip_check_completed_message_error_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_ip_check_completed_message_error(worker_backend_ip_check_completed_message_error **p) { worker_backend_ip_check_completed_message_error_free(*p); }
+static MAYBE_UNUSED void free_obj_ip_check_completed_message_error(worker_backend_ip_check_completed_message_error **p) { worker_backend_ip_check_completed_message_error_free(*p); }
 
-static inline bool from_obj_ip_check_request_message(worker_backend_ip_check_request_message **dst, const cJSON *v) { return (*dst = worker_backend_ip_check_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_ip_check_request_message(worker_backend_ip_check_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_ip_check_request_message(worker_backend_ip_check_request_message **dst, const cJSON *v) { return (*dst = worker_backend_ip_check_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_ip_check_request_message(worker_backend_ip_check_request_message *const *src)
 {
     return *src ? worker_backend_ip_check_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_ip_check_request_message(worker_backend_ip_check_request_message **p) { worker_backend_ip_check_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_ip_check_request_message(worker_backend_ip_check_request_message **p) { worker_backend_ip_check_request_message_free(*p); }
 
-static inline bool from_obj_ip_check_request_message_analysis_options(worker_backend_ip_check_request_message_analysis_options **dst, const cJSON *v) { return (*dst = worker_backend_ip_check_request_message_analysis_options_build(v)) != NULL; }
-static inline cJSON *to_obj_ip_check_request_message_analysis_options(worker_backend_ip_check_request_message_analysis_options *const *src)
+static MAYBE_UNUSED bool from_obj_ip_check_request_message_analysis_options(worker_backend_ip_check_request_message_analysis_options **dst, const cJSON *v) { return (*dst = worker_backend_ip_check_request_message_analysis_options_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_ip_check_request_message_analysis_options(worker_backend_ip_check_request_message_analysis_options *const *src)
 {
     return *src ? worker_backend_ip_check_request_message_analysis_options_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_ip_check_request_message_analysis_options(worker_backend_ip_check_request_message_analysis_options **p) { worker_backend_ip_check_request_message_analysis_options_free(*p); }
+static MAYBE_UNUSED void free_obj_ip_check_request_message_analysis_options(worker_backend_ip_check_request_message_analysis_options **p) { worker_backend_ip_check_request_message_analysis_options_free(*p); }
 
-static inline bool from_obj_marketplace_analytics_sync_completed_message(worker_backend_marketplace_analytics_sync_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_analytics_sync_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_analytics_sync_completed_message(worker_backend_marketplace_analytics_sync_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_analytics_sync_completed_message(worker_backend_marketplace_analytics_sync_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_analytics_sync_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_analytics_sync_completed_message(worker_backend_marketplace_analytics_sync_completed_message *const *src)
 {
     return *src ? worker_backend_marketplace_analytics_sync_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_analytics_sync_completed_message(worker_backend_marketplace_analytics_sync_completed_message **p) { worker_backend_marketplace_analytics_sync_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_analytics_sync_completed_message(worker_backend_marketplace_analytics_sync_completed_message **p) { worker_backend_marketplace_analytics_sync_completed_message_free(*p); }
 
-static inline bool from_obj_marketplace_analytics_sync_completed_message_results_item(worker_backend_marketplace_analytics_sync_completed_message_results_item **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_analytics_sync_completed_message_results_item_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_analytics_sync_completed_message_results_item(worker_backend_marketplace_analytics_sync_completed_message_results_item *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_analytics_sync_completed_message_results_item(worker_backend_marketplace_analytics_sync_completed_message_results_item **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_analytics_sync_completed_message_results_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_analytics_sync_completed_message_results_item(worker_backend_marketplace_analytics_sync_completed_message_results_item *const *src)
 {
     return *src ? worker_backend_marketplace_analytics_sync_completed_message_results_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_analytics_sync_completed_message_results_item(worker_backend_marketplace_analytics_sync_completed_message_results_item **p) { worker_backend_marketplace_analytics_sync_completed_message_results_item_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_analytics_sync_completed_message_results_item(worker_backend_marketplace_analytics_sync_completed_message_results_item **p) { worker_backend_marketplace_analytics_sync_completed_message_results_item_free(*p); }
 
-static inline bool from_obj_marketplace_analytics_sync_completed_message_results_item_analytics(worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_analytics_sync_completed_message_results_item_analytics(worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_analytics_sync_completed_message_results_item_analytics(worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_analytics_sync_completed_message_results_item_analytics(worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics *const *src)
 {
     return *src ? worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_analytics_sync_completed_message_results_item_analytics(worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics **p) { worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_analytics_sync_completed_message_results_item_analytics(worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics **p) { worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics_free(*p); }
 
-static inline bool from_obj_marketplace_analytics_sync_completed_message_results_item_analytics_time_series_item(worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics_time_series_item **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics_time_series_item_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_analytics_sync_completed_message_results_item_analytics_time_series_item(worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics_time_series_item *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_analytics_sync_completed_message_results_item_analytics_time_series_item(worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics_time_series_item **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics_time_series_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_analytics_sync_completed_message_results_item_analytics_time_series_item(worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics_time_series_item *const *src)
 {
     return *src ? worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics_time_series_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_analytics_sync_completed_message_results_item_analytics_time_series_item(worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics_time_series_item **p) { worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics_time_series_item_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_analytics_sync_completed_message_results_item_analytics_time_series_item(worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics_time_series_item **p) { worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics_time_series_item_free(*p); }
 
-static inline bool from_obj_marketplace_analytics_sync_completed_message_errors_item(worker_backend_marketplace_analytics_sync_completed_message_errors_item **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_analytics_sync_completed_message_errors_item_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_analytics_sync_completed_message_errors_item(worker_backend_marketplace_analytics_sync_completed_message_errors_item *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_analytics_sync_completed_message_errors_item(worker_backend_marketplace_analytics_sync_completed_message_errors_item **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_analytics_sync_completed_message_errors_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_analytics_sync_completed_message_errors_item(worker_backend_marketplace_analytics_sync_completed_message_errors_item *const *src)
 {
     return *src ? worker_backend_marketplace_analytics_sync_completed_message_errors_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_analytics_sync_completed_message_errors_item(worker_backend_marketplace_analytics_sync_completed_message_errors_item **p) { worker_backend_marketplace_analytics_sync_completed_message_errors_item_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_analytics_sync_completed_message_errors_item(worker_backend_marketplace_analytics_sync_completed_message_errors_item **p) { worker_backend_marketplace_analytics_sync_completed_message_errors_item_free(*p); }
 
-static inline bool from_obj_marketplace_analytics_sync_request_message(worker_backend_marketplace_analytics_sync_request_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_analytics_sync_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_analytics_sync_request_message(worker_backend_marketplace_analytics_sync_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_analytics_sync_request_message(worker_backend_marketplace_analytics_sync_request_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_analytics_sync_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_analytics_sync_request_message(worker_backend_marketplace_analytics_sync_request_message *const *src)
 {
     return *src ? worker_backend_marketplace_analytics_sync_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_analytics_sync_request_message(worker_backend_marketplace_analytics_sync_request_message **p) { worker_backend_marketplace_analytics_sync_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_analytics_sync_request_message(worker_backend_marketplace_analytics_sync_request_message **p) { worker_backend_marketplace_analytics_sync_request_message_free(*p); }
 
-static inline bool from_obj_marketplace_analytics_sync_request_message_marketplace_credentials(worker_backend_marketplace_analytics_sync_request_message_marketplace_credentials **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_analytics_sync_request_message_marketplace_credentials_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_analytics_sync_request_message_marketplace_credentials(worker_backend_marketplace_analytics_sync_request_message_marketplace_credentials *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_analytics_sync_request_message_marketplace_credentials(worker_backend_marketplace_analytics_sync_request_message_marketplace_credentials **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_analytics_sync_request_message_marketplace_credentials_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_analytics_sync_request_message_marketplace_credentials(worker_backend_marketplace_analytics_sync_request_message_marketplace_credentials *const *src)
 {
     return *src ? worker_backend_marketplace_analytics_sync_request_message_marketplace_credentials_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_analytics_sync_request_message_marketplace_credentials(worker_backend_marketplace_analytics_sync_request_message_marketplace_credentials **p) { worker_backend_marketplace_analytics_sync_request_message_marketplace_credentials_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_analytics_sync_request_message_marketplace_credentials(worker_backend_marketplace_analytics_sync_request_message_marketplace_credentials **p) { worker_backend_marketplace_analytics_sync_request_message_marketplace_credentials_free(*p); }
 
-static inline bool from_obj_marketplace_connection_sync_completed_message(worker_backend_marketplace_connection_sync_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_connection_sync_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_connection_sync_completed_message(worker_backend_marketplace_connection_sync_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_connection_sync_completed_message(worker_backend_marketplace_connection_sync_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_connection_sync_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_connection_sync_completed_message(worker_backend_marketplace_connection_sync_completed_message *const *src)
 {
     return *src ? worker_backend_marketplace_connection_sync_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_connection_sync_completed_message(worker_backend_marketplace_connection_sync_completed_message **p) { worker_backend_marketplace_connection_sync_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_connection_sync_completed_message(worker_backend_marketplace_connection_sync_completed_message **p) { worker_backend_marketplace_connection_sync_completed_message_free(*p); }
 
-static inline bool from_obj_marketplace_connection_sync_completed_message_connection_data(worker_backend_marketplace_connection_sync_completed_message_connection_data **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_connection_sync_completed_message_connection_data_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_connection_sync_completed_message_connection_data(worker_backend_marketplace_connection_sync_completed_message_connection_data *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_connection_sync_completed_message_connection_data(worker_backend_marketplace_connection_sync_completed_message_connection_data **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_connection_sync_completed_message_connection_data_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_connection_sync_completed_message_connection_data(worker_backend_marketplace_connection_sync_completed_message_connection_data *const *src)
 {
     return *src ? worker_backend_marketplace_connection_sync_completed_message_connection_data_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_connection_sync_completed_message_connection_data(worker_backend_marketplace_connection_sync_completed_message_connection_data **p) { worker_backend_marketplace_connection_sync_completed_message_connection_data_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_connection_sync_completed_message_connection_data(worker_backend_marketplace_connection_sync_completed_message_connection_data **p) { worker_backend_marketplace_connection_sync_completed_message_connection_data_free(*p); }
 
-static inline bool from_obj_marketplace_connection_sync_completed_message_connection_data_rate_limit(worker_backend_marketplace_connection_sync_completed_message_connection_data_rate_limit **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_connection_sync_completed_message_connection_data_rate_limit_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_connection_sync_completed_message_connection_data_rate_limit(worker_backend_marketplace_connection_sync_completed_message_connection_data_rate_limit *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_connection_sync_completed_message_connection_data_rate_limit(worker_backend_marketplace_connection_sync_completed_message_connection_data_rate_limit **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_connection_sync_completed_message_connection_data_rate_limit_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_connection_sync_completed_message_connection_data_rate_limit(worker_backend_marketplace_connection_sync_completed_message_connection_data_rate_limit *const *src)
 {
     return *src ? worker_backend_marketplace_connection_sync_completed_message_connection_data_rate_limit_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_connection_sync_completed_message_connection_data_rate_limit(worker_backend_marketplace_connection_sync_completed_message_connection_data_rate_limit **p) { worker_backend_marketplace_connection_sync_completed_message_connection_data_rate_limit_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_connection_sync_completed_message_connection_data_rate_limit(worker_backend_marketplace_connection_sync_completed_message_connection_data_rate_limit **p) { worker_backend_marketplace_connection_sync_completed_message_connection_data_rate_limit_free(*p); }
 
-static inline bool from_obj_marketplace_connection_sync_completed_message_categories_item(worker_backend_marketplace_connection_sync_completed_message_categories_item **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_connection_sync_completed_message_categories_item_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_connection_sync_completed_message_categories_item(worker_backend_marketplace_connection_sync_completed_message_categories_item *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_connection_sync_completed_message_categories_item(worker_backend_marketplace_connection_sync_completed_message_categories_item **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_connection_sync_completed_message_categories_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_connection_sync_completed_message_categories_item(worker_backend_marketplace_connection_sync_completed_message_categories_item *const *src)
 {
     return *src ? worker_backend_marketplace_connection_sync_completed_message_categories_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_connection_sync_completed_message_categories_item(worker_backend_marketplace_connection_sync_completed_message_categories_item **p) { worker_backend_marketplace_connection_sync_completed_message_categories_item_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_connection_sync_completed_message_categories_item(worker_backend_marketplace_connection_sync_completed_message_categories_item **p) { worker_backend_marketplace_connection_sync_completed_message_categories_item_free(*p); }
 
-static inline bool from_obj_marketplace_connection_sync_completed_message_statistics(worker_backend_marketplace_connection_sync_completed_message_statistics **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_connection_sync_completed_message_statistics_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_connection_sync_completed_message_statistics(worker_backend_marketplace_connection_sync_completed_message_statistics *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_connection_sync_completed_message_statistics(worker_backend_marketplace_connection_sync_completed_message_statistics **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_connection_sync_completed_message_statistics_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_connection_sync_completed_message_statistics(worker_backend_marketplace_connection_sync_completed_message_statistics *const *src)
 {
     return *src ? worker_backend_marketplace_connection_sync_completed_message_statistics_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_connection_sync_completed_message_statistics(worker_backend_marketplace_connection_sync_completed_message_statistics **p) { worker_backend_marketplace_connection_sync_completed_message_statistics_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_connection_sync_completed_message_statistics(worker_backend_marketplace_connection_sync_completed_message_statistics **p) { worker_backend_marketplace_connection_sync_completed_message_statistics_free(*p); }
 
-static inline bool from_obj_marketplace_connection_sync_completed_message_statistics_errors_item(worker_backend_marketplace_connection_sync_completed_message_statistics_errors_item **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_connection_sync_completed_message_statistics_errors_item_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_connection_sync_completed_message_statistics_errors_item(worker_backend_marketplace_connection_sync_completed_message_statistics_errors_item *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_connection_sync_completed_message_statistics_errors_item(worker_backend_marketplace_connection_sync_completed_message_statistics_errors_item **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_connection_sync_completed_message_statistics_errors_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_connection_sync_completed_message_statistics_errors_item(worker_backend_marketplace_connection_sync_completed_message_statistics_errors_item *const *src)
 {
     return *src ? worker_backend_marketplace_connection_sync_completed_message_statistics_errors_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_connection_sync_completed_message_statistics_errors_item(worker_backend_marketplace_connection_sync_completed_message_statistics_errors_item **p) { worker_backend_marketplace_connection_sync_completed_message_statistics_errors_item_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_connection_sync_completed_message_statistics_errors_item(worker_backend_marketplace_connection_sync_completed_message_statistics_errors_item **p) { worker_backend_marketplace_connection_sync_completed_message_statistics_errors_item_free(*p); }
 
-static inline bool from_obj_error_details(worker_backend_error_details **dst, const cJSON *v) { return (*dst = worker_backend_error_details_build(v)) != NULL; }
-static inline cJSON *to_obj_error_details(worker_backend_error_details *const *src)
+static MAYBE_UNUSED bool from_obj_error_details(worker_backend_error_details **dst, const cJSON *v) { return (*dst = worker_backend_error_details_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_error_details(worker_backend_error_details *const *src)
 {
     return *src ? worker_backend_error_details_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_error_details(worker_backend_error_details **p) { worker_backend_error_details_free(*p); }
+static MAYBE_UNUSED void free_obj_error_details(worker_backend_error_details **p) { worker_backend_error_details_free(*p); }
 
-static inline bool from_obj_marketplace_connection_sync_request_message(worker_backend_marketplace_connection_sync_request_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_connection_sync_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_connection_sync_request_message(worker_backend_marketplace_connection_sync_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_connection_sync_request_message(worker_backend_marketplace_connection_sync_request_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_connection_sync_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_connection_sync_request_message(worker_backend_marketplace_connection_sync_request_message *const *src)
 {
     return *src ? worker_backend_marketplace_connection_sync_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_connection_sync_request_message(worker_backend_marketplace_connection_sync_request_message **p) { worker_backend_marketplace_connection_sync_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_connection_sync_request_message(worker_backend_marketplace_connection_sync_request_message **p) { worker_backend_marketplace_connection_sync_request_message_free(*p); }
 
-static inline bool from_obj_marketplace_connection_sync_request_message_metadata(worker_backend_marketplace_connection_sync_request_message_metadata **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_connection_sync_request_message_metadata_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_connection_sync_request_message_metadata(worker_backend_marketplace_connection_sync_request_message_metadata *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_connection_sync_request_message_metadata(worker_backend_marketplace_connection_sync_request_message_metadata **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_connection_sync_request_message_metadata_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_connection_sync_request_message_metadata(worker_backend_marketplace_connection_sync_request_message_metadata *const *src)
 {
     return *src ? worker_backend_marketplace_connection_sync_request_message_metadata_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_connection_sync_request_message_metadata(worker_backend_marketplace_connection_sync_request_message_metadata **p) { worker_backend_marketplace_connection_sync_request_message_metadata_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_connection_sync_request_message_metadata(worker_backend_marketplace_connection_sync_request_message_metadata **p) { worker_backend_marketplace_connection_sync_request_message_metadata_free(*p); }
 
-static inline bool from_obj_marketplace_credential_rotation_completed_message(worker_backend_marketplace_credential_rotation_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_credential_rotation_completed_message(worker_backend_marketplace_credential_rotation_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_credential_rotation_completed_message(worker_backend_marketplace_credential_rotation_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_credential_rotation_completed_message(worker_backend_marketplace_credential_rotation_completed_message *const *src)
 {
     return *src ? worker_backend_marketplace_credential_rotation_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_credential_rotation_completed_message(worker_backend_marketplace_credential_rotation_completed_message **p) { worker_backend_marketplace_credential_rotation_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_credential_rotation_completed_message(worker_backend_marketplace_credential_rotation_completed_message **p) { worker_backend_marketplace_credential_rotation_completed_message_free(*p); }
 
-static inline bool from_obj_marketplace_credential_rotation_completed_message_new_credentials(worker_backend_marketplace_credential_rotation_completed_message_new_credentials **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_completed_message_new_credentials_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_credential_rotation_completed_message_new_credentials(worker_backend_marketplace_credential_rotation_completed_message_new_credentials *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_credential_rotation_completed_message_new_credentials(worker_backend_marketplace_credential_rotation_completed_message_new_credentials **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_completed_message_new_credentials_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_credential_rotation_completed_message_new_credentials(worker_backend_marketplace_credential_rotation_completed_message_new_credentials *const *src)
 {
     return *src ? worker_backend_marketplace_credential_rotation_completed_message_new_credentials_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_credential_rotation_completed_message_new_credentials(worker_backend_marketplace_credential_rotation_completed_message_new_credentials **p) { worker_backend_marketplace_credential_rotation_completed_message_new_credentials_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_credential_rotation_completed_message_new_credentials(worker_backend_marketplace_credential_rotation_completed_message_new_credentials **p) { worker_backend_marketplace_credential_rotation_completed_message_new_credentials_free(*p); }
 
-static inline bool from_obj_marketplace_credential_rotation_completed_message_new_credentials_test_result(worker_backend_marketplace_credential_rotation_completed_message_new_credentials_test_result **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_completed_message_new_credentials_test_result_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_credential_rotation_completed_message_new_credentials_test_result(worker_backend_marketplace_credential_rotation_completed_message_new_credentials_test_result *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_credential_rotation_completed_message_new_credentials_test_result(worker_backend_marketplace_credential_rotation_completed_message_new_credentials_test_result **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_completed_message_new_credentials_test_result_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_credential_rotation_completed_message_new_credentials_test_result(worker_backend_marketplace_credential_rotation_completed_message_new_credentials_test_result *const *src)
 {
     return *src ? worker_backend_marketplace_credential_rotation_completed_message_new_credentials_test_result_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_credential_rotation_completed_message_new_credentials_test_result(worker_backend_marketplace_credential_rotation_completed_message_new_credentials_test_result **p) { worker_backend_marketplace_credential_rotation_completed_message_new_credentials_test_result_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_credential_rotation_completed_message_new_credentials_test_result(worker_backend_marketplace_credential_rotation_completed_message_new_credentials_test_result **p) { worker_backend_marketplace_credential_rotation_completed_message_new_credentials_test_result_free(*p); }
 
-static inline bool from_obj_marketplace_credential_rotation_completed_message_old_credentials(worker_backend_marketplace_credential_rotation_completed_message_old_credentials **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_completed_message_old_credentials_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_credential_rotation_completed_message_old_credentials(worker_backend_marketplace_credential_rotation_completed_message_old_credentials *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_credential_rotation_completed_message_old_credentials(worker_backend_marketplace_credential_rotation_completed_message_old_credentials **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_completed_message_old_credentials_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_credential_rotation_completed_message_old_credentials(worker_backend_marketplace_credential_rotation_completed_message_old_credentials *const *src)
 {
     return *src ? worker_backend_marketplace_credential_rotation_completed_message_old_credentials_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_credential_rotation_completed_message_old_credentials(worker_backend_marketplace_credential_rotation_completed_message_old_credentials **p) { worker_backend_marketplace_credential_rotation_completed_message_old_credentials_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_credential_rotation_completed_message_old_credentials(worker_backend_marketplace_credential_rotation_completed_message_old_credentials **p) { worker_backend_marketplace_credential_rotation_completed_message_old_credentials_free(*p); }
 
-static inline bool from_obj_marketplace_credential_rotation_completed_message_operation_details(worker_backend_marketplace_credential_rotation_completed_message_operation_details **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_completed_message_operation_details_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_credential_rotation_completed_message_operation_details(worker_backend_marketplace_credential_rotation_completed_message_operation_details *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_credential_rotation_completed_message_operation_details(worker_backend_marketplace_credential_rotation_completed_message_operation_details **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_completed_message_operation_details_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_credential_rotation_completed_message_operation_details(worker_backend_marketplace_credential_rotation_completed_message_operation_details *const *src)
 {
     return *src ? worker_backend_marketplace_credential_rotation_completed_message_operation_details_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_credential_rotation_completed_message_operation_details(worker_backend_marketplace_credential_rotation_completed_message_operation_details **p) { worker_backend_marketplace_credential_rotation_completed_message_operation_details_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_credential_rotation_completed_message_operation_details(worker_backend_marketplace_credential_rotation_completed_message_operation_details **p) { worker_backend_marketplace_credential_rotation_completed_message_operation_details_free(*p); }
 
-static inline bool from_obj_marketplace_credential_rotation_completed_message_connection_status(worker_backend_marketplace_credential_rotation_completed_message_connection_status **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_completed_message_connection_status_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_credential_rotation_completed_message_connection_status(worker_backend_marketplace_credential_rotation_completed_message_connection_status *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_credential_rotation_completed_message_connection_status(worker_backend_marketplace_credential_rotation_completed_message_connection_status **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_completed_message_connection_status_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_credential_rotation_completed_message_connection_status(worker_backend_marketplace_credential_rotation_completed_message_connection_status *const *src)
 {
     return *src ? worker_backend_marketplace_credential_rotation_completed_message_connection_status_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_credential_rotation_completed_message_connection_status(worker_backend_marketplace_credential_rotation_completed_message_connection_status **p) { worker_backend_marketplace_credential_rotation_completed_message_connection_status_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_credential_rotation_completed_message_connection_status(worker_backend_marketplace_credential_rotation_completed_message_connection_status **p) { worker_backend_marketplace_credential_rotation_completed_message_connection_status_free(*p); }
 
-static inline bool from_obj_marketplace_credential_rotation_completed_message_connection_status_last_test(worker_backend_marketplace_credential_rotation_completed_message_connection_status_last_test **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_completed_message_connection_status_last_test_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_credential_rotation_completed_message_connection_status_last_test(worker_backend_marketplace_credential_rotation_completed_message_connection_status_last_test *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_credential_rotation_completed_message_connection_status_last_test(worker_backend_marketplace_credential_rotation_completed_message_connection_status_last_test **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_completed_message_connection_status_last_test_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_credential_rotation_completed_message_connection_status_last_test(worker_backend_marketplace_credential_rotation_completed_message_connection_status_last_test *const *src)
 {
     return *src ? worker_backend_marketplace_credential_rotation_completed_message_connection_status_last_test_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_credential_rotation_completed_message_connection_status_last_test(worker_backend_marketplace_credential_rotation_completed_message_connection_status_last_test **p) { worker_backend_marketplace_credential_rotation_completed_message_connection_status_last_test_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_credential_rotation_completed_message_connection_status_last_test(worker_backend_marketplace_credential_rotation_completed_message_connection_status_last_test **p) { worker_backend_marketplace_credential_rotation_completed_message_connection_status_last_test_free(*p); }
 
-static inline bool from_obj_marketplace_credential_rotation_completed_message_next_rotation(worker_backend_marketplace_credential_rotation_completed_message_next_rotation **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_completed_message_next_rotation_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_credential_rotation_completed_message_next_rotation(worker_backend_marketplace_credential_rotation_completed_message_next_rotation *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_credential_rotation_completed_message_next_rotation(worker_backend_marketplace_credential_rotation_completed_message_next_rotation **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_completed_message_next_rotation_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_credential_rotation_completed_message_next_rotation(worker_backend_marketplace_credential_rotation_completed_message_next_rotation *const *src)
 {
     return *src ? worker_backend_marketplace_credential_rotation_completed_message_next_rotation_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_credential_rotation_completed_message_next_rotation(worker_backend_marketplace_credential_rotation_completed_message_next_rotation **p) { worker_backend_marketplace_credential_rotation_completed_message_next_rotation_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_credential_rotation_completed_message_next_rotation(worker_backend_marketplace_credential_rotation_completed_message_next_rotation **p) { worker_backend_marketplace_credential_rotation_completed_message_next_rotation_free(*p); }
 
-static inline bool from_obj_marketplace_credential_rotation_completed_message_error(worker_backend_marketplace_credential_rotation_completed_message_error **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_completed_message_error_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_credential_rotation_completed_message_error(worker_backend_marketplace_credential_rotation_completed_message_error *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_credential_rotation_completed_message_error(worker_backend_marketplace_credential_rotation_completed_message_error **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_completed_message_error_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_credential_rotation_completed_message_error(worker_backend_marketplace_credential_rotation_completed_message_error *const *src)
 {
     return *src ? worker_backend_marketplace_credential_rotation_completed_message_error_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_credential_rotation_completed_message_error(worker_backend_marketplace_credential_rotation_completed_message_error **p) { worker_backend_marketplace_credential_rotation_completed_message_error_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_credential_rotation_completed_message_error(worker_backend_marketplace_credential_rotation_completed_message_error **p) { worker_backend_marketplace_credential_rotation_completed_message_error_free(*p); }
 
-static inline bool from_obj_marketplace_credential_rotation_completed_message_notifications_item(worker_backend_marketplace_credential_rotation_completed_message_notifications_item **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_completed_message_notifications_item_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_credential_rotation_completed_message_notifications_item(worker_backend_marketplace_credential_rotation_completed_message_notifications_item *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_credential_rotation_completed_message_notifications_item(worker_backend_marketplace_credential_rotation_completed_message_notifications_item **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_completed_message_notifications_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_credential_rotation_completed_message_notifications_item(worker_backend_marketplace_credential_rotation_completed_message_notifications_item *const *src)
 {
     return *src ? worker_backend_marketplace_credential_rotation_completed_message_notifications_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_credential_rotation_completed_message_notifications_item(worker_backend_marketplace_credential_rotation_completed_message_notifications_item **p) { worker_backend_marketplace_credential_rotation_completed_message_notifications_item_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_credential_rotation_completed_message_notifications_item(worker_backend_marketplace_credential_rotation_completed_message_notifications_item **p) { worker_backend_marketplace_credential_rotation_completed_message_notifications_item_free(*p); }
 
-static inline bool from_obj_marketplace_credential_rotation_request_message(worker_backend_marketplace_credential_rotation_request_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_credential_rotation_request_message(worker_backend_marketplace_credential_rotation_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_credential_rotation_request_message(worker_backend_marketplace_credential_rotation_request_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_credential_rotation_request_message(worker_backend_marketplace_credential_rotation_request_message *const *src)
 {
     return *src ? worker_backend_marketplace_credential_rotation_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_credential_rotation_request_message(worker_backend_marketplace_credential_rotation_request_message **p) { worker_backend_marketplace_credential_rotation_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_credential_rotation_request_message(worker_backend_marketplace_credential_rotation_request_message **p) { worker_backend_marketplace_credential_rotation_request_message_free(*p); }
 
-static inline bool from_obj_marketplace_credential_rotation_request_message_current_credentials(worker_backend_marketplace_credential_rotation_request_message_current_credentials **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_request_message_current_credentials_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_credential_rotation_request_message_current_credentials(worker_backend_marketplace_credential_rotation_request_message_current_credentials *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_credential_rotation_request_message_current_credentials(worker_backend_marketplace_credential_rotation_request_message_current_credentials **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_request_message_current_credentials_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_credential_rotation_request_message_current_credentials(worker_backend_marketplace_credential_rotation_request_message_current_credentials *const *src)
 {
     return *src ? worker_backend_marketplace_credential_rotation_request_message_current_credentials_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_credential_rotation_request_message_current_credentials(worker_backend_marketplace_credential_rotation_request_message_current_credentials **p) { worker_backend_marketplace_credential_rotation_request_message_current_credentials_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_credential_rotation_request_message_current_credentials(worker_backend_marketplace_credential_rotation_request_message_current_credentials **p) { worker_backend_marketplace_credential_rotation_request_message_current_credentials_free(*p); }
 
-static inline bool from_obj_marketplace_credential_rotation_request_message_options(worker_backend_marketplace_credential_rotation_request_message_options **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_request_message_options_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_credential_rotation_request_message_options(worker_backend_marketplace_credential_rotation_request_message_options *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_credential_rotation_request_message_options(worker_backend_marketplace_credential_rotation_request_message_options **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_request_message_options_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_credential_rotation_request_message_options(worker_backend_marketplace_credential_rotation_request_message_options *const *src)
 {
     return *src ? worker_backend_marketplace_credential_rotation_request_message_options_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_credential_rotation_request_message_options(worker_backend_marketplace_credential_rotation_request_message_options **p) { worker_backend_marketplace_credential_rotation_request_message_options_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_credential_rotation_request_message_options(worker_backend_marketplace_credential_rotation_request_message_options **p) { worker_backend_marketplace_credential_rotation_request_message_options_free(*p); }
 
-static inline bool from_obj_marketplace_credential_rotation_request_message_metadata(worker_backend_marketplace_credential_rotation_request_message_metadata **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_request_message_metadata_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_credential_rotation_request_message_metadata(worker_backend_marketplace_credential_rotation_request_message_metadata *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_credential_rotation_request_message_metadata(worker_backend_marketplace_credential_rotation_request_message_metadata **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_request_message_metadata_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_credential_rotation_request_message_metadata(worker_backend_marketplace_credential_rotation_request_message_metadata *const *src)
 {
     return *src ? worker_backend_marketplace_credential_rotation_request_message_metadata_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_credential_rotation_request_message_metadata(worker_backend_marketplace_credential_rotation_request_message_metadata **p) { worker_backend_marketplace_credential_rotation_request_message_metadata_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_credential_rotation_request_message_metadata(worker_backend_marketplace_credential_rotation_request_message_metadata **p) { worker_backend_marketplace_credential_rotation_request_message_metadata_free(*p); }
 
-static inline bool from_obj_marketplace_credential_rotation_request_message_metadata_original_error(worker_backend_marketplace_credential_rotation_request_message_metadata_original_error **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_request_message_metadata_original_error_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_credential_rotation_request_message_metadata_original_error(worker_backend_marketplace_credential_rotation_request_message_metadata_original_error *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_credential_rotation_request_message_metadata_original_error(worker_backend_marketplace_credential_rotation_request_message_metadata_original_error **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_credential_rotation_request_message_metadata_original_error_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_credential_rotation_request_message_metadata_original_error(worker_backend_marketplace_credential_rotation_request_message_metadata_original_error *const *src)
 {
     return *src ? worker_backend_marketplace_credential_rotation_request_message_metadata_original_error_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_credential_rotation_request_message_metadata_original_error(worker_backend_marketplace_credential_rotation_request_message_metadata_original_error **p) { worker_backend_marketplace_credential_rotation_request_message_metadata_original_error_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_credential_rotation_request_message_metadata_original_error(worker_backend_marketplace_credential_rotation_request_message_metadata_original_error **p) { worker_backend_marketplace_credential_rotation_request_message_metadata_original_error_free(*p); }
 
-static inline bool from_obj_marketplace_intelligence_completed_message(worker_backend_marketplace_intelligence_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_intelligence_completed_message(worker_backend_marketplace_intelligence_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_intelligence_completed_message(worker_backend_marketplace_intelligence_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_intelligence_completed_message(worker_backend_marketplace_intelligence_completed_message *const *src)
 {
     return *src ? worker_backend_marketplace_intelligence_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_intelligence_completed_message(worker_backend_marketplace_intelligence_completed_message **p) { worker_backend_marketplace_intelligence_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_intelligence_completed_message(worker_backend_marketplace_intelligence_completed_message **p) { worker_backend_marketplace_intelligence_completed_message_free(*p); }
 
-static inline bool from_obj_marketplace_intelligence_completed_message_market_data(worker_backend_marketplace_intelligence_completed_message_market_data **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_completed_message_market_data_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_intelligence_completed_message_market_data(worker_backend_marketplace_intelligence_completed_message_market_data *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_intelligence_completed_message_market_data(worker_backend_marketplace_intelligence_completed_message_market_data **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_completed_message_market_data_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_intelligence_completed_message_market_data(worker_backend_marketplace_intelligence_completed_message_market_data *const *src)
 {
     return *src ? worker_backend_marketplace_intelligence_completed_message_market_data_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_intelligence_completed_message_market_data(worker_backend_marketplace_intelligence_completed_message_market_data **p) { worker_backend_marketplace_intelligence_completed_message_market_data_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_intelligence_completed_message_market_data(worker_backend_marketplace_intelligence_completed_message_market_data **p) { worker_backend_marketplace_intelligence_completed_message_market_data_free(*p); }
 
-static inline bool from_obj_marketplace_intelligence_completed_message_market_data_price_range(worker_backend_marketplace_intelligence_completed_message_market_data_price_range **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_completed_message_market_data_price_range_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_intelligence_completed_message_market_data_price_range(worker_backend_marketplace_intelligence_completed_message_market_data_price_range *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_intelligence_completed_message_market_data_price_range(worker_backend_marketplace_intelligence_completed_message_market_data_price_range **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_completed_message_market_data_price_range_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_intelligence_completed_message_market_data_price_range(worker_backend_marketplace_intelligence_completed_message_market_data_price_range *const *src)
 {
     return *src ? worker_backend_marketplace_intelligence_completed_message_market_data_price_range_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_intelligence_completed_message_market_data_price_range(worker_backend_marketplace_intelligence_completed_message_market_data_price_range **p) { worker_backend_marketplace_intelligence_completed_message_market_data_price_range_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_intelligence_completed_message_market_data_price_range(worker_backend_marketplace_intelligence_completed_message_market_data_price_range **p) { worker_backend_marketplace_intelligence_completed_message_market_data_price_range_free(*p); }
 
-static inline bool from_obj_marketplace_intelligence_completed_message_marketplace_breakdown_item(worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_intelligence_completed_message_marketplace_breakdown_item(worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_intelligence_completed_message_marketplace_breakdown_item(worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_intelligence_completed_message_marketplace_breakdown_item(worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item *const *src)
 {
     return *src ? worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_intelligence_completed_message_marketplace_breakdown_item(worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item **p) { worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_intelligence_completed_message_marketplace_breakdown_item(worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item **p) { worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item_free(*p); }
 
-static inline bool from_obj_marketplace_intelligence_completed_message_marketplace_breakdown_item_top_result(worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item_top_result **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item_top_result_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_intelligence_completed_message_marketplace_breakdown_item_top_result(worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item_top_result *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_intelligence_completed_message_marketplace_breakdown_item_top_result(worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item_top_result **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item_top_result_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_intelligence_completed_message_marketplace_breakdown_item_top_result(worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item_top_result *const *src)
 {
     return *src ? worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item_top_result_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_intelligence_completed_message_marketplace_breakdown_item_top_result(worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item_top_result **p) { worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item_top_result_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_intelligence_completed_message_marketplace_breakdown_item_top_result(worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item_top_result **p) { worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item_top_result_free(*p); }
 
-static inline bool from_obj_marketplace_intelligence_completed_message_error(worker_backend_marketplace_intelligence_completed_message_error **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_completed_message_error_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_intelligence_completed_message_error(worker_backend_marketplace_intelligence_completed_message_error *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_intelligence_completed_message_error(worker_backend_marketplace_intelligence_completed_message_error **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_completed_message_error_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_intelligence_completed_message_error(worker_backend_marketplace_intelligence_completed_message_error *const *src)
 {
     return *src ? worker_backend_marketplace_intelligence_completed_message_error_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_intelligence_completed_message_error(worker_backend_marketplace_intelligence_completed_message_error **p) { worker_backend_marketplace_intelligence_completed_message_error_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_intelligence_completed_message_error(worker_backend_marketplace_intelligence_completed_message_error **p) { worker_backend_marketplace_intelligence_completed_message_error_free(*p); }
 
-static inline bool from_obj_marketplace_intelligence_event_message(worker_backend_marketplace_intelligence_event_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_event_message_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_intelligence_event_message(worker_backend_marketplace_intelligence_event_message *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_intelligence_event_message(worker_backend_marketplace_intelligence_event_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_event_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_intelligence_event_message(worker_backend_marketplace_intelligence_event_message *const *src)
 {
     return *src ? worker_backend_marketplace_intelligence_event_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_intelligence_event_message(worker_backend_marketplace_intelligence_event_message **p) { worker_backend_marketplace_intelligence_event_message_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_intelligence_event_message(worker_backend_marketplace_intelligence_event_message **p) { worker_backend_marketplace_intelligence_event_message_free(*p); }
 
-static inline bool from_obj_marketplace_intelligence_event_message_listing(worker_backend_marketplace_intelligence_event_message_listing **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_event_message_listing_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_intelligence_event_message_listing(worker_backend_marketplace_intelligence_event_message_listing *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_intelligence_event_message_listing(worker_backend_marketplace_intelligence_event_message_listing **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_event_message_listing_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_intelligence_event_message_listing(worker_backend_marketplace_intelligence_event_message_listing *const *src)
 {
     return *src ? worker_backend_marketplace_intelligence_event_message_listing_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_intelligence_event_message_listing(worker_backend_marketplace_intelligence_event_message_listing **p) { worker_backend_marketplace_intelligence_event_message_listing_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_intelligence_event_message_listing(worker_backend_marketplace_intelligence_event_message_listing **p) { worker_backend_marketplace_intelligence_event_message_listing_free(*p); }
 
-static inline bool from_obj_marketplace_intelligence_event_message_metrics(worker_backend_marketplace_intelligence_event_message_metrics **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_event_message_metrics_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_intelligence_event_message_metrics(worker_backend_marketplace_intelligence_event_message_metrics *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_intelligence_event_message_metrics(worker_backend_marketplace_intelligence_event_message_metrics **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_event_message_metrics_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_intelligence_event_message_metrics(worker_backend_marketplace_intelligence_event_message_metrics *const *src)
 {
     return *src ? worker_backend_marketplace_intelligence_event_message_metrics_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_intelligence_event_message_metrics(worker_backend_marketplace_intelligence_event_message_metrics **p) { worker_backend_marketplace_intelligence_event_message_metrics_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_intelligence_event_message_metrics(worker_backend_marketplace_intelligence_event_message_metrics **p) { worker_backend_marketplace_intelligence_event_message_metrics_free(*p); }
 
-static inline bool from_obj_marketplace_intelligence_event_message_metadata(worker_backend_marketplace_intelligence_event_message_metadata **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_event_message_metadata_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_intelligence_event_message_metadata(worker_backend_marketplace_intelligence_event_message_metadata *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_intelligence_event_message_metadata(worker_backend_marketplace_intelligence_event_message_metadata **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_event_message_metadata_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_intelligence_event_message_metadata(worker_backend_marketplace_intelligence_event_message_metadata *const *src)
 {
     return *src ? worker_backend_marketplace_intelligence_event_message_metadata_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_intelligence_event_message_metadata(worker_backend_marketplace_intelligence_event_message_metadata **p) { worker_backend_marketplace_intelligence_event_message_metadata_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_intelligence_event_message_metadata(worker_backend_marketplace_intelligence_event_message_metadata **p) { worker_backend_marketplace_intelligence_event_message_metadata_free(*p); }
 
-static inline bool from_obj_marketplace_intelligence_event_message_query_context(worker_backend_marketplace_intelligence_event_message_query_context **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_event_message_query_context_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_intelligence_event_message_query_context(worker_backend_marketplace_intelligence_event_message_query_context *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_intelligence_event_message_query_context(worker_backend_marketplace_intelligence_event_message_query_context **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_event_message_query_context_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_intelligence_event_message_query_context(worker_backend_marketplace_intelligence_event_message_query_context *const *src)
 {
     return *src ? worker_backend_marketplace_intelligence_event_message_query_context_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_intelligence_event_message_query_context(worker_backend_marketplace_intelligence_event_message_query_context **p) { worker_backend_marketplace_intelligence_event_message_query_context_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_intelligence_event_message_query_context(worker_backend_marketplace_intelligence_event_message_query_context **p) { worker_backend_marketplace_intelligence_event_message_query_context_free(*p); }
 
-static inline bool from_obj_marketplace_intelligence_request_message(worker_backend_marketplace_intelligence_request_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_intelligence_request_message(worker_backend_marketplace_intelligence_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_intelligence_request_message(worker_backend_marketplace_intelligence_request_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_intelligence_request_message(worker_backend_marketplace_intelligence_request_message *const *src)
 {
     return *src ? worker_backend_marketplace_intelligence_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_intelligence_request_message(worker_backend_marketplace_intelligence_request_message **p) { worker_backend_marketplace_intelligence_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_intelligence_request_message(worker_backend_marketplace_intelligence_request_message **p) { worker_backend_marketplace_intelligence_request_message_free(*p); }
 
-static inline bool from_obj_marketplace_intelligence_request_message_search_context(worker_backend_marketplace_intelligence_request_message_search_context **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_request_message_search_context_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_intelligence_request_message_search_context(worker_backend_marketplace_intelligence_request_message_search_context *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_intelligence_request_message_search_context(worker_backend_marketplace_intelligence_request_message_search_context **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_request_message_search_context_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_intelligence_request_message_search_context(worker_backend_marketplace_intelligence_request_message_search_context *const *src)
 {
     return *src ? worker_backend_marketplace_intelligence_request_message_search_context_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_intelligence_request_message_search_context(worker_backend_marketplace_intelligence_request_message_search_context **p) { worker_backend_marketplace_intelligence_request_message_search_context_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_intelligence_request_message_search_context(worker_backend_marketplace_intelligence_request_message_search_context **p) { worker_backend_marketplace_intelligence_request_message_search_context_free(*p); }
 
-static inline bool from_obj_marketplace_intelligence_request_message_scraping_options(worker_backend_marketplace_intelligence_request_message_scraping_options **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_request_message_scraping_options_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_intelligence_request_message_scraping_options(worker_backend_marketplace_intelligence_request_message_scraping_options *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_intelligence_request_message_scraping_options(worker_backend_marketplace_intelligence_request_message_scraping_options **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_intelligence_request_message_scraping_options_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_intelligence_request_message_scraping_options(worker_backend_marketplace_intelligence_request_message_scraping_options *const *src)
 {
     return *src ? worker_backend_marketplace_intelligence_request_message_scraping_options_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_intelligence_request_message_scraping_options(worker_backend_marketplace_intelligence_request_message_scraping_options **p) { worker_backend_marketplace_intelligence_request_message_scraping_options_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_intelligence_request_message_scraping_options(worker_backend_marketplace_intelligence_request_message_scraping_options **p) { worker_backend_marketplace_intelligence_request_message_scraping_options_free(*p); }
 
-static inline bool from_obj_marketplace_listing_description_generation_completed_message(worker_backend_marketplace_listing_description_generation_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_description_generation_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_description_generation_completed_message(worker_backend_marketplace_listing_description_generation_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_description_generation_completed_message(worker_backend_marketplace_listing_description_generation_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_description_generation_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_description_generation_completed_message(worker_backend_marketplace_listing_description_generation_completed_message *const *src)
 {
     return *src ? worker_backend_marketplace_listing_description_generation_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_description_generation_completed_message(worker_backend_marketplace_listing_description_generation_completed_message **p) { worker_backend_marketplace_listing_description_generation_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_description_generation_completed_message(worker_backend_marketplace_listing_description_generation_completed_message **p) { worker_backend_marketplace_listing_description_generation_completed_message_free(*p); }
 
-static inline bool from_obj_generation_metadata(worker_backend_generation_metadata **dst, const cJSON *v) { return (*dst = worker_backend_generation_metadata_build(v)) != NULL; }
-static inline cJSON *to_obj_generation_metadata(worker_backend_generation_metadata *const *src)
+static MAYBE_UNUSED bool from_obj_generation_metadata(worker_backend_generation_metadata **dst, const cJSON *v) { return (*dst = worker_backend_generation_metadata_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_generation_metadata(worker_backend_generation_metadata *const *src)
 {
     return *src ? worker_backend_generation_metadata_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_generation_metadata(worker_backend_generation_metadata **p) { worker_backend_generation_metadata_free(*p); }
+static MAYBE_UNUSED void free_obj_generation_metadata(worker_backend_generation_metadata **p) { worker_backend_generation_metadata_free(*p); }
 
-static inline bool from_obj_marketplace_listing_description_generation_completed_message_suggested_price(worker_backend_marketplace_listing_description_generation_completed_message_suggested_price **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_description_generation_completed_message_suggested_price_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_description_generation_completed_message_suggested_price(worker_backend_marketplace_listing_description_generation_completed_message_suggested_price *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_description_generation_completed_message_suggested_price(worker_backend_marketplace_listing_description_generation_completed_message_suggested_price **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_description_generation_completed_message_suggested_price_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_description_generation_completed_message_suggested_price(worker_backend_marketplace_listing_description_generation_completed_message_suggested_price *const *src)
 {
     return *src ? worker_backend_marketplace_listing_description_generation_completed_message_suggested_price_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_description_generation_completed_message_suggested_price(worker_backend_marketplace_listing_description_generation_completed_message_suggested_price **p) { worker_backend_marketplace_listing_description_generation_completed_message_suggested_price_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_description_generation_completed_message_suggested_price(worker_backend_marketplace_listing_description_generation_completed_message_suggested_price **p) { worker_backend_marketplace_listing_description_generation_completed_message_suggested_price_free(*p); }
 
-static inline bool from_obj_marketplace_listing_description_generation_request_message(worker_backend_marketplace_listing_description_generation_request_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_description_generation_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_description_generation_request_message(worker_backend_marketplace_listing_description_generation_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_description_generation_request_message(worker_backend_marketplace_listing_description_generation_request_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_description_generation_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_description_generation_request_message(worker_backend_marketplace_listing_description_generation_request_message *const *src)
 {
     return *src ? worker_backend_marketplace_listing_description_generation_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_description_generation_request_message(worker_backend_marketplace_listing_description_generation_request_message **p) { worker_backend_marketplace_listing_description_generation_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_description_generation_request_message(worker_backend_marketplace_listing_description_generation_request_message **p) { worker_backend_marketplace_listing_description_generation_request_message_free(*p); }
 
-static inline bool from_obj_marketplace_listing_description_generation_request_message_technical_metadata(worker_backend_marketplace_listing_description_generation_request_message_technical_metadata **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_description_generation_request_message_technical_metadata_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_description_generation_request_message_technical_metadata(worker_backend_marketplace_listing_description_generation_request_message_technical_metadata *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_description_generation_request_message_technical_metadata(worker_backend_marketplace_listing_description_generation_request_message_technical_metadata **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_description_generation_request_message_technical_metadata_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_description_generation_request_message_technical_metadata(worker_backend_marketplace_listing_description_generation_request_message_technical_metadata *const *src)
 {
     return *src ? worker_backend_marketplace_listing_description_generation_request_message_technical_metadata_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_description_generation_request_message_technical_metadata(worker_backend_marketplace_listing_description_generation_request_message_technical_metadata **p) { worker_backend_marketplace_listing_description_generation_request_message_technical_metadata_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_description_generation_request_message_technical_metadata(worker_backend_marketplace_listing_description_generation_request_message_technical_metadata **p) { worker_backend_marketplace_listing_description_generation_request_message_technical_metadata_free(*p); }
 
-static inline bool from_obj_marketplace_listing_sync_completed_message(worker_backend_marketplace_listing_sync_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_sync_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_sync_completed_message(worker_backend_marketplace_listing_sync_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_sync_completed_message(worker_backend_marketplace_listing_sync_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_sync_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_sync_completed_message(worker_backend_marketplace_listing_sync_completed_message *const *src)
 {
     return *src ? worker_backend_marketplace_listing_sync_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_sync_completed_message(worker_backend_marketplace_listing_sync_completed_message **p) { worker_backend_marketplace_listing_sync_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_sync_completed_message(worker_backend_marketplace_listing_sync_completed_message **p) { worker_backend_marketplace_listing_sync_completed_message_free(*p); }
 
-static inline bool from_obj_marketplace_listing_sync_completed_message_statistics(worker_backend_marketplace_listing_sync_completed_message_statistics **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_sync_completed_message_statistics_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_sync_completed_message_statistics(worker_backend_marketplace_listing_sync_completed_message_statistics *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_sync_completed_message_statistics(worker_backend_marketplace_listing_sync_completed_message_statistics **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_sync_completed_message_statistics_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_sync_completed_message_statistics(worker_backend_marketplace_listing_sync_completed_message_statistics *const *src)
 {
     return *src ? worker_backend_marketplace_listing_sync_completed_message_statistics_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_sync_completed_message_statistics(worker_backend_marketplace_listing_sync_completed_message_statistics **p) { worker_backend_marketplace_listing_sync_completed_message_statistics_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_sync_completed_message_statistics(worker_backend_marketplace_listing_sync_completed_message_statistics **p) { worker_backend_marketplace_listing_sync_completed_message_statistics_free(*p); }
 
-static inline bool from_obj_marketplace_listing_sync_completed_message_results(worker_backend_marketplace_listing_sync_completed_message_results **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_sync_completed_message_results_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_sync_completed_message_results(worker_backend_marketplace_listing_sync_completed_message_results *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_sync_completed_message_results(worker_backend_marketplace_listing_sync_completed_message_results **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_sync_completed_message_results_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_sync_completed_message_results(worker_backend_marketplace_listing_sync_completed_message_results *const *src)
 {
     return *src ? worker_backend_marketplace_listing_sync_completed_message_results_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_sync_completed_message_results(worker_backend_marketplace_listing_sync_completed_message_results **p) { worker_backend_marketplace_listing_sync_completed_message_results_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_sync_completed_message_results(worker_backend_marketplace_listing_sync_completed_message_results **p) { worker_backend_marketplace_listing_sync_completed_message_results_free(*p); }
 
-static inline bool from_obj_marketplace_listing_sync_completed_message_results_pull(worker_backend_marketplace_listing_sync_completed_message_results_pull **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_sync_completed_message_results_pull_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_sync_completed_message_results_pull(worker_backend_marketplace_listing_sync_completed_message_results_pull *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_sync_completed_message_results_pull(worker_backend_marketplace_listing_sync_completed_message_results_pull **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_sync_completed_message_results_pull_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_sync_completed_message_results_pull(worker_backend_marketplace_listing_sync_completed_message_results_pull *const *src)
 {
     return *src ? worker_backend_marketplace_listing_sync_completed_message_results_pull_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_sync_completed_message_results_pull(worker_backend_marketplace_listing_sync_completed_message_results_pull **p) { worker_backend_marketplace_listing_sync_completed_message_results_pull_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_sync_completed_message_results_pull(worker_backend_marketplace_listing_sync_completed_message_results_pull **p) { worker_backend_marketplace_listing_sync_completed_message_results_pull_free(*p); }
 
-static inline bool from_obj_marketplace_listing_sync_completed_message_results_push(worker_backend_marketplace_listing_sync_completed_message_results_push **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_sync_completed_message_results_push_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_sync_completed_message_results_push(worker_backend_marketplace_listing_sync_completed_message_results_push *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_sync_completed_message_results_push(worker_backend_marketplace_listing_sync_completed_message_results_push **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_sync_completed_message_results_push_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_sync_completed_message_results_push(worker_backend_marketplace_listing_sync_completed_message_results_push *const *src)
 {
     return *src ? worker_backend_marketplace_listing_sync_completed_message_results_push_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_sync_completed_message_results_push(worker_backend_marketplace_listing_sync_completed_message_results_push **p) { worker_backend_marketplace_listing_sync_completed_message_results_push_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_sync_completed_message_results_push(worker_backend_marketplace_listing_sync_completed_message_results_push **p) { worker_backend_marketplace_listing_sync_completed_message_results_push_free(*p); }
 
-static inline bool from_obj_marketplace_listing_sync_completed_message_successful_listings_item(worker_backend_marketplace_listing_sync_completed_message_successful_listings_item **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_sync_completed_message_successful_listings_item_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_sync_completed_message_successful_listings_item(worker_backend_marketplace_listing_sync_completed_message_successful_listings_item *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_sync_completed_message_successful_listings_item(worker_backend_marketplace_listing_sync_completed_message_successful_listings_item **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_sync_completed_message_successful_listings_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_sync_completed_message_successful_listings_item(worker_backend_marketplace_listing_sync_completed_message_successful_listings_item *const *src)
 {
     return *src ? worker_backend_marketplace_listing_sync_completed_message_successful_listings_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_sync_completed_message_successful_listings_item(worker_backend_marketplace_listing_sync_completed_message_successful_listings_item **p) { worker_backend_marketplace_listing_sync_completed_message_successful_listings_item_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_sync_completed_message_successful_listings_item(worker_backend_marketplace_listing_sync_completed_message_successful_listings_item **p) { worker_backend_marketplace_listing_sync_completed_message_successful_listings_item_free(*p); }
 
-static inline bool from_obj_marketplace_listing_sync_completed_message_failed_listings_item(worker_backend_marketplace_listing_sync_completed_message_failed_listings_item **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_sync_completed_message_failed_listings_item_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_sync_completed_message_failed_listings_item(worker_backend_marketplace_listing_sync_completed_message_failed_listings_item *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_sync_completed_message_failed_listings_item(worker_backend_marketplace_listing_sync_completed_message_failed_listings_item **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_sync_completed_message_failed_listings_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_sync_completed_message_failed_listings_item(worker_backend_marketplace_listing_sync_completed_message_failed_listings_item *const *src)
 {
     return *src ? worker_backend_marketplace_listing_sync_completed_message_failed_listings_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_sync_completed_message_failed_listings_item(worker_backend_marketplace_listing_sync_completed_message_failed_listings_item **p) { worker_backend_marketplace_listing_sync_completed_message_failed_listings_item_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_sync_completed_message_failed_listings_item(worker_backend_marketplace_listing_sync_completed_message_failed_listings_item **p) { worker_backend_marketplace_listing_sync_completed_message_failed_listings_item_free(*p); }
 
-static inline bool from_obj_marketplace_listing_sync_completed_message_errors_item(worker_backend_marketplace_listing_sync_completed_message_errors_item **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_sync_completed_message_errors_item_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_sync_completed_message_errors_item(worker_backend_marketplace_listing_sync_completed_message_errors_item *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_sync_completed_message_errors_item(worker_backend_marketplace_listing_sync_completed_message_errors_item **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_sync_completed_message_errors_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_sync_completed_message_errors_item(worker_backend_marketplace_listing_sync_completed_message_errors_item *const *src)
 {
     return *src ? worker_backend_marketplace_listing_sync_completed_message_errors_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_sync_completed_message_errors_item(worker_backend_marketplace_listing_sync_completed_message_errors_item **p) { worker_backend_marketplace_listing_sync_completed_message_errors_item_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_sync_completed_message_errors_item(worker_backend_marketplace_listing_sync_completed_message_errors_item **p) { worker_backend_marketplace_listing_sync_completed_message_errors_item_free(*p); }
 
-static inline bool from_obj_marketplace_listing_sync_request_message(worker_backend_marketplace_listing_sync_request_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_sync_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_sync_request_message(worker_backend_marketplace_listing_sync_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_sync_request_message(worker_backend_marketplace_listing_sync_request_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_sync_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_sync_request_message(worker_backend_marketplace_listing_sync_request_message *const *src)
 {
     return *src ? worker_backend_marketplace_listing_sync_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_sync_request_message(worker_backend_marketplace_listing_sync_request_message **p) { worker_backend_marketplace_listing_sync_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_sync_request_message(worker_backend_marketplace_listing_sync_request_message **p) { worker_backend_marketplace_listing_sync_request_message_free(*p); }
 
-static inline bool from_obj_marketplace_listing_sync_request_message_options(worker_backend_marketplace_listing_sync_request_message_options **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_sync_request_message_options_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_sync_request_message_options(worker_backend_marketplace_listing_sync_request_message_options *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_sync_request_message_options(worker_backend_marketplace_listing_sync_request_message_options **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_sync_request_message_options_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_sync_request_message_options(worker_backend_marketplace_listing_sync_request_message_options *const *src)
 {
     return *src ? worker_backend_marketplace_listing_sync_request_message_options_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_sync_request_message_options(worker_backend_marketplace_listing_sync_request_message_options **p) { worker_backend_marketplace_listing_sync_request_message_options_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_sync_request_message_options(worker_backend_marketplace_listing_sync_request_message_options **p) { worker_backend_marketplace_listing_sync_request_message_options_free(*p); }
 
-static inline bool from_obj_marketplace_listing_sync_request_message_metadata(worker_backend_marketplace_listing_sync_request_message_metadata **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_sync_request_message_metadata_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_sync_request_message_metadata(worker_backend_marketplace_listing_sync_request_message_metadata *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_sync_request_message_metadata(worker_backend_marketplace_listing_sync_request_message_metadata **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_sync_request_message_metadata_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_sync_request_message_metadata(worker_backend_marketplace_listing_sync_request_message_metadata *const *src)
 {
     return *src ? worker_backend_marketplace_listing_sync_request_message_metadata_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_sync_request_message_metadata(worker_backend_marketplace_listing_sync_request_message_metadata **p) { worker_backend_marketplace_listing_sync_request_message_metadata_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_sync_request_message_metadata(worker_backend_marketplace_listing_sync_request_message_metadata **p) { worker_backend_marketplace_listing_sync_request_message_metadata_free(*p); }
 
-static inline bool from_obj_marketplace_listing_tags_generation_completed_message(worker_backend_marketplace_listing_tags_generation_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_tags_generation_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_tags_generation_completed_message(worker_backend_marketplace_listing_tags_generation_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_tags_generation_completed_message(worker_backend_marketplace_listing_tags_generation_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_tags_generation_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_tags_generation_completed_message(worker_backend_marketplace_listing_tags_generation_completed_message *const *src)
 {
     return *src ? worker_backend_marketplace_listing_tags_generation_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_tags_generation_completed_message(worker_backend_marketplace_listing_tags_generation_completed_message **p) { worker_backend_marketplace_listing_tags_generation_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_tags_generation_completed_message(worker_backend_marketplace_listing_tags_generation_completed_message **p) { worker_backend_marketplace_listing_tags_generation_completed_message_free(*p); }
 
-static inline bool from_obj_marketplace_listing_tags_generation_request_message(worker_backend_marketplace_listing_tags_generation_request_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_tags_generation_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_tags_generation_request_message(worker_backend_marketplace_listing_tags_generation_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_tags_generation_request_message(worker_backend_marketplace_listing_tags_generation_request_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_tags_generation_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_tags_generation_request_message(worker_backend_marketplace_listing_tags_generation_request_message *const *src)
 {
     return *src ? worker_backend_marketplace_listing_tags_generation_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_tags_generation_request_message(worker_backend_marketplace_listing_tags_generation_request_message **p) { worker_backend_marketplace_listing_tags_generation_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_tags_generation_request_message(worker_backend_marketplace_listing_tags_generation_request_message **p) { worker_backend_marketplace_listing_tags_generation_request_message_free(*p); }
 
-static inline bool from_obj_marketplace_listing_tags_generation_request_message_technical_metadata(worker_backend_marketplace_listing_tags_generation_request_message_technical_metadata **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_tags_generation_request_message_technical_metadata_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_tags_generation_request_message_technical_metadata(worker_backend_marketplace_listing_tags_generation_request_message_technical_metadata *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_tags_generation_request_message_technical_metadata(worker_backend_marketplace_listing_tags_generation_request_message_technical_metadata **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_tags_generation_request_message_technical_metadata_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_tags_generation_request_message_technical_metadata(worker_backend_marketplace_listing_tags_generation_request_message_technical_metadata *const *src)
 {
     return *src ? worker_backend_marketplace_listing_tags_generation_request_message_technical_metadata_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_tags_generation_request_message_technical_metadata(worker_backend_marketplace_listing_tags_generation_request_message_technical_metadata **p) { worker_backend_marketplace_listing_tags_generation_request_message_technical_metadata_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_tags_generation_request_message_technical_metadata(worker_backend_marketplace_listing_tags_generation_request_message_technical_metadata **p) { worker_backend_marketplace_listing_tags_generation_request_message_technical_metadata_free(*p); }
 
-static inline bool from_obj_marketplace_listing_title_generation_completed_message(worker_backend_marketplace_listing_title_generation_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_title_generation_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_title_generation_completed_message(worker_backend_marketplace_listing_title_generation_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_title_generation_completed_message(worker_backend_marketplace_listing_title_generation_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_title_generation_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_title_generation_completed_message(worker_backend_marketplace_listing_title_generation_completed_message *const *src)
 {
     return *src ? worker_backend_marketplace_listing_title_generation_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_title_generation_completed_message(worker_backend_marketplace_listing_title_generation_completed_message **p) { worker_backend_marketplace_listing_title_generation_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_title_generation_completed_message(worker_backend_marketplace_listing_title_generation_completed_message **p) { worker_backend_marketplace_listing_title_generation_completed_message_free(*p); }
 
-static inline bool from_obj_marketplace_listing_title_generation_request_message(worker_backend_marketplace_listing_title_generation_request_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_title_generation_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_title_generation_request_message(worker_backend_marketplace_listing_title_generation_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_title_generation_request_message(worker_backend_marketplace_listing_title_generation_request_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_title_generation_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_title_generation_request_message(worker_backend_marketplace_listing_title_generation_request_message *const *src)
 {
     return *src ? worker_backend_marketplace_listing_title_generation_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_title_generation_request_message(worker_backend_marketplace_listing_title_generation_request_message **p) { worker_backend_marketplace_listing_title_generation_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_title_generation_request_message(worker_backend_marketplace_listing_title_generation_request_message **p) { worker_backend_marketplace_listing_title_generation_request_message_free(*p); }
 
-static inline bool from_obj_marketplace_listing_title_generation_request_message_technical_metadata(worker_backend_marketplace_listing_title_generation_request_message_technical_metadata **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_title_generation_request_message_technical_metadata_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_title_generation_request_message_technical_metadata(worker_backend_marketplace_listing_title_generation_request_message_technical_metadata *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_title_generation_request_message_technical_metadata(worker_backend_marketplace_listing_title_generation_request_message_technical_metadata **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_title_generation_request_message_technical_metadata_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_title_generation_request_message_technical_metadata(worker_backend_marketplace_listing_title_generation_request_message_technical_metadata *const *src)
 {
     return *src ? worker_backend_marketplace_listing_title_generation_request_message_technical_metadata_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_title_generation_request_message_technical_metadata(worker_backend_marketplace_listing_title_generation_request_message_technical_metadata **p) { worker_backend_marketplace_listing_title_generation_request_message_technical_metadata_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_title_generation_request_message_technical_metadata(worker_backend_marketplace_listing_title_generation_request_message_technical_metadata **p) { worker_backend_marketplace_listing_title_generation_request_message_technical_metadata_free(*p); }
 
-static inline bool from_obj_marketplace_listing_update_completed_message(worker_backend_marketplace_listing_update_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_update_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_update_completed_message(worker_backend_marketplace_listing_update_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_update_completed_message(worker_backend_marketplace_listing_update_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_update_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_update_completed_message(worker_backend_marketplace_listing_update_completed_message *const *src)
 {
     return *src ? worker_backend_marketplace_listing_update_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_update_completed_message(worker_backend_marketplace_listing_update_completed_message **p) { worker_backend_marketplace_listing_update_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_update_completed_message(worker_backend_marketplace_listing_update_completed_message **p) { worker_backend_marketplace_listing_update_completed_message_free(*p); }
 
-static inline bool from_obj_marketplace_listing_update_request_message(worker_backend_marketplace_listing_update_request_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_update_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_update_request_message(worker_backend_marketplace_listing_update_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_update_request_message(worker_backend_marketplace_listing_update_request_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_update_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_update_request_message(worker_backend_marketplace_listing_update_request_message *const *src)
 {
     return *src ? worker_backend_marketplace_listing_update_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_update_request_message(worker_backend_marketplace_listing_update_request_message **p) { worker_backend_marketplace_listing_update_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_update_request_message(worker_backend_marketplace_listing_update_request_message **p) { worker_backend_marketplace_listing_update_request_message_free(*p); }
 
-static inline bool from_obj_marketplace_listing_update_request_message_updates(worker_backend_marketplace_listing_update_request_message_updates **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_update_request_message_updates_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_update_request_message_updates(worker_backend_marketplace_listing_update_request_message_updates *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_update_request_message_updates(worker_backend_marketplace_listing_update_request_message_updates **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_update_request_message_updates_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_update_request_message_updates(worker_backend_marketplace_listing_update_request_message_updates *const *src)
 {
     return *src ? worker_backend_marketplace_listing_update_request_message_updates_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_update_request_message_updates(worker_backend_marketplace_listing_update_request_message_updates **p) { worker_backend_marketplace_listing_update_request_message_updates_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_update_request_message_updates(worker_backend_marketplace_listing_update_request_message_updates **p) { worker_backend_marketplace_listing_update_request_message_updates_free(*p); }
 
-static inline bool from_obj_marketplace_listing_update_request_message_credentials(worker_backend_marketplace_listing_update_request_message_credentials **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_update_request_message_credentials_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_listing_update_request_message_credentials(worker_backend_marketplace_listing_update_request_message_credentials *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_listing_update_request_message_credentials(worker_backend_marketplace_listing_update_request_message_credentials **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_listing_update_request_message_credentials_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_listing_update_request_message_credentials(worker_backend_marketplace_listing_update_request_message_credentials *const *src)
 {
     return *src ? worker_backend_marketplace_listing_update_request_message_credentials_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_listing_update_request_message_credentials(worker_backend_marketplace_listing_update_request_message_credentials **p) { worker_backend_marketplace_listing_update_request_message_credentials_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_listing_update_request_message_credentials(worker_backend_marketplace_listing_update_request_message_credentials **p) { worker_backend_marketplace_listing_update_request_message_credentials_free(*p); }
 
-static inline bool from_obj_marketplace_publish_listing_completed_message(worker_backend_marketplace_publish_listing_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_publish_listing_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_publish_listing_completed_message(worker_backend_marketplace_publish_listing_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_publish_listing_completed_message(worker_backend_marketplace_publish_listing_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_publish_listing_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_publish_listing_completed_message(worker_backend_marketplace_publish_listing_completed_message *const *src)
 {
     return *src ? worker_backend_marketplace_publish_listing_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_publish_listing_completed_message(worker_backend_marketplace_publish_listing_completed_message **p) { worker_backend_marketplace_publish_listing_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_publish_listing_completed_message(worker_backend_marketplace_publish_listing_completed_message **p) { worker_backend_marketplace_publish_listing_completed_message_free(*p); }
 
-static inline bool from_obj_marketplace_publish_listing_request_message(worker_backend_marketplace_publish_listing_request_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_publish_listing_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_publish_listing_request_message(worker_backend_marketplace_publish_listing_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_publish_listing_request_message(worker_backend_marketplace_publish_listing_request_message **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_publish_listing_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_publish_listing_request_message(worker_backend_marketplace_publish_listing_request_message *const *src)
 {
     return *src ? worker_backend_marketplace_publish_listing_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_publish_listing_request_message(worker_backend_marketplace_publish_listing_request_message **p) { worker_backend_marketplace_publish_listing_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_publish_listing_request_message(worker_backend_marketplace_publish_listing_request_message **p) { worker_backend_marketplace_publish_listing_request_message_free(*p); }
 
-static inline bool from_obj_marketplace_publish_listing_request_message_publish_options(worker_backend_marketplace_publish_listing_request_message_publish_options **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_publish_listing_request_message_publish_options_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_publish_listing_request_message_publish_options(worker_backend_marketplace_publish_listing_request_message_publish_options *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_publish_listing_request_message_publish_options(worker_backend_marketplace_publish_listing_request_message_publish_options **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_publish_listing_request_message_publish_options_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_publish_listing_request_message_publish_options(worker_backend_marketplace_publish_listing_request_message_publish_options *const *src)
 {
     return *src ? worker_backend_marketplace_publish_listing_request_message_publish_options_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_publish_listing_request_message_publish_options(worker_backend_marketplace_publish_listing_request_message_publish_options **p) { worker_backend_marketplace_publish_listing_request_message_publish_options_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_publish_listing_request_message_publish_options(worker_backend_marketplace_publish_listing_request_message_publish_options **p) { worker_backend_marketplace_publish_listing_request_message_publish_options_free(*p); }
 
-static inline bool from_obj_marketplace_publish_listing_request_message_marketplace_credentials(worker_backend_marketplace_publish_listing_request_message_marketplace_credentials **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_publish_listing_request_message_marketplace_credentials_build(v)) != NULL; }
-static inline cJSON *to_obj_marketplace_publish_listing_request_message_marketplace_credentials(worker_backend_marketplace_publish_listing_request_message_marketplace_credentials *const *src)
+static MAYBE_UNUSED bool from_obj_marketplace_publish_listing_request_message_marketplace_credentials(worker_backend_marketplace_publish_listing_request_message_marketplace_credentials **dst, const cJSON *v) { return (*dst = worker_backend_marketplace_publish_listing_request_message_marketplace_credentials_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_marketplace_publish_listing_request_message_marketplace_credentials(worker_backend_marketplace_publish_listing_request_message_marketplace_credentials *const *src)
 {
     return *src ? worker_backend_marketplace_publish_listing_request_message_marketplace_credentials_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_marketplace_publish_listing_request_message_marketplace_credentials(worker_backend_marketplace_publish_listing_request_message_marketplace_credentials **p) { worker_backend_marketplace_publish_listing_request_message_marketplace_credentials_free(*p); }
+static MAYBE_UNUSED void free_obj_marketplace_publish_listing_request_message_marketplace_credentials(worker_backend_marketplace_publish_listing_request_message_marketplace_credentials **p) { worker_backend_marketplace_publish_listing_request_message_marketplace_credentials_free(*p); }
 
-static inline bool from_obj_media_batch_download_completed_message(worker_backend_media_batch_download_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_media_batch_download_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_media_batch_download_completed_message(worker_backend_media_batch_download_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_media_batch_download_completed_message(worker_backend_media_batch_download_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_media_batch_download_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_media_batch_download_completed_message(worker_backend_media_batch_download_completed_message *const *src)
 {
     return *src ? worker_backend_media_batch_download_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_media_batch_download_completed_message(worker_backend_media_batch_download_completed_message **p) { worker_backend_media_batch_download_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_media_batch_download_completed_message(worker_backend_media_batch_download_completed_message **p) { worker_backend_media_batch_download_completed_message_free(*p); }
 
-static inline bool from_obj_media_batch_download_completed_message_processed_files_item(worker_backend_media_batch_download_completed_message_processed_files_item **dst, const cJSON *v) { return (*dst = worker_backend_media_batch_download_completed_message_processed_files_item_build(v)) != NULL; }
-static inline cJSON *to_obj_media_batch_download_completed_message_processed_files_item(worker_backend_media_batch_download_completed_message_processed_files_item *const *src)
+static MAYBE_UNUSED bool from_obj_media_batch_download_completed_message_processed_files_item(worker_backend_media_batch_download_completed_message_processed_files_item **dst, const cJSON *v) { return (*dst = worker_backend_media_batch_download_completed_message_processed_files_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_media_batch_download_completed_message_processed_files_item(worker_backend_media_batch_download_completed_message_processed_files_item *const *src)
 {
     return *src ? worker_backend_media_batch_download_completed_message_processed_files_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_media_batch_download_completed_message_processed_files_item(worker_backend_media_batch_download_completed_message_processed_files_item **p) { worker_backend_media_batch_download_completed_message_processed_files_item_free(*p); }
+static MAYBE_UNUSED void free_obj_media_batch_download_completed_message_processed_files_item(worker_backend_media_batch_download_completed_message_processed_files_item **p) { worker_backend_media_batch_download_completed_message_processed_files_item_free(*p); }
 
-static inline bool from_obj_media_batch_download_completed_message_processed_files_item_s3_location(worker_backend_media_batch_download_completed_message_processed_files_item_s3_location **dst, const cJSON *v) { return (*dst = worker_backend_media_batch_download_completed_message_processed_files_item_s3_location_build(v)) != NULL; }
-static inline cJSON *to_obj_media_batch_download_completed_message_processed_files_item_s3_location(worker_backend_media_batch_download_completed_message_processed_files_item_s3_location *const *src)
+static MAYBE_UNUSED bool from_obj_media_batch_download_completed_message_processed_files_item_s3_location(worker_backend_media_batch_download_completed_message_processed_files_item_s3_location **dst, const cJSON *v) { return (*dst = worker_backend_media_batch_download_completed_message_processed_files_item_s3_location_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_media_batch_download_completed_message_processed_files_item_s3_location(worker_backend_media_batch_download_completed_message_processed_files_item_s3_location *const *src)
 {
     return *src ? worker_backend_media_batch_download_completed_message_processed_files_item_s3_location_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_media_batch_download_completed_message_processed_files_item_s3_location(worker_backend_media_batch_download_completed_message_processed_files_item_s3_location **p) { worker_backend_media_batch_download_completed_message_processed_files_item_s3_location_free(*p); }
+static MAYBE_UNUSED void free_obj_media_batch_download_completed_message_processed_files_item_s3_location(worker_backend_media_batch_download_completed_message_processed_files_item_s3_location **p) { worker_backend_media_batch_download_completed_message_processed_files_item_s3_location_free(*p); }
 
-static inline bool from_obj_media_batch_download_completed_message_failed_files_item(worker_backend_media_batch_download_completed_message_failed_files_item **dst, const cJSON *v) { return (*dst = worker_backend_media_batch_download_completed_message_failed_files_item_build(v)) != NULL; }
-static inline cJSON *to_obj_media_batch_download_completed_message_failed_files_item(worker_backend_media_batch_download_completed_message_failed_files_item *const *src)
+static MAYBE_UNUSED bool from_obj_media_batch_download_completed_message_failed_files_item(worker_backend_media_batch_download_completed_message_failed_files_item **dst, const cJSON *v) { return (*dst = worker_backend_media_batch_download_completed_message_failed_files_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_media_batch_download_completed_message_failed_files_item(worker_backend_media_batch_download_completed_message_failed_files_item *const *src)
 {
     return *src ? worker_backend_media_batch_download_completed_message_failed_files_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_media_batch_download_completed_message_failed_files_item(worker_backend_media_batch_download_completed_message_failed_files_item **p) { worker_backend_media_batch_download_completed_message_failed_files_item_free(*p); }
+static MAYBE_UNUSED void free_obj_media_batch_download_completed_message_failed_files_item(worker_backend_media_batch_download_completed_message_failed_files_item **p) { worker_backend_media_batch_download_completed_message_failed_files_item_free(*p); }
 
-static inline bool from_obj_media_batch_download_completed_message_statistics(worker_backend_media_batch_download_completed_message_statistics **dst, const cJSON *v) { return (*dst = worker_backend_media_batch_download_completed_message_statistics_build(v)) != NULL; }
-static inline cJSON *to_obj_media_batch_download_completed_message_statistics(worker_backend_media_batch_download_completed_message_statistics *const *src)
+static MAYBE_UNUSED bool from_obj_media_batch_download_completed_message_statistics(worker_backend_media_batch_download_completed_message_statistics **dst, const cJSON *v) { return (*dst = worker_backend_media_batch_download_completed_message_statistics_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_media_batch_download_completed_message_statistics(worker_backend_media_batch_download_completed_message_statistics *const *src)
 {
     return *src ? worker_backend_media_batch_download_completed_message_statistics_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_media_batch_download_completed_message_statistics(worker_backend_media_batch_download_completed_message_statistics **p) { worker_backend_media_batch_download_completed_message_statistics_free(*p); }
+static MAYBE_UNUSED void free_obj_media_batch_download_completed_message_statistics(worker_backend_media_batch_download_completed_message_statistics **p) { worker_backend_media_batch_download_completed_message_statistics_free(*p); }
 
-static inline bool from_obj_media_batch_download_request_message(worker_backend_media_batch_download_request_message **dst, const cJSON *v) { return (*dst = worker_backend_media_batch_download_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_media_batch_download_request_message(worker_backend_media_batch_download_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_media_batch_download_request_message(worker_backend_media_batch_download_request_message **dst, const cJSON *v) { return (*dst = worker_backend_media_batch_download_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_media_batch_download_request_message(worker_backend_media_batch_download_request_message *const *src)
 {
     return *src ? worker_backend_media_batch_download_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_media_batch_download_request_message(worker_backend_media_batch_download_request_message **p) { worker_backend_media_batch_download_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_media_batch_download_request_message(worker_backend_media_batch_download_request_message **p) { worker_backend_media_batch_download_request_message_free(*p); }
 
-static inline bool from_obj_media_batch_download_request_message_credentials(worker_backend_media_batch_download_request_message_credentials **dst, const cJSON *v) { return (*dst = worker_backend_media_batch_download_request_message_credentials_build(v)) != NULL; }
-static inline cJSON *to_obj_media_batch_download_request_message_credentials(worker_backend_media_batch_download_request_message_credentials *const *src)
+static MAYBE_UNUSED bool from_obj_media_batch_download_request_message_credentials(worker_backend_media_batch_download_request_message_credentials **dst, const cJSON *v) { return (*dst = worker_backend_media_batch_download_request_message_credentials_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_media_batch_download_request_message_credentials(worker_backend_media_batch_download_request_message_credentials *const *src)
 {
     return *src ? worker_backend_media_batch_download_request_message_credentials_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_media_batch_download_request_message_credentials(worker_backend_media_batch_download_request_message_credentials **p) { worker_backend_media_batch_download_request_message_credentials_free(*p); }
+static MAYBE_UNUSED void free_obj_media_batch_download_request_message_credentials(worker_backend_media_batch_download_request_message_credentials **p) { worker_backend_media_batch_download_request_message_credentials_free(*p); }
 
-static inline bool from_obj_media_batch_download_request_message_compression_settings(worker_backend_media_batch_download_request_message_compression_settings **dst, const cJSON *v) { return (*dst = worker_backend_media_batch_download_request_message_compression_settings_build(v)) != NULL; }
-static inline cJSON *to_obj_media_batch_download_request_message_compression_settings(worker_backend_media_batch_download_request_message_compression_settings *const *src)
+static MAYBE_UNUSED bool from_obj_media_batch_download_request_message_compression_settings(worker_backend_media_batch_download_request_message_compression_settings **dst, const cJSON *v) { return (*dst = worker_backend_media_batch_download_request_message_compression_settings_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_media_batch_download_request_message_compression_settings(worker_backend_media_batch_download_request_message_compression_settings *const *src)
 {
     return *src ? worker_backend_media_batch_download_request_message_compression_settings_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_media_batch_download_request_message_compression_settings(worker_backend_media_batch_download_request_message_compression_settings **p) { worker_backend_media_batch_download_request_message_compression_settings_free(*p); }
+static MAYBE_UNUSED void free_obj_media_batch_download_request_message_compression_settings(worker_backend_media_batch_download_request_message_compression_settings **p) { worker_backend_media_batch_download_request_message_compression_settings_free(*p); }
 
-static inline bool from_obj_metamodel_metadata_generation_completed_message(worker_backend_metamodel_metadata_generation_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_metamodel_metadata_generation_completed_message(worker_backend_metamodel_metadata_generation_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_metamodel_metadata_generation_completed_message(worker_backend_metamodel_metadata_generation_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_metamodel_metadata_generation_completed_message(worker_backend_metamodel_metadata_generation_completed_message *const *src)
 {
     return *src ? worker_backend_metamodel_metadata_generation_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_metamodel_metadata_generation_completed_message(worker_backend_metamodel_metadata_generation_completed_message **p) { worker_backend_metamodel_metadata_generation_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_metamodel_metadata_generation_completed_message(worker_backend_metamodel_metadata_generation_completed_message **p) { worker_backend_metamodel_metadata_generation_completed_message_free(*p); }
 
-static inline bool from_obj_metamodel_metadata_generation_completed_message_metadata(worker_backend_metamodel_metadata_generation_completed_message_metadata **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_metadata_build(v)) != NULL; }
-static inline cJSON *to_obj_metamodel_metadata_generation_completed_message_metadata(worker_backend_metamodel_metadata_generation_completed_message_metadata *const *src)
+static MAYBE_UNUSED bool from_obj_metamodel_metadata_generation_completed_message_metadata(worker_backend_metamodel_metadata_generation_completed_message_metadata **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_metadata_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_metamodel_metadata_generation_completed_message_metadata(worker_backend_metamodel_metadata_generation_completed_message_metadata *const *src)
 {
     return *src ? worker_backend_metamodel_metadata_generation_completed_message_metadata_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_metamodel_metadata_generation_completed_message_metadata(worker_backend_metamodel_metadata_generation_completed_message_metadata **p) { worker_backend_metamodel_metadata_generation_completed_message_metadata_free(*p); }
+static MAYBE_UNUSED void free_obj_metamodel_metadata_generation_completed_message_metadata(worker_backend_metamodel_metadata_generation_completed_message_metadata **p) { worker_backend_metamodel_metadata_generation_completed_message_metadata_free(*p); }
 
-static inline bool from_obj_metamodel_metadata_generation_completed_message_metadata_classification(worker_backend_metamodel_metadata_generation_completed_message_metadata_classification **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_metadata_classification_build(v)) != NULL; }
-static inline cJSON *to_obj_metamodel_metadata_generation_completed_message_metadata_classification(worker_backend_metamodel_metadata_generation_completed_message_metadata_classification *const *src)
+static MAYBE_UNUSED bool from_obj_metamodel_metadata_generation_completed_message_metadata_classification(worker_backend_metamodel_metadata_generation_completed_message_metadata_classification **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_metadata_classification_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_metamodel_metadata_generation_completed_message_metadata_classification(worker_backend_metamodel_metadata_generation_completed_message_metadata_classification *const *src)
 {
     return *src ? worker_backend_metamodel_metadata_generation_completed_message_metadata_classification_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_metamodel_metadata_generation_completed_message_metadata_classification(worker_backend_metamodel_metadata_generation_completed_message_metadata_classification **p) { worker_backend_metamodel_metadata_generation_completed_message_metadata_classification_free(*p); }
+static MAYBE_UNUSED void free_obj_metamodel_metadata_generation_completed_message_metadata_classification(worker_backend_metamodel_metadata_generation_completed_message_metadata_classification **p) { worker_backend_metamodel_metadata_generation_completed_message_metadata_classification_free(*p); }
 
-static inline bool from_obj_metamodel_metadata_generation_completed_message_metadata_print_technology(worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology_build(v)) != NULL; }
-static inline cJSON *to_obj_metamodel_metadata_generation_completed_message_metadata_print_technology(worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology *const *src)
+static MAYBE_UNUSED bool from_obj_metamodel_metadata_generation_completed_message_metadata_print_technology(worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_metamodel_metadata_generation_completed_message_metadata_print_technology(worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology *const *src)
 {
     return *src ? worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_metamodel_metadata_generation_completed_message_metadata_print_technology(worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology **p) { worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology_free(*p); }
+static MAYBE_UNUSED void free_obj_metamodel_metadata_generation_completed_message_metadata_print_technology(worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology **p) { worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology_free(*p); }
 
-static inline bool from_obj_metamodel_metadata_generation_completed_message_metadata_print_technology_constituents_analysis(worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology_constituents_analysis **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology_constituents_analysis_build(v)) != NULL; }
-static inline cJSON *to_obj_metamodel_metadata_generation_completed_message_metadata_print_technology_constituents_analysis(worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology_constituents_analysis *const *src)
+static MAYBE_UNUSED bool from_obj_metamodel_metadata_generation_completed_message_metadata_print_technology_constituents_analysis(worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology_constituents_analysis **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology_constituents_analysis_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_metamodel_metadata_generation_completed_message_metadata_print_technology_constituents_analysis(worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology_constituents_analysis *const *src)
 {
     return *src ? worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology_constituents_analysis_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_metamodel_metadata_generation_completed_message_metadata_print_technology_constituents_analysis(worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology_constituents_analysis **p) { worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology_constituents_analysis_free(*p); }
+static MAYBE_UNUSED void free_obj_metamodel_metadata_generation_completed_message_metadata_print_technology_constituents_analysis(worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology_constituents_analysis **p) { worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology_constituents_analysis_free(*p); }
 
-static inline bool from_obj_metamodel_metadata_generation_completed_message_metadata_franchise(worker_backend_metamodel_metadata_generation_completed_message_metadata_franchise **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_metadata_franchise_build(v)) != NULL; }
-static inline cJSON *to_obj_metamodel_metadata_generation_completed_message_metadata_franchise(worker_backend_metamodel_metadata_generation_completed_message_metadata_franchise *const *src)
+static MAYBE_UNUSED bool from_obj_metamodel_metadata_generation_completed_message_metadata_franchise(worker_backend_metamodel_metadata_generation_completed_message_metadata_franchise **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_metadata_franchise_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_metamodel_metadata_generation_completed_message_metadata_franchise(worker_backend_metamodel_metadata_generation_completed_message_metadata_franchise *const *src)
 {
     return *src ? worker_backend_metamodel_metadata_generation_completed_message_metadata_franchise_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_metamodel_metadata_generation_completed_message_metadata_franchise(worker_backend_metamodel_metadata_generation_completed_message_metadata_franchise **p) { worker_backend_metamodel_metadata_generation_completed_message_metadata_franchise_free(*p); }
+static MAYBE_UNUSED void free_obj_metamodel_metadata_generation_completed_message_metadata_franchise(worker_backend_metamodel_metadata_generation_completed_message_metadata_franchise **p) { worker_backend_metamodel_metadata_generation_completed_message_metadata_franchise_free(*p); }
 
-static inline bool from_obj_metamodel_metadata_generation_completed_message_metadata_tag_data_json(worker_backend_metamodel_metadata_generation_completed_message_metadata_tag_data_json **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_metadata_tag_data_json_build(v)) != NULL; }
-static inline cJSON *to_obj_metamodel_metadata_generation_completed_message_metadata_tag_data_json(worker_backend_metamodel_metadata_generation_completed_message_metadata_tag_data_json *const *src)
+static MAYBE_UNUSED bool from_obj_metamodel_metadata_generation_completed_message_metadata_tag_data_json(worker_backend_metamodel_metadata_generation_completed_message_metadata_tag_data_json **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_metadata_tag_data_json_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_metamodel_metadata_generation_completed_message_metadata_tag_data_json(worker_backend_metamodel_metadata_generation_completed_message_metadata_tag_data_json *const *src)
 {
     return *src ? worker_backend_metamodel_metadata_generation_completed_message_metadata_tag_data_json_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_metamodel_metadata_generation_completed_message_metadata_tag_data_json(worker_backend_metamodel_metadata_generation_completed_message_metadata_tag_data_json **p) { worker_backend_metamodel_metadata_generation_completed_message_metadata_tag_data_json_free(*p); }
+static MAYBE_UNUSED void free_obj_metamodel_metadata_generation_completed_message_metadata_tag_data_json(worker_backend_metamodel_metadata_generation_completed_message_metadata_tag_data_json **p) { worker_backend_metamodel_metadata_generation_completed_message_metadata_tag_data_json_free(*p); }
 
-static inline bool from_obj_metamodel_metadata_generation_completed_message_metadata_assembly_metadata(worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_build(v)) != NULL; }
-static inline cJSON *to_obj_metamodel_metadata_generation_completed_message_metadata_assembly_metadata(worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata *const *src)
+static MAYBE_UNUSED bool from_obj_metamodel_metadata_generation_completed_message_metadata_assembly_metadata(worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_metamodel_metadata_generation_completed_message_metadata_assembly_metadata(worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata *const *src)
 {
     return *src ? worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_metamodel_metadata_generation_completed_message_metadata_assembly_metadata(worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata **p) { worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_free(*p); }
+static MAYBE_UNUSED void free_obj_metamodel_metadata_generation_completed_message_metadata_assembly_metadata(worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata **p) { worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_free(*p); }
 
-static inline bool from_obj_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_instructions(worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_instructions **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_instructions_build(v)) != NULL; }
-static inline cJSON *to_obj_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_instructions(worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_instructions *const *src)
+static MAYBE_UNUSED bool from_obj_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_instructions(worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_instructions **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_instructions_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_instructions(worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_instructions *const *src)
 {
     return *src ? worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_instructions_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_instructions(worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_instructions **p) { worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_instructions_free(*p); }
+static MAYBE_UNUSED void free_obj_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_instructions(worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_instructions **p) { worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_instructions_free(*p); }
 
-static inline bool from_obj_metamodel_metadata_generation_completed_message_metadata_ai_generation_metadata(worker_backend_metamodel_metadata_generation_completed_message_metadata_ai_generation_metadata **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_metadata_ai_generation_metadata_build(v)) != NULL; }
-static inline cJSON *to_obj_metamodel_metadata_generation_completed_message_metadata_ai_generation_metadata(worker_backend_metamodel_metadata_generation_completed_message_metadata_ai_generation_metadata *const *src)
+static MAYBE_UNUSED bool from_obj_metamodel_metadata_generation_completed_message_metadata_ai_generation_metadata(worker_backend_metamodel_metadata_generation_completed_message_metadata_ai_generation_metadata **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_metadata_ai_generation_metadata_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_metamodel_metadata_generation_completed_message_metadata_ai_generation_metadata(worker_backend_metamodel_metadata_generation_completed_message_metadata_ai_generation_metadata *const *src)
 {
     return *src ? worker_backend_metamodel_metadata_generation_completed_message_metadata_ai_generation_metadata_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_metamodel_metadata_generation_completed_message_metadata_ai_generation_metadata(worker_backend_metamodel_metadata_generation_completed_message_metadata_ai_generation_metadata **p) { worker_backend_metamodel_metadata_generation_completed_message_metadata_ai_generation_metadata_free(*p); }
+static MAYBE_UNUSED void free_obj_metamodel_metadata_generation_completed_message_metadata_ai_generation_metadata(worker_backend_metamodel_metadata_generation_completed_message_metadata_ai_generation_metadata **p) { worker_backend_metamodel_metadata_generation_completed_message_metadata_ai_generation_metadata_free(*p); }
 
-static inline bool from_obj_metamodel_metadata_generation_completed_message_technical_metadata(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_build(v)) != NULL; }
-static inline cJSON *to_obj_metamodel_metadata_generation_completed_message_technical_metadata(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata *const *src)
+static MAYBE_UNUSED bool from_obj_metamodel_metadata_generation_completed_message_technical_metadata(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_metamodel_metadata_generation_completed_message_technical_metadata(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata *const *src)
 {
     return *src ? worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_metamodel_metadata_generation_completed_message_technical_metadata(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata **p) { worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_free(*p); }
+static MAYBE_UNUSED void free_obj_metamodel_metadata_generation_completed_message_technical_metadata(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata **p) { worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_free(*p); }
 
-static inline bool from_obj_metamodel_metadata_generation_completed_message_technical_metadata_assembled_bounding_box(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_assembled_bounding_box **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_assembled_bounding_box_build(v)) != NULL; }
-static inline cJSON *to_obj_metamodel_metadata_generation_completed_message_technical_metadata_assembled_bounding_box(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_assembled_bounding_box *const *src)
+static MAYBE_UNUSED bool from_obj_metamodel_metadata_generation_completed_message_technical_metadata_assembled_bounding_box(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_assembled_bounding_box **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_assembled_bounding_box_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_metamodel_metadata_generation_completed_message_technical_metadata_assembled_bounding_box(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_assembled_bounding_box *const *src)
 {
     return *src ? worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_assembled_bounding_box_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_metamodel_metadata_generation_completed_message_technical_metadata_assembled_bounding_box(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_assembled_bounding_box **p) { worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_assembled_bounding_box_free(*p); }
+static MAYBE_UNUSED void free_obj_metamodel_metadata_generation_completed_message_technical_metadata_assembled_bounding_box(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_assembled_bounding_box **p) { worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_assembled_bounding_box_free(*p); }
 
-static inline bool from_obj_metamodel_metadata_generation_completed_message_technical_metadata_constituent_models_item(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_constituent_models_item **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_constituent_models_item_build(v)) != NULL; }
-static inline cJSON *to_obj_metamodel_metadata_generation_completed_message_technical_metadata_constituent_models_item(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_constituent_models_item *const *src)
+static MAYBE_UNUSED bool from_obj_metamodel_metadata_generation_completed_message_technical_metadata_constituent_models_item(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_constituent_models_item **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_constituent_models_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_metamodel_metadata_generation_completed_message_technical_metadata_constituent_models_item(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_constituent_models_item *const *src)
 {
     return *src ? worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_constituent_models_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_metamodel_metadata_generation_completed_message_technical_metadata_constituent_models_item(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_constituent_models_item **p) { worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_constituent_models_item_free(*p); }
+static MAYBE_UNUSED void free_obj_metamodel_metadata_generation_completed_message_technical_metadata_constituent_models_item(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_constituent_models_item **p) { worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_constituent_models_item_free(*p); }
 
-static inline bool from_obj_metamodel_metadata_generation_completed_message_technical_metadata_validation_status(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_validation_status **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_validation_status_build(v)) != NULL; }
-static inline cJSON *to_obj_metamodel_metadata_generation_completed_message_technical_metadata_validation_status(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_validation_status *const *src)
+static MAYBE_UNUSED bool from_obj_metamodel_metadata_generation_completed_message_technical_metadata_validation_status(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_validation_status **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_validation_status_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_metamodel_metadata_generation_completed_message_technical_metadata_validation_status(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_validation_status *const *src)
 {
     return *src ? worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_validation_status_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_metamodel_metadata_generation_completed_message_technical_metadata_validation_status(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_validation_status **p) { worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_validation_status_free(*p); }
+static MAYBE_UNUSED void free_obj_metamodel_metadata_generation_completed_message_technical_metadata_validation_status(worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_validation_status **p) { worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_validation_status_free(*p); }
 
-static inline bool from_obj_metamodel_metadata_generation_request_message(worker_backend_metamodel_metadata_generation_request_message **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_metamodel_metadata_generation_request_message(worker_backend_metamodel_metadata_generation_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_metamodel_metadata_generation_request_message(worker_backend_metamodel_metadata_generation_request_message **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_metamodel_metadata_generation_request_message(worker_backend_metamodel_metadata_generation_request_message *const *src)
 {
     return *src ? worker_backend_metamodel_metadata_generation_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_metamodel_metadata_generation_request_message(worker_backend_metamodel_metadata_generation_request_message **p) { worker_backend_metamodel_metadata_generation_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_metamodel_metadata_generation_request_message(worker_backend_metamodel_metadata_generation_request_message **p) { worker_backend_metamodel_metadata_generation_request_message_free(*p); }
 
-static inline bool from_obj_metamodel_metadata_generation_request_message_constituent_models_item(worker_backend_metamodel_metadata_generation_request_message_constituent_models_item **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_request_message_constituent_models_item_build(v)) != NULL; }
-static inline cJSON *to_obj_metamodel_metadata_generation_request_message_constituent_models_item(worker_backend_metamodel_metadata_generation_request_message_constituent_models_item *const *src)
+static MAYBE_UNUSED bool from_obj_metamodel_metadata_generation_request_message_constituent_models_item(worker_backend_metamodel_metadata_generation_request_message_constituent_models_item **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_request_message_constituent_models_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_metamodel_metadata_generation_request_message_constituent_models_item(worker_backend_metamodel_metadata_generation_request_message_constituent_models_item *const *src)
 {
     return *src ? worker_backend_metamodel_metadata_generation_request_message_constituent_models_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_metamodel_metadata_generation_request_message_constituent_models_item(worker_backend_metamodel_metadata_generation_request_message_constituent_models_item **p) { worker_backend_metamodel_metadata_generation_request_message_constituent_models_item_free(*p); }
+static MAYBE_UNUSED void free_obj_metamodel_metadata_generation_request_message_constituent_models_item(worker_backend_metamodel_metadata_generation_request_message_constituent_models_item **p) { worker_backend_metamodel_metadata_generation_request_message_constituent_models_item_free(*p); }
 
-static inline bool from_obj_metamodel_metadata_generation_request_message_constituent_models_item_storage_items_item(worker_backend_metamodel_metadata_generation_request_message_constituent_models_item_storage_items_item **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_request_message_constituent_models_item_storage_items_item_build(v)) != NULL; }
-static inline cJSON *to_obj_metamodel_metadata_generation_request_message_constituent_models_item_storage_items_item(worker_backend_metamodel_metadata_generation_request_message_constituent_models_item_storage_items_item *const *src)
+static MAYBE_UNUSED bool from_obj_metamodel_metadata_generation_request_message_constituent_models_item_storage_items_item(worker_backend_metamodel_metadata_generation_request_message_constituent_models_item_storage_items_item **dst, const cJSON *v) { return (*dst = worker_backend_metamodel_metadata_generation_request_message_constituent_models_item_storage_items_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_metamodel_metadata_generation_request_message_constituent_models_item_storage_items_item(worker_backend_metamodel_metadata_generation_request_message_constituent_models_item_storage_items_item *const *src)
 {
     return *src ? worker_backend_metamodel_metadata_generation_request_message_constituent_models_item_storage_items_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_metamodel_metadata_generation_request_message_constituent_models_item_storage_items_item(worker_backend_metamodel_metadata_generation_request_message_constituent_models_item_storage_items_item **p) { worker_backend_metamodel_metadata_generation_request_message_constituent_models_item_storage_items_item_free(*p); }
+static MAYBE_UNUSED void free_obj_metamodel_metadata_generation_request_message_constituent_models_item_storage_items_item(worker_backend_metamodel_metadata_generation_request_message_constituent_models_item_storage_items_item **p) { worker_backend_metamodel_metadata_generation_request_message_constituent_models_item_storage_items_item_free(*p); }
 
-static inline bool from_obj_model_analytics_collection_request_message(worker_backend_model_analytics_collection_request_message **dst, const cJSON *v) { return (*dst = worker_backend_model_analytics_collection_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_model_analytics_collection_request_message(worker_backend_model_analytics_collection_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_model_analytics_collection_request_message(worker_backend_model_analytics_collection_request_message **dst, const cJSON *v) { return (*dst = worker_backend_model_analytics_collection_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_analytics_collection_request_message(worker_backend_model_analytics_collection_request_message *const *src)
 {
     return *src ? worker_backend_model_analytics_collection_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_analytics_collection_request_message(worker_backend_model_analytics_collection_request_message **p) { worker_backend_model_analytics_collection_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_model_analytics_collection_request_message(worker_backend_model_analytics_collection_request_message **p) { worker_backend_model_analytics_collection_request_message_free(*p); }
 
-static inline bool from_obj_model_discovery_folder_processed_event_message(worker_backend_model_discovery_folder_processed_event_message **dst, const cJSON *v) { return (*dst = worker_backend_model_discovery_folder_processed_event_message_build(v)) != NULL; }
-static inline cJSON *to_obj_model_discovery_folder_processed_event_message(worker_backend_model_discovery_folder_processed_event_message *const *src)
+static MAYBE_UNUSED bool from_obj_model_discovery_folder_processed_event_message(worker_backend_model_discovery_folder_processed_event_message **dst, const cJSON *v) { return (*dst = worker_backend_model_discovery_folder_processed_event_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_discovery_folder_processed_event_message(worker_backend_model_discovery_folder_processed_event_message *const *src)
 {
     return *src ? worker_backend_model_discovery_folder_processed_event_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_discovery_folder_processed_event_message(worker_backend_model_discovery_folder_processed_event_message **p) { worker_backend_model_discovery_folder_processed_event_message_free(*p); }
+static MAYBE_UNUSED void free_obj_model_discovery_folder_processed_event_message(worker_backend_model_discovery_folder_processed_event_message **p) { worker_backend_model_discovery_folder_processed_event_message_free(*p); }
 
-static inline bool from_obj_discovered_file(worker_backend_discovered_file **dst, const cJSON *v) { return (*dst = worker_backend_discovered_file_build(v)) != NULL; }
-static inline cJSON *to_obj_discovered_file(worker_backend_discovered_file *const *src)
+static MAYBE_UNUSED bool from_obj_discovered_file(worker_backend_discovered_file **dst, const cJSON *v) { return (*dst = worker_backend_discovered_file_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_discovered_file(worker_backend_discovered_file *const *src)
 {
     return *src ? worker_backend_discovered_file_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_discovered_file(worker_backend_discovered_file **p) { worker_backend_discovered_file_free(*p); }
+static MAYBE_UNUSED void free_obj_discovered_file(worker_backend_discovered_file **p) { worker_backend_discovered_file_free(*p); }
 
-static inline bool from_obj_folder_signature(worker_backend_folder_signature **dst, const cJSON *v) { return (*dst = worker_backend_folder_signature_build(v)) != NULL; }
-static inline cJSON *to_obj_folder_signature(worker_backend_folder_signature *const *src)
+static MAYBE_UNUSED bool from_obj_folder_signature(worker_backend_folder_signature **dst, const cJSON *v) { return (*dst = worker_backend_folder_signature_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_folder_signature(worker_backend_folder_signature *const *src)
 {
     return *src ? worker_backend_folder_signature_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_folder_signature(worker_backend_folder_signature **p) { worker_backend_folder_signature_free(*p); }
+static MAYBE_UNUSED void free_obj_folder_signature(worker_backend_folder_signature **p) { worker_backend_folder_signature_free(*p); }
 
-static inline bool from_obj_folder_statistics(worker_backend_folder_statistics **dst, const cJSON *v) { return (*dst = worker_backend_folder_statistics_build(v)) != NULL; }
-static inline cJSON *to_obj_folder_statistics(worker_backend_folder_statistics *const *src)
+static MAYBE_UNUSED bool from_obj_folder_statistics(worker_backend_folder_statistics **dst, const cJSON *v) { return (*dst = worker_backend_folder_statistics_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_folder_statistics(worker_backend_folder_statistics *const *src)
 {
     return *src ? worker_backend_folder_statistics_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_folder_statistics(worker_backend_folder_statistics **p) { worker_backend_folder_statistics_free(*p); }
+static MAYBE_UNUSED void free_obj_folder_statistics(worker_backend_folder_statistics **p) { worker_backend_folder_statistics_free(*p); }
 
-static inline bool from_obj_model_discovery_scan_found_event_message(worker_backend_model_discovery_scan_found_event_message **dst, const cJSON *v) { return (*dst = worker_backend_model_discovery_scan_found_event_message_build(v)) != NULL; }
-static inline cJSON *to_obj_model_discovery_scan_found_event_message(worker_backend_model_discovery_scan_found_event_message *const *src)
+static MAYBE_UNUSED bool from_obj_model_discovery_scan_found_event_message(worker_backend_model_discovery_scan_found_event_message **dst, const cJSON *v) { return (*dst = worker_backend_model_discovery_scan_found_event_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_discovery_scan_found_event_message(worker_backend_model_discovery_scan_found_event_message *const *src)
 {
     return *src ? worker_backend_model_discovery_scan_found_event_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_discovery_scan_found_event_message(worker_backend_model_discovery_scan_found_event_message **p) { worker_backend_model_discovery_scan_found_event_message_free(*p); }
+static MAYBE_UNUSED void free_obj_model_discovery_scan_found_event_message(worker_backend_model_discovery_scan_found_event_message **p) { worker_backend_model_discovery_scan_found_event_message_free(*p); }
 
-static inline bool from_obj_model_discovery_scan_found_event_message_storage_location(worker_backend_model_discovery_scan_found_event_message_storage_location **dst, const cJSON *v) { return (*dst = worker_backend_model_discovery_scan_found_event_message_storage_location_build(v)) != NULL; }
-static inline cJSON *to_obj_model_discovery_scan_found_event_message_storage_location(worker_backend_model_discovery_scan_found_event_message_storage_location *const *src)
+static MAYBE_UNUSED bool from_obj_model_discovery_scan_found_event_message_storage_location(worker_backend_model_discovery_scan_found_event_message_storage_location **dst, const cJSON *v) { return (*dst = worker_backend_model_discovery_scan_found_event_message_storage_location_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_discovery_scan_found_event_message_storage_location(worker_backend_model_discovery_scan_found_event_message_storage_location *const *src)
 {
     return *src ? worker_backend_model_discovery_scan_found_event_message_storage_location_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_discovery_scan_found_event_message_storage_location(worker_backend_model_discovery_scan_found_event_message_storage_location **p) { worker_backend_model_discovery_scan_found_event_message_storage_location_free(*p); }
+static MAYBE_UNUSED void free_obj_model_discovery_scan_found_event_message_storage_location(worker_backend_model_discovery_scan_found_event_message_storage_location **p) { worker_backend_model_discovery_scan_found_event_message_storage_location_free(*p); }
 
-static inline bool from_obj_model_discovery_scan_progress_event_message(worker_backend_model_discovery_scan_progress_event_message **dst, const cJSON *v) { return (*dst = worker_backend_model_discovery_scan_progress_event_message_build(v)) != NULL; }
-static inline cJSON *to_obj_model_discovery_scan_progress_event_message(worker_backend_model_discovery_scan_progress_event_message *const *src)
+static MAYBE_UNUSED bool from_obj_model_discovery_scan_progress_event_message(worker_backend_model_discovery_scan_progress_event_message **dst, const cJSON *v) { return (*dst = worker_backend_model_discovery_scan_progress_event_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_discovery_scan_progress_event_message(worker_backend_model_discovery_scan_progress_event_message *const *src)
 {
     return *src ? worker_backend_model_discovery_scan_progress_event_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_discovery_scan_progress_event_message(worker_backend_model_discovery_scan_progress_event_message **p) { worker_backend_model_discovery_scan_progress_event_message_free(*p); }
+static MAYBE_UNUSED void free_obj_model_discovery_scan_progress_event_message(worker_backend_model_discovery_scan_progress_event_message **p) { worker_backend_model_discovery_scan_progress_event_message_free(*p); }
 
-static inline bool from_obj_model_discovery_scan_progress_event_message_payload(worker_backend_model_discovery_scan_progress_event_message_payload **dst, const cJSON *v) { return (*dst = worker_backend_model_discovery_scan_progress_event_message_payload_build(v)) != NULL; }
-static inline cJSON *to_obj_model_discovery_scan_progress_event_message_payload(worker_backend_model_discovery_scan_progress_event_message_payload *const *src)
+static MAYBE_UNUSED bool from_obj_model_discovery_scan_progress_event_message_payload(worker_backend_model_discovery_scan_progress_event_message_payload **dst, const cJSON *v) { return (*dst = worker_backend_model_discovery_scan_progress_event_message_payload_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_discovery_scan_progress_event_message_payload(worker_backend_model_discovery_scan_progress_event_message_payload *const *src)
 {
     return *src ? worker_backend_model_discovery_scan_progress_event_message_payload_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_discovery_scan_progress_event_message_payload(worker_backend_model_discovery_scan_progress_event_message_payload **p) { worker_backend_model_discovery_scan_progress_event_message_payload_free(*p); }
+static MAYBE_UNUSED void free_obj_model_discovery_scan_progress_event_message_payload(worker_backend_model_discovery_scan_progress_event_message_payload **p) { worker_backend_model_discovery_scan_progress_event_message_payload_free(*p); }
 
-static inline bool from_obj_model_discovery_scan_request_message(worker_backend_model_discovery_scan_request_message **dst, const cJSON *v) { return (*dst = worker_backend_model_discovery_scan_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_model_discovery_scan_request_message(worker_backend_model_discovery_scan_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_model_discovery_scan_request_message(worker_backend_model_discovery_scan_request_message **dst, const cJSON *v) { return (*dst = worker_backend_model_discovery_scan_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_discovery_scan_request_message(worker_backend_model_discovery_scan_request_message *const *src)
 {
     return *src ? worker_backend_model_discovery_scan_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_discovery_scan_request_message(worker_backend_model_discovery_scan_request_message **p) { worker_backend_model_discovery_scan_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_model_discovery_scan_request_message(worker_backend_model_discovery_scan_request_message **p) { worker_backend_model_discovery_scan_request_message_free(*p); }
 
-static inline bool from_obj_model_finder_index_request_message(worker_backend_model_finder_index_request_message **dst, const cJSON *v) { return (*dst = worker_backend_model_finder_index_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_model_finder_index_request_message(worker_backend_model_finder_index_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_model_finder_index_request_message(worker_backend_model_finder_index_request_message **dst, const cJSON *v) { return (*dst = worker_backend_model_finder_index_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_finder_index_request_message(worker_backend_model_finder_index_request_message *const *src)
 {
     return *src ? worker_backend_model_finder_index_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_finder_index_request_message(worker_backend_model_finder_index_request_message **p) { worker_backend_model_finder_index_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_model_finder_index_request_message(worker_backend_model_finder_index_request_message **p) { worker_backend_model_finder_index_request_message_free(*p); }
 
-static inline bool from_obj_model_finder_response_message(worker_backend_model_finder_response_message **dst, const cJSON *v) { return (*dst = worker_backend_model_finder_response_message_build(v)) != NULL; }
-static inline cJSON *to_obj_model_finder_response_message(worker_backend_model_finder_response_message *const *src)
+static MAYBE_UNUSED bool from_obj_model_finder_response_message(worker_backend_model_finder_response_message **dst, const cJSON *v) { return (*dst = worker_backend_model_finder_response_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_finder_response_message(worker_backend_model_finder_response_message *const *src)
 {
     return *src ? worker_backend_model_finder_response_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_finder_response_message(worker_backend_model_finder_response_message **p) { worker_backend_model_finder_response_message_free(*p); }
+static MAYBE_UNUSED void free_obj_model_finder_response_message(worker_backend_model_finder_response_message **p) { worker_backend_model_finder_response_message_free(*p); }
 
-static inline bool from_obj_model_finder_response_message_results_item(worker_backend_model_finder_response_message_results_item **dst, const cJSON *v) { return (*dst = worker_backend_model_finder_response_message_results_item_build(v)) != NULL; }
-static inline cJSON *to_obj_model_finder_response_message_results_item(worker_backend_model_finder_response_message_results_item *const *src)
+static MAYBE_UNUSED bool from_obj_model_finder_response_message_results_item(worker_backend_model_finder_response_message_results_item **dst, const cJSON *v) { return (*dst = worker_backend_model_finder_response_message_results_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_finder_response_message_results_item(worker_backend_model_finder_response_message_results_item *const *src)
 {
     return *src ? worker_backend_model_finder_response_message_results_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_finder_response_message_results_item(worker_backend_model_finder_response_message_results_item **p) { worker_backend_model_finder_response_message_results_item_free(*p); }
+static MAYBE_UNUSED void free_obj_model_finder_response_message_results_item(worker_backend_model_finder_response_message_results_item **p) { worker_backend_model_finder_response_message_results_item_free(*p); }
 
-static inline bool from_obj_model_finder_search_request_message(worker_backend_model_finder_search_request_message **dst, const cJSON *v) { return (*dst = worker_backend_model_finder_search_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_model_finder_search_request_message(worker_backend_model_finder_search_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_model_finder_search_request_message(worker_backend_model_finder_search_request_message **dst, const cJSON *v) { return (*dst = worker_backend_model_finder_search_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_finder_search_request_message(worker_backend_model_finder_search_request_message *const *src)
 {
     return *src ? worker_backend_model_finder_search_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_finder_search_request_message(worker_backend_model_finder_search_request_message **p) { worker_backend_model_finder_search_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_model_finder_search_request_message(worker_backend_model_finder_search_request_message **p) { worker_backend_model_finder_search_request_message_free(*p); }
 
-static inline bool from_obj_model_metadata_generation_completed_message(worker_backend_model_metadata_generation_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_model_metadata_generation_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_model_metadata_generation_completed_message(worker_backend_model_metadata_generation_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_model_metadata_generation_completed_message(worker_backend_model_metadata_generation_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_model_metadata_generation_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_metadata_generation_completed_message(worker_backend_model_metadata_generation_completed_message *const *src)
 {
     return *src ? worker_backend_model_metadata_generation_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_metadata_generation_completed_message(worker_backend_model_metadata_generation_completed_message **p) { worker_backend_model_metadata_generation_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_model_metadata_generation_completed_message(worker_backend_model_metadata_generation_completed_message **p) { worker_backend_model_metadata_generation_completed_message_free(*p); }
 
-static inline bool from_obj_model_metadata_generation_completed_message_metadata(worker_backend_model_metadata_generation_completed_message_metadata **dst, const cJSON *v) { return (*dst = worker_backend_model_metadata_generation_completed_message_metadata_build(v)) != NULL; }
-static inline cJSON *to_obj_model_metadata_generation_completed_message_metadata(worker_backend_model_metadata_generation_completed_message_metadata *const *src)
+static MAYBE_UNUSED bool from_obj_model_metadata_generation_completed_message_metadata(worker_backend_model_metadata_generation_completed_message_metadata **dst, const cJSON *v) { return (*dst = worker_backend_model_metadata_generation_completed_message_metadata_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_metadata_generation_completed_message_metadata(worker_backend_model_metadata_generation_completed_message_metadata *const *src)
 {
     return *src ? worker_backend_model_metadata_generation_completed_message_metadata_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_metadata_generation_completed_message_metadata(worker_backend_model_metadata_generation_completed_message_metadata **p) { worker_backend_model_metadata_generation_completed_message_metadata_free(*p); }
+static MAYBE_UNUSED void free_obj_model_metadata_generation_completed_message_metadata(worker_backend_model_metadata_generation_completed_message_metadata **p) { worker_backend_model_metadata_generation_completed_message_metadata_free(*p); }
 
-static inline bool from_obj_model_metadata_generation_request_message(worker_backend_model_metadata_generation_request_message **dst, const cJSON *v) { return (*dst = worker_backend_model_metadata_generation_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_model_metadata_generation_request_message(worker_backend_model_metadata_generation_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_model_metadata_generation_request_message(worker_backend_model_metadata_generation_request_message **dst, const cJSON *v) { return (*dst = worker_backend_model_metadata_generation_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_metadata_generation_request_message(worker_backend_model_metadata_generation_request_message *const *src)
 {
     return *src ? worker_backend_model_metadata_generation_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_metadata_generation_request_message(worker_backend_model_metadata_generation_request_message **p) { worker_backend_model_metadata_generation_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_model_metadata_generation_request_message(worker_backend_model_metadata_generation_request_message **p) { worker_backend_model_metadata_generation_request_message_free(*p); }
 
-static inline bool from_obj_model_metadata_generation_request_message_model(worker_backend_model_metadata_generation_request_message_model **dst, const cJSON *v) { return (*dst = worker_backend_model_metadata_generation_request_message_model_build(v)) != NULL; }
-static inline cJSON *to_obj_model_metadata_generation_request_message_model(worker_backend_model_metadata_generation_request_message_model *const *src)
+static MAYBE_UNUSED bool from_obj_model_metadata_generation_request_message_model(worker_backend_model_metadata_generation_request_message_model **dst, const cJSON *v) { return (*dst = worker_backend_model_metadata_generation_request_message_model_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_metadata_generation_request_message_model(worker_backend_model_metadata_generation_request_message_model *const *src)
 {
     return *src ? worker_backend_model_metadata_generation_request_message_model_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_metadata_generation_request_message_model(worker_backend_model_metadata_generation_request_message_model **p) { worker_backend_model_metadata_generation_request_message_model_free(*p); }
+static MAYBE_UNUSED void free_obj_model_metadata_generation_request_message_model(worker_backend_model_metadata_generation_request_message_model **p) { worker_backend_model_metadata_generation_request_message_model_free(*p); }
 
-static inline bool from_obj_model_metadata_generation_request_message_technical_metadata(worker_backend_model_metadata_generation_request_message_technical_metadata **dst, const cJSON *v) { return (*dst = worker_backend_model_metadata_generation_request_message_technical_metadata_build(v)) != NULL; }
-static inline cJSON *to_obj_model_metadata_generation_request_message_technical_metadata(worker_backend_model_metadata_generation_request_message_technical_metadata *const *src)
+static MAYBE_UNUSED bool from_obj_model_metadata_generation_request_message_technical_metadata(worker_backend_model_metadata_generation_request_message_technical_metadata **dst, const cJSON *v) { return (*dst = worker_backend_model_metadata_generation_request_message_technical_metadata_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_metadata_generation_request_message_technical_metadata(worker_backend_model_metadata_generation_request_message_technical_metadata *const *src)
 {
     return *src ? worker_backend_model_metadata_generation_request_message_technical_metadata_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_metadata_generation_request_message_technical_metadata(worker_backend_model_metadata_generation_request_message_technical_metadata **p) { worker_backend_model_metadata_generation_request_message_technical_metadata_free(*p); }
+static MAYBE_UNUSED void free_obj_model_metadata_generation_request_message_technical_metadata(worker_backend_model_metadata_generation_request_message_technical_metadata **p) { worker_backend_model_metadata_generation_request_message_technical_metadata_free(*p); }
 
-static inline bool from_obj_model_metadata_generation_request_message_thumbnails_item(worker_backend_model_metadata_generation_request_message_thumbnails_item **dst, const cJSON *v) { return (*dst = worker_backend_model_metadata_generation_request_message_thumbnails_item_build(v)) != NULL; }
-static inline cJSON *to_obj_model_metadata_generation_request_message_thumbnails_item(worker_backend_model_metadata_generation_request_message_thumbnails_item *const *src)
+static MAYBE_UNUSED bool from_obj_model_metadata_generation_request_message_thumbnails_item(worker_backend_model_metadata_generation_request_message_thumbnails_item **dst, const cJSON *v) { return (*dst = worker_backend_model_metadata_generation_request_message_thumbnails_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_metadata_generation_request_message_thumbnails_item(worker_backend_model_metadata_generation_request_message_thumbnails_item *const *src)
 {
     return *src ? worker_backend_model_metadata_generation_request_message_thumbnails_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_metadata_generation_request_message_thumbnails_item(worker_backend_model_metadata_generation_request_message_thumbnails_item **p) { worker_backend_model_metadata_generation_request_message_thumbnails_item_free(*p); }
+static MAYBE_UNUSED void free_obj_model_metadata_generation_request_message_thumbnails_item(worker_backend_model_metadata_generation_request_message_thumbnails_item **p) { worker_backend_model_metadata_generation_request_message_thumbnails_item_free(*p); }
 
-static inline bool from_obj_model_metamodel_detection_found_message(worker_backend_model_metamodel_detection_found_message **dst, const cJSON *v) { return (*dst = worker_backend_model_metamodel_detection_found_message_build(v)) != NULL; }
-static inline cJSON *to_obj_model_metamodel_detection_found_message(worker_backend_model_metamodel_detection_found_message *const *src)
+static MAYBE_UNUSED bool from_obj_model_metamodel_detection_found_message(worker_backend_model_metamodel_detection_found_message **dst, const cJSON *v) { return (*dst = worker_backend_model_metamodel_detection_found_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_metamodel_detection_found_message(worker_backend_model_metamodel_detection_found_message *const *src)
 {
     return *src ? worker_backend_model_metamodel_detection_found_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_metamodel_detection_found_message(worker_backend_model_metamodel_detection_found_message **p) { worker_backend_model_metamodel_detection_found_message_free(*p); }
+static MAYBE_UNUSED void free_obj_model_metamodel_detection_found_message(worker_backend_model_metamodel_detection_found_message **p) { worker_backend_model_metamodel_detection_found_message_free(*p); }
 
-static inline bool from_obj_model_metamodel_detection_found_message_metamodels_item(worker_backend_model_metamodel_detection_found_message_metamodels_item **dst, const cJSON *v) { return (*dst = worker_backend_model_metamodel_detection_found_message_metamodels_item_build(v)) != NULL; }
-static inline cJSON *to_obj_model_metamodel_detection_found_message_metamodels_item(worker_backend_model_metamodel_detection_found_message_metamodels_item *const *src)
+static MAYBE_UNUSED bool from_obj_model_metamodel_detection_found_message_metamodels_item(worker_backend_model_metamodel_detection_found_message_metamodels_item **dst, const cJSON *v) { return (*dst = worker_backend_model_metamodel_detection_found_message_metamodels_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_metamodel_detection_found_message_metamodels_item(worker_backend_model_metamodel_detection_found_message_metamodels_item *const *src)
 {
     return *src ? worker_backend_model_metamodel_detection_found_message_metamodels_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_metamodel_detection_found_message_metamodels_item(worker_backend_model_metamodel_detection_found_message_metamodels_item **p) { worker_backend_model_metamodel_detection_found_message_metamodels_item_free(*p); }
+static MAYBE_UNUSED void free_obj_model_metamodel_detection_found_message_metamodels_item(worker_backend_model_metamodel_detection_found_message_metamodels_item **p) { worker_backend_model_metamodel_detection_found_message_metamodels_item_free(*p); }
 
-static inline bool from_obj_model_metamodel_detection_found_message_metamodels_item_metadata(worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata **dst, const cJSON *v) { return (*dst = worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_build(v)) != NULL; }
-static inline cJSON *to_obj_model_metamodel_detection_found_message_metamodels_item_metadata(worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata *const *src)
+static MAYBE_UNUSED bool from_obj_model_metamodel_detection_found_message_metamodels_item_metadata(worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata **dst, const cJSON *v) { return (*dst = worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_metamodel_detection_found_message_metamodels_item_metadata(worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata *const *src)
 {
     return *src ? worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_metamodel_detection_found_message_metamodels_item_metadata(worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata **p) { worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_free(*p); }
+static MAYBE_UNUSED void free_obj_model_metamodel_detection_found_message_metamodels_item_metadata(worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata **p) { worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_free(*p); }
 
-static inline bool from_obj_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item(worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item **dst, const cJSON *v) { return (*dst = worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_build(v)) != NULL; }
-static inline cJSON *to_obj_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item(worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item *const *src)
+static MAYBE_UNUSED bool from_obj_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item(worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item **dst, const cJSON *v) { return (*dst = worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item(worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item *const *src)
 {
     return *src ? worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item(worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item **p) { worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_free(*p); }
+static MAYBE_UNUSED void free_obj_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item(worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item **p) { worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_free(*p); }
 
-static inline bool from_obj_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_metadata(worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_metadata **dst, const cJSON *v) { return (*dst = worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_metadata_build(v)) != NULL; }
-static inline cJSON *to_obj_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_metadata(worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_metadata *const *src)
+static MAYBE_UNUSED bool from_obj_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_metadata(worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_metadata **dst, const cJSON *v) { return (*dst = worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_metadata_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_metadata(worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_metadata *const *src)
 {
     return *src ? worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_metadata_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_metadata(worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_metadata **p) { worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_metadata_free(*p); }
+static MAYBE_UNUSED void free_obj_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_metadata(worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_metadata **p) { worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_metadata_free(*p); }
 
-static inline bool from_obj_model_metamodel_detection_found_message_ekg_edges_item(worker_backend_model_metamodel_detection_found_message_ekg_edges_item **dst, const cJSON *v) { return (*dst = worker_backend_model_metamodel_detection_found_message_ekg_edges_item_build(v)) != NULL; }
-static inline cJSON *to_obj_model_metamodel_detection_found_message_ekg_edges_item(worker_backend_model_metamodel_detection_found_message_ekg_edges_item *const *src)
+static MAYBE_UNUSED bool from_obj_model_metamodel_detection_found_message_ekg_edges_item(worker_backend_model_metamodel_detection_found_message_ekg_edges_item **dst, const cJSON *v) { return (*dst = worker_backend_model_metamodel_detection_found_message_ekg_edges_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_metamodel_detection_found_message_ekg_edges_item(worker_backend_model_metamodel_detection_found_message_ekg_edges_item *const *src)
 {
     return *src ? worker_backend_model_metamodel_detection_found_message_ekg_edges_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_metamodel_detection_found_message_ekg_edges_item(worker_backend_model_metamodel_detection_found_message_ekg_edges_item **p) { worker_backend_model_metamodel_detection_found_message_ekg_edges_item_free(*p); }
+static MAYBE_UNUSED void free_obj_model_metamodel_detection_found_message_ekg_edges_item(worker_backend_model_metamodel_detection_found_message_ekg_edges_item **p) { worker_backend_model_metamodel_detection_found_message_ekg_edges_item_free(*p); }
 
-static inline bool from_obj_model_metamodel_detection_found_message_ekg_edges_item_mass_function(worker_backend_model_metamodel_detection_found_message_ekg_edges_item_mass_function **dst, const cJSON *v) { return (*dst = worker_backend_model_metamodel_detection_found_message_ekg_edges_item_mass_function_build(v)) != NULL; }
-static inline cJSON *to_obj_model_metamodel_detection_found_message_ekg_edges_item_mass_function(worker_backend_model_metamodel_detection_found_message_ekg_edges_item_mass_function *const *src)
+static MAYBE_UNUSED bool from_obj_model_metamodel_detection_found_message_ekg_edges_item_mass_function(worker_backend_model_metamodel_detection_found_message_ekg_edges_item_mass_function **dst, const cJSON *v) { return (*dst = worker_backend_model_metamodel_detection_found_message_ekg_edges_item_mass_function_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_metamodel_detection_found_message_ekg_edges_item_mass_function(worker_backend_model_metamodel_detection_found_message_ekg_edges_item_mass_function *const *src)
 {
     return *src ? worker_backend_model_metamodel_detection_found_message_ekg_edges_item_mass_function_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_metamodel_detection_found_message_ekg_edges_item_mass_function(worker_backend_model_metamodel_detection_found_message_ekg_edges_item_mass_function **p) { worker_backend_model_metamodel_detection_found_message_ekg_edges_item_mass_function_free(*p); }
+static MAYBE_UNUSED void free_obj_model_metamodel_detection_found_message_ekg_edges_item_mass_function(worker_backend_model_metamodel_detection_found_message_ekg_edges_item_mass_function **p) { worker_backend_model_metamodel_detection_found_message_ekg_edges_item_mass_function_free(*p); }
 
-static inline bool from_obj_model_metamodel_detection_found_message_ekg_edges_item_heuristic_contributions_item(worker_backend_model_metamodel_detection_found_message_ekg_edges_item_heuristic_contributions_item **dst, const cJSON *v) { return (*dst = worker_backend_model_metamodel_detection_found_message_ekg_edges_item_heuristic_contributions_item_build(v)) != NULL; }
-static inline cJSON *to_obj_model_metamodel_detection_found_message_ekg_edges_item_heuristic_contributions_item(worker_backend_model_metamodel_detection_found_message_ekg_edges_item_heuristic_contributions_item *const *src)
+static MAYBE_UNUSED bool from_obj_model_metamodel_detection_found_message_ekg_edges_item_heuristic_contributions_item(worker_backend_model_metamodel_detection_found_message_ekg_edges_item_heuristic_contributions_item **dst, const cJSON *v) { return (*dst = worker_backend_model_metamodel_detection_found_message_ekg_edges_item_heuristic_contributions_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_metamodel_detection_found_message_ekg_edges_item_heuristic_contributions_item(worker_backend_model_metamodel_detection_found_message_ekg_edges_item_heuristic_contributions_item *const *src)
 {
     return *src ? worker_backend_model_metamodel_detection_found_message_ekg_edges_item_heuristic_contributions_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_metamodel_detection_found_message_ekg_edges_item_heuristic_contributions_item(worker_backend_model_metamodel_detection_found_message_ekg_edges_item_heuristic_contributions_item **p) { worker_backend_model_metamodel_detection_found_message_ekg_edges_item_heuristic_contributions_item_free(*p); }
+static MAYBE_UNUSED void free_obj_model_metamodel_detection_found_message_ekg_edges_item_heuristic_contributions_item(worker_backend_model_metamodel_detection_found_message_ekg_edges_item_heuristic_contributions_item **p) { worker_backend_model_metamodel_detection_found_message_ekg_edges_item_heuristic_contributions_item_free(*p); }
 
-static inline bool from_obj_model_metamodel_detection_found_message_ekg_edges_item_louvain_metadata(worker_backend_model_metamodel_detection_found_message_ekg_edges_item_louvain_metadata **dst, const cJSON *v) { return (*dst = worker_backend_model_metamodel_detection_found_message_ekg_edges_item_louvain_metadata_build(v)) != NULL; }
-static inline cJSON *to_obj_model_metamodel_detection_found_message_ekg_edges_item_louvain_metadata(worker_backend_model_metamodel_detection_found_message_ekg_edges_item_louvain_metadata *const *src)
+static MAYBE_UNUSED bool from_obj_model_metamodel_detection_found_message_ekg_edges_item_louvain_metadata(worker_backend_model_metamodel_detection_found_message_ekg_edges_item_louvain_metadata **dst, const cJSON *v) { return (*dst = worker_backend_model_metamodel_detection_found_message_ekg_edges_item_louvain_metadata_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_metamodel_detection_found_message_ekg_edges_item_louvain_metadata(worker_backend_model_metamodel_detection_found_message_ekg_edges_item_louvain_metadata *const *src)
 {
     return *src ? worker_backend_model_metamodel_detection_found_message_ekg_edges_item_louvain_metadata_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_metamodel_detection_found_message_ekg_edges_item_louvain_metadata(worker_backend_model_metamodel_detection_found_message_ekg_edges_item_louvain_metadata **p) { worker_backend_model_metamodel_detection_found_message_ekg_edges_item_louvain_metadata_free(*p); }
+static MAYBE_UNUSED void free_obj_model_metamodel_detection_found_message_ekg_edges_item_louvain_metadata(worker_backend_model_metamodel_detection_found_message_ekg_edges_item_louvain_metadata **p) { worker_backend_model_metamodel_detection_found_message_ekg_edges_item_louvain_metadata_free(*p); }
 
-static inline bool from_obj_model_metamodel_detection_request_message(worker_backend_model_metamodel_detection_request_message **dst, const cJSON *v) { return (*dst = worker_backend_model_metamodel_detection_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_model_metamodel_detection_request_message(worker_backend_model_metamodel_detection_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_model_metamodel_detection_request_message(worker_backend_model_metamodel_detection_request_message **dst, const cJSON *v) { return (*dst = worker_backend_model_metamodel_detection_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_metamodel_detection_request_message(worker_backend_model_metamodel_detection_request_message *const *src)
 {
     return *src ? worker_backend_model_metamodel_detection_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_metamodel_detection_request_message(worker_backend_model_metamodel_detection_request_message **p) { worker_backend_model_metamodel_detection_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_model_metamodel_detection_request_message(worker_backend_model_metamodel_detection_request_message **p) { worker_backend_model_metamodel_detection_request_message_free(*p); }
 
-static inline bool from_obj_model_print_analysis_completed_message(worker_backend_model_print_analysis_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_model_print_analysis_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_model_print_analysis_completed_message(worker_backend_model_print_analysis_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_model_print_analysis_completed_message(worker_backend_model_print_analysis_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_model_print_analysis_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_print_analysis_completed_message(worker_backend_model_print_analysis_completed_message *const *src)
 {
     return *src ? worker_backend_model_print_analysis_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_print_analysis_completed_message(worker_backend_model_print_analysis_completed_message **p) { worker_backend_model_print_analysis_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_model_print_analysis_completed_message(worker_backend_model_print_analysis_completed_message **p) { worker_backend_model_print_analysis_completed_message_free(*p); }
 
-static inline bool from_obj_model_print_analysis_completed_message_bounding_box(worker_backend_model_print_analysis_completed_message_bounding_box **dst, const cJSON *v) { return (*dst = worker_backend_model_print_analysis_completed_message_bounding_box_build(v)) != NULL; }
-static inline cJSON *to_obj_model_print_analysis_completed_message_bounding_box(worker_backend_model_print_analysis_completed_message_bounding_box *const *src)
+static MAYBE_UNUSED bool from_obj_model_print_analysis_completed_message_bounding_box(worker_backend_model_print_analysis_completed_message_bounding_box **dst, const cJSON *v) { return (*dst = worker_backend_model_print_analysis_completed_message_bounding_box_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_print_analysis_completed_message_bounding_box(worker_backend_model_print_analysis_completed_message_bounding_box *const *src)
 {
     return *src ? worker_backend_model_print_analysis_completed_message_bounding_box_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_print_analysis_completed_message_bounding_box(worker_backend_model_print_analysis_completed_message_bounding_box **p) { worker_backend_model_print_analysis_completed_message_bounding_box_free(*p); }
+static MAYBE_UNUSED void free_obj_model_print_analysis_completed_message_bounding_box(worker_backend_model_print_analysis_completed_message_bounding_box **p) { worker_backend_model_print_analysis_completed_message_bounding_box_free(*p); }
 
-static inline bool from_obj_model_print_analysis_request_message(worker_backend_model_print_analysis_request_message **dst, const cJSON *v) { return (*dst = worker_backend_model_print_analysis_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_model_print_analysis_request_message(worker_backend_model_print_analysis_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_model_print_analysis_request_message(worker_backend_model_print_analysis_request_message **dst, const cJSON *v) { return (*dst = worker_backend_model_print_analysis_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_print_analysis_request_message(worker_backend_model_print_analysis_request_message *const *src)
 {
     return *src ? worker_backend_model_print_analysis_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_print_analysis_request_message(worker_backend_model_print_analysis_request_message **p) { worker_backend_model_print_analysis_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_model_print_analysis_request_message(worker_backend_model_print_analysis_request_message **p) { worker_backend_model_print_analysis_request_message_free(*p); }
 
-static inline bool from_obj_model_sellability_analysis_completed_message(worker_backend_model_sellability_analysis_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_model_sellability_analysis_completed_message(worker_backend_model_sellability_analysis_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_model_sellability_analysis_completed_message(worker_backend_model_sellability_analysis_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_sellability_analysis_completed_message(worker_backend_model_sellability_analysis_completed_message *const *src)
 {
     return *src ? worker_backend_model_sellability_analysis_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_sellability_analysis_completed_message(worker_backend_model_sellability_analysis_completed_message **p) { worker_backend_model_sellability_analysis_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_model_sellability_analysis_completed_message(worker_backend_model_sellability_analysis_completed_message **p) { worker_backend_model_sellability_analysis_completed_message_free(*p); }
 
-static inline bool from_obj_model_sellability_analysis_completed_message_pricing_recommendations(worker_backend_model_sellability_analysis_completed_message_pricing_recommendations **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_build(v)) != NULL; }
-static inline cJSON *to_obj_model_sellability_analysis_completed_message_pricing_recommendations(worker_backend_model_sellability_analysis_completed_message_pricing_recommendations *const *src)
+static MAYBE_UNUSED bool from_obj_model_sellability_analysis_completed_message_pricing_recommendations(worker_backend_model_sellability_analysis_completed_message_pricing_recommendations **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_sellability_analysis_completed_message_pricing_recommendations(worker_backend_model_sellability_analysis_completed_message_pricing_recommendations *const *src)
 {
     return *src ? worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_sellability_analysis_completed_message_pricing_recommendations(worker_backend_model_sellability_analysis_completed_message_pricing_recommendations **p) { worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_free(*p); }
+static MAYBE_UNUSED void free_obj_model_sellability_analysis_completed_message_pricing_recommendations(worker_backend_model_sellability_analysis_completed_message_pricing_recommendations **p) { worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_free(*p); }
 
-static inline bool from_obj_model_sellability_analysis_completed_message_pricing_recommendations_price_range(worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_price_range **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_price_range_build(v)) != NULL; }
-static inline cJSON *to_obj_model_sellability_analysis_completed_message_pricing_recommendations_price_range(worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_price_range *const *src)
+static MAYBE_UNUSED bool from_obj_model_sellability_analysis_completed_message_pricing_recommendations_price_range(worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_price_range **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_price_range_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_sellability_analysis_completed_message_pricing_recommendations_price_range(worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_price_range *const *src)
 {
     return *src ? worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_price_range_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_sellability_analysis_completed_message_pricing_recommendations_price_range(worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_price_range **p) { worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_price_range_free(*p); }
+static MAYBE_UNUSED void free_obj_model_sellability_analysis_completed_message_pricing_recommendations_price_range(worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_price_range **p) { worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_price_range_free(*p); }
 
-static inline bool from_obj_model_sellability_analysis_completed_message_pricing_recommendations_factors_item(worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_factors_item **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_factors_item_build(v)) != NULL; }
-static inline cJSON *to_obj_model_sellability_analysis_completed_message_pricing_recommendations_factors_item(worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_factors_item *const *src)
+static MAYBE_UNUSED bool from_obj_model_sellability_analysis_completed_message_pricing_recommendations_factors_item(worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_factors_item **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_factors_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_sellability_analysis_completed_message_pricing_recommendations_factors_item(worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_factors_item *const *src)
 {
     return *src ? worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_factors_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_sellability_analysis_completed_message_pricing_recommendations_factors_item(worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_factors_item **p) { worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_factors_item_free(*p); }
+static MAYBE_UNUSED void free_obj_model_sellability_analysis_completed_message_pricing_recommendations_factors_item(worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_factors_item **p) { worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_factors_item_free(*p); }
 
-static inline bool from_obj_model_sellability_analysis_completed_message_marketplace_recommendations_item(worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item_build(v)) != NULL; }
-static inline cJSON *to_obj_model_sellability_analysis_completed_message_marketplace_recommendations_item(worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item *const *src)
+static MAYBE_UNUSED bool from_obj_model_sellability_analysis_completed_message_marketplace_recommendations_item(worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_sellability_analysis_completed_message_marketplace_recommendations_item(worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item *const *src)
 {
     return *src ? worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_sellability_analysis_completed_message_marketplace_recommendations_item(worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item **p) { worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item_free(*p); }
+static MAYBE_UNUSED void free_obj_model_sellability_analysis_completed_message_marketplace_recommendations_item(worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item **p) { worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item_free(*p); }
 
-static inline bool from_obj_model_sellability_analysis_completed_message_marketplace_recommendations_item_etsy_specific_data(worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item_etsy_specific_data **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item_etsy_specific_data_build(v)) != NULL; }
-static inline cJSON *to_obj_model_sellability_analysis_completed_message_marketplace_recommendations_item_etsy_specific_data(worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item_etsy_specific_data *const *src)
+static MAYBE_UNUSED bool from_obj_model_sellability_analysis_completed_message_marketplace_recommendations_item_etsy_specific_data(worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item_etsy_specific_data **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item_etsy_specific_data_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_sellability_analysis_completed_message_marketplace_recommendations_item_etsy_specific_data(worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item_etsy_specific_data *const *src)
 {
     return *src ? worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item_etsy_specific_data_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_sellability_analysis_completed_message_marketplace_recommendations_item_etsy_specific_data(worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item_etsy_specific_data **p) { worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item_etsy_specific_data_free(*p); }
+static MAYBE_UNUSED void free_obj_model_sellability_analysis_completed_message_marketplace_recommendations_item_etsy_specific_data(worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item_etsy_specific_data **p) { worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item_etsy_specific_data_free(*p); }
 
-static inline bool from_obj_model_sellability_analysis_completed_message_demand_analysis(worker_backend_model_sellability_analysis_completed_message_demand_analysis **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_completed_message_demand_analysis_build(v)) != NULL; }
-static inline cJSON *to_obj_model_sellability_analysis_completed_message_demand_analysis(worker_backend_model_sellability_analysis_completed_message_demand_analysis *const *src)
+static MAYBE_UNUSED bool from_obj_model_sellability_analysis_completed_message_demand_analysis(worker_backend_model_sellability_analysis_completed_message_demand_analysis **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_completed_message_demand_analysis_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_sellability_analysis_completed_message_demand_analysis(worker_backend_model_sellability_analysis_completed_message_demand_analysis *const *src)
 {
     return *src ? worker_backend_model_sellability_analysis_completed_message_demand_analysis_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_sellability_analysis_completed_message_demand_analysis(worker_backend_model_sellability_analysis_completed_message_demand_analysis **p) { worker_backend_model_sellability_analysis_completed_message_demand_analysis_free(*p); }
+static MAYBE_UNUSED void free_obj_model_sellability_analysis_completed_message_demand_analysis(worker_backend_model_sellability_analysis_completed_message_demand_analysis **p) { worker_backend_model_sellability_analysis_completed_message_demand_analysis_free(*p); }
 
-static inline bool from_obj_model_sellability_analysis_completed_message_quality_factors(worker_backend_model_sellability_analysis_completed_message_quality_factors **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_completed_message_quality_factors_build(v)) != NULL; }
-static inline cJSON *to_obj_model_sellability_analysis_completed_message_quality_factors(worker_backend_model_sellability_analysis_completed_message_quality_factors *const *src)
+static MAYBE_UNUSED bool from_obj_model_sellability_analysis_completed_message_quality_factors(worker_backend_model_sellability_analysis_completed_message_quality_factors **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_completed_message_quality_factors_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_sellability_analysis_completed_message_quality_factors(worker_backend_model_sellability_analysis_completed_message_quality_factors *const *src)
 {
     return *src ? worker_backend_model_sellability_analysis_completed_message_quality_factors_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_sellability_analysis_completed_message_quality_factors(worker_backend_model_sellability_analysis_completed_message_quality_factors **p) { worker_backend_model_sellability_analysis_completed_message_quality_factors_free(*p); }
+static MAYBE_UNUSED void free_obj_model_sellability_analysis_completed_message_quality_factors(worker_backend_model_sellability_analysis_completed_message_quality_factors **p) { worker_backend_model_sellability_analysis_completed_message_quality_factors_free(*p); }
 
-static inline bool from_obj_model_sellability_analysis_completed_message_recommendations_item(worker_backend_model_sellability_analysis_completed_message_recommendations_item **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_completed_message_recommendations_item_build(v)) != NULL; }
-static inline cJSON *to_obj_model_sellability_analysis_completed_message_recommendations_item(worker_backend_model_sellability_analysis_completed_message_recommendations_item *const *src)
+static MAYBE_UNUSED bool from_obj_model_sellability_analysis_completed_message_recommendations_item(worker_backend_model_sellability_analysis_completed_message_recommendations_item **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_completed_message_recommendations_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_sellability_analysis_completed_message_recommendations_item(worker_backend_model_sellability_analysis_completed_message_recommendations_item *const *src)
 {
     return *src ? worker_backend_model_sellability_analysis_completed_message_recommendations_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_sellability_analysis_completed_message_recommendations_item(worker_backend_model_sellability_analysis_completed_message_recommendations_item **p) { worker_backend_model_sellability_analysis_completed_message_recommendations_item_free(*p); }
+static MAYBE_UNUSED void free_obj_model_sellability_analysis_completed_message_recommendations_item(worker_backend_model_sellability_analysis_completed_message_recommendations_item **p) { worker_backend_model_sellability_analysis_completed_message_recommendations_item_free(*p); }
 
-static inline bool from_obj_model_sellability_analysis_request_message(worker_backend_model_sellability_analysis_request_message **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_model_sellability_analysis_request_message(worker_backend_model_sellability_analysis_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_model_sellability_analysis_request_message(worker_backend_model_sellability_analysis_request_message **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_sellability_analysis_request_message(worker_backend_model_sellability_analysis_request_message *const *src)
 {
     return *src ? worker_backend_model_sellability_analysis_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_sellability_analysis_request_message(worker_backend_model_sellability_analysis_request_message **p) { worker_backend_model_sellability_analysis_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_model_sellability_analysis_request_message(worker_backend_model_sellability_analysis_request_message **p) { worker_backend_model_sellability_analysis_request_message_free(*p); }
 
-static inline bool from_obj_model_sellability_analysis_request_message_analysis_options(worker_backend_model_sellability_analysis_request_message_analysis_options **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_request_message_analysis_options_build(v)) != NULL; }
-static inline cJSON *to_obj_model_sellability_analysis_request_message_analysis_options(worker_backend_model_sellability_analysis_request_message_analysis_options *const *src)
+static MAYBE_UNUSED bool from_obj_model_sellability_analysis_request_message_analysis_options(worker_backend_model_sellability_analysis_request_message_analysis_options **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_request_message_analysis_options_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_sellability_analysis_request_message_analysis_options(worker_backend_model_sellability_analysis_request_message_analysis_options *const *src)
 {
     return *src ? worker_backend_model_sellability_analysis_request_message_analysis_options_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_sellability_analysis_request_message_analysis_options(worker_backend_model_sellability_analysis_request_message_analysis_options **p) { worker_backend_model_sellability_analysis_request_message_analysis_options_free(*p); }
+static MAYBE_UNUSED void free_obj_model_sellability_analysis_request_message_analysis_options(worker_backend_model_sellability_analysis_request_message_analysis_options **p) { worker_backend_model_sellability_analysis_request_message_analysis_options_free(*p); }
 
-static inline bool from_obj_model_sellability_analysis_request_message_analysis_options_etsy_analysis_options(worker_backend_model_sellability_analysis_request_message_analysis_options_etsy_analysis_options **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_request_message_analysis_options_etsy_analysis_options_build(v)) != NULL; }
-static inline cJSON *to_obj_model_sellability_analysis_request_message_analysis_options_etsy_analysis_options(worker_backend_model_sellability_analysis_request_message_analysis_options_etsy_analysis_options *const *src)
+static MAYBE_UNUSED bool from_obj_model_sellability_analysis_request_message_analysis_options_etsy_analysis_options(worker_backend_model_sellability_analysis_request_message_analysis_options_etsy_analysis_options **dst, const cJSON *v) { return (*dst = worker_backend_model_sellability_analysis_request_message_analysis_options_etsy_analysis_options_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_sellability_analysis_request_message_analysis_options_etsy_analysis_options(worker_backend_model_sellability_analysis_request_message_analysis_options_etsy_analysis_options *const *src)
 {
     return *src ? worker_backend_model_sellability_analysis_request_message_analysis_options_etsy_analysis_options_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_sellability_analysis_request_message_analysis_options_etsy_analysis_options(worker_backend_model_sellability_analysis_request_message_analysis_options_etsy_analysis_options **p) { worker_backend_model_sellability_analysis_request_message_analysis_options_etsy_analysis_options_free(*p); }
+static MAYBE_UNUSED void free_obj_model_sellability_analysis_request_message_analysis_options_etsy_analysis_options(worker_backend_model_sellability_analysis_request_message_analysis_options_etsy_analysis_options **p) { worker_backend_model_sellability_analysis_request_message_analysis_options_etsy_analysis_options_free(*p); }
 
-static inline bool from_obj_model_semantic_analysis_completed_message(worker_backend_model_semantic_analysis_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_model_semantic_analysis_completed_message(worker_backend_model_semantic_analysis_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_model_semantic_analysis_completed_message(worker_backend_model_semantic_analysis_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_semantic_analysis_completed_message(worker_backend_model_semantic_analysis_completed_message *const *src)
 {
     return *src ? worker_backend_model_semantic_analysis_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_semantic_analysis_completed_message(worker_backend_model_semantic_analysis_completed_message **p) { worker_backend_model_semantic_analysis_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_model_semantic_analysis_completed_message(worker_backend_model_semantic_analysis_completed_message **p) { worker_backend_model_semantic_analysis_completed_message_free(*p); }
 
-static inline bool from_obj_model_semantic_analysis_completed_message_semantic_metadata(worker_backend_model_semantic_analysis_completed_message_semantic_metadata **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_completed_message_semantic_metadata_build(v)) != NULL; }
-static inline cJSON *to_obj_model_semantic_analysis_completed_message_semantic_metadata(worker_backend_model_semantic_analysis_completed_message_semantic_metadata *const *src)
+static MAYBE_UNUSED bool from_obj_model_semantic_analysis_completed_message_semantic_metadata(worker_backend_model_semantic_analysis_completed_message_semantic_metadata **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_completed_message_semantic_metadata_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_semantic_analysis_completed_message_semantic_metadata(worker_backend_model_semantic_analysis_completed_message_semantic_metadata *const *src)
 {
     return *src ? worker_backend_model_semantic_analysis_completed_message_semantic_metadata_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_semantic_analysis_completed_message_semantic_metadata(worker_backend_model_semantic_analysis_completed_message_semantic_metadata **p) { worker_backend_model_semantic_analysis_completed_message_semantic_metadata_free(*p); }
+static MAYBE_UNUSED void free_obj_model_semantic_analysis_completed_message_semantic_metadata(worker_backend_model_semantic_analysis_completed_message_semantic_metadata **p) { worker_backend_model_semantic_analysis_completed_message_semantic_metadata_free(*p); }
 
-static inline bool from_obj_model_semantic_analysis_completed_message_semantic_metadata_semantic_tags_item(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_semantic_tags_item **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_completed_message_semantic_metadata_semantic_tags_item_build(v)) != NULL; }
-static inline cJSON *to_obj_model_semantic_analysis_completed_message_semantic_metadata_semantic_tags_item(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_semantic_tags_item *const *src)
+static MAYBE_UNUSED bool from_obj_model_semantic_analysis_completed_message_semantic_metadata_semantic_tags_item(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_semantic_tags_item **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_completed_message_semantic_metadata_semantic_tags_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_semantic_analysis_completed_message_semantic_metadata_semantic_tags_item(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_semantic_tags_item *const *src)
 {
     return *src ? worker_backend_model_semantic_analysis_completed_message_semantic_metadata_semantic_tags_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_semantic_analysis_completed_message_semantic_metadata_semantic_tags_item(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_semantic_tags_item **p) { worker_backend_model_semantic_analysis_completed_message_semantic_metadata_semantic_tags_item_free(*p); }
+static MAYBE_UNUSED void free_obj_model_semantic_analysis_completed_message_semantic_metadata_semantic_tags_item(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_semantic_tags_item **p) { worker_backend_model_semantic_analysis_completed_message_semantic_metadata_semantic_tags_item_free(*p); }
 
-static inline bool from_obj_model_semantic_analysis_completed_message_semantic_metadata_similar_models_item(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_similar_models_item **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_completed_message_semantic_metadata_similar_models_item_build(v)) != NULL; }
-static inline cJSON *to_obj_model_semantic_analysis_completed_message_semantic_metadata_similar_models_item(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_similar_models_item *const *src)
+static MAYBE_UNUSED bool from_obj_model_semantic_analysis_completed_message_semantic_metadata_similar_models_item(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_similar_models_item **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_completed_message_semantic_metadata_similar_models_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_semantic_analysis_completed_message_semantic_metadata_similar_models_item(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_similar_models_item *const *src)
 {
     return *src ? worker_backend_model_semantic_analysis_completed_message_semantic_metadata_similar_models_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_semantic_analysis_completed_message_semantic_metadata_similar_models_item(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_similar_models_item **p) { worker_backend_model_semantic_analysis_completed_message_semantic_metadata_similar_models_item_free(*p); }
+static MAYBE_UNUSED void free_obj_model_semantic_analysis_completed_message_semantic_metadata_similar_models_item(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_similar_models_item **p) { worker_backend_model_semantic_analysis_completed_message_semantic_metadata_similar_models_item_free(*p); }
 
-static inline bool from_obj_model_semantic_analysis_completed_message_semantic_metadata_geometric_features(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_build(v)) != NULL; }
-static inline cJSON *to_obj_model_semantic_analysis_completed_message_semantic_metadata_geometric_features(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features *const *src)
+static MAYBE_UNUSED bool from_obj_model_semantic_analysis_completed_message_semantic_metadata_geometric_features(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_semantic_analysis_completed_message_semantic_metadata_geometric_features(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features *const *src)
 {
     return *src ? worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_semantic_analysis_completed_message_semantic_metadata_geometric_features(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features **p) { worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_free(*p); }
+static MAYBE_UNUSED void free_obj_model_semantic_analysis_completed_message_semantic_metadata_geometric_features(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features **p) { worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_free(*p); }
 
-static inline bool from_obj_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_bounding_box(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_bounding_box **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_bounding_box_build(v)) != NULL; }
-static inline cJSON *to_obj_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_bounding_box(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_bounding_box *const *src)
+static MAYBE_UNUSED bool from_obj_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_bounding_box(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_bounding_box **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_bounding_box_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_bounding_box(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_bounding_box *const *src)
 {
     return *src ? worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_bounding_box_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_bounding_box(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_bounding_box **p) { worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_bounding_box_free(*p); }
+static MAYBE_UNUSED void free_obj_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_bounding_box(worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_bounding_box **p) { worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_bounding_box_free(*p); }
 
-static inline bool from_obj_model_semantic_analysis_completed_message_processing_time(worker_backend_model_semantic_analysis_completed_message_processing_time **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_completed_message_processing_time_build(v)) != NULL; }
-static inline cJSON *to_obj_model_semantic_analysis_completed_message_processing_time(worker_backend_model_semantic_analysis_completed_message_processing_time *const *src)
+static MAYBE_UNUSED bool from_obj_model_semantic_analysis_completed_message_processing_time(worker_backend_model_semantic_analysis_completed_message_processing_time **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_completed_message_processing_time_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_semantic_analysis_completed_message_processing_time(worker_backend_model_semantic_analysis_completed_message_processing_time *const *src)
 {
     return *src ? worker_backend_model_semantic_analysis_completed_message_processing_time_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_semantic_analysis_completed_message_processing_time(worker_backend_model_semantic_analysis_completed_message_processing_time **p) { worker_backend_model_semantic_analysis_completed_message_processing_time_free(*p); }
+static MAYBE_UNUSED void free_obj_model_semantic_analysis_completed_message_processing_time(worker_backend_model_semantic_analysis_completed_message_processing_time **p) { worker_backend_model_semantic_analysis_completed_message_processing_time_free(*p); }
 
-static inline bool from_obj_model_semantic_analysis_completed_message_quality_metrics(worker_backend_model_semantic_analysis_completed_message_quality_metrics **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_completed_message_quality_metrics_build(v)) != NULL; }
-static inline cJSON *to_obj_model_semantic_analysis_completed_message_quality_metrics(worker_backend_model_semantic_analysis_completed_message_quality_metrics *const *src)
+static MAYBE_UNUSED bool from_obj_model_semantic_analysis_completed_message_quality_metrics(worker_backend_model_semantic_analysis_completed_message_quality_metrics **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_completed_message_quality_metrics_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_semantic_analysis_completed_message_quality_metrics(worker_backend_model_semantic_analysis_completed_message_quality_metrics *const *src)
 {
     return *src ? worker_backend_model_semantic_analysis_completed_message_quality_metrics_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_semantic_analysis_completed_message_quality_metrics(worker_backend_model_semantic_analysis_completed_message_quality_metrics **p) { worker_backend_model_semantic_analysis_completed_message_quality_metrics_free(*p); }
+static MAYBE_UNUSED void free_obj_model_semantic_analysis_completed_message_quality_metrics(worker_backend_model_semantic_analysis_completed_message_quality_metrics **p) { worker_backend_model_semantic_analysis_completed_message_quality_metrics_free(*p); }
 
-static inline bool from_obj_model_semantic_analysis_completed_message_error(worker_backend_model_semantic_analysis_completed_message_error **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_completed_message_error_build(v)) != NULL; }
-static inline cJSON *to_obj_model_semantic_analysis_completed_message_error(worker_backend_model_semantic_analysis_completed_message_error *const *src)
+static MAYBE_UNUSED bool from_obj_model_semantic_analysis_completed_message_error(worker_backend_model_semantic_analysis_completed_message_error **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_completed_message_error_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_semantic_analysis_completed_message_error(worker_backend_model_semantic_analysis_completed_message_error *const *src)
 {
     return *src ? worker_backend_model_semantic_analysis_completed_message_error_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_semantic_analysis_completed_message_error(worker_backend_model_semantic_analysis_completed_message_error **p) { worker_backend_model_semantic_analysis_completed_message_error_free(*p); }
+static MAYBE_UNUSED void free_obj_model_semantic_analysis_completed_message_error(worker_backend_model_semantic_analysis_completed_message_error **p) { worker_backend_model_semantic_analysis_completed_message_error_free(*p); }
 
-static inline bool from_obj_model_semantic_analysis_completed_message_debug_info(worker_backend_model_semantic_analysis_completed_message_debug_info **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_completed_message_debug_info_build(v)) != NULL; }
-static inline cJSON *to_obj_model_semantic_analysis_completed_message_debug_info(worker_backend_model_semantic_analysis_completed_message_debug_info *const *src)
+static MAYBE_UNUSED bool from_obj_model_semantic_analysis_completed_message_debug_info(worker_backend_model_semantic_analysis_completed_message_debug_info **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_completed_message_debug_info_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_semantic_analysis_completed_message_debug_info(worker_backend_model_semantic_analysis_completed_message_debug_info *const *src)
 {
     return *src ? worker_backend_model_semantic_analysis_completed_message_debug_info_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_semantic_analysis_completed_message_debug_info(worker_backend_model_semantic_analysis_completed_message_debug_info **p) { worker_backend_model_semantic_analysis_completed_message_debug_info_free(*p); }
+static MAYBE_UNUSED void free_obj_model_semantic_analysis_completed_message_debug_info(worker_backend_model_semantic_analysis_completed_message_debug_info **p) { worker_backend_model_semantic_analysis_completed_message_debug_info_free(*p); }
 
-static inline bool from_obj_model_semantic_analysis_request_message(worker_backend_model_semantic_analysis_request_message **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_model_semantic_analysis_request_message(worker_backend_model_semantic_analysis_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_model_semantic_analysis_request_message(worker_backend_model_semantic_analysis_request_message **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_semantic_analysis_request_message(worker_backend_model_semantic_analysis_request_message *const *src)
 {
     return *src ? worker_backend_model_semantic_analysis_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_semantic_analysis_request_message(worker_backend_model_semantic_analysis_request_message **p) { worker_backend_model_semantic_analysis_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_model_semantic_analysis_request_message(worker_backend_model_semantic_analysis_request_message **p) { worker_backend_model_semantic_analysis_request_message_free(*p); }
 
-static inline bool from_obj_model_semantic_analysis_request_message_processing_options(worker_backend_model_semantic_analysis_request_message_processing_options **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_request_message_processing_options_build(v)) != NULL; }
-static inline cJSON *to_obj_model_semantic_analysis_request_message_processing_options(worker_backend_model_semantic_analysis_request_message_processing_options *const *src)
+static MAYBE_UNUSED bool from_obj_model_semantic_analysis_request_message_processing_options(worker_backend_model_semantic_analysis_request_message_processing_options **dst, const cJSON *v) { return (*dst = worker_backend_model_semantic_analysis_request_message_processing_options_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_semantic_analysis_request_message_processing_options(worker_backend_model_semantic_analysis_request_message_processing_options *const *src)
 {
     return *src ? worker_backend_model_semantic_analysis_request_message_processing_options_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_semantic_analysis_request_message_processing_options(worker_backend_model_semantic_analysis_request_message_processing_options **p) { worker_backend_model_semantic_analysis_request_message_processing_options_free(*p); }
+static MAYBE_UNUSED void free_obj_model_semantic_analysis_request_message_processing_options(worker_backend_model_semantic_analysis_request_message_processing_options **p) { worker_backend_model_semantic_analysis_request_message_processing_options_free(*p); }
 
-static inline bool from_obj_model_technical_metadata_completed_message(worker_backend_model_technical_metadata_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_model_technical_metadata_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_model_technical_metadata_completed_message(worker_backend_model_technical_metadata_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_model_technical_metadata_completed_message(worker_backend_model_technical_metadata_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_model_technical_metadata_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_technical_metadata_completed_message(worker_backend_model_technical_metadata_completed_message *const *src)
 {
     return *src ? worker_backend_model_technical_metadata_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_technical_metadata_completed_message(worker_backend_model_technical_metadata_completed_message **p) { worker_backend_model_technical_metadata_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_model_technical_metadata_completed_message(worker_backend_model_technical_metadata_completed_message **p) { worker_backend_model_technical_metadata_completed_message_free(*p); }
 
-static inline bool from_obj_model_technical_metadata_completed_message_bounding_box(worker_backend_model_technical_metadata_completed_message_bounding_box **dst, const cJSON *v) { return (*dst = worker_backend_model_technical_metadata_completed_message_bounding_box_build(v)) != NULL; }
-static inline cJSON *to_obj_model_technical_metadata_completed_message_bounding_box(worker_backend_model_technical_metadata_completed_message_bounding_box *const *src)
+static MAYBE_UNUSED bool from_obj_model_technical_metadata_completed_message_bounding_box(worker_backend_model_technical_metadata_completed_message_bounding_box **dst, const cJSON *v) { return (*dst = worker_backend_model_technical_metadata_completed_message_bounding_box_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_technical_metadata_completed_message_bounding_box(worker_backend_model_technical_metadata_completed_message_bounding_box *const *src)
 {
     return *src ? worker_backend_model_technical_metadata_completed_message_bounding_box_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_technical_metadata_completed_message_bounding_box(worker_backend_model_technical_metadata_completed_message_bounding_box **p) { worker_backend_model_technical_metadata_completed_message_bounding_box_free(*p); }
+static MAYBE_UNUSED void free_obj_model_technical_metadata_completed_message_bounding_box(worker_backend_model_technical_metadata_completed_message_bounding_box **p) { worker_backend_model_technical_metadata_completed_message_bounding_box_free(*p); }
 
-static inline bool from_obj_model_technical_metadata_completed_message_overhangs_item(worker_backend_model_technical_metadata_completed_message_overhangs_item **dst, const cJSON *v) { return (*dst = worker_backend_model_technical_metadata_completed_message_overhangs_item_build(v)) != NULL; }
-static inline cJSON *to_obj_model_technical_metadata_completed_message_overhangs_item(worker_backend_model_technical_metadata_completed_message_overhangs_item *const *src)
+static MAYBE_UNUSED bool from_obj_model_technical_metadata_completed_message_overhangs_item(worker_backend_model_technical_metadata_completed_message_overhangs_item **dst, const cJSON *v) { return (*dst = worker_backend_model_technical_metadata_completed_message_overhangs_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_technical_metadata_completed_message_overhangs_item(worker_backend_model_technical_metadata_completed_message_overhangs_item *const *src)
 {
     return *src ? worker_backend_model_technical_metadata_completed_message_overhangs_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_technical_metadata_completed_message_overhangs_item(worker_backend_model_technical_metadata_completed_message_overhangs_item **p) { worker_backend_model_technical_metadata_completed_message_overhangs_item_free(*p); }
+static MAYBE_UNUSED void free_obj_model_technical_metadata_completed_message_overhangs_item(worker_backend_model_technical_metadata_completed_message_overhangs_item **p) { worker_backend_model_technical_metadata_completed_message_overhangs_item_free(*p); }
 
-static inline bool from_obj_model_technical_metadata_completed_message_print_time_estimates(worker_backend_model_technical_metadata_completed_message_print_time_estimates **dst, const cJSON *v) { return (*dst = worker_backend_model_technical_metadata_completed_message_print_time_estimates_build(v)) != NULL; }
-static inline cJSON *to_obj_model_technical_metadata_completed_message_print_time_estimates(worker_backend_model_technical_metadata_completed_message_print_time_estimates *const *src)
+static MAYBE_UNUSED bool from_obj_model_technical_metadata_completed_message_print_time_estimates(worker_backend_model_technical_metadata_completed_message_print_time_estimates **dst, const cJSON *v) { return (*dst = worker_backend_model_technical_metadata_completed_message_print_time_estimates_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_technical_metadata_completed_message_print_time_estimates(worker_backend_model_technical_metadata_completed_message_print_time_estimates *const *src)
 {
     return *src ? worker_backend_model_technical_metadata_completed_message_print_time_estimates_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_technical_metadata_completed_message_print_time_estimates(worker_backend_model_technical_metadata_completed_message_print_time_estimates **p) { worker_backend_model_technical_metadata_completed_message_print_time_estimates_free(*p); }
+static MAYBE_UNUSED void free_obj_model_technical_metadata_completed_message_print_time_estimates(worker_backend_model_technical_metadata_completed_message_print_time_estimates **p) { worker_backend_model_technical_metadata_completed_message_print_time_estimates_free(*p); }
 
-static inline bool from_obj_model_technical_metadata_completed_message_material_estimates(worker_backend_model_technical_metadata_completed_message_material_estimates **dst, const cJSON *v) { return (*dst = worker_backend_model_technical_metadata_completed_message_material_estimates_build(v)) != NULL; }
-static inline cJSON *to_obj_model_technical_metadata_completed_message_material_estimates(worker_backend_model_technical_metadata_completed_message_material_estimates *const *src)
+static MAYBE_UNUSED bool from_obj_model_technical_metadata_completed_message_material_estimates(worker_backend_model_technical_metadata_completed_message_material_estimates **dst, const cJSON *v) { return (*dst = worker_backend_model_technical_metadata_completed_message_material_estimates_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_technical_metadata_completed_message_material_estimates(worker_backend_model_technical_metadata_completed_message_material_estimates *const *src)
 {
     return *src ? worker_backend_model_technical_metadata_completed_message_material_estimates_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_technical_metadata_completed_message_material_estimates(worker_backend_model_technical_metadata_completed_message_material_estimates **p) { worker_backend_model_technical_metadata_completed_message_material_estimates_free(*p); }
+static MAYBE_UNUSED void free_obj_model_technical_metadata_completed_message_material_estimates(worker_backend_model_technical_metadata_completed_message_material_estimates **p) { worker_backend_model_technical_metadata_completed_message_material_estimates_free(*p); }
 
-static inline bool from_obj_model_technical_metadata_completed_message_recommended_orientation(worker_backend_model_technical_metadata_completed_message_recommended_orientation **dst, const cJSON *v) { return (*dst = worker_backend_model_technical_metadata_completed_message_recommended_orientation_build(v)) != NULL; }
-static inline cJSON *to_obj_model_technical_metadata_completed_message_recommended_orientation(worker_backend_model_technical_metadata_completed_message_recommended_orientation *const *src)
+static MAYBE_UNUSED bool from_obj_model_technical_metadata_completed_message_recommended_orientation(worker_backend_model_technical_metadata_completed_message_recommended_orientation **dst, const cJSON *v) { return (*dst = worker_backend_model_technical_metadata_completed_message_recommended_orientation_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_technical_metadata_completed_message_recommended_orientation(worker_backend_model_technical_metadata_completed_message_recommended_orientation *const *src)
 {
     return *src ? worker_backend_model_technical_metadata_completed_message_recommended_orientation_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_technical_metadata_completed_message_recommended_orientation(worker_backend_model_technical_metadata_completed_message_recommended_orientation **p) { worker_backend_model_technical_metadata_completed_message_recommended_orientation_free(*p); }
+static MAYBE_UNUSED void free_obj_model_technical_metadata_completed_message_recommended_orientation(worker_backend_model_technical_metadata_completed_message_recommended_orientation **p) { worker_backend_model_technical_metadata_completed_message_recommended_orientation_free(*p); }
 
-static inline bool from_obj_model_technical_metadata_completed_message_slicer_recommendations(worker_backend_model_technical_metadata_completed_message_slicer_recommendations **dst, const cJSON *v) { return (*dst = worker_backend_model_technical_metadata_completed_message_slicer_recommendations_build(v)) != NULL; }
-static inline cJSON *to_obj_model_technical_metadata_completed_message_slicer_recommendations(worker_backend_model_technical_metadata_completed_message_slicer_recommendations *const *src)
+static MAYBE_UNUSED bool from_obj_model_technical_metadata_completed_message_slicer_recommendations(worker_backend_model_technical_metadata_completed_message_slicer_recommendations **dst, const cJSON *v) { return (*dst = worker_backend_model_technical_metadata_completed_message_slicer_recommendations_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_technical_metadata_completed_message_slicer_recommendations(worker_backend_model_technical_metadata_completed_message_slicer_recommendations *const *src)
 {
     return *src ? worker_backend_model_technical_metadata_completed_message_slicer_recommendations_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_technical_metadata_completed_message_slicer_recommendations(worker_backend_model_technical_metadata_completed_message_slicer_recommendations **p) { worker_backend_model_technical_metadata_completed_message_slicer_recommendations_free(*p); }
+static MAYBE_UNUSED void free_obj_model_technical_metadata_completed_message_slicer_recommendations(worker_backend_model_technical_metadata_completed_message_slicer_recommendations **p) { worker_backend_model_technical_metadata_completed_message_slicer_recommendations_free(*p); }
 
-static inline bool from_obj_model_technical_metadata_completed_message_analysis_warnings_item(worker_backend_model_technical_metadata_completed_message_analysis_warnings_item **dst, const cJSON *v) { return (*dst = worker_backend_model_technical_metadata_completed_message_analysis_warnings_item_build(v)) != NULL; }
-static inline cJSON *to_obj_model_technical_metadata_completed_message_analysis_warnings_item(worker_backend_model_technical_metadata_completed_message_analysis_warnings_item *const *src)
+static MAYBE_UNUSED bool from_obj_model_technical_metadata_completed_message_analysis_warnings_item(worker_backend_model_technical_metadata_completed_message_analysis_warnings_item **dst, const cJSON *v) { return (*dst = worker_backend_model_technical_metadata_completed_message_analysis_warnings_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_technical_metadata_completed_message_analysis_warnings_item(worker_backend_model_technical_metadata_completed_message_analysis_warnings_item *const *src)
 {
     return *src ? worker_backend_model_technical_metadata_completed_message_analysis_warnings_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_technical_metadata_completed_message_analysis_warnings_item(worker_backend_model_technical_metadata_completed_message_analysis_warnings_item **p) { worker_backend_model_technical_metadata_completed_message_analysis_warnings_item_free(*p); }
+static MAYBE_UNUSED void free_obj_model_technical_metadata_completed_message_analysis_warnings_item(worker_backend_model_technical_metadata_completed_message_analysis_warnings_item **p) { worker_backend_model_technical_metadata_completed_message_analysis_warnings_item_free(*p); }
 
-static inline bool from_obj_model_technical_metadata_request_message(worker_backend_model_technical_metadata_request_message **dst, const cJSON *v) { return (*dst = worker_backend_model_technical_metadata_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_model_technical_metadata_request_message(worker_backend_model_technical_metadata_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_model_technical_metadata_request_message(worker_backend_model_technical_metadata_request_message **dst, const cJSON *v) { return (*dst = worker_backend_model_technical_metadata_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_technical_metadata_request_message(worker_backend_model_technical_metadata_request_message *const *src)
 {
     return *src ? worker_backend_model_technical_metadata_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_technical_metadata_request_message(worker_backend_model_technical_metadata_request_message **p) { worker_backend_model_technical_metadata_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_model_technical_metadata_request_message(worker_backend_model_technical_metadata_request_message **p) { worker_backend_model_technical_metadata_request_message_free(*p); }
 
-static inline bool from_obj_model_technical_metadata_request_message_analysis_options(worker_backend_model_technical_metadata_request_message_analysis_options **dst, const cJSON *v) { return (*dst = worker_backend_model_technical_metadata_request_message_analysis_options_build(v)) != NULL; }
-static inline cJSON *to_obj_model_technical_metadata_request_message_analysis_options(worker_backend_model_technical_metadata_request_message_analysis_options *const *src)
+static MAYBE_UNUSED bool from_obj_model_technical_metadata_request_message_analysis_options(worker_backend_model_technical_metadata_request_message_analysis_options **dst, const cJSON *v) { return (*dst = worker_backend_model_technical_metadata_request_message_analysis_options_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_model_technical_metadata_request_message_analysis_options(worker_backend_model_technical_metadata_request_message_analysis_options *const *src)
 {
     return *src ? worker_backend_model_technical_metadata_request_message_analysis_options_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_model_technical_metadata_request_message_analysis_options(worker_backend_model_technical_metadata_request_message_analysis_options **p) { worker_backend_model_technical_metadata_request_message_analysis_options_free(*p); }
+static MAYBE_UNUSED void free_obj_model_technical_metadata_request_message_analysis_options(worker_backend_model_technical_metadata_request_message_analysis_options **p) { worker_backend_model_technical_metadata_request_message_analysis_options_free(*p); }
 
-static inline bool from_obj_slicing_fdm_request_message(worker_backend_slicing_fdm_request_message **dst, const cJSON *v) { return (*dst = worker_backend_slicing_fdm_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_slicing_fdm_request_message(worker_backend_slicing_fdm_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_slicing_fdm_request_message(worker_backend_slicing_fdm_request_message **dst, const cJSON *v) { return (*dst = worker_backend_slicing_fdm_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_slicing_fdm_request_message(worker_backend_slicing_fdm_request_message *const *src)
 {
     return *src ? worker_backend_slicing_fdm_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_slicing_fdm_request_message(worker_backend_slicing_fdm_request_message **p) { worker_backend_slicing_fdm_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_slicing_fdm_request_message(worker_backend_slicing_fdm_request_message **p) { worker_backend_slicing_fdm_request_message_free(*p); }
 
-static inline bool from_obj_slicing_fdm_result_message(worker_backend_slicing_fdm_result_message **dst, const cJSON *v) { return (*dst = worker_backend_slicing_fdm_result_message_build(v)) != NULL; }
-static inline cJSON *to_obj_slicing_fdm_result_message(worker_backend_slicing_fdm_result_message *const *src)
+static MAYBE_UNUSED bool from_obj_slicing_fdm_result_message(worker_backend_slicing_fdm_result_message **dst, const cJSON *v) { return (*dst = worker_backend_slicing_fdm_result_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_slicing_fdm_result_message(worker_backend_slicing_fdm_result_message *const *src)
 {
     return *src ? worker_backend_slicing_fdm_result_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_slicing_fdm_result_message(worker_backend_slicing_fdm_result_message **p) { worker_backend_slicing_fdm_result_message_free(*p); }
+static MAYBE_UNUSED void free_obj_slicing_fdm_result_message(worker_backend_slicing_fdm_result_message **p) { worker_backend_slicing_fdm_result_message_free(*p); }
 
-static inline bool from_obj_slicing_simulation_request_message(worker_backend_slicing_simulation_request_message **dst, const cJSON *v) { return (*dst = worker_backend_slicing_simulation_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_slicing_simulation_request_message(worker_backend_slicing_simulation_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_slicing_simulation_request_message(worker_backend_slicing_simulation_request_message **dst, const cJSON *v) { return (*dst = worker_backend_slicing_simulation_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_slicing_simulation_request_message(worker_backend_slicing_simulation_request_message *const *src)
 {
     return *src ? worker_backend_slicing_simulation_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_slicing_simulation_request_message(worker_backend_slicing_simulation_request_message **p) { worker_backend_slicing_simulation_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_slicing_simulation_request_message(worker_backend_slicing_simulation_request_message **p) { worker_backend_slicing_simulation_request_message_free(*p); }
 
-static inline bool from_obj_slicing_simulation_request_message_slicer_profile(worker_backend_slicing_simulation_request_message_slicer_profile **dst, const cJSON *v) { return (*dst = worker_backend_slicing_simulation_request_message_slicer_profile_build(v)) != NULL; }
-static inline cJSON *to_obj_slicing_simulation_request_message_slicer_profile(worker_backend_slicing_simulation_request_message_slicer_profile *const *src)
+static MAYBE_UNUSED bool from_obj_slicing_simulation_request_message_slicer_profile(worker_backend_slicing_simulation_request_message_slicer_profile **dst, const cJSON *v) { return (*dst = worker_backend_slicing_simulation_request_message_slicer_profile_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_slicing_simulation_request_message_slicer_profile(worker_backend_slicing_simulation_request_message_slicer_profile *const *src)
 {
     return *src ? worker_backend_slicing_simulation_request_message_slicer_profile_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_slicing_simulation_request_message_slicer_profile(worker_backend_slicing_simulation_request_message_slicer_profile **p) { worker_backend_slicing_simulation_request_message_slicer_profile_free(*p); }
+static MAYBE_UNUSED void free_obj_slicing_simulation_request_message_slicer_profile(worker_backend_slicing_simulation_request_message_slicer_profile **p) { worker_backend_slicing_simulation_request_message_slicer_profile_free(*p); }
 
-static inline bool from_obj_slicing_simulation_request_message_slicer_config(worker_backend_slicing_simulation_request_message_slicer_config **dst, const cJSON *v) { return (*dst = worker_backend_slicing_simulation_request_message_slicer_config_build(v)) != NULL; }
-static inline cJSON *to_obj_slicing_simulation_request_message_slicer_config(worker_backend_slicing_simulation_request_message_slicer_config *const *src)
+static MAYBE_UNUSED bool from_obj_slicing_simulation_request_message_slicer_config(worker_backend_slicing_simulation_request_message_slicer_config **dst, const cJSON *v) { return (*dst = worker_backend_slicing_simulation_request_message_slicer_config_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_slicing_simulation_request_message_slicer_config(worker_backend_slicing_simulation_request_message_slicer_config *const *src)
 {
     return *src ? worker_backend_slicing_simulation_request_message_slicer_config_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_slicing_simulation_request_message_slicer_config(worker_backend_slicing_simulation_request_message_slicer_config **p) { worker_backend_slicing_simulation_request_message_slicer_config_free(*p); }
+static MAYBE_UNUSED void free_obj_slicing_simulation_request_message_slicer_config(worker_backend_slicing_simulation_request_message_slicer_config **p) { worker_backend_slicing_simulation_request_message_slicer_config_free(*p); }
 
-static inline bool from_obj_slicing_simulation_result_message(worker_backend_slicing_simulation_result_message **dst, const cJSON *v) { return (*dst = worker_backend_slicing_simulation_result_message_build(v)) != NULL; }
-static inline cJSON *to_obj_slicing_simulation_result_message(worker_backend_slicing_simulation_result_message *const *src)
+static MAYBE_UNUSED bool from_obj_slicing_simulation_result_message(worker_backend_slicing_simulation_result_message **dst, const cJSON *v) { return (*dst = worker_backend_slicing_simulation_result_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_slicing_simulation_result_message(worker_backend_slicing_simulation_result_message *const *src)
 {
     return *src ? worker_backend_slicing_simulation_result_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_slicing_simulation_result_message(worker_backend_slicing_simulation_result_message **p) { worker_backend_slicing_simulation_result_message_free(*p); }
+static MAYBE_UNUSED void free_obj_slicing_simulation_result_message(worker_backend_slicing_simulation_result_message **p) { worker_backend_slicing_simulation_result_message_free(*p); }
 
-static inline bool from_obj_slicing_sla_request_message(worker_backend_slicing_sla_request_message **dst, const cJSON *v) { return (*dst = worker_backend_slicing_sla_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_slicing_sla_request_message(worker_backend_slicing_sla_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_slicing_sla_request_message(worker_backend_slicing_sla_request_message **dst, const cJSON *v) { return (*dst = worker_backend_slicing_sla_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_slicing_sla_request_message(worker_backend_slicing_sla_request_message *const *src)
 {
     return *src ? worker_backend_slicing_sla_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_slicing_sla_request_message(worker_backend_slicing_sla_request_message **p) { worker_backend_slicing_sla_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_slicing_sla_request_message(worker_backend_slicing_sla_request_message **p) { worker_backend_slicing_sla_request_message_free(*p); }
 
-static inline bool from_obj_slicing_sla_result_message(worker_backend_slicing_sla_result_message **dst, const cJSON *v) { return (*dst = worker_backend_slicing_sla_result_message_build(v)) != NULL; }
-static inline cJSON *to_obj_slicing_sla_result_message(worker_backend_slicing_sla_result_message *const *src)
+static MAYBE_UNUSED bool from_obj_slicing_sla_result_message(worker_backend_slicing_sla_result_message **dst, const cJSON *v) { return (*dst = worker_backend_slicing_sla_result_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_slicing_sla_result_message(worker_backend_slicing_sla_result_message *const *src)
 {
     return *src ? worker_backend_slicing_sla_result_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_slicing_sla_result_message(worker_backend_slicing_sla_result_message **p) { worker_backend_slicing_sla_result_message_free(*p); }
+static MAYBE_UNUSED void free_obj_slicing_sla_result_message(worker_backend_slicing_sla_result_message **p) { worker_backend_slicing_sla_result_message_free(*p); }
 
-static inline bool from_obj_texture_generation_completed_message(worker_backend_texture_generation_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_texture_generation_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_texture_generation_completed_message(worker_backend_texture_generation_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_texture_generation_completed_message(worker_backend_texture_generation_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_texture_generation_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_texture_generation_completed_message(worker_backend_texture_generation_completed_message *const *src)
 {
     return *src ? worker_backend_texture_generation_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_texture_generation_completed_message(worker_backend_texture_generation_completed_message **p) { worker_backend_texture_generation_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_texture_generation_completed_message(worker_backend_texture_generation_completed_message **p) { worker_backend_texture_generation_completed_message_free(*p); }
 
-static inline bool from_obj_texture_generation_request_message(worker_backend_texture_generation_request_message **dst, const cJSON *v) { return (*dst = worker_backend_texture_generation_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_texture_generation_request_message(worker_backend_texture_generation_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_texture_generation_request_message(worker_backend_texture_generation_request_message **dst, const cJSON *v) { return (*dst = worker_backend_texture_generation_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_texture_generation_request_message(worker_backend_texture_generation_request_message *const *src)
 {
     return *src ? worker_backend_texture_generation_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_texture_generation_request_message(worker_backend_texture_generation_request_message **p) { worker_backend_texture_generation_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_texture_generation_request_message(worker_backend_texture_generation_request_message **p) { worker_backend_texture_generation_request_message_free(*p); }
 
-static inline bool from_obj_thumbnail_generation_completed_message(worker_backend_thumbnail_generation_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_thumbnail_generation_completed_message_build(v)) != NULL; }
-static inline cJSON *to_obj_thumbnail_generation_completed_message(worker_backend_thumbnail_generation_completed_message *const *src)
+static MAYBE_UNUSED bool from_obj_thumbnail_generation_completed_message(worker_backend_thumbnail_generation_completed_message **dst, const cJSON *v) { return (*dst = worker_backend_thumbnail_generation_completed_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_thumbnail_generation_completed_message(worker_backend_thumbnail_generation_completed_message *const *src)
 {
     return *src ? worker_backend_thumbnail_generation_completed_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_thumbnail_generation_completed_message(worker_backend_thumbnail_generation_completed_message **p) { worker_backend_thumbnail_generation_completed_message_free(*p); }
+static MAYBE_UNUSED void free_obj_thumbnail_generation_completed_message(worker_backend_thumbnail_generation_completed_message **p) { worker_backend_thumbnail_generation_completed_message_free(*p); }
 
-static inline bool from_obj_thumbnail_generation_completed_message_thumbnail360_views_item(worker_backend_thumbnail_generation_completed_message_thumbnail360_views_item **dst, const cJSON *v) { return (*dst = worker_backend_thumbnail_generation_completed_message_thumbnail360_views_item_build(v)) != NULL; }
-static inline cJSON *to_obj_thumbnail_generation_completed_message_thumbnail360_views_item(worker_backend_thumbnail_generation_completed_message_thumbnail360_views_item *const *src)
+static MAYBE_UNUSED bool from_obj_thumbnail_generation_completed_message_thumbnail360_views_item(worker_backend_thumbnail_generation_completed_message_thumbnail360_views_item **dst, const cJSON *v) { return (*dst = worker_backend_thumbnail_generation_completed_message_thumbnail360_views_item_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_thumbnail_generation_completed_message_thumbnail360_views_item(worker_backend_thumbnail_generation_completed_message_thumbnail360_views_item *const *src)
 {
     return *src ? worker_backend_thumbnail_generation_completed_message_thumbnail360_views_item_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_thumbnail_generation_completed_message_thumbnail360_views_item(worker_backend_thumbnail_generation_completed_message_thumbnail360_views_item **p) { worker_backend_thumbnail_generation_completed_message_thumbnail360_views_item_free(*p); }
+static MAYBE_UNUSED void free_obj_thumbnail_generation_completed_message_thumbnail360_views_item(worker_backend_thumbnail_generation_completed_message_thumbnail360_views_item **p) { worker_backend_thumbnail_generation_completed_message_thumbnail360_views_item_free(*p); }
 
-static inline bool from_obj_thumbnail_generation_request_message(worker_backend_thumbnail_generation_request_message **dst, const cJSON *v) { return (*dst = worker_backend_thumbnail_generation_request_message_build(v)) != NULL; }
-static inline cJSON *to_obj_thumbnail_generation_request_message(worker_backend_thumbnail_generation_request_message *const *src)
+static MAYBE_UNUSED bool from_obj_thumbnail_generation_request_message(worker_backend_thumbnail_generation_request_message **dst, const cJSON *v) { return (*dst = worker_backend_thumbnail_generation_request_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_thumbnail_generation_request_message(worker_backend_thumbnail_generation_request_message *const *src)
 {
     return *src ? worker_backend_thumbnail_generation_request_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_thumbnail_generation_request_message(worker_backend_thumbnail_generation_request_message **p) { worker_backend_thumbnail_generation_request_message_free(*p); }
+static MAYBE_UNUSED void free_obj_thumbnail_generation_request_message(worker_backend_thumbnail_generation_request_message **p) { worker_backend_thumbnail_generation_request_message_free(*p); }
 
-static inline bool from_obj_thumbnail_generation_request_message_customization(worker_backend_thumbnail_generation_request_message_customization **dst, const cJSON *v) { return (*dst = worker_backend_thumbnail_generation_request_message_customization_build(v)) != NULL; }
-static inline cJSON *to_obj_thumbnail_generation_request_message_customization(worker_backend_thumbnail_generation_request_message_customization *const *src)
+static MAYBE_UNUSED bool from_obj_thumbnail_generation_request_message_customization(worker_backend_thumbnail_generation_request_message_customization **dst, const cJSON *v) { return (*dst = worker_backend_thumbnail_generation_request_message_customization_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_thumbnail_generation_request_message_customization(worker_backend_thumbnail_generation_request_message_customization *const *src)
 {
     return *src ? worker_backend_thumbnail_generation_request_message_customization_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_thumbnail_generation_request_message_customization(worker_backend_thumbnail_generation_request_message_customization **p) { worker_backend_thumbnail_generation_request_message_customization_free(*p); }
+static MAYBE_UNUSED void free_obj_thumbnail_generation_request_message_customization(worker_backend_thumbnail_generation_request_message_customization **p) { worker_backend_thumbnail_generation_request_message_customization_free(*p); }
 
-static inline bool from_obj_thumbnail_generation_request_message_customization_texture(worker_backend_thumbnail_generation_request_message_customization_texture **dst, const cJSON *v) { return (*dst = worker_backend_thumbnail_generation_request_message_customization_texture_build(v)) != NULL; }
-static inline cJSON *to_obj_thumbnail_generation_request_message_customization_texture(worker_backend_thumbnail_generation_request_message_customization_texture *const *src)
+static MAYBE_UNUSED bool from_obj_thumbnail_generation_request_message_customization_texture(worker_backend_thumbnail_generation_request_message_customization_texture **dst, const cJSON *v) { return (*dst = worker_backend_thumbnail_generation_request_message_customization_texture_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_thumbnail_generation_request_message_customization_texture(worker_backend_thumbnail_generation_request_message_customization_texture *const *src)
 {
     return *src ? worker_backend_thumbnail_generation_request_message_customization_texture_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_thumbnail_generation_request_message_customization_texture(worker_backend_thumbnail_generation_request_message_customization_texture **p) { worker_backend_thumbnail_generation_request_message_customization_texture_free(*p); }
+static MAYBE_UNUSED void free_obj_thumbnail_generation_request_message_customization_texture(worker_backend_thumbnail_generation_request_message_customization_texture **p) { worker_backend_thumbnail_generation_request_message_customization_texture_free(*p); }
 
-static inline bool from_obj_thumbnail_generation_request_message_customization_background(worker_backend_thumbnail_generation_request_message_customization_background **dst, const cJSON *v) { return (*dst = worker_backend_thumbnail_generation_request_message_customization_background_build(v)) != NULL; }
-static inline cJSON *to_obj_thumbnail_generation_request_message_customization_background(worker_backend_thumbnail_generation_request_message_customization_background *const *src)
+static MAYBE_UNUSED bool from_obj_thumbnail_generation_request_message_customization_background(worker_backend_thumbnail_generation_request_message_customization_background **dst, const cJSON *v) { return (*dst = worker_backend_thumbnail_generation_request_message_customization_background_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_thumbnail_generation_request_message_customization_background(worker_backend_thumbnail_generation_request_message_customization_background *const *src)
 {
     return *src ? worker_backend_thumbnail_generation_request_message_customization_background_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_thumbnail_generation_request_message_customization_background(worker_backend_thumbnail_generation_request_message_customization_background **p) { worker_backend_thumbnail_generation_request_message_customization_background_free(*p); }
+static MAYBE_UNUSED void free_obj_thumbnail_generation_request_message_customization_background(worker_backend_thumbnail_generation_request_message_customization_background **p) { worker_backend_thumbnail_generation_request_message_customization_background_free(*p); }
 
-static inline bool from_obj_thumbnail_generation_request_message_customization_watermark(worker_backend_thumbnail_generation_request_message_customization_watermark **dst, const cJSON *v) { return (*dst = worker_backend_thumbnail_generation_request_message_customization_watermark_build(v)) != NULL; }
-static inline cJSON *to_obj_thumbnail_generation_request_message_customization_watermark(worker_backend_thumbnail_generation_request_message_customization_watermark *const *src)
+static MAYBE_UNUSED bool from_obj_thumbnail_generation_request_message_customization_watermark(worker_backend_thumbnail_generation_request_message_customization_watermark **dst, const cJSON *v) { return (*dst = worker_backend_thumbnail_generation_request_message_customization_watermark_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_thumbnail_generation_request_message_customization_watermark(worker_backend_thumbnail_generation_request_message_customization_watermark *const *src)
 {
     return *src ? worker_backend_thumbnail_generation_request_message_customization_watermark_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_thumbnail_generation_request_message_customization_watermark(worker_backend_thumbnail_generation_request_message_customization_watermark **p) { worker_backend_thumbnail_generation_request_message_customization_watermark_free(*p); }
+static MAYBE_UNUSED void free_obj_thumbnail_generation_request_message_customization_watermark(worker_backend_thumbnail_generation_request_message_customization_watermark **p) { worker_backend_thumbnail_generation_request_message_customization_watermark_free(*p); }
 
-static inline bool from_obj_user_engagement_event_message(worker_backend_user_engagement_event_message **dst, const cJSON *v) { return (*dst = worker_backend_user_engagement_event_message_build(v)) != NULL; }
-static inline cJSON *to_obj_user_engagement_event_message(worker_backend_user_engagement_event_message *const *src)
+static MAYBE_UNUSED bool from_obj_user_engagement_event_message(worker_backend_user_engagement_event_message **dst, const cJSON *v) { return (*dst = worker_backend_user_engagement_event_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_user_engagement_event_message(worker_backend_user_engagement_event_message *const *src)
 {
     return *src ? worker_backend_user_engagement_event_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_user_engagement_event_message(worker_backend_user_engagement_event_message **p) { worker_backend_user_engagement_event_message_free(*p); }
+static MAYBE_UNUSED void free_obj_user_engagement_event_message(worker_backend_user_engagement_event_message **p) { worker_backend_user_engagement_event_message_free(*p); }
 
-static inline bool from_obj_user_engagement_event_message_action_details(worker_backend_user_engagement_event_message_action_details **dst, const cJSON *v) { return (*dst = worker_backend_user_engagement_event_message_action_details_build(v)) != NULL; }
-static inline cJSON *to_obj_user_engagement_event_message_action_details(worker_backend_user_engagement_event_message_action_details *const *src)
+static MAYBE_UNUSED bool from_obj_user_engagement_event_message_action_details(worker_backend_user_engagement_event_message_action_details **dst, const cJSON *v) { return (*dst = worker_backend_user_engagement_event_message_action_details_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_user_engagement_event_message_action_details(worker_backend_user_engagement_event_message_action_details *const *src)
 {
     return *src ? worker_backend_user_engagement_event_message_action_details_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_user_engagement_event_message_action_details(worker_backend_user_engagement_event_message_action_details **p) { worker_backend_user_engagement_event_message_action_details_free(*p); }
+static MAYBE_UNUSED void free_obj_user_engagement_event_message_action_details(worker_backend_user_engagement_event_message_action_details **p) { worker_backend_user_engagement_event_message_action_details_free(*p); }
 
-static inline bool from_obj_user_engagement_event_message_client_info(worker_backend_user_engagement_event_message_client_info **dst, const cJSON *v) { return (*dst = worker_backend_user_engagement_event_message_client_info_build(v)) != NULL; }
-static inline cJSON *to_obj_user_engagement_event_message_client_info(worker_backend_user_engagement_event_message_client_info *const *src)
+static MAYBE_UNUSED bool from_obj_user_engagement_event_message_client_info(worker_backend_user_engagement_event_message_client_info **dst, const cJSON *v) { return (*dst = worker_backend_user_engagement_event_message_client_info_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_user_engagement_event_message_client_info(worker_backend_user_engagement_event_message_client_info *const *src)
 {
     return *src ? worker_backend_user_engagement_event_message_client_info_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_user_engagement_event_message_client_info(worker_backend_user_engagement_event_message_client_info **p) { worker_backend_user_engagement_event_message_client_info_free(*p); }
+static MAYBE_UNUSED void free_obj_user_engagement_event_message_client_info(worker_backend_user_engagement_event_message_client_info **p) { worker_backend_user_engagement_event_message_client_info_free(*p); }
 
-static inline bool from_obj_worker_analytics_event_message(worker_backend_worker_analytics_event_message **dst, const cJSON *v) { return (*dst = worker_backend_worker_analytics_event_message_build(v)) != NULL; }
-static inline cJSON *to_obj_worker_analytics_event_message(worker_backend_worker_analytics_event_message *const *src)
+static MAYBE_UNUSED bool from_obj_worker_analytics_event_message(worker_backend_worker_analytics_event_message **dst, const cJSON *v) { return (*dst = worker_backend_worker_analytics_event_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_worker_analytics_event_message(worker_backend_worker_analytics_event_message *const *src)
 {
     return *src ? worker_backend_worker_analytics_event_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_worker_analytics_event_message(worker_backend_worker_analytics_event_message **p) { worker_backend_worker_analytics_event_message_free(*p); }
+static MAYBE_UNUSED void free_obj_worker_analytics_event_message(worker_backend_worker_analytics_event_message **p) { worker_backend_worker_analytics_event_message_free(*p); }
 
-static inline bool from_obj_job_timing(worker_backend_job_timing **dst, const cJSON *v) { return (*dst = worker_backend_job_timing_build(v)) != NULL; }
-static inline cJSON *to_obj_job_timing(worker_backend_job_timing *const *src)
+static MAYBE_UNUSED bool from_obj_job_timing(worker_backend_job_timing **dst, const cJSON *v) { return (*dst = worker_backend_job_timing_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_job_timing(worker_backend_job_timing *const *src)
 {
     return *src ? worker_backend_job_timing_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_job_timing(worker_backend_job_timing **p) { worker_backend_job_timing_free(*p); }
+static MAYBE_UNUSED void free_obj_job_timing(worker_backend_job_timing **p) { worker_backend_job_timing_free(*p); }
 
-static inline bool from_obj_worker_metrics_enriched_event_message(worker_backend_worker_metrics_enriched_event_message **dst, const cJSON *v) { return (*dst = worker_backend_worker_metrics_enriched_event_message_build(v)) != NULL; }
-static inline cJSON *to_obj_worker_metrics_enriched_event_message(worker_backend_worker_metrics_enriched_event_message *const *src)
+static MAYBE_UNUSED bool from_obj_worker_metrics_enriched_event_message(worker_backend_worker_metrics_enriched_event_message **dst, const cJSON *v) { return (*dst = worker_backend_worker_metrics_enriched_event_message_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_worker_metrics_enriched_event_message(worker_backend_worker_metrics_enriched_event_message *const *src)
 {
     return *src ? worker_backend_worker_metrics_enriched_event_message_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_worker_metrics_enriched_event_message(worker_backend_worker_metrics_enriched_event_message **p) { worker_backend_worker_metrics_enriched_event_message_free(*p); }
+static MAYBE_UNUSED void free_obj_worker_metrics_enriched_event_message(worker_backend_worker_metrics_enriched_event_message **p) { worker_backend_worker_metrics_enriched_event_message_free(*p); }
 
-static inline bool from_obj_worker_metrics_enriched_event_message_llm_usage(worker_backend_worker_metrics_enriched_event_message_llm_usage **dst, const cJSON *v) { return (*dst = worker_backend_worker_metrics_enriched_event_message_llm_usage_build(v)) != NULL; }
-static inline cJSON *to_obj_worker_metrics_enriched_event_message_llm_usage(worker_backend_worker_metrics_enriched_event_message_llm_usage *const *src)
+static MAYBE_UNUSED bool from_obj_worker_metrics_enriched_event_message_llm_usage(worker_backend_worker_metrics_enriched_event_message_llm_usage **dst, const cJSON *v) { return (*dst = worker_backend_worker_metrics_enriched_event_message_llm_usage_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_worker_metrics_enriched_event_message_llm_usage(worker_backend_worker_metrics_enriched_event_message_llm_usage *const *src)
 {
     return *src ? worker_backend_worker_metrics_enriched_event_message_llm_usage_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_worker_metrics_enriched_event_message_llm_usage(worker_backend_worker_metrics_enriched_event_message_llm_usage **p) { worker_backend_worker_metrics_enriched_event_message_llm_usage_free(*p); }
+static MAYBE_UNUSED void free_obj_worker_metrics_enriched_event_message_llm_usage(worker_backend_worker_metrics_enriched_event_message_llm_usage **p) { worker_backend_worker_metrics_enriched_event_message_llm_usage_free(*p); }
 
-static inline bool from_obj_worker_metrics_enriched_event_message_resources(worker_backend_worker_metrics_enriched_event_message_resources **dst, const cJSON *v) { return (*dst = worker_backend_worker_metrics_enriched_event_message_resources_build(v)) != NULL; }
-static inline cJSON *to_obj_worker_metrics_enriched_event_message_resources(worker_backend_worker_metrics_enriched_event_message_resources *const *src)
+static MAYBE_UNUSED bool from_obj_worker_metrics_enriched_event_message_resources(worker_backend_worker_metrics_enriched_event_message_resources **dst, const cJSON *v) { return (*dst = worker_backend_worker_metrics_enriched_event_message_resources_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_worker_metrics_enriched_event_message_resources(worker_backend_worker_metrics_enriched_event_message_resources *const *src)
 {
     return *src ? worker_backend_worker_metrics_enriched_event_message_resources_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_worker_metrics_enriched_event_message_resources(worker_backend_worker_metrics_enriched_event_message_resources **p) { worker_backend_worker_metrics_enriched_event_message_resources_free(*p); }
+static MAYBE_UNUSED void free_obj_worker_metrics_enriched_event_message_resources(worker_backend_worker_metrics_enriched_event_message_resources **p) { worker_backend_worker_metrics_enriched_event_message_resources_free(*p); }
 
-static inline bool from_obj_worker_metrics_enriched_event_message_resources_cpu(worker_backend_worker_metrics_enriched_event_message_resources_cpu **dst, const cJSON *v) { return (*dst = worker_backend_worker_metrics_enriched_event_message_resources_cpu_build(v)) != NULL; }
-static inline cJSON *to_obj_worker_metrics_enriched_event_message_resources_cpu(worker_backend_worker_metrics_enriched_event_message_resources_cpu *const *src)
+static MAYBE_UNUSED bool from_obj_worker_metrics_enriched_event_message_resources_cpu(worker_backend_worker_metrics_enriched_event_message_resources_cpu **dst, const cJSON *v) { return (*dst = worker_backend_worker_metrics_enriched_event_message_resources_cpu_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_worker_metrics_enriched_event_message_resources_cpu(worker_backend_worker_metrics_enriched_event_message_resources_cpu *const *src)
 {
     return *src ? worker_backend_worker_metrics_enriched_event_message_resources_cpu_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_worker_metrics_enriched_event_message_resources_cpu(worker_backend_worker_metrics_enriched_event_message_resources_cpu **p) { worker_backend_worker_metrics_enriched_event_message_resources_cpu_free(*p); }
+static MAYBE_UNUSED void free_obj_worker_metrics_enriched_event_message_resources_cpu(worker_backend_worker_metrics_enriched_event_message_resources_cpu **p) { worker_backend_worker_metrics_enriched_event_message_resources_cpu_free(*p); }
 
-static inline bool from_obj_worker_metrics_enriched_event_message_resources_memory(worker_backend_worker_metrics_enriched_event_message_resources_memory **dst, const cJSON *v) { return (*dst = worker_backend_worker_metrics_enriched_event_message_resources_memory_build(v)) != NULL; }
-static inline cJSON *to_obj_worker_metrics_enriched_event_message_resources_memory(worker_backend_worker_metrics_enriched_event_message_resources_memory *const *src)
+static MAYBE_UNUSED bool from_obj_worker_metrics_enriched_event_message_resources_memory(worker_backend_worker_metrics_enriched_event_message_resources_memory **dst, const cJSON *v) { return (*dst = worker_backend_worker_metrics_enriched_event_message_resources_memory_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_worker_metrics_enriched_event_message_resources_memory(worker_backend_worker_metrics_enriched_event_message_resources_memory *const *src)
 {
     return *src ? worker_backend_worker_metrics_enriched_event_message_resources_memory_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_worker_metrics_enriched_event_message_resources_memory(worker_backend_worker_metrics_enriched_event_message_resources_memory **p) { worker_backend_worker_metrics_enriched_event_message_resources_memory_free(*p); }
+static MAYBE_UNUSED void free_obj_worker_metrics_enriched_event_message_resources_memory(worker_backend_worker_metrics_enriched_event_message_resources_memory **p) { worker_backend_worker_metrics_enriched_event_message_resources_memory_free(*p); }
 
-static inline bool from_obj_worker_metrics_enriched_event_message_resources_disk(worker_backend_worker_metrics_enriched_event_message_resources_disk **dst, const cJSON *v) { return (*dst = worker_backend_worker_metrics_enriched_event_message_resources_disk_build(v)) != NULL; }
-static inline cJSON *to_obj_worker_metrics_enriched_event_message_resources_disk(worker_backend_worker_metrics_enriched_event_message_resources_disk *const *src)
+static MAYBE_UNUSED bool from_obj_worker_metrics_enriched_event_message_resources_disk(worker_backend_worker_metrics_enriched_event_message_resources_disk **dst, const cJSON *v) { return (*dst = worker_backend_worker_metrics_enriched_event_message_resources_disk_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_worker_metrics_enriched_event_message_resources_disk(worker_backend_worker_metrics_enriched_event_message_resources_disk *const *src)
 {
     return *src ? worker_backend_worker_metrics_enriched_event_message_resources_disk_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_worker_metrics_enriched_event_message_resources_disk(worker_backend_worker_metrics_enriched_event_message_resources_disk **p) { worker_backend_worker_metrics_enriched_event_message_resources_disk_free(*p); }
+static MAYBE_UNUSED void free_obj_worker_metrics_enriched_event_message_resources_disk(worker_backend_worker_metrics_enriched_event_message_resources_disk **p) { worker_backend_worker_metrics_enriched_event_message_resources_disk_free(*p); }
 
-static inline bool from_obj_worker_metrics_enriched_event_message_resources_network(worker_backend_worker_metrics_enriched_event_message_resources_network **dst, const cJSON *v) { return (*dst = worker_backend_worker_metrics_enriched_event_message_resources_network_build(v)) != NULL; }
-static inline cJSON *to_obj_worker_metrics_enriched_event_message_resources_network(worker_backend_worker_metrics_enriched_event_message_resources_network *const *src)
+static MAYBE_UNUSED bool from_obj_worker_metrics_enriched_event_message_resources_network(worker_backend_worker_metrics_enriched_event_message_resources_network **dst, const cJSON *v) { return (*dst = worker_backend_worker_metrics_enriched_event_message_resources_network_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_worker_metrics_enriched_event_message_resources_network(worker_backend_worker_metrics_enriched_event_message_resources_network *const *src)
 {
     return *src ? worker_backend_worker_metrics_enriched_event_message_resources_network_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_worker_metrics_enriched_event_message_resources_network(worker_backend_worker_metrics_enriched_event_message_resources_network **p) { worker_backend_worker_metrics_enriched_event_message_resources_network_free(*p); }
+static MAYBE_UNUSED void free_obj_worker_metrics_enriched_event_message_resources_network(worker_backend_worker_metrics_enriched_event_message_resources_network **p) { worker_backend_worker_metrics_enriched_event_message_resources_network_free(*p); }
 
-static inline bool from_obj_worker_metrics_enriched_event_message_error(worker_backend_worker_metrics_enriched_event_message_error **dst, const cJSON *v) { return (*dst = worker_backend_worker_metrics_enriched_event_message_error_build(v)) != NULL; }
-static inline cJSON *to_obj_worker_metrics_enriched_event_message_error(worker_backend_worker_metrics_enriched_event_message_error *const *src)
+static MAYBE_UNUSED bool from_obj_worker_metrics_enriched_event_message_error(worker_backend_worker_metrics_enriched_event_message_error **dst, const cJSON *v) { return (*dst = worker_backend_worker_metrics_enriched_event_message_error_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_worker_metrics_enriched_event_message_error(worker_backend_worker_metrics_enriched_event_message_error *const *src)
 {
     return *src ? worker_backend_worker_metrics_enriched_event_message_error_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_worker_metrics_enriched_event_message_error(worker_backend_worker_metrics_enriched_event_message_error **p) { worker_backend_worker_metrics_enriched_event_message_error_free(*p); }
+static MAYBE_UNUSED void free_obj_worker_metrics_enriched_event_message_error(worker_backend_worker_metrics_enriched_event_message_error **p) { worker_backend_worker_metrics_enriched_event_message_error_free(*p); }
 
-static inline bool from_obj_job_response(worker_backend_job_response **dst, const cJSON *v) { return (*dst = worker_backend_job_response_build(v)) != NULL; }
-static inline cJSON *to_obj_job_response(worker_backend_job_response *const *src)
+static MAYBE_UNUSED bool from_obj_job_response(worker_backend_job_response **dst, const cJSON *v) { return (*dst = worker_backend_job_response_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_job_response(worker_backend_job_response *const *src)
 {
     return *src ? worker_backend_job_response_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_job_response(worker_backend_job_response **p) { worker_backend_job_response_free(*p); }
+static MAYBE_UNUSED void free_obj_job_response(worker_backend_job_response **p) { worker_backend_job_response_free(*p); }
 
-static inline bool from_obj_job_status(worker_backend_job_status **dst, const cJSON *v) { return (*dst = worker_backend_job_status_build(v)) != NULL; }
-static inline cJSON *to_obj_job_status(worker_backend_job_status *const *src)
+static MAYBE_UNUSED bool from_obj_job_status(worker_backend_job_status **dst, const cJSON *v) { return (*dst = worker_backend_job_status_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_job_status(worker_backend_job_status *const *src)
 {
     return *src ? worker_backend_job_status_to_json(*src) : cJSON_CreateNull();
 }
-static inline void free_obj_job_status(worker_backend_job_status **p) { worker_backend_job_status_free(*p); }
+static MAYBE_UNUSED void free_obj_job_status(worker_backend_job_status **p) { worker_backend_job_status_free(*p); }
 
 void worker_backend_analytics_collection_request_message_free(worker_backend_analytics_collection_request_message *o)
 {
@@ -55655,4 +55660,519 @@ char *worker_backend_job_status_print(const worker_backend_job_status *o)
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+/* ---- payloads by message type ------------------------------------------------ */
+
+void *worker_backend_message_from_json(worker_backend_message_type t, const cJSON *json, worker_backend_error *err)
+{
+    switch (t) {
+    case WORKER_BACKEND_MESSAGE_ANALYTICS_COLLECTION_REQUEST:
+        return worker_backend_analytics_collection_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_BACKEND_LOGGING_EVENT:
+        return worker_backend_backend_logging_event_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_ETSY_ANALYTICS_SYNC_COMPLETED:
+        return worker_backend_etsy_analytics_sync_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_ETSY_ANALYTICS_SYNC_REQUEST:
+        return worker_backend_etsy_analytics_sync_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_ETSY_PUBLISH_LISTING_COMPLETED:
+        return worker_backend_etsy_publish_listing_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_ETSY_PUBLISH_LISTING_REQUEST:
+        return worker_backend_etsy_publish_listing_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_COMPLETED:
+        return worker_backend_file_download_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_REQUEST:
+        return worker_backend_file_download_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_FILE_VECTORIZE_COMPLETED:
+        return worker_backend_file_vectorize_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_FILE_VECTORIZE_REQUEST:
+        return worker_backend_file_vectorize_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_IP_CHECK_COMPLETED:
+        return worker_backend_ip_check_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_IP_CHECK_REQUEST:
+        return worker_backend_ip_check_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_ANALYTICS_SYNC_COMPLETED:
+        return worker_backend_marketplace_analytics_sync_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_ANALYTICS_SYNC_REQUEST:
+        return worker_backend_marketplace_analytics_sync_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CONNECTION_SYNC_COMPLETED:
+        return worker_backend_marketplace_connection_sync_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CONNECTION_SYNC_REQUEST:
+        return worker_backend_marketplace_connection_sync_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CREDENTIAL_ROTATION_COMPLETED:
+        return worker_backend_marketplace_credential_rotation_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CREDENTIAL_ROTATION_REQUEST:
+        return worker_backend_marketplace_credential_rotation_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_COMPLETED:
+        return worker_backend_marketplace_intelligence_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_EVENT:
+        return worker_backend_marketplace_intelligence_event_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_REQUEST:
+        return worker_backend_marketplace_intelligence_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_DESCRIPTION_GENERATION_COMPLETED:
+        return worker_backend_marketplace_listing_description_generation_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_DESCRIPTION_GENERATION_REQUEST:
+        return worker_backend_marketplace_listing_description_generation_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_SYNC_COMPLETED:
+        return worker_backend_marketplace_listing_sync_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_SYNC_REQUEST:
+        return worker_backend_marketplace_listing_sync_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TAGS_GENERATION_COMPLETED:
+        return worker_backend_marketplace_listing_tags_generation_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TAGS_GENERATION_REQUEST:
+        return worker_backend_marketplace_listing_tags_generation_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TITLE_GENERATION_COMPLETED:
+        return worker_backend_marketplace_listing_title_generation_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TITLE_GENERATION_REQUEST:
+        return worker_backend_marketplace_listing_title_generation_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_UPDATE_COMPLETED:
+        return worker_backend_marketplace_listing_update_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_UPDATE_REQUEST:
+        return worker_backend_marketplace_listing_update_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_PUBLISH_LISTING_COMPLETED:
+        return worker_backend_marketplace_publish_listing_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_PUBLISH_LISTING_REQUEST:
+        return worker_backend_marketplace_publish_listing_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MEDIA_BATCH_DOWNLOAD_COMPLETED:
+        return worker_backend_media_batch_download_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MEDIA_BATCH_DOWNLOAD_REQUEST:
+        return worker_backend_media_batch_download_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_METAMODEL_METADATA_GENERATION_COMPLETED:
+        return worker_backend_metamodel_metadata_generation_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_METAMODEL_METADATA_GENERATION_REQUEST:
+        return worker_backend_metamodel_metadata_generation_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MODEL_ANALYTICS_COLLECTION_REQUEST:
+        return worker_backend_model_analytics_collection_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_FOLDER_PROCESSED_EVENT:
+        return worker_backend_model_discovery_folder_processed_event_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_FOUND_EVENT:
+        return worker_backend_model_discovery_scan_found_event_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_PROGRESS_EVENT:
+        return worker_backend_model_discovery_scan_progress_event_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_REQUEST:
+        return worker_backend_model_discovery_scan_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MODEL_FINDER_INDEX_REQUEST:
+        return worker_backend_model_finder_index_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MODEL_FINDER_RESPONSE:
+        return worker_backend_model_finder_response_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MODEL_FINDER_SEARCH_REQUEST:
+        return worker_backend_model_finder_search_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MODEL_METADATA_GENERATION_COMPLETED:
+        return worker_backend_model_metadata_generation_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MODEL_METADATA_GENERATION_REQUEST:
+        return worker_backend_model_metadata_generation_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MODEL_METAMODEL_DETECTION_FOUND:
+        return worker_backend_model_metamodel_detection_found_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MODEL_METAMODEL_DETECTION_REQUEST:
+        return worker_backend_model_metamodel_detection_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MODEL_PRINT_ANALYSIS_COMPLETED:
+        return worker_backend_model_print_analysis_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MODEL_PRINT_ANALYSIS_REQUEST:
+        return worker_backend_model_print_analysis_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MODEL_SELLABILITY_ANALYSIS_COMPLETED:
+        return worker_backend_model_sellability_analysis_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MODEL_SELLABILITY_ANALYSIS_REQUEST:
+        return worker_backend_model_sellability_analysis_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MODEL_SEMANTIC_ANALYSIS_COMPLETED:
+        return worker_backend_model_semantic_analysis_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MODEL_SEMANTIC_ANALYSIS_REQUEST:
+        return worker_backend_model_semantic_analysis_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MODEL_TECHNICAL_METADATA_COMPLETED:
+        return worker_backend_model_technical_metadata_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_MODEL_TECHNICAL_METADATA_REQUEST:
+        return worker_backend_model_technical_metadata_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_SLICING_FDM_REQUEST:
+        return worker_backend_slicing_fdm_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_SLICING_FDM_RESULT:
+        return worker_backend_slicing_fdm_result_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_SLICING_SIMULATION_REQUEST:
+        return worker_backend_slicing_simulation_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_SLICING_SIMULATION_RESULT:
+        return worker_backend_slicing_simulation_result_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_SLICING_SLA_REQUEST:
+        return worker_backend_slicing_sla_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_SLICING_SLA_RESULT:
+        return worker_backend_slicing_sla_result_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_TEXTURE_GENERATION_COMPLETED:
+        return worker_backend_texture_generation_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_TEXTURE_GENERATION_REQUEST:
+        return worker_backend_texture_generation_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_THUMBNAIL_GENERATION_COMPLETED:
+        return worker_backend_thumbnail_generation_completed_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_THUMBNAIL_GENERATION_REQUEST:
+        return worker_backend_thumbnail_generation_request_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_USER_ENGAGEMENT_EVENT:
+        return worker_backend_user_engagement_event_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_WORKER_ANALYTICS_EVENT:
+        return worker_backend_worker_analytics_event_message_from_json(json, err);
+    case WORKER_BACKEND_MESSAGE_WORKER_METRICS_ENRICHED_EVENT:
+        return worker_backend_worker_metrics_enriched_event_message_from_json(json, err);
+    }
+    worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "unknown message type %d", (int)t);
+    return NULL;
+}
+
+cJSON *worker_backend_message_to_json(worker_backend_message_type t, const void *payload)
+{
+    if (!payload)
+        return NULL;
+    switch (t) {
+    case WORKER_BACKEND_MESSAGE_ANALYTICS_COLLECTION_REQUEST:
+        return worker_backend_analytics_collection_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_BACKEND_LOGGING_EVENT:
+        return worker_backend_backend_logging_event_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_ETSY_ANALYTICS_SYNC_COMPLETED:
+        return worker_backend_etsy_analytics_sync_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_ETSY_ANALYTICS_SYNC_REQUEST:
+        return worker_backend_etsy_analytics_sync_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_ETSY_PUBLISH_LISTING_COMPLETED:
+        return worker_backend_etsy_publish_listing_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_ETSY_PUBLISH_LISTING_REQUEST:
+        return worker_backend_etsy_publish_listing_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_COMPLETED:
+        return worker_backend_file_download_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_REQUEST:
+        return worker_backend_file_download_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_FILE_VECTORIZE_COMPLETED:
+        return worker_backend_file_vectorize_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_FILE_VECTORIZE_REQUEST:
+        return worker_backend_file_vectorize_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_IP_CHECK_COMPLETED:
+        return worker_backend_ip_check_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_IP_CHECK_REQUEST:
+        return worker_backend_ip_check_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_ANALYTICS_SYNC_COMPLETED:
+        return worker_backend_marketplace_analytics_sync_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_ANALYTICS_SYNC_REQUEST:
+        return worker_backend_marketplace_analytics_sync_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CONNECTION_SYNC_COMPLETED:
+        return worker_backend_marketplace_connection_sync_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CONNECTION_SYNC_REQUEST:
+        return worker_backend_marketplace_connection_sync_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CREDENTIAL_ROTATION_COMPLETED:
+        return worker_backend_marketplace_credential_rotation_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CREDENTIAL_ROTATION_REQUEST:
+        return worker_backend_marketplace_credential_rotation_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_COMPLETED:
+        return worker_backend_marketplace_intelligence_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_EVENT:
+        return worker_backend_marketplace_intelligence_event_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_REQUEST:
+        return worker_backend_marketplace_intelligence_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_DESCRIPTION_GENERATION_COMPLETED:
+        return worker_backend_marketplace_listing_description_generation_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_DESCRIPTION_GENERATION_REQUEST:
+        return worker_backend_marketplace_listing_description_generation_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_SYNC_COMPLETED:
+        return worker_backend_marketplace_listing_sync_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_SYNC_REQUEST:
+        return worker_backend_marketplace_listing_sync_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TAGS_GENERATION_COMPLETED:
+        return worker_backend_marketplace_listing_tags_generation_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TAGS_GENERATION_REQUEST:
+        return worker_backend_marketplace_listing_tags_generation_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TITLE_GENERATION_COMPLETED:
+        return worker_backend_marketplace_listing_title_generation_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TITLE_GENERATION_REQUEST:
+        return worker_backend_marketplace_listing_title_generation_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_UPDATE_COMPLETED:
+        return worker_backend_marketplace_listing_update_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_UPDATE_REQUEST:
+        return worker_backend_marketplace_listing_update_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_PUBLISH_LISTING_COMPLETED:
+        return worker_backend_marketplace_publish_listing_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_PUBLISH_LISTING_REQUEST:
+        return worker_backend_marketplace_publish_listing_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MEDIA_BATCH_DOWNLOAD_COMPLETED:
+        return worker_backend_media_batch_download_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MEDIA_BATCH_DOWNLOAD_REQUEST:
+        return worker_backend_media_batch_download_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_METAMODEL_METADATA_GENERATION_COMPLETED:
+        return worker_backend_metamodel_metadata_generation_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_METAMODEL_METADATA_GENERATION_REQUEST:
+        return worker_backend_metamodel_metadata_generation_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MODEL_ANALYTICS_COLLECTION_REQUEST:
+        return worker_backend_model_analytics_collection_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_FOLDER_PROCESSED_EVENT:
+        return worker_backend_model_discovery_folder_processed_event_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_FOUND_EVENT:
+        return worker_backend_model_discovery_scan_found_event_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_PROGRESS_EVENT:
+        return worker_backend_model_discovery_scan_progress_event_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_REQUEST:
+        return worker_backend_model_discovery_scan_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MODEL_FINDER_INDEX_REQUEST:
+        return worker_backend_model_finder_index_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MODEL_FINDER_RESPONSE:
+        return worker_backend_model_finder_response_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MODEL_FINDER_SEARCH_REQUEST:
+        return worker_backend_model_finder_search_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MODEL_METADATA_GENERATION_COMPLETED:
+        return worker_backend_model_metadata_generation_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MODEL_METADATA_GENERATION_REQUEST:
+        return worker_backend_model_metadata_generation_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MODEL_METAMODEL_DETECTION_FOUND:
+        return worker_backend_model_metamodel_detection_found_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MODEL_METAMODEL_DETECTION_REQUEST:
+        return worker_backend_model_metamodel_detection_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MODEL_PRINT_ANALYSIS_COMPLETED:
+        return worker_backend_model_print_analysis_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MODEL_PRINT_ANALYSIS_REQUEST:
+        return worker_backend_model_print_analysis_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MODEL_SELLABILITY_ANALYSIS_COMPLETED:
+        return worker_backend_model_sellability_analysis_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MODEL_SELLABILITY_ANALYSIS_REQUEST:
+        return worker_backend_model_sellability_analysis_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MODEL_SEMANTIC_ANALYSIS_COMPLETED:
+        return worker_backend_model_semantic_analysis_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MODEL_SEMANTIC_ANALYSIS_REQUEST:
+        return worker_backend_model_semantic_analysis_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MODEL_TECHNICAL_METADATA_COMPLETED:
+        return worker_backend_model_technical_metadata_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_MODEL_TECHNICAL_METADATA_REQUEST:
+        return worker_backend_model_technical_metadata_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_SLICING_FDM_REQUEST:
+        return worker_backend_slicing_fdm_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_SLICING_FDM_RESULT:
+        return worker_backend_slicing_fdm_result_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_SLICING_SIMULATION_REQUEST:
+        return worker_backend_slicing_simulation_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_SLICING_SIMULATION_RESULT:
+        return worker_backend_slicing_simulation_result_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_SLICING_SLA_REQUEST:
+        return worker_backend_slicing_sla_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_SLICING_SLA_RESULT:
+        return worker_backend_slicing_sla_result_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_TEXTURE_GENERATION_COMPLETED:
+        return worker_backend_texture_generation_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_TEXTURE_GENERATION_REQUEST:
+        return worker_backend_texture_generation_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_THUMBNAIL_GENERATION_COMPLETED:
+        return worker_backend_thumbnail_generation_completed_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_THUMBNAIL_GENERATION_REQUEST:
+        return worker_backend_thumbnail_generation_request_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_USER_ENGAGEMENT_EVENT:
+        return worker_backend_user_engagement_event_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_WORKER_ANALYTICS_EVENT:
+        return worker_backend_worker_analytics_event_message_to_json(payload);
+    case WORKER_BACKEND_MESSAGE_WORKER_METRICS_ENRICHED_EVENT:
+        return worker_backend_worker_metrics_enriched_event_message_to_json(payload);
+    }
+    return NULL;
+}
+
+void worker_backend_message_free(worker_backend_message_type t, void *payload)
+{
+    switch (t) {
+    case WORKER_BACKEND_MESSAGE_ANALYTICS_COLLECTION_REQUEST:
+        worker_backend_analytics_collection_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_BACKEND_LOGGING_EVENT:
+        worker_backend_backend_logging_event_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_ETSY_ANALYTICS_SYNC_COMPLETED:
+        worker_backend_etsy_analytics_sync_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_ETSY_ANALYTICS_SYNC_REQUEST:
+        worker_backend_etsy_analytics_sync_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_ETSY_PUBLISH_LISTING_COMPLETED:
+        worker_backend_etsy_publish_listing_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_ETSY_PUBLISH_LISTING_REQUEST:
+        worker_backend_etsy_publish_listing_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_COMPLETED:
+        worker_backend_file_download_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_REQUEST:
+        worker_backend_file_download_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_FILE_VECTORIZE_COMPLETED:
+        worker_backend_file_vectorize_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_FILE_VECTORIZE_REQUEST:
+        worker_backend_file_vectorize_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_IP_CHECK_COMPLETED:
+        worker_backend_ip_check_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_IP_CHECK_REQUEST:
+        worker_backend_ip_check_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_ANALYTICS_SYNC_COMPLETED:
+        worker_backend_marketplace_analytics_sync_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_ANALYTICS_SYNC_REQUEST:
+        worker_backend_marketplace_analytics_sync_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CONNECTION_SYNC_COMPLETED:
+        worker_backend_marketplace_connection_sync_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CONNECTION_SYNC_REQUEST:
+        worker_backend_marketplace_connection_sync_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CREDENTIAL_ROTATION_COMPLETED:
+        worker_backend_marketplace_credential_rotation_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_CREDENTIAL_ROTATION_REQUEST:
+        worker_backend_marketplace_credential_rotation_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_COMPLETED:
+        worker_backend_marketplace_intelligence_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_EVENT:
+        worker_backend_marketplace_intelligence_event_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_REQUEST:
+        worker_backend_marketplace_intelligence_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_DESCRIPTION_GENERATION_COMPLETED:
+        worker_backend_marketplace_listing_description_generation_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_DESCRIPTION_GENERATION_REQUEST:
+        worker_backend_marketplace_listing_description_generation_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_SYNC_COMPLETED:
+        worker_backend_marketplace_listing_sync_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_SYNC_REQUEST:
+        worker_backend_marketplace_listing_sync_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TAGS_GENERATION_COMPLETED:
+        worker_backend_marketplace_listing_tags_generation_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TAGS_GENERATION_REQUEST:
+        worker_backend_marketplace_listing_tags_generation_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TITLE_GENERATION_COMPLETED:
+        worker_backend_marketplace_listing_title_generation_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TITLE_GENERATION_REQUEST:
+        worker_backend_marketplace_listing_title_generation_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_UPDATE_COMPLETED:
+        worker_backend_marketplace_listing_update_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_UPDATE_REQUEST:
+        worker_backend_marketplace_listing_update_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_PUBLISH_LISTING_COMPLETED:
+        worker_backend_marketplace_publish_listing_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MARKETPLACE_PUBLISH_LISTING_REQUEST:
+        worker_backend_marketplace_publish_listing_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MEDIA_BATCH_DOWNLOAD_COMPLETED:
+        worker_backend_media_batch_download_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MEDIA_BATCH_DOWNLOAD_REQUEST:
+        worker_backend_media_batch_download_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_METAMODEL_METADATA_GENERATION_COMPLETED:
+        worker_backend_metamodel_metadata_generation_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_METAMODEL_METADATA_GENERATION_REQUEST:
+        worker_backend_metamodel_metadata_generation_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MODEL_ANALYTICS_COLLECTION_REQUEST:
+        worker_backend_model_analytics_collection_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_FOLDER_PROCESSED_EVENT:
+        worker_backend_model_discovery_folder_processed_event_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_FOUND_EVENT:
+        worker_backend_model_discovery_scan_found_event_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_PROGRESS_EVENT:
+        worker_backend_model_discovery_scan_progress_event_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_REQUEST:
+        worker_backend_model_discovery_scan_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MODEL_FINDER_INDEX_REQUEST:
+        worker_backend_model_finder_index_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MODEL_FINDER_RESPONSE:
+        worker_backend_model_finder_response_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MODEL_FINDER_SEARCH_REQUEST:
+        worker_backend_model_finder_search_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MODEL_METADATA_GENERATION_COMPLETED:
+        worker_backend_model_metadata_generation_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MODEL_METADATA_GENERATION_REQUEST:
+        worker_backend_model_metadata_generation_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MODEL_METAMODEL_DETECTION_FOUND:
+        worker_backend_model_metamodel_detection_found_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MODEL_METAMODEL_DETECTION_REQUEST:
+        worker_backend_model_metamodel_detection_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MODEL_PRINT_ANALYSIS_COMPLETED:
+        worker_backend_model_print_analysis_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MODEL_PRINT_ANALYSIS_REQUEST:
+        worker_backend_model_print_analysis_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MODEL_SELLABILITY_ANALYSIS_COMPLETED:
+        worker_backend_model_sellability_analysis_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MODEL_SELLABILITY_ANALYSIS_REQUEST:
+        worker_backend_model_sellability_analysis_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MODEL_SEMANTIC_ANALYSIS_COMPLETED:
+        worker_backend_model_semantic_analysis_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MODEL_SEMANTIC_ANALYSIS_REQUEST:
+        worker_backend_model_semantic_analysis_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MODEL_TECHNICAL_METADATA_COMPLETED:
+        worker_backend_model_technical_metadata_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_MODEL_TECHNICAL_METADATA_REQUEST:
+        worker_backend_model_technical_metadata_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_SLICING_FDM_REQUEST:
+        worker_backend_slicing_fdm_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_SLICING_FDM_RESULT:
+        worker_backend_slicing_fdm_result_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_SLICING_SIMULATION_REQUEST:
+        worker_backend_slicing_simulation_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_SLICING_SIMULATION_RESULT:
+        worker_backend_slicing_simulation_result_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_SLICING_SLA_REQUEST:
+        worker_backend_slicing_sla_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_SLICING_SLA_RESULT:
+        worker_backend_slicing_sla_result_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_TEXTURE_GENERATION_COMPLETED:
+        worker_backend_texture_generation_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_TEXTURE_GENERATION_REQUEST:
+        worker_backend_texture_generation_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_THUMBNAIL_GENERATION_COMPLETED:
+        worker_backend_thumbnail_generation_completed_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_THUMBNAIL_GENERATION_REQUEST:
+        worker_backend_thumbnail_generation_request_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_USER_ENGAGEMENT_EVENT:
+        worker_backend_user_engagement_event_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_WORKER_ANALYTICS_EVENT:
+        worker_backend_worker_analytics_event_message_free(payload);
+        return;
+    case WORKER_BACKEND_MESSAGE_WORKER_METRICS_ENRICHED_EVENT:
+        worker_backend_worker_metrics_enriched_event_message_free(payload);
+        return;
+    }
 }

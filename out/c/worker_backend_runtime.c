@@ -584,7 +584,6 @@ static int is_ipv6_n(const char *s, size_t n)
             if (!is_ipv4_n(s + start, n - start))
                 return 0;
             groups += 2;
-            i = n;
             break;
         }
         size_t len = i - start;

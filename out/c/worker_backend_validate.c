@@ -1672,13 +1672,10 @@ static bool worker_backend_v0(const cJSON *x, const worker_backend_pseg *p, work
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 109:
                 if (strcmp(key, "marketplace") == 0) {
-                    matched = true;
                     if (!worker_backend_v1(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -1686,7 +1683,6 @@ static bool worker_backend_v0(const cJSON *x, const worker_backend_pseg *p, work
                 break;
             case 111:
                 if (strcmp(key, "options") == 0) {
-                    matched = true;
                     if (!worker_backend_v3(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -1695,7 +1691,6 @@ static bool worker_backend_v0(const cJSON *x, const worker_backend_pseg *p, work
             case 113:
                 if (strcmp(key, "query") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v2(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -1765,13 +1760,10 @@ static bool worker_backend_v3(const cJSON *x, const worker_backend_pseg *p, work
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 112:
                 if (strcmp(key, "pages") == 0) {
-                    matched = true;
                     if (!worker_backend_v4(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -1822,14 +1814,11 @@ static bool worker_backend_v5(const cJSON *x, const worker_backend_pseg *p, work
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "context") == 0) {
                     seen[4] = true;
-                    matched = true;
                     if (!worker_backend_v10(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -1837,7 +1826,6 @@ static bool worker_backend_v5(const cJSON *x, const worker_backend_pseg *p, work
                 break;
             case 100:
                 if (strcmp(key, "durationMs") == 0) {
-                    matched = true;
                     if (!worker_backend_v29(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -1845,32 +1833,27 @@ static bool worker_backend_v5(const cJSON *x, const worker_backend_pseg *p, work
                 break;
             case 101:
                 if (strcmp(key, "environment") == 0) {
-                    matched = true;
                     if (!worker_backend_v26(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "errorCode") == 0) {
-                    matched = true;
                     if (!worker_backend_v18(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "errorStack") == 0) {
-                    matched = true;
                     if (!worker_backend_v17(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "errorType") == 0) {
-                    matched = true;
                     if (!worker_backend_v16(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "eventType") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v6(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -1878,25 +1861,21 @@ static bool worker_backend_v5(const cJSON *x, const worker_backend_pseg *p, work
                 break;
             case 104:
                 if (strcmp(key, "hostname") == 0) {
-                    matched = true;
                     if (!worker_backend_v28(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "httpMethod") == 0) {
-                    matched = true;
                     if (!worker_backend_v13(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "httpStatusCode") == 0) {
-                    matched = true;
                     if (!worker_backend_v15(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "httpUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v14(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -1905,7 +1884,6 @@ static bool worker_backend_v5(const cJSON *x, const worker_backend_pseg *p, work
             case 108:
                 if (strcmp(key, "level") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v8(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -1914,13 +1892,11 @@ static bool worker_backend_v5(const cJSON *x, const worker_backend_pseg *p, work
             case 109:
                 if (strcmp(key, "message") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v9(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "metadata") == 0) {
-                    matched = true;
                     if (!worker_backend_v19(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -1928,7 +1904,6 @@ static bool worker_backend_v5(const cJSON *x, const worker_backend_pseg *p, work
                 break;
             case 114:
                 if (strcmp(key, "requestId") == 0) {
-                    matched = true;
                     if (!worker_backend_v11(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -1936,7 +1911,6 @@ static bool worker_backend_v5(const cJSON *x, const worker_backend_pseg *p, work
                 break;
             case 115:
                 if (strcmp(key, "serviceVersion") == 0) {
-                    matched = true;
                     if (!worker_backend_v27(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -1945,7 +1919,6 @@ static bool worker_backend_v5(const cJSON *x, const worker_backend_pseg *p, work
             case 116:
                 if (strcmp(key, "timestamp") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v7(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -1953,7 +1926,6 @@ static bool worker_backend_v5(const cJSON *x, const worker_backend_pseg *p, work
                 break;
             case 117:
                 if (strcmp(key, "userId") == 0) {
-                    matched = true;
                     if (!worker_backend_v12(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2222,13 +2194,10 @@ static bool worker_backend_v19(const cJSON *x, const worker_backend_pseg *p, wor
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 106:
                 if (strcmp(key, "jobId") == 0) {
-                    matched = true;
                     if (!worker_backend_v23(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2236,13 +2205,11 @@ static bool worker_backend_v19(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 109:
                 if (strcmp(key, "marketplace") == 0) {
-                    matched = true;
                     if (!worker_backend_v24(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v20(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2250,7 +2217,6 @@ static bool worker_backend_v19(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 111:
                 if (strcmp(key, "operation") == 0) {
-                    matched = true;
                     if (!worker_backend_v25(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2258,7 +2224,6 @@ static bool worker_backend_v19(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 115:
                 if (strcmp(key, "storageId") == 0) {
-                    matched = true;
                     if (!worker_backend_v21(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2266,7 +2231,6 @@ static bool worker_backend_v19(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 119:
                 if (strcmp(key, "workerId") == 0) {
-                    matched = true;
                     if (!worker_backend_v22(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2460,13 +2424,10 @@ static bool worker_backend_v30(const cJSON *x, const worker_backend_pseg *p, wor
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "credentialUpdate") == 0) {
-                    matched = true;
                     if (!worker_backend_v57(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2474,13 +2435,11 @@ static bool worker_backend_v30(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 101:
                 if (strcmp(key, "errorCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v34(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "errors") == 0) {
-                    matched = true;
                     if (!worker_backend_v62(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2488,7 +2447,6 @@ static bool worker_backend_v30(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 110:
                 if (strcmp(key, "nextScheduledSync") == 0) {
-                    matched = true;
                     if (!worker_backend_v67(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2496,7 +2454,6 @@ static bool worker_backend_v30(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 111:
                 if (strcmp(key, "originalJobId") == 0) {
-                    matched = true;
                     if (!worker_backend_v31(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2504,7 +2461,6 @@ static bool worker_backend_v30(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 114:
                 if (strcmp(key, "results") == 0) {
-                    matched = true;
                     if (!worker_backend_v35(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2512,19 +2468,16 @@ static bool worker_backend_v30(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 115:
                 if (strcmp(key, "status") == 0) {
-                    matched = true;
                     if (!worker_backend_v32(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "syncedAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v66(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "syncedCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v33(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2648,13 +2601,10 @@ static bool worker_backend_v36(const cJSON *x, const worker_backend_pseg *p, wor
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "analytics") == 0) {
-                    matched = true;
                     if (!worker_backend_v40(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2662,7 +2612,6 @@ static bool worker_backend_v36(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 101:
                 if (strcmp(key, "etsyListingId") == 0) {
-                    matched = true;
                     if (!worker_backend_v38(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2670,7 +2619,6 @@ static bool worker_backend_v36(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 108:
                 if (strcmp(key, "listingId") == 0) {
-                    matched = true;
                     if (!worker_backend_v37(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2678,7 +2626,6 @@ static bool worker_backend_v36(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 109:
                 if (strcmp(key, "materialName") == 0) {
-                    matched = true;
                     if (!worker_backend_v39(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2686,7 +2633,6 @@ static bool worker_backend_v36(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 115:
                 if (strcmp(key, "status") == 0) {
-                    matched = true;
                     if (!worker_backend_v56(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2768,13 +2714,10 @@ static bool worker_backend_v40(const cJSON *x, const worker_backend_pseg *p, wor
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "averageOrderValue") == 0) {
-                    matched = true;
                     if (!worker_backend_v46(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2782,7 +2725,6 @@ static bool worker_backend_v40(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 99:
                 if (strcmp(key, "conversionRate") == 0) {
-                    matched = true;
                     if (!worker_backend_v45(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2790,7 +2732,6 @@ static bool worker_backend_v40(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 102:
                 if (strcmp(key, "favorites") == 0) {
-                    matched = true;
                     if (!worker_backend_v42(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2798,7 +2739,6 @@ static bool worker_backend_v40(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 114:
                 if (strcmp(key, "revenue") == 0) {
-                    matched = true;
                     if (!worker_backend_v44(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2806,7 +2746,6 @@ static bool worker_backend_v40(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 115:
                 if (strcmp(key, "sales") == 0) {
-                    matched = true;
                     if (!worker_backend_v43(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2814,19 +2753,16 @@ static bool worker_backend_v40(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 116:
                 if (strcmp(key, "timeSeries") == 0) {
-                    matched = true;
                     if (!worker_backend_v51(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "topSearchTerms") == 0) {
-                    matched = true;
                     if (!worker_backend_v47(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "trafficSources") == 0) {
-                    matched = true;
                     if (!worker_backend_v49(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2834,7 +2770,6 @@ static bool worker_backend_v40(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 118:
                 if (strcmp(key, "views") == 0) {
-                    matched = true;
                     if (!worker_backend_v41(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -3006,9 +2941,8 @@ static bool worker_backend_v49(const cJSON *x, const worker_backend_pseg *p, wor
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v50(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -3078,13 +3012,10 @@ static bool worker_backend_v52(const cJSON *x, const worker_backend_pseg *p, wor
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "date") == 0) {
-                    matched = true;
                     if (!worker_backend_v53(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -3092,7 +3023,6 @@ static bool worker_backend_v52(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 115:
                 if (strcmp(key, "sales") == 0) {
-                    matched = true;
                     if (!worker_backend_v55(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -3100,7 +3030,6 @@ static bool worker_backend_v52(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 118:
                 if (strcmp(key, "views") == 0) {
-                    matched = true;
                     if (!worker_backend_v54(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -3208,13 +3137,10 @@ static bool worker_backend_v58(const cJSON *x, const worker_backend_pseg *p, wor
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "expiresIn") == 0) {
-                    matched = true;
                     if (!worker_backend_v61(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -3222,13 +3148,11 @@ static bool worker_backend_v58(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 110:
                 if (strcmp(key, "newAccessToken") == 0) {
-                    matched = true;
                     if (!worker_backend_v59(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "newRefreshToken") == 0) {
-                    matched = true;
                     if (!worker_backend_v60(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -3336,13 +3260,10 @@ static bool worker_backend_v63(const cJSON *x, const worker_backend_pseg *p, wor
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "error") == 0) {
-                    matched = true;
                     if (!worker_backend_v65(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -3350,7 +3271,6 @@ static bool worker_backend_v63(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 108:
                 if (strcmp(key, "listingId") == 0) {
-                    matched = true;
                     if (!worker_backend_v64(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -3448,13 +3368,10 @@ static bool worker_backend_v68(const cJSON *x, const worker_backend_pseg *p, wor
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "credentials") == 0) {
-                    matched = true;
                     if (!worker_backend_v73(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -3462,7 +3379,6 @@ static bool worker_backend_v68(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 101:
                 if (strcmp(key, "etsyCredentials") == 0) {
-                    matched = true;
                     if (!worker_backend_v88(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -3470,7 +3386,6 @@ static bool worker_backend_v68(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 108:
                 if (strcmp(key, "listingIds") == 0) {
-                    matched = true;
                     if (!worker_backend_v69(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -3478,13 +3393,11 @@ static bool worker_backend_v68(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 115:
                 if (strcmp(key, "shopId") == 0) {
-                    matched = true;
                     if (!worker_backend_v72(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "syncOptions") == 0) {
-                    matched = true;
                     if (!worker_backend_v83(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -3492,7 +3405,6 @@ static bool worker_backend_v68(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 116:
                 if (strcmp(key, "timeRange") == 0) {
-                    matched = true;
                     if (!worker_backend_v79(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -3500,7 +3412,6 @@ static bool worker_backend_v68(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 117:
                 if (strcmp(key, "userId") == 0) {
-                    matched = true;
                     if (!worker_backend_v71(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -3508,7 +3419,6 @@ static bool worker_backend_v68(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 119:
                 if (strcmp(key, "webhookUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v91(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -3626,19 +3536,15 @@ static bool worker_backend_v74(const cJSON *x, const worker_backend_pseg *p, wor
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "accessToken") == 0) {
-                    matched = true;
                     if (!worker_backend_v77(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "apiKey") == 0) {
-                    matched = true;
                     if (!worker_backend_v75(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -3646,7 +3552,6 @@ static bool worker_backend_v74(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 114:
                 if (strcmp(key, "refreshToken") == 0) {
-                    matched = true;
                     if (!worker_backend_v78(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -3654,7 +3559,6 @@ static bool worker_backend_v74(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 115:
                 if (strcmp(key, "shopId") == 0) {
-                    matched = true;
                     if (!worker_backend_v76(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -3763,14 +3667,11 @@ static bool worker_backend_v80(const cJSON *x, const worker_backend_pseg *p, wor
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "endDate") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v82(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -3779,7 +3680,6 @@ static bool worker_backend_v80(const cJSON *x, const worker_backend_pseg *p, wor
             case 115:
                 if (strcmp(key, "startDate") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v81(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -3863,25 +3763,20 @@ static bool worker_backend_v84(const cJSON *x, const worker_backend_pseg *p, wor
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 105:
                 if (strcmp(key, "includeDetailedMetrics") == 0) {
-                    matched = true;
                     if (!worker_backend_v85(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "includeSearchTerms") == 0) {
-                    matched = true;
                     if (!worker_backend_v87(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "includeTrafficSources") == 0) {
-                    matched = true;
                     if (!worker_backend_v86(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -3964,14 +3859,11 @@ static bool worker_backend_v88(const cJSON *x, const worker_backend_pseg *p, wor
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "accessToken") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v89(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -3980,7 +3872,6 @@ static bool worker_backend_v88(const cJSON *x, const worker_backend_pseg *p, wor
             case 115:
                 if (strcmp(key, "shopId") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v90(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4070,13 +3961,10 @@ static bool worker_backend_v92(const cJSON *x, const worker_backend_pseg *p, wor
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "credentialUpdate") == 0) {
-                    matched = true;
                     if (!worker_backend_v100(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4084,25 +3972,21 @@ static bool worker_backend_v92(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 101:
                 if (strcmp(key, "error") == 0) {
-                    matched = true;
                     if (!worker_backend_v102(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "etsyFileId") == 0) {
-                    matched = true;
                     if (!worker_backend_v101(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "etsyListingId") == 0) {
-                    matched = true;
                     if (!worker_backend_v98(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "etsyListingUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v99(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4110,7 +3994,6 @@ static bool worker_backend_v92(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 108:
                 if (strcmp(key, "listingId") == 0) {
-                    matched = true;
                     if (!worker_backend_v94(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4118,13 +4001,11 @@ static bool worker_backend_v92(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 109:
                 if (strcmp(key, "materialName") == 0) {
-                    matched = true;
                     if (!worker_backend_v96(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "metamodelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v95(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4132,7 +4013,6 @@ static bool worker_backend_v92(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 111:
                 if (strcmp(key, "originalJobId") == 0) {
-                    matched = true;
                     if (!worker_backend_v93(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4140,13 +4020,11 @@ static bool worker_backend_v92(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 112:
                 if (strcmp(key, "processingDuration") == 0) {
-                    matched = true;
                     if (!worker_backend_v110(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "publishedAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v109(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4154,7 +4032,6 @@ static bool worker_backend_v92(const cJSON *x, const worker_backend_pseg *p, wor
                 break;
             case 115:
                 if (strcmp(key, "status") == 0) {
-                    matched = true;
                     if (!worker_backend_v97(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4343,13 +4220,10 @@ static bool worker_backend_v103(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "code") == 0) {
-                    matched = true;
                     if (!worker_backend_v104(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4357,7 +4231,6 @@ static bool worker_backend_v103(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 100:
                 if (strcmp(key, "details") == 0) {
-                    matched = true;
                     if (!worker_backend_v106(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4365,7 +4238,6 @@ static bool worker_backend_v103(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "message") == 0) {
-                    matched = true;
                     if (!worker_backend_v105(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4373,7 +4245,6 @@ static bool worker_backend_v103(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "retryable") == 0) {
-                    matched = true;
                     if (!worker_backend_v108(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4439,9 +4310,8 @@ static bool worker_backend_v106(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v107(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -4529,13 +4399,10 @@ static bool worker_backend_v111(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 98:
                 if (strcmp(key, "baseListingData") == 0) {
-                    matched = true;
                     if (!worker_backend_v122(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4543,7 +4410,6 @@ static bool worker_backend_v111(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 99:
                 if (strcmp(key, "credentials") == 0) {
-                    matched = true;
                     if (!worker_backend_v115(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4551,7 +4417,6 @@ static bool worker_backend_v111(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 101:
                 if (strcmp(key, "etsyCredentials") == 0) {
-                    matched = true;
                     if (!worker_backend_v136(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4559,7 +4424,6 @@ static bool worker_backend_v111(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 102:
                 if (strcmp(key, "fileMetadata") == 0) {
-                    matched = true;
                     if (!worker_backend_v140(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4567,7 +4431,6 @@ static bool worker_backend_v111(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 108:
                 if (strcmp(key, "listingId") == 0) {
-                    matched = true;
                     if (!worker_backend_v112(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4575,13 +4438,11 @@ static bool worker_backend_v111(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "materialVariant") == 0) {
-                    matched = true;
                     if (!worker_backend_v116(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "metamodelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v113(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4589,7 +4450,6 @@ static bool worker_backend_v111(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 111:
                 if (strcmp(key, "ownerId") == 0) {
-                    matched = true;
                     if (!worker_backend_v114(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4597,7 +4457,6 @@ static bool worker_backend_v111(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "publishOptions") == 0) {
-                    matched = true;
                     if (!worker_backend_v133(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4605,7 +4464,6 @@ static bool worker_backend_v111(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 119:
                 if (strcmp(key, "webhookUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v146(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4708,13 +4566,10 @@ static bool worker_backend_v117(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "currency") == 0) {
-                    matched = true;
                     if (!worker_backend_v121(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4723,7 +4578,6 @@ static bool worker_backend_v117(const cJSON *x, const worker_backend_pseg *p, wo
             case 109:
                 if (strcmp(key, "materialName") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v118(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4732,7 +4586,6 @@ static bool worker_backend_v117(const cJSON *x, const worker_backend_pseg *p, wo
             case 112:
                 if (strcmp(key, "price") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v119(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4740,7 +4593,6 @@ static bool worker_backend_v117(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "sku") == 0) {
-                    matched = true;
                     if (!worker_backend_v120(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4857,14 +4709,11 @@ static bool worker_backend_v123(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "description") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v125(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4872,7 +4721,6 @@ static bool worker_backend_v123(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 105:
                 if (strcmp(key, "isDigital") == 0) {
-                    matched = true;
                     if (!worker_backend_v131(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4880,7 +4728,6 @@ static bool worker_backend_v123(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 113:
                 if (strcmp(key, "quantity") == 0) {
-                    matched = true;
                     if (!worker_backend_v132(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4889,21 +4736,18 @@ static bool worker_backend_v123(const cJSON *x, const worker_backend_pseg *p, wo
             case 116:
                 if (strcmp(key, "tags") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v126(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "taxonomyId") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v128(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "title") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v124(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4911,13 +4755,11 @@ static bool worker_backend_v123(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 119:
                 if (strcmp(key, "whenMade") == 0) {
-                    matched = true;
                     if (!worker_backend_v130(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "whoMade") == 0) {
-                    matched = true;
                     if (!worker_backend_v129(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5121,13 +4963,10 @@ static bool worker_backend_v133(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "autoActivate") == 0) {
-                    matched = true;
                     if (!worker_backend_v134(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5135,7 +4974,6 @@ static bool worker_backend_v133(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "shippingProfileId") == 0) {
-                    matched = true;
                     if (!worker_backend_v135(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5202,14 +5040,11 @@ static bool worker_backend_v136(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "accessToken") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v137(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5217,7 +5052,6 @@ static bool worker_backend_v136(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 101:
                 if (strcmp(key, "expiresAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v139(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5226,7 +5060,6 @@ static bool worker_backend_v136(const cJSON *x, const worker_backend_pseg *p, wo
             case 115:
                 if (strcmp(key, "shopId") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v138(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5327,20 +5160,16 @@ static bool worker_backend_v141(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 102:
                 if (strcmp(key, "fileName") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v143(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "fileSize") == 0) {
-                    matched = true;
                     if (!worker_backend_v144(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5348,7 +5177,6 @@ static bool worker_backend_v141(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "mimeType") == 0) {
-                    matched = true;
                     if (!worker_backend_v145(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5357,7 +5185,6 @@ static bool worker_backend_v141(const cJSON *x, const worker_backend_pseg *p, wo
             case 115:
                 if (strcmp(key, "storageItemId") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v142(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5486,13 +5313,10 @@ static bool worker_backend_v147(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "downloadedAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v157(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5500,7 +5324,6 @@ static bool worker_backend_v147(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 101:
                 if (strcmp(key, "errorMessage") == 0) {
-                    matched = true;
                     if (!worker_backend_v156(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5508,7 +5331,6 @@ static bool worker_backend_v147(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v149(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5516,7 +5338,6 @@ static bool worker_backend_v147(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 111:
                 if (strcmp(key, "originalJobId") == 0) {
-                    matched = true;
                     if (!worker_backend_v148(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5524,13 +5345,11 @@ static bool worker_backend_v147(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "s3Location") == 0) {
-                    matched = true;
                     if (!worker_backend_v151(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "status") == 0) {
-                    matched = true;
                     if (!worker_backend_v150(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5623,14 +5442,11 @@ static bool worker_backend_v152(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 98:
                 if (strcmp(key, "bucket") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v153(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5639,7 +5455,6 @@ static bool worker_backend_v152(const cJSON *x, const worker_backend_pseg *p, wo
             case 107:
                 if (strcmp(key, "key") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v154(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5647,7 +5462,6 @@ static bool worker_backend_v152(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 118:
                 if (strcmp(key, "versionId") == 0) {
-                    matched = true;
                     if (!worker_backend_v155(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5769,13 +5583,10 @@ static bool worker_backend_v158(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "autoEnqueueChildren") == 0) {
-                    matched = true;
                     if (!worker_backend_v180(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5783,7 +5594,6 @@ static bool worker_backend_v158(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 99:
                 if (strcmp(key, "credentials") == 0) {
-                    matched = true;
                     if (!worker_backend_v167(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5791,7 +5601,6 @@ static bool worker_backend_v158(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 103:
                 if (strcmp(key, "generate360Views") == 0) {
-                    matched = true;
                     if (!worker_backend_v182(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5799,19 +5608,16 @@ static bool worker_backend_v158(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "metadata") == 0) {
-                    matched = true;
                     if (!worker_backend_v165(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "minioDestination") == 0) {
-                    matched = true;
                     if (!worker_backend_v177(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v159(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5819,7 +5625,6 @@ static bool worker_backend_v158(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 111:
                 if (strcmp(key, "ownerId") == 0) {
-                    matched = true;
                     if (!worker_backend_v160(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5827,7 +5632,6 @@ static bool worker_backend_v158(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "previewType") == 0) {
-                    matched = true;
                     if (!worker_backend_v181(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5835,7 +5639,6 @@ static bool worker_backend_v158(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "storageLocation") == 0) {
-                    matched = true;
                     if (!worker_backend_v161(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5843,7 +5646,6 @@ static bool worker_backend_v158(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 119:
                 if (strcmp(key, "webhookUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v183(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5920,14 +5722,11 @@ static bool worker_backend_v162(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 112:
                 if (strcmp(key, "path") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v164(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5936,7 +5735,6 @@ static bool worker_backend_v162(const cJSON *x, const worker_backend_pseg *p, wo
             case 115:
                 if (strcmp(key, "storageConnectionId") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v163(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6010,13 +5808,10 @@ static bool worker_backend_v165(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "downloadUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v166(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6066,19 +5861,15 @@ static bool worker_backend_v167(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "accessKeyId") == 0) {
-                    matched = true;
                     if (!worker_backend_v169(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "accessToken") == 0) {
-                    matched = true;
                     if (!worker_backend_v172(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6086,19 +5877,16 @@ static bool worker_backend_v167(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "password") == 0) {
-                    matched = true;
                     if (!worker_backend_v175(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "privateKey") == 0) {
-                    matched = true;
                     if (!worker_backend_v176(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "providerType") == 0) {
-                    matched = true;
                     if (!worker_backend_v168(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6106,13 +5894,11 @@ static bool worker_backend_v167(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "refreshToken") == 0) {
-                    matched = true;
                     if (!worker_backend_v173(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "region") == 0) {
-                    matched = true;
                     if (!worker_backend_v171(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6120,7 +5906,6 @@ static bool worker_backend_v167(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "secretAccessKey") == 0) {
-                    matched = true;
                     if (!worker_backend_v170(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6128,7 +5913,6 @@ static bool worker_backend_v167(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 117:
                 if (strcmp(key, "username") == 0) {
-                    matched = true;
                     if (!worker_backend_v174(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6307,13 +6091,10 @@ static bool worker_backend_v177(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 98:
                 if (strcmp(key, "bucket") == 0) {
-                    matched = true;
                     if (!worker_backend_v178(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6322,7 +6103,6 @@ static bool worker_backend_v177(const cJSON *x, const worker_backend_pseg *p, wo
             case 112:
                 if (strcmp(key, "path") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v179(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6463,13 +6243,10 @@ static bool worker_backend_v184(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "dimension") == 0) {
-                    matched = true;
                     if (!worker_backend_v189(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6477,7 +6254,6 @@ static bool worker_backend_v184(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 102:
                 if (strcmp(key, "fileId") == 0) {
-                    matched = true;
                     if (!worker_backend_v185(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6485,7 +6261,6 @@ static bool worker_backend_v184(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "modelName") == 0) {
-                    matched = true;
                     if (!worker_backend_v188(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6493,7 +6268,6 @@ static bool worker_backend_v184(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 118:
                 if (strcmp(key, "vector") == 0) {
-                    matched = true;
                     if (!worker_backend_v186(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6617,13 +6391,10 @@ static bool worker_backend_v190(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 102:
                 if (strcmp(key, "fileId") == 0) {
-                    matched = true;
                     if (!worker_backend_v191(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6631,7 +6402,6 @@ static bool worker_backend_v190(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "modelName") == 0) {
-                    matched = true;
                     if (!worker_backend_v193(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6639,7 +6409,6 @@ static bool worker_backend_v190(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "storageItem") == 0) {
-                    matched = true;
                     if (!worker_backend_v192(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6717,19 +6486,15 @@ static bool worker_backend_v194(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "confidence") == 0) {
-                    matched = true;
                     if (!worker_backend_v206(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "copyrightRisk") == 0) {
-                    matched = true;
                     if (!worker_backend_v200(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6737,13 +6502,11 @@ static bool worker_backend_v194(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 101:
                 if (strcmp(key, "entityType") == 0) {
-                    matched = true;
                     if (!worker_backend_v197(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "error") == 0) {
-                    matched = true;
                     if (!worker_backend_v237(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6751,7 +6514,6 @@ static bool worker_backend_v194(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 104:
                 if (strcmp(key, "heuristicResults") == 0) {
-                    matched = true;
                     if (!worker_backend_v215(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6759,19 +6521,16 @@ static bool worker_backend_v194(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "matchedBrands") == 0) {
-                    matched = true;
                     if (!worker_backend_v201(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "matchedFranchises") == 0) {
-                    matched = true;
                     if (!worker_backend_v203(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v195(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6779,7 +6538,6 @@ static bool worker_backend_v194(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 111:
                 if (strcmp(key, "ownerId") == 0) {
-                    matched = true;
                     if (!worker_backend_v196(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6787,7 +6545,6 @@ static bool worker_backend_v194(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "processingDurationMs") == 0) {
-                    matched = true;
                     if (!worker_backend_v240(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6795,19 +6552,16 @@ static bool worker_backend_v194(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "recommendation") == 0) {
-                    matched = true;
                     if (!worker_backend_v209(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "riskLevel") == 0) {
-                    matched = true;
                     if (!worker_backend_v208(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "riskScorePercent") == 0) {
-                    matched = true;
                     if (!worker_backend_v207(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6815,19 +6569,16 @@ static bool worker_backend_v194(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "similarModelsCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v205(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "status") == 0) {
-                    matched = true;
                     if (!worker_backend_v198(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "suggestedChanges") == 0) {
-                    matched = true;
                     if (!worker_backend_v210(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6835,7 +6586,6 @@ static bool worker_backend_v194(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "trademarkRisk") == 0) {
-                    matched = true;
                     if (!worker_backend_v199(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7182,13 +6932,10 @@ static bool worker_backend_v210(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "descriptionChanges") == 0) {
-                    matched = true;
                     if (!worker_backend_v214(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7196,13 +6943,11 @@ static bool worker_backend_v210(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "tagsToRemove") == 0) {
-                    matched = true;
                     if (!worker_backend_v212(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "title") == 0) {
-                    matched = true;
                     if (!worker_backend_v211(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7310,13 +7055,10 @@ static bool worker_backend_v215(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 102:
                 if (strcmp(key, "franchise") == 0) {
-                    matched = true;
                     if (!worker_backend_v226(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7324,7 +7066,6 @@ static bool worker_backend_v215(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "perceptualHash") == 0) {
-                    matched = true;
                     if (!worker_backend_v216(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7332,7 +7073,6 @@ static bool worker_backend_v215(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "reverseSearch") == 0) {
-                    matched = true;
                     if (!worker_backend_v231(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7340,7 +7080,6 @@ static bool worker_backend_v215(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "trademark") == 0) {
-                    matched = true;
                     if (!worker_backend_v221(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7374,13 +7113,10 @@ static bool worker_backend_v216(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "executed") == 0) {
-                    matched = true;
                     if (!worker_backend_v217(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7388,7 +7124,6 @@ static bool worker_backend_v216(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 102:
                 if (strcmp(key, "flagged") == 0) {
-                    matched = true;
                     if (!worker_backend_v220(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7396,7 +7131,6 @@ static bool worker_backend_v216(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 104:
                 if (strcmp(key, "highestSimilarity") == 0) {
-                    matched = true;
                     if (!worker_backend_v219(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7404,7 +7138,6 @@ static bool worker_backend_v216(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "matchesFound") == 0) {
-                    matched = true;
                     if (!worker_backend_v218(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7502,13 +7235,10 @@ static bool worker_backend_v221(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 98:
                 if (strcmp(key, "brandsDetected") == 0) {
-                    matched = true;
                     if (!worker_backend_v223(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7516,7 +7246,6 @@ static bool worker_backend_v221(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 101:
                 if (strcmp(key, "executed") == 0) {
-                    matched = true;
                     if (!worker_backend_v222(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7524,7 +7253,6 @@ static bool worker_backend_v221(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 102:
                 if (strcmp(key, "flagged") == 0) {
-                    matched = true;
                     if (!worker_backend_v225(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7632,13 +7360,10 @@ static bool worker_backend_v226(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "executed") == 0) {
-                    matched = true;
                     if (!worker_backend_v227(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7646,13 +7371,11 @@ static bool worker_backend_v226(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 102:
                 if (strcmp(key, "flagged") == 0) {
-                    matched = true;
                     if (!worker_backend_v230(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "franchisesDetected") == 0) {
-                    matched = true;
                     if (!worker_backend_v228(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7760,13 +7483,10 @@ static bool worker_backend_v231(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "commercialMatchesFound") == 0) {
-                    matched = true;
                     if (!worker_backend_v235(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7774,7 +7494,6 @@ static bool worker_backend_v231(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 101:
                 if (strcmp(key, "executed") == 0) {
-                    matched = true;
                     if (!worker_backend_v232(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7782,7 +7501,6 @@ static bool worker_backend_v231(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 102:
                 if (strcmp(key, "flagged") == 0) {
-                    matched = true;
                     if (!worker_backend_v236(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7790,7 +7508,6 @@ static bool worker_backend_v231(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "matchesFound") == 0) {
-                    matched = true;
                     if (!worker_backend_v234(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7798,7 +7515,6 @@ static bool worker_backend_v231(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "provider") == 0) {
-                    matched = true;
                     if (!worker_backend_v233(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7912,13 +7628,10 @@ static bool worker_backend_v237(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "code") == 0) {
-                    matched = true;
                     if (!worker_backend_v238(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7926,7 +7639,6 @@ static bool worker_backend_v237(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "message") == 0) {
-                    matched = true;
                     if (!worker_backend_v239(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8008,19 +7720,15 @@ static bool worker_backend_v241(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "additionalImageUrls") == 0) {
-                    matched = true;
                     if (!worker_backend_v251(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "analysisOptions") == 0) {
-                    matched = true;
                     if (!worker_backend_v253(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8028,7 +7736,6 @@ static bool worker_backend_v241(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 100:
                 if (strcmp(key, "description") == 0) {
-                    matched = true;
                     if (!worker_backend_v248(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8036,7 +7743,6 @@ static bool worker_backend_v241(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 101:
                 if (strcmp(key, "entityType") == 0) {
-                    matched = true;
                     if (!worker_backend_v244(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8044,19 +7750,16 @@ static bool worker_backend_v241(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "minioPath") == 0) {
-                    matched = true;
                     if (!worker_backend_v250(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v242(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelName") == 0) {
-                    matched = true;
                     if (!worker_backend_v245(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8064,7 +7767,6 @@ static bool worker_backend_v241(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 111:
                 if (strcmp(key, "ownerId") == 0) {
-                    matched = true;
                     if (!worker_backend_v243(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8072,13 +7774,11 @@ static bool worker_backend_v241(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "tags") == 0) {
-                    matched = true;
                     if (!worker_backend_v246(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "thumbnailUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v249(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8319,13 +8019,10 @@ static bool worker_backend_v253(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "enableExternalSearch") == 0) {
-                    matched = true;
                     if (!worker_backend_v254(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8333,13 +8030,11 @@ static bool worker_backend_v253(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "skipHeuristics") == 0) {
-                    matched = true;
                     if (!worker_backend_v256(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "strictMode") == 0) {
-                    matched = true;
                     if (!worker_backend_v255(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8447,19 +8142,15 @@ static bool worker_backend_v258(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "errorCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v263(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "errors") == 0) {
-                    matched = true;
                     if (!worker_backend_v286(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8467,7 +8158,6 @@ static bool worker_backend_v258(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "marketplaceProvider") == 0) {
-                    matched = true;
                     if (!worker_backend_v260(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8475,7 +8165,6 @@ static bool worker_backend_v258(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 110:
                 if (strcmp(key, "nextScheduledSync") == 0) {
-                    matched = true;
                     if (!worker_backend_v291(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8483,7 +8172,6 @@ static bool worker_backend_v258(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 111:
                 if (strcmp(key, "originalJobId") == 0) {
-                    matched = true;
                     if (!worker_backend_v259(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8491,7 +8179,6 @@ static bool worker_backend_v258(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "results") == 0) {
-                    matched = true;
                     if (!worker_backend_v264(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8499,19 +8186,16 @@ static bool worker_backend_v258(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "status") == 0) {
-                    matched = true;
                     if (!worker_backend_v261(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "syncedAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v290(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "syncedCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v262(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8655,13 +8339,10 @@ static bool worker_backend_v265(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "analytics") == 0) {
-                    matched = true;
                     if (!worker_backend_v269(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8669,7 +8350,6 @@ static bool worker_backend_v265(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 101:
                 if (strcmp(key, "externalListingId") == 0) {
-                    matched = true;
                     if (!worker_backend_v267(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8677,7 +8357,6 @@ static bool worker_backend_v265(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 108:
                 if (strcmp(key, "listingId") == 0) {
-                    matched = true;
                     if (!worker_backend_v266(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8685,7 +8364,6 @@ static bool worker_backend_v265(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "materialName") == 0) {
-                    matched = true;
                     if (!worker_backend_v268(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8693,7 +8371,6 @@ static bool worker_backend_v265(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "status") == 0) {
-                    matched = true;
                     if (!worker_backend_v285(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8775,13 +8452,10 @@ static bool worker_backend_v269(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "averageOrderValue") == 0) {
-                    matched = true;
                     if (!worker_backend_v275(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8789,7 +8463,6 @@ static bool worker_backend_v269(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 99:
                 if (strcmp(key, "conversionRate") == 0) {
-                    matched = true;
                     if (!worker_backend_v274(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8797,7 +8470,6 @@ static bool worker_backend_v269(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 102:
                 if (strcmp(key, "favorites") == 0) {
-                    matched = true;
                     if (!worker_backend_v271(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8805,7 +8477,6 @@ static bool worker_backend_v269(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "revenue") == 0) {
-                    matched = true;
                     if (!worker_backend_v273(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8813,7 +8484,6 @@ static bool worker_backend_v269(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "sales") == 0) {
-                    matched = true;
                     if (!worker_backend_v272(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8821,19 +8491,16 @@ static bool worker_backend_v269(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "timeSeries") == 0) {
-                    matched = true;
                     if (!worker_backend_v280(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "topSearchTerms") == 0) {
-                    matched = true;
                     if (!worker_backend_v276(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "trafficSources") == 0) {
-                    matched = true;
                     if (!worker_backend_v278(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8841,7 +8508,6 @@ static bool worker_backend_v269(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 118:
                 if (strcmp(key, "views") == 0) {
-                    matched = true;
                     if (!worker_backend_v270(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9013,9 +8679,8 @@ static bool worker_backend_v278(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v279(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -9081,13 +8746,10 @@ static bool worker_backend_v281(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "date") == 0) {
-                    matched = true;
                     if (!worker_backend_v282(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9095,7 +8757,6 @@ static bool worker_backend_v281(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "sales") == 0) {
-                    matched = true;
                     if (!worker_backend_v284(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9103,7 +8764,6 @@ static bool worker_backend_v281(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 118:
                 if (strcmp(key, "views") == 0) {
-                    matched = true;
                     if (!worker_backend_v283(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9227,13 +8887,10 @@ static bool worker_backend_v287(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "error") == 0) {
-                    matched = true;
                     if (!worker_backend_v289(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9241,7 +8898,6 @@ static bool worker_backend_v287(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 108:
                 if (strcmp(key, "listingId") == 0) {
-                    matched = true;
                     if (!worker_backend_v288(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9353,13 +9009,10 @@ static bool worker_backend_v292(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "externalShopId") == 0) {
-                    matched = true;
                     if (!worker_backend_v298(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9367,7 +9020,6 @@ static bool worker_backend_v292(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 108:
                 if (strcmp(key, "listingIds") == 0) {
-                    matched = true;
                     if (!worker_backend_v295(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9375,19 +9027,16 @@ static bool worker_backend_v292(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "marketplaceConnectionId") == 0) {
-                    matched = true;
                     if (!worker_backend_v294(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "marketplaceCredentials") == 0) {
-                    matched = true;
                     if (!worker_backend_v301(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "marketplaceProvider") == 0) {
-                    matched = true;
                     if (!worker_backend_v293(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9395,7 +9044,6 @@ static bool worker_backend_v292(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "syncOptions") == 0) {
-                    matched = true;
                     if (!worker_backend_v300(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9403,7 +9051,6 @@ static bool worker_backend_v292(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "timeRange") == 0) {
-                    matched = true;
                     if (!worker_backend_v299(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9411,7 +9058,6 @@ static bool worker_backend_v292(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 117:
                 if (strcmp(key, "userId") == 0) {
-                    matched = true;
                     if (!worker_backend_v297(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9419,7 +9065,6 @@ static bool worker_backend_v292(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 119:
                 if (strcmp(key, "webhookUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v304(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9601,14 +9246,11 @@ static bool worker_backend_v301(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "accessToken") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v302(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9616,7 +9258,6 @@ static bool worker_backend_v301(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 101:
                 if (strcmp(key, "externalShopId") == 0) {
-                    matched = true;
                     if (!worker_backend_v303(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9709,31 +9350,25 @@ static bool worker_backend_v305(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "categories") == 0) {
-                    matched = true;
                     if (!worker_backend_v322(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "completedAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v336(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "connectionData") == 0) {
-                    matched = true;
                     if (!worker_backend_v312(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "connectionId") == 0) {
-                    matched = true;
                     if (!worker_backend_v307(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9741,7 +9376,6 @@ static bool worker_backend_v305(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 101:
                 if (strcmp(key, "error") == 0) {
-                    matched = true;
                     if (!worker_backend_v337(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9749,7 +9383,6 @@ static bool worker_backend_v305(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "marketplaceId") == 0) {
-                    matched = true;
                     if (!worker_backend_v308(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9757,7 +9390,6 @@ static bool worker_backend_v305(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "requestId") == 0) {
-                    matched = true;
                     if (!worker_backend_v306(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9765,19 +9397,16 @@ static bool worker_backend_v305(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "statistics") == 0) {
-                    matched = true;
                     if (!worker_backend_v328(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "status") == 0) {
-                    matched = true;
                     if (!worker_backend_v310(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "syncType") == 0) {
-                    matched = true;
                     if (!worker_backend_v311(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9785,7 +9414,6 @@ static bool worker_backend_v305(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 117:
                 if (strcmp(key, "userId") == 0) {
-                    matched = true;
                     if (!worker_backend_v309(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9915,13 +9543,10 @@ static bool worker_backend_v312(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 112:
                 if (strcmp(key, "permissions") == 0) {
-                    matched = true;
                     if (!worker_backend_v317(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9929,7 +9554,6 @@ static bool worker_backend_v312(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "rateLimit") == 0) {
-                    matched = true;
                     if (!worker_backend_v319(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9937,25 +9561,21 @@ static bool worker_backend_v312(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "shopId") == 0) {
-                    matched = true;
                     if (!worker_backend_v316(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "shopName") == 0) {
-                    matched = true;
                     if (!worker_backend_v314(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "shopUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v315(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "status") == 0) {
-                    matched = true;
                     if (!worker_backend_v313(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10095,19 +9715,15 @@ static bool worker_backend_v319(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 114:
                 if (strcmp(key, "remaining") == 0) {
-                    matched = true;
                     if (!worker_backend_v320(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "resetAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v321(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10199,13 +9815,10 @@ static bool worker_backend_v323(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 105:
                 if (strcmp(key, "id") == 0) {
-                    matched = true;
                     if (!worker_backend_v324(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10213,7 +9826,6 @@ static bool worker_backend_v323(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 108:
                 if (strcmp(key, "level") == 0) {
-                    matched = true;
                     if (!worker_backend_v327(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10221,7 +9833,6 @@ static bool worker_backend_v323(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 110:
                 if (strcmp(key, "name") == 0) {
-                    matched = true;
                     if (!worker_backend_v325(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10229,7 +9840,6 @@ static bool worker_backend_v323(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "path") == 0) {
-                    matched = true;
                     if (!worker_backend_v326(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10327,13 +9937,10 @@ static bool worker_backend_v328(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "duration") == 0) {
-                    matched = true;
                     if (!worker_backend_v329(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10341,7 +9948,6 @@ static bool worker_backend_v328(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 101:
                 if (strcmp(key, "errors") == 0) {
-                    matched = true;
                     if (!worker_backend_v331(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10349,7 +9955,6 @@ static bool worker_backend_v328(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 105:
                 if (strcmp(key, "itemsSynced") == 0) {
-                    matched = true;
                     if (!worker_backend_v330(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10441,13 +10046,10 @@ static bool worker_backend_v332(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 109:
                 if (strcmp(key, "message") == 0) {
-                    matched = true;
                     if (!worker_backend_v334(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10455,13 +10057,11 @@ static bool worker_backend_v332(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "timestamp") == 0) {
-                    matched = true;
                     if (!worker_backend_v335(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "type") == 0) {
-                    matched = true;
                     if (!worker_backend_v333(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10569,13 +10169,10 @@ static bool worker_backend_v338(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "code") == 0) {
-                    matched = true;
                     if (!worker_backend_v339(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10583,7 +10180,6 @@ static bool worker_backend_v338(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 100:
                 if (strcmp(key, "details") == 0) {
-                    matched = true;
                     if (!worker_backend_v341(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10591,7 +10187,6 @@ static bool worker_backend_v338(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "message") == 0) {
-                    matched = true;
                     if (!worker_backend_v340(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10657,9 +10252,8 @@ static bool worker_backend_v341(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v342(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -10699,13 +10293,10 @@ static bool worker_backend_v343(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "connectionId") == 0) {
-                    matched = true;
                     if (!worker_backend_v344(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10713,13 +10304,11 @@ static bool worker_backend_v343(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "marketplaceId") == 0) {
-                    matched = true;
                     if (!worker_backend_v345(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "metadata") == 0) {
-                    matched = true;
                     if (!worker_backend_v351(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10727,7 +10316,6 @@ static bool worker_backend_v343(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "priority") == 0) {
-                    matched = true;
                     if (!worker_backend_v348(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10735,7 +10323,6 @@ static bool worker_backend_v343(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "requestId") == 0) {
-                    matched = true;
                     if (!worker_backend_v349(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10743,7 +10330,6 @@ static bool worker_backend_v343(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "syncType") == 0) {
-                    matched = true;
                     if (!worker_backend_v347(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10751,7 +10337,6 @@ static bool worker_backend_v343(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 117:
                 if (strcmp(key, "userId") == 0) {
-                    matched = true;
                     if (!worker_backend_v346(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10759,7 +10344,6 @@ static bool worker_backend_v343(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 119:
                 if (strcmp(key, "webhookUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v350(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10912,13 +10496,10 @@ static bool worker_backend_v351(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 114:
                 if (strcmp(key, "retryCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v353(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10926,7 +10507,6 @@ static bool worker_backend_v351(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "source") == 0) {
-                    matched = true;
                     if (!worker_backend_v352(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10992,19 +10572,15 @@ static bool worker_backend_v354(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "connectionId") == 0) {
-                    matched = true;
                     if (!worker_backend_v356(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "connectionStatus") == 0) {
-                    matched = true;
                     if (!worker_backend_v382(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11012,7 +10588,6 @@ static bool worker_backend_v354(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 101:
                 if (strcmp(key, "error") == 0) {
-                    matched = true;
                     if (!worker_backend_v394(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11020,7 +10595,6 @@ static bool worker_backend_v354(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "marketplaceId") == 0) {
-                    matched = true;
                     if (!worker_backend_v357(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11028,19 +10602,16 @@ static bool worker_backend_v354(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 110:
                 if (strcmp(key, "newCredentials") == 0) {
-                    matched = true;
                     if (!worker_backend_v362(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "nextRotation") == 0) {
-                    matched = true;
                     if (!worker_backend_v390(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "notifications") == 0) {
-                    matched = true;
                     if (!worker_backend_v401(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11048,13 +10619,11 @@ static bool worker_backend_v354(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 111:
                 if (strcmp(key, "oldCredentials") == 0) {
-                    matched = true;
                     if (!worker_backend_v373(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "operationDetails") == 0) {
-                    matched = true;
                     if (!worker_backend_v377(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11062,19 +10631,16 @@ static bool worker_backend_v354(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "reason") == 0) {
-                    matched = true;
                     if (!worker_backend_v361(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "requestId") == 0) {
-                    matched = true;
                     if (!worker_backend_v355(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "rotationType") == 0) {
-                    matched = true;
                     if (!worker_backend_v360(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11082,7 +10648,6 @@ static bool worker_backend_v354(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "status") == 0) {
-                    matched = true;
                     if (!worker_backend_v359(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11090,7 +10655,6 @@ static bool worker_backend_v354(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 117:
                 if (strcmp(key, "userId") == 0) {
-                    matched = true;
                     if (!worker_backend_v358(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11236,13 +10800,10 @@ static bool worker_backend_v362(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "createdAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v364(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11250,7 +10811,6 @@ static bool worker_backend_v362(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 101:
                 if (strcmp(key, "expiresAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v365(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11258,7 +10818,6 @@ static bool worker_backend_v362(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "scope") == 0) {
-                    matched = true;
                     if (!worker_backend_v366(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11266,13 +10825,11 @@ static bool worker_backend_v362(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "testResult") == 0) {
-                    matched = true;
                     if (!worker_backend_v368(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "tokenType") == 0) {
-                    matched = true;
                     if (!worker_backend_v363(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11396,13 +10953,10 @@ static bool worker_backend_v368(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 115:
                 if (strcmp(key, "success") == 0) {
-                    matched = true;
                     if (!worker_backend_v370(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11410,19 +10964,16 @@ static bool worker_backend_v368(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "testError") == 0) {
-                    matched = true;
                     if (!worker_backend_v372(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "tested") == 0) {
-                    matched = true;
                     if (!worker_backend_v369(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "testedAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v371(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11520,13 +11071,10 @@ static bool worker_backend_v373(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 112:
                 if (strcmp(key, "preservedUntil") == 0) {
-                    matched = true;
                     if (!worker_backend_v376(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11534,13 +11082,11 @@ static bool worker_backend_v373(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "revoked") == 0) {
-                    matched = true;
                     if (!worker_backend_v374(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "revokedAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v375(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11622,13 +11168,10 @@ static bool worker_backend_v377(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "attempts") == 0) {
-                    matched = true;
                     if (!worker_backend_v379(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11636,7 +11179,6 @@ static bool worker_backend_v377(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 99:
                 if (strcmp(key, "completedAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v381(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11644,7 +11186,6 @@ static bool worker_backend_v377(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 100:
                 if (strcmp(key, "duration") == 0) {
-                    matched = true;
                     if (!worker_backend_v378(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11652,7 +11193,6 @@ static bool worker_backend_v377(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "method") == 0) {
-                    matched = true;
                     if (!worker_backend_v380(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11750,13 +11290,10 @@ static bool worker_backend_v382(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 108:
                 if (strcmp(key, "lastTest") == 0) {
-                    matched = true;
                     if (!worker_backend_v384(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11764,7 +11301,6 @@ static bool worker_backend_v382(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "permissions") == 0) {
-                    matched = true;
                     if (!worker_backend_v388(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11772,7 +11308,6 @@ static bool worker_backend_v382(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "status") == 0) {
-                    matched = true;
                     if (!worker_backend_v383(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11822,13 +11357,10 @@ static bool worker_backend_v384(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "error") == 0) {
-                    matched = true;
                     if (!worker_backend_v387(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11836,7 +11368,6 @@ static bool worker_backend_v384(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "success") == 0) {
-                    matched = true;
                     if (!worker_backend_v385(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11844,7 +11375,6 @@ static bool worker_backend_v384(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "timestamp") == 0) {
-                    matched = true;
                     if (!worker_backend_v386(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11968,19 +11498,15 @@ static bool worker_backend_v390(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 114:
                 if (strcmp(key, "reason") == 0) {
-                    matched = true;
                     if (!worker_backend_v392(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "reminderAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v393(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11988,7 +11514,6 @@ static bool worker_backend_v390(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "scheduledAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v391(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12070,13 +11595,10 @@ static bool worker_backend_v394(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "code") == 0) {
-                    matched = true;
                     if (!worker_backend_v395(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12084,7 +11606,6 @@ static bool worker_backend_v394(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 100:
                 if (strcmp(key, "details") == 0) {
-                    matched = true;
                     if (!worker_backend_v397(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12092,7 +11613,6 @@ static bool worker_backend_v394(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "message") == 0) {
-                    matched = true;
                     if (!worker_backend_v396(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12100,7 +11620,6 @@ static bool worker_backend_v394(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 110:
                 if (strcmp(key, "nextRetryAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v400(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12108,7 +11627,6 @@ static bool worker_backend_v394(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "retryable") == 0) {
-                    matched = true;
                     if (!worker_backend_v399(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12174,9 +11692,8 @@ static bool worker_backend_v397(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v398(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -12274,13 +11791,10 @@ static bool worker_backend_v402(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 114:
                 if (strcmp(key, "recipient") == 0) {
-                    matched = true;
                     if (!worker_backend_v404(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12288,13 +11802,11 @@ static bool worker_backend_v402(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "sentAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v406(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "status") == 0) {
-                    matched = true;
                     if (!worker_backend_v405(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12302,7 +11814,6 @@ static bool worker_backend_v402(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "type") == 0) {
-                    matched = true;
                     if (!worker_backend_v403(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12400,19 +11911,15 @@ static bool worker_backend_v407(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "connectionId") == 0) {
-                    matched = true;
                     if (!worker_backend_v408(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "currentCredentials") == 0) {
-                    matched = true;
                     if (!worker_backend_v414(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12420,13 +11927,11 @@ static bool worker_backend_v407(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "marketplaceId") == 0) {
-                    matched = true;
                     if (!worker_backend_v409(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "metadata") == 0) {
-                    matched = true;
                     if (!worker_backend_v428(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12434,7 +11939,6 @@ static bool worker_backend_v407(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 111:
                 if (strcmp(key, "options") == 0) {
-                    matched = true;
                     if (!worker_backend_v419(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12442,19 +11946,16 @@ static bool worker_backend_v407(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "reason") == 0) {
-                    matched = true;
                     if (!worker_backend_v412(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "requestId") == 0) {
-                    matched = true;
                     if (!worker_backend_v425(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "rotationType") == 0) {
-                    matched = true;
                     if (!worker_backend_v411(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12462,7 +11963,6 @@ static bool worker_backend_v407(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "scheduledAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v427(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12470,13 +11970,11 @@ static bool worker_backend_v407(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 117:
                 if (strcmp(key, "urgency") == 0) {
-                    matched = true;
                     if (!worker_backend_v413(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "userId") == 0) {
-                    matched = true;
                     if (!worker_backend_v410(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12484,7 +11982,6 @@ static bool worker_backend_v407(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 119:
                 if (strcmp(key, "webhookUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v426(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12614,19 +12111,15 @@ static bool worker_backend_v414(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "errorsSinceLastRotation") == 0) {
-                    matched = true;
                     if (!worker_backend_v418(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "expiresAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v416(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12634,7 +12127,6 @@ static bool worker_backend_v414(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 108:
                 if (strcmp(key, "lastUsedAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v417(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12642,7 +12134,6 @@ static bool worker_backend_v414(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "tokenType") == 0) {
-                    matched = true;
                     if (!worker_backend_v415(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12740,13 +12231,10 @@ static bool worker_backend_v419(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 109:
                 if (strcmp(key, "maxRetries") == 0) {
-                    matched = true;
                     if (!worker_backend_v424(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12754,7 +12242,6 @@ static bool worker_backend_v419(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 110:
                 if (strcmp(key, "notifyUser") == 0) {
-                    matched = true;
                     if (!worker_backend_v422(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12762,7 +12249,6 @@ static bool worker_backend_v419(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "preserveOldToken") == 0) {
-                    matched = true;
                     if (!worker_backend_v420(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12770,7 +12256,6 @@ static bool worker_backend_v419(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "retryOnFailure") == 0) {
-                    matched = true;
                     if (!worker_backend_v423(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12778,7 +12263,6 @@ static bool worker_backend_v419(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "testNewCredentials") == 0) {
-                    matched = true;
                     if (!worker_backend_v421(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12947,13 +12431,10 @@ static bool worker_backend_v428(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 111:
                 if (strcmp(key, "originalError") == 0) {
-                    matched = true;
                     if (!worker_backend_v430(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12961,7 +12442,6 @@ static bool worker_backend_v428(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "source") == 0) {
-                    matched = true;
                     if (!worker_backend_v429(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13011,13 +12491,10 @@ static bool worker_backend_v430(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "code") == 0) {
-                    matched = true;
                     if (!worker_backend_v431(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13025,7 +12502,6 @@ static bool worker_backend_v430(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "message") == 0) {
-                    matched = true;
                     if (!worker_backend_v432(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13033,7 +12509,6 @@ static bool worker_backend_v430(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "timestamp") == 0) {
-                    matched = true;
                     if (!worker_backend_v433(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13116,19 +12591,15 @@ static bool worker_backend_v434(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "analysisVersion") == 0) {
-                    matched = true;
                     if (!worker_backend_v469(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "analyzedAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v468(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13136,7 +12607,6 @@ static bool worker_backend_v434(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 101:
                 if (strcmp(key, "error") == 0) {
-                    matched = true;
                     if (!worker_backend_v463(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13144,20 +12614,17 @@ static bool worker_backend_v434(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "marketData") == 0) {
-                    matched = true;
                     if (!worker_backend_v438(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "marketplaceBreakdown") == 0) {
-                    matched = true;
                     if (!worker_backend_v452(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v435(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13166,7 +12633,6 @@ static bool worker_backend_v434(const cJSON *x, const worker_backend_pseg *p, wo
             case 111:
                 if (strcmp(key, "ownerId") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v436(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13174,14 +12640,12 @@ static bool worker_backend_v434(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "similarityScore") == 0) {
-                    matched = true;
                     if (!worker_backend_v462(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "status") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v437(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13289,25 +12753,20 @@ static bool worker_backend_v438(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "averagePrice") == 0) {
-                    matched = true;
                     if (!worker_backend_v440(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "averageRating") == 0) {
-                    matched = true;
                     if (!worker_backend_v445(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "averageSalesCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v446(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13315,7 +12774,6 @@ static bool worker_backend_v438(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 98:
                 if (strcmp(key, "bestSellerPercentage") == 0) {
-                    matched = true;
                     if (!worker_backend_v451(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13323,7 +12781,6 @@ static bool worker_backend_v438(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 99:
                 if (strcmp(key, "competitorCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v449(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13331,7 +12788,6 @@ static bool worker_backend_v438(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 104:
                 if (strcmp(key, "hasDigitalDownloads") == 0) {
-                    matched = true;
                     if (!worker_backend_v450(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13339,7 +12795,6 @@ static bool worker_backend_v438(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "priceRange") == 0) {
-                    matched = true;
                     if (!worker_backend_v441(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13347,13 +12802,11 @@ static bool worker_backend_v438(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "topTags") == 0) {
-                    matched = true;
                     if (!worker_backend_v447(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "totalListingsFound") == 0) {
-                    matched = true;
                     if (!worker_backend_v439(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13419,25 +12872,20 @@ static bool worker_backend_v441(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 109:
                 if (strcmp(key, "max") == 0) {
-                    matched = true;
                     if (!worker_backend_v443(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "median") == 0) {
-                    matched = true;
                     if (!worker_backend_v444(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "min") == 0) {
-                    matched = true;
                     if (!worker_backend_v442(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13667,13 +13115,10 @@ static bool worker_backend_v453(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "averagePrice") == 0) {
-                    matched = true;
                     if (!worker_backend_v456(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13681,7 +13126,6 @@ static bool worker_backend_v453(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 108:
                 if (strcmp(key, "listingsFound") == 0) {
-                    matched = true;
                     if (!worker_backend_v455(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13689,7 +13133,6 @@ static bool worker_backend_v453(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "marketplace") == 0) {
-                    matched = true;
                     if (!worker_backend_v454(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13697,7 +13140,6 @@ static bool worker_backend_v453(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "topResult") == 0) {
-                    matched = true;
                     if (!worker_backend_v457(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13779,13 +13221,10 @@ static bool worker_backend_v457(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 102:
                 if (strcmp(key, "favorites") == 0) {
-                    matched = true;
                     if (!worker_backend_v461(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13793,7 +13232,6 @@ static bool worker_backend_v457(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "price") == 0) {
-                    matched = true;
                     if (!worker_backend_v459(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13801,7 +13239,6 @@ static bool worker_backend_v457(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "title") == 0) {
-                    matched = true;
                     if (!worker_backend_v458(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13809,7 +13246,6 @@ static bool worker_backend_v457(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 117:
                 if (strcmp(key, "url") == 0) {
-                    matched = true;
                     if (!worker_backend_v460(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13934,13 +13370,10 @@ static bool worker_backend_v463(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "code") == 0) {
-                    matched = true;
                     if (!worker_backend_v464(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13948,7 +13381,6 @@ static bool worker_backend_v463(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 102:
                 if (strcmp(key, "failedMarketplaces") == 0) {
-                    matched = true;
                     if (!worker_backend_v466(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13956,7 +13388,6 @@ static bool worker_backend_v463(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "message") == 0) {
-                    matched = true;
                     if (!worker_backend_v465(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -14097,20 +13528,16 @@ static bool worker_backend_v470(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "collectedAt") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v512(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "collectorVersion") == 0) {
-                    matched = true;
                     if (!worker_backend_v513(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -14119,7 +13546,6 @@ static bool worker_backend_v470(const cJSON *x, const worker_backend_pseg *p, wo
             case 101:
                 if (strcmp(key, "externalId") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v472(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -14128,7 +13554,6 @@ static bool worker_backend_v470(const cJSON *x, const worker_backend_pseg *p, wo
             case 108:
                 if (strcmp(key, "listing") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v473(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -14137,19 +13562,16 @@ static bool worker_backend_v470(const cJSON *x, const worker_backend_pseg *p, wo
             case 109:
                 if (strcmp(key, "marketplace") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v471(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "metadata") == 0) {
-                    matched = true;
                     if (!worker_backend_v487(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "metrics") == 0) {
-                    matched = true;
                     if (!worker_backend_v479(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -14157,7 +13579,6 @@ static bool worker_backend_v470(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 113:
                 if (strcmp(key, "queryContext") == 0) {
-                    matched = true;
                     if (!worker_backend_v506(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -14165,7 +13586,6 @@ static bool worker_backend_v470(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "scrapingMethod") == 0) {
-                    matched = true;
                     if (!worker_backend_v514(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -14248,14 +13668,11 @@ static bool worker_backend_v473(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "currency") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v476(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -14264,7 +13681,6 @@ static bool worker_backend_v473(const cJSON *x, const worker_backend_pseg *p, wo
             case 112:
                 if (strcmp(key, "price") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v475(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -14273,14 +13689,12 @@ static bool worker_backend_v473(const cJSON *x, const worker_backend_pseg *p, wo
             case 116:
                 if (strcmp(key, "thumbnailUrl") == 0) {
                     seen[4] = true;
-                    matched = true;
                     if (!worker_backend_v478(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "title") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v474(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -14289,7 +13703,6 @@ static bool worker_backend_v473(const cJSON *x, const worker_backend_pseg *p, wo
             case 117:
                 if (strcmp(key, "url") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v477(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -14423,13 +13836,10 @@ static bool worker_backend_v479(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "averageRating") == 0) {
-                    matched = true;
                     if (!worker_backend_v482(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -14437,7 +13847,6 @@ static bool worker_backend_v479(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 102:
                 if (strcmp(key, "favorites") == 0) {
-                    matched = true;
                     if (!worker_backend_v480(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -14445,7 +13854,6 @@ static bool worker_backend_v479(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "reviewsCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v481(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -14453,19 +13861,16 @@ static bool worker_backend_v479(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "salesCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v484(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "salesVelocity") == 0) {
-                    matched = true;
                     if (!worker_backend_v485(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "sentimentScore") == 0) {
-                    matched = true;
                     if (!worker_backend_v486(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -14473,7 +13878,6 @@ static bool worker_backend_v479(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 118:
                 if (strcmp(key, "views") == 0) {
-                    matched = true;
                     if (!worker_backend_v483(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -14619,13 +14023,10 @@ static bool worker_backend_v487(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "discountPercent") == 0) {
-                    matched = true;
                     if (!worker_backend_v501(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -14633,7 +14034,6 @@ static bool worker_backend_v487(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 104:
                 if (strcmp(key, "hasFreeShipping") == 0) {
-                    matched = true;
                     if (!worker_backend_v499(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -14641,31 +14041,26 @@ static bool worker_backend_v487(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 105:
                 if (strcmp(key, "isAd") == 0) {
-                    matched = true;
                     if (!worker_backend_v496(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "isBestseller") == 0) {
-                    matched = true;
                     if (!worker_backend_v495(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "isDigital") == 0) {
-                    matched = true;
                     if (!worker_backend_v494(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "isPopularNow") == 0) {
-                    matched = true;
                     if (!worker_backend_v497(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "isStarSeller") == 0) {
-                    matched = true;
                     if (!worker_backend_v498(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -14673,7 +14068,6 @@ static bool worker_backend_v487(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "materials") == 0) {
-                    matched = true;
                     if (!worker_backend_v490(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -14681,7 +14075,6 @@ static bool worker_backend_v487(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 111:
                 if (strcmp(key, "originalPrice") == 0) {
-                    matched = true;
                     if (!worker_backend_v500(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -14689,7 +14082,6 @@ static bool worker_backend_v487(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "reviews") == 0) {
-                    matched = true;
                     if (!worker_backend_v504(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -14697,25 +14089,21 @@ static bool worker_backend_v487(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "shopLocation") == 0) {
-                    matched = true;
                     if (!worker_backend_v493(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "shopName") == 0) {
-                    matched = true;
                     if (!worker_backend_v492(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "shopRating") == 0) {
-                    matched = true;
                     if (!worker_backend_v502(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "shopReviewsCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v503(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -14723,7 +14111,6 @@ static bool worker_backend_v487(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "tags") == 0) {
-                    matched = true;
                     if (!worker_backend_v488(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -15075,13 +14462,10 @@ static bool worker_backend_v506(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 102:
                 if (strcmp(key, "filters") == 0) {
-                    matched = true;
                     if (!worker_backend_v510(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -15089,13 +14473,11 @@ static bool worker_backend_v506(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "pageNumber") == 0) {
-                    matched = true;
                     if (!worker_backend_v508(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "position") == 0) {
-                    matched = true;
                     if (!worker_backend_v509(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -15103,7 +14485,6 @@ static bool worker_backend_v506(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "searchQuery") == 0) {
-                    matched = true;
                     if (!worker_backend_v507(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -15185,9 +14566,8 @@ static bool worker_backend_v510(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v511(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -15283,13 +14663,10 @@ static bool worker_backend_v515(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "executionId") == 0) {
-                    matched = true;
                     if (!worker_backend_v534(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -15298,7 +14675,6 @@ static bool worker_backend_v515(const cJSON *x, const worker_backend_pseg *p, wo
             case 109:
                 if (strcmp(key, "modelId") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v516(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -15307,7 +14683,6 @@ static bool worker_backend_v515(const cJSON *x, const worker_backend_pseg *p, wo
             case 111:
                 if (strcmp(key, "ownerId") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v517(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -15315,7 +14690,6 @@ static bool worker_backend_v515(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "pipelineId") == 0) {
-                    matched = true;
                     if (!worker_backend_v533(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -15323,13 +14697,11 @@ static bool worker_backend_v515(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "scrapingOptions") == 0) {
-                    matched = true;
                     if (!worker_backend_v526(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "searchContext") == 0) {
-                    matched = true;
                     if (!worker_backend_v518(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -15417,13 +14789,10 @@ static bool worker_backend_v518(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "category") == 0) {
-                    matched = true;
                     if (!worker_backend_v522(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -15431,7 +14800,6 @@ static bool worker_backend_v518(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 100:
                 if (strcmp(key, "description") == 0) {
-                    matched = true;
                     if (!worker_backend_v523(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -15439,7 +14807,6 @@ static bool worker_backend_v518(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "materials") == 0) {
-                    matched = true;
                     if (!worker_backend_v524(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -15447,13 +14814,11 @@ static bool worker_backend_v518(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "tags") == 0) {
-                    matched = true;
                     if (!worker_backend_v520(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "title") == 0) {
-                    matched = true;
                     if (!worker_backend_v519(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -15619,19 +14984,15 @@ static bool worker_backend_v526(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 105:
                 if (strcmp(key, "includeMetrics") == 0) {
-                    matched = true;
                     if (!worker_backend_v531(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "includeReviews") == 0) {
-                    matched = true;
                     if (!worker_backend_v532(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -15639,13 +15000,11 @@ static bool worker_backend_v526(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "maxPages") == 0) {
-                    matched = true;
                     if (!worker_backend_v530(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "maxResultsPerMarketplace") == 0) {
-                    matched = true;
                     if (!worker_backend_v529(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -15653,7 +15012,6 @@ static bool worker_backend_v526(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "targetMarketplaces") == 0) {
-                    matched = true;
                     if (!worker_backend_v527(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -15833,14 +15191,11 @@ static bool worker_backend_v535(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "description") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v539(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -15849,13 +15204,11 @@ static bool worker_backend_v535(const cJSON *x, const worker_backend_pseg *p, wo
             case 101:
                 if (strcmp(key, "entityType") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v537(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "error") == 0) {
-                    matched = true;
                     if (!worker_backend_v554(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -15864,14 +15217,12 @@ static bool worker_backend_v535(const cJSON *x, const worker_backend_pseg *p, wo
             case 109:
                 if (strcmp(key, "metadata") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v540(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v536(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -15879,7 +15230,6 @@ static bool worker_backend_v535(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "suggestedPrice") == 0) {
-                    matched = true;
                     if (!worker_backend_v546(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -15887,7 +15237,6 @@ static bool worker_backend_v535(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "targetMarketplace") == 0) {
-                    matched = true;
                     if (!worker_backend_v538(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -16019,14 +15368,11 @@ static bool worker_backend_v541(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "aiModel") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v544(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -16035,7 +15381,6 @@ static bool worker_backend_v541(const cJSON *x, const worker_backend_pseg *p, wo
             case 99:
                 if (strcmp(key, "confidence") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v545(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -16044,7 +15389,6 @@ static bool worker_backend_v541(const cJSON *x, const worker_backend_pseg *p, wo
             case 103:
                 if (strcmp(key, "generatedAt") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v543(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -16053,7 +15397,6 @@ static bool worker_backend_v541(const cJSON *x, const worker_backend_pseg *p, wo
             case 115:
                 if (strcmp(key, "source") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v542(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -16167,13 +15510,10 @@ static bool worker_backend_v546(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 98:
                 if (strcmp(key, "breakdown") == 0) {
-                    matched = true;
                     if (!worker_backend_v552(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -16181,7 +15521,6 @@ static bool worker_backend_v546(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 99:
                 if (strcmp(key, "currency") == 0) {
-                    matched = true;
                     if (!worker_backend_v548(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -16189,7 +15528,6 @@ static bool worker_backend_v546(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 108:
                 if (strcmp(key, "laborCost") == 0) {
-                    matched = true;
                     if (!worker_backend_v550(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -16197,13 +15535,11 @@ static bool worker_backend_v546(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "marketplaceMarkup") == 0) {
-                    matched = true;
                     if (!worker_backend_v551(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "materialCost") == 0) {
-                    matched = true;
                     if (!worker_backend_v549(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -16211,7 +15547,6 @@ static bool worker_backend_v546(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "suggestedPrice") == 0) {
-                    matched = true;
                     if (!worker_backend_v547(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -16325,9 +15660,8 @@ static bool worker_backend_v552(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v553(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -16384,13 +15718,10 @@ static bool worker_backend_v555(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 98:
                 if (strcmp(key, "brandVoice") == 0) {
-                    matched = true;
                     if (!worker_backend_v574(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -16399,26 +15730,22 @@ static bool worker_backend_v555(const cJSON *x, const worker_backend_pseg *p, wo
             case 101:
                 if (strcmp(key, "entityName") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v558(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "entityType") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v557(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "existingCategory") == 0) {
-                    matched = true;
                     if (!worker_backend_v573(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "existingTags") == 0) {
-                    matched = true;
                     if (!worker_backend_v571(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -16426,7 +15753,6 @@ static bool worker_backend_v555(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 107:
                 if (strcmp(key, "keywords") == 0) {
-                    matched = true;
                     if (!worker_backend_v576(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -16435,7 +15761,6 @@ static bool worker_backend_v555(const cJSON *x, const worker_backend_pseg *p, wo
             case 109:
                 if (strcmp(key, "modelId") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v556(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -16443,26 +15768,22 @@ static bool worker_backend_v555(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "targetMarket") == 0) {
-                    matched = true;
                     if (!worker_backend_v575(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "targetMarketplace") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v559(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "technicalMetadata") == 0) {
-                    matched = true;
                     if (!worker_backend_v562(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "thumbnailUrls") == 0) {
-                    matched = true;
                     if (!worker_backend_v569(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -16471,7 +15792,6 @@ static bool worker_backend_v555(const cJSON *x, const worker_backend_pseg *p, wo
             case 117:
                 if (strcmp(key, "userId") == 0) {
                     seen[4] = true;
-                    matched = true;
                     if (!worker_backend_v560(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -16479,7 +15799,6 @@ static bool worker_backend_v555(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 119:
                 if (strcmp(key, "webhookUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v561(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -16650,13 +15969,10 @@ static bool worker_backend_v562(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "dimensionsMm") == 0) {
-                    matched = true;
                     if (!worker_backend_v566(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -16664,7 +15980,6 @@ static bool worker_backend_v562(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 102:
                 if (strcmp(key, "faces") == 0) {
-                    matched = true;
                     if (!worker_backend_v564(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -16672,7 +15987,6 @@ static bool worker_backend_v562(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 105:
                 if (strcmp(key, "isWatertight") == 0) {
-                    matched = true;
                     if (!worker_backend_v568(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -16680,13 +15994,11 @@ static bool worker_backend_v562(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 118:
                 if (strcmp(key, "vertices") == 0) {
-                    matched = true;
                     if (!worker_backend_v563(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "volumeMm3") == 0) {
-                    matched = true;
                     if (!worker_backend_v565(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17007,19 +16319,15 @@ static bool worker_backend_v578(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "completedAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v624(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "connectionId") == 0) {
-                    matched = true;
                     if (!worker_backend_v580(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17027,7 +16335,6 @@ static bool worker_backend_v578(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 101:
                 if (strcmp(key, "errors") == 0) {
-                    matched = true;
                     if (!worker_backend_v617(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17035,7 +16342,6 @@ static bool worker_backend_v578(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 102:
                 if (strcmp(key, "failedListings") == 0) {
-                    matched = true;
                     if (!worker_backend_v610(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17043,7 +16349,6 @@ static bool worker_backend_v578(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "marketplaceId") == 0) {
-                    matched = true;
                     if (!worker_backend_v581(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17051,7 +16356,6 @@ static bool worker_backend_v578(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 110:
                 if (strcmp(key, "nextSyncRecommendedAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v625(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17059,13 +16363,11 @@ static bool worker_backend_v578(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "requestId") == 0) {
-                    matched = true;
                     if (!worker_backend_v579(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "results") == 0) {
-                    matched = true;
                     if (!worker_backend_v594(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17073,25 +16375,21 @@ static bool worker_backend_v578(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "statistics") == 0) {
-                    matched = true;
                     if (!worker_backend_v585(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "status") == 0) {
-                    matched = true;
                     if (!worker_backend_v583(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "successfulListings") == 0) {
-                    matched = true;
                     if (!worker_backend_v603(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "syncDirection") == 0) {
-                    matched = true;
                     if (!worker_backend_v584(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17099,7 +16397,6 @@ static bool worker_backend_v578(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 117:
                 if (strcmp(key, "userId") == 0) {
-                    matched = true;
                     if (!worker_backend_v582(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17229,13 +16526,10 @@ static bool worker_backend_v585(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "duration") == 0) {
-                    matched = true;
                     if (!worker_backend_v586(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17243,7 +16537,6 @@ static bool worker_backend_v585(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 105:
                 if (strcmp(key, "imagesProcessed") == 0) {
-                    matched = true;
                     if (!worker_backend_v592(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17251,31 +16544,26 @@ static bool worker_backend_v585(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 108:
                 if (strcmp(key, "listingsCreated") == 0) {
-                    matched = true;
                     if (!worker_backend_v588(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "listingsFailed") == 0) {
-                    matched = true;
                     if (!worker_backend_v591(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "listingsProcessed") == 0) {
-                    matched = true;
                     if (!worker_backend_v587(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "listingsSkipped") == 0) {
-                    matched = true;
                     if (!worker_backend_v590(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "listingsUpdated") == 0) {
-                    matched = true;
                     if (!worker_backend_v589(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17283,7 +16571,6 @@ static bool worker_backend_v585(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 118:
                 if (strcmp(key, "variationsProcessed") == 0) {
-                    matched = true;
                     if (!worker_backend_v593(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17445,19 +16732,15 @@ static bool worker_backend_v594(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 112:
                 if (strcmp(key, "pull") == 0) {
-                    matched = true;
                     if (!worker_backend_v595(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "push") == 0) {
-                    matched = true;
                     if (!worker_backend_v599(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17491,13 +16774,10 @@ static bool worker_backend_v595(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "existingListingsUpdated") == 0) {
-                    matched = true;
                     if (!worker_backend_v598(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17505,7 +16785,6 @@ static bool worker_backend_v595(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 108:
                 if (strcmp(key, "listingsRetrieved") == 0) {
-                    matched = true;
                     if (!worker_backend_v596(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17513,7 +16792,6 @@ static bool worker_backend_v595(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 110:
                 if (strcmp(key, "newListingsCreated") == 0) {
-                    matched = true;
                     if (!worker_backend_v597(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17595,25 +16873,20 @@ static bool worker_backend_v599(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 108:
                 if (strcmp(key, "listingsCreated") == 0) {
-                    matched = true;
                     if (!worker_backend_v601(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "listingsPushed") == 0) {
-                    matched = true;
                     if (!worker_backend_v600(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "listingsUpdated") == 0) {
-                    matched = true;
                     if (!worker_backend_v602(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17721,13 +16994,10 @@ static bool worker_backend_v604(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "externalId") == 0) {
-                    matched = true;
                     if (!worker_backend_v606(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17735,7 +17005,6 @@ static bool worker_backend_v604(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 105:
                 if (strcmp(key, "internalId") == 0) {
-                    matched = true;
                     if (!worker_backend_v605(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17743,7 +17012,6 @@ static bool worker_backend_v604(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 111:
                 if (strcmp(key, "operation") == 0) {
-                    matched = true;
                     if (!worker_backend_v608(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17751,13 +17019,11 @@ static bool worker_backend_v604(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "timestamp") == 0) {
-                    matched = true;
                     if (!worker_backend_v609(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "title") == 0) {
-                    matched = true;
                     if (!worker_backend_v607(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17897,19 +17163,15 @@ static bool worker_backend_v611(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "error") == 0) {
-                    matched = true;
                     if (!worker_backend_v615(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "externalId") == 0) {
-                    matched = true;
                     if (!worker_backend_v613(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17917,7 +17179,6 @@ static bool worker_backend_v611(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 105:
                 if (strcmp(key, "internalId") == 0) {
-                    matched = true;
                     if (!worker_backend_v612(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -17925,13 +17186,11 @@ static bool worker_backend_v611(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "timestamp") == 0) {
-                    matched = true;
                     if (!worker_backend_v616(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "title") == 0) {
-                    matched = true;
                     if (!worker_backend_v614(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18065,13 +17324,10 @@ static bool worker_backend_v618(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "details") == 0) {
-                    matched = true;
                     if (!worker_backend_v622(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18079,7 +17335,6 @@ static bool worker_backend_v618(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "message") == 0) {
-                    matched = true;
                     if (!worker_backend_v620(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18087,13 +17342,11 @@ static bool worker_backend_v618(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "timestamp") == 0) {
-                    matched = true;
                     if (!worker_backend_v621(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "type") == 0) {
-                    matched = true;
                     if (!worker_backend_v619(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18175,9 +17428,8 @@ static bool worker_backend_v622(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v623(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -18249,13 +17501,10 @@ static bool worker_backend_v626(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "connectionId") == 0) {
-                    matched = true;
                     if (!worker_backend_v627(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18263,7 +17512,6 @@ static bool worker_backend_v626(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 101:
                 if (strcmp(key, "externalListingIds") == 0) {
-                    matched = true;
                     if (!worker_backend_v634(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18271,7 +17519,6 @@ static bool worker_backend_v626(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 108:
                 if (strcmp(key, "listingIds") == 0) {
-                    matched = true;
                     if (!worker_backend_v632(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18279,13 +17526,11 @@ static bool worker_backend_v626(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "marketplaceId") == 0) {
-                    matched = true;
                     if (!worker_backend_v628(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "metadata") == 0) {
-                    matched = true;
                     if (!worker_backend_v645(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18293,7 +17538,6 @@ static bool worker_backend_v626(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 111:
                 if (strcmp(key, "options") == 0) {
-                    matched = true;
                     if (!worker_backend_v636(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18301,7 +17545,6 @@ static bool worker_backend_v626(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "priority") == 0) {
-                    matched = true;
                     if (!worker_backend_v642(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18309,7 +17552,6 @@ static bool worker_backend_v626(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "requestId") == 0) {
-                    matched = true;
                     if (!worker_backend_v643(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18317,13 +17559,11 @@ static bool worker_backend_v626(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "syncDirection") == 0) {
-                    matched = true;
                     if (!worker_backend_v630(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "syncScope") == 0) {
-                    matched = true;
                     if (!worker_backend_v631(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18331,7 +17571,6 @@ static bool worker_backend_v626(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 117:
                 if (strcmp(key, "userId") == 0) {
-                    matched = true;
                     if (!worker_backend_v629(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18339,7 +17578,6 @@ static bool worker_backend_v626(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 119:
                 if (strcmp(key, "webhookUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v644(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18537,13 +17775,10 @@ static bool worker_backend_v636(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 98:
                 if (strcmp(key, "batchSize") == 0) {
-                    matched = true;
                     if (!worker_backend_v641(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18551,25 +17786,21 @@ static bool worker_backend_v636(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 105:
                 if (strcmp(key, "includeAnalytics") == 0) {
-                    matched = true;
                     if (!worker_backend_v640(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "includeImages") == 0) {
-                    matched = true;
                     if (!worker_backend_v638(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "includeInactive") == 0) {
-                    matched = true;
                     if (!worker_backend_v637(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "includeVariations") == 0) {
-                    matched = true;
                     if (!worker_backend_v639(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18738,13 +17969,10 @@ static bool worker_backend_v645(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 114:
                 if (strcmp(key, "retryCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v648(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18752,13 +17980,11 @@ static bool worker_backend_v645(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "scheduledSync") == 0) {
-                    matched = true;
                     if (!worker_backend_v647(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "source") == 0) {
-                    matched = true;
                     if (!worker_backend_v646(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18841,20 +18067,16 @@ static bool worker_backend_v649(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "entityType") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v651(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "error") == 0) {
-                    matched = true;
                     if (!worker_backend_v655(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18863,14 +18085,12 @@ static bool worker_backend_v649(const cJSON *x, const worker_backend_pseg *p, wo
             case 109:
                 if (strcmp(key, "metadata") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v654(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v650(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18879,7 +18099,6 @@ static bool worker_backend_v649(const cJSON *x, const worker_backend_pseg *p, wo
             case 116:
                 if (strcmp(key, "tags") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v652(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19037,33 +18256,27 @@ static bool worker_backend_v656(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "entityName") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v659(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "entityType") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v658(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "existingCategory") == 0) {
-                    matched = true;
                     if (!worker_backend_v674(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "existingTags") == 0) {
-                    matched = true;
                     if (!worker_backend_v672(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19072,7 +18285,6 @@ static bool worker_backend_v656(const cJSON *x, const worker_backend_pseg *p, wo
             case 109:
                 if (strcmp(key, "modelId") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v657(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19080,7 +18292,6 @@ static bool worker_backend_v656(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "style") == 0) {
-                    matched = true;
                     if (!worker_backend_v677(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19088,32 +18299,27 @@ static bool worker_backend_v656(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "tagLimit") == 0) {
-                    matched = true;
                     if (!worker_backend_v675(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "targetMarket") == 0) {
-                    matched = true;
                     if (!worker_backend_v676(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "targetMarketplace") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v660(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "technicalMetadata") == 0) {
-                    matched = true;
                     if (!worker_backend_v663(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "thumbnailUrls") == 0) {
-                    matched = true;
                     if (!worker_backend_v670(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19121,14 +18327,12 @@ static bool worker_backend_v656(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 117:
                 if (strcmp(key, "useCases") == 0) {
-                    matched = true;
                     if (!worker_backend_v678(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "userId") == 0) {
                     seen[4] = true;
-                    matched = true;
                     if (!worker_backend_v661(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19136,7 +18340,6 @@ static bool worker_backend_v656(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 119:
                 if (strcmp(key, "webhookUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v662(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19307,13 +18510,10 @@ static bool worker_backend_v663(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "dimensionsMm") == 0) {
-                    matched = true;
                     if (!worker_backend_v667(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19321,7 +18521,6 @@ static bool worker_backend_v663(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 102:
                 if (strcmp(key, "faces") == 0) {
-                    matched = true;
                     if (!worker_backend_v665(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19329,7 +18528,6 @@ static bool worker_backend_v663(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 105:
                 if (strcmp(key, "isWatertight") == 0) {
-                    matched = true;
                     if (!worker_backend_v669(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19337,13 +18535,11 @@ static bool worker_backend_v663(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 118:
                 if (strcmp(key, "vertices") == 0) {
-                    matched = true;
                     if (!worker_backend_v664(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "volumeMm3") == 0) {
-                    matched = true;
                     if (!worker_backend_v666(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19681,20 +18877,16 @@ static bool worker_backend_v680(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "entityType") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v682(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "error") == 0) {
-                    matched = true;
                     if (!worker_backend_v685(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19703,14 +18895,12 @@ static bool worker_backend_v680(const cJSON *x, const worker_backend_pseg *p, wo
             case 109:
                 if (strcmp(key, "metadata") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v684(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v681(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19719,7 +18909,6 @@ static bool worker_backend_v680(const cJSON *x, const worker_backend_pseg *p, wo
             case 116:
                 if (strcmp(key, "title") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v683(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19851,13 +19040,10 @@ static bool worker_backend_v686(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 98:
                 if (strcmp(key, "brandVoice") == 0) {
-                    matched = true;
                     if (!worker_backend_v702(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19865,14 +19051,12 @@ static bool worker_backend_v686(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 99:
                 if (strcmp(key, "characterLimit") == 0) {
-                    matched = true;
                     if (!worker_backend_v701(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "currentName") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v689(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19881,19 +19065,16 @@ static bool worker_backend_v686(const cJSON *x, const worker_backend_pseg *p, wo
             case 101:
                 if (strcmp(key, "entityType") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v688(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "existingCategory") == 0) {
-                    matched = true;
                     if (!worker_backend_v700(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "existingTags") == 0) {
-                    matched = true;
                     if (!worker_backend_v698(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19901,7 +19082,6 @@ static bool worker_backend_v686(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 107:
                 if (strcmp(key, "keywords") == 0) {
-                    matched = true;
                     if (!worker_backend_v704(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19910,7 +19090,6 @@ static bool worker_backend_v686(const cJSON *x, const worker_backend_pseg *p, wo
             case 109:
                 if (strcmp(key, "modelId") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v687(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19918,20 +19097,17 @@ static bool worker_backend_v686(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "targetMarket") == 0) {
-                    matched = true;
                     if (!worker_backend_v703(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "targetMarketplace") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v690(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "technicalMetadata") == 0) {
-                    matched = true;
                     if (!worker_backend_v693(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19940,7 +19116,6 @@ static bool worker_backend_v686(const cJSON *x, const worker_backend_pseg *p, wo
             case 117:
                 if (strcmp(key, "userId") == 0) {
                     seen[4] = true;
-                    matched = true;
                     if (!worker_backend_v691(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19948,7 +19123,6 @@ static bool worker_backend_v686(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 119:
                 if (strcmp(key, "webhookUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v692(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -20119,13 +19293,10 @@ static bool worker_backend_v693(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "dimensionsMm") == 0) {
-                    matched = true;
                     if (!worker_backend_v696(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -20133,7 +19304,6 @@ static bool worker_backend_v693(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 102:
                 if (strcmp(key, "faces") == 0) {
-                    matched = true;
                     if (!worker_backend_v695(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -20141,7 +19311,6 @@ static bool worker_backend_v693(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 118:
                 if (strcmp(key, "vertices") == 0) {
-                    matched = true;
                     if (!worker_backend_v694(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -20397,13 +19566,10 @@ static bool worker_backend_v706(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "error") == 0) {
-                    matched = true;
                     if (!worker_backend_v712(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -20411,7 +19577,6 @@ static bool worker_backend_v706(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 108:
                 if (strcmp(key, "listingId") == 0) {
-                    matched = true;
                     if (!worker_backend_v708(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -20419,7 +19584,6 @@ static bool worker_backend_v706(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "marketplace") == 0) {
-                    matched = true;
                     if (!worker_backend_v707(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -20427,7 +19591,6 @@ static bool worker_backend_v706(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "result") == 0) {
-                    matched = true;
                     if (!worker_backend_v710(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -20435,7 +19598,6 @@ static bool worker_backend_v706(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "status") == 0) {
-                    matched = true;
                     if (!worker_backend_v709(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -20521,9 +19683,8 @@ static bool worker_backend_v710(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v711(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -20579,13 +19740,10 @@ static bool worker_backend_v713(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "credentials") == 0) {
-                    matched = true;
                     if (!worker_backend_v723(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -20593,7 +19751,6 @@ static bool worker_backend_v713(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 108:
                 if (strcmp(key, "listingId") == 0) {
-                    matched = true;
                     if (!worker_backend_v715(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -20601,7 +19758,6 @@ static bool worker_backend_v713(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "marketplace") == 0) {
-                    matched = true;
                     if (!worker_backend_v714(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -20609,7 +19765,6 @@ static bool worker_backend_v713(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 117:
                 if (strcmp(key, "updates") == 0) {
-                    matched = true;
                     if (!worker_backend_v716(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -20675,13 +19830,10 @@ static bool worker_backend_v716(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "description") == 0) {
-                    matched = true;
                     if (!worker_backend_v720(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -20689,7 +19841,6 @@ static bool worker_backend_v716(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "price") == 0) {
-                    matched = true;
                     if (!worker_backend_v717(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -20697,7 +19848,6 @@ static bool worker_backend_v716(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 113:
                 if (strcmp(key, "quantity") == 0) {
-                    matched = true;
                     if (!worker_backend_v718(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -20705,13 +19855,11 @@ static bool worker_backend_v716(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "tags") == 0) {
-                    matched = true;
                     if (!worker_backend_v721(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "title") == 0) {
-                    matched = true;
                     if (!worker_backend_v719(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -20851,25 +19999,20 @@ static bool worker_backend_v723(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "access_token") == 0) {
-                    matched = true;
                     if (!worker_backend_v724(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "api_key") == 0) {
-                    matched = true;
                     if (!worker_backend_v727(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "api_secret") == 0) {
-                    matched = true;
                     if (!worker_backend_v728(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -20877,7 +20020,6 @@ static bool worker_backend_v723(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 101:
                 if (strcmp(key, "expires_at") == 0) {
-                    matched = true;
                     if (!worker_backend_v726(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -20885,7 +20027,6 @@ static bool worker_backend_v723(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "refresh_token") == 0) {
-                    matched = true;
                     if (!worker_backend_v725(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -20999,31 +20140,25 @@ static bool worker_backend_v729(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "error") == 0) {
-                    matched = true;
                     if (!worker_backend_v739(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "externalFileId") == 0) {
-                    matched = true;
                     if (!worker_backend_v738(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "externalListingId") == 0) {
-                    matched = true;
                     if (!worker_backend_v736(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "externalListingUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v737(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -21031,7 +20166,6 @@ static bool worker_backend_v729(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 108:
                 if (strcmp(key, "listingId") == 0) {
-                    matched = true;
                     if (!worker_backend_v731(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -21039,19 +20173,16 @@ static bool worker_backend_v729(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "marketplaceProvider") == 0) {
-                    matched = true;
                     if (!worker_backend_v733(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "materialName") == 0) {
-                    matched = true;
                     if (!worker_backend_v734(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "metamodelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v732(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -21059,7 +20190,6 @@ static bool worker_backend_v729(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 111:
                 if (strcmp(key, "originalJobId") == 0) {
-                    matched = true;
                     if (!worker_backend_v730(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -21067,13 +20197,11 @@ static bool worker_backend_v729(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "processingDuration") == 0) {
-                    matched = true;
                     if (!worker_backend_v741(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "publishedAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v740(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -21081,7 +20209,6 @@ static bool worker_backend_v729(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "status") == 0) {
-                    matched = true;
                     if (!worker_backend_v735(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -21333,13 +20460,10 @@ static bool worker_backend_v742(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 98:
                 if (strcmp(key, "baseListingData") == 0) {
-                    matched = true;
                     if (!worker_backend_v749(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -21347,7 +20471,6 @@ static bool worker_backend_v742(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 102:
                 if (strcmp(key, "fileMetadata") == 0) {
-                    matched = true;
                     if (!worker_backend_v758(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -21355,7 +20478,6 @@ static bool worker_backend_v742(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 108:
                 if (strcmp(key, "listingId") == 0) {
-                    matched = true;
                     if (!worker_backend_v743(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -21363,31 +20485,26 @@ static bool worker_backend_v742(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "marketplaceConnectionId") == 0) {
-                    matched = true;
                     if (!worker_backend_v747(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "marketplaceCredentials") == 0) {
-                    matched = true;
                     if (!worker_backend_v754(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "marketplaceProvider") == 0) {
-                    matched = true;
                     if (!worker_backend_v746(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "materialVariant") == 0) {
-                    matched = true;
                     if (!worker_backend_v748(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "metamodelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v744(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -21395,7 +20512,6 @@ static bool worker_backend_v742(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 111:
                 if (strcmp(key, "ownerId") == 0) {
-                    matched = true;
                     if (!worker_backend_v745(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -21403,7 +20519,6 @@ static bool worker_backend_v742(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "publishOptions") == 0) {
-                    matched = true;
                     if (!worker_backend_v750(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -21411,7 +20526,6 @@ static bool worker_backend_v742(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 119:
                 if (strcmp(key, "webhookUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v759(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -21573,13 +20687,10 @@ static bool worker_backend_v750(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "autoActivate") == 0) {
-                    matched = true;
                     if (!worker_backend_v751(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -21587,7 +20698,6 @@ static bool worker_backend_v750(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "marketplaceSpecificOptions") == 0) {
-                    matched = true;
                     if (!worker_backend_v752(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -21637,9 +20747,8 @@ static bool worker_backend_v752(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v753(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -21680,14 +20789,11 @@ static bool worker_backend_v754(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "accessToken") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v755(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -21695,13 +20801,11 @@ static bool worker_backend_v754(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 101:
                 if (strcmp(key, "expiresAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v757(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "externalShopId") == 0) {
-                    matched = true;
                     if (!worker_backend_v756(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -21821,14 +20925,11 @@ static bool worker_backend_v760(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 98:
                 if (strcmp(key, "batchId") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v761(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -21836,7 +20937,6 @@ static bool worker_backend_v760(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 102:
                 if (strcmp(key, "failedFiles") == 0) {
-                    matched = true;
                     if (!worker_backend_v775(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -21845,13 +20945,11 @@ static bool worker_backend_v760(const cJSON *x, const worker_backend_pseg *p, wo
             case 112:
                 if (strcmp(key, "processedAt") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v779(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "processedFiles") == 0) {
-                    matched = true;
                     if (!worker_backend_v763(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -21859,14 +20957,12 @@ static bool worker_backend_v760(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "statistics") == 0) {
-                    matched = true;
                     if (!worker_backend_v780(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "status") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v762(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -21971,13 +21067,10 @@ static bool worker_backend_v764(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "compressionRatio") == 0) {
-                    matched = true;
                     if (!worker_backend_v774(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -21985,20 +21078,17 @@ static bool worker_backend_v764(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 111:
                 if (strcmp(key, "originalName") == 0) {
-                    matched = true;
                     if (!worker_backend_v766(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "originalPath") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v765(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "originalSize") == 0) {
-                    matched = true;
                     if (!worker_backend_v772(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22006,13 +21096,11 @@ static bool worker_backend_v764(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "processedSize") == 0) {
-                    matched = true;
                     if (!worker_backend_v773(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "processedType") == 0) {
-                    matched = true;
                     if (!worker_backend_v771(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22021,7 +21109,6 @@ static bool worker_backend_v764(const cJSON *x, const worker_backend_pseg *p, wo
             case 115:
                 if (strcmp(key, "s3Location") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v767(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22095,13 +21182,10 @@ static bool worker_backend_v767(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 98:
                 if (strcmp(key, "bucket") == 0) {
-                    matched = true;
                     if (!worker_backend_v768(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22109,7 +21193,6 @@ static bool worker_backend_v767(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 107:
                 if (strcmp(key, "key") == 0) {
-                    matched = true;
                     if (!worker_backend_v769(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22117,7 +21200,6 @@ static bool worker_backend_v767(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 117:
                 if (strcmp(key, "url") == 0) {
-                    matched = true;
                     if (!worker_backend_v770(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22289,13 +21371,10 @@ static bool worker_backend_v776(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "error") == 0) {
-                    matched = true;
                     if (!worker_backend_v778(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22303,7 +21382,6 @@ static bool worker_backend_v776(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "path") == 0) {
-                    matched = true;
                     if (!worker_backend_v777(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22385,13 +21463,10 @@ static bool worker_backend_v780(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "averageCompressionRatio") == 0) {
-                    matched = true;
                     if (!worker_backend_v786(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22399,7 +21474,6 @@ static bool worker_backend_v780(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 102:
                 if (strcmp(key, "failedFiles") == 0) {
-                    matched = true;
                     if (!worker_backend_v783(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22407,7 +21481,6 @@ static bool worker_backend_v780(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "processingDuration") == 0) {
-                    matched = true;
                     if (!worker_backend_v787(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22415,7 +21488,6 @@ static bool worker_backend_v780(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "successfulFiles") == 0) {
-                    matched = true;
                     if (!worker_backend_v782(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22423,19 +21495,16 @@ static bool worker_backend_v780(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "totalFiles") == 0) {
-                    matched = true;
                     if (!worker_backend_v781(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "totalOriginalSize") == 0) {
-                    matched = true;
                     if (!worker_backend_v784(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "totalProcessedSize") == 0) {
-                    matched = true;
                     if (!worker_backend_v785(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22581,13 +21650,10 @@ static bool worker_backend_v788(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 98:
                 if (strcmp(key, "batchId") == 0) {
-                    matched = true;
                     if (!worker_backend_v789(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22595,13 +21661,11 @@ static bool worker_backend_v788(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 99:
                 if (strcmp(key, "compressionSettings") == 0) {
-                    matched = true;
                     if (!worker_backend_v806(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "credentials") == 0) {
-                    matched = true;
                     if (!worker_backend_v794(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22609,7 +21673,6 @@ static bool worker_backend_v788(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 100:
                 if (strcmp(key, "downloadStrategy") == 0) {
-                    matched = true;
                     if (!worker_backend_v790(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22617,13 +21680,11 @@ static bool worker_backend_v788(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 101:
                 if (strcmp(key, "entityId") == 0) {
-                    matched = true;
                     if (!worker_backend_v792(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "entityType") == 0) {
-                    matched = true;
                     if (!worker_backend_v791(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22631,7 +21692,6 @@ static bool worker_backend_v788(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "mediaFiles") == 0) {
-                    matched = true;
                     if (!worker_backend_v804(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22639,7 +21699,6 @@ static bool worker_backend_v788(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "storageConnectionId") == 0) {
-                    matched = true;
                     if (!worker_backend_v793(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22771,13 +21830,10 @@ static bool worker_backend_v794(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "accessToken") == 0) {
-                    matched = true;
                     if (!worker_backend_v796(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22785,13 +21841,11 @@ static bool worker_backend_v794(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 99:
                 if (strcmp(key, "clientId") == 0) {
-                    matched = true;
                     if (!worker_backend_v798(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "clientSecret") == 0) {
-                    matched = true;
                     if (!worker_backend_v799(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22799,7 +21853,6 @@ static bool worker_backend_v794(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 104:
                 if (strcmp(key, "host") == 0) {
-                    matched = true;
                     if (!worker_backend_v800(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22807,19 +21860,16 @@ static bool worker_backend_v794(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "password") == 0) {
-                    matched = true;
                     if (!worker_backend_v802(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "port") == 0) {
-                    matched = true;
                     if (!worker_backend_v803(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "provider") == 0) {
-                    matched = true;
                     if (!worker_backend_v795(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22827,7 +21877,6 @@ static bool worker_backend_v794(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "refreshToken") == 0) {
-                    matched = true;
                     if (!worker_backend_v797(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -22835,7 +21884,6 @@ static bool worker_backend_v794(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 117:
                 if (strcmp(key, "username") == 0) {
-                    matched = true;
                     if (!worker_backend_v801(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23051,13 +22099,10 @@ static bool worker_backend_v806(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 105:
                 if (strcmp(key, "imageQuality") == 0) {
-                    matched = true;
                     if (!worker_backend_v809(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23065,13 +22110,11 @@ static bool worker_backend_v806(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "maxHeight") == 0) {
-                    matched = true;
                     if (!worker_backend_v808(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "maxWidth") == 0) {
-                    matched = true;
                     if (!worker_backend_v807(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23079,7 +22122,6 @@ static bool worker_backend_v806(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 111:
                 if (strcmp(key, "outputFormat") == 0) {
-                    matched = true;
                     if (!worker_backend_v810(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23178,21 +22220,17 @@ static bool worker_backend_v811(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 109:
                 if (strcmp(key, "metadata") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v813(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "metamodelId") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v812(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23201,7 +22239,6 @@ static bool worker_backend_v811(const cJSON *x, const worker_backend_pseg *p, wo
             case 116:
                 if (strcmp(key, "technicalMetadata") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v873(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23264,21 +22301,17 @@ static bool worker_backend_v813(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "aiGenerationMetadata") == 0) {
                     seen[5] = true;
-                    matched = true;
                     if (!worker_backend_v859(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "assemblyMetadata") == 0) {
                     seen[4] = true;
-                    matched = true;
                     if (!worker_backend_v849(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23287,7 +22320,6 @@ static bool worker_backend_v813(const cJSON *x, const worker_backend_pseg *p, wo
             case 99:
                 if (strcmp(key, "classification") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v814(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23296,7 +22328,6 @@ static bool worker_backend_v813(const cJSON *x, const worker_backend_pseg *p, wo
             case 102:
                 if (strcmp(key, "franchise") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v829(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23305,7 +22336,6 @@ static bool worker_backend_v813(const cJSON *x, const worker_backend_pseg *p, wo
             case 103:
                 if (strcmp(key, "generatedDescription") == 0) {
                     seen[6] = true;
-                    matched = true;
                     if (!worker_backend_v868(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23314,7 +22344,6 @@ static bool worker_backend_v813(const cJSON *x, const worker_backend_pseg *p, wo
             case 109:
                 if (strcmp(key, "marketplaceListingsJson") == 0) {
                     seen[8] = true;
-                    matched = true;
                     if (!worker_backend_v871(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23323,14 +22352,12 @@ static bool worker_backend_v813(const cJSON *x, const worker_backend_pseg *p, wo
             case 112:
                 if (strcmp(key, "pricing") == 0) {
                     seen[7] = true;
-                    matched = true;
                     if (!worker_backend_v869(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "printTechnology") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v820(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23339,7 +22366,6 @@ static bool worker_backend_v813(const cJSON *x, const worker_backend_pseg *p, wo
             case 116:
                 if (strcmp(key, "tagDataJson") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v834(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23409,13 +22435,10 @@ static bool worker_backend_v814(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "confidence") == 0) {
-                    matched = true;
                     if (!worker_backend_v817(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23423,7 +22446,6 @@ static bool worker_backend_v814(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "primary_category") == 0) {
-                    matched = true;
                     if (!worker_backend_v815(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23431,7 +22453,6 @@ static bool worker_backend_v814(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "reasoning") == 0) {
-                    matched = true;
                     if (!worker_backend_v818(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23439,7 +22460,6 @@ static bool worker_backend_v814(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "sub_category") == 0) {
-                    matched = true;
                     if (!worker_backend_v816(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23563,19 +22583,15 @@ static bool worker_backend_v820(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "confidence") == 0) {
-                    matched = true;
                     if (!worker_backend_v822(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "constituentsAnalysis") == 0) {
-                    matched = true;
                     if (!worker_backend_v825(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23583,13 +22599,11 @@ static bool worker_backend_v820(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "reasoning") == 0) {
-                    matched = true;
                     if (!worker_backend_v823(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "recommended") == 0) {
-                    matched = true;
                     if (!worker_backend_v821(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23697,13 +22711,10 @@ static bool worker_backend_v825(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 102:
                 if (strcmp(key, "fdmCompatible") == 0) {
-                    matched = true;
                     if (!worker_backend_v826(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23711,7 +22722,6 @@ static bool worker_backend_v825(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "resinRequired") == 0) {
-                    matched = true;
                     if (!worker_backend_v827(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23719,7 +22729,6 @@ static bool worker_backend_v825(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "totalParts") == 0) {
-                    matched = true;
                     if (!worker_backend_v828(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23801,13 +22810,10 @@ static bool worker_backend_v829(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "confidence") == 0) {
-                    matched = true;
                     if (!worker_backend_v832(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23815,7 +22821,6 @@ static bool worker_backend_v829(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 108:
                 if (strcmp(key, "licensingInfo") == 0) {
-                    matched = true;
                     if (!worker_backend_v833(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23823,7 +22828,6 @@ static bool worker_backend_v829(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 110:
                 if (strcmp(key, "name") == 0) {
-                    matched = true;
                     if (!worker_backend_v830(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23831,7 +22835,6 @@ static bool worker_backend_v829(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 117:
                 if (strcmp(key, "universe") == 0) {
-                    matched = true;
                     if (!worker_backend_v831(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23929,13 +22932,10 @@ static bool worker_backend_v834(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "custom") == 0) {
-                    matched = true;
                     if (!worker_backend_v847(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23943,7 +22943,6 @@ static bool worker_backend_v834(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 113:
                 if (strcmp(key, "quality") == 0) {
-                    matched = true;
                     if (!worker_backend_v841(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23951,19 +22950,16 @@ static bool worker_backend_v834(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "scale") == 0) {
-                    matched = true;
                     if (!worker_backend_v843(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "source") == 0) {
-                    matched = true;
                     if (!worker_backend_v839(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "style") == 0) {
-                    matched = true;
                     if (!worker_backend_v835(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23971,7 +22967,6 @@ static bool worker_backend_v834(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "technical") == 0) {
-                    matched = true;
                     if (!worker_backend_v837(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -23979,7 +22974,6 @@ static bool worker_backend_v834(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 117:
                 if (strcmp(key, "usage") == 0) {
-                    matched = true;
                     if (!worker_backend_v845(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -24307,13 +23301,10 @@ static bool worker_backend_v849(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "complexity") == 0) {
-                    matched = true;
                     if (!worker_backend_v851(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -24321,7 +23312,6 @@ static bool worker_backend_v849(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 101:
                 if (strcmp(key, "estimatedAssemblyTime") == 0) {
-                    matched = true;
                     if (!worker_backend_v852(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -24329,7 +23319,6 @@ static bool worker_backend_v849(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 105:
                 if (strcmp(key, "instructions") == 0) {
-                    matched = true;
                     if (!worker_backend_v856(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -24337,19 +23326,16 @@ static bool worker_backend_v849(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "requiresGlue") == 0) {
-                    matched = true;
                     if (!worker_backend_v853(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "requiresPainting") == 0) {
-                    matched = true;
                     if (!worker_backend_v854(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "requiresSupports") == 0) {
-                    matched = true;
                     if (!worker_backend_v855(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -24357,7 +23343,6 @@ static bool worker_backend_v849(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "totalParts") == 0) {
-                    matched = true;
                     if (!worker_backend_v850(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -24487,13 +23472,10 @@ static bool worker_backend_v856(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "embedded") == 0) {
-                    matched = true;
                     if (!worker_backend_v858(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -24501,7 +23483,6 @@ static bool worker_backend_v856(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 117:
                 if (strcmp(key, "url") == 0) {
-                    matched = true;
                     if (!worker_backend_v857(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -24567,13 +23548,10 @@ static bool worker_backend_v859(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "completionTokens") == 0) {
-                    matched = true;
                     if (!worker_backend_v866(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -24581,7 +23559,6 @@ static bool worker_backend_v859(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 103:
                 if (strcmp(key, "generatedAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v867(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -24589,7 +23566,6 @@ static bool worker_backend_v859(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 111:
                 if (strcmp(key, "ollamaModels") == 0) {
-                    matched = true;
                     if (!worker_backend_v861(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -24597,13 +23573,11 @@ static bool worker_backend_v859(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "processingTimeSeconds") == 0) {
-                    matched = true;
                     if (!worker_backend_v864(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "promptTokens") == 0) {
-                    matched = true;
                     if (!worker_backend_v865(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -24611,7 +23585,6 @@ static bool worker_backend_v859(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "totalResponses") == 0) {
-                    matched = true;
                     if (!worker_backend_v863(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -24619,7 +23592,6 @@ static bool worker_backend_v859(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 119:
                 if (strcmp(key, "workerVersion") == 0) {
-                    matched = true;
                     if (!worker_backend_v860(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -24807,9 +23779,8 @@ static bool worker_backend_v869(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v870(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -24849,9 +23820,8 @@ static bool worker_backend_v871(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v872(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -24892,42 +23862,35 @@ static bool worker_backend_v873(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "allPartsManifold") == 0) {
                     seen[7] = true;
-                    matched = true;
                     if (!worker_backend_v885(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "analysisVersion") == 0) {
                     seen[15] = true;
-                    matched = true;
                     if (!worker_backend_v904(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "analyzedAt") == 0) {
                     seen[14] = true;
-                    matched = true;
                     if (!worker_backend_v903(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "assembledBoundingBox") == 0) {
                     seen[4] = true;
-                    matched = true;
                     if (!worker_backend_v878(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "averageDetailLevel") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v877(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -24936,7 +23899,6 @@ static bool worker_backend_v873(const cJSON *x, const worker_backend_pseg *p, wo
             case 99:
                 if (strcmp(key, "constituentModels") == 0) {
                     seen[12] = true;
-                    matched = true;
                     if (!worker_backend_v890(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -24945,14 +23907,12 @@ static bool worker_backend_v873(const cJSON *x, const worker_backend_pseg *p, wo
             case 108:
                 if (strcmp(key, "lowestPrintabilityScore") == 0) {
                     seen[9] = true;
-                    matched = true;
                     if (!worker_backend_v887(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "lowestQualityScore") == 0) {
                     seen[8] = true;
-                    matched = true;
                     if (!worker_backend_v886(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -24961,14 +23921,12 @@ static bool worker_backend_v873(const cJSON *x, const worker_backend_pseg *p, wo
             case 112:
                 if (strcmp(key, "partsRequiringRepair") == 0) {
                     seen[10] = true;
-                    matched = true;
                     if (!worker_backend_v888(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "partsWithThinWalls") == 0) {
                     seen[11] = true;
-                    matched = true;
                     if (!worker_backend_v889(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -24977,35 +23935,30 @@ static bool worker_backend_v873(const cJSON *x, const worker_backend_pseg *p, wo
             case 116:
                 if (strcmp(key, "totalEdges") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v876(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "totalFaces") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v875(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "totalSurfaceAreaSqMm") == 0) {
                     seen[6] = true;
-                    matched = true;
                     if (!worker_backend_v884(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "totalVertices") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v874(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "totalVolumeCubicMm") == 0) {
                     seen[5] = true;
-                    matched = true;
                     if (!worker_backend_v883(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -25014,7 +23967,6 @@ static bool worker_backend_v873(const cJSON *x, const worker_backend_pseg *p, wo
             case 118:
                 if (strcmp(key, "validationStatus") == 0) {
                     seen[13] = true;
-                    matched = true;
                     if (!worker_backend_v897(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -25176,13 +24128,10 @@ static bool worker_backend_v878(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "depth") == 0) {
-                    matched = true;
                     if (!worker_backend_v881(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -25190,7 +24139,6 @@ static bool worker_backend_v878(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 104:
                 if (strcmp(key, "height") == 0) {
-                    matched = true;
                     if (!worker_backend_v880(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -25198,7 +24146,6 @@ static bool worker_backend_v878(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 111:
                 if (strcmp(key, "originalUnit") == 0) {
-                    matched = true;
                     if (!worker_backend_v882(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -25206,7 +24153,6 @@ static bool worker_backend_v878(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 119:
                 if (strcmp(key, "width") == 0) {
-                    matched = true;
                     if (!worker_backend_v879(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -25442,13 +24388,10 @@ static bool worker_backend_v891(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 105:
                 if (strcmp(key, "isOptional") == 0) {
-                    matched = true;
                     if (!worker_backend_v896(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -25456,7 +24399,6 @@ static bool worker_backend_v891(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v892(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -25464,7 +24406,6 @@ static bool worker_backend_v891(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 110:
                 if (strcmp(key, "name") == 0) {
-                    matched = true;
                     if (!worker_backend_v893(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -25472,7 +24413,6 @@ static bool worker_backend_v891(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 111:
                 if (strcmp(key, "orderIndex") == 0) {
-                    matched = true;
                     if (!worker_backend_v894(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -25480,7 +24420,6 @@ static bool worker_backend_v891(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "purpose") == 0) {
-                    matched = true;
                     if (!worker_backend_v895(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -25594,25 +24533,20 @@ static bool worker_backend_v897(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "allPartsAnalyzed") == 0) {
-                    matched = true;
                     if (!worker_backend_v899(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "allPartsPresent") == 0) {
-                    matched = true;
                     if (!worker_backend_v898(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "assemblyInstructionsComplete") == 0) {
-                    matched = true;
                     if (!worker_backend_v900(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -25620,7 +24554,6 @@ static bool worker_backend_v897(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "minimumQualityMet") == 0) {
-                    matched = true;
                     if (!worker_backend_v901(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -25628,7 +24561,6 @@ static bool worker_backend_v897(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 114:
                 if (strcmp(key, "readyForMarketplace") == 0) {
-                    matched = true;
                     if (!worker_backend_v902(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -25774,19 +24706,15 @@ static bool worker_backend_v905(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "constituentModelIds") == 0) {
-                    matched = true;
                     if (!worker_backend_v907(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "constituentModels") == 0) {
-                    matched = true;
                     if (!worker_backend_v912(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -25794,7 +24722,6 @@ static bool worker_backend_v905(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 108:
                 if (strcmp(key, "libraryId") == 0) {
-                    matched = true;
                     if (!worker_backend_v911(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -25802,7 +24729,6 @@ static bool worker_backend_v905(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "metamodelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v906(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -25810,7 +24736,6 @@ static bool worker_backend_v905(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 110:
                 if (strcmp(key, "name") == 0) {
-                    matched = true;
                     if (!worker_backend_v909(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -25818,7 +24743,6 @@ static bool worker_backend_v905(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 111:
                 if (strcmp(key, "ownerId") == 0) {
-                    matched = true;
                     if (!worker_backend_v910(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -25826,7 +24750,6 @@ static bool worker_backend_v905(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 119:
                 if (strcmp(key, "webhookUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v925(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -25992,13 +24915,10 @@ static bool worker_backend_v913(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 109:
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v914(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26006,7 +24926,6 @@ static bool worker_backend_v913(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 110:
                 if (strcmp(key, "name") == 0) {
-                    matched = true;
                     if (!worker_backend_v915(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26014,13 +24933,11 @@ static bool worker_backend_v913(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "storageConnectionId") == 0) {
-                    matched = true;
                     if (!worker_backend_v916(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "storageItems") == 0) {
-                    matched = true;
                     if (!worker_backend_v917(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26128,13 +25045,10 @@ static bool worker_backend_v918(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 98:
                 if (strcmp(key, "bucket") == 0) {
-                    matched = true;
                     if (!worker_backend_v923(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26142,7 +25056,6 @@ static bool worker_backend_v918(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 105:
                 if (strcmp(key, "isImage") == 0) {
-                    matched = true;
                     if (!worker_backend_v924(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26150,7 +25063,6 @@ static bool worker_backend_v918(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "mimeType") == 0) {
-                    matched = true;
                     if (!worker_backend_v920(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26158,7 +25070,6 @@ static bool worker_backend_v918(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "path") == 0) {
-                    matched = true;
                     if (!worker_backend_v919(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26166,13 +25077,11 @@ static bool worker_backend_v918(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "s3Key") == 0) {
-                    matched = true;
                     if (!worker_backend_v922(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "size") == 0) {
-                    matched = true;
                     if (!worker_backend_v921(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26326,13 +25235,10 @@ static bool worker_backend_v926(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "confidence") == 0) {
-                    matched = true;
                     if (!worker_backend_v934(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26340,7 +25246,6 @@ static bool worker_backend_v926(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 102:
                 if (strcmp(key, "franchise") == 0) {
-                    matched = true;
                     if (!worker_backend_v933(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26349,7 +25254,6 @@ static bool worker_backend_v926(const cJSON *x, const worker_backend_pseg *p, wo
             case 109:
                 if (strcmp(key, "metamodelId") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v927(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26358,7 +25262,6 @@ static bool worker_backend_v926(const cJSON *x, const worker_backend_pseg *p, wo
             case 111:
                 if (strcmp(key, "ownerId") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v928(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26366,13 +25269,11 @@ static bool worker_backend_v926(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "primaryCategory") == 0) {
-                    matched = true;
                     if (!worker_backend_v929(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "priority") == 0) {
-                    matched = true;
                     if (!worker_backend_v935(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26380,7 +25281,6 @@ static bool worker_backend_v926(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "subCategory") == 0) {
-                    matched = true;
                     if (!worker_backend_v930(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26388,19 +25288,16 @@ static bool worker_backend_v926(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 116:
                 if (strcmp(key, "tags") == 0) {
-                    matched = true;
                     if (!worker_backend_v931(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "triggeredAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v937(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "triggeredBy") == 0) {
-                    matched = true;
                     if (!worker_backend_v936(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26628,13 +25525,10 @@ static bool worker_backend_v938(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "connectionId") == 0) {
-                    matched = true;
                     if (!worker_backend_v939(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26642,7 +25536,6 @@ static bool worker_backend_v938(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 100:
                 if (strcmp(key, "discoveredFiles") == 0) {
-                    matched = true;
                     if (!worker_backend_v941(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26650,13 +25543,11 @@ static bool worker_backend_v938(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 102:
                 if (strcmp(key, "folderPath") == 0) {
-                    matched = true;
                     if (!worker_backend_v940(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "folderSignature") == 0) {
-                    matched = true;
                     if (!worker_backend_v948(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26664,7 +25555,6 @@ static bool worker_backend_v938(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "processedAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v952(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26672,7 +25562,6 @@ static bool worker_backend_v938(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "statistics") == 0) {
-                    matched = true;
                     if (!worker_backend_v953(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26775,14 +25664,11 @@ static bool worker_backend_v943(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 109:
                 if (strcmp(key, "modifiedAt") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v947(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26791,7 +25677,6 @@ static bool worker_backend_v943(const cJSON *x, const worker_backend_pseg *p, wo
             case 110:
                 if (strcmp(key, "name") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v945(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26800,7 +25685,6 @@ static bool worker_backend_v943(const cJSON *x, const worker_backend_pseg *p, wo
             case 112:
                 if (strcmp(key, "path") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v944(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26809,7 +25693,6 @@ static bool worker_backend_v943(const cJSON *x, const worker_backend_pseg *p, wo
             case 115:
                 if (strcmp(key, "size") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v946(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26934,14 +25817,11 @@ static bool worker_backend_v949(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "calculatedAt") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v951(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -26950,7 +25830,6 @@ static bool worker_backend_v949(const cJSON *x, const worker_backend_pseg *p, wo
             case 104:
                 if (strcmp(key, "hash") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v950(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27051,14 +25930,11 @@ static bool worker_backend_v954(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "accessoryFiles") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v958(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27067,14 +25943,12 @@ static bool worker_backend_v954(const cJSON *x, const worker_backend_pseg *p, wo
             case 109:
                 if (strcmp(key, "mediaFiles") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v957(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelFiles") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v956(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27083,7 +25957,6 @@ static bool worker_backend_v954(const cJSON *x, const worker_backend_pseg *p, wo
             case 112:
                 if (strcmp(key, "processingDuration") == 0) {
                     seen[6] = true;
-                    matched = true;
                     if (!worker_backend_v961(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27092,21 +25965,18 @@ static bool worker_backend_v954(const cJSON *x, const worker_backend_pseg *p, wo
             case 116:
                 if (strcmp(key, "totalFiles") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v955(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "totalFolders") == 0) {
                     seen[4] = true;
-                    matched = true;
                     if (!worker_backend_v959(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "totalSize") == 0) {
                     seen[5] = true;
-                    matched = true;
                     if (!worker_backend_v960(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27280,13 +26150,10 @@ static bool worker_backend_v962(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "description") == 0) {
-                    matched = true;
                     if (!worker_backend_v966(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27294,13 +26161,11 @@ static bool worker_backend_v962(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 102:
                 if (strcmp(key, "fileName") == 0) {
-                    matched = true;
                     if (!worker_backend_v965(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "fileTypes") == 0) {
-                    matched = true;
                     if (!worker_backend_v967(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27308,13 +26173,11 @@ static bool worker_backend_v962(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 109:
                 if (strcmp(key, "metadata") == 0) {
-                    matched = true;
                     if (!worker_backend_v976(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v963(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27322,7 +26185,6 @@ static bool worker_backend_v962(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 110:
                 if (strcmp(key, "name") == 0) {
-                    matched = true;
                     if (!worker_backend_v964(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27330,7 +26192,6 @@ static bool worker_backend_v962(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "providerType") == 0) {
-                    matched = true;
                     if (!worker_backend_v975(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27338,13 +26199,11 @@ static bool worker_backend_v962(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "size") == 0) {
-                    matched = true;
                     if (!worker_backend_v969(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "storageLocation") == 0) {
-                    matched = true;
                     if (!worker_backend_v970(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27501,14 +26360,11 @@ static bool worker_backend_v970(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 108:
                 if (strcmp(key, "libraryId") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v973(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27517,7 +26373,6 @@ static bool worker_backend_v970(const cJSON *x, const worker_backend_pseg *p, wo
             case 111:
                 if (strcmp(key, "ownerId") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v974(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27526,7 +26381,6 @@ static bool worker_backend_v970(const cJSON *x, const worker_backend_pseg *p, wo
             case 112:
                 if (strcmp(key, "path") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v972(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27535,7 +26389,6 @@ static bool worker_backend_v970(const cJSON *x, const worker_backend_pseg *p, wo
             case 115:
                 if (strcmp(key, "storageConnectionId") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v971(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27665,9 +26518,8 @@ static bool worker_backend_v976(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v977(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -27707,13 +26559,10 @@ static bool worker_backend_v978(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 112:
                 if (strcmp(key, "payload") == 0) {
-                    matched = true;
                     if (!worker_backend_v979(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27748,13 +26597,10 @@ static bool worker_backend_v979(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "error") == 0) {
-                    matched = true;
                     if (!worker_backend_v985(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27763,7 +26609,6 @@ static bool worker_backend_v979(const cJSON *x, const worker_backend_pseg *p, wo
             case 106:
                 if (strcmp(key, "jobId") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v980(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27772,7 +26617,6 @@ static bool worker_backend_v979(const cJSON *x, const worker_backend_pseg *p, wo
             case 109:
                 if (strcmp(key, "message") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v983(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27781,7 +26625,6 @@ static bool worker_backend_v979(const cJSON *x, const worker_backend_pseg *p, wo
             case 112:
                 if (strcmp(key, "progress") == 0) {
                     seen[4] = true;
-                    matched = true;
                     if (!worker_backend_v984(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27790,14 +26633,12 @@ static bool worker_backend_v979(const cJSON *x, const worker_backend_pseg *p, wo
             case 115:
                 if (strcmp(key, "status") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v982(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "storageConnectionId") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v981(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27947,19 +26788,15 @@ static bool worker_backend_v986(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "configuration") == 0) {
-                    matched = true;
                     if (!worker_backend_v993(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "credentials") == 0) {
-                    matched = true;
                     if (!worker_backend_v991(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27967,7 +26804,6 @@ static bool worker_backend_v986(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 108:
                 if (strcmp(key, "libraryId") == 0) {
-                    matched = true;
                     if (!worker_backend_v987(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27975,13 +26811,11 @@ static bool worker_backend_v986(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 112:
                 if (strcmp(key, "path") == 0) {
-                    matched = true;
                     if (!worker_backend_v990(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "providerType") == 0) {
-                    matched = true;
                     if (!worker_backend_v989(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -27989,7 +26823,6 @@ static bool worker_backend_v986(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "storageConnectionId") == 0) {
-                    matched = true;
                     if (!worker_backend_v988(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -28087,9 +26920,8 @@ static bool worker_backend_v991(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v992(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -28129,9 +26961,8 @@ static bool worker_backend_v993(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v994(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -28171,13 +27002,10 @@ static bool worker_backend_v995(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 109:
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v996(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -28185,7 +27013,6 @@ static bool worker_backend_v995(const cJSON *x, const worker_backend_pseg *p, wo
                 break;
             case 115:
                 if (strcmp(key, "storageItem") == 0) {
-                    matched = true;
                     if (!worker_backend_v997(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -28247,19 +27074,15 @@ static bool worker_backend_v998(const cJSON *x, const worker_backend_pseg *p, wo
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 114:
                 if (strcmp(key, "requestId") == 0) {
-                    matched = true;
                     if (!worker_backend_v999(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "results") == 0) {
-                    matched = true;
                     if (!worker_backend_v1000(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -28335,19 +27158,15 @@ static bool worker_backend_v1001(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 109:
                 if (strcmp(key, "metamodelIds") == 0) {
-                    matched = true;
                     if (!worker_backend_v1004(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1002(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -28355,7 +27174,6 @@ static bool worker_backend_v1001(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "similarity") == 0) {
-                    matched = true;
                     if (!worker_backend_v1003(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -28463,13 +27281,10 @@ static bool worker_backend_v1006(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 108:
                 if (strcmp(key, "limit") == 0) {
-                    matched = true;
                     if (!worker_backend_v1009(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -28477,13 +27292,11 @@ static bool worker_backend_v1006(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 114:
                 if (strcmp(key, "referenceImageId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1008(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "referenceModelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1007(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -28566,21 +27379,17 @@ static bool worker_backend_v1010(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 109:
                 if (strcmp(key, "metadata") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v1012(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v1011(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -28646,14 +27455,11 @@ static bool worker_backend_v1012(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "description") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v1013(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -28662,7 +27468,6 @@ static bool worker_backend_v1012(const cJSON *x, const worker_backend_pseg *p, w
             case 112:
                 if (strcmp(key, "primaryCategory") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v1016(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -28671,7 +27476,6 @@ static bool worker_backend_v1012(const cJSON *x, const worker_backend_pseg *p, w
             case 115:
                 if (strcmp(key, "subCategory") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v1017(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -28680,7 +27484,6 @@ static bool worker_backend_v1012(const cJSON *x, const worker_backend_pseg *p, w
             case 116:
                 if (strcmp(key, "tags") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v1014(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -28820,19 +27623,15 @@ static bool worker_backend_v1018(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 109:
                 if (strcmp(key, "model") == 0) {
-                    matched = true;
                     if (!worker_backend_v1020(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1019(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -28840,13 +27639,11 @@ static bool worker_backend_v1018(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "technicalMetadata") == 0) {
-                    matched = true;
                     if (!worker_backend_v1025(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "thumbnails") == 0) {
-                    matched = true;
                     if (!worker_backend_v1034(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -28903,19 +27700,15 @@ static bool worker_backend_v1020(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 102:
                 if (strcmp(key, "fileName") == 0) {
-                    matched = true;
                     if (!worker_backend_v1022(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "fileSize") == 0) {
-                    matched = true;
                     if (!worker_backend_v1023(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -28923,7 +27716,6 @@ static bool worker_backend_v1020(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 110:
                 if (strcmp(key, "name") == 0) {
-                    matched = true;
                     if (!worker_backend_v1021(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -28931,7 +27723,6 @@ static bool worker_backend_v1020(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 111:
                 if (strcmp(key, "ownerId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1024(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29029,13 +27820,10 @@ static bool worker_backend_v1025(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 98:
                 if (strcmp(key, "boundingBox") == 0) {
-                    matched = true;
                     if (!worker_backend_v1032(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29043,7 +27831,6 @@ static bool worker_backend_v1025(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 100:
                 if (strcmp(key, "dimensionsMm") == 0) {
-                    matched = true;
                     if (!worker_backend_v1029(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29051,7 +27838,6 @@ static bool worker_backend_v1025(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 102:
                 if (strcmp(key, "faces") == 0) {
-                    matched = true;
                     if (!worker_backend_v1027(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29059,7 +27845,6 @@ static bool worker_backend_v1025(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 105:
                 if (strcmp(key, "isWatertight") == 0) {
-                    matched = true;
                     if (!worker_backend_v1031(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29067,13 +27852,11 @@ static bool worker_backend_v1025(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 118:
                 if (strcmp(key, "vertices") == 0) {
-                    matched = true;
                     if (!worker_backend_v1026(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "volumeMm3") == 0) {
-                    matched = true;
                     if (!worker_backend_v1028(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29213,9 +27996,8 @@ static bool worker_backend_v1032(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v1033(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -29281,13 +28063,10 @@ static bool worker_backend_v1035(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "angle") == 0) {
-                    matched = true;
                     if (!worker_backend_v1038(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29295,7 +28074,6 @@ static bool worker_backend_v1035(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 105:
                 if (strcmp(key, "id") == 0) {
-                    matched = true;
                     if (!worker_backend_v1036(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29303,7 +28081,6 @@ static bool worker_backend_v1035(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 117:
                 if (strcmp(key, "url") == 0) {
-                    matched = true;
                     if (!worker_backend_v1037(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29386,13 +28163,10 @@ static bool worker_backend_v1039(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "ekgEdges") == 0) {
-                    matched = true;
                     if (!worker_backend_v1076(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29401,7 +28175,6 @@ static bool worker_backend_v1039(const cJSON *x, const worker_backend_pseg *p, w
             case 109:
                 if (strcmp(key, "metamodels") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v1040(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29466,20 +28239,16 @@ static bool worker_backend_v1041(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "childMetamodelIds") == 0) {
-                    matched = true;
                     if (!worker_backend_v1046(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "confidenceScore") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v1049(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29488,7 +28257,6 @@ static bool worker_backend_v1041(const cJSON *x, const worker_backend_pseg *p, w
             case 105:
                 if (strcmp(key, "internalId") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v1042(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29497,7 +28265,6 @@ static bool worker_backend_v1041(const cJSON *x, const worker_backend_pseg *p, w
             case 108:
                 if (strcmp(key, "libraryId") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v1050(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29505,19 +28272,16 @@ static bool worker_backend_v1041(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "mediaBatchId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1051(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "metaModelType") == 0) {
-                    matched = true;
                     if (!worker_backend_v1052(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "metadata") == 0) {
-                    matched = true;
                     if (!worker_backend_v1053(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29526,7 +28290,6 @@ static bool worker_backend_v1041(const cJSON *x, const worker_backend_pseg *p, w
             case 110:
                 if (strcmp(key, "name") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v1043(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29534,7 +28297,6 @@ static bool worker_backend_v1041(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "parentMetamodelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1048(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29542,7 +28304,6 @@ static bool worker_backend_v1041(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "storageItemIds") == 0) {
-                    matched = true;
                     if (!worker_backend_v1044(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29788,13 +28549,10 @@ static bool worker_backend_v1053(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "creator") == 0) {
-                    matched = true;
                     if (!worker_backend_v1057(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29802,7 +28560,6 @@ static bool worker_backend_v1053(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 105:
                 if (strcmp(key, "isVariant") == 0) {
-                    matched = true;
                     if (!worker_backend_v1058(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29810,7 +28567,6 @@ static bool worker_backend_v1053(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 108:
                 if (strcmp(key, "level") == 0) {
-                    matched = true;
                     if (!worker_backend_v1054(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29818,7 +28574,6 @@ static bool worker_backend_v1053(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "mediaUrls") == 0) {
-                    matched = true;
                     if (!worker_backend_v1064(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29826,7 +28581,6 @@ static bool worker_backend_v1053(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "partType") == 0) {
-                    matched = true;
                     if (!worker_backend_v1059(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29834,19 +28588,16 @@ static bool worker_backend_v1053(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "scale") == 0) {
-                    matched = true;
                     if (!worker_backend_v1056(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "sku") == 0) {
-                    matched = true;
                     if (!worker_backend_v1055(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "source") == 0) {
-                    matched = true;
                     if (!worker_backend_v1060(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29854,13 +28605,11 @@ static bool worker_backend_v1053(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "thingId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1061(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "thumbnail") == 0) {
-                    matched = true;
                     if (!worker_backend_v1063(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -29868,7 +28617,6 @@ static bool worker_backend_v1053(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 117:
                 if (strcmp(key, "url") == 0) {
-                    matched = true;
                     if (!worker_backend_v1062(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30089,13 +28837,10 @@ static bool worker_backend_v1065(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 109:
                 if (strcmp(key, "metadata") == 0) {
-                    matched = true;
                     if (!worker_backend_v1069(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30103,7 +28848,6 @@ static bool worker_backend_v1065(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 110:
                 if (strcmp(key, "name") == 0) {
-                    matched = true;
                     if (!worker_backend_v1067(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30111,7 +28855,6 @@ static bool worker_backend_v1065(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "type") == 0) {
-                    matched = true;
                     if (!worker_backend_v1068(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30120,7 +28863,6 @@ static bool worker_backend_v1065(const cJSON *x, const worker_backend_pseg *p, w
             case 117:
                 if (strcmp(key, "url") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v1066(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30206,13 +28948,10 @@ static bool worker_backend_v1069(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 102:
                 if (strcmp(key, "fileId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1075(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30220,7 +28959,6 @@ static bool worker_backend_v1069(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 104:
                 if (strcmp(key, "height") == 0) {
-                    matched = true;
                     if (!worker_backend_v1073(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30228,7 +28966,6 @@ static bool worker_backend_v1069(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 105:
                 if (strcmp(key, "isPrimary") == 0) {
-                    matched = true;
                     if (!worker_backend_v1071(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30236,7 +28973,6 @@ static bool worker_backend_v1069(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "mediaType") == 0) {
-                    matched = true;
                     if (!worker_backend_v1070(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30244,7 +28980,6 @@ static bool worker_backend_v1069(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "thingId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1074(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30252,7 +28987,6 @@ static bool worker_backend_v1069(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 119:
                 if (strcmp(key, "width") == 0) {
-                    matched = true;
                     if (!worker_backend_v1072(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30409,13 +29143,10 @@ static bool worker_backend_v1077(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 104:
                 if (strcmp(key, "heuristicContributions") == 0) {
-                    matched = true;
                     if (!worker_backend_v1085(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30423,7 +29154,6 @@ static bool worker_backend_v1077(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 108:
                 if (strcmp(key, "louvainMetadata") == 0) {
-                    matched = true;
                     if (!worker_backend_v1089(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30432,7 +29162,6 @@ static bool worker_backend_v1077(const cJSON *x, const worker_backend_pseg *p, w
             case 109:
                 if (strcmp(key, "massFunction") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v1081(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30441,7 +29170,6 @@ static bool worker_backend_v1077(const cJSON *x, const worker_backend_pseg *p, w
             case 115:
                 if (strcmp(key, "sourceMetamodelId") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v1078(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30449,13 +29177,11 @@ static bool worker_backend_v1077(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "targetId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1079(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "targetType") == 0) {
-                    matched = true;
                     if (!worker_backend_v1080(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30545,13 +29271,10 @@ static bool worker_backend_v1081(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 114:
                 if (strcmp(key, "related") == 0) {
-                    matched = true;
                     if (!worker_backend_v1082(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30559,13 +29282,11 @@ static bool worker_backend_v1081(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 117:
                 if (strcmp(key, "uncertainty") == 0) {
-                    matched = true;
                     if (!worker_backend_v1084(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "unrelated") == 0) {
-                    matched = true;
                     if (!worker_backend_v1083(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30673,13 +29394,10 @@ static bool worker_backend_v1086(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 98:
                 if (strcmp(key, "belief") == 0) {
-                    matched = true;
                     if (!worker_backend_v1088(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30687,7 +29405,6 @@ static bool worker_backend_v1086(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 110:
                 if (strcmp(key, "name") == 0) {
-                    matched = true;
                     if (!worker_backend_v1087(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30753,13 +29470,10 @@ static bool worker_backend_v1089(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "communityId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1090(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30767,7 +29481,6 @@ static bool worker_backend_v1089(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 101:
                 if (strcmp(key, "edgeWeight") == 0) {
-                    matched = true;
                     if (!worker_backend_v1092(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30775,7 +29488,6 @@ static bool worker_backend_v1089(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "modularity") == 0) {
-                    matched = true;
                     if (!worker_backend_v1091(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30858,14 +29570,11 @@ static bool worker_backend_v1093(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "connectionId") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v1094(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30873,7 +29582,6 @@ static bool worker_backend_v1093(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 100:
                 if (strcmp(key, "discoveredFiles") == 0) {
-                    matched = true;
                     if (!worker_backend_v1096(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30882,14 +29590,12 @@ static bool worker_backend_v1093(const cJSON *x, const worker_backend_pseg *p, w
             case 102:
                 if (strcmp(key, "folderPath") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v1095(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "folderSignature") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v1099(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30897,7 +29603,6 @@ static bool worker_backend_v1093(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "manifestUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v1098(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30906,7 +29611,6 @@ static bool worker_backend_v1093(const cJSON *x, const worker_backend_pseg *p, w
             case 112:
                 if (strcmp(key, "processedAt") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v1100(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -30915,7 +29619,6 @@ static bool worker_backend_v1093(const cJSON *x, const worker_backend_pseg *p, w
             case 115:
                 if (strcmp(key, "statistics") == 0) {
                     seen[4] = true;
-                    matched = true;
                     if (!worker_backend_v1101(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31096,13 +29799,10 @@ static bool worker_backend_v1102(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 98:
                 if (strcmp(key, "boundingBox") == 0) {
-                    matched = true;
                     if (!worker_backend_v1117(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31110,7 +29810,6 @@ static bool worker_backend_v1102(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 99:
                 if (strcmp(key, "costBreakdown") == 0) {
-                    matched = true;
                     if (!worker_backend_v1122(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31118,13 +29817,11 @@ static bool worker_backend_v1102(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 101:
                 if (strcmp(key, "errorMessage") == 0) {
-                    matched = true;
                     if (!worker_backend_v1106(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "estimatedCostEUR") == 0) {
-                    matched = true;
                     if (!worker_backend_v1121(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31132,25 +29829,21 @@ static bool worker_backend_v1102(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "material") == 0) {
-                    matched = true;
                     if (!worker_backend_v1107(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "materialGrams") == 0) {
-                    matched = true;
                     if (!worker_backend_v1110(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "minWallThicknessMm") == 0) {
-                    matched = true;
                     if (!worker_backend_v1114(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1104(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31158,7 +29851,6 @@ static bool worker_backend_v1102(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 110:
                 if (strcmp(key, "needsSupport") == 0) {
-                    matched = true;
                     if (!worker_backend_v1111(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31166,13 +29858,11 @@ static bool worker_backend_v1102(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 111:
                 if (strcmp(key, "originalJobId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1103(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "overhangPercentage") == 0) {
-                    matched = true;
                     if (!worker_backend_v1113(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31180,7 +29870,6 @@ static bool worker_backend_v1102(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "printTimeMinutes") == 0) {
-                    matched = true;
                     if (!worker_backend_v1109(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31188,7 +29877,6 @@ static bool worker_backend_v1102(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 113:
                 if (strcmp(key, "quality") == 0) {
-                    matched = true;
                     if (!worker_backend_v1108(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31196,25 +29884,21 @@ static bool worker_backend_v1102(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "solidVolumeCm3") == 0) {
-                    matched = true;
                     if (!worker_backend_v1115(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "status") == 0) {
-                    matched = true;
                     if (!worker_backend_v1105(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "supportMaterialGrams") == 0) {
-                    matched = true;
                     if (!worker_backend_v1112(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "surfaceAreaCm2") == 0) {
-                    matched = true;
                     if (!worker_backend_v1116(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31479,13 +30163,10 @@ static bool worker_backend_v1117(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 120:
                 if (strcmp(key, "x") == 0) {
-                    matched = true;
                     if (!worker_backend_v1118(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31493,7 +30174,6 @@ static bool worker_backend_v1117(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 121:
                 if (strcmp(key, "y") == 0) {
-                    matched = true;
                     if (!worker_backend_v1119(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31501,7 +30181,6 @@ static bool worker_backend_v1117(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 122:
                 if (strcmp(key, "z") == 0) {
-                    matched = true;
                     if (!worker_backend_v1120(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31599,9 +30278,8 @@ static bool worker_backend_v1122(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v1123(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -31641,25 +30319,20 @@ static bool worker_backend_v1124(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 109:
                 if (strcmp(key, "material") == 0) {
-                    matched = true;
                     if (!worker_backend_v1127(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "minioPath") == 0) {
-                    matched = true;
                     if (!worker_backend_v1130(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1125(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31667,7 +30340,6 @@ static bool worker_backend_v1124(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 111:
                 if (strcmp(key, "ownerId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1126(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31675,7 +30347,6 @@ static bool worker_backend_v1124(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 113:
                 if (strcmp(key, "quality") == 0) {
-                    matched = true;
                     if (!worker_backend_v1128(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31683,7 +30354,6 @@ static bool worker_backend_v1124(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 119:
                 if (strcmp(key, "webhookUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v1129(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31834,19 +30504,15 @@ static bool worker_backend_v1131(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "analysisVersion") == 0) {
-                    matched = true;
                     if (!worker_backend_v1180(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "analyzedAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v1179(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31854,7 +30520,6 @@ static bool worker_backend_v1131(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 100:
                 if (strcmp(key, "demandAnalysis") == 0) {
-                    matched = true;
                     if (!worker_backend_v1161(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31862,7 +30527,6 @@ static bool worker_backend_v1131(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 101:
                 if (strcmp(key, "error") == 0) {
-                    matched = true;
                     if (!worker_backend_v1181(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31870,13 +30534,11 @@ static bool worker_backend_v1131(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "marketplaceRecommendations") == 0) {
-                    matched = true;
                     if (!worker_backend_v1149(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "metamodelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1132(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31884,7 +30546,6 @@ static bool worker_backend_v1131(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 111:
                 if (strcmp(key, "ownerId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1133(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31892,7 +30553,6 @@ static bool worker_backend_v1131(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "pricingRecommendations") == 0) {
-                    matched = true;
                     if (!worker_backend_v1135(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31900,7 +30560,6 @@ static bool worker_backend_v1131(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 113:
                 if (strcmp(key, "qualityFactors") == 0) {
-                    matched = true;
                     if (!worker_backend_v1167(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31908,7 +30567,6 @@ static bool worker_backend_v1131(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 114:
                 if (strcmp(key, "recommendations") == 0) {
-                    matched = true;
                     if (!worker_backend_v1172(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -31916,7 +30574,6 @@ static bool worker_backend_v1131(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "sellabilityScore") == 0) {
-                    matched = true;
                     if (!worker_backend_v1134(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32016,13 +30673,10 @@ static bool worker_backend_v1135(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "competitorAverage") == 0) {
-                    matched = true;
                     if (!worker_backend_v1141(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32030,7 +30684,6 @@ static bool worker_backend_v1135(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 102:
                 if (strcmp(key, "factors") == 0) {
-                    matched = true;
                     if (!worker_backend_v1144(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32038,7 +30691,6 @@ static bool worker_backend_v1135(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "materialPricing") == 0) {
-                    matched = true;
                     if (!worker_backend_v1142(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32046,7 +30698,6 @@ static bool worker_backend_v1135(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "priceRange") == 0) {
-                    matched = true;
                     if (!worker_backend_v1137(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32054,7 +30705,6 @@ static bool worker_backend_v1135(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "suggestedPrice") == 0) {
-                    matched = true;
                     if (!worker_backend_v1136(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32104,25 +30754,20 @@ static bool worker_backend_v1137(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 109:
                 if (strcmp(key, "max") == 0) {
-                    matched = true;
                     if (!worker_backend_v1139(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "median") == 0) {
-                    matched = true;
                     if (!worker_backend_v1140(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "min") == 0) {
-                    matched = true;
                     if (!worker_backend_v1138(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32220,9 +30865,8 @@ static bool worker_backend_v1142(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v1143(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -32288,13 +30932,10 @@ static bool worker_backend_v1145(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "description") == 0) {
-                    matched = true;
                     if (!worker_backend_v1148(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32302,7 +30943,6 @@ static bool worker_backend_v1145(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 102:
                 if (strcmp(key, "factor") == 0) {
-                    matched = true;
                     if (!worker_backend_v1146(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32310,7 +30950,6 @@ static bool worker_backend_v1145(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 105:
                 if (strcmp(key, "impact") == 0) {
-                    matched = true;
                     if (!worker_backend_v1147(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32418,13 +31057,10 @@ static bool worker_backend_v1150(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "compatibilityScore") == 0) {
-                    matched = true;
                     if (!worker_backend_v1152(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32432,13 +31068,11 @@ static bool worker_backend_v1150(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 101:
                 if (strcmp(key, "estimatedReach") == 0) {
-                    matched = true;
                     if (!worker_backend_v1154(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "etsySpecificData") == 0) {
-                    matched = true;
                     if (!worker_backend_v1156(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32446,7 +31080,6 @@ static bool worker_backend_v1150(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "marketplace") == 0) {
-                    matched = true;
                     if (!worker_backend_v1151(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32454,7 +31087,6 @@ static bool worker_backend_v1150(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "platformFee") == 0) {
-                    matched = true;
                     if (!worker_backend_v1155(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32462,7 +31094,6 @@ static bool worker_backend_v1150(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 114:
                 if (strcmp(key, "reasoning") == 0) {
-                    matched = true;
                     if (!worker_backend_v1153(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32576,13 +31207,10 @@ static bool worker_backend_v1156(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "categoryFitScore") == 0) {
-                    matched = true;
                     if (!worker_backend_v1157(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32590,7 +31218,6 @@ static bool worker_backend_v1156(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 101:
                 if (strcmp(key, "estimatedTimeToFirstSale") == 0) {
-                    matched = true;
                     if (!worker_backend_v1160(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32598,7 +31225,6 @@ static bool worker_backend_v1156(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 114:
                 if (strcmp(key, "recommendedMaterials") == 0) {
-                    matched = true;
                     if (!worker_backend_v1158(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32706,19 +31332,15 @@ static bool worker_backend_v1161(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "categoryDemand") == 0) {
-                    matched = true;
                     if (!worker_backend_v1162(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "competitionLevel") == 0) {
-                    matched = true;
                     if (!worker_backend_v1165(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32726,7 +31348,6 @@ static bool worker_backend_v1161(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "searchVolume") == 0) {
-                    matched = true;
                     if (!worker_backend_v1164(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32734,13 +31355,11 @@ static bool worker_backend_v1161(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "trendDirection") == 0) {
-                    matched = true;
                     if (!worker_backend_v1166(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "trendingScore") == 0) {
-                    matched = true;
                     if (!worker_backend_v1163(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32854,13 +31473,10 @@ static bool worker_backend_v1167(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 109:
                 if (strcmp(key, "marketFit") == 0) {
-                    matched = true;
                     if (!worker_backend_v1171(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32868,7 +31484,6 @@ static bool worker_backend_v1167(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "printability") == 0) {
-                    matched = true;
                     if (!worker_backend_v1169(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32876,7 +31491,6 @@ static bool worker_backend_v1167(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "technicalQuality") == 0) {
-                    matched = true;
                     if (!worker_backend_v1168(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -32884,7 +31498,6 @@ static bool worker_backend_v1167(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 117:
                 if (strcmp(key, "uniqueness") == 0) {
-                    matched = true;
                     if (!worker_backend_v1170(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33008,13 +31621,10 @@ static bool worker_backend_v1173(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "category") == 0) {
-                    matched = true;
                     if (!worker_backend_v1174(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33022,7 +31632,6 @@ static bool worker_backend_v1173(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 100:
                 if (strcmp(key, "description") == 0) {
-                    matched = true;
                     if (!worker_backend_v1177(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33030,7 +31639,6 @@ static bool worker_backend_v1173(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 101:
                 if (strcmp(key, "expectedImpact") == 0) {
-                    matched = true;
                     if (!worker_backend_v1178(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33038,7 +31646,6 @@ static bool worker_backend_v1173(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "priority") == 0) {
-                    matched = true;
                     if (!worker_backend_v1175(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33046,7 +31653,6 @@ static bool worker_backend_v1173(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "title") == 0) {
-                    matched = true;
                     if (!worker_backend_v1176(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33209,13 +31815,10 @@ static bool worker_backend_v1182(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "analysisOptions") == 0) {
-                    matched = true;
                     if (!worker_backend_v1188(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33223,19 +31826,16 @@ static bool worker_backend_v1182(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "manifestUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v1187(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "metamodelData") == 0) {
-                    matched = true;
                     if (!worker_backend_v1185(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "metamodelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1183(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33243,7 +31843,6 @@ static bool worker_backend_v1182(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 111:
                 if (strcmp(key, "ownerId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1184(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33323,9 +31922,8 @@ static bool worker_backend_v1185(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v1186(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -33388,13 +31986,10 @@ static bool worker_backend_v1188(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "competitorAnalysis") == 0) {
-                    matched = true;
                     if (!worker_backend_v1191(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33402,7 +31997,6 @@ static bool worker_backend_v1188(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 100:
                 if (strcmp(key, "demandAnalysis") == 0) {
-                    matched = true;
                     if (!worker_backend_v1192(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33410,7 +32004,6 @@ static bool worker_backend_v1188(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 101:
                 if (strcmp(key, "etsyAnalysisOptions") == 0) {
-                    matched = true;
                     if (!worker_backend_v1194(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33418,7 +32011,6 @@ static bool worker_backend_v1188(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 105:
                 if (strcmp(key, "includeChildModels") == 0) {
-                    matched = true;
                     if (!worker_backend_v1193(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33426,7 +32018,6 @@ static bool worker_backend_v1188(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "targetMarketplaces") == 0) {
-                    matched = true;
                     if (!worker_backend_v1189(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33550,13 +32141,10 @@ static bool worker_backend_v1194(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "analyzeMaterialSuitability") == 0) {
-                    matched = true;
                     if (!worker_backend_v1195(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33564,7 +32152,6 @@ static bool worker_backend_v1194(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 99:
                 if (strcmp(key, "competitorCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v1197(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33572,7 +32159,6 @@ static bool worker_backend_v1194(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 102:
                 if (strcmp(key, "fetchEtsyTrends") == 0) {
-                    matched = true;
                     if (!worker_backend_v1196(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33654,13 +32240,10 @@ static bool worker_backend_v1198(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "debugInfo") == 0) {
-                    matched = true;
                     if (!worker_backend_v1243(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33668,7 +32251,6 @@ static bool worker_backend_v1198(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 101:
                 if (strcmp(key, "error") == 0) {
-                    matched = true;
                     if (!worker_backend_v1238(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33676,7 +32258,6 @@ static bool worker_backend_v1198(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1199(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33684,13 +32265,11 @@ static bool worker_backend_v1198(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "processingStatus") == 0) {
-                    matched = true;
                     if (!worker_backend_v1201(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "processingTime") == 0) {
-                    matched = true;
                     if (!worker_backend_v1228(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33698,7 +32277,6 @@ static bool worker_backend_v1198(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 113:
                 if (strcmp(key, "qualityMetrics") == 0) {
-                    matched = true;
                     if (!worker_backend_v1233(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33706,7 +32284,6 @@ static bool worker_backend_v1198(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "semanticMetadata") == 0) {
-                    matched = true;
                     if (!worker_backend_v1202(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33714,7 +32291,6 @@ static bool worker_backend_v1198(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 117:
                 if (strcmp(key, "userId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1200(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33796,13 +32372,10 @@ static bool worker_backend_v1202(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "embedding") == 0) {
-                    matched = true;
                     if (!worker_backend_v1208(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33810,7 +32383,6 @@ static bool worker_backend_v1202(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 103:
                 if (strcmp(key, "geometricFeatures") == 0) {
-                    matched = true;
                     if (!worker_backend_v1216(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33818,13 +32390,11 @@ static bool worker_backend_v1202(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "semanticTags") == 0) {
-                    matched = true;
                     if (!worker_backend_v1203(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "similarModels") == 0) {
-                    matched = true;
                     if (!worker_backend_v1210(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33884,19 +32454,15 @@ static bool worker_backend_v1204(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "category") == 0) {
-                    matched = true;
                     if (!worker_backend_v1207(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "confidence") == 0) {
-                    matched = true;
                     if (!worker_backend_v1206(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -33904,7 +32470,6 @@ static bool worker_backend_v1204(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "tagName") == 0) {
-                    matched = true;
                     if (!worker_backend_v1205(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34054,19 +32619,15 @@ static bool worker_backend_v1211(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 109:
                 if (strcmp(key, "metadata") == 0) {
-                    matched = true;
                     if (!worker_backend_v1214(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1212(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34074,7 +32635,6 @@ static bool worker_backend_v1211(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "similarity") == 0) {
-                    matched = true;
                     if (!worker_backend_v1213(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34140,9 +32700,8 @@ static bool worker_backend_v1214(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v1215(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -34182,13 +32741,10 @@ static bool worker_backend_v1216(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 98:
                 if (strcmp(key, "boundingBox") == 0) {
-                    matched = true;
                     if (!worker_backend_v1221(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34196,7 +32752,6 @@ static bool worker_backend_v1216(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 99:
                 if (strcmp(key, "complexity") == 0) {
-                    matched = true;
                     if (!worker_backend_v1227(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34204,7 +32759,6 @@ static bool worker_backend_v1216(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 102:
                 if (strcmp(key, "faceCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v1218(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34212,7 +32766,6 @@ static bool worker_backend_v1216(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 104:
                 if (strcmp(key, "hasTextureCoords") == 0) {
-                    matched = true;
                     if (!worker_backend_v1226(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34220,7 +32773,6 @@ static bool worker_backend_v1216(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 105:
                 if (strcmp(key, "isWatertight") == 0) {
-                    matched = true;
                     if (!worker_backend_v1225(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34228,7 +32780,6 @@ static bool worker_backend_v1216(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "surfaceArea") == 0) {
-                    matched = true;
                     if (!worker_backend_v1220(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34236,13 +32787,11 @@ static bool worker_backend_v1216(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 118:
                 if (strcmp(key, "vertexCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v1217(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "volume") == 0) {
-                    matched = true;
                     if (!worker_backend_v1219(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34340,13 +32889,10 @@ static bool worker_backend_v1221(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "depth") == 0) {
-                    matched = true;
                     if (!worker_backend_v1224(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34354,7 +32900,6 @@ static bool worker_backend_v1221(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 104:
                 if (strcmp(key, "height") == 0) {
-                    matched = true;
                     if (!worker_backend_v1223(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34362,7 +32907,6 @@ static bool worker_backend_v1221(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 119:
                 if (strcmp(key, "width") == 0) {
-                    matched = true;
                     if (!worker_backend_v1222(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34492,13 +33036,10 @@ static bool worker_backend_v1228(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 103:
                 if (strcmp(key, "geometryTimeMs") == 0) {
-                    matched = true;
                     if (!worker_backend_v1230(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34506,7 +33047,6 @@ static bool worker_backend_v1228(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 110:
                 if (strcmp(key, "neuralTimeMs") == 0) {
-                    matched = true;
                     if (!worker_backend_v1231(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34514,7 +33054,6 @@ static bool worker_backend_v1228(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "searchTimeMs") == 0) {
-                    matched = true;
                     if (!worker_backend_v1232(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34522,7 +33061,6 @@ static bool worker_backend_v1228(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "totalTimeMs") == 0) {
-                    matched = true;
                     if (!worker_backend_v1229(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34620,13 +33158,10 @@ static bool worker_backend_v1233(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "duplicateDetected") == 0) {
-                    matched = true;
                     if (!worker_backend_v1236(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34634,7 +33169,6 @@ static bool worker_backend_v1233(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 107:
                 if (strcmp(key, "knowledgeBaseUpdated") == 0) {
-                    matched = true;
                     if (!worker_backend_v1237(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34642,7 +33176,6 @@ static bool worker_backend_v1233(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 111:
                 if (strcmp(key, "overallConfidence") == 0) {
-                    matched = true;
                     if (!worker_backend_v1234(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34650,7 +33183,6 @@ static bool worker_backend_v1233(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "tagCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v1235(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34748,13 +33280,10 @@ static bool worker_backend_v1238(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "category") == 0) {
-                    matched = true;
                     if (!worker_backend_v1240(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34762,7 +33291,6 @@ static bool worker_backend_v1238(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "message") == 0) {
-                    matched = true;
                     if (!worker_backend_v1239(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34770,7 +33298,6 @@ static bool worker_backend_v1238(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 114:
                 if (strcmp(key, "retryable") == 0) {
-                    matched = true;
                     if (!worker_backend_v1241(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34778,7 +33305,6 @@ static bool worker_backend_v1238(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "technicalDetails") == 0) {
-                    matched = true;
                     if (!worker_backend_v1242(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34876,13 +33402,10 @@ static bool worker_backend_v1243(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 103:
                 if (strcmp(key, "gpuUsed") == 0) {
-                    matched = true;
                     if (!worker_backend_v1246(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34890,7 +33413,6 @@ static bool worker_backend_v1243(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "memoryUsageMb") == 0) {
-                    matched = true;
                     if (!worker_backend_v1247(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34898,7 +33420,6 @@ static bool worker_backend_v1243(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "processingNode") == 0) {
-                    matched = true;
                     if (!worker_backend_v1245(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -34906,7 +33427,6 @@ static bool worker_backend_v1243(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 119:
                 if (strcmp(key, "workerVersion") == 0) {
-                    matched = true;
                     if (!worker_backend_v1244(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35004,25 +33524,20 @@ static bool worker_backend_v1248(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 102:
                 if (strcmp(key, "fileName") == 0) {
-                    matched = true;
                     if (!worker_backend_v1253(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "filePath") == 0) {
-                    matched = true;
                     if (!worker_backend_v1252(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "fileSize") == 0) {
-                    matched = true;
                     if (!worker_backend_v1254(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35030,7 +33545,6 @@ static bool worker_backend_v1248(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1249(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35038,13 +33552,11 @@ static bool worker_backend_v1248(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "priority") == 0) {
-                    matched = true;
                     if (!worker_backend_v1262(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "processingOptions") == 0) {
-                    matched = true;
                     if (!worker_backend_v1256(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35052,7 +33564,6 @@ static bool worker_backend_v1248(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 114:
                 if (strcmp(key, "retryCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v1264(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35060,13 +33571,11 @@ static bool worker_backend_v1248(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "storageConnectionId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1251(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "storageProviderType") == 0) {
-                    matched = true;
                     if (!worker_backend_v1255(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35074,7 +33583,6 @@ static bool worker_backend_v1248(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 117:
                 if (strcmp(key, "userId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1250(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35082,7 +33590,6 @@ static bool worker_backend_v1248(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 119:
                 if (strcmp(key, "webhookUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v1263(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35228,13 +33735,10 @@ static bool worker_backend_v1256(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "enableDuplicateDetection") == 0) {
-                    matched = true;
                     if (!worker_backend_v1260(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35242,7 +33746,6 @@ static bool worker_backend_v1256(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 103:
                 if (strcmp(key, "generateThumbnail") == 0) {
-                    matched = true;
                     if (!worker_backend_v1261(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35250,7 +33753,6 @@ static bool worker_backend_v1256(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "pointCloudSize") == 0) {
-                    matched = true;
                     if (!worker_backend_v1257(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35258,13 +33760,11 @@ static bool worker_backend_v1256(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "similarityK") == 0) {
-                    matched = true;
                     if (!worker_backend_v1259(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "similarityThreshold") == 0) {
-                    matched = true;
                     if (!worker_backend_v1258(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35433,37 +33933,30 @@ static bool worker_backend_v1265(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "analysisConfidence") == 0) {
-                    matched = true;
                     if (!worker_backend_v1328(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "analysisVersion") == 0) {
-                    matched = true;
                     if (!worker_backend_v1327(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "analysisWarnings") == 0) {
-                    matched = true;
                     if (!worker_backend_v1329(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "analyzedAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v1334(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "analyzedBy") == 0) {
-                    matched = true;
                     if (!worker_backend_v1326(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35471,7 +33964,6 @@ static bool worker_backend_v1265(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 98:
                 if (strcmp(key, "boundingBox") == 0) {
-                    matched = true;
                     if (!worker_backend_v1273(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35479,7 +33971,6 @@ static bool worker_backend_v1265(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 100:
                 if (strcmp(key, "detailLevel") == 0) {
-                    matched = true;
                     if (!worker_backend_v1272(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35487,31 +33978,26 @@ static bool worker_backend_v1265(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 101:
                 if (strcmp(key, "edges") == 0) {
-                    matched = true;
                     if (!worker_backend_v1271(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "errorCode") == 0) {
-                    matched = true;
                     if (!worker_backend_v1336(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "errorMessage") == 0) {
-                    matched = true;
                     if (!worker_backend_v1335(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "estimatedMaterialGrams") == 0) {
-                    matched = true;
                     if (!worker_backend_v1300(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "estimatedPrintTimeMinutes") == 0) {
-                    matched = true;
                     if (!worker_backend_v1295(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35519,19 +34005,16 @@ static bool worker_backend_v1265(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 102:
                 if (strcmp(key, "faces") == 0) {
-                    matched = true;
                     if (!worker_backend_v1270(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "flippedNormals") == 0) {
-                    matched = true;
                     if (!worker_backend_v1285(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "formatVersion") == 0) {
-                    matched = true;
                     if (!worker_backend_v1322(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35539,25 +34022,21 @@ static bool worker_backend_v1265(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 104:
                 if (strcmp(key, "hasColorData") == 0) {
-                    matched = true;
                     if (!worker_backend_v1323(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "hasTextureCoordinates") == 0) {
-                    matched = true;
                     if (!worker_backend_v1324(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "hasVertexNormals") == 0) {
-                    matched = true;
                     if (!worker_backend_v1325(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "holes") == 0) {
-                    matched = true;
                     if (!worker_backend_v1284(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35565,31 +34044,26 @@ static bool worker_backend_v1265(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "manifold") == 0) {
-                    matched = true;
                     if (!worker_backend_v1282(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "materialEstimates") == 0) {
-                    matched = true;
                     if (!worker_backend_v1301(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "maxWallThickness") == 0) {
-                    matched = true;
                     if (!worker_backend_v1281(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "minWallThickness") == 0) {
-                    matched = true;
                     if (!worker_backend_v1280(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1267(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35597,7 +34071,6 @@ static bool worker_backend_v1265(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 110:
                 if (strcmp(key, "nonManifoldEdges") == 0) {
-                    matched = true;
                     if (!worker_backend_v1283(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35605,19 +34078,16 @@ static bool worker_backend_v1265(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 111:
                 if (strcmp(key, "originalJobId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1266(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "originalUnit") == 0) {
-                    matched = true;
                     if (!worker_backend_v1321(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "overhangs") == 0) {
-                    matched = true;
                     if (!worker_backend_v1290(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35625,13 +34095,11 @@ static bool worker_backend_v1265(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "printTimeEstimates") == 0) {
-                    matched = true;
                     if (!worker_backend_v1296(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "printabilityScore") == 0) {
-                    matched = true;
                     if (!worker_backend_v1288(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35639,7 +34107,6 @@ static bool worker_backend_v1265(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 113:
                 if (strcmp(key, "qualityScore") == 0) {
-                    matched = true;
                     if (!worker_backend_v1287(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35647,13 +34114,11 @@ static bool worker_backend_v1265(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 114:
                 if (strcmp(key, "recommendedOrientation") == 0) {
-                    matched = true;
                     if (!worker_backend_v1306(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "requiresSupports") == 0) {
-                    matched = true;
                     if (!worker_backend_v1289(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35661,25 +34126,21 @@ static bool worker_backend_v1265(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "selfIntersections") == 0) {
-                    matched = true;
                     if (!worker_backend_v1286(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "slicerRecommendations") == 0) {
-                    matched = true;
                     if (!worker_backend_v1311(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "status") == 0) {
-                    matched = true;
                     if (!worker_backend_v1268(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "surfaceAreaSqMm") == 0) {
-                    matched = true;
                     if (!worker_backend_v1279(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35687,13 +34148,11 @@ static bool worker_backend_v1265(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 118:
                 if (strcmp(key, "vertices") == 0) {
-                    matched = true;
                     if (!worker_backend_v1269(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "volumeCubicMm") == 0) {
-                    matched = true;
                     if (!worker_backend_v1278(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35839,13 +34298,10 @@ static bool worker_backend_v1273(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "depth") == 0) {
-                    matched = true;
                     if (!worker_backend_v1276(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35853,7 +34309,6 @@ static bool worker_backend_v1273(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 104:
                 if (strcmp(key, "height") == 0) {
-                    matched = true;
                     if (!worker_backend_v1275(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35861,7 +34316,6 @@ static bool worker_backend_v1273(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 111:
                 if (strcmp(key, "originalUnit") == 0) {
-                    matched = true;
                     if (!worker_backend_v1277(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -35869,7 +34323,6 @@ static bool worker_backend_v1273(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 119:
                 if (strcmp(key, "width") == 0) {
-                    matched = true;
                     if (!worker_backend_v1274(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -36207,19 +34660,15 @@ static bool worker_backend_v1291(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "angle") == 0) {
-                    matched = true;
                     if (!worker_backend_v1292(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "area") == 0) {
-                    matched = true;
                     if (!worker_backend_v1293(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -36227,7 +34676,6 @@ static bool worker_backend_v1291(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 108:
                 if (strcmp(key, "location") == 0) {
-                    matched = true;
                     if (!worker_backend_v1294(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -36325,13 +34773,10 @@ static bool worker_backend_v1296(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "draft") == 0) {
-                    matched = true;
                     if (!worker_backend_v1297(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -36339,7 +34784,6 @@ static bool worker_backend_v1296(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 104:
                 if (strcmp(key, "highQuality") == 0) {
-                    matched = true;
                     if (!worker_backend_v1299(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -36347,7 +34791,6 @@ static bool worker_backend_v1296(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 110:
                 if (strcmp(key, "normal") == 0) {
-                    matched = true;
                     if (!worker_backend_v1298(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -36445,31 +34888,25 @@ static bool worker_backend_v1301(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 105:
                 if (strcmp(key, "infill10") == 0) {
-                    matched = true;
                     if (!worker_backend_v1302(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "infill100") == 0) {
-                    matched = true;
                     if (!worker_backend_v1305(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "infill20") == 0) {
-                    matched = true;
                     if (!worker_backend_v1303(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "infill50") == 0) {
-                    matched = true;
                     if (!worker_backend_v1304(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -36567,31 +35004,25 @@ static bool worker_backend_v1306(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 114:
                 if (strcmp(key, "reasoning") == 0) {
-                    matched = true;
                     if (!worker_backend_v1310(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "rotationX") == 0) {
-                    matched = true;
                     if (!worker_backend_v1307(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "rotationY") == 0) {
-                    matched = true;
                     if (!worker_backend_v1308(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "rotationZ") == 0) {
-                    matched = true;
                     if (!worker_backend_v1309(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -36689,13 +35120,10 @@ static bool worker_backend_v1311(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 98:
                 if (strcmp(key, "bedTemperatureC") == 0) {
-                    matched = true;
                     if (!worker_backend_v1317(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -36703,7 +35131,6 @@ static bool worker_backend_v1311(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 101:
                 if (strcmp(key, "estimatedLayerCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v1320(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -36711,7 +35138,6 @@ static bool worker_backend_v1311(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 105:
                 if (strcmp(key, "infillPercentage") == 0) {
-                    matched = true;
                     if (!worker_backend_v1313(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -36719,7 +35145,6 @@ static bool worker_backend_v1311(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 108:
                 if (strcmp(key, "layerHeightMm") == 0) {
-                    matched = true;
                     if (!worker_backend_v1312(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -36727,7 +35152,6 @@ static bool worker_backend_v1311(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "materialType") == 0) {
-                    matched = true;
                     if (!worker_backend_v1319(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -36735,7 +35159,6 @@ static bool worker_backend_v1311(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 110:
                 if (strcmp(key, "nozzleSizeMm") == 0) {
-                    matched = true;
                     if (!worker_backend_v1314(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -36743,7 +35166,6 @@ static bool worker_backend_v1311(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "printSpeedMmS") == 0) {
-                    matched = true;
                     if (!worker_backend_v1315(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -36751,7 +35173,6 @@ static bool worker_backend_v1311(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "supportEnabled") == 0) {
-                    matched = true;
                     if (!worker_backend_v1318(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -36759,7 +35180,6 @@ static bool worker_backend_v1311(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "temperatureC") == 0) {
-                    matched = true;
                     if (!worker_backend_v1316(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -37102,13 +35522,10 @@ static bool worker_backend_v1330(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "code") == 0) {
-                    matched = true;
                     if (!worker_backend_v1331(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -37116,7 +35533,6 @@ static bool worker_backend_v1330(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "message") == 0) {
-                    matched = true;
                     if (!worker_backend_v1332(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -37124,7 +35540,6 @@ static bool worker_backend_v1330(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "severity") == 0) {
-                    matched = true;
                     if (!worker_backend_v1333(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -37261,13 +35676,10 @@ static bool worker_backend_v1337(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "analysisOptions") == 0) {
-                    matched = true;
                     if (!worker_backend_v1343(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -37275,13 +35687,11 @@ static bool worker_backend_v1337(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "minioPath") == 0) {
-                    matched = true;
                     if (!worker_backend_v1341(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1338(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -37289,7 +35699,6 @@ static bool worker_backend_v1337(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 111:
                 if (strcmp(key, "ownerId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1339(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -37297,7 +35706,6 @@ static bool worker_backend_v1337(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "parentJobId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1342(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -37305,7 +35713,6 @@ static bool worker_backend_v1337(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "storageLocation") == 0) {
-                    matched = true;
                     if (!worker_backend_v1340(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -37413,13 +35820,10 @@ static bool worker_backend_v1343(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "detailedAnalysis") == 0) {
-                    matched = true;
                     if (!worker_backend_v1344(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -37427,7 +35831,6 @@ static bool worker_backend_v1343(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 101:
                 if (strcmp(key, "estimatePrintMetrics") == 0) {
-                    matched = true;
                     if (!worker_backend_v1345(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -37435,7 +35838,6 @@ static bool worker_backend_v1343(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "skipCache") == 0) {
-                    matched = true;
                     if (!worker_backend_v1346(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -37517,13 +35919,10 @@ static bool worker_backend_v1347(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 102:
                 if (strcmp(key, "filamentProfile") == 0) {
-                    matched = true;
                     if (!worker_backend_v1356(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -37531,7 +35930,6 @@ static bool worker_backend_v1347(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 105:
                 if (strcmp(key, "infillPercentage") == 0) {
-                    matched = true;
                     if (!worker_backend_v1359(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -37539,7 +35937,6 @@ static bool worker_backend_v1347(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 108:
                 if (strcmp(key, "layerHeight") == 0) {
-                    matched = true;
                     if (!worker_backend_v1358(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -37547,13 +35944,11 @@ static bool worker_backend_v1347(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "materialDensity") == 0) {
-                    matched = true;
                     if (!worker_backend_v1364(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1348(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -37561,7 +35956,6 @@ static bool worker_backend_v1347(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 110:
                 if (strcmp(key, "nozzleDiameter") == 0) {
-                    matched = true;
                     if (!worker_backend_v1360(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -37569,31 +35963,26 @@ static bool worker_backend_v1347(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "printSpeed") == 0) {
-                    matched = true;
                     if (!worker_backend_v1361(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "printerProfile") == 0) {
-                    matched = true;
                     if (!worker_backend_v1352(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "processProfile") == 0) {
-                    matched = true;
                     if (!worker_backend_v1354(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "profileId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1350(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "profileName") == 0) {
-                    matched = true;
                     if (!worker_backend_v1351(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -37601,13 +35990,11 @@ static bool worker_backend_v1347(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "storageItemId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1349(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "supportEnabled") == 0) {
-                    matched = true;
                     if (!worker_backend_v1363(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -37615,13 +36002,11 @@ static bool worker_backend_v1347(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 119:
                 if (strcmp(key, "wallCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v1362(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "webhookUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v1365(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -37733,9 +36118,8 @@ static bool worker_backend_v1352(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v1353(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -37775,9 +36159,8 @@ static bool worker_backend_v1354(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v1355(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -37817,9 +36200,8 @@ static bool worker_backend_v1356(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v1357(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -38005,19 +36387,15 @@ static bool worker_backend_v1366(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "errorCode") == 0) {
-                    matched = true;
                     if (!worker_backend_v1379(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "errorMessage") == 0) {
-                    matched = true;
                     if (!worker_backend_v1380(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -38025,7 +36403,6 @@ static bool worker_backend_v1366(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 108:
                 if (strcmp(key, "layerCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v1374(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -38033,25 +36410,21 @@ static bool worker_backend_v1366(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "materialVolumeCm3") == 0) {
-                    matched = true;
                     if (!worker_backend_v1371(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "materialWeightGrams") == 0) {
-                    matched = true;
                     if (!worker_backend_v1370(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "maxZHeightMM") == 0) {
-                    matched = true;
                     if (!worker_backend_v1372(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1367(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -38059,13 +36432,11 @@ static bool worker_backend_v1366(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "printTimeHours") == 0) {
-                    matched = true;
                     if (!worker_backend_v1369(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "profileUsed") == 0) {
-                    matched = true;
                     if (!worker_backend_v1378(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -38073,25 +36444,21 @@ static bool worker_backend_v1366(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "slicerVersion") == 0) {
-                    matched = true;
                     if (!worker_backend_v1377(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "slicingMethod") == 0) {
-                    matched = true;
                     if (!worker_backend_v1376(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "status") == 0) {
-                    matched = true;
                     if (!worker_backend_v1368(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "supportMaterialWeightGrams") == 0) {
-                    matched = true;
                     if (!worker_backend_v1373(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -38099,7 +36466,6 @@ static bool worker_backend_v1366(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "totalExtrusionLengthMm") == 0) {
-                    matched = true;
                     if (!worker_backend_v1375(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -38364,13 +36730,10 @@ static bool worker_backend_v1381(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 109:
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1382(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -38378,25 +36741,21 @@ static bool worker_backend_v1381(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "slicerConfig") == 0) {
-                    matched = true;
                     if (!worker_backend_v1403(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "slicerProfile") == 0) {
-                    matched = true;
                     if (!worker_backend_v1385(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "slicerProfileId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1407(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "storageItemId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1383(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -38404,7 +36763,6 @@ static bool worker_backend_v1381(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "technology") == 0) {
-                    matched = true;
                     if (!worker_backend_v1384(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -38412,7 +36770,6 @@ static bool worker_backend_v1381(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 119:
                 if (strcmp(key, "webhookUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v1408(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -38505,13 +36862,10 @@ static bool worker_backend_v1385(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 102:
                 if (strcmp(key, "filamentProfile") == 0) {
-                    matched = true;
                     if (!worker_backend_v1392(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -38519,7 +36873,6 @@ static bool worker_backend_v1385(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 105:
                 if (strcmp(key, "infillPercentage") == 0) {
-                    matched = true;
                     if (!worker_backend_v1397(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -38527,7 +36880,6 @@ static bool worker_backend_v1385(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 108:
                 if (strcmp(key, "layerHeight") == 0) {
-                    matched = true;
                     if (!worker_backend_v1396(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -38535,7 +36887,6 @@ static bool worker_backend_v1385(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "materialDensity") == 0) {
-                    matched = true;
                     if (!worker_backend_v1398(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -38543,7 +36894,6 @@ static bool worker_backend_v1385(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 110:
                 if (strcmp(key, "nozzleDiameter") == 0) {
-                    matched = true;
                     if (!worker_backend_v1399(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -38551,31 +36901,26 @@ static bool worker_backend_v1385(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "printSpeed") == 0) {
-                    matched = true;
                     if (!worker_backend_v1400(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "printerProfile") == 0) {
-                    matched = true;
                     if (!worker_backend_v1388(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "processProfile") == 0) {
-                    matched = true;
                     if (!worker_backend_v1390(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "profileId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1386(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "profileName") == 0) {
-                    matched = true;
                     if (!worker_backend_v1387(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -38583,13 +36928,11 @@ static bool worker_backend_v1385(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "slaProfile") == 0) {
-                    matched = true;
                     if (!worker_backend_v1394(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "supportEnabled") == 0) {
-                    matched = true;
                     if (!worker_backend_v1401(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -38597,7 +36940,6 @@ static bool worker_backend_v1385(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 119:
                 if (strcmp(key, "wallCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v1402(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -38663,9 +37005,8 @@ static bool worker_backend_v1388(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v1389(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -38705,9 +37046,8 @@ static bool worker_backend_v1390(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v1391(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -38747,9 +37087,8 @@ static bool worker_backend_v1392(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v1393(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -38789,9 +37128,8 @@ static bool worker_backend_v1394(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v1395(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -38943,13 +37281,10 @@ static bool worker_backend_v1403(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 105:
                 if (strcmp(key, "infill") == 0) {
-                    matched = true;
                     if (!worker_backend_v1405(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -38957,7 +37292,6 @@ static bool worker_backend_v1403(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 108:
                 if (strcmp(key, "layerHeight") == 0) {
-                    matched = true;
                     if (!worker_backend_v1404(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -38965,7 +37299,6 @@ static bool worker_backend_v1403(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "materialDensity") == 0) {
-                    matched = true;
                     if (!worker_backend_v1406(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -39093,19 +37426,15 @@ static bool worker_backend_v1409(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "errorCode") == 0) {
-                    matched = true;
                     if (!worker_backend_v1422(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "errorMessage") == 0) {
-                    matched = true;
                     if (!worker_backend_v1423(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -39113,7 +37442,6 @@ static bool worker_backend_v1409(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 108:
                 if (strcmp(key, "layerCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v1417(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -39121,25 +37449,21 @@ static bool worker_backend_v1409(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "materialVolumeCm3") == 0) {
-                    matched = true;
                     if (!worker_backend_v1414(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "materialWeightGrams") == 0) {
-                    matched = true;
                     if (!worker_backend_v1413(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "maxZHeightMM") == 0) {
-                    matched = true;
                     if (!worker_backend_v1415(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1410(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -39147,13 +37471,11 @@ static bool worker_backend_v1409(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "printTimeHours") == 0) {
-                    matched = true;
                     if (!worker_backend_v1412(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "profileUsed") == 0) {
-                    matched = true;
                     if (!worker_backend_v1421(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -39161,25 +37483,21 @@ static bool worker_backend_v1409(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "slicerVersion") == 0) {
-                    matched = true;
                     if (!worker_backend_v1420(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "slicingMethod") == 0) {
-                    matched = true;
                     if (!worker_backend_v1419(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "status") == 0) {
-                    matched = true;
                     if (!worker_backend_v1411(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "supportMaterialWeightGrams") == 0) {
-                    matched = true;
                     if (!worker_backend_v1416(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -39187,7 +37505,6 @@ static bool worker_backend_v1409(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "totalExtrusionLengthMm") == 0) {
-                    matched = true;
                     if (!worker_backend_v1418(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -39456,19 +37773,15 @@ static bool worker_backend_v1424(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 98:
                 if (strcmp(key, "bottomExposureTime") == 0) {
-                    matched = true;
                     if (!worker_backend_v1432(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "bottomLayers") == 0) {
-                    matched = true;
                     if (!worker_backend_v1433(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -39476,7 +37789,6 @@ static bool worker_backend_v1424(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 101:
                 if (strcmp(key, "exposureTime") == 0) {
-                    matched = true;
                     if (!worker_backend_v1431(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -39484,19 +37796,16 @@ static bool worker_backend_v1424(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 108:
                 if (strcmp(key, "layerHeight") == 0) {
-                    matched = true;
                     if (!worker_backend_v1430(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "liftHeight") == 0) {
-                    matched = true;
                     if (!worker_backend_v1434(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "liftSpeed") == 0) {
-                    matched = true;
                     if (!worker_backend_v1435(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -39504,7 +37813,6 @@ static bool worker_backend_v1424(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1425(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -39512,13 +37820,11 @@ static bool worker_backend_v1424(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "profileId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1428(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "profileName") == 0) {
-                    matched = true;
                     if (!worker_backend_v1429(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -39526,13 +37832,11 @@ static bool worker_backend_v1424(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 114:
                 if (strcmp(key, "resinDensity") == 0) {
-                    matched = true;
                     if (!worker_backend_v1437(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "retractSpeed") == 0) {
-                    matched = true;
                     if (!worker_backend_v1436(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -39540,13 +37844,11 @@ static bool worker_backend_v1424(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "storageItemId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1426(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "supportEnabled") == 0) {
-                    matched = true;
                     if (!worker_backend_v1438(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -39554,7 +37856,6 @@ static bool worker_backend_v1424(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "technology") == 0) {
-                    matched = true;
                     if (!worker_backend_v1427(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -39562,7 +37863,6 @@ static bool worker_backend_v1424(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 119:
                 if (strcmp(key, "webhookUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v1439(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -39861,19 +38161,15 @@ static bool worker_backend_v1440(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "errorCode") == 0) {
-                    matched = true;
                     if (!worker_backend_v1453(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "errorMessage") == 0) {
-                    matched = true;
                     if (!worker_backend_v1454(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -39881,7 +38177,6 @@ static bool worker_backend_v1440(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 108:
                 if (strcmp(key, "layerCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v1448(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -39889,31 +38184,26 @@ static bool worker_backend_v1440(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "materialVolumeCm3") == 0) {
-                    matched = true;
                     if (!worker_backend_v1445(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "materialWeightGrams") == 0) {
-                    matched = true;
                     if (!worker_backend_v1444(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "maxCrossSectionAreaMm2") == 0) {
-                    matched = true;
                     if (!worker_backend_v1449(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "maxZHeightMM") == 0) {
-                    matched = true;
                     if (!worker_backend_v1446(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1441(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -39921,13 +38211,11 @@ static bool worker_backend_v1440(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "printTimeHours") == 0) {
-                    matched = true;
                     if (!worker_backend_v1443(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "profileUsed") == 0) {
-                    matched = true;
                     if (!worker_backend_v1452(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -39935,25 +38223,21 @@ static bool worker_backend_v1440(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "slicerVersion") == 0) {
-                    matched = true;
                     if (!worker_backend_v1451(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "slicingMethod") == 0) {
-                    matched = true;
                     if (!worker_backend_v1450(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "status") == 0) {
-                    matched = true;
                     if (!worker_backend_v1442(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "supportMaterialWeightGrams") == 0) {
-                    matched = true;
                     if (!worker_backend_v1447(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40218,13 +38502,10 @@ static bool worker_backend_v1455(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "artifacts") == 0) {
-                    matched = true;
                     if (!worker_backend_v1460(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40232,7 +38513,6 @@ static bool worker_backend_v1455(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 99:
                 if (strcmp(key, "creditReservationId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1463(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40240,7 +38520,6 @@ static bool worker_backend_v1455(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 101:
                 if (strcmp(key, "error") == 0) {
-                    matched = true;
                     if (!worker_backend_v1461(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40248,7 +38527,6 @@ static bool worker_backend_v1455(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 106:
                 if (strcmp(key, "jobId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1456(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40256,13 +38534,11 @@ static bool worker_backend_v1455(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "metrics") == 0) {
-                    matched = true;
                     if (!worker_backend_v1462(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1457(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40270,7 +38546,6 @@ static bool worker_backend_v1455(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "status") == 0) {
-                    matched = true;
                     if (!worker_backend_v1459(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40278,7 +38553,6 @@ static bool worker_backend_v1455(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "tenantId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1458(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40440,13 +38714,10 @@ static bool worker_backend_v1464(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "creditReservationId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1472(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40454,7 +38725,6 @@ static bool worker_backend_v1464(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 106:
                 if (strcmp(key, "jobId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1465(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40462,13 +38732,11 @@ static bool worker_backend_v1464(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "meshUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v1468(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1466(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40476,7 +38744,6 @@ static bool worker_backend_v1464(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "prompt") == 0) {
-                    matched = true;
                     if (!worker_backend_v1469(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40484,7 +38751,6 @@ static bool worker_backend_v1464(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 114:
                 if (strcmp(key, "resolution") == 0) {
-                    matched = true;
                     if (!worker_backend_v1471(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40492,7 +38758,6 @@ static bool worker_backend_v1464(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "stylePreset") == 0) {
-                    matched = true;
                     if (!worker_backend_v1470(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40500,7 +38765,6 @@ static bool worker_backend_v1464(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "tenantId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1467(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40681,13 +38945,10 @@ static bool worker_backend_v1473(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "animatedPreviewPath") == 0) {
-                    matched = true;
                     if (!worker_backend_v1485(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40695,7 +38956,6 @@ static bool worker_backend_v1473(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 101:
                 if (strcmp(key, "errorMessage") == 0) {
-                    matched = true;
                     if (!worker_backend_v1486(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40703,7 +38963,6 @@ static bool worker_backend_v1473(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 103:
                 if (strcmp(key, "gltfPreviewPath") == 0) {
-                    matched = true;
                     if (!worker_backend_v1484(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40711,7 +38970,6 @@ static bool worker_backend_v1473(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1475(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40719,7 +38977,6 @@ static bool worker_backend_v1473(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 111:
                 if (strcmp(key, "originalJobId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1474(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40727,13 +38984,11 @@ static bool worker_backend_v1473(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "status") == 0) {
-                    matched = true;
                     if (!worker_backend_v1476(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "storageLocation") == 0) {
-                    matched = true;
                     if (!worker_backend_v1487(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40741,13 +38996,11 @@ static bool worker_backend_v1473(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "thumbnail360Views") == 0) {
-                    matched = true;
                     if (!worker_backend_v1478(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "thumbnailPath") == 0) {
-                    matched = true;
                     if (!worker_backend_v1477(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40871,13 +39124,10 @@ static bool worker_backend_v1479(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "angle_index") == 0) {
-                    matched = true;
                     if (!worker_backend_v1480(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40885,7 +39135,6 @@ static bool worker_backend_v1479(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 105:
                 if (strcmp(key, "index") == 0) {
-                    matched = true;
                     if (!worker_backend_v1481(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40893,7 +39142,6 @@ static bool worker_backend_v1479(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "storage_path") == 0) {
-                    matched = true;
                     if (!worker_backend_v1482(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -40901,7 +39149,6 @@ static bool worker_backend_v1479(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 117:
                 if (strcmp(key, "url") == 0) {
-                    matched = true;
                     if (!worker_backend_v1483(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41057,13 +39304,10 @@ static bool worker_backend_v1488(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "customization") == 0) {
-                    matched = true;
                     if (!worker_backend_v1496(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41071,7 +39315,6 @@ static bool worker_backend_v1488(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 103:
                 if (strcmp(key, "generate360Views") == 0) {
-                    matched = true;
                     if (!worker_backend_v1494(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41079,13 +39322,11 @@ static bool worker_backend_v1488(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "minioPath") == 0) {
-                    matched = true;
                     if (!worker_backend_v1492(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1489(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41093,7 +39334,6 @@ static bool worker_backend_v1488(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 111:
                 if (strcmp(key, "ownerId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1490(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41101,13 +39341,11 @@ static bool worker_backend_v1488(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "parentJobId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1495(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "previewType") == 0) {
-                    matched = true;
                     if (!worker_backend_v1493(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41115,7 +39353,6 @@ static bool worker_backend_v1488(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "storageLocation") == 0) {
-                    matched = true;
                     if (!worker_backend_v1491(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41255,13 +39492,10 @@ static bool worker_backend_v1496(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 98:
                 if (strcmp(key, "background") == 0) {
-                    matched = true;
                     if (!worker_backend_v1500(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41269,7 +39503,6 @@ static bool worker_backend_v1496(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "texture") == 0) {
-                    matched = true;
                     if (!worker_backend_v1497(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41277,7 +39510,6 @@ static bool worker_backend_v1496(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 119:
                 if (strcmp(key, "watermark") == 0) {
-                    matched = true;
                     if (!worker_backend_v1504(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41311,13 +39543,10 @@ static bool worker_backend_v1497(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 112:
                 if (strcmp(key, "path") == 0) {
-                    matched = true;
                     if (!worker_backend_v1499(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41325,7 +39554,6 @@ static bool worker_backend_v1497(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "storageConnectionId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1498(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41391,13 +39619,10 @@ static bool worker_backend_v1500(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "color") == 0) {
-                    matched = true;
                     if (!worker_backend_v1503(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41405,7 +39630,6 @@ static bool worker_backend_v1500(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "path") == 0) {
-                    matched = true;
                     if (!worker_backend_v1502(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41413,7 +39637,6 @@ static bool worker_backend_v1500(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "storageConnectionId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1501(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41495,13 +39718,10 @@ static bool worker_backend_v1504(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 111:
                 if (strcmp(key, "opacity") == 0) {
-                    matched = true;
                     if (!worker_backend_v1509(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41509,13 +39729,11 @@ static bool worker_backend_v1504(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "path") == 0) {
-                    matched = true;
                     if (!worker_backend_v1506(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "position") == 0) {
-                    matched = true;
                     if (!worker_backend_v1508(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41523,7 +39741,6 @@ static bool worker_backend_v1504(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "storageConnectionId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1505(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41531,7 +39748,6 @@ static bool worker_backend_v1504(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "text") == 0) {
-                    matched = true;
                     if (!worker_backend_v1507(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41646,20 +39862,16 @@ static bool worker_backend_v1510(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "action") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v1512(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "actionDetails") == 0) {
-                    matched = true;
                     if (!worker_backend_v1520(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41667,7 +39879,6 @@ static bool worker_backend_v1510(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 99:
                 if (strcmp(key, "clientInfo") == 0) {
-                    matched = true;
                     if (!worker_backend_v1542(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41675,7 +39886,6 @@ static bool worker_backend_v1510(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 100:
                 if (strcmp(key, "durationMs") == 0) {
-                    matched = true;
                     if (!worker_backend_v1538(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41683,26 +39893,22 @@ static bool worker_backend_v1510(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 101:
                 if (strcmp(key, "environment") == 0) {
-                    matched = true;
                     if (!worker_backend_v1541(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "eventType") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v1511(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "experimentId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1539(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "experimentVariant") == 0) {
-                    matched = true;
                     if (!worker_backend_v1540(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41710,19 +39916,16 @@ static bool worker_backend_v1510(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 104:
                 if (strcmp(key, "httpMethod") == 0) {
-                    matched = true;
                     if (!worker_backend_v1535(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "httpStatusCode") == 0) {
-                    matched = true;
                     if (!worker_backend_v1537(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "httpUrl") == 0) {
-                    matched = true;
                     if (!worker_backend_v1536(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41730,7 +39933,6 @@ static bool worker_backend_v1510(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 114:
                 if (strcmp(key, "requestId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1519(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41738,13 +39940,11 @@ static bool worker_backend_v1510(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "sessionId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1518(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "source") == 0) {
-                    matched = true;
                     if (!worker_backend_v1534(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41753,7 +39953,6 @@ static bool worker_backend_v1510(const cJSON *x, const worker_backend_pseg *p, w
             case 116:
                 if (strcmp(key, "timestamp") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v1513(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41761,26 +39960,22 @@ static bool worker_backend_v1510(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 117:
                 if (strcmp(key, "userCreatedAt") == 0) {
-                    matched = true;
                     if (!worker_backend_v1516(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "userEmail") == 0) {
-                    matched = true;
                     if (!worker_backend_v1515(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "userId") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v1514(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "userPlanTier") == 0) {
-                    matched = true;
                     if (!worker_backend_v1517(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -41981,19 +40176,15 @@ static bool worker_backend_v1520(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 102:
                 if (strcmp(key, "featureCategory") == 0) {
-                    matched = true;
                     if (!worker_backend_v1531(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "featureName") == 0) {
-                    matched = true;
                     if (!worker_backend_v1530(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -42001,37 +40192,31 @@ static bool worker_backend_v1520(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "marketplace") == 0) {
-                    matched = true;
                     if (!worker_backend_v1525(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "marketplaceAction") == 0) {
-                    matched = true;
                     if (!worker_backend_v1527(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "marketplaceListingId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1526(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v1524(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1522(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelStatus") == 0) {
-                    matched = true;
                     if (!worker_backend_v1523(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -42039,7 +40224,6 @@ static bool worker_backend_v1520(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 110:
                 if (strcmp(key, "newPlanTier") == 0) {
-                    matched = true;
                     if (!worker_backend_v1529(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -42047,7 +40231,6 @@ static bool worker_backend_v1520(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 111:
                 if (strcmp(key, "onboardingStep") == 0) {
-                    matched = true;
                     if (!worker_backend_v1521(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -42055,7 +40238,6 @@ static bool worker_backend_v1520(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "previousPlanTier") == 0) {
-                    matched = true;
                     if (!worker_backend_v1528(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -42063,13 +40245,11 @@ static bool worker_backend_v1520(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "settingChanged") == 0) {
-                    matched = true;
                     if (!worker_backend_v1533(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "storageProvider") == 0) {
-                    matched = true;
                     if (!worker_backend_v1532(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -42439,19 +40619,15 @@ static bool worker_backend_v1542(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 98:
                 if (strcmp(key, "browser") == 0) {
-                    matched = true;
                     if (!worker_backend_v1545(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "browserVersion") == 0) {
-                    matched = true;
                     if (!worker_backend_v1546(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -42459,7 +40635,6 @@ static bool worker_backend_v1542(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "platform") == 0) {
-                    matched = true;
                     if (!worker_backend_v1544(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -42467,7 +40642,6 @@ static bool worker_backend_v1542(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 117:
                 if (strcmp(key, "userAgent") == 0) {
-                    matched = true;
                     if (!worker_backend_v1543(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -42566,26 +40740,21 @@ static bool worker_backend_v1547(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "errorCode") == 0) {
-                    matched = true;
                     if (!worker_backend_v1557(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "errorMessage") == 0) {
-                    matched = true;
                     if (!worker_backend_v1558(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "eventType") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v1548(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -42594,7 +40763,6 @@ static bool worker_backend_v1547(const cJSON *x, const worker_backend_pseg *p, w
             case 106:
                 if (strcmp(key, "jobId") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v1550(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -42602,19 +40770,16 @@ static bool worker_backend_v1547(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "metamodelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1554(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "metrics") == 0) {
-                    matched = true;
                     if (!worker_backend_v1565(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1553(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -42622,13 +40787,11 @@ static bool worker_backend_v1547(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "status") == 0) {
-                    matched = true;
                     if (!worker_backend_v1556(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "storageItemId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1555(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -42637,13 +40800,11 @@ static bool worker_backend_v1547(const cJSON *x, const worker_backend_pseg *p, w
             case 116:
                 if (strcmp(key, "timestamp") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v1551(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "timing") == 0) {
-                    matched = true;
                     if (!worker_backend_v1559(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -42651,7 +40812,6 @@ static bool worker_backend_v1547(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 117:
                 if (strcmp(key, "userId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1552(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -42660,7 +40820,6 @@ static bool worker_backend_v1547(const cJSON *x, const worker_backend_pseg *p, w
             case 119:
                 if (strcmp(key, "workerId") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v1549(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -42903,13 +41062,10 @@ static bool worker_backend_v1560(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 112:
                 if (strcmp(key, "processingMs") == 0) {
-                    matched = true;
                     if (!worker_backend_v1562(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -42917,7 +41073,6 @@ static bool worker_backend_v1560(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 113:
                 if (strcmp(key, "queueWaitMs") == 0) {
-                    matched = true;
                     if (!worker_backend_v1561(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -42925,7 +41080,6 @@ static bool worker_backend_v1560(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "stages") == 0) {
-                    matched = true;
                     if (!worker_backend_v1563(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -42991,9 +41145,8 @@ static bool worker_backend_v1563(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v1564(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -43037,9 +41190,8 @@ static bool worker_backend_v1565(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v1566(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -43080,26 +41232,21 @@ static bool worker_backend_v1567(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 101:
                 if (strcmp(key, "environment") == 0) {
-                    matched = true;
                     if (!worker_backend_v1622(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "error") == 0) {
-                    matched = true;
                     if (!worker_backend_v1618(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "eventType") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v1568(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43107,7 +41254,6 @@ static bool worker_backend_v1567(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 104:
                 if (strcmp(key, "hostname") == 0) {
-                    matched = true;
                     if (!worker_backend_v1625(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43116,7 +41262,6 @@ static bool worker_backend_v1567(const cJSON *x, const worker_backend_pseg *p, w
             case 106:
                 if (strcmp(key, "jobId") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v1570(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43124,7 +41269,6 @@ static bool worker_backend_v1567(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 108:
                 if (strcmp(key, "llmUsage") == 0) {
-                    matched = true;
                     if (!worker_backend_v1581(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43132,13 +41276,11 @@ static bool worker_backend_v1567(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "metamodelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1578(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1577(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43146,19 +41288,16 @@ static bool worker_backend_v1567(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 114:
                 if (strcmp(key, "region") == 0) {
-                    matched = true;
                     if (!worker_backend_v1623(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "requestId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1576(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "resources") == 0) {
-                    matched = true;
                     if (!worker_backend_v1594(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43166,20 +41305,17 @@ static bool worker_backend_v1567(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "sessionId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1575(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "status") == 0) {
                     seen[4] = true;
-                    matched = true;
                     if (!worker_backend_v1572(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "storageItemId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1579(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43187,20 +41323,17 @@ static bool worker_backend_v1567(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "tenantId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1574(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "timestamp") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v1571(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "timing") == 0) {
-                    matched = true;
                     if (!worker_backend_v1580(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43208,7 +41341,6 @@ static bool worker_backend_v1567(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 117:
                 if (strcmp(key, "userId") == 0) {
-                    matched = true;
                     if (!worker_backend_v1573(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43217,19 +41349,16 @@ static bool worker_backend_v1567(const cJSON *x, const worker_backend_pseg *p, w
             case 119:
                 if (strcmp(key, "workerId") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v1569(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "workerMetrics") == 0) {
-                    matched = true;
                     if (!worker_backend_v1616(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "workerVersion") == 0) {
-                    matched = true;
                     if (!worker_backend_v1624(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43492,25 +41621,20 @@ static bool worker_backend_v1581(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "cacheHit") == 0) {
-                    matched = true;
                     if (!worker_backend_v1590(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "costPerCompletionToken") == 0) {
-                    matched = true;
                     if (!worker_backend_v1588(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "costPerPromptToken") == 0) {
-                    matched = true;
                     if (!worker_backend_v1587(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43518,7 +41642,6 @@ static bool worker_backend_v1581(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 102:
                 if (strcmp(key, "fallbackUsed") == 0) {
-                    matched = true;
                     if (!worker_backend_v1592(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43526,13 +41649,11 @@ static bool worker_backend_v1581(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "model") == 0) {
-                    matched = true;
                     if (!worker_backend_v1583(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "modelLatencyMs") == 0) {
-                    matched = true;
                     if (!worker_backend_v1593(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43540,7 +41661,6 @@ static bool worker_backend_v1581(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "provider") == 0) {
-                    matched = true;
                     if (!worker_backend_v1582(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43548,7 +41668,6 @@ static bool worker_backend_v1581(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 114:
                 if (strcmp(key, "retries") == 0) {
-                    matched = true;
                     if (!worker_backend_v1591(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43556,25 +41675,21 @@ static bool worker_backend_v1581(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 116:
                 if (strcmp(key, "tokensCompletion") == 0) {
-                    matched = true;
                     if (!worker_backend_v1585(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "tokensPrompt") == 0) {
-                    matched = true;
                     if (!worker_backend_v1584(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "tokensTotal") == 0) {
-                    matched = true;
                     if (!worker_backend_v1586(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "totalCostUsd") == 0) {
-                    matched = true;
                     if (!worker_backend_v1589(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43800,13 +41915,10 @@ static bool worker_backend_v1594(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "cpu") == 0) {
-                    matched = true;
                     if (!worker_backend_v1595(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43814,7 +41926,6 @@ static bool worker_backend_v1594(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 100:
                 if (strcmp(key, "disk") == 0) {
-                    matched = true;
                     if (!worker_backend_v1606(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43822,7 +41933,6 @@ static bool worker_backend_v1594(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "memory") == 0) {
-                    matched = true;
                     if (!worker_backend_v1600(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43830,7 +41940,6 @@ static bool worker_backend_v1594(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 110:
                 if (strcmp(key, "network") == 0) {
-                    matched = true;
                     if (!worker_backend_v1611(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43864,13 +41973,10 @@ static bool worker_backend_v1595(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "avgPercent") == 0) {
-                    matched = true;
                     if (!worker_backend_v1597(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43878,7 +41984,6 @@ static bool worker_backend_v1595(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "peakPercent") == 0) {
-                    matched = true;
                     if (!worker_backend_v1596(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43886,7 +41991,6 @@ static bool worker_backend_v1595(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "systemTimeMs") == 0) {
-                    matched = true;
                     if (!worker_backend_v1598(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43894,7 +41998,6 @@ static bool worker_backend_v1595(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 117:
                 if (strcmp(key, "userTimeMs") == 0) {
-                    matched = true;
                     if (!worker_backend_v1599(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -43992,13 +42095,10 @@ static bool worker_backend_v1600(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "avgMb") == 0) {
-                    matched = true;
                     if (!worker_backend_v1602(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -44006,7 +42106,6 @@ static bool worker_backend_v1600(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 101:
                 if (strcmp(key, "endMb") == 0) {
-                    matched = true;
                     if (!worker_backend_v1604(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -44014,7 +42113,6 @@ static bool worker_backend_v1600(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 108:
                 if (strcmp(key, "leakDetected") == 0) {
-                    matched = true;
                     if (!worker_backend_v1605(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -44022,7 +42120,6 @@ static bool worker_backend_v1600(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 112:
                 if (strcmp(key, "peakMb") == 0) {
-                    matched = true;
                     if (!worker_backend_v1601(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -44030,7 +42127,6 @@ static bool worker_backend_v1600(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 115:
                 if (strcmp(key, "startMb") == 0) {
-                    matched = true;
                     if (!worker_backend_v1603(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -44144,19 +42240,15 @@ static bool worker_backend_v1606(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 98:
                 if (strcmp(key, "bytesRead") == 0) {
-                    matched = true;
                     if (!worker_backend_v1607(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "bytesWritten") == 0) {
-                    matched = true;
                     if (!worker_backend_v1608(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -44164,13 +42256,11 @@ static bool worker_backend_v1606(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 111:
                 if (strcmp(key, "opsRead") == 0) {
-                    matched = true;
                     if (!worker_backend_v1609(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "opsWrite") == 0) {
-                    matched = true;
                     if (!worker_backend_v1610(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -44268,19 +42358,15 @@ static bool worker_backend_v1611(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 97:
                 if (strcmp(key, "apiCallsCount") == 0) {
-                    matched = true;
                     if (!worker_backend_v1614(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "avgLatencyMs") == 0) {
-                    matched = true;
                     if (!worker_backend_v1615(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -44288,13 +42374,11 @@ static bool worker_backend_v1611(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 98:
                 if (strcmp(key, "bytesReceived") == 0) {
-                    matched = true;
                     if (!worker_backend_v1612(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "bytesSent") == 0) {
-                    matched = true;
                     if (!worker_backend_v1613(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -44392,9 +42476,8 @@ static bool worker_backend_v1616(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v1617(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
@@ -44434,19 +42517,15 @@ static bool worker_backend_v1618(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 99:
                 if (strcmp(key, "category") == 0) {
-                    matched = true;
                     if (!worker_backend_v1621(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if (strcmp(key, "code") == 0) {
-                    matched = true;
                     if (!worker_backend_v1619(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -44454,7 +42533,6 @@ static bool worker_backend_v1618(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 109:
                 if (strcmp(key, "message") == 0) {
-                    matched = true;
                     if (!worker_backend_v1620(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -44601,14 +42679,11 @@ static bool worker_backend_v1626(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 106:
                 if (strcmp(key, "jobId") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v1628(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -44617,7 +42692,6 @@ static bool worker_backend_v1626(const cJSON *x, const worker_backend_pseg *p, w
             case 109:
                 if (strcmp(key, "messageName") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v1629(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -44626,7 +42700,6 @@ static bool worker_backend_v1626(const cJSON *x, const worker_backend_pseg *p, w
             case 113:
                 if (strcmp(key, "queue") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v1630(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -44635,7 +42708,6 @@ static bool worker_backend_v1626(const cJSON *x, const worker_backend_pseg *p, w
             case 115:
                 if (strcmp(key, "success") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v1627(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -44750,14 +42822,11 @@ static bool worker_backend_v1631(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
             switch ((unsigned char)key[0]) {
             case 100:
                 if (strcmp(key, "data") == 0) {
                     seen[4] = true;
-                    matched = true;
                     if (!worker_backend_v1636(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -44766,7 +42835,6 @@ static bool worker_backend_v1631(const cJSON *x, const worker_backend_pseg *p, w
             case 106:
                 if (strcmp(key, "jobId") == 0) {
                     seen[0] = true;
-                    matched = true;
                     if (!worker_backend_v1632(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -44775,7 +42843,6 @@ static bool worker_backend_v1631(const cJSON *x, const worker_backend_pseg *p, w
             case 110:
                 if (strcmp(key, "name") == 0) {
                     seen[1] = true;
-                    matched = true;
                     if (!worker_backend_v1633(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -44784,7 +42851,6 @@ static bool worker_backend_v1631(const cJSON *x, const worker_backend_pseg *p, w
             case 112:
                 if (strcmp(key, "progress") == 0) {
                     seen[6] = true;
-                    matched = true;
                     if (!worker_backend_v1639(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -44793,7 +42859,6 @@ static bool worker_backend_v1631(const cJSON *x, const worker_backend_pseg *p, w
             case 113:
                 if (strcmp(key, "queue") == 0) {
                     seen[2] = true;
-                    matched = true;
                     if (!worker_backend_v1634(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -44802,7 +42867,6 @@ static bool worker_backend_v1631(const cJSON *x, const worker_backend_pseg *p, w
             case 114:
                 if (strcmp(key, "returnvalue") == 0) {
                     seen[5] = true;
-                    matched = true;
                     if (!worker_backend_v1638(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -44811,7 +42875,6 @@ static bool worker_backend_v1631(const cJSON *x, const worker_backend_pseg *p, w
             case 115:
                 if (strcmp(key, "state") == 0) {
                     seen[3] = true;
-                    matched = true;
                     if (!worker_backend_v1635(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -44820,7 +42883,6 @@ static bool worker_backend_v1631(const cJSON *x, const worker_backend_pseg *p, w
             case 116:
                 if (strcmp(key, "timestamp") == 0) {
                     seen[7] = true;
-                    matched = true;
                     if (!worker_backend_v1640(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -44954,9 +43016,8 @@ static bool worker_backend_v1636(const cJSON *x, const worker_backend_pseg *p, w
             const char *key = m->string ? m->string : "";
             count++;
             const worker_backend_pseg seg = {p, key, 0};
-            bool matched = false;
             (void)seg;
-            (void)matched;
+            bool matched = false;
             if (!matched && !worker_backend_v1637(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
