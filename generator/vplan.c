@@ -581,7 +581,7 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
     }
     add_bool(f, "has_pattern_props", cJSON_GetArraySize(pp) > 0);
     cJSON_AddItemToObject(f, "pattern_props", pp);
-    add_bool(f, "uses_matched", cJSON_GetArraySize(pp) > 0 || addprops);
+    add_bool(f, "uses_matched", addprops != NULL);
     add_bool(f, "additional_false", cJSON_IsFalse(addprops));
     add_fn(f, "additional_fn", addprops && !cJSON_IsFalse(addprops) ? compile(c, doc, addprops) : -1);
     add_bool(f, "member_loop", loop || nreq > 0 || propnames);

@@ -1670,6 +1670,7 @@ static bool worker_backend_v0(const cJSON *x, const worker_backend_pseg *p, work
         bool seen[1] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -1758,6 +1759,7 @@ static bool worker_backend_v3(const cJSON *x, const worker_backend_pseg *p, work
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -1812,6 +1814,7 @@ static bool worker_backend_v5(const cJSON *x, const worker_backend_pseg *p, work
         bool seen[5] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -2192,6 +2195,7 @@ static bool worker_backend_v19(const cJSON *x, const worker_backend_pseg *p, wor
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -2422,6 +2426,7 @@ static bool worker_backend_v30(const cJSON *x, const worker_backend_pseg *p, wor
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -2599,6 +2604,7 @@ static bool worker_backend_v36(const cJSON *x, const worker_backend_pseg *p, wor
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -2712,6 +2718,7 @@ static bool worker_backend_v40(const cJSON *x, const worker_backend_pseg *p, wor
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -2939,6 +2946,7 @@ static bool worker_backend_v49(const cJSON *x, const worker_backend_pseg *p, wor
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -3010,6 +3018,7 @@ static bool worker_backend_v52(const cJSON *x, const worker_backend_pseg *p, wor
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -3135,6 +3144,7 @@ static bool worker_backend_v58(const cJSON *x, const worker_backend_pseg *p, wor
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -3258,6 +3268,7 @@ static bool worker_backend_v63(const cJSON *x, const worker_backend_pseg *p, wor
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -3366,6 +3377,7 @@ static bool worker_backend_v68(const cJSON *x, const worker_backend_pseg *p, wor
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -3534,6 +3546,7 @@ static bool worker_backend_v74(const cJSON *x, const worker_backend_pseg *p, wor
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -3665,6 +3678,7 @@ static bool worker_backend_v80(const cJSON *x, const worker_backend_pseg *p, wor
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -3761,6 +3775,7 @@ static bool worker_backend_v84(const cJSON *x, const worker_backend_pseg *p, wor
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -3857,6 +3872,7 @@ static bool worker_backend_v88(const cJSON *x, const worker_backend_pseg *p, wor
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -3959,6 +3975,7 @@ static bool worker_backend_v92(const cJSON *x, const worker_backend_pseg *p, wor
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -4218,6 +4235,7 @@ static bool worker_backend_v103(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -4308,6 +4326,7 @@ static bool worker_backend_v106(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -4397,6 +4416,7 @@ static bool worker_backend_v111(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -4564,6 +4584,7 @@ static bool worker_backend_v117(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -4707,6 +4728,7 @@ static bool worker_backend_v123(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[4] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -4961,6 +4983,7 @@ static bool worker_backend_v133(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5038,6 +5061,7 @@ static bool worker_backend_v136(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5158,6 +5182,7 @@ static bool worker_backend_v141(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5311,6 +5336,7 @@ static bool worker_backend_v147(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5440,6 +5466,7 @@ static bool worker_backend_v152(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5581,6 +5608,7 @@ static bool worker_backend_v158(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5720,6 +5748,7 @@ static bool worker_backend_v162(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5806,6 +5835,7 @@ static bool worker_backend_v165(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5859,6 +5889,7 @@ static bool worker_backend_v167(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -6089,6 +6120,7 @@ static bool worker_backend_v177(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[1] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -6241,6 +6273,7 @@ static bool worker_backend_v184(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -6389,6 +6422,7 @@ static bool worker_backend_v190(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -6484,6 +6518,7 @@ static bool worker_backend_v194(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -6930,6 +6965,7 @@ static bool worker_backend_v210(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -7053,6 +7089,7 @@ static bool worker_backend_v215(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -7111,6 +7148,7 @@ static bool worker_backend_v216(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -7233,6 +7271,7 @@ static bool worker_backend_v221(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -7358,6 +7397,7 @@ static bool worker_backend_v226(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -7481,6 +7521,7 @@ static bool worker_backend_v231(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -7626,6 +7667,7 @@ static bool worker_backend_v237(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -7718,6 +7760,7 @@ static bool worker_backend_v241(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -8017,6 +8060,7 @@ static bool worker_backend_v253(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -8140,6 +8184,7 @@ static bool worker_backend_v258(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -8337,6 +8382,7 @@ static bool worker_backend_v265(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -8450,6 +8496,7 @@ static bool worker_backend_v269(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -8677,6 +8724,7 @@ static bool worker_backend_v278(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -8744,6 +8792,7 @@ static bool worker_backend_v281(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -8885,6 +8934,7 @@ static bool worker_backend_v287(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -9007,6 +9057,7 @@ static bool worker_backend_v292(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -9244,6 +9295,7 @@ static bool worker_backend_v301(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[1] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -9348,6 +9400,7 @@ static bool worker_backend_v305(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -9541,6 +9594,7 @@ static bool worker_backend_v312(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -9713,6 +9767,7 @@ static bool worker_backend_v319(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -9813,6 +9868,7 @@ static bool worker_backend_v323(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -9935,6 +9991,7 @@ static bool worker_backend_v328(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -10044,6 +10101,7 @@ static bool worker_backend_v332(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -10167,6 +10225,7 @@ static bool worker_backend_v338(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -10250,6 +10309,7 @@ static bool worker_backend_v341(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -10291,6 +10351,7 @@ static bool worker_backend_v343(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -10494,6 +10555,7 @@ static bool worker_backend_v351(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -10570,6 +10632,7 @@ static bool worker_backend_v354(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -10798,6 +10861,7 @@ static bool worker_backend_v362(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -10951,6 +11015,7 @@ static bool worker_backend_v368(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -11069,6 +11134,7 @@ static bool worker_backend_v373(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -11166,6 +11232,7 @@ static bool worker_backend_v377(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -11288,6 +11355,7 @@ static bool worker_backend_v382(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -11355,6 +11423,7 @@ static bool worker_backend_v384(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -11496,6 +11565,7 @@ static bool worker_backend_v390(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -11593,6 +11663,7 @@ static bool worker_backend_v394(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -11690,6 +11761,7 @@ static bool worker_backend_v397(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -11789,6 +11861,7 @@ static bool worker_backend_v402(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -11909,6 +11982,7 @@ static bool worker_backend_v407(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -12109,6 +12183,7 @@ static bool worker_backend_v414(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -12229,6 +12304,7 @@ static bool worker_backend_v419(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -12429,6 +12505,7 @@ static bool worker_backend_v428(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -12489,6 +12566,7 @@ static bool worker_backend_v430(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -12589,6 +12667,7 @@ static bool worker_backend_v434(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[3] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -12751,6 +12830,7 @@ static bool worker_backend_v438(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -12870,6 +12950,7 @@ static bool worker_backend_v441(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -13113,6 +13194,7 @@ static bool worker_backend_v453(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -13219,6 +13301,7 @@ static bool worker_backend_v457(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -13368,6 +13451,7 @@ static bool worker_backend_v463(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -13526,6 +13610,7 @@ static bool worker_backend_v470(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[4] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -13666,6 +13751,7 @@ static bool worker_backend_v473(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[5] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -13834,6 +13920,7 @@ static bool worker_backend_v479(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -14021,6 +14108,7 @@ static bool worker_backend_v487(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -14460,6 +14548,7 @@ static bool worker_backend_v506(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -14564,6 +14653,7 @@ static bool worker_backend_v510(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -14661,6 +14751,7 @@ static bool worker_backend_v515(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -14787,6 +14878,7 @@ static bool worker_backend_v518(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -14982,6 +15074,7 @@ static bool worker_backend_v526(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -15189,6 +15282,7 @@ static bool worker_backend_v535(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[4] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -15366,6 +15460,7 @@ static bool worker_backend_v541(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[4] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -15508,6 +15603,7 @@ static bool worker_backend_v546(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -15658,6 +15754,7 @@ static bool worker_backend_v552(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -15716,6 +15813,7 @@ static bool worker_backend_v555(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[5] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -15967,6 +16065,7 @@ static bool worker_backend_v562(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -16317,6 +16416,7 @@ static bool worker_backend_v578(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -16524,6 +16624,7 @@ static bool worker_backend_v585(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -16730,6 +16831,7 @@ static bool worker_backend_v594(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -16772,6 +16874,7 @@ static bool worker_backend_v595(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -16871,6 +16974,7 @@ static bool worker_backend_v599(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -16992,6 +17096,7 @@ static bool worker_backend_v604(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -17161,6 +17266,7 @@ static bool worker_backend_v611(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -17322,6 +17428,7 @@ static bool worker_backend_v618(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -17426,6 +17533,7 @@ static bool worker_backend_v622(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -17499,6 +17607,7 @@ static bool worker_backend_v626(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -17773,6 +17882,7 @@ static bool worker_backend_v636(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -17967,6 +18077,7 @@ static bool worker_backend_v645(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -18065,6 +18176,7 @@ static bool worker_backend_v649(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[4] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -18254,6 +18366,7 @@ static bool worker_backend_v656(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[5] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -18508,6 +18621,7 @@ static bool worker_backend_v663(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -18875,6 +18989,7 @@ static bool worker_backend_v680(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[4] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -19038,6 +19153,7 @@ static bool worker_backend_v686(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[5] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -19291,6 +19407,7 @@ static bool worker_backend_v693(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -19564,6 +19681,7 @@ static bool worker_backend_v706(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -19681,6 +19799,7 @@ static bool worker_backend_v710(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -19738,6 +19857,7 @@ static bool worker_backend_v713(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -19828,6 +19948,7 @@ static bool worker_backend_v716(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -19997,6 +20118,7 @@ static bool worker_backend_v723(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -20138,6 +20260,7 @@ static bool worker_backend_v729(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -20458,6 +20581,7 @@ static bool worker_backend_v742(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -20685,6 +20809,7 @@ static bool worker_backend_v750(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -20745,6 +20870,7 @@ static bool worker_backend_v752(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -20787,6 +20913,7 @@ static bool worker_backend_v754(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[1] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -20923,6 +21050,7 @@ static bool worker_backend_v760(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[3] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -21065,6 +21193,7 @@ static bool worker_backend_v764(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -21180,6 +21309,7 @@ static bool worker_backend_v767(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -21369,6 +21499,7 @@ static bool worker_backend_v776(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -21461,6 +21592,7 @@ static bool worker_backend_v780(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -21648,6 +21780,7 @@ static bool worker_backend_v788(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -21828,6 +21961,7 @@ static bool worker_backend_v794(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -22097,6 +22231,7 @@ static bool worker_backend_v806(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -22218,6 +22353,7 @@ static bool worker_backend_v811(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[3] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -22299,6 +22435,7 @@ static bool worker_backend_v813(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[9] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -22433,6 +22570,7 @@ static bool worker_backend_v814(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -22581,6 +22719,7 @@ static bool worker_backend_v820(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -22709,6 +22848,7 @@ static bool worker_backend_v825(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -22808,6 +22948,7 @@ static bool worker_backend_v829(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -22930,6 +23071,7 @@ static bool worker_backend_v834(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -23299,6 +23441,7 @@ static bool worker_backend_v849(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -23470,6 +23613,7 @@ static bool worker_backend_v856(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -23546,6 +23690,7 @@ static bool worker_backend_v859(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -23777,6 +23922,7 @@ static bool worker_backend_v869(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -23818,6 +23964,7 @@ static bool worker_backend_v871(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -23860,6 +24007,7 @@ static bool worker_backend_v873(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[16] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -24126,6 +24274,7 @@ static bool worker_backend_v878(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -24386,6 +24535,7 @@ static bool worker_backend_v891(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -24531,6 +24681,7 @@ static bool worker_backend_v897(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -24704,6 +24855,7 @@ static bool worker_backend_v905(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -24913,6 +25065,7 @@ static bool worker_backend_v913(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -25043,6 +25196,7 @@ static bool worker_backend_v918(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -25233,6 +25387,7 @@ static bool worker_backend_v926(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -25523,6 +25678,7 @@ static bool worker_backend_v938(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -25662,6 +25818,7 @@ static bool worker_backend_v943(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[4] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -25815,6 +25972,7 @@ static bool worker_backend_v949(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -25928,6 +26086,7 @@ static bool worker_backend_v954(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[7] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -26148,6 +26307,7 @@ static bool worker_backend_v962(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -26358,6 +26518,7 @@ static bool worker_backend_v970(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[4] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -26516,6 +26677,7 @@ static bool worker_backend_v976(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -26557,6 +26719,7 @@ static bool worker_backend_v978(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -26595,6 +26758,7 @@ static bool worker_backend_v979(const cJSON *x, const worker_backend_pseg *p, wo
         bool seen[5] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -26786,6 +26950,7 @@ static bool worker_backend_v986(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -26918,6 +27083,7 @@ static bool worker_backend_v991(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -26959,6 +27125,7 @@ static bool worker_backend_v993(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -27000,6 +27167,7 @@ static bool worker_backend_v995(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -27072,6 +27240,7 @@ static bool worker_backend_v998(const cJSON *x, const worker_backend_pseg *p, wo
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -27156,6 +27325,7 @@ static bool worker_backend_v1001(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -27279,6 +27449,7 @@ static bool worker_backend_v1006(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -27377,6 +27548,7 @@ static bool worker_backend_v1010(const cJSON *x, const worker_backend_pseg *p, w
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -27453,6 +27625,7 @@ static bool worker_backend_v1012(const cJSON *x, const worker_backend_pseg *p, w
         bool seen[4] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -27621,6 +27794,7 @@ static bool worker_backend_v1018(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -27698,6 +27872,7 @@ static bool worker_backend_v1020(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -27818,6 +27993,7 @@ static bool worker_backend_v1025(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -27994,6 +28170,7 @@ static bool worker_backend_v1032(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -28061,6 +28238,7 @@ static bool worker_backend_v1035(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -28161,6 +28339,7 @@ static bool worker_backend_v1039(const cJSON *x, const worker_backend_pseg *p, w
         bool seen[1] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -28237,6 +28416,7 @@ static bool worker_backend_v1041(const cJSON *x, const worker_backend_pseg *p, w
         bool seen[4] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -28547,6 +28727,7 @@ static bool worker_backend_v1053(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -28835,6 +29016,7 @@ static bool worker_backend_v1065(const cJSON *x, const worker_backend_pseg *p, w
         bool seen[1] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -28946,6 +29128,7 @@ static bool worker_backend_v1069(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -29141,6 +29324,7 @@ static bool worker_backend_v1077(const cJSON *x, const worker_backend_pseg *p, w
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -29269,6 +29453,7 @@ static bool worker_backend_v1081(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -29392,6 +29577,7 @@ static bool worker_backend_v1086(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -29468,6 +29654,7 @@ static bool worker_backend_v1089(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -29568,6 +29755,7 @@ static bool worker_backend_v1093(const cJSON *x, const worker_backend_pseg *p, w
         bool seen[5] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -29797,6 +29985,7 @@ static bool worker_backend_v1102(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -30161,6 +30350,7 @@ static bool worker_backend_v1117(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -30276,6 +30466,7 @@ static bool worker_backend_v1122(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -30317,6 +30508,7 @@ static bool worker_backend_v1124(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -30502,6 +30694,7 @@ static bool worker_backend_v1131(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -30671,6 +30864,7 @@ static bool worker_backend_v1135(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -30752,6 +30946,7 @@ static bool worker_backend_v1137(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -30863,6 +31058,7 @@ static bool worker_backend_v1142(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -30930,6 +31126,7 @@ static bool worker_backend_v1145(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -31055,6 +31252,7 @@ static bool worker_backend_v1150(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -31205,6 +31403,7 @@ static bool worker_backend_v1156(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -31330,6 +31529,7 @@ static bool worker_backend_v1161(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -31471,6 +31671,7 @@ static bool worker_backend_v1167(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -31619,6 +31820,7 @@ static bool worker_backend_v1173(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -31813,6 +32015,7 @@ static bool worker_backend_v1182(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -31920,6 +32123,7 @@ static bool worker_backend_v1185(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -31984,6 +32188,7 @@ static bool worker_backend_v1188(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -32139,6 +32344,7 @@ static bool worker_backend_v1194(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -32238,6 +32444,7 @@ static bool worker_backend_v1198(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -32370,6 +32577,7 @@ static bool worker_backend_v1202(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -32452,6 +32660,7 @@ static bool worker_backend_v1204(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -32617,6 +32826,7 @@ static bool worker_backend_v1211(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -32698,6 +32908,7 @@ static bool worker_backend_v1214(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -32739,6 +32950,7 @@ static bool worker_backend_v1216(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -32887,6 +33099,7 @@ static bool worker_backend_v1221(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -33034,6 +33247,7 @@ static bool worker_backend_v1228(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -33156,6 +33370,7 @@ static bool worker_backend_v1233(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -33278,6 +33493,7 @@ static bool worker_backend_v1238(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -33400,6 +33616,7 @@ static bool worker_backend_v1243(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -33522,6 +33739,7 @@ static bool worker_backend_v1248(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -33733,6 +33951,7 @@ static bool worker_backend_v1256(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -33931,6 +34150,7 @@ static bool worker_backend_v1265(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -34296,6 +34516,7 @@ static bool worker_backend_v1273(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -34658,6 +34879,7 @@ static bool worker_backend_v1291(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -34771,6 +34993,7 @@ static bool worker_backend_v1296(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -34886,6 +35109,7 @@ static bool worker_backend_v1301(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -35002,6 +35226,7 @@ static bool worker_backend_v1306(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -35118,6 +35343,7 @@ static bool worker_backend_v1311(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -35520,6 +35746,7 @@ static bool worker_backend_v1330(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -35674,6 +35901,7 @@ static bool worker_backend_v1337(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -35818,6 +36046,7 @@ static bool worker_backend_v1343(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -35917,6 +36146,7 @@ static bool worker_backend_v1347(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -36116,6 +36346,7 @@ static bool worker_backend_v1352(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -36157,6 +36388,7 @@ static bool worker_backend_v1354(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -36198,6 +36430,7 @@ static bool worker_backend_v1356(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -36385,6 +36618,7 @@ static bool worker_backend_v1366(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -36728,6 +36962,7 @@ static bool worker_backend_v1381(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -36860,6 +37095,7 @@ static bool worker_backend_v1385(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -37003,6 +37239,7 @@ static bool worker_backend_v1388(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -37044,6 +37281,7 @@ static bool worker_backend_v1390(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -37085,6 +37323,7 @@ static bool worker_backend_v1392(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -37126,6 +37365,7 @@ static bool worker_backend_v1394(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -37279,6 +37519,7 @@ static bool worker_backend_v1403(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -37424,6 +37665,7 @@ static bool worker_backend_v1409(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -37771,6 +38013,7 @@ static bool worker_backend_v1424(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -38159,6 +38402,7 @@ static bool worker_backend_v1440(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -38500,6 +38744,7 @@ static bool worker_backend_v1455(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -38712,6 +38957,7 @@ static bool worker_backend_v1464(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -38943,6 +39189,7 @@ static bool worker_backend_v1473(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -39122,6 +39369,7 @@ static bool worker_backend_v1479(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -39302,6 +39550,7 @@ static bool worker_backend_v1488(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -39490,6 +39739,7 @@ static bool worker_backend_v1496(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -39541,6 +39791,7 @@ static bool worker_backend_v1497(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -39617,6 +39868,7 @@ static bool worker_backend_v1500(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -39716,6 +39968,7 @@ static bool worker_backend_v1504(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -39860,6 +40113,7 @@ static bool worker_backend_v1510(const cJSON *x, const worker_backend_pseg *p, w
         bool seen[4] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -40174,6 +40428,7 @@ static bool worker_backend_v1520(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -40617,6 +40872,7 @@ static bool worker_backend_v1542(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -40738,6 +40994,7 @@ static bool worker_backend_v1547(const cJSON *x, const worker_backend_pseg *p, w
         bool seen[4] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -41060,6 +41317,7 @@ static bool worker_backend_v1560(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -41143,6 +41401,7 @@ static bool worker_backend_v1563(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -41188,6 +41447,7 @@ static bool worker_backend_v1565(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -41230,6 +41490,7 @@ static bool worker_backend_v1567(const cJSON *x, const worker_backend_pseg *p, w
         bool seen[5] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -41619,6 +41880,7 @@ static bool worker_backend_v1581(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -41913,6 +42175,7 @@ static bool worker_backend_v1594(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -41971,6 +42234,7 @@ static bool worker_backend_v1595(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -42093,6 +42357,7 @@ static bool worker_backend_v1600(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -42238,6 +42503,7 @@ static bool worker_backend_v1606(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -42356,6 +42622,7 @@ static bool worker_backend_v1611(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -42474,6 +42741,7 @@ static bool worker_backend_v1616(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -42515,6 +42783,7 @@ static bool worker_backend_v1618(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -42677,6 +42946,7 @@ static bool worker_backend_v1626(const cJSON *x, const worker_backend_pseg *p, w
         bool seen[4] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -42820,6 +43090,7 @@ static bool worker_backend_v1631(const cJSON *x, const worker_backend_pseg *p, w
         bool seen[8] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -43014,6 +43285,7 @@ static bool worker_backend_v1636(const cJSON *x, const worker_backend_pseg *p, w
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
+            (void)key;
             count++;
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
