@@ -12,7 +12,9 @@
 //            descriptions equal dist/types.d.ts of @mesh-sync/worker-backend-client (--dts)
 //   ok/not ok catalogue_<msg>_matches_the_python_seed  top-level fields, required flags and
 //            types (integer vs number) equal the Python client's page (--seed)
-// plus whole-catalogue lines (message set, MessageTypes, client methods, JobResponse/JobStatus).
+// plus whole-catalogue lines: the root document against the official AsyncAPI 3.0.0 JSON Schema
+// (@asyncapi/specs), every named schema of the split files against its Schema Object, the
+// message set, MessageTypes constants, client methods, x-http-api, JobResponse/JobStatus.
 // The d.ts is read with the TypeScript compiler API, not with regexes.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +22,7 @@ import YAML from 'yaml';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import ts from 'typescript';
+import { createRequire } from 'node:module';
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
@@ -104,6 +107,26 @@ check('catalogue_is_asyncapi_3_0_0', [
   ...(api.info?.title && api.info?.version ? [] : ['info.title/info.version missing']),
   ...(api.servers && Object.keys(api.servers).length ? [] : ['no servers']),
 ]);
+// Against the official AsyncAPI 3.0.0 JSON Schema (@asyncapi/specs): the root document, and
+// every named schema of the split files against its Schema Object definition.
+{
+  const require = createRequire(import.meta.url);
+  const spec = require('@asyncapi/specs/schemas/3.0.0-without-$id.json');
+  const specAjv = new Ajv({ strict: false, allErrors: true });
+  addFormats(specAjv);
+  const root = specAjv.compile(spec);
+  check('catalogue_is_valid_asyncapi_3_0_0', root(api) ? [] :
+    root.errors.slice(0, 10).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`));
+  const schemaDef = specAjv.compile({ definitions: spec.definitions, $ref: '#/definitions/schema' });
+  const p = [];
+  for (const f of fs.readdirSync(path.dirname(CAT), { recursive: true }).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+    if (path.resolve(path.dirname(CAT), f) === CAT) continue;
+    for (const [n, s] of Object.entries(load(path.resolve(path.dirname(CAT), f)))) {
+      if (!schemaDef(s)) p.push(`${f}#/${n}: ${schemaDef.errors[0].instancePath} ${schemaDef.errors[0].message}`);
+    }
+  }
+  check('catalogue_schema_files_hold_valid_asyncapi_schemas', p);
+}
 check('catalogue_has_70_messages', names.length === 70 ? [] : [`${names.length} messages`]);
 
 // x-http-api and the job types
