@@ -182,6 +182,16 @@ static cJSON *extensions_of(mg_model *m, const cJSON *node)
     return ext;
 }
 
+/* A member that must be a mapping when present (channels, operations,
+ * components.messages, ...). Returns 0 when absent or a mapping. */
+static int want_mapping(mg_model *m, const mg_doc *doc, const cJSON *node, const char *what)
+{
+    if (!node || cJSON_IsObject(node))
+        return 0;
+    err(m, mark(doc, node), "'%s' must be a mapping", what);
+    return -1;
+}
+
 /* ---- schema parts ---------------------------------------------------- */
 
 static const char *const structural_keys[] = {
@@ -682,8 +692,11 @@ static mg_typeref *plain_typeref(mg_model *m, const parts *ps, unsigned mask, en
         const cJSON *items = pget(ps, "items", &idoc);
         if (cJSON_IsObject(items) || cJSON_IsBool(items))
             r->items = build_typeref(m, idoc, items, hoist_name(m, hint, "item"));
-        else
+        else {
+            if (items && !cJSON_IsArray(items))
+                err(m, mark(idoc, items), "'items' must be a schema (or a list of schemas)");
             r->items = new_typeref(m, MG_KIND_ANY, idoc, items); /* tuple form: items stay any */
+        }
     } else if (kind == MG_KIND_MAP) {
         const mg_doc *adoc = NULL;
         const cJSON *ap = pget(ps, "additionalProperties", &adoc);
@@ -1398,10 +1411,12 @@ static void asyncapi2_channels(mg_model *m)
 {
     const mg_doc *doc = m->doc;
     const cJSON *channels = get(doc->root, "channels"), *ch;
+    if (want_mapping(m, doc, channels, "channels") < 0)
+        return;
     cJSON_ArrayForEach(ch, channels) {
         const mg_doc *cdoc = NULL;
         const cJSON *cnode, *op;
-        if (follow(m, doc, ch, &cdoc, &cnode) < 0)
+        if (follow(m, doc, ch, &cdoc, &cnode) < 0 || want_mapping(m, cdoc, cnode, "a channel") < 0)
             continue;
         cJSON_ArrayForEach(op, cnode) {
             int pub = strcmp(op->string, "publish") == 0;
@@ -1423,10 +1438,13 @@ static void asyncapi3_channels(mg_model *m)
     const mg_doc *doc = m->doc;
     const cJSON *channels = get(doc->root, "channels"), *ch;
     const cJSON *ops = get(doc->root, "operations"), *op;
+    if (want_mapping(m, doc, channels, "channels") < 0 || want_mapping(m, doc, ops, "operations") < 0)
+        return;
     cJSON_ArrayForEach(ch, channels) {
         const mg_doc *cdoc = NULL;
         const cJSON *cnode, *msg;
-        if (follow(m, doc, ch, &cdoc, &cnode) < 0)
+        if (follow(m, doc, ch, &cdoc, &cnode) < 0 || want_mapping(m, cdoc, cnode, "a channel") < 0 ||
+            want_mapping(m, cdoc, get(cnode, "messages"), "messages") < 0)
             continue;
         const char *address = get_str(cnode, "address");
         if (!address)
@@ -1473,7 +1491,10 @@ static void asyncapi3_channels(mg_model *m)
 
 static void components_messages(mg_model *m)
 {
-    const cJSON *msgs = get(get(m->doc->root, "components"), "messages"), *it;
+    const cJSON *comp = get(m->doc->root, "components");
+    const cJSON *msgs = get(comp, "messages"), *it;
+    if (want_mapping(m, m->doc, comp, "components") < 0 || want_mapping(m, m->doc, msgs, "components.messages") < 0)
+        return;
     cJSON_ArrayForEach(it, msgs) {
         add_message(m, m->doc, it, it->string, NULL, NULL);
         if (stop(m))
@@ -1638,7 +1659,7 @@ static void json_schema_catalogue(mg_model *m)
     if (rt)
         vec_push(&defs, (void *)root);
     cJSON_ArrayForEach(c, root)
-        if (strcmp(c->string, "$defs") == 0 || strcmp(c->string, "definitions") == 0) {
+        if ((strcmp(c->string, "$defs") == 0 || strcmp(c->string, "definitions") == 0) && cJSON_IsObject(c)) {
             const cJSON *d;
             cJSON_ArrayForEach(d, c)
                 vec_push(&defs, (void *)d);
@@ -1749,6 +1770,16 @@ void mg_model_free(mg_model *m)
     cJSON_Delete(p->owned);
     free(p);
     free(m);
+}
+
+int mg_typeref_reaches(const mg_model *m, const mg_typeref *r, const mg_type *goal)
+{
+    unsigned char *seen = calloc((size_t)m->ntypes + 1, 1);
+    if (!seen)
+        abort();
+    int hit = reaches(r, goal, seen);
+    free(seen);
+    return hit;
 }
 
 const mg_message *mg_model_find_message(const mg_model *m, const char *name)
