@@ -613,16 +613,15 @@ static mg_typeref *new_typeref(mg_model *m, mg_kind kind, const mg_doc *doc, con
     return r;
 }
 
-/* hint + " " + suffix, as the raw name of a hoisted type: the Pascal casing,
- * so that name.raw reads like the identifier. */
+/* The name source of a hoisted type: the parent's words (its snake casing,
+ * which keeps word boundaries that a Pascal form like "MC" would lose) and
+ * the suffix's. named_type shows it as the Pascal casing in name.raw. */
 static char *hoist_name(mg_model *m, const char *hint, const char *suffix)
 {
     mg_buf b;
     mg_buf_init(&b);
     mg_buf_appendf(&b, "%s %s", hint, suffix);
-    char *p = mg_name_case_new(mg_buf_cstr(&b), MG_CASE_PASCAL);
-    char *s = pstrdup(m, p);
-    free(p);
+    char *s = pstrdup(m, mg_buf_cstr(&b));
     mg_buf_fini(&b);
     return s;
 }
@@ -808,7 +807,7 @@ static const char *type_src(mg_model *m, const mg_type *t)
 static void build_object(mg_model *m, mg_type *t, const parts *ps)
 {
     vec fields = {0};
-    const char *tname = t->name.s[MG_CASE_PASCAL];
+    const char *tname = t->name.s[MG_CASE_SNAKE];
     /* Properties of every part, in order; a later definition of the same
      * property refines the earlier one and must not contradict its type. */
     for (int i = 0; i < ps->n && !stop(m); i++) {
@@ -854,7 +853,7 @@ static void build_object(mg_model *m, mg_type *t, const parts *ps)
                     mg_field *g = fields.v[k];
                     if (strcmp(g->name.s[MG_CASE_SNAKE], f->name.s[MG_CASE_SNAKE]) == 0)
                         err(m, km, "properties '%s' and '%s' (at %s) of '%s' both become identifier '%s'",
-                            p->string, g->wire, where(m, g->mark), tname, f->name.s[MG_CASE_SNAKE]);
+                            p->string, g->wire, where(m, g->mark), t->name.s[MG_CASE_PASCAL], f->name.s[MG_CASE_SNAKE]);
                 }
                 vec_push(&fields, f);
             }
@@ -1036,9 +1035,9 @@ static void build_union(mg_model *m, mg_type *t, const parts *ps)
     int i = 0;
     cJSON_ArrayForEach(it, u) {
         char suffix[32];
-        snprintf(suffix, sizeof suffix, "option %d", ++i);
+        snprintf(suffix, sizeof suffix, "option%d", ++i);
         mg_union_option *o = palloc(m, sizeof *o);
-        o->type = build_typeref(m, udoc, it, hoist_name(m, t->name.s[MG_CASE_PASCAL], suffix));
+        o->type = build_typeref(m, udoc, it, hoist_name(m, t->name.s[MG_CASE_SNAKE], suffix));
         if (!o->type)
             continue;
         vec_push(&opts, o);
@@ -1078,6 +1077,10 @@ static mg_type *named_type(mg_model *m, const mg_doc *doc, const cJSON *node, co
         return t;
     t = palloc(m, sizeof *t);
     name_init(m, &t->name, raw);
+    if (!declared) {
+        free(t->name.s[MG_CASE_RAW]);
+        t->name.s[MG_CASE_RAW] = mg_name_case_new(t->name.s[MG_CASE_PASCAL], MG_CASE_RAW);
+    }
     t->mark = mark(doc, node);
     int bad = 0;
     if (mg_name_is_empty(&t->name)) {
@@ -1137,7 +1140,7 @@ static mg_type *named_type(mg_model *m, const mg_doc *doc, const cJSON *node, co
         build_object(m, t, &ps);
     } else {
         t->kind = MG_TYPE_ALIAS;
-        t->target = plain_typeref(m, &ps, mask, cls, doc, node, t->name.s[MG_CASE_PASCAL]);
+        t->target = plain_typeref(m, &ps, mask, cls, doc, node, t->name.s[MG_CASE_SNAKE]);
         if (!t->target)
             t->target = new_typeref(m, MG_KIND_ANY, doc, node);
     }
@@ -1348,16 +1351,16 @@ static mg_message *add_message(mg_model *m, const mg_doc *doc, const cJSON *node
     g->payload_doc = rdoc;
     g->payload_schema = rnode;
     if (single_ref(m, payload)) {
-        mg_typeref *r = build_typeref(m, pdoc, payload, g->name.s[MG_CASE_PASCAL]);
+        mg_typeref *r = build_typeref(m, pdoc, payload, g->name.s[MG_CASE_SNAKE]);
         g->payload = r && r->kind == MG_KIND_REF ? r->ref : NULL;
     } else {
         mg_type *t = find_type_by_node(m, payload);
         if (!t) {
             /* An inline payload takes the message's name, or <Name>Payload
              * when a declared type already has it. */
-            const char *nm = g->name.s[MG_CASE_PASCAL];
+            const char *nm = g->name.s[MG_CASE_SNAKE];
             for (int i = 0; i < m->ntypes; i++)
-                if (strcmp(m->types[i]->name.s[MG_CASE_PASCAL], nm) == 0)
+                if (strcmp(m->types[i]->name.s[MG_CASE_SNAKE], nm) == 0)
                     nm = hoist_name(m, nm, "payload");
             t = named_type(m, pdoc, payload, pstrdup(m, nm), 0);
         }
