@@ -34,4 +34,8 @@
 #define MG_MAX_VALIDATE_ERRORS 100
 #define MG_MAX_VALIDATE_DEPTH 512
 
+/* PCRE2 match limit per pattern match (backtracking steps), against patterns
+ * that would take exponential time on some strings. */
+#define MG_MAX_REGEX_STEPS 1000000
+
 #endif

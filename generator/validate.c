@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "config.h"
@@ -198,8 +199,10 @@ struct mg_validator {
     smap loaded;    /* URIs the loader was asked for (val: the root, or NULL) */
     smap regexes;   /* pattern -> regex_entry * */
     pmap bases;     /* schema node -> interned base URI */
+    pmap roots;     /* node -> root of its document (for "#..." refs when the base is "") */
     pmap refs;      /* $ref node -> ref_hit * (only for nodes with an indexed base) */
     pcre2_match_data *md;
+    pcre2_match_context *mctx; /* bounds backtracking: a pattern cannot hang us */
 };
 
 static const char *intern(mg_validator *v, const char *s)
@@ -404,20 +407,25 @@ static char *percent_decode(const char *s, size_t n)
 
 /* ---- indexing: $id -> node, node -> base URI ------------------------------ */
 
-static void index_node(mg_validator *v, const cJSON *node, const char *base, int is_schema,
-                       int depth);
+static void index_node(mg_validator *v, const cJSON *root, const cJSON *node, const char *base,
+                       int is_schema, int depth);
 
-static void index_members(mg_validator *v, const cJSON *obj, const char *base, int depth)
+static void index_members(mg_validator *v, const cJSON *root, const cJSON *obj, const char *base,
+                          int depth)
 {
     for (const cJSON *m = obj ? obj->child : NULL; m; m = m->next)
-        index_node(v, m, base, 1, depth + 1);
+        index_node(v, root, m, base, 1, depth + 1);
 }
 
-static void index_node(mg_validator *v, const cJSON *node, const char *base, int is_schema,
-                       int depth)
+/* Records the base URI and document root of `node` and everything below it,
+ * and registers the "$id"s found in schema positions (not inside enum, const,
+ * examples or unknown keywords, where an "$id" is just data). */
+static void index_node(mg_validator *v, const cJSON *root, const cJSON *node, const char *base,
+                       int is_schema, int depth)
 {
     if (depth > MG_MAX_VALIDATE_DEPTH || !(cJSON_IsObject(node) || cJSON_IsArray(node)))
         return;
+    pmap_put(&v->roots, node, (void *)(uintptr_t)root);
     if (is_schema && cJSON_IsObject(node)) {
         const cJSON *ref = cJSON_GetObjectItemCaseSensitive(node, "$ref");
         if (cJSON_IsString(ref)) {
@@ -442,34 +450,34 @@ static void index_node(mg_validator *v, const cJSON *node, const char *base, int
     pmap_put(&v->bases, node, (void *)(uintptr_t)base);
     if (cJSON_IsArray(node)) {
         for (const cJSON *m = node->child; m; m = m->next)
-            index_node(v, m, base, 0, depth + 1);
+            index_node(v, root, m, base, 0, depth + 1);
         return;
     }
     for (const cJSON *m = node->child; m; m = m->next) {
         const char *k = m->string;
         if (!is_schema) {
-            index_node(v, m, base, 0, depth + 1);
+            index_node(v, root, m, base, 0, depth + 1);
         } else if (!strcmp(k, "properties") || !strcmp(k, "patternProperties") ||
                    !strcmp(k, "definitions") || !strcmp(k, "$defs") ||
                    !strcmp(k, "dependencies")) {
             if (cJSON_IsObject(m)) {
                 pmap_put(&v->bases, m, (void *)(uintptr_t)base);
-                index_members(v, m, base, depth + 1);
+                index_members(v, root, m, base, depth + 1);
             }
         } else if (!strcmp(k, "items") || !strcmp(k, "allOf") || !strcmp(k, "anyOf") ||
                    !strcmp(k, "oneOf")) {
             if (cJSON_IsArray(m)) {
                 pmap_put(&v->bases, m, (void *)(uintptr_t)base);
                 for (const cJSON *e = m->child; e; e = e->next)
-                    index_node(v, e, base, 1, depth + 2);
+                    index_node(v, root, e, base, 1, depth + 2);
             } else
-                index_node(v, m, base, 1, depth + 1);
+                index_node(v, root, m, base, 1, depth + 1);
         } else if (!strcmp(k, "additionalItems") || !strcmp(k, "additionalProperties") ||
                    !strcmp(k, "contains") || !strcmp(k, "propertyNames") || !strcmp(k, "not") ||
                    !strcmp(k, "if") || !strcmp(k, "then") || !strcmp(k, "else")) {
-            index_node(v, m, base, 1, depth + 1);
+            index_node(v, root, m, base, 1, depth + 1);
         } else {
-            index_node(v, m, base, 0, depth + 1);
+            index_node(v, root, m, base, 0, depth + 1);
         }
     }
 }
@@ -836,6 +844,166 @@ static int is_ipv6_n(const char *s, size_t n)
     return dbl ? groups <= 7 : groups == 8;
 }
 
+/* RFC 3492 Punycode: decodes the part of an A-label after "xn--" into code
+ * points. Returns the count, or -1 when the text is not valid Punycode. */
+static int punycode_decode(const char *in, size_t n, uint32_t *out, int max)
+{
+    enum { BASE = 36, TMIN = 1, TMAX = 26, SKEW = 38, DAMP = 700 };
+    size_t b = 0;
+    for (size_t j = 0; j < n; j++)
+        if (in[j] == '-')
+            b = j;
+    int len = 0;
+    for (size_t j = 0; j < b; j++) {
+        if (len >= max || (unsigned char)in[j] >= 0x80)
+            return -1;
+        out[len++] = (unsigned char)in[j];
+    }
+    uint32_t code = 128, bias = 72, i = 0;
+    for (size_t p = b > 0 ? b + 1 : 0; p < n;) {
+        uint32_t oldi = i, w = 1;
+        for (uint32_t k = BASE;; k += BASE) {
+            if (p >= n)
+                return -1;
+            int ch = (unsigned char)in[p++], digit;
+            if (ch >= '0' && ch <= '9')
+                digit = ch - '0' + 26;
+            else if (ch >= 'a' && ch <= 'z')
+                digit = ch - 'a';
+            else if (ch >= 'A' && ch <= 'Z')
+                digit = ch - 'A';
+            else
+                return -1;
+            if ((uint32_t)digit > (UINT32_MAX - i) / w)
+                return -1;
+            i += (uint32_t)digit * w;
+            uint32_t t = k <= bias ? TMIN : k >= bias + TMAX ? TMAX : k - bias;
+            if ((uint32_t)digit < t)
+                break;
+            if (w > UINT32_MAX / (BASE - t))
+                return -1;
+            w *= BASE - t;
+        }
+        /* Adapt the bias (RFC 3492 section 6.1). */
+        uint32_t delta = oldi == 0 ? (i - oldi) / DAMP : (i - oldi) / 2;
+        delta += delta / (uint32_t)(len + 1);
+        uint32_t k = 0;
+        while (delta > ((BASE - TMIN) * TMAX) / 2) {
+            delta /= BASE - TMIN;
+            k += BASE;
+        }
+        bias = k + (BASE - TMIN + 1) * delta / (delta + SKEW);
+        if (i / (uint32_t)(len + 1) > 0x10FFFF - code)
+            return -1;
+        code += i / (uint32_t)(len + 1);
+        i %= (uint32_t)(len + 1);
+        if (len >= max || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+            return -1;
+        memmove(out + i + 1, out + i, (size_t)(len - (int)i) * sizeof *out);
+        out[i++] = code;
+        len++;
+    }
+    return len;
+}
+
+static int in_ranges(uint32_t c, const uint32_t (*r)[2], size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (c >= r[i][0] && c <= r[i][1])
+            return 1;
+    return 0;
+}
+
+/* Combining marks (general categories Mn, Mc, Me) of the common scripts: a
+ * label may not start with one (RFC 5891 section 5.4). Not the full Unicode
+ * table; see docs/validation.md. */
+static const uint32_t combining[][2] = {
+    {0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD}, {0x05BF, 0x05BF}, {0x05C1, 0x05C2},
+    {0x05C4, 0x05C5}, {0x05C7, 0x05C7}, {0x0610, 0x061A}, {0x064B, 0x065F}, {0x0670, 0x0670},
+    {0x06D6, 0x06DC}, {0x06DF, 0x06E4}, {0x06E7, 0x06E8}, {0x06EA, 0x06ED}, {0x0711, 0x0711},
+    {0x0730, 0x074A}, {0x07A6, 0x07B0}, {0x07EB, 0x07F3}, {0x0816, 0x082D}, {0x0859, 0x085B},
+    {0x08D3, 0x0903}, {0x093A, 0x093C}, {0x093E, 0x094F}, {0x0951, 0x0957}, {0x0962, 0x0963},
+    {0x0981, 0x0983}, {0x09BC, 0x09BC}, {0x09BE, 0x09CD}, {0x09D7, 0x09D7}, {0x09E2, 0x09E3},
+    {0x0A01, 0x0A03}, {0x0A3C, 0x0A51}, {0x0A70, 0x0A71}, {0x0A75, 0x0A75}, {0x0A81, 0x0A83},
+    {0x0ABC, 0x0ABC}, {0x0ABE, 0x0ACD}, {0x0AE2, 0x0AE3}, {0x0B01, 0x0B03}, {0x0B3C, 0x0B3C},
+    {0x0B3E, 0x0B57}, {0x0B62, 0x0B63}, {0x0B82, 0x0B82}, {0x0BBE, 0x0BCD}, {0x0BD7, 0x0BD7},
+    {0x0C00, 0x0C04}, {0x0C3E, 0x0C56}, {0x0C62, 0x0C63}, {0x0C81, 0x0C83}, {0x0CBC, 0x0CBC},
+    {0x0CBE, 0x0CD6}, {0x0CE2, 0x0CE3}, {0x0D00, 0x0D03}, {0x0D3B, 0x0D3C}, {0x0D3E, 0x0D4D},
+    {0x0D57, 0x0D57}, {0x0D62, 0x0D63}, {0x0D82, 0x0D83}, {0x0DCA, 0x0DDF}, {0x0DF2, 0x0DF3},
+    {0x0E31, 0x0E31}, {0x0E34, 0x0E3A}, {0x0E47, 0x0E4E}, {0x0EB1, 0x0EB1}, {0x0EB4, 0x0EBC},
+    {0x0EC8, 0x0ECD}, {0x0F18, 0x0F19}, {0x0F35, 0x0F35}, {0x0F37, 0x0F37}, {0x0F39, 0x0F39},
+    {0x0F3E, 0x0F3F}, {0x0F71, 0x0F84}, {0x0F86, 0x0F87}, {0x0F8D, 0x0FBC}, {0x0FC6, 0x0FC6},
+    {0x102B, 0x103E}, {0x1056, 0x1059}, {0x135D, 0x135F}, {0x1712, 0x1714}, {0x17B4, 0x17D3},
+    {0x180B, 0x180D}, {0x1A17, 0x1A1B}, {0x1AB0, 0x1AFF}, {0x1B00, 0x1B04}, {0x1B34, 0x1B44},
+    {0x1DC0, 0x1DFF}, {0x20D0, 0x20F0}, {0x2CEF, 0x2CF1}, {0x2DE0, 0x2DFF}, {0x302A, 0x302F},
+    {0x3099, 0x309A}, {0xA66F, 0xA672}, {0xA674, 0xA67D}, {0xA69E, 0xA69F}, {0xA8E0, 0xA8F1},
+    {0xFB1E, 0xFB1E}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F}, {0x1D165, 0x1D169}, {0xE0100, 0xE01EF},
+};
+
+/* Viramas (canonical combining class 9), for the ZERO WIDTH JOINER rule. */
+static const uint32_t viramas[] = {0x094D, 0x09CD, 0x0A4D, 0x0ACD, 0x0B4D, 0x0BCD, 0x0C4D,
+                                   0x0CCD, 0x0D3B, 0x0D3C, 0x0D4D, 0x0DCA, 0x0E3A, 0x0EBA,
+                                   0x0F84, 0x1039, 0x103A, 0x1714, 0x1734, 0x17D2, 0x1A60,
+                                   0x1B44, 0x1BAA, 0x1BAB, 0x1BF2, 0x1BF3, 0x2D7F, 0xA806,
+                                   0xA8C4, 0xA953, 0xA9C0, 0xAAF6, 0xABED};
+
+static int is_virama(uint32_t c)
+{
+    for (size_t i = 0; i < sizeof viramas / sizeof viramas[0]; i++)
+        if (viramas[i] == c)
+            return 1;
+    return 0;
+}
+
+static int is_greek(uint32_t c) { return (c >= 0x0370 && c <= 0x03FF) || (c >= 0x1F00 && c <= 0x1FFF); }
+static int is_hebrew(uint32_t c) { return c >= 0x0590 && c <= 0x05FF; }
+
+static int is_kana_or_han(uint32_t c)
+{
+    return (c >= 0x3040 && c <= 0x30FF && c != 0x30FB) || (c >= 0x3400 && c <= 0x4DBF) ||
+           (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+           (c >= 0x20000 && c <= 0x2FFFF) || (c >= 0x2E80 && c <= 0x2FDF) || c == 0x3005 ||
+           c == 0x3006 || c == 0x3007;
+}
+
+/* The IDNA2008 rules we check on an "xn--" label (RFC 5891, RFC 5892): valid
+ * Punycode, no hyphens in both the third and fourth place, no leading
+ * combining mark, none of the DISALLOWED exceptions, and the CONTEXTJ/CONTEXTO
+ * rules. Not the full PVALID derivation, which needs Unicode property tables. */
+static int is_a_label(const char *s, size_t n)
+{
+    uint32_t cp[64];
+    int len = punycode_decode(s + 4, n - 4, cp, 64);
+    if (len <= 0)
+        return 0;
+    if (len >= 4 && cp[2] == '-' && cp[3] == '-')
+        return 0;
+    if (in_ranges(cp[0], combining, sizeof combining / sizeof combining[0]))
+        return 0;
+    int arabic = 0, extended = 0, kana = 0, katakana_dot = 0;
+    for (int i = 0; i < len; i++) {
+        uint32_t c = cp[i], prev = i > 0 ? cp[i - 1] : 0, next = i + 1 < len ? cp[i + 1] : 0;
+        if (c == 0x0640 || c == 0x07FA || c == 0x302E || c == 0x302F ||
+            (c >= 0x3031 && c <= 0x3035) || c == 0x303B)
+            return 0;
+        if (c == 0x00B7 && (prev != 'l' || next != 'l'))
+            return 0;
+        if (c == 0x0375 && !is_greek(next))
+            return 0;
+        if ((c == 0x05F3 || c == 0x05F4) && !is_hebrew(prev))
+            return 0;
+        if (c == 0x200D && !is_virama(prev))
+            return 0;
+        arabic |= c >= 0x0660 && c <= 0x0669;
+        extended |= c >= 0x06F0 && c <= 0x06F9;
+        kana |= is_kana_or_han(c);
+        katakana_dot |= c == 0x30FB;
+    }
+    if ((arabic && extended) || (katakana_dot && !kana))
+        return 0;
+    return 1;
+}
+
 static int is_hostname(const char *s)
 {
     size_t n = strlen(s);
@@ -846,6 +1014,9 @@ static int is_hostname(const char *s)
         char ch = s[i];
         if (ch == '.' || ch == '\0') {
             if (label == 0 || label > 63 || s[i - 1] == '-')
+                return 0;
+            if (label > 4 && strncasecmp(s + i - label, "xn--", 4) == 0 &&
+                !is_a_label(s + i - label, label))
                 return 0;
             label = 0;
             continue;
@@ -1079,8 +1250,13 @@ static const cJSON *resolve_ref(vctx *c, const cJSON *node, const char *ref, con
         frag = percent_decode(hash + 1, strlen(hash + 1));
     }
     const cJSON *target = NULL;
-    smap_slot *res = smap_find(&v->resources, abs);
-    const cJSON *doc = res ? res->val : load_document(v, abs);
+    const cJSON *doc = NULL;
+    if (abs[0] == '\0') /* a document with no URI: its own root */
+        doc = pmap_get(&v->roots, node);
+    if (!doc) {
+        smap_slot *res = smap_find(&v->resources, abs);
+        doc = res ? res->val : load_document(v, abs);
+    }
     if (doc) {
         if (!frag || frag[0] == '\0' || frag[0] == '/')
             target = follow_pointer(doc, frag ? frag : "");
@@ -1150,7 +1326,11 @@ static int regex_match(vctx *c, const char *pattern, const char *s)
     pcre2_code *re = get_regex(c, pattern);
     if (!re)
         return -1;
-    int rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, c->v->md, NULL);
+    int rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, c->v->md, c->v->mctx);
+    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
+        schema_error(c, "pattern '%s' is too expensive to match (backtracking limit)", pattern);
+        return -1;
+    }
     return rc >= 0;
 }
 
@@ -1704,8 +1884,11 @@ mg_validator *mg_validator_new(mg_vloader loader, void *user)
     v->loader = loader;
     v->user = user;
     v->md = pcre2_match_data_create(1, NULL);
-    if (!v->md)
+    v->mctx = pcre2_match_context_create(NULL);
+    if (!v->md || !v->mctx)
         abort();
+    pcre2_set_match_limit(v->mctx, MG_MAX_REGEX_STEPS);
+    pcre2_set_depth_limit(v->mctx, MG_MAX_REGEX_STEPS / 10);
     return v;
 }
 
@@ -1722,7 +1905,9 @@ void mg_validator_free(mg_validator *v)
             free(v->refs.slots[i].val);
     free(v->refs.slots);
     free(v->bases.slots);
+    free(v->roots.slots);
     pcre2_match_data_free(v->md);
+    pcre2_match_context_free(v->mctx);
     free(v);
 }
 
@@ -1733,7 +1918,7 @@ int mg_validator_add_schema(mg_validator *v, const char *uri, const cJSON *root)
     if (hash)
         *hash = '\0';
     smap_insert_slot(&v->resources, u)->val = (void *)(uintptr_t)root;
-    index_node(v, root, intern(v, u), 1, 0);
+    index_node(v, root, root, intern(v, u), 1, 0);
     if (!cJSON_IsObject(root) && !cJSON_IsArray(root))
         pmap_put(&v->bases, root, (void *)(uintptr_t)intern(v, u));
     free(u);

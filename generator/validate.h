@@ -93,7 +93,10 @@ int mg_validator_add_schema(mg_validator *v, const char *uri, const cJSON *root)
  * document with no URI). Errors are appended to `out` (may be NULL when only
  * the verdict matters, which is faster: evaluation stops at the first error).
  * At most MG_MAX_VALIDATE_ERRORS errors are kept per call.
- * Returns 1 when valid, 0 when invalid, -1 when the schema is broken. */
+ * Returns 1 when valid, 0 when invalid, -1 when evaluation met a broken part
+ * of the schema (reported in `out`). Parts of a schema are only looked at when
+ * the instance reaches them, and with out == NULL evaluation stops at the
+ * first failure, so a broken part may then go unnoticed (0 instead of -1). */
 int mg_validate(mg_validator *v, const cJSON *schema, const cJSON *instance, mg_vresult *out);
 
 /* "file://" URI of a path (made absolute with realpath; bytes outside the URI

@@ -18,4 +18,7 @@ cd "$suite" || exit 1
 files=$(ls *.json optional/format/*.json)
 cd - >/dev/null || exit 1
 # shellcheck disable=SC2086
-run_prog "$runner" "$suite" "$(dirname "$0")/known-failures.txt" $files
+run_prog "$runner" "$suite" "$(dirname "$0")/known-failures.txt" $files 2>"$TMP/err"; rc=$?
+if [ "$rc" -ne 0 ]; then
+    fail json_schema_suite_runner "exited $rc"; detail "$TMP/err"
+fi

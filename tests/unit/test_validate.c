@@ -307,6 +307,9 @@ static void formats_should_check_network_names(void)
     CHECK_INT(mg_validate_format("email", "joe@[127.0.0.1]"), 1);
     CHECK_INT(mg_validate_format("hostname", "a-b.example.com"), 1);
     CHECK_INT(mg_validate_format("hostname", "a_b.example.com"), 0);
+    CHECK_INT(mg_validate_format("hostname", "xn--bcher-kva.example"), 1); /* bücher */
+    CHECK_INT(mg_validate_format("hostname", "xn--X.example"), 0);         /* bad Punycode */
+    CHECK_INT(mg_validate_format("hostname", "xn--l-fda"), 0);             /* middle dot rule */
     CHECK_INT(mg_validate_format("ipv4", "10.0.0.255"), 1);
     CHECK_INT(mg_validate_format("ipv4", "10.0.0.0255"), 0);
     CHECK_INT(mg_validate_format("ipv6", "fe80::1:2"), 1);
@@ -549,6 +552,27 @@ static void a_node_inside_a_registered_document_should_resolve_refs_there(void)
     cJSON_Delete(doc);
 }
 
+static void documents_without_uri_should_keep_their_own_refs(void)
+{
+    mg_validator *v = mg_validator_new(NULL, NULL);
+    cJSON *a = cJSON_Parse("{\"definitions\":{\"x\":{\"type\":\"string\"}},\"$ref\":\"#/definitions/x\"}");
+    cJSON *b = cJSON_Parse("{\"definitions\":{\"x\":{\"type\":\"integer\"}},\"$ref\":\"#/definitions/x\"}");
+    cJSON *s = cJSON_CreateString("s"), *n = cJSON_CreateNumber(1);
+    mg_validator_add_schema(v, NULL, a);
+    mg_validator_add_schema(v, NULL, b);
+    for (int i = 0; i < 2; i++) {
+        CHECK_INT(mg_validate(v, a, s, NULL), 1);
+        CHECK_INT(mg_validate(v, a, n, NULL), 0);
+        CHECK_INT(mg_validate(v, b, n, NULL), 1);
+        CHECK_INT(mg_validate(v, b, s, NULL), 0);
+    }
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    cJSON_Delete(s);
+    cJSON_Delete(n);
+    mg_validator_free(v);
+}
+
 static void uri_resolution_should_follow_rfc_3986(void)
 {
     static const char *cases[][2] = {
@@ -654,6 +678,7 @@ int main(void)
     RUN(error_list_should_stop_at_the_limit);
     RUN(external_refs_should_go_through_the_loader_once);
     RUN(a_node_inside_a_registered_document_should_resolve_refs_there);
+    RUN(documents_without_uri_should_keep_their_own_refs);
     RUN(uri_resolution_should_follow_rfc_3986);
     RUN(file_uris_should_round_trip_paths);
     RUN(a_validator_should_be_reusable_across_instances);
