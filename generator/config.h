@@ -28,4 +28,14 @@
 /* Hops through $ref chains before we call it a cycle. */
 #define MG_MAX_REF_DEPTH 64
 
+/* The interpreting validator (validate.h): errors kept per validation, and
+ * nesting of schema evaluation (subschemas and $ref hops together) before we
+ * call it a loop; far below what the C stack can take. */
+#define MG_MAX_VALIDATE_ERRORS 100
+#define MG_MAX_VALIDATE_DEPTH 512
+
+/* PCRE2 match limit per pattern match (backtracking steps), against patterns
+ * that would take exponential time on some strings. */
+#define MG_MAX_REGEX_STEPS 1000000
+
 #endif

@@ -1,0 +1,2006 @@
+/* validate.c - the interpreting JSON Schema validator (see validate.h). */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "validate.h"
+
+#include <ctype.h>
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "config.h"
+
+/* ---- small hash maps ------------------------------------------------------
+ * Two open-addressing tables: string keys (URIs, patterns, interned base URIs)
+ * and pointer keys (schema node -> its base URI, $ref node -> its target). */
+
+typedef struct smap_slot {
+    char *key; /* owned; NULL = empty */
+    void *val;
+} smap_slot;
+
+typedef struct smap {
+    smap_slot *slots;
+    size_t cap, len;
+} smap;
+
+typedef struct pmap_slot {
+    const void *key; /* NULL = empty */
+    void *val;
+} pmap_slot;
+
+typedef struct pmap {
+    pmap_slot *slots;
+    size_t cap, len;
+} pmap;
+
+static void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+    if (!p) {
+        fputs("msggen: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+static char *xstrndup(const char *s, size_t n)
+{
+    char *p = xcalloc(n + 1, 1);
+    memcpy(p, s, n);
+    return p;
+}
+
+static char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
+
+static size_t hash_str(const char *s)
+{
+    size_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static size_t hash_ptr(const void *p)
+{
+    uintptr_t x = (uintptr_t)p;
+    x ^= x >> 17;
+    x *= 0x9E3779B97F4A7C15u;
+    return (size_t)(x ^ (x >> 29));
+}
+
+static smap_slot *smap_find(const smap *m, const char *key)
+{
+    if (!m->cap)
+        return NULL;
+    for (size_t i = hash_str(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        if (!m->slots[i].key)
+            return NULL;
+        if (strcmp(m->slots[i].key, key) == 0)
+            return &m->slots[i];
+    }
+}
+
+static smap_slot *smap_insert_slot(smap *m, const char *key);
+
+static void smap_grow(smap *m)
+{
+    smap old = *m;
+    m->cap = old.cap ? old.cap * 2 : 64;
+    m->slots = xcalloc(m->cap, sizeof *m->slots);
+    m->len = 0;
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.slots[i].key) {
+            size_t j = hash_str(old.slots[i].key) & (m->cap - 1);
+            while (m->slots[j].key)
+                j = (j + 1) & (m->cap - 1);
+            m->slots[j] = old.slots[i];
+            m->len++;
+        }
+    free(old.slots);
+}
+
+/* Returns the slot for `key`, creating it (key copied, val NULL) if absent. */
+static smap_slot *smap_insert_slot(smap *m, const char *key)
+{
+    smap_slot *s = smap_find(m, key);
+    if (s)
+        return s;
+    if ((m->len + 1) * 2 > m->cap)
+        smap_grow(m);
+    size_t i = hash_str(key) & (m->cap - 1);
+    while (m->slots[i].key)
+        i = (i + 1) & (m->cap - 1);
+    m->slots[i].key = xstrdup(key);
+    m->slots[i].val = NULL;
+    m->len++;
+    return &m->slots[i];
+}
+
+static void smap_fini(smap *m, void (*free_val)(void *))
+{
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->slots[i].key) {
+            free(m->slots[i].key);
+            if (free_val)
+                free_val(m->slots[i].val);
+        }
+    free(m->slots);
+    memset(m, 0, sizeof *m);
+}
+
+static pmap_slot *pmap_find(const pmap *m, const void *key)
+{
+    if (!m->cap)
+        return NULL;
+    for (size_t i = hash_ptr(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        if (!m->slots[i].key)
+            return NULL;
+        if (m->slots[i].key == key)
+            return &m->slots[i];
+    }
+}
+
+static void pmap_put(pmap *m, const void *key, void *val)
+{
+    pmap_slot *s = pmap_find(m, key);
+    if (s) {
+        s->val = val;
+        return;
+    }
+    if ((m->len + 1) * 2 > m->cap) {
+        pmap old = *m;
+        m->cap = old.cap ? old.cap * 2 : 256;
+        m->slots = xcalloc(m->cap, sizeof *m->slots);
+        m->len = 0;
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.slots[i].key)
+                pmap_put(m, old.slots[i].key, old.slots[i].val);
+        free(old.slots);
+    }
+    size_t i = hash_ptr(key) & (m->cap - 1);
+    while (m->slots[i].key)
+        i = (i + 1) & (m->cap - 1);
+    m->slots[i].key = key;
+    m->slots[i].val = val;
+    m->len++;
+}
+
+static void *pmap_get(const pmap *m, const void *key)
+{
+    pmap_slot *s = pmap_find(m, key);
+    return s ? s->val : NULL;
+}
+
+/* ---- the validator ------------------------------------------------------- */
+
+typedef struct regex_entry {
+    pcre2_code *code; /* NULL when the pattern did not compile */
+    char *error;      /* PCRE2's reason, when code is NULL */
+} regex_entry;
+
+typedef struct ref_hit {
+    const cJSON *target;
+    const char *base; /* interned */
+} ref_hit;
+
+struct mg_validator {
+    mg_vloader loader;
+    void *user;
+    smap strings;   /* interned strings (base URIs); keys only */
+    smap resources; /* absolute URI (with "#name" for plain-name ids) -> const cJSON * */
+    smap loaded;    /* URIs the loader was asked for (val: the root, or NULL) */
+    smap regexes;   /* pattern -> regex_entry * */
+    pmap bases;     /* schema node -> interned base URI */
+    pmap roots;     /* node -> root of its document (for "#..." refs when the base is "") */
+    pmap refs;      /* $ref node -> ref_hit * (only for nodes with an indexed base) */
+    pcre2_match_data *md;
+    pcre2_match_context *mctx; /* bounds backtracking: a pattern cannot hang us */
+};
+
+static const char *intern(mg_validator *v, const char *s)
+{
+    return smap_insert_slot(&v->strings, s)->key;
+}
+
+static void free_regex(void *p)
+{
+    regex_entry *e = p;
+    if (!e)
+        return;
+    pcre2_code_free(e->code);
+    free(e->error);
+    free(e);
+}
+
+/* ---- URIs (RFC 3986) ------------------------------------------------------ */
+
+typedef struct span {
+    const char *p;
+    size_t n;
+    int has;
+} span;
+
+typedef struct uri_parts {
+    span scheme, auth, path, query, frag;
+} uri_parts;
+
+static void uri_split(const char *s, uri_parts *u)
+{
+    memset(u, 0, sizeof *u);
+    const char *p = s;
+    if (isalpha((unsigned char)*p)) {
+        const char *q = p + 1;
+        while (isalnum((unsigned char)*q) || *q == '+' || *q == '-' || *q == '.')
+            q++;
+        if (*q == ':') {
+            u->scheme = (span){p, (size_t)(q - p), 1};
+            p = q + 1;
+        }
+    }
+    if (p[0] == '/' && p[1] == '/') {
+        const char *q = p + 2;
+        while (*q && *q != '/' && *q != '?' && *q != '#')
+            q++;
+        u->auth = (span){p + 2, (size_t)(q - p - 2), 1};
+        p = q;
+    }
+    const char *q = p;
+    while (*q && *q != '?' && *q != '#')
+        q++;
+    u->path = (span){p, (size_t)(q - p), 1};
+    p = q;
+    if (*p == '?') {
+        q = p + 1;
+        while (*q && *q != '#')
+            q++;
+        u->query = (span){p + 1, (size_t)(q - p - 1), 1};
+        p = q;
+    }
+    if (*p == '#')
+        u->frag = (span){p + 1, strlen(p + 1), 1};
+}
+
+/* RFC 3986 section 5.2.4. */
+static void remove_dots(const char *in, size_t n, mg_buf *out)
+{
+    char *s = xstrndup(in, n);
+    const char *p = s;
+    mg_buf_reset(out);
+    while (*p) {
+        if (strncmp(p, "../", 3) == 0)
+            p += 3;
+        else if (strncmp(p, "./", 2) == 0)
+            p += 2;
+        else if (strncmp(p, "/./", 3) == 0)
+            p += 2;
+        else if (strcmp(p, "/.") == 0) {
+            p += 1;
+            s[p - s] = '/';
+        } else if (strncmp(p, "/../", 4) == 0 || strcmp(p, "/..") == 0) {
+            if (p[3] == '\0') {
+                p += 2;
+                s[p - s] = '/';
+            } else
+                p += 3;
+            while (out->len > 0 && out->data[out->len - 1] != '/')
+                out->len--;
+            if (out->len > 0)
+                out->len--;
+            if (out->data)
+                out->data[out->len] = '\0';
+        } else if (strcmp(p, ".") == 0 || strcmp(p, "..") == 0)
+            break;
+        else {
+            const char *q = p + (*p == '/');
+            while (*q && *q != '/')
+                q++;
+            mg_buf_append(out, p, (size_t)(q - p));
+            p = q;
+        }
+    }
+    free(s);
+}
+
+/* Resolves `ref` against `base` (RFC 3986 section 5.2.2). Caller frees. */
+static char *uri_resolve(const char *base, const char *ref)
+{
+    uri_parts b, r;
+    uri_split(base, &b);
+    uri_split(ref, &r);
+    span scheme, auth, query;
+    mg_buf path, tmp;
+    mg_buf_init(&path);
+    mg_buf_init(&tmp);
+    if (r.scheme.has) {
+        scheme = r.scheme;
+        auth = r.auth;
+        remove_dots(r.path.p, r.path.n, &path);
+        query = r.query;
+    } else {
+        if (r.auth.has) {
+            auth = r.auth;
+            remove_dots(r.path.p, r.path.n, &path);
+            query = r.query;
+        } else {
+            if (r.path.n == 0) {
+                mg_buf_append(&path, b.path.p, b.path.n);
+                query = r.query.has ? r.query : b.query;
+            } else {
+                if (r.path.p[0] == '/')
+                    remove_dots(r.path.p, r.path.n, &path);
+                else {
+                    if (b.auth.has && b.path.n == 0)
+                        mg_buf_putc(&tmp, '/');
+                    else {
+                        size_t k = b.path.n;
+                        while (k > 0 && b.path.p[k - 1] != '/')
+                            k--;
+                        mg_buf_append(&tmp, b.path.p, k);
+                    }
+                    mg_buf_append(&tmp, r.path.p, r.path.n);
+                    remove_dots(tmp.data, tmp.len, &path);
+                }
+                query = r.query;
+            }
+            auth = b.auth;
+        }
+        scheme = b.scheme;
+    }
+    mg_buf out;
+    mg_buf_init(&out);
+    if (scheme.has) {
+        mg_buf_append(&out, scheme.p, scheme.n);
+        mg_buf_putc(&out, ':');
+    }
+    if (auth.has) {
+        mg_buf_append_str(&out, "//");
+        mg_buf_append(&out, auth.p, auth.n);
+    }
+    mg_buf_append(&out, path.data ? path.data : "", path.len);
+    if (query.has) {
+        mg_buf_putc(&out, '?');
+        mg_buf_append(&out, query.p, query.n);
+    }
+    if (r.frag.has) {
+        mg_buf_putc(&out, '#');
+        mg_buf_append(&out, r.frag.p, r.frag.n);
+    }
+    mg_buf_fini(&path);
+    mg_buf_fini(&tmp);
+    mg_buf_cstr(&out);
+    return mg_buf_steal(&out, NULL);
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decodes s[0..n) into a new string (invalid escapes kept as is). */
+static char *percent_decode(const char *s, size_t n)
+{
+    char *out = xcalloc(n + 1, 1);
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+            out[j++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            i += 2;
+        } else
+            out[j++] = s[i];
+    }
+    return out;
+}
+
+/* ---- indexing: $id -> node, node -> base URI ------------------------------ */
+
+static void index_node(mg_validator *v, const cJSON *root, const cJSON *node, const char *base,
+                       int is_schema, int depth);
+
+static void index_members(mg_validator *v, const cJSON *root, const cJSON *obj, const char *base,
+                          int depth)
+{
+    for (const cJSON *m = obj ? obj->child : NULL; m; m = m->next)
+        index_node(v, root, m, base, 1, depth + 1);
+}
+
+/* Records the base URI and document root of `node` and everything below it,
+ * and registers the "$id"s found in schema positions (not inside enum, const,
+ * examples or unknown keywords, where an "$id" is just data). */
+static void index_node(mg_validator *v, const cJSON *root, const cJSON *node, const char *base,
+                       int is_schema, int depth)
+{
+    if (depth > MG_MAX_VALIDATE_DEPTH || !(cJSON_IsObject(node) || cJSON_IsArray(node)))
+        return;
+    pmap_put(&v->roots, node, (void *)(uintptr_t)root);
+    if (is_schema && cJSON_IsObject(node)) {
+        const cJSON *ref = cJSON_GetObjectItemCaseSensitive(node, "$ref");
+        if (cJSON_IsString(ref)) {
+            /* Draft-07: siblings of $ref, "$id" included, are ignored. */
+            pmap_put(&v->bases, node, (void *)(uintptr_t)base);
+            return;
+        }
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(node, "$id");
+        if (cJSON_IsString(id)) {
+            char *abs = uri_resolve(base, id->valuestring);
+            char *hash = strchr(abs, '#');
+            if (hash && hash[1])
+                smap_insert_slot(&v->resources, abs)->val = (void *)(uintptr_t)node;
+            if (hash)
+                *hash = '\0';
+            if (!hash || strcmp(abs, base) != 0 || id->valuestring[0] != '#')
+                smap_insert_slot(&v->resources, abs)->val = (void *)(uintptr_t)node;
+            base = intern(v, abs);
+            free(abs);
+        }
+    }
+    pmap_put(&v->bases, node, (void *)(uintptr_t)base);
+    if (cJSON_IsArray(node)) {
+        for (const cJSON *m = node->child; m; m = m->next)
+            index_node(v, root, m, base, 0, depth + 1);
+        return;
+    }
+    for (const cJSON *m = node->child; m; m = m->next) {
+        const char *k = m->string;
+        if (!is_schema) {
+            index_node(v, root, m, base, 0, depth + 1);
+        } else if (!strcmp(k, "properties") || !strcmp(k, "patternProperties") ||
+                   !strcmp(k, "definitions") || !strcmp(k, "$defs") ||
+                   !strcmp(k, "dependencies")) {
+            if (cJSON_IsObject(m)) {
+                pmap_put(&v->bases, m, (void *)(uintptr_t)base);
+                index_members(v, root, m, base, depth + 1);
+            }
+        } else if (!strcmp(k, "items") || !strcmp(k, "allOf") || !strcmp(k, "anyOf") ||
+                   !strcmp(k, "oneOf")) {
+            if (cJSON_IsArray(m)) {
+                pmap_put(&v->bases, m, (void *)(uintptr_t)base);
+                for (const cJSON *e = m->child; e; e = e->next)
+                    index_node(v, root, e, base, 1, depth + 2);
+            } else
+                index_node(v, root, m, base, 1, depth + 1);
+        } else if (!strcmp(k, "additionalItems") || !strcmp(k, "additionalProperties") ||
+                   !strcmp(k, "contains") || !strcmp(k, "propertyNames") || !strcmp(k, "not") ||
+                   !strcmp(k, "if") || !strcmp(k, "then") || !strcmp(k, "else")) {
+            index_node(v, root, m, base, 1, depth + 1);
+        } else {
+            index_node(v, root, m, base, 0, depth + 1);
+        }
+    }
+}
+
+/* ---- validation context --------------------------------------------------- */
+
+typedef struct vctx {
+    mg_validator *v;
+    mg_vresult *top; /* the caller's result (may be NULL): schema errors go here */
+    mg_vresult *out; /* where instance errors go now; NULL = just the verdict */
+    mg_buf path;     /* JSON pointer of the instance being checked */
+    int depth;
+    int broken;      /* a schema error was seen */
+} vctx;
+
+static int full(const mg_vresult *r) { return r->count >= MG_MAX_VALIDATE_ERRORS; }
+
+/* Nothing more to collect: stop at the first failure. */
+static int stop(const vctx *c) { return !c->out || full(c->out); }
+
+static void push_error(mg_vresult *r, mg_verror_kind kind, const char *ptr, const char *msg)
+{
+    if (full(r)) {
+        r->truncated = 1;
+        return;
+    }
+    if (kind == MG_VERR_SCHEMA)
+        for (int i = 0; i < r->count; i++)
+            if (r->errors[i].kind == kind && !strcmp(r->errors[i].message, msg))
+                return;
+    if (r->count % 16 == 0) {
+        mg_verror *e = realloc(r->errors, (size_t)(r->count + 16) * sizeof *e);
+        if (!e)
+            abort();
+        r->errors = e;
+    }
+    r->errors[r->count].kind = kind;
+    r->errors[r->count].pointer = xstrdup(ptr);
+    r->errors[r->count].message = xstrdup(msg);
+    r->count++;
+}
+
+__attribute__((format(printf, 2, 3))) static void report(vctx *c, const char *fmt, ...)
+{
+    if (!c->out)
+        return;
+    mg_buf m;
+    mg_buf_init(&m);
+    va_list ap;
+    va_start(ap, fmt);
+    mg_buf_vappendf(&m, fmt, ap);
+    va_end(ap);
+    push_error(c->out, MG_VERR_INSTANCE, mg_buf_cstr(&c->path), mg_buf_cstr(&m));
+    mg_buf_fini(&m);
+}
+
+__attribute__((format(printf, 2, 3))) static void schema_error(vctx *c, const char *fmt, ...)
+{
+    c->broken = 1;
+    if (!c->top)
+        return;
+    mg_buf m;
+    mg_buf_init(&m);
+    va_list ap;
+    va_start(ap, fmt);
+    mg_buf_vappendf(&m, fmt, ap);
+    va_end(ap);
+    push_error(c->top, MG_VERR_SCHEMA, mg_buf_cstr(&c->path), mg_buf_cstr(&m));
+    mg_buf_fini(&m);
+}
+
+static size_t path_push_key(vctx *c, const char *key)
+{
+    size_t old = c->path.len;
+    mg_buf_putc(&c->path, '/');
+    for (const char *p = key; *p; p++) {
+        if (*p == '~')
+            mg_buf_append(&c->path, "~0", 2);
+        else if (*p == '/')
+            mg_buf_append(&c->path, "~1", 2);
+        else
+            mg_buf_putc(&c->path, *p);
+    }
+    return old;
+}
+
+static size_t path_push_index(vctx *c, int i)
+{
+    size_t old = c->path.len;
+    mg_buf_appendf(&c->path, "/%d", i);
+    return old;
+}
+
+static void path_pop(vctx *c, size_t old)
+{
+    c->path.len = old;
+    if (c->path.data)
+        c->path.data[old] = '\0';
+}
+
+/* ---- values: types, equality, printing ----------------------------------- */
+
+static int is_integral(double d) { return isfinite(d) && floor(d) == d; }
+
+static const char *type_name(const cJSON *x)
+{
+    if (cJSON_IsNull(x))
+        return "null";
+    if (cJSON_IsBool(x))
+        return "boolean";
+    if (cJSON_IsNumber(x))
+        return is_integral(x->valuedouble) ? "integer" : "number";
+    if (cJSON_IsString(x))
+        return "string";
+    if (cJSON_IsArray(x))
+        return "array";
+    return "object";
+}
+
+static int type_matches(const char *t, const cJSON *x)
+{
+    if (!strcmp(t, "null"))
+        return cJSON_IsNull(x);
+    if (!strcmp(t, "boolean"))
+        return cJSON_IsBool(x);
+    if (!strcmp(t, "number"))
+        return cJSON_IsNumber(x);
+    if (!strcmp(t, "integer"))
+        return cJSON_IsNumber(x) && is_integral(x->valuedouble);
+    if (!strcmp(t, "string"))
+        return cJSON_IsString(x);
+    if (!strcmp(t, "array"))
+        return cJSON_IsArray(x);
+    if (!strcmp(t, "object"))
+        return cJSON_IsObject(x);
+    return 0;
+}
+
+static int json_equal(const cJSON *a, const cJSON *b, int depth)
+{
+    if (depth > MG_MAX_VALIDATE_DEPTH)
+        return 0;
+    if (cJSON_IsNumber(a) && cJSON_IsNumber(b))
+        return a->valuedouble == b->valuedouble;
+    if ((a->type & 0xFF) != (b->type & 0xFF))
+        return 0;
+    if (cJSON_IsString(a))
+        return strcmp(a->valuestring ? a->valuestring : "", b->valuestring ? b->valuestring : "") == 0;
+    if (cJSON_IsArray(a)) {
+        const cJSON *x = a->child, *y = b->child;
+        for (; x && y; x = x->next, y = y->next)
+            if (!json_equal(x, y, depth + 1))
+                return 0;
+        return !x && !y;
+    }
+    if (cJSON_IsObject(a)) {
+        int na = 0, nb = 0;
+        for (const cJSON *x = a->child; x; x = x->next)
+            na++;
+        for (const cJSON *y = b->child; y; y = y->next)
+            nb++;
+        if (na != nb)
+            return 0;
+        for (const cJSON *x = a->child; x; x = x->next) {
+            const cJSON *y = cJSON_GetObjectItemCaseSensitive(b, x->string);
+            if (!y || !json_equal(x, y, depth + 1))
+                return 0;
+        }
+        return 1;
+    }
+    return 1; /* null, true, false */
+}
+
+/* Shortest text that reads back as the same double; integers without ".0". */
+static void fmt_num(double d, char *buf, size_t size)
+{
+    if (is_integral(d) && fabs(d) < 1e15) {
+        snprintf(buf, size, "%.0f", d);
+        return;
+    }
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d)
+            return;
+    }
+}
+
+/* A value in a message: strings in single quotes, anything else as compact
+ * JSON; cut at 60 bytes with "...". */
+static void append_value(mg_buf *b, const cJSON *x)
+{
+    char *text = NULL;
+    const char *s;
+    char num[40];
+    if (cJSON_IsString(x))
+        s = x->valuestring ? x->valuestring : "";
+    else if (cJSON_IsNumber(x)) {
+        fmt_num(x->valuedouble, num, sizeof num);
+        s = num;
+    } else {
+        text = cJSON_PrintUnformatted(x);
+        s = text ? text : "?";
+    }
+    size_t n = strlen(s);
+    if (cJSON_IsString(x))
+        mg_buf_putc(b, '\'');
+    if (n > 60) {
+        mg_buf_append(b, s, 60);
+        mg_buf_append_str(b, "...");
+    } else
+        mg_buf_append(b, s, n);
+    if (cJSON_IsString(x))
+        mg_buf_putc(b, '\'');
+    free(text);
+}
+
+/* Code points in a UTF-8 string: every byte that is not a continuation byte. */
+static size_t utf8_length(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+/* ---- formats ------------------------------------------------------------- */
+
+static int digits(const char *s, int n, int *val)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        v = v * 10 + (s[i] - '0');
+    }
+    *val = v;
+    return 1;
+}
+
+/* RFC 3339 full-date; returns the number of bytes used (10) or 0. */
+static int parse_date(const char *s)
+{
+    int y, m, d;
+    if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &m) || s[7] != '-' ||
+        !digits(s + 8, 2, &d))
+        return 0;
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12 || d < 1)
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    int max = mdays[m - 1] + (m == 2 && leap);
+    return d <= max ? 10 : 0;
+}
+
+/* RFC 3339 full-time with the leap-second rule: second 60 only when the time
+ * in UTC is 23:59. Returns 1 when all of s is a full-time. */
+static int parse_time(const char *s)
+{
+    int h, mi, sec, oh = 0, om = 0, sign = 0;
+    if (!digits(s, 2, &h) || s[2] != ':' || !digits(s + 3, 2, &mi) || s[5] != ':' ||
+        !digits(s + 6, 2, &sec))
+        return 0;
+    s += 8;
+    if (*s == '.') {
+        s++;
+        if (!isdigit((unsigned char)*s))
+            return 0;
+        while (isdigit((unsigned char)*s))
+            s++;
+    }
+    if (*s == 'Z' || *s == 'z')
+        s++;
+    else if (*s == '+' || *s == '-') {
+        sign = *s == '+' ? 1 : -1;
+        if (!digits(s + 1, 2, &oh) || s[3] != ':' || !digits(s + 4, 2, &om))
+            return 0;
+        s += 6;
+    } else
+        return 0;
+    if (*s || h > 23 || mi > 59 || sec > 60 || oh > 23 || om > 59)
+        return 0;
+    if (sec == 60) {
+        int utc = ((h * 60 + mi - sign * (oh * 60 + om)) % 1440 + 1440) % 1440;
+        if (utc != 23 * 60 + 59)
+            return 0;
+    }
+    return 1;
+}
+
+static int is_date_time(const char *s)
+{
+    if (!parse_date(s) || (s[10] != 'T' && s[10] != 't'))
+        return 0;
+    return parse_time(s + 11);
+}
+
+/* A dotted-decimal IPv4 address of exactly s[0..n): 4 parts, 0-255, no
+ * leading zeros, ASCII digits only. */
+static int is_ipv4_n(const char *s, size_t n)
+{
+    int parts = 0;
+    size_t i = 0;
+    while (parts < 4) {
+        size_t start = i;
+        int v = 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9' && i - start < 3)
+            v = v * 10 + (s[i++] - '0');
+        size_t len = i - start;
+        if (len == 0 || (len > 1 && s[start] == '0') || v > 255)
+            return 0;
+        parts++;
+        if (parts < 4) {
+            if (i >= n || s[i] != '.')
+                return 0;
+            i++;
+        }
+    }
+    return i == n;
+}
+
+static int is_ipv6_n(const char *s, size_t n)
+{
+    int groups = 0, dbl = 0;
+    size_t i = 0;
+    if (n >= 2 && s[0] == ':' && s[1] == ':') {
+        dbl = 1;
+        i = 2;
+        if (i == n)
+            return 1;
+    } else if (n >= 1 && s[0] == ':')
+        return 0;
+    while (i < n) {
+        size_t start = i;
+        while (i < n && hexval(s[i]) >= 0 && i - start < 5)
+            i++;
+        if (i < n && s[i] == '.') {
+            /* An embedded IPv4 address ends the address and counts as two groups. */
+            if (!is_ipv4_n(s + start, n - start))
+                return 0;
+            groups += 2;
+            i = n;
+            break;
+        }
+        size_t len = i - start;
+        if (len == 0 || len > 4)
+            return 0;
+        groups++;
+        if (i == n)
+            break;
+        if (s[i] != ':')
+            return 0;
+        i++;
+        if (i < n && s[i] == ':') {
+            if (dbl)
+                return 0;
+            dbl = 1;
+            i++;
+            if (i == n)
+                break;
+        } else if (i == n)
+            return 0; /* trailing single colon */
+    }
+    return dbl ? groups <= 7 : groups == 8;
+}
+
+/* RFC 3492 Punycode: decodes the part of an A-label after "xn--" into code
+ * points. Returns the count, or -1 when the text is not valid Punycode. */
+static int punycode_decode(const char *in, size_t n, uint32_t *out, int max)
+{
+    enum { BASE = 36, TMIN = 1, TMAX = 26, SKEW = 38, DAMP = 700 };
+    size_t b = 0;
+    for (size_t j = 0; j < n; j++)
+        if (in[j] == '-')
+            b = j;
+    int len = 0;
+    for (size_t j = 0; j < b; j++) {
+        if (len >= max || (unsigned char)in[j] >= 0x80)
+            return -1;
+        out[len++] = (unsigned char)in[j];
+    }
+    uint32_t code = 128, bias = 72, i = 0;
+    for (size_t p = b > 0 ? b + 1 : 0; p < n;) {
+        uint32_t oldi = i, w = 1;
+        for (uint32_t k = BASE;; k += BASE) {
+            if (p >= n)
+                return -1;
+            int ch = (unsigned char)in[p++], digit;
+            if (ch >= '0' && ch <= '9')
+                digit = ch - '0' + 26;
+            else if (ch >= 'a' && ch <= 'z')
+                digit = ch - 'a';
+            else if (ch >= 'A' && ch <= 'Z')
+                digit = ch - 'A';
+            else
+                return -1;
+            if ((uint32_t)digit > (UINT32_MAX - i) / w)
+                return -1;
+            i += (uint32_t)digit * w;
+            uint32_t t = k <= bias ? TMIN : k >= bias + TMAX ? TMAX : k - bias;
+            if ((uint32_t)digit < t)
+                break;
+            if (w > UINT32_MAX / (BASE - t))
+                return -1;
+            w *= BASE - t;
+        }
+        /* Adapt the bias (RFC 3492 section 6.1). */
+        uint32_t delta = oldi == 0 ? (i - oldi) / DAMP : (i - oldi) / 2;
+        delta += delta / (uint32_t)(len + 1);
+        uint32_t k = 0;
+        while (delta > ((BASE - TMIN) * TMAX) / 2) {
+            delta /= BASE - TMIN;
+            k += BASE;
+        }
+        bias = k + (BASE - TMIN + 1) * delta / (delta + SKEW);
+        if (i / (uint32_t)(len + 1) > 0x10FFFF - code)
+            return -1;
+        code += i / (uint32_t)(len + 1);
+        i %= (uint32_t)(len + 1);
+        if (len >= max || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+            return -1;
+        memmove(out + i + 1, out + i, (size_t)(len - (int)i) * sizeof *out);
+        out[i++] = code;
+        len++;
+    }
+    return len;
+}
+
+static int in_ranges(uint32_t c, const uint32_t (*r)[2], size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (c >= r[i][0] && c <= r[i][1])
+            return 1;
+    return 0;
+}
+
+/* Combining marks (general categories Mn, Mc, Me) of the common scripts: a
+ * label may not start with one (RFC 5891 section 5.4). Not the full Unicode
+ * table; see docs/validation.md. */
+static const uint32_t combining[][2] = {
+    {0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD}, {0x05BF, 0x05BF}, {0x05C1, 0x05C2},
+    {0x05C4, 0x05C5}, {0x05C7, 0x05C7}, {0x0610, 0x061A}, {0x064B, 0x065F}, {0x0670, 0x0670},
+    {0x06D6, 0x06DC}, {0x06DF, 0x06E4}, {0x06E7, 0x06E8}, {0x06EA, 0x06ED}, {0x0711, 0x0711},
+    {0x0730, 0x074A}, {0x07A6, 0x07B0}, {0x07EB, 0x07F3}, {0x0816, 0x082D}, {0x0859, 0x085B},
+    {0x08D3, 0x0903}, {0x093A, 0x093C}, {0x093E, 0x094F}, {0x0951, 0x0957}, {0x0962, 0x0963},
+    {0x0981, 0x0983}, {0x09BC, 0x09BC}, {0x09BE, 0x09CD}, {0x09D7, 0x09D7}, {0x09E2, 0x09E3},
+    {0x0A01, 0x0A03}, {0x0A3C, 0x0A51}, {0x0A70, 0x0A71}, {0x0A75, 0x0A75}, {0x0A81, 0x0A83},
+    {0x0ABC, 0x0ABC}, {0x0ABE, 0x0ACD}, {0x0AE2, 0x0AE3}, {0x0B01, 0x0B03}, {0x0B3C, 0x0B3C},
+    {0x0B3E, 0x0B57}, {0x0B62, 0x0B63}, {0x0B82, 0x0B82}, {0x0BBE, 0x0BCD}, {0x0BD7, 0x0BD7},
+    {0x0C00, 0x0C04}, {0x0C3E, 0x0C56}, {0x0C62, 0x0C63}, {0x0C81, 0x0C83}, {0x0CBC, 0x0CBC},
+    {0x0CBE, 0x0CD6}, {0x0CE2, 0x0CE3}, {0x0D00, 0x0D03}, {0x0D3B, 0x0D3C}, {0x0D3E, 0x0D4D},
+    {0x0D57, 0x0D57}, {0x0D62, 0x0D63}, {0x0D82, 0x0D83}, {0x0DCA, 0x0DDF}, {0x0DF2, 0x0DF3},
+    {0x0E31, 0x0E31}, {0x0E34, 0x0E3A}, {0x0E47, 0x0E4E}, {0x0EB1, 0x0EB1}, {0x0EB4, 0x0EBC},
+    {0x0EC8, 0x0ECD}, {0x0F18, 0x0F19}, {0x0F35, 0x0F35}, {0x0F37, 0x0F37}, {0x0F39, 0x0F39},
+    {0x0F3E, 0x0F3F}, {0x0F71, 0x0F84}, {0x0F86, 0x0F87}, {0x0F8D, 0x0FBC}, {0x0FC6, 0x0FC6},
+    {0x102B, 0x103E}, {0x1056, 0x1059}, {0x135D, 0x135F}, {0x1712, 0x1714}, {0x17B4, 0x17D3},
+    {0x180B, 0x180D}, {0x1A17, 0x1A1B}, {0x1AB0, 0x1AFF}, {0x1B00, 0x1B04}, {0x1B34, 0x1B44},
+    {0x1DC0, 0x1DFF}, {0x20D0, 0x20F0}, {0x2CEF, 0x2CF1}, {0x2DE0, 0x2DFF}, {0x302A, 0x302F},
+    {0x3099, 0x309A}, {0xA66F, 0xA672}, {0xA674, 0xA67D}, {0xA69E, 0xA69F}, {0xA8E0, 0xA8F1},
+    {0xFB1E, 0xFB1E}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F}, {0x1D165, 0x1D169}, {0xE0100, 0xE01EF},
+};
+
+/* Viramas (canonical combining class 9), for the ZERO WIDTH JOINER rule. */
+static const uint32_t viramas[] = {0x094D, 0x09CD, 0x0A4D, 0x0ACD, 0x0B4D, 0x0BCD, 0x0C4D,
+                                   0x0CCD, 0x0D3B, 0x0D3C, 0x0D4D, 0x0DCA, 0x0E3A, 0x0EBA,
+                                   0x0F84, 0x1039, 0x103A, 0x1714, 0x1734, 0x17D2, 0x1A60,
+                                   0x1B44, 0x1BAA, 0x1BAB, 0x1BF2, 0x1BF3, 0x2D7F, 0xA806,
+                                   0xA8C4, 0xA953, 0xA9C0, 0xAAF6, 0xABED};
+
+static int is_virama(uint32_t c)
+{
+    for (size_t i = 0; i < sizeof viramas / sizeof viramas[0]; i++)
+        if (viramas[i] == c)
+            return 1;
+    return 0;
+}
+
+static int is_greek(uint32_t c) { return (c >= 0x0370 && c <= 0x03FF) || (c >= 0x1F00 && c <= 0x1FFF); }
+static int is_hebrew(uint32_t c) { return c >= 0x0590 && c <= 0x05FF; }
+
+static int is_kana_or_han(uint32_t c)
+{
+    return (c >= 0x3040 && c <= 0x30FF && c != 0x30FB) || (c >= 0x3400 && c <= 0x4DBF) ||
+           (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+           (c >= 0x20000 && c <= 0x2FFFF) || (c >= 0x2E80 && c <= 0x2FDF) || c == 0x3005 ||
+           c == 0x3006 || c == 0x3007;
+}
+
+/* The IDNA2008 rules we check on an "xn--" label (RFC 5891, RFC 5892): valid
+ * Punycode, no hyphens in both the third and fourth place, no leading
+ * combining mark, none of the DISALLOWED exceptions, and the CONTEXTJ/CONTEXTO
+ * rules. Not the full PVALID derivation, which needs Unicode property tables. */
+static int is_a_label(const char *s, size_t n)
+{
+    uint32_t cp[64];
+    int len = punycode_decode(s + 4, n - 4, cp, 64);
+    if (len <= 0)
+        return 0;
+    if (len >= 4 && cp[2] == '-' && cp[3] == '-')
+        return 0;
+    if (in_ranges(cp[0], combining, sizeof combining / sizeof combining[0]))
+        return 0;
+    int arabic = 0, extended = 0, kana = 0, katakana_dot = 0;
+    for (int i = 0; i < len; i++) {
+        uint32_t c = cp[i], prev = i > 0 ? cp[i - 1] : 0, next = i + 1 < len ? cp[i + 1] : 0;
+        if (c == 0x0640 || c == 0x07FA || c == 0x302E || c == 0x302F ||
+            (c >= 0x3031 && c <= 0x3035) || c == 0x303B)
+            return 0;
+        if (c == 0x00B7 && (prev != 'l' || next != 'l'))
+            return 0;
+        if (c == 0x0375 && !is_greek(next))
+            return 0;
+        if ((c == 0x05F3 || c == 0x05F4) && !is_hebrew(prev))
+            return 0;
+        if (c == 0x200D && !is_virama(prev))
+            return 0;
+        arabic |= c >= 0x0660 && c <= 0x0669;
+        extended |= c >= 0x06F0 && c <= 0x06F9;
+        kana |= is_kana_or_han(c);
+        katakana_dot |= c == 0x30FB;
+    }
+    if ((arabic && extended) || (katakana_dot && !kana))
+        return 0;
+    return 1;
+}
+
+static int is_hostname(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 253)
+        return 0;
+    size_t label = 0;
+    for (size_t i = 0; i <= n; i++) {
+        char ch = s[i];
+        if (ch == '.' || ch == '\0') {
+            if (label == 0 || label > 63 || s[i - 1] == '-')
+                return 0;
+            if (label > 4 && strncasecmp(s + i - label, "xn--", 4) == 0 &&
+                !is_a_label(s + i - label, label))
+                return 0;
+            label = 0;
+            continue;
+        }
+        if (!(isalnum((unsigned char)ch) || ch == '-') || (unsigned char)ch >= 0x80)
+            return 0;
+        if (label == 0 && ch == '-')
+            return 0;
+        label++;
+    }
+    return 1;
+}
+
+static int is_atext(int ch)
+{
+    return (ch < 0x80 && isalnum(ch)) || (ch && strchr("!#$%&'*+-/=?^_`{|}~", ch));
+}
+
+static int is_email(const char *s)
+{
+    const char *at = strrchr(s, '@');
+    if (!at || at == s || !at[1])
+        return 0;
+    if (s[0] == '"') {
+        const char *p = s + 1;
+        for (; p < at && *p != '"'; p++) {
+            if (*p == '\\' && p + 1 < at)
+                p++;
+            else if ((unsigned char)*p < 0x20)
+                return 0;
+        }
+        if (p != at - 1 || *p != '"')
+            return 0;
+    } else {
+        int prev_dot = 1;
+        for (const char *p = s; p < at; p++) {
+            if (*p == '.') {
+                if (prev_dot)
+                    return 0;
+                prev_dot = 1;
+            } else if (is_atext((unsigned char)*p))
+                prev_dot = 0;
+            else
+                return 0;
+        }
+        if (prev_dot)
+            return 0;
+    }
+    const char *dom = at + 1;
+    size_t dn = strlen(dom);
+    if (dom[0] == '[') {
+        if (dom[dn - 1] != ']')
+            return 0;
+        if (strncmp(dom + 1, "IPv6:", 5) == 0)
+            return is_ipv6_n(dom + 6, dn - 7);
+        return is_ipv4_n(dom + 1, dn - 2);
+    }
+    return is_hostname(dom);
+}
+
+static int is_unreserved(int ch)
+{
+    return (ch < 0x80 && isalnum(ch)) || ch == '-' || ch == '.' || ch == '_' || ch == '~';
+}
+
+static int is_subdelim(int ch) { return ch && strchr("!$&'()*+,;=", ch) != NULL; }
+
+/* Checks that s[0..n) uses only unreserved, sub-delims, valid %XX and the
+ * characters in `extra`. */
+static int uri_chars(const char *s, size_t n, const char *extra)
+{
+    for (size_t i = 0; i < n; i++) {
+        int ch = (unsigned char)s[i];
+        if (ch == '%') {
+            if (i + 2 >= n || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0)
+                return 0;
+            i += 2;
+        } else if (!is_unreserved(ch) && !is_subdelim(ch) && !(ch && strchr(extra, ch)))
+            return 0;
+    }
+    return 1;
+}
+
+static int is_uri(const char *s)
+{
+    uri_parts u;
+    uri_split(s, &u);
+    if (!u.scheme.has)
+        return 0;
+    if (u.auth.has) {
+        const char *a = u.auth.p, *end = a + u.auth.n;
+        const char *at = NULL;
+        for (const char *p = a; p < end; p++)
+            if (*p == '@')
+                at = p;
+        if (at) {
+            if (!uri_chars(a, (size_t)(at - a), ":"))
+                return 0;
+            a = at + 1;
+        }
+        const char *port = NULL;
+        if (*a == '[') {
+            const char *close = memchr(a, ']', (size_t)(end - a));
+            if (!close)
+                return 0;
+            if (a[1] == 'v' || a[1] == 'V') {
+                if (!uri_chars(a + 1, (size_t)(close - a - 1), ":"))
+                    return 0;
+            } else if (!is_ipv6_n(a + 1, (size_t)(close - a - 1)))
+                return 0;
+            if (close + 1 < end) {
+                if (close[1] != ':')
+                    return 0;
+                port = close + 2;
+            }
+        } else {
+            const char *colon = memchr(a, ':', (size_t)(end - a));
+            const char *hend = colon ? colon : end;
+            if (!uri_chars(a, (size_t)(hend - a), ""))
+                return 0;
+            if (colon)
+                port = colon + 1;
+        }
+        for (const char *p = port; p && p < end; p++)
+            if (*p < '0' || *p > '9')
+                return 0;
+    } else if (u.path.n >= 2 && u.path.p[0] == '/' && u.path.p[1] == '/')
+        return 0;
+    return uri_chars(u.path.p, u.path.n, ":@/") && uri_chars(u.query.p, u.query.n, ":@/?") &&
+           uri_chars(u.frag.p, u.frag.n, ":@/?");
+}
+
+static int is_uuid(const char *s)
+{
+    for (int i = 0; i < 36; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (s[i] != '-')
+                return 0;
+        } else if (hexval(s[i]) < 0)
+            return 0;
+    }
+    return s[36] == '\0';
+}
+
+static const uint32_t regex_options = PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_ALT_BSUX;
+
+static int is_regex(const char *s)
+{
+    int err;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, regex_options, &err, &off, NULL);
+    pcre2_code_free(re);
+    return re != NULL;
+}
+
+/* ---- $ref ----------------------------------------------------------------- */
+
+/* Follows a JSON pointer (already percent-decoded) from `doc`. */
+static const cJSON *follow_pointer(const cJSON *doc, const char *ptr)
+{
+    const cJSON *cur = doc;
+    const char *p = ptr;
+    if (*p == '\0')
+        return cur;
+    if (*p != '/')
+        return NULL;
+    mg_buf tok;
+    mg_buf_init(&tok);
+    while (cur && *p == '/') {
+        p++;
+        mg_buf_reset(&tok);
+        for (; *p && *p != '/'; p++) {
+            if (p[0] == '~' && p[1] == '1') {
+                mg_buf_putc(&tok, '/');
+                p++;
+            } else if (p[0] == '~' && p[1] == '0') {
+                mg_buf_putc(&tok, '~');
+                p++;
+            } else
+                mg_buf_putc(&tok, *p);
+        }
+        const char *t = mg_buf_cstr(&tok);
+        if (cJSON_IsObject(cur))
+            cur = cJSON_GetObjectItemCaseSensitive(cur, t);
+        else if (cJSON_IsArray(cur)) {
+            char *end;
+            if (!isdigit((unsigned char)t[0]) || (t[0] == '0' && t[1]))
+                cur = NULL;
+            else {
+                long i = strtol(t, &end, 10);
+                cur = (*end || i > INT_MAX) ? NULL : cJSON_GetArrayItem(cur, (int)i);
+            }
+        } else
+            cur = NULL;
+    }
+    mg_buf_fini(&tok);
+    return cur;
+}
+
+static const cJSON *load_document(mg_validator *v, const char *uri)
+{
+    smap_slot *s = smap_find(&v->loaded, uri);
+    if (s)
+        return s->val;
+    const cJSON *doc = v->loader ? v->loader(v->user, uri) : NULL;
+    smap_insert_slot(&v->loaded, uri)->val = (void *)(uintptr_t)doc;
+    if (doc)
+        mg_validator_add_schema(v, uri, doc);
+    return doc;
+}
+
+/* Resolves the $ref string of `node` against `base`. Returns the target and
+ * its base, or NULL after a schema error. */
+static const cJSON *resolve_ref(vctx *c, const cJSON *node, const char *ref, const char *base,
+                                const char **tbase)
+{
+    mg_validator *v = c->v;
+    int cacheable = pmap_get(&v->bases, node) == (void *)(uintptr_t)base;
+    if (cacheable) {
+        ref_hit *h = pmap_get(&v->refs, node);
+        if (h) {
+            *tbase = h->base;
+            return h->target;
+        }
+    }
+    char *abs = uri_resolve(base, ref);
+    char *hash = strchr(abs, '#');
+    char *frag = NULL;
+    if (hash) {
+        *hash = '\0';
+        frag = percent_decode(hash + 1, strlen(hash + 1));
+    }
+    const cJSON *target = NULL;
+    const cJSON *doc = NULL;
+    if (abs[0] == '\0') /* a document with no URI: its own root */
+        doc = pmap_get(&v->roots, node);
+    if (!doc) {
+        smap_slot *res = smap_find(&v->resources, abs);
+        doc = res ? res->val : load_document(v, abs);
+    }
+    if (doc) {
+        if (!frag || frag[0] == '\0' || frag[0] == '/')
+            target = follow_pointer(doc, frag ? frag : "");
+        else {
+            *hash = '#';
+            smap_slot *anchor = smap_find(&v->resources, abs);
+            target = anchor ? anchor->val : NULL;
+            *hash = '\0';
+        }
+    }
+    if (target) {
+        const char *b = pmap_get(&v->bases, target);
+        *tbase = b ? b : intern(v, abs);
+        if (cacheable) {
+            ref_hit *h = xcalloc(1, sizeof *h);
+            h->target = target;
+            h->base = *tbase;
+            pmap_put(&v->refs, node, h);
+        }
+    } else if (!doc)
+        schema_error(c, "cannot resolve $ref '%s': no document '%s'", ref, abs);
+    else
+        schema_error(c, "cannot resolve $ref '%s': no such location in '%s'", ref, abs);
+    free(frag);
+    free(abs);
+    return target;
+}
+
+/* ---- keywords ------------------------------------------------------------- */
+
+static int validate(vctx *c, const cJSON *s, const char *base, const cJSON *x);
+
+static int check_quiet(vctx *c, const cJSON *s, const char *base, const cJSON *x)
+{
+    mg_vresult *saved = c->out;
+    c->out = NULL;
+    int r = validate(c, s, base, x);
+    c->out = saved;
+    return r;
+}
+
+static pcre2_code *get_regex(vctx *c, const char *pattern)
+{
+    smap_slot *s = smap_insert_slot(&c->v->regexes, pattern);
+    if (!s->val) {
+        regex_entry *e = xcalloc(1, sizeof *e);
+        int err;
+        PCRE2_SIZE off;
+        e->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, regex_options, &err,
+                                &off, NULL);
+        if (!e->code) {
+            PCRE2_UCHAR msg[256];
+            pcre2_get_error_message(err, msg, sizeof msg);
+            e->error = xstrdup((const char *)msg);
+        }
+        s->val = e;
+    }
+    regex_entry *e = s->val;
+    if (!e->code)
+        schema_error(c, "invalid pattern '%s': %s", pattern, e->error);
+    return e->code;
+}
+
+/* 1 match, 0 no match (a string that is not valid UTF-8 never matches), -1 bad pattern. */
+static int regex_match(vctx *c, const char *pattern, const char *s)
+{
+    pcre2_code *re = get_regex(c, pattern);
+    if (!re)
+        return -1;
+    int rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, c->v->md, c->v->mctx);
+    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
+        schema_error(c, "pattern '%s' is too expensive to match (backtracking limit)", pattern);
+        return -1;
+    }
+    return rc >= 0;
+}
+
+/* multipleOf for doubles: exact when both are integers, otherwise within a few
+ * ulps of the quotient, so that decimal literals such as 0.0075 / 0.0001 (which
+ * divide to 74.99999999999999) count as multiples. */
+static int is_multiple(double x, double d)
+{
+    if (d <= 0 || !isfinite(d))
+        return 0;
+    if (is_integral(x) && is_integral(d) && fabs(x) < 9007199254740992.0 && d < 9007199254740992.0)
+        return fmod(x, d) == 0;
+    double q = x / d;
+    if (!isfinite(q))
+        return 0;
+    double r = fabs(q - nearbyint(q));
+    return r <= fabs(q) * 16 * DBL_EPSILON;
+}
+
+static const char *plural(double n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+typedef struct kw {
+    const cJSON *type, *nullable, *enum_, *const_, *format;
+    const cJSON *minimum, *maximum, *exmin, *exmax, *multiple;
+    const cJSON *minlen, *maxlen, *pattern;
+    const cJSON *items, *additems, *contains, *minitems, *maxitems, *unique;
+    const cJSON *required, *props, *patprops, *addprops, *propnames, *minprops, *maxprops, *deps;
+    const cJSON *allof, *anyof, *oneof, *not_, *if_, *then_, *else_;
+} kw;
+
+static void collect_keywords(const cJSON *s, kw *k)
+{
+    memset(k, 0, sizeof *k);
+    for (const cJSON *m = s->child; m; m = m->next) {
+        const char *n = m->string;
+        if (!n)
+            continue;
+#define KW(name, field)         \
+    if (!strcmp(n, name)) {     \
+        k->field = m;           \
+        continue;               \
+    }
+        switch (n[0]) {
+        case 'a':
+            KW("allOf", allof) KW("anyOf", anyof) KW("additionalItems", additems)
+            KW("additionalProperties", addprops) break;
+        case 'c':
+            KW("const", const_) KW("contains", contains) break;
+        case 'd':
+            KW("dependencies", deps) break;
+        case 'e':
+            KW("enum", enum_) KW("exclusiveMinimum", exmin) KW("exclusiveMaximum", exmax)
+            KW("else", else_) break;
+        case 'f':
+            KW("format", format) break;
+        case 'i':
+            KW("items", items) KW("if", if_) break;
+        case 'm':
+            KW("minimum", minimum) KW("maximum", maximum) KW("multipleOf", multiple)
+            KW("minLength", minlen) KW("maxLength", maxlen) KW("minItems", minitems)
+            KW("maxItems", maxitems) KW("minProperties", minprops) KW("maxProperties", maxprops)
+            break;
+        case 'n':
+            KW("nullable", nullable) KW("not", not_) break;
+        case 'o':
+            KW("oneOf", oneof) break;
+        case 'p':
+            KW("pattern", pattern) KW("properties", props) KW("patternProperties", patprops)
+            KW("propertyNames", propnames) break;
+        case 'r':
+            KW("required", required) break;
+        case 't':
+            KW("type", type) KW("then", then_) break;
+        case 'u':
+            KW("uniqueItems", unique) break;
+        default:
+            break;
+        }
+#undef KW
+    }
+}
+
+#define FAILED()              \
+    do {                      \
+        ok = 0;               \
+        if (stop(c))          \
+            return 0;         \
+    } while (0)
+
+static int check_type(vctx *c, const kw *k, const cJSON *x)
+{
+    int nullable = cJSON_IsTrue(k->nullable);
+    if (!k->type)
+        return 1;
+    if (nullable && cJSON_IsNull(x))
+        return 1;
+    if (cJSON_IsString(k->type)) {
+        if (type_matches(k->type->valuestring, x))
+            return 1;
+    } else if (cJSON_IsArray(k->type)) {
+        for (const cJSON *t = k->type->child; t; t = t->next)
+            if (cJSON_IsString(t) && type_matches(t->valuestring, x))
+                return 1;
+    } else
+        return 1;
+    if (c->out) {
+        mg_buf m;
+        mg_buf_init(&m);
+        mg_buf_append_str(&m, "expected ");
+        int n = 0;
+        if (cJSON_IsString(k->type))
+            mg_buf_append_str(&m, k->type->valuestring), n++;
+        else
+            for (const cJSON *t = k->type->child; t; t = t->next)
+                if (cJSON_IsString(t)) {
+                    mg_buf_appendf(&m, "%s%s", n++ ? " or " : "", t->valuestring);
+                }
+        if (nullable)
+            mg_buf_appendf(&m, "%snull", n ? " or " : "");
+        mg_buf_appendf(&m, ", got %s", type_name(x));
+        report(c, "%s", mg_buf_cstr(&m));
+        mg_buf_fini(&m);
+    }
+    return 0;
+}
+
+static int check_enum(vctx *c, const cJSON *e, const cJSON *x)
+{
+    if (!cJSON_IsArray(e))
+        return 1;
+    for (const cJSON *v = e->child; v; v = v->next)
+        if (json_equal(v, x, 0))
+            return 1;
+    if (c->out) {
+        mg_buf m;
+        mg_buf_init(&m);
+        mg_buf_append_str(&m, "must be one of ");
+        int n = 0;
+        for (const cJSON *v = e->child; v; v = v->next, n++) {
+            if (n == 10) {
+                mg_buf_append_str(&m, ", ...");
+                break;
+            }
+            if (n)
+                mg_buf_append_str(&m, ", ");
+            append_value(&m, v);
+        }
+        report(c, "%s", mg_buf_cstr(&m));
+        mg_buf_fini(&m);
+    }
+    return 0;
+}
+
+static int check_number(vctx *c, const kw *k, double d)
+{
+    int ok = 1;
+    char num[40];
+    /* Draft-04 wrote exclusiveMinimum/Maximum as booleans that modify minimum/maximum. */
+    int min_ex = cJSON_IsTrue(k->exmin), max_ex = cJSON_IsTrue(k->exmax);
+    if (cJSON_IsNumber(k->minimum)) {
+        double m = k->minimum->valuedouble;
+        if (min_ex ? !(d > m) : !(d >= m)) {
+            fmt_num(m, num, sizeof num);
+            report(c, "must be %s %s", min_ex ? ">" : ">=", num);
+            FAILED();
+        }
+    }
+    if (cJSON_IsNumber(k->maximum)) {
+        double m = k->maximum->valuedouble;
+        if (max_ex ? !(d < m) : !(d <= m)) {
+            fmt_num(m, num, sizeof num);
+            report(c, "must be %s %s", max_ex ? "<" : "<=", num);
+            FAILED();
+        }
+    }
+    if (cJSON_IsNumber(k->exmin) && !(d > k->exmin->valuedouble)) {
+        fmt_num(k->exmin->valuedouble, num, sizeof num);
+        report(c, "must be > %s", num);
+        FAILED();
+    }
+    if (cJSON_IsNumber(k->exmax) && !(d < k->exmax->valuedouble)) {
+        fmt_num(k->exmax->valuedouble, num, sizeof num);
+        report(c, "must be < %s", num);
+        FAILED();
+    }
+    if (cJSON_IsNumber(k->multiple) && !is_multiple(d, k->multiple->valuedouble)) {
+        fmt_num(k->multiple->valuedouble, num, sizeof num);
+        report(c, "must be a multiple of %s", num);
+        FAILED();
+    }
+    if (cJSON_IsString(k->format)) {
+        const char *f = k->format->valuestring;
+        int bad = 0;
+        if (!strcmp(f, "int32"))
+            bad = !is_integral(d) || d < -2147483648.0 || d > 2147483647.0;
+        else if (!strcmp(f, "int64"))
+            bad = !is_integral(d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0;
+        if (bad) {
+            report(c, "must be a valid %s (format)", f);
+            FAILED();
+        }
+    }
+    return ok;
+}
+
+static int check_string(vctx *c, const kw *k, const char *s)
+{
+    int ok = 1;
+    if (cJSON_IsNumber(k->minlen) || cJSON_IsNumber(k->maxlen)) {
+        double n = (double)utf8_length(s);
+        if (cJSON_IsNumber(k->minlen) && n < k->minlen->valuedouble) {
+            double m = k->minlen->valuedouble;
+            report(c, "must be at least %.0f %s", m, plural(m, "character", "characters"));
+            FAILED();
+        }
+        if (cJSON_IsNumber(k->maxlen) && n > k->maxlen->valuedouble) {
+            double m = k->maxlen->valuedouble;
+            report(c, "must be at most %.0f %s", m, plural(m, "character", "characters"));
+            FAILED();
+        }
+    }
+    if (cJSON_IsString(k->pattern)) {
+        int r = regex_match(c, k->pattern->valuestring, s);
+        if (r < 0)
+            return 0;
+        if (!r) {
+            report(c, "does not match pattern '%s'", k->pattern->valuestring);
+            FAILED();
+        }
+    }
+    if (cJSON_IsString(k->format) && mg_validate_format(k->format->valuestring, s) == 0) {
+        report(c, "must be a valid %s (format)", k->format->valuestring);
+        FAILED();
+    }
+    return ok;
+}
+
+static int check_array(vctx *c, const kw *k, const char *base, const cJSON *x)
+{
+    int ok = 1;
+    int n = cJSON_GetArraySize(x);
+    if (cJSON_IsNumber(k->minitems) && n < k->minitems->valuedouble) {
+        double m = k->minitems->valuedouble;
+        report(c, "must have at least %.0f %s", m, plural(m, "item", "items"));
+        FAILED();
+    }
+    if (cJSON_IsNumber(k->maxitems) && n > k->maxitems->valuedouble) {
+        double m = k->maxitems->valuedouble;
+        report(c, "must have at most %.0f %s", m, plural(m, "item", "items"));
+        FAILED();
+    }
+    if (cJSON_IsTrue(k->unique)) {
+        int i = 0, dup = 0;
+        for (const cJSON *a = x->child; a && !dup; a = a->next, i++) {
+            int j = i + 1;
+            for (const cJSON *b = a->next; b; b = b->next, j++)
+                if (json_equal(a, b, 0)) {
+                    report(c, "items %d and %d are equal (uniqueItems)", i, j);
+                    dup = 1;
+                    break;
+                }
+        }
+        if (dup)
+            FAILED();
+    }
+    if (k->items) {
+        int i = 0;
+        const cJSON *tuple = cJSON_IsArray(k->items) ? k->items->child : NULL;
+        for (const cJSON *e = x->child; e; e = e->next, i++) {
+            const cJSON *sub;
+            if (!cJSON_IsArray(k->items))
+                sub = k->items;
+            else if (tuple) {
+                sub = tuple;
+                tuple = tuple->next;
+            } else
+                sub = k->additems;
+            if (!sub)
+                break;
+            size_t old = path_push_index(c, i);
+            int r;
+            if (cJSON_IsFalse(sub) && sub == k->additems) {
+                report(c, "item not allowed (additionalItems)");
+                r = 0;
+            } else
+                r = validate(c, sub, base, e);
+            path_pop(c, old);
+            if (!r)
+                FAILED();
+        }
+    }
+    if (k->contains) {
+        int found = 0;
+        for (const cJSON *e = x->child; e && !found; e = e->next)
+            found = check_quiet(c, k->contains, base, e);
+        if (!found) {
+            report(c, "must contain at least one matching item (contains)");
+            FAILED();
+        }
+    }
+    return ok;
+}
+
+static int check_object(vctx *c, const kw *k, const char *base, const cJSON *x)
+{
+    int ok = 1;
+    if (cJSON_IsArray(k->required)) {
+        for (const cJSON *r = k->required->child; r; r = r->next)
+            if (cJSON_IsString(r) && !cJSON_GetObjectItemCaseSensitive(x, r->valuestring)) {
+                report(c, "missing required property '%s'", r->valuestring);
+                FAILED();
+            }
+    }
+    if (cJSON_IsNumber(k->minprops) || cJSON_IsNumber(k->maxprops)) {
+        int n = cJSON_GetArraySize(x);
+        if (cJSON_IsNumber(k->minprops) && n < k->minprops->valuedouble) {
+            double m = k->minprops->valuedouble;
+            report(c, "must have at least %.0f %s", m, plural(m, "property", "properties"));
+            FAILED();
+        }
+        if (cJSON_IsNumber(k->maxprops) && n > k->maxprops->valuedouble) {
+            double m = k->maxprops->valuedouble;
+            report(c, "must have at most %.0f %s", m, plural(m, "property", "properties"));
+            FAILED();
+        }
+    }
+    if (k->props || k->patprops || k->addprops) {
+        for (const cJSON *m = x->child; m; m = m->next) {
+            const char *name = m->string ? m->string : "";
+            int matched = 0;
+            size_t old = path_push_key(c, name);
+            const cJSON *p = cJSON_IsObject(k->props) ? cJSON_GetObjectItemCaseSensitive(k->props, name) : NULL;
+            if (p) {
+                matched = 1;
+                if (!validate(c, p, base, m)) {
+                    path_pop(c, old);
+                    FAILED();
+                    old = path_push_key(c, name);
+                }
+            }
+            if (cJSON_IsObject(k->patprops))
+                for (const cJSON *pp = k->patprops->child; pp; pp = pp->next) {
+                    int r = regex_match(c, pp->string, name);
+                    if (r < 0) {
+                        path_pop(c, old);
+                        return 0;
+                    }
+                    if (!r)
+                        continue;
+                    matched = 1;
+                    if (!validate(c, pp, base, m)) {
+                        path_pop(c, old);
+                        FAILED();
+                        old = path_push_key(c, name);
+                    }
+                }
+            if (!matched && k->addprops) {
+                int r;
+                if (cJSON_IsFalse(k->addprops)) {
+                    report(c, "property not allowed (additionalProperties)");
+                    r = 0;
+                } else
+                    r = validate(c, k->addprops, base, m);
+                if (!r) {
+                    path_pop(c, old);
+                    FAILED();
+                    old = path_push_key(c, name);
+                }
+            }
+            path_pop(c, old);
+        }
+    }
+    if (k->propnames) {
+        for (const cJSON *m = x->child; m; m = m->next) {
+            cJSON name;
+            memset(&name, 0, sizeof name);
+            name.type = cJSON_String;
+            name.valuestring = m->string;
+            if (check_quiet(c, k->propnames, base, &name))
+                continue;
+            if (c->out) {
+                /* Say why, with the first reason the name schema gives. */
+                mg_vresult sub;
+                mg_vresult_init(&sub);
+                mg_vresult *saved = c->out;
+                c->out = &sub;
+                validate(c, k->propnames, base, &name);
+                c->out = saved;
+                report(c, "property name '%s' is invalid: %s", m->string,
+                       sub.count ? sub.errors[0].message : "does not match propertyNames");
+                mg_vresult_fini(&sub);
+            }
+            FAILED();
+        }
+    }
+    if (cJSON_IsObject(k->deps)) {
+        for (const cJSON *d = k->deps->child; d; d = d->next) {
+            if (!cJSON_GetObjectItemCaseSensitive(x, d->string))
+                continue;
+            if (cJSON_IsArray(d)) {
+                for (const cJSON *r = d->child; r; r = r->next)
+                    if (cJSON_IsString(r) && !cJSON_GetObjectItemCaseSensitive(x, r->valuestring)) {
+                        report(c, "property '%s' is required when '%s' is present (dependencies)",
+                               r->valuestring, d->string);
+                        FAILED();
+                    }
+            } else if (!validate(c, d, base, x))
+                FAILED();
+        }
+    }
+    return ok;
+}
+
+static int check_combinators(vctx *c, const kw *k, const char *base, const cJSON *x)
+{
+    int ok = 1;
+    if (cJSON_IsArray(k->allof))
+        for (const cJSON *s = k->allof->child; s; s = s->next)
+            if (!validate(c, s, base, x))
+                FAILED();
+    if (cJSON_IsArray(k->anyof)) {
+        int any = 0;
+        for (const cJSON *s = k->anyof->child; s && !any; s = s->next)
+            any = check_quiet(c, s, base, x);
+        if (!any) {
+            report(c, "must match at least one schema (anyOf)");
+            FAILED();
+        }
+    }
+    if (cJSON_IsArray(k->oneof)) {
+        int first = -1, second = -1, i = 0;
+        for (const cJSON *s = k->oneof->child; s && second < 0; s = s->next, i++)
+            if (check_quiet(c, s, base, x)) {
+                if (first < 0)
+                    first = i;
+                else
+                    second = i;
+            }
+        if (first < 0) {
+            report(c, "must match exactly one schema (oneOf), matched none");
+            FAILED();
+        } else if (second >= 0) {
+            report(c, "must match exactly one schema (oneOf), matched %d and %d", first, second);
+            FAILED();
+        }
+    }
+    if (k->not_ && check_quiet(c, k->not_, base, x)) {
+        report(c, "must not match the schema (not)");
+        FAILED();
+    }
+    if (k->if_ && (k->then_ || k->else_)) {
+        const cJSON *branch = check_quiet(c, k->if_, base, x) ? k->then_ : k->else_;
+        if (branch && !validate(c, branch, base, x))
+            FAILED();
+    }
+    return ok;
+}
+
+static int validate_keywords(vctx *c, const cJSON *s, const char *base, const cJSON *x)
+{
+    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(s, "$ref");
+    if (cJSON_IsString(ref)) {
+        /* Draft-07: a $ref replaces its siblings. */
+        const char *tbase;
+        const cJSON *t = resolve_ref(c, s, ref->valuestring, base, &tbase);
+        return t ? validate(c, t, tbase, x) : 0;
+    }
+    kw k;
+    collect_keywords(s, &k);
+    int ok = 1;
+    if (!check_type(c, &k, x))
+        FAILED();
+    if (k.enum_ && !check_enum(c, k.enum_, x))
+        FAILED();
+    if (k.const_ && !json_equal(k.const_, x, 0)) {
+        if (c->out) {
+            mg_buf m;
+            mg_buf_init(&m);
+            append_value(&m, k.const_);
+            report(c, "must be equal to %s", mg_buf_cstr(&m));
+            mg_buf_fini(&m);
+        }
+        FAILED();
+    }
+    int r = 1;
+    if (cJSON_IsNumber(x))
+        r = check_number(c, &k, x->valuedouble);
+    else if (cJSON_IsString(x))
+        r = check_string(c, &k, x->valuestring ? x->valuestring : "");
+    else if (cJSON_IsArray(x))
+        r = check_array(c, &k, base, x);
+    else if (cJSON_IsObject(x))
+        r = check_object(c, &k, base, x);
+    if (!r)
+        FAILED();
+    if (!check_combinators(c, &k, base, x))
+        FAILED();
+    return ok;
+}
+
+static int validate(vctx *c, const cJSON *s, const char *base, const cJSON *x)
+{
+    if (cJSON_IsTrue(s))
+        return 1;
+    if (cJSON_IsFalse(s)) {
+        report(c, "not allowed (false schema)");
+        return 0;
+    }
+    if (!cJSON_IsObject(s)) {
+        schema_error(c, "invalid schema: expected an object or a boolean, got %s", type_name(s));
+        return 0;
+    }
+    if (c->depth >= MG_MAX_VALIDATE_DEPTH) {
+        schema_error(c, "schema evaluation nested deeper than %d levels (a $ref loop?)",
+                     MG_MAX_VALIDATE_DEPTH);
+        return 0;
+    }
+    const char *b = pmap_get(&c->v->bases, s);
+    c->depth++;
+    int r = validate_keywords(c, s, b ? b : base, x);
+    c->depth--;
+    return r;
+}
+
+/* ---- public --------------------------------------------------------------- */
+
+void mg_vresult_init(mg_vresult *r) { memset(r, 0, sizeof *r); }
+
+void mg_vresult_fini(mg_vresult *r)
+{
+    for (int i = 0; i < r->count; i++) {
+        free(r->errors[i].pointer);
+        free(r->errors[i].message);
+    }
+    free(r->errors);
+    memset(r, 0, sizeof *r);
+}
+
+char *mg_verror_format(const mg_verror *e, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s: %s", e->pointer[0] ? e->pointer : "/", e->message);
+    return buf;
+}
+
+mg_validator *mg_validator_new(mg_vloader loader, void *user)
+{
+    mg_validator *v = xcalloc(1, sizeof *v);
+    v->loader = loader;
+    v->user = user;
+    v->md = pcre2_match_data_create(1, NULL);
+    v->mctx = pcre2_match_context_create(NULL);
+    if (!v->md || !v->mctx)
+        abort();
+    pcre2_set_match_limit(v->mctx, MG_MAX_REGEX_STEPS);
+    pcre2_set_depth_limit(v->mctx, MG_MAX_REGEX_STEPS / 10);
+    return v;
+}
+
+void mg_validator_free(mg_validator *v)
+{
+    if (!v)
+        return;
+    smap_fini(&v->strings, NULL);
+    smap_fini(&v->resources, NULL);
+    smap_fini(&v->loaded, NULL);
+    smap_fini(&v->regexes, free_regex);
+    for (size_t i = 0; i < v->refs.cap; i++)
+        if (v->refs.slots[i].key)
+            free(v->refs.slots[i].val);
+    free(v->refs.slots);
+    free(v->bases.slots);
+    free(v->roots.slots);
+    pcre2_match_data_free(v->md);
+    pcre2_match_context_free(v->mctx);
+    free(v);
+}
+
+int mg_validator_add_schema(mg_validator *v, const char *uri, const cJSON *root)
+{
+    char *u = xstrdup(uri ? uri : "");
+    char *hash = strchr(u, '#');
+    if (hash)
+        *hash = '\0';
+    smap_insert_slot(&v->resources, u)->val = (void *)(uintptr_t)root;
+    index_node(v, root, root, intern(v, u), 1, 0);
+    if (!cJSON_IsObject(root) && !cJSON_IsArray(root))
+        pmap_put(&v->bases, root, (void *)(uintptr_t)intern(v, u));
+    free(u);
+    return 0;
+}
+
+int mg_validate(mg_validator *v, const cJSON *schema, const cJSON *instance, mg_vresult *out)
+{
+    const char *base = pmap_get(&v->bases, schema);
+    if (!base) {
+        mg_validator_add_schema(v, NULL, schema);
+        base = pmap_get(&v->bases, schema);
+    }
+    vctx c;
+    memset(&c, 0, sizeof c);
+    c.v = v;
+    c.top = out;
+    c.out = out;
+    mg_buf_init(&c.path);
+    mg_buf_cstr(&c.path);
+    int r = validate(&c, schema, base ? base : "", instance);
+    mg_buf_fini(&c.path);
+    if (c.broken)
+        return -1;
+    return r ? 1 : 0;
+}
+
+char *mg_validate_path_to_uri(const char *path)
+{
+    char *real = realpath(path, NULL);
+    if (!real)
+        return NULL;
+    mg_buf b;
+    mg_buf_init(&b);
+    mg_buf_append_str(&b, "file://");
+    for (const char *p = real; *p; p++) {
+        int ch = (unsigned char)*p;
+        if (is_unreserved(ch) || ch == '/' || (is_subdelim(ch) && ch != '\'') || ch == ':' ||
+            ch == '@')
+            mg_buf_putc(&b, (char)ch);
+        else
+            mg_buf_appendf(&b, "%%%02X", ch);
+    }
+    free(real);
+    mg_buf_cstr(&b);
+    return mg_buf_steal(&b, NULL);
+}
+
+char *mg_validate_uri_to_path(const char *uri)
+{
+    if (strncmp(uri, "file://", 7) != 0)
+        return NULL;
+    const char *p = uri + 7;
+    if (strncmp(p, "localhost/", 10) == 0)
+        p += 9;
+    if (*p != '/')
+        return NULL;
+    size_t n = strcspn(p, "?#");
+    return percent_decode(p, n);
+}
+
+int mg_validate_format(const char *name, const char *s)
+{
+    if (!strcmp(name, "date-time"))
+        return is_date_time(s);
+    if (!strcmp(name, "date"))
+        return parse_date(s) && s[10] == '\0';
+    if (!strcmp(name, "time"))
+        return parse_time(s);
+    if (!strcmp(name, "email"))
+        return is_email(s);
+    if (!strcmp(name, "hostname"))
+        return is_hostname(s);
+    if (!strcmp(name, "ipv4"))
+        return is_ipv4_n(s, strlen(s));
+    if (!strcmp(name, "ipv6"))
+        return is_ipv6_n(s, strlen(s));
+    if (!strcmp(name, "uri"))
+        return is_uri(s);
+    if (!strcmp(name, "uuid"))
+        return is_uuid(s);
+    if (!strcmp(name, "regex"))
+        return is_regex(s);
+    return -1;
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# `msggen validate --schema`: exit codes and the exact error lines.
+. "$(dirname "$0")/../lib.sh"
+
+cd "$TMP" || exit 1
+mkdir -p schemas/common data
+cat >schemas/job.json <<'J'
+{
+  "type": "object",
+  "required": ["name", "results"],
+  "properties": {
+    "name": {"type": "string", "minLength": 3},
+    "state": {"enum": ["waiting", "active", "done"]},
+    "results": {"type": "array", "maxItems": 3, "items": {"$ref": "common/result.json#/definitions/result"}}
+  },
+  "additionalProperties": false
+}
+J
+cat >schemas/common/result.json <<'J'
+{"definitions": {"result": {"type": "object", "required": ["views"],
+  "properties": {"views": {"type": "integer", "minimum": 0}, "url": {"type": "string", "format": "uri"}}}}}
+J
+echo '{"$ref": "https://example.com/remote.json"}' >schemas/remote.json
+echo '{"properties": {"a": {"$ref": "#/definitions/missing"}}}' >schemas/dangling.json
+echo '{"name": "thumbs", "state": "active", "results": [{"views": 3, "url": "https://x.example/a"}]}' >data/good.json
+echo '{"name": "ab", "state": "gone", "results": [{"views": "3", "url": "not a uri"}, {"views": -1}], "extra": 1}' >data/bad.json
+echo '{"a": 1}' >data/a.json
+printf '{"name": "abc",\n  "results": [1,]\n}\n' >data/broken.json
+echo '{"name": "abc", "results": []} x' >data/trailing.json
+
+# NAME WANT_RC WANT_STDOUT_FILE_OR_EMPTY WANT_STDERR -- ARGS...
+expect() {
+    local name=$1 want_rc=$2 want_out=$3 want_err=$4; shift 5
+    mg "$@" >"$TMP/out" 2>"$TMP/err"; local rc=$?
+    if [ "$rc" -ne "$want_rc" ]; then fail "$name" "exit $rc, want $want_rc"; detail "$TMP/err"; return; fi
+    if [ "$(cat "$TMP/err")" != "$want_err" ]; then
+        fail "$name" "stderr differs"; diff <(echo "$want_err") "$TMP/err" | detail; return; fi
+    if [ "$(cat "$TMP/out")" != "$want_out" ]; then
+        fail "$name" "stdout differs"; diff <(echo "$want_out") "$TMP/out" | detail; return; fi
+    ok "$name"
+}
+
+expect validate_cli_valid_file_prints_nothing_and_exits_0 0 "" "" -- \
+    validate --schema schemas/job.json data/good.json
+expect validate_cli_verbose_names_valid_files 0 "data/good.json: valid" "" -- \
+    validate -v -s schemas/job.json data/good.json
+expect validate_cli_prints_every_error_gcc_style 1 "" "data/bad.json: error: /name: must be at least 3 characters
+data/bad.json: error: /state: must be one of 'waiting', 'active', 'done'
+data/bad.json: error: /results/0/views: expected integer, got string
+data/bad.json: error: /results/0/url: must be a valid uri (format)
+data/bad.json: error: /results/1/views: must be >= 0
+data/bad.json: error: /extra: property not allowed (additionalProperties)" -- \
+    validate --schema schemas/job.json data/bad.json
+expect validate_cli_exits_1_when_any_file_is_invalid 1 "data/good.json: valid" \
+    "data/bad.json: error: /name: must be at least 3 characters
+data/bad.json: error: /state: must be one of 'waiting', 'active', 'done'
+data/bad.json: error: /results/0/views: expected integer, got string
+data/bad.json: error: /results/0/url: must be a valid uri (format)
+data/bad.json: error: /results/1/views: must be >= 0
+data/bad.json: error: /extra: property not allowed (additionalProperties)" -- \
+    validate -v --schema schemas/job.json data/good.json data/bad.json
+expect validate_cli_reports_bad_json_with_line_and_column 1 "" "data/broken.json:2:17: error: invalid JSON" -- \
+    validate --schema schemas/job.json data/broken.json
+expect validate_cli_rejects_text_after_the_document 1 "" \
+    "data/trailing.json:1:32: error: invalid JSON: unexpected text after the document" -- \
+    validate --schema schemas/job.json data/trailing.json
+expect validate_cli_reports_a_missing_data_file 1 "" "data/nope.json: error: cannot read file: No such file or directory" -- \
+    validate --schema schemas/job.json data/nope.json
+expect validate_cli_reports_a_missing_schema 1 "" "schemas/nope.json: error: cannot read file: No such file or directory" -- \
+    validate --schema schemas/nope.json data/good.json
+expect validate_cli_refuses_remote_refs 1 "" \
+    "schemas/remote.json: error: cannot resolve \$ref 'https://example.com/remote.json': no document 'https://example.com/remote.json'" -- \
+    validate --schema schemas/remote.json data/good.json
+expect validate_cli_reports_dangling_refs_at_the_schema 1 "" \
+    "schemas/dangling.json: error: cannot resolve \$ref '#/definitions/missing': no such location in '$(cd schemas && pwd -P | sed 's|^|file://|')/dangling.json'" -- \
+    validate --schema schemas/dangling.json data/a.json
+expect validate_cli_without_schema_is_a_usage_error 2 "" \
+    "msggen: error: validate: missing --schema SCHEMA.json (see 'msggen validate --help')" -- validate data/good.json
+expect validate_cli_without_data_is_a_usage_error 2 "" \
+    "msggen: error: validate: no data files to validate (see 'msggen validate --help')" -- validate --schema schemas/job.json
+expect validate_cli_unknown_option_is_a_usage_error 2 "" \
+    "msggen: error: validate: unknown option '--frob' (see 'msggen validate --help')" -- validate --frob
+mg validate --help >"$TMP/out" 2>&1 && grep -q '^usage: msggen validate --schema' "$TMP/out" \
+    && ok validate_cli_help_shows_usage || fail validate_cli_help_shows_usage "$(head -1 "$TMP/out")"
+
+# Refs resolve relative to the schema file, not the working directory.
+(cd data && mg validate --schema ../schemas/job.json good.json) >"$TMP/out" 2>&1 \
+    && ok validate_cli_resolves_refs_relative_to_the_schema || { fail validate_cli_resolves_refs_relative_to_the_schema "$(cat "$TMP/out")"; }
+
+# Output is byte-identical across runs.
+mg validate --schema schemas/job.json data/bad.json data/good.json 2>"$TMP/a"
+mg validate --schema schemas/job.json data/bad.json data/good.json 2>"$TMP/b"
+cmp -s "$TMP/a" "$TMP/b" && ok validate_cli_output_is_deterministic || fail validate_cli_output_is_deterministic "runs differ"
