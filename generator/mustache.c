@@ -484,10 +484,7 @@ static void mark_standalone(parser *p)
         t->ls = t->s;
         if (t->kind == T_TEXT)
             continue;
-        size_t ls = t->s;
-        while (ls > 0 && p->src[ls - 1] != '\n')
-            ls--;
-        t->ls = ls;
+        t->ls = p->lines[line_index(p, t->s)];
     }
     for (size_t i = 0; i < p->nt; i++) {
         tok *t = &p->t[i];
@@ -551,10 +548,8 @@ static void compute_margins(parser *p)
             continue;
         size_t line = line_index(p, t->s);
         size_t outer = strip_of(p, line);
-        size_t w = t->s - t->ls;
-        for (size_t i2 = t->ls; i2 < t->s; i2++)
-            if (!is_ws(p->src[i2]))
-                w = 0; /* "{{<p}}{{$b}}": the block's line does not start with it */
+        /* "{{<p}}{{$b}}": the block's line does not start with the block. */
+        size_t w = ws_line_start(p, t->s) == (size_t)-1 ? 0 : t->s - t->ls;
         size_t cut = outer < w ? outer : w;
         t->ind = p->src + t->s - (w - cut);
         t->ind_len = w - cut;
@@ -658,11 +653,8 @@ static void add_text(parser *p, nodevec *v, size_t s, size_t e)
 /* Does a non-standalone tag start its (possibly margin-stripped) line? */
 static int tag_bol(const parser *p, const tok *t)
 {
-    if (t->standalone)
+    if (t->standalone || ws_line_start(p, t->s) == (size_t)-1)
         return 0;
-    for (size_t i = t->ls; i < t->s; i++)
-        if (!is_ws(p->src[i]))
-            return 0;
     return t->s - t->ls <= strip_of(p, line_index(p, t->s));
 }
 
