@@ -17,6 +17,11 @@
 #define MG_MAX_NESTING 256
 #define MG_MAX_PARTIAL_DEPTH 64
 
+/* Work and output bounds of one template render (against templates whose
+ * partials fan out exponentially, e.g. "{{>p}}{{>p}}" inside p). */
+#define MG_MAX_RENDER_STEPS (1L << 22)
+#define MG_MAX_OUTPUT_BYTES (64u * 1024u * 1024u)
+
 /* Total nodes an alias expansion may produce per document (against alias bombs). */
 #define MG_MAX_ALIAS_NODES 100000
 

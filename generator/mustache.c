@@ -39,6 +39,8 @@ struct node {
     unsigned char raw;        /* N_VAR: {{{x}}} or {{&x}}: never escaped */
     unsigned char dynamic;    /* N_PARTIAL/N_PARENT: `str` is a name to look up ({{>*x}}) */
     unsigned char standalone; /* N_PARTIAL/N_PARENT/N_BLOCK: alone on its line: indents */
+    unsigned char lead;       /* N_BLOCK: the body starts inside a line ("{{$b}}text"):
+                               * indenting the body indents that partial first line too */
     const char *str;          /* N_TEXT: the text; others: the tag's name; into mg_tpl.src */
     size_t len;
     const char *ind;          /* indentation a standalone tag adds; into mg_tpl.src */
@@ -352,6 +354,21 @@ static int is_opener(tok_kind k)
     return k == T_SECTION || k == T_INVERTED || k == T_PARENT || k == T_BLOCK;
 }
 
+/* A closer repeats its opener's content, so a dynamic parent "{{<*name}}" is
+ * closed by a slash, a star and the name. */
+static int close_matches(const parser *p, const tok *o, const tok *c)
+{
+    size_t cs = c->ns, ce = c->ne;
+    if (o->dynamic) {
+        if (cs == ce || p->src[cs] != '*')
+            return 0;
+        cs++;
+        while (cs < ce && is_space(p->src[cs]))
+            cs++;
+    }
+    return o->ne - o->ns == ce - cs && memcmp(p->src + o->ns, p->src + cs, ce - cs) == 0;
+}
+
 static int match_sections(parser *p)
 {
     size_t *stack = NULL, depth = 0;
@@ -376,12 +393,12 @@ static int match_sections(parser *p)
                 break;
             }
             tok *o = &p->t[stack[depth - 1]];
-            if (o->ne - o->ns != t->ne - t->ns || memcmp(p->src + o->ns, nm, (size_t)nl) != 0) {
+            if (!close_matches(p, o, t)) {
                 int line, col;
                 line_col(p, o->s, &line, &col);
-                perr(p, t->s, "'%.*s' does not match the open %s '%.*s' (opened at %d:%d; close it first with '%s/%.*s%s')",
-                     (int)(t->e - t->s), p->src + t->s, kind_word(o->kind),
-                     (int)(o->ne - o->ns), p->src + o->ns, line, col, p->od,
+                perr(p, t->s, "'%.*s' does not match the open %s '%s%.*s' (opened at %d:%d; close it first with '%s/%s%.*s%s')",
+                     (int)(t->e - t->s), p->src + t->s, kind_word(o->kind), o->dynamic ? "*" : "",
+                     (int)(o->ne - o->ns), p->src + o->ns, line, col, p->od, o->dynamic ? "*" : "",
                      (int)(o->ne - o->ns), p->src + o->ns, p->cd);
                 rc = -1;
                 break;
@@ -394,9 +411,9 @@ static int match_sections(parser *p)
         tok *o = &p->t[stack[depth - 1]];
         int line, col;
         line_col(p, o->s, &line, &col);
-        perr(p, p->len, "end of template inside %s '%.*s' opened at %d:%d (add '%s/%.*s%s')",
-             kind_word(o->kind), (int)(o->ne - o->ns), p->src + o->ns, line, col, p->od,
-             (int)(o->ne - o->ns), p->src + o->ns, p->cd);
+        perr(p, p->len, "end of template inside %s '%s%.*s' opened at %d:%d (add '%s/%s%.*s%s')",
+             kind_word(o->kind), o->dynamic ? "*" : "", (int)(o->ne - o->ns), p->src + o->ns,
+             line, col, p->od, o->dynamic ? "*" : "", (int)(o->ne - o->ns), p->src + o->ns, p->cd);
         rc = -1;
     }
     free(stack);
@@ -467,10 +484,7 @@ static void mark_standalone(parser *p)
         t->ls = t->s;
         if (t->kind == T_TEXT)
             continue;
-        size_t ls = t->s;
-        while (ls > 0 && p->src[ls - 1] != '\n')
-            ls--;
-        t->ls = ls;
+        t->ls = p->lines[line_index(p, t->s)];
     }
     for (size_t i = 0; i < p->nt; i++) {
         tok *t = &p->t[i];
@@ -534,9 +548,10 @@ static void compute_margins(parser *p)
             continue;
         size_t line = line_index(p, t->s);
         size_t outer = strip_of(p, line);
-        size_t w = t->s - t->ls;
+        /* "{{<p}}{{$b}}": the block's line does not start with the block. */
+        size_t w = ws_line_start(p, t->s) == (size_t)-1 ? 0 : t->s - t->ls;
         size_t cut = outer < w ? outer : w;
-        t->ind = p->src + t->ls + cut;
+        t->ind = p->src + t->s - (w - cut);
         t->ind_len = w - cut;
         if (t->kind != T_BLOCK || t->standalone != 1)
             continue;
@@ -638,11 +653,8 @@ static void add_text(parser *p, nodevec *v, size_t s, size_t e)
 /* Does a non-standalone tag start its (possibly margin-stripped) line? */
 static int tag_bol(const parser *p, const tok *t)
 {
-    if (t->standalone)
+    if (t->standalone || ws_line_start(p, t->s) == (size_t)-1)
         return 0;
-    for (size_t i = t->ls; i < t->s; i++)
-        if (!is_ws(p->src[i]))
-            return 0;
     return t->s - t->ls <= strip_of(p, line_index(p, t->s));
 }
 
@@ -676,6 +688,14 @@ static void build(parser *p, size_t from, size_t to, nodevec *out)
         n->ind = t->ind;
         n->ind_len = t->ind_len;
         line_col(p, t->s, &n->line, &n->col);
+        if (t->kind == T_BLOCK && i + 1 < t->match) {
+            const tok *f = &p->t[i + 1];
+            if (f->kind == T_TEXT)
+                n->lead = f->s < f->e && !at_line_start(p, f->s) && p->src[f->s] != '\n' &&
+                          !(p->src[f->s] == '\r' && f->s + 1 < f->e && p->src[f->s + 1] == '\n');
+            else
+                n->lead = !f->standalone && !tag_bol(p, f);
+        }
         if (is_opener(t->kind)) {
             nodevec kids = {NULL, 0, 0};
             size_t end = t->match;
@@ -797,10 +817,10 @@ void mg_tpl_set_strict(mg_tpl_set *s, int strict)
     s->strict = strict;
 }
 
-static set_entry *set_find(mg_tpl_set *s, const char *name)
+static set_entry *set_find(mg_tpl_set *s, const char *name, size_t len)
 {
     for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->e[i].name, name) == 0)
+        if (strncmp(s->e[i].name, name, len) == 0 && s->e[i].name[len] == '\0')
             return &s->e[i];
     return NULL;
 }
@@ -820,7 +840,7 @@ static void set_put(mg_tpl_set *s, const char *name, mg_tpl *t)
 int mg_tpl_set_add(mg_tpl_set *s, const char *name, const char *path, const char *src,
                    size_t len, mg_diag *d)
 {
-    if (set_find(s, name))
+    if (set_find(s, name, strlen(name)))
         return 0;
     mg_tpl *t = mg_tpl_parse(path ? path : name, src, len, d);
     if (!t)
@@ -829,17 +849,19 @@ int mg_tpl_set_add(mg_tpl_set *s, const char *name, const char *path, const char
     return 0;
 }
 
-/* Finds partial `name`, compiling it on first use. Returns 1 and sets *out, 0
- * when it does not exist (an error, reported at `at`, when the set is strict
- * or there is no set), or -1 after an error. */
-static int set_get(mg_tpl_set *s, const char *name, mg_mark at, mg_diag *d, const mg_tpl **out)
+static char *dup_span(const char *s, size_t n)
 {
-    *out = NULL;
-    if (!s) {
-        mg_diag_error(d, at, "unknown partial '%s' (no partials are available here)", name);
-        return -1;
-    }
-    set_entry *e = set_find(s, name);
+    char *r = xrealloc(NULL, n + 1);
+    memcpy(r, s, n);
+    r[n] = '\0';
+    return r;
+}
+
+/* The part of set_get that loads, compiles and reports: `e` is the existing
+ * entry (a known missing partial) or NULL. */
+static int set_get_slow(mg_tpl_set *s, const char *name, set_entry *e, mg_mark at, mg_diag *d,
+                        const mg_tpl **out)
+{
     mg_buf why;
     mg_buf_init(&why);
     if (!e) {
@@ -881,25 +903,43 @@ static int set_get(mg_tpl_set *s, const char *name, mg_mark at, mg_diag *d, cons
     return 0;
 }
 
-static char *dup_span(const char *s, size_t n)
+/* Finds partial `name`, compiling it on first use. Returns 1 and sets *out, 0
+ * when it does not exist (an error, reported at `at`, when the set is strict
+ * or there is no set), or -1 after an error. */
+static int set_get(mg_tpl_set *s, const char *name, size_t len, mg_mark at, mg_diag *d,
+                   const mg_tpl **out)
 {
-    char *r = xrealloc(NULL, n + 1);
-    memcpy(r, s, n);
-    r[n] = '\0';
-    return r;
+    *out = NULL;
+    if (!s) {
+        mg_diag_error(d, at, "unknown partial '%.*s' (no partials are available here)", (int)len, name);
+        return -1;
+    }
+    set_entry *e = set_find(s, name, len);
+    if (e && e->tpl) {
+        *out = e->tpl;
+        return 1;
+    }
+    char *cname = dup_span(name, len);
+    int rc = set_get_slow(s, cname, e, at, d, out);
+    free(cname);
+    return rc;
 }
 
 /* Compiles every partial reachable through static names, so that their syntax
  * errors, and unknown partials in strict sets, are reported before rendering. */
-static int link_nodes(const mg_tpl *t, const node *kids, size_t n, mg_tpl_set *s, mg_diag *d, int depth)
+static int link_nodes(const mg_tpl *t, const node *kids, size_t n, mg_tpl_set *s, mg_diag *d,
+                      int depth, int nest)
 {
+    if (n > 0 && nest > RENDER_MAX_DEPTH) {
+        mg_diag_error(d, mg_mark_at(t->name, kids[0].line, kids[0].col),
+                      "template expansion nested deeper than %d levels", RENDER_MAX_DEPTH);
+        return -1;
+    }
     for (size_t i = 0; i < n; i++) {
         const node *k = &kids[i];
         if ((k->kind == N_PARTIAL || k->kind == N_PARENT) && !k->dynamic) {
-            char *name = dup_span(k->str, k->len);
             const mg_tpl *pt;
-            int rc = set_get(s, name, mg_mark_at(t->name, k->line, k->col), d, &pt);
-            free(name);
+            int rc = set_get(s, k->str, k->len, mg_mark_at(t->name, k->line, k->col), d, &pt);
             if (rc < 0)
                 return -1;
             if (rc > 0 && !pt->linked) {
@@ -910,11 +950,11 @@ static int link_nodes(const mg_tpl *t, const node *kids, size_t n, mg_tpl_set *s
                                   MG_MAX_PARTIAL_DEPTH, (int)k->len, k->str);
                     return -1;
                 }
-                if (link_nodes(pt, pt->kids, pt->nkids, s, d, depth + 1) < 0)
+                if (link_nodes(pt, pt->kids, pt->nkids, s, d, depth + 1, nest + 1) < 0)
                     return -1;
             }
         }
-        if (link_nodes(t, k->kids, k->nkids, s, d, depth) < 0)
+        if (link_nodes(t, k->kids, k->nkids, s, d, depth, nest + 1) < 0)
             return -1;
     }
     return 0;
@@ -945,6 +985,8 @@ typedef struct {
     size_t ind_off;
     int depth;       /* partial/parent/override expansions */
     int rdepth;      /* render recursion */
+    long steps;      /* nodes rendered so far (MG_MAX_RENDER_STEPS) */
+    size_t start;    /* out->len when rendering began (MG_MAX_OUTPUT_BYTES) */
 } rstate;
 
 static const cJSON *member(const cJSON *obj, const char *k, size_t n)
@@ -1085,16 +1127,16 @@ static void pop_indent(rstate *r, indsave sv)
 static int render_nodes(rstate *r, const mg_tpl *t, const node *kids, size_t n, const ctxf *c,
                         const scope *sc);
 
-/* Renders a body that is inserted as a whole with new indentation: the spec
- * indents every line of it, including a first line that did not start a line
- * where it was written ("{{$b}}text{{/b}}"). */
-static int render_indented(rstate *r, const mg_tpl *t, const node *kids, size_t n, const ctxf *c,
+/* Renders a block body that is inserted as a whole with new indentation: the
+ * spec indents every line of it, including a first line that did not start a
+ * line where it was written ("{{$b}}text{{/b}}"); lines that start with a tag
+ * alone on its line are gone, and the others carry `bol` themselves. */
+static int render_indented(rstate *r, const mg_tpl *t, const node *body, const ctxf *c,
                            const scope *sc)
 {
-    if (n > 0 && !kids[0].bol &&
-        !(kids[0].kind == N_TEXT && (kids[0].str[0] == '\n' || (kids[0].len > 1 && kids[0].str[0] == '\r' && kids[0].str[1] == '\n'))))
+    if (body->lead)
         emit_indent(r);
-    return render_nodes(r, t, kids, n, c, sc);
+    return render_nodes(r, t, body->kids, body->nkids, c, sc);
 }
 
 static mg_mark mark_of(const mg_tpl *t, const node *k)
@@ -1106,38 +1148,36 @@ static mg_mark mark_of(const mg_tpl *t, const node *k)
  * dynamic name). Returns 1 with *out, 0 when nothing is to be rendered, -1 on error. */
 static int find_partial(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, const mg_tpl **out)
 {
-    char *name;
+    const char *name = k->str;
+    size_t len = k->len;
+    char num[32];
     *out = NULL;
     if (k->dynamic) {
         const cJSON *v = lookup(c, k->str, k->len);
-        if (cJSON_IsString(v) && v->valuestring)
-            name = dup_span(v->valuestring, strlen(v->valuestring));
-        else if (cJSON_IsNumber(v)) {
-            char num[32];
-            int nn = mg_tpl_format_number(v->valuedouble, num);
-            name = dup_span(num, (size_t)nn);
+        if (cJSON_IsString(v) && v->valuestring) {
+            name = v->valuestring;
+            len = strlen(name);
+        } else if (cJSON_IsNumber(v)) {
+            len = (size_t)mg_tpl_format_number(v->valuedouble, num);
+            name = num;
         } else {
             return 0; /* "Failed resolution of the dynamic name SHOULD result in nothing" */
         }
-    } else {
-        name = dup_span(k->str, k->len);
     }
     if (r->depth >= MG_MAX_PARTIAL_DEPTH) {
         mg_diag_error(r->d, mark_of(t, k),
-                      "partial '%s' nested deeper than %d levels (does it include itself without end?)",
-                      name, MG_MAX_PARTIAL_DEPTH);
-        free(name);
+                      "partial '%.*s' nested deeper than %d levels (does it include itself without end?)",
+                      (int)len, name, MG_MAX_PARTIAL_DEPTH);
         return -1;
     }
-    int rc = set_get(r->set, name, mark_of(t, k), r->d, out);
+    int rc = set_get(r->set, name, len, mark_of(t, k), r->d, out);
     if (rc > 0 && !(*out)->linked && r->set) {
         /* A dynamic name reached a partial not compiled yet: check its static
          * partials now (its own syntax was checked by set_get). */
         ((mg_tpl *)*out)->linked = 1;
-        if (link_nodes(*out, (*out)->kids, (*out)->nkids, r->set, r->d, r->depth + 1) < 0)
+        if (link_nodes(*out, (*out)->kids, (*out)->nkids, r->set, r->d, r->depth + 1, r->rdepth) < 0)
             rc = -1;
     }
-    free(name);
     return rc;
 }
 
@@ -1157,7 +1197,7 @@ static int render_block(rstate *r, const mg_tpl *t, const node *k, const ctxf *c
         if (!k->standalone)
             return render_nodes(r, t, k->kids, k->nkids, c, sc);
         indsave sv = push_indent(r, k->ind, k->ind_len, 0);
-        int rc = render_indented(r, t, k->kids, k->nkids, c, sc);
+        int rc = render_indented(r, t, k, c, sc);
         pop_indent(r, sv);
         return rc;
     }
@@ -1170,7 +1210,7 @@ static int render_block(rstate *r, const mg_tpl *t, const node *k, const ctxf *c
     /* The override renders in the context stack of the block it replaces, but
      * sees only the overrides that were in effect where it was written. */
     indsave sv = push_indent(r, k->ind, k->ind_len, !k->standalone);
-    int rc = k->standalone ? render_indented(r, found->tpl, ov->kids, ov->nkids, c, found->outer)
+    int rc = k->standalone ? render_indented(r, found->tpl, ov, c, found->outer)
                            : render_nodes(r, found->tpl, ov->kids, ov->nkids, c, found->outer);
     pop_indent(r, sv);
     r->depth--;
@@ -1179,6 +1219,17 @@ static int render_block(rstate *r, const mg_tpl *t, const node *k, const ctxf *c
 
 static int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, const scope *sc)
 {
+    if (++r->steps > MG_MAX_RENDER_STEPS) {
+        mg_diag_error(r->d, mark_of(t, k),
+                      "template expansion too large: over %ld steps (do partials recurse over lists?)",
+                      (long)MG_MAX_RENDER_STEPS);
+        return -1;
+    }
+    if (r->out->len - r->start > MG_MAX_OUTPUT_BYTES) {
+        mg_diag_error(r->d, mark_of(t, k), "rendered output larger than %u bytes",
+                      (unsigned)MG_MAX_OUTPUT_BYTES);
+        return -1;
+    }
     if (k->bol)
         emit_indent(r);
     switch (k->kind) {
@@ -1247,7 +1298,7 @@ static int render_nodes(rstate *r, const mg_tpl *t, const node *kids, size_t n, 
 int mg_tpl_render(const mg_tpl *t, const cJSON *data, mg_tpl_set *partials, mg_escape esc,
                   mg_buf *out, mg_diag *d)
 {
-    if (link_nodes(t, t->kids, t->nkids, partials, d, 0) < 0)
+    if (link_nodes(t, t->kids, t->nkids, partials, d, 0, 0) < 0)
         return -1;
     rstate r;
     memset(&r, 0, sizeof r);
@@ -1255,6 +1306,7 @@ int mg_tpl_render(const mg_tpl *t, const cJSON *data, mg_tpl_set *partials, mg_e
     r.esc = esc;
     r.out = out;
     r.d = d;
+    r.start = out->len;
     mg_buf_init(&r.ind);
     ctxf root = {data, NULL};
     int rc = render_nodes(&r, t, t->kids, t->nkids, data ? &root : NULL, NULL);
