@@ -94,7 +94,9 @@ test: msggen unit
 	@MSGGEN=$(CURDIR)/msggen UNIT_DIR=$(CURDIR)/$(O)/tests tests/run.sh
 
 check: msggen
-	./msggen check
+	@if [ -f schemas/worker-backend/asyncapi.yaml ] && [ -n "$$(ls templates 2>/dev/null)" ]; then \
+	    ./msggen check; \
+	else echo "msggen: no catalogue in schemas/ yet; nothing to check"; fi
 
 golden: msggen
 	MSGGEN=$(CURDIR)/msggen tests/golden/update.sh

@@ -287,6 +287,20 @@ fi
 run new_language_check_should_be_in_sync 0 check -i "$here/shop.yaml" -t ./golang -o golang-out &&
     { has out "go: in sync (6 files)" && ok new_language_check_should_be_in_sync || fail new_language_check_should_be_in_sync "$(cat "$TMP/out")"; }
 
+# --- no arguments: every shipped target for the default catalogue into out/ --
+mkdir -p repo/schemas/worker-backend repo-templates && cp "$here/shop.yaml" repo/schemas/worker-backend/asyncapi.yaml
+cp -R golang repo-templates/go
+if (cd repo && MSGGEN_TEMPLATES=$TMP/repo-templates run generate_without_arguments_should_regenerate_out 0 generate); then
+    diff -r -x .msggen-manifest "$here/go-expected" repo/out/go >/dev/null 2>&1 && ok generate_without_arguments_should_regenerate_out ||
+        fail generate_without_arguments_should_regenerate_out "$(cat "$TMP/out"; find repo/out -type f)"
+fi
+(cd repo && MSGGEN_TEMPLATES=$TMP/repo-templates run check_without_arguments_should_be_in_sync 0 check) &&
+    ok check_without_arguments_should_be_in_sync
+mkdir -p empty
+(cd empty && MSGGEN_TEMPLATES=$TMP/repo-templates run generate_without_a_catalogue_should_say_so 1 generate) &&
+    { has err "msggen: error: no catalogue given and the default 'schemas/worker-backend/asyncapi.yaml' does not exist (use -i CATALOGUE)" &&
+      ok generate_without_a_catalogue_should_say_so || { fail generate_without_a_catalogue_should_say_so "stderr"; detail "$TMP/err"; }; }
+
 # --- msggen targets ------------------------------------------------------
 mkdir -p shipped && cp -R go shipped/go && cp -R two/rust shipped/arust && sed -i 's/^name: rust/name: arust/' shipped/arust/target.yaml
 mkdir -p shipped-bad/c && printf 'name: cpp\nfiles: [{template: t.mustache, path: x}]\n' >shipped-bad/c/target.yaml && touch shipped-bad/c/t.mustache && mkdir shipped/not-a-target
@@ -315,3 +329,10 @@ run generate_should_reject_positional_arguments 2 generate stray &&
       ok generate_should_reject_positional_arguments || fail generate_should_reject_positional_arguments "$(cat "$TMP/err")"; }
 run generate_dry_run_and_check_should_conflict 2 generate --dry-run --check --view view.json &&
     ok generate_dry_run_and_check_should_conflict
+
+# --- an installed msggen finds <prefix>/share/msggen/templates ----------------
+mkdir -p inst/bin inst/share/msggen/templates && cp "$MSGGEN" inst/bin/msggen && cp -R golang inst/share/msggen/templates/go
+if (unset MSGGEN_TEMPLATES; $VALGRIND "$TMP/inst/bin/msggen" targets >"$TMP/out" 2>"$TMP/err"); then
+    grep -q '^go  Go structs and enums' "$TMP/out" && ok installed_msggen_should_find_its_share_templates ||
+        fail installed_msggen_should_find_its_share_templates "$(cat "$TMP/out" "$TMP/err")"
+else fail installed_msggen_should_find_its_share_templates "exit $?"; detail "$TMP/err"; fi
