@@ -1224,6 +1224,13 @@ static cJSON *parse_yaml(builder *b, size_t start)
                 builder_error(b, line, col, "a NUL character in a scalar is not supported (msggen strings cannot hold NUL)");
                 break;
             }
+            if (want_key && ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && strcmp(v, "<<") == 0) {
+                /* YAML 1.1 merge keys are not part of 1.2; loading "<<" as a
+                 * plain key would silently drop the merge the author meant. */
+                builder_error(b, line, col,
+                              "merge key '<<' is YAML 1.1 and not supported (write the keys out, or use allOf in schemas)");
+                break;
+            }
             if (want_key) {
                 const key_ent *dup = keytab_find(&b->pos->keys, f->node, v);
                 if (dup) {

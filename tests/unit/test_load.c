@@ -406,6 +406,16 @@ static void load_should_reject_undefined_and_self_containing_aliases(void)
                      "e.yaml:1:4: error: undefined alias '*x' (define the anchor '&x' before it)");
 }
 
+static void load_should_refuse_yaml_1_1_merge_keys_but_allow_a_quoted_one(void)
+{
+    CHECK_LOAD_ERROR("m.yaml", "base: &b {x: 1}\nuse:\n  <<: *b\n  y: 2\n",
+                     "m.yaml:3:3: error: merge key '<<' is YAML 1.1 and not supported (write the keys out, or use allOf in schemas)");
+    loaded l;
+    load_text(&l, "q.yaml", "\"<<\": 1\n");
+    CHECK(l.doc != NULL && cJSON_IsNumber(get(l.doc->root, "<<")));
+    loaded_fini(&l);
+}
+
 static void load_should_reject_non_scalar_keys(void)
 {
     CHECK_LOAD_ERROR("k.yaml", "? [a, b]\n: 1\n",
@@ -678,6 +688,7 @@ int main(void)
     RUN(load_should_stop_alias_bombs);
     RUN(load_should_reject_undefined_and_self_containing_aliases);
     RUN(load_should_reject_non_scalar_keys);
+    RUN(load_should_refuse_yaml_1_1_merge_keys_but_allow_a_quoted_one);
     RUN(load_should_reject_invalid_utf8_with_its_position);
     RUN(load_should_read_json_strictly);
     RUN(load_should_decode_json_escapes_and_surrogate_pairs);
