@@ -1267,7 +1267,10 @@ static cJSON *parse_yaml(builder *b, size_t start)
             }
             int is_map = ev.type == YAML_MAPPING_START_EVENT;
             cJSON *n = is_map ? cJSON_CreateObject() : cJSON_CreateArray();
-            yattach(&y, n, line, col, 0);
+            if (yattach(&y, n, line, col, 0) < 0) {
+                builder_error(b, line, col, "a second root node in the document");
+                break;
+            }
             const yaml_char_t *anchor = is_map ? ev.data.mapping_start.anchor
                                                : ev.data.sequence_start.anchor;
             anchor_ent *ae = anchor ? anchors_set(&y.anchors, (const char *)anchor, n) : NULL;
@@ -1571,8 +1574,19 @@ mg_docset *mg_docset_new(const char *root_dir)
         abort();
     if (root_dir) {
         set->root = realpath(root_dir, NULL);
-        if (!set->root) /* a root that does not exist: keep it lexical and absolute */
-            set->root = mg_path_normalise(root_dir);
+        if (!set->root) { /* a root that does not exist (yet): absolute and lexical */
+            mg_buf b;
+            mg_buf_init(&b);
+            if (root_dir[0] != '/') {
+                char *cwd = getcwd(NULL, 0);
+                mg_buf_append_str(&b, cwd ? cwd : "");
+                mg_buf_putc(&b, '/');
+                free(cwd);
+            }
+            mg_buf_append_str(&b, root_dir);
+            set->root = mg_path_normalise(mg_buf_cstr(&b));
+            mg_buf_fini(&b);
+        }
         set->root_given = 1;
     }
     return set;

@@ -655,6 +655,35 @@ static void load_data_file_should_return_a_tree_the_caller_owns(void)
     testfs_leave();
 }
 
+static void load_should_find_members_through_the_index(void)
+{
+    mg_buf b;
+    mg_buf_init(&b);
+    mg_buf_append_str(&b, "big:\n");
+    for (int i = 0; i < 2000; i++)
+        mg_buf_appendf(&b, "  k%d: %d\n", i, i);
+    mg_buf_append_str(&b, "alias: &a {x: 1, y: 2}\ncopy: *a\n");
+    loaded l;
+    load_text(&l, "m.yaml", mg_buf_cstr(&b));
+    CHECK(l.doc != NULL);
+    if (l.doc) {
+        const cJSON *big = get(l.doc->root, "big");
+        const cJSON *m = mg_doc_member(l.doc, big, "k1999");
+        CHECK(m != NULL && m->valuedouble == 1999);
+        CHECK(mg_doc_member(l.doc, big, "k2000") == NULL);
+        CHECK(mg_doc_member(l.doc, get(big, "k1"), "x") == NULL); /* not an object */
+        const cJSON *copy = get(l.doc->root, "copy");
+        CHECK(mg_doc_member(l.doc, copy, "y") == get(copy, "y"));
+        /* A node added after loading is found by a scan. */
+        cJSON *extra = cJSON_CreateObject();
+        cJSON_AddNumberToObject(extra, "n", 5);
+        CHECK(mg_doc_member(l.doc, extra, "n") == get(extra, "n"));
+        cJSON_Delete(extra);
+    }
+    loaded_fini(&l);
+    mg_buf_fini(&b);
+}
+
 static void load_should_give_parents_and_indexes(void)
 {
     loaded l;
@@ -700,5 +729,6 @@ int main(void)
     RUN(load_should_refuse_files_over_the_size_limit_without_reading_them);
     RUN(load_data_file_should_return_a_tree_the_caller_owns);
     RUN(load_should_give_parents_and_indexes);
+    RUN(load_should_find_members_through_the_index);
     return unit_done();
 }
