@@ -602,9 +602,11 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
         if (!cJSON_IsObject(w.node) && !cJSON_IsArray(w.node))
             continue;
         /* Push children in reverse so they are walked in document order. */
+        /* Only collections can hold a $ref: scalars are never pushed, which
+         * keeps the stack and the visited set small for data-heavy files. */
         size_t count = 0;
         for (const cJSON *c = w.node->child; c; c = c->next)
-            count++;
+            count += cJSON_IsObject(c) || cJSON_IsArray(c);
         if (sn + count > scap) {
             while (sn + count > scap)
                 scap *= 2;
@@ -615,6 +617,8 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
         size_t base = sn;
         size_t k = 0;
         for (const cJSON *c = w.node->child; c; c = c->next) {
+            if (!cJSON_IsObject(c) && !cJSON_IsArray(c))
+                continue;
             int skip = 0, names = 0;
             if (cJSON_IsObject(w.node) && c->string) {
                 if (!w.names && strcmp(c->string, "$ref") == 0)
