@@ -1392,6 +1392,17 @@ static cJSON *parse_text(const char *file, const char *text, size_t len, struct 
 
 /* Reads a file of at most MG_MAX_INPUT_BYTES; the size of a regular file is
  * checked before any byte is read. Reports at `at` (open errors) or at the file. */
+/* A file named on the command line has no referring position, so the error
+ * is reported at the file itself; a file reached through $ref is reported at
+ * the $ref. */
+static void report_open_error(mg_diag *d, mg_mark at, const char *path)
+{
+    if (at.file)
+        mg_diag_error(d, at, "cannot open '%s': %s", path, strerror(errno));
+    else
+        mg_diag_error(d, mg_mark_at(path, 0, 0), "cannot open: %s", strerror(errno));
+}
+
 static int read_input(const char *path, const char *name, mg_mark at, mg_buf *out, mg_diag *d)
 {
     if (strcmp(path, "-") == 0) {
@@ -1407,7 +1418,7 @@ static int read_input(const char *path, const char *name, mg_mark at, mg_buf *ou
     }
     FILE *f = fopen(path, "rb");
     if (!f) {
-        mg_diag_error(d, at, "cannot open '%s': %s", path, strerror(errno));
+        report_open_error(d, at, path);
         return -1;
     }
     struct stat st;
@@ -1653,7 +1664,7 @@ const mg_doc *mg_docset_load(mg_docset *set, const char *path, mg_mark at, mg_di
     mg_buf_init(&text);
     if (!real || read_input(path, name, at, &text, d) < 0) {
         if (!real)
-            mg_diag_error(d, at, "cannot open '%s': %s", path, strerror(errno));
+            report_open_error(d, at, path);
         else
             goto remember_failure;
         free(name);
