@@ -35,7 +35,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         void *rec = json ? worker_backend_message_from_json(t, json, &err) : NULL;
         if (rec) {
             cJSON *back = worker_backend_message_to_json(t, rec);
-            if (!back || !cJSON_Compare(json, back, 1))
+            /* cJSON_Compare matches members by first name, so a value with duplicate
+             * member names may not even equal itself; compare only when it does. */
+            if (!back || (cJSON_Compare(json, json, 1) && !cJSON_Compare(json, back, 1)))
                 abort();
             char *s = worker_backend_message_type_to_string(t) ? cJSON_PrintUnformatted(back) : NULL;
             cJSON_free(s);
