@@ -34,15 +34,8 @@
 
 #include "buf.h"
 #include "config.h"
-
-static size_t hash_ptr(const void *p)
-{
-    uint64_t x = (uint64_t)(uintptr_t)p;
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return (size_t)x;
-}
+#include "hmap.h"
+#include "util.h"
 
 /* -------------------------------------------------------------- member table */
 
@@ -50,100 +43,51 @@ static size_t hash_ptr(const void *p)
  * loading, and members in O(1) afterwards (cJSON's own lookup is a linear scan,
  * which made resolving N refs into an N-member object quadratic). The key text
  * is the member's own name (cJSON's child->string), which lives as long as the
- * tree.
- *
- * Both tables here keep their entries in a dense array and hash 32-bit indexes
- * (slot = index + 1, 0 = empty), which keeps a 50 MB catalogue's tables at a
- * fraction of the size of open-addressed entries. */
+ * tree. Both tables here are mg_hmaps, whose dense entries and 32-bit probe
+ * indexes keep a 50 MB catalogue's tables small. */
 typedef struct key_ent {
     const cJSON *obj;
     const cJSON *child;
-    uint32_t hash;
     int line, col;
 } key_ent;
 
-typedef struct keytab {
-    uint32_t *slots; /* power-of-two count */
-    size_t cap;
-    key_ent *ents;
-    size_t len, entcap;
-} keytab;
+typedef struct member_key {
+    const cJSON *obj;
+    const char *key;
+} member_key;
 
 static uint32_t hash_key(const cJSON *obj, const char *key)
 {
-    size_t h = hash_ptr(obj);
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
-        h = (h ^ *p) * (size_t)1099511628211ULL;
-    return (uint32_t)(h ^ (h >> 32));
+    return mg_hash_str_seed(mg_hash_ptr(obj), key);
 }
 
-static void keytab_rehash(keytab *t, size_t ncap)
+static int key_eq(const void *ent, const void *key)
 {
-    uint32_t *ns = calloc(ncap, sizeof *ns);
-    if (!ns)
-        abort();
-    for (size_t i = 0; i < t->len; i++) {
-        size_t j = t->ents[i].hash & (ncap - 1);
-        while (ns[j])
-            j = (j + 1) & (ncap - 1);
-        ns[j] = (uint32_t)i + 1;
-    }
-    free(t->slots);
-    t->slots = ns;
-    t->cap = ncap;
+    const key_ent *e = ent;
+    const member_key *k = key;
+    return e->obj == k->obj && strcmp(e->child->string, k->key) == 0;
 }
 
-static const key_ent *keytab_find(const keytab *t, const cJSON *obj, const char *key)
+static const key_ent *keytab_find(const mg_hmap *t, const cJSON *obj, const char *key)
 {
-    if (!t->cap)
-        return NULL;
-    uint32_t h = hash_key(obj, key);
-    size_t j = h & (t->cap - 1);
-    while (t->slots[j]) {
-        const key_ent *e = &t->ents[t->slots[j] - 1];
-        if (e->hash == h && e->obj == obj && strcmp(e->child->string, key) == 0)
-            return e;
-        j = (j + 1) & (t->cap - 1);
-    }
-    return NULL;
+    member_key k = {obj, key};
+    return mg_hmap_find(t, hash_key(obj, key), key_eq, &k);
 }
 
 /* Adds a member that keytab_find has just reported absent. */
-static void keytab_add(keytab *t, const cJSON *obj, const cJSON *child, int line, int col)
+static void keytab_add(mg_hmap *t, const cJSON *obj, const cJSON *child, int line, int col)
 {
-    if (t->len == t->entcap) {
-        t->entcap = t->entcap ? t->entcap * 2 : 128;
-        t->ents = realloc(t->ents, t->entcap * sizeof *t->ents);
-        if (!t->ents)
-            abort();
-    }
-    key_ent *e = &t->ents[t->len++];
+    key_ent *e = mg_hmap_add(t, hash_key(obj, child->string));
     e->obj = obj;
     e->child = child;
-    e->hash = hash_key(obj, child->string);
     e->line = line;
     e->col = col;
-    if (t->len * 2 > t->cap) {
-        keytab_rehash(t, t->cap ? t->cap * 2 : 256);
-        return;
-    }
-    size_t j = e->hash & (t->cap - 1);
-    while (t->slots[j])
-        j = (j + 1) & (t->cap - 1);
-    t->slots[j] = (uint32_t)t->len;
-}
-
-static void keytab_clear(keytab *t)
-{
-    free(t->slots);
-    free(t->ents);
-    memset(t, 0, sizeof *t);
 }
 
 /* ---------------------------------------------------------------- position table */
 
 typedef struct pos_ent {
-    const cJSON *node;
+    const cJSON *node;   /* the key: first member, for mg_hmap_get_ptr */
     const cJSON *parent; /* NULL for the root */
     int line, col;       /* the value's first character */
     int kline, kcol;     /* the key's first character; 0 when not an object member */
@@ -152,80 +96,37 @@ typedef struct pos_ent {
 } pos_ent;
 
 struct mg_postab {
-    uint32_t *slots; /* index + 1 into ents; 0: empty; power-of-two count */
-    size_t cap;
-    pos_ent *ents;
-    size_t len, entcap;
-    keytab keys; /* every object member, for duplicate checks and lookups */
+    mg_hmap nodes; /* pos_ent, keyed by node pointer */
+    mg_hmap keys;  /* key_ent: every object member, for duplicate checks and lookups */
 };
 
-static void postab_rehash(struct mg_postab *t, size_t ncap)
+static struct mg_postab *postab_new(void)
 {
-    uint32_t *ns = calloc(ncap, sizeof *ns);
-    if (!ns)
-        abort();
-    for (size_t i = 0; i < t->len; i++) {
-        size_t j = hash_ptr(t->ents[i].node) & (ncap - 1);
-        while (ns[j])
-            j = (j + 1) & (ncap - 1);
-        ns[j] = (uint32_t)i + 1;
-    }
-    free(t->slots);
-    t->slots = ns;
-    t->cap = ncap;
-}
-
-static pos_ent *postab_find(const struct mg_postab *t, const cJSON *node)
-{
-    if (!t || !t->cap || !node)
-        return NULL;
-    size_t j = hash_ptr(node) & (t->cap - 1);
-    while (t->slots[j]) {
-        pos_ent *e = &t->ents[t->slots[j] - 1];
-        if (e->node == node)
-            return e;
-        j = (j + 1) & (t->cap - 1);
-    }
-    return NULL;
+    struct mg_postab *t = mg_xmalloc(sizeof *t);
+    mg_hmap_init(&t->nodes, sizeof(pos_ent));
+    mg_hmap_init(&t->keys, sizeof(key_ent));
+    return t;
 }
 
 /* Adds or replaces the entry for e->node. */
 static void postab_put(struct mg_postab *t, const pos_ent *e)
 {
-    pos_ent *old = postab_find(t, e->node);
-    if (old) {
-        *old = *e;
-        return;
-    }
-    if (t->len == t->entcap) {
-        t->entcap = t->entcap ? t->entcap * 2 : 256;
-        t->ents = realloc(t->ents, t->entcap * sizeof *t->ents);
-        if (!t->ents)
-            abort();
-    }
-    t->ents[t->len++] = *e;
-    if (t->len * 2 > t->cap) {
-        postab_rehash(t, t->cap ? t->cap * 2 : 512);
-        return;
-    }
-    size_t j = hash_ptr(e->node) & (t->cap - 1);
-    while (t->slots[j])
-        j = (j + 1) & (t->cap - 1);
-    t->slots[j] = (uint32_t)t->len;
+    pos_ent *slot = mg_hmap_put_ptr(&t->nodes, e->node, NULL);
+    *slot = *e;
 }
 
 static const pos_ent *postab_get(const struct mg_postab *t, const cJSON *node)
 {
-    return postab_find(t, node);
+    if (!t || !node)
+        return NULL;
+    return mg_hmap_get_ptr(&t->nodes, node);
 }
 
 /* Forgets every entry (after a failed parse attempt), keeping the table. */
 static void postab_clear(struct mg_postab *t)
 {
-    free(t->slots);
-    free(t->ents);
-    keytab_clear(&t->keys);
-    memset(t, 0, sizeof *t);
+    mg_hmap_fini(&t->nodes);
+    mg_hmap_fini(&t->keys);
 }
 
 static void postab_free(struct mg_postab *t)
@@ -796,80 +697,20 @@ static cJSON *parse_json(builder *b, size_t start)
 
 /* ------------------------------------------------------------------------ YAML */
 
-/* Anchors of one document: name -> node, in a small hash table. */
+/* Anchors of one document: name -> node, in a string-keyed mg_hmap. */
 typedef struct anchor_ent {
-    char *name;   /* owned; NULL: empty slot */
+    char *name;   /* the key, owned by the table */
     cJSON *node;  /* borrowed from the tree */
     int complete; /* 0 while the anchored collection is still being built */
 } anchor_ent;
 
-typedef struct anchortab {
-    anchor_ent *slots;
-    size_t cap, len;
-} anchortab;
-
-static size_t hash_str(const char *s)
-{
-    size_t h = (size_t)14695981039346656037ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
-    return h;
-}
-
-static anchor_ent *anchors_find(anchortab *t, const char *name)
-{
-    if (!t->cap)
-        return NULL;
-    size_t j = hash_str(name) & (t->cap - 1);
-    while (t->slots[j].name) {
-        if (strcmp(t->slots[j].name, name) == 0)
-            return &t->slots[j];
-        j = (j + 1) & (t->cap - 1);
-    }
-    return NULL;
-}
-
 /* Defines or redefines (YAML allows it: later aliases see the latest) an anchor. */
-static anchor_ent *anchors_set(anchortab *t, const char *name, cJSON *node)
+static anchor_ent *anchors_set(mg_hmap *t, const char *name, cJSON *node)
 {
-    anchor_ent *e = anchors_find(t, name);
-    if (!e) {
-        if ((t->len + 1) * 2 > t->cap) {
-            size_t ncap = t->cap ? t->cap * 2 : 64;
-            anchor_ent *ns = calloc(ncap, sizeof *ns);
-            if (!ns)
-                abort();
-            for (size_t i = 0; i < t->cap; i++) {
-                if (!t->slots[i].name)
-                    continue;
-                size_t j = hash_str(t->slots[i].name) & (ncap - 1);
-                while (ns[j].name)
-                    j = (j + 1) & (ncap - 1);
-                ns[j] = t->slots[i];
-            }
-            free(t->slots);
-            t->slots = ns;
-            t->cap = ncap;
-        }
-        size_t j = hash_str(name) & (t->cap - 1);
-        while (t->slots[j].name)
-            j = (j + 1) & (t->cap - 1);
-        e = &t->slots[j];
-        e->name = strdup(name);
-        if (!e->name)
-            abort();
-        t->len++;
-    }
+    anchor_ent *e = mg_hmap_put_str(t, name, NULL);
     e->node = node;
     e->complete = 0;
     return e;
-}
-
-static void anchors_free(anchortab *t)
-{
-    for (size_t i = 0; i < t->cap; i++)
-        free(t->slots[i].name);
-    free(t->slots);
 }
 
 typedef struct yframe {
@@ -878,14 +719,15 @@ typedef struct yframe {
     int count;           /* children so far */
     char *key;           /* pending key (owned) or NULL */
     int kline, kcol;
-    anchor_ent *anchor;  /* the anchor naming this collection, to mark complete */
+    size_t anchor;       /* index + 1 of the anchor naming this collection (to mark it
+                          * complete; an index, as entries move when the table grows); 0: none */
 } yframe;
 
 typedef struct yparser {
     builder *b;
     yframe *stack;
     size_t depth, cap;
-    anchortab anchors;
+    mg_hmap anchors;    /* anchor_ent, string-keyed */
     size_t alias_nodes; /* nodes produced by alias expansion so far */
 } yparser;
 
@@ -1042,7 +884,7 @@ static int yattach(yparser *y, cJSON *item, int line, int col, int quoted)
     return 0;
 }
 
-static int ypush(yparser *y, cJSON *node, int is_map, anchor_ent *anchor)
+static int ypush(yparser *y, cJSON *node, int is_map, size_t anchor)
 {
     if (y->depth == y->cap) {
         y->cap = y->cap ? y->cap * 2 : 32;
@@ -1199,6 +1041,7 @@ static cJSON *parse_yaml(builder *b, size_t start)
     yparser y;
     memset(&y, 0, sizeof y);
     y.b = b;
+    mg_hmap_init_str(&y.anchors, sizeof(anchor_ent));
     int docs = 0, done = 0;
     while (!done && !b->failed) {
         yaml_event_t ev;
@@ -1273,15 +1116,18 @@ static cJSON *parse_yaml(builder *b, size_t start)
             }
             const yaml_char_t *anchor = is_map ? ev.data.mapping_start.anchor
                                                : ev.data.sequence_start.anchor;
-            anchor_ent *ae = anchor ? anchors_set(&y.anchors, (const char *)anchor, n) : NULL;
-            ypush(&y, n, is_map, ae);
+            size_t ai = 0;
+            if (anchor)
+                ai = mg_hmap_index(&y.anchors, anchors_set(&y.anchors, (const char *)anchor, n)) + 1;
+            ypush(&y, n, is_map, ai);
             break;
         }
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT:
             if (f) {
-                if (f->anchor && f->anchor->node == f->node)
-                    f->anchor->complete = 1;
+                anchor_ent *ae = f->anchor ? mg_hmap_at(&y.anchors, f->anchor - 1) : NULL;
+                if (ae && ae->node == f->node)
+                    ae->complete = 1;
                 free(f->key);
                 y.depth--;
             }
@@ -1292,7 +1138,7 @@ static cJSON *parse_yaml(builder *b, size_t start)
                 builder_error(b, line, col, "an alias cannot be a mapping key here ('*%s'); write the key out", name);
                 break;
             }
-            anchor_ent *ae = anchors_find(&y.anchors, name);
+            anchor_ent *ae = mg_hmap_get_str(&y.anchors, name);
             if (!ae) {
                 builder_error(b, line, col, "undefined alias '*%s' (define the anchor '&%s' before it)", name, name);
                 break;
@@ -1319,7 +1165,7 @@ static cJSON *parse_yaml(builder *b, size_t start)
     while (y.depth > 0)
         free(y.stack[--y.depth].key);
     free(y.stack);
-    anchors_free(&y.anchors);
+    mg_hmap_fini(&y.anchors);
     yaml_parser_delete(&ps);
     cJSON *root = b->root;
     b->root = NULL;
@@ -1671,9 +1517,7 @@ const mg_doc *mg_docset_load(mg_docset *set, const char *path, mg_mark at, mg_di
         mg_buf_fini(&text);
         return NULL;
     }
-    struct mg_postab *pos = calloc(1, sizeof *pos);
-    if (!pos)
-        abort();
+    struct mg_postab *pos = postab_new();
     /* Marks must point at the doc's own path string, which docset_add makes;
      * so we parse with `name` and hand its ownership over. */
     docent *e = docset_add(set, name, real, NULL, pos);
@@ -1716,9 +1560,7 @@ remember_failure:
 const mg_doc *mg_docset_load_buffer(mg_docset *set, const char *name, const char *data,
                                     size_t len, mg_diag *d)
 {
-    struct mg_postab *pos = calloc(1, sizeof *pos);
-    if (!pos)
-        abort();
+    struct mg_postab *pos = postab_new();
     docent *e = docset_add(set, name, NULL, NULL, pos);
     if (len > MG_MAX_INPUT_BYTES) {
         mg_diag_error(d, mg_mark_at(e->doc.path, 0, 0), "input is over the %u-byte input limit",

@@ -25,6 +25,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "hmap.h"
 
 /* The "$ref" member of `node` when node is an object that has one; NULL otherwise. */
 static const cJSON *ref_member(const cJSON *node)
@@ -307,8 +308,9 @@ out:
 
 /* ------------------------------------------------------- node hash set / map */
 
+/* An entry of the refs table (an mg_hmap keyed by node pointer). */
 typedef struct refent {
-    const cJSON *node;     /* the object holding "$ref"; NULL: empty slot */
+    const cJSON *node;     /* the object holding "$ref": the key */
     const mg_doc *doc;     /* where node lives */
     const mg_doc *tdoc;    /* hop target, when ok */
     const cJSON *tnode;
@@ -316,99 +318,6 @@ typedef struct refent {
     int color;             /* cycle search: 0 new, 1 on the current path, 2 done */
     size_t order;          /* discovery order, for deterministic reporting */
 } refent;
-
-typedef struct nodemap {
-    refent *slots;
-    size_t cap, len;
-} nodemap;
-
-static size_t hash_node(const void *p)
-{
-    uint64_t x = (uint64_t)(uintptr_t)p;
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return (size_t)x;
-}
-
-static refent *map_get(nodemap *m, const cJSON *node)
-{
-    if (!m->cap)
-        return NULL;
-    size_t j = hash_node(node) & (m->cap - 1);
-    while (m->slots[j].node) {
-        if (m->slots[j].node == node)
-            return &m->slots[j];
-        j = (j + 1) & (m->cap - 1);
-    }
-    return NULL;
-}
-
-/* Inserts `node` (must be absent); returns its slot, valid until the next put. */
-static refent *map_put(nodemap *m, const cJSON *node)
-{
-    if ((m->len + 1) * 2 > m->cap) {
-        size_t ncap = m->cap ? m->cap * 2 : 64;
-        refent *ns = calloc(ncap, sizeof *ns);
-        if (!ns)
-            abort();
-        for (size_t i = 0; i < m->cap; i++) {
-            if (!m->slots[i].node)
-                continue;
-            size_t j = hash_node(m->slots[i].node) & (ncap - 1);
-            while (ns[j].node)
-                j = (j + 1) & (ncap - 1);
-            ns[j] = m->slots[i];
-        }
-        free(m->slots);
-        m->slots = ns;
-        m->cap = ncap;
-    }
-    size_t j = hash_node(node) & (m->cap - 1);
-    while (m->slots[j].node)
-        j = (j + 1) & (m->cap - 1);
-    memset(&m->slots[j], 0, sizeof m->slots[j]);
-    m->slots[j].node = node;
-    m->len++;
-    return &m->slots[j];
-}
-
-/* A set of node pointers (the nodes mg_resolve_all has walked). */
-typedef struct nodeset {
-    const cJSON **slots;
-    size_t cap, len;
-} nodeset;
-
-/* Adds `node`; returns 0 if it was already there. */
-static int nodeset_add(nodeset *s, const cJSON *node)
-{
-    if ((s->len + 1) * 2 > s->cap) {
-        size_t ncap = s->cap ? s->cap * 2 : 256;
-        const cJSON **ns = calloc(ncap, sizeof *ns);
-        if (!ns)
-            abort();
-        for (size_t i = 0; i < s->cap; i++) {
-            if (!s->slots[i])
-                continue;
-            size_t j = hash_node(s->slots[i]) & (ncap - 1);
-            while (ns[j])
-                j = (j + 1) & (ncap - 1);
-            ns[j] = s->slots[i];
-        }
-        free(s->slots);
-        s->slots = ns;
-        s->cap = ncap;
-    }
-    size_t j = hash_node(node) & (s->cap - 1);
-    while (s->slots[j]) {
-        if (s->slots[j] == node)
-            return 0;
-        j = (j + 1) & (s->cap - 1);
-    }
-    s->slots[j] = node;
-    s->len++;
-    return 1;
-}
 
 /* Which members hold data or names rather than schemas: a "$ref" key inside
  * them is not a reference (a property may be called "$ref"; an example payload
@@ -556,8 +465,9 @@ char *mg_resolve_node_uri(const mg_docset *set, const mg_doc *doc, const cJSON *
 int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
 {
     int errors_before = d->errors;
-    nodemap refs = {0};
-    nodeset visited = {0}; /* every node walked, so shared and recursive subtrees are walked once */
+    mg_hmap refs, visited; /* refent; and every node walked, so shared and recursive subtrees are walked once */
+    mg_hmap_init(&refs, sizeof(refent));
+    mg_hmap_init(&visited, sizeof(const cJSON *));
     size_t order = 0;
     size_t sn = 0, scap = 64;
     witem *stack = malloc(scap * sizeof *stack);
@@ -569,14 +479,16 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
     stack[sn++] = (witem){doc, doc->root, 0};
     while (sn > 0 && !mg_diag_full(d)) {
         witem w = stack[--sn];
-        if (!nodeset_add(&visited, w.node))
+        int added;
+        mg_hmap_put_ptr(&visited, w.node, &added);
+        if (!added)
             continue;
         const cJSON *member = w.names ? NULL : ref_member(w.node);
         if (member) {
             const mg_doc *tdoc = NULL;
             const cJSON *tnode = NULL;
             int ok = hop(set, w.doc, member, &tdoc, &tnode, d) == 0;
-            refent *e = map_put(&refs, w.node);
+            refent *e = mg_hmap_put_ptr(&refs, w.node, NULL);
             e->doc = w.doc;
             e->ok = ok;
             e->tdoc = tdoc;
@@ -646,7 +558,7 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
     for (size_t r = 0; r < rn && !mg_diag_full(d); r++) {
         size_t pn = 0;
         const cJSON *cur = reflist[r];
-        refent *e = map_get(&refs, cur);
+        refent *e = mg_hmap_get_ptr(&refs, cur);
         while (e && e->color == 0) {
             e->color = 1;
             path[pn++] = cur;
@@ -655,7 +567,7 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
                 break;
             }
             cur = e->tnode;
-            e = map_get(&refs, cur);
+            e = mg_hmap_get_ptr(&refs, cur);
         }
         if (e && e->color == 1) {
             /* `cur` is on the current path: report the cycle at the ref where
@@ -666,7 +578,7 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
             mg_buf chain;
             mg_buf_init(&chain);
             for (size_t i = s; i < pn; i++) {
-                refent *pe = map_get(&refs, path[i]);
+                refent *pe = mg_hmap_get_ptr(&refs, path[i]);
                 char *uri = mg_resolve_node_uri(set, pe->doc, path[i]);
                 mg_buf_appendf(&chain, "%s -> ", uri);
                 free(uri);
@@ -679,12 +591,12 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
             mg_buf_fini(&chain);
         }
         for (size_t i = 0; i < pn; i++)
-            map_get(&refs, path[i])->color = 2;
+            ((refent *)mg_hmap_get_ptr(&refs, path[i]))->color = 2;
     }
     free(path);
     free(reflist);
     free(stack);
-    free(refs.slots);
-    free(visited.slots);
+    mg_hmap_fini(&refs);
+    mg_hmap_fini(&visited);
     return d->errors > errors_before ? -1 : 0;
 }

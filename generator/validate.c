@@ -16,30 +16,21 @@
 
 #include "buf.h"
 #include "config.h"
+#include "hmap.h"
 
 /* ---- small hash maps ------------------------------------------------------
- * Two open-addressing tables: string keys (URIs, patterns, interned base URIs)
+ * Entries of the mg_hmaps here: string keys (URIs, patterns, interned base URIs)
  * and pointer keys (schema node -> its base URI, $ref node -> its target). */
 
 typedef struct smap_slot {
-    char *key; /* owned; NULL = empty */
+    char *key; /* owned by the table */
     void *val;
 } smap_slot;
 
-typedef struct smap {
-    smap_slot *slots;
-    size_t cap, len;
-} smap;
-
 typedef struct pmap_slot {
-    const void *key; /* NULL = empty */
+    const void *key;
     void *val;
 } pmap_slot;
-
-typedef struct pmap {
-    pmap_slot *slots;
-    size_t cap, len;
-} pmap;
 
 static void *xcalloc(size_t n, size_t size)
 {
@@ -60,122 +51,33 @@ static char *xstrndup(const char *s, size_t n)
 
 static char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
 
-static size_t hash_str(const char *s)
+static smap_slot *smap_find(const mg_hmap *m, const char *key)
 {
-    size_t h = 1469598103934665603u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
-static size_t hash_ptr(const void *p)
-{
-    uintptr_t x = (uintptr_t)p;
-    x ^= x >> 17;
-    x *= 0x9E3779B97F4A7C15u;
-    return (size_t)(x ^ (x >> 29));
-}
-
-static smap_slot *smap_find(const smap *m, const char *key)
-{
-    if (!m->cap)
-        return NULL;
-    for (size_t i = hash_str(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (!m->slots[i].key)
-            return NULL;
-        if (strcmp(m->slots[i].key, key) == 0)
-            return &m->slots[i];
-    }
-}
-
-static smap_slot *smap_insert_slot(smap *m, const char *key);
-
-static void smap_grow(smap *m)
-{
-    smap old = *m;
-    m->cap = old.cap ? old.cap * 2 : 64;
-    m->slots = xcalloc(m->cap, sizeof *m->slots);
-    m->len = 0;
-    for (size_t i = 0; i < old.cap; i++)
-        if (old.slots[i].key) {
-            size_t j = hash_str(old.slots[i].key) & (m->cap - 1);
-            while (m->slots[j].key)
-                j = (j + 1) & (m->cap - 1);
-            m->slots[j] = old.slots[i];
-            m->len++;
-        }
-    free(old.slots);
+    return mg_hmap_get_str(m, key);
 }
 
 /* Returns the slot for `key`, creating it (key copied, val NULL) if absent. */
-static smap_slot *smap_insert_slot(smap *m, const char *key)
+static smap_slot *smap_insert_slot(mg_hmap *m, const char *key)
 {
-    smap_slot *s = smap_find(m, key);
-    if (s)
-        return s;
-    if ((m->len + 1) * 2 > m->cap)
-        smap_grow(m);
-    size_t i = hash_str(key) & (m->cap - 1);
-    while (m->slots[i].key)
-        i = (i + 1) & (m->cap - 1);
-    m->slots[i].key = xstrdup(key);
-    m->slots[i].val = NULL;
-    m->len++;
-    return &m->slots[i];
+    return mg_hmap_put_str(m, key, NULL);
 }
 
-static void smap_fini(smap *m, void (*free_val)(void *))
+static void smap_fini(mg_hmap *m, void (*free_val)(void *))
 {
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->slots[i].key) {
-            free(m->slots[i].key);
-            if (free_val)
-                free_val(m->slots[i].val);
-        }
-    free(m->slots);
-    memset(m, 0, sizeof *m);
+    if (free_val)
+        for (size_t i = 0; i < mg_hmap_len(m); i++)
+            free_val(((smap_slot *)mg_hmap_at(m, i))->val);
+    mg_hmap_fini(m);
 }
 
-static pmap_slot *pmap_find(const pmap *m, const void *key)
+static void pmap_put(mg_hmap *m, const void *key, void *val)
 {
-    if (!m->cap)
-        return NULL;
-    for (size_t i = hash_ptr(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (!m->slots[i].key)
-            return NULL;
-        if (m->slots[i].key == key)
-            return &m->slots[i];
-    }
+    ((pmap_slot *)mg_hmap_put_ptr(m, key, NULL))->val = val;
 }
 
-static void pmap_put(pmap *m, const void *key, void *val)
+static void *pmap_get(const mg_hmap *m, const void *key)
 {
-    pmap_slot *s = pmap_find(m, key);
-    if (s) {
-        s->val = val;
-        return;
-    }
-    if ((m->len + 1) * 2 > m->cap) {
-        pmap old = *m;
-        m->cap = old.cap ? old.cap * 2 : 256;
-        m->slots = xcalloc(m->cap, sizeof *m->slots);
-        m->len = 0;
-        for (size_t i = 0; i < old.cap; i++)
-            if (old.slots[i].key)
-                pmap_put(m, old.slots[i].key, old.slots[i].val);
-        free(old.slots);
-    }
-    size_t i = hash_ptr(key) & (m->cap - 1);
-    while (m->slots[i].key)
-        i = (i + 1) & (m->cap - 1);
-    m->slots[i].key = key;
-    m->slots[i].val = val;
-    m->len++;
-}
-
-static void *pmap_get(const pmap *m, const void *key)
-{
-    pmap_slot *s = pmap_find(m, key);
+    pmap_slot *s = mg_hmap_get_ptr(m, key);
     return s ? s->val : NULL;
 }
 
@@ -194,13 +96,13 @@ typedef struct ref_hit {
 struct mg_validator {
     mg_vloader loader;
     void *user;
-    smap strings;   /* interned strings (base URIs); keys only */
-    smap resources; /* absolute URI (with "#name" for plain-name ids) -> const cJSON * */
-    smap loaded;    /* URIs the loader was asked for (val: the root, or NULL) */
-    smap regexes;   /* pattern -> regex_entry * */
-    pmap bases;     /* schema node -> interned base URI */
-    pmap roots;     /* node -> root of its document (for "#..." refs when the base is "") */
-    pmap refs;      /* $ref node -> ref_hit * (only for nodes with an indexed base) */
+    mg_hmap strings;   /* smap_slot: interned strings (base URIs); keys only */
+    mg_hmap resources; /* smap_slot: absolute URI (with "#name" for plain-name ids) -> const cJSON * */
+    mg_hmap loaded;    /* smap_slot: URIs the loader was asked for (val: the root, or NULL) */
+    mg_hmap regexes;   /* smap_slot: pattern -> regex_entry * */
+    mg_hmap bases;     /* pmap_slot: schema node -> interned base URI */
+    mg_hmap roots;     /* pmap_slot: node -> root of its document (for "#..." refs when the base is "") */
+    mg_hmap refs;      /* pmap_slot: $ref node -> ref_hit * (only for nodes with an indexed base) */
     pcre2_match_data *md;
     pcre2_match_context *mctx; /* bounds backtracking: a pattern cannot hang us */
 };
@@ -1881,6 +1783,13 @@ char *mg_verror_format(const mg_verror *e, char *buf, size_t size)
 mg_validator *mg_validator_new(mg_vloader loader, void *user)
 {
     mg_validator *v = xcalloc(1, sizeof *v);
+    mg_hmap_init_str(&v->strings, sizeof(smap_slot));
+    mg_hmap_init_str(&v->resources, sizeof(smap_slot));
+    mg_hmap_init_str(&v->loaded, sizeof(smap_slot));
+    mg_hmap_init_str(&v->regexes, sizeof(smap_slot));
+    mg_hmap_init(&v->bases, sizeof(pmap_slot));
+    mg_hmap_init(&v->roots, sizeof(pmap_slot));
+    mg_hmap_init(&v->refs, sizeof(pmap_slot));
     v->loader = loader;
     v->user = user;
     v->md = pcre2_match_data_create(1, NULL);
@@ -1900,12 +1809,11 @@ void mg_validator_free(mg_validator *v)
     smap_fini(&v->resources, NULL);
     smap_fini(&v->loaded, NULL);
     smap_fini(&v->regexes, free_regex);
-    for (size_t i = 0; i < v->refs.cap; i++)
-        if (v->refs.slots[i].key)
-            free(v->refs.slots[i].val);
-    free(v->refs.slots);
-    free(v->bases.slots);
-    free(v->roots.slots);
+    for (size_t i = 0; i < mg_hmap_len(&v->refs); i++)
+        free(((pmap_slot *)mg_hmap_at(&v->refs, i))->val);
+    mg_hmap_fini(&v->refs);
+    mg_hmap_fini(&v->bases);
+    mg_hmap_fini(&v->roots);
     pcre2_match_data_free(v->md);
     pcre2_match_context_free(v->mctx);
     free(v);
