@@ -35,6 +35,7 @@
 #include "buf.h"
 #include "config.h"
 #include "hmap.h"
+#include "text.h"
 #include "util.h"
 
 /* -------------------------------------------------------------- member table */
@@ -164,26 +165,6 @@ static void builder_error(builder *b, int line, int col, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Line and column (1-based, column in code points) of byte offset `off`. Used
- * only on the error path, so a scan from the start is fine. */
-static void offset_to_linecol(const char *text, size_t len, size_t off, int *line, int *col)
-{
-    int l = 1, c = 1;
-    if (off > len)
-        off = len;
-    for (size_t i = 0; i < off; i++) {
-        unsigned char ch = (unsigned char)text[i];
-        if (ch == '\n') {
-            l++;
-            c = 1;
-        } else if ((ch & 0xC0) != 0x80) {
-            c++;
-        }
-    }
-    *line = l;
-    *col = c;
-}
-
 /* Records `item` in the position table as the child of `parent`. */
 static void record(builder *b, const cJSON *item, const cJSON *parent, int index, int line,
                    int col, int kline, int kcol, int quoted)
@@ -210,7 +191,7 @@ static int check_utf8(builder *b)
         unsigned char c = s[i];
         if (c == 0) {
             int l, col;
-            offset_to_linecol(b->text, n, i, &l, &col);
+            mg_text_linecol(b->text, n, i, &l, &col);
             builder_error(b, l, col, "NUL byte in the file (is it binary, or UTF-16? msggen reads UTF-8 text)");
             return -1;
         }
@@ -218,38 +199,15 @@ static int check_utf8(builder *b)
             i++;
             continue;
         }
-        size_t need;
         uint32_t cp;
-        if (c >= 0xC2 && c <= 0xDF) {
-            need = 1;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            need = 2;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            need = 3;
-            cp = c & 0x07;
-        } else {
-            need = 0;
-            cp = 0;
-        }
-        int ok = need > 0;
-        for (size_t k = 1; ok && k <= need; k++) {
-            if (i + k >= n || (s[i + k] & 0xC0) != 0x80)
-                ok = 0;
-            else
-                cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if (ok && ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-                   (cp >= 0xD800 && cp <= 0xDFFF)))
-            ok = 0;
-        if (!ok) {
+        size_t len = mg_utf8_decode(s + i, n - i, &cp);
+        if (!len) {
             int l, col;
-            offset_to_linecol(b->text, n, i, &l, &col);
+            mg_text_linecol(b->text, n, i, &l, &col);
             builder_error(b, l, col, "invalid UTF-8 byte 0x%02X (msggen reads UTF-8 only; re-save the file as UTF-8)", c);
             return -1;
         }
-        i += need + 1;
+        i += len;
     }
     return 0;
 }
@@ -303,24 +261,13 @@ static void jerr_here(jparser *p, const char *what)
         builder_error(p->b, p->line, p->col, "JSON: unexpected byte 0x%02X, %s", c, what);
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static int read_hex4(const char *s, size_t avail, uint32_t *out)
 {
     if (avail < 4)
         return -1;
     uint32_t v = 0;
     for (int k = 0; k < 4; k++) {
-        int h = hexval(s[k]);
+        int h = mg_hexval(s[k]);
         if (h < 0)
             return -1;
         v = (v << 4) | (uint32_t)h;
@@ -822,7 +769,7 @@ static cJSON *resolve_plain(const char *s)
     if (s[0] == '0' && s[1] == 'x' && all_in(s + 2, "0123456789abcdefABCDEF")) {
         double v = 0;
         for (const char *p = s + 2; *p; p++)
-            v = v * 16 + hexval(*p);
+            v = v * 16 + mg_hexval(*p);
         return make_number(v);
     }
     if (is_core_float(s))
@@ -978,7 +925,7 @@ static void yaml_syntax_error(builder *b, const yaml_parser_t *ps)
     int line = (int)ps->problem_mark.line + 1, col = (int)ps->problem_mark.column + 1;
     int cline = (int)ps->context_mark.line + 1, ccol = (int)ps->context_mark.column + 1;
     if (ps->error == YAML_READER_ERROR) {
-        offset_to_linecol(b->text + b->ystart, b->len - b->ystart, ps->problem_offset, &line, &col);
+        mg_text_linecol(b->text + b->ystart, b->len - b->ystart, ps->problem_offset, &line, &col);
         if (strstr(problem, "control characters"))
             builder_error(b, line, col, "control character 0x%02X is not allowed in YAML (escape it in a double-quoted string)",
                           (unsigned)ps->problem_value);
@@ -1081,9 +1028,7 @@ static cJSON *parse_yaml(builder *b, size_t start)
                                   dup->line, dup->col);
                     break;
                 }
-                f->key = strdup(v);
-                if (!f->key)
-                    abort();
+                f->key = mg_xstrdup(v);
                 f->kline = line;
                 f->kcol = col;
                 break;
@@ -1360,21 +1305,6 @@ char *mg_path_normalise(const char *path)
     return out;
 }
 
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return strdup(".");
-    if (slash == path)
-        return strdup("/");
-    char *r = malloc((size_t)(slash - path) + 1);
-    if (!r)
-        abort();
-    memcpy(r, path, (size_t)(slash - path));
-    r[slash - path] = '\0';
-    return r;
-}
-
 typedef struct docent {
     mg_doc doc;    /* first, so a const mg_doc * converts back */
     char *real;    /* realpath key for the cache; NULL for buffers */
@@ -1398,7 +1328,7 @@ static docent *docset_add(mg_docset *set, const char *name, char *real, cJSON *r
     if (!e)
         abort();
     e->doc.path = mg_path_normalise(name);
-    e->doc.dir = dir_of(e->doc.path);
+    e->doc.dir = mg_path_dir(e->doc.path);
     e->doc.root = root;
     e->doc.pos = pos;
     e->real = real;
@@ -1416,7 +1346,7 @@ static void set_default_root(mg_docset *set, const char *path)
 {
     if (set->root || strcmp(path, "-") == 0)
         return;
-    char *dir = dir_of(path);
+    char *dir = mg_path_dir(path);
     char *real = realpath(dir, NULL);
     free(dir);
     set->root = real;

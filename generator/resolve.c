@@ -26,6 +26,7 @@
 #include "buf.h"
 #include "config.h"
 #include "hmap.h"
+#include "text.h"
 
 /* The "$ref" member of `node` when node is an object that has one; NULL otherwise. */
 static const cJSON *ref_member(const cJSON *node)
@@ -156,23 +157,14 @@ static const cJSON *walk_pointer(const mg_doc *doc, const mg_doc *from, const ch
         size_t prefix_len = (size_t)(p - ptr);
         p++;
         mg_buf_reset(&tok);
-        while (*p && *p != '/') {
-            if (*p == '~') {
-                if (p[1] == '0')
-                    mg_buf_putc(&tok, '~');
-                else if (p[1] == '1')
-                    mg_buf_putc(&tok, '/');
-                else {
-                    mg_diag_error(d, at,
-                                  "bad JSON pointer in $ref '%s': '~%c' is not an escape (write '~0' for '~' and '~1' for '/')",
-                                  ref, p[1] && p[1] != '/' ? p[1] : ' ');
-                    mg_buf_fini(&tok);
-                    return NULL;
-                }
-                p += 2;
-            } else {
-                mg_buf_putc(&tok, *p++);
-            }
+        const char *bad;
+        p = mg_jptr_decode_token(&tok, p, &bad);
+        if (bad) {
+            mg_diag_error(d, at,
+                          "bad JSON pointer in $ref '%s': '~%c' is not an escape (write '~0' for '~' and '~1' for '/')",
+                          ref, bad[1] && bad[1] != '/' ? bad[1] : ' ');
+            mg_buf_fini(&tok);
+            return NULL;
         }
         const char *name = mg_buf_cstr(&tok);
         const cJSON *next = NULL;
@@ -447,14 +439,7 @@ char *mg_resolve_node_uri(const mg_docset *set, const mg_doc *doc, const cJSON *
             mg_buf_appendf(&b, "%d", idx[n]);
             continue;
         }
-        for (const char *s = chain[n]->string ? chain[n]->string : ""; *s; s++) {
-            if (*s == '~')
-                mg_buf_append_str(&b, "~0");
-            else if (*s == '/')
-                mg_buf_append_str(&b, "~1");
-            else
-                mg_buf_putc(&b, *s);
-        }
+        mg_jptr_append_token(&b, chain[n]->string ? chain[n]->string : "");
     }
     free(chain);
     free(idx);

@@ -17,6 +17,8 @@
 #include "buf.h"
 #include "config.h"
 #include "hmap.h"
+#include "text.h"
+#include "util.h"
 
 /* ---- small hash maps ------------------------------------------------------
  * Entries of the mg_hmaps here: string keys (URIs, patterns, interned base URIs)
@@ -31,25 +33,6 @@ typedef struct pmap_slot {
     const void *key;
     void *val;
 } pmap_slot;
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p) {
-        fputs("msggen: out of memory\n", stderr);
-        abort();
-    }
-    return p;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-    char *p = xcalloc(n + 1, 1);
-    memcpy(p, s, n);
-    return p;
-}
-
-static char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
 
 static smap_slot *smap_find(const mg_hmap *m, const char *key)
 {
@@ -173,7 +156,7 @@ static void uri_split(const char *s, uri_parts *u)
 /* RFC 3986 section 5.2.4. */
 static void remove_dots(const char *in, size_t n, mg_buf *out)
 {
-    char *s = xstrndup(in, n);
+    char *s = mg_xstrndup(in, n);
     const char *p = s;
     mg_buf_reset(out);
     while (*p) {
@@ -281,25 +264,14 @@ static char *uri_resolve(const char *base, const char *ref)
     return mg_buf_steal(&out, NULL);
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decodes s[0..n) into a new string (invalid escapes kept as is). */
 static char *percent_decode(const char *s, size_t n)
 {
-    char *out = xcalloc(n + 1, 1);
+    char *out = mg_xcalloc(n + 1, 1);
     size_t j = 0;
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-            out[j++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+        if (s[i] == '%' && i + 2 < n && mg_hexval(s[i + 1]) >= 0 && mg_hexval(s[i + 2]) >= 0) {
+            out[j++] = (char)(mg_hexval(s[i + 1]) * 16 + mg_hexval(s[i + 2]));
             i += 2;
         } else
             out[j++] = s[i];
@@ -417,8 +389,8 @@ static void push_error(mg_vresult *r, mg_verror_kind kind, const char *ptr, cons
         r->errors = e;
     }
     r->errors[r->count].kind = kind;
-    r->errors[r->count].pointer = xstrdup(ptr);
-    r->errors[r->count].message = xstrdup(msg);
+    r->errors[r->count].pointer = mg_xstrdup(ptr);
+    r->errors[r->count].message = mg_xstrdup(msg);
     r->count++;
 }
 
@@ -455,14 +427,7 @@ static size_t path_push_key(vctx *c, const char *key)
 {
     size_t old = c->path.len;
     mg_buf_putc(&c->path, '/');
-    for (const char *p = key; *p; p++) {
-        if (*p == '~')
-            mg_buf_append(&c->path, "~0", 2);
-        else if (*p == '/')
-            mg_buf_append(&c->path, "~1", 2);
-        else
-            mg_buf_putc(&c->path, *p);
-    }
+    mg_jptr_append_token(&c->path, key);
     return old;
 }
 
@@ -596,16 +561,6 @@ static void append_value(mg_buf *b, const cJSON *x)
     free(text);
 }
 
-/* Code points in a UTF-8 string: every byte that is not a continuation byte. */
-static size_t utf8_length(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
 /* ---- formats ------------------------------------------------------------- */
 
 static int digits(const char *s, int n, int *val)
@@ -714,7 +669,7 @@ static int is_ipv6_n(const char *s, size_t n)
         return 0;
     while (i < n) {
         size_t start = i;
-        while (i < n && hexval(s[i]) >= 0 && i - start < 5)
+        while (i < n && mg_hexval(s[i]) >= 0 && i - start < 5)
             i++;
         if (i < n && s[i] == '.') {
             /* An embedded IPv4 address ends the address and counts as two groups. */
@@ -993,7 +948,7 @@ static int uri_chars(const char *s, size_t n, const char *extra)
     for (size_t i = 0; i < n; i++) {
         int ch = (unsigned char)s[i];
         if (ch == '%') {
-            if (i + 2 >= n || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0)
+            if (i + 2 >= n || mg_hexval(s[i + 1]) < 0 || mg_hexval(s[i + 2]) < 0)
                 return 0;
             i += 2;
         } else if (!is_unreserved(ch) && !is_subdelim(ch) && !(ch && strchr(extra, ch)))
@@ -1057,7 +1012,7 @@ static int is_uuid(const char *s)
         if (i == 8 || i == 13 || i == 18 || i == 23) {
             if (s[i] != '-')
                 return 0;
-        } else if (hexval(s[i]) < 0)
+        } else if (mg_hexval(s[i]) < 0)
             return 0;
     }
     return s[36] == '\0';
@@ -1090,16 +1045,7 @@ static const cJSON *follow_pointer(const cJSON *doc, const char *ptr)
     while (cur && *p == '/') {
         p++;
         mg_buf_reset(&tok);
-        for (; *p && *p != '/'; p++) {
-            if (p[0] == '~' && p[1] == '1') {
-                mg_buf_putc(&tok, '/');
-                p++;
-            } else if (p[0] == '~' && p[1] == '0') {
-                mg_buf_putc(&tok, '~');
-                p++;
-            } else
-                mg_buf_putc(&tok, *p);
-        }
+        p = mg_jptr_decode_token(&tok, p, NULL);
         const char *t = mg_buf_cstr(&tok);
         if (cJSON_IsObject(cur))
             cur = cJSON_GetObjectItemCaseSensitive(cur, t);
@@ -1173,7 +1119,7 @@ static const cJSON *resolve_ref(vctx *c, const cJSON *node, const char *ref, con
         const char *b = pmap_get(&v->bases, target);
         *tbase = b ? b : intern(v, abs);
         if (cacheable) {
-            ref_hit *h = xcalloc(1, sizeof *h);
+            ref_hit *h = mg_xcalloc(1, sizeof *h);
             h->target = target;
             h->base = *tbase;
             pmap_put(&v->refs, node, h);
@@ -1204,7 +1150,7 @@ static pcre2_code *get_regex(vctx *c, const char *pattern)
 {
     smap_slot *s = smap_insert_slot(&c->v->regexes, pattern);
     if (!s->val) {
-        regex_entry *e = xcalloc(1, sizeof *e);
+        regex_entry *e = mg_xcalloc(1, sizeof *e);
         int err;
         PCRE2_SIZE off;
         e->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, regex_options, &err,
@@ -1212,7 +1158,7 @@ static pcre2_code *get_regex(vctx *c, const char *pattern)
         if (!e->code) {
             PCRE2_UCHAR msg[256];
             pcre2_get_error_message(err, msg, sizeof msg);
-            e->error = xstrdup((const char *)msg);
+            e->error = mg_xstrdup((const char *)msg);
         }
         s->val = e;
     }
@@ -1445,7 +1391,7 @@ static int check_string(vctx *c, const kw *k, const char *s)
 {
     int ok = 1;
     if (cJSON_IsNumber(k->minlen) || cJSON_IsNumber(k->maxlen)) {
-        double n = (double)utf8_length(s);
+        double n = (double)mg_utf8_length(s);
         if (cJSON_IsNumber(k->minlen) && n < k->minlen->valuedouble) {
             double m = k->minlen->valuedouble;
             report(c, "must be at least %.0f %s", m, plural(m, "character", "characters"));
@@ -1782,7 +1728,7 @@ char *mg_verror_format(const mg_verror *e, char *buf, size_t size)
 
 mg_validator *mg_validator_new(mg_vloader loader, void *user)
 {
-    mg_validator *v = xcalloc(1, sizeof *v);
+    mg_validator *v = mg_xcalloc(1, sizeof *v);
     mg_hmap_init_str(&v->strings, sizeof(smap_slot));
     mg_hmap_init_str(&v->resources, sizeof(smap_slot));
     mg_hmap_init_str(&v->loaded, sizeof(smap_slot));
@@ -1821,7 +1767,7 @@ void mg_validator_free(mg_validator *v)
 
 int mg_validator_add_schema(mg_validator *v, const char *uri, const cJSON *root)
 {
-    char *u = xstrdup(uri ? uri : "");
+    char *u = mg_xstrdup(uri ? uri : "");
     char *hash = strchr(u, '#');
     if (hash)
         *hash = '\0';
