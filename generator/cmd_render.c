@@ -16,7 +16,6 @@
 #include "diag.h"
 #include "load.h"
 #include "mustache.h"
-#include "util.h"
 
 const char mg_help_render[] =
     "usage: msggen render TEMPLATE [DATA.json|DATA.yaml|-] [--partials DIR]...\n"

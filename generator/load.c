@@ -453,6 +453,33 @@ static void jattach(jparser *p, cJSON *parent, cJSON *item, const char *key, int
     record(p->b, item, parent, index, line, col, kline, kcol, quoted);
 }
 
+/* After an object member or an array element: a ',' continues (its place is
+ * kept for the trailing-comma check), the closing bracket ends the container
+ * (opened with `open` at oline:ocol), anything else is reported. Returns 1, 0,
+ * or -1 after reporting. */
+static int jnext_item(jparser *p, char open, int oline, int ocol, int *cline, int *ccol)
+{
+    char close = open == '{' ? '}' : ']';
+    jskip_ws(p);
+    if (p->i < p->n && p->s[p->i] == ',') {
+        *cline = p->line;
+        *ccol = p->col;
+        jadvance(p);
+        return 1;
+    }
+    if (p->i < p->n && p->s[p->i] == close) {
+        jadvance(p);
+        return 0;
+    }
+    if (p->i >= p->n)
+        builder_error(p->b, oline, ocol, "JSON: unclosed '%c' (add the closing '%c')", open, close);
+    else if (open == '{')
+        jerr_here(p, "expected ',' or '}' in the object");
+    else
+        jerr_here(p, "expected ',' or ']' in the array");
+    return -1;
+}
+
 static cJSON *jobject(jparser *p, mg_buf *sb)
 {
     int oline = p->line, ocol = p->col;
@@ -496,22 +523,12 @@ static cJSON *jobject(jparser *p, mg_buf *sb)
         if (!v)
             goto fail;
         jattach(p, obj, v, mg_buf_cstr(&key), index, vline, vcol, kline, kcol, cJSON_IsString(v));
-        jskip_ws(p);
-        if (p->i < p->n && p->s[p->i] == ',') {
-            cline = p->line;
-            ccol = p->col;
-            jadvance(p);
+        int more = jnext_item(p, '{', oline, ocol, &cline, &ccol);
+        if (more > 0)
             continue;
-        }
-        if (p->i < p->n && p->s[p->i] == '}') {
-            jadvance(p);
-            break;
-        }
-        if (p->i >= p->n)
-            builder_error(p->b, oline, ocol, "JSON: unclosed '{' (add the closing '}')");
-        else
-            jerr_here(p, "expected ',' or '}' in the object");
-        goto fail;
+        if (more < 0)
+            goto fail;
+        break;
     }
     mg_buf_fini(&key);
     return obj;
@@ -543,22 +560,12 @@ static cJSON *jarray(jparser *p, mg_buf *sb)
         if (!v)
             goto fail;
         jattach(p, arr, v, NULL, index, vline, vcol, 0, 0, cJSON_IsString(v));
-        jskip_ws(p);
-        if (p->i < p->n && p->s[p->i] == ',') {
-            cline = p->line;
-            ccol = p->col;
-            jadvance(p);
+        int more = jnext_item(p, '[', aline, acol, &cline, &ccol);
+        if (more > 0)
             continue;
-        }
-        if (p->i < p->n && p->s[p->i] == ']') {
-            jadvance(p);
-            break;
-        }
-        if (p->i >= p->n)
-            builder_error(p->b, aline, acol, "JSON: unclosed '[' (add the closing ']')");
-        else
-            jerr_here(p, "expected ',' or ']' in the array");
-        goto fail;
+        if (more < 0)
+            goto fail;
+        break;
     }
     return arr;
 fail:
@@ -1259,9 +1266,7 @@ static int read_input(const char *path, const char *name, mg_mark at, mg_buf *ou
 char *mg_path_normalise(const char *path)
 {
     size_t n = strlen(path);
-    char *out = malloc(n + 2);
-    if (!out)
-        abort();
+    char *out = mg_xmalloc(n + 2);
     int abs = path[0] == '/';
     size_t olen = 0;
     if (abs)
@@ -1303,6 +1308,17 @@ char *mg_path_normalise(const char *path)
         out[olen++] = '.';
     out[olen] = '\0';
     return out;
+}
+
+/* The folder part of `path`: "." when it has no '/', "/" for "/name". */
+char *mg_path_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return mg_xstrdup(".");
+    if (slash == path)
+        return mg_xstrdup("/");
+    return mg_xstrndup(path, (size_t)(slash - path));
 }
 
 typedef struct docent {

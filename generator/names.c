@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "text.h"
+#include "util.h"
 
 /* Latin-1 Supplement and Latin Extended-A letters folded to ASCII. Anything
  * not listed (Greek, CJK, symbols) separates words: there is no sensible
@@ -148,20 +149,10 @@ static char *join_words(const mg_buf *words, int count, mg_case c)
     return mg_buf_steal(&out, NULL);
 }
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (!p)
-        abort();
-    memcpy(p, s, n);
-    return p;
-}
-
 char *mg_name_case_new(const char *raw, mg_case c)
 {
     if (c == MG_CASE_RAW)
-        return dup_str(raw);
+        return mg_xstrdup(raw);
     mg_buf words;
     mg_buf_init(&words);
     int count = split_words(&words, raw);
@@ -176,7 +167,7 @@ void mg_name_init(mg_name *n, const char *raw)
     mg_buf_init(&words);
     int count = split_words(&words, raw);
     for (int c = 0; c < MG_CASE_COUNT; c++)
-        n->s[c] = c == MG_CASE_RAW ? dup_str(raw) : join_words(&words, count, (mg_case)c);
+        n->s[c] = c == MG_CASE_RAW ? mg_xstrdup(raw) : join_words(&words, count, (mg_case)c);
     mg_buf_fini(&words);
 }
 

@@ -93,37 +93,9 @@ static char *absolute_lexical(const char *path)
         mg_buf_putc(&b, '/');
     }
     mg_buf_append_str(&b, path);
-    /* Fold "." and ".." by hand; ".." at the top stays at "/". */
-    char *in = mg_buf_steal(&b, NULL);
-    size_t olen = 0;
-    char *out = malloc(strlen(in) + 2);
-    if (!out)
-        abort();
-    const char *p = in;
-    while (*p) {
-        while (*p == '/')
-            p++;
-        if (!*p)
-            break;
-        const char *e = strchr(p, '/');
-        size_t k = e ? (size_t)(e - p) : strlen(p);
-        if (k == 1 && p[0] == '.') {
-        } else if (k == 2 && p[0] == '.' && p[1] == '.') {
-            while (olen > 0 && out[olen - 1] != '/')
-                olen--;
-            if (olen > 0)
-                olen--;
-        } else {
-            out[olen++] = '/';
-            memcpy(out + olen, p, k);
-            olen += k;
-        }
-        p += k;
-    }
-    if (olen == 0)
-        out[olen++] = '/';
-    out[olen] = '\0';
-    free(in);
+    /* Absolute, so ".." at the top stays at "/". */
+    char *out = mg_path_normalise(mg_buf_cstr(&b));
+    mg_buf_fini(&b);
     return out;
 }
 

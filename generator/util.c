@@ -41,13 +41,3 @@ char *mg_xstrdup(const char *s)
 {
     return mg_xstrndup(s, strlen(s));
 }
-
-char *mg_path_dir(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return mg_xstrdup(".");
-    if (slash == path)
-        return mg_xstrdup("/");
-    return mg_xstrndup(path, (size_t)(slash - path));
-}

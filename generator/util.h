@@ -1,5 +1,4 @@
-/* util.h - small helpers every stage uses: allocation that cannot fail, and
- * the folder part of a path.
+/* util.h - small helpers every stage uses: allocation that cannot fail.
  *
  * Owns nothing. Every function returning memory hands it to the caller, who
  * frees it with free(). Allocation failure prints "msggen: out of memory" and
@@ -15,8 +14,5 @@ void *mg_xcalloc(size_t n, size_t size); /* zeroed; n == 0 is allowed */
 void *mg_xrealloc(void *p, size_t n);
 char *mg_xstrdup(const char *s);
 char *mg_xstrndup(const char *s, size_t n); /* copies n bytes and adds a NUL */
-
-/* The folder part of `path`: "." when it has no '/', "/" for "/name". */
-char *mg_path_dir(const char *path);
 
 #endif
