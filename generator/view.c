@@ -14,6 +14,7 @@
 #include "config.h"
 #include "mustache.h"
 #include "names.h"
+#include "util.h"
 
 enum nk { NK_TYPE, NK_FIELD, NK_MESSAGE, NK_METHOD, NK_CONSTANT, NK_ENUM_VALUE, NK_FILE, NK_COUNT };
 
@@ -48,6 +49,15 @@ static mg_mark tmark(vctx *v, const cJSON *node)
 static void add_bool(cJSON *o, const char *k, int b)
 {
     cJSON_AddItemToObject(o, k, cJSON_CreateBool(b != 0));
+}
+
+/* is_object, is_enum, is_union, is_alias: all false when t is NULL. */
+static void add_type_flags(cJSON *o, const mg_type *t)
+{
+    add_bool(o, "is_object", t && t->kind == MG_TYPE_OBJECT);
+    add_bool(o, "is_enum", t && t->kind == MG_TYPE_ENUM);
+    add_bool(o, "is_union", t && t->kind == MG_TYPE_UNION);
+    add_bool(o, "is_alias", t && t->kind == MG_TYPE_ALIAS);
 }
 
 static void add_str(cJSON *o, const char *k, const char *s)
@@ -98,12 +108,7 @@ static char *ident_new(vctx *v, const mg_name *n, enum nk kind)
 {
     const char *id = n->s[v->naming[kind]];
     if (!mg_names_is_reserved(v->reserved, id)) {
-        size_t len = strlen(id) + 1;
-        char *s = malloc(len);
-        if (!s)
-            abort();
-        memcpy(s, id, len);
-        return s;
+        return mg_xstrdup(id);
     }
     cJSON *ctx = cJSON_CreateObject();
     cJSON_AddStringToObject(ctx, "name", id);
@@ -294,10 +299,7 @@ static cJSON *ref_obj(vctx *v, const mg_type *t)
     cJSON_AddStringToObject(o, "id", id);
     free(id);
     cJSON_AddStringToObject(o, "kind", mg_type_kind_name(t->kind));
-    add_bool(o, "is_object", t->kind == MG_TYPE_OBJECT);
-    add_bool(o, "is_enum", t->kind == MG_TYPE_ENUM);
-    add_bool(o, "is_union", t->kind == MG_TYPE_UNION);
-    add_bool(o, "is_alias", t->kind == MG_TYPE_ALIAS);
+    add_type_flags(o, t);
     add_bool(o, "recursive", t->recursive);
     return o;
 }
@@ -338,10 +340,7 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
     add_bool(o, "is_primitive", r->kind == MG_KIND_STRING || r->kind == MG_KIND_INTEGER ||
                                     r->kind == MG_KIND_NUMBER || r->kind == MG_KIND_BOOLEAN);
     int is_ref = r->kind == MG_KIND_REF;
-    add_bool(o, "is_object", is_ref && r->ref->kind == MG_TYPE_OBJECT);
-    add_bool(o, "is_enum", is_ref && r->ref->kind == MG_TYPE_ENUM);
-    add_bool(o, "is_union", is_ref && r->ref->kind == MG_TYPE_UNION);
-    add_bool(o, "is_alias", is_ref && r->ref->kind == MG_TYPE_ALIAS);
+    add_type_flags(o, is_ref ? r->ref : NULL);
     add_bool(o, "nullable", r->nullable);
     if (r->format)
         cJSON_AddStringToObject(o, "format", r->format);
@@ -464,10 +463,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     cJSON_AddStringToObject(o, "file", id);
     free(id);
     cJSON_AddStringToObject(o, "kind", mg_type_kind_name(t->kind));
-    add_bool(o, "is_object", t->kind == MG_TYPE_OBJECT);
-    add_bool(o, "is_enum", t->kind == MG_TYPE_ENUM);
-    add_bool(o, "is_union", t->kind == MG_TYPE_UNION);
-    add_bool(o, "is_alias", t->kind == MG_TYPE_ALIAS);
+    add_type_flags(o, t);
     add_str(o, "title", t->title);
     add_description(v, o, t->description);
     add_bool(o, "declared", t->declared);
