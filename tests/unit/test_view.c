@@ -2,18 +2,8 @@
  * collisions and printing. */
 #include "../../generator/view.c"
 #include "resolve.h"
+#include "testfs.h"
 #include "unit.h"
-
-static char errs[4096];
-static size_t errs_len;
-
-static void capture(void *user, const char *line)
-{
-    (void)user;
-    int n = snprintf(errs + errs_len, sizeof errs - errs_len, "%s\n", line);
-    if (n > 0 && (size_t)n < sizeof errs - errs_len)
-        errs_len += (size_t)n;
-}
 
 typedef struct fixture {
     mg_docset *set, *tset;
@@ -29,9 +19,8 @@ typedef struct fixture {
 static cJSON *view_of(fixture *f, const char *yaml, const char *target_yaml)
 {
     memset(f, 0, sizeof *f);
-    errs_len = 0;
-    errs[0] = '\0';
-    mg_diag_init_sink(&f->d, capture, NULL);
+    errs_reset();
+    mg_diag_init_sink(&f->d, errs_capture, NULL);
     f->set = mg_docset_new(".");
     const mg_doc *doc = mg_docset_load_buffer(f->set, "c.yaml", yaml, strlen(yaml), &f->d);
     if (!doc || mg_resolve_all(f->set, doc, &f->d) < 0)
