@@ -32,8 +32,8 @@ void mg_text_linecol(const char *text, size_t len, size_t off, int *line, int *c
 void mg_jptr_append_token(mg_buf *b, const char *s);
 
 /* Appends the decoded reference token that starts at p and ends at the next
- * '/' or NUL; returns that end. "~1" decodes before "~0" is considered, so
- * "~01" is "~1". A '~' followed by neither '0' nor '1' is kept as is, and when
+ * '/' or NUL; returns that end. Decoding goes left to right, so "~01" is
+ * "~1", not "/" (RFC 6901 section 4). A '~' followed by neither '0' nor '1' is kept as is, and when
  * `bad` is not NULL, *bad is set to the first such '~' (NULL if none). */
 const char *mg_jptr_decode_token(mg_buf *tok, const char *p, const char **bad);
 
