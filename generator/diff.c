@@ -27,12 +27,7 @@ typedef struct ops {
 
 static void ops_push(ops *o, char kind, size_t ai, size_t bi)
 {
-    if (o->n == o->cap) {
-        o->cap = o->cap ? o->cap * 2 : 64;
-        o->v = realloc(o->v, o->cap * sizeof *o->v);
-        if (!o->v)
-            abort();
-    }
+    o->v = mg_xgrow(o->v, o->n, &o->cap, sizeof *o->v);
     o->v[o->n].kind = kind;
     o->v[o->n].ai = ai;
     o->v[o->n].bi = bi;

@@ -208,12 +208,7 @@ static int manifest_read(manifest *m, const char *mpath, mg_diag *d)
             bad = 1;
             continue;
         }
-        if (m->n == m->cap) {
-            m->cap = m->cap ? m->cap * 2 : 64;
-            m->v = realloc(m->v, m->cap * sizeof *m->v);
-            if (!m->v)
-                abort();
-        }
+        m->v = mg_xgrow(m->v, m->n, &m->cap, sizeof *m->v);
         m->v[m->n].path = mg_xstrndup(l + 17, ll - 17);
         m->v[m->n].hash = h;
         m->n++;
@@ -450,12 +445,7 @@ void mg_emit_set_fini(mg_emit_set *s)
 void mg_emit_set_add(mg_emit_set *s, const char *path, size_t path_len, char *data, size_t len,
                      mg_emit_release release, const char *origin, mg_mark at)
 {
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 32;
-        s->files = realloc(s->files, s->cap * sizeof *s->files);
-        if (!s->files)
-            abort();
-    }
+    s->files = mg_xgrow(s->files, s->n, &s->cap, sizeof *s->files);
     mg_emit_file *f = &s->files[s->n++];
     f->path = mg_xstrndup(path, path_len);
     f->path_len = path_len;

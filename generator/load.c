@@ -840,12 +840,7 @@ static int yattach(yparser *y, cJSON *item, int line, int col, int quoted)
 
 static int ypush(yparser *y, cJSON *node, int is_map, size_t anchor)
 {
-    if (y->depth == y->cap) {
-        y->cap = y->cap ? y->cap * 2 : 32;
-        y->stack = realloc(y->stack, y->cap * sizeof *y->stack);
-        if (!y->stack)
-            abort();
-    }
+    y->stack = mg_xgrow(y->stack, y->depth, &y->cap, sizeof *y->stack);
     yframe *f = &y->stack[y->depth++];
     f->node = node;
     f->is_map = is_map;
@@ -1348,12 +1343,7 @@ static docent *docset_add(mg_docset *set, const char *name, char *real, cJSON *r
     e->doc.root = root;
     e->doc.pos = pos;
     e->real = real;
-    if (set->n == set->cap) {
-        set->cap = set->cap ? set->cap * 2 : 8;
-        set->docs = realloc(set->docs, set->cap * sizeof *set->docs);
-        if (!set->docs)
-            abort();
-    }
+    set->docs = mg_xgrow(set->docs, set->n, &set->cap, sizeof *set->docs);
     set->docs[set->n++] = e;
     return e;
 }
@@ -1477,12 +1467,7 @@ const mg_doc *mg_docset_load(mg_docset *set, const char *path, mg_mark at, mg_di
         free((char *)e->doc.dir);
         postab_free(pos);
         free(e);
-        if (set->nfailed == set->capfailed) {
-            set->capfailed = set->capfailed ? set->capfailed * 2 : 4;
-            set->failed = realloc(set->failed, set->capfailed * sizeof *set->failed);
-            if (!set->failed)
-                abort();
-        }
+        set->failed = mg_xgrow(set->failed, set->nfailed, &set->capfailed, sizeof *set->failed);
         set->failed[set->nfailed++] = real;
         return NULL;
     }
@@ -1493,12 +1478,7 @@ const mg_doc *mg_docset_load(mg_docset *set, const char *path, mg_mark at, mg_di
 remember_failure:
     free(name);
     mg_buf_fini(&text);
-    if (set->nfailed == set->capfailed) {
-        set->capfailed = set->capfailed ? set->capfailed * 2 : 4;
-        set->failed = realloc(set->failed, set->capfailed * sizeof *set->failed);
-        if (!set->failed)
-            abort();
-    }
+    set->failed = mg_xgrow(set->failed, set->nfailed, &set->capfailed, sizeof *set->failed);
     set->failed[set->nfailed++] = real;
     return NULL;
 }

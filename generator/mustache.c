@@ -161,10 +161,7 @@ __attribute__((format(printf, 3, 4))) static void perr(parser *p, size_t off, co
 
 static tok *push_tok(parser *p, tok_kind k, size_t s, size_t e)
 {
-    if (p->nt == p->capt) {
-        p->capt = p->capt ? p->capt * 2 : 64;
-        p->t = mg_xrealloc(p->t, p->capt * sizeof *p->t);
-    }
+    p->t = mg_xgrow(p->t, p->nt, &p->capt, sizeof *p->t);
     tok *t = &p->t[p->nt++];
     memset(t, 0, sizeof *t);
     t->kind = k;
@@ -590,10 +587,7 @@ typedef struct {
 
 static node *push_node(nodevec *v, node_kind k)
 {
-    if (v->n == v->cap) {
-        v->cap = v->cap ? v->cap * 2 : 8;
-        v->v = mg_xrealloc(v->v, v->cap * sizeof *v->v);
-    }
+    v->v = mg_xgrow(v->v, v->n, &v->cap, sizeof *v->v);
     node *n = &v->v[v->n++];
     memset(n, 0, sizeof *n);
     n->kind = k;
@@ -813,10 +807,7 @@ static set_entry *set_find(mg_tpl_set *s, const char *name, size_t len)
 
 static void set_put(mg_tpl_set *s, const char *name, mg_tpl *t)
 {
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 8;
-        s->e = mg_xrealloc(s->e, s->cap * sizeof *s->e);
-    }
+    s->e = mg_xgrow(s->e, s->n, &s->cap, sizeof *s->e);
     s->e[s->n].name = mg_xstrdup(name);
     s->e[s->n].tpl = t;
     s->n++;

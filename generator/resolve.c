@@ -27,6 +27,7 @@
 #include "config.h"
 #include "hmap.h"
 #include "text.h"
+#include "util.h"
 
 /* The "$ref" member of `node` when node is an object that has one; NULL otherwise. */
 static const cJSON *ref_member(const cJSON *node)
@@ -451,20 +452,10 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
             e->tdoc = tdoc;
             e->tnode = tnode;
             e->order = order++;
-            if (rn == rcap) {
-                rcap *= 2;
-                reflist = realloc(reflist, rcap * sizeof *reflist);
-                if (!reflist)
-                    abort();
-            }
+            reflist = mg_xgrow(reflist, rn, &rcap, sizeof *reflist);
             reflist[rn++] = w.node;
             if (ok) {
-                if (sn == scap) {
-                    scap *= 2;
-                    stack = realloc(stack, scap * sizeof *stack);
-                    if (!stack)
-                        abort();
-                }
+                stack = mg_xgrow(stack, sn, &scap, sizeof *stack);
                 stack[sn++] = (witem){tdoc, tnode, 0};
             }
         }

@@ -42,12 +42,7 @@ static const char *const file_keys[] = {"template", "path", "per", NULL};
 
 static const char *keep(struct mg_target_priv *p, char *s)
 {
-    if (p->nstrs == p->capstrs) {
-        p->capstrs = p->capstrs ? p->capstrs * 2 : 16;
-        p->strs = realloc(p->strs, p->capstrs * sizeof *p->strs);
-        if (!p->strs)
-            abort();
-    }
+    p->strs = mg_xgrow(p->strs, p->nstrs, &p->capstrs, sizeof *p->strs);
     p->strs[p->nstrs++] = s;
     return s;
 }

@@ -41,3 +41,17 @@ char *mg_xstrdup(const char *s)
 {
     return mg_xstrndup(s, strlen(s));
 }
+
+void *mg_xgrow(void *p, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return p;
+    size_t ncap = *cap ? *cap * 2 : 8;
+    if (ncap > (size_t)-1 / size) {
+        fputs("msggen: out of memory\n", stderr);
+        abort();
+    }
+    p = mg_xrealloc(p, ncap * size);
+    *cap = ncap;
+    return p;
+}

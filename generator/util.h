@@ -15,4 +15,10 @@ void *mg_xrealloc(void *p, size_t n);
 char *mg_xstrdup(const char *s);
 char *mg_xstrndup(const char *s, size_t n); /* copies n bytes and adds a NUL */
 
+/* Makes room in array `p` (*cap elements of `size` bytes, `n` in use) for one
+ * more: when full, doubles *cap (8 the first time) and reallocates. Returns the
+ * array, which may have moved. Doubling keeps appending amortised O(1).
+ *   v = mg_xgrow(v, n, &cap, sizeof *v); v[n++] = x; */
+void *mg_xgrow(void *p, size_t n, size_t *cap, size_t size);
+
 #endif
