@@ -28,6 +28,11 @@
 /* Hops through $ref chains before we call it a cycle. */
 #define MG_MAX_REF_DEPTH 64
 
+/* What `msggen generate` with no arguments reads and writes (relative to the
+ * current folder): the embedded default that `make` runs. */
+#define MG_DEFAULT_CATALOGUE "schemas/worker-backend/asyncapi.yaml"
+#define MG_DEFAULT_OUT "out"
+
 /* The interpreting validator (validate.h): errors kept per validation, and
  * nesting of schema evaluation (subschemas and $ref hops together) before we
  * call it a loop; far below what the C stack can take. */
