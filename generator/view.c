@@ -228,7 +228,7 @@ static void escape_segment(mg_buf *out, const char *text, size_t n, const cJSON 
     }
 }
 
-/* Applies one escape to `text`. With `code` (one character), code spans are
+/* Applies one escape to `text` (trailing blanks dropped). With `code` (one character), code spans are
  * found as CommonMark finds them: a run of N such characters opens a span
  * only if a later run of exactly N closes it; an unmatched run is literal. */
 static char *escape_text_new(const cJSON *esc, const char *text)
@@ -239,6 +239,10 @@ static char *escape_text_new(const cJSON *esc, const char *text)
     mg_buf out;
     mg_buf_init(&out);
     size_t n = strlen(text), plain = 0, i = 0;
+    /* Trailing line breaks (YAML block scalars end with one) would print as
+     * empty lines or trailing <br> tags. */
+    while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' ' || text[n - 1] == '\t'))
+        n--;
     while (c && i < n) {
         if (text[i] != c) {
             i++;
@@ -280,7 +284,7 @@ static char *escape_text_new(const cJSON *esc, const char *text)
 /* Members holding raw catalogue JSON: escapes never add keys inside them. */
 static int raw_member(const cJSON *parent, const char *key)
 {
-    static const char *const raw[] = {"target", "extensions", "value", "constraints", "default",
+    static const char *const raw[] = {"target", "value", "constraints", "default",
                                       "const", "enum", "variables", "bindings"};
     for (size_t i = 0; i < sizeof raw / sizeof raw[0]; i++)
         if (strcmp(key, raw[i]) == 0)
