@@ -144,7 +144,7 @@ static void escapes_should_be_checked_when_the_target_loads(void)
     cJSON *v = view_of(&f, CAT "        type: object\n",
                        "name: probe\nhelpers:\n  escapes:\n    md: {keys: [description], pairs: [{from: '', to: x}]}\n");
     CHECK(v == NULL);
-    CHECK(strstr(errs, "target.yaml:4:38: error: helpers.escapes.md.pairs entries need a non-empty 'from'") != NULL);
+    CHECK(strstr(errs, "target.yaml:4:39: error: helpers.escapes.md.pairs entries need a non-empty 'from'") != NULL);
     fixture_fini(&f, v);
     v = view_of(&f, CAT "        type: object\n",
                 "name: probe\nhelpers:\n  escapes:\n    md: {keys: [description], code: '``', pairs: []}\n");
