@@ -51,3 +51,24 @@ for d in "${dirs[@]}"; do
     if out=$(check "${files[@]}" 2>&1); then ok "markdown-links/$name (${#files[@]} files)"
     else fail "markdown-links/$name" "broken links"; echo "$out" | detail; fi
 done
+
+# The customisation examples of docs/markdown.md.
+cat_dir=$(ls -d "$TOP"/tests/golden/shop-asyncapi3/input 2>/dev/null)
+if [ -n "$cat_dir" ]; then
+    ovr="$TMP/override"; mkdir -p "$ovr/partials"
+    printf '%s\n' 'acme-{{catalogue.name.kebab}}' >"$ovr/partials/python-package.mustache"
+    if mg generate -i "$cat_dir/catalogue.yaml" -t markdown -o "$TMP/ovr-partial" --templates-override "$ovr" >/dev/null 2>"$TMP/err" &&
+       grep -q '^pip install acme-shop$' "$TMP/ovr-partial/README.md" &&
+       ! grep -q '^pip install acme-shop$' "$TOP/tests/golden/shop-asyncapi3/expected/markdown/README.md"; then
+        ok markdown_should_take_a_partial_from_the_override_folder
+    else fail markdown_should_take_a_partial_from_the_override_folder "no 'pip install acme-shop'"; detail "$TMP/err"; fi
+    rm "$ovr/partials/python-package.mustache"
+    printf '%s\n' '{{<markdown/README.md}}' '{{$installation}}' '## Installation' '' \
+        'Ask the platform team for access to our package registry.' '' '{{/installation}}' '{{/markdown/README.md}}' \
+        >"$ovr/README.md.mustache"
+    if mg generate -i "$cat_dir/catalogue.yaml" -t markdown -o "$TMP/ovr-block" --templates-override "$ovr" >/dev/null 2>"$TMP/err" &&
+       grep -q '^Ask the platform team' "$TMP/ovr-block/README.md" && ! grep -q '^pip install' "$TMP/ovr-block/README.md" &&
+       grep -q '^## Usage$' "$TMP/ovr-block/README.md" && grep -q '^## Configuration$' "$TMP/ovr-block/README.md"; then
+        ok markdown_should_replace_one_block_of_the_readme
+    else fail markdown_should_replace_one_block_of_the_readme "block not replaced or other sections lost"; detail "$TMP/err"; fi
+fi
