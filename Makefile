@@ -110,7 +110,7 @@ golden: msggen
 asan:
 	$(MAKE) O=build-asan CC=$${ASAN_CC:-gcc} CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all $(CFLAGS_EXTRA)" LDFLAGS="-fsanitize=address,undefined" build-asan/msggen unit
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  MSGGEN=$(CURDIR)/build-asan/msggen UNIT_DIR=$(CURDIR)/build-asan/tests MG_SANITIZED=1 tests/run.sh
+	  MSGGEN=$(CURDIR)/build-asan/msggen MSGGEN_TEMPLATES=$(CURDIR)/templates UNIT_DIR=$(CURDIR)/build-asan/tests MG_SANITIZED=1 tests/run.sh
 
 valgrind: msggen unit
 	MSGGEN=$(CURDIR)/msggen UNIT_DIR=$(CURDIR)/$(O)/tests \
