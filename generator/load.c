@@ -35,23 +35,6 @@
 #include "buf.h"
 #include "config.h"
 
-/* ---------------------------------------------------------------- position table */
-
-typedef struct pos_ent {
-    const cJSON *node;   /* NULL: empty slot */
-    const cJSON *parent; /* NULL for the root */
-    int line, col;       /* the value's first character */
-    int kline, kcol;     /* the key's first character; 0 when not an object member */
-    int index;           /* position among the parent's children */
-    int quoted;          /* a string written in any non-plain style, or a JSON string */
-} pos_ent;
-
-struct mg_postab {
-    pos_ent *slots;
-    size_t cap; /* power of two */
-    size_t len;
-};
-
 static size_t hash_ptr(const void *p)
 {
     uint64_t x = (uint64_t)(uintptr_t)p;
@@ -61,64 +44,16 @@ static size_t hash_ptr(const void *p)
     return (size_t)x;
 }
 
-static void postab_grow(struct mg_postab *t)
-{
-    size_t ncap = t->cap ? t->cap * 2 : 256;
-    pos_ent *ns = calloc(ncap, sizeof *ns);
-    if (!ns)
-        abort();
-    for (size_t i = 0; i < t->cap; i++) {
-        if (!t->slots[i].node)
-            continue;
-        size_t j = hash_ptr(t->slots[i].node) & (ncap - 1);
-        while (ns[j].node)
-            j = (j + 1) & (ncap - 1);
-        ns[j] = t->slots[i];
-    }
-    free(t->slots);
-    t->slots = ns;
-    t->cap = ncap;
-}
+/* -------------------------------------------------------------- member table */
 
-static void postab_put(struct mg_postab *t, const pos_ent *e)
-{
-    if ((t->len + 1) * 2 > t->cap)
-        postab_grow(t);
-    size_t j = hash_ptr(e->node) & (t->cap - 1);
-    while (t->slots[j].node && t->slots[j].node != e->node)
-        j = (j + 1) & (t->cap - 1);
-    if (!t->slots[j].node)
-        t->len++;
-    t->slots[j] = *e;
-}
-
-static const pos_ent *postab_get(const struct mg_postab *t, const cJSON *node)
-{
-    if (!t || !t->cap || !node)
-        return NULL;
-    size_t j = hash_ptr(node) & (t->cap - 1);
-    while (t->slots[j].node) {
-        if (t->slots[j].node == node)
-            return &t->slots[j];
-        j = (j + 1) & (t->cap - 1);
-    }
-    return NULL;
-}
-
-static void postab_free(struct mg_postab *t)
-{
-    if (!t)
-        return;
-    free(t->slots);
-    free(t);
-}
-
-/* ------------------------------------------------- duplicate-key table (per load) */
-
-/* Keys of every object seen so far, keyed by (object, key text). `key` points at
- * the member's own name (cJSON's child->string), which lives as long as the tree. */
+/* Every object member, keyed by (object, key text): finds duplicate keys while
+ * loading, and members in O(1) afterwards (cJSON's own lookup is a linear scan,
+ * which made resolving N refs into an N-member object quadratic). `key` points
+ * at the member's own name (cJSON's child->string), which lives as long as the
+ * tree. */
 typedef struct key_ent {
     const cJSON *obj;
+    const cJSON *child;
     const char *key;
     size_t hash;
     int line, col;
@@ -170,8 +105,9 @@ static const key_ent *keytab_find(const keytab *t, const cJSON *obj, const char 
     return NULL;
 }
 
-static void keytab_add(keytab *t, const cJSON *obj, const char *key, int line, int col)
+static void keytab_add(keytab *t, const cJSON *obj, const cJSON *child, int line, int col)
 {
+    const char *key = child->string;
     if ((t->len + 1) * 2 > t->cap)
         keytab_grow(t);
     size_t h = hash_key(obj, key);
@@ -179,11 +115,83 @@ static void keytab_add(keytab *t, const cJSON *obj, const char *key, int line, i
     while (t->slots[j].obj)
         j = (j + 1) & (t->cap - 1);
     t->slots[j].obj = obj;
+    t->slots[j].child = child;
     t->slots[j].key = key;
     t->slots[j].hash = h;
     t->slots[j].line = line;
     t->slots[j].col = col;
     t->len++;
+}
+
+/* ---------------------------------------------------------------- position table */
+
+typedef struct pos_ent {
+    const cJSON *node;   /* NULL: empty slot */
+    const cJSON *parent; /* NULL for the root */
+    int line, col;       /* the value's first character */
+    int kline, kcol;     /* the key's first character; 0 when not an object member */
+    int index;           /* position among the parent's children */
+    int quoted;          /* a string written in any non-plain style, or a JSON string */
+} pos_ent;
+
+struct mg_postab {
+    pos_ent *slots;
+    size_t cap; /* power of two */
+    size_t len;
+    keytab keys; /* every object member, for duplicate checks and lookups */
+};
+
+static void postab_grow(struct mg_postab *t)
+{
+    size_t ncap = t->cap ? t->cap * 2 : 256;
+    pos_ent *ns = calloc(ncap, sizeof *ns);
+    if (!ns)
+        abort();
+    for (size_t i = 0; i < t->cap; i++) {
+        if (!t->slots[i].node)
+            continue;
+        size_t j = hash_ptr(t->slots[i].node) & (ncap - 1);
+        while (ns[j].node)
+            j = (j + 1) & (ncap - 1);
+        ns[j] = t->slots[i];
+    }
+    free(t->slots);
+    t->slots = ns;
+    t->cap = ncap;
+}
+
+static void postab_put(struct mg_postab *t, const pos_ent *e)
+{
+    if ((t->len + 1) * 2 > t->cap)
+        postab_grow(t);
+    size_t j = hash_ptr(e->node) & (t->cap - 1);
+    while (t->slots[j].node && t->slots[j].node != e->node)
+        j = (j + 1) & (t->cap - 1);
+    if (!t->slots[j].node)
+        t->len++;
+    t->slots[j] = *e;
+}
+
+static const pos_ent *postab_get(const struct mg_postab *t, const cJSON *node)
+{
+    if (!t || !t->cap || !node)
+        return NULL;
+    size_t j = hash_ptr(node) & (t->cap - 1);
+    while (t->slots[j].node) {
+        if (t->slots[j].node == node)
+            return &t->slots[j];
+        j = (j + 1) & (t->cap - 1);
+    }
+    return NULL;
+}
+
+static void postab_free(struct mg_postab *t)
+{
+    if (!t)
+        return;
+    free(t->slots);
+    free(t->keys.slots);
+    free(t);
 }
 
 /* ------------------------------------------------------------------ the builder */
@@ -195,7 +203,6 @@ typedef struct builder {
     size_t len;
     mg_diag *d;
     struct mg_postab *pos;
-    keytab keys;
     cJSON *root;
     int failed;
     size_t ystart; /* bytes before the text given to libyaml (a byte order mark) */
@@ -549,7 +556,7 @@ static void jattach(jparser *p, cJSON *parent, cJSON *item, const char *key, int
 {
     if (key) {
         cJSON_AddItemToObject(parent, key, item);
-        keytab_add(&p->b->keys, parent, item->string, kline, kcol);
+        keytab_add(&p->b->pos->keys, parent, item, kline, kcol);
     } else {
         cJSON_AddItemToArray(parent, item);
     }
@@ -581,7 +588,7 @@ static cJSON *jobject(jparser *p, mg_buf *sb)
         int kline = p->line, kcol = p->col;
         if (jstring(p, &key) < 0)
             goto fail;
-        const key_ent *dup = keytab_find(&p->b->keys, obj, mg_buf_cstr(&key));
+        const key_ent *dup = keytab_find(&p->b->pos->keys, obj, mg_buf_cstr(&key));
         if (dup) {
             builder_error(p->b, kline, kcol, "duplicate key '%s' (first defined at %d:%d)",
                           mg_buf_cstr(&key), dup->line, dup->col);
@@ -981,7 +988,7 @@ static int yattach(yparser *y, cJSON *item, int line, int col, int quoted)
     }
     if (f->is_map) {
         cJSON_AddItemToObject(f->node, f->key, item);
-        keytab_add(&b->keys, f->node, item->string, f->kline, f->kcol);
+        keytab_add(&b->pos->keys, f->node, item, f->kline, f->kcol);
         record(b, item, f->node, f->count, line, col, f->kline, f->kcol, quoted);
         free(f->key);
         f->key = NULL;
@@ -1051,8 +1058,11 @@ static cJSON *copy_alias(yparser *y, const cJSON *src, const cJSON *parent, int 
             cJSON_Delete(dst);
             return NULL;
         }
-        if (is_obj)
+        if (is_obj) {
             cJSON_AddItemToObject(dst, c->string, cc);
+            const pos_ent *ce = postab_get(y->b->pos, c);
+            keytab_add(&y->b->pos->keys, dst, cc, ce ? ce->kline : 0, ce ? ce->kcol : 0);
+        }
         else
             cJSON_AddItemToArray(dst, cc);
     }
@@ -1173,7 +1183,7 @@ static cJSON *parse_yaml(builder *b, size_t start)
                 break;
             }
             if (want_key) {
-                const key_ent *dup = keytab_find(&b->keys, f->node, v);
+                const key_ent *dup = keytab_find(&b->pos->keys, f->node, v);
                 if (dup) {
                     builder_error(b, line, col, "duplicate key '%s' (first defined at %d:%d)", v,
                                   dup->line, dup->col);
@@ -1321,15 +1331,14 @@ static cJSON *parse_text(const char *file, const char *text, size_t len, struct 
                 free(pos->slots);
                 pos->slots = NULL;
                 pos->cap = pos->len = 0;
-                free(b.keys.slots);
-                memset(&b.keys, 0, sizeof b.keys);
+                free(pos->keys.slots);
+                memset(&pos->keys, 0, sizeof pos->keys);
                 root = parse_yaml(&b, start);
             }
         } else {
             root = parse_yaml(&b, start);
         }
     }
-    free(b.keys.slots);
     return root;
 }
 
@@ -1691,6 +1700,20 @@ const cJSON *mg_doc_parent(const mg_doc *doc, const cJSON *node, int *index)
     if (index)
         *index = e ? e->index : 0;
     return e ? e->parent : NULL;
+}
+
+const cJSON *mg_doc_member(const mg_doc *doc, const cJSON *obj, const char *key)
+{
+    if (!cJSON_IsObject(obj) || !key)
+        return NULL;
+    const key_ent *e = doc && doc->pos ? keytab_find(&doc->pos->keys, obj, key) : NULL;
+    if (e)
+        return e->child;
+    /* Not indexed (a node built after loading): scan. */
+    for (const cJSON *c = obj->child; c; c = c->next)
+        if (c->string && strcmp(c->string, key) == 0)
+            return c;
+    return NULL;
 }
 
 const mg_doc *mg_docset_owner(const mg_docset *set, const cJSON *node)

@@ -69,6 +69,11 @@ mg_mark mg_doc_key_mark(const mg_doc *doc, const cJSON *node);
  * `1` from `"1"` where that matters. */
 int mg_doc_is_quoted(const mg_doc *doc, const cJSON *node);
 
+/* The member `key` of object `obj` in O(1) through the document's member index
+ * (cJSON_GetObjectItemCaseSensitive scans); NULL when absent or obj is not an
+ * object. Nodes created after loading are found by a scan. */
+const cJSON *mg_doc_member(const mg_doc *doc, const cJSON *obj, const char *key);
+
 /* Finds which loaded document owns `node`; NULL if none. */
 const mg_doc *mg_docset_owner(const mg_docset *set, const cJSON *node);
 

@@ -176,11 +176,7 @@ static const cJSON *walk_pointer(const mg_doc *doc, const mg_doc *from, const ch
         const char *name = mg_buf_cstr(&tok);
         const cJSON *next = NULL;
         if (cJSON_IsObject(cur)) {
-            for (const cJSON *c = cur->child; c; c = c->next)
-                if (c->string && strcmp(c->string, name) == 0) {
-                    next = c;
-                    break;
-                }
+            next = mg_doc_member(doc, cur, name);
         } else if (cJSON_IsArray(cur)) {
             int ok = *name != '\0' && (name[0] != '0' || name[1] == '\0');
             for (const char *q = name; ok && *q; q++)
