@@ -58,9 +58,6 @@
 
 typedef struct mg_target mg_target;
 
-/* Tells code written before target.c existed (cmd_view.c) that it may load targets. */
-#define MG_HAVE_TARGET_LOAD 1
-
 struct mg_target {
     char *name;            /* owned */
     char *summary;         /* owned */
