@@ -127,6 +127,21 @@ check('catalogue_is_asyncapi_3_0_0', [
   }
   check('catalogue_schema_files_hold_valid_asyncapi_schemas', p);
 }
+// Every file must read the same under YAML 1.1 and 1.2 (no `yes`, `6e-07`, `010` surprises):
+// msggen reads 1.2 core, many other tools still read 1.1.
+{
+  const p = [];
+  for (const f of fs.readdirSync(path.dirname(CAT), { recursive: true }).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+    const text = fs.readFileSync(path.resolve(path.dirname(CAT), f), 'utf8');
+    const a = JSON.stringify(YAML.parse(text, { version: '1.2', schema: 'core' }));
+    const b = JSON.stringify(YAML.parse(text, { version: '1.1' }));
+    if (a !== b) {
+      const i = [...a].findIndex((c, k) => c !== b[k]);
+      p.push(`${f}: differs near ${a.slice(Math.max(0, i - 40), i + 20)} / ${b.slice(Math.max(0, i - 40), i + 20)}`);
+    }
+  }
+  check('catalogue_reads_the_same_as_yaml_1_1_and_1_2', p);
+}
 check('catalogue_has_70_messages', names.length === 70 ? [] : [`${names.length} messages`]);
 
 // x-http-api and the job types
