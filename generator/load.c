@@ -48,43 +48,45 @@ static size_t hash_ptr(const void *p)
 
 /* Every object member, keyed by (object, key text): finds duplicate keys while
  * loading, and members in O(1) afterwards (cJSON's own lookup is a linear scan,
- * which made resolving N refs into an N-member object quadratic). `key` points
- * at the member's own name (cJSON's child->string), which lives as long as the
- * tree. */
+ * which made resolving N refs into an N-member object quadratic). The key text
+ * is the member's own name (cJSON's child->string), which lives as long as the
+ * tree.
+ *
+ * Both tables here keep their entries in a dense array and hash 32-bit indexes
+ * (slot = index + 1, 0 = empty), which keeps a 50 MB catalogue's tables at a
+ * fraction of the size of open-addressed entries. */
 typedef struct key_ent {
     const cJSON *obj;
     const cJSON *child;
-    const char *key;
-    size_t hash;
+    uint32_t hash;
     int line, col;
 } key_ent;
 
 typedef struct keytab {
-    key_ent *slots;
-    size_t cap, len;
+    uint32_t *slots; /* power-of-two count */
+    size_t cap;
+    key_ent *ents;
+    size_t len, entcap;
 } keytab;
 
-static size_t hash_key(const cJSON *obj, const char *key)
+static uint32_t hash_key(const cJSON *obj, const char *key)
 {
     size_t h = hash_ptr(obj);
     for (const unsigned char *p = (const unsigned char *)key; *p; p++)
         h = (h ^ *p) * (size_t)1099511628211ULL;
-    return h;
+    return (uint32_t)(h ^ (h >> 32));
 }
 
-static void keytab_grow(keytab *t)
+static void keytab_rehash(keytab *t, size_t ncap)
 {
-    size_t ncap = t->cap ? t->cap * 2 : 256;
-    key_ent *ns = calloc(ncap, sizeof *ns);
+    uint32_t *ns = calloc(ncap, sizeof *ns);
     if (!ns)
         abort();
-    for (size_t i = 0; i < t->cap; i++) {
-        if (!t->slots[i].obj)
-            continue;
-        size_t j = t->slots[i].hash & (ncap - 1);
-        while (ns[j].obj)
+    for (size_t i = 0; i < t->len; i++) {
+        size_t j = t->ents[i].hash & (ncap - 1);
+        while (ns[j])
             j = (j + 1) & (ncap - 1);
-        ns[j] = t->slots[i];
+        ns[j] = (uint32_t)i + 1;
     }
     free(t->slots);
     t->slots = ns;
@@ -95,38 +97,53 @@ static const key_ent *keytab_find(const keytab *t, const cJSON *obj, const char 
 {
     if (!t->cap)
         return NULL;
-    size_t h = hash_key(obj, key);
+    uint32_t h = hash_key(obj, key);
     size_t j = h & (t->cap - 1);
-    while (t->slots[j].obj) {
-        if (t->slots[j].hash == h && t->slots[j].obj == obj && strcmp(t->slots[j].key, key) == 0)
-            return &t->slots[j];
+    while (t->slots[j]) {
+        const key_ent *e = &t->ents[t->slots[j] - 1];
+        if (e->hash == h && e->obj == obj && strcmp(e->child->string, key) == 0)
+            return e;
         j = (j + 1) & (t->cap - 1);
     }
     return NULL;
 }
 
+/* Adds a member that keytab_find has just reported absent. */
 static void keytab_add(keytab *t, const cJSON *obj, const cJSON *child, int line, int col)
 {
-    const char *key = child->string;
-    if ((t->len + 1) * 2 > t->cap)
-        keytab_grow(t);
-    size_t h = hash_key(obj, key);
-    size_t j = h & (t->cap - 1);
-    while (t->slots[j].obj)
+    if (t->len == t->entcap) {
+        t->entcap = t->entcap ? t->entcap * 2 : 128;
+        t->ents = realloc(t->ents, t->entcap * sizeof *t->ents);
+        if (!t->ents)
+            abort();
+    }
+    key_ent *e = &t->ents[t->len++];
+    e->obj = obj;
+    e->child = child;
+    e->hash = hash_key(obj, child->string);
+    e->line = line;
+    e->col = col;
+    if (t->len * 2 > t->cap) {
+        keytab_rehash(t, t->cap ? t->cap * 2 : 256);
+        return;
+    }
+    size_t j = e->hash & (t->cap - 1);
+    while (t->slots[j])
         j = (j + 1) & (t->cap - 1);
-    t->slots[j].obj = obj;
-    t->slots[j].child = child;
-    t->slots[j].key = key;
-    t->slots[j].hash = h;
-    t->slots[j].line = line;
-    t->slots[j].col = col;
-    t->len++;
+    t->slots[j] = (uint32_t)t->len;
+}
+
+static void keytab_clear(keytab *t)
+{
+    free(t->slots);
+    free(t->ents);
+    memset(t, 0, sizeof *t);
 }
 
 /* ---------------------------------------------------------------- position table */
 
 typedef struct pos_ent {
-    const cJSON *node;   /* NULL: empty slot */
+    const cJSON *node;
     const cJSON *parent; /* NULL for the root */
     int line, col;       /* the value's first character */
     int kline, kcol;     /* the key's first character; 0 when not an object member */
@@ -135,62 +152,87 @@ typedef struct pos_ent {
 } pos_ent;
 
 struct mg_postab {
-    pos_ent *slots;
-    size_t cap; /* power of two */
-    size_t len;
+    uint32_t *slots; /* index + 1 into ents; 0: empty; power-of-two count */
+    size_t cap;
+    pos_ent *ents;
+    size_t len, entcap;
     keytab keys; /* every object member, for duplicate checks and lookups */
 };
 
-static void postab_grow(struct mg_postab *t)
+static void postab_rehash(struct mg_postab *t, size_t ncap)
 {
-    size_t ncap = t->cap ? t->cap * 2 : 256;
-    pos_ent *ns = calloc(ncap, sizeof *ns);
+    uint32_t *ns = calloc(ncap, sizeof *ns);
     if (!ns)
         abort();
-    for (size_t i = 0; i < t->cap; i++) {
-        if (!t->slots[i].node)
-            continue;
-        size_t j = hash_ptr(t->slots[i].node) & (ncap - 1);
-        while (ns[j].node)
+    for (size_t i = 0; i < t->len; i++) {
+        size_t j = hash_ptr(t->ents[i].node) & (ncap - 1);
+        while (ns[j])
             j = (j + 1) & (ncap - 1);
-        ns[j] = t->slots[i];
+        ns[j] = (uint32_t)i + 1;
     }
     free(t->slots);
     t->slots = ns;
     t->cap = ncap;
 }
 
-static void postab_put(struct mg_postab *t, const pos_ent *e)
-{
-    if ((t->len + 1) * 2 > t->cap)
-        postab_grow(t);
-    size_t j = hash_ptr(e->node) & (t->cap - 1);
-    while (t->slots[j].node && t->slots[j].node != e->node)
-        j = (j + 1) & (t->cap - 1);
-    if (!t->slots[j].node)
-        t->len++;
-    t->slots[j] = *e;
-}
-
-static const pos_ent *postab_get(const struct mg_postab *t, const cJSON *node)
+static pos_ent *postab_find(const struct mg_postab *t, const cJSON *node)
 {
     if (!t || !t->cap || !node)
         return NULL;
     size_t j = hash_ptr(node) & (t->cap - 1);
-    while (t->slots[j].node) {
-        if (t->slots[j].node == node)
-            return &t->slots[j];
+    while (t->slots[j]) {
+        pos_ent *e = &t->ents[t->slots[j] - 1];
+        if (e->node == node)
+            return e;
         j = (j + 1) & (t->cap - 1);
     }
     return NULL;
+}
+
+/* Adds or replaces the entry for e->node. */
+static void postab_put(struct mg_postab *t, const pos_ent *e)
+{
+    pos_ent *old = postab_find(t, e->node);
+    if (old) {
+        *old = *e;
+        return;
+    }
+    if (t->len == t->entcap) {
+        t->entcap = t->entcap ? t->entcap * 2 : 256;
+        t->ents = realloc(t->ents, t->entcap * sizeof *t->ents);
+        if (!t->ents)
+            abort();
+    }
+    t->ents[t->len++] = *e;
+    if (t->len * 2 > t->cap) {
+        postab_rehash(t, t->cap ? t->cap * 2 : 512);
+        return;
+    }
+    size_t j = hash_ptr(e->node) & (t->cap - 1);
+    while (t->slots[j])
+        j = (j + 1) & (t->cap - 1);
+    t->slots[j] = (uint32_t)t->len;
+}
+
+static const pos_ent *postab_get(const struct mg_postab *t, const cJSON *node)
+{
+    return postab_find(t, node);
+}
+
+/* Forgets every entry (after a failed parse attempt), keeping the table. */
+static void postab_clear(struct mg_postab *t)
+{
+    free(t->slots);
+    free(t->ents);
+    keytab_clear(&t->keys);
+    memset(t, 0, sizeof *t);
 }
 
 static void postab_free(struct mg_postab *t)
 {
     if (!t)
         return;
-    free(t->slots);
-    free(t->keys.slots);
+    postab_clear(t);
     free(t);
 }
 
@@ -1182,6 +1224,13 @@ static cJSON *parse_yaml(builder *b, size_t start)
                 builder_error(b, line, col, "a NUL character in a scalar is not supported (msggen strings cannot hold NUL)");
                 break;
             }
+            if (want_key && ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && strcmp(v, "<<") == 0) {
+                /* YAML 1.1 merge keys are not part of 1.2; loading "<<" as a
+                 * plain key would silently drop the merge the author meant. */
+                builder_error(b, line, col,
+                              "merge key '<<' is YAML 1.1 and not supported (write the keys out, or use allOf in schemas)");
+                break;
+            }
             if (want_key) {
                 const key_ent *dup = keytab_find(&b->pos->keys, f->node, v);
                 if (dup) {
@@ -1218,7 +1267,10 @@ static cJSON *parse_yaml(builder *b, size_t start)
             }
             int is_map = ev.type == YAML_MAPPING_START_EVENT;
             cJSON *n = is_map ? cJSON_CreateObject() : cJSON_CreateArray();
-            yattach(&y, n, line, col, 0);
+            if (yattach(&y, n, line, col, 0) < 0) {
+                builder_error(b, line, col, "a second root node in the document");
+                break;
+            }
             const yaml_char_t *anchor = is_map ? ev.data.mapping_start.anchor
                                                : ev.data.sequence_start.anchor;
             anchor_ent *ae = anchor ? anchors_set(&y.anchors, (const char *)anchor, n) : NULL;
@@ -1328,11 +1380,7 @@ static cJSON *parse_text(const char *file, const char *text, size_t len, struct 
             b.d = d;
             if (!root) {
                 b.failed = 0;
-                free(pos->slots);
-                pos->slots = NULL;
-                pos->cap = pos->len = 0;
-                free(pos->keys.slots);
-                memset(&pos->keys, 0, sizeof pos->keys);
+                postab_clear(pos);
                 root = parse_yaml(&b, start);
             }
         } else {
@@ -1526,8 +1574,19 @@ mg_docset *mg_docset_new(const char *root_dir)
         abort();
     if (root_dir) {
         set->root = realpath(root_dir, NULL);
-        if (!set->root) /* a root that does not exist: keep it lexical and absolute */
-            set->root = mg_path_normalise(root_dir);
+        if (!set->root) { /* a root that does not exist (yet): absolute and lexical */
+            mg_buf b;
+            mg_buf_init(&b);
+            if (root_dir[0] != '/') {
+                char *cwd = getcwd(NULL, 0);
+                mg_buf_append_str(&b, cwd ? cwd : "");
+                mg_buf_putc(&b, '/');
+                free(cwd);
+            }
+            mg_buf_append_str(&b, root_dir);
+            set->root = mg_path_normalise(mg_buf_cstr(&b));
+            mg_buf_fini(&b);
+        }
         set->root_given = 1;
     }
     return set;

@@ -8,6 +8,7 @@
  *
  * YAML follows the 1.2 core schema for plain scalars (true/false/null/~ and
  * numbers; `yes`/`no` stay strings); quoted scalars are always strings.
+ * Merge keys ("<<", YAML 1.1 only) are refused rather than kept as a literal key.
  * Duplicate keys, multiple documents, alias bombs (MG_MAX_ALIAS_NODES), nesting
  * deeper than MG_MAX_NESTING and files over MG_MAX_INPUT_BYTES are errors,
  * reported through mg_diag with the file's line and column.
