@@ -372,6 +372,30 @@ static void link_extension_refs(vctx *v, const mg_doc *doc, cJSON *node)
         }
 }
 
+/* In the catalogue's extensions, each linked {"$ref", "ref"} also gets `type`:
+ * a copy of the named type's view (fields, values, ...), so that templates can
+ * describe, not only name, the types the extension mentions (x-http-api's
+ * responses). Types' and messages' extensions keep just `ref`: a copy there
+ * could nest a type inside itself. */
+static void add_extension_types(cJSON *node, const cJSON *types)
+{
+    cJSON *c;
+    if (!cJSON_IsArray(node) && !cJSON_IsObject(node))
+        return;
+    cJSON_ArrayForEach(c, node)
+        add_extension_types(c, types);
+    const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(node, "ref"), "id"));
+    if (!id || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(node, "$ref")) ||
+        cJSON_GetObjectItemCaseSensitive(node, "type"))
+        return;
+    cJSON_ArrayForEach(c, types)
+        if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(c, "id")) &&
+            strcmp(cJSON_GetObjectItemCaseSensitive(c, "id")->valuestring, id) == 0) {
+            cJSON_AddItemToObject(node, "type", cJSON_Duplicate(c, 1));
+            return;
+        }
+}
+
 static cJSON *extensions_view(vctx *v, const mg_doc *doc, const cJSON *ext)
 {
     cJSON *o = cJSON_Duplicate(ext, 1);
@@ -1005,6 +1029,7 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
     }
     add_bool(view, "has_types", m->ntypes > 0);
     cJSON_AddItemToObject(view, "types", types);
+    add_extension_types(cJSON_GetObjectItemCaseSensitive(cat, "extensions"), types);
 
     cJSON *tgt = t ? cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(t->desc, "helpers"), 1) : NULL;
     if (!cJSON_IsObject(tgt)) {

@@ -170,6 +170,8 @@ static void extension_refs_should_name_the_type_they_lead_to(void)
     CHECK_STR(str_at(v, "catalogue/extensions/x-api/answer/$ref"), "#/components/schemas/Answer");
     CHECK_STR(str_at(v, "catalogue/extensions/x-api/answer/ref/id"), "Answer");
     CHECK_STR(str_at(v, "catalogue/extensions/x-api/answer/ref/kind"), "object");
+    /* In the catalogue's extensions the type itself comes along. */
+    CHECK_STR(str_at(v, "catalogue/extensions/x-api/answer/type/fields/0/wire"), "ok");
     /* A ref to something that is not a named type stays as written. */
     CHECK(at(v, "catalogue/extensions/x-api/other/ref") == NULL);
     fixture_fini(&f, v);
