@@ -69,7 +69,7 @@ $(O)/%.o: %.c
 
 # Unit tests may #include the module's .c to reach its statics; the archive
 # then supplies only what the test does not define itself.
-$(O)/tests/%: tests/unit/%.c tests/unit/unit.h tests/unit/testfs.h $(O)/libmg.a
+$(O)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(O)/libmg.a
 	@mkdir -p $(dir $@)
 	$(CC) $(MG_CFLAGS) -Igenerator -Itests/unit $(LDFLAGS) -o $@ $< $(O)/libmg.a $(MG_LDLIBS)
 
