@@ -815,8 +815,10 @@ static void share_functions(pctx *c, cJSON *types)
 
 static int flag(const cJSON *o, const char *k) { return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, k)); }
 
-/* The element class of a typeref view (items, or a scalar field); 0 when it has none. */
-static const char *elem_class(const cJSON *tr)
+/* The element class of a typeref view (items, or a scalar field); "e_json"
+ * when it has no typed form. Unions are typed when their options are known
+ * (has_option_fns on the union's type item). */
+static const char *elem_class(const cJSON *tr, const cJSON *types)
 {
     if (flag(tr, "is_string"))
         return "e_string";
@@ -832,13 +834,32 @@ static const char *elem_class(const cJSON *tr)
             return "e_object";
         if (flag(ref, "is_enum"))
             return "e_enum";
+        const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ref, "id"));
+        const cJSON *t;
+        if (flag(ref, "is_union") && id)
+            cJSON_ArrayForEach(t, types)
+                if (!strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t, "id")), id))
+                    return flag(t, "has_option_fns") ? "e_union" : "e_json";
     }
     return "e_json";
 }
 
-static void add_shape(cJSON *field)
+static void set_shape(cJSON *o, const char *container, const char *cls, const char *elem_id)
 {
-    static const char *const classes[] = {"e_string", "e_integer", "e_number", "e_boolean", "e_json", "e_object", "e_enum"};
+    static const char *const containers[] = {"is_scalar", "is_list", "is_dict", "is_json"};
+    static const char *const classes[] = {"e_string", "e_integer", "e_number", "e_boolean", "e_json", "e_object", "e_enum", "e_union"};
+    cJSON *sh = cJSON_CreateObject();
+    for (size_t i = 0; i < sizeof containers / sizeof *containers; i++)
+        add_bool(sh, containers[i], !strcmp(container, containers[i]));
+    for (size_t i = 0; i < sizeof classes / sizeof *classes; i++)
+        add_bool(sh, classes[i], !strcmp(cls, classes[i]));
+    cJSON_AddStringToObject(sh, "elem_id", elem_id);
+    cJSON_DeleteItemFromObjectCaseSensitive(o, "shape");
+    cJSON_AddItemToObject(o, "shape", sh);
+}
+
+static void add_shape(cJSON *field, const cJSON *types)
+{
     const char *container = "is_scalar";
     const cJSON *elem = field;
     if (flag(field, "is_array") || flag(field, "is_map")) {
@@ -850,17 +871,49 @@ static void add_shape(cJSON *field)
             elem = items;
         }
     }
-    const char *cls = strcmp(container, "is_json") ? elem_class(elem) : "e_json";
-    cJSON *sh = cJSON_CreateObject();
-    add_bool(sh, "is_scalar", !strcmp(container, "is_scalar"));
-    add_bool(sh, "is_list", !strcmp(container, "is_list"));
-    add_bool(sh, "is_dict", !strcmp(container, "is_dict"));
-    add_bool(sh, "is_json", !strcmp(container, "is_json"));
-    for (size_t i = 0; i < sizeof classes / sizeof *classes; i++)
-        add_bool(sh, classes[i], !strcmp(cls, classes[i]));
+    const char *cls = strcmp(container, "is_json") ? elem_class(elem, types) : "e_json";
     const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(elem, "ref"), "id"));
-    cJSON_AddStringToObject(sh, "elem_id", id && (!strcmp(cls, "e_object") || !strcmp(cls, "e_enum")) ? id : "");
-    cJSON_AddItemToObject(field, "shape", sh);
+    set_shape(field, container, cls, id && strcmp(cls, "e_json") ? id : "");
+}
+
+static const cJSON *fn_by_id(const pctx *c, int id)
+{
+    const cJSON *f;
+    cJSON_ArrayForEach(f, c->functions)
+        if ((int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(f, "id")) == id)
+            return f;
+    return NULL;
+}
+
+/* A union type lists the functions of its options (its oneOf/anyOf), so that
+ * a typed record can tell which option a value is; each option gets a shape
+ * (one value; containers and nullable options are raw JSON). */
+static void union_options(pctx *c, cJSON *types)
+{
+    cJSON *item;
+    cJSON_ArrayForEach(item, types) {
+        if (!flag(item, "is_union"))
+            continue;
+        const cJSON *fn = fn_by_id(c, (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(item, "validate_fn")));
+        for (int hops = 0; fn && flag(fn, "is_ref") && hops < 64; hops++)
+            fn = fn_by_id(c, (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(fn, "ref_fn")));
+        const cJSON *list = flag(fn, "has_one_of") ? cJSON_GetObjectItemCaseSensitive(fn, "one_of")
+                          : flag(fn, "has_any_of") ? cJSON_GetObjectItemCaseSensitive(fn, "any_of") : NULL;
+        cJSON *options = cJSON_GetObjectItemCaseSensitive(item, "options");
+        int ok = list && cJSON_GetArraySize(list) == cJSON_GetArraySize(options) && cJSON_GetArraySize(list) > 0;
+        add_bool(item, "has_option_fns", ok);
+        cJSON_AddItemToObject(item, "option_fns", ok ? cJSON_Duplicate(list, 1) : cJSON_CreateArray());
+    }
+    cJSON_ArrayForEach(item, types) {
+        cJSON *o;
+        cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(item, "options")) {
+            add_shape(o, types);
+            const cJSON *sh = cJSON_GetObjectItemCaseSensitive(o, "shape");
+            if (flag(o, "nullable") || !flag(sh, "is_scalar"))
+                set_shape(o, "is_scalar", "e_json", "");
+            cJSON_AddStringToObject(o, "owner_id", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id")));
+        }
+    }
 }
 
 /* The named types that answer the job API of the catalogue's `x-http-api`
@@ -924,7 +977,6 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_dia
             const char *tid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"));
             int nf = 0;
             cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(item, "fields")) {
-                add_shape(f);
                 cJSON_AddStringToObject(f, "owner_id", tid ? tid : "");
                 add_lit(&c, f, "wire_lit", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "wire")));
                 nf++;
@@ -945,6 +997,14 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_dia
     free(c.slots);
     if (!c.failed)
         share_functions(&c, types);
+    if (!c.failed && types) {
+        union_options(&c, types);
+        cJSON_ArrayForEach(item, types) {
+            cJSON *f;
+            cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(item, "fields"))
+                add_shape(f, types);
+        }
+    }
     cJSON *api = http_api(&c, types);
     if (c.failed) {
         cJSON_Delete(api);

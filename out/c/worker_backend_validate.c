@@ -19324,6 +19324,8 @@ static bool worker_backend_v1637(const cJSON *x, const worker_backend_pseg *p, w
     return ok;
 }
 
+/* ---- union options --------------------------------------------------------- */
+
 /* ---- public validators ---------------------------------------------------- */
 
 bool worker_backend_analytics_collection_request_message_validate(const cJSON *json, worker_backend_error *err)

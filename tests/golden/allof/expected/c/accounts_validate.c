@@ -355,6 +355,8 @@ static bool accounts_v13(const cJSON *x, const accounts_pseg *p, accounts_vctx *
     return ok;
 }
 
+/* ---- union options --------------------------------------------------------- */
+
 /* ---- public validators ---------------------------------------------------- */
 
 bool accounts_event_validate(const cJSON *json, accounts_error *err)

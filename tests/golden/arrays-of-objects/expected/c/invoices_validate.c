@@ -459,6 +459,8 @@ static bool invoices_v14(const cJSON *x, const invoices_pseg *p, invoices_vctx *
     return ok;
 }
 
+/* ---- union options --------------------------------------------------------- */
+
 /* ---- public validators ---------------------------------------------------- */
 
 bool invoices_tax_validate(const cJSON *json, invoices_error *err)

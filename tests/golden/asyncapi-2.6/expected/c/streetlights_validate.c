@@ -152,6 +152,8 @@ static bool streetlights_v4(const cJSON *x, const streetlights_pseg *p, streetli
     return ok;
 }
 
+/* ---- union options --------------------------------------------------------- */
+
 /* ---- public validators ---------------------------------------------------- */
 
 bool streetlights_light_measured_payload_validate(const cJSON *json, streetlights_error *err)

@@ -229,6 +229,8 @@ static bool legacy_v7(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
     return r;
 }
 
+/* ---- union options --------------------------------------------------------- */
+
 /* ---- public validators ---------------------------------------------------- */
 
 bool legacy_old_shape_validate(const cJSON *json, legacy_error *err)

@@ -202,6 +202,8 @@ static bool tickets_v6(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
     return ok;
 }
 
+/* ---- union options --------------------------------------------------------- */
+
 /* ---- public validators ---------------------------------------------------- */
 
 bool tickets_status_validate(const cJSON *json, tickets_error *err)

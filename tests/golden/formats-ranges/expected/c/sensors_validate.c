@@ -528,6 +528,8 @@ static bool sensors_v14(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
     return ok;
 }
 
+/* ---- union options --------------------------------------------------------- */
+
 /* ---- public validators ---------------------------------------------------- */
 
 bool sensors_reading_taken_validate(const cJSON *json, sensors_error *err)

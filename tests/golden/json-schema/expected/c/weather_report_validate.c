@@ -257,6 +257,8 @@ static bool weather_report_v8(const cJSON *x, const weather_report_pseg *p, weat
     return ok;
 }
 
+/* ---- union options --------------------------------------------------------- */
+
 /* ---- public validators ---------------------------------------------------- */
 
 bool weather_report_weather_report_validate(const cJSON *json, weather_report_error *err)

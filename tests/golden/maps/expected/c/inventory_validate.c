@@ -413,6 +413,8 @@ static bool inventory_v14(const cJSON *x, const inventory_pseg *p, inventory_vct
     return ok;
 }
 
+/* ---- union options --------------------------------------------------------- */
+
 /* ---- public validators ---------------------------------------------------- */
 
 bool inventory_supplier_validate(const cJSON *json, inventory_error *err)

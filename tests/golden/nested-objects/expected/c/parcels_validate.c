@@ -368,6 +368,8 @@ static bool parcels_v13(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
     return ok;
 }
 
+/* ---- union options --------------------------------------------------------- */
+
 /* ---- public validators ---------------------------------------------------- */
 
 bool parcels_address_validate(const cJSON *json, parcels_error *err)

@@ -10,8 +10,10 @@
  *   - arrays are `T *f` + `size_t f_count`; maps are `char **f_keys`,
  *     `T *f_values` + `size_t f_count` (in document order);
  *   - nested objects are pointers (`struct payments_T *`), string enums are C enums;
- *   - `any`, unions, aliases, nested containers and arrays of nullable items
- *     are `cJSON *` holding the (validated) JSON value;
+ *   - unions (oneOf/anyOf) are tagged structs: `int option` (which option the
+ *     value is, the first it matches) and a C union `as` of the options;
+ *   - `any`, aliases, nested containers and arrays of nullable items are
+ *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
  *     (NULL when none), so from_json -> to_json is lossless.
  *
@@ -111,6 +113,24 @@ void payments_message_free(payments_message_type t, void *payload);
 typedef struct payments_card payments_card;
 typedef struct payments_transfer payments_transfer;
 typedef struct payments_payment_received payments_payment_received;
+typedef struct payments_method payments_method;
+typedef struct payments_payment_received_note payments_payment_received_note;
+
+struct payments_method {
+    int option; /**< the option the value is (the first it matches), 0-based in schema order */
+    union {
+        struct payments_card *option0;
+        struct payments_transfer *option1;
+    } as;
+};
+
+struct payments_payment_received_note {
+    int option; /**< the option the value is (the first it matches), 0-based in schema order */
+    union {
+        char *option0;
+        int64_t option1;
+    } as;
+};
 
 struct payments_card {
     char *kind;
@@ -125,8 +145,8 @@ struct payments_transfer {
 };
 
 struct payments_payment_received {
-    cJSON *method;
-    cJSON *note;
+    struct payments_method *method;
+    struct payments_payment_received_note *note;
     bool has_note;
     struct payments_card *refund;
     bool has_refund;
@@ -138,6 +158,11 @@ struct payments_payment_received {
 
 /* method (union) */
 bool payments_method_validate(const cJSON *json, payments_error *err);
+payments_method *payments_method_from_json(const cJSON *json, payments_error *err);
+cJSON *payments_method_to_json(const payments_method *v);
+void payments_method_free(payments_method *v);
+payments_method *payments_method_parse(const char *json, size_t len, payments_error *err);
+char *payments_method_print(const payments_method *v);
 
 /* card (object) */
 bool payments_card_validate(const cJSON *json, payments_error *err);
@@ -165,6 +190,11 @@ char *payments_payment_received_print(const payments_payment_received *v);
 
 /* payment_received_note (union) */
 bool payments_payment_received_note_validate(const cJSON *json, payments_error *err);
+payments_payment_received_note *payments_payment_received_note_from_json(const cJSON *json, payments_error *err);
+cJSON *payments_payment_received_note_to_json(const payments_payment_received_note *v);
+void payments_payment_received_note_free(payments_payment_received_note *v);
+payments_payment_received_note *payments_payment_received_note_parse(const char *json, size_t len, payments_error *err);
+char *payments_payment_received_note_print(const payments_payment_received_note *v);
 
 #ifdef __cplusplus
 }

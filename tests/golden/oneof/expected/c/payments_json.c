@@ -94,6 +94,22 @@ static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
 static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
 
 
+static payments_method *payments_method_build(const cJSON *json);
+static MAYBE_UNUSED bool from_union_method(payments_method **dst, const cJSON *v) { return (*dst = payments_method_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_union_method(payments_method *const *src)
+{
+    return *src ? payments_method_to_json(*src) : cJSON_CreateNull();
+}
+static MAYBE_UNUSED void free_union_method(payments_method **p) { payments_method_free(*p); }
+
+static payments_payment_received_note *payments_payment_received_note_build(const cJSON *json);
+static MAYBE_UNUSED bool from_union_payment_received_note(payments_payment_received_note **dst, const cJSON *v) { return (*dst = payments_payment_received_note_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_union_payment_received_note(payments_payment_received_note *const *src)
+{
+    return *src ? payments_payment_received_note_to_json(*src) : cJSON_CreateNull();
+}
+static MAYBE_UNUSED void free_union_payment_received_note(payments_payment_received_note **p) { payments_payment_received_note_free(*p); }
+
 static MAYBE_UNUSED bool from_obj_card(payments_card **dst, const cJSON *v) { return (*dst = payments_card_build(v)) != NULL; }
 static MAYBE_UNUSED cJSON *to_obj_card(payments_card *const *src)
 {
@@ -373,8 +389,8 @@ void payments_payment_received_free(payments_payment_received *o)
 {
     if (!o)
         return;
-    free_json(&o->method);
-    free_json(&o->note);
+    free_union_method(&o->method);
+    free_union_payment_received_note(&o->note);
     free_obj_card(&o->refund);
     cJSON_Delete(o->extra_json);
     free(o);
@@ -397,7 +413,7 @@ static payments_payment_received *payments_payment_received_build(const cJSON *j
             if (got[0])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
-            if (!from_json(&o->method, m))
+            if (!from_union_method(&o->method, m))
                 goto fail;
             continue;
         }
@@ -405,7 +421,7 @@ static payments_payment_received *payments_payment_received_build(const cJSON *j
             if (got[1])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
-            if (!from_json(&o->note, m))
+            if (!from_union_payment_received_note(&o->note, m))
                 goto fail;
             o->has_note = true;
             continue;
@@ -460,7 +476,7 @@ cJSON *payments_payment_received_to_json(const payments_payment_received *o)
     {
         cJSON *v = NULL;
         {
-            v = to_json(&o->method);
+            v = to_union_method(&o->method);
         }
         if (!v || !cJSON_AddItemToObject(j, "method", v)) {
             cJSON_Delete(v);
@@ -471,7 +487,7 @@ cJSON *payments_payment_received_to_json(const payments_payment_received *o)
     if (o->has_note) {
         cJSON *v = NULL;
         {
-            v = to_json(&o->note);
+            v = to_union_payment_received_note(&o->note);
         }
         if (!v || !cJSON_AddItemToObject(j, "note", v)) {
             cJSON_Delete(v);
@@ -521,6 +537,180 @@ payments_payment_received *payments_payment_received_parse(const char *text, siz
 char *payments_payment_received_print(const payments_payment_received *o)
 {
     cJSON *j = payments_payment_received_to_json(o);
+    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    cJSON_Delete(j);
+    return s;
+}
+
+void payments_method_free(payments_method *o)
+{
+    if (!o)
+        return;
+    switch (o->option) {
+    case 0:
+        free_obj_card(&o->as.option0);
+        break;
+    case 1:
+        free_obj_transfer(&o->as.option1);
+        break;
+    default:
+        break;
+    }
+    free(o);
+}
+
+/* The first option the value matches decides (as for oneOf/anyOf). */
+static payments_method *payments_method_build(const cJSON *json)
+{
+    payments_method *o = calloc(1, sizeof *o);
+    if (!o)
+        return NULL;
+    o->option = -1;
+    if (payments_method_option_matches(0, json)) {
+        o->option = 0;
+        if (!from_obj_card(&o->as.option0, json))
+            goto fail;
+        return o;
+    }
+    if (payments_method_option_matches(1, json)) {
+        o->option = 1;
+        if (!from_obj_transfer(&o->as.option1, json))
+            goto fail;
+        return o;
+    }
+fail:
+    payments_method_free(o);
+    return NULL;
+}
+
+payments_method *payments_method_from_json(const cJSON *json, payments_error *err)
+{
+    if (!payments_method_validate(json, err))
+        return NULL;
+    payments_method *o = payments_method_build(json);
+    if (!o)
+        payments_rt_set_error(err, PAYMENTS_ERR_MEMORY, 0, "cannot build method: out of memory or a value the record cannot hold");
+    return o;
+}
+
+cJSON *payments_method_to_json(const payments_method *o)
+{
+    if (!o)
+        return NULL;
+    switch (o->option) {
+    case 0:
+        return to_obj_card(&o->as.option0);
+    case 1:
+        return to_obj_transfer(&o->as.option1);
+    default:
+        return NULL;
+    }
+}
+
+payments_method *payments_method_parse(const char *text, size_t len, payments_error *err)
+{
+    cJSON *json = cJSON_ParseWithLength(text, len);
+    if (!json) {
+        const char *at = cJSON_GetErrorPtr();
+        payments_rt_set_error(err, PAYMENTS_ERR_JSON, 0, "invalid JSON at byte %ld",
+                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
+        return NULL;
+    }
+    payments_method *o = payments_method_from_json(json, err);
+    cJSON_Delete(json);
+    return o;
+}
+
+char *payments_method_print(const payments_method *o)
+{
+    cJSON *j = payments_method_to_json(o);
+    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    cJSON_Delete(j);
+    return s;
+}
+
+void payments_payment_received_note_free(payments_payment_received_note *o)
+{
+    if (!o)
+        return;
+    switch (o->option) {
+    case 0:
+        free_string(&o->as.option0);
+        break;
+    case 1:
+        free_integer(&o->as.option1);
+        break;
+    default:
+        break;
+    }
+    free(o);
+}
+
+/* The first option the value matches decides (as for oneOf/anyOf). */
+static payments_payment_received_note *payments_payment_received_note_build(const cJSON *json)
+{
+    payments_payment_received_note *o = calloc(1, sizeof *o);
+    if (!o)
+        return NULL;
+    o->option = -1;
+    if (payments_payment_received_note_option_matches(0, json)) {
+        o->option = 0;
+        if (!from_string(&o->as.option0, json))
+            goto fail;
+        return o;
+    }
+    if (payments_payment_received_note_option_matches(1, json)) {
+        o->option = 1;
+        if (!from_integer(&o->as.option1, json))
+            goto fail;
+        return o;
+    }
+fail:
+    payments_payment_received_note_free(o);
+    return NULL;
+}
+
+payments_payment_received_note *payments_payment_received_note_from_json(const cJSON *json, payments_error *err)
+{
+    if (!payments_payment_received_note_validate(json, err))
+        return NULL;
+    payments_payment_received_note *o = payments_payment_received_note_build(json);
+    if (!o)
+        payments_rt_set_error(err, PAYMENTS_ERR_MEMORY, 0, "cannot build payment_received_note: out of memory or a value the record cannot hold");
+    return o;
+}
+
+cJSON *payments_payment_received_note_to_json(const payments_payment_received_note *o)
+{
+    if (!o)
+        return NULL;
+    switch (o->option) {
+    case 0:
+        return to_string(&o->as.option0);
+    case 1:
+        return to_integer(&o->as.option1);
+    default:
+        return NULL;
+    }
+}
+
+payments_payment_received_note *payments_payment_received_note_parse(const char *text, size_t len, payments_error *err)
+{
+    cJSON *json = cJSON_ParseWithLength(text, len);
+    if (!json) {
+        const char *at = cJSON_GetErrorPtr();
+        payments_rt_set_error(err, PAYMENTS_ERR_JSON, 0, "invalid JSON at byte %ld",
+                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
+        return NULL;
+    }
+    payments_payment_received_note *o = payments_payment_received_note_from_json(json, err);
+    cJSON_Delete(json);
+    return o;
+}
+
+char *payments_payment_received_note_print(const payments_payment_received_note *o)
+{
+    cJSON *j = payments_payment_received_note_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;

@@ -437,6 +437,34 @@ static bool payments_v16(const cJSON *x, const payments_pseg *p, payments_vctx *
     return ok;
 }
 
+/* ---- union options --------------------------------------------------------- */
+
+bool payments_method_option_matches(int option, const cJSON *x)
+{
+    payments_vctx q = {NULL, 0};
+    switch (option) {
+    case 0:
+        return payments_v1(x, NULL, &q);
+    case 1:
+        return payments_v5(x, NULL, &q);
+    default:
+        return false;
+    }
+}
+
+bool payments_payment_received_note_option_matches(int option, const cJSON *x)
+{
+    payments_vctx q = {NULL, 0};
+    switch (option) {
+    case 0:
+        return payments_v8(x, NULL, &q);
+    case 1:
+        return payments_v13(x, NULL, &q);
+    default:
+        return false;
+    }
+}
+
 /* ---- public validators ---------------------------------------------------- */
 
 bool payments_method_validate(const cJSON *json, payments_error *err)

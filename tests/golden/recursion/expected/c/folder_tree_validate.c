@@ -259,6 +259,8 @@ static bool folder_tree_v10(const cJSON *x, const folder_tree_pseg *p, folder_tr
     return r;
 }
 
+/* ---- union options --------------------------------------------------------- */
+
 /* ---- public validators ---------------------------------------------------- */
 
 bool folder_tree_folder_tree_validate(const cJSON *json, folder_tree_error *err)

@@ -297,6 +297,8 @@ static bool keywords_v18(const cJSON *x, const keywords_pseg *p, keywords_vctx *
     return r;
 }
 
+/* ---- union options --------------------------------------------------------- */
+
 /* ---- public validators ---------------------------------------------------- */
 
 bool keywords_struct__validate(const cJSON *json, keywords_error *err)

@@ -10,8 +10,10 @@
  *   - arrays are `T *f` + `size_t f_count`; maps are `char **f_keys`,
  *     `T *f_values` + `size_t f_count` (in document order);
  *   - nested objects are pointers (`struct shop_T *`), string enums are C enums;
- *   - `any`, unions, aliases, nested containers and arrays of nullable items
- *     are `cJSON *` holding the (validated) JSON value;
+ *   - unions (oneOf/anyOf) are tagged structs: `int option` (which option the
+ *     value is, the first it matches) and a C union `as` of the options;
+ *   - `any`, aliases, nested containers and arrays of nullable items are
+ *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
  *     (NULL when none), so from_json -> to_json is lossless.
  *

@@ -519,6 +519,8 @@ static bool shop_v21(const cJSON *x, const shop_pseg *p, shop_vctx *c)
     return ok;
 }
 
+/* ---- union options --------------------------------------------------------- */
+
 /* ---- public validators ---------------------------------------------------- */
 
 bool shop_job_response_validate(const cJSON *json, shop_error *err)

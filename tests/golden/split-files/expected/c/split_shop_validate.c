@@ -327,6 +327,8 @@ static bool split_shop_v10(const cJSON *x, const split_shop_pseg *p, split_shop_
     return ok;
 }
 
+/* ---- union options --------------------------------------------------------- */
+
 /* ---- public validators ---------------------------------------------------- */
 
 bool split_shop_money_validate(const cJSON *json, split_shop_error *err)

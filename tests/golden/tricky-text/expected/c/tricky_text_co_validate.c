@@ -227,6 +227,8 @@ static bool tricky_text_co_v8(const cJSON *x, const tricky_text_co_pseg *p, tric
     return ok;
 }
 
+/* ---- union options --------------------------------------------------------- */
+
 /* ---- public validators ---------------------------------------------------- */
 
 bool tricky_text_co_accepted_validate(const cJSON *json, tricky_text_co_error *err)
