@@ -21,7 +21,7 @@ c_lib() {
     local src=$1 name=$2 dir f
     dir=$(c_cache_dir "$name")
     mkdir -p "$dir"
-    for f in "$src"/*.c "$src"/*.h "$src"/Makefile; do
+    for f in "$src"/*.c "$src"/*.h "$src"/*.pc.in "$src"/Makefile; do
         cmp -s "$f" "$dir/$(basename "$f")" || cp "$f" "$dir/"
     done
     if make -s -C "$dir" CC="${CC:-gcc}" CFLAGS="$(c_flags) -Werror" "lib$(sed -n 's/^NAME *= *//p' "$dir/Makefile").a" >"$TMP/c_lib.log" 2>&1; then

@@ -29,6 +29,7 @@ for cat in "${catalogues[@]}"; do
     # gcc: the library build itself (the generated Makefile, -Werror).
     if dir=$(c_lib "$gen" "$name"); then
         ok "c_output_should_compile_with_gcc/$name"
+        [ "$name" = worker-backend ] && wb_dir=$dir
     else
         fail "c_output_should_compile_with_gcc/$name" "build failed"; detail "$TMP/c_lib.log"; continue
     fi
@@ -58,3 +59,40 @@ for cat in "${catalogues[@]}"; do
     fi
     python3 "$here/cases.py" compare "$TMP/cases/$name/manifest" "$TMP/got.txt" "$MSGGEN" "$cat" | sed "s|\$|/$name|; s|^\(ok [^ ]*\)|\1|"
 done
+
+# The generated Makefile: shared library, pkg-config file, install; a program
+# built with `pkg-config --cflags --libs` against the installed copy runs.
+if [ -n "${wb_dir:-}" ]; then
+    inst=$TMP/inst
+    if make -s -C "$wb_dir" CC="${CC:-gcc}" CFLAGS="$(c_flags) -Werror" LDFLAGS="$(c_flags)" all >"$TMP/mk.log" 2>&1 &&
+       make -s -C "$wb_dir" CC="${CC:-gcc}" CFLAGS="$(c_flags) -Werror" LDFLAGS="$(c_flags)" install PREFIX="$inst/usr" >>"$TMP/mk.log" 2>&1; then
+        cat >"$TMP/app.c" <<'APP'
+#include <stdio.h>
+#include <worker_backend_client.h>
+int main(void)
+{
+    worker_backend_message_type t;
+    cJSON *j = cJSON_Parse("{\"modelId\": 1}");
+    worker_backend_error err = {0};
+    int ok = worker_backend_message_type_from_string("file-download-request", &t) &&
+             !worker_backend_message_validate(t, j, &err) && err.count == 1;
+    char line[256];
+    printf("%s\n", worker_backend_error_format(&err, 0, line, sizeof line));
+    worker_backend_error_clear(&err);
+    cJSON_Delete(j);
+    return ok ? 0 : 1;
+}
+APP
+        pc() { PKG_CONFIG_PATH=$inst/usr/lib/pkgconfig pkg-config "$@" worker_backend; }
+        if ${CC:-gcc} $C_WARN $(c_flags) $(pc --cflags) -o "$TMP/app" "$TMP/app.c" $(pc --libs) >"$TMP/app.log" 2>&1 &&
+           LD_LIBRARY_PATH=$inst/usr/lib run_prog "$TMP/app" >"$TMP/app.out" 2>>"$TMP/app.log" &&
+           grep -qx "/modelId: expected string, got integer" "$TMP/app.out"; then
+            ok c_makefile_should_build_and_install_a_shared_library_with_a_pc_file
+        else
+            fail c_makefile_should_build_and_install_a_shared_library_with_a_pc_file "app against the installed library"
+            detail "$TMP/app.log"; detail "$TMP/app.out"
+        fi
+    else
+        fail c_makefile_should_build_and_install_a_shared_library_with_a_pc_file "make all/install failed"; detail "$TMP/mk.log"
+    fi
+fi
