@@ -1,17 +1,39 @@
-/* cmd_generate.c - `msggen generate`: reserved; arrives with its issue. */
-#include <stdio.h>
-
+/* cmd_generate.c - `msggen generate`: the pipeline of run.h, writing. */
 #include "cli.h"
+#include "config.h"
+#include "run.h"
 
 const char mg_help_generate[] =
-    "usage: msggen generate ...\n"
+    "usage: msggen generate [-i CATALOGUE] [-t TARGET]... [-o OUT] [--templates-override DIR]\n"
+    "                       [--dry-run | --check] [--force] [--view VIEW.json]\n"
     "\n"
-    "Not available in this version of msggen yet.\n";
+    "Renders the templates of each TARGET for CATALOGUE and writes the files.\n"
+    "With no arguments: every shipped target for " MG_DEFAULT_CATALOGUE ",\n"
+    "each into " MG_DEFAULT_OUT "/<target>/ (what `make` runs).\n"
+    "\n"
+    "  -i, --input CATALOGUE      AsyncAPI 2.x/3.0 or JSON Schema file (YAML or JSON)\n"
+    "  -t, --target TARGET        a shipped target name (see `msggen targets`) or a\n"
+    "                             folder with a target.yaml (any path with a '/');\n"
+    "                             repeatable; default: every shipped target\n"
+    "  -o, --output OUT           with one -t: the target's output folder; with several\n"
+    "                             (or none): each target goes to OUT/<target>/\n"
+    "                             (default: " MG_DEFAULT_OUT "/<target>/)\n"
+    "      --templates-override DIR\n"
+    "                             DIR/<template> replaces a template of the target,\n"
+    "                             DIR/[partials/]<name>.mustache a partial; an override\n"
+    "                             extends the shipped file with {{<TARGET/name}}...\n"
+    "      --dry-run              print create/update/delete/unchanged PATH; write nothing\n"
+    "      --check                compare instead of writing (= msggen check)\n"
+    "      --force                overwrite files that msggen did not generate\n"
+    "      --view VIEW.json       render from a saved view (`msggen view`) instead of -i\n"
+    "\n"
+    "All templates are compiled and every file is rendered before anything is written.\n"
+    "Files are written atomically; unchanged files are not touched. OUT/.msggen-manifest\n"
+    "lists the generated files, so that files no longer produced are deleted and files\n"
+    "msggen did not write are never overwritten or deleted.\n"
+    "Exit status: 0 ok, 1 error (or drift with --check), 2 usage error.\n";
 
 int mg_cmd_generate(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fputs("msggen: error: generate: not available in this version yet\n", stderr);
-    return MG_EXIT_USAGE;
+    return mg_run_cmd("generate", argc, argv, MG_EMIT_WRITE);
 }

@@ -1,5 +1,8 @@
 /* cmd_validate.c - `msggen validate --schema SCHEMA.json DATA.json...`: validates
  * data files against a JSON Schema with the interpreting validator (validate.h).
+ * `msggen validate [-i CATALOGUE]` checks a catalogue (load, resolve, model) and
+ * every message example against its payload schema; with `--message NAME
+ * PAYLOAD...` it validates payload files against one message's payload.
  *
  * Schema files reached through "$ref" are read on demand, relative to the
  * referring file (file: URIs); http(s) references are refused, never fetched.
@@ -17,10 +20,24 @@
 #include "cli.h"
 #include "config.h"
 #include "diag.h"
+#include "load.h"
+#include "model.h"
 #include "validate.h"
 
+#ifndef MG_DEFAULT_CATALOGUE
+#define MG_DEFAULT_CATALOGUE "schemas/worker-backend/asyncapi.yaml"
+#endif
+
 const char mg_help_validate[] =
-    "usage: msggen validate --schema SCHEMA.json [-v] DATA.json...\n"
+    "usage: msggen validate [-i CATALOGUE]\n"
+    "       msggen validate [-i CATALOGUE] --message NAME [-v] PAYLOAD...\n"
+    "       msggen validate --schema SCHEMA.json [-v] DATA.json...\n"
+    "\n"
+    "With no --schema and no files, checks the catalogue (default\n"
+    MG_DEFAULT_CATALOGUE "): every file it refers to, every $ref, the\n"
+    "message model, and every message example against its payload schema; errors\n"
+    "are reported at the offending node as file:line:col. With --message, validates\n"
+    "each PAYLOAD file (JSON or YAML) against that message's payload schema.\n"
     "\n"
     "Validates each DATA file against the JSON Schema (draft-07) in SCHEMA, and\n"
     "prints every error (up to 100 per file) as one line:\n"
@@ -33,6 +50,8 @@ const char mg_help_validate[] =
     "docs/validation.md lists the supported keywords and every message.\n"
     "\n"
     "options:\n"
+    "  -i, --input FILE    the catalogue (AsyncAPI 2.x/3.0 or JSON Schema, YAML or JSON)\n"
+    "  -m, --message NAME  validate PAYLOAD files against this message (any casing)\n"
     "  -s, --schema FILE   the JSON Schema to validate against (JSON)\n"
     "  -v, --verbose       also print 'DATA.json: valid' for each valid file\n"
     "  -h, --help          this text\n"
@@ -185,12 +204,176 @@ static int validate_with_schema(const char *schema_path, char **files, int nfile
     return bad ? MG_EXIT_INPUT : MG_EXIT_OK;
 }
 
+/* ---- catalogue mode ---------------------------------------------------- */
+
+/* The validator reaches other catalogue files through the docset, which has
+ * loaded them already while resolving. */
+static const cJSON *load_catalogue_uri(void *user, const char *uri)
+{
+    mg_docset *set = user;
+    char *path = mg_validate_uri_to_path(uri);
+    if (!path)
+        return NULL;
+    mg_diag quiet;
+    mg_diag_init(&quiet);
+    quiet.max_errors = 0;
+    const mg_doc *doc = mg_docset_load(set, path, mg_mark_at(NULL, 0, 0), &quiet);
+    free(path);
+    return doc ? doc->root : NULL;
+}
+
+/* Registers with the validator every document holding a payload schema, under
+ * its file: URI, so that relative $refs inside it resolve from its folder. */
+static mg_validator *catalogue_validator(mg_docset *set, const mg_model *m)
+{
+    mg_validator *v = mg_validator_new(load_catalogue_uri, set);
+    const mg_doc **seen = calloc((size_t)m->nmessages + 1, sizeof *seen);
+    if (!seen)
+        abort();
+    int n = 0;
+    seen[n++] = m->doc;
+    for (int i = 0; i < m->nmessages; i++) {
+        int known = 0;
+        for (int k = 0; k < n; k++)
+            known |= seen[k] == m->messages[i]->payload_doc;
+        if (!known && m->messages[i]->payload_doc)
+            seen[n++] = m->messages[i]->payload_doc;
+    }
+    for (int k = 0; k < n; k++) {
+        char *uri = mg_validate_path_to_uri(seen[k]->path);
+        mg_validator_add_schema(v, uri, seen[k]->root);
+        free(uri);
+    }
+    free(seen);
+    return v;
+}
+
+/* The node a JSON pointer names inside `root`, or NULL. */
+static const cJSON *node_at(const cJSON *root, const char *ptr)
+{
+    const cJSON *cur = root;
+    while (cur && *ptr == '/') {
+        ptr++;
+        mg_buf tok;
+        mg_buf_init(&tok);
+        for (; *ptr && *ptr != '/'; ptr++) {
+            if (ptr[0] == '~' && (ptr[1] == '0' || ptr[1] == '1')) {
+                mg_buf_putc(&tok, ptr[1] == '0' ? '~' : '/');
+                ptr++;
+            } else
+                mg_buf_putc(&tok, *ptr);
+        }
+        const char *t = mg_buf_cstr(&tok);
+        if (cJSON_IsObject(cur))
+            cur = cJSON_GetObjectItemCaseSensitive(cur, t);
+        else if (cJSON_IsArray(cur)) {
+            char *end;
+            long i = strtol(t, &end, 10);
+            cur = *t && !*end && i >= 0 ? cJSON_GetArrayItem(cur, (int)i) : NULL;
+        } else
+            cur = NULL;
+        mg_buf_fini(&tok);
+    }
+    return cur;
+}
+
+/* Validates `value` (a node of `vdoc`) against message `g`'s payload; each
+ * error is reported at the offending node's position (else at `at`) with
+ * `what` naming the value. Returns 1 valid, 0 invalid. */
+static int validate_value(mg_validator *v, const mg_message *g, const mg_doc *vdoc, const cJSON *value,
+                          mg_mark at, const char *what, mg_diag *d)
+{
+    mg_vresult res;
+    mg_vresult_init(&res);
+    int rc = mg_validate(v, g->payload_schema, value, &res);
+    for (int e = 0; e < res.count; e++) {
+        char line[4096];
+        const mg_verror *err = &res.errors[e];
+        if (err->kind == MG_VERR_SCHEMA) {
+            mg_diag_error(d, mg_doc_mark(g->payload_doc, g->payload_schema), "payload schema of message '%s': %s",
+                          g->name.s[MG_CASE_RAW], err->message);
+            continue;
+        }
+        const cJSON *n = node_at(value, err->pointer);
+        mg_mark m = n && vdoc ? mg_doc_mark(vdoc, n) : at;
+        if (m.line == 0)
+            m = at;
+        mg_diag_error(d, m, "%s does not match the payload of message '%s': %s", what, g->name.s[MG_CASE_RAW],
+                      mg_verror_format(err, line, sizeof line));
+    }
+    mg_vresult_fini(&res);
+    return rc == 1;
+}
+
+static int validate_catalogue(const char *input, const char *message, char **files, int nfiles, int verbose)
+{
+    mg_diag d;
+    mg_diag_init(&d);
+    if (!input) {
+        input = MG_DEFAULT_CATALOGUE;
+        FILE *f = fopen(input, "r");
+        if (!f) {
+            mg_diag_error(&d, mg_mark_at(NULL, 0, 0),
+                          "validate: no catalogue given and the default '%s' does not exist (use -i CATALOGUE)",
+                          input);
+            return MG_EXIT_INPUT;
+        }
+        fclose(f);
+    }
+    mg_docset *set = NULL;
+    mg_model *m = mg_model_load(input, &set, &d);
+    int bad = m ? 0 : 1;
+    mg_validator *v = m ? catalogue_validator(set, m) : NULL;
+    int nexamples = 0;
+    if (m && message) {
+        const mg_message *g = mg_model_find_message(m, message);
+        if (!g) {
+            mg_diag_error(&d, mg_mark_at(input, 0, 0), "no message '%s' in the catalogue", message);
+            bad = 1;
+        }
+        for (int i = 0; g && i < nfiles; i++) {
+            mg_docset *ps = mg_docset_new(NULL);
+            const mg_doc *pd = mg_docset_load(ps, files[i], mg_mark_at(NULL, 0, 0), &d);
+            if (!pd)
+                bad++;
+            else if (!validate_value(v, g, pd, pd->root, mg_mark_at(files[i], 0, 0), "payload", &d))
+                bad++;
+            else if (verbose)
+                printf("%s: valid\n", files[i]);
+            mg_docset_free(ps);
+        }
+    } else if (m) {
+        for (int i = 0; i < m->nmessages; i++) {
+            const mg_message *g = m->messages[i];
+            for (int k = 0; k < g->nexamples; k++) {
+                const mg_example *x = g->examples[k];
+                mg_buf what;
+                mg_buf_init(&what);
+                mg_buf_appendf(&what, "example '%s'", x->name);
+                if (!validate_value(v, g, x->doc, x->value, x->mark, mg_buf_cstr(&what), &d))
+                    bad++;
+                nexamples++;
+                mg_buf_fini(&what);
+            }
+        }
+        if (!bad)
+            printf("%s: ok (%d messages, %d types, %d examples valid)\n", input, m->nmessages, m->ntypes,
+                   nexamples);
+    }
+    mg_validator_free(v);
+    mg_model_free(m);
+    mg_docset_free(set);
+    return bad || d.errors ? MG_EXIT_INPUT : MG_EXIT_OK;
+}
+
 int mg_cmd_validate(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"help", no_argument, 0, 'h'},
         {"schema", required_argument, 0, 's'},
         {"verbose", no_argument, 0, 'v'},
+        {"input", required_argument, 0, 'i'},
+        {"message", required_argument, 0, 'm'},
         {0, 0, 0, 0},
     };
     const mg_cmd *cmd = NULL;
@@ -198,8 +381,8 @@ int mg_cmd_validate(int argc, char **argv)
         if (!strcmp(mg_cmds[i].name, "validate"))
             cmd = &mg_cmds[i];
     mg_cli cli;
-    mg_cli_begin(&cli, cmd, argc, argv, "s:v", longopts);
-    const char *schema = NULL;
+    mg_cli_begin(&cli, cmd, argc, argv, "s:vi:m:", longopts);
+    const char *schema = NULL, *input = NULL, *message = NULL;
     int verbose = 0, c;
     while ((c = mg_cli_next(&cli)) != MG_CLI_END) {
         if (c == MG_CLI_STOP)
@@ -208,7 +391,19 @@ int mg_cmd_validate(int argc, char **argv)
             schema = optarg;
         else if (c == 'v')
             verbose = 1;
+        else if (c == 'i')
+            input = optarg;
+        else if (c == 'm')
+            message = optarg;
     }
+    if (schema && (input || message))
+        return mg_cli_usage(cmd, "--schema does not go with -i or --message");
+    if (!schema && message && optind >= argc)
+        return mg_cli_usage(cmd, "no payload files to validate against message '%s'", message);
+    if (!schema && !message && optind < argc)
+        return mg_cli_usage(cmd, "payload files need --message NAME (or --schema SCHEMA.json)");
+    if (!schema)
+        return validate_catalogue(input, message, argv + optind, argc - optind, verbose);
     if (!schema)
         return mg_cli_usage(cmd, "missing --schema SCHEMA.json");
     if (optind >= argc)

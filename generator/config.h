@@ -17,11 +17,21 @@
 #define MG_MAX_NESTING 256
 #define MG_MAX_PARTIAL_DEPTH 64
 
+/* Work and output bounds of one template render (against templates whose
+ * partials fan out exponentially, e.g. "{{>p}}{{>p}}" inside p). */
+#define MG_MAX_RENDER_STEPS (1L << 22)
+#define MG_MAX_OUTPUT_BYTES (64u * 1024u * 1024u)
+
 /* Total nodes an alias expansion may produce per document (against alias bombs). */
 #define MG_MAX_ALIAS_NODES 100000
 
 /* Hops through $ref chains before we call it a cycle. */
 #define MG_MAX_REF_DEPTH 64
+
+/* What `msggen generate` with no arguments reads and writes (relative to the
+ * current folder): the embedded default that `make` runs. */
+#define MG_DEFAULT_CATALOGUE "schemas/worker-backend/asyncapi.yaml"
+#define MG_DEFAULT_OUT "out"
 
 /* The interpreting validator (validate.h): errors kept per validation, and
  * nesting of schema evaluation (subschemas and $ref hops together) before we

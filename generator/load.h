@@ -43,12 +43,14 @@ const char *mg_docset_root(const mg_docset *set);
 void mg_docset_set_allow_outside(mg_docset *set, int allow);
 int mg_docset_allow_outside(const mg_docset *set);
 
-/* Loads `path` (YAML or JSON, decided by content: JSON when the first non-blank
- * byte is '{' or '[' and the file parses as JSON; YAML otherwise; "-" reads
- * stdin), or returns the already loaded document for the same file. `at` is
+/* Loads `path` (YAML or JSON: a name ending in ".json" is strict JSON;
+ * otherwise JSON when the first non-blank byte is '{' or '[' and the file parses
+ * as strict JSON, YAML otherwise; "-" reads stdin), or returns the already loaded document for the same file. `at` is
  * where the request came from, for the "cannot open" error (use a zero mark for
  * command-line files). Returns NULL after reporting an error. The document
- * belongs to the set. */
+ * belongs to the set. A file that failed to parse is reported once: later
+ * requests for it return NULL silently. A file that cannot be opened is reported
+ * at every request's `at`. */
 const mg_doc *mg_docset_load(mg_docset *set, const char *path, mg_mark at, mg_diag *d);
 
 /* Parses an in-memory buffer as if it were the file `name`; the document joins
@@ -62,12 +64,28 @@ const mg_doc *mg_docset_load_buffer(mg_docset *set, const char *name, const char
 mg_mark mg_doc_mark(const mg_doc *doc, const cJSON *node);
 mg_mark mg_doc_key_mark(const mg_doc *doc, const cJSON *node);
 
-/* True when a string node was written as a quoted scalar in YAML (or is a JSON
- * string). Lets later stages tell `1` from `"1"` where that matters. */
+/* True when a string node was written in YAML in a non-plain style (single or
+ * double quoted, `|` or `>` block), or is a JSON string. Lets later stages tell
+ * `1` from `"1"` where that matters. */
 int mg_doc_is_quoted(const mg_doc *doc, const cJSON *node);
 
 /* Finds which loaded document owns `node`; NULL if none. */
 const mg_doc *mg_docset_owner(const mg_docset *set, const cJSON *node);
+
+/* The node's parent in `doc`'s tree (NULL for the root or an unknown node) and,
+ * through `index` (may be NULL), its position among the parent's children.
+ * Lets resolve.c name a node by its JSON pointer without searching the tree. */
+const cJSON *mg_doc_parent(const mg_doc *doc, const cJSON *node, int *index);
+
+/* The documents loaded so far, in load order (i < mg_docset_count). */
+size_t mg_docset_count(const mg_docset *set);
+const mg_doc *mg_docset_doc(const mg_docset *set, size_t i);
+
+/* Lexical normal form of a path, as mg_doc.path uses it: no "." or empty
+ * parts, "a/.." folded (leading ".." of a relative path kept), "." for an
+ * empty result. $ref paths are URI references, so "sub/../x" means "x" even
+ * when "sub" does not exist. Caller frees with free(). */
+char *mg_path_normalise(const char *path);
 
 /* Reads one data file (YAML or JSON) outside any docset: for `msggen render`'s
  * data and for payload files. Returns a tree the caller frees with cJSON_Delete,

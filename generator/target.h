@@ -20,16 +20,45 @@
  *
  * mg_target_load returns a target the caller frees with mg_target_free; it owns
  * its docset (and so `desc`), its strings and its compiled templates.
+ *
+ * Finding targets: a name without '/' is a shipped target, looked up in the
+ * shipped templates folder: $MSGGEN_TEMPLATES when set, else <exe dir>/templates,
+ * else <exe dir>/../share/msggen/templates (an installed msggen). Anything with a
+ * '/' (or "." / "..") is a user folder.
+ *
+ * Loading checks target.yaml completely (unknown keys, missing `files`, unknown
+ * `per`, bad `escape`, unknown naming style or identifier kind, template file
+ * missing or outside the folder, output paths that do not parse) and compiles
+ * every template once, so that every template syntax error is reported before
+ * anything is rendered.
+ *
+ * Partials, and the override folder (--templates-override DIR): `{{>name}}`
+ * looks for, in order, DIR/partials/name.mustache, DIR/name.mustache (only with
+ * an override folder), then <target>/partials/name.mustache and
+ * <target>/name.mustache. A file of `files` is replaced by DIR/<template> when
+ * that exists. An override can extend the shipped template instead of copying
+ * it, through the inheritance module: the partial name "<target name>/<name>"
+ * always means the shipped <target>/partials/name.mustache or
+ * <target>/name.mustache, never the override; so DIR/header.mustache may read
+ *     {{<c/header}}{{$doc}}my own doc comment{{/doc}}{{/c/header}}
+ * to replace one block of the shipped c/header.mustache.
  */
 #ifndef MG_TARGET_H
 #define MG_TARGET_H
 
+#include <stddef.h>
+
 #include <cjson/cJSON.h>
 
+#include "buf.h"
 #include "diag.h"
 #include "load.h"
+#include "mustache.h"
 
 typedef struct mg_target mg_target;
+
+/* Tells code written before target.c existed (cmd_view.c) that it may load targets. */
+#define MG_HAVE_TARGET_LOAD 1
 
 struct mg_target {
     char *name;            /* owned */
@@ -40,5 +69,46 @@ struct mg_target {
     mg_docset *docs;       /* owned */
     struct mg_target_priv *priv; /* files, compiled templates, overrides; private to target.c */
 };
+
+/* How often a file is rendered, and which view list supplies its items. */
+typedef enum {
+    MG_PER_CATALOGUE,  /* once, with the whole view */
+    MG_PER_MESSAGE,    /* once per element of view.messages */
+    MG_PER_TYPE,       /* once per element of view.types */
+    MG_PER_ENUM        /* once per element of view.enums (else view.types with kind "enum") */
+} mg_per;
+
+/* One entry of `files`. Everything is owned by the target. */
+typedef struct mg_target_file {
+    const char *template_name; /* as written in target.yaml ("header.mustache") */
+    const char *path;          /* the output path template ("src/{{name.snake}}.c") */
+    mg_per per;
+    mg_mark at;                /* the `path` value in target.yaml */
+    const mg_tpl *tpl;         /* compiled; from the override folder when it has one */
+} mg_target_file;
+
+/* Loads a target by shipped name or folder path (see above). Returns NULL
+ * after reporting errors. Free with mg_target_free. */
+mg_target *mg_target_load(const char *name_or_path, mg_diag *d);
+/* The same, with an override folder (--templates-override; NULL for none). */
+mg_target *mg_target_load_override(const char *name_or_path, const char *override_dir, mg_diag *d);
+void mg_target_free(mg_target *t);
+
+size_t mg_target_nfiles(const mg_target *t);
+const mg_target_file *mg_target_file_get(const mg_target *t, size_t i);
+mg_escape mg_target_escape(const mg_target *t);
+/* The partial set of the target (strict: an unknown partial is an error). */
+mg_tpl_set *mg_target_partials(const mg_target *t);
+
+/* The shipped templates folder (see above), appended to `out`. Returns 0, or
+ * -1 when none exists (nothing reported; `out` then lists where we looked). */
+int mg_target_shipped_dir(mg_buf *out);
+
+/* Names of the shipped targets (sub-folders of the shipped folder holding a
+ * target.yaml), sorted. Returns a NULL-terminated array the caller frees with
+ * mg_target_names_free, or NULL after reporting that there is no shipped
+ * folder. */
+char **mg_target_names_new(mg_diag *d);
+void mg_target_names_free(char **names);
 
 #endif

@@ -1,0 +1,103 @@
+/* emit.h - writes a set of rendered files into an output folder, safely, or
+ * compares them with what is there (`msggen check`).
+ *
+ * The caller collects every rendered file of one target in an mg_emit_set
+ * (after *all* renders succeeded) and calls mg_emit_run once. Nothing is written
+ * before every path has been checked:
+ *   - a path is relative, has no empty, "." or ".." component, no NUL or line
+ *     break, is not the manifest's name, and does not lead out of the output
+ *     folder, also not through a symbolic link that exists on disk;
+ *   - a file on disk that msggen did not generate (absent from the manifest) is
+ *     never overwritten (unless `force`) nor deleted.
+ * Then each changed file is written to a temporary file in its own folder and
+ * renamed over the old one (readers never see half a file; failed runs never
+ * leave one); a file whose bytes are unchanged is not touched, so its mtime is
+ * kept. Files listed in the previous manifest and no longer produced are
+ * deleted if their content still has the recorded hash (else kept, with a
+ * warning), and folders they leave empty are removed.
+ *
+ * The manifest, <out>/.msggen-manifest, is text:
+ *   # msggen-manifest 1 (msggen VERSION): generated files and their FNV-1a 64 hashes; do not edit
+ *   0123456789abcdef path/relative/to/out
+ *   ...
+ * one line per file, sorted by path (byte order), the hash being 16 lowercase
+ * hex digits of FNV-1a 64-bit over the file's bytes. FNV-1a is not a
+ * cryptographic hash: it answers "is this still the file we wrote?", not
+ * "has someone forged it?".
+ *
+ * Ownership: an mg_emit_set owns its paths and origins, and owns each file's
+ * data through the release function carried beside it (mustach's sbuf idea);
+ * mg_emit_set_fini releases all. Nothing else returned here is owned by the
+ * caller.
+ */
+#ifndef MG_EMIT_H
+#define MG_EMIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "diag.h"
+
+#define MG_EMIT_MANIFEST ".msggen-manifest"
+
+/* Lines of unified diff shown per different file by --check. */
+#define MG_EMIT_DIFF_LINES 60
+
+typedef void (*mg_emit_release)(void *data);
+
+typedef struct mg_emit_file {
+    char *path;             /* owned; as rendered, relative to the output folder */
+    size_t path_len;        /* may contain NUL bytes (then rejected) */
+    char *data;             /* the content; freed with `release` */
+    size_t len;
+    mg_emit_release release;/* NULL when `data` is borrowed */
+    char *origin;           /* owned; what produced it, e.g. "message.mustache (message 'foo')" */
+    mg_mark at;             /* where its path was declared (target.yaml); file borrowed */
+} mg_emit_file;
+
+typedef struct mg_emit_set {
+    mg_emit_file *files;    /* owned */
+    size_t n, cap;
+} mg_emit_set;
+
+typedef enum {
+    MG_EMIT_WRITE,     /* write changes, delete stale files, update the manifest */
+    MG_EMIT_DRY_RUN,   /* print "create|update|delete|unchanged PATH", write nothing */
+    MG_EMIT_CHECK      /* print missing/different/stale/untracked files and diffs, write nothing */
+} mg_emit_mode;
+
+typedef struct mg_emit_opts {
+    mg_emit_mode mode;
+    int force;          /* overwrite files on disk that msggen did not generate */
+    const char *label;  /* name in the summary line (the target's name); NULL: the folder */
+    FILE *out;          /* listing, check report and summary; NULL means stdout */
+} mg_emit_opts;
+
+typedef struct mg_emit_stats {
+    int created, updated, deleted, unchanged, kept; /* write and dry-run */
+    int missing, different, stale, untracked;       /* check */
+} mg_emit_stats;
+
+void mg_emit_set_init(mg_emit_set *s);
+void mg_emit_set_fini(mg_emit_set *s);   /* releases every file's data */
+
+/* Adds a file. Takes `data` (released with `release`, which may be NULL when
+ * the data outlives the set); copies `path` (path_len bytes) and `origin`.
+ * Never fails; paths are checked by mg_emit_run. */
+void mg_emit_set_add(mg_emit_set *s, const char *path, size_t path_len, char *data, size_t len,
+                     mg_emit_release release, const char *origin, mg_mark at);
+
+/* Emits `s` into the folder `out_dir` (created when needed, in write mode) as
+ * described at the top. `st` may be NULL. Prints the summary line
+ * "LABEL: N created, N updated, N deleted, N unchanged" (write, dry-run) or
+ * "LABEL: in sync (N files)" / "LABEL: N out of sync (...)" (check).
+ * Returns 0 (written, or in sync), 1 (check found drift), or -1 after reporting
+ * errors through `d`; on -1 in a planning error nothing was written. */
+int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
+                mg_emit_stats *st, mg_diag *d);
+
+/* FNV-1a 64-bit of `len` bytes: the manifest's content hash. */
+uint64_t mg_emit_hash(const void *data, size_t len);
+
+#endif

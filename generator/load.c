@@ -1,0 +1,1726 @@
+/* load.c - YAML and JSON files into cJSON trees with a position side table.
+ *
+ * How input is told apart: a file whose name ends in ".json" is JSON and is
+ * parsed strictly (RFC 8259: no trailing commas, no comments, no single
+ * quotes). Any other file is JSON when its first non-blank byte is '{' or '['
+ * and it parses as strict JSON, and YAML otherwise (so `{a: 1}` in a .yaml file
+ * is a YAML flow mapping, as YAML intends).
+ *
+ * Why JSON has its own small parser instead of going through libyaml: libyaml
+ * rejects valid JSON in a few places (UTF-16 surrogate pairs such as
+ * "\ud83d\ude00", keys longer than 1024 characters, a ':' on the line after its
+ * key), and cJSON keeps no positions and accepts duplicate keys. A strict
+ * recursive-descent parser of ~300 lines gives exact marks and exact errors.
+ *
+ * Both parsers build the tree iteratively or with recursion bounded by
+ * MG_MAX_NESTING, record every node in the position table (a hash table keyed
+ * by node pointer), and detect duplicate keys through a second hash table keyed
+ * by (object, key), so loading stays linear in the size of the input.
+ *
+ * Columns count characters (code points), as libyaml does, 1-based.
+ */
+#include "load.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#include "buf.h"
+#include "config.h"
+
+/* ---------------------------------------------------------------- position table */
+
+typedef struct pos_ent {
+    const cJSON *node;   /* NULL: empty slot */
+    const cJSON *parent; /* NULL for the root */
+    int line, col;       /* the value's first character */
+    int kline, kcol;     /* the key's first character; 0 when not an object member */
+    int index;           /* position among the parent's children */
+    int quoted;          /* a string written in any non-plain style, or a JSON string */
+} pos_ent;
+
+struct mg_postab {
+    pos_ent *slots;
+    size_t cap; /* power of two */
+    size_t len;
+};
+
+static size_t hash_ptr(const void *p)
+{
+    uint64_t x = (uint64_t)(uintptr_t)p;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return (size_t)x;
+}
+
+static void postab_grow(struct mg_postab *t)
+{
+    size_t ncap = t->cap ? t->cap * 2 : 256;
+    pos_ent *ns = calloc(ncap, sizeof *ns);
+    if (!ns)
+        abort();
+    for (size_t i = 0; i < t->cap; i++) {
+        if (!t->slots[i].node)
+            continue;
+        size_t j = hash_ptr(t->slots[i].node) & (ncap - 1);
+        while (ns[j].node)
+            j = (j + 1) & (ncap - 1);
+        ns[j] = t->slots[i];
+    }
+    free(t->slots);
+    t->slots = ns;
+    t->cap = ncap;
+}
+
+static void postab_put(struct mg_postab *t, const pos_ent *e)
+{
+    if ((t->len + 1) * 2 > t->cap)
+        postab_grow(t);
+    size_t j = hash_ptr(e->node) & (t->cap - 1);
+    while (t->slots[j].node && t->slots[j].node != e->node)
+        j = (j + 1) & (t->cap - 1);
+    if (!t->slots[j].node)
+        t->len++;
+    t->slots[j] = *e;
+}
+
+static const pos_ent *postab_get(const struct mg_postab *t, const cJSON *node)
+{
+    if (!t || !t->cap || !node)
+        return NULL;
+    size_t j = hash_ptr(node) & (t->cap - 1);
+    while (t->slots[j].node) {
+        if (t->slots[j].node == node)
+            return &t->slots[j];
+        j = (j + 1) & (t->cap - 1);
+    }
+    return NULL;
+}
+
+static void postab_free(struct mg_postab *t)
+{
+    if (!t)
+        return;
+    free(t->slots);
+    free(t);
+}
+
+/* ------------------------------------------------- duplicate-key table (per load) */
+
+/* Keys of every object seen so far, keyed by (object, key text). `key` points at
+ * the member's own name (cJSON's child->string), which lives as long as the tree. */
+typedef struct key_ent {
+    const cJSON *obj;
+    const char *key;
+    size_t hash;
+    int line, col;
+} key_ent;
+
+typedef struct keytab {
+    key_ent *slots;
+    size_t cap, len;
+} keytab;
+
+static size_t hash_key(const cJSON *obj, const char *key)
+{
+    size_t h = hash_ptr(obj);
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        h = (h ^ *p) * (size_t)1099511628211ULL;
+    return h;
+}
+
+static void keytab_grow(keytab *t)
+{
+    size_t ncap = t->cap ? t->cap * 2 : 256;
+    key_ent *ns = calloc(ncap, sizeof *ns);
+    if (!ns)
+        abort();
+    for (size_t i = 0; i < t->cap; i++) {
+        if (!t->slots[i].obj)
+            continue;
+        size_t j = t->slots[i].hash & (ncap - 1);
+        while (ns[j].obj)
+            j = (j + 1) & (ncap - 1);
+        ns[j] = t->slots[i];
+    }
+    free(t->slots);
+    t->slots = ns;
+    t->cap = ncap;
+}
+
+static const key_ent *keytab_find(const keytab *t, const cJSON *obj, const char *key)
+{
+    if (!t->cap)
+        return NULL;
+    size_t h = hash_key(obj, key);
+    size_t j = h & (t->cap - 1);
+    while (t->slots[j].obj) {
+        if (t->slots[j].hash == h && t->slots[j].obj == obj && strcmp(t->slots[j].key, key) == 0)
+            return &t->slots[j];
+        j = (j + 1) & (t->cap - 1);
+    }
+    return NULL;
+}
+
+static void keytab_add(keytab *t, const cJSON *obj, const char *key, int line, int col)
+{
+    if ((t->len + 1) * 2 > t->cap)
+        keytab_grow(t);
+    size_t h = hash_key(obj, key);
+    size_t j = h & (t->cap - 1);
+    while (t->slots[j].obj)
+        j = (j + 1) & (t->cap - 1);
+    t->slots[j].obj = obj;
+    t->slots[j].key = key;
+    t->slots[j].hash = h;
+    t->slots[j].line = line;
+    t->slots[j].col = col;
+    t->len++;
+}
+
+/* ------------------------------------------------------------------ the builder */
+
+/* What both parsers share while building one document. */
+typedef struct builder {
+    const char *file; /* the doc's path, for marks */
+    const char *text;
+    size_t len;
+    mg_diag *d;
+    struct mg_postab *pos;
+    keytab keys;
+    cJSON *root;
+    int failed;
+    size_t ystart; /* bytes before the text given to libyaml (a byte order mark) */
+} builder;
+
+static void builder_error(builder *b, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void builder_error(builder *b, int line, int col, const char *fmt, ...)
+{
+    if (b->failed)
+        return; /* one error per file: later ones would be consequences */
+    b->failed = 1;
+    va_list ap;
+    va_start(ap, fmt);
+    mg_diag_verror(b->d, mg_mark_at(b->file, line, col), fmt, ap);
+    va_end(ap);
+}
+
+/* Line and column (1-based, column in code points) of byte offset `off`. Used
+ * only on the error path, so a scan from the start is fine. */
+static void offset_to_linecol(const char *text, size_t len, size_t off, int *line, int *col)
+{
+    int l = 1, c = 1;
+    if (off > len)
+        off = len;
+    for (size_t i = 0; i < off; i++) {
+        unsigned char ch = (unsigned char)text[i];
+        if (ch == '\n') {
+            l++;
+            c = 1;
+        } else if ((ch & 0xC0) != 0x80) {
+            c++;
+        }
+    }
+    *line = l;
+    *col = c;
+}
+
+/* Records `item` in the position table as the child of `parent`. */
+static void record(builder *b, const cJSON *item, const cJSON *parent, int index, int line,
+                   int col, int kline, int kcol, int quoted)
+{
+    pos_ent e;
+    e.node = item;
+    e.parent = parent;
+    e.line = line;
+    e.col = col;
+    e.kline = kline;
+    e.kcol = kcol;
+    e.index = index;
+    e.quoted = quoted;
+    postab_put(b->pos, &e);
+}
+
+/* Checks UTF-8 strictly (no overlongs, no surrogates, nothing past U+10FFFF) and
+ * refuses NUL bytes. Returns 0, or -1 after reporting the first bad byte. */
+static int check_utf8(builder *b)
+{
+    const unsigned char *s = (const unsigned char *)b->text;
+    size_t n = b->len, i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c == 0) {
+            int l, col;
+            offset_to_linecol(b->text, n, i, &l, &col);
+            builder_error(b, l, col, "NUL byte in the file (is it binary, or UTF-16? msggen reads UTF-8 text)");
+            return -1;
+        }
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t need;
+        uint32_t cp;
+        if (c >= 0xC2 && c <= 0xDF) {
+            need = 1;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            need = 2;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            need = 3;
+            cp = c & 0x07;
+        } else {
+            need = 0;
+            cp = 0;
+        }
+        int ok = need > 0;
+        for (size_t k = 1; ok && k <= need; k++) {
+            if (i + k >= n || (s[i + k] & 0xC0) != 0x80)
+                ok = 0;
+            else
+                cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if (ok && ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+                   (cp >= 0xD800 && cp <= 0xDFFF)))
+            ok = 0;
+        if (!ok) {
+            int l, col;
+            offset_to_linecol(b->text, n, i, &l, &col);
+            builder_error(b, l, col, "invalid UTF-8 byte 0x%02X (msggen reads UTF-8 only; re-save the file as UTF-8)", c);
+            return -1;
+        }
+        i += need + 1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ JSON */
+
+typedef struct jparser {
+    builder *b;
+    const char *s;
+    size_t n, i;
+    int line, col; /* of s[i] */
+    int depth;
+} jparser;
+
+static void jadvance(jparser *p)
+{
+    unsigned char c = (unsigned char)p->s[p->i++];
+    if (c == '\n') {
+        p->line++;
+        p->col = 1;
+    } else if ((c & 0xC0) != 0x80) {
+        p->col++;
+    }
+}
+
+static void jskip_ws(jparser *p)
+{
+    while (p->i < p->n) {
+        char c = p->s[p->i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            jadvance(p);
+        else
+            break;
+    }
+}
+
+static void jerr_here(jparser *p, const char *what)
+{
+    if (p->i >= p->n) {
+        builder_error(p->b, p->line, p->col, "JSON: unexpected end of file, %s", what);
+        return;
+    }
+    unsigned char c = (unsigned char)p->s[p->i];
+    if (c == '/')
+        builder_error(p->b, p->line, p->col, "JSON: comments are not allowed in JSON");
+    else if (c == '\'')
+        builder_error(p->b, p->line, p->col, "JSON: strings take double quotes, not single quotes");
+    else if (c >= 0x20 && c < 0x7F)
+        builder_error(p->b, p->line, p->col, "JSON: unexpected '%c', %s", c, what);
+    else
+        builder_error(p->b, p->line, p->col, "JSON: unexpected byte 0x%02X, %s", c, what);
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static int read_hex4(const char *s, size_t avail, uint32_t *out)
+{
+    if (avail < 4)
+        return -1;
+    uint32_t v = 0;
+    for (int k = 0; k < 4; k++) {
+        int h = hexval(s[k]);
+        if (h < 0)
+            return -1;
+        v = (v << 4) | (uint32_t)h;
+    }
+    *out = v;
+    return 0;
+}
+
+static void put_utf8(mg_buf *o, uint32_t cp)
+{
+    char t[4];
+    if (cp < 0x80) {
+        mg_buf_putc(o, (char)cp);
+    } else if (cp < 0x800) {
+        t[0] = (char)(0xC0 | (cp >> 6));
+        t[1] = (char)(0x80 | (cp & 0x3F));
+        mg_buf_append(o, t, 2);
+    } else if (cp < 0x10000) {
+        t[0] = (char)(0xE0 | (cp >> 12));
+        t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        t[2] = (char)(0x80 | (cp & 0x3F));
+        mg_buf_append(o, t, 3);
+    } else {
+        t[0] = (char)(0xF0 | (cp >> 18));
+        t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        t[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        t[3] = (char)(0x80 | (cp & 0x3F));
+        mg_buf_append(o, t, 4);
+    }
+}
+
+/* Parses a string at p->s[p->i] == '"' into `o` (reset first). */
+static int jstring(jparser *p, mg_buf *o)
+{
+    int sline = p->line, scol = p->col;
+    mg_buf_reset(o);
+    jadvance(p); /* the quote */
+    for (;;) {
+        if (p->i >= p->n) {
+            builder_error(p->b, sline, scol, "JSON: unterminated string (add the closing '\"')");
+            return -1;
+        }
+        unsigned char c = (unsigned char)p->s[p->i];
+        if (c == '"') {
+            jadvance(p);
+            break;
+        }
+        if (c < 0x20) {
+            if (c == '\n')
+                builder_error(p->b, sline, scol, "JSON: unterminated string (add the closing '\"')");
+            else
+                builder_error(p->b, p->line, p->col,
+                              "JSON: control character 0x%02X in a string (write it as \\u%04X)", c, c);
+            return -1;
+        }
+        if (c != '\\') {
+            mg_buf_putc(o, (char)c);
+            jadvance(p);
+            continue;
+        }
+        int eline = p->line, ecol = p->col;
+        if (p->i + 1 >= p->n) {
+            builder_error(p->b, sline, scol, "JSON: unterminated string (add the closing '\"')");
+            return -1;
+        }
+        char e = p->s[p->i + 1];
+        const char *simple = strchr("\"\\/bfnrt", e);
+        if (e && simple) {
+            static const char repl[] = "\"\\/\b\f\n\r\t";
+            mg_buf_putc(o, repl[simple - "\"\\/bfnrt"]);
+            jadvance(p);
+            jadvance(p);
+            continue;
+        }
+        if (e != 'u') {
+            if ((unsigned char)e >= 0x20 && (unsigned char)e < 0x7F)
+                builder_error(p->b, eline, ecol, "JSON: invalid escape '\\%c' in a string", e);
+            else
+                builder_error(p->b, eline, ecol, "JSON: invalid escape in a string");
+            return -1;
+        }
+        uint32_t cp;
+        if (read_hex4(p->s + p->i + 2, p->n - p->i - 2, &cp) < 0) {
+            builder_error(p->b, eline, ecol, "JSON: '\\u' must be followed by four hex digits");
+            return -1;
+        }
+        size_t used = 6;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+            uint32_t lo;
+            if (p->i + 12 <= p->n && p->s[p->i + 6] == '\\' && p->s[p->i + 7] == 'u' &&
+                read_hex4(p->s + p->i + 8, 4, &lo) == 0 && lo >= 0xDC00 && lo <= 0xDFFF) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                used = 12;
+            } else {
+                builder_error(p->b, eline, ecol,
+                              "JSON: unpaired UTF-16 surrogate '\\u%04X' in a string", (unsigned)cp);
+                return -1;
+            }
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            builder_error(p->b, eline, ecol, "JSON: unpaired UTF-16 surrogate '\\u%04X' in a string",
+                          (unsigned)cp);
+            return -1;
+        }
+        if (cp == 0) {
+            builder_error(p->b, eline, ecol,
+                          "JSON: '\\u0000' in a string is not supported (msggen strings cannot hold NUL)");
+            return -1;
+        }
+        put_utf8(o, cp);
+        for (size_t k = 0; k < used; k++)
+            jadvance(p);
+    }
+    return 0;
+}
+
+static cJSON *jnumber(jparser *p)
+{
+    size_t st = p->i;
+    int line = p->line, col = p->col;
+    const char *s = p->s;
+    size_t i = p->i, n = p->n;
+    if (i < n && s[i] == '-')
+        i++;
+    if (i < n && s[i] == '0') {
+        i++;
+    } else if (i < n && s[i] >= '1' && s[i] <= '9') {
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    } else {
+        builder_error(p->b, line, col, "JSON: invalid number (a digit must follow '-')");
+        return NULL;
+    }
+    if (i < n && s[i] == '.') {
+        i++;
+        if (!(i < n && s[i] >= '0' && s[i] <= '9')) {
+            builder_error(p->b, line, col, "JSON: invalid number (a digit must follow '.')");
+            return NULL;
+        }
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (!(i < n && s[i] >= '0' && s[i] <= '9')) {
+            builder_error(p->b, line, col, "JSON: invalid number (digits must follow the exponent)");
+            return NULL;
+        }
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    if (i < n && s[i] >= '0' && s[i] <= '9') {
+        builder_error(p->b, line, col, "JSON: invalid number (no leading zeros)");
+        return NULL;
+    }
+    char small[64];
+    char *tmp = i - st < sizeof small ? small : malloc(i - st + 1);
+    if (!tmp)
+        abort();
+    memcpy(tmp, s + st, i - st);
+    tmp[i - st] = '\0';
+    double v = strtod(tmp, NULL);
+    if (tmp != small)
+        free(tmp);
+    while (p->i < i)
+        jadvance(p);
+    return cJSON_CreateNumber(v);
+}
+
+static cJSON *jvalue(jparser *p, mg_buf *sb);
+
+/* Adds `item` to `parent` and records it. */
+static void jattach(jparser *p, cJSON *parent, cJSON *item, const char *key, int index, int line,
+                    int col, int kline, int kcol, int quoted)
+{
+    if (key) {
+        cJSON_AddItemToObject(parent, key, item);
+        keytab_add(&p->b->keys, parent, item->string, kline, kcol);
+    } else {
+        cJSON_AddItemToArray(parent, item);
+    }
+    record(p->b, item, parent, index, line, col, kline, kcol, quoted);
+}
+
+static cJSON *jobject(jparser *p, mg_buf *sb)
+{
+    int oline = p->line, ocol = p->col;
+    cJSON *obj = cJSON_CreateObject();
+    jadvance(p); /* { */
+    jskip_ws(p);
+    if (p->i < p->n && p->s[p->i] == '}') {
+        jadvance(p);
+        return obj;
+    }
+    mg_buf key;
+    mg_buf_init(&key);
+    int cline = 0, ccol = 0; /* the last ',' */
+    for (int index = 0;; index++) {
+        jskip_ws(p);
+        if (p->i >= p->n || p->s[p->i] != '"') {
+            if (p->i < p->n && p->s[p->i] == '}' && index > 0)
+                builder_error(p->b, cline, ccol, "JSON: trailing comma before '}' (remove it)");
+            else
+                jerr_here(p, "expected a string key in the object");
+            goto fail;
+        }
+        int kline = p->line, kcol = p->col;
+        if (jstring(p, &key) < 0)
+            goto fail;
+        const key_ent *dup = keytab_find(&p->b->keys, obj, mg_buf_cstr(&key));
+        if (dup) {
+            builder_error(p->b, kline, kcol, "duplicate key '%s' (first defined at %d:%d)",
+                          mg_buf_cstr(&key), dup->line, dup->col);
+            goto fail;
+        }
+        jskip_ws(p);
+        if (p->i >= p->n || p->s[p->i] != ':') {
+            jerr_here(p, "expected ':' after the object key");
+            goto fail;
+        }
+        jadvance(p);
+        jskip_ws(p);
+        int vline = p->line, vcol = p->col;
+        cJSON *v = jvalue(p, sb);
+        if (!v)
+            goto fail;
+        jattach(p, obj, v, mg_buf_cstr(&key), index, vline, vcol, kline, kcol, cJSON_IsString(v));
+        jskip_ws(p);
+        if (p->i < p->n && p->s[p->i] == ',') {
+            cline = p->line;
+            ccol = p->col;
+            jadvance(p);
+            continue;
+        }
+        if (p->i < p->n && p->s[p->i] == '}') {
+            jadvance(p);
+            break;
+        }
+        if (p->i >= p->n)
+            builder_error(p->b, oline, ocol, "JSON: unclosed '{' (add the closing '}')");
+        else
+            jerr_here(p, "expected ',' or '}' in the object");
+        goto fail;
+    }
+    mg_buf_fini(&key);
+    return obj;
+fail:
+    mg_buf_fini(&key);
+    cJSON_Delete(obj);
+    return NULL;
+}
+
+static cJSON *jarray(jparser *p, mg_buf *sb)
+{
+    int aline = p->line, acol = p->col;
+    cJSON *arr = cJSON_CreateArray();
+    jadvance(p); /* [ */
+    jskip_ws(p);
+    if (p->i < p->n && p->s[p->i] == ']') {
+        jadvance(p);
+        return arr;
+    }
+    int cline = 0, ccol = 0; /* the last ',' */
+    for (int index = 0;; index++) {
+        jskip_ws(p);
+        if (p->i < p->n && p->s[p->i] == ']' && index > 0) {
+            builder_error(p->b, cline, ccol, "JSON: trailing comma before ']' (remove it)");
+            goto fail;
+        }
+        int vline = p->line, vcol = p->col;
+        cJSON *v = jvalue(p, sb);
+        if (!v)
+            goto fail;
+        jattach(p, arr, v, NULL, index, vline, vcol, 0, 0, cJSON_IsString(v));
+        jskip_ws(p);
+        if (p->i < p->n && p->s[p->i] == ',') {
+            cline = p->line;
+            ccol = p->col;
+            jadvance(p);
+            continue;
+        }
+        if (p->i < p->n && p->s[p->i] == ']') {
+            jadvance(p);
+            break;
+        }
+        if (p->i >= p->n)
+            builder_error(p->b, aline, acol, "JSON: unclosed '[' (add the closing ']')");
+        else
+            jerr_here(p, "expected ',' or ']' in the array");
+        goto fail;
+    }
+    return arr;
+fail:
+    cJSON_Delete(arr);
+    return NULL;
+}
+
+static int jword(jparser *p, const char *w)
+{
+    size_t k = strlen(w);
+    if (p->n - p->i >= k && memcmp(p->s + p->i, w, k) == 0) {
+        for (size_t j = 0; j < k; j++)
+            jadvance(p);
+        return 1;
+    }
+    return 0;
+}
+
+static cJSON *jvalue(jparser *p, mg_buf *sb)
+{
+    if (p->i >= p->n) {
+        jerr_here(p, "expected a value");
+        return NULL;
+    }
+    char c = p->s[p->i];
+    if (c == '{' || c == '[') {
+        if (p->depth >= MG_MAX_NESTING) {
+            builder_error(p->b, p->line, p->col,
+                          "nesting deeper than %d levels (flatten the document or split it with $ref)",
+                          MG_MAX_NESTING);
+            return NULL;
+        }
+        p->depth++;
+        cJSON *r = c == '{' ? jobject(p, sb) : jarray(p, sb);
+        p->depth--;
+        return r;
+    }
+    if (c == '"') {
+        if (jstring(p, sb) < 0)
+            return NULL;
+        return cJSON_CreateString(mg_buf_cstr(sb));
+    }
+    if (c == '-' || (c >= '0' && c <= '9'))
+        return jnumber(p);
+    if (jword(p, "true"))
+        return cJSON_CreateTrue();
+    if (jword(p, "false"))
+        return cJSON_CreateFalse();
+    if (jword(p, "null"))
+        return cJSON_CreateNull();
+    jerr_here(p, "expected a value");
+    return NULL;
+}
+
+static cJSON *parse_json(builder *b, size_t start)
+{
+    jparser p;
+    p.b = b;
+    p.s = b->text;
+    p.n = b->len;
+    p.i = 0;
+    p.line = 1;
+    p.col = 1;
+    p.depth = 0;
+    p.i = start; /* a byte order mark takes no column */
+    jskip_ws(&p);
+    int line = p.line, col = p.col;
+    mg_buf sb;
+    mg_buf_init(&sb);
+    cJSON *v = jvalue(&p, &sb);
+    mg_buf_fini(&sb);
+    if (!v)
+        return NULL;
+    record(b, v, NULL, 0, line, col, 0, 0, cJSON_IsString(v));
+    jskip_ws(&p);
+    if (p.i < p.n) {
+        builder_error(b, p.line, p.col, "JSON: extra data after the document (a file holds one JSON value)");
+        cJSON_Delete(v);
+        return NULL;
+    }
+    return v;
+}
+
+/* ------------------------------------------------------------------------ YAML */
+
+/* Anchors of one document: name -> node, in a small hash table. */
+typedef struct anchor_ent {
+    char *name;   /* owned; NULL: empty slot */
+    cJSON *node;  /* borrowed from the tree */
+    int complete; /* 0 while the anchored collection is still being built */
+} anchor_ent;
+
+typedef struct anchortab {
+    anchor_ent *slots;
+    size_t cap, len;
+} anchortab;
+
+static size_t hash_str(const char *s)
+{
+    size_t h = (size_t)14695981039346656037ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
+    return h;
+}
+
+static anchor_ent *anchors_find(anchortab *t, const char *name)
+{
+    if (!t->cap)
+        return NULL;
+    size_t j = hash_str(name) & (t->cap - 1);
+    while (t->slots[j].name) {
+        if (strcmp(t->slots[j].name, name) == 0)
+            return &t->slots[j];
+        j = (j + 1) & (t->cap - 1);
+    }
+    return NULL;
+}
+
+/* Defines or redefines (YAML allows it: later aliases see the latest) an anchor. */
+static anchor_ent *anchors_set(anchortab *t, const char *name, cJSON *node)
+{
+    anchor_ent *e = anchors_find(t, name);
+    if (!e) {
+        if ((t->len + 1) * 2 > t->cap) {
+            size_t ncap = t->cap ? t->cap * 2 : 64;
+            anchor_ent *ns = calloc(ncap, sizeof *ns);
+            if (!ns)
+                abort();
+            for (size_t i = 0; i < t->cap; i++) {
+                if (!t->slots[i].name)
+                    continue;
+                size_t j = hash_str(t->slots[i].name) & (ncap - 1);
+                while (ns[j].name)
+                    j = (j + 1) & (ncap - 1);
+                ns[j] = t->slots[i];
+            }
+            free(t->slots);
+            t->slots = ns;
+            t->cap = ncap;
+        }
+        size_t j = hash_str(name) & (t->cap - 1);
+        while (t->slots[j].name)
+            j = (j + 1) & (t->cap - 1);
+        e = &t->slots[j];
+        e->name = strdup(name);
+        if (!e->name)
+            abort();
+        t->len++;
+    }
+    e->node = node;
+    e->complete = 0;
+    return e;
+}
+
+static void anchors_free(anchortab *t)
+{
+    for (size_t i = 0; i < t->cap; i++)
+        free(t->slots[i].name);
+    free(t->slots);
+}
+
+typedef struct yframe {
+    cJSON *node;
+    int is_map;
+    int count;           /* children so far */
+    char *key;           /* pending key (owned) or NULL */
+    int kline, kcol;
+    anchor_ent *anchor;  /* the anchor naming this collection, to mark complete */
+} yframe;
+
+typedef struct yparser {
+    builder *b;
+    yframe *stack;
+    size_t depth, cap;
+    anchortab anchors;
+    size_t alias_nodes; /* nodes produced by alias expansion so far */
+} yparser;
+
+static int streq_any(const char *s, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(s, *list) == 0)
+            return 1;
+    return 0;
+}
+
+static int all_in(const char *s, const char *set)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!strchr(set, *s))
+            return 0;
+    return 1;
+}
+
+/* YAML 1.2 core schema float: [-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )? */
+static int is_core_float(const char *s)
+{
+    const char *p = s;
+    if (*p == '-' || *p == '+')
+        p++;
+    int digits = 0;
+    if (*p == '.') {
+        p++;
+        while (*p >= '0' && *p <= '9')
+            p++, digits++;
+        if (!digits)
+            return 0;
+    } else {
+        while (*p >= '0' && *p <= '9')
+            p++, digits++;
+        if (!digits)
+            return 0;
+        if (*p == '.') {
+            p++;
+            while (*p >= '0' && *p <= '9')
+                p++;
+        }
+    }
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '-' || *p == '+')
+            p++;
+        int ed = 0;
+        while (*p >= '0' && *p <= '9')
+            p++, ed++;
+        if (!ed)
+            return 0;
+    }
+    return *p == '\0';
+}
+
+static cJSON *make_number(double v)
+{
+    /* cJSON_CreateNumber casts to int for valueint; NaN would make that cast
+     * undefined, so we fill NaN in by hand. */
+    if (isnan(v)) {
+        cJSON *n = cJSON_CreateNumber(0);
+        n->valuedouble = v;
+        return n;
+    }
+    return cJSON_CreateNumber(v);
+}
+
+/* Resolves a plain scalar by the YAML 1.2 core schema (section 10.3.2). */
+static cJSON *resolve_plain(const char *s)
+{
+    static const char *const nulls[] = {"", "~", "null", "Null", "NULL", NULL};
+    static const char *const trues[] = {"true", "True", "TRUE", NULL};
+    static const char *const falses[] = {"false", "False", "FALSE", NULL};
+    static const char *const infs[] = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", NULL};
+    static const char *const ninfs[] = {"-.inf", "-.Inf", "-.INF", NULL};
+    static const char *const nans[] = {".nan", ".NaN", ".NAN", NULL};
+    if (streq_any(s, nulls))
+        return cJSON_CreateNull();
+    if (streq_any(s, trues))
+        return cJSON_CreateTrue();
+    if (streq_any(s, falses))
+        return cJSON_CreateFalse();
+    if (s[0] == '0' && s[1] == 'o' && all_in(s + 2, "01234567")) {
+        double v = 0;
+        for (const char *p = s + 2; *p; p++)
+            v = v * 8 + (*p - '0');
+        return make_number(v);
+    }
+    if (s[0] == '0' && s[1] == 'x' && all_in(s + 2, "0123456789abcdefABCDEF")) {
+        double v = 0;
+        for (const char *p = s + 2; *p; p++)
+            v = v * 16 + hexval(*p);
+        return make_number(v);
+    }
+    if (is_core_float(s))
+        return make_number(strtod(s, NULL));
+    if (streq_any(s, infs))
+        return make_number(INFINITY);
+    if (streq_any(s, ninfs))
+        return make_number(-INFINITY);
+    if (streq_any(s, nans))
+        return make_number(NAN);
+    return cJSON_CreateString(s);
+}
+
+/* Builds the node for a scalar event. Explicit tags: !!str (and the
+ * non-specific "!") force a string; other tags resolve as plain. */
+static cJSON *scalar_node(const yaml_event_t *ev, int *quoted)
+{
+    const char *v = (const char *)ev->data.scalar.value;
+    const char *tag = (const char *)ev->data.scalar.tag;
+    int plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    *quoted = !plain;
+    if (tag && (strcmp(tag, YAML_STR_TAG) == 0 || strcmp(tag, "!") == 0))
+        return cJSON_CreateString(v);
+    if (!plain)
+        return cJSON_CreateString(v);
+    return resolve_plain(v);
+}
+
+static yframe *ytop(yparser *y)
+{
+    return y->depth ? &y->stack[y->depth - 1] : NULL;
+}
+
+/* Adds a finished (or just opened) node to the current collection. */
+static int yattach(yparser *y, cJSON *item, int line, int col, int quoted)
+{
+    builder *b = y->b;
+    yframe *f = ytop(y);
+    if (!f) {
+        if (b->root) {
+            cJSON_Delete(item); /* cannot happen: libyaml gives one root per document */
+            return -1;
+        }
+        b->root = item;
+        record(b, item, NULL, 0, line, col, 0, 0, quoted);
+        return 0;
+    }
+    if (f->is_map) {
+        cJSON_AddItemToObject(f->node, f->key, item);
+        keytab_add(&b->keys, f->node, item->string, f->kline, f->kcol);
+        record(b, item, f->node, f->count, line, col, f->kline, f->kcol, quoted);
+        free(f->key);
+        f->key = NULL;
+    } else {
+        cJSON_AddItemToArray(f->node, item);
+        record(b, item, f->node, f->count, line, col, 0, 0, quoted);
+    }
+    f->count++;
+    return 0;
+}
+
+static int ypush(yparser *y, cJSON *node, int is_map, anchor_ent *anchor)
+{
+    if (y->depth == y->cap) {
+        y->cap = y->cap ? y->cap * 2 : 32;
+        y->stack = realloc(y->stack, y->cap * sizeof *y->stack);
+        if (!y->stack)
+            abort();
+    }
+    yframe *f = &y->stack[y->depth++];
+    f->node = node;
+    f->is_map = is_map;
+    f->count = 0;
+    f->key = NULL;
+    f->kline = f->kcol = 0;
+    f->anchor = anchor;
+    return 0;
+}
+
+/* Copies the anchored subtree `src` for an alias. Every copy keeps the marks
+ * of the node it copies (the caller gives the copy's root the alias's own
+ * mark); errors point at the alias. Counts against the alias budget and the
+ * nesting limit, so an alias bomb stops after MG_MAX_ALIAS_NODES nodes. */
+static cJSON *copy_alias(yparser *y, const cJSON *src, const cJSON *parent, int index,
+                         size_t depth, int line, int col)
+{
+    if (++y->alias_nodes > MG_MAX_ALIAS_NODES) {
+        builder_error(y->b, line, col,
+                      "aliases expand to more than %d nodes (an alias bomb?); write the data out or use $ref",
+                      MG_MAX_ALIAS_NODES);
+        return NULL;
+    }
+    int is_obj = cJSON_IsObject(src), is_arr = cJSON_IsArray(src);
+    if ((is_obj || is_arr) && depth >= MG_MAX_NESTING) {
+        builder_error(y->b, line, col,
+                      "nesting deeper than %d levels (flatten the document or split it with $ref)",
+                      MG_MAX_NESTING);
+        return NULL;
+    }
+    cJSON *dst = is_obj ? cJSON_CreateObject() : is_arr ? cJSON_CreateArray() : cJSON_Duplicate(src, 0);
+    if (!dst)
+        abort();
+    const pos_ent *pe = postab_get(y->b->pos, src);
+    pos_ent e;
+    if (pe)
+        e = *pe; /* copied out: postab_put may move the slots */
+    else
+        memset(&e, 0, sizeof e);
+    e.node = dst;
+    e.parent = parent;
+    e.index = index;
+    postab_put(y->b->pos, &e);
+    int i = 0;
+    for (const cJSON *c = (is_obj || is_arr) ? src->child : NULL; c; c = c->next, i++) {
+        cJSON *cc = copy_alias(y, c, dst, i, depth + 1, line, col);
+        if (!cc) {
+            cJSON_Delete(dst);
+            return NULL;
+        }
+        if (is_obj)
+            cJSON_AddItemToObject(dst, c->string, cc);
+        else
+            cJSON_AddItemToArray(dst, cc);
+    }
+    return dst;
+}
+
+/* The byte at 1-based line/column (column in code points); NUL past the end. */
+static char char_at(const char *text, size_t len, int line, int col)
+{
+    size_t i = 0;
+    for (int l = 1; l < line && i < len; i++)
+        if (text[i] == '\n')
+            l++;
+    for (int c = 1; i < len; i++) {
+        if (((unsigned char)text[i] & 0xC0) == 0x80)
+            continue;
+        if (c++ == col)
+            return text[i];
+    }
+    return '\0';
+}
+
+/* Rewrites libyaml's problem text into a one-line message, at the most useful
+ * position. */
+static void yaml_syntax_error(builder *b, const yaml_parser_t *ps)
+{
+    const char *problem = ps->problem ? ps->problem : "syntax error";
+    const char *context = ps->context;
+    int line = (int)ps->problem_mark.line + 1, col = (int)ps->problem_mark.column + 1;
+    int cline = (int)ps->context_mark.line + 1, ccol = (int)ps->context_mark.column + 1;
+    if (ps->error == YAML_READER_ERROR) {
+        offset_to_linecol(b->text + b->ystart, b->len - b->ystart, ps->problem_offset, &line, &col);
+        if (strstr(problem, "control characters"))
+            builder_error(b, line, col, "control character 0x%02X is not allowed in YAML (escape it in a double-quoted string)",
+                          (unsigned)ps->problem_value);
+        else
+            builder_error(b, line, col, "YAML: %s", problem);
+        return;
+    }
+    char at = char_at(b->text + b->ystart, b->len - b->ystart, line, col);
+    if (context && strstr(context, "quoted scalar") && strstr(problem, "end of stream")) {
+        builder_error(b, cline, ccol, "unclosed quoted string (add the closing quote)");
+        return;
+    }
+    if (at == '\t' && strstr(problem, "cannot start any token")) {
+        builder_error(b, line, col, "tab character used for indentation (YAML indents with spaces only)");
+        return;
+    }
+    if (strstr(problem, "mapping values are not allowed")) {
+        builder_error(b, line, col,
+                      "unexpected ':' here (check the indentation, or quote a value that contains ': ')");
+        return;
+    }
+    if (context && strstr(context, "flow sequence") && strstr(problem, "expected ',' or ']'")) {
+        builder_error(b, line, col, "expected ',' or ']' in the flow sequence opened at %d:%d", cline, ccol);
+        return;
+    }
+    if (context && strstr(context, "flow mapping") && strstr(problem, "expected ',' or '}'")) {
+        builder_error(b, line, col, "expected ',' or '}' in the flow mapping opened at %d:%d", cline, ccol);
+        return;
+    }
+    if (context && strstr(context, "block mapping") && strstr(problem, "expected key")) {
+        builder_error(b, line, col,
+                      "bad indentation: this line does not fit the mapping that starts at %d:%d", cline, ccol);
+        return;
+    }
+    if (context && strstr(context, "block collection") && strstr(problem, "expected '-'")) {
+        builder_error(b, line, col,
+                      "bad indentation: this line does not fit the list that starts at %d:%d", cline, ccol);
+        return;
+    }
+    if (context && strstr(context, "simple key") && strstr(problem, "expected ':'")) {
+        builder_error(b, cline, ccol, "expected ':' after this key (a mapping key must be followed by ': ')");
+        return;
+    }
+    if (context)
+        builder_error(b, line, col, "YAML: %s %s (at %d:%d)", problem, context, cline, ccol);
+    else
+        builder_error(b, line, col, "YAML: %s", problem);
+}
+
+/* libyaml gets the text after any byte order mark, so that columns on the
+ * first line match the JSON parser's. */
+static cJSON *parse_yaml(builder *b, size_t start)
+{
+    b->ystart = start;
+    yaml_parser_t ps;
+    if (!yaml_parser_initialize(&ps))
+        abort();
+    yaml_parser_set_input_string(&ps, (const unsigned char *)b->text + start, b->len - start);
+    yaml_parser_set_encoding(&ps, YAML_UTF8_ENCODING);
+    yparser y;
+    memset(&y, 0, sizeof y);
+    y.b = b;
+    int docs = 0, done = 0;
+    while (!done && !b->failed) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&ps, &ev)) {
+            yaml_syntax_error(b, &ps);
+            break;
+        }
+        int line = (int)ev.start_mark.line + 1, col = (int)ev.start_mark.column + 1;
+        yframe *f = ytop(&y);
+        int want_key = f && f->is_map && !f->key;
+        switch (ev.type) {
+        case YAML_STREAM_END_EVENT:
+            done = 1;
+            break;
+        case YAML_DOCUMENT_START_EVENT:
+            if (++docs > 1)
+                builder_error(b, line, col,
+                              "a second document in the file (msggen reads one document per file; split it at the '---')");
+            break;
+        case YAML_SCALAR_EVENT: {
+            const char *v = (const char *)ev.data.scalar.value;
+            if (strlen(v) != ev.data.scalar.length) {
+                builder_error(b, line, col, "a NUL character in a scalar is not supported (msggen strings cannot hold NUL)");
+                break;
+            }
+            if (want_key) {
+                const key_ent *dup = keytab_find(&b->keys, f->node, v);
+                if (dup) {
+                    builder_error(b, line, col, "duplicate key '%s' (first defined at %d:%d)", v,
+                                  dup->line, dup->col);
+                    break;
+                }
+                f->key = strdup(v);
+                if (!f->key)
+                    abort();
+                f->kline = line;
+                f->kcol = col;
+                break;
+            }
+            int quoted;
+            cJSON *n = scalar_node(&ev, &quoted);
+            yattach(&y, n, line, col, quoted);
+            if (ev.data.scalar.anchor)
+                anchors_set(&y.anchors, (const char *)ev.data.scalar.anchor, n)->complete = 1;
+            break;
+        }
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT: {
+            if (want_key) {
+                builder_error(b, line, col, "a mapping key must be a scalar, not a %s",
+                              ev.type == YAML_MAPPING_START_EVENT ? "mapping" : "sequence");
+                break;
+            }
+            if (y.depth >= MG_MAX_NESTING) {
+                builder_error(b, line, col,
+                              "nesting deeper than %d levels (flatten the document or split it with $ref)",
+                              MG_MAX_NESTING);
+                break;
+            }
+            int is_map = ev.type == YAML_MAPPING_START_EVENT;
+            cJSON *n = is_map ? cJSON_CreateObject() : cJSON_CreateArray();
+            yattach(&y, n, line, col, 0);
+            const yaml_char_t *anchor = is_map ? ev.data.mapping_start.anchor
+                                               : ev.data.sequence_start.anchor;
+            anchor_ent *ae = anchor ? anchors_set(&y.anchors, (const char *)anchor, n) : NULL;
+            ypush(&y, n, is_map, ae);
+            break;
+        }
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            if (f) {
+                if (f->anchor && f->anchor->node == f->node)
+                    f->anchor->complete = 1;
+                free(f->key);
+                y.depth--;
+            }
+            break;
+        case YAML_ALIAS_EVENT: {
+            const char *name = (const char *)ev.data.alias.anchor;
+            if (want_key) {
+                builder_error(b, line, col, "an alias cannot be a mapping key here ('*%s'); write the key out", name);
+                break;
+            }
+            anchor_ent *ae = anchors_find(&y.anchors, name);
+            if (!ae) {
+                builder_error(b, line, col, "undefined alias '*%s' (define the anchor '&%s' before it)", name, name);
+                break;
+            }
+            if (!ae->complete) {
+                builder_error(b, line, col,
+                              "alias '*%s' refers to a node that contains it (recursive data cannot be loaded)", name);
+                break;
+            }
+            cJSON *n = copy_alias(&y, ae->node, NULL, 0, y.depth, line, col);
+            if (!n)
+                break;
+            /* The copy's root carries the alias's own position. */
+            const pos_ent *pe = postab_get(b->pos, n);
+            int quoted = pe ? pe->quoted : 0;
+            yattach(&y, n, line, col, quoted);
+            break;
+        }
+        default:
+            break;
+        }
+        yaml_event_delete(&ev);
+    }
+    while (y.depth > 0)
+        free(y.stack[--y.depth].key);
+    free(y.stack);
+    anchors_free(&y.anchors);
+    yaml_parser_delete(&ps);
+    cJSON *root = b->root;
+    b->root = NULL;
+    if (b->failed) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    if (!docs) {
+        builder_error(b, 1, 1, "the file holds no document (it is empty or only comments)");
+        return NULL;
+    }
+    if (!root) { /* "---" with nothing after it: an empty (null) document */
+        root = cJSON_CreateNull();
+        record(b, root, NULL, 0, 1, 1, 0, 0, 0);
+    }
+    return root;
+}
+
+/* ------------------------------------------------------------------ documents */
+
+static int has_suffix(const char *s, const char *suf)
+{
+    size_t n = strlen(s), k = strlen(suf);
+    return n >= k && strcmp(s + n - k, suf) == 0;
+}
+
+/* Parses text into a tree, filling `pos`. Returns NULL after reporting. */
+static cJSON *parse_text(const char *file, const char *text, size_t len, struct mg_postab *pos,
+                         mg_diag *d)
+{
+    builder b;
+    memset(&b, 0, sizeof b);
+    b.file = file;
+    b.text = text;
+    b.len = len;
+    b.d = d;
+    b.pos = pos;
+    cJSON *root = NULL;
+    if (check_utf8(&b) == 0) {
+        size_t start = 0;
+        if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+            start = 3; /* a UTF-8 byte order mark */
+        size_t i = start;
+        while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
+            i++;
+        if (has_suffix(file, ".json")) {
+            if (i >= len)
+                builder_error(&b, 1, 1, "the file holds no document (it is empty)");
+            else
+                root = parse_json(&b, start);
+        } else if (i < len && (text[i] == '{' || text[i] == '[')) {
+            /* Try strict JSON silently; fall back to YAML (a flow collection). */
+            mg_diag quiet;
+            mg_diag_init_sink(&quiet, NULL, NULL);
+            quiet.max_errors = 0;
+            b.d = &quiet;
+            root = parse_json(&b, start);
+            b.d = d;
+            if (!root) {
+                b.failed = 0;
+                free(pos->slots);
+                pos->slots = NULL;
+                pos->cap = pos->len = 0;
+                free(b.keys.slots);
+                memset(&b.keys, 0, sizeof b.keys);
+                root = parse_yaml(&b, start);
+            }
+        } else {
+            root = parse_yaml(&b, start);
+        }
+    }
+    free(b.keys.slots);
+    return root;
+}
+
+/* Reads a file of at most MG_MAX_INPUT_BYTES; the size of a regular file is
+ * checked before any byte is read. Reports at `at` (open errors) or at the file. */
+static int read_input(const char *path, const char *name, mg_mark at, mg_buf *out, mg_diag *d)
+{
+    if (strcmp(path, "-") == 0) {
+        if (mg_buf_read_file(out, "-", MG_MAX_INPUT_BYTES) < 0) {
+            if (errno == EFBIG)
+                mg_diag_error(d, mg_mark_at("-", 0, 0), "standard input is over the %u-byte input limit",
+                              MG_MAX_INPUT_BYTES);
+            else
+                mg_diag_error(d, at, "cannot read standard input: %s", strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        mg_diag_error(d, at, "cannot open '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            fclose(f);
+            mg_diag_error(d, at, "cannot read '%s': it is a directory", name);
+            return -1;
+        }
+        if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > MG_MAX_INPUT_BYTES) {
+            fclose(f);
+            mg_diag_error(d, mg_mark_at(name, 0, 0),
+                          "file is %jd bytes, over the %u-byte input limit (split it into files joined by $ref)",
+                          (intmax_t)st.st_size, MG_MAX_INPUT_BYTES);
+            return -1;
+        }
+        if (S_ISREG(st.st_mode))
+            mg_buf_reserve(out, (size_t)st.st_size + 1);
+    }
+    char chunk[65536];
+    for (;;) {
+        size_t n = fread(chunk, 1, sizeof chunk, f);
+        if (n == 0)
+            break;
+        if (out->len + n > MG_MAX_INPUT_BYTES) {
+            fclose(f);
+            mg_diag_error(d, mg_mark_at(name, 0, 0),
+                          "file is over the %u-byte input limit (split it into files joined by $ref)",
+                          MG_MAX_INPUT_BYTES);
+            return -1;
+        }
+        mg_buf_append(out, chunk, n);
+    }
+    int err = ferror(f);
+    fclose(f);
+    if (err) {
+        mg_diag_error(d, at, "cannot read '%s': %s", name, strerror(EIO));
+        return -1;
+    }
+    mg_buf_reserve(out, 0);
+    out->data[out->len] = '\0';
+    return 0;
+}
+
+/* Lexically normalises a path: drops "." and empty parts, folds "a/.." (but
+ * keeps leading ".." of a relative path). Never returns "": "." instead. */
+char *mg_path_normalise(const char *path)
+{
+    size_t n = strlen(path);
+    char *out = malloc(n + 2);
+    if (!out)
+        abort();
+    int abs = path[0] == '/';
+    size_t olen = 0;
+    if (abs)
+        out[olen++] = '/';
+    size_t base = olen; /* parts start here */
+    const char *p = path;
+    while (*p) {
+        while (*p == '/')
+            p++;
+        if (!*p)
+            break;
+        const char *e = strchr(p, '/');
+        size_t k = e ? (size_t)(e - p) : strlen(p);
+        if (k == 1 && p[0] == '.') {
+            /* skip */
+        } else if (k == 2 && p[0] == '.' && p[1] == '.') {
+            /* Find the last part in out. */
+            size_t last = olen;
+            while (last > base && out[last - 1] != '/')
+                last--;
+            int last_is_dotdot = olen - last == 2 && out[last] == '.' && out[last + 1] == '.';
+            if (olen > base && !last_is_dotdot) {
+                olen = last > base ? last - 1 : base;
+            } else if (!abs) {
+                if (olen > base)
+                    out[olen++] = '/';
+                out[olen++] = '.';
+                out[olen++] = '.';
+            } /* "/.." is "/" */
+        } else {
+            if (olen > base)
+                out[olen++] = '/';
+            memcpy(out + olen, p, k);
+            olen += k;
+        }
+        p += k;
+    }
+    if (olen == 0)
+        out[olen++] = '.';
+    out[olen] = '\0';
+    return out;
+}
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    char *r = malloc((size_t)(slash - path) + 1);
+    if (!r)
+        abort();
+    memcpy(r, path, (size_t)(slash - path));
+    r[slash - path] = '\0';
+    return r;
+}
+
+typedef struct docent {
+    mg_doc doc;    /* first, so a const mg_doc * converts back */
+    char *real;    /* realpath key for the cache; NULL for buffers */
+} docent;
+
+struct mg_docset {
+    char *root;        /* absolute real path, or NULL until the first load */
+    int root_given;
+    int allow_outside;
+    docent **docs;
+    size_t n, cap;
+    /* Paths whose parse failed, so that a file is reported (and read) once. */
+    char **failed;
+    size_t nfailed, capfailed;
+};
+
+static docent *docset_add(mg_docset *set, const char *name, char *real, cJSON *root,
+                          struct mg_postab *pos)
+{
+    docent *e = calloc(1, sizeof *e);
+    if (!e)
+        abort();
+    e->doc.path = mg_path_normalise(name);
+    e->doc.dir = dir_of(e->doc.path);
+    e->doc.root = root;
+    e->doc.pos = pos;
+    e->real = real;
+    if (set->n == set->cap) {
+        set->cap = set->cap ? set->cap * 2 : 8;
+        set->docs = realloc(set->docs, set->cap * sizeof *set->docs);
+        if (!set->docs)
+            abort();
+    }
+    set->docs[set->n++] = e;
+    return e;
+}
+
+static void set_default_root(mg_docset *set, const char *path)
+{
+    if (set->root || strcmp(path, "-") == 0)
+        return;
+    char *dir = dir_of(path);
+    char *real = realpath(dir, NULL);
+    free(dir);
+    set->root = real;
+}
+
+/* --------------------------------------------------------------- public API */
+
+mg_docset *mg_docset_new(const char *root_dir)
+{
+    mg_docset *set = calloc(1, sizeof *set);
+    if (!set)
+        abort();
+    if (root_dir) {
+        set->root = realpath(root_dir, NULL);
+        if (!set->root) /* a root that does not exist: keep it lexical and absolute */
+            set->root = mg_path_normalise(root_dir);
+        set->root_given = 1;
+    }
+    return set;
+}
+
+void mg_docset_free(mg_docset *set)
+{
+    if (!set)
+        return;
+    for (size_t i = 0; i < set->n; i++) {
+        docent *e = set->docs[i];
+        free((char *)e->doc.path);
+        free((char *)e->doc.dir);
+        cJSON_Delete(e->doc.root);
+        postab_free(e->doc.pos);
+        free(e->real);
+        free(e);
+    }
+    for (size_t i = 0; i < set->nfailed; i++)
+        free(set->failed[i]);
+    free(set->failed);
+    free(set->docs);
+    free(set->root);
+    free(set);
+}
+
+const char *mg_docset_root(const mg_docset *set)
+{
+    return set->root;
+}
+
+void mg_docset_set_allow_outside(mg_docset *set, int allow)
+{
+    set->allow_outside = allow;
+}
+
+int mg_docset_allow_outside(const mg_docset *set)
+{
+    return set->allow_outside;
+}
+
+const mg_doc *mg_docset_load(mg_docset *set, const char *path, mg_mark at, mg_diag *d)
+{
+    int is_stdin = strcmp(path, "-") == 0;
+    char *real = is_stdin ? strdup("-") : realpath(path, NULL);
+    if (real) {
+        for (size_t i = 0; i < set->n; i++)
+            if (set->docs[i]->real && strcmp(set->docs[i]->real, real) == 0) {
+                free(real);
+                return &set->docs[i]->doc;
+            }
+        for (size_t i = 0; i < set->nfailed; i++)
+            if (strcmp(set->failed[i], real) == 0) {
+                free(real);
+                return NULL;
+            }
+    }
+    char *name = mg_path_normalise(path);
+    if (is_stdin) {
+        free(name);
+        name = strdup("-");
+    }
+    mg_buf text;
+    mg_buf_init(&text);
+    if (!real || read_input(path, name, at, &text, d) < 0) {
+        if (!real)
+            mg_diag_error(d, at, "cannot open '%s': %s", path, strerror(errno));
+        else
+            goto remember_failure;
+        free(name);
+        mg_buf_fini(&text);
+        return NULL;
+    }
+    struct mg_postab *pos = calloc(1, sizeof *pos);
+    if (!pos)
+        abort();
+    /* Marks must point at the doc's own path string, which docset_add makes;
+     * so we parse with `name` and hand its ownership over. */
+    docent *e = docset_add(set, name, real, NULL, pos);
+    cJSON *root = parse_text(e->doc.path, text.data ? text.data : "", text.len, pos, d);
+    mg_buf_fini(&text);
+    free(name);
+    if (!root) {
+        /* Keep the failure, not the half-built doc. */
+        set->n--;
+        free((char *)e->doc.path);
+        free((char *)e->doc.dir);
+        postab_free(pos);
+        free(e);
+        if (set->nfailed == set->capfailed) {
+            set->capfailed = set->capfailed ? set->capfailed * 2 : 4;
+            set->failed = realloc(set->failed, set->capfailed * sizeof *set->failed);
+            if (!set->failed)
+                abort();
+        }
+        set->failed[set->nfailed++] = real;
+        return NULL;
+    }
+    e->doc.root = root;
+    set_default_root(set, path);
+    return &e->doc;
+
+remember_failure:
+    free(name);
+    mg_buf_fini(&text);
+    if (set->nfailed == set->capfailed) {
+        set->capfailed = set->capfailed ? set->capfailed * 2 : 4;
+        set->failed = realloc(set->failed, set->capfailed * sizeof *set->failed);
+        if (!set->failed)
+            abort();
+    }
+    set->failed[set->nfailed++] = real;
+    return NULL;
+}
+
+const mg_doc *mg_docset_load_buffer(mg_docset *set, const char *name, const char *data,
+                                    size_t len, mg_diag *d)
+{
+    struct mg_postab *pos = calloc(1, sizeof *pos);
+    if (!pos)
+        abort();
+    docent *e = docset_add(set, name, NULL, NULL, pos);
+    if (len > MG_MAX_INPUT_BYTES) {
+        mg_diag_error(d, mg_mark_at(e->doc.path, 0, 0), "input is over the %u-byte input limit",
+                      MG_MAX_INPUT_BYTES);
+        goto fail;
+    }
+    cJSON *root = parse_text(e->doc.path, data, len, pos, d);
+    if (!root)
+        goto fail;
+    e->doc.root = root;
+    set_default_root(set, name);
+    return &e->doc;
+fail:
+    set->n--;
+    free((char *)e->doc.path);
+    free((char *)e->doc.dir);
+    postab_free(pos);
+    free(e);
+    return NULL;
+}
+
+mg_mark mg_doc_mark(const mg_doc *doc, const cJSON *node)
+{
+    const pos_ent *e = postab_get(doc->pos, node);
+    if (!e)
+        return mg_mark_at(doc->path, 0, 0);
+    return mg_mark_at(doc->path, e->line, e->col);
+}
+
+mg_mark mg_doc_key_mark(const mg_doc *doc, const cJSON *node)
+{
+    const pos_ent *e = postab_get(doc->pos, node);
+    if (!e)
+        return mg_mark_at(doc->path, 0, 0);
+    if (e->kline)
+        return mg_mark_at(doc->path, e->kline, e->kcol);
+    return mg_mark_at(doc->path, e->line, e->col);
+}
+
+int mg_doc_is_quoted(const mg_doc *doc, const cJSON *node)
+{
+    const pos_ent *e = postab_get(doc->pos, node);
+    return e && e->quoted && cJSON_IsString(node);
+}
+
+const cJSON *mg_doc_parent(const mg_doc *doc, const cJSON *node, int *index)
+{
+    const pos_ent *e = postab_get(doc->pos, node);
+    if (index)
+        *index = e ? e->index : 0;
+    return e ? e->parent : NULL;
+}
+
+const mg_doc *mg_docset_owner(const mg_docset *set, const cJSON *node)
+{
+    for (size_t i = 0; i < set->n; i++)
+        if (postab_get(set->docs[i]->doc.pos, node))
+            return &set->docs[i]->doc;
+    return NULL;
+}
+
+size_t mg_docset_count(const mg_docset *set)
+{
+    return set->n;
+}
+
+const mg_doc *mg_docset_doc(const mg_docset *set, size_t i)
+{
+    return i < set->n ? &set->docs[i]->doc : NULL;
+}
+
+cJSON *mg_load_data_file(const char *path, mg_diag *d)
+{
+    mg_docset *set = mg_docset_new(NULL);
+    const mg_doc *doc = mg_docset_load(set, path, mg_mark_at(NULL, 0, 0), d);
+    cJSON *root = NULL;
+    if (doc) {
+        root = doc->root;
+        ((docent *)(void *)set->docs[0])->doc.root = NULL;
+    }
+    /* Marks in reported errors borrowed the doc's path; they were printed already. */
+    mg_docset_free(set);
+    return root;
+}

@@ -1,0 +1,1777 @@
+/* model.c - builds the message model from resolved documents.
+ *
+ * A schema is read as a list of "parts": the schema itself and, flattened,
+ * every allOf member and $ref target it leads to. Keywords are looked up
+ * across the parts, so allOf merging and $ref following need no copying of
+ * the documents: every node we keep still has its file position.
+ */
+#include "model.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "buf.h"
+#include "config.h"
+#include "resolve.h"
+
+#define MAX_PARTS 64
+
+typedef struct vec {
+    void **v;
+    int n, cap;
+} vec;
+
+struct mg_model_priv {
+    vec allocs;      /* every calloc'ed block and string */
+    vec names;       /* every mg_name to fini */
+    vec arrays;      /* vec storage handed to model structs */
+    cJSON *owned;    /* owns every model-made cJSON tree */
+    vec types, messages;
+    mg_diag *d;
+    int failed;
+    int ref_siblings; /* 2019-09 / 2020-12: keywords beside $ref apply */
+};
+
+typedef struct part {
+    const mg_doc *doc;
+    const cJSON *node;
+} part;
+
+typedef struct parts {
+    part p[MAX_PARTS];
+    int n;
+    const cJSON *path[MG_MAX_REF_DEPTH + 2]; /* flatten's current chain, for cycles */
+} parts;
+
+/* Bits of JSON types a schema allows. */
+enum {
+    T_STRING = 1, T_INTEGER = 2, T_NUMBER = 4, T_BOOLEAN = 8,
+    T_OBJECT = 16, T_ARRAY = 32, T_NULL = 64, T_ALL = 127
+};
+
+static void vec_push(vec *a, void *p)
+{
+    if (a->n == a->cap) {
+        int cap = a->cap ? a->cap * 2 : 8;
+        void **v = realloc(a->v, (size_t)cap * sizeof *v);
+        if (!v)
+            abort();
+        a->v = v;
+        a->cap = cap;
+    }
+    a->v[a->n++] = p;
+}
+
+static void *palloc(mg_model *m, size_t n)
+{
+    void *p = calloc(1, n);
+    if (!p)
+        abort();
+    vec_push(&m->priv->allocs, p);
+    return p;
+}
+
+static char *pstrdup(mg_model *m, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = palloc(m, n);
+    memcpy(p, s, n);
+    return p;
+}
+
+static void name_init(mg_model *m, mg_name *n, const char *raw)
+{
+    mg_name_init(n, raw);
+    vec_push(&m->priv->names, n);
+}
+
+/* Hands a vec's storage to the model; returns it for storing in a struct. */
+static void **keep_vec(mg_model *m, vec *a)
+{
+    if (a->v)
+        vec_push(&m->priv->arrays, a->v);
+    return a->v;
+}
+
+static cJSON *owned(mg_model *m, cJSON *j)
+{
+    cJSON_AddItemToArray(m->priv->owned, j);
+    return j;
+}
+
+static const cJSON *get(const cJSON *node, const char *key)
+{
+    return cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, key) : NULL;
+}
+
+static const char *get_str(const cJSON *node, const char *key)
+{
+    const cJSON *v = get(node, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int get_true(const cJSON *node, const char *key)
+{
+    return cJSON_IsTrue(get(node, key));
+}
+
+static mg_mark mark(const mg_doc *doc, const cJSON *node)
+{
+    return mg_doc_mark(doc, node);
+}
+
+static mg_mark key_mark(const mg_doc *doc, const cJSON *node)
+{
+    return mg_doc_key_mark(doc, node);
+}
+
+__attribute__((format(printf, 3, 4))) static void err(mg_model *m, mg_mark at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mg_diag_verror(m->priv->d, at, fmt, ap);
+    va_end(ap);
+    m->priv->failed = 1;
+}
+
+/* "file:line:col" of a mark, for naming a second position inside a message. */
+static const char *where(mg_model *m, mg_mark at)
+{
+    mg_buf b;
+    mg_buf_init(&b);
+    mg_buf_appendf(&b, "%s:%d:%d", at.file ? at.file : "?", at.line, at.col);
+    char *s = pstrdup(m, mg_buf_cstr(&b));
+    mg_buf_fini(&b);
+    return s;
+}
+
+static int stop(mg_model *m)
+{
+    return mg_diag_full(m->priv->d);
+}
+
+/* Follows a $ref (and chains of them). Without one, returns doc/node as given.
+ * Returns 0, or -1 after the resolver reported an error. */
+static int follow(mg_model *m, const mg_doc *doc, const cJSON *node, const mg_doc **tdoc,
+                  const cJSON **tnode)
+{
+    mg_ref_target t;
+    int rc = mg_resolve_ref(m->set, doc, node, &t, m->priv->d);
+    if (rc < 0) {
+        m->priv->failed = 1;
+        return -1;
+    }
+    *tdoc = rc ? t.doc : doc;
+    *tnode = rc ? t.node : node;
+    return 0;
+}
+
+static cJSON *extensions_of(mg_model *m, const cJSON *node)
+{
+    cJSON *ext = owned(m, cJSON_CreateObject());
+    const cJSON *c;
+    if (cJSON_IsObject(node))
+        cJSON_ArrayForEach(c, node)
+            if (c->string && strncmp(c->string, "x-", 2) == 0)
+                cJSON_AddItemToObject(ext, c->string, cJSON_Duplicate(c, 1));
+    return ext;
+}
+
+/* ---- schema parts ---------------------------------------------------- */
+
+static const char *const structural_keys[] = {
+    "type", "properties", "items", "enum", "const", "oneOf", "anyOf", "allOf",
+    "additionalProperties", "required", "format", "pattern", "minimum", "maximum",
+    "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength",
+    "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties", "nullable",
+};
+
+static int has_structure(const cJSON *node, const char *except)
+{
+    for (size_t i = 0; i < sizeof structural_keys / sizeof structural_keys[0]; i++)
+        if ((!except || strcmp(except, structural_keys[i]) != 0) && get(node, structural_keys[i]))
+            return 1;
+    return 0;
+}
+
+/* A schema that only names another one: {$ref: X} (its siblings carry no
+ * structure, or are ignored by the draft), or {allOf: [{$ref: X}]}. Returns
+ * the node holding the $ref, or NULL. */
+static const cJSON *single_ref(mg_model *m, const cJSON *node)
+{
+    if (!cJSON_IsObject(node))
+        return NULL;
+    if (cJSON_IsString(get(node, "$ref")) && (!m->priv->ref_siblings || !has_structure(node, NULL)))
+        return node;
+    const cJSON *all = get(node, "allOf");
+    if (cJSON_GetArraySize(all) == 1 && !has_structure(node, "allOf") &&
+        cJSON_IsString(get(all->child, "$ref")) && !has_structure(all->child, NULL))
+        return all->child;
+    return NULL;
+}
+
+static int flatten(mg_model *m, const mg_doc *doc, const cJSON *node, parts *ps, int depth)
+{
+    if (cJSON_IsBool(node))
+        return 0; /* true/false schemas: no keywords to merge */
+    if (!cJSON_IsObject(node)) {
+        err(m, mark(doc, node), "a schema must be a mapping (or true/false)");
+        return -1;
+    }
+    if (depth > MG_MAX_REF_DEPTH) {
+        err(m, mark(doc, node), "allOf/$ref nesting deeper than %d", MG_MAX_REF_DEPTH);
+        return -1;
+    }
+    for (int i = 0; i < depth; i++)
+        if (ps->path[i] == node) {
+            err(m, mark(doc, node), "allOf cycle: this schema includes itself");
+            return -1;
+        }
+    ps->path[depth] = node;
+    /* A diamond (two bases sharing a base) reaches a schema twice: its
+     * keywords count once. */
+    for (int i = 0; i < ps->n; i++)
+        if (ps->p[i].node == node)
+            return 0;
+    if (cJSON_IsString(get(node, "$ref"))) {
+        const mg_doc *tdoc = NULL;
+        const cJSON *tnode = NULL;
+        if (follow(m, doc, node, &tdoc, &tnode) < 0)
+            return -1;
+        if (m->priv->ref_siblings && ps->n < MAX_PARTS)
+            ps->p[ps->n++] = (part){doc, node};
+        return flatten(m, tdoc, tnode, ps, depth + 1);
+    }
+    if (ps->n >= MAX_PARTS) {
+        err(m, mark(doc, node), "more than %d allOf members", MAX_PARTS);
+        return -1;
+    }
+    ps->p[ps->n++] = (part){doc, node};
+    const cJSON *all = get(node, "allOf"), *it;
+    if (all && !cJSON_IsArray(all)) {
+        err(m, mark(doc, all), "'allOf' must be a list of schemas");
+        return -1;
+    }
+    cJSON_ArrayForEach(it, all)
+        if (flatten(m, doc, it, ps, depth + 1) < 0)
+            return -1;
+    return 0;
+}
+
+/* The last part that has `key`, or NULL. */
+static const cJSON *pget(const parts *ps, const char *key, const mg_doc **doc)
+{
+    for (int i = ps->n - 1; i >= 0; i--) {
+        const cJSON *v = get(ps->p[i].node, key);
+        if (v) {
+            if (doc)
+                *doc = ps->p[i].doc;
+            return v;
+        }
+    }
+    return NULL;
+}
+
+static unsigned type_bit(const char *t)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } tab[] = {{"string", T_STRING}, {"integer", T_INTEGER}, {"number", T_NUMBER | T_INTEGER},
+               {"boolean", T_BOOLEAN}, {"object", T_OBJECT}, {"array", T_ARRAY}, {"null", T_NULL}};
+    for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
+        if (strcmp(t, tab[i].name) == 0)
+            return tab[i].bit;
+    return 0;
+}
+
+static int type_mask(mg_model *m, const mg_doc *doc, const cJSON *t, unsigned *mask)
+{
+    *mask = 0;
+    if (cJSON_IsString(t)) {
+        unsigned b = type_bit(t->valuestring);
+        if (!b) {
+            err(m, mark(doc, t), "unknown type '%s' (expected string, integer, number, boolean, object, array or null)",
+                t->valuestring);
+            return -1;
+        }
+        *mask = b;
+        return 0;
+    }
+    if (cJSON_IsArray(t) && cJSON_GetArraySize(t) > 0) {
+        const cJSON *it;
+        cJSON_ArrayForEach(it, t) {
+            unsigned b;
+            if (type_mask(m, doc, it, &b) < 0)
+                return -1;
+            *mask |= b;
+        }
+        return 0;
+    }
+    err(m, mark(doc, t), "'type' must be a type name or a non-empty list of them");
+    return -1;
+}
+
+static void mask_names(mg_buf *b, unsigned mask)
+{
+    static const char *const names[] = {"string", "integer", "number", "boolean", "object", "array", "null"};
+    int first = 1;
+    for (int i = 0; i < 7; i++) {
+        if (!(mask & (1u << i)) || (i == 1 && (mask & T_NUMBER)))
+            continue;
+        mg_buf_appendf(b, "%s%s", first ? "" : "|", names[i]);
+        first = 0;
+    }
+}
+
+/* The JSON types every part allows (T_ALL when no part says), with
+ * `nullable: true` adding null. Conflicting parts are an error. */
+static int parts_mask(mg_model *m, const parts *ps, unsigned *out)
+{
+    unsigned acc = T_ALL;
+    int seen = -1, nullable = 0;
+    for (int i = 0; i < ps->n; i++) {
+        const cJSON *t = get(ps->p[i].node, "type");
+        if (get_true(ps->p[i].node, "nullable"))
+            nullable = 1;
+        if (!t)
+            continue;
+        unsigned b;
+        if (type_mask(m, ps->p[i].doc, t, &b) < 0)
+            return -1;
+        if (nullable)
+            b |= T_NULL;
+        if ((acc & b) == 0 || ((acc & b) == T_NULL && b != T_NULL && acc != T_NULL)) {
+            mg_buf x, y;
+            mg_buf_init(&x);
+            mg_buf_init(&y);
+            mask_names(&x, b);
+            mask_names(&y, acc);
+            err(m, mark(ps->p[i].doc, t), "conflicting types in allOf: '%s' here, '%s' at %s",
+                mg_buf_cstr(&x), mg_buf_cstr(&y),
+                where(m, mark(ps->p[seen].doc, get(ps->p[seen].node, "type"))));
+            mg_buf_fini(&x);
+            mg_buf_fini(&y);
+            return -1;
+        }
+        acc &= b;
+        seen = i;
+    }
+    if (nullable && acc != T_ALL)
+        acc |= T_NULL;
+    *out = acc;
+    return 0;
+}
+
+/* ---- constraints ----------------------------------------------------- */
+
+static int is_nonneg_int(const cJSON *v)
+{
+    return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble == floor(v->valuedouble) &&
+           v->valuedouble < 9007199254740992.0;
+}
+
+static void check_pattern(mg_model *m, const mg_doc *doc, const cJSON *p)
+{
+    int code;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)p->valuestring, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF | PCRE2_UCP, &code, &off, NULL);
+    if (re) {
+        pcre2_code_free(re);
+        return;
+    }
+    PCRE2_UCHAR msg[160];
+    pcre2_get_error_message(code, msg, sizeof msg);
+    err(m, mark(doc, p), "invalid pattern '%s': %s at offset %zu", p->valuestring, (const char *)msg,
+        (size_t)off);
+}
+
+/* Collects the constraint keywords of all parts into one object. Where allOf
+ * members both bound a value, the stricter bound wins. */
+static cJSON *constraints_of(mg_model *m, const parts *ps)
+{
+    static const char *const counts[] = {"minLength", "maxLength", "minItems", "maxItems",
+                                         "minProperties", "maxProperties"};
+    static const char *const numbers[] = {"minimum", "maximum", "multipleOf"};
+    cJSON *c = owned(m, cJSON_CreateObject());
+    for (int i = 0; i < ps->n; i++) {
+        const mg_doc *doc = ps->p[i].doc;
+        const cJSON *n = ps->p[i].node, *v;
+        for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
+            if (!(v = get(n, counts[k])))
+                continue;
+            if (!is_nonneg_int(v)) {
+                err(m, mark(doc, v), "'%s' must be a non-negative integer", counts[k]);
+                continue;
+            }
+            const cJSON *old = cJSON_GetObjectItemCaseSensitive(c, counts[k]);
+            int is_min = strncmp(counts[k], "min", 3) == 0;
+            if (!old || (is_min ? v->valuedouble > old->valuedouble : v->valuedouble < old->valuedouble)) {
+                cJSON_DeleteItemFromObjectCaseSensitive(c, counts[k]);
+                cJSON_AddNumberToObject(c, counts[k], v->valuedouble);
+            }
+        }
+        for (size_t k = 0; k < sizeof numbers / sizeof numbers[0]; k++) {
+            if (!(v = get(n, numbers[k])))
+                continue;
+            if (!cJSON_IsNumber(v) || (k == 2 && v->valuedouble <= 0)) {
+                err(m, mark(doc, v), "'%s' must be a %snumber", numbers[k], k == 2 ? "positive " : "");
+                continue;
+            }
+            const cJSON *old = cJSON_GetObjectItemCaseSensitive(c, numbers[k]);
+            if (!old || k == 2 || (k == 0 ? v->valuedouble > old->valuedouble : v->valuedouble < old->valuedouble)) {
+                cJSON_DeleteItemFromObjectCaseSensitive(c, numbers[k]);
+                cJSON_AddNumberToObject(c, numbers[k], v->valuedouble);
+            }
+        }
+        /* exclusiveMinimum/Maximum: numbers since draft-06; booleans (draft-04
+         * style, still met in AsyncAPI 2 documents) turn the plain bound
+         * exclusive. */
+        const char *excl[2] = {"exclusiveMinimum", "exclusiveMaximum"};
+        const char *plain[2] = {"minimum", "maximum"};
+        for (int k = 0; k < 2; k++) {
+            if (!(v = get(n, excl[k])))
+                continue;
+            if (cJSON_IsBool(v)) {
+                const cJSON *b = cJSON_GetObjectItemCaseSensitive(c, plain[k]);
+                if (cJSON_IsTrue(v) && b) {
+                    double x = b->valuedouble;
+                    cJSON_DeleteItemFromObjectCaseSensitive(c, plain[k]);
+                    cJSON_DeleteItemFromObjectCaseSensitive(c, excl[k]);
+                    cJSON_AddNumberToObject(c, excl[k], x);
+                }
+            } else if (cJSON_IsNumber(v)) {
+                cJSON_DeleteItemFromObjectCaseSensitive(c, excl[k]);
+                cJSON_AddNumberToObject(c, excl[k], v->valuedouble);
+            } else {
+                err(m, mark(doc, v), "'%s' must be a number", excl[k]);
+            }
+        }
+        if ((v = get(n, "pattern"))) {
+            if (!cJSON_IsString(v))
+                err(m, mark(doc, v), "'pattern' must be a string");
+            else {
+                check_pattern(m, doc, v);
+                cJSON_DeleteItemFromObjectCaseSensitive(c, "pattern");
+                cJSON_AddStringToObject(c, "pattern", v->valuestring);
+            }
+        }
+        if ((v = get(n, "format"))) {
+            if (!cJSON_IsString(v))
+                err(m, mark(doc, v), "'format' must be a string");
+            else {
+                cJSON_DeleteItemFromObjectCaseSensitive(c, "format");
+                cJSON_AddStringToObject(c, "format", v->valuestring);
+            }
+        }
+        if ((v = get(n, "uniqueItems"))) {
+            if (!cJSON_IsBool(v))
+                err(m, mark(doc, v), "'uniqueItems' must be true or false");
+            else if (cJSON_IsTrue(v) && !cJSON_GetObjectItemCaseSensitive(c, "uniqueItems"))
+                cJSON_AddTrueToObject(c, "uniqueItems");
+        }
+        if ((v = get(n, "const"))) {
+            cJSON_DeleteItemFromObjectCaseSensitive(c, "const");
+            cJSON_AddItemToObject(c, "const", cJSON_Duplicate(v, 1));
+        }
+    }
+    static const char *const pairs[][2] = {{"minimum", "maximum"}, {"minLength", "maxLength"},
+                                           {"minItems", "maxItems"}, {"minProperties", "maxProperties"}};
+    for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+        const cJSON *lo = cJSON_GetObjectItemCaseSensitive(c, pairs[k][0]);
+        const cJSON *hi = cJSON_GetObjectItemCaseSensitive(c, pairs[k][1]);
+        if (lo && hi && lo->valuedouble > hi->valuedouble) {
+            const mg_doc *doc = NULL;
+            const cJSON *at = pget(ps, pairs[k][0], &doc);
+            err(m, mark(doc, at), "'%s' %g is greater than '%s' %g", pairs[k][0], lo->valuedouble,
+                pairs[k][1], hi->valuedouble);
+        }
+    }
+    return c;
+}
+
+/* Checks an enum list: non-empty, no duplicates. Returns 0 or -1. */
+static int check_enum(mg_model *m, const mg_doc *doc, const cJSON *e)
+{
+    if (!cJSON_IsArray(e) || cJSON_GetArraySize(e) == 0) {
+        err(m, mark(doc, e), "'enum' must be a non-empty list of values");
+        return -1;
+    }
+    for (const cJSON *a = e->child; a; a = a->next)
+        for (const cJSON *b = a->next; b; b = b->next)
+            if (cJSON_Compare(a, b, 1)) {
+                char *s = cJSON_PrintUnformatted(a);
+                err(m, mark(doc, b), "duplicate enum value %s (first at %s)", s ? s : "?",
+                    where(m, mark(doc, a)));
+                free(s);
+                return -1;
+            }
+    return 0;
+}
+
+static int enum_is_strings(const cJSON *e, int *has_null)
+{
+    const cJSON *v;
+    int strings = 0;
+    *has_null = 0;
+    cJSON_ArrayForEach(v, e) {
+        if (cJSON_IsNull(v))
+            *has_null = 1;
+        else if (cJSON_IsString(v))
+            strings++;
+        else
+            return 0;
+    }
+    return strings > 0;
+}
+
+/* ---- types ----------------------------------------------------------- */
+
+enum cls { CLS_OTHER, CLS_UNION, CLS_NULLABLE_UNION, CLS_ENUM, CLS_OBJECT, CLS_OPEN_OBJECT };
+
+static const cJSON *union_list(const parts *ps, const mg_doc **doc, int *any_of)
+{
+    const cJSON *u = pget(ps, "oneOf", doc);
+    *any_of = 0;
+    if (!u) {
+        u = pget(ps, "anyOf", doc);
+        *any_of = u != NULL;
+    }
+    return u;
+}
+
+static int is_null_schema(const cJSON *s)
+{
+    const cJSON *t = get(s, "type");
+    return cJSON_IsString(t) && strcmp(t->valuestring, "null") == 0 && cJSON_GetArraySize(s) == 1;
+}
+
+static int classify(mg_model *m, const parts *ps, unsigned mask, enum cls *out)
+{
+    const mg_doc *udoc = NULL;
+    int any_of;
+    const cJSON *u = union_list(ps, &udoc, &any_of);
+    *out = CLS_OTHER;
+    if (u) {
+        if (!cJSON_IsArray(u) || cJSON_GetArraySize(u) == 0) {
+            err(m, mark(udoc, u), "'%s' must be a non-empty list of schemas", any_of ? "anyOf" : "oneOf");
+            return -1;
+        }
+        int nulls = 0;
+        const cJSON *it;
+        cJSON_ArrayForEach(it, u)
+            nulls += is_null_schema(it);
+        *out = cJSON_GetArraySize(u) == 2 && nulls == 1 ? CLS_NULLABLE_UNION : CLS_UNION;
+        return 0;
+    }
+    const mg_doc *edoc = NULL;
+    const cJSON *e = pget(ps, "enum", &edoc);
+    if (e) {
+        if (check_enum(m, edoc, e) < 0)
+            return -1;
+        int has_null;
+        if (enum_is_strings(e, &has_null) && (mask & T_STRING)) {
+            *out = CLS_ENUM;
+            return 0;
+        }
+    }
+    int objecty = (mask & T_OBJECT) && !(mask & ~(T_OBJECT | T_NULL));
+    if (mask == T_ALL && (pget(ps, "properties", NULL) || pget(ps, "additionalProperties", NULL)))
+        objecty = 1;
+    if (objecty)
+        *out = pget(ps, "properties", NULL) || pget(ps, "required", NULL) ? CLS_OBJECT : CLS_OPEN_OBJECT;
+    return 0;
+}
+
+static mg_type *named_type(mg_model *m, const mg_doc *doc, const cJSON *node, const char *raw,
+                           int declared);
+static mg_typeref *build_typeref(mg_model *m, const mg_doc *doc, const cJSON *node, const char *hint);
+
+static mg_typeref *new_typeref(mg_model *m, mg_kind kind, const mg_doc *doc, const cJSON *node)
+{
+    mg_typeref *r = palloc(m, sizeof *r);
+    r->kind = kind;
+    r->doc = doc;
+    r->schema = node;
+    r->constraints = owned(m, cJSON_CreateObject());
+    return r;
+}
+
+/* hint + " " + suffix, as the raw name of a hoisted type: the Pascal casing,
+ * so that name.raw reads like the identifier. */
+static char *hoist_name(mg_model *m, const char *hint, const char *suffix)
+{
+    mg_buf b;
+    mg_buf_init(&b);
+    mg_buf_appendf(&b, "%s %s", hint, suffix);
+    char *p = mg_name_case_new(mg_buf_cstr(&b), MG_CASE_PASCAL);
+    char *s = pstrdup(m, p);
+    free(p);
+    mg_buf_fini(&b);
+    return s;
+}
+
+/* A typeref from flattened parts that is not itself hoisted: primitives,
+ * arrays, maps, the nullable form of a two-member union, and `any`. */
+static mg_typeref *plain_typeref(mg_model *m, const parts *ps, unsigned mask, enum cls cls,
+                                 const mg_doc *doc, const cJSON *node, const char *hint)
+{
+    if (cls == CLS_NULLABLE_UNION) {
+        const mg_doc *udoc = NULL;
+        int any_of;
+        const cJSON *u = union_list(ps, &udoc, &any_of), *it;
+        cJSON_ArrayForEach(it, u)
+            if (!is_null_schema(it)) {
+                mg_typeref *r = build_typeref(m, udoc, it, hint);
+                if (r)
+                    r->nullable = 1;
+                return r;
+            }
+    }
+    unsigned nn = mask & ~T_NULL;
+    mg_kind kind = MG_KIND_ANY;
+    const cJSON *cv = pget(ps, "const", NULL);
+    if (mask == T_ALL && cv) {
+        /* {const: x} says its type through x. */
+        mask = cJSON_IsString(cv) ? T_STRING : cJSON_IsBool(cv) ? T_BOOLEAN : cJSON_IsNull(cv) ? T_NULL
+             : cJSON_IsArray(cv) ? T_ARRAY : cJSON_IsObject(cv) ? T_OBJECT
+             : cv->valuedouble == floor(cv->valuedouble) ? T_INTEGER : (T_NUMBER | T_INTEGER);
+        nn = mask & ~T_NULL;
+    }
+    if (mask == T_ALL) {
+        if (pget(ps, "items", NULL))
+            kind = MG_KIND_ARRAY;
+        else if (cls == CLS_OPEN_OBJECT)
+            kind = MG_KIND_MAP;
+    } else if (nn == 0)
+        kind = MG_KIND_NULL;
+    else if (nn == T_STRING)
+        kind = MG_KIND_STRING;
+    else if (nn == T_INTEGER)
+        kind = MG_KIND_INTEGER;
+    else if (nn == (T_NUMBER | T_INTEGER))
+        kind = MG_KIND_NUMBER;
+    else if (nn == T_BOOLEAN)
+        kind = MG_KIND_BOOLEAN;
+    else if (nn == T_ARRAY)
+        kind = MG_KIND_ARRAY;
+    else if (nn == T_OBJECT)
+        kind = MG_KIND_MAP;
+    mg_typeref *r = new_typeref(m, kind, doc, node);
+    r->nullable = mask != T_ALL && (mask & T_NULL) && nn != 0;
+    r->constraints = constraints_of(m, ps);
+    const mg_doc *edoc = NULL;
+    const cJSON *e = pget(ps, "enum", &edoc);
+    if (e) {
+        int has_null;
+        enum_is_strings(e, &has_null);
+        cJSON_AddItemToObject(r->constraints, "enum", cJSON_Duplicate(e, 1));
+        if (has_null && kind != MG_KIND_NULL)
+            r->nullable = 1;
+    }
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(r->constraints, "format");
+    r->format = f ? f->valuestring : NULL;
+    if (kind == MG_KIND_ARRAY) {
+        const mg_doc *idoc = NULL;
+        const cJSON *items = pget(ps, "items", &idoc);
+        if (cJSON_IsObject(items) || cJSON_IsBool(items))
+            r->items = build_typeref(m, idoc, items, hoist_name(m, hint, "item"));
+        else
+            r->items = new_typeref(m, MG_KIND_ANY, idoc, items); /* tuple form: items stay any */
+    } else if (kind == MG_KIND_MAP) {
+        const mg_doc *adoc = NULL;
+        const cJSON *ap = pget(ps, "additionalProperties", &adoc);
+        if (cJSON_IsObject(ap))
+            r->items = build_typeref(m, adoc, ap, hoist_name(m, hint, "value"));
+        else {
+            if (ap && !cJSON_IsBool(ap))
+                err(m, mark(adoc, ap), "'additionalProperties' must be true, false or a schema");
+            r->items = new_typeref(m, MG_KIND_ANY, adoc, ap);
+        }
+    }
+    if (r && r->items == NULL && (kind == MG_KIND_ARRAY || kind == MG_KIND_MAP))
+        return NULL;
+    return r;
+}
+
+static mg_typeref *ref_to(mg_model *m, mg_type *t, const mg_doc *doc, const cJSON *node)
+{
+    if (!t)
+        return NULL;
+    mg_typeref *r = new_typeref(m, MG_KIND_REF, doc, node);
+    r->ref = t;
+    r->nullable = get_true(node, "nullable") || get_true(t->schema, "nullable");
+    if (t->kind == MG_TYPE_ENUM) {
+        const cJSON *e = get(t->schema, "enum"), *v;
+        cJSON_ArrayForEach(v, e)
+            if (cJSON_IsNull(v))
+                r->nullable = 1;
+    }
+    const cJSON *tt = get(t->schema, "type"), *v;
+    cJSON_ArrayForEach(v, tt)
+        if (cJSON_IsString(v) && strcmp(v->valuestring, "null") == 0)
+            r->nullable = 1;
+    return r;
+}
+
+/* The name a $ref target gets: the last token of its pointer, or for a
+ * whole file its title or file name. */
+static char *ref_target_name(mg_model *m, const mg_doc *doc, const cJSON *node)
+{
+    char *uri = mg_resolve_node_uri(m->set, doc, node);
+    const char *hash = uri ? strchr(uri, '#') : NULL;
+    char *out;
+    if (hash && hash[1] == '/') {
+        const char *last = strrchr(hash, '/') + 1;
+        mg_buf b;
+        mg_buf_init(&b);
+        for (const char *s = last; *s; s++) {
+            if (s[0] == '~' && s[1] == '1') {
+                mg_buf_putc(&b, '/');
+                s++;
+            } else if (s[0] == '~' && s[1] == '0') {
+                mg_buf_putc(&b, '~');
+                s++;
+            } else
+                mg_buf_putc(&b, *s);
+        }
+        out = pstrdup(m, mg_buf_cstr(&b));
+        mg_buf_fini(&b);
+    } else if (get_str(node, "title")) {
+        out = pstrdup(m, get_str(node, "title"));
+    } else {
+        const char *p = doc->path, *slash = strrchr(p, '/');
+        const char *base = slash ? slash + 1 : p;
+        out = pstrdup(m, base);
+        char *dot = strrchr(out, '.');
+        if (dot && dot != out)
+            *dot = '\0';
+    }
+    free(uri);
+    return out;
+}
+
+static mg_typeref *build_typeref(mg_model *m, const mg_doc *doc, const cJSON *node, const char *hint)
+{
+    if (cJSON_IsBool(node))
+        return new_typeref(m, MG_KIND_ANY, doc, node);
+    const cJSON *sref = single_ref(m, node);
+    if (sref) {
+        const mg_doc *tdoc = NULL;
+        const cJSON *tnode = NULL;
+        if (follow(m, doc, sref, &tdoc, &tnode) < 0)
+            return NULL;
+        mg_typeref *r = ref_to(m, named_type(m, tdoc, tnode, ref_target_name(m, tdoc, tnode), 1), doc, node);
+        if (r && get_true(node, "nullable"))
+            r->nullable = 1;
+        return r;
+    }
+    parts ps = {.n = 0};
+    unsigned mask;
+    enum cls cls;
+    if (flatten(m, doc, node, &ps, 0) < 0 || parts_mask(m, &ps, &mask) < 0 ||
+        classify(m, &ps, mask, &cls) < 0)
+        return NULL;
+    if (cls == CLS_UNION || cls == CLS_ENUM || cls == CLS_OBJECT) {
+        mg_typeref *r = ref_to(m, named_type(m, doc, node, pstrdup(m, hint), 0), doc, node);
+        if (r && mask != T_ALL && (mask & T_NULL))
+            r->nullable = 1;
+        return r;
+    }
+    return plain_typeref(m, &ps, mask, cls, doc, node, hint);
+}
+
+static const char *type_src(mg_model *m, const mg_type *t)
+{
+    return where(m, t->mark);
+}
+
+static void build_object(mg_model *m, mg_type *t, const parts *ps)
+{
+    vec fields = {0};
+    const char *tname = t->name.s[MG_CASE_PASCAL];
+    /* Properties of every part, in order; a later definition of the same
+     * property refines the earlier one and must not contradict its type. */
+    for (int i = 0; i < ps->n && !stop(m); i++) {
+        const mg_doc *doc = ps->p[i].doc;
+        const cJSON *props = get(ps->p[i].node, "properties"), *p;
+        if (!props)
+            continue;
+        if (!cJSON_IsObject(props)) {
+            err(m, mark(doc, props), "'properties' must be a mapping of names to schemas");
+            continue;
+        }
+        cJSON_ArrayForEach(p, props) {
+            mg_field *f = NULL;
+            for (int k = 0; k < fields.n; k++)
+                if (strcmp(((mg_field *)fields.v[k])->wire, p->string) == 0)
+                    f = fields.v[k];
+            mg_mark km = key_mark(doc, p);
+            if (f) {
+                parts a = {.n = 0}, b = {.n = 0};
+                unsigned ma, mb;
+                if (flatten(m, f->type->doc, f->type->schema, &a, 0) == 0 && flatten(m, doc, p, &b, 0) == 0 &&
+                    parts_mask(m, &a, &ma) == 0 && parts_mask(m, &b, &mb) == 0 && !(ma & mb)) {
+                    mg_buf x, y;
+                    mg_buf_init(&x);
+                    mg_buf_init(&y);
+                    mask_names(&x, mb);
+                    mask_names(&y, ma);
+                    err(m, km, "conflicting types in allOf for property '%s': '%s' here, '%s' at %s", p->string,
+                        mg_buf_cstr(&x), mg_buf_cstr(&y), where(m, f->mark));
+                    mg_buf_fini(&x);
+                    mg_buf_fini(&y);
+                    continue;
+                }
+            } else {
+                f = palloc(m, sizeof *f);
+                f->wire = p->string;
+                name_init(m, &f->name, p->string);
+                if (mg_name_is_empty(&f->name)) {
+                    err(m, km, "property name '%s' has no letter or digit to build an identifier from", p->string);
+                    continue;
+                }
+                for (int k = 0; k < fields.n; k++) {
+                    mg_field *g = fields.v[k];
+                    if (strcmp(g->name.s[MG_CASE_SNAKE], f->name.s[MG_CASE_SNAKE]) == 0)
+                        err(m, km, "properties '%s' and '%s' (at %s) of '%s' both become identifier '%s'",
+                            p->string, g->wire, where(m, g->mark), tname, f->name.s[MG_CASE_SNAKE]);
+                }
+                vec_push(&fields, f);
+            }
+            const char *hint = hoist_name(m, tname, p->string);
+            if (!f->type) {
+                f->mark = km;
+                f->type = build_typeref(m, doc, p, hint);
+            } else if (has_structure(p, NULL) || get(p, "$ref")) {
+                /* A refinement (allOf member re-declaring a property, e.g.
+                 * a tighter maximum): primitives merge their keywords, the
+                 * stricter bound winning; structured types take the later
+                 * definition. */
+                parts mp = {.n = 0};
+                unsigned mm;
+                enum cls mc;
+                if (flatten(m, f->type->doc, f->type->schema, &mp, 0) == 0 && flatten(m, doc, p, &mp, 0) == 0 &&
+                    parts_mask(m, &mp, &mm) == 0 && classify(m, &mp, mm, &mc) == 0 &&
+                    mc != CLS_UNION && mc != CLS_ENUM && mc != CLS_OBJECT && !single_ref(m, p))
+                    f->type = plain_typeref(m, &mp, mm, mc, doc, p, hint);
+                else
+                    f->type = build_typeref(m, doc, p, hint);
+            }
+            if (!f->type) {
+                f->type = new_typeref(m, MG_KIND_ANY, doc, p);
+                continue;
+            }
+            /* Field metadata: from the property, else from what it refers
+             * to, else from an earlier definition of the same property. */
+            const mg_doc *tdoc = doc;
+            const cJSON *tnode = p;
+            if (cJSON_IsString(get(p, "$ref")))
+                follow(m, doc, p, &tdoc, &tnode);
+            const char *desc = get_str(p, "description");
+            if (!desc)
+                desc = get_str(tnode, "description");
+            if (desc)
+                f->description = desc;
+            const cJSON *x;
+            if ((x = get(p, "default") ? get(p, "default") : get(tnode, "default")))
+                f->default_value = x;
+            if ((x = get(p, "const") ? get(p, "const") : get(tnode, "const")))
+                f->const_value = x;
+            if ((x = get(p, "examples") ? get(p, "examples") : get(tnode, "examples")))
+                f->examples = x;
+            f->read_only |= get_true(p, "readOnly") || get_true(tnode, "readOnly");
+            f->write_only |= get_true(p, "writeOnly") || get_true(tnode, "writeOnly");
+            f->deprecated |= get_true(p, "deprecated") || get_true(tnode, "deprecated");
+        }
+    }
+    for (int i = 0; i < ps->n; i++) {
+        const mg_doc *doc = ps->p[i].doc;
+        const cJSON *req = get(ps->p[i].node, "required"), *r;
+        if (!req)
+            continue;
+        if (!cJSON_IsArray(req)) {
+            err(m, mark(doc, req), "'required' must be a list of property names");
+            continue;
+        }
+        cJSON_ArrayForEach(r, req) {
+            if (!cJSON_IsString(r)) {
+                err(m, mark(doc, r), "'required' entries must be property names");
+                continue;
+            }
+            mg_field *f = NULL;
+            for (int k = 0; k < fields.n; k++)
+                if (strcmp(((mg_field *)fields.v[k])->wire, r->valuestring) == 0)
+                    f = fields.v[k];
+            if (!f) {
+                /* Required but not described: JSON Schema allows it; the
+                 * value may be anything. */
+                f = palloc(m, sizeof *f);
+                f->wire = r->valuestring;
+                name_init(m, &f->name, r->valuestring);
+                f->mark = mark(doc, r);
+                f->type = new_typeref(m, MG_KIND_ANY, doc, r);
+                if (mg_name_is_empty(&f->name)) {
+                    err(m, f->mark, "property name '%s' has no letter or digit to build an identifier from",
+                        r->valuestring);
+                    continue;
+                }
+                vec_push(&fields, f);
+            }
+            f->required = 1;
+        }
+    }
+    const mg_doc *adoc = NULL;
+    const cJSON *ap = pget(ps, "additionalProperties", &adoc);
+    if (cJSON_IsFalse(ap))
+        t->closed = 1;
+    else if (cJSON_IsObject(ap))
+        t->additional = build_typeref(m, adoc, ap, hoist_name(m, tname, "value"));
+    else if (ap && !cJSON_IsTrue(ap))
+        err(m, mark(adoc, ap), "'additionalProperties' must be true, false or a schema");
+    else if (t->nfields == 0 && fields.n == 0 && !ap)
+        t->additional = new_typeref(m, MG_KIND_ANY, t->doc, t->schema);
+    t->nfields = fields.n;
+    t->fields = (mg_field **)keep_vec(m, &fields);
+}
+
+static void build_enum(mg_model *m, mg_type *t, const parts *ps)
+{
+    const mg_doc *edoc = NULL;
+    const cJSON *e = pget(ps, "enum", &edoc), *v;
+    vec values = {0};
+    int i = 0;
+    cJSON_ArrayForEach(v, e) {
+        i++;
+        if (cJSON_IsNull(v))
+            continue;
+        mg_enum_value *ev = palloc(m, sizeof *ev);
+        ev->value = v;
+        name_init(m, &ev->name, v->valuestring);
+        if (mg_name_is_empty(&ev->name)) {
+            /* "" or "+": no letters to name it by; its position will do. */
+            char buf[32];
+            snprintf(buf, sizeof buf, "value %d", i);
+            mg_name_fini(&ev->name);
+            mg_name_init(&ev->name, buf);
+        }
+        for (int k = 0; k < values.n; k++) {
+            mg_enum_value *o = values.v[k];
+            if (strcmp(o->name.s[MG_CASE_SNAKE], ev->name.s[MG_CASE_SNAKE]) == 0)
+                err(m, mark(edoc, v), "enum values '%s' and '%s' of '%s' both become identifier '%s'",
+                    v->valuestring, o->value->valuestring, t->name.s[MG_CASE_PASCAL],
+                    ev->name.s[MG_CASE_SCREAMING]);
+        }
+        vec_push(&values, ev);
+    }
+    t->nvalues = values.n;
+    t->values = (mg_enum_value **)keep_vec(m, &values);
+}
+
+/* The discriminator value of one union option: from the mapping, else the
+ * option's const/single-enum value of the property, else its type name. */
+static const char *option_tag(mg_model *m, const mg_type *u, const cJSON *mapping, const mg_typeref *opt)
+{
+    const cJSON *e;
+    if (opt->kind != MG_KIND_REF)
+        return NULL;
+    const mg_type *t = opt->ref;
+    cJSON_ArrayForEach(e, mapping) {
+        if (!cJSON_IsString(e))
+            continue;
+        const char *ref = e->valuestring, *slash = strrchr(ref, '/');
+        const char *last = slash ? slash + 1 : ref;
+        if (strcmp(last, t->name.s[MG_CASE_RAW]) == 0)
+            return e->string;
+    }
+    if (t->kind == MG_TYPE_OBJECT)
+        for (int i = 0; i < t->nfields; i++) {
+            const mg_field *f = t->fields[i];
+            if (strcmp(f->wire, u->discriminator) != 0)
+                continue;
+            if (cJSON_IsString(f->const_value))
+                return f->const_value->valuestring;
+            if (f->type->kind == MG_KIND_REF && f->type->ref->kind == MG_TYPE_ENUM &&
+                f->type->ref->nvalues == 1)
+                return f->type->ref->values[0]->value->valuestring;
+        }
+    return pstrdup(m, t->name.s[MG_CASE_RAW]);
+}
+
+static void build_union(mg_model *m, mg_type *t, const parts *ps)
+{
+    const mg_doc *udoc = NULL;
+    const cJSON *u = union_list(ps, &udoc, &t->any_of), *it;
+    const cJSON *disc = pget(ps, "discriminator", NULL);
+    const cJSON *mapping = NULL;
+    if (cJSON_IsString(disc))
+        t->discriminator = disc->valuestring;
+    else if (cJSON_IsObject(disc)) {
+        t->discriminator = get_str(disc, "propertyName");
+        mapping = get(disc, "mapping");
+        if (!t->discriminator)
+            err(m, mark(udoc, disc), "'discriminator' needs a 'propertyName'");
+    } else if (disc)
+        err(m, mark(udoc, disc), "'discriminator' must be a property name or {propertyName, mapping}");
+    vec opts = {0};
+    int i = 0;
+    cJSON_ArrayForEach(it, u) {
+        char suffix[32];
+        snprintf(suffix, sizeof suffix, "option %d", ++i);
+        mg_union_option *o = palloc(m, sizeof *o);
+        o->type = build_typeref(m, udoc, it, hoist_name(m, t->name.s[MG_CASE_PASCAL], suffix));
+        if (!o->type)
+            continue;
+        vec_push(&opts, o);
+    }
+    t->noptions = opts.n;
+    t->options = (mg_union_option **)keep_vec(m, &opts);
+    if (t->discriminator)
+        for (int k = 0; k < t->noptions; k++)
+            t->options[k]->tag = option_tag(m, t, mapping, t->options[k]->type);
+}
+
+static mg_type *find_type_by_node(mg_model *m, const cJSON *node)
+{
+    for (int i = 0; i < m->priv->types.n; i++) {
+        mg_type *t = m->priv->types.v[i];
+        if (t->schema == node)
+            return t;
+    }
+    return NULL;
+}
+
+/* The named type of a schema node, built on first use. A declaration that
+ * only refers elsewhere names its target. Registered before its body is
+ * built, so recursive references find it. */
+static mg_type *named_type(mg_model *m, const mg_doc *doc, const cJSON *node, const char *raw, int declared)
+{
+    const cJSON *sref = single_ref(m, node);
+    if (sref && sref == node) {
+        const mg_doc *tdoc = NULL;
+        const cJSON *tnode = NULL;
+        if (follow(m, doc, node, &tdoc, &tnode) < 0)
+            return NULL;
+        return named_type(m, tdoc, tnode, raw, declared);
+    }
+    mg_type *t = find_type_by_node(m, node);
+    if (t)
+        return t;
+    t = palloc(m, sizeof *t);
+    name_init(m, &t->name, raw);
+    t->mark = mark(doc, node);
+    int bad = 0;
+    if (mg_name_is_empty(&t->name)) {
+        err(m, t->mark, "type name '%s' has no letter or digit to build an identifier from", raw);
+        bad = 1;
+    }
+    for (int i = 0; i < m->priv->types.n && !bad; i++) {
+        mg_type *o = m->priv->types.v[i];
+        if (strcmp(o->name.s[MG_CASE_SNAKE], t->name.s[MG_CASE_SNAKE]) != 0)
+            continue;
+        if (declared)
+            err(m, t->mark, "type name '%s' collides with type '%s' defined at %s (both become '%s')", raw,
+                o->name.s[MG_CASE_RAW], type_src(m, o), o->name.s[MG_CASE_PASCAL]);
+        else
+            err(m, t->mark,
+                "this inline schema would be named '%s', but type '%s' defined at %s has that name (rename one, or declare this schema under another name)",
+                t->name.s[MG_CASE_PASCAL], o->name.s[MG_CASE_RAW], type_src(m, o));
+        bad = 1;
+    }
+    t->doc = doc;
+    t->schema = node;
+    t->declared = declared;
+    t->index = m->priv->types.n;
+    t->building_ = 1;
+    vec_push(&m->priv->types, t);
+    m->types = (mg_type **)m->priv->types.v;
+    m->ntypes = m->priv->types.n;
+    t->title = get_str(node, "title");
+    t->description = get_str(node, "description");
+    t->deprecated = get_true(node, "deprecated");
+    t->extensions = extensions_of(m, node);
+    t->constraints = owned(m, cJSON_CreateObject());
+    if (bad) {
+        /* Registered all the same, so that later references to this node
+         * do not report the same problem again. */
+        t->kind = MG_TYPE_ALIAS;
+        t->target = new_typeref(m, MG_KIND_ANY, doc, node);
+        t->building_ = 0;
+        return t;
+    }
+
+    parts ps = {.n = 0};
+    unsigned mask;
+    enum cls cls;
+    if (flatten(m, doc, node, &ps, 0) < 0 || parts_mask(m, &ps, &mask) < 0 || classify(m, &ps, mask, &cls) < 0) {
+        t->kind = MG_TYPE_ALIAS;
+        t->target = new_typeref(m, MG_KIND_ANY, doc, node);
+    } else if (cls == CLS_UNION) {
+        t->kind = MG_TYPE_UNION;
+        build_union(m, t, &ps);
+    } else if (cls == CLS_ENUM) {
+        t->kind = MG_TYPE_ENUM;
+        build_enum(m, t, &ps);
+    } else if (cls == CLS_OBJECT || cls == CLS_OPEN_OBJECT) {
+        t->kind = MG_TYPE_OBJECT;
+        t->constraints = constraints_of(m, &ps);
+        build_object(m, t, &ps);
+    } else {
+        t->kind = MG_TYPE_ALIAS;
+        t->target = plain_typeref(m, &ps, mask, cls, doc, node, t->name.s[MG_CASE_PASCAL]);
+        if (!t->target)
+            t->target = new_typeref(m, MG_KIND_ANY, doc, node);
+    }
+    if (!t->description) {
+        const cJSON *dd = pget(&ps, "description", NULL);
+        t->description = cJSON_IsString(dd) ? dd->valuestring : NULL;
+    }
+    t->building_ = 0;
+    return t;
+}
+
+/* ---- recursion ------------------------------------------------------- */
+
+static int reaches(const mg_typeref *r, const mg_type *goal, unsigned char *seen);
+
+static int type_reaches(const mg_type *t, const mg_type *goal, unsigned char *seen)
+{
+    if (t == goal)
+        return 1;
+    if (seen[t->index])
+        return 0;
+    seen[t->index] = 1;
+    for (int i = 0; i < t->nfields; i++)
+        if (reaches(t->fields[i]->type, goal, seen))
+            return 1;
+    for (int i = 0; i < t->noptions; i++)
+        if (reaches(t->options[i]->type, goal, seen))
+            return 1;
+    return reaches(t->additional, goal, seen) || reaches(t->target, goal, seen);
+}
+
+static int reaches(const mg_typeref *r, const mg_type *goal, unsigned char *seen)
+{
+    if (!r)
+        return 0;
+    if (r->kind == MG_KIND_REF)
+        return type_reaches(r->ref, goal, seen);
+    return reaches(r->items, goal, seen);
+}
+
+static void mark_recursion(mg_model *m)
+{
+    unsigned char *seen = calloc((size_t)m->ntypes + 1, 1);
+    if (!seen)
+        abort();
+    for (int i = 0; i < m->ntypes; i++) {
+        mg_type *t = m->types[i];
+        memset(seen, 0, (size_t)m->ntypes);
+        int rec = 0;
+        for (int k = 0; k < t->nfields && !rec; k++)
+            rec = reaches(t->fields[k]->type, t, seen);
+        for (int k = 0; k < t->noptions && !rec; k++)
+            rec = reaches(t->options[k]->type, t, seen);
+        if (!rec)
+            rec = reaches(t->additional, t, seen) || reaches(t->target, t, seen);
+        t->recursive = rec;
+    }
+    free(seen);
+}
+
+/* ---- messages -------------------------------------------------------- */
+
+static mg_message *find_message_node(mg_model *m, const cJSON *node)
+{
+    for (int i = 0; i < m->priv->messages.n; i++) {
+        mg_message *g = m->priv->messages.v[i];
+        if (g->node == node)
+            return g;
+    }
+    return NULL;
+}
+
+static void add_examples(mg_model *m, mg_message *g, const mg_doc *doc, const cJSON *list, int asyncapi)
+{
+    vec ex = {0};
+    const cJSON *e;
+    if (!list)
+        return;
+    if (!cJSON_IsArray(list)) {
+        err(m, mark(doc, list), "'examples' must be a list");
+        return;
+    }
+    int i = 0;
+    cJSON_ArrayForEach(e, list) {
+        i++;
+        const cJSON *value = e;
+        const char *name = NULL, *summary = NULL;
+        if (asyncapi) {
+            if (!cJSON_IsObject(e)) {
+                err(m, mark(doc, e), "a message example must be a mapping with 'payload' (and optional 'name', 'summary', 'headers')");
+                continue;
+            }
+            value = get(e, "payload");
+            name = get_str(e, "name");
+            summary = get_str(e, "summary");
+            if (!value)
+                continue; /* a headers-only example says nothing about the payload */
+        }
+        mg_example *x = palloc(m, sizeof *x);
+        char buf[32];
+        snprintf(buf, sizeof buf, "example %d", i);
+        x->name = pstrdup(m, name ? name : buf);
+        x->summary = summary;
+        x->value = value;
+        x->doc = doc;
+        x->mark = mark(doc, value);
+        vec_push(&ex, x);
+    }
+    g->nexamples = ex.n;
+    g->examples = (mg_example **)keep_vec(m, &ex);
+}
+
+/* A message for `node` (a $ref is followed). Reached twice, the message is
+ * kept once, with the first channel. */
+static mg_message *add_message(mg_model *m, const mg_doc *doc, const cJSON *node, const char *default_name,
+                               const char *channel, const char *action)
+{
+    const mg_doc *mdoc = NULL;
+    const cJSON *mnode;
+    if (follow(m, doc, node, &mdoc, &mnode) < 0)
+        return NULL;
+    if (!default_name && mnode != node)
+        default_name = ref_target_name(m, mdoc, mnode);
+    mg_message *g = find_message_node(m, mnode);
+    if (g)
+        return g;
+    if (!cJSON_IsObject(mnode)) {
+        err(m, mark(mdoc, mnode), "a message must be a mapping");
+        return NULL;
+    }
+    const char *raw = get_str(mnode, "name");
+    if (!raw)
+        raw = get_str(mnode, "messageId");
+    if (!raw)
+        raw = default_name;
+    if (!raw) {
+        err(m, mark(mdoc, mnode), "message has no name (add 'name:' or define it under components.messages)");
+        return NULL;
+    }
+    g = palloc(m, sizeof *g);
+    g->doc = mdoc;
+    g->node = mnode;
+    g->mark = mark(mdoc, mnode);
+    name_init(m, &g->name, raw);
+    if (mg_name_is_empty(&g->name)) {
+        err(m, g->mark, "message name '%s' has no letter or digit to build an identifier from", raw);
+        return NULL;
+    }
+    for (int i = 0; i < m->priv->messages.n; i++) {
+        mg_message *o = m->priv->messages.v[i];
+        if (strcmp(o->name.s[MG_CASE_RAW], raw) == 0) {
+            err(m, g->mark, "duplicate message name '%s' (first defined at %s)", raw, where(m, o->mark));
+            return NULL;
+        }
+        if (strcmp(o->name.s[MG_CASE_SNAKE], g->name.s[MG_CASE_SNAKE]) == 0) {
+            err(m, g->mark, "message names '%s' and '%s' (at %s) both become identifier '%s'", raw,
+                o->name.s[MG_CASE_RAW], where(m, o->mark), g->name.s[MG_CASE_SNAKE]);
+            return NULL;
+        }
+    }
+    g->title = get_str(mnode, "title");
+    g->summary = get_str(mnode, "summary");
+    g->description = get_str(mnode, "description");
+    g->content_type = get_str(mnode, "contentType");
+    if (!g->content_type)
+        g->content_type = get_str(m->doc->root, "defaultContentType");
+    g->channel = channel;
+    g->action = action;
+    g->deprecated = get_true(mnode, "deprecated") || get_true(mnode, "x-deprecated");
+    g->extensions = extensions_of(m, mnode);
+    g->tags = owned(m, cJSON_CreateArray());
+    const cJSON *tags = get(mnode, "tags"), *tg;
+    cJSON_ArrayForEach(tg, tags) {
+        const mg_doc *tdoc = NULL;
+        const cJSON *tn;
+        if (follow(m, mdoc, tg, &tdoc, &tn) == 0 && get_str(tn, "name"))
+            cJSON_AddItemToArray(g->tags, cJSON_CreateString(get_str(tn, "name")));
+    }
+
+    const cJSON *payload = get(mnode, "payload");
+    const mg_doc *pdoc = mdoc;
+    if (!payload) {
+        err(m, g->mark, "message '%s' has no payload (add 'payload:' with a schema)", raw);
+        return NULL;
+    }
+    /* AsyncAPI 3.0 multi-format schema, and 2.x message-level schemaFormat. */
+    const char *fmt = get_str(mnode, "schemaFormat");
+    const cJSON *fmt_node = get(mnode, "schemaFormat");
+    if (cJSON_IsObject(payload) && get(payload, "schemaFormat") && get(payload, "schema")) {
+        fmt = get_str(payload, "schemaFormat");
+        fmt_node = get(payload, "schemaFormat");
+        payload = get(payload, "schema");
+    }
+    if (fmt && strncmp(fmt, "application/vnd.aai.asyncapi", 28) != 0 &&
+        strncmp(fmt, "application/schema+json", 23) != 0 && strncmp(fmt, "application/schema+yaml", 23) != 0) {
+        err(m, mark(mdoc, fmt_node), "unsupported schemaFormat '%s' (msggen reads AsyncAPI and JSON Schema payloads)", fmt);
+        return NULL;
+    }
+    g->index = m->priv->messages.n;
+    vec_push(&m->priv->messages, g);
+    m->messages = (mg_message **)m->priv->messages.v;
+    m->nmessages = m->priv->messages.n;
+
+    const mg_doc *rdoc = NULL;
+    const cJSON *rnode;
+    if (follow(m, pdoc, payload, &rdoc, &rnode) < 0)
+        return g;
+    g->payload_doc = rdoc;
+    g->payload_schema = rnode;
+    if (single_ref(m, payload)) {
+        mg_typeref *r = build_typeref(m, pdoc, payload, g->name.s[MG_CASE_PASCAL]);
+        g->payload = r && r->kind == MG_KIND_REF ? r->ref : NULL;
+    } else {
+        mg_type *t = find_type_by_node(m, payload);
+        if (!t) {
+            /* An inline payload takes the message's name, or <Name>Payload
+             * when a declared type already has it. */
+            const char *nm = g->name.s[MG_CASE_PASCAL];
+            for (int i = 0; i < m->ntypes; i++)
+                if (strcmp(m->types[i]->name.s[MG_CASE_PASCAL], nm) == 0)
+                    nm = hoist_name(m, nm, "payload");
+            t = named_type(m, pdoc, payload, pstrdup(m, nm), 0);
+        }
+        g->payload = t;
+    }
+    if (!g->deprecated && g->payload_schema && get_true(g->payload_schema, "deprecated"))
+        g->deprecated = 1;
+    const cJSON *ex = get(mnode, "examples");
+    if (ex)
+        add_examples(m, g, mdoc, ex, 1);
+    else if (get(rnode, "examples"))
+        add_examples(m, g, rdoc, get(rnode, "examples"), 0);
+    return g;
+}
+
+/* A channel's message slot: a message, or {oneOf: [messages]} (2.x). */
+static void add_message_slot(mg_model *m, const mg_doc *doc, const cJSON *slot, const char *fallback,
+                             const char *channel, const char *action)
+{
+    const mg_doc *sdoc = NULL;
+    const cJSON *snode;
+    if (follow(m, doc, slot, &sdoc, &snode) < 0)
+        return;
+    const cJSON *one = get(snode, "oneOf"), *it;
+    if (one && !get(snode, "payload")) {
+        if (!cJSON_IsArray(one)) {
+            err(m, mark(sdoc, one), "'oneOf' must be a list of messages");
+            return;
+        }
+        int i = 0;
+        cJSON_ArrayForEach(it, one) {
+            char buf[32];
+            snprintf(buf, sizeof buf, " %d", ++i);
+            char *nm = NULL;
+            if (fallback) {
+                mg_buf b;
+                mg_buf_init(&b);
+                mg_buf_appendf(&b, "%s%s", fallback, buf);
+                nm = pstrdup(m, mg_buf_cstr(&b));
+                mg_buf_fini(&b);
+            }
+            const char *dn = cJSON_IsString(get(it, "$ref")) ? NULL : nm;
+            add_message(m, sdoc, it, dn, channel, action);
+        }
+        return;
+    }
+    add_message(m, doc, slot, slot != snode ? NULL : fallback, channel, action);
+}
+
+static void asyncapi2_channels(mg_model *m)
+{
+    const mg_doc *doc = m->doc;
+    const cJSON *channels = get(doc->root, "channels"), *ch;
+    cJSON_ArrayForEach(ch, channels) {
+        const mg_doc *cdoc = NULL;
+        const cJSON *cnode, *op;
+        if (follow(m, doc, ch, &cdoc, &cnode) < 0)
+            continue;
+        cJSON_ArrayForEach(op, cnode) {
+            int pub = strcmp(op->string, "publish") == 0;
+            if (!pub && strcmp(op->string, "subscribe") != 0)
+                continue;
+            const cJSON *msg = get(op, "message");
+            if (!msg)
+                continue;
+            const char *opid = get_str(op, "operationId");
+            add_message_slot(m, cdoc, msg, opid ? opid : NULL, ch->string, pub ? "receive" : "send");
+            if (stop(m))
+                return;
+        }
+    }
+}
+
+static void asyncapi3_channels(mg_model *m)
+{
+    const mg_doc *doc = m->doc;
+    const cJSON *channels = get(doc->root, "channels"), *ch;
+    const cJSON *ops = get(doc->root, "operations"), *op;
+    cJSON_ArrayForEach(ch, channels) {
+        const mg_doc *cdoc = NULL;
+        const cJSON *cnode, *msg;
+        if (follow(m, doc, ch, &cdoc, &cnode) < 0)
+            continue;
+        const char *address = get_str(cnode, "address");
+        if (!address)
+            address = ch->string;
+        /* The action of the first operation on this channel (or naming this
+         * message) in document order. */
+        cJSON_ArrayForEach(msg, get(cnode, "messages")) {
+            const mg_doc *mdoc = NULL;
+            const cJSON *mnode;
+            const char *action = NULL;
+            if (follow(m, cdoc, msg, &mdoc, &mnode) < 0)
+                continue;
+            cJSON_ArrayForEach(op, ops) {
+                const mg_doc *odoc = NULL, *xdoc = NULL;
+                const cJSON *onode, *xnode, *om;
+                if (follow(m, doc, op, &odoc, &onode) < 0)
+                    continue;
+                const cJSON *opch = get(onode, "channel");
+                if (!opch || follow(m, odoc, opch, &xdoc, &xnode) < 0 || xnode != cnode)
+                    continue;
+                const cJSON *list = get(onode, "messages");
+                int named = !list;
+                cJSON_ArrayForEach(om, list) {
+                    const mg_doc *ydoc = NULL;
+                    const cJSON *ynode;
+                    if (follow(m, odoc, om, &ydoc, &ynode) == 0 && ynode == mnode)
+                        named = 1;
+                }
+                if (named) {
+                    action = get_str(onode, "action");
+                    break;
+                }
+            }
+            if (action && strcmp(action, "send") != 0 && strcmp(action, "receive") != 0) {
+                err(m, mg_mark_at(doc->path, 0, 0), "operation action must be 'send' or 'receive', not '%s'", action);
+                action = NULL;
+            }
+            add_message(m, cdoc, msg, msg->string, address, action);
+            if (stop(m))
+                return;
+        }
+    }
+}
+
+static void components_messages(mg_model *m)
+{
+    const cJSON *msgs = get(get(m->doc->root, "components"), "messages"), *it;
+    cJSON_ArrayForEach(it, msgs) {
+        add_message(m, m->doc, it, it->string, NULL, NULL);
+        if (stop(m))
+            return;
+    }
+}
+
+static void declared_schemas(mg_model *m, const cJSON *container)
+{
+    const cJSON *it;
+    if (container && !cJSON_IsObject(container)) {
+        err(m, mark(m->doc, container), "expected a mapping of names to schemas");
+        return;
+    }
+    cJSON_ArrayForEach(it, container) {
+        named_type(m, m->doc, it, it->string, 1);
+        if (stop(m))
+            return;
+    }
+}
+
+/* ---- catalogue ------------------------------------------------------- */
+
+static int looks_like_schema(const cJSON *root)
+{
+    static const char *const keys[] = {"type", "properties", "$defs", "definitions", "allOf", "oneOf",
+                                       "anyOf", "$ref", "items", "enum"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (get(root, keys[i]))
+            return 1;
+    return 0;
+}
+
+static int detect(mg_model *m)
+{
+    const cJSON *root = m->doc->root;
+    const cJSON *a = get(root, "asyncapi"), *s = get(root, "$schema");
+    if (!cJSON_IsObject(root)) {
+        err(m, mark(m->doc, root), "a catalogue must be a mapping at the top level");
+        return -1;
+    }
+    if (a) {
+        const char *v = cJSON_IsString(a) ? a->valuestring : "";
+        unsigned maj, min, patch;
+        char extra;
+        int n = sscanf(v, "%u.%u.%u%c", &maj, &min, &patch, &extra);
+        m->spec_version = v;
+        if (n == 3 && maj == 2 && min <= 6)
+            m->spec = MG_SPEC_ASYNCAPI2;
+        else if (n == 3 && maj == 3 && min == 0)
+            m->spec = MG_SPEC_ASYNCAPI3;
+        else {
+            char *txt = cJSON_IsString(a) ? NULL : cJSON_PrintUnformatted(a);
+            err(m, mark(m->doc, a), "unsupported AsyncAPI version '%s' (msggen reads 2.0.0 to 2.6.0 and 3.0.0)",
+                txt ? txt : v);
+            free(txt);
+            return -1;
+        }
+        return 0;
+    }
+    if (get(root, "openapi") || get(root, "swagger")) {
+        err(m, mark(m->doc, root),
+            "OpenAPI documents are not catalogues (msggen reads AsyncAPI 2.0-2.6 and 3.0, and JSON Schema draft-07, 2019-09 and 2020-12)");
+        return -1;
+    }
+    m->spec = MG_SPEC_JSON_SCHEMA;
+    if (s) {
+        const char *v = cJSON_IsString(s) ? s->valuestring : "";
+        m->spec_version = v;
+        char buf[256];
+        snprintf(buf, sizeof buf, "%s", v);
+        size_t n = strlen(buf);
+        if (n && buf[n - 1] == '#')
+            buf[--n] = '\0';
+        const char *u = strncmp(buf, "https://", 8) == 0 ? buf + 8 : strncmp(buf, "http://", 7) == 0 ? buf + 7 : "";
+        if (strcmp(u, "json-schema.org/draft-07/schema") == 0)
+            return 0;
+        if (strcmp(u, "json-schema.org/draft/2019-09/schema") == 0 ||
+            strcmp(u, "json-schema.org/draft/2020-12/schema") == 0) {
+            m->priv->ref_siblings = 1;
+            return 0;
+        }
+        err(m, mark(m->doc, s), "unsupported $schema '%s' (msggen reads JSON Schema draft-07, 2019-09 and 2020-12)", v);
+        return -1;
+    }
+    if (looks_like_schema(root)) {
+        m->spec_version = "draft-07";
+        return 0;
+    }
+    err(m, mg_mark_at(m->doc->path, 1, 1),
+        "cannot tell what this document is: add 'asyncapi: 3.0.0' (or 2.x) or '$schema: http://json-schema.org/draft-07/schema#' at the top");
+    return -1;
+}
+
+static const char *file_base(mg_model *m)
+{
+    const char *p = m->doc->path, *slash = strrchr(p, '/');
+    char *s = pstrdup(m, slash ? slash + 1 : p);
+    char *dot = strrchr(s, '.');
+    if (dot && dot != s)
+        *dot = '\0';
+    return s;
+}
+
+static void catalogue_info(mg_model *m)
+{
+    const cJSON *root = m->doc->root;
+    const cJSON *info = m->spec == MG_SPEC_JSON_SCHEMA ? root : get(root, "info");
+    m->title = get_str(info, "title");
+    if (!m->title)
+        m->title = file_base(m);
+    m->version = get_str(info, "version");
+    if (!m->version)
+        m->version = get_str(root, "x-version");
+    if (!m->version)
+        m->version = "";
+    m->description = get_str(info, "description");
+    name_init(m, &m->name, m->title);
+    m->extensions = extensions_of(m, root);
+    const cJSON *c;
+    if (info != root)
+        cJSON_ArrayForEach(c, info)
+            if (c->string && strncmp(c->string, "x-", 2) == 0 && !cJSON_GetObjectItemCaseSensitive(m->extensions, c->string))
+                cJSON_AddItemToObject(m->extensions, c->string, cJSON_Duplicate(c, 1));
+    m->servers = owned(m, cJSON_CreateArray());
+    cJSON_ArrayForEach(c, get(root, "servers")) {
+        const mg_doc *sdoc = NULL;
+        const cJSON *s;
+        if (follow(m, m->doc, c, &sdoc, &s) < 0 || !cJSON_IsObject(s))
+            continue;
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", c->string ? c->string : "");
+        const cJSON *k;
+        cJSON_ArrayForEach(k, s)
+            cJSON_AddItemToObject(o, k->string, cJSON_Duplicate(k, 1));
+        if (!get(o, "url") && get_str(s, "host")) {
+            mg_buf b;
+            mg_buf_init(&b);
+            mg_buf_appendf(&b, "%s%s%s%s", get_str(s, "protocol") ? get_str(s, "protocol") : "",
+                           get_str(s, "protocol") ? "://" : "", get_str(s, "host"),
+                           get_str(s, "pathname") ? get_str(s, "pathname") : "");
+            cJSON_AddStringToObject(o, "url", mg_buf_cstr(&b));
+            mg_buf_fini(&b);
+        }
+        cJSON_AddItemToArray(m->servers, o);
+    }
+}
+
+static void json_schema_catalogue(mg_model *m)
+{
+    const cJSON *root = m->doc->root, *c;
+    /* Declared types first (the root's own name is taken from its title or
+     * file), then one message per type. */
+    int root_is_type = has_structure(root, NULL) || get(root, "$ref");
+    mg_type *rt = NULL;
+    if (root_is_type)
+        rt = named_type(m, m->doc, root, m->title, 1);
+    cJSON_ArrayForEach(c, root)
+        if (strcmp(c->string, "$defs") == 0 || strcmp(c->string, "definitions") == 0)
+            declared_schemas(m, c);
+    vec defs = {0};
+    if (rt)
+        vec_push(&defs, (void *)root);
+    cJSON_ArrayForEach(c, root)
+        if (strcmp(c->string, "$defs") == 0 || strcmp(c->string, "definitions") == 0) {
+            const cJSON *d;
+            cJSON_ArrayForEach(d, c)
+                vec_push(&defs, (void *)d);
+        }
+    for (int i = 0; i < defs.n && !stop(m); i++) {
+        const cJSON *node = defs.v[i];
+        const mg_doc *tdoc = NULL;
+        const cJSON *tnode = NULL;
+        if (follow(m, m->doc, node, &tdoc, &tnode) < 0)
+            continue;
+        mg_type *t = find_type_by_node(m, tnode);
+        if (!t)
+            continue;
+        mg_message *g = palloc(m, sizeof *g);
+        const char *raw = node == root ? m->title : node->string;
+        name_init(m, &g->name, raw);
+        g->doc = m->doc;
+        g->node = node;
+        g->mark = node == root ? mg_mark_at(m->doc->path, 1, 1) : key_mark(m->doc, node);
+        int dup = 0;
+        for (int k = 0; k < m->priv->messages.n; k++) {
+            mg_message *o = m->priv->messages.v[k];
+            if (strcmp(o->name.s[MG_CASE_SNAKE], g->name.s[MG_CASE_SNAKE]) == 0) {
+                err(m, g->mark, "message names '%s' and '%s' (at %s) both become identifier '%s'", raw,
+                    o->name.s[MG_CASE_RAW], where(m, o->mark), g->name.s[MG_CASE_SNAKE]);
+                dup = 1;
+            }
+        }
+        if (dup)
+            continue;
+        g->title = get_str(tnode, "title");
+        g->description = get_str(tnode, "description");
+        g->deprecated = get_true(tnode, "deprecated");
+        g->extensions = extensions_of(m, tnode);
+        g->tags = owned(m, cJSON_CreateArray());
+        g->payload = t;
+        g->payload_doc = tdoc;
+        g->payload_schema = tnode;
+        g->index = m->priv->messages.n;
+        vec_push(&m->priv->messages, g);
+        m->messages = (mg_message **)m->priv->messages.v;
+        m->nmessages = m->priv->messages.n;
+        if (get(tnode, "examples"))
+            add_examples(m, g, tdoc, get(tnode, "examples"), 0);
+    }
+    free(defs.v);
+}
+
+mg_model *mg_model_new(mg_docset *set, const mg_doc *doc, mg_diag *d)
+{
+    mg_model *m = calloc(1, sizeof *m);
+    struct mg_model_priv *p = calloc(1, sizeof *p);
+    if (!m || !p)
+        abort();
+    m->priv = p;
+    p->d = d;
+    p->owned = cJSON_CreateArray();
+    m->set = set;
+    m->doc = doc;
+    if (detect(m) == 0) {
+        catalogue_info(m);
+        if (m->spec == MG_SPEC_JSON_SCHEMA)
+            json_schema_catalogue(m);
+        else {
+            declared_schemas(m, get(get(doc->root, "components"), "schemas"));
+            if (m->spec == MG_SPEC_ASYNCAPI2)
+                asyncapi2_channels(m);
+            else
+                asyncapi3_channels(m);
+            components_messages(m);
+        }
+        if (!p->failed && m->nmessages == 0)
+            err(m, mg_mark_at(doc->path, 1, 1), "the catalogue defines no messages");
+        mark_recursion(m);
+    }
+    if (p->failed || d->errors > 0) {
+        mg_model_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+mg_model *mg_model_load(const char *path, mg_docset **set, mg_diag *d)
+{
+    *set = mg_docset_new(NULL);
+    const mg_doc *doc = mg_docset_load(*set, path, mg_mark_at(NULL, 0, 0), d);
+    if (!doc || mg_resolve_all(*set, doc, d) < 0 || d->errors > 0)
+        return NULL;
+    return mg_model_new(*set, doc, d);
+}
+
+void mg_model_free(mg_model *m)
+{
+    if (!m)
+        return;
+    struct mg_model_priv *p = m->priv;
+    for (int i = 0; i < p->names.n; i++)
+        mg_name_fini(p->names.v[i]);
+    for (int i = 0; i < p->arrays.n; i++)
+        free(p->arrays.v[i]);
+    for (int i = 0; i < p->allocs.n; i++)
+        free(p->allocs.v[i]);
+    free(p->names.v);
+    free(p->arrays.v);
+    free(p->allocs.v);
+    free(p->types.v);
+    free(p->messages.v);
+    cJSON_Delete(p->owned);
+    free(p);
+    free(m);
+}
+
+const mg_message *mg_model_find_message(const mg_model *m, const char *name)
+{
+    for (int i = 0; i < m->nmessages; i++)
+        if (strcmp(m->messages[i]->name.s[MG_CASE_RAW], name) == 0)
+            return m->messages[i];
+    for (int i = 0; i < m->nmessages; i++)
+        for (int c = 0; c < MG_CASE_COUNT; c++)
+            if (strcmp(m->messages[i]->name.s[c], name) == 0)
+                return m->messages[i];
+    return NULL;
+}
+
+const char *mg_kind_name(mg_kind k)
+{
+    static const char *const names[] = {"any", "null", "string", "integer", "number",
+                                        "boolean", "ref", "array", "map"};
+    return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "any";
+}
+
+const char *mg_type_kind_name(mg_type_kind k)
+{
+    static const char *const names[] = {"object", "enum", "union", "alias"};
+    return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "alias";
+}

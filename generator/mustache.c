@@ -1,0 +1,1325 @@
+/* mustache.c - Mustache spec v1.4 (+ inheritance, dynamic names) over cJSON.
+ *
+ * Compiling runs in phases over one flat token list, because the standalone
+ * rules need to see a whole line and the inheritance rules need to know which
+ * tags pair up before anything becomes a tree:
+ *   1. tokenize: text and tags, following set-delimiter tags;
+ *   2. match: pair every section/parent/block opener with its closer;
+ *   3. standalone: find tags alone on their line and trim that line away;
+ *   4. margins: standalone blocks lose the common indentation of their body;
+ *   5. build: the node tree, text split into one node per line so that
+ *      indentation can be added at render time without re-parsing.
+ *
+ * Indentation (partials, parents and blocks on a line of their own) is applied
+ * while rendering: each node that starts a template line carries `bol`, and the
+ * renderer writes the current indentation before it. That is the spec's
+ * "prepend the indentation to each line of the partial before rendering",
+ * without making a re-indented copy of the partial for every call site.
+ */
+#include "mustache.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+/* Render recursion (sections inside partials inside sections ...) is bounded
+ * separately from MG_MAX_PARTIAL_DEPTH so that neither deep nesting nor deep
+ * partial recursion can exhaust the C stack. */
+#define RENDER_MAX_DEPTH (4 * MG_MAX_NESTING)
+
+typedef enum { N_TEXT, N_VAR, N_SECTION, N_INVERTED, N_PARTIAL, N_PARENT, N_BLOCK } node_kind;
+
+typedef struct node node;
+struct node {
+    node_kind kind;
+    unsigned char bol;        /* starts a template line: write the indentation first */
+    unsigned char raw;        /* N_VAR: {{{x}}} or {{&x}}: never escaped */
+    unsigned char dynamic;    /* N_PARTIAL/N_PARENT: `str` is a name to look up ({{>*x}}) */
+    unsigned char standalone; /* N_PARTIAL/N_PARENT/N_BLOCK: alone on its line: indents */
+    unsigned char lead;       /* N_BLOCK: the body starts inside a line ("{{$b}}text"):
+                               * indenting the body indents that partial first line too */
+    const char *str;          /* N_TEXT: the text; others: the tag's name; into mg_tpl.src */
+    size_t len;
+    const char *ind;          /* indentation a standalone tag adds; into mg_tpl.src */
+    size_t ind_len;
+    int line, col;            /* the tag's position, for render-time errors */
+    node *kids;               /* section/inverted/block body; parent: its override blocks */
+    size_t nkids;
+};
+
+struct mg_tpl {
+    char *name;
+    char *src;      /* our copy of the source; every node points into it */
+    size_t len;
+    node *kids;
+    size_t nkids;
+    int linked;     /* set by mg_tpl_set: static partials already compiled */
+};
+
+typedef struct {
+    char *name;
+    mg_tpl *tpl;    /* NULL: known to be missing */
+} set_entry;
+
+struct mg_tpl_set {
+    mg_tpl_loader loader;
+    void *user;
+    int strict;
+    set_entry *e;
+    size_t n, cap;
+};
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) {
+        fputs("msggen: out of memory\n", stderr);
+        abort();
+    }
+    return q;
+}
+
+static int is_ws(char c) { return c == ' ' || c == '\t'; }
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+
+static const char *find(const char *hay, size_t hlen, size_t from, const char *needle, size_t nlen)
+{
+    if (nlen == 0 || from > hlen || hlen - from < nlen)
+        return NULL;
+    const char *end = hay + hlen - nlen;
+    for (const char *p = hay + from; p <= end; p++) {
+        p = memchr(p, needle[0], (size_t)(end - p) + 1);
+        if (!p)
+            return NULL;
+        if (memcmp(p, needle, nlen) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+/* ---- phase 1: tokens --------------------------------------------------- */
+
+typedef enum {
+    T_TEXT, T_VAR, T_SECTION, T_INVERTED, T_PARENT, T_BLOCK, T_CLOSE, T_PARTIAL, T_COMMENT,
+    T_DELIM
+} tok_kind;
+
+typedef struct {
+    tok_kind kind;
+    unsigned char raw, dynamic;
+    unsigned char standalone; /* 1: its line is removed; 2: block pair: only the indentation */
+    size_t s, e;              /* tag span (text: the text, trimmed by phase 3) */
+    size_t ns, ne;            /* name span */
+    size_t ls;                /* start of the tag's line */
+    size_t le;                /* standalone: end of the removed line (after its newline) */
+    size_t match;             /* opener <-> closer */
+    const char *ind;          /* phase 4: indentation for standalone partial/parent/block */
+    size_t ind_len;
+} tok;
+
+typedef struct {
+    const char *name;
+    const char *src;
+    size_t len;
+    mg_diag *d;
+    size_t *lines;            /* start offset of every line */
+    size_t nlines;
+    tok *t;
+    size_t nt, capt;
+    int *strip;               /* phase 4: per line, -1 or the margin removed from it */
+    char od[32], cd[32];      /* delimiters in effect at the end (for hints) */
+    int errors;
+} parser;
+
+static void line_col(const parser *p, size_t off, int *line, int *col)
+{
+    size_t lo = 0, hi = p->nlines;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (p->lines[mid] <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *line = (int)lo + 1;
+    *col = (int)(off - p->lines[lo]) + 1;
+}
+
+static size_t line_index(const parser *p, size_t off)
+{
+    int line, col;
+    line_col(p, off, &line, &col);
+    return (size_t)line - 1;
+}
+
+__attribute__((format(printf, 3, 4))) static void perr(parser *p, size_t off, const char *fmt, ...)
+{
+    int line, col;
+    line_col(p, off, &line, &col);
+    va_list ap;
+    va_start(ap, fmt);
+    mg_diag_verror(p->d, mg_mark_at(p->name, line, col), fmt, ap);
+    va_end(ap);
+    p->errors++;
+}
+
+static tok *push_tok(parser *p, tok_kind k, size_t s, size_t e)
+{
+    if (p->nt == p->capt) {
+        p->capt = p->capt ? p->capt * 2 : 64;
+        p->t = xrealloc(p->t, p->capt * sizeof *p->t);
+    }
+    tok *t = &p->t[p->nt++];
+    memset(t, 0, sizeof *t);
+    t->kind = k;
+    t->s = s;
+    t->e = e;
+    return t;
+}
+
+/* Checks a tag's name: non-empty, no whitespace (the spec: "a non-whitespace
+ * character sequence"), and for dotted names no empty part ("a..b", ".a"). */
+static int check_name(parser *p, size_t tag, size_t ns, size_t ne, const char *tagtext, int tlen)
+{
+    const char *s = p->src;
+    if (ns == ne) {
+        perr(p, tag, "empty name in tag '%.*s' (write a name, e.g. '{{name}}')", tlen, tagtext);
+        return -1;
+    }
+    for (size_t i = ns; i < ne; i++)
+        if (is_space(s[i]) || s[i] == '\0') {
+            perr(p, tag, "bad name '%.*s' in tag: names cannot contain whitespace", (int)(ne - ns),
+                 s + ns);
+            return -1;
+        }
+    if (ne - ns == 1 && s[ns] == '.')
+        return 0;
+    int empty_part = s[ns] == '.' || s[ne - 1] == '.';
+    for (size_t i = ns; i + 1 < ne; i++)
+        if (s[i] == '.' && s[i + 1] == '.')
+            empty_part = 1;
+    if (empty_part) {
+        perr(p, tag, "bad name '%.*s' in tag: a dotted name needs a name between the dots",
+             (int)(ne - ns), s + ns);
+        return -1;
+    }
+    return 0;
+}
+
+/* Parses "=<% %>=" content [a, b): two delimiters separated by whitespace,
+ * neither containing whitespace or '='. */
+static int set_delims(parser *p, size_t tag, size_t a, size_t b, size_t tag_end)
+{
+    const char *s = p->src;
+    while (a < b && is_space(s[a]))
+        a++;
+    while (b > a && is_space(s[b - 1]))
+        b--;
+    size_t m = a;
+    while (m < b && !is_space(s[m]))
+        m++;
+    size_t c = m;
+    while (c < b && is_space(s[c]))
+        c++;
+    int ok = m > a && c < b && m - a < sizeof p->od && b - c < sizeof p->cd;
+    for (size_t i = a; ok && i < m; i++)
+        ok = s[i] != '=' && s[i] != '\0';
+    for (size_t i = c; ok && i < b; i++)
+        ok = !is_space(s[i]) && s[i] != '=' && s[i] != '\0';
+    if (!ok) {
+        perr(p, tag,
+             "bad set-delimiter tag '%.*s': want two delimiters without spaces or '=', "
+             "separated by a space, e.g. '{{=<%% %%>=}}'",
+             (int)(tag_end - tag), s + tag);
+        return -1;
+    }
+    memcpy(p->od, s + a, m - a);
+    p->od[m - a] = '\0';
+    memcpy(p->cd, s + c, b - c);
+    p->cd[b - c] = '\0';
+    return 0;
+}
+
+static int tokenize(parser *p)
+{
+    const char *s = p->src;
+    size_t len = p->len, pos = 0;
+    strcpy(p->od, "{{");
+    strcpy(p->cd, "}}");
+    while (pos < len) {
+        size_t olen = strlen(p->od);
+        const char *o = find(s, len, pos, p->od, olen);
+        if (!o) {
+            push_tok(p, T_TEXT, pos, len);
+            break;
+        }
+        size_t ts = (size_t)(o - s);
+        if (ts > pos)
+            push_tok(p, T_TEXT, pos, ts);
+        size_t q = ts + olen;
+        char sig = q < len ? s[q] : '\0';
+        char close[40];
+        if (sig == '{' || sig == '=')
+            snprintf(close, sizeof close, "%c%s", sig == '{' ? '}' : '=', p->cd);
+        else
+            snprintf(close, sizeof close, "%s", p->cd);
+        size_t cs = (sig == '{' || sig == '=') ? q + 1 : q;
+        const char *c = find(s, len, cs, close, strlen(close));
+        if (!c) {
+            perr(p, ts, "unclosed tag: no '%s' after '%s%s'", close, p->od,
+                 (sig == '{' || sig == '=') ? (sig == '{' ? "{" : "=") : "");
+            return -1;
+        }
+        size_t ce = (size_t)(c - s), te = ce + strlen(close);
+        int tlen = (int)(te - ts);
+        const char *tagtext = s + ts;
+        tok_kind k;
+        size_t ns = cs;
+        int raw = 0;
+        switch (sig) {
+        case '!': k = T_COMMENT; break;
+        case '=': k = T_DELIM; break;
+        case '{': k = T_VAR; raw = 1; break;
+        case '&': k = T_VAR; raw = 1; ns++; break;
+        case '#': k = T_SECTION; ns++; break;
+        case '^': k = T_INVERTED; ns++; break;
+        case '/': k = T_CLOSE; ns++; break;
+        case '>': k = T_PARTIAL; ns++; break;
+        case '<': k = T_PARENT; ns++; break;
+        case '$': k = T_BLOCK; ns++; break;
+        default: k = T_VAR; break;
+        }
+        tok *t = push_tok(p, k, ts, te);
+        t->raw = (unsigned char)raw;
+        pos = te;
+        if (k == T_COMMENT)
+            continue;
+        if (k == T_DELIM) {
+            if (set_delims(p, ts, cs, ce, te) < 0)
+                return -1;
+            continue;
+        }
+        size_t ne = ce;
+        while (ns < ne && is_space(s[ns]))
+            ns++;
+        while (ne > ns && is_space(s[ne - 1]))
+            ne--;
+        if ((k == T_PARTIAL || k == T_PARENT) && ns < ne && s[ns] == '*') {
+            t->dynamic = 1;
+            ns++;
+            while (ns < ne && is_space(s[ns]))
+                ns++;
+        }
+        t->ns = ns;
+        t->ne = ne;
+        if ((k == T_PARTIAL || k == T_PARENT || k == T_BLOCK) && !t->dynamic) {
+            /* Partial, parent and block names are plain names, not dotted names. */
+            if (ns == ne) {
+                perr(p, ts, "empty name in tag '%.*s' (write a name, e.g. '{{>name}}')", tlen,
+                     tagtext);
+                return -1;
+            }
+            for (size_t i = ns; i < ne; i++)
+                if (is_space(s[i]) || s[i] == '\0') {
+                    perr(p, ts, "bad name '%.*s' in tag: names cannot contain whitespace",
+                         (int)(ne - ns), s + ns);
+                    return -1;
+                }
+        } else if (check_name(p, ts, ns, ne, tagtext, tlen) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- phase 2: matching ------------------------------------------------- */
+
+static const char *kind_word(tok_kind k)
+{
+    switch (k) {
+    case T_INVERTED: return "inverted section";
+    case T_PARENT: return "parent";
+    case T_BLOCK: return "block";
+    default: return "section";
+    }
+}
+
+static int is_opener(tok_kind k)
+{
+    return k == T_SECTION || k == T_INVERTED || k == T_PARENT || k == T_BLOCK;
+}
+
+/* A closer repeats its opener's content, so a dynamic parent "{{<*name}}" is
+ * closed by a slash, a star and the name. */
+static int close_matches(const parser *p, const tok *o, const tok *c)
+{
+    size_t cs = c->ns, ce = c->ne;
+    if (o->dynamic) {
+        if (cs == ce || p->src[cs] != '*')
+            return 0;
+        cs++;
+        while (cs < ce && is_space(p->src[cs]))
+            cs++;
+    }
+    return o->ne - o->ns == ce - cs && memcmp(p->src + o->ns, p->src + cs, ce - cs) == 0;
+}
+
+static int match_sections(parser *p)
+{
+    size_t *stack = NULL, depth = 0;
+    int rc = 0;
+    stack = xrealloc(NULL, (MG_MAX_NESTING + 1) * sizeof *stack);
+    for (size_t i = 0; i < p->nt && rc == 0; i++) {
+        tok *t = &p->t[i];
+        if (is_opener(t->kind)) {
+            if (depth == MG_MAX_NESTING) {
+                perr(p, t->s, "sections nested deeper than %d levels", MG_MAX_NESTING);
+                rc = -1;
+                break;
+            }
+            stack[depth++] = i;
+        } else if (t->kind == T_CLOSE) {
+            int nl = (int)(t->ne - t->ns);
+            const char *nm = p->src + t->ns;
+            if (depth == 0) {
+                perr(p, t->s, "'%.*s' closes nothing: no section '%.*s' is open",
+                     (int)(t->e - t->s), p->src + t->s, nl, nm);
+                rc = -1;
+                break;
+            }
+            tok *o = &p->t[stack[depth - 1]];
+            if (!close_matches(p, o, t)) {
+                int line, col;
+                line_col(p, o->s, &line, &col);
+                perr(p, t->s, "'%.*s' does not match the open %s '%s%.*s' (opened at %d:%d; close it first with '%s/%s%.*s%s')",
+                     (int)(t->e - t->s), p->src + t->s, kind_word(o->kind), o->dynamic ? "*" : "",
+                     (int)(o->ne - o->ns), p->src + o->ns, line, col, p->od, o->dynamic ? "*" : "",
+                     (int)(o->ne - o->ns), p->src + o->ns, p->cd);
+                rc = -1;
+                break;
+            }
+            o->match = i;
+            t->match = stack[--depth];
+        }
+    }
+    if (rc == 0 && depth > 0) {
+        tok *o = &p->t[stack[depth - 1]];
+        int line, col;
+        line_col(p, o->s, &line, &col);
+        perr(p, p->len, "end of template inside %s '%s%.*s' opened at %d:%d (add '%s/%s%.*s%s')",
+             kind_word(o->kind), o->dynamic ? "*" : "", (int)(o->ne - o->ns), p->src + o->ns,
+             line, col, p->od, o->dynamic ? "*" : "", (int)(o->ne - o->ns), p->src + o->ns, p->cd);
+        rc = -1;
+    }
+    free(stack);
+    return rc;
+}
+
+/* ---- phase 3: standalone lines ----------------------------------------- */
+
+static int can_stand_alone(tok_kind k)
+{
+    return k != T_TEXT && k != T_VAR;
+}
+
+/* Start of the line holding `off` if only spaces/tabs precede `off` on it, else (size_t)-1. */
+static size_t ws_line_start(const parser *p, size_t off)
+{
+    size_t i = off;
+    while (i > 0 && is_ws(p->src[i - 1]))
+        i--;
+    if (i > 0 && p->src[i - 1] != '\n')
+        return (size_t)-1;
+    return i;
+}
+
+/* End of the line after `off` (past its newline, or the end of the template) if
+ * only spaces/tabs follow `off` on it, else (size_t)-1. */
+static size_t ws_line_end(const parser *p, size_t off)
+{
+    size_t i = off;
+    while (i < p->len && is_ws(p->src[i]))
+        i++;
+    if (i == p->len)
+        return i;
+    if (p->src[i] == '\n')
+        return i + 1;
+    if (p->src[i] == '\r' && i + 1 < p->len && p->src[i + 1] == '\n')
+        return i + 2;
+    return (size_t)-1;
+}
+
+static int closes(const parser *p, const tok *t, tok_kind k)
+{
+    return t->kind == T_CLOSE && p->t[t->match].kind == k;
+}
+
+/* Two adjacent tags that the inheritance module treats as one standalone unit
+ * (spec ~inheritance: "Standalone parent", "Standalone block", ...). Returns 0
+ * when a and b are not such a pair, 1 when the line goes, 2 when (for an empty
+ * block "{{$b}}{{/b}}") only its indentation goes and its newline stays. */
+static int pair_kind(const parser *p, size_t i)
+{
+    const tok *a = &p->t[i], *b = &p->t[i + 1];
+    if (a->e != b->s)
+        return 0;
+    if (a->kind == T_PARENT && (a->match == i + 1 || b->kind == T_BLOCK))
+        return 1;
+    if (a->kind == T_BLOCK && a->match == i + 1)
+        return 2;
+    if (closes(p, a, T_BLOCK) && closes(p, b, T_PARENT))
+        return 1;
+    return 0;
+}
+
+static void mark_standalone(parser *p)
+{
+    for (size_t i = 0; i < p->nt; i++) {
+        tok *t = &p->t[i];
+        t->ls = t->s;
+        if (t->kind == T_TEXT)
+            continue;
+        size_t ls = t->s;
+        while (ls > 0 && p->src[ls - 1] != '\n')
+            ls--;
+        t->ls = ls;
+    }
+    for (size_t i = 0; i < p->nt; i++) {
+        tok *t = &p->t[i];
+        if (!can_stand_alone(t->kind))
+            continue;
+        size_t ls = ws_line_start(p, t->s);
+        if (ls == (size_t)-1)
+            continue;
+        size_t last = i, le;
+        int how = 1;
+        if (i + 1 < p->nt && (how = pair_kind(p, i)) != 0)
+            last = i + 1;
+        else
+            how = 1;
+        le = ws_line_end(p, p->t[last].e);
+        if (le == (size_t)-1)
+            continue;
+        if (how == 2) {
+            t->standalone = 2;
+            le = p->t[last].e;
+        } else {
+            t->standalone = 1;
+            p->t[last].standalone = 1;
+        }
+        t->le = p->t[last].le = le;
+        if (i > 0 && p->t[i - 1].kind == T_TEXT)
+            p->t[i - 1].e = ls;
+        if (last + 1 < p->nt && p->t[last + 1].kind == T_TEXT && how != 2)
+            p->t[last + 1].s = le;
+        i = last;
+    }
+}
+
+/* ---- phase 4: block margins -------------------------------------------- */
+
+static int blank_line(const parser *p, size_t off)
+{
+    while (off < p->len && is_ws(p->src[off]))
+        off++;
+    return off == p->len || p->src[off] == '\n' ||
+           (p->src[off] == '\r' && off + 1 < p->len && p->src[off + 1] == '\n');
+}
+
+static size_t strip_of(const parser *p, size_t line)
+{
+    return p->strip[line] < 0 ? 0 : (size_t)p->strip[line];
+}
+
+/* A standalone block's body loses its common indentation (the spec's "block
+ * indentation is removed at the site of definition and added at the site of
+ * expansion"); the block then indents what it renders by that margin, or by
+ * the whitespace before its tag when the body has none. Nested blocks see the
+ * body with the outer margin already removed, as if it had been re-parsed. */
+static void compute_margins(parser *p)
+{
+    for (size_t i = 0; i < p->nt; i++) {
+        tok *t = &p->t[i];
+        if (t->kind != T_PARTIAL && t->kind != T_PARENT && t->kind != T_BLOCK)
+            continue;
+        if (!t->standalone)
+            continue;
+        size_t line = line_index(p, t->s);
+        size_t outer = strip_of(p, line);
+        size_t w = t->s - t->ls;
+        size_t cut = outer < w ? outer : w;
+        t->ind = p->src + t->ls + cut;
+        t->ind_len = w - cut;
+        if (t->kind != T_BLOCK || t->standalone != 1)
+            continue;
+        const tok *c = &p->t[t->match];
+        size_t bs = t->le, be = c->standalone == 1 ? c->ls : c->s;
+        if (be <= bs)
+            continue;
+        const char *margin = NULL;
+        size_t mlen = 0;
+        for (size_t a = bs; a < be;) {
+            size_t b = a;
+            while (b < be && p->src[b] != '\n')
+                b++;
+            if (!blank_line(p, a)) {
+                size_t k = a;
+                while (k < b && is_ws(p->src[k]))
+                    k++;
+                if (!margin) {
+                    margin = p->src + a;
+                    mlen = k - a;
+                } else {
+                    size_t j = 0;
+                    while (j < mlen && j < k - a && margin[j] == p->src[a + j])
+                        j++;
+                    mlen = j;
+                }
+            }
+            a = b + 1;
+        }
+        if (margin && mlen > outer) {
+            t->ind = margin + outer;
+            t->ind_len = mlen - outer;
+        }
+        for (size_t l = line_index(p, bs); l < p->nlines && p->lines[l] < be; l++)
+            p->strip[l] = (int)(margin ? mlen : 0);
+    }
+}
+
+/* ---- phase 5: the tree ------------------------------------------------- */
+
+typedef struct {
+    node *v;
+    size_t n, cap;
+} nodevec;
+
+static node *push_node(nodevec *v, node_kind k)
+{
+    if (v->n == v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 8;
+        v->v = xrealloc(v->v, v->cap * sizeof *v->v);
+    }
+    node *n = &v->v[v->n++];
+    memset(n, 0, sizeof *n);
+    n->kind = k;
+    return n;
+}
+
+static void free_nodes(node *kids, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free_nodes(kids[i].kids, kids[i].nkids);
+    free(kids);
+}
+
+static int at_line_start(const parser *p, size_t off)
+{
+    return off == 0 || p->src[off - 1] == '\n';
+}
+
+/* Text becomes one node per line; a node that starts a non-empty line gets `bol`. */
+static void add_text(parser *p, nodevec *v, size_t s, size_t e)
+{
+    while (s < e) {
+        size_t nl = s;
+        while (nl < e && p->src[nl] != '\n')
+            nl++;
+        size_t end = nl < e ? nl + 1 : e;
+        size_t a = s;
+        int bol = 0;
+        if (at_line_start(p, s)) {
+            size_t line = line_index(p, s);
+            if (p->strip[line] >= 0) {
+                size_t lim = blank_line(p, s) ? end : s + strip_of(p, line);
+                while (a < end && a < lim && is_ws(p->src[a]))
+                    a++;
+            }
+            bol = a < end && p->src[a] != '\n' && !(p->src[a] == '\r' && a + 1 < end && p->src[a + 1] == '\n');
+        }
+        if (a < end) {
+            node *n = push_node(v, N_TEXT);
+            n->str = p->src + a;
+            n->len = end - a;
+            n->bol = (unsigned char)bol;
+        }
+        s = end;
+    }
+}
+
+/* Does a non-standalone tag start its (possibly margin-stripped) line? */
+static int tag_bol(const parser *p, const tok *t)
+{
+    if (t->standalone)
+        return 0;
+    for (size_t i = t->ls; i < t->s; i++)
+        if (!is_ws(p->src[i]))
+            return 0;
+    return t->s - t->ls <= strip_of(p, line_index(p, t->s));
+}
+
+static void build(parser *p, size_t from, size_t to, nodevec *out)
+{
+    for (size_t i = from; i < to; i++) {
+        tok *t = &p->t[i];
+        node *n;
+        switch (t->kind) {
+        case T_TEXT:
+            add_text(p, out, t->s, t->e);
+            continue;
+        case T_COMMENT:
+        case T_DELIM:
+        case T_CLOSE:
+            continue;
+        case T_VAR: n = push_node(out, N_VAR); break;
+        case T_SECTION: n = push_node(out, N_SECTION); break;
+        case T_INVERTED: n = push_node(out, N_INVERTED); break;
+        case T_PARTIAL: n = push_node(out, N_PARTIAL); break;
+        case T_PARENT: n = push_node(out, N_PARENT); break;
+        case T_BLOCK: n = push_node(out, N_BLOCK); break;
+        default: continue;
+        }
+        n->raw = t->raw;
+        n->dynamic = t->dynamic;
+        n->standalone = t->standalone != 0;
+        n->bol = (unsigned char)tag_bol(p, t);
+        n->str = p->src + t->ns;
+        n->len = t->ne - t->ns;
+        n->ind = t->ind;
+        n->ind_len = t->ind_len;
+        line_col(p, t->s, &n->line, &n->col);
+        if (t->kind == T_BLOCK && i + 1 < t->match) {
+            const tok *f = &p->t[i + 1];
+            if (f->kind == T_TEXT)
+                n->lead = f->s < f->e && !at_line_start(p, f->s) && p->src[f->s] != '\n' &&
+                          !(p->src[f->s] == '\r' && f->s + 1 < f->e && p->src[f->s + 1] == '\n');
+            else
+                n->lead = !f->standalone && !tag_bol(p, f);
+        }
+        if (is_opener(t->kind)) {
+            nodevec kids = {NULL, 0, 0};
+            size_t end = t->match;
+            build(p, i + 1, end, &kids);
+            node *self = &out->v[out->n - 1];
+            if (t->kind == T_PARENT) {
+                /* Only the blocks directly inside a parent tag mean anything. */
+                size_t k = 0;
+                for (size_t j = 0; j < kids.n; j++) {
+                    if (kids.v[j].kind == N_BLOCK)
+                        kids.v[k++] = kids.v[j];
+                    else
+                        free_nodes(kids.v[j].kids, kids.v[j].nkids);
+                }
+                kids.n = k;
+            }
+            self->kids = kids.v;
+            self->nkids = kids.n;
+            i = end;
+        }
+    }
+}
+
+/* ---- compiling --------------------------------------------------------- */
+
+mg_tpl *mg_tpl_parse(const char *name, const char *src, size_t len, mg_diag *d)
+{
+    mg_tpl *t = xrealloc(NULL, sizeof *t);
+    memset(t, 0, sizeof *t);
+    t->name = xrealloc(NULL, strlen(name) + 1);
+    strcpy(t->name, name);
+    t->src = xrealloc(NULL, len + 1);
+    if (len)
+        memcpy(t->src, src, len);
+    t->src[len] = '\0';
+    t->len = len;
+
+    parser p;
+    memset(&p, 0, sizeof p);
+    p.name = t->name;
+    p.src = t->src;
+    p.len = len;
+    p.d = d;
+    size_t cap = 16;
+    p.lines = xrealloc(NULL, cap * sizeof *p.lines);
+    p.lines[p.nlines++] = 0;
+    for (size_t i = 0; i < len; i++)
+        if (t->src[i] == '\n') {
+            if (p.nlines == cap) {
+                cap *= 2;
+                p.lines = xrealloc(p.lines, cap * sizeof *p.lines);
+            }
+            p.lines[p.nlines++] = i + 1;
+        }
+    int rc = tokenize(&p);
+    if (rc == 0)
+        rc = match_sections(&p);
+    if (rc == 0 && p.errors == 0) {
+        mark_standalone(&p);
+        p.strip = xrealloc(NULL, p.nlines * sizeof *p.strip);
+        for (size_t i = 0; i < p.nlines; i++)
+            p.strip[i] = -1;
+        compute_margins(&p);
+        nodevec top = {NULL, 0, 0};
+        build(&p, 0, p.nt, &top);
+        t->kids = top.v;
+        t->nkids = top.n;
+    }
+    free(p.lines);
+    free(p.t);
+    free(p.strip);
+    if (rc != 0 || p.errors) {
+        mg_tpl_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void mg_tpl_free(mg_tpl *t)
+{
+    if (!t)
+        return;
+    free_nodes(t->kids, t->nkids);
+    free(t->name);
+    free(t->src);
+    free(t);
+}
+
+const char *mg_tpl_name(const mg_tpl *t)
+{
+    return t->name;
+}
+
+/* ---- partial sets ------------------------------------------------------ */
+
+mg_tpl_set *mg_tpl_set_new(mg_tpl_loader loader, void *user)
+{
+    mg_tpl_set *s = xrealloc(NULL, sizeof *s);
+    memset(s, 0, sizeof *s);
+    s->loader = loader;
+    s->user = user;
+    return s;
+}
+
+void mg_tpl_set_free(mg_tpl_set *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->e[i].name);
+        mg_tpl_free(s->e[i].tpl);
+    }
+    free(s->e);
+    free(s);
+}
+
+void mg_tpl_set_strict(mg_tpl_set *s, int strict)
+{
+    s->strict = strict;
+}
+
+static set_entry *set_find(mg_tpl_set *s, const char *name, size_t len)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strncmp(s->e[i].name, name, len) == 0 && s->e[i].name[len] == '\0')
+            return &s->e[i];
+    return NULL;
+}
+
+static void set_put(mg_tpl_set *s, const char *name, mg_tpl *t)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 8;
+        s->e = xrealloc(s->e, s->cap * sizeof *s->e);
+    }
+    s->e[s->n].name = xrealloc(NULL, strlen(name) + 1);
+    strcpy(s->e[s->n].name, name);
+    s->e[s->n].tpl = t;
+    s->n++;
+}
+
+int mg_tpl_set_add(mg_tpl_set *s, const char *name, const char *path, const char *src,
+                   size_t len, mg_diag *d)
+{
+    if (set_find(s, name, strlen(name)))
+        return 0;
+    mg_tpl *t = mg_tpl_parse(path ? path : name, src, len, d);
+    if (!t)
+        return -1;
+    set_put(s, name, t);
+    return 0;
+}
+
+static char *dup_span(const char *s, size_t n)
+{
+    char *r = xrealloc(NULL, n + 1);
+    memcpy(r, s, n);
+    r[n] = '\0';
+    return r;
+}
+
+/* The part of set_get that loads, compiles and reports: `e` is the existing
+ * entry (a known missing partial) or NULL. */
+static int set_get_slow(mg_tpl_set *s, const char *name, set_entry *e, mg_mark at, mg_diag *d,
+                        const mg_tpl **out)
+{
+    mg_buf why;
+    mg_buf_init(&why);
+    if (!e) {
+        int rc = 0;
+        mg_buf src, path;
+        mg_buf_init(&src);
+        mg_buf_init(&path);
+        if (s->loader)
+            rc = s->loader(s->user, name, &src, &path, &why, at, d);
+        mg_tpl *t = NULL;
+        if (rc > 0) {
+            t = mg_tpl_parse(path.len ? mg_buf_cstr(&path) : name, src.data ? src.data : "", src.len, d);
+            if (!t)
+                rc = -1;
+        }
+        mg_buf_fini(&src);
+        mg_buf_fini(&path);
+        if (rc < 0) {
+            mg_buf_fini(&why);
+            return -1;
+        }
+        set_put(s, name, t);
+        e = &s->e[s->n - 1];
+    }
+    if (e->tpl) {
+        *out = e->tpl;
+        mg_buf_fini(&why);
+        return 1;
+    }
+    if (s->strict) {
+        if (why.len)
+            mg_diag_error(d, at, "unknown partial '%s' (%s)", name, mg_buf_cstr(&why));
+        else
+            mg_diag_error(d, at, "unknown partial '%s'", name);
+        mg_buf_fini(&why);
+        return -1;
+    }
+    mg_buf_fini(&why);
+    return 0;
+}
+
+/* Finds partial `name`, compiling it on first use. Returns 1 and sets *out, 0
+ * when it does not exist (an error, reported at `at`, when the set is strict
+ * or there is no set), or -1 after an error. */
+static int set_get(mg_tpl_set *s, const char *name, size_t len, mg_mark at, mg_diag *d,
+                   const mg_tpl **out)
+{
+    *out = NULL;
+    if (!s) {
+        mg_diag_error(d, at, "unknown partial '%.*s' (no partials are available here)", (int)len, name);
+        return -1;
+    }
+    set_entry *e = set_find(s, name, len);
+    if (e && e->tpl) {
+        *out = e->tpl;
+        return 1;
+    }
+    char *cname = dup_span(name, len);
+    int rc = set_get_slow(s, cname, e, at, d, out);
+    free(cname);
+    return rc;
+}
+
+/* Compiles every partial reachable through static names, so that their syntax
+ * errors, and unknown partials in strict sets, are reported before rendering. */
+static int link_nodes(const mg_tpl *t, const node *kids, size_t n, mg_tpl_set *s, mg_diag *d, int depth)
+{
+    for (size_t i = 0; i < n; i++) {
+        const node *k = &kids[i];
+        if ((k->kind == N_PARTIAL || k->kind == N_PARENT) && !k->dynamic) {
+            const mg_tpl *pt;
+            int rc = set_get(s, k->str, k->len, mg_mark_at(t->name, k->line, k->col), d, &pt);
+            if (rc < 0)
+                return -1;
+            if (rc > 0 && !pt->linked) {
+                ((mg_tpl *)pt)->linked = 1;
+                if (depth >= MG_MAX_PARTIAL_DEPTH) {
+                    mg_diag_error(d, mg_mark_at(t->name, k->line, k->col),
+                                  "partials nested deeper than %d levels at '%.*s'",
+                                  MG_MAX_PARTIAL_DEPTH, (int)k->len, k->str);
+                    return -1;
+                }
+                if (link_nodes(pt, pt->kids, pt->nkids, s, d, depth + 1) < 0)
+                    return -1;
+            }
+        }
+        if (link_nodes(t, k->kids, k->nkids, s, d, depth) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- rendering --------------------------------------------------------- */
+
+typedef struct ctxf {
+    const cJSON *v;
+    const struct ctxf *up;
+} ctxf;
+
+/* One level of inheritance: the parent tag whose blocks override, and the
+ * template that holds those blocks' bodies. Lookups take the outermost match
+ * ("top-level substitutions take precedence"). */
+typedef struct scope {
+    const mg_tpl *tpl;
+    const node *parent;
+    const struct scope *outer;
+} scope;
+
+typedef struct {
+    mg_tpl_set *set;
+    mg_escape esc;
+    mg_buf *out;
+    mg_diag *d;
+    mg_buf ind;      /* indentation strings, stacked; the current one is [ind_off, len) */
+    size_t ind_off;
+    int depth;       /* partial/parent/override expansions */
+    int rdepth;      /* render recursion */
+    long steps;      /* nodes rendered so far (MG_MAX_RENDER_STEPS) */
+    size_t start;    /* out->len when rendering began (MG_MAX_OUTPUT_BYTES) */
+} rstate;
+
+static const cJSON *member(const cJSON *obj, const char *k, size_t n)
+{
+    if (!cJSON_IsObject(obj))
+        return NULL;
+    for (const cJSON *it = obj->child; it; it = it->next)
+        if (it->string && strlen(it->string) == n && memcmp(it->string, k, n) == 0)
+            return it;
+    return NULL;
+}
+
+/* The spec's name resolution: "." is the top of the stack; otherwise the first
+ * part is looked up through the stack, the rest only in what it found. */
+static const cJSON *lookup(const ctxf *c, const char *name, size_t len)
+{
+    if (len == 1 && name[0] == '.')
+        return c ? c->v : NULL;
+    const char *dot = memchr(name, '.', len);
+    size_t n = dot ? (size_t)(dot - name) : len;
+    const cJSON *v = NULL;
+    for (; c; c = c->up)
+        if ((v = member(c->v, name, n)) != NULL)
+            break;
+    while (v && dot) {
+        const char *part = dot + 1;
+        size_t rest = len - (size_t)(part - name);
+        dot = memchr(part, '.', rest);
+        n = dot ? (size_t)(dot - part) : rest;
+        v = member(v, part, n);
+    }
+    return v;
+}
+
+static int truthy(const cJSON *v)
+{
+    if (!v || cJSON_IsFalse(v) || cJSON_IsNull(v) || cJSON_IsInvalid(v))
+        return 0;
+    if (cJSON_IsArray(v))
+        return v->child != NULL;
+    if (cJSON_IsString(v))
+        return v->valuestring && v->valuestring[0];
+    return 1;
+}
+
+int mg_tpl_format_number(double v, char out[32])
+{
+    if (v == 0)
+        return snprintf(out, 32, "0");
+    if (isfinite(v) && v == floor(v) && fabs(v) < 1e17)
+        return snprintf(out, 32, "%.0f", v);
+    if (!isfinite(v))
+        return snprintf(out, 32, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+    /* %.17g always reads back exactly; we take the shortest precision that does. */
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(out, 32, "%.*g", prec, v);
+        if (strtod(out, NULL) == v)
+            break;
+    }
+    return (int)strlen(out);
+}
+
+static void emit_indent(rstate *r)
+{
+    if (r->ind.len > r->ind_off)
+        mg_buf_append(r->out, r->ind.data + r->ind_off, r->ind.len - r->ind_off);
+}
+
+static void emit_escaped(rstate *r, const char *s, size_t n, int raw)
+{
+    if (raw || r->esc == MG_ESCAPE_NONE) {
+        mg_buf_append(r->out, s, n);
+        return;
+    }
+    size_t from = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *rep;
+        switch (s[i]) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        default: continue;
+        }
+        mg_buf_append(r->out, s + from, i - from);
+        mg_buf_append_str(r->out, rep);
+        from = i + 1;
+    }
+    mg_buf_append(r->out, s + from, n - from);
+}
+
+static void emit_value(rstate *r, const cJSON *v, int raw)
+{
+    if (!v || cJSON_IsNull(v) || cJSON_IsInvalid(v))
+        return;
+    if (cJSON_IsString(v)) {
+        if (v->valuestring)
+            emit_escaped(r, v->valuestring, strlen(v->valuestring), raw);
+    } else if (cJSON_IsNumber(v)) {
+        char num[32];
+        int n = mg_tpl_format_number(v->valuedouble, num);
+        emit_escaped(r, num, (size_t)n, raw);
+    } else if (cJSON_IsBool(v)) {
+        emit_escaped(r, cJSON_IsTrue(v) ? "true" : "false", cJSON_IsTrue(v) ? 4 : 5, raw);
+    } else {
+        char *json = cJSON_PrintUnformatted(v);
+        if (json) {
+            emit_escaped(r, json, strlen(json), raw);
+            cJSON_free(json);
+        }
+    }
+}
+
+/* Indentation: push a new current indentation (the current one plus `add`, or
+ * nothing when `reset`), returning what pop_indent needs to restore. */
+typedef struct {
+    size_t off, len;
+} indsave;
+
+static indsave push_indent(rstate *r, const char *add, size_t n, int reset)
+{
+    indsave sv = {r->ind_off, r->ind.len};
+    size_t cur = reset ? 0 : r->ind.len - r->ind_off;
+    mg_buf_reserve(&r->ind, cur + n);
+    memmove(r->ind.data + r->ind.len, r->ind.data + r->ind_off, cur);
+    r->ind.len += cur;
+    mg_buf_append(&r->ind, add, n);
+    r->ind_off = sv.len;
+    return sv;
+}
+
+static void pop_indent(rstate *r, indsave sv)
+{
+    r->ind.len = sv.len;
+    r->ind_off = sv.off;
+}
+
+static int render_nodes(rstate *r, const mg_tpl *t, const node *kids, size_t n, const ctxf *c,
+                        const scope *sc);
+
+/* Renders a block body that is inserted as a whole with new indentation: the
+ * spec indents every line of it, including a first line that did not start a
+ * line where it was written ("{{$b}}text{{/b}}"); lines that start with a tag
+ * alone on its line are gone, and the others carry `bol` themselves. */
+static int render_indented(rstate *r, const mg_tpl *t, const node *body, const ctxf *c,
+                           const scope *sc)
+{
+    if (body->lead)
+        emit_indent(r);
+    return render_nodes(r, t, body->kids, body->nkids, c, sc);
+}
+
+static mg_mark mark_of(const mg_tpl *t, const node *k)
+{
+    return mg_mark_at(t->name, k->line, k->col);
+}
+
+/* Resolves the partial a partial or parent tag names (statically or through a
+ * dynamic name). Returns 1 with *out, 0 when nothing is to be rendered, -1 on error. */
+static int find_partial(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, const mg_tpl **out)
+{
+    const char *name = k->str;
+    size_t len = k->len;
+    char num[32];
+    *out = NULL;
+    if (k->dynamic) {
+        const cJSON *v = lookup(c, k->str, k->len);
+        if (cJSON_IsString(v) && v->valuestring) {
+            name = v->valuestring;
+            len = strlen(name);
+        } else if (cJSON_IsNumber(v)) {
+            len = (size_t)mg_tpl_format_number(v->valuedouble, num);
+            name = num;
+        } else {
+            return 0; /* "Failed resolution of the dynamic name SHOULD result in nothing" */
+        }
+    }
+    if (r->depth >= MG_MAX_PARTIAL_DEPTH) {
+        mg_diag_error(r->d, mark_of(t, k),
+                      "partial '%.*s' nested deeper than %d levels (does it include itself without end?)",
+                      (int)len, name, MG_MAX_PARTIAL_DEPTH);
+        return -1;
+    }
+    int rc = set_get(r->set, name, len, mark_of(t, k), r->d, out);
+    if (rc > 0 && !(*out)->linked && r->set) {
+        /* A dynamic name reached a partial not compiled yet: check its static
+         * partials now (its own syntax was checked by set_get). */
+        ((mg_tpl *)*out)->linked = 1;
+        if (link_nodes(*out, (*out)->kids, (*out)->nkids, r->set, r->d, r->depth + 1) < 0)
+            rc = -1;
+    }
+    return rc;
+}
+
+static int render_block(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, const scope *sc)
+{
+    const node *ov = NULL;
+    const scope *found = NULL;
+    for (const scope *s = sc; s; s = s->outer)
+        for (size_t i = 0; i < s->parent->nkids; i++) {
+            const node *b = &s->parent->kids[i];
+            if (b->len == k->len && memcmp(b->str, k->str, k->len) == 0) {
+                ov = b;
+                found = s;
+            }
+        }
+    if (!ov) {
+        if (!k->standalone)
+            return render_nodes(r, t, k->kids, k->nkids, c, sc);
+        indsave sv = push_indent(r, k->ind, k->ind_len, 0);
+        int rc = render_indented(r, t, k, c, sc);
+        pop_indent(r, sv);
+        return rc;
+    }
+    if (r->depth >= MG_MAX_PARTIAL_DEPTH) {
+        mg_diag_error(r->d, mark_of(t, k), "block '%.*s' nested deeper than %d levels",
+                      (int)k->len, k->str, MG_MAX_PARTIAL_DEPTH);
+        return -1;
+    }
+    r->depth++;
+    /* The override renders in the context stack of the block it replaces, but
+     * sees only the overrides that were in effect where it was written. */
+    indsave sv = push_indent(r, k->ind, k->ind_len, !k->standalone);
+    int rc = k->standalone ? render_indented(r, found->tpl, ov, c, found->outer)
+                           : render_nodes(r, found->tpl, ov->kids, ov->nkids, c, found->outer);
+    pop_indent(r, sv);
+    r->depth--;
+    return rc;
+}
+
+static int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, const scope *sc)
+{
+    if (++r->steps > MG_MAX_RENDER_STEPS) {
+        mg_diag_error(r->d, mark_of(t, k),
+                      "template expansion too large: over %ld steps (do partials recurse over lists?)",
+                      (long)MG_MAX_RENDER_STEPS);
+        return -1;
+    }
+    if (r->out->len - r->start > MG_MAX_OUTPUT_BYTES) {
+        mg_diag_error(r->d, mark_of(t, k), "rendered output larger than %u bytes",
+                      (unsigned)MG_MAX_OUTPUT_BYTES);
+        return -1;
+    }
+    if (k->bol)
+        emit_indent(r);
+    switch (k->kind) {
+    case N_TEXT:
+        mg_buf_append(r->out, k->str, k->len);
+        return 0;
+    case N_VAR:
+        emit_value(r, lookup(c, k->str, k->len), k->raw);
+        return 0;
+    case N_SECTION: {
+        const cJSON *v = lookup(c, k->str, k->len);
+        if (!truthy(v))
+            return 0;
+        if (cJSON_IsArray(v)) {
+            for (const cJSON *it = v->child; it; it = it->next) {
+                ctxf f = {it, c};
+                if (render_nodes(r, t, k->kids, k->nkids, &f, sc) < 0)
+                    return -1;
+            }
+            return 0;
+        }
+        ctxf f = {v, c};
+        return render_nodes(r, t, k->kids, k->nkids, &f, sc);
+    }
+    case N_INVERTED:
+        if (truthy(lookup(c, k->str, k->len)))
+            return 0;
+        return render_nodes(r, t, k->kids, k->nkids, c, sc);
+    case N_PARTIAL:
+    case N_PARENT: {
+        const mg_tpl *pt;
+        int rc = find_partial(r, t, k, c, &pt);
+        if (rc <= 0)
+            return rc;
+        scope inner = {t, k, sc};
+        r->depth++;
+        indsave sv = push_indent(r, k->ind, k->ind_len, !k->standalone);
+        rc = render_nodes(r, pt, pt->kids, pt->nkids, c, k->kind == N_PARENT ? &inner : sc);
+        pop_indent(r, sv);
+        r->depth--;
+        return rc;
+    }
+    case N_BLOCK:
+        return render_block(r, t, k, c, sc);
+    }
+    return 0;
+}
+
+static int render_nodes(rstate *r, const mg_tpl *t, const node *kids, size_t n, const ctxf *c,
+                        const scope *sc)
+{
+    if (++r->rdepth > RENDER_MAX_DEPTH) {
+        const node *k = n ? &kids[0] : NULL;
+        mg_diag_error(r->d, k ? mark_of(t, k) : mg_mark_at(t->name, 0, 0),
+                      "template expansion nested deeper than %d levels", RENDER_MAX_DEPTH);
+        r->rdepth--;
+        return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = render_node(r, t, &kids[i], c, sc);
+    r->rdepth--;
+    return rc;
+}
+
+int mg_tpl_render(const mg_tpl *t, const cJSON *data, mg_tpl_set *partials, mg_escape esc,
+                  mg_buf *out, mg_diag *d)
+{
+    if (link_nodes(t, t->kids, t->nkids, partials, d, 0) < 0)
+        return -1;
+    rstate r;
+    memset(&r, 0, sizeof r);
+    r.set = partials;
+    r.esc = esc;
+    r.out = out;
+    r.d = d;
+    r.start = out->len;
+    mg_buf_init(&r.ind);
+    ctxf root = {data, NULL};
+    int rc = render_nodes(&r, t, t->kids, t->nkids, data ? &root : NULL, NULL);
+    mg_buf_fini(&r.ind);
+    return rc;
+}
+
+int mg_tpl_render_string(const char *name, const char *src, const cJSON *data, mg_escape esc,
+                         mg_buf *out, mg_diag *d)
+{
+    mg_tpl *t = mg_tpl_parse(name, src, strlen(src), d);
+    if (!t)
+        return -1;
+    int rc = mg_tpl_render(t, data, NULL, esc, out, d);
+    mg_tpl_free(t);
+    return rc;
+}

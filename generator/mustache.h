@@ -1,0 +1,111 @@
+/* mustache.h - the template engine: Mustache spec v1.4 over cJSON data, with the
+ * optional inheritance (`{{<parent}}` / `{{$block}}`) and dynamic-names
+ * (`{{>*name}}`) modules. Lambdas are not supported (data is JSON).
+ *
+ * Calling order:
+ *   1. mg_tpl_parse() compiles a template once. Every syntax error (unclosed or
+ *      mismatched section, bad tag, bad set-delimiter tag, nesting too deep) is
+ *      reported here, with file:line:col, before anything is rendered.
+ *   2. mg_tpl_set_new() makes the partial registry: partials (and parents) are
+ *      fetched by name through a loader callback, compiled on first use and
+ *      cached in the set. mg_tpl_set_add() registers a partial from memory.
+ *   3. mg_tpl_render() appends the output for one data value to an mg_buf; call
+ *      it as often as needed (templates and sets are not modified by rendering,
+ *      except that the set compiles and caches partials it has not seen yet).
+ *      Before producing output it compiles every partial reachable through
+ *      static names, so their syntax errors and (in strict mode) unknown
+ *      partials are reported before any output. On error the buffer holds a
+ *      partial result that the caller must discard.
+ *   4. mg_tpl_free(), mg_tpl_set_free().
+ *
+ * Ownership: nothing returned by this module is owned by the caller unless the
+ * function name ends in `_new` or `_parse` (free with the matching `_free`).
+ * mg_tpl_parse copies the source and name; the data passed to render is only
+ * borrowed for the call. A set owns every template it compiled.
+ *
+ * Behaviour beyond the spec's letter (the spec leaves these to the host):
+ *   - falsey values are false, null, a missing name, "" and []; everything else
+ *     (0, {}, "0") is truthy;
+ *   - numbers print as integers when integral (85, not 85.0), else in the
+ *     shortest form that reads back to the same double (1.21, 0.1);
+ *   - objects and arrays interpolate as compact JSON;
+ *   - html escaping replaces & < > " (exactly the spec's four characters);
+ *   - standalone partials and blocks indent every non-empty line (empty lines
+ *     stay empty, so generated code gets no trailing whitespace);
+ *   - a missing partial renders as "" unless the set is strict (then it is an
+ *     error): the spec wants "", msggen's CLI and generator want an error.
+ */
+#ifndef MG_MUSTACHE_H
+#define MG_MUSTACHE_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "buf.h"
+#include "diag.h"
+
+typedef struct mg_tpl mg_tpl;
+typedef struct mg_tpl_set mg_tpl_set;
+
+typedef enum {
+    MG_ESCAPE_HTML, /* {{name}} escapes & < > " (the spec's default) */
+    MG_ESCAPE_NONE  /* {{name}} is written as is: for code templates */
+} mg_escape;
+
+/* Compiles `src` (len bytes; may contain NUL bytes). `name` names the template
+ * in diagnostics (normally its path as given on the command line) and is
+ * copied. Returns NULL after reporting every syntax error found (up to the
+ * diag's limit). Free with mg_tpl_free. */
+mg_tpl *mg_tpl_parse(const char *name, const char *src, size_t len, mg_diag *d);
+void mg_tpl_free(mg_tpl *t);
+
+/* The name given to mg_tpl_parse; valid until mg_tpl_free. */
+const char *mg_tpl_name(const mg_tpl *t);
+
+/* Finds the source of partial `name`. On success appends the source to `src`
+ * and the file name to use in diagnostics to `path` (e.g. "dir/name.mustache")
+ * and returns 1. Returns 0 when there is no such partial; it may then append a
+ * short explanation to `why` (e.g. "no x.mustache in tpl/"), which strict sets
+ * add to their error. Returns -1 after reporting an error itself through `d`
+ * at `at` (e.g. an unreadable file). */
+typedef int (*mg_tpl_loader)(void *user, const char *name, mg_buf *src, mg_buf *path,
+                             mg_buf *why, mg_mark at, mg_diag *d);
+
+/* Makes an empty partial set. `loader` may be NULL (then only partials added
+ * with mg_tpl_set_add exist); `user` is passed to it. Free with
+ * mg_tpl_set_free, which frees every template the set compiled. */
+mg_tpl_set *mg_tpl_set_new(mg_tpl_loader loader, void *user);
+void mg_tpl_set_free(mg_tpl_set *s);
+
+/* Strict sets report an unknown partial as an error; by default (as the spec
+ * requires) it renders as the empty string. */
+void mg_tpl_set_strict(mg_tpl_set *s, int strict);
+
+/* Compiles `src` and registers it as partial `name` (replacing nothing: the
+ * first registration of a name wins). `path` names it in diagnostics (NULL:
+ * use `name`). Returns 0, or -1 after reporting syntax errors. */
+int mg_tpl_set_add(mg_tpl_set *s, const char *name, const char *path, const char *src,
+                   size_t len, mg_diag *d);
+
+/* Renders `t` with `data` as the root of the context stack (NULL: an empty
+ * context) and appends the result to `out`. `partials` may be NULL: then every
+ * partial is unknown (and an error, as in a strict set). Returns 0, or -1 after
+ * reporting an error (unknown partial in a strict set, syntax error in a
+ * partial, partials nested deeper than MG_MAX_PARTIAL_DEPTH). */
+int mg_tpl_render(const mg_tpl *t, const cJSON *data, mg_tpl_set *partials, mg_escape esc,
+                  mg_buf *out, mg_diag *d);
+
+/* Convenience for short strings such as an output path "src/{{name.snake}}.c":
+ * parses `src` (a C string; `name` is used in diagnostics), renders it with
+ * `data` and no partials (a partial tag is an error), appends to `out`, frees
+ * the template. Returns 0 or -1 after reporting. */
+int mg_tpl_render_string(const char *name, const char *src, const cJSON *data,
+                         mg_escape esc, mg_buf *out, mg_diag *d);
+
+/* Writes `v` as mustache interpolates a number: integral values without a
+ * fraction ("85", "-3"), others in the shortest form that reads back to the same
+ * double ("1.21", "1e+300"). `out` needs 32 bytes. Returns the length. */
+int mg_tpl_format_number(double v, char out[32]);
+
+#endif

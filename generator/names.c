@@ -1,0 +1,246 @@
+/* names.c - word splitting and casing of identifiers. */
+#include "names.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+/* Latin-1 Supplement and Latin Extended-A letters folded to ASCII. Anything
+ * not listed (Greek, CJK, symbols) separates words: there is no sensible
+ * single ASCII spelling for it, and dropping it keeps identifiers legal. */
+static const struct {
+    unsigned cp;
+    const char *ascii;
+} fold_table[] = {
+    {0xC0, "A"}, {0xC1, "A"}, {0xC2, "A"}, {0xC3, "A"}, {0xC4, "Ae"}, {0xC5, "A"}, {0xC6, "Ae"},
+    {0xC7, "C"}, {0xC8, "E"}, {0xC9, "E"}, {0xCA, "E"}, {0xCB, "E"}, {0xCC, "I"}, {0xCD, "I"},
+    {0xCE, "I"}, {0xCF, "I"}, {0xD0, "D"}, {0xD1, "N"}, {0xD2, "O"}, {0xD3, "O"}, {0xD4, "O"},
+    {0xD5, "O"}, {0xD6, "Oe"}, {0xD8, "O"}, {0xD9, "U"}, {0xDA, "U"}, {0xDB, "U"}, {0xDC, "Ue"},
+    {0xDD, "Y"}, {0xDE, "Th"}, {0xDF, "ss"}, {0xE0, "a"}, {0xE1, "a"}, {0xE2, "a"}, {0xE3, "a"},
+    {0xE4, "ae"}, {0xE5, "a"}, {0xE6, "ae"}, {0xE7, "c"}, {0xE8, "e"}, {0xE9, "e"}, {0xEA, "e"},
+    {0xEB, "e"}, {0xEC, "i"}, {0xED, "i"}, {0xEE, "i"}, {0xEF, "i"}, {0xF0, "d"}, {0xF1, "n"},
+    {0xF2, "o"}, {0xF3, "o"}, {0xF4, "o"}, {0xF5, "o"}, {0xF6, "oe"}, {0xF8, "o"}, {0xF9, "u"},
+    {0xFA, "u"}, {0xFB, "u"}, {0xFC, "ue"}, {0xFD, "y"}, {0xFE, "th"}, {0xFF, "y"},
+    {0x141, "L"}, {0x142, "l"}, {0x152, "Oe"}, {0x153, "oe"}, {0x160, "S"}, {0x161, "s"},
+    {0x17D, "Z"}, {0x17E, "z"}, {0x106, "C"}, {0x107, "c"}, {0x10C, "C"}, {0x10D, "c"},
+    {0x118, "E"}, {0x119, "e"}, {0x11A, "E"}, {0x11B, "e"}, {0x143, "N"}, {0x144, "n"},
+    {0x147, "N"}, {0x148, "n"}, {0x158, "R"}, {0x159, "r"}, {0x15A, "S"}, {0x15B, "s"},
+    {0x179, "Z"}, {0x17A, "z"}, {0x17B, "Z"}, {0x17C, "z"}, {0x16E, "U"}, {0x16F, "u"},
+    {0x104, "A"}, {0x105, "a"}, {0x131, "i"}, {0x130, "I"}, {0x11E, "G"}, {0x11F, "g"},
+    {0x15E, "S"}, {0x15F, "s"},
+};
+
+static int is_lower(char c) { return c >= 'a' && c <= 'z'; }
+static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_alnum(char c) { return is_lower(c) || is_upper(c) || is_digit(c); }
+static char to_lower(char c) { return is_upper(c) ? (char)(c - 'A' + 'a') : c; }
+static char to_upper(char c) { return is_lower(c) ? (char)(c - 'a' + 'A') : c; }
+
+/* Decodes one UTF-8 sequence at s (n bytes left); returns its length, or 1
+ * with *cp = 0xFFFD for a malformed byte, so the caller always advances. */
+static size_t utf8_next(const unsigned char *s, size_t n, unsigned *cp)
+{
+    unsigned c = s[0];
+    size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (len == 0 || len > n) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    unsigned v = len == 1 ? c : len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *cp = 0xFFFD;
+            return 1;
+        }
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    *cp = v;
+    return len;
+}
+
+/* raw -> ASCII letters, digits and ' ' separators. */
+static void fold_ascii(mg_buf *out, const char *raw)
+{
+    const unsigned char *s = (const unsigned char *)raw;
+    size_t n = strlen(raw);
+    while (n > 0) {
+        unsigned cp;
+        size_t len = utf8_next(s, n, &cp);
+        s += len;
+        n -= len;
+        if (cp < 0x80) {
+            mg_buf_putc(out, is_alnum((char)cp) ? (char)cp : ' ');
+            continue;
+        }
+        const char *rep = NULL;
+        for (size_t i = 0; i < sizeof fold_table / sizeof fold_table[0]; i++)
+            if (fold_table[i].cp == cp) {
+                rep = fold_table[i].ascii;
+                break;
+            }
+        /* A folded letter continues the word it is in ("Müller" stays one
+         * word), so a replacement starting upper-case after a letter is
+         * lowered to avoid a false word boundary. */
+        if (rep) {
+            for (const char *r = rep; *r; r++) {
+                char c = *r;
+                if (r == rep && out->len > 0 && is_alnum(out->data[out->len - 1]) &&
+                    !is_upper(out->data[out->len - 1]))
+                    c = to_lower(c);
+                mg_buf_putc(out, c);
+            }
+        } else {
+            mg_buf_putc(out, ' ');
+        }
+    }
+}
+
+/* Splits into words, each appended lower-cased and followed by '\0'. Returns
+ * the number of words. */
+static int split_words(mg_buf *words, const char *raw)
+{
+    mg_buf a;
+    mg_buf_init(&a);
+    fold_ascii(&a, raw);
+    const char *s = mg_buf_cstr(&a);
+    size_t n = a.len;
+    int count = 0;
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && s[i] == ' ')
+            i++;
+        if (i >= n)
+            break;
+        size_t start = i++;
+        while (i < n && s[i] != ' ') {
+            char prev = s[i - 1], c = s[i];
+            char next = i + 1 < n ? s[i + 1] : ' ';
+            if (is_upper(c) && (is_lower(prev) || is_digit(prev)))
+                break;
+            if (is_upper(c) && is_upper(prev) && is_lower(next))
+                break;
+            i++;
+        }
+        for (size_t k = start; k < i; k++)
+            mg_buf_putc(words, to_lower(s[k]));
+        mg_buf_putc(words, '\0');
+        count++;
+    }
+    mg_buf_fini(&a);
+    return count;
+}
+
+static char *join_words(const mg_buf *words, int count, mg_case c)
+{
+    mg_buf out;
+    mg_buf_init(&out);
+    const char *w = words->data;
+    if (count > 0 && c != MG_CASE_KEBAB && is_digit(w[0]))
+        mg_buf_putc(&out, '_');
+    for (int i = 0; i < count; i++) {
+        size_t len = strlen(w);
+        if (i > 0 && (c == MG_CASE_SNAKE || c == MG_CASE_SCREAMING))
+            mg_buf_putc(&out, '_');
+        if (i > 0 && c == MG_CASE_KEBAB)
+            mg_buf_putc(&out, '-');
+        for (size_t k = 0; k < len; k++) {
+            char ch = w[k];
+            if (c == MG_CASE_SCREAMING)
+                ch = to_upper(ch);
+            else if (k == 0 && (c == MG_CASE_PASCAL || (c == MG_CASE_CAMEL && i > 0)))
+                ch = to_upper(ch);
+            mg_buf_putc(&out, ch);
+        }
+        w += len + 1;
+    }
+    mg_buf_cstr(&out);
+    return mg_buf_steal(&out, NULL);
+}
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (!p)
+        abort();
+    memcpy(p, s, n);
+    return p;
+}
+
+char *mg_name_case_new(const char *raw, mg_case c)
+{
+    if (c == MG_CASE_RAW)
+        return dup_str(raw);
+    mg_buf words;
+    mg_buf_init(&words);
+    int count = split_words(&words, raw);
+    char *s = join_words(&words, count, c);
+    mg_buf_fini(&words);
+    return s;
+}
+
+void mg_name_init(mg_name *n, const char *raw)
+{
+    mg_buf words;
+    mg_buf_init(&words);
+    int count = split_words(&words, raw);
+    for (int c = 0; c < MG_CASE_COUNT; c++)
+        n->s[c] = c == MG_CASE_RAW ? dup_str(raw) : join_words(&words, count, (mg_case)c);
+    mg_buf_fini(&words);
+}
+
+void mg_name_fini(mg_name *n)
+{
+    for (int c = 0; c < MG_CASE_COUNT; c++) {
+        free(n->s[c]);
+        n->s[c] = NULL;
+    }
+}
+
+int mg_name_is_empty(const mg_name *n)
+{
+    return n->s[MG_CASE_SNAKE][0] == '\0';
+}
+
+static const char *const case_keys[MG_CASE_COUNT] = {"snake", "camel", "pascal",
+                                                     "screaming", "kebab", "raw"};
+
+const char *mg_case_key(mg_case c)
+{
+    return (unsigned)c < MG_CASE_COUNT ? case_keys[c] : "raw";
+}
+
+int mg_case_parse(const char *style, mg_case *out)
+{
+    static const struct {
+        const char *name;
+        mg_case c;
+    } styles[] = {
+        {"snake", MG_CASE_SNAKE},         {"snake_case", MG_CASE_SNAKE},
+        {"camel", MG_CASE_CAMEL},         {"camelCase", MG_CASE_CAMEL},
+        {"pascal", MG_CASE_PASCAL},       {"Pascal", MG_CASE_PASCAL},
+        {"PascalCase", MG_CASE_PASCAL},   {"screaming", MG_CASE_SCREAMING},
+        {"screaming_snake", MG_CASE_SCREAMING}, {"SCREAMING_SNAKE", MG_CASE_SCREAMING},
+        {"kebab", MG_CASE_KEBAB},         {"kebab-case", MG_CASE_KEBAB},
+        {"raw", MG_CASE_RAW},
+    };
+    for (size_t i = 0; style && i < sizeof styles / sizeof styles[0]; i++)
+        if (strcmp(style, styles[i].name) == 0) {
+            *out = styles[i].c;
+            return 0;
+        }
+    return -1;
+}
+
+int mg_names_is_reserved(const cJSON *reserved, const char *id)
+{
+    const cJSON *w;
+    if (!cJSON_IsArray(reserved))
+        return 0;
+    cJSON_ArrayForEach(w, reserved)
+        if (cJSON_IsString(w) && strcmp(w->valuestring, id) == 0)
+            return 1;
+    return 0;
+}

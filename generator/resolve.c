@@ -1,0 +1,654 @@
+/* resolve.c - "$ref" to target nodes, across files, with cycle detection.
+ *
+ * A reference is followed one hop at a time (hop): split at '#', percent-decode
+ * both halves, load the file part through load.h relative to the referring
+ * document's folder, then walk the JSON pointer. A chain of references is a
+ * sequence of hops; it is a cycle when a hop reaches a $ref object already on
+ * the chain. A $ref inside a schema that points at an ancestor (a tree node
+ * whose children are of its own type) is not a cycle: its target is a schema
+ * with structure, not another bare $ref.
+ *
+ * mg_resolve_all resolves each $ref node once (one hop), records the hop's
+ * target in a hash table, and then looks for cycles in that table, so that a
+ * broken reference is reported once, at its own position, however many other
+ * references lead to it.
+ */
+#include "resolve.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+
+/* The "$ref" member of `node` when node is an object that has one; NULL otherwise. */
+static const cJSON *ref_member(const cJSON *node)
+{
+    if (!cJSON_IsObject(node))
+        return NULL;
+    for (const cJSON *c = node->child; c; c = c->next)
+        if (c->string && strcmp(c->string, "$ref") == 0)
+            return c;
+    return NULL;
+}
+
+/* Percent-decodes `s[0..n)` into `out`. Returns 0, or -1 on a bad escape or an
+ * escaped NUL. */
+static int percent_decode(const char *s, size_t n, mg_buf *out)
+{
+    mg_buf_reset(out);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '%') {
+            mg_buf_putc(out, s[i]);
+            continue;
+        }
+        if (i + 2 >= n || !isxdigit((unsigned char)s[i + 1]) || !isxdigit((unsigned char)s[i + 2]))
+            return -1;
+        char hex[3] = {s[i + 1], s[i + 2], '\0'};
+        long v = strtol(hex, NULL, 16);
+        if (v == 0)
+            return -1;
+        mg_buf_putc(out, (char)v);
+        i += 2;
+    }
+    return 0;
+}
+
+/* A URI scheme ("http:", "urn:") before any '/', per RFC 3986 section 3.1. */
+static size_t scheme_len(const char *ref)
+{
+    if (!isalpha((unsigned char)ref[0]))
+        return 0;
+    size_t i = 1;
+    while (isalnum((unsigned char)ref[i]) || ref[i] == '+' || ref[i] == '-' || ref[i] == '.')
+        i++;
+    return ref[i] == ':' ? i : 0;
+}
+
+/* Is the absolute path `p` the folder `root` or inside it? */
+static int path_within(const char *p, const char *root)
+{
+    size_t n = strlen(root);
+    if (n == 1 && root[0] == '/')
+        return 1;
+    return strncmp(p, root, n) == 0 && (p[n] == '\0' || p[n] == '/');
+}
+
+/* Lexically absolute and normalised form of `path` (relative to the cwd). */
+static char *absolute_lexical(const char *path)
+{
+    mg_buf b;
+    mg_buf_init(&b);
+    if (path[0] != '/') {
+        char *cwd = getcwd(NULL, 0);
+        mg_buf_append_str(&b, cwd ? cwd : "/");
+        free(cwd);
+        mg_buf_putc(&b, '/');
+    }
+    mg_buf_append_str(&b, path);
+    /* Fold "." and ".." by hand; ".." at the top stays at "/". */
+    char *in = mg_buf_steal(&b, NULL);
+    size_t olen = 0;
+    char *out = malloc(strlen(in) + 2);
+    if (!out)
+        abort();
+    const char *p = in;
+    while (*p) {
+        while (*p == '/')
+            p++;
+        if (!*p)
+            break;
+        const char *e = strchr(p, '/');
+        size_t k = e ? (size_t)(e - p) : strlen(p);
+        if (k == 1 && p[0] == '.') {
+        } else if (k == 2 && p[0] == '.' && p[1] == '.') {
+            while (olen > 0 && out[olen - 1] != '/')
+                olen--;
+            if (olen > 0)
+                olen--;
+        } else {
+            out[olen++] = '/';
+            memcpy(out + olen, p, k);
+            olen += k;
+        }
+        p += k;
+    }
+    if (olen == 0)
+        out[olen++] = '/';
+    out[olen] = '\0';
+    free(in);
+    return out;
+}
+
+/* Reports that `ref` at `at` leads nowhere; `fmt` says why. */
+static void unresolved(mg_diag *d, mg_mark at, const char *ref, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void unresolved(mg_diag *d, mg_mark at, const char *ref, const char *fmt, ...)
+{
+    mg_buf b;
+    mg_buf_init(&b);
+    va_list ap;
+    va_start(ap, fmt);
+    mg_buf_vappendf(&b, fmt, ap);
+    va_end(ap);
+    mg_diag_error(d, at, "unresolved $ref '%s': %s", ref, mg_buf_cstr(&b));
+    mg_buf_fini(&b);
+}
+
+/* Evaluates the JSON pointer `ptr` (already percent-decoded, starting with '/'
+ * or empty) in `doc`. Reports at `at` and returns NULL when it leads nowhere. */
+static const cJSON *walk_pointer(const mg_doc *doc, const mg_doc *from, const char *ptr,
+                                 const char *ref, mg_mark at, mg_diag *d)
+{
+    const cJSON *cur = doc->root;
+    const char *in_file = doc == from ? "" : " in ";
+    const char *file = doc == from ? "" : doc->path;
+    mg_buf tok;
+    mg_buf_init(&tok);
+    const char *p = ptr;
+    while (*p == '/') {
+        size_t prefix_len = (size_t)(p - ptr);
+        p++;
+        mg_buf_reset(&tok);
+        while (*p && *p != '/') {
+            if (*p == '~') {
+                if (p[1] == '0')
+                    mg_buf_putc(&tok, '~');
+                else if (p[1] == '1')
+                    mg_buf_putc(&tok, '/');
+                else {
+                    mg_diag_error(d, at,
+                                  "bad JSON pointer in $ref '%s': '~%c' is not an escape (write '~0' for '~' and '~1' for '/')",
+                                  ref, p[1] && p[1] != '/' ? p[1] : ' ');
+                    mg_buf_fini(&tok);
+                    return NULL;
+                }
+                p += 2;
+            } else {
+                mg_buf_putc(&tok, *p++);
+            }
+        }
+        const char *name = mg_buf_cstr(&tok);
+        const cJSON *next = NULL;
+        if (cJSON_IsObject(cur)) {
+            for (const cJSON *c = cur->child; c; c = c->next)
+                if (c->string && strcmp(c->string, name) == 0) {
+                    next = c;
+                    break;
+                }
+        } else if (cJSON_IsArray(cur)) {
+            int ok = *name != '\0' && (name[0] != '0' || name[1] == '\0');
+            for (const char *q = name; ok && *q; q++)
+                ok = *q >= '0' && *q <= '9';
+            if (ok && strlen(name) < 10) {
+                int idx = atoi(name);
+                next = cJSON_GetArrayItem(cur, idx);
+            }
+        } else {
+            unresolved(d, at, ref, "'%.*s'%s%s is not an object or array, so it has no '%s'",
+                       (int)prefix_len, ptr, in_file, file, name);
+            mg_buf_fini(&tok);
+            return NULL;
+        }
+        if (!next) {
+            if (prefix_len == 0)
+                unresolved(d, at, ref, "no '%s' at the top of %s", name,
+                           doc == from ? "the document" : doc->path);
+            else
+                unresolved(d, at, ref, "no '%s' under '%.*s'%s%s", name, (int)prefix_len, ptr,
+                           in_file, file);
+            mg_buf_fini(&tok);
+            return NULL;
+        }
+        cur = next;
+    }
+    mg_buf_fini(&tok);
+    return cur;
+}
+
+/* Follows one $ref: `member` is the "$ref" member of an object in `doc`.
+ * Returns 0 with `*tdoc`/`*tnode` set, or -1 after reporting. */
+static int hop(mg_docset *set, const mg_doc *doc, const cJSON *member, const mg_doc **tdoc,
+               const cJSON **tnode, mg_diag *d)
+{
+    mg_mark at = mg_doc_mark(doc, member);
+    if (!cJSON_IsString(member) || !member->valuestring) {
+        mg_diag_error(d, at, "'$ref' must be a string (a URI reference such as '#/components/schemas/Name')");
+        return -1;
+    }
+    const char *ref = member->valuestring;
+    size_t sl = scheme_len(ref);
+    if (sl) {
+        if ((sl == 4 && strncmp(ref, "http", 4) == 0) || (sl == 5 && strncmp(ref, "https", 5) == 0))
+            mg_diag_error(d, at,
+                          "'$ref: %s' is remote; msggen does not fetch (copy the file next to the schema and use a relative path)",
+                          ref);
+        else
+            mg_diag_error(d, at,
+                          "'$ref: %s' uses the URI scheme '%.*s:', which msggen does not support (use a relative path)",
+                          ref, (int)sl, ref);
+        return -1;
+    }
+    const char *hash = strchr(ref, '#');
+    size_t flen = hash ? (size_t)(hash - ref) : strlen(ref);
+    const char *frag = hash ? hash + 1 : "";
+    mg_buf file, ptr;
+    mg_buf_init(&file);
+    mg_buf_init(&ptr);
+    int rc = -1;
+    const mg_doc *target = doc;
+    if (percent_decode(ref, flen, &file) < 0 || percent_decode(frag, strlen(frag), &ptr) < 0) {
+        mg_diag_error(d, at, "bad percent-escape in $ref '%s' (write '%%' as '%%25')", ref);
+        goto out;
+    }
+    if (file.len > 0) {
+        mg_buf joined;
+        mg_buf_init(&joined);
+        if (file.data[0] != '/' && strcmp(doc->dir, ".") != 0) {
+            mg_buf_append_str(&joined, doc->dir);
+            mg_buf_putc(&joined, '/');
+        }
+        mg_buf_append_str(&joined, mg_buf_cstr(&file));
+        char *norm = mg_path_normalise(mg_buf_cstr(&joined));
+        mg_buf_reset(&joined);
+        mg_buf_append_str(&joined, norm);
+        free(norm);
+        const char *jp = mg_buf_cstr(&joined);
+        const char *root = mg_docset_root(set);
+        if (root && !mg_docset_allow_outside(set)) {
+            char *real = realpath(jp, NULL);
+            char *abs = absolute_lexical(jp);
+            int inside = path_within(abs, root) && (!real || path_within(real, root));
+            free(real);
+            free(abs);
+            if (!inside) {
+                mg_diag_error(d, at,
+                              "$ref '%s' points outside the catalogue's root folder (move the file inside it)",
+                              ref);
+                mg_buf_fini(&joined);
+                goto out;
+            }
+        }
+        struct stat st;
+        if (stat(jp, &st) != 0) {
+            unresolved(d, at, ref, "cannot open '%s': %s", jp, strerror(errno));
+            mg_buf_fini(&joined);
+            goto out;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            unresolved(d, at, ref, "'%s' is a directory", jp);
+            mg_buf_fini(&joined);
+            goto out;
+        }
+        target = mg_docset_load(set, jp, at, d);
+        mg_buf_fini(&joined);
+        if (!target)
+            goto out; /* the file's own error has been reported */
+    }
+    const char *pp = mg_buf_cstr(&ptr);
+    if (*pp && *pp != '/') {
+        mg_diag_error(d, at,
+                      "$ref '%s': only JSON-pointer fragments ('#/a/b') are supported, not plain-name anchors",
+                      ref);
+        goto out;
+    }
+    const cJSON *n = walk_pointer(target, doc, pp, ref, at, d);
+    if (!n)
+        goto out;
+    *tdoc = target;
+    *tnode = n;
+    rc = 0;
+out:
+    mg_buf_fini(&file);
+    mg_buf_fini(&ptr);
+    return rc;
+}
+
+/* ------------------------------------------------------- node hash set / map */
+
+typedef struct refent {
+    const cJSON *node;     /* the object holding "$ref"; NULL: empty slot */
+    const mg_doc *doc;     /* where node lives */
+    const mg_doc *tdoc;    /* hop target, when ok */
+    const cJSON *tnode;
+    int ok;                /* the hop succeeded */
+    int color;             /* cycle search: 0 new, 1 on the current path, 2 done */
+    size_t order;          /* discovery order, for deterministic reporting */
+} refent;
+
+typedef struct nodemap {
+    refent *slots;
+    size_t cap, len;
+} nodemap;
+
+static size_t hash_node(const void *p)
+{
+    uint64_t x = (uint64_t)(uintptr_t)p;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return (size_t)x;
+}
+
+static refent *map_get(nodemap *m, const cJSON *node)
+{
+    if (!m->cap)
+        return NULL;
+    size_t j = hash_node(node) & (m->cap - 1);
+    while (m->slots[j].node) {
+        if (m->slots[j].node == node)
+            return &m->slots[j];
+        j = (j + 1) & (m->cap - 1);
+    }
+    return NULL;
+}
+
+/* Inserts `node` (must be absent); returns its slot, valid until the next put. */
+static refent *map_put(nodemap *m, const cJSON *node)
+{
+    if ((m->len + 1) * 2 > m->cap) {
+        size_t ncap = m->cap ? m->cap * 2 : 64;
+        refent *ns = calloc(ncap, sizeof *ns);
+        if (!ns)
+            abort();
+        for (size_t i = 0; i < m->cap; i++) {
+            if (!m->slots[i].node)
+                continue;
+            size_t j = hash_node(m->slots[i].node) & (ncap - 1);
+            while (ns[j].node)
+                j = (j + 1) & (ncap - 1);
+            ns[j] = m->slots[i];
+        }
+        free(m->slots);
+        m->slots = ns;
+        m->cap = ncap;
+    }
+    size_t j = hash_node(node) & (m->cap - 1);
+    while (m->slots[j].node)
+        j = (j + 1) & (m->cap - 1);
+    memset(&m->slots[j], 0, sizeof m->slots[j]);
+    m->slots[j].node = node;
+    m->len++;
+    return &m->slots[j];
+}
+
+/* Which members hold data or names rather than schemas: a "$ref" key inside
+ * them is not a reference (a property may be called "$ref"; an example payload
+ * may contain one). */
+static int is_data_member(const char *name)
+{
+    static const char *const data[] = {"enum", "const", "default", "examples", "example", NULL};
+    for (const char *const *p = data; *p; p++)
+        if (strcmp(name, *p) == 0)
+            return 1;
+    return 0;
+}
+
+static int is_name_map_member(const char *name)
+{
+    static const char *const maps[] = {"properties", "patternProperties", "definitions", "$defs",
+                                       "dependentSchemas", NULL};
+    for (const char *const *p = maps; *p; p++)
+        if (strcmp(name, *p) == 0)
+            return 1;
+    return 0;
+}
+
+typedef struct witem {
+    const mg_doc *doc;
+    const cJSON *node;
+    int names; /* node's members are names (e.g. under "properties"): not refs themselves */
+} witem;
+
+/* --------------------------------------------------------------- public API */
+
+int mg_resolve_ref(mg_docset *set, const mg_doc *doc, const cJSON *node, mg_ref_target *out,
+                   mg_diag *d)
+{
+    out->doc = doc;
+    out->node = node;
+    out->first = node;
+    const cJSON *member = ref_member(node);
+    if (!member)
+        return 0;
+    const cJSON *seen[MG_MAX_REF_DEPTH + 1];
+    const mg_doc *seen_doc[MG_MAX_REF_DEPTH + 1];
+    const mg_doc *cur_doc = doc;
+    const cJSON *cur = node;
+    mg_mark start = mg_doc_mark(doc, member);
+    for (int hops = 0;; hops++) {
+        if (hops >= MG_MAX_REF_DEPTH) {
+            mg_diag_error(d, start, "$ref chain longer than %d hops (is it a cycle?)", MG_MAX_REF_DEPTH);
+            return -1;
+        }
+        seen[hops] = cur;
+        seen_doc[hops] = cur_doc;
+        const mg_doc *tdoc;
+        const cJSON *tnode;
+        if (hop(set, cur_doc, member, &tdoc, &tnode, d) < 0)
+            return -1;
+        if (hops == 0)
+            out->first = tnode;
+        cur_doc = tdoc;
+        cur = tnode;
+        member = ref_member(cur);
+        if (!member)
+            break;
+        for (int k = 0; k <= hops; k++)
+            if (seen[k] == cur) {
+                mg_buf chain;
+                mg_buf_init(&chain);
+                for (int i = k; i <= hops; i++) {
+                    char *uri = mg_resolve_node_uri(set, seen_doc[i], seen[i]);
+                    mg_buf_appendf(&chain, "%s -> ", uri);
+                    free(uri);
+                }
+                char *uri = mg_resolve_node_uri(set, cur_doc, cur);
+                mg_buf_append_str(&chain, uri);
+                free(uri);
+                mg_diag_error(d, mg_doc_mark(cur_doc, member),
+                              "$ref cycle with no schema in between: %s", mg_buf_cstr(&chain));
+                mg_buf_fini(&chain);
+                return -1;
+            }
+    }
+    out->doc = cur_doc;
+    out->node = cur;
+    return 1;
+}
+
+char *mg_resolve_node_uri(const mg_docset *set, const mg_doc *doc, const cJSON *node)
+{
+    if (!doc)
+        doc = mg_docset_owner(set, node);
+    mg_buf b;
+    mg_buf_init(&b);
+    if (!doc) {
+        mg_buf_append_str(&b, "?#");
+        return mg_buf_steal(&b, NULL);
+    }
+    /* Collect the path from the node up to the root, then write it forwards. */
+    size_t n = 0, cap = 16;
+    const cJSON **chain = malloc(cap * sizeof *chain);
+    int *idx = malloc(cap * sizeof *idx);
+    if (!chain || !idx)
+        abort();
+    const cJSON *cur = node;
+    while (cur && cur != doc->root) {
+        int i;
+        const cJSON *parent = mg_doc_parent(doc, cur, &i);
+        if (!parent)
+            break;
+        if (n == cap) {
+            cap *= 2;
+            chain = realloc(chain, cap * sizeof *chain);
+            idx = realloc(idx, cap * sizeof *idx);
+            if (!chain || !idx)
+                abort();
+        }
+        chain[n] = cur;
+        idx[n] = cJSON_IsArray(parent) ? i : -1;
+        n++;
+        cur = parent;
+    }
+    mg_buf_append_str(&b, doc->path);
+    mg_buf_putc(&b, '#');
+    while (n > 0) {
+        n--;
+        mg_buf_putc(&b, '/');
+        if (idx[n] >= 0) {
+            mg_buf_appendf(&b, "%d", idx[n]);
+            continue;
+        }
+        for (const char *s = chain[n]->string ? chain[n]->string : ""; *s; s++) {
+            if (*s == '~')
+                mg_buf_append_str(&b, "~0");
+            else if (*s == '/')
+                mg_buf_append_str(&b, "~1");
+            else
+                mg_buf_putc(&b, *s);
+        }
+    }
+    free(chain);
+    free(idx);
+
+    return mg_buf_steal(&b, NULL);
+}
+
+int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
+{
+    int errors_before = d->errors;
+    nodemap refs = {0};
+    nodemap visited = {0}; /* every node walked, so shared and recursive subtrees are walked once */
+    size_t order = 0;
+    size_t sn = 0, scap = 64;
+    witem *stack = malloc(scap * sizeof *stack);
+    /* Refs in discovery order, for a deterministic cycle search. */
+    size_t rn = 0, rcap = 64;
+    const cJSON **reflist = malloc(rcap * sizeof *reflist);
+    if (!stack || !reflist)
+        abort();
+    stack[sn++] = (witem){doc, doc->root, 0};
+    while (sn > 0 && !mg_diag_full(d)) {
+        witem w = stack[--sn];
+        if (map_get(&visited, w.node))
+            continue;
+        map_put(&visited, w.node);
+        const cJSON *member = w.names ? NULL : ref_member(w.node);
+        if (member) {
+            const mg_doc *tdoc = NULL;
+            const cJSON *tnode = NULL;
+            int ok = hop(set, w.doc, member, &tdoc, &tnode, d) == 0;
+            refent *e = map_put(&refs, w.node);
+            e->doc = w.doc;
+            e->ok = ok;
+            e->tdoc = tdoc;
+            e->tnode = tnode;
+            e->order = order++;
+            if (rn == rcap) {
+                rcap *= 2;
+                reflist = realloc(reflist, rcap * sizeof *reflist);
+                if (!reflist)
+                    abort();
+            }
+            reflist[rn++] = w.node;
+            if (ok) {
+                if (sn == scap) {
+                    scap *= 2;
+                    stack = realloc(stack, scap * sizeof *stack);
+                    if (!stack)
+                        abort();
+                }
+                stack[sn++] = (witem){tdoc, tnode, 0};
+            }
+        }
+        if (!cJSON_IsObject(w.node) && !cJSON_IsArray(w.node))
+            continue;
+        /* Push children in reverse so they are walked in document order. */
+        size_t count = 0;
+        for (const cJSON *c = w.node->child; c; c = c->next)
+            count++;
+        if (sn + count > scap) {
+            while (sn + count > scap)
+                scap *= 2;
+            stack = realloc(stack, scap * sizeof *stack);
+            if (!stack)
+                abort();
+        }
+        size_t base = sn;
+        size_t k = 0;
+        for (const cJSON *c = w.node->child; c; c = c->next) {
+            int skip = 0, names = 0;
+            if (cJSON_IsObject(w.node) && c->string) {
+                if (!w.names && strcmp(c->string, "$ref") == 0)
+                    skip = 1;
+                else if (!w.names && is_data_member(c->string))
+                    skip = 1;
+                else if (!w.names && is_name_map_member(c->string))
+                    names = 1;
+            }
+            if (skip)
+                continue;
+            stack[base + count - 1 - k] = (witem){w.doc, c, names};
+            k++;
+        }
+        /* Close the gap left by skipped members. */
+        if (k < count)
+            memmove(&stack[base], &stack[base + count - k], k * sizeof *stack);
+        sn = base + k;
+    }
+    /* Cycles: a ref whose hop lands on another ref object forms a chain; a chain
+     * that comes back to itself has no schema anywhere in it. */
+    const cJSON **path = malloc((rn ? rn : 1) * sizeof *path);
+    if (!path)
+        abort();
+    for (size_t r = 0; r < rn && !mg_diag_full(d); r++) {
+        size_t pn = 0;
+        const cJSON *cur = reflist[r];
+        refent *e = map_get(&refs, cur);
+        while (e && e->color == 0) {
+            e->color = 1;
+            path[pn++] = cur;
+            if (!e->ok) {
+                e = NULL;
+                break;
+            }
+            cur = e->tnode;
+            e = map_get(&refs, cur);
+        }
+        if (e && e->color == 1) {
+            /* `cur` is on the current path: report the cycle at the ref where
+             * it starts, naming the chain. */
+            size_t s = 0;
+            while (s < pn && path[s] != cur)
+                s++;
+            mg_buf chain;
+            mg_buf_init(&chain);
+            for (size_t i = s; i < pn; i++) {
+                refent *pe = map_get(&refs, path[i]);
+                char *uri = mg_resolve_node_uri(set, pe->doc, path[i]);
+                mg_buf_appendf(&chain, "%s -> ", uri);
+                free(uri);
+            }
+            char *uri = mg_resolve_node_uri(set, e->doc, cur);
+            mg_buf_append_str(&chain, uri);
+            free(uri);
+            mg_diag_error(d, mg_doc_mark(e->doc, ref_member(cur)),
+                          "$ref cycle with no schema in between: %s", mg_buf_cstr(&chain));
+            mg_buf_fini(&chain);
+        }
+        for (size_t i = 0; i < pn; i++)
+            map_get(&refs, path[i])->color = 2;
+    }
+    free(path);
+    free(reflist);
+    free(stack);
+    free(refs.slots);
+    free(visited.slots);
+    return d->errors > errors_before ? -1 : 0;
+}

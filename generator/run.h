@@ -1,0 +1,56 @@
+/* run.h - the generate/check pipeline: catalogue -> model -> view -> render -> emit.
+ *
+ * mg_run_generate loads every target first (so template errors come before
+ * anything else), then the catalogue, then builds each target's view and
+ * renders every file of every target into memory; only when all of that
+ * succeeded does it emit (write, dry-run or check) each target's folder.
+ *
+ * Output folders: without -o each target goes to out/<target>/. With -o and
+ * exactly one target, -o *is* that target's folder; with -o and several targets
+ * (or all shipped ones), each goes to <-o>/<target>/.
+ *
+ * Per-item files (per: message|type|enum) are rendered once per element of the
+ * view's `messages`, `types` or `enums` list (for `enums`, when the view has no
+ * such list: the `types` whose `kind` is "enum"), with the context of
+ * mg_view_item_new: the item's keys over the root view's. The output path is
+ * rendered (escape none) with the same context.
+ *
+ * Owns nothing after it returns; everything is freed before returning.
+ */
+#ifndef MG_RUN_H
+#define MG_RUN_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "emit.h"
+#include "target.h"
+
+typedef struct mg_run_opts {
+    const char *input;                /* catalogue; NULL: MG_DEFAULT_CATALOGUE */
+    const char *view_file;            /* render from this JSON/YAML view instead of a catalogue */
+    const char *const *targets;       /* names or folders; ntargets == 0: every shipped target */
+    size_t ntargets;
+    const char *out;                  /* NULL: MG_DEFAULT_OUT/<target> */
+    const char *override_dir;         /* --templates-override; NULL for none */
+    mg_emit_mode mode;
+    int force;
+} mg_run_opts;
+
+/* Runs the pipeline. Returns an mg_exit code: MG_EXIT_OK, or MG_EXIT_INPUT after
+ * errors (reported through `d`) or, in check mode, when a folder is out of sync. */
+int mg_run_generate(const mg_run_opts *o, mg_diag *d);
+
+/* Renders every file of `t` for `view` into `set` (appending). Returns 0, or -1
+ * after reporting errors; on -1 the set may hold some files, which the caller
+ * must not emit. */
+int mg_run_render_target(const mg_target *t, const cJSON *view, mg_emit_set *set, mg_diag *d);
+
+/* `msggen generate` and `msggen check` (`name`) share their options; `mode` is the
+ * default mode (MG_EMIT_WRITE or MG_EMIT_CHECK). */
+int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode);
+
+#endif

@@ -1,0 +1,662 @@
+/* target.c - finding, reading and checking a target folder; compiling its
+ * templates once.
+ *
+ * Errors point into target.yaml (mg_doc marks). Template file names are
+ * checked like output paths: relative, no "..", so a target reads nothing
+ * outside its own folder (and the override folder).
+ */
+#include "target.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "names.h"
+
+struct mg_target_priv {
+    mg_target_file *files;
+    size_t nfiles;
+    mg_tpl **tpls;        /* owned; one per file */
+    char **strs;          /* owned strings the files point to */
+    size_t nstrs, capstrs;
+    mg_escape escape;
+    mg_tpl_set *partials; /* owned */
+    char *override_dir;   /* owned; NULL when none */
+    int shipped;          /* found by name in the shipped folder */
+};
+
+static const char *const top_keys[] = {"name", "summary", "escape", "files", "types", "reserved",
+                                       "reserved_escape", "naming", "helpers", NULL};
+static const char *const naming_kinds[] = {"type", "field", "message", "method", "constant",
+                                           "enum_value", "file", NULL};
+static const char *const type_keys[] = {"string", "integer", "number", "boolean", "any", "null",
+                                        "object", "array", "map", "ref", "enum", "union", "alias",
+                                        "nullable", "formats", NULL};
+static const char *const file_keys[] = {"template", "path", "per", NULL};
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s);
+    char *p = malloc(n + 1);
+    if (!p)
+        abort();
+    memcpy(p, s, n + 1);
+    return p;
+}
+
+static const char *keep(struct mg_target_priv *p, char *s)
+{
+    if (p->nstrs == p->capstrs) {
+        p->capstrs = p->capstrs ? p->capstrs * 2 : 16;
+        p->strs = realloc(p->strs, p->capstrs * sizeof *p->strs);
+        if (!p->strs)
+            abort();
+    }
+    p->strs[p->nstrs++] = s;
+    return s;
+}
+
+static int in_list(const char *const *list, const char *s)
+{
+    for (; *list; list++)
+        if (strcmp(*list, s) == 0)
+            return 1;
+    return 0;
+}
+
+static char *join_list(const char *const *list)
+{
+    mg_buf b;
+    mg_buf_init(&b);
+    for (size_t i = 0; list[i]; i++)
+        mg_buf_appendf(&b, "%s%s", i ? ", " : "", list[i]);
+    return mg_buf_steal(&b, NULL);
+}
+
+static int is_dir(const char *p)
+{
+    struct stat sb;
+    return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+static int is_file(const char *p)
+{
+    struct stat sb;
+    return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/* A relative file name inside a folder: no absolute path, no "..". */
+static int safe_relative(const char *s)
+{
+    if (!*s || s[0] == '/')
+        return 0;
+    for (const char *p = s; *p;) {
+        const char *e = strchr(p, '/');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n == 0 || (n == 2 && p[0] == '.' && p[1] == '.'))
+            return 0;
+        p += n + (e ? 1 : 0);
+    }
+    return 1;
+}
+
+/* Shipped folders live next to the binary, which we find through
+ * /proc/self/exe; diagnostics name them relative to the current folder when
+ * they are below it (as `make` in the repository shows them). */
+static char *relative_to_cwd(const char *abs)
+{
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd)) {
+        size_t n = strlen(cwd);
+        if (strncmp(abs, cwd, n) == 0 && abs[n] == '/')
+            return xstrdup(abs + n + 1);
+    }
+    return xstrdup(abs);
+}
+
+static char *path_join(const char *a, const char *b)
+{
+    mg_buf x;
+    mg_buf_init(&x);
+    mg_buf_append_str(&x, a);
+    if (x.len && x.data[x.len - 1] != '/')
+        mg_buf_putc(&x, '/');
+    mg_buf_append_str(&x, b);
+    return mg_buf_steal(&x, NULL);
+}
+
+/* ---- partials ---- */
+
+static int try_file(const char *dir, const char *sub, const char *name, mg_buf *src, mg_buf *path,
+                    mg_mark at, mg_diag *d)
+{
+    mg_buf p;
+    mg_buf_init(&p);
+    mg_buf_append_str(&p, dir);
+    if (p.len && p.data[p.len - 1] != '/')
+        mg_buf_putc(&p, '/');
+    mg_buf_appendf(&p, "%s%s.mustache", sub, name);
+    int rc = 0;
+    if (is_file(mg_buf_cstr(&p))) {
+        if (mg_buf_read_file(src, mg_buf_cstr(&p), MG_MAX_INPUT_BYTES) != 0) {
+            mg_diag_error(d, at, "cannot read partial '%s': %s", mg_buf_cstr(&p), strerror(errno));
+            rc = -1;
+        } else {
+            mg_buf_append_str(path, mg_buf_cstr(&p));
+            rc = 1;
+        }
+    }
+    mg_buf_fini(&p);
+    return rc;
+}
+
+static int load_partial(void *user, const char *name, mg_buf *src, mg_buf *path, mg_buf *why,
+                        mg_mark at, mg_diag *d)
+{
+    mg_target *t = user;
+    struct mg_target_priv *p = t->priv;
+    if (!safe_relative(name)) {
+        mg_buf_appendf(why, "partial names are relative file names without '..'");
+        return 0;
+    }
+    size_t tn = strlen(t->name);
+    int rc;
+    /* "<target>/name" always means the shipped file: how an override extends it. */
+    if (strncmp(name, t->name, tn) == 0 && name[tn] == '/') {
+        const char *rest = name + tn + 1;
+        if ((rc = try_file(t->dir, "partials/", rest, src, path, at, d)) != 0 ||
+            (rc = try_file(t->dir, "", rest, src, path, at, d)) != 0)
+            return rc;
+        mg_buf_appendf(why, "no %s.mustache in %s/partials/ or %s/", rest, t->dir, t->dir);
+        return 0;
+    }
+    if (p->override_dir &&
+        ((rc = try_file(p->override_dir, "partials/", name, src, path, at, d)) != 0 ||
+         (rc = try_file(p->override_dir, "", name, src, path, at, d)) != 0))
+        return rc;
+    if ((rc = try_file(t->dir, "partials/", name, src, path, at, d)) != 0 ||
+        (rc = try_file(t->dir, "", name, src, path, at, d)) != 0)
+        return rc;
+    mg_buf_appendf(why, "no %s.mustache in %s/partials/ or %s/%s%s", name, t->dir, t->dir,
+                   p->override_dir ? " or the override folder " : "",
+                   p->override_dir ? p->override_dir : "");
+    return 0;
+}
+
+/* ---- target.yaml ---- */
+
+static const char *get_string(const mg_target *t, const cJSON *obj, const char *key, int required,
+                              mg_diag *d)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!v) {
+        if (required)
+            mg_diag_error(d, mg_doc_mark(t->doc, obj), "missing '%s'", key);
+        return NULL;
+    }
+    if (!cJSON_IsString(v)) {
+        mg_diag_error(d, mg_doc_mark(t->doc, v), "'%s' must be a string", key);
+        return NULL;
+    }
+    return v->valuestring;
+}
+
+static void check_keys(const mg_target *t, const cJSON *obj, const char *const *known,
+                       const char *where, mg_diag *d)
+{
+    for (const cJSON *c = obj->child; c; c = c->next)
+        if (!in_list(known, c->string)) {
+            char *k = join_list(known);
+            mg_diag_error(d, mg_doc_key_mark(t->doc, c), "unknown key '%s' in %s (known: %s)",
+                          c->string, where, k);
+            free(k);
+        }
+}
+
+/* Keeps the first diagnostic of a nested parse (without its "name: error: "
+ * prefix), so that we can report it at the string's place in target.yaml. */
+static void first_error(void *user, const char *line)
+{
+    mg_buf *b = user;
+    if (b->len)
+        return;
+    const char *e = strstr(line, "error: ");
+    mg_buf_append_str(b, e ? e + 7 : line);
+}
+
+/* Parses a mustache string of target.yaml (an output path, a type-map entry),
+ * to report its syntax errors now rather than when the view uses it. */
+static void check_mustache_string(const mg_target *t, const cJSON *v, const char *what, mg_diag *d)
+{
+    mg_buf why;
+    mg_buf_init(&why);
+    mg_diag inner;
+    mg_diag_init_sink(&inner, first_error, &why);
+    mg_tpl *tpl = mg_tpl_parse(what, v->valuestring, strlen(v->valuestring), &inner);
+    if (!tpl)
+        mg_diag_error(d, mg_doc_mark(t->doc, v), "%s '%s' is not a valid mustache template: %s", what,
+                      v->valuestring, mg_buf_cstr(&why));
+    mg_tpl_free(tpl);
+    mg_buf_fini(&why);
+}
+
+static int check_description(mg_target *t, mg_diag *d)
+{
+    struct mg_target_priv *p = t->priv;
+    const cJSON *root = t->desc;
+    int before = d->errors;
+    if (!cJSON_IsObject(root)) {
+        mg_diag_error(d, mg_doc_mark(t->doc, root), "target.yaml must be a mapping with at least 'files'");
+        return -1;
+    }
+    check_keys(t, root, top_keys, "target.yaml", d);
+
+    const char *name = get_string(t, root, "name", 0, d);
+    if (name && t->priv->shipped && strcmp(name, t->name) != 0)
+        mg_diag_error(d, mg_doc_mark(t->doc, cJSON_GetObjectItemCaseSensitive(root, "name")),
+                      "target.yaml names the target '%s', but a shipped target is called by its folder name '%s'",
+                      name, t->name);
+    else if (name) {
+        free(t->name);
+        t->name = xstrdup(name);
+    }
+    const char *summary = get_string(t, root, "summary", 0, d);
+    t->summary = xstrdup(summary ? summary : "");
+
+    p->escape = MG_ESCAPE_NONE;
+    const cJSON *esc = cJSON_GetObjectItemCaseSensitive(root, "escape");
+    if (esc) {
+        if (cJSON_IsString(esc) && strcmp(esc->valuestring, "none") == 0)
+            p->escape = MG_ESCAPE_NONE;
+        else if (cJSON_IsString(esc) && strcmp(esc->valuestring, "html") == 0)
+            p->escape = MG_ESCAPE_HTML;
+        else
+            mg_diag_error(d, mg_doc_mark(t->doc, esc), "'escape' must be 'none' (code) or 'html'");
+    }
+
+    const cJSON *naming = cJSON_GetObjectItemCaseSensitive(root, "naming");
+    if (naming && !cJSON_IsObject(naming))
+        mg_diag_error(d, mg_doc_mark(t->doc, naming), "'naming' must be a mapping of identifier kind to style");
+    else if (naming)
+        for (const cJSON *c = naming->child; c; c = c->next) {
+            mg_case cs;
+            if (!in_list(naming_kinds, c->string)) {
+                char *k = join_list(naming_kinds);
+                mg_diag_error(d, mg_doc_key_mark(t->doc, c), "unknown identifier kind '%s' in 'naming' (known: %s)",
+                              c->string, k);
+                free(k);
+            } else if (!cJSON_IsString(c) || mg_case_parse(c->valuestring, &cs) != 0)
+                mg_diag_error(d, mg_doc_mark(t->doc, c),
+                              "unknown naming style for '%s' (use snake, camel, pascal, screaming, kebab or raw)",
+                              c->string);
+        }
+
+    const cJSON *types = cJSON_GetObjectItemCaseSensitive(root, "types");
+    if (types && !cJSON_IsObject(types))
+        mg_diag_error(d, mg_doc_mark(t->doc, types), "'types' must be a mapping of model kind to mustache string");
+    else if (types) {
+        check_keys(t, types, type_keys, "'types'", d);
+        for (const cJSON *c = types->child; c; c = c->next) {
+            if (strcmp(c->string, "formats") == 0) {
+                if (!cJSON_IsObject(c))
+                    mg_diag_error(d, mg_doc_mark(t->doc, c), "'types.formats' must be a mapping of format to mustache string");
+                else
+                    for (const cJSON *f = c->child; f; f = f->next)
+                        if (!cJSON_IsString(f))
+                            mg_diag_error(d, mg_doc_mark(t->doc, f), "'types.formats.%s' must be a string", f->string);
+                        else
+                            check_mustache_string(t, f, "type", d);
+            } else if (!cJSON_IsString(c))
+                mg_diag_error(d, mg_doc_mark(t->doc, c), "'types.%s' must be a string", c->string);
+            else if (in_list(type_keys, c->string))
+                check_mustache_string(t, c, "type", d);
+        }
+    }
+
+    const cJSON *reserved = cJSON_GetObjectItemCaseSensitive(root, "reserved");
+    if (reserved) {
+        if (!cJSON_IsArray(reserved))
+            mg_diag_error(d, mg_doc_mark(t->doc, reserved), "'reserved' must be a list of words");
+        else
+            for (const cJSON *c = reserved->child; c; c = c->next)
+                if (!cJSON_IsString(c))
+                    mg_diag_error(d, mg_doc_mark(t->doc, c), "reserved words must be strings");
+    }
+    const cJSON *rescape = cJSON_GetObjectItemCaseSensitive(root, "reserved_escape");
+    if (rescape && !cJSON_IsString(rescape))
+        mg_diag_error(d, mg_doc_mark(t->doc, rescape), "'reserved_escape' must be a string");
+    else if (rescape)
+        check_mustache_string(t, rescape, "reserved_escape", d);
+
+    const cJSON *files = cJSON_GetObjectItemCaseSensitive(root, "files");
+    if (!files) {
+        mg_diag_error(d, mg_doc_mark(t->doc, root), "missing 'files' (the list of templates to render)");
+        return -1;
+    }
+    if (!cJSON_IsArray(files) || !files->child) {
+        mg_diag_error(d, mg_doc_mark(t->doc, files),
+                      "'files' must be a non-empty list of {template, path, per}");
+        return -1;
+    }
+    size_t n = (size_t)cJSON_GetArraySize(files);
+    p->files = calloc(n, sizeof *p->files);
+    p->tpls = calloc(n, sizeof *p->tpls);
+    if (!p->files || !p->tpls)
+        abort();
+    for (const cJSON *f = files->child; f; f = f->next) {
+        if (!cJSON_IsObject(f)) {
+            mg_diag_error(d, mg_doc_mark(t->doc, f), "each entry of 'files' must be a mapping {template, path, per}");
+            continue;
+        }
+        check_keys(t, f, file_keys, "a 'files' entry", d);
+        const char *tn = get_string(t, f, "template", 1, d);
+        const char *path = get_string(t, f, "path", 1, d);
+        const char *per = get_string(t, f, "per", 0, d);
+        mg_per pv = MG_PER_CATALOGUE;
+        if (per) {
+            if (strcmp(per, "catalogue") == 0)
+                pv = MG_PER_CATALOGUE;
+            else if (strcmp(per, "message") == 0)
+                pv = MG_PER_MESSAGE;
+            else if (strcmp(per, "type") == 0)
+                pv = MG_PER_TYPE;
+            else if (strcmp(per, "enum") == 0)
+                pv = MG_PER_ENUM;
+            else {
+                mg_diag_error(d, mg_doc_mark(t->doc, cJSON_GetObjectItemCaseSensitive(f, "per")),
+                              "unknown 'per: %s' (use catalogue, message, type or enum)", per);
+                continue;
+            }
+        }
+        if (!tn || !path)
+            continue;
+        const cJSON *tnode = cJSON_GetObjectItemCaseSensitive(f, "template");
+        if (!safe_relative(tn)) {
+            mg_diag_error(d, mg_doc_mark(t->doc, tnode),
+                          "template '%s' must be a relative file name inside the target folder (no '..')", tn);
+            continue;
+        }
+        const cJSON *pnode = cJSON_GetObjectItemCaseSensitive(f, "path");
+        check_mustache_string(t, pnode, "output path", d);
+        mg_target_file *tf = &p->files[p->nfiles];
+        tf->template_name = tn;
+        tf->path = path;
+        tf->per = pv;
+        tf->at = mg_doc_mark(t->doc, pnode);
+
+        /* The template: from the override folder when it has one. */
+        char *file = NULL;
+        if (p->override_dir) {
+            file = path_join(p->override_dir, tn);
+            if (!is_file(file)) {
+                free(file);
+                file = NULL;
+            }
+        }
+        if (!file)
+            file = path_join(t->dir, tn);
+        keep(p, file);
+        mg_buf src;
+        mg_buf_init(&src);
+        if (!is_file(file) || mg_buf_read_file(&src, file, MG_MAX_INPUT_BYTES) != 0) {
+            mg_diag_error(d, mg_doc_mark(t->doc, tnode), "template file '%s' %s", file,
+                          is_file(file) ? strerror(errno) : "does not exist");
+            mg_buf_fini(&src);
+            continue;
+        }
+        p->tpls[p->nfiles] = mg_tpl_parse(file, mg_buf_cstr(&src), src.len, d);
+        tf->tpl = p->tpls[p->nfiles];
+        mg_buf_fini(&src);
+        p->nfiles++;
+    }
+    return d->errors > before ? -1 : 0;
+}
+
+static mg_target *load(const char *name_or_path, const char *override_dir, mg_diag *d)
+{
+    int is_path = strchr(name_or_path, '/') || strcmp(name_or_path, ".") == 0 ||
+                  strcmp(name_or_path, "..") == 0;
+    char *dir = NULL;
+    if (is_path) {
+        /* "./x" names x: diagnostics then match the loader's normalised paths. */
+        while (name_or_path[0] == '.' && name_or_path[1] == '/') {
+            name_or_path += 2;
+            while (*name_or_path == '/')
+                name_or_path++;
+        }
+        if (!*name_or_path)
+            name_or_path = ".";
+        size_t n = strlen(name_or_path);
+        while (n > 1 && name_or_path[n - 1] == '/')
+            n--;
+        dir = malloc(n + 1);
+        if (!dir)
+            abort();
+        memcpy(dir, name_or_path, n);
+        dir[n] = '\0';
+        if (!is_dir(dir)) {
+            mg_diag_error(d, mg_mark_at(dir, 0, 0), "target folder does not exist");
+            free(dir);
+            return NULL;
+        }
+    } else {
+        mg_buf sd;
+        mg_buf_init(&sd);
+        if (mg_target_shipped_dir(&sd) != 0) {
+            mg_diag_error(d, mg_mark_at(NULL, 0, 0), "unknown target '%s': no shipped templates folder (looked in %s; set MSGGEN_TEMPLATES)",
+                          name_or_path, mg_buf_cstr(&sd));
+            mg_buf_fini(&sd);
+            return NULL;
+        }
+        char *abs = path_join(mg_buf_cstr(&sd), name_or_path);
+        mg_buf_fini(&sd);
+        if (!safe_relative(name_or_path) || !is_dir(abs)) {
+            char **names = mg_target_names_new(d);
+            mg_buf list;
+            mg_buf_init(&list);
+            for (size_t i = 0; names && names[i]; i++)
+                mg_buf_appendf(&list, "%s%s", i ? ", " : "", names[i]);
+            mg_diag_error(d, mg_mark_at(NULL, 0, 0), "unknown target '%s' (shipped: %s; a folder path needs a '/', e.g. ./%s)",
+                          name_or_path, list.len ? mg_buf_cstr(&list) : "none", name_or_path);
+            mg_buf_fini(&list);
+            mg_target_names_free(names);
+            free(abs);
+            return NULL;
+        }
+        dir = relative_to_cwd(abs);
+        free(abs);
+    }
+    if (override_dir && !is_dir(override_dir)) {
+        mg_diag_error(d, mg_mark_at(override_dir, 0, 0), "templates override folder does not exist");
+        free(dir);
+        return NULL;
+    }
+
+    mg_target *t = calloc(1, sizeof *t);
+    struct mg_target_priv *p = calloc(1, sizeof *p);
+    if (!t || !p)
+        abort();
+    t->priv = p;
+    t->dir = dir;
+    const char *base = strrchr(dir, '/');
+    t->name = xstrdup(base ? base + 1 : dir);
+    if (override_dir)
+        p->override_dir = xstrdup(override_dir);
+    p->shipped = !is_path;
+    char *yaml = path_join(dir, "target.yaml");
+    t->docs = mg_docset_new(dir);
+    if (!is_file(yaml)) {
+        mg_diag_error(d, mg_mark_at(dir, 0, 0), "not a target folder: it has no target.yaml");
+        free(yaml);
+        mg_target_free(t);
+        return NULL;
+    }
+    t->doc = mg_docset_load(t->docs, yaml, mg_mark_at(NULL, 0, 0), d);
+    free(yaml);
+    if (!t->doc) {
+        mg_target_free(t);
+        return NULL;
+    }
+    t->desc = t->doc->root;
+    p->partials = mg_tpl_set_new(load_partial, t);
+    mg_tpl_set_strict(p->partials, 1);
+    if (check_description(t, d) != 0) {
+        mg_target_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+/* ---- public ---- */
+
+mg_target *mg_target_load(const char *name_or_path, mg_diag *d)
+{
+    return load(name_or_path, NULL, d);
+}
+
+mg_target *mg_target_load_override(const char *name_or_path, const char *override_dir, mg_diag *d)
+{
+    return load(name_or_path, override_dir, d);
+}
+
+void mg_target_free(mg_target *t)
+{
+    if (!t)
+        return;
+    struct mg_target_priv *p = t->priv;
+    if (p) {
+        for (size_t i = 0; i < p->nfiles; i++)
+            mg_tpl_free(p->tpls[i]);
+        free(p->tpls);
+        free(p->files);
+        for (size_t i = 0; i < p->nstrs; i++)
+            free(p->strs[i]);
+        free(p->strs);
+        mg_tpl_set_free(p->partials);
+        free(p->override_dir);
+        free(p);
+    }
+    if (t->docs)
+        mg_docset_free(t->docs);
+    free(t->name);
+    free(t->summary);
+    free(t->dir);
+    free(t);
+}
+
+size_t mg_target_nfiles(const mg_target *t)
+{
+    return t->priv->nfiles;
+}
+
+const mg_target_file *mg_target_file_get(const mg_target *t, size_t i)
+{
+    return i < t->priv->nfiles ? &t->priv->files[i] : NULL;
+}
+
+mg_escape mg_target_escape(const mg_target *t)
+{
+    return t->priv->escape;
+}
+
+mg_tpl_set *mg_target_partials(const mg_target *t)
+{
+    return t->priv->partials;
+}
+
+int mg_target_shipped_dir(mg_buf *out)
+{
+    const char *env = getenv("MSGGEN_TEMPLATES");
+    if (env && *env) {
+        if (is_dir(env)) {
+            mg_buf_append_str(out, env);
+            return 0;
+        }
+        mg_buf_appendf(out, "$MSGGEN_TEMPLATES=%s", env);
+        return -1;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) {
+        mg_buf_append_str(out, "/proc/self/exe (unreadable)");
+        return -1;
+    }
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash)
+        *slash = '\0';
+    char *a = path_join(exe, "templates"), *b = path_join(exe, "../share/msggen/templates");
+    int rc = -1;
+    if (is_dir(a)) {
+        mg_buf_append_str(out, a);
+        rc = 0;
+    } else if (is_dir(b)) {
+        char *r = realpath(b, NULL);
+        mg_buf_append_str(out, r ? r : b);
+        free(r);
+        rc = 0;
+    } else
+        mg_buf_appendf(out, "%s and %s", a, b);
+    free(a);
+    free(b);
+    return rc;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+char **mg_target_names_new(mg_diag *d)
+{
+    mg_buf sd;
+    mg_buf_init(&sd);
+    if (mg_target_shipped_dir(&sd) != 0) {
+        mg_diag_error(d, mg_mark_at(NULL, 0, 0), "no shipped templates folder (looked in %s; set MSGGEN_TEMPLATES)",
+                      mg_buf_cstr(&sd));
+        mg_buf_fini(&sd);
+        return NULL;
+    }
+    size_t n = 0, cap = 8;
+    char **v = malloc(cap * sizeof *v);
+    if (!v)
+        abort();
+    DIR *dir = opendir(mg_buf_cstr(&sd));
+    for (struct dirent *e; dir && (e = readdir(dir));) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *sub = path_join(mg_buf_cstr(&sd), e->d_name);
+        char *yaml = path_join(sub, "target.yaml");
+        if (is_file(yaml)) {
+            if (n + 1 >= cap) {
+                cap *= 2;
+                v = realloc(v, cap * sizeof *v);
+                if (!v)
+                    abort();
+            }
+            v[n++] = xstrdup(e->d_name);
+        }
+        free(sub);
+        free(yaml);
+    }
+    if (dir)
+        closedir(dir);
+    qsort(v, n, sizeof *v, cmp_str);
+    v[n] = NULL;
+    mg_buf_fini(&sd);
+    return v;
+}
+
+void mg_target_names_free(char **names)
+{
+    if (!names)
+        return;
+    for (size_t i = 0; names[i]; i++)
+        free(names[i]);
+    free(names);
+}

@@ -1,0 +1,872 @@
+/* view.c - model + target -> the JSON tree templates render.
+ *
+ * Everything language-specific comes from target.yaml as data (type-map
+ * strings, naming styles, reserved words, doc-escape pairs); this file has no
+ * knowledge of any particular language.
+ */
+#include "view.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "config.h"
+#include "mustache.h"
+#include "names.h"
+
+enum nk { NK_TYPE, NK_FIELD, NK_MESSAGE, NK_METHOD, NK_CONSTANT, NK_ENUM_VALUE, NK_FILE, NK_COUNT };
+
+static const char *const nk_keys[NK_COUNT] = {"type", "field", "message", "method",
+                                              "constant", "enum_value", "file"};
+static const mg_case nk_default[NK_COUNT] = {MG_CASE_PASCAL, MG_CASE_SNAKE, MG_CASE_SNAKE,
+                                             MG_CASE_SNAKE, MG_CASE_SCREAMING, MG_CASE_SCREAMING,
+                                             MG_CASE_KEBAB};
+
+typedef struct vctx {
+    const mg_model *m;
+    const mg_target *t;
+    mg_diag *d;
+    int failed;
+    const char *tname;        /* target name, for messages */
+    const char *tfile;        /* target.yaml path, for diagnostics */
+    const cJSON *types;       /* type map, or NULL */
+    const cJSON *formats;     /* types.formats, or NULL */
+    const cJSON *reserved;
+    const char *escape_rule;
+    const cJSON *doc_escape;  /* helpers.doc_escape: [{from, to}] */
+    mg_case naming[NK_COUNT];
+} vctx;
+
+static mg_mark tmark(vctx *v, const cJSON *node)
+{
+    if (v->t && v->t->doc)
+        return mg_doc_mark(v->t->doc, node);
+    return mg_mark_at(NULL, 0, 0);
+}
+
+static void add_bool(cJSON *o, const char *k, int b)
+{
+    cJSON_AddItemToObject(o, k, cJSON_CreateBool(b != 0));
+}
+
+static void add_str(cJSON *o, const char *k, const char *s)
+{
+    if (s)
+        cJSON_AddStringToObject(o, k, s);
+}
+
+/* first/last/index on every element of a list, for separators. */
+static void number_list(cJSON *list)
+{
+    int n = cJSON_GetArraySize(list), i = 0;
+    cJSON *it;
+    cJSON_ArrayForEach(it, list) {
+        if (!cJSON_IsObject(it)) {
+            i++;
+            continue;
+        }
+        cJSON_AddNumberToObject(it, "index", i);
+        add_bool(it, "first", i == 0);
+        add_bool(it, "last", i == n - 1);
+        i++;
+    }
+}
+
+static cJSON *name_obj(const mg_name *n)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (int c = 0; c < MG_CASE_COUNT; c++)
+        cJSON_AddStringToObject(o, mg_case_key((mg_case)c), n->s[c]);
+    return o;
+}
+
+static int render(vctx *v, const char *what, const char *tpl, const cJSON *ctx, mg_buf *out)
+{
+    mg_buf name;
+    mg_buf_init(&name);
+    mg_buf_appendf(&name, "%s (%s)", v->tfile ? v->tfile : "target.yaml", what);
+    int rc = mg_tpl_render_string(mg_buf_cstr(&name), tpl, ctx, MG_ESCAPE_NONE, out, v->d);
+    mg_buf_fini(&name);
+    if (rc < 0)
+        v->failed = 1;
+    return rc;
+}
+
+/* The target-legal identifier of a name in the style of `kind`. */
+static char *ident_new(vctx *v, const mg_name *n, enum nk kind)
+{
+    const char *id = n->s[v->naming[kind]];
+    if (!mg_names_is_reserved(v->reserved, id)) {
+        size_t len = strlen(id) + 1;
+        char *s = malloc(len);
+        if (!s)
+            abort();
+        memcpy(s, id, len);
+        return s;
+    }
+    cJSON *ctx = cJSON_CreateObject();
+    cJSON_AddStringToObject(ctx, "name", id);
+    mg_buf out;
+    mg_buf_init(&out);
+    if (render(v, "reserved_escape", v->escape_rule, ctx, &out) == 0 &&
+        (out.len == 0 || mg_names_is_reserved(v->reserved, mg_buf_cstr(&out)))) {
+        mg_diag_error(v->d, tmark(v, cJSON_GetObjectItemCaseSensitive(v->t->desc, "reserved_escape")),
+                      "reserved_escape turns reserved word '%s' into '%s', which is not usable", id,
+                      mg_buf_cstr(&out));
+        v->failed = 1;
+    }
+    cJSON_Delete(ctx);
+    mg_buf_cstr(&out);
+    return mg_buf_steal(&out, NULL);
+}
+
+/* ---- descriptions ----------------------------------------------------- */
+
+static void add_lines(cJSON *o, const char *key, const char *text)
+{
+    cJSON *lines = cJSON_CreateArray();
+    if (text) {
+        /* Trailing blank lines and trailing spaces carry nothing and would
+         * leave trailing whitespace in generated comments. */
+        size_t n = strlen(text);
+        while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' ' || text[n - 1] == '\t' || text[n - 1] == '\r'))
+            n--;
+        size_t i = 0;
+        while (i < n) {
+            size_t j = i;
+            while (j < n && text[j] != '\n')
+                j++;
+            size_t e = j;
+            while (e > i && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\r'))
+                e--;
+            char *line = malloc(e - i + 1);
+            if (!line)
+                abort();
+            memcpy(line, text + i, e - i);
+            line[e - i] = '\0';
+            cJSON_AddItemToArray(lines, cJSON_CreateString(line));
+            free(line);
+            i = j + 1;
+        }
+    }
+    cJSON_AddItemToObject(o, key, lines);
+}
+
+static char *doc_escape_new(vctx *v, const char *text)
+{
+    mg_buf out;
+    mg_buf_init(&out);
+    for (const char *s = text; *s;) {
+        const cJSON *pair;
+        int done = 0;
+        cJSON_ArrayForEach(pair, v->doc_escape) {
+            const char *from = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "from"));
+            const char *to = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "to"));
+            size_t fl = from ? strlen(from) : 0;
+            if (fl && to && strncmp(s, from, fl) == 0) {
+                mg_buf_append_str(&out, to);
+                s += fl;
+                done = 1;
+                break;
+            }
+        }
+        if (!done)
+            mg_buf_putc(&out, *s++);
+    }
+    mg_buf_cstr(&out);
+    return mg_buf_steal(&out, NULL);
+}
+
+/* description, description_lines, has_description, doc, doc_lines. */
+static void add_description(vctx *v, cJSON *o, const char *text)
+{
+    if (text && !*text)
+        text = NULL;
+    if (text)
+        cJSON_AddStringToObject(o, "description", text);
+    else
+        cJSON_AddNullToObject(o, "description");
+    add_bool(o, "has_description", text != NULL);
+    add_lines(o, "description_lines", text);
+    char *doc = text ? doc_escape_new(v, text) : NULL;
+    if (doc)
+        cJSON_AddStringToObject(o, "doc", doc);
+    else
+        cJSON_AddNullToObject(o, "doc");
+    add_lines(o, "doc_lines", doc);
+    free(doc);
+}
+
+/* ---- types ------------------------------------------------------------ */
+
+static const cJSON *type_map_entry(vctx *v, const char *key)
+{
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(v->types, key);
+    if (e && !cJSON_IsString(e)) {
+        mg_diag_error(v->d, tmark(v, e), "types.%s must be a mustache string", key);
+        v->failed = 1;
+        return NULL;
+    }
+    return e;
+}
+
+/* Prints the type of `info` (which already holds kind, format, ref, items)
+ * with the target's type map; sets info.type. Without a target the notation
+ * is neutral: string, Foo, array<T>, map<T>, T | null. */
+static void print_type(vctx *v, cJSON *info, const mg_typeref *r)
+{
+    const char *kind = mg_kind_name(r->kind);
+    mg_buf out;
+    mg_buf_init(&out);
+    if (!v->types) {
+        const cJSON *items = cJSON_GetObjectItemCaseSensitive(info, "items");
+        const char *it = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(items, "type"));
+        if (r->kind == MG_KIND_REF)
+            mg_buf_append_str(&out, r->ref->name.s[MG_CASE_PASCAL]);
+        else if (r->kind == MG_KIND_ARRAY)
+            mg_buf_appendf(&out, "array<%s>", it ? it : "any");
+        else if (r->kind == MG_KIND_MAP)
+            mg_buf_appendf(&out, "map<%s>", it ? it : "any");
+        else
+            mg_buf_append_str(&out, kind);
+        if (r->nullable)
+            mg_buf_append_str(&out, " | null");
+        cJSON_AddStringToObject(info, "type", mg_buf_cstr(&out));
+        mg_buf_fini(&out);
+        return;
+    }
+    const cJSON *e = NULL;
+    const char *used = kind;
+    if (r->kind == MG_KIND_STRING && r->format && v->formats) {
+        e = cJSON_GetObjectItemCaseSensitive(v->formats, r->format);
+        if (e && !cJSON_IsString(e)) {
+            mg_diag_error(v->d, tmark(v, e), "types.formats.%s must be a mustache string", r->format);
+            v->failed = 1;
+            e = NULL;
+        }
+        used = "formats";
+    }
+    if (!e && r->kind == MG_KIND_REF) {
+        used = mg_type_kind_name(r->ref->kind);
+        e = type_map_entry(v, used);
+        if (!e)
+            used = "ref";
+    }
+    if (!e && r->kind == MG_KIND_NULL) {
+        e = type_map_entry(v, "null");
+        if (!e)
+            used = "any";
+    }
+    if (!e) {
+        if (strcmp(used, "formats") == 0)
+            used = kind;
+        e = type_map_entry(v, used);
+    }
+    if (!e) {
+        if (!v->failed)
+            mg_diag_error(v->d, tmark(v, v->types), "the type map of target '%s' has no entry for '%s'",
+                          v->tname, used);
+        v->failed = 1;
+        cJSON_AddStringToObject(info, "type", "");
+        mg_buf_fini(&out);
+        return;
+    }
+    render(v, used, e->valuestring, info, &out);
+    if (r->nullable) {
+        const cJSON *nl = type_map_entry(v, "nullable");
+        if (nl) {
+            cJSON_AddStringToObject(info, "type", mg_buf_cstr(&out));
+            mg_buf_reset(&out);
+            render(v, "nullable", nl->valuestring, info, &out);
+            cJSON_DeleteItemFromObjectCaseSensitive(info, "type");
+        }
+    }
+    cJSON_AddStringToObject(info, "type", mg_buf_cstr(&out));
+    mg_buf_fini(&out);
+}
+
+static cJSON *ref_obj(vctx *v, const mg_type *t)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "name", name_obj(&t->name));
+    char *id = ident_new(v, &t->name, NK_TYPE);
+    cJSON_AddStringToObject(o, "id", id);
+    free(id);
+    cJSON_AddStringToObject(o, "kind", mg_type_kind_name(t->kind));
+    add_bool(o, "is_object", t->kind == MG_TYPE_OBJECT);
+    add_bool(o, "is_enum", t->kind == MG_TYPE_ENUM);
+    add_bool(o, "is_union", t->kind == MG_TYPE_UNION);
+    add_bool(o, "is_alias", t->kind == MG_TYPE_ALIAS);
+    add_bool(o, "recursive", t->recursive);
+    return o;
+}
+
+static void add_constraints(cJSON *o, const cJSON *c)
+{
+    cJSON *copy = c ? cJSON_Duplicate(c, 1) : cJSON_CreateObject();
+    cJSON *list = cJSON_CreateArray();
+    const cJSON *it;
+    cJSON_ArrayForEach(it, copy) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "key", it->string);
+        char *s = cJSON_PrintUnformatted(it);
+        cJSON_AddStringToObject(e, "json", s ? s : "");
+        free(s);
+        cJSON_AddItemToArray(list, e);
+    }
+    number_list(list);
+    add_bool(o, "has_constraints", cJSON_GetArraySize(copy) > 0);
+    cJSON_AddItemToObject(o, "constraints", copy);
+    cJSON_AddItemToObject(o, "constraint_list", list);
+}
+
+/* The type information shared by fields, items, map values, alias targets
+ * and union options. `owner` is the type whose member this is (for the
+ * recursion flag), or NULL. */
+static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "kind", mg_kind_name(r->kind));
+    static const mg_kind kinds[] = {MG_KIND_ANY, MG_KIND_NULL, MG_KIND_STRING, MG_KIND_INTEGER, MG_KIND_NUMBER,
+                                    MG_KIND_BOOLEAN, MG_KIND_REF, MG_KIND_ARRAY, MG_KIND_MAP};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        char key[24];
+        snprintf(key, sizeof key, "is_%s", mg_kind_name(kinds[i]));
+        add_bool(o, key, r->kind == kinds[i]);
+    }
+    add_bool(o, "is_primitive", r->kind == MG_KIND_STRING || r->kind == MG_KIND_INTEGER ||
+                                    r->kind == MG_KIND_NUMBER || r->kind == MG_KIND_BOOLEAN);
+    int is_ref = r->kind == MG_KIND_REF;
+    add_bool(o, "is_object", is_ref && r->ref->kind == MG_TYPE_OBJECT);
+    add_bool(o, "is_enum", is_ref && r->ref->kind == MG_TYPE_ENUM);
+    add_bool(o, "is_union", is_ref && r->ref->kind == MG_TYPE_UNION);
+    add_bool(o, "is_alias", is_ref && r->ref->kind == MG_TYPE_ALIAS);
+    add_bool(o, "nullable", r->nullable);
+    if (r->format)
+        cJSON_AddStringToObject(o, "format", r->format);
+    else
+        cJSON_AddNullToObject(o, "format");
+    add_bool(o, "has_format", r->format != NULL);
+    int rec = 0;
+    if (is_ref) {
+        cJSON_AddItemToObject(o, "ref", ref_obj(v, r->ref));
+        /* A member that leads back to its owner needs indirection in
+         * languages with value types (a pointer in C). */
+        rec = owner && (r->ref == owner || (r->ref->recursive && owner->recursive));
+    }
+    if (r->items) {
+        cJSON *items = type_info(v, r->items, owner);
+        rec = rec || cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(items, "recursive"));
+        cJSON_AddItemToObject(o, "items", items);
+        if (r->kind == MG_KIND_MAP)
+            cJSON_AddItemReferenceToObject(o, "values", items);
+    }
+    add_bool(o, "recursive", rec);
+    const cJSON *en = cJSON_GetObjectItemCaseSensitive(r->constraints, "enum");
+    add_bool(o, "has_enum", en != NULL);
+    if (en)
+        cJSON_AddItemToObject(o, "enum", cJSON_Duplicate(en, 1));
+    add_constraints(o, r->constraints);
+    print_type(v, o, r);
+    return o;
+}
+
+static char *json_text_new(const cJSON *j, int pretty)
+{
+    if (!pretty)
+        return cJSON_PrintUnformatted(j);
+    return mg_view_print_new(j);
+}
+
+static void add_json_value(cJSON *o, const char *key, const cJSON *val)
+{
+    char k[64];
+    add_bool(o, (snprintf(k, sizeof k, "has_%s", key), k), val != NULL);
+    if (val) {
+        cJSON_AddItemToObject(o, key, cJSON_Duplicate(val, 1));
+        char *s = json_text_new(val, 0);
+        snprintf(k, sizeof k, "%s_json", key);
+        cJSON_AddStringToObject(o, k, s ? s : "null");
+        free(s);
+    } else {
+        cJSON_AddNullToObject(o, key);
+    }
+}
+
+static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
+{
+    cJSON *o = type_info(v, f->type, owner);
+    /* Member order: naming first, for readers of `msggen view`. */
+    cJSON *x = cJSON_CreateObject();
+    cJSON_AddItemToObject(x, "name", name_obj(&f->name));
+    char *id = ident_new(v, &f->name, NK_FIELD);
+    cJSON_AddStringToObject(x, "id", id);
+    free(id);
+    cJSON_AddStringToObject(x, "wire", f->wire);
+    cJSON *w = cJSON_CreateString(f->wire);
+    char *wj = cJSON_PrintUnformatted(w);
+    cJSON_AddStringToObject(x, "wire_json", wj ? wj : "\"\"");
+    free(wj);
+    cJSON_Delete(w);
+    add_bool(x, "required", f->required);
+    add_bool(x, "optional", !f->required);
+    add_description(v, x, f->description);
+    add_json_value(x, "default", f->default_value);
+    add_json_value(x, "const", f->const_value);
+    if (cJSON_IsArray(f->examples))
+        cJSON_AddItemToObject(x, "examples", cJSON_Duplicate(f->examples, 1));
+    else
+        cJSON_AddItemToObject(x, "examples", cJSON_CreateArray());
+    add_bool(x, "read_only", f->read_only);
+    add_bool(x, "write_only", f->write_only);
+    add_bool(x, "deprecated", f->deprecated);
+    while (o->child) {
+        cJSON *c = cJSON_DetachItemViaPointer(o, o->child);
+        cJSON_AddItemToArray(x, c);
+    }
+    cJSON_Delete(o);
+    return x;
+}
+
+/* Checks that the identifiers under key `idkey` of the items of `list` are
+ * unique; `marks` gives each item's position, `what` names the kind. */
+static void check_unique(vctx *v, const cJSON *list, const char *idkey, const mg_mark *marks, const char *what,
+                         const char *scope)
+{
+    int n = cJSON_GetArraySize(list);
+    for (int i = 0; i < n; i++) {
+        const cJSON *a = cJSON_GetArrayItem(list, i);
+        const char *ia = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, idkey));
+        for (int k = 0; ia && k < i; k++) {
+            const cJSON *b = cJSON_GetArrayItem(list, k);
+            const char *ib = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, idkey));
+            if (!ib || strcmp(ia, ib) != 0)
+                continue;
+            const char *ra = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(a, "name"), "raw"));
+            const char *rb = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(b, "name"), "raw"));
+            mg_diag_error(v->d, marks[i], "%s '%s'%s and %s '%s' (at %s:%d:%d) both become %s '%s' in target '%s'",
+                          what, ra ? ra : "?", scope, what, rb ? rb : "?", marks[k].file ? marks[k].file : "?",
+                          marks[k].line, marks[k].col, idkey, ia, v->tname);
+            v->failed = 1;
+            break;
+        }
+    }
+}
+
+static cJSON *type_view(vctx *v, const mg_type *t)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "name", name_obj(&t->name));
+    char *id = ident_new(v, &t->name, NK_TYPE);
+    cJSON_AddStringToObject(o, "id", id);
+    free(id);
+    id = ident_new(v, &t->name, NK_FILE);
+    cJSON_AddStringToObject(o, "file", id);
+    free(id);
+    cJSON_AddStringToObject(o, "kind", mg_type_kind_name(t->kind));
+    add_bool(o, "is_object", t->kind == MG_TYPE_OBJECT);
+    add_bool(o, "is_enum", t->kind == MG_TYPE_ENUM);
+    add_bool(o, "is_union", t->kind == MG_TYPE_UNION);
+    add_bool(o, "is_alias", t->kind == MG_TYPE_ALIAS);
+    add_str(o, "title", t->title);
+    add_description(v, o, t->description);
+    add_bool(o, "declared", t->declared);
+    add_bool(o, "deprecated", t->deprecated);
+    add_bool(o, "recursive", t->recursive);
+
+    cJSON *fields = cJSON_CreateArray(), *req = cJSON_CreateArray(), *opt = cJSON_CreateArray();
+    mg_mark *marks = calloc((size_t)t->nfields + 1, sizeof *marks);
+    if (!marks)
+        abort();
+    for (int i = 0; i < t->nfields; i++) {
+        cJSON *f = field_view(v, t, t->fields[i]);
+        marks[i] = t->fields[i]->mark;
+        cJSON_AddItemToArray(t->fields[i]->required ? req : opt, cJSON_Duplicate(f, 1));
+        cJSON_AddItemToArray(fields, f);
+    }
+    if (v->t) {
+        char scope[300];
+        snprintf(scope, sizeof scope, " of '%s'", t->name.s[MG_CASE_RAW]);
+        check_unique(v, fields, "id", marks, "field", scope);
+    }
+    free(marks);
+    number_list(fields);
+    number_list(req);
+    number_list(opt);
+    add_bool(o, "has_fields", t->nfields > 0);
+    add_bool(o, "has_required_fields", cJSON_GetArraySize(req) > 0);
+    add_bool(o, "has_optional_fields", cJSON_GetArraySize(opt) > 0);
+    cJSON_AddItemToObject(o, "fields", fields);
+    cJSON_AddItemToObject(o, "required_fields", req);
+    cJSON_AddItemToObject(o, "optional_fields", opt);
+    add_bool(o, "closed", t->closed);
+    add_bool(o, "has_additional", t->additional != NULL);
+    if (t->additional)
+        cJSON_AddItemToObject(o, "additional", type_info(v, t->additional, t));
+
+    cJSON *values = cJSON_CreateArray();
+    for (int i = 0; i < t->nvalues; i++) {
+        const mg_enum_value *ev = t->values[i];
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddItemToObject(e, "name", name_obj(&ev->name));
+        id = ident_new(v, &ev->name, NK_ENUM_VALUE);
+        cJSON_AddStringToObject(e, "id", id);
+        free(id);
+        cJSON_AddStringToObject(e, "value", ev->value->valuestring);
+        char *j = cJSON_PrintUnformatted(ev->value);
+        cJSON_AddStringToObject(e, "json", j ? j : "\"\"");
+        free(j);
+        cJSON_AddItemToArray(values, e);
+    }
+    if (v->t && t->nvalues > 0) {
+        mg_mark *vm = calloc((size_t)t->nvalues, sizeof *vm);
+        if (!vm)
+            abort();
+        for (int i = 0; i < t->nvalues; i++)
+            vm[i] = t->mark;
+        char scope[300];
+        snprintf(scope, sizeof scope, " of '%s'", t->name.s[MG_CASE_RAW]);
+        check_unique(v, values, "id", vm, "enum value", scope);
+        free(vm);
+    }
+    number_list(values);
+    add_bool(o, "has_values", t->nvalues > 0);
+    cJSON_AddItemToObject(o, "values", values);
+
+    cJSON *options = cJSON_CreateArray();
+    for (int i = 0; i < t->noptions; i++) {
+        cJSON *e = type_info(v, t->options[i]->type, t);
+        add_bool(e, "has_tag", t->options[i]->tag != NULL);
+        if (t->options[i]->tag)
+            cJSON_AddStringToObject(e, "tag", t->options[i]->tag);
+        else
+            cJSON_AddNullToObject(e, "tag");
+        cJSON_AddItemToArray(options, e);
+    }
+    number_list(options);
+    add_bool(o, "has_options", t->noptions > 0);
+    cJSON_AddItemToObject(o, "options", options);
+    add_bool(o, "has_discriminator", t->discriminator != NULL);
+    if (t->discriminator)
+        cJSON_AddStringToObject(o, "discriminator", t->discriminator);
+    else
+        cJSON_AddNullToObject(o, "discriminator");
+    add_bool(o, "any_of", t->any_of);
+    if (t->target)
+        cJSON_AddItemToObject(o, "target", type_info(v, t->target, t));
+    add_constraints(o, t->constraints);
+    cJSON_AddItemToObject(o, "extensions", cJSON_Duplicate(t->extensions, 1));
+    return o;
+}
+
+/* ---- messages --------------------------------------------------------- */
+
+static cJSON *message_view(vctx *v, const mg_message *g, const cJSON *types)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "name", name_obj(&g->name));
+    char *id = ident_new(v, &g->name, NK_MESSAGE);
+    cJSON_AddStringToObject(o, "id", id);
+    free(id);
+    id = ident_new(v, &g->name, NK_METHOD);
+    cJSON_AddStringToObject(o, "method", id);
+    free(id);
+    id = ident_new(v, &g->name, NK_CONSTANT);
+    cJSON_AddStringToObject(o, "constant", id);
+    free(id);
+    id = ident_new(v, &g->name, NK_FILE);
+    cJSON_AddStringToObject(o, "file", id);
+    free(id);
+    add_str(o, "title", g->title);
+    add_str(o, "summary", g->summary);
+    add_description(v, o, g->description);
+    add_bool(o, "deprecated", g->deprecated);
+    if (g->content_type)
+        cJSON_AddStringToObject(o, "content_type", g->content_type);
+    else
+        cJSON_AddNullToObject(o, "content_type");
+    if (g->channel)
+        cJSON_AddStringToObject(o, "channel", g->channel);
+    else
+        cJSON_AddNullToObject(o, "channel");
+    add_bool(o, "has_channel", g->channel != NULL);
+    if (g->action)
+        cJSON_AddStringToObject(o, "action", g->action);
+    else
+        cJSON_AddNullToObject(o, "action");
+    add_bool(o, "is_send", g->action && strcmp(g->action, "send") == 0);
+    add_bool(o, "is_receive", g->action && strcmp(g->action, "receive") == 0);
+    cJSON_AddItemToObject(o, "tags", cJSON_Duplicate(g->tags, 1));
+    cJSON_AddItemToObject(o, "extensions", cJSON_Duplicate(g->extensions, 1));
+
+    /* The payload type, and its fields again for one-level templates. */
+    const cJSON *pt = g->payload ? cJSON_GetArrayItem(types, g->payload->index) : NULL;
+    if (pt) {
+        mg_typeref r = {.kind = MG_KIND_REF, .ref = g->payload};
+        r.constraints = NULL;
+        cJSON *p = type_info(v, &r, NULL);
+        cJSON_AddItemToObject(o, "payload", p);
+        cJSON_AddItemToObject(o, "fields", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(pt, "fields"), 1));
+        add_bool(o, "has_fields", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, "fields")) > 0);
+    }
+    cJSON *ex = cJSON_CreateArray();
+    for (int i = 0; i < g->nexamples; i++) {
+        const mg_example *x = g->examples[i];
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "name", x->name);
+        add_str(e, "summary", x->summary);
+        char *s = json_text_new(x->value, 1);
+        size_t n = s ? strlen(s) : 0;
+        if (n && s[n - 1] == '\n')
+            s[n - 1] = '\0';
+        cJSON_AddStringToObject(e, "json", s ? s : "null");
+        add_lines(e, "json_lines", s);
+        free(s);
+        s = json_text_new(x->value, 0);
+        cJSON_AddStringToObject(e, "json_compact", s ? s : "null");
+        free(s);
+        cJSON_AddItemToObject(e, "value", cJSON_Duplicate(x->value, 1));
+        cJSON_AddItemToArray(ex, e);
+    }
+    number_list(ex);
+    add_bool(o, "has_examples", g->nexamples > 0);
+    if (g->nexamples > 0)
+        cJSON_AddItemToObject(o, "example", cJSON_Duplicate(ex->child, 1));
+    cJSON_AddItemToObject(o, "examples", ex);
+    return o;
+}
+
+/* ---- target settings --------------------------------------------------- */
+
+static int read_target(vctx *v)
+{
+    for (int k = 0; k < NK_COUNT; k++)
+        v->naming[k] = nk_default[k];
+    v->escape_rule = "{{name}}_";
+    v->tname = "none";
+    if (!v->t)
+        return 0;
+    const cJSON *desc = v->t->desc;
+    v->tname = v->t->name ? v->t->name : "?";
+    v->tfile = v->t->doc ? v->t->doc->path : NULL;
+    v->types = cJSON_GetObjectItemCaseSensitive(desc, "types");
+    if (v->types && !cJSON_IsObject(v->types)) {
+        mg_diag_error(v->d, tmark(v, v->types), "'types' must be a mapping of type kinds to mustache strings");
+        return -1;
+    }
+    v->formats = cJSON_GetObjectItemCaseSensitive(v->types, "formats");
+    v->reserved = cJSON_GetObjectItemCaseSensitive(desc, "reserved");
+    if (v->reserved && !cJSON_IsArray(v->reserved)) {
+        mg_diag_error(v->d, tmark(v, v->reserved), "'reserved' must be a list of words");
+        return -1;
+    }
+    const cJSON *esc = cJSON_GetObjectItemCaseSensitive(desc, "reserved_escape");
+    if (esc && !cJSON_IsString(esc)) {
+        mg_diag_error(v->d, tmark(v, esc), "'reserved_escape' must be a mustache string such as '{{name}}_'");
+        return -1;
+    }
+    if (esc)
+        v->escape_rule = esc->valuestring;
+    const cJSON *naming = cJSON_GetObjectItemCaseSensitive(desc, "naming"), *n;
+    cJSON_ArrayForEach(n, naming) {
+        int k;
+        for (k = 0; k < NK_COUNT; k++)
+            if (strcmp(n->string, nk_keys[k]) == 0)
+                break;
+        if (k == NK_COUNT) {
+            mg_diag_error(v->d, mg_doc_key_mark(v->t->doc, n),
+                          "unknown naming kind '%s' (expected type, field, message, method, constant, enum_value or file)",
+                          n->string);
+            return -1;
+        }
+        if (!cJSON_IsString(n) || mg_case_parse(n->valuestring, &v->naming[k]) < 0) {
+            mg_diag_error(v->d, tmark(v, n), "naming.%s must be snake, camel, pascal, screaming, kebab or raw",
+                          n->string);
+            return -1;
+        }
+    }
+    const cJSON *helpers = cJSON_GetObjectItemCaseSensitive(desc, "helpers");
+    v->doc_escape = cJSON_GetObjectItemCaseSensitive(helpers, "doc_escape");
+    const cJSON *pair;
+    if (v->doc_escape && !cJSON_IsArray(v->doc_escape)) {
+        mg_diag_error(v->d, tmark(v, v->doc_escape), "helpers.doc_escape must be a list of {from, to}");
+        return -1;
+    }
+    cJSON_ArrayForEach(pair, v->doc_escape) {
+        const char *from = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "from"));
+        if (!from || !*from || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pair, "to"))) {
+            mg_diag_error(v->d, tmark(v, pair), "helpers.doc_escape entries need a non-empty 'from' and a 'to' string");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- public ----------------------------------------------------------- */
+
+cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
+{
+    vctx v = {.m = m, .t = t, .d = d};
+    if (read_target(&v) < 0)
+        return NULL;
+    cJSON *view = cJSON_CreateObject();
+
+    cJSON *gen = cJSON_CreateObject();
+    cJSON_AddStringToObject(gen, "name", "msggen");
+    cJSON_AddStringToObject(gen, "version", MG_VERSION);
+    cJSON_AddItemToObject(view, "generator", gen);
+
+    cJSON *cat = cJSON_CreateObject();
+    cJSON_AddStringToObject(cat, "title", m->title);
+    cJSON_AddStringToObject(cat, "version", m->version);
+    add_description(&v, cat, m->description);
+    cJSON_AddItemToObject(cat, "name", name_obj(&m->name));
+    cJSON_AddStringToObject(cat, "spec", m->spec == MG_SPEC_JSON_SCHEMA ? "jsonschema" : "asyncapi");
+    cJSON_AddStringToObject(cat, "spec_version", m->spec_version ? m->spec_version : "");
+    add_bool(cat, "is_asyncapi", m->spec != MG_SPEC_JSON_SCHEMA);
+    add_bool(cat, "is_jsonschema", m->spec == MG_SPEC_JSON_SCHEMA);
+    cJSON *servers = cJSON_Duplicate(m->servers, 1);
+    number_list(servers);
+    add_bool(cat, "has_servers", cJSON_GetArraySize(servers) > 0);
+    cJSON_AddItemToObject(cat, "servers", servers);
+    cJSON_AddItemToObject(cat, "extensions", cJSON_Duplicate(m->extensions, 1));
+    cJSON_AddItemToObject(view, "catalogue", cat);
+
+    cJSON *types = cJSON_CreateArray();
+    mg_mark *tm = calloc((size_t)m->ntypes + 1, sizeof *tm);
+    if (!tm)
+        abort();
+    for (int i = 0; i < m->ntypes; i++) {
+        cJSON_AddItemToArray(types, type_view(&v, m->types[i]));
+        tm[i] = m->types[i]->mark;
+    }
+    if (t)
+        check_unique(&v, types, "id", tm, "type", "");
+    free(tm);
+    number_list(types);
+
+    cJSON *msgs = cJSON_CreateArray();
+    mg_mark *mm = calloc((size_t)m->nmessages + 1, sizeof *mm);
+    if (!mm)
+        abort();
+    for (int i = 0; i < m->nmessages; i++) {
+        cJSON_AddItemToArray(msgs, message_view(&v, m->messages[i], types));
+        mm[i] = m->messages[i]->mark;
+    }
+    if (t) {
+        check_unique(&v, msgs, "id", mm, "message", "");
+        check_unique(&v, msgs, "method", mm, "message", "");
+        check_unique(&v, msgs, "constant", mm, "message", "");
+    }
+    free(mm);
+    number_list(msgs);
+    add_bool(view, "has_messages", m->nmessages > 0);
+    cJSON_AddItemToObject(view, "messages", msgs);
+
+    /* Subsets by kind, for targets that emit each kind in its own block. */
+    static const char *const subsets[] = {"objects", "enums", "unions", "aliases"};
+    for (int k = 0; k < 4; k++) {
+        cJSON *list = cJSON_CreateArray();
+        const cJSON *it;
+        cJSON_ArrayForEach(it, types)
+            if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, k == 0 ? "is_object" : k == 1 ? "is_enum" : k == 2 ? "is_union" : "is_alias")))
+                cJSON_AddItemToArray(list, cJSON_Duplicate(it, 1));
+        /* index/first/last refer to the subset; `type_index` keeps the
+         * position in `types`. */
+        cJSON *e;
+        cJSON_ArrayForEach(e, list) {
+            cJSON *idx = cJSON_DetachItemFromObjectCaseSensitive(e, "index");
+            cJSON_AddItemToObject(e, "type_index", idx);
+            cJSON_DeleteItemFromObjectCaseSensitive(e, "first");
+            cJSON_DeleteItemFromObjectCaseSensitive(e, "last");
+        }
+        number_list(list);
+        char key[32];
+        snprintf(key, sizeof key, "has_%s", subsets[k]);
+        add_bool(view, key, cJSON_GetArraySize(list) > 0);
+        cJSON_AddItemToObject(view, subsets[k], list);
+    }
+    add_bool(view, "has_types", m->ntypes > 0);
+    cJSON_AddItemToObject(view, "types", types);
+
+    cJSON *tgt = t ? cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(t->desc, "helpers"), 1) : NULL;
+    if (!cJSON_IsObject(tgt)) {
+        cJSON_Delete(tgt);
+        tgt = cJSON_CreateObject();
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(tgt, "name");
+    cJSON_AddStringToObject(tgt, "name", t && t->name ? t->name : "none");
+    cJSON_AddItemToObject(view, "target", tgt);
+
+    if (v.failed || d->errors > 0) {
+        cJSON_Delete(view);
+        return NULL;
+    }
+    return view;
+}
+
+cJSON *mg_view_item_new(const cJSON *view, const cJSON *item)
+{
+    cJSON *o = cJSON_CreateObject();
+    const cJSON *c;
+    cJSON_ArrayForEach(c, item)
+        cJSON_AddItemReferenceToObject(o, c->string, (cJSON *)c);
+    cJSON_ArrayForEach(c, view)
+        if (!cJSON_GetObjectItemCaseSensitive(item, c->string))
+            cJSON_AddItemReferenceToObject(o, c->string, (cJSON *)c);
+    return o;
+}
+
+/* JSON.stringify(x, null, 2) layout: one member or element per line, empty
+ * containers as {} and []. Scalars print as cJSON prints them. */
+static void print_json(mg_buf *b, const cJSON *j, int depth)
+{
+    if (cJSON_IsObject(j) || cJSON_IsArray(j)) {
+        int obj = cJSON_IsObject(j);
+        if (!j->child) {
+            mg_buf_append_str(b, obj ? "{}" : "[]");
+            return;
+        }
+        mg_buf_putc(b, obj ? '{' : '[');
+        for (const cJSON *c = j->child; c; c = c->next) {
+            mg_buf_putc(b, '\n');
+            for (int i = 0; i <= depth; i++)
+                mg_buf_append_str(b, "  ");
+            if (obj) {
+                cJSON *k = cJSON_CreateString(c->string ? c->string : "");
+                char *ks = cJSON_PrintUnformatted(k);
+                mg_buf_append_str(b, ks ? ks : "\"\"");
+                mg_buf_append_str(b, ": ");
+                free(ks);
+                cJSON_Delete(k);
+            }
+            print_json(b, c, depth + 1);
+            if (c->next)
+                mg_buf_putc(b, ',');
+        }
+        mg_buf_putc(b, '\n');
+        for (int i = 0; i < depth; i++)
+            mg_buf_append_str(b, "  ");
+        mg_buf_putc(b, obj ? '}' : ']');
+        return;
+    }
+    /* A scalar: print a detached copy, so cJSON does not follow siblings
+     * (and reference items print their target). */
+    cJSON *copy = cJSON_Duplicate(j, 0);
+    char *s = copy ? cJSON_PrintUnformatted(copy) : NULL;
+    mg_buf_append_str(b, s ? s : "null");
+    free(s);
+    cJSON_Delete(copy);
+}
+
+char *mg_view_print_new(const cJSON *json)
+{
+    mg_buf b;
+    mg_buf_init(&b);
+    print_json(&b, json, 0);
+    mg_buf_putc(&b, '\n');
+    return mg_buf_steal(&b, NULL);
+}

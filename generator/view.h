@@ -1,0 +1,52 @@
+/* view.h - the view: the model as templates see it, for one target.
+ *
+ * mg_view_build turns an mg_model into a cJSON tree of strings, numbers,
+ * booleans, lists and maps only (docs/templates.md documents every key, with
+ * an example). The target (may be NULL: neutral defaults) contributes, from
+ * its target.yaml:
+ *   types            mustache strings printing each kind of type (string,
+ *                    integer, number, boolean, any, null, array, map, ref,
+ *                    object, enum, union, alias, nullable) and `formats:`
+ *                    overrides for strings by format;
+ *   naming           the casing of each kind of identifier (type, field,
+ *                    message, method, constant, enum_value, file);
+ *   reserved         the language's reserved words;
+ *   reserved_escape  a mustache string turning a reserved `{{name}}` into a
+ *                    legal identifier (default "{{name}}_");
+ *   helpers          copied to the view's `target`; helpers.doc_escape, a
+ *                    list of {from, to}, is applied to description text to
+ *                    make each item's `doc` and `doc_lines`.
+ * Identifiers that collide after casing and escaping (two fields of one type,
+ * two types, two messages, two values of one enum) are an error that names
+ * both sources.
+ *
+ * Ownership: mg_view_build and mg_view_item_new return trees the caller frees
+ * with cJSON_Delete. The view copies what it needs: it does not point into the
+ * model, so the model may be freed first.
+ */
+#ifndef MG_VIEW_H
+#define MG_VIEW_H
+
+#include <cjson/cJSON.h>
+
+#include "diag.h"
+#include "model.h"
+#include "target.h"
+
+/* Builds the view of `m` for target `t` (NULL: no target). Returns NULL after
+ * reporting errors (identifier collisions, bad type-map templates, bad
+ * target.yaml values). */
+cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d);
+
+/* The context of a per-item template (one message, type or enum): the item's
+ * own keys, plus every key of the root view the item does not have
+ * (`catalogue`, `messages`, `types`, `target`, ...), borrowed by reference.
+ * `view` must outlive the result. Free with cJSON_Delete (frees only the
+ * references). */
+cJSON *mg_view_item_new(const cJSON *view, const cJSON *item);
+
+/* Prints a view (or any JSON) deterministically: two-space indentation,
+ * members in view order, a final newline. Caller frees with free(). */
+char *mg_view_print_new(const cJSON *json);
+
+#endif

@@ -1,0 +1,3 @@
+package shop
+
+// Status: see status_enum.go

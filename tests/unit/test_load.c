@@ -1,0 +1,693 @@
+/* test_load.c - YAML/JSON loading: core-schema scalars, positions, anchors,
+ * block scalars, strict JSON, and every limit and error the loader reports. */
+#include "../../generator/load.c"
+
+#include <math.h>
+#include <time.h>
+
+#include "testfs.h"
+#include "unit.h"
+
+/* Loads `text` as the file `name` into a fresh set; *errs gets the captured
+ * diagnostics (owned by the caller's capture). */
+typedef struct loaded {
+    mg_docset *set;
+    const mg_doc *doc;
+    capture cap;
+    mg_diag d;
+} loaded;
+
+static void load_text(loaded *l, const char *name, const char *text)
+{
+    capture_init(&l->cap, &l->d);
+    l->set = mg_docset_new(NULL);
+    l->doc = mg_docset_load_buffer(l->set, name, text, strlen(text), &l->d);
+}
+
+static void loaded_fini(loaded *l)
+{
+    mg_docset_free(l->set);
+    capture_fini(&l->cap);
+}
+
+static const cJSON *get(const cJSON *obj, const char *key)
+{
+    return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+/* The error text of loading `text` as `name`; "" when it loaded. */
+static void check_error(const char *name, const char *text, const char *want, int line)
+{
+    loaded l;
+    load_text(&l, name, text);
+    if (l.doc || strcmp(capture_text(&l.cap), want) != 0) {
+        unit_failed_checks++;
+        unit_note("# line %d: loading %s\n#   got:  %s%s\n#   want: %s\n", line, name,
+                  l.doc ? "(loaded) " : "", capture_text(&l.cap), want);
+    }
+    loaded_fini(&l);
+}
+#define CHECK_LOAD_ERROR(name, text, want) check_error(name, text, want, __LINE__)
+
+static void load_should_resolve_plain_scalars_by_the_yaml_1_2_core_schema(void)
+{
+    loaded l;
+    load_text(&l, "s.yaml",
+              "t: true\nT: True\nf: FALSE\nn: null\nt2: ~\ne:\ni: 42\nneg: -17\npos: +3\n"
+              "hex: 0x1F\noct: 0o17\nfl: 1.5e3\ndot: .5\ninf: .inf\nninf: -.Inf\nnan: .NaN\n"
+              "yes: yes\nno: No\non: on\nstr: hello world\nzero_x: 0x\nlead0: 0123\n"
+              "under: 1_000\nver: 1.2.3\nfloatlike: 1e\n");
+    CHECK(l.doc != NULL);
+    if (!l.doc)
+        goto out;
+    const cJSON *r = l.doc->root;
+    CHECK(cJSON_IsTrue(get(r, "t")));
+    CHECK(cJSON_IsTrue(get(r, "T")));
+    CHECK(cJSON_IsFalse(get(r, "f")));
+    CHECK(cJSON_IsNull(get(r, "n")));
+    CHECK(cJSON_IsNull(get(r, "t2")));
+    CHECK(cJSON_IsNull(get(r, "e")));
+    CHECK(cJSON_IsNumber(get(r, "i")) && get(r, "i")->valuedouble == 42);
+    CHECK(cJSON_IsNumber(get(r, "neg")) && get(r, "neg")->valuedouble == -17);
+    CHECK(cJSON_IsNumber(get(r, "pos")) && get(r, "pos")->valuedouble == 3);
+    CHECK(cJSON_IsNumber(get(r, "hex")) && get(r, "hex")->valuedouble == 31);
+    CHECK(cJSON_IsNumber(get(r, "oct")) && get(r, "oct")->valuedouble == 15);
+    CHECK(cJSON_IsNumber(get(r, "fl")) && get(r, "fl")->valuedouble == 1500);
+    CHECK(cJSON_IsNumber(get(r, "dot")) && get(r, "dot")->valuedouble == 0.5);
+    CHECK(cJSON_IsNumber(get(r, "inf")) && isinf(get(r, "inf")->valuedouble) &&
+          get(r, "inf")->valuedouble > 0);
+    CHECK(cJSON_IsNumber(get(r, "ninf")) && get(r, "ninf")->valuedouble < 0 &&
+          isinf(get(r, "ninf")->valuedouble));
+    CHECK(cJSON_IsNumber(get(r, "nan")) && isnan(get(r, "nan")->valuedouble));
+    CHECK(cJSON_IsString(get(r, "yes")) && strcmp(get(r, "yes")->valuestring, "yes") == 0);
+    CHECK(cJSON_IsString(get(r, "no")) && strcmp(get(r, "no")->valuestring, "No") == 0);
+    CHECK(cJSON_IsString(get(r, "on")));
+    CHECK(cJSON_IsString(get(r, "str")));
+    CHECK(cJSON_IsString(get(r, "zero_x")));
+    CHECK(cJSON_IsNumber(get(r, "lead0")) && get(r, "lead0")->valuedouble == 123);
+    CHECK(cJSON_IsString(get(r, "under")));
+    CHECK(cJSON_IsString(get(r, "ver")));
+    CHECK(cJSON_IsString(get(r, "floatlike")));
+    CHECK(!mg_doc_is_quoted(l.doc, get(r, "str")));
+out:
+    CHECK_STR(capture_text(&l.cap), "");
+    loaded_fini(&l);
+}
+
+static void load_should_keep_quoted_and_tagged_scalars_as_strings(void)
+{
+    loaded l;
+    load_text(&l, "q.yaml",
+              "a: \"123\"\nb: 'true'\nc: \"null\"\nd: !!str 42\ne: ! 7\nf: |\n  12\ng: 12\n"
+              "\"200\": ok\n");
+    CHECK(l.doc != NULL);
+    if (l.doc) {
+        const cJSON *r = l.doc->root;
+        CHECK(cJSON_IsString(get(r, "a")) && strcmp(get(r, "a")->valuestring, "123") == 0);
+        CHECK(cJSON_IsString(get(r, "b")));
+        CHECK(cJSON_IsString(get(r, "c")));
+        CHECK(cJSON_IsString(get(r, "d")) && strcmp(get(r, "d")->valuestring, "42") == 0);
+        CHECK(cJSON_IsString(get(r, "e")));
+        CHECK(cJSON_IsString(get(r, "f")) && strcmp(get(r, "f")->valuestring, "12\n") == 0);
+        CHECK(mg_doc_is_quoted(l.doc, get(r, "a")));
+        CHECK(mg_doc_is_quoted(l.doc, get(r, "b")));
+        CHECK(mg_doc_is_quoted(l.doc, get(r, "f")));
+        CHECK(cJSON_IsNumber(get(r, "g")));
+        CHECK(!mg_doc_is_quoted(l.doc, get(r, "g")));
+        CHECK(cJSON_IsString(get(r, "200")));
+    }
+    loaded_fini(&l);
+}
+
+static void load_should_record_value_and_key_positions_in_yaml(void)
+{
+    loaded l;
+    load_text(&l, "dir/p.yaml",
+              "# a comment\n"
+              "info:\n"
+              "  title: Hello   # trailing comment\n"
+              "  list:\n"
+              "    - one\n"
+              "    - {k: v, \"q\": 2}\n"
+              "  \"é\": \"ü\"\n");
+    CHECK(l.doc != NULL);
+    if (!l.doc)
+        goto out;
+    CHECK_STR(l.doc->path, "dir/p.yaml");
+    CHECK_STR(l.doc->dir, "dir");
+    const cJSON *info = get(l.doc->root, "info");
+    const cJSON *title = get(info, "title");
+    mg_mark m = mg_doc_mark(l.doc, title);
+    CHECK_STR(m.file, "dir/p.yaml");
+    CHECK_INT(m.line, 3);
+    CHECK_INT(m.col, 10);
+    m = mg_doc_key_mark(l.doc, title);
+    CHECK_INT(m.line, 3);
+    CHECK_INT(m.col, 3);
+    m = mg_doc_key_mark(l.doc, info);
+    CHECK_INT(m.line, 2);
+    CHECK_INT(m.col, 1);
+    const cJSON *list = get(info, "list");
+    const cJSON *second = cJSON_GetArrayItem(list, 1);
+    m = mg_doc_mark(l.doc, cJSON_GetArrayItem(list, 0));
+    CHECK_INT(m.line, 5);
+    CHECK_INT(m.col, 7);
+    m = mg_doc_mark(l.doc, second);
+    CHECK_INT(m.line, 6);
+    CHECK_INT(m.col, 7);
+    m = mg_doc_key_mark(l.doc, get(second, "q"));
+    CHECK_INT(m.line, 6);
+    CHECK_INT(m.col, 14);
+    m = mg_doc_mark(l.doc, get(second, "q"));
+    CHECK_INT(m.col, 19);
+    /* Columns count characters, not bytes. */
+    const cJSON *u = get(info, "é");
+    CHECK(u != NULL);
+    m = mg_doc_mark(l.doc, u);
+    CHECK_INT(m.line, 7);
+    CHECK_INT(m.col, 8);
+    /* A node we did not load has the file but no line. */
+    cJSON *stranger = cJSON_CreateNull();
+    m = mg_doc_mark(l.doc, stranger);
+    CHECK_STR(m.file, "dir/p.yaml");
+    CHECK_INT(m.line, 0);
+    cJSON_Delete(stranger);
+out:
+    loaded_fini(&l);
+}
+
+static void load_should_record_positions_in_json(void)
+{
+    loaded l;
+    load_text(&l, "p.json",
+              "{\n"
+              "  \"a\": [1, \"two\", {\"b\": null}],\n"
+              "\t\"ü\": \"x\",  \"c\"  :  true\n"
+              "}\n");
+    CHECK(l.doc != NULL);
+    if (!l.doc)
+        goto out;
+    const cJSON *a = get(l.doc->root, "a");
+    mg_mark m = mg_doc_mark(l.doc, l.doc->root);
+    CHECK_INT(m.line, 1);
+    CHECK_INT(m.col, 1);
+    m = mg_doc_key_mark(l.doc, a);
+    CHECK_INT(m.line, 2);
+    CHECK_INT(m.col, 3);
+    m = mg_doc_mark(l.doc, a);
+    CHECK_INT(m.col, 8);
+    m = mg_doc_mark(l.doc, cJSON_GetArrayItem(a, 1));
+    CHECK_INT(m.col, 12);
+    CHECK(mg_doc_is_quoted(l.doc, cJSON_GetArrayItem(a, 1)));
+    m = mg_doc_mark(l.doc, get(cJSON_GetArrayItem(a, 2), "b"));
+    CHECK_INT(m.col, 25);
+    m = mg_doc_key_mark(l.doc, get(l.doc->root, "c"));
+    CHECK_INT(m.line, 3);
+    CHECK_INT(m.col, 13); /* a tab is one column */
+    m = mg_doc_mark(l.doc, get(l.doc->root, "c"));
+    CHECK_INT(m.col, 21);
+out:
+    loaded_fini(&l);
+}
+
+static void load_should_expand_anchors_and_aliases_with_the_anchors_positions(void)
+{
+    loaded l;
+    load_text(&l, "a.yaml",
+              "base: &b\n"
+              "  x: 1\n"
+              "  y: [1, 2]\n"
+              "s: &s str\n"
+              "copy: *b\n"
+              "scopy: *s\n"
+              "redef: &s other\n"
+              "late: *s\n");
+    CHECK(l.doc != NULL);
+    if (!l.doc)
+        goto out;
+    const cJSON *r = l.doc->root;
+    const cJSON *copy = get(r, "copy");
+    CHECK(cJSON_IsObject(copy));
+    CHECK(copy != get(r, "base")); /* a real copy: the tree stays a tree */
+    CHECK(cJSON_IsNumber(get(copy, "x")));
+    CHECK_INT(cJSON_GetArraySize(get(copy, "y")), 2);
+    CHECK_STR(cJSON_GetStringValue(get(r, "scopy")), "str");
+    CHECK_STR(cJSON_GetStringValue(get(r, "late")), "other");
+    mg_mark m = mg_doc_mark(l.doc, copy);
+    CHECK_INT(m.line, 5);
+    CHECK_INT(m.col, 7);
+    m = mg_doc_mark(l.doc, get(copy, "x"));
+    CHECK_INT(m.line, 2);
+    CHECK_INT(m.col, 6);
+    m = mg_doc_key_mark(l.doc, get(copy, "y"));
+    CHECK_INT(m.line, 3);
+    CHECK_INT(m.col, 3);
+    /* The copy's children know their parent (for JSON pointers). */
+    int idx = -1;
+    CHECK(mg_doc_parent(l.doc, get(copy, "y"), &idx) == copy);
+    CHECK_INT(idx, 1);
+out:
+    loaded_fini(&l);
+}
+
+static void load_should_read_literal_and_folded_block_scalars(void)
+{
+    loaded l;
+    load_text(&l, "b.yaml",
+              "lit: |\n  line 1\n   indented\n  line 3\n"
+              "fold: >\n  a\n  b\n\n  c\n"
+              "strip: |-\n  x\n"
+              "keep: |+\n  y\n\n"
+              "after: 1\n");
+    CHECK(l.doc != NULL);
+    if (l.doc) {
+        const cJSON *r = l.doc->root;
+        CHECK_STR(cJSON_GetStringValue(get(r, "lit")), "line 1\n indented\nline 3\n");
+        CHECK_STR(cJSON_GetStringValue(get(r, "fold")), "a b\nc\n");
+        CHECK_STR(cJSON_GetStringValue(get(r, "strip")), "x");
+        CHECK_STR(cJSON_GetStringValue(get(r, "keep")), "y\n\n");
+        CHECK(cJSON_IsNumber(get(r, "after")));
+        mg_mark m = mg_doc_mark(l.doc, get(r, "lit"));
+        CHECK_INT(m.line, 1);
+        CHECK_INT(m.col, 6);
+    }
+    loaded_fini(&l);
+}
+
+static void load_should_keep_key_order_and_ignore_comments(void)
+{
+    loaded l;
+    load_text(&l, "o.yaml", "# top\nz: 1 # one\n# between\na: 2\nm: 3\n");
+    CHECK(l.doc != NULL);
+    if (l.doc) {
+        const cJSON *c = l.doc->root->child;
+        CHECK_STR(c->string, "z");
+        CHECK_STR(c->next->string, "a");
+        CHECK_STR(c->next->next->string, "m");
+        CHECK(c->next->next->next == NULL);
+    }
+    loaded_fini(&l);
+}
+
+static void load_should_reject_duplicate_keys_naming_the_first(void)
+{
+    CHECK_LOAD_ERROR("d.yaml", "a: 1\nb:\n  x: 1\n  x: 2\n",
+                     "d.yaml:4:3: error: duplicate key 'x' (first defined at 3:3)");
+    CHECK_LOAD_ERROR("d.yaml", "{a: 1, a: 2}\n",
+                     "d.yaml:1:8: error: duplicate key 'a' (first defined at 1:2)");
+    CHECK_LOAD_ERROR("d.json", "{\"a\": 1,\n  \"a\": 2}",
+                     "d.json:2:3: error: duplicate key 'a' (first defined at 1:2)");
+    /* The same key in different objects is fine. */
+    loaded l;
+    load_text(&l, "ok.yaml", "a: {x: 1}\nb: {x: 1}\nc: [{x: 1}, {x: 2}]\n");
+    CHECK(l.doc != NULL);
+    loaded_fini(&l);
+}
+
+static void load_should_reject_multiple_documents(void)
+{
+    CHECK_LOAD_ERROR("m.yaml", "a: 1\n---\nb: 2\n",
+                     "m.yaml:2:1: error: a second document in the file (msggen reads one document per file; split it at the '---')");
+    /* One explicit document, with or without an end marker, is fine. */
+    loaded l;
+    load_text(&l, "one.yaml", "---\na: 1\n...\n");
+    CHECK(l.doc != NULL);
+    loaded_fini(&l);
+}
+
+static char *nested(const char *open, const char *close, int depth)
+{
+    size_t lo = strlen(open), lc = strlen(close);
+    char *s = malloc((size_t)depth * (lo + lc) + 8);
+    size_t n = 0;
+    for (int i = 0; i < depth; i++, n += lo)
+        memcpy(s + n, open, lo);
+    s[n++] = '1';
+    for (int i = 0; i < depth; i++, n += lc)
+        memcpy(s + n, close, lc);
+    s[n] = '\0';
+    return s;
+}
+
+static void load_should_reject_nesting_deeper_than_the_limit(void)
+{
+    char *ok = nested("[", "]", MG_MAX_NESTING);
+    char *deep = nested("[", "]", MG_MAX_NESTING + 1);
+    loaded l;
+    load_text(&l, "ok.json", ok);
+    CHECK(l.doc != NULL);
+    loaded_fini(&l);
+    load_text(&l, "ok.yaml", ok);
+    CHECK(l.doc != NULL);
+    loaded_fini(&l);
+    char want[200];
+    snprintf(want, sizeof want,
+             "deep.json:1:%d: error: nesting deeper than %d levels (flatten the document or split it with $ref)",
+             MG_MAX_NESTING + 1, MG_MAX_NESTING);
+    CHECK_LOAD_ERROR("deep.json", deep, want);
+    snprintf(want, sizeof want,
+             "deep.yaml:1:%d: error: nesting deeper than %d levels (flatten the document or split it with $ref)",
+             MG_MAX_NESTING + 1, MG_MAX_NESTING);
+    CHECK_LOAD_ERROR("deep.yaml", deep, want);
+    free(ok);
+    free(deep);
+    /* An alias cannot smuggle in extra depth either. */
+    char *inner = nested("[", "]", 200);
+    char *outer = nested("[", "]", 100);
+    mg_buf b;
+    mg_buf_init(&b);
+    mg_buf_appendf(&b, "a: &x %s\nb: ", inner);
+    /* Put the alias at depth 100 inside b. */
+    for (int i = 0; i < 100; i++)
+        mg_buf_putc(&b, '[');
+    mg_buf_append_str(&b, "*x");
+    for (int i = 0; i < 100; i++)
+        mg_buf_putc(&b, ']');
+    mg_buf_putc(&b, '\n');
+    load_text(&l, "alias-deep.yaml", mg_buf_cstr(&b));
+    CHECK(l.doc == NULL);
+    CHECK(strstr(capture_text(&l.cap), "nesting deeper than") != NULL);
+    loaded_fini(&l);
+    mg_buf_fini(&b);
+    free(inner);
+    free(outer);
+}
+
+static void load_should_stop_alias_bombs(void)
+{
+    const char *bomb =
+        "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+        "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+        "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+        "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+        "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+        "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n";
+    clock_t t0 = clock();
+    loaded l;
+    load_text(&l, "bomb.yaml", bomb);
+    CHECK(l.doc == NULL);
+    CHECK(strstr(capture_text(&l.cap), "aliases expand to more than 100000 nodes") != NULL);
+    CHECK(strncmp(capture_text(&l.cap), "bomb.yaml:5:", 12) == 0);
+    loaded_fini(&l);
+    /* It stops at the budget instead of expanding 10^8 nodes. */
+    CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 5.0);
+}
+
+static void load_should_reject_undefined_and_self_containing_aliases(void)
+{
+    CHECK_LOAD_ERROR("u.yaml", "a: 1\nb: *nope\n",
+                     "u.yaml:2:4: error: undefined alias '*nope' (define the anchor '&nope' before it)");
+    CHECK_LOAD_ERROR("r.yaml", "a: &x\n  b: *x\n",
+                     "r.yaml:2:6: error: alias '*x' refers to a node that contains it (recursive data cannot be loaded)");
+    /* An alias used before its anchor is undefined at that point. */
+    CHECK_LOAD_ERROR("e.yaml", "a: *x\nb: &x 1\n",
+                     "e.yaml:1:4: error: undefined alias '*x' (define the anchor '&x' before it)");
+}
+
+static void load_should_reject_non_scalar_keys(void)
+{
+    CHECK_LOAD_ERROR("k.yaml", "? [a, b]\n: 1\n",
+                     "k.yaml:1:3: error: a mapping key must be a scalar, not a sequence");
+    CHECK_LOAD_ERROR("k.yaml", "? {a: 1}\n: 1\n",
+                     "k.yaml:1:3: error: a mapping key must be a scalar, not a mapping");
+    CHECK_LOAD_ERROR("k.yaml", "a: &k key\n*k : 1\n",
+                     "k.yaml:2:1: error: an alias cannot be a mapping key here ('*k'); write the key out");
+}
+
+static void load_should_reject_invalid_utf8_with_its_position(void)
+{
+    CHECK_LOAD_ERROR("u.yaml", "a: ok\nb: caf\xe9\n",
+                     "u.yaml:2:7: error: invalid UTF-8 byte 0xE9 (msggen reads UTF-8 only; re-save the file as UTF-8)");
+    /* Overlong encodings and encoded surrogates are invalid too. */
+    CHECK_LOAD_ERROR("o.json", "[\"\xc0\xaf\"]",
+                     "o.json:1:3: error: invalid UTF-8 byte 0xC0 (msggen reads UTF-8 only; re-save the file as UTF-8)");
+    CHECK_LOAD_ERROR("s.yaml", "x: \xed\xa0\x80\n",
+                     "s.yaml:1:4: error: invalid UTF-8 byte 0xED (msggen reads UTF-8 only; re-save the file as UTF-8)");
+    CHECK_LOAD_ERROR("t.yaml", "x: \xe2\x82\n",
+                     "t.yaml:1:4: error: invalid UTF-8 byte 0xE2 (msggen reads UTF-8 only; re-save the file as UTF-8)");
+    loaded l;
+    capture_init(&l.cap, &l.d);
+    l.set = mg_docset_new(NULL);
+    l.doc = mg_docset_load_buffer(l.set, "n.yaml", "a: 1\n\0", 6, &l.d);
+    CHECK(l.doc == NULL);
+    CHECK_STR(capture_text(&l.cap),
+              "n.yaml:2:1: error: NUL byte in the file (is it binary, or UTF-16? msggen reads UTF-8 text)");
+    loaded_fini(&l);
+}
+
+static void load_should_read_json_strictly(void)
+{
+    CHECK_LOAD_ERROR("t.json", "{\"a\": 1,}", "t.json:1:8: error: JSON: trailing comma before '}' (remove it)");
+    CHECK_LOAD_ERROR("t.json", "[1, 2,\n]", "t.json:1:6: error: JSON: trailing comma before ']' (remove it)");
+    CHECK_LOAD_ERROR("t.json", "{'a': 1}", "t.json:1:2: error: JSON: strings take double quotes, not single quotes");
+    CHECK_LOAD_ERROR("t.json", "{\"a\": 1, // c\n}", "t.json:1:10: error: JSON: comments are not allowed in JSON");
+    CHECK_LOAD_ERROR("t.json", "[1] // c", "t.json:1:5: error: JSON: extra data after the document (a file holds one JSON value)");
+    CHECK_LOAD_ERROR("t.json", "[01]", "t.json:1:2: error: JSON: invalid number (no leading zeros)");
+    CHECK_LOAD_ERROR("t.json", "[1.]", "t.json:1:2: error: JSON: invalid number (a digit must follow '.')");
+    CHECK_LOAD_ERROR("t.json", "{\"a\": \"b}", "t.json:1:7: error: JSON: unterminated string (add the closing '\"')");
+    CHECK_LOAD_ERROR("t.json", "{\"a\": 1", "t.json:1:1: error: JSON: unclosed '{' (add the closing '}')");
+    CHECK_LOAD_ERROR("t.json", "[tru]", "t.json:1:2: error: JSON: unexpected 't', expected a value");
+    CHECK_LOAD_ERROR("t.json", "[\"\\x\"]", "t.json:1:3: error: JSON: invalid escape '\\x' in a string");
+    CHECK_LOAD_ERROR("t.json", "[\"\\ud800\"]", "t.json:1:3: error: JSON: unpaired UTF-16 surrogate '\\uD800' in a string");
+    CHECK_LOAD_ERROR("t.json", "[\"a\tb\"]", "t.json:1:4: error: JSON: control character 0x09 in a string (write it as \\u0009)");
+    CHECK_LOAD_ERROR("t.json", "{\"a\" 1}", "t.json:1:6: error: JSON: unexpected '1', expected ':' after the object key");
+    CHECK_LOAD_ERROR("t.json", "  \n", "t.json:1:1: error: the file holds no document (it is empty)");
+    CHECK_LOAD_ERROR("t.json", "{\"a\": 1 \"b\": 2}", "t.json:1:9: error: JSON: unexpected '\"', expected ',' or '}' in the object");
+}
+
+static void load_should_decode_json_escapes_and_surrogate_pairs(void)
+{
+    loaded l;
+    load_text(&l, "e.json",
+              "\xef\xbb\xbf{\"s\": \"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\", "
+              "\"n\": -1.5e2, \"z\": 0, \"big\": 12345678901234567890, \"k\": \"" );
+    /* (the text above is deliberately incomplete: a strict error) */
+    CHECK(l.doc == NULL);
+    loaded_fini(&l);
+    load_text(&l, "e.json",
+              "\xef\xbb\xbf{\"s\": \"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\", "
+              "\"n\": -1.5e2, \"z\": 0, \"big\": 12345678901234567890, \"e\": \"\"}");
+    CHECK(l.doc != NULL);
+    if (l.doc) {
+        const cJSON *r = l.doc->root;
+        CHECK_STR(cJSON_GetStringValue(get(r, "s")), "a\"b\\c/d\b\f\n\r\t\xc3\xa9\xf0\x9f\x98\x80");
+        CHECK(get(r, "n")->valuedouble == -150);
+        CHECK(cJSON_IsNumber(get(r, "z")));
+        CHECK(get(r, "big")->valuedouble > 1.2e19);
+        CHECK_STR(cJSON_GetStringValue(get(r, "e")), "");
+        CHECK_INT(mg_doc_mark(l.doc, r).col, 1); /* the BOM is not a character */
+    }
+    loaded_fini(&l);
+    CHECK_LOAD_ERROR("z.json", "[\"a\\u0000b\"]",
+                     "z.json:1:4: error: JSON: '\\u0000' in a string is not supported (msggen strings cannot hold NUL)");
+}
+
+static void load_should_take_brace_started_yaml_as_yaml_flow(void)
+{
+    loaded l;
+    load_text(&l, "f.yaml", "{a: 1, b: [x, y], \"c\": yes,}\n");
+    CHECK(l.doc != NULL);
+    if (l.doc) {
+        CHECK(cJSON_IsNumber(get(l.doc->root, "a")));
+        CHECK_STR(cJSON_GetStringValue(get(l.doc->root, "c")), "yes");
+    }
+    loaded_fini(&l);
+    /* Strict JSON content in a .yaml file is JSON, with JSON positions. */
+    load_text(&l, "j.yaml", "{\"a\": [1,\n  2]}");
+    CHECK(l.doc != NULL);
+    if (l.doc) {
+        mg_mark m = mg_doc_mark(l.doc, cJSON_GetArrayItem(get(l.doc->root, "a"), 1));
+        CHECK_INT(m.line, 2);
+        CHECK_INT(m.col, 3);
+    }
+    loaded_fini(&l);
+}
+
+static void load_should_translate_yaml_syntax_errors(void)
+{
+    CHECK_LOAD_ERROR("q.yaml", "a: \"abc\nb: 1\n", "q.yaml:1:4: error: unclosed quoted string (add the closing quote)");
+    CHECK_LOAD_ERROR("t.yaml", "a:\n\tb: 1\n",
+                     "t.yaml:2:1: error: tab character used for indentation (YAML indents with spaces only)");
+    CHECK_LOAD_ERROR("i.yaml", "a:\n    b: 1\n  c: 2\n",
+                     "i.yaml:3:3: error: bad indentation: this line does not fit the mapping that starts at 1:1");
+    CHECK_LOAD_ERROR("f.yaml", "a: [1, 2\nb: 3\n",
+                     "f.yaml:2:2: error: expected ',' or ']' in the flow sequence opened at 1:4");
+    CHECK_LOAD_ERROR("c.yaml", "a: b: c\n",
+                     "c.yaml:1:5: error: unexpected ':' here (check the indentation, or quote a value that contains ': ')");
+    CHECK_LOAD_ERROR("cc.yaml", "a: \"\x01\"\n",
+                     "cc.yaml:1:5: error: control character 0x01 is not allowed in YAML (escape it in a double-quoted string)");
+    CHECK_LOAD_ERROR("e.yaml", "", "e.yaml:1:1: error: the file holds no document (it is empty or only comments)");
+    CHECK_LOAD_ERROR("e.yaml", "# nothing\n", "e.yaml:1:1: error: the file holds no document (it is empty or only comments)");
+    CHECK_LOAD_ERROR("n.yaml", "a: \"x\\0y\"\n",
+                     "n.yaml:1:4: error: a NUL character in a scalar is not supported (msggen strings cannot hold NUL)");
+    /* "---" alone is an empty (null) document, not an error. */
+    loaded l;
+    load_text(&l, "null.yaml", "---\n");
+    CHECK(l.doc != NULL && cJSON_IsNull(l.doc->root));
+    loaded_fini(&l);
+}
+
+static void load_should_scale_linearly_with_many_keys(void)
+{
+    /* 60000 keys in one map and 60000 items: quadratic duplicate checks or
+     * position lookups would take minutes; we allow a few seconds (valgrind). */
+    mg_buf b;
+    mg_buf_init(&b);
+    for (int i = 0; i < 60000; i++)
+        mg_buf_appendf(&b, "key%d: [%d, v%d]\n", i, i, i);
+    clock_t t0 = clock();
+    loaded l;
+    load_text(&l, "big.yaml", mg_buf_cstr(&b));
+    CHECK(l.doc != NULL);
+    if (l.doc) {
+        CHECK_INT(cJSON_GetArraySize(l.doc->root), 60000);
+        const cJSON *last = get(l.doc->root, "key59999");
+        CHECK_INT(mg_doc_mark(l.doc, last).line, 60000);
+    }
+    loaded_fini(&l);
+    mg_buf_fini(&b);
+    CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 20.0);
+}
+
+static void load_should_normalise_paths_lexically(void)
+{
+    static const char *const cases[][2] = {
+        {"a.yaml", "a.yaml"},         {"./a.yaml", "a.yaml"},     {"x/../a.yaml", "a.yaml"},
+        {"x//y/./z", "x/y/z"},        {"../a", "../a"},           {"../../a/../b", "../../b"},
+        {"/a/../../b", "/b"},         {"/", "/"},                 {".", "."},
+        {"x/..", "."},                {"a/b/../../../c", "../c"}, {"/x/y/", "/x/y"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *n = mg_path_normalise(cases[i][0]);
+        CHECK_STR(n, cases[i][1]);
+        free(n);
+    }
+}
+
+static void load_should_read_a_file_once_per_docset(void)
+{
+    testfs_enter();
+    testfs_write("sub/a.yaml", "x: 1\n");
+    capture cap;
+    mg_diag d;
+    capture_init(&cap, &d);
+    mg_docset *set = mg_docset_new(NULL);
+    const mg_doc *a1 = mg_docset_load(set, "sub/a.yaml", mg_mark_at(NULL, 0, 0), &d);
+    const mg_doc *a2 = mg_docset_load(set, "./sub/../sub/a.yaml", mg_mark_at(NULL, 0, 0), &d);
+    CHECK(a1 != NULL);
+    CHECK(a1 == a2);
+    CHECK_INT(mg_docset_count(set), 1);
+    CHECK(mg_docset_doc(set, 0) == a1);
+    CHECK(mg_docset_root(set) != NULL && strstr(mg_docset_root(set), "/root/sub") != NULL);
+    if (a1) {
+        CHECK_STR(a1->path, "sub/a.yaml");
+        CHECK(mg_docset_owner(set, get(a1->root, "x")) == a1);
+    }
+    /* A broken file is reported once, however often it is asked for. */
+    testfs_write("bad.yaml", "a: [\n");
+    CHECK(mg_docset_load(set, "bad.yaml", mg_mark_at(NULL, 0, 0), &d) == NULL);
+    CHECK(mg_docset_load(set, "./bad.yaml", mg_mark_at(NULL, 0, 0), &d) == NULL);
+    CHECK_INT(d.errors, 1);
+    /* A missing file is reported at each request's position. */
+    mg_mark at = mg_mark_at("ref.yaml", 3, 9);
+    CHECK(mg_docset_load(set, "nope.yaml", at, &d) == NULL);
+    CHECK(strstr(capture_text(&cap),
+                 "ref.yaml:3:9: error: cannot open 'nope.yaml': No such file or directory") != NULL);
+    CHECK(mg_docset_load(set, "sub", mg_mark_at(NULL, 0, 0), &d) == NULL);
+    CHECK(strstr(capture_text(&cap), "msggen: error: cannot read 'sub': it is a directory") != NULL);
+    mg_docset_free(set);
+    capture_fini(&cap);
+    testfs_leave();
+}
+
+static void load_should_refuse_files_over_the_size_limit_without_reading_them(void)
+{
+    testfs_enter();
+    FILE *f = fopen("big.yaml", "wb");
+    CHECK(f != NULL);
+    if (f) {
+        /* A sparse file: the size check must come from fstat, or this test
+         * would read 64 MiB of zeros. */
+        CHECK(ftruncate(fileno(f), (off_t)MG_MAX_INPUT_BYTES + 1) == 0);
+        fclose(f);
+    }
+    capture cap;
+    mg_diag d;
+    capture_init(&cap, &d);
+    clock_t t0 = clock();
+    mg_docset *set = mg_docset_new(NULL);
+    CHECK(mg_docset_load(set, "big.yaml", mg_mark_at(NULL, 0, 0), &d) == NULL);
+    CHECK_STR(capture_text(&cap),
+              "big.yaml: error: file is 67108865 bytes, over the 67108864-byte input limit (split it into files joined by $ref)");
+    CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 1.0);
+    mg_docset_free(set);
+    capture_fini(&cap);
+    testfs_leave();
+}
+
+static void load_data_file_should_return_a_tree_the_caller_owns(void)
+{
+    testfs_enter();
+    testfs_write("d.yaml", "name: x\nn: [1, 2]\n");
+    testfs_write("bad.json", "{\"a\": 1,}\n");
+    capture cap;
+    mg_diag d;
+    capture_init(&cap, &d);
+    cJSON *t = mg_load_data_file("d.yaml", &d);
+    CHECK(t != NULL);
+    CHECK_STR(cJSON_GetStringValue(get(t, "name")), "x");
+    cJSON_Delete(t);
+    CHECK(mg_load_data_file("bad.json", &d) == NULL);
+    CHECK_STR(capture_text(&cap), "bad.json:1:8: error: JSON: trailing comma before '}' (remove it)");
+    capture_fini(&cap);
+    testfs_leave();
+}
+
+static void load_should_give_parents_and_indexes(void)
+{
+    loaded l;
+    load_text(&l, "p.yaml", "a:\n  - x\n  - {b: 1}\n");
+    CHECK(l.doc != NULL);
+    if (l.doc) {
+        const cJSON *a = get(l.doc->root, "a");
+        const cJSON *item = cJSON_GetArrayItem(a, 1);
+        int idx = -1;
+        CHECK(mg_doc_parent(l.doc, item, &idx) == a);
+        CHECK_INT(idx, 1);
+        CHECK(mg_doc_parent(l.doc, a, &idx) == l.doc->root);
+        CHECK_INT(idx, 0);
+        CHECK(mg_doc_parent(l.doc, l.doc->root, NULL) == NULL);
+    }
+    loaded_fini(&l);
+}
+
+int main(void)
+{
+    RUN(load_should_resolve_plain_scalars_by_the_yaml_1_2_core_schema);
+    RUN(load_should_keep_quoted_and_tagged_scalars_as_strings);
+    RUN(load_should_record_value_and_key_positions_in_yaml);
+    RUN(load_should_record_positions_in_json);
+    RUN(load_should_expand_anchors_and_aliases_with_the_anchors_positions);
+    RUN(load_should_read_literal_and_folded_block_scalars);
+    RUN(load_should_keep_key_order_and_ignore_comments);
+    RUN(load_should_reject_duplicate_keys_naming_the_first);
+    RUN(load_should_reject_multiple_documents);
+    RUN(load_should_reject_nesting_deeper_than_the_limit);
+    RUN(load_should_stop_alias_bombs);
+    RUN(load_should_reject_undefined_and_self_containing_aliases);
+    RUN(load_should_reject_non_scalar_keys);
+    RUN(load_should_reject_invalid_utf8_with_its_position);
+    RUN(load_should_read_json_strictly);
+    RUN(load_should_decode_json_escapes_and_surrogate_pairs);
+    RUN(load_should_take_brace_started_yaml_as_yaml_flow);
+    RUN(load_should_translate_yaml_syntax_errors);
+    RUN(load_should_scale_linearly_with_many_keys);
+    RUN(load_should_normalise_paths_lexically);
+    RUN(load_should_read_a_file_once_per_docset);
+    RUN(load_should_refuse_files_over_the_size_limit_without_reading_them);
+    RUN(load_data_file_should_return_a_tree_the_caller_owns);
+    RUN(load_should_give_parents_and_indexes);
+    return unit_done();
+}

@@ -1,0 +1,489 @@
+/* test_model.c - the message model: messages, named types, fields, unions,
+ * recursion, constraints, and the errors of each. Catalogues are in-memory
+ * YAML documents loaded through load.h. */
+#include "../../generator/model.c"
+#include "unit.h"
+
+static char errs[4096];
+static size_t errs_len;
+
+static void capture(void *user, const char *line)
+{
+    (void)user;
+    int n = snprintf(errs + errs_len, sizeof errs - errs_len, "%s\n", line);
+    if (n > 0 && (size_t)n < sizeof errs - errs_len)
+        errs_len += (size_t)n;
+}
+
+static mg_docset *set;
+static mg_diag diag;
+
+/* Builds the model of `yaml` (named c.yaml); NULL on errors (see errs). */
+static mg_model *build(const char *yaml)
+{
+    errs_len = 0;
+    errs[0] = '\0';
+    set = mg_docset_new(".");
+    mg_diag_init_sink(&diag, capture, NULL);
+    const mg_doc *doc = mg_docset_load_buffer(set, "c.yaml", yaml, strlen(yaml), &diag);
+    if (!doc || mg_resolve_all(set, doc, &diag) < 0)
+        return NULL;
+    return mg_model_new(set, doc, &diag);
+}
+
+static void done(mg_model *m)
+{
+    mg_model_free(m);
+    mg_docset_free(set);
+    set = NULL;
+}
+
+static const mg_type *type_named(const mg_model *m, const char *pascal)
+{
+    for (int i = 0; i < m->ntypes; i++)
+        if (strcmp(m->types[i]->name.s[MG_CASE_PASCAL], pascal) == 0)
+            return m->types[i];
+    return NULL;
+}
+
+static const mg_field *field_named(const mg_type *t, const char *wire)
+{
+    for (int i = 0; t && i < t->nfields; i++)
+        if (strcmp(t->fields[i]->wire, wire) == 0)
+            return t->fields[i];
+    return NULL;
+}
+
+static double num(const cJSON *c, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, k);
+    return v ? v->valuedouble : -12345;
+}
+
+#define A3 "asyncapi: 3.0.0\ninfo: {title: Test Catalogue, version: '2.1'}\n"
+
+static void model_should_read_asyncapi3_channels_operations_and_messages(void)
+{
+    mg_model *m = build(A3
+        "channels:\n"
+        "  c1:\n"
+        "    address: a/b\n"
+        "    messages:\n"
+        "      first: {$ref: '#/components/messages/first'}\n"
+        "operations:\n"
+        "  op: {action: receive, channel: {$ref: '#/channels/c1'}}\n"
+        "components:\n"
+        "  messages:\n"
+        "    second: {payload: {type: object}}\n"
+        "    first:\n"
+        "      summary: S\n"
+        "      contentType: application/json\n"
+        "      tags: [{name: t1}]\n"
+        "      x-queue: q\n"
+        "      payload: {type: object, properties: {a: {type: string}}}\n");
+    CHECK(m != NULL);
+    if (!m) { unit_note("# %s", errs); done(m); return; }
+    CHECK_INT(m->spec, MG_SPEC_ASYNCAPI3);
+    CHECK_STR(m->title, "Test Catalogue");
+    CHECK_STR(m->version, "2.1");
+    CHECK_STR(m->name.s[MG_CASE_SNAKE], "test_catalogue");
+    CHECK_INT(m->nmessages, 2);
+    CHECK_STR(m->messages[0]->name.s[MG_CASE_RAW], "first");
+    CHECK_STR(m->messages[0]->channel, "a/b");
+    CHECK_STR(m->messages[0]->action, "receive");
+    CHECK_STR(m->messages[0]->summary, "S");
+    CHECK_STR(m->messages[0]->content_type, "application/json");
+    CHECK_STR(cJSON_GetArrayItem(m->messages[0]->tags, 0)->valuestring, "t1");
+    CHECK(cJSON_GetObjectItem(m->messages[0]->extensions, "x-queue") != NULL);
+    CHECK_STR(m->messages[1]->name.s[MG_CASE_RAW], "second");
+    CHECK(m->messages[1]->channel == NULL);
+    CHECK_STR(m->messages[0]->payload->name.s[MG_CASE_PASCAL], "First");
+    done(m);
+}
+
+static void model_should_map_asyncapi2_publish_to_receive_and_subscribe_to_send(void)
+{
+    mg_model *m = build("asyncapi: 2.6.0\ninfo: {title: t, version: '1'}\n"
+        "channels:\n"
+        "  in:\n"
+        "    publish: {message: {name: cmd, payload: {type: string}}}\n"
+        "  out:\n"
+        "    subscribe:\n"
+        "      message:\n"
+        "        oneOf:\n"
+        "          - {name: ev1, payload: {type: integer}}\n"
+        "          - {name: ev2, payload: {type: boolean}}\n");
+    CHECK(m != NULL);
+    if (!m) { unit_note("# %s", errs); done(m); return; }
+    CHECK_INT(m->spec, MG_SPEC_ASYNCAPI2);
+    CHECK_INT(m->nmessages, 3);
+    CHECK_STR(m->messages[0]->action, "receive");
+    CHECK_STR(m->messages[1]->action, "send");
+    CHECK_STR(m->messages[2]->name.s[MG_CASE_RAW], "ev2");
+    CHECK_STR(m->messages[2]->channel, "out");
+    /* A primitive payload is an alias type named after the message. */
+    CHECK_INT(m->messages[0]->payload->kind, MG_TYPE_ALIAS);
+    CHECK_INT(m->messages[0]->payload->target->kind, MG_KIND_STRING);
+    done(m);
+}
+
+static void model_should_hoist_inline_objects_with_parent_and_field_names(void)
+{
+    mg_model *m = build(A3 "components:\n  messages:\n    etsy-analytics-sync-completed:\n      payload:\n"
+        "        type: object\n"
+        "        properties:\n"
+        "          results:\n"
+        "            type: array\n"
+        "            items:\n"
+        "              type: object\n"
+        "              properties:\n"
+        "                analytics: {type: object, properties: {views: {type: integer}}}\n"
+        "          byId:\n"
+        "            type: object\n"
+        "            additionalProperties: {type: object, properties: {n: {type: integer}}}\n");
+    CHECK(m != NULL);
+    if (!m) { unit_note("# %s", errs); done(m); return; }
+    const mg_type *p = type_named(m, "EtsyAnalyticsSyncCompleted");
+    CHECK(p != NULL);
+    CHECK(type_named(m, "EtsyAnalyticsSyncCompletedResultsItem") != NULL);
+    CHECK(type_named(m, "EtsyAnalyticsSyncCompletedResultsItemAnalytics") != NULL);
+    CHECK(type_named(m, "EtsyAnalyticsSyncCompletedByIdValue") != NULL);
+    const mg_field *r = field_named(p, "results");
+    CHECK(r && r->type->kind == MG_KIND_ARRAY && r->type->items->kind == MG_KIND_REF);
+    const mg_field *b = field_named(p, "byId");
+    CHECK(b && b->type->kind == MG_KIND_MAP && b->type->items->kind == MG_KIND_REF);
+    CHECK(p && !p->declared);
+    /* The hoisted type's raw name reads like the identifier. */
+    CHECK_STR(type_named(m, "EtsyAnalyticsSyncCompletedResultsItem")->name.s[MG_CASE_RAW],
+              "EtsyAnalyticsSyncCompletedResultsItem");
+    done(m);
+}
+
+static void model_should_hoist_inline_string_enums_and_keep_other_enums_as_constraints(void)
+{
+    mg_model *m = build(A3 "components:\n  messages:\n    job:\n      payload:\n"
+        "        type: object\n"
+        "        properties:\n"
+        "          state: {type: string, enum: [in-progress, done, null]}\n"
+        "          level: {type: integer, enum: [1, 2, 3]}\n");
+    CHECK(m != NULL);
+    if (!m) { unit_note("# %s", errs); done(m); return; }
+    const mg_type *e = type_named(m, "JobState");
+    CHECK(e && e->kind == MG_TYPE_ENUM && e->nvalues == 2);
+    if (e && e->nvalues == 2) {
+        CHECK_STR(e->values[0]->name.s[MG_CASE_SCREAMING], "IN_PROGRESS");
+        CHECK_STR(e->values[0]->value->valuestring, "in-progress");
+    }
+    const mg_field *st = field_named(type_named(m, "Job"), "state");
+    CHECK(st && st->type->kind == MG_KIND_REF && st->type->nullable);
+    const mg_field *lv = field_named(type_named(m, "Job"), "level");
+    CHECK(lv && lv->type->kind == MG_KIND_INTEGER);
+    CHECK(lv && cJSON_GetArraySize(cJSON_GetObjectItem(lv->type->constraints, "enum")) == 3);
+    done(m);
+}
+
+static void model_should_read_nullable_forms(void)
+{
+    mg_model *m = build(A3 "components:\n  schemas:\n    R: {type: object}\n  messages:\n    m:\n      payload:\n"
+        "        type: object\n"
+        "        properties:\n"
+        "          a: {type: [string, 'null']}\n"
+        "          b: {type: integer, nullable: true}\n"
+        "          c: {oneOf: [{$ref: '#/components/schemas/R'}, {type: 'null'}]}\n"
+        "          d: {type: string}\n");
+    CHECK(m != NULL);
+    if (!m) { unit_note("# %s", errs); done(m); return; }
+    const mg_type *t = type_named(m, "M");
+    CHECK(field_named(t, "a")->type->nullable && field_named(t, "a")->type->kind == MG_KIND_STRING);
+    CHECK(field_named(t, "b")->type->nullable && field_named(t, "b")->type->kind == MG_KIND_INTEGER);
+    CHECK(field_named(t, "c")->type->nullable && field_named(t, "c")->type->kind == MG_KIND_REF);
+    CHECK(!field_named(t, "d")->type->nullable);
+    done(m);
+}
+
+static void model_should_merge_allof_properties_required_and_stricter_bounds(void)
+{
+    mg_model *m = build(A3 "components:\n  schemas:\n"
+        "    Base:\n"
+        "      type: object\n"
+        "      required: [id]\n"
+        "      properties:\n"
+        "        id: {type: string}\n"
+        "        n: {type: integer, minimum: 0, maximum: 10}\n"
+        "    Derived:\n"
+        "      allOf:\n"
+        "        - $ref: '#/components/schemas/Base'\n"
+        "        - required: [n]\n"
+        "          properties:\n"
+        "            n: {minimum: 2, maximum: 20}\n"
+        "            extra: {type: boolean}\n"
+        "  messages:\n    m: {payload: {$ref: '#/components/schemas/Derived'}}\n");
+    CHECK(m != NULL);
+    if (!m) { unit_note("# %s", errs); done(m); return; }
+    const mg_type *d = type_named(m, "Derived");
+    CHECK(d && d->kind == MG_TYPE_OBJECT && d->nfields == 3);
+    const mg_field *n = field_named(d, "n");
+    CHECK(n && n->required && n->type->kind == MG_KIND_INTEGER);
+    CHECK(n && num(n->type->constraints, "minimum") == 2 && num(n->type->constraints, "maximum") == 10);
+    CHECK(field_named(d, "id") && field_named(d, "id")->required);
+    CHECK(field_named(d, "extra") && !field_named(d, "extra")->required);
+    CHECK(m->messages[0]->payload == d);
+    done(m);
+}
+
+static void model_should_report_conflicting_allof_types_at_the_later_member(void)
+{
+    mg_model *m = build(A3 "components:\n  messages:\n    m:\n      payload:\n"
+        "        allOf:\n"
+        "          - {type: integer}\n"
+        "          - {type: string}\n");
+    CHECK(m == NULL);
+    CHECK_STR(errs, "c.yaml:9:20: error: conflicting types in allOf: 'string' here, 'integer' at c.yaml:8:20\n");
+    done(m);
+}
+
+static void model_should_build_unions_with_discriminator_tags(void)
+{
+    mg_model *m = build(A3 "components:\n  schemas:\n"
+        "    Pet:\n"
+        "      oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}, {type: string}]\n"
+        "      discriminator: {propertyName: kind, mapping: {kitty: '#/components/schemas/Cat'}}\n"
+        "    Cat: {type: object, properties: {kind: {type: string}}}\n"
+        "    Dog: {type: object, properties: {kind: {const: doggo}}}\n"
+        "  messages:\n    m: {payload: {$ref: '#/components/schemas/Pet'}}\n");
+    CHECK(m != NULL);
+    if (!m) { unit_note("# %s", errs); done(m); return; }
+    const mg_type *u = type_named(m, "Pet");
+    CHECK(u && u->kind == MG_TYPE_UNION && u->noptions == 3 && !u->any_of);
+    CHECK_STR(u->discriminator, "kind");
+    if (u && u->noptions == 3) {
+        CHECK_STR(u->options[0]->tag, "kitty");
+        CHECK_STR(u->options[1]->tag, "doggo");
+        CHECK(u->options[2]->tag == NULL);
+        CHECK_INT(u->options[2]->type->kind, MG_KIND_STRING);
+    }
+    done(m);
+}
+
+static void model_should_mark_recursive_types_and_keep_self_references(void)
+{
+    mg_model *m = build(A3 "components:\n  schemas:\n"
+        "    Node:\n"
+        "      type: object\n"
+        "      properties:\n"
+        "        kids: {type: array, items: {$ref: '#/components/schemas/Node'}}\n"
+        "        leaf: {$ref: '#/components/schemas/Leaf'}\n"
+        "    Leaf: {type: object, properties: {v: {type: number}}}\n"
+        "  messages:\n    m: {payload: {$ref: '#/components/schemas/Node'}}\n");
+    CHECK(m != NULL);
+    if (!m) { unit_note("# %s", errs); done(m); return; }
+    const mg_type *n = type_named(m, "Node");
+    CHECK(n && n->recursive);
+    CHECK(n && field_named(n, "kids")->type->items->ref == n);
+    CHECK(!type_named(m, "Leaf")->recursive);
+    done(m);
+}
+
+static void model_should_read_json_schema_roots_and_definitions_as_messages(void)
+{
+    mg_model *m = build("$schema: http://json-schema.org/draft-07/schema#\n"
+        "title: Order\n"
+        "type: object\n"
+        "properties: {item: {$ref: '#/definitions/Item'}}\n"
+        "examples: [{item: {sku: a}}]\n"
+        "definitions:\n"
+        "  Item: {type: object, properties: {sku: {type: string}}}\n"
+        "  Sku: {type: string, pattern: '^[a-z]+$'}\n");
+    CHECK(m != NULL);
+    if (!m) { unit_note("# %s", errs); done(m); return; }
+    CHECK_INT(m->spec, MG_SPEC_JSON_SCHEMA);
+    CHECK_INT(m->nmessages, 3);
+    CHECK_STR(m->messages[0]->name.s[MG_CASE_RAW], "Order");
+    CHECK_STR(m->messages[1]->name.s[MG_CASE_RAW], "Item");
+    CHECK_STR(m->messages[2]->payload->name.s[MG_CASE_RAW], "Sku");
+    CHECK_INT(m->messages[0]->nexamples, 1);
+    CHECK_INT(m->ntypes, 3);
+    CHECK(m->types[0]->declared);
+    done(m);
+}
+
+static void model_should_collect_every_constraint_kind(void)
+{
+    mg_model *m = build(A3 "components:\n  messages:\n    m:\n      payload:\n"
+        "        type: object\n"
+        "        minProperties: 1\n"
+        "        maxProperties: 9\n"
+        "        properties:\n"
+        "          s: {type: string, minLength: 1, maxLength: 5, pattern: '^a', format: email}\n"
+        "          n: {type: number, exclusiveMinimum: 0, exclusiveMaximum: 1, multipleOf: 0.5}\n"
+        "          o: {type: number, minimum: 1, exclusiveMinimum: true}\n"
+        "          l: {type: array, minItems: 1, maxItems: 3, uniqueItems: true, items: {type: string}}\n"
+        "          c: {const: 3}\n");
+    CHECK(m != NULL);
+    if (!m) { unit_note("# %s", errs); done(m); return; }
+    const mg_type *t = type_named(m, "M");
+    CHECK(num(t->constraints, "minProperties") == 1 && num(t->constraints, "maxProperties") == 9);
+    const cJSON *s = field_named(t, "s")->type->constraints;
+    CHECK(num(s, "minLength") == 1 && num(s, "maxLength") == 5);
+    CHECK_STR(cJSON_GetObjectItem(s, "pattern")->valuestring, "^a");
+    CHECK_STR(field_named(t, "s")->type->format, "email");
+    const cJSON *n = field_named(t, "n")->type->constraints;
+    CHECK(num(n, "exclusiveMinimum") == 0 && num(n, "exclusiveMaximum") == 1 && num(n, "multipleOf") == 0.5);
+    /* The draft-04 boolean form turns the plain bound exclusive. */
+    const cJSON *o = field_named(t, "o")->type->constraints;
+    CHECK(num(o, "exclusiveMinimum") == 1 && !cJSON_GetObjectItem(o, "minimum"));
+    const cJSON *l = field_named(t, "l")->type->constraints;
+    CHECK(num(l, "minItems") == 1 && num(l, "maxItems") == 3 && cJSON_IsTrue(cJSON_GetObjectItem(l, "uniqueItems")));
+    CHECK_INT(field_named(t, "c")->type->kind, MG_KIND_INTEGER);
+    done(m);
+}
+
+static void model_should_keep_field_metadata(void)
+{
+    mg_model *m = build(A3 "components:\n  schemas:\n    Id: {type: string, description: An id.}\n"
+        "  messages:\n    m:\n      payload:\n"
+        "        type: object\n"
+        "        required: [id]\n"
+        "        properties:\n"
+        "          id: {$ref: '#/components/schemas/Id'}\n"
+        "          v: {type: integer, default: 3, readOnly: true, deprecated: true, examples: [1, 2], description: V.}\n"
+        "          w: {type: string, writeOnly: true}\n");
+    CHECK(m != NULL);
+    if (!m) { unit_note("# %s", errs); done(m); return; }
+    const mg_type *t = type_named(m, "M");
+    const mg_field *id = field_named(t, "id"), *v = field_named(t, "v"), *w = field_named(t, "w");
+    CHECK(id->required && !v->required);
+    CHECK_STR(id->description, "An id.");
+    CHECK_STR(v->description, "V.");
+    CHECK(cJSON_IsNumber(v->default_value) && v->default_value->valuedouble == 3);
+    CHECK(v->read_only && v->deprecated && !v->write_only && w->write_only);
+    CHECK_INT(cJSON_GetArraySize(v->examples), 2);
+    CHECK_STR(id->name.s[MG_CASE_CAMEL], "id");
+    CHECK_INT(id->mark.line, 12);
+    done(m);
+}
+
+static void model_should_name_a_payload_that_collides_with_a_declared_type(void)
+{
+    mg_model *m = build(A3 "components:\n  schemas:\n    Ping: {type: string}\n"
+        "  messages:\n    ping:\n      payload: {type: object, properties: {at: {type: string}}}\n");
+    CHECK(m != NULL);
+    if (!m) { unit_note("# %s", errs); done(m); return; }
+    CHECK_STR(m->messages[0]->payload->name.s[MG_CASE_PASCAL], "PingPayload");
+    done(m);
+}
+
+static void model_should_reject_unsupported_versions_naming_supported_ones(void)
+{
+    mg_model *m = build("asyncapi: 1.2.0\ninfo: {title: t, version: '1'}\n");
+    CHECK(m == NULL);
+    CHECK_STR(errs, "c.yaml:1:11: error: unsupported AsyncAPI version '1.2.0' (msggen reads 2.0.0 to 2.6.0 and 3.0.0)\n");
+    done(m);
+    m = build("$schema: https://json-schema.org/draft/2099-01/schema\ntype: object\n");
+    CHECK(m == NULL);
+    CHECK(strstr(errs, "msggen reads JSON Schema draft-07, 2019-09 and 2020-12") != NULL);
+    done(m);
+}
+
+static void model_should_reject_unknown_types_and_bad_keyword_values(void)
+{
+    mg_model *m = build(A3 "components:\n  messages:\n    m:\n      payload:\n"
+        "        type: object\n"
+        "        properties:\n"
+        "          a: {type: int}\n"
+        "          b: {type: string, maxLength: 2.5}\n"
+        "          c: {type: number, multipleOf: 0}\n"
+        "          d: {type: object, additionalProperties: 3}\n");
+    CHECK(m == NULL);
+    unit_note("# errors were:\n%s", errs);
+    CHECK(strstr(errs, "c.yaml:9:21: error: unknown type 'int'") != NULL);
+    CHECK(strstr(errs, "c.yaml:10:40: error: 'maxLength' must be a non-negative integer") != NULL);
+    CHECK(strstr(errs, "c.yaml:11:41: error: 'multipleOf' must be a positive number") != NULL);
+    CHECK(strstr(errs, "'additionalProperties' must be true, false or a schema") != NULL);
+    done(m);
+}
+
+static void model_should_reject_messages_without_payload_and_duplicates(void)
+{
+    mg_model *m = build(A3 "components:\n  messages:\n    a: {summary: x}\n");
+    CHECK(m == NULL);
+    CHECK_STR(errs, "c.yaml:5:8: error: message 'a' has no payload (add 'payload:' with a schema)\n");
+    done(m);
+    m = build(A3 "components:\n  messages:\n    a: {name: x, payload: {}}\n    b: {name: x, payload: {}}\n");
+    CHECK(m == NULL);
+    CHECK_STR(errs, "c.yaml:6:8: error: duplicate message name 'x' (first defined at c.yaml:5:8)\n");
+    done(m);
+}
+
+static void model_should_find_messages_by_any_casing(void)
+{
+    mg_model *m = build(A3 "components:\n  messages:\n    file-download-request: {payload: {type: object}}\n");
+    CHECK(m != NULL);
+    if (!m) { unit_note("# %s", errs); done(m); return; }
+    CHECK(mg_model_find_message(m, "file-download-request") == m->messages[0]);
+    CHECK(mg_model_find_message(m, "FileDownloadRequest") == m->messages[0]);
+    CHECK(mg_model_find_message(m, "FILE_DOWNLOAD_REQUEST") == m->messages[0]);
+    CHECK(mg_model_find_message(m, "nope") == NULL);
+    done(m);
+}
+
+static void model_should_keep_document_order_and_be_deterministic(void)
+{
+    const char *doc = A3 "components:\n  schemas:\n    Z: {type: string}\n    A: {type: string}\n    M: {type: integer}\n"
+                      "  messages:\n    zeta: {payload: {$ref: '#/components/schemas/Z'}}\n"
+                      "    alpha: {payload: {$ref: '#/components/schemas/A'}}\n";
+    for (int round = 0; round < 2; round++) {
+        mg_model *m = build(doc);
+        CHECK(m != NULL);
+        if (!m) { done(m); return; }
+        CHECK_STR(m->types[0]->name.s[MG_CASE_RAW], "Z");
+        CHECK_STR(m->types[1]->name.s[MG_CASE_RAW], "A");
+        CHECK_STR(m->types[2]->name.s[MG_CASE_RAW], "M");
+        CHECK_STR(m->messages[0]->name.s[MG_CASE_RAW], "zeta");
+        CHECK_STR(m->messages[1]->name.s[MG_CASE_RAW], "alpha");
+        done(m);
+    }
+}
+
+static void model_should_keep_the_raw_payload_schema_and_example_positions(void)
+{
+    mg_model *m = build(A3 "components:\n  messages:\n    m:\n"
+        "      payload: {type: object, properties: {a: {type: integer}}}\n"
+        "      examples:\n"
+        "        - name: one\n"
+        "          payload: {a: 1}\n"
+        "        - headers: {x: 1}\n");
+    CHECK(m != NULL);
+    if (!m) { unit_note("# %s", errs); done(m); return; }
+    const mg_message *g = m->messages[0];
+    CHECK(g->payload_schema && cJSON_GetObjectItem(g->payload_schema, "properties"));
+    CHECK_INT(g->nexamples, 1);
+    CHECK_STR(g->examples[0]->name, "one");
+    CHECK_INT(g->examples[0]->mark.line, 9);
+    CHECK_INT(g->examples[0]->mark.col, 20);
+    done(m);
+}
+
+int main(void)
+{
+    RUN(model_should_read_asyncapi3_channels_operations_and_messages);
+    RUN(model_should_map_asyncapi2_publish_to_receive_and_subscribe_to_send);
+    RUN(model_should_hoist_inline_objects_with_parent_and_field_names);
+    RUN(model_should_hoist_inline_string_enums_and_keep_other_enums_as_constraints);
+    RUN(model_should_read_nullable_forms);
+    RUN(model_should_merge_allof_properties_required_and_stricter_bounds);
+    RUN(model_should_report_conflicting_allof_types_at_the_later_member);
+    RUN(model_should_build_unions_with_discriminator_tags);
+    RUN(model_should_mark_recursive_types_and_keep_self_references);
+    RUN(model_should_read_json_schema_roots_and_definitions_as_messages);
+    RUN(model_should_collect_every_constraint_kind);
+    RUN(model_should_keep_field_metadata);
+    RUN(model_should_name_a_payload_that_collides_with_a_declared_type);
+    RUN(model_should_reject_unsupported_versions_naming_supported_ones);
+    RUN(model_should_reject_unknown_types_and_bad_keyword_values);
+    RUN(model_should_reject_messages_without_payload_and_duplicates);
+    RUN(model_should_find_messages_by_any_casing);
+    RUN(model_should_keep_document_order_and_be_deterministic);
+    RUN(model_should_keep_the_raw_payload_schema_and_example_positions);
+    return unit_done();
+}

@@ -1,0 +1,638 @@
+/* test_mustache.c - the template engine, rule by rule, without ../shared. */
+#include "../../generator/mustache.c"
+#include "unit.h"
+
+static mg_buf got;      /* last output, or "!" followed by the diagnostics */
+static int loads;       /* loader calls, for the caching test */
+
+static void capture(void *user, const char *line)
+{
+    mg_buf *b = user;
+    if (b->len)
+        mg_buf_putc(b, '\n');
+    mg_buf_append_str(b, line);
+}
+
+/* Partials come from a NULL-terminated list of name/source pairs. */
+static int table_loader(void *user, const char *name, mg_buf *src, mg_buf *path, mg_buf *why,
+                        mg_mark at, mg_diag *d)
+{
+    const char *const *p = user;
+    loads++;
+    (void)at;
+    (void)d;
+    for (; p && p[0]; p += 2)
+        if (strcmp(p[0], name) == 0) {
+            mg_buf_append_str(src, p[1]);
+            mg_buf_appendf(path, "%s.mustache", name);
+            return 1;
+        }
+    mg_buf_appendf(why, "not in the table");
+    return 0;
+}
+
+static const char *render_opts(const char *tpl, const char *json, mg_escape esc,
+                               const char *const *partials, int strict)
+{
+    mg_buf errs;
+    mg_buf_init(&errs);
+    mg_diag d;
+    mg_diag_init_sink(&d, capture, &errs);
+    mg_buf_reset(&got);
+    cJSON *data = json ? cJSON_Parse(json) : NULL;
+    if (json && !data)
+        unit_note("# bad test JSON: %s\n", json);
+    mg_tpl_set *set = mg_tpl_set_new(table_loader, (void *)partials);
+    mg_tpl_set_strict(set, strict);
+    mg_tpl *t = mg_tpl_parse("t.mustache", tpl, strlen(tpl), &d);
+    int rc = t ? mg_tpl_render(t, data, set, esc, &got, &d) : -1;
+    if (rc < 0) {
+        mg_buf_reset(&got);
+        mg_buf_putc(&got, '!');
+        mg_buf_append(&got, errs.data ? errs.data : "", errs.len);
+    }
+    mg_tpl_free(t);
+    mg_tpl_set_free(set);
+    cJSON_Delete(data);
+    mg_buf_fini(&errs);
+    return mg_buf_cstr(&got);
+}
+
+static const char *R(const char *tpl, const char *json)
+{
+    return render_opts(tpl, json, MG_ESCAPE_HTML, NULL, 0);
+}
+
+static const char *RP(const char *tpl, const char *json, const char *const *partials)
+{
+    return render_opts(tpl, json, MG_ESCAPE_HTML, partials, 0);
+}
+
+static const char *RS(const char *tpl, const char *json, const char *const *partials)
+{
+    return render_opts(tpl, json, MG_ESCAPE_HTML, partials, 1);
+}
+
+static const char *FMT(double v)
+{
+    static char buf[32];
+    mg_tpl_format_number(v, buf);
+    return buf;
+}
+
+/* ---- interpolation ---- */
+
+static void mustache_should_interpolate_and_escape_html(void)
+{
+    CHECK_STR(R("Hi {{name}}!", "{\"name\": \"<b> & \\\"q\\\"\"}"), "Hi &lt;b&gt; &amp; &quot;q&quot;!");
+    CHECK_STR(R("|{{ name }}|", "{\"name\": \"x\"}"), "|x|");
+}
+
+static void mustache_should_not_escape_triple_and_ampersand(void)
+{
+    CHECK_STR(R("{{{x}}} {{&x}} {{& x }}", "{\"x\": \"<&>\"}"), "<&> <&> <&>");
+}
+
+static void mustache_should_escape_only_the_spec_characters(void)
+{
+    CHECK_STR(R("{{x}}", "{\"x\": \"it's /=`\"}"), "it's /=`");
+}
+
+static void mustache_should_not_escape_in_none_mode(void)
+{
+    CHECK_STR(render_opts("#include {{h}}", "{\"h\": \"<stdio.h>\"}", MG_ESCAPE_NONE, NULL, 0),
+              "#include <stdio.h>");
+}
+
+static void mustache_should_render_missing_and_null_as_empty(void)
+{
+    CHECK_STR(R("[{{a}}][{{{b}}}][{{c.d}}]", "{\"a\": null}"), "[][][]");
+    CHECK_STR(R("[{{a}}]", NULL), "[]");
+}
+
+static void mustache_should_print_integers_without_fraction(void)
+{
+    CHECK_STR(R("{{a}} {{b}} {{c}} {{d}}", "{\"a\": 85, \"b\": -3, \"c\": 85.0, \"d\": 1e3}"), "85 -3 85 1000");
+    CHECK_STR(FMT(0.0), "0");
+    CHECK_STR(FMT(-0.0), "0");
+    CHECK_STR(FMT(9007199254740992.0), "9007199254740992");
+    CHECK_STR(FMT(123456789012.0), "123456789012");
+}
+
+static void mustache_should_print_shortest_round_trip_decimals(void)
+{
+    CHECK_STR(FMT(1.21), "1.21");
+    CHECK_STR(FMT(0.1), "0.1");
+    CHECK_STR(FMT(-2.5), "-2.5");
+    CHECK_STR(FMT(1.0 / 3.0), "0.3333333333333333");
+    CHECK_STR(FMT(0.1 + 0.2), "0.30000000000000004");
+    CHECK_STR(FMT(1e300), "1e+300");
+    CHECK_STR(FMT(1e21), "1e+21");
+    CHECK_STR(FMT(5e-324), "5e-324");
+    /* Every printed decimal reads back to the same double. */
+    double vals[] = {3.14159, 2.2250738585072014e-308, 1.7976931348623157e308, 0.000123, 98765.4321};
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
+        CHECK(strtod(FMT(vals[i]), NULL) == vals[i]);
+    CHECK_STR(R("({{.}})", "1.1"), "(1.1)");
+}
+
+static void mustache_should_print_booleans_and_json_for_containers(void)
+{
+    CHECK_STR(R("{{t}} {{f}} {{{o}}} {{{a}}}", "{\"t\": true, \"f\": false, \"o\": {\"k\": 1}, \"a\": [1, \"x\"]}"),
+              "true false {\"k\":1} [1,\"x\"]");
+}
+
+/* ---- names and the context stack ---- */
+
+static void mustache_should_resolve_dotted_names(void)
+{
+    CHECK_STR(R("{{a.b.c}}", "{\"a\": {\"b\": {\"c\": \"deep\"}}}"), "deep");
+    CHECK_STR(R("{{a.b}}", "{\"a.b\": \"no\"}"), "");
+    CHECK_STR(R("{{a.b}}", "{\"a.b\": \"no\", \"a\": {\"b\": \"yes\"}}"), "yes");
+}
+
+static void mustache_should_not_continue_broken_chains_up_the_stack(void)
+{
+    CHECK_STR(R("[{{a.b.c.name}}]", "{\"a\": {\"b\": {}}, \"c\": {\"name\": \"Jim\"}}"), "[]");
+    CHECK_STR(R("[{{#a}}{{b.c}}{{/a}}]", "{\"a\": {\"b\": {}}, \"b\": {\"c\": \"ERROR\"}}"), "[]");
+}
+
+static void mustache_should_resolve_first_part_through_context_stack(void)
+{
+    CHECK_STR(R("{{#sec}}{{a}},{{b}},{{c.d}}{{/sec}}",
+                "{\"a\": \"foo\", \"b\": \"wrong\", \"sec\": {\"b\": \"bar\"}, \"c\": {\"d\": \"baz\"}}"),
+              "foo,bar,baz");
+}
+
+static void mustache_should_use_implicit_iterator(void)
+{
+    CHECK_STR(R("{{#l}}({{.}}){{/l}}", "{\"l\": [\"a\", 1, 2.5, true]}"), "(a)(1)(2.5)(true)");
+    CHECK_STR(R("{{#.}}[{{v}}]{{/.}}", "[{\"v\": 1}, {\"v\": 2}]"), "[1][2]");
+    CHECK_STR(R("{{#l}}({{#.}}{{.}}{{/.}}){{/l}}", "{\"l\": [[1, 2], [\"a\"]]}"), "(12)(a)");
+    CHECK_STR(R("Hello, {{.}}!", "\"world\""), "Hello, world!");
+}
+
+/* ---- sections ---- */
+
+static void mustache_should_iterate_lists_and_push_objects(void)
+{
+    CHECK_STR(R("{{#l}}{{n}};{{/l}}", "{\"l\": [{\"n\": 1}, {\"n\": 2}]}"), "1;2;");
+    CHECK_STR(R("{{#o}}{{n}}{{/o}}", "{\"o\": {\"n\": \"x\"}}"), "x");
+    CHECK_STR(R("{{#a.b}}in{{/a.b}}", "{\"a\": {\"b\": true}}"), "in");
+}
+
+static void mustache_should_treat_falsey_values_as_documented(void)
+{
+    const char *tpl = "{{#v}}T{{/v}}{{^v}}F{{/v}}";
+    CHECK_STR(R(tpl, "{\"v\": false}"), "F");
+    CHECK_STR(R(tpl, "{\"v\": null}"), "F");
+    CHECK_STR(R(tpl, "{\"v\": []}"), "F");
+    CHECK_STR(R(tpl, "{\"v\": \"\"}"), "F");
+    CHECK_STR(R(tpl, "{}"), "F");
+    CHECK_STR(R(tpl, "{\"v\": 0}"), "T");
+    CHECK_STR(R(tpl, "{\"v\": {}}"), "T");
+    CHECK_STR(R(tpl, "{\"v\": \"0\"}"), "T");
+}
+
+static void mustache_should_push_non_empty_strings_as_context(void)
+{
+    CHECK_STR(R("{{#foo}}{{.}} is {{foo}}{{/foo}}", "{\"foo\": \"bar\"}"), "bar is bar");
+}
+
+static void mustache_should_render_inverted_sections(void)
+{
+    CHECK_STR(R("{{^l}}none{{/l}}|{{^m}}x{{/m}}", "{\"l\": [], \"m\": [1]}"), "none|");
+    CHECK_STR(R("{{^a.b.c}}Not Here{{/a.b.c}}", "{\"a\": {}}"), "Not Here");
+}
+
+/* ---- comments and standalone lines ---- */
+
+static void mustache_should_drop_comments_including_multiline(void)
+{
+    CHECK_STR(R("12{{! c }}34{{!\n multi\n line }}5", "{}"), "12345");
+    CHECK_STR(R("a\n  {{! alone }}\nb\n", "{}"), "a\nb\n");
+}
+
+static void mustache_should_remove_standalone_lines(void)
+{
+    CHECK_STR(R("| a\n  {{#b}}\n|\n  {{/b}}\n| c\n", "{\"b\": true}"), "| a\n|\n| c\n");
+    CHECK_STR(R("x\n\t{{^b}}  \nno\n{{/b}}\t\ny", "{}"), "x\nno\ny");
+}
+
+static void mustache_should_remove_standalone_lines_with_crlf(void)
+{
+    CHECK_STR(R("|\r\n{{#b}}\r\n{{/b}}\r\n|", "{\"b\": true}"), "|\r\n|");
+}
+
+static void mustache_should_keep_lines_with_interpolation_or_text(void)
+{
+    CHECK_STR(R("  {{x}}\n", "{\"x\": \"-\"}"), "  -\n");
+    CHECK_STR(R(" {{#b}}YES{{/b}}\n", "{\"b\": true}"), " YES\n");
+    CHECK_STR(R(" | {{#b}} {{! c }}\n {{/b}} | \n", "{\"b\": true}"), " |  \n  | \n");
+}
+
+static void mustache_should_treat_tags_at_template_edges_as_standalone(void)
+{
+    CHECK_STR(R("  {{#b}}\n#{{/b}}\n/", "{\"b\": true}"), "#\n/");
+    CHECK_STR(R("#{{#b}}\n/\n  {{/b}}", "{\"b\": true}"), "#\n/\n");
+}
+
+/* ---- delimiters ---- */
+
+static void mustache_should_change_delimiters(void)
+{
+    CHECK_STR(R("{{=<% %>=}}(<%x%>) {{x}} <%={{ }}=%>{{x}}", "{\"x\": \"y\"}"), "(y) {{x}} y");
+    CHECK_STR(R("[\n{{= | | =}}\n|#s|\n  |x|\n|/s|\n]", "{\"s\": true, \"x\": 1}"), "[\n  1\n]");
+    CHECK_STR(R("{{=[ ]=}}[{x}]", "{\"x\": \"<\"}"), "<");
+}
+
+static void mustache_should_not_pass_delimiters_into_partials(void)
+{
+    static const char *const parts[] = {"p", ".{{v}}.", NULL};
+    CHECK_STR(RP("{{=| |=}}[ |>p| ]", "{\"v\": 1}", parts), "[ .1. ]");
+}
+
+/* ---- partials ---- */
+
+static void mustache_should_indent_standalone_partials(void)
+{
+    static const char *const parts[] = {"p", "|\n{{{c}}}\n|\n", NULL};
+    CHECK_STR(RP("\\\n {{>p}}\n/\n", "{\"c\": \"<\\n->\"}", parts), "\\\n |\n <\n->\n |\n/\n");
+}
+
+static void mustache_should_not_indent_inline_partials(void)
+{
+    static const char *const parts[] = {"p", ">\n>", NULL};
+    CHECK_STR(RP("  {{d}}  {{> p}}\n", "{\"d\": \"|\"}", parts), "  |  >\n>\n");
+}
+
+static void mustache_should_not_indent_empty_lines(void)
+{
+    static const char *const parts[] = {"p", "a\n\nb\n", NULL};
+    CHECK_STR(RP("{\n    {{>p}}\n}\n", "{}", parts), "{\n    a\n\n    b\n}\n");
+}
+
+static void mustache_should_accumulate_nested_partial_indentation(void)
+{
+    static const char *const parts[] = {"outer", "o1\n  {{>inner}}\no2\n", "inner", "i1\ni2\n", NULL};
+    CHECK_STR(RP("  {{>outer}}\n", "{}", parts), "  o1\n    i1\n    i2\n  o2\n");
+}
+
+static void mustache_should_render_recursive_partials(void)
+{
+    static const char *const parts[] = {"node", "{{c}}<{{#n}}{{>node}}{{/n}}>", NULL};
+    CHECK_STR(RP("{{>node}}", "{\"c\": \"X\", \"n\": [{\"c\": \"Y\", \"n\": []}]}", parts), "X<Y<>>");
+}
+
+static void mustache_should_render_missing_partial_as_empty_when_not_strict(void)
+{
+    CHECK_STR(RP("[{{>nope}}]", "{}", NULL), "[]");
+}
+
+static void mustache_should_report_missing_partial_when_strict(void)
+{
+    CHECK_STR(RS("a\n  x{{>nope}}", "{}", NULL),
+              "!t.mustache:2:4: error: unknown partial 'nope' (not in the table)");
+    /* Also when the tag is in a section the data never opens. */
+    CHECK_STR(RS("{{#no}}{{>nope}}{{/no}}", "{}", NULL),
+              "!t.mustache:1:8: error: unknown partial 'nope' (not in the table)");
+}
+
+static void mustache_should_load_each_partial_once(void)
+{
+    static const char *const parts[] = {"p", "<{{.}}>", NULL};
+    mg_diag d;
+    mg_diag_init(&d);
+    mg_tpl_set *set = mg_tpl_set_new(table_loader, (void *)parts);
+    mg_tpl *t = mg_tpl_parse("t", "{{#l}}{{>p}}{{>q}}{{/l}}", 24, &d);
+    mg_buf out;
+    mg_buf_init(&out);
+    cJSON *data = cJSON_Parse("{\"l\": [1, 2, 3]}");
+    loads = 0;
+    for (int i = 0; i < 3; i++)
+        CHECK_INT(mg_tpl_render(t, data, set, MG_ESCAPE_HTML, &out, &d), 0);
+    CHECK_STR(mg_buf_cstr(&out), "<1><2><3><1><2><3><1><2><3>");
+    CHECK_INT(loads, 2); /* p found once, q missing once */
+    cJSON_Delete(data);
+    mg_buf_fini(&out);
+    mg_tpl_free(t);
+    mg_tpl_set_free(set);
+}
+
+static void mustache_should_prefer_added_partials_and_report_their_errors(void)
+{
+    mg_buf errs;
+    mg_buf_init(&errs);
+    mg_diag d;
+    mg_diag_init_sink(&d, capture, &errs);
+    mg_tpl_set *set = mg_tpl_set_new(NULL, NULL);
+    CHECK_INT(mg_tpl_set_add(set, "ok", NULL, "fine", 4, &d), 0);
+    CHECK_INT(mg_tpl_set_add(set, "bad", "parts/bad.mustache", "x\n{{#a}}", 8, &d), -1);
+    CHECK_STR(mg_buf_cstr(&errs),
+              "parts/bad.mustache:2:7: error: end of template inside section 'a' opened at 2:1 (add '{{/a}}')");
+    mg_tpl_set_free(set);
+    mg_buf_fini(&errs);
+}
+
+/* ---- inheritance ---- */
+
+static void mustache_should_override_blocks_through_parents(void)
+{
+    static const char *const parts[] = {"base", "<h1>{{$title}}Default{{/title}}</h1>{{$body}}-{{/body}}", NULL};
+    CHECK_STR(RP("{{<base}}{{$title}}Mine {{x}}{{/title}}{{/base}}", "{\"x\": 1}", parts), "<h1>Mine 1</h1>-");
+    CHECK_STR(RP("{{<base}}ignored text {{x}}{{/base}}", "{\"x\": 1}", parts), "<h1>Default</h1>-");
+    CHECK_STR(R("{{$b}}default {{x}}{{/b}}", "{\"x\": 2}"), "default 2");
+}
+
+static void mustache_should_prefer_outermost_override(void)
+{
+    static const char *const parts[] = {
+        "parent", "{{<older}}{{$a}}p{{/a}}{{/older}}",
+        "older", "{{<grand}}{{$a}}o{{/a}}{{/grand}}",
+        "grand", "{{$a}}g{{/a}}", NULL};
+    CHECK_STR(RP("{{<parent}}{{$a}}c{{/a}}{{/parent}}", "{}", parts), "c");
+    CHECK_STR(RP("{{<parent}}{{/parent}}", "{}", parts), "p");
+}
+
+static void mustache_should_render_overrides_in_the_parents_context(void)
+{
+    static const char *const parts[] = {"p", "{{#nested}}{{$b}}You say {{f}}.{{/b}}{{/nested}}", NULL};
+    CHECK_STR(RP("{{<p}}{{$b}}I say {{f}}.{{/b}}{{/p}}", "{\"f\": \"apples\", \"nested\": {\"f\": \"bananas\"}}", parts),
+              "I say bananas.");
+}
+
+static void mustache_should_reindent_overridden_blocks(void)
+{
+    static const char *const parts[] = {"p", "Hi,\n  {{$b}}\n  {{/b}}\n", "q", "Hi,\n{{$b}}\n  default\n{{/b}}\n", NULL};
+    CHECK_STR(RP("{{<p}}{{$b}}\n    one\n    two\n{{/b}}{{/p}}\n", "{}", parts), "Hi,\n  one\n  two\n");
+    CHECK_STR(RP("{{<q}}{{$b}}\none\ntwo\n{{/b}}{{/q}}\n", "{}", parts), "Hi,\n  one\n  two\n");
+    CHECK_STR(RP("{{<q}}{{/q}}", "{}", parts), "Hi,\n  default\n");
+    static const char *const ul[] = {"ul", "<ul>\n  {{$b}}\n  x\n  {{/b}}\n</ul>\n", NULL};
+    CHECK_STR(RP("{{<ul}}{{$b}}\n{{#l}}\n<li>{{.}}</li>\n{{/l}}\n{{/b}}{{/ul}}", "{\"l\": [1, 2]}", ul),
+              "<ul>\n  <li>1</li>\n  <li>2</li>\n</ul>\n");
+    CHECK_STR(RP("{{<ul}}{{$b}}in\nline{{/b}}{{/ul}}", "{}", ul), "<ul>\n  in\n  line</ul>\n");
+}
+
+static void mustache_should_indent_standalone_parents(void)
+{
+    static const char *const parts[] = {"p", "one\ntwo\n", NULL};
+    CHECK_STR(RP("Hi,\n  {{<p}}{{/p}}\n", "{}", parts), "Hi,\n  one\n  two\n");
+}
+
+/* ---- dynamic names ---- */
+
+static void mustache_should_resolve_dynamic_partial_names(void)
+{
+    static const char *const parts[] = {"text", "T:{{c}}\n", "image", "I:{{u}}\n", NULL};
+    CHECK_STR(RP("{{#items}}\n{{>*kind}}\n{{/items}}\n",
+                 "{\"items\": [{\"kind\": \"text\", \"c\": 1}, {\"kind\": \"image\", \"u\": 2}]}", parts),
+              "T:1\nI:2\n");
+    CHECK_STR(RP("[{{> * a.b }}]", "{\"a\": {\"b\": \"text\"}, \"c\": 3}", parts), "[T:3\n]");
+}
+
+static void mustache_should_resolve_dynamic_parent_names(void)
+{
+    static const char *const parts[] = {"card", "<{{$t}}card{{/t}}>", "row", "[{{$t}}row{{/t}}]", NULL};
+    CHECK_STR(RP("{{#l}}{{<*k}}{{$t}}{{v}}{{/t}}{{/*k}}{{/l}}",
+                 "{\"l\": [{\"k\": \"card\", \"v\": 1}, {\"k\": \"row\", \"v\": 2}]}", parts),
+              "<1>[2]");
+    CHECK_STR(RP("{{<*k}}{{/k}}", "{}", parts),
+              "!t.mustache:1:8: error: '{{/k}}' does not match the open parent '*k' (opened at 1:1; close it first with '{{/*k}}')");
+}
+
+static void mustache_should_render_nothing_for_unresolved_dynamic_names(void)
+{
+    static const char *const parts[] = {"text", "T", NULL};
+    CHECK_STR(RS("[{{>*missing}}][{{>**k}}]", "{\"k\": \"text\"}", parts), "[][]");
+}
+
+static void mustache_should_report_unknown_dynamic_partial_when_strict(void)
+{
+    CHECK_STR(RS("\n {{>*k}}", "{\"k\": \"zz\"}", NULL), "!t.mustache:2:2: error: unknown partial 'zz' (not in the table)");
+}
+
+/* ---- errors ---- */
+
+static void mustache_should_report_unclosed_section_with_open_position(void)
+{
+    CHECK_STR(R("a\n\n  {{#x}}\nb\n", "{}"),
+              "!t.mustache:5:1: error: end of template inside section 'x' opened at 3:3 (add '{{/x}}')");
+    CHECK_STR(R("{{=<% %>=}}<%^y%>", "{}"),
+              "!t.mustache:1:18: error: end of template inside inverted section 'y' opened at 1:12 (add '<%/y%>')");
+}
+
+static void mustache_should_report_mismatched_and_stray_closes(void)
+{
+    CHECK_STR(R("{{#a}}{{/b}}", "{}"),
+              "!t.mustache:1:7: error: '{{/b}}' does not match the open section 'a' (opened at 1:1; close it first with '{{/a}}')");
+    CHECK_STR(R("x\n {{/a}}", "{}"), "!t.mustache:2:2: error: '{{/a}}' closes nothing: no section 'a' is open");
+    CHECK_STR(R("{{<p}}{{$b}}{{/p}}", "{}"),
+              "!t.mustache:1:13: error: '{{/p}}' does not match the open block 'b' (opened at 1:7; close it first with '{{/b}}')");
+}
+
+static void mustache_should_report_unclosed_tags(void)
+{
+    CHECK_STR(R("ab {{x", "{}"), "!t.mustache:1:4: error: unclosed tag: no '}}' after '{{'");
+    CHECK_STR(R("{{{x}}", "{}"), "!t.mustache:1:1: error: unclosed tag: no '}}}' after '{{{'");
+    CHECK_STR(R("{{! never closed", "{}"), "!t.mustache:1:1: error: unclosed tag: no '}}' after '{{'");
+}
+
+static void mustache_should_report_bad_delimiters(void)
+{
+    CHECK_STR(R("{{=<%=}}", "{}"),
+              "!t.mustache:1:1: error: bad set-delimiter tag '{{=<%=}}': want two delimiters without spaces or '=', separated by a space, e.g. '{{=<% %>=}}'");
+    CHECK(R("{{=a b c=}}", "{}")[0] == '!');
+    CHECK(R("{{== ==}}", "{}")[0] == '!');
+}
+
+static void mustache_should_report_empty_and_bad_names(void)
+{
+    CHECK_STR(R("{{}}", "{}"), "!t.mustache:1:1: error: empty name in tag '{{}}' (write a name, e.g. '{{name}}')");
+    CHECK_STR(R("{{>  }}", "{}"), "!t.mustache:1:1: error: empty name in tag '{{>  }}' (write a name, e.g. '{{>name}}')");
+    CHECK_STR(R("{{a b}}", "{}"), "!t.mustache:1:1: error: bad name 'a b' in tag: names cannot contain whitespace");
+    CHECK_STR(R("{{#.a}}{{/.a}}", "{}"), "!t.mustache:1:1: error: bad name '.a' in tag: a dotted name needs a name between the dots");
+}
+
+static void mustache_should_report_errors_inside_partials_before_rendering(void)
+{
+    static const char *const parts[] = {"p", "ok\n{{/x}}", NULL};
+    /* The partial sits in a section that is never rendered: still checked. */
+    CHECK_STR(RS("{{#never}}{{>p}}{{/never}}", "{}", parts),
+              "!p.mustache:2:1: error: '{{/x}}' closes nothing: no section 'x' is open");
+}
+
+static void mustache_should_stop_partial_recursion_at_depth_limit(void)
+{
+    static const char *const parts[] = {"r", "x{{>r}}", NULL};
+    CHECK_STR(RP("{{>r}}", "{}", parts),
+              "!r.mustache:1:2: error: partial 'r' nested deeper than 64 levels (does it include itself without end?)");
+    static const char *const dyn[] = {"r", "{{>*n}}", NULL};
+    CHECK(strstr(RP("{{>*n}}", "{\"n\": \"r\"}", dyn), "nested deeper than 64 levels") != NULL);
+}
+
+static void mustache_should_render_overrides_with_the_overrides_of_their_own_site(void)
+{
+    /* An override sees the overrides in effect where it was written, not
+     * itself: a block that re-enters its parent gets the parent's default. */
+    static const char *const parts[] = {"p", "{{$a}}d{{/a}}", "loop", "{{<loop}}{{$a}}x{{/a}}{{/loop}}", NULL};
+    CHECK_STR(RP("{{<p}}{{$a}}[{{<p}}{{/p}}]{{/a}}{{/p}}", "{}", parts), "[d]");
+    CHECK_STR(RP("{{<loop}}{{/loop}}", "{}", parts),
+              "!loop.mustache:1:1: error: partial 'loop' nested deeper than 64 levels (does it include itself without end?)");
+}
+
+static void mustache_should_bound_exponential_expansion(void)
+{
+    /* p0 calls p1 twice, p1 calls p2 twice, ...: 2^30 expansions, none deep. */
+    static char names[31][8], srcs[31][32];
+    static const char *parts[63];
+    for (int i = 0; i <= 30; i++) {
+        snprintf(names[i], sizeof names[i], "p%d", i);
+        if (i < 30)
+            snprintf(srcs[i], sizeof srcs[i], "{{>p%d}}{{>p%d}}", i + 1, i + 1);
+        else
+            snprintf(srcs[i], sizeof srcs[i], "x");
+        parts[2 * i] = names[i];
+        parts[2 * i + 1] = srcs[i];
+    }
+    parts[62] = NULL;
+    const char *r = RP("{{>p0}}", "{}", parts);
+    CHECK(strstr(r, "error: template expansion too large: over 4194304 steps") != NULL);
+    CHECK(got.len < 300);
+}
+
+static void mustache_should_limit_section_nesting(void)
+{
+    mg_buf t;
+    mg_buf_init(&t);
+    for (int i = 0; i < MG_MAX_NESTING + 1; i++)
+        mg_buf_append_str(&t, "{{#a}}");
+    CHECK_STR(R(mg_buf_cstr(&t), "{}"), "!t.mustache:1:1537: error: sections nested deeper than 256 levels");
+    mg_buf_reset(&t);
+    for (int i = 0; i < MG_MAX_NESTING; i++)
+        mg_buf_append_str(&t, "{{#a}}");
+    mg_buf_append_str(&t, "x");
+    for (int i = 0; i < MG_MAX_NESTING; i++)
+        mg_buf_append_str(&t, "{{/a}}");
+    CHECK_STR(R(mg_buf_cstr(&t), "{\"a\": true}"), "x");
+    mg_buf_fini(&t);
+}
+
+/* ---- API ---- */
+
+static void mustache_should_render_many_times_from_one_parse(void)
+{
+    mg_diag d;
+    mg_diag_init(&d);
+    mg_tpl *t = mg_tpl_parse("t", "{{#l}}<{{.}}>{{/l}}", 19, &d);
+    cJSON *data = cJSON_Parse("{\"l\": [1, 2]}");
+    mg_buf out;
+    mg_buf_init(&out);
+    for (int i = 0; i < 1000; i++)
+        CHECK_INT(mg_tpl_render(t, data, NULL, MG_ESCAPE_HTML, &out, &d), 0);
+    CHECK_INT(out.len, 6000);
+    CHECK(strncmp(out.data + 5994, "<1><2>", 6) == 0);
+    cJSON_Delete(data);
+    mg_buf_fini(&out);
+    mg_tpl_free(t);
+}
+
+static void mustache_should_render_short_strings(void)
+{
+    mg_buf errs, out;
+    mg_buf_init(&errs);
+    mg_buf_init(&out);
+    mg_diag d;
+    mg_diag_init_sink(&d, capture, &errs);
+    cJSON *data = cJSON_Parse("{\"name\": {\"snake\": \"job_done\"}}");
+    CHECK_INT(mg_tpl_render_string("target.yaml", "src/{{name.snake}}.c", data, MG_ESCAPE_NONE, &out, &d), 0);
+    CHECK_STR(mg_buf_cstr(&out), "src/job_done.c");
+    CHECK_INT(mg_tpl_render_string("target.yaml", "{{>x}}", data, MG_ESCAPE_NONE, &out, &d), -1);
+    CHECK_STR(mg_buf_cstr(&errs), "target.yaml:1:1: error: unknown partial 'x' (no partials are available here)");
+    cJSON_Delete(data);
+    mg_buf_fini(&out);
+    mg_buf_fini(&errs);
+}
+
+static void mustache_should_keep_nul_bytes_and_render_empty_templates(void)
+{
+    mg_diag d;
+    mg_diag_init(&d);
+    mg_tpl *t = mg_tpl_parse("t", "a\0{{x}}\0b", 9, &d);
+    cJSON *data = cJSON_Parse("{\"x\": 1}");
+    mg_buf out;
+    mg_buf_init(&out);
+    CHECK_INT(mg_tpl_render(t, data, NULL, MG_ESCAPE_HTML, &out, &d), 0);
+    CHECK_INT(out.len, 5);
+    CHECK(memcmp(out.data, "a\0" "1\0b", 5) == 0);
+    mg_tpl_free(t);
+    t = mg_tpl_parse("empty", "", 0, &d);
+    CHECK(t != NULL);
+    mg_buf_reset(&out);
+    CHECK_INT(mg_tpl_render(t, data, NULL, MG_ESCAPE_HTML, &out, &d), 0);
+    CHECK_INT(out.len, 0);
+    CHECK_STR(mg_tpl_name(t), "empty");
+    mg_tpl_free(t);
+    cJSON_Delete(data);
+    mg_buf_fini(&out);
+}
+
+int main(void)
+{
+    mg_buf_init(&got);
+    RUN(mustache_should_interpolate_and_escape_html);
+    RUN(mustache_should_not_escape_triple_and_ampersand);
+    RUN(mustache_should_escape_only_the_spec_characters);
+    RUN(mustache_should_not_escape_in_none_mode);
+    RUN(mustache_should_render_missing_and_null_as_empty);
+    RUN(mustache_should_print_integers_without_fraction);
+    RUN(mustache_should_print_shortest_round_trip_decimals);
+    RUN(mustache_should_print_booleans_and_json_for_containers);
+    RUN(mustache_should_resolve_dotted_names);
+    RUN(mustache_should_not_continue_broken_chains_up_the_stack);
+    RUN(mustache_should_resolve_first_part_through_context_stack);
+    RUN(mustache_should_use_implicit_iterator);
+    RUN(mustache_should_iterate_lists_and_push_objects);
+    RUN(mustache_should_treat_falsey_values_as_documented);
+    RUN(mustache_should_push_non_empty_strings_as_context);
+    RUN(mustache_should_render_inverted_sections);
+    RUN(mustache_should_drop_comments_including_multiline);
+    RUN(mustache_should_remove_standalone_lines);
+    RUN(mustache_should_remove_standalone_lines_with_crlf);
+    RUN(mustache_should_keep_lines_with_interpolation_or_text);
+    RUN(mustache_should_treat_tags_at_template_edges_as_standalone);
+    RUN(mustache_should_change_delimiters);
+    RUN(mustache_should_not_pass_delimiters_into_partials);
+    RUN(mustache_should_indent_standalone_partials);
+    RUN(mustache_should_not_indent_inline_partials);
+    RUN(mustache_should_not_indent_empty_lines);
+    RUN(mustache_should_accumulate_nested_partial_indentation);
+    RUN(mustache_should_render_recursive_partials);
+    RUN(mustache_should_render_missing_partial_as_empty_when_not_strict);
+    RUN(mustache_should_report_missing_partial_when_strict);
+    RUN(mustache_should_load_each_partial_once);
+    RUN(mustache_should_prefer_added_partials_and_report_their_errors);
+    RUN(mustache_should_override_blocks_through_parents);
+    RUN(mustache_should_prefer_outermost_override);
+    RUN(mustache_should_render_overrides_in_the_parents_context);
+    RUN(mustache_should_reindent_overridden_blocks);
+    RUN(mustache_should_indent_standalone_parents);
+    RUN(mustache_should_resolve_dynamic_partial_names);
+    RUN(mustache_should_resolve_dynamic_parent_names);
+    RUN(mustache_should_render_nothing_for_unresolved_dynamic_names);
+    RUN(mustache_should_report_unknown_dynamic_partial_when_strict);
+    RUN(mustache_should_report_unclosed_section_with_open_position);
+    RUN(mustache_should_report_mismatched_and_stray_closes);
+    RUN(mustache_should_report_unclosed_tags);
+    RUN(mustache_should_report_bad_delimiters);
+    RUN(mustache_should_report_empty_and_bad_names);
+    RUN(mustache_should_report_errors_inside_partials_before_rendering);
+    RUN(mustache_should_stop_partial_recursion_at_depth_limit);
+    RUN(mustache_should_render_overrides_with_the_overrides_of_their_own_site);
+    RUN(mustache_should_bound_exponential_expansion);
+    RUN(mustache_should_limit_section_nesting);
+    RUN(mustache_should_render_many_times_from_one_parse);
+    RUN(mustache_should_render_short_strings);
+    RUN(mustache_should_keep_nul_bytes_and_render_empty_templates);
+    mg_buf_fini(&got);
+    return unit_done();
+}

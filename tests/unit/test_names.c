@@ -1,0 +1,131 @@
+/* test_names.c - word splitting, casings, reserved words. */
+#include "../../generator/names.c"
+#include "../../generator/buf.c"
+#include "unit.h"
+
+static char got[5][128];
+
+static void casings(const char *raw)
+{
+    mg_name n;
+    mg_name_init(&n, raw);
+    for (int c = 0; c < 5; c++)
+        snprintf(got[c], sizeof got[c], "%s", n.s[c]);
+    mg_name_fini(&n);
+}
+
+static void names_should_split_camel_case(void)
+{
+    casings("fileDownloadRequest");
+    CHECK_STR(got[MG_CASE_SNAKE], "file_download_request");
+    CHECK_STR(got[MG_CASE_CAMEL], "fileDownloadRequest");
+    CHECK_STR(got[MG_CASE_PASCAL], "FileDownloadRequest");
+    CHECK_STR(got[MG_CASE_SCREAMING], "FILE_DOWNLOAD_REQUEST");
+    CHECK_STR(got[MG_CASE_KEBAB], "file-download-request");
+}
+
+static void names_should_split_kebab_snake_and_spaces_alike(void)
+{
+    const char *inputs[] = {"file-download-request", "file_download_request", "File Download Request",
+                            "FILE_DOWNLOAD_REQUEST", "file.download/request", "  file--download__request "};
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        casings(inputs[i]);
+        CHECK_STR(got[MG_CASE_PASCAL], "FileDownloadRequest");
+        CHECK_STR(got[MG_CASE_SNAKE], "file_download_request");
+    }
+}
+
+static void names_should_split_acronyms_and_keep_digits_with_the_word_before(void)
+{
+    casings("HTTPServer2Go");
+    CHECK_STR(got[MG_CASE_SNAKE], "http_server2_go");
+    CHECK_STR(got[MG_CASE_PASCAL], "HttpServer2Go");
+    CHECK_STR(got[MG_CASE_CAMEL], "httpServer2Go");
+    casings("getHTTPResponseCode");
+    CHECK_STR(got[MG_CASE_SNAKE], "get_http_response_code");
+    casings("userID");
+    CHECK_STR(got[MG_CASE_SNAKE], "user_id");
+    casings("v2");
+    CHECK_STR(got[MG_CASE_SNAKE], "v2");
+}
+
+static void names_should_prefix_identifiers_that_start_with_a_digit(void)
+{
+    casings("3dModel");
+    CHECK_STR(got[MG_CASE_SNAKE], "_3d_model");
+    CHECK_STR(got[MG_CASE_PASCAL], "_3dModel");
+    CHECK_STR(got[MG_CASE_SCREAMING], "_3D_MODEL");
+    CHECK_STR(got[MG_CASE_KEBAB], "3d-model");
+}
+
+static void names_should_fold_latin_letters_and_drop_other_non_ascii(void)
+{
+    casings("café crème");
+    CHECK_STR(got[MG_CASE_SNAKE], "cafe_creme");
+    casings("Müller Straße");
+    CHECK_STR(got[MG_CASE_PASCAL], "MuellerStrasse");
+    casings("size\xce\xbcm"); /* Greek mu separates */
+    CHECK_STR(got[MG_CASE_SNAKE], "size_m");
+    casings("bad\xff\xfe utf8");
+    CHECK_STR(got[MG_CASE_SNAKE], "bad_utf8");
+}
+
+static void names_should_give_empty_casings_without_letters(void)
+{
+    mg_name n;
+    mg_name_init(&n, "--+--");
+    CHECK(mg_name_is_empty(&n));
+    CHECK_STR(n.s[MG_CASE_RAW], "--+--");
+    mg_name_fini(&n);
+    mg_name_init(&n, "");
+    CHECK(mg_name_is_empty(&n));
+    mg_name_fini(&n);
+}
+
+static void names_should_parse_case_styles(void)
+{
+    mg_case c;
+    CHECK_INT(mg_case_parse("snake", &c), 0);
+    CHECK_INT(c, MG_CASE_SNAKE);
+    CHECK_INT(mg_case_parse("screaming_snake", &c), 0);
+    CHECK_INT(c, MG_CASE_SCREAMING);
+    CHECK_INT(mg_case_parse("PascalCase", &c), 0);
+    CHECK_INT(c, MG_CASE_PASCAL);
+    CHECK_INT(mg_case_parse("title", &c), -1);
+    CHECK_STR(mg_case_key(MG_CASE_KEBAB), "kebab");
+}
+
+static void names_should_match_reserved_words_case_sensitively(void)
+{
+    cJSON *r = cJSON_Parse("[\"class\", \"from\", \"None\"]");
+    CHECK(mg_names_is_reserved(r, "class"));
+    CHECK(mg_names_is_reserved(r, "None"));
+    CHECK(!mg_names_is_reserved(r, "none"));
+    CHECK(!mg_names_is_reserved(r, "klass"));
+    CHECK(!mg_names_is_reserved(NULL, "class"));
+    cJSON_Delete(r);
+}
+
+static void names_should_compute_single_casings_like_the_full_name(void)
+{
+    char *s = mg_name_case_new("EtsyAnalyticsSyncCompleted results item", MG_CASE_PASCAL);
+    CHECK_STR(s, "EtsyAnalyticsSyncCompletedResultsItem");
+    free(s);
+    s = mg_name_case_new("keep As-is", MG_CASE_RAW);
+    CHECK_STR(s, "keep As-is");
+    free(s);
+}
+
+int main(void)
+{
+    RUN(names_should_split_camel_case);
+    RUN(names_should_split_kebab_snake_and_spaces_alike);
+    RUN(names_should_split_acronyms_and_keep_digits_with_the_word_before);
+    RUN(names_should_prefix_identifiers_that_start_with_a_digit);
+    RUN(names_should_fold_latin_letters_and_drop_other_non_ascii);
+    RUN(names_should_give_empty_casings_without_letters);
+    RUN(names_should_parse_case_styles);
+    RUN(names_should_match_reserved_words_case_sensitively);
+    RUN(names_should_compute_single_casings_like_the_full_name);
+    return unit_done();
+}

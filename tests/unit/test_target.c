@@ -1,0 +1,230 @@
+/* test_target.c - loading target folders, partial lookup and overrides, and
+ * rendering per item (run.c). */
+#include "../../generator/target.c"
+#include "../../generator/run.c"
+#include "unit.h"
+
+static char errs[4096];
+static void capture(void *user, const char *line)
+{
+    (void)user;
+    size_t n = strlen(errs);
+    snprintf(errs + n, sizeof errs - n, "%s\n", line);
+}
+
+static char root[256];
+
+static void put(const char *rel, const char *text)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", root, rel);
+    for (char *s = strchr(p + strlen(root) + 1, '/'); s; s = strchr(s + 1, '/')) {
+        *s = '\0';
+        mkdir(p, 0777);
+        *s = '/';
+    }
+    FILE *f = fopen(p, "wb");
+    if (!f)
+        abort();
+    fputs(text, f);
+    fclose(f);
+}
+
+static const char *in_root(const char *rel)
+{
+    static char p[2][512];
+    static int k;
+    k ^= 1;
+    snprintf(p[k], sizeof p[k], "%s/%s", root, rel);
+    return p[k];
+}
+
+static void setup(void)
+{
+    snprintf(root, sizeof root, "/tmp/mg-target-XXXXXX");
+    if (!mkdtemp(root))
+        abort();
+}
+
+static void teardown(void)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+    if (system(cmd) != 0)
+        abort();
+}
+
+static mg_target *load_t(const char *rel, const char *override_rel, mg_diag *d)
+{
+    errs[0] = '\0';
+    mg_diag_init_sink(d, capture, NULL);
+    return mg_target_load_override(in_root(rel), override_rel ? in_root(override_rel) : NULL, d);
+}
+
+/* Renders file `i` of `t` with `view` and returns the single output's bytes. */
+static char *render_all(mg_target *t, const char *view_json, mg_emit_set *set)
+{
+    cJSON *view = cJSON_Parse(view_json);
+    mg_diag d;
+    errs[0] = '\0';
+    mg_diag_init_sink(&d, capture, NULL);
+    mg_emit_set_init(set);
+    int rc = mg_run_render_target(t, view, set, &d);
+    cJSON_Delete(view);
+    if (rc != 0)
+        return NULL;
+    mg_buf b;
+    mg_buf_init(&b);
+    for (size_t i = 0; i < set->n; i++)
+        mg_buf_appendf(&b, "[%s]%.*s", set->files[i].path, (int)set->files[i].len, set->files[i].data);
+    return mg_buf_steal(&b, NULL);
+}
+
+static void target_should_load_defaults_and_files(void)
+{
+    setup();
+    put("t/target.yaml", "summary: S\nfiles:\n  - template: a.mustache\n    path: a.txt\n");
+    put("t/a.mustache", "{{x}}\n");
+    mg_diag d;
+    mg_target *t = load_t("t", NULL, &d);
+    CHECK(t != NULL);
+    if (t) {
+        CHECK_STR(t->name, "t");
+        CHECK_STR(t->summary, "S");
+        CHECK_INT(mg_target_escape(t), MG_ESCAPE_NONE);
+        CHECK_INT(mg_target_nfiles(t), 1);
+        CHECK_INT(mg_target_file_get(t, 0)->per, MG_PER_CATALOGUE);
+        CHECK(mg_target_file_get(t, 1) == NULL);
+        mg_emit_set set;
+        char *out = render_all(t, "{\"x\": \"<b>\"}", &set);
+        CHECK_STR(out, "[a.txt]<b>\n");
+        free(out);
+        mg_emit_set_fini(&set);
+    }
+    mg_target_free(t);
+    teardown();
+}
+
+static void target_should_report_every_problem_with_positions(void)
+{
+    setup();
+    put("t/target.yaml", "escape: xml\nnaming:\n  field: snakey\nfiles:\n  - template: a.mustache\n"
+                         "    path: '{{/x}}'\n    per: row\n");
+    mg_diag d;
+    mg_target *t = load_t("t", NULL, &d);
+    CHECK(t == NULL);
+    CHECK(strstr(errs, "t/target.yaml:1:9: error: 'escape' must be") != NULL);
+    CHECK(strstr(errs, "t/target.yaml:3:10: error: unknown naming style for 'field'") != NULL);
+    CHECK(strstr(errs, "t/target.yaml:7:10: error: unknown 'per: row'") != NULL);
+    CHECK_INT(d.errors, 3);
+    teardown();
+}
+
+static void target_partials_should_prefer_the_override_folder(void)
+{
+    setup();
+    put("t/target.yaml", "files:\n  - template: a.mustache\n    path: a.txt\n  - template: b.mustache\n    path: b.txt\n");
+    put("t/a.mustache", "A {{>p}} {{>q}}\n");
+    put("t/b.mustache", "B\n");
+    put("t/partials/p.mustache", "shipped-p");
+    put("t/q.mustache", "shipped-q");
+    put("o/partials/p.mustache", "override-p");
+    put("o/b.mustache", "{{<t/b}}{{/t/b}}+\n");
+    mg_diag d;
+    mg_target *t = load_t("t", NULL, &d);
+    mg_emit_set set;
+    char *out = t ? render_all(t, "{}", &set) : NULL;
+    CHECK_STR(out, "[a.txt]A shipped-p shipped-q\n[b.txt]B\n");
+    free(out);
+    if (t)
+        mg_emit_set_fini(&set);
+    mg_target_free(t);
+    /* With the override: p is replaced; b extends the shipped b through "t/b". */
+    t = load_t("t", "o", &d);
+    out = t ? render_all(t, "{}", &set) : NULL;
+    CHECK_STR(out, "[a.txt]A override-p shipped-q\n[b.txt]B\n+\n");
+    free(out);
+    if (t)
+        mg_emit_set_fini(&set);
+    mg_target_free(t);
+    teardown();
+}
+
+static void target_should_reject_unknown_partials_and_escaping_names(void)
+{
+    setup();
+    put("t/target.yaml", "files:\n  - template: a.mustache\n    path: a.txt\n");
+    put("t/a.mustache", "{{>../secret}}");
+    put("secret.mustache", "leak");
+    mg_diag d;
+    mg_target *t = load_t("t", NULL, &d);
+    mg_emit_set set;
+    char *out = t ? render_all(t, "{}", &set) : NULL;
+    CHECK(out == NULL);
+    CHECK(strstr(errs, "../secret") != NULL);
+    free(out);
+    if (t)
+        mg_emit_set_fini(&set);
+    mg_target_free(t);
+    teardown();
+}
+
+static void render_should_put_the_item_over_the_root_view(void)
+{
+    setup();
+    put("t/target.yaml", "files:\n  - template: m.mustache\n    path: '{{pkg}}/{{id}}.txt'\n    per: message\n"
+                         "  - template: e.mustache\n    path: '{{id}}.enum'\n    per: enum\n");
+    put("t/m.mustache", "{{id}} in {{pkg}} of {{#messages}}{{id}},{{/messages}}\n");
+    put("t/e.mustache", "{{id}}\n");
+    mg_diag d;
+    mg_target *t = load_t("t", NULL, &d);
+    mg_emit_set set;
+    /* No `enums` list: per enum takes the `types` of kind "enum". */
+    char *out = t ? render_all(t, "{\"pkg\": \"p\", \"messages\": [{\"id\": \"m1\"}, {\"id\": \"m2\", \"pkg\": \"own\"}],"
+                                  " \"types\": [{\"id\": \"T\", \"kind\": \"object\"}, {\"id\": \"E\", \"kind\": \"enum\"}]}",
+                                  &set)
+                      : NULL;
+    CHECK_STR(out, "[p/m1.txt]m1 in p of m1,m2,\n[own/m2.txt]m2 in own of m1,m2,\n[E.enum]E\n");
+    CHECK(strstr(set.files[0].origin, "/t/m.mustache for message #1") != NULL);
+    free(out);
+    if (t)
+        mg_emit_set_fini(&set);
+    mg_target_free(t);
+    teardown();
+}
+
+static void targets_should_be_listed_sorted_from_msggen_templates(void)
+{
+    setup();
+    put("b/target.yaml", "files: []\n");
+    put("a/target.yaml", "files: []\n");
+    put("c/readme", "not a target\n");
+    setenv("MSGGEN_TEMPLATES", root, 1);
+    mg_diag d;
+    mg_diag_init_sink(&d, capture, NULL);
+    char **names = mg_target_names_new(&d);
+    CHECK(names && names[0] && names[1] && !names[2]);
+    if (names && names[0] && names[1]) {
+        CHECK_STR(names[0], "a");
+        CHECK_STR(names[1], "b");
+    }
+    mg_target_names_free(names);
+    /* A shipped target by name; its `files: []` is an error. */
+    errs[0] = '\0';
+    mg_target *t = mg_target_load("a", &d);
+    CHECK(t == NULL);
+    CHECK(strstr(errs, "a/target.yaml:1:8: error: 'files' must be a non-empty list") != NULL);
+    unsetenv("MSGGEN_TEMPLATES");
+    teardown();
+}
+
+int main(void)
+{
+    RUN(target_should_load_defaults_and_files);
+    RUN(target_should_report_every_problem_with_positions);
+    RUN(target_partials_should_prefer_the_override_folder);
+    RUN(target_should_reject_unknown_partials_and_escaping_names);
+    RUN(render_should_put_the_item_over_the_root_view);
+    RUN(targets_should_be_listed_sorted_from_msggen_templates);
+    return unit_done();
+}

@@ -1,0 +1,93 @@
+/* testfs.h - helpers for unit tests that need files on disk and captured
+ * diagnostics: a scratch folder (made and entered by testfs_enter, removed by
+ * testfs_leave) and a diag sink that collects every line into a buffer. */
+#ifndef MG_TESTFS_H
+#define MG_TESTFS_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "diag.h"
+
+static char testfs_dir[64];
+static char testfs_old[4096];
+
+/* Collects diagnostics: lines joined by '\n'. */
+typedef struct capture {
+    mg_buf text;
+    int lines;
+} capture;
+
+static void capture_sink(void *user, const char *line)
+{
+    capture *c = user;
+    if (c->lines++)
+        mg_buf_putc(&c->text, '\n');
+    mg_buf_append_str(&c->text, line);
+}
+
+__attribute__((unused)) static void capture_init(capture *c, mg_diag *d)
+{
+    mg_buf_init(&c->text);
+    c->lines = 0;
+    mg_diag_init_sink(d, capture_sink, c);
+}
+
+__attribute__((unused)) static const char *capture_text(capture *c)
+{
+    return mg_buf_cstr(&c->text);
+}
+
+__attribute__((unused)) static void capture_fini(capture *c)
+{
+    mg_buf_fini(&c->text);
+}
+
+/* Writes `text` to `path` (relative to the scratch folder), making folders. */
+__attribute__((unused)) static void testfs_write(const char *path, const char *text)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(tmp, 0755);
+            *p = '/';
+        }
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        perror(path);
+        abort();
+    }
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Makes a fresh scratch folder `<tmp>/root` and enters it. */
+__attribute__((unused)) static void testfs_enter(void)
+{
+    if (!getcwd(testfs_old, sizeof testfs_old))
+        abort();
+    const char *t = getenv("TMPDIR");
+    snprintf(testfs_dir, sizeof testfs_dir, "%.40s/mgunit.XXXXXX", t && *t ? t : "/tmp");
+    if (!mkdtemp(testfs_dir))
+        abort();
+    if (chdir(testfs_dir) != 0 || mkdir("root", 0755) != 0 || chdir("root") != 0)
+        abort();
+}
+
+__attribute__((unused)) static void testfs_leave(void)
+{
+    char cmd[256];
+    if (chdir(testfs_old) != 0)
+        abort();
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", testfs_dir);
+    if (system(cmd) != 0)
+        abort();
+}
+
+#endif
