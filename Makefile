@@ -73,14 +73,12 @@ $(O)/tests/%: tests/unit/%.c tests/unit/unit.h $(O)/libmg.a
 	@mkdir -p $(dir $@)
 	$(CC) $(MG_CFLAGS) -Igenerator -Itests/unit $(LDFLAGS) -o $@ $< $(O)/libmg.a $(MG_LDLIBS)
 
-# Helper programs of test families (tests/<family>/tool_*.c), built like unit tests.
-TOOL_SRCS = $(wildcard tests/*/tool_*.c)
-TOOL_BINS = $(TOOL_SRCS:tests/%.c=$(O)/tests/%)
-$(O)/tests/%: tests/%.c $(O)/libmg.a
-	@mkdir -p $(dir $@)
-	$(CC) $(MG_CFLAGS) -Igenerator -Itests/unit $(LDFLAGS) -o $@ $< $(O)/libmg.a $(MG_LDLIBS)
-TOOL_BINS += $(O)/tests/json_schema_suite
+# Test programs that are not unit tests (run by their family's run.sh).
+TOOL_BINS = $(O)/tests/json_schema_suite $(O)/tests/mustache_spec
 $(O)/tests/json_schema_suite: tests/json-schema-suite/runner.c $(O)/libmg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(MG_CFLAGS) -Igenerator $(LDFLAGS) -o $@ $< $(O)/libmg.a $(MG_LDLIBS)
+$(O)/tests/mustache_spec: tests/mustache-spec/runner.c $(O)/libmg.a
 	@mkdir -p $(dir $@)
 	$(CC) $(MG_CFLAGS) -Igenerator $(LDFLAGS) -o $@ $< $(O)/libmg.a $(MG_LDLIBS)
 

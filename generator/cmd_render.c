@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "config.h"
 #include "diag.h"
+#include "load.h"
 #include "mustache.h"
 
 const char mg_help_render[] =
@@ -21,8 +22,9 @@ const char mg_help_render[] =
     "                     [--escape html|none] [--missing-partials error|empty] [-o FILE]\n"
     "\n"
     "Renders one mustache template (spec v1.4, with the inheritance and dynamic-names\n"
-    "modules) with the data in DATA (JSON; '-' reads standard input; no DATA: an empty\n"
-    "context) and writes the result, byte for byte, to standard output or FILE.\n"
+    "modules) with the data in DATA (JSON or YAML; '-' reads standard input; no\n"
+    "DATA: an empty context) and writes the result, byte for byte, to standard\n"
+    "output or FILE.\n"
     "\n"
     "options:\n"
     "  -p, --partials DIR       look up {{>name}} and {{<name}} as DIR/name.mustache;\n"
@@ -111,51 +113,11 @@ static int load_partial(void *user, const char *name, mg_buf *src, mg_buf *path,
     return 0;
 }
 
-/* Position (1-based line and column) of byte `off` in `s`. */
-static mg_mark mark_of_offset(const char *file, const char *s, size_t off)
-{
-    int line = 1, col = 1;
-    for (size_t i = 0; i < off; i++) {
-        if (s[i] == '\n') {
-            line++;
-            col = 1;
-        } else {
-            col++;
-        }
-    }
-    return mg_mark_at(file, line, col);
-}
-
-/* Reads the data file as JSON ("-" is standard input). */
+/* Reads the data file, JSON or YAML ("-" is standard input), through the
+ * loader, so its errors carry the same positions and wording as a catalogue's. */
 static cJSON *read_data(const char *path, mg_diag *d)
 {
-    mg_buf b;
-    mg_buf_init(&b);
-    const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    int rc;
-    if (strcmp(path, "-") == 0)
-        rc = mg_buf_read_file(&b, "/dev/stdin", MG_MAX_INPUT_BYTES);
-    else
-        rc = mg_buf_read_file(&b, path, MG_MAX_INPUT_BYTES);
-    if (rc < 0) {
-        mg_diag_error(d, mg_mark_at(shown, 0, 0), "cannot read data file: %s", strerror(errno));
-        mg_buf_fini(&b);
-        return NULL;
-    }
-    const char *text = mg_buf_cstr(&b);
-    const char *end = NULL;
-    /* cJSON wants the terminating NUL inside the length to accept the end of
-     * the text; an embedded NUL byte would silently cut the data short. */
-    const char *nul = memchr(text, '\0', b.len);
-    cJSON *v = nul ? NULL : cJSON_ParseWithLengthOpts(text, b.len + 1, &end, 1);
-    if (nul)
-        end = nul;
-    if (!v) {
-        size_t off = end && end >= text && end <= text + b.len ? (size_t)(end - text) : 0;
-        mg_diag_error(d, mark_of_offset(shown, text, off), "data is not valid JSON");
-    }
-    mg_buf_fini(&b);
-    return v;
+    return mg_load_data_file(path, d);
 }
 
 /* Writes `out` to `path` through a temp file in the same folder, renamed over

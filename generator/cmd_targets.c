@@ -10,8 +10,9 @@ const char mg_help_targets[] =
     "\n"
     "Lists the shipped targets, sorted by name, one per line: NAME  SUMMARY.\n"
     "Shipped targets are read from $MSGGEN_TEMPLATES, else <msggen's folder>/templates,\n"
-    "else <msggen's folder>/../share/msggen/templates. Any folder with a target.yaml\n"
-    "can be used as a target too: msggen generate -t ./my-target\n";
+    "else <msggen's folder>/../share/msggen/templates, else <msggen's folder>/../templates.\n"
+    "Any folder with a target.yaml can be used as a target too:\n"
+    "msggen generate -t ./my-target\n";
 
 int mg_cmd_targets(int argc, char **argv)
 {

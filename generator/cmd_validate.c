@@ -69,56 +69,11 @@ typedef struct file_docs {
     mg_diag *d;
 } file_docs;
 
-/* Reads one JSON file into a tree (caller frees with cJSON_Delete), or reports
- * an error and returns NULL. All file reading of this command goes through
- * here, so that switching to the YAML-capable loader (mg_load_data_file in
- * load.h) is a one-line change. */
+/* Reads one JSON or YAML file into a tree (caller frees with cJSON_Delete), or
+ * reports an error and returns NULL. */
 static cJSON *read_json_file(const char *path, mg_diag *d)
 {
-    mg_buf b;
-    mg_buf_init(&b);
-    if (mg_buf_read_file(&b, path, MG_MAX_INPUT_BYTES) != 0) {
-        mg_diag_error(d, mg_mark_at(path, 0, 0), "cannot read file: %s",
-                      strerror(errno));
-        mg_buf_fini(&b);
-        return NULL;
-    }
-    const char *text = mg_buf_cstr(&b);
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, b.len, &end, 0);
-    if (!root) {
-        /* cJSON tells us where it stopped; turn that into line:col. */
-        int line = 1, col = 1;
-        const char *stop = end && end >= text && end <= text + b.len ? end : text;
-        for (const char *p = text; p < stop; p++) {
-            if (*p == '\n') {
-                line++;
-                col = 1;
-            } else
-                col++;
-        }
-        mg_diag_error(d, mg_mark_at(path, line, col), "invalid JSON");
-    } else {
-        const char *p = end;
-        while (p && p < text + b.len && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-            p++;
-        if (p && p < text + b.len) {
-            int line = 1, col = 1;
-            for (const char *q = text; q < p; q++) {
-                if (*q == '\n') {
-                    line++;
-                    col = 1;
-                } else
-                    col++;
-            }
-            mg_diag_error(d, mg_mark_at(path, line, col),
-                          "invalid JSON: unexpected text after the document");
-            cJSON_Delete(root);
-            root = NULL;
-        }
-    }
-    mg_buf_fini(&b);
-    return root;
+    return mg_load_data_file(path, d);
 }
 
 static const cJSON *load_file_uri(void *user, const char *uri)

@@ -11,7 +11,7 @@
 #define MG_MAX_ERRORS 20
 
 /* Largest input file we read: a catalogue file, template, or data file. */
-#define MG_MAX_INPUT_BYTES (64u * 1024u * 1024u)
+#define MG_MAX_INPUT_BYTES (32u * 1024u * 1024u)
 
 /* Nesting depth of YAML/JSON documents and of partial/parent template expansion. */
 #define MG_MAX_NESTING 256

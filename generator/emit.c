@@ -76,19 +76,18 @@ static char *join(const char *dir, const char *rel)
 }
 
 /* A path as we print it in a message: control bytes and NUL become \xNN, so
- * that the diagnostic stays one line. Valid until the next call. */
-static const char *printable(const char *s, size_t n)
+ * that the diagnostic stays one line. Returned in `b`, which the caller owns. */
+static const char *printable(mg_buf *b, const char *s, size_t n)
 {
-    static mg_buf b;
-    mg_buf_reset(&b);
+    mg_buf_reset(b);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x20 || c == 0x7f)
-            mg_buf_appendf(&b, "\\x%02x", c);
+            mg_buf_appendf(b, "\\x%02x", c);
         else
-            mg_buf_putc(&b, (char)c);
+            mg_buf_putc(b, (char)c);
     }
-    return mg_buf_cstr(&b);
+    return mg_buf_cstr(b);
 }
 
 static int cmp_file(const void *x, const void *y)
@@ -215,9 +214,13 @@ static int manifest_read(manifest *m, const char *mpath, mg_diag *d)
                 mg_diag_error(d, mg_mark_at(mpath, lineno, 1),
                               "malformed manifest line (want 16 hex digits, a space and a path); "
                               "restore the file, or delete it and rerun with --force");
-            else
+            else {
+                mg_buf pb;
+                mg_buf_init(&pb);
                 mg_diag_error(d, mg_mark_at(mpath, lineno, 18), "manifest path '%s' %s",
-                              printable(l + 17, ll - 17), why);
+                              printable(&pb, l + 17, ll - 17), why);
+                mg_buf_fini(&pb);
+            }
             bad = 1;
             continue;
         }
@@ -492,9 +495,13 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
     for (size_t i = 0; i < s->n; i++) {
         mg_emit_file *f = &s->files[i];
         const char *why = path_problem(f->path, f->path_len);
-        if (why)
-            mg_diag_error(d, f->at, "output path '%s' (from %s) %s", printable(f->path, f->path_len),
+        if (why) {
+            mg_buf pb;
+            mg_buf_init(&pb);
+            mg_diag_error(d, f->at, "output path '%s' (from %s) %s", printable(&pb, f->path, f->path_len),
                           f->origin, why);
+            mg_buf_fini(&pb);
+        }
     }
     if (d->errors > errors_before)
         return -1;

@@ -8,6 +8,7 @@
  *
  * YAML follows the 1.2 core schema for plain scalars (true/false/null/~ and
  * numbers; `yes`/`no` stay strings); quoted scalars are always strings.
+ * Merge keys ("<<", YAML 1.1 only) are refused rather than kept as a literal key.
  * Duplicate keys, multiple documents, alias bombs (MG_MAX_ALIAS_NODES), nesting
  * deeper than MG_MAX_NESTING and files over MG_MAX_INPUT_BYTES are errors,
  * reported through mg_diag with the file's line and column.
@@ -68,6 +69,11 @@ mg_mark mg_doc_key_mark(const mg_doc *doc, const cJSON *node);
  * double quoted, `|` or `>` block), or is a JSON string. Lets later stages tell
  * `1` from `"1"` where that matters. */
 int mg_doc_is_quoted(const mg_doc *doc, const cJSON *node);
+
+/* The member `key` of object `obj` in O(1) through the document's member index
+ * (cJSON_GetObjectItemCaseSensitive scans); NULL when absent or obj is not an
+ * object. Nodes created after loading are found by a scan. */
+const cJSON *mg_doc_member(const mg_doc *doc, const cJSON *obj, const char *key);
 
 /* Finds which loaded document owns `node`; NULL if none. */
 const mg_doc *mg_docset_owner(const mg_docset *set, const cJSON *node);

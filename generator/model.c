@@ -182,6 +182,16 @@ static cJSON *extensions_of(mg_model *m, const cJSON *node)
     return ext;
 }
 
+/* A member that must be a mapping when present (channels, operations,
+ * components.messages, ...). Returns 0 when absent or a mapping. */
+static int want_mapping(mg_model *m, const mg_doc *doc, const cJSON *node, const char *what)
+{
+    if (!node || cJSON_IsObject(node))
+        return 0;
+    err(m, mark(doc, node), "'%s' must be a mapping", what);
+    return -1;
+}
+
 /* ---- schema parts ---------------------------------------------------- */
 
 static const char *const structural_keys[] = {
@@ -603,16 +613,15 @@ static mg_typeref *new_typeref(mg_model *m, mg_kind kind, const mg_doc *doc, con
     return r;
 }
 
-/* hint + " " + suffix, as the raw name of a hoisted type: the Pascal casing,
- * so that name.raw reads like the identifier. */
+/* The name source of a hoisted type: the parent's words (its snake casing,
+ * which keeps word boundaries that a Pascal form like "MC" would lose) and
+ * the suffix's. named_type shows it as the Pascal casing in name.raw. */
 static char *hoist_name(mg_model *m, const char *hint, const char *suffix)
 {
     mg_buf b;
     mg_buf_init(&b);
     mg_buf_appendf(&b, "%s %s", hint, suffix);
-    char *p = mg_name_case_new(mg_buf_cstr(&b), MG_CASE_PASCAL);
-    char *s = pstrdup(m, p);
-    free(p);
+    char *s = pstrdup(m, mg_buf_cstr(&b));
     mg_buf_fini(&b);
     return s;
 }
@@ -682,8 +691,11 @@ static mg_typeref *plain_typeref(mg_model *m, const parts *ps, unsigned mask, en
         const cJSON *items = pget(ps, "items", &idoc);
         if (cJSON_IsObject(items) || cJSON_IsBool(items))
             r->items = build_typeref(m, idoc, items, hoist_name(m, hint, "item"));
-        else
+        else {
+            if (items && !cJSON_IsArray(items))
+                err(m, mark(idoc, items), "'items' must be a schema (or a list of schemas)");
             r->items = new_typeref(m, MG_KIND_ANY, idoc, items); /* tuple form: items stay any */
+        }
     } else if (kind == MG_KIND_MAP) {
         const mg_doc *adoc = NULL;
         const cJSON *ap = pget(ps, "additionalProperties", &adoc);
@@ -795,7 +807,7 @@ static const char *type_src(mg_model *m, const mg_type *t)
 static void build_object(mg_model *m, mg_type *t, const parts *ps)
 {
     vec fields = {0};
-    const char *tname = t->name.s[MG_CASE_PASCAL];
+    const char *tname = t->name.s[MG_CASE_SNAKE];
     /* Properties of every part, in order; a later definition of the same
      * property refines the earlier one and must not contradict its type. */
     for (int i = 0; i < ps->n && !stop(m); i++) {
@@ -841,7 +853,7 @@ static void build_object(mg_model *m, mg_type *t, const parts *ps)
                     mg_field *g = fields.v[k];
                     if (strcmp(g->name.s[MG_CASE_SNAKE], f->name.s[MG_CASE_SNAKE]) == 0)
                         err(m, km, "properties '%s' and '%s' (at %s) of '%s' both become identifier '%s'",
-                            p->string, g->wire, where(m, g->mark), tname, f->name.s[MG_CASE_SNAKE]);
+                            p->string, g->wire, where(m, g->mark), t->name.s[MG_CASE_PASCAL], f->name.s[MG_CASE_SNAKE]);
                 }
                 vec_push(&fields, f);
             }
@@ -1023,9 +1035,9 @@ static void build_union(mg_model *m, mg_type *t, const parts *ps)
     int i = 0;
     cJSON_ArrayForEach(it, u) {
         char suffix[32];
-        snprintf(suffix, sizeof suffix, "option %d", ++i);
+        snprintf(suffix, sizeof suffix, "option%d", ++i);
         mg_union_option *o = palloc(m, sizeof *o);
-        o->type = build_typeref(m, udoc, it, hoist_name(m, t->name.s[MG_CASE_PASCAL], suffix));
+        o->type = build_typeref(m, udoc, it, hoist_name(m, t->name.s[MG_CASE_SNAKE], suffix));
         if (!o->type)
             continue;
         vec_push(&opts, o);
@@ -1065,6 +1077,10 @@ static mg_type *named_type(mg_model *m, const mg_doc *doc, const cJSON *node, co
         return t;
     t = palloc(m, sizeof *t);
     name_init(m, &t->name, raw);
+    if (!declared) {
+        free(t->name.s[MG_CASE_RAW]);
+        t->name.s[MG_CASE_RAW] = mg_name_case_new(t->name.s[MG_CASE_PASCAL], MG_CASE_RAW);
+    }
     t->mark = mark(doc, node);
     int bad = 0;
     if (mg_name_is_empty(&t->name)) {
@@ -1124,7 +1140,7 @@ static mg_type *named_type(mg_model *m, const mg_doc *doc, const cJSON *node, co
         build_object(m, t, &ps);
     } else {
         t->kind = MG_TYPE_ALIAS;
-        t->target = plain_typeref(m, &ps, mask, cls, doc, node, t->name.s[MG_CASE_PASCAL]);
+        t->target = plain_typeref(m, &ps, mask, cls, doc, node, t->name.s[MG_CASE_SNAKE]);
         if (!t->target)
             t->target = new_typeref(m, MG_KIND_ANY, doc, node);
     }
@@ -1335,16 +1351,16 @@ static mg_message *add_message(mg_model *m, const mg_doc *doc, const cJSON *node
     g->payload_doc = rdoc;
     g->payload_schema = rnode;
     if (single_ref(m, payload)) {
-        mg_typeref *r = build_typeref(m, pdoc, payload, g->name.s[MG_CASE_PASCAL]);
+        mg_typeref *r = build_typeref(m, pdoc, payload, g->name.s[MG_CASE_SNAKE]);
         g->payload = r && r->kind == MG_KIND_REF ? r->ref : NULL;
     } else {
         mg_type *t = find_type_by_node(m, payload);
         if (!t) {
             /* An inline payload takes the message's name, or <Name>Payload
              * when a declared type already has it. */
-            const char *nm = g->name.s[MG_CASE_PASCAL];
+            const char *nm = g->name.s[MG_CASE_SNAKE];
             for (int i = 0; i < m->ntypes; i++)
-                if (strcmp(m->types[i]->name.s[MG_CASE_PASCAL], nm) == 0)
+                if (strcmp(m->types[i]->name.s[MG_CASE_SNAKE], nm) == 0)
                     nm = hoist_name(m, nm, "payload");
             t = named_type(m, pdoc, payload, pstrdup(m, nm), 0);
         }
@@ -1398,10 +1414,12 @@ static void asyncapi2_channels(mg_model *m)
 {
     const mg_doc *doc = m->doc;
     const cJSON *channels = get(doc->root, "channels"), *ch;
+    if (want_mapping(m, doc, channels, "channels") < 0)
+        return;
     cJSON_ArrayForEach(ch, channels) {
         const mg_doc *cdoc = NULL;
         const cJSON *cnode, *op;
-        if (follow(m, doc, ch, &cdoc, &cnode) < 0)
+        if (follow(m, doc, ch, &cdoc, &cnode) < 0 || want_mapping(m, cdoc, cnode, "a channel") < 0)
             continue;
         cJSON_ArrayForEach(op, cnode) {
             int pub = strcmp(op->string, "publish") == 0;
@@ -1423,10 +1441,13 @@ static void asyncapi3_channels(mg_model *m)
     const mg_doc *doc = m->doc;
     const cJSON *channels = get(doc->root, "channels"), *ch;
     const cJSON *ops = get(doc->root, "operations"), *op;
+    if (want_mapping(m, doc, channels, "channels") < 0 || want_mapping(m, doc, ops, "operations") < 0)
+        return;
     cJSON_ArrayForEach(ch, channels) {
         const mg_doc *cdoc = NULL;
         const cJSON *cnode, *msg;
-        if (follow(m, doc, ch, &cdoc, &cnode) < 0)
+        if (follow(m, doc, ch, &cdoc, &cnode) < 0 || want_mapping(m, cdoc, cnode, "a channel") < 0 ||
+            want_mapping(m, cdoc, get(cnode, "messages"), "messages") < 0)
             continue;
         const char *address = get_str(cnode, "address");
         if (!address)
@@ -1473,7 +1494,10 @@ static void asyncapi3_channels(mg_model *m)
 
 static void components_messages(mg_model *m)
 {
-    const cJSON *msgs = get(get(m->doc->root, "components"), "messages"), *it;
+    const cJSON *comp = get(m->doc->root, "components");
+    const cJSON *msgs = get(comp, "messages"), *it;
+    if (want_mapping(m, m->doc, comp, "components") < 0 || want_mapping(m, m->doc, msgs, "components.messages") < 0)
+        return;
     cJSON_ArrayForEach(it, msgs) {
         add_message(m, m->doc, it, it->string, NULL, NULL);
         if (stop(m))
@@ -1638,7 +1662,7 @@ static void json_schema_catalogue(mg_model *m)
     if (rt)
         vec_push(&defs, (void *)root);
     cJSON_ArrayForEach(c, root)
-        if (strcmp(c->string, "$defs") == 0 || strcmp(c->string, "definitions") == 0) {
+        if ((strcmp(c->string, "$defs") == 0 || strcmp(c->string, "definitions") == 0) && cJSON_IsObject(c)) {
             const cJSON *d;
             cJSON_ArrayForEach(d, c)
                 vec_push(&defs, (void *)d);
@@ -1749,6 +1773,16 @@ void mg_model_free(mg_model *m)
     cJSON_Delete(p->owned);
     free(p);
     free(m);
+}
+
+int mg_typeref_reaches(const mg_model *m, const mg_typeref *r, const mg_type *goal)
+{
+    unsigned char *seen = calloc((size_t)m->ntypes + 1, 1);
+    if (!seen)
+        abort();
+    int hit = reaches(r, goal, seen);
+    free(seen);
+    return hit;
 }
 
 const mg_message *mg_model_find_message(const mg_model *m, const char *name)

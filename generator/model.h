@@ -208,6 +208,11 @@ void mg_model_free(mg_model *m);
  * reporting errors (*set may still need freeing). */
 mg_model *mg_model_load(const char *path, mg_docset **set, mg_diag *d);
 
+/* True when using `r` leads (through refs, items and map values) to `goal`:
+ * a member of `goal` for which this holds needs indirection in languages with
+ * value types. */
+int mg_typeref_reaches(const mg_model *m, const mg_typeref *r, const mg_type *goal);
+
 /* Finds a message by raw name, or by any casing of it; NULL if none. */
 const mg_message *mg_model_find_message(const mg_model *m, const char *name);
 

@@ -484,10 +484,7 @@ static void mark_standalone(parser *p)
         t->ls = t->s;
         if (t->kind == T_TEXT)
             continue;
-        size_t ls = t->s;
-        while (ls > 0 && p->src[ls - 1] != '\n')
-            ls--;
-        t->ls = ls;
+        t->ls = p->lines[line_index(p, t->s)];
     }
     for (size_t i = 0; i < p->nt; i++) {
         tok *t = &p->t[i];
@@ -551,9 +548,10 @@ static void compute_margins(parser *p)
             continue;
         size_t line = line_index(p, t->s);
         size_t outer = strip_of(p, line);
-        size_t w = t->s - t->ls;
+        /* "{{<p}}{{$b}}": the block's line does not start with the block. */
+        size_t w = ws_line_start(p, t->s) == (size_t)-1 ? 0 : t->s - t->ls;
         size_t cut = outer < w ? outer : w;
-        t->ind = p->src + t->ls + cut;
+        t->ind = p->src + t->s - (w - cut);
         t->ind_len = w - cut;
         if (t->kind != T_BLOCK || t->standalone != 1)
             continue;
@@ -655,11 +653,8 @@ static void add_text(parser *p, nodevec *v, size_t s, size_t e)
 /* Does a non-standalone tag start its (possibly margin-stripped) line? */
 static int tag_bol(const parser *p, const tok *t)
 {
-    if (t->standalone)
+    if (t->standalone || ws_line_start(p, t->s) == (size_t)-1)
         return 0;
-    for (size_t i = t->ls; i < t->s; i++)
-        if (!is_ws(p->src[i]))
-            return 0;
     return t->s - t->ls <= strip_of(p, line_index(p, t->s));
 }
 
@@ -932,8 +927,14 @@ static int set_get(mg_tpl_set *s, const char *name, size_t len, mg_mark at, mg_d
 
 /* Compiles every partial reachable through static names, so that their syntax
  * errors, and unknown partials in strict sets, are reported before rendering. */
-static int link_nodes(const mg_tpl *t, const node *kids, size_t n, mg_tpl_set *s, mg_diag *d, int depth)
+static int link_nodes(const mg_tpl *t, const node *kids, size_t n, mg_tpl_set *s, mg_diag *d,
+                      int depth, int nest)
 {
+    if (n > 0 && nest > RENDER_MAX_DEPTH) {
+        mg_diag_error(d, mg_mark_at(t->name, kids[0].line, kids[0].col),
+                      "template expansion nested deeper than %d levels", RENDER_MAX_DEPTH);
+        return -1;
+    }
     for (size_t i = 0; i < n; i++) {
         const node *k = &kids[i];
         if ((k->kind == N_PARTIAL || k->kind == N_PARENT) && !k->dynamic) {
@@ -949,11 +950,11 @@ static int link_nodes(const mg_tpl *t, const node *kids, size_t n, mg_tpl_set *s
                                   MG_MAX_PARTIAL_DEPTH, (int)k->len, k->str);
                     return -1;
                 }
-                if (link_nodes(pt, pt->kids, pt->nkids, s, d, depth + 1) < 0)
+                if (link_nodes(pt, pt->kids, pt->nkids, s, d, depth + 1, nest + 1) < 0)
                     return -1;
             }
         }
-        if (link_nodes(t, k->kids, k->nkids, s, d, depth) < 0)
+        if (link_nodes(t, k->kids, k->nkids, s, d, depth, nest + 1) < 0)
             return -1;
     }
     return 0;
@@ -1174,7 +1175,7 @@ static int find_partial(rstate *r, const mg_tpl *t, const node *k, const ctxf *c
         /* A dynamic name reached a partial not compiled yet: check its static
          * partials now (its own syntax was checked by set_get). */
         ((mg_tpl *)*out)->linked = 1;
-        if (link_nodes(*out, (*out)->kids, (*out)->nkids, r->set, r->d, r->depth + 1) < 0)
+        if (link_nodes(*out, (*out)->kids, (*out)->nkids, r->set, r->d, r->depth + 1, r->rdepth) < 0)
             rc = -1;
     }
     return rc;
@@ -1297,7 +1298,7 @@ static int render_nodes(rstate *r, const mg_tpl *t, const node *kids, size_t n, 
 int mg_tpl_render(const mg_tpl *t, const cJSON *data, mg_tpl_set *partials, mg_escape esc,
                   mg_buf *out, mg_diag *d)
 {
-    if (link_nodes(t, t->kids, t->nkids, partials, d, 0) < 0)
+    if (link_nodes(t, t->kids, t->nkids, partials, d, 0, 0) < 0)
         return -1;
     rstate r;
     memset(&r, 0, sizeof r);

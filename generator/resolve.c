@@ -176,11 +176,7 @@ static const cJSON *walk_pointer(const mg_doc *doc, const mg_doc *from, const ch
         const char *name = mg_buf_cstr(&tok);
         const cJSON *next = NULL;
         if (cJSON_IsObject(cur)) {
-            for (const cJSON *c = cur->child; c; c = c->next)
-                if (c->string && strcmp(c->string, name) == 0) {
-                    next = c;
-                    break;
-                }
+            next = mg_doc_member(doc, cur, name);
         } else if (cJSON_IsArray(cur)) {
             int ok = *name != '\0' && (name[0] != '0' || name[1] == '\0');
             for (const char *q = name; ok && *q; q++)
@@ -377,6 +373,43 @@ static refent *map_put(nodemap *m, const cJSON *node)
     return &m->slots[j];
 }
 
+/* A set of node pointers (the nodes mg_resolve_all has walked). */
+typedef struct nodeset {
+    const cJSON **slots;
+    size_t cap, len;
+} nodeset;
+
+/* Adds `node`; returns 0 if it was already there. */
+static int nodeset_add(nodeset *s, const cJSON *node)
+{
+    if ((s->len + 1) * 2 > s->cap) {
+        size_t ncap = s->cap ? s->cap * 2 : 256;
+        const cJSON **ns = calloc(ncap, sizeof *ns);
+        if (!ns)
+            abort();
+        for (size_t i = 0; i < s->cap; i++) {
+            if (!s->slots[i])
+                continue;
+            size_t j = hash_node(s->slots[i]) & (ncap - 1);
+            while (ns[j])
+                j = (j + 1) & (ncap - 1);
+            ns[j] = s->slots[i];
+        }
+        free(s->slots);
+        s->slots = ns;
+        s->cap = ncap;
+    }
+    size_t j = hash_node(node) & (s->cap - 1);
+    while (s->slots[j]) {
+        if (s->slots[j] == node)
+            return 0;
+        j = (j + 1) & (s->cap - 1);
+    }
+    s->slots[j] = node;
+    s->len++;
+    return 1;
+}
+
 /* Which members hold data or names rather than schemas: a "$ref" key inside
  * them is not a reference (a property may be called "$ref"; an example payload
  * may contain one). */
@@ -524,7 +557,7 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
 {
     int errors_before = d->errors;
     nodemap refs = {0};
-    nodemap visited = {0}; /* every node walked, so shared and recursive subtrees are walked once */
+    nodeset visited = {0}; /* every node walked, so shared and recursive subtrees are walked once */
     size_t order = 0;
     size_t sn = 0, scap = 64;
     witem *stack = malloc(scap * sizeof *stack);
@@ -536,9 +569,8 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
     stack[sn++] = (witem){doc, doc->root, 0};
     while (sn > 0 && !mg_diag_full(d)) {
         witem w = stack[--sn];
-        if (map_get(&visited, w.node))
+        if (!nodeset_add(&visited, w.node))
             continue;
-        map_put(&visited, w.node);
         const cJSON *member = w.names ? NULL : ref_member(w.node);
         if (member) {
             const mg_doc *tdoc = NULL;
@@ -570,9 +602,11 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
         if (!cJSON_IsObject(w.node) && !cJSON_IsArray(w.node))
             continue;
         /* Push children in reverse so they are walked in document order. */
+        /* Only collections can hold a $ref: scalars are never pushed, which
+         * keeps the stack and the visited set small for data-heavy files. */
         size_t count = 0;
         for (const cJSON *c = w.node->child; c; c = c->next)
-            count++;
+            count += cJSON_IsObject(c) || cJSON_IsArray(c);
         if (sn + count > scap) {
             while (sn + count > scap)
                 scap *= 2;
@@ -583,6 +617,8 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
         size_t base = sn;
         size_t k = 0;
         for (const cJSON *c = w.node->child; c; c = c->next) {
+            if (!cJSON_IsObject(c) && !cJSON_IsArray(c))
+                continue;
             int skip = 0, names = 0;
             if (cJSON_IsObject(w.node) && c->string) {
                 if (!w.names && strcmp(c->string, "$ref") == 0)

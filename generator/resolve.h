@@ -32,8 +32,13 @@ int mg_resolve_ref(mg_docset *set, const mg_doc *doc, const cJSON *node, mg_ref_
 char *mg_resolve_node_uri(const mg_docset *set, const mg_doc *doc, const cJSON *node);
 
 /* Walks every node reachable from `doc`'s root, following refs into other
- * files, and reports every unresolvable or cyclic reference. Returns 0, or -1
- * if any error was reported. */
+ * files, and reports every unresolvable or cyclic reference, each once, at the
+ * broken $ref (in document order; cycles after the other errors). Values of
+ * "enum", "const", "default", "examples" and "example" are data, not schemas,
+ * and are not searched for refs; a member *named* "$ref" directly under
+ * "properties", "patternProperties", "definitions", "$defs" or
+ * "dependentSchemas" is a name, not a ref. Returns 0, or -1 if any error was
+ * reported. */
 int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d);
 
 #endif

@@ -590,21 +590,23 @@ int mg_target_shipped_dir(mg_buf *out)
     char *slash = strrchr(exe, '/');
     if (slash)
         *slash = '\0';
-    char *a = path_join(exe, "templates"), *b = path_join(exe, "../share/msggen/templates");
-    int rc = -1;
-    if (is_dir(a)) {
-        mg_buf_append_str(out, a);
-        rc = 0;
-    } else if (is_dir(b)) {
-        char *r = realpath(b, NULL);
-        mg_buf_append_str(out, r ? r : b);
-        free(r);
-        rc = 0;
-    } else
-        mg_buf_appendf(out, "%s and %s", a, b);
-    free(a);
-    free(b);
-    return rc;
+    /* ./msggen in the source tree, an installed bin/msggen, and a binary in a
+     * build folder of the source tree (build-asan/msggen). */
+    static const char *const rel[] = {"templates", "../share/msggen/templates", "../templates"};
+    for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+        char *p = path_join(exe, rel[i]);
+        if (is_dir(p)) {
+            char *r = realpath(p, NULL);
+            mg_buf_reset(out);
+            mg_buf_append_str(out, r ? r : p);
+            free(r);
+            free(p);
+            return 0;
+        }
+        mg_buf_appendf(out, "%s%s", i ? (i + 1 < sizeof rel / sizeof rel[0] ? ", " : " and ") : "", p);
+        free(p);
+    }
+    return -1;
 }
 
 static int cmp_str(const void *x, const void *y)

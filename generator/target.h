@@ -23,8 +23,9 @@
  *
  * Finding targets: a name without '/' is a shipped target, looked up in the
  * shipped templates folder: $MSGGEN_TEMPLATES when set, else <exe dir>/templates,
- * else <exe dir>/../share/msggen/templates (an installed msggen). Anything with a
- * '/' (or "." / "..") is a user folder.
+ * else <exe dir>/../share/msggen/templates (an installed msggen), else
+ * <exe dir>/../templates (a binary in a build folder, e.g. build-asan/msggen).
+ * Anything with a '/' (or "." / "..") is a user folder.
  *
  * Loading checks target.yaml completely (unknown keys, missing `files`, unknown
  * `per`, bad `escape`, unknown naming style or identifier kind, template file
@@ -56,9 +57,6 @@
 #include "mustache.h"
 
 typedef struct mg_target mg_target;
-
-/* Tells code written before target.c existed (cmd_view.c) that it may load targets. */
-#define MG_HAVE_TARGET_LOAD 1
 
 struct mg_target {
     char *name;            /* owned */

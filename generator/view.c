@@ -348,16 +348,13 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
     else
         cJSON_AddNullToObject(o, "format");
     add_bool(o, "has_format", r->format != NULL);
-    int rec = 0;
-    if (is_ref) {
+    /* A member that leads back to its owner needs indirection in languages
+     * with value types (a pointer in C). */
+    int rec = owner && owner->recursive && mg_typeref_reaches(v->m, r, owner);
+    if (is_ref)
         cJSON_AddItemToObject(o, "ref", ref_obj(v, r->ref));
-        /* A member that leads back to its owner needs indirection in
-         * languages with value types (a pointer in C). */
-        rec = owner && (r->ref == owner || (r->ref->recursive && owner->recursive));
-    }
     if (r->items) {
         cJSON *items = type_info(v, r->items, owner);
-        rec = rec || cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(items, "recursive"));
         cJSON_AddItemToObject(o, "items", items);
         if (r->kind == MG_KIND_MAP)
             cJSON_AddItemReferenceToObject(o, "values", items);

@@ -329,3 +329,10 @@ run generate_should_reject_positional_arguments 2 generate stray &&
       ok generate_should_reject_positional_arguments || fail generate_should_reject_positional_arguments "$(cat "$TMP/err")"; }
 run generate_dry_run_and_check_should_conflict 2 generate --dry-run --check --view view.json &&
     ok generate_dry_run_and_check_should_conflict
+
+# --- an installed msggen finds <prefix>/share/msggen/templates ----------------
+mkdir -p inst/bin inst/share/msggen/templates && cp "$MSGGEN" inst/bin/msggen && cp -R golang inst/share/msggen/templates/go
+if (unset MSGGEN_TEMPLATES; $VALGRIND "$TMP/inst/bin/msggen" targets >"$TMP/out" 2>"$TMP/err"); then
+    grep -q '^go  Go structs and enums' "$TMP/out" && ok installed_msggen_should_find_its_share_templates ||
+        fail installed_msggen_should_find_its_share_templates "$(cat "$TMP/out" "$TMP/err")"
+else fail installed_msggen_should_find_its_share_templates "exit $?"; detail "$TMP/err"; fi

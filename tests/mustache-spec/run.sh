@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mustache spec conformance: every test in $SHARED/conformance/mustache-spec/*.json
 # (spec v1.4 with ~inheritance and ~dynamic-names; ~lambdas is not shipped), twice:
-#   mustache-spec/FILE: NAME      rendered in-process by tool_spec
+#   mustache-spec/FILE: NAME      rendered in-process by mustache_spec
 #   mustache-spec-cli/FILE: NAME  replayed through `msggen render` from files
 # Under valgrind every 8th replay runs under valgrind (the in-process run covers all).
 . "$(dirname "$0")/../lib.sh"
@@ -11,13 +11,13 @@ if [ ! -d "$spec" ]; then
     skip mustache-spec "no conformance data at $spec"
     exit 0
 fi
-tool="$UNIT_DIR/mustache-spec/tool_spec"
+tool="$UNIT_DIR/mustache_spec"
 if [ ! -x "$tool" ]; then
     fail mustache-spec "no $tool (run make unit)"
     exit 0
 fi
 mkdir -p "$TMP/cases"
-run_prog "$tool" "$spec" "$TMP/cases" 2>"$TMP/tool.err" || { fail mustache-spec "tool_spec exited $?"; detail "$TMP/tool.err"; }
+run_prog "$tool" "$spec" "$TMP/cases" 2>"$TMP/tool.err" || { fail mustache-spec "mustache_spec exited $?"; detail "$TMP/tool.err"; }
 n=0
 for d in "$TMP"/cases/*/; do
     n=$((n + 1))

@@ -24,6 +24,14 @@ echo '"world"' | msggen render root.mustache - > stdin.got 2>&1
 printf ', world' > stdin.want
 check render_should_read_data_from_stdin stdin.want stdin.got
 
+# YAML data goes through the same loader as catalogues: block scalars, quoted
+# numbers staying strings, `yes` staying a string (YAML 1.2 core schema).
+printf '{{#items}}{{name}}={{qty}};{{/items}}|{{code}}|{{flag}}|{{note}}' > yaml.mustache
+printf 'items:\n  - name: a\n    qty: 2\n  - {name: b, qty: 3}\ncode: "007"\nflag: yes\nnote: |\n  two\n  lines\n' > yaml.yaml
+printf 'a=2;b=3;|007|yes|two\nlines\n' > yaml.want
+msggen render yaml.mustache yaml.yaml > yaml.got 2>&1
+check render_should_read_yaml_data yaml.want yaml.got
+
 printf '[{{x}}]\n' > nodata.mustache
 msggen render nodata.mustache > nodata.got 2>&1
 printf '[]\n' > nodata.want

@@ -406,6 +406,16 @@ static void load_should_reject_undefined_and_self_containing_aliases(void)
                      "e.yaml:1:4: error: undefined alias '*x' (define the anchor '&x' before it)");
 }
 
+static void load_should_refuse_yaml_1_1_merge_keys_but_allow_a_quoted_one(void)
+{
+    CHECK_LOAD_ERROR("m.yaml", "base: &b {x: 1}\nuse:\n  <<: *b\n  y: 2\n",
+                     "m.yaml:3:3: error: merge key '<<' is YAML 1.1 and not supported (write the keys out, or use allOf in schemas)");
+    loaded l;
+    load_text(&l, "q.yaml", "\"<<\": 1\n");
+    CHECK(l.doc != NULL && cJSON_IsNumber(get(l.doc->root, "<<")));
+    loaded_fini(&l);
+}
+
 static void load_should_reject_non_scalar_keys(void)
 {
     CHECK_LOAD_ERROR("k.yaml", "? [a, b]\n: 1\n",
@@ -609,7 +619,7 @@ static void load_should_refuse_files_over_the_size_limit_without_reading_them(vo
     CHECK(f != NULL);
     if (f) {
         /* A sparse file: the size check must come from fstat, or this test
-         * would read 64 MiB of zeros. */
+         * would read the whole limit in zeros. */
         CHECK(ftruncate(fileno(f), (off_t)MG_MAX_INPUT_BYTES + 1) == 0);
         fclose(f);
     }
@@ -619,8 +629,11 @@ static void load_should_refuse_files_over_the_size_limit_without_reading_them(vo
     clock_t t0 = clock();
     mg_docset *set = mg_docset_new(NULL);
     CHECK(mg_docset_load(set, "big.yaml", mg_mark_at(NULL, 0, 0), &d) == NULL);
-    CHECK_STR(capture_text(&cap),
-              "big.yaml: error: file is 67108865 bytes, over the 67108864-byte input limit (split it into files joined by $ref)");
+    char want[200];
+    snprintf(want, sizeof want,
+             "big.yaml: error: file is %u bytes, over the %u-byte input limit (split it into files joined by $ref)",
+             MG_MAX_INPUT_BYTES + 1u, MG_MAX_INPUT_BYTES);
+    CHECK_STR(capture_text(&cap), want);
     CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 1.0);
     mg_docset_free(set);
     capture_fini(&cap);
@@ -643,6 +656,35 @@ static void load_data_file_should_return_a_tree_the_caller_owns(void)
     CHECK_STR(capture_text(&cap), "bad.json:1:8: error: JSON: trailing comma before '}' (remove it)");
     capture_fini(&cap);
     testfs_leave();
+}
+
+static void load_should_find_members_through_the_index(void)
+{
+    mg_buf b;
+    mg_buf_init(&b);
+    mg_buf_append_str(&b, "big:\n");
+    for (int i = 0; i < 2000; i++)
+        mg_buf_appendf(&b, "  k%d: %d\n", i, i);
+    mg_buf_append_str(&b, "alias: &a {x: 1, y: 2}\ncopy: *a\n");
+    loaded l;
+    load_text(&l, "m.yaml", mg_buf_cstr(&b));
+    CHECK(l.doc != NULL);
+    if (l.doc) {
+        const cJSON *big = get(l.doc->root, "big");
+        const cJSON *m = mg_doc_member(l.doc, big, "k1999");
+        CHECK(m != NULL && m->valuedouble == 1999);
+        CHECK(mg_doc_member(l.doc, big, "k2000") == NULL);
+        CHECK(mg_doc_member(l.doc, get(big, "k1"), "x") == NULL); /* not an object */
+        const cJSON *copy = get(l.doc->root, "copy");
+        CHECK(mg_doc_member(l.doc, copy, "y") == get(copy, "y"));
+        /* A node added after loading is found by a scan. */
+        cJSON *extra = cJSON_CreateObject();
+        cJSON_AddNumberToObject(extra, "n", 5);
+        CHECK(mg_doc_member(l.doc, extra, "n") == get(extra, "n"));
+        cJSON_Delete(extra);
+    }
+    loaded_fini(&l);
+    mg_buf_fini(&b);
 }
 
 static void load_should_give_parents_and_indexes(void)
@@ -678,6 +720,7 @@ int main(void)
     RUN(load_should_stop_alias_bombs);
     RUN(load_should_reject_undefined_and_self_containing_aliases);
     RUN(load_should_reject_non_scalar_keys);
+    RUN(load_should_refuse_yaml_1_1_merge_keys_but_allow_a_quoted_one);
     RUN(load_should_reject_invalid_utf8_with_its_position);
     RUN(load_should_read_json_strictly);
     RUN(load_should_decode_json_escapes_and_surrogate_pairs);
@@ -689,5 +732,6 @@ int main(void)
     RUN(load_should_refuse_files_over_the_size_limit_without_reading_them);
     RUN(load_data_file_should_return_a_tree_the_caller_owns);
     RUN(load_should_give_parents_and_indexes);
+    RUN(load_should_find_members_through_the_index);
     return unit_done();
 }

@@ -514,6 +514,15 @@ static void mustache_should_limit_section_nesting(void)
     for (int i = 0; i < MG_MAX_NESTING; i++)
         mg_buf_append_str(&t, "{{/a}}");
     CHECK_STR(R(mg_buf_cstr(&t), "{\"a\": true}"), "x");
+    /* Deep sections inside a recursive partial: bounded before the C stack is. */
+    mg_buf_reset(&t);
+    for (int i = 0; i < 250; i++)
+        mg_buf_append_str(&t, "{{#a}}");
+    mg_buf_append_str(&t, "{{>p}}");
+    for (int i = 0; i < 250; i++)
+        mg_buf_append_str(&t, "{{/a}}");
+    const char *parts[] = {"p", mg_buf_cstr(&t), NULL};
+    CHECK(strstr(RP("{{>p}}", "{\"a\": true}", parts), "error: template expansion nested deeper than 1024 levels") != NULL);
     mg_buf_fini(&t);
 }
 

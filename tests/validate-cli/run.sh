@@ -59,14 +59,14 @@ data/bad.json: error: /results/0/url: must be a valid uri (format)
 data/bad.json: error: /results/1/views: must be >= 0
 data/bad.json: error: /extra: property not allowed (additionalProperties)" -- \
     validate -v --schema schemas/job.json data/good.json data/bad.json
-expect validate_cli_reports_bad_json_with_line_and_column 1 "" "data/broken.json:2:17: error: invalid JSON" -- \
+expect validate_cli_reports_bad_json_with_line_and_column 1 "" "data/broken.json:2:16: error: JSON: trailing comma before ']' (remove it)" -- \
     validate --schema schemas/job.json data/broken.json
 expect validate_cli_rejects_text_after_the_document 1 "" \
-    "data/trailing.json:1:32: error: invalid JSON: unexpected text after the document" -- \
+    "data/trailing.json:1:32: error: JSON: extra data after the document (a file holds one JSON value)" -- \
     validate --schema schemas/job.json data/trailing.json
-expect validate_cli_reports_a_missing_data_file 1 "" "data/nope.json: error: cannot read file: No such file or directory" -- \
+expect validate_cli_reports_a_missing_data_file 1 "" "data/nope.json: error: cannot open: No such file or directory" -- \
     validate --schema schemas/job.json data/nope.json
-expect validate_cli_reports_a_missing_schema 1 "" "schemas/nope.json: error: cannot read file: No such file or directory" -- \
+expect validate_cli_reports_a_missing_schema 1 "" "schemas/nope.json: error: cannot open: No such file or directory" -- \
     validate --schema schemas/nope.json data/good.json
 expect validate_cli_refuses_remote_refs 1 "" \
     "schemas/remote.json: error: cannot resolve \$ref 'https://example.com/remote.json': no document 'https://example.com/remote.json'" -- \

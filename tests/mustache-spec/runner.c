@@ -1,9 +1,9 @@
-/* tool_spec.c - runs the official mustache spec tests (../shared/conformance/
+/* runner.c - runs the official mustache spec tests (../shared/conformance/
  * mustache-spec, every .json file) through the engine, and writes them out as files so
  * that tests/mustache-spec/run.sh can replay each one through `msggen render`.
  *
- *   tool_spec DIR            render every test in-process; one ok/not ok line each
- *   tool_spec DIR OUTDIR     also write OUTDIR/NNN/{name,template.mustache,data.json,
+ *   mustache_spec DIR            render every test in-process; one ok/not ok line each
+ *   mustache_spec DIR OUTDIR     also write OUTDIR/NNN/{name,template.mustache,data.json,
  *                            expected,partials/<name>.mustache}
  */
 #include <dirent.h>
@@ -92,13 +92,13 @@ static int emit_case(const char *outdir, int n, const char *title, const cJSON *
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fputs("usage: tool_spec SPEC_DIR [OUTDIR]\n", stderr);
+        fputs("usage: mustache_spec SPEC_DIR [OUTDIR]\n", stderr);
         return 2;
     }
     const char *dir = argv[1], *outdir = argc > 2 ? argv[2] : NULL;
     DIR *dh = opendir(dir);
     if (!dh) {
-        fprintf(stderr, "tool_spec: cannot open %s: %s\n", dir, strerror(errno));
+        fprintf(stderr, "mustache_spec: cannot open %s: %s\n", dir, strerror(errno));
         return 2;
     }
     char *names[64];

@@ -1,0 +1,285 @@
+/* test_view.c - the view: printed types, identifiers, docs, list flags,
+ * collisions and printing. */
+#include "../../generator/view.c"
+#include "resolve.h"
+#include "unit.h"
+
+static char errs[4096];
+static size_t errs_len;
+
+static void capture(void *user, const char *line)
+{
+    (void)user;
+    int n = snprintf(errs + errs_len, sizeof errs - errs_len, "%s\n", line);
+    if (n > 0 && (size_t)n < sizeof errs - errs_len)
+        errs_len += (size_t)n;
+}
+
+typedef struct fixture {
+    mg_docset *set, *tset;
+    mg_model *m;
+    mg_target t;
+    mg_diag d;
+} fixture;
+
+#define CAT "asyncapi: 3.0.0\ninfo: {title: T, version: '1'}\ncomponents:\n  messages:\n    m:\n      payload:\n"
+
+/* Builds model + view of `yaml` with target description `target_yaml` (NULL:
+ * no target). Returns the view, or NULL (see errs). */
+static cJSON *view_of(fixture *f, const char *yaml, const char *target_yaml)
+{
+    memset(f, 0, sizeof *f);
+    errs_len = 0;
+    errs[0] = '\0';
+    mg_diag_init_sink(&f->d, capture, NULL);
+    f->set = mg_docset_new(".");
+    const mg_doc *doc = mg_docset_load_buffer(f->set, "c.yaml", yaml, strlen(yaml), &f->d);
+    if (!doc || mg_resolve_all(f->set, doc, &f->d) < 0)
+        return NULL;
+    f->m = mg_model_new(f->set, doc, &f->d);
+    if (!f->m)
+        return NULL;
+    const mg_target *tp = NULL;
+    if (target_yaml) {
+        f->tset = mg_docset_new(".");
+        const mg_doc *td = mg_docset_load_buffer(f->tset, "target.yaml", target_yaml, strlen(target_yaml), &f->d);
+        if (!td)
+            return NULL;
+        f->t.name = (char *)"probe";
+        f->t.doc = td;
+        f->t.desc = td->root;
+        tp = &f->t;
+    }
+    return mg_view_build(f->m, tp, &f->d);
+}
+
+static void fixture_fini(fixture *f, cJSON *view)
+{
+    cJSON_Delete(view);
+    mg_model_free(f->m);
+    mg_docset_free(f->set);
+    mg_docset_free(f->tset);
+}
+
+/* A member by path "types/0/fields/1/type" (numbers index lists). */
+static const cJSON *at(const cJSON *j, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *tok = strtok(buf, "/"); tok && j; tok = strtok(NULL, "/")) {
+        if (cJSON_IsArray(j))
+            j = cJSON_GetArrayItem(j, atoi(tok));
+        else
+            j = cJSON_GetObjectItemCaseSensitive(j, tok);
+    }
+    return j;
+}
+
+static const char *str_at(const cJSON *j, const char *path)
+{
+    const cJSON *v = at(j, path);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static const char *const PY =
+    "name: probe\n"
+    "naming: {type: pascal, field: snake, method: camel, constant: screaming}\n"
+    "reserved: [class, from, None]\n"
+    "reserved_escape: '{{name}}_'\n"
+    "types:\n"
+    "  string: str\n  integer: int\n  number: float\n  boolean: bool\n  any: Any\n"
+    "  array: 'list[{{items.type}}]'\n  map: 'dict[str, {{items.type}}]'\n  ref: '{{ref.id}}'\n"
+    "  nullable: 'Optional[{{type}}]'\n"
+    "  formats: {uuid: UUID}\n"
+    "helpers:\n  comment: '#'\n  doc_escape: [{from: '\"\"\"', to: '\\\"\\\"\\\"'}]\n";
+
+static void view_should_print_nested_types_through_the_type_map(void)
+{
+    fixture f;
+    cJSON *v = view_of(&f, CAT
+        "        type: object\n"
+        "        properties:\n"
+        "          a: {type: array, items: {type: object, additionalProperties: {type: [integer, 'null']}}}\n"
+        "          b: {type: string, format: uuid}\n"
+        "          c: {type: object, properties: {x: {type: boolean}}}\n"
+        "          d: {}\n", PY);
+    CHECK(v != NULL);
+    if (!v) { unit_note("# %s", errs); fixture_fini(&f, v); return; }
+    CHECK_STR(str_at(v, "types/0/fields/0/type"), "list[dict[str, Optional[int]]]");
+    CHECK_STR(str_at(v, "types/0/fields/1/type"), "UUID");
+    CHECK_STR(str_at(v, "types/0/fields/2/type"), "MC");
+    CHECK_STR(str_at(v, "types/0/fields/3/type"), "Any");
+    CHECK(cJSON_IsTrue(at(v, "types/0/fields/0/is_array")));
+    CHECK(cJSON_IsTrue(at(v, "types/0/fields/0/items/is_map")));
+    CHECK(cJSON_IsTrue(at(v, "types/0/fields/2/is_object")));
+    CHECK_STR(str_at(v, "target/comment"), "#");
+    CHECK_STR(str_at(v, "target/name"), "probe");
+    fixture_fini(&f, v);
+}
+
+static void view_should_use_neutral_types_without_a_target(void)
+{
+    fixture f;
+    cJSON *v = view_of(&f, CAT
+        "        type: object\n"
+        "        properties:\n"
+        "          a: {type: array, items: {type: [string, 'null']}}\n"
+        "          b: {type: object, additionalProperties: {type: number}}\n", NULL);
+    CHECK(v != NULL);
+    if (!v) { unit_note("# %s", errs); fixture_fini(&f, v); return; }
+    CHECK_STR(str_at(v, "types/0/fields/0/type"), "array<string | null>");
+    CHECK_STR(str_at(v, "types/0/fields/1/type"), "map<number>");
+    CHECK_STR(str_at(v, "messages/0/payload/type"), "M");
+    CHECK_STR(str_at(v, "target/name"), "none");
+    fixture_fini(&f, v);
+}
+
+static void view_should_escape_reserved_identifiers_and_keep_wire_names(void)
+{
+    fixture f;
+    cJSON *v = view_of(&f, CAT
+        "        type: object\n"
+        "        properties:\n"
+        "          class: {type: string}\n"
+        "          from: {type: string}\n"
+        "          None: {type: string}\n", PY);
+    CHECK(v != NULL);
+    if (!v) { unit_note("# %s", errs); fixture_fini(&f, v); return; }
+    CHECK_STR(str_at(v, "types/0/fields/0/id"), "class_");
+    CHECK_STR(str_at(v, "types/0/fields/0/wire"), "class");
+    CHECK_STR(str_at(v, "types/0/fields/0/wire_json"), "\"class\"");
+    CHECK_STR(str_at(v, "types/0/fields/1/id"), "from_");
+    CHECK_STR(str_at(v, "types/0/fields/2/id"), "none"); /* snake "none" is not the reserved "None" */
+    CHECK_STR(str_at(v, "messages/0/method"), "m");
+    fixture_fini(&f, v);
+}
+
+static void view_should_report_identifiers_that_collide_after_escaping(void)
+{
+    fixture f;
+    const char *tgt = "name: probe\nreserved: [class]\nreserved_escape: '{{name}}_value'\n"
+                      "types: {string: s, integer: i, number: n, boolean: b, any: a, array: a, map: m, ref: r}\n";
+    cJSON *v = view_of(&f, CAT
+        "        type: object\n"
+        "        properties:\n"
+        "          class: {type: string}\n"
+        "          classValue: {type: string}\n", tgt);
+    CHECK(v == NULL);
+    CHECK_STR(errs, "c.yaml:10:11: error: field 'classValue' of 'M' and field 'class' (at c.yaml:9:11) both become id "
+                    "'class_value' in target 'probe'\n");
+    fixture_fini(&f, v);
+}
+
+static void view_should_report_a_missing_type_map_entry_at_types(void)
+{
+    fixture f;
+    cJSON *v = view_of(&f, CAT "        type: object\n        properties: {on: {type: boolean}}\n",
+                       "name: probe\ntypes:\n  string: s\n  ref: r\n");
+    CHECK(v == NULL);
+    CHECK_STR(errs, "target.yaml:3:3: error: the type map of target 'probe' has no entry for 'boolean'\n");
+    fixture_fini(&f, v);
+}
+
+static void view_should_escape_docs_and_split_description_lines(void)
+{
+    fixture f;
+    cJSON *v = view_of(&f, CAT
+        "        type: object\n"
+        "        description: \"First line   \\n\\n  - item \\\"\\\"\\\" here\\n\\n\\n\"\n"
+        "        properties: {a: {type: string}}\n", PY);
+    CHECK(v != NULL);
+    if (!v) { unit_note("# %s", errs); fixture_fini(&f, v); return; }
+    const cJSON *t = at(v, "types/0");
+    CHECK_STR(str_at(t, "description"), "First line   \n\n  - item \"\"\" here\n\n\n");
+    CHECK_INT(cJSON_GetArraySize(at(t, "description_lines")), 3);
+    CHECK_STR(str_at(t, "description_lines/0"), "First line");
+    CHECK_STR(str_at(t, "description_lines/1"), "");
+    CHECK_STR(str_at(t, "description_lines/2"), "  - item \"\"\" here");
+    CHECK_STR(str_at(t, "doc_lines/2"), "  - item \\\"\\\"\\\" here");
+    CHECK(cJSON_IsTrue(at(t, "has_description")));
+    CHECK(cJSON_IsNull(at(v, "types/0/fields/0/description")));
+    CHECK_INT(cJSON_GetArraySize(at(v, "types/0/fields/0/description_lines")), 0);
+    fixture_fini(&f, v);
+}
+
+static void view_should_number_every_list_for_separators(void)
+{
+    fixture f;
+    cJSON *v = view_of(&f, CAT
+        "        type: object\n"
+        "        required: [b]\n"
+        "        properties: {a: {type: string}, b: {type: string}, c: {type: string, enum: [x, y]}}\n", NULL);
+    CHECK(v != NULL);
+    if (!v) { unit_note("# %s", errs); fixture_fini(&f, v); return; }
+    CHECK(cJSON_IsTrue(at(v, "types/0/fields/0/first")) && cJSON_IsFalse(at(v, "types/0/fields/0/last")));
+    CHECK(cJSON_IsTrue(at(v, "types/0/fields/2/last")));
+    CHECK_INT(at(v, "types/0/fields/1/index")->valueint, 1);
+    CHECK_STR(str_at(v, "types/0/required_fields/0/wire"), "b");
+    CHECK(cJSON_IsTrue(at(v, "types/0/required_fields/0/first")) && cJSON_IsTrue(at(v, "types/0/required_fields/0/last")));
+    CHECK_INT(cJSON_GetArraySize(at(v, "types/0/optional_fields")), 2);
+    CHECK(cJSON_IsTrue(at(v, "types/1/values/1/last")));
+    CHECK_STR(str_at(v, "types/1/values/1/id"), "Y");
+    /* Subsets count within themselves and point back into types. */
+    CHECK_STR(str_at(v, "enums/0/name/pascal"), "MC");
+    CHECK(cJSON_IsTrue(at(v, "enums/0/first")));
+    CHECK_INT(at(v, "enums/0/type_index")->valueint, 1);
+    fixture_fini(&f, v);
+}
+
+static void view_should_give_examples_as_pretty_compact_and_raw_json(void)
+{
+    fixture f;
+    cJSON *v = view_of(&f, CAT
+        "        type: object\n"
+        "        properties: {a: {type: array, items: {type: integer}}}\n"
+        "      examples:\n"
+        "        - payload: {a: [1, 2], b: {}}\n", NULL);
+    CHECK(v != NULL);
+    if (!v) { unit_note("# %s", errs); fixture_fini(&f, v); return; }
+    CHECK_STR(str_at(v, "messages/0/examples/0/json"), "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {}\n}");
+    CHECK_STR(str_at(v, "messages/0/examples/0/json_compact"), "{\"a\":[1,2],\"b\":{}}");
+    CHECK_STR(str_at(v, "messages/0/examples/0/name"), "example 1");
+    CHECK_STR(str_at(v, "messages/0/example/name"), "example 1");
+    CHECK_INT(at(v, "messages/0/examples/0/value/a/1")->valueint, 2);
+    fixture_fini(&f, v);
+}
+
+static void view_item_should_overlay_item_keys_on_the_root(void)
+{
+    cJSON *root = cJSON_Parse("{\"catalogue\": {\"title\": \"T\"}, \"name\": \"root\", \"messages\": []}");
+    cJSON *item = cJSON_Parse("{\"name\": \"item\", \"fields\": [1]}");
+    cJSON *ctx = mg_view_item_new(root, item);
+    CHECK_STR(str_at(ctx, "name"), "item");
+    CHECK_STR(str_at(ctx, "catalogue/title"), "T");
+    CHECK(at(ctx, "messages") != NULL && at(ctx, "fields/0") != NULL);
+    cJSON_Delete(ctx);
+    /* The originals are intact: the context only referred to them. */
+    CHECK_STR(str_at(root, "name"), "root");
+    CHECK_STR(str_at(item, "name"), "item");
+    cJSON_Delete(item);
+    cJSON_Delete(root);
+}
+
+static void view_print_should_indent_two_spaces_and_keep_member_order(void)
+{
+    cJSON *j = cJSON_Parse("{\"z\": 1, \"a\": [true, null, \"s\\n\"], \"e\": {}, \"l\": []}");
+    char *s = mg_view_print_new(j);
+    CHECK_STR(s, "{\n  \"z\": 1,\n  \"a\": [\n    true,\n    null,\n    \"s\\n\"\n  ],\n  \"e\": {},\n  \"l\": []\n}\n");
+    free(s);
+    cJSON_Delete(j);
+}
+
+int main(void)
+{
+    RUN(view_should_print_nested_types_through_the_type_map);
+    RUN(view_should_use_neutral_types_without_a_target);
+    RUN(view_should_escape_reserved_identifiers_and_keep_wire_names);
+    RUN(view_should_report_identifiers_that_collide_after_escaping);
+    RUN(view_should_report_a_missing_type_map_entry_at_types);
+    RUN(view_should_escape_docs_and_split_description_lines);
+    RUN(view_should_number_every_list_for_separators);
+    RUN(view_should_give_examples_as_pretty_compact_and_raw_json);
+    RUN(view_item_should_overlay_item_keys_on_the_root);
+    RUN(view_print_should_indent_two_spaces_and_keep_member_order);
+    return unit_done();
+}
