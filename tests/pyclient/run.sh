@@ -19,7 +19,7 @@ gen() { # catalogue out-dir
 if gen "$cat" "$TMP/wb"; then ok python_target_should_generate_the_worker_backend_client
 else fail python_target_should_generate_the_worker_backend_client "generate failed"; detail "$TMP/wb.err"; exit 0; fi
 gen "$TOP/tests/catalogues/features.yaml" "$TMP/features" || { fail python_target_should_generate_features "generate failed"; detail "$TMP/features.err"; }
-gen "$TOP/tests/catalogues/reserved.yaml" "$TMP/reserved" || { fail python_target_should_generate_reserved "generate failed"; detail "$TMP/reserved.err"; }
+gen "$TOP/tests/golden/reserved-words/input/catalogue.yaml" "$TMP/reserved" || { fail python_target_should_generate_reserved "generate failed"; detail "$TMP/reserved.err"; }
 
 for d in wb features reserved; do
     [ -d "$TMP/$d" ] || continue

@@ -23,7 +23,7 @@ gen() { mg generate -i "$1" -t typescript -o "$2" >/dev/null 2>"$2.err"; }
 if gen "$cat" "$TMP/wb"; then ok typescript_target_should_generate_the_worker_backend_client
 else fail typescript_target_should_generate_the_worker_backend_client "generate failed"; detail "$TMP/wb.err"; exit 0; fi
 gen "$TOP/tests/catalogues/features.yaml" "$TMP/features" || { fail typescript_target_should_generate_features "generate failed"; detail "$TMP/features.err"; }
-gen "$TOP/tests/catalogues/reserved.yaml" "$TMP/reserved" || { fail typescript_target_should_generate_reserved "generate failed"; detail "$TMP/reserved.err"; }
+gen "$TOP/tests/golden/reserved-words/input/catalogue.yaml" "$TMP/reserved" || { fail typescript_target_should_generate_reserved "generate failed"; detail "$TMP/reserved.err"; }
 
 # TypeScript, pinned; reinstalled only when the lock file changed.
 want=$(sha256sum "$here/package-lock.json" | cut -d' ' -f1)

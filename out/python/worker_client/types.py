@@ -2040,7 +2040,7 @@ MarketplacePublishListingCompletedMessage = _t.TypedDict("MarketplacePublishList
     # When the listing was created (ISO 8601, only if status=SUCCESS)
     "publishedAt": _t.NotRequired[str],
     # Processing time in milliseconds
-    "processingDuration": _t.NotRequired[float],
+    "processingDuration": _t.NotRequired[int],
 })
 """Indicates completion of marketplace listing publication. Contains external listing ID and URL, or error details if failed. Works with any marketplace provider (etsy, ebay, etc.)."""
 

@@ -1127,7 +1127,7 @@ _TYPES: _t.Dict[str, _Node] = {
             "externalFileId": {"k": "string", "n": false, "c": {}},
             "error": {"k": "ref", "n": false, "c": {}, "r": "RetryableErrorDetails"},
             "publishedAt": {"k": "string", "n": false, "c": {"format": "date-time", }},
-            "processingDuration": {"k": "number", "n": false, "c": {}},
+            "processingDuration": {"k": "integer", "n": false, "c": {}},
         }},
     "MarketplacePublishListingCompletedMessageStatus": {"k": "enum", "values": ["SUCCESS", "FAILED", ]},
     "MarketplacePublishListingRequestMessage": {"k": "object", "closed": false, "c": {},
