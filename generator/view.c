@@ -5,6 +5,7 @@
  * knowledge of any particular language.
  */
 #include "view.h"
+#include "vplan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -744,6 +745,11 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
         check_unique(&v, types, "id", tm, "type", "");
     free(tm);
     number_list(types);
+    /* The validation plan, for targets that ask for it (helpers.vplan). */
+    const cJSON *vopts = t ? cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t->desc, "helpers"), "vplan") : NULL;
+    cJSON *plan = cJSON_IsObject(vopts) ? mg_vplan_build(m, types, vopts, d) : NULL;
+    if (cJSON_IsObject(vopts) && !plan)
+        v.failed = 1;
 
     cJSON *msgs = cJSON_CreateArray();
     mg_mark *mm = calloc((size_t)m->nmessages + 1, sizeof *mm);
@@ -788,6 +794,8 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
     }
     add_bool(view, "has_types", m->ntypes > 0);
     cJSON_AddItemToObject(view, "types", types);
+    if (plan)
+        cJSON_AddItemToObject(view, "validation", plan);
 
     cJSON *tgt = t ? cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(t->desc, "helpers"), 1) : NULL;
     if (!cJSON_IsObject(tgt)) {

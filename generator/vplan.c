@@ -1,0 +1,868 @@
+/* vplan.c - compiles raw schemas into the validation plan (see vplan.h).
+ *
+ * Mirrors validate.c's validate_keywords: the keyword order, the conditions
+ * under which a keyword applies, and the message texts must stay identical,
+ * so that generated validators agree with the interpreting one.
+ */
+#include "vplan.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "resolve.h"
+
+/* Bits of the type mask: one per JSON type; "number" includes "integer". */
+enum { T_NULL = 1, T_BOOLEAN = 2, T_INTEGER = 4, T_NUMBER = 8, T_STRING = 16, T_ARRAY = 32, T_OBJECT = 64 };
+
+typedef struct fn_slot {
+    const cJSON *node;
+    int id;
+} fn_slot;
+
+typedef struct pctx {
+    const mg_model *m;
+    mg_diag *d;
+    const cJSON *escapes;     /* [{from, to}] */
+    int byte_octal;           /* 1: \ooo, 0: \xHH */
+    int escape_non_ascii;
+    cJSON *functions;         /* the plan's list */
+    cJSON *patterns;
+    fn_slot *slots;
+    int nslots, capslots;
+    int failed;
+} pctx;
+
+static void add_bool(cJSON *o, const char *k, int b) { cJSON_AddItemToObject(o, k, cJSON_CreateBool(b)); }
+static void add_int(cJSON *o, const char *k, int n) { cJSON_AddNumberToObject(o, k, n); }
+
+/* A string literal of the target: quote, escapes, bytes outside printable ASCII. */
+static char *lit_new(const pctx *c, const char *s)
+{
+    mg_buf b;
+    mg_buf_init(&b);
+    mg_buf_putc(&b, '"');
+    while (*s) {
+        const cJSON *pair;
+        int done = 0;
+        cJSON_ArrayForEach(pair, c->escapes) {
+            const char *from = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "from"));
+            const char *to = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "to"));
+            size_t fl = from ? strlen(from) : 0;
+            if (fl && to && strncmp(s, from, fl) == 0) {
+                mg_buf_append_str(&b, to);
+                s += fl;
+                done = 1;
+                break;
+            }
+        }
+        if (done)
+            continue;
+        unsigned char ch = (unsigned char)*s++;
+        if (ch < 0x20 || ch == 0x7F || (ch >= 0x80 && c->escape_non_ascii)) {
+            if (c->byte_octal)
+                mg_buf_appendf(&b, "\\%03o", ch);
+            else
+                mg_buf_appendf(&b, "\\x%02x", ch);
+        } else
+            mg_buf_putc(&b, (char)ch);
+    }
+    mg_buf_putc(&b, '"');
+    return mg_buf_steal(&b, NULL);
+}
+
+static void add_lit(const pctx *c, cJSON *o, const char *k, const char *s)
+{
+    char *l = lit_new(c, s);
+    cJSON_AddStringToObject(o, k, l);
+    free(l);
+}
+
+static int is_integral(double d) { return isfinite(d) && floor(d) == d; }
+
+/* As validate.c fmt_num: shortest text that reads back as the same double. */
+static void fmt_num(double d, char *buf, size_t size)
+{
+    if (is_integral(d) && fabs(d) < 1e15) {
+        snprintf(buf, size, "%.0f", d);
+        return;
+    }
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d)
+            return;
+    }
+}
+
+/* A number literal every target reads back as the same double. */
+static void add_num(cJSON *o, const char *k, double d)
+{
+    char buf[64];
+    fmt_num(d, buf, sizeof buf);
+    if (!strchr(buf, '.') && !strchr(buf, 'e') && !strchr(buf, 'n') && !strchr(buf, 'i'))
+        strcat(buf, ".0");
+    cJSON_AddStringToObject(o, k, buf);
+}
+
+/* As validate.c append_value. */
+static void append_value(mg_buf *b, const cJSON *x)
+{
+    char *text = NULL;
+    const char *s;
+    char num[40];
+    if (cJSON_IsString(x))
+        s = x->valuestring ? x->valuestring : "";
+    else if (cJSON_IsNumber(x)) {
+        fmt_num(x->valuedouble, num, sizeof num);
+        s = num;
+    } else {
+        text = cJSON_PrintUnformatted(x);
+        s = text ? text : "?";
+    }
+    size_t n = strlen(s);
+    if (cJSON_IsString(x))
+        mg_buf_putc(b, '\'');
+    if (n > 60) {
+        mg_buf_append(b, s, 60);
+        mg_buf_append_str(b, "...");
+    } else
+        mg_buf_append(b, s, n);
+    if (cJSON_IsString(x))
+        mg_buf_putc(b, '\'');
+    free(text);
+}
+
+static const char *type_name(const cJSON *x)
+{
+    if (cJSON_IsNull(x))
+        return "null";
+    if (cJSON_IsBool(x))
+        return "boolean";
+    if (cJSON_IsNumber(x))
+        return is_integral(x->valuedouble) ? "integer" : "number";
+    if (cJSON_IsString(x))
+        return "string";
+    if (cJSON_IsArray(x))
+        return "array";
+    return "object";
+}
+
+static int type_bit(const char *t)
+{
+    static const char *const names[] = {"null", "boolean", "integer", "number", "string", "array", "object"};
+    static const int bits[] = {T_NULL, T_BOOLEAN, T_INTEGER, T_NUMBER | T_INTEGER, T_STRING, T_ARRAY, T_OBJECT};
+    for (int i = 0; i < 7; i++)
+        if (!strcmp(t, names[i]))
+            return bits[i];
+    return 0;
+}
+
+/* A JSON value for equality checks (enum, const). */
+static cJSON *value_item(const pctx *c, const cJSON *v)
+{
+    cJSON *o = cJSON_CreateObject();
+    add_bool(o, "is_string", cJSON_IsString(v));
+    add_bool(o, "is_number", cJSON_IsNumber(v));
+    add_bool(o, "is_true", cJSON_IsTrue(v));
+    add_bool(o, "is_false", cJSON_IsFalse(v));
+    add_bool(o, "is_null", cJSON_IsNull(v));
+    add_bool(o, "is_composite", cJSON_IsArray(v) || cJSON_IsObject(v));
+    if (cJSON_IsString(v))
+        add_lit(c, o, "lit", v->valuestring ? v->valuestring : "");
+    else
+        cJSON_AddStringToObject(o, "lit", "");
+    if (cJSON_IsNumber(v))
+        add_num(o, "num", v->valuedouble);
+    else
+        cJSON_AddStringToObject(o, "num", "0.0");
+    char *json = cJSON_PrintUnformatted(v);
+    add_lit(c, o, "json_lit", json ? json : "null");
+    free(json);
+    return o;
+}
+
+static cJSON *fn_ref(int id)
+{
+    cJSON *o = cJSON_CreateObject();
+    add_int(o, "fn", id);
+    return o;
+}
+
+static int compile(pctx *c, const mg_doc *doc, const cJSON *node);
+
+static cJSON *pattern_ref(pctx *c, const char *p)
+{
+    int i = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, c->patterns) {
+        if (!strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "source")), p))
+            break;
+        i++;
+    }
+    if (!e) {
+        cJSON *o = cJSON_CreateObject();
+        add_int(o, "pattern", i);
+        cJSON_AddStringToObject(o, "source", p);
+        add_lit(c, o, "lit", p);
+        cJSON_AddItemToArray(c->patterns, o);
+    }
+    cJSON *r = cJSON_CreateObject();
+    add_int(r, "pattern", i);
+    return r;
+}
+
+static const char *plural(double n, const char *one, const char *many) { return n == 1 ? one : many; }
+
+static const char *const known_formats[] = {"date-time", "date", "time", "email", "hostname",
+                                            "ipv4", "ipv6", "uri", "uuid", "regex"};
+
+/* ---- one schema object ------------------------------------------------ */
+
+static void compile_type(pctx *c, cJSON *f, const cJSON *type, const cJSON *nullable)
+{
+    int has = cJSON_IsString(type) || cJSON_IsArray(type);
+    add_bool(f, "has_type", has);
+    int mask = 0;
+    mg_buf m;
+    mg_buf_init(&m);
+    mg_buf_append_str(&m, "expected ");
+    int n = 0;
+    if (cJSON_IsString(type)) {
+        mask = type_bit(type->valuestring);
+        mg_buf_append_str(&m, type->valuestring);
+        n++;
+    } else if (cJSON_IsArray(type)) {
+        const cJSON *t;
+        cJSON_ArrayForEach(t, type)
+            if (cJSON_IsString(t)) {
+                mask |= type_bit(t->valuestring);
+                mg_buf_appendf(&m, "%s%s", n++ ? " or " : "", t->valuestring);
+            }
+    }
+    if (cJSON_IsTrue(nullable)) {
+        mask |= T_NULL;
+        mg_buf_appendf(&m, "%snull", n ? " or " : "");
+    }
+    add_int(f, "type_mask", mask);
+    add_lit(c, f, "type_expected_lit", has ? mg_buf_cstr(&m) : "");
+    mg_buf_fini(&m);
+}
+
+static void compile_enum_const(pctx *c, cJSON *f, const cJSON *en, const cJSON *cn)
+{
+    int has_enum = cJSON_IsArray(en);
+    add_bool(f, "has_enum", has_enum);
+    cJSON *vals = cJSON_CreateArray();
+    mg_buf m;
+    mg_buf_init(&m);
+    if (has_enum) {
+        mg_buf_append_str(&m, "must be one of ");
+        int n = 0;
+        const cJSON *v;
+        cJSON_ArrayForEach(v, en) {
+            cJSON_AddItemToArray(vals, value_item(c, v));
+            if (n > 10)
+                continue;
+            if (n == 10) {
+                mg_buf_append_str(&m, ", ...");
+                n++;
+                continue;
+            }
+            if (n)
+                mg_buf_append_str(&m, ", ");
+            append_value(&m, v);
+            n++;
+        }
+    }
+    cJSON_AddItemToObject(f, "enum_values", vals);
+    add_lit(c, f, "enum_message_lit", mg_buf_cstr(&m));
+    mg_buf_reset(&m);
+    add_bool(f, "has_const", cn != NULL);
+    if (cn) {
+        cJSON_AddItemToObject(f, "const_value", value_item(c, cn));
+        mg_buf_append_str(&m, "must be equal to ");
+        append_value(&m, cn);
+    }
+    add_lit(c, f, "const_message_lit", mg_buf_cstr(&m));
+    mg_buf_fini(&m);
+}
+
+static cJSON *check_new(const char *kind)
+{
+    cJSON *o = cJSON_CreateObject();
+    add_bool(o, kind, 1);
+    return o;
+}
+
+static void add_check(pctx *c, cJSON *list, const char *kind, const char *op, double limit,
+                      const char *msg)
+{
+    cJSON *o = check_new(kind);
+    cJSON_AddStringToObject(o, "op", op);
+    add_num(o, "limit", limit);
+    add_lit(c, o, "message_lit", msg);
+    cJSON_AddItemToArray(list, o);
+}
+
+static void compile_number(pctx *c, cJSON *f, const cJSON *s)
+{
+    cJSON *list = cJSON_CreateArray();
+    const cJSON *minimum = cJSON_GetObjectItemCaseSensitive(s, "minimum");
+    const cJSON *maximum = cJSON_GetObjectItemCaseSensitive(s, "maximum");
+    const cJSON *exmin = cJSON_GetObjectItemCaseSensitive(s, "exclusiveMinimum");
+    const cJSON *exmax = cJSON_GetObjectItemCaseSensitive(s, "exclusiveMaximum");
+    const cJSON *mult = cJSON_GetObjectItemCaseSensitive(s, "multipleOf");
+    const cJSON *format = cJSON_GetObjectItemCaseSensitive(s, "format");
+    char num[40], msg[96];
+    if (cJSON_IsNumber(minimum)) {
+        int ex = cJSON_IsTrue(exmin);
+        fmt_num(minimum->valuedouble, num, sizeof num);
+        snprintf(msg, sizeof msg, "must be %s %s", ex ? ">" : ">=", num);
+        add_check(c, list, "is_compare", ex ? ">" : ">=", minimum->valuedouble, msg);
+    }
+    if (cJSON_IsNumber(maximum)) {
+        int ex = cJSON_IsTrue(exmax);
+        fmt_num(maximum->valuedouble, num, sizeof num);
+        snprintf(msg, sizeof msg, "must be %s %s", ex ? "<" : "<=", num);
+        add_check(c, list, "is_compare", ex ? "<" : "<=", maximum->valuedouble, msg);
+    }
+    if (cJSON_IsNumber(exmin)) {
+        fmt_num(exmin->valuedouble, num, sizeof num);
+        snprintf(msg, sizeof msg, "must be > %s", num);
+        add_check(c, list, "is_compare", ">", exmin->valuedouble, msg);
+    }
+    if (cJSON_IsNumber(exmax)) {
+        fmt_num(exmax->valuedouble, num, sizeof num);
+        snprintf(msg, sizeof msg, "must be < %s", num);
+        add_check(c, list, "is_compare", "<", exmax->valuedouble, msg);
+    }
+    if (cJSON_IsNumber(mult)) {
+        fmt_num(mult->valuedouble, num, sizeof num);
+        snprintf(msg, sizeof msg, "must be a multiple of %s", num);
+        add_check(c, list, "is_multiple", "", mult->valuedouble, msg);
+    }
+    if (cJSON_IsString(format) && !strcmp(format->valuestring, "int32"))
+        add_check(c, list, "is_int32", "", 0, "must be a valid int32 (format)");
+    if (cJSON_IsString(format) && !strcmp(format->valuestring, "int64"))
+        add_check(c, list, "is_int64", "", 0, "must be a valid int64 (format)");
+    add_bool(f, "has_number_checks", cJSON_GetArraySize(list) > 0);
+    cJSON_AddItemToObject(f, "number_checks", list);
+}
+
+static void compile_string(pctx *c, cJSON *f, const cJSON *s)
+{
+    cJSON *list = cJSON_CreateArray();
+    const cJSON *minlen = cJSON_GetObjectItemCaseSensitive(s, "minLength");
+    const cJSON *maxlen = cJSON_GetObjectItemCaseSensitive(s, "maxLength");
+    const cJSON *pattern = cJSON_GetObjectItemCaseSensitive(s, "pattern");
+    const cJSON *format = cJSON_GetObjectItemCaseSensitive(s, "format");
+    char msg[128];
+    add_bool(f, "needs_length", cJSON_IsNumber(minlen) || cJSON_IsNumber(maxlen));
+    if (cJSON_IsNumber(minlen)) {
+        double m = minlen->valuedouble;
+        snprintf(msg, sizeof msg, "must be at least %.0f %s", m, plural(m, "character", "characters"));
+        add_check(c, list, "is_min_length", "<", m, msg);
+    }
+    if (cJSON_IsNumber(maxlen)) {
+        double m = maxlen->valuedouble;
+        snprintf(msg, sizeof msg, "must be at most %.0f %s", m, plural(m, "character", "characters"));
+        add_check(c, list, "is_max_length", ">", m, msg);
+    }
+    if (cJSON_IsString(pattern)) {
+        cJSON *o = pattern_ref(c, pattern->valuestring);
+        add_bool(o, "is_pattern", 1);
+        mg_buf b;
+        mg_buf_init(&b);
+        mg_buf_appendf(&b, "does not match pattern '%s'", pattern->valuestring);
+        add_lit(c, o, "message_lit", mg_buf_cstr(&b));
+        mg_buf_fini(&b);
+        cJSON_AddItemToArray(list, o);
+    }
+    if (cJSON_IsString(format))
+        for (size_t i = 0; i < sizeof known_formats / sizeof *known_formats; i++)
+            if (!strcmp(format->valuestring, known_formats[i])) {
+                cJSON *o = check_new("is_format");
+                char id[16];
+                snprintf(id, sizeof id, "%s", known_formats[i]);
+                for (char *p = id; *p; p++)
+                    if (*p == '-')
+                        *p = '_';
+                cJSON_AddStringToObject(o, "format", id);
+                snprintf(msg, sizeof msg, "must be a valid %s (format)", known_formats[i]);
+                add_lit(c, o, "message_lit", msg);
+                cJSON_AddItemToArray(list, o);
+            }
+    add_bool(f, "has_string_checks", cJSON_GetArraySize(list) > 0);
+    cJSON_AddItemToObject(f, "string_checks", list);
+}
+
+static void add_fn(cJSON *o, const char *key, int id)
+{
+    char has[64];
+    snprintf(has, sizeof has, "has_%s", key);
+    add_bool(o, has, id >= 0);
+    add_int(o, key, id < 0 ? 0 : id);
+}
+
+static cJSON *fn_list(pctx *c, const mg_doc *doc, const cJSON *arr)
+{
+    cJSON *list = cJSON_CreateArray();
+    int i = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, arr) {
+        cJSON *o = fn_ref(compile(c, doc, e));
+        add_bool(o, "is_first", i == 0);
+        add_int(o, "index", i++);
+        cJSON_AddItemToArray(list, o);
+    }
+    return list;
+}
+
+static void compile_array(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
+{
+    const cJSON *minitems = cJSON_GetObjectItemCaseSensitive(s, "minItems");
+    const cJSON *maxitems = cJSON_GetObjectItemCaseSensitive(s, "maxItems");
+    const cJSON *unique = cJSON_GetObjectItemCaseSensitive(s, "uniqueItems");
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(s, "items");
+    const cJSON *additems = cJSON_GetObjectItemCaseSensitive(s, "additionalItems");
+    const cJSON *contains = cJSON_GetObjectItemCaseSensitive(s, "contains");
+    cJSON *list = cJSON_CreateArray();
+    char msg[96];
+    if (cJSON_IsNumber(minitems)) {
+        double m = minitems->valuedouble;
+        snprintf(msg, sizeof msg, "must have at least %.0f %s", m, plural(m, "item", "items"));
+        add_check(c, list, "is_min_items", "<", m, msg);
+    }
+    if (cJSON_IsNumber(maxitems)) {
+        double m = maxitems->valuedouble;
+        snprintf(msg, sizeof msg, "must have at most %.0f %s", m, plural(m, "item", "items"));
+        add_check(c, list, "is_max_items", ">", m, msg);
+    }
+    cJSON_AddItemToObject(f, "count_checks", list);
+    add_bool(f, "has_count_checks", cJSON_GetArraySize(list) > 0);
+    add_bool(f, "unique_items", cJSON_IsTrue(unique));
+    int tuple = cJSON_IsArray(items);
+    add_bool(f, "has_items", items != NULL);
+    add_fn(f, "items_fn", items && !tuple ? compile(c, doc, items) : -1);
+    add_bool(f, "has_tuple", tuple);
+    cJSON_AddItemToObject(f, "tuple", tuple ? fn_list(c, doc, items) : cJSON_CreateArray());
+    add_bool(f, "additional_items_false", tuple && cJSON_IsFalse(additems));
+    add_fn(f, "additional_items_fn", tuple && additems && !cJSON_IsFalse(additems) ? compile(c, doc, additems) : -1);
+    add_fn(f, "contains_fn", contains ? compile(c, doc, contains) : -1);
+    add_bool(f, "has_array_checks", cJSON_GetArraySize(list) > 0 || cJSON_IsTrue(unique) || items || contains);
+}
+
+static int cmp_member(const void *a, const void *b)
+{
+    const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+    const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "name"));
+    const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(y, "name"));
+    int d = (unsigned char)s[0] - (unsigned char)t[0];
+    return d ? d : strcmp(s, t);
+}
+
+static cJSON *find_member(cJSON *members, const char *name)
+{
+    cJSON *e;
+    cJSON_ArrayForEach(e, members)
+        if (!strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "name")), name))
+            return e;
+    return NULL;
+}
+
+static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
+{
+    const cJSON *required = cJSON_GetObjectItemCaseSensitive(s, "required");
+    const cJSON *props = cJSON_GetObjectItemCaseSensitive(s, "properties");
+    const cJSON *patprops = cJSON_GetObjectItemCaseSensitive(s, "patternProperties");
+    const cJSON *addprops = cJSON_GetObjectItemCaseSensitive(s, "additionalProperties");
+    const cJSON *propnames = cJSON_GetObjectItemCaseSensitive(s, "propertyNames");
+    const cJSON *minprops = cJSON_GetObjectItemCaseSensitive(s, "minProperties");
+    const cJSON *maxprops = cJSON_GetObjectItemCaseSensitive(s, "maxProperties");
+    const cJSON *deps = cJSON_GetObjectItemCaseSensitive(s, "dependencies");
+    char msg[96];
+
+    /* Known member names: properties, then required names not among them. */
+    cJSON *members = cJSON_CreateArray();
+    if (cJSON_IsObject(props)) {
+        const cJSON *p;
+        cJSON_ArrayForEach(p, props) {
+            const char *name = p->string ? p->string : "";
+            cJSON *mem = find_member(members, name);
+            if (mem)
+                continue; /* a duplicate key: the first one is the property's schema */
+            mem = cJSON_CreateObject();
+            cJSON_AddStringToObject(mem, "name", name);
+            add_lit(c, mem, "name_lit", name);
+            add_int(mem, "first_byte", (unsigned char)name[0]);
+            add_fn(mem, "prop_fn", compile(c, doc, p));
+            add_bool(mem, "is_required", 0);
+            add_int(mem, "slot", 0);
+            cJSON_AddItemToArray(members, mem);
+        }
+    }
+    int loop = props || patprops || addprops;
+    cJSON *req = cJSON_CreateArray();
+    int nreq = 0;
+    if (cJSON_IsArray(required)) {
+        const cJSON *r;
+        cJSON_ArrayForEach(r, required) {
+            if (!cJSON_IsString(r))
+                continue;
+            cJSON *mem = find_member(members, r->valuestring);
+            if (!mem) {
+                mem = cJSON_CreateObject();
+                cJSON_AddStringToObject(mem, "name", r->valuestring);
+                add_lit(c, mem, "name_lit", r->valuestring);
+                add_int(mem, "first_byte", (unsigned char)r->valuestring[0]);
+                add_fn(mem, "prop_fn", -1);
+                add_bool(mem, "is_required", 0);
+                add_int(mem, "slot", 0);
+                cJSON_AddItemToArray(members, mem);
+            }
+            int slot;
+            if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(mem, "is_required"))) {
+                slot = nreq++;
+                cJSON_ReplaceItemInObjectCaseSensitive(mem, "is_required", cJSON_CreateTrue());
+                cJSON_ReplaceItemInObjectCaseSensitive(mem, "slot", cJSON_CreateNumber(slot));
+            } else
+                slot = (int)cJSON_GetObjectItemCaseSensitive(mem, "slot")->valuedouble;
+            cJSON *o = cJSON_CreateObject();
+            add_int(o, "slot", slot);
+            mg_buf b;
+            mg_buf_init(&b);
+            mg_buf_appendf(&b, "missing required property '%s'", r->valuestring);
+            add_lit(c, o, "message_lit", mg_buf_cstr(&b));
+            mg_buf_fini(&b);
+            cJSON_AddItemToArray(req, o);
+        }
+    }
+    add_bool(f, "has_required", cJSON_GetArraySize(req) > 0);
+    add_int(f, "required_count", nreq);
+    cJSON_AddItemToObject(f, "required", req);
+
+    /* Group the members by first byte, for a switch on the key. */
+    int nm = cJSON_GetArraySize(members);
+    cJSON **arr = calloc((size_t)nm + 1, sizeof *arr);
+    if (!arr)
+        abort();
+    for (int i = 0; i < nm; i++)
+        arr[i] = cJSON_DetachItemFromArray(members, 0);
+    qsort(arr, (size_t)nm, sizeof *arr, cmp_member);
+    cJSON *groups = cJSON_CreateArray();
+    for (int i = 0; i < nm;) {
+        int fb = (int)cJSON_GetObjectItemCaseSensitive(arr[i], "first_byte")->valuedouble;
+        cJSON *g = cJSON_CreateObject();
+        add_int(g, "first_byte", fb);
+        cJSON *ms = cJSON_CreateArray();
+        for (; i < nm && (int)cJSON_GetObjectItemCaseSensitive(arr[i], "first_byte")->valuedouble == fb; i++) {
+            /* A required-only name needs no case when nothing else runs per member. */
+            cJSON_AddItemToArray(ms, arr[i]);
+        }
+        cJSON_AddItemToObject(g, "members", ms);
+        cJSON_AddItemToArray(groups, g);
+    }
+    free(arr);
+    cJSON_Delete(members);
+    cJSON_AddItemToObject(f, "member_groups", groups);
+    add_bool(f, "has_members", nm > 0);
+
+    cJSON *pp = cJSON_CreateArray();
+    if (cJSON_IsObject(patprops)) {
+        const cJSON *p;
+        cJSON_ArrayForEach(p, patprops) {
+            cJSON *o = pattern_ref(c, p->string ? p->string : "");
+            add_int(o, "fn", compile(c, doc, p));
+            cJSON_AddItemToArray(pp, o);
+        }
+    }
+    add_bool(f, "has_pattern_props", cJSON_GetArraySize(pp) > 0);
+    cJSON_AddItemToObject(f, "pattern_props", pp);
+    add_bool(f, "uses_matched", addprops != NULL);
+    add_bool(f, "additional_false", cJSON_IsFalse(addprops));
+    add_fn(f, "additional_fn", addprops && !cJSON_IsFalse(addprops) ? compile(c, doc, addprops) : -1);
+    add_bool(f, "member_loop", loop || nreq > 0 || propnames);
+    add_bool(f, "member_checks", loop);
+    add_fn(f, "property_names_fn", propnames ? compile(c, doc, propnames) : -1);
+
+    cJSON *counts = cJSON_CreateArray();
+    if (cJSON_IsNumber(minprops)) {
+        double m = minprops->valuedouble;
+        snprintf(msg, sizeof msg, "must have at least %.0f %s", m, plural(m, "property", "properties"));
+        add_check(c, counts, "is_min_props", "<", m, msg);
+    }
+    if (cJSON_IsNumber(maxprops)) {
+        double m = maxprops->valuedouble;
+        snprintf(msg, sizeof msg, "must have at most %.0f %s", m, plural(m, "property", "properties"));
+        add_check(c, counts, "is_max_props", ">", m, msg);
+    }
+    add_bool(f, "has_prop_counts", cJSON_GetArraySize(counts) > 0);
+    cJSON_AddItemToObject(f, "prop_counts", counts);
+
+    cJSON *dl = cJSON_CreateArray();
+    if (cJSON_IsObject(deps)) {
+        const cJSON *dp;
+        cJSON_ArrayForEach(dp, deps) {
+            const char *name = dp->string ? dp->string : "";
+            cJSON *o = cJSON_CreateObject();
+            add_lit(c, o, "name_lit", name);
+            add_bool(o, "is_list", cJSON_IsArray(dp));
+            cJSON *rl = cJSON_CreateArray();
+            if (cJSON_IsArray(dp)) {
+                const cJSON *r;
+                cJSON_ArrayForEach(r, dp) {
+                    if (!cJSON_IsString(r))
+                        continue;
+                    cJSON *ro = cJSON_CreateObject();
+                    add_lit(c, ro, "name_lit", r->valuestring);
+                    mg_buf b;
+                    mg_buf_init(&b);
+                    mg_buf_appendf(&b, "property '%s' is required when '%s' is present (dependencies)",
+                                   r->valuestring, name);
+                    add_lit(c, ro, "message_lit", mg_buf_cstr(&b));
+                    mg_buf_fini(&b);
+                    cJSON_AddItemToArray(rl, ro);
+                }
+            }
+            cJSON_AddItemToObject(o, "requires", rl);
+            add_fn(o, "dep_fn", cJSON_IsArray(dp) ? -1 : compile(c, doc, dp));
+            cJSON_AddItemToArray(dl, o);
+        }
+    }
+    add_bool(f, "has_dependencies", cJSON_GetArraySize(dl) > 0);
+    cJSON_AddItemToObject(f, "dependencies", dl);
+    add_bool(f, "has_object_checks", cJSON_GetArraySize(req) > 0 || loop || propnames ||
+                                         cJSON_GetArraySize(counts) > 0 || cJSON_GetArraySize(dl) > 0);
+}
+
+static void compile_combinators(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
+{
+    const cJSON *allof = cJSON_GetObjectItemCaseSensitive(s, "allOf");
+    const cJSON *anyof = cJSON_GetObjectItemCaseSensitive(s, "anyOf");
+    const cJSON *oneof = cJSON_GetObjectItemCaseSensitive(s, "oneOf");
+    const cJSON *not_ = cJSON_GetObjectItemCaseSensitive(s, "not");
+    const cJSON *if_ = cJSON_GetObjectItemCaseSensitive(s, "if");
+    const cJSON *then_ = cJSON_GetObjectItemCaseSensitive(s, "then");
+    const cJSON *else_ = cJSON_GetObjectItemCaseSensitive(s, "else");
+    add_bool(f, "has_all_of", cJSON_IsArray(allof));
+    cJSON_AddItemToObject(f, "all_of", cJSON_IsArray(allof) ? fn_list(c, doc, allof) : cJSON_CreateArray());
+    add_bool(f, "has_any_of", cJSON_IsArray(anyof));
+    cJSON_AddItemToObject(f, "any_of", cJSON_IsArray(anyof) ? fn_list(c, doc, anyof) : cJSON_CreateArray());
+    add_bool(f, "has_one_of", cJSON_IsArray(oneof));
+    cJSON_AddItemToObject(f, "one_of", cJSON_IsArray(oneof) ? fn_list(c, doc, oneof) : cJSON_CreateArray());
+    add_fn(f, "not_fn", not_ ? compile(c, doc, not_) : -1);
+    int cond = if_ && (then_ || else_);
+    add_bool(f, "has_if", cond);
+    add_fn(f, "if_fn", cond ? compile(c, doc, if_) : -1);
+    add_fn(f, "then_fn", cond && then_ ? compile(c, doc, then_) : -1);
+    add_fn(f, "else_fn", cond && else_ ? compile(c, doc, else_) : -1);
+}
+
+/* Returns the function id of schema `node` (compiled once). */
+static int compile(pctx *c, const mg_doc *doc, const cJSON *node)
+{
+    for (int i = 0; i < c->nslots; i++)
+        if (c->slots[i].node == node)
+            return c->slots[i].id;
+    int id = cJSON_GetArraySize(c->functions);
+    if (c->nslots == c->capslots) {
+        c->capslots = c->capslots ? c->capslots * 2 : 64;
+        c->slots = realloc(c->slots, (size_t)c->capslots * sizeof *c->slots);
+        if (!c->slots)
+            abort();
+    }
+    c->slots[c->nslots].node = node;
+    c->slots[c->nslots++].id = id;
+    cJSON *f = cJSON_CreateObject();
+    cJSON_AddItemToArray(c->functions, f);
+    add_int(f, "id", id);
+    add_bool(f, "is_true", cJSON_IsTrue(node));
+    add_bool(f, "is_false", cJSON_IsFalse(node));
+    int invalid = !cJSON_IsBool(node) && !cJSON_IsObject(node);
+    add_bool(f, "is_invalid", invalid);
+    mg_buf b;
+    mg_buf_init(&b);
+    if (invalid)
+        mg_buf_appendf(&b, "invalid schema: expected an object or a boolean, got %s", type_name(node));
+    add_lit(c, f, "invalid_message_lit", mg_buf_cstr(&b));
+    mg_buf_fini(&b);
+    const cJSON *ref = cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, "$ref") : NULL;
+    int is_ref = cJSON_IsString(ref);
+    add_bool(f, "is_ref", is_ref);
+    add_bool(f, "is_schema", cJSON_IsObject(node) && !is_ref);
+    if (is_ref) {
+        mg_ref_target t;
+        if (mg_resolve_ref(c->m->set, doc, node, &t, c->d) < 0) {
+            c->failed = 1;
+            add_int(f, "ref_fn", 0);
+        } else
+            add_int(f, "ref_fn", compile(c, t.doc, t.node));
+        return id;
+    }
+    add_int(f, "ref_fn", 0);
+    static const cJSON empty = {0};
+    const cJSON *s = cJSON_IsObject(node) ? node : &empty;
+    compile_type(c, f, cJSON_GetObjectItemCaseSensitive(s, "type"), cJSON_GetObjectItemCaseSensitive(s, "nullable"));
+    compile_enum_const(c, f, cJSON_GetObjectItemCaseSensitive(s, "enum"), cJSON_GetObjectItemCaseSensitive(s, "const"));
+    compile_number(c, f, s);
+    compile_string(c, f, s);
+    compile_array(c, f, doc, s);
+    compile_object(c, f, doc, s);
+    compile_combinators(c, f, doc, s);
+    return id;
+}
+
+/* ---- shapes ------------------------------------------------------------
+ * How a field can be held in a typed record: one value, a list, a string-keyed
+ * map, or the raw JSON when it has no simple typed form (nested containers,
+ * nullable items, unions, aliases). Neutral data; each target spells it. */
+
+static int flag(const cJSON *o, const char *k) { return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, k)); }
+
+/* The element class of a typeref view (items, or a scalar field); 0 when it has none. */
+static const char *elem_class(const cJSON *tr)
+{
+    if (flag(tr, "is_string"))
+        return "e_string";
+    if (flag(tr, "is_integer"))
+        return "e_integer";
+    if (flag(tr, "is_number"))
+        return "e_number";
+    if (flag(tr, "is_boolean"))
+        return "e_boolean";
+    if (flag(tr, "is_ref")) {
+        const cJSON *ref = cJSON_GetObjectItemCaseSensitive(tr, "ref");
+        if (flag(ref, "is_object"))
+            return "e_object";
+        if (flag(ref, "is_enum"))
+            return "e_enum";
+    }
+    return "e_json";
+}
+
+static void add_shape(cJSON *field)
+{
+    static const char *const classes[] = {"e_string", "e_integer", "e_number", "e_boolean", "e_json", "e_object", "e_enum"};
+    const char *container = "is_scalar";
+    const cJSON *elem = field;
+    if (flag(field, "is_array") || flag(field, "is_map")) {
+        const cJSON *items = cJSON_GetObjectItemCaseSensitive(field, "items");
+        if (flag(field, "nullable") || !items || flag(items, "nullable") || flag(items, "is_array") || flag(items, "is_map"))
+            container = "is_json";
+        else {
+            container = flag(field, "is_array") ? "is_list" : "is_dict";
+            elem = items;
+        }
+    }
+    const char *cls = strcmp(container, "is_json") ? elem_class(elem) : "e_json";
+    cJSON *sh = cJSON_CreateObject();
+    add_bool(sh, "is_scalar", !strcmp(container, "is_scalar"));
+    add_bool(sh, "is_list", !strcmp(container, "is_list"));
+    add_bool(sh, "is_dict", !strcmp(container, "is_dict"));
+    add_bool(sh, "is_json", !strcmp(container, "is_json"));
+    for (size_t i = 0; i < sizeof classes / sizeof *classes; i++)
+        add_bool(sh, classes[i], !strcmp(cls, classes[i]));
+    const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(elem, "ref"), "id"));
+    cJSON_AddStringToObject(sh, "elem_id", id && (!strcmp(cls, "e_object") || !strcmp(cls, "e_enum")) ? id : "");
+    cJSON_AddItemToObject(field, "shape", sh);
+}
+
+/* The named types that answer the job API of the catalogue's `x-http-api`
+ * (send.response and status.response, each a $ref), for client templates. */
+static const cJSON *find_ext(const mg_model *m, const char *name)
+{
+    const cJSON *root = m->doc ? m->doc->root : NULL;
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(root, name);
+    if (!x)
+        x = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "info"), name);
+    return x;
+}
+
+static void response_type(pctx *c, cJSON *api, const cJSON *ext, const char *op, const cJSON *types)
+{
+    const cJSON *resp = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ext, op), "response");
+    const char *id = NULL;
+    mg_ref_target t;
+    if (cJSON_IsObject(resp) && mg_resolve_ref(c->m->set, c->m->doc, resp, &t, c->d) >= 0) {
+        const cJSON *item = types ? types->child : NULL;
+        for (int i = 0; i < c->m->ntypes && item; i++, item = item->next)
+            if (c->m->types[i]->schema == t.node && c->m->types[i]->kind == MG_TYPE_OBJECT)
+                id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"));
+    } else if (resp)
+        c->failed = 1;
+    char key[64];
+    snprintf(key, sizeof key, "has_%s_response", op);
+    add_bool(api, key, id != NULL);
+    snprintf(key, sizeof key, "%s_response", op);
+    cJSON_AddStringToObject(api, key, id ? id : "");
+}
+
+static cJSON *http_api(pctx *c, const cJSON *types)
+{
+    const cJSON *ext = find_ext(c->m, "x-http-api");
+    cJSON *api = cJSON_CreateObject();
+    response_type(c, api, ext, "send", types);
+    response_type(c, api, ext, "status", types);
+    add_bool(api, "has_client", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(api, "has_send_response")) &&
+                                    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(api, "has_status_response")));
+    return api;
+}
+
+/* ---- public ------------------------------------------------------------ */
+
+cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_diag *d)
+{
+    pctx c = {.m = m, .d = d};
+    c.escapes = cJSON_GetObjectItemCaseSensitive(opts, "string_escapes");
+    const char *be = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "byte_escape"));
+    c.byte_octal = be && !strcmp(be, "octal");
+    c.escape_non_ascii = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(opts, "escape_non_ascii"));
+    c.functions = cJSON_CreateArray();
+    c.patterns = cJSON_CreateArray();
+    cJSON *item = types ? types->child : NULL;
+    for (int i = 0; i < m->ntypes; i++, item = item ? item->next : NULL) {
+        const mg_type *t = m->types[i];
+        int id = t->schema ? compile(&c, t->doc, t->schema) : -1;
+        if (item) {
+            cJSON *f;
+            const char *tid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"));
+            int nf = 0;
+            cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(item, "fields")) {
+                add_shape(f);
+                cJSON_AddStringToObject(f, "owner_id", tid ? tid : "");
+                add_lit(&c, f, "wire_lit", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "wire")));
+                nf++;
+            }
+            add_int(item, "field_count", nf);
+            /* Enum values can name their type (mustache cannot reach a shadowed `id`). */
+            const cJSON *tname = cJSON_GetObjectItemCaseSensitive(item, "name");
+            cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(item, "values")) {
+                cJSON_AddStringToObject(f, "owner_id", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id")));
+                cJSON_AddItemToObject(f, "owner_name", cJSON_Duplicate(tname, 1));
+                const cJSON *val = cJSON_GetObjectItemCaseSensitive(f, "value");
+                add_lit(&c, f, "value_lit", cJSON_IsString(val) ? val->valuestring : "");
+            }
+            add_bool(item, "has_validate_fn", id >= 0);
+            add_int(item, "validate_fn", id < 0 ? 0 : id);
+        }
+    }
+    free(c.slots);
+    cJSON *api = http_api(&c, types);
+    if (c.failed) {
+        cJSON_Delete(api);
+        cJSON_Delete(c.functions);
+        cJSON_Delete(c.patterns);
+        return NULL;
+    }
+    cJSON *plan = cJSON_CreateObject();
+    add_int(plan, "function_count", cJSON_GetArraySize(c.functions));
+    cJSON_AddItemToObject(plan, "functions", c.functions);
+    add_bool(plan, "has_patterns", cJSON_GetArraySize(c.patterns) > 0);
+    add_int(plan, "pattern_count", cJSON_GetArraySize(c.patterns));
+    cJSON_AddItemToObject(plan, "patterns", c.patterns);
+    cJSON_AddItemToObject(plan, "http_api", api);
+    return plan;
+}

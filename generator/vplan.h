@@ -1,0 +1,37 @@
+/* vplan.h - the validation plan: every schema of a catalogue compiled into a
+ * flat list of target-neutral validation functions, for templates that
+ * generate validators (C, Python, TypeScript).
+ *
+ * The plan follows generator/validate.c rule for rule: the same keywords, the
+ * same order, the same error locations and the same message wording, so a
+ * generated validator agrees with `msggen validate` on every instance. Each
+ * schema object reached from a named type (following $ref, allOf, items, ...)
+ * becomes one function with a numeric id; a subschema is a call of another
+ * function, so recursive schemas are recursive calls. Messages that do not
+ * depend on the instance are pre-rendered, and every string a template must
+ * print as a literal comes as `*_lit`, escaped with the target's rules
+ * (helpers.vplan in target.yaml). docs/templates.md ("The validation plan")
+ * describes every key.
+ *
+ * A target asks for the plan by having `helpers.vplan` (an object) in its
+ * target.yaml; the view then carries `validation` at the root and
+ * `validate_fn` on every type.
+ *
+ * Ownership: the returned tree belongs to the caller (cJSON_Delete); it copies
+ * what it needs from the model.
+ */
+#ifndef MG_VPLAN_H
+#define MG_VPLAN_H
+
+#include <cjson/cJSON.h>
+
+#include "diag.h"
+#include "model.h"
+
+/* Builds the plan of every type of `m`. `types` is the view's `types` list
+ * (one item per m->types entry, same order): each item gets `validate_fn`.
+ * `opts` is helpers.vplan (NULL: JSON string literals). Returns the plan, or
+ * NULL after reporting an error. */
+cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_diag *d);
+
+#endif

@@ -1,0 +1,109 @@
+/* roundtrip.c - checks generated C against message payloads.
+ *
+ * Usage: roundtrip MANIFEST. Each manifest line is "MESSAGE<TAB>FILE". For
+ * each file it prints "FILE<TAB>valid" or, per error, "FILE<TAB>POINTER: MESSAGE"
+ * (what the generated validator says), and for valid payloads checks that
+ * from_json -> to_json gives back an equal value, and that _print/parse of the
+ * JSON text does too (a line "FILE<TAB>roundtrip: ..." when not). Built against
+ * the generated library of the catalogue (tests/c-target/run.sh).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include CATALOGUE_HEADER
+
+/* PFX is the generated prefix with its underscore (-DPFX=worker_backend_). */
+#define CAT2(a, b) a##b
+#define CAT(a, b) CAT2(a, b)
+#define X(name) CAT(PFX, name)
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *b = malloc(cap);
+    size_t r;
+    while (b && (r = fread(b + n, 1, cap - n - 1, f)) > 0) {
+        n += r;
+        if (n + 1 >= cap) {
+            char *nb = realloc(b, cap *= 2);
+            if (!nb) {
+                free(b);
+                b = NULL;
+            }
+            b = nb;
+        }
+    }
+    fclose(f);
+    if (b)
+        b[n] = '\0';
+    *len = n;
+    return b;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2)
+        return 2;
+    FILE *m = fopen(argv[1], "r");
+    if (!m)
+        return 2;
+    char line[4096];
+    int bad = 0;
+    while (fgets(line, sizeof line, m)) {
+        line[strcspn(line, "\n")] = '\0';
+        char *tab = strchr(line, '\t');
+        if (!tab)
+            continue;
+        *tab = '\0';
+        const char *msg = line, *file = tab + 1;
+        size_t len;
+        char *text = slurp(file, &len);
+        cJSON *json = text ? cJSON_ParseWithLength(text, len) : NULL;
+        X(message_type) t;
+        if (!json || !X(message_type_from_string)(msg, &t)) {
+            printf("%s\tsetup: unreadable, not JSON or unknown message\n", file);
+            bad = 1;
+            free(text);
+            cJSON_Delete(json);
+            continue;
+        }
+        X(error) err;
+        memset(&err, 0, sizeof err);
+        int quiet = X(message_validate)(t, json, NULL);
+        int full = X(message_validate)(t, json, &err);
+        if (quiet != full)
+            printf("%s\tverdicts differ: without an error record %d, with one %d\n", file, quiet, full);
+        if (full)
+            printf("%s\tvalid\n", file);
+        for (int i = 0; i < err.count; i++) {
+            char buf[2048];
+            printf("%s\t%s\n", file, X(error_format)(&err, i, buf, sizeof buf));
+        }
+        X(error_clear)(&err);
+        if (full) {
+            void *rec = X(message_from_json)(t, json, &err);
+            cJSON *back = rec ? X(message_to_json)(t, rec) : NULL;
+            if (!rec)
+                printf("%s\troundtrip: from_json failed: %s\n", file, X(error_message)(&err));
+            else if (!back || !cJSON_Compare(json, back, 1))
+                printf("%s\troundtrip: to_json differs\n", file);
+            char *printed = back ? cJSON_PrintUnformatted(back) : NULL;
+            cJSON *again = printed ? cJSON_Parse(printed) : NULL;
+            if (back && (!again || !cJSON_Compare(json, again, 1)))
+                printf("%s\troundtrip: printed text differs\n", file);
+            cJSON_Delete(again);
+            cJSON_free(printed);
+            cJSON_Delete(back);
+            X(message_free)(t, rec);
+            X(error_clear)(&err);
+        }
+        cJSON_Delete(json);
+        free(text);
+    }
+    fclose(m);
+    X(runtime_thread_cleanup)();
+    return bad;
+}
