@@ -3028,7 +3028,7 @@ struct worker_backend_marketplace_publish_listing_completed_message {
     char *published_at;
     bool has_published_at;
     /** Processing time in milliseconds */
-    double processing_duration;
+    int64_t processing_duration;
     bool has_processing_duration;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };

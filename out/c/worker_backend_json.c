@@ -26557,7 +26557,7 @@ void worker_backend_marketplace_publish_listing_completed_message_free(worker_ba
     free_string(&o->external_file_id);
     free_obj_retryable_error_details(&o->error);
     free_string(&o->published_at);
-    free_number(&o->processing_duration);
+    free_integer(&o->processing_duration);
     cJSON_Delete(o->extra_json);
     free(o);
 }
@@ -26678,7 +26678,7 @@ static worker_backend_marketplace_publish_listing_completed_message *worker_back
             if (got[11])
                 continue; /* a duplicate member: the first one counts, as in cJSON lookups */
             got[11] = true;
-            if (!from_number(&o->processing_duration, m))
+            if (!from_integer(&o->processing_duration, m))
                 goto fail;
             o->has_processing_duration = true;
             continue;
@@ -26837,7 +26837,7 @@ cJSON *worker_backend_marketplace_publish_listing_completed_message_to_json(cons
     if (o->has_processing_duration) {
         cJSON *v = NULL;
         {
-            v = to_number(&o->processing_duration);
+            v = to_integer(&o->processing_duration);
         }
         if (!v || !cJSON_AddItemToObject(j, "processingDuration", v)) {
             cJSON_Delete(v);

@@ -20557,8 +20557,8 @@ static bool worker_backend_v741(const cJSON *x, const worker_backend_pseg *p, wo
     if (c->depth >= WORKER_BACKEND_MAX_DEPTH)
         return worker_backend_rt_too_deep(c, p);
     c->depth++;
-    if (!worker_backend_rt_type_in(x, 12)) {
-        worker_backend_rt_report_type(c, p, "expected number", x);
+    if (!worker_backend_rt_type_in(x, 4)) {
+        worker_backend_rt_report_type(c, p, "expected integer", x);
         WORKER_BACKEND_FAIL();
     }
     c->depth--;

@@ -41,11 +41,20 @@ for d in wb features reserved; do
     else fail "python_client_should_pass_mypy_strict_$d" "mypy --strict reports errors"; detail "$TMP/mypy"; fi
 done
 
-# Validator conformance: same verdicts and messages as msggen validate.
-for c in features:"$TOP/tests/catalogues/features.yaml" worker_backend:"$cat"; do
-    label=${c%%:*}; file=${c#*:}; dir=$TMP/mut-$label; mkdir -p "$dir"
-    pkg=$TMP/wb; [ "$label" = features ] && pkg=$TMP/features
-    per=25; [ "$label" = features ] && per=200
+# Validator conformance: same verdicts and messages as msggen validate, on
+# mutated example payloads of the worker-backend catalogue and of test
+# catalogues with enums/ranges/formats, allOf, unions, recursion, reserved words.
+conformance="features:tests/catalogues/features.yaml union:tests/catalogues/union.yaml
+allof:tests/catalogues/allof.yaml tree:tests/catalogues/tree.yaml
+oneof_2_0:tests/catalogues/asyncapi-2.0-oneof.yaml reserved_words:tests/golden/reserved-words/input/catalogue.yaml"
+for c in $conformance worker_backend:schemas/worker-backend/asyncapi.yaml; do
+    label=${c%%:*}; file=$TOP/${c#*:}; dir=$TMP/mut-$label; mkdir -p "$dir"
+    pkg=$TMP/wb
+    if [ "$label" != worker_backend ]; then
+        pkg=$TMP/v-$label
+        gen "$file" "$pkg" || { fail "python_validator_cases_$label" "generate failed"; detail "$pkg.err"; continue; }
+    fi
+    per=25; [ "$label" = worker_backend ] || per=200
     if MUTANTS_PER_MESSAGE=$per python3 "$here/mutants.py" "$MSGGEN" "$file" "$dir" >/dev/null 2>"$dir.err"; then
         PYTHONPATH="$pkg" python3 "$here/check_validate.py" "$dir/cases.json" "$label"
     else fail "python_validator_cases_$label" "mutants.py failed"; detail "$dir.err"; fi

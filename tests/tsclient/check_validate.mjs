@@ -8,7 +8,7 @@ const { validateMessage } = await import(pathToFileURL(validateJs).href);
 const { cases } = JSON.parse(readFileSync(casesFile, 'utf8'));
 const bad = [];
 for (const c of cases) {
-  const got = validateMessage(c.message, c.payload).map((p) => `${p.path}: ${p.message}`).sort();
+  const got = [...new Set(validateMessage(c.message, c.payload).map((p) => `${p.path}: ${p.message}`))].sort(); // sets, as docs/validation.md compares
   const want = [...c.errors].sort();
   if (JSON.stringify(got) !== JSON.stringify(want)) bad.push([c.file, want, got]);
 }

@@ -19,7 +19,7 @@ command -v node >/dev/null && command -v npm >/dev/null || { skip tsclient "node
 node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 18 ? 0 : 1)' ||
     { skip tsclient "node is older than 18 (fetch)"; exit 0; }
 
-gen() { mg generate -i "$1" -t typescript -o "$2" >/dev/null 2>"$2.err"; }
+gen() { mkdir -p "$(dirname "$2")"; mg generate -i "$1" -t typescript -o "$2" >/dev/null 2>"$2.err"; }
 if gen "$cat" "$TMP/wb"; then ok typescript_target_should_generate_the_worker_backend_client
 else fail typescript_target_should_generate_the_worker_backend_client "generate failed"; detail "$TMP/wb.err"; exit 0; fi
 gen "$TOP/tests/catalogues/features.yaml" "$TMP/features" || { fail typescript_target_should_generate_features "generate failed"; detail "$TMP/features.err"; }
@@ -48,16 +48,37 @@ for d in reserved wb features; do
          [ "$d" = reserved ] || exit 0; fi
 done
 
-# Validator conformance: same verdicts and messages as msggen validate.
-for c in features:"$TOP/tests/catalogues/features.yaml" worker_backend:"$cat"; do
-    label=${c%%:*}; file=${c#*:}; dir=$TMP/mut-$label; mkdir -p "$dir"
-    pkg=$TMP/wb; [ "$label" = features ] && pkg=$TMP/features
-    per=25; [ "$label" = features ] && per=200
-    if command -v python3 >/dev/null &&
-       MUTANTS_PER_MESSAGE=$per python3 "$TOP/tests/pyclient/mutants.py" "$MSGGEN" "$file" "$dir" >/dev/null 2>"$dir.err"; then
-        node "$here/check_validate.mjs" "$dir/cases.json" "$pkg/dist/validate.js" "$label"
-    else skip "typescript_validator_cases_$label" "mutants.py needs python3"; fi
-done
+# Validator conformance: same verdicts and messages as msggen validate, on
+# mutated example payloads (tests/pyclient/mutants.py) of the worker-backend
+# catalogue and of test catalogues with enums/ranges/formats, allOf, unions,
+# recursion, reserved words. The small catalogues' validators are compiled in
+# one tsc run.
+conformance="features:tests/catalogues/features.yaml union:tests/catalogues/union.yaml
+allof:tests/catalogues/allof.yaml tree:tests/catalogues/tree.yaml
+oneof_2_0:tests/catalogues/asyncapi-2.0-oneof.yaml reserved_words:tests/golden/reserved-words/input/catalogue.yaml"
+if command -v python3 >/dev/null; then
+    roots=()
+    for c in $conformance; do
+        label=${c%%:*}
+        gen "$TOP/${c#*:}" "$TMP/v/$label" && roots+=("$TMP/v/$label/src/validate.ts") ||
+            { fail "typescript_validator_cases_$label" "generate failed"; detail "$TMP/v/$label.err"; }
+    done
+    if "$tsc" --strict --target ES2022 --module NodeNext --moduleResolution NodeNext --lib ES2022,DOM \
+            --rootDir "$TMP/v" --outDir "$TMP/v-js" "${roots[@]}" >"$TMP/tsc" 2>&1; then
+        echo '{"type": "module"}' >"$TMP/v-js/package.json"
+    else fail typescript_validator_cases_compile "tsc failed"; detail "$TMP/tsc"; fi
+    for c in $conformance worker_backend:schemas/worker-backend/asyncapi.yaml; do
+        label=${c%%:*}; dir=$TMP/mut-$label; mkdir -p "$dir"
+        js=$TMP/v-js/$label/src/validate.js; per=200
+        [ "$label" = worker_backend ] && { js=$TMP/wb/dist/validate.js; per=25; }
+        [ -f "$js" ] || continue
+        if MUTANTS_PER_MESSAGE=$per python3 "$TOP/tests/pyclient/mutants.py" "$MSGGEN" "$TOP/${c#*:}" "$dir" >/dev/null 2>"$dir.err"; then
+            node "$here/check_validate.mjs" "$dir/cases.json" "$js" "$label"
+        else fail "typescript_validator_cases_$label" "mutants.py failed"; detail "$dir.err"; fi
+    done
+else
+    skip typescript_validator_cases "mutants.py needs python3"
+fi
 
 # API parity with the published package.
 mkdir -p "$TMP/published"

@@ -16,6 +16,13 @@ from . import validate as _v
 
 __all__ = ["WorkerClient", "SendOptions"]
 
+# The answers of the job API: the catalogue's types named by x-http-api
+# (send.response, status.response), else the reference shapes in types.py.
+_JobResponse = _types.JobResponse
+_JobStatus = _types.JobStatus
+_SEND_RESPONSE_TYPE = "JobResponse"
+_STATUS_RESPONSE_TYPE = "JobStatus"
+
 _ENV_URL = "WORKER_BACKEND_URL"
 _ENV_API_KEY = "WORKER_BACKEND_API_KEY"
 _ENV_TIMEOUT = "WORKER_BACKEND_TIMEOUT"
@@ -153,7 +160,7 @@ class WorkerClient:
 
     # -- the job API ------------------------------------------------------------
     def send_to_queue(self, message_type: str, payload: object,
-                      opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+                      opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Enqueues a job: POSTs `payload` as JSON for `message_type` (see MessageTypes).
 
         Raises ValidationError (before sending) when the payload does not match
@@ -171,18 +178,18 @@ class WorkerClient:
             raise _e.ValidationError([("/", "cannot be sent as JSON: %s" % ex)]) from None
         path = _SEND_PATH.replace("{messageType}", urllib.parse.quote(message_type, safe=""))
         answer = self._request("POST", path, body, o.get("timeout", self.timeout), o.get("headers"))
-        _check_answer("JobResponse", answer)
-        return _t.cast(_types.JobResponse, answer)
+        _check_answer(_SEND_RESPONSE_TYPE, answer)
+        return _t.cast(_JobResponse, answer)
 
-    def get_job_status(self, job_id: str, opts: _t.Optional[SendOptions] = None) -> _types.JobStatus:
+    def get_job_status(self, job_id: str, opts: _t.Optional[SendOptions] = None) -> _JobStatus:
         """Reads the state of a job. `job_id` is URL-encoded (it may hold '/', '?', spaces...)."""
         o: SendOptions = opts or {}
         path = _STATUS_PATH.replace("{jobId}", urllib.parse.quote(job_id, safe=""))
         answer = self._request("GET", path, None, o.get("timeout", self.timeout), o.get("headers"))
-        _check_answer("JobStatus", answer)
-        return _t.cast(_types.JobStatus, answer)
+        _check_answer(_STATUS_RESPONSE_TYPE, answer)
+        return _t.cast(_JobStatus, answer)
 
-    def analytics_collection_request(self, data: _types.AnalyticsCollectionRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def analytics_collection_request(self, data: _types.AnalyticsCollectionRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Request to trigger a manual market data collection job.
 Used for ad-hoc scraping of specific queries on marketplaces.
 
@@ -191,7 +198,7 @@ Used for ad-hoc scraping of specific queries on marketplaces.
         """
         return self.send_to_queue(_types.MessageTypes.ANALYTICS_COLLECTION_REQUEST, data, opts)
 
-    def backend_logging_event(self, data: _types.BackendLoggingEventMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def backend_logging_event(self, data: _types.BackendLoggingEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Centralized logging event for capturing all warn/error/failure logs from meshsync-backend.
 This event is sent to ELK for centralized monitoring, alerting, and debugging.
 
@@ -213,14 +220,14 @@ Used for:
         """
         return self.send_to_queue(_types.MessageTypes.BACKEND_LOGGING_EVENT, data, opts)
 
-    def etsy_analytics_sync_completed(self, data: _types.EtsyAnalyticsSyncCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def etsy_analytics_sync_completed(self, data: _types.EtsyAnalyticsSyncCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Contains synced analytics data for Etsy listings. Backend stores this in etsy_analytics_snapshots table and indexes to ELK.
 
         Sends a ``etsy-analytics-sync-completed`` job (payload type ``EtsyAnalyticsSyncCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.ETSY_ANALYTICS_SYNC_COMPLETED, data, opts)
 
-    def etsy_analytics_sync_request(self, data: _types.EtsyAnalyticsSyncRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def etsy_analytics_sync_request(self, data: _types.EtsyAnalyticsSyncRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Syncs analytics data from Etsy API for one or more listings. Fetches views, favorites, sales, revenue, and traffic source data.
 Can sync: - Specific listings (provide listingIds) - All user listings (provide userId, empty listingIds) - Shop-level analytics (provide shopId)
 
@@ -229,14 +236,14 @@ Can sync: - Specific listings (provide listingIds) - All user listings (provide 
         """
         return self.send_to_queue(_types.MessageTypes.ETSY_ANALYTICS_SYNC_REQUEST, data, opts)
 
-    def etsy_publish_listing_completed(self, data: _types.EtsyPublishListingCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def etsy_publish_listing_completed(self, data: _types.EtsyPublishListingCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Indicates completion of Etsy listing publication. Contains external Etsy listing ID and URL, or error details if failed.
 
         Sends a ``etsy-publish-listing-completed`` job (payload type ``EtsyPublishListingCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.ETSY_PUBLISH_LISTING_COMPLETED, data, opts)
 
-    def etsy_publish_listing_request(self, data: _types.EtsyPublishListingRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def etsy_publish_listing_request(self, data: _types.EtsyPublishListingRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Publishes a single metamodel listing to Etsy for a specific material variant. Creates Etsy listing, uploads digital file, and returns external listing ID.
 This message is enqueued for EACH material variant when publishing a metamodel.
 Example: Publishing a metamodel with PLA, Resin, ABS materials creates 3 jobs.
@@ -246,14 +253,14 @@ Example: Publishing a metamodel with PLA, Resin, ABS materials creates 3 jobs.
         """
         return self.send_to_queue(_types.MessageTypes.ETSY_PUBLISH_LISTING_REQUEST, data, opts)
 
-    def file_download_completed(self, data: _types.FileDownloadCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def file_download_completed(self, data: _types.FileDownloadCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Notifies that a file download has been processed, indicating success or failure.
 
         Sends a ``file-download-completed`` job (payload type ``FileDownloadCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.FILE_DOWNLOAD_COMPLETED, data, opts)
 
-    def file_download_request(self, data: _types.FileDownloadRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def file_download_request(self, data: _types.FileDownloadRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Downloads model file from storage provider to MinIO for processing pipeline.
 Acts as parent job for thumbnail generation, technical metadata analysis, and metadata generation.
 
@@ -268,56 +275,56 @@ Retry Configuration:
         """
         return self.send_to_queue(_types.MessageTypes.FILE_DOWNLOAD_REQUEST, data, opts)
 
-    def file_vectorize_completed(self, data: _types.FileVectorizeCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def file_vectorize_completed(self, data: _types.FileVectorizeCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Result of the vectorization process containing the embedding vector.
 
         Sends a ``file-vectorize-completed`` job (payload type ``FileVectorizeCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.FILE_VECTORIZE_COMPLETED, data, opts)
 
-    def file_vectorize_request(self, data: _types.FileVectorizeRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def file_vectorize_request(self, data: _types.FileVectorizeRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Request to generate a vector embedding for an image file using CLIP.
 
         Sends a ``file-vectorize-request`` job (payload type ``FileVectorizeRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.FILE_VECTORIZE_REQUEST, data, opts)
 
-    def ip_check_completed(self, data: _types.IpCheckCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def ip_check_completed(self, data: _types.IpCheckCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Contains IP verification results including trademark risk, copyright risk, detected brands/franchises, and analysis confidence scores
 
         Sends a ``ip-check-completed`` job (payload type ``IpCheckCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.IP_CHECK_COMPLETED, data, opts)
 
-    def ip_check_request(self, data: _types.IpCheckRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def ip_check_request(self, data: _types.IpCheckRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Triggers intellectual property verification analysis for a model thumbnail, detecting potential trademark and copyright issues using perceptual hashing, text analysis, and optional reverse image search.
 
         Sends a ``ip-check-request`` job (payload type ``IpCheckRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.IP_CHECK_REQUEST, data, opts)
 
-    def marketplace_analytics_sync_completed(self, data: _types.MarketplaceAnalyticsSyncCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def marketplace_analytics_sync_completed(self, data: _types.MarketplaceAnalyticsSyncCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Contains synced analytics data for marketplace listings. Backend stores this in marketplace_analytics_snapshots table and indexes to ELK. Works with any marketplace provider.
 
         Sends a ``marketplace-analytics-sync-completed`` job (payload type ``MarketplaceAnalyticsSyncCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_ANALYTICS_SYNC_COMPLETED, data, opts)
 
-    def marketplace_analytics_sync_request(self, data: _types.MarketplaceAnalyticsSyncRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def marketplace_analytics_sync_request(self, data: _types.MarketplaceAnalyticsSyncRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Syncs analytics data from marketplace API for one or more listings. Fetches views, favorites, sales, revenue, and traffic source data. Can sync: specific listings, all user listings, or shop-level analytics. Works with any marketplace provider that supports analytics (etsy, ebay, etc.).
 
         Sends a ``marketplace-analytics-sync-request`` job (payload type ``MarketplaceAnalyticsSyncRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_ANALYTICS_SYNC_REQUEST, data, opts)
 
-    def marketplace_connection_sync_completed(self, data: _types.MarketplaceConnectionSyncCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def marketplace_connection_sync_completed(self, data: _types.MarketplaceConnectionSyncCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Notification that marketplace connection sync has completed. Contains updated connection metadata, profile information, and sync statistics.
 
         Sends a ``marketplace-connection-sync-completed`` job (payload type ``MarketplaceConnectionSyncCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_CONNECTION_SYNC_COMPLETED, data, opts)
 
-    def marketplace_connection_sync_request(self, data: _types.MarketplaceConnectionSyncRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def marketplace_connection_sync_request(self, data: _types.MarketplaceConnectionSyncRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Requests synchronization of marketplace connection data including: - Profile information and shop details - Account status and permissions - Available categories and shipping profiles - Rate limits and API quotas
 This is typically triggered after initial connection or periodically to keep marketplace metadata up to date.
 
@@ -326,21 +333,21 @@ This is typically triggered after initial connection or periodically to keep mar
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_CONNECTION_SYNC_REQUEST, data, opts)
 
-    def marketplace_credential_rotation_completed(self, data: _types.MarketplaceCredentialRotationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def marketplace_credential_rotation_completed(self, data: _types.MarketplaceCredentialRotationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Notification that marketplace credential rotation has completed. Contains the rotation results, new credential metadata, and any issues encountered.
 
         Sends a ``marketplace-credential-rotation-completed`` job (payload type ``MarketplaceCredentialRotationCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_CREDENTIAL_ROTATION_COMPLETED, data, opts)
 
-    def marketplace_credential_rotation_request(self, data: _types.MarketplaceCredentialRotationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def marketplace_credential_rotation_request(self, data: _types.MarketplaceCredentialRotationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Requests rotation/refresh of marketplace connection credentials. This is used for: - OAuth token refresh when tokens are near expiry - API key rotation for enhanced security - Re-authentication after connection errors - Scheduled credential updates
 
         Sends a ``marketplace-credential-rotation-request`` job (payload type ``MarketplaceCredentialRotationRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_CREDENTIAL_ROTATION_REQUEST, data, opts)
 
-    def marketplace_intelligence_completed(self, data: _types.MarketplaceIntelligenceCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def marketplace_intelligence_completed(self, data: _types.MarketplaceIntelligenceCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Response from marketplace intelligence scraping.
 Contains aggregated similarity data from marketplace searches.
 
@@ -352,7 +359,7 @@ sellability analysis runs.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_INTELLIGENCE_COMPLETED, data, opts)
 
-    def marketplace_intelligence_event(self, data: _types.MarketplaceIntelligenceEventMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def marketplace_intelligence_event(self, data: _types.MarketplaceIntelligenceEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Public marketplace intelligence data scraped from external marketplaces.
 
 This event contains:
@@ -374,7 +381,7 @@ Used for market research, pricing optimization, and trend detection.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_INTELLIGENCE_EVENT, data, opts)
 
-    def marketplace_intelligence_request(self, data: _types.MarketplaceIntelligenceRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def marketplace_intelligence_request(self, data: _types.MarketplaceIntelligenceRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Triggers automated marketplace scraping to find similar/competing listings
 for a given model. This is a pipeline stage that runs after metadata generation
 to inform sellability analysis with real market data.
@@ -394,28 +401,28 @@ Pipeline integration:
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_INTELLIGENCE_REQUEST, data, opts)
 
-    def marketplace_listing_description_generation_completed(self, data: _types.MarketplaceListingDescriptionGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def marketplace_listing_description_generation_completed(self, data: _types.MarketplaceListingDescriptionGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Notifies backend that marketplace description generation completed. Contains generated description with metadata tracking (AI model, confidence, generation timestamp) and suggested price.
 
         Sends a ``marketplace-listing-description-generation-completed`` job (payload type ``MarketplaceListingDescriptionGenerationCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_DESCRIPTION_GENERATION_COMPLETED, data, opts)
 
-    def marketplace_listing_description_generation_request(self, data: _types.MarketplaceListingDescriptionGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def marketplace_listing_description_generation_request(self, data: _types.MarketplaceListingDescriptionGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Generates SEO-optimized marketplace description for a 3D model using LLM vision analysis. Worker receives model data, technical metadata, and thumbnail URLs to generate compelling product descriptions tailored to the target marketplace.
 
         Sends a ``marketplace-listing-description-generation-request`` job (payload type ``MarketplaceListingDescriptionGenerationRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_DESCRIPTION_GENERATION_REQUEST, data, opts)
 
-    def marketplace_listing_sync_completed(self, data: _types.MarketplaceListingSyncCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def marketplace_listing_sync_completed(self, data: _types.MarketplaceListingSyncCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Notification that marketplace listing sync operation has completed. Contains detailed results of the sync including created/updated listings, errors encountered, and performance statistics.
 
         Sends a ``marketplace-listing-sync-completed`` job (payload type ``MarketplaceListingSyncCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_SYNC_COMPLETED, data, opts)
 
-    def marketplace_listing_sync_request(self, data: _types.MarketplaceListingSyncRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def marketplace_listing_sync_request(self, data: _types.MarketplaceListingSyncRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Requests synchronization of marketplace listings for a connection. Can sync specific listings or all listings for a marketplace connection.
 Includes bidirectional sync: - Pull: Fetch listings from marketplace to update local database - Push: Update marketplace listings with local changes - Full: Both pull and push operations
 
@@ -424,91 +431,91 @@ Includes bidirectional sync: - Pull: Fetch listings from marketplace to update l
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_SYNC_REQUEST, data, opts)
 
-    def marketplace_listing_tags_generation_completed(self, data: _types.MarketplaceListingTagsGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def marketplace_listing_tags_generation_completed(self, data: _types.MarketplaceListingTagsGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Notifies backend that marketplace tags generation completed. Contains generated tags optimized for discoverability with metadata tracking.
 
         Sends a ``marketplace-listing-tags-generation-completed`` job (payload type ``MarketplaceListingTagsGenerationCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_TAGS_GENERATION_COMPLETED, data, opts)
 
-    def marketplace_listing_tags_generation_request(self, data: _types.MarketplaceListingTagsGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def marketplace_listing_tags_generation_request(self, data: _types.MarketplaceListingTagsGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Generates searchability tags for a 3D model optimized for marketplace discoverability. Worker creates style, technical, and usage keywords following marketplace tag limits and SEO best practices.
 
         Sends a ``marketplace-listing-tags-generation-request`` job (payload type ``MarketplaceListingTagsGenerationRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_TAGS_GENERATION_REQUEST, data, opts)
 
-    def marketplace_listing_title_generation_completed(self, data: _types.MarketplaceListingTitleGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def marketplace_listing_title_generation_completed(self, data: _types.MarketplaceListingTitleGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Notifies backend that marketplace title generation completed. Contains generated title with metadata tracking.
 
         Sends a ``marketplace-listing-title-generation-completed`` job (payload type ``MarketplaceListingTitleGenerationCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_TITLE_GENERATION_COMPLETED, data, opts)
 
-    def marketplace_listing_title_generation_request(self, data: _types.MarketplaceListingTitleGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def marketplace_listing_title_generation_request(self, data: _types.MarketplaceListingTitleGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Generates marketplace-optimized title for a 3D model. Worker creates concise, SEO-friendly titles following marketplace character limits and best practices.
 
         Sends a ``marketplace-listing-title-generation-request`` job (payload type ``MarketplaceListingTitleGenerationRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_TITLE_GENERATION_REQUEST, data, opts)
 
-    def marketplace_listing_update_completed(self, data: _types.MarketplaceListingUpdateCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def marketplace_listing_update_completed(self, data: _types.MarketplaceListingUpdateCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Result of a listing update operation
 
         Sends a ``marketplace-listing-update-completed`` job (payload type ``MarketplaceListingUpdateCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_UPDATE_COMPLETED, data, opts)
 
-    def marketplace_listing_update_request(self, data: _types.MarketplaceListingUpdateRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def marketplace_listing_update_request(self, data: _types.MarketplaceListingUpdateRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Request to update an existing listing on a marketplace (price, quantity, etc.)
 
         Sends a ``marketplace-listing-update-request`` job (payload type ``MarketplaceListingUpdateRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_UPDATE_REQUEST, data, opts)
 
-    def marketplace_publish_listing_completed(self, data: _types.MarketplacePublishListingCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def marketplace_publish_listing_completed(self, data: _types.MarketplacePublishListingCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Indicates completion of marketplace listing publication. Contains external listing ID and URL, or error details if failed. Works with any marketplace provider (etsy, ebay, etc.).
 
         Sends a ``marketplace-publish-listing-completed`` job (payload type ``MarketplacePublishListingCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_PUBLISH_LISTING_COMPLETED, data, opts)
 
-    def marketplace_publish_listing_request(self, data: _types.MarketplacePublishListingRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def marketplace_publish_listing_request(self, data: _types.MarketplacePublishListingRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Publishes a single metamodel listing to a marketplace for a specific material variant. Creates listing, uploads digital file, and returns external listing ID. This message is enqueued for EACH material variant when publishing a metamodel. The marketplace type (etsy, ebay, etc.) is determined by the marketplaceProvider field.
 
         Sends a ``marketplace-publish-listing-request`` job (payload type ``MarketplacePublishListingRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_PUBLISH_LISTING_REQUEST, data, opts)
 
-    def media_batch_download_completed(self, data: _types.MediaBatchDownloadCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def media_batch_download_completed(self, data: _types.MediaBatchDownloadCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Notifies that a batch media download has been completed.
 
         Sends a ``media-batch-download-completed`` job (payload type ``MediaBatchDownloadCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MEDIA_BATCH_DOWNLOAD_COMPLETED, data, opts)
 
-    def media_batch_download_request(self, data: _types.MediaBatchDownloadRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def media_batch_download_request(self, data: _types.MediaBatchDownloadRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Request to download and process a batch of media files from a storage provider. Images are compressed and resized to specified dimensions, converted to WebP format. Text files and documents are processed and stored with metadata. All processed files are uploaded to MinIO S3 storage under the media/{batchId}/ prefix.
 
         Sends a ``media-batch-download-request`` job (payload type ``MediaBatchDownloadRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MEDIA_BATCH_DOWNLOAD_REQUEST, data, opts)
 
-    def metamodel_metadata_generation_completed(self, data: _types.MetamodelMetadataGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def metamodel_metadata_generation_completed(self, data: _types.MetamodelMetadataGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Handles metamodel metadata generation completion. Contains AI-generated metadata and aggregated technical analysis.
 
         Sends a ``metamodel-metadata-generation-completed`` job (payload type ``MetamodelMetadataGenerationCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.METAMODEL_METADATA_GENERATION_COMPLETED, data, opts)
 
-    def metamodel_metadata_generation_request(self, data: _types.MetamodelMetadataGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def metamodel_metadata_generation_request(self, data: _types.MetamodelMetadataGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Handles metamodel metadata generation requests via Ollama. Aggregates data from constituent models and generates AI-enhanced metadata.
 
         Sends a ``metamodel-metadata-generation-request`` job (payload type ``MetamodelMetadataGenerationRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.METAMODEL_METADATA_GENERATION_REQUEST, data, opts)
 
-    def model_analytics_collection_request(self, data: _types.ModelAnalyticsCollectionRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def model_analytics_collection_request(self, data: _types.ModelAnalyticsCollectionRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Request to collect marketplace analytics for a specific metamodel.
 Triggered by backend scheduler every 6 hours for popular/tagged metamodels.
 
@@ -520,35 +527,35 @@ and stores aggregated statistics in Elasticsearch for trend analysis.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_ANALYTICS_COLLECTION_REQUEST, data, opts)
 
-    def model_discovery_folder_processed_event(self, data: _types.ModelDiscoveryFolderProcessedEventMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def model_discovery_folder_processed_event(self, data: _types.ModelDiscoveryFolderProcessedEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Handles model discovery folder processed events.
 
         Sends a ``model-discovery-folder-processed-event`` job (payload type ``ModelDiscoveryFolderProcessedEventMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_DISCOVERY_FOLDER_PROCESSED_EVENT, data, opts)
 
-    def model_discovery_scan_found_event(self, data: _types.ModelDiscoveryScanFoundEventMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def model_discovery_scan_found_event(self, data: _types.ModelDiscoveryScanFoundEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Handles model discovery scan found events.
 
         Sends a ``model-discovery-scan-found-event`` job (payload type ``ModelDiscoveryScanFoundEventMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_DISCOVERY_SCAN_FOUND_EVENT, data, opts)
 
-    def model_discovery_scan_progress_event(self, data: _types.ModelDiscoveryScanProgressEventMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def model_discovery_scan_progress_event(self, data: _types.ModelDiscoveryScanProgressEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Handles model discovery scan progress events.
 
         Sends a ``model-discovery-scan-progress-event`` job (payload type ``ModelDiscoveryScanProgressEventMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_DISCOVERY_SCAN_PROGRESS_EVENT, data, opts)
 
-    def model_discovery_scan_request(self, data: _types.ModelDiscoveryScanRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def model_discovery_scan_request(self, data: _types.ModelDiscoveryScanRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Handles model discovery scan requests events.
 
         Sends a ``model-discovery-scan-request`` job (payload type ``ModelDiscoveryScanRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_DISCOVERY_SCAN_REQUEST, data, opts)
 
-    def model_finder_index_request(self, data: _types.ModelFinderIndexRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def model_finder_index_request(self, data: _types.ModelFinderIndexRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """DEPRECATED (2026-02-18) — FR-023 retired. Merge 3D rendering into worker-file-vectorize.
 
 Request to index a 3D model for similarity search.
@@ -560,7 +567,7 @@ Request to index a 3D model for similarity search.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_FINDER_INDEX_REQUEST, data, opts)
 
-    def model_finder_response(self, data: _types.ModelFinderResponseMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def model_finder_response(self, data: _types.ModelFinderResponseMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """DEPRECATED (2026-02-18) — FR-023 retired. Merge 3D rendering into worker-file-vectorize.
 
 Response containing search results from the model finder.
@@ -572,7 +579,7 @@ Response containing search results from the model finder.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_FINDER_RESPONSE, data, opts)
 
-    def model_finder_search_request(self, data: _types.ModelFinderSearchRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def model_finder_search_request(self, data: _types.ModelFinderSearchRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """DEPRECATED (2026-02-18) — FR-023 retired. Merge 3D rendering into worker-file-vectorize.
 
 Request to search for similar 3D models.
@@ -584,105 +591,105 @@ Request to search for similar 3D models.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_FINDER_SEARCH_REQUEST, data, opts)
 
-    def model_metadata_generation_completed(self, data: _types.ModelMetadataGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def model_metadata_generation_completed(self, data: _types.ModelMetadataGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Notifies backend that enriched marketplace metadata generation completed. Backend updates Model entity with generated description, tags, classification, etc.
 
         Sends a ``model-metadata-generation-completed`` job (payload type ``ModelMetadataGenerationCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_METADATA_GENERATION_COMPLETED, data, opts)
 
-    def model_metadata_generation_request(self, data: _types.ModelMetadataGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def model_metadata_generation_request(self, data: _types.ModelMetadataGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Generates enriched marketplace metadata (SEO descriptions, tags, categories) for 3D models using LLM vision analysis. Worker receives all necessary data in the payload (Model, TechnicalMetadata, Thumbnails) and does NOT query the database. Prerequisites: file download, technical metadata, and thumbnail generation must be complete before this message is sent.
 
         Sends a ``model-metadata-generation-request`` job (payload type ``ModelMetadataGenerationRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_METADATA_GENERATION_REQUEST, data, opts)
 
-    def model_metamodel_detection_found(self, data: _types.ModelMetamodelDetectionFoundMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def model_metamodel_detection_found(self, data: _types.ModelMetamodelDetectionFoundMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Handles model metamodel detection found with hierarchical relationships.
 
         Sends a ``model-metamodel-detection-found`` job (payload type ``ModelMetamodelDetectionFoundMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_METAMODEL_DETECTION_FOUND, data, opts)
 
-    def model_metamodel_detection_request(self, data: _types.ModelMetamodelDetectionRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def model_metamodel_detection_request(self, data: _types.ModelMetamodelDetectionRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Handles model metamodel detection requests.
 
         Sends a ``model-metamodel-detection-request`` job (payload type ``ModelMetamodelDetectionRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_METAMODEL_DETECTION_REQUEST, data, opts)
 
-    def model_print_analysis_completed(self, data: _types.ModelPrintAnalysisCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def model_print_analysis_completed(self, data: _types.ModelPrintAnalysisCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Reports completion of 3D print analysis — contains estimation, printability, and cost breakdown per FR-022
 
         Sends a ``model-print-analysis-completed`` job (payload type ``ModelPrintAnalysisCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_PRINT_ANALYSIS_COMPLETED, data, opts)
 
-    def model_print_analysis_request(self, data: _types.ModelPrintAnalysisRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def model_print_analysis_request(self, data: _types.ModelPrintAnalysisRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Triggers 3D print analysis for a model — estimates print time, material usage, support needs, and cost breakdown per FR-022
 
         Sends a ``model-print-analysis-request`` job (payload type ``ModelPrintAnalysisRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_PRINT_ANALYSIS_REQUEST, data, opts)
 
-    def model_sellability_analysis_completed(self, data: _types.ModelSellabilityAnalysisCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def model_sellability_analysis_completed(self, data: _types.ModelSellabilityAnalysisCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Contains sellability analysis results including Etsy-specific recommendations, material pricing, and marketplace compatibility scores
 
         Sends a ``model-sellability-analysis-completed`` job (payload type ``ModelSellabilityAnalysisCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_SELLABILITY_ANALYSIS_COMPLETED, data, opts)
 
-    def model_sellability_analysis_request(self, data: _types.ModelSellabilityAnalysisRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def model_sellability_analysis_request(self, data: _types.ModelSellabilityAnalysisRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Analyzes a metamodel to determine sellability score, pricing recommendations, and optimal marketplace selection. Enhanced with Etsy-specific analysis including competitor pricing, category demand trends, and material suitability.
 
         Sends a ``model-sellability-analysis-request`` job (payload type ``ModelSellabilityAnalysisRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_SELLABILITY_ANALYSIS_REQUEST, data, opts)
 
-    def model_semantic_analysis_completed(self, data: _types.ModelSemanticAnalysisCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def model_semantic_analysis_completed(self, data: _types.ModelSemanticAnalysisCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Handles completion of 3D model semantic analysis with generated tags and similarity results.
 
         Sends a ``model-semantic-analysis-completed`` job (payload type ``ModelSemanticAnalysisCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_SEMANTIC_ANALYSIS_COMPLETED, data, opts)
 
-    def model_semantic_analysis_request(self, data: _types.ModelSemanticAnalysisRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def model_semantic_analysis_request(self, data: _types.ModelSemanticAnalysisRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Handles 3D model semantic analysis requests using ULIP-2 neural networks and FAISS vector similarity search.
 
         Sends a ``model-semantic-analysis-request`` job (payload type ``ModelSemanticAnalysisRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_SEMANTIC_ANALYSIS_REQUEST, data, opts)
 
-    def model_technical_metadata_completed(self, data: _types.ModelTechnicalMetadataCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def model_technical_metadata_completed(self, data: _types.ModelTechnicalMetadataCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Reports comprehensive results of technical metadata analysis including geometry, quality metrics, and print-readiness assessment
 
         Sends a ``model-technical-metadata-completed`` job (payload type ``ModelTechnicalMetadataCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_TECHNICAL_METADATA_COMPLETED, data, opts)
 
-    def model_technical_metadata_request(self, data: _types.ModelTechnicalMetadataRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def model_technical_metadata_request(self, data: _types.ModelTechnicalMetadataRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Triggers comprehensive technical analysis of a 3D model file to extract geometry, quality metrics, and print-readiness information
 
         Sends a ``model-technical-metadata-request`` job (payload type ``ModelTechnicalMetadataRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_TECHNICAL_METADATA_REQUEST, data, opts)
 
-    def slicing_fdm_request(self, data: _types.SlicingFdmRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def slicing_fdm_request(self, data: _types.SlicingFdmRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Request FDM slicing simulation via OrcaSlicer (preferred) or heuristic fallback. Accepts OrcaSlicer-compatible printer/process/filament JSON profiles.
 
         Sends a ``slicing-fdm-request`` job (payload type ``SlicingFdmRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.SLICING_FDM_REQUEST, data, opts)
 
-    def slicing_fdm_result(self, data: _types.SlicingFdmResultMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def slicing_fdm_result(self, data: _types.SlicingFdmResultMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Result of FDM slicing simulation from OrcaSlicer (toolpath) or heuristic fallback. Contains exact physical metrics for cost calculation.
 
         Sends a ``slicing-fdm-result`` job (payload type ``SlicingFdmResultMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.SLICING_FDM_RESULT, data, opts)
 
-    def slicing_simulation_request(self, data: _types.SlicingSimulationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def slicing_simulation_request(self, data: _types.SlicingSimulationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """DEPRECATED: Use slicing-fdm-request or slicing-sla-request instead. Unified contract kept for backward compatibility only.
 
         Deprecated: this message type is deprecated.
@@ -691,7 +698,7 @@ Request to search for similar 3D models.
         """
         return self.send_to_queue(_types.MessageTypes.SLICING_SIMULATION_REQUEST, data, opts)
 
-    def slicing_simulation_result(self, data: _types.SlicingSimulationResultMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def slicing_simulation_result(self, data: _types.SlicingSimulationResultMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """DEPRECATED: Use slicing-fdm-result or slicing-sla-result instead. Unified contract kept for backward compatibility only.
 
         Deprecated: this message type is deprecated.
@@ -700,49 +707,49 @@ Request to search for similar 3D models.
         """
         return self.send_to_queue(_types.MessageTypes.SLICING_SIMULATION_RESULT, data, opts)
 
-    def slicing_sla_request(self, data: _types.SlicingSlaRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def slicing_sla_request(self, data: _types.SlicingSlaRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Request SLA/MSLA slicing simulation via PySLM cross-sectional analysis. Accepts resin printer profile with exposure, lift, and layer parameters.
 
         Sends a ``slicing-sla-request`` job (payload type ``SlicingSlaRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.SLICING_SLA_REQUEST, data, opts)
 
-    def slicing_sla_result(self, data: _types.SlicingSlaResultMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def slicing_sla_result(self, data: _types.SlicingSlaResultMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Result of SLA/MSLA slicing simulation from PySLM cross-sectional analysis. Contains exact resin usage and print time metrics.
 
         Sends a ``slicing-sla-result`` job (payload type ``SlicingSlaResultMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.SLICING_SLA_RESULT, data, opts)
 
-    def texture_generation_completed(self, data: _types.TextureGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def texture_generation_completed(self, data: _types.TextureGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Emitted when AI texture generation completes (success or failure). Contains artifact S3 URLs on success, or error details on failure. The credit reservation should be confirmed (success) or released (failure) based on the status.
 
         Sends a ``texture-generation-completed`` job (payload type ``TextureGenerationCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.TEXTURE_GENERATION_COMPLETED, data, opts)
 
-    def texture_generation_request(self, data: _types.TextureGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def texture_generation_request(self, data: _types.TextureGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Request AI-powered texture generation for a 3D model. Requires a mesh file URL and a text prompt describing the desired texture. Credits are reserved before dispatch.
 
         Sends a ``texture-generation-request`` job (payload type ``TextureGenerationRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.TEXTURE_GENERATION_REQUEST, data, opts)
 
-    def thumbnail_generation_completed(self, data: _types.ThumbnailGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def thumbnail_generation_completed(self, data: _types.ThumbnailGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Handles thumbnail generation completed.
 
         Sends a ``thumbnail-generation-completed`` job (payload type ``ThumbnailGenerationCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.THUMBNAIL_GENERATION_COMPLETED, data, opts)
 
-    def thumbnail_generation_request(self, data: _types.ThumbnailGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def thumbnail_generation_request(self, data: _types.ThumbnailGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Handles thumbnail generation requests with customization options. Supports both storage provider downloads and MinIO-cached files.
 
         Sends a ``thumbnail-generation-request`` job (payload type ``ThumbnailGenerationRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.THUMBNAIL_GENERATION_REQUEST, data, opts)
 
-    def user_engagement_event(self, data: _types.UserEngagementEventMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def user_engagement_event(self, data: _types.UserEngagementEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """User engagement and onboarding tracking events for analytics and behavioral insights.
 
 Captures key user actions throughout their journey:
@@ -765,7 +772,7 @@ Used for:
         """
         return self.send_to_queue(_types.MessageTypes.USER_ENGAGEMENT_EVENT, data, opts)
 
-    def worker_analytics_event(self, data: _types.WorkerAnalyticsEventMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def worker_analytics_event(self, data: _types.WorkerAnalyticsEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Analytics event emitted by workers for tracking processing metrics, user behavior,
 and model statistics. Consumed by worker-analytic-collector and forwarded to ELK.
 
@@ -777,7 +784,7 @@ Each worker includes its specific metrics in the `metrics` object.
         """
         return self.send_to_queue(_types.MessageTypes.WORKER_ANALYTICS_EVENT, data, opts)
 
-    def worker_metrics_enriched_event(self, data: _types.WorkerMetricsEnrichedEventMessage, opts: _t.Optional[SendOptions] = None) -> _types.JobResponse:
+    def worker_metrics_enriched_event(self, data: _types.WorkerMetricsEnrichedEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Enriched metrics event for detailed worker monitoring, cost tracking,
 and performance analysis. Published to backend.logging.events for
 centralized monitoring and cost attribution.
@@ -809,7 +816,7 @@ def _server_message(text: str, reason: str) -> str:
 
 
 def _check_answer(type_name: str, answer: object) -> None:
-    if not _v.has_type(type_name):
+    if not type_name or not _v.has_type(type_name):
         return
     problems = _v.validate(type_name, answer)
     if problems:

@@ -13,8 +13,12 @@ const ENV = {
   timeout: 'WORKER_BACKEND_TIMEOUT',
 };
 
+// The answers of the job API: the catalogue's types named by x-http-api
+// (send.response, status.response), else the reference shapes in types.ts.
 type JobResponse = types.JobResponse;
 type JobStatus = types.JobStatus;
+const SEND_RESPONSE_TYPE = 'JobResponse';
+const STATUS_RESPONSE_TYPE = 'JobStatus';
 
 export interface WorkerClientConfig {
   /** Base URL of the worker backend, e.g. `http://localhost:3000`. */
@@ -137,7 +141,7 @@ export class WorkerClient {
   }
 
   private static checkAnswer(typeName: string, answer: unknown): void {
-    if (!hasType(typeName)) return;
+    if (typeName === '' || !hasType(typeName)) return;
     const problems = validate(typeName, answer);
     if (problems.length > 0) {
       throw new ResponseError(`the job API answered an invalid ${typeName}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
@@ -154,7 +158,7 @@ export class WorkerClient {
     }
     const path = SEND_PATH.replace('{messageType}', encodeURIComponent(messageType));
     const answer = await this.request('POST', path, JSON.stringify(payload), options);
-    WorkerClient.checkAnswer('JobResponse', answer);
+    WorkerClient.checkAnswer(SEND_RESPONSE_TYPE, answer);
     return answer as JobResponse;
   }
 
@@ -164,7 +168,7 @@ export class WorkerClient {
   async getJobStatus(jobId: string, options: RequestOptions = {}): Promise<JobStatus> {
     const path = STATUS_PATH.replace('{jobId}', encodeURIComponent(jobId));
     const answer = await this.request('GET', path, undefined, options);
-    WorkerClient.checkAnswer('JobStatus', answer);
+    WorkerClient.checkAnswer(STATUS_RESPONSE_TYPE, answer);
     return answer as JobStatus;
   }
 

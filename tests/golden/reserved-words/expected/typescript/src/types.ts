@@ -48,7 +48,7 @@ export interface WorkerClient_ {
   "validate"?: boolean;
 }
 
-/** Answer of the job API when a job was enqueued. (The catalogue has no x-http-api.send.response.) */
+/** Answer of the job API when a job was enqueued. (The catalogue names no x-http-api send.response type.) */
 export interface JobResponse {
   success: boolean;
   jobId: string;
@@ -56,7 +56,7 @@ export interface JobResponse {
   queue: string;
 }
 
-/** State of a job as reported by the job API. (The catalogue has no x-http-api.status.response.) */
+/** State of a job as reported by the job API. (The catalogue names no x-http-api status.response type.) */
 export interface JobStatus {
   jobId: string;
   name: string;

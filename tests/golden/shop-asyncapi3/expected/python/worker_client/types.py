@@ -81,7 +81,7 @@ OrderPaid = _t.TypedDict("OrderPaid", {
 })
 
 
-# The catalogue does not describe the job API's answers (x-http-api.send.response):
+# The catalogue does not describe the job API's answers (x-http-api send.response):
 # the client uses the reference answer of POST /api/jobs/{messageType}.
 JobResponse = _t.TypedDict("JobResponse", {
     "success": bool,
@@ -92,7 +92,7 @@ JobResponse = _t.TypedDict("JobResponse", {
 """Answer of the job API when a job was enqueued."""
 
 
-# Nor x-http-api.status.response: the reference answer of GET /api/jobs/{jobId}.
+# Nor x-http-api status.response: the reference answer of GET /api/jobs/{jobId}.
 JobStatus = _t.TypedDict("JobStatus", {
     "jobId": str,
     "name": str,

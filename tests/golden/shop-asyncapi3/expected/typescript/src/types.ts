@@ -50,7 +50,7 @@ export interface OrderPaid {
   "amount"?: number;
 }
 
-/** Answer of the job API when a job was enqueued. (The catalogue has no x-http-api.send.response.) */
+/** Answer of the job API when a job was enqueued. (The catalogue names no x-http-api send.response type.) */
 export interface JobResponse {
   success: boolean;
   jobId: string;
@@ -58,7 +58,7 @@ export interface JobResponse {
   queue: string;
 }
 
-/** State of a job as reported by the job API. (The catalogue has no x-http-api.status.response.) */
+/** State of a job as reported by the job API. (The catalogue names no x-http-api status.response type.) */
 export interface JobStatus {
   jobId: string;
   name: string;
