@@ -60,7 +60,7 @@ def run_batches(msggen, catalogue, name, files, errors):
     """msggen stops after MG_MAX_ERRORS (20) diagnostics per run: validate a few
     files at a time, and split a batch that reached the limit."""
     limit = 20
-    todo = [files[i:i + 8] for i in range(0, len(files), 8)]
+    todo = [files[i:i + 16] for i in range(0, len(files), 16)]
     while todo:
         batch = todo.pop()
         r = subprocess.run([msggen, "validate", "-i", catalogue, "--message", name] + batch,

@@ -139,14 +139,23 @@ function formatOk(fmt: string, v: unknown): boolean {
   return true;
 }
 
-const regexCache = new Map<string, RegExp>();
-function regex(pattern: string): RegExp {
-  let r = regexCache.get(pattern);
-  if (!r) {
-    try { r = new RegExp(pattern, 'u'); } catch { r = new RegExp(pattern); }
+const regexCache = new Map<string, RegExp | null>();
+/** A pattern as a RegExp (Unicode mode when it allows); null when JavaScript cannot compile it (then not checked here). */
+function regex(pattern: string): RegExp | null {
+  if (!regexCache.has(pattern)) {
+    let r: RegExp | null = null;
+    try {
+      r = new RegExp(pattern, 'u');
+    } catch {
+      try {
+        r = new RegExp(pattern);
+      } catch {
+        r = null;
+      }
+    }
     regexCache.set(pattern, r);
   }
-  return r;
+  return regexCache.get(pattern) ?? null;
 }
 
 // ---- runtime of the generated functions ----------------------------------------
@@ -216,7 +225,8 @@ const PATTERNS: string[] = [
 ];
 
 function match(i: number, s: string): boolean {
-  return regex(PATTERNS[i]).test(s);
+  const r = regex(PATTERNS[i]);
+  return r === null || r.test(s);
 }
 
 function seg(path: string, key: string | number): string {

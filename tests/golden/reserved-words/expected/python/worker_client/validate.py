@@ -285,12 +285,16 @@ _PATTERN_SOURCES: _t.List[str] = [
 
 
 @functools.lru_cache(maxsize=None)
-def _pattern(i: int) -> "re.Pattern[str]":
-    return re.compile(_PATTERN_SOURCES[i])
+def _pattern(i: int) -> _t.Optional["re.Pattern[str]"]:
+    try:
+        return re.compile(_PATTERN_SOURCES[i])
+    except re.error:
+        return None   # PCRE/ECMA syntax Python's re lacks: not checked here (msggen validate still does)
 
 
 def _match(i: int, s: str) -> bool:
-    return _pattern(i).search(s) is not None
+    r = _pattern(i)
+    return r is None or r.search(s) is not None
 
 
 def _seg(path: str, key: object) -> str:
