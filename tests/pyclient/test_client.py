@@ -51,6 +51,14 @@ class ClientTest(unittest.TestCase):
             r = getattr(c, EXAMPLE_METHOD)(EXAMPLE)
         self.assertEqual(r["messageName"], EXAMPLE_TYPE)
 
+    def test_python_client_should_answer_attribute_access_like_the_reference(self):
+        with self.client("ok") as c:
+            job = c.send_to_queue(EXAMPLE_TYPE, EXAMPLE)
+            status = c.get_job_status(job.job_id)
+        self.assertEqual((job.job_id, job.message_name, status.state), (job["jobId"], EXAMPLE_TYPE, "completed"))
+        with self.assertRaises(AttributeError):
+            job.no_such_member
+
     def test_python_client_should_read_the_job_status(self):
         with self.client("ok") as c:
             s = c.get_job_status("job-1")

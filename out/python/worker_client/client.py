@@ -179,7 +179,7 @@ class WorkerClient:
         path = _SEND_PATH.replace("{messageType}", urllib.parse.quote(message_type, safe=""))
         answer = self._request("POST", path, body, o.get("timeout", self.timeout), o.get("headers"))
         _check_answer(_SEND_RESPONSE_TYPE, answer)
-        return _t.cast(_JobResponse, answer)
+        return _t.cast(_JobResponse, _Answer(answer))
 
     def get_job_status(self, job_id: str, opts: _t.Optional[SendOptions] = None) -> _JobStatus:
         """Reads the state of a job. `job_id` is URL-encoded (it may hold '/', '?', spaces...)."""
@@ -187,7 +187,7 @@ class WorkerClient:
         path = _STATUS_PATH.replace("{jobId}", urllib.parse.quote(job_id, safe=""))
         answer = self._request("GET", path, None, o.get("timeout", self.timeout), o.get("headers"))
         _check_answer(_STATUS_RESPONSE_TYPE, answer)
-        return _t.cast(_JobStatus, answer)
+        return _t.cast(_JobStatus, _Answer(answer))
 
     def analytics_collection_request(self, data: _types.AnalyticsCollectionRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
         """Request to trigger a manual market data collection job.
@@ -800,6 +800,18 @@ This event is emitted by all workers on job completion and includes:
         Sends a ``worker-metrics-enriched-event`` job (payload type ``WorkerMetricsEnrichedEventMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.WORKER_METRICS_ENRICHED_EVENT, data, opts)
+
+
+class _Answer(dict):  # type: ignore[type-arg]
+    """An answer object: a dict (``job["jobId"]``, typed as a TypedDict) that also
+    answers the reference client's attribute style (``job.job_id``, ``status.state``)."""
+
+    def __getattr__(self, name: str) -> _t.Any:
+        head, *rest = name.split("_")
+        for key in (name, head + "".join(w[:1].upper() + w[1:] for w in rest)):
+            if key in self:
+                return self[key]
+        raise AttributeError(name)
 
 
 def _server_message(text: str, reason: str) -> str:
