@@ -60,6 +60,14 @@ for c in $conformance worker_backend:schemas/worker-backend/asyncapi.yaml; do
     else fail "python_validator_cases_$label" "mutants.py failed"; detail "$dir.err"; fi
 done
 
+# API parity with the reference client's package page (seeds).
+seed="$SHARED/seeds/python-client-pypi-page.txt"
+if [ -f "$seed" ]; then
+    PYTHONPATH="$TMP/wb" python3 "$here/seed_parity.py" "$seed" "$here/seed-allowed.txt"
+else
+    skip python_client_should_have_the_reference_api "no $seed"
+fi
+
 # The client against the job server.
 server_start || { fail python_client_server "job server did not start"; exit 0; }
 trap 'server_stop; rm -rf "$TMP"' EXIT
