@@ -69,12 +69,18 @@ $(O)/%.o: %.c
 
 # Unit tests may #include the module's .c to reach its statics; the archive
 # then supplies only what the test does not define itself.
-$(O)/tests/%: tests/unit/%.c tests/unit/unit.h $(O)/libmg.a
+$(O)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(O)/libmg.a
 	@mkdir -p $(dir $@)
 	$(CC) $(MG_CFLAGS) -Igenerator -Itests/unit $(LDFLAGS) -o $@ $< $(O)/libmg.a $(MG_LDLIBS)
 
+# Helper programs of test families (tests/<family>/tool_*.c), built like unit tests.
+TOOL_SRCS = $(wildcard tests/*/tool_*.c)
+TOOL_BINS = $(TOOL_SRCS:tests/%.c=$(O)/tests/%)
+$(O)/tests/%: tests/%.c $(O)/libmg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(MG_CFLAGS) -Igenerator -Itests/unit $(LDFLAGS) -o $@ $< $(O)/libmg.a $(MG_LDLIBS)
 # Test programs that are not unit tests (run by their family's run.sh).
-TOOL_BINS = $(O)/tests/json_schema_suite $(O)/tests/mustache_spec
+TOOL_BINS += $(O)/tests/json_schema_suite $(O)/tests/mustache_spec
 $(O)/tests/json_schema_suite: tests/json-schema-suite/runner.c $(O)/libmg.a
 	@mkdir -p $(dir $@)
 	$(CC) $(MG_CFLAGS) -Igenerator $(LDFLAGS) -o $@ $< $(O)/libmg.a $(MG_LDLIBS)
@@ -104,7 +110,7 @@ golden: msggen
 asan:
 	$(MAKE) O=build-asan CC=$${ASAN_CC:-gcc} CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all $(CFLAGS_EXTRA)" LDFLAGS="-fsanitize=address,undefined" build-asan/msggen unit
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  MSGGEN=$(CURDIR)/build-asan/msggen UNIT_DIR=$(CURDIR)/build-asan/tests MG_SANITIZED=1 tests/run.sh
+	  MSGGEN=$(CURDIR)/build-asan/msggen MSGGEN_TEMPLATES=$(CURDIR)/templates UNIT_DIR=$(CURDIR)/build-asan/tests MG_SANITIZED=1 tests/run.sh
 
 valgrind: msggen unit
 	MSGGEN=$(CURDIR)/msggen UNIT_DIR=$(CURDIR)/$(O)/tests \

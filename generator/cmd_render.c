@@ -160,17 +160,6 @@ static int write_atomic(const char *path, const mg_buf *out, mg_diag *d)
     return ok ? 0 : -1;
 }
 
-/* The folder part of `path` ("." when there is none); returns a heap string. */
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return strdup(".");
-    if (slash == path)
-        return strdup("/");
-    return strndup(path, (size_t)(slash - path));
-}
-
 int mg_cmd_render(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -225,7 +214,7 @@ int mg_cmd_render(int argc, char **argv)
                                           : "too many arguments: want TEMPLATE [DATA]");
     }
     const char *tpl_path = argv[optind], *data_path = npos > 1 ? argv[optind + 1] : NULL;
-    char *tpl_dir = dir_of(tpl_path);
+    char *tpl_dir = mg_path_dir(tpl_path);
     if (ndirs == 0)
         dirs[ndirs++] = tpl_dir;
 

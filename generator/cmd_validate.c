@@ -22,6 +22,7 @@
 #include "diag.h"
 #include "load.h"
 #include "model.h"
+#include "text.h"
 #include "validate.h"
 
 #ifndef MG_DEFAULT_CATALOGUE
@@ -211,13 +212,7 @@ static const cJSON *node_at(const cJSON *root, const char *ptr)
         ptr++;
         mg_buf tok;
         mg_buf_init(&tok);
-        for (; *ptr && *ptr != '/'; ptr++) {
-            if (ptr[0] == '~' && (ptr[1] == '0' || ptr[1] == '1')) {
-                mg_buf_putc(&tok, ptr[1] == '0' ? '~' : '/');
-                ptr++;
-            } else
-                mg_buf_putc(&tok, *ptr);
-        }
+        ptr = mg_jptr_decode_token(&tok, ptr, NULL);
         const char *t = mg_buf_cstr(&tok);
         if (cJSON_IsObject(cur))
             cur = cJSON_GetObjectItemCaseSensitive(cur, t);

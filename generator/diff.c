@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 typedef struct dline {
     const char *p;
     size_t len;     /* including the '\n' when there is one */
@@ -25,24 +27,11 @@ typedef struct ops {
 
 static void ops_push(ops *o, char kind, size_t ai, size_t bi)
 {
-    if (o->n == o->cap) {
-        o->cap = o->cap ? o->cap * 2 : 64;
-        o->v = realloc(o->v, o->cap * sizeof *o->v);
-        if (!o->v)
-            abort();
-    }
+    o->v = mg_xgrow(o->v, o->n, &o->cap, sizeof *o->v);
     o->v[o->n].kind = kind;
     o->v[o->n].ai = ai;
     o->v[o->n].bi = bi;
     o->n++;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p)
-        abort();
-    return p;
 }
 
 static size_t split_lines(const char *s, size_t len, dline **out)
@@ -53,7 +42,7 @@ static size_t split_lines(const char *s, size_t len, dline **out)
             n++;
     if (len && s[len - 1] != '\n')
         n++;
-    dline *v = xcalloc(n, sizeof *v);
+    dline *v = mg_xcalloc(n, sizeof *v);
     size_t k = 0, start = 0;
     for (size_t i = 0; i <= len && k < n; i++) {
         if (i == len || s[i] == '\n') {
@@ -88,8 +77,8 @@ static int myers(const dline *a, size_t n, const dline *b, size_t m, size_t off_
     long maxd = N + M;
     if (maxd > MG_DIFF_MAX_EDITS)
         maxd = MG_DIFF_MAX_EDITS;
-    long **trace = xcalloc((size_t)maxd + 1, sizeof *trace);
-    long *v = xcalloc(2 * (size_t)maxd + 3, sizeof *v);
+    long **trace = mg_xcalloc((size_t)maxd + 1, sizeof *trace);
+    long *v = mg_xcalloc(2 * (size_t)maxd + 3, sizeof *v);
     long off = maxd + 1;  /* v[off + k] is the furthest x on diagonal k */
     long found = -1;
     for (long d = 0; d <= maxd && found < 0; d++) {
@@ -110,7 +99,7 @@ static int myers(const dline *a, size_t n, const dline *b, size_t m, size_t off_
                 break;
             }
         }
-        trace[d] = xcalloc(2 * (size_t)d + 1, sizeof **trace);
+        trace[d] = mg_xcalloc(2 * (size_t)d + 1, sizeof **trace);
         for (long k = -d; k <= d; k++)
             trace[d][k + d] = v[off + k];
     }

@@ -19,6 +19,8 @@
 #include "buf.h"
 #include "config.h"
 #include "diff.h"
+#include "text.h"
+#include "util.h"
 
 typedef enum {
     ST_CREATE,     /* produced, absent on disk */
@@ -53,16 +55,6 @@ typedef struct manifest {
 } manifest;
 
 /* ---- small helpers ---- */
-
-static char *xstrndup(const char *s, size_t n)
-{
-    char *p = malloc(n + 1);
-    if (!p)
-        abort();
-    memcpy(p, s, n);
-    p[n] = '\0';
-    return p;
-}
 
 static char *join(const char *dir, const char *rel)
 {
@@ -159,15 +151,6 @@ static void manifest_fini(manifest *m)
     mg_buf_fini(&m->raw);
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 /* Reads <out>/.msggen-manifest when there is one. A manifest we cannot trust
  * is an error rather than an empty list: with an empty list we would refuse to
  * touch every file (or, with --force, forget which files were ours). */
@@ -203,7 +186,8 @@ static int manifest_read(manifest *m, const char *mpath, mg_diag *d)
         uint64_t h = 0;
         int ok = ll > 17 && l[16] == ' ';
         for (int k = 0; ok && k < 16; k++) {
-            int v = hexval(l[k]);
+            /* We write lowercase hex, and read back only what we write. */
+            int v = l[k] >= 'A' && l[k] <= 'F' ? -1 : mg_hexval(l[k]);
             if (v < 0)
                 ok = 0;
             h = h << 4 | (uint64_t)(v < 0 ? 0 : v);
@@ -224,13 +208,8 @@ static int manifest_read(manifest *m, const char *mpath, mg_diag *d)
             bad = 1;
             continue;
         }
-        if (m->n == m->cap) {
-            m->cap = m->cap ? m->cap * 2 : 64;
-            m->v = realloc(m->v, m->cap * sizeof *m->v);
-            if (!m->v)
-                abort();
-        }
-        m->v[m->n].path = xstrndup(l + 17, ll - 17);
+        m->v = mg_xgrow(m->v, m->n, &m->cap, sizeof *m->v);
+        m->v[m->n].path = mg_xstrndup(l + 17, ll - 17);
         m->v[m->n].hash = h;
         m->n++;
     }
@@ -337,7 +316,7 @@ static int same_bytes(const mg_buf *b, const char *data, size_t len)
 /* Creates the folders of out/rel that are missing. */
 static int make_parents(const char *full, size_t from, mg_diag *d)
 {
-    char *p = xstrndup(full, strlen(full));
+    char *p = mg_xstrndup(full, strlen(full));
     int rc = 0;
     for (size_t i = from; p[i]; i++) {
         if (p[i] != '/' || i == 0)
@@ -466,19 +445,14 @@ void mg_emit_set_fini(mg_emit_set *s)
 void mg_emit_set_add(mg_emit_set *s, const char *path, size_t path_len, char *data, size_t len,
                      mg_emit_release release, const char *origin, mg_mark at)
 {
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 32;
-        s->files = realloc(s->files, s->cap * sizeof *s->files);
-        if (!s->files)
-            abort();
-    }
+    s->files = mg_xgrow(s->files, s->n, &s->cap, sizeof *s->files);
     mg_emit_file *f = &s->files[s->n++];
-    f->path = xstrndup(path, path_len);
+    f->path = mg_xstrndup(path, path_len);
     f->path_len = path_len;
     f->data = data;
     f->len = len;
     f->release = release;
-    f->origin = xstrndup(origin ? origin : "?", strlen(origin ? origin : "?"));
+    f->origin = mg_xstrndup(origin ? origin : "?", strlen(origin ? origin : "?"));
     f->at = at;
 }
 

@@ -34,15 +34,9 @@
 
 #include "buf.h"
 #include "config.h"
-
-static size_t hash_ptr(const void *p)
-{
-    uint64_t x = (uint64_t)(uintptr_t)p;
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return (size_t)x;
-}
+#include "hmap.h"
+#include "text.h"
+#include "util.h"
 
 /* -------------------------------------------------------------- member table */
 
@@ -50,100 +44,51 @@ static size_t hash_ptr(const void *p)
  * loading, and members in O(1) afterwards (cJSON's own lookup is a linear scan,
  * which made resolving N refs into an N-member object quadratic). The key text
  * is the member's own name (cJSON's child->string), which lives as long as the
- * tree.
- *
- * Both tables here keep their entries in a dense array and hash 32-bit indexes
- * (slot = index + 1, 0 = empty), which keeps a 50 MB catalogue's tables at a
- * fraction of the size of open-addressed entries. */
+ * tree. Both tables here are mg_hmaps, whose dense entries and 32-bit probe
+ * indexes keep a 50 MB catalogue's tables small. */
 typedef struct key_ent {
     const cJSON *obj;
     const cJSON *child;
-    uint32_t hash;
     int line, col;
 } key_ent;
 
-typedef struct keytab {
-    uint32_t *slots; /* power-of-two count */
-    size_t cap;
-    key_ent *ents;
-    size_t len, entcap;
-} keytab;
+typedef struct member_key {
+    const cJSON *obj;
+    const char *key;
+} member_key;
 
 static uint32_t hash_key(const cJSON *obj, const char *key)
 {
-    size_t h = hash_ptr(obj);
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
-        h = (h ^ *p) * (size_t)1099511628211ULL;
-    return (uint32_t)(h ^ (h >> 32));
+    return mg_hash_str_seed(mg_hash_ptr(obj), key);
 }
 
-static void keytab_rehash(keytab *t, size_t ncap)
+static int key_eq(const void *ent, const void *key)
 {
-    uint32_t *ns = calloc(ncap, sizeof *ns);
-    if (!ns)
-        abort();
-    for (size_t i = 0; i < t->len; i++) {
-        size_t j = t->ents[i].hash & (ncap - 1);
-        while (ns[j])
-            j = (j + 1) & (ncap - 1);
-        ns[j] = (uint32_t)i + 1;
-    }
-    free(t->slots);
-    t->slots = ns;
-    t->cap = ncap;
+    const key_ent *e = ent;
+    const member_key *k = key;
+    return e->obj == k->obj && strcmp(e->child->string, k->key) == 0;
 }
 
-static const key_ent *keytab_find(const keytab *t, const cJSON *obj, const char *key)
+static const key_ent *keytab_find(const mg_hmap *t, const cJSON *obj, const char *key)
 {
-    if (!t->cap)
-        return NULL;
-    uint32_t h = hash_key(obj, key);
-    size_t j = h & (t->cap - 1);
-    while (t->slots[j]) {
-        const key_ent *e = &t->ents[t->slots[j] - 1];
-        if (e->hash == h && e->obj == obj && strcmp(e->child->string, key) == 0)
-            return e;
-        j = (j + 1) & (t->cap - 1);
-    }
-    return NULL;
+    member_key k = {obj, key};
+    return mg_hmap_find(t, hash_key(obj, key), key_eq, &k);
 }
 
 /* Adds a member that keytab_find has just reported absent. */
-static void keytab_add(keytab *t, const cJSON *obj, const cJSON *child, int line, int col)
+static void keytab_add(mg_hmap *t, const cJSON *obj, const cJSON *child, int line, int col)
 {
-    if (t->len == t->entcap) {
-        t->entcap = t->entcap ? t->entcap * 2 : 128;
-        t->ents = realloc(t->ents, t->entcap * sizeof *t->ents);
-        if (!t->ents)
-            abort();
-    }
-    key_ent *e = &t->ents[t->len++];
+    key_ent *e = mg_hmap_add(t, hash_key(obj, child->string));
     e->obj = obj;
     e->child = child;
-    e->hash = hash_key(obj, child->string);
     e->line = line;
     e->col = col;
-    if (t->len * 2 > t->cap) {
-        keytab_rehash(t, t->cap ? t->cap * 2 : 256);
-        return;
-    }
-    size_t j = e->hash & (t->cap - 1);
-    while (t->slots[j])
-        j = (j + 1) & (t->cap - 1);
-    t->slots[j] = (uint32_t)t->len;
-}
-
-static void keytab_clear(keytab *t)
-{
-    free(t->slots);
-    free(t->ents);
-    memset(t, 0, sizeof *t);
 }
 
 /* ---------------------------------------------------------------- position table */
 
 typedef struct pos_ent {
-    const cJSON *node;
+    const cJSON *node;   /* the key: first member, for mg_hmap_get_ptr */
     const cJSON *parent; /* NULL for the root */
     int line, col;       /* the value's first character */
     int kline, kcol;     /* the key's first character; 0 when not an object member */
@@ -152,80 +97,37 @@ typedef struct pos_ent {
 } pos_ent;
 
 struct mg_postab {
-    uint32_t *slots; /* index + 1 into ents; 0: empty; power-of-two count */
-    size_t cap;
-    pos_ent *ents;
-    size_t len, entcap;
-    keytab keys; /* every object member, for duplicate checks and lookups */
+    mg_hmap nodes; /* pos_ent, keyed by node pointer */
+    mg_hmap keys;  /* key_ent: every object member, for duplicate checks and lookups */
 };
 
-static void postab_rehash(struct mg_postab *t, size_t ncap)
+static struct mg_postab *postab_new(void)
 {
-    uint32_t *ns = calloc(ncap, sizeof *ns);
-    if (!ns)
-        abort();
-    for (size_t i = 0; i < t->len; i++) {
-        size_t j = hash_ptr(t->ents[i].node) & (ncap - 1);
-        while (ns[j])
-            j = (j + 1) & (ncap - 1);
-        ns[j] = (uint32_t)i + 1;
-    }
-    free(t->slots);
-    t->slots = ns;
-    t->cap = ncap;
-}
-
-static pos_ent *postab_find(const struct mg_postab *t, const cJSON *node)
-{
-    if (!t || !t->cap || !node)
-        return NULL;
-    size_t j = hash_ptr(node) & (t->cap - 1);
-    while (t->slots[j]) {
-        pos_ent *e = &t->ents[t->slots[j] - 1];
-        if (e->node == node)
-            return e;
-        j = (j + 1) & (t->cap - 1);
-    }
-    return NULL;
+    struct mg_postab *t = mg_xmalloc(sizeof *t);
+    mg_hmap_init(&t->nodes, sizeof(pos_ent));
+    mg_hmap_init(&t->keys, sizeof(key_ent));
+    return t;
 }
 
 /* Adds or replaces the entry for e->node. */
 static void postab_put(struct mg_postab *t, const pos_ent *e)
 {
-    pos_ent *old = postab_find(t, e->node);
-    if (old) {
-        *old = *e;
-        return;
-    }
-    if (t->len == t->entcap) {
-        t->entcap = t->entcap ? t->entcap * 2 : 256;
-        t->ents = realloc(t->ents, t->entcap * sizeof *t->ents);
-        if (!t->ents)
-            abort();
-    }
-    t->ents[t->len++] = *e;
-    if (t->len * 2 > t->cap) {
-        postab_rehash(t, t->cap ? t->cap * 2 : 512);
-        return;
-    }
-    size_t j = hash_ptr(e->node) & (t->cap - 1);
-    while (t->slots[j])
-        j = (j + 1) & (t->cap - 1);
-    t->slots[j] = (uint32_t)t->len;
+    pos_ent *slot = mg_hmap_put_ptr(&t->nodes, e->node, NULL);
+    *slot = *e;
 }
 
 static const pos_ent *postab_get(const struct mg_postab *t, const cJSON *node)
 {
-    return postab_find(t, node);
+    if (!t || !node)
+        return NULL;
+    return mg_hmap_get_ptr(&t->nodes, node);
 }
 
 /* Forgets every entry (after a failed parse attempt), keeping the table. */
 static void postab_clear(struct mg_postab *t)
 {
-    free(t->slots);
-    free(t->ents);
-    keytab_clear(&t->keys);
-    memset(t, 0, sizeof *t);
+    mg_hmap_fini(&t->nodes);
+    mg_hmap_fini(&t->keys);
 }
 
 static void postab_free(struct mg_postab *t)
@@ -263,26 +165,6 @@ static void builder_error(builder *b, int line, int col, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Line and column (1-based, column in code points) of byte offset `off`. Used
- * only on the error path, so a scan from the start is fine. */
-static void offset_to_linecol(const char *text, size_t len, size_t off, int *line, int *col)
-{
-    int l = 1, c = 1;
-    if (off > len)
-        off = len;
-    for (size_t i = 0; i < off; i++) {
-        unsigned char ch = (unsigned char)text[i];
-        if (ch == '\n') {
-            l++;
-            c = 1;
-        } else if ((ch & 0xC0) != 0x80) {
-            c++;
-        }
-    }
-    *line = l;
-    *col = c;
-}
-
 /* Records `item` in the position table as the child of `parent`. */
 static void record(builder *b, const cJSON *item, const cJSON *parent, int index, int line,
                    int col, int kline, int kcol, int quoted)
@@ -309,7 +191,7 @@ static int check_utf8(builder *b)
         unsigned char c = s[i];
         if (c == 0) {
             int l, col;
-            offset_to_linecol(b->text, n, i, &l, &col);
+            mg_text_linecol(b->text, n, i, &l, &col);
             builder_error(b, l, col, "NUL byte in the file (is it binary, or UTF-16? msggen reads UTF-8 text)");
             return -1;
         }
@@ -317,38 +199,15 @@ static int check_utf8(builder *b)
             i++;
             continue;
         }
-        size_t need;
         uint32_t cp;
-        if (c >= 0xC2 && c <= 0xDF) {
-            need = 1;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            need = 2;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            need = 3;
-            cp = c & 0x07;
-        } else {
-            need = 0;
-            cp = 0;
-        }
-        int ok = need > 0;
-        for (size_t k = 1; ok && k <= need; k++) {
-            if (i + k >= n || (s[i + k] & 0xC0) != 0x80)
-                ok = 0;
-            else
-                cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if (ok && ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-                   (cp >= 0xD800 && cp <= 0xDFFF)))
-            ok = 0;
-        if (!ok) {
+        size_t len = mg_utf8_decode(s + i, n - i, &cp);
+        if (!len) {
             int l, col;
-            offset_to_linecol(b->text, n, i, &l, &col);
+            mg_text_linecol(b->text, n, i, &l, &col);
             builder_error(b, l, col, "invalid UTF-8 byte 0x%02X (msggen reads UTF-8 only; re-save the file as UTF-8)", c);
             return -1;
         }
-        i += need + 1;
+        i += len;
     }
     return 0;
 }
@@ -402,24 +261,13 @@ static void jerr_here(jparser *p, const char *what)
         builder_error(p->b, p->line, p->col, "JSON: unexpected byte 0x%02X, %s", c, what);
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static int read_hex4(const char *s, size_t avail, uint32_t *out)
 {
     if (avail < 4)
         return -1;
     uint32_t v = 0;
     for (int k = 0; k < 4; k++) {
-        int h = hexval(s[k]);
+        int h = mg_hexval(s[k]);
         if (h < 0)
             return -1;
         v = (v << 4) | (uint32_t)h;
@@ -605,6 +453,33 @@ static void jattach(jparser *p, cJSON *parent, cJSON *item, const char *key, int
     record(p->b, item, parent, index, line, col, kline, kcol, quoted);
 }
 
+/* After an object member or an array element: a ',' continues (its place is
+ * kept for the trailing-comma check), the closing bracket ends the container
+ * (opened with `open` at oline:ocol), anything else is reported. Returns 1, 0,
+ * or -1 after reporting. */
+static int jnext_item(jparser *p, char open, int oline, int ocol, int *cline, int *ccol)
+{
+    char close = open == '{' ? '}' : ']';
+    jskip_ws(p);
+    if (p->i < p->n && p->s[p->i] == ',') {
+        *cline = p->line;
+        *ccol = p->col;
+        jadvance(p);
+        return 1;
+    }
+    if (p->i < p->n && p->s[p->i] == close) {
+        jadvance(p);
+        return 0;
+    }
+    if (p->i >= p->n)
+        builder_error(p->b, oline, ocol, "JSON: unclosed '%c' (add the closing '%c')", open, close);
+    else if (open == '{')
+        jerr_here(p, "expected ',' or '}' in the object");
+    else
+        jerr_here(p, "expected ',' or ']' in the array");
+    return -1;
+}
+
 static cJSON *jobject(jparser *p, mg_buf *sb)
 {
     int oline = p->line, ocol = p->col;
@@ -648,22 +523,12 @@ static cJSON *jobject(jparser *p, mg_buf *sb)
         if (!v)
             goto fail;
         jattach(p, obj, v, mg_buf_cstr(&key), index, vline, vcol, kline, kcol, cJSON_IsString(v));
-        jskip_ws(p);
-        if (p->i < p->n && p->s[p->i] == ',') {
-            cline = p->line;
-            ccol = p->col;
-            jadvance(p);
+        int more = jnext_item(p, '{', oline, ocol, &cline, &ccol);
+        if (more > 0)
             continue;
-        }
-        if (p->i < p->n && p->s[p->i] == '}') {
-            jadvance(p);
-            break;
-        }
-        if (p->i >= p->n)
-            builder_error(p->b, oline, ocol, "JSON: unclosed '{' (add the closing '}')");
-        else
-            jerr_here(p, "expected ',' or '}' in the object");
-        goto fail;
+        if (more < 0)
+            goto fail;
+        break;
     }
     mg_buf_fini(&key);
     return obj;
@@ -695,22 +560,12 @@ static cJSON *jarray(jparser *p, mg_buf *sb)
         if (!v)
             goto fail;
         jattach(p, arr, v, NULL, index, vline, vcol, 0, 0, cJSON_IsString(v));
-        jskip_ws(p);
-        if (p->i < p->n && p->s[p->i] == ',') {
-            cline = p->line;
-            ccol = p->col;
-            jadvance(p);
+        int more = jnext_item(p, '[', aline, acol, &cline, &ccol);
+        if (more > 0)
             continue;
-        }
-        if (p->i < p->n && p->s[p->i] == ']') {
-            jadvance(p);
-            break;
-        }
-        if (p->i >= p->n)
-            builder_error(p->b, aline, acol, "JSON: unclosed '[' (add the closing ']')");
-        else
-            jerr_here(p, "expected ',' or ']' in the array");
-        goto fail;
+        if (more < 0)
+            goto fail;
+        break;
     }
     return arr;
 fail:
@@ -796,80 +651,20 @@ static cJSON *parse_json(builder *b, size_t start)
 
 /* ------------------------------------------------------------------------ YAML */
 
-/* Anchors of one document: name -> node, in a small hash table. */
+/* Anchors of one document: name -> node, in a string-keyed mg_hmap. */
 typedef struct anchor_ent {
-    char *name;   /* owned; NULL: empty slot */
+    char *name;   /* the key, owned by the table */
     cJSON *node;  /* borrowed from the tree */
     int complete; /* 0 while the anchored collection is still being built */
 } anchor_ent;
 
-typedef struct anchortab {
-    anchor_ent *slots;
-    size_t cap, len;
-} anchortab;
-
-static size_t hash_str(const char *s)
-{
-    size_t h = (size_t)14695981039346656037ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
-    return h;
-}
-
-static anchor_ent *anchors_find(anchortab *t, const char *name)
-{
-    if (!t->cap)
-        return NULL;
-    size_t j = hash_str(name) & (t->cap - 1);
-    while (t->slots[j].name) {
-        if (strcmp(t->slots[j].name, name) == 0)
-            return &t->slots[j];
-        j = (j + 1) & (t->cap - 1);
-    }
-    return NULL;
-}
-
 /* Defines or redefines (YAML allows it: later aliases see the latest) an anchor. */
-static anchor_ent *anchors_set(anchortab *t, const char *name, cJSON *node)
+static anchor_ent *anchors_set(mg_hmap *t, const char *name, cJSON *node)
 {
-    anchor_ent *e = anchors_find(t, name);
-    if (!e) {
-        if ((t->len + 1) * 2 > t->cap) {
-            size_t ncap = t->cap ? t->cap * 2 : 64;
-            anchor_ent *ns = calloc(ncap, sizeof *ns);
-            if (!ns)
-                abort();
-            for (size_t i = 0; i < t->cap; i++) {
-                if (!t->slots[i].name)
-                    continue;
-                size_t j = hash_str(t->slots[i].name) & (ncap - 1);
-                while (ns[j].name)
-                    j = (j + 1) & (ncap - 1);
-                ns[j] = t->slots[i];
-            }
-            free(t->slots);
-            t->slots = ns;
-            t->cap = ncap;
-        }
-        size_t j = hash_str(name) & (t->cap - 1);
-        while (t->slots[j].name)
-            j = (j + 1) & (t->cap - 1);
-        e = &t->slots[j];
-        e->name = strdup(name);
-        if (!e->name)
-            abort();
-        t->len++;
-    }
+    anchor_ent *e = mg_hmap_put_str(t, name, NULL);
     e->node = node;
     e->complete = 0;
     return e;
-}
-
-static void anchors_free(anchortab *t)
-{
-    for (size_t i = 0; i < t->cap; i++)
-        free(t->slots[i].name);
-    free(t->slots);
 }
 
 typedef struct yframe {
@@ -878,14 +673,15 @@ typedef struct yframe {
     int count;           /* children so far */
     char *key;           /* pending key (owned) or NULL */
     int kline, kcol;
-    anchor_ent *anchor;  /* the anchor naming this collection, to mark complete */
+    size_t anchor;       /* index + 1 of the anchor naming this collection (to mark it
+                          * complete; an index, as entries move when the table grows); 0: none */
 } yframe;
 
 typedef struct yparser {
     builder *b;
     yframe *stack;
     size_t depth, cap;
-    anchortab anchors;
+    mg_hmap anchors;    /* anchor_ent, string-keyed */
     size_t alias_nodes; /* nodes produced by alias expansion so far */
 } yparser;
 
@@ -980,7 +776,7 @@ static cJSON *resolve_plain(const char *s)
     if (s[0] == '0' && s[1] == 'x' && all_in(s + 2, "0123456789abcdefABCDEF")) {
         double v = 0;
         for (const char *p = s + 2; *p; p++)
-            v = v * 16 + hexval(*p);
+            v = v * 16 + mg_hexval(*p);
         return make_number(v);
     }
     if (is_core_float(s))
@@ -1042,14 +838,9 @@ static int yattach(yparser *y, cJSON *item, int line, int col, int quoted)
     return 0;
 }
 
-static int ypush(yparser *y, cJSON *node, int is_map, anchor_ent *anchor)
+static int ypush(yparser *y, cJSON *node, int is_map, size_t anchor)
 {
-    if (y->depth == y->cap) {
-        y->cap = y->cap ? y->cap * 2 : 32;
-        y->stack = realloc(y->stack, y->cap * sizeof *y->stack);
-        if (!y->stack)
-            abort();
-    }
+    y->stack = mg_xgrow(y->stack, y->depth, &y->cap, sizeof *y->stack);
     yframe *f = &y->stack[y->depth++];
     f->node = node;
     f->is_map = is_map;
@@ -1136,7 +927,7 @@ static void yaml_syntax_error(builder *b, const yaml_parser_t *ps)
     int line = (int)ps->problem_mark.line + 1, col = (int)ps->problem_mark.column + 1;
     int cline = (int)ps->context_mark.line + 1, ccol = (int)ps->context_mark.column + 1;
     if (ps->error == YAML_READER_ERROR) {
-        offset_to_linecol(b->text + b->ystart, b->len - b->ystart, ps->problem_offset, &line, &col);
+        mg_text_linecol(b->text + b->ystart, b->len - b->ystart, ps->problem_offset, &line, &col);
         if (strstr(problem, "control characters"))
             builder_error(b, line, col, "control character 0x%02X is not allowed in YAML (escape it in a double-quoted string)",
                           (unsigned)ps->problem_value);
@@ -1199,6 +990,7 @@ static cJSON *parse_yaml(builder *b, size_t start)
     yparser y;
     memset(&y, 0, sizeof y);
     y.b = b;
+    mg_hmap_init_str(&y.anchors, sizeof(anchor_ent));
     int docs = 0, done = 0;
     while (!done && !b->failed) {
         yaml_event_t ev;
@@ -1238,9 +1030,7 @@ static cJSON *parse_yaml(builder *b, size_t start)
                                   dup->line, dup->col);
                     break;
                 }
-                f->key = strdup(v);
-                if (!f->key)
-                    abort();
+                f->key = mg_xstrdup(v);
                 f->kline = line;
                 f->kcol = col;
                 break;
@@ -1273,15 +1063,18 @@ static cJSON *parse_yaml(builder *b, size_t start)
             }
             const yaml_char_t *anchor = is_map ? ev.data.mapping_start.anchor
                                                : ev.data.sequence_start.anchor;
-            anchor_ent *ae = anchor ? anchors_set(&y.anchors, (const char *)anchor, n) : NULL;
-            ypush(&y, n, is_map, ae);
+            size_t ai = 0;
+            if (anchor)
+                ai = mg_hmap_index(&y.anchors, anchors_set(&y.anchors, (const char *)anchor, n)) + 1;
+            ypush(&y, n, is_map, ai);
             break;
         }
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT:
             if (f) {
-                if (f->anchor && f->anchor->node == f->node)
-                    f->anchor->complete = 1;
+                anchor_ent *ae = f->anchor ? mg_hmap_at(&y.anchors, f->anchor - 1) : NULL;
+                if (ae && ae->node == f->node)
+                    ae->complete = 1;
                 free(f->key);
                 y.depth--;
             }
@@ -1292,7 +1085,7 @@ static cJSON *parse_yaml(builder *b, size_t start)
                 builder_error(b, line, col, "an alias cannot be a mapping key here ('*%s'); write the key out", name);
                 break;
             }
-            anchor_ent *ae = anchors_find(&y.anchors, name);
+            anchor_ent *ae = mg_hmap_get_str(&y.anchors, name);
             if (!ae) {
                 builder_error(b, line, col, "undefined alias '*%s' (define the anchor '&%s' before it)", name, name);
                 break;
@@ -1319,7 +1112,7 @@ static cJSON *parse_yaml(builder *b, size_t start)
     while (y.depth > 0)
         free(y.stack[--y.depth].key);
     free(y.stack);
-    anchors_free(&y.anchors);
+    mg_hmap_fini(&y.anchors);
     yaml_parser_delete(&ps);
     cJSON *root = b->root;
     b->root = NULL;
@@ -1468,9 +1261,7 @@ static int read_input(const char *path, const char *name, mg_mark at, mg_buf *ou
 char *mg_path_normalise(const char *path)
 {
     size_t n = strlen(path);
-    char *out = malloc(n + 2);
-    if (!out)
-        abort();
+    char *out = mg_xmalloc(n + 2);
     int abs = path[0] == '/';
     size_t olen = 0;
     if (abs)
@@ -1514,19 +1305,15 @@ char *mg_path_normalise(const char *path)
     return out;
 }
 
-static char *dir_of(const char *path)
+/* The folder part of `path`: "." when it has no '/', "/" for "/name". */
+char *mg_path_dir(const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (!slash)
-        return strdup(".");
+        return mg_xstrdup(".");
     if (slash == path)
-        return strdup("/");
-    char *r = malloc((size_t)(slash - path) + 1);
-    if (!r)
-        abort();
-    memcpy(r, path, (size_t)(slash - path));
-    r[slash - path] = '\0';
-    return r;
+        return mg_xstrdup("/");
+    return mg_xstrndup(path, (size_t)(slash - path));
 }
 
 typedef struct docent {
@@ -1552,16 +1339,11 @@ static docent *docset_add(mg_docset *set, const char *name, char *real, cJSON *r
     if (!e)
         abort();
     e->doc.path = mg_path_normalise(name);
-    e->doc.dir = dir_of(e->doc.path);
+    e->doc.dir = mg_path_dir(e->doc.path);
     e->doc.root = root;
     e->doc.pos = pos;
     e->real = real;
-    if (set->n == set->cap) {
-        set->cap = set->cap ? set->cap * 2 : 8;
-        set->docs = realloc(set->docs, set->cap * sizeof *set->docs);
-        if (!set->docs)
-            abort();
-    }
+    set->docs = mg_xgrow(set->docs, set->n, &set->cap, sizeof *set->docs);
     set->docs[set->n++] = e;
     return e;
 }
@@ -1570,7 +1352,7 @@ static void set_default_root(mg_docset *set, const char *path)
 {
     if (set->root || strcmp(path, "-") == 0)
         return;
-    char *dir = dir_of(path);
+    char *dir = mg_path_dir(path);
     char *real = realpath(dir, NULL);
     free(dir);
     set->root = real;
@@ -1671,9 +1453,7 @@ const mg_doc *mg_docset_load(mg_docset *set, const char *path, mg_mark at, mg_di
         mg_buf_fini(&text);
         return NULL;
     }
-    struct mg_postab *pos = calloc(1, sizeof *pos);
-    if (!pos)
-        abort();
+    struct mg_postab *pos = postab_new();
     /* Marks must point at the doc's own path string, which docset_add makes;
      * so we parse with `name` and hand its ownership over. */
     docent *e = docset_add(set, name, real, NULL, pos);
@@ -1687,12 +1467,7 @@ const mg_doc *mg_docset_load(mg_docset *set, const char *path, mg_mark at, mg_di
         free((char *)e->doc.dir);
         postab_free(pos);
         free(e);
-        if (set->nfailed == set->capfailed) {
-            set->capfailed = set->capfailed ? set->capfailed * 2 : 4;
-            set->failed = realloc(set->failed, set->capfailed * sizeof *set->failed);
-            if (!set->failed)
-                abort();
-        }
+        set->failed = mg_xgrow(set->failed, set->nfailed, &set->capfailed, sizeof *set->failed);
         set->failed[set->nfailed++] = real;
         return NULL;
     }
@@ -1703,12 +1478,7 @@ const mg_doc *mg_docset_load(mg_docset *set, const char *path, mg_mark at, mg_di
 remember_failure:
     free(name);
     mg_buf_fini(&text);
-    if (set->nfailed == set->capfailed) {
-        set->capfailed = set->capfailed ? set->capfailed * 2 : 4;
-        set->failed = realloc(set->failed, set->capfailed * sizeof *set->failed);
-        if (!set->failed)
-            abort();
-    }
+    set->failed = mg_xgrow(set->failed, set->nfailed, &set->capfailed, sizeof *set->failed);
     set->failed[set->nfailed++] = real;
     return NULL;
 }
@@ -1716,9 +1486,7 @@ remember_failure:
 const mg_doc *mg_docset_load_buffer(mg_docset *set, const char *name, const char *data,
                                     size_t len, mg_diag *d)
 {
-    struct mg_postab *pos = calloc(1, sizeof *pos);
-    if (!pos)
-        abort();
+    struct mg_postab *pos = postab_new();
     docent *e = docset_add(set, name, NULL, NULL, pos);
     if (len > MG_MAX_INPUT_BYTES) {
         mg_diag_error(d, mg_mark_at(e->doc.path, 0, 0), "input is over the %u-byte input limit",

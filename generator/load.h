@@ -93,6 +93,10 @@ const mg_doc *mg_docset_doc(const mg_docset *set, size_t i);
  * when "sub" does not exist. Caller frees with free(). */
 char *mg_path_normalise(const char *path);
 
+/* The folder part of `path`: "." when it has no '/', "/" for "/name". Returns a
+ * heap string the caller frees. */
+char *mg_path_dir(const char *path);
+
 /* Reads one data file (YAML or JSON) outside any docset: for `msggen render`'s
  * data and for payload files. Returns a tree the caller frees with cJSON_Delete,
  * or NULL after reporting an error. */

@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "config.h"
 #include "resolve.h"
+#include "text.h"
 
 #define MAX_PARTS 64
 
@@ -743,16 +744,7 @@ static char *ref_target_name(mg_model *m, const mg_doc *doc, const cJSON *node)
         const char *last = strrchr(hash, '/') + 1;
         mg_buf b;
         mg_buf_init(&b);
-        for (const char *s = last; *s; s++) {
-            if (s[0] == '~' && s[1] == '1') {
-                mg_buf_putc(&b, '/');
-                s++;
-            } else if (s[0] == '~' && s[1] == '0') {
-                mg_buf_putc(&b, '~');
-                s++;
-            } else
-                mg_buf_putc(&b, *s);
-        }
+        mg_jptr_decode_token(&b, last, NULL);
         out = pstrdup(m, mg_buf_cstr(&b));
         mg_buf_fini(&b);
     } else if (get_str(node, "title")) {

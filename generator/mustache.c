@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "util.h"
 
 /* Render recursion (sections inside partials inside sections ...) is bounded
  * separately from MG_MAX_PARTIAL_DEPTH so that neither deep nesting nor deep
@@ -73,16 +74,6 @@ struct mg_tpl_set {
 };
 
 /* ---- small helpers ---------------------------------------------------- */
-
-static void *xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-    if (!q) {
-        fputs("msggen: out of memory\n", stderr);
-        abort();
-    }
-    return q;
-}
 
 static int is_ws(char c) { return c == ' ' || c == '\t'; }
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
@@ -170,10 +161,7 @@ __attribute__((format(printf, 3, 4))) static void perr(parser *p, size_t off, co
 
 static tok *push_tok(parser *p, tok_kind k, size_t s, size_t e)
 {
-    if (p->nt == p->capt) {
-        p->capt = p->capt ? p->capt * 2 : 64;
-        p->t = xrealloc(p->t, p->capt * sizeof *p->t);
-    }
+    p->t = mg_xgrow(p->t, p->nt, &p->capt, sizeof *p->t);
     tok *t = &p->t[p->nt++];
     memset(t, 0, sizeof *t);
     t->kind = k;
@@ -373,7 +361,7 @@ static int match_sections(parser *p)
 {
     size_t *stack = NULL, depth = 0;
     int rc = 0;
-    stack = xrealloc(NULL, (MG_MAX_NESTING + 1) * sizeof *stack);
+    stack = mg_xrealloc(NULL, (MG_MAX_NESTING + 1) * sizeof *stack);
     for (size_t i = 0; i < p->nt && rc == 0; i++) {
         tok *t = &p->t[i];
         if (is_opener(t->kind)) {
@@ -599,10 +587,7 @@ typedef struct {
 
 static node *push_node(nodevec *v, node_kind k)
 {
-    if (v->n == v->cap) {
-        v->cap = v->cap ? v->cap * 2 : 8;
-        v->v = xrealloc(v->v, v->cap * sizeof *v->v);
-    }
+    v->v = mg_xgrow(v->v, v->n, &v->cap, sizeof *v->v);
     node *n = &v->v[v->n++];
     memset(n, 0, sizeof *n);
     n->kind = k;
@@ -723,14 +708,9 @@ static void build(parser *p, size_t from, size_t to, nodevec *out)
 
 mg_tpl *mg_tpl_parse(const char *name, const char *src, size_t len, mg_diag *d)
 {
-    mg_tpl *t = xrealloc(NULL, sizeof *t);
-    memset(t, 0, sizeof *t);
-    t->name = xrealloc(NULL, strlen(name) + 1);
-    strcpy(t->name, name);
-    t->src = xrealloc(NULL, len + 1);
-    if (len)
-        memcpy(t->src, src, len);
-    t->src[len] = '\0';
+    mg_tpl *t = mg_xcalloc(1, sizeof *t);
+    t->name = mg_xstrdup(name);
+    t->src = mg_xstrndup(len ? src : "", len);
     t->len = len;
 
     parser p;
@@ -740,13 +720,13 @@ mg_tpl *mg_tpl_parse(const char *name, const char *src, size_t len, mg_diag *d)
     p.len = len;
     p.d = d;
     size_t cap = 16;
-    p.lines = xrealloc(NULL, cap * sizeof *p.lines);
+    p.lines = mg_xrealloc(NULL, cap * sizeof *p.lines);
     p.lines[p.nlines++] = 0;
     for (size_t i = 0; i < len; i++)
         if (t->src[i] == '\n') {
             if (p.nlines == cap) {
                 cap *= 2;
-                p.lines = xrealloc(p.lines, cap * sizeof *p.lines);
+                p.lines = mg_xrealloc(p.lines, cap * sizeof *p.lines);
             }
             p.lines[p.nlines++] = i + 1;
         }
@@ -755,7 +735,7 @@ mg_tpl *mg_tpl_parse(const char *name, const char *src, size_t len, mg_diag *d)
         rc = match_sections(&p);
     if (rc == 0 && p.errors == 0) {
         mark_standalone(&p);
-        p.strip = xrealloc(NULL, p.nlines * sizeof *p.strip);
+        p.strip = mg_xrealloc(NULL, p.nlines * sizeof *p.strip);
         for (size_t i = 0; i < p.nlines; i++)
             p.strip[i] = -1;
         compute_margins(&p);
@@ -793,7 +773,7 @@ const char *mg_tpl_name(const mg_tpl *t)
 
 mg_tpl_set *mg_tpl_set_new(mg_tpl_loader loader, void *user)
 {
-    mg_tpl_set *s = xrealloc(NULL, sizeof *s);
+    mg_tpl_set *s = mg_xrealloc(NULL, sizeof *s);
     memset(s, 0, sizeof *s);
     s->loader = loader;
     s->user = user;
@@ -827,12 +807,8 @@ static set_entry *set_find(mg_tpl_set *s, const char *name, size_t len)
 
 static void set_put(mg_tpl_set *s, const char *name, mg_tpl *t)
 {
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 8;
-        s->e = xrealloc(s->e, s->cap * sizeof *s->e);
-    }
-    s->e[s->n].name = xrealloc(NULL, strlen(name) + 1);
-    strcpy(s->e[s->n].name, name);
+    s->e = mg_xgrow(s->e, s->n, &s->cap, sizeof *s->e);
+    s->e[s->n].name = mg_xstrdup(name);
     s->e[s->n].tpl = t;
     s->n++;
 }
@@ -847,14 +823,6 @@ int mg_tpl_set_add(mg_tpl_set *s, const char *name, const char *path, const char
         return -1;
     set_put(s, name, t);
     return 0;
-}
-
-static char *dup_span(const char *s, size_t n)
-{
-    char *r = xrealloc(NULL, n + 1);
-    memcpy(r, s, n);
-    r[n] = '\0';
-    return r;
 }
 
 /* The part of set_get that loads, compiles and reports: `e` is the existing
@@ -919,7 +887,7 @@ static int set_get(mg_tpl_set *s, const char *name, size_t len, mg_mark at, mg_d
         *out = e->tpl;
         return 1;
     }
-    char *cname = dup_span(name, len);
+    char *cname = mg_xstrndup(name, len);
     int rc = set_get_slow(s, cname, e, at, d, out);
     free(cname);
     return rc;

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "buf.h"
+#include "text.h"
+#include "util.h"
 
 /* Latin-1 Supplement and Latin Extended-A letters folded to ASCII. Anything
  * not listed (Greek, CJK, symbols) separates words: there is no sensible
@@ -42,22 +44,10 @@ static char to_upper(char c) { return is_lower(c) ? (char)(c - 'a' + 'A') : c; }
  * with *cp = 0xFFFD for a malformed byte, so the caller always advances. */
 static size_t utf8_next(const unsigned char *s, size_t n, unsigned *cp)
 {
-    unsigned c = s[0];
-    size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (len == 0 || len > n) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    unsigned v = len == 1 ? c : len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            *cp = 0xFFFD;
-            return 1;
-        }
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    *cp = v;
-    return len;
+    uint32_t v;
+    size_t len = mg_utf8_decode(s, n, &v);
+    *cp = len ? v : 0xFFFD;
+    return len ? len : 1;
 }
 
 /* raw -> ASCII letters, digits and ' ' separators. */
@@ -159,20 +149,10 @@ static char *join_words(const mg_buf *words, int count, mg_case c)
     return mg_buf_steal(&out, NULL);
 }
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (!p)
-        abort();
-    memcpy(p, s, n);
-    return p;
-}
-
 char *mg_name_case_new(const char *raw, mg_case c)
 {
     if (c == MG_CASE_RAW)
-        return dup_str(raw);
+        return mg_xstrdup(raw);
     mg_buf words;
     mg_buf_init(&words);
     int count = split_words(&words, raw);
@@ -187,7 +167,7 @@ void mg_name_init(mg_name *n, const char *raw)
     mg_buf_init(&words);
     int count = split_words(&words, raw);
     for (int c = 0; c < MG_CASE_COUNT; c++)
-        n->s[c] = c == MG_CASE_RAW ? dup_str(raw) : join_words(&words, count, (mg_case)c);
+        n->s[c] = c == MG_CASE_RAW ? mg_xstrdup(raw) : join_words(&words, count, (mg_case)c);
     mg_buf_fini(&words);
 }
 

@@ -25,6 +25,9 @@
 
 #include "buf.h"
 #include "config.h"
+#include "hmap.h"
+#include "text.h"
+#include "util.h"
 
 /* The "$ref" member of `node` when node is an object that has one; NULL otherwise. */
 static const cJSON *ref_member(const cJSON *node)
@@ -91,37 +94,9 @@ static char *absolute_lexical(const char *path)
         mg_buf_putc(&b, '/');
     }
     mg_buf_append_str(&b, path);
-    /* Fold "." and ".." by hand; ".." at the top stays at "/". */
-    char *in = mg_buf_steal(&b, NULL);
-    size_t olen = 0;
-    char *out = malloc(strlen(in) + 2);
-    if (!out)
-        abort();
-    const char *p = in;
-    while (*p) {
-        while (*p == '/')
-            p++;
-        if (!*p)
-            break;
-        const char *e = strchr(p, '/');
-        size_t k = e ? (size_t)(e - p) : strlen(p);
-        if (k == 1 && p[0] == '.') {
-        } else if (k == 2 && p[0] == '.' && p[1] == '.') {
-            while (olen > 0 && out[olen - 1] != '/')
-                olen--;
-            if (olen > 0)
-                olen--;
-        } else {
-            out[olen++] = '/';
-            memcpy(out + olen, p, k);
-            olen += k;
-        }
-        p += k;
-    }
-    if (olen == 0)
-        out[olen++] = '/';
-    out[olen] = '\0';
-    free(in);
+    /* Absolute, so ".." at the top stays at "/". */
+    char *out = mg_path_normalise(mg_buf_cstr(&b));
+    mg_buf_fini(&b);
     return out;
 }
 
@@ -155,23 +130,14 @@ static const cJSON *walk_pointer(const mg_doc *doc, const mg_doc *from, const ch
         size_t prefix_len = (size_t)(p - ptr);
         p++;
         mg_buf_reset(&tok);
-        while (*p && *p != '/') {
-            if (*p == '~') {
-                if (p[1] == '0')
-                    mg_buf_putc(&tok, '~');
-                else if (p[1] == '1')
-                    mg_buf_putc(&tok, '/');
-                else {
-                    mg_diag_error(d, at,
-                                  "bad JSON pointer in $ref '%s': '~%c' is not an escape (write '~0' for '~' and '~1' for '/')",
-                                  ref, p[1] && p[1] != '/' ? p[1] : ' ');
-                    mg_buf_fini(&tok);
-                    return NULL;
-                }
-                p += 2;
-            } else {
-                mg_buf_putc(&tok, *p++);
-            }
+        const char *bad;
+        p = mg_jptr_decode_token(&tok, p, &bad);
+        if (bad) {
+            mg_diag_error(d, at,
+                          "bad JSON pointer in $ref '%s': '~%c' is not an escape (write '~0' for '~' and '~1' for '/')",
+                          ref, bad[1] && bad[1] != '/' ? bad[1] : ' ');
+            mg_buf_fini(&tok);
+            return NULL;
         }
         const char *name = mg_buf_cstr(&tok);
         const cJSON *next = NULL;
@@ -307,8 +273,9 @@ out:
 
 /* ------------------------------------------------------- node hash set / map */
 
+/* An entry of the refs table (an mg_hmap keyed by node pointer). */
 typedef struct refent {
-    const cJSON *node;     /* the object holding "$ref"; NULL: empty slot */
+    const cJSON *node;     /* the object holding "$ref": the key */
     const mg_doc *doc;     /* where node lives */
     const mg_doc *tdoc;    /* hop target, when ok */
     const cJSON *tnode;
@@ -316,99 +283,6 @@ typedef struct refent {
     int color;             /* cycle search: 0 new, 1 on the current path, 2 done */
     size_t order;          /* discovery order, for deterministic reporting */
 } refent;
-
-typedef struct nodemap {
-    refent *slots;
-    size_t cap, len;
-} nodemap;
-
-static size_t hash_node(const void *p)
-{
-    uint64_t x = (uint64_t)(uintptr_t)p;
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return (size_t)x;
-}
-
-static refent *map_get(nodemap *m, const cJSON *node)
-{
-    if (!m->cap)
-        return NULL;
-    size_t j = hash_node(node) & (m->cap - 1);
-    while (m->slots[j].node) {
-        if (m->slots[j].node == node)
-            return &m->slots[j];
-        j = (j + 1) & (m->cap - 1);
-    }
-    return NULL;
-}
-
-/* Inserts `node` (must be absent); returns its slot, valid until the next put. */
-static refent *map_put(nodemap *m, const cJSON *node)
-{
-    if ((m->len + 1) * 2 > m->cap) {
-        size_t ncap = m->cap ? m->cap * 2 : 64;
-        refent *ns = calloc(ncap, sizeof *ns);
-        if (!ns)
-            abort();
-        for (size_t i = 0; i < m->cap; i++) {
-            if (!m->slots[i].node)
-                continue;
-            size_t j = hash_node(m->slots[i].node) & (ncap - 1);
-            while (ns[j].node)
-                j = (j + 1) & (ncap - 1);
-            ns[j] = m->slots[i];
-        }
-        free(m->slots);
-        m->slots = ns;
-        m->cap = ncap;
-    }
-    size_t j = hash_node(node) & (m->cap - 1);
-    while (m->slots[j].node)
-        j = (j + 1) & (m->cap - 1);
-    memset(&m->slots[j], 0, sizeof m->slots[j]);
-    m->slots[j].node = node;
-    m->len++;
-    return &m->slots[j];
-}
-
-/* A set of node pointers (the nodes mg_resolve_all has walked). */
-typedef struct nodeset {
-    const cJSON **slots;
-    size_t cap, len;
-} nodeset;
-
-/* Adds `node`; returns 0 if it was already there. */
-static int nodeset_add(nodeset *s, const cJSON *node)
-{
-    if ((s->len + 1) * 2 > s->cap) {
-        size_t ncap = s->cap ? s->cap * 2 : 256;
-        const cJSON **ns = calloc(ncap, sizeof *ns);
-        if (!ns)
-            abort();
-        for (size_t i = 0; i < s->cap; i++) {
-            if (!s->slots[i])
-                continue;
-            size_t j = hash_node(s->slots[i]) & (ncap - 1);
-            while (ns[j])
-                j = (j + 1) & (ncap - 1);
-            ns[j] = s->slots[i];
-        }
-        free(s->slots);
-        s->slots = ns;
-        s->cap = ncap;
-    }
-    size_t j = hash_node(node) & (s->cap - 1);
-    while (s->slots[j]) {
-        if (s->slots[j] == node)
-            return 0;
-        j = (j + 1) & (s->cap - 1);
-    }
-    s->slots[j] = node;
-    s->len++;
-    return 1;
-}
 
 /* Which members hold data or names rather than schemas: a "$ref" key inside
  * them is not a reference (a property may be called "$ref"; an example payload
@@ -538,14 +412,7 @@ char *mg_resolve_node_uri(const mg_docset *set, const mg_doc *doc, const cJSON *
             mg_buf_appendf(&b, "%d", idx[n]);
             continue;
         }
-        for (const char *s = chain[n]->string ? chain[n]->string : ""; *s; s++) {
-            if (*s == '~')
-                mg_buf_append_str(&b, "~0");
-            else if (*s == '/')
-                mg_buf_append_str(&b, "~1");
-            else
-                mg_buf_putc(&b, *s);
-        }
+        mg_jptr_append_token(&b, chain[n]->string ? chain[n]->string : "");
     }
     free(chain);
     free(idx);
@@ -556,8 +423,9 @@ char *mg_resolve_node_uri(const mg_docset *set, const mg_doc *doc, const cJSON *
 int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
 {
     int errors_before = d->errors;
-    nodemap refs = {0};
-    nodeset visited = {0}; /* every node walked, so shared and recursive subtrees are walked once */
+    mg_hmap refs, visited; /* refent; and every node walked, so shared and recursive subtrees are walked once */
+    mg_hmap_init(&refs, sizeof(refent));
+    mg_hmap_init(&visited, sizeof(const cJSON *));
     size_t order = 0;
     size_t sn = 0, scap = 64;
     witem *stack = malloc(scap * sizeof *stack);
@@ -569,33 +437,25 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
     stack[sn++] = (witem){doc, doc->root, 0};
     while (sn > 0 && !mg_diag_full(d)) {
         witem w = stack[--sn];
-        if (!nodeset_add(&visited, w.node))
+        int added;
+        mg_hmap_put_ptr(&visited, w.node, &added);
+        if (!added)
             continue;
         const cJSON *member = w.names ? NULL : ref_member(w.node);
         if (member) {
             const mg_doc *tdoc = NULL;
             const cJSON *tnode = NULL;
             int ok = hop(set, w.doc, member, &tdoc, &tnode, d) == 0;
-            refent *e = map_put(&refs, w.node);
+            refent *e = mg_hmap_put_ptr(&refs, w.node, NULL);
             e->doc = w.doc;
             e->ok = ok;
             e->tdoc = tdoc;
             e->tnode = tnode;
             e->order = order++;
-            if (rn == rcap) {
-                rcap *= 2;
-                reflist = realloc(reflist, rcap * sizeof *reflist);
-                if (!reflist)
-                    abort();
-            }
+            reflist = mg_xgrow(reflist, rn, &rcap, sizeof *reflist);
             reflist[rn++] = w.node;
             if (ok) {
-                if (sn == scap) {
-                    scap *= 2;
-                    stack = realloc(stack, scap * sizeof *stack);
-                    if (!stack)
-                        abort();
-                }
+                stack = mg_xgrow(stack, sn, &scap, sizeof *stack);
                 stack[sn++] = (witem){tdoc, tnode, 0};
             }
         }
@@ -646,7 +506,7 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
     for (size_t r = 0; r < rn && !mg_diag_full(d); r++) {
         size_t pn = 0;
         const cJSON *cur = reflist[r];
-        refent *e = map_get(&refs, cur);
+        refent *e = mg_hmap_get_ptr(&refs, cur);
         while (e && e->color == 0) {
             e->color = 1;
             path[pn++] = cur;
@@ -655,7 +515,7 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
                 break;
             }
             cur = e->tnode;
-            e = map_get(&refs, cur);
+            e = mg_hmap_get_ptr(&refs, cur);
         }
         if (e && e->color == 1) {
             /* `cur` is on the current path: report the cycle at the ref where
@@ -666,7 +526,7 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
             mg_buf chain;
             mg_buf_init(&chain);
             for (size_t i = s; i < pn; i++) {
-                refent *pe = map_get(&refs, path[i]);
+                refent *pe = mg_hmap_get_ptr(&refs, path[i]);
                 char *uri = mg_resolve_node_uri(set, pe->doc, path[i]);
                 mg_buf_appendf(&chain, "%s -> ", uri);
                 free(uri);
@@ -679,12 +539,12 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
             mg_buf_fini(&chain);
         }
         for (size_t i = 0; i < pn; i++)
-            map_get(&refs, path[i])->color = 2;
+            ((refent *)mg_hmap_get_ptr(&refs, path[i]))->color = 2;
     }
     free(path);
     free(reflist);
     free(stack);
-    free(refs.slots);
-    free(visited.slots);
+    mg_hmap_fini(&refs);
+    mg_hmap_fini(&visited);
     return d->errors > errors_before ? -1 : 0;
 }

@@ -258,27 +258,23 @@ int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
         if (strcmp(mg_cmds[i].name, name) == 0)
             cmd = &mg_cmds[i];
     enum { OPT_OVERRIDE = 256, OPT_DRY_RUN, OPT_FORCE, OPT_CHECK, OPT_VIEW };
+    /* check takes generate's options less the ones that choose how to write. */
+#define COMMON_OPTS                                                   \
+    {"help", no_argument, 0, 'h'},                                    \
+    {"input", required_argument, 0, 'i'},                             \
+    {"target", required_argument, 0, 't'},                            \
+    {"output", required_argument, 0, 'o'},                            \
+    {"templates-override", required_argument, 0, OPT_OVERRIDE},       \
+    {"view", required_argument, 0, OPT_VIEW}
     static const struct option gen_opts[] = {
-        {"help", no_argument, 0, 'h'},
-        {"input", required_argument, 0, 'i'},
-        {"target", required_argument, 0, 't'},
-        {"output", required_argument, 0, 'o'},
-        {"templates-override", required_argument, 0, OPT_OVERRIDE},
-        {"view", required_argument, 0, OPT_VIEW},
+        COMMON_OPTS,
         {"dry-run", no_argument, 0, OPT_DRY_RUN},
         {"force", no_argument, 0, OPT_FORCE},
         {"check", no_argument, 0, OPT_CHECK},
         {0, 0, 0, 0},
     };
-    static const struct option check_opts[] = {
-        {"help", no_argument, 0, 'h'},
-        {"input", required_argument, 0, 'i'},
-        {"target", required_argument, 0, 't'},
-        {"output", required_argument, 0, 'o'},
-        {"templates-override", required_argument, 0, OPT_OVERRIDE},
-        {"view", required_argument, 0, OPT_VIEW},
-        {0, 0, 0, 0},
-    };
+    static const struct option check_opts[] = {COMMON_OPTS, {0, 0, 0, 0}};
+#undef COMMON_OPTS
     mg_run_opts o;
     memset(&o, 0, sizeof o);
     o.mode = mode;

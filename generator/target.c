@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "names.h"
+#include "util.h"
 
 struct mg_target_priv {
     mg_target_file *files;
@@ -39,24 +40,9 @@ static const char *const type_keys[] = {"string", "integer", "number", "boolean"
                                         "nullable", "formats", NULL};
 static const char *const file_keys[] = {"template", "path", "per", NULL};
 
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s);
-    char *p = malloc(n + 1);
-    if (!p)
-        abort();
-    memcpy(p, s, n + 1);
-    return p;
-}
-
 static const char *keep(struct mg_target_priv *p, char *s)
 {
-    if (p->nstrs == p->capstrs) {
-        p->capstrs = p->capstrs ? p->capstrs * 2 : 16;
-        p->strs = realloc(p->strs, p->capstrs * sizeof *p->strs);
-        if (!p->strs)
-            abort();
-    }
+    p->strs = mg_xgrow(p->strs, p->nstrs, &p->capstrs, sizeof *p->strs);
     p->strs[p->nstrs++] = s;
     return s;
 }
@@ -114,9 +100,9 @@ static char *relative_to_cwd(const char *abs)
     if (getcwd(cwd, sizeof cwd)) {
         size_t n = strlen(cwd);
         if (strncmp(abs, cwd, n) == 0 && abs[n] == '/')
-            return xstrdup(abs + n + 1);
+            return mg_xstrdup(abs + n + 1);
     }
-    return xstrdup(abs);
+    return mg_xstrdup(abs);
 }
 
 static char *path_join(const char *a, const char *b)
@@ -263,10 +249,10 @@ static int check_description(mg_target *t, mg_diag *d)
                       name, t->name);
     else if (name) {
         free(t->name);
-        t->name = xstrdup(name);
+        t->name = mg_xstrdup(name);
     }
     const char *summary = get_string(t, root, "summary", 0, d);
-    t->summary = xstrdup(summary ? summary : "");
+    t->summary = mg_xstrdup(summary ? summary : "");
 
     p->escape = MG_ESCAPE_NONE;
     const cJSON *esc = cJSON_GetObjectItemCaseSensitive(root, "escape");
@@ -484,9 +470,9 @@ static mg_target *load(const char *name_or_path, const char *override_dir, mg_di
     t->priv = p;
     t->dir = dir;
     const char *base = strrchr(dir, '/');
-    t->name = xstrdup(base ? base + 1 : dir);
+    t->name = mg_xstrdup(base ? base + 1 : dir);
     if (override_dir)
-        p->override_dir = xstrdup(override_dir);
+        p->override_dir = mg_xstrdup(override_dir);
     p->shipped = !is_path;
     char *yaml = path_join(dir, "target.yaml");
     t->docs = mg_docset_new(dir);
@@ -641,7 +627,7 @@ char **mg_target_names_new(mg_diag *d)
                 if (!v)
                     abort();
             }
-            v[n++] = xstrdup(e->d_name);
+            v[n++] = mg_xstrdup(e->d_name);
         }
         free(sub);
         free(yaml);

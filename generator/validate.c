@@ -16,166 +16,51 @@
 
 #include "buf.h"
 #include "config.h"
+#include "hmap.h"
+#include "text.h"
+#include "util.h"
 
 /* ---- small hash maps ------------------------------------------------------
- * Two open-addressing tables: string keys (URIs, patterns, interned base URIs)
+ * Entries of the mg_hmaps here: string keys (URIs, patterns, interned base URIs)
  * and pointer keys (schema node -> its base URI, $ref node -> its target). */
 
 typedef struct smap_slot {
-    char *key; /* owned; NULL = empty */
+    char *key; /* owned by the table */
     void *val;
 } smap_slot;
 
-typedef struct smap {
-    smap_slot *slots;
-    size_t cap, len;
-} smap;
-
 typedef struct pmap_slot {
-    const void *key; /* NULL = empty */
+    const void *key;
     void *val;
 } pmap_slot;
 
-typedef struct pmap {
-    pmap_slot *slots;
-    size_t cap, len;
-} pmap;
-
-static void *xcalloc(size_t n, size_t size)
+static smap_slot *smap_find(const mg_hmap *m, const char *key)
 {
-    void *p = calloc(n ? n : 1, size);
-    if (!p) {
-        fputs("msggen: out of memory\n", stderr);
-        abort();
-    }
-    return p;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-    char *p = xcalloc(n + 1, 1);
-    memcpy(p, s, n);
-    return p;
-}
-
-static char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
-
-static size_t hash_str(const char *s)
-{
-    size_t h = 1469598103934665603u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
-static size_t hash_ptr(const void *p)
-{
-    uintptr_t x = (uintptr_t)p;
-    x ^= x >> 17;
-    x *= 0x9E3779B97F4A7C15u;
-    return (size_t)(x ^ (x >> 29));
-}
-
-static smap_slot *smap_find(const smap *m, const char *key)
-{
-    if (!m->cap)
-        return NULL;
-    for (size_t i = hash_str(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (!m->slots[i].key)
-            return NULL;
-        if (strcmp(m->slots[i].key, key) == 0)
-            return &m->slots[i];
-    }
-}
-
-static smap_slot *smap_insert_slot(smap *m, const char *key);
-
-static void smap_grow(smap *m)
-{
-    smap old = *m;
-    m->cap = old.cap ? old.cap * 2 : 64;
-    m->slots = xcalloc(m->cap, sizeof *m->slots);
-    m->len = 0;
-    for (size_t i = 0; i < old.cap; i++)
-        if (old.slots[i].key) {
-            size_t j = hash_str(old.slots[i].key) & (m->cap - 1);
-            while (m->slots[j].key)
-                j = (j + 1) & (m->cap - 1);
-            m->slots[j] = old.slots[i];
-            m->len++;
-        }
-    free(old.slots);
+    return mg_hmap_get_str(m, key);
 }
 
 /* Returns the slot for `key`, creating it (key copied, val NULL) if absent. */
-static smap_slot *smap_insert_slot(smap *m, const char *key)
+static smap_slot *smap_insert_slot(mg_hmap *m, const char *key)
 {
-    smap_slot *s = smap_find(m, key);
-    if (s)
-        return s;
-    if ((m->len + 1) * 2 > m->cap)
-        smap_grow(m);
-    size_t i = hash_str(key) & (m->cap - 1);
-    while (m->slots[i].key)
-        i = (i + 1) & (m->cap - 1);
-    m->slots[i].key = xstrdup(key);
-    m->slots[i].val = NULL;
-    m->len++;
-    return &m->slots[i];
+    return mg_hmap_put_str(m, key, NULL);
 }
 
-static void smap_fini(smap *m, void (*free_val)(void *))
+static void smap_fini(mg_hmap *m, void (*free_val)(void *))
 {
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->slots[i].key) {
-            free(m->slots[i].key);
-            if (free_val)
-                free_val(m->slots[i].val);
-        }
-    free(m->slots);
-    memset(m, 0, sizeof *m);
+    if (free_val)
+        for (size_t i = 0; i < mg_hmap_len(m); i++)
+            free_val(((smap_slot *)mg_hmap_at(m, i))->val);
+    mg_hmap_fini(m);
 }
 
-static pmap_slot *pmap_find(const pmap *m, const void *key)
+static void pmap_put(mg_hmap *m, const void *key, void *val)
 {
-    if (!m->cap)
-        return NULL;
-    for (size_t i = hash_ptr(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (!m->slots[i].key)
-            return NULL;
-        if (m->slots[i].key == key)
-            return &m->slots[i];
-    }
+    ((pmap_slot *)mg_hmap_put_ptr(m, key, NULL))->val = val;
 }
 
-static void pmap_put(pmap *m, const void *key, void *val)
+static void *pmap_get(const mg_hmap *m, const void *key)
 {
-    pmap_slot *s = pmap_find(m, key);
-    if (s) {
-        s->val = val;
-        return;
-    }
-    if ((m->len + 1) * 2 > m->cap) {
-        pmap old = *m;
-        m->cap = old.cap ? old.cap * 2 : 256;
-        m->slots = xcalloc(m->cap, sizeof *m->slots);
-        m->len = 0;
-        for (size_t i = 0; i < old.cap; i++)
-            if (old.slots[i].key)
-                pmap_put(m, old.slots[i].key, old.slots[i].val);
-        free(old.slots);
-    }
-    size_t i = hash_ptr(key) & (m->cap - 1);
-    while (m->slots[i].key)
-        i = (i + 1) & (m->cap - 1);
-    m->slots[i].key = key;
-    m->slots[i].val = val;
-    m->len++;
-}
-
-static void *pmap_get(const pmap *m, const void *key)
-{
-    pmap_slot *s = pmap_find(m, key);
+    pmap_slot *s = mg_hmap_get_ptr(m, key);
     return s ? s->val : NULL;
 }
 
@@ -194,13 +79,13 @@ typedef struct ref_hit {
 struct mg_validator {
     mg_vloader loader;
     void *user;
-    smap strings;   /* interned strings (base URIs); keys only */
-    smap resources; /* absolute URI (with "#name" for plain-name ids) -> const cJSON * */
-    smap loaded;    /* URIs the loader was asked for (val: the root, or NULL) */
-    smap regexes;   /* pattern -> regex_entry * */
-    pmap bases;     /* schema node -> interned base URI */
-    pmap roots;     /* node -> root of its document (for "#..." refs when the base is "") */
-    pmap refs;      /* $ref node -> ref_hit * (only for nodes with an indexed base) */
+    mg_hmap strings;   /* smap_slot: interned strings (base URIs); keys only */
+    mg_hmap resources; /* smap_slot: absolute URI (with "#name" for plain-name ids) -> const cJSON * */
+    mg_hmap loaded;    /* smap_slot: URIs the loader was asked for (val: the root, or NULL) */
+    mg_hmap regexes;   /* smap_slot: pattern -> regex_entry * */
+    mg_hmap bases;     /* pmap_slot: schema node -> interned base URI */
+    mg_hmap roots;     /* pmap_slot: node -> root of its document (for "#..." refs when the base is "") */
+    mg_hmap refs;      /* pmap_slot: $ref node -> ref_hit * (only for nodes with an indexed base) */
     pcre2_match_data *md;
     pcre2_match_context *mctx; /* bounds backtracking: a pattern cannot hang us */
 };
@@ -271,7 +156,7 @@ static void uri_split(const char *s, uri_parts *u)
 /* RFC 3986 section 5.2.4. */
 static void remove_dots(const char *in, size_t n, mg_buf *out)
 {
-    char *s = xstrndup(in, n);
+    char *s = mg_xstrndup(in, n);
     const char *p = s;
     mg_buf_reset(out);
     while (*p) {
@@ -379,25 +264,14 @@ static char *uri_resolve(const char *base, const char *ref)
     return mg_buf_steal(&out, NULL);
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decodes s[0..n) into a new string (invalid escapes kept as is). */
 static char *percent_decode(const char *s, size_t n)
 {
-    char *out = xcalloc(n + 1, 1);
+    char *out = mg_xcalloc(n + 1, 1);
     size_t j = 0;
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-            out[j++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+        if (s[i] == '%' && i + 2 < n && mg_hexval(s[i + 1]) >= 0 && mg_hexval(s[i + 2]) >= 0) {
+            out[j++] = (char)(mg_hexval(s[i + 1]) * 16 + mg_hexval(s[i + 2]));
             i += 2;
         } else
             out[j++] = s[i];
@@ -515,8 +389,8 @@ static void push_error(mg_vresult *r, mg_verror_kind kind, const char *ptr, cons
         r->errors = e;
     }
     r->errors[r->count].kind = kind;
-    r->errors[r->count].pointer = xstrdup(ptr);
-    r->errors[r->count].message = xstrdup(msg);
+    r->errors[r->count].pointer = mg_xstrdup(ptr);
+    r->errors[r->count].message = mg_xstrdup(msg);
     r->count++;
 }
 
@@ -553,14 +427,7 @@ static size_t path_push_key(vctx *c, const char *key)
 {
     size_t old = c->path.len;
     mg_buf_putc(&c->path, '/');
-    for (const char *p = key; *p; p++) {
-        if (*p == '~')
-            mg_buf_append(&c->path, "~0", 2);
-        else if (*p == '/')
-            mg_buf_append(&c->path, "~1", 2);
-        else
-            mg_buf_putc(&c->path, *p);
-    }
+    mg_jptr_append_token(&c->path, key);
     return old;
 }
 
@@ -694,16 +561,6 @@ static void append_value(mg_buf *b, const cJSON *x)
     free(text);
 }
 
-/* Code points in a UTF-8 string: every byte that is not a continuation byte. */
-static size_t utf8_length(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
 /* ---- formats ------------------------------------------------------------- */
 
 static int digits(const char *s, int n, int *val)
@@ -812,7 +669,7 @@ static int is_ipv6_n(const char *s, size_t n)
         return 0;
     while (i < n) {
         size_t start = i;
-        while (i < n && hexval(s[i]) >= 0 && i - start < 5)
+        while (i < n && mg_hexval(s[i]) >= 0 && i - start < 5)
             i++;
         if (i < n && s[i] == '.') {
             /* An embedded IPv4 address ends the address and counts as two groups. */
@@ -1091,7 +948,7 @@ static int uri_chars(const char *s, size_t n, const char *extra)
     for (size_t i = 0; i < n; i++) {
         int ch = (unsigned char)s[i];
         if (ch == '%') {
-            if (i + 2 >= n || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0)
+            if (i + 2 >= n || mg_hexval(s[i + 1]) < 0 || mg_hexval(s[i + 2]) < 0)
                 return 0;
             i += 2;
         } else if (!is_unreserved(ch) && !is_subdelim(ch) && !(ch && strchr(extra, ch)))
@@ -1155,7 +1012,7 @@ static int is_uuid(const char *s)
         if (i == 8 || i == 13 || i == 18 || i == 23) {
             if (s[i] != '-')
                 return 0;
-        } else if (hexval(s[i]) < 0)
+        } else if (mg_hexval(s[i]) < 0)
             return 0;
     }
     return s[36] == '\0';
@@ -1188,16 +1045,7 @@ static const cJSON *follow_pointer(const cJSON *doc, const char *ptr)
     while (cur && *p == '/') {
         p++;
         mg_buf_reset(&tok);
-        for (; *p && *p != '/'; p++) {
-            if (p[0] == '~' && p[1] == '1') {
-                mg_buf_putc(&tok, '/');
-                p++;
-            } else if (p[0] == '~' && p[1] == '0') {
-                mg_buf_putc(&tok, '~');
-                p++;
-            } else
-                mg_buf_putc(&tok, *p);
-        }
+        p = mg_jptr_decode_token(&tok, p, NULL);
         const char *t = mg_buf_cstr(&tok);
         if (cJSON_IsObject(cur))
             cur = cJSON_GetObjectItemCaseSensitive(cur, t);
@@ -1271,7 +1119,7 @@ static const cJSON *resolve_ref(vctx *c, const cJSON *node, const char *ref, con
         const char *b = pmap_get(&v->bases, target);
         *tbase = b ? b : intern(v, abs);
         if (cacheable) {
-            ref_hit *h = xcalloc(1, sizeof *h);
+            ref_hit *h = mg_xcalloc(1, sizeof *h);
             h->target = target;
             h->base = *tbase;
             pmap_put(&v->refs, node, h);
@@ -1302,7 +1150,7 @@ static pcre2_code *get_regex(vctx *c, const char *pattern)
 {
     smap_slot *s = smap_insert_slot(&c->v->regexes, pattern);
     if (!s->val) {
-        regex_entry *e = xcalloc(1, sizeof *e);
+        regex_entry *e = mg_xcalloc(1, sizeof *e);
         int err;
         PCRE2_SIZE off;
         e->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, regex_options, &err,
@@ -1310,7 +1158,7 @@ static pcre2_code *get_regex(vctx *c, const char *pattern)
         if (!e->code) {
             PCRE2_UCHAR msg[256];
             pcre2_get_error_message(err, msg, sizeof msg);
-            e->error = xstrdup((const char *)msg);
+            e->error = mg_xstrdup((const char *)msg);
         }
         s->val = e;
     }
@@ -1543,7 +1391,7 @@ static int check_string(vctx *c, const kw *k, const char *s)
 {
     int ok = 1;
     if (cJSON_IsNumber(k->minlen) || cJSON_IsNumber(k->maxlen)) {
-        double n = (double)utf8_length(s);
+        double n = (double)mg_utf8_length(s);
         if (cJSON_IsNumber(k->minlen) && n < k->minlen->valuedouble) {
             double m = k->minlen->valuedouble;
             report(c, "must be at least %.0f %s", m, plural(m, "character", "characters"));
@@ -1880,7 +1728,14 @@ char *mg_verror_format(const mg_verror *e, char *buf, size_t size)
 
 mg_validator *mg_validator_new(mg_vloader loader, void *user)
 {
-    mg_validator *v = xcalloc(1, sizeof *v);
+    mg_validator *v = mg_xcalloc(1, sizeof *v);
+    mg_hmap_init_str(&v->strings, sizeof(smap_slot));
+    mg_hmap_init_str(&v->resources, sizeof(smap_slot));
+    mg_hmap_init_str(&v->loaded, sizeof(smap_slot));
+    mg_hmap_init_str(&v->regexes, sizeof(smap_slot));
+    mg_hmap_init(&v->bases, sizeof(pmap_slot));
+    mg_hmap_init(&v->roots, sizeof(pmap_slot));
+    mg_hmap_init(&v->refs, sizeof(pmap_slot));
     v->loader = loader;
     v->user = user;
     v->md = pcre2_match_data_create(1, NULL);
@@ -1900,12 +1755,11 @@ void mg_validator_free(mg_validator *v)
     smap_fini(&v->resources, NULL);
     smap_fini(&v->loaded, NULL);
     smap_fini(&v->regexes, free_regex);
-    for (size_t i = 0; i < v->refs.cap; i++)
-        if (v->refs.slots[i].key)
-            free(v->refs.slots[i].val);
-    free(v->refs.slots);
-    free(v->bases.slots);
-    free(v->roots.slots);
+    for (size_t i = 0; i < mg_hmap_len(&v->refs); i++)
+        free(((pmap_slot *)mg_hmap_at(&v->refs, i))->val);
+    mg_hmap_fini(&v->refs);
+    mg_hmap_fini(&v->bases);
+    mg_hmap_fini(&v->roots);
     pcre2_match_data_free(v->md);
     pcre2_match_context_free(v->mctx);
     free(v);
@@ -1913,7 +1767,7 @@ void mg_validator_free(mg_validator *v)
 
 int mg_validator_add_schema(mg_validator *v, const char *uri, const cJSON *root)
 {
-    char *u = xstrdup(uri ? uri : "");
+    char *u = mg_xstrdup(uri ? uri : "");
     char *hash = strchr(u, '#');
     if (hash)
         *hash = '\0';

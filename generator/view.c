@@ -15,6 +15,8 @@
 #include "config.h"
 #include "mustache.h"
 #include "names.h"
+#include "resolve.h"
+#include "util.h"
 
 enum nk { NK_TYPE, NK_FIELD, NK_MESSAGE, NK_METHOD, NK_CONSTANT, NK_ENUM_VALUE, NK_FILE, NK_COUNT };
 
@@ -36,6 +38,7 @@ typedef struct vctx {
     const cJSON *reserved;
     const char *escape_rule;
     const cJSON *doc_escape;  /* helpers.doc_escape: [{from, to}] */
+    const cJSON *escapes;     /* helpers.escapes: {NAME: {keys, code, pairs}} */
     mg_case naming[NK_COUNT];
 } vctx;
 
@@ -49,6 +52,15 @@ static mg_mark tmark(vctx *v, const cJSON *node)
 static void add_bool(cJSON *o, const char *k, int b)
 {
     cJSON_AddItemToObject(o, k, cJSON_CreateBool(b != 0));
+}
+
+/* is_object, is_enum, is_union, is_alias: all false when t is NULL. */
+static void add_type_flags(cJSON *o, const mg_type *t)
+{
+    add_bool(o, "is_object", t && t->kind == MG_TYPE_OBJECT);
+    add_bool(o, "is_enum", t && t->kind == MG_TYPE_ENUM);
+    add_bool(o, "is_union", t && t->kind == MG_TYPE_UNION);
+    add_bool(o, "is_alias", t && t->kind == MG_TYPE_ALIAS);
 }
 
 static void add_str(cJSON *o, const char *k, const char *s)
@@ -99,12 +111,7 @@ static char *ident_new(vctx *v, const mg_name *n, enum nk kind)
 {
     const char *id = n->s[v->naming[kind]];
     if (!mg_names_is_reserved(v->reserved, id)) {
-        size_t len = strlen(id) + 1;
-        char *s = malloc(len);
-        if (!s)
-            abort();
-        memcpy(s, id, len);
-        return s;
+        return mg_xstrdup(id);
     }
     cJSON *ctx = cJSON_CreateObject();
     cJSON_AddStringToObject(ctx, "name", id);
@@ -197,6 +204,209 @@ static void add_description(vctx *v, cJSON *o, const char *text)
         cJSON_AddNullToObject(o, "doc");
     add_lines(o, "doc_lines", doc);
     free(doc);
+}
+
+/* ---- named text escapes (helpers.escapes) ----------------------------- */
+
+/* Appends `text[0..n)` with the first matching pair applied at each position.
+ * Inside a code span only pairs marked `code: true` apply. */
+static void escape_segment(mg_buf *out, const char *text, size_t n, const cJSON *pairs, int in_code)
+{
+    size_t i = 0;
+    while (i < n) {
+        const cJSON *pair;
+        int done = 0;
+        cJSON_ArrayForEach(pair, pairs) {
+            if (in_code && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pair, "code")))
+                continue;
+            const char *from = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "from"));
+            const char *to = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "to"));
+            size_t fl = strlen(from);
+            if (fl <= n - i && memcmp(text + i, from, fl) == 0) {
+                mg_buf_append_str(out, to);
+                i += fl;
+                done = 1;
+                break;
+            }
+        }
+        if (!done)
+            mg_buf_putc(out, text[i++]);
+    }
+}
+
+/* Applies one escape to `text` (trailing blanks dropped). With `code` (one character), code spans are
+ * found as CommonMark finds them: a run of N such characters opens a span
+ * only if a later run of exactly N closes it; an unmatched run is literal. */
+static char *escape_text_new(const cJSON *esc, const char *text)
+{
+    const cJSON *pairs = cJSON_GetObjectItemCaseSensitive(esc, "pairs");
+    const char *code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(esc, "code"));
+    char c = code ? code[0] : '\0';
+    mg_buf out;
+    mg_buf_init(&out);
+    size_t n = strlen(text), plain = 0, i = 0;
+    /* Trailing line breaks (YAML block scalars end with one) would print as
+     * empty lines or trailing <br> tags. */
+    while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' ' || text[n - 1] == '\t'))
+        n--;
+    while (c && i < n) {
+        if (text[i] != c) {
+            i++;
+            continue;
+        }
+        size_t run = 0;
+        while (i + run < n && text[i + run] == c)
+            run++;
+        size_t j = i + run, close = 0;
+        while (j < n) {
+            if (text[j] != c) {
+                j++;
+                continue;
+            }
+            size_t r = 0;
+            while (j + r < n && text[j + r] == c)
+                r++;
+            if (r == run) {
+                close = j;
+                break;
+            }
+            j += r;
+        }
+        if (!close) {
+            i += run; /* literal backticks: part of the plain text */
+            continue;
+        }
+        escape_segment(&out, text + plain, i - plain, pairs, 0);
+        mg_buf_append(&out, text + i, run);
+        escape_segment(&out, text + i + run, close - i - run, pairs, 1);
+        mg_buf_append(&out, text + close, run);
+        i = plain = close + run;
+    }
+    escape_segment(&out, text + plain, n - plain, pairs, 0);
+    mg_buf_cstr(&out);
+    return mg_buf_steal(&out, NULL);
+}
+
+/* Members holding raw catalogue JSON: escapes never add keys inside them. */
+static int raw_member(const cJSON *parent, const char *key)
+{
+    static const char *const raw[] = {"target", "value", "constraints", "default",
+                                      "const", "enum", "variables", "bindings"};
+    for (size_t i = 0; i < sizeof raw / sizeof raw[0]; i++)
+        if (strcmp(key, raw[i]) == 0)
+            return 1;
+    /* A field's `examples` are raw values; a message's are view objects. */
+    return strcmp(key, "examples") == 0 && cJSON_GetObjectItemCaseSensitive(parent, "wire") != NULL;
+}
+
+/* Adds `<key>_<name>` beside every string member `key` listed in an escape's
+ * `keys`, for each named escape, everywhere in the view but raw JSON. */
+static void add_escapes(vctx *v, cJSON *node)
+{
+    cJSON *c;
+    if (cJSON_IsArray(node)) {
+        cJSON_ArrayForEach(c, node)
+            add_escapes(v, c);
+        return;
+    }
+    if (!cJSON_IsObject(node))
+        return;
+    cJSON *added = cJSON_CreateObject();
+    cJSON_ArrayForEach(c, node) {
+        if (!c->string)
+            continue;
+        if (cJSON_IsString(c)) {
+            const cJSON *esc;
+            cJSON_ArrayForEach(esc, v->escapes) {
+                const cJSON *k;
+                cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(esc, "keys")) {
+                    if (strcmp(k->valuestring, c->string) != 0)
+                        continue;
+                    char *val = escape_text_new(esc, c->valuestring);
+                    size_t kl = strlen(c->string) + strlen(esc->string) + 2;
+                    char *key = malloc(kl);
+                    if (!key)
+                        abort();
+                    snprintf(key, kl, "%s_%s", c->string, esc->string);
+                    cJSON_AddItemToObject(added, key, cJSON_CreateString(val));
+                    free(key);
+                    free(val);
+                }
+            }
+        } else if (!raw_member(node, c->string)) {
+            add_escapes(v, c);
+        }
+    }
+    /* Appended after the walk so the new members are not walked again. */
+    while (added->child) {
+        cJSON *item = cJSON_DetachItemViaPointer(added, added->child);
+        if (!cJSON_GetObjectItemCaseSensitive(node, item->string))
+            cJSON_AddItemToObject(node, item->string, item);
+        else
+            cJSON_Delete(item);
+    }
+    cJSON_Delete(added);
+}
+
+/* Extensions are raw JSON, but a {"$ref": ...} inside them that leads to a
+ * named type gains `ref` (the type's {name, id, kind, ...}), so templates can
+ * name and link the types an extension mentions. */
+static cJSON *ref_obj(vctx *v, const mg_type *t);
+
+static void link_extension_refs(vctx *v, const mg_doc *doc, cJSON *node)
+{
+    cJSON *c;
+    if (!doc || (!cJSON_IsArray(node) && !cJSON_IsObject(node)))
+        return;
+    cJSON_ArrayForEach(c, node)
+        link_extension_refs(v, doc, c);
+    if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(node, "$ref")) ||
+        cJSON_GetObjectItemCaseSensitive(node, "ref"))
+        return;
+    /* The resolver checked every reference already (mg_resolve_all); one that
+     * fails here is left as written, without a second report. */
+    mg_diag quiet;
+    mg_diag_init_sink(&quiet, NULL, NULL);
+    quiet.max_errors = 0;
+    mg_ref_target rt;
+    if (mg_resolve_ref(v->m->set, doc, node, &rt, &quiet) != 1)
+        return;
+    for (int i = 0; i < v->m->ntypes; i++)
+        if (v->m->types[i]->schema == rt.node) {
+            cJSON_AddItemToObject(node, "ref", ref_obj(v, v->m->types[i]));
+            return;
+        }
+}
+
+/* In the catalogue's extensions, each linked {"$ref", "ref"} also gets `type`:
+ * a copy of the named type's view (fields, values, ...), so that templates can
+ * describe, not only name, the types the extension mentions (x-http-api's
+ * responses). Types' and messages' extensions keep just `ref`: a copy there
+ * could nest a type inside itself. */
+static void add_extension_types(cJSON *node, const cJSON *types)
+{
+    cJSON *c;
+    if (!cJSON_IsArray(node) && !cJSON_IsObject(node))
+        return;
+    cJSON_ArrayForEach(c, node)
+        add_extension_types(c, types);
+    const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(node, "ref"), "id"));
+    if (!id || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(node, "$ref")) ||
+        cJSON_GetObjectItemCaseSensitive(node, "type"))
+        return;
+    cJSON_ArrayForEach(c, types)
+        if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(c, "id")) &&
+            strcmp(cJSON_GetObjectItemCaseSensitive(c, "id")->valuestring, id) == 0) {
+            cJSON_AddItemToObject(node, "type", cJSON_Duplicate(c, 1));
+            return;
+        }
+}
+
+static cJSON *extensions_view(vctx *v, const mg_doc *doc, const cJSON *ext)
+{
+    cJSON *o = cJSON_Duplicate(ext, 1);
+    link_extension_refs(v, doc, o);
+    return o;
 }
 
 /* ---- types ------------------------------------------------------------ */
@@ -295,10 +505,7 @@ static cJSON *ref_obj(vctx *v, const mg_type *t)
     cJSON_AddStringToObject(o, "id", id);
     free(id);
     cJSON_AddStringToObject(o, "kind", mg_type_kind_name(t->kind));
-    add_bool(o, "is_object", t->kind == MG_TYPE_OBJECT);
-    add_bool(o, "is_enum", t->kind == MG_TYPE_ENUM);
-    add_bool(o, "is_union", t->kind == MG_TYPE_UNION);
-    add_bool(o, "is_alias", t->kind == MG_TYPE_ALIAS);
+    add_type_flags(o, t);
     add_bool(o, "recursive", t->recursive);
     return o;
 }
@@ -339,10 +546,7 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
     add_bool(o, "is_primitive", r->kind == MG_KIND_STRING || r->kind == MG_KIND_INTEGER ||
                                     r->kind == MG_KIND_NUMBER || r->kind == MG_KIND_BOOLEAN);
     int is_ref = r->kind == MG_KIND_REF;
-    add_bool(o, "is_object", is_ref && r->ref->kind == MG_TYPE_OBJECT);
-    add_bool(o, "is_enum", is_ref && r->ref->kind == MG_TYPE_ENUM);
-    add_bool(o, "is_union", is_ref && r->ref->kind == MG_TYPE_UNION);
-    add_bool(o, "is_alias", is_ref && r->ref->kind == MG_TYPE_ALIAS);
+    add_type_flags(o, is_ref ? r->ref : NULL);
     add_bool(o, "nullable", r->nullable);
     if (r->format)
         cJSON_AddStringToObject(o, "format", r->format);
@@ -465,10 +669,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     cJSON_AddStringToObject(o, "file", id);
     free(id);
     cJSON_AddStringToObject(o, "kind", mg_type_kind_name(t->kind));
-    add_bool(o, "is_object", t->kind == MG_TYPE_OBJECT);
-    add_bool(o, "is_enum", t->kind == MG_TYPE_ENUM);
-    add_bool(o, "is_union", t->kind == MG_TYPE_UNION);
-    add_bool(o, "is_alias", t->kind == MG_TYPE_ALIAS);
+    add_type_flags(o, t);
     add_str(o, "title", t->title);
     add_description(v, o, t->description);
     add_bool(o, "declared", t->declared);
@@ -556,7 +757,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     if (t->target)
         cJSON_AddItemToObject(o, "target", type_info(v, t->target, t));
     add_constraints(o, t->constraints);
-    cJSON_AddItemToObject(o, "extensions", cJSON_Duplicate(t->extensions, 1));
+    cJSON_AddItemToObject(o, "extensions", extensions_view(v, t->doc, t->extensions));
     return o;
 }
 
@@ -598,7 +799,7 @@ static cJSON *message_view(vctx *v, const mg_message *g, const cJSON *types)
     add_bool(o, "is_send", g->action && strcmp(g->action, "send") == 0);
     add_bool(o, "is_receive", g->action && strcmp(g->action, "receive") == 0);
     cJSON_AddItemToObject(o, "tags", cJSON_Duplicate(g->tags, 1));
-    cJSON_AddItemToObject(o, "extensions", cJSON_Duplicate(g->extensions, 1));
+    cJSON_AddItemToObject(o, "extensions", extensions_view(v, g->doc, g->extensions));
 
     /* The payload type, and its fields again for one-level templates. */
     const cJSON *pt = g->payload ? cJSON_GetArrayItem(types, g->payload->index) : NULL;
@@ -700,6 +901,42 @@ static int read_target(vctx *v)
             return -1;
         }
     }
+    v->escapes = cJSON_GetObjectItemCaseSensitive(helpers, "escapes");
+    if (v->escapes && !cJSON_IsObject(v->escapes)) {
+        mg_diag_error(v->d, tmark(v, v->escapes), "helpers.escapes must be a mapping of names to {keys, pairs, code}");
+        return -1;
+    }
+    const cJSON *en;
+    cJSON_ArrayForEach(en, v->escapes) {
+        const cJSON *keys = cJSON_GetObjectItemCaseSensitive(en, "keys");
+        const cJSON *pairs = cJSON_GetObjectItemCaseSensitive(en, "pairs");
+        const cJSON *code = cJSON_GetObjectItemCaseSensitive(en, "code"), *k;
+        if (!cJSON_IsObject(en) || !cJSON_IsArray(keys) || !cJSON_IsArray(pairs)) {
+            mg_diag_error(v->d, tmark(v, en), "helpers.escapes.%s needs 'keys' (a list of view keys) and 'pairs' (a list of {from, to})",
+                          en->string);
+            return -1;
+        }
+        cJSON_ArrayForEach(k, keys)
+            if (!cJSON_IsString(k) || !*k->valuestring) {
+                mg_diag_error(v->d, tmark(v, k), "helpers.escapes.%s.keys must be view keys such as 'description'", en->string);
+                return -1;
+            }
+        if (code && (!cJSON_IsString(code) || strlen(code->valuestring) != 1)) {
+            mg_diag_error(v->d, tmark(v, code), "helpers.escapes.%s.code must be one character (the code-span delimiter, e.g. '`')",
+                          en->string);
+            return -1;
+        }
+        cJSON_ArrayForEach(pair, pairs) {
+            const char *from = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "from"));
+            const cJSON *in_code = cJSON_GetObjectItemCaseSensitive(pair, "code");
+            if (!from || !*from || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pair, "to")) ||
+                (in_code && !cJSON_IsBool(in_code))) {
+                mg_diag_error(v->d, tmark(v, pair), "helpers.escapes.%s.pairs entries need a non-empty 'from', a 'to' string and an optional boolean 'code'",
+                              en->string);
+                return -1;
+            }
+        }
+    }
     return 0;
 }
 
@@ -730,7 +967,7 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
     number_list(servers);
     add_bool(cat, "has_servers", cJSON_GetArraySize(servers) > 0);
     cJSON_AddItemToObject(cat, "servers", servers);
-    cJSON_AddItemToObject(cat, "extensions", cJSON_Duplicate(m->extensions, 1));
+    cJSON_AddItemToObject(cat, "extensions", extensions_view(&v, m->doc, m->extensions));
     cJSON_AddItemToObject(view, "catalogue", cat);
 
     cJSON *types = cJSON_CreateArray();
@@ -794,6 +1031,7 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
     }
     add_bool(view, "has_types", m->ntypes > 0);
     cJSON_AddItemToObject(view, "types", types);
+    add_extension_types(cJSON_GetObjectItemCaseSensitive(cat, "extensions"), types);
     if (plan)
         cJSON_AddItemToObject(view, "validation", plan);
 
@@ -805,6 +1043,8 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
     cJSON_DeleteItemFromObjectCaseSensitive(tgt, "name");
     cJSON_AddStringToObject(tgt, "name", t && t->name ? t->name : "none");
     cJSON_AddItemToObject(view, "target", tgt);
+    if (v.escapes)
+        add_escapes(&v, view);
 
     if (v.failed || d->errors > 0) {
         cJSON_Delete(view);

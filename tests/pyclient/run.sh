@@ -19,9 +19,10 @@ gen() { # catalogue out-dir
 if gen "$cat" "$TMP/wb"; then ok python_target_should_generate_the_worker_backend_client
 else fail python_target_should_generate_the_worker_backend_client "generate failed"; detail "$TMP/wb.err"; exit 0; fi
 gen "$TOP/tests/catalogues/features.yaml" "$TMP/features" || { fail python_target_should_generate_features "generate failed"; detail "$TMP/features.err"; }
-gen "$TOP/tests/golden/reserved-words/input/catalogue.yaml" "$TMP/reserved" || { fail python_target_should_generate_reserved "generate failed"; detail "$TMP/reserved.err"; }
+gen "$TOP/tests/golden/client-names/input/catalogue.yaml" "$TMP/client_names" || { fail python_target_should_generate_client_names "generate failed"; detail "$TMP/client_names.err"; }
+gen "$TOP/tests/golden/reserved-words/input/catalogue.yaml" "$TMP/keywords" || { fail python_target_should_generate_keywords "generate failed"; detail "$TMP/keywords.err"; }
 
-for d in wb features reserved; do
+for d in wb features client_names keywords; do
     [ -d "$TMP/$d" ] || continue
     if python3 -m py_compile "$TMP/$d"/worker_client/*.py >"$TMP/pyc" 2>&1
     then ok "python_client_should_byte_compile_$d"
@@ -33,7 +34,7 @@ mypy_py=
 for p in python3 /usr/bin/python3; do
     if command -v "$p" >/dev/null && "$p" -m mypy --version >/dev/null 2>&1; then mypy_py=$p; break; fi
 done
-for d in wb features reserved; do
+for d in wb features client_names keywords; do
     [ -d "$TMP/$d" ] || continue
     if [ -z "$mypy_py" ]; then skip "python_client_should_pass_mypy_strict_$d" "no python3 with mypy (apt-get install python3-mypy)"; continue; fi
     if (cd "$TMP/$d" && "$mypy_py" -m mypy --strict --no-incremental --cache-dir=/dev/null worker_client) >"$TMP/mypy" 2>&1
@@ -46,7 +47,8 @@ done
 # catalogues with enums/ranges/formats, allOf, unions, recursion, reserved words.
 conformance="features:tests/catalogues/features.yaml union:tests/catalogues/union.yaml
 allof:tests/catalogues/allof.yaml tree:tests/catalogues/tree.yaml
-oneof_2_0:tests/catalogues/asyncapi-2.0-oneof.yaml reserved_words:tests/golden/reserved-words/input/catalogue.yaml"
+oneof_2_0:tests/catalogues/asyncapi-2.0-oneof.yaml reserved_words:tests/golden/reserved-words/input/catalogue.yaml
+client_names:tests/golden/client-names/input/catalogue.yaml"
 for c in $conformance worker_backend:schemas/worker-backend/asyncapi.yaml; do
     label=${c%%:*}; file=$TOP/${c#*:}; dir=$TMP/mut-$label; mkdir -p "$dir"
     pkg=$TMP/wb

@@ -23,7 +23,8 @@ gen() { mkdir -p "$(dirname "$2")"; mg generate -i "$1" -t typescript -o "$2" >/
 if gen "$cat" "$TMP/wb"; then ok typescript_target_should_generate_the_worker_backend_client
 else fail typescript_target_should_generate_the_worker_backend_client "generate failed"; detail "$TMP/wb.err"; exit 0; fi
 gen "$TOP/tests/catalogues/features.yaml" "$TMP/features" || { fail typescript_target_should_generate_features "generate failed"; detail "$TMP/features.err"; }
-gen "$TOP/tests/golden/reserved-words/input/catalogue.yaml" "$TMP/reserved" || { fail typescript_target_should_generate_reserved "generate failed"; detail "$TMP/reserved.err"; }
+gen "$TOP/tests/golden/client-names/input/catalogue.yaml" "$TMP/client_names" || { fail typescript_target_should_generate_client_names "generate failed"; detail "$TMP/client_names.err"; }
+gen "$TOP/tests/golden/reserved-words/input/catalogue.yaml" "$TMP/keywords" || { fail typescript_target_should_generate_keywords "generate failed"; detail "$TMP/keywords.err"; }
 
 # TypeScript, pinned; reinstalled only when the lock file changed.
 want=$(sha256sum "$here/package-lock.json" | cut -d' ' -f1)
@@ -36,16 +37,16 @@ if [ "$(cat "$here/node_modules/.msggen-lock" 2>/dev/null)" != "$want" ] || [ ! 
 fi
 tsc="$here/node_modules/.bin/tsc"
 
-# Type-check with --strict: the reserved-words catalogue with --noEmit; the
+# Type-check with --strict: the two reserved-words catalogues with --noEmit; the
 # others in the same pass that compiles them to JavaScript (temp folder) for
 # the runtime tests below.
-for d in reserved wb features; do
+for d in client_names keywords wb features; do
     [ -d "$TMP/$d" ] || continue
-    if [ "$d" = reserved ]; then set -- --noEmit; else set -- --outDir "$TMP/$d/dist"; fi
+    case $d in client_names|keywords) set -- --noEmit ;; *) set -- --outDir "$TMP/$d/dist" ;; esac
     if (cd "$TMP/$d" && "$tsc" --strict -p . "$@") >"$TMP/tsc" 2>&1
     then ok "typescript_client_should_pass_tsc_strict_$d"
     else fail "typescript_client_should_pass_tsc_strict_$d" "tsc --strict reports errors"; detail "$TMP/tsc"
-         [ "$d" = reserved ] || exit 0; fi
+         case $d in client_names|keywords) ;; *) exit 0 ;; esac; fi
 done
 
 # Validator conformance: same verdicts and messages as msggen validate, on
@@ -55,7 +56,8 @@ done
 # one tsc run.
 conformance="features:tests/catalogues/features.yaml union:tests/catalogues/union.yaml
 allof:tests/catalogues/allof.yaml tree:tests/catalogues/tree.yaml
-oneof_2_0:tests/catalogues/asyncapi-2.0-oneof.yaml reserved_words:tests/golden/reserved-words/input/catalogue.yaml"
+oneof_2_0:tests/catalogues/asyncapi-2.0-oneof.yaml reserved_words:tests/golden/reserved-words/input/catalogue.yaml
+client_names:tests/golden/client-names/input/catalogue.yaml"
 if command -v python3 >/dev/null; then
     roots=()
     for c in $conformance; do

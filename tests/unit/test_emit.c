@@ -1,34 +1,17 @@
 /* test_emit.c - writing an output folder safely, the manifest, --check and the diff. */
 #include "../../generator/emit.c"
 #include "../../generator/diff.c"
+#include "testfs.h"
 #include "unit.h"
 
 #include <stdlib.h>
 #include <sys/time.h>
 
-static char errs[4096];
-static void capture(void *user, const char *line)
-{
-    (void)user;
-    size_t n = strlen(errs);
-    snprintf(errs + n, sizeof errs - n, "%s\n", line);
-}
-
 static char root[256];
 
 static void fresh_root(void)
 {
-    snprintf(root, sizeof root, "%s/mg-emit-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (!mkdtemp(root))
-        abort();
-}
-
-static void rm_rf(const char *p)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", p);
-    if (system(cmd) != 0)
-        abort();
+    testfs_mkroot(root, sizeof root, "mg-emit");
 }
 
 static char *path_in(const char *rel)
@@ -42,11 +25,7 @@ static char *path_in(const char *rel)
 
 static void put(const char *rel, const char *text)
 {
-    FILE *f = fopen(path_in(rel), "wb");
-    if (!f)
-        abort();
-    fputs(text, f);
-    fclose(f);
+    testfs_write(path_in(rel), text);
 }
 
 static char *get(const char *rel)
@@ -89,8 +68,8 @@ static int run(mg_emit_mode mode, int force, mg_emit_stats *st, ...)
     FILE *f = tmpfile();
     mg_emit_opts o = {mode, force, "t", f};
     mg_diag d;
-    errs[0] = '\0';
-    mg_diag_init_sink(&d, capture, NULL);
+    errs_reset();
+    mg_diag_init_sink(&d, errs_capture, NULL);
     int rc = mg_emit_run(path_in("out"), &s, &o, st, &d);
     rewind(f);
     size_t n = fread(report, 1, sizeof report - 1, f);
@@ -136,7 +115,7 @@ static void emit_should_create_files_folders_and_a_sorted_manifest(void)
     free(b);
     free(x);
     free(m);
-    rm_rf(root);
+    testfs_rm_rf(root);
 }
 
 static void emit_hash_should_be_fnv1a_64(void)
@@ -170,7 +149,7 @@ static void emit_should_leave_unchanged_files_untouched(void)
     CHECK_INT(st.unchanged, 2);
     CHECK(mtime("out/changed.txt") == 1000000000);
     CHECK(mtime("out/.msggen-manifest") == 1000000000);
-    rm_rf(root);
+    testfs_rm_rf(root);
 }
 
 static void emit_should_keep_the_mode_of_an_updated_file(void)
@@ -181,7 +160,7 @@ static void emit_should_keep_the_mode_of_an_updated_file(void)
     run(MG_EMIT_WRITE, 0, NULL, "run.sh", "echo 2\n", NULL);
     struct stat sb;
     CHECK(stat(path_in("out/run.sh"), &sb) == 0 && (sb.st_mode & 0777) == 0755);
-    rm_rf(root);
+    testfs_rm_rf(root);
 }
 
 static void emit_should_delete_stale_files_and_their_empty_folders(void)
@@ -199,7 +178,7 @@ static void emit_should_delete_stale_files_and_their_empty_folders(void)
     char *m = get("out/.msggen-manifest");
     CHECK(m && strstr(m, "old.txt") == NULL && strstr(m, " keep.txt\n") != NULL);
     free(m);
-    rm_rf(root);
+    testfs_rm_rf(root);
 }
 
 static void emit_should_keep_a_stale_file_that_was_modified(void)
@@ -217,7 +196,7 @@ static void emit_should_keep_a_stale_file_that_was_modified(void)
     char *m = get("out/.msggen-manifest");
     CHECK(m && strstr(m, "old.txt") == NULL);
     free(m);
-    rm_rf(root);
+    testfs_rm_rf(root);
 }
 
 static void emit_should_refuse_to_overwrite_a_foreign_file_unless_forced(void)
@@ -238,7 +217,7 @@ static void emit_should_refuse_to_overwrite_a_foreign_file_unless_forced(void)
     a = get("out/a.txt");
     CHECK_STR(a, "generated\n");
     free(a);
-    rm_rf(root);
+    testfs_rm_rf(root);
 }
 
 static void emit_should_adopt_a_foreign_file_with_identical_content(void)
@@ -252,7 +231,7 @@ static void emit_should_adopt_a_foreign_file_with_identical_content(void)
     char *m = get("out/.msggen-manifest");
     CHECK(m && strstr(m, " a.txt\n") != NULL);
     free(m);
-    rm_rf(root);
+    testfs_rm_rf(root);
 }
 
 static void emit_should_never_delete_a_file_absent_from_the_manifest(void)
@@ -264,7 +243,7 @@ static void emit_should_never_delete_a_file_absent_from_the_manifest(void)
     CHECK_INT(run(MG_EMIT_WRITE, 0, &st, NULL), 0);
     CHECK(!exists("out/a.txt"));
     CHECK(exists("out/user.txt"));
-    rm_rf(root);
+    testfs_rm_rf(root);
 }
 
 static void emit_should_reject_paths_that_leave_the_output_folder(void)
@@ -293,13 +272,13 @@ static void emit_should_reject_paths_that_leave_the_output_folder(void)
     mg_emit_set_init(&s);
     mg_emit_set_add(&s, "a\0b", 3, (char *)"x", 1, NULL, "t.mustache", mg_mark_at("target.yaml", 1, 1));
     mg_diag d;
-    errs[0] = '\0';
-    mg_diag_init_sink(&d, capture, NULL);
+    errs_reset();
+    mg_diag_init_sink(&d, errs_capture, NULL);
     mg_emit_opts o = {MG_EMIT_WRITE, 0, "t", NULL};
     CHECK_INT(mg_emit_run(path_in("out"), &s, &o, NULL, &d), -1);
     CHECK_STR(errs, "target.yaml:1:1: error: output path 'a\\x00b' (from t.mustache) contains a NUL byte\n");
     mg_emit_set_fini(&s);
-    rm_rf(root);
+    testfs_rm_rf(root);
 }
 
 static void emit_should_reject_a_symlink_that_leads_out(void)
@@ -327,7 +306,7 @@ static void emit_should_reject_a_symlink_that_leads_out(void)
     CHECK(symlink("nowhere", path_in("out/dangling")) == 0);
     CHECK_INT(run(MG_EMIT_WRITE, 0, NULL, "dangling/z.txt", "z\n", NULL), -1);
     CHECK(strstr(errs, "a symbolic link that leads nowhere") != NULL);
-    rm_rf(root);
+    testfs_rm_rf(root);
 }
 
 static void emit_should_reject_a_manifest_entry_that_leaves_the_folder(void)
@@ -344,7 +323,7 @@ static void emit_should_reject_a_manifest_entry_that_leaves_the_folder(void)
     put("out/.msggen-manifest", "garbage\n");
     CHECK_INT(run(MG_EMIT_WRITE, 0, NULL, NULL), -1);
     CHECK(strstr(errs, ".msggen-manifest:1:1: error: malformed manifest line") != NULL);
-    rm_rf(root);
+    testfs_rm_rf(root);
 }
 
 static void emit_should_name_both_origins_of_a_duplicate_path(void)
@@ -354,8 +333,8 @@ static void emit_should_name_both_origins_of_a_duplicate_path(void)
     mg_emit_set_add(&s, "x.h", 3, (char *)"1", 1, NULL, "a.mustache (message 'm1')", mg_mark_at("target.yaml", 4, 11));
     mg_emit_set_add(&s, "x.h", 3, (char *)"2", 1, NULL, "a.mustache (message 'm2')", mg_mark_at("target.yaml", 4, 11));
     mg_diag d;
-    errs[0] = '\0';
-    mg_diag_init_sink(&d, capture, NULL);
+    errs_reset();
+    mg_diag_init_sink(&d, errs_capture, NULL);
     mg_emit_opts o = {MG_EMIT_WRITE, 0, "t", NULL};
     CHECK_INT(mg_emit_run("/nonexistent-mg-out", &s, &o, NULL, &d), -1);
     CHECK_STR(errs, "target.yaml:4:11: error: duplicate output path 'x.h': produced by a.mustache (message 'm1') and by a.mustache (message 'm2')\n");
@@ -378,7 +357,7 @@ static void emit_dry_run_should_list_and_write_nothing(void)
     CHECK(!exists("out/d.txt"));
     CHECK(exists("out/c.txt"));
     CHECK(mtime("out/b.txt") == 1000000000);
-    rm_rf(root);
+    testfs_rm_rf(root);
 }
 
 static void emit_check_should_report_each_kind_of_drift(void)
@@ -412,7 +391,7 @@ static void emit_check_should_report_each_kind_of_drift(void)
     CHECK_STR(e, "one\nTWO\nthree\n");
     free(e);
     CHECK(!exists("out/gone.txt"));
-    rm_rf(root);
+    testfs_rm_rf(root);
 }
 
 static void emit_check_should_pass_when_in_sync(void)
@@ -423,11 +402,11 @@ static void emit_check_should_pass_when_in_sync(void)
     CHECK_INT(run(MG_EMIT_CHECK, 0, &st, "a.txt", "a\n", "d/b.txt", "b\n", NULL), 0);
     CHECK_STR(report, "t: in sync (2 files)\n");
     /* A missing output folder is all missing, not an error. */
-    rm_rf(path_in("out"));
+    testfs_rm_rf(path_in("out"));
     CHECK_INT(run(MG_EMIT_CHECK, 0, &st, "a.txt", "a\n", NULL), 1);
     CHECK_INT(st.missing, 1);
     CHECK(!exists("out"));
-    rm_rf(root);
+    testfs_rm_rf(root);
 }
 
 static char *diff_of(const char *a, const char *b, size_t max)

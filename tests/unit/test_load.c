@@ -395,6 +395,28 @@ static void load_should_stop_alias_bombs(void)
     CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 5.0);
 }
 
+/* The anchor table grows while the anchored mapping is open; the mapping must
+ * still be marked complete when it ends (it once kept a pointer that the growth
+ * had freed, so the alias below was refused as recursive). */
+static void load_should_complete_an_anchor_whose_mapping_defines_many_anchors(void)
+{
+    mg_buf b;
+    mg_buf_init(&b);
+    mg_buf_append_str(&b, "outer: &outer\n");
+    for (int i = 0; i < 200; i++)
+        mg_buf_appendf(&b, "  a%d: &a%d %d\n", i, i, i);
+    mg_buf_append_str(&b, "copy: *outer\n");
+    loaded l;
+    load_text(&l, "many.yaml", mg_buf_cstr(&b));
+    CHECK(l.doc != NULL);
+    CHECK_STR(capture_text(&l.cap), "");
+    const cJSON *copy = l.doc ? get(l.doc->root, "copy") : NULL;
+    CHECK(copy && cJSON_GetArraySize(copy) == 200);
+    CHECK(copy && get(copy, "a199") && get(copy, "a199")->valuedouble == 199);
+    loaded_fini(&l);
+    mg_buf_fini(&b);
+}
+
 static void load_should_reject_undefined_and_self_containing_aliases(void)
 {
     CHECK_LOAD_ERROR("u.yaml", "a: 1\nb: *nope\n",
@@ -719,6 +741,7 @@ int main(void)
     RUN(load_should_reject_nesting_deeper_than_the_limit);
     RUN(load_should_stop_alias_bombs);
     RUN(load_should_reject_undefined_and_self_containing_aliases);
+    RUN(load_should_complete_an_anchor_whose_mapping_defines_many_anchors);
     RUN(load_should_reject_non_scalar_keys);
     RUN(load_should_refuse_yaml_1_1_merge_keys_but_allow_a_quoted_one);
     RUN(load_should_reject_invalid_utf8_with_its_position);

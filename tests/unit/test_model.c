@@ -2,18 +2,8 @@
  * recursion, constraints, and the errors of each. Catalogues are in-memory
  * YAML documents loaded through load.h. */
 #include "../../generator/model.c"
+#include "testfs.h"
 #include "unit.h"
-
-static char errs[4096];
-static size_t errs_len;
-
-static void capture(void *user, const char *line)
-{
-    (void)user;
-    int n = snprintf(errs + errs_len, sizeof errs - errs_len, "%s\n", line);
-    if (n > 0 && (size_t)n < sizeof errs - errs_len)
-        errs_len += (size_t)n;
-}
 
 static mg_docset *set;
 static mg_diag diag;
@@ -21,10 +11,9 @@ static mg_diag diag;
 /* Builds the model of `yaml` (named c.yaml); NULL on errors (see errs). */
 static mg_model *build(const char *yaml)
 {
-    errs_len = 0;
-    errs[0] = '\0';
+    errs_reset();
     set = mg_docset_new(".");
-    mg_diag_init_sink(&diag, capture, NULL);
+    mg_diag_init_sink(&diag, errs_capture, NULL);
     const mg_doc *doc = mg_docset_load_buffer(set, "c.yaml", yaml, strlen(yaml), &diag);
     if (!doc || mg_resolve_all(set, doc, &diag) < 0)
         return NULL;

@@ -2,33 +2,10 @@
  * rendering per item (run.c). */
 #include "../../generator/target.c"
 #include "../../generator/run.c"
+#include "testfs.h"
 #include "unit.h"
 
-static char errs[4096];
-static void capture(void *user, const char *line)
-{
-    (void)user;
-    size_t n = strlen(errs);
-    snprintf(errs + n, sizeof errs - n, "%s\n", line);
-}
-
 static char root[256];
-
-static void put(const char *rel, const char *text)
-{
-    char p[512];
-    snprintf(p, sizeof p, "%s/%s", root, rel);
-    for (char *s = strchr(p + strlen(root) + 1, '/'); s; s = strchr(s + 1, '/')) {
-        *s = '\0';
-        mkdir(p, 0777);
-        *s = '/';
-    }
-    FILE *f = fopen(p, "wb");
-    if (!f)
-        abort();
-    fputs(text, f);
-    fclose(f);
-}
 
 static const char *in_root(const char *rel)
 {
@@ -39,25 +16,27 @@ static const char *in_root(const char *rel)
     return p[k];
 }
 
+static void put(const char *rel, const char *text)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", root, rel);
+    testfs_write(p, text);
+}
+
 static void setup(void)
 {
-    snprintf(root, sizeof root, "/tmp/mg-target-XXXXXX");
-    if (!mkdtemp(root))
-        abort();
+    testfs_mkroot(root, sizeof root, "mg-target");
 }
 
 static void teardown(void)
 {
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    if (system(cmd) != 0)
-        abort();
+    testfs_rm_rf(root);
 }
 
 static mg_target *load_t(const char *rel, const char *override_rel, mg_diag *d)
 {
-    errs[0] = '\0';
-    mg_diag_init_sink(d, capture, NULL);
+    errs_reset();
+    mg_diag_init_sink(d, errs_capture, NULL);
     return mg_target_load_override(in_root(rel), override_rel ? in_root(override_rel) : NULL, d);
 }
 
@@ -66,8 +45,8 @@ static char *render_all(mg_target *t, const char *view_json, mg_emit_set *set)
 {
     cJSON *view = cJSON_Parse(view_json);
     mg_diag d;
-    errs[0] = '\0';
-    mg_diag_init_sink(&d, capture, NULL);
+    errs_reset();
+    mg_diag_init_sink(&d, errs_capture, NULL);
     mg_emit_set_init(set);
     int rc = mg_run_render_target(t, view, set, &d);
     cJSON_Delete(view);
@@ -201,7 +180,7 @@ static void targets_should_be_listed_sorted_from_msggen_templates(void)
     put("c/readme", "not a target\n");
     setenv("MSGGEN_TEMPLATES", root, 1);
     mg_diag d;
-    mg_diag_init_sink(&d, capture, NULL);
+    mg_diag_init_sink(&d, errs_capture, NULL);
     char **names = mg_target_names_new(&d);
     CHECK(names && names[0] && names[1] && !names[2]);
     if (names && names[0] && names[1]) {
@@ -210,7 +189,7 @@ static void targets_should_be_listed_sorted_from_msggen_templates(void)
     }
     mg_target_names_free(names);
     /* A shipped target by name; its `files: []` is an error. */
-    errs[0] = '\0';
+    errs_reset();
     mg_target *t = mg_target_load("a", &d);
     CHECK(t == NULL);
     CHECK(strstr(errs, "a/target.yaml:1:8: error: 'files' must be a non-empty list") != NULL);

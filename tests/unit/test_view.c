@@ -1,85 +1,9 @@
 /* test_view.c - the view: printed types, identifiers, docs, list flags,
  * collisions and printing. */
 #include "../../generator/view.c"
-#include "resolve.h"
+#include "testfs.h"
 #include "unit.h"
-
-static char errs[4096];
-static size_t errs_len;
-
-static void capture(void *user, const char *line)
-{
-    (void)user;
-    int n = snprintf(errs + errs_len, sizeof errs - errs_len, "%s\n", line);
-    if (n > 0 && (size_t)n < sizeof errs - errs_len)
-        errs_len += (size_t)n;
-}
-
-typedef struct fixture {
-    mg_docset *set, *tset;
-    mg_model *m;
-    mg_target t;
-    mg_diag d;
-} fixture;
-
-#define CAT "asyncapi: 3.0.0\ninfo: {title: T, version: '1'}\ncomponents:\n  messages:\n    m:\n      payload:\n"
-
-/* Builds model + view of `yaml` with target description `target_yaml` (NULL:
- * no target). Returns the view, or NULL (see errs). */
-static cJSON *view_of(fixture *f, const char *yaml, const char *target_yaml)
-{
-    memset(f, 0, sizeof *f);
-    errs_len = 0;
-    errs[0] = '\0';
-    mg_diag_init_sink(&f->d, capture, NULL);
-    f->set = mg_docset_new(".");
-    const mg_doc *doc = mg_docset_load_buffer(f->set, "c.yaml", yaml, strlen(yaml), &f->d);
-    if (!doc || mg_resolve_all(f->set, doc, &f->d) < 0)
-        return NULL;
-    f->m = mg_model_new(f->set, doc, &f->d);
-    if (!f->m)
-        return NULL;
-    const mg_target *tp = NULL;
-    if (target_yaml) {
-        f->tset = mg_docset_new(".");
-        const mg_doc *td = mg_docset_load_buffer(f->tset, "target.yaml", target_yaml, strlen(target_yaml), &f->d);
-        if (!td)
-            return NULL;
-        f->t.name = (char *)"probe";
-        f->t.doc = td;
-        f->t.desc = td->root;
-        tp = &f->t;
-    }
-    return mg_view_build(f->m, tp, &f->d);
-}
-
-static void fixture_fini(fixture *f, cJSON *view)
-{
-    cJSON_Delete(view);
-    mg_model_free(f->m);
-    mg_docset_free(f->set);
-    mg_docset_free(f->tset);
-}
-
-/* A member by path "types/0/fields/1/type" (numbers index lists). */
-static const cJSON *at(const cJSON *j, const char *path)
-{
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *tok = strtok(buf, "/"); tok && j; tok = strtok(NULL, "/")) {
-        if (cJSON_IsArray(j))
-            j = cJSON_GetArrayItem(j, atoi(tok));
-        else
-            j = cJSON_GetObjectItemCaseSensitive(j, tok);
-    }
-    return j;
-}
-
-static const char *str_at(const cJSON *j, const char *path)
-{
-    const cJSON *v = at(j, path);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
+#include "view_fixture.h"
 
 static const char *const PY =
     "name: probe\n"

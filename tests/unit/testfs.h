@@ -1,6 +1,12 @@
 /* testfs.h - helpers for unit tests that need files on disk and captured
- * diagnostics: a scratch folder (made and entered by testfs_enter, removed by
- * testfs_leave) and a diag sink that collects every line into a buffer. */
+ * diagnostics, shared by every tests/unit/test_*.c that needs them:
+ *   - a scratch folder made and entered by testfs_enter, removed by testfs_leave;
+ *     or, for tests that keep absolute paths, one made by testfs_mkroot and
+ *     removed by testfs_rm_rf;
+ *   - testfs_write: a file with its folders;
+ *   - two diag sinks: `capture` (lines joined by '\n' into an mg_buf), and
+ *     errs_capture (every line with its '\n' appended to the static `errs`,
+ *     emptied by errs_reset), for tests that compare whole transcripts. */
 #ifndef MG_TESTFS_H
 #define MG_TESTFS_H
 
@@ -47,7 +53,23 @@ __attribute__((unused)) static void capture_fini(capture *c)
     mg_buf_fini(&c->text);
 }
 
-/* Writes `text` to `path` (relative to the scratch folder), making folders. */
+/* Every diagnostic line with its '\n', truncated at the size of the array. */
+__attribute__((unused)) static char errs[4096];
+
+__attribute__((unused)) static void errs_reset(void)
+{
+    errs[0] = '\0';
+}
+
+__attribute__((unused)) static void errs_capture(void *user, const char *line)
+{
+    (void)user;
+    size_t n = strlen(errs);
+    snprintf(errs + n, sizeof errs - n, "%s\n", line);
+}
+
+/* Writes `text` to `path` (relative to the current folder, or absolute), making
+ * its folders. */
 __attribute__((unused)) static void testfs_write(const char *path, const char *text)
 {
     char tmp[4096];
@@ -80,14 +102,29 @@ __attribute__((unused)) static void testfs_enter(void)
         abort();
 }
 
-__attribute__((unused)) static void testfs_leave(void)
+/* Makes a fresh folder `$TMPDIR/<name>-XXXXXX` (absolute) into `root`. */
+__attribute__((unused)) static void testfs_mkroot(char *root, size_t size, const char *name)
 {
-    char cmd[256];
-    if (chdir(testfs_old) != 0)
+    const char *t = getenv("TMPDIR");
+    snprintf(root, size, "%s/%s-XXXXXX", t && *t ? t : "/tmp", name);
+    if (!mkdtemp(root))
         abort();
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", testfs_dir);
+}
+
+/* Removes `path` and everything below it. */
+__attribute__((unused)) static void testfs_rm_rf(const char *path)
+{
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
     if (system(cmd) != 0)
         abort();
+}
+
+__attribute__((unused)) static void testfs_leave(void)
+{
+    if (chdir(testfs_old) != 0)
+        abort();
+    testfs_rm_rf(testfs_dir);
 }
 
 #endif

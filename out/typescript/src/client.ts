@@ -7,11 +7,7 @@ const SEND_PATH = '/api/jobs/{messageType}';
 const STATUS_PATH = '/api/jobs/{jobId}';
 const DEFAULT_TIMEOUT_MS = 30 * 1000;
 const DEFAULT_BASE_URL = 'http://localhost:3000';
-const ENV = {
-  baseUrl: 'WORKER_BACKEND_URL',
-  apiKey: 'WORKER_BACKEND_API_KEY',
-  timeout: 'WORKER_BACKEND_TIMEOUT',
-};
+const ENV = { baseUrl: 'WORKER_BACKEND_URL', apiKey: 'WORKER_BACKEND_API_KEY', timeout: 'WORKER_BACKEND_TIMEOUT' };
 
 // The answers of the job API: the catalogue's types named by x-http-api
 // (send.response, status.response), else the reference shapes in types.ts.
@@ -21,7 +17,7 @@ const SEND_RESPONSE_TYPE = 'JobResponse';
 const STATUS_RESPONSE_TYPE = 'JobStatus';
 
 export interface WorkerClientConfig {
-  /** Base URL of the worker backend, e.g. `http://localhost:3000`. */
+  /** Base URL of the job API, e.g. `http://localhost:3000`. */
   baseUrl: string;
   /** Sent as `Authorization: Bearer <apiKey>` when set. */
   apiKey?: string;

@@ -2,6 +2,374 @@
  * catalogue "shop"; do not edit. See shop_client.h.
  */
 #include "shop_client.h"
+#include "shop_internal.h"
 
-/* No job API in this catalogue: nothing to compile (ISO C wants a declaration). */
-typedef int shop_client_unused;
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_RESPONSE_BYTES (64L * 1024 * 1024)
+
+static const char send_method[] = "POST";
+static const char send_path[] = "/api/jobs/{messageType}";
+static const char status_path[] = "/api/jobs/{jobId}";
+static const char default_base_url[] = "http://localhost:8080";
+static const long default_timeout_ms = 10L * 1000L;
+
+struct shop_client {
+    CURL *curl;
+    char *base_url, *auth_header, *user_agent;
+    long timeout_ms;
+    struct curl_slist *json_headers, *get_headers;
+};
+
+typedef struct body {
+    char *data;
+    size_t len, cap;
+    int too_big;
+} body;
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static CURLcode global_rc = CURLE_OK;
+
+static void global_init(void) { global_rc = curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+static size_t on_data(char *p, size_t size, size_t n, void *user)
+{
+    body *b = user;
+    size_t add = size * n;
+    if (b->len + add + 1 > (size_t)MAX_RESPONSE_BYTES) {
+        b->too_big = 1;
+        return 0;
+    }
+    if (b->len + add + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + add + 1)
+            cap *= 2;
+        char *d = realloc(b->data, cap);
+        if (!d)
+            return 0;
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, p, add);
+    b->len += add;
+    b->data[b->len] = '\0';
+    return add;
+}
+
+bool shop_client_config_from_env(shop_client_config *cfg, shop_error *err)
+{
+    memset(cfg, 0, sizeof *cfg);
+    const char *url = getenv("SHOP_URL");
+    const char *key = getenv("SHOP_API_KEY");
+    const char *timeout = getenv("SHOP_TIMEOUT");
+    cfg->base_url = url && *url ? url : default_base_url;
+    cfg->api_key = key && *key ? key : NULL;
+    if (timeout && *timeout) {
+        char *end;
+        double s = strtod(timeout, &end);
+        if (*end || !(s > 0) || s > 86400.0) {
+            shop_rt_set_error(err, SHOP_ERR_CONFIG, 0,
+                              "SHOP_TIMEOUT must be a positive number of seconds, got '%s'", timeout);
+            return false;
+        }
+        cfg->timeout_ms = (long)(s * 1000.0 + 0.5);
+    }
+    return true;
+}
+
+static char *join(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    char *s = malloc(na + nb + 1);
+    if (s) {
+        memcpy(s, a, na);
+        memcpy(s + na, b, nb + 1);
+    }
+    return s;
+}
+
+shop_client *shop_client_new(const shop_client_config *cfg, shop_error *err)
+{
+    if (!cfg || !cfg->base_url || !*cfg->base_url) {
+        shop_rt_set_error(err, SHOP_ERR_CONFIG, 0, "base_url is required");
+        return NULL;
+    }
+    pthread_once(&global_once, global_init);
+    if (global_rc != CURLE_OK) {
+        shop_rt_set_error(err, SHOP_ERR_TRANSPORT, 0, "curl_global_init: %s", curl_easy_strerror(global_rc));
+        return NULL;
+    }
+    shop_client *c = calloc(1, sizeof *c);
+    if (!c)
+        goto oom;
+    size_t n = strlen(cfg->base_url);
+    while (n > 0 && cfg->base_url[n - 1] == '/')
+        n--;
+    c->base_url = malloc(n + 1);
+    if (!c->base_url)
+        goto oom;
+    memcpy(c->base_url, cfg->base_url, n);
+    c->base_url[n] = '\0';
+    c->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : default_timeout_ms;
+    c->user_agent = shop_rt_strdup(cfg->user_agent ? cfg->user_agent : "msggen-c/0.1.0");
+    if (!c->user_agent)
+        goto oom;
+    if (cfg->api_key && *cfg->api_key && !(c->auth_header = join("Authorization: Bearer ", cfg->api_key)))
+        goto oom;
+    c->curl = curl_easy_init();
+    if (!c->curl)
+        goto oom;
+    struct curl_slist *h = NULL, *t;
+    if (!(t = curl_slist_append(h, "Accept: application/json")))
+        goto oom;
+    h = t;
+    if (c->auth_header) {
+        if (!(t = curl_slist_append(h, c->auth_header))) {
+            curl_slist_free_all(h);
+            goto oom;
+        }
+        h = t;
+    }
+    c->get_headers = h;
+    h = NULL;
+    if (!(t = curl_slist_append(h, "Accept: application/json")))
+        goto oom;
+    h = t;
+    if (!(t = curl_slist_append(h, "Content-Type: application/json"))) {
+        curl_slist_free_all(h);
+        goto oom;
+    }
+    h = t;
+    if (c->auth_header) {
+        if (!(t = curl_slist_append(h, c->auth_header))) {
+            curl_slist_free_all(h);
+            goto oom;
+        }
+        h = t;
+    }
+    c->json_headers = h;
+    return c;
+oom:
+    shop_client_free(c);
+    shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "out of memory creating the client");
+    return NULL;
+}
+
+void shop_client_free(shop_client *c)
+{
+    if (!c)
+        return;
+    if (c->curl)
+        curl_easy_cleanup(c->curl);
+    curl_slist_free_all(c->json_headers);
+    curl_slist_free_all(c->get_headers);
+    free(c->base_url);
+    free(c->auth_header);
+    free(c->user_agent);
+    free(c);
+}
+
+/* RFC 3986 unreserved characters stay; every other byte becomes %XX. */
+static void url_encode(char *out, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+            ch == '.' || ch == '_' || ch == '~')
+            *out++ = (char)ch;
+        else {
+            *out++ = '%';
+            *out++ = hex[ch >> 4];
+            *out++ = hex[ch & 15];
+        }
+    }
+    *out = '\0';
+}
+
+/* base + path, with the {placeholder} in path replaced by the URL-encoded value. */
+static char *make_url(const shop_client *c, const char *path, const char *value)
+{
+    size_t n = strlen(c->base_url) + strlen(path) + 3 * strlen(value) + 1;
+    char *url = malloc(n);
+    char *enc = malloc(3 * strlen(value) + 1);
+    if (!url || !enc) {
+        free(url);
+        free(enc);
+        return NULL;
+    }
+    url_encode(enc, value);
+    const char *open = strchr(path, '{'), *close = open ? strchr(open, '}') : NULL;
+    if (open && close)
+        snprintf(url, n, "%s%.*s%s%s", c->base_url, (int)(open - path), path, enc, close + 1);
+    else
+        snprintf(url, n, "%s%s", c->base_url, path);
+    free(enc);
+    return url;
+}
+
+/* Does one request; on a 2xx answer returns its parsed JSON body. */
+static cJSON *request(shop_client *c, const char *method, const char *url, const char *payload,
+                      shop_error *err)
+{
+    body b = {0};
+    char errbuf[CURL_ERROR_SIZE];
+    errbuf[0] = '\0';
+    CURL *h = c->curl;
+    curl_easy_reset(h);
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (payload) {
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->json_headers);
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, payload);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(payload));
+    } else {
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->get_headers);
+        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    }
+    CURLcode rc = curl_easy_perform(h);
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    cJSON *json = NULL;
+    if (rc == CURLE_OPERATION_TIMEDOUT)
+        shop_rt_set_error(err, SHOP_ERR_TIMEOUT, 0, "no answer from %s within %ld ms", url, c->timeout_ms);
+    else if (rc == CURLE_WRITE_ERROR && b.too_big)
+        shop_rt_set_error(err, SHOP_ERR_TRANSPORT, status, "answer from %s exceeds %ld bytes", url, MAX_RESPONSE_BYTES);
+    else if (rc != CURLE_OK)
+        shop_rt_set_error(err, SHOP_ERR_TRANSPORT, 0, "%s %s: %s", method, url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
+    else if (status < 200 || status > 299) {
+        /* The server's own words when it sent a JSON error body. */
+        cJSON *e = b.data ? cJSON_ParseWithLength(b.data, b.len) : NULL;
+        const char *error = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "error"));
+        const char *message = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "message"));
+        if (error || message)
+            shop_rt_set_error(err, SHOP_ERR_HTTP, status, "HTTP %ld: %s%s%s", status, error ? error : "",
+                              error && message ? ": " : "", message ? message : "");
+        else
+            shop_rt_set_error(err, SHOP_ERR_HTTP, status, "HTTP %ld: %.200s", status, b.data ? b.data : "");
+        cJSON_Delete(e);
+    } else {
+        json = b.data ? cJSON_ParseWithLength(b.data, b.len) : NULL;
+        if (!json)
+            shop_rt_set_error(err, SHOP_ERR_RESPONSE_JSON, status, "the answer from %s is not JSON", url);
+        else if (err)
+            err->http_status = status;
+    }
+    free(b.data);
+    return json;
+}
+
+/* Checks an answer against its schema and builds the record. */
+#define ANSWER(type, json, out, err, status)                                                   \
+    do {                                                                                       \
+        if (!shop_##type##_validate(json, err)) {                                       \
+            if (err) {                                                                         \
+                err->kind = SHOP_ERR_RESPONSE_SCHEMA;                                   \
+                err->http_status = status;                                                     \
+            }                                                                                  \
+            cJSON_Delete(json);                                                                \
+            return false;                                                                      \
+        }                                                                                      \
+        if (out && !(*out = shop_##type##_from_json(json, err))) {                      \
+            cJSON_Delete(json);                                                                \
+            return false;                                                                      \
+        }                                                                                      \
+        cJSON_Delete(json);                                                                    \
+        return true;                                                                           \
+    } while (0)
+
+bool shop_client_send_to_queue(shop_client *c, shop_message_type type, const cJSON *payload,
+                          shop_job_response **out, shop_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (err)
+        shop_error_clear(err);
+    const char *name = shop_message_type_to_string(type);
+    if (!c || !name) {
+        shop_rt_set_error(err, SHOP_ERR_CONFIG, 0, "no client or unknown message type");
+        return false;
+    }
+    if (!shop_message_validate(type, payload, err))
+        return false; /* refused locally: err lists every violation */
+    char *text = cJSON_PrintUnformatted(payload);
+    char *url = make_url(c, send_path, name);
+    if (!text || !url) {
+        free(url);
+        cJSON_free(text);
+        shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "out of memory");
+        return false;
+    }
+    cJSON *json = request(c, send_method, url, text, err);
+    free(url);
+    cJSON_free(text);
+    if (!json)
+        return false;
+    long status = err ? err->http_status : 0;
+    ANSWER(job_response, json, out, err, status);
+}
+
+bool shop_client_get_job_status(shop_client *c, const char *job_id,
+                            shop_job_status **out, shop_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (err)
+        shop_error_clear(err);
+    if (!c || !job_id) {
+        shop_rt_set_error(err, SHOP_ERR_CONFIG, 0, "no client or no job id");
+        return false;
+    }
+    char *url = make_url(c, status_path, job_id);
+    if (!url) {
+        shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "out of memory");
+        return false;
+    }
+    cJSON *json = request(c, "GET", url, NULL, err);
+    free(url);
+    if (!json)
+        return false;
+    long status = err ? err->http_status : 0;
+    ANSWER(job_status, json, out, err, status);
+}
+
+bool shop_client_order_created(shop_client *c, const shop_order *msg,
+        shop_job_response **out, shop_error *err)
+{
+    cJSON *json = shop_order_to_json(msg);
+    if (!json) {
+        if (out)
+            *out = NULL;
+        shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "cannot serialise the message");
+        return false;
+    }
+    bool ok = shop_client_send_to_queue(c, SHOP_MESSAGE_ORDER_CREATED, json, out, err);
+    cJSON_Delete(json);
+    return ok;
+}
+
+bool shop_client_order_paid(shop_client *c, const shop_order_paid *msg,
+        shop_job_response **out, shop_error *err)
+{
+    cJSON *json = shop_order_paid_to_json(msg);
+    if (!json) {
+        if (out)
+            *out = NULL;
+        shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "cannot serialise the message");
+        return false;
+    }
+    bool ok = shop_client_send_to_queue(c, SHOP_MESSAGE_ORDER_PAID, json, out, err);
+    cJSON_Delete(json);
+    return ok;
+}

@@ -5,27 +5,23 @@ import { hasType, validate, validateMessage } from './validate.js';
 
 const SEND_PATH = '/api/jobs/{messageType}';
 const STATUS_PATH = '/api/jobs/{jobId}';
-const DEFAULT_TIMEOUT_MS = 30 * 1000;
-const DEFAULT_BASE_URL = 'http://localhost:3000';
-const ENV = {
-  baseUrl: 'WORKER_BACKEND_URL',
-  apiKey: 'WORKER_BACKEND_API_KEY',
-  timeout: 'WORKER_BACKEND_TIMEOUT',
-};
+const DEFAULT_TIMEOUT_MS = 10 * 1000;
+const DEFAULT_BASE_URL = 'http://localhost:8080';
+const ENV = { baseUrl: 'SHOP_URL', apiKey: 'SHOP_API_KEY', timeout: 'SHOP_TIMEOUT' };
 
 // The answers of the job API: the catalogue's types named by x-http-api
 // (send.response, status.response), else the reference shapes in types.ts.
 type JobResponse = types.JobResponse;
 type JobStatus = types.JobStatus;
-const SEND_RESPONSE_TYPE = '';
-const STATUS_RESPONSE_TYPE = '';
+const SEND_RESPONSE_TYPE = 'JobResponse';
+const STATUS_RESPONSE_TYPE = 'JobStatus';
 
 export interface WorkerClientConfig {
-  /** Base URL of the worker backend, e.g. `http://localhost:3000`. */
+  /** Base URL of the job API, e.g. `http://localhost:8080`. */
   baseUrl: string;
   /** Sent as `Authorization: Bearer <apiKey>` when set. */
   apiKey?: string;
-  /** Milliseconds to wait for each request (default 30 s). */
+  /** Milliseconds to wait for each request (default 10 s). */
   timeout?: number;
   /** Check payloads against their schema before sending (default true). */
   validate?: boolean;
@@ -70,7 +66,7 @@ function serverMessage(text: string, statusText: string): string {
  * Errors are thrown as HTTPError, TimeoutError, TransportError, ResponseError
  * and ValidationError (see errors.ts).
  */
-export class WorkerClient {
+export class ShopClient {
   private readonly baseUrl: string;
   private readonly apiKey: string | undefined;
   private readonly timeout: number;
@@ -85,15 +81,15 @@ export class WorkerClient {
   }
 
   /**
-   * A client configured from the environment: WORKER_BACKEND_URL (default
-   * `http://localhost:3000`), WORKER_BACKEND_API_KEY, WORKER_BACKEND_TIMEOUT (seconds).
+   * A client configured from the environment: SHOP_URL (default
+   * `http://localhost:8080`), SHOP_API_KEY, SHOP_TIMEOUT (seconds).
    */
-  static fromEnv(overrides: Partial<WorkerClientConfig> = {}): WorkerClient {
+  static fromEnv(overrides: Partial<WorkerClientConfig> = {}): ShopClient {
     const env = environment();
     const seconds = env[ENV.timeout];
     const timeout = seconds ? Number(seconds) * 1000 : undefined;
     if (timeout !== undefined && !(timeout > 0)) throw new RangeError(`${ENV.timeout} must be a number of seconds, got '${seconds}'`);
-    return new WorkerClient({
+    return new ShopClient({
       baseUrl: env[ENV.baseUrl] || DEFAULT_BASE_URL,
       apiKey: env[ENV.apiKey] || undefined,
       timeout,
@@ -158,7 +154,7 @@ export class WorkerClient {
     }
     const path = SEND_PATH.replace('{messageType}', encodeURIComponent(messageType));
     const answer = await this.request('POST', path, JSON.stringify(payload), options);
-    WorkerClient.checkAnswer(SEND_RESPONSE_TYPE, answer);
+    ShopClient.checkAnswer(SEND_RESPONSE_TYPE, answer);
     return answer as JobResponse;
   }
 
@@ -168,7 +164,7 @@ export class WorkerClient {
   async getJobStatus(jobId: string, options: RequestOptions = {}): Promise<JobStatus> {
     const path = STATUS_PATH.replace('{jobId}', encodeURIComponent(jobId));
     const answer = await this.request('GET', path, undefined, options);
-    WorkerClient.checkAnswer(STATUS_RESPONSE_TYPE, answer);
+    ShopClient.checkAnswer(STATUS_RESPONSE_TYPE, answer);
     return answer as JobStatus;
   }
 

@@ -1,0 +1,164 @@
+/* hmap.c - one open-addressing hash table for the whole generator. */
+#include "hmap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Places entry number `idx` (hash `hash`) in the probe array. */
+static void place(uint32_t *slots, size_t cap, uint32_t hash, size_t idx)
+{
+    size_t j = hash & (cap - 1);
+    while (slots[j])
+        j = (j + 1) & (cap - 1);
+    slots[j] = (uint32_t)idx + 1;
+}
+
+/* Doubling keeps the load factor at most 1/2, so probes stay short and the
+ * total work of growing stays linear in the number of entries. */
+static void grow_slots(mg_hmap *h)
+{
+    size_t ncap = h->cap ? h->cap * 2 : 16;
+    uint32_t *ns = mg_xcalloc(ncap, sizeof *ns);
+    for (size_t i = 0; i < h->len; i++)
+        place(ns, ncap, h->hashes[i], i);
+    free(h->slots);
+    h->slots = ns;
+    h->cap = ncap;
+}
+
+static int eq_ptr(const void *ent, const void *key)
+{
+    const void *k;
+    memcpy(&k, ent, sizeof k);
+    return k == key;
+}
+
+static int eq_str(const void *ent, const void *key)
+{
+    const char *k;
+    memcpy(&k, ent, sizeof k);
+    return strcmp(k, key) == 0;
+}
+
+void mg_hmap_init(mg_hmap *h, size_t esize)
+{
+    memset(h, 0, sizeof *h);
+    h->esize = esize;
+}
+
+void mg_hmap_init_str(mg_hmap *h, size_t esize)
+{
+    mg_hmap_init(h, esize);
+    h->owns_keys = 1;
+}
+
+void mg_hmap_fini(mg_hmap *h)
+{
+    if (h->owns_keys)
+        for (size_t i = 0; i < h->len; i++) {
+            char *k;
+            memcpy(&k, mg_hmap_at(h, i), sizeof k);
+            free(k);
+        }
+    free(h->ents);
+    free(h->hashes);
+    free(h->slots);
+    size_t esize = h->esize;
+    int owns = h->owns_keys;
+    memset(h, 0, sizeof *h);
+    h->esize = esize;
+    h->owns_keys = owns;
+}
+
+void *mg_hmap_find(const mg_hmap *h, uint32_t hash, mg_hmap_eq *eq, const void *key)
+{
+    if (!h->cap)
+        return NULL;
+    size_t j = hash & (h->cap - 1);
+    while (h->slots[j]) {
+        size_t i = h->slots[j] - 1;
+        if (h->hashes[i] == hash && eq(mg_hmap_at(h, i), key))
+            return mg_hmap_at(h, i);
+        j = (j + 1) & (h->cap - 1);
+    }
+    return NULL;
+}
+
+void *mg_hmap_add(mg_hmap *h, uint32_t hash)
+{
+    if (h->len == h->entcap) {
+        h->entcap = h->entcap ? h->entcap * 2 : 8;
+        h->ents = mg_xrealloc(h->ents, h->entcap * h->esize);
+        h->hashes = mg_xrealloc(h->hashes, h->entcap * sizeof *h->hashes);
+    }
+    size_t i = h->len++;
+    void *e = mg_hmap_at(h, i);
+    memset(e, 0, h->esize);
+    h->hashes[i] = hash;
+    if (h->len * 2 > h->cap)
+        grow_slots(h); /* places every entry, the new one included */
+    else
+        place(h->slots, h->cap, hash, i);
+    return e;
+}
+
+void *mg_hmap_get_ptr(const mg_hmap *h, const void *key)
+{
+    return mg_hmap_find(h, mg_hash_ptr(key), eq_ptr, key);
+}
+
+void *mg_hmap_put_ptr(mg_hmap *h, const void *key, int *added)
+{
+    uint32_t hash = mg_hash_ptr(key);
+    void *e = mg_hmap_find(h, hash, eq_ptr, key);
+    if (added)
+        *added = !e;
+    if (!e) {
+        e = mg_hmap_add(h, hash);
+        memcpy(e, &key, sizeof key);
+    }
+    return e;
+}
+
+void *mg_hmap_get_str(const mg_hmap *h, const char *key)
+{
+    return mg_hmap_find(h, mg_hash_str(key), eq_str, key);
+}
+
+void *mg_hmap_put_str(mg_hmap *h, const char *key, int *added)
+{
+    uint32_t hash = mg_hash_str(key);
+    void *e = mg_hmap_find(h, hash, eq_str, key);
+    if (added)
+        *added = !e;
+    if (!e) {
+        e = mg_hmap_add(h, hash);
+        char *k = mg_xstrdup(key);
+        memcpy(e, &k, sizeof k);
+    }
+    return e;
+}
+
+uint32_t mg_hash_ptr(const void *p)
+{
+    uint64_t x = (uint64_t)(uintptr_t)p;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return (uint32_t)x;
+}
+
+uint32_t mg_hash_str_seed(uint32_t seed, const char *s)
+{
+    uint64_t h = 14695981039346656037ULL ^ seed;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+uint32_t mg_hash_str(const char *s)
+{
+    return mg_hash_str_seed(0, s);
+}

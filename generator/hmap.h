@@ -1,0 +1,73 @@
+/* hmap.h - one open-addressing hash table for the whole generator.
+ *
+ * A mg_hmap holds fixed-size entries (`esize` bytes each) in a dense array, in
+ * insertion order, and finds them through a power-of-two array of 32-bit
+ * indexes probed linearly (load factor at most 1/2). Keeping the entries dense
+ * and the probe array small keeps a big catalogue's tables compact, and makes
+ * iteration (mg_hmap_at) deterministic: it is insertion order.
+ *
+ * Keys live inside the entries. Three ways to use it:
+ *   - pointer keys: the entry's first member is the key (`const void *`);
+ *     use mg_hmap_init, mg_hmap_get_ptr and mg_hmap_put_ptr.
+ *   - string keys: the entry's first member is `char *`, a copy the table makes
+ *     and owns; use mg_hmap_init_str, mg_hmap_get_str and mg_hmap_put_str.
+ *   - any other key: the caller hashes (mg_hash_*) and compares; use
+ *     mg_hmap_init, mg_hmap_find and mg_hmap_add.
+ *
+ * A mg_hmap is embedded in its owner (init/fini). The table owns its arrays and,
+ * for string tables, the key copies; it never frees what values point to.
+ * Entry pointers stay valid until the next add or put. Allocation failure aborts.
+ */
+#ifndef MG_HMAP_H
+#define MG_HMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct mg_hmap {
+    char *ents;       /* len entries of esize bytes, insertion order */
+    uint32_t *hashes; /* the hash of each entry, so growing never re-hashes keys */
+    uint32_t *slots;  /* index + 1 into ents; 0: empty; cap is 0 or a power of two */
+    size_t esize, len, entcap, cap;
+    int owns_keys;    /* string table: each entry starts with an owned char * */
+} mg_hmap;
+
+/* Does entry `ent` have key `key`? (for mg_hmap_find) */
+typedef int mg_hmap_eq(const void *ent, const void *key);
+
+void mg_hmap_init(mg_hmap *h, size_t esize);
+void mg_hmap_init_str(mg_hmap *h, size_t esize);
+void mg_hmap_fini(mg_hmap *h); /* frees the arrays (and string keys); h may be re-inited */
+
+static inline size_t mg_hmap_len(const mg_hmap *h) { return h->len; }
+/* Entry number i (0 <= i < len), in insertion order. */
+static inline void *mg_hmap_at(const mg_hmap *h, size_t i) { return h->ents + i * h->esize; }
+/* The number of entry `ent` (stable, unlike its address, while the table grows). */
+static inline size_t mg_hmap_index(const mg_hmap *h, const void *ent)
+{
+    return (size_t)((const char *)ent - h->ents) / h->esize;
+}
+
+/* The entry with hash `hash` for which eq(entry, key) holds, or NULL. */
+void *mg_hmap_find(const mg_hmap *h, uint32_t hash, mg_hmap_eq *eq, const void *key);
+/* Appends a zeroed entry under `hash` and returns it; the caller fills in the key
+ * and has made sure it is absent. */
+void *mg_hmap_add(mg_hmap *h, uint32_t hash);
+
+/* Pointer-keyed entries (first member `const void *`). get returns NULL when
+ * absent; put returns the existing entry, or a new zeroed one with the key set,
+ * and sets *added (when not NULL) to tell which. */
+void *mg_hmap_get_ptr(const mg_hmap *h, const void *key);
+void *mg_hmap_put_ptr(mg_hmap *h, const void *key, int *added);
+
+/* String-keyed entries (first member `char *`, owned by the table). */
+void *mg_hmap_get_str(const mg_hmap *h, const char *key);
+void *mg_hmap_put_str(mg_hmap *h, const char *key, int *added);
+
+/* Hashes for mg_hmap_find/mg_hmap_add: of a pointer's value, of a C string
+ * (FNV-1a), and of a string continuing from a seed (for composite keys). */
+uint32_t mg_hash_ptr(const void *p);
+uint32_t mg_hash_str(const char *s);
+uint32_t mg_hash_str_seed(uint32_t seed, const char *s);
+
+#endif

@@ -1,0 +1,24 @@
+/* util.h - small helpers every stage uses: allocation that cannot fail.
+ *
+ * Owns nothing. Every function returning memory hands it to the caller, who
+ * frees it with free(). Allocation failure prints "msggen: out of memory" and
+ * aborts: msggen is a batch tool with no use for a half-built result (see buf.h).
+ */
+#ifndef MG_UTIL_H
+#define MG_UTIL_H
+
+#include <stddef.h>
+
+void *mg_xmalloc(size_t n);             /* n == 0 is allowed; never returns NULL */
+void *mg_xcalloc(size_t n, size_t size); /* zeroed; n == 0 is allowed */
+void *mg_xrealloc(void *p, size_t n);
+char *mg_xstrdup(const char *s);
+char *mg_xstrndup(const char *s, size_t n); /* copies n bytes and adds a NUL */
+
+/* Makes room in array `p` (*cap elements of `size` bytes, `n` in use) for one
+ * more: when full, doubles *cap (8 the first time) and reallocates. Returns the
+ * array, which may have moved. Doubling keeps appending amortised O(1).
+ *   v = mg_xgrow(v, n, &cap, sizeof *v); v[n++] = x; */
+void *mg_xgrow(void *p, size_t n, size_t *cap, size_t size);
+
+#endif

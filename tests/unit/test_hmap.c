@@ -1,0 +1,131 @@
+/* test_hmap.c - the shared hash table: pointer, string and composite keys,
+ * growth, insertion order, and stable entry numbers. */
+#include "../../generator/hmap.c"
+#include "unit.h"
+
+typedef struct pent {
+    const void *key;
+    int val;
+} pent;
+
+typedef struct sent {
+    char *key;
+    int val;
+} sent;
+
+static void hmap_should_find_every_pointer_after_growing(void)
+{
+    enum { N = 5000 };
+    static int things[N];
+    mg_hmap h;
+    mg_hmap_init(&h, sizeof(pent));
+    CHECK(mg_hmap_get_ptr(&h, &things[0]) == NULL);
+    for (int i = 0; i < N; i++) {
+        int added = 0;
+        pent *e = mg_hmap_put_ptr(&h, &things[i], &added);
+        CHECK(added);
+        e->val = i;
+    }
+    CHECK_INT(mg_hmap_len(&h), N);
+    int misses = 0;
+    for (int i = 0; i < N; i++) {
+        pent *e = mg_hmap_get_ptr(&h, &things[i]);
+        if (!e || e->val != i || e->key != &things[i])
+            misses++;
+    }
+    CHECK_INT(misses, 0);
+    int added = 1;
+    pent *again = mg_hmap_put_ptr(&h, &things[7], &added);
+    CHECK(!added);
+    CHECK_INT(again->val, 7);
+    CHECK_INT(mg_hmap_len(&h), N);
+    /* The probe array stays at most half full. */
+    CHECK(h.cap >= 2 * h.len);
+    mg_hmap_fini(&h);
+}
+
+static void hmap_should_copy_and_free_string_keys(void)
+{
+    mg_hmap h;
+    mg_hmap_init_str(&h, sizeof(sent));
+    char key[32];
+    for (int i = 0; i < 300; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        sent *e = mg_hmap_put_str(&h, key, NULL);
+        e->val = i;
+    }
+    strcpy(key, "k12");
+    sent *e = mg_hmap_get_str(&h, key);
+    key[0] = 'x'; /* the table holds its own copy */
+    CHECK(e && e->val == 12);
+    CHECK(mg_hmap_get_str(&h, "k12") == e);
+    CHECK(mg_hmap_get_str(&h, "k300") == NULL);
+    CHECK(mg_hmap_get_str(&h, "") == NULL);
+    mg_hmap_fini(&h); /* frees the 300 copies: ASan's leak check sees it */
+    CHECK_INT(mg_hmap_len(&h), 0);
+}
+
+static void hmap_should_iterate_in_insertion_order_with_stable_numbers(void)
+{
+    mg_hmap h;
+    mg_hmap_init_str(&h, sizeof(sent));
+    const char *names[] = {"zeta", "alpha", "mu", "beta", "omega"};
+    size_t first = mg_hmap_index(&h, mg_hmap_put_str(&h, names[0], NULL));
+    for (int i = 1; i < 5; i++)
+        mg_hmap_put_str(&h, names[i], NULL);
+    for (int i = 0; i < 100; i++) { /* grow past the first allocation */
+        char k[16];
+        snprintf(k, sizeof k, "#%d", i);
+        mg_hmap_put_str(&h, k, NULL);
+    }
+    for (size_t i = 0; i < 5; i++)
+        CHECK_STR(((sent *)mg_hmap_at(&h, i))->key, names[i]);
+    CHECK_INT(first, 0);
+    CHECK(mg_hmap_at(&h, first) == mg_hmap_get_str(&h, "zeta"));
+    mg_hmap_fini(&h);
+}
+
+typedef struct pair_key {
+    int a, b;
+} pair_key;
+
+static int pair_eq(const void *ent, const void *key)
+{
+    return memcmp(ent, key, sizeof(pair_key)) == 0;
+}
+
+static void hmap_should_take_caller_hashed_keys_even_when_hashes_collide(void)
+{
+    mg_hmap h;
+    mg_hmap_init(&h, sizeof(pair_key));
+    for (int i = 0; i < 50; i++) {
+        pair_key *e = mg_hmap_add(&h, 42u); /* every entry in one probe run */
+        e->a = i;
+        e->b = -i;
+    }
+    pair_key k = {31, -31}, absent = {31, 31};
+    pair_key *e = mg_hmap_find(&h, 42u, pair_eq, &k);
+    CHECK(e && e->a == 31);
+    CHECK(mg_hmap_find(&h, 42u, pair_eq, &absent) == NULL);
+    CHECK(mg_hmap_find(&h, 43u, pair_eq, &k) == NULL);
+    mg_hmap_fini(&h);
+}
+
+static void hash_should_depend_on_the_seed_and_every_byte(void)
+{
+    CHECK(mg_hash_str("ab") != mg_hash_str("ba"));
+    CHECK(mg_hash_str_seed(1, "ab") != mg_hash_str_seed(2, "ab"));
+    CHECK(mg_hash_str("ab") == mg_hash_str_seed(0, "ab"));
+    int x, y;
+    CHECK(mg_hash_ptr(&x) != mg_hash_ptr(&y));
+}
+
+int main(void)
+{
+    RUN(hmap_should_find_every_pointer_after_growing);
+    RUN(hmap_should_copy_and_free_string_keys);
+    RUN(hmap_should_iterate_in_insertion_order_with_stable_numbers);
+    RUN(hmap_should_take_caller_hashed_keys_even_when_hashes_collide);
+    RUN(hash_should_depend_on_the_seed_and_every_byte);
+    return unit_done();
+}
