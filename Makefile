@@ -7,6 +7,7 @@
 #   make asan       build with ASan+UBSan into build-asan/ and run the tests
 #   make valgrind   run the tests under valgrind (leak checking on)
 #   make fuzz       build the libFuzzer harnesses (clang) and run each FUZZ_SECONDS
+#   make bench      generated C validation/parsing throughput vs ajv (bench/run.sh)
 #   make install PREFIX=/usr/local
 #
 # Build products go to $(O)/ (default build/), except the ./msggen binary.
@@ -48,7 +49,7 @@ LIB_OBJS = $(LIB_SRCS:%.c=$(O)/%.o)
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all build regen test check golden asan valgrind fuzz install clean unit
+.PHONY: all build regen test check golden asan valgrind fuzz bench install clean unit
 all: build regen
 
 build: msggen
@@ -124,6 +125,15 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS)
 	clang -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
 	  -Igenerator $(shell pkg-config --cflags $(PKGS)) -o $@ $< $(LIB_SRCS) $(MG_LDLIBS)
 
+# Harnesses of the generated C (tests/fuzz/fuzz_c_*.c) link the committed out/c
+# sources (not the generator library); this more specific rule wins for them.
+C_OUT_SRCS = out/c/worker_backend_runtime.c out/c/worker_backend_validate.c out/c/worker_backend_json.c
+build-fuzz/fuzz_c_%: tests/fuzz/fuzz_c_%.c $(C_OUT_SRCS)
+	@mkdir -p build-fuzz
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -Iout/c $(shell pkg-config --cflags libcjson libpcre2-8) -o $@ $< $(C_OUT_SRCS) \
+	  $(shell pkg-config --libs libcjson libpcre2-8) -lpthread -lm
+
 fuzz: $(FUZZ_BINS)
 	@set -e; for f in $(FUZZ_BINS); do \
 	  name=$$(basename $$f); mkdir -p build-fuzz/corpus-$$name; \
@@ -132,6 +142,10 @@ fuzz: $(FUZZ_BINS)
 	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=0 build-fuzz/corpus-$$name $$seeds 2>build-fuzz/$$name.log \
 	    || { tail -40 build-fuzz/$$name.log; exit 1; }; \
 	done
+
+# Generated C validators and parsers vs ajv on the worker-backend examples (not a test).
+bench: msggen
+	bench/run.sh $(BENCH_SECONDS)
 
 install: msggen
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/msggen/templates $(DESTDIR)$(PREFIX)/share/man/man1

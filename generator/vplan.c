@@ -715,6 +715,99 @@ static int compile(pctx *c, const mg_doc *doc, const cJSON *node)
     return id;
 }
 
+/* ---- sharing ------------------------------------------------------------
+ * Schemas that differ only in annotations (descriptions, examples) compile to
+ * identical functions: keep one of each, so generated code stays small. */
+
+static int is_fn_key(const char *k)
+{
+    static const char *const keys[] = {"fn", "ref_fn", "items_fn", "additional_items_fn", "contains_fn",
+                                       "prop_fn", "additional_fn", "property_names_fn", "dep_fn",
+                                       "not_fn", "if_fn", "then_fn", "else_fn"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        if (!strcmp(k, keys[i]))
+            return 1;
+    return 0;
+}
+
+/* Rewrites every function reference under `j` through map; returns 1 if any changed. */
+static int remap(cJSON *j, const int *map)
+{
+    int changed = 0;
+    for (cJSON *c = j->child; c; c = c->next) {
+        if (c->string && cJSON_IsNumber(c) && is_fn_key(c->string)) {
+            int old = (int)c->valuedouble, now = map[old];
+            if (now != old) {
+                cJSON_SetNumberValue(c, now);
+                changed = 1;
+            }
+        } else if (cJSON_IsObject(c) || cJSON_IsArray(c))
+            changed |= remap(c, map);
+    }
+    return changed;
+}
+
+static void share_functions(pctx *c, cJSON *types)
+{
+    int n = cJSON_GetArraySize(c->functions);
+    int *map = malloc(((size_t)n + 1) * sizeof *map);
+    char **text = calloc((size_t)n + 1, sizeof *text);
+    if (!map || !text)
+        abort();
+    for (int i = 0; i < n; i++)
+        map[i] = i;
+    for (int round = 0; round < 64; round++) {
+        int i = 0, merged = 0;
+        cJSON *f;
+        cJSON_ArrayForEach(f, c->functions) {
+            cJSON *id = cJSON_DetachItemFromObjectCaseSensitive(f, "id");
+            free(text[i]);
+            text[i] = map[i] == i ? cJSON_PrintUnformatted(f) : NULL;
+            cJSON_AddItemToObject(f, "id", id);
+            i++;
+        }
+        /* Quadratic in the number of functions (a few thousand at most). */
+        for (i = 0; i < n; i++) {
+            if (!text[i])
+                continue;
+            for (int j = 0; j < i; j++)
+                if (text[j] && map[j] == j && !strcmp(text[i], text[j])) {
+                    map[i] = j;
+                    free(text[i]);
+                    text[i] = NULL;
+                    merged = 1;
+                    break;
+                }
+        }
+        if (!merged)
+            break;
+        for (i = 0; i < n; i++) /* targets are always earlier: one pass makes it transitive */
+            map[i] = map[map[i]];
+        cJSON_ArrayForEach(f, c->functions)
+            remap(f, map);
+        cJSON *t;
+        cJSON_ArrayForEach(t, types) {
+            cJSON *v = cJSON_GetObjectItemCaseSensitive(t, "validate_fn");
+            if (cJSON_IsNumber(v))
+                cJSON_SetNumberValue(v, map[(int)v->valuedouble]);
+        }
+    }
+    /* Drop the functions nothing refers to any more. */
+    cJSON *kept = cJSON_CreateArray();
+    for (int i = 0; i < n; i++) {
+        cJSON *f = cJSON_DetachItemFromArray(c->functions, 0);
+        if (map[i] == i)
+            cJSON_AddItemToArray(kept, f);
+        else
+            cJSON_Delete(f);
+        free(text[i]);
+    }
+    cJSON_Delete(c->functions);
+    c->functions = kept;
+    free(text);
+    free(map);
+}
+
 /* ---- shapes ------------------------------------------------------------
  * How a field can be held in a typed record: one value, a list, a string-keyed
  * map, or the raw JSON when it has no simple typed form (nested containers,
@@ -850,6 +943,8 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_dia
         }
     }
     free(c.slots);
+    if (!c.failed)
+        share_functions(&c, types);
     cJSON *api = http_api(&c, types);
     if (c.failed) {
         cJSON_Delete(api);

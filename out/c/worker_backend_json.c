@@ -2669,7 +2669,7 @@ static worker_backend_analytics_collection_request_message *worker_backend_analy
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "marketplace") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->marketplace, m))
                 goto fail;
@@ -2678,7 +2678,7 @@ static worker_backend_analytics_collection_request_message *worker_backend_analy
         }
         if (strcmp(key, "query") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->query, m))
                 goto fail;
@@ -2686,19 +2686,22 @@ static worker_backend_analytics_collection_request_message *worker_backend_analy
         }
         if (strcmp(key, "options") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_obj_analytics_collection_request_message_options(&o->options, m))
                 goto fail;
             o->has_options = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -2813,19 +2816,22 @@ static worker_backend_analytics_collection_request_message_options *worker_backe
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "pages") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->pages, m))
                 goto fail;
             o->has_pages = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -2935,7 +2941,7 @@ static worker_backend_backend_logging_event_message *worker_backend_backend_logg
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "eventType") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->event_type, m))
                 goto fail;
@@ -2943,7 +2949,7 @@ static worker_backend_backend_logging_event_message *worker_backend_backend_logg
         }
         if (strcmp(key, "timestamp") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->timestamp, m))
                 goto fail;
@@ -2951,7 +2957,7 @@ static worker_backend_backend_logging_event_message *worker_backend_backend_logg
         }
         if (strcmp(key, "level") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->level, m))
                 goto fail;
@@ -2959,7 +2965,7 @@ static worker_backend_backend_logging_event_message *worker_backend_backend_logg
         }
         if (strcmp(key, "message") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->message, m))
                 goto fail;
@@ -2967,7 +2973,7 @@ static worker_backend_backend_logging_event_message *worker_backend_backend_logg
         }
         if (strcmp(key, "context") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->context, m))
                 goto fail;
@@ -2975,7 +2981,7 @@ static worker_backend_backend_logging_event_message *worker_backend_backend_logg
         }
         if (strcmp(key, "requestId") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->request_id, m))
                 goto fail;
@@ -2984,7 +2990,7 @@ static worker_backend_backend_logging_event_message *worker_backend_backend_logg
         }
         if (strcmp(key, "userId") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->user_id, m))
                 goto fail;
@@ -2993,7 +2999,7 @@ static worker_backend_backend_logging_event_message *worker_backend_backend_logg
         }
         if (strcmp(key, "httpMethod") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->http_method, m))
                 goto fail;
@@ -3002,7 +3008,7 @@ static worker_backend_backend_logging_event_message *worker_backend_backend_logg
         }
         if (strcmp(key, "httpUrl") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_string(&o->http_url, m))
                 goto fail;
@@ -3011,7 +3017,7 @@ static worker_backend_backend_logging_event_message *worker_backend_backend_logg
         }
         if (strcmp(key, "httpStatusCode") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_integer(&o->http_status_code, m))
                 goto fail;
@@ -3020,7 +3026,7 @@ static worker_backend_backend_logging_event_message *worker_backend_backend_logg
         }
         if (strcmp(key, "errorType") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_string(&o->error_type, m))
                 goto fail;
@@ -3029,7 +3035,7 @@ static worker_backend_backend_logging_event_message *worker_backend_backend_logg
         }
         if (strcmp(key, "errorStack") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_string(&o->error_stack, m))
                 goto fail;
@@ -3038,7 +3044,7 @@ static worker_backend_backend_logging_event_message *worker_backend_backend_logg
         }
         if (strcmp(key, "errorCode") == 0) {
             if (got[12])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[12] = true;
             if (!from_string(&o->error_code, m))
                 goto fail;
@@ -3047,7 +3053,7 @@ static worker_backend_backend_logging_event_message *worker_backend_backend_logg
         }
         if (strcmp(key, "metadata") == 0) {
             if (got[13])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[13] = true;
             if (!from_obj_backend_logging_event_message_metadata(&o->metadata, m))
                 goto fail;
@@ -3056,7 +3062,7 @@ static worker_backend_backend_logging_event_message *worker_backend_backend_logg
         }
         if (strcmp(key, "environment") == 0) {
             if (got[14])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[14] = true;
             if (!from_string(&o->environment, m))
                 goto fail;
@@ -3065,7 +3071,7 @@ static worker_backend_backend_logging_event_message *worker_backend_backend_logg
         }
         if (strcmp(key, "serviceVersion") == 0) {
             if (got[15])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[15] = true;
             if (!from_string(&o->service_version, m))
                 goto fail;
@@ -3074,7 +3080,7 @@ static worker_backend_backend_logging_event_message *worker_backend_backend_logg
         }
         if (strcmp(key, "hostname") == 0) {
             if (got[16])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[16] = true;
             if (!from_string(&o->hostname, m))
                 goto fail;
@@ -3083,19 +3089,22 @@ static worker_backend_backend_logging_event_message *worker_backend_backend_logg
         }
         if (strcmp(key, "durationMs") == 0) {
             if (got[17])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[17] = true;
             if (!from_number(&o->duration_ms, m))
                 goto fail;
             o->has_duration_ms = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -3380,7 +3389,7 @@ static worker_backend_backend_logging_event_message_metadata *worker_backend_bac
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -3389,7 +3398,7 @@ static worker_backend_backend_logging_event_message_metadata *worker_backend_bac
         }
         if (strcmp(key, "storageId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->storage_id, m))
                 goto fail;
@@ -3398,7 +3407,7 @@ static worker_backend_backend_logging_event_message_metadata *worker_backend_bac
         }
         if (strcmp(key, "workerId") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->worker_id, m))
                 goto fail;
@@ -3407,7 +3416,7 @@ static worker_backend_backend_logging_event_message_metadata *worker_backend_bac
         }
         if (strcmp(key, "jobId") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->job_id, m))
                 goto fail;
@@ -3416,7 +3425,7 @@ static worker_backend_backend_logging_event_message_metadata *worker_backend_bac
         }
         if (strcmp(key, "marketplace") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->marketplace, m))
                 goto fail;
@@ -3425,19 +3434,22 @@ static worker_backend_backend_logging_event_message_metadata *worker_backend_bac
         }
         if (strcmp(key, "operation") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->operation, m))
                 goto fail;
             o->has_operation = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -3597,7 +3609,7 @@ static worker_backend_etsy_analytics_sync_completed_message *worker_backend_etsy
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "originalJobId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->original_job_id, m))
                 goto fail;
@@ -3606,7 +3618,7 @@ static worker_backend_etsy_analytics_sync_completed_message *worker_backend_etsy
         }
         if (strcmp(key, "status") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->status, m))
                 goto fail;
@@ -3615,7 +3627,7 @@ static worker_backend_etsy_analytics_sync_completed_message *worker_backend_etsy
         }
         if (strcmp(key, "syncedCount") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->synced_count, m))
                 goto fail;
@@ -3624,7 +3636,7 @@ static worker_backend_etsy_analytics_sync_completed_message *worker_backend_etsy
         }
         if (strcmp(key, "errorCount") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_integer(&o->error_count, m))
                 goto fail;
@@ -3633,7 +3645,7 @@ static worker_backend_etsy_analytics_sync_completed_message *worker_backend_etsy
         }
         if (strcmp(key, "results") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -3653,7 +3665,7 @@ static worker_backend_etsy_analytics_sync_completed_message *worker_backend_etsy
         }
         if (strcmp(key, "credentialUpdate") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_obj_credential_update(&o->credential_update, m))
                 goto fail;
@@ -3662,7 +3674,7 @@ static worker_backend_etsy_analytics_sync_completed_message *worker_backend_etsy
         }
         if (strcmp(key, "errors") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -3682,7 +3694,7 @@ static worker_backend_etsy_analytics_sync_completed_message *worker_backend_etsy
         }
         if (strcmp(key, "syncedAt") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->synced_at, m))
                 goto fail;
@@ -3691,19 +3703,22 @@ static worker_backend_etsy_analytics_sync_completed_message *worker_backend_etsy
         }
         if (strcmp(key, "nextScheduledSync") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_string(&o->next_scheduled_sync, m))
                 goto fail;
             o->has_next_scheduled_sync = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -3904,7 +3919,7 @@ static worker_backend_etsy_analytics_sync_completed_message_results_item *worker
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "listingId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->listing_id, m))
                 goto fail;
@@ -3913,7 +3928,7 @@ static worker_backend_etsy_analytics_sync_completed_message_results_item *worker
         }
         if (strcmp(key, "etsyListingId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->etsy_listing_id, m))
                 goto fail;
@@ -3922,7 +3937,7 @@ static worker_backend_etsy_analytics_sync_completed_message_results_item *worker
         }
         if (strcmp(key, "materialName") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->material_name, m))
                 goto fail;
@@ -3931,7 +3946,7 @@ static worker_backend_etsy_analytics_sync_completed_message_results_item *worker
         }
         if (strcmp(key, "analytics") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_etsy_analytics_sync_completed_message_results_item_analytics(&o->analytics, m))
                 goto fail;
@@ -3940,19 +3955,22 @@ static worker_backend_etsy_analytics_sync_completed_message_results_item *worker
         }
         if (strcmp(key, "status") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->status, m))
                 goto fail;
             o->has_status = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -4107,7 +4125,7 @@ static worker_backend_etsy_analytics_sync_completed_message_results_item_analyti
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "views") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->views, m))
                 goto fail;
@@ -4116,7 +4134,7 @@ static worker_backend_etsy_analytics_sync_completed_message_results_item_analyti
         }
         if (strcmp(key, "favorites") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->favorites, m))
                 goto fail;
@@ -4125,7 +4143,7 @@ static worker_backend_etsy_analytics_sync_completed_message_results_item_analyti
         }
         if (strcmp(key, "sales") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->sales, m))
                 goto fail;
@@ -4134,7 +4152,7 @@ static worker_backend_etsy_analytics_sync_completed_message_results_item_analyti
         }
         if (strcmp(key, "revenue") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_number(&o->revenue, m))
                 goto fail;
@@ -4143,7 +4161,7 @@ static worker_backend_etsy_analytics_sync_completed_message_results_item_analyti
         }
         if (strcmp(key, "conversionRate") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_number(&o->conversion_rate, m))
                 goto fail;
@@ -4152,7 +4170,7 @@ static worker_backend_etsy_analytics_sync_completed_message_results_item_analyti
         }
         if (strcmp(key, "averageOrderValue") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_number(&o->average_order_value, m))
                 goto fail;
@@ -4161,7 +4179,7 @@ static worker_backend_etsy_analytics_sync_completed_message_results_item_analyti
         }
         if (strcmp(key, "topSearchTerms") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -4181,7 +4199,7 @@ static worker_backend_etsy_analytics_sync_completed_message_results_item_analyti
         }
         if (strcmp(key, "trafficSources") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -4205,7 +4223,7 @@ static worker_backend_etsy_analytics_sync_completed_message_results_item_analyti
         }
         if (strcmp(key, "timeSeries") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -4223,12 +4241,15 @@ static worker_backend_etsy_analytics_sync_completed_message_results_item_analyti
             o->has_time_series = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -4435,7 +4456,7 @@ static worker_backend_etsy_analytics_sync_completed_message_results_item_analyti
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "date") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->date, m))
                 goto fail;
@@ -4444,7 +4465,7 @@ static worker_backend_etsy_analytics_sync_completed_message_results_item_analyti
         }
         if (strcmp(key, "views") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->views, m))
                 goto fail;
@@ -4453,19 +4474,22 @@ static worker_backend_etsy_analytics_sync_completed_message_results_item_analyti
         }
         if (strcmp(key, "sales") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->sales, m))
                 goto fail;
             o->has_sales = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -4582,7 +4606,7 @@ static worker_backend_credential_update *worker_backend_credential_update_build(
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "newAccessToken") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->new_access_token, m))
                 goto fail;
@@ -4591,7 +4615,7 @@ static worker_backend_credential_update *worker_backend_credential_update_build(
         }
         if (strcmp(key, "newRefreshToken") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->new_refresh_token, m))
                 goto fail;
@@ -4600,19 +4624,22 @@ static worker_backend_credential_update *worker_backend_credential_update_build(
         }
         if (strcmp(key, "expiresIn") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->expires_in, m))
                 goto fail;
             o->has_expires_in = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -4728,7 +4755,7 @@ static worker_backend_etsy_analytics_sync_completed_message_errors_item *worker_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "listingId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->listing_id, m))
                 goto fail;
@@ -4737,19 +4764,22 @@ static worker_backend_etsy_analytics_sync_completed_message_errors_item *worker_
         }
         if (strcmp(key, "error") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->error, m))
                 goto fail;
             o->has_error = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -4862,7 +4892,7 @@ static worker_backend_etsy_analytics_sync_request_message *worker_backend_etsy_a
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "listingIds") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -4882,7 +4912,7 @@ static worker_backend_etsy_analytics_sync_request_message *worker_backend_etsy_a
         }
         if (strcmp(key, "userId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->user_id, m))
                 goto fail;
@@ -4891,7 +4921,7 @@ static worker_backend_etsy_analytics_sync_request_message *worker_backend_etsy_a
         }
         if (strcmp(key, "shopId") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->shop_id, m))
                 goto fail;
@@ -4900,7 +4930,7 @@ static worker_backend_etsy_analytics_sync_request_message *worker_backend_etsy_a
         }
         if (strcmp(key, "credentials") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_etsy_o_auth_credentials(&o->credentials, m))
                 goto fail;
@@ -4909,7 +4939,7 @@ static worker_backend_etsy_analytics_sync_request_message *worker_backend_etsy_a
         }
         if (strcmp(key, "timeRange") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_obj_analytics_time_range(&o->time_range, m))
                 goto fail;
@@ -4918,7 +4948,7 @@ static worker_backend_etsy_analytics_sync_request_message *worker_backend_etsy_a
         }
         if (strcmp(key, "syncOptions") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_obj_analytics_sync_options(&o->sync_options, m))
                 goto fail;
@@ -4927,7 +4957,7 @@ static worker_backend_etsy_analytics_sync_request_message *worker_backend_etsy_a
         }
         if (strcmp(key, "etsyCredentials") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_obj_etsy_analytics_sync_request_message_etsy_credentials(&o->etsy_credentials, m))
                 goto fail;
@@ -4936,19 +4966,22 @@ static worker_backend_etsy_analytics_sync_request_message *worker_backend_etsy_a
         }
         if (strcmp(key, "webhookUrl") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->webhook_url, m))
                 goto fail;
             o->has_webhook_url = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -5129,7 +5162,7 @@ static worker_backend_etsy_o_auth_credentials *worker_backend_etsy_o_auth_creden
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "apiKey") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->api_key, m))
                 goto fail;
@@ -5138,7 +5171,7 @@ static worker_backend_etsy_o_auth_credentials *worker_backend_etsy_o_auth_creden
         }
         if (strcmp(key, "shopId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->shop_id, m))
                 goto fail;
@@ -5147,7 +5180,7 @@ static worker_backend_etsy_o_auth_credentials *worker_backend_etsy_o_auth_creden
         }
         if (strcmp(key, "accessToken") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->access_token, m))
                 goto fail;
@@ -5156,19 +5189,22 @@ static worker_backend_etsy_o_auth_credentials *worker_backend_etsy_o_auth_creden
         }
         if (strcmp(key, "refreshToken") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->refresh_token, m))
                 goto fail;
             o->has_refresh_token = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -5295,7 +5331,7 @@ static worker_backend_analytics_time_range *worker_backend_analytics_time_range_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "startDate") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->start_date, m))
                 goto fail;
@@ -5303,18 +5339,21 @@ static worker_backend_analytics_time_range *worker_backend_analytics_time_range_
         }
         if (strcmp(key, "endDate") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->end_date, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -5420,7 +5459,7 @@ static worker_backend_analytics_sync_options *worker_backend_analytics_sync_opti
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "includeDetailedMetrics") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_boolean(&o->include_detailed_metrics, m))
                 goto fail;
@@ -5429,7 +5468,7 @@ static worker_backend_analytics_sync_options *worker_backend_analytics_sync_opti
         }
         if (strcmp(key, "includeTrafficSources") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_boolean(&o->include_traffic_sources, m))
                 goto fail;
@@ -5438,19 +5477,22 @@ static worker_backend_analytics_sync_options *worker_backend_analytics_sync_opti
         }
         if (strcmp(key, "includeSearchTerms") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_boolean(&o->include_search_terms, m))
                 goto fail;
             o->has_include_search_terms = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -5566,7 +5608,7 @@ static worker_backend_etsy_analytics_sync_request_message_etsy_credentials *work
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "accessToken") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->access_token, m))
                 goto fail;
@@ -5574,18 +5616,21 @@ static worker_backend_etsy_analytics_sync_request_message_etsy_credentials *work
         }
         if (strcmp(key, "shopId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->shop_id, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -5700,7 +5745,7 @@ static worker_backend_etsy_publish_listing_completed_message *worker_backend_ets
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "originalJobId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->original_job_id, m))
                 goto fail;
@@ -5709,7 +5754,7 @@ static worker_backend_etsy_publish_listing_completed_message *worker_backend_ets
         }
         if (strcmp(key, "listingId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->listing_id, m))
                 goto fail;
@@ -5718,7 +5763,7 @@ static worker_backend_etsy_publish_listing_completed_message *worker_backend_ets
         }
         if (strcmp(key, "metamodelId") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->metamodel_id, m))
                 goto fail;
@@ -5727,7 +5772,7 @@ static worker_backend_etsy_publish_listing_completed_message *worker_backend_ets
         }
         if (strcmp(key, "materialName") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->material_name, m))
                 goto fail;
@@ -5736,7 +5781,7 @@ static worker_backend_etsy_publish_listing_completed_message *worker_backend_ets
         }
         if (strcmp(key, "status") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->status, m))
                 goto fail;
@@ -5745,7 +5790,7 @@ static worker_backend_etsy_publish_listing_completed_message *worker_backend_ets
         }
         if (strcmp(key, "etsyListingId") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->etsy_listing_id, m))
                 goto fail;
@@ -5754,7 +5799,7 @@ static worker_backend_etsy_publish_listing_completed_message *worker_backend_ets
         }
         if (strcmp(key, "etsyListingUrl") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->etsy_listing_url, m))
                 goto fail;
@@ -5763,7 +5808,7 @@ static worker_backend_etsy_publish_listing_completed_message *worker_backend_ets
         }
         if (strcmp(key, "credentialUpdate") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_obj_credential_update(&o->credential_update, m))
                 goto fail;
@@ -5772,7 +5817,7 @@ static worker_backend_etsy_publish_listing_completed_message *worker_backend_ets
         }
         if (strcmp(key, "etsyFileId") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_string(&o->etsy_file_id, m))
                 goto fail;
@@ -5781,7 +5826,7 @@ static worker_backend_etsy_publish_listing_completed_message *worker_backend_ets
         }
         if (strcmp(key, "error") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_obj_retryable_error_details(&o->error, m))
                 goto fail;
@@ -5790,7 +5835,7 @@ static worker_backend_etsy_publish_listing_completed_message *worker_backend_ets
         }
         if (strcmp(key, "publishedAt") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_string(&o->published_at, m))
                 goto fail;
@@ -5799,19 +5844,22 @@ static worker_backend_etsy_publish_listing_completed_message *worker_backend_ets
         }
         if (strcmp(key, "processingDuration") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_integer(&o->processing_duration, m))
                 goto fail;
             o->has_processing_duration = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -6034,7 +6082,7 @@ static worker_backend_retryable_error_details *worker_backend_retryable_error_de
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "code") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->code, m))
                 goto fail;
@@ -6043,7 +6091,7 @@ static worker_backend_retryable_error_details *worker_backend_retryable_error_de
         }
         if (strcmp(key, "message") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->message, m))
                 goto fail;
@@ -6052,7 +6100,7 @@ static worker_backend_retryable_error_details *worker_backend_retryable_error_de
         }
         if (strcmp(key, "details") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -6076,19 +6124,22 @@ static worker_backend_retryable_error_details *worker_backend_retryable_error_de
         }
         if (strcmp(key, "retryable") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_boolean(&o->retryable, m))
                 goto fail;
             o->has_retryable = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -6231,7 +6282,7 @@ static worker_backend_etsy_publish_listing_request_message *worker_backend_etsy_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "listingId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->listing_id, m))
                 goto fail;
@@ -6240,7 +6291,7 @@ static worker_backend_etsy_publish_listing_request_message *worker_backend_etsy_
         }
         if (strcmp(key, "metamodelId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->metamodel_id, m))
                 goto fail;
@@ -6249,7 +6300,7 @@ static worker_backend_etsy_publish_listing_request_message *worker_backend_etsy_
         }
         if (strcmp(key, "ownerId") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->owner_id, m))
                 goto fail;
@@ -6258,7 +6309,7 @@ static worker_backend_etsy_publish_listing_request_message *worker_backend_etsy_
         }
         if (strcmp(key, "credentials") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_etsy_o_auth_credentials(&o->credentials, m))
                 goto fail;
@@ -6267,7 +6318,7 @@ static worker_backend_etsy_publish_listing_request_message *worker_backend_etsy_
         }
         if (strcmp(key, "materialVariant") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_obj_material_variant(&o->material_variant, m))
                 goto fail;
@@ -6276,7 +6327,7 @@ static worker_backend_etsy_publish_listing_request_message *worker_backend_etsy_
         }
         if (strcmp(key, "baseListingData") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_obj_base_listing_data(&o->base_listing_data, m))
                 goto fail;
@@ -6285,7 +6336,7 @@ static worker_backend_etsy_publish_listing_request_message *worker_backend_etsy_
         }
         if (strcmp(key, "publishOptions") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_obj_etsy_publish_listing_request_message_publish_options(&o->publish_options, m))
                 goto fail;
@@ -6294,7 +6345,7 @@ static worker_backend_etsy_publish_listing_request_message *worker_backend_etsy_
         }
         if (strcmp(key, "etsyCredentials") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_obj_etsy_publish_listing_request_message_etsy_credentials(&o->etsy_credentials, m))
                 goto fail;
@@ -6303,7 +6354,7 @@ static worker_backend_etsy_publish_listing_request_message *worker_backend_etsy_
         }
         if (strcmp(key, "fileMetadata") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_obj_listing_file_metadata(&o->file_metadata, m))
                 goto fail;
@@ -6312,19 +6363,22 @@ static worker_backend_etsy_publish_listing_request_message *worker_backend_etsy_
         }
         if (strcmp(key, "webhookUrl") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_string(&o->webhook_url, m))
                 goto fail;
             o->has_webhook_url = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -6519,7 +6573,7 @@ static worker_backend_material_variant *worker_backend_material_variant_build(co
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "materialName") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->material_name, m))
                 goto fail;
@@ -6527,7 +6581,7 @@ static worker_backend_material_variant *worker_backend_material_variant_build(co
         }
         if (strcmp(key, "price") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->price, m))
                 goto fail;
@@ -6535,7 +6589,7 @@ static worker_backend_material_variant *worker_backend_material_variant_build(co
         }
         if (strcmp(key, "sku") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->sku, m))
                 goto fail;
@@ -6544,19 +6598,22 @@ static worker_backend_material_variant *worker_backend_material_variant_build(co
         }
         if (strcmp(key, "currency") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->currency, m))
                 goto fail;
             o->has_currency = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -6691,7 +6748,7 @@ static worker_backend_base_listing_data *worker_backend_base_listing_data_build(
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "title") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->title, m))
                 goto fail;
@@ -6699,7 +6756,7 @@ static worker_backend_base_listing_data *worker_backend_base_listing_data_build(
         }
         if (strcmp(key, "description") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->description, m))
                 goto fail;
@@ -6707,7 +6764,7 @@ static worker_backend_base_listing_data *worker_backend_base_listing_data_build(
         }
         if (strcmp(key, "tags") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -6726,7 +6783,7 @@ static worker_backend_base_listing_data *worker_backend_base_listing_data_build(
         }
         if (strcmp(key, "taxonomyId") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_integer(&o->taxonomy_id, m))
                 goto fail;
@@ -6734,7 +6791,7 @@ static worker_backend_base_listing_data *worker_backend_base_listing_data_build(
         }
         if (strcmp(key, "whoMade") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->who_made, m))
                 goto fail;
@@ -6743,7 +6800,7 @@ static worker_backend_base_listing_data *worker_backend_base_listing_data_build(
         }
         if (strcmp(key, "whenMade") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->when_made, m))
                 goto fail;
@@ -6752,7 +6809,7 @@ static worker_backend_base_listing_data *worker_backend_base_listing_data_build(
         }
         if (strcmp(key, "isDigital") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_boolean(&o->is_digital, m))
                 goto fail;
@@ -6761,19 +6818,22 @@ static worker_backend_base_listing_data *worker_backend_base_listing_data_build(
         }
         if (strcmp(key, "quantity") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_integer(&o->quantity, m))
                 goto fail;
             o->has_quantity = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -6952,7 +7012,7 @@ static worker_backend_etsy_publish_listing_request_message_publish_options *work
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "autoActivate") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_boolean(&o->auto_activate, m))
                 goto fail;
@@ -6961,19 +7021,22 @@ static worker_backend_etsy_publish_listing_request_message_publish_options *work
         }
         if (strcmp(key, "shippingProfileId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->shipping_profile_id, m))
                 goto fail;
             o->has_shipping_profile_id = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -7079,7 +7142,7 @@ static worker_backend_etsy_publish_listing_request_message_etsy_credentials *wor
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "accessToken") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->access_token, m))
                 goto fail;
@@ -7087,7 +7150,7 @@ static worker_backend_etsy_publish_listing_request_message_etsy_credentials *wor
         }
         if (strcmp(key, "shopId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->shop_id, m))
                 goto fail;
@@ -7095,19 +7158,22 @@ static worker_backend_etsy_publish_listing_request_message_etsy_credentials *wor
         }
         if (strcmp(key, "expiresAt") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->expires_at, m))
                 goto fail;
             o->has_expires_at = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -7225,7 +7291,7 @@ static worker_backend_listing_file_metadata *worker_backend_listing_file_metadat
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "storageItemId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->storage_item_id, m))
                 goto fail;
@@ -7233,7 +7299,7 @@ static worker_backend_listing_file_metadata *worker_backend_listing_file_metadat
         }
         if (strcmp(key, "fileName") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->file_name, m))
                 goto fail;
@@ -7241,7 +7307,7 @@ static worker_backend_listing_file_metadata *worker_backend_listing_file_metadat
         }
         if (strcmp(key, "fileSize") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->file_size, m))
                 goto fail;
@@ -7250,19 +7316,22 @@ static worker_backend_listing_file_metadata *worker_backend_listing_file_metadat
         }
         if (strcmp(key, "mimeType") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->mime_type, m))
                 goto fail;
             o->has_mime_type = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -7393,7 +7462,7 @@ static worker_backend_file_download_completed_message *worker_backend_file_downl
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "originalJobId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->original_job_id, m))
                 goto fail;
@@ -7402,7 +7471,7 @@ static worker_backend_file_download_completed_message *worker_backend_file_downl
         }
         if (strcmp(key, "modelId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -7411,7 +7480,7 @@ static worker_backend_file_download_completed_message *worker_backend_file_downl
         }
         if (strcmp(key, "status") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->status, m))
                 goto fail;
@@ -7420,7 +7489,7 @@ static worker_backend_file_download_completed_message *worker_backend_file_downl
         }
         if (strcmp(key, "s3Location") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_s3_location(&o->s3_location, m))
                 goto fail;
@@ -7429,7 +7498,7 @@ static worker_backend_file_download_completed_message *worker_backend_file_downl
         }
         if (strcmp(key, "errorMessage") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->error_message, m))
                 goto fail;
@@ -7438,19 +7507,22 @@ static worker_backend_file_download_completed_message *worker_backend_file_downl
         }
         if (strcmp(key, "downloadedAt") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->downloaded_at, m))
                 goto fail;
             o->has_downloaded_at = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -7600,7 +7672,7 @@ static worker_backend_s3_location *worker_backend_s3_location_build(const cJSON 
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "bucket") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->bucket, m))
                 goto fail;
@@ -7608,7 +7680,7 @@ static worker_backend_s3_location *worker_backend_s3_location_build(const cJSON 
         }
         if (strcmp(key, "key") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->key, m))
                 goto fail;
@@ -7616,19 +7688,22 @@ static worker_backend_s3_location *worker_backend_s3_location_build(const cJSON 
         }
         if (strcmp(key, "versionId") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->version_id, m))
                 goto fail;
             o->has_version_id = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -7752,7 +7827,7 @@ static worker_backend_file_download_request_message *worker_backend_file_downloa
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -7761,7 +7836,7 @@ static worker_backend_file_download_request_message *worker_backend_file_downloa
         }
         if (strcmp(key, "ownerId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->owner_id, m))
                 goto fail;
@@ -7770,7 +7845,7 @@ static worker_backend_file_download_request_message *worker_backend_file_downloa
         }
         if (strcmp(key, "storageLocation") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_obj_storage_location(&o->storage_location, m))
                 goto fail;
@@ -7779,7 +7854,7 @@ static worker_backend_file_download_request_message *worker_backend_file_downloa
         }
         if (strcmp(key, "metadata") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_file_download_request_message_metadata(&o->metadata, m))
                 goto fail;
@@ -7788,7 +7863,7 @@ static worker_backend_file_download_request_message *worker_backend_file_downloa
         }
         if (strcmp(key, "credentials") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_obj_file_download_request_message_credentials(&o->credentials, m))
                 goto fail;
@@ -7797,7 +7872,7 @@ static worker_backend_file_download_request_message *worker_backend_file_downloa
         }
         if (strcmp(key, "minioDestination") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_obj_file_download_request_message_minio_destination(&o->minio_destination, m))
                 goto fail;
@@ -7806,7 +7881,7 @@ static worker_backend_file_download_request_message *worker_backend_file_downloa
         }
         if (strcmp(key, "autoEnqueueChildren") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_boolean(&o->auto_enqueue_children, m))
                 goto fail;
@@ -7815,7 +7890,7 @@ static worker_backend_file_download_request_message *worker_backend_file_downloa
         }
         if (strcmp(key, "previewType") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->preview_type, m))
                 goto fail;
@@ -7824,7 +7899,7 @@ static worker_backend_file_download_request_message *worker_backend_file_downloa
         }
         if (strcmp(key, "generate360Views") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_boolean(&o->generate360_views, m))
                 goto fail;
@@ -7833,19 +7908,22 @@ static worker_backend_file_download_request_message *worker_backend_file_downloa
         }
         if (strcmp(key, "webhookUrl") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_string(&o->webhook_url, m))
                 goto fail;
             o->has_webhook_url = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -8038,7 +8116,7 @@ static worker_backend_storage_location *worker_backend_storage_location_build(co
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "storageConnectionId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->storage_connection_id, m))
                 goto fail;
@@ -8046,18 +8124,21 @@ static worker_backend_storage_location *worker_backend_storage_location_build(co
         }
         if (strcmp(key, "path") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->path, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -8161,19 +8242,22 @@ static worker_backend_file_download_request_message_metadata *worker_backend_fil
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "downloadUrl") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->download_url, m))
                 goto fail;
             o->has_download_url = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -8274,7 +8358,7 @@ static worker_backend_file_download_request_message_credentials *worker_backend_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "providerType") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->provider_type, m))
                 goto fail;
@@ -8283,7 +8367,7 @@ static worker_backend_file_download_request_message_credentials *worker_backend_
         }
         if (strcmp(key, "accessKeyId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->access_key_id, m))
                 goto fail;
@@ -8292,7 +8376,7 @@ static worker_backend_file_download_request_message_credentials *worker_backend_
         }
         if (strcmp(key, "secretAccessKey") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->secret_access_key, m))
                 goto fail;
@@ -8301,7 +8385,7 @@ static worker_backend_file_download_request_message_credentials *worker_backend_
         }
         if (strcmp(key, "region") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->region, m))
                 goto fail;
@@ -8310,7 +8394,7 @@ static worker_backend_file_download_request_message_credentials *worker_backend_
         }
         if (strcmp(key, "accessToken") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->access_token, m))
                 goto fail;
@@ -8319,7 +8403,7 @@ static worker_backend_file_download_request_message_credentials *worker_backend_
         }
         if (strcmp(key, "refreshToken") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->refresh_token, m))
                 goto fail;
@@ -8328,7 +8412,7 @@ static worker_backend_file_download_request_message_credentials *worker_backend_
         }
         if (strcmp(key, "username") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->username, m))
                 goto fail;
@@ -8337,7 +8421,7 @@ static worker_backend_file_download_request_message_credentials *worker_backend_
         }
         if (strcmp(key, "password") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->password, m))
                 goto fail;
@@ -8346,19 +8430,22 @@ static worker_backend_file_download_request_message_credentials *worker_backend_
         }
         if (strcmp(key, "privateKey") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_string(&o->private_key, m))
                 goto fail;
             o->has_private_key = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -8540,7 +8627,7 @@ static worker_backend_file_download_request_message_minio_destination *worker_ba
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "bucket") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->bucket, m))
                 goto fail;
@@ -8549,18 +8636,21 @@ static worker_backend_file_download_request_message_minio_destination *worker_ba
         }
         if (strcmp(key, "path") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->path, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -8669,7 +8759,7 @@ static worker_backend_file_vectorize_completed_message *worker_backend_file_vect
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "fileId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->file_id, m))
                 goto fail;
@@ -8678,7 +8768,7 @@ static worker_backend_file_vectorize_completed_message *worker_backend_file_vect
         }
         if (strcmp(key, "vector") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -8698,7 +8788,7 @@ static worker_backend_file_vectorize_completed_message *worker_backend_file_vect
         }
         if (strcmp(key, "modelName") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->model_name, m))
                 goto fail;
@@ -8707,19 +8797,22 @@ static worker_backend_file_vectorize_completed_message *worker_backend_file_vect
         }
         if (strcmp(key, "dimension") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_integer(&o->dimension, m))
                 goto fail;
             o->has_dimension = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -8855,7 +8948,7 @@ static worker_backend_file_vectorize_request_message *worker_backend_file_vector
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "fileId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->file_id, m))
                 goto fail;
@@ -8864,7 +8957,7 @@ static worker_backend_file_vectorize_request_message *worker_backend_file_vector
         }
         if (strcmp(key, "storageItem") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_json(&o->storage_item, m))
                 goto fail;
@@ -8873,19 +8966,22 @@ static worker_backend_file_vectorize_request_message *worker_backend_file_vector
         }
         if (strcmp(key, "modelName") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->model_name, m))
                 goto fail;
             o->has_model_name = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -9020,7 +9116,7 @@ static worker_backend_ip_check_completed_message *worker_backend_ip_check_comple
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -9029,7 +9125,7 @@ static worker_backend_ip_check_completed_message *worker_backend_ip_check_comple
         }
         if (strcmp(key, "ownerId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->owner_id, m))
                 goto fail;
@@ -9038,7 +9134,7 @@ static worker_backend_ip_check_completed_message *worker_backend_ip_check_comple
         }
         if (strcmp(key, "entityType") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_enum_ip_check_completed_message_entity_type(&o->entity_type, m))
                 goto fail;
@@ -9047,7 +9143,7 @@ static worker_backend_ip_check_completed_message *worker_backend_ip_check_comple
         }
         if (strcmp(key, "status") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_enum_ip_check_completed_message_status(&o->status, m))
                 goto fail;
@@ -9056,7 +9152,7 @@ static worker_backend_ip_check_completed_message *worker_backend_ip_check_comple
         }
         if (strcmp(key, "trademarkRisk") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_enum_ip_check_completed_message_trademark_risk(&o->trademark_risk, m))
                 goto fail;
@@ -9065,7 +9161,7 @@ static worker_backend_ip_check_completed_message *worker_backend_ip_check_comple
         }
         if (strcmp(key, "copyrightRisk") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_enum_ip_check_completed_message_copyright_risk(&o->copyright_risk, m))
                 goto fail;
@@ -9074,7 +9170,7 @@ static worker_backend_ip_check_completed_message *worker_backend_ip_check_comple
         }
         if (strcmp(key, "matchedBrands") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -9094,7 +9190,7 @@ static worker_backend_ip_check_completed_message *worker_backend_ip_check_comple
         }
         if (strcmp(key, "matchedFranchises") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -9114,7 +9210,7 @@ static worker_backend_ip_check_completed_message *worker_backend_ip_check_comple
         }
         if (strcmp(key, "similarModelsCount") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_integer(&o->similar_models_count, m))
                 goto fail;
@@ -9123,7 +9219,7 @@ static worker_backend_ip_check_completed_message *worker_backend_ip_check_comple
         }
         if (strcmp(key, "confidence") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_number(&o->confidence, m))
                 goto fail;
@@ -9132,7 +9228,7 @@ static worker_backend_ip_check_completed_message *worker_backend_ip_check_comple
         }
         if (strcmp(key, "riskScorePercent") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_integer(&o->risk_score_percent, m))
                 goto fail;
@@ -9141,7 +9237,7 @@ static worker_backend_ip_check_completed_message *worker_backend_ip_check_comple
         }
         if (strcmp(key, "riskLevel") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_enum_ip_check_completed_message_risk_level(&o->risk_level, m))
                 goto fail;
@@ -9150,7 +9246,7 @@ static worker_backend_ip_check_completed_message *worker_backend_ip_check_comple
         }
         if (strcmp(key, "recommendation") == 0) {
             if (got[12])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[12] = true;
             if (!from_enum_ip_check_completed_message_recommendation(&o->recommendation, m))
                 goto fail;
@@ -9159,7 +9255,7 @@ static worker_backend_ip_check_completed_message *worker_backend_ip_check_comple
         }
         if (strcmp(key, "suggestedChanges") == 0) {
             if (got[13])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[13] = true;
             if (!from_obj_ip_check_completed_message_suggested_changes(&o->suggested_changes, m))
                 goto fail;
@@ -9168,7 +9264,7 @@ static worker_backend_ip_check_completed_message *worker_backend_ip_check_comple
         }
         if (strcmp(key, "heuristicResults") == 0) {
             if (got[14])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[14] = true;
             if (!from_obj_ip_check_completed_message_heuristic_results(&o->heuristic_results, m))
                 goto fail;
@@ -9177,7 +9273,7 @@ static worker_backend_ip_check_completed_message *worker_backend_ip_check_comple
         }
         if (strcmp(key, "error") == 0) {
             if (got[15])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[15] = true;
             if (!from_obj_ip_check_completed_message_error(&o->error, m))
                 goto fail;
@@ -9186,19 +9282,22 @@ static worker_backend_ip_check_completed_message *worker_backend_ip_check_comple
         }
         if (strcmp(key, "processingDurationMs") == 0) {
             if (got[16])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[16] = true;
             if (!from_integer(&o->processing_duration_ms, m))
                 goto fail;
             o->has_processing_duration_ms = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -9487,7 +9586,7 @@ static worker_backend_ip_check_completed_message_suggested_changes *worker_backe
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "title") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->title, m))
                 goto fail;
@@ -9496,7 +9595,7 @@ static worker_backend_ip_check_completed_message_suggested_changes *worker_backe
         }
         if (strcmp(key, "tagsToRemove") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -9516,19 +9615,22 @@ static worker_backend_ip_check_completed_message_suggested_changes *worker_backe
         }
         if (strcmp(key, "descriptionChanges") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->description_changes, m))
                 goto fail;
             o->has_description_changes = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -9654,7 +9756,7 @@ static worker_backend_ip_check_completed_message_heuristic_results *worker_backe
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "perceptualHash") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_obj_ip_check_completed_message_heuristic_results_perceptual_hash(&o->perceptual_hash, m))
                 goto fail;
@@ -9663,7 +9765,7 @@ static worker_backend_ip_check_completed_message_heuristic_results *worker_backe
         }
         if (strcmp(key, "trademark") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_obj_ip_check_completed_message_heuristic_results_trademark(&o->trademark, m))
                 goto fail;
@@ -9672,7 +9774,7 @@ static worker_backend_ip_check_completed_message_heuristic_results *worker_backe
         }
         if (strcmp(key, "franchise") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_obj_ip_check_completed_message_heuristic_results_franchise(&o->franchise, m))
                 goto fail;
@@ -9681,19 +9783,22 @@ static worker_backend_ip_check_completed_message_heuristic_results *worker_backe
         }
         if (strcmp(key, "reverseSearch") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_ip_check_completed_message_heuristic_results_reverse_search(&o->reverse_search, m))
                 goto fail;
             o->has_reverse_search = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -9822,7 +9927,7 @@ static worker_backend_ip_check_completed_message_heuristic_results_perceptual_ha
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "executed") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_boolean(&o->executed, m))
                 goto fail;
@@ -9831,7 +9936,7 @@ static worker_backend_ip_check_completed_message_heuristic_results_perceptual_ha
         }
         if (strcmp(key, "matchesFound") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->matches_found, m))
                 goto fail;
@@ -9840,7 +9945,7 @@ static worker_backend_ip_check_completed_message_heuristic_results_perceptual_ha
         }
         if (strcmp(key, "highestSimilarity") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->highest_similarity, m))
                 goto fail;
@@ -9849,19 +9954,22 @@ static worker_backend_ip_check_completed_message_heuristic_results_perceptual_ha
         }
         if (strcmp(key, "flagged") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_boolean(&o->flagged, m))
                 goto fail;
             o->has_flagged = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -9991,7 +10099,7 @@ static worker_backend_ip_check_completed_message_heuristic_results_trademark *wo
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "executed") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_boolean(&o->executed, m))
                 goto fail;
@@ -10000,7 +10108,7 @@ static worker_backend_ip_check_completed_message_heuristic_results_trademark *wo
         }
         if (strcmp(key, "brandsDetected") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -10020,19 +10128,22 @@ static worker_backend_ip_check_completed_message_heuristic_results_trademark *wo
         }
         if (strcmp(key, "flagged") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_boolean(&o->flagged, m))
                 goto fail;
             o->has_flagged = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -10159,7 +10270,7 @@ static worker_backend_ip_check_completed_message_heuristic_results_franchise *wo
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "executed") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_boolean(&o->executed, m))
                 goto fail;
@@ -10168,7 +10279,7 @@ static worker_backend_ip_check_completed_message_heuristic_results_franchise *wo
         }
         if (strcmp(key, "franchisesDetected") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -10188,19 +10299,22 @@ static worker_backend_ip_check_completed_message_heuristic_results_franchise *wo
         }
         if (strcmp(key, "flagged") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_boolean(&o->flagged, m))
                 goto fail;
             o->has_flagged = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -10327,7 +10441,7 @@ static worker_backend_ip_check_completed_message_heuristic_results_reverse_searc
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "executed") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_boolean(&o->executed, m))
                 goto fail;
@@ -10336,7 +10450,7 @@ static worker_backend_ip_check_completed_message_heuristic_results_reverse_searc
         }
         if (strcmp(key, "provider") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->provider, m))
                 goto fail;
@@ -10345,7 +10459,7 @@ static worker_backend_ip_check_completed_message_heuristic_results_reverse_searc
         }
         if (strcmp(key, "matchesFound") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->matches_found, m))
                 goto fail;
@@ -10354,7 +10468,7 @@ static worker_backend_ip_check_completed_message_heuristic_results_reverse_searc
         }
         if (strcmp(key, "commercialMatchesFound") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_integer(&o->commercial_matches_found, m))
                 goto fail;
@@ -10363,19 +10477,22 @@ static worker_backend_ip_check_completed_message_heuristic_results_reverse_searc
         }
         if (strcmp(key, "flagged") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_boolean(&o->flagged, m))
                 goto fail;
             o->has_flagged = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -10513,7 +10630,7 @@ static worker_backend_ip_check_completed_message_error *worker_backend_ip_check_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "code") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->code, m))
                 goto fail;
@@ -10522,19 +10639,22 @@ static worker_backend_ip_check_completed_message_error *worker_backend_ip_check_
         }
         if (strcmp(key, "message") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->message, m))
                 goto fail;
             o->has_message = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -10651,7 +10771,7 @@ static worker_backend_ip_check_request_message *worker_backend_ip_check_request_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -10660,7 +10780,7 @@ static worker_backend_ip_check_request_message *worker_backend_ip_check_request_
         }
         if (strcmp(key, "ownerId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->owner_id, m))
                 goto fail;
@@ -10669,7 +10789,7 @@ static worker_backend_ip_check_request_message *worker_backend_ip_check_request_
         }
         if (strcmp(key, "entityType") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_enum_ip_check_request_message_entity_type(&o->entity_type, m))
                 goto fail;
@@ -10678,7 +10798,7 @@ static worker_backend_ip_check_request_message *worker_backend_ip_check_request_
         }
         if (strcmp(key, "modelName") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->model_name, m))
                 goto fail;
@@ -10687,7 +10807,7 @@ static worker_backend_ip_check_request_message *worker_backend_ip_check_request_
         }
         if (strcmp(key, "tags") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -10707,7 +10827,7 @@ static worker_backend_ip_check_request_message *worker_backend_ip_check_request_
         }
         if (strcmp(key, "description") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->description, m))
                 goto fail;
@@ -10716,7 +10836,7 @@ static worker_backend_ip_check_request_message *worker_backend_ip_check_request_
         }
         if (strcmp(key, "thumbnailUrl") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->thumbnail_url, m))
                 goto fail;
@@ -10725,7 +10845,7 @@ static worker_backend_ip_check_request_message *worker_backend_ip_check_request_
         }
         if (strcmp(key, "minioPath") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->minio_path, m))
                 goto fail;
@@ -10734,7 +10854,7 @@ static worker_backend_ip_check_request_message *worker_backend_ip_check_request_
         }
         if (strcmp(key, "additionalImageUrls") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -10754,19 +10874,22 @@ static worker_backend_ip_check_request_message *worker_backend_ip_check_request_
         }
         if (strcmp(key, "analysisOptions") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_obj_ip_check_request_message_analysis_options(&o->analysis_options, m))
                 goto fail;
             o->has_analysis_options = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -10978,7 +11101,7 @@ static worker_backend_ip_check_request_message_analysis_options *worker_backend_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "enableExternalSearch") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_boolean(&o->enable_external_search, m))
                 goto fail;
@@ -10987,7 +11110,7 @@ static worker_backend_ip_check_request_message_analysis_options *worker_backend_
         }
         if (strcmp(key, "strictMode") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_boolean(&o->strict_mode, m))
                 goto fail;
@@ -10996,7 +11119,7 @@ static worker_backend_ip_check_request_message_analysis_options *worker_backend_
         }
         if (strcmp(key, "skipHeuristics") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -11014,12 +11137,15 @@ static worker_backend_ip_check_request_message_analysis_options *worker_backend_
             o->has_skip_heuristics = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -11154,7 +11280,7 @@ static worker_backend_marketplace_analytics_sync_completed_message *worker_backe
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "originalJobId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->original_job_id, m))
                 goto fail;
@@ -11163,7 +11289,7 @@ static worker_backend_marketplace_analytics_sync_completed_message *worker_backe
         }
         if (strcmp(key, "marketplaceProvider") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->marketplace_provider, m))
                 goto fail;
@@ -11172,7 +11298,7 @@ static worker_backend_marketplace_analytics_sync_completed_message *worker_backe
         }
         if (strcmp(key, "status") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_enum_marketplace_analytics_sync_completed_message_status(&o->status, m))
                 goto fail;
@@ -11181,7 +11307,7 @@ static worker_backend_marketplace_analytics_sync_completed_message *worker_backe
         }
         if (strcmp(key, "syncedCount") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_integer(&o->synced_count, m))
                 goto fail;
@@ -11190,7 +11316,7 @@ static worker_backend_marketplace_analytics_sync_completed_message *worker_backe
         }
         if (strcmp(key, "errorCount") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_integer(&o->error_count, m))
                 goto fail;
@@ -11199,7 +11325,7 @@ static worker_backend_marketplace_analytics_sync_completed_message *worker_backe
         }
         if (strcmp(key, "results") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -11219,7 +11345,7 @@ static worker_backend_marketplace_analytics_sync_completed_message *worker_backe
         }
         if (strcmp(key, "errors") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -11239,7 +11365,7 @@ static worker_backend_marketplace_analytics_sync_completed_message *worker_backe
         }
         if (strcmp(key, "syncedAt") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->synced_at, m))
                 goto fail;
@@ -11248,19 +11374,22 @@ static worker_backend_marketplace_analytics_sync_completed_message *worker_backe
         }
         if (strcmp(key, "nextScheduledSync") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_string(&o->next_scheduled_sync, m))
                 goto fail;
             o->has_next_scheduled_sync = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -11461,7 +11590,7 @@ static worker_backend_marketplace_analytics_sync_completed_message_results_item 
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "listingId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->listing_id, m))
                 goto fail;
@@ -11470,7 +11599,7 @@ static worker_backend_marketplace_analytics_sync_completed_message_results_item 
         }
         if (strcmp(key, "externalListingId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->external_listing_id, m))
                 goto fail;
@@ -11479,7 +11608,7 @@ static worker_backend_marketplace_analytics_sync_completed_message_results_item 
         }
         if (strcmp(key, "materialName") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->material_name, m))
                 goto fail;
@@ -11488,7 +11617,7 @@ static worker_backend_marketplace_analytics_sync_completed_message_results_item 
         }
         if (strcmp(key, "analytics") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_marketplace_analytics_sync_completed_message_results_item_analytics(&o->analytics, m))
                 goto fail;
@@ -11497,19 +11626,22 @@ static worker_backend_marketplace_analytics_sync_completed_message_results_item 
         }
         if (strcmp(key, "status") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->status, m))
                 goto fail;
             o->has_status = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -11664,7 +11796,7 @@ static worker_backend_marketplace_analytics_sync_completed_message_results_item_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "views") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->views, m))
                 goto fail;
@@ -11673,7 +11805,7 @@ static worker_backend_marketplace_analytics_sync_completed_message_results_item_
         }
         if (strcmp(key, "favorites") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->favorites, m))
                 goto fail;
@@ -11682,7 +11814,7 @@ static worker_backend_marketplace_analytics_sync_completed_message_results_item_
         }
         if (strcmp(key, "sales") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->sales, m))
                 goto fail;
@@ -11691,7 +11823,7 @@ static worker_backend_marketplace_analytics_sync_completed_message_results_item_
         }
         if (strcmp(key, "revenue") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_number(&o->revenue, m))
                 goto fail;
@@ -11700,7 +11832,7 @@ static worker_backend_marketplace_analytics_sync_completed_message_results_item_
         }
         if (strcmp(key, "conversionRate") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_number(&o->conversion_rate, m))
                 goto fail;
@@ -11709,7 +11841,7 @@ static worker_backend_marketplace_analytics_sync_completed_message_results_item_
         }
         if (strcmp(key, "averageOrderValue") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_number(&o->average_order_value, m))
                 goto fail;
@@ -11718,7 +11850,7 @@ static worker_backend_marketplace_analytics_sync_completed_message_results_item_
         }
         if (strcmp(key, "topSearchTerms") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -11738,7 +11870,7 @@ static worker_backend_marketplace_analytics_sync_completed_message_results_item_
         }
         if (strcmp(key, "trafficSources") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -11762,7 +11894,7 @@ static worker_backend_marketplace_analytics_sync_completed_message_results_item_
         }
         if (strcmp(key, "timeSeries") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -11780,12 +11912,15 @@ static worker_backend_marketplace_analytics_sync_completed_message_results_item_
             o->has_time_series = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -11992,7 +12127,7 @@ static worker_backend_marketplace_analytics_sync_completed_message_results_item_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "date") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->date, m))
                 goto fail;
@@ -12001,7 +12136,7 @@ static worker_backend_marketplace_analytics_sync_completed_message_results_item_
         }
         if (strcmp(key, "views") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->views, m))
                 goto fail;
@@ -12010,19 +12145,22 @@ static worker_backend_marketplace_analytics_sync_completed_message_results_item_
         }
         if (strcmp(key, "sales") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->sales, m))
                 goto fail;
             o->has_sales = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -12138,7 +12276,7 @@ static worker_backend_marketplace_analytics_sync_completed_message_errors_item *
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "listingId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->listing_id, m))
                 goto fail;
@@ -12147,19 +12285,22 @@ static worker_backend_marketplace_analytics_sync_completed_message_errors_item *
         }
         if (strcmp(key, "error") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->error, m))
                 goto fail;
             o->has_error = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -12273,7 +12414,7 @@ static worker_backend_marketplace_analytics_sync_request_message *worker_backend
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "marketplaceProvider") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->marketplace_provider, m))
                 goto fail;
@@ -12282,7 +12423,7 @@ static worker_backend_marketplace_analytics_sync_request_message *worker_backend
         }
         if (strcmp(key, "marketplaceConnectionId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->marketplace_connection_id, m))
                 goto fail;
@@ -12291,7 +12432,7 @@ static worker_backend_marketplace_analytics_sync_request_message *worker_backend
         }
         if (strcmp(key, "listingIds") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -12311,7 +12452,7 @@ static worker_backend_marketplace_analytics_sync_request_message *worker_backend
         }
         if (strcmp(key, "userId") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->user_id, m))
                 goto fail;
@@ -12320,7 +12461,7 @@ static worker_backend_marketplace_analytics_sync_request_message *worker_backend
         }
         if (strcmp(key, "externalShopId") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->external_shop_id, m))
                 goto fail;
@@ -12329,7 +12470,7 @@ static worker_backend_marketplace_analytics_sync_request_message *worker_backend
         }
         if (strcmp(key, "timeRange") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_obj_analytics_time_range(&o->time_range, m))
                 goto fail;
@@ -12338,7 +12479,7 @@ static worker_backend_marketplace_analytics_sync_request_message *worker_backend
         }
         if (strcmp(key, "syncOptions") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_obj_analytics_sync_options(&o->sync_options, m))
                 goto fail;
@@ -12347,7 +12488,7 @@ static worker_backend_marketplace_analytics_sync_request_message *worker_backend
         }
         if (strcmp(key, "marketplaceCredentials") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_obj_marketplace_analytics_sync_request_message_marketplace_credentials(&o->marketplace_credentials, m))
                 goto fail;
@@ -12356,19 +12497,22 @@ static worker_backend_marketplace_analytics_sync_request_message *worker_backend
         }
         if (strcmp(key, "webhookUrl") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_string(&o->webhook_url, m))
                 goto fail;
             o->has_webhook_url = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -12558,7 +12702,7 @@ static worker_backend_marketplace_analytics_sync_request_message_marketplace_cre
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "accessToken") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->access_token, m))
                 goto fail;
@@ -12566,19 +12710,22 @@ static worker_backend_marketplace_analytics_sync_request_message_marketplace_cre
         }
         if (strcmp(key, "externalShopId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->external_shop_id, m))
                 goto fail;
             o->has_external_shop_id = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -12694,7 +12841,7 @@ static worker_backend_marketplace_connection_sync_completed_message *worker_back
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "requestId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->request_id, m))
                 goto fail;
@@ -12703,7 +12850,7 @@ static worker_backend_marketplace_connection_sync_completed_message *worker_back
         }
         if (strcmp(key, "connectionId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->connection_id, m))
                 goto fail;
@@ -12712,7 +12859,7 @@ static worker_backend_marketplace_connection_sync_completed_message *worker_back
         }
         if (strcmp(key, "marketplaceId") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->marketplace_id, m))
                 goto fail;
@@ -12721,7 +12868,7 @@ static worker_backend_marketplace_connection_sync_completed_message *worker_back
         }
         if (strcmp(key, "userId") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->user_id, m))
                 goto fail;
@@ -12730,7 +12877,7 @@ static worker_backend_marketplace_connection_sync_completed_message *worker_back
         }
         if (strcmp(key, "status") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->status, m))
                 goto fail;
@@ -12739,7 +12886,7 @@ static worker_backend_marketplace_connection_sync_completed_message *worker_back
         }
         if (strcmp(key, "syncType") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->sync_type, m))
                 goto fail;
@@ -12748,7 +12895,7 @@ static worker_backend_marketplace_connection_sync_completed_message *worker_back
         }
         if (strcmp(key, "connectionData") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_obj_marketplace_connection_sync_completed_message_connection_data(&o->connection_data, m))
                 goto fail;
@@ -12757,7 +12904,7 @@ static worker_backend_marketplace_connection_sync_completed_message *worker_back
         }
         if (strcmp(key, "categories") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -12777,7 +12924,7 @@ static worker_backend_marketplace_connection_sync_completed_message *worker_back
         }
         if (strcmp(key, "statistics") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_obj_marketplace_connection_sync_completed_message_statistics(&o->statistics, m))
                 goto fail;
@@ -12786,7 +12933,7 @@ static worker_backend_marketplace_connection_sync_completed_message *worker_back
         }
         if (strcmp(key, "completedAt") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_string(&o->completed_at, m))
                 goto fail;
@@ -12795,19 +12942,22 @@ static worker_backend_marketplace_connection_sync_completed_message *worker_back
         }
         if (strcmp(key, "error") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_obj_error_details(&o->error, m))
                 goto fail;
             o->has_error = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -13025,7 +13175,7 @@ static worker_backend_marketplace_connection_sync_completed_message_connection_d
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "status") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->status, m))
                 goto fail;
@@ -13034,7 +13184,7 @@ static worker_backend_marketplace_connection_sync_completed_message_connection_d
         }
         if (strcmp(key, "shopName") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->shop_name, m))
                 goto fail;
@@ -13043,7 +13193,7 @@ static worker_backend_marketplace_connection_sync_completed_message_connection_d
         }
         if (strcmp(key, "shopUrl") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->shop_url, m))
                 goto fail;
@@ -13052,7 +13202,7 @@ static worker_backend_marketplace_connection_sync_completed_message_connection_d
         }
         if (strcmp(key, "shopId") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->shop_id, m))
                 goto fail;
@@ -13061,7 +13211,7 @@ static worker_backend_marketplace_connection_sync_completed_message_connection_d
         }
         if (strcmp(key, "permissions") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -13081,19 +13231,22 @@ static worker_backend_marketplace_connection_sync_completed_message_connection_d
         }
         if (strcmp(key, "rateLimit") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_obj_marketplace_connection_sync_completed_message_connection_data_rate_limit(&o->rate_limit, m))
                 goto fail;
             o->has_rate_limit = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -13250,7 +13403,7 @@ static worker_backend_marketplace_connection_sync_completed_message_connection_d
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "remaining") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->remaining, m))
                 goto fail;
@@ -13259,19 +13412,22 @@ static worker_backend_marketplace_connection_sync_completed_message_connection_d
         }
         if (strcmp(key, "resetAt") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->reset_at, m))
                 goto fail;
             o->has_reset_at = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -13378,7 +13534,7 @@ static worker_backend_marketplace_connection_sync_completed_message_categories_i
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "id") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->id, m))
                 goto fail;
@@ -13387,7 +13543,7 @@ static worker_backend_marketplace_connection_sync_completed_message_categories_i
         }
         if (strcmp(key, "name") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->name, m))
                 goto fail;
@@ -13396,7 +13552,7 @@ static worker_backend_marketplace_connection_sync_completed_message_categories_i
         }
         if (strcmp(key, "path") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->path, m))
                 goto fail;
@@ -13405,19 +13561,22 @@ static worker_backend_marketplace_connection_sync_completed_message_categories_i
         }
         if (strcmp(key, "level") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_number(&o->level, m))
                 goto fail;
             o->has_level = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -13547,7 +13706,7 @@ static worker_backend_marketplace_connection_sync_completed_message_statistics *
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "duration") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->duration, m))
                 goto fail;
@@ -13556,7 +13715,7 @@ static worker_backend_marketplace_connection_sync_completed_message_statistics *
         }
         if (strcmp(key, "itemsSynced") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->items_synced, m))
                 goto fail;
@@ -13565,7 +13724,7 @@ static worker_backend_marketplace_connection_sync_completed_message_statistics *
         }
         if (strcmp(key, "errors") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -13583,12 +13742,15 @@ static worker_backend_marketplace_connection_sync_completed_message_statistics *
             o->has_errors = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -13713,7 +13875,7 @@ static worker_backend_marketplace_connection_sync_completed_message_statistics_e
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "type") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->type, m))
                 goto fail;
@@ -13722,7 +13884,7 @@ static worker_backend_marketplace_connection_sync_completed_message_statistics_e
         }
         if (strcmp(key, "message") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->message, m))
                 goto fail;
@@ -13731,19 +13893,22 @@ static worker_backend_marketplace_connection_sync_completed_message_statistics_e
         }
         if (strcmp(key, "timestamp") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->timestamp, m))
                 goto fail;
             o->has_timestamp = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -13866,7 +14031,7 @@ static worker_backend_error_details *worker_backend_error_details_build(const cJ
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "code") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->code, m))
                 goto fail;
@@ -13875,7 +14040,7 @@ static worker_backend_error_details *worker_backend_error_details_build(const cJ
         }
         if (strcmp(key, "message") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->message, m))
                 goto fail;
@@ -13884,7 +14049,7 @@ static worker_backend_error_details *worker_backend_error_details_build(const cJ
         }
         if (strcmp(key, "details") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -13906,12 +14071,15 @@ static worker_backend_error_details *worker_backend_error_details_build(const cJ
             o->has_details = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -14041,7 +14209,7 @@ static worker_backend_marketplace_connection_sync_request_message *worker_backen
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "connectionId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->connection_id, m))
                 goto fail;
@@ -14050,7 +14218,7 @@ static worker_backend_marketplace_connection_sync_request_message *worker_backen
         }
         if (strcmp(key, "marketplaceId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->marketplace_id, m))
                 goto fail;
@@ -14059,7 +14227,7 @@ static worker_backend_marketplace_connection_sync_request_message *worker_backen
         }
         if (strcmp(key, "userId") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->user_id, m))
                 goto fail;
@@ -14068,7 +14236,7 @@ static worker_backend_marketplace_connection_sync_request_message *worker_backen
         }
         if (strcmp(key, "syncType") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->sync_type, m))
                 goto fail;
@@ -14077,7 +14245,7 @@ static worker_backend_marketplace_connection_sync_request_message *worker_backen
         }
         if (strcmp(key, "priority") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->priority, m))
                 goto fail;
@@ -14086,7 +14254,7 @@ static worker_backend_marketplace_connection_sync_request_message *worker_backen
         }
         if (strcmp(key, "requestId") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->request_id, m))
                 goto fail;
@@ -14095,7 +14263,7 @@ static worker_backend_marketplace_connection_sync_request_message *worker_backen
         }
         if (strcmp(key, "webhookUrl") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->webhook_url, m))
                 goto fail;
@@ -14104,19 +14272,22 @@ static worker_backend_marketplace_connection_sync_request_message *worker_backen
         }
         if (strcmp(key, "metadata") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_obj_marketplace_connection_sync_request_message_metadata(&o->metadata, m))
                 goto fail;
             o->has_metadata = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -14287,7 +14458,7 @@ static worker_backend_marketplace_connection_sync_request_message_metadata *work
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "source") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->source, m))
                 goto fail;
@@ -14296,19 +14467,22 @@ static worker_backend_marketplace_connection_sync_request_message_metadata *work
         }
         if (strcmp(key, "retryCount") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->retry_count, m))
                 goto fail;
             o->has_retry_count = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -14427,7 +14601,7 @@ static worker_backend_marketplace_credential_rotation_completed_message *worker_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "requestId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->request_id, m))
                 goto fail;
@@ -14436,7 +14610,7 @@ static worker_backend_marketplace_credential_rotation_completed_message *worker_
         }
         if (strcmp(key, "connectionId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->connection_id, m))
                 goto fail;
@@ -14445,7 +14619,7 @@ static worker_backend_marketplace_credential_rotation_completed_message *worker_
         }
         if (strcmp(key, "marketplaceId") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->marketplace_id, m))
                 goto fail;
@@ -14454,7 +14628,7 @@ static worker_backend_marketplace_credential_rotation_completed_message *worker_
         }
         if (strcmp(key, "userId") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->user_id, m))
                 goto fail;
@@ -14463,7 +14637,7 @@ static worker_backend_marketplace_credential_rotation_completed_message *worker_
         }
         if (strcmp(key, "status") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->status, m))
                 goto fail;
@@ -14472,7 +14646,7 @@ static worker_backend_marketplace_credential_rotation_completed_message *worker_
         }
         if (strcmp(key, "rotationType") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->rotation_type, m))
                 goto fail;
@@ -14481,7 +14655,7 @@ static worker_backend_marketplace_credential_rotation_completed_message *worker_
         }
         if (strcmp(key, "reason") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->reason, m))
                 goto fail;
@@ -14490,7 +14664,7 @@ static worker_backend_marketplace_credential_rotation_completed_message *worker_
         }
         if (strcmp(key, "newCredentials") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_obj_marketplace_credential_rotation_completed_message_new_credentials(&o->new_credentials, m))
                 goto fail;
@@ -14499,7 +14673,7 @@ static worker_backend_marketplace_credential_rotation_completed_message *worker_
         }
         if (strcmp(key, "oldCredentials") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_obj_marketplace_credential_rotation_completed_message_old_credentials(&o->old_credentials, m))
                 goto fail;
@@ -14508,7 +14682,7 @@ static worker_backend_marketplace_credential_rotation_completed_message *worker_
         }
         if (strcmp(key, "operationDetails") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_obj_marketplace_credential_rotation_completed_message_operation_details(&o->operation_details, m))
                 goto fail;
@@ -14517,7 +14691,7 @@ static worker_backend_marketplace_credential_rotation_completed_message *worker_
         }
         if (strcmp(key, "connectionStatus") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_obj_marketplace_credential_rotation_completed_message_connection_status(&o->connection_status, m))
                 goto fail;
@@ -14526,7 +14700,7 @@ static worker_backend_marketplace_credential_rotation_completed_message *worker_
         }
         if (strcmp(key, "nextRotation") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_obj_marketplace_credential_rotation_completed_message_next_rotation(&o->next_rotation, m))
                 goto fail;
@@ -14535,7 +14709,7 @@ static worker_backend_marketplace_credential_rotation_completed_message *worker_
         }
         if (strcmp(key, "error") == 0) {
             if (got[12])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[12] = true;
             if (!from_obj_marketplace_credential_rotation_completed_message_error(&o->error, m))
                 goto fail;
@@ -14544,7 +14718,7 @@ static worker_backend_marketplace_credential_rotation_completed_message *worker_
         }
         if (strcmp(key, "notifications") == 0) {
             if (got[13])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[13] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -14562,12 +14736,15 @@ static worker_backend_marketplace_credential_rotation_completed_message *worker_
             o->has_notifications = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -14817,7 +14994,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_new_cred
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "tokenType") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->token_type, m))
                 goto fail;
@@ -14826,7 +15003,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_new_cred
         }
         if (strcmp(key, "createdAt") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->created_at, m))
                 goto fail;
@@ -14835,7 +15012,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_new_cred
         }
         if (strcmp(key, "expiresAt") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->expires_at, m))
                 goto fail;
@@ -14844,7 +15021,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_new_cred
         }
         if (strcmp(key, "scope") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -14864,19 +15041,22 @@ static worker_backend_marketplace_credential_rotation_completed_message_new_cred
         }
         if (strcmp(key, "testResult") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_obj_marketplace_credential_rotation_completed_message_new_credentials_test_result(&o->test_result, m))
                 goto fail;
             o->has_test_result = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -15024,7 +15204,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_new_cred
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "tested") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_boolean(&o->tested, m))
                 goto fail;
@@ -15033,7 +15213,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_new_cred
         }
         if (strcmp(key, "success") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_boolean(&o->success, m))
                 goto fail;
@@ -15042,7 +15222,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_new_cred
         }
         if (strcmp(key, "testedAt") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->tested_at, m))
                 goto fail;
@@ -15051,19 +15231,22 @@ static worker_backend_marketplace_credential_rotation_completed_message_new_cred
         }
         if (strcmp(key, "testError") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->test_error, m))
                 goto fail;
             o->has_test_error = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -15191,7 +15374,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_old_cred
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "revoked") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_boolean(&o->revoked, m))
                 goto fail;
@@ -15200,7 +15383,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_old_cred
         }
         if (strcmp(key, "revokedAt") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->revoked_at, m))
                 goto fail;
@@ -15209,19 +15392,22 @@ static worker_backend_marketplace_credential_rotation_completed_message_old_cred
         }
         if (strcmp(key, "preservedUntil") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->preserved_until, m))
                 goto fail;
             o->has_preserved_until = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -15339,7 +15525,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_operatio
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "duration") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->duration, m))
                 goto fail;
@@ -15348,7 +15534,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_operatio
         }
         if (strcmp(key, "attempts") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->attempts, m))
                 goto fail;
@@ -15357,7 +15543,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_operatio
         }
         if (strcmp(key, "method") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->method, m))
                 goto fail;
@@ -15366,19 +15552,22 @@ static worker_backend_marketplace_credential_rotation_completed_message_operatio
         }
         if (strcmp(key, "completedAt") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->completed_at, m))
                 goto fail;
             o->has_completed_at = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -15508,7 +15697,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_connecti
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "status") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->status, m))
                 goto fail;
@@ -15517,7 +15706,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_connecti
         }
         if (strcmp(key, "lastTest") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_obj_marketplace_credential_rotation_completed_message_connection_status_last_test(&o->last_test, m))
                 goto fail;
@@ -15526,7 +15715,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_connecti
         }
         if (strcmp(key, "permissions") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -15544,12 +15733,15 @@ static worker_backend_marketplace_credential_rotation_completed_message_connecti
             o->has_permissions = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -15674,7 +15866,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_connecti
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "success") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_boolean(&o->success, m))
                 goto fail;
@@ -15683,7 +15875,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_connecti
         }
         if (strcmp(key, "timestamp") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->timestamp, m))
                 goto fail;
@@ -15692,19 +15884,22 @@ static worker_backend_marketplace_credential_rotation_completed_message_connecti
         }
         if (strcmp(key, "error") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->error, m))
                 goto fail;
             o->has_error = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -15821,7 +16016,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_next_rot
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "scheduledAt") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->scheduled_at, m))
                 goto fail;
@@ -15830,7 +16025,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_next_rot
         }
         if (strcmp(key, "reason") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->reason, m))
                 goto fail;
@@ -15839,19 +16034,22 @@ static worker_backend_marketplace_credential_rotation_completed_message_next_rot
         }
         if (strcmp(key, "reminderAt") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->reminder_at, m))
                 goto fail;
             o->has_reminder_at = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -15976,7 +16174,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_error *w
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "code") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->code, m))
                 goto fail;
@@ -15985,7 +16183,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_error *w
         }
         if (strcmp(key, "message") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->message, m))
                 goto fail;
@@ -15994,7 +16192,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_error *w
         }
         if (strcmp(key, "details") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -16018,7 +16216,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_error *w
         }
         if (strcmp(key, "retryable") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_boolean(&o->retryable, m))
                 goto fail;
@@ -16027,19 +16225,22 @@ static worker_backend_marketplace_credential_rotation_completed_message_error *w
         }
         if (strcmp(key, "nextRetryAt") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->next_retry_at, m))
                 goto fail;
             o->has_next_retry_at = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -16187,7 +16388,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_notifica
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "type") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->type, m))
                 goto fail;
@@ -16196,7 +16397,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_notifica
         }
         if (strcmp(key, "recipient") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->recipient, m))
                 goto fail;
@@ -16205,7 +16406,7 @@ static worker_backend_marketplace_credential_rotation_completed_message_notifica
         }
         if (strcmp(key, "status") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->status, m))
                 goto fail;
@@ -16214,19 +16415,22 @@ static worker_backend_marketplace_credential_rotation_completed_message_notifica
         }
         if (strcmp(key, "sentAt") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->sent_at, m))
                 goto fail;
             o->has_sent_at = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -16363,7 +16567,7 @@ static worker_backend_marketplace_credential_rotation_request_message *worker_ba
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "connectionId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->connection_id, m))
                 goto fail;
@@ -16372,7 +16576,7 @@ static worker_backend_marketplace_credential_rotation_request_message *worker_ba
         }
         if (strcmp(key, "marketplaceId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->marketplace_id, m))
                 goto fail;
@@ -16381,7 +16585,7 @@ static worker_backend_marketplace_credential_rotation_request_message *worker_ba
         }
         if (strcmp(key, "userId") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->user_id, m))
                 goto fail;
@@ -16390,7 +16594,7 @@ static worker_backend_marketplace_credential_rotation_request_message *worker_ba
         }
         if (strcmp(key, "rotationType") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->rotation_type, m))
                 goto fail;
@@ -16399,7 +16603,7 @@ static worker_backend_marketplace_credential_rotation_request_message *worker_ba
         }
         if (strcmp(key, "reason") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->reason, m))
                 goto fail;
@@ -16408,7 +16612,7 @@ static worker_backend_marketplace_credential_rotation_request_message *worker_ba
         }
         if (strcmp(key, "urgency") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->urgency, m))
                 goto fail;
@@ -16417,7 +16621,7 @@ static worker_backend_marketplace_credential_rotation_request_message *worker_ba
         }
         if (strcmp(key, "currentCredentials") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_obj_marketplace_credential_rotation_request_message_current_credentials(&o->current_credentials, m))
                 goto fail;
@@ -16426,7 +16630,7 @@ static worker_backend_marketplace_credential_rotation_request_message *worker_ba
         }
         if (strcmp(key, "options") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_obj_marketplace_credential_rotation_request_message_options(&o->options, m))
                 goto fail;
@@ -16435,7 +16639,7 @@ static worker_backend_marketplace_credential_rotation_request_message *worker_ba
         }
         if (strcmp(key, "requestId") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_string(&o->request_id, m))
                 goto fail;
@@ -16444,7 +16648,7 @@ static worker_backend_marketplace_credential_rotation_request_message *worker_ba
         }
         if (strcmp(key, "webhookUrl") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_string(&o->webhook_url, m))
                 goto fail;
@@ -16453,7 +16657,7 @@ static worker_backend_marketplace_credential_rotation_request_message *worker_ba
         }
         if (strcmp(key, "scheduledAt") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_string(&o->scheduled_at, m))
                 goto fail;
@@ -16462,19 +16666,22 @@ static worker_backend_marketplace_credential_rotation_request_message *worker_ba
         }
         if (strcmp(key, "metadata") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_obj_marketplace_credential_rotation_request_message_metadata(&o->metadata, m))
                 goto fail;
             o->has_metadata = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -16691,7 +16898,7 @@ static worker_backend_marketplace_credential_rotation_request_message_current_cr
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "tokenType") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->token_type, m))
                 goto fail;
@@ -16700,7 +16907,7 @@ static worker_backend_marketplace_credential_rotation_request_message_current_cr
         }
         if (strcmp(key, "expiresAt") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->expires_at, m))
                 goto fail;
@@ -16709,7 +16916,7 @@ static worker_backend_marketplace_credential_rotation_request_message_current_cr
         }
         if (strcmp(key, "lastUsedAt") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->last_used_at, m))
                 goto fail;
@@ -16718,19 +16925,22 @@ static worker_backend_marketplace_credential_rotation_request_message_current_cr
         }
         if (strcmp(key, "errorsSinceLastRotation") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_integer(&o->errors_since_last_rotation, m))
                 goto fail;
             o->has_errors_since_last_rotation = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -16860,7 +17070,7 @@ static worker_backend_marketplace_credential_rotation_request_message_options *w
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "preserveOldToken") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_boolean(&o->preserve_old_token, m))
                 goto fail;
@@ -16869,7 +17079,7 @@ static worker_backend_marketplace_credential_rotation_request_message_options *w
         }
         if (strcmp(key, "testNewCredentials") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_boolean(&o->test_new_credentials, m))
                 goto fail;
@@ -16878,7 +17088,7 @@ static worker_backend_marketplace_credential_rotation_request_message_options *w
         }
         if (strcmp(key, "notifyUser") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_boolean(&o->notify_user, m))
                 goto fail;
@@ -16887,7 +17097,7 @@ static worker_backend_marketplace_credential_rotation_request_message_options *w
         }
         if (strcmp(key, "retryOnFailure") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_boolean(&o->retry_on_failure, m))
                 goto fail;
@@ -16896,19 +17106,22 @@ static worker_backend_marketplace_credential_rotation_request_message_options *w
         }
         if (strcmp(key, "maxRetries") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_integer(&o->max_retries, m))
                 goto fail;
             o->has_max_retries = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -17046,7 +17259,7 @@ static worker_backend_marketplace_credential_rotation_request_message_metadata *
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "source") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->source, m))
                 goto fail;
@@ -17055,19 +17268,22 @@ static worker_backend_marketplace_credential_rotation_request_message_metadata *
         }
         if (strcmp(key, "originalError") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_obj_marketplace_credential_rotation_request_message_metadata_original_error(&o->original_error, m))
                 goto fail;
             o->has_original_error = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -17173,7 +17389,7 @@ static worker_backend_marketplace_credential_rotation_request_message_metadata_o
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "code") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->code, m))
                 goto fail;
@@ -17182,7 +17398,7 @@ static worker_backend_marketplace_credential_rotation_request_message_metadata_o
         }
         if (strcmp(key, "message") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->message, m))
                 goto fail;
@@ -17191,19 +17407,22 @@ static worker_backend_marketplace_credential_rotation_request_message_metadata_o
         }
         if (strcmp(key, "timestamp") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->timestamp, m))
                 goto fail;
             o->has_timestamp = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -17328,7 +17547,7 @@ static worker_backend_marketplace_intelligence_completed_message *worker_backend
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -17336,7 +17555,7 @@ static worker_backend_marketplace_intelligence_completed_message *worker_backend
         }
         if (strcmp(key, "ownerId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->owner_id, m))
                 goto fail;
@@ -17344,7 +17563,7 @@ static worker_backend_marketplace_intelligence_completed_message *worker_backend
         }
         if (strcmp(key, "status") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->status, m))
                 goto fail;
@@ -17352,7 +17571,7 @@ static worker_backend_marketplace_intelligence_completed_message *worker_backend
         }
         if (strcmp(key, "marketData") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_marketplace_intelligence_completed_message_market_data(&o->market_data, m))
                 goto fail;
@@ -17361,7 +17580,7 @@ static worker_backend_marketplace_intelligence_completed_message *worker_backend
         }
         if (strcmp(key, "marketplaceBreakdown") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -17381,7 +17600,7 @@ static worker_backend_marketplace_intelligence_completed_message *worker_backend
         }
         if (strcmp(key, "similarityScore") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_number(&o->similarity_score, m))
                 goto fail;
@@ -17390,7 +17609,7 @@ static worker_backend_marketplace_intelligence_completed_message *worker_backend
         }
         if (strcmp(key, "error") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_obj_marketplace_intelligence_completed_message_error(&o->error, m))
                 goto fail;
@@ -17399,7 +17618,7 @@ static worker_backend_marketplace_intelligence_completed_message *worker_backend
         }
         if (strcmp(key, "analyzedAt") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->analyzed_at, m))
                 goto fail;
@@ -17408,19 +17627,22 @@ static worker_backend_marketplace_intelligence_completed_message *worker_backend
         }
         if (strcmp(key, "analysisVersion") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_string(&o->analysis_version, m))
                 goto fail;
             o->has_analysis_version = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -17619,7 +17841,7 @@ static worker_backend_marketplace_intelligence_completed_message_market_data *wo
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "totalListingsFound") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->total_listings_found, m))
                 goto fail;
@@ -17628,7 +17850,7 @@ static worker_backend_marketplace_intelligence_completed_message_market_data *wo
         }
         if (strcmp(key, "averagePrice") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->average_price, m))
                 goto fail;
@@ -17637,7 +17859,7 @@ static worker_backend_marketplace_intelligence_completed_message_market_data *wo
         }
         if (strcmp(key, "priceRange") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_obj_marketplace_intelligence_completed_message_market_data_price_range(&o->price_range, m))
                 goto fail;
@@ -17646,7 +17868,7 @@ static worker_backend_marketplace_intelligence_completed_message_market_data *wo
         }
         if (strcmp(key, "averageRating") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_number(&o->average_rating, m))
                 goto fail;
@@ -17655,7 +17877,7 @@ static worker_backend_marketplace_intelligence_completed_message_market_data *wo
         }
         if (strcmp(key, "averageSalesCount") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_number(&o->average_sales_count, m))
                 goto fail;
@@ -17664,7 +17886,7 @@ static worker_backend_marketplace_intelligence_completed_message_market_data *wo
         }
         if (strcmp(key, "topTags") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -17684,7 +17906,7 @@ static worker_backend_marketplace_intelligence_completed_message_market_data *wo
         }
         if (strcmp(key, "competitorCount") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_integer(&o->competitor_count, m))
                 goto fail;
@@ -17693,7 +17915,7 @@ static worker_backend_marketplace_intelligence_completed_message_market_data *wo
         }
         if (strcmp(key, "hasDigitalDownloads") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_boolean(&o->has_digital_downloads, m))
                 goto fail;
@@ -17702,19 +17924,22 @@ static worker_backend_marketplace_intelligence_completed_message_market_data *wo
         }
         if (strcmp(key, "bestSellerPercentage") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_number(&o->best_seller_percentage, m))
                 goto fail;
             o->has_best_seller_percentage = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -17905,7 +18130,7 @@ static worker_backend_marketplace_intelligence_completed_message_market_data_pri
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "min") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->min, m))
                 goto fail;
@@ -17914,7 +18139,7 @@ static worker_backend_marketplace_intelligence_completed_message_market_data_pri
         }
         if (strcmp(key, "max") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->max, m))
                 goto fail;
@@ -17923,19 +18148,22 @@ static worker_backend_marketplace_intelligence_completed_message_market_data_pri
         }
         if (strcmp(key, "median") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->median, m))
                 goto fail;
             o->has_median = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -18053,7 +18281,7 @@ static worker_backend_marketplace_intelligence_completed_message_marketplace_bre
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "marketplace") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->marketplace, m))
                 goto fail;
@@ -18062,7 +18290,7 @@ static worker_backend_marketplace_intelligence_completed_message_marketplace_bre
         }
         if (strcmp(key, "listingsFound") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->listings_found, m))
                 goto fail;
@@ -18071,7 +18299,7 @@ static worker_backend_marketplace_intelligence_completed_message_marketplace_bre
         }
         if (strcmp(key, "averagePrice") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->average_price, m))
                 goto fail;
@@ -18080,19 +18308,22 @@ static worker_backend_marketplace_intelligence_completed_message_marketplace_bre
         }
         if (strcmp(key, "topResult") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_marketplace_intelligence_completed_message_marketplace_breakdown_item_top_result(&o->top_result, m))
                 goto fail;
             o->has_top_result = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -18221,7 +18452,7 @@ static worker_backend_marketplace_intelligence_completed_message_marketplace_bre
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "title") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->title, m))
                 goto fail;
@@ -18230,7 +18461,7 @@ static worker_backend_marketplace_intelligence_completed_message_marketplace_bre
         }
         if (strcmp(key, "price") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->price, m))
                 goto fail;
@@ -18239,7 +18470,7 @@ static worker_backend_marketplace_intelligence_completed_message_marketplace_bre
         }
         if (strcmp(key, "url") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->url, m))
                 goto fail;
@@ -18248,19 +18479,22 @@ static worker_backend_marketplace_intelligence_completed_message_marketplace_bre
         }
         if (strcmp(key, "favorites") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_integer(&o->favorites, m))
                 goto fail;
             o->has_favorites = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -18390,7 +18624,7 @@ static worker_backend_marketplace_intelligence_completed_message_error *worker_b
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "code") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->code, m))
                 goto fail;
@@ -18399,7 +18633,7 @@ static worker_backend_marketplace_intelligence_completed_message_error *worker_b
         }
         if (strcmp(key, "message") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->message, m))
                 goto fail;
@@ -18408,7 +18642,7 @@ static worker_backend_marketplace_intelligence_completed_message_error *worker_b
         }
         if (strcmp(key, "failedMarketplaces") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -18426,12 +18660,15 @@ static worker_backend_marketplace_intelligence_completed_message_error *worker_b
             o->has_failed_marketplaces = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -18562,7 +18799,7 @@ static worker_backend_marketplace_intelligence_event_message *worker_backend_mar
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "marketplace") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->marketplace, m))
                 goto fail;
@@ -18570,7 +18807,7 @@ static worker_backend_marketplace_intelligence_event_message *worker_backend_mar
         }
         if (strcmp(key, "externalId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->external_id, m))
                 goto fail;
@@ -18578,7 +18815,7 @@ static worker_backend_marketplace_intelligence_event_message *worker_backend_mar
         }
         if (strcmp(key, "listing") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_obj_marketplace_intelligence_event_message_listing(&o->listing, m))
                 goto fail;
@@ -18586,7 +18823,7 @@ static worker_backend_marketplace_intelligence_event_message *worker_backend_mar
         }
         if (strcmp(key, "metrics") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_marketplace_intelligence_event_message_metrics(&o->metrics, m))
                 goto fail;
@@ -18595,7 +18832,7 @@ static worker_backend_marketplace_intelligence_event_message *worker_backend_mar
         }
         if (strcmp(key, "metadata") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_obj_marketplace_intelligence_event_message_metadata(&o->metadata, m))
                 goto fail;
@@ -18604,7 +18841,7 @@ static worker_backend_marketplace_intelligence_event_message *worker_backend_mar
         }
         if (strcmp(key, "queryContext") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_obj_marketplace_intelligence_event_message_query_context(&o->query_context, m))
                 goto fail;
@@ -18613,7 +18850,7 @@ static worker_backend_marketplace_intelligence_event_message *worker_backend_mar
         }
         if (strcmp(key, "collectedAt") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->collected_at, m))
                 goto fail;
@@ -18621,7 +18858,7 @@ static worker_backend_marketplace_intelligence_event_message *worker_backend_mar
         }
         if (strcmp(key, "collectorVersion") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->collector_version, m))
                 goto fail;
@@ -18630,19 +18867,22 @@ static worker_backend_marketplace_intelligence_event_message *worker_backend_mar
         }
         if (strcmp(key, "scrapingMethod") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_string(&o->scraping_method, m))
                 goto fail;
             o->has_scraping_method = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -18827,7 +19067,7 @@ static worker_backend_marketplace_intelligence_event_message_listing *worker_bac
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "title") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->title, m))
                 goto fail;
@@ -18835,7 +19075,7 @@ static worker_backend_marketplace_intelligence_event_message_listing *worker_bac
         }
         if (strcmp(key, "price") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->price, m))
                 goto fail;
@@ -18843,7 +19083,7 @@ static worker_backend_marketplace_intelligence_event_message_listing *worker_bac
         }
         if (strcmp(key, "currency") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->currency, m))
                 goto fail;
@@ -18851,7 +19091,7 @@ static worker_backend_marketplace_intelligence_event_message_listing *worker_bac
         }
         if (strcmp(key, "url") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->url, m))
                 goto fail;
@@ -18859,18 +19099,21 @@ static worker_backend_marketplace_intelligence_event_message_listing *worker_bac
         }
         if (strcmp(key, "thumbnailUrl") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->thumbnail_url, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -19013,7 +19256,7 @@ static worker_backend_marketplace_intelligence_event_message_metrics *worker_bac
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "favorites") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->favorites, m))
                 goto fail;
@@ -19022,7 +19265,7 @@ static worker_backend_marketplace_intelligence_event_message_metrics *worker_bac
         }
         if (strcmp(key, "reviewsCount") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->reviews_count, m))
                 goto fail;
@@ -19031,7 +19274,7 @@ static worker_backend_marketplace_intelligence_event_message_metrics *worker_bac
         }
         if (strcmp(key, "averageRating") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->average_rating, m))
                 goto fail;
@@ -19040,7 +19283,7 @@ static worker_backend_marketplace_intelligence_event_message_metrics *worker_bac
         }
         if (strcmp(key, "views") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_integer(&o->views, m))
                 goto fail;
@@ -19049,7 +19292,7 @@ static worker_backend_marketplace_intelligence_event_message_metrics *worker_bac
         }
         if (strcmp(key, "salesCount") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_integer(&o->sales_count, m))
                 goto fail;
@@ -19058,7 +19301,7 @@ static worker_backend_marketplace_intelligence_event_message_metrics *worker_bac
         }
         if (strcmp(key, "salesVelocity") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_number(&o->sales_velocity, m))
                 goto fail;
@@ -19067,19 +19310,22 @@ static worker_backend_marketplace_intelligence_event_message_metrics *worker_bac
         }
         if (strcmp(key, "sentimentScore") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_number(&o->sentiment_score, m))
                 goto fail;
             o->has_sentiment_score = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -19258,7 +19504,7 @@ static worker_backend_marketplace_intelligence_event_message_metadata *worker_ba
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "tags") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -19278,7 +19524,7 @@ static worker_backend_marketplace_intelligence_event_message_metadata *worker_ba
         }
         if (strcmp(key, "materials") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -19298,7 +19544,7 @@ static worker_backend_marketplace_intelligence_event_message_metadata *worker_ba
         }
         if (strcmp(key, "shopName") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->shop_name, m))
                 goto fail;
@@ -19307,7 +19553,7 @@ static worker_backend_marketplace_intelligence_event_message_metadata *worker_ba
         }
         if (strcmp(key, "shopLocation") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->shop_location, m))
                 goto fail;
@@ -19316,7 +19562,7 @@ static worker_backend_marketplace_intelligence_event_message_metadata *worker_ba
         }
         if (strcmp(key, "isDigital") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_boolean(&o->is_digital, m))
                 goto fail;
@@ -19325,7 +19571,7 @@ static worker_backend_marketplace_intelligence_event_message_metadata *worker_ba
         }
         if (strcmp(key, "isBestseller") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_boolean(&o->is_bestseller, m))
                 goto fail;
@@ -19334,7 +19580,7 @@ static worker_backend_marketplace_intelligence_event_message_metadata *worker_ba
         }
         if (strcmp(key, "isAd") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_boolean(&o->is_ad, m))
                 goto fail;
@@ -19343,7 +19589,7 @@ static worker_backend_marketplace_intelligence_event_message_metadata *worker_ba
         }
         if (strcmp(key, "isPopularNow") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_boolean(&o->is_popular_now, m))
                 goto fail;
@@ -19352,7 +19598,7 @@ static worker_backend_marketplace_intelligence_event_message_metadata *worker_ba
         }
         if (strcmp(key, "isStarSeller") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_boolean(&o->is_star_seller, m))
                 goto fail;
@@ -19361,7 +19607,7 @@ static worker_backend_marketplace_intelligence_event_message_metadata *worker_ba
         }
         if (strcmp(key, "hasFreeShipping") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_boolean(&o->has_free_shipping, m))
                 goto fail;
@@ -19370,7 +19616,7 @@ static worker_backend_marketplace_intelligence_event_message_metadata *worker_ba
         }
         if (strcmp(key, "originalPrice") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_number(&o->original_price, m))
                 goto fail;
@@ -19379,7 +19625,7 @@ static worker_backend_marketplace_intelligence_event_message_metadata *worker_ba
         }
         if (strcmp(key, "discountPercent") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_number(&o->discount_percent, m))
                 goto fail;
@@ -19388,7 +19634,7 @@ static worker_backend_marketplace_intelligence_event_message_metadata *worker_ba
         }
         if (strcmp(key, "shopRating") == 0) {
             if (got[12])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[12] = true;
             if (!from_number(&o->shop_rating, m))
                 goto fail;
@@ -19397,7 +19643,7 @@ static worker_backend_marketplace_intelligence_event_message_metadata *worker_ba
         }
         if (strcmp(key, "shopReviewsCount") == 0) {
             if (got[13])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[13] = true;
             if (!from_integer(&o->shop_reviews_count, m))
                 goto fail;
@@ -19406,7 +19652,7 @@ static worker_backend_marketplace_intelligence_event_message_metadata *worker_ba
         }
         if (strcmp(key, "reviews") == 0) {
             if (got[14])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[14] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -19424,12 +19670,15 @@ static worker_backend_marketplace_intelligence_event_message_metadata *worker_ba
             o->has_reviews = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -19709,7 +19958,7 @@ static worker_backend_marketplace_intelligence_event_message_query_context *work
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "searchQuery") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->search_query, m))
                 goto fail;
@@ -19718,7 +19967,7 @@ static worker_backend_marketplace_intelligence_event_message_query_context *work
         }
         if (strcmp(key, "pageNumber") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->page_number, m))
                 goto fail;
@@ -19727,7 +19976,7 @@ static worker_backend_marketplace_intelligence_event_message_query_context *work
         }
         if (strcmp(key, "position") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->position, m))
                 goto fail;
@@ -19736,7 +19985,7 @@ static worker_backend_marketplace_intelligence_event_message_query_context *work
         }
         if (strcmp(key, "filters") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -19758,12 +20007,15 @@ static worker_backend_marketplace_intelligence_event_message_query_context *work
             o->has_filters = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -19902,7 +20154,7 @@ static worker_backend_marketplace_intelligence_request_message *worker_backend_m
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -19910,7 +20162,7 @@ static worker_backend_marketplace_intelligence_request_message *worker_backend_m
         }
         if (strcmp(key, "ownerId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->owner_id, m))
                 goto fail;
@@ -19918,7 +20170,7 @@ static worker_backend_marketplace_intelligence_request_message *worker_backend_m
         }
         if (strcmp(key, "searchContext") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_obj_marketplace_intelligence_request_message_search_context(&o->search_context, m))
                 goto fail;
@@ -19927,7 +20179,7 @@ static worker_backend_marketplace_intelligence_request_message *worker_backend_m
         }
         if (strcmp(key, "scrapingOptions") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_marketplace_intelligence_request_message_scraping_options(&o->scraping_options, m))
                 goto fail;
@@ -19936,7 +20188,7 @@ static worker_backend_marketplace_intelligence_request_message *worker_backend_m
         }
         if (strcmp(key, "pipelineId") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->pipeline_id, m))
                 goto fail;
@@ -19945,19 +20197,22 @@ static worker_backend_marketplace_intelligence_request_message *worker_backend_m
         }
         if (strcmp(key, "executionId") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->execution_id, m))
                 goto fail;
             o->has_execution_id = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -20113,7 +20368,7 @@ static worker_backend_marketplace_intelligence_request_message_search_context *w
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "title") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->title, m))
                 goto fail;
@@ -20122,7 +20377,7 @@ static worker_backend_marketplace_intelligence_request_message_search_context *w
         }
         if (strcmp(key, "tags") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -20142,7 +20397,7 @@ static worker_backend_marketplace_intelligence_request_message_search_context *w
         }
         if (strcmp(key, "category") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->category, m))
                 goto fail;
@@ -20151,7 +20406,7 @@ static worker_backend_marketplace_intelligence_request_message_search_context *w
         }
         if (strcmp(key, "description") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->description, m))
                 goto fail;
@@ -20160,7 +20415,7 @@ static worker_backend_marketplace_intelligence_request_message_search_context *w
         }
         if (strcmp(key, "materials") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -20178,12 +20433,15 @@ static worker_backend_marketplace_intelligence_request_message_search_context *w
             o->has_materials = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -20342,7 +20600,7 @@ static worker_backend_marketplace_intelligence_request_message_scraping_options 
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "targetMarketplaces") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -20362,7 +20620,7 @@ static worker_backend_marketplace_intelligence_request_message_scraping_options 
         }
         if (strcmp(key, "maxResultsPerMarketplace") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->max_results_per_marketplace, m))
                 goto fail;
@@ -20371,7 +20629,7 @@ static worker_backend_marketplace_intelligence_request_message_scraping_options 
         }
         if (strcmp(key, "maxPages") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->max_pages, m))
                 goto fail;
@@ -20380,7 +20638,7 @@ static worker_backend_marketplace_intelligence_request_message_scraping_options 
         }
         if (strcmp(key, "includeMetrics") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_boolean(&o->include_metrics, m))
                 goto fail;
@@ -20389,19 +20647,22 @@ static worker_backend_marketplace_intelligence_request_message_scraping_options 
         }
         if (strcmp(key, "includeReviews") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_boolean(&o->include_reviews, m))
                 goto fail;
             o->has_include_reviews = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -20552,7 +20813,7 @@ static worker_backend_marketplace_listing_description_generation_completed_messa
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -20560,7 +20821,7 @@ static worker_backend_marketplace_listing_description_generation_completed_messa
         }
         if (strcmp(key, "entityType") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->entity_type, m))
                 goto fail;
@@ -20568,7 +20829,7 @@ static worker_backend_marketplace_listing_description_generation_completed_messa
         }
         if (strcmp(key, "targetMarketplace") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->target_marketplace, m))
                 goto fail;
@@ -20577,7 +20838,7 @@ static worker_backend_marketplace_listing_description_generation_completed_messa
         }
         if (strcmp(key, "description") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->description, m))
                 goto fail;
@@ -20585,7 +20846,7 @@ static worker_backend_marketplace_listing_description_generation_completed_messa
         }
         if (strcmp(key, "metadata") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_obj_generation_metadata(&o->metadata, m))
                 goto fail;
@@ -20593,7 +20854,7 @@ static worker_backend_marketplace_listing_description_generation_completed_messa
         }
         if (strcmp(key, "suggestedPrice") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_obj_marketplace_listing_description_generation_completed_message_suggested_price(&o->suggested_price, m))
                 goto fail;
@@ -20602,19 +20863,22 @@ static worker_backend_marketplace_listing_description_generation_completed_messa
         }
         if (strcmp(key, "error") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->error, m))
                 goto fail;
             o->has_error = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -20776,7 +21040,7 @@ static worker_backend_generation_metadata *worker_backend_generation_metadata_bu
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "source") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->source, m))
                 goto fail;
@@ -20784,7 +21048,7 @@ static worker_backend_generation_metadata *worker_backend_generation_metadata_bu
         }
         if (strcmp(key, "generatedAt") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->generated_at, m))
                 goto fail;
@@ -20792,7 +21056,7 @@ static worker_backend_generation_metadata *worker_backend_generation_metadata_bu
         }
         if (strcmp(key, "aiModel") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->ai_model, m))
                 goto fail;
@@ -20800,18 +21064,21 @@ static worker_backend_generation_metadata *worker_backend_generation_metadata_bu
         }
         if (strcmp(key, "confidence") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_number(&o->confidence, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -20948,7 +21215,7 @@ static worker_backend_marketplace_listing_description_generation_completed_messa
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "suggestedPrice") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->suggested_price, m))
                 goto fail;
@@ -20957,7 +21224,7 @@ static worker_backend_marketplace_listing_description_generation_completed_messa
         }
         if (strcmp(key, "currency") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->currency, m))
                 goto fail;
@@ -20966,7 +21233,7 @@ static worker_backend_marketplace_listing_description_generation_completed_messa
         }
         if (strcmp(key, "materialCost") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->material_cost, m))
                 goto fail;
@@ -20975,7 +21242,7 @@ static worker_backend_marketplace_listing_description_generation_completed_messa
         }
         if (strcmp(key, "laborCost") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_number(&o->labor_cost, m))
                 goto fail;
@@ -20984,7 +21251,7 @@ static worker_backend_marketplace_listing_description_generation_completed_messa
         }
         if (strcmp(key, "marketplaceMarkup") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_number(&o->marketplace_markup, m))
                 goto fail;
@@ -20993,7 +21260,7 @@ static worker_backend_marketplace_listing_description_generation_completed_messa
         }
         if (strcmp(key, "breakdown") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -21015,12 +21282,15 @@ static worker_backend_marketplace_listing_description_generation_completed_messa
             o->has_breakdown = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -21194,7 +21464,7 @@ static worker_backend_marketplace_listing_description_generation_request_message
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -21202,7 +21472,7 @@ static worker_backend_marketplace_listing_description_generation_request_message
         }
         if (strcmp(key, "entityType") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->entity_type, m))
                 goto fail;
@@ -21210,7 +21480,7 @@ static worker_backend_marketplace_listing_description_generation_request_message
         }
         if (strcmp(key, "entityName") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->entity_name, m))
                 goto fail;
@@ -21218,7 +21488,7 @@ static worker_backend_marketplace_listing_description_generation_request_message
         }
         if (strcmp(key, "targetMarketplace") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->target_marketplace, m))
                 goto fail;
@@ -21226,7 +21496,7 @@ static worker_backend_marketplace_listing_description_generation_request_message
         }
         if (strcmp(key, "userId") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->user_id, m))
                 goto fail;
@@ -21234,7 +21504,7 @@ static worker_backend_marketplace_listing_description_generation_request_message
         }
         if (strcmp(key, "webhookUrl") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->webhook_url, m))
                 goto fail;
@@ -21243,7 +21513,7 @@ static worker_backend_marketplace_listing_description_generation_request_message
         }
         if (strcmp(key, "technicalMetadata") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_obj_marketplace_listing_description_generation_request_message_technical_metadata(&o->technical_metadata, m))
                 goto fail;
@@ -21252,7 +21522,7 @@ static worker_backend_marketplace_listing_description_generation_request_message
         }
         if (strcmp(key, "thumbnailUrls") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -21272,7 +21542,7 @@ static worker_backend_marketplace_listing_description_generation_request_message
         }
         if (strcmp(key, "existingTags") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -21292,7 +21562,7 @@ static worker_backend_marketplace_listing_description_generation_request_message
         }
         if (strcmp(key, "existingCategory") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_string(&o->existing_category, m))
                 goto fail;
@@ -21301,7 +21571,7 @@ static worker_backend_marketplace_listing_description_generation_request_message
         }
         if (strcmp(key, "brandVoice") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_string(&o->brand_voice, m))
                 goto fail;
@@ -21310,7 +21580,7 @@ static worker_backend_marketplace_listing_description_generation_request_message
         }
         if (strcmp(key, "targetMarket") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_string(&o->target_market, m))
                 goto fail;
@@ -21319,7 +21589,7 @@ static worker_backend_marketplace_listing_description_generation_request_message
         }
         if (strcmp(key, "keywords") == 0) {
             if (got[12])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[12] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -21337,12 +21607,15 @@ static worker_backend_marketplace_listing_description_generation_request_message
             o->has_keywords = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -21597,7 +21870,7 @@ static worker_backend_marketplace_listing_description_generation_request_message
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "vertices") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->vertices, m))
                 goto fail;
@@ -21606,7 +21879,7 @@ static worker_backend_marketplace_listing_description_generation_request_message
         }
         if (strcmp(key, "faces") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->faces, m))
                 goto fail;
@@ -21615,7 +21888,7 @@ static worker_backend_marketplace_listing_description_generation_request_message
         }
         if (strcmp(key, "volumeMm3") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->volume_mm3, m))
                 goto fail;
@@ -21624,7 +21897,7 @@ static worker_backend_marketplace_listing_description_generation_request_message
         }
         if (strcmp(key, "dimensionsMm") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -21644,19 +21917,22 @@ static worker_backend_marketplace_listing_description_generation_request_message
         }
         if (strcmp(key, "isWatertight") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_boolean(&o->is_watertight, m))
                 goto fail;
             o->has_is_watertight = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -21819,7 +22095,7 @@ static worker_backend_marketplace_listing_sync_completed_message *worker_backend
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "requestId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->request_id, m))
                 goto fail;
@@ -21828,7 +22104,7 @@ static worker_backend_marketplace_listing_sync_completed_message *worker_backend
         }
         if (strcmp(key, "connectionId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->connection_id, m))
                 goto fail;
@@ -21837,7 +22113,7 @@ static worker_backend_marketplace_listing_sync_completed_message *worker_backend
         }
         if (strcmp(key, "marketplaceId") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->marketplace_id, m))
                 goto fail;
@@ -21846,7 +22122,7 @@ static worker_backend_marketplace_listing_sync_completed_message *worker_backend
         }
         if (strcmp(key, "userId") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->user_id, m))
                 goto fail;
@@ -21855,7 +22131,7 @@ static worker_backend_marketplace_listing_sync_completed_message *worker_backend
         }
         if (strcmp(key, "status") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->status, m))
                 goto fail;
@@ -21864,7 +22140,7 @@ static worker_backend_marketplace_listing_sync_completed_message *worker_backend
         }
         if (strcmp(key, "syncDirection") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->sync_direction, m))
                 goto fail;
@@ -21873,7 +22149,7 @@ static worker_backend_marketplace_listing_sync_completed_message *worker_backend
         }
         if (strcmp(key, "statistics") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_obj_marketplace_listing_sync_completed_message_statistics(&o->statistics, m))
                 goto fail;
@@ -21882,7 +22158,7 @@ static worker_backend_marketplace_listing_sync_completed_message *worker_backend
         }
         if (strcmp(key, "results") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_obj_marketplace_listing_sync_completed_message_results(&o->results, m))
                 goto fail;
@@ -21891,7 +22167,7 @@ static worker_backend_marketplace_listing_sync_completed_message *worker_backend
         }
         if (strcmp(key, "successfulListings") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -21911,7 +22187,7 @@ static worker_backend_marketplace_listing_sync_completed_message *worker_backend
         }
         if (strcmp(key, "failedListings") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -21931,7 +22207,7 @@ static worker_backend_marketplace_listing_sync_completed_message *worker_backend
         }
         if (strcmp(key, "errors") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -21951,7 +22227,7 @@ static worker_backend_marketplace_listing_sync_completed_message *worker_backend
         }
         if (strcmp(key, "completedAt") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_string(&o->completed_at, m))
                 goto fail;
@@ -21960,19 +22236,22 @@ static worker_backend_marketplace_listing_sync_completed_message *worker_backend
         }
         if (strcmp(key, "nextSyncRecommendedAt") == 0) {
             if (got[12])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[12] = true;
             if (!from_string(&o->next_sync_recommended_at, m))
                 goto fail;
             o->has_next_sync_recommended_at = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -22228,7 +22507,7 @@ static worker_backend_marketplace_listing_sync_completed_message_statistics *wor
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "duration") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->duration, m))
                 goto fail;
@@ -22237,7 +22516,7 @@ static worker_backend_marketplace_listing_sync_completed_message_statistics *wor
         }
         if (strcmp(key, "listingsProcessed") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->listings_processed, m))
                 goto fail;
@@ -22246,7 +22525,7 @@ static worker_backend_marketplace_listing_sync_completed_message_statistics *wor
         }
         if (strcmp(key, "listingsCreated") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->listings_created, m))
                 goto fail;
@@ -22255,7 +22534,7 @@ static worker_backend_marketplace_listing_sync_completed_message_statistics *wor
         }
         if (strcmp(key, "listingsUpdated") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_integer(&o->listings_updated, m))
                 goto fail;
@@ -22264,7 +22543,7 @@ static worker_backend_marketplace_listing_sync_completed_message_statistics *wor
         }
         if (strcmp(key, "listingsSkipped") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_integer(&o->listings_skipped, m))
                 goto fail;
@@ -22273,7 +22552,7 @@ static worker_backend_marketplace_listing_sync_completed_message_statistics *wor
         }
         if (strcmp(key, "listingsFailed") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_integer(&o->listings_failed, m))
                 goto fail;
@@ -22282,7 +22561,7 @@ static worker_backend_marketplace_listing_sync_completed_message_statistics *wor
         }
         if (strcmp(key, "imagesProcessed") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_integer(&o->images_processed, m))
                 goto fail;
@@ -22291,19 +22570,22 @@ static worker_backend_marketplace_listing_sync_completed_message_statistics *wor
         }
         if (strcmp(key, "variationsProcessed") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_integer(&o->variations_processed, m))
                 goto fail;
             o->has_variations_processed = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -22474,7 +22756,7 @@ static worker_backend_marketplace_listing_sync_completed_message_results *worker
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "pull") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_obj_marketplace_listing_sync_completed_message_results_pull(&o->pull, m))
                 goto fail;
@@ -22483,19 +22765,22 @@ static worker_backend_marketplace_listing_sync_completed_message_results *worker
         }
         if (strcmp(key, "push") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_obj_marketplace_listing_sync_completed_message_results_push(&o->push, m))
                 goto fail;
             o->has_push = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -22601,7 +22886,7 @@ static worker_backend_marketplace_listing_sync_completed_message_results_pull *w
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "listingsRetrieved") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->listings_retrieved, m))
                 goto fail;
@@ -22610,7 +22895,7 @@ static worker_backend_marketplace_listing_sync_completed_message_results_pull *w
         }
         if (strcmp(key, "newListingsCreated") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->new_listings_created, m))
                 goto fail;
@@ -22619,19 +22904,22 @@ static worker_backend_marketplace_listing_sync_completed_message_results_pull *w
         }
         if (strcmp(key, "existingListingsUpdated") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->existing_listings_updated, m))
                 goto fail;
             o->has_existing_listings_updated = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -22748,7 +23036,7 @@ static worker_backend_marketplace_listing_sync_completed_message_results_push *w
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "listingsPushed") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->listings_pushed, m))
                 goto fail;
@@ -22757,7 +23045,7 @@ static worker_backend_marketplace_listing_sync_completed_message_results_push *w
         }
         if (strcmp(key, "listingsCreated") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->listings_created, m))
                 goto fail;
@@ -22766,19 +23054,22 @@ static worker_backend_marketplace_listing_sync_completed_message_results_push *w
         }
         if (strcmp(key, "listingsUpdated") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->listings_updated, m))
                 goto fail;
             o->has_listings_updated = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -22897,7 +23188,7 @@ static worker_backend_marketplace_listing_sync_completed_message_successful_list
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "internalId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->internal_id, m))
                 goto fail;
@@ -22906,7 +23197,7 @@ static worker_backend_marketplace_listing_sync_completed_message_successful_list
         }
         if (strcmp(key, "externalId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->external_id, m))
                 goto fail;
@@ -22915,7 +23206,7 @@ static worker_backend_marketplace_listing_sync_completed_message_successful_list
         }
         if (strcmp(key, "title") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->title, m))
                 goto fail;
@@ -22924,7 +23215,7 @@ static worker_backend_marketplace_listing_sync_completed_message_successful_list
         }
         if (strcmp(key, "operation") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->operation, m))
                 goto fail;
@@ -22933,19 +23224,22 @@ static worker_backend_marketplace_listing_sync_completed_message_successful_list
         }
         if (strcmp(key, "timestamp") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->timestamp, m))
                 goto fail;
             o->has_timestamp = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -23086,7 +23380,7 @@ static worker_backend_marketplace_listing_sync_completed_message_failed_listings
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "internalId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->internal_id, m))
                 goto fail;
@@ -23095,7 +23389,7 @@ static worker_backend_marketplace_listing_sync_completed_message_failed_listings
         }
         if (strcmp(key, "externalId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->external_id, m))
                 goto fail;
@@ -23104,7 +23398,7 @@ static worker_backend_marketplace_listing_sync_completed_message_failed_listings
         }
         if (strcmp(key, "title") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->title, m))
                 goto fail;
@@ -23113,7 +23407,7 @@ static worker_backend_marketplace_listing_sync_completed_message_failed_listings
         }
         if (strcmp(key, "error") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_error_details(&o->error, m))
                 goto fail;
@@ -23122,19 +23416,22 @@ static worker_backend_marketplace_listing_sync_completed_message_failed_listings
         }
         if (strcmp(key, "timestamp") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->timestamp, m))
                 goto fail;
             o->has_timestamp = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -23280,7 +23577,7 @@ static worker_backend_marketplace_listing_sync_completed_message_errors_item *wo
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "type") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->type, m))
                 goto fail;
@@ -23289,7 +23586,7 @@ static worker_backend_marketplace_listing_sync_completed_message_errors_item *wo
         }
         if (strcmp(key, "message") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->message, m))
                 goto fail;
@@ -23298,7 +23595,7 @@ static worker_backend_marketplace_listing_sync_completed_message_errors_item *wo
         }
         if (strcmp(key, "timestamp") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->timestamp, m))
                 goto fail;
@@ -23307,7 +23604,7 @@ static worker_backend_marketplace_listing_sync_completed_message_errors_item *wo
         }
         if (strcmp(key, "details") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -23329,12 +23626,15 @@ static worker_backend_marketplace_listing_sync_completed_message_errors_item *wo
             o->has_details = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -23483,7 +23783,7 @@ static worker_backend_marketplace_listing_sync_request_message *worker_backend_m
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "connectionId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->connection_id, m))
                 goto fail;
@@ -23492,7 +23792,7 @@ static worker_backend_marketplace_listing_sync_request_message *worker_backend_m
         }
         if (strcmp(key, "marketplaceId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->marketplace_id, m))
                 goto fail;
@@ -23501,7 +23801,7 @@ static worker_backend_marketplace_listing_sync_request_message *worker_backend_m
         }
         if (strcmp(key, "userId") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->user_id, m))
                 goto fail;
@@ -23510,7 +23810,7 @@ static worker_backend_marketplace_listing_sync_request_message *worker_backend_m
         }
         if (strcmp(key, "syncDirection") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->sync_direction, m))
                 goto fail;
@@ -23519,7 +23819,7 @@ static worker_backend_marketplace_listing_sync_request_message *worker_backend_m
         }
         if (strcmp(key, "syncScope") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->sync_scope, m))
                 goto fail;
@@ -23528,7 +23828,7 @@ static worker_backend_marketplace_listing_sync_request_message *worker_backend_m
         }
         if (strcmp(key, "listingIds") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -23548,7 +23848,7 @@ static worker_backend_marketplace_listing_sync_request_message *worker_backend_m
         }
         if (strcmp(key, "externalListingIds") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -23568,7 +23868,7 @@ static worker_backend_marketplace_listing_sync_request_message *worker_backend_m
         }
         if (strcmp(key, "options") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_obj_marketplace_listing_sync_request_message_options(&o->options, m))
                 goto fail;
@@ -23577,7 +23877,7 @@ static worker_backend_marketplace_listing_sync_request_message *worker_backend_m
         }
         if (strcmp(key, "priority") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_string(&o->priority, m))
                 goto fail;
@@ -23586,7 +23886,7 @@ static worker_backend_marketplace_listing_sync_request_message *worker_backend_m
         }
         if (strcmp(key, "requestId") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_string(&o->request_id, m))
                 goto fail;
@@ -23595,7 +23895,7 @@ static worker_backend_marketplace_listing_sync_request_message *worker_backend_m
         }
         if (strcmp(key, "webhookUrl") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_string(&o->webhook_url, m))
                 goto fail;
@@ -23604,19 +23904,22 @@ static worker_backend_marketplace_listing_sync_request_message *worker_backend_m
         }
         if (strcmp(key, "metadata") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_obj_marketplace_listing_sync_request_message_metadata(&o->metadata, m))
                 goto fail;
             o->has_metadata = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -23850,7 +24153,7 @@ static worker_backend_marketplace_listing_sync_request_message_options *worker_b
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "includeInactive") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_boolean(&o->include_inactive, m))
                 goto fail;
@@ -23859,7 +24162,7 @@ static worker_backend_marketplace_listing_sync_request_message_options *worker_b
         }
         if (strcmp(key, "includeImages") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_boolean(&o->include_images, m))
                 goto fail;
@@ -23868,7 +24171,7 @@ static worker_backend_marketplace_listing_sync_request_message_options *worker_b
         }
         if (strcmp(key, "includeVariations") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_boolean(&o->include_variations, m))
                 goto fail;
@@ -23877,7 +24180,7 @@ static worker_backend_marketplace_listing_sync_request_message_options *worker_b
         }
         if (strcmp(key, "includeAnalytics") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_boolean(&o->include_analytics, m))
                 goto fail;
@@ -23886,19 +24189,22 @@ static worker_backend_marketplace_listing_sync_request_message_options *worker_b
         }
         if (strcmp(key, "batchSize") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_integer(&o->batch_size, m))
                 goto fail;
             o->has_batch_size = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -24037,7 +24343,7 @@ static worker_backend_marketplace_listing_sync_request_message_metadata *worker_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "source") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->source, m))
                 goto fail;
@@ -24046,7 +24352,7 @@ static worker_backend_marketplace_listing_sync_request_message_metadata *worker_
         }
         if (strcmp(key, "scheduledSync") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_boolean(&o->scheduled_sync, m))
                 goto fail;
@@ -24055,19 +24361,22 @@ static worker_backend_marketplace_listing_sync_request_message_metadata *worker_
         }
         if (strcmp(key, "retryCount") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->retry_count, m))
                 goto fail;
             o->has_retry_count = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -24188,7 +24497,7 @@ static worker_backend_marketplace_listing_tags_generation_completed_message *wor
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -24196,7 +24505,7 @@ static worker_backend_marketplace_listing_tags_generation_completed_message *wor
         }
         if (strcmp(key, "entityType") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->entity_type, m))
                 goto fail;
@@ -24204,7 +24513,7 @@ static worker_backend_marketplace_listing_tags_generation_completed_message *wor
         }
         if (strcmp(key, "tags") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -24223,7 +24532,7 @@ static worker_backend_marketplace_listing_tags_generation_completed_message *wor
         }
         if (strcmp(key, "metadata") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_generation_metadata(&o->metadata, m))
                 goto fail;
@@ -24231,19 +24540,22 @@ static worker_backend_marketplace_listing_tags_generation_completed_message *wor
         }
         if (strcmp(key, "error") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->error, m))
                 goto fail;
             o->has_error = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -24407,7 +24719,7 @@ static worker_backend_marketplace_listing_tags_generation_request_message *worke
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -24415,7 +24727,7 @@ static worker_backend_marketplace_listing_tags_generation_request_message *worke
         }
         if (strcmp(key, "entityType") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->entity_type, m))
                 goto fail;
@@ -24423,7 +24735,7 @@ static worker_backend_marketplace_listing_tags_generation_request_message *worke
         }
         if (strcmp(key, "entityName") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->entity_name, m))
                 goto fail;
@@ -24431,7 +24743,7 @@ static worker_backend_marketplace_listing_tags_generation_request_message *worke
         }
         if (strcmp(key, "targetMarketplace") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->target_marketplace, m))
                 goto fail;
@@ -24439,7 +24751,7 @@ static worker_backend_marketplace_listing_tags_generation_request_message *worke
         }
         if (strcmp(key, "userId") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->user_id, m))
                 goto fail;
@@ -24447,7 +24759,7 @@ static worker_backend_marketplace_listing_tags_generation_request_message *worke
         }
         if (strcmp(key, "webhookUrl") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->webhook_url, m))
                 goto fail;
@@ -24456,7 +24768,7 @@ static worker_backend_marketplace_listing_tags_generation_request_message *worke
         }
         if (strcmp(key, "technicalMetadata") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_obj_marketplace_listing_tags_generation_request_message_technical_metadata(&o->technical_metadata, m))
                 goto fail;
@@ -24465,7 +24777,7 @@ static worker_backend_marketplace_listing_tags_generation_request_message *worke
         }
         if (strcmp(key, "thumbnailUrls") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -24485,7 +24797,7 @@ static worker_backend_marketplace_listing_tags_generation_request_message *worke
         }
         if (strcmp(key, "existingTags") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -24505,7 +24817,7 @@ static worker_backend_marketplace_listing_tags_generation_request_message *worke
         }
         if (strcmp(key, "existingCategory") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_string(&o->existing_category, m))
                 goto fail;
@@ -24514,7 +24826,7 @@ static worker_backend_marketplace_listing_tags_generation_request_message *worke
         }
         if (strcmp(key, "tagLimit") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_number(&o->tag_limit, m))
                 goto fail;
@@ -24523,7 +24835,7 @@ static worker_backend_marketplace_listing_tags_generation_request_message *worke
         }
         if (strcmp(key, "targetMarket") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_string(&o->target_market, m))
                 goto fail;
@@ -24532,7 +24844,7 @@ static worker_backend_marketplace_listing_tags_generation_request_message *worke
         }
         if (strcmp(key, "style") == 0) {
             if (got[12])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[12] = true;
             if (!from_string(&o->style, m))
                 goto fail;
@@ -24541,7 +24853,7 @@ static worker_backend_marketplace_listing_tags_generation_request_message *worke
         }
         if (strcmp(key, "useCases") == 0) {
             if (got[13])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[13] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -24559,12 +24871,15 @@ static worker_backend_marketplace_listing_tags_generation_request_message *worke
             o->has_use_cases = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -24830,7 +25145,7 @@ static worker_backend_marketplace_listing_tags_generation_request_message_techni
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "vertices") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->vertices, m))
                 goto fail;
@@ -24839,7 +25154,7 @@ static worker_backend_marketplace_listing_tags_generation_request_message_techni
         }
         if (strcmp(key, "faces") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->faces, m))
                 goto fail;
@@ -24848,7 +25163,7 @@ static worker_backend_marketplace_listing_tags_generation_request_message_techni
         }
         if (strcmp(key, "volumeMm3") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->volume_mm3, m))
                 goto fail;
@@ -24857,7 +25172,7 @@ static worker_backend_marketplace_listing_tags_generation_request_message_techni
         }
         if (strcmp(key, "dimensionsMm") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -24877,19 +25192,22 @@ static worker_backend_marketplace_listing_tags_generation_request_message_techni
         }
         if (strcmp(key, "isWatertight") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_boolean(&o->is_watertight, m))
                 goto fail;
             o->has_is_watertight = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -25038,7 +25356,7 @@ static worker_backend_marketplace_listing_title_generation_completed_message *wo
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -25046,7 +25364,7 @@ static worker_backend_marketplace_listing_title_generation_completed_message *wo
         }
         if (strcmp(key, "entityType") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->entity_type, m))
                 goto fail;
@@ -25054,7 +25372,7 @@ static worker_backend_marketplace_listing_title_generation_completed_message *wo
         }
         if (strcmp(key, "title") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->title, m))
                 goto fail;
@@ -25062,7 +25380,7 @@ static worker_backend_marketplace_listing_title_generation_completed_message *wo
         }
         if (strcmp(key, "metadata") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_generation_metadata(&o->metadata, m))
                 goto fail;
@@ -25070,19 +25388,22 @@ static worker_backend_marketplace_listing_title_generation_completed_message *wo
         }
         if (strcmp(key, "error") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->error, m))
                 goto fail;
             o->has_error = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -25235,7 +25556,7 @@ static worker_backend_marketplace_listing_title_generation_request_message *work
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -25243,7 +25564,7 @@ static worker_backend_marketplace_listing_title_generation_request_message *work
         }
         if (strcmp(key, "entityType") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->entity_type, m))
                 goto fail;
@@ -25251,7 +25572,7 @@ static worker_backend_marketplace_listing_title_generation_request_message *work
         }
         if (strcmp(key, "currentName") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->current_name, m))
                 goto fail;
@@ -25259,7 +25580,7 @@ static worker_backend_marketplace_listing_title_generation_request_message *work
         }
         if (strcmp(key, "targetMarketplace") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->target_marketplace, m))
                 goto fail;
@@ -25267,7 +25588,7 @@ static worker_backend_marketplace_listing_title_generation_request_message *work
         }
         if (strcmp(key, "userId") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->user_id, m))
                 goto fail;
@@ -25275,7 +25596,7 @@ static worker_backend_marketplace_listing_title_generation_request_message *work
         }
         if (strcmp(key, "webhookUrl") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->webhook_url, m))
                 goto fail;
@@ -25284,7 +25605,7 @@ static worker_backend_marketplace_listing_title_generation_request_message *work
         }
         if (strcmp(key, "technicalMetadata") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_obj_marketplace_listing_title_generation_request_message_technical_metadata(&o->technical_metadata, m))
                 goto fail;
@@ -25293,7 +25614,7 @@ static worker_backend_marketplace_listing_title_generation_request_message *work
         }
         if (strcmp(key, "existingTags") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -25313,7 +25634,7 @@ static worker_backend_marketplace_listing_title_generation_request_message *work
         }
         if (strcmp(key, "existingCategory") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_string(&o->existing_category, m))
                 goto fail;
@@ -25322,7 +25643,7 @@ static worker_backend_marketplace_listing_title_generation_request_message *work
         }
         if (strcmp(key, "characterLimit") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_number(&o->character_limit, m))
                 goto fail;
@@ -25331,7 +25652,7 @@ static worker_backend_marketplace_listing_title_generation_request_message *work
         }
         if (strcmp(key, "brandVoice") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_string(&o->brand_voice, m))
                 goto fail;
@@ -25340,7 +25661,7 @@ static worker_backend_marketplace_listing_title_generation_request_message *work
         }
         if (strcmp(key, "targetMarket") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_string(&o->target_market, m))
                 goto fail;
@@ -25349,7 +25670,7 @@ static worker_backend_marketplace_listing_title_generation_request_message *work
         }
         if (strcmp(key, "keywords") == 0) {
             if (got[12])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[12] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -25367,12 +25688,15 @@ static worker_backend_marketplace_listing_title_generation_request_message *work
             o->has_keywords = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -25617,7 +25941,7 @@ static worker_backend_marketplace_listing_title_generation_request_message_techn
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "vertices") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->vertices, m))
                 goto fail;
@@ -25626,7 +25950,7 @@ static worker_backend_marketplace_listing_title_generation_request_message_techn
         }
         if (strcmp(key, "faces") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->faces, m))
                 goto fail;
@@ -25635,7 +25959,7 @@ static worker_backend_marketplace_listing_title_generation_request_message_techn
         }
         if (strcmp(key, "dimensionsMm") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -25653,12 +25977,15 @@ static worker_backend_marketplace_listing_title_generation_request_message_techn
             o->has_dimensions_mm = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -25791,7 +26118,7 @@ static worker_backend_marketplace_listing_update_completed_message *worker_backe
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "marketplace") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->marketplace, m))
                 goto fail;
@@ -25800,7 +26127,7 @@ static worker_backend_marketplace_listing_update_completed_message *worker_backe
         }
         if (strcmp(key, "listingId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->listing_id, m))
                 goto fail;
@@ -25809,7 +26136,7 @@ static worker_backend_marketplace_listing_update_completed_message *worker_backe
         }
         if (strcmp(key, "status") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_enum_marketplace_listing_update_completed_message_status(&o->status, m))
                 goto fail;
@@ -25818,7 +26145,7 @@ static worker_backend_marketplace_listing_update_completed_message *worker_backe
         }
         if (strcmp(key, "result") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -25842,19 +26169,22 @@ static worker_backend_marketplace_listing_update_completed_message *worker_backe
         }
         if (strcmp(key, "error") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->error, m))
                 goto fail;
             o->has_error = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -26002,7 +26332,7 @@ static worker_backend_marketplace_listing_update_request_message *worker_backend
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "marketplace") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->marketplace, m))
                 goto fail;
@@ -26011,7 +26341,7 @@ static worker_backend_marketplace_listing_update_request_message *worker_backend
         }
         if (strcmp(key, "listingId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->listing_id, m))
                 goto fail;
@@ -26020,7 +26350,7 @@ static worker_backend_marketplace_listing_update_request_message *worker_backend
         }
         if (strcmp(key, "updates") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_obj_marketplace_listing_update_request_message_updates(&o->updates, m))
                 goto fail;
@@ -26029,19 +26359,22 @@ static worker_backend_marketplace_listing_update_request_message *worker_backend
         }
         if (strcmp(key, "credentials") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_marketplace_listing_update_request_message_credentials(&o->credentials, m))
                 goto fail;
             o->has_credentials = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -26173,7 +26506,7 @@ static worker_backend_marketplace_listing_update_request_message_updates *worker
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "price") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->price, m))
                 goto fail;
@@ -26182,7 +26515,7 @@ static worker_backend_marketplace_listing_update_request_message_updates *worker
         }
         if (strcmp(key, "quantity") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->quantity, m))
                 goto fail;
@@ -26191,7 +26524,7 @@ static worker_backend_marketplace_listing_update_request_message_updates *worker
         }
         if (strcmp(key, "title") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->title, m))
                 goto fail;
@@ -26200,7 +26533,7 @@ static worker_backend_marketplace_listing_update_request_message_updates *worker
         }
         if (strcmp(key, "description") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->description, m))
                 goto fail;
@@ -26209,7 +26542,7 @@ static worker_backend_marketplace_listing_update_request_message_updates *worker
         }
         if (strcmp(key, "tags") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -26227,12 +26560,15 @@ static worker_backend_marketplace_listing_update_request_message_updates *worker
             o->has_tags = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -26381,7 +26717,7 @@ static worker_backend_marketplace_listing_update_request_message_credentials *wo
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "access_token") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->access_token, m))
                 goto fail;
@@ -26390,7 +26726,7 @@ static worker_backend_marketplace_listing_update_request_message_credentials *wo
         }
         if (strcmp(key, "refresh_token") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->refresh_token, m))
                 goto fail;
@@ -26399,7 +26735,7 @@ static worker_backend_marketplace_listing_update_request_message_credentials *wo
         }
         if (strcmp(key, "expires_at") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->expires_at, m))
                 goto fail;
@@ -26408,7 +26744,7 @@ static worker_backend_marketplace_listing_update_request_message_credentials *wo
         }
         if (strcmp(key, "api_key") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->api_key, m))
                 goto fail;
@@ -26417,19 +26753,22 @@ static worker_backend_marketplace_listing_update_request_message_credentials *wo
         }
         if (strcmp(key, "api_secret") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->api_secret, m))
                 goto fail;
             o->has_api_secret = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -26577,7 +26916,7 @@ static worker_backend_marketplace_publish_listing_completed_message *worker_back
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "originalJobId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->original_job_id, m))
                 goto fail;
@@ -26586,7 +26925,7 @@ static worker_backend_marketplace_publish_listing_completed_message *worker_back
         }
         if (strcmp(key, "listingId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->listing_id, m))
                 goto fail;
@@ -26595,7 +26934,7 @@ static worker_backend_marketplace_publish_listing_completed_message *worker_back
         }
         if (strcmp(key, "metamodelId") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->metamodel_id, m))
                 goto fail;
@@ -26604,7 +26943,7 @@ static worker_backend_marketplace_publish_listing_completed_message *worker_back
         }
         if (strcmp(key, "marketplaceProvider") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->marketplace_provider, m))
                 goto fail;
@@ -26613,7 +26952,7 @@ static worker_backend_marketplace_publish_listing_completed_message *worker_back
         }
         if (strcmp(key, "materialName") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->material_name, m))
                 goto fail;
@@ -26622,7 +26961,7 @@ static worker_backend_marketplace_publish_listing_completed_message *worker_back
         }
         if (strcmp(key, "status") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_enum_marketplace_publish_listing_completed_message_status(&o->status, m))
                 goto fail;
@@ -26631,7 +26970,7 @@ static worker_backend_marketplace_publish_listing_completed_message *worker_back
         }
         if (strcmp(key, "externalListingId") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->external_listing_id, m))
                 goto fail;
@@ -26640,7 +26979,7 @@ static worker_backend_marketplace_publish_listing_completed_message *worker_back
         }
         if (strcmp(key, "externalListingUrl") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->external_listing_url, m))
                 goto fail;
@@ -26649,7 +26988,7 @@ static worker_backend_marketplace_publish_listing_completed_message *worker_back
         }
         if (strcmp(key, "externalFileId") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_string(&o->external_file_id, m))
                 goto fail;
@@ -26658,7 +26997,7 @@ static worker_backend_marketplace_publish_listing_completed_message *worker_back
         }
         if (strcmp(key, "error") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_obj_retryable_error_details(&o->error, m))
                 goto fail;
@@ -26667,7 +27006,7 @@ static worker_backend_marketplace_publish_listing_completed_message *worker_back
         }
         if (strcmp(key, "publishedAt") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_string(&o->published_at, m))
                 goto fail;
@@ -26676,19 +27015,22 @@ static worker_backend_marketplace_publish_listing_completed_message *worker_back
         }
         if (strcmp(key, "processingDuration") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_integer(&o->processing_duration, m))
                 goto fail;
             o->has_processing_duration = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -26912,7 +27254,7 @@ static worker_backend_marketplace_publish_listing_request_message *worker_backen
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "listingId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->listing_id, m))
                 goto fail;
@@ -26921,7 +27263,7 @@ static worker_backend_marketplace_publish_listing_request_message *worker_backen
         }
         if (strcmp(key, "metamodelId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->metamodel_id, m))
                 goto fail;
@@ -26930,7 +27272,7 @@ static worker_backend_marketplace_publish_listing_request_message *worker_backen
         }
         if (strcmp(key, "ownerId") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->owner_id, m))
                 goto fail;
@@ -26939,7 +27281,7 @@ static worker_backend_marketplace_publish_listing_request_message *worker_backen
         }
         if (strcmp(key, "marketplaceProvider") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->marketplace_provider, m))
                 goto fail;
@@ -26948,7 +27290,7 @@ static worker_backend_marketplace_publish_listing_request_message *worker_backen
         }
         if (strcmp(key, "marketplaceConnectionId") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->marketplace_connection_id, m))
                 goto fail;
@@ -26957,7 +27299,7 @@ static worker_backend_marketplace_publish_listing_request_message *worker_backen
         }
         if (strcmp(key, "materialVariant") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_obj_material_variant(&o->material_variant, m))
                 goto fail;
@@ -26966,7 +27308,7 @@ static worker_backend_marketplace_publish_listing_request_message *worker_backen
         }
         if (strcmp(key, "baseListingData") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_obj_base_listing_data(&o->base_listing_data, m))
                 goto fail;
@@ -26975,7 +27317,7 @@ static worker_backend_marketplace_publish_listing_request_message *worker_backen
         }
         if (strcmp(key, "publishOptions") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_obj_marketplace_publish_listing_request_message_publish_options(&o->publish_options, m))
                 goto fail;
@@ -26984,7 +27326,7 @@ static worker_backend_marketplace_publish_listing_request_message *worker_backen
         }
         if (strcmp(key, "marketplaceCredentials") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_obj_marketplace_publish_listing_request_message_marketplace_credentials(&o->marketplace_credentials, m))
                 goto fail;
@@ -26993,7 +27335,7 @@ static worker_backend_marketplace_publish_listing_request_message *worker_backen
         }
         if (strcmp(key, "fileMetadata") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_obj_listing_file_metadata(&o->file_metadata, m))
                 goto fail;
@@ -27002,19 +27344,22 @@ static worker_backend_marketplace_publish_listing_request_message *worker_backen
         }
         if (strcmp(key, "webhookUrl") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_string(&o->webhook_url, m))
                 goto fail;
             o->has_webhook_url = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -27224,7 +27569,7 @@ static worker_backend_marketplace_publish_listing_request_message_publish_option
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "autoActivate") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_boolean(&o->auto_activate, m))
                 goto fail;
@@ -27233,7 +27578,7 @@ static worker_backend_marketplace_publish_listing_request_message_publish_option
         }
         if (strcmp(key, "marketplaceSpecificOptions") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -27255,12 +27600,15 @@ static worker_backend_marketplace_publish_listing_request_message_publish_option
             o->has_marketplace_specific_options = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -27374,7 +27722,7 @@ static worker_backend_marketplace_publish_listing_request_message_marketplace_cr
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "accessToken") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->access_token, m))
                 goto fail;
@@ -27382,7 +27730,7 @@ static worker_backend_marketplace_publish_listing_request_message_marketplace_cr
         }
         if (strcmp(key, "externalShopId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->external_shop_id, m))
                 goto fail;
@@ -27391,19 +27739,22 @@ static worker_backend_marketplace_publish_listing_request_message_marketplace_cr
         }
         if (strcmp(key, "expiresAt") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->expires_at, m))
                 goto fail;
             o->has_expires_at = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -27527,7 +27878,7 @@ static worker_backend_media_batch_download_completed_message *worker_backend_med
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "batchId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->batch_id, m))
                 goto fail;
@@ -27535,7 +27886,7 @@ static worker_backend_media_batch_download_completed_message *worker_backend_med
         }
         if (strcmp(key, "status") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->status, m))
                 goto fail;
@@ -27543,7 +27894,7 @@ static worker_backend_media_batch_download_completed_message *worker_backend_med
         }
         if (strcmp(key, "processedFiles") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -27563,7 +27914,7 @@ static worker_backend_media_batch_download_completed_message *worker_backend_med
         }
         if (strcmp(key, "failedFiles") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -27583,7 +27934,7 @@ static worker_backend_media_batch_download_completed_message *worker_backend_med
         }
         if (strcmp(key, "processedAt") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->processed_at, m))
                 goto fail;
@@ -27591,19 +27942,22 @@ static worker_backend_media_batch_download_completed_message *worker_backend_med
         }
         if (strcmp(key, "statistics") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_obj_media_batch_download_completed_message_statistics(&o->statistics, m))
                 goto fail;
             o->has_statistics = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -27773,7 +28127,7 @@ static worker_backend_media_batch_download_completed_message_processed_files_ite
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "originalPath") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->original_path, m))
                 goto fail;
@@ -27781,7 +28135,7 @@ static worker_backend_media_batch_download_completed_message_processed_files_ite
         }
         if (strcmp(key, "originalName") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->original_name, m))
                 goto fail;
@@ -27790,7 +28144,7 @@ static worker_backend_media_batch_download_completed_message_processed_files_ite
         }
         if (strcmp(key, "s3Location") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_obj_media_batch_download_completed_message_processed_files_item_s3_location(&o->s3_location, m))
                 goto fail;
@@ -27798,7 +28152,7 @@ static worker_backend_media_batch_download_completed_message_processed_files_ite
         }
         if (strcmp(key, "processedType") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->processed_type, m))
                 goto fail;
@@ -27807,7 +28161,7 @@ static worker_backend_media_batch_download_completed_message_processed_files_ite
         }
         if (strcmp(key, "originalSize") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_number(&o->original_size, m))
                 goto fail;
@@ -27816,7 +28170,7 @@ static worker_backend_media_batch_download_completed_message_processed_files_ite
         }
         if (strcmp(key, "processedSize") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_number(&o->processed_size, m))
                 goto fail;
@@ -27825,19 +28179,22 @@ static worker_backend_media_batch_download_completed_message_processed_files_ite
         }
         if (strcmp(key, "compressionRatio") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_number(&o->compression_ratio, m))
                 goto fail;
             o->has_compression_ratio = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -27998,7 +28355,7 @@ static worker_backend_media_batch_download_completed_message_processed_files_ite
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "bucket") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->bucket, m))
                 goto fail;
@@ -28007,7 +28364,7 @@ static worker_backend_media_batch_download_completed_message_processed_files_ite
         }
         if (strcmp(key, "key") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->key, m))
                 goto fail;
@@ -28016,19 +28373,22 @@ static worker_backend_media_batch_download_completed_message_processed_files_ite
         }
         if (strcmp(key, "url") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->url, m))
                 goto fail;
             o->has_url = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -28144,7 +28504,7 @@ static worker_backend_media_batch_download_completed_message_failed_files_item *
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "path") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->path, m))
                 goto fail;
@@ -28153,19 +28513,22 @@ static worker_backend_media_batch_download_completed_message_failed_files_item *
         }
         if (strcmp(key, "error") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->error, m))
                 goto fail;
             o->has_error = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -28275,7 +28638,7 @@ static worker_backend_media_batch_download_completed_message_statistics *worker_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "totalFiles") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->total_files, m))
                 goto fail;
@@ -28284,7 +28647,7 @@ static worker_backend_media_batch_download_completed_message_statistics *worker_
         }
         if (strcmp(key, "successfulFiles") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->successful_files, m))
                 goto fail;
@@ -28293,7 +28656,7 @@ static worker_backend_media_batch_download_completed_message_statistics *worker_
         }
         if (strcmp(key, "failedFiles") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->failed_files, m))
                 goto fail;
@@ -28302,7 +28665,7 @@ static worker_backend_media_batch_download_completed_message_statistics *worker_
         }
         if (strcmp(key, "totalOriginalSize") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_number(&o->total_original_size, m))
                 goto fail;
@@ -28311,7 +28674,7 @@ static worker_backend_media_batch_download_completed_message_statistics *worker_
         }
         if (strcmp(key, "totalProcessedSize") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_number(&o->total_processed_size, m))
                 goto fail;
@@ -28320,7 +28683,7 @@ static worker_backend_media_batch_download_completed_message_statistics *worker_
         }
         if (strcmp(key, "averageCompressionRatio") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_number(&o->average_compression_ratio, m))
                 goto fail;
@@ -28329,19 +28692,22 @@ static worker_backend_media_batch_download_completed_message_statistics *worker_
         }
         if (strcmp(key, "processingDuration") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_number(&o->processing_duration, m))
                 goto fail;
             o->has_processing_duration = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -28509,7 +28875,7 @@ static worker_backend_media_batch_download_request_message *worker_backend_media
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "batchId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->batch_id, m))
                 goto fail;
@@ -28518,7 +28884,7 @@ static worker_backend_media_batch_download_request_message *worker_backend_media
         }
         if (strcmp(key, "downloadStrategy") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_enum_media_batch_download_request_message_download_strategy(&o->download_strategy, m))
                 goto fail;
@@ -28527,7 +28893,7 @@ static worker_backend_media_batch_download_request_message *worker_backend_media
         }
         if (strcmp(key, "entityType") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->entity_type, m))
                 goto fail;
@@ -28536,7 +28902,7 @@ static worker_backend_media_batch_download_request_message *worker_backend_media
         }
         if (strcmp(key, "entityId") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->entity_id, m))
                 goto fail;
@@ -28545,7 +28911,7 @@ static worker_backend_media_batch_download_request_message *worker_backend_media
         }
         if (strcmp(key, "storageConnectionId") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->storage_connection_id, m))
                 goto fail;
@@ -28554,7 +28920,7 @@ static worker_backend_media_batch_download_request_message *worker_backend_media
         }
         if (strcmp(key, "credentials") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_obj_media_batch_download_request_message_credentials(&o->credentials, m))
                 goto fail;
@@ -28563,7 +28929,7 @@ static worker_backend_media_batch_download_request_message *worker_backend_media
         }
         if (strcmp(key, "mediaFiles") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -28583,19 +28949,22 @@ static worker_backend_media_batch_download_request_message *worker_backend_media
         }
         if (strcmp(key, "compressionSettings") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_obj_media_batch_download_request_message_compression_settings(&o->compression_settings, m))
                 goto fail;
             o->has_compression_settings = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -28781,7 +29150,7 @@ static worker_backend_media_batch_download_request_message_credentials *worker_b
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "provider") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->provider, m))
                 goto fail;
@@ -28790,7 +29159,7 @@ static worker_backend_media_batch_download_request_message_credentials *worker_b
         }
         if (strcmp(key, "accessToken") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->access_token, m))
                 goto fail;
@@ -28799,7 +29168,7 @@ static worker_backend_media_batch_download_request_message_credentials *worker_b
         }
         if (strcmp(key, "refreshToken") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->refresh_token, m))
                 goto fail;
@@ -28808,7 +29177,7 @@ static worker_backend_media_batch_download_request_message_credentials *worker_b
         }
         if (strcmp(key, "clientId") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->client_id, m))
                 goto fail;
@@ -28817,7 +29186,7 @@ static worker_backend_media_batch_download_request_message_credentials *worker_b
         }
         if (strcmp(key, "clientSecret") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->client_secret, m))
                 goto fail;
@@ -28826,7 +29195,7 @@ static worker_backend_media_batch_download_request_message_credentials *worker_b
         }
         if (strcmp(key, "host") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->host, m))
                 goto fail;
@@ -28835,7 +29204,7 @@ static worker_backend_media_batch_download_request_message_credentials *worker_b
         }
         if (strcmp(key, "username") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->username, m))
                 goto fail;
@@ -28844,7 +29213,7 @@ static worker_backend_media_batch_download_request_message_credentials *worker_b
         }
         if (strcmp(key, "password") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->password, m))
                 goto fail;
@@ -28853,19 +29222,22 @@ static worker_backend_media_batch_download_request_message_credentials *worker_b
         }
         if (strcmp(key, "port") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_integer(&o->port, m))
                 goto fail;
             o->has_port = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -29049,7 +29421,7 @@ static worker_backend_media_batch_download_request_message_compression_settings 
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "maxWidth") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->max_width, m))
                 goto fail;
@@ -29058,7 +29430,7 @@ static worker_backend_media_batch_download_request_message_compression_settings 
         }
         if (strcmp(key, "maxHeight") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->max_height, m))
                 goto fail;
@@ -29067,7 +29439,7 @@ static worker_backend_media_batch_download_request_message_compression_settings 
         }
         if (strcmp(key, "imageQuality") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->image_quality, m))
                 goto fail;
@@ -29076,19 +29448,22 @@ static worker_backend_media_batch_download_request_message_compression_settings 
         }
         if (strcmp(key, "outputFormat") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->output_format, m))
                 goto fail;
             o->has_output_format = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -29216,7 +29591,7 @@ static worker_backend_metamodel_metadata_generation_completed_message *worker_ba
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "metamodelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->metamodel_id, m))
                 goto fail;
@@ -29224,7 +29599,7 @@ static worker_backend_metamodel_metadata_generation_completed_message *worker_ba
         }
         if (strcmp(key, "metadata") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_obj_metamodel_metadata_generation_completed_message_metadata(&o->metadata, m))
                 goto fail;
@@ -29232,18 +29607,21 @@ static worker_backend_metamodel_metadata_generation_completed_message *worker_ba
         }
         if (strcmp(key, "technicalMetadata") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_obj_metamodel_metadata_generation_completed_message_technical_metadata(&o->technical_metadata, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -29378,7 +29756,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata *
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "classification") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_obj_metamodel_metadata_generation_completed_message_metadata_classification(&o->classification, m))
                 goto fail;
@@ -29386,7 +29764,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata *
         }
         if (strcmp(key, "printTechnology") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_obj_metamodel_metadata_generation_completed_message_metadata_print_technology(&o->print_technology, m))
                 goto fail;
@@ -29394,7 +29772,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata *
         }
         if (strcmp(key, "franchise") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_obj_metamodel_metadata_generation_completed_message_metadata_franchise(&o->franchise, m))
                 goto fail;
@@ -29402,7 +29780,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata *
         }
         if (strcmp(key, "tagDataJson") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_metamodel_metadata_generation_completed_message_metadata_tag_data_json(&o->tag_data_json, m))
                 goto fail;
@@ -29410,7 +29788,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata *
         }
         if (strcmp(key, "assemblyMetadata") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_obj_metamodel_metadata_generation_completed_message_metadata_assembly_metadata(&o->assembly_metadata, m))
                 goto fail;
@@ -29418,7 +29796,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata *
         }
         if (strcmp(key, "aiGenerationMetadata") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_obj_metamodel_metadata_generation_completed_message_metadata_ai_generation_metadata(&o->ai_generation_metadata, m))
                 goto fail;
@@ -29426,7 +29804,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata *
         }
         if (strcmp(key, "generatedDescription") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->generated_description, m))
                 goto fail;
@@ -29434,7 +29812,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata *
         }
         if (strcmp(key, "pricing") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -29457,7 +29835,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata *
         }
         if (strcmp(key, "marketplaceListingsJson") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -29478,12 +29856,15 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata *
             }
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -29685,7 +30066,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_c
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "primary_category") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->primary_category, m))
                 goto fail;
@@ -29694,7 +30075,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_c
         }
         if (strcmp(key, "sub_category") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->sub_category, m))
                 goto fail;
@@ -29703,7 +30084,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_c
         }
         if (strcmp(key, "confidence") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->confidence, m))
                 goto fail;
@@ -29712,7 +30093,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_c
         }
         if (strcmp(key, "reasoning") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -29730,12 +30111,15 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_c
             o->has_reasoning = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -29874,7 +30258,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_p
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "recommended") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->recommended, m))
                 goto fail;
@@ -29883,7 +30267,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_p
         }
         if (strcmp(key, "confidence") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->confidence, m))
                 goto fail;
@@ -29892,7 +30276,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_p
         }
         if (strcmp(key, "reasoning") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -29912,19 +30296,22 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_p
         }
         if (strcmp(key, "constituentsAnalysis") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_metamodel_metadata_generation_completed_message_metadata_print_technology_constituents_analysis(&o->constituents_analysis, m))
                 goto fail;
             o->has_constituents_analysis = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -30060,7 +30447,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_p
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "fdmCompatible") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->fdm_compatible, m))
                 goto fail;
@@ -30069,7 +30456,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_p
         }
         if (strcmp(key, "resinRequired") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->resin_required, m))
                 goto fail;
@@ -30078,19 +30465,22 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_p
         }
         if (strcmp(key, "totalParts") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->total_parts, m))
                 goto fail;
             o->has_total_parts = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -30208,7 +30598,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_f
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "name") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->name, m))
                 goto fail;
@@ -30217,7 +30607,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_f
         }
         if (strcmp(key, "universe") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->universe, m))
                 goto fail;
@@ -30226,7 +30616,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_f
         }
         if (strcmp(key, "confidence") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->confidence, m))
                 goto fail;
@@ -30235,19 +30625,22 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_f
         }
         if (strcmp(key, "licensingInfo") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->licensing_info, m))
                 goto fail;
             o->has_licensing_info = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -30393,7 +30786,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_t
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "style") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -30413,7 +30806,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_t
         }
         if (strcmp(key, "technical") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -30433,7 +30826,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_t
         }
         if (strcmp(key, "source") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -30453,7 +30846,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_t
         }
         if (strcmp(key, "quality") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -30473,7 +30866,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_t
         }
         if (strcmp(key, "scale") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -30493,7 +30886,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_t
         }
         if (strcmp(key, "usage") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -30513,7 +30906,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_t
         }
         if (strcmp(key, "custom") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -30531,12 +30924,15 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_t
             o->has_custom = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -30757,7 +31153,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_a
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "totalParts") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->total_parts, m))
                 goto fail;
@@ -30766,7 +31162,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_a
         }
         if (strcmp(key, "complexity") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->complexity, m))
                 goto fail;
@@ -30775,7 +31171,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_a
         }
         if (strcmp(key, "estimatedAssemblyTime") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->estimated_assembly_time, m))
                 goto fail;
@@ -30784,7 +31180,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_a
         }
         if (strcmp(key, "requiresGlue") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_boolean(&o->requires_glue, m))
                 goto fail;
@@ -30793,7 +31189,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_a
         }
         if (strcmp(key, "requiresPainting") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_boolean(&o->requires_painting, m))
                 goto fail;
@@ -30802,7 +31198,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_a
         }
         if (strcmp(key, "requiresSupports") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_boolean(&o->requires_supports, m))
                 goto fail;
@@ -30811,19 +31207,22 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_a
         }
         if (strcmp(key, "instructions") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_obj_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_instructions(&o->instructions, m))
                 goto fail;
             o->has_instructions = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -30983,7 +31382,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_a
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "url") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->url, m))
                 goto fail;
@@ -30992,19 +31391,22 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_a
         }
         if (strcmp(key, "embedded") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->embedded, m))
                 goto fail;
             o->has_embedded = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -31116,7 +31518,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_a
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "workerVersion") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->worker_version, m))
                 goto fail;
@@ -31125,7 +31527,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_a
         }
         if (strcmp(key, "ollamaModels") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -31145,7 +31547,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_a
         }
         if (strcmp(key, "totalResponses") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->total_responses, m))
                 goto fail;
@@ -31154,7 +31556,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_a
         }
         if (strcmp(key, "processingTimeSeconds") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_number(&o->processing_time_seconds, m))
                 goto fail;
@@ -31163,7 +31565,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_a
         }
         if (strcmp(key, "promptTokens") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_integer(&o->prompt_tokens, m))
                 goto fail;
@@ -31172,7 +31574,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_a
         }
         if (strcmp(key, "completionTokens") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_integer(&o->completion_tokens, m))
                 goto fail;
@@ -31181,19 +31583,22 @@ static worker_backend_metamodel_metadata_generation_completed_message_metadata_a
         }
         if (strcmp(key, "generatedAt") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->generated_at, m))
                 goto fail;
             o->has_generated_at = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -31377,7 +31782,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "totalVertices") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->total_vertices, m))
                 goto fail;
@@ -31385,7 +31790,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "totalFaces") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->total_faces, m))
                 goto fail;
@@ -31393,7 +31798,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "totalEdges") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->total_edges, m))
                 goto fail;
@@ -31401,7 +31806,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "averageDetailLevel") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->average_detail_level, m))
                 goto fail;
@@ -31409,7 +31814,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "assembledBoundingBox") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_obj_metamodel_metadata_generation_completed_message_technical_metadata_assembled_bounding_box(&o->assembled_bounding_box, m))
                 goto fail;
@@ -31417,7 +31822,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "totalVolumeCubicMm") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_number(&o->total_volume_cubic_mm, m))
                 goto fail;
@@ -31425,7 +31830,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "totalSurfaceAreaSqMm") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_number(&o->total_surface_area_sq_mm, m))
                 goto fail;
@@ -31433,7 +31838,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "allPartsManifold") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_boolean(&o->all_parts_manifold, m))
                 goto fail;
@@ -31441,7 +31846,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "lowestQualityScore") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_number(&o->lowest_quality_score, m))
                 goto fail;
@@ -31449,7 +31854,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "lowestPrintabilityScore") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_number(&o->lowest_printability_score, m))
                 goto fail;
@@ -31457,7 +31862,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "partsRequiringRepair") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_integer(&o->parts_requiring_repair, m))
                 goto fail;
@@ -31465,7 +31870,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "partsWithThinWalls") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_integer(&o->parts_with_thin_walls, m))
                 goto fail;
@@ -31473,7 +31878,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "constituentModels") == 0) {
             if (got[12])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[12] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -31492,7 +31897,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "validationStatus") == 0) {
             if (got[13])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[13] = true;
             if (!from_obj_metamodel_metadata_generation_completed_message_technical_metadata_validation_status(&o->validation_status, m))
                 goto fail;
@@ -31500,7 +31905,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "analyzedAt") == 0) {
             if (got[14])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[14] = true;
             if (!from_string(&o->analyzed_at, m))
                 goto fail;
@@ -31508,18 +31913,21 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "analysisVersion") == 0) {
             if (got[15])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[15] = true;
             if (!from_string(&o->analysis_version, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -31788,7 +32196,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "width") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->width, m))
                 goto fail;
@@ -31797,7 +32205,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "height") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->height, m))
                 goto fail;
@@ -31806,7 +32214,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "depth") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->depth, m))
                 goto fail;
@@ -31815,19 +32223,22 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "originalUnit") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->original_unit, m))
                 goto fail;
             o->has_original_unit = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -31957,7 +32368,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -31966,7 +32377,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "name") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->name, m))
                 goto fail;
@@ -31975,7 +32386,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "orderIndex") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->order_index, m))
                 goto fail;
@@ -31984,7 +32395,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "purpose") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->purpose, m))
                 goto fail;
@@ -31993,19 +32404,22 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "isOptional") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_boolean(&o->is_optional, m))
                 goto fail;
             o->has_is_optional = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -32146,7 +32560,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "allPartsPresent") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_boolean(&o->all_parts_present, m))
                 goto fail;
@@ -32155,7 +32569,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "allPartsAnalyzed") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_boolean(&o->all_parts_analyzed, m))
                 goto fail;
@@ -32164,7 +32578,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "assemblyInstructionsComplete") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_boolean(&o->assembly_instructions_complete, m))
                 goto fail;
@@ -32173,7 +32587,7 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "minimumQualityMet") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_boolean(&o->minimum_quality_met, m))
                 goto fail;
@@ -32182,19 +32596,22 @@ static worker_backend_metamodel_metadata_generation_completed_message_technical_
         }
         if (strcmp(key, "readyForMarketplace") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_boolean(&o->ready_for_marketplace, m))
                 goto fail;
             o->has_ready_for_marketplace = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -32341,7 +32758,7 @@ static worker_backend_metamodel_metadata_generation_request_message *worker_back
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "metamodelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->metamodel_id, m))
                 goto fail;
@@ -32350,7 +32767,7 @@ static worker_backend_metamodel_metadata_generation_request_message *worker_back
         }
         if (strcmp(key, "constituentModelIds") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -32370,7 +32787,7 @@ static worker_backend_metamodel_metadata_generation_request_message *worker_back
         }
         if (strcmp(key, "name") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->name, m))
                 goto fail;
@@ -32379,7 +32796,7 @@ static worker_backend_metamodel_metadata_generation_request_message *worker_back
         }
         if (strcmp(key, "ownerId") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->owner_id, m))
                 goto fail;
@@ -32388,7 +32805,7 @@ static worker_backend_metamodel_metadata_generation_request_message *worker_back
         }
         if (strcmp(key, "libraryId") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->library_id, m))
                 goto fail;
@@ -32397,7 +32814,7 @@ static worker_backend_metamodel_metadata_generation_request_message *worker_back
         }
         if (strcmp(key, "constituentModels") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -32417,19 +32834,22 @@ static worker_backend_metamodel_metadata_generation_request_message *worker_back
         }
         if (strcmp(key, "webhookUrl") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->webhook_url, m))
                 goto fail;
             o->has_webhook_url = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -32609,7 +33029,7 @@ static worker_backend_metamodel_metadata_generation_request_message_constituent_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -32618,7 +33038,7 @@ static worker_backend_metamodel_metadata_generation_request_message_constituent_
         }
         if (strcmp(key, "name") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->name, m))
                 goto fail;
@@ -32627,7 +33047,7 @@ static worker_backend_metamodel_metadata_generation_request_message_constituent_
         }
         if (strcmp(key, "storageConnectionId") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->storage_connection_id, m))
                 goto fail;
@@ -32636,7 +33056,7 @@ static worker_backend_metamodel_metadata_generation_request_message_constituent_
         }
         if (strcmp(key, "storageItems") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -32654,12 +33074,15 @@ static worker_backend_metamodel_metadata_generation_request_message_constituent_
             o->has_storage_items = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -32798,7 +33221,7 @@ static worker_backend_metamodel_metadata_generation_request_message_constituent_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "path") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->path, m))
                 goto fail;
@@ -32807,7 +33230,7 @@ static worker_backend_metamodel_metadata_generation_request_message_constituent_
         }
         if (strcmp(key, "mimeType") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->mime_type, m))
                 goto fail;
@@ -32816,7 +33239,7 @@ static worker_backend_metamodel_metadata_generation_request_message_constituent_
         }
         if (strcmp(key, "size") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->size, m))
                 goto fail;
@@ -32825,7 +33248,7 @@ static worker_backend_metamodel_metadata_generation_request_message_constituent_
         }
         if (strcmp(key, "s3Key") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->s3_key, m))
                 goto fail;
@@ -32834,7 +33257,7 @@ static worker_backend_metamodel_metadata_generation_request_message_constituent_
         }
         if (strcmp(key, "bucket") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->bucket, m))
                 goto fail;
@@ -32843,19 +33266,22 @@ static worker_backend_metamodel_metadata_generation_request_message_constituent_
         }
         if (strcmp(key, "isImage") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_boolean(&o->is_image, m))
                 goto fail;
             o->has_is_image = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -33014,7 +33440,7 @@ static worker_backend_model_analytics_collection_request_message *worker_backend
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "metamodelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->metamodel_id, m))
                 goto fail;
@@ -33022,7 +33448,7 @@ static worker_backend_model_analytics_collection_request_message *worker_backend
         }
         if (strcmp(key, "ownerId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->owner_id, m))
                 goto fail;
@@ -33030,7 +33456,7 @@ static worker_backend_model_analytics_collection_request_message *worker_backend
         }
         if (strcmp(key, "primaryCategory") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->primary_category, m))
                 goto fail;
@@ -33039,7 +33465,7 @@ static worker_backend_model_analytics_collection_request_message *worker_backend
         }
         if (strcmp(key, "subCategory") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->sub_category, m))
                 goto fail;
@@ -33048,7 +33474,7 @@ static worker_backend_model_analytics_collection_request_message *worker_backend
         }
         if (strcmp(key, "tags") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -33068,7 +33494,7 @@ static worker_backend_model_analytics_collection_request_message *worker_backend
         }
         if (strcmp(key, "franchise") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->franchise, m))
                 goto fail;
@@ -33077,7 +33503,7 @@ static worker_backend_model_analytics_collection_request_message *worker_backend
         }
         if (strcmp(key, "confidence") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_number(&o->confidence, m))
                 goto fail;
@@ -33086,7 +33512,7 @@ static worker_backend_model_analytics_collection_request_message *worker_backend
         }
         if (strcmp(key, "priority") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->priority, m))
                 goto fail;
@@ -33095,7 +33521,7 @@ static worker_backend_model_analytics_collection_request_message *worker_backend
         }
         if (strcmp(key, "triggeredBy") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_string(&o->triggered_by, m))
                 goto fail;
@@ -33104,19 +33530,22 @@ static worker_backend_model_analytics_collection_request_message *worker_backend
         }
         if (strcmp(key, "triggeredAt") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_string(&o->triggered_at, m))
                 goto fail;
             o->has_triggered_at = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -33323,7 +33752,7 @@ static worker_backend_model_discovery_folder_processed_event_message *worker_bac
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "connectionId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->connection_id, m))
                 goto fail;
@@ -33332,7 +33761,7 @@ static worker_backend_model_discovery_folder_processed_event_message *worker_bac
         }
         if (strcmp(key, "folderPath") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->folder_path, m))
                 goto fail;
@@ -33341,7 +33770,7 @@ static worker_backend_model_discovery_folder_processed_event_message *worker_bac
         }
         if (strcmp(key, "discoveredFiles") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -33361,7 +33790,7 @@ static worker_backend_model_discovery_folder_processed_event_message *worker_bac
         }
         if (strcmp(key, "folderSignature") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_folder_signature(&o->folder_signature, m))
                 goto fail;
@@ -33370,7 +33799,7 @@ static worker_backend_model_discovery_folder_processed_event_message *worker_bac
         }
         if (strcmp(key, "processedAt") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->processed_at, m))
                 goto fail;
@@ -33379,19 +33808,22 @@ static worker_backend_model_discovery_folder_processed_event_message *worker_bac
         }
         if (strcmp(key, "statistics") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_obj_folder_statistics(&o->statistics, m))
                 goto fail;
             o->has_statistics = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -33550,7 +33982,7 @@ static worker_backend_discovered_file *worker_backend_discovered_file_build(cons
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "path") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->path, m))
                 goto fail;
@@ -33558,7 +33990,7 @@ static worker_backend_discovered_file *worker_backend_discovered_file_build(cons
         }
         if (strcmp(key, "name") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->name, m))
                 goto fail;
@@ -33566,7 +33998,7 @@ static worker_backend_discovered_file *worker_backend_discovered_file_build(cons
         }
         if (strcmp(key, "size") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->size, m))
                 goto fail;
@@ -33574,18 +34006,21 @@ static worker_backend_discovered_file *worker_backend_discovered_file_build(cons
         }
         if (strcmp(key, "modifiedAt") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->modified_at, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -33712,7 +34147,7 @@ static worker_backend_folder_signature *worker_backend_folder_signature_build(co
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "hash") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->hash, m))
                 goto fail;
@@ -33720,18 +34155,21 @@ static worker_backend_folder_signature *worker_backend_folder_signature_build(co
         }
         if (strcmp(key, "calculatedAt") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->calculated_at, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -33841,7 +34279,7 @@ static worker_backend_folder_statistics *worker_backend_folder_statistics_build(
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "totalFiles") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->total_files, m))
                 goto fail;
@@ -33849,7 +34287,7 @@ static worker_backend_folder_statistics *worker_backend_folder_statistics_build(
         }
         if (strcmp(key, "modelFiles") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->model_files, m))
                 goto fail;
@@ -33857,7 +34295,7 @@ static worker_backend_folder_statistics *worker_backend_folder_statistics_build(
         }
         if (strcmp(key, "mediaFiles") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->media_files, m))
                 goto fail;
@@ -33865,7 +34303,7 @@ static worker_backend_folder_statistics *worker_backend_folder_statistics_build(
         }
         if (strcmp(key, "accessoryFiles") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_integer(&o->accessory_files, m))
                 goto fail;
@@ -33873,7 +34311,7 @@ static worker_backend_folder_statistics *worker_backend_folder_statistics_build(
         }
         if (strcmp(key, "totalFolders") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_integer(&o->total_folders, m))
                 goto fail;
@@ -33881,7 +34319,7 @@ static worker_backend_folder_statistics *worker_backend_folder_statistics_build(
         }
         if (strcmp(key, "totalSize") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_integer(&o->total_size, m))
                 goto fail;
@@ -33889,18 +34327,21 @@ static worker_backend_folder_statistics *worker_backend_folder_statistics_build(
         }
         if (strcmp(key, "processingDuration") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_number(&o->processing_duration, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -34075,7 +34516,7 @@ static worker_backend_model_discovery_scan_found_event_message *worker_backend_m
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -34084,7 +34525,7 @@ static worker_backend_model_discovery_scan_found_event_message *worker_backend_m
         }
         if (strcmp(key, "name") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->name, m))
                 goto fail;
@@ -34093,7 +34534,7 @@ static worker_backend_model_discovery_scan_found_event_message *worker_backend_m
         }
         if (strcmp(key, "fileName") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->file_name, m))
                 goto fail;
@@ -34102,7 +34543,7 @@ static worker_backend_model_discovery_scan_found_event_message *worker_backend_m
         }
         if (strcmp(key, "description") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->description, m))
                 goto fail;
@@ -34111,7 +34552,7 @@ static worker_backend_model_discovery_scan_found_event_message *worker_backend_m
         }
         if (strcmp(key, "fileTypes") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -34131,7 +34572,7 @@ static worker_backend_model_discovery_scan_found_event_message *worker_backend_m
         }
         if (strcmp(key, "size") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_number(&o->size, m))
                 goto fail;
@@ -34140,7 +34581,7 @@ static worker_backend_model_discovery_scan_found_event_message *worker_backend_m
         }
         if (strcmp(key, "storageLocation") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_obj_model_discovery_scan_found_event_message_storage_location(&o->storage_location, m))
                 goto fail;
@@ -34149,7 +34590,7 @@ static worker_backend_model_discovery_scan_found_event_message *worker_backend_m
         }
         if (strcmp(key, "providerType") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->provider_type, m))
                 goto fail;
@@ -34158,7 +34599,7 @@ static worker_backend_model_discovery_scan_found_event_message *worker_backend_m
         }
         if (strcmp(key, "metadata") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -34180,12 +34621,15 @@ static worker_backend_model_discovery_scan_found_event_message *worker_backend_m
             o->has_metadata = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -34385,7 +34829,7 @@ static worker_backend_model_discovery_scan_found_event_message_storage_location 
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "storageConnectionId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->storage_connection_id, m))
                 goto fail;
@@ -34393,7 +34837,7 @@ static worker_backend_model_discovery_scan_found_event_message_storage_location 
         }
         if (strcmp(key, "path") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->path, m))
                 goto fail;
@@ -34401,7 +34845,7 @@ static worker_backend_model_discovery_scan_found_event_message_storage_location 
         }
         if (strcmp(key, "libraryId") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->library_id, m))
                 goto fail;
@@ -34409,18 +34853,21 @@ static worker_backend_model_discovery_scan_found_event_message_storage_location 
         }
         if (strcmp(key, "ownerId") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->owner_id, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -34546,19 +34993,22 @@ static worker_backend_model_discovery_scan_progress_event_message *worker_backen
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "payload") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_obj_model_discovery_scan_progress_event_message_payload(&o->payload, m))
                 goto fail;
             o->has_payload = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -34656,7 +35106,7 @@ static worker_backend_model_discovery_scan_progress_event_message_payload *worke
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "jobId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->job_id, m))
                 goto fail;
@@ -34664,7 +35114,7 @@ static worker_backend_model_discovery_scan_progress_event_message_payload *worke
         }
         if (strcmp(key, "storageConnectionId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->storage_connection_id, m))
                 goto fail;
@@ -34672,7 +35122,7 @@ static worker_backend_model_discovery_scan_progress_event_message_payload *worke
         }
         if (strcmp(key, "status") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->status, m))
                 goto fail;
@@ -34680,7 +35130,7 @@ static worker_backend_model_discovery_scan_progress_event_message_payload *worke
         }
         if (strcmp(key, "message") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->message, m))
                 goto fail;
@@ -34688,7 +35138,7 @@ static worker_backend_model_discovery_scan_progress_event_message_payload *worke
         }
         if (strcmp(key, "progress") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_number(&o->progress, m))
                 goto fail;
@@ -34696,19 +35146,22 @@ static worker_backend_model_discovery_scan_progress_event_message_payload *worke
         }
         if (strcmp(key, "error") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->error, m))
                 goto fail;
             o->has_error = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -34873,7 +35326,7 @@ static worker_backend_model_discovery_scan_request_message *worker_backend_model
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "libraryId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->library_id, m))
                 goto fail;
@@ -34882,7 +35335,7 @@ static worker_backend_model_discovery_scan_request_message *worker_backend_model
         }
         if (strcmp(key, "storageConnectionId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->storage_connection_id, m))
                 goto fail;
@@ -34891,7 +35344,7 @@ static worker_backend_model_discovery_scan_request_message *worker_backend_model
         }
         if (strcmp(key, "providerType") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->provider_type, m))
                 goto fail;
@@ -34900,7 +35353,7 @@ static worker_backend_model_discovery_scan_request_message *worker_backend_model
         }
         if (strcmp(key, "path") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->path, m))
                 goto fail;
@@ -34909,7 +35362,7 @@ static worker_backend_model_discovery_scan_request_message *worker_backend_model
         }
         if (strcmp(key, "credentials") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -34933,7 +35386,7 @@ static worker_backend_model_discovery_scan_request_message *worker_backend_model
         }
         if (strcmp(key, "configuration") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -34955,12 +35408,15 @@ static worker_backend_model_discovery_scan_request_message *worker_backend_model
             o->has_configuration = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -35125,7 +35581,7 @@ static worker_backend_model_finder_index_request_message *worker_backend_model_f
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -35134,19 +35590,22 @@ static worker_backend_model_finder_index_request_message *worker_backend_model_f
         }
         if (strcmp(key, "storageItem") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_json(&o->storage_item, m))
                 goto fail;
             o->has_storage_item = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -35253,7 +35712,7 @@ static worker_backend_model_finder_response_message *worker_backend_model_finder
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "requestId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->request_id, m))
                 goto fail;
@@ -35262,7 +35721,7 @@ static worker_backend_model_finder_response_message *worker_backend_model_finder
         }
         if (strcmp(key, "results") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -35280,12 +35739,15 @@ static worker_backend_model_finder_response_message *worker_backend_model_finder
             o->has_results = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -35401,7 +35863,7 @@ static worker_backend_model_finder_response_message_results_item *worker_backend
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -35410,7 +35872,7 @@ static worker_backend_model_finder_response_message_results_item *worker_backend
         }
         if (strcmp(key, "similarity") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->similarity, m))
                 goto fail;
@@ -35419,7 +35881,7 @@ static worker_backend_model_finder_response_message_results_item *worker_backend
         }
         if (strcmp(key, "metamodelIds") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -35437,12 +35899,15 @@ static worker_backend_model_finder_response_message_results_item *worker_backend
             o->has_metamodel_ids = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -35567,7 +36032,7 @@ static worker_backend_model_finder_search_request_message *worker_backend_model_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "referenceModelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->reference_model_id, m))
                 goto fail;
@@ -35576,7 +36041,7 @@ static worker_backend_model_finder_search_request_message *worker_backend_model_
         }
         if (strcmp(key, "referenceImageId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->reference_image_id, m))
                 goto fail;
@@ -35585,19 +36050,22 @@ static worker_backend_model_finder_search_request_message *worker_backend_model_
         }
         if (strcmp(key, "limit") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->limit, m))
                 goto fail;
             o->has_limit = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -35713,7 +36181,7 @@ static worker_backend_model_metadata_generation_completed_message *worker_backen
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -35721,18 +36189,21 @@ static worker_backend_model_metadata_generation_completed_message *worker_backen
         }
         if (strcmp(key, "metadata") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_obj_model_metadata_generation_completed_message_metadata(&o->metadata, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -35841,7 +36312,7 @@ static worker_backend_model_metadata_generation_completed_message_metadata *work
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "description") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->description, m))
                 goto fail;
@@ -35849,7 +36320,7 @@ static worker_backend_model_metadata_generation_completed_message_metadata *work
         }
         if (strcmp(key, "tags") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -35868,7 +36339,7 @@ static worker_backend_model_metadata_generation_completed_message_metadata *work
         }
         if (strcmp(key, "primaryCategory") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->primary_category, m))
                 goto fail;
@@ -35876,18 +36347,21 @@ static worker_backend_model_metadata_generation_completed_message_metadata *work
         }
         if (strcmp(key, "subCategory") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->sub_category, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -36026,7 +36500,7 @@ static worker_backend_model_metadata_generation_request_message *worker_backend_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -36035,7 +36509,7 @@ static worker_backend_model_metadata_generation_request_message *worker_backend_
         }
         if (strcmp(key, "model") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_obj_model_metadata_generation_request_message_model(&o->model, m))
                 goto fail;
@@ -36044,7 +36518,7 @@ static worker_backend_model_metadata_generation_request_message *worker_backend_
         }
         if (strcmp(key, "technicalMetadata") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_obj_model_metadata_generation_request_message_technical_metadata(&o->technical_metadata, m))
                 goto fail;
@@ -36053,7 +36527,7 @@ static worker_backend_model_metadata_generation_request_message *worker_backend_
         }
         if (strcmp(key, "thumbnails") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -36071,12 +36545,15 @@ static worker_backend_model_metadata_generation_request_message *worker_backend_
             o->has_thumbnails = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -36213,7 +36690,7 @@ static worker_backend_model_metadata_generation_request_message_model *worker_ba
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "name") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->name, m))
                 goto fail;
@@ -36222,7 +36699,7 @@ static worker_backend_model_metadata_generation_request_message_model *worker_ba
         }
         if (strcmp(key, "fileName") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->file_name, m))
                 goto fail;
@@ -36231,7 +36708,7 @@ static worker_backend_model_metadata_generation_request_message_model *worker_ba
         }
         if (strcmp(key, "fileSize") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->file_size, m))
                 goto fail;
@@ -36240,19 +36717,22 @@ static worker_backend_model_metadata_generation_request_message_model *worker_ba
         }
         if (strcmp(key, "ownerId") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->owner_id, m))
                 goto fail;
             o->has_owner_id = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -36391,7 +36871,7 @@ static worker_backend_model_metadata_generation_request_message_technical_metada
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "vertices") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->vertices, m))
                 goto fail;
@@ -36400,7 +36880,7 @@ static worker_backend_model_metadata_generation_request_message_technical_metada
         }
         if (strcmp(key, "faces") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->faces, m))
                 goto fail;
@@ -36409,7 +36889,7 @@ static worker_backend_model_metadata_generation_request_message_technical_metada
         }
         if (strcmp(key, "volumeMm3") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->volume_mm3, m))
                 goto fail;
@@ -36418,7 +36898,7 @@ static worker_backend_model_metadata_generation_request_message_technical_metada
         }
         if (strcmp(key, "dimensionsMm") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -36438,7 +36918,7 @@ static worker_backend_model_metadata_generation_request_message_technical_metada
         }
         if (strcmp(key, "isWatertight") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_boolean(&o->is_watertight, m))
                 goto fail;
@@ -36447,7 +36927,7 @@ static worker_backend_model_metadata_generation_request_message_technical_metada
         }
         if (strcmp(key, "boundingBox") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -36469,12 +36949,15 @@ static worker_backend_model_metadata_generation_request_message_technical_metada
             o->has_bounding_box = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -36640,7 +37123,7 @@ static worker_backend_model_metadata_generation_request_message_thumbnails_item 
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "id") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->id, m))
                 goto fail;
@@ -36649,7 +37132,7 @@ static worker_backend_model_metadata_generation_request_message_thumbnails_item 
         }
         if (strcmp(key, "url") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->url, m))
                 goto fail;
@@ -36658,19 +37141,22 @@ static worker_backend_model_metadata_generation_request_message_thumbnails_item 
         }
         if (strcmp(key, "angle") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->angle, m))
                 goto fail;
             o->has_angle = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -36790,7 +37276,7 @@ static worker_backend_model_metamodel_detection_found_message *worker_backend_mo
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "metamodels") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -36809,7 +37295,7 @@ static worker_backend_model_metamodel_detection_found_message *worker_backend_mo
         }
         if (strcmp(key, "ekgEdges") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -36827,12 +37313,15 @@ static worker_backend_model_metamodel_detection_found_message *worker_backend_mo
             o->has_ekg_edges = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -36965,7 +37454,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item *w
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "internalId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->internal_id, m))
                 goto fail;
@@ -36973,7 +37462,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item *w
         }
         if (strcmp(key, "name") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->name, m))
                 goto fail;
@@ -36981,7 +37470,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item *w
         }
         if (strcmp(key, "storageItemIds") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -37001,7 +37490,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item *w
         }
         if (strcmp(key, "childMetamodelIds") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -37021,7 +37510,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item *w
         }
         if (strcmp(key, "parentMetamodelId") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->parent_metamodel_id, m))
                 goto fail;
@@ -37030,7 +37519,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item *w
         }
         if (strcmp(key, "confidenceScore") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_number(&o->confidence_score, m))
                 goto fail;
@@ -37038,7 +37527,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item *w
         }
         if (strcmp(key, "libraryId") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->library_id, m))
                 goto fail;
@@ -37046,7 +37535,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item *w
         }
         if (strcmp(key, "mediaBatchId") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->media_batch_id, m))
                 goto fail;
@@ -37055,7 +37544,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item *w
         }
         if (strcmp(key, "metaModelType") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_string(&o->meta_model_type, m))
                 goto fail;
@@ -37064,19 +37553,22 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item *w
         }
         if (strcmp(key, "metadata") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_obj_model_metamodel_detection_found_message_metamodels_item_metadata(&o->metadata, m))
                 goto fail;
             o->has_metadata = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -37296,7 +37788,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item_me
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "level") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->level, m))
                 goto fail;
@@ -37305,7 +37797,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item_me
         }
         if (strcmp(key, "sku") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->sku, m))
                 goto fail;
@@ -37314,7 +37806,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item_me
         }
         if (strcmp(key, "scale") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->scale, m))
                 goto fail;
@@ -37323,7 +37815,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item_me
         }
         if (strcmp(key, "creator") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->creator, m))
                 goto fail;
@@ -37332,7 +37824,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item_me
         }
         if (strcmp(key, "isVariant") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_boolean(&o->is_variant, m))
                 goto fail;
@@ -37341,7 +37833,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item_me
         }
         if (strcmp(key, "partType") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->part_type, m))
                 goto fail;
@@ -37350,7 +37842,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item_me
         }
         if (strcmp(key, "source") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->source, m))
                 goto fail;
@@ -37359,7 +37851,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item_me
         }
         if (strcmp(key, "thingId") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->thing_id, m))
                 goto fail;
@@ -37368,7 +37860,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item_me
         }
         if (strcmp(key, "url") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_string(&o->url, m))
                 goto fail;
@@ -37377,7 +37869,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item_me
         }
         if (strcmp(key, "thumbnail") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_string(&o->thumbnail, m))
                 goto fail;
@@ -37386,7 +37878,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item_me
         }
         if (strcmp(key, "mediaUrls") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -37404,12 +37896,15 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item_me
             o->has_media_urls = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -37623,7 +38118,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item_me
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "url") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->url, m))
                 goto fail;
@@ -37631,7 +38126,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item_me
         }
         if (strcmp(key, "name") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->name, m))
                 goto fail;
@@ -37640,7 +38135,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item_me
         }
         if (strcmp(key, "type") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->type, m))
                 goto fail;
@@ -37649,19 +38144,22 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item_me
         }
         if (strcmp(key, "metadata") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_metadata(&o->metadata, m))
                 goto fail;
             o->has_metadata = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -37792,7 +38290,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item_me
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "mediaType") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->media_type, m))
                 goto fail;
@@ -37801,7 +38299,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item_me
         }
         if (strcmp(key, "isPrimary") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_boolean(&o->is_primary, m))
                 goto fail;
@@ -37810,7 +38308,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item_me
         }
         if (strcmp(key, "width") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->width, m))
                 goto fail;
@@ -37819,7 +38317,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item_me
         }
         if (strcmp(key, "height") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_number(&o->height, m))
                 goto fail;
@@ -37828,7 +38326,7 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item_me
         }
         if (strcmp(key, "thingId") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->thing_id, m))
                 goto fail;
@@ -37837,19 +38335,22 @@ static worker_backend_model_metamodel_detection_found_message_metamodels_item_me
         }
         if (strcmp(key, "fileId") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->file_id, m))
                 goto fail;
             o->has_file_id = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -38004,7 +38505,7 @@ static worker_backend_model_metamodel_detection_found_message_ekg_edges_item *wo
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "sourceMetamodelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->source_metamodel_id, m))
                 goto fail;
@@ -38012,7 +38513,7 @@ static worker_backend_model_metamodel_detection_found_message_ekg_edges_item *wo
         }
         if (strcmp(key, "targetId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->target_id, m))
                 goto fail;
@@ -38021,7 +38522,7 @@ static worker_backend_model_metamodel_detection_found_message_ekg_edges_item *wo
         }
         if (strcmp(key, "targetType") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->target_type, m))
                 goto fail;
@@ -38030,7 +38531,7 @@ static worker_backend_model_metamodel_detection_found_message_ekg_edges_item *wo
         }
         if (strcmp(key, "massFunction") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_model_metamodel_detection_found_message_ekg_edges_item_mass_function(&o->mass_function, m))
                 goto fail;
@@ -38038,7 +38539,7 @@ static worker_backend_model_metamodel_detection_found_message_ekg_edges_item *wo
         }
         if (strcmp(key, "heuristicContributions") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -38058,19 +38559,22 @@ static worker_backend_model_metamodel_detection_found_message_ekg_edges_item *wo
         }
         if (strcmp(key, "louvainMetadata") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_obj_model_metamodel_detection_found_message_ekg_edges_item_louvain_metadata(&o->louvain_metadata, m))
                 goto fail;
             o->has_louvain_metadata = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -38228,7 +38732,7 @@ static worker_backend_model_metamodel_detection_found_message_ekg_edges_item_mas
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "related") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->related, m))
                 goto fail;
@@ -38237,7 +38741,7 @@ static worker_backend_model_metamodel_detection_found_message_ekg_edges_item_mas
         }
         if (strcmp(key, "unrelated") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->unrelated, m))
                 goto fail;
@@ -38246,19 +38750,22 @@ static worker_backend_model_metamodel_detection_found_message_ekg_edges_item_mas
         }
         if (strcmp(key, "uncertainty") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->uncertainty, m))
                 goto fail;
             o->has_uncertainty = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -38374,7 +38881,7 @@ static worker_backend_model_metamodel_detection_found_message_ekg_edges_item_heu
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "name") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->name, m))
                 goto fail;
@@ -38383,19 +38890,22 @@ static worker_backend_model_metamodel_detection_found_message_ekg_edges_item_heu
         }
         if (strcmp(key, "belief") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->belief, m))
                 goto fail;
             o->has_belief = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -38501,7 +39011,7 @@ static worker_backend_model_metamodel_detection_found_message_ekg_edges_item_lou
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "communityId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->community_id, m))
                 goto fail;
@@ -38510,7 +39020,7 @@ static worker_backend_model_metamodel_detection_found_message_ekg_edges_item_lou
         }
         if (strcmp(key, "modularity") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->modularity, m))
                 goto fail;
@@ -38519,19 +39029,22 @@ static worker_backend_model_metamodel_detection_found_message_ekg_edges_item_lou
         }
         if (strcmp(key, "edgeWeight") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->edge_weight, m))
                 goto fail;
             o->has_edge_weight = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -38654,7 +39167,7 @@ static worker_backend_model_metamodel_detection_request_message *worker_backend_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "connectionId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->connection_id, m))
                 goto fail;
@@ -38662,7 +39175,7 @@ static worker_backend_model_metamodel_detection_request_message *worker_backend_
         }
         if (strcmp(key, "folderPath") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->folder_path, m))
                 goto fail;
@@ -38670,7 +39183,7 @@ static worker_backend_model_metamodel_detection_request_message *worker_backend_
         }
         if (strcmp(key, "discoveredFiles") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -38690,7 +39203,7 @@ static worker_backend_model_metamodel_detection_request_message *worker_backend_
         }
         if (strcmp(key, "manifestUrl") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->manifest_url, m))
                 goto fail;
@@ -38699,7 +39212,7 @@ static worker_backend_model_metamodel_detection_request_message *worker_backend_
         }
         if (strcmp(key, "folderSignature") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_obj_folder_signature(&o->folder_signature, m))
                 goto fail;
@@ -38707,7 +39220,7 @@ static worker_backend_model_metamodel_detection_request_message *worker_backend_
         }
         if (strcmp(key, "processedAt") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->processed_at, m))
                 goto fail;
@@ -38715,18 +39228,21 @@ static worker_backend_model_metamodel_detection_request_message *worker_backend_
         }
         if (strcmp(key, "statistics") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_obj_folder_statistics(&o->statistics, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -38915,7 +39431,7 @@ static worker_backend_model_print_analysis_completed_message *worker_backend_mod
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "originalJobId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->original_job_id, m))
                 goto fail;
@@ -38924,7 +39440,7 @@ static worker_backend_model_print_analysis_completed_message *worker_backend_mod
         }
         if (strcmp(key, "modelId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -38933,7 +39449,7 @@ static worker_backend_model_print_analysis_completed_message *worker_backend_mod
         }
         if (strcmp(key, "status") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->status, m))
                 goto fail;
@@ -38942,7 +39458,7 @@ static worker_backend_model_print_analysis_completed_message *worker_backend_mod
         }
         if (strcmp(key, "errorMessage") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->error_message, m))
                 goto fail;
@@ -38951,7 +39467,7 @@ static worker_backend_model_print_analysis_completed_message *worker_backend_mod
         }
         if (strcmp(key, "material") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->material, m))
                 goto fail;
@@ -38960,7 +39476,7 @@ static worker_backend_model_print_analysis_completed_message *worker_backend_mod
         }
         if (strcmp(key, "quality") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->quality, m))
                 goto fail;
@@ -38969,7 +39485,7 @@ static worker_backend_model_print_analysis_completed_message *worker_backend_mod
         }
         if (strcmp(key, "printTimeMinutes") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_number(&o->print_time_minutes, m))
                 goto fail;
@@ -38978,7 +39494,7 @@ static worker_backend_model_print_analysis_completed_message *worker_backend_mod
         }
         if (strcmp(key, "materialGrams") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_number(&o->material_grams, m))
                 goto fail;
@@ -38987,7 +39503,7 @@ static worker_backend_model_print_analysis_completed_message *worker_backend_mod
         }
         if (strcmp(key, "needsSupport") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_boolean(&o->needs_support, m))
                 goto fail;
@@ -38996,7 +39512,7 @@ static worker_backend_model_print_analysis_completed_message *worker_backend_mod
         }
         if (strcmp(key, "supportMaterialGrams") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_number(&o->support_material_grams, m))
                 goto fail;
@@ -39005,7 +39521,7 @@ static worker_backend_model_print_analysis_completed_message *worker_backend_mod
         }
         if (strcmp(key, "overhangPercentage") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_number(&o->overhang_percentage, m))
                 goto fail;
@@ -39014,7 +39530,7 @@ static worker_backend_model_print_analysis_completed_message *worker_backend_mod
         }
         if (strcmp(key, "minWallThicknessMm") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_number(&o->min_wall_thickness_mm, m))
                 goto fail;
@@ -39023,7 +39539,7 @@ static worker_backend_model_print_analysis_completed_message *worker_backend_mod
         }
         if (strcmp(key, "solidVolumeCm3") == 0) {
             if (got[12])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[12] = true;
             if (!from_number(&o->solid_volume_cm3, m))
                 goto fail;
@@ -39032,7 +39548,7 @@ static worker_backend_model_print_analysis_completed_message *worker_backend_mod
         }
         if (strcmp(key, "surfaceAreaCm2") == 0) {
             if (got[13])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[13] = true;
             if (!from_number(&o->surface_area_cm2, m))
                 goto fail;
@@ -39041,7 +39557,7 @@ static worker_backend_model_print_analysis_completed_message *worker_backend_mod
         }
         if (strcmp(key, "boundingBox") == 0) {
             if (got[14])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[14] = true;
             if (!from_obj_model_print_analysis_completed_message_bounding_box(&o->bounding_box, m))
                 goto fail;
@@ -39050,7 +39566,7 @@ static worker_backend_model_print_analysis_completed_message *worker_backend_mod
         }
         if (strcmp(key, "estimatedCostEUR") == 0) {
             if (got[15])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[15] = true;
             if (!from_number(&o->estimated_cost_eur, m))
                 goto fail;
@@ -39059,7 +39575,7 @@ static worker_backend_model_print_analysis_completed_message *worker_backend_mod
         }
         if (strcmp(key, "costBreakdown") == 0) {
             if (got[16])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[16] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -39081,12 +39597,15 @@ static worker_backend_model_print_analysis_completed_message *worker_backend_mod
             o->has_cost_breakdown = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -39365,7 +39884,7 @@ static worker_backend_model_print_analysis_completed_message_bounding_box *worke
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "x") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->x, m))
                 goto fail;
@@ -39374,7 +39893,7 @@ static worker_backend_model_print_analysis_completed_message_bounding_box *worke
         }
         if (strcmp(key, "y") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->y, m))
                 goto fail;
@@ -39383,19 +39902,22 @@ static worker_backend_model_print_analysis_completed_message_bounding_box *worke
         }
         if (strcmp(key, "z") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->z, m))
                 goto fail;
             o->has_z = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -39515,7 +40037,7 @@ static worker_backend_model_print_analysis_request_message *worker_backend_model
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -39524,7 +40046,7 @@ static worker_backend_model_print_analysis_request_message *worker_backend_model
         }
         if (strcmp(key, "ownerId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->owner_id, m))
                 goto fail;
@@ -39533,7 +40055,7 @@ static worker_backend_model_print_analysis_request_message *worker_backend_model
         }
         if (strcmp(key, "material") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->material, m))
                 goto fail;
@@ -39542,7 +40064,7 @@ static worker_backend_model_print_analysis_request_message *worker_backend_model
         }
         if (strcmp(key, "quality") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->quality, m))
                 goto fail;
@@ -39551,7 +40073,7 @@ static worker_backend_model_print_analysis_request_message *worker_backend_model
         }
         if (strcmp(key, "webhookUrl") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->webhook_url, m))
                 goto fail;
@@ -39560,19 +40082,22 @@ static worker_backend_model_print_analysis_request_message *worker_backend_model
         }
         if (strcmp(key, "minioPath") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->minio_path, m))
                 goto fail;
             o->has_minio_path = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -39734,7 +40259,7 @@ static worker_backend_model_sellability_analysis_completed_message *worker_backe
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "metamodelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->metamodel_id, m))
                 goto fail;
@@ -39743,7 +40268,7 @@ static worker_backend_model_sellability_analysis_completed_message *worker_backe
         }
         if (strcmp(key, "ownerId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->owner_id, m))
                 goto fail;
@@ -39752,7 +40277,7 @@ static worker_backend_model_sellability_analysis_completed_message *worker_backe
         }
         if (strcmp(key, "sellabilityScore") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->sellability_score, m))
                 goto fail;
@@ -39761,7 +40286,7 @@ static worker_backend_model_sellability_analysis_completed_message *worker_backe
         }
         if (strcmp(key, "pricingRecommendations") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_model_sellability_analysis_completed_message_pricing_recommendations(&o->pricing_recommendations, m))
                 goto fail;
@@ -39770,7 +40295,7 @@ static worker_backend_model_sellability_analysis_completed_message *worker_backe
         }
         if (strcmp(key, "marketplaceRecommendations") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -39790,7 +40315,7 @@ static worker_backend_model_sellability_analysis_completed_message *worker_backe
         }
         if (strcmp(key, "demandAnalysis") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_obj_model_sellability_analysis_completed_message_demand_analysis(&o->demand_analysis, m))
                 goto fail;
@@ -39799,7 +40324,7 @@ static worker_backend_model_sellability_analysis_completed_message *worker_backe
         }
         if (strcmp(key, "qualityFactors") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_obj_model_sellability_analysis_completed_message_quality_factors(&o->quality_factors, m))
                 goto fail;
@@ -39808,7 +40333,7 @@ static worker_backend_model_sellability_analysis_completed_message *worker_backe
         }
         if (strcmp(key, "recommendations") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -39828,7 +40353,7 @@ static worker_backend_model_sellability_analysis_completed_message *worker_backe
         }
         if (strcmp(key, "analyzedAt") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_string(&o->analyzed_at, m))
                 goto fail;
@@ -39837,7 +40362,7 @@ static worker_backend_model_sellability_analysis_completed_message *worker_backe
         }
         if (strcmp(key, "analysisVersion") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_string(&o->analysis_version, m))
                 goto fail;
@@ -39846,19 +40371,22 @@ static worker_backend_model_sellability_analysis_completed_message *worker_backe
         }
         if (strcmp(key, "error") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_obj_error_details(&o->error, m))
                 goto fail;
             o->has_error = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -40089,7 +40617,7 @@ static worker_backend_model_sellability_analysis_completed_message_pricing_recom
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "suggestedPrice") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->suggested_price, m))
                 goto fail;
@@ -40098,7 +40626,7 @@ static worker_backend_model_sellability_analysis_completed_message_pricing_recom
         }
         if (strcmp(key, "priceRange") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_obj_model_sellability_analysis_completed_message_pricing_recommendations_price_range(&o->price_range, m))
                 goto fail;
@@ -40107,7 +40635,7 @@ static worker_backend_model_sellability_analysis_completed_message_pricing_recom
         }
         if (strcmp(key, "competitorAverage") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->competitor_average, m))
                 goto fail;
@@ -40116,7 +40644,7 @@ static worker_backend_model_sellability_analysis_completed_message_pricing_recom
         }
         if (strcmp(key, "materialPricing") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -40140,7 +40668,7 @@ static worker_backend_model_sellability_analysis_completed_message_pricing_recom
         }
         if (strcmp(key, "factors") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -40158,12 +40686,15 @@ static worker_backend_model_sellability_analysis_completed_message_pricing_recom
             o->has_factors = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -40318,7 +40849,7 @@ static worker_backend_model_sellability_analysis_completed_message_pricing_recom
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "min") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->min, m))
                 goto fail;
@@ -40327,7 +40858,7 @@ static worker_backend_model_sellability_analysis_completed_message_pricing_recom
         }
         if (strcmp(key, "max") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->max, m))
                 goto fail;
@@ -40336,19 +40867,22 @@ static worker_backend_model_sellability_analysis_completed_message_pricing_recom
         }
         if (strcmp(key, "median") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->median, m))
                 goto fail;
             o->has_median = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -40465,7 +40999,7 @@ static worker_backend_model_sellability_analysis_completed_message_pricing_recom
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "factor") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->factor, m))
                 goto fail;
@@ -40474,7 +41008,7 @@ static worker_backend_model_sellability_analysis_completed_message_pricing_recom
         }
         if (strcmp(key, "impact") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->impact, m))
                 goto fail;
@@ -40483,19 +41017,22 @@ static worker_backend_model_sellability_analysis_completed_message_pricing_recom
         }
         if (strcmp(key, "description") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->description, m))
                 goto fail;
             o->has_description = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -40615,7 +41152,7 @@ static worker_backend_model_sellability_analysis_completed_message_marketplace_r
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "marketplace") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->marketplace, m))
                 goto fail;
@@ -40624,7 +41161,7 @@ static worker_backend_model_sellability_analysis_completed_message_marketplace_r
         }
         if (strcmp(key, "compatibilityScore") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->compatibility_score, m))
                 goto fail;
@@ -40633,7 +41170,7 @@ static worker_backend_model_sellability_analysis_completed_message_marketplace_r
         }
         if (strcmp(key, "reasoning") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->reasoning, m))
                 goto fail;
@@ -40642,7 +41179,7 @@ static worker_backend_model_sellability_analysis_completed_message_marketplace_r
         }
         if (strcmp(key, "estimatedReach") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_number(&o->estimated_reach, m))
                 goto fail;
@@ -40651,7 +41188,7 @@ static worker_backend_model_sellability_analysis_completed_message_marketplace_r
         }
         if (strcmp(key, "platformFee") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_number(&o->platform_fee, m))
                 goto fail;
@@ -40660,19 +41197,22 @@ static worker_backend_model_sellability_analysis_completed_message_marketplace_r
         }
         if (strcmp(key, "etsySpecificData") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_obj_model_sellability_analysis_completed_message_marketplace_recommendations_item_etsy_specific_data(&o->etsy_specific_data, m))
                 goto fail;
             o->has_etsy_specific_data = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -40824,7 +41364,7 @@ static worker_backend_model_sellability_analysis_completed_message_marketplace_r
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "categoryFitScore") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->category_fit_score, m))
                 goto fail;
@@ -40833,7 +41373,7 @@ static worker_backend_model_sellability_analysis_completed_message_marketplace_r
         }
         if (strcmp(key, "recommendedMaterials") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -40853,19 +41393,22 @@ static worker_backend_model_sellability_analysis_completed_message_marketplace_r
         }
         if (strcmp(key, "estimatedTimeToFirstSale") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->estimated_time_to_first_sale, m))
                 goto fail;
             o->has_estimated_time_to_first_sale = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -40992,7 +41535,7 @@ static worker_backend_model_sellability_analysis_completed_message_demand_analys
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "categoryDemand") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->category_demand, m))
                 goto fail;
@@ -41001,7 +41544,7 @@ static worker_backend_model_sellability_analysis_completed_message_demand_analys
         }
         if (strcmp(key, "trendingScore") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->trending_score, m))
                 goto fail;
@@ -41010,7 +41553,7 @@ static worker_backend_model_sellability_analysis_completed_message_demand_analys
         }
         if (strcmp(key, "searchVolume") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->search_volume, m))
                 goto fail;
@@ -41019,7 +41562,7 @@ static worker_backend_model_sellability_analysis_completed_message_demand_analys
         }
         if (strcmp(key, "competitionLevel") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->competition_level, m))
                 goto fail;
@@ -41028,19 +41571,22 @@ static worker_backend_model_sellability_analysis_completed_message_demand_analys
         }
         if (strcmp(key, "trendDirection") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->trend_direction, m))
                 goto fail;
             o->has_trend_direction = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -41180,7 +41726,7 @@ static worker_backend_model_sellability_analysis_completed_message_quality_facto
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "technicalQuality") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->technical_quality, m))
                 goto fail;
@@ -41189,7 +41735,7 @@ static worker_backend_model_sellability_analysis_completed_message_quality_facto
         }
         if (strcmp(key, "printability") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->printability, m))
                 goto fail;
@@ -41198,7 +41744,7 @@ static worker_backend_model_sellability_analysis_completed_message_quality_facto
         }
         if (strcmp(key, "uniqueness") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->uniqueness, m))
                 goto fail;
@@ -41207,19 +41753,22 @@ static worker_backend_model_sellability_analysis_completed_message_quality_facto
         }
         if (strcmp(key, "marketFit") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_number(&o->market_fit, m))
                 goto fail;
             o->has_market_fit = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -41349,7 +41898,7 @@ static worker_backend_model_sellability_analysis_completed_message_recommendatio
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "category") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->category, m))
                 goto fail;
@@ -41358,7 +41907,7 @@ static worker_backend_model_sellability_analysis_completed_message_recommendatio
         }
         if (strcmp(key, "priority") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->priority, m))
                 goto fail;
@@ -41367,7 +41916,7 @@ static worker_backend_model_sellability_analysis_completed_message_recommendatio
         }
         if (strcmp(key, "title") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->title, m))
                 goto fail;
@@ -41376,7 +41925,7 @@ static worker_backend_model_sellability_analysis_completed_message_recommendatio
         }
         if (strcmp(key, "description") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->description, m))
                 goto fail;
@@ -41385,19 +41934,22 @@ static worker_backend_model_sellability_analysis_completed_message_recommendatio
         }
         if (strcmp(key, "expectedImpact") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->expected_impact, m))
                 goto fail;
             o->has_expected_impact = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -41544,7 +42096,7 @@ static worker_backend_model_sellability_analysis_request_message *worker_backend
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "metamodelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->metamodel_id, m))
                 goto fail;
@@ -41553,7 +42105,7 @@ static worker_backend_model_sellability_analysis_request_message *worker_backend
         }
         if (strcmp(key, "ownerId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->owner_id, m))
                 goto fail;
@@ -41562,7 +42114,7 @@ static worker_backend_model_sellability_analysis_request_message *worker_backend
         }
         if (strcmp(key, "metamodelData") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -41586,7 +42138,7 @@ static worker_backend_model_sellability_analysis_request_message *worker_backend
         }
         if (strcmp(key, "manifestUrl") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->manifest_url, m))
                 goto fail;
@@ -41595,19 +42147,22 @@ static worker_backend_model_sellability_analysis_request_message *worker_backend
         }
         if (strcmp(key, "analysisOptions") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_obj_model_sellability_analysis_request_message_analysis_options(&o->analysis_options, m))
                 goto fail;
             o->has_analysis_options = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -41758,7 +42313,7 @@ static worker_backend_model_sellability_analysis_request_message_analysis_option
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "targetMarketplaces") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -41778,7 +42333,7 @@ static worker_backend_model_sellability_analysis_request_message_analysis_option
         }
         if (strcmp(key, "competitorAnalysis") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_boolean(&o->competitor_analysis, m))
                 goto fail;
@@ -41787,7 +42342,7 @@ static worker_backend_model_sellability_analysis_request_message_analysis_option
         }
         if (strcmp(key, "demandAnalysis") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_boolean(&o->demand_analysis, m))
                 goto fail;
@@ -41796,7 +42351,7 @@ static worker_backend_model_sellability_analysis_request_message_analysis_option
         }
         if (strcmp(key, "includeChildModels") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_boolean(&o->include_child_models, m))
                 goto fail;
@@ -41805,19 +42360,22 @@ static worker_backend_model_sellability_analysis_request_message_analysis_option
         }
         if (strcmp(key, "etsyAnalysisOptions") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_obj_model_sellability_analysis_request_message_analysis_options_etsy_analysis_options(&o->etsy_analysis_options, m))
                 goto fail;
             o->has_etsy_analysis_options = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -41964,7 +42522,7 @@ static worker_backend_model_sellability_analysis_request_message_analysis_option
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "analyzeMaterialSuitability") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_boolean(&o->analyze_material_suitability, m))
                 goto fail;
@@ -41973,7 +42531,7 @@ static worker_backend_model_sellability_analysis_request_message_analysis_option
         }
         if (strcmp(key, "fetchEtsyTrends") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_boolean(&o->fetch_etsy_trends, m))
                 goto fail;
@@ -41982,19 +42540,22 @@ static worker_backend_model_sellability_analysis_request_message_analysis_option
         }
         if (strcmp(key, "competitorCount") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->competitor_count, m))
                 goto fail;
             o->has_competitor_count = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -42116,7 +42677,7 @@ static worker_backend_model_semantic_analysis_completed_message *worker_backend_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -42125,7 +42686,7 @@ static worker_backend_model_semantic_analysis_completed_message *worker_backend_
         }
         if (strcmp(key, "userId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->user_id, m))
                 goto fail;
@@ -42134,7 +42695,7 @@ static worker_backend_model_semantic_analysis_completed_message *worker_backend_
         }
         if (strcmp(key, "processingStatus") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->processing_status, m))
                 goto fail;
@@ -42143,7 +42704,7 @@ static worker_backend_model_semantic_analysis_completed_message *worker_backend_
         }
         if (strcmp(key, "semanticMetadata") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_model_semantic_analysis_completed_message_semantic_metadata(&o->semantic_metadata, m))
                 goto fail;
@@ -42152,7 +42713,7 @@ static worker_backend_model_semantic_analysis_completed_message *worker_backend_
         }
         if (strcmp(key, "processingTime") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_obj_model_semantic_analysis_completed_message_processing_time(&o->processing_time, m))
                 goto fail;
@@ -42161,7 +42722,7 @@ static worker_backend_model_semantic_analysis_completed_message *worker_backend_
         }
         if (strcmp(key, "qualityMetrics") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_obj_model_semantic_analysis_completed_message_quality_metrics(&o->quality_metrics, m))
                 goto fail;
@@ -42170,7 +42731,7 @@ static worker_backend_model_semantic_analysis_completed_message *worker_backend_
         }
         if (strcmp(key, "error") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_obj_model_semantic_analysis_completed_message_error(&o->error, m))
                 goto fail;
@@ -42179,19 +42740,22 @@ static worker_backend_model_semantic_analysis_completed_message *worker_backend_
         }
         if (strcmp(key, "debugInfo") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_obj_model_semantic_analysis_completed_message_debug_info(&o->debug_info, m))
                 goto fail;
             o->has_debug_info = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -42370,7 +42934,7 @@ static worker_backend_model_semantic_analysis_completed_message_semantic_metadat
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "semanticTags") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -42390,7 +42954,7 @@ static worker_backend_model_semantic_analysis_completed_message_semantic_metadat
         }
         if (strcmp(key, "embedding") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -42410,7 +42974,7 @@ static worker_backend_model_semantic_analysis_completed_message_semantic_metadat
         }
         if (strcmp(key, "similarModels") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -42430,19 +42994,22 @@ static worker_backend_model_semantic_analysis_completed_message_semantic_metadat
         }
         if (strcmp(key, "geometricFeatures") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_model_semantic_analysis_completed_message_semantic_metadata_geometric_features(&o->geometric_features, m))
                 goto fail;
             o->has_geometric_features = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -42594,7 +43161,7 @@ static worker_backend_model_semantic_analysis_completed_message_semantic_metadat
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "tagName") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->tag_name, m))
                 goto fail;
@@ -42603,7 +43170,7 @@ static worker_backend_model_semantic_analysis_completed_message_semantic_metadat
         }
         if (strcmp(key, "confidence") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->confidence, m))
                 goto fail;
@@ -42612,19 +43179,22 @@ static worker_backend_model_semantic_analysis_completed_message_semantic_metadat
         }
         if (strcmp(key, "category") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->category, m))
                 goto fail;
             o->has_category = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -42747,7 +43317,7 @@ static worker_backend_model_semantic_analysis_completed_message_semantic_metadat
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -42756,7 +43326,7 @@ static worker_backend_model_semantic_analysis_completed_message_semantic_metadat
         }
         if (strcmp(key, "similarity") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->similarity, m))
                 goto fail;
@@ -42765,7 +43335,7 @@ static worker_backend_model_semantic_analysis_completed_message_semantic_metadat
         }
         if (strcmp(key, "metadata") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -42787,12 +43357,15 @@ static worker_backend_model_semantic_analysis_completed_message_semantic_metadat
             o->has_metadata = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -42922,7 +43495,7 @@ static worker_backend_model_semantic_analysis_completed_message_semantic_metadat
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "vertexCount") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->vertex_count, m))
                 goto fail;
@@ -42931,7 +43504,7 @@ static worker_backend_model_semantic_analysis_completed_message_semantic_metadat
         }
         if (strcmp(key, "faceCount") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->face_count, m))
                 goto fail;
@@ -42940,7 +43513,7 @@ static worker_backend_model_semantic_analysis_completed_message_semantic_metadat
         }
         if (strcmp(key, "volume") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->volume, m))
                 goto fail;
@@ -42949,7 +43522,7 @@ static worker_backend_model_semantic_analysis_completed_message_semantic_metadat
         }
         if (strcmp(key, "surfaceArea") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_number(&o->surface_area, m))
                 goto fail;
@@ -42958,7 +43531,7 @@ static worker_backend_model_semantic_analysis_completed_message_semantic_metadat
         }
         if (strcmp(key, "boundingBox") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_obj_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_bounding_box(&o->bounding_box, m))
                 goto fail;
@@ -42967,7 +43540,7 @@ static worker_backend_model_semantic_analysis_completed_message_semantic_metadat
         }
         if (strcmp(key, "isWatertight") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_boolean(&o->is_watertight, m))
                 goto fail;
@@ -42976,7 +43549,7 @@ static worker_backend_model_semantic_analysis_completed_message_semantic_metadat
         }
         if (strcmp(key, "hasTextureCoords") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_boolean(&o->has_texture_coords, m))
                 goto fail;
@@ -42985,19 +43558,22 @@ static worker_backend_model_semantic_analysis_completed_message_semantic_metadat
         }
         if (strcmp(key, "complexity") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->complexity, m))
                 goto fail;
             o->has_complexity = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -43169,7 +43745,7 @@ static worker_backend_model_semantic_analysis_completed_message_semantic_metadat
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "width") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->width, m))
                 goto fail;
@@ -43178,7 +43754,7 @@ static worker_backend_model_semantic_analysis_completed_message_semantic_metadat
         }
         if (strcmp(key, "height") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->height, m))
                 goto fail;
@@ -43187,19 +43763,22 @@ static worker_backend_model_semantic_analysis_completed_message_semantic_metadat
         }
         if (strcmp(key, "depth") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->depth, m))
                 goto fail;
             o->has_depth = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -43317,7 +43896,7 @@ static worker_backend_model_semantic_analysis_completed_message_processing_time 
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "totalTimeMs") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->total_time_ms, m))
                 goto fail;
@@ -43326,7 +43905,7 @@ static worker_backend_model_semantic_analysis_completed_message_processing_time 
         }
         if (strcmp(key, "geometryTimeMs") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->geometry_time_ms, m))
                 goto fail;
@@ -43335,7 +43914,7 @@ static worker_backend_model_semantic_analysis_completed_message_processing_time 
         }
         if (strcmp(key, "neuralTimeMs") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->neural_time_ms, m))
                 goto fail;
@@ -43344,19 +43923,22 @@ static worker_backend_model_semantic_analysis_completed_message_processing_time 
         }
         if (strcmp(key, "searchTimeMs") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_number(&o->search_time_ms, m))
                 goto fail;
             o->has_search_time_ms = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -43485,7 +44067,7 @@ static worker_backend_model_semantic_analysis_completed_message_quality_metrics 
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "overallConfidence") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->overall_confidence, m))
                 goto fail;
@@ -43494,7 +44076,7 @@ static worker_backend_model_semantic_analysis_completed_message_quality_metrics 
         }
         if (strcmp(key, "tagCount") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->tag_count, m))
                 goto fail;
@@ -43503,7 +44085,7 @@ static worker_backend_model_semantic_analysis_completed_message_quality_metrics 
         }
         if (strcmp(key, "duplicateDetected") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_boolean(&o->duplicate_detected, m))
                 goto fail;
@@ -43512,19 +44094,22 @@ static worker_backend_model_semantic_analysis_completed_message_quality_metrics 
         }
         if (strcmp(key, "knowledgeBaseUpdated") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_boolean(&o->knowledge_base_updated, m))
                 goto fail;
             o->has_knowledge_base_updated = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -43653,7 +44238,7 @@ static worker_backend_model_semantic_analysis_completed_message_error *worker_ba
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "message") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->message, m))
                 goto fail;
@@ -43662,7 +44247,7 @@ static worker_backend_model_semantic_analysis_completed_message_error *worker_ba
         }
         if (strcmp(key, "category") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->category, m))
                 goto fail;
@@ -43671,7 +44256,7 @@ static worker_backend_model_semantic_analysis_completed_message_error *worker_ba
         }
         if (strcmp(key, "retryable") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_boolean(&o->retryable, m))
                 goto fail;
@@ -43680,19 +44265,22 @@ static worker_backend_model_semantic_analysis_completed_message_error *worker_ba
         }
         if (strcmp(key, "technicalDetails") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->technical_details, m))
                 goto fail;
             o->has_technical_details = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -43821,7 +44409,7 @@ static worker_backend_model_semantic_analysis_completed_message_debug_info *work
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "workerVersion") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->worker_version, m))
                 goto fail;
@@ -43830,7 +44418,7 @@ static worker_backend_model_semantic_analysis_completed_message_debug_info *work
         }
         if (strcmp(key, "processingNode") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->processing_node, m))
                 goto fail;
@@ -43839,7 +44427,7 @@ static worker_backend_model_semantic_analysis_completed_message_debug_info *work
         }
         if (strcmp(key, "gpuUsed") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_boolean(&o->gpu_used, m))
                 goto fail;
@@ -43848,19 +44436,22 @@ static worker_backend_model_semantic_analysis_completed_message_debug_info *work
         }
         if (strcmp(key, "memoryUsageMb") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_number(&o->memory_usage_mb, m))
                 goto fail;
             o->has_memory_usage_mb = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -43996,7 +44587,7 @@ static worker_backend_model_semantic_analysis_request_message *worker_backend_mo
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -44005,7 +44596,7 @@ static worker_backend_model_semantic_analysis_request_message *worker_backend_mo
         }
         if (strcmp(key, "userId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->user_id, m))
                 goto fail;
@@ -44014,7 +44605,7 @@ static worker_backend_model_semantic_analysis_request_message *worker_backend_mo
         }
         if (strcmp(key, "storageConnectionId") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->storage_connection_id, m))
                 goto fail;
@@ -44023,7 +44614,7 @@ static worker_backend_model_semantic_analysis_request_message *worker_backend_mo
         }
         if (strcmp(key, "filePath") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->file_path, m))
                 goto fail;
@@ -44032,7 +44623,7 @@ static worker_backend_model_semantic_analysis_request_message *worker_backend_mo
         }
         if (strcmp(key, "fileName") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->file_name, m))
                 goto fail;
@@ -44041,7 +44632,7 @@ static worker_backend_model_semantic_analysis_request_message *worker_backend_mo
         }
         if (strcmp(key, "fileSize") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_number(&o->file_size, m))
                 goto fail;
@@ -44050,7 +44641,7 @@ static worker_backend_model_semantic_analysis_request_message *worker_backend_mo
         }
         if (strcmp(key, "storageProviderType") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->storage_provider_type, m))
                 goto fail;
@@ -44059,7 +44650,7 @@ static worker_backend_model_semantic_analysis_request_message *worker_backend_mo
         }
         if (strcmp(key, "processingOptions") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_obj_model_semantic_analysis_request_message_processing_options(&o->processing_options, m))
                 goto fail;
@@ -44068,7 +44659,7 @@ static worker_backend_model_semantic_analysis_request_message *worker_backend_mo
         }
         if (strcmp(key, "priority") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_number(&o->priority, m))
                 goto fail;
@@ -44077,7 +44668,7 @@ static worker_backend_model_semantic_analysis_request_message *worker_backend_mo
         }
         if (strcmp(key, "webhookUrl") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_string(&o->webhook_url, m))
                 goto fail;
@@ -44086,19 +44677,22 @@ static worker_backend_model_semantic_analysis_request_message *worker_backend_mo
         }
         if (strcmp(key, "retryCount") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_number(&o->retry_count, m))
                 goto fail;
             o->has_retry_count = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -44305,7 +44899,7 @@ static worker_backend_model_semantic_analysis_request_message_processing_options
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "pointCloudSize") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->point_cloud_size, m))
                 goto fail;
@@ -44314,7 +44908,7 @@ static worker_backend_model_semantic_analysis_request_message_processing_options
         }
         if (strcmp(key, "similarityThreshold") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->similarity_threshold, m))
                 goto fail;
@@ -44323,7 +44917,7 @@ static worker_backend_model_semantic_analysis_request_message_processing_options
         }
         if (strcmp(key, "similarityK") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->similarity_k, m))
                 goto fail;
@@ -44332,7 +44926,7 @@ static worker_backend_model_semantic_analysis_request_message_processing_options
         }
         if (strcmp(key, "enableDuplicateDetection") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_boolean(&o->enable_duplicate_detection, m))
                 goto fail;
@@ -44341,19 +44935,22 @@ static worker_backend_model_semantic_analysis_request_message_processing_options
         }
         if (strcmp(key, "generateThumbnail") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_boolean(&o->generate_thumbnail, m))
                 goto fail;
             o->has_generate_thumbnail = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -44532,7 +45129,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "originalJobId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->original_job_id, m))
                 goto fail;
@@ -44541,7 +45138,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "modelId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -44550,7 +45147,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "status") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->status, m))
                 goto fail;
@@ -44559,7 +45156,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "vertices") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_integer(&o->vertices, m))
                 goto fail;
@@ -44568,7 +45165,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "faces") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_integer(&o->faces, m))
                 goto fail;
@@ -44577,7 +45174,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "edges") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_integer(&o->edges, m))
                 goto fail;
@@ -44586,7 +45183,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "detailLevel") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->detail_level, m))
                 goto fail;
@@ -44595,7 +45192,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "boundingBox") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_obj_model_technical_metadata_completed_message_bounding_box(&o->bounding_box, m))
                 goto fail;
@@ -44604,7 +45201,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "volumeCubicMm") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_number(&o->volume_cubic_mm, m))
                 goto fail;
@@ -44613,7 +45210,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "surfaceAreaSqMm") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_number(&o->surface_area_sq_mm, m))
                 goto fail;
@@ -44622,7 +45219,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "minWallThickness") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_number(&o->min_wall_thickness, m))
                 goto fail;
@@ -44631,7 +45228,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "maxWallThickness") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_number(&o->max_wall_thickness, m))
                 goto fail;
@@ -44640,7 +45237,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "manifold") == 0) {
             if (got[12])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[12] = true;
             if (!from_boolean(&o->manifold, m))
                 goto fail;
@@ -44649,7 +45246,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "nonManifoldEdges") == 0) {
             if (got[13])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[13] = true;
             if (!from_integer(&o->non_manifold_edges, m))
                 goto fail;
@@ -44658,7 +45255,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "holes") == 0) {
             if (got[14])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[14] = true;
             if (!from_integer(&o->holes, m))
                 goto fail;
@@ -44667,7 +45264,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "flippedNormals") == 0) {
             if (got[15])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[15] = true;
             if (!from_integer(&o->flipped_normals, m))
                 goto fail;
@@ -44676,7 +45273,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "selfIntersections") == 0) {
             if (got[16])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[16] = true;
             if (!from_integer(&o->self_intersections, m))
                 goto fail;
@@ -44685,7 +45282,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "qualityScore") == 0) {
             if (got[17])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[17] = true;
             if (!from_number(&o->quality_score, m))
                 goto fail;
@@ -44694,7 +45291,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "printabilityScore") == 0) {
             if (got[18])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[18] = true;
             if (!from_number(&o->printability_score, m))
                 goto fail;
@@ -44703,7 +45300,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "requiresSupports") == 0) {
             if (got[19])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[19] = true;
             if (!from_boolean(&o->requires_supports, m))
                 goto fail;
@@ -44712,7 +45309,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "overhangs") == 0) {
             if (got[20])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[20] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -44732,7 +45329,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "estimatedPrintTimeMinutes") == 0) {
             if (got[21])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[21] = true;
             if (!from_integer(&o->estimated_print_time_minutes, m))
                 goto fail;
@@ -44741,7 +45338,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "printTimeEstimates") == 0) {
             if (got[22])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[22] = true;
             if (!from_obj_model_technical_metadata_completed_message_print_time_estimates(&o->print_time_estimates, m))
                 goto fail;
@@ -44750,7 +45347,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "estimatedMaterialGrams") == 0) {
             if (got[23])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[23] = true;
             if (!from_number(&o->estimated_material_grams, m))
                 goto fail;
@@ -44759,7 +45356,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "materialEstimates") == 0) {
             if (got[24])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[24] = true;
             if (!from_obj_model_technical_metadata_completed_message_material_estimates(&o->material_estimates, m))
                 goto fail;
@@ -44768,7 +45365,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "recommendedOrientation") == 0) {
             if (got[25])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[25] = true;
             if (!from_obj_model_technical_metadata_completed_message_recommended_orientation(&o->recommended_orientation, m))
                 goto fail;
@@ -44777,7 +45374,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "slicerRecommendations") == 0) {
             if (got[26])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[26] = true;
             if (!from_obj_model_technical_metadata_completed_message_slicer_recommendations(&o->slicer_recommendations, m))
                 goto fail;
@@ -44786,7 +45383,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "originalUnit") == 0) {
             if (got[27])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[27] = true;
             if (!from_string(&o->original_unit, m))
                 goto fail;
@@ -44795,7 +45392,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "formatVersion") == 0) {
             if (got[28])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[28] = true;
             if (!from_string(&o->format_version, m))
                 goto fail;
@@ -44804,7 +45401,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "hasColorData") == 0) {
             if (got[29])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[29] = true;
             if (!from_boolean(&o->has_color_data, m))
                 goto fail;
@@ -44813,7 +45410,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "hasTextureCoordinates") == 0) {
             if (got[30])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[30] = true;
             if (!from_boolean(&o->has_texture_coordinates, m))
                 goto fail;
@@ -44822,7 +45419,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "hasVertexNormals") == 0) {
             if (got[31])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[31] = true;
             if (!from_boolean(&o->has_vertex_normals, m))
                 goto fail;
@@ -44831,7 +45428,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "analyzedBy") == 0) {
             if (got[32])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[32] = true;
             if (!from_string(&o->analyzed_by, m))
                 goto fail;
@@ -44840,7 +45437,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "analysisVersion") == 0) {
             if (got[33])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[33] = true;
             if (!from_string(&o->analysis_version, m))
                 goto fail;
@@ -44849,7 +45446,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "analysisConfidence") == 0) {
             if (got[34])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[34] = true;
             if (!from_number(&o->analysis_confidence, m))
                 goto fail;
@@ -44858,7 +45455,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "analysisWarnings") == 0) {
             if (got[35])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[35] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -44878,7 +45475,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "analyzedAt") == 0) {
             if (got[36])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[36] = true;
             if (!from_string(&o->analyzed_at, m))
                 goto fail;
@@ -44887,7 +45484,7 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "errorMessage") == 0) {
             if (got[37])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[37] = true;
             if (!from_string(&o->error_message, m))
                 goto fail;
@@ -44896,19 +45493,22 @@ static worker_backend_model_technical_metadata_completed_message *worker_backend
         }
         if (strcmp(key, "errorCode") == 0) {
             if (got[38])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[38] = true;
             if (!from_string(&o->error_code, m))
                 goto fail;
             o->has_error_code = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -45438,7 +46038,7 @@ static worker_backend_model_technical_metadata_completed_message_bounding_box *w
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "width") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->width, m))
                 goto fail;
@@ -45447,7 +46047,7 @@ static worker_backend_model_technical_metadata_completed_message_bounding_box *w
         }
         if (strcmp(key, "height") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->height, m))
                 goto fail;
@@ -45456,7 +46056,7 @@ static worker_backend_model_technical_metadata_completed_message_bounding_box *w
         }
         if (strcmp(key, "depth") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->depth, m))
                 goto fail;
@@ -45465,19 +46065,22 @@ static worker_backend_model_technical_metadata_completed_message_bounding_box *w
         }
         if (strcmp(key, "originalUnit") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->original_unit, m))
                 goto fail;
             o->has_original_unit = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -45605,7 +46208,7 @@ static worker_backend_model_technical_metadata_completed_message_overhangs_item 
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "angle") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->angle, m))
                 goto fail;
@@ -45614,7 +46217,7 @@ static worker_backend_model_technical_metadata_completed_message_overhangs_item 
         }
         if (strcmp(key, "area") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->area, m))
                 goto fail;
@@ -45623,19 +46226,22 @@ static worker_backend_model_technical_metadata_completed_message_overhangs_item 
         }
         if (strcmp(key, "location") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->location, m))
                 goto fail;
             o->has_location = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -45752,7 +46358,7 @@ static worker_backend_model_technical_metadata_completed_message_print_time_esti
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "draft") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->draft, m))
                 goto fail;
@@ -45761,7 +46367,7 @@ static worker_backend_model_technical_metadata_completed_message_print_time_esti
         }
         if (strcmp(key, "normal") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->normal, m))
                 goto fail;
@@ -45770,19 +46376,22 @@ static worker_backend_model_technical_metadata_completed_message_print_time_esti
         }
         if (strcmp(key, "highQuality") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->high_quality, m))
                 goto fail;
             o->has_high_quality = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -45900,7 +46509,7 @@ static worker_backend_model_technical_metadata_completed_message_material_estima
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "infill10") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->infill10, m))
                 goto fail;
@@ -45909,7 +46518,7 @@ static worker_backend_model_technical_metadata_completed_message_material_estima
         }
         if (strcmp(key, "infill20") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->infill20, m))
                 goto fail;
@@ -45918,7 +46527,7 @@ static worker_backend_model_technical_metadata_completed_message_material_estima
         }
         if (strcmp(key, "infill50") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->infill50, m))
                 goto fail;
@@ -45927,19 +46536,22 @@ static worker_backend_model_technical_metadata_completed_message_material_estima
         }
         if (strcmp(key, "infill100") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_number(&o->infill100, m))
                 goto fail;
             o->has_infill100 = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -46068,7 +46680,7 @@ static worker_backend_model_technical_metadata_completed_message_recommended_ori
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "rotationX") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->rotation_x, m))
                 goto fail;
@@ -46077,7 +46689,7 @@ static worker_backend_model_technical_metadata_completed_message_recommended_ori
         }
         if (strcmp(key, "rotationY") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->rotation_y, m))
                 goto fail;
@@ -46086,7 +46698,7 @@ static worker_backend_model_technical_metadata_completed_message_recommended_ori
         }
         if (strcmp(key, "rotationZ") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->rotation_z, m))
                 goto fail;
@@ -46095,19 +46707,22 @@ static worker_backend_model_technical_metadata_completed_message_recommended_ori
         }
         if (strcmp(key, "reasoning") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->reasoning, m))
                 goto fail;
             o->has_reasoning = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -46241,7 +46856,7 @@ static worker_backend_model_technical_metadata_completed_message_slicer_recommen
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "layerHeightMm") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->layer_height_mm, m))
                 goto fail;
@@ -46250,7 +46865,7 @@ static worker_backend_model_technical_metadata_completed_message_slicer_recommen
         }
         if (strcmp(key, "infillPercentage") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->infill_percentage, m))
                 goto fail;
@@ -46259,7 +46874,7 @@ static worker_backend_model_technical_metadata_completed_message_slicer_recommen
         }
         if (strcmp(key, "nozzleSizeMm") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->nozzle_size_mm, m))
                 goto fail;
@@ -46268,7 +46883,7 @@ static worker_backend_model_technical_metadata_completed_message_slicer_recommen
         }
         if (strcmp(key, "printSpeedMmS") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_number(&o->print_speed_mm_s, m))
                 goto fail;
@@ -46277,7 +46892,7 @@ static worker_backend_model_technical_metadata_completed_message_slicer_recommen
         }
         if (strcmp(key, "temperatureC") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_number(&o->temperature_c, m))
                 goto fail;
@@ -46286,7 +46901,7 @@ static worker_backend_model_technical_metadata_completed_message_slicer_recommen
         }
         if (strcmp(key, "bedTemperatureC") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_number(&o->bed_temperature_c, m))
                 goto fail;
@@ -46295,7 +46910,7 @@ static worker_backend_model_technical_metadata_completed_message_slicer_recommen
         }
         if (strcmp(key, "supportEnabled") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_boolean(&o->support_enabled, m))
                 goto fail;
@@ -46304,7 +46919,7 @@ static worker_backend_model_technical_metadata_completed_message_slicer_recommen
         }
         if (strcmp(key, "materialType") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->material_type, m))
                 goto fail;
@@ -46313,19 +46928,22 @@ static worker_backend_model_technical_metadata_completed_message_slicer_recommen
         }
         if (strcmp(key, "estimatedLayerCount") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_integer(&o->estimated_layer_count, m))
                 goto fail;
             o->has_estimated_layer_count = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -46508,7 +47126,7 @@ static worker_backend_model_technical_metadata_completed_message_analysis_warnin
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "code") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->code, m))
                 goto fail;
@@ -46517,7 +47135,7 @@ static worker_backend_model_technical_metadata_completed_message_analysis_warnin
         }
         if (strcmp(key, "message") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->message, m))
                 goto fail;
@@ -46526,19 +47144,22 @@ static worker_backend_model_technical_metadata_completed_message_analysis_warnin
         }
         if (strcmp(key, "severity") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->severity, m))
                 goto fail;
             o->has_severity = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -46658,7 +47279,7 @@ static worker_backend_model_technical_metadata_request_message *worker_backend_m
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -46667,7 +47288,7 @@ static worker_backend_model_technical_metadata_request_message *worker_backend_m
         }
         if (strcmp(key, "ownerId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->owner_id, m))
                 goto fail;
@@ -46676,7 +47297,7 @@ static worker_backend_model_technical_metadata_request_message *worker_backend_m
         }
         if (strcmp(key, "storageLocation") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_obj_storage_location(&o->storage_location, m))
                 goto fail;
@@ -46685,7 +47306,7 @@ static worker_backend_model_technical_metadata_request_message *worker_backend_m
         }
         if (strcmp(key, "minioPath") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->minio_path, m))
                 goto fail;
@@ -46694,7 +47315,7 @@ static worker_backend_model_technical_metadata_request_message *worker_backend_m
         }
         if (strcmp(key, "parentJobId") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->parent_job_id, m))
                 goto fail;
@@ -46703,19 +47324,22 @@ static worker_backend_model_technical_metadata_request_message *worker_backend_m
         }
         if (strcmp(key, "analysisOptions") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_obj_model_technical_metadata_request_message_analysis_options(&o->analysis_options, m))
                 goto fail;
             o->has_analysis_options = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -46865,7 +47489,7 @@ static worker_backend_model_technical_metadata_request_message_analysis_options 
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "detailedAnalysis") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_boolean(&o->detailed_analysis, m))
                 goto fail;
@@ -46874,7 +47498,7 @@ static worker_backend_model_technical_metadata_request_message_analysis_options 
         }
         if (strcmp(key, "estimatePrintMetrics") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_boolean(&o->estimate_print_metrics, m))
                 goto fail;
@@ -46883,19 +47507,22 @@ static worker_backend_model_technical_metadata_request_message_analysis_options 
         }
         if (strcmp(key, "skipCache") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_boolean(&o->skip_cache, m))
                 goto fail;
             o->has_skip_cache = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -47042,7 +47669,7 @@ static worker_backend_slicing_fdm_request_message *worker_backend_slicing_fdm_re
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -47051,7 +47678,7 @@ static worker_backend_slicing_fdm_request_message *worker_backend_slicing_fdm_re
         }
         if (strcmp(key, "storageItemId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->storage_item_id, m))
                 goto fail;
@@ -47060,7 +47687,7 @@ static worker_backend_slicing_fdm_request_message *worker_backend_slicing_fdm_re
         }
         if (strcmp(key, "profileId") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->profile_id, m))
                 goto fail;
@@ -47069,7 +47696,7 @@ static worker_backend_slicing_fdm_request_message *worker_backend_slicing_fdm_re
         }
         if (strcmp(key, "profileName") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->profile_name, m))
                 goto fail;
@@ -47078,7 +47705,7 @@ static worker_backend_slicing_fdm_request_message *worker_backend_slicing_fdm_re
         }
         if (strcmp(key, "printerProfile") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -47102,7 +47729,7 @@ static worker_backend_slicing_fdm_request_message *worker_backend_slicing_fdm_re
         }
         if (strcmp(key, "processProfile") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -47126,7 +47753,7 @@ static worker_backend_slicing_fdm_request_message *worker_backend_slicing_fdm_re
         }
         if (strcmp(key, "filamentProfile") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -47150,7 +47777,7 @@ static worker_backend_slicing_fdm_request_message *worker_backend_slicing_fdm_re
         }
         if (strcmp(key, "layerHeight") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_number(&o->layer_height, m))
                 goto fail;
@@ -47159,7 +47786,7 @@ static worker_backend_slicing_fdm_request_message *worker_backend_slicing_fdm_re
         }
         if (strcmp(key, "infillPercentage") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_number(&o->infill_percentage, m))
                 goto fail;
@@ -47168,7 +47795,7 @@ static worker_backend_slicing_fdm_request_message *worker_backend_slicing_fdm_re
         }
         if (strcmp(key, "nozzleDiameter") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_number(&o->nozzle_diameter, m))
                 goto fail;
@@ -47177,7 +47804,7 @@ static worker_backend_slicing_fdm_request_message *worker_backend_slicing_fdm_re
         }
         if (strcmp(key, "printSpeed") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_number(&o->print_speed, m))
                 goto fail;
@@ -47186,7 +47813,7 @@ static worker_backend_slicing_fdm_request_message *worker_backend_slicing_fdm_re
         }
         if (strcmp(key, "wallCount") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_integer(&o->wall_count, m))
                 goto fail;
@@ -47195,7 +47822,7 @@ static worker_backend_slicing_fdm_request_message *worker_backend_slicing_fdm_re
         }
         if (strcmp(key, "supportEnabled") == 0) {
             if (got[12])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[12] = true;
             if (!from_boolean(&o->support_enabled, m))
                 goto fail;
@@ -47204,7 +47831,7 @@ static worker_backend_slicing_fdm_request_message *worker_backend_slicing_fdm_re
         }
         if (strcmp(key, "materialDensity") == 0) {
             if (got[13])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[13] = true;
             if (!from_number(&o->material_density, m))
                 goto fail;
@@ -47213,19 +47840,22 @@ static worker_backend_slicing_fdm_request_message *worker_backend_slicing_fdm_re
         }
         if (strcmp(key, "webhookUrl") == 0) {
             if (got[14])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[14] = true;
             if (!from_string(&o->webhook_url, m))
                 goto fail;
             o->has_webhook_url = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -47509,7 +48139,7 @@ static worker_backend_slicing_fdm_result_message *worker_backend_slicing_fdm_res
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -47518,7 +48148,7 @@ static worker_backend_slicing_fdm_result_message *worker_backend_slicing_fdm_res
         }
         if (strcmp(key, "status") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->status, m))
                 goto fail;
@@ -47527,7 +48157,7 @@ static worker_backend_slicing_fdm_result_message *worker_backend_slicing_fdm_res
         }
         if (strcmp(key, "printTimeHours") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->print_time_hours, m))
                 goto fail;
@@ -47536,7 +48166,7 @@ static worker_backend_slicing_fdm_result_message *worker_backend_slicing_fdm_res
         }
         if (strcmp(key, "materialWeightGrams") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_number(&o->material_weight_grams, m))
                 goto fail;
@@ -47545,7 +48175,7 @@ static worker_backend_slicing_fdm_result_message *worker_backend_slicing_fdm_res
         }
         if (strcmp(key, "materialVolumeCm3") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_number(&o->material_volume_cm3, m))
                 goto fail;
@@ -47554,7 +48184,7 @@ static worker_backend_slicing_fdm_result_message *worker_backend_slicing_fdm_res
         }
         if (strcmp(key, "maxZHeightMM") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_number(&o->max_z_height_mm, m))
                 goto fail;
@@ -47563,7 +48193,7 @@ static worker_backend_slicing_fdm_result_message *worker_backend_slicing_fdm_res
         }
         if (strcmp(key, "supportMaterialWeightGrams") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_number(&o->support_material_weight_grams, m))
                 goto fail;
@@ -47572,7 +48202,7 @@ static worker_backend_slicing_fdm_result_message *worker_backend_slicing_fdm_res
         }
         if (strcmp(key, "layerCount") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_integer(&o->layer_count, m))
                 goto fail;
@@ -47581,7 +48211,7 @@ static worker_backend_slicing_fdm_result_message *worker_backend_slicing_fdm_res
         }
         if (strcmp(key, "totalExtrusionLengthMm") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_number(&o->total_extrusion_length_mm, m))
                 goto fail;
@@ -47590,7 +48220,7 @@ static worker_backend_slicing_fdm_result_message *worker_backend_slicing_fdm_res
         }
         if (strcmp(key, "slicingMethod") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_string(&o->slicing_method, m))
                 goto fail;
@@ -47599,7 +48229,7 @@ static worker_backend_slicing_fdm_result_message *worker_backend_slicing_fdm_res
         }
         if (strcmp(key, "slicerVersion") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_string(&o->slicer_version, m))
                 goto fail;
@@ -47608,7 +48238,7 @@ static worker_backend_slicing_fdm_result_message *worker_backend_slicing_fdm_res
         }
         if (strcmp(key, "profileUsed") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_string(&o->profile_used, m))
                 goto fail;
@@ -47617,7 +48247,7 @@ static worker_backend_slicing_fdm_result_message *worker_backend_slicing_fdm_res
         }
         if (strcmp(key, "errorCode") == 0) {
             if (got[12])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[12] = true;
             if (!from_string(&o->error_code, m))
                 goto fail;
@@ -47626,19 +48256,22 @@ static worker_backend_slicing_fdm_result_message *worker_backend_slicing_fdm_res
         }
         if (strcmp(key, "errorMessage") == 0) {
             if (got[13])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[13] = true;
             if (!from_string(&o->error_message, m))
                 goto fail;
             o->has_error_message = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -47880,7 +48513,7 @@ static worker_backend_slicing_simulation_request_message *worker_backend_slicing
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -47889,7 +48522,7 @@ static worker_backend_slicing_simulation_request_message *worker_backend_slicing
         }
         if (strcmp(key, "storageItemId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->storage_item_id, m))
                 goto fail;
@@ -47898,7 +48531,7 @@ static worker_backend_slicing_simulation_request_message *worker_backend_slicing
         }
         if (strcmp(key, "technology") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_enum_slicing_simulation_request_message_technology(&o->technology, m))
                 goto fail;
@@ -47907,7 +48540,7 @@ static worker_backend_slicing_simulation_request_message *worker_backend_slicing
         }
         if (strcmp(key, "slicerProfile") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_slicing_simulation_request_message_slicer_profile(&o->slicer_profile, m))
                 goto fail;
@@ -47916,7 +48549,7 @@ static worker_backend_slicing_simulation_request_message *worker_backend_slicing
         }
         if (strcmp(key, "slicerConfig") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_obj_slicing_simulation_request_message_slicer_config(&o->slicer_config, m))
                 goto fail;
@@ -47925,7 +48558,7 @@ static worker_backend_slicing_simulation_request_message *worker_backend_slicing
         }
         if (strcmp(key, "slicerProfileId") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->slicer_profile_id, m))
                 goto fail;
@@ -47934,19 +48567,22 @@ static worker_backend_slicing_simulation_request_message *worker_backend_slicing
         }
         if (strcmp(key, "webhookUrl") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->webhook_url, m))
                 goto fail;
             o->has_webhook_url = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -48141,7 +48777,7 @@ static worker_backend_slicing_simulation_request_message_slicer_profile *worker_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "profileId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->profile_id, m))
                 goto fail;
@@ -48150,7 +48786,7 @@ static worker_backend_slicing_simulation_request_message_slicer_profile *worker_
         }
         if (strcmp(key, "profileName") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->profile_name, m))
                 goto fail;
@@ -48159,7 +48795,7 @@ static worker_backend_slicing_simulation_request_message_slicer_profile *worker_
         }
         if (strcmp(key, "printerProfile") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -48183,7 +48819,7 @@ static worker_backend_slicing_simulation_request_message_slicer_profile *worker_
         }
         if (strcmp(key, "processProfile") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -48207,7 +48843,7 @@ static worker_backend_slicing_simulation_request_message_slicer_profile *worker_
         }
         if (strcmp(key, "filamentProfile") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -48231,7 +48867,7 @@ static worker_backend_slicing_simulation_request_message_slicer_profile *worker_
         }
         if (strcmp(key, "slaProfile") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -48255,7 +48891,7 @@ static worker_backend_slicing_simulation_request_message_slicer_profile *worker_
         }
         if (strcmp(key, "layerHeight") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_number(&o->layer_height, m))
                 goto fail;
@@ -48264,7 +48900,7 @@ static worker_backend_slicing_simulation_request_message_slicer_profile *worker_
         }
         if (strcmp(key, "infillPercentage") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_number(&o->infill_percentage, m))
                 goto fail;
@@ -48273,7 +48909,7 @@ static worker_backend_slicing_simulation_request_message_slicer_profile *worker_
         }
         if (strcmp(key, "materialDensity") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_number(&o->material_density, m))
                 goto fail;
@@ -48282,7 +48918,7 @@ static worker_backend_slicing_simulation_request_message_slicer_profile *worker_
         }
         if (strcmp(key, "nozzleDiameter") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_number(&o->nozzle_diameter, m))
                 goto fail;
@@ -48291,7 +48927,7 @@ static worker_backend_slicing_simulation_request_message_slicer_profile *worker_
         }
         if (strcmp(key, "printSpeed") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_number(&o->print_speed, m))
                 goto fail;
@@ -48300,7 +48936,7 @@ static worker_backend_slicing_simulation_request_message_slicer_profile *worker_
         }
         if (strcmp(key, "supportEnabled") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_boolean(&o->support_enabled, m))
                 goto fail;
@@ -48309,19 +48945,22 @@ static worker_backend_slicing_simulation_request_message_slicer_profile *worker_
         }
         if (strcmp(key, "wallCount") == 0) {
             if (got[12])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[12] = true;
             if (!from_integer(&o->wall_count, m))
                 goto fail;
             o->has_wall_count = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -48580,7 +49219,7 @@ static worker_backend_slicing_simulation_request_message_slicer_config *worker_b
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "layerHeight") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->layer_height, m))
                 goto fail;
@@ -48589,7 +49228,7 @@ static worker_backend_slicing_simulation_request_message_slicer_config *worker_b
         }
         if (strcmp(key, "infill") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->infill, m))
                 goto fail;
@@ -48598,19 +49237,22 @@ static worker_backend_slicing_simulation_request_message_slicer_config *worker_b
         }
         if (strcmp(key, "materialDensity") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->material_density, m))
                 goto fail;
             o->has_material_density = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -48738,7 +49380,7 @@ static worker_backend_slicing_simulation_result_message *worker_backend_slicing_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -48747,7 +49389,7 @@ static worker_backend_slicing_simulation_result_message *worker_backend_slicing_
         }
         if (strcmp(key, "status") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->status, m))
                 goto fail;
@@ -48756,7 +49398,7 @@ static worker_backend_slicing_simulation_result_message *worker_backend_slicing_
         }
         if (strcmp(key, "printTimeHours") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->print_time_hours, m))
                 goto fail;
@@ -48765,7 +49407,7 @@ static worker_backend_slicing_simulation_result_message *worker_backend_slicing_
         }
         if (strcmp(key, "materialWeightGrams") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_number(&o->material_weight_grams, m))
                 goto fail;
@@ -48774,7 +49416,7 @@ static worker_backend_slicing_simulation_result_message *worker_backend_slicing_
         }
         if (strcmp(key, "materialVolumeCm3") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_number(&o->material_volume_cm3, m))
                 goto fail;
@@ -48783,7 +49425,7 @@ static worker_backend_slicing_simulation_result_message *worker_backend_slicing_
         }
         if (strcmp(key, "maxZHeightMM") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_number(&o->max_z_height_mm, m))
                 goto fail;
@@ -48792,7 +49434,7 @@ static worker_backend_slicing_simulation_result_message *worker_backend_slicing_
         }
         if (strcmp(key, "supportMaterialWeightGrams") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_number(&o->support_material_weight_grams, m))
                 goto fail;
@@ -48801,7 +49443,7 @@ static worker_backend_slicing_simulation_result_message *worker_backend_slicing_
         }
         if (strcmp(key, "layerCount") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_integer(&o->layer_count, m))
                 goto fail;
@@ -48810,7 +49452,7 @@ static worker_backend_slicing_simulation_result_message *worker_backend_slicing_
         }
         if (strcmp(key, "totalExtrusionLengthMm") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_number(&o->total_extrusion_length_mm, m))
                 goto fail;
@@ -48819,7 +49461,7 @@ static worker_backend_slicing_simulation_result_message *worker_backend_slicing_
         }
         if (strcmp(key, "slicingMethod") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_enum_slicing_simulation_result_message_slicing_method(&o->slicing_method, m))
                 goto fail;
@@ -48828,7 +49470,7 @@ static worker_backend_slicing_simulation_result_message *worker_backend_slicing_
         }
         if (strcmp(key, "slicerVersion") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_string(&o->slicer_version, m))
                 goto fail;
@@ -48837,7 +49479,7 @@ static worker_backend_slicing_simulation_result_message *worker_backend_slicing_
         }
         if (strcmp(key, "profileUsed") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_string(&o->profile_used, m))
                 goto fail;
@@ -48846,7 +49488,7 @@ static worker_backend_slicing_simulation_result_message *worker_backend_slicing_
         }
         if (strcmp(key, "errorCode") == 0) {
             if (got[12])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[12] = true;
             if (!from_string(&o->error_code, m))
                 goto fail;
@@ -48855,19 +49497,22 @@ static worker_backend_slicing_simulation_result_message *worker_backend_slicing_
         }
         if (strcmp(key, "errorMessage") == 0) {
             if (got[13])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[13] = true;
             if (!from_string(&o->error_message, m))
                 goto fail;
             o->has_error_message = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -49117,7 +49762,7 @@ static worker_backend_slicing_sla_request_message *worker_backend_slicing_sla_re
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -49126,7 +49771,7 @@ static worker_backend_slicing_sla_request_message *worker_backend_slicing_sla_re
         }
         if (strcmp(key, "storageItemId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->storage_item_id, m))
                 goto fail;
@@ -49135,7 +49780,7 @@ static worker_backend_slicing_sla_request_message *worker_backend_slicing_sla_re
         }
         if (strcmp(key, "technology") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_enum_slicing_sla_request_message_technology(&o->technology, m))
                 goto fail;
@@ -49144,7 +49789,7 @@ static worker_backend_slicing_sla_request_message *worker_backend_slicing_sla_re
         }
         if (strcmp(key, "profileId") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->profile_id, m))
                 goto fail;
@@ -49153,7 +49798,7 @@ static worker_backend_slicing_sla_request_message *worker_backend_slicing_sla_re
         }
         if (strcmp(key, "profileName") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->profile_name, m))
                 goto fail;
@@ -49162,7 +49807,7 @@ static worker_backend_slicing_sla_request_message *worker_backend_slicing_sla_re
         }
         if (strcmp(key, "layerHeight") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_number(&o->layer_height, m))
                 goto fail;
@@ -49171,7 +49816,7 @@ static worker_backend_slicing_sla_request_message *worker_backend_slicing_sla_re
         }
         if (strcmp(key, "exposureTime") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_number(&o->exposure_time, m))
                 goto fail;
@@ -49180,7 +49825,7 @@ static worker_backend_slicing_sla_request_message *worker_backend_slicing_sla_re
         }
         if (strcmp(key, "bottomExposureTime") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_number(&o->bottom_exposure_time, m))
                 goto fail;
@@ -49189,7 +49834,7 @@ static worker_backend_slicing_sla_request_message *worker_backend_slicing_sla_re
         }
         if (strcmp(key, "bottomLayers") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_integer(&o->bottom_layers, m))
                 goto fail;
@@ -49198,7 +49843,7 @@ static worker_backend_slicing_sla_request_message *worker_backend_slicing_sla_re
         }
         if (strcmp(key, "liftHeight") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_number(&o->lift_height, m))
                 goto fail;
@@ -49207,7 +49852,7 @@ static worker_backend_slicing_sla_request_message *worker_backend_slicing_sla_re
         }
         if (strcmp(key, "liftSpeed") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_number(&o->lift_speed, m))
                 goto fail;
@@ -49216,7 +49861,7 @@ static worker_backend_slicing_sla_request_message *worker_backend_slicing_sla_re
         }
         if (strcmp(key, "retractSpeed") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_number(&o->retract_speed, m))
                 goto fail;
@@ -49225,7 +49870,7 @@ static worker_backend_slicing_sla_request_message *worker_backend_slicing_sla_re
         }
         if (strcmp(key, "resinDensity") == 0) {
             if (got[12])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[12] = true;
             if (!from_number(&o->resin_density, m))
                 goto fail;
@@ -49234,7 +49879,7 @@ static worker_backend_slicing_sla_request_message *worker_backend_slicing_sla_re
         }
         if (strcmp(key, "supportEnabled") == 0) {
             if (got[13])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[13] = true;
             if (!from_boolean(&o->support_enabled, m))
                 goto fail;
@@ -49243,19 +49888,22 @@ static worker_backend_slicing_sla_request_message *worker_backend_slicing_sla_re
         }
         if (strcmp(key, "webhookUrl") == 0) {
             if (got[14])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[14] = true;
             if (!from_string(&o->webhook_url, m))
                 goto fail;
             o->has_webhook_url = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -49515,7 +50163,7 @@ static worker_backend_slicing_sla_result_message *worker_backend_slicing_sla_res
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -49524,7 +50172,7 @@ static worker_backend_slicing_sla_result_message *worker_backend_slicing_sla_res
         }
         if (strcmp(key, "status") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->status, m))
                 goto fail;
@@ -49533,7 +50181,7 @@ static worker_backend_slicing_sla_result_message *worker_backend_slicing_sla_res
         }
         if (strcmp(key, "printTimeHours") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->print_time_hours, m))
                 goto fail;
@@ -49542,7 +50190,7 @@ static worker_backend_slicing_sla_result_message *worker_backend_slicing_sla_res
         }
         if (strcmp(key, "materialWeightGrams") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_number(&o->material_weight_grams, m))
                 goto fail;
@@ -49551,7 +50199,7 @@ static worker_backend_slicing_sla_result_message *worker_backend_slicing_sla_res
         }
         if (strcmp(key, "materialVolumeCm3") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_number(&o->material_volume_cm3, m))
                 goto fail;
@@ -49560,7 +50208,7 @@ static worker_backend_slicing_sla_result_message *worker_backend_slicing_sla_res
         }
         if (strcmp(key, "maxZHeightMM") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_number(&o->max_z_height_mm, m))
                 goto fail;
@@ -49569,7 +50217,7 @@ static worker_backend_slicing_sla_result_message *worker_backend_slicing_sla_res
         }
         if (strcmp(key, "supportMaterialWeightGrams") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_number(&o->support_material_weight_grams, m))
                 goto fail;
@@ -49578,7 +50226,7 @@ static worker_backend_slicing_sla_result_message *worker_backend_slicing_sla_res
         }
         if (strcmp(key, "layerCount") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_integer(&o->layer_count, m))
                 goto fail;
@@ -49587,7 +50235,7 @@ static worker_backend_slicing_sla_result_message *worker_backend_slicing_sla_res
         }
         if (strcmp(key, "maxCrossSectionAreaMm2") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_number(&o->max_cross_section_area_mm2, m))
                 goto fail;
@@ -49596,7 +50244,7 @@ static worker_backend_slicing_sla_result_message *worker_backend_slicing_sla_res
         }
         if (strcmp(key, "slicingMethod") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_string(&o->slicing_method, m))
                 goto fail;
@@ -49605,7 +50253,7 @@ static worker_backend_slicing_sla_result_message *worker_backend_slicing_sla_res
         }
         if (strcmp(key, "slicerVersion") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_string(&o->slicer_version, m))
                 goto fail;
@@ -49614,7 +50262,7 @@ static worker_backend_slicing_sla_result_message *worker_backend_slicing_sla_res
         }
         if (strcmp(key, "profileUsed") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_string(&o->profile_used, m))
                 goto fail;
@@ -49623,7 +50271,7 @@ static worker_backend_slicing_sla_result_message *worker_backend_slicing_sla_res
         }
         if (strcmp(key, "errorCode") == 0) {
             if (got[12])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[12] = true;
             if (!from_string(&o->error_code, m))
                 goto fail;
@@ -49632,19 +50280,22 @@ static worker_backend_slicing_sla_result_message *worker_backend_slicing_sla_res
         }
         if (strcmp(key, "errorMessage") == 0) {
             if (got[13])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[13] = true;
             if (!from_string(&o->error_message, m))
                 goto fail;
             o->has_error_message = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -49905,7 +50556,7 @@ static worker_backend_texture_generation_completed_message *worker_backend_textu
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "jobId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->job_id, m))
                 goto fail;
@@ -49914,7 +50565,7 @@ static worker_backend_texture_generation_completed_message *worker_backend_textu
         }
         if (strcmp(key, "modelId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -49923,7 +50574,7 @@ static worker_backend_texture_generation_completed_message *worker_backend_textu
         }
         if (strcmp(key, "tenantId") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->tenant_id, m))
                 goto fail;
@@ -49932,7 +50583,7 @@ static worker_backend_texture_generation_completed_message *worker_backend_textu
         }
         if (strcmp(key, "status") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->status, m))
                 goto fail;
@@ -49941,7 +50592,7 @@ static worker_backend_texture_generation_completed_message *worker_backend_textu
         }
         if (strcmp(key, "artifacts") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -49965,7 +50616,7 @@ static worker_backend_texture_generation_completed_message *worker_backend_textu
         }
         if (strcmp(key, "error") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -49989,7 +50640,7 @@ static worker_backend_texture_generation_completed_message *worker_backend_textu
         }
         if (strcmp(key, "metrics") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -50013,19 +50664,22 @@ static worker_backend_texture_generation_completed_message *worker_backend_textu
         }
         if (strcmp(key, "creditReservationId") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->credit_reservation_id, m))
                 goto fail;
             o->has_credit_reservation_id = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -50226,7 +50880,7 @@ static worker_backend_texture_generation_request_message *worker_backend_texture
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "jobId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->job_id, m))
                 goto fail;
@@ -50235,7 +50889,7 @@ static worker_backend_texture_generation_request_message *worker_backend_texture
         }
         if (strcmp(key, "modelId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -50244,7 +50898,7 @@ static worker_backend_texture_generation_request_message *worker_backend_texture
         }
         if (strcmp(key, "tenantId") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->tenant_id, m))
                 goto fail;
@@ -50253,7 +50907,7 @@ static worker_backend_texture_generation_request_message *worker_backend_texture
         }
         if (strcmp(key, "meshUrl") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->mesh_url, m))
                 goto fail;
@@ -50262,7 +50916,7 @@ static worker_backend_texture_generation_request_message *worker_backend_texture
         }
         if (strcmp(key, "prompt") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->prompt, m))
                 goto fail;
@@ -50271,7 +50925,7 @@ static worker_backend_texture_generation_request_message *worker_backend_texture
         }
         if (strcmp(key, "stylePreset") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->style_preset, m))
                 goto fail;
@@ -50280,7 +50934,7 @@ static worker_backend_texture_generation_request_message *worker_backend_texture
         }
         if (strcmp(key, "resolution") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_integer(&o->resolution, m))
                 goto fail;
@@ -50289,19 +50943,22 @@ static worker_backend_texture_generation_request_message *worker_backend_texture
         }
         if (strcmp(key, "creditReservationId") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->credit_reservation_id, m))
                 goto fail;
             o->has_credit_reservation_id = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -50481,7 +51138,7 @@ static worker_backend_thumbnail_generation_completed_message *worker_backend_thu
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "originalJobId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->original_job_id, m))
                 goto fail;
@@ -50490,7 +51147,7 @@ static worker_backend_thumbnail_generation_completed_message *worker_backend_thu
         }
         if (strcmp(key, "modelId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -50499,7 +51156,7 @@ static worker_backend_thumbnail_generation_completed_message *worker_backend_thu
         }
         if (strcmp(key, "status") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->status, m))
                 goto fail;
@@ -50508,7 +51165,7 @@ static worker_backend_thumbnail_generation_completed_message *worker_backend_thu
         }
         if (strcmp(key, "thumbnailPath") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->thumbnail_path, m))
                 goto fail;
@@ -50517,7 +51174,7 @@ static worker_backend_thumbnail_generation_completed_message *worker_backend_thu
         }
         if (strcmp(key, "thumbnail360Views") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -50537,7 +51194,7 @@ static worker_backend_thumbnail_generation_completed_message *worker_backend_thu
         }
         if (strcmp(key, "gltfPreviewPath") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->gltf_preview_path, m))
                 goto fail;
@@ -50546,7 +51203,7 @@ static worker_backend_thumbnail_generation_completed_message *worker_backend_thu
         }
         if (strcmp(key, "animatedPreviewPath") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->animated_preview_path, m))
                 goto fail;
@@ -50555,7 +51212,7 @@ static worker_backend_thumbnail_generation_completed_message *worker_backend_thu
         }
         if (strcmp(key, "errorMessage") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->error_message, m))
                 goto fail;
@@ -50564,19 +51221,22 @@ static worker_backend_thumbnail_generation_completed_message *worker_backend_thu
         }
         if (strcmp(key, "storageLocation") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_obj_storage_location(&o->storage_location, m))
                 goto fail;
             o->has_storage_location = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -50768,7 +51428,7 @@ static worker_backend_thumbnail_generation_completed_message_thumbnail360_views_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "angle_index") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->angle_index, m))
                 goto fail;
@@ -50777,7 +51437,7 @@ static worker_backend_thumbnail_generation_completed_message_thumbnail360_views_
         }
         if (strcmp(key, "index") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->index, m))
                 goto fail;
@@ -50786,7 +51446,7 @@ static worker_backend_thumbnail_generation_completed_message_thumbnail360_views_
         }
         if (strcmp(key, "storage_path") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->storage_path, m))
                 goto fail;
@@ -50795,19 +51455,22 @@ static worker_backend_thumbnail_generation_completed_message_thumbnail360_views_
         }
         if (strcmp(key, "url") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->url, m))
                 goto fail;
             o->has_url = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -50940,7 +51603,7 @@ static worker_backend_thumbnail_generation_request_message *worker_backend_thumb
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "modelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -50949,7 +51612,7 @@ static worker_backend_thumbnail_generation_request_message *worker_backend_thumb
         }
         if (strcmp(key, "ownerId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->owner_id, m))
                 goto fail;
@@ -50958,7 +51621,7 @@ static worker_backend_thumbnail_generation_request_message *worker_backend_thumb
         }
         if (strcmp(key, "storageLocation") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_obj_storage_location(&o->storage_location, m))
                 goto fail;
@@ -50967,7 +51630,7 @@ static worker_backend_thumbnail_generation_request_message *worker_backend_thumb
         }
         if (strcmp(key, "minioPath") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->minio_path, m))
                 goto fail;
@@ -50976,7 +51639,7 @@ static worker_backend_thumbnail_generation_request_message *worker_backend_thumb
         }
         if (strcmp(key, "previewType") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->preview_type, m))
                 goto fail;
@@ -50985,7 +51648,7 @@ static worker_backend_thumbnail_generation_request_message *worker_backend_thumb
         }
         if (strcmp(key, "generate360Views") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_boolean(&o->generate360_views, m))
                 goto fail;
@@ -50994,7 +51657,7 @@ static worker_backend_thumbnail_generation_request_message *worker_backend_thumb
         }
         if (strcmp(key, "parentJobId") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->parent_job_id, m))
                 goto fail;
@@ -51003,19 +51666,22 @@ static worker_backend_thumbnail_generation_request_message *worker_backend_thumb
         }
         if (strcmp(key, "customization") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_obj_thumbnail_generation_request_message_customization(&o->customization, m))
                 goto fail;
             o->has_customization = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -51187,7 +51853,7 @@ static worker_backend_thumbnail_generation_request_message_customization *worker
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "texture") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_obj_thumbnail_generation_request_message_customization_texture(&o->texture, m))
                 goto fail;
@@ -51196,7 +51862,7 @@ static worker_backend_thumbnail_generation_request_message_customization *worker
         }
         if (strcmp(key, "background") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_obj_thumbnail_generation_request_message_customization_background(&o->background, m))
                 goto fail;
@@ -51205,19 +51871,22 @@ static worker_backend_thumbnail_generation_request_message_customization *worker
         }
         if (strcmp(key, "watermark") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_obj_thumbnail_generation_request_message_customization_watermark(&o->watermark, m))
                 goto fail;
             o->has_watermark = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -51333,7 +52002,7 @@ static worker_backend_thumbnail_generation_request_message_customization_texture
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "storageConnectionId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->storage_connection_id, m))
                 goto fail;
@@ -51342,19 +52011,22 @@ static worker_backend_thumbnail_generation_request_message_customization_texture
         }
         if (strcmp(key, "path") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->path, m))
                 goto fail;
             o->has_path = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -51460,7 +52132,7 @@ static worker_backend_thumbnail_generation_request_message_customization_backgro
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "storageConnectionId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->storage_connection_id, m))
                 goto fail;
@@ -51469,7 +52141,7 @@ static worker_backend_thumbnail_generation_request_message_customization_backgro
         }
         if (strcmp(key, "path") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->path, m))
                 goto fail;
@@ -51478,19 +52150,22 @@ static worker_backend_thumbnail_generation_request_message_customization_backgro
         }
         if (strcmp(key, "color") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->color, m))
                 goto fail;
             o->has_color = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -51609,7 +52284,7 @@ static worker_backend_thumbnail_generation_request_message_customization_waterma
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "storageConnectionId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->storage_connection_id, m))
                 goto fail;
@@ -51618,7 +52293,7 @@ static worker_backend_thumbnail_generation_request_message_customization_waterma
         }
         if (strcmp(key, "path") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->path, m))
                 goto fail;
@@ -51627,7 +52302,7 @@ static worker_backend_thumbnail_generation_request_message_customization_waterma
         }
         if (strcmp(key, "text") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->text, m))
                 goto fail;
@@ -51636,7 +52311,7 @@ static worker_backend_thumbnail_generation_request_message_customization_waterma
         }
         if (strcmp(key, "position") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->position, m))
                 goto fail;
@@ -51645,19 +52320,22 @@ static worker_backend_thumbnail_generation_request_message_customization_waterma
         }
         if (strcmp(key, "opacity") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_number(&o->opacity, m))
                 goto fail;
             o->has_opacity = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -51812,7 +52490,7 @@ static worker_backend_user_engagement_event_message *worker_backend_user_engagem
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "eventType") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->event_type, m))
                 goto fail;
@@ -51820,7 +52498,7 @@ static worker_backend_user_engagement_event_message *worker_backend_user_engagem
         }
         if (strcmp(key, "action") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->action, m))
                 goto fail;
@@ -51828,7 +52506,7 @@ static worker_backend_user_engagement_event_message *worker_backend_user_engagem
         }
         if (strcmp(key, "timestamp") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->timestamp, m))
                 goto fail;
@@ -51836,7 +52514,7 @@ static worker_backend_user_engagement_event_message *worker_backend_user_engagem
         }
         if (strcmp(key, "userId") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->user_id, m))
                 goto fail;
@@ -51844,7 +52522,7 @@ static worker_backend_user_engagement_event_message *worker_backend_user_engagem
         }
         if (strcmp(key, "userEmail") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->user_email, m))
                 goto fail;
@@ -51853,7 +52531,7 @@ static worker_backend_user_engagement_event_message *worker_backend_user_engagem
         }
         if (strcmp(key, "userCreatedAt") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->user_created_at, m))
                 goto fail;
@@ -51862,7 +52540,7 @@ static worker_backend_user_engagement_event_message *worker_backend_user_engagem
         }
         if (strcmp(key, "userPlanTier") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->user_plan_tier, m))
                 goto fail;
@@ -51871,7 +52549,7 @@ static worker_backend_user_engagement_event_message *worker_backend_user_engagem
         }
         if (strcmp(key, "sessionId") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->session_id, m))
                 goto fail;
@@ -51880,7 +52558,7 @@ static worker_backend_user_engagement_event_message *worker_backend_user_engagem
         }
         if (strcmp(key, "requestId") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_string(&o->request_id, m))
                 goto fail;
@@ -51889,7 +52567,7 @@ static worker_backend_user_engagement_event_message *worker_backend_user_engagem
         }
         if (strcmp(key, "actionDetails") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_obj_user_engagement_event_message_action_details(&o->action_details, m))
                 goto fail;
@@ -51898,7 +52576,7 @@ static worker_backend_user_engagement_event_message *worker_backend_user_engagem
         }
         if (strcmp(key, "source") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_string(&o->source, m))
                 goto fail;
@@ -51907,7 +52585,7 @@ static worker_backend_user_engagement_event_message *worker_backend_user_engagem
         }
         if (strcmp(key, "httpMethod") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_string(&o->http_method, m))
                 goto fail;
@@ -51916,7 +52594,7 @@ static worker_backend_user_engagement_event_message *worker_backend_user_engagem
         }
         if (strcmp(key, "httpUrl") == 0) {
             if (got[12])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[12] = true;
             if (!from_string(&o->http_url, m))
                 goto fail;
@@ -51925,7 +52603,7 @@ static worker_backend_user_engagement_event_message *worker_backend_user_engagem
         }
         if (strcmp(key, "httpStatusCode") == 0) {
             if (got[13])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[13] = true;
             if (!from_integer(&o->http_status_code, m))
                 goto fail;
@@ -51934,7 +52612,7 @@ static worker_backend_user_engagement_event_message *worker_backend_user_engagem
         }
         if (strcmp(key, "durationMs") == 0) {
             if (got[14])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[14] = true;
             if (!from_number(&o->duration_ms, m))
                 goto fail;
@@ -51943,7 +52621,7 @@ static worker_backend_user_engagement_event_message *worker_backend_user_engagem
         }
         if (strcmp(key, "experimentId") == 0) {
             if (got[15])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[15] = true;
             if (!from_string(&o->experiment_id, m))
                 goto fail;
@@ -51952,7 +52630,7 @@ static worker_backend_user_engagement_event_message *worker_backend_user_engagem
         }
         if (strcmp(key, "experimentVariant") == 0) {
             if (got[16])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[16] = true;
             if (!from_string(&o->experiment_variant, m))
                 goto fail;
@@ -51961,7 +52639,7 @@ static worker_backend_user_engagement_event_message *worker_backend_user_engagem
         }
         if (strcmp(key, "environment") == 0) {
             if (got[17])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[17] = true;
             if (!from_string(&o->environment, m))
                 goto fail;
@@ -51970,19 +52648,22 @@ static worker_backend_user_engagement_event_message *worker_backend_user_engagem
         }
         if (strcmp(key, "clientInfo") == 0) {
             if (got[18])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[18] = true;
             if (!from_obj_user_engagement_event_message_client_info(&o->client_info, m))
                 goto fail;
             o->has_client_info = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -52285,7 +52966,7 @@ static worker_backend_user_engagement_event_message_action_details *worker_backe
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "onboardingStep") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->onboarding_step, m))
                 goto fail;
@@ -52294,7 +52975,7 @@ static worker_backend_user_engagement_event_message_action_details *worker_backe
         }
         if (strcmp(key, "modelId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -52303,7 +52984,7 @@ static worker_backend_user_engagement_event_message_action_details *worker_backe
         }
         if (strcmp(key, "modelStatus") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->model_status, m))
                 goto fail;
@@ -52312,7 +52993,7 @@ static worker_backend_user_engagement_event_message_action_details *worker_backe
         }
         if (strcmp(key, "modelCount") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_integer(&o->model_count, m))
                 goto fail;
@@ -52321,7 +53002,7 @@ static worker_backend_user_engagement_event_message_action_details *worker_backe
         }
         if (strcmp(key, "marketplace") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->marketplace, m))
                 goto fail;
@@ -52330,7 +53011,7 @@ static worker_backend_user_engagement_event_message_action_details *worker_backe
         }
         if (strcmp(key, "marketplaceListingId") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->marketplace_listing_id, m))
                 goto fail;
@@ -52339,7 +53020,7 @@ static worker_backend_user_engagement_event_message_action_details *worker_backe
         }
         if (strcmp(key, "marketplaceAction") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->marketplace_action, m))
                 goto fail;
@@ -52348,7 +53029,7 @@ static worker_backend_user_engagement_event_message_action_details *worker_backe
         }
         if (strcmp(key, "previousPlanTier") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->previous_plan_tier, m))
                 goto fail;
@@ -52357,7 +53038,7 @@ static worker_backend_user_engagement_event_message_action_details *worker_backe
         }
         if (strcmp(key, "newPlanTier") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_string(&o->new_plan_tier, m))
                 goto fail;
@@ -52366,7 +53047,7 @@ static worker_backend_user_engagement_event_message_action_details *worker_backe
         }
         if (strcmp(key, "featureName") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_string(&o->feature_name, m))
                 goto fail;
@@ -52375,7 +53056,7 @@ static worker_backend_user_engagement_event_message_action_details *worker_backe
         }
         if (strcmp(key, "featureCategory") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_string(&o->feature_category, m))
                 goto fail;
@@ -52384,7 +53065,7 @@ static worker_backend_user_engagement_event_message_action_details *worker_backe
         }
         if (strcmp(key, "storageProvider") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_string(&o->storage_provider, m))
                 goto fail;
@@ -52393,19 +53074,22 @@ static worker_backend_user_engagement_event_message_action_details *worker_backe
         }
         if (strcmp(key, "settingChanged") == 0) {
             if (got[12])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[12] = true;
             if (!from_string(&o->setting_changed, m))
                 goto fail;
             o->has_setting_changed = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -52633,7 +53317,7 @@ static worker_backend_user_engagement_event_message_client_info *worker_backend_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "userAgent") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->user_agent, m))
                 goto fail;
@@ -52642,7 +53326,7 @@ static worker_backend_user_engagement_event_message_client_info *worker_backend_
         }
         if (strcmp(key, "platform") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->platform, m))
                 goto fail;
@@ -52651,7 +53335,7 @@ static worker_backend_user_engagement_event_message_client_info *worker_backend_
         }
         if (strcmp(key, "browser") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->browser, m))
                 goto fail;
@@ -52660,19 +53344,22 @@ static worker_backend_user_engagement_event_message_client_info *worker_backend_
         }
         if (strcmp(key, "browserVersion") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->browser_version, m))
                 goto fail;
             o->has_browser_version = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -52816,7 +53503,7 @@ static worker_backend_worker_analytics_event_message *worker_backend_worker_anal
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "eventType") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->event_type, m))
                 goto fail;
@@ -52824,7 +53511,7 @@ static worker_backend_worker_analytics_event_message *worker_backend_worker_anal
         }
         if (strcmp(key, "workerId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->worker_id, m))
                 goto fail;
@@ -52832,7 +53519,7 @@ static worker_backend_worker_analytics_event_message *worker_backend_worker_anal
         }
         if (strcmp(key, "jobId") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->job_id, m))
                 goto fail;
@@ -52840,7 +53527,7 @@ static worker_backend_worker_analytics_event_message *worker_backend_worker_anal
         }
         if (strcmp(key, "timestamp") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->timestamp, m))
                 goto fail;
@@ -52848,7 +53535,7 @@ static worker_backend_worker_analytics_event_message *worker_backend_worker_anal
         }
         if (strcmp(key, "userId") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->user_id, m))
                 goto fail;
@@ -52857,7 +53544,7 @@ static worker_backend_worker_analytics_event_message *worker_backend_worker_anal
         }
         if (strcmp(key, "modelId") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -52866,7 +53553,7 @@ static worker_backend_worker_analytics_event_message *worker_backend_worker_anal
         }
         if (strcmp(key, "metamodelId") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->metamodel_id, m))
                 goto fail;
@@ -52875,7 +53562,7 @@ static worker_backend_worker_analytics_event_message *worker_backend_worker_anal
         }
         if (strcmp(key, "storageItemId") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->storage_item_id, m))
                 goto fail;
@@ -52884,7 +53571,7 @@ static worker_backend_worker_analytics_event_message *worker_backend_worker_anal
         }
         if (strcmp(key, "status") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_string(&o->status, m))
                 goto fail;
@@ -52893,7 +53580,7 @@ static worker_backend_worker_analytics_event_message *worker_backend_worker_anal
         }
         if (strcmp(key, "errorCode") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_string(&o->error_code, m))
                 goto fail;
@@ -52902,7 +53589,7 @@ static worker_backend_worker_analytics_event_message *worker_backend_worker_anal
         }
         if (strcmp(key, "errorMessage") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_string(&o->error_message, m))
                 goto fail;
@@ -52911,7 +53598,7 @@ static worker_backend_worker_analytics_event_message *worker_backend_worker_anal
         }
         if (strcmp(key, "timing") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_obj_job_timing(&o->timing, m))
                 goto fail;
@@ -52920,7 +53607,7 @@ static worker_backend_worker_analytics_event_message *worker_backend_worker_anal
         }
         if (strcmp(key, "metrics") == 0) {
             if (got[12])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[12] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -52942,12 +53629,15 @@ static worker_backend_worker_analytics_event_message *worker_backend_worker_anal
             o->has_metrics = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -53188,7 +53878,7 @@ static worker_backend_job_timing *worker_backend_job_timing_build(const cJSON *j
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "queueWaitMs") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->queue_wait_ms, m))
                 goto fail;
@@ -53197,7 +53887,7 @@ static worker_backend_job_timing *worker_backend_job_timing_build(const cJSON *j
         }
         if (strcmp(key, "processingMs") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->processing_ms, m))
                 goto fail;
@@ -53206,7 +53896,7 @@ static worker_backend_job_timing *worker_backend_job_timing_build(const cJSON *j
         }
         if (strcmp(key, "stages") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -53228,12 +53918,15 @@ static worker_backend_job_timing *worker_backend_job_timing_build(const cJSON *j
             o->has_stages = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -53382,7 +54075,7 @@ static worker_backend_worker_metrics_enriched_event_message *worker_backend_work
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "eventType") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->event_type, m))
                 goto fail;
@@ -53390,7 +54083,7 @@ static worker_backend_worker_metrics_enriched_event_message *worker_backend_work
         }
         if (strcmp(key, "workerId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->worker_id, m))
                 goto fail;
@@ -53398,7 +54091,7 @@ static worker_backend_worker_metrics_enriched_event_message *worker_backend_work
         }
         if (strcmp(key, "jobId") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->job_id, m))
                 goto fail;
@@ -53406,7 +54099,7 @@ static worker_backend_worker_metrics_enriched_event_message *worker_backend_work
         }
         if (strcmp(key, "timestamp") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->timestamp, m))
                 goto fail;
@@ -53414,7 +54107,7 @@ static worker_backend_worker_metrics_enriched_event_message *worker_backend_work
         }
         if (strcmp(key, "status") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->status, m))
                 goto fail;
@@ -53422,7 +54115,7 @@ static worker_backend_worker_metrics_enriched_event_message *worker_backend_work
         }
         if (strcmp(key, "userId") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->user_id, m))
                 goto fail;
@@ -53431,7 +54124,7 @@ static worker_backend_worker_metrics_enriched_event_message *worker_backend_work
         }
         if (strcmp(key, "tenantId") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->tenant_id, m))
                 goto fail;
@@ -53440,7 +54133,7 @@ static worker_backend_worker_metrics_enriched_event_message *worker_backend_work
         }
         if (strcmp(key, "sessionId") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_string(&o->session_id, m))
                 goto fail;
@@ -53449,7 +54142,7 @@ static worker_backend_worker_metrics_enriched_event_message *worker_backend_work
         }
         if (strcmp(key, "requestId") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_string(&o->request_id, m))
                 goto fail;
@@ -53458,7 +54151,7 @@ static worker_backend_worker_metrics_enriched_event_message *worker_backend_work
         }
         if (strcmp(key, "modelId") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_string(&o->model_id, m))
                 goto fail;
@@ -53467,7 +54160,7 @@ static worker_backend_worker_metrics_enriched_event_message *worker_backend_work
         }
         if (strcmp(key, "metamodelId") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_string(&o->metamodel_id, m))
                 goto fail;
@@ -53476,7 +54169,7 @@ static worker_backend_worker_metrics_enriched_event_message *worker_backend_work
         }
         if (strcmp(key, "storageItemId") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_string(&o->storage_item_id, m))
                 goto fail;
@@ -53485,7 +54178,7 @@ static worker_backend_worker_metrics_enriched_event_message *worker_backend_work
         }
         if (strcmp(key, "timing") == 0) {
             if (got[12])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[12] = true;
             if (!from_obj_job_timing(&o->timing, m))
                 goto fail;
@@ -53494,7 +54187,7 @@ static worker_backend_worker_metrics_enriched_event_message *worker_backend_work
         }
         if (strcmp(key, "llmUsage") == 0) {
             if (got[13])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[13] = true;
             if (!from_obj_worker_metrics_enriched_event_message_llm_usage(&o->llm_usage, m))
                 goto fail;
@@ -53503,7 +54196,7 @@ static worker_backend_worker_metrics_enriched_event_message *worker_backend_work
         }
         if (strcmp(key, "resources") == 0) {
             if (got[14])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[14] = true;
             if (!from_obj_worker_metrics_enriched_event_message_resources(&o->resources, m))
                 goto fail;
@@ -53512,7 +54205,7 @@ static worker_backend_worker_metrics_enriched_event_message *worker_backend_work
         }
         if (strcmp(key, "workerMetrics") == 0) {
             if (got[15])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[15] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -53536,7 +54229,7 @@ static worker_backend_worker_metrics_enriched_event_message *worker_backend_work
         }
         if (strcmp(key, "error") == 0) {
             if (got[16])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[16] = true;
             if (!from_obj_worker_metrics_enriched_event_message_error(&o->error, m))
                 goto fail;
@@ -53545,7 +54238,7 @@ static worker_backend_worker_metrics_enriched_event_message *worker_backend_work
         }
         if (strcmp(key, "environment") == 0) {
             if (got[17])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[17] = true;
             if (!from_string(&o->environment, m))
                 goto fail;
@@ -53554,7 +54247,7 @@ static worker_backend_worker_metrics_enriched_event_message *worker_backend_work
         }
         if (strcmp(key, "region") == 0) {
             if (got[18])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[18] = true;
             if (!from_string(&o->region, m))
                 goto fail;
@@ -53563,7 +54256,7 @@ static worker_backend_worker_metrics_enriched_event_message *worker_backend_work
         }
         if (strcmp(key, "workerVersion") == 0) {
             if (got[19])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[19] = true;
             if (!from_string(&o->worker_version, m))
                 goto fail;
@@ -53572,19 +54265,22 @@ static worker_backend_worker_metrics_enriched_event_message *worker_backend_work
         }
         if (strcmp(key, "hostname") == 0) {
             if (got[20])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[20] = true;
             if (!from_string(&o->hostname, m))
                 goto fail;
             o->has_hostname = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -53916,7 +54612,7 @@ static worker_backend_worker_metrics_enriched_event_message_llm_usage *worker_ba
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "provider") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->provider, m))
                 goto fail;
@@ -53925,7 +54621,7 @@ static worker_backend_worker_metrics_enriched_event_message_llm_usage *worker_ba
         }
         if (strcmp(key, "model") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->model, m))
                 goto fail;
@@ -53934,7 +54630,7 @@ static worker_backend_worker_metrics_enriched_event_message_llm_usage *worker_ba
         }
         if (strcmp(key, "tokensPrompt") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->tokens_prompt, m))
                 goto fail;
@@ -53943,7 +54639,7 @@ static worker_backend_worker_metrics_enriched_event_message_llm_usage *worker_ba
         }
         if (strcmp(key, "tokensCompletion") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_integer(&o->tokens_completion, m))
                 goto fail;
@@ -53952,7 +54648,7 @@ static worker_backend_worker_metrics_enriched_event_message_llm_usage *worker_ba
         }
         if (strcmp(key, "tokensTotal") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_integer(&o->tokens_total, m))
                 goto fail;
@@ -53961,7 +54657,7 @@ static worker_backend_worker_metrics_enriched_event_message_llm_usage *worker_ba
         }
         if (strcmp(key, "costPerPromptToken") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_number(&o->cost_per_prompt_token, m))
                 goto fail;
@@ -53970,7 +54666,7 @@ static worker_backend_worker_metrics_enriched_event_message_llm_usage *worker_ba
         }
         if (strcmp(key, "costPerCompletionToken") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_number(&o->cost_per_completion_token, m))
                 goto fail;
@@ -53979,7 +54675,7 @@ static worker_backend_worker_metrics_enriched_event_message_llm_usage *worker_ba
         }
         if (strcmp(key, "totalCostUsd") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_number(&o->total_cost_usd, m))
                 goto fail;
@@ -53988,7 +54684,7 @@ static worker_backend_worker_metrics_enriched_event_message_llm_usage *worker_ba
         }
         if (strcmp(key, "cacheHit") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_boolean(&o->cache_hit, m))
                 goto fail;
@@ -53997,7 +54693,7 @@ static worker_backend_worker_metrics_enriched_event_message_llm_usage *worker_ba
         }
         if (strcmp(key, "retries") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_integer(&o->retries, m))
                 goto fail;
@@ -54006,7 +54702,7 @@ static worker_backend_worker_metrics_enriched_event_message_llm_usage *worker_ba
         }
         if (strcmp(key, "fallbackUsed") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_boolean(&o->fallback_used, m))
                 goto fail;
@@ -54015,19 +54711,22 @@ static worker_backend_worker_metrics_enriched_event_message_llm_usage *worker_ba
         }
         if (strcmp(key, "modelLatencyMs") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_number(&o->model_latency_ms, m))
                 goto fail;
             o->has_model_latency_ms = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -54244,7 +54943,7 @@ static worker_backend_worker_metrics_enriched_event_message_resources *worker_ba
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "cpu") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_obj_worker_metrics_enriched_event_message_resources_cpu(&o->cpu, m))
                 goto fail;
@@ -54253,7 +54952,7 @@ static worker_backend_worker_metrics_enriched_event_message_resources *worker_ba
         }
         if (strcmp(key, "memory") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_obj_worker_metrics_enriched_event_message_resources_memory(&o->memory, m))
                 goto fail;
@@ -54262,7 +54961,7 @@ static worker_backend_worker_metrics_enriched_event_message_resources *worker_ba
         }
         if (strcmp(key, "disk") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_obj_worker_metrics_enriched_event_message_resources_disk(&o->disk, m))
                 goto fail;
@@ -54271,19 +54970,22 @@ static worker_backend_worker_metrics_enriched_event_message_resources *worker_ba
         }
         if (strcmp(key, "network") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_obj_worker_metrics_enriched_event_message_resources_network(&o->network, m))
                 goto fail;
             o->has_network = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -54412,7 +55114,7 @@ static worker_backend_worker_metrics_enriched_event_message_resources_cpu *worke
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "peakPercent") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->peak_percent, m))
                 goto fail;
@@ -54421,7 +55123,7 @@ static worker_backend_worker_metrics_enriched_event_message_resources_cpu *worke
         }
         if (strcmp(key, "avgPercent") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->avg_percent, m))
                 goto fail;
@@ -54430,7 +55132,7 @@ static worker_backend_worker_metrics_enriched_event_message_resources_cpu *worke
         }
         if (strcmp(key, "systemTimeMs") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->system_time_ms, m))
                 goto fail;
@@ -54439,19 +55141,22 @@ static worker_backend_worker_metrics_enriched_event_message_resources_cpu *worke
         }
         if (strcmp(key, "userTimeMs") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_number(&o->user_time_ms, m))
                 goto fail;
             o->has_user_time_ms = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -54581,7 +55286,7 @@ static worker_backend_worker_metrics_enriched_event_message_resources_memory *wo
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "peakMb") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->peak_mb, m))
                 goto fail;
@@ -54590,7 +55295,7 @@ static worker_backend_worker_metrics_enriched_event_message_resources_memory *wo
         }
         if (strcmp(key, "avgMb") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->avg_mb, m))
                 goto fail;
@@ -54599,7 +55304,7 @@ static worker_backend_worker_metrics_enriched_event_message_resources_memory *wo
         }
         if (strcmp(key, "startMb") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_number(&o->start_mb, m))
                 goto fail;
@@ -54608,7 +55313,7 @@ static worker_backend_worker_metrics_enriched_event_message_resources_memory *wo
         }
         if (strcmp(key, "endMb") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_number(&o->end_mb, m))
                 goto fail;
@@ -54617,19 +55322,22 @@ static worker_backend_worker_metrics_enriched_event_message_resources_memory *wo
         }
         if (strcmp(key, "leakDetected") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_boolean(&o->leak_detected, m))
                 goto fail;
             o->has_leak_detected = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -54769,7 +55477,7 @@ static worker_backend_worker_metrics_enriched_event_message_resources_disk *work
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "bytesRead") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->bytes_read, m))
                 goto fail;
@@ -54778,7 +55486,7 @@ static worker_backend_worker_metrics_enriched_event_message_resources_disk *work
         }
         if (strcmp(key, "bytesWritten") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->bytes_written, m))
                 goto fail;
@@ -54787,7 +55495,7 @@ static worker_backend_worker_metrics_enriched_event_message_resources_disk *work
         }
         if (strcmp(key, "opsRead") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->ops_read, m))
                 goto fail;
@@ -54796,19 +55504,22 @@ static worker_backend_worker_metrics_enriched_event_message_resources_disk *work
         }
         if (strcmp(key, "opsWrite") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_integer(&o->ops_write, m))
                 goto fail;
             o->has_ops_write = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -54937,7 +55648,7 @@ static worker_backend_worker_metrics_enriched_event_message_resources_network *w
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "bytesReceived") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->bytes_received, m))
                 goto fail;
@@ -54946,7 +55657,7 @@ static worker_backend_worker_metrics_enriched_event_message_resources_network *w
         }
         if (strcmp(key, "bytesSent") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->bytes_sent, m))
                 goto fail;
@@ -54955,7 +55666,7 @@ static worker_backend_worker_metrics_enriched_event_message_resources_network *w
         }
         if (strcmp(key, "apiCallsCount") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->api_calls_count, m))
                 goto fail;
@@ -54964,19 +55675,22 @@ static worker_backend_worker_metrics_enriched_event_message_resources_network *w
         }
         if (strcmp(key, "avgLatencyMs") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_number(&o->avg_latency_ms, m))
                 goto fail;
             o->has_avg_latency_ms = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -55104,7 +55818,7 @@ static worker_backend_worker_metrics_enriched_event_message_error *worker_backen
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "code") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->code, m))
                 goto fail;
@@ -55113,7 +55827,7 @@ static worker_backend_worker_metrics_enriched_event_message_error *worker_backen
         }
         if (strcmp(key, "message") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->message, m))
                 goto fail;
@@ -55122,19 +55836,22 @@ static worker_backend_worker_metrics_enriched_event_message_error *worker_backen
         }
         if (strcmp(key, "category") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->category, m))
                 goto fail;
             o->has_category = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -55252,7 +55969,7 @@ static worker_backend_job_response *worker_backend_job_response_build(const cJSO
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "success") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_boolean(&o->success, m))
                 goto fail;
@@ -55260,7 +55977,7 @@ static worker_backend_job_response *worker_backend_job_response_build(const cJSO
         }
         if (strcmp(key, "jobId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->job_id, m))
                 goto fail;
@@ -55268,7 +55985,7 @@ static worker_backend_job_response *worker_backend_job_response_build(const cJSO
         }
         if (strcmp(key, "messageName") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->message_name, m))
                 goto fail;
@@ -55276,18 +55993,21 @@ static worker_backend_job_response *worker_backend_job_response_build(const cJSO
         }
         if (strcmp(key, "queue") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->queue, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -55426,7 +56146,7 @@ static worker_backend_job_status *worker_backend_job_status_build(const cJSON *j
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "jobId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->job_id, m))
                 goto fail;
@@ -55434,7 +56154,7 @@ static worker_backend_job_status *worker_backend_job_status_build(const cJSON *j
         }
         if (strcmp(key, "name") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->name, m))
                 goto fail;
@@ -55442,7 +56162,7 @@ static worker_backend_job_status *worker_backend_job_status_build(const cJSON *j
         }
         if (strcmp(key, "queue") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->queue, m))
                 goto fail;
@@ -55450,7 +56170,7 @@ static worker_backend_job_status *worker_backend_job_status_build(const cJSON *j
         }
         if (strcmp(key, "state") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_enum_job_status_state(&o->state, m))
                 goto fail;
@@ -55458,7 +56178,7 @@ static worker_backend_job_status *worker_backend_job_status_build(const cJSON *j
         }
         if (strcmp(key, "data") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -55481,7 +56201,7 @@ static worker_backend_job_status *worker_backend_job_status_build(const cJSON *j
         }
         if (strcmp(key, "returnvalue") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_json(&o->returnvalue, m))
                 goto fail;
@@ -55489,7 +56209,7 @@ static worker_backend_job_status *worker_backend_job_status_build(const cJSON *j
         }
         if (strcmp(key, "progress") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_number(&o->progress, m))
                 goto fail;
@@ -55497,18 +56217,21 @@ static worker_backend_job_status *worker_backend_job_status_build(const cJSON *j
         }
         if (strcmp(key, "timestamp") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_integer(&o->timestamp, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:

@@ -46,6 +46,7 @@ void worker_backend_error_clear(worker_backend_error *err)
     }
     free(err->items);
     free(err->message);
+    free(err->response);
     memset(err, 0, sizeof *err);
 }
 

@@ -11,14 +11,15 @@
 here=$(cd "$(dirname "$0")" && pwd)
 
 catalogues=()
-for f in "$TOP"/tests/catalogues/*.yaml "$TOP"/tests/catalogues/*.json "$TOP"/tests/catalogues/split/asyncapi.yaml; do
+for f in "$TOP"/tests/catalogues/*.yaml "$TOP"/tests/catalogues/*.json "$TOP"/tests/catalogues/split/asyncapi.yaml \
+         "$TOP"/tests/golden/*/input/catalogue.yaml "$TOP"/tests/golden/*/input/catalogue.json; do
     [ -f "$f" ] && catalogues+=("$f")
 done
 [ -f "$TOP/schemas/worker-backend/asyncapi.yaml" ] && catalogues+=("$TOP/schemas/worker-backend/asyncapi.yaml")
 
 for cat in "${catalogues[@]}"; do
     rel=${cat#"$TOP"/}
-    name=$(echo "$rel" | sed 's|^tests/catalogues/||; s|^schemas/||; s|/asyncapi.yaml$||; s|\.[a-z]*$||; s|[^A-Za-z0-9]|-|g')
+    name=$(echo "$rel" | sed 's|^tests/catalogues/||; s|^tests/golden/\([^/]*\)/input/.*|golden-\1|; s|^schemas/||; s|/asyncapi.yaml$||; s|\.[a-z]*$||; s|[^A-Za-z0-9]|-|g')
     gen=$TMP/gen/$name
     if [ "$rel" = schemas/worker-backend/asyncapi.yaml ] && [ -d "$TOP/out/c" ]; then
         gen=$TOP/out/c   # the committed output (the drift family checks it is current)

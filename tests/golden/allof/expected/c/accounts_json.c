@@ -142,7 +142,7 @@ static accounts_event *accounts_event_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "eventId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->event_id, m))
                 goto fail;
@@ -150,7 +150,7 @@ static accounts_event *accounts_event_build(const cJSON *json)
         }
         if (strcmp(key, "occurredAt") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->occurred_at, m))
                 goto fail;
@@ -158,19 +158,22 @@ static accounts_event *accounts_event_build(const cJSON *json)
         }
         if (strcmp(key, "retries") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->retries, m))
                 goto fail;
             o->has_retries = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -289,7 +292,7 @@ static accounts_account_opened *accounts_account_opened_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "eventId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->event_id, m))
                 goto fail;
@@ -297,7 +300,7 @@ static accounts_account_opened *accounts_account_opened_build(const cJSON *json)
         }
         if (strcmp(key, "occurredAt") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->occurred_at, m))
                 goto fail;
@@ -305,7 +308,7 @@ static accounts_account_opened *accounts_account_opened_build(const cJSON *json)
         }
         if (strcmp(key, "retries") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->retries, m))
                 goto fail;
@@ -314,7 +317,7 @@ static accounts_account_opened *accounts_account_opened_build(const cJSON *json)
         }
         if (strcmp(key, "owner") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->owner, m))
                 goto fail;
@@ -322,19 +325,22 @@ static accounts_account_opened *accounts_account_opened_build(const cJSON *json)
         }
         if (strcmp(key, "limit") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_integer(&o->limit, m))
                 goto fail;
             o->has_limit = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -474,7 +480,7 @@ static accounts_account_closed *accounts_account_closed_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "eventId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->event_id, m))
                 goto fail;
@@ -482,7 +488,7 @@ static accounts_account_closed *accounts_account_closed_build(const cJSON *json)
         }
         if (strcmp(key, "occurredAt") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->occurred_at, m))
                 goto fail;
@@ -490,7 +496,7 @@ static accounts_account_closed *accounts_account_closed_build(const cJSON *json)
         }
         if (strcmp(key, "retries") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_integer(&o->retries, m))
                 goto fail;
@@ -499,19 +505,22 @@ static accounts_account_closed *accounts_account_closed_build(const cJSON *json)
         }
         if (strcmp(key, "reason") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->reason, m))
                 goto fail;
             o->has_reason = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:

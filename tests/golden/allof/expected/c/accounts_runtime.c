@@ -46,6 +46,7 @@ void accounts_error_clear(accounts_error *err)
     }
     free(err->items);
     free(err->message);
+    free(err->response);
     memset(err, 0, sizeof *err);
 }
 

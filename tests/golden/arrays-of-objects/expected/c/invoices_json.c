@@ -140,7 +140,7 @@ static invoices_tax *invoices_tax_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "name") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->name, m))
                 goto fail;
@@ -148,18 +148,21 @@ static invoices_tax *invoices_tax_build(const cJSON *json)
         }
         if (strcmp(key, "rate") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->rate, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -272,7 +275,7 @@ static invoices_invoice_issued *invoices_invoice_issued_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "lines") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -291,7 +294,7 @@ static invoices_invoice_issued *invoices_invoice_issued_build(const cJSON *json)
         }
         if (strcmp(key, "taxes") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -311,7 +314,7 @@ static invoices_invoice_issued *invoices_invoice_issued_build(const cJSON *json)
         }
         if (strcmp(key, "grid") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!(o->grid = cJSON_Duplicate(m, 1)))
                 goto fail;
@@ -320,7 +323,7 @@ static invoices_invoice_issued *invoices_invoice_issued_build(const cJSON *json)
         }
         if (strcmp(key, "tags") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -338,12 +341,15 @@ static invoices_invoice_issued *invoices_invoice_issued_build(const cJSON *json)
             o->has_tags = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -494,7 +500,7 @@ static invoices_invoice_issued_lines_item *invoices_invoice_issued_lines_item_bu
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "sku") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->sku, m))
                 goto fail;
@@ -502,18 +508,21 @@ static invoices_invoice_issued_lines_item *invoices_invoice_issued_lines_item_bu
         }
         if (strcmp(key, "quantity") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->quantity, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:

@@ -46,6 +46,7 @@ void invoices_error_clear(invoices_error *err)
     }
     free(err->items);
     free(err->message);
+    free(err->response);
     memset(err, 0, sizeof *err);
 }
 

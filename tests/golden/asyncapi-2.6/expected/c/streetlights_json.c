@@ -134,7 +134,7 @@ static streetlights_light_measured_payload *streetlights_light_measured_payload_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "id") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->id, m))
                 goto fail;
@@ -143,7 +143,7 @@ static streetlights_light_measured_payload *streetlights_light_measured_payload_
         }
         if (strcmp(key, "lumens") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->lumens, m))
                 goto fail;
@@ -152,19 +152,22 @@ static streetlights_light_measured_payload *streetlights_light_measured_payload_
         }
         if (strcmp(key, "sentAt") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->sent_at, m))
                 goto fail;
             o->has_sent_at = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -279,19 +282,22 @@ static streetlights_turn_on *streetlights_turn_on_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "id") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->id, m))
                 goto fail;
             o->has_id = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:

@@ -46,6 +46,7 @@ void streetlights_error_clear(streetlights_error *err)
     }
     free(err->items);
     free(err->message);
+    free(err->response);
     memset(err, 0, sizeof *err);
 }
 

@@ -67,6 +67,7 @@ typedef struct reserved_words_error {
     reserved_words_error_kind kind;
     long http_status;   /**< RESERVED_WORDS_ERR_HTTP (and response errors): the status code */
     char *message;      /**< summary, or NULL for pure validation errors */
+    char *response;     /**< client errors with an answer (_HTTP, _RESPONSE_*): its body, else NULL */
     reserved_words_verror *items;
     int count;
     int truncated;
@@ -123,7 +124,7 @@ bool reserved_words_import_while_from_string(const char *s, reserved_words_impor
 
 typedef struct reserved_words_import reserved_words_import;
 typedef struct reserved_words_record reserved_words_record;
-typedef struct reserved_words_error reserved_words_error;
+typedef struct reserved_words_date reserved_words_date;
 typedef struct reserved_words_worker_client reserved_words_worker_client;
 
 /**
@@ -150,15 +151,15 @@ struct reserved_words_import {
  * Shadows TypeScript's Record.
  */
 struct reserved_words_record {
-    struct reserved_words_error *error;
-    bool has_error;
+    struct reserved_words_date *date;
+    bool has_date;
     struct reserved_words_import **list;
     size_t list_count;
     bool has_list;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct reserved_words_error {
+struct reserved_words_date {
     char *return_;
     bool has_return_;
     int64_t yield;
@@ -195,13 +196,13 @@ void reserved_words_record_free(reserved_words_record *v);
 reserved_words_record *reserved_words_record_parse(const char *json, size_t len, reserved_words_error *err);
 char *reserved_words_record_print(const reserved_words_record *v);
 
-/* error (object) */
-bool reserved_words_error_validate(const cJSON *json, reserved_words_error *err);
-reserved_words_error *reserved_words_error_from_json(const cJSON *json, reserved_words_error *err);
-cJSON *reserved_words_error_to_json(const reserved_words_error *v);
-void reserved_words_error_free(reserved_words_error *v);
-reserved_words_error *reserved_words_error_parse(const char *json, size_t len, reserved_words_error *err);
-char *reserved_words_error_print(const reserved_words_error *v);
+/* date (object) */
+bool reserved_words_date_validate(const cJSON *json, reserved_words_error *err);
+reserved_words_date *reserved_words_date_from_json(const cJSON *json, reserved_words_error *err);
+cJSON *reserved_words_date_to_json(const reserved_words_date *v);
+void reserved_words_date_free(reserved_words_date *v);
+reserved_words_date *reserved_words_date_parse(const char *json, size_t len, reserved_words_error *err);
+char *reserved_words_date_print(const reserved_words_date *v);
 
 /* worker_client (object) */
 bool reserved_words_worker_client_validate(const cJSON *json, reserved_words_error *err);

@@ -85,7 +85,7 @@ bool reserved_words_message_type_from_string(const char *s, reserved_words_messa
 
 static reserved_words_import *reserved_words_import_build(const cJSON *json);
 static reserved_words_record *reserved_words_record_build(const cJSON *json);
-static reserved_words_error *reserved_words_error_build(const cJSON *json);
+static reserved_words_date *reserved_words_date_build(const cJSON *json);
 static reserved_words_worker_client *reserved_words_worker_client_build(const cJSON *json);
 /* Not every catalogue uses every kind of element. */
 #if defined(__GNUC__)
@@ -160,12 +160,12 @@ static MAYBE_UNUSED cJSON *to_obj_record(reserved_words_record *const *src)
 }
 static MAYBE_UNUSED void free_obj_record(reserved_words_record **p) { reserved_words_record_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_error(reserved_words_error **dst, const cJSON *v) { return (*dst = reserved_words_error_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_error(reserved_words_error *const *src)
+static MAYBE_UNUSED bool from_obj_date(reserved_words_date **dst, const cJSON *v) { return (*dst = reserved_words_date_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_date(reserved_words_date *const *src)
 {
-    return *src ? reserved_words_error_to_json(*src) : cJSON_CreateNull();
+    return *src ? reserved_words_date_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_error(reserved_words_error **p) { reserved_words_error_free(*p); }
+static MAYBE_UNUSED void free_obj_date(reserved_words_date **p) { reserved_words_date_free(*p); }
 
 static MAYBE_UNUSED bool from_obj_worker_client(reserved_words_worker_client **dst, const cJSON *v) { return (*dst = reserved_words_worker_client_build(v)) != NULL; }
 static MAYBE_UNUSED cJSON *to_obj_worker_client(reserved_words_worker_client *const *src)
@@ -204,7 +204,7 @@ static reserved_words_import *reserved_words_import_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "default") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->default_, m))
                 goto fail;
@@ -212,7 +212,7 @@ static reserved_words_import *reserved_words_import_build(const cJSON *json)
         }
         if (strcmp(key, "class") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->class, m))
                 goto fail;
@@ -220,7 +220,7 @@ static reserved_words_import *reserved_words_import_build(const cJSON *json)
         }
         if (strcmp(key, "from") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->from, m))
                 goto fail;
@@ -229,7 +229,7 @@ static reserved_words_import *reserved_words_import_build(const cJSON *json)
         }
         if (strcmp(key, "function") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->function, m))
                 goto fail;
@@ -238,7 +238,7 @@ static reserved_words_import *reserved_words_import_build(const cJSON *json)
         }
         if (strcmp(key, "None") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->none, m))
                 goto fail;
@@ -247,7 +247,7 @@ static reserved_words_import *reserved_words_import_build(const cJSON *json)
         }
         if (strcmp(key, "while") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_enum_import_while(&o->while_, m))
                 goto fail;
@@ -256,19 +256,22 @@ static reserved_words_import *reserved_words_import_build(const cJSON *json)
         }
         if (strcmp(key, "content-type") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->content_type, m))
                 goto fail;
             o->has_content_type = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -407,7 +410,7 @@ void reserved_words_record_free(reserved_words_record *o)
 {
     if (!o)
         return;
-    free_obj_error(&o->error);
+    free_obj_date(&o->date);
     for (size_t i = 0; o->list && i < o->list_count; i++)
         free_obj_import(&o->list[i]);
     free(o->list);
@@ -428,18 +431,18 @@ static reserved_words_record *reserved_words_record_build(const cJSON *json)
     (void)got;
     for (const cJSON *m = json->child; m; m = m->next) {
         const char *key = m->string ? m->string : "";
-        if (strcmp(key, "Error") == 0) {
+        if (strcmp(key, "Date") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
-            if (!from_obj_error(&o->error, m))
+            if (!from_obj_date(&o->date, m))
                 goto fail;
-            o->has_error = true;
+            o->has_date = true;
             continue;
         }
         if (strcmp(key, "list") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -457,12 +460,15 @@ static reserved_words_record *reserved_words_record_build(const cJSON *json)
             o->has_list = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -487,12 +493,12 @@ cJSON *reserved_words_record_to_json(const reserved_words_record *o)
     cJSON *j = cJSON_CreateObject();
     if (!j)
         return NULL;
-    if (o->has_error) {
+    if (o->has_date) {
         cJSON *v = NULL;
         {
-            v = to_obj_error(&o->error);
+            v = to_obj_date(&o->date);
         }
-        if (!v || !cJSON_AddItemToObject(j, "Error", v)) {
+        if (!v || !cJSON_AddItemToObject(j, "Date", v)) {
             cJSON_Delete(v);
             cJSON_Delete(j);
             return NULL;
@@ -550,7 +556,7 @@ char *reserved_words_record_print(const reserved_words_record *o)
     return s;
 }
 
-void reserved_words_error_free(reserved_words_error *o)
+void reserved_words_date_free(reserved_words_date *o)
 {
     if (!o)
         return;
@@ -562,11 +568,11 @@ void reserved_words_error_free(reserved_words_error *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static reserved_words_error *reserved_words_error_build(const cJSON *json)
+static reserved_words_date *reserved_words_date_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    reserved_words_error *o = calloc(1, sizeof *o);
+    reserved_words_date *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[2 + 1] = {false};
@@ -575,7 +581,7 @@ static reserved_words_error *reserved_words_error_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "return") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->return_, m))
                 goto fail;
@@ -584,13 +590,15 @@ static reserved_words_error *reserved_words_error_build(const cJSON *json)
         }
         if (strcmp(key, "yield") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->yield, m))
                 goto fail;
             o->has_yield = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
@@ -598,23 +606,24 @@ static reserved_words_error *reserved_words_error_build(const cJSON *json)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
     }
+    }
     return o;
 fail:
-    reserved_words_error_free(o);
+    reserved_words_date_free(o);
     return NULL;
 }
 
-reserved_words_error *reserved_words_error_from_json(const cJSON *json, reserved_words_error *err)
+reserved_words_date *reserved_words_date_from_json(const cJSON *json, reserved_words_error *err)
 {
-    if (!reserved_words_error_validate(json, err))
+    if (!reserved_words_date_validate(json, err))
         return NULL;
-    reserved_words_error *o = reserved_words_error_build(json);
+    reserved_words_date *o = reserved_words_date_build(json);
     if (!o)
-        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_MEMORY, 0, "cannot build error: out of memory or a value the record cannot hold");
+        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_MEMORY, 0, "cannot build date: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *reserved_words_error_to_json(const reserved_words_error *o)
+cJSON *reserved_words_date_to_json(const reserved_words_date *o)
 {
     if (!o)
         return NULL;
@@ -654,7 +663,7 @@ cJSON *reserved_words_error_to_json(const reserved_words_error *o)
     return j;
 }
 
-reserved_words_error *reserved_words_error_parse(const char *text, size_t len, reserved_words_error *err)
+reserved_words_date *reserved_words_date_parse(const char *text, size_t len, reserved_words_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -663,14 +672,14 @@ reserved_words_error *reserved_words_error_parse(const char *text, size_t len, r
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    reserved_words_error *o = reserved_words_error_from_json(json, err);
+    reserved_words_date *o = reserved_words_date_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *reserved_words_error_print(const reserved_words_error *o)
+char *reserved_words_date_print(const reserved_words_date *o)
 {
-    cJSON *j = reserved_words_error_to_json(o);
+    cJSON *j = reserved_words_date_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
@@ -701,7 +710,7 @@ static reserved_words_worker_client *reserved_words_worker_client_build(const cJ
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "timeout") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->timeout, m))
                 goto fail;
@@ -710,19 +719,22 @@ static reserved_words_worker_client *reserved_words_worker_client_build(const cJ
         }
         if (strcmp(key, "validate") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_boolean(&o->validate, m))
                 goto fail;
             o->has_validate = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:

@@ -46,6 +46,7 @@ void reserved_words_error_clear(reserved_words_error *err)
     }
     free(err->items);
     free(err->message);
+    free(err->response);
     memset(err, 0, sizeof *err);
 }
 

@@ -141,19 +141,22 @@ static legacy_old_shape *legacy_old_shape_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "x") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_number(&o->x, m))
                 goto fail;
             o->has_x = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -246,19 +249,22 @@ static legacy_old_ping *legacy_old_ping_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "at") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->at, m))
                 goto fail;
             o->has_at = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -353,7 +359,7 @@ static legacy_current *legacy_current_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "value") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->value, m))
                 goto fail;
@@ -362,7 +368,7 @@ static legacy_current *legacy_current_build(const cJSON *json)
         }
         if (strcmp(key, "legacyValue") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->legacy_value, m))
                 goto fail;
@@ -371,19 +377,22 @@ static legacy_current *legacy_current_build(const cJSON *json)
         }
         if (strcmp(key, "shape") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_obj_old_shape(&o->shape, m))
                 goto fail;
             o->has_shape = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:

@@ -46,6 +46,7 @@ void legacy_error_clear(legacy_error *err)
     }
     free(err->items);
     free(err->message);
+    free(err->response);
     memset(err, 0, sizeof *err);
 }
 

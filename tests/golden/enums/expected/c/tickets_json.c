@@ -238,7 +238,7 @@ static tickets_ticket_updated *tickets_ticket_updated_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "status") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_enum_status(&o->status, m))
                 goto fail;
@@ -246,7 +246,7 @@ static tickets_ticket_updated *tickets_ticket_updated_build(const cJSON *json)
         }
         if (strcmp(key, "priority") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->priority, m))
                 goto fail;
@@ -254,7 +254,7 @@ static tickets_ticket_updated *tickets_ticket_updated_build(const cJSON *json)
         }
         if (strcmp(key, "channel") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_enum_ticket_updated_channel(&o->channel, m))
                 goto fail;
@@ -263,7 +263,7 @@ static tickets_ticket_updated *tickets_ticket_updated_build(const cJSON *json)
         }
         if (strcmp(key, "resolution") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (cJSON_IsNull(m)) {
                 o->resolution_is_null = true;
@@ -277,19 +277,22 @@ static tickets_ticket_updated *tickets_ticket_updated_build(const cJSON *json)
         }
         if (strcmp(key, "kind") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->kind, m))
                 goto fail;
             o->has_kind = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:

@@ -46,6 +46,7 @@ void tickets_error_clear(tickets_error *err)
     }
     free(err->items);
     free(err->message);
+    free(err->response);
     memset(err, 0, sizeof *err);
 }
 

@@ -137,7 +137,7 @@ static sensors_reading_taken *sensors_reading_taken_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "id") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->id, m))
                 goto fail;
@@ -145,7 +145,7 @@ static sensors_reading_taken *sensors_reading_taken_build(const cJSON *json)
         }
         if (strcmp(key, "at") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->at, m))
                 goto fail;
@@ -153,7 +153,7 @@ static sensors_reading_taken *sensors_reading_taken_build(const cJSON *json)
         }
         if (strcmp(key, "day") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->day, m))
                 goto fail;
@@ -162,7 +162,7 @@ static sensors_reading_taken *sensors_reading_taken_build(const cJSON *json)
         }
         if (strcmp(key, "source") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->source, m))
                 goto fail;
@@ -171,7 +171,7 @@ static sensors_reading_taken *sensors_reading_taken_build(const cJSON *json)
         }
         if (strcmp(key, "owner") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_string(&o->owner, m))
                 goto fail;
@@ -180,7 +180,7 @@ static sensors_reading_taken *sensors_reading_taken_build(const cJSON *json)
         }
         if (strcmp(key, "host") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->host, m))
                 goto fail;
@@ -189,7 +189,7 @@ static sensors_reading_taken *sensors_reading_taken_build(const cJSON *json)
         }
         if (strcmp(key, "ip") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->ip, m))
                 goto fail;
@@ -198,7 +198,7 @@ static sensors_reading_taken *sensors_reading_taken_build(const cJSON *json)
         }
         if (strcmp(key, "value") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             if (!from_number(&o->value, m))
                 goto fail;
@@ -206,7 +206,7 @@ static sensors_reading_taken *sensors_reading_taken_build(const cJSON *json)
         }
         if (strcmp(key, "confidence") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_number(&o->confidence, m))
                 goto fail;
@@ -215,7 +215,7 @@ static sensors_reading_taken *sensors_reading_taken_build(const cJSON *json)
         }
         if (strcmp(key, "step") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_integer(&o->step, m))
                 goto fail;
@@ -224,7 +224,7 @@ static sensors_reading_taken *sensors_reading_taken_build(const cJSON *json)
         }
         if (strcmp(key, "label") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_string(&o->label, m))
                 goto fail;
@@ -233,7 +233,7 @@ static sensors_reading_taken *sensors_reading_taken_build(const cJSON *json)
         }
         if (strcmp(key, "unit") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_string(&o->unit, m))
                 goto fail;
@@ -242,7 +242,7 @@ static sensors_reading_taken *sensors_reading_taken_build(const cJSON *json)
         }
         if (strcmp(key, "samples") == 0) {
             if (got[12])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[12] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -260,12 +260,15 @@ static sensors_reading_taken *sensors_reading_taken_build(const cJSON *json)
             o->has_samples = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:

@@ -46,6 +46,7 @@ void sensors_error_clear(sensors_error *err)
     }
     free(err->items);
     free(err->message);
+    free(err->response);
     memset(err, 0, sizeof *err);
 }
 

@@ -173,7 +173,7 @@ static weather_report_weather_report *weather_report_weather_report_build(const 
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "station") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->station, m))
                 goto fail;
@@ -181,7 +181,7 @@ static weather_report_weather_report *weather_report_weather_report_build(const 
         }
         if (strcmp(key, "readings") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -200,19 +200,22 @@ static weather_report_weather_report *weather_report_weather_report_build(const 
         }
         if (strcmp(key, "issuedAt") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->issued_at, m))
                 goto fail;
             o->has_issued_at = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -337,7 +340,7 @@ static weather_report_reading *weather_report_reading_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "kind") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_enum_reading_kind(&o->kind, m))
                 goto fail;
@@ -345,7 +348,7 @@ static weather_report_reading *weather_report_reading_build(const cJSON *json)
         }
         if (strcmp(key, "value") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->value, m))
                 goto fail;
@@ -353,19 +356,22 @@ static weather_report_reading *weather_report_reading_build(const cJSON *json)
         }
         if (strcmp(key, "unit") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->unit, m))
                 goto fail;
             o->has_unit = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:

@@ -46,6 +46,7 @@ void weather_report_error_clear(weather_report_error *err)
     }
     free(err->items);
     free(err->message);
+    free(err->response);
     memset(err, 0, sizeof *err);
 }
 

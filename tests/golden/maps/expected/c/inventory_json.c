@@ -139,18 +139,21 @@ static inventory_supplier *inventory_supplier_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "name") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->name, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -271,7 +274,7 @@ static inventory_stock_counted *inventory_stock_counted_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "counts") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -295,7 +298,7 @@ static inventory_stock_counted *inventory_stock_counted_build(const cJSON *json)
         }
         if (strcmp(key, "locations") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -319,7 +322,7 @@ static inventory_stock_counted *inventory_stock_counted_build(const cJSON *json)
         }
         if (strcmp(key, "suppliers") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -343,7 +346,7 @@ static inventory_stock_counted *inventory_stock_counted_build(const cJSON *json)
         }
         if (strcmp(key, "aliases") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!(o->aliases = cJSON_Duplicate(m, 1)))
                 goto fail;
@@ -352,7 +355,7 @@ static inventory_stock_counted *inventory_stock_counted_build(const cJSON *json)
         }
         if (strcmp(key, "extra") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -374,12 +377,15 @@ static inventory_stock_counted *inventory_stock_counted_build(const cJSON *json)
             o->has_extra = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -549,7 +555,7 @@ static inventory_stock_counted_locations_value *inventory_stock_counted_location
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "aisle") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->aisle, m))
                 goto fail;
@@ -558,19 +564,22 @@ static inventory_stock_counted_locations_value *inventory_stock_counted_location
         }
         if (strcmp(key, "shelf") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->shelf, m))
                 goto fail;
             o->has_shelf = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:

@@ -46,6 +46,7 @@ void inventory_error_clear(inventory_error *err)
     }
     free(err->items);
     free(err->message);
+    free(err->response);
     memset(err, 0, sizeof *err);
 }
 

@@ -157,7 +157,7 @@ static parcels_address *parcels_address_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "street") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->street, m))
                 goto fail;
@@ -166,7 +166,7 @@ static parcels_address *parcels_address_build(const cJSON *json)
         }
         if (strcmp(key, "city") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->city, m))
                 goto fail;
@@ -174,18 +174,21 @@ static parcels_address *parcels_address_build(const cJSON *json)
         }
         if (strcmp(key, "country") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->country, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -301,7 +304,7 @@ static parcels_parcel_shipped *parcels_parcel_shipped_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "parcelId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->parcel_id, m))
                 goto fail;
@@ -309,18 +312,21 @@ static parcels_parcel_shipped *parcels_parcel_shipped_build(const cJSON *json)
         }
         if (strcmp(key, "route") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_obj_parcel_shipped_route(&o->route, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -426,7 +432,7 @@ static parcels_parcel_shipped_route *parcels_parcel_shipped_route_build(const cJ
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "from") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_obj_address(&o->from, m))
                 goto fail;
@@ -434,7 +440,7 @@ static parcels_parcel_shipped_route *parcels_parcel_shipped_route_build(const cJ
         }
         if (strcmp(key, "to") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_obj_address(&o->to, m))
                 goto fail;
@@ -442,19 +448,22 @@ static parcels_parcel_shipped_route *parcels_parcel_shipped_route_build(const cJ
         }
         if (strcmp(key, "carrier") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_obj_parcel_shipped_route_carrier(&o->carrier, m))
                 goto fail;
             o->has_carrier = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -570,7 +579,7 @@ static parcels_parcel_shipped_route_carrier *parcels_parcel_shipped_route_carrie
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "name") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->name, m))
                 goto fail;
@@ -579,19 +588,22 @@ static parcels_parcel_shipped_route_carrier *parcels_parcel_shipped_route_carrie
         }
         if (strcmp(key, "contact") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_obj_parcel_shipped_route_carrier_contact(&o->contact, m))
                 goto fail;
             o->has_contact = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -696,7 +708,7 @@ static parcels_parcel_shipped_route_carrier_contact *parcels_parcel_shipped_rout
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "phone") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->phone, m))
                 goto fail;
@@ -705,19 +717,22 @@ static parcels_parcel_shipped_route_carrier_contact *parcels_parcel_shipped_rout
         }
         if (strcmp(key, "email") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->email, m))
                 goto fail;
             o->has_email = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:

@@ -46,6 +46,7 @@ void parcels_error_clear(parcels_error *err)
     }
     free(err->items);
     free(err->message);
+    free(err->response);
     memset(err, 0, sizeof *err);
 }
 

@@ -140,7 +140,7 @@ static payments_card *payments_card_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "kind") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->kind, m))
                 goto fail;
@@ -148,18 +148,21 @@ static payments_card *payments_card_build(const cJSON *json)
         }
         if (strcmp(key, "last4") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->last4, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -264,7 +267,7 @@ static payments_transfer *payments_transfer_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "kind") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->kind, m))
                 goto fail;
@@ -272,18 +275,21 @@ static payments_transfer *payments_transfer_build(const cJSON *json)
         }
         if (strcmp(key, "iban") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->iban, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -389,7 +395,7 @@ static payments_payment_received *payments_payment_received_build(const cJSON *j
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "method") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_json(&o->method, m))
                 goto fail;
@@ -397,7 +403,7 @@ static payments_payment_received *payments_payment_received_build(const cJSON *j
         }
         if (strcmp(key, "note") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_json(&o->note, m))
                 goto fail;
@@ -406,7 +412,7 @@ static payments_payment_received *payments_payment_received_build(const cJSON *j
         }
         if (strcmp(key, "refund") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (cJSON_IsNull(m)) {
                 o->refund_is_null = true;
@@ -418,12 +424,15 @@ static payments_payment_received *payments_payment_received_build(const cJSON *j
             o->has_refund = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:

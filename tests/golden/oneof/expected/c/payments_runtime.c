@@ -46,6 +46,7 @@ void payments_error_clear(payments_error *err)
     }
     free(err->items);
     free(err->message);
+    free(err->response);
     memset(err, 0, sizeof *err);
 }
 

@@ -141,18 +141,21 @@ static folder_tree_folder_tree *folder_tree_folder_tree_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "root") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_obj_folder(&o->root, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -249,7 +252,7 @@ static folder_tree_folder *folder_tree_folder_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "name") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->name, m))
                 goto fail;
@@ -257,7 +260,7 @@ static folder_tree_folder *folder_tree_folder_build(const cJSON *json)
         }
         if (strcmp(key, "children") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -277,19 +280,22 @@ static folder_tree_folder *folder_tree_folder_build(const cJSON *json)
         }
         if (strcmp(key, "parent") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_obj_folder(&o->parent, m))
                 goto fail;
             o->has_parent = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -419,7 +425,7 @@ static folder_tree_comment *folder_tree_comment_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "text") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->text, m))
                 goto fail;
@@ -428,7 +434,7 @@ static folder_tree_comment *folder_tree_comment_build(const cJSON *json)
         }
         if (strcmp(key, "replies") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -450,12 +456,15 @@ static folder_tree_comment *folder_tree_comment_build(const cJSON *json)
             o->has_replies = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:

@@ -46,6 +46,7 @@ void folder_tree_error_clear(folder_tree_error *err)
     }
     free(err->items);
     free(err->message);
+    free(err->response);
     memset(err, 0, sizeof *err);
 }
 

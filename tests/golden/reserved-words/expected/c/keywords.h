@@ -67,6 +67,7 @@ typedef struct keywords_error {
     keywords_error_kind kind;
     long http_status;   /**< KEYWORDS_ERR_HTTP (and response errors): the status code */
     char *message;      /**< summary, or NULL for pure validation errors */
+    char *response;     /**< client errors with an answer (_HTTP, _RESPONSE_*): its body, else NULL */
     keywords_verror *items;
     int count;
     int truncated;

@@ -199,7 +199,7 @@ static keywords_struct_ *keywords_struct__build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "class") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->class, m))
                 goto fail;
@@ -208,7 +208,7 @@ static keywords_struct_ *keywords_struct__build(const cJSON *json)
         }
         if (strcmp(key, "from") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->from, m))
                 goto fail;
@@ -217,7 +217,7 @@ static keywords_struct_ *keywords_struct__build(const cJSON *json)
         }
         if (strcmp(key, "import") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->import, m))
                 goto fail;
@@ -226,7 +226,7 @@ static keywords_struct_ *keywords_struct__build(const cJSON *json)
         }
         if (strcmp(key, "default") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_integer(&o->default_, m))
                 goto fail;
@@ -235,7 +235,7 @@ static keywords_struct_ *keywords_struct__build(const cJSON *json)
         }
         if (strcmp(key, "delete") == 0) {
             if (got[4])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
             if (!from_boolean(&o->delete, m))
                 goto fail;
@@ -244,7 +244,7 @@ static keywords_struct_ *keywords_struct__build(const cJSON *json)
         }
         if (strcmp(key, "function") == 0) {
             if (got[5])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
             if (!from_string(&o->function, m))
                 goto fail;
@@ -253,7 +253,7 @@ static keywords_struct_ *keywords_struct__build(const cJSON *json)
         }
         if (strcmp(key, "type") == 0) {
             if (got[6])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
             if (!from_string(&o->type, m))
                 goto fail;
@@ -262,7 +262,7 @@ static keywords_struct_ *keywords_struct__build(const cJSON *json)
         }
         if (strcmp(key, "struct") == 0) {
             if (got[7])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[7] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -286,7 +286,7 @@ static keywords_struct_ *keywords_struct__build(const cJSON *json)
         }
         if (strcmp(key, "None") == 0) {
             if (got[8])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[8] = true;
             if (!from_json(&o->none, m))
                 goto fail;
@@ -295,7 +295,7 @@ static keywords_struct_ *keywords_struct__build(const cJSON *json)
         }
         if (strcmp(key, "typeof") == 0) {
             if (got[9])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[9] = true;
             if (!from_string(&o->typeof, m))
                 goto fail;
@@ -304,7 +304,7 @@ static keywords_struct_ *keywords_struct__build(const cJSON *json)
         }
         if (strcmp(key, "var") == 0) {
             if (got[10])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[10] = true;
             if (!from_string(&o->var, m))
                 goto fail;
@@ -313,7 +313,7 @@ static keywords_struct_ *keywords_struct__build(const cJSON *json)
         }
         if (strcmp(key, "int") == 0) {
             if (got[11])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[11] = true;
             if (!from_integer(&o->int_, m))
                 goto fail;
@@ -322,19 +322,22 @@ static keywords_struct_ *keywords_struct__build(const cJSON *json)
         }
         if (strcmp(key, "async") == 0) {
             if (got[12])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[12] = true;
             if (!from_boolean(&o->async, m))
                 goto fail;
             o->has_async = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -569,7 +572,7 @@ static keywords_delete *keywords_delete_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "return") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->return_, m))
                 goto fail;
@@ -578,7 +581,7 @@ static keywords_delete *keywords_delete_build(const cJSON *json)
         }
         if (strcmp(key, "yield") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->yield, m))
                 goto fail;
@@ -587,19 +590,22 @@ static keywords_delete *keywords_delete_build(const cJSON *json)
         }
         if (strcmp(key, "enum") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_enum_default_(&o->enum_, m))
                 goto fail;
             o->has_enum_ = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:

@@ -46,6 +46,7 @@ void keywords_error_clear(keywords_error *err)
     }
     free(err->items);
     free(err->message);
+    free(err->response);
     memset(err, 0, sizeof *err);
 }
 

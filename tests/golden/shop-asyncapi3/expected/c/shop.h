@@ -67,6 +67,7 @@ typedef struct shop_error {
     shop_error_kind kind;
     long http_status;   /**< SHOP_ERR_HTTP (and response errors): the status code */
     char *message;      /**< summary, or NULL for pure validation errors */
+    char *response;     /**< client errors with an answer (_HTTP, _RESPONSE_*): its body, else NULL */
     shop_verror *items;
     int count;
     int truncated;

@@ -214,7 +214,7 @@ static char *make_url(const shop_client *c, const char *path, const char *value)
 
 /* Does one request; on a 2xx answer returns its parsed JSON body. */
 static cJSON *request(shop_client *c, const char *method, const char *url, const char *payload,
-                      shop_error *err)
+                      shop_error *err, char **answer)
 {
     body b = {0};
     char errbuf[CURL_ERROR_SIZE];
@@ -266,21 +266,29 @@ static cJSON *request(shop_client *c, const char *method, const char *url, const
         else if (err)
             err->http_status = status;
     }
-    free(b.data);
+    if (json)
+        *answer = b.data; /* kept for the error record if the answer breaks its schema */
+    else if (err && err->kind != SHOP_OK && b.data) {
+        err->response = b.data;
+    } else
+        free(b.data);
     return json;
 }
 
 /* Checks an answer against its schema and builds the record. */
-#define ANSWER(type, json, out, err, status)                                                   \
+#define ANSWER(type, json, answer, out, err, status)                                           \
     do {                                                                                       \
         if (!shop_##type##_validate(json, err)) {                                       \
             if (err) {                                                                         \
                 err->kind = SHOP_ERR_RESPONSE_SCHEMA;                                   \
                 err->http_status = status;                                                     \
-            }                                                                                  \
+                err->response = answer;                                                        \
+            } else                                                                             \
+                free(answer);                                                                  \
             cJSON_Delete(json);                                                                \
             return false;                                                                      \
         }                                                                                      \
+        free(answer);                                                                          \
         if (out && !(*out = shop_##type##_from_json(json, err))) {                      \
             cJSON_Delete(json);                                                                \
             return false;                                                                      \
@@ -311,13 +319,14 @@ bool shop_client_send_to_queue(shop_client *c, shop_message_type type, const cJS
         shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "out of memory");
         return false;
     }
-    cJSON *json = request(c, send_method, url, text, err);
+    char *answer = NULL;
+    cJSON *json = request(c, send_method, url, text, err, &answer);
     free(url);
     cJSON_free(text);
     if (!json)
         return false;
     long status = err ? err->http_status : 0;
-    ANSWER(job_response, json, out, err, status);
+    ANSWER(job_response, json, answer, out, err, status);
 }
 
 bool shop_client_get_job_status(shop_client *c, const char *job_id,
@@ -336,12 +345,13 @@ bool shop_client_get_job_status(shop_client *c, const char *job_id,
         shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "out of memory");
         return false;
     }
-    cJSON *json = request(c, "GET", url, NULL, err);
+    char *answer = NULL;
+    cJSON *json = request(c, "GET", url, NULL, err, &answer);
     free(url);
     if (!json)
         return false;
     long status = err ? err->http_status : 0;
-    ANSWER(job_status, json, out, err, status);
+    ANSWER(job_status, json, answer, out, err, status);
 }
 
 bool shop_client_order_created(shop_client *c, const shop_order *msg,

@@ -239,7 +239,7 @@ static shop_job_response *shop_job_response_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "success") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_boolean(&o->success, m))
                 goto fail;
@@ -247,7 +247,7 @@ static shop_job_response *shop_job_response_build(const cJSON *json)
         }
         if (strcmp(key, "jobId") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->job_id, m))
                 goto fail;
@@ -255,7 +255,7 @@ static shop_job_response *shop_job_response_build(const cJSON *json)
         }
         if (strcmp(key, "messageName") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->message_name, m))
                 goto fail;
@@ -264,19 +264,22 @@ static shop_job_response *shop_job_response_build(const cJSON *json)
         }
         if (strcmp(key, "queue") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->queue, m))
                 goto fail;
             o->has_queue = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -403,7 +406,7 @@ static shop_job_status *shop_job_status_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "jobId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->job_id, m))
                 goto fail;
@@ -412,19 +415,22 @@ static shop_job_status *shop_job_status_build(const cJSON *json)
         }
         if (strcmp(key, "state") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_enum_job_status_state(&o->state, m))
                 goto fail;
             o->has_state = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -539,7 +545,7 @@ static shop_order *shop_order_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "id") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->id, m))
                 goto fail;
@@ -547,7 +553,7 @@ static shop_order *shop_order_build(const cJSON *json)
         }
         if (strcmp(key, "lines") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             {
                 if (!cJSON_IsArray(m))
@@ -566,7 +572,7 @@ static shop_order *shop_order_build(const cJSON *json)
         }
         if (strcmp(key, "status") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_enum_status(&o->status, m))
                 goto fail;
@@ -575,7 +581,7 @@ static shop_order *shop_order_build(const cJSON *json)
         }
         if (strcmp(key, "tags") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             {
                 if (!cJSON_IsObject(m))
@@ -597,12 +603,15 @@ static shop_order *shop_order_build(const cJSON *json)
             o->has_tags = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -745,7 +754,7 @@ static shop_line *shop_line_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "sku") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->sku, m))
                 goto fail;
@@ -754,19 +763,22 @@ static shop_line *shop_line_build(const cJSON *json)
         }
         if (strcmp(key, "qty") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_integer(&o->qty, m))
                 goto fail;
             o->has_qty = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -871,7 +883,7 @@ static shop_order_paid *shop_order_paid_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "orderId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->order_id, m))
                 goto fail;
@@ -879,19 +891,22 @@ static shop_order_paid *shop_order_paid_build(const cJSON *json)
         }
         if (strcmp(key, "amount") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_number(&o->amount, m))
                 goto fail;
             o->has_amount = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:

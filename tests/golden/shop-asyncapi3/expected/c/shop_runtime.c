@@ -46,6 +46,7 @@ void shop_error_clear(shop_error *err)
     }
     free(err->items);
     free(err->message);
+    free(err->response);
     memset(err, 0, sizeof *err);
 }
 

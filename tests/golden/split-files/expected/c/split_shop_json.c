@@ -177,7 +177,7 @@ static split_shop_money *split_shop_money_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "amount") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_integer(&o->amount, m))
                 goto fail;
@@ -185,18 +185,21 @@ static split_shop_money *split_shop_money_build(const cJSON *json)
         }
         if (strcmp(key, "currency") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_enum_currency(&o->currency, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -302,7 +305,7 @@ static split_shop_order_placed *split_shop_order_placed_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "orderId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->order_id, m))
                 goto fail;
@@ -310,7 +313,7 @@ static split_shop_order_placed *split_shop_order_placed_build(const cJSON *json)
         }
         if (strcmp(key, "total") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_obj_money(&o->total, m))
                 goto fail;
@@ -318,19 +321,22 @@ static split_shop_order_placed *split_shop_order_placed_build(const cJSON *json)
         }
         if (strcmp(key, "shipping") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_obj_address(&o->shipping, m))
                 goto fail;
             o->has_shipping = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -446,7 +452,7 @@ static split_shop_address *split_shop_address_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "line1") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->line1, m))
                 goto fail;
@@ -455,19 +461,22 @@ static split_shop_address *split_shop_address_build(const cJSON *json)
         }
         if (strcmp(key, "country") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->country, m))
                 goto fail;
             o->has_country = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:

@@ -46,6 +46,7 @@ void split_shop_error_clear(split_shop_error *err)
     }
     free(err->items);
     free(err->message);
+    free(err->response);
     memset(err, 0, sizeof *err);
 }
 

@@ -67,6 +67,7 @@ typedef struct tricky_text_co_error {
     tricky_text_co_error_kind kind;
     long http_status;   /**< TRICKY_TEXT_CO_ERR_HTTP (and response errors): the status code */
     char *message;      /**< summary, or NULL for pure validation errors */
+    char *response;     /**< client errors with an answer (_HTTP, _RESPONSE_*): its body, else NULL */
     tricky_text_co_verror *items;
     int count;
     int truncated;

@@ -214,7 +214,7 @@ static char *make_url(const tricky_text_co_client *c, const char *path, const ch
 
 /* Does one request; on a 2xx answer returns its parsed JSON body. */
 static cJSON *request(tricky_text_co_client *c, const char *method, const char *url, const char *payload,
-                      tricky_text_co_error *err)
+                      tricky_text_co_error *err, char **answer)
 {
     body b = {0};
     char errbuf[CURL_ERROR_SIZE];
@@ -266,21 +266,29 @@ static cJSON *request(tricky_text_co_client *c, const char *method, const char *
         else if (err)
             err->http_status = status;
     }
-    free(b.data);
+    if (json)
+        *answer = b.data; /* kept for the error record if the answer breaks its schema */
+    else if (err && err->kind != TRICKY_TEXT_CO_OK && b.data) {
+        err->response = b.data;
+    } else
+        free(b.data);
     return json;
 }
 
 /* Checks an answer against its schema and builds the record. */
-#define ANSWER(type, json, out, err, status)                                                   \
+#define ANSWER(type, json, answer, out, err, status)                                           \
     do {                                                                                       \
         if (!tricky_text_co_##type##_validate(json, err)) {                                       \
             if (err) {                                                                         \
                 err->kind = TRICKY_TEXT_CO_ERR_RESPONSE_SCHEMA;                                   \
                 err->http_status = status;                                                     \
-            }                                                                                  \
+                err->response = answer;                                                        \
+            } else                                                                             \
+                free(answer);                                                                  \
             cJSON_Delete(json);                                                                \
             return false;                                                                      \
         }                                                                                      \
+        free(answer);                                                                          \
         if (out && !(*out = tricky_text_co_##type##_from_json(json, err))) {                      \
             cJSON_Delete(json);                                                                \
             return false;                                                                      \
@@ -311,13 +319,14 @@ bool tricky_text_co_client_send_to_queue(tricky_text_co_client *c, tricky_text_c
         tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_MEMORY, 0, "out of memory");
         return false;
     }
-    cJSON *json = request(c, send_method, url, text, err);
+    char *answer = NULL;
+    cJSON *json = request(c, send_method, url, text, err, &answer);
     free(url);
     cJSON_free(text);
     if (!json)
         return false;
     long status = err ? err->http_status : 0;
-    ANSWER(accepted, json, out, err, status);
+    ANSWER(accepted, json, answer, out, err, status);
 }
 
 bool tricky_text_co_client_get_job_status(tricky_text_co_client *c, const char *job_id,
@@ -336,12 +345,13 @@ bool tricky_text_co_client_get_job_status(tricky_text_co_client *c, const char *
         tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_MEMORY, 0, "out of memory");
         return false;
     }
-    cJSON *json = request(c, "GET", url, NULL, err);
+    char *answer = NULL;
+    cJSON *json = request(c, "GET", url, NULL, err, &answer);
     free(url);
     if (!json)
         return false;
     long status = err ? err->http_status : 0;
-    ANSWER(accepted, json, out, err, status);
+    ANSWER(accepted, json, answer, out, err, status);
 }
 
 bool tricky_text_co_client_note_added(tricky_text_co_client *c, const tricky_text_co_note_added *msg,

@@ -140,18 +140,21 @@ static tricky_text_co_accepted *tricky_text_co_accepted_build(const cJSON *json)
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "jobId") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->job_id, m))
                 goto fail;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -247,7 +250,7 @@ static tricky_text_co_note_added *tricky_text_co_note_added_build(const cJSON *j
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "text") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_string(&o->text, m))
                 goto fail;
@@ -255,7 +258,7 @@ static tricky_text_co_note_added *tricky_text_co_note_added_build(const cJSON *j
         }
         if (strcmp(key, "weird|key") == 0) {
             if (got[1])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
             if (!from_string(&o->weird_key, m))
                 goto fail;
@@ -264,7 +267,7 @@ static tricky_text_co_note_added *tricky_text_co_note_added_build(const cJSON *j
         }
         if (strcmp(key, "motto") == 0) {
             if (got[2])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
             if (!from_string(&o->motto, m))
                 goto fail;
@@ -273,19 +276,22 @@ static tricky_text_co_note_added *tricky_text_co_note_added_build(const cJSON *j
         }
         if (strcmp(key, "na\303\257ve") == 0) {
             if (got[3])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
             if (!from_string(&o->naive, m))
                 goto fail;
             o->has_naive = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:
@@ -411,19 +417,22 @@ static tricky_text_co_evenement_special_v2 *tricky_text_co_evenement_special_v2_
         const char *key = m->string ? m->string : "";
         if (strcmp(key, "ok") == 0) {
             if (got[0])
-                continue; /* a duplicate member: the first one counts, as in cJSON lookups */
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
             if (!from_boolean(&o->ok, m))
                 goto fail;
             o->has_ok = true;
             continue;
         }
+        goto extra;
+    extra: {
         if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
             goto fail;
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy)
             goto fail;
         cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
     }
     return o;
 fail:

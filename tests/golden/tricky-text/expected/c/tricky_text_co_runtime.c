@@ -46,6 +46,7 @@ void tricky_text_co_error_clear(tricky_text_co_error *err)
     }
     free(err->items);
     free(err->message);
+    free(err->response);
     memset(err, 0, sizeof *err);
 }
 

@@ -16,7 +16,7 @@ __all__ = [
     "Import",
     "ImportWhile",
     "Record",
-    "Error",
+    "Date",
     "WorkerClient_",
     "JobResponse",
     "JobStatus",
@@ -56,13 +56,13 @@ ImportWhile = _t.Literal["for", "if", "else", "null", "true", ]
 
 
 Record = _t.TypedDict("Record", {
-    "Error": _t.NotRequired["Error"],
+    "Date": _t.NotRequired["Date"],
     "list": _t.NotRequired[list["Import"]],
 })
 """Shadows TypeScript's Record."""
 
 
-Error = _t.TypedDict("Error", {
+Date = _t.TypedDict("Date", {
     "return": _t.NotRequired[str],
     "yield": _t.NotRequired[int],
 })

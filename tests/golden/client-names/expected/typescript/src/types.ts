@@ -34,11 +34,11 @@ export type ImportWhile = "for" | "if" | "else" | "null" | "true";
  * Shadows TypeScript's Record.
  */
 export interface Record_ {
-  "Error"?: Error_;
+  "Date"?: Date_;
   "list"?: Array<Import>;
 }
 
-export interface Error_ {
+export interface Date_ {
   "return"?: string;
   "yield"?: number;
 }

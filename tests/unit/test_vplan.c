@@ -1,0 +1,171 @@
+/* test_vplan.c - the validation plan: literals, pre-rendered messages in the
+ * wording of validate.c, keyword order data, sharing of identical functions,
+ * field shapes and the x-http-api response types. */
+#include "../../generator/vplan.c"
+#include "load.h"
+#include "unit.h"
+
+typedef struct fixture {
+    mg_docset *set;
+    mg_model *m;
+    mg_diag d;
+    cJSON *types, *plan, *opts;
+} fixture;
+
+static void quiet(void *user, const char *line)
+{
+    (void)user;
+    printf("# %s\n", line);
+}
+
+/* The plan of a JSON Schema catalogue (`$defs` entries become types). */
+static cJSON *plan_of(fixture *f, const char *json, const char *opts)
+{
+    memset(f, 0, sizeof *f);
+    mg_diag_init_sink(&f->d, quiet, NULL);
+    f->set = mg_docset_new(".");
+    const mg_doc *doc = mg_docset_load_buffer(f->set, "c.json", json, strlen(json), &f->d);
+    if (!doc || mg_resolve_all(f->set, doc, &f->d) < 0 || !(f->m = mg_model_new(f->set, doc, &f->d)))
+        return NULL;
+    f->types = cJSON_CreateArray();
+    for (int i = 0; i < f->m->ntypes; i++) {
+        cJSON *t = cJSON_CreateObject();
+        cJSON_AddStringToObject(t, "id", f->m->types[i]->name.s[MG_CASE_RAW]);
+        cJSON_AddItemToArray(f->types, t);
+    }
+    f->opts = opts ? cJSON_Parse(opts) : NULL;
+    f->plan = mg_vplan_build(f->m, f->types, f->opts, &f->d);
+    return f->plan;
+}
+
+static void fini(fixture *f)
+{
+    cJSON_Delete(f->plan);
+    cJSON_Delete(f->types);
+    cJSON_Delete(f->opts);
+    mg_model_free(f->m);
+    mg_docset_free(f->set);
+}
+
+static const cJSON *fn_of(const fixture *f, const char *type)
+{
+    const cJSON *t;
+    cJSON_ArrayForEach(t, f->types)
+        if (!strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t, "id")), type)) {
+            int id = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(t, "validate_fn"));
+            const cJSON *fn;
+            cJSON_ArrayForEach(fn, cJSON_GetObjectItemCaseSensitive(f->plan, "functions"))
+                if ((int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(fn, "id")) == id)
+                    return fn;
+        }
+    return NULL;
+}
+
+static const char *str(const cJSON *o, const char *k) { return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k)); }
+static const cJSON *at(const cJSON *o, const char *k, int i) { return cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, k), i); }
+
+#define HEAD "{\"$schema\": \"http://json-schema.org/draft-07/schema#\", \"title\": \"T\", \"$defs\": {"
+#define C_OPTS "{\"string_escapes\": [{\"from\": \"\\\\\", \"to\": \"\\\\\\\\\"}, {\"from\": \"\\\"\", \"to\": \"\\\\\\\"\"}, {\"from\": \"?\", \"to\": \"\\\\?\"}], \"byte_escape\": \"octal\", \"escape_non_ascii\": true}"
+
+static void vplan_should_render_messages_in_the_validator_wording(void)
+{
+    fixture f;
+    CHECK(plan_of(&f, HEAD "\"A\": {\"type\": [\"string\", \"null\"], \"minLength\": 1, \"maxLength\": 3, "
+                         "\"enum\": [\"a\", 1.5, null], \"pattern\": \"^[a-z]+$\"}}}", NULL) != NULL);
+    const cJSON *fn = fn_of(&f, "A");
+    CHECK(fn != NULL);
+    CHECK_INT(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(fn, "type_mask")), 16 | 1);
+    CHECK_STR(str(fn, "type_expected_lit"), "\"expected string or null\"");
+    CHECK_STR(str(fn, "enum_message_lit"), "\"must be one of 'a', 1.5, null\"");
+    CHECK_STR(str(at(fn, "string_checks", 0), "message_lit"), "\"must be at least 1 character\"");
+    CHECK_STR(str(at(fn, "string_checks", 1), "message_lit"), "\"must be at most 3 characters\"");
+    CHECK_STR(str(at(fn, "string_checks", 2), "message_lit"), "\"does not match pattern '^[a-z]+$'\"");
+    CHECK_STR(str(at(f.plan, "patterns", 0), "source"), "^[a-z]+$");
+    fini(&f);
+}
+
+static void vplan_should_escape_literals_with_the_target_rules(void)
+{
+    fixture f;
+    CHECK(plan_of(&f, HEAD "\"A\": {\"const\": \"q\\\"\\\\?\?=\\n\\u00e9\"}}}", C_OPTS) != NULL);
+    const cJSON *fn = fn_of(&f, "A");
+    CHECK_STR(str(cJSON_GetObjectItemCaseSensitive(fn, "const_value"), "lit"), "\"q\\\"\\\\\\?\\?=\\012\\303\\251\"");
+    fini(&f);
+    CHECK(plan_of(&f, HEAD "\"A\": {\"const\": \"\\u00e9\\t\"}}}", NULL) != NULL);
+    CHECK_STR(str(cJSON_GetObjectItemCaseSensitive(fn_of(&f, "A"), "const_value"), "lit"), "\"\xc3\xa9\\x09\"");
+    fini(&f);
+}
+
+static void vplan_should_number_limits_so_every_language_reads_a_double(void)
+{
+    fixture f;
+    CHECK(plan_of(&f, HEAD "\"A\": {\"minimum\": 3, \"exclusiveMaximum\": 0.5, \"multipleOf\": 1e20}}}", NULL) != NULL);
+    const cJSON *fn = fn_of(&f, "A");
+    CHECK_STR(str(at(fn, "number_checks", 0), "limit"), "3.0");
+    CHECK_STR(str(at(fn, "number_checks", 0), "op"), ">=");
+    CHECK_STR(str(at(fn, "number_checks", 1), "message_lit"), "\"must be < 0.5\"");
+    CHECK_STR(str(at(fn, "number_checks", 2), "limit"), "1e+20");
+    fini(&f);
+}
+
+static void vplan_should_group_members_by_first_byte_with_required_slots(void)
+{
+    fixture f;
+    CHECK(plan_of(&f, HEAD "\"A\": {\"type\": \"object\", \"required\": [\"b\", \"zz\"], \"properties\": "
+                         "{\"bb\": {\"type\": \"string\"}, \"b\": {\"type\": \"integer\"}, \"a\": true}, "
+                         "\"additionalProperties\": false}}}", NULL) != NULL);
+    const cJSON *fn = fn_of(&f, "A");
+    const cJSON *g0 = at(fn, "member_groups", 0), *g1 = at(fn, "member_groups", 1), *g2 = at(fn, "member_groups", 2);
+    CHECK_INT(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(g0, "first_byte")), 'a');
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(g1, "members")), 2);
+    CHECK_STR(str(at(g1, "members", 0), "name"), "b");
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(at(g1, "members", 0), "is_required")));
+    CHECK_STR(str(at(g2, "members", 0), "name"), "zz");
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(at(g2, "members", 0), "has_prop_fn")));
+    CHECK_INT(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(fn, "required_count")), 2);
+    CHECK_STR(str(at(fn, "required", 1), "message_lit"), "\"missing required property 'zz'\"");
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fn, "additional_false")));
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fn, "uses_matched")));
+    fini(&f);
+}
+
+static void vplan_should_share_functions_that_differ_only_in_annotations(void)
+{
+    fixture f;
+    CHECK(plan_of(&f, HEAD "\"A\": {\"type\": \"object\", \"properties\": {"
+                         "\"x\": {\"type\": \"string\", \"description\": \"one\"}, "
+                         "\"y\": {\"type\": \"string\", \"description\": \"two\"}, "
+                         "\"z\": {\"type\": \"integer\"}}}}}", NULL) != NULL);
+    const cJSON *fn = fn_of(&f, "A");
+    const cJSON *g = cJSON_GetObjectItemCaseSensitive(fn, "member_groups");
+    double x = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(at(cJSON_GetArrayItem(g, 0), "members", 0), "prop_fn"));
+    double y = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(at(cJSON_GetArrayItem(g, 1), "members", 0), "prop_fn"));
+    double z = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(at(cJSON_GetArrayItem(g, 2), "members", 0), "prop_fn"));
+    CHECK(x == y);
+    CHECK(x != z);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(f.plan, "functions")), 3);
+    fini(&f);
+}
+
+static void vplan_should_compile_recursive_refs_once(void)
+{
+    fixture f;
+    CHECK(plan_of(&f, HEAD "\"Node\": {\"type\": \"object\", \"properties\": {\"kids\": {\"type\": \"array\", "
+                         "\"items\": {\"$ref\": \"#/$defs/Node\"}}}}}}", NULL) != NULL);
+    const cJSON *fn = fn_of(&f, "Node");
+    CHECK(fn != NULL);
+    int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(f.plan, "functions"));
+    CHECK(n >= 3 && n <= 4);
+    fini(&f);
+}
+
+int main(void)
+{
+    RUN(vplan_should_render_messages_in_the_validator_wording);
+    RUN(vplan_should_escape_literals_with_the_target_rules);
+    RUN(vplan_should_number_limits_so_every_language_reads_a_double);
+    RUN(vplan_should_group_members_by_first_byte_with_required_slots);
+    RUN(vplan_should_share_functions_that_differ_only_in_annotations);
+    RUN(vplan_should_compile_recursive_refs_once);
+    return unit_done();
+}
