@@ -69,6 +69,22 @@ class ClientTest(unittest.TestCase):
             s = c.get_job_status("a/b c?d#e%f")
         self.assertEqual(s["jobId"], "a/b c?d#e%f")
 
+    def test_python_client_should_send_the_job_id_url_encoded(self):
+        # The echo scenario answers what it received (not a JobStatus: a ResponseError carrying it).
+        with self.client("echo", api_key="k") as c, self.assertRaises(ResponseError) as cm:
+            c.get_job_status("a/b c?d#e%f")
+        echo = json.loads(cm.exception.body)
+        self.assertEqual((echo["method"], echo["path"], echo["headers"]["authorization"]),
+                         ("GET", "/api/jobs/a%2Fb%20c%3Fd%23e%25f", "Bearer k"))
+
+    def test_python_client_should_send_the_payload_as_json_with_its_content_type(self):
+        with self.client("echo") as c, self.assertRaises(ResponseError) as cm:
+            c.send_to_queue(EXAMPLE_TYPE, EXAMPLE)
+        echo = json.loads(cm.exception.body)
+        self.assertEqual((echo["method"], echo["path"], echo["headers"]["content-type"], json.loads(echo["body"])),
+                         ("POST", "/api/jobs/" + EXAMPLE_TYPE, "application/json", EXAMPLE))
+        self.assertNotIn("authorization", echo["headers"])
+
     def test_python_client_should_send_the_api_key_as_bearer_token(self):
         with self.client("auth", api_key="secret-key") as c:
             self.assertTrue(c.send_to_queue(EXAMPLE_TYPE, EXAMPLE)["success"])

@@ -40,6 +40,26 @@ test('typescript_client_should_url_encode_the_job_id', async () => {
   assert.equal(s.jobId, 'a/b c?d#e%f');
 });
 
+test('typescript_client_should_send_the_job_id_url_encoded', async () => {
+  // The echo scenario answers what it received (not a JobStatus: a ResponseError carrying it).
+  await assert.rejects(client('echo', { apiKey: 'k' }).getJobStatus('a/b c?d#e%f'), (e) => {
+    const echo = JSON.parse(e.body);
+    assert.ok(e instanceof ResponseError);
+    assert.deepEqual([echo.method, echo.path, echo.headers.authorization], ['GET', '/api/jobs/a%2Fb%20c%3Fd%23e%25f', 'Bearer k']);
+    return true;
+  });
+});
+
+test('typescript_client_should_send_the_payload_as_json_with_its_content_type', async () => {
+  await assert.rejects(client('echo').sendToQueue(TYPE, EXAMPLE), (e) => {
+    const echo = JSON.parse(e.body);
+    assert.deepEqual([echo.method, echo.path, echo.headers['content-type'], JSON.parse(echo.body)],
+      ['POST', `/api/jobs/${TYPE}`, 'application/json', EXAMPLE]);
+    assert.equal(echo.headers.authorization, undefined);
+    return true;
+  });
+});
+
 test('typescript_client_should_send_the_api_key_as_bearer_token', async () => {
   const r = await client('auth', { apiKey: 'secret-key' }).sendToQueue(TYPE, EXAMPLE);
   assert.equal(r.success, true);

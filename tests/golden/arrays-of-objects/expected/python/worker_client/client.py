@@ -108,7 +108,7 @@ class WorkerClient:
         return http.client.HTTPConnection(self._host, self._port, timeout=timeout)
 
     def _request(self, method: str, path: str, body: _t.Optional[bytes], timeout: float,
-                 extra: _t.Optional[_t.Mapping[str, str]] = None) -> _t.Any:
+                 extra: _t.Optional[_t.Mapping[str, str]] = None) -> _t.Tuple[_t.Any, str]:
         headers = {"Accept": "application/json"}
         if body is not None:
             headers["Content-Type"] = "application/json"
@@ -149,9 +149,11 @@ class WorkerClient:
         if not 200 <= resp.status < 300:
             raise _e.HTTPError(resp.status, _server_message(text, resp.reason), text)
         try:
-            return json.loads(text)
+            answer = json.loads(text)
         except ValueError:
-            raise _e.ResponseError("%s %s: answer is not JSON: %r" % (method, self.base_url + path, text[:200])) from None
+            raise _e.ResponseError("%s %s: answer is not JSON: %r" % (method, self.base_url + path, text[:200]),
+                                   text) from None
+        return answer, text
 
     def _drop(self) -> None:
         if self._conn is not None:
@@ -177,16 +179,16 @@ class WorkerClient:
         except (TypeError, ValueError) as ex:
             raise _e.ValidationError([("/", "cannot be sent as JSON: %s" % ex)]) from None
         path = _SEND_PATH.replace("{messageType}", urllib.parse.quote(message_type, safe=""))
-        answer = self._request("POST", path, body, o.get("timeout", self.timeout), o.get("headers"))
-        _check_answer(_SEND_RESPONSE_TYPE, answer)
+        answer, text = self._request("POST", path, body, o.get("timeout", self.timeout), o.get("headers"))
+        _check_answer(_SEND_RESPONSE_TYPE, answer, text)
         return _t.cast(_JobResponse, _Answer(answer))
 
     def get_job_status(self, job_id: str, opts: _t.Optional[SendOptions] = None) -> _JobStatus:
         """Reads the state of a job. `job_id` is URL-encoded (it may hold '/', '?', spaces...)."""
         o: SendOptions = opts or {}
         path = _STATUS_PATH.replace("{jobId}", urllib.parse.quote(job_id, safe=""))
-        answer = self._request("GET", path, None, o.get("timeout", self.timeout), o.get("headers"))
-        _check_answer(_STATUS_RESPONSE_TYPE, answer)
+        answer, text = self._request("GET", path, None, o.get("timeout", self.timeout), o.get("headers"))
+        _check_answer(_STATUS_RESPONSE_TYPE, answer, text)
         return _t.cast(_JobStatus, _Answer(answer))
 
     def invoice_issued(self, data: _types.InvoiceIssued, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
@@ -222,10 +224,10 @@ def _server_message(text: str, reason: str) -> str:
     return text[:500] if text else reason
 
 
-def _check_answer(type_name: str, answer: object) -> None:
+def _check_answer(type_name: str, answer: object, text: str) -> None:
     if not type_name or not _v.has_type(type_name):
         return
     problems = _v.validate(type_name, answer)
     if problems:
         raise _e.ResponseError("the job API answered an invalid %s: %s" % (
-            type_name, "; ".join("%s: %s" % p for p in problems)))
+            type_name, "; ".join("%s: %s" % p for p in problems)), text)

@@ -97,7 +97,7 @@ export class WorkerClient {
     });
   }
 
-  private async request(method: string, path: string, body: string | undefined, options: RequestOptions): Promise<unknown> {
+  private async request(method: string, path: string, body: string | undefined, options: RequestOptions): Promise<[unknown, string]> {
     const url = this.baseUrl + path;
     const headers: { [name: string]: string } = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -129,18 +129,20 @@ export class WorkerClient {
       options.signal?.removeEventListener('abort', onAbort);
     }
     if (status < 200 || status > 299) throw new HTTPError(status, serverMessage(text, statusText), text);
+    let answer: unknown;
     try {
-      return JSON.parse(text) as unknown;
+      answer = JSON.parse(text);
     } catch {
-      throw new ResponseError(`${method} ${url}: answer is not JSON: ${JSON.stringify(text.slice(0, 200))}`);
+      throw new ResponseError(`${method} ${url}: answer is not JSON: ${JSON.stringify(text.slice(0, 200))}`, text);
     }
+    return [answer, text];
   }
 
-  private static checkAnswer(typeName: string, answer: unknown): void {
+  private static checkAnswer(typeName: string, answer: unknown, text: string): void {
     if (typeName === '' || !hasType(typeName)) return;
     const problems = validate(typeName, answer);
     if (problems.length > 0) {
-      throw new ResponseError(`the job API answered an invalid ${typeName}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+      throw new ResponseError(`the job API answered an invalid ${typeName}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, text);
     }
   }
 
@@ -153,8 +155,8 @@ export class WorkerClient {
       if (problems.length > 0) throw new ValidationError(problems);
     }
     const path = SEND_PATH.replace('{messageType}', encodeURIComponent(messageType));
-    const answer = await this.request('POST', path, JSON.stringify(payload), options);
-    WorkerClient.checkAnswer(SEND_RESPONSE_TYPE, answer);
+    const [answer, text] = await this.request('POST', path, JSON.stringify(payload), options);
+    WorkerClient.checkAnswer(SEND_RESPONSE_TYPE, answer, text);
     return answer as JobResponse;
   }
 
@@ -163,8 +165,8 @@ export class WorkerClient {
    */
   async getJobStatus(jobId: string, options: RequestOptions = {}): Promise<JobStatus> {
     const path = STATUS_PATH.replace('{jobId}', encodeURIComponent(jobId));
-    const answer = await this.request('GET', path, undefined, options);
-    WorkerClient.checkAnswer(STATUS_RESPONSE_TYPE, answer);
+    const [answer, text] = await this.request('GET', path, undefined, options);
+    WorkerClient.checkAnswer(STATUS_RESPONSE_TYPE, answer, text);
     return answer as JobStatus;
   }
 

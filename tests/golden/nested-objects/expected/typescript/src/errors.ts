@@ -31,8 +31,14 @@ export class HTTPError extends WorkerClientError {
   }
 }
 
-/** The job API answered 2xx, but not with the documented JSON document. */
-export class ResponseError extends WorkerClientError {}
+/** The job API answered 2xx, but not with the documented JSON document; `body` is the answer text. */
+export class ResponseError extends WorkerClientError {
+  readonly body: string;
+  constructor(message: string, body: string) {
+    super(message);
+    this.body = body;
+  }
+}
 
 /** One validation problem: a JSON pointer into the payload ('/' is the whole payload) and a message. */
 export interface ValidationProblem {

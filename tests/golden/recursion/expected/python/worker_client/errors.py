@@ -37,7 +37,12 @@ class HTTPError(WorkerClientError):
 
 
 class ResponseError(WorkerClientError):
-    """The job API answered 2xx, but not with the documented JSON document."""
+    """The job API answered 2xx, but not with the documented JSON document;
+    ``body`` is the answer text."""
+
+    def __init__(self, message: str, body: str = "") -> None:
+        super().__init__(message)
+        self.body = body
 
 
 class ValidationError(WorkerClientError, ValueError):
