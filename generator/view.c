@@ -1031,9 +1031,9 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
     }
     add_bool(view, "has_types", m->ntypes > 0);
     cJSON_AddItemToObject(view, "types", types);
-    add_extension_types(cJSON_GetObjectItemCaseSensitive(cat, "extensions"), types);
     if (plan)
         cJSON_AddItemToObject(view, "validation", plan);
+    add_extension_types(cJSON_GetObjectItemCaseSensitive(cat, "extensions"), types);
 
     cJSON *tgt = t ? cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(t->desc, "helpers"), 1) : NULL;
     if (!cJSON_IsObject(tgt)) {

@@ -23,7 +23,7 @@ check_dir() { # NAME DIR
 }
 [ -d "$TOP/out/c" ] && check_dir worker-backend "$TOP/out/c"
 for f in "$TOP"/tests/catalogues/*.yaml "$TOP"/tests/catalogues/*.json "$TOP"/tests/catalogues/split/asyncapi.yaml \
-         "$TOP"/tests/golden/*/input/catalogue.yaml; do
+         "$TOP"/tests/golden/*/input/catalogue.yaml "$TOP"/tests/golden/*/input/catalogue.json; do
     [ -f "$f" ] || continue
     name=$(echo "${f#"$TOP"/}" | sed 's|^tests/catalogues/||; s|^tests/golden/\([^/]*\)/input/.*|golden-\1|; s|\.[a-z]*$||; s|[^A-Za-z0-9]|-|g')
     if mg generate -i "$f" -t c -o "$TMP/$name" >"$TMP/gen.log" 2>&1; then
