@@ -192,376 +192,407 @@ class WorkerClient:
         return _t.cast(_JobStatus, _Answer(answer))
 
     def analytics_collection_request(self, data: _types.AnalyticsCollectionRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Request to trigger a manual market data collection job.
-Used for ad-hoc scraping of specific queries on marketplaces.
-
+        """
+        Request to trigger a manual market data collection job.
+        Used for ad-hoc scraping of specific queries on marketplaces.
 
         Sends a ``analytics-collection-request`` job (payload type ``AnalyticsCollectionRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.ANALYTICS_COLLECTION_REQUEST, data, opts)
 
     def backend_logging_event(self, data: _types.BackendLoggingEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Centralized logging event for capturing all warn/error/failure logs from meshsync-backend.
-This event is sent to ELK for centralized monitoring, alerting, and debugging.
+        """
+        Centralized logging event for capturing all warn/error/failure logs from meshsync-backend.
+        This event is sent to ELK for centralized monitoring, alerting, and debugging.
 
-Automatically emitted by the custom Pino logger interceptor when:
-- logger.warn() is called
-- logger.error() is called
-- uncaught exceptions occur
-- request failures happen (4xx, 5xx responses)
+        Automatically emitted by the custom Pino logger interceptor when:
+        - logger.warn() is called
+        - logger.error() is called
+        - uncaught exceptions occur
+        - request failures happen (4xx, 5xx responses)
 
-Used for:
-- System health monitoring
-- Error tracking and alerting
-- Performance degradation detection
-- Security incident tracking
-- Compliance and audit trails
-
+        Used for:
+        - System health monitoring
+        - Error tracking and alerting
+        - Performance degradation detection
+        - Security incident tracking
+        - Compliance and audit trails
 
         Sends a ``backend-logging-event`` job (payload type ``BackendLoggingEventMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.BACKEND_LOGGING_EVENT, data, opts)
 
     def etsy_analytics_sync_completed(self, data: _types.EtsyAnalyticsSyncCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Contains synced analytics data for Etsy listings. Backend stores this in etsy_analytics_snapshots table and indexes to ELK.
+        """
+        Contains synced analytics data for Etsy listings. Backend stores this in etsy_analytics_snapshots table and indexes to ELK.
 
         Sends a ``etsy-analytics-sync-completed`` job (payload type ``EtsyAnalyticsSyncCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.ETSY_ANALYTICS_SYNC_COMPLETED, data, opts)
 
     def etsy_analytics_sync_request(self, data: _types.EtsyAnalyticsSyncRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Syncs analytics data from Etsy API for one or more listings. Fetches views, favorites, sales, revenue, and traffic source data.
-Can sync: - Specific listings (provide listingIds) - All user listings (provide userId, empty listingIds) - Shop-level analytics (provide shopId)
-
+        """
+        Syncs analytics data from Etsy API for one or more listings. Fetches views, favorites, sales, revenue, and traffic source data.
+        Can sync: - Specific listings (provide listingIds) - All user listings (provide userId, empty listingIds) - Shop-level analytics (provide shopId)
 
         Sends a ``etsy-analytics-sync-request`` job (payload type ``EtsyAnalyticsSyncRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.ETSY_ANALYTICS_SYNC_REQUEST, data, opts)
 
     def etsy_publish_listing_completed(self, data: _types.EtsyPublishListingCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Indicates completion of Etsy listing publication. Contains external Etsy listing ID and URL, or error details if failed.
+        """
+        Indicates completion of Etsy listing publication. Contains external Etsy listing ID and URL, or error details if failed.
 
         Sends a ``etsy-publish-listing-completed`` job (payload type ``EtsyPublishListingCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.ETSY_PUBLISH_LISTING_COMPLETED, data, opts)
 
     def etsy_publish_listing_request(self, data: _types.EtsyPublishListingRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Publishes a single metamodel listing to Etsy for a specific material variant. Creates Etsy listing, uploads digital file, and returns external listing ID.
-This message is enqueued for EACH material variant when publishing a metamodel.
-Example: Publishing a metamodel with PLA, Resin, ABS materials creates 3 jobs.
-
+        """
+        Publishes a single metamodel listing to Etsy for a specific material variant. Creates Etsy listing, uploads digital file, and returns external listing ID.
+        This message is enqueued for EACH material variant when publishing a metamodel.
+        Example: Publishing a metamodel with PLA, Resin, ABS materials creates 3 jobs.
 
         Sends a ``etsy-publish-listing-request`` job (payload type ``EtsyPublishListingRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.ETSY_PUBLISH_LISTING_REQUEST, data, opts)
 
     def file_download_completed(self, data: _types.FileDownloadCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Notifies that a file download has been processed, indicating success or failure.
+        """
+        Notifies that a file download has been processed, indicating success or failure.
 
         Sends a ``file-download-completed`` job (payload type ``FileDownloadCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.FILE_DOWNLOAD_COMPLETED, data, opts)
 
     def file_download_request(self, data: _types.FileDownloadRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Downloads model file from storage provider to MinIO for processing pipeline.
-Acts as parent job for thumbnail generation, technical metadata analysis, and metadata generation.
+        """
+        Downloads model file from storage provider to MinIO for processing pipeline.
+        Acts as parent job for thumbnail generation, technical metadata analysis, and metadata generation.
 
-Retry Configuration:
-- Automatic retry enabled for transient failures (connection errors, timeouts)
-- Default: 5 attempts with exponential backoff (2s, 4s, 8s, 16s, 32s)
-- Retry on: STORAGE_TIMEOUT, NETWORK_ERROR, MINIO_UNAVAILABLE, CONNECTION_REFUSED
-- No retry on: INVALID_CREDENTIALS, FILE_NOT_FOUND, PERMISSION_DENIED
-
+        Retry Configuration:
+        - Automatic retry enabled for transient failures (connection errors, timeouts)
+        - Default: 5 attempts with exponential backoff (2s, 4s, 8s, 16s, 32s)
+        - Retry on: STORAGE_TIMEOUT, NETWORK_ERROR, MINIO_UNAVAILABLE, CONNECTION_REFUSED
+        - No retry on: INVALID_CREDENTIALS, FILE_NOT_FOUND, PERMISSION_DENIED
 
         Sends a ``file-download-request`` job (payload type ``FileDownloadRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.FILE_DOWNLOAD_REQUEST, data, opts)
 
     def file_vectorize_completed(self, data: _types.FileVectorizeCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Result of the vectorization process containing the embedding vector.
+        """
+        Result of the vectorization process containing the embedding vector.
 
         Sends a ``file-vectorize-completed`` job (payload type ``FileVectorizeCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.FILE_VECTORIZE_COMPLETED, data, opts)
 
     def file_vectorize_request(self, data: _types.FileVectorizeRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Request to generate a vector embedding for an image file using CLIP.
+        """
+        Request to generate a vector embedding for an image file using CLIP.
 
         Sends a ``file-vectorize-request`` job (payload type ``FileVectorizeRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.FILE_VECTORIZE_REQUEST, data, opts)
 
     def ip_check_completed(self, data: _types.IpCheckCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Contains IP verification results including trademark risk, copyright risk, detected brands/franchises, and analysis confidence scores
+        """
+        Contains IP verification results including trademark risk, copyright risk, detected brands/franchises, and analysis confidence scores
 
         Sends a ``ip-check-completed`` job (payload type ``IpCheckCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.IP_CHECK_COMPLETED, data, opts)
 
     def ip_check_request(self, data: _types.IpCheckRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Triggers intellectual property verification analysis for a model thumbnail, detecting potential trademark and copyright issues using perceptual hashing, text analysis, and optional reverse image search.
+        """
+        Triggers intellectual property verification analysis for a model thumbnail, detecting potential trademark and copyright issues using perceptual hashing, text analysis, and optional reverse image search.
 
         Sends a ``ip-check-request`` job (payload type ``IpCheckRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.IP_CHECK_REQUEST, data, opts)
 
     def marketplace_analytics_sync_completed(self, data: _types.MarketplaceAnalyticsSyncCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Contains synced analytics data for marketplace listings. Backend stores this in marketplace_analytics_snapshots table and indexes to ELK. Works with any marketplace provider.
+        """
+        Contains synced analytics data for marketplace listings. Backend stores this in marketplace_analytics_snapshots table and indexes to ELK. Works with any marketplace provider.
 
         Sends a ``marketplace-analytics-sync-completed`` job (payload type ``MarketplaceAnalyticsSyncCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_ANALYTICS_SYNC_COMPLETED, data, opts)
 
     def marketplace_analytics_sync_request(self, data: _types.MarketplaceAnalyticsSyncRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Syncs analytics data from marketplace API for one or more listings. Fetches views, favorites, sales, revenue, and traffic source data. Can sync: specific listings, all user listings, or shop-level analytics. Works with any marketplace provider that supports analytics (etsy, ebay, etc.).
+        """
+        Syncs analytics data from marketplace API for one or more listings. Fetches views, favorites, sales, revenue, and traffic source data. Can sync: specific listings, all user listings, or shop-level analytics. Works with any marketplace provider that supports analytics (etsy, ebay, etc.).
 
         Sends a ``marketplace-analytics-sync-request`` job (payload type ``MarketplaceAnalyticsSyncRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_ANALYTICS_SYNC_REQUEST, data, opts)
 
     def marketplace_connection_sync_completed(self, data: _types.MarketplaceConnectionSyncCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Notification that marketplace connection sync has completed. Contains updated connection metadata, profile information, and sync statistics.
+        """
+        Notification that marketplace connection sync has completed. Contains updated connection metadata, profile information, and sync statistics.
 
         Sends a ``marketplace-connection-sync-completed`` job (payload type ``MarketplaceConnectionSyncCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_CONNECTION_SYNC_COMPLETED, data, opts)
 
     def marketplace_connection_sync_request(self, data: _types.MarketplaceConnectionSyncRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Requests synchronization of marketplace connection data including: - Profile information and shop details - Account status and permissions - Available categories and shipping profiles - Rate limits and API quotas
-This is typically triggered after initial connection or periodically to keep marketplace metadata up to date.
-
+        """
+        Requests synchronization of marketplace connection data including: - Profile information and shop details - Account status and permissions - Available categories and shipping profiles - Rate limits and API quotas
+        This is typically triggered after initial connection or periodically to keep marketplace metadata up to date.
 
         Sends a ``marketplace-connection-sync-request`` job (payload type ``MarketplaceConnectionSyncRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_CONNECTION_SYNC_REQUEST, data, opts)
 
     def marketplace_credential_rotation_completed(self, data: _types.MarketplaceCredentialRotationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Notification that marketplace credential rotation has completed. Contains the rotation results, new credential metadata, and any issues encountered.
+        """
+        Notification that marketplace credential rotation has completed. Contains the rotation results, new credential metadata, and any issues encountered.
 
         Sends a ``marketplace-credential-rotation-completed`` job (payload type ``MarketplaceCredentialRotationCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_CREDENTIAL_ROTATION_COMPLETED, data, opts)
 
     def marketplace_credential_rotation_request(self, data: _types.MarketplaceCredentialRotationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Requests rotation/refresh of marketplace connection credentials. This is used for: - OAuth token refresh when tokens are near expiry - API key rotation for enhanced security - Re-authentication after connection errors - Scheduled credential updates
+        """
+        Requests rotation/refresh of marketplace connection credentials. This is used for: - OAuth token refresh when tokens are near expiry - API key rotation for enhanced security - Re-authentication after connection errors - Scheduled credential updates
 
         Sends a ``marketplace-credential-rotation-request`` job (payload type ``MarketplaceCredentialRotationRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_CREDENTIAL_ROTATION_REQUEST, data, opts)
 
     def marketplace_intelligence_completed(self, data: _types.MarketplaceIntelligenceCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Response from marketplace intelligence scraping.
-Contains aggregated similarity data from marketplace searches.
+        """
+        Response from marketplace intelligence scraping.
+        Contains aggregated similarity data from marketplace searches.
 
-Consumed by worker-backend to update pipeline context before
-sellability analysis runs.
-
+        Consumed by worker-backend to update pipeline context before
+        sellability analysis runs.
 
         Sends a ``marketplace-intelligence-completed`` job (payload type ``MarketplaceIntelligenceCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_INTELLIGENCE_COMPLETED, data, opts)
 
     def marketplace_intelligence_event(self, data: _types.MarketplaceIntelligenceEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Public marketplace intelligence data scraped from external marketplaces.
+        """
+        Public marketplace intelligence data scraped from external marketplaces.
 
-This event contains:
-- Listing details (title, price, images)
-- Engagement metrics (views, favorites, reviews)
-- Shop information
-- Market positioning data
+        This event contains:
+        - Listing details (title, price, images)
+        - Engagement metrics (views, favorites, reviews)
+        - Shop information
+        - Market positioning data
 
-Unlike marketplace-listing-sync-request (private user data), this focuses on:
-- Broad market trends and pricing analysis
-- Competitive intelligence and demand signals
-- Product popularity and sentiment
+        Unlike marketplace-listing-sync-request (private user data), this focuses on:
+        - Broad market trends and pricing analysis
+        - Competitive intelligence and demand signals
+        - Product popularity and sentiment
 
-Consumed by worker-analytic-collector for Elasticsearch indexing.
-Used for market research, pricing optimization, and trend detection.
-
+        Consumed by worker-analytic-collector for Elasticsearch indexing.
+        Used for market research, pricing optimization, and trend detection.
 
         Sends a ``marketplace-intelligence-event`` job (payload type ``MarketplaceIntelligenceEventMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_INTELLIGENCE_EVENT, data, opts)
 
     def marketplace_intelligence_request(self, data: _types.MarketplaceIntelligenceRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Triggers automated marketplace scraping to find similar/competing listings
-for a given model. This is a pipeline stage that runs after metadata generation
-to inform sellability analysis with real market data.
+        """
+        Triggers automated marketplace scraping to find similar/competing listings
+        for a given model. This is a pipeline stage that runs after metadata generation
+        to inform sellability analysis with real market data.
 
-The worker-analytic-collector (or marketplace-connectors worker) will:
-1. Use model metadata (title, tags, category) to build search queries
-2. Scrape connected marketplaces (Etsy, eBay, etc.) for similar listings
-3. Emit marketplace-intelligence-event results for Elasticsearch indexing
-4. Return aggregated similarity data to the pipeline context
+        The worker-analytic-collector (or marketplace-connectors worker) will:
+        1. Use model metadata (title, tags, category) to build search queries
+        2. Scrape connected marketplaces (Etsy, eBay, etc.) for similar listings
+        3. Emit marketplace-intelligence-event results for Elasticsearch indexing
+        4. Return aggregated similarity data to the pipeline context
 
-Pipeline integration:
-- Triggered after: metadata-generation (needs model title/tags/category)
-- Results feed into: sellability-analysis (market positioning data)
-
+        Pipeline integration:
+        - Triggered after: metadata-generation (needs model title/tags/category)
+        - Results feed into: sellability-analysis (market positioning data)
 
         Sends a ``marketplace-intelligence-request`` job (payload type ``MarketplaceIntelligenceRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_INTELLIGENCE_REQUEST, data, opts)
 
     def marketplace_listing_description_generation_completed(self, data: _types.MarketplaceListingDescriptionGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Notifies backend that marketplace description generation completed. Contains generated description with metadata tracking (AI model, confidence, generation timestamp) and suggested price.
+        """
+        Notifies backend that marketplace description generation completed. Contains generated description with metadata tracking (AI model, confidence, generation timestamp) and suggested price.
 
         Sends a ``marketplace-listing-description-generation-completed`` job (payload type ``MarketplaceListingDescriptionGenerationCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_DESCRIPTION_GENERATION_COMPLETED, data, opts)
 
     def marketplace_listing_description_generation_request(self, data: _types.MarketplaceListingDescriptionGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Generates SEO-optimized marketplace description for a 3D model using LLM vision analysis. Worker receives model data, technical metadata, and thumbnail URLs to generate compelling product descriptions tailored to the target marketplace.
+        """
+        Generates SEO-optimized marketplace description for a 3D model using LLM vision analysis. Worker receives model data, technical metadata, and thumbnail URLs to generate compelling product descriptions tailored to the target marketplace.
 
         Sends a ``marketplace-listing-description-generation-request`` job (payload type ``MarketplaceListingDescriptionGenerationRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_DESCRIPTION_GENERATION_REQUEST, data, opts)
 
     def marketplace_listing_sync_completed(self, data: _types.MarketplaceListingSyncCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Notification that marketplace listing sync operation has completed. Contains detailed results of the sync including created/updated listings, errors encountered, and performance statistics.
+        """
+        Notification that marketplace listing sync operation has completed. Contains detailed results of the sync including created/updated listings, errors encountered, and performance statistics.
 
         Sends a ``marketplace-listing-sync-completed`` job (payload type ``MarketplaceListingSyncCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_SYNC_COMPLETED, data, opts)
 
     def marketplace_listing_sync_request(self, data: _types.MarketplaceListingSyncRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Requests synchronization of marketplace listings for a connection. Can sync specific listings or all listings for a marketplace connection.
-Includes bidirectional sync: - Pull: Fetch listings from marketplace to update local database - Push: Update marketplace listings with local changes - Full: Both pull and push operations
-
+        """
+        Requests synchronization of marketplace listings for a connection. Can sync specific listings or all listings for a marketplace connection.
+        Includes bidirectional sync: - Pull: Fetch listings from marketplace to update local database - Push: Update marketplace listings with local changes - Full: Both pull and push operations
 
         Sends a ``marketplace-listing-sync-request`` job (payload type ``MarketplaceListingSyncRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_SYNC_REQUEST, data, opts)
 
     def marketplace_listing_tags_generation_completed(self, data: _types.MarketplaceListingTagsGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Notifies backend that marketplace tags generation completed. Contains generated tags optimized for discoverability with metadata tracking.
+        """
+        Notifies backend that marketplace tags generation completed. Contains generated tags optimized for discoverability with metadata tracking.
 
         Sends a ``marketplace-listing-tags-generation-completed`` job (payload type ``MarketplaceListingTagsGenerationCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_TAGS_GENERATION_COMPLETED, data, opts)
 
     def marketplace_listing_tags_generation_request(self, data: _types.MarketplaceListingTagsGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Generates searchability tags for a 3D model optimized for marketplace discoverability. Worker creates style, technical, and usage keywords following marketplace tag limits and SEO best practices.
+        """
+        Generates searchability tags for a 3D model optimized for marketplace discoverability. Worker creates style, technical, and usage keywords following marketplace tag limits and SEO best practices.
 
         Sends a ``marketplace-listing-tags-generation-request`` job (payload type ``MarketplaceListingTagsGenerationRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_TAGS_GENERATION_REQUEST, data, opts)
 
     def marketplace_listing_title_generation_completed(self, data: _types.MarketplaceListingTitleGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Notifies backend that marketplace title generation completed. Contains generated title with metadata tracking.
+        """
+        Notifies backend that marketplace title generation completed. Contains generated title with metadata tracking.
 
         Sends a ``marketplace-listing-title-generation-completed`` job (payload type ``MarketplaceListingTitleGenerationCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_TITLE_GENERATION_COMPLETED, data, opts)
 
     def marketplace_listing_title_generation_request(self, data: _types.MarketplaceListingTitleGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Generates marketplace-optimized title for a 3D model. Worker creates concise, SEO-friendly titles following marketplace character limits and best practices.
+        """
+        Generates marketplace-optimized title for a 3D model. Worker creates concise, SEO-friendly titles following marketplace character limits and best practices.
 
         Sends a ``marketplace-listing-title-generation-request`` job (payload type ``MarketplaceListingTitleGenerationRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_TITLE_GENERATION_REQUEST, data, opts)
 
     def marketplace_listing_update_completed(self, data: _types.MarketplaceListingUpdateCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Result of a listing update operation
+        """
+        Result of a listing update operation
 
         Sends a ``marketplace-listing-update-completed`` job (payload type ``MarketplaceListingUpdateCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_UPDATE_COMPLETED, data, opts)
 
     def marketplace_listing_update_request(self, data: _types.MarketplaceListingUpdateRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Request to update an existing listing on a marketplace (price, quantity, etc.)
+        """
+        Request to update an existing listing on a marketplace (price, quantity, etc.)
 
         Sends a ``marketplace-listing-update-request`` job (payload type ``MarketplaceListingUpdateRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_UPDATE_REQUEST, data, opts)
 
     def marketplace_publish_listing_completed(self, data: _types.MarketplacePublishListingCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Indicates completion of marketplace listing publication. Contains external listing ID and URL, or error details if failed. Works with any marketplace provider (etsy, ebay, etc.).
+        """
+        Indicates completion of marketplace listing publication. Contains external listing ID and URL, or error details if failed. Works with any marketplace provider (etsy, ebay, etc.).
 
         Sends a ``marketplace-publish-listing-completed`` job (payload type ``MarketplacePublishListingCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_PUBLISH_LISTING_COMPLETED, data, opts)
 
     def marketplace_publish_listing_request(self, data: _types.MarketplacePublishListingRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Publishes a single metamodel listing to a marketplace for a specific material variant. Creates listing, uploads digital file, and returns external listing ID. This message is enqueued for EACH material variant when publishing a metamodel. The marketplace type (etsy, ebay, etc.) is determined by the marketplaceProvider field.
+        """
+        Publishes a single metamodel listing to a marketplace for a specific material variant. Creates listing, uploads digital file, and returns external listing ID. This message is enqueued for EACH material variant when publishing a metamodel. The marketplace type (etsy, ebay, etc.) is determined by the marketplaceProvider field.
 
         Sends a ``marketplace-publish-listing-request`` job (payload type ``MarketplacePublishListingRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_PUBLISH_LISTING_REQUEST, data, opts)
 
     def media_batch_download_completed(self, data: _types.MediaBatchDownloadCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Notifies that a batch media download has been completed.
+        """
+        Notifies that a batch media download has been completed.
 
         Sends a ``media-batch-download-completed`` job (payload type ``MediaBatchDownloadCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MEDIA_BATCH_DOWNLOAD_COMPLETED, data, opts)
 
     def media_batch_download_request(self, data: _types.MediaBatchDownloadRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Request to download and process a batch of media files from a storage provider. Images are compressed and resized to specified dimensions, converted to WebP format. Text files and documents are processed and stored with metadata. All processed files are uploaded to MinIO S3 storage under the media/{batchId}/ prefix.
+        """
+        Request to download and process a batch of media files from a storage provider. Images are compressed and resized to specified dimensions, converted to WebP format. Text files and documents are processed and stored with metadata. All processed files are uploaded to MinIO S3 storage under the media/{batchId}/ prefix.
 
         Sends a ``media-batch-download-request`` job (payload type ``MediaBatchDownloadRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MEDIA_BATCH_DOWNLOAD_REQUEST, data, opts)
 
     def metamodel_metadata_generation_completed(self, data: _types.MetamodelMetadataGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Handles metamodel metadata generation completion. Contains AI-generated metadata and aggregated technical analysis.
+        """
+        Handles metamodel metadata generation completion. Contains AI-generated metadata and aggregated technical analysis.
 
         Sends a ``metamodel-metadata-generation-completed`` job (payload type ``MetamodelMetadataGenerationCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.METAMODEL_METADATA_GENERATION_COMPLETED, data, opts)
 
     def metamodel_metadata_generation_request(self, data: _types.MetamodelMetadataGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Handles metamodel metadata generation requests via Ollama. Aggregates data from constituent models and generates AI-enhanced metadata.
+        """
+        Handles metamodel metadata generation requests via Ollama. Aggregates data from constituent models and generates AI-enhanced metadata.
 
         Sends a ``metamodel-metadata-generation-request`` job (payload type ``MetamodelMetadataGenerationRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.METAMODEL_METADATA_GENERATION_REQUEST, data, opts)
 
     def model_analytics_collection_request(self, data: _types.ModelAnalyticsCollectionRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Request to collect marketplace analytics for a specific metamodel.
-Triggered by backend scheduler every 6 hours for popular/tagged metamodels.
+        """
+        Request to collect marketplace analytics for a specific metamodel.
+        Triggered by backend scheduler every 6 hours for popular/tagged metamodels.
 
-Worker performs targeted market searches based on metamodel metadata
-and stores aggregated statistics in Elasticsearch for trend analysis.
-
+        Worker performs targeted market searches based on metamodel metadata
+        and stores aggregated statistics in Elasticsearch for trend analysis.
 
         Sends a ``model-analytics-collection-request`` job (payload type ``ModelAnalyticsCollectionRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_ANALYTICS_COLLECTION_REQUEST, data, opts)
 
     def model_discovery_folder_processed_event(self, data: _types.ModelDiscoveryFolderProcessedEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Handles model discovery folder processed events.
+        """
+        Handles model discovery folder processed events.
 
         Sends a ``model-discovery-folder-processed-event`` job (payload type ``ModelDiscoveryFolderProcessedEventMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_DISCOVERY_FOLDER_PROCESSED_EVENT, data, opts)
 
     def model_discovery_scan_found_event(self, data: _types.ModelDiscoveryScanFoundEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Handles model discovery scan found events.
+        """
+        Handles model discovery scan found events.
 
         Sends a ``model-discovery-scan-found-event`` job (payload type ``ModelDiscoveryScanFoundEventMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_DISCOVERY_SCAN_FOUND_EVENT, data, opts)
 
     def model_discovery_scan_progress_event(self, data: _types.ModelDiscoveryScanProgressEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Handles model discovery scan progress events.
+        """
+        Handles model discovery scan progress events.
 
         Sends a ``model-discovery-scan-progress-event`` job (payload type ``ModelDiscoveryScanProgressEventMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_DISCOVERY_SCAN_PROGRESS_EVENT, data, opts)
 
     def model_discovery_scan_request(self, data: _types.ModelDiscoveryScanRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Handles model discovery scan requests events.
+        """
+        Handles model discovery scan requests events.
 
         Sends a ``model-discovery-scan-request`` job (payload type ``ModelDiscoveryScanRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_DISCOVERY_SCAN_REQUEST, data, opts)
 
     def model_finder_index_request(self, data: _types.ModelFinderIndexRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """DEPRECATED (2026-02-18) — FR-023 retired. Merge 3D rendering into worker-file-vectorize.
+        """
+        DEPRECATED (2026-02-18) — FR-023 retired. Merge 3D rendering into worker-file-vectorize.
 
-Request to index a 3D model for similarity search.
-
+        Request to index a 3D model for similarity search.
 
         Deprecated: this message type is deprecated.
 
@@ -570,10 +601,10 @@ Request to index a 3D model for similarity search.
         return self.send_to_queue(_types.MessageTypes.MODEL_FINDER_INDEX_REQUEST, data, opts)
 
     def model_finder_response(self, data: _types.ModelFinderResponseMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """DEPRECATED (2026-02-18) — FR-023 retired. Merge 3D rendering into worker-file-vectorize.
+        """
+        DEPRECATED (2026-02-18) — FR-023 retired. Merge 3D rendering into worker-file-vectorize.
 
-Response containing search results from the model finder.
-
+        Response containing search results from the model finder.
 
         Deprecated: this message type is deprecated.
 
@@ -582,10 +613,10 @@ Response containing search results from the model finder.
         return self.send_to_queue(_types.MessageTypes.MODEL_FINDER_RESPONSE, data, opts)
 
     def model_finder_search_request(self, data: _types.ModelFinderSearchRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """DEPRECATED (2026-02-18) — FR-023 retired. Merge 3D rendering into worker-file-vectorize.
+        """
+        DEPRECATED (2026-02-18) — FR-023 retired. Merge 3D rendering into worker-file-vectorize.
 
-Request to search for similar 3D models.
-
+        Request to search for similar 3D models.
 
         Deprecated: this message type is deprecated.
 
@@ -594,105 +625,120 @@ Request to search for similar 3D models.
         return self.send_to_queue(_types.MessageTypes.MODEL_FINDER_SEARCH_REQUEST, data, opts)
 
     def model_metadata_generation_completed(self, data: _types.ModelMetadataGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Notifies backend that enriched marketplace metadata generation completed. Backend updates Model entity with generated description, tags, classification, etc.
+        """
+        Notifies backend that enriched marketplace metadata generation completed. Backend updates Model entity with generated description, tags, classification, etc.
 
         Sends a ``model-metadata-generation-completed`` job (payload type ``ModelMetadataGenerationCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_METADATA_GENERATION_COMPLETED, data, opts)
 
     def model_metadata_generation_request(self, data: _types.ModelMetadataGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Generates enriched marketplace metadata (SEO descriptions, tags, categories) for 3D models using LLM vision analysis. Worker receives all necessary data in the payload (Model, TechnicalMetadata, Thumbnails) and does NOT query the database. Prerequisites: file download, technical metadata, and thumbnail generation must be complete before this message is sent.
+        """
+        Generates enriched marketplace metadata (SEO descriptions, tags, categories) for 3D models using LLM vision analysis. Worker receives all necessary data in the payload (Model, TechnicalMetadata, Thumbnails) and does NOT query the database. Prerequisites: file download, technical metadata, and thumbnail generation must be complete before this message is sent.
 
         Sends a ``model-metadata-generation-request`` job (payload type ``ModelMetadataGenerationRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_METADATA_GENERATION_REQUEST, data, opts)
 
     def model_metamodel_detection_found(self, data: _types.ModelMetamodelDetectionFoundMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Handles model metamodel detection found with hierarchical relationships.
+        """
+        Handles model metamodel detection found with hierarchical relationships.
 
         Sends a ``model-metamodel-detection-found`` job (payload type ``ModelMetamodelDetectionFoundMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_METAMODEL_DETECTION_FOUND, data, opts)
 
     def model_metamodel_detection_request(self, data: _types.ModelMetamodelDetectionRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Handles model metamodel detection requests.
+        """
+        Handles model metamodel detection requests.
 
         Sends a ``model-metamodel-detection-request`` job (payload type ``ModelMetamodelDetectionRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_METAMODEL_DETECTION_REQUEST, data, opts)
 
     def model_print_analysis_completed(self, data: _types.ModelPrintAnalysisCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Reports completion of 3D print analysis — contains estimation, printability, and cost breakdown per FR-022
+        """
+        Reports completion of 3D print analysis — contains estimation, printability, and cost breakdown per FR-022
 
         Sends a ``model-print-analysis-completed`` job (payload type ``ModelPrintAnalysisCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_PRINT_ANALYSIS_COMPLETED, data, opts)
 
     def model_print_analysis_request(self, data: _types.ModelPrintAnalysisRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Triggers 3D print analysis for a model — estimates print time, material usage, support needs, and cost breakdown per FR-022
+        """
+        Triggers 3D print analysis for a model — estimates print time, material usage, support needs, and cost breakdown per FR-022
 
         Sends a ``model-print-analysis-request`` job (payload type ``ModelPrintAnalysisRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_PRINT_ANALYSIS_REQUEST, data, opts)
 
     def model_sellability_analysis_completed(self, data: _types.ModelSellabilityAnalysisCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Contains sellability analysis results including Etsy-specific recommendations, material pricing, and marketplace compatibility scores
+        """
+        Contains sellability analysis results including Etsy-specific recommendations, material pricing, and marketplace compatibility scores
 
         Sends a ``model-sellability-analysis-completed`` job (payload type ``ModelSellabilityAnalysisCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_SELLABILITY_ANALYSIS_COMPLETED, data, opts)
 
     def model_sellability_analysis_request(self, data: _types.ModelSellabilityAnalysisRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Analyzes a metamodel to determine sellability score, pricing recommendations, and optimal marketplace selection. Enhanced with Etsy-specific analysis including competitor pricing, category demand trends, and material suitability.
+        """
+        Analyzes a metamodel to determine sellability score, pricing recommendations, and optimal marketplace selection. Enhanced with Etsy-specific analysis including competitor pricing, category demand trends, and material suitability.
 
         Sends a ``model-sellability-analysis-request`` job (payload type ``ModelSellabilityAnalysisRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_SELLABILITY_ANALYSIS_REQUEST, data, opts)
 
     def model_semantic_analysis_completed(self, data: _types.ModelSemanticAnalysisCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Handles completion of 3D model semantic analysis with generated tags and similarity results.
+        """
+        Handles completion of 3D model semantic analysis with generated tags and similarity results.
 
         Sends a ``model-semantic-analysis-completed`` job (payload type ``ModelSemanticAnalysisCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_SEMANTIC_ANALYSIS_COMPLETED, data, opts)
 
     def model_semantic_analysis_request(self, data: _types.ModelSemanticAnalysisRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Handles 3D model semantic analysis requests using ULIP-2 neural networks and FAISS vector similarity search.
+        """
+        Handles 3D model semantic analysis requests using ULIP-2 neural networks and FAISS vector similarity search.
 
         Sends a ``model-semantic-analysis-request`` job (payload type ``ModelSemanticAnalysisRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_SEMANTIC_ANALYSIS_REQUEST, data, opts)
 
     def model_technical_metadata_completed(self, data: _types.ModelTechnicalMetadataCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Reports comprehensive results of technical metadata analysis including geometry, quality metrics, and print-readiness assessment
+        """
+        Reports comprehensive results of technical metadata analysis including geometry, quality metrics, and print-readiness assessment
 
         Sends a ``model-technical-metadata-completed`` job (payload type ``ModelTechnicalMetadataCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_TECHNICAL_METADATA_COMPLETED, data, opts)
 
     def model_technical_metadata_request(self, data: _types.ModelTechnicalMetadataRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Triggers comprehensive technical analysis of a 3D model file to extract geometry, quality metrics, and print-readiness information
+        """
+        Triggers comprehensive technical analysis of a 3D model file to extract geometry, quality metrics, and print-readiness information
 
         Sends a ``model-technical-metadata-request`` job (payload type ``ModelTechnicalMetadataRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_TECHNICAL_METADATA_REQUEST, data, opts)
 
     def slicing_fdm_request(self, data: _types.SlicingFdmRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Request FDM slicing simulation via OrcaSlicer (preferred) or heuristic fallback. Accepts OrcaSlicer-compatible printer/process/filament JSON profiles.
+        """
+        Request FDM slicing simulation via OrcaSlicer (preferred) or heuristic fallback. Accepts OrcaSlicer-compatible printer/process/filament JSON profiles.
 
         Sends a ``slicing-fdm-request`` job (payload type ``SlicingFdmRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.SLICING_FDM_REQUEST, data, opts)
 
     def slicing_fdm_result(self, data: _types.SlicingFdmResultMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Result of FDM slicing simulation from OrcaSlicer (toolpath) or heuristic fallback. Contains exact physical metrics for cost calculation.
+        """
+        Result of FDM slicing simulation from OrcaSlicer (toolpath) or heuristic fallback. Contains exact physical metrics for cost calculation.
 
         Sends a ``slicing-fdm-result`` job (payload type ``SlicingFdmResultMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.SLICING_FDM_RESULT, data, opts)
 
     def slicing_simulation_request(self, data: _types.SlicingSimulationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """DEPRECATED: Use slicing-fdm-request or slicing-sla-request instead. Unified contract kept for backward compatibility only.
+        """
+        DEPRECATED: Use slicing-fdm-request or slicing-sla-request instead. Unified contract kept for backward compatibility only.
 
         Deprecated: this message type is deprecated.
 
@@ -701,7 +747,8 @@ Request to search for similar 3D models.
         return self.send_to_queue(_types.MessageTypes.SLICING_SIMULATION_REQUEST, data, opts)
 
     def slicing_simulation_result(self, data: _types.SlicingSimulationResultMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """DEPRECATED: Use slicing-fdm-result or slicing-sla-result instead. Unified contract kept for backward compatibility only.
+        """
+        DEPRECATED: Use slicing-fdm-result or slicing-sla-result instead. Unified contract kept for backward compatibility only.
 
         Deprecated: this message type is deprecated.
 
@@ -710,94 +757,100 @@ Request to search for similar 3D models.
         return self.send_to_queue(_types.MessageTypes.SLICING_SIMULATION_RESULT, data, opts)
 
     def slicing_sla_request(self, data: _types.SlicingSlaRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Request SLA/MSLA slicing simulation via PySLM cross-sectional analysis. Accepts resin printer profile with exposure, lift, and layer parameters.
+        """
+        Request SLA/MSLA slicing simulation via PySLM cross-sectional analysis. Accepts resin printer profile with exposure, lift, and layer parameters.
 
         Sends a ``slicing-sla-request`` job (payload type ``SlicingSlaRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.SLICING_SLA_REQUEST, data, opts)
 
     def slicing_sla_result(self, data: _types.SlicingSlaResultMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Result of SLA/MSLA slicing simulation from PySLM cross-sectional analysis. Contains exact resin usage and print time metrics.
+        """
+        Result of SLA/MSLA slicing simulation from PySLM cross-sectional analysis. Contains exact resin usage and print time metrics.
 
         Sends a ``slicing-sla-result`` job (payload type ``SlicingSlaResultMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.SLICING_SLA_RESULT, data, opts)
 
     def texture_generation_completed(self, data: _types.TextureGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Emitted when AI texture generation completes (success or failure). Contains artifact S3 URLs on success, or error details on failure. The credit reservation should be confirmed (success) or released (failure) based on the status.
+        """
+        Emitted when AI texture generation completes (success or failure). Contains artifact S3 URLs on success, or error details on failure. The credit reservation should be confirmed (success) or released (failure) based on the status.
 
         Sends a ``texture-generation-completed`` job (payload type ``TextureGenerationCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.TEXTURE_GENERATION_COMPLETED, data, opts)
 
     def texture_generation_request(self, data: _types.TextureGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Request AI-powered texture generation for a 3D model. Requires a mesh file URL and a text prompt describing the desired texture. Credits are reserved before dispatch.
+        """
+        Request AI-powered texture generation for a 3D model. Requires a mesh file URL and a text prompt describing the desired texture. Credits are reserved before dispatch.
 
         Sends a ``texture-generation-request`` job (payload type ``TextureGenerationRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.TEXTURE_GENERATION_REQUEST, data, opts)
 
     def thumbnail_generation_completed(self, data: _types.ThumbnailGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Handles thumbnail generation completed.
+        """
+        Handles thumbnail generation completed.
 
         Sends a ``thumbnail-generation-completed`` job (payload type ``ThumbnailGenerationCompletedMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.THUMBNAIL_GENERATION_COMPLETED, data, opts)
 
     def thumbnail_generation_request(self, data: _types.ThumbnailGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Handles thumbnail generation requests with customization options. Supports both storage provider downloads and MinIO-cached files.
+        """
+        Handles thumbnail generation requests with customization options. Supports both storage provider downloads and MinIO-cached files.
 
         Sends a ``thumbnail-generation-request`` job (payload type ``ThumbnailGenerationRequestMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.THUMBNAIL_GENERATION_REQUEST, data, opts)
 
     def user_engagement_event(self, data: _types.UserEngagementEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """User engagement and onboarding tracking events for analytics and behavioral insights.
+        """
+        User engagement and onboarding tracking events for analytics and behavioral insights.
 
-Captures key user actions throughout their journey:
-- Account creation and onboarding steps
-- Feature usage and adoption
-- Model management activities
-- Marketplace interactions
-- Subscription changes
+        Captures key user actions throughout their journey:
+        - Account creation and onboarding steps
+        - Feature usage and adoption
+        - Model management activities
+        - Marketplace interactions
+        - Subscription changes
 
-Used for:
-- User onboarding funnel analysis
-- Feature adoption tracking
-- User retention metrics
-- A/B testing and experimentation
-- Personalization and recommendations
-- Product analytics dashboards
-
+        Used for:
+        - User onboarding funnel analysis
+        - Feature adoption tracking
+        - User retention metrics
+        - A/B testing and experimentation
+        - Personalization and recommendations
+        - Product analytics dashboards
 
         Sends a ``user-engagement-event`` job (payload type ``UserEngagementEventMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.USER_ENGAGEMENT_EVENT, data, opts)
 
     def worker_analytics_event(self, data: _types.WorkerAnalyticsEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Analytics event emitted by workers for tracking processing metrics, user behavior,
-and model statistics. Consumed by worker-analytic-collector and forwarded to ELK.
+        """
+        Analytics event emitted by workers for tracking processing metrics, user behavior,
+        and model statistics. Consumed by worker-analytic-collector and forwarded to ELK.
 
-All workers MUST emit this event upon job completion (success or failure).
-Each worker includes its specific metrics in the `metrics` object.
-
+        All workers MUST emit this event upon job completion (success or failure).
+        Each worker includes its specific metrics in the `metrics` object.
 
         Sends a ``worker-analytics-event`` job (payload type ``WorkerAnalyticsEventMessage``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.WORKER_ANALYTICS_EVENT, data, opts)
 
     def worker_metrics_enriched_event(self, data: _types.WorkerMetricsEnrichedEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Enriched metrics event for detailed worker monitoring, cost tracking,
-and performance analysis. Published to backend.logging.events for
-centralized monitoring and cost attribution.
+        """
+        Enriched metrics event for detailed worker monitoring, cost tracking,
+        and performance analysis. Published to backend.logging.events for
+        centralized monitoring and cost attribution.
 
-This event is emitted by all workers on job completion and includes:
-- LLM token usage and cost breakdown
-- System resource consumption (CPU, RAM, disk I/O)
-- Detailed timing breakdown by stage
-- User and context attribution
-- Model-specific metadata
-
+        This event is emitted by all workers on job completion and includes:
+        - LLM token usage and cost breakdown
+        - System resource consumption (CPU, RAM, disk I/O)
+        - Detailed timing breakdown by stage
+        - User and context attribution
+        - Model-specific metadata
 
         Sends a ``worker-metrics-enriched-event`` job (payload type ``WorkerMetricsEnrichedEventMessage``); see send_to_queue.
         """

@@ -192,15 +192,13 @@ class WorkerClient:
         return _t.cast(_JobStatus, _Answer(answer))
 
     def account_opened(self, data: _types.AccountOpened, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Sends a account-opened message.
-
+        """
         Sends a ``account-opened`` job (payload type ``AccountOpened``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.ACCOUNT_OPENED, data, opts)
 
     def account_closed(self, data: _types.AccountClosed, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Sends a account-closed message.
-
+        """
         Sends a ``account-closed`` job (payload type ``AccountClosed``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.ACCOUNT_CLOSED, data, opts)

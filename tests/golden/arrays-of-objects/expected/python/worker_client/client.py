@@ -192,8 +192,7 @@ class WorkerClient:
         return _t.cast(_JobStatus, _Answer(answer))
 
     def invoice_issued(self, data: _types.InvoiceIssued, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Sends a invoice-issued message.
-
+        """
         Sends a ``invoice-issued`` job (payload type ``InvoiceIssued``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.INVOICE_ISSUED, data, opts)

@@ -192,15 +192,13 @@ class WorkerClient:
         return _t.cast(_JobStatus, _Answer(answer))
 
     def light_measured(self, data: _types.LightMeasuredPayload, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Sends a lightMeasured message.
-
+        """
         Sends a ``lightMeasured`` job (payload type ``LightMeasuredPayload``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.LIGHT_MEASURED, data, opts)
 
     def turn_on(self, data: _types.TurnOn, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Sends a turnOn message.
-
+        """
         Sends a ``turnOn`` job (payload type ``TurnOn``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.TURN_ON, data, opts)

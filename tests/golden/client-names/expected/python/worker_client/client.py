@@ -192,23 +192,25 @@ class WorkerClient:
         return _t.cast(_JobStatus, _Answer(answer))
 
     def class_(self, data: _types.Import, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """A message named class. Ends with a quote: \"
+        """
+        A message named class. Ends with a quote: \"
 
         Sends a ``class`` job (payload type ``Import``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.CLASS, data, opts)
 
     def delete(self, data: _types.Record, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """A message named delete */ with a comment end, a \"\"\" docstring end
-and a backslash \\n that is not an escape.
-
+        """
+        A message named delete */ with a comment end, a \"\"\" docstring end
+        and a backslash \\n that is not an escape.
 
         Sends a ``delete`` job (payload type ``Record``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.DELETE, data, opts)
 
     def close_(self, data: _types.WorkerClient_, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Its method would replace the client's close().
+        """
+        Its method would replace the client's close().
 
         Deprecated: this message type is deprecated.
 

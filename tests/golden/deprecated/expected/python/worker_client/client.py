@@ -192,7 +192,8 @@ class WorkerClient:
         return _t.cast(_JobStatus, _Answer(answer))
 
     def old_ping(self, data: _types.OldPing, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """DEPRECATED (2026-02-18): use current.
+        """
+        DEPRECATED (2026-02-18): use current.
 
         Deprecated: this message type is deprecated.
 
@@ -201,8 +202,7 @@ class WorkerClient:
         return self.send_to_queue(_types.MessageTypes.OLD_PING, data, opts)
 
     def via_schema(self, data: _types.OldShape, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Sends a via-schema message.
-
+        """
         Deprecated: this message type is deprecated.
 
         Sends a ``via-schema`` job (payload type ``OldShape``); see send_to_queue.
@@ -210,8 +210,7 @@ class WorkerClient:
         return self.send_to_queue(_types.MessageTypes.VIA_SCHEMA, data, opts)
 
     def current(self, data: _types.Current, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Sends a current message.
-
+        """
         Sends a ``current`` job (payload type ``Current``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.CURRENT, data, opts)

@@ -192,8 +192,7 @@ class WorkerClient:
         return _t.cast(_JobStatus, _Answer(answer))
 
     def ticket_updated(self, data: _types.TicketUpdated, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Sends a ticket-updated message.
-
+        """
         Sends a ``ticket-updated`` job (payload type ``TicketUpdated``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.TICKET_UPDATED, data, opts)

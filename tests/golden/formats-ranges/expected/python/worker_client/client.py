@@ -192,8 +192,7 @@ class WorkerClient:
         return _t.cast(_JobStatus, _Answer(answer))
 
     def reading_taken(self, data: _types.ReadingTaken, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Sends a reading-taken message.
-
+        """
         Sends a ``reading-taken`` job (payload type ``ReadingTaken``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.READING_TAKEN, data, opts)

@@ -192,15 +192,15 @@ class WorkerClient:
         return _t.cast(_JobStatus, _Answer(answer))
 
     def weather_report(self, data: _types.WeatherReport, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """A plain JSON Schema (draft-07): the root schema and each definition become messages.
+        """
+        A plain JSON Schema (draft-07): the root schema and each definition become messages.
 
         Sends a ``Weather report`` job (payload type ``WeatherReport``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.WEATHER_REPORT, data, opts)
 
     def reading(self, data: _types.Reading, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Sends a Reading message.
-
+        """
         Sends a ``Reading`` job (payload type ``Reading``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.READING, data, opts)

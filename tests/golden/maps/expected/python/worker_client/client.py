@@ -192,8 +192,7 @@ class WorkerClient:
         return _t.cast(_JobStatus, _Answer(answer))
 
     def stock_counted(self, data: _types.StockCounted, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Sends a stock-counted message.
-
+        """
         Sends a ``stock-counted`` job (payload type ``StockCounted``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.STOCK_COUNTED, data, opts)

@@ -192,8 +192,7 @@ class WorkerClient:
         return _t.cast(_JobStatus, _Answer(answer))
 
     def parcel_shipped(self, data: _types.ParcelShipped, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Sends a parcel-shipped message.
-
+        """
         Sends a ``parcel-shipped`` job (payload type ``ParcelShipped``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.PARCEL_SHIPPED, data, opts)

@@ -192,8 +192,7 @@ class WorkerClient:
         return _t.cast(_JobStatus, _Answer(answer))
 
     def payment_received(self, data: _types.PaymentReceived, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Sends a payment-received message.
-
+        """
         Sends a ``payment-received`` job (payload type ``PaymentReceived``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.PAYMENT_RECEIVED, data, opts)

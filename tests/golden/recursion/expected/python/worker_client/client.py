@@ -192,22 +192,21 @@ class WorkerClient:
         return _t.cast(_JobStatus, _Answer(answer))
 
     def folder_tree(self, data: _types.FolderTree, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Recursive types: a folder holds folders, a comment answers comments through a map.
+        """
+        Recursive types: a folder holds folders, a comment answers comments through a map.
 
         Sends a ``Folder tree`` job (payload type ``FolderTree``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.FOLDER_TREE, data, opts)
 
     def folder(self, data: _types.Folder, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Sends a Folder message.
-
+        """
         Sends a ``Folder`` job (payload type ``Folder``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.FOLDER, data, opts)
 
     def comment(self, data: _types.Comment, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Sends a Comment message.
-
+        """
         Sends a ``Comment`` job (payload type ``Comment``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.COMMENT, data, opts)

@@ -192,15 +192,13 @@ class WorkerClient:
         return _t.cast(_JobStatus, _Answer(answer))
 
     def class_(self, data: _types.Struct, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Sends a class message.
-
+        """
         Sends a ``class`` job (payload type ``Struct``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.CLASS, data, opts)
 
     def delete(self, data: _types.Delete, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Sends a delete message.
-
+        """
         Sends a ``delete`` job (payload type ``Delete``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.DELETE, data, opts)

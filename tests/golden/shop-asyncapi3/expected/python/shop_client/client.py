@@ -192,17 +192,16 @@ class ShopClient:
         return _t.cast(_JobStatus, _Answer(answer))
 
     def order_created(self, data: _types.Order, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Sent by the storefront.
-Fields marked ✓ are required.
-
+        """
+        Sent by the storefront.
+        Fields marked ✓ are required.
 
         Sends a ``order-created`` job (payload type ``Order``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.ORDER_CREATED, data, opts)
 
     def order_paid(self, data: _types.OrderPaid, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Sends a order-paid message.
-
+        """
         Deprecated: this message type is deprecated.
 
         Sends a ``order-paid`` job (payload type ``OrderPaid``); see send_to_queue.

@@ -192,8 +192,7 @@ class WorkerClient:
         return _t.cast(_JobStatus, _Answer(answer))
 
     def order_placed(self, data: _types.OrderPlaced, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Sends a order-placed message.
-
+        """
         Sends a ``order-placed`` job (payload type ``OrderPlaced``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.ORDER_PLACED, data, opts)

@@ -192,21 +192,20 @@ class WorkerClient:
         return _t.cast(_JobStatus, _Answer(answer))
 
     def note_added(self, data: _types.NoteAdded, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """First line with */ and \"\"\".
-- a list item with `inline | code`
-- another with {{mustache}} and </script>
-> not a quote: > starts this line
+        """
+        First line with */ and \"\"\".
+        - a list item with `inline | code`
+        - another with {{mustache}} and </script>
+        > not a quote: > starts this line
 
-Ends here: café ☕.
-
+        Ends here: café ☕.
 
         Sends a ``note-added`` job (payload type ``NoteAdded``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.NOTE_ADDED, data, opts)
 
     def evenement_special_v2(self, data: _types.EvenementSpecialV2, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
-        """Sends a Événement Spécial (v2) message.
-
+        """
         Sends a ``Événement Spécial (v2)`` job (payload type ``EvenementSpecialV2``); see send_to_queue.
         """
         return self.send_to_queue(_types.MessageTypes.EVENEMENT_SPECIAL_V2, data, opts)
