@@ -142,7 +142,7 @@ class Handler(BaseHTTPRequestHandler):
             from urllib.parse import unquote
             job_id = unquote(ident)
             status = {"jobId": job_id, "name": "file-download-request", "queue": "file-download-request",
-                      "state": "completed", "data": {"echo": job_id}, "returnvalue": {"ok": True},
+                      "state": "completed", "data": {"echo": job_id}, "returnvalue": "ok",
                       "progress": 100, "timestamp": 1767225600000}
             if large:
                 status["data"] = {"blob": "x" * (4 * 1024 * 1024)}

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The python target end to end: generate the client from the worker-backend
+# catalogue, byte-compile it, type-check it with mypy --strict, run it against
+# the loopback job server (tests/server), and check its validator against
+# msggen's own (`msggen validate --message`) on mutated example payloads.
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/server/lib-server.sh"
+here="$TOP/tests/pyclient"
+command -v python3 >/dev/null || { skip pyclient "python3 not installed"; exit 0; }
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
+    { skip pyclient "python3 is older than 3.11 (typing.NotRequired)"; exit 0; }
+cat="$TOP/schemas/worker-backend/asyncapi.yaml"
+[ -f "$cat" ] || { skip pyclient "no worker-backend catalogue in schemas/"; exit 0; }
+export PYTHONDONTWRITEBYTECODE=1
+
+gen() { # catalogue out-dir
+    mg generate -i "$1" -t python -o "$2" >/dev/null 2>"$2.err"
+}
+if gen "$cat" "$TMP/wb"; then ok python_target_should_generate_the_worker_backend_client
+else fail python_target_should_generate_the_worker_backend_client "generate failed"; detail "$TMP/wb.err"; exit 0; fi
+gen "$TOP/tests/catalogues/features.yaml" "$TMP/features" || { fail python_target_should_generate_features "generate failed"; detail "$TMP/features.err"; }
+gen "$TOP/tests/golden/client-names/input/catalogue.yaml" "$TMP/client_names" || { fail python_target_should_generate_client_names "generate failed"; detail "$TMP/client_names.err"; }
+gen "$TOP/tests/golden/reserved-words/input/catalogue.yaml" "$TMP/keywords" || { fail python_target_should_generate_keywords "generate failed"; detail "$TMP/keywords.err"; }
+
+for d in wb features client_names keywords; do
+    [ -d "$TMP/$d" ] || continue
+    if python3 -m py_compile "$TMP/$d"/worker_client/*.py >"$TMP/pyc" 2>&1
+    then ok "python_client_should_byte_compile_$d"
+    else fail "python_client_should_byte_compile_$d" "py_compile failed"; detail "$TMP/pyc"; fi
+done
+
+# mypy: the first interpreter that has it (python3 on PATH may be a pyenv one without it).
+mypy_py=
+for p in python3 /usr/bin/python3; do
+    if command -v "$p" >/dev/null && "$p" -m mypy --version >/dev/null 2>&1; then mypy_py=$p; break; fi
+done
+for d in wb features client_names keywords; do
+    [ -d "$TMP/$d" ] || continue
+    if [ -z "$mypy_py" ]; then skip "python_client_should_pass_mypy_strict_$d" "no python3 with mypy (apt-get install python3-mypy)"; continue; fi
+    if (cd "$TMP/$d" && "$mypy_py" -m mypy --strict --no-incremental --cache-dir=/dev/null worker_client) >"$TMP/mypy" 2>&1
+    then ok "python_client_should_pass_mypy_strict_$d"
+    else fail "python_client_should_pass_mypy_strict_$d" "mypy --strict reports errors"; detail "$TMP/mypy"; fi
+done
+
+# Validator conformance: same verdicts and messages as msggen validate, on
+# mutated example payloads of the worker-backend catalogue and of test
+# catalogues with enums/ranges/formats, allOf, unions, recursion, reserved words.
+conformance="features:tests/catalogues/features.yaml union:tests/catalogues/union.yaml
+allof:tests/catalogues/allof.yaml tree:tests/catalogues/tree.yaml
+oneof_2_0:tests/catalogues/asyncapi-2.0-oneof.yaml reserved_words:tests/golden/reserved-words/input/catalogue.yaml
+client_names:tests/golden/client-names/input/catalogue.yaml"
+for c in $conformance worker_backend:schemas/worker-backend/asyncapi.yaml; do
+    label=${c%%:*}; file=$TOP/${c#*:}; dir=$TMP/mut-$label; mkdir -p "$dir"
+    pkg=$TMP/wb
+    if [ "$label" != worker_backend ]; then
+        pkg=$TMP/v-$label
+        gen "$file" "$pkg" || { fail "python_validator_cases_$label" "generate failed"; detail "$pkg.err"; continue; }
+    fi
+    per=25; [ "$label" = worker_backend ] || per=200
+    if MUTANTS_PER_MESSAGE=$per python3 "$here/mutants.py" "$MSGGEN" "$file" "$dir" >/dev/null 2>"$dir.err"; then
+        PYTHONPATH="$pkg" python3 "$here/check_validate.py" "$dir/cases.json" "$label"
+    else fail "python_validator_cases_$label" "mutants.py failed"; detail "$dir.err"; fi
+done
+
+# API parity with the reference client's package page (seeds).
+seed="$SHARED/seeds/python-client-pypi-page.txt"
+if [ -f "$seed" ]; then
+    PYTHONPATH="$TMP/wb" python3 "$here/seed_parity.py" "$seed" "$here/seed-allowed.txt"
+else
+    skip python_client_should_have_the_reference_api "no $seed"
+fi
+
+# The client against the job server.
+server_start || { fail python_client_server "job server did not start"; exit 0; }
+trap 'server_stop; rm -rf "$TMP"' EXIT
+example=$(python3 - "$MSGGEN" "$cat" <<'PY'
+import json, subprocess, sys
+view = json.loads(subprocess.run([sys.argv[1], "view", "-i", sys.argv[2], "-t", "python"],
+                                 check=True, capture_output=True, text=True).stdout)
+# A message with an example and at least one required field.
+for m in view["messages"]:
+    if m.get("example") and any(f["required"] for f in m["fields"]):
+        print(m["name"]["raw"]); print(m["method"]); print(json.dumps(m["example"]["value"])); break
+PY
+)
+[ -n "$example" ] || { fail python_client_example "no message with an example and a required field"; exit 0; }
+EXAMPLE_TYPE=$(sed -n 1p <<<"$example") EXAMPLE_METHOD=$(sed -n 2p <<<"$example") \
+EXAMPLE_PAYLOAD=$(sed -n 3p <<<"$example") PYTHONPATH="$TMP/wb" \
+    timeout 60 python3 "$here/test_client.py" 2>"$TMP/unittest.err" || true
+[ -s "$TMP/unittest.err" ] && { fail python_client_tests_stderr "the test program wrote to stderr"; detail "$TMP/unittest.err"; }
+exit 0

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# The typescript target end to end: generate the client, type-check it with
+# tsc --strict --noEmit, compile it and run it (node --test) against the
+# loopback job server (tests/server), check its validator against msggen's own
+# on mutated example payloads, and compare its public API with the published
+# @mesh-sync/worker-backend-client (npm pack into a temp folder).
+#
+# TypeScript comes from the npm registry, pinned by package-lock.json here and
+# installed by `npm ci` into tests/tsclient/node_modules (git ignores it; kept
+# between runs). Without node/npm or without the registry, the steps that need
+# them print `skip`.
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/server/lib-server.sh"
+here="$TOP/tests/tsclient"
+cat="$TOP/schemas/worker-backend/asyncapi.yaml"
+PUBLISHED="@mesh-sync/worker-backend-client@4.0.24"
+[ -f "$cat" ] || { skip tsclient "no worker-backend catalogue in schemas/"; exit 0; }
+command -v node >/dev/null && command -v npm >/dev/null || { skip tsclient "node or npm not installed"; exit 0; }
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 18 ? 0 : 1)' ||
+    { skip tsclient "node is older than 18 (fetch)"; exit 0; }
+
+gen() { mkdir -p "$(dirname "$2")"; mg generate -i "$1" -t typescript -o "$2" >/dev/null 2>"$2.err"; }
+if gen "$cat" "$TMP/wb"; then ok typescript_target_should_generate_the_worker_backend_client
+else fail typescript_target_should_generate_the_worker_backend_client "generate failed"; detail "$TMP/wb.err"; exit 0; fi
+gen "$TOP/tests/catalogues/features.yaml" "$TMP/features" || { fail typescript_target_should_generate_features "generate failed"; detail "$TMP/features.err"; }
+gen "$TOP/tests/golden/client-names/input/catalogue.yaml" "$TMP/client_names" || { fail typescript_target_should_generate_client_names "generate failed"; detail "$TMP/client_names.err"; }
+gen "$TOP/tests/golden/reserved-words/input/catalogue.yaml" "$TMP/keywords" || { fail typescript_target_should_generate_keywords "generate failed"; detail "$TMP/keywords.err"; }
+
+# TypeScript, pinned; reinstalled only when the lock file changed.
+want=$(sha256sum "$here/package-lock.json" | cut -d' ' -f1)
+if [ "$(cat "$here/node_modules/.msggen-lock" 2>/dev/null)" != "$want" ] || [ ! -x "$here/node_modules/.bin/tsc" ]; then
+    if (cd "$here" && timeout 120 npm ci --no-audit --no-fund --loglevel=error) >"$TMP/npm" 2>&1; then
+        echo "$want" >"$here/node_modules/.msggen-lock"
+    else
+        skip typescript_client "npm ci failed (registry unreachable?)"; detail "$TMP/npm"; exit 0
+    fi
+fi
+tsc="$here/node_modules/.bin/tsc"
+
+# Type-check with --strict: the two reserved-words catalogues with --noEmit; the
+# others in the same pass that compiles them to JavaScript (temp folder) for
+# the runtime tests below.
+for d in client_names keywords wb features; do
+    [ -d "$TMP/$d" ] || continue
+    case $d in client_names|keywords) set -- --noEmit ;; *) set -- --outDir "$TMP/$d/dist" ;; esac
+    if (cd "$TMP/$d" && "$tsc" --strict -p . "$@") >"$TMP/tsc" 2>&1
+    then ok "typescript_client_should_pass_tsc_strict_$d"
+    else fail "typescript_client_should_pass_tsc_strict_$d" "tsc --strict reports errors"; detail "$TMP/tsc"
+         case $d in client_names|keywords) ;; *) exit 0 ;; esac; fi
+done
+
+# Validator conformance: same verdicts and messages as msggen validate, on
+# mutated example payloads (tests/pyclient/mutants.py) of the worker-backend
+# catalogue and of test catalogues with enums/ranges/formats, allOf, unions,
+# recursion, reserved words. The small catalogues' validators are compiled in
+# one tsc run.
+conformance="features:tests/catalogues/features.yaml union:tests/catalogues/union.yaml
+allof:tests/catalogues/allof.yaml tree:tests/catalogues/tree.yaml
+oneof_2_0:tests/catalogues/asyncapi-2.0-oneof.yaml reserved_words:tests/golden/reserved-words/input/catalogue.yaml
+client_names:tests/golden/client-names/input/catalogue.yaml"
+if command -v python3 >/dev/null; then
+    roots=()
+    for c in $conformance; do
+        label=${c%%:*}
+        gen "$TOP/${c#*:}" "$TMP/v/$label" && roots+=("$TMP/v/$label/src/validate.ts") ||
+            { fail "typescript_validator_cases_$label" "generate failed"; detail "$TMP/v/$label.err"; }
+    done
+    if "$tsc" --strict --target ES2022 --module NodeNext --moduleResolution NodeNext --lib ES2022,DOM \
+            --rootDir "$TMP/v" --outDir "$TMP/v-js" "${roots[@]}" >"$TMP/tsc" 2>&1; then
+        echo '{"type": "module"}' >"$TMP/v-js/package.json"
+    else fail typescript_validator_cases_compile "tsc failed"; detail "$TMP/tsc"; fi
+    for c in $conformance worker_backend:schemas/worker-backend/asyncapi.yaml; do
+        label=${c%%:*}; dir=$TMP/mut-$label; mkdir -p "$dir"
+        js=$TMP/v-js/$label/src/validate.js; per=200
+        [ "$label" = worker_backend ] && { js=$TMP/wb/dist/validate.js; per=25; }
+        [ -f "$js" ] || continue
+        if MUTANTS_PER_MESSAGE=$per python3 "$TOP/tests/pyclient/mutants.py" "$MSGGEN" "$TOP/${c#*:}" "$dir" >/dev/null 2>"$dir.err"; then
+            node "$here/check_validate.mjs" "$dir/cases.json" "$js" "$label"
+        else fail "typescript_validator_cases_$label" "mutants.py failed"; detail "$dir.err"; fi
+    done
+else
+    skip typescript_validator_cases "mutants.py needs python3"
+fi
+
+# API parity with the published package.
+mkdir -p "$TMP/published"
+if (cd "$TMP/published" && timeout 60 npm pack --silent "$PUBLISHED" && tar xzf ./*.tgz) >"$TMP/pack" 2>&1; then
+    node "$here/parity.mjs" "$here/node_modules" "$TMP/published/package/dist/types.d.ts" \
+        "$TMP/published/package/dist/client.d.ts" >"$TMP/ref.txt" 2>"$TMP/parity.err" &&
+    node "$here/parity.mjs" "$here/node_modules" "$TMP/wb/src/types.ts" "$TMP/wb/src/client.ts" \
+        >"$TMP/ours.txt" 2>>"$TMP/parity.err"
+    if [ -s "$TMP/parity.err" ] || [ ! -s "$TMP/ref.txt" ]; then
+        fail typescript_client_should_have_the_published_api "surface extraction failed"; detail "$TMP/parity.err"
+    else
+        { comm -23 "$TMP/ref.txt" "$TMP/ours.txt" | sed 's/^/- /'; comm -13 "$TMP/ref.txt" "$TMP/ours.txt" | sed 's/^/+ /'; } |
+            sort >"$TMP/diff"
+        grep '^[+-] ' "$here/parity-allowed.txt" | sort >"$TMP/allowed"
+        comm -23 "$TMP/diff" "$TMP/allowed" >"$TMP/unexpected"
+        comm -13 "$TMP/diff" "$TMP/allowed" >"$TMP/stale"
+        if [ -s "$TMP/unexpected" ] || [ -s "$TMP/stale" ]; then
+            fail typescript_client_should_have_the_published_api \
+                "$(wc -l <"$TMP/unexpected") unexpected differences, $(wc -l <"$TMP/stale") stale lines in parity-allowed.txt"
+            detail "$TMP/unexpected"; sed 's/^/stale: /' "$TMP/stale" | detail
+        else
+            ok typescript_client_should_have_the_published_api
+            echo "# $(wc -l <"$TMP/ref.txt") published facts; $(wc -l <"$TMP/diff") documented differences (parity-allowed.txt)"
+        fi
+    fi
+else
+    skip typescript_client_should_have_the_published_api "npm pack $PUBLISHED failed (registry unreachable?)"
+fi
+
+# The client against the job server, with node --test.
+server_start || { fail typescript_client_server "job server did not start"; exit 0; }
+trap 'server_stop; rm -rf "$TMP"' EXIT
+example=$(node - "$MSGGEN" "$cat" <<'JS'
+const { execFileSync } = require('node:child_process');
+const view = JSON.parse(execFileSync(process.argv[2], ['view', '-i', process.argv[3], '-t', 'typescript'], { maxBuffer: 1 << 30 }));
+const m = view.messages.find((m) => m.example && m.fields.some((f) => f.required));
+if (m) console.log([m.name.raw, m.method, JSON.stringify(m.example.value)].join('\n'));
+JS
+)
+[ -n "$example" ] || { fail typescript_client_example "no message with an example and a required field"; exit 0; }
+CLIENT="$TMP/wb/dist/index.js" EXAMPLE_TYPE=$(sed -n 1p <<<"$example") EXAMPLE_METHOD=$(sed -n 2p <<<"$example") \
+EXAMPLE_PAYLOAD=$(sed -n 3p <<<"$example") \
+    timeout 60 node --test --test-reporter=tap "$here/client.test.mjs" >"$TMP/tap" 2>&1
+# TAP -> our lines: "ok N - name" / "not ok N - name" at the top level, with the
+# failure's YAML block as detail.
+awk '
+    /^ok [0-9]+ - / { sub(/^ok [0-9]+ - /, ""); print "ok " $0; next }
+    /^not ok [0-9]+ - / { sub(/^not ok [0-9]+ - /, ""); print "not ok " $0 ": see the TAP report below"; inblock = 1; next }
+    inblock && /^  [a-z]/ { print "# " $0; next }
+    /^# (tests|pass|fail) / { next }
+' "$TMP/tap"
+grep -q '^ok \|^not ok ' "$TMP/tap" || { fail typescript_client_tests "node --test ran no test"; detail "$TMP/tap"; }
+exit 0
