@@ -298,7 +298,7 @@ static cJSON *request(worker_backend_client *c, const char *method, const char *
     } while (0)
 
 bool worker_backend_client_send_to_queue(worker_backend_client *c, worker_backend_message_type type, const cJSON *payload,
-                          worker_backend_job_response **out, worker_backend_error *err)
+                          worker_backend_JobResponse **out, worker_backend_error *err)
 {
     if (out)
         *out = NULL;
@@ -326,11 +326,11 @@ bool worker_backend_client_send_to_queue(worker_backend_client *c, worker_backen
     if (!json)
         return false;
     long status = err ? err->http_status : 0;
-    ANSWER(job_response, json, answer, out, err, status);
+    ANSWER(JobResponse, json, answer, out, err, status);
 }
 
 bool worker_backend_client_get_job_status(worker_backend_client *c, const char *job_id,
-                            worker_backend_job_status **out, worker_backend_error *err)
+                            worker_backend_JobStatus **out, worker_backend_error *err)
 {
     if (out)
         *out = NULL;
@@ -351,13 +351,13 @@ bool worker_backend_client_get_job_status(worker_backend_client *c, const char *
     if (!json)
         return false;
     long status = err ? err->http_status : 0;
-    ANSWER(job_status, json, answer, out, err, status);
+    ANSWER(JobStatus, json, answer, out, err, status);
 }
 
-bool worker_backend_client_analytics_collection_request(worker_backend_client *c, const worker_backend_analytics_collection_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_analytics_collection_request(worker_backend_client *c, const worker_backend_AnalyticsCollectionRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_analytics_collection_request_message_to_json(msg);
+    cJSON *json = worker_backend_AnalyticsCollectionRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -369,10 +369,10 @@ bool worker_backend_client_analytics_collection_request(worker_backend_client *c
     return ok;
 }
 
-bool worker_backend_client_backend_logging_event(worker_backend_client *c, const worker_backend_backend_logging_event_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_backend_logging_event(worker_backend_client *c, const worker_backend_BackendLoggingEventMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_backend_logging_event_message_to_json(msg);
+    cJSON *json = worker_backend_BackendLoggingEventMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -384,10 +384,10 @@ bool worker_backend_client_backend_logging_event(worker_backend_client *c, const
     return ok;
 }
 
-bool worker_backend_client_etsy_analytics_sync_completed(worker_backend_client *c, const worker_backend_etsy_analytics_sync_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_etsy_analytics_sync_completed(worker_backend_client *c, const worker_backend_EtsyAnalyticsSyncCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_etsy_analytics_sync_completed_message_to_json(msg);
+    cJSON *json = worker_backend_EtsyAnalyticsSyncCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -399,10 +399,10 @@ bool worker_backend_client_etsy_analytics_sync_completed(worker_backend_client *
     return ok;
 }
 
-bool worker_backend_client_etsy_analytics_sync_request(worker_backend_client *c, const worker_backend_etsy_analytics_sync_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_etsy_analytics_sync_request(worker_backend_client *c, const worker_backend_EtsyAnalyticsSyncRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_etsy_analytics_sync_request_message_to_json(msg);
+    cJSON *json = worker_backend_EtsyAnalyticsSyncRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -414,10 +414,10 @@ bool worker_backend_client_etsy_analytics_sync_request(worker_backend_client *c,
     return ok;
 }
 
-bool worker_backend_client_etsy_publish_listing_completed(worker_backend_client *c, const worker_backend_etsy_publish_listing_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_etsy_publish_listing_completed(worker_backend_client *c, const worker_backend_EtsyPublishListingCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_etsy_publish_listing_completed_message_to_json(msg);
+    cJSON *json = worker_backend_EtsyPublishListingCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -429,10 +429,10 @@ bool worker_backend_client_etsy_publish_listing_completed(worker_backend_client 
     return ok;
 }
 
-bool worker_backend_client_etsy_publish_listing_request(worker_backend_client *c, const worker_backend_etsy_publish_listing_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_etsy_publish_listing_request(worker_backend_client *c, const worker_backend_EtsyPublishListingRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_etsy_publish_listing_request_message_to_json(msg);
+    cJSON *json = worker_backend_EtsyPublishListingRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -444,10 +444,10 @@ bool worker_backend_client_etsy_publish_listing_request(worker_backend_client *c
     return ok;
 }
 
-bool worker_backend_client_file_download_completed(worker_backend_client *c, const worker_backend_file_download_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_file_download_completed(worker_backend_client *c, const worker_backend_FileDownloadCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_file_download_completed_message_to_json(msg);
+    cJSON *json = worker_backend_FileDownloadCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -459,10 +459,10 @@ bool worker_backend_client_file_download_completed(worker_backend_client *c, con
     return ok;
 }
 
-bool worker_backend_client_file_download_request(worker_backend_client *c, const worker_backend_file_download_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_file_download_request(worker_backend_client *c, const worker_backend_FileDownloadRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_file_download_request_message_to_json(msg);
+    cJSON *json = worker_backend_FileDownloadRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -474,10 +474,10 @@ bool worker_backend_client_file_download_request(worker_backend_client *c, const
     return ok;
 }
 
-bool worker_backend_client_file_vectorize_completed(worker_backend_client *c, const worker_backend_file_vectorize_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_file_vectorize_completed(worker_backend_client *c, const worker_backend_FileVectorizeCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_file_vectorize_completed_message_to_json(msg);
+    cJSON *json = worker_backend_FileVectorizeCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -489,10 +489,10 @@ bool worker_backend_client_file_vectorize_completed(worker_backend_client *c, co
     return ok;
 }
 
-bool worker_backend_client_file_vectorize_request(worker_backend_client *c, const worker_backend_file_vectorize_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_file_vectorize_request(worker_backend_client *c, const worker_backend_FileVectorizeRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_file_vectorize_request_message_to_json(msg);
+    cJSON *json = worker_backend_FileVectorizeRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -504,10 +504,10 @@ bool worker_backend_client_file_vectorize_request(worker_backend_client *c, cons
     return ok;
 }
 
-bool worker_backend_client_ip_check_completed(worker_backend_client *c, const worker_backend_ip_check_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_ip_check_completed(worker_backend_client *c, const worker_backend_IpCheckCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_ip_check_completed_message_to_json(msg);
+    cJSON *json = worker_backend_IpCheckCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -519,10 +519,10 @@ bool worker_backend_client_ip_check_completed(worker_backend_client *c, const wo
     return ok;
 }
 
-bool worker_backend_client_ip_check_request(worker_backend_client *c, const worker_backend_ip_check_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_ip_check_request(worker_backend_client *c, const worker_backend_IpCheckRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_ip_check_request_message_to_json(msg);
+    cJSON *json = worker_backend_IpCheckRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -534,10 +534,10 @@ bool worker_backend_client_ip_check_request(worker_backend_client *c, const work
     return ok;
 }
 
-bool worker_backend_client_marketplace_analytics_sync_completed(worker_backend_client *c, const worker_backend_marketplace_analytics_sync_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_marketplace_analytics_sync_completed(worker_backend_client *c, const worker_backend_MarketplaceAnalyticsSyncCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_marketplace_analytics_sync_completed_message_to_json(msg);
+    cJSON *json = worker_backend_MarketplaceAnalyticsSyncCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -549,10 +549,10 @@ bool worker_backend_client_marketplace_analytics_sync_completed(worker_backend_c
     return ok;
 }
 
-bool worker_backend_client_marketplace_analytics_sync_request(worker_backend_client *c, const worker_backend_marketplace_analytics_sync_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_marketplace_analytics_sync_request(worker_backend_client *c, const worker_backend_MarketplaceAnalyticsSyncRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_marketplace_analytics_sync_request_message_to_json(msg);
+    cJSON *json = worker_backend_MarketplaceAnalyticsSyncRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -564,10 +564,10 @@ bool worker_backend_client_marketplace_analytics_sync_request(worker_backend_cli
     return ok;
 }
 
-bool worker_backend_client_marketplace_connection_sync_completed(worker_backend_client *c, const worker_backend_marketplace_connection_sync_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_marketplace_connection_sync_completed(worker_backend_client *c, const worker_backend_MarketplaceConnectionSyncCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_marketplace_connection_sync_completed_message_to_json(msg);
+    cJSON *json = worker_backend_MarketplaceConnectionSyncCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -579,10 +579,10 @@ bool worker_backend_client_marketplace_connection_sync_completed(worker_backend_
     return ok;
 }
 
-bool worker_backend_client_marketplace_connection_sync_request(worker_backend_client *c, const worker_backend_marketplace_connection_sync_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_marketplace_connection_sync_request(worker_backend_client *c, const worker_backend_MarketplaceConnectionSyncRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_marketplace_connection_sync_request_message_to_json(msg);
+    cJSON *json = worker_backend_MarketplaceConnectionSyncRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -594,10 +594,10 @@ bool worker_backend_client_marketplace_connection_sync_request(worker_backend_cl
     return ok;
 }
 
-bool worker_backend_client_marketplace_credential_rotation_completed(worker_backend_client *c, const worker_backend_marketplace_credential_rotation_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_marketplace_credential_rotation_completed(worker_backend_client *c, const worker_backend_MarketplaceCredentialRotationCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_marketplace_credential_rotation_completed_message_to_json(msg);
+    cJSON *json = worker_backend_MarketplaceCredentialRotationCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -609,10 +609,10 @@ bool worker_backend_client_marketplace_credential_rotation_completed(worker_back
     return ok;
 }
 
-bool worker_backend_client_marketplace_credential_rotation_request(worker_backend_client *c, const worker_backend_marketplace_credential_rotation_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_marketplace_credential_rotation_request(worker_backend_client *c, const worker_backend_MarketplaceCredentialRotationRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_marketplace_credential_rotation_request_message_to_json(msg);
+    cJSON *json = worker_backend_MarketplaceCredentialRotationRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -624,10 +624,10 @@ bool worker_backend_client_marketplace_credential_rotation_request(worker_backen
     return ok;
 }
 
-bool worker_backend_client_marketplace_intelligence_completed(worker_backend_client *c, const worker_backend_marketplace_intelligence_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_marketplace_intelligence_completed(worker_backend_client *c, const worker_backend_MarketplaceIntelligenceCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_marketplace_intelligence_completed_message_to_json(msg);
+    cJSON *json = worker_backend_MarketplaceIntelligenceCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -639,10 +639,10 @@ bool worker_backend_client_marketplace_intelligence_completed(worker_backend_cli
     return ok;
 }
 
-bool worker_backend_client_marketplace_intelligence_event(worker_backend_client *c, const worker_backend_marketplace_intelligence_event_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_marketplace_intelligence_event(worker_backend_client *c, const worker_backend_MarketplaceIntelligenceEventMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_marketplace_intelligence_event_message_to_json(msg);
+    cJSON *json = worker_backend_MarketplaceIntelligenceEventMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -654,10 +654,10 @@ bool worker_backend_client_marketplace_intelligence_event(worker_backend_client 
     return ok;
 }
 
-bool worker_backend_client_marketplace_intelligence_request(worker_backend_client *c, const worker_backend_marketplace_intelligence_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_marketplace_intelligence_request(worker_backend_client *c, const worker_backend_MarketplaceIntelligenceRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_marketplace_intelligence_request_message_to_json(msg);
+    cJSON *json = worker_backend_MarketplaceIntelligenceRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -669,10 +669,10 @@ bool worker_backend_client_marketplace_intelligence_request(worker_backend_clien
     return ok;
 }
 
-bool worker_backend_client_marketplace_listing_description_generation_completed(worker_backend_client *c, const worker_backend_marketplace_listing_description_generation_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_marketplace_listing_description_generation_completed(worker_backend_client *c, const worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_marketplace_listing_description_generation_completed_message_to_json(msg);
+    cJSON *json = worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -684,10 +684,10 @@ bool worker_backend_client_marketplace_listing_description_generation_completed(
     return ok;
 }
 
-bool worker_backend_client_marketplace_listing_description_generation_request(worker_backend_client *c, const worker_backend_marketplace_listing_description_generation_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_marketplace_listing_description_generation_request(worker_backend_client *c, const worker_backend_MarketplaceListingDescriptionGenerationRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_marketplace_listing_description_generation_request_message_to_json(msg);
+    cJSON *json = worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -699,10 +699,10 @@ bool worker_backend_client_marketplace_listing_description_generation_request(wo
     return ok;
 }
 
-bool worker_backend_client_marketplace_listing_sync_completed(worker_backend_client *c, const worker_backend_marketplace_listing_sync_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_marketplace_listing_sync_completed(worker_backend_client *c, const worker_backend_MarketplaceListingSyncCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_marketplace_listing_sync_completed_message_to_json(msg);
+    cJSON *json = worker_backend_MarketplaceListingSyncCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -714,10 +714,10 @@ bool worker_backend_client_marketplace_listing_sync_completed(worker_backend_cli
     return ok;
 }
 
-bool worker_backend_client_marketplace_listing_sync_request(worker_backend_client *c, const worker_backend_marketplace_listing_sync_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_marketplace_listing_sync_request(worker_backend_client *c, const worker_backend_MarketplaceListingSyncRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_marketplace_listing_sync_request_message_to_json(msg);
+    cJSON *json = worker_backend_MarketplaceListingSyncRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -729,10 +729,10 @@ bool worker_backend_client_marketplace_listing_sync_request(worker_backend_clien
     return ok;
 }
 
-bool worker_backend_client_marketplace_listing_tags_generation_completed(worker_backend_client *c, const worker_backend_marketplace_listing_tags_generation_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_marketplace_listing_tags_generation_completed(worker_backend_client *c, const worker_backend_MarketplaceListingTagsGenerationCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_marketplace_listing_tags_generation_completed_message_to_json(msg);
+    cJSON *json = worker_backend_MarketplaceListingTagsGenerationCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -744,10 +744,10 @@ bool worker_backend_client_marketplace_listing_tags_generation_completed(worker_
     return ok;
 }
 
-bool worker_backend_client_marketplace_listing_tags_generation_request(worker_backend_client *c, const worker_backend_marketplace_listing_tags_generation_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_marketplace_listing_tags_generation_request(worker_backend_client *c, const worker_backend_MarketplaceListingTagsGenerationRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_marketplace_listing_tags_generation_request_message_to_json(msg);
+    cJSON *json = worker_backend_MarketplaceListingTagsGenerationRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -759,10 +759,10 @@ bool worker_backend_client_marketplace_listing_tags_generation_request(worker_ba
     return ok;
 }
 
-bool worker_backend_client_marketplace_listing_title_generation_completed(worker_backend_client *c, const worker_backend_marketplace_listing_title_generation_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_marketplace_listing_title_generation_completed(worker_backend_client *c, const worker_backend_MarketplaceListingTitleGenerationCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_marketplace_listing_title_generation_completed_message_to_json(msg);
+    cJSON *json = worker_backend_MarketplaceListingTitleGenerationCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -774,10 +774,10 @@ bool worker_backend_client_marketplace_listing_title_generation_completed(worker
     return ok;
 }
 
-bool worker_backend_client_marketplace_listing_title_generation_request(worker_backend_client *c, const worker_backend_marketplace_listing_title_generation_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_marketplace_listing_title_generation_request(worker_backend_client *c, const worker_backend_MarketplaceListingTitleGenerationRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_marketplace_listing_title_generation_request_message_to_json(msg);
+    cJSON *json = worker_backend_MarketplaceListingTitleGenerationRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -789,10 +789,10 @@ bool worker_backend_client_marketplace_listing_title_generation_request(worker_b
     return ok;
 }
 
-bool worker_backend_client_marketplace_listing_update_completed(worker_backend_client *c, const worker_backend_marketplace_listing_update_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_marketplace_listing_update_completed(worker_backend_client *c, const worker_backend_MarketplaceListingUpdateCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_marketplace_listing_update_completed_message_to_json(msg);
+    cJSON *json = worker_backend_MarketplaceListingUpdateCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -804,10 +804,10 @@ bool worker_backend_client_marketplace_listing_update_completed(worker_backend_c
     return ok;
 }
 
-bool worker_backend_client_marketplace_listing_update_request(worker_backend_client *c, const worker_backend_marketplace_listing_update_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_marketplace_listing_update_request(worker_backend_client *c, const worker_backend_MarketplaceListingUpdateRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_marketplace_listing_update_request_message_to_json(msg);
+    cJSON *json = worker_backend_MarketplaceListingUpdateRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -819,10 +819,10 @@ bool worker_backend_client_marketplace_listing_update_request(worker_backend_cli
     return ok;
 }
 
-bool worker_backend_client_marketplace_publish_listing_completed(worker_backend_client *c, const worker_backend_marketplace_publish_listing_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_marketplace_publish_listing_completed(worker_backend_client *c, const worker_backend_MarketplacePublishListingCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_marketplace_publish_listing_completed_message_to_json(msg);
+    cJSON *json = worker_backend_MarketplacePublishListingCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -834,10 +834,10 @@ bool worker_backend_client_marketplace_publish_listing_completed(worker_backend_
     return ok;
 }
 
-bool worker_backend_client_marketplace_publish_listing_request(worker_backend_client *c, const worker_backend_marketplace_publish_listing_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_marketplace_publish_listing_request(worker_backend_client *c, const worker_backend_MarketplacePublishListingRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_marketplace_publish_listing_request_message_to_json(msg);
+    cJSON *json = worker_backend_MarketplacePublishListingRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -849,10 +849,10 @@ bool worker_backend_client_marketplace_publish_listing_request(worker_backend_cl
     return ok;
 }
 
-bool worker_backend_client_media_batch_download_completed(worker_backend_client *c, const worker_backend_media_batch_download_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_media_batch_download_completed(worker_backend_client *c, const worker_backend_MediaBatchDownloadCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_media_batch_download_completed_message_to_json(msg);
+    cJSON *json = worker_backend_MediaBatchDownloadCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -864,10 +864,10 @@ bool worker_backend_client_media_batch_download_completed(worker_backend_client 
     return ok;
 }
 
-bool worker_backend_client_media_batch_download_request(worker_backend_client *c, const worker_backend_media_batch_download_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_media_batch_download_request(worker_backend_client *c, const worker_backend_MediaBatchDownloadRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_media_batch_download_request_message_to_json(msg);
+    cJSON *json = worker_backend_MediaBatchDownloadRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -879,10 +879,10 @@ bool worker_backend_client_media_batch_download_request(worker_backend_client *c
     return ok;
 }
 
-bool worker_backend_client_metamodel_metadata_generation_completed(worker_backend_client *c, const worker_backend_metamodel_metadata_generation_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_metamodel_metadata_generation_completed(worker_backend_client *c, const worker_backend_MetamodelMetadataGenerationCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_metamodel_metadata_generation_completed_message_to_json(msg);
+    cJSON *json = worker_backend_MetamodelMetadataGenerationCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -894,10 +894,10 @@ bool worker_backend_client_metamodel_metadata_generation_completed(worker_backen
     return ok;
 }
 
-bool worker_backend_client_metamodel_metadata_generation_request(worker_backend_client *c, const worker_backend_metamodel_metadata_generation_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_metamodel_metadata_generation_request(worker_backend_client *c, const worker_backend_MetamodelMetadataGenerationRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_metamodel_metadata_generation_request_message_to_json(msg);
+    cJSON *json = worker_backend_MetamodelMetadataGenerationRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -909,10 +909,10 @@ bool worker_backend_client_metamodel_metadata_generation_request(worker_backend_
     return ok;
 }
 
-bool worker_backend_client_model_analytics_collection_request(worker_backend_client *c, const worker_backend_model_analytics_collection_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_model_analytics_collection_request(worker_backend_client *c, const worker_backend_ModelAnalyticsCollectionRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_model_analytics_collection_request_message_to_json(msg);
+    cJSON *json = worker_backend_ModelAnalyticsCollectionRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -924,10 +924,10 @@ bool worker_backend_client_model_analytics_collection_request(worker_backend_cli
     return ok;
 }
 
-bool worker_backend_client_model_discovery_folder_processed_event(worker_backend_client *c, const worker_backend_model_discovery_folder_processed_event_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_model_discovery_folder_processed_event(worker_backend_client *c, const worker_backend_ModelDiscoveryFolderProcessedEventMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_model_discovery_folder_processed_event_message_to_json(msg);
+    cJSON *json = worker_backend_ModelDiscoveryFolderProcessedEventMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -939,10 +939,10 @@ bool worker_backend_client_model_discovery_folder_processed_event(worker_backend
     return ok;
 }
 
-bool worker_backend_client_model_discovery_scan_found_event(worker_backend_client *c, const worker_backend_model_discovery_scan_found_event_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_model_discovery_scan_found_event(worker_backend_client *c, const worker_backend_ModelDiscoveryScanFoundEventMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_model_discovery_scan_found_event_message_to_json(msg);
+    cJSON *json = worker_backend_ModelDiscoveryScanFoundEventMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -954,10 +954,10 @@ bool worker_backend_client_model_discovery_scan_found_event(worker_backend_clien
     return ok;
 }
 
-bool worker_backend_client_model_discovery_scan_progress_event(worker_backend_client *c, const worker_backend_model_discovery_scan_progress_event_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_model_discovery_scan_progress_event(worker_backend_client *c, const worker_backend_ModelDiscoveryScanProgressEventMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_model_discovery_scan_progress_event_message_to_json(msg);
+    cJSON *json = worker_backend_ModelDiscoveryScanProgressEventMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -969,10 +969,10 @@ bool worker_backend_client_model_discovery_scan_progress_event(worker_backend_cl
     return ok;
 }
 
-bool worker_backend_client_model_discovery_scan_request(worker_backend_client *c, const worker_backend_model_discovery_scan_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_model_discovery_scan_request(worker_backend_client *c, const worker_backend_ModelDiscoveryScanRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_model_discovery_scan_request_message_to_json(msg);
+    cJSON *json = worker_backend_ModelDiscoveryScanRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -984,10 +984,10 @@ bool worker_backend_client_model_discovery_scan_request(worker_backend_client *c
     return ok;
 }
 
-bool worker_backend_client_model_finder_index_request(worker_backend_client *c, const worker_backend_model_finder_index_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_model_finder_index_request(worker_backend_client *c, const worker_backend_ModelFinderIndexRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_model_finder_index_request_message_to_json(msg);
+    cJSON *json = worker_backend_ModelFinderIndexRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -999,10 +999,10 @@ bool worker_backend_client_model_finder_index_request(worker_backend_client *c, 
     return ok;
 }
 
-bool worker_backend_client_model_finder_response(worker_backend_client *c, const worker_backend_model_finder_response_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_model_finder_response(worker_backend_client *c, const worker_backend_ModelFinderResponseMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_model_finder_response_message_to_json(msg);
+    cJSON *json = worker_backend_ModelFinderResponseMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1014,10 +1014,10 @@ bool worker_backend_client_model_finder_response(worker_backend_client *c, const
     return ok;
 }
 
-bool worker_backend_client_model_finder_search_request(worker_backend_client *c, const worker_backend_model_finder_search_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_model_finder_search_request(worker_backend_client *c, const worker_backend_ModelFinderSearchRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_model_finder_search_request_message_to_json(msg);
+    cJSON *json = worker_backend_ModelFinderSearchRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1029,10 +1029,10 @@ bool worker_backend_client_model_finder_search_request(worker_backend_client *c,
     return ok;
 }
 
-bool worker_backend_client_model_metadata_generation_completed(worker_backend_client *c, const worker_backend_model_metadata_generation_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_model_metadata_generation_completed(worker_backend_client *c, const worker_backend_ModelMetadataGenerationCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_model_metadata_generation_completed_message_to_json(msg);
+    cJSON *json = worker_backend_ModelMetadataGenerationCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1044,10 +1044,10 @@ bool worker_backend_client_model_metadata_generation_completed(worker_backend_cl
     return ok;
 }
 
-bool worker_backend_client_model_metadata_generation_request(worker_backend_client *c, const worker_backend_model_metadata_generation_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_model_metadata_generation_request(worker_backend_client *c, const worker_backend_ModelMetadataGenerationRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_model_metadata_generation_request_message_to_json(msg);
+    cJSON *json = worker_backend_ModelMetadataGenerationRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1059,10 +1059,10 @@ bool worker_backend_client_model_metadata_generation_request(worker_backend_clie
     return ok;
 }
 
-bool worker_backend_client_model_metamodel_detection_found(worker_backend_client *c, const worker_backend_model_metamodel_detection_found_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_model_metamodel_detection_found(worker_backend_client *c, const worker_backend_ModelMetamodelDetectionFoundMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_model_metamodel_detection_found_message_to_json(msg);
+    cJSON *json = worker_backend_ModelMetamodelDetectionFoundMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1074,10 +1074,10 @@ bool worker_backend_client_model_metamodel_detection_found(worker_backend_client
     return ok;
 }
 
-bool worker_backend_client_model_metamodel_detection_request(worker_backend_client *c, const worker_backend_model_metamodel_detection_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_model_metamodel_detection_request(worker_backend_client *c, const worker_backend_ModelMetamodelDetectionRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_model_metamodel_detection_request_message_to_json(msg);
+    cJSON *json = worker_backend_ModelMetamodelDetectionRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1089,10 +1089,10 @@ bool worker_backend_client_model_metamodel_detection_request(worker_backend_clie
     return ok;
 }
 
-bool worker_backend_client_model_print_analysis_completed(worker_backend_client *c, const worker_backend_model_print_analysis_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_model_print_analysis_completed(worker_backend_client *c, const worker_backend_ModelPrintAnalysisCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_model_print_analysis_completed_message_to_json(msg);
+    cJSON *json = worker_backend_ModelPrintAnalysisCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1104,10 +1104,10 @@ bool worker_backend_client_model_print_analysis_completed(worker_backend_client 
     return ok;
 }
 
-bool worker_backend_client_model_print_analysis_request(worker_backend_client *c, const worker_backend_model_print_analysis_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_model_print_analysis_request(worker_backend_client *c, const worker_backend_ModelPrintAnalysisRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_model_print_analysis_request_message_to_json(msg);
+    cJSON *json = worker_backend_ModelPrintAnalysisRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1119,10 +1119,10 @@ bool worker_backend_client_model_print_analysis_request(worker_backend_client *c
     return ok;
 }
 
-bool worker_backend_client_model_sellability_analysis_completed(worker_backend_client *c, const worker_backend_model_sellability_analysis_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_model_sellability_analysis_completed(worker_backend_client *c, const worker_backend_ModelSellabilityAnalysisCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_model_sellability_analysis_completed_message_to_json(msg);
+    cJSON *json = worker_backend_ModelSellabilityAnalysisCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1134,10 +1134,10 @@ bool worker_backend_client_model_sellability_analysis_completed(worker_backend_c
     return ok;
 }
 
-bool worker_backend_client_model_sellability_analysis_request(worker_backend_client *c, const worker_backend_model_sellability_analysis_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_model_sellability_analysis_request(worker_backend_client *c, const worker_backend_ModelSellabilityAnalysisRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_model_sellability_analysis_request_message_to_json(msg);
+    cJSON *json = worker_backend_ModelSellabilityAnalysisRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1149,10 +1149,10 @@ bool worker_backend_client_model_sellability_analysis_request(worker_backend_cli
     return ok;
 }
 
-bool worker_backend_client_model_semantic_analysis_completed(worker_backend_client *c, const worker_backend_model_semantic_analysis_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_model_semantic_analysis_completed(worker_backend_client *c, const worker_backend_ModelSemanticAnalysisCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_model_semantic_analysis_completed_message_to_json(msg);
+    cJSON *json = worker_backend_ModelSemanticAnalysisCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1164,10 +1164,10 @@ bool worker_backend_client_model_semantic_analysis_completed(worker_backend_clie
     return ok;
 }
 
-bool worker_backend_client_model_semantic_analysis_request(worker_backend_client *c, const worker_backend_model_semantic_analysis_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_model_semantic_analysis_request(worker_backend_client *c, const worker_backend_ModelSemanticAnalysisRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_model_semantic_analysis_request_message_to_json(msg);
+    cJSON *json = worker_backend_ModelSemanticAnalysisRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1179,10 +1179,10 @@ bool worker_backend_client_model_semantic_analysis_request(worker_backend_client
     return ok;
 }
 
-bool worker_backend_client_model_technical_metadata_completed(worker_backend_client *c, const worker_backend_model_technical_metadata_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_model_technical_metadata_completed(worker_backend_client *c, const worker_backend_ModelTechnicalMetadataCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_model_technical_metadata_completed_message_to_json(msg);
+    cJSON *json = worker_backend_ModelTechnicalMetadataCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1194,10 +1194,10 @@ bool worker_backend_client_model_technical_metadata_completed(worker_backend_cli
     return ok;
 }
 
-bool worker_backend_client_model_technical_metadata_request(worker_backend_client *c, const worker_backend_model_technical_metadata_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_model_technical_metadata_request(worker_backend_client *c, const worker_backend_ModelTechnicalMetadataRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_model_technical_metadata_request_message_to_json(msg);
+    cJSON *json = worker_backend_ModelTechnicalMetadataRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1209,10 +1209,10 @@ bool worker_backend_client_model_technical_metadata_request(worker_backend_clien
     return ok;
 }
 
-bool worker_backend_client_slicing_fdm_request(worker_backend_client *c, const worker_backend_slicing_fdm_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_slicing_fdm_request(worker_backend_client *c, const worker_backend_SlicingFdmRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_slicing_fdm_request_message_to_json(msg);
+    cJSON *json = worker_backend_SlicingFdmRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1224,10 +1224,10 @@ bool worker_backend_client_slicing_fdm_request(worker_backend_client *c, const w
     return ok;
 }
 
-bool worker_backend_client_slicing_fdm_result(worker_backend_client *c, const worker_backend_slicing_fdm_result_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_slicing_fdm_result(worker_backend_client *c, const worker_backend_SlicingFdmResultMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_slicing_fdm_result_message_to_json(msg);
+    cJSON *json = worker_backend_SlicingFdmResultMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1239,10 +1239,10 @@ bool worker_backend_client_slicing_fdm_result(worker_backend_client *c, const wo
     return ok;
 }
 
-bool worker_backend_client_slicing_simulation_request(worker_backend_client *c, const worker_backend_slicing_simulation_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_slicing_simulation_request(worker_backend_client *c, const worker_backend_SlicingSimulationRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_slicing_simulation_request_message_to_json(msg);
+    cJSON *json = worker_backend_SlicingSimulationRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1254,10 +1254,10 @@ bool worker_backend_client_slicing_simulation_request(worker_backend_client *c, 
     return ok;
 }
 
-bool worker_backend_client_slicing_simulation_result(worker_backend_client *c, const worker_backend_slicing_simulation_result_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_slicing_simulation_result(worker_backend_client *c, const worker_backend_SlicingSimulationResultMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_slicing_simulation_result_message_to_json(msg);
+    cJSON *json = worker_backend_SlicingSimulationResultMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1269,10 +1269,10 @@ bool worker_backend_client_slicing_simulation_result(worker_backend_client *c, c
     return ok;
 }
 
-bool worker_backend_client_slicing_sla_request(worker_backend_client *c, const worker_backend_slicing_sla_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_slicing_sla_request(worker_backend_client *c, const worker_backend_SlicingSlaRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_slicing_sla_request_message_to_json(msg);
+    cJSON *json = worker_backend_SlicingSlaRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1284,10 +1284,10 @@ bool worker_backend_client_slicing_sla_request(worker_backend_client *c, const w
     return ok;
 }
 
-bool worker_backend_client_slicing_sla_result(worker_backend_client *c, const worker_backend_slicing_sla_result_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_slicing_sla_result(worker_backend_client *c, const worker_backend_SlicingSlaResultMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_slicing_sla_result_message_to_json(msg);
+    cJSON *json = worker_backend_SlicingSlaResultMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1299,10 +1299,10 @@ bool worker_backend_client_slicing_sla_result(worker_backend_client *c, const wo
     return ok;
 }
 
-bool worker_backend_client_texture_generation_completed(worker_backend_client *c, const worker_backend_texture_generation_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_texture_generation_completed(worker_backend_client *c, const worker_backend_TextureGenerationCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_texture_generation_completed_message_to_json(msg);
+    cJSON *json = worker_backend_TextureGenerationCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1314,10 +1314,10 @@ bool worker_backend_client_texture_generation_completed(worker_backend_client *c
     return ok;
 }
 
-bool worker_backend_client_texture_generation_request(worker_backend_client *c, const worker_backend_texture_generation_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_texture_generation_request(worker_backend_client *c, const worker_backend_TextureGenerationRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_texture_generation_request_message_to_json(msg);
+    cJSON *json = worker_backend_TextureGenerationRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1329,10 +1329,10 @@ bool worker_backend_client_texture_generation_request(worker_backend_client *c, 
     return ok;
 }
 
-bool worker_backend_client_thumbnail_generation_completed(worker_backend_client *c, const worker_backend_thumbnail_generation_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_thumbnail_generation_completed(worker_backend_client *c, const worker_backend_ThumbnailGenerationCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_thumbnail_generation_completed_message_to_json(msg);
+    cJSON *json = worker_backend_ThumbnailGenerationCompletedMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1344,10 +1344,10 @@ bool worker_backend_client_thumbnail_generation_completed(worker_backend_client 
     return ok;
 }
 
-bool worker_backend_client_thumbnail_generation_request(worker_backend_client *c, const worker_backend_thumbnail_generation_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_thumbnail_generation_request(worker_backend_client *c, const worker_backend_ThumbnailGenerationRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_thumbnail_generation_request_message_to_json(msg);
+    cJSON *json = worker_backend_ThumbnailGenerationRequestMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1359,10 +1359,10 @@ bool worker_backend_client_thumbnail_generation_request(worker_backend_client *c
     return ok;
 }
 
-bool worker_backend_client_user_engagement_event(worker_backend_client *c, const worker_backend_user_engagement_event_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_user_engagement_event(worker_backend_client *c, const worker_backend_UserEngagementEventMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_user_engagement_event_message_to_json(msg);
+    cJSON *json = worker_backend_UserEngagementEventMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1374,10 +1374,10 @@ bool worker_backend_client_user_engagement_event(worker_backend_client *c, const
     return ok;
 }
 
-bool worker_backend_client_worker_analytics_event(worker_backend_client *c, const worker_backend_worker_analytics_event_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_worker_analytics_event(worker_backend_client *c, const worker_backend_WorkerAnalyticsEventMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_worker_analytics_event_message_to_json(msg);
+    cJSON *json = worker_backend_WorkerAnalyticsEventMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -1389,10 +1389,10 @@ bool worker_backend_client_worker_analytics_event(worker_backend_client *c, cons
     return ok;
 }
 
-bool worker_backend_client_worker_metrics_enriched_event(worker_backend_client *c, const worker_backend_worker_metrics_enriched_event_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err)
+bool worker_backend_client_worker_metrics_enriched_event(worker_backend_client *c, const worker_backend_WorkerMetricsEnrichedEventMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err)
 {
-    cJSON *json = worker_backend_worker_metrics_enriched_event_message_to_json(msg);
+    cJSON *json = worker_backend_WorkerMetricsEnrichedEventMessage_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;

@@ -2,8 +2,8 @@
  * catalogue "worker-backend"; do not edit.
  *
  * A libcurl client for the job API of the catalogue (x-http-api):
- *   POST {baseUrl}/api/jobs/{messageType}   body: the payload; answer: job_response
- *   GET {baseUrl}/api/jobs/{jobId}   answer: job_status
+ *   POST {baseUrl}/api/jobs/{messageType}   body: the payload; answer: JobResponse
+ *   GET {baseUrl}/api/jobs/{jobId}   answer: JobStatus
  * with `Authorization: Bearer <api_key>` when an API key is configured.
  *
  * Every call validates what it sends (an invalid payload is refused before
@@ -54,293 +54,293 @@ void worker_backend_client_free(worker_backend_client *c);
 
 /** Posts `payload` as a job of message type `type` after validating it.
  * On success *out (if out is not NULL) receives the answer (free with
- * worker_backend_job_response_free). */
+ * worker_backend_JobResponse_free). */
 bool worker_backend_client_send_to_queue(worker_backend_client *c, worker_backend_message_type type, const cJSON *payload,
-                          worker_backend_job_response **out, worker_backend_error *err);
+                          worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Reads the state of job `job_id` (URL-encoded into the path). */
 bool worker_backend_client_get_job_status(worker_backend_client *c, const char *job_id,
-                            worker_backend_job_status **out, worker_backend_error *err);
+                            worker_backend_JobStatus **out, worker_backend_error *err);
 
 /** Sends a `analytics-collection-request` message. */
-bool worker_backend_client_analytics_collection_request(worker_backend_client *c, const worker_backend_analytics_collection_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_analytics_collection_request(worker_backend_client *c, const worker_backend_AnalyticsCollectionRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `backend-logging-event` message. */
-bool worker_backend_client_backend_logging_event(worker_backend_client *c, const worker_backend_backend_logging_event_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_backend_logging_event(worker_backend_client *c, const worker_backend_BackendLoggingEventMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `etsy-analytics-sync-completed` message. */
-bool worker_backend_client_etsy_analytics_sync_completed(worker_backend_client *c, const worker_backend_etsy_analytics_sync_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_etsy_analytics_sync_completed(worker_backend_client *c, const worker_backend_EtsyAnalyticsSyncCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `etsy-analytics-sync-request` message. */
-bool worker_backend_client_etsy_analytics_sync_request(worker_backend_client *c, const worker_backend_etsy_analytics_sync_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_etsy_analytics_sync_request(worker_backend_client *c, const worker_backend_EtsyAnalyticsSyncRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `etsy-publish-listing-completed` message. */
-bool worker_backend_client_etsy_publish_listing_completed(worker_backend_client *c, const worker_backend_etsy_publish_listing_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_etsy_publish_listing_completed(worker_backend_client *c, const worker_backend_EtsyPublishListingCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `etsy-publish-listing-request` message. */
-bool worker_backend_client_etsy_publish_listing_request(worker_backend_client *c, const worker_backend_etsy_publish_listing_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_etsy_publish_listing_request(worker_backend_client *c, const worker_backend_EtsyPublishListingRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `file-download-completed` message. */
-bool worker_backend_client_file_download_completed(worker_backend_client *c, const worker_backend_file_download_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_file_download_completed(worker_backend_client *c, const worker_backend_FileDownloadCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `file-download-request` message. */
-bool worker_backend_client_file_download_request(worker_backend_client *c, const worker_backend_file_download_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_file_download_request(worker_backend_client *c, const worker_backend_FileDownloadRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `file-vectorize-completed` message. */
-bool worker_backend_client_file_vectorize_completed(worker_backend_client *c, const worker_backend_file_vectorize_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_file_vectorize_completed(worker_backend_client *c, const worker_backend_FileVectorizeCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `file-vectorize-request` message. */
-bool worker_backend_client_file_vectorize_request(worker_backend_client *c, const worker_backend_file_vectorize_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_file_vectorize_request(worker_backend_client *c, const worker_backend_FileVectorizeRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `ip-check-completed` message. */
-bool worker_backend_client_ip_check_completed(worker_backend_client *c, const worker_backend_ip_check_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_ip_check_completed(worker_backend_client *c, const worker_backend_IpCheckCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `ip-check-request` message. */
-bool worker_backend_client_ip_check_request(worker_backend_client *c, const worker_backend_ip_check_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_ip_check_request(worker_backend_client *c, const worker_backend_IpCheckRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `marketplace-analytics-sync-completed` message. */
-bool worker_backend_client_marketplace_analytics_sync_completed(worker_backend_client *c, const worker_backend_marketplace_analytics_sync_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_marketplace_analytics_sync_completed(worker_backend_client *c, const worker_backend_MarketplaceAnalyticsSyncCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `marketplace-analytics-sync-request` message. */
-bool worker_backend_client_marketplace_analytics_sync_request(worker_backend_client *c, const worker_backend_marketplace_analytics_sync_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_marketplace_analytics_sync_request(worker_backend_client *c, const worker_backend_MarketplaceAnalyticsSyncRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `marketplace-connection-sync-completed` message. */
-bool worker_backend_client_marketplace_connection_sync_completed(worker_backend_client *c, const worker_backend_marketplace_connection_sync_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_marketplace_connection_sync_completed(worker_backend_client *c, const worker_backend_MarketplaceConnectionSyncCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `marketplace-connection-sync-request` message. */
-bool worker_backend_client_marketplace_connection_sync_request(worker_backend_client *c, const worker_backend_marketplace_connection_sync_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_marketplace_connection_sync_request(worker_backend_client *c, const worker_backend_MarketplaceConnectionSyncRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `marketplace-credential-rotation-completed` message. */
-bool worker_backend_client_marketplace_credential_rotation_completed(worker_backend_client *c, const worker_backend_marketplace_credential_rotation_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_marketplace_credential_rotation_completed(worker_backend_client *c, const worker_backend_MarketplaceCredentialRotationCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `marketplace-credential-rotation-request` message. */
-bool worker_backend_client_marketplace_credential_rotation_request(worker_backend_client *c, const worker_backend_marketplace_credential_rotation_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_marketplace_credential_rotation_request(worker_backend_client *c, const worker_backend_MarketplaceCredentialRotationRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `marketplace-intelligence-completed` message. */
-bool worker_backend_client_marketplace_intelligence_completed(worker_backend_client *c, const worker_backend_marketplace_intelligence_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_marketplace_intelligence_completed(worker_backend_client *c, const worker_backend_MarketplaceIntelligenceCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `marketplace-intelligence-event` message. */
-bool worker_backend_client_marketplace_intelligence_event(worker_backend_client *c, const worker_backend_marketplace_intelligence_event_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_marketplace_intelligence_event(worker_backend_client *c, const worker_backend_MarketplaceIntelligenceEventMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `marketplace-intelligence-request` message. */
-bool worker_backend_client_marketplace_intelligence_request(worker_backend_client *c, const worker_backend_marketplace_intelligence_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_marketplace_intelligence_request(worker_backend_client *c, const worker_backend_MarketplaceIntelligenceRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `marketplace-listing-description-generation-completed` message. */
-bool worker_backend_client_marketplace_listing_description_generation_completed(worker_backend_client *c, const worker_backend_marketplace_listing_description_generation_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_marketplace_listing_description_generation_completed(worker_backend_client *c, const worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `marketplace-listing-description-generation-request` message. */
-bool worker_backend_client_marketplace_listing_description_generation_request(worker_backend_client *c, const worker_backend_marketplace_listing_description_generation_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_marketplace_listing_description_generation_request(worker_backend_client *c, const worker_backend_MarketplaceListingDescriptionGenerationRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `marketplace-listing-sync-completed` message. */
-bool worker_backend_client_marketplace_listing_sync_completed(worker_backend_client *c, const worker_backend_marketplace_listing_sync_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_marketplace_listing_sync_completed(worker_backend_client *c, const worker_backend_MarketplaceListingSyncCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `marketplace-listing-sync-request` message. */
-bool worker_backend_client_marketplace_listing_sync_request(worker_backend_client *c, const worker_backend_marketplace_listing_sync_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_marketplace_listing_sync_request(worker_backend_client *c, const worker_backend_MarketplaceListingSyncRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `marketplace-listing-tags-generation-completed` message. */
-bool worker_backend_client_marketplace_listing_tags_generation_completed(worker_backend_client *c, const worker_backend_marketplace_listing_tags_generation_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_marketplace_listing_tags_generation_completed(worker_backend_client *c, const worker_backend_MarketplaceListingTagsGenerationCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `marketplace-listing-tags-generation-request` message. */
-bool worker_backend_client_marketplace_listing_tags_generation_request(worker_backend_client *c, const worker_backend_marketplace_listing_tags_generation_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_marketplace_listing_tags_generation_request(worker_backend_client *c, const worker_backend_MarketplaceListingTagsGenerationRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `marketplace-listing-title-generation-completed` message. */
-bool worker_backend_client_marketplace_listing_title_generation_completed(worker_backend_client *c, const worker_backend_marketplace_listing_title_generation_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_marketplace_listing_title_generation_completed(worker_backend_client *c, const worker_backend_MarketplaceListingTitleGenerationCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `marketplace-listing-title-generation-request` message. */
-bool worker_backend_client_marketplace_listing_title_generation_request(worker_backend_client *c, const worker_backend_marketplace_listing_title_generation_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_marketplace_listing_title_generation_request(worker_backend_client *c, const worker_backend_MarketplaceListingTitleGenerationRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `marketplace-listing-update-completed` message. */
-bool worker_backend_client_marketplace_listing_update_completed(worker_backend_client *c, const worker_backend_marketplace_listing_update_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_marketplace_listing_update_completed(worker_backend_client *c, const worker_backend_MarketplaceListingUpdateCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `marketplace-listing-update-request` message. */
-bool worker_backend_client_marketplace_listing_update_request(worker_backend_client *c, const worker_backend_marketplace_listing_update_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_marketplace_listing_update_request(worker_backend_client *c, const worker_backend_MarketplaceListingUpdateRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `marketplace-publish-listing-completed` message. */
-bool worker_backend_client_marketplace_publish_listing_completed(worker_backend_client *c, const worker_backend_marketplace_publish_listing_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_marketplace_publish_listing_completed(worker_backend_client *c, const worker_backend_MarketplacePublishListingCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `marketplace-publish-listing-request` message. */
-bool worker_backend_client_marketplace_publish_listing_request(worker_backend_client *c, const worker_backend_marketplace_publish_listing_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_marketplace_publish_listing_request(worker_backend_client *c, const worker_backend_MarketplacePublishListingRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `media-batch-download-completed` message. */
-bool worker_backend_client_media_batch_download_completed(worker_backend_client *c, const worker_backend_media_batch_download_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_media_batch_download_completed(worker_backend_client *c, const worker_backend_MediaBatchDownloadCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `media-batch-download-request` message. */
-bool worker_backend_client_media_batch_download_request(worker_backend_client *c, const worker_backend_media_batch_download_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_media_batch_download_request(worker_backend_client *c, const worker_backend_MediaBatchDownloadRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `metamodel-metadata-generation-completed` message. */
-bool worker_backend_client_metamodel_metadata_generation_completed(worker_backend_client *c, const worker_backend_metamodel_metadata_generation_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_metamodel_metadata_generation_completed(worker_backend_client *c, const worker_backend_MetamodelMetadataGenerationCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `metamodel-metadata-generation-request` message. */
-bool worker_backend_client_metamodel_metadata_generation_request(worker_backend_client *c, const worker_backend_metamodel_metadata_generation_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_metamodel_metadata_generation_request(worker_backend_client *c, const worker_backend_MetamodelMetadataGenerationRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `model-analytics-collection-request` message. */
-bool worker_backend_client_model_analytics_collection_request(worker_backend_client *c, const worker_backend_model_analytics_collection_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_model_analytics_collection_request(worker_backend_client *c, const worker_backend_ModelAnalyticsCollectionRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `model-discovery-folder-processed-event` message. */
-bool worker_backend_client_model_discovery_folder_processed_event(worker_backend_client *c, const worker_backend_model_discovery_folder_processed_event_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_model_discovery_folder_processed_event(worker_backend_client *c, const worker_backend_ModelDiscoveryFolderProcessedEventMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `model-discovery-scan-found-event` message. */
-bool worker_backend_client_model_discovery_scan_found_event(worker_backend_client *c, const worker_backend_model_discovery_scan_found_event_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_model_discovery_scan_found_event(worker_backend_client *c, const worker_backend_ModelDiscoveryScanFoundEventMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `model-discovery-scan-progress-event` message. */
-bool worker_backend_client_model_discovery_scan_progress_event(worker_backend_client *c, const worker_backend_model_discovery_scan_progress_event_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_model_discovery_scan_progress_event(worker_backend_client *c, const worker_backend_ModelDiscoveryScanProgressEventMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `model-discovery-scan-request` message. */
-bool worker_backend_client_model_discovery_scan_request(worker_backend_client *c, const worker_backend_model_discovery_scan_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_model_discovery_scan_request(worker_backend_client *c, const worker_backend_ModelDiscoveryScanRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `model-finder-index-request` message (deprecated). */
-bool worker_backend_client_model_finder_index_request(worker_backend_client *c, const worker_backend_model_finder_index_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_model_finder_index_request(worker_backend_client *c, const worker_backend_ModelFinderIndexRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `model-finder-response` message (deprecated). */
-bool worker_backend_client_model_finder_response(worker_backend_client *c, const worker_backend_model_finder_response_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_model_finder_response(worker_backend_client *c, const worker_backend_ModelFinderResponseMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `model-finder-search-request` message (deprecated). */
-bool worker_backend_client_model_finder_search_request(worker_backend_client *c, const worker_backend_model_finder_search_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_model_finder_search_request(worker_backend_client *c, const worker_backend_ModelFinderSearchRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `model-metadata-generation-completed` message. */
-bool worker_backend_client_model_metadata_generation_completed(worker_backend_client *c, const worker_backend_model_metadata_generation_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_model_metadata_generation_completed(worker_backend_client *c, const worker_backend_ModelMetadataGenerationCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `model-metadata-generation-request` message. */
-bool worker_backend_client_model_metadata_generation_request(worker_backend_client *c, const worker_backend_model_metadata_generation_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_model_metadata_generation_request(worker_backend_client *c, const worker_backend_ModelMetadataGenerationRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `model-metamodel-detection-found` message. */
-bool worker_backend_client_model_metamodel_detection_found(worker_backend_client *c, const worker_backend_model_metamodel_detection_found_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_model_metamodel_detection_found(worker_backend_client *c, const worker_backend_ModelMetamodelDetectionFoundMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `model-metamodel-detection-request` message. */
-bool worker_backend_client_model_metamodel_detection_request(worker_backend_client *c, const worker_backend_model_metamodel_detection_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_model_metamodel_detection_request(worker_backend_client *c, const worker_backend_ModelMetamodelDetectionRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `model-print-analysis-completed` message. */
-bool worker_backend_client_model_print_analysis_completed(worker_backend_client *c, const worker_backend_model_print_analysis_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_model_print_analysis_completed(worker_backend_client *c, const worker_backend_ModelPrintAnalysisCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `model-print-analysis-request` message. */
-bool worker_backend_client_model_print_analysis_request(worker_backend_client *c, const worker_backend_model_print_analysis_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_model_print_analysis_request(worker_backend_client *c, const worker_backend_ModelPrintAnalysisRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `model-sellability-analysis-completed` message. */
-bool worker_backend_client_model_sellability_analysis_completed(worker_backend_client *c, const worker_backend_model_sellability_analysis_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_model_sellability_analysis_completed(worker_backend_client *c, const worker_backend_ModelSellabilityAnalysisCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `model-sellability-analysis-request` message. */
-bool worker_backend_client_model_sellability_analysis_request(worker_backend_client *c, const worker_backend_model_sellability_analysis_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_model_sellability_analysis_request(worker_backend_client *c, const worker_backend_ModelSellabilityAnalysisRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `model-semantic-analysis-completed` message. */
-bool worker_backend_client_model_semantic_analysis_completed(worker_backend_client *c, const worker_backend_model_semantic_analysis_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_model_semantic_analysis_completed(worker_backend_client *c, const worker_backend_ModelSemanticAnalysisCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `model-semantic-analysis-request` message. */
-bool worker_backend_client_model_semantic_analysis_request(worker_backend_client *c, const worker_backend_model_semantic_analysis_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_model_semantic_analysis_request(worker_backend_client *c, const worker_backend_ModelSemanticAnalysisRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `model-technical-metadata-completed` message. */
-bool worker_backend_client_model_technical_metadata_completed(worker_backend_client *c, const worker_backend_model_technical_metadata_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_model_technical_metadata_completed(worker_backend_client *c, const worker_backend_ModelTechnicalMetadataCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `model-technical-metadata-request` message. */
-bool worker_backend_client_model_technical_metadata_request(worker_backend_client *c, const worker_backend_model_technical_metadata_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_model_technical_metadata_request(worker_backend_client *c, const worker_backend_ModelTechnicalMetadataRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `slicing-fdm-request` message. */
-bool worker_backend_client_slicing_fdm_request(worker_backend_client *c, const worker_backend_slicing_fdm_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_slicing_fdm_request(worker_backend_client *c, const worker_backend_SlicingFdmRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `slicing-fdm-result` message. */
-bool worker_backend_client_slicing_fdm_result(worker_backend_client *c, const worker_backend_slicing_fdm_result_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_slicing_fdm_result(worker_backend_client *c, const worker_backend_SlicingFdmResultMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `slicing-simulation-request` message (deprecated). */
-bool worker_backend_client_slicing_simulation_request(worker_backend_client *c, const worker_backend_slicing_simulation_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_slicing_simulation_request(worker_backend_client *c, const worker_backend_SlicingSimulationRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `slicing-simulation-result` message (deprecated). */
-bool worker_backend_client_slicing_simulation_result(worker_backend_client *c, const worker_backend_slicing_simulation_result_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_slicing_simulation_result(worker_backend_client *c, const worker_backend_SlicingSimulationResultMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `slicing-sla-request` message. */
-bool worker_backend_client_slicing_sla_request(worker_backend_client *c, const worker_backend_slicing_sla_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_slicing_sla_request(worker_backend_client *c, const worker_backend_SlicingSlaRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `slicing-sla-result` message. */
-bool worker_backend_client_slicing_sla_result(worker_backend_client *c, const worker_backend_slicing_sla_result_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_slicing_sla_result(worker_backend_client *c, const worker_backend_SlicingSlaResultMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `texture-generation-completed` message. */
-bool worker_backend_client_texture_generation_completed(worker_backend_client *c, const worker_backend_texture_generation_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_texture_generation_completed(worker_backend_client *c, const worker_backend_TextureGenerationCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `texture-generation-request` message. */
-bool worker_backend_client_texture_generation_request(worker_backend_client *c, const worker_backend_texture_generation_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_texture_generation_request(worker_backend_client *c, const worker_backend_TextureGenerationRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `thumbnail-generation-completed` message. */
-bool worker_backend_client_thumbnail_generation_completed(worker_backend_client *c, const worker_backend_thumbnail_generation_completed_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_thumbnail_generation_completed(worker_backend_client *c, const worker_backend_ThumbnailGenerationCompletedMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `thumbnail-generation-request` message. */
-bool worker_backend_client_thumbnail_generation_request(worker_backend_client *c, const worker_backend_thumbnail_generation_request_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_thumbnail_generation_request(worker_backend_client *c, const worker_backend_ThumbnailGenerationRequestMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `user-engagement-event` message. */
-bool worker_backend_client_user_engagement_event(worker_backend_client *c, const worker_backend_user_engagement_event_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_user_engagement_event(worker_backend_client *c, const worker_backend_UserEngagementEventMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `worker-analytics-event` message. */
-bool worker_backend_client_worker_analytics_event(worker_backend_client *c, const worker_backend_worker_analytics_event_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_worker_analytics_event(worker_backend_client *c, const worker_backend_WorkerAnalyticsEventMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 /** Sends a `worker-metrics-enriched-event` message. */
-bool worker_backend_client_worker_metrics_enriched_event(worker_backend_client *c, const worker_backend_worker_metrics_enriched_event_message *msg,
-        worker_backend_job_response **out, worker_backend_error *err);
+bool worker_backend_client_worker_metrics_enriched_event(worker_backend_client *c, const worker_backend_WorkerMetricsEnrichedEventMessage *msg,
+        worker_backend_JobResponse **out, worker_backend_error *err);
 
 #ifdef __cplusplus
 }

@@ -19328,7 +19328,7 @@ static bool worker_backend_v1637(const cJSON *x, const worker_backend_pseg *p, w
 
 /* ---- public validators ---------------------------------------------------- */
 
-bool worker_backend_analytics_collection_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_AnalyticsCollectionRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19343,7 +19343,7 @@ bool worker_backend_analytics_collection_request_message_validate(const cJSON *j
     return ok;
 }
 
-bool worker_backend_analytics_collection_request_message_options_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_AnalyticsCollectionRequestMessageOptions_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19358,7 +19358,7 @@ bool worker_backend_analytics_collection_request_message_options_validate(const 
     return ok;
 }
 
-bool worker_backend_backend_logging_event_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_BackendLoggingEventMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19373,7 +19373,7 @@ bool worker_backend_backend_logging_event_message_validate(const cJSON *json, wo
     return ok;
 }
 
-bool worker_backend_backend_logging_event_message_metadata_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_BackendLoggingEventMessageMetadata_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19388,7 +19388,7 @@ bool worker_backend_backend_logging_event_message_metadata_validate(const cJSON 
     return ok;
 }
 
-bool worker_backend_etsy_analytics_sync_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_EtsyAnalyticsSyncCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19403,7 +19403,7 @@ bool worker_backend_etsy_analytics_sync_completed_message_validate(const cJSON *
     return ok;
 }
 
-bool worker_backend_etsy_analytics_sync_completed_message_results_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19418,7 +19418,7 @@ bool worker_backend_etsy_analytics_sync_completed_message_results_item_validate(
     return ok;
 }
 
-bool worker_backend_etsy_analytics_sync_completed_message_results_item_analytics_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19433,7 +19433,7 @@ bool worker_backend_etsy_analytics_sync_completed_message_results_item_analytics
     return ok;
 }
 
-bool worker_backend_etsy_analytics_sync_completed_message_results_item_analytics_time_series_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19448,7 +19448,7 @@ bool worker_backend_etsy_analytics_sync_completed_message_results_item_analytics
     return ok;
 }
 
-bool worker_backend_credential_update_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_CredentialUpdate_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19463,7 +19463,7 @@ bool worker_backend_credential_update_validate(const cJSON *json, worker_backend
     return ok;
 }
 
-bool worker_backend_etsy_analytics_sync_completed_message_errors_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19478,7 +19478,7 @@ bool worker_backend_etsy_analytics_sync_completed_message_errors_item_validate(c
     return ok;
 }
 
-bool worker_backend_etsy_analytics_sync_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_EtsyAnalyticsSyncRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19493,7 +19493,7 @@ bool worker_backend_etsy_analytics_sync_request_message_validate(const cJSON *js
     return ok;
 }
 
-bool worker_backend_etsy_o_auth_credentials_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_EtsyOAuthCredentials_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19508,7 +19508,7 @@ bool worker_backend_etsy_o_auth_credentials_validate(const cJSON *json, worker_b
     return ok;
 }
 
-bool worker_backend_analytics_time_range_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_AnalyticsTimeRange_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19523,7 +19523,7 @@ bool worker_backend_analytics_time_range_validate(const cJSON *json, worker_back
     return ok;
 }
 
-bool worker_backend_analytics_sync_options_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_AnalyticsSyncOptions_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19538,7 +19538,7 @@ bool worker_backend_analytics_sync_options_validate(const cJSON *json, worker_ba
     return ok;
 }
 
-bool worker_backend_etsy_analytics_sync_request_message_etsy_credentials_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19553,7 +19553,7 @@ bool worker_backend_etsy_analytics_sync_request_message_etsy_credentials_validat
     return ok;
 }
 
-bool worker_backend_etsy_publish_listing_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_EtsyPublishListingCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19568,7 +19568,7 @@ bool worker_backend_etsy_publish_listing_completed_message_validate(const cJSON 
     return ok;
 }
 
-bool worker_backend_retryable_error_details_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_RetryableErrorDetails_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19583,7 +19583,7 @@ bool worker_backend_retryable_error_details_validate(const cJSON *json, worker_b
     return ok;
 }
 
-bool worker_backend_etsy_publish_listing_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_EtsyPublishListingRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19598,7 +19598,7 @@ bool worker_backend_etsy_publish_listing_request_message_validate(const cJSON *j
     return ok;
 }
 
-bool worker_backend_material_variant_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MaterialVariant_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19613,7 +19613,7 @@ bool worker_backend_material_variant_validate(const cJSON *json, worker_backend_
     return ok;
 }
 
-bool worker_backend_base_listing_data_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_BaseListingData_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19628,7 +19628,7 @@ bool worker_backend_base_listing_data_validate(const cJSON *json, worker_backend
     return ok;
 }
 
-bool worker_backend_etsy_publish_listing_request_message_publish_options_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_EtsyPublishListingRequestMessagePublishOptions_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19643,7 +19643,7 @@ bool worker_backend_etsy_publish_listing_request_message_publish_options_validat
     return ok;
 }
 
-bool worker_backend_etsy_publish_listing_request_message_etsy_credentials_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19658,7 +19658,7 @@ bool worker_backend_etsy_publish_listing_request_message_etsy_credentials_valida
     return ok;
 }
 
-bool worker_backend_listing_file_metadata_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ListingFileMetadata_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19673,7 +19673,7 @@ bool worker_backend_listing_file_metadata_validate(const cJSON *json, worker_bac
     return ok;
 }
 
-bool worker_backend_file_download_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_FileDownloadCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19688,7 +19688,7 @@ bool worker_backend_file_download_completed_message_validate(const cJSON *json, 
     return ok;
 }
 
-bool worker_backend_s3_location_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_S3Location_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19703,7 +19703,7 @@ bool worker_backend_s3_location_validate(const cJSON *json, worker_backend_error
     return ok;
 }
 
-bool worker_backend_file_download_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_FileDownloadRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19718,7 +19718,7 @@ bool worker_backend_file_download_request_message_validate(const cJSON *json, wo
     return ok;
 }
 
-bool worker_backend_storage_location_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_StorageLocation_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19733,7 +19733,7 @@ bool worker_backend_storage_location_validate(const cJSON *json, worker_backend_
     return ok;
 }
 
-bool worker_backend_file_download_request_message_metadata_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_FileDownloadRequestMessageMetadata_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19748,7 +19748,7 @@ bool worker_backend_file_download_request_message_metadata_validate(const cJSON 
     return ok;
 }
 
-bool worker_backend_file_download_request_message_credentials_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_FileDownloadRequestMessageCredentials_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19763,7 +19763,7 @@ bool worker_backend_file_download_request_message_credentials_validate(const cJS
     return ok;
 }
 
-bool worker_backend_file_download_request_message_minio_destination_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_FileDownloadRequestMessageMinioDestination_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19778,7 +19778,7 @@ bool worker_backend_file_download_request_message_minio_destination_validate(con
     return ok;
 }
 
-bool worker_backend_file_vectorize_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_FileVectorizeCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19793,7 +19793,7 @@ bool worker_backend_file_vectorize_completed_message_validate(const cJSON *json,
     return ok;
 }
 
-bool worker_backend_file_vectorize_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_FileVectorizeRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19808,7 +19808,7 @@ bool worker_backend_file_vectorize_request_message_validate(const cJSON *json, w
     return ok;
 }
 
-bool worker_backend_ip_check_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_IpCheckCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19823,7 +19823,7 @@ bool worker_backend_ip_check_completed_message_validate(const cJSON *json, worke
     return ok;
 }
 
-bool worker_backend_ip_check_completed_message_entity_type_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_IpCheckCompletedMessageEntityType_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19838,7 +19838,7 @@ bool worker_backend_ip_check_completed_message_entity_type_validate(const cJSON 
     return ok;
 }
 
-bool worker_backend_ip_check_completed_message_status_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_IpCheckCompletedMessageStatus_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19853,7 +19853,7 @@ bool worker_backend_ip_check_completed_message_status_validate(const cJSON *json
     return ok;
 }
 
-bool worker_backend_ip_check_completed_message_trademark_risk_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_IpCheckCompletedMessageTrademarkRisk_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19868,7 +19868,7 @@ bool worker_backend_ip_check_completed_message_trademark_risk_validate(const cJS
     return ok;
 }
 
-bool worker_backend_ip_check_completed_message_copyright_risk_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_IpCheckCompletedMessageCopyrightRisk_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19883,7 +19883,7 @@ bool worker_backend_ip_check_completed_message_copyright_risk_validate(const cJS
     return ok;
 }
 
-bool worker_backend_ip_check_completed_message_risk_level_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_IpCheckCompletedMessageRiskLevel_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19898,7 +19898,7 @@ bool worker_backend_ip_check_completed_message_risk_level_validate(const cJSON *
     return ok;
 }
 
-bool worker_backend_ip_check_completed_message_recommendation_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_IpCheckCompletedMessageRecommendation_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19913,7 +19913,7 @@ bool worker_backend_ip_check_completed_message_recommendation_validate(const cJS
     return ok;
 }
 
-bool worker_backend_ip_check_completed_message_suggested_changes_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_IpCheckCompletedMessageSuggestedChanges_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19928,7 +19928,7 @@ bool worker_backend_ip_check_completed_message_suggested_changes_validate(const 
     return ok;
 }
 
-bool worker_backend_ip_check_completed_message_heuristic_results_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_IpCheckCompletedMessageHeuristicResults_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19943,7 +19943,7 @@ bool worker_backend_ip_check_completed_message_heuristic_results_validate(const 
     return ok;
 }
 
-bool worker_backend_ip_check_completed_message_heuristic_results_perceptual_hash_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19958,7 +19958,7 @@ bool worker_backend_ip_check_completed_message_heuristic_results_perceptual_hash
     return ok;
 }
 
-bool worker_backend_ip_check_completed_message_heuristic_results_trademark_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19973,7 +19973,7 @@ bool worker_backend_ip_check_completed_message_heuristic_results_trademark_valid
     return ok;
 }
 
-bool worker_backend_ip_check_completed_message_heuristic_results_franchise_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -19988,7 +19988,7 @@ bool worker_backend_ip_check_completed_message_heuristic_results_franchise_valid
     return ok;
 }
 
-bool worker_backend_ip_check_completed_message_heuristic_results_reverse_search_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20003,7 +20003,7 @@ bool worker_backend_ip_check_completed_message_heuristic_results_reverse_search_
     return ok;
 }
 
-bool worker_backend_ip_check_completed_message_error_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_IpCheckCompletedMessageError_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20018,7 +20018,7 @@ bool worker_backend_ip_check_completed_message_error_validate(const cJSON *json,
     return ok;
 }
 
-bool worker_backend_ip_check_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_IpCheckRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20033,7 +20033,7 @@ bool worker_backend_ip_check_request_message_validate(const cJSON *json, worker_
     return ok;
 }
 
-bool worker_backend_ip_check_request_message_entity_type_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_IpCheckRequestMessageEntityType_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20048,7 +20048,7 @@ bool worker_backend_ip_check_request_message_entity_type_validate(const cJSON *j
     return ok;
 }
 
-bool worker_backend_ip_check_request_message_analysis_options_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_IpCheckRequestMessageAnalysisOptions_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20063,7 +20063,7 @@ bool worker_backend_ip_check_request_message_analysis_options_validate(const cJS
     return ok;
 }
 
-bool worker_backend_marketplace_analytics_sync_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceAnalyticsSyncCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20078,7 +20078,7 @@ bool worker_backend_marketplace_analytics_sync_completed_message_validate(const 
     return ok;
 }
 
-bool worker_backend_marketplace_analytics_sync_completed_message_status_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageStatus_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20093,7 +20093,7 @@ bool worker_backend_marketplace_analytics_sync_completed_message_status_validate
     return ok;
 }
 
-bool worker_backend_marketplace_analytics_sync_completed_message_results_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20108,7 +20108,7 @@ bool worker_backend_marketplace_analytics_sync_completed_message_results_item_va
     return ok;
 }
 
-bool worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20123,7 +20123,7 @@ bool worker_backend_marketplace_analytics_sync_completed_message_results_item_an
     return ok;
 }
 
-bool worker_backend_marketplace_analytics_sync_completed_message_results_item_analytics_time_series_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20138,7 +20138,7 @@ bool worker_backend_marketplace_analytics_sync_completed_message_results_item_an
     return ok;
 }
 
-bool worker_backend_marketplace_analytics_sync_completed_message_errors_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20153,7 +20153,7 @@ bool worker_backend_marketplace_analytics_sync_completed_message_errors_item_val
     return ok;
 }
 
-bool worker_backend_marketplace_analytics_sync_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceAnalyticsSyncRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20168,7 +20168,7 @@ bool worker_backend_marketplace_analytics_sync_request_message_validate(const cJ
     return ok;
 }
 
-bool worker_backend_marketplace_analytics_sync_request_message_marketplace_credentials_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20183,7 +20183,7 @@ bool worker_backend_marketplace_analytics_sync_request_message_marketplace_crede
     return ok;
 }
 
-bool worker_backend_marketplace_connection_sync_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceConnectionSyncCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20198,7 +20198,7 @@ bool worker_backend_marketplace_connection_sync_completed_message_validate(const
     return ok;
 }
 
-bool worker_backend_marketplace_connection_sync_completed_message_connection_data_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20213,7 +20213,7 @@ bool worker_backend_marketplace_connection_sync_completed_message_connection_dat
     return ok;
 }
 
-bool worker_backend_marketplace_connection_sync_completed_message_connection_data_rate_limit_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20228,7 +20228,7 @@ bool worker_backend_marketplace_connection_sync_completed_message_connection_dat
     return ok;
 }
 
-bool worker_backend_marketplace_connection_sync_completed_message_categories_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20243,7 +20243,7 @@ bool worker_backend_marketplace_connection_sync_completed_message_categories_ite
     return ok;
 }
 
-bool worker_backend_marketplace_connection_sync_completed_message_statistics_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20258,7 +20258,7 @@ bool worker_backend_marketplace_connection_sync_completed_message_statistics_val
     return ok;
 }
 
-bool worker_backend_marketplace_connection_sync_completed_message_statistics_errors_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20273,7 +20273,7 @@ bool worker_backend_marketplace_connection_sync_completed_message_statistics_err
     return ok;
 }
 
-bool worker_backend_error_details_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ErrorDetails_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20288,7 +20288,7 @@ bool worker_backend_error_details_validate(const cJSON *json, worker_backend_err
     return ok;
 }
 
-bool worker_backend_marketplace_connection_sync_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceConnectionSyncRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20303,7 +20303,7 @@ bool worker_backend_marketplace_connection_sync_request_message_validate(const c
     return ok;
 }
 
-bool worker_backend_marketplace_connection_sync_request_message_metadata_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20318,7 +20318,7 @@ bool worker_backend_marketplace_connection_sync_request_message_metadata_validat
     return ok;
 }
 
-bool worker_backend_marketplace_credential_rotation_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceCredentialRotationCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20333,7 +20333,7 @@ bool worker_backend_marketplace_credential_rotation_completed_message_validate(c
     return ok;
 }
 
-bool worker_backend_marketplace_credential_rotation_completed_message_new_credentials_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20348,7 +20348,7 @@ bool worker_backend_marketplace_credential_rotation_completed_message_new_creden
     return ok;
 }
 
-bool worker_backend_marketplace_credential_rotation_completed_message_new_credentials_test_result_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20363,7 +20363,7 @@ bool worker_backend_marketplace_credential_rotation_completed_message_new_creden
     return ok;
 }
 
-bool worker_backend_marketplace_credential_rotation_completed_message_old_credentials_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20378,7 +20378,7 @@ bool worker_backend_marketplace_credential_rotation_completed_message_old_creden
     return ok;
 }
 
-bool worker_backend_marketplace_credential_rotation_completed_message_operation_details_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20393,7 +20393,7 @@ bool worker_backend_marketplace_credential_rotation_completed_message_operation_
     return ok;
 }
 
-bool worker_backend_marketplace_credential_rotation_completed_message_connection_status_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20408,7 +20408,7 @@ bool worker_backend_marketplace_credential_rotation_completed_message_connection
     return ok;
 }
 
-bool worker_backend_marketplace_credential_rotation_completed_message_connection_status_last_test_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20423,7 +20423,7 @@ bool worker_backend_marketplace_credential_rotation_completed_message_connection
     return ok;
 }
 
-bool worker_backend_marketplace_credential_rotation_completed_message_next_rotation_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20438,7 +20438,7 @@ bool worker_backend_marketplace_credential_rotation_completed_message_next_rotat
     return ok;
 }
 
-bool worker_backend_marketplace_credential_rotation_completed_message_error_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceCredentialRotationCompletedMessageError_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20453,7 +20453,7 @@ bool worker_backend_marketplace_credential_rotation_completed_message_error_vali
     return ok;
 }
 
-bool worker_backend_marketplace_credential_rotation_completed_message_notifications_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20468,7 +20468,7 @@ bool worker_backend_marketplace_credential_rotation_completed_message_notificati
     return ok;
 }
 
-bool worker_backend_marketplace_credential_rotation_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceCredentialRotationRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20483,7 +20483,7 @@ bool worker_backend_marketplace_credential_rotation_request_message_validate(con
     return ok;
 }
 
-bool worker_backend_marketplace_credential_rotation_request_message_current_credentials_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20498,7 +20498,7 @@ bool worker_backend_marketplace_credential_rotation_request_message_current_cred
     return ok;
 }
 
-bool worker_backend_marketplace_credential_rotation_request_message_options_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceCredentialRotationRequestMessageOptions_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20513,7 +20513,7 @@ bool worker_backend_marketplace_credential_rotation_request_message_options_vali
     return ok;
 }
 
-bool worker_backend_marketplace_credential_rotation_request_message_metadata_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20528,7 +20528,7 @@ bool worker_backend_marketplace_credential_rotation_request_message_metadata_val
     return ok;
 }
 
-bool worker_backend_marketplace_credential_rotation_request_message_metadata_original_error_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20543,7 +20543,7 @@ bool worker_backend_marketplace_credential_rotation_request_message_metadata_ori
     return ok;
 }
 
-bool worker_backend_marketplace_intelligence_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceIntelligenceCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20558,7 +20558,7 @@ bool worker_backend_marketplace_intelligence_completed_message_validate(const cJ
     return ok;
 }
 
-bool worker_backend_marketplace_intelligence_completed_message_market_data_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20573,7 +20573,7 @@ bool worker_backend_marketplace_intelligence_completed_message_market_data_valid
     return ok;
 }
 
-bool worker_backend_marketplace_intelligence_completed_message_market_data_price_range_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20588,7 +20588,7 @@ bool worker_backend_marketplace_intelligence_completed_message_market_data_price
     return ok;
 }
 
-bool worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20603,7 +20603,7 @@ bool worker_backend_marketplace_intelligence_completed_message_marketplace_break
     return ok;
 }
 
-bool worker_backend_marketplace_intelligence_completed_message_marketplace_breakdown_item_top_result_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20618,7 +20618,7 @@ bool worker_backend_marketplace_intelligence_completed_message_marketplace_break
     return ok;
 }
 
-bool worker_backend_marketplace_intelligence_completed_message_error_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceIntelligenceCompletedMessageError_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20633,7 +20633,7 @@ bool worker_backend_marketplace_intelligence_completed_message_error_validate(co
     return ok;
 }
 
-bool worker_backend_marketplace_intelligence_event_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceIntelligenceEventMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20648,7 +20648,7 @@ bool worker_backend_marketplace_intelligence_event_message_validate(const cJSON 
     return ok;
 }
 
-bool worker_backend_marketplace_intelligence_event_message_listing_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceIntelligenceEventMessageListing_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20663,7 +20663,7 @@ bool worker_backend_marketplace_intelligence_event_message_listing_validate(cons
     return ok;
 }
 
-bool worker_backend_marketplace_intelligence_event_message_metrics_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceIntelligenceEventMessageMetrics_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20678,7 +20678,7 @@ bool worker_backend_marketplace_intelligence_event_message_metrics_validate(cons
     return ok;
 }
 
-bool worker_backend_marketplace_intelligence_event_message_metadata_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceIntelligenceEventMessageMetadata_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20693,7 +20693,7 @@ bool worker_backend_marketplace_intelligence_event_message_metadata_validate(con
     return ok;
 }
 
-bool worker_backend_marketplace_intelligence_event_message_query_context_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceIntelligenceEventMessageQueryContext_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20708,7 +20708,7 @@ bool worker_backend_marketplace_intelligence_event_message_query_context_validat
     return ok;
 }
 
-bool worker_backend_marketplace_intelligence_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceIntelligenceRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20723,7 +20723,7 @@ bool worker_backend_marketplace_intelligence_request_message_validate(const cJSO
     return ok;
 }
 
-bool worker_backend_marketplace_intelligence_request_message_search_context_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20738,7 +20738,7 @@ bool worker_backend_marketplace_intelligence_request_message_search_context_vali
     return ok;
 }
 
-bool worker_backend_marketplace_intelligence_request_message_scraping_options_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20753,7 +20753,7 @@ bool worker_backend_marketplace_intelligence_request_message_scraping_options_va
     return ok;
 }
 
-bool worker_backend_marketplace_listing_description_generation_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20768,7 +20768,7 @@ bool worker_backend_marketplace_listing_description_generation_completed_message
     return ok;
 }
 
-bool worker_backend_generation_metadata_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_GenerationMetadata_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20783,7 +20783,7 @@ bool worker_backend_generation_metadata_validate(const cJSON *json, worker_backe
     return ok;
 }
 
-bool worker_backend_marketplace_listing_description_generation_completed_message_suggested_price_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20798,7 +20798,7 @@ bool worker_backend_marketplace_listing_description_generation_completed_message
     return ok;
 }
 
-bool worker_backend_marketplace_listing_description_generation_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20813,7 +20813,7 @@ bool worker_backend_marketplace_listing_description_generation_request_message_v
     return ok;
 }
 
-bool worker_backend_marketplace_listing_description_generation_request_message_technical_metadata_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20828,7 +20828,7 @@ bool worker_backend_marketplace_listing_description_generation_request_message_t
     return ok;
 }
 
-bool worker_backend_marketplace_listing_sync_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingSyncCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20843,7 +20843,7 @@ bool worker_backend_marketplace_listing_sync_completed_message_validate(const cJ
     return ok;
 }
 
-bool worker_backend_marketplace_listing_sync_completed_message_statistics_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingSyncCompletedMessageStatistics_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20858,7 +20858,7 @@ bool worker_backend_marketplace_listing_sync_completed_message_statistics_valida
     return ok;
 }
 
-bool worker_backend_marketplace_listing_sync_completed_message_results_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingSyncCompletedMessageResults_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20873,7 +20873,7 @@ bool worker_backend_marketplace_listing_sync_completed_message_results_validate(
     return ok;
 }
 
-bool worker_backend_marketplace_listing_sync_completed_message_results_pull_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20888,7 +20888,7 @@ bool worker_backend_marketplace_listing_sync_completed_message_results_pull_vali
     return ok;
 }
 
-bool worker_backend_marketplace_listing_sync_completed_message_results_push_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20903,7 +20903,7 @@ bool worker_backend_marketplace_listing_sync_completed_message_results_push_vali
     return ok;
 }
 
-bool worker_backend_marketplace_listing_sync_completed_message_successful_listings_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20918,7 +20918,7 @@ bool worker_backend_marketplace_listing_sync_completed_message_successful_listin
     return ok;
 }
 
-bool worker_backend_marketplace_listing_sync_completed_message_failed_listings_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20933,7 +20933,7 @@ bool worker_backend_marketplace_listing_sync_completed_message_failed_listings_i
     return ok;
 }
 
-bool worker_backend_marketplace_listing_sync_completed_message_errors_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20948,7 +20948,7 @@ bool worker_backend_marketplace_listing_sync_completed_message_errors_item_valid
     return ok;
 }
 
-bool worker_backend_marketplace_listing_sync_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingSyncRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20963,7 +20963,7 @@ bool worker_backend_marketplace_listing_sync_request_message_validate(const cJSO
     return ok;
 }
 
-bool worker_backend_marketplace_listing_sync_request_message_options_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingSyncRequestMessageOptions_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20978,7 +20978,7 @@ bool worker_backend_marketplace_listing_sync_request_message_options_validate(co
     return ok;
 }
 
-bool worker_backend_marketplace_listing_sync_request_message_metadata_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingSyncRequestMessageMetadata_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -20993,7 +20993,7 @@ bool worker_backend_marketplace_listing_sync_request_message_metadata_validate(c
     return ok;
 }
 
-bool worker_backend_marketplace_listing_tags_generation_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingTagsGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21008,7 +21008,7 @@ bool worker_backend_marketplace_listing_tags_generation_completed_message_valida
     return ok;
 }
 
-bool worker_backend_marketplace_listing_tags_generation_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingTagsGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21023,7 +21023,7 @@ bool worker_backend_marketplace_listing_tags_generation_request_message_validate
     return ok;
 }
 
-bool worker_backend_marketplace_listing_tags_generation_request_message_technical_metadata_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21038,7 +21038,7 @@ bool worker_backend_marketplace_listing_tags_generation_request_message_technica
     return ok;
 }
 
-bool worker_backend_marketplace_listing_title_generation_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingTitleGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21053,7 +21053,7 @@ bool worker_backend_marketplace_listing_title_generation_completed_message_valid
     return ok;
 }
 
-bool worker_backend_marketplace_listing_title_generation_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingTitleGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21068,7 +21068,7 @@ bool worker_backend_marketplace_listing_title_generation_request_message_validat
     return ok;
 }
 
-bool worker_backend_marketplace_listing_title_generation_request_message_technical_metadata_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21083,7 +21083,7 @@ bool worker_backend_marketplace_listing_title_generation_request_message_technic
     return ok;
 }
 
-bool worker_backend_marketplace_listing_update_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingUpdateCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21098,7 +21098,7 @@ bool worker_backend_marketplace_listing_update_completed_message_validate(const 
     return ok;
 }
 
-bool worker_backend_marketplace_listing_update_completed_message_status_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingUpdateCompletedMessageStatus_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21113,7 +21113,7 @@ bool worker_backend_marketplace_listing_update_completed_message_status_validate
     return ok;
 }
 
-bool worker_backend_marketplace_listing_update_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingUpdateRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21128,7 +21128,7 @@ bool worker_backend_marketplace_listing_update_request_message_validate(const cJ
     return ok;
 }
 
-bool worker_backend_marketplace_listing_update_request_message_updates_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingUpdateRequestMessageUpdates_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21143,7 +21143,7 @@ bool worker_backend_marketplace_listing_update_request_message_updates_validate(
     return ok;
 }
 
-bool worker_backend_marketplace_listing_update_request_message_credentials_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplaceListingUpdateRequestMessageCredentials_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21158,7 +21158,7 @@ bool worker_backend_marketplace_listing_update_request_message_credentials_valid
     return ok;
 }
 
-bool worker_backend_marketplace_publish_listing_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplacePublishListingCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21173,7 +21173,7 @@ bool worker_backend_marketplace_publish_listing_completed_message_validate(const
     return ok;
 }
 
-bool worker_backend_marketplace_publish_listing_completed_message_status_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplacePublishListingCompletedMessageStatus_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21188,7 +21188,7 @@ bool worker_backend_marketplace_publish_listing_completed_message_status_validat
     return ok;
 }
 
-bool worker_backend_marketplace_publish_listing_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplacePublishListingRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21203,7 +21203,7 @@ bool worker_backend_marketplace_publish_listing_request_message_validate(const c
     return ok;
 }
 
-bool worker_backend_marketplace_publish_listing_request_message_publish_options_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplacePublishListingRequestMessagePublishOptions_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21218,7 +21218,7 @@ bool worker_backend_marketplace_publish_listing_request_message_publish_options_
     return ok;
 }
 
-bool worker_backend_marketplace_publish_listing_request_message_marketplace_credentials_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21233,7 +21233,7 @@ bool worker_backend_marketplace_publish_listing_request_message_marketplace_cred
     return ok;
 }
 
-bool worker_backend_media_batch_download_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MediaBatchDownloadCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21248,7 +21248,7 @@ bool worker_backend_media_batch_download_completed_message_validate(const cJSON 
     return ok;
 }
 
-bool worker_backend_media_batch_download_completed_message_processed_files_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21263,7 +21263,7 @@ bool worker_backend_media_batch_download_completed_message_processed_files_item_
     return ok;
 }
 
-bool worker_backend_media_batch_download_completed_message_processed_files_item_s3_location_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21278,7 +21278,7 @@ bool worker_backend_media_batch_download_completed_message_processed_files_item_
     return ok;
 }
 
-bool worker_backend_media_batch_download_completed_message_failed_files_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21293,7 +21293,7 @@ bool worker_backend_media_batch_download_completed_message_failed_files_item_val
     return ok;
 }
 
-bool worker_backend_media_batch_download_completed_message_statistics_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MediaBatchDownloadCompletedMessageStatistics_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21308,7 +21308,7 @@ bool worker_backend_media_batch_download_completed_message_statistics_validate(c
     return ok;
 }
 
-bool worker_backend_media_batch_download_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MediaBatchDownloadRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21323,7 +21323,7 @@ bool worker_backend_media_batch_download_request_message_validate(const cJSON *j
     return ok;
 }
 
-bool worker_backend_media_batch_download_request_message_download_strategy_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MediaBatchDownloadRequestMessageDownloadStrategy_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21338,7 +21338,7 @@ bool worker_backend_media_batch_download_request_message_download_strategy_valid
     return ok;
 }
 
-bool worker_backend_media_batch_download_request_message_credentials_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MediaBatchDownloadRequestMessageCredentials_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21353,7 +21353,7 @@ bool worker_backend_media_batch_download_request_message_credentials_validate(co
     return ok;
 }
 
-bool worker_backend_media_batch_download_request_message_compression_settings_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21368,7 +21368,7 @@ bool worker_backend_media_batch_download_request_message_compression_settings_va
     return ok;
 }
 
-bool worker_backend_metamodel_metadata_generation_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MetamodelMetadataGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21383,7 +21383,7 @@ bool worker_backend_metamodel_metadata_generation_completed_message_validate(con
     return ok;
 }
 
-bool worker_backend_metamodel_metadata_generation_completed_message_metadata_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21398,7 +21398,7 @@ bool worker_backend_metamodel_metadata_generation_completed_message_metadata_val
     return ok;
 }
 
-bool worker_backend_metamodel_metadata_generation_completed_message_metadata_classification_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21413,7 +21413,7 @@ bool worker_backend_metamodel_metadata_generation_completed_message_metadata_cla
     return ok;
 }
 
-bool worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21428,7 +21428,7 @@ bool worker_backend_metamodel_metadata_generation_completed_message_metadata_pri
     return ok;
 }
 
-bool worker_backend_metamodel_metadata_generation_completed_message_metadata_print_technology_constituents_analysis_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21443,7 +21443,7 @@ bool worker_backend_metamodel_metadata_generation_completed_message_metadata_pri
     return ok;
 }
 
-bool worker_backend_metamodel_metadata_generation_completed_message_metadata_franchise_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21458,7 +21458,7 @@ bool worker_backend_metamodel_metadata_generation_completed_message_metadata_fra
     return ok;
 }
 
-bool worker_backend_metamodel_metadata_generation_completed_message_metadata_tag_data_json_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21473,7 +21473,7 @@ bool worker_backend_metamodel_metadata_generation_completed_message_metadata_tag
     return ok;
 }
 
-bool worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21488,7 +21488,7 @@ bool worker_backend_metamodel_metadata_generation_completed_message_metadata_ass
     return ok;
 }
 
-bool worker_backend_metamodel_metadata_generation_completed_message_metadata_assembly_metadata_instructions_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21503,7 +21503,7 @@ bool worker_backend_metamodel_metadata_generation_completed_message_metadata_ass
     return ok;
 }
 
-bool worker_backend_metamodel_metadata_generation_completed_message_metadata_ai_generation_metadata_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21518,7 +21518,7 @@ bool worker_backend_metamodel_metadata_generation_completed_message_metadata_ai_
     return ok;
 }
 
-bool worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21533,7 +21533,7 @@ bool worker_backend_metamodel_metadata_generation_completed_message_technical_me
     return ok;
 }
 
-bool worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_assembled_bounding_box_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21548,7 +21548,7 @@ bool worker_backend_metamodel_metadata_generation_completed_message_technical_me
     return ok;
 }
 
-bool worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_constituent_models_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21563,7 +21563,7 @@ bool worker_backend_metamodel_metadata_generation_completed_message_technical_me
     return ok;
 }
 
-bool worker_backend_metamodel_metadata_generation_completed_message_technical_metadata_validation_status_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21578,7 +21578,7 @@ bool worker_backend_metamodel_metadata_generation_completed_message_technical_me
     return ok;
 }
 
-bool worker_backend_metamodel_metadata_generation_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MetamodelMetadataGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21593,7 +21593,7 @@ bool worker_backend_metamodel_metadata_generation_request_message_validate(const
     return ok;
 }
 
-bool worker_backend_metamodel_metadata_generation_request_message_constituent_models_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21608,7 +21608,7 @@ bool worker_backend_metamodel_metadata_generation_request_message_constituent_mo
     return ok;
 }
 
-bool worker_backend_metamodel_metadata_generation_request_message_constituent_models_item_storage_items_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21623,7 +21623,7 @@ bool worker_backend_metamodel_metadata_generation_request_message_constituent_mo
     return ok;
 }
 
-bool worker_backend_model_analytics_collection_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelAnalyticsCollectionRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21638,7 +21638,7 @@ bool worker_backend_model_analytics_collection_request_message_validate(const cJ
     return ok;
 }
 
-bool worker_backend_model_discovery_folder_processed_event_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelDiscoveryFolderProcessedEventMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21653,7 +21653,7 @@ bool worker_backend_model_discovery_folder_processed_event_message_validate(cons
     return ok;
 }
 
-bool worker_backend_discovered_file_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_DiscoveredFile_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21668,7 +21668,7 @@ bool worker_backend_discovered_file_validate(const cJSON *json, worker_backend_e
     return ok;
 }
 
-bool worker_backend_folder_signature_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_FolderSignature_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21683,7 +21683,7 @@ bool worker_backend_folder_signature_validate(const cJSON *json, worker_backend_
     return ok;
 }
 
-bool worker_backend_folder_statistics_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_FolderStatistics_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21698,7 +21698,7 @@ bool worker_backend_folder_statistics_validate(const cJSON *json, worker_backend
     return ok;
 }
 
-bool worker_backend_model_discovery_scan_found_event_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelDiscoveryScanFoundEventMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21713,7 +21713,7 @@ bool worker_backend_model_discovery_scan_found_event_message_validate(const cJSO
     return ok;
 }
 
-bool worker_backend_model_discovery_scan_found_event_message_storage_location_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21728,7 +21728,7 @@ bool worker_backend_model_discovery_scan_found_event_message_storage_location_va
     return ok;
 }
 
-bool worker_backend_model_discovery_scan_progress_event_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelDiscoveryScanProgressEventMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21743,7 +21743,7 @@ bool worker_backend_model_discovery_scan_progress_event_message_validate(const c
     return ok;
 }
 
-bool worker_backend_model_discovery_scan_progress_event_message_payload_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelDiscoveryScanProgressEventMessagePayload_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21758,7 +21758,7 @@ bool worker_backend_model_discovery_scan_progress_event_message_payload_validate
     return ok;
 }
 
-bool worker_backend_model_discovery_scan_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelDiscoveryScanRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21773,7 +21773,7 @@ bool worker_backend_model_discovery_scan_request_message_validate(const cJSON *j
     return ok;
 }
 
-bool worker_backend_model_finder_index_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelFinderIndexRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21788,7 +21788,7 @@ bool worker_backend_model_finder_index_request_message_validate(const cJSON *jso
     return ok;
 }
 
-bool worker_backend_model_finder_response_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelFinderResponseMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21803,7 +21803,7 @@ bool worker_backend_model_finder_response_message_validate(const cJSON *json, wo
     return ok;
 }
 
-bool worker_backend_model_finder_response_message_results_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelFinderResponseMessageResultsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21818,7 +21818,7 @@ bool worker_backend_model_finder_response_message_results_item_validate(const cJ
     return ok;
 }
 
-bool worker_backend_model_finder_search_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelFinderSearchRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21833,7 +21833,7 @@ bool worker_backend_model_finder_search_request_message_validate(const cJSON *js
     return ok;
 }
 
-bool worker_backend_model_metadata_generation_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelMetadataGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21848,7 +21848,7 @@ bool worker_backend_model_metadata_generation_completed_message_validate(const c
     return ok;
 }
 
-bool worker_backend_model_metadata_generation_completed_message_metadata_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelMetadataGenerationCompletedMessageMetadata_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21863,7 +21863,7 @@ bool worker_backend_model_metadata_generation_completed_message_metadata_validat
     return ok;
 }
 
-bool worker_backend_model_metadata_generation_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelMetadataGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21878,7 +21878,7 @@ bool worker_backend_model_metadata_generation_request_message_validate(const cJS
     return ok;
 }
 
-bool worker_backend_model_metadata_generation_request_message_model_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelMetadataGenerationRequestMessageModel_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21893,7 +21893,7 @@ bool worker_backend_model_metadata_generation_request_message_model_validate(con
     return ok;
 }
 
-bool worker_backend_model_metadata_generation_request_message_technical_metadata_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21908,7 +21908,7 @@ bool worker_backend_model_metadata_generation_request_message_technical_metadata
     return ok;
 }
 
-bool worker_backend_model_metadata_generation_request_message_thumbnails_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21923,7 +21923,7 @@ bool worker_backend_model_metadata_generation_request_message_thumbnails_item_va
     return ok;
 }
 
-bool worker_backend_model_metamodel_detection_found_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelMetamodelDetectionFoundMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21938,7 +21938,7 @@ bool worker_backend_model_metamodel_detection_found_message_validate(const cJSON
     return ok;
 }
 
-bool worker_backend_model_metamodel_detection_found_message_metamodels_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21953,7 +21953,7 @@ bool worker_backend_model_metamodel_detection_found_message_metamodels_item_vali
     return ok;
 }
 
-bool worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21968,7 +21968,7 @@ bool worker_backend_model_metamodel_detection_found_message_metamodels_item_meta
     return ok;
 }
 
-bool worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21983,7 +21983,7 @@ bool worker_backend_model_metamodel_detection_found_message_metamodels_item_meta
     return ok;
 }
 
-bool worker_backend_model_metamodel_detection_found_message_metamodels_item_metadata_media_urls_item_metadata_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -21998,7 +21998,7 @@ bool worker_backend_model_metamodel_detection_found_message_metamodels_item_meta
     return ok;
 }
 
-bool worker_backend_model_metamodel_detection_found_message_ekg_edges_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22013,7 +22013,7 @@ bool worker_backend_model_metamodel_detection_found_message_ekg_edges_item_valid
     return ok;
 }
 
-bool worker_backend_model_metamodel_detection_found_message_ekg_edges_item_mass_function_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22028,7 +22028,7 @@ bool worker_backend_model_metamodel_detection_found_message_ekg_edges_item_mass_
     return ok;
 }
 
-bool worker_backend_model_metamodel_detection_found_message_ekg_edges_item_heuristic_contributions_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22043,7 +22043,7 @@ bool worker_backend_model_metamodel_detection_found_message_ekg_edges_item_heuri
     return ok;
 }
 
-bool worker_backend_model_metamodel_detection_found_message_ekg_edges_item_louvain_metadata_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22058,7 +22058,7 @@ bool worker_backend_model_metamodel_detection_found_message_ekg_edges_item_louva
     return ok;
 }
 
-bool worker_backend_model_metamodel_detection_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelMetamodelDetectionRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22073,7 +22073,7 @@ bool worker_backend_model_metamodel_detection_request_message_validate(const cJS
     return ok;
 }
 
-bool worker_backend_model_print_analysis_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelPrintAnalysisCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22088,7 +22088,7 @@ bool worker_backend_model_print_analysis_completed_message_validate(const cJSON 
     return ok;
 }
 
-bool worker_backend_model_print_analysis_completed_message_bounding_box_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22103,7 +22103,7 @@ bool worker_backend_model_print_analysis_completed_message_bounding_box_validate
     return ok;
 }
 
-bool worker_backend_model_print_analysis_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelPrintAnalysisRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22118,7 +22118,7 @@ bool worker_backend_model_print_analysis_request_message_validate(const cJSON *j
     return ok;
 }
 
-bool worker_backend_model_sellability_analysis_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSellabilityAnalysisCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22133,7 +22133,7 @@ bool worker_backend_model_sellability_analysis_completed_message_validate(const 
     return ok;
 }
 
-bool worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22148,7 +22148,7 @@ bool worker_backend_model_sellability_analysis_completed_message_pricing_recomme
     return ok;
 }
 
-bool worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_price_range_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22163,7 +22163,7 @@ bool worker_backend_model_sellability_analysis_completed_message_pricing_recomme
     return ok;
 }
 
-bool worker_backend_model_sellability_analysis_completed_message_pricing_recommendations_factors_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22178,7 +22178,7 @@ bool worker_backend_model_sellability_analysis_completed_message_pricing_recomme
     return ok;
 }
 
-bool worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22193,7 +22193,7 @@ bool worker_backend_model_sellability_analysis_completed_message_marketplace_rec
     return ok;
 }
 
-bool worker_backend_model_sellability_analysis_completed_message_marketplace_recommendations_item_etsy_specific_data_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22208,7 +22208,7 @@ bool worker_backend_model_sellability_analysis_completed_message_marketplace_rec
     return ok;
 }
 
-bool worker_backend_model_sellability_analysis_completed_message_demand_analysis_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22223,7 +22223,7 @@ bool worker_backend_model_sellability_analysis_completed_message_demand_analysis
     return ok;
 }
 
-bool worker_backend_model_sellability_analysis_completed_message_quality_factors_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22238,7 +22238,7 @@ bool worker_backend_model_sellability_analysis_completed_message_quality_factors
     return ok;
 }
 
-bool worker_backend_model_sellability_analysis_completed_message_recommendations_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22253,7 +22253,7 @@ bool worker_backend_model_sellability_analysis_completed_message_recommendations
     return ok;
 }
 
-bool worker_backend_model_sellability_analysis_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSellabilityAnalysisRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22268,7 +22268,7 @@ bool worker_backend_model_sellability_analysis_request_message_validate(const cJ
     return ok;
 }
 
-bool worker_backend_model_sellability_analysis_request_message_analysis_options_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22283,7 +22283,7 @@ bool worker_backend_model_sellability_analysis_request_message_analysis_options_
     return ok;
 }
 
-bool worker_backend_model_sellability_analysis_request_message_analysis_options_etsy_analysis_options_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22298,7 +22298,7 @@ bool worker_backend_model_sellability_analysis_request_message_analysis_options_
     return ok;
 }
 
-bool worker_backend_model_semantic_analysis_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSemanticAnalysisCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22313,7 +22313,7 @@ bool worker_backend_model_semantic_analysis_completed_message_validate(const cJS
     return ok;
 }
 
-bool worker_backend_model_semantic_analysis_completed_message_semantic_metadata_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22328,7 +22328,7 @@ bool worker_backend_model_semantic_analysis_completed_message_semantic_metadata_
     return ok;
 }
 
-bool worker_backend_model_semantic_analysis_completed_message_semantic_metadata_semantic_tags_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22343,7 +22343,7 @@ bool worker_backend_model_semantic_analysis_completed_message_semantic_metadata_
     return ok;
 }
 
-bool worker_backend_model_semantic_analysis_completed_message_semantic_metadata_similar_models_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22358,7 +22358,7 @@ bool worker_backend_model_semantic_analysis_completed_message_semantic_metadata_
     return ok;
 }
 
-bool worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22373,7 +22373,7 @@ bool worker_backend_model_semantic_analysis_completed_message_semantic_metadata_
     return ok;
 }
 
-bool worker_backend_model_semantic_analysis_completed_message_semantic_metadata_geometric_features_bounding_box_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22388,7 +22388,7 @@ bool worker_backend_model_semantic_analysis_completed_message_semantic_metadata_
     return ok;
 }
 
-bool worker_backend_model_semantic_analysis_completed_message_processing_time_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22403,7 +22403,7 @@ bool worker_backend_model_semantic_analysis_completed_message_processing_time_va
     return ok;
 }
 
-bool worker_backend_model_semantic_analysis_completed_message_quality_metrics_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22418,7 +22418,7 @@ bool worker_backend_model_semantic_analysis_completed_message_quality_metrics_va
     return ok;
 }
 
-bool worker_backend_model_semantic_analysis_completed_message_error_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSemanticAnalysisCompletedMessageError_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22433,7 +22433,7 @@ bool worker_backend_model_semantic_analysis_completed_message_error_validate(con
     return ok;
 }
 
-bool worker_backend_model_semantic_analysis_completed_message_debug_info_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22448,7 +22448,7 @@ bool worker_backend_model_semantic_analysis_completed_message_debug_info_validat
     return ok;
 }
 
-bool worker_backend_model_semantic_analysis_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSemanticAnalysisRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22463,7 +22463,7 @@ bool worker_backend_model_semantic_analysis_request_message_validate(const cJSON
     return ok;
 }
 
-bool worker_backend_model_semantic_analysis_request_message_processing_options_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22478,7 +22478,7 @@ bool worker_backend_model_semantic_analysis_request_message_processing_options_v
     return ok;
 }
 
-bool worker_backend_model_technical_metadata_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelTechnicalMetadataCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22493,7 +22493,7 @@ bool worker_backend_model_technical_metadata_completed_message_validate(const cJ
     return ok;
 }
 
-bool worker_backend_model_technical_metadata_completed_message_bounding_box_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22508,7 +22508,7 @@ bool worker_backend_model_technical_metadata_completed_message_bounding_box_vali
     return ok;
 }
 
-bool worker_backend_model_technical_metadata_completed_message_overhangs_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22523,7 +22523,7 @@ bool worker_backend_model_technical_metadata_completed_message_overhangs_item_va
     return ok;
 }
 
-bool worker_backend_model_technical_metadata_completed_message_print_time_estimates_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22538,7 +22538,7 @@ bool worker_backend_model_technical_metadata_completed_message_print_time_estima
     return ok;
 }
 
-bool worker_backend_model_technical_metadata_completed_message_material_estimates_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22553,7 +22553,7 @@ bool worker_backend_model_technical_metadata_completed_message_material_estimate
     return ok;
 }
 
-bool worker_backend_model_technical_metadata_completed_message_recommended_orientation_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22568,7 +22568,7 @@ bool worker_backend_model_technical_metadata_completed_message_recommended_orien
     return ok;
 }
 
-bool worker_backend_model_technical_metadata_completed_message_slicer_recommendations_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22583,7 +22583,7 @@ bool worker_backend_model_technical_metadata_completed_message_slicer_recommenda
     return ok;
 }
 
-bool worker_backend_model_technical_metadata_completed_message_analysis_warnings_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22598,7 +22598,7 @@ bool worker_backend_model_technical_metadata_completed_message_analysis_warnings
     return ok;
 }
 
-bool worker_backend_model_technical_metadata_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelTechnicalMetadataRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22613,7 +22613,7 @@ bool worker_backend_model_technical_metadata_request_message_validate(const cJSO
     return ok;
 }
 
-bool worker_backend_model_technical_metadata_request_message_analysis_options_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22628,7 +22628,7 @@ bool worker_backend_model_technical_metadata_request_message_analysis_options_va
     return ok;
 }
 
-bool worker_backend_slicing_fdm_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_SlicingFdmRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22643,7 +22643,7 @@ bool worker_backend_slicing_fdm_request_message_validate(const cJSON *json, work
     return ok;
 }
 
-bool worker_backend_slicing_fdm_result_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_SlicingFdmResultMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22658,7 +22658,7 @@ bool worker_backend_slicing_fdm_result_message_validate(const cJSON *json, worke
     return ok;
 }
 
-bool worker_backend_slicing_simulation_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_SlicingSimulationRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22673,7 +22673,7 @@ bool worker_backend_slicing_simulation_request_message_validate(const cJSON *jso
     return ok;
 }
 
-bool worker_backend_slicing_simulation_request_message_technology_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_SlicingSimulationRequestMessageTechnology_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22688,7 +22688,7 @@ bool worker_backend_slicing_simulation_request_message_technology_validate(const
     return ok;
 }
 
-bool worker_backend_slicing_simulation_request_message_slicer_profile_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_SlicingSimulationRequestMessageSlicerProfile_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22703,7 +22703,7 @@ bool worker_backend_slicing_simulation_request_message_slicer_profile_validate(c
     return ok;
 }
 
-bool worker_backend_slicing_simulation_request_message_slicer_config_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_SlicingSimulationRequestMessageSlicerConfig_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22718,7 +22718,7 @@ bool worker_backend_slicing_simulation_request_message_slicer_config_validate(co
     return ok;
 }
 
-bool worker_backend_slicing_simulation_result_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_SlicingSimulationResultMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22733,7 +22733,7 @@ bool worker_backend_slicing_simulation_result_message_validate(const cJSON *json
     return ok;
 }
 
-bool worker_backend_slicing_simulation_result_message_slicing_method_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_SlicingSimulationResultMessageSlicingMethod_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22748,7 +22748,7 @@ bool worker_backend_slicing_simulation_result_message_slicing_method_validate(co
     return ok;
 }
 
-bool worker_backend_slicing_sla_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_SlicingSlaRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22763,7 +22763,7 @@ bool worker_backend_slicing_sla_request_message_validate(const cJSON *json, work
     return ok;
 }
 
-bool worker_backend_slicing_sla_request_message_technology_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_SlicingSlaRequestMessageTechnology_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22778,7 +22778,7 @@ bool worker_backend_slicing_sla_request_message_technology_validate(const cJSON 
     return ok;
 }
 
-bool worker_backend_slicing_sla_result_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_SlicingSlaResultMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22793,7 +22793,7 @@ bool worker_backend_slicing_sla_result_message_validate(const cJSON *json, worke
     return ok;
 }
 
-bool worker_backend_texture_generation_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_TextureGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22808,7 +22808,7 @@ bool worker_backend_texture_generation_completed_message_validate(const cJSON *j
     return ok;
 }
 
-bool worker_backend_texture_generation_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_TextureGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22823,7 +22823,7 @@ bool worker_backend_texture_generation_request_message_validate(const cJSON *jso
     return ok;
 }
 
-bool worker_backend_thumbnail_generation_completed_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ThumbnailGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22838,7 +22838,7 @@ bool worker_backend_thumbnail_generation_completed_message_validate(const cJSON 
     return ok;
 }
 
-bool worker_backend_thumbnail_generation_completed_message_thumbnail360_views_item_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22853,7 +22853,7 @@ bool worker_backend_thumbnail_generation_completed_message_thumbnail360_views_it
     return ok;
 }
 
-bool worker_backend_thumbnail_generation_request_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ThumbnailGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22868,7 +22868,7 @@ bool worker_backend_thumbnail_generation_request_message_validate(const cJSON *j
     return ok;
 }
 
-bool worker_backend_thumbnail_generation_request_message_customization_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ThumbnailGenerationRequestMessageCustomization_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22883,7 +22883,7 @@ bool worker_backend_thumbnail_generation_request_message_customization_validate(
     return ok;
 }
 
-bool worker_backend_thumbnail_generation_request_message_customization_texture_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22898,7 +22898,7 @@ bool worker_backend_thumbnail_generation_request_message_customization_texture_v
     return ok;
 }
 
-bool worker_backend_thumbnail_generation_request_message_customization_background_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22913,7 +22913,7 @@ bool worker_backend_thumbnail_generation_request_message_customization_backgroun
     return ok;
 }
 
-bool worker_backend_thumbnail_generation_request_message_customization_watermark_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22928,7 +22928,7 @@ bool worker_backend_thumbnail_generation_request_message_customization_watermark
     return ok;
 }
 
-bool worker_backend_user_engagement_event_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_UserEngagementEventMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22943,7 +22943,7 @@ bool worker_backend_user_engagement_event_message_validate(const cJSON *json, wo
     return ok;
 }
 
-bool worker_backend_user_engagement_event_message_action_details_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_UserEngagementEventMessageActionDetails_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22958,7 +22958,7 @@ bool worker_backend_user_engagement_event_message_action_details_validate(const 
     return ok;
 }
 
-bool worker_backend_user_engagement_event_message_client_info_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_UserEngagementEventMessageClientInfo_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22973,7 +22973,7 @@ bool worker_backend_user_engagement_event_message_client_info_validate(const cJS
     return ok;
 }
 
-bool worker_backend_worker_analytics_event_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_WorkerAnalyticsEventMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -22988,7 +22988,7 @@ bool worker_backend_worker_analytics_event_message_validate(const cJSON *json, w
     return ok;
 }
 
-bool worker_backend_job_timing_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_JobTiming_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -23003,7 +23003,7 @@ bool worker_backend_job_timing_validate(const cJSON *json, worker_backend_error 
     return ok;
 }
 
-bool worker_backend_worker_metrics_enriched_event_message_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_WorkerMetricsEnrichedEventMessage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -23018,7 +23018,7 @@ bool worker_backend_worker_metrics_enriched_event_message_validate(const cJSON *
     return ok;
 }
 
-bool worker_backend_worker_metrics_enriched_event_message_llm_usage_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -23033,7 +23033,7 @@ bool worker_backend_worker_metrics_enriched_event_message_llm_usage_validate(con
     return ok;
 }
 
-bool worker_backend_worker_metrics_enriched_event_message_resources_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_WorkerMetricsEnrichedEventMessageResources_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -23048,7 +23048,7 @@ bool worker_backend_worker_metrics_enriched_event_message_resources_validate(con
     return ok;
 }
 
-bool worker_backend_worker_metrics_enriched_event_message_resources_cpu_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -23063,7 +23063,7 @@ bool worker_backend_worker_metrics_enriched_event_message_resources_cpu_validate
     return ok;
 }
 
-bool worker_backend_worker_metrics_enriched_event_message_resources_memory_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -23078,7 +23078,7 @@ bool worker_backend_worker_metrics_enriched_event_message_resources_memory_valid
     return ok;
 }
 
-bool worker_backend_worker_metrics_enriched_event_message_resources_disk_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -23093,7 +23093,7 @@ bool worker_backend_worker_metrics_enriched_event_message_resources_disk_validat
     return ok;
 }
 
-bool worker_backend_worker_metrics_enriched_event_message_resources_network_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -23108,7 +23108,7 @@ bool worker_backend_worker_metrics_enriched_event_message_resources_network_vali
     return ok;
 }
 
-bool worker_backend_worker_metrics_enriched_event_message_error_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_WorkerMetricsEnrichedEventMessageError_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -23123,7 +23123,7 @@ bool worker_backend_worker_metrics_enriched_event_message_error_validate(const c
     return ok;
 }
 
-bool worker_backend_job_response_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_JobResponse_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -23138,7 +23138,7 @@ bool worker_backend_job_response_validate(const cJSON *json, worker_backend_erro
     return ok;
 }
 
-bool worker_backend_job_status_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_JobStatus_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -23153,7 +23153,7 @@ bool worker_backend_job_status_validate(const cJSON *json, worker_backend_error 
     return ok;
 }
 
-bool worker_backend_job_status_state_validate(const cJSON *json, worker_backend_error *err)
+bool worker_backend_JobStatusState_validate(const cJSON *json, worker_backend_error *err)
 {
     worker_backend_vctx c = {err, 0};
     if (err)
@@ -23172,145 +23172,145 @@ bool worker_backend_message_validate(worker_backend_message_type t, const cJSON 
 {
     switch (t) {
     case WORKER_BACKEND_MESSAGE_ANALYTICS_COLLECTION_REQUEST:
-        return worker_backend_analytics_collection_request_message_validate(json, err);
+        return worker_backend_AnalyticsCollectionRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_BACKEND_LOGGING_EVENT:
-        return worker_backend_backend_logging_event_message_validate(json, err);
+        return worker_backend_BackendLoggingEventMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_ETSY_ANALYTICS_SYNC_COMPLETED:
-        return worker_backend_etsy_analytics_sync_completed_message_validate(json, err);
+        return worker_backend_EtsyAnalyticsSyncCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_ETSY_ANALYTICS_SYNC_REQUEST:
-        return worker_backend_etsy_analytics_sync_request_message_validate(json, err);
+        return worker_backend_EtsyAnalyticsSyncRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_ETSY_PUBLISH_LISTING_COMPLETED:
-        return worker_backend_etsy_publish_listing_completed_message_validate(json, err);
+        return worker_backend_EtsyPublishListingCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_ETSY_PUBLISH_LISTING_REQUEST:
-        return worker_backend_etsy_publish_listing_request_message_validate(json, err);
+        return worker_backend_EtsyPublishListingRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_COMPLETED:
-        return worker_backend_file_download_completed_message_validate(json, err);
+        return worker_backend_FileDownloadCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_REQUEST:
-        return worker_backend_file_download_request_message_validate(json, err);
+        return worker_backend_FileDownloadRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_FILE_VECTORIZE_COMPLETED:
-        return worker_backend_file_vectorize_completed_message_validate(json, err);
+        return worker_backend_FileVectorizeCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_FILE_VECTORIZE_REQUEST:
-        return worker_backend_file_vectorize_request_message_validate(json, err);
+        return worker_backend_FileVectorizeRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_IP_CHECK_COMPLETED:
-        return worker_backend_ip_check_completed_message_validate(json, err);
+        return worker_backend_IpCheckCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_IP_CHECK_REQUEST:
-        return worker_backend_ip_check_request_message_validate(json, err);
+        return worker_backend_IpCheckRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MARKETPLACE_ANALYTICS_SYNC_COMPLETED:
-        return worker_backend_marketplace_analytics_sync_completed_message_validate(json, err);
+        return worker_backend_MarketplaceAnalyticsSyncCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MARKETPLACE_ANALYTICS_SYNC_REQUEST:
-        return worker_backend_marketplace_analytics_sync_request_message_validate(json, err);
+        return worker_backend_MarketplaceAnalyticsSyncRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MARKETPLACE_CONNECTION_SYNC_COMPLETED:
-        return worker_backend_marketplace_connection_sync_completed_message_validate(json, err);
+        return worker_backend_MarketplaceConnectionSyncCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MARKETPLACE_CONNECTION_SYNC_REQUEST:
-        return worker_backend_marketplace_connection_sync_request_message_validate(json, err);
+        return worker_backend_MarketplaceConnectionSyncRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MARKETPLACE_CREDENTIAL_ROTATION_COMPLETED:
-        return worker_backend_marketplace_credential_rotation_completed_message_validate(json, err);
+        return worker_backend_MarketplaceCredentialRotationCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MARKETPLACE_CREDENTIAL_ROTATION_REQUEST:
-        return worker_backend_marketplace_credential_rotation_request_message_validate(json, err);
+        return worker_backend_MarketplaceCredentialRotationRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_COMPLETED:
-        return worker_backend_marketplace_intelligence_completed_message_validate(json, err);
+        return worker_backend_MarketplaceIntelligenceCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_EVENT:
-        return worker_backend_marketplace_intelligence_event_message_validate(json, err);
+        return worker_backend_MarketplaceIntelligenceEventMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MARKETPLACE_INTELLIGENCE_REQUEST:
-        return worker_backend_marketplace_intelligence_request_message_validate(json, err);
+        return worker_backend_MarketplaceIntelligenceRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_DESCRIPTION_GENERATION_COMPLETED:
-        return worker_backend_marketplace_listing_description_generation_completed_message_validate(json, err);
+        return worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_DESCRIPTION_GENERATION_REQUEST:
-        return worker_backend_marketplace_listing_description_generation_request_message_validate(json, err);
+        return worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_SYNC_COMPLETED:
-        return worker_backend_marketplace_listing_sync_completed_message_validate(json, err);
+        return worker_backend_MarketplaceListingSyncCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_SYNC_REQUEST:
-        return worker_backend_marketplace_listing_sync_request_message_validate(json, err);
+        return worker_backend_MarketplaceListingSyncRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TAGS_GENERATION_COMPLETED:
-        return worker_backend_marketplace_listing_tags_generation_completed_message_validate(json, err);
+        return worker_backend_MarketplaceListingTagsGenerationCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TAGS_GENERATION_REQUEST:
-        return worker_backend_marketplace_listing_tags_generation_request_message_validate(json, err);
+        return worker_backend_MarketplaceListingTagsGenerationRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TITLE_GENERATION_COMPLETED:
-        return worker_backend_marketplace_listing_title_generation_completed_message_validate(json, err);
+        return worker_backend_MarketplaceListingTitleGenerationCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_TITLE_GENERATION_REQUEST:
-        return worker_backend_marketplace_listing_title_generation_request_message_validate(json, err);
+        return worker_backend_MarketplaceListingTitleGenerationRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_UPDATE_COMPLETED:
-        return worker_backend_marketplace_listing_update_completed_message_validate(json, err);
+        return worker_backend_MarketplaceListingUpdateCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MARKETPLACE_LISTING_UPDATE_REQUEST:
-        return worker_backend_marketplace_listing_update_request_message_validate(json, err);
+        return worker_backend_MarketplaceListingUpdateRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MARKETPLACE_PUBLISH_LISTING_COMPLETED:
-        return worker_backend_marketplace_publish_listing_completed_message_validate(json, err);
+        return worker_backend_MarketplacePublishListingCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MARKETPLACE_PUBLISH_LISTING_REQUEST:
-        return worker_backend_marketplace_publish_listing_request_message_validate(json, err);
+        return worker_backend_MarketplacePublishListingRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MEDIA_BATCH_DOWNLOAD_COMPLETED:
-        return worker_backend_media_batch_download_completed_message_validate(json, err);
+        return worker_backend_MediaBatchDownloadCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MEDIA_BATCH_DOWNLOAD_REQUEST:
-        return worker_backend_media_batch_download_request_message_validate(json, err);
+        return worker_backend_MediaBatchDownloadRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_METAMODEL_METADATA_GENERATION_COMPLETED:
-        return worker_backend_metamodel_metadata_generation_completed_message_validate(json, err);
+        return worker_backend_MetamodelMetadataGenerationCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_METAMODEL_METADATA_GENERATION_REQUEST:
-        return worker_backend_metamodel_metadata_generation_request_message_validate(json, err);
+        return worker_backend_MetamodelMetadataGenerationRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MODEL_ANALYTICS_COLLECTION_REQUEST:
-        return worker_backend_model_analytics_collection_request_message_validate(json, err);
+        return worker_backend_ModelAnalyticsCollectionRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_FOLDER_PROCESSED_EVENT:
-        return worker_backend_model_discovery_folder_processed_event_message_validate(json, err);
+        return worker_backend_ModelDiscoveryFolderProcessedEventMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_FOUND_EVENT:
-        return worker_backend_model_discovery_scan_found_event_message_validate(json, err);
+        return worker_backend_ModelDiscoveryScanFoundEventMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_PROGRESS_EVENT:
-        return worker_backend_model_discovery_scan_progress_event_message_validate(json, err);
+        return worker_backend_ModelDiscoveryScanProgressEventMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MODEL_DISCOVERY_SCAN_REQUEST:
-        return worker_backend_model_discovery_scan_request_message_validate(json, err);
+        return worker_backend_ModelDiscoveryScanRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MODEL_FINDER_INDEX_REQUEST:
-        return worker_backend_model_finder_index_request_message_validate(json, err);
+        return worker_backend_ModelFinderIndexRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MODEL_FINDER_RESPONSE:
-        return worker_backend_model_finder_response_message_validate(json, err);
+        return worker_backend_ModelFinderResponseMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MODEL_FINDER_SEARCH_REQUEST:
-        return worker_backend_model_finder_search_request_message_validate(json, err);
+        return worker_backend_ModelFinderSearchRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MODEL_METADATA_GENERATION_COMPLETED:
-        return worker_backend_model_metadata_generation_completed_message_validate(json, err);
+        return worker_backend_ModelMetadataGenerationCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MODEL_METADATA_GENERATION_REQUEST:
-        return worker_backend_model_metadata_generation_request_message_validate(json, err);
+        return worker_backend_ModelMetadataGenerationRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MODEL_METAMODEL_DETECTION_FOUND:
-        return worker_backend_model_metamodel_detection_found_message_validate(json, err);
+        return worker_backend_ModelMetamodelDetectionFoundMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MODEL_METAMODEL_DETECTION_REQUEST:
-        return worker_backend_model_metamodel_detection_request_message_validate(json, err);
+        return worker_backend_ModelMetamodelDetectionRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MODEL_PRINT_ANALYSIS_COMPLETED:
-        return worker_backend_model_print_analysis_completed_message_validate(json, err);
+        return worker_backend_ModelPrintAnalysisCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MODEL_PRINT_ANALYSIS_REQUEST:
-        return worker_backend_model_print_analysis_request_message_validate(json, err);
+        return worker_backend_ModelPrintAnalysisRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MODEL_SELLABILITY_ANALYSIS_COMPLETED:
-        return worker_backend_model_sellability_analysis_completed_message_validate(json, err);
+        return worker_backend_ModelSellabilityAnalysisCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MODEL_SELLABILITY_ANALYSIS_REQUEST:
-        return worker_backend_model_sellability_analysis_request_message_validate(json, err);
+        return worker_backend_ModelSellabilityAnalysisRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MODEL_SEMANTIC_ANALYSIS_COMPLETED:
-        return worker_backend_model_semantic_analysis_completed_message_validate(json, err);
+        return worker_backend_ModelSemanticAnalysisCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MODEL_SEMANTIC_ANALYSIS_REQUEST:
-        return worker_backend_model_semantic_analysis_request_message_validate(json, err);
+        return worker_backend_ModelSemanticAnalysisRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MODEL_TECHNICAL_METADATA_COMPLETED:
-        return worker_backend_model_technical_metadata_completed_message_validate(json, err);
+        return worker_backend_ModelTechnicalMetadataCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_MODEL_TECHNICAL_METADATA_REQUEST:
-        return worker_backend_model_technical_metadata_request_message_validate(json, err);
+        return worker_backend_ModelTechnicalMetadataRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_SLICING_FDM_REQUEST:
-        return worker_backend_slicing_fdm_request_message_validate(json, err);
+        return worker_backend_SlicingFdmRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_SLICING_FDM_RESULT:
-        return worker_backend_slicing_fdm_result_message_validate(json, err);
+        return worker_backend_SlicingFdmResultMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_SLICING_SIMULATION_REQUEST:
-        return worker_backend_slicing_simulation_request_message_validate(json, err);
+        return worker_backend_SlicingSimulationRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_SLICING_SIMULATION_RESULT:
-        return worker_backend_slicing_simulation_result_message_validate(json, err);
+        return worker_backend_SlicingSimulationResultMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_SLICING_SLA_REQUEST:
-        return worker_backend_slicing_sla_request_message_validate(json, err);
+        return worker_backend_SlicingSlaRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_SLICING_SLA_RESULT:
-        return worker_backend_slicing_sla_result_message_validate(json, err);
+        return worker_backend_SlicingSlaResultMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_TEXTURE_GENERATION_COMPLETED:
-        return worker_backend_texture_generation_completed_message_validate(json, err);
+        return worker_backend_TextureGenerationCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_TEXTURE_GENERATION_REQUEST:
-        return worker_backend_texture_generation_request_message_validate(json, err);
+        return worker_backend_TextureGenerationRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_THUMBNAIL_GENERATION_COMPLETED:
-        return worker_backend_thumbnail_generation_completed_message_validate(json, err);
+        return worker_backend_ThumbnailGenerationCompletedMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_THUMBNAIL_GENERATION_REQUEST:
-        return worker_backend_thumbnail_generation_request_message_validate(json, err);
+        return worker_backend_ThumbnailGenerationRequestMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_USER_ENGAGEMENT_EVENT:
-        return worker_backend_user_engagement_event_message_validate(json, err);
+        return worker_backend_UserEngagementEventMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_WORKER_ANALYTICS_EVENT:
-        return worker_backend_worker_analytics_event_message_validate(json, err);
+        return worker_backend_WorkerAnalyticsEventMessage_validate(json, err);
     case WORKER_BACKEND_MESSAGE_WORKER_METRICS_ENRICHED_EVENT:
-        return worker_backend_worker_metrics_enriched_event_message_validate(json, err);
+        return worker_backend_WorkerMetricsEnrichedEventMessage_validate(json, err);
     }
     worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return false;

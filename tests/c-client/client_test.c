@@ -51,7 +51,7 @@ static void expect_send_error(const char *base, const char *scenario, const cJSO
 {
     worker_backend_client *c = client_for(base, scenario, NULL, 10000);
     err_t err = {0};
-    worker_backend_job_response *out = NULL;
+    worker_backend_JobResponse *out = NULL;
     bool ok = worker_backend_client_send_to_queue(c, WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_REQUEST, payload, &out, &err);
     check(!ok && !out && err.kind == kind && (status == 0 || err.http_status == status) &&
               (!text || strstr(worker_backend_error_message(&err), text)),
@@ -132,7 +132,7 @@ int main(int argc, char **argv)
         fclose(f);
     text[len] = '\0';
     err_t err = {0};
-    worker_backend_file_download_request_message *msg = worker_backend_file_download_request_message_parse(text, len, &err);
+    worker_backend_FileDownloadRequestMessage *msg = worker_backend_FileDownloadRequestMessage_parse(text, len, &err);
     check(msg != NULL, "c_client_example_should_parse", &err);
     if (!msg)
         return 1;
@@ -143,19 +143,19 @@ int main(int argc, char **argv)
     long c0, r0, c1, r1;
     int have_stats = stats(base, &c0, &r0);
     worker_backend_client *c = client_for(base, "/s/ok", NULL, 10000);
-    worker_backend_job_response *job = NULL;
+    worker_backend_JobResponse *job = NULL;
     bool ok = worker_backend_client_file_download_request(c, msg, &job, &err);
     check(ok && job && job->success && job->job_id && !strcmp(job->job_id, "job-file-download-request-1") &&
               job->message_name && !strcmp(job->message_name, "file-download-request"),
           "c_client_typed_send_should_return_the_job_response", &err);
-    worker_backend_job_response_free(job);
+    worker_backend_JobResponse_free(job);
     job = NULL;
     ok = worker_backend_client_send_to_queue(c, WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_REQUEST, payload, &job, &err);
     check(ok && job && job->success, "c_client_send_to_queue_should_succeed", &err);
-    worker_backend_job_response_free(job);
+    worker_backend_JobResponse_free(job);
     /* job id with reserved and non-ASCII characters: URL-encoded, so it comes back intact */
     const char *odd = "job/1 \xc3\xa4?&#%2F";
-    worker_backend_job_status *st = NULL;
+    worker_backend_JobStatus *st = NULL;
     ok = worker_backend_client_get_job_status(c, odd, &st, &err);
     if (!ok && only_returnvalue_conflict(&err)) {
         /* The server decoded the id from the path and echoes it as jobId. */
@@ -168,7 +168,7 @@ int main(int argc, char **argv)
     } else
         check(ok && st && st->job_id && !strcmp(st->job_id, odd) && st->state == WORKER_BACKEND_JOB_STATUS_STATE_COMPLETED,
               "c_client_get_job_status_should_url_encode_the_job_id", &err);
-    worker_backend_job_status_free(st);
+    worker_backend_JobStatus_free(st);
     worker_backend_error_clear(&err);
     if (have_stats && stats(base, &c1, &r1))
         check(c1 - c0 == 2 && r1 - r0 == 4, "c_client_should_reuse_its_keep_alive_connection", &err);
@@ -181,7 +181,7 @@ int main(int argc, char **argv)
     job = NULL;
     ok = worker_backend_client_send_to_queue(c, WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_REQUEST, payload, &job, &err);
     check(ok && job, "c_client_should_send_the_bearer_token", &err);
-    worker_backend_job_response_free(job);
+    worker_backend_JobResponse_free(job);
     worker_backend_client_free(c);
     expect_send_error(base, "/s/auth", payload, WORKER_BACKEND_ERR_HTTP, 401, "missing or wrong API key",
                       "c_client_without_key_should_get_http_401_with_the_server_message");
@@ -263,7 +263,7 @@ int main(int argc, char **argv)
     } else
         check(ok && blob && strlen(blob) == 4u * 1024 * 1024, "c_client_should_read_a_4mib_answer", &err);
     worker_backend_error_clear(&err);
-    worker_backend_job_status_free(st);
+    worker_backend_JobStatus_free(st);
     worker_backend_client_free(c);
 
     /* configuration from the environment */
@@ -280,7 +280,7 @@ int main(int argc, char **argv)
     worker_backend_error_clear(&err);
 
     cJSON_Delete(payload);
-    worker_backend_file_download_request_message_free(msg);
+    worker_backend_FileDownloadRequestMessage_free(msg);
     worker_backend_runtime_thread_cleanup();
     curl_global_cleanup();
     return failures ? 1 : 0;

@@ -22,10 +22,10 @@ check_dir() { # NAME DIR
     fi
 }
 [ -d "$TOP/out/c" ] && check_dir worker-backend "$TOP/out/c"
-for f in "$TOP"/tests/catalogues/*.yaml "$TOP"/tests/catalogues/*.json "$TOP"/tests/catalogues/split/asyncapi.yaml \
+for f in "$TOP"/tests/catalogues/*.yaml "$TOP"/tests/catalogues/*.json "$TOP"/tests/catalogues/split/asyncapi.yaml "$TOP"/tests/c-target/catalogues/*.yaml \
          "$TOP"/tests/golden/*/input/catalogue.yaml "$TOP"/tests/golden/*/input/catalogue.json; do
     [ -f "$f" ] || continue
-    name=$(echo "${f#"$TOP"/}" | sed 's|^tests/catalogues/||; s|^tests/golden/\([^/]*\)/input/.*|golden-\1|; s|\.[a-z]*$||; s|[^A-Za-z0-9]|-|g')
+    name=$(echo "${f#"$TOP"/}" | sed 's|^tests/catalogues/||; s|^tests/c-target/catalogues/||; s|^tests/golden/\([^/]*\)/input/.*|golden-\1|; s|\.[a-z]*$||; s|[^A-Za-z0-9]|-|g')
     if mg generate -i "$f" -t c -o "$TMP/$name" >"$TMP/gen.log" 2>&1; then
         check_dir "$name" "$TMP/$name"
     else

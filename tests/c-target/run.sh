@@ -12,6 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 catalogues=()
 for f in "$TOP"/tests/catalogues/*.yaml "$TOP"/tests/catalogues/*.json "$TOP"/tests/catalogues/split/asyncapi.yaml \
+         "$TOP"/tests/c-target/catalogues/*.yaml \
          "$TOP"/tests/golden/*/input/catalogue.yaml "$TOP"/tests/golden/*/input/catalogue.json; do
     [ -f "$f" ] && catalogues+=("$f")
 done
@@ -19,7 +20,7 @@ done
 
 for cat in "${catalogues[@]}"; do
     rel=${cat#"$TOP"/}
-    name=$(echo "$rel" | sed 's|^tests/catalogues/||; s|^tests/golden/\([^/]*\)/input/.*|golden-\1|; s|^schemas/||; s|/asyncapi.yaml$||; s|\.[a-z]*$||; s|[^A-Za-z0-9]|-|g')
+    name=$(echo "$rel" | sed 's|^tests/catalogues/||; s|^tests/c-target/catalogues/||; s|^tests/golden/\([^/]*\)/input/.*|golden-\1|; s|^schemas/||; s|/asyncapi.yaml$||; s|\.[a-z]*$||; s|[^A-Za-z0-9]|-|g')
     gen=$TMP/gen/$name
     if [ "$rel" = schemas/worker-backend/asyncapi.yaml ] && [ -d "$TOP/out/c" ]; then
         gen=$TOP/out/c   # the committed output (the drift family checks it is current)

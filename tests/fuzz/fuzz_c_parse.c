@@ -21,13 +21,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     worker_backend_error err = {0};
     switch (data[0] % 4) {
     case 0:
-        worker_backend_file_download_request_message_free(worker_backend_file_download_request_message_parse(text, len, &err));
+        worker_backend_FileDownloadRequestMessage_free(worker_backend_FileDownloadRequestMessage_parse(text, len, &err));
         break;
     case 1:
-        worker_backend_job_status_free(worker_backend_job_status_parse(text, len, &err));
+        worker_backend_JobStatus_free(worker_backend_JobStatus_parse(text, len, &err));
         break;
     case 2:
-        worker_backend_job_response_free(worker_backend_job_response_parse(text, len, &err));
+        worker_backend_JobResponse_free(worker_backend_JobResponse_parse(text, len, &err));
         break;
     default: {
         cJSON *json = cJSON_ParseWithLength(text, len);

@@ -3,7 +3,7 @@
  *
  * Typed messages of the catalogue, their validators and their JSON
  * (de)serialisers (cJSON). Conventions (README.md has the full table):
- *   - every named type T is `accounts_T`; required fields are plain members,
+ *   - every named type T is `accounts_T` (T in PascalCase); required fields are plain members,
  *     an optional field `f` has `bool has_f`, a nullable field `bool f_is_null`;
  *   - strings are `char *` (UTF-8, NUL-terminated), integers `int64_t`,
  *     numbers `double`, booleans `bool`;
@@ -112,14 +112,14 @@ void accounts_message_free(accounts_message_type t, void *payload);
 
 /* ---- records ------------------------------------------------------------- */
 
-typedef struct accounts_event accounts_event;
-typedef struct accounts_account_opened accounts_account_opened;
-typedef struct accounts_account_closed accounts_account_closed;
+typedef struct accounts_Event accounts_Event;
+typedef struct accounts_AccountOpened accounts_AccountOpened;
+typedef struct accounts_AccountClosed accounts_AccountClosed;
 
 /**
  * Fields every event carries.
  */
-struct accounts_event {
+struct accounts_Event {
     char *event_id;
     char *occurred_at;
     int64_t retries;
@@ -130,7 +130,7 @@ struct accounts_event {
 /**
  * Fields every event carries.
  */
-struct accounts_account_opened {
+struct accounts_AccountOpened {
     char *event_id;
     char *occurred_at;
     int64_t retries;
@@ -145,7 +145,7 @@ struct accounts_account_opened {
 /**
  * Fields every event carries.
  */
-struct accounts_account_closed {
+struct accounts_AccountClosed {
     char *event_id;
     char *occurred_at;
     int64_t retries;
@@ -157,29 +157,29 @@ struct accounts_account_closed {
 
 /* ---- functions per type --------------------------------------------------- */
 
-/* event (object) */
-bool accounts_event_validate(const cJSON *json, accounts_error *err);
-accounts_event *accounts_event_from_json(const cJSON *json, accounts_error *err);
-cJSON *accounts_event_to_json(const accounts_event *v);
-void accounts_event_free(accounts_event *v);
-accounts_event *accounts_event_parse(const char *json, size_t len, accounts_error *err);
-char *accounts_event_print(const accounts_event *v);
+/* Event (object) */
+bool accounts_Event_validate(const cJSON *json, accounts_error *err);
+accounts_Event *accounts_Event_from_json(const cJSON *json, accounts_error *err);
+cJSON *accounts_Event_to_json(const accounts_Event *v);
+void accounts_Event_free(accounts_Event *v);
+accounts_Event *accounts_Event_parse(const char *json, size_t len, accounts_error *err);
+char *accounts_Event_print(const accounts_Event *v);
 
-/* account_opened (object) */
-bool accounts_account_opened_validate(const cJSON *json, accounts_error *err);
-accounts_account_opened *accounts_account_opened_from_json(const cJSON *json, accounts_error *err);
-cJSON *accounts_account_opened_to_json(const accounts_account_opened *v);
-void accounts_account_opened_free(accounts_account_opened *v);
-accounts_account_opened *accounts_account_opened_parse(const char *json, size_t len, accounts_error *err);
-char *accounts_account_opened_print(const accounts_account_opened *v);
+/* AccountOpened (object) */
+bool accounts_AccountOpened_validate(const cJSON *json, accounts_error *err);
+accounts_AccountOpened *accounts_AccountOpened_from_json(const cJSON *json, accounts_error *err);
+cJSON *accounts_AccountOpened_to_json(const accounts_AccountOpened *v);
+void accounts_AccountOpened_free(accounts_AccountOpened *v);
+accounts_AccountOpened *accounts_AccountOpened_parse(const char *json, size_t len, accounts_error *err);
+char *accounts_AccountOpened_print(const accounts_AccountOpened *v);
 
-/* account_closed (object) */
-bool accounts_account_closed_validate(const cJSON *json, accounts_error *err);
-accounts_account_closed *accounts_account_closed_from_json(const cJSON *json, accounts_error *err);
-cJSON *accounts_account_closed_to_json(const accounts_account_closed *v);
-void accounts_account_closed_free(accounts_account_closed *v);
-accounts_account_closed *accounts_account_closed_parse(const char *json, size_t len, accounts_error *err);
-char *accounts_account_closed_print(const accounts_account_closed *v);
+/* AccountClosed (object) */
+bool accounts_AccountClosed_validate(const cJSON *json, accounts_error *err);
+accounts_AccountClosed *accounts_AccountClosed_from_json(const cJSON *json, accounts_error *err);
+cJSON *accounts_AccountClosed_to_json(const accounts_AccountClosed *v);
+void accounts_AccountClosed_free(accounts_AccountClosed *v);
+accounts_AccountClosed *accounts_AccountClosed_parse(const char *json, size_t len, accounts_error *err);
+char *accounts_AccountClosed_print(const accounts_AccountClosed *v);
 
 #ifdef __cplusplus
 }

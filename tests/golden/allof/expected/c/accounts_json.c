@@ -40,9 +40,9 @@ bool accounts_message_type_from_string(const char *s, accounts_message_type *out
 
 /* ---- records -------------------------------------------------------------- */
 
-static accounts_event *accounts_event_build(const cJSON *json);
-static accounts_account_opened *accounts_account_opened_build(const cJSON *json);
-static accounts_account_closed *accounts_account_closed_build(const cJSON *json);
+static accounts_Event *accounts_Event_build(const cJSON *json);
+static accounts_AccountOpened *accounts_AccountOpened_build(const cJSON *json);
+static accounts_AccountClosed *accounts_AccountClosed_build(const cJSON *json);
 /* Not every catalogue uses every kind of element. */
 #if defined(__GNUC__)
 #define MAYBE_UNUSED __attribute__((unused))
@@ -95,28 +95,28 @@ static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
 static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
 
 
-static MAYBE_UNUSED bool from_obj_event(accounts_event **dst, const cJSON *v) { return (*dst = accounts_event_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_event(accounts_event *const *src)
+static MAYBE_UNUSED bool from_obj_Event(accounts_Event **dst, const cJSON *v) { return (*dst = accounts_Event_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_Event(accounts_Event *const *src)
 {
-    return *src ? accounts_event_to_json(*src) : cJSON_CreateNull();
+    return *src ? accounts_Event_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_event(accounts_event **p) { accounts_event_free(*p); }
+static MAYBE_UNUSED void free_obj_Event(accounts_Event **p) { accounts_Event_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_account_opened(accounts_account_opened **dst, const cJSON *v) { return (*dst = accounts_account_opened_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_account_opened(accounts_account_opened *const *src)
+static MAYBE_UNUSED bool from_obj_AccountOpened(accounts_AccountOpened **dst, const cJSON *v) { return (*dst = accounts_AccountOpened_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_AccountOpened(accounts_AccountOpened *const *src)
 {
-    return *src ? accounts_account_opened_to_json(*src) : cJSON_CreateNull();
+    return *src ? accounts_AccountOpened_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_account_opened(accounts_account_opened **p) { accounts_account_opened_free(*p); }
+static MAYBE_UNUSED void free_obj_AccountOpened(accounts_AccountOpened **p) { accounts_AccountOpened_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_account_closed(accounts_account_closed **dst, const cJSON *v) { return (*dst = accounts_account_closed_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_account_closed(accounts_account_closed *const *src)
+static MAYBE_UNUSED bool from_obj_AccountClosed(accounts_AccountClosed **dst, const cJSON *v) { return (*dst = accounts_AccountClosed_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_AccountClosed(accounts_AccountClosed *const *src)
 {
-    return *src ? accounts_account_closed_to_json(*src) : cJSON_CreateNull();
+    return *src ? accounts_AccountClosed_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_account_closed(accounts_account_closed **p) { accounts_account_closed_free(*p); }
+static MAYBE_UNUSED void free_obj_AccountClosed(accounts_AccountClosed **p) { accounts_AccountClosed_free(*p); }
 
-void accounts_event_free(accounts_event *o)
+void accounts_Event_free(accounts_Event *o)
 {
     if (!o)
         return;
@@ -129,11 +129,11 @@ void accounts_event_free(accounts_event *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static accounts_event *accounts_event_build(const cJSON *json)
+static accounts_Event *accounts_Event_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    accounts_event *o = calloc(1, sizeof *o);
+    accounts_Event *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[3 + 1] = {false};
@@ -177,21 +177,21 @@ static accounts_event *accounts_event_build(const cJSON *json)
     }
     return o;
 fail:
-    accounts_event_free(o);
+    accounts_Event_free(o);
     return NULL;
 }
 
-accounts_event *accounts_event_from_json(const cJSON *json, accounts_error *err)
+accounts_Event *accounts_Event_from_json(const cJSON *json, accounts_error *err)
 {
-    if (!accounts_event_validate(json, err))
+    if (!accounts_Event_validate(json, err))
         return NULL;
-    accounts_event *o = accounts_event_build(json);
+    accounts_Event *o = accounts_Event_build(json);
     if (!o)
-        accounts_rt_set_error(err, ACCOUNTS_ERR_MEMORY, 0, "cannot build event: out of memory or a value the record cannot hold");
+        accounts_rt_set_error(err, ACCOUNTS_ERR_MEMORY, 0, "cannot build Event: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *accounts_event_to_json(const accounts_event *o)
+cJSON *accounts_Event_to_json(const accounts_Event *o)
 {
     if (!o)
         return NULL;
@@ -242,7 +242,7 @@ cJSON *accounts_event_to_json(const accounts_event *o)
     return j;
 }
 
-accounts_event *accounts_event_parse(const char *text, size_t len, accounts_error *err)
+accounts_Event *accounts_Event_parse(const char *text, size_t len, accounts_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -251,20 +251,20 @@ accounts_event *accounts_event_parse(const char *text, size_t len, accounts_erro
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    accounts_event *o = accounts_event_from_json(json, err);
+    accounts_Event *o = accounts_Event_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *accounts_event_print(const accounts_event *o)
+char *accounts_Event_print(const accounts_Event *o)
 {
-    cJSON *j = accounts_event_to_json(o);
+    cJSON *j = accounts_Event_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void accounts_account_opened_free(accounts_account_opened *o)
+void accounts_AccountOpened_free(accounts_AccountOpened *o)
 {
     if (!o)
         return;
@@ -279,11 +279,11 @@ void accounts_account_opened_free(accounts_account_opened *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static accounts_account_opened *accounts_account_opened_build(const cJSON *json)
+static accounts_AccountOpened *accounts_AccountOpened_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    accounts_account_opened *o = calloc(1, sizeof *o);
+    accounts_AccountOpened *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[5 + 1] = {false};
@@ -344,21 +344,21 @@ static accounts_account_opened *accounts_account_opened_build(const cJSON *json)
     }
     return o;
 fail:
-    accounts_account_opened_free(o);
+    accounts_AccountOpened_free(o);
     return NULL;
 }
 
-accounts_account_opened *accounts_account_opened_from_json(const cJSON *json, accounts_error *err)
+accounts_AccountOpened *accounts_AccountOpened_from_json(const cJSON *json, accounts_error *err)
 {
-    if (!accounts_account_opened_validate(json, err))
+    if (!accounts_AccountOpened_validate(json, err))
         return NULL;
-    accounts_account_opened *o = accounts_account_opened_build(json);
+    accounts_AccountOpened *o = accounts_AccountOpened_build(json);
     if (!o)
-        accounts_rt_set_error(err, ACCOUNTS_ERR_MEMORY, 0, "cannot build account_opened: out of memory or a value the record cannot hold");
+        accounts_rt_set_error(err, ACCOUNTS_ERR_MEMORY, 0, "cannot build AccountOpened: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *accounts_account_opened_to_json(const accounts_account_opened *o)
+cJSON *accounts_AccountOpened_to_json(const accounts_AccountOpened *o)
 {
     if (!o)
         return NULL;
@@ -431,7 +431,7 @@ cJSON *accounts_account_opened_to_json(const accounts_account_opened *o)
     return j;
 }
 
-accounts_account_opened *accounts_account_opened_parse(const char *text, size_t len, accounts_error *err)
+accounts_AccountOpened *accounts_AccountOpened_parse(const char *text, size_t len, accounts_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -440,20 +440,20 @@ accounts_account_opened *accounts_account_opened_parse(const char *text, size_t 
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    accounts_account_opened *o = accounts_account_opened_from_json(json, err);
+    accounts_AccountOpened *o = accounts_AccountOpened_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *accounts_account_opened_print(const accounts_account_opened *o)
+char *accounts_AccountOpened_print(const accounts_AccountOpened *o)
 {
-    cJSON *j = accounts_account_opened_to_json(o);
+    cJSON *j = accounts_AccountOpened_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void accounts_account_closed_free(accounts_account_closed *o)
+void accounts_AccountClosed_free(accounts_AccountClosed *o)
 {
     if (!o)
         return;
@@ -467,11 +467,11 @@ void accounts_account_closed_free(accounts_account_closed *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static accounts_account_closed *accounts_account_closed_build(const cJSON *json)
+static accounts_AccountClosed *accounts_AccountClosed_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    accounts_account_closed *o = calloc(1, sizeof *o);
+    accounts_AccountClosed *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[4 + 1] = {false};
@@ -524,21 +524,21 @@ static accounts_account_closed *accounts_account_closed_build(const cJSON *json)
     }
     return o;
 fail:
-    accounts_account_closed_free(o);
+    accounts_AccountClosed_free(o);
     return NULL;
 }
 
-accounts_account_closed *accounts_account_closed_from_json(const cJSON *json, accounts_error *err)
+accounts_AccountClosed *accounts_AccountClosed_from_json(const cJSON *json, accounts_error *err)
 {
-    if (!accounts_account_closed_validate(json, err))
+    if (!accounts_AccountClosed_validate(json, err))
         return NULL;
-    accounts_account_closed *o = accounts_account_closed_build(json);
+    accounts_AccountClosed *o = accounts_AccountClosed_build(json);
     if (!o)
-        accounts_rt_set_error(err, ACCOUNTS_ERR_MEMORY, 0, "cannot build account_closed: out of memory or a value the record cannot hold");
+        accounts_rt_set_error(err, ACCOUNTS_ERR_MEMORY, 0, "cannot build AccountClosed: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *accounts_account_closed_to_json(const accounts_account_closed *o)
+cJSON *accounts_AccountClosed_to_json(const accounts_AccountClosed *o)
 {
     if (!o)
         return NULL;
@@ -600,7 +600,7 @@ cJSON *accounts_account_closed_to_json(const accounts_account_closed *o)
     return j;
 }
 
-accounts_account_closed *accounts_account_closed_parse(const char *text, size_t len, accounts_error *err)
+accounts_AccountClosed *accounts_AccountClosed_parse(const char *text, size_t len, accounts_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -609,14 +609,14 @@ accounts_account_closed *accounts_account_closed_parse(const char *text, size_t 
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    accounts_account_closed *o = accounts_account_closed_from_json(json, err);
+    accounts_AccountClosed *o = accounts_AccountClosed_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *accounts_account_closed_print(const accounts_account_closed *o)
+char *accounts_AccountClosed_print(const accounts_AccountClosed *o)
 {
-    cJSON *j = accounts_account_closed_to_json(o);
+    cJSON *j = accounts_AccountClosed_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
@@ -628,9 +628,9 @@ void *accounts_message_from_json(accounts_message_type t, const cJSON *json, acc
 {
     switch (t) {
     case ACCOUNTS_MESSAGE_ACCOUNT_OPENED:
-        return accounts_account_opened_from_json(json, err);
+        return accounts_AccountOpened_from_json(json, err);
     case ACCOUNTS_MESSAGE_ACCOUNT_CLOSED:
-        return accounts_account_closed_from_json(json, err);
+        return accounts_AccountClosed_from_json(json, err);
     }
     accounts_rt_set_error(err, ACCOUNTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return NULL;
@@ -642,9 +642,9 @@ cJSON *accounts_message_to_json(accounts_message_type t, const void *payload)
         return NULL;
     switch (t) {
     case ACCOUNTS_MESSAGE_ACCOUNT_OPENED:
-        return accounts_account_opened_to_json(payload);
+        return accounts_AccountOpened_to_json(payload);
     case ACCOUNTS_MESSAGE_ACCOUNT_CLOSED:
-        return accounts_account_closed_to_json(payload);
+        return accounts_AccountClosed_to_json(payload);
     }
     return NULL;
 }
@@ -653,10 +653,10 @@ void accounts_message_free(accounts_message_type t, void *payload)
 {
     switch (t) {
     case ACCOUNTS_MESSAGE_ACCOUNT_OPENED:
-        accounts_account_opened_free(payload);
+        accounts_AccountOpened_free(payload);
         return;
     case ACCOUNTS_MESSAGE_ACCOUNT_CLOSED:
-        accounts_account_closed_free(payload);
+        accounts_AccountClosed_free(payload);
         return;
     }
 }

@@ -359,7 +359,7 @@ static bool accounts_v13(const cJSON *x, const accounts_pseg *p, accounts_vctx *
 
 /* ---- public validators ---------------------------------------------------- */
 
-bool accounts_event_validate(const cJSON *json, accounts_error *err)
+bool accounts_Event_validate(const cJSON *json, accounts_error *err)
 {
     accounts_vctx c = {err, 0};
     if (err)
@@ -374,7 +374,7 @@ bool accounts_event_validate(const cJSON *json, accounts_error *err)
     return ok;
 }
 
-bool accounts_account_opened_validate(const cJSON *json, accounts_error *err)
+bool accounts_AccountOpened_validate(const cJSON *json, accounts_error *err)
 {
     accounts_vctx c = {err, 0};
     if (err)
@@ -389,7 +389,7 @@ bool accounts_account_opened_validate(const cJSON *json, accounts_error *err)
     return ok;
 }
 
-bool accounts_account_closed_validate(const cJSON *json, accounts_error *err)
+bool accounts_AccountClosed_validate(const cJSON *json, accounts_error *err)
 {
     accounts_vctx c = {err, 0};
     if (err)
@@ -408,9 +408,9 @@ bool accounts_message_validate(accounts_message_type t, const cJSON *json, accou
 {
     switch (t) {
     case ACCOUNTS_MESSAGE_ACCOUNT_OPENED:
-        return accounts_account_opened_validate(json, err);
+        return accounts_AccountOpened_validate(json, err);
     case ACCOUNTS_MESSAGE_ACCOUNT_CLOSED:
-        return accounts_account_closed_validate(json, err);
+        return accounts_AccountClosed_validate(json, err);
     }
     accounts_rt_set_error(err, ACCOUNTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return false;

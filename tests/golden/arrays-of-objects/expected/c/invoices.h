@@ -3,7 +3,7 @@
  *
  * Typed messages of the catalogue, their validators and their JSON
  * (de)serialisers (cJSON). Conventions (README.md has the full table):
- *   - every named type T is `invoices_T`; required fields are plain members,
+ *   - every named type T is `invoices_T` (T in PascalCase); required fields are plain members,
  *     an optional field `f` has `bool has_f`, a nullable field `bool f_is_null`;
  *   - strings are `char *` (UTF-8, NUL-terminated), integers `int64_t`,
  *     numbers `double`, booleans `bool`;
@@ -110,22 +110,22 @@ void invoices_message_free(invoices_message_type t, void *payload);
 
 /* ---- records ------------------------------------------------------------- */
 
-typedef struct invoices_tax invoices_tax;
-typedef struct invoices_invoice_issued invoices_invoice_issued;
-typedef struct invoices_invoice_issued_lines_item invoices_invoice_issued_lines_item;
+typedef struct invoices_Tax invoices_Tax;
+typedef struct invoices_InvoiceIssued invoices_InvoiceIssued;
+typedef struct invoices_InvoiceIssuedLinesItem invoices_InvoiceIssuedLinesItem;
 
-struct invoices_tax {
+struct invoices_Tax {
     char *name;
     /** Fraction, 0.0-1.0. */
     double rate;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct invoices_invoice_issued {
+struct invoices_InvoiceIssued {
     /** One entry per product. */
-    struct invoices_invoice_issued_lines_item **lines;
+    struct invoices_InvoiceIssuedLinesItem **lines;
     size_t lines_count;
-    struct invoices_tax **taxes;
+    struct invoices_Tax **taxes;
     size_t taxes_count;
     bool has_taxes;
     /** A matrix of cell values. */
@@ -137,7 +137,7 @@ struct invoices_invoice_issued {
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct invoices_invoice_issued_lines_item {
+struct invoices_InvoiceIssuedLinesItem {
     char *sku;
     int64_t quantity;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -145,29 +145,29 @@ struct invoices_invoice_issued_lines_item {
 
 /* ---- functions per type --------------------------------------------------- */
 
-/* tax (object) */
-bool invoices_tax_validate(const cJSON *json, invoices_error *err);
-invoices_tax *invoices_tax_from_json(const cJSON *json, invoices_error *err);
-cJSON *invoices_tax_to_json(const invoices_tax *v);
-void invoices_tax_free(invoices_tax *v);
-invoices_tax *invoices_tax_parse(const char *json, size_t len, invoices_error *err);
-char *invoices_tax_print(const invoices_tax *v);
+/* Tax (object) */
+bool invoices_Tax_validate(const cJSON *json, invoices_error *err);
+invoices_Tax *invoices_Tax_from_json(const cJSON *json, invoices_error *err);
+cJSON *invoices_Tax_to_json(const invoices_Tax *v);
+void invoices_Tax_free(invoices_Tax *v);
+invoices_Tax *invoices_Tax_parse(const char *json, size_t len, invoices_error *err);
+char *invoices_Tax_print(const invoices_Tax *v);
 
-/* invoice_issued (object) */
-bool invoices_invoice_issued_validate(const cJSON *json, invoices_error *err);
-invoices_invoice_issued *invoices_invoice_issued_from_json(const cJSON *json, invoices_error *err);
-cJSON *invoices_invoice_issued_to_json(const invoices_invoice_issued *v);
-void invoices_invoice_issued_free(invoices_invoice_issued *v);
-invoices_invoice_issued *invoices_invoice_issued_parse(const char *json, size_t len, invoices_error *err);
-char *invoices_invoice_issued_print(const invoices_invoice_issued *v);
+/* InvoiceIssued (object) */
+bool invoices_InvoiceIssued_validate(const cJSON *json, invoices_error *err);
+invoices_InvoiceIssued *invoices_InvoiceIssued_from_json(const cJSON *json, invoices_error *err);
+cJSON *invoices_InvoiceIssued_to_json(const invoices_InvoiceIssued *v);
+void invoices_InvoiceIssued_free(invoices_InvoiceIssued *v);
+invoices_InvoiceIssued *invoices_InvoiceIssued_parse(const char *json, size_t len, invoices_error *err);
+char *invoices_InvoiceIssued_print(const invoices_InvoiceIssued *v);
 
-/* invoice_issued_lines_item (object) */
-bool invoices_invoice_issued_lines_item_validate(const cJSON *json, invoices_error *err);
-invoices_invoice_issued_lines_item *invoices_invoice_issued_lines_item_from_json(const cJSON *json, invoices_error *err);
-cJSON *invoices_invoice_issued_lines_item_to_json(const invoices_invoice_issued_lines_item *v);
-void invoices_invoice_issued_lines_item_free(invoices_invoice_issued_lines_item *v);
-invoices_invoice_issued_lines_item *invoices_invoice_issued_lines_item_parse(const char *json, size_t len, invoices_error *err);
-char *invoices_invoice_issued_lines_item_print(const invoices_invoice_issued_lines_item *v);
+/* InvoiceIssuedLinesItem (object) */
+bool invoices_InvoiceIssuedLinesItem_validate(const cJSON *json, invoices_error *err);
+invoices_InvoiceIssuedLinesItem *invoices_InvoiceIssuedLinesItem_from_json(const cJSON *json, invoices_error *err);
+cJSON *invoices_InvoiceIssuedLinesItem_to_json(const invoices_InvoiceIssuedLinesItem *v);
+void invoices_InvoiceIssuedLinesItem_free(invoices_InvoiceIssuedLinesItem *v);
+invoices_InvoiceIssuedLinesItem *invoices_InvoiceIssuedLinesItem_parse(const char *json, size_t len, invoices_error *err);
+char *invoices_InvoiceIssuedLinesItem_print(const invoices_InvoiceIssuedLinesItem *v);
 
 #ifdef __cplusplus
 }

@@ -39,9 +39,9 @@ bool invoices_message_type_from_string(const char *s, invoices_message_type *out
 
 /* ---- records -------------------------------------------------------------- */
 
-static invoices_tax *invoices_tax_build(const cJSON *json);
-static invoices_invoice_issued *invoices_invoice_issued_build(const cJSON *json);
-static invoices_invoice_issued_lines_item *invoices_invoice_issued_lines_item_build(const cJSON *json);
+static invoices_Tax *invoices_Tax_build(const cJSON *json);
+static invoices_InvoiceIssued *invoices_InvoiceIssued_build(const cJSON *json);
+static invoices_InvoiceIssuedLinesItem *invoices_InvoiceIssuedLinesItem_build(const cJSON *json);
 /* Not every catalogue uses every kind of element. */
 #if defined(__GNUC__)
 #define MAYBE_UNUSED __attribute__((unused))
@@ -94,28 +94,28 @@ static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
 static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
 
 
-static MAYBE_UNUSED bool from_obj_tax(invoices_tax **dst, const cJSON *v) { return (*dst = invoices_tax_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_tax(invoices_tax *const *src)
+static MAYBE_UNUSED bool from_obj_Tax(invoices_Tax **dst, const cJSON *v) { return (*dst = invoices_Tax_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_Tax(invoices_Tax *const *src)
 {
-    return *src ? invoices_tax_to_json(*src) : cJSON_CreateNull();
+    return *src ? invoices_Tax_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_tax(invoices_tax **p) { invoices_tax_free(*p); }
+static MAYBE_UNUSED void free_obj_Tax(invoices_Tax **p) { invoices_Tax_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_invoice_issued(invoices_invoice_issued **dst, const cJSON *v) { return (*dst = invoices_invoice_issued_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_invoice_issued(invoices_invoice_issued *const *src)
+static MAYBE_UNUSED bool from_obj_InvoiceIssued(invoices_InvoiceIssued **dst, const cJSON *v) { return (*dst = invoices_InvoiceIssued_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_InvoiceIssued(invoices_InvoiceIssued *const *src)
 {
-    return *src ? invoices_invoice_issued_to_json(*src) : cJSON_CreateNull();
+    return *src ? invoices_InvoiceIssued_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_invoice_issued(invoices_invoice_issued **p) { invoices_invoice_issued_free(*p); }
+static MAYBE_UNUSED void free_obj_InvoiceIssued(invoices_InvoiceIssued **p) { invoices_InvoiceIssued_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_invoice_issued_lines_item(invoices_invoice_issued_lines_item **dst, const cJSON *v) { return (*dst = invoices_invoice_issued_lines_item_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_invoice_issued_lines_item(invoices_invoice_issued_lines_item *const *src)
+static MAYBE_UNUSED bool from_obj_InvoiceIssuedLinesItem(invoices_InvoiceIssuedLinesItem **dst, const cJSON *v) { return (*dst = invoices_InvoiceIssuedLinesItem_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_InvoiceIssuedLinesItem(invoices_InvoiceIssuedLinesItem *const *src)
 {
-    return *src ? invoices_invoice_issued_lines_item_to_json(*src) : cJSON_CreateNull();
+    return *src ? invoices_InvoiceIssuedLinesItem_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_invoice_issued_lines_item(invoices_invoice_issued_lines_item **p) { invoices_invoice_issued_lines_item_free(*p); }
+static MAYBE_UNUSED void free_obj_InvoiceIssuedLinesItem(invoices_InvoiceIssuedLinesItem **p) { invoices_InvoiceIssuedLinesItem_free(*p); }
 
-void invoices_tax_free(invoices_tax *o)
+void invoices_Tax_free(invoices_Tax *o)
 {
     if (!o)
         return;
@@ -127,11 +127,11 @@ void invoices_tax_free(invoices_tax *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static invoices_tax *invoices_tax_build(const cJSON *json)
+static invoices_Tax *invoices_Tax_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    invoices_tax *o = calloc(1, sizeof *o);
+    invoices_Tax *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[2 + 1] = {false};
@@ -166,21 +166,21 @@ static invoices_tax *invoices_tax_build(const cJSON *json)
     }
     return o;
 fail:
-    invoices_tax_free(o);
+    invoices_Tax_free(o);
     return NULL;
 }
 
-invoices_tax *invoices_tax_from_json(const cJSON *json, invoices_error *err)
+invoices_Tax *invoices_Tax_from_json(const cJSON *json, invoices_error *err)
 {
-    if (!invoices_tax_validate(json, err))
+    if (!invoices_Tax_validate(json, err))
         return NULL;
-    invoices_tax *o = invoices_tax_build(json);
+    invoices_Tax *o = invoices_Tax_build(json);
     if (!o)
-        invoices_rt_set_error(err, INVOICES_ERR_MEMORY, 0, "cannot build tax: out of memory or a value the record cannot hold");
+        invoices_rt_set_error(err, INVOICES_ERR_MEMORY, 0, "cannot build Tax: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *invoices_tax_to_json(const invoices_tax *o)
+cJSON *invoices_Tax_to_json(const invoices_Tax *o)
 {
     if (!o)
         return NULL;
@@ -220,7 +220,7 @@ cJSON *invoices_tax_to_json(const invoices_tax *o)
     return j;
 }
 
-invoices_tax *invoices_tax_parse(const char *text, size_t len, invoices_error *err)
+invoices_Tax *invoices_Tax_parse(const char *text, size_t len, invoices_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -229,28 +229,28 @@ invoices_tax *invoices_tax_parse(const char *text, size_t len, invoices_error *e
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    invoices_tax *o = invoices_tax_from_json(json, err);
+    invoices_Tax *o = invoices_Tax_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *invoices_tax_print(const invoices_tax *o)
+char *invoices_Tax_print(const invoices_Tax *o)
 {
-    cJSON *j = invoices_tax_to_json(o);
+    cJSON *j = invoices_Tax_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void invoices_invoice_issued_free(invoices_invoice_issued *o)
+void invoices_InvoiceIssued_free(invoices_InvoiceIssued *o)
 {
     if (!o)
         return;
     for (size_t i = 0; o->lines && i < o->lines_count; i++)
-        free_obj_invoice_issued_lines_item(&o->lines[i]);
+        free_obj_InvoiceIssuedLinesItem(&o->lines[i]);
     free(o->lines);
     for (size_t i = 0; o->taxes && i < o->taxes_count; i++)
-        free_obj_tax(&o->taxes[i]);
+        free_obj_Tax(&o->taxes[i]);
     free(o->taxes);
     cJSON_Delete(o->grid);
     for (size_t i = 0; o->tags && i < o->tags_count; i++)
@@ -262,11 +262,11 @@ void invoices_invoice_issued_free(invoices_invoice_issued *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static invoices_invoice_issued *invoices_invoice_issued_build(const cJSON *json)
+static invoices_InvoiceIssued *invoices_InvoiceIssued_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    invoices_invoice_issued *o = calloc(1, sizeof *o);
+    invoices_InvoiceIssued *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[4 + 1] = {false};
@@ -285,7 +285,7 @@ static invoices_invoice_issued *invoices_invoice_issued_build(const cJSON *json)
                 if (!o->lines)
                     goto fail;
                 for (const cJSON *e = m->child; e; e = e->next) {
-                    if (!from_obj_invoice_issued_lines_item(&o->lines[o->lines_count], e))
+                    if (!from_obj_InvoiceIssuedLinesItem(&o->lines[o->lines_count], e))
                         goto fail;
                     o->lines_count++;
                 }
@@ -304,7 +304,7 @@ static invoices_invoice_issued *invoices_invoice_issued_build(const cJSON *json)
                 if (!o->taxes)
                     goto fail;
                 for (const cJSON *e = m->child; e; e = e->next) {
-                    if (!from_obj_tax(&o->taxes[o->taxes_count], e))
+                    if (!from_obj_Tax(&o->taxes[o->taxes_count], e))
                         goto fail;
                     o->taxes_count++;
                 }
@@ -353,21 +353,21 @@ static invoices_invoice_issued *invoices_invoice_issued_build(const cJSON *json)
     }
     return o;
 fail:
-    invoices_invoice_issued_free(o);
+    invoices_InvoiceIssued_free(o);
     return NULL;
 }
 
-invoices_invoice_issued *invoices_invoice_issued_from_json(const cJSON *json, invoices_error *err)
+invoices_InvoiceIssued *invoices_InvoiceIssued_from_json(const cJSON *json, invoices_error *err)
 {
-    if (!invoices_invoice_issued_validate(json, err))
+    if (!invoices_InvoiceIssued_validate(json, err))
         return NULL;
-    invoices_invoice_issued *o = invoices_invoice_issued_build(json);
+    invoices_InvoiceIssued *o = invoices_InvoiceIssued_build(json);
     if (!o)
-        invoices_rt_set_error(err, INVOICES_ERR_MEMORY, 0, "cannot build invoice_issued: out of memory or a value the record cannot hold");
+        invoices_rt_set_error(err, INVOICES_ERR_MEMORY, 0, "cannot build InvoiceIssued: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *invoices_invoice_issued_to_json(const invoices_invoice_issued *o)
+cJSON *invoices_InvoiceIssued_to_json(const invoices_InvoiceIssued *o)
 {
     if (!o)
         return NULL;
@@ -379,7 +379,7 @@ cJSON *invoices_invoice_issued_to_json(const invoices_invoice_issued *o)
         {
             v = cJSON_CreateArray();
             for (size_t i = 0; v && i < o->lines_count; i++) {
-                cJSON *e = to_obj_invoice_issued_lines_item(&o->lines[i]);
+                cJSON *e = to_obj_InvoiceIssuedLinesItem(&o->lines[i]);
                 if (!e || !cJSON_AddItemToArray(v, e)) {
                     cJSON_Delete(e);
                     cJSON_Delete(v);
@@ -398,7 +398,7 @@ cJSON *invoices_invoice_issued_to_json(const invoices_invoice_issued *o)
         {
             v = cJSON_CreateArray();
             for (size_t i = 0; v && i < o->taxes_count; i++) {
-                cJSON *e = to_obj_tax(&o->taxes[i]);
+                cJSON *e = to_obj_Tax(&o->taxes[i]);
                 if (!e || !cJSON_AddItemToArray(v, e)) {
                     cJSON_Delete(e);
                     cJSON_Delete(v);
@@ -453,7 +453,7 @@ cJSON *invoices_invoice_issued_to_json(const invoices_invoice_issued *o)
     return j;
 }
 
-invoices_invoice_issued *invoices_invoice_issued_parse(const char *text, size_t len, invoices_error *err)
+invoices_InvoiceIssued *invoices_InvoiceIssued_parse(const char *text, size_t len, invoices_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -462,20 +462,20 @@ invoices_invoice_issued *invoices_invoice_issued_parse(const char *text, size_t 
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    invoices_invoice_issued *o = invoices_invoice_issued_from_json(json, err);
+    invoices_InvoiceIssued *o = invoices_InvoiceIssued_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *invoices_invoice_issued_print(const invoices_invoice_issued *o)
+char *invoices_InvoiceIssued_print(const invoices_InvoiceIssued *o)
 {
-    cJSON *j = invoices_invoice_issued_to_json(o);
+    cJSON *j = invoices_InvoiceIssued_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void invoices_invoice_issued_lines_item_free(invoices_invoice_issued_lines_item *o)
+void invoices_InvoiceIssuedLinesItem_free(invoices_InvoiceIssuedLinesItem *o)
 {
     if (!o)
         return;
@@ -487,11 +487,11 @@ void invoices_invoice_issued_lines_item_free(invoices_invoice_issued_lines_item 
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static invoices_invoice_issued_lines_item *invoices_invoice_issued_lines_item_build(const cJSON *json)
+static invoices_InvoiceIssuedLinesItem *invoices_InvoiceIssuedLinesItem_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    invoices_invoice_issued_lines_item *o = calloc(1, sizeof *o);
+    invoices_InvoiceIssuedLinesItem *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[2 + 1] = {false};
@@ -526,21 +526,21 @@ static invoices_invoice_issued_lines_item *invoices_invoice_issued_lines_item_bu
     }
     return o;
 fail:
-    invoices_invoice_issued_lines_item_free(o);
+    invoices_InvoiceIssuedLinesItem_free(o);
     return NULL;
 }
 
-invoices_invoice_issued_lines_item *invoices_invoice_issued_lines_item_from_json(const cJSON *json, invoices_error *err)
+invoices_InvoiceIssuedLinesItem *invoices_InvoiceIssuedLinesItem_from_json(const cJSON *json, invoices_error *err)
 {
-    if (!invoices_invoice_issued_lines_item_validate(json, err))
+    if (!invoices_InvoiceIssuedLinesItem_validate(json, err))
         return NULL;
-    invoices_invoice_issued_lines_item *o = invoices_invoice_issued_lines_item_build(json);
+    invoices_InvoiceIssuedLinesItem *o = invoices_InvoiceIssuedLinesItem_build(json);
     if (!o)
-        invoices_rt_set_error(err, INVOICES_ERR_MEMORY, 0, "cannot build invoice_issued_lines_item: out of memory or a value the record cannot hold");
+        invoices_rt_set_error(err, INVOICES_ERR_MEMORY, 0, "cannot build InvoiceIssuedLinesItem: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *invoices_invoice_issued_lines_item_to_json(const invoices_invoice_issued_lines_item *o)
+cJSON *invoices_InvoiceIssuedLinesItem_to_json(const invoices_InvoiceIssuedLinesItem *o)
 {
     if (!o)
         return NULL;
@@ -580,7 +580,7 @@ cJSON *invoices_invoice_issued_lines_item_to_json(const invoices_invoice_issued_
     return j;
 }
 
-invoices_invoice_issued_lines_item *invoices_invoice_issued_lines_item_parse(const char *text, size_t len, invoices_error *err)
+invoices_InvoiceIssuedLinesItem *invoices_InvoiceIssuedLinesItem_parse(const char *text, size_t len, invoices_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -589,14 +589,14 @@ invoices_invoice_issued_lines_item *invoices_invoice_issued_lines_item_parse(con
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    invoices_invoice_issued_lines_item *o = invoices_invoice_issued_lines_item_from_json(json, err);
+    invoices_InvoiceIssuedLinesItem *o = invoices_InvoiceIssuedLinesItem_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *invoices_invoice_issued_lines_item_print(const invoices_invoice_issued_lines_item *o)
+char *invoices_InvoiceIssuedLinesItem_print(const invoices_InvoiceIssuedLinesItem *o)
 {
-    cJSON *j = invoices_invoice_issued_lines_item_to_json(o);
+    cJSON *j = invoices_InvoiceIssuedLinesItem_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
@@ -608,7 +608,7 @@ void *invoices_message_from_json(invoices_message_type t, const cJSON *json, inv
 {
     switch (t) {
     case INVOICES_MESSAGE_INVOICE_ISSUED:
-        return invoices_invoice_issued_from_json(json, err);
+        return invoices_InvoiceIssued_from_json(json, err);
     }
     invoices_rt_set_error(err, INVOICES_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return NULL;
@@ -620,7 +620,7 @@ cJSON *invoices_message_to_json(invoices_message_type t, const void *payload)
         return NULL;
     switch (t) {
     case INVOICES_MESSAGE_INVOICE_ISSUED:
-        return invoices_invoice_issued_to_json(payload);
+        return invoices_InvoiceIssued_to_json(payload);
     }
     return NULL;
 }
@@ -629,7 +629,7 @@ void invoices_message_free(invoices_message_type t, void *payload)
 {
     switch (t) {
     case INVOICES_MESSAGE_INVOICE_ISSUED:
-        invoices_invoice_issued_free(payload);
+        invoices_InvoiceIssued_free(payload);
         return;
     }
 }

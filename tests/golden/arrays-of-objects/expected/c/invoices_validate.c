@@ -463,7 +463,7 @@ static bool invoices_v14(const cJSON *x, const invoices_pseg *p, invoices_vctx *
 
 /* ---- public validators ---------------------------------------------------- */
 
-bool invoices_tax_validate(const cJSON *json, invoices_error *err)
+bool invoices_Tax_validate(const cJSON *json, invoices_error *err)
 {
     invoices_vctx c = {err, 0};
     if (err)
@@ -478,7 +478,7 @@ bool invoices_tax_validate(const cJSON *json, invoices_error *err)
     return ok;
 }
 
-bool invoices_invoice_issued_validate(const cJSON *json, invoices_error *err)
+bool invoices_InvoiceIssued_validate(const cJSON *json, invoices_error *err)
 {
     invoices_vctx c = {err, 0};
     if (err)
@@ -493,7 +493,7 @@ bool invoices_invoice_issued_validate(const cJSON *json, invoices_error *err)
     return ok;
 }
 
-bool invoices_invoice_issued_lines_item_validate(const cJSON *json, invoices_error *err)
+bool invoices_InvoiceIssuedLinesItem_validate(const cJSON *json, invoices_error *err)
 {
     invoices_vctx c = {err, 0};
     if (err)
@@ -512,7 +512,7 @@ bool invoices_message_validate(invoices_message_type t, const cJSON *json, invoi
 {
     switch (t) {
     case INVOICES_MESSAGE_INVOICE_ISSUED:
-        return invoices_invoice_issued_validate(json, err);
+        return invoices_InvoiceIssued_validate(json, err);
     }
     invoices_rt_set_error(err, INVOICES_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return false;

@@ -3,7 +3,7 @@
  *
  * Typed messages of the catalogue, their validators and their JSON
  * (de)serialisers (cJSON). Conventions (README.md has the full table):
- *   - every named type T is `streetlights_T`; required fields are plain members,
+ *   - every named type T is `streetlights_T` (T in PascalCase); required fields are plain members,
  *     an optional field `f` has `bool has_f`, a nullable field `bool f_is_null`;
  *   - strings are `char *` (UTF-8, NUL-terminated), integers `int64_t`,
  *     numbers `double`, booleans `bool`;
@@ -112,10 +112,10 @@ void streetlights_message_free(streetlights_message_type t, void *payload);
 
 /* ---- records ------------------------------------------------------------- */
 
-typedef struct streetlights_light_measured_payload streetlights_light_measured_payload;
-typedef struct streetlights_turn_on streetlights_turn_on;
+typedef struct streetlights_LightMeasuredPayload streetlights_LightMeasuredPayload;
+typedef struct streetlights_TurnOn streetlights_TurnOn;
 
-struct streetlights_light_measured_payload {
+struct streetlights_LightMeasuredPayload {
     /** Id of the streetlight. */
     int64_t id;
     bool has_id;
@@ -127,7 +127,7 @@ struct streetlights_light_measured_payload {
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct streetlights_turn_on {
+struct streetlights_TurnOn {
     int64_t id;
     bool has_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -135,21 +135,21 @@ struct streetlights_turn_on {
 
 /* ---- functions per type --------------------------------------------------- */
 
-/* light_measured_payload (object) */
-bool streetlights_light_measured_payload_validate(const cJSON *json, streetlights_error *err);
-streetlights_light_measured_payload *streetlights_light_measured_payload_from_json(const cJSON *json, streetlights_error *err);
-cJSON *streetlights_light_measured_payload_to_json(const streetlights_light_measured_payload *v);
-void streetlights_light_measured_payload_free(streetlights_light_measured_payload *v);
-streetlights_light_measured_payload *streetlights_light_measured_payload_parse(const char *json, size_t len, streetlights_error *err);
-char *streetlights_light_measured_payload_print(const streetlights_light_measured_payload *v);
+/* LightMeasuredPayload (object) */
+bool streetlights_LightMeasuredPayload_validate(const cJSON *json, streetlights_error *err);
+streetlights_LightMeasuredPayload *streetlights_LightMeasuredPayload_from_json(const cJSON *json, streetlights_error *err);
+cJSON *streetlights_LightMeasuredPayload_to_json(const streetlights_LightMeasuredPayload *v);
+void streetlights_LightMeasuredPayload_free(streetlights_LightMeasuredPayload *v);
+streetlights_LightMeasuredPayload *streetlights_LightMeasuredPayload_parse(const char *json, size_t len, streetlights_error *err);
+char *streetlights_LightMeasuredPayload_print(const streetlights_LightMeasuredPayload *v);
 
-/* turn_on (object) */
-bool streetlights_turn_on_validate(const cJSON *json, streetlights_error *err);
-streetlights_turn_on *streetlights_turn_on_from_json(const cJSON *json, streetlights_error *err);
-cJSON *streetlights_turn_on_to_json(const streetlights_turn_on *v);
-void streetlights_turn_on_free(streetlights_turn_on *v);
-streetlights_turn_on *streetlights_turn_on_parse(const char *json, size_t len, streetlights_error *err);
-char *streetlights_turn_on_print(const streetlights_turn_on *v);
+/* TurnOn (object) */
+bool streetlights_TurnOn_validate(const cJSON *json, streetlights_error *err);
+streetlights_TurnOn *streetlights_TurnOn_from_json(const cJSON *json, streetlights_error *err);
+cJSON *streetlights_TurnOn_to_json(const streetlights_TurnOn *v);
+void streetlights_TurnOn_free(streetlights_TurnOn *v);
+streetlights_TurnOn *streetlights_TurnOn_parse(const char *json, size_t len, streetlights_error *err);
+char *streetlights_TurnOn_print(const streetlights_TurnOn *v);
 
 #ifdef __cplusplus
 }

@@ -40,8 +40,8 @@ bool streetlights_message_type_from_string(const char *s, streetlights_message_t
 
 /* ---- records -------------------------------------------------------------- */
 
-static streetlights_light_measured_payload *streetlights_light_measured_payload_build(const cJSON *json);
-static streetlights_turn_on *streetlights_turn_on_build(const cJSON *json);
+static streetlights_LightMeasuredPayload *streetlights_LightMeasuredPayload_build(const cJSON *json);
+static streetlights_TurnOn *streetlights_TurnOn_build(const cJSON *json);
 /* Not every catalogue uses every kind of element. */
 #if defined(__GNUC__)
 #define MAYBE_UNUSED __attribute__((unused))
@@ -94,21 +94,21 @@ static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
 static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
 
 
-static MAYBE_UNUSED bool from_obj_light_measured_payload(streetlights_light_measured_payload **dst, const cJSON *v) { return (*dst = streetlights_light_measured_payload_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_light_measured_payload(streetlights_light_measured_payload *const *src)
+static MAYBE_UNUSED bool from_obj_LightMeasuredPayload(streetlights_LightMeasuredPayload **dst, const cJSON *v) { return (*dst = streetlights_LightMeasuredPayload_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_LightMeasuredPayload(streetlights_LightMeasuredPayload *const *src)
 {
-    return *src ? streetlights_light_measured_payload_to_json(*src) : cJSON_CreateNull();
+    return *src ? streetlights_LightMeasuredPayload_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_light_measured_payload(streetlights_light_measured_payload **p) { streetlights_light_measured_payload_free(*p); }
+static MAYBE_UNUSED void free_obj_LightMeasuredPayload(streetlights_LightMeasuredPayload **p) { streetlights_LightMeasuredPayload_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_turn_on(streetlights_turn_on **dst, const cJSON *v) { return (*dst = streetlights_turn_on_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_turn_on(streetlights_turn_on *const *src)
+static MAYBE_UNUSED bool from_obj_TurnOn(streetlights_TurnOn **dst, const cJSON *v) { return (*dst = streetlights_TurnOn_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_TurnOn(streetlights_TurnOn *const *src)
 {
-    return *src ? streetlights_turn_on_to_json(*src) : cJSON_CreateNull();
+    return *src ? streetlights_TurnOn_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_turn_on(streetlights_turn_on **p) { streetlights_turn_on_free(*p); }
+static MAYBE_UNUSED void free_obj_TurnOn(streetlights_TurnOn **p) { streetlights_TurnOn_free(*p); }
 
-void streetlights_light_measured_payload_free(streetlights_light_measured_payload *o)
+void streetlights_LightMeasuredPayload_free(streetlights_LightMeasuredPayload *o)
 {
     if (!o)
         return;
@@ -121,11 +121,11 @@ void streetlights_light_measured_payload_free(streetlights_light_measured_payloa
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static streetlights_light_measured_payload *streetlights_light_measured_payload_build(const cJSON *json)
+static streetlights_LightMeasuredPayload *streetlights_LightMeasuredPayload_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    streetlights_light_measured_payload *o = calloc(1, sizeof *o);
+    streetlights_LightMeasuredPayload *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[3 + 1] = {false};
@@ -171,21 +171,21 @@ static streetlights_light_measured_payload *streetlights_light_measured_payload_
     }
     return o;
 fail:
-    streetlights_light_measured_payload_free(o);
+    streetlights_LightMeasuredPayload_free(o);
     return NULL;
 }
 
-streetlights_light_measured_payload *streetlights_light_measured_payload_from_json(const cJSON *json, streetlights_error *err)
+streetlights_LightMeasuredPayload *streetlights_LightMeasuredPayload_from_json(const cJSON *json, streetlights_error *err)
 {
-    if (!streetlights_light_measured_payload_validate(json, err))
+    if (!streetlights_LightMeasuredPayload_validate(json, err))
         return NULL;
-    streetlights_light_measured_payload *o = streetlights_light_measured_payload_build(json);
+    streetlights_LightMeasuredPayload *o = streetlights_LightMeasuredPayload_build(json);
     if (!o)
-        streetlights_rt_set_error(err, STREETLIGHTS_ERR_MEMORY, 0, "cannot build light_measured_payload: out of memory or a value the record cannot hold");
+        streetlights_rt_set_error(err, STREETLIGHTS_ERR_MEMORY, 0, "cannot build LightMeasuredPayload: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *streetlights_light_measured_payload_to_json(const streetlights_light_measured_payload *o)
+cJSON *streetlights_LightMeasuredPayload_to_json(const streetlights_LightMeasuredPayload *o)
 {
     if (!o)
         return NULL;
@@ -236,7 +236,7 @@ cJSON *streetlights_light_measured_payload_to_json(const streetlights_light_meas
     return j;
 }
 
-streetlights_light_measured_payload *streetlights_light_measured_payload_parse(const char *text, size_t len, streetlights_error *err)
+streetlights_LightMeasuredPayload *streetlights_LightMeasuredPayload_parse(const char *text, size_t len, streetlights_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -245,20 +245,20 @@ streetlights_light_measured_payload *streetlights_light_measured_payload_parse(c
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    streetlights_light_measured_payload *o = streetlights_light_measured_payload_from_json(json, err);
+    streetlights_LightMeasuredPayload *o = streetlights_LightMeasuredPayload_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *streetlights_light_measured_payload_print(const streetlights_light_measured_payload *o)
+char *streetlights_LightMeasuredPayload_print(const streetlights_LightMeasuredPayload *o)
 {
-    cJSON *j = streetlights_light_measured_payload_to_json(o);
+    cJSON *j = streetlights_LightMeasuredPayload_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void streetlights_turn_on_free(streetlights_turn_on *o)
+void streetlights_TurnOn_free(streetlights_TurnOn *o)
 {
     if (!o)
         return;
@@ -269,11 +269,11 @@ void streetlights_turn_on_free(streetlights_turn_on *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static streetlights_turn_on *streetlights_turn_on_build(const cJSON *json)
+static streetlights_TurnOn *streetlights_TurnOn_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    streetlights_turn_on *o = calloc(1, sizeof *o);
+    streetlights_TurnOn *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[1 + 1] = {false};
@@ -301,21 +301,21 @@ static streetlights_turn_on *streetlights_turn_on_build(const cJSON *json)
     }
     return o;
 fail:
-    streetlights_turn_on_free(o);
+    streetlights_TurnOn_free(o);
     return NULL;
 }
 
-streetlights_turn_on *streetlights_turn_on_from_json(const cJSON *json, streetlights_error *err)
+streetlights_TurnOn *streetlights_TurnOn_from_json(const cJSON *json, streetlights_error *err)
 {
-    if (!streetlights_turn_on_validate(json, err))
+    if (!streetlights_TurnOn_validate(json, err))
         return NULL;
-    streetlights_turn_on *o = streetlights_turn_on_build(json);
+    streetlights_TurnOn *o = streetlights_TurnOn_build(json);
     if (!o)
-        streetlights_rt_set_error(err, STREETLIGHTS_ERR_MEMORY, 0, "cannot build turn_on: out of memory or a value the record cannot hold");
+        streetlights_rt_set_error(err, STREETLIGHTS_ERR_MEMORY, 0, "cannot build TurnOn: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *streetlights_turn_on_to_json(const streetlights_turn_on *o)
+cJSON *streetlights_TurnOn_to_json(const streetlights_TurnOn *o)
 {
     if (!o)
         return NULL;
@@ -344,7 +344,7 @@ cJSON *streetlights_turn_on_to_json(const streetlights_turn_on *o)
     return j;
 }
 
-streetlights_turn_on *streetlights_turn_on_parse(const char *text, size_t len, streetlights_error *err)
+streetlights_TurnOn *streetlights_TurnOn_parse(const char *text, size_t len, streetlights_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -353,14 +353,14 @@ streetlights_turn_on *streetlights_turn_on_parse(const char *text, size_t len, s
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    streetlights_turn_on *o = streetlights_turn_on_from_json(json, err);
+    streetlights_TurnOn *o = streetlights_TurnOn_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *streetlights_turn_on_print(const streetlights_turn_on *o)
+char *streetlights_TurnOn_print(const streetlights_TurnOn *o)
 {
-    cJSON *j = streetlights_turn_on_to_json(o);
+    cJSON *j = streetlights_TurnOn_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
@@ -372,9 +372,9 @@ void *streetlights_message_from_json(streetlights_message_type t, const cJSON *j
 {
     switch (t) {
     case STREETLIGHTS_MESSAGE_LIGHT_MEASURED:
-        return streetlights_light_measured_payload_from_json(json, err);
+        return streetlights_LightMeasuredPayload_from_json(json, err);
     case STREETLIGHTS_MESSAGE_TURN_ON:
-        return streetlights_turn_on_from_json(json, err);
+        return streetlights_TurnOn_from_json(json, err);
     }
     streetlights_rt_set_error(err, STREETLIGHTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return NULL;
@@ -386,9 +386,9 @@ cJSON *streetlights_message_to_json(streetlights_message_type t, const void *pay
         return NULL;
     switch (t) {
     case STREETLIGHTS_MESSAGE_LIGHT_MEASURED:
-        return streetlights_light_measured_payload_to_json(payload);
+        return streetlights_LightMeasuredPayload_to_json(payload);
     case STREETLIGHTS_MESSAGE_TURN_ON:
-        return streetlights_turn_on_to_json(payload);
+        return streetlights_TurnOn_to_json(payload);
     }
     return NULL;
 }
@@ -397,10 +397,10 @@ void streetlights_message_free(streetlights_message_type t, void *payload)
 {
     switch (t) {
     case STREETLIGHTS_MESSAGE_LIGHT_MEASURED:
-        streetlights_light_measured_payload_free(payload);
+        streetlights_LightMeasuredPayload_free(payload);
         return;
     case STREETLIGHTS_MESSAGE_TURN_ON:
-        streetlights_turn_on_free(payload);
+        streetlights_TurnOn_free(payload);
         return;
     }
 }

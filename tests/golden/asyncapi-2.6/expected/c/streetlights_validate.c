@@ -156,7 +156,7 @@ static bool streetlights_v4(const cJSON *x, const streetlights_pseg *p, streetli
 
 /* ---- public validators ---------------------------------------------------- */
 
-bool streetlights_light_measured_payload_validate(const cJSON *json, streetlights_error *err)
+bool streetlights_LightMeasuredPayload_validate(const cJSON *json, streetlights_error *err)
 {
     streetlights_vctx c = {err, 0};
     if (err)
@@ -171,7 +171,7 @@ bool streetlights_light_measured_payload_validate(const cJSON *json, streetlight
     return ok;
 }
 
-bool streetlights_turn_on_validate(const cJSON *json, streetlights_error *err)
+bool streetlights_TurnOn_validate(const cJSON *json, streetlights_error *err)
 {
     streetlights_vctx c = {err, 0};
     if (err)
@@ -190,9 +190,9 @@ bool streetlights_message_validate(streetlights_message_type t, const cJSON *jso
 {
     switch (t) {
     case STREETLIGHTS_MESSAGE_LIGHT_MEASURED:
-        return streetlights_light_measured_payload_validate(json, err);
+        return streetlights_LightMeasuredPayload_validate(json, err);
     case STREETLIGHTS_MESSAGE_TURN_ON:
-        return streetlights_turn_on_validate(json, err);
+        return streetlights_TurnOn_validate(json, err);
     }
     streetlights_rt_set_error(err, STREETLIGHTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return false;

@@ -3,15 +3,17 @@
  *
  * Typed messages of the catalogue, their validators and their JSON
  * (de)serialisers (cJSON). Conventions (README.md has the full table):
- *   - every named type T is `reserved_words_T`; required fields are plain members,
+ *   - every named type T is `reserved_words_T` (T in PascalCase); required fields are plain members,
  *     an optional field `f` has `bool has_f`, a nullable field `bool f_is_null`;
  *   - strings are `char *` (UTF-8, NUL-terminated), integers `int64_t`,
  *     numbers `double`, booleans `bool`;
  *   - arrays are `T *f` + `size_t f_count`; maps are `char **f_keys`,
  *     `T *f_values` + `size_t f_count` (in document order);
  *   - nested objects are pointers (`struct reserved_words_T *`), string enums are C enums;
- *   - `any`, unions, aliases, nested containers and arrays of nullable items
- *     are `cJSON *` holding the (validated) JSON value;
+ *   - unions (oneOf/anyOf) are tagged structs: `int option` (which option the
+ *     value is, the first it matches) and a C union `as` of the options;
+ *   - `any`, aliases, nested containers and arrays of nullable items are
+ *     `cJSON *` holding the (validated) JSON value;
  *   - members the schema does not name are kept in `cJSON *extra_json`
  *     (NULL when none), so from_json -> to_json is lossless.
  *
@@ -110,27 +112,27 @@ void reserved_words_message_free(reserved_words_message_type t, void *payload);
 
 /* ---- enums --------------------------------------------------------------- */
 
-typedef enum reserved_words_import_while {
+typedef enum reserved_words_ImportWhile {
     RESERVED_WORDS_IMPORT_WHILE_FOR,
     RESERVED_WORDS_IMPORT_WHILE_IF,
     RESERVED_WORDS_IMPORT_WHILE_ELSE,
     RESERVED_WORDS_IMPORT_WHILE_NULL_,
     RESERVED_WORDS_IMPORT_WHILE_TRUE
-} reserved_words_import_while;
-const char *reserved_words_import_while_to_string(reserved_words_import_while v);
-bool reserved_words_import_while_from_string(const char *s, reserved_words_import_while *out);
+} reserved_words_ImportWhile;
+const char *reserved_words_ImportWhile_to_string(reserved_words_ImportWhile v);
+bool reserved_words_ImportWhile_from_string(const char *s, reserved_words_ImportWhile *out);
 
 /* ---- records ------------------------------------------------------------- */
 
-typedef struct reserved_words_import reserved_words_import;
-typedef struct reserved_words_record reserved_words_record;
-typedef struct reserved_words_date reserved_words_date;
-typedef struct reserved_words_worker_client reserved_words_worker_client;
+typedef struct reserved_words_Import reserved_words_Import;
+typedef struct reserved_words_Record reserved_words_Record;
+typedef struct reserved_words_Date reserved_words_Date;
+typedef struct reserved_words_WorkerClient reserved_words_WorkerClient;
 
 /**
  * A type named import.
  */
-struct reserved_words_import {
+struct reserved_words_Import {
     int64_t default_;
     char *class;
     char *from;
@@ -140,7 +142,7 @@ struct reserved_words_import {
     bool has_function;
     char *none;
     bool has_none;
-    reserved_words_import_while while_;
+    reserved_words_ImportWhile while_;
     bool has_while_;
     char *content_type;
     bool has_content_type;
@@ -150,16 +152,16 @@ struct reserved_words_import {
 /**
  * Shadows TypeScript's Record.
  */
-struct reserved_words_record {
-    struct reserved_words_date *date;
+struct reserved_words_Record {
+    struct reserved_words_Date *date;
     bool has_date;
-    struct reserved_words_import **list;
+    struct reserved_words_Import **list;
     size_t list_count;
     bool has_list;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct reserved_words_date {
+struct reserved_words_Date {
     char *return_;
     bool has_return_;
     int64_t yield;
@@ -167,7 +169,7 @@ struct reserved_words_date {
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct reserved_words_worker_client {
+struct reserved_words_WorkerClient {
     double timeout;
     bool has_timeout;
     bool validate;
@@ -177,40 +179,40 @@ struct reserved_words_worker_client {
 
 /* ---- functions per type --------------------------------------------------- */
 
-/* import (object) */
-bool reserved_words_import_validate(const cJSON *json, reserved_words_error *err);
-reserved_words_import *reserved_words_import_from_json(const cJSON *json, reserved_words_error *err);
-cJSON *reserved_words_import_to_json(const reserved_words_import *v);
-void reserved_words_import_free(reserved_words_import *v);
-reserved_words_import *reserved_words_import_parse(const char *json, size_t len, reserved_words_error *err);
-char *reserved_words_import_print(const reserved_words_import *v);
+/* Import (object) */
+bool reserved_words_Import_validate(const cJSON *json, reserved_words_error *err);
+reserved_words_Import *reserved_words_Import_from_json(const cJSON *json, reserved_words_error *err);
+cJSON *reserved_words_Import_to_json(const reserved_words_Import *v);
+void reserved_words_Import_free(reserved_words_Import *v);
+reserved_words_Import *reserved_words_Import_parse(const char *json, size_t len, reserved_words_error *err);
+char *reserved_words_Import_print(const reserved_words_Import *v);
 
-/* import_while (enum) */
-bool reserved_words_import_while_validate(const cJSON *json, reserved_words_error *err);
+/* ImportWhile (enum) */
+bool reserved_words_ImportWhile_validate(const cJSON *json, reserved_words_error *err);
 
-/* record (object) */
-bool reserved_words_record_validate(const cJSON *json, reserved_words_error *err);
-reserved_words_record *reserved_words_record_from_json(const cJSON *json, reserved_words_error *err);
-cJSON *reserved_words_record_to_json(const reserved_words_record *v);
-void reserved_words_record_free(reserved_words_record *v);
-reserved_words_record *reserved_words_record_parse(const char *json, size_t len, reserved_words_error *err);
-char *reserved_words_record_print(const reserved_words_record *v);
+/* Record (object) */
+bool reserved_words_Record_validate(const cJSON *json, reserved_words_error *err);
+reserved_words_Record *reserved_words_Record_from_json(const cJSON *json, reserved_words_error *err);
+cJSON *reserved_words_Record_to_json(const reserved_words_Record *v);
+void reserved_words_Record_free(reserved_words_Record *v);
+reserved_words_Record *reserved_words_Record_parse(const char *json, size_t len, reserved_words_error *err);
+char *reserved_words_Record_print(const reserved_words_Record *v);
 
-/* date (object) */
-bool reserved_words_date_validate(const cJSON *json, reserved_words_error *err);
-reserved_words_date *reserved_words_date_from_json(const cJSON *json, reserved_words_error *err);
-cJSON *reserved_words_date_to_json(const reserved_words_date *v);
-void reserved_words_date_free(reserved_words_date *v);
-reserved_words_date *reserved_words_date_parse(const char *json, size_t len, reserved_words_error *err);
-char *reserved_words_date_print(const reserved_words_date *v);
+/* Date (object) */
+bool reserved_words_Date_validate(const cJSON *json, reserved_words_error *err);
+reserved_words_Date *reserved_words_Date_from_json(const cJSON *json, reserved_words_error *err);
+cJSON *reserved_words_Date_to_json(const reserved_words_Date *v);
+void reserved_words_Date_free(reserved_words_Date *v);
+reserved_words_Date *reserved_words_Date_parse(const char *json, size_t len, reserved_words_error *err);
+char *reserved_words_Date_print(const reserved_words_Date *v);
 
-/* worker_client (object) */
-bool reserved_words_worker_client_validate(const cJSON *json, reserved_words_error *err);
-reserved_words_worker_client *reserved_words_worker_client_from_json(const cJSON *json, reserved_words_error *err);
-cJSON *reserved_words_worker_client_to_json(const reserved_words_worker_client *v);
-void reserved_words_worker_client_free(reserved_words_worker_client *v);
-reserved_words_worker_client *reserved_words_worker_client_parse(const char *json, size_t len, reserved_words_error *err);
-char *reserved_words_worker_client_print(const reserved_words_worker_client *v);
+/* WorkerClient (object) */
+bool reserved_words_WorkerClient_validate(const cJSON *json, reserved_words_error *err);
+reserved_words_WorkerClient *reserved_words_WorkerClient_from_json(const cJSON *json, reserved_words_error *err);
+cJSON *reserved_words_WorkerClient_to_json(const reserved_words_WorkerClient *v);
+void reserved_words_WorkerClient_free(reserved_words_WorkerClient *v);
+reserved_words_WorkerClient *reserved_words_WorkerClient_parse(const char *json, size_t len, reserved_words_error *err);
+char *reserved_words_WorkerClient_print(const reserved_words_WorkerClient *v);
 
 #ifdef __cplusplus
 }

@@ -14,7 +14,7 @@
 
 /* ---- enums ---------------------------------------------------------------- */
 
-const char *reserved_words_import_while_to_string(reserved_words_import_while v)
+const char *reserved_words_ImportWhile_to_string(reserved_words_ImportWhile v)
 {
     switch (v) {
     case RESERVED_WORDS_IMPORT_WHILE_FOR:
@@ -31,7 +31,7 @@ const char *reserved_words_import_while_to_string(reserved_words_import_while v)
     return "";
 }
 
-bool reserved_words_import_while_from_string(const char *s, reserved_words_import_while *out)
+bool reserved_words_ImportWhile_from_string(const char *s, reserved_words_ImportWhile *out)
 {
     if (strcmp(s, "for") == 0) {
         *out = RESERVED_WORDS_IMPORT_WHILE_FOR;
@@ -83,10 +83,10 @@ bool reserved_words_message_type_from_string(const char *s, reserved_words_messa
 
 /* ---- records -------------------------------------------------------------- */
 
-static reserved_words_import *reserved_words_import_build(const cJSON *json);
-static reserved_words_record *reserved_words_record_build(const cJSON *json);
-static reserved_words_date *reserved_words_date_build(const cJSON *json);
-static reserved_words_worker_client *reserved_words_worker_client_build(const cJSON *json);
+static reserved_words_Import *reserved_words_Import_build(const cJSON *json);
+static reserved_words_Record *reserved_words_Record_build(const cJSON *json);
+static reserved_words_Date *reserved_words_Date_build(const cJSON *json);
+static reserved_words_WorkerClient *reserved_words_WorkerClient_build(const cJSON *json);
 /* Not every catalogue uses every kind of element. */
 #if defined(__GNUC__)
 #define MAYBE_UNUSED __attribute__((unused))
@@ -139,42 +139,42 @@ static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
 static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
 
 
-static MAYBE_UNUSED bool from_enum_import_while(reserved_words_import_while *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_ImportWhile(reserved_words_ImportWhile *dst, const cJSON *v)
 {
-    return cJSON_IsString(v) && reserved_words_import_while_from_string(v->valuestring, dst);
+    return cJSON_IsString(v) && reserved_words_ImportWhile_from_string(v->valuestring, dst);
 }
-static MAYBE_UNUSED cJSON *to_enum_import_while(const reserved_words_import_while *src) { return cJSON_CreateString(reserved_words_import_while_to_string(*src)); }
-static MAYBE_UNUSED void free_enum_import_while(reserved_words_import_while *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_ImportWhile(const reserved_words_ImportWhile *src) { return cJSON_CreateString(reserved_words_ImportWhile_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_ImportWhile(reserved_words_ImportWhile *p) { (void)p; }
 
-static MAYBE_UNUSED bool from_obj_import(reserved_words_import **dst, const cJSON *v) { return (*dst = reserved_words_import_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_import(reserved_words_import *const *src)
+static MAYBE_UNUSED bool from_obj_Import(reserved_words_Import **dst, const cJSON *v) { return (*dst = reserved_words_Import_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_Import(reserved_words_Import *const *src)
 {
-    return *src ? reserved_words_import_to_json(*src) : cJSON_CreateNull();
+    return *src ? reserved_words_Import_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_import(reserved_words_import **p) { reserved_words_import_free(*p); }
+static MAYBE_UNUSED void free_obj_Import(reserved_words_Import **p) { reserved_words_Import_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_record(reserved_words_record **dst, const cJSON *v) { return (*dst = reserved_words_record_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_record(reserved_words_record *const *src)
+static MAYBE_UNUSED bool from_obj_Record(reserved_words_Record **dst, const cJSON *v) { return (*dst = reserved_words_Record_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_Record(reserved_words_Record *const *src)
 {
-    return *src ? reserved_words_record_to_json(*src) : cJSON_CreateNull();
+    return *src ? reserved_words_Record_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_record(reserved_words_record **p) { reserved_words_record_free(*p); }
+static MAYBE_UNUSED void free_obj_Record(reserved_words_Record **p) { reserved_words_Record_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_date(reserved_words_date **dst, const cJSON *v) { return (*dst = reserved_words_date_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_date(reserved_words_date *const *src)
+static MAYBE_UNUSED bool from_obj_Date(reserved_words_Date **dst, const cJSON *v) { return (*dst = reserved_words_Date_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_Date(reserved_words_Date *const *src)
 {
-    return *src ? reserved_words_date_to_json(*src) : cJSON_CreateNull();
+    return *src ? reserved_words_Date_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_date(reserved_words_date **p) { reserved_words_date_free(*p); }
+static MAYBE_UNUSED void free_obj_Date(reserved_words_Date **p) { reserved_words_Date_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_worker_client(reserved_words_worker_client **dst, const cJSON *v) { return (*dst = reserved_words_worker_client_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_worker_client(reserved_words_worker_client *const *src)
+static MAYBE_UNUSED bool from_obj_WorkerClient(reserved_words_WorkerClient **dst, const cJSON *v) { return (*dst = reserved_words_WorkerClient_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_WorkerClient(reserved_words_WorkerClient *const *src)
 {
-    return *src ? reserved_words_worker_client_to_json(*src) : cJSON_CreateNull();
+    return *src ? reserved_words_WorkerClient_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_worker_client(reserved_words_worker_client **p) { reserved_words_worker_client_free(*p); }
+static MAYBE_UNUSED void free_obj_WorkerClient(reserved_words_WorkerClient **p) { reserved_words_WorkerClient_free(*p); }
 
-void reserved_words_import_free(reserved_words_import *o)
+void reserved_words_Import_free(reserved_words_Import *o)
 {
     if (!o)
         return;
@@ -183,7 +183,7 @@ void reserved_words_import_free(reserved_words_import *o)
     free_string(&o->from);
     free_string(&o->function);
     free_string(&o->none);
-    free_enum_import_while(&o->while_);
+    free_enum_ImportWhile(&o->while_);
     free_string(&o->content_type);
     cJSON_Delete(o->extra_json);
     free(o);
@@ -191,11 +191,11 @@ void reserved_words_import_free(reserved_words_import *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static reserved_words_import *reserved_words_import_build(const cJSON *json)
+static reserved_words_Import *reserved_words_Import_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    reserved_words_import *o = calloc(1, sizeof *o);
+    reserved_words_Import *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[7 + 1] = {false};
@@ -249,7 +249,7 @@ static reserved_words_import *reserved_words_import_build(const cJSON *json)
             if (got[5])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[5] = true;
-            if (!from_enum_import_while(&o->while_, m))
+            if (!from_enum_ImportWhile(&o->while_, m))
                 goto fail;
             o->has_while_ = true;
             continue;
@@ -275,21 +275,21 @@ static reserved_words_import *reserved_words_import_build(const cJSON *json)
     }
     return o;
 fail:
-    reserved_words_import_free(o);
+    reserved_words_Import_free(o);
     return NULL;
 }
 
-reserved_words_import *reserved_words_import_from_json(const cJSON *json, reserved_words_error *err)
+reserved_words_Import *reserved_words_Import_from_json(const cJSON *json, reserved_words_error *err)
 {
-    if (!reserved_words_import_validate(json, err))
+    if (!reserved_words_Import_validate(json, err))
         return NULL;
-    reserved_words_import *o = reserved_words_import_build(json);
+    reserved_words_Import *o = reserved_words_Import_build(json);
     if (!o)
-        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_MEMORY, 0, "cannot build import: out of memory or a value the record cannot hold");
+        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_MEMORY, 0, "cannot build Import: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *reserved_words_import_to_json(const reserved_words_import *o)
+cJSON *reserved_words_Import_to_json(const reserved_words_Import *o)
 {
     if (!o)
         return NULL;
@@ -354,7 +354,7 @@ cJSON *reserved_words_import_to_json(const reserved_words_import *o)
     if (o->has_while_) {
         cJSON *v = NULL;
         {
-            v = to_enum_import_while(&o->while_);
+            v = to_enum_ImportWhile(&o->while_);
         }
         if (!v || !cJSON_AddItemToObject(j, "while", v)) {
             cJSON_Delete(v);
@@ -384,7 +384,7 @@ cJSON *reserved_words_import_to_json(const reserved_words_import *o)
     return j;
 }
 
-reserved_words_import *reserved_words_import_parse(const char *text, size_t len, reserved_words_error *err)
+reserved_words_Import *reserved_words_Import_parse(const char *text, size_t len, reserved_words_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -393,26 +393,26 @@ reserved_words_import *reserved_words_import_parse(const char *text, size_t len,
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    reserved_words_import *o = reserved_words_import_from_json(json, err);
+    reserved_words_Import *o = reserved_words_Import_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *reserved_words_import_print(const reserved_words_import *o)
+char *reserved_words_Import_print(const reserved_words_Import *o)
 {
-    cJSON *j = reserved_words_import_to_json(o);
+    cJSON *j = reserved_words_Import_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void reserved_words_record_free(reserved_words_record *o)
+void reserved_words_Record_free(reserved_words_Record *o)
 {
     if (!o)
         return;
-    free_obj_date(&o->date);
+    free_obj_Date(&o->date);
     for (size_t i = 0; o->list && i < o->list_count; i++)
-        free_obj_import(&o->list[i]);
+        free_obj_Import(&o->list[i]);
     free(o->list);
     cJSON_Delete(o->extra_json);
     free(o);
@@ -420,11 +420,11 @@ void reserved_words_record_free(reserved_words_record *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static reserved_words_record *reserved_words_record_build(const cJSON *json)
+static reserved_words_Record *reserved_words_Record_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    reserved_words_record *o = calloc(1, sizeof *o);
+    reserved_words_Record *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[2 + 1] = {false};
@@ -435,7 +435,7 @@ static reserved_words_record *reserved_words_record_build(const cJSON *json)
             if (got[0])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
-            if (!from_obj_date(&o->date, m))
+            if (!from_obj_Date(&o->date, m))
                 goto fail;
             o->has_date = true;
             continue;
@@ -452,7 +452,7 @@ static reserved_words_record *reserved_words_record_build(const cJSON *json)
                 if (!o->list)
                     goto fail;
                 for (const cJSON *e = m->child; e; e = e->next) {
-                    if (!from_obj_import(&o->list[o->list_count], e))
+                    if (!from_obj_Import(&o->list[o->list_count], e))
                         goto fail;
                     o->list_count++;
                 }
@@ -472,21 +472,21 @@ static reserved_words_record *reserved_words_record_build(const cJSON *json)
     }
     return o;
 fail:
-    reserved_words_record_free(o);
+    reserved_words_Record_free(o);
     return NULL;
 }
 
-reserved_words_record *reserved_words_record_from_json(const cJSON *json, reserved_words_error *err)
+reserved_words_Record *reserved_words_Record_from_json(const cJSON *json, reserved_words_error *err)
 {
-    if (!reserved_words_record_validate(json, err))
+    if (!reserved_words_Record_validate(json, err))
         return NULL;
-    reserved_words_record *o = reserved_words_record_build(json);
+    reserved_words_Record *o = reserved_words_Record_build(json);
     if (!o)
-        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_MEMORY, 0, "cannot build record: out of memory or a value the record cannot hold");
+        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_MEMORY, 0, "cannot build Record: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *reserved_words_record_to_json(const reserved_words_record *o)
+cJSON *reserved_words_Record_to_json(const reserved_words_Record *o)
 {
     if (!o)
         return NULL;
@@ -496,7 +496,7 @@ cJSON *reserved_words_record_to_json(const reserved_words_record *o)
     if (o->has_date) {
         cJSON *v = NULL;
         {
-            v = to_obj_date(&o->date);
+            v = to_obj_Date(&o->date);
         }
         if (!v || !cJSON_AddItemToObject(j, "Date", v)) {
             cJSON_Delete(v);
@@ -509,7 +509,7 @@ cJSON *reserved_words_record_to_json(const reserved_words_record *o)
         {
             v = cJSON_CreateArray();
             for (size_t i = 0; v && i < o->list_count; i++) {
-                cJSON *e = to_obj_import(&o->list[i]);
+                cJSON *e = to_obj_Import(&o->list[i]);
                 if (!e || !cJSON_AddItemToArray(v, e)) {
                     cJSON_Delete(e);
                     cJSON_Delete(v);
@@ -534,7 +534,7 @@ cJSON *reserved_words_record_to_json(const reserved_words_record *o)
     return j;
 }
 
-reserved_words_record *reserved_words_record_parse(const char *text, size_t len, reserved_words_error *err)
+reserved_words_Record *reserved_words_Record_parse(const char *text, size_t len, reserved_words_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -543,20 +543,20 @@ reserved_words_record *reserved_words_record_parse(const char *text, size_t len,
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    reserved_words_record *o = reserved_words_record_from_json(json, err);
+    reserved_words_Record *o = reserved_words_Record_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *reserved_words_record_print(const reserved_words_record *o)
+char *reserved_words_Record_print(const reserved_words_Record *o)
 {
-    cJSON *j = reserved_words_record_to_json(o);
+    cJSON *j = reserved_words_Record_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void reserved_words_date_free(reserved_words_date *o)
+void reserved_words_Date_free(reserved_words_Date *o)
 {
     if (!o)
         return;
@@ -568,11 +568,11 @@ void reserved_words_date_free(reserved_words_date *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static reserved_words_date *reserved_words_date_build(const cJSON *json)
+static reserved_words_Date *reserved_words_Date_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    reserved_words_date *o = calloc(1, sizeof *o);
+    reserved_words_Date *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[2 + 1] = {false};
@@ -609,21 +609,21 @@ static reserved_words_date *reserved_words_date_build(const cJSON *json)
     }
     return o;
 fail:
-    reserved_words_date_free(o);
+    reserved_words_Date_free(o);
     return NULL;
 }
 
-reserved_words_date *reserved_words_date_from_json(const cJSON *json, reserved_words_error *err)
+reserved_words_Date *reserved_words_Date_from_json(const cJSON *json, reserved_words_error *err)
 {
-    if (!reserved_words_date_validate(json, err))
+    if (!reserved_words_Date_validate(json, err))
         return NULL;
-    reserved_words_date *o = reserved_words_date_build(json);
+    reserved_words_Date *o = reserved_words_Date_build(json);
     if (!o)
-        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_MEMORY, 0, "cannot build date: out of memory or a value the record cannot hold");
+        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_MEMORY, 0, "cannot build Date: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *reserved_words_date_to_json(const reserved_words_date *o)
+cJSON *reserved_words_Date_to_json(const reserved_words_Date *o)
 {
     if (!o)
         return NULL;
@@ -663,7 +663,7 @@ cJSON *reserved_words_date_to_json(const reserved_words_date *o)
     return j;
 }
 
-reserved_words_date *reserved_words_date_parse(const char *text, size_t len, reserved_words_error *err)
+reserved_words_Date *reserved_words_Date_parse(const char *text, size_t len, reserved_words_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -672,20 +672,20 @@ reserved_words_date *reserved_words_date_parse(const char *text, size_t len, res
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    reserved_words_date *o = reserved_words_date_from_json(json, err);
+    reserved_words_Date *o = reserved_words_Date_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *reserved_words_date_print(const reserved_words_date *o)
+char *reserved_words_Date_print(const reserved_words_Date *o)
 {
-    cJSON *j = reserved_words_date_to_json(o);
+    cJSON *j = reserved_words_Date_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void reserved_words_worker_client_free(reserved_words_worker_client *o)
+void reserved_words_WorkerClient_free(reserved_words_WorkerClient *o)
 {
     if (!o)
         return;
@@ -697,11 +697,11 @@ void reserved_words_worker_client_free(reserved_words_worker_client *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static reserved_words_worker_client *reserved_words_worker_client_build(const cJSON *json)
+static reserved_words_WorkerClient *reserved_words_WorkerClient_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    reserved_words_worker_client *o = calloc(1, sizeof *o);
+    reserved_words_WorkerClient *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[2 + 1] = {false};
@@ -738,21 +738,21 @@ static reserved_words_worker_client *reserved_words_worker_client_build(const cJ
     }
     return o;
 fail:
-    reserved_words_worker_client_free(o);
+    reserved_words_WorkerClient_free(o);
     return NULL;
 }
 
-reserved_words_worker_client *reserved_words_worker_client_from_json(const cJSON *json, reserved_words_error *err)
+reserved_words_WorkerClient *reserved_words_WorkerClient_from_json(const cJSON *json, reserved_words_error *err)
 {
-    if (!reserved_words_worker_client_validate(json, err))
+    if (!reserved_words_WorkerClient_validate(json, err))
         return NULL;
-    reserved_words_worker_client *o = reserved_words_worker_client_build(json);
+    reserved_words_WorkerClient *o = reserved_words_WorkerClient_build(json);
     if (!o)
-        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_MEMORY, 0, "cannot build worker_client: out of memory or a value the record cannot hold");
+        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_MEMORY, 0, "cannot build WorkerClient: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *reserved_words_worker_client_to_json(const reserved_words_worker_client *o)
+cJSON *reserved_words_WorkerClient_to_json(const reserved_words_WorkerClient *o)
 {
     if (!o)
         return NULL;
@@ -792,7 +792,7 @@ cJSON *reserved_words_worker_client_to_json(const reserved_words_worker_client *
     return j;
 }
 
-reserved_words_worker_client *reserved_words_worker_client_parse(const char *text, size_t len, reserved_words_error *err)
+reserved_words_WorkerClient *reserved_words_WorkerClient_parse(const char *text, size_t len, reserved_words_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -801,14 +801,14 @@ reserved_words_worker_client *reserved_words_worker_client_parse(const char *tex
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    reserved_words_worker_client *o = reserved_words_worker_client_from_json(json, err);
+    reserved_words_WorkerClient *o = reserved_words_WorkerClient_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *reserved_words_worker_client_print(const reserved_words_worker_client *o)
+char *reserved_words_WorkerClient_print(const reserved_words_WorkerClient *o)
 {
-    cJSON *j = reserved_words_worker_client_to_json(o);
+    cJSON *j = reserved_words_WorkerClient_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
@@ -820,11 +820,11 @@ void *reserved_words_message_from_json(reserved_words_message_type t, const cJSO
 {
     switch (t) {
     case RESERVED_WORDS_MESSAGE_CLASS:
-        return reserved_words_import_from_json(json, err);
+        return reserved_words_Import_from_json(json, err);
     case RESERVED_WORDS_MESSAGE_DELETE:
-        return reserved_words_record_from_json(json, err);
+        return reserved_words_Record_from_json(json, err);
     case RESERVED_WORDS_MESSAGE_CLOSE:
-        return reserved_words_worker_client_from_json(json, err);
+        return reserved_words_WorkerClient_from_json(json, err);
     }
     reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return NULL;
@@ -836,11 +836,11 @@ cJSON *reserved_words_message_to_json(reserved_words_message_type t, const void 
         return NULL;
     switch (t) {
     case RESERVED_WORDS_MESSAGE_CLASS:
-        return reserved_words_import_to_json(payload);
+        return reserved_words_Import_to_json(payload);
     case RESERVED_WORDS_MESSAGE_DELETE:
-        return reserved_words_record_to_json(payload);
+        return reserved_words_Record_to_json(payload);
     case RESERVED_WORDS_MESSAGE_CLOSE:
-        return reserved_words_worker_client_to_json(payload);
+        return reserved_words_WorkerClient_to_json(payload);
     }
     return NULL;
 }
@@ -849,13 +849,13 @@ void reserved_words_message_free(reserved_words_message_type t, void *payload)
 {
     switch (t) {
     case RESERVED_WORDS_MESSAGE_CLASS:
-        reserved_words_import_free(payload);
+        reserved_words_Import_free(payload);
         return;
     case RESERVED_WORDS_MESSAGE_DELETE:
-        reserved_words_record_free(payload);
+        reserved_words_Record_free(payload);
         return;
     case RESERVED_WORDS_MESSAGE_CLOSE:
-        reserved_words_worker_client_free(payload);
+        reserved_words_WorkerClient_free(payload);
         return;
     }
 }

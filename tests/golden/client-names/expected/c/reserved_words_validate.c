@@ -376,9 +376,11 @@ static bool reserved_words_v17(const cJSON *x, const reserved_words_pseg *p, res
     return ok;
 }
 
+/* ---- union options --------------------------------------------------------- */
+
 /* ---- public validators ---------------------------------------------------- */
 
-bool reserved_words_import_validate(const cJSON *json, reserved_words_error *err)
+bool reserved_words_Import_validate(const cJSON *json, reserved_words_error *err)
 {
     reserved_words_vctx c = {err, 0};
     if (err)
@@ -393,7 +395,7 @@ bool reserved_words_import_validate(const cJSON *json, reserved_words_error *err
     return ok;
 }
 
-bool reserved_words_import_while_validate(const cJSON *json, reserved_words_error *err)
+bool reserved_words_ImportWhile_validate(const cJSON *json, reserved_words_error *err)
 {
     reserved_words_vctx c = {err, 0};
     if (err)
@@ -408,7 +410,7 @@ bool reserved_words_import_while_validate(const cJSON *json, reserved_words_erro
     return ok;
 }
 
-bool reserved_words_record_validate(const cJSON *json, reserved_words_error *err)
+bool reserved_words_Record_validate(const cJSON *json, reserved_words_error *err)
 {
     reserved_words_vctx c = {err, 0};
     if (err)
@@ -423,7 +425,7 @@ bool reserved_words_record_validate(const cJSON *json, reserved_words_error *err
     return ok;
 }
 
-bool reserved_words_date_validate(const cJSON *json, reserved_words_error *err)
+bool reserved_words_Date_validate(const cJSON *json, reserved_words_error *err)
 {
     reserved_words_vctx c = {err, 0};
     if (err)
@@ -438,7 +440,7 @@ bool reserved_words_date_validate(const cJSON *json, reserved_words_error *err)
     return ok;
 }
 
-bool reserved_words_worker_client_validate(const cJSON *json, reserved_words_error *err)
+bool reserved_words_WorkerClient_validate(const cJSON *json, reserved_words_error *err)
 {
     reserved_words_vctx c = {err, 0};
     if (err)
@@ -457,11 +459,11 @@ bool reserved_words_message_validate(reserved_words_message_type t, const cJSON 
 {
     switch (t) {
     case RESERVED_WORDS_MESSAGE_CLASS:
-        return reserved_words_import_validate(json, err);
+        return reserved_words_Import_validate(json, err);
     case RESERVED_WORDS_MESSAGE_DELETE:
-        return reserved_words_record_validate(json, err);
+        return reserved_words_Record_validate(json, err);
     case RESERVED_WORDS_MESSAGE_CLOSE:
-        return reserved_words_worker_client_validate(json, err);
+        return reserved_words_WorkerClient_validate(json, err);
     }
     reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return false;

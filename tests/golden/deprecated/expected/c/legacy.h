@@ -3,7 +3,7 @@
  *
  * Typed messages of the catalogue, their validators and their JSON
  * (de)serialisers (cJSON). Conventions (README.md has the full table):
- *   - every named type T is `legacy_T`; required fields are plain members,
+ *   - every named type T is `legacy_T` (T in PascalCase); required fields are plain members,
  *     an optional field `f` has `bool has_f`, a nullable field `bool f_is_null`;
  *   - strings are `char *` (UTF-8, NUL-terminated), integers `int64_t`,
  *     numbers `double`, booleans `bool`;
@@ -114,62 +114,62 @@ void legacy_message_free(legacy_message_type t, void *payload);
 
 /* ---- records ------------------------------------------------------------- */
 
-typedef struct legacy_old_shape legacy_old_shape;
-typedef struct legacy_old_ping legacy_old_ping;
-typedef struct legacy_current legacy_current;
+typedef struct legacy_OldShape legacy_OldShape;
+typedef struct legacy_OldPing legacy_OldPing;
+typedef struct legacy_Current legacy_Current;
 
 /**
  * Kept for old producers.
  */
-struct legacy_old_shape {
+struct legacy_OldShape {
     double x;
     bool has_x;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct legacy_old_ping {
+struct legacy_OldPing {
     char *at;
     bool has_at;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct legacy_current {
+struct legacy_Current {
     int64_t value;
     bool has_value;
     /** Use value. */
     char *legacy_value;
     bool has_legacy_value;
     /** Kept for old producers. */
-    struct legacy_old_shape *shape;
+    struct legacy_OldShape *shape;
     bool has_shape;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 /* ---- functions per type --------------------------------------------------- */
 
-/* old_shape (object) */
-bool legacy_old_shape_validate(const cJSON *json, legacy_error *err);
-legacy_old_shape *legacy_old_shape_from_json(const cJSON *json, legacy_error *err);
-cJSON *legacy_old_shape_to_json(const legacy_old_shape *v);
-void legacy_old_shape_free(legacy_old_shape *v);
-legacy_old_shape *legacy_old_shape_parse(const char *json, size_t len, legacy_error *err);
-char *legacy_old_shape_print(const legacy_old_shape *v);
+/* OldShape (object) */
+bool legacy_OldShape_validate(const cJSON *json, legacy_error *err);
+legacy_OldShape *legacy_OldShape_from_json(const cJSON *json, legacy_error *err);
+cJSON *legacy_OldShape_to_json(const legacy_OldShape *v);
+void legacy_OldShape_free(legacy_OldShape *v);
+legacy_OldShape *legacy_OldShape_parse(const char *json, size_t len, legacy_error *err);
+char *legacy_OldShape_print(const legacy_OldShape *v);
 
-/* old_ping (object) */
-bool legacy_old_ping_validate(const cJSON *json, legacy_error *err);
-legacy_old_ping *legacy_old_ping_from_json(const cJSON *json, legacy_error *err);
-cJSON *legacy_old_ping_to_json(const legacy_old_ping *v);
-void legacy_old_ping_free(legacy_old_ping *v);
-legacy_old_ping *legacy_old_ping_parse(const char *json, size_t len, legacy_error *err);
-char *legacy_old_ping_print(const legacy_old_ping *v);
+/* OldPing (object) */
+bool legacy_OldPing_validate(const cJSON *json, legacy_error *err);
+legacy_OldPing *legacy_OldPing_from_json(const cJSON *json, legacy_error *err);
+cJSON *legacy_OldPing_to_json(const legacy_OldPing *v);
+void legacy_OldPing_free(legacy_OldPing *v);
+legacy_OldPing *legacy_OldPing_parse(const char *json, size_t len, legacy_error *err);
+char *legacy_OldPing_print(const legacy_OldPing *v);
 
-/* current (object) */
-bool legacy_current_validate(const cJSON *json, legacy_error *err);
-legacy_current *legacy_current_from_json(const cJSON *json, legacy_error *err);
-cJSON *legacy_current_to_json(const legacy_current *v);
-void legacy_current_free(legacy_current *v);
-legacy_current *legacy_current_parse(const char *json, size_t len, legacy_error *err);
-char *legacy_current_print(const legacy_current *v);
+/* Current (object) */
+bool legacy_Current_validate(const cJSON *json, legacy_error *err);
+legacy_Current *legacy_Current_from_json(const cJSON *json, legacy_error *err);
+cJSON *legacy_Current_to_json(const legacy_Current *v);
+void legacy_Current_free(legacy_Current *v);
+legacy_Current *legacy_Current_parse(const char *json, size_t len, legacy_error *err);
+char *legacy_Current_print(const legacy_Current *v);
 
 #ifdef __cplusplus
 }

@@ -41,9 +41,9 @@ bool legacy_message_type_from_string(const char *s, legacy_message_type *out)
 
 /* ---- records -------------------------------------------------------------- */
 
-static legacy_old_shape *legacy_old_shape_build(const cJSON *json);
-static legacy_old_ping *legacy_old_ping_build(const cJSON *json);
-static legacy_current *legacy_current_build(const cJSON *json);
+static legacy_OldShape *legacy_OldShape_build(const cJSON *json);
+static legacy_OldPing *legacy_OldPing_build(const cJSON *json);
+static legacy_Current *legacy_Current_build(const cJSON *json);
 /* Not every catalogue uses every kind of element. */
 #if defined(__GNUC__)
 #define MAYBE_UNUSED __attribute__((unused))
@@ -96,28 +96,28 @@ static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
 static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
 
 
-static MAYBE_UNUSED bool from_obj_old_shape(legacy_old_shape **dst, const cJSON *v) { return (*dst = legacy_old_shape_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_old_shape(legacy_old_shape *const *src)
+static MAYBE_UNUSED bool from_obj_OldShape(legacy_OldShape **dst, const cJSON *v) { return (*dst = legacy_OldShape_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_OldShape(legacy_OldShape *const *src)
 {
-    return *src ? legacy_old_shape_to_json(*src) : cJSON_CreateNull();
+    return *src ? legacy_OldShape_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_old_shape(legacy_old_shape **p) { legacy_old_shape_free(*p); }
+static MAYBE_UNUSED void free_obj_OldShape(legacy_OldShape **p) { legacy_OldShape_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_old_ping(legacy_old_ping **dst, const cJSON *v) { return (*dst = legacy_old_ping_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_old_ping(legacy_old_ping *const *src)
+static MAYBE_UNUSED bool from_obj_OldPing(legacy_OldPing **dst, const cJSON *v) { return (*dst = legacy_OldPing_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_OldPing(legacy_OldPing *const *src)
 {
-    return *src ? legacy_old_ping_to_json(*src) : cJSON_CreateNull();
+    return *src ? legacy_OldPing_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_old_ping(legacy_old_ping **p) { legacy_old_ping_free(*p); }
+static MAYBE_UNUSED void free_obj_OldPing(legacy_OldPing **p) { legacy_OldPing_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_current(legacy_current **dst, const cJSON *v) { return (*dst = legacy_current_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_current(legacy_current *const *src)
+static MAYBE_UNUSED bool from_obj_Current(legacy_Current **dst, const cJSON *v) { return (*dst = legacy_Current_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_Current(legacy_Current *const *src)
 {
-    return *src ? legacy_current_to_json(*src) : cJSON_CreateNull();
+    return *src ? legacy_Current_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_current(legacy_current **p) { legacy_current_free(*p); }
+static MAYBE_UNUSED void free_obj_Current(legacy_Current **p) { legacy_Current_free(*p); }
 
-void legacy_old_shape_free(legacy_old_shape *o)
+void legacy_OldShape_free(legacy_OldShape *o)
 {
     if (!o)
         return;
@@ -128,11 +128,11 @@ void legacy_old_shape_free(legacy_old_shape *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static legacy_old_shape *legacy_old_shape_build(const cJSON *json)
+static legacy_OldShape *legacy_OldShape_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    legacy_old_shape *o = calloc(1, sizeof *o);
+    legacy_OldShape *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[1 + 1] = {false};
@@ -160,21 +160,21 @@ static legacy_old_shape *legacy_old_shape_build(const cJSON *json)
     }
     return o;
 fail:
-    legacy_old_shape_free(o);
+    legacy_OldShape_free(o);
     return NULL;
 }
 
-legacy_old_shape *legacy_old_shape_from_json(const cJSON *json, legacy_error *err)
+legacy_OldShape *legacy_OldShape_from_json(const cJSON *json, legacy_error *err)
 {
-    if (!legacy_old_shape_validate(json, err))
+    if (!legacy_OldShape_validate(json, err))
         return NULL;
-    legacy_old_shape *o = legacy_old_shape_build(json);
+    legacy_OldShape *o = legacy_OldShape_build(json);
     if (!o)
-        legacy_rt_set_error(err, LEGACY_ERR_MEMORY, 0, "cannot build old_shape: out of memory or a value the record cannot hold");
+        legacy_rt_set_error(err, LEGACY_ERR_MEMORY, 0, "cannot build OldShape: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *legacy_old_shape_to_json(const legacy_old_shape *o)
+cJSON *legacy_OldShape_to_json(const legacy_OldShape *o)
 {
     if (!o)
         return NULL;
@@ -203,7 +203,7 @@ cJSON *legacy_old_shape_to_json(const legacy_old_shape *o)
     return j;
 }
 
-legacy_old_shape *legacy_old_shape_parse(const char *text, size_t len, legacy_error *err)
+legacy_OldShape *legacy_OldShape_parse(const char *text, size_t len, legacy_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -212,20 +212,20 @@ legacy_old_shape *legacy_old_shape_parse(const char *text, size_t len, legacy_er
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    legacy_old_shape *o = legacy_old_shape_from_json(json, err);
+    legacy_OldShape *o = legacy_OldShape_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *legacy_old_shape_print(const legacy_old_shape *o)
+char *legacy_OldShape_print(const legacy_OldShape *o)
 {
-    cJSON *j = legacy_old_shape_to_json(o);
+    cJSON *j = legacy_OldShape_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void legacy_old_ping_free(legacy_old_ping *o)
+void legacy_OldPing_free(legacy_OldPing *o)
 {
     if (!o)
         return;
@@ -236,11 +236,11 @@ void legacy_old_ping_free(legacy_old_ping *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static legacy_old_ping *legacy_old_ping_build(const cJSON *json)
+static legacy_OldPing *legacy_OldPing_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    legacy_old_ping *o = calloc(1, sizeof *o);
+    legacy_OldPing *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[1 + 1] = {false};
@@ -268,21 +268,21 @@ static legacy_old_ping *legacy_old_ping_build(const cJSON *json)
     }
     return o;
 fail:
-    legacy_old_ping_free(o);
+    legacy_OldPing_free(o);
     return NULL;
 }
 
-legacy_old_ping *legacy_old_ping_from_json(const cJSON *json, legacy_error *err)
+legacy_OldPing *legacy_OldPing_from_json(const cJSON *json, legacy_error *err)
 {
-    if (!legacy_old_ping_validate(json, err))
+    if (!legacy_OldPing_validate(json, err))
         return NULL;
-    legacy_old_ping *o = legacy_old_ping_build(json);
+    legacy_OldPing *o = legacy_OldPing_build(json);
     if (!o)
-        legacy_rt_set_error(err, LEGACY_ERR_MEMORY, 0, "cannot build old_ping: out of memory or a value the record cannot hold");
+        legacy_rt_set_error(err, LEGACY_ERR_MEMORY, 0, "cannot build OldPing: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *legacy_old_ping_to_json(const legacy_old_ping *o)
+cJSON *legacy_OldPing_to_json(const legacy_OldPing *o)
 {
     if (!o)
         return NULL;
@@ -311,7 +311,7 @@ cJSON *legacy_old_ping_to_json(const legacy_old_ping *o)
     return j;
 }
 
-legacy_old_ping *legacy_old_ping_parse(const char *text, size_t len, legacy_error *err)
+legacy_OldPing *legacy_OldPing_parse(const char *text, size_t len, legacy_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -320,37 +320,37 @@ legacy_old_ping *legacy_old_ping_parse(const char *text, size_t len, legacy_erro
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    legacy_old_ping *o = legacy_old_ping_from_json(json, err);
+    legacy_OldPing *o = legacy_OldPing_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *legacy_old_ping_print(const legacy_old_ping *o)
+char *legacy_OldPing_print(const legacy_OldPing *o)
 {
-    cJSON *j = legacy_old_ping_to_json(o);
+    cJSON *j = legacy_OldPing_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void legacy_current_free(legacy_current *o)
+void legacy_Current_free(legacy_Current *o)
 {
     if (!o)
         return;
     free_integer(&o->value);
     free_string(&o->legacy_value);
-    free_obj_old_shape(&o->shape);
+    free_obj_OldShape(&o->shape);
     cJSON_Delete(o->extra_json);
     free(o);
 }
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static legacy_current *legacy_current_build(const cJSON *json)
+static legacy_Current *legacy_Current_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    legacy_current *o = calloc(1, sizeof *o);
+    legacy_Current *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[3 + 1] = {false};
@@ -379,7 +379,7 @@ static legacy_current *legacy_current_build(const cJSON *json)
             if (got[2])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
-            if (!from_obj_old_shape(&o->shape, m))
+            if (!from_obj_OldShape(&o->shape, m))
                 goto fail;
             o->has_shape = true;
             continue;
@@ -396,21 +396,21 @@ static legacy_current *legacy_current_build(const cJSON *json)
     }
     return o;
 fail:
-    legacy_current_free(o);
+    legacy_Current_free(o);
     return NULL;
 }
 
-legacy_current *legacy_current_from_json(const cJSON *json, legacy_error *err)
+legacy_Current *legacy_Current_from_json(const cJSON *json, legacy_error *err)
 {
-    if (!legacy_current_validate(json, err))
+    if (!legacy_Current_validate(json, err))
         return NULL;
-    legacy_current *o = legacy_current_build(json);
+    legacy_Current *o = legacy_Current_build(json);
     if (!o)
-        legacy_rt_set_error(err, LEGACY_ERR_MEMORY, 0, "cannot build current: out of memory or a value the record cannot hold");
+        legacy_rt_set_error(err, LEGACY_ERR_MEMORY, 0, "cannot build Current: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *legacy_current_to_json(const legacy_current *o)
+cJSON *legacy_Current_to_json(const legacy_Current *o)
 {
     if (!o)
         return NULL;
@@ -442,7 +442,7 @@ cJSON *legacy_current_to_json(const legacy_current *o)
     if (o->has_shape) {
         cJSON *v = NULL;
         {
-            v = to_obj_old_shape(&o->shape);
+            v = to_obj_OldShape(&o->shape);
         }
         if (!v || !cJSON_AddItemToObject(j, "shape", v)) {
             cJSON_Delete(v);
@@ -461,7 +461,7 @@ cJSON *legacy_current_to_json(const legacy_current *o)
     return j;
 }
 
-legacy_current *legacy_current_parse(const char *text, size_t len, legacy_error *err)
+legacy_Current *legacy_Current_parse(const char *text, size_t len, legacy_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -470,14 +470,14 @@ legacy_current *legacy_current_parse(const char *text, size_t len, legacy_error 
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    legacy_current *o = legacy_current_from_json(json, err);
+    legacy_Current *o = legacy_Current_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *legacy_current_print(const legacy_current *o)
+char *legacy_Current_print(const legacy_Current *o)
 {
-    cJSON *j = legacy_current_to_json(o);
+    cJSON *j = legacy_Current_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
@@ -489,11 +489,11 @@ void *legacy_message_from_json(legacy_message_type t, const cJSON *json, legacy_
 {
     switch (t) {
     case LEGACY_MESSAGE_OLD_PING:
-        return legacy_old_ping_from_json(json, err);
+        return legacy_OldPing_from_json(json, err);
     case LEGACY_MESSAGE_VIA_SCHEMA:
-        return legacy_old_shape_from_json(json, err);
+        return legacy_OldShape_from_json(json, err);
     case LEGACY_MESSAGE_CURRENT:
-        return legacy_current_from_json(json, err);
+        return legacy_Current_from_json(json, err);
     }
     legacy_rt_set_error(err, LEGACY_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return NULL;
@@ -505,11 +505,11 @@ cJSON *legacy_message_to_json(legacy_message_type t, const void *payload)
         return NULL;
     switch (t) {
     case LEGACY_MESSAGE_OLD_PING:
-        return legacy_old_ping_to_json(payload);
+        return legacy_OldPing_to_json(payload);
     case LEGACY_MESSAGE_VIA_SCHEMA:
-        return legacy_old_shape_to_json(payload);
+        return legacy_OldShape_to_json(payload);
     case LEGACY_MESSAGE_CURRENT:
-        return legacy_current_to_json(payload);
+        return legacy_Current_to_json(payload);
     }
     return NULL;
 }
@@ -518,13 +518,13 @@ void legacy_message_free(legacy_message_type t, void *payload)
 {
     switch (t) {
     case LEGACY_MESSAGE_OLD_PING:
-        legacy_old_ping_free(payload);
+        legacy_OldPing_free(payload);
         return;
     case LEGACY_MESSAGE_VIA_SCHEMA:
-        legacy_old_shape_free(payload);
+        legacy_OldShape_free(payload);
         return;
     case LEGACY_MESSAGE_CURRENT:
-        legacy_current_free(payload);
+        legacy_Current_free(payload);
         return;
     }
 }

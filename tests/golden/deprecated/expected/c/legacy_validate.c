@@ -233,7 +233,7 @@ static bool legacy_v7(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
 
 /* ---- public validators ---------------------------------------------------- */
 
-bool legacy_old_shape_validate(const cJSON *json, legacy_error *err)
+bool legacy_OldShape_validate(const cJSON *json, legacy_error *err)
 {
     legacy_vctx c = {err, 0};
     if (err)
@@ -248,7 +248,7 @@ bool legacy_old_shape_validate(const cJSON *json, legacy_error *err)
     return ok;
 }
 
-bool legacy_old_ping_validate(const cJSON *json, legacy_error *err)
+bool legacy_OldPing_validate(const cJSON *json, legacy_error *err)
 {
     legacy_vctx c = {err, 0};
     if (err)
@@ -263,7 +263,7 @@ bool legacy_old_ping_validate(const cJSON *json, legacy_error *err)
     return ok;
 }
 
-bool legacy_current_validate(const cJSON *json, legacy_error *err)
+bool legacy_Current_validate(const cJSON *json, legacy_error *err)
 {
     legacy_vctx c = {err, 0};
     if (err)
@@ -282,11 +282,11 @@ bool legacy_message_validate(legacy_message_type t, const cJSON *json, legacy_er
 {
     switch (t) {
     case LEGACY_MESSAGE_OLD_PING:
-        return legacy_old_ping_validate(json, err);
+        return legacy_OldPing_validate(json, err);
     case LEGACY_MESSAGE_VIA_SCHEMA:
-        return legacy_old_shape_validate(json, err);
+        return legacy_OldShape_validate(json, err);
     case LEGACY_MESSAGE_CURRENT:
-        return legacy_current_validate(json, err);
+        return legacy_Current_validate(json, err);
     }
     legacy_rt_set_error(err, LEGACY_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return false;

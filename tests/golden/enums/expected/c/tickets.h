@@ -3,7 +3,7 @@
  *
  * Typed messages of the catalogue, their validators and their JSON
  * (de)serialisers (cJSON). Conventions (README.md has the full table):
- *   - every named type T is `tickets_T`; required fields are plain members,
+ *   - every named type T is `tickets_T` (T in PascalCase); required fields are plain members,
  *     an optional field `f` has `bool has_f`, a nullable field `bool f_is_null`;
  *   - strings are `char *` (UTF-8, NUL-terminated), integers `int64_t`,
  *     numbers `double`, booleans `bool`;
@@ -111,42 +111,42 @@ void tickets_message_free(tickets_message_type t, void *payload);
 /**
  * Where the ticket stands.
  */
-typedef enum tickets_status {
+typedef enum tickets_Status {
     TICKETS_STATUS_OPEN,
     TICKETS_STATUS_IN_PROGRESS,
     TICKETS_STATUS_CLOSED
-} tickets_status;
-const char *tickets_status_to_string(tickets_status v);
-bool tickets_status_from_string(const char *s, tickets_status *out);
+} tickets_Status;
+const char *tickets_Status_to_string(tickets_Status v);
+bool tickets_Status_from_string(const char *s, tickets_Status *out);
 
-typedef enum tickets_ticket_updated_channel {
+typedef enum tickets_TicketUpdatedChannel {
     TICKETS_TICKET_UPDATED_CHANNEL_EMAIL,
     TICKETS_TICKET_UPDATED_CHANNEL_PHONE,
     TICKETS_TICKET_UPDATED_CHANNEL_IN_PERSON
-} tickets_ticket_updated_channel;
-const char *tickets_ticket_updated_channel_to_string(tickets_ticket_updated_channel v);
-bool tickets_ticket_updated_channel_from_string(const char *s, tickets_ticket_updated_channel *out);
+} tickets_TicketUpdatedChannel;
+const char *tickets_TicketUpdatedChannel_to_string(tickets_TicketUpdatedChannel v);
+bool tickets_TicketUpdatedChannel_from_string(const char *s, tickets_TicketUpdatedChannel *out);
 
-typedef enum tickets_ticket_updated_resolution {
+typedef enum tickets_TicketUpdatedResolution {
     TICKETS_TICKET_UPDATED_RESOLUTION_FIXED,
     TICKETS_TICKET_UPDATED_RESOLUTION_WONT_FIX,
     TICKETS_TICKET_UPDATED_RESOLUTION_DUPLICATE
-} tickets_ticket_updated_resolution;
-const char *tickets_ticket_updated_resolution_to_string(tickets_ticket_updated_resolution v);
-bool tickets_ticket_updated_resolution_from_string(const char *s, tickets_ticket_updated_resolution *out);
+} tickets_TicketUpdatedResolution;
+const char *tickets_TicketUpdatedResolution_to_string(tickets_TicketUpdatedResolution v);
+bool tickets_TicketUpdatedResolution_from_string(const char *s, tickets_TicketUpdatedResolution *out);
 
 /* ---- records ------------------------------------------------------------- */
 
-typedef struct tickets_ticket_updated tickets_ticket_updated;
+typedef struct tickets_TicketUpdated tickets_TicketUpdated;
 
-struct tickets_ticket_updated {
+struct tickets_TicketUpdated {
     /** Where the ticket stands. */
-    tickets_status status;
+    tickets_Status status;
     /** 1 is the most urgent. */
     int64_t priority;
-    tickets_ticket_updated_channel channel;
+    tickets_TicketUpdatedChannel channel;
     bool has_channel;
-    tickets_ticket_updated_resolution resolution;
+    tickets_TicketUpdatedResolution resolution;
     bool has_resolution;
     bool resolution_is_null;
     char *kind;
@@ -156,22 +156,22 @@ struct tickets_ticket_updated {
 
 /* ---- functions per type --------------------------------------------------- */
 
-/* status (enum) */
-bool tickets_status_validate(const cJSON *json, tickets_error *err);
+/* Status (enum) */
+bool tickets_Status_validate(const cJSON *json, tickets_error *err);
 
-/* ticket_updated (object) */
-bool tickets_ticket_updated_validate(const cJSON *json, tickets_error *err);
-tickets_ticket_updated *tickets_ticket_updated_from_json(const cJSON *json, tickets_error *err);
-cJSON *tickets_ticket_updated_to_json(const tickets_ticket_updated *v);
-void tickets_ticket_updated_free(tickets_ticket_updated *v);
-tickets_ticket_updated *tickets_ticket_updated_parse(const char *json, size_t len, tickets_error *err);
-char *tickets_ticket_updated_print(const tickets_ticket_updated *v);
+/* TicketUpdated (object) */
+bool tickets_TicketUpdated_validate(const cJSON *json, tickets_error *err);
+tickets_TicketUpdated *tickets_TicketUpdated_from_json(const cJSON *json, tickets_error *err);
+cJSON *tickets_TicketUpdated_to_json(const tickets_TicketUpdated *v);
+void tickets_TicketUpdated_free(tickets_TicketUpdated *v);
+tickets_TicketUpdated *tickets_TicketUpdated_parse(const char *json, size_t len, tickets_error *err);
+char *tickets_TicketUpdated_print(const tickets_TicketUpdated *v);
 
-/* ticket_updated_channel (enum) */
-bool tickets_ticket_updated_channel_validate(const cJSON *json, tickets_error *err);
+/* TicketUpdatedChannel (enum) */
+bool tickets_TicketUpdatedChannel_validate(const cJSON *json, tickets_error *err);
 
-/* ticket_updated_resolution (enum) */
-bool tickets_ticket_updated_resolution_validate(const cJSON *json, tickets_error *err);
+/* TicketUpdatedResolution (enum) */
+bool tickets_TicketUpdatedResolution_validate(const cJSON *json, tickets_error *err);
 
 #ifdef __cplusplus
 }

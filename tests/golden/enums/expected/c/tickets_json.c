@@ -14,7 +14,7 @@
 
 /* ---- enums ---------------------------------------------------------------- */
 
-const char *tickets_status_to_string(tickets_status v)
+const char *tickets_Status_to_string(tickets_Status v)
 {
     switch (v) {
     case TICKETS_STATUS_OPEN:
@@ -27,7 +27,7 @@ const char *tickets_status_to_string(tickets_status v)
     return "";
 }
 
-bool tickets_status_from_string(const char *s, tickets_status *out)
+bool tickets_Status_from_string(const char *s, tickets_Status *out)
 {
     if (strcmp(s, "open") == 0) {
         *out = TICKETS_STATUS_OPEN;
@@ -44,7 +44,7 @@ bool tickets_status_from_string(const char *s, tickets_status *out)
     return false;
 }
 
-const char *tickets_ticket_updated_channel_to_string(tickets_ticket_updated_channel v)
+const char *tickets_TicketUpdatedChannel_to_string(tickets_TicketUpdatedChannel v)
 {
     switch (v) {
     case TICKETS_TICKET_UPDATED_CHANNEL_EMAIL:
@@ -57,7 +57,7 @@ const char *tickets_ticket_updated_channel_to_string(tickets_ticket_updated_chan
     return "";
 }
 
-bool tickets_ticket_updated_channel_from_string(const char *s, tickets_ticket_updated_channel *out)
+bool tickets_TicketUpdatedChannel_from_string(const char *s, tickets_TicketUpdatedChannel *out)
 {
     if (strcmp(s, "email") == 0) {
         *out = TICKETS_TICKET_UPDATED_CHANNEL_EMAIL;
@@ -74,7 +74,7 @@ bool tickets_ticket_updated_channel_from_string(const char *s, tickets_ticket_up
     return false;
 }
 
-const char *tickets_ticket_updated_resolution_to_string(tickets_ticket_updated_resolution v)
+const char *tickets_TicketUpdatedResolution_to_string(tickets_TicketUpdatedResolution v)
 {
     switch (v) {
     case TICKETS_TICKET_UPDATED_RESOLUTION_FIXED:
@@ -87,7 +87,7 @@ const char *tickets_ticket_updated_resolution_to_string(tickets_ticket_updated_r
     return "";
 }
 
-bool tickets_ticket_updated_resolution_from_string(const char *s, tickets_ticket_updated_resolution *out)
+bool tickets_TicketUpdatedResolution_from_string(const char *s, tickets_TicketUpdatedResolution *out)
 {
     if (strcmp(s, "fixed") == 0) {
         *out = TICKETS_TICKET_UPDATED_RESOLUTION_FIXED;
@@ -129,7 +129,7 @@ bool tickets_message_type_from_string(const char *s, tickets_message_type *out)
 
 /* ---- records -------------------------------------------------------------- */
 
-static tickets_ticket_updated *tickets_ticket_updated_build(const cJSON *json);
+static tickets_TicketUpdated *tickets_TicketUpdated_build(const cJSON *json);
 /* Not every catalogue uses every kind of element. */
 #if defined(__GNUC__)
 #define MAYBE_UNUSED __attribute__((unused))
@@ -182,42 +182,42 @@ static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
 static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
 
 
-static MAYBE_UNUSED bool from_enum_status(tickets_status *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_Status(tickets_Status *dst, const cJSON *v)
 {
-    return cJSON_IsString(v) && tickets_status_from_string(v->valuestring, dst);
+    return cJSON_IsString(v) && tickets_Status_from_string(v->valuestring, dst);
 }
-static MAYBE_UNUSED cJSON *to_enum_status(const tickets_status *src) { return cJSON_CreateString(tickets_status_to_string(*src)); }
-static MAYBE_UNUSED void free_enum_status(tickets_status *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_Status(const tickets_Status *src) { return cJSON_CreateString(tickets_Status_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_Status(tickets_Status *p) { (void)p; }
 
-static MAYBE_UNUSED bool from_enum_ticket_updated_channel(tickets_ticket_updated_channel *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_TicketUpdatedChannel(tickets_TicketUpdatedChannel *dst, const cJSON *v)
 {
-    return cJSON_IsString(v) && tickets_ticket_updated_channel_from_string(v->valuestring, dst);
+    return cJSON_IsString(v) && tickets_TicketUpdatedChannel_from_string(v->valuestring, dst);
 }
-static MAYBE_UNUSED cJSON *to_enum_ticket_updated_channel(const tickets_ticket_updated_channel *src) { return cJSON_CreateString(tickets_ticket_updated_channel_to_string(*src)); }
-static MAYBE_UNUSED void free_enum_ticket_updated_channel(tickets_ticket_updated_channel *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_TicketUpdatedChannel(const tickets_TicketUpdatedChannel *src) { return cJSON_CreateString(tickets_TicketUpdatedChannel_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_TicketUpdatedChannel(tickets_TicketUpdatedChannel *p) { (void)p; }
 
-static MAYBE_UNUSED bool from_enum_ticket_updated_resolution(tickets_ticket_updated_resolution *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_TicketUpdatedResolution(tickets_TicketUpdatedResolution *dst, const cJSON *v)
 {
-    return cJSON_IsString(v) && tickets_ticket_updated_resolution_from_string(v->valuestring, dst);
+    return cJSON_IsString(v) && tickets_TicketUpdatedResolution_from_string(v->valuestring, dst);
 }
-static MAYBE_UNUSED cJSON *to_enum_ticket_updated_resolution(const tickets_ticket_updated_resolution *src) { return cJSON_CreateString(tickets_ticket_updated_resolution_to_string(*src)); }
-static MAYBE_UNUSED void free_enum_ticket_updated_resolution(tickets_ticket_updated_resolution *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_TicketUpdatedResolution(const tickets_TicketUpdatedResolution *src) { return cJSON_CreateString(tickets_TicketUpdatedResolution_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_TicketUpdatedResolution(tickets_TicketUpdatedResolution *p) { (void)p; }
 
-static MAYBE_UNUSED bool from_obj_ticket_updated(tickets_ticket_updated **dst, const cJSON *v) { return (*dst = tickets_ticket_updated_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_ticket_updated(tickets_ticket_updated *const *src)
+static MAYBE_UNUSED bool from_obj_TicketUpdated(tickets_TicketUpdated **dst, const cJSON *v) { return (*dst = tickets_TicketUpdated_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_TicketUpdated(tickets_TicketUpdated *const *src)
 {
-    return *src ? tickets_ticket_updated_to_json(*src) : cJSON_CreateNull();
+    return *src ? tickets_TicketUpdated_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_ticket_updated(tickets_ticket_updated **p) { tickets_ticket_updated_free(*p); }
+static MAYBE_UNUSED void free_obj_TicketUpdated(tickets_TicketUpdated **p) { tickets_TicketUpdated_free(*p); }
 
-void tickets_ticket_updated_free(tickets_ticket_updated *o)
+void tickets_TicketUpdated_free(tickets_TicketUpdated *o)
 {
     if (!o)
         return;
-    free_enum_status(&o->status);
+    free_enum_Status(&o->status);
     free_integer(&o->priority);
-    free_enum_ticket_updated_channel(&o->channel);
-    free_enum_ticket_updated_resolution(&o->resolution);
+    free_enum_TicketUpdatedChannel(&o->channel);
+    free_enum_TicketUpdatedResolution(&o->resolution);
     free_string(&o->kind);
     cJSON_Delete(o->extra_json);
     free(o);
@@ -225,11 +225,11 @@ void tickets_ticket_updated_free(tickets_ticket_updated *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static tickets_ticket_updated *tickets_ticket_updated_build(const cJSON *json)
+static tickets_TicketUpdated *tickets_TicketUpdated_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    tickets_ticket_updated *o = calloc(1, sizeof *o);
+    tickets_TicketUpdated *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[5 + 1] = {false};
@@ -240,7 +240,7 @@ static tickets_ticket_updated *tickets_ticket_updated_build(const cJSON *json)
             if (got[0])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
-            if (!from_enum_status(&o->status, m))
+            if (!from_enum_Status(&o->status, m))
                 goto fail;
             continue;
         }
@@ -256,7 +256,7 @@ static tickets_ticket_updated *tickets_ticket_updated_build(const cJSON *json)
             if (got[2])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
-            if (!from_enum_ticket_updated_channel(&o->channel, m))
+            if (!from_enum_TicketUpdatedChannel(&o->channel, m))
                 goto fail;
             o->has_channel = true;
             continue;
@@ -270,7 +270,7 @@ static tickets_ticket_updated *tickets_ticket_updated_build(const cJSON *json)
                 o->has_resolution = true;
                 continue;
             }
-            if (!from_enum_ticket_updated_resolution(&o->resolution, m))
+            if (!from_enum_TicketUpdatedResolution(&o->resolution, m))
                 goto fail;
             o->has_resolution = true;
             continue;
@@ -296,21 +296,21 @@ static tickets_ticket_updated *tickets_ticket_updated_build(const cJSON *json)
     }
     return o;
 fail:
-    tickets_ticket_updated_free(o);
+    tickets_TicketUpdated_free(o);
     return NULL;
 }
 
-tickets_ticket_updated *tickets_ticket_updated_from_json(const cJSON *json, tickets_error *err)
+tickets_TicketUpdated *tickets_TicketUpdated_from_json(const cJSON *json, tickets_error *err)
 {
-    if (!tickets_ticket_updated_validate(json, err))
+    if (!tickets_TicketUpdated_validate(json, err))
         return NULL;
-    tickets_ticket_updated *o = tickets_ticket_updated_build(json);
+    tickets_TicketUpdated *o = tickets_TicketUpdated_build(json);
     if (!o)
-        tickets_rt_set_error(err, TICKETS_ERR_MEMORY, 0, "cannot build ticket_updated: out of memory or a value the record cannot hold");
+        tickets_rt_set_error(err, TICKETS_ERR_MEMORY, 0, "cannot build TicketUpdated: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *tickets_ticket_updated_to_json(const tickets_ticket_updated *o)
+cJSON *tickets_TicketUpdated_to_json(const tickets_TicketUpdated *o)
 {
     if (!o)
         return NULL;
@@ -320,7 +320,7 @@ cJSON *tickets_ticket_updated_to_json(const tickets_ticket_updated *o)
     {
         cJSON *v = NULL;
         {
-            v = to_enum_status(&o->status);
+            v = to_enum_Status(&o->status);
         }
         if (!v || !cJSON_AddItemToObject(j, "status", v)) {
             cJSON_Delete(v);
@@ -342,7 +342,7 @@ cJSON *tickets_ticket_updated_to_json(const tickets_ticket_updated *o)
     if (o->has_channel) {
         cJSON *v = NULL;
         {
-            v = to_enum_ticket_updated_channel(&o->channel);
+            v = to_enum_TicketUpdatedChannel(&o->channel);
         }
         if (!v || !cJSON_AddItemToObject(j, "channel", v)) {
             cJSON_Delete(v);
@@ -356,7 +356,7 @@ cJSON *tickets_ticket_updated_to_json(const tickets_ticket_updated *o)
             v = cJSON_CreateNull();
         else
         {
-            v = to_enum_ticket_updated_resolution(&o->resolution);
+            v = to_enum_TicketUpdatedResolution(&o->resolution);
         }
         if (!v || !cJSON_AddItemToObject(j, "resolution", v)) {
             cJSON_Delete(v);
@@ -386,7 +386,7 @@ cJSON *tickets_ticket_updated_to_json(const tickets_ticket_updated *o)
     return j;
 }
 
-tickets_ticket_updated *tickets_ticket_updated_parse(const char *text, size_t len, tickets_error *err)
+tickets_TicketUpdated *tickets_TicketUpdated_parse(const char *text, size_t len, tickets_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -395,14 +395,14 @@ tickets_ticket_updated *tickets_ticket_updated_parse(const char *text, size_t le
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    tickets_ticket_updated *o = tickets_ticket_updated_from_json(json, err);
+    tickets_TicketUpdated *o = tickets_TicketUpdated_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *tickets_ticket_updated_print(const tickets_ticket_updated *o)
+char *tickets_TicketUpdated_print(const tickets_TicketUpdated *o)
 {
-    cJSON *j = tickets_ticket_updated_to_json(o);
+    cJSON *j = tickets_TicketUpdated_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
@@ -414,7 +414,7 @@ void *tickets_message_from_json(tickets_message_type t, const cJSON *json, ticke
 {
     switch (t) {
     case TICKETS_MESSAGE_TICKET_UPDATED:
-        return tickets_ticket_updated_from_json(json, err);
+        return tickets_TicketUpdated_from_json(json, err);
     }
     tickets_rt_set_error(err, TICKETS_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return NULL;
@@ -426,7 +426,7 @@ cJSON *tickets_message_to_json(tickets_message_type t, const void *payload)
         return NULL;
     switch (t) {
     case TICKETS_MESSAGE_TICKET_UPDATED:
-        return tickets_ticket_updated_to_json(payload);
+        return tickets_TicketUpdated_to_json(payload);
     }
     return NULL;
 }
@@ -435,7 +435,7 @@ void tickets_message_free(tickets_message_type t, void *payload)
 {
     switch (t) {
     case TICKETS_MESSAGE_TICKET_UPDATED:
-        tickets_ticket_updated_free(payload);
+        tickets_TicketUpdated_free(payload);
         return;
     }
 }

@@ -206,7 +206,7 @@ static bool tickets_v6(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
 
 /* ---- public validators ---------------------------------------------------- */
 
-bool tickets_status_validate(const cJSON *json, tickets_error *err)
+bool tickets_Status_validate(const cJSON *json, tickets_error *err)
 {
     tickets_vctx c = {err, 0};
     if (err)
@@ -221,7 +221,7 @@ bool tickets_status_validate(const cJSON *json, tickets_error *err)
     return ok;
 }
 
-bool tickets_ticket_updated_validate(const cJSON *json, tickets_error *err)
+bool tickets_TicketUpdated_validate(const cJSON *json, tickets_error *err)
 {
     tickets_vctx c = {err, 0};
     if (err)
@@ -236,7 +236,7 @@ bool tickets_ticket_updated_validate(const cJSON *json, tickets_error *err)
     return ok;
 }
 
-bool tickets_ticket_updated_channel_validate(const cJSON *json, tickets_error *err)
+bool tickets_TicketUpdatedChannel_validate(const cJSON *json, tickets_error *err)
 {
     tickets_vctx c = {err, 0};
     if (err)
@@ -251,7 +251,7 @@ bool tickets_ticket_updated_channel_validate(const cJSON *json, tickets_error *e
     return ok;
 }
 
-bool tickets_ticket_updated_resolution_validate(const cJSON *json, tickets_error *err)
+bool tickets_TicketUpdatedResolution_validate(const cJSON *json, tickets_error *err)
 {
     tickets_vctx c = {err, 0};
     if (err)
@@ -270,7 +270,7 @@ bool tickets_message_validate(tickets_message_type t, const cJSON *json, tickets
 {
     switch (t) {
     case TICKETS_MESSAGE_TICKET_UPDATED:
-        return tickets_ticket_updated_validate(json, err);
+        return tickets_TicketUpdated_validate(json, err);
     }
     tickets_rt_set_error(err, TICKETS_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return false;

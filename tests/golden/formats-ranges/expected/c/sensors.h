@@ -3,7 +3,7 @@
  *
  * Typed messages of the catalogue, their validators and their JSON
  * (de)serialisers (cJSON). Conventions (README.md has the full table):
- *   - every named type T is `sensors_T`; required fields are plain members,
+ *   - every named type T is `sensors_T` (T in PascalCase); required fields are plain members,
  *     an optional field `f` has `bool has_f`, a nullable field `bool f_is_null`;
  *   - strings are `char *` (UTF-8, NUL-terminated), integers `int64_t`,
  *     numbers `double`, booleans `bool`;
@@ -110,9 +110,9 @@ void sensors_message_free(sensors_message_type t, void *payload);
 
 /* ---- records ------------------------------------------------------------- */
 
-typedef struct sensors_reading_taken sensors_reading_taken;
+typedef struct sensors_ReadingTaken sensors_ReadingTaken;
 
-struct sensors_reading_taken {
+struct sensors_ReadingTaken {
     char *id;
     /** ISO 8601 timestamp. */
     char *at;
@@ -143,13 +143,13 @@ struct sensors_reading_taken {
 
 /* ---- functions per type --------------------------------------------------- */
 
-/* reading_taken (object) */
-bool sensors_reading_taken_validate(const cJSON *json, sensors_error *err);
-sensors_reading_taken *sensors_reading_taken_from_json(const cJSON *json, sensors_error *err);
-cJSON *sensors_reading_taken_to_json(const sensors_reading_taken *v);
-void sensors_reading_taken_free(sensors_reading_taken *v);
-sensors_reading_taken *sensors_reading_taken_parse(const char *json, size_t len, sensors_error *err);
-char *sensors_reading_taken_print(const sensors_reading_taken *v);
+/* ReadingTaken (object) */
+bool sensors_ReadingTaken_validate(const cJSON *json, sensors_error *err);
+sensors_ReadingTaken *sensors_ReadingTaken_from_json(const cJSON *json, sensors_error *err);
+cJSON *sensors_ReadingTaken_to_json(const sensors_ReadingTaken *v);
+void sensors_ReadingTaken_free(sensors_ReadingTaken *v);
+sensors_ReadingTaken *sensors_ReadingTaken_parse(const char *json, size_t len, sensors_error *err);
+char *sensors_ReadingTaken_print(const sensors_ReadingTaken *v);
 
 #ifdef __cplusplus
 }

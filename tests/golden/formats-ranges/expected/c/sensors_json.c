@@ -39,7 +39,7 @@ bool sensors_message_type_from_string(const char *s, sensors_message_type *out)
 
 /* ---- records -------------------------------------------------------------- */
 
-static sensors_reading_taken *sensors_reading_taken_build(const cJSON *json);
+static sensors_ReadingTaken *sensors_ReadingTaken_build(const cJSON *json);
 /* Not every catalogue uses every kind of element. */
 #if defined(__GNUC__)
 #define MAYBE_UNUSED __attribute__((unused))
@@ -92,14 +92,14 @@ static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
 static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
 
 
-static MAYBE_UNUSED bool from_obj_reading_taken(sensors_reading_taken **dst, const cJSON *v) { return (*dst = sensors_reading_taken_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_reading_taken(sensors_reading_taken *const *src)
+static MAYBE_UNUSED bool from_obj_ReadingTaken(sensors_ReadingTaken **dst, const cJSON *v) { return (*dst = sensors_ReadingTaken_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_ReadingTaken(sensors_ReadingTaken *const *src)
 {
-    return *src ? sensors_reading_taken_to_json(*src) : cJSON_CreateNull();
+    return *src ? sensors_ReadingTaken_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_reading_taken(sensors_reading_taken **p) { sensors_reading_taken_free(*p); }
+static MAYBE_UNUSED void free_obj_ReadingTaken(sensors_ReadingTaken **p) { sensors_ReadingTaken_free(*p); }
 
-void sensors_reading_taken_free(sensors_reading_taken *o)
+void sensors_ReadingTaken_free(sensors_ReadingTaken *o)
 {
     if (!o)
         return;
@@ -124,11 +124,11 @@ void sensors_reading_taken_free(sensors_reading_taken *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static sensors_reading_taken *sensors_reading_taken_build(const cJSON *json)
+static sensors_ReadingTaken *sensors_ReadingTaken_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    sensors_reading_taken *o = calloc(1, sizeof *o);
+    sensors_ReadingTaken *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[13 + 1] = {false};
@@ -272,21 +272,21 @@ static sensors_reading_taken *sensors_reading_taken_build(const cJSON *json)
     }
     return o;
 fail:
-    sensors_reading_taken_free(o);
+    sensors_ReadingTaken_free(o);
     return NULL;
 }
 
-sensors_reading_taken *sensors_reading_taken_from_json(const cJSON *json, sensors_error *err)
+sensors_ReadingTaken *sensors_ReadingTaken_from_json(const cJSON *json, sensors_error *err)
 {
-    if (!sensors_reading_taken_validate(json, err))
+    if (!sensors_ReadingTaken_validate(json, err))
         return NULL;
-    sensors_reading_taken *o = sensors_reading_taken_build(json);
+    sensors_ReadingTaken *o = sensors_ReadingTaken_build(json);
     if (!o)
-        sensors_rt_set_error(err, SENSORS_ERR_MEMORY, 0, "cannot build reading_taken: out of memory or a value the record cannot hold");
+        sensors_rt_set_error(err, SENSORS_ERR_MEMORY, 0, "cannot build ReadingTaken: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *sensors_reading_taken_to_json(const sensors_reading_taken *o)
+cJSON *sensors_ReadingTaken_to_json(const sensors_ReadingTaken *o)
 {
     if (!o)
         return NULL;
@@ -455,7 +455,7 @@ cJSON *sensors_reading_taken_to_json(const sensors_reading_taken *o)
     return j;
 }
 
-sensors_reading_taken *sensors_reading_taken_parse(const char *text, size_t len, sensors_error *err)
+sensors_ReadingTaken *sensors_ReadingTaken_parse(const char *text, size_t len, sensors_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -464,14 +464,14 @@ sensors_reading_taken *sensors_reading_taken_parse(const char *text, size_t len,
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    sensors_reading_taken *o = sensors_reading_taken_from_json(json, err);
+    sensors_ReadingTaken *o = sensors_ReadingTaken_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *sensors_reading_taken_print(const sensors_reading_taken *o)
+char *sensors_ReadingTaken_print(const sensors_ReadingTaken *o)
 {
-    cJSON *j = sensors_reading_taken_to_json(o);
+    cJSON *j = sensors_ReadingTaken_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
@@ -483,7 +483,7 @@ void *sensors_message_from_json(sensors_message_type t, const cJSON *json, senso
 {
     switch (t) {
     case SENSORS_MESSAGE_READING_TAKEN:
-        return sensors_reading_taken_from_json(json, err);
+        return sensors_ReadingTaken_from_json(json, err);
     }
     sensors_rt_set_error(err, SENSORS_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return NULL;
@@ -495,7 +495,7 @@ cJSON *sensors_message_to_json(sensors_message_type t, const void *payload)
         return NULL;
     switch (t) {
     case SENSORS_MESSAGE_READING_TAKEN:
-        return sensors_reading_taken_to_json(payload);
+        return sensors_ReadingTaken_to_json(payload);
     }
     return NULL;
 }
@@ -504,7 +504,7 @@ void sensors_message_free(sensors_message_type t, void *payload)
 {
     switch (t) {
     case SENSORS_MESSAGE_READING_TAKEN:
-        sensors_reading_taken_free(payload);
+        sensors_ReadingTaken_free(payload);
         return;
     }
 }

@@ -532,7 +532,7 @@ static bool sensors_v14(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
 
 /* ---- public validators ---------------------------------------------------- */
 
-bool sensors_reading_taken_validate(const cJSON *json, sensors_error *err)
+bool sensors_ReadingTaken_validate(const cJSON *json, sensors_error *err)
 {
     sensors_vctx c = {err, 0};
     if (err)
@@ -551,7 +551,7 @@ bool sensors_message_validate(sensors_message_type t, const cJSON *json, sensors
 {
     switch (t) {
     case SENSORS_MESSAGE_READING_TAKEN:
-        return sensors_reading_taken_validate(json, err);
+        return sensors_ReadingTaken_validate(json, err);
     }
     sensors_rt_set_error(err, SENSORS_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return false;

@@ -3,7 +3,7 @@
  *
  * Typed messages of the catalogue, their validators and their JSON
  * (de)serialisers (cJSON). Conventions (README.md has the full table):
- *   - every named type T is `weather_report_T`; required fields are plain members,
+ *   - every named type T is `weather_report_T` (T in PascalCase); required fields are plain members,
  *     an optional field `f` has `bool has_f`, a nullable field `bool f_is_null`;
  *   - strings are `char *` (UTF-8, NUL-terminated), integers `int64_t`,
  *     numbers `double`, booleans `bool`;
@@ -110,34 +110,34 @@ void weather_report_message_free(weather_report_message_type t, void *payload);
 
 /* ---- enums --------------------------------------------------------------- */
 
-typedef enum weather_report_reading_kind {
+typedef enum weather_report_ReadingKind {
     WEATHER_REPORT_READING_KIND_TEMPERATURE,
     WEATHER_REPORT_READING_KIND_WIND,
     WEATHER_REPORT_READING_KIND_RAIN
-} weather_report_reading_kind;
-const char *weather_report_reading_kind_to_string(weather_report_reading_kind v);
-bool weather_report_reading_kind_from_string(const char *s, weather_report_reading_kind *out);
+} weather_report_ReadingKind;
+const char *weather_report_ReadingKind_to_string(weather_report_ReadingKind v);
+bool weather_report_ReadingKind_from_string(const char *s, weather_report_ReadingKind *out);
 
 /* ---- records ------------------------------------------------------------- */
 
-typedef struct weather_report_weather_report weather_report_weather_report;
-typedef struct weather_report_reading weather_report_reading;
+typedef struct weather_report_WeatherReport weather_report_WeatherReport;
+typedef struct weather_report_Reading weather_report_Reading;
 
 /**
  * A plain JSON Schema (draft-07): the root schema and each definition become messages.
  */
-struct weather_report_weather_report {
+struct weather_report_WeatherReport {
     /** Station code. */
     char *station;
-    struct weather_report_reading **readings;
+    struct weather_report_Reading **readings;
     size_t readings_count;
     char *issued_at;
     bool has_issued_at;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct weather_report_reading {
-    weather_report_reading_kind kind;
+struct weather_report_Reading {
+    weather_report_ReadingKind kind;
     double value;
     char *unit;
     bool has_unit;
@@ -146,24 +146,24 @@ struct weather_report_reading {
 
 /* ---- functions per type --------------------------------------------------- */
 
-/* weather_report (object) */
-bool weather_report_weather_report_validate(const cJSON *json, weather_report_error *err);
-weather_report_weather_report *weather_report_weather_report_from_json(const cJSON *json, weather_report_error *err);
-cJSON *weather_report_weather_report_to_json(const weather_report_weather_report *v);
-void weather_report_weather_report_free(weather_report_weather_report *v);
-weather_report_weather_report *weather_report_weather_report_parse(const char *json, size_t len, weather_report_error *err);
-char *weather_report_weather_report_print(const weather_report_weather_report *v);
+/* WeatherReport (object) */
+bool weather_report_WeatherReport_validate(const cJSON *json, weather_report_error *err);
+weather_report_WeatherReport *weather_report_WeatherReport_from_json(const cJSON *json, weather_report_error *err);
+cJSON *weather_report_WeatherReport_to_json(const weather_report_WeatherReport *v);
+void weather_report_WeatherReport_free(weather_report_WeatherReport *v);
+weather_report_WeatherReport *weather_report_WeatherReport_parse(const char *json, size_t len, weather_report_error *err);
+char *weather_report_WeatherReport_print(const weather_report_WeatherReport *v);
 
-/* reading (object) */
-bool weather_report_reading_validate(const cJSON *json, weather_report_error *err);
-weather_report_reading *weather_report_reading_from_json(const cJSON *json, weather_report_error *err);
-cJSON *weather_report_reading_to_json(const weather_report_reading *v);
-void weather_report_reading_free(weather_report_reading *v);
-weather_report_reading *weather_report_reading_parse(const char *json, size_t len, weather_report_error *err);
-char *weather_report_reading_print(const weather_report_reading *v);
+/* Reading (object) */
+bool weather_report_Reading_validate(const cJSON *json, weather_report_error *err);
+weather_report_Reading *weather_report_Reading_from_json(const cJSON *json, weather_report_error *err);
+cJSON *weather_report_Reading_to_json(const weather_report_Reading *v);
+void weather_report_Reading_free(weather_report_Reading *v);
+weather_report_Reading *weather_report_Reading_parse(const char *json, size_t len, weather_report_error *err);
+char *weather_report_Reading_print(const weather_report_Reading *v);
 
-/* reading_kind (enum) */
-bool weather_report_reading_kind_validate(const cJSON *json, weather_report_error *err);
+/* ReadingKind (enum) */
+bool weather_report_ReadingKind_validate(const cJSON *json, weather_report_error *err);
 
 #ifdef __cplusplus
 }

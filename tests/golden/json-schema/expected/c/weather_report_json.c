@@ -14,7 +14,7 @@
 
 /* ---- enums ---------------------------------------------------------------- */
 
-const char *weather_report_reading_kind_to_string(weather_report_reading_kind v)
+const char *weather_report_ReadingKind_to_string(weather_report_ReadingKind v)
 {
     switch (v) {
     case WEATHER_REPORT_READING_KIND_TEMPERATURE:
@@ -27,7 +27,7 @@ const char *weather_report_reading_kind_to_string(weather_report_reading_kind v)
     return "";
 }
 
-bool weather_report_reading_kind_from_string(const char *s, weather_report_reading_kind *out)
+bool weather_report_ReadingKind_from_string(const char *s, weather_report_ReadingKind *out)
 {
     if (strcmp(s, "temperature") == 0) {
         *out = WEATHER_REPORT_READING_KIND_TEMPERATURE;
@@ -70,8 +70,8 @@ bool weather_report_message_type_from_string(const char *s, weather_report_messa
 
 /* ---- records -------------------------------------------------------------- */
 
-static weather_report_weather_report *weather_report_weather_report_build(const cJSON *json);
-static weather_report_reading *weather_report_reading_build(const cJSON *json);
+static weather_report_WeatherReport *weather_report_WeatherReport_build(const cJSON *json);
+static weather_report_Reading *weather_report_Reading_build(const cJSON *json);
 /* Not every catalogue uses every kind of element. */
 #if defined(__GNUC__)
 #define MAYBE_UNUSED __attribute__((unused))
@@ -124,34 +124,34 @@ static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
 static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
 
 
-static MAYBE_UNUSED bool from_enum_reading_kind(weather_report_reading_kind *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_ReadingKind(weather_report_ReadingKind *dst, const cJSON *v)
 {
-    return cJSON_IsString(v) && weather_report_reading_kind_from_string(v->valuestring, dst);
+    return cJSON_IsString(v) && weather_report_ReadingKind_from_string(v->valuestring, dst);
 }
-static MAYBE_UNUSED cJSON *to_enum_reading_kind(const weather_report_reading_kind *src) { return cJSON_CreateString(weather_report_reading_kind_to_string(*src)); }
-static MAYBE_UNUSED void free_enum_reading_kind(weather_report_reading_kind *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_ReadingKind(const weather_report_ReadingKind *src) { return cJSON_CreateString(weather_report_ReadingKind_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_ReadingKind(weather_report_ReadingKind *p) { (void)p; }
 
-static MAYBE_UNUSED bool from_obj_weather_report(weather_report_weather_report **dst, const cJSON *v) { return (*dst = weather_report_weather_report_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_weather_report(weather_report_weather_report *const *src)
+static MAYBE_UNUSED bool from_obj_WeatherReport(weather_report_WeatherReport **dst, const cJSON *v) { return (*dst = weather_report_WeatherReport_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_WeatherReport(weather_report_WeatherReport *const *src)
 {
-    return *src ? weather_report_weather_report_to_json(*src) : cJSON_CreateNull();
+    return *src ? weather_report_WeatherReport_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_weather_report(weather_report_weather_report **p) { weather_report_weather_report_free(*p); }
+static MAYBE_UNUSED void free_obj_WeatherReport(weather_report_WeatherReport **p) { weather_report_WeatherReport_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_reading(weather_report_reading **dst, const cJSON *v) { return (*dst = weather_report_reading_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_reading(weather_report_reading *const *src)
+static MAYBE_UNUSED bool from_obj_Reading(weather_report_Reading **dst, const cJSON *v) { return (*dst = weather_report_Reading_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_Reading(weather_report_Reading *const *src)
 {
-    return *src ? weather_report_reading_to_json(*src) : cJSON_CreateNull();
+    return *src ? weather_report_Reading_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_reading(weather_report_reading **p) { weather_report_reading_free(*p); }
+static MAYBE_UNUSED void free_obj_Reading(weather_report_Reading **p) { weather_report_Reading_free(*p); }
 
-void weather_report_weather_report_free(weather_report_weather_report *o)
+void weather_report_WeatherReport_free(weather_report_WeatherReport *o)
 {
     if (!o)
         return;
     free_string(&o->station);
     for (size_t i = 0; o->readings && i < o->readings_count; i++)
-        free_obj_reading(&o->readings[i]);
+        free_obj_Reading(&o->readings[i]);
     free(o->readings);
     free_string(&o->issued_at);
     cJSON_Delete(o->extra_json);
@@ -160,11 +160,11 @@ void weather_report_weather_report_free(weather_report_weather_report *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static weather_report_weather_report *weather_report_weather_report_build(const cJSON *json)
+static weather_report_WeatherReport *weather_report_WeatherReport_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    weather_report_weather_report *o = calloc(1, sizeof *o);
+    weather_report_WeatherReport *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[3 + 1] = {false};
@@ -191,7 +191,7 @@ static weather_report_weather_report *weather_report_weather_report_build(const 
                 if (!o->readings)
                     goto fail;
                 for (const cJSON *e = m->child; e; e = e->next) {
-                    if (!from_obj_reading(&o->readings[o->readings_count], e))
+                    if (!from_obj_Reading(&o->readings[o->readings_count], e))
                         goto fail;
                     o->readings_count++;
                 }
@@ -219,21 +219,21 @@ static weather_report_weather_report *weather_report_weather_report_build(const 
     }
     return o;
 fail:
-    weather_report_weather_report_free(o);
+    weather_report_WeatherReport_free(o);
     return NULL;
 }
 
-weather_report_weather_report *weather_report_weather_report_from_json(const cJSON *json, weather_report_error *err)
+weather_report_WeatherReport *weather_report_WeatherReport_from_json(const cJSON *json, weather_report_error *err)
 {
-    if (!weather_report_weather_report_validate(json, err))
+    if (!weather_report_WeatherReport_validate(json, err))
         return NULL;
-    weather_report_weather_report *o = weather_report_weather_report_build(json);
+    weather_report_WeatherReport *o = weather_report_WeatherReport_build(json);
     if (!o)
-        weather_report_rt_set_error(err, WEATHER_REPORT_ERR_MEMORY, 0, "cannot build weather_report: out of memory or a value the record cannot hold");
+        weather_report_rt_set_error(err, WEATHER_REPORT_ERR_MEMORY, 0, "cannot build WeatherReport: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *weather_report_weather_report_to_json(const weather_report_weather_report *o)
+cJSON *weather_report_WeatherReport_to_json(const weather_report_WeatherReport *o)
 {
     if (!o)
         return NULL;
@@ -256,7 +256,7 @@ cJSON *weather_report_weather_report_to_json(const weather_report_weather_report
         {
             v = cJSON_CreateArray();
             for (size_t i = 0; v && i < o->readings_count; i++) {
-                cJSON *e = to_obj_reading(&o->readings[i]);
+                cJSON *e = to_obj_Reading(&o->readings[i]);
                 if (!e || !cJSON_AddItemToArray(v, e)) {
                     cJSON_Delete(e);
                     cJSON_Delete(v);
@@ -292,7 +292,7 @@ cJSON *weather_report_weather_report_to_json(const weather_report_weather_report
     return j;
 }
 
-weather_report_weather_report *weather_report_weather_report_parse(const char *text, size_t len, weather_report_error *err)
+weather_report_WeatherReport *weather_report_WeatherReport_parse(const char *text, size_t len, weather_report_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -301,24 +301,24 @@ weather_report_weather_report *weather_report_weather_report_parse(const char *t
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    weather_report_weather_report *o = weather_report_weather_report_from_json(json, err);
+    weather_report_WeatherReport *o = weather_report_WeatherReport_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *weather_report_weather_report_print(const weather_report_weather_report *o)
+char *weather_report_WeatherReport_print(const weather_report_WeatherReport *o)
 {
-    cJSON *j = weather_report_weather_report_to_json(o);
+    cJSON *j = weather_report_WeatherReport_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void weather_report_reading_free(weather_report_reading *o)
+void weather_report_Reading_free(weather_report_Reading *o)
 {
     if (!o)
         return;
-    free_enum_reading_kind(&o->kind);
+    free_enum_ReadingKind(&o->kind);
     free_number(&o->value);
     free_string(&o->unit);
     cJSON_Delete(o->extra_json);
@@ -327,11 +327,11 @@ void weather_report_reading_free(weather_report_reading *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static weather_report_reading *weather_report_reading_build(const cJSON *json)
+static weather_report_Reading *weather_report_Reading_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    weather_report_reading *o = calloc(1, sizeof *o);
+    weather_report_Reading *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[3 + 1] = {false};
@@ -342,7 +342,7 @@ static weather_report_reading *weather_report_reading_build(const cJSON *json)
             if (got[0])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
-            if (!from_enum_reading_kind(&o->kind, m))
+            if (!from_enum_ReadingKind(&o->kind, m))
                 goto fail;
             continue;
         }
@@ -375,21 +375,21 @@ static weather_report_reading *weather_report_reading_build(const cJSON *json)
     }
     return o;
 fail:
-    weather_report_reading_free(o);
+    weather_report_Reading_free(o);
     return NULL;
 }
 
-weather_report_reading *weather_report_reading_from_json(const cJSON *json, weather_report_error *err)
+weather_report_Reading *weather_report_Reading_from_json(const cJSON *json, weather_report_error *err)
 {
-    if (!weather_report_reading_validate(json, err))
+    if (!weather_report_Reading_validate(json, err))
         return NULL;
-    weather_report_reading *o = weather_report_reading_build(json);
+    weather_report_Reading *o = weather_report_Reading_build(json);
     if (!o)
-        weather_report_rt_set_error(err, WEATHER_REPORT_ERR_MEMORY, 0, "cannot build reading: out of memory or a value the record cannot hold");
+        weather_report_rt_set_error(err, WEATHER_REPORT_ERR_MEMORY, 0, "cannot build Reading: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *weather_report_reading_to_json(const weather_report_reading *o)
+cJSON *weather_report_Reading_to_json(const weather_report_Reading *o)
 {
     if (!o)
         return NULL;
@@ -399,7 +399,7 @@ cJSON *weather_report_reading_to_json(const weather_report_reading *o)
     {
         cJSON *v = NULL;
         {
-            v = to_enum_reading_kind(&o->kind);
+            v = to_enum_ReadingKind(&o->kind);
         }
         if (!v || !cJSON_AddItemToObject(j, "kind", v)) {
             cJSON_Delete(v);
@@ -440,7 +440,7 @@ cJSON *weather_report_reading_to_json(const weather_report_reading *o)
     return j;
 }
 
-weather_report_reading *weather_report_reading_parse(const char *text, size_t len, weather_report_error *err)
+weather_report_Reading *weather_report_Reading_parse(const char *text, size_t len, weather_report_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -449,14 +449,14 @@ weather_report_reading *weather_report_reading_parse(const char *text, size_t le
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    weather_report_reading *o = weather_report_reading_from_json(json, err);
+    weather_report_Reading *o = weather_report_Reading_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *weather_report_reading_print(const weather_report_reading *o)
+char *weather_report_Reading_print(const weather_report_Reading *o)
 {
-    cJSON *j = weather_report_reading_to_json(o);
+    cJSON *j = weather_report_Reading_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
@@ -468,9 +468,9 @@ void *weather_report_message_from_json(weather_report_message_type t, const cJSO
 {
     switch (t) {
     case WEATHER_REPORT_MESSAGE_WEATHER_REPORT:
-        return weather_report_weather_report_from_json(json, err);
+        return weather_report_WeatherReport_from_json(json, err);
     case WEATHER_REPORT_MESSAGE_READING:
-        return weather_report_reading_from_json(json, err);
+        return weather_report_Reading_from_json(json, err);
     }
     weather_report_rt_set_error(err, WEATHER_REPORT_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return NULL;
@@ -482,9 +482,9 @@ cJSON *weather_report_message_to_json(weather_report_message_type t, const void 
         return NULL;
     switch (t) {
     case WEATHER_REPORT_MESSAGE_WEATHER_REPORT:
-        return weather_report_weather_report_to_json(payload);
+        return weather_report_WeatherReport_to_json(payload);
     case WEATHER_REPORT_MESSAGE_READING:
-        return weather_report_reading_to_json(payload);
+        return weather_report_Reading_to_json(payload);
     }
     return NULL;
 }
@@ -493,10 +493,10 @@ void weather_report_message_free(weather_report_message_type t, void *payload)
 {
     switch (t) {
     case WEATHER_REPORT_MESSAGE_WEATHER_REPORT:
-        weather_report_weather_report_free(payload);
+        weather_report_WeatherReport_free(payload);
         return;
     case WEATHER_REPORT_MESSAGE_READING:
-        weather_report_reading_free(payload);
+        weather_report_Reading_free(payload);
         return;
     }
 }

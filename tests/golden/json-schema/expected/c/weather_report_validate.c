@@ -261,7 +261,7 @@ static bool weather_report_v8(const cJSON *x, const weather_report_pseg *p, weat
 
 /* ---- public validators ---------------------------------------------------- */
 
-bool weather_report_weather_report_validate(const cJSON *json, weather_report_error *err)
+bool weather_report_WeatherReport_validate(const cJSON *json, weather_report_error *err)
 {
     weather_report_vctx c = {err, 0};
     if (err)
@@ -276,7 +276,7 @@ bool weather_report_weather_report_validate(const cJSON *json, weather_report_er
     return ok;
 }
 
-bool weather_report_reading_validate(const cJSON *json, weather_report_error *err)
+bool weather_report_Reading_validate(const cJSON *json, weather_report_error *err)
 {
     weather_report_vctx c = {err, 0};
     if (err)
@@ -291,7 +291,7 @@ bool weather_report_reading_validate(const cJSON *json, weather_report_error *er
     return ok;
 }
 
-bool weather_report_reading_kind_validate(const cJSON *json, weather_report_error *err)
+bool weather_report_ReadingKind_validate(const cJSON *json, weather_report_error *err)
 {
     weather_report_vctx c = {err, 0};
     if (err)
@@ -310,9 +310,9 @@ bool weather_report_message_validate(weather_report_message_type t, const cJSON 
 {
     switch (t) {
     case WEATHER_REPORT_MESSAGE_WEATHER_REPORT:
-        return weather_report_weather_report_validate(json, err);
+        return weather_report_WeatherReport_validate(json, err);
     case WEATHER_REPORT_MESSAGE_READING:
-        return weather_report_reading_validate(json, err);
+        return weather_report_Reading_validate(json, err);
     }
     weather_report_rt_set_error(err, WEATHER_REPORT_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return false;

@@ -3,7 +3,7 @@
  *
  * Typed messages of the catalogue, their validators and their JSON
  * (de)serialisers (cJSON). Conventions (README.md has the full table):
- *   - every named type T is `inventory_T`; required fields are plain members,
+ *   - every named type T is `inventory_T` (T in PascalCase); required fields are plain members,
  *     an optional field `f` has `bool has_f`, a nullable field `bool f_is_null`;
  *   - strings are `char *` (UTF-8, NUL-terminated), integers `int64_t`,
  *     numbers `double`, booleans `bool`;
@@ -110,16 +110,16 @@ void inventory_message_free(inventory_message_type t, void *payload);
 
 /* ---- records ------------------------------------------------------------- */
 
-typedef struct inventory_supplier inventory_supplier;
-typedef struct inventory_stock_counted inventory_stock_counted;
-typedef struct inventory_stock_counted_locations_value inventory_stock_counted_locations_value;
+typedef struct inventory_Supplier inventory_Supplier;
+typedef struct inventory_StockCounted inventory_StockCounted;
+typedef struct inventory_StockCountedLocationsValue inventory_StockCountedLocationsValue;
 
-struct inventory_supplier {
+struct inventory_Supplier {
     char *name;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct inventory_stock_counted {
+struct inventory_StockCounted {
     /** Units on hand, by SKU. */
     char **counts_keys;
     int64_t *counts_values;
@@ -127,11 +127,11 @@ struct inventory_stock_counted {
     bool has_counts;
     /** Shelf of each SKU. */
     char **locations_keys;
-    struct inventory_stock_counted_locations_value **locations_values;
+    struct inventory_StockCountedLocationsValue **locations_values;
     size_t locations_count;
     bool has_locations;
     char **suppliers_keys;
-    struct inventory_supplier **suppliers_values;
+    struct inventory_Supplier **suppliers_values;
     size_t suppliers_count;
     bool has_suppliers;
     cJSON *aliases;
@@ -144,7 +144,7 @@ struct inventory_stock_counted {
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct inventory_stock_counted_locations_value {
+struct inventory_StockCountedLocationsValue {
     char *aisle;
     bool has_aisle;
     int64_t shelf;
@@ -154,29 +154,29 @@ struct inventory_stock_counted_locations_value {
 
 /* ---- functions per type --------------------------------------------------- */
 
-/* supplier (object) */
-bool inventory_supplier_validate(const cJSON *json, inventory_error *err);
-inventory_supplier *inventory_supplier_from_json(const cJSON *json, inventory_error *err);
-cJSON *inventory_supplier_to_json(const inventory_supplier *v);
-void inventory_supplier_free(inventory_supplier *v);
-inventory_supplier *inventory_supplier_parse(const char *json, size_t len, inventory_error *err);
-char *inventory_supplier_print(const inventory_supplier *v);
+/* Supplier (object) */
+bool inventory_Supplier_validate(const cJSON *json, inventory_error *err);
+inventory_Supplier *inventory_Supplier_from_json(const cJSON *json, inventory_error *err);
+cJSON *inventory_Supplier_to_json(const inventory_Supplier *v);
+void inventory_Supplier_free(inventory_Supplier *v);
+inventory_Supplier *inventory_Supplier_parse(const char *json, size_t len, inventory_error *err);
+char *inventory_Supplier_print(const inventory_Supplier *v);
 
-/* stock_counted (object) */
-bool inventory_stock_counted_validate(const cJSON *json, inventory_error *err);
-inventory_stock_counted *inventory_stock_counted_from_json(const cJSON *json, inventory_error *err);
-cJSON *inventory_stock_counted_to_json(const inventory_stock_counted *v);
-void inventory_stock_counted_free(inventory_stock_counted *v);
-inventory_stock_counted *inventory_stock_counted_parse(const char *json, size_t len, inventory_error *err);
-char *inventory_stock_counted_print(const inventory_stock_counted *v);
+/* StockCounted (object) */
+bool inventory_StockCounted_validate(const cJSON *json, inventory_error *err);
+inventory_StockCounted *inventory_StockCounted_from_json(const cJSON *json, inventory_error *err);
+cJSON *inventory_StockCounted_to_json(const inventory_StockCounted *v);
+void inventory_StockCounted_free(inventory_StockCounted *v);
+inventory_StockCounted *inventory_StockCounted_parse(const char *json, size_t len, inventory_error *err);
+char *inventory_StockCounted_print(const inventory_StockCounted *v);
 
-/* stock_counted_locations_value (object) */
-bool inventory_stock_counted_locations_value_validate(const cJSON *json, inventory_error *err);
-inventory_stock_counted_locations_value *inventory_stock_counted_locations_value_from_json(const cJSON *json, inventory_error *err);
-cJSON *inventory_stock_counted_locations_value_to_json(const inventory_stock_counted_locations_value *v);
-void inventory_stock_counted_locations_value_free(inventory_stock_counted_locations_value *v);
-inventory_stock_counted_locations_value *inventory_stock_counted_locations_value_parse(const char *json, size_t len, inventory_error *err);
-char *inventory_stock_counted_locations_value_print(const inventory_stock_counted_locations_value *v);
+/* StockCountedLocationsValue (object) */
+bool inventory_StockCountedLocationsValue_validate(const cJSON *json, inventory_error *err);
+inventory_StockCountedLocationsValue *inventory_StockCountedLocationsValue_from_json(const cJSON *json, inventory_error *err);
+cJSON *inventory_StockCountedLocationsValue_to_json(const inventory_StockCountedLocationsValue *v);
+void inventory_StockCountedLocationsValue_free(inventory_StockCountedLocationsValue *v);
+inventory_StockCountedLocationsValue *inventory_StockCountedLocationsValue_parse(const char *json, size_t len, inventory_error *err);
+char *inventory_StockCountedLocationsValue_print(const inventory_StockCountedLocationsValue *v);
 
 #ifdef __cplusplus
 }

@@ -39,9 +39,9 @@ bool inventory_message_type_from_string(const char *s, inventory_message_type *o
 
 /* ---- records -------------------------------------------------------------- */
 
-static inventory_supplier *inventory_supplier_build(const cJSON *json);
-static inventory_stock_counted *inventory_stock_counted_build(const cJSON *json);
-static inventory_stock_counted_locations_value *inventory_stock_counted_locations_value_build(const cJSON *json);
+static inventory_Supplier *inventory_Supplier_build(const cJSON *json);
+static inventory_StockCounted *inventory_StockCounted_build(const cJSON *json);
+static inventory_StockCountedLocationsValue *inventory_StockCountedLocationsValue_build(const cJSON *json);
 /* Not every catalogue uses every kind of element. */
 #if defined(__GNUC__)
 #define MAYBE_UNUSED __attribute__((unused))
@@ -94,28 +94,28 @@ static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
 static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
 
 
-static MAYBE_UNUSED bool from_obj_supplier(inventory_supplier **dst, const cJSON *v) { return (*dst = inventory_supplier_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_supplier(inventory_supplier *const *src)
+static MAYBE_UNUSED bool from_obj_Supplier(inventory_Supplier **dst, const cJSON *v) { return (*dst = inventory_Supplier_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_Supplier(inventory_Supplier *const *src)
 {
-    return *src ? inventory_supplier_to_json(*src) : cJSON_CreateNull();
+    return *src ? inventory_Supplier_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_supplier(inventory_supplier **p) { inventory_supplier_free(*p); }
+static MAYBE_UNUSED void free_obj_Supplier(inventory_Supplier **p) { inventory_Supplier_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_stock_counted(inventory_stock_counted **dst, const cJSON *v) { return (*dst = inventory_stock_counted_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_stock_counted(inventory_stock_counted *const *src)
+static MAYBE_UNUSED bool from_obj_StockCounted(inventory_StockCounted **dst, const cJSON *v) { return (*dst = inventory_StockCounted_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_StockCounted(inventory_StockCounted *const *src)
 {
-    return *src ? inventory_stock_counted_to_json(*src) : cJSON_CreateNull();
+    return *src ? inventory_StockCounted_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_stock_counted(inventory_stock_counted **p) { inventory_stock_counted_free(*p); }
+static MAYBE_UNUSED void free_obj_StockCounted(inventory_StockCounted **p) { inventory_StockCounted_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_stock_counted_locations_value(inventory_stock_counted_locations_value **dst, const cJSON *v) { return (*dst = inventory_stock_counted_locations_value_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_stock_counted_locations_value(inventory_stock_counted_locations_value *const *src)
+static MAYBE_UNUSED bool from_obj_StockCountedLocationsValue(inventory_StockCountedLocationsValue **dst, const cJSON *v) { return (*dst = inventory_StockCountedLocationsValue_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_StockCountedLocationsValue(inventory_StockCountedLocationsValue *const *src)
 {
-    return *src ? inventory_stock_counted_locations_value_to_json(*src) : cJSON_CreateNull();
+    return *src ? inventory_StockCountedLocationsValue_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_stock_counted_locations_value(inventory_stock_counted_locations_value **p) { inventory_stock_counted_locations_value_free(*p); }
+static MAYBE_UNUSED void free_obj_StockCountedLocationsValue(inventory_StockCountedLocationsValue **p) { inventory_StockCountedLocationsValue_free(*p); }
 
-void inventory_supplier_free(inventory_supplier *o)
+void inventory_Supplier_free(inventory_Supplier *o)
 {
     if (!o)
         return;
@@ -126,11 +126,11 @@ void inventory_supplier_free(inventory_supplier *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static inventory_supplier *inventory_supplier_build(const cJSON *json)
+static inventory_Supplier *inventory_Supplier_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    inventory_supplier *o = calloc(1, sizeof *o);
+    inventory_Supplier *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[1 + 1] = {false};
@@ -157,21 +157,21 @@ static inventory_supplier *inventory_supplier_build(const cJSON *json)
     }
     return o;
 fail:
-    inventory_supplier_free(o);
+    inventory_Supplier_free(o);
     return NULL;
 }
 
-inventory_supplier *inventory_supplier_from_json(const cJSON *json, inventory_error *err)
+inventory_Supplier *inventory_Supplier_from_json(const cJSON *json, inventory_error *err)
 {
-    if (!inventory_supplier_validate(json, err))
+    if (!inventory_Supplier_validate(json, err))
         return NULL;
-    inventory_supplier *o = inventory_supplier_build(json);
+    inventory_Supplier *o = inventory_Supplier_build(json);
     if (!o)
-        inventory_rt_set_error(err, INVENTORY_ERR_MEMORY, 0, "cannot build supplier: out of memory or a value the record cannot hold");
+        inventory_rt_set_error(err, INVENTORY_ERR_MEMORY, 0, "cannot build Supplier: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *inventory_supplier_to_json(const inventory_supplier *o)
+cJSON *inventory_Supplier_to_json(const inventory_Supplier *o)
 {
     if (!o)
         return NULL;
@@ -200,7 +200,7 @@ cJSON *inventory_supplier_to_json(const inventory_supplier *o)
     return j;
 }
 
-inventory_supplier *inventory_supplier_parse(const char *text, size_t len, inventory_error *err)
+inventory_Supplier *inventory_Supplier_parse(const char *text, size_t len, inventory_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -209,20 +209,20 @@ inventory_supplier *inventory_supplier_parse(const char *text, size_t len, inven
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    inventory_supplier *o = inventory_supplier_from_json(json, err);
+    inventory_Supplier *o = inventory_Supplier_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *inventory_supplier_print(const inventory_supplier *o)
+char *inventory_Supplier_print(const inventory_Supplier *o)
 {
-    cJSON *j = inventory_supplier_to_json(o);
+    cJSON *j = inventory_Supplier_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void inventory_stock_counted_free(inventory_stock_counted *o)
+void inventory_StockCounted_free(inventory_StockCounted *o)
 {
     if (!o)
         return;
@@ -236,14 +236,14 @@ void inventory_stock_counted_free(inventory_stock_counted *o)
     for (size_t i = 0; o->locations_keys && i < o->locations_count; i++) {
         free(o->locations_keys[i]);
         if (o->locations_values)
-            free_obj_stock_counted_locations_value(&o->locations_values[i]);
+            free_obj_StockCountedLocationsValue(&o->locations_values[i]);
     }
     free(o->locations_keys);
     free(o->locations_values);
     for (size_t i = 0; o->suppliers_keys && i < o->suppliers_count; i++) {
         free(o->suppliers_keys[i]);
         if (o->suppliers_values)
-            free_obj_supplier(&o->suppliers_values[i]);
+            free_obj_Supplier(&o->suppliers_values[i]);
     }
     free(o->suppliers_keys);
     free(o->suppliers_values);
@@ -261,11 +261,11 @@ void inventory_stock_counted_free(inventory_stock_counted *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static inventory_stock_counted *inventory_stock_counted_build(const cJSON *json)
+static inventory_StockCounted *inventory_StockCounted_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    inventory_stock_counted *o = calloc(1, sizeof *o);
+    inventory_StockCounted *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[5 + 1] = {false};
@@ -313,7 +313,7 @@ static inventory_stock_counted *inventory_stock_counted_build(const cJSON *json)
                     if (!(o->locations_keys[i] = inventory_rt_strdup(e->string ? e->string : "")))
                         goto fail;
                     o->locations_count++;
-                    if (!from_obj_stock_counted_locations_value(&o->locations_values[i], e))
+                    if (!from_obj_StockCountedLocationsValue(&o->locations_values[i], e))
                         goto fail;
                 }
             }
@@ -337,7 +337,7 @@ static inventory_stock_counted *inventory_stock_counted_build(const cJSON *json)
                     if (!(o->suppliers_keys[i] = inventory_rt_strdup(e->string ? e->string : "")))
                         goto fail;
                     o->suppliers_count++;
-                    if (!from_obj_supplier(&o->suppliers_values[i], e))
+                    if (!from_obj_Supplier(&o->suppliers_values[i], e))
                         goto fail;
                 }
             }
@@ -389,21 +389,21 @@ static inventory_stock_counted *inventory_stock_counted_build(const cJSON *json)
     }
     return o;
 fail:
-    inventory_stock_counted_free(o);
+    inventory_StockCounted_free(o);
     return NULL;
 }
 
-inventory_stock_counted *inventory_stock_counted_from_json(const cJSON *json, inventory_error *err)
+inventory_StockCounted *inventory_StockCounted_from_json(const cJSON *json, inventory_error *err)
 {
-    if (!inventory_stock_counted_validate(json, err))
+    if (!inventory_StockCounted_validate(json, err))
         return NULL;
-    inventory_stock_counted *o = inventory_stock_counted_build(json);
+    inventory_StockCounted *o = inventory_StockCounted_build(json);
     if (!o)
-        inventory_rt_set_error(err, INVENTORY_ERR_MEMORY, 0, "cannot build stock_counted: out of memory or a value the record cannot hold");
+        inventory_rt_set_error(err, INVENTORY_ERR_MEMORY, 0, "cannot build StockCounted: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *inventory_stock_counted_to_json(const inventory_stock_counted *o)
+cJSON *inventory_StockCounted_to_json(const inventory_StockCounted *o)
 {
     if (!o)
         return NULL;
@@ -434,7 +434,7 @@ cJSON *inventory_stock_counted_to_json(const inventory_stock_counted *o)
         {
             v = cJSON_CreateObject();
             for (size_t i = 0; v && i < o->locations_count; i++) {
-                cJSON *e = to_obj_stock_counted_locations_value(&o->locations_values[i]);
+                cJSON *e = to_obj_StockCountedLocationsValue(&o->locations_values[i]);
                 if (!e || !cJSON_AddItemToObject(v, o->locations_keys[i], e)) {
                     cJSON_Delete(e);
                     cJSON_Delete(v);
@@ -453,7 +453,7 @@ cJSON *inventory_stock_counted_to_json(const inventory_stock_counted *o)
         {
             v = cJSON_CreateObject();
             for (size_t i = 0; v && i < o->suppliers_count; i++) {
-                cJSON *e = to_obj_supplier(&o->suppliers_values[i]);
+                cJSON *e = to_obj_Supplier(&o->suppliers_values[i]);
                 if (!e || !cJSON_AddItemToObject(v, o->suppliers_keys[i], e)) {
                     cJSON_Delete(e);
                     cJSON_Delete(v);
@@ -508,7 +508,7 @@ cJSON *inventory_stock_counted_to_json(const inventory_stock_counted *o)
     return j;
 }
 
-inventory_stock_counted *inventory_stock_counted_parse(const char *text, size_t len, inventory_error *err)
+inventory_StockCounted *inventory_StockCounted_parse(const char *text, size_t len, inventory_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -517,20 +517,20 @@ inventory_stock_counted *inventory_stock_counted_parse(const char *text, size_t 
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    inventory_stock_counted *o = inventory_stock_counted_from_json(json, err);
+    inventory_StockCounted *o = inventory_StockCounted_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *inventory_stock_counted_print(const inventory_stock_counted *o)
+char *inventory_StockCounted_print(const inventory_StockCounted *o)
 {
-    cJSON *j = inventory_stock_counted_to_json(o);
+    cJSON *j = inventory_StockCounted_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void inventory_stock_counted_locations_value_free(inventory_stock_counted_locations_value *o)
+void inventory_StockCountedLocationsValue_free(inventory_StockCountedLocationsValue *o)
 {
     if (!o)
         return;
@@ -542,11 +542,11 @@ void inventory_stock_counted_locations_value_free(inventory_stock_counted_locati
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static inventory_stock_counted_locations_value *inventory_stock_counted_locations_value_build(const cJSON *json)
+static inventory_StockCountedLocationsValue *inventory_StockCountedLocationsValue_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    inventory_stock_counted_locations_value *o = calloc(1, sizeof *o);
+    inventory_StockCountedLocationsValue *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[2 + 1] = {false};
@@ -583,21 +583,21 @@ static inventory_stock_counted_locations_value *inventory_stock_counted_location
     }
     return o;
 fail:
-    inventory_stock_counted_locations_value_free(o);
+    inventory_StockCountedLocationsValue_free(o);
     return NULL;
 }
 
-inventory_stock_counted_locations_value *inventory_stock_counted_locations_value_from_json(const cJSON *json, inventory_error *err)
+inventory_StockCountedLocationsValue *inventory_StockCountedLocationsValue_from_json(const cJSON *json, inventory_error *err)
 {
-    if (!inventory_stock_counted_locations_value_validate(json, err))
+    if (!inventory_StockCountedLocationsValue_validate(json, err))
         return NULL;
-    inventory_stock_counted_locations_value *o = inventory_stock_counted_locations_value_build(json);
+    inventory_StockCountedLocationsValue *o = inventory_StockCountedLocationsValue_build(json);
     if (!o)
-        inventory_rt_set_error(err, INVENTORY_ERR_MEMORY, 0, "cannot build stock_counted_locations_value: out of memory or a value the record cannot hold");
+        inventory_rt_set_error(err, INVENTORY_ERR_MEMORY, 0, "cannot build StockCountedLocationsValue: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *inventory_stock_counted_locations_value_to_json(const inventory_stock_counted_locations_value *o)
+cJSON *inventory_StockCountedLocationsValue_to_json(const inventory_StockCountedLocationsValue *o)
 {
     if (!o)
         return NULL;
@@ -637,7 +637,7 @@ cJSON *inventory_stock_counted_locations_value_to_json(const inventory_stock_cou
     return j;
 }
 
-inventory_stock_counted_locations_value *inventory_stock_counted_locations_value_parse(const char *text, size_t len, inventory_error *err)
+inventory_StockCountedLocationsValue *inventory_StockCountedLocationsValue_parse(const char *text, size_t len, inventory_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -646,14 +646,14 @@ inventory_stock_counted_locations_value *inventory_stock_counted_locations_value
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    inventory_stock_counted_locations_value *o = inventory_stock_counted_locations_value_from_json(json, err);
+    inventory_StockCountedLocationsValue *o = inventory_StockCountedLocationsValue_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *inventory_stock_counted_locations_value_print(const inventory_stock_counted_locations_value *o)
+char *inventory_StockCountedLocationsValue_print(const inventory_StockCountedLocationsValue *o)
 {
-    cJSON *j = inventory_stock_counted_locations_value_to_json(o);
+    cJSON *j = inventory_StockCountedLocationsValue_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
@@ -665,7 +665,7 @@ void *inventory_message_from_json(inventory_message_type t, const cJSON *json, i
 {
     switch (t) {
     case INVENTORY_MESSAGE_STOCK_COUNTED:
-        return inventory_stock_counted_from_json(json, err);
+        return inventory_StockCounted_from_json(json, err);
     }
     inventory_rt_set_error(err, INVENTORY_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return NULL;
@@ -677,7 +677,7 @@ cJSON *inventory_message_to_json(inventory_message_type t, const void *payload)
         return NULL;
     switch (t) {
     case INVENTORY_MESSAGE_STOCK_COUNTED:
-        return inventory_stock_counted_to_json(payload);
+        return inventory_StockCounted_to_json(payload);
     }
     return NULL;
 }
@@ -686,7 +686,7 @@ void inventory_message_free(inventory_message_type t, void *payload)
 {
     switch (t) {
     case INVENTORY_MESSAGE_STOCK_COUNTED:
-        inventory_stock_counted_free(payload);
+        inventory_StockCounted_free(payload);
         return;
     }
 }

@@ -417,7 +417,7 @@ static bool inventory_v14(const cJSON *x, const inventory_pseg *p, inventory_vct
 
 /* ---- public validators ---------------------------------------------------- */
 
-bool inventory_supplier_validate(const cJSON *json, inventory_error *err)
+bool inventory_Supplier_validate(const cJSON *json, inventory_error *err)
 {
     inventory_vctx c = {err, 0};
     if (err)
@@ -432,7 +432,7 @@ bool inventory_supplier_validate(const cJSON *json, inventory_error *err)
     return ok;
 }
 
-bool inventory_stock_counted_validate(const cJSON *json, inventory_error *err)
+bool inventory_StockCounted_validate(const cJSON *json, inventory_error *err)
 {
     inventory_vctx c = {err, 0};
     if (err)
@@ -447,7 +447,7 @@ bool inventory_stock_counted_validate(const cJSON *json, inventory_error *err)
     return ok;
 }
 
-bool inventory_stock_counted_locations_value_validate(const cJSON *json, inventory_error *err)
+bool inventory_StockCountedLocationsValue_validate(const cJSON *json, inventory_error *err)
 {
     inventory_vctx c = {err, 0};
     if (err)
@@ -466,7 +466,7 @@ bool inventory_message_validate(inventory_message_type t, const cJSON *json, inv
 {
     switch (t) {
     case INVENTORY_MESSAGE_STOCK_COUNTED:
-        return inventory_stock_counted_validate(json, err);
+        return inventory_StockCounted_validate(json, err);
     }
     inventory_rt_set_error(err, INVENTORY_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return false;

@@ -3,7 +3,7 @@
  *
  * Typed messages of the catalogue, their validators and their JSON
  * (de)serialisers (cJSON). Conventions (README.md has the full table):
- *   - every named type T is `parcels_T`; required fields are plain members,
+ *   - every named type T is `parcels_T` (T in PascalCase); required fields are plain members,
  *     an optional field `f` has `bool has_f`, a nullable field `bool f_is_null`;
  *   - strings are `char *` (UTF-8, NUL-terminated), integers `int64_t`,
  *     numbers `double`, booleans `bool`;
@@ -110,16 +110,16 @@ void parcels_message_free(parcels_message_type t, void *payload);
 
 /* ---- records ------------------------------------------------------------- */
 
-typedef struct parcels_address parcels_address;
-typedef struct parcels_parcel_shipped parcels_parcel_shipped;
-typedef struct parcels_parcel_shipped_route parcels_parcel_shipped_route;
-typedef struct parcels_parcel_shipped_route_carrier parcels_parcel_shipped_route_carrier;
-typedef struct parcels_parcel_shipped_route_carrier_contact parcels_parcel_shipped_route_carrier_contact;
+typedef struct parcels_Address parcels_Address;
+typedef struct parcels_ParcelShipped parcels_ParcelShipped;
+typedef struct parcels_ParcelShippedRoute parcels_ParcelShippedRoute;
+typedef struct parcels_ParcelShippedRouteCarrier parcels_ParcelShippedRouteCarrier;
+typedef struct parcels_ParcelShippedRouteCarrierContact parcels_ParcelShippedRouteCarrierContact;
 
 /**
  * A postal address.
  */
-struct parcels_address {
+struct parcels_Address {
     char *street;
     bool has_street;
     char *city;
@@ -128,24 +128,24 @@ struct parcels_address {
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct parcels_parcel_shipped {
+struct parcels_ParcelShipped {
     /** Tracking number. */
     char *parcel_id;
     /** Where the parcel travels. */
-    struct parcels_parcel_shipped_route *route;
+    struct parcels_ParcelShippedRoute *route;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 /**
  * Where the parcel travels.
  */
-struct parcels_parcel_shipped_route {
+struct parcels_ParcelShippedRoute {
     /** A postal address. */
-    struct parcels_address *from;
+    struct parcels_Address *from;
     /** A postal address. */
-    struct parcels_address *to;
+    struct parcels_Address *to;
     /** Who carries it. */
-    struct parcels_parcel_shipped_route_carrier *carrier;
+    struct parcels_ParcelShippedRouteCarrier *carrier;
     bool has_carrier;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
@@ -153,15 +153,15 @@ struct parcels_parcel_shipped_route {
 /**
  * Who carries it.
  */
-struct parcels_parcel_shipped_route_carrier {
+struct parcels_ParcelShippedRouteCarrier {
     char *name;
     bool has_name;
-    struct parcels_parcel_shipped_route_carrier_contact *contact;
+    struct parcels_ParcelShippedRouteCarrierContact *contact;
     bool has_contact;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct parcels_parcel_shipped_route_carrier_contact {
+struct parcels_ParcelShippedRouteCarrierContact {
     char *phone;
     bool has_phone;
     char *email;
@@ -171,45 +171,45 @@ struct parcels_parcel_shipped_route_carrier_contact {
 
 /* ---- functions per type --------------------------------------------------- */
 
-/* address (object) */
-bool parcels_address_validate(const cJSON *json, parcels_error *err);
-parcels_address *parcels_address_from_json(const cJSON *json, parcels_error *err);
-cJSON *parcels_address_to_json(const parcels_address *v);
-void parcels_address_free(parcels_address *v);
-parcels_address *parcels_address_parse(const char *json, size_t len, parcels_error *err);
-char *parcels_address_print(const parcels_address *v);
+/* Address (object) */
+bool parcels_Address_validate(const cJSON *json, parcels_error *err);
+parcels_Address *parcels_Address_from_json(const cJSON *json, parcels_error *err);
+cJSON *parcels_Address_to_json(const parcels_Address *v);
+void parcels_Address_free(parcels_Address *v);
+parcels_Address *parcels_Address_parse(const char *json, size_t len, parcels_error *err);
+char *parcels_Address_print(const parcels_Address *v);
 
-/* parcel_shipped (object) */
-bool parcels_parcel_shipped_validate(const cJSON *json, parcels_error *err);
-parcels_parcel_shipped *parcels_parcel_shipped_from_json(const cJSON *json, parcels_error *err);
-cJSON *parcels_parcel_shipped_to_json(const parcels_parcel_shipped *v);
-void parcels_parcel_shipped_free(parcels_parcel_shipped *v);
-parcels_parcel_shipped *parcels_parcel_shipped_parse(const char *json, size_t len, parcels_error *err);
-char *parcels_parcel_shipped_print(const parcels_parcel_shipped *v);
+/* ParcelShipped (object) */
+bool parcels_ParcelShipped_validate(const cJSON *json, parcels_error *err);
+parcels_ParcelShipped *parcels_ParcelShipped_from_json(const cJSON *json, parcels_error *err);
+cJSON *parcels_ParcelShipped_to_json(const parcels_ParcelShipped *v);
+void parcels_ParcelShipped_free(parcels_ParcelShipped *v);
+parcels_ParcelShipped *parcels_ParcelShipped_parse(const char *json, size_t len, parcels_error *err);
+char *parcels_ParcelShipped_print(const parcels_ParcelShipped *v);
 
-/* parcel_shipped_route (object) */
-bool parcels_parcel_shipped_route_validate(const cJSON *json, parcels_error *err);
-parcels_parcel_shipped_route *parcels_parcel_shipped_route_from_json(const cJSON *json, parcels_error *err);
-cJSON *parcels_parcel_shipped_route_to_json(const parcels_parcel_shipped_route *v);
-void parcels_parcel_shipped_route_free(parcels_parcel_shipped_route *v);
-parcels_parcel_shipped_route *parcels_parcel_shipped_route_parse(const char *json, size_t len, parcels_error *err);
-char *parcels_parcel_shipped_route_print(const parcels_parcel_shipped_route *v);
+/* ParcelShippedRoute (object) */
+bool parcels_ParcelShippedRoute_validate(const cJSON *json, parcels_error *err);
+parcels_ParcelShippedRoute *parcels_ParcelShippedRoute_from_json(const cJSON *json, parcels_error *err);
+cJSON *parcels_ParcelShippedRoute_to_json(const parcels_ParcelShippedRoute *v);
+void parcels_ParcelShippedRoute_free(parcels_ParcelShippedRoute *v);
+parcels_ParcelShippedRoute *parcels_ParcelShippedRoute_parse(const char *json, size_t len, parcels_error *err);
+char *parcels_ParcelShippedRoute_print(const parcels_ParcelShippedRoute *v);
 
-/* parcel_shipped_route_carrier (object) */
-bool parcels_parcel_shipped_route_carrier_validate(const cJSON *json, parcels_error *err);
-parcels_parcel_shipped_route_carrier *parcels_parcel_shipped_route_carrier_from_json(const cJSON *json, parcels_error *err);
-cJSON *parcels_parcel_shipped_route_carrier_to_json(const parcels_parcel_shipped_route_carrier *v);
-void parcels_parcel_shipped_route_carrier_free(parcels_parcel_shipped_route_carrier *v);
-parcels_parcel_shipped_route_carrier *parcels_parcel_shipped_route_carrier_parse(const char *json, size_t len, parcels_error *err);
-char *parcels_parcel_shipped_route_carrier_print(const parcels_parcel_shipped_route_carrier *v);
+/* ParcelShippedRouteCarrier (object) */
+bool parcels_ParcelShippedRouteCarrier_validate(const cJSON *json, parcels_error *err);
+parcels_ParcelShippedRouteCarrier *parcels_ParcelShippedRouteCarrier_from_json(const cJSON *json, parcels_error *err);
+cJSON *parcels_ParcelShippedRouteCarrier_to_json(const parcels_ParcelShippedRouteCarrier *v);
+void parcels_ParcelShippedRouteCarrier_free(parcels_ParcelShippedRouteCarrier *v);
+parcels_ParcelShippedRouteCarrier *parcels_ParcelShippedRouteCarrier_parse(const char *json, size_t len, parcels_error *err);
+char *parcels_ParcelShippedRouteCarrier_print(const parcels_ParcelShippedRouteCarrier *v);
 
-/* parcel_shipped_route_carrier_contact (object) */
-bool parcels_parcel_shipped_route_carrier_contact_validate(const cJSON *json, parcels_error *err);
-parcels_parcel_shipped_route_carrier_contact *parcels_parcel_shipped_route_carrier_contact_from_json(const cJSON *json, parcels_error *err);
-cJSON *parcels_parcel_shipped_route_carrier_contact_to_json(const parcels_parcel_shipped_route_carrier_contact *v);
-void parcels_parcel_shipped_route_carrier_contact_free(parcels_parcel_shipped_route_carrier_contact *v);
-parcels_parcel_shipped_route_carrier_contact *parcels_parcel_shipped_route_carrier_contact_parse(const char *json, size_t len, parcels_error *err);
-char *parcels_parcel_shipped_route_carrier_contact_print(const parcels_parcel_shipped_route_carrier_contact *v);
+/* ParcelShippedRouteCarrierContact (object) */
+bool parcels_ParcelShippedRouteCarrierContact_validate(const cJSON *json, parcels_error *err);
+parcels_ParcelShippedRouteCarrierContact *parcels_ParcelShippedRouteCarrierContact_from_json(const cJSON *json, parcels_error *err);
+cJSON *parcels_ParcelShippedRouteCarrierContact_to_json(const parcels_ParcelShippedRouteCarrierContact *v);
+void parcels_ParcelShippedRouteCarrierContact_free(parcels_ParcelShippedRouteCarrierContact *v);
+parcels_ParcelShippedRouteCarrierContact *parcels_ParcelShippedRouteCarrierContact_parse(const char *json, size_t len, parcels_error *err);
+char *parcels_ParcelShippedRouteCarrierContact_print(const parcels_ParcelShippedRouteCarrierContact *v);
 
 #ifdef __cplusplus
 }

@@ -39,11 +39,11 @@ bool parcels_message_type_from_string(const char *s, parcels_message_type *out)
 
 /* ---- records -------------------------------------------------------------- */
 
-static parcels_address *parcels_address_build(const cJSON *json);
-static parcels_parcel_shipped *parcels_parcel_shipped_build(const cJSON *json);
-static parcels_parcel_shipped_route *parcels_parcel_shipped_route_build(const cJSON *json);
-static parcels_parcel_shipped_route_carrier *parcels_parcel_shipped_route_carrier_build(const cJSON *json);
-static parcels_parcel_shipped_route_carrier_contact *parcels_parcel_shipped_route_carrier_contact_build(const cJSON *json);
+static parcels_Address *parcels_Address_build(const cJSON *json);
+static parcels_ParcelShipped *parcels_ParcelShipped_build(const cJSON *json);
+static parcels_ParcelShippedRoute *parcels_ParcelShippedRoute_build(const cJSON *json);
+static parcels_ParcelShippedRouteCarrier *parcels_ParcelShippedRouteCarrier_build(const cJSON *json);
+static parcels_ParcelShippedRouteCarrierContact *parcels_ParcelShippedRouteCarrierContact_build(const cJSON *json);
 /* Not every catalogue uses every kind of element. */
 #if defined(__GNUC__)
 #define MAYBE_UNUSED __attribute__((unused))
@@ -96,42 +96,42 @@ static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
 static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
 
 
-static MAYBE_UNUSED bool from_obj_address(parcels_address **dst, const cJSON *v) { return (*dst = parcels_address_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_address(parcels_address *const *src)
+static MAYBE_UNUSED bool from_obj_Address(parcels_Address **dst, const cJSON *v) { return (*dst = parcels_Address_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_Address(parcels_Address *const *src)
 {
-    return *src ? parcels_address_to_json(*src) : cJSON_CreateNull();
+    return *src ? parcels_Address_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_address(parcels_address **p) { parcels_address_free(*p); }
+static MAYBE_UNUSED void free_obj_Address(parcels_Address **p) { parcels_Address_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_parcel_shipped(parcels_parcel_shipped **dst, const cJSON *v) { return (*dst = parcels_parcel_shipped_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_parcel_shipped(parcels_parcel_shipped *const *src)
+static MAYBE_UNUSED bool from_obj_ParcelShipped(parcels_ParcelShipped **dst, const cJSON *v) { return (*dst = parcels_ParcelShipped_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_ParcelShipped(parcels_ParcelShipped *const *src)
 {
-    return *src ? parcels_parcel_shipped_to_json(*src) : cJSON_CreateNull();
+    return *src ? parcels_ParcelShipped_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_parcel_shipped(parcels_parcel_shipped **p) { parcels_parcel_shipped_free(*p); }
+static MAYBE_UNUSED void free_obj_ParcelShipped(parcels_ParcelShipped **p) { parcels_ParcelShipped_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_parcel_shipped_route(parcels_parcel_shipped_route **dst, const cJSON *v) { return (*dst = parcels_parcel_shipped_route_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_parcel_shipped_route(parcels_parcel_shipped_route *const *src)
+static MAYBE_UNUSED bool from_obj_ParcelShippedRoute(parcels_ParcelShippedRoute **dst, const cJSON *v) { return (*dst = parcels_ParcelShippedRoute_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_ParcelShippedRoute(parcels_ParcelShippedRoute *const *src)
 {
-    return *src ? parcels_parcel_shipped_route_to_json(*src) : cJSON_CreateNull();
+    return *src ? parcels_ParcelShippedRoute_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_parcel_shipped_route(parcels_parcel_shipped_route **p) { parcels_parcel_shipped_route_free(*p); }
+static MAYBE_UNUSED void free_obj_ParcelShippedRoute(parcels_ParcelShippedRoute **p) { parcels_ParcelShippedRoute_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_parcel_shipped_route_carrier(parcels_parcel_shipped_route_carrier **dst, const cJSON *v) { return (*dst = parcels_parcel_shipped_route_carrier_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_parcel_shipped_route_carrier(parcels_parcel_shipped_route_carrier *const *src)
+static MAYBE_UNUSED bool from_obj_ParcelShippedRouteCarrier(parcels_ParcelShippedRouteCarrier **dst, const cJSON *v) { return (*dst = parcels_ParcelShippedRouteCarrier_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_ParcelShippedRouteCarrier(parcels_ParcelShippedRouteCarrier *const *src)
 {
-    return *src ? parcels_parcel_shipped_route_carrier_to_json(*src) : cJSON_CreateNull();
+    return *src ? parcels_ParcelShippedRouteCarrier_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_parcel_shipped_route_carrier(parcels_parcel_shipped_route_carrier **p) { parcels_parcel_shipped_route_carrier_free(*p); }
+static MAYBE_UNUSED void free_obj_ParcelShippedRouteCarrier(parcels_ParcelShippedRouteCarrier **p) { parcels_ParcelShippedRouteCarrier_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_parcel_shipped_route_carrier_contact(parcels_parcel_shipped_route_carrier_contact **dst, const cJSON *v) { return (*dst = parcels_parcel_shipped_route_carrier_contact_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_parcel_shipped_route_carrier_contact(parcels_parcel_shipped_route_carrier_contact *const *src)
+static MAYBE_UNUSED bool from_obj_ParcelShippedRouteCarrierContact(parcels_ParcelShippedRouteCarrierContact **dst, const cJSON *v) { return (*dst = parcels_ParcelShippedRouteCarrierContact_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_ParcelShippedRouteCarrierContact(parcels_ParcelShippedRouteCarrierContact *const *src)
 {
-    return *src ? parcels_parcel_shipped_route_carrier_contact_to_json(*src) : cJSON_CreateNull();
+    return *src ? parcels_ParcelShippedRouteCarrierContact_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_parcel_shipped_route_carrier_contact(parcels_parcel_shipped_route_carrier_contact **p) { parcels_parcel_shipped_route_carrier_contact_free(*p); }
+static MAYBE_UNUSED void free_obj_ParcelShippedRouteCarrierContact(parcels_ParcelShippedRouteCarrierContact **p) { parcels_ParcelShippedRouteCarrierContact_free(*p); }
 
-void parcels_address_free(parcels_address *o)
+void parcels_Address_free(parcels_Address *o)
 {
     if (!o)
         return;
@@ -144,11 +144,11 @@ void parcels_address_free(parcels_address *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static parcels_address *parcels_address_build(const cJSON *json)
+static parcels_Address *parcels_Address_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    parcels_address *o = calloc(1, sizeof *o);
+    parcels_Address *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[3 + 1] = {false};
@@ -192,21 +192,21 @@ static parcels_address *parcels_address_build(const cJSON *json)
     }
     return o;
 fail:
-    parcels_address_free(o);
+    parcels_Address_free(o);
     return NULL;
 }
 
-parcels_address *parcels_address_from_json(const cJSON *json, parcels_error *err)
+parcels_Address *parcels_Address_from_json(const cJSON *json, parcels_error *err)
 {
-    if (!parcels_address_validate(json, err))
+    if (!parcels_Address_validate(json, err))
         return NULL;
-    parcels_address *o = parcels_address_build(json);
+    parcels_Address *o = parcels_Address_build(json);
     if (!o)
-        parcels_rt_set_error(err, PARCELS_ERR_MEMORY, 0, "cannot build address: out of memory or a value the record cannot hold");
+        parcels_rt_set_error(err, PARCELS_ERR_MEMORY, 0, "cannot build Address: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *parcels_address_to_json(const parcels_address *o)
+cJSON *parcels_Address_to_json(const parcels_Address *o)
 {
     if (!o)
         return NULL;
@@ -257,7 +257,7 @@ cJSON *parcels_address_to_json(const parcels_address *o)
     return j;
 }
 
-parcels_address *parcels_address_parse(const char *text, size_t len, parcels_error *err)
+parcels_Address *parcels_Address_parse(const char *text, size_t len, parcels_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -266,36 +266,36 @@ parcels_address *parcels_address_parse(const char *text, size_t len, parcels_err
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    parcels_address *o = parcels_address_from_json(json, err);
+    parcels_Address *o = parcels_Address_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *parcels_address_print(const parcels_address *o)
+char *parcels_Address_print(const parcels_Address *o)
 {
-    cJSON *j = parcels_address_to_json(o);
+    cJSON *j = parcels_Address_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void parcels_parcel_shipped_free(parcels_parcel_shipped *o)
+void parcels_ParcelShipped_free(parcels_ParcelShipped *o)
 {
     if (!o)
         return;
     free_string(&o->parcel_id);
-    free_obj_parcel_shipped_route(&o->route);
+    free_obj_ParcelShippedRoute(&o->route);
     cJSON_Delete(o->extra_json);
     free(o);
 }
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static parcels_parcel_shipped *parcels_parcel_shipped_build(const cJSON *json)
+static parcels_ParcelShipped *parcels_ParcelShipped_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    parcels_parcel_shipped *o = calloc(1, sizeof *o);
+    parcels_ParcelShipped *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[2 + 1] = {false};
@@ -314,7 +314,7 @@ static parcels_parcel_shipped *parcels_parcel_shipped_build(const cJSON *json)
             if (got[1])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
-            if (!from_obj_parcel_shipped_route(&o->route, m))
+            if (!from_obj_ParcelShippedRoute(&o->route, m))
                 goto fail;
             continue;
         }
@@ -330,21 +330,21 @@ static parcels_parcel_shipped *parcels_parcel_shipped_build(const cJSON *json)
     }
     return o;
 fail:
-    parcels_parcel_shipped_free(o);
+    parcels_ParcelShipped_free(o);
     return NULL;
 }
 
-parcels_parcel_shipped *parcels_parcel_shipped_from_json(const cJSON *json, parcels_error *err)
+parcels_ParcelShipped *parcels_ParcelShipped_from_json(const cJSON *json, parcels_error *err)
 {
-    if (!parcels_parcel_shipped_validate(json, err))
+    if (!parcels_ParcelShipped_validate(json, err))
         return NULL;
-    parcels_parcel_shipped *o = parcels_parcel_shipped_build(json);
+    parcels_ParcelShipped *o = parcels_ParcelShipped_build(json);
     if (!o)
-        parcels_rt_set_error(err, PARCELS_ERR_MEMORY, 0, "cannot build parcel_shipped: out of memory or a value the record cannot hold");
+        parcels_rt_set_error(err, PARCELS_ERR_MEMORY, 0, "cannot build ParcelShipped: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *parcels_parcel_shipped_to_json(const parcels_parcel_shipped *o)
+cJSON *parcels_ParcelShipped_to_json(const parcels_ParcelShipped *o)
 {
     if (!o)
         return NULL;
@@ -365,7 +365,7 @@ cJSON *parcels_parcel_shipped_to_json(const parcels_parcel_shipped *o)
     {
         cJSON *v = NULL;
         {
-            v = to_obj_parcel_shipped_route(&o->route);
+            v = to_obj_ParcelShippedRoute(&o->route);
         }
         if (!v || !cJSON_AddItemToObject(j, "route", v)) {
             cJSON_Delete(v);
@@ -384,7 +384,7 @@ cJSON *parcels_parcel_shipped_to_json(const parcels_parcel_shipped *o)
     return j;
 }
 
-parcels_parcel_shipped *parcels_parcel_shipped_parse(const char *text, size_t len, parcels_error *err)
+parcels_ParcelShipped *parcels_ParcelShipped_parse(const char *text, size_t len, parcels_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -393,37 +393,37 @@ parcels_parcel_shipped *parcels_parcel_shipped_parse(const char *text, size_t le
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    parcels_parcel_shipped *o = parcels_parcel_shipped_from_json(json, err);
+    parcels_ParcelShipped *o = parcels_ParcelShipped_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *parcels_parcel_shipped_print(const parcels_parcel_shipped *o)
+char *parcels_ParcelShipped_print(const parcels_ParcelShipped *o)
 {
-    cJSON *j = parcels_parcel_shipped_to_json(o);
+    cJSON *j = parcels_ParcelShipped_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void parcels_parcel_shipped_route_free(parcels_parcel_shipped_route *o)
+void parcels_ParcelShippedRoute_free(parcels_ParcelShippedRoute *o)
 {
     if (!o)
         return;
-    free_obj_address(&o->from);
-    free_obj_address(&o->to);
-    free_obj_parcel_shipped_route_carrier(&o->carrier);
+    free_obj_Address(&o->from);
+    free_obj_Address(&o->to);
+    free_obj_ParcelShippedRouteCarrier(&o->carrier);
     cJSON_Delete(o->extra_json);
     free(o);
 }
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static parcels_parcel_shipped_route *parcels_parcel_shipped_route_build(const cJSON *json)
+static parcels_ParcelShippedRoute *parcels_ParcelShippedRoute_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    parcels_parcel_shipped_route *o = calloc(1, sizeof *o);
+    parcels_ParcelShippedRoute *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[3 + 1] = {false};
@@ -434,7 +434,7 @@ static parcels_parcel_shipped_route *parcels_parcel_shipped_route_build(const cJ
             if (got[0])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
-            if (!from_obj_address(&o->from, m))
+            if (!from_obj_Address(&o->from, m))
                 goto fail;
             continue;
         }
@@ -442,7 +442,7 @@ static parcels_parcel_shipped_route *parcels_parcel_shipped_route_build(const cJ
             if (got[1])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
-            if (!from_obj_address(&o->to, m))
+            if (!from_obj_Address(&o->to, m))
                 goto fail;
             continue;
         }
@@ -450,7 +450,7 @@ static parcels_parcel_shipped_route *parcels_parcel_shipped_route_build(const cJ
             if (got[2])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
-            if (!from_obj_parcel_shipped_route_carrier(&o->carrier, m))
+            if (!from_obj_ParcelShippedRouteCarrier(&o->carrier, m))
                 goto fail;
             o->has_carrier = true;
             continue;
@@ -467,21 +467,21 @@ static parcels_parcel_shipped_route *parcels_parcel_shipped_route_build(const cJ
     }
     return o;
 fail:
-    parcels_parcel_shipped_route_free(o);
+    parcels_ParcelShippedRoute_free(o);
     return NULL;
 }
 
-parcels_parcel_shipped_route *parcels_parcel_shipped_route_from_json(const cJSON *json, parcels_error *err)
+parcels_ParcelShippedRoute *parcels_ParcelShippedRoute_from_json(const cJSON *json, parcels_error *err)
 {
-    if (!parcels_parcel_shipped_route_validate(json, err))
+    if (!parcels_ParcelShippedRoute_validate(json, err))
         return NULL;
-    parcels_parcel_shipped_route *o = parcels_parcel_shipped_route_build(json);
+    parcels_ParcelShippedRoute *o = parcels_ParcelShippedRoute_build(json);
     if (!o)
-        parcels_rt_set_error(err, PARCELS_ERR_MEMORY, 0, "cannot build parcel_shipped_route: out of memory or a value the record cannot hold");
+        parcels_rt_set_error(err, PARCELS_ERR_MEMORY, 0, "cannot build ParcelShippedRoute: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *parcels_parcel_shipped_route_to_json(const parcels_parcel_shipped_route *o)
+cJSON *parcels_ParcelShippedRoute_to_json(const parcels_ParcelShippedRoute *o)
 {
     if (!o)
         return NULL;
@@ -491,7 +491,7 @@ cJSON *parcels_parcel_shipped_route_to_json(const parcels_parcel_shipped_route *
     {
         cJSON *v = NULL;
         {
-            v = to_obj_address(&o->from);
+            v = to_obj_Address(&o->from);
         }
         if (!v || !cJSON_AddItemToObject(j, "from", v)) {
             cJSON_Delete(v);
@@ -502,7 +502,7 @@ cJSON *parcels_parcel_shipped_route_to_json(const parcels_parcel_shipped_route *
     {
         cJSON *v = NULL;
         {
-            v = to_obj_address(&o->to);
+            v = to_obj_Address(&o->to);
         }
         if (!v || !cJSON_AddItemToObject(j, "to", v)) {
             cJSON_Delete(v);
@@ -513,7 +513,7 @@ cJSON *parcels_parcel_shipped_route_to_json(const parcels_parcel_shipped_route *
     if (o->has_carrier) {
         cJSON *v = NULL;
         {
-            v = to_obj_parcel_shipped_route_carrier(&o->carrier);
+            v = to_obj_ParcelShippedRouteCarrier(&o->carrier);
         }
         if (!v || !cJSON_AddItemToObject(j, "carrier", v)) {
             cJSON_Delete(v);
@@ -532,7 +532,7 @@ cJSON *parcels_parcel_shipped_route_to_json(const parcels_parcel_shipped_route *
     return j;
 }
 
-parcels_parcel_shipped_route *parcels_parcel_shipped_route_parse(const char *text, size_t len, parcels_error *err)
+parcels_ParcelShippedRoute *parcels_ParcelShippedRoute_parse(const char *text, size_t len, parcels_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -541,36 +541,36 @@ parcels_parcel_shipped_route *parcels_parcel_shipped_route_parse(const char *tex
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    parcels_parcel_shipped_route *o = parcels_parcel_shipped_route_from_json(json, err);
+    parcels_ParcelShippedRoute *o = parcels_ParcelShippedRoute_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *parcels_parcel_shipped_route_print(const parcels_parcel_shipped_route *o)
+char *parcels_ParcelShippedRoute_print(const parcels_ParcelShippedRoute *o)
 {
-    cJSON *j = parcels_parcel_shipped_route_to_json(o);
+    cJSON *j = parcels_ParcelShippedRoute_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void parcels_parcel_shipped_route_carrier_free(parcels_parcel_shipped_route_carrier *o)
+void parcels_ParcelShippedRouteCarrier_free(parcels_ParcelShippedRouteCarrier *o)
 {
     if (!o)
         return;
     free_string(&o->name);
-    free_obj_parcel_shipped_route_carrier_contact(&o->contact);
+    free_obj_ParcelShippedRouteCarrierContact(&o->contact);
     cJSON_Delete(o->extra_json);
     free(o);
 }
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static parcels_parcel_shipped_route_carrier *parcels_parcel_shipped_route_carrier_build(const cJSON *json)
+static parcels_ParcelShippedRouteCarrier *parcels_ParcelShippedRouteCarrier_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    parcels_parcel_shipped_route_carrier *o = calloc(1, sizeof *o);
+    parcels_ParcelShippedRouteCarrier *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[2 + 1] = {false};
@@ -590,7 +590,7 @@ static parcels_parcel_shipped_route_carrier *parcels_parcel_shipped_route_carrie
             if (got[1])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
-            if (!from_obj_parcel_shipped_route_carrier_contact(&o->contact, m))
+            if (!from_obj_ParcelShippedRouteCarrierContact(&o->contact, m))
                 goto fail;
             o->has_contact = true;
             continue;
@@ -607,21 +607,21 @@ static parcels_parcel_shipped_route_carrier *parcels_parcel_shipped_route_carrie
     }
     return o;
 fail:
-    parcels_parcel_shipped_route_carrier_free(o);
+    parcels_ParcelShippedRouteCarrier_free(o);
     return NULL;
 }
 
-parcels_parcel_shipped_route_carrier *parcels_parcel_shipped_route_carrier_from_json(const cJSON *json, parcels_error *err)
+parcels_ParcelShippedRouteCarrier *parcels_ParcelShippedRouteCarrier_from_json(const cJSON *json, parcels_error *err)
 {
-    if (!parcels_parcel_shipped_route_carrier_validate(json, err))
+    if (!parcels_ParcelShippedRouteCarrier_validate(json, err))
         return NULL;
-    parcels_parcel_shipped_route_carrier *o = parcels_parcel_shipped_route_carrier_build(json);
+    parcels_ParcelShippedRouteCarrier *o = parcels_ParcelShippedRouteCarrier_build(json);
     if (!o)
-        parcels_rt_set_error(err, PARCELS_ERR_MEMORY, 0, "cannot build parcel_shipped_route_carrier: out of memory or a value the record cannot hold");
+        parcels_rt_set_error(err, PARCELS_ERR_MEMORY, 0, "cannot build ParcelShippedRouteCarrier: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *parcels_parcel_shipped_route_carrier_to_json(const parcels_parcel_shipped_route_carrier *o)
+cJSON *parcels_ParcelShippedRouteCarrier_to_json(const parcels_ParcelShippedRouteCarrier *o)
 {
     if (!o)
         return NULL;
@@ -642,7 +642,7 @@ cJSON *parcels_parcel_shipped_route_carrier_to_json(const parcels_parcel_shipped
     if (o->has_contact) {
         cJSON *v = NULL;
         {
-            v = to_obj_parcel_shipped_route_carrier_contact(&o->contact);
+            v = to_obj_ParcelShippedRouteCarrierContact(&o->contact);
         }
         if (!v || !cJSON_AddItemToObject(j, "contact", v)) {
             cJSON_Delete(v);
@@ -661,7 +661,7 @@ cJSON *parcels_parcel_shipped_route_carrier_to_json(const parcels_parcel_shipped
     return j;
 }
 
-parcels_parcel_shipped_route_carrier *parcels_parcel_shipped_route_carrier_parse(const char *text, size_t len, parcels_error *err)
+parcels_ParcelShippedRouteCarrier *parcels_ParcelShippedRouteCarrier_parse(const char *text, size_t len, parcels_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -670,20 +670,20 @@ parcels_parcel_shipped_route_carrier *parcels_parcel_shipped_route_carrier_parse
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    parcels_parcel_shipped_route_carrier *o = parcels_parcel_shipped_route_carrier_from_json(json, err);
+    parcels_ParcelShippedRouteCarrier *o = parcels_ParcelShippedRouteCarrier_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *parcels_parcel_shipped_route_carrier_print(const parcels_parcel_shipped_route_carrier *o)
+char *parcels_ParcelShippedRouteCarrier_print(const parcels_ParcelShippedRouteCarrier *o)
 {
-    cJSON *j = parcels_parcel_shipped_route_carrier_to_json(o);
+    cJSON *j = parcels_ParcelShippedRouteCarrier_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void parcels_parcel_shipped_route_carrier_contact_free(parcels_parcel_shipped_route_carrier_contact *o)
+void parcels_ParcelShippedRouteCarrierContact_free(parcels_ParcelShippedRouteCarrierContact *o)
 {
     if (!o)
         return;
@@ -695,11 +695,11 @@ void parcels_parcel_shipped_route_carrier_contact_free(parcels_parcel_shipped_ro
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static parcels_parcel_shipped_route_carrier_contact *parcels_parcel_shipped_route_carrier_contact_build(const cJSON *json)
+static parcels_ParcelShippedRouteCarrierContact *parcels_ParcelShippedRouteCarrierContact_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    parcels_parcel_shipped_route_carrier_contact *o = calloc(1, sizeof *o);
+    parcels_ParcelShippedRouteCarrierContact *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[2 + 1] = {false};
@@ -736,21 +736,21 @@ static parcels_parcel_shipped_route_carrier_contact *parcels_parcel_shipped_rout
     }
     return o;
 fail:
-    parcels_parcel_shipped_route_carrier_contact_free(o);
+    parcels_ParcelShippedRouteCarrierContact_free(o);
     return NULL;
 }
 
-parcels_parcel_shipped_route_carrier_contact *parcels_parcel_shipped_route_carrier_contact_from_json(const cJSON *json, parcels_error *err)
+parcels_ParcelShippedRouteCarrierContact *parcels_ParcelShippedRouteCarrierContact_from_json(const cJSON *json, parcels_error *err)
 {
-    if (!parcels_parcel_shipped_route_carrier_contact_validate(json, err))
+    if (!parcels_ParcelShippedRouteCarrierContact_validate(json, err))
         return NULL;
-    parcels_parcel_shipped_route_carrier_contact *o = parcels_parcel_shipped_route_carrier_contact_build(json);
+    parcels_ParcelShippedRouteCarrierContact *o = parcels_ParcelShippedRouteCarrierContact_build(json);
     if (!o)
-        parcels_rt_set_error(err, PARCELS_ERR_MEMORY, 0, "cannot build parcel_shipped_route_carrier_contact: out of memory or a value the record cannot hold");
+        parcels_rt_set_error(err, PARCELS_ERR_MEMORY, 0, "cannot build ParcelShippedRouteCarrierContact: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *parcels_parcel_shipped_route_carrier_contact_to_json(const parcels_parcel_shipped_route_carrier_contact *o)
+cJSON *parcels_ParcelShippedRouteCarrierContact_to_json(const parcels_ParcelShippedRouteCarrierContact *o)
 {
     if (!o)
         return NULL;
@@ -790,7 +790,7 @@ cJSON *parcels_parcel_shipped_route_carrier_contact_to_json(const parcels_parcel
     return j;
 }
 
-parcels_parcel_shipped_route_carrier_contact *parcels_parcel_shipped_route_carrier_contact_parse(const char *text, size_t len, parcels_error *err)
+parcels_ParcelShippedRouteCarrierContact *parcels_ParcelShippedRouteCarrierContact_parse(const char *text, size_t len, parcels_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -799,14 +799,14 @@ parcels_parcel_shipped_route_carrier_contact *parcels_parcel_shipped_route_carri
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    parcels_parcel_shipped_route_carrier_contact *o = parcels_parcel_shipped_route_carrier_contact_from_json(json, err);
+    parcels_ParcelShippedRouteCarrierContact *o = parcels_ParcelShippedRouteCarrierContact_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *parcels_parcel_shipped_route_carrier_contact_print(const parcels_parcel_shipped_route_carrier_contact *o)
+char *parcels_ParcelShippedRouteCarrierContact_print(const parcels_ParcelShippedRouteCarrierContact *o)
 {
-    cJSON *j = parcels_parcel_shipped_route_carrier_contact_to_json(o);
+    cJSON *j = parcels_ParcelShippedRouteCarrierContact_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
@@ -818,7 +818,7 @@ void *parcels_message_from_json(parcels_message_type t, const cJSON *json, parce
 {
     switch (t) {
     case PARCELS_MESSAGE_PARCEL_SHIPPED:
-        return parcels_parcel_shipped_from_json(json, err);
+        return parcels_ParcelShipped_from_json(json, err);
     }
     parcels_rt_set_error(err, PARCELS_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return NULL;
@@ -830,7 +830,7 @@ cJSON *parcels_message_to_json(parcels_message_type t, const void *payload)
         return NULL;
     switch (t) {
     case PARCELS_MESSAGE_PARCEL_SHIPPED:
-        return parcels_parcel_shipped_to_json(payload);
+        return parcels_ParcelShipped_to_json(payload);
     }
     return NULL;
 }
@@ -839,7 +839,7 @@ void parcels_message_free(parcels_message_type t, void *payload)
 {
     switch (t) {
     case PARCELS_MESSAGE_PARCEL_SHIPPED:
-        parcels_parcel_shipped_free(payload);
+        parcels_ParcelShipped_free(payload);
         return;
     }
 }

@@ -372,7 +372,7 @@ static bool parcels_v13(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
 
 /* ---- public validators ---------------------------------------------------- */
 
-bool parcels_address_validate(const cJSON *json, parcels_error *err)
+bool parcels_Address_validate(const cJSON *json, parcels_error *err)
 {
     parcels_vctx c = {err, 0};
     if (err)
@@ -387,7 +387,7 @@ bool parcels_address_validate(const cJSON *json, parcels_error *err)
     return ok;
 }
 
-bool parcels_parcel_shipped_validate(const cJSON *json, parcels_error *err)
+bool parcels_ParcelShipped_validate(const cJSON *json, parcels_error *err)
 {
     parcels_vctx c = {err, 0};
     if (err)
@@ -402,7 +402,7 @@ bool parcels_parcel_shipped_validate(const cJSON *json, parcels_error *err)
     return ok;
 }
 
-bool parcels_parcel_shipped_route_validate(const cJSON *json, parcels_error *err)
+bool parcels_ParcelShippedRoute_validate(const cJSON *json, parcels_error *err)
 {
     parcels_vctx c = {err, 0};
     if (err)
@@ -417,7 +417,7 @@ bool parcels_parcel_shipped_route_validate(const cJSON *json, parcels_error *err
     return ok;
 }
 
-bool parcels_parcel_shipped_route_carrier_validate(const cJSON *json, parcels_error *err)
+bool parcels_ParcelShippedRouteCarrier_validate(const cJSON *json, parcels_error *err)
 {
     parcels_vctx c = {err, 0};
     if (err)
@@ -432,7 +432,7 @@ bool parcels_parcel_shipped_route_carrier_validate(const cJSON *json, parcels_er
     return ok;
 }
 
-bool parcels_parcel_shipped_route_carrier_contact_validate(const cJSON *json, parcels_error *err)
+bool parcels_ParcelShippedRouteCarrierContact_validate(const cJSON *json, parcels_error *err)
 {
     parcels_vctx c = {err, 0};
     if (err)
@@ -451,7 +451,7 @@ bool parcels_message_validate(parcels_message_type t, const cJSON *json, parcels
 {
     switch (t) {
     case PARCELS_MESSAGE_PARCEL_SHIPPED:
-        return parcels_parcel_shipped_validate(json, err);
+        return parcels_ParcelShipped_validate(json, err);
     }
     parcels_rt_set_error(err, PARCELS_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return false;

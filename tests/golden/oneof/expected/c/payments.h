@@ -3,7 +3,7 @@
  *
  * Typed messages of the catalogue, their validators and their JSON
  * (de)serialisers (cJSON). Conventions (README.md has the full table):
- *   - every named type T is `payments_T`; required fields are plain members,
+ *   - every named type T is `payments_T` (T in PascalCase); required fields are plain members,
  *     an optional field `f` has `bool has_f`, a nullable field `bool f_is_null`;
  *   - strings are `char *` (UTF-8, NUL-terminated), integers `int64_t`,
  *     numbers `double`, booleans `bool`;
@@ -110,21 +110,21 @@ void payments_message_free(payments_message_type t, void *payload);
 
 /* ---- records ------------------------------------------------------------- */
 
-typedef struct payments_card payments_card;
-typedef struct payments_transfer payments_transfer;
-typedef struct payments_payment_received payments_payment_received;
-typedef struct payments_method payments_method;
-typedef struct payments_payment_received_note payments_payment_received_note;
+typedef struct payments_Card payments_Card;
+typedef struct payments_Transfer payments_Transfer;
+typedef struct payments_PaymentReceived payments_PaymentReceived;
+typedef struct payments_Method payments_Method;
+typedef struct payments_PaymentReceivedNote payments_PaymentReceivedNote;
 
-struct payments_method {
+struct payments_Method {
     int option; /**< the option the value is (the first it matches), 0-based in schema order */
     union {
-        struct payments_card *option0;
-        struct payments_transfer *option1;
+        struct payments_Card *option0;
+        struct payments_Transfer *option1;
     } as;
 };
 
-struct payments_payment_received_note {
+struct payments_PaymentReceivedNote {
     int option; /**< the option the value is (the first it matches), 0-based in schema order */
     union {
         char *option0;
@@ -132,23 +132,23 @@ struct payments_payment_received_note {
     } as;
 };
 
-struct payments_card {
+struct payments_Card {
     char *kind;
     char *last4;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct payments_transfer {
+struct payments_Transfer {
     char *kind;
     char *iban;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct payments_payment_received {
-    struct payments_method *method;
-    struct payments_payment_received_note *note;
+struct payments_PaymentReceived {
+    struct payments_Method *method;
+    struct payments_PaymentReceivedNote *note;
     bool has_note;
-    struct payments_card *refund;
+    struct payments_Card *refund;
     bool has_refund;
     bool refund_is_null;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -156,45 +156,45 @@ struct payments_payment_received {
 
 /* ---- functions per type --------------------------------------------------- */
 
-/* method (union) */
-bool payments_method_validate(const cJSON *json, payments_error *err);
-payments_method *payments_method_from_json(const cJSON *json, payments_error *err);
-cJSON *payments_method_to_json(const payments_method *v);
-void payments_method_free(payments_method *v);
-payments_method *payments_method_parse(const char *json, size_t len, payments_error *err);
-char *payments_method_print(const payments_method *v);
+/* Method (union) */
+bool payments_Method_validate(const cJSON *json, payments_error *err);
+payments_Method *payments_Method_from_json(const cJSON *json, payments_error *err);
+cJSON *payments_Method_to_json(const payments_Method *v);
+void payments_Method_free(payments_Method *v);
+payments_Method *payments_Method_parse(const char *json, size_t len, payments_error *err);
+char *payments_Method_print(const payments_Method *v);
 
-/* card (object) */
-bool payments_card_validate(const cJSON *json, payments_error *err);
-payments_card *payments_card_from_json(const cJSON *json, payments_error *err);
-cJSON *payments_card_to_json(const payments_card *v);
-void payments_card_free(payments_card *v);
-payments_card *payments_card_parse(const char *json, size_t len, payments_error *err);
-char *payments_card_print(const payments_card *v);
+/* Card (object) */
+bool payments_Card_validate(const cJSON *json, payments_error *err);
+payments_Card *payments_Card_from_json(const cJSON *json, payments_error *err);
+cJSON *payments_Card_to_json(const payments_Card *v);
+void payments_Card_free(payments_Card *v);
+payments_Card *payments_Card_parse(const char *json, size_t len, payments_error *err);
+char *payments_Card_print(const payments_Card *v);
 
-/* transfer (object) */
-bool payments_transfer_validate(const cJSON *json, payments_error *err);
-payments_transfer *payments_transfer_from_json(const cJSON *json, payments_error *err);
-cJSON *payments_transfer_to_json(const payments_transfer *v);
-void payments_transfer_free(payments_transfer *v);
-payments_transfer *payments_transfer_parse(const char *json, size_t len, payments_error *err);
-char *payments_transfer_print(const payments_transfer *v);
+/* Transfer (object) */
+bool payments_Transfer_validate(const cJSON *json, payments_error *err);
+payments_Transfer *payments_Transfer_from_json(const cJSON *json, payments_error *err);
+cJSON *payments_Transfer_to_json(const payments_Transfer *v);
+void payments_Transfer_free(payments_Transfer *v);
+payments_Transfer *payments_Transfer_parse(const char *json, size_t len, payments_error *err);
+char *payments_Transfer_print(const payments_Transfer *v);
 
-/* payment_received (object) */
-bool payments_payment_received_validate(const cJSON *json, payments_error *err);
-payments_payment_received *payments_payment_received_from_json(const cJSON *json, payments_error *err);
-cJSON *payments_payment_received_to_json(const payments_payment_received *v);
-void payments_payment_received_free(payments_payment_received *v);
-payments_payment_received *payments_payment_received_parse(const char *json, size_t len, payments_error *err);
-char *payments_payment_received_print(const payments_payment_received *v);
+/* PaymentReceived (object) */
+bool payments_PaymentReceived_validate(const cJSON *json, payments_error *err);
+payments_PaymentReceived *payments_PaymentReceived_from_json(const cJSON *json, payments_error *err);
+cJSON *payments_PaymentReceived_to_json(const payments_PaymentReceived *v);
+void payments_PaymentReceived_free(payments_PaymentReceived *v);
+payments_PaymentReceived *payments_PaymentReceived_parse(const char *json, size_t len, payments_error *err);
+char *payments_PaymentReceived_print(const payments_PaymentReceived *v);
 
-/* payment_received_note (union) */
-bool payments_payment_received_note_validate(const cJSON *json, payments_error *err);
-payments_payment_received_note *payments_payment_received_note_from_json(const cJSON *json, payments_error *err);
-cJSON *payments_payment_received_note_to_json(const payments_payment_received_note *v);
-void payments_payment_received_note_free(payments_payment_received_note *v);
-payments_payment_received_note *payments_payment_received_note_parse(const char *json, size_t len, payments_error *err);
-char *payments_payment_received_note_print(const payments_payment_received_note *v);
+/* PaymentReceivedNote (union) */
+bool payments_PaymentReceivedNote_validate(const cJSON *json, payments_error *err);
+payments_PaymentReceivedNote *payments_PaymentReceivedNote_from_json(const cJSON *json, payments_error *err);
+cJSON *payments_PaymentReceivedNote_to_json(const payments_PaymentReceivedNote *v);
+void payments_PaymentReceivedNote_free(payments_PaymentReceivedNote *v);
+payments_PaymentReceivedNote *payments_PaymentReceivedNote_parse(const char *json, size_t len, payments_error *err);
+char *payments_PaymentReceivedNote_print(const payments_PaymentReceivedNote *v);
 
 #ifdef __cplusplus
 }

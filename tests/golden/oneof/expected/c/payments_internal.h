@@ -65,8 +65,8 @@ bool payments_rt_format_uri(const char *s);
 bool payments_rt_format_uuid(const char *s);
 bool payments_rt_format_regex(const char *s);
 char *payments_rt_strdup(const char *s);
-bool payments_method_option_matches(int option, const cJSON *x);
-bool payments_payment_received_note_option_matches(int option, const cJSON *x);
+bool payments_Method_option_matches(int option, const cJSON *x);
+bool payments_PaymentReceivedNote_option_matches(int option, const cJSON *x);
 void payments_rt_set_error(payments_error *err, payments_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

@@ -39,9 +39,9 @@ bool payments_message_type_from_string(const char *s, payments_message_type *out
 
 /* ---- records -------------------------------------------------------------- */
 
-static payments_card *payments_card_build(const cJSON *json);
-static payments_transfer *payments_transfer_build(const cJSON *json);
-static payments_payment_received *payments_payment_received_build(const cJSON *json);
+static payments_Card *payments_Card_build(const cJSON *json);
+static payments_Transfer *payments_Transfer_build(const cJSON *json);
+static payments_PaymentReceived *payments_PaymentReceived_build(const cJSON *json);
 /* Not every catalogue uses every kind of element. */
 #if defined(__GNUC__)
 #define MAYBE_UNUSED __attribute__((unused))
@@ -94,44 +94,44 @@ static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
 static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
 
 
-static payments_method *payments_method_build(const cJSON *json);
-static MAYBE_UNUSED bool from_union_method(payments_method **dst, const cJSON *v) { return (*dst = payments_method_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_union_method(payments_method *const *src)
+static payments_Method *payments_Method_build(const cJSON *json);
+static MAYBE_UNUSED bool from_union_Method(payments_Method **dst, const cJSON *v) { return (*dst = payments_Method_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_union_Method(payments_Method *const *src)
 {
-    return *src ? payments_method_to_json(*src) : cJSON_CreateNull();
+    return *src ? payments_Method_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_union_method(payments_method **p) { payments_method_free(*p); }
+static MAYBE_UNUSED void free_union_Method(payments_Method **p) { payments_Method_free(*p); }
 
-static payments_payment_received_note *payments_payment_received_note_build(const cJSON *json);
-static MAYBE_UNUSED bool from_union_payment_received_note(payments_payment_received_note **dst, const cJSON *v) { return (*dst = payments_payment_received_note_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_union_payment_received_note(payments_payment_received_note *const *src)
+static payments_PaymentReceivedNote *payments_PaymentReceivedNote_build(const cJSON *json);
+static MAYBE_UNUSED bool from_union_PaymentReceivedNote(payments_PaymentReceivedNote **dst, const cJSON *v) { return (*dst = payments_PaymentReceivedNote_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_union_PaymentReceivedNote(payments_PaymentReceivedNote *const *src)
 {
-    return *src ? payments_payment_received_note_to_json(*src) : cJSON_CreateNull();
+    return *src ? payments_PaymentReceivedNote_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_union_payment_received_note(payments_payment_received_note **p) { payments_payment_received_note_free(*p); }
+static MAYBE_UNUSED void free_union_PaymentReceivedNote(payments_PaymentReceivedNote **p) { payments_PaymentReceivedNote_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_card(payments_card **dst, const cJSON *v) { return (*dst = payments_card_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_card(payments_card *const *src)
+static MAYBE_UNUSED bool from_obj_Card(payments_Card **dst, const cJSON *v) { return (*dst = payments_Card_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_Card(payments_Card *const *src)
 {
-    return *src ? payments_card_to_json(*src) : cJSON_CreateNull();
+    return *src ? payments_Card_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_card(payments_card **p) { payments_card_free(*p); }
+static MAYBE_UNUSED void free_obj_Card(payments_Card **p) { payments_Card_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_transfer(payments_transfer **dst, const cJSON *v) { return (*dst = payments_transfer_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_transfer(payments_transfer *const *src)
+static MAYBE_UNUSED bool from_obj_Transfer(payments_Transfer **dst, const cJSON *v) { return (*dst = payments_Transfer_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_Transfer(payments_Transfer *const *src)
 {
-    return *src ? payments_transfer_to_json(*src) : cJSON_CreateNull();
+    return *src ? payments_Transfer_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_transfer(payments_transfer **p) { payments_transfer_free(*p); }
+static MAYBE_UNUSED void free_obj_Transfer(payments_Transfer **p) { payments_Transfer_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_payment_received(payments_payment_received **dst, const cJSON *v) { return (*dst = payments_payment_received_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_payment_received(payments_payment_received *const *src)
+static MAYBE_UNUSED bool from_obj_PaymentReceived(payments_PaymentReceived **dst, const cJSON *v) { return (*dst = payments_PaymentReceived_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_PaymentReceived(payments_PaymentReceived *const *src)
 {
-    return *src ? payments_payment_received_to_json(*src) : cJSON_CreateNull();
+    return *src ? payments_PaymentReceived_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_payment_received(payments_payment_received **p) { payments_payment_received_free(*p); }
+static MAYBE_UNUSED void free_obj_PaymentReceived(payments_PaymentReceived **p) { payments_PaymentReceived_free(*p); }
 
-void payments_card_free(payments_card *o)
+void payments_Card_free(payments_Card *o)
 {
     if (!o)
         return;
@@ -143,11 +143,11 @@ void payments_card_free(payments_card *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static payments_card *payments_card_build(const cJSON *json)
+static payments_Card *payments_Card_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    payments_card *o = calloc(1, sizeof *o);
+    payments_Card *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[2 + 1] = {false};
@@ -182,21 +182,21 @@ static payments_card *payments_card_build(const cJSON *json)
     }
     return o;
 fail:
-    payments_card_free(o);
+    payments_Card_free(o);
     return NULL;
 }
 
-payments_card *payments_card_from_json(const cJSON *json, payments_error *err)
+payments_Card *payments_Card_from_json(const cJSON *json, payments_error *err)
 {
-    if (!payments_card_validate(json, err))
+    if (!payments_Card_validate(json, err))
         return NULL;
-    payments_card *o = payments_card_build(json);
+    payments_Card *o = payments_Card_build(json);
     if (!o)
-        payments_rt_set_error(err, PAYMENTS_ERR_MEMORY, 0, "cannot build card: out of memory or a value the record cannot hold");
+        payments_rt_set_error(err, PAYMENTS_ERR_MEMORY, 0, "cannot build Card: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *payments_card_to_json(const payments_card *o)
+cJSON *payments_Card_to_json(const payments_Card *o)
 {
     if (!o)
         return NULL;
@@ -236,7 +236,7 @@ cJSON *payments_card_to_json(const payments_card *o)
     return j;
 }
 
-payments_card *payments_card_parse(const char *text, size_t len, payments_error *err)
+payments_Card *payments_Card_parse(const char *text, size_t len, payments_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -245,20 +245,20 @@ payments_card *payments_card_parse(const char *text, size_t len, payments_error 
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    payments_card *o = payments_card_from_json(json, err);
+    payments_Card *o = payments_Card_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *payments_card_print(const payments_card *o)
+char *payments_Card_print(const payments_Card *o)
 {
-    cJSON *j = payments_card_to_json(o);
+    cJSON *j = payments_Card_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void payments_transfer_free(payments_transfer *o)
+void payments_Transfer_free(payments_Transfer *o)
 {
     if (!o)
         return;
@@ -270,11 +270,11 @@ void payments_transfer_free(payments_transfer *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static payments_transfer *payments_transfer_build(const cJSON *json)
+static payments_Transfer *payments_Transfer_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    payments_transfer *o = calloc(1, sizeof *o);
+    payments_Transfer *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[2 + 1] = {false};
@@ -309,21 +309,21 @@ static payments_transfer *payments_transfer_build(const cJSON *json)
     }
     return o;
 fail:
-    payments_transfer_free(o);
+    payments_Transfer_free(o);
     return NULL;
 }
 
-payments_transfer *payments_transfer_from_json(const cJSON *json, payments_error *err)
+payments_Transfer *payments_Transfer_from_json(const cJSON *json, payments_error *err)
 {
-    if (!payments_transfer_validate(json, err))
+    if (!payments_Transfer_validate(json, err))
         return NULL;
-    payments_transfer *o = payments_transfer_build(json);
+    payments_Transfer *o = payments_Transfer_build(json);
     if (!o)
-        payments_rt_set_error(err, PAYMENTS_ERR_MEMORY, 0, "cannot build transfer: out of memory or a value the record cannot hold");
+        payments_rt_set_error(err, PAYMENTS_ERR_MEMORY, 0, "cannot build Transfer: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *payments_transfer_to_json(const payments_transfer *o)
+cJSON *payments_Transfer_to_json(const payments_Transfer *o)
 {
     if (!o)
         return NULL;
@@ -363,7 +363,7 @@ cJSON *payments_transfer_to_json(const payments_transfer *o)
     return j;
 }
 
-payments_transfer *payments_transfer_parse(const char *text, size_t len, payments_error *err)
+payments_Transfer *payments_Transfer_parse(const char *text, size_t len, payments_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -372,37 +372,37 @@ payments_transfer *payments_transfer_parse(const char *text, size_t len, payment
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    payments_transfer *o = payments_transfer_from_json(json, err);
+    payments_Transfer *o = payments_Transfer_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *payments_transfer_print(const payments_transfer *o)
+char *payments_Transfer_print(const payments_Transfer *o)
 {
-    cJSON *j = payments_transfer_to_json(o);
+    cJSON *j = payments_Transfer_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void payments_payment_received_free(payments_payment_received *o)
+void payments_PaymentReceived_free(payments_PaymentReceived *o)
 {
     if (!o)
         return;
-    free_union_method(&o->method);
-    free_union_payment_received_note(&o->note);
-    free_obj_card(&o->refund);
+    free_union_Method(&o->method);
+    free_union_PaymentReceivedNote(&o->note);
+    free_obj_Card(&o->refund);
     cJSON_Delete(o->extra_json);
     free(o);
 }
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static payments_payment_received *payments_payment_received_build(const cJSON *json)
+static payments_PaymentReceived *payments_PaymentReceived_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    payments_payment_received *o = calloc(1, sizeof *o);
+    payments_PaymentReceived *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[3 + 1] = {false};
@@ -413,7 +413,7 @@ static payments_payment_received *payments_payment_received_build(const cJSON *j
             if (got[0])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
-            if (!from_union_method(&o->method, m))
+            if (!from_union_Method(&o->method, m))
                 goto fail;
             continue;
         }
@@ -421,7 +421,7 @@ static payments_payment_received *payments_payment_received_build(const cJSON *j
             if (got[1])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
-            if (!from_union_payment_received_note(&o->note, m))
+            if (!from_union_PaymentReceivedNote(&o->note, m))
                 goto fail;
             o->has_note = true;
             continue;
@@ -435,7 +435,7 @@ static payments_payment_received *payments_payment_received_build(const cJSON *j
                 o->has_refund = true;
                 continue;
             }
-            if (!from_obj_card(&o->refund, m))
+            if (!from_obj_Card(&o->refund, m))
                 goto fail;
             o->has_refund = true;
             continue;
@@ -452,21 +452,21 @@ static payments_payment_received *payments_payment_received_build(const cJSON *j
     }
     return o;
 fail:
-    payments_payment_received_free(o);
+    payments_PaymentReceived_free(o);
     return NULL;
 }
 
-payments_payment_received *payments_payment_received_from_json(const cJSON *json, payments_error *err)
+payments_PaymentReceived *payments_PaymentReceived_from_json(const cJSON *json, payments_error *err)
 {
-    if (!payments_payment_received_validate(json, err))
+    if (!payments_PaymentReceived_validate(json, err))
         return NULL;
-    payments_payment_received *o = payments_payment_received_build(json);
+    payments_PaymentReceived *o = payments_PaymentReceived_build(json);
     if (!o)
-        payments_rt_set_error(err, PAYMENTS_ERR_MEMORY, 0, "cannot build payment_received: out of memory or a value the record cannot hold");
+        payments_rt_set_error(err, PAYMENTS_ERR_MEMORY, 0, "cannot build PaymentReceived: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *payments_payment_received_to_json(const payments_payment_received *o)
+cJSON *payments_PaymentReceived_to_json(const payments_PaymentReceived *o)
 {
     if (!o)
         return NULL;
@@ -476,7 +476,7 @@ cJSON *payments_payment_received_to_json(const payments_payment_received *o)
     {
         cJSON *v = NULL;
         {
-            v = to_union_method(&o->method);
+            v = to_union_Method(&o->method);
         }
         if (!v || !cJSON_AddItemToObject(j, "method", v)) {
             cJSON_Delete(v);
@@ -487,7 +487,7 @@ cJSON *payments_payment_received_to_json(const payments_payment_received *o)
     if (o->has_note) {
         cJSON *v = NULL;
         {
-            v = to_union_payment_received_note(&o->note);
+            v = to_union_PaymentReceivedNote(&o->note);
         }
         if (!v || !cJSON_AddItemToObject(j, "note", v)) {
             cJSON_Delete(v);
@@ -501,7 +501,7 @@ cJSON *payments_payment_received_to_json(const payments_payment_received *o)
             v = cJSON_CreateNull();
         else
         {
-            v = to_obj_card(&o->refund);
+            v = to_obj_Card(&o->refund);
         }
         if (!v || !cJSON_AddItemToObject(j, "refund", v)) {
             cJSON_Delete(v);
@@ -520,7 +520,7 @@ cJSON *payments_payment_received_to_json(const payments_payment_received *o)
     return j;
 }
 
-payments_payment_received *payments_payment_received_parse(const char *text, size_t len, payments_error *err)
+payments_PaymentReceived *payments_PaymentReceived_parse(const char *text, size_t len, payments_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -529,29 +529,29 @@ payments_payment_received *payments_payment_received_parse(const char *text, siz
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    payments_payment_received *o = payments_payment_received_from_json(json, err);
+    payments_PaymentReceived *o = payments_PaymentReceived_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *payments_payment_received_print(const payments_payment_received *o)
+char *payments_PaymentReceived_print(const payments_PaymentReceived *o)
 {
-    cJSON *j = payments_payment_received_to_json(o);
+    cJSON *j = payments_PaymentReceived_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void payments_method_free(payments_method *o)
+void payments_Method_free(payments_Method *o)
 {
     if (!o)
         return;
     switch (o->option) {
     case 0:
-        free_obj_card(&o->as.option0);
+        free_obj_Card(&o->as.option0);
         break;
     case 1:
-        free_obj_transfer(&o->as.option1);
+        free_obj_Transfer(&o->as.option1);
         break;
     default:
         break;
@@ -560,54 +560,54 @@ void payments_method_free(payments_method *o)
 }
 
 /* The first option the value matches decides (as for oneOf/anyOf). */
-static payments_method *payments_method_build(const cJSON *json)
+static payments_Method *payments_Method_build(const cJSON *json)
 {
-    payments_method *o = calloc(1, sizeof *o);
+    payments_Method *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     o->option = -1;
-    if (payments_method_option_matches(0, json)) {
+    if (payments_Method_option_matches(0, json)) {
         o->option = 0;
-        if (!from_obj_card(&o->as.option0, json))
+        if (!from_obj_Card(&o->as.option0, json))
             goto fail;
         return o;
     }
-    if (payments_method_option_matches(1, json)) {
+    if (payments_Method_option_matches(1, json)) {
         o->option = 1;
-        if (!from_obj_transfer(&o->as.option1, json))
+        if (!from_obj_Transfer(&o->as.option1, json))
             goto fail;
         return o;
     }
 fail:
-    payments_method_free(o);
+    payments_Method_free(o);
     return NULL;
 }
 
-payments_method *payments_method_from_json(const cJSON *json, payments_error *err)
+payments_Method *payments_Method_from_json(const cJSON *json, payments_error *err)
 {
-    if (!payments_method_validate(json, err))
+    if (!payments_Method_validate(json, err))
         return NULL;
-    payments_method *o = payments_method_build(json);
+    payments_Method *o = payments_Method_build(json);
     if (!o)
-        payments_rt_set_error(err, PAYMENTS_ERR_MEMORY, 0, "cannot build method: out of memory or a value the record cannot hold");
+        payments_rt_set_error(err, PAYMENTS_ERR_MEMORY, 0, "cannot build Method: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *payments_method_to_json(const payments_method *o)
+cJSON *payments_Method_to_json(const payments_Method *o)
 {
     if (!o)
         return NULL;
     switch (o->option) {
     case 0:
-        return to_obj_card(&o->as.option0);
+        return to_obj_Card(&o->as.option0);
     case 1:
-        return to_obj_transfer(&o->as.option1);
+        return to_obj_Transfer(&o->as.option1);
     default:
         return NULL;
     }
 }
 
-payments_method *payments_method_parse(const char *text, size_t len, payments_error *err)
+payments_Method *payments_Method_parse(const char *text, size_t len, payments_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -616,20 +616,20 @@ payments_method *payments_method_parse(const char *text, size_t len, payments_er
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    payments_method *o = payments_method_from_json(json, err);
+    payments_Method *o = payments_Method_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *payments_method_print(const payments_method *o)
+char *payments_Method_print(const payments_Method *o)
 {
-    cJSON *j = payments_method_to_json(o);
+    cJSON *j = payments_Method_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void payments_payment_received_note_free(payments_payment_received_note *o)
+void payments_PaymentReceivedNote_free(payments_PaymentReceivedNote *o)
 {
     if (!o)
         return;
@@ -647,40 +647,40 @@ void payments_payment_received_note_free(payments_payment_received_note *o)
 }
 
 /* The first option the value matches decides (as for oneOf/anyOf). */
-static payments_payment_received_note *payments_payment_received_note_build(const cJSON *json)
+static payments_PaymentReceivedNote *payments_PaymentReceivedNote_build(const cJSON *json)
 {
-    payments_payment_received_note *o = calloc(1, sizeof *o);
+    payments_PaymentReceivedNote *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     o->option = -1;
-    if (payments_payment_received_note_option_matches(0, json)) {
+    if (payments_PaymentReceivedNote_option_matches(0, json)) {
         o->option = 0;
         if (!from_string(&o->as.option0, json))
             goto fail;
         return o;
     }
-    if (payments_payment_received_note_option_matches(1, json)) {
+    if (payments_PaymentReceivedNote_option_matches(1, json)) {
         o->option = 1;
         if (!from_integer(&o->as.option1, json))
             goto fail;
         return o;
     }
 fail:
-    payments_payment_received_note_free(o);
+    payments_PaymentReceivedNote_free(o);
     return NULL;
 }
 
-payments_payment_received_note *payments_payment_received_note_from_json(const cJSON *json, payments_error *err)
+payments_PaymentReceivedNote *payments_PaymentReceivedNote_from_json(const cJSON *json, payments_error *err)
 {
-    if (!payments_payment_received_note_validate(json, err))
+    if (!payments_PaymentReceivedNote_validate(json, err))
         return NULL;
-    payments_payment_received_note *o = payments_payment_received_note_build(json);
+    payments_PaymentReceivedNote *o = payments_PaymentReceivedNote_build(json);
     if (!o)
-        payments_rt_set_error(err, PAYMENTS_ERR_MEMORY, 0, "cannot build payment_received_note: out of memory or a value the record cannot hold");
+        payments_rt_set_error(err, PAYMENTS_ERR_MEMORY, 0, "cannot build PaymentReceivedNote: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *payments_payment_received_note_to_json(const payments_payment_received_note *o)
+cJSON *payments_PaymentReceivedNote_to_json(const payments_PaymentReceivedNote *o)
 {
     if (!o)
         return NULL;
@@ -694,7 +694,7 @@ cJSON *payments_payment_received_note_to_json(const payments_payment_received_no
     }
 }
 
-payments_payment_received_note *payments_payment_received_note_parse(const char *text, size_t len, payments_error *err)
+payments_PaymentReceivedNote *payments_PaymentReceivedNote_parse(const char *text, size_t len, payments_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -703,14 +703,14 @@ payments_payment_received_note *payments_payment_received_note_parse(const char 
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    payments_payment_received_note *o = payments_payment_received_note_from_json(json, err);
+    payments_PaymentReceivedNote *o = payments_PaymentReceivedNote_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *payments_payment_received_note_print(const payments_payment_received_note *o)
+char *payments_PaymentReceivedNote_print(const payments_PaymentReceivedNote *o)
 {
-    cJSON *j = payments_payment_received_note_to_json(o);
+    cJSON *j = payments_PaymentReceivedNote_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
@@ -722,7 +722,7 @@ void *payments_message_from_json(payments_message_type t, const cJSON *json, pay
 {
     switch (t) {
     case PAYMENTS_MESSAGE_PAYMENT_RECEIVED:
-        return payments_payment_received_from_json(json, err);
+        return payments_PaymentReceived_from_json(json, err);
     }
     payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return NULL;
@@ -734,7 +734,7 @@ cJSON *payments_message_to_json(payments_message_type t, const void *payload)
         return NULL;
     switch (t) {
     case PAYMENTS_MESSAGE_PAYMENT_RECEIVED:
-        return payments_payment_received_to_json(payload);
+        return payments_PaymentReceived_to_json(payload);
     }
     return NULL;
 }
@@ -743,7 +743,7 @@ void payments_message_free(payments_message_type t, void *payload)
 {
     switch (t) {
     case PAYMENTS_MESSAGE_PAYMENT_RECEIVED:
-        payments_payment_received_free(payload);
+        payments_PaymentReceived_free(payload);
         return;
     }
 }

@@ -439,7 +439,7 @@ static bool payments_v16(const cJSON *x, const payments_pseg *p, payments_vctx *
 
 /* ---- union options --------------------------------------------------------- */
 
-bool payments_method_option_matches(int option, const cJSON *x)
+bool payments_Method_option_matches(int option, const cJSON *x)
 {
     payments_vctx q = {NULL, 0};
     switch (option) {
@@ -452,7 +452,7 @@ bool payments_method_option_matches(int option, const cJSON *x)
     }
 }
 
-bool payments_payment_received_note_option_matches(int option, const cJSON *x)
+bool payments_PaymentReceivedNote_option_matches(int option, const cJSON *x)
 {
     payments_vctx q = {NULL, 0};
     switch (option) {
@@ -467,7 +467,7 @@ bool payments_payment_received_note_option_matches(int option, const cJSON *x)
 
 /* ---- public validators ---------------------------------------------------- */
 
-bool payments_method_validate(const cJSON *json, payments_error *err)
+bool payments_Method_validate(const cJSON *json, payments_error *err)
 {
     payments_vctx c = {err, 0};
     if (err)
@@ -482,7 +482,7 @@ bool payments_method_validate(const cJSON *json, payments_error *err)
     return ok;
 }
 
-bool payments_card_validate(const cJSON *json, payments_error *err)
+bool payments_Card_validate(const cJSON *json, payments_error *err)
 {
     payments_vctx c = {err, 0};
     if (err)
@@ -497,7 +497,7 @@ bool payments_card_validate(const cJSON *json, payments_error *err)
     return ok;
 }
 
-bool payments_transfer_validate(const cJSON *json, payments_error *err)
+bool payments_Transfer_validate(const cJSON *json, payments_error *err)
 {
     payments_vctx c = {err, 0};
     if (err)
@@ -512,7 +512,7 @@ bool payments_transfer_validate(const cJSON *json, payments_error *err)
     return ok;
 }
 
-bool payments_payment_received_validate(const cJSON *json, payments_error *err)
+bool payments_PaymentReceived_validate(const cJSON *json, payments_error *err)
 {
     payments_vctx c = {err, 0};
     if (err)
@@ -527,7 +527,7 @@ bool payments_payment_received_validate(const cJSON *json, payments_error *err)
     return ok;
 }
 
-bool payments_payment_received_note_validate(const cJSON *json, payments_error *err)
+bool payments_PaymentReceivedNote_validate(const cJSON *json, payments_error *err)
 {
     payments_vctx c = {err, 0};
     if (err)
@@ -546,7 +546,7 @@ bool payments_message_validate(payments_message_type t, const cJSON *json, payme
 {
     switch (t) {
     case PAYMENTS_MESSAGE_PAYMENT_RECEIVED:
-        return payments_payment_received_validate(json, err);
+        return payments_PaymentReceived_validate(json, err);
     }
     payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return false;

@@ -3,7 +3,7 @@
  *
  * Typed messages of the catalogue, their validators and their JSON
  * (de)serialisers (cJSON). Conventions (README.md has the full table):
- *   - every named type T is `folder_tree_T`; required fields are plain members,
+ *   - every named type T is `folder_tree_T` (T in PascalCase); required fields are plain members,
  *     an optional field `f` has `bool has_f`, a nullable field `bool f_is_null`;
  *   - strings are `char *` (UTF-8, NUL-terminated), integers `int64_t`,
  *     numbers `double`, booleans `bool`;
@@ -114,33 +114,33 @@ void folder_tree_message_free(folder_tree_message_type t, void *payload);
 
 /* ---- records ------------------------------------------------------------- */
 
-typedef struct folder_tree_folder_tree folder_tree_folder_tree;
-typedef struct folder_tree_folder folder_tree_folder;
-typedef struct folder_tree_comment folder_tree_comment;
+typedef struct folder_tree_FolderTree folder_tree_FolderTree;
+typedef struct folder_tree_Folder folder_tree_Folder;
+typedef struct folder_tree_Comment folder_tree_Comment;
 
 /**
  * Recursive types: a folder holds folders, a comment answers comments through a map.
  */
-struct folder_tree_folder_tree {
-    struct folder_tree_folder *root;
+struct folder_tree_FolderTree {
+    struct folder_tree_Folder *root;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct folder_tree_folder {
+struct folder_tree_Folder {
     char *name;
-    struct folder_tree_folder **children;
+    struct folder_tree_Folder **children;
     size_t children_count;
     bool has_children;
-    struct folder_tree_folder *parent;
+    struct folder_tree_Folder *parent;
     bool has_parent;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct folder_tree_comment {
+struct folder_tree_Comment {
     char *text;
     bool has_text;
     char **replies_keys;
-    struct folder_tree_comment **replies_values;
+    struct folder_tree_Comment **replies_values;
     size_t replies_count;
     bool has_replies;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -148,29 +148,29 @@ struct folder_tree_comment {
 
 /* ---- functions per type --------------------------------------------------- */
 
-/* folder_tree (object) */
-bool folder_tree_folder_tree_validate(const cJSON *json, folder_tree_error *err);
-folder_tree_folder_tree *folder_tree_folder_tree_from_json(const cJSON *json, folder_tree_error *err);
-cJSON *folder_tree_folder_tree_to_json(const folder_tree_folder_tree *v);
-void folder_tree_folder_tree_free(folder_tree_folder_tree *v);
-folder_tree_folder_tree *folder_tree_folder_tree_parse(const char *json, size_t len, folder_tree_error *err);
-char *folder_tree_folder_tree_print(const folder_tree_folder_tree *v);
+/* FolderTree (object) */
+bool folder_tree_FolderTree_validate(const cJSON *json, folder_tree_error *err);
+folder_tree_FolderTree *folder_tree_FolderTree_from_json(const cJSON *json, folder_tree_error *err);
+cJSON *folder_tree_FolderTree_to_json(const folder_tree_FolderTree *v);
+void folder_tree_FolderTree_free(folder_tree_FolderTree *v);
+folder_tree_FolderTree *folder_tree_FolderTree_parse(const char *json, size_t len, folder_tree_error *err);
+char *folder_tree_FolderTree_print(const folder_tree_FolderTree *v);
 
-/* folder (object) */
-bool folder_tree_folder_validate(const cJSON *json, folder_tree_error *err);
-folder_tree_folder *folder_tree_folder_from_json(const cJSON *json, folder_tree_error *err);
-cJSON *folder_tree_folder_to_json(const folder_tree_folder *v);
-void folder_tree_folder_free(folder_tree_folder *v);
-folder_tree_folder *folder_tree_folder_parse(const char *json, size_t len, folder_tree_error *err);
-char *folder_tree_folder_print(const folder_tree_folder *v);
+/* Folder (object) */
+bool folder_tree_Folder_validate(const cJSON *json, folder_tree_error *err);
+folder_tree_Folder *folder_tree_Folder_from_json(const cJSON *json, folder_tree_error *err);
+cJSON *folder_tree_Folder_to_json(const folder_tree_Folder *v);
+void folder_tree_Folder_free(folder_tree_Folder *v);
+folder_tree_Folder *folder_tree_Folder_parse(const char *json, size_t len, folder_tree_error *err);
+char *folder_tree_Folder_print(const folder_tree_Folder *v);
 
-/* comment (object) */
-bool folder_tree_comment_validate(const cJSON *json, folder_tree_error *err);
-folder_tree_comment *folder_tree_comment_from_json(const cJSON *json, folder_tree_error *err);
-cJSON *folder_tree_comment_to_json(const folder_tree_comment *v);
-void folder_tree_comment_free(folder_tree_comment *v);
-folder_tree_comment *folder_tree_comment_parse(const char *json, size_t len, folder_tree_error *err);
-char *folder_tree_comment_print(const folder_tree_comment *v);
+/* Comment (object) */
+bool folder_tree_Comment_validate(const cJSON *json, folder_tree_error *err);
+folder_tree_Comment *folder_tree_Comment_from_json(const cJSON *json, folder_tree_error *err);
+cJSON *folder_tree_Comment_to_json(const folder_tree_Comment *v);
+void folder_tree_Comment_free(folder_tree_Comment *v);
+folder_tree_Comment *folder_tree_Comment_parse(const char *json, size_t len, folder_tree_error *err);
+char *folder_tree_Comment_print(const folder_tree_Comment *v);
 
 #ifdef __cplusplus
 }

@@ -41,9 +41,9 @@ bool folder_tree_message_type_from_string(const char *s, folder_tree_message_typ
 
 /* ---- records -------------------------------------------------------------- */
 
-static folder_tree_folder_tree *folder_tree_folder_tree_build(const cJSON *json);
-static folder_tree_folder *folder_tree_folder_build(const cJSON *json);
-static folder_tree_comment *folder_tree_comment_build(const cJSON *json);
+static folder_tree_FolderTree *folder_tree_FolderTree_build(const cJSON *json);
+static folder_tree_Folder *folder_tree_Folder_build(const cJSON *json);
+static folder_tree_Comment *folder_tree_Comment_build(const cJSON *json);
 /* Not every catalogue uses every kind of element. */
 #if defined(__GNUC__)
 #define MAYBE_UNUSED __attribute__((unused))
@@ -96,43 +96,43 @@ static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
 static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
 
 
-static MAYBE_UNUSED bool from_obj_folder_tree(folder_tree_folder_tree **dst, const cJSON *v) { return (*dst = folder_tree_folder_tree_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_folder_tree(folder_tree_folder_tree *const *src)
+static MAYBE_UNUSED bool from_obj_FolderTree(folder_tree_FolderTree **dst, const cJSON *v) { return (*dst = folder_tree_FolderTree_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_FolderTree(folder_tree_FolderTree *const *src)
 {
-    return *src ? folder_tree_folder_tree_to_json(*src) : cJSON_CreateNull();
+    return *src ? folder_tree_FolderTree_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_folder_tree(folder_tree_folder_tree **p) { folder_tree_folder_tree_free(*p); }
+static MAYBE_UNUSED void free_obj_FolderTree(folder_tree_FolderTree **p) { folder_tree_FolderTree_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_folder(folder_tree_folder **dst, const cJSON *v) { return (*dst = folder_tree_folder_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_folder(folder_tree_folder *const *src)
+static MAYBE_UNUSED bool from_obj_Folder(folder_tree_Folder **dst, const cJSON *v) { return (*dst = folder_tree_Folder_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_Folder(folder_tree_Folder *const *src)
 {
-    return *src ? folder_tree_folder_to_json(*src) : cJSON_CreateNull();
+    return *src ? folder_tree_Folder_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_folder(folder_tree_folder **p) { folder_tree_folder_free(*p); }
+static MAYBE_UNUSED void free_obj_Folder(folder_tree_Folder **p) { folder_tree_Folder_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_comment(folder_tree_comment **dst, const cJSON *v) { return (*dst = folder_tree_comment_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_comment(folder_tree_comment *const *src)
+static MAYBE_UNUSED bool from_obj_Comment(folder_tree_Comment **dst, const cJSON *v) { return (*dst = folder_tree_Comment_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_Comment(folder_tree_Comment *const *src)
 {
-    return *src ? folder_tree_comment_to_json(*src) : cJSON_CreateNull();
+    return *src ? folder_tree_Comment_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_comment(folder_tree_comment **p) { folder_tree_comment_free(*p); }
+static MAYBE_UNUSED void free_obj_Comment(folder_tree_Comment **p) { folder_tree_Comment_free(*p); }
 
-void folder_tree_folder_tree_free(folder_tree_folder_tree *o)
+void folder_tree_FolderTree_free(folder_tree_FolderTree *o)
 {
     if (!o)
         return;
-    free_obj_folder(&o->root);
+    free_obj_Folder(&o->root);
     cJSON_Delete(o->extra_json);
     free(o);
 }
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static folder_tree_folder_tree *folder_tree_folder_tree_build(const cJSON *json)
+static folder_tree_FolderTree *folder_tree_FolderTree_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    folder_tree_folder_tree *o = calloc(1, sizeof *o);
+    folder_tree_FolderTree *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[1 + 1] = {false};
@@ -143,7 +143,7 @@ static folder_tree_folder_tree *folder_tree_folder_tree_build(const cJSON *json)
             if (got[0])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
-            if (!from_obj_folder(&o->root, m))
+            if (!from_obj_Folder(&o->root, m))
                 goto fail;
             continue;
         }
@@ -159,21 +159,21 @@ static folder_tree_folder_tree *folder_tree_folder_tree_build(const cJSON *json)
     }
     return o;
 fail:
-    folder_tree_folder_tree_free(o);
+    folder_tree_FolderTree_free(o);
     return NULL;
 }
 
-folder_tree_folder_tree *folder_tree_folder_tree_from_json(const cJSON *json, folder_tree_error *err)
+folder_tree_FolderTree *folder_tree_FolderTree_from_json(const cJSON *json, folder_tree_error *err)
 {
-    if (!folder_tree_folder_tree_validate(json, err))
+    if (!folder_tree_FolderTree_validate(json, err))
         return NULL;
-    folder_tree_folder_tree *o = folder_tree_folder_tree_build(json);
+    folder_tree_FolderTree *o = folder_tree_FolderTree_build(json);
     if (!o)
-        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_MEMORY, 0, "cannot build folder_tree: out of memory or a value the record cannot hold");
+        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_MEMORY, 0, "cannot build FolderTree: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *folder_tree_folder_tree_to_json(const folder_tree_folder_tree *o)
+cJSON *folder_tree_FolderTree_to_json(const folder_tree_FolderTree *o)
 {
     if (!o)
         return NULL;
@@ -183,7 +183,7 @@ cJSON *folder_tree_folder_tree_to_json(const folder_tree_folder_tree *o)
     {
         cJSON *v = NULL;
         {
-            v = to_obj_folder(&o->root);
+            v = to_obj_Folder(&o->root);
         }
         if (!v || !cJSON_AddItemToObject(j, "root", v)) {
             cJSON_Delete(v);
@@ -202,7 +202,7 @@ cJSON *folder_tree_folder_tree_to_json(const folder_tree_folder_tree *o)
     return j;
 }
 
-folder_tree_folder_tree *folder_tree_folder_tree_parse(const char *text, size_t len, folder_tree_error *err)
+folder_tree_FolderTree *folder_tree_FolderTree_parse(const char *text, size_t len, folder_tree_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -211,39 +211,39 @@ folder_tree_folder_tree *folder_tree_folder_tree_parse(const char *text, size_t 
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    folder_tree_folder_tree *o = folder_tree_folder_tree_from_json(json, err);
+    folder_tree_FolderTree *o = folder_tree_FolderTree_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *folder_tree_folder_tree_print(const folder_tree_folder_tree *o)
+char *folder_tree_FolderTree_print(const folder_tree_FolderTree *o)
 {
-    cJSON *j = folder_tree_folder_tree_to_json(o);
+    cJSON *j = folder_tree_FolderTree_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void folder_tree_folder_free(folder_tree_folder *o)
+void folder_tree_Folder_free(folder_tree_Folder *o)
 {
     if (!o)
         return;
     free_string(&o->name);
     for (size_t i = 0; o->children && i < o->children_count; i++)
-        free_obj_folder(&o->children[i]);
+        free_obj_Folder(&o->children[i]);
     free(o->children);
-    free_obj_folder(&o->parent);
+    free_obj_Folder(&o->parent);
     cJSON_Delete(o->extra_json);
     free(o);
 }
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static folder_tree_folder *folder_tree_folder_build(const cJSON *json)
+static folder_tree_Folder *folder_tree_Folder_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    folder_tree_folder *o = calloc(1, sizeof *o);
+    folder_tree_Folder *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[3 + 1] = {false};
@@ -270,7 +270,7 @@ static folder_tree_folder *folder_tree_folder_build(const cJSON *json)
                 if (!o->children)
                     goto fail;
                 for (const cJSON *e = m->child; e; e = e->next) {
-                    if (!from_obj_folder(&o->children[o->children_count], e))
+                    if (!from_obj_Folder(&o->children[o->children_count], e))
                         goto fail;
                     o->children_count++;
                 }
@@ -282,7 +282,7 @@ static folder_tree_folder *folder_tree_folder_build(const cJSON *json)
             if (got[2])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
-            if (!from_obj_folder(&o->parent, m))
+            if (!from_obj_Folder(&o->parent, m))
                 goto fail;
             o->has_parent = true;
             continue;
@@ -299,21 +299,21 @@ static folder_tree_folder *folder_tree_folder_build(const cJSON *json)
     }
     return o;
 fail:
-    folder_tree_folder_free(o);
+    folder_tree_Folder_free(o);
     return NULL;
 }
 
-folder_tree_folder *folder_tree_folder_from_json(const cJSON *json, folder_tree_error *err)
+folder_tree_Folder *folder_tree_Folder_from_json(const cJSON *json, folder_tree_error *err)
 {
-    if (!folder_tree_folder_validate(json, err))
+    if (!folder_tree_Folder_validate(json, err))
         return NULL;
-    folder_tree_folder *o = folder_tree_folder_build(json);
+    folder_tree_Folder *o = folder_tree_Folder_build(json);
     if (!o)
-        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_MEMORY, 0, "cannot build folder: out of memory or a value the record cannot hold");
+        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_MEMORY, 0, "cannot build Folder: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *folder_tree_folder_to_json(const folder_tree_folder *o)
+cJSON *folder_tree_Folder_to_json(const folder_tree_Folder *o)
 {
     if (!o)
         return NULL;
@@ -336,7 +336,7 @@ cJSON *folder_tree_folder_to_json(const folder_tree_folder *o)
         {
             v = cJSON_CreateArray();
             for (size_t i = 0; v && i < o->children_count; i++) {
-                cJSON *e = to_obj_folder(&o->children[i]);
+                cJSON *e = to_obj_Folder(&o->children[i]);
                 if (!e || !cJSON_AddItemToArray(v, e)) {
                     cJSON_Delete(e);
                     cJSON_Delete(v);
@@ -353,7 +353,7 @@ cJSON *folder_tree_folder_to_json(const folder_tree_folder *o)
     if (o->has_parent) {
         cJSON *v = NULL;
         {
-            v = to_obj_folder(&o->parent);
+            v = to_obj_Folder(&o->parent);
         }
         if (!v || !cJSON_AddItemToObject(j, "parent", v)) {
             cJSON_Delete(v);
@@ -372,7 +372,7 @@ cJSON *folder_tree_folder_to_json(const folder_tree_folder *o)
     return j;
 }
 
-folder_tree_folder *folder_tree_folder_parse(const char *text, size_t len, folder_tree_error *err)
+folder_tree_Folder *folder_tree_Folder_parse(const char *text, size_t len, folder_tree_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -381,20 +381,20 @@ folder_tree_folder *folder_tree_folder_parse(const char *text, size_t len, folde
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    folder_tree_folder *o = folder_tree_folder_from_json(json, err);
+    folder_tree_Folder *o = folder_tree_Folder_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *folder_tree_folder_print(const folder_tree_folder *o)
+char *folder_tree_Folder_print(const folder_tree_Folder *o)
 {
-    cJSON *j = folder_tree_folder_to_json(o);
+    cJSON *j = folder_tree_Folder_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void folder_tree_comment_free(folder_tree_comment *o)
+void folder_tree_Comment_free(folder_tree_Comment *o)
 {
     if (!o)
         return;
@@ -402,7 +402,7 @@ void folder_tree_comment_free(folder_tree_comment *o)
     for (size_t i = 0; o->replies_keys && i < o->replies_count; i++) {
         free(o->replies_keys[i]);
         if (o->replies_values)
-            free_obj_comment(&o->replies_values[i]);
+            free_obj_Comment(&o->replies_values[i]);
     }
     free(o->replies_keys);
     free(o->replies_values);
@@ -412,11 +412,11 @@ void folder_tree_comment_free(folder_tree_comment *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static folder_tree_comment *folder_tree_comment_build(const cJSON *json)
+static folder_tree_Comment *folder_tree_Comment_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    folder_tree_comment *o = calloc(1, sizeof *o);
+    folder_tree_Comment *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[2 + 1] = {false};
@@ -449,7 +449,7 @@ static folder_tree_comment *folder_tree_comment_build(const cJSON *json)
                     if (!(o->replies_keys[i] = folder_tree_rt_strdup(e->string ? e->string : "")))
                         goto fail;
                     o->replies_count++;
-                    if (!from_obj_comment(&o->replies_values[i], e))
+                    if (!from_obj_Comment(&o->replies_values[i], e))
                         goto fail;
                 }
             }
@@ -468,21 +468,21 @@ static folder_tree_comment *folder_tree_comment_build(const cJSON *json)
     }
     return o;
 fail:
-    folder_tree_comment_free(o);
+    folder_tree_Comment_free(o);
     return NULL;
 }
 
-folder_tree_comment *folder_tree_comment_from_json(const cJSON *json, folder_tree_error *err)
+folder_tree_Comment *folder_tree_Comment_from_json(const cJSON *json, folder_tree_error *err)
 {
-    if (!folder_tree_comment_validate(json, err))
+    if (!folder_tree_Comment_validate(json, err))
         return NULL;
-    folder_tree_comment *o = folder_tree_comment_build(json);
+    folder_tree_Comment *o = folder_tree_Comment_build(json);
     if (!o)
-        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_MEMORY, 0, "cannot build comment: out of memory or a value the record cannot hold");
+        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_MEMORY, 0, "cannot build Comment: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *folder_tree_comment_to_json(const folder_tree_comment *o)
+cJSON *folder_tree_Comment_to_json(const folder_tree_Comment *o)
 {
     if (!o)
         return NULL;
@@ -505,7 +505,7 @@ cJSON *folder_tree_comment_to_json(const folder_tree_comment *o)
         {
             v = cJSON_CreateObject();
             for (size_t i = 0; v && i < o->replies_count; i++) {
-                cJSON *e = to_obj_comment(&o->replies_values[i]);
+                cJSON *e = to_obj_Comment(&o->replies_values[i]);
                 if (!e || !cJSON_AddItemToObject(v, o->replies_keys[i], e)) {
                     cJSON_Delete(e);
                     cJSON_Delete(v);
@@ -530,7 +530,7 @@ cJSON *folder_tree_comment_to_json(const folder_tree_comment *o)
     return j;
 }
 
-folder_tree_comment *folder_tree_comment_parse(const char *text, size_t len, folder_tree_error *err)
+folder_tree_Comment *folder_tree_Comment_parse(const char *text, size_t len, folder_tree_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -539,14 +539,14 @@ folder_tree_comment *folder_tree_comment_parse(const char *text, size_t len, fol
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    folder_tree_comment *o = folder_tree_comment_from_json(json, err);
+    folder_tree_Comment *o = folder_tree_Comment_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *folder_tree_comment_print(const folder_tree_comment *o)
+char *folder_tree_Comment_print(const folder_tree_Comment *o)
 {
-    cJSON *j = folder_tree_comment_to_json(o);
+    cJSON *j = folder_tree_Comment_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
@@ -558,11 +558,11 @@ void *folder_tree_message_from_json(folder_tree_message_type t, const cJSON *jso
 {
     switch (t) {
     case FOLDER_TREE_MESSAGE_FOLDER_TREE:
-        return folder_tree_folder_tree_from_json(json, err);
+        return folder_tree_FolderTree_from_json(json, err);
     case FOLDER_TREE_MESSAGE_FOLDER:
-        return folder_tree_folder_from_json(json, err);
+        return folder_tree_Folder_from_json(json, err);
     case FOLDER_TREE_MESSAGE_COMMENT:
-        return folder_tree_comment_from_json(json, err);
+        return folder_tree_Comment_from_json(json, err);
     }
     folder_tree_rt_set_error(err, FOLDER_TREE_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return NULL;
@@ -574,11 +574,11 @@ cJSON *folder_tree_message_to_json(folder_tree_message_type t, const void *paylo
         return NULL;
     switch (t) {
     case FOLDER_TREE_MESSAGE_FOLDER_TREE:
-        return folder_tree_folder_tree_to_json(payload);
+        return folder_tree_FolderTree_to_json(payload);
     case FOLDER_TREE_MESSAGE_FOLDER:
-        return folder_tree_folder_to_json(payload);
+        return folder_tree_Folder_to_json(payload);
     case FOLDER_TREE_MESSAGE_COMMENT:
-        return folder_tree_comment_to_json(payload);
+        return folder_tree_Comment_to_json(payload);
     }
     return NULL;
 }
@@ -587,13 +587,13 @@ void folder_tree_message_free(folder_tree_message_type t, void *payload)
 {
     switch (t) {
     case FOLDER_TREE_MESSAGE_FOLDER_TREE:
-        folder_tree_folder_tree_free(payload);
+        folder_tree_FolderTree_free(payload);
         return;
     case FOLDER_TREE_MESSAGE_FOLDER:
-        folder_tree_folder_free(payload);
+        folder_tree_Folder_free(payload);
         return;
     case FOLDER_TREE_MESSAGE_COMMENT:
-        folder_tree_comment_free(payload);
+        folder_tree_Comment_free(payload);
         return;
     }
 }

@@ -263,7 +263,7 @@ static bool folder_tree_v10(const cJSON *x, const folder_tree_pseg *p, folder_tr
 
 /* ---- public validators ---------------------------------------------------- */
 
-bool folder_tree_folder_tree_validate(const cJSON *json, folder_tree_error *err)
+bool folder_tree_FolderTree_validate(const cJSON *json, folder_tree_error *err)
 {
     folder_tree_vctx c = {err, 0};
     if (err)
@@ -278,7 +278,7 @@ bool folder_tree_folder_tree_validate(const cJSON *json, folder_tree_error *err)
     return ok;
 }
 
-bool folder_tree_folder_validate(const cJSON *json, folder_tree_error *err)
+bool folder_tree_Folder_validate(const cJSON *json, folder_tree_error *err)
 {
     folder_tree_vctx c = {err, 0};
     if (err)
@@ -293,7 +293,7 @@ bool folder_tree_folder_validate(const cJSON *json, folder_tree_error *err)
     return ok;
 }
 
-bool folder_tree_comment_validate(const cJSON *json, folder_tree_error *err)
+bool folder_tree_Comment_validate(const cJSON *json, folder_tree_error *err)
 {
     folder_tree_vctx c = {err, 0};
     if (err)
@@ -312,11 +312,11 @@ bool folder_tree_message_validate(folder_tree_message_type t, const cJSON *json,
 {
     switch (t) {
     case FOLDER_TREE_MESSAGE_FOLDER_TREE:
-        return folder_tree_folder_tree_validate(json, err);
+        return folder_tree_FolderTree_validate(json, err);
     case FOLDER_TREE_MESSAGE_FOLDER:
-        return folder_tree_folder_validate(json, err);
+        return folder_tree_Folder_validate(json, err);
     case FOLDER_TREE_MESSAGE_COMMENT:
-        return folder_tree_comment_validate(json, err);
+        return folder_tree_Comment_validate(json, err);
     }
     folder_tree_rt_set_error(err, FOLDER_TREE_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return false;

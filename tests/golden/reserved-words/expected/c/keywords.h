@@ -3,7 +3,7 @@
  *
  * Typed messages of the catalogue, their validators and their JSON
  * (de)serialisers (cJSON). Conventions (README.md has the full table):
- *   - every named type T is `keywords_T`; required fields are plain members,
+ *   - every named type T is `keywords_T` (T in PascalCase); required fields are plain members,
  *     an optional field `f` has `bool has_f`, a nullable field `bool f_is_null`;
  *   - strings are `char *` (UTF-8, NUL-terminated), integers `int64_t`,
  *     numbers `double`, booleans `bool`;
@@ -110,22 +110,22 @@ void keywords_message_free(keywords_message_type t, void *payload);
 
 /* ---- enums --------------------------------------------------------------- */
 
-typedef enum keywords_default_ {
+typedef enum keywords_Default {
     KEYWORDS_DEFAULT_IF,
     KEYWORDS_DEFAULT_ELSE,
     KEYWORDS_DEFAULT_WHILE,
     KEYWORDS_DEFAULT_NONE,
     KEYWORDS_DEFAULT_TRUE
-} keywords_default_;
-const char *keywords_default__to_string(keywords_default_ v);
-bool keywords_default__from_string(const char *s, keywords_default_ *out);
+} keywords_Default;
+const char *keywords_Default_to_string(keywords_Default v);
+bool keywords_Default_from_string(const char *s, keywords_Default *out);
 
 /* ---- records ------------------------------------------------------------- */
 
-typedef struct keywords_struct_ keywords_struct_;
-typedef struct keywords_delete keywords_delete;
+typedef struct keywords_Struct keywords_Struct;
+typedef struct keywords_Delete keywords_Delete;
 
-struct keywords_struct_ {
+struct keywords_Struct {
     char *class;
     bool has_class;
     char *from;
@@ -157,36 +157,36 @@ struct keywords_struct_ {
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct keywords_delete {
+struct keywords_Delete {
     char *return_;
     bool has_return_;
     char *yield;
     bool has_yield;
-    keywords_default_ enum_;
+    keywords_Default enum_;
     bool has_enum_;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
 /* ---- functions per type --------------------------------------------------- */
 
-/* struct_ (object) */
-bool keywords_struct__validate(const cJSON *json, keywords_error *err);
-keywords_struct_ *keywords_struct__from_json(const cJSON *json, keywords_error *err);
-cJSON *keywords_struct__to_json(const keywords_struct_ *v);
-void keywords_struct__free(keywords_struct_ *v);
-keywords_struct_ *keywords_struct__parse(const char *json, size_t len, keywords_error *err);
-char *keywords_struct__print(const keywords_struct_ *v);
+/* Struct (object) */
+bool keywords_Struct_validate(const cJSON *json, keywords_error *err);
+keywords_Struct *keywords_Struct_from_json(const cJSON *json, keywords_error *err);
+cJSON *keywords_Struct_to_json(const keywords_Struct *v);
+void keywords_Struct_free(keywords_Struct *v);
+keywords_Struct *keywords_Struct_parse(const char *json, size_t len, keywords_error *err);
+char *keywords_Struct_print(const keywords_Struct *v);
 
-/* default_ (enum) */
-bool keywords_default__validate(const cJSON *json, keywords_error *err);
+/* Default (enum) */
+bool keywords_Default_validate(const cJSON *json, keywords_error *err);
 
-/* delete (object) */
-bool keywords_delete_validate(const cJSON *json, keywords_error *err);
-keywords_delete *keywords_delete_from_json(const cJSON *json, keywords_error *err);
-cJSON *keywords_delete_to_json(const keywords_delete *v);
-void keywords_delete_free(keywords_delete *v);
-keywords_delete *keywords_delete_parse(const char *json, size_t len, keywords_error *err);
-char *keywords_delete_print(const keywords_delete *v);
+/* Delete (object) */
+bool keywords_Delete_validate(const cJSON *json, keywords_error *err);
+keywords_Delete *keywords_Delete_from_json(const cJSON *json, keywords_error *err);
+cJSON *keywords_Delete_to_json(const keywords_Delete *v);
+void keywords_Delete_free(keywords_Delete *v);
+keywords_Delete *keywords_Delete_parse(const char *json, size_t len, keywords_error *err);
+char *keywords_Delete_print(const keywords_Delete *v);
 
 #ifdef __cplusplus
 }

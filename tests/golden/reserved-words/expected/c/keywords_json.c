@@ -14,7 +14,7 @@
 
 /* ---- enums ---------------------------------------------------------------- */
 
-const char *keywords_default__to_string(keywords_default_ v)
+const char *keywords_Default_to_string(keywords_Default v)
 {
     switch (v) {
     case KEYWORDS_DEFAULT_IF:
@@ -31,7 +31,7 @@ const char *keywords_default__to_string(keywords_default_ v)
     return "";
 }
 
-bool keywords_default__from_string(const char *s, keywords_default_ *out)
+bool keywords_Default_from_string(const char *s, keywords_Default *out)
 {
     if (strcmp(s, "if") == 0) {
         *out = KEYWORDS_DEFAULT_IF;
@@ -82,8 +82,8 @@ bool keywords_message_type_from_string(const char *s, keywords_message_type *out
 
 /* ---- records -------------------------------------------------------------- */
 
-static keywords_struct_ *keywords_struct__build(const cJSON *json);
-static keywords_delete *keywords_delete_build(const cJSON *json);
+static keywords_Struct *keywords_Struct_build(const cJSON *json);
+static keywords_Delete *keywords_Delete_build(const cJSON *json);
 /* Not every catalogue uses every kind of element. */
 #if defined(__GNUC__)
 #define MAYBE_UNUSED __attribute__((unused))
@@ -136,28 +136,28 @@ static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
 static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
 
 
-static MAYBE_UNUSED bool from_enum_default_(keywords_default_ *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_Default(keywords_Default *dst, const cJSON *v)
 {
-    return cJSON_IsString(v) && keywords_default__from_string(v->valuestring, dst);
+    return cJSON_IsString(v) && keywords_Default_from_string(v->valuestring, dst);
 }
-static MAYBE_UNUSED cJSON *to_enum_default_(const keywords_default_ *src) { return cJSON_CreateString(keywords_default__to_string(*src)); }
-static MAYBE_UNUSED void free_enum_default_(keywords_default_ *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_Default(const keywords_Default *src) { return cJSON_CreateString(keywords_Default_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_Default(keywords_Default *p) { (void)p; }
 
-static MAYBE_UNUSED bool from_obj_struct_(keywords_struct_ **dst, const cJSON *v) { return (*dst = keywords_struct__build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_struct_(keywords_struct_ *const *src)
+static MAYBE_UNUSED bool from_obj_Struct(keywords_Struct **dst, const cJSON *v) { return (*dst = keywords_Struct_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_Struct(keywords_Struct *const *src)
 {
-    return *src ? keywords_struct__to_json(*src) : cJSON_CreateNull();
+    return *src ? keywords_Struct_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_struct_(keywords_struct_ **p) { keywords_struct__free(*p); }
+static MAYBE_UNUSED void free_obj_Struct(keywords_Struct **p) { keywords_Struct_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_delete(keywords_delete **dst, const cJSON *v) { return (*dst = keywords_delete_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_delete(keywords_delete *const *src)
+static MAYBE_UNUSED bool from_obj_Delete(keywords_Delete **dst, const cJSON *v) { return (*dst = keywords_Delete_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_Delete(keywords_Delete *const *src)
 {
-    return *src ? keywords_delete_to_json(*src) : cJSON_CreateNull();
+    return *src ? keywords_Delete_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_delete(keywords_delete **p) { keywords_delete_free(*p); }
+static MAYBE_UNUSED void free_obj_Delete(keywords_Delete **p) { keywords_Delete_free(*p); }
 
-void keywords_struct__free(keywords_struct_ *o)
+void keywords_Struct_free(keywords_Struct *o)
 {
     if (!o)
         return;
@@ -186,11 +186,11 @@ void keywords_struct__free(keywords_struct_ *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static keywords_struct_ *keywords_struct__build(const cJSON *json)
+static keywords_Struct *keywords_Struct_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    keywords_struct_ *o = calloc(1, sizeof *o);
+    keywords_Struct *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[13 + 1] = {false};
@@ -341,21 +341,21 @@ static keywords_struct_ *keywords_struct__build(const cJSON *json)
     }
     return o;
 fail:
-    keywords_struct__free(o);
+    keywords_Struct_free(o);
     return NULL;
 }
 
-keywords_struct_ *keywords_struct__from_json(const cJSON *json, keywords_error *err)
+keywords_Struct *keywords_Struct_from_json(const cJSON *json, keywords_error *err)
 {
-    if (!keywords_struct__validate(json, err))
+    if (!keywords_Struct_validate(json, err))
         return NULL;
-    keywords_struct_ *o = keywords_struct__build(json);
+    keywords_Struct *o = keywords_Struct_build(json);
     if (!o)
-        keywords_rt_set_error(err, KEYWORDS_ERR_MEMORY, 0, "cannot build struct_: out of memory or a value the record cannot hold");
+        keywords_rt_set_error(err, KEYWORDS_ERR_MEMORY, 0, "cannot build Struct: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *keywords_struct__to_json(const keywords_struct_ *o)
+cJSON *keywords_Struct_to_json(const keywords_Struct *o)
 {
     if (!o)
         return NULL;
@@ -524,7 +524,7 @@ cJSON *keywords_struct__to_json(const keywords_struct_ *o)
     return j;
 }
 
-keywords_struct_ *keywords_struct__parse(const char *text, size_t len, keywords_error *err)
+keywords_Struct *keywords_Struct_parse(const char *text, size_t len, keywords_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -533,37 +533,37 @@ keywords_struct_ *keywords_struct__parse(const char *text, size_t len, keywords_
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    keywords_struct_ *o = keywords_struct__from_json(json, err);
+    keywords_Struct *o = keywords_Struct_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *keywords_struct__print(const keywords_struct_ *o)
+char *keywords_Struct_print(const keywords_Struct *o)
 {
-    cJSON *j = keywords_struct__to_json(o);
+    cJSON *j = keywords_Struct_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void keywords_delete_free(keywords_delete *o)
+void keywords_Delete_free(keywords_Delete *o)
 {
     if (!o)
         return;
     free_string(&o->return_);
     free_string(&o->yield);
-    free_enum_default_(&o->enum_);
+    free_enum_Default(&o->enum_);
     cJSON_Delete(o->extra_json);
     free(o);
 }
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static keywords_delete *keywords_delete_build(const cJSON *json)
+static keywords_Delete *keywords_Delete_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    keywords_delete *o = calloc(1, sizeof *o);
+    keywords_Delete *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[3 + 1] = {false};
@@ -592,7 +592,7 @@ static keywords_delete *keywords_delete_build(const cJSON *json)
             if (got[2])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
-            if (!from_enum_default_(&o->enum_, m))
+            if (!from_enum_Default(&o->enum_, m))
                 goto fail;
             o->has_enum_ = true;
             continue;
@@ -609,21 +609,21 @@ static keywords_delete *keywords_delete_build(const cJSON *json)
     }
     return o;
 fail:
-    keywords_delete_free(o);
+    keywords_Delete_free(o);
     return NULL;
 }
 
-keywords_delete *keywords_delete_from_json(const cJSON *json, keywords_error *err)
+keywords_Delete *keywords_Delete_from_json(const cJSON *json, keywords_error *err)
 {
-    if (!keywords_delete_validate(json, err))
+    if (!keywords_Delete_validate(json, err))
         return NULL;
-    keywords_delete *o = keywords_delete_build(json);
+    keywords_Delete *o = keywords_Delete_build(json);
     if (!o)
-        keywords_rt_set_error(err, KEYWORDS_ERR_MEMORY, 0, "cannot build delete: out of memory or a value the record cannot hold");
+        keywords_rt_set_error(err, KEYWORDS_ERR_MEMORY, 0, "cannot build Delete: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *keywords_delete_to_json(const keywords_delete *o)
+cJSON *keywords_Delete_to_json(const keywords_Delete *o)
 {
     if (!o)
         return NULL;
@@ -655,7 +655,7 @@ cJSON *keywords_delete_to_json(const keywords_delete *o)
     if (o->has_enum_) {
         cJSON *v = NULL;
         {
-            v = to_enum_default_(&o->enum_);
+            v = to_enum_Default(&o->enum_);
         }
         if (!v || !cJSON_AddItemToObject(j, "enum", v)) {
             cJSON_Delete(v);
@@ -674,7 +674,7 @@ cJSON *keywords_delete_to_json(const keywords_delete *o)
     return j;
 }
 
-keywords_delete *keywords_delete_parse(const char *text, size_t len, keywords_error *err)
+keywords_Delete *keywords_Delete_parse(const char *text, size_t len, keywords_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -683,14 +683,14 @@ keywords_delete *keywords_delete_parse(const char *text, size_t len, keywords_er
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    keywords_delete *o = keywords_delete_from_json(json, err);
+    keywords_Delete *o = keywords_Delete_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *keywords_delete_print(const keywords_delete *o)
+char *keywords_Delete_print(const keywords_Delete *o)
 {
-    cJSON *j = keywords_delete_to_json(o);
+    cJSON *j = keywords_Delete_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
@@ -702,9 +702,9 @@ void *keywords_message_from_json(keywords_message_type t, const cJSON *json, key
 {
     switch (t) {
     case KEYWORDS_MESSAGE_CLASS:
-        return keywords_struct__from_json(json, err);
+        return keywords_Struct_from_json(json, err);
     case KEYWORDS_MESSAGE_DELETE:
-        return keywords_delete_from_json(json, err);
+        return keywords_Delete_from_json(json, err);
     }
     keywords_rt_set_error(err, KEYWORDS_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return NULL;
@@ -716,9 +716,9 @@ cJSON *keywords_message_to_json(keywords_message_type t, const void *payload)
         return NULL;
     switch (t) {
     case KEYWORDS_MESSAGE_CLASS:
-        return keywords_struct__to_json(payload);
+        return keywords_Struct_to_json(payload);
     case KEYWORDS_MESSAGE_DELETE:
-        return keywords_delete_to_json(payload);
+        return keywords_Delete_to_json(payload);
     }
     return NULL;
 }
@@ -727,10 +727,10 @@ void keywords_message_free(keywords_message_type t, void *payload)
 {
     switch (t) {
     case KEYWORDS_MESSAGE_CLASS:
-        keywords_struct__free(payload);
+        keywords_Struct_free(payload);
         return;
     case KEYWORDS_MESSAGE_DELETE:
-        keywords_delete_free(payload);
+        keywords_Delete_free(payload);
         return;
     }
 }

@@ -301,7 +301,7 @@ static bool keywords_v18(const cJSON *x, const keywords_pseg *p, keywords_vctx *
 
 /* ---- public validators ---------------------------------------------------- */
 
-bool keywords_struct__validate(const cJSON *json, keywords_error *err)
+bool keywords_Struct_validate(const cJSON *json, keywords_error *err)
 {
     keywords_vctx c = {err, 0};
     if (err)
@@ -316,7 +316,7 @@ bool keywords_struct__validate(const cJSON *json, keywords_error *err)
     return ok;
 }
 
-bool keywords_default__validate(const cJSON *json, keywords_error *err)
+bool keywords_Default_validate(const cJSON *json, keywords_error *err)
 {
     keywords_vctx c = {err, 0};
     if (err)
@@ -331,7 +331,7 @@ bool keywords_default__validate(const cJSON *json, keywords_error *err)
     return ok;
 }
 
-bool keywords_delete_validate(const cJSON *json, keywords_error *err)
+bool keywords_Delete_validate(const cJSON *json, keywords_error *err)
 {
     keywords_vctx c = {err, 0};
     if (err)
@@ -350,9 +350,9 @@ bool keywords_message_validate(keywords_message_type t, const cJSON *json, keywo
 {
     switch (t) {
     case KEYWORDS_MESSAGE_CLASS:
-        return keywords_struct__validate(json, err);
+        return keywords_Struct_validate(json, err);
     case KEYWORDS_MESSAGE_DELETE:
-        return keywords_delete_validate(json, err);
+        return keywords_Delete_validate(json, err);
     }
     keywords_rt_set_error(err, KEYWORDS_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return false;

@@ -3,7 +3,7 @@
  *
  * Typed messages of the catalogue, their validators and their JSON
  * (de)serialisers (cJSON). Conventions (README.md has the full table):
- *   - every named type T is `shop_T`; required fields are plain members,
+ *   - every named type T is `shop_T` (T in PascalCase); required fields are plain members,
  *     an optional field `f` has `bool has_f`, a nullable field `bool f_is_null`;
  *   - strings are `char *` (UTF-8, NUL-terminated), integers `int64_t`,
  *     numbers `double`, booleans `bool`;
@@ -110,32 +110,32 @@ void shop_message_free(shop_message_type t, void *payload);
 
 /* ---- enums --------------------------------------------------------------- */
 
-typedef enum shop_job_status_state {
+typedef enum shop_JobStatusState {
     SHOP_JOB_STATUS_STATE_WAITING,
     SHOP_JOB_STATUS_STATE_ACTIVE,
     SHOP_JOB_STATUS_STATE_COMPLETED,
     SHOP_JOB_STATUS_STATE_FAILED,
     SHOP_JOB_STATUS_STATE_DELAYED
-} shop_job_status_state;
-const char *shop_job_status_state_to_string(shop_job_status_state v);
-bool shop_job_status_state_from_string(const char *s, shop_job_status_state *out);
+} shop_JobStatusState;
+const char *shop_JobStatusState_to_string(shop_JobStatusState v);
+bool shop_JobStatusState_from_string(const char *s, shop_JobStatusState *out);
 
-typedef enum shop_status {
+typedef enum shop_Status {
     SHOP_STATUS_OPEN,
     SHOP_STATUS_PAID
-} shop_status;
-const char *shop_status_to_string(shop_status v);
-bool shop_status_from_string(const char *s, shop_status *out);
+} shop_Status;
+const char *shop_Status_to_string(shop_Status v);
+bool shop_Status_from_string(const char *s, shop_Status *out);
 
 /* ---- records ------------------------------------------------------------- */
 
-typedef struct shop_job_response shop_job_response;
-typedef struct shop_job_status shop_job_status;
-typedef struct shop_order shop_order;
-typedef struct shop_line shop_line;
-typedef struct shop_order_paid shop_order_paid;
+typedef struct shop_JobResponse shop_JobResponse;
+typedef struct shop_JobStatus shop_JobStatus;
+typedef struct shop_Order shop_Order;
+typedef struct shop_Line shop_Line;
+typedef struct shop_OrderPaid shop_OrderPaid;
 
-struct shop_job_response {
+struct shop_JobResponse {
     bool success;
     char *job_id;
     char *message_name;
@@ -145,10 +145,10 @@ struct shop_job_response {
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct shop_job_status {
+struct shop_JobStatus {
     char *job_id;
     bool has_job_id;
-    shop_job_status_state state;
+    shop_JobStatusState state;
     bool has_state;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
@@ -156,12 +156,12 @@ struct shop_job_status {
 /**
  * A customer's order.
  */
-struct shop_order {
+struct shop_Order {
     /** Order id. */
     char *id;
-    struct shop_line **lines;
+    struct shop_Line **lines;
     size_t lines_count;
-    shop_status status;
+    shop_Status status;
     bool has_status;
     char **tags_keys;
     char **tags_values;
@@ -170,7 +170,7 @@ struct shop_order {
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct shop_line {
+struct shop_Line {
     char *sku;
     bool has_sku;
     int64_t qty;
@@ -178,7 +178,7 @@ struct shop_line {
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct shop_order_paid {
+struct shop_OrderPaid {
     char *order_id;
     double amount;
     bool has_amount;
@@ -187,51 +187,51 @@ struct shop_order_paid {
 
 /* ---- functions per type --------------------------------------------------- */
 
-/* job_response (object) */
-bool shop_job_response_validate(const cJSON *json, shop_error *err);
-shop_job_response *shop_job_response_from_json(const cJSON *json, shop_error *err);
-cJSON *shop_job_response_to_json(const shop_job_response *v);
-void shop_job_response_free(shop_job_response *v);
-shop_job_response *shop_job_response_parse(const char *json, size_t len, shop_error *err);
-char *shop_job_response_print(const shop_job_response *v);
+/* JobResponse (object) */
+bool shop_JobResponse_validate(const cJSON *json, shop_error *err);
+shop_JobResponse *shop_JobResponse_from_json(const cJSON *json, shop_error *err);
+cJSON *shop_JobResponse_to_json(const shop_JobResponse *v);
+void shop_JobResponse_free(shop_JobResponse *v);
+shop_JobResponse *shop_JobResponse_parse(const char *json, size_t len, shop_error *err);
+char *shop_JobResponse_print(const shop_JobResponse *v);
 
-/* job_status (object) */
-bool shop_job_status_validate(const cJSON *json, shop_error *err);
-shop_job_status *shop_job_status_from_json(const cJSON *json, shop_error *err);
-cJSON *shop_job_status_to_json(const shop_job_status *v);
-void shop_job_status_free(shop_job_status *v);
-shop_job_status *shop_job_status_parse(const char *json, size_t len, shop_error *err);
-char *shop_job_status_print(const shop_job_status *v);
+/* JobStatus (object) */
+bool shop_JobStatus_validate(const cJSON *json, shop_error *err);
+shop_JobStatus *shop_JobStatus_from_json(const cJSON *json, shop_error *err);
+cJSON *shop_JobStatus_to_json(const shop_JobStatus *v);
+void shop_JobStatus_free(shop_JobStatus *v);
+shop_JobStatus *shop_JobStatus_parse(const char *json, size_t len, shop_error *err);
+char *shop_JobStatus_print(const shop_JobStatus *v);
 
-/* job_status_state (enum) */
-bool shop_job_status_state_validate(const cJSON *json, shop_error *err);
+/* JobStatusState (enum) */
+bool shop_JobStatusState_validate(const cJSON *json, shop_error *err);
 
-/* order (object) */
-bool shop_order_validate(const cJSON *json, shop_error *err);
-shop_order *shop_order_from_json(const cJSON *json, shop_error *err);
-cJSON *shop_order_to_json(const shop_order *v);
-void shop_order_free(shop_order *v);
-shop_order *shop_order_parse(const char *json, size_t len, shop_error *err);
-char *shop_order_print(const shop_order *v);
+/* Order (object) */
+bool shop_Order_validate(const cJSON *json, shop_error *err);
+shop_Order *shop_Order_from_json(const cJSON *json, shop_error *err);
+cJSON *shop_Order_to_json(const shop_Order *v);
+void shop_Order_free(shop_Order *v);
+shop_Order *shop_Order_parse(const char *json, size_t len, shop_error *err);
+char *shop_Order_print(const shop_Order *v);
 
-/* line (object) */
-bool shop_line_validate(const cJSON *json, shop_error *err);
-shop_line *shop_line_from_json(const cJSON *json, shop_error *err);
-cJSON *shop_line_to_json(const shop_line *v);
-void shop_line_free(shop_line *v);
-shop_line *shop_line_parse(const char *json, size_t len, shop_error *err);
-char *shop_line_print(const shop_line *v);
+/* Line (object) */
+bool shop_Line_validate(const cJSON *json, shop_error *err);
+shop_Line *shop_Line_from_json(const cJSON *json, shop_error *err);
+cJSON *shop_Line_to_json(const shop_Line *v);
+void shop_Line_free(shop_Line *v);
+shop_Line *shop_Line_parse(const char *json, size_t len, shop_error *err);
+char *shop_Line_print(const shop_Line *v);
 
-/* status (enum) */
-bool shop_status_validate(const cJSON *json, shop_error *err);
+/* Status (enum) */
+bool shop_Status_validate(const cJSON *json, shop_error *err);
 
-/* order_paid (object) */
-bool shop_order_paid_validate(const cJSON *json, shop_error *err);
-shop_order_paid *shop_order_paid_from_json(const cJSON *json, shop_error *err);
-cJSON *shop_order_paid_to_json(const shop_order_paid *v);
-void shop_order_paid_free(shop_order_paid *v);
-shop_order_paid *shop_order_paid_parse(const char *json, size_t len, shop_error *err);
-char *shop_order_paid_print(const shop_order_paid *v);
+/* OrderPaid (object) */
+bool shop_OrderPaid_validate(const cJSON *json, shop_error *err);
+shop_OrderPaid *shop_OrderPaid_from_json(const cJSON *json, shop_error *err);
+cJSON *shop_OrderPaid_to_json(const shop_OrderPaid *v);
+void shop_OrderPaid_free(shop_OrderPaid *v);
+shop_OrderPaid *shop_OrderPaid_parse(const char *json, size_t len, shop_error *err);
+char *shop_OrderPaid_print(const shop_OrderPaid *v);
 
 #ifdef __cplusplus
 }

@@ -298,7 +298,7 @@ static cJSON *request(shop_client *c, const char *method, const char *url, const
     } while (0)
 
 bool shop_client_send_to_queue(shop_client *c, shop_message_type type, const cJSON *payload,
-                          shop_job_response **out, shop_error *err)
+                          shop_JobResponse **out, shop_error *err)
 {
     if (out)
         *out = NULL;
@@ -326,11 +326,11 @@ bool shop_client_send_to_queue(shop_client *c, shop_message_type type, const cJS
     if (!json)
         return false;
     long status = err ? err->http_status : 0;
-    ANSWER(job_response, json, answer, out, err, status);
+    ANSWER(JobResponse, json, answer, out, err, status);
 }
 
 bool shop_client_get_job_status(shop_client *c, const char *job_id,
-                            shop_job_status **out, shop_error *err)
+                            shop_JobStatus **out, shop_error *err)
 {
     if (out)
         *out = NULL;
@@ -351,13 +351,13 @@ bool shop_client_get_job_status(shop_client *c, const char *job_id,
     if (!json)
         return false;
     long status = err ? err->http_status : 0;
-    ANSWER(job_status, json, answer, out, err, status);
+    ANSWER(JobStatus, json, answer, out, err, status);
 }
 
-bool shop_client_order_created(shop_client *c, const shop_order *msg,
-        shop_job_response **out, shop_error *err)
+bool shop_client_order_created(shop_client *c, const shop_Order *msg,
+        shop_JobResponse **out, shop_error *err)
 {
-    cJSON *json = shop_order_to_json(msg);
+    cJSON *json = shop_Order_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -369,10 +369,10 @@ bool shop_client_order_created(shop_client *c, const shop_order *msg,
     return ok;
 }
 
-bool shop_client_order_paid(shop_client *c, const shop_order_paid *msg,
-        shop_job_response **out, shop_error *err)
+bool shop_client_order_paid(shop_client *c, const shop_OrderPaid *msg,
+        shop_JobResponse **out, shop_error *err)
 {
-    cJSON *json = shop_order_paid_to_json(msg);
+    cJSON *json = shop_OrderPaid_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;

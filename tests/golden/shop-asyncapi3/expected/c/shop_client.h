@@ -2,8 +2,8 @@
  * catalogue "shop"; do not edit.
  *
  * A libcurl client for the job API of the catalogue (x-http-api):
- *   POST {baseUrl}/api/jobs/{messageType}   body: the payload; answer: job_response
- *   GET {baseUrl}/api/jobs/{jobId}   answer: job_status
+ *   POST {baseUrl}/api/jobs/{messageType}   body: the payload; answer: JobResponse
+ *   GET {baseUrl}/api/jobs/{jobId}   answer: JobStatus
  * with `Authorization: Bearer <api_key>` when an API key is configured.
  *
  * Every call validates what it sends (an invalid payload is refused before
@@ -54,21 +54,21 @@ void shop_client_free(shop_client *c);
 
 /** Posts `payload` as a job of message type `type` after validating it.
  * On success *out (if out is not NULL) receives the answer (free with
- * shop_job_response_free). */
+ * shop_JobResponse_free). */
 bool shop_client_send_to_queue(shop_client *c, shop_message_type type, const cJSON *payload,
-                          shop_job_response **out, shop_error *err);
+                          shop_JobResponse **out, shop_error *err);
 
 /** Reads the state of job `job_id` (URL-encoded into the path). */
 bool shop_client_get_job_status(shop_client *c, const char *job_id,
-                            shop_job_status **out, shop_error *err);
+                            shop_JobStatus **out, shop_error *err);
 
 /** Sends a `order-created` message. */
-bool shop_client_order_created(shop_client *c, const shop_order *msg,
-        shop_job_response **out, shop_error *err);
+bool shop_client_order_created(shop_client *c, const shop_Order *msg,
+        shop_JobResponse **out, shop_error *err);
 
 /** Sends a `order-paid` message (deprecated). */
-bool shop_client_order_paid(shop_client *c, const shop_order_paid *msg,
-        shop_job_response **out, shop_error *err);
+bool shop_client_order_paid(shop_client *c, const shop_OrderPaid *msg,
+        shop_JobResponse **out, shop_error *err);
 
 #ifdef __cplusplus
 }

@@ -14,7 +14,7 @@
 
 /* ---- enums ---------------------------------------------------------------- */
 
-const char *shop_job_status_state_to_string(shop_job_status_state v)
+const char *shop_JobStatusState_to_string(shop_JobStatusState v)
 {
     switch (v) {
     case SHOP_JOB_STATUS_STATE_WAITING:
@@ -31,7 +31,7 @@ const char *shop_job_status_state_to_string(shop_job_status_state v)
     return "";
 }
 
-bool shop_job_status_state_from_string(const char *s, shop_job_status_state *out)
+bool shop_JobStatusState_from_string(const char *s, shop_JobStatusState *out)
 {
     if (strcmp(s, "waiting") == 0) {
         *out = SHOP_JOB_STATUS_STATE_WAITING;
@@ -56,7 +56,7 @@ bool shop_job_status_state_from_string(const char *s, shop_job_status_state *out
     return false;
 }
 
-const char *shop_status_to_string(shop_status v)
+const char *shop_Status_to_string(shop_Status v)
 {
     switch (v) {
     case SHOP_STATUS_OPEN:
@@ -67,7 +67,7 @@ const char *shop_status_to_string(shop_status v)
     return "";
 }
 
-bool shop_status_from_string(const char *s, shop_status *out)
+bool shop_Status_from_string(const char *s, shop_Status *out)
 {
     if (strcmp(s, "open") == 0) {
         *out = SHOP_STATUS_OPEN;
@@ -106,11 +106,11 @@ bool shop_message_type_from_string(const char *s, shop_message_type *out)
 
 /* ---- records -------------------------------------------------------------- */
 
-static shop_job_response *shop_job_response_build(const cJSON *json);
-static shop_job_status *shop_job_status_build(const cJSON *json);
-static shop_order *shop_order_build(const cJSON *json);
-static shop_line *shop_line_build(const cJSON *json);
-static shop_order_paid *shop_order_paid_build(const cJSON *json);
+static shop_JobResponse *shop_JobResponse_build(const cJSON *json);
+static shop_JobStatus *shop_JobStatus_build(const cJSON *json);
+static shop_Order *shop_Order_build(const cJSON *json);
+static shop_Line *shop_Line_build(const cJSON *json);
+static shop_OrderPaid *shop_OrderPaid_build(const cJSON *json);
 /* Not every catalogue uses every kind of element. */
 #if defined(__GNUC__)
 #define MAYBE_UNUSED __attribute__((unused))
@@ -163,56 +163,56 @@ static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
 static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
 
 
-static MAYBE_UNUSED bool from_enum_job_status_state(shop_job_status_state *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_JobStatusState(shop_JobStatusState *dst, const cJSON *v)
 {
-    return cJSON_IsString(v) && shop_job_status_state_from_string(v->valuestring, dst);
+    return cJSON_IsString(v) && shop_JobStatusState_from_string(v->valuestring, dst);
 }
-static MAYBE_UNUSED cJSON *to_enum_job_status_state(const shop_job_status_state *src) { return cJSON_CreateString(shop_job_status_state_to_string(*src)); }
-static MAYBE_UNUSED void free_enum_job_status_state(shop_job_status_state *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_JobStatusState(const shop_JobStatusState *src) { return cJSON_CreateString(shop_JobStatusState_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_JobStatusState(shop_JobStatusState *p) { (void)p; }
 
-static MAYBE_UNUSED bool from_enum_status(shop_status *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_Status(shop_Status *dst, const cJSON *v)
 {
-    return cJSON_IsString(v) && shop_status_from_string(v->valuestring, dst);
+    return cJSON_IsString(v) && shop_Status_from_string(v->valuestring, dst);
 }
-static MAYBE_UNUSED cJSON *to_enum_status(const shop_status *src) { return cJSON_CreateString(shop_status_to_string(*src)); }
-static MAYBE_UNUSED void free_enum_status(shop_status *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_Status(const shop_Status *src) { return cJSON_CreateString(shop_Status_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_Status(shop_Status *p) { (void)p; }
 
-static MAYBE_UNUSED bool from_obj_job_response(shop_job_response **dst, const cJSON *v) { return (*dst = shop_job_response_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_job_response(shop_job_response *const *src)
+static MAYBE_UNUSED bool from_obj_JobResponse(shop_JobResponse **dst, const cJSON *v) { return (*dst = shop_JobResponse_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_JobResponse(shop_JobResponse *const *src)
 {
-    return *src ? shop_job_response_to_json(*src) : cJSON_CreateNull();
+    return *src ? shop_JobResponse_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_job_response(shop_job_response **p) { shop_job_response_free(*p); }
+static MAYBE_UNUSED void free_obj_JobResponse(shop_JobResponse **p) { shop_JobResponse_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_job_status(shop_job_status **dst, const cJSON *v) { return (*dst = shop_job_status_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_job_status(shop_job_status *const *src)
+static MAYBE_UNUSED bool from_obj_JobStatus(shop_JobStatus **dst, const cJSON *v) { return (*dst = shop_JobStatus_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_JobStatus(shop_JobStatus *const *src)
 {
-    return *src ? shop_job_status_to_json(*src) : cJSON_CreateNull();
+    return *src ? shop_JobStatus_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_job_status(shop_job_status **p) { shop_job_status_free(*p); }
+static MAYBE_UNUSED void free_obj_JobStatus(shop_JobStatus **p) { shop_JobStatus_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_order(shop_order **dst, const cJSON *v) { return (*dst = shop_order_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_order(shop_order *const *src)
+static MAYBE_UNUSED bool from_obj_Order(shop_Order **dst, const cJSON *v) { return (*dst = shop_Order_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_Order(shop_Order *const *src)
 {
-    return *src ? shop_order_to_json(*src) : cJSON_CreateNull();
+    return *src ? shop_Order_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_order(shop_order **p) { shop_order_free(*p); }
+static MAYBE_UNUSED void free_obj_Order(shop_Order **p) { shop_Order_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_line(shop_line **dst, const cJSON *v) { return (*dst = shop_line_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_line(shop_line *const *src)
+static MAYBE_UNUSED bool from_obj_Line(shop_Line **dst, const cJSON *v) { return (*dst = shop_Line_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_Line(shop_Line *const *src)
 {
-    return *src ? shop_line_to_json(*src) : cJSON_CreateNull();
+    return *src ? shop_Line_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_line(shop_line **p) { shop_line_free(*p); }
+static MAYBE_UNUSED void free_obj_Line(shop_Line **p) { shop_Line_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_order_paid(shop_order_paid **dst, const cJSON *v) { return (*dst = shop_order_paid_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_order_paid(shop_order_paid *const *src)
+static MAYBE_UNUSED bool from_obj_OrderPaid(shop_OrderPaid **dst, const cJSON *v) { return (*dst = shop_OrderPaid_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_OrderPaid(shop_OrderPaid *const *src)
 {
-    return *src ? shop_order_paid_to_json(*src) : cJSON_CreateNull();
+    return *src ? shop_OrderPaid_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_order_paid(shop_order_paid **p) { shop_order_paid_free(*p); }
+static MAYBE_UNUSED void free_obj_OrderPaid(shop_OrderPaid **p) { shop_OrderPaid_free(*p); }
 
-void shop_job_response_free(shop_job_response *o)
+void shop_JobResponse_free(shop_JobResponse *o)
 {
     if (!o)
         return;
@@ -226,11 +226,11 @@ void shop_job_response_free(shop_job_response *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static shop_job_response *shop_job_response_build(const cJSON *json)
+static shop_JobResponse *shop_JobResponse_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    shop_job_response *o = calloc(1, sizeof *o);
+    shop_JobResponse *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[4 + 1] = {false};
@@ -283,21 +283,21 @@ static shop_job_response *shop_job_response_build(const cJSON *json)
     }
     return o;
 fail:
-    shop_job_response_free(o);
+    shop_JobResponse_free(o);
     return NULL;
 }
 
-shop_job_response *shop_job_response_from_json(const cJSON *json, shop_error *err)
+shop_JobResponse *shop_JobResponse_from_json(const cJSON *json, shop_error *err)
 {
-    if (!shop_job_response_validate(json, err))
+    if (!shop_JobResponse_validate(json, err))
         return NULL;
-    shop_job_response *o = shop_job_response_build(json);
+    shop_JobResponse *o = shop_JobResponse_build(json);
     if (!o)
-        shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "cannot build job_response: out of memory or a value the record cannot hold");
+        shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "cannot build JobResponse: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *shop_job_response_to_json(const shop_job_response *o)
+cJSON *shop_JobResponse_to_json(const shop_JobResponse *o)
 {
     if (!o)
         return NULL;
@@ -359,7 +359,7 @@ cJSON *shop_job_response_to_json(const shop_job_response *o)
     return j;
 }
 
-shop_job_response *shop_job_response_parse(const char *text, size_t len, shop_error *err)
+shop_JobResponse *shop_JobResponse_parse(const char *text, size_t len, shop_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -368,36 +368,36 @@ shop_job_response *shop_job_response_parse(const char *text, size_t len, shop_er
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    shop_job_response *o = shop_job_response_from_json(json, err);
+    shop_JobResponse *o = shop_JobResponse_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *shop_job_response_print(const shop_job_response *o)
+char *shop_JobResponse_print(const shop_JobResponse *o)
 {
-    cJSON *j = shop_job_response_to_json(o);
+    cJSON *j = shop_JobResponse_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void shop_job_status_free(shop_job_status *o)
+void shop_JobStatus_free(shop_JobStatus *o)
 {
     if (!o)
         return;
     free_string(&o->job_id);
-    free_enum_job_status_state(&o->state);
+    free_enum_JobStatusState(&o->state);
     cJSON_Delete(o->extra_json);
     free(o);
 }
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static shop_job_status *shop_job_status_build(const cJSON *json)
+static shop_JobStatus *shop_JobStatus_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    shop_job_status *o = calloc(1, sizeof *o);
+    shop_JobStatus *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[2 + 1] = {false};
@@ -417,7 +417,7 @@ static shop_job_status *shop_job_status_build(const cJSON *json)
             if (got[1])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
-            if (!from_enum_job_status_state(&o->state, m))
+            if (!from_enum_JobStatusState(&o->state, m))
                 goto fail;
             o->has_state = true;
             continue;
@@ -434,21 +434,21 @@ static shop_job_status *shop_job_status_build(const cJSON *json)
     }
     return o;
 fail:
-    shop_job_status_free(o);
+    shop_JobStatus_free(o);
     return NULL;
 }
 
-shop_job_status *shop_job_status_from_json(const cJSON *json, shop_error *err)
+shop_JobStatus *shop_JobStatus_from_json(const cJSON *json, shop_error *err)
 {
-    if (!shop_job_status_validate(json, err))
+    if (!shop_JobStatus_validate(json, err))
         return NULL;
-    shop_job_status *o = shop_job_status_build(json);
+    shop_JobStatus *o = shop_JobStatus_build(json);
     if (!o)
-        shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "cannot build job_status: out of memory or a value the record cannot hold");
+        shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "cannot build JobStatus: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *shop_job_status_to_json(const shop_job_status *o)
+cJSON *shop_JobStatus_to_json(const shop_JobStatus *o)
 {
     if (!o)
         return NULL;
@@ -469,7 +469,7 @@ cJSON *shop_job_status_to_json(const shop_job_status *o)
     if (o->has_state) {
         cJSON *v = NULL;
         {
-            v = to_enum_job_status_state(&o->state);
+            v = to_enum_JobStatusState(&o->state);
         }
         if (!v || !cJSON_AddItemToObject(j, "state", v)) {
             cJSON_Delete(v);
@@ -488,7 +488,7 @@ cJSON *shop_job_status_to_json(const shop_job_status *o)
     return j;
 }
 
-shop_job_status *shop_job_status_parse(const char *text, size_t len, shop_error *err)
+shop_JobStatus *shop_JobStatus_parse(const char *text, size_t len, shop_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -497,28 +497,28 @@ shop_job_status *shop_job_status_parse(const char *text, size_t len, shop_error 
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    shop_job_status *o = shop_job_status_from_json(json, err);
+    shop_JobStatus *o = shop_JobStatus_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *shop_job_status_print(const shop_job_status *o)
+char *shop_JobStatus_print(const shop_JobStatus *o)
 {
-    cJSON *j = shop_job_status_to_json(o);
+    cJSON *j = shop_JobStatus_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void shop_order_free(shop_order *o)
+void shop_Order_free(shop_Order *o)
 {
     if (!o)
         return;
     free_string(&o->id);
     for (size_t i = 0; o->lines && i < o->lines_count; i++)
-        free_obj_line(&o->lines[i]);
+        free_obj_Line(&o->lines[i]);
     free(o->lines);
-    free_enum_status(&o->status);
+    free_enum_Status(&o->status);
     for (size_t i = 0; o->tags_keys && i < o->tags_count; i++) {
         free(o->tags_keys[i]);
         if (o->tags_values)
@@ -532,11 +532,11 @@ void shop_order_free(shop_order *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static shop_order *shop_order_build(const cJSON *json)
+static shop_Order *shop_Order_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    shop_order *o = calloc(1, sizeof *o);
+    shop_Order *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[4 + 1] = {false};
@@ -563,7 +563,7 @@ static shop_order *shop_order_build(const cJSON *json)
                 if (!o->lines)
                     goto fail;
                 for (const cJSON *e = m->child; e; e = e->next) {
-                    if (!from_obj_line(&o->lines[o->lines_count], e))
+                    if (!from_obj_Line(&o->lines[o->lines_count], e))
                         goto fail;
                     o->lines_count++;
                 }
@@ -574,7 +574,7 @@ static shop_order *shop_order_build(const cJSON *json)
             if (got[2])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
-            if (!from_enum_status(&o->status, m))
+            if (!from_enum_Status(&o->status, m))
                 goto fail;
             o->has_status = true;
             continue;
@@ -615,21 +615,21 @@ static shop_order *shop_order_build(const cJSON *json)
     }
     return o;
 fail:
-    shop_order_free(o);
+    shop_Order_free(o);
     return NULL;
 }
 
-shop_order *shop_order_from_json(const cJSON *json, shop_error *err)
+shop_Order *shop_Order_from_json(const cJSON *json, shop_error *err)
 {
-    if (!shop_order_validate(json, err))
+    if (!shop_Order_validate(json, err))
         return NULL;
-    shop_order *o = shop_order_build(json);
+    shop_Order *o = shop_Order_build(json);
     if (!o)
-        shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "cannot build order: out of memory or a value the record cannot hold");
+        shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "cannot build Order: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *shop_order_to_json(const shop_order *o)
+cJSON *shop_Order_to_json(const shop_Order *o)
 {
     if (!o)
         return NULL;
@@ -652,7 +652,7 @@ cJSON *shop_order_to_json(const shop_order *o)
         {
             v = cJSON_CreateArray();
             for (size_t i = 0; v && i < o->lines_count; i++) {
-                cJSON *e = to_obj_line(&o->lines[i]);
+                cJSON *e = to_obj_Line(&o->lines[i]);
                 if (!e || !cJSON_AddItemToArray(v, e)) {
                     cJSON_Delete(e);
                     cJSON_Delete(v);
@@ -669,7 +669,7 @@ cJSON *shop_order_to_json(const shop_order *o)
     if (o->has_status) {
         cJSON *v = NULL;
         {
-            v = to_enum_status(&o->status);
+            v = to_enum_Status(&o->status);
         }
         if (!v || !cJSON_AddItemToObject(j, "status", v)) {
             cJSON_Delete(v);
@@ -707,7 +707,7 @@ cJSON *shop_order_to_json(const shop_order *o)
     return j;
 }
 
-shop_order *shop_order_parse(const char *text, size_t len, shop_error *err)
+shop_Order *shop_Order_parse(const char *text, size_t len, shop_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -716,20 +716,20 @@ shop_order *shop_order_parse(const char *text, size_t len, shop_error *err)
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    shop_order *o = shop_order_from_json(json, err);
+    shop_Order *o = shop_Order_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *shop_order_print(const shop_order *o)
+char *shop_Order_print(const shop_Order *o)
 {
-    cJSON *j = shop_order_to_json(o);
+    cJSON *j = shop_Order_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void shop_line_free(shop_line *o)
+void shop_Line_free(shop_Line *o)
 {
     if (!o)
         return;
@@ -741,11 +741,11 @@ void shop_line_free(shop_line *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static shop_line *shop_line_build(const cJSON *json)
+static shop_Line *shop_Line_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    shop_line *o = calloc(1, sizeof *o);
+    shop_Line *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[2 + 1] = {false};
@@ -782,21 +782,21 @@ static shop_line *shop_line_build(const cJSON *json)
     }
     return o;
 fail:
-    shop_line_free(o);
+    shop_Line_free(o);
     return NULL;
 }
 
-shop_line *shop_line_from_json(const cJSON *json, shop_error *err)
+shop_Line *shop_Line_from_json(const cJSON *json, shop_error *err)
 {
-    if (!shop_line_validate(json, err))
+    if (!shop_Line_validate(json, err))
         return NULL;
-    shop_line *o = shop_line_build(json);
+    shop_Line *o = shop_Line_build(json);
     if (!o)
-        shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "cannot build line: out of memory or a value the record cannot hold");
+        shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "cannot build Line: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *shop_line_to_json(const shop_line *o)
+cJSON *shop_Line_to_json(const shop_Line *o)
 {
     if (!o)
         return NULL;
@@ -836,7 +836,7 @@ cJSON *shop_line_to_json(const shop_line *o)
     return j;
 }
 
-shop_line *shop_line_parse(const char *text, size_t len, shop_error *err)
+shop_Line *shop_Line_parse(const char *text, size_t len, shop_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -845,20 +845,20 @@ shop_line *shop_line_parse(const char *text, size_t len, shop_error *err)
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    shop_line *o = shop_line_from_json(json, err);
+    shop_Line *o = shop_Line_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *shop_line_print(const shop_line *o)
+char *shop_Line_print(const shop_Line *o)
 {
-    cJSON *j = shop_line_to_json(o);
+    cJSON *j = shop_Line_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void shop_order_paid_free(shop_order_paid *o)
+void shop_OrderPaid_free(shop_OrderPaid *o)
 {
     if (!o)
         return;
@@ -870,11 +870,11 @@ void shop_order_paid_free(shop_order_paid *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static shop_order_paid *shop_order_paid_build(const cJSON *json)
+static shop_OrderPaid *shop_OrderPaid_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    shop_order_paid *o = calloc(1, sizeof *o);
+    shop_OrderPaid *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[2 + 1] = {false};
@@ -910,21 +910,21 @@ static shop_order_paid *shop_order_paid_build(const cJSON *json)
     }
     return o;
 fail:
-    shop_order_paid_free(o);
+    shop_OrderPaid_free(o);
     return NULL;
 }
 
-shop_order_paid *shop_order_paid_from_json(const cJSON *json, shop_error *err)
+shop_OrderPaid *shop_OrderPaid_from_json(const cJSON *json, shop_error *err)
 {
-    if (!shop_order_paid_validate(json, err))
+    if (!shop_OrderPaid_validate(json, err))
         return NULL;
-    shop_order_paid *o = shop_order_paid_build(json);
+    shop_OrderPaid *o = shop_OrderPaid_build(json);
     if (!o)
-        shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "cannot build order_paid: out of memory or a value the record cannot hold");
+        shop_rt_set_error(err, SHOP_ERR_MEMORY, 0, "cannot build OrderPaid: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *shop_order_paid_to_json(const shop_order_paid *o)
+cJSON *shop_OrderPaid_to_json(const shop_OrderPaid *o)
 {
     if (!o)
         return NULL;
@@ -964,7 +964,7 @@ cJSON *shop_order_paid_to_json(const shop_order_paid *o)
     return j;
 }
 
-shop_order_paid *shop_order_paid_parse(const char *text, size_t len, shop_error *err)
+shop_OrderPaid *shop_OrderPaid_parse(const char *text, size_t len, shop_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -973,14 +973,14 @@ shop_order_paid *shop_order_paid_parse(const char *text, size_t len, shop_error 
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    shop_order_paid *o = shop_order_paid_from_json(json, err);
+    shop_OrderPaid *o = shop_OrderPaid_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *shop_order_paid_print(const shop_order_paid *o)
+char *shop_OrderPaid_print(const shop_OrderPaid *o)
 {
-    cJSON *j = shop_order_paid_to_json(o);
+    cJSON *j = shop_OrderPaid_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
@@ -992,9 +992,9 @@ void *shop_message_from_json(shop_message_type t, const cJSON *json, shop_error 
 {
     switch (t) {
     case SHOP_MESSAGE_ORDER_CREATED:
-        return shop_order_from_json(json, err);
+        return shop_Order_from_json(json, err);
     case SHOP_MESSAGE_ORDER_PAID:
-        return shop_order_paid_from_json(json, err);
+        return shop_OrderPaid_from_json(json, err);
     }
     shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return NULL;
@@ -1006,9 +1006,9 @@ cJSON *shop_message_to_json(shop_message_type t, const void *payload)
         return NULL;
     switch (t) {
     case SHOP_MESSAGE_ORDER_CREATED:
-        return shop_order_to_json(payload);
+        return shop_Order_to_json(payload);
     case SHOP_MESSAGE_ORDER_PAID:
-        return shop_order_paid_to_json(payload);
+        return shop_OrderPaid_to_json(payload);
     }
     return NULL;
 }
@@ -1017,10 +1017,10 @@ void shop_message_free(shop_message_type t, void *payload)
 {
     switch (t) {
     case SHOP_MESSAGE_ORDER_CREATED:
-        shop_order_free(payload);
+        shop_Order_free(payload);
         return;
     case SHOP_MESSAGE_ORDER_PAID:
-        shop_order_paid_free(payload);
+        shop_OrderPaid_free(payload);
         return;
     }
 }

@@ -523,7 +523,7 @@ static bool shop_v21(const cJSON *x, const shop_pseg *p, shop_vctx *c)
 
 /* ---- public validators ---------------------------------------------------- */
 
-bool shop_job_response_validate(const cJSON *json, shop_error *err)
+bool shop_JobResponse_validate(const cJSON *json, shop_error *err)
 {
     shop_vctx c = {err, 0};
     if (err)
@@ -538,7 +538,7 @@ bool shop_job_response_validate(const cJSON *json, shop_error *err)
     return ok;
 }
 
-bool shop_job_status_validate(const cJSON *json, shop_error *err)
+bool shop_JobStatus_validate(const cJSON *json, shop_error *err)
 {
     shop_vctx c = {err, 0};
     if (err)
@@ -553,7 +553,7 @@ bool shop_job_status_validate(const cJSON *json, shop_error *err)
     return ok;
 }
 
-bool shop_job_status_state_validate(const cJSON *json, shop_error *err)
+bool shop_JobStatusState_validate(const cJSON *json, shop_error *err)
 {
     shop_vctx c = {err, 0};
     if (err)
@@ -568,7 +568,7 @@ bool shop_job_status_state_validate(const cJSON *json, shop_error *err)
     return ok;
 }
 
-bool shop_order_validate(const cJSON *json, shop_error *err)
+bool shop_Order_validate(const cJSON *json, shop_error *err)
 {
     shop_vctx c = {err, 0};
     if (err)
@@ -583,7 +583,7 @@ bool shop_order_validate(const cJSON *json, shop_error *err)
     return ok;
 }
 
-bool shop_line_validate(const cJSON *json, shop_error *err)
+bool shop_Line_validate(const cJSON *json, shop_error *err)
 {
     shop_vctx c = {err, 0};
     if (err)
@@ -598,7 +598,7 @@ bool shop_line_validate(const cJSON *json, shop_error *err)
     return ok;
 }
 
-bool shop_status_validate(const cJSON *json, shop_error *err)
+bool shop_Status_validate(const cJSON *json, shop_error *err)
 {
     shop_vctx c = {err, 0};
     if (err)
@@ -613,7 +613,7 @@ bool shop_status_validate(const cJSON *json, shop_error *err)
     return ok;
 }
 
-bool shop_order_paid_validate(const cJSON *json, shop_error *err)
+bool shop_OrderPaid_validate(const cJSON *json, shop_error *err)
 {
     shop_vctx c = {err, 0};
     if (err)
@@ -632,9 +632,9 @@ bool shop_message_validate(shop_message_type t, const cJSON *json, shop_error *e
 {
     switch (t) {
     case SHOP_MESSAGE_ORDER_CREATED:
-        return shop_order_validate(json, err);
+        return shop_Order_validate(json, err);
     case SHOP_MESSAGE_ORDER_PAID:
-        return shop_order_paid_validate(json, err);
+        return shop_OrderPaid_validate(json, err);
     }
     shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return false;

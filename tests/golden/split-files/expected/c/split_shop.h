@@ -3,7 +3,7 @@
  *
  * Typed messages of the catalogue, their validators and their JSON
  * (de)serialisers (cJSON). Conventions (README.md has the full table):
- *   - every named type T is `split_shop_T`; required fields are plain members,
+ *   - every named type T is `split_shop_T` (T in PascalCase); required fields are plain members,
  *     an optional field `f` has `bool has_f`, a nullable field `bool f_is_null`;
  *   - strings are `char *` (UTF-8, NUL-terminated), integers `int64_t`,
  *     numbers `double`, booleans `bool`;
@@ -108,39 +108,39 @@ void split_shop_message_free(split_shop_message_type t, void *payload);
 
 /* ---- enums --------------------------------------------------------------- */
 
-typedef enum split_shop_currency {
+typedef enum split_shop_Currency {
     SPLIT_SHOP_CURRENCY_EUR,
     SPLIT_SHOP_CURRENCY_USD,
     SPLIT_SHOP_CURRENCY_GBP
-} split_shop_currency;
-const char *split_shop_currency_to_string(split_shop_currency v);
-bool split_shop_currency_from_string(const char *s, split_shop_currency *out);
+} split_shop_Currency;
+const char *split_shop_Currency_to_string(split_shop_Currency v);
+bool split_shop_Currency_from_string(const char *s, split_shop_Currency *out);
 
 /* ---- records ------------------------------------------------------------- */
 
-typedef struct split_shop_money split_shop_money;
-typedef struct split_shop_order_placed split_shop_order_placed;
-typedef struct split_shop_address split_shop_address;
+typedef struct split_shop_Money split_shop_Money;
+typedef struct split_shop_OrderPlaced split_shop_OrderPlaced;
+typedef struct split_shop_Address split_shop_Address;
 
 /**
  * An amount in minor units.
  */
-struct split_shop_money {
+struct split_shop_Money {
     int64_t amount;
-    split_shop_currency currency;
+    split_shop_Currency currency;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct split_shop_order_placed {
+struct split_shop_OrderPlaced {
     char *order_id;
     /** An amount in minor units. */
-    struct split_shop_money *total;
-    struct split_shop_address *shipping;
+    struct split_shop_Money *total;
+    struct split_shop_Address *shipping;
     bool has_shipping;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct split_shop_address {
+struct split_shop_Address {
     char *line1;
     bool has_line1;
     char *country;
@@ -150,32 +150,32 @@ struct split_shop_address {
 
 /* ---- functions per type --------------------------------------------------- */
 
-/* money (object) */
-bool split_shop_money_validate(const cJSON *json, split_shop_error *err);
-split_shop_money *split_shop_money_from_json(const cJSON *json, split_shop_error *err);
-cJSON *split_shop_money_to_json(const split_shop_money *v);
-void split_shop_money_free(split_shop_money *v);
-split_shop_money *split_shop_money_parse(const char *json, size_t len, split_shop_error *err);
-char *split_shop_money_print(const split_shop_money *v);
+/* Money (object) */
+bool split_shop_Money_validate(const cJSON *json, split_shop_error *err);
+split_shop_Money *split_shop_Money_from_json(const cJSON *json, split_shop_error *err);
+cJSON *split_shop_Money_to_json(const split_shop_Money *v);
+void split_shop_Money_free(split_shop_Money *v);
+split_shop_Money *split_shop_Money_parse(const char *json, size_t len, split_shop_error *err);
+char *split_shop_Money_print(const split_shop_Money *v);
 
-/* currency (enum) */
-bool split_shop_currency_validate(const cJSON *json, split_shop_error *err);
+/* Currency (enum) */
+bool split_shop_Currency_validate(const cJSON *json, split_shop_error *err);
 
-/* order_placed (object) */
-bool split_shop_order_placed_validate(const cJSON *json, split_shop_error *err);
-split_shop_order_placed *split_shop_order_placed_from_json(const cJSON *json, split_shop_error *err);
-cJSON *split_shop_order_placed_to_json(const split_shop_order_placed *v);
-void split_shop_order_placed_free(split_shop_order_placed *v);
-split_shop_order_placed *split_shop_order_placed_parse(const char *json, size_t len, split_shop_error *err);
-char *split_shop_order_placed_print(const split_shop_order_placed *v);
+/* OrderPlaced (object) */
+bool split_shop_OrderPlaced_validate(const cJSON *json, split_shop_error *err);
+split_shop_OrderPlaced *split_shop_OrderPlaced_from_json(const cJSON *json, split_shop_error *err);
+cJSON *split_shop_OrderPlaced_to_json(const split_shop_OrderPlaced *v);
+void split_shop_OrderPlaced_free(split_shop_OrderPlaced *v);
+split_shop_OrderPlaced *split_shop_OrderPlaced_parse(const char *json, size_t len, split_shop_error *err);
+char *split_shop_OrderPlaced_print(const split_shop_OrderPlaced *v);
 
-/* address (object) */
-bool split_shop_address_validate(const cJSON *json, split_shop_error *err);
-split_shop_address *split_shop_address_from_json(const cJSON *json, split_shop_error *err);
-cJSON *split_shop_address_to_json(const split_shop_address *v);
-void split_shop_address_free(split_shop_address *v);
-split_shop_address *split_shop_address_parse(const char *json, size_t len, split_shop_error *err);
-char *split_shop_address_print(const split_shop_address *v);
+/* Address (object) */
+bool split_shop_Address_validate(const cJSON *json, split_shop_error *err);
+split_shop_Address *split_shop_Address_from_json(const cJSON *json, split_shop_error *err);
+cJSON *split_shop_Address_to_json(const split_shop_Address *v);
+void split_shop_Address_free(split_shop_Address *v);
+split_shop_Address *split_shop_Address_parse(const char *json, size_t len, split_shop_error *err);
+char *split_shop_Address_print(const split_shop_Address *v);
 
 #ifdef __cplusplus
 }

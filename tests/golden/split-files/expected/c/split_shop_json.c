@@ -14,7 +14,7 @@
 
 /* ---- enums ---------------------------------------------------------------- */
 
-const char *split_shop_currency_to_string(split_shop_currency v)
+const char *split_shop_Currency_to_string(split_shop_Currency v)
 {
     switch (v) {
     case SPLIT_SHOP_CURRENCY_EUR:
@@ -27,7 +27,7 @@ const char *split_shop_currency_to_string(split_shop_currency v)
     return "";
 }
 
-bool split_shop_currency_from_string(const char *s, split_shop_currency *out)
+bool split_shop_Currency_from_string(const char *s, split_shop_Currency *out)
 {
     if (strcmp(s, "EUR") == 0) {
         *out = SPLIT_SHOP_CURRENCY_EUR;
@@ -69,9 +69,9 @@ bool split_shop_message_type_from_string(const char *s, split_shop_message_type 
 
 /* ---- records -------------------------------------------------------------- */
 
-static split_shop_money *split_shop_money_build(const cJSON *json);
-static split_shop_order_placed *split_shop_order_placed_build(const cJSON *json);
-static split_shop_address *split_shop_address_build(const cJSON *json);
+static split_shop_Money *split_shop_Money_build(const cJSON *json);
+static split_shop_OrderPlaced *split_shop_OrderPlaced_build(const cJSON *json);
+static split_shop_Address *split_shop_Address_build(const cJSON *json);
 /* Not every catalogue uses every kind of element. */
 #if defined(__GNUC__)
 #define MAYBE_UNUSED __attribute__((unused))
@@ -124,51 +124,51 @@ static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
 static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
 
 
-static MAYBE_UNUSED bool from_enum_currency(split_shop_currency *dst, const cJSON *v)
+static MAYBE_UNUSED bool from_enum_Currency(split_shop_Currency *dst, const cJSON *v)
 {
-    return cJSON_IsString(v) && split_shop_currency_from_string(v->valuestring, dst);
+    return cJSON_IsString(v) && split_shop_Currency_from_string(v->valuestring, dst);
 }
-static MAYBE_UNUSED cJSON *to_enum_currency(const split_shop_currency *src) { return cJSON_CreateString(split_shop_currency_to_string(*src)); }
-static MAYBE_UNUSED void free_enum_currency(split_shop_currency *p) { (void)p; }
+static MAYBE_UNUSED cJSON *to_enum_Currency(const split_shop_Currency *src) { return cJSON_CreateString(split_shop_Currency_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_Currency(split_shop_Currency *p) { (void)p; }
 
-static MAYBE_UNUSED bool from_obj_money(split_shop_money **dst, const cJSON *v) { return (*dst = split_shop_money_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_money(split_shop_money *const *src)
+static MAYBE_UNUSED bool from_obj_Money(split_shop_Money **dst, const cJSON *v) { return (*dst = split_shop_Money_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_Money(split_shop_Money *const *src)
 {
-    return *src ? split_shop_money_to_json(*src) : cJSON_CreateNull();
+    return *src ? split_shop_Money_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_money(split_shop_money **p) { split_shop_money_free(*p); }
+static MAYBE_UNUSED void free_obj_Money(split_shop_Money **p) { split_shop_Money_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_order_placed(split_shop_order_placed **dst, const cJSON *v) { return (*dst = split_shop_order_placed_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_order_placed(split_shop_order_placed *const *src)
+static MAYBE_UNUSED bool from_obj_OrderPlaced(split_shop_OrderPlaced **dst, const cJSON *v) { return (*dst = split_shop_OrderPlaced_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_OrderPlaced(split_shop_OrderPlaced *const *src)
 {
-    return *src ? split_shop_order_placed_to_json(*src) : cJSON_CreateNull();
+    return *src ? split_shop_OrderPlaced_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_order_placed(split_shop_order_placed **p) { split_shop_order_placed_free(*p); }
+static MAYBE_UNUSED void free_obj_OrderPlaced(split_shop_OrderPlaced **p) { split_shop_OrderPlaced_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_address(split_shop_address **dst, const cJSON *v) { return (*dst = split_shop_address_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_address(split_shop_address *const *src)
+static MAYBE_UNUSED bool from_obj_Address(split_shop_Address **dst, const cJSON *v) { return (*dst = split_shop_Address_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_Address(split_shop_Address *const *src)
 {
-    return *src ? split_shop_address_to_json(*src) : cJSON_CreateNull();
+    return *src ? split_shop_Address_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_address(split_shop_address **p) { split_shop_address_free(*p); }
+static MAYBE_UNUSED void free_obj_Address(split_shop_Address **p) { split_shop_Address_free(*p); }
 
-void split_shop_money_free(split_shop_money *o)
+void split_shop_Money_free(split_shop_Money *o)
 {
     if (!o)
         return;
     free_integer(&o->amount);
-    free_enum_currency(&o->currency);
+    free_enum_Currency(&o->currency);
     cJSON_Delete(o->extra_json);
     free(o);
 }
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static split_shop_money *split_shop_money_build(const cJSON *json)
+static split_shop_Money *split_shop_Money_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    split_shop_money *o = calloc(1, sizeof *o);
+    split_shop_Money *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[2 + 1] = {false};
@@ -187,7 +187,7 @@ static split_shop_money *split_shop_money_build(const cJSON *json)
             if (got[1])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
-            if (!from_enum_currency(&o->currency, m))
+            if (!from_enum_Currency(&o->currency, m))
                 goto fail;
             continue;
         }
@@ -203,21 +203,21 @@ static split_shop_money *split_shop_money_build(const cJSON *json)
     }
     return o;
 fail:
-    split_shop_money_free(o);
+    split_shop_Money_free(o);
     return NULL;
 }
 
-split_shop_money *split_shop_money_from_json(const cJSON *json, split_shop_error *err)
+split_shop_Money *split_shop_Money_from_json(const cJSON *json, split_shop_error *err)
 {
-    if (!split_shop_money_validate(json, err))
+    if (!split_shop_Money_validate(json, err))
         return NULL;
-    split_shop_money *o = split_shop_money_build(json);
+    split_shop_Money *o = split_shop_Money_build(json);
     if (!o)
-        split_shop_rt_set_error(err, SPLIT_SHOP_ERR_MEMORY, 0, "cannot build money: out of memory or a value the record cannot hold");
+        split_shop_rt_set_error(err, SPLIT_SHOP_ERR_MEMORY, 0, "cannot build Money: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *split_shop_money_to_json(const split_shop_money *o)
+cJSON *split_shop_Money_to_json(const split_shop_Money *o)
 {
     if (!o)
         return NULL;
@@ -238,7 +238,7 @@ cJSON *split_shop_money_to_json(const split_shop_money *o)
     {
         cJSON *v = NULL;
         {
-            v = to_enum_currency(&o->currency);
+            v = to_enum_Currency(&o->currency);
         }
         if (!v || !cJSON_AddItemToObject(j, "currency", v)) {
             cJSON_Delete(v);
@@ -257,7 +257,7 @@ cJSON *split_shop_money_to_json(const split_shop_money *o)
     return j;
 }
 
-split_shop_money *split_shop_money_parse(const char *text, size_t len, split_shop_error *err)
+split_shop_Money *split_shop_Money_parse(const char *text, size_t len, split_shop_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -266,37 +266,37 @@ split_shop_money *split_shop_money_parse(const char *text, size_t len, split_sho
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    split_shop_money *o = split_shop_money_from_json(json, err);
+    split_shop_Money *o = split_shop_Money_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *split_shop_money_print(const split_shop_money *o)
+char *split_shop_Money_print(const split_shop_Money *o)
 {
-    cJSON *j = split_shop_money_to_json(o);
+    cJSON *j = split_shop_Money_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void split_shop_order_placed_free(split_shop_order_placed *o)
+void split_shop_OrderPlaced_free(split_shop_OrderPlaced *o)
 {
     if (!o)
         return;
     free_string(&o->order_id);
-    free_obj_money(&o->total);
-    free_obj_address(&o->shipping);
+    free_obj_Money(&o->total);
+    free_obj_Address(&o->shipping);
     cJSON_Delete(o->extra_json);
     free(o);
 }
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static split_shop_order_placed *split_shop_order_placed_build(const cJSON *json)
+static split_shop_OrderPlaced *split_shop_OrderPlaced_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    split_shop_order_placed *o = calloc(1, sizeof *o);
+    split_shop_OrderPlaced *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[3 + 1] = {false};
@@ -315,7 +315,7 @@ static split_shop_order_placed *split_shop_order_placed_build(const cJSON *json)
             if (got[1])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
-            if (!from_obj_money(&o->total, m))
+            if (!from_obj_Money(&o->total, m))
                 goto fail;
             continue;
         }
@@ -323,7 +323,7 @@ static split_shop_order_placed *split_shop_order_placed_build(const cJSON *json)
             if (got[2])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
-            if (!from_obj_address(&o->shipping, m))
+            if (!from_obj_Address(&o->shipping, m))
                 goto fail;
             o->has_shipping = true;
             continue;
@@ -340,21 +340,21 @@ static split_shop_order_placed *split_shop_order_placed_build(const cJSON *json)
     }
     return o;
 fail:
-    split_shop_order_placed_free(o);
+    split_shop_OrderPlaced_free(o);
     return NULL;
 }
 
-split_shop_order_placed *split_shop_order_placed_from_json(const cJSON *json, split_shop_error *err)
+split_shop_OrderPlaced *split_shop_OrderPlaced_from_json(const cJSON *json, split_shop_error *err)
 {
-    if (!split_shop_order_placed_validate(json, err))
+    if (!split_shop_OrderPlaced_validate(json, err))
         return NULL;
-    split_shop_order_placed *o = split_shop_order_placed_build(json);
+    split_shop_OrderPlaced *o = split_shop_OrderPlaced_build(json);
     if (!o)
-        split_shop_rt_set_error(err, SPLIT_SHOP_ERR_MEMORY, 0, "cannot build order_placed: out of memory or a value the record cannot hold");
+        split_shop_rt_set_error(err, SPLIT_SHOP_ERR_MEMORY, 0, "cannot build OrderPlaced: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *split_shop_order_placed_to_json(const split_shop_order_placed *o)
+cJSON *split_shop_OrderPlaced_to_json(const split_shop_OrderPlaced *o)
 {
     if (!o)
         return NULL;
@@ -375,7 +375,7 @@ cJSON *split_shop_order_placed_to_json(const split_shop_order_placed *o)
     {
         cJSON *v = NULL;
         {
-            v = to_obj_money(&o->total);
+            v = to_obj_Money(&o->total);
         }
         if (!v || !cJSON_AddItemToObject(j, "total", v)) {
             cJSON_Delete(v);
@@ -386,7 +386,7 @@ cJSON *split_shop_order_placed_to_json(const split_shop_order_placed *o)
     if (o->has_shipping) {
         cJSON *v = NULL;
         {
-            v = to_obj_address(&o->shipping);
+            v = to_obj_Address(&o->shipping);
         }
         if (!v || !cJSON_AddItemToObject(j, "shipping", v)) {
             cJSON_Delete(v);
@@ -405,7 +405,7 @@ cJSON *split_shop_order_placed_to_json(const split_shop_order_placed *o)
     return j;
 }
 
-split_shop_order_placed *split_shop_order_placed_parse(const char *text, size_t len, split_shop_error *err)
+split_shop_OrderPlaced *split_shop_OrderPlaced_parse(const char *text, size_t len, split_shop_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -414,20 +414,20 @@ split_shop_order_placed *split_shop_order_placed_parse(const char *text, size_t 
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    split_shop_order_placed *o = split_shop_order_placed_from_json(json, err);
+    split_shop_OrderPlaced *o = split_shop_OrderPlaced_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *split_shop_order_placed_print(const split_shop_order_placed *o)
+char *split_shop_OrderPlaced_print(const split_shop_OrderPlaced *o)
 {
-    cJSON *j = split_shop_order_placed_to_json(o);
+    cJSON *j = split_shop_OrderPlaced_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void split_shop_address_free(split_shop_address *o)
+void split_shop_Address_free(split_shop_Address *o)
 {
     if (!o)
         return;
@@ -439,11 +439,11 @@ void split_shop_address_free(split_shop_address *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static split_shop_address *split_shop_address_build(const cJSON *json)
+static split_shop_Address *split_shop_Address_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    split_shop_address *o = calloc(1, sizeof *o);
+    split_shop_Address *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[2 + 1] = {false};
@@ -480,21 +480,21 @@ static split_shop_address *split_shop_address_build(const cJSON *json)
     }
     return o;
 fail:
-    split_shop_address_free(o);
+    split_shop_Address_free(o);
     return NULL;
 }
 
-split_shop_address *split_shop_address_from_json(const cJSON *json, split_shop_error *err)
+split_shop_Address *split_shop_Address_from_json(const cJSON *json, split_shop_error *err)
 {
-    if (!split_shop_address_validate(json, err))
+    if (!split_shop_Address_validate(json, err))
         return NULL;
-    split_shop_address *o = split_shop_address_build(json);
+    split_shop_Address *o = split_shop_Address_build(json);
     if (!o)
-        split_shop_rt_set_error(err, SPLIT_SHOP_ERR_MEMORY, 0, "cannot build address: out of memory or a value the record cannot hold");
+        split_shop_rt_set_error(err, SPLIT_SHOP_ERR_MEMORY, 0, "cannot build Address: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *split_shop_address_to_json(const split_shop_address *o)
+cJSON *split_shop_Address_to_json(const split_shop_Address *o)
 {
     if (!o)
         return NULL;
@@ -534,7 +534,7 @@ cJSON *split_shop_address_to_json(const split_shop_address *o)
     return j;
 }
 
-split_shop_address *split_shop_address_parse(const char *text, size_t len, split_shop_error *err)
+split_shop_Address *split_shop_Address_parse(const char *text, size_t len, split_shop_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -543,14 +543,14 @@ split_shop_address *split_shop_address_parse(const char *text, size_t len, split
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    split_shop_address *o = split_shop_address_from_json(json, err);
+    split_shop_Address *o = split_shop_Address_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *split_shop_address_print(const split_shop_address *o)
+char *split_shop_Address_print(const split_shop_Address *o)
 {
-    cJSON *j = split_shop_address_to_json(o);
+    cJSON *j = split_shop_Address_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
@@ -562,7 +562,7 @@ void *split_shop_message_from_json(split_shop_message_type t, const cJSON *json,
 {
     switch (t) {
     case SPLIT_SHOP_MESSAGE_ORDER_PLACED:
-        return split_shop_order_placed_from_json(json, err);
+        return split_shop_OrderPlaced_from_json(json, err);
     }
     split_shop_rt_set_error(err, SPLIT_SHOP_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return NULL;
@@ -574,7 +574,7 @@ cJSON *split_shop_message_to_json(split_shop_message_type t, const void *payload
         return NULL;
     switch (t) {
     case SPLIT_SHOP_MESSAGE_ORDER_PLACED:
-        return split_shop_order_placed_to_json(payload);
+        return split_shop_OrderPlaced_to_json(payload);
     }
     return NULL;
 }
@@ -583,7 +583,7 @@ void split_shop_message_free(split_shop_message_type t, void *payload)
 {
     switch (t) {
     case SPLIT_SHOP_MESSAGE_ORDER_PLACED:
-        split_shop_order_placed_free(payload);
+        split_shop_OrderPlaced_free(payload);
         return;
     }
 }

@@ -331,7 +331,7 @@ static bool split_shop_v10(const cJSON *x, const split_shop_pseg *p, split_shop_
 
 /* ---- public validators ---------------------------------------------------- */
 
-bool split_shop_money_validate(const cJSON *json, split_shop_error *err)
+bool split_shop_Money_validate(const cJSON *json, split_shop_error *err)
 {
     split_shop_vctx c = {err, 0};
     if (err)
@@ -346,7 +346,7 @@ bool split_shop_money_validate(const cJSON *json, split_shop_error *err)
     return ok;
 }
 
-bool split_shop_currency_validate(const cJSON *json, split_shop_error *err)
+bool split_shop_Currency_validate(const cJSON *json, split_shop_error *err)
 {
     split_shop_vctx c = {err, 0};
     if (err)
@@ -361,7 +361,7 @@ bool split_shop_currency_validate(const cJSON *json, split_shop_error *err)
     return ok;
 }
 
-bool split_shop_order_placed_validate(const cJSON *json, split_shop_error *err)
+bool split_shop_OrderPlaced_validate(const cJSON *json, split_shop_error *err)
 {
     split_shop_vctx c = {err, 0};
     if (err)
@@ -376,7 +376,7 @@ bool split_shop_order_placed_validate(const cJSON *json, split_shop_error *err)
     return ok;
 }
 
-bool split_shop_address_validate(const cJSON *json, split_shop_error *err)
+bool split_shop_Address_validate(const cJSON *json, split_shop_error *err)
 {
     split_shop_vctx c = {err, 0};
     if (err)
@@ -395,7 +395,7 @@ bool split_shop_message_validate(split_shop_message_type t, const cJSON *json, s
 {
     switch (t) {
     case SPLIT_SHOP_MESSAGE_ORDER_PLACED:
-        return split_shop_order_placed_validate(json, err);
+        return split_shop_OrderPlaced_validate(json, err);
     }
     split_shop_rt_set_error(err, SPLIT_SHOP_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return false;

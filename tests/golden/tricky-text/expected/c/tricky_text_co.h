@@ -3,7 +3,7 @@
  *
  * Typed messages of the catalogue, their validators and their JSON
  * (de)serialisers (cJSON). Conventions (README.md has the full table):
- *   - every named type T is `tricky_text_co_T`; required fields are plain members,
+ *   - every named type T is `tricky_text_co_T` (T in PascalCase); required fields are plain members,
  *     an optional field `f` has `bool has_f`, a nullable field `bool f_is_null`;
  *   - strings are `char *` (UTF-8, NUL-terminated), integers `int64_t`,
  *     numbers `double`, booleans `bool`;
@@ -112,20 +112,20 @@ void tricky_text_co_message_free(tricky_text_co_message_type t, void *payload);
 
 /* ---- records ------------------------------------------------------------- */
 
-typedef struct tricky_text_co_accepted tricky_text_co_accepted;
-typedef struct tricky_text_co_note_added tricky_text_co_note_added;
-typedef struct tricky_text_co_evenement_special_v2 tricky_text_co_evenement_special_v2;
+typedef struct tricky_text_co_Accepted tricky_text_co_Accepted;
+typedef struct tricky_text_co_NoteAdded tricky_text_co_NoteAdded;
+typedef struct tricky_text_co_EvenementSpecialV2 tricky_text_co_EvenementSpecialV2;
 
 /**
  * The job API's answer <accepted>.
  */
-struct tricky_text_co_accepted {
+struct tricky_text_co_Accepted {
     /** Use with `GET /api/jobs/{jobId}`. */
     char *job_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct tricky_text_co_note_added {
+struct tricky_text_co_NoteAdded {
     /** Multi-line | with pipes, *\/ comment closers, """ quotes, ``` fences ```, and <b>HTML</b> & ampersands. */
     char *text;
     /** A property name containing a pipe. */
@@ -139,7 +139,7 @@ struct tricky_text_co_note_added {
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct tricky_text_co_evenement_special_v2 {
+struct tricky_text_co_EvenementSpecialV2 {
     bool ok;
     bool has_ok;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -147,29 +147,29 @@ struct tricky_text_co_evenement_special_v2 {
 
 /* ---- functions per type --------------------------------------------------- */
 
-/* accepted (object) */
-bool tricky_text_co_accepted_validate(const cJSON *json, tricky_text_co_error *err);
-tricky_text_co_accepted *tricky_text_co_accepted_from_json(const cJSON *json, tricky_text_co_error *err);
-cJSON *tricky_text_co_accepted_to_json(const tricky_text_co_accepted *v);
-void tricky_text_co_accepted_free(tricky_text_co_accepted *v);
-tricky_text_co_accepted *tricky_text_co_accepted_parse(const char *json, size_t len, tricky_text_co_error *err);
-char *tricky_text_co_accepted_print(const tricky_text_co_accepted *v);
+/* Accepted (object) */
+bool tricky_text_co_Accepted_validate(const cJSON *json, tricky_text_co_error *err);
+tricky_text_co_Accepted *tricky_text_co_Accepted_from_json(const cJSON *json, tricky_text_co_error *err);
+cJSON *tricky_text_co_Accepted_to_json(const tricky_text_co_Accepted *v);
+void tricky_text_co_Accepted_free(tricky_text_co_Accepted *v);
+tricky_text_co_Accepted *tricky_text_co_Accepted_parse(const char *json, size_t len, tricky_text_co_error *err);
+char *tricky_text_co_Accepted_print(const tricky_text_co_Accepted *v);
 
-/* note_added (object) */
-bool tricky_text_co_note_added_validate(const cJSON *json, tricky_text_co_error *err);
-tricky_text_co_note_added *tricky_text_co_note_added_from_json(const cJSON *json, tricky_text_co_error *err);
-cJSON *tricky_text_co_note_added_to_json(const tricky_text_co_note_added *v);
-void tricky_text_co_note_added_free(tricky_text_co_note_added *v);
-tricky_text_co_note_added *tricky_text_co_note_added_parse(const char *json, size_t len, tricky_text_co_error *err);
-char *tricky_text_co_note_added_print(const tricky_text_co_note_added *v);
+/* NoteAdded (object) */
+bool tricky_text_co_NoteAdded_validate(const cJSON *json, tricky_text_co_error *err);
+tricky_text_co_NoteAdded *tricky_text_co_NoteAdded_from_json(const cJSON *json, tricky_text_co_error *err);
+cJSON *tricky_text_co_NoteAdded_to_json(const tricky_text_co_NoteAdded *v);
+void tricky_text_co_NoteAdded_free(tricky_text_co_NoteAdded *v);
+tricky_text_co_NoteAdded *tricky_text_co_NoteAdded_parse(const char *json, size_t len, tricky_text_co_error *err);
+char *tricky_text_co_NoteAdded_print(const tricky_text_co_NoteAdded *v);
 
-/* evenement_special_v2 (object) */
-bool tricky_text_co_evenement_special_v2_validate(const cJSON *json, tricky_text_co_error *err);
-tricky_text_co_evenement_special_v2 *tricky_text_co_evenement_special_v2_from_json(const cJSON *json, tricky_text_co_error *err);
-cJSON *tricky_text_co_evenement_special_v2_to_json(const tricky_text_co_evenement_special_v2 *v);
-void tricky_text_co_evenement_special_v2_free(tricky_text_co_evenement_special_v2 *v);
-tricky_text_co_evenement_special_v2 *tricky_text_co_evenement_special_v2_parse(const char *json, size_t len, tricky_text_co_error *err);
-char *tricky_text_co_evenement_special_v2_print(const tricky_text_co_evenement_special_v2 *v);
+/* EvenementSpecialV2 (object) */
+bool tricky_text_co_EvenementSpecialV2_validate(const cJSON *json, tricky_text_co_error *err);
+tricky_text_co_EvenementSpecialV2 *tricky_text_co_EvenementSpecialV2_from_json(const cJSON *json, tricky_text_co_error *err);
+cJSON *tricky_text_co_EvenementSpecialV2_to_json(const tricky_text_co_EvenementSpecialV2 *v);
+void tricky_text_co_EvenementSpecialV2_free(tricky_text_co_EvenementSpecialV2 *v);
+tricky_text_co_EvenementSpecialV2 *tricky_text_co_EvenementSpecialV2_parse(const char *json, size_t len, tricky_text_co_error *err);
+char *tricky_text_co_EvenementSpecialV2_print(const tricky_text_co_EvenementSpecialV2 *v);
 
 #ifdef __cplusplus
 }

@@ -298,7 +298,7 @@ static cJSON *request(tricky_text_co_client *c, const char *method, const char *
     } while (0)
 
 bool tricky_text_co_client_send_to_queue(tricky_text_co_client *c, tricky_text_co_message_type type, const cJSON *payload,
-                          tricky_text_co_accepted **out, tricky_text_co_error *err)
+                          tricky_text_co_Accepted **out, tricky_text_co_error *err)
 {
     if (out)
         *out = NULL;
@@ -326,11 +326,11 @@ bool tricky_text_co_client_send_to_queue(tricky_text_co_client *c, tricky_text_c
     if (!json)
         return false;
     long status = err ? err->http_status : 0;
-    ANSWER(accepted, json, answer, out, err, status);
+    ANSWER(Accepted, json, answer, out, err, status);
 }
 
 bool tricky_text_co_client_get_job_status(tricky_text_co_client *c, const char *job_id,
-                            tricky_text_co_accepted **out, tricky_text_co_error *err)
+                            tricky_text_co_Accepted **out, tricky_text_co_error *err)
 {
     if (out)
         *out = NULL;
@@ -351,13 +351,13 @@ bool tricky_text_co_client_get_job_status(tricky_text_co_client *c, const char *
     if (!json)
         return false;
     long status = err ? err->http_status : 0;
-    ANSWER(accepted, json, answer, out, err, status);
+    ANSWER(Accepted, json, answer, out, err, status);
 }
 
-bool tricky_text_co_client_note_added(tricky_text_co_client *c, const tricky_text_co_note_added *msg,
-        tricky_text_co_accepted **out, tricky_text_co_error *err)
+bool tricky_text_co_client_note_added(tricky_text_co_client *c, const tricky_text_co_NoteAdded *msg,
+        tricky_text_co_Accepted **out, tricky_text_co_error *err)
 {
-    cJSON *json = tricky_text_co_note_added_to_json(msg);
+    cJSON *json = tricky_text_co_NoteAdded_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;
@@ -369,10 +369,10 @@ bool tricky_text_co_client_note_added(tricky_text_co_client *c, const tricky_tex
     return ok;
 }
 
-bool tricky_text_co_client_evenement_special_v2(tricky_text_co_client *c, const tricky_text_co_evenement_special_v2 *msg,
-        tricky_text_co_accepted **out, tricky_text_co_error *err)
+bool tricky_text_co_client_evenement_special_v2(tricky_text_co_client *c, const tricky_text_co_EvenementSpecialV2 *msg,
+        tricky_text_co_Accepted **out, tricky_text_co_error *err)
 {
-    cJSON *json = tricky_text_co_evenement_special_v2_to_json(msg);
+    cJSON *json = tricky_text_co_EvenementSpecialV2_to_json(msg);
     if (!json) {
         if (out)
             *out = NULL;

@@ -2,8 +2,8 @@
  * catalogue "tricky-text-co"; do not edit.
  *
  * A libcurl client for the job API of the catalogue (x-http-api):
- *   POST {baseUrl}/api/jobs/{messageType}   body: the payload; answer: accepted
- *   GET {baseUrl}/api/jobs/{jobId}   answer: accepted
+ *   POST {baseUrl}/api/jobs/{messageType}   body: the payload; answer: Accepted
+ *   GET {baseUrl}/api/jobs/{jobId}   answer: Accepted
  * with `Authorization: Bearer <api_key>` when an API key is configured.
  *
  * Every call validates what it sends (an invalid payload is refused before
@@ -54,21 +54,21 @@ void tricky_text_co_client_free(tricky_text_co_client *c);
 
 /** Posts `payload` as a job of message type `type` after validating it.
  * On success *out (if out is not NULL) receives the answer (free with
- * tricky_text_co_accepted_free). */
+ * tricky_text_co_Accepted_free). */
 bool tricky_text_co_client_send_to_queue(tricky_text_co_client *c, tricky_text_co_message_type type, const cJSON *payload,
-                          tricky_text_co_accepted **out, tricky_text_co_error *err);
+                          tricky_text_co_Accepted **out, tricky_text_co_error *err);
 
 /** Reads the state of job `job_id` (URL-encoded into the path). */
 bool tricky_text_co_client_get_job_status(tricky_text_co_client *c, const char *job_id,
-                            tricky_text_co_accepted **out, tricky_text_co_error *err);
+                            tricky_text_co_Accepted **out, tricky_text_co_error *err);
 
 /** Sends a `note-added` message. */
-bool tricky_text_co_client_note_added(tricky_text_co_client *c, const tricky_text_co_note_added *msg,
-        tricky_text_co_accepted **out, tricky_text_co_error *err);
+bool tricky_text_co_client_note_added(tricky_text_co_client *c, const tricky_text_co_NoteAdded *msg,
+        tricky_text_co_Accepted **out, tricky_text_co_error *err);
 
 /** Sends a `Événement Spécial (v2)` message. */
-bool tricky_text_co_client_evenement_special_v2(tricky_text_co_client *c, const tricky_text_co_evenement_special_v2 *msg,
-        tricky_text_co_accepted **out, tricky_text_co_error *err);
+bool tricky_text_co_client_evenement_special_v2(tricky_text_co_client *c, const tricky_text_co_EvenementSpecialV2 *msg,
+        tricky_text_co_Accepted **out, tricky_text_co_error *err);
 
 #ifdef __cplusplus
 }

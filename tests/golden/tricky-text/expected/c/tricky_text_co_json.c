@@ -40,9 +40,9 @@ bool tricky_text_co_message_type_from_string(const char *s, tricky_text_co_messa
 
 /* ---- records -------------------------------------------------------------- */
 
-static tricky_text_co_accepted *tricky_text_co_accepted_build(const cJSON *json);
-static tricky_text_co_note_added *tricky_text_co_note_added_build(const cJSON *json);
-static tricky_text_co_evenement_special_v2 *tricky_text_co_evenement_special_v2_build(const cJSON *json);
+static tricky_text_co_Accepted *tricky_text_co_Accepted_build(const cJSON *json);
+static tricky_text_co_NoteAdded *tricky_text_co_NoteAdded_build(const cJSON *json);
+static tricky_text_co_EvenementSpecialV2 *tricky_text_co_EvenementSpecialV2_build(const cJSON *json);
 /* Not every catalogue uses every kind of element. */
 #if defined(__GNUC__)
 #define MAYBE_UNUSED __attribute__((unused))
@@ -95,28 +95,28 @@ static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
 static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
 
 
-static MAYBE_UNUSED bool from_obj_accepted(tricky_text_co_accepted **dst, const cJSON *v) { return (*dst = tricky_text_co_accepted_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_accepted(tricky_text_co_accepted *const *src)
+static MAYBE_UNUSED bool from_obj_Accepted(tricky_text_co_Accepted **dst, const cJSON *v) { return (*dst = tricky_text_co_Accepted_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_Accepted(tricky_text_co_Accepted *const *src)
 {
-    return *src ? tricky_text_co_accepted_to_json(*src) : cJSON_CreateNull();
+    return *src ? tricky_text_co_Accepted_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_accepted(tricky_text_co_accepted **p) { tricky_text_co_accepted_free(*p); }
+static MAYBE_UNUSED void free_obj_Accepted(tricky_text_co_Accepted **p) { tricky_text_co_Accepted_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_note_added(tricky_text_co_note_added **dst, const cJSON *v) { return (*dst = tricky_text_co_note_added_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_note_added(tricky_text_co_note_added *const *src)
+static MAYBE_UNUSED bool from_obj_NoteAdded(tricky_text_co_NoteAdded **dst, const cJSON *v) { return (*dst = tricky_text_co_NoteAdded_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_NoteAdded(tricky_text_co_NoteAdded *const *src)
 {
-    return *src ? tricky_text_co_note_added_to_json(*src) : cJSON_CreateNull();
+    return *src ? tricky_text_co_NoteAdded_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_note_added(tricky_text_co_note_added **p) { tricky_text_co_note_added_free(*p); }
+static MAYBE_UNUSED void free_obj_NoteAdded(tricky_text_co_NoteAdded **p) { tricky_text_co_NoteAdded_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_evenement_special_v2(tricky_text_co_evenement_special_v2 **dst, const cJSON *v) { return (*dst = tricky_text_co_evenement_special_v2_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_evenement_special_v2(tricky_text_co_evenement_special_v2 *const *src)
+static MAYBE_UNUSED bool from_obj_EvenementSpecialV2(tricky_text_co_EvenementSpecialV2 **dst, const cJSON *v) { return (*dst = tricky_text_co_EvenementSpecialV2_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_EvenementSpecialV2(tricky_text_co_EvenementSpecialV2 *const *src)
 {
-    return *src ? tricky_text_co_evenement_special_v2_to_json(*src) : cJSON_CreateNull();
+    return *src ? tricky_text_co_EvenementSpecialV2_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_evenement_special_v2(tricky_text_co_evenement_special_v2 **p) { tricky_text_co_evenement_special_v2_free(*p); }
+static MAYBE_UNUSED void free_obj_EvenementSpecialV2(tricky_text_co_EvenementSpecialV2 **p) { tricky_text_co_EvenementSpecialV2_free(*p); }
 
-void tricky_text_co_accepted_free(tricky_text_co_accepted *o)
+void tricky_text_co_Accepted_free(tricky_text_co_Accepted *o)
 {
     if (!o)
         return;
@@ -127,11 +127,11 @@ void tricky_text_co_accepted_free(tricky_text_co_accepted *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static tricky_text_co_accepted *tricky_text_co_accepted_build(const cJSON *json)
+static tricky_text_co_Accepted *tricky_text_co_Accepted_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    tricky_text_co_accepted *o = calloc(1, sizeof *o);
+    tricky_text_co_Accepted *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[1 + 1] = {false};
@@ -158,21 +158,21 @@ static tricky_text_co_accepted *tricky_text_co_accepted_build(const cJSON *json)
     }
     return o;
 fail:
-    tricky_text_co_accepted_free(o);
+    tricky_text_co_Accepted_free(o);
     return NULL;
 }
 
-tricky_text_co_accepted *tricky_text_co_accepted_from_json(const cJSON *json, tricky_text_co_error *err)
+tricky_text_co_Accepted *tricky_text_co_Accepted_from_json(const cJSON *json, tricky_text_co_error *err)
 {
-    if (!tricky_text_co_accepted_validate(json, err))
+    if (!tricky_text_co_Accepted_validate(json, err))
         return NULL;
-    tricky_text_co_accepted *o = tricky_text_co_accepted_build(json);
+    tricky_text_co_Accepted *o = tricky_text_co_Accepted_build(json);
     if (!o)
-        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_MEMORY, 0, "cannot build accepted: out of memory or a value the record cannot hold");
+        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_MEMORY, 0, "cannot build Accepted: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *tricky_text_co_accepted_to_json(const tricky_text_co_accepted *o)
+cJSON *tricky_text_co_Accepted_to_json(const tricky_text_co_Accepted *o)
 {
     if (!o)
         return NULL;
@@ -201,7 +201,7 @@ cJSON *tricky_text_co_accepted_to_json(const tricky_text_co_accepted *o)
     return j;
 }
 
-tricky_text_co_accepted *tricky_text_co_accepted_parse(const char *text, size_t len, tricky_text_co_error *err)
+tricky_text_co_Accepted *tricky_text_co_Accepted_parse(const char *text, size_t len, tricky_text_co_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -210,20 +210,20 @@ tricky_text_co_accepted *tricky_text_co_accepted_parse(const char *text, size_t 
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    tricky_text_co_accepted *o = tricky_text_co_accepted_from_json(json, err);
+    tricky_text_co_Accepted *o = tricky_text_co_Accepted_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *tricky_text_co_accepted_print(const tricky_text_co_accepted *o)
+char *tricky_text_co_Accepted_print(const tricky_text_co_Accepted *o)
 {
-    cJSON *j = tricky_text_co_accepted_to_json(o);
+    cJSON *j = tricky_text_co_Accepted_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void tricky_text_co_note_added_free(tricky_text_co_note_added *o)
+void tricky_text_co_NoteAdded_free(tricky_text_co_NoteAdded *o)
 {
     if (!o)
         return;
@@ -237,11 +237,11 @@ void tricky_text_co_note_added_free(tricky_text_co_note_added *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static tricky_text_co_note_added *tricky_text_co_note_added_build(const cJSON *json)
+static tricky_text_co_NoteAdded *tricky_text_co_NoteAdded_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    tricky_text_co_note_added *o = calloc(1, sizeof *o);
+    tricky_text_co_NoteAdded *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[4 + 1] = {false};
@@ -295,21 +295,21 @@ static tricky_text_co_note_added *tricky_text_co_note_added_build(const cJSON *j
     }
     return o;
 fail:
-    tricky_text_co_note_added_free(o);
+    tricky_text_co_NoteAdded_free(o);
     return NULL;
 }
 
-tricky_text_co_note_added *tricky_text_co_note_added_from_json(const cJSON *json, tricky_text_co_error *err)
+tricky_text_co_NoteAdded *tricky_text_co_NoteAdded_from_json(const cJSON *json, tricky_text_co_error *err)
 {
-    if (!tricky_text_co_note_added_validate(json, err))
+    if (!tricky_text_co_NoteAdded_validate(json, err))
         return NULL;
-    tricky_text_co_note_added *o = tricky_text_co_note_added_build(json);
+    tricky_text_co_NoteAdded *o = tricky_text_co_NoteAdded_build(json);
     if (!o)
-        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_MEMORY, 0, "cannot build note_added: out of memory or a value the record cannot hold");
+        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_MEMORY, 0, "cannot build NoteAdded: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *tricky_text_co_note_added_to_json(const tricky_text_co_note_added *o)
+cJSON *tricky_text_co_NoteAdded_to_json(const tricky_text_co_NoteAdded *o)
 {
     if (!o)
         return NULL;
@@ -371,7 +371,7 @@ cJSON *tricky_text_co_note_added_to_json(const tricky_text_co_note_added *o)
     return j;
 }
 
-tricky_text_co_note_added *tricky_text_co_note_added_parse(const char *text, size_t len, tricky_text_co_error *err)
+tricky_text_co_NoteAdded *tricky_text_co_NoteAdded_parse(const char *text, size_t len, tricky_text_co_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -380,20 +380,20 @@ tricky_text_co_note_added *tricky_text_co_note_added_parse(const char *text, siz
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    tricky_text_co_note_added *o = tricky_text_co_note_added_from_json(json, err);
+    tricky_text_co_NoteAdded *o = tricky_text_co_NoteAdded_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *tricky_text_co_note_added_print(const tricky_text_co_note_added *o)
+char *tricky_text_co_NoteAdded_print(const tricky_text_co_NoteAdded *o)
 {
-    cJSON *j = tricky_text_co_note_added_to_json(o);
+    cJSON *j = tricky_text_co_NoteAdded_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
 
-void tricky_text_co_evenement_special_v2_free(tricky_text_co_evenement_special_v2 *o)
+void tricky_text_co_EvenementSpecialV2_free(tricky_text_co_EvenementSpecialV2 *o)
 {
     if (!o)
         return;
@@ -404,11 +404,11 @@ void tricky_text_co_evenement_special_v2_free(tricky_text_co_evenement_special_v
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static tricky_text_co_evenement_special_v2 *tricky_text_co_evenement_special_v2_build(const cJSON *json)
+static tricky_text_co_EvenementSpecialV2 *tricky_text_co_EvenementSpecialV2_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    tricky_text_co_evenement_special_v2 *o = calloc(1, sizeof *o);
+    tricky_text_co_EvenementSpecialV2 *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[1 + 1] = {false};
@@ -436,21 +436,21 @@ static tricky_text_co_evenement_special_v2 *tricky_text_co_evenement_special_v2_
     }
     return o;
 fail:
-    tricky_text_co_evenement_special_v2_free(o);
+    tricky_text_co_EvenementSpecialV2_free(o);
     return NULL;
 }
 
-tricky_text_co_evenement_special_v2 *tricky_text_co_evenement_special_v2_from_json(const cJSON *json, tricky_text_co_error *err)
+tricky_text_co_EvenementSpecialV2 *tricky_text_co_EvenementSpecialV2_from_json(const cJSON *json, tricky_text_co_error *err)
 {
-    if (!tricky_text_co_evenement_special_v2_validate(json, err))
+    if (!tricky_text_co_EvenementSpecialV2_validate(json, err))
         return NULL;
-    tricky_text_co_evenement_special_v2 *o = tricky_text_co_evenement_special_v2_build(json);
+    tricky_text_co_EvenementSpecialV2 *o = tricky_text_co_EvenementSpecialV2_build(json);
     if (!o)
-        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_MEMORY, 0, "cannot build evenement_special_v2: out of memory or a value the record cannot hold");
+        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_MEMORY, 0, "cannot build EvenementSpecialV2: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *tricky_text_co_evenement_special_v2_to_json(const tricky_text_co_evenement_special_v2 *o)
+cJSON *tricky_text_co_EvenementSpecialV2_to_json(const tricky_text_co_EvenementSpecialV2 *o)
 {
     if (!o)
         return NULL;
@@ -479,7 +479,7 @@ cJSON *tricky_text_co_evenement_special_v2_to_json(const tricky_text_co_evenemen
     return j;
 }
 
-tricky_text_co_evenement_special_v2 *tricky_text_co_evenement_special_v2_parse(const char *text, size_t len, tricky_text_co_error *err)
+tricky_text_co_EvenementSpecialV2 *tricky_text_co_EvenementSpecialV2_parse(const char *text, size_t len, tricky_text_co_error *err)
 {
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
@@ -488,14 +488,14 @@ tricky_text_co_evenement_special_v2 *tricky_text_co_evenement_special_v2_parse(c
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    tricky_text_co_evenement_special_v2 *o = tricky_text_co_evenement_special_v2_from_json(json, err);
+    tricky_text_co_EvenementSpecialV2 *o = tricky_text_co_EvenementSpecialV2_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *tricky_text_co_evenement_special_v2_print(const tricky_text_co_evenement_special_v2 *o)
+char *tricky_text_co_EvenementSpecialV2_print(const tricky_text_co_EvenementSpecialV2 *o)
 {
-    cJSON *j = tricky_text_co_evenement_special_v2_to_json(o);
+    cJSON *j = tricky_text_co_EvenementSpecialV2_to_json(o);
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
@@ -507,9 +507,9 @@ void *tricky_text_co_message_from_json(tricky_text_co_message_type t, const cJSO
 {
     switch (t) {
     case TRICKY_TEXT_CO_MESSAGE_NOTE_ADDED:
-        return tricky_text_co_note_added_from_json(json, err);
+        return tricky_text_co_NoteAdded_from_json(json, err);
     case TRICKY_TEXT_CO_MESSAGE_EVENEMENT_SPECIAL_V2:
-        return tricky_text_co_evenement_special_v2_from_json(json, err);
+        return tricky_text_co_EvenementSpecialV2_from_json(json, err);
     }
     tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return NULL;
@@ -521,9 +521,9 @@ cJSON *tricky_text_co_message_to_json(tricky_text_co_message_type t, const void 
         return NULL;
     switch (t) {
     case TRICKY_TEXT_CO_MESSAGE_NOTE_ADDED:
-        return tricky_text_co_note_added_to_json(payload);
+        return tricky_text_co_NoteAdded_to_json(payload);
     case TRICKY_TEXT_CO_MESSAGE_EVENEMENT_SPECIAL_V2:
-        return tricky_text_co_evenement_special_v2_to_json(payload);
+        return tricky_text_co_EvenementSpecialV2_to_json(payload);
     }
     return NULL;
 }
@@ -532,10 +532,10 @@ void tricky_text_co_message_free(tricky_text_co_message_type t, void *payload)
 {
     switch (t) {
     case TRICKY_TEXT_CO_MESSAGE_NOTE_ADDED:
-        tricky_text_co_note_added_free(payload);
+        tricky_text_co_NoteAdded_free(payload);
         return;
     case TRICKY_TEXT_CO_MESSAGE_EVENEMENT_SPECIAL_V2:
-        tricky_text_co_evenement_special_v2_free(payload);
+        tricky_text_co_EvenementSpecialV2_free(payload);
         return;
     }
 }

@@ -231,7 +231,7 @@ static bool tricky_text_co_v8(const cJSON *x, const tricky_text_co_pseg *p, tric
 
 /* ---- public validators ---------------------------------------------------- */
 
-bool tricky_text_co_accepted_validate(const cJSON *json, tricky_text_co_error *err)
+bool tricky_text_co_Accepted_validate(const cJSON *json, tricky_text_co_error *err)
 {
     tricky_text_co_vctx c = {err, 0};
     if (err)
@@ -246,7 +246,7 @@ bool tricky_text_co_accepted_validate(const cJSON *json, tricky_text_co_error *e
     return ok;
 }
 
-bool tricky_text_co_note_added_validate(const cJSON *json, tricky_text_co_error *err)
+bool tricky_text_co_NoteAdded_validate(const cJSON *json, tricky_text_co_error *err)
 {
     tricky_text_co_vctx c = {err, 0};
     if (err)
@@ -261,7 +261,7 @@ bool tricky_text_co_note_added_validate(const cJSON *json, tricky_text_co_error 
     return ok;
 }
 
-bool tricky_text_co_evenement_special_v2_validate(const cJSON *json, tricky_text_co_error *err)
+bool tricky_text_co_EvenementSpecialV2_validate(const cJSON *json, tricky_text_co_error *err)
 {
     tricky_text_co_vctx c = {err, 0};
     if (err)
@@ -280,9 +280,9 @@ bool tricky_text_co_message_validate(tricky_text_co_message_type t, const cJSON 
 {
     switch (t) {
     case TRICKY_TEXT_CO_MESSAGE_NOTE_ADDED:
-        return tricky_text_co_note_added_validate(json, err);
+        return tricky_text_co_NoteAdded_validate(json, err);
     case TRICKY_TEXT_CO_MESSAGE_EVENEMENT_SPECIAL_V2:
-        return tricky_text_co_evenement_special_v2_validate(json, err);
+        return tricky_text_co_EvenementSpecialV2_validate(json, err);
     }
     tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_INVALID, 0, "unknown message type %d", (int)t);
     return false;
