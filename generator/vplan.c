@@ -473,6 +473,20 @@ static cJSON *find_member(cJSON *members, const char *name)
     return NULL;
 }
 
+/* The bytes of a member name after the first (a switch has matched that one),
+ * for an inline comparison that stops at the key's own terminator. */
+static cJSON *name_rest(const char *name)
+{
+    cJSON *list = cJSON_CreateArray();
+    for (size_t i = 1; name[0] && name[i]; i++) {
+        cJSON *o = cJSON_CreateObject();
+        add_int(o, "index", (int)i);
+        add_int(o, "byte", (unsigned char)name[i]);
+        cJSON_AddItemToArray(list, o);
+    }
+    return list;
+}
+
 static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
 {
     const cJSON *required = cJSON_GetObjectItemCaseSensitive(s, "required");
@@ -497,6 +511,8 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
             mem = cJSON_CreateObject();
             cJSON_AddStringToObject(mem, "name", name);
             add_lit(c, mem, "name_lit", name);
+            add_int(mem, "name_len", (int)strlen(name));
+            cJSON_AddItemToObject(mem, "name_rest", name_rest(name));
             add_int(mem, "first_byte", (unsigned char)name[0]);
             add_fn(mem, "prop_fn", compile(c, doc, p));
             add_bool(mem, "is_required", 0);
@@ -517,6 +533,8 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
                 mem = cJSON_CreateObject();
                 cJSON_AddStringToObject(mem, "name", r->valuestring);
                 add_lit(c, mem, "name_lit", r->valuestring);
+                add_int(mem, "name_len", (int)strlen(r->valuestring));
+                cJSON_AddItemToObject(mem, "name_rest", name_rest(r->valuestring));
                 add_int(mem, "first_byte", (unsigned char)r->valuestring[0]);
                 add_fn(mem, "prop_fn", -1);
                 add_bool(mem, "is_required", 0);

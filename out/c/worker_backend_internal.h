@@ -11,6 +11,8 @@
 
 #include "worker_backend.h"
 
+#include <math.h>
+
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define WORKER_BACKEND_MAX_DEPTH 512
 #define WORKER_BACKEND_MAX_ERRORS 100
@@ -40,7 +42,39 @@ typedef bool (*worker_backend_vfn)(const cJSON *x, const worker_backend_pseg *p,
         }                                                                    \
     } while (0)
 
-bool worker_backend_rt_type_in(const cJSON *x, int mask);
+/* Type tests inlined (cJSON_IsString and friends are calls into libcjson). */
+static inline bool worker_backend__is(const cJSON *x, int type) { return (x->type & 0xFF) == type; }
+#define WORKER_BACKEND_IS_NUMBER(x) worker_backend__is(x, cJSON_Number)
+#define WORKER_BACKEND_IS_STRING(x) worker_backend__is(x, cJSON_String)
+#define WORKER_BACKEND_IS_ARRAY(x) worker_backend__is(x, cJSON_Array)
+#define WORKER_BACKEND_IS_OBJECT(x) worker_backend__is(x, cJSON_Object)
+#define WORKER_BACKEND_IS_NULL(x) worker_backend__is(x, cJSON_NULL)
+#define WORKER_BACKEND_IS_TRUE(x) worker_backend__is(x, cJSON_True)
+#define WORKER_BACKEND_IS_FALSE(x) worker_backend__is(x, cJSON_False)
+
+/* Mask bits: null 1, boolean 2, integer 4, number 8 (with integer), string 16, array 32, object 64. */
+static inline bool worker_backend_rt_type_in(const cJSON *x, int mask)
+{
+    switch (x->type & 0xFF) {
+    case cJSON_NULL:
+        return mask & 1;
+    case cJSON_False:
+    case cJSON_True:
+        return mask & 2;
+    case cJSON_Number:
+        if (mask & 8)
+            return true;
+        return (mask & 4) && isfinite(x->valuedouble) && floor(x->valuedouble) == x->valuedouble;
+    case cJSON_String:
+        return mask & 16;
+    case cJSON_Array:
+        return mask & 32;
+    case cJSON_Object:
+        return mask & 64;
+    default:
+        return false;
+    }
+}
 void worker_backend_rt_report(worker_backend_vctx *c, const worker_backend_pseg *p, const char *msg);
 void worker_backend_rt_report_type(worker_backend_vctx *c, const worker_backend_pseg *p, const char *expected, const cJSON *x);
 void worker_backend_rt_report_pair(worker_backend_vctx *c, const worker_backend_pseg *p, const char *fmt, int a, int b);

@@ -188,24 +188,6 @@ static const char *type_name(const cJSON *x)
     return "object";
 }
 
-/* Mask bits: null 1, boolean 2, integer 4, number 8 (with integer), string 16, array 32, object 64. */
-bool worker_backend_rt_type_in(const cJSON *x, int mask)
-{
-    if (cJSON_IsNull(x))
-        return mask & 1;
-    if (cJSON_IsBool(x))
-        return mask & 2;
-    if (cJSON_IsNumber(x))
-        return (mask & 8) || ((mask & 4) && is_integral(x->valuedouble));
-    if (cJSON_IsString(x))
-        return mask & 16;
-    if (cJSON_IsArray(x))
-        return mask & 32;
-    if (cJSON_IsObject(x))
-        return mask & 64;
-    return false;
-}
-
 void worker_backend_rt_report_type(worker_backend_vctx *c, const worker_backend_pseg *p, const char *expected, const cJSON *x)
 {
     if (!c->out)

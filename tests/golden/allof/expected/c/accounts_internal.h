@@ -11,6 +11,8 @@
 
 #include "accounts.h"
 
+#include <math.h>
+
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define ACCOUNTS_MAX_DEPTH 512
 #define ACCOUNTS_MAX_ERRORS 100
@@ -40,7 +42,39 @@ typedef bool (*accounts_vfn)(const cJSON *x, const accounts_pseg *p, accounts_vc
         }                                                                    \
     } while (0)
 
-bool accounts_rt_type_in(const cJSON *x, int mask);
+/* Type tests inlined (cJSON_IsString and friends are calls into libcjson). */
+static inline bool accounts__is(const cJSON *x, int type) { return (x->type & 0xFF) == type; }
+#define ACCOUNTS_IS_NUMBER(x) accounts__is(x, cJSON_Number)
+#define ACCOUNTS_IS_STRING(x) accounts__is(x, cJSON_String)
+#define ACCOUNTS_IS_ARRAY(x) accounts__is(x, cJSON_Array)
+#define ACCOUNTS_IS_OBJECT(x) accounts__is(x, cJSON_Object)
+#define ACCOUNTS_IS_NULL(x) accounts__is(x, cJSON_NULL)
+#define ACCOUNTS_IS_TRUE(x) accounts__is(x, cJSON_True)
+#define ACCOUNTS_IS_FALSE(x) accounts__is(x, cJSON_False)
+
+/* Mask bits: null 1, boolean 2, integer 4, number 8 (with integer), string 16, array 32, object 64. */
+static inline bool accounts_rt_type_in(const cJSON *x, int mask)
+{
+    switch (x->type & 0xFF) {
+    case cJSON_NULL:
+        return mask & 1;
+    case cJSON_False:
+    case cJSON_True:
+        return mask & 2;
+    case cJSON_Number:
+        if (mask & 8)
+            return true;
+        return (mask & 4) && isfinite(x->valuedouble) && floor(x->valuedouble) == x->valuedouble;
+    case cJSON_String:
+        return mask & 16;
+    case cJSON_Array:
+        return mask & 32;
+    case cJSON_Object:
+        return mask & 64;
+    default:
+        return false;
+    }
+}
 void accounts_rt_report(accounts_vctx *c, const accounts_pseg *p, const char *msg);
 void accounts_rt_report_type(accounts_vctx *c, const accounts_pseg *p, const char *expected, const cJSON *x);
 void accounts_rt_report_pair(accounts_vctx *c, const accounts_pseg *p, const char *fmt, int a, int b);

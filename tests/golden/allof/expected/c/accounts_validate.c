@@ -36,18 +36,19 @@ static bool accounts_v0(const cJSON *x, const accounts_pseg *p, accounts_vctx *c
         accounts_rt_report_type(c, p, "expected object", x);
         ACCOUNTS_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (ACCOUNTS_IS_OBJECT(x)) {
         double count = 0;
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const accounts_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 101:
-                if (strcmp(key, "eventId") == 0) {
+                if ((unsigned char)key[1] == 118 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
                     seen[0] = true;
                     if (!accounts_v1(m, &seg, c))
                         ACCOUNTS_FAIL();
@@ -55,7 +56,7 @@ static bool accounts_v0(const cJSON *x, const accounts_pseg *p, accounts_vctx *c
                 }
                 break;
             case 111:
-                if (strcmp(key, "occurredAt") == 0) {
+                if ((unsigned char)key[1] == 99 && (unsigned char)key[2] == 99 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 100 && (unsigned char)key[8] == 65 && (unsigned char)key[9] == 116 && key[10] == '\0') { /* 10 bytes */
                     seen[1] = true;
                     if (!accounts_v2(m, &seg, c))
                         ACCOUNTS_FAIL();
@@ -63,7 +64,7 @@ static bool accounts_v0(const cJSON *x, const accounts_pseg *p, accounts_vctx *c
                 }
                 break;
             case 114:
-                if (strcmp(key, "retries") == 0) {
+                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 115 && key[7] == '\0') { /* 7 bytes */
                     if (!accounts_v3(m, &seg, c))
                         ACCOUNTS_FAIL();
                     break;
@@ -115,7 +116,7 @@ static bool accounts_v2(const cJSON *x, const accounts_pseg *p, accounts_vctx *c
         accounts_rt_report_type(c, p, "expected string", x);
         ACCOUNTS_FAIL();
     }
-    if (cJSON_IsString(x)) {
+    if (ACCOUNTS_IS_STRING(x)) {
         const char *s = x->valuestring;
         if (!accounts_rt_format_date_time(s)) {
             accounts_rt_report(c, p, "must be a valid date-time (format)");
@@ -138,7 +139,7 @@ static bool accounts_v3(const cJSON *x, const accounts_pseg *p, accounts_vctx *c
         accounts_rt_report_type(c, p, "expected integer", x);
         ACCOUNTS_FAIL();
     }
-    if (cJSON_IsNumber(x)) {
+    if (ACCOUNTS_IS_NUMBER(x)) {
         double d = x->valuedouble;
         if (!(d >= 0.0)) {
             accounts_rt_report(c, p, "must be >= 0");
@@ -191,25 +192,26 @@ static bool accounts_v6(const cJSON *x, const accounts_pseg *p, accounts_vctx *c
         accounts_rt_report_type(c, p, "expected object", x);
         ACCOUNTS_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (ACCOUNTS_IS_OBJECT(x)) {
         double count = 0;
         bool seen[1] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const accounts_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 108:
-                if (strcmp(key, "limit") == 0) {
+                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 116 && key[5] == '\0') { /* 5 bytes */
                     if (!accounts_v8(m, &seg, c))
                         ACCOUNTS_FAIL();
                     break;
                 }
                 break;
             case 111:
-                if (strcmp(key, "owner") == 0) {
+                if ((unsigned char)key[1] == 119 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && key[5] == '\0') { /* 5 bytes */
                     seen[0] = true;
                     if (!accounts_v1(m, &seg, c))
                         ACCOUNTS_FAIL();
@@ -242,7 +244,7 @@ static bool accounts_v8(const cJSON *x, const accounts_pseg *p, accounts_vctx *c
         accounts_rt_report_type(c, p, "expected integer", x);
         ACCOUNTS_FAIL();
     }
-    if (cJSON_IsNumber(x)) {
+    if (ACCOUNTS_IS_NUMBER(x)) {
         double d = x->valuedouble;
         if (!(d >= 0.0)) {
             accounts_rt_report(c, p, "must be >= 0");
@@ -277,22 +279,23 @@ static bool accounts_v11(const cJSON *x, const accounts_pseg *p, accounts_vctx *
     if (c->depth >= ACCOUNTS_MAX_DEPTH)
         return accounts_rt_too_deep(c, p);
     c->depth++;
-    if (cJSON_IsObject(x)) {
+    if (ACCOUNTS_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const accounts_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 114:
-                if (strcmp(key, "reason") == 0) {
+                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 115 && (unsigned char)key[4] == 111 && (unsigned char)key[5] == 110 && key[6] == '\0') { /* 6 bytes */
                     if (!accounts_v12(m, &seg, c))
                         ACCOUNTS_FAIL();
                     break;
                 }
-                if (strcmp(key, "retries") == 0) {
+                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 115 && key[7] == '\0') { /* 7 bytes */
                     if (!accounts_v13(m, &seg, c))
                         ACCOUNTS_FAIL();
                     break;
@@ -320,7 +323,7 @@ static bool accounts_v12(const cJSON *x, const accounts_pseg *p, accounts_vctx *
         accounts_rt_report_type(c, p, "expected string", x);
         ACCOUNTS_FAIL();
     }
-    if (cJSON_IsString(x)) {
+    if (ACCOUNTS_IS_STRING(x)) {
         const char *s = x->valuestring;
         double len = (double)accounts_rt_utf8_len(s);
         if (len > 200.0) {
@@ -344,7 +347,7 @@ static bool accounts_v13(const cJSON *x, const accounts_pseg *p, accounts_vctx *
         accounts_rt_report_type(c, p, "expected integer", x);
         ACCOUNTS_FAIL();
     }
-    if (cJSON_IsNumber(x)) {
+    if (ACCOUNTS_IS_NUMBER(x)) {
         double d = x->valuedouble;
         if (!(d <= 3.0)) {
             accounts_rt_report(c, p, "must be <= 3");

@@ -11,6 +11,8 @@
 
 #include "invoices.h"
 
+#include <math.h>
+
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define INVOICES_MAX_DEPTH 512
 #define INVOICES_MAX_ERRORS 100
@@ -40,7 +42,39 @@ typedef bool (*invoices_vfn)(const cJSON *x, const invoices_pseg *p, invoices_vc
         }                                                                    \
     } while (0)
 
-bool invoices_rt_type_in(const cJSON *x, int mask);
+/* Type tests inlined (cJSON_IsString and friends are calls into libcjson). */
+static inline bool invoices__is(const cJSON *x, int type) { return (x->type & 0xFF) == type; }
+#define INVOICES_IS_NUMBER(x) invoices__is(x, cJSON_Number)
+#define INVOICES_IS_STRING(x) invoices__is(x, cJSON_String)
+#define INVOICES_IS_ARRAY(x) invoices__is(x, cJSON_Array)
+#define INVOICES_IS_OBJECT(x) invoices__is(x, cJSON_Object)
+#define INVOICES_IS_NULL(x) invoices__is(x, cJSON_NULL)
+#define INVOICES_IS_TRUE(x) invoices__is(x, cJSON_True)
+#define INVOICES_IS_FALSE(x) invoices__is(x, cJSON_False)
+
+/* Mask bits: null 1, boolean 2, integer 4, number 8 (with integer), string 16, array 32, object 64. */
+static inline bool invoices_rt_type_in(const cJSON *x, int mask)
+{
+    switch (x->type & 0xFF) {
+    case cJSON_NULL:
+        return mask & 1;
+    case cJSON_False:
+    case cJSON_True:
+        return mask & 2;
+    case cJSON_Number:
+        if (mask & 8)
+            return true;
+        return (mask & 4) && isfinite(x->valuedouble) && floor(x->valuedouble) == x->valuedouble;
+    case cJSON_String:
+        return mask & 16;
+    case cJSON_Array:
+        return mask & 32;
+    case cJSON_Object:
+        return mask & 64;
+    default:
+        return false;
+    }
+}
 void invoices_rt_report(invoices_vctx *c, const invoices_pseg *p, const char *msg);
 void invoices_rt_report_type(invoices_vctx *c, const invoices_pseg *p, const char *expected, const cJSON *x);
 void invoices_rt_report_pair(invoices_vctx *c, const invoices_pseg *p, const char *fmt, int a, int b);

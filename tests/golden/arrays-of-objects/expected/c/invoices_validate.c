@@ -38,18 +38,19 @@ static bool invoices_v0(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
         invoices_rt_report_type(c, p, "expected object", x);
         INVOICES_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (INVOICES_IS_OBJECT(x)) {
         double count = 0;
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const invoices_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 110:
-                if (strcmp(key, "name") == 0) {
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
                     seen[0] = true;
                     if (!invoices_v1(m, &seg, c))
                         INVOICES_FAIL();
@@ -57,7 +58,7 @@ static bool invoices_v0(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
                 }
                 break;
             case 114:
-                if (strcmp(key, "rate") == 0) {
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
                     seen[1] = true;
                     if (!invoices_v2(m, &seg, c))
                         INVOICES_FAIL();
@@ -110,7 +111,7 @@ static bool invoices_v2(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
         invoices_rt_report_type(c, p, "expected number", x);
         INVOICES_FAIL();
     }
-    if (cJSON_IsNumber(x)) {
+    if (INVOICES_IS_NUMBER(x)) {
         double d = x->valuedouble;
         if (!(d >= 0.0)) {
             invoices_rt_report(c, p, "must be >= 0");
@@ -137,25 +138,26 @@ static bool invoices_v3(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
         invoices_rt_report_type(c, p, "expected object", x);
         INVOICES_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (INVOICES_IS_OBJECT(x)) {
         double count = 0;
         bool seen[1] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const invoices_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 103:
-                if (strcmp(key, "grid") == 0) {
+                if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 100 && key[4] == '\0') { /* 4 bytes */
                     if (!invoices_v10(m, &seg, c))
                         INVOICES_FAIL();
                     break;
                 }
                 break;
             case 108:
-                if (strcmp(key, "lines") == 0) {
+                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && key[5] == '\0') { /* 5 bytes */
                     seen[0] = true;
                     if (!invoices_v4(m, &seg, c))
                         INVOICES_FAIL();
@@ -163,12 +165,12 @@ static bool invoices_v3(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
                 }
                 break;
             case 116:
-                if (strcmp(key, "tags") == 0) {
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 103 && (unsigned char)key[3] == 115 && key[4] == '\0') { /* 4 bytes */
                     if (!invoices_v13(m, &seg, c))
                         INVOICES_FAIL();
                     break;
                 }
-                if (strcmp(key, "taxes") == 0) {
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 120 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && key[5] == '\0') { /* 5 bytes */
                     if (!invoices_v8(m, &seg, c))
                         INVOICES_FAIL();
                     break;
@@ -200,7 +202,7 @@ static bool invoices_v4(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
         invoices_rt_report_type(c, p, "expected array", x);
         INVOICES_FAIL();
     }
-    if (cJSON_IsArray(x)) {
+    if (INVOICES_IS_ARRAY(x)) {
         double n = (double)cJSON_GetArraySize(x);
         if (n < 1.0) {
             invoices_rt_report(c, p, "must have at least 1 item");
@@ -231,18 +233,19 @@ static bool invoices_v5(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
         invoices_rt_report_type(c, p, "expected object", x);
         INVOICES_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (INVOICES_IS_OBJECT(x)) {
         double count = 0;
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const invoices_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 113:
-                if (strcmp(key, "quantity") == 0) {
+                if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 121 && key[8] == '\0') { /* 8 bytes */
                     seen[1] = true;
                     if (!invoices_v7(m, &seg, c))
                         INVOICES_FAIL();
@@ -250,7 +253,7 @@ static bool invoices_v5(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
                 }
                 break;
             case 115:
-                if (strcmp(key, "sku") == 0) {
+                if ((unsigned char)key[1] == 107 && (unsigned char)key[2] == 117 && key[3] == '\0') { /* 3 bytes */
                     seen[0] = true;
                     if (!invoices_v1(m, &seg, c))
                         INVOICES_FAIL();
@@ -287,7 +290,7 @@ static bool invoices_v7(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
         invoices_rt_report_type(c, p, "expected integer", x);
         INVOICES_FAIL();
     }
-    if (cJSON_IsNumber(x)) {
+    if (INVOICES_IS_NUMBER(x)) {
         double d = x->valuedouble;
         if (!(d >= 1.0)) {
             invoices_rt_report(c, p, "must be >= 1");
@@ -310,7 +313,7 @@ static bool invoices_v8(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
         invoices_rt_report_type(c, p, "expected array", x);
         INVOICES_FAIL();
     }
-    if (cJSON_IsArray(x)) {
+    if (INVOICES_IS_ARRAY(x)) {
         {
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
@@ -346,7 +349,7 @@ static bool invoices_v10(const cJSON *x, const invoices_pseg *p, invoices_vctx *
         invoices_rt_report_type(c, p, "expected array", x);
         INVOICES_FAIL();
     }
-    if (cJSON_IsArray(x)) {
+    if (INVOICES_IS_ARRAY(x)) {
         {
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
@@ -372,7 +375,7 @@ static bool invoices_v11(const cJSON *x, const invoices_pseg *p, invoices_vctx *
         invoices_rt_report_type(c, p, "expected array", x);
         INVOICES_FAIL();
     }
-    if (cJSON_IsArray(x)) {
+    if (INVOICES_IS_ARRAY(x)) {
         {
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
@@ -414,7 +417,7 @@ static bool invoices_v13(const cJSON *x, const invoices_pseg *p, invoices_vctx *
         invoices_rt_report_type(c, p, "expected array", x);
         INVOICES_FAIL();
     }
-    if (cJSON_IsArray(x)) {
+    if (INVOICES_IS_ARRAY(x)) {
         {
             int i = 0, j = 0;
             if (!invoices_rt_unique(x, &i, &j)) {
@@ -447,7 +450,7 @@ static bool invoices_v14(const cJSON *x, const invoices_pseg *p, invoices_vctx *
         invoices_rt_report_type(c, p, "expected string", x);
         INVOICES_FAIL();
     }
-    if (cJSON_IsString(x)) {
+    if (INVOICES_IS_STRING(x)) {
         const char *s = x->valuestring;
         double len = (double)invoices_rt_utf8_len(s);
         if (len > 20.0) {

@@ -11,6 +11,8 @@
 
 #include "streetlights.h"
 
+#include <math.h>
+
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define STREETLIGHTS_MAX_DEPTH 512
 #define STREETLIGHTS_MAX_ERRORS 100
@@ -40,7 +42,39 @@ typedef bool (*streetlights_vfn)(const cJSON *x, const streetlights_pseg *p, str
         }                                                                    \
     } while (0)
 
-bool streetlights_rt_type_in(const cJSON *x, int mask);
+/* Type tests inlined (cJSON_IsString and friends are calls into libcjson). */
+static inline bool streetlights__is(const cJSON *x, int type) { return (x->type & 0xFF) == type; }
+#define STREETLIGHTS_IS_NUMBER(x) streetlights__is(x, cJSON_Number)
+#define STREETLIGHTS_IS_STRING(x) streetlights__is(x, cJSON_String)
+#define STREETLIGHTS_IS_ARRAY(x) streetlights__is(x, cJSON_Array)
+#define STREETLIGHTS_IS_OBJECT(x) streetlights__is(x, cJSON_Object)
+#define STREETLIGHTS_IS_NULL(x) streetlights__is(x, cJSON_NULL)
+#define STREETLIGHTS_IS_TRUE(x) streetlights__is(x, cJSON_True)
+#define STREETLIGHTS_IS_FALSE(x) streetlights__is(x, cJSON_False)
+
+/* Mask bits: null 1, boolean 2, integer 4, number 8 (with integer), string 16, array 32, object 64. */
+static inline bool streetlights_rt_type_in(const cJSON *x, int mask)
+{
+    switch (x->type & 0xFF) {
+    case cJSON_NULL:
+        return mask & 1;
+    case cJSON_False:
+    case cJSON_True:
+        return mask & 2;
+    case cJSON_Number:
+        if (mask & 8)
+            return true;
+        return (mask & 4) && isfinite(x->valuedouble) && floor(x->valuedouble) == x->valuedouble;
+    case cJSON_String:
+        return mask & 16;
+    case cJSON_Array:
+        return mask & 32;
+    case cJSON_Object:
+        return mask & 64;
+    default:
+        return false;
+    }
+}
 void streetlights_rt_report(streetlights_vctx *c, const streetlights_pseg *p, const char *msg);
 void streetlights_rt_report_type(streetlights_vctx *c, const streetlights_pseg *p, const char *expected, const cJSON *x);
 void streetlights_rt_report_pair(streetlights_vctx *c, const streetlights_pseg *p, const char *fmt, int a, int b);

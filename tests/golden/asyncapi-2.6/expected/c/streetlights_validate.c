@@ -28,31 +28,32 @@ static bool streetlights_v0(const cJSON *x, const streetlights_pseg *p, streetli
         streetlights_rt_report_type(c, p, "expected object", x);
         STREETLIGHTS_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (STREETLIGHTS_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const streetlights_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 105:
-                if (strcmp(key, "id") == 0) {
+                if ((unsigned char)key[1] == 100 && key[2] == '\0') { /* 2 bytes */
                     if (!streetlights_v1(m, &seg, c))
                         STREETLIGHTS_FAIL();
                     break;
                 }
                 break;
             case 108:
-                if (strcmp(key, "lumens") == 0) {
+                if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 115 && key[6] == '\0') { /* 6 bytes */
                     if (!streetlights_v1(m, &seg, c))
                         STREETLIGHTS_FAIL();
                     break;
                 }
                 break;
             case 115:
-                if (strcmp(key, "sentAt") == 0) {
+                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 65 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
                     if (!streetlights_v3(m, &seg, c))
                         STREETLIGHTS_FAIL();
                     break;
@@ -80,7 +81,7 @@ static bool streetlights_v1(const cJSON *x, const streetlights_pseg *p, streetli
         streetlights_rt_report_type(c, p, "expected integer", x);
         STREETLIGHTS_FAIL();
     }
-    if (cJSON_IsNumber(x)) {
+    if (STREETLIGHTS_IS_NUMBER(x)) {
         double d = x->valuedouble;
         if (!(d >= 0.0)) {
             streetlights_rt_report(c, p, "must be >= 0");
@@ -103,7 +104,7 @@ static bool streetlights_v3(const cJSON *x, const streetlights_pseg *p, streetli
         streetlights_rt_report_type(c, p, "expected string", x);
         STREETLIGHTS_FAIL();
     }
-    if (cJSON_IsString(x)) {
+    if (STREETLIGHTS_IS_STRING(x)) {
         const char *s = x->valuestring;
         if (!streetlights_rt_format_date_time(s)) {
             streetlights_rt_report(c, p, "must be a valid date-time (format)");
@@ -126,17 +127,18 @@ static bool streetlights_v4(const cJSON *x, const streetlights_pseg *p, streetli
         streetlights_rt_report_type(c, p, "expected object", x);
         STREETLIGHTS_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (STREETLIGHTS_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const streetlights_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 105:
-                if (strcmp(key, "id") == 0) {
+                if ((unsigned char)key[1] == 100 && key[2] == '\0') { /* 2 bytes */
                     if (!streetlights_v1(m, &seg, c))
                         STREETLIGHTS_FAIL();
                     break;

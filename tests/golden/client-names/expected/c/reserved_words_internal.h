@@ -11,6 +11,8 @@
 
 #include "reserved_words.h"
 
+#include <math.h>
+
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define RESERVED_WORDS_MAX_DEPTH 512
 #define RESERVED_WORDS_MAX_ERRORS 100
@@ -40,7 +42,39 @@ typedef bool (*reserved_words_vfn)(const cJSON *x, const reserved_words_pseg *p,
         }                                                                    \
     } while (0)
 
-bool reserved_words_rt_type_in(const cJSON *x, int mask);
+/* Type tests inlined (cJSON_IsString and friends are calls into libcjson). */
+static inline bool reserved_words__is(const cJSON *x, int type) { return (x->type & 0xFF) == type; }
+#define RESERVED_WORDS_IS_NUMBER(x) reserved_words__is(x, cJSON_Number)
+#define RESERVED_WORDS_IS_STRING(x) reserved_words__is(x, cJSON_String)
+#define RESERVED_WORDS_IS_ARRAY(x) reserved_words__is(x, cJSON_Array)
+#define RESERVED_WORDS_IS_OBJECT(x) reserved_words__is(x, cJSON_Object)
+#define RESERVED_WORDS_IS_NULL(x) reserved_words__is(x, cJSON_NULL)
+#define RESERVED_WORDS_IS_TRUE(x) reserved_words__is(x, cJSON_True)
+#define RESERVED_WORDS_IS_FALSE(x) reserved_words__is(x, cJSON_False)
+
+/* Mask bits: null 1, boolean 2, integer 4, number 8 (with integer), string 16, array 32, object 64. */
+static inline bool reserved_words_rt_type_in(const cJSON *x, int mask)
+{
+    switch (x->type & 0xFF) {
+    case cJSON_NULL:
+        return mask & 1;
+    case cJSON_False:
+    case cJSON_True:
+        return mask & 2;
+    case cJSON_Number:
+        if (mask & 8)
+            return true;
+        return (mask & 4) && isfinite(x->valuedouble) && floor(x->valuedouble) == x->valuedouble;
+    case cJSON_String:
+        return mask & 16;
+    case cJSON_Array:
+        return mask & 32;
+    case cJSON_Object:
+        return mask & 64;
+    default:
+        return false;
+    }
+}
 void reserved_words_rt_report(reserved_words_vctx *c, const reserved_words_pseg *p, const char *msg);
 void reserved_words_rt_report_type(reserved_words_vctx *c, const reserved_words_pseg *p, const char *expected, const cJSON *x);
 void reserved_words_rt_report_pair(reserved_words_vctx *c, const reserved_words_pseg *p, const char *fmt, int a, int b);

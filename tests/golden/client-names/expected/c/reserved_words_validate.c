@@ -36,38 +36,39 @@ static bool reserved_words_v0(const cJSON *x, const reserved_words_pseg *p, rese
         reserved_words_rt_report_type(c, p, "expected object", x);
         RESERVED_WORDS_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (RESERVED_WORDS_IS_OBJECT(x)) {
         double count = 0;
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const reserved_words_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 78:
-                if (strcmp(key, "None") == 0) {
+                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
                     if (!reserved_words_v2(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
                 }
                 break;
             case 99:
-                if (strcmp(key, "class") == 0) {
+                if ((unsigned char)key[1] == 108 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 115 && (unsigned char)key[4] == 115 && key[5] == '\0') { /* 5 bytes */
                     seen[1] = true;
                     if (!reserved_words_v2(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
                 }
-                if (strcmp(key, "content-type") == 0) {
+                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 45 && (unsigned char)key[8] == 116 && (unsigned char)key[9] == 121 && (unsigned char)key[10] == 112 && (unsigned char)key[11] == 101 && key[12] == '\0') { /* 12 bytes */
                     if (!reserved_words_v2(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
                 }
                 break;
             case 100:
-                if (strcmp(key, "default") == 0) {
+                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 102 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 117 && (unsigned char)key[5] == 108 && (unsigned char)key[6] == 116 && key[7] == '\0') { /* 7 bytes */
                     seen[0] = true;
                     if (!reserved_words_v1(m, &seg, c))
                         RESERVED_WORDS_FAIL();
@@ -75,19 +76,19 @@ static bool reserved_words_v0(const cJSON *x, const reserved_words_pseg *p, rese
                 }
                 break;
             case 102:
-                if (strcmp(key, "from") == 0) {
+                if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 109 && key[4] == '\0') { /* 4 bytes */
                     if (!reserved_words_v2(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
                 }
-                if (strcmp(key, "function") == 0) {
+                if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 111 && (unsigned char)key[7] == 110 && key[8] == '\0') { /* 8 bytes */
                     if (!reserved_words_v2(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
                 }
                 break;
             case 119:
-                if (strcmp(key, "while") == 0) {
+                if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
                     if (!reserved_words_v6(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
@@ -155,7 +156,7 @@ static bool reserved_words_v6(const cJSON *x, const reserved_words_pseg *p, rese
         reserved_words_rt_report_type(c, p, "expected string", x);
         RESERVED_WORDS_FAIL();
     }
-    if (!((cJSON_IsString(x) && strcmp(x->valuestring, "for") == 0) || (cJSON_IsString(x) && strcmp(x->valuestring, "if") == 0) || (cJSON_IsString(x) && strcmp(x->valuestring, "else") == 0) || (cJSON_IsString(x) && strcmp(x->valuestring, "null") == 0) || (cJSON_IsString(x) && strcmp(x->valuestring, "true") == 0) || false)) {
+    if (!((RESERVED_WORDS_IS_STRING(x) && strcmp(x->valuestring, "for") == 0) || (RESERVED_WORDS_IS_STRING(x) && strcmp(x->valuestring, "if") == 0) || (RESERVED_WORDS_IS_STRING(x) && strcmp(x->valuestring, "else") == 0) || (RESERVED_WORDS_IS_STRING(x) && strcmp(x->valuestring, "null") == 0) || (RESERVED_WORDS_IS_STRING(x) && strcmp(x->valuestring, "true") == 0) || false)) {
         reserved_words_rt_report(c, p, "must be one of 'for', 'if', 'else', 'null', 'true'");
         RESERVED_WORDS_FAIL();
     }
@@ -175,24 +176,25 @@ static bool reserved_words_v8(const cJSON *x, const reserved_words_pseg *p, rese
         reserved_words_rt_report_type(c, p, "expected object", x);
         RESERVED_WORDS_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (RESERVED_WORDS_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const reserved_words_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 68:
-                if (strcmp(key, "Date") == 0) {
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
                     if (!reserved_words_v9(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
                 }
                 break;
             case 108:
-                if (strcmp(key, "list") == 0) {
+                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
                     if (!reserved_words_v13(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
@@ -230,24 +232,25 @@ static bool reserved_words_v10(const cJSON *x, const reserved_words_pseg *p, res
         reserved_words_rt_report_type(c, p, "expected object", x);
         RESERVED_WORDS_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (RESERVED_WORDS_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const reserved_words_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 114:
-                if (strcmp(key, "return") == 0) {
+                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 110 && key[6] == '\0') { /* 6 bytes */
                     if (!reserved_words_v2(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
                 }
                 break;
             case 121:
-                if (strcmp(key, "yield") == 0) {
+                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 100 && key[5] == '\0') { /* 5 bytes */
                     if (!reserved_words_v1(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
@@ -275,7 +278,7 @@ static bool reserved_words_v13(const cJSON *x, const reserved_words_pseg *p, res
         reserved_words_rt_report_type(c, p, "expected array", x);
         RESERVED_WORDS_FAIL();
     }
-    if (cJSON_IsArray(x)) {
+    if (RESERVED_WORDS_IS_ARRAY(x)) {
         {
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
@@ -311,24 +314,25 @@ static bool reserved_words_v15(const cJSON *x, const reserved_words_pseg *p, res
         reserved_words_rt_report_type(c, p, "expected object", x);
         RESERVED_WORDS_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (RESERVED_WORDS_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const reserved_words_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 116:
-                if (strcmp(key, "timeout") == 0) {
+                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 111 && (unsigned char)key[5] == 117 && (unsigned char)key[6] == 116 && key[7] == '\0') { /* 7 bytes */
                     if (!reserved_words_v16(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
                 }
                 break;
             case 118:
-                if (strcmp(key, "validate") == 0) {
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 100 && (unsigned char)key[5] == 97 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 101 && key[8] == '\0') { /* 8 bytes */
                     if (!reserved_words_v17(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;

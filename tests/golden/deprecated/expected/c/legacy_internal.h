@@ -11,6 +11,8 @@
 
 #include "legacy.h"
 
+#include <math.h>
+
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define LEGACY_MAX_DEPTH 512
 #define LEGACY_MAX_ERRORS 100
@@ -40,7 +42,39 @@ typedef bool (*legacy_vfn)(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
         }                                                                    \
     } while (0)
 
-bool legacy_rt_type_in(const cJSON *x, int mask);
+/* Type tests inlined (cJSON_IsString and friends are calls into libcjson). */
+static inline bool legacy__is(const cJSON *x, int type) { return (x->type & 0xFF) == type; }
+#define LEGACY_IS_NUMBER(x) legacy__is(x, cJSON_Number)
+#define LEGACY_IS_STRING(x) legacy__is(x, cJSON_String)
+#define LEGACY_IS_ARRAY(x) legacy__is(x, cJSON_Array)
+#define LEGACY_IS_OBJECT(x) legacy__is(x, cJSON_Object)
+#define LEGACY_IS_NULL(x) legacy__is(x, cJSON_NULL)
+#define LEGACY_IS_TRUE(x) legacy__is(x, cJSON_True)
+#define LEGACY_IS_FALSE(x) legacy__is(x, cJSON_False)
+
+/* Mask bits: null 1, boolean 2, integer 4, number 8 (with integer), string 16, array 32, object 64. */
+static inline bool legacy_rt_type_in(const cJSON *x, int mask)
+{
+    switch (x->type & 0xFF) {
+    case cJSON_NULL:
+        return mask & 1;
+    case cJSON_False:
+    case cJSON_True:
+        return mask & 2;
+    case cJSON_Number:
+        if (mask & 8)
+            return true;
+        return (mask & 4) && isfinite(x->valuedouble) && floor(x->valuedouble) == x->valuedouble;
+    case cJSON_String:
+        return mask & 16;
+    case cJSON_Array:
+        return mask & 32;
+    case cJSON_Object:
+        return mask & 64;
+    default:
+        return false;
+    }
+}
 void legacy_rt_report(legacy_vctx *c, const legacy_pseg *p, const char *msg);
 void legacy_rt_report_type(legacy_vctx *c, const legacy_pseg *p, const char *expected, const cJSON *x);
 void legacy_rt_report_pair(legacy_vctx *c, const legacy_pseg *p, const char *fmt, int a, int b);

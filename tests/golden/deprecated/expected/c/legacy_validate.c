@@ -32,17 +32,18 @@ static bool legacy_v0(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
         legacy_rt_report_type(c, p, "expected object", x);
         LEGACY_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (LEGACY_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const legacy_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 120:
-                if (strcmp(key, "x") == 0) {
+                if (key[1] == '\0') { /* 1 bytes */
                     if (!legacy_v1(m, &seg, c))
                         LEGACY_FAIL();
                     break;
@@ -86,17 +87,18 @@ static bool legacy_v2(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
         legacy_rt_report_type(c, p, "expected object", x);
         LEGACY_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (LEGACY_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const legacy_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 97:
-                if (strcmp(key, "at") == 0) {
+                if ((unsigned char)key[1] == 116 && key[2] == '\0') { /* 2 bytes */
                     if (!legacy_v3(m, &seg, c))
                         LEGACY_FAIL();
                     break;
@@ -124,7 +126,7 @@ static bool legacy_v3(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
         legacy_rt_report_type(c, p, "expected string", x);
         LEGACY_FAIL();
     }
-    if (cJSON_IsString(x)) {
+    if (LEGACY_IS_STRING(x)) {
         const char *s = x->valuestring;
         if (!legacy_rt_format_date_time(s)) {
             legacy_rt_report(c, p, "must be a valid date-time (format)");
@@ -147,31 +149,32 @@ static bool legacy_v4(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
         legacy_rt_report_type(c, p, "expected object", x);
         LEGACY_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (LEGACY_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const legacy_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 108:
-                if (strcmp(key, "legacyValue") == 0) {
+                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 103 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 99 && (unsigned char)key[5] == 121 && (unsigned char)key[6] == 86 && (unsigned char)key[7] == 97 && (unsigned char)key[8] == 108 && (unsigned char)key[9] == 117 && (unsigned char)key[10] == 101 && key[11] == '\0') { /* 11 bytes */
                     if (!legacy_v6(m, &seg, c))
                         LEGACY_FAIL();
                     break;
                 }
                 break;
             case 115:
-                if (strcmp(key, "shape") == 0) {
+                if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 112 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
                     if (!legacy_v7(m, &seg, c))
                         LEGACY_FAIL();
                     break;
                 }
                 break;
             case 118:
-                if (strcmp(key, "value") == 0) {
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
                     if (!legacy_v5(m, &seg, c))
                         LEGACY_FAIL();
                     break;

@@ -11,6 +11,8 @@
 
 #include "tickets.h"
 
+#include <math.h>
+
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define TICKETS_MAX_DEPTH 512
 #define TICKETS_MAX_ERRORS 100
@@ -40,7 +42,39 @@ typedef bool (*tickets_vfn)(const cJSON *x, const tickets_pseg *p, tickets_vctx 
         }                                                                    \
     } while (0)
 
-bool tickets_rt_type_in(const cJSON *x, int mask);
+/* Type tests inlined (cJSON_IsString and friends are calls into libcjson). */
+static inline bool tickets__is(const cJSON *x, int type) { return (x->type & 0xFF) == type; }
+#define TICKETS_IS_NUMBER(x) tickets__is(x, cJSON_Number)
+#define TICKETS_IS_STRING(x) tickets__is(x, cJSON_String)
+#define TICKETS_IS_ARRAY(x) tickets__is(x, cJSON_Array)
+#define TICKETS_IS_OBJECT(x) tickets__is(x, cJSON_Object)
+#define TICKETS_IS_NULL(x) tickets__is(x, cJSON_NULL)
+#define TICKETS_IS_TRUE(x) tickets__is(x, cJSON_True)
+#define TICKETS_IS_FALSE(x) tickets__is(x, cJSON_False)
+
+/* Mask bits: null 1, boolean 2, integer 4, number 8 (with integer), string 16, array 32, object 64. */
+static inline bool tickets_rt_type_in(const cJSON *x, int mask)
+{
+    switch (x->type & 0xFF) {
+    case cJSON_NULL:
+        return mask & 1;
+    case cJSON_False:
+    case cJSON_True:
+        return mask & 2;
+    case cJSON_Number:
+        if (mask & 8)
+            return true;
+        return (mask & 4) && isfinite(x->valuedouble) && floor(x->valuedouble) == x->valuedouble;
+    case cJSON_String:
+        return mask & 16;
+    case cJSON_Array:
+        return mask & 32;
+    case cJSON_Object:
+        return mask & 64;
+    default:
+        return false;
+    }
+}
 void tickets_rt_report(tickets_vctx *c, const tickets_pseg *p, const char *msg);
 void tickets_rt_report_type(tickets_vctx *c, const tickets_pseg *p, const char *expected, const cJSON *x);
 void tickets_rt_report_pair(tickets_vctx *c, const tickets_pseg *p, const char *fmt, int a, int b);

@@ -31,7 +31,7 @@ static bool tickets_v0(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
         tickets_rt_report_type(c, p, "expected string", x);
         TICKETS_FAIL();
     }
-    if (!((cJSON_IsString(x) && strcmp(x->valuestring, "open") == 0) || (cJSON_IsString(x) && strcmp(x->valuestring, "in-progress") == 0) || (cJSON_IsString(x) && strcmp(x->valuestring, "closed") == 0) || false)) {
+    if (!((TICKETS_IS_STRING(x) && strcmp(x->valuestring, "open") == 0) || (TICKETS_IS_STRING(x) && strcmp(x->valuestring, "in-progress") == 0) || (TICKETS_IS_STRING(x) && strcmp(x->valuestring, "closed") == 0) || false)) {
         tickets_rt_report(c, p, "must be one of 'open', 'in-progress', 'closed'");
         TICKETS_FAIL();
     }
@@ -51,32 +51,33 @@ static bool tickets_v1(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
         tickets_rt_report_type(c, p, "expected object", x);
         TICKETS_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (TICKETS_IS_OBJECT(x)) {
         double count = 0;
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const tickets_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 99:
-                if (strcmp(key, "channel") == 0) {
+                if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 108 && key[7] == '\0') { /* 7 bytes */
                     if (!tickets_v4(m, &seg, c))
                         TICKETS_FAIL();
                     break;
                 }
                 break;
             case 107:
-                if (strcmp(key, "kind") == 0) {
+                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 100 && key[4] == '\0') { /* 4 bytes */
                     if (!tickets_v6(m, &seg, c))
                         TICKETS_FAIL();
                     break;
                 }
                 break;
             case 112:
-                if (strcmp(key, "priority") == 0) {
+                if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 111 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 121 && key[8] == '\0') { /* 8 bytes */
                     seen[1] = true;
                     if (!tickets_v3(m, &seg, c))
                         TICKETS_FAIL();
@@ -84,14 +85,14 @@ static bool tickets_v1(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
                 }
                 break;
             case 114:
-                if (strcmp(key, "resolution") == 0) {
+                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 111 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 117 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 105 && (unsigned char)key[8] == 111 && (unsigned char)key[9] == 110 && key[10] == '\0') { /* 10 bytes */
                     if (!tickets_v5(m, &seg, c))
                         TICKETS_FAIL();
                     break;
                 }
                 break;
             case 115:
-                if (strcmp(key, "status") == 0) {
+                if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 117 && (unsigned char)key[5] == 115 && key[6] == '\0') { /* 6 bytes */
                     seen[0] = true;
                     if (!tickets_v2(m, &seg, c))
                         TICKETS_FAIL();
@@ -138,7 +139,7 @@ static bool tickets_v3(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
         tickets_rt_report_type(c, p, "expected integer", x);
         TICKETS_FAIL();
     }
-    if (!((cJSON_IsNumber(x) && x->valuedouble == 1.0) || (cJSON_IsNumber(x) && x->valuedouble == 2.0) || (cJSON_IsNumber(x) && x->valuedouble == 3.0) || false)) {
+    if (!((TICKETS_IS_NUMBER(x) && x->valuedouble == 1.0) || (TICKETS_IS_NUMBER(x) && x->valuedouble == 2.0) || (TICKETS_IS_NUMBER(x) && x->valuedouble == 3.0) || false)) {
         tickets_rt_report(c, p, "must be one of 1, 2, 3");
         TICKETS_FAIL();
     }
@@ -158,7 +159,7 @@ static bool tickets_v4(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
         tickets_rt_report_type(c, p, "expected string", x);
         TICKETS_FAIL();
     }
-    if (!((cJSON_IsString(x) && strcmp(x->valuestring, "email") == 0) || (cJSON_IsString(x) && strcmp(x->valuestring, "phone") == 0) || (cJSON_IsString(x) && strcmp(x->valuestring, "in-person") == 0) || false)) {
+    if (!((TICKETS_IS_STRING(x) && strcmp(x->valuestring, "email") == 0) || (TICKETS_IS_STRING(x) && strcmp(x->valuestring, "phone") == 0) || (TICKETS_IS_STRING(x) && strcmp(x->valuestring, "in-person") == 0) || false)) {
         tickets_rt_report(c, p, "must be one of 'email', 'phone', 'in-person'");
         TICKETS_FAIL();
     }
@@ -178,7 +179,7 @@ static bool tickets_v5(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
         tickets_rt_report_type(c, p, "expected string or null", x);
         TICKETS_FAIL();
     }
-    if (!((cJSON_IsString(x) && strcmp(x->valuestring, "fixed") == 0) || (cJSON_IsString(x) && strcmp(x->valuestring, "wont-fix") == 0) || (cJSON_IsString(x) && strcmp(x->valuestring, "duplicate") == 0) || cJSON_IsNull(x) || false)) {
+    if (!((TICKETS_IS_STRING(x) && strcmp(x->valuestring, "fixed") == 0) || (TICKETS_IS_STRING(x) && strcmp(x->valuestring, "wont-fix") == 0) || (TICKETS_IS_STRING(x) && strcmp(x->valuestring, "duplicate") == 0) || TICKETS_IS_NULL(x) || false)) {
         tickets_rt_report(c, p, "must be one of 'fixed', 'wont-fix', 'duplicate', null");
         TICKETS_FAIL();
     }
@@ -194,7 +195,7 @@ static bool tickets_v6(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
     if (c->depth >= TICKETS_MAX_DEPTH)
         return tickets_rt_too_deep(c, p);
     c->depth++;
-    if (!((cJSON_IsString(x) && strcmp(x->valuestring, "ticket") == 0))) {
+    if (!((TICKETS_IS_STRING(x) && strcmp(x->valuestring, "ticket") == 0))) {
         tickets_rt_report(c, p, "must be equal to 'ticket'");
         TICKETS_FAIL();
     }

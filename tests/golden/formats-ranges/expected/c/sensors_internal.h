@@ -11,6 +11,8 @@
 
 #include "sensors.h"
 
+#include <math.h>
+
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define SENSORS_MAX_DEPTH 512
 #define SENSORS_MAX_ERRORS 100
@@ -40,7 +42,39 @@ typedef bool (*sensors_vfn)(const cJSON *x, const sensors_pseg *p, sensors_vctx 
         }                                                                    \
     } while (0)
 
-bool sensors_rt_type_in(const cJSON *x, int mask);
+/* Type tests inlined (cJSON_IsString and friends are calls into libcjson). */
+static inline bool sensors__is(const cJSON *x, int type) { return (x->type & 0xFF) == type; }
+#define SENSORS_IS_NUMBER(x) sensors__is(x, cJSON_Number)
+#define SENSORS_IS_STRING(x) sensors__is(x, cJSON_String)
+#define SENSORS_IS_ARRAY(x) sensors__is(x, cJSON_Array)
+#define SENSORS_IS_OBJECT(x) sensors__is(x, cJSON_Object)
+#define SENSORS_IS_NULL(x) sensors__is(x, cJSON_NULL)
+#define SENSORS_IS_TRUE(x) sensors__is(x, cJSON_True)
+#define SENSORS_IS_FALSE(x) sensors__is(x, cJSON_False)
+
+/* Mask bits: null 1, boolean 2, integer 4, number 8 (with integer), string 16, array 32, object 64. */
+static inline bool sensors_rt_type_in(const cJSON *x, int mask)
+{
+    switch (x->type & 0xFF) {
+    case cJSON_NULL:
+        return mask & 1;
+    case cJSON_False:
+    case cJSON_True:
+        return mask & 2;
+    case cJSON_Number:
+        if (mask & 8)
+            return true;
+        return (mask & 4) && isfinite(x->valuedouble) && floor(x->valuedouble) == x->valuedouble;
+    case cJSON_String:
+        return mask & 16;
+    case cJSON_Array:
+        return mask & 32;
+    case cJSON_Object:
+        return mask & 64;
+    default:
+        return false;
+    }
+}
 void sensors_rt_report(sensors_vctx *c, const sensors_pseg *p, const char *msg);
 void sensors_rt_report_type(sensors_vctx *c, const sensors_pseg *p, const char *expected, const cJSON *x);
 void sensors_rt_report_pair(sensors_vctx *c, const sensors_pseg *p, const char *fmt, int a, int b);

@@ -39,18 +39,19 @@ static bool sensors_v0(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
         sensors_rt_report_type(c, p, "expected object", x);
         SENSORS_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (SENSORS_IS_OBJECT(x)) {
         double count = 0;
         bool seen[3] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const sensors_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 97:
-                if (strcmp(key, "at") == 0) {
+                if ((unsigned char)key[1] == 116 && key[2] == '\0') { /* 2 bytes */
                     seen[1] = true;
                     if (!sensors_v2(m, &seg, c))
                         SENSORS_FAIL();
@@ -58,79 +59,79 @@ static bool sensors_v0(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
                 }
                 break;
             case 99:
-                if (strcmp(key, "confidence") == 0) {
+                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 102 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 100 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 110 && (unsigned char)key[8] == 99 && (unsigned char)key[9] == 101 && key[10] == '\0') { /* 10 bytes */
                     if (!sensors_v9(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
                 break;
             case 100:
-                if (strcmp(key, "day") == 0) {
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 121 && key[3] == '\0') { /* 3 bytes */
                     if (!sensors_v3(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
                 break;
             case 104:
-                if (strcmp(key, "host") == 0) {
+                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
                     if (!sensors_v6(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
                 break;
             case 105:
-                if (strcmp(key, "id") == 0) {
+                if ((unsigned char)key[1] == 100 && key[2] == '\0') { /* 2 bytes */
                     seen[0] = true;
                     if (!sensors_v1(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
-                if (strcmp(key, "ip") == 0) {
+                if ((unsigned char)key[1] == 112 && key[2] == '\0') { /* 2 bytes */
                     if (!sensors_v7(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
                 break;
             case 108:
-                if (strcmp(key, "label") == 0) {
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 108 && key[5] == '\0') { /* 5 bytes */
                     if (!sensors_v11(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
                 break;
             case 111:
-                if (strcmp(key, "owner") == 0) {
+                if ((unsigned char)key[1] == 119 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && key[5] == '\0') { /* 5 bytes */
                     if (!sensors_v5(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
                 break;
             case 115:
-                if (strcmp(key, "samples") == 0) {
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 112 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 115 && key[7] == '\0') { /* 7 bytes */
                     if (!sensors_v13(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
-                if (strcmp(key, "source") == 0) {
+                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 99 && (unsigned char)key[5] == 101 && key[6] == '\0') { /* 6 bytes */
                     if (!sensors_v4(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
-                if (strcmp(key, "step") == 0) {
+                if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 112 && key[4] == '\0') { /* 4 bytes */
                     if (!sensors_v10(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
                 break;
             case 117:
-                if (strcmp(key, "unit") == 0) {
+                if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
                     if (!sensors_v12(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
                 break;
             case 118:
-                if (strcmp(key, "value") == 0) {
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
                     seen[2] = true;
                     if (!sensors_v8(m, &seg, c))
                         SENSORS_FAIL();
@@ -171,7 +172,7 @@ static bool sensors_v1(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
         sensors_rt_report_type(c, p, "expected string", x);
         SENSORS_FAIL();
     }
-    if (cJSON_IsString(x)) {
+    if (SENSORS_IS_STRING(x)) {
         const char *s = x->valuestring;
         if (!sensors_rt_format_uuid(s)) {
             sensors_rt_report(c, p, "must be a valid uuid (format)");
@@ -194,7 +195,7 @@ static bool sensors_v2(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
         sensors_rt_report_type(c, p, "expected string", x);
         SENSORS_FAIL();
     }
-    if (cJSON_IsString(x)) {
+    if (SENSORS_IS_STRING(x)) {
         const char *s = x->valuestring;
         if (!sensors_rt_format_date_time(s)) {
             sensors_rt_report(c, p, "must be a valid date-time (format)");
@@ -217,7 +218,7 @@ static bool sensors_v3(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
         sensors_rt_report_type(c, p, "expected string", x);
         SENSORS_FAIL();
     }
-    if (cJSON_IsString(x)) {
+    if (SENSORS_IS_STRING(x)) {
         const char *s = x->valuestring;
         if (!sensors_rt_format_date(s)) {
             sensors_rt_report(c, p, "must be a valid date (format)");
@@ -240,7 +241,7 @@ static bool sensors_v4(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
         sensors_rt_report_type(c, p, "expected string", x);
         SENSORS_FAIL();
     }
-    if (cJSON_IsString(x)) {
+    if (SENSORS_IS_STRING(x)) {
         const char *s = x->valuestring;
         if (!sensors_rt_format_uri(s)) {
             sensors_rt_report(c, p, "must be a valid uri (format)");
@@ -263,7 +264,7 @@ static bool sensors_v5(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
         sensors_rt_report_type(c, p, "expected string", x);
         SENSORS_FAIL();
     }
-    if (cJSON_IsString(x)) {
+    if (SENSORS_IS_STRING(x)) {
         const char *s = x->valuestring;
         if (!sensors_rt_format_email(s)) {
             sensors_rt_report(c, p, "must be a valid email (format)");
@@ -286,7 +287,7 @@ static bool sensors_v6(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
         sensors_rt_report_type(c, p, "expected string", x);
         SENSORS_FAIL();
     }
-    if (cJSON_IsString(x)) {
+    if (SENSORS_IS_STRING(x)) {
         const char *s = x->valuestring;
         if (!sensors_rt_format_hostname(s)) {
             sensors_rt_report(c, p, "must be a valid hostname (format)");
@@ -309,7 +310,7 @@ static bool sensors_v7(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
         sensors_rt_report_type(c, p, "expected string", x);
         SENSORS_FAIL();
     }
-    if (cJSON_IsString(x)) {
+    if (SENSORS_IS_STRING(x)) {
         const char *s = x->valuestring;
         if (!sensors_rt_format_ipv4(s)) {
             sensors_rt_report(c, p, "must be a valid ipv4 (format)");
@@ -332,7 +333,7 @@ static bool sensors_v8(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
         sensors_rt_report_type(c, p, "expected number", x);
         SENSORS_FAIL();
     }
-    if (cJSON_IsNumber(x)) {
+    if (SENSORS_IS_NUMBER(x)) {
         double d = x->valuedouble;
         if (!(d >= -40.0)) {
             sensors_rt_report(c, p, "must be >= -40");
@@ -359,7 +360,7 @@ static bool sensors_v9(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
         sensors_rt_report_type(c, p, "expected number", x);
         SENSORS_FAIL();
     }
-    if (cJSON_IsNumber(x)) {
+    if (SENSORS_IS_NUMBER(x)) {
         double d = x->valuedouble;
         if (!(d > 0.0)) {
             sensors_rt_report(c, p, "must be > 0");
@@ -386,7 +387,7 @@ static bool sensors_v10(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
         sensors_rt_report_type(c, p, "expected integer", x);
         SENSORS_FAIL();
     }
-    if (cJSON_IsNumber(x)) {
+    if (SENSORS_IS_NUMBER(x)) {
         double d = x->valuedouble;
         if (!(d >= 0.0)) {
             sensors_rt_report(c, p, "must be >= 0");
@@ -413,7 +414,7 @@ static bool sensors_v11(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
         sensors_rt_report_type(c, p, "expected string", x);
         SENSORS_FAIL();
     }
-    if (cJSON_IsString(x)) {
+    if (SENSORS_IS_STRING(x)) {
         const char *s = x->valuestring;
         double len = (double)sensors_rt_utf8_len(s);
         if (len < 1.0) {
@@ -452,7 +453,7 @@ static bool sensors_v12(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
         sensors_rt_report_type(c, p, "expected string", x);
         SENSORS_FAIL();
     }
-    if (cJSON_IsString(x)) {
+    if (SENSORS_IS_STRING(x)) {
         const char *s = x->valuestring;
         {
             int r = sensors_rt_match(c, p, 1, s);
@@ -482,7 +483,7 @@ static bool sensors_v13(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
         sensors_rt_report_type(c, p, "expected array", x);
         SENSORS_FAIL();
     }
-    if (cJSON_IsArray(x)) {
+    if (SENSORS_IS_ARRAY(x)) {
         double n = (double)cJSON_GetArraySize(x);
         if (n < 1.0) {
             sensors_rt_report(c, p, "must have at least 1 item");
@@ -517,7 +518,7 @@ static bool sensors_v14(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
         sensors_rt_report_type(c, p, "expected number", x);
         SENSORS_FAIL();
     }
-    if (cJSON_IsNumber(x)) {
+    if (SENSORS_IS_NUMBER(x)) {
         double d = x->valuedouble;
         if (!(d >= 0.0)) {
             sensors_rt_report(c, p, "must be >= 0");

@@ -11,6 +11,8 @@
 
 #include "weather_report.h"
 
+#include <math.h>
+
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define WEATHER_REPORT_MAX_DEPTH 512
 #define WEATHER_REPORT_MAX_ERRORS 100
@@ -40,7 +42,39 @@ typedef bool (*weather_report_vfn)(const cJSON *x, const weather_report_pseg *p,
         }                                                                    \
     } while (0)
 
-bool weather_report_rt_type_in(const cJSON *x, int mask);
+/* Type tests inlined (cJSON_IsString and friends are calls into libcjson). */
+static inline bool weather_report__is(const cJSON *x, int type) { return (x->type & 0xFF) == type; }
+#define WEATHER_REPORT_IS_NUMBER(x) weather_report__is(x, cJSON_Number)
+#define WEATHER_REPORT_IS_STRING(x) weather_report__is(x, cJSON_String)
+#define WEATHER_REPORT_IS_ARRAY(x) weather_report__is(x, cJSON_Array)
+#define WEATHER_REPORT_IS_OBJECT(x) weather_report__is(x, cJSON_Object)
+#define WEATHER_REPORT_IS_NULL(x) weather_report__is(x, cJSON_NULL)
+#define WEATHER_REPORT_IS_TRUE(x) weather_report__is(x, cJSON_True)
+#define WEATHER_REPORT_IS_FALSE(x) weather_report__is(x, cJSON_False)
+
+/* Mask bits: null 1, boolean 2, integer 4, number 8 (with integer), string 16, array 32, object 64. */
+static inline bool weather_report_rt_type_in(const cJSON *x, int mask)
+{
+    switch (x->type & 0xFF) {
+    case cJSON_NULL:
+        return mask & 1;
+    case cJSON_False:
+    case cJSON_True:
+        return mask & 2;
+    case cJSON_Number:
+        if (mask & 8)
+            return true;
+        return (mask & 4) && isfinite(x->valuedouble) && floor(x->valuedouble) == x->valuedouble;
+    case cJSON_String:
+        return mask & 16;
+    case cJSON_Array:
+        return mask & 32;
+    case cJSON_Object:
+        return mask & 64;
+    default:
+        return false;
+    }
+}
 void weather_report_rt_report(weather_report_vctx *c, const weather_report_pseg *p, const char *msg);
 void weather_report_rt_report_type(weather_report_vctx *c, const weather_report_pseg *p, const char *expected, const cJSON *x);
 void weather_report_rt_report_pair(weather_report_vctx *c, const weather_report_pseg *p, const char *fmt, int a, int b);

@@ -32,25 +32,26 @@ static bool weather_report_v0(const cJSON *x, const weather_report_pseg *p, weat
         weather_report_rt_report_type(c, p, "expected object", x);
         WEATHER_REPORT_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (WEATHER_REPORT_IS_OBJECT(x)) {
         double count = 0;
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const weather_report_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 105:
-                if (strcmp(key, "issuedAt") == 0) {
+                if ((unsigned char)key[1] == 115 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 100 && (unsigned char)key[6] == 65 && (unsigned char)key[7] == 116 && key[8] == '\0') { /* 8 bytes */
                     if (!weather_report_v8(m, &seg, c))
                         WEATHER_REPORT_FAIL();
                     break;
                 }
                 break;
             case 114:
-                if (strcmp(key, "readings") == 0) {
+                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 100 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 103 && (unsigned char)key[7] == 115 && key[8] == '\0') { /* 8 bytes */
                     seen[1] = true;
                     if (!weather_report_v2(m, &seg, c))
                         WEATHER_REPORT_FAIL();
@@ -58,7 +59,7 @@ static bool weather_report_v0(const cJSON *x, const weather_report_pseg *p, weat
                 }
                 break;
             case 115:
-                if (strcmp(key, "station") == 0) {
+                if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 111 && (unsigned char)key[6] == 110 && key[7] == '\0') { /* 7 bytes */
                     seen[0] = true;
                     if (!weather_report_v1(m, &seg, c))
                         WEATHER_REPORT_FAIL();
@@ -111,7 +112,7 @@ static bool weather_report_v2(const cJSON *x, const weather_report_pseg *p, weat
         weather_report_rt_report_type(c, p, "expected array", x);
         WEATHER_REPORT_FAIL();
     }
-    if (cJSON_IsArray(x)) {
+    if (WEATHER_REPORT_IS_ARRAY(x)) {
         {
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
@@ -147,18 +148,19 @@ static bool weather_report_v4(const cJSON *x, const weather_report_pseg *p, weat
         weather_report_rt_report_type(c, p, "expected object", x);
         WEATHER_REPORT_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (WEATHER_REPORT_IS_OBJECT(x)) {
         double count = 0;
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const weather_report_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 107:
-                if (strcmp(key, "kind") == 0) {
+                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 100 && key[4] == '\0') { /* 4 bytes */
                     seen[0] = true;
                     if (!weather_report_v5(m, &seg, c))
                         WEATHER_REPORT_FAIL();
@@ -166,14 +168,14 @@ static bool weather_report_v4(const cJSON *x, const weather_report_pseg *p, weat
                 }
                 break;
             case 117:
-                if (strcmp(key, "unit") == 0) {
+                if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
                     if (!weather_report_v1(m, &seg, c))
                         WEATHER_REPORT_FAIL();
                     break;
                 }
                 break;
             case 118:
-                if (strcmp(key, "value") == 0) {
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
                     seen[1] = true;
                     if (!weather_report_v6(m, &seg, c))
                         WEATHER_REPORT_FAIL();
@@ -210,7 +212,7 @@ static bool weather_report_v5(const cJSON *x, const weather_report_pseg *p, weat
         weather_report_rt_report_type(c, p, "expected string", x);
         WEATHER_REPORT_FAIL();
     }
-    if (!((cJSON_IsString(x) && strcmp(x->valuestring, "temperature") == 0) || (cJSON_IsString(x) && strcmp(x->valuestring, "wind") == 0) || (cJSON_IsString(x) && strcmp(x->valuestring, "rain") == 0) || false)) {
+    if (!((WEATHER_REPORT_IS_STRING(x) && strcmp(x->valuestring, "temperature") == 0) || (WEATHER_REPORT_IS_STRING(x) && strcmp(x->valuestring, "wind") == 0) || (WEATHER_REPORT_IS_STRING(x) && strcmp(x->valuestring, "rain") == 0) || false)) {
         weather_report_rt_report(c, p, "must be one of 'temperature', 'wind', 'rain'");
         WEATHER_REPORT_FAIL();
     }
@@ -246,7 +248,7 @@ static bool weather_report_v8(const cJSON *x, const weather_report_pseg *p, weat
         weather_report_rt_report_type(c, p, "expected string", x);
         WEATHER_REPORT_FAIL();
     }
-    if (cJSON_IsString(x)) {
+    if (WEATHER_REPORT_IS_STRING(x)) {
         const char *s = x->valuestring;
         if (!weather_report_rt_format_date_time(s)) {
             weather_report_rt_report(c, p, "must be a valid date-time (format)");

@@ -11,6 +11,8 @@
 
 #include "inventory.h"
 
+#include <math.h>
+
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define INVENTORY_MAX_DEPTH 512
 #define INVENTORY_MAX_ERRORS 100
@@ -40,7 +42,39 @@ typedef bool (*inventory_vfn)(const cJSON *x, const inventory_pseg *p, inventory
         }                                                                    \
     } while (0)
 
-bool inventory_rt_type_in(const cJSON *x, int mask);
+/* Type tests inlined (cJSON_IsString and friends are calls into libcjson). */
+static inline bool inventory__is(const cJSON *x, int type) { return (x->type & 0xFF) == type; }
+#define INVENTORY_IS_NUMBER(x) inventory__is(x, cJSON_Number)
+#define INVENTORY_IS_STRING(x) inventory__is(x, cJSON_String)
+#define INVENTORY_IS_ARRAY(x) inventory__is(x, cJSON_Array)
+#define INVENTORY_IS_OBJECT(x) inventory__is(x, cJSON_Object)
+#define INVENTORY_IS_NULL(x) inventory__is(x, cJSON_NULL)
+#define INVENTORY_IS_TRUE(x) inventory__is(x, cJSON_True)
+#define INVENTORY_IS_FALSE(x) inventory__is(x, cJSON_False)
+
+/* Mask bits: null 1, boolean 2, integer 4, number 8 (with integer), string 16, array 32, object 64. */
+static inline bool inventory_rt_type_in(const cJSON *x, int mask)
+{
+    switch (x->type & 0xFF) {
+    case cJSON_NULL:
+        return mask & 1;
+    case cJSON_False:
+    case cJSON_True:
+        return mask & 2;
+    case cJSON_Number:
+        if (mask & 8)
+            return true;
+        return (mask & 4) && isfinite(x->valuedouble) && floor(x->valuedouble) == x->valuedouble;
+    case cJSON_String:
+        return mask & 16;
+    case cJSON_Array:
+        return mask & 32;
+    case cJSON_Object:
+        return mask & 64;
+    default:
+        return false;
+    }
+}
 void inventory_rt_report(inventory_vctx *c, const inventory_pseg *p, const char *msg);
 void inventory_rt_report_type(inventory_vctx *c, const inventory_pseg *p, const char *expected, const cJSON *x);
 void inventory_rt_report_pair(inventory_vctx *c, const inventory_pseg *p, const char *fmt, int a, int b);

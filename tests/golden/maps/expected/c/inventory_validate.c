@@ -37,19 +37,20 @@ static bool inventory_v0(const cJSON *x, const inventory_pseg *p, inventory_vctx
         inventory_rt_report_type(c, p, "expected object", x);
         INVENTORY_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (INVENTORY_IS_OBJECT(x)) {
         double count = 0;
         bool seen[1] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const inventory_pseg seg = {p, key, 0};
             (void)seg;
             bool matched = false;
             switch ((unsigned char)key[0]) {
             case 110:
-                if (strcmp(key, "name") == 0) {
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
                     seen[0] = true;
                     matched = true;
                     if (!inventory_v1(m, &seg, c))
@@ -103,45 +104,46 @@ static bool inventory_v2(const cJSON *x, const inventory_pseg *p, inventory_vctx
         inventory_rt_report_type(c, p, "expected object", x);
         INVENTORY_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (INVENTORY_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const inventory_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 97:
-                if (strcmp(key, "aliases") == 0) {
+                if ((unsigned char)key[1] == 108 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 115 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 115 && key[7] == '\0') { /* 7 bytes */
                     if (!inventory_v11(m, &seg, c))
                         INVENTORY_FAIL();
                     break;
                 }
                 break;
             case 99:
-                if (strcmp(key, "counts") == 0) {
+                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 115 && key[6] == '\0') { /* 6 bytes */
                     if (!inventory_v3(m, &seg, c))
                         INVENTORY_FAIL();
                     break;
                 }
                 break;
             case 101:
-                if (strcmp(key, "extra") == 0) {
+                if ((unsigned char)key[1] == 120 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 97 && key[5] == '\0') { /* 5 bytes */
                     if (!inventory_v14(m, &seg, c))
                         INVENTORY_FAIL();
                     break;
                 }
                 break;
             case 108:
-                if (strcmp(key, "locations") == 0) {
+                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 99 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 111 && (unsigned char)key[7] == 110 && (unsigned char)key[8] == 115 && key[9] == '\0') { /* 9 bytes */
                     if (!inventory_v5(m, &seg, c))
                         INVENTORY_FAIL();
                     break;
                 }
                 break;
             case 115:
-                if (strcmp(key, "suppliers") == 0) {
+                if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 112 && (unsigned char)key[3] == 112 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 114 && (unsigned char)key[8] == 115 && key[9] == '\0') { /* 9 bytes */
                     if (!inventory_v9(m, &seg, c))
                         INVENTORY_FAIL();
                     break;
@@ -169,12 +171,13 @@ static bool inventory_v3(const cJSON *x, const inventory_pseg *p, inventory_vctx
         inventory_rt_report_type(c, p, "expected object", x);
         INVENTORY_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (INVENTORY_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const inventory_pseg seg = {p, key, 0};
             (void)seg;
             bool matched = false;
@@ -199,7 +202,7 @@ static bool inventory_v4(const cJSON *x, const inventory_pseg *p, inventory_vctx
         inventory_rt_report_type(c, p, "expected integer", x);
         INVENTORY_FAIL();
     }
-    if (cJSON_IsNumber(x)) {
+    if (INVENTORY_IS_NUMBER(x)) {
         double d = x->valuedouble;
         if (!(d >= 0.0)) {
             inventory_rt_report(c, p, "must be >= 0");
@@ -222,12 +225,13 @@ static bool inventory_v5(const cJSON *x, const inventory_pseg *p, inventory_vctx
         inventory_rt_report_type(c, p, "expected object", x);
         INVENTORY_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (INVENTORY_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const inventory_pseg seg = {p, key, 0};
             (void)seg;
             bool matched = false;
@@ -252,24 +256,25 @@ static bool inventory_v6(const cJSON *x, const inventory_pseg *p, inventory_vctx
         inventory_rt_report_type(c, p, "expected object", x);
         INVENTORY_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (INVENTORY_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const inventory_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 97:
-                if (strcmp(key, "aisle") == 0) {
+                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
                     if (!inventory_v1(m, &seg, c))
                         INVENTORY_FAIL();
                     break;
                 }
                 break;
             case 115:
-                if (strcmp(key, "shelf") == 0) {
+                if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 102 && key[5] == '\0') { /* 5 bytes */
                     if (!inventory_v8(m, &seg, c))
                         INVENTORY_FAIL();
                     break;
@@ -313,12 +318,13 @@ static bool inventory_v9(const cJSON *x, const inventory_pseg *p, inventory_vctx
         inventory_rt_report_type(c, p, "expected object", x);
         INVENTORY_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (INVENTORY_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const inventory_pseg seg = {p, key, 0};
             (void)seg;
             bool matched = false;
@@ -353,12 +359,13 @@ static bool inventory_v11(const cJSON *x, const inventory_pseg *p, inventory_vct
         inventory_rt_report_type(c, p, "expected object", x);
         INVENTORY_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (INVENTORY_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const inventory_pseg seg = {p, key, 0};
             (void)seg;
             bool matched = false;
@@ -383,7 +390,7 @@ static bool inventory_v12(const cJSON *x, const inventory_pseg *p, inventory_vct
         inventory_rt_report_type(c, p, "expected array", x);
         INVENTORY_FAIL();
     }
-    if (cJSON_IsArray(x)) {
+    if (INVENTORY_IS_ARRAY(x)) {
         {
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {

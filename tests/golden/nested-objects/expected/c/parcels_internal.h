@@ -11,6 +11,8 @@
 
 #include "parcels.h"
 
+#include <math.h>
+
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define PARCELS_MAX_DEPTH 512
 #define PARCELS_MAX_ERRORS 100
@@ -40,7 +42,39 @@ typedef bool (*parcels_vfn)(const cJSON *x, const parcels_pseg *p, parcels_vctx 
         }                                                                    \
     } while (0)
 
-bool parcels_rt_type_in(const cJSON *x, int mask);
+/* Type tests inlined (cJSON_IsString and friends are calls into libcjson). */
+static inline bool parcels__is(const cJSON *x, int type) { return (x->type & 0xFF) == type; }
+#define PARCELS_IS_NUMBER(x) parcels__is(x, cJSON_Number)
+#define PARCELS_IS_STRING(x) parcels__is(x, cJSON_String)
+#define PARCELS_IS_ARRAY(x) parcels__is(x, cJSON_Array)
+#define PARCELS_IS_OBJECT(x) parcels__is(x, cJSON_Object)
+#define PARCELS_IS_NULL(x) parcels__is(x, cJSON_NULL)
+#define PARCELS_IS_TRUE(x) parcels__is(x, cJSON_True)
+#define PARCELS_IS_FALSE(x) parcels__is(x, cJSON_False)
+
+/* Mask bits: null 1, boolean 2, integer 4, number 8 (with integer), string 16, array 32, object 64. */
+static inline bool parcels_rt_type_in(const cJSON *x, int mask)
+{
+    switch (x->type & 0xFF) {
+    case cJSON_NULL:
+        return mask & 1;
+    case cJSON_False:
+    case cJSON_True:
+        return mask & 2;
+    case cJSON_Number:
+        if (mask & 8)
+            return true;
+        return (mask & 4) && isfinite(x->valuedouble) && floor(x->valuedouble) == x->valuedouble;
+    case cJSON_String:
+        return mask & 16;
+    case cJSON_Array:
+        return mask & 32;
+    case cJSON_Object:
+        return mask & 64;
+    default:
+        return false;
+    }
+}
 void parcels_rt_report(parcels_vctx *c, const parcels_pseg *p, const char *msg);
 void parcels_rt_report_type(parcels_vctx *c, const parcels_pseg *p, const char *expected, const cJSON *x);
 void parcels_rt_report_pair(parcels_vctx *c, const parcels_pseg *p, const char *fmt, int a, int b);

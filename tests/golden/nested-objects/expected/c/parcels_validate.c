@@ -33,24 +33,25 @@ static bool parcels_v0(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
         parcels_rt_report_type(c, p, "expected object", x);
         PARCELS_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (PARCELS_IS_OBJECT(x)) {
         double count = 0;
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const parcels_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 99:
-                if (strcmp(key, "city") == 0) {
+                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 121 && key[4] == '\0') { /* 4 bytes */
                     seen[0] = true;
                     if (!parcels_v1(m, &seg, c))
                         PARCELS_FAIL();
                     break;
                 }
-                if (strcmp(key, "country") == 0) {
+                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 121 && key[7] == '\0') { /* 7 bytes */
                     seen[1] = true;
                     if (!parcels_v3(m, &seg, c))
                         PARCELS_FAIL();
@@ -58,7 +59,7 @@ static bool parcels_v0(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
                 }
                 break;
             case 115:
-                if (strcmp(key, "street") == 0) {
+                if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
                     if (!parcels_v1(m, &seg, c))
                         PARCELS_FAIL();
                     break;
@@ -110,7 +111,7 @@ static bool parcels_v3(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
         parcels_rt_report_type(c, p, "expected string", x);
         PARCELS_FAIL();
     }
-    if (cJSON_IsString(x)) {
+    if (PARCELS_IS_STRING(x)) {
         const char *s = x->valuestring;
         double len = (double)parcels_rt_utf8_len(s);
         if (len < 2.0) {
@@ -138,18 +139,19 @@ static bool parcels_v4(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
         parcels_rt_report_type(c, p, "expected object", x);
         PARCELS_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (PARCELS_IS_OBJECT(x)) {
         double count = 0;
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const parcels_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 112:
-                if (strcmp(key, "parcelId") == 0) {
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 108 && (unsigned char)key[6] == 73 && (unsigned char)key[7] == 100 && key[8] == '\0') { /* 8 bytes */
                     seen[0] = true;
                     if (!parcels_v1(m, &seg, c))
                         PARCELS_FAIL();
@@ -157,7 +159,7 @@ static bool parcels_v4(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
                 }
                 break;
             case 114:
-                if (strcmp(key, "route") == 0) {
+                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
                     seen[1] = true;
                     if (!parcels_v6(m, &seg, c))
                         PARCELS_FAIL();
@@ -194,25 +196,26 @@ static bool parcels_v6(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
         parcels_rt_report_type(c, p, "expected object", x);
         PARCELS_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (PARCELS_IS_OBJECT(x)) {
         double count = 0;
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const parcels_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 99:
-                if (strcmp(key, "carrier") == 0) {
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 114 && key[7] == '\0') { /* 7 bytes */
                     if (!parcels_v9(m, &seg, c))
                         PARCELS_FAIL();
                     break;
                 }
                 break;
             case 102:
-                if (strcmp(key, "from") == 0) {
+                if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 109 && key[4] == '\0') { /* 4 bytes */
                     seen[0] = true;
                     if (!parcels_v7(m, &seg, c))
                         PARCELS_FAIL();
@@ -220,7 +223,7 @@ static bool parcels_v6(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
                 }
                 break;
             case 116:
-                if (strcmp(key, "to") == 0) {
+                if ((unsigned char)key[1] == 111 && key[2] == '\0') { /* 2 bytes */
                     seen[1] = true;
                     if (!parcels_v7(m, &seg, c))
                         PARCELS_FAIL();
@@ -267,24 +270,25 @@ static bool parcels_v9(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
         parcels_rt_report_type(c, p, "expected object", x);
         PARCELS_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (PARCELS_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const parcels_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 99:
-                if (strcmp(key, "contact") == 0) {
+                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 97 && (unsigned char)key[5] == 99 && (unsigned char)key[6] == 116 && key[7] == '\0') { /* 7 bytes */
                     if (!parcels_v11(m, &seg, c))
                         PARCELS_FAIL();
                     break;
                 }
                 break;
             case 110:
-                if (strcmp(key, "name") == 0) {
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
                     if (!parcels_v1(m, &seg, c))
                         PARCELS_FAIL();
                     break;
@@ -312,24 +316,25 @@ static bool parcels_v11(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
         parcels_rt_report_type(c, p, "expected object", x);
         PARCELS_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (PARCELS_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const parcels_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 101:
-                if (strcmp(key, "email") == 0) {
+                if ((unsigned char)key[1] == 109 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 108 && key[5] == '\0') { /* 5 bytes */
                     if (!parcels_v13(m, &seg, c))
                         PARCELS_FAIL();
                     break;
                 }
                 break;
             case 112:
-                if (strcmp(key, "phone") == 0) {
+                if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
                     if (!parcels_v1(m, &seg, c))
                         PARCELS_FAIL();
                     break;
@@ -357,7 +362,7 @@ static bool parcels_v13(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
         parcels_rt_report_type(c, p, "expected string", x);
         PARCELS_FAIL();
     }
-    if (cJSON_IsString(x)) {
+    if (PARCELS_IS_STRING(x)) {
         const char *s = x->valuestring;
         if (!parcels_rt_format_email(s)) {
             parcels_rt_report(c, p, "must be a valid email (format)");

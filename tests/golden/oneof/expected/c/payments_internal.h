@@ -11,6 +11,8 @@
 
 #include "payments.h"
 
+#include <math.h>
+
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define PAYMENTS_MAX_DEPTH 512
 #define PAYMENTS_MAX_ERRORS 100
@@ -40,7 +42,39 @@ typedef bool (*payments_vfn)(const cJSON *x, const payments_pseg *p, payments_vc
         }                                                                    \
     } while (0)
 
-bool payments_rt_type_in(const cJSON *x, int mask);
+/* Type tests inlined (cJSON_IsString and friends are calls into libcjson). */
+static inline bool payments__is(const cJSON *x, int type) { return (x->type & 0xFF) == type; }
+#define PAYMENTS_IS_NUMBER(x) payments__is(x, cJSON_Number)
+#define PAYMENTS_IS_STRING(x) payments__is(x, cJSON_String)
+#define PAYMENTS_IS_ARRAY(x) payments__is(x, cJSON_Array)
+#define PAYMENTS_IS_OBJECT(x) payments__is(x, cJSON_Object)
+#define PAYMENTS_IS_NULL(x) payments__is(x, cJSON_NULL)
+#define PAYMENTS_IS_TRUE(x) payments__is(x, cJSON_True)
+#define PAYMENTS_IS_FALSE(x) payments__is(x, cJSON_False)
+
+/* Mask bits: null 1, boolean 2, integer 4, number 8 (with integer), string 16, array 32, object 64. */
+static inline bool payments_rt_type_in(const cJSON *x, int mask)
+{
+    switch (x->type & 0xFF) {
+    case cJSON_NULL:
+        return mask & 1;
+    case cJSON_False:
+    case cJSON_True:
+        return mask & 2;
+    case cJSON_Number:
+        if (mask & 8)
+            return true;
+        return (mask & 4) && isfinite(x->valuedouble) && floor(x->valuedouble) == x->valuedouble;
+    case cJSON_String:
+        return mask & 16;
+    case cJSON_Array:
+        return mask & 32;
+    case cJSON_Object:
+        return mask & 64;
+    default:
+        return false;
+    }
+}
 void payments_rt_report(payments_vctx *c, const payments_pseg *p, const char *msg);
 void payments_rt_report_type(payments_vctx *c, const payments_pseg *p, const char *expected, const cJSON *x);
 void payments_rt_report_pair(payments_vctx *c, const payments_pseg *p, const char *fmt, int a, int b);

@@ -85,18 +85,19 @@ static bool payments_v2(const cJSON *x, const payments_pseg *p, payments_vctx *c
         payments_rt_report_type(c, p, "expected object", x);
         PAYMENTS_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (PAYMENTS_IS_OBJECT(x)) {
         double count = 0;
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const payments_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 107:
-                if (strcmp(key, "kind") == 0) {
+                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 100 && key[4] == '\0') { /* 4 bytes */
                     seen[0] = true;
                     if (!payments_v3(m, &seg, c))
                         PAYMENTS_FAIL();
@@ -104,7 +105,7 @@ static bool payments_v2(const cJSON *x, const payments_pseg *p, payments_vctx *c
                 }
                 break;
             case 108:
-                if (strcmp(key, "last4") == 0) {
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 52 && key[5] == '\0') { /* 5 bytes */
                     seen[1] = true;
                     if (!payments_v4(m, &seg, c))
                         PAYMENTS_FAIL();
@@ -141,7 +142,7 @@ static bool payments_v3(const cJSON *x, const payments_pseg *p, payments_vctx *c
         payments_rt_report_type(c, p, "expected string", x);
         PAYMENTS_FAIL();
     }
-    if (!((cJSON_IsString(x) && strcmp(x->valuestring, "card") == 0))) {
+    if (!((PAYMENTS_IS_STRING(x) && strcmp(x->valuestring, "card") == 0))) {
         payments_rt_report(c, p, "must be equal to 'card'");
         PAYMENTS_FAIL();
     }
@@ -161,7 +162,7 @@ static bool payments_v4(const cJSON *x, const payments_pseg *p, payments_vctx *c
         payments_rt_report_type(c, p, "expected string", x);
         PAYMENTS_FAIL();
     }
-    if (cJSON_IsString(x)) {
+    if (PAYMENTS_IS_STRING(x)) {
         const char *s = x->valuestring;
         {
             int r = payments_rt_match(c, p, 0, s);
@@ -201,18 +202,19 @@ static bool payments_v6(const cJSON *x, const payments_pseg *p, payments_vctx *c
         payments_rt_report_type(c, p, "expected object", x);
         PAYMENTS_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (PAYMENTS_IS_OBJECT(x)) {
         double count = 0;
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const payments_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 105:
-                if (strcmp(key, "iban") == 0) {
+                if ((unsigned char)key[1] == 98 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 110 && key[4] == '\0') { /* 4 bytes */
                     seen[1] = true;
                     if (!payments_v8(m, &seg, c))
                         PAYMENTS_FAIL();
@@ -220,7 +222,7 @@ static bool payments_v6(const cJSON *x, const payments_pseg *p, payments_vctx *c
                 }
                 break;
             case 107:
-                if (strcmp(key, "kind") == 0) {
+                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 100 && key[4] == '\0') { /* 4 bytes */
                     seen[0] = true;
                     if (!payments_v7(m, &seg, c))
                         PAYMENTS_FAIL();
@@ -257,7 +259,7 @@ static bool payments_v7(const cJSON *x, const payments_pseg *p, payments_vctx *c
         payments_rt_report_type(c, p, "expected string", x);
         PAYMENTS_FAIL();
     }
-    if (!((cJSON_IsString(x) && strcmp(x->valuestring, "transfer") == 0))) {
+    if (!((PAYMENTS_IS_STRING(x) && strcmp(x->valuestring, "transfer") == 0))) {
         payments_rt_report(c, p, "must be equal to 'transfer'");
         PAYMENTS_FAIL();
     }
@@ -293,18 +295,19 @@ static bool payments_v9(const cJSON *x, const payments_pseg *p, payments_vctx *c
         payments_rt_report_type(c, p, "expected object", x);
         PAYMENTS_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (PAYMENTS_IS_OBJECT(x)) {
         double count = 0;
         bool seen[1] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const payments_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 109:
-                if (strcmp(key, "method") == 0) {
+                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 104 && (unsigned char)key[4] == 111 && (unsigned char)key[5] == 100 && key[6] == '\0') { /* 6 bytes */
                     seen[0] = true;
                     if (!payments_v10(m, &seg, c))
                         PAYMENTS_FAIL();
@@ -312,14 +315,14 @@ static bool payments_v9(const cJSON *x, const payments_pseg *p, payments_vctx *c
                 }
                 break;
             case 110:
-                if (strcmp(key, "note") == 0) {
+                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
                     if (!payments_v11(m, &seg, c))
                         PAYMENTS_FAIL();
                     break;
                 }
                 break;
             case 114:
-                if (strcmp(key, "refund") == 0) {
+                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 102 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 100 && key[6] == '\0') { /* 6 bytes */
                     if (!payments_v14(m, &seg, c))
                         PAYMENTS_FAIL();
                     break;

@@ -11,6 +11,8 @@
 
 #include "folder_tree.h"
 
+#include <math.h>
+
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define FOLDER_TREE_MAX_DEPTH 512
 #define FOLDER_TREE_MAX_ERRORS 100
@@ -40,7 +42,39 @@ typedef bool (*folder_tree_vfn)(const cJSON *x, const folder_tree_pseg *p, folde
         }                                                                    \
     } while (0)
 
-bool folder_tree_rt_type_in(const cJSON *x, int mask);
+/* Type tests inlined (cJSON_IsString and friends are calls into libcjson). */
+static inline bool folder_tree__is(const cJSON *x, int type) { return (x->type & 0xFF) == type; }
+#define FOLDER_TREE_IS_NUMBER(x) folder_tree__is(x, cJSON_Number)
+#define FOLDER_TREE_IS_STRING(x) folder_tree__is(x, cJSON_String)
+#define FOLDER_TREE_IS_ARRAY(x) folder_tree__is(x, cJSON_Array)
+#define FOLDER_TREE_IS_OBJECT(x) folder_tree__is(x, cJSON_Object)
+#define FOLDER_TREE_IS_NULL(x) folder_tree__is(x, cJSON_NULL)
+#define FOLDER_TREE_IS_TRUE(x) folder_tree__is(x, cJSON_True)
+#define FOLDER_TREE_IS_FALSE(x) folder_tree__is(x, cJSON_False)
+
+/* Mask bits: null 1, boolean 2, integer 4, number 8 (with integer), string 16, array 32, object 64. */
+static inline bool folder_tree_rt_type_in(const cJSON *x, int mask)
+{
+    switch (x->type & 0xFF) {
+    case cJSON_NULL:
+        return mask & 1;
+    case cJSON_False:
+    case cJSON_True:
+        return mask & 2;
+    case cJSON_Number:
+        if (mask & 8)
+            return true;
+        return (mask & 4) && isfinite(x->valuedouble) && floor(x->valuedouble) == x->valuedouble;
+    case cJSON_String:
+        return mask & 16;
+    case cJSON_Array:
+        return mask & 32;
+    case cJSON_Object:
+        return mask & 64;
+    default:
+        return false;
+    }
+}
 void folder_tree_rt_report(folder_tree_vctx *c, const folder_tree_pseg *p, const char *msg);
 void folder_tree_rt_report_type(folder_tree_vctx *c, const folder_tree_pseg *p, const char *expected, const cJSON *x);
 void folder_tree_rt_report_pair(folder_tree_vctx *c, const folder_tree_pseg *p, const char *fmt, int a, int b);

@@ -32,18 +32,19 @@ static bool folder_tree_v0(const cJSON *x, const folder_tree_pseg *p, folder_tre
         folder_tree_rt_report_type(c, p, "expected object", x);
         FOLDER_TREE_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (FOLDER_TREE_IS_OBJECT(x)) {
         double count = 0;
         bool seen[1] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const folder_tree_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 114:
-                if (strcmp(key, "root") == 0) {
+                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
                     seen[0] = true;
                     if (!folder_tree_v1(m, &seg, c))
                         FOLDER_TREE_FAIL();
@@ -86,25 +87,26 @@ static bool folder_tree_v2(const cJSON *x, const folder_tree_pseg *p, folder_tre
         folder_tree_rt_report_type(c, p, "expected object", x);
         FOLDER_TREE_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (FOLDER_TREE_IS_OBJECT(x)) {
         double count = 0;
         bool seen[1] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const folder_tree_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 99:
-                if (strcmp(key, "children") == 0) {
+                if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 100 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 110 && key[8] == '\0') { /* 8 bytes */
                     if (!folder_tree_v4(m, &seg, c))
                         FOLDER_TREE_FAIL();
                     break;
                 }
                 break;
             case 110:
-                if (strcmp(key, "name") == 0) {
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
                     seen[0] = true;
                     if (!folder_tree_v3(m, &seg, c))
                         FOLDER_TREE_FAIL();
@@ -112,7 +114,7 @@ static bool folder_tree_v2(const cJSON *x, const folder_tree_pseg *p, folder_tre
                 }
                 break;
             case 112:
-                if (strcmp(key, "parent") == 0) {
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
                     if (!folder_tree_v1(m, &seg, c))
                         FOLDER_TREE_FAIL();
                     break;
@@ -160,7 +162,7 @@ static bool folder_tree_v4(const cJSON *x, const folder_tree_pseg *p, folder_tre
         folder_tree_rt_report_type(c, p, "expected array", x);
         FOLDER_TREE_FAIL();
     }
-    if (cJSON_IsArray(x)) {
+    if (FOLDER_TREE_IS_ARRAY(x)) {
         {
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
@@ -186,24 +188,25 @@ static bool folder_tree_v7(const cJSON *x, const folder_tree_pseg *p, folder_tre
         folder_tree_rt_report_type(c, p, "expected object", x);
         FOLDER_TREE_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (FOLDER_TREE_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const folder_tree_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 114:
-                if (strcmp(key, "replies") == 0) {
+                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 112 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 115 && key[7] == '\0') { /* 7 bytes */
                     if (!folder_tree_v9(m, &seg, c))
                         FOLDER_TREE_FAIL();
                     break;
                 }
                 break;
             case 116:
-                if (strcmp(key, "text") == 0) {
+                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 120 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
                     if (!folder_tree_v3(m, &seg, c))
                         FOLDER_TREE_FAIL();
                     break;
@@ -231,12 +234,13 @@ static bool folder_tree_v9(const cJSON *x, const folder_tree_pseg *p, folder_tre
         folder_tree_rt_report_type(c, p, "expected object", x);
         FOLDER_TREE_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (FOLDER_TREE_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const folder_tree_pseg seg = {p, key, 0};
             (void)seg;
             bool matched = false;

@@ -11,6 +11,8 @@
 
 #include "keywords.h"
 
+#include <math.h>
+
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define KEYWORDS_MAX_DEPTH 512
 #define KEYWORDS_MAX_ERRORS 100
@@ -40,7 +42,39 @@ typedef bool (*keywords_vfn)(const cJSON *x, const keywords_pseg *p, keywords_vc
         }                                                                    \
     } while (0)
 
-bool keywords_rt_type_in(const cJSON *x, int mask);
+/* Type tests inlined (cJSON_IsString and friends are calls into libcjson). */
+static inline bool keywords__is(const cJSON *x, int type) { return (x->type & 0xFF) == type; }
+#define KEYWORDS_IS_NUMBER(x) keywords__is(x, cJSON_Number)
+#define KEYWORDS_IS_STRING(x) keywords__is(x, cJSON_String)
+#define KEYWORDS_IS_ARRAY(x) keywords__is(x, cJSON_Array)
+#define KEYWORDS_IS_OBJECT(x) keywords__is(x, cJSON_Object)
+#define KEYWORDS_IS_NULL(x) keywords__is(x, cJSON_NULL)
+#define KEYWORDS_IS_TRUE(x) keywords__is(x, cJSON_True)
+#define KEYWORDS_IS_FALSE(x) keywords__is(x, cJSON_False)
+
+/* Mask bits: null 1, boolean 2, integer 4, number 8 (with integer), string 16, array 32, object 64. */
+static inline bool keywords_rt_type_in(const cJSON *x, int mask)
+{
+    switch (x->type & 0xFF) {
+    case cJSON_NULL:
+        return mask & 1;
+    case cJSON_False:
+    case cJSON_True:
+        return mask & 2;
+    case cJSON_Number:
+        if (mask & 8)
+            return true;
+        return (mask & 4) && isfinite(x->valuedouble) && floor(x->valuedouble) == x->valuedouble;
+    case cJSON_String:
+        return mask & 16;
+    case cJSON_Array:
+        return mask & 32;
+    case cJSON_Object:
+        return mask & 64;
+    default:
+        return false;
+    }
+}
 void keywords_rt_report(keywords_vctx *c, const keywords_pseg *p, const char *msg);
 void keywords_rt_report_type(keywords_vctx *c, const keywords_pseg *p, const char *expected, const cJSON *x);
 void keywords_rt_report_pair(keywords_vctx *c, const keywords_pseg *p, const char *fmt, int a, int b);

@@ -33,93 +33,94 @@ static bool keywords_v0(const cJSON *x, const keywords_pseg *p, keywords_vctx *c
         keywords_rt_report_type(c, p, "expected object", x);
         KEYWORDS_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (KEYWORDS_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const keywords_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 78:
-                if (strcmp(key, "None") == 0) {
+                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
                     if (!keywords_v9(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 break;
             case 97:
-                if (strcmp(key, "async") == 0) {
+                if ((unsigned char)key[1] == 115 && (unsigned char)key[2] == 121 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 99 && key[5] == '\0') { /* 5 bytes */
                     if (!keywords_v5(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 break;
             case 99:
-                if (strcmp(key, "class") == 0) {
+                if ((unsigned char)key[1] == 108 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 115 && (unsigned char)key[4] == 115 && key[5] == '\0') { /* 5 bytes */
                     if (!keywords_v1(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 break;
             case 100:
-                if (strcmp(key, "default") == 0) {
+                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 102 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 117 && (unsigned char)key[5] == 108 && (unsigned char)key[6] == 116 && key[7] == '\0') { /* 7 bytes */
                     if (!keywords_v4(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
-                if (strcmp(key, "delete") == 0) {
+                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 101 && key[6] == '\0') { /* 6 bytes */
                     if (!keywords_v5(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 break;
             case 102:
-                if (strcmp(key, "from") == 0) {
+                if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 109 && key[4] == '\0') { /* 4 bytes */
                     if (!keywords_v1(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
-                if (strcmp(key, "function") == 0) {
+                if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 111 && (unsigned char)key[7] == 110 && key[8] == '\0') { /* 8 bytes */
                     if (!keywords_v1(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 break;
             case 105:
-                if (strcmp(key, "import") == 0) {
+                if ((unsigned char)key[1] == 109 && (unsigned char)key[2] == 112 && (unsigned char)key[3] == 111 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
                     if (!keywords_v1(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
-                if (strcmp(key, "int") == 0) {
+                if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 116 && key[3] == '\0') { /* 3 bytes */
                     if (!keywords_v4(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 break;
             case 115:
-                if (strcmp(key, "struct") == 0) {
+                if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 99 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
                     if (!keywords_v8(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 break;
             case 116:
-                if (strcmp(key, "type") == 0) {
+                if ((unsigned char)key[1] == 121 && (unsigned char)key[2] == 112 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
                     if (!keywords_v1(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
-                if (strcmp(key, "typeof") == 0) {
+                if ((unsigned char)key[1] == 121 && (unsigned char)key[2] == 112 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 111 && (unsigned char)key[5] == 102 && key[6] == '\0') { /* 6 bytes */
                     if (!keywords_v1(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 break;
             case 118:
-                if (strcmp(key, "var") == 0) {
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 114 && key[3] == '\0') { /* 3 bytes */
                     if (!keywords_v1(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
@@ -227,7 +228,7 @@ static bool keywords_v14(const cJSON *x, const keywords_pseg *p, keywords_vctx *
         keywords_rt_report_type(c, p, "expected string", x);
         KEYWORDS_FAIL();
     }
-    if (!((cJSON_IsString(x) && strcmp(x->valuestring, "if") == 0) || (cJSON_IsString(x) && strcmp(x->valuestring, "else") == 0) || (cJSON_IsString(x) && strcmp(x->valuestring, "while") == 0) || (cJSON_IsString(x) && strcmp(x->valuestring, "None") == 0) || (cJSON_IsString(x) && strcmp(x->valuestring, "true") == 0) || false)) {
+    if (!((KEYWORDS_IS_STRING(x) && strcmp(x->valuestring, "if") == 0) || (KEYWORDS_IS_STRING(x) && strcmp(x->valuestring, "else") == 0) || (KEYWORDS_IS_STRING(x) && strcmp(x->valuestring, "while") == 0) || (KEYWORDS_IS_STRING(x) && strcmp(x->valuestring, "None") == 0) || (KEYWORDS_IS_STRING(x) && strcmp(x->valuestring, "true") == 0) || false)) {
         keywords_rt_report(c, p, "must be one of 'if', 'else', 'while', 'None', 'true'");
         KEYWORDS_FAIL();
     }
@@ -247,31 +248,32 @@ static bool keywords_v15(const cJSON *x, const keywords_pseg *p, keywords_vctx *
         keywords_rt_report_type(c, p, "expected object", x);
         KEYWORDS_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (KEYWORDS_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const keywords_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 101:
-                if (strcmp(key, "enum") == 0) {
+                if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 109 && key[4] == '\0') { /* 4 bytes */
                     if (!keywords_v18(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 break;
             case 114:
-                if (strcmp(key, "return") == 0) {
+                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 110 && key[6] == '\0') { /* 6 bytes */
                     if (!keywords_v1(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 break;
             case 121:
-                if (strcmp(key, "yield") == 0) {
+                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 100 && key[5] == '\0') { /* 5 bytes */
                     if (!keywords_v1(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;

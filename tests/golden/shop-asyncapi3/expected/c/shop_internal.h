@@ -11,6 +11,8 @@
 
 #include "shop.h"
 
+#include <math.h>
+
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define SHOP_MAX_DEPTH 512
 #define SHOP_MAX_ERRORS 100
@@ -40,7 +42,39 @@ typedef bool (*shop_vfn)(const cJSON *x, const shop_pseg *p, shop_vctx *c);
         }                                                                    \
     } while (0)
 
-bool shop_rt_type_in(const cJSON *x, int mask);
+/* Type tests inlined (cJSON_IsString and friends are calls into libcjson). */
+static inline bool shop__is(const cJSON *x, int type) { return (x->type & 0xFF) == type; }
+#define SHOP_IS_NUMBER(x) shop__is(x, cJSON_Number)
+#define SHOP_IS_STRING(x) shop__is(x, cJSON_String)
+#define SHOP_IS_ARRAY(x) shop__is(x, cJSON_Array)
+#define SHOP_IS_OBJECT(x) shop__is(x, cJSON_Object)
+#define SHOP_IS_NULL(x) shop__is(x, cJSON_NULL)
+#define SHOP_IS_TRUE(x) shop__is(x, cJSON_True)
+#define SHOP_IS_FALSE(x) shop__is(x, cJSON_False)
+
+/* Mask bits: null 1, boolean 2, integer 4, number 8 (with integer), string 16, array 32, object 64. */
+static inline bool shop_rt_type_in(const cJSON *x, int mask)
+{
+    switch (x->type & 0xFF) {
+    case cJSON_NULL:
+        return mask & 1;
+    case cJSON_False:
+    case cJSON_True:
+        return mask & 2;
+    case cJSON_Number:
+        if (mask & 8)
+            return true;
+        return (mask & 4) && isfinite(x->valuedouble) && floor(x->valuedouble) == x->valuedouble;
+    case cJSON_String:
+        return mask & 16;
+    case cJSON_Array:
+        return mask & 32;
+    case cJSON_Object:
+        return mask & 64;
+    default:
+        return false;
+    }
+}
 void shop_rt_report(shop_vctx *c, const shop_pseg *p, const char *msg);
 void shop_rt_report_type(shop_vctx *c, const shop_pseg *p, const char *expected, const cJSON *x);
 void shop_rt_report_pair(shop_vctx *c, const shop_pseg *p, const char *fmt, int a, int b);

@@ -40,18 +40,19 @@ static bool shop_v0(const cJSON *x, const shop_pseg *p, shop_vctx *c)
         shop_rt_report_type(c, p, "expected object", x);
         SHOP_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (SHOP_IS_OBJECT(x)) {
         double count = 0;
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const shop_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 106:
-                if (strcmp(key, "jobId") == 0) {
+                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 73 && (unsigned char)key[4] == 100 && key[5] == '\0') { /* 5 bytes */
                     seen[1] = true;
                     if (!shop_v2(m, &seg, c))
                         SHOP_FAIL();
@@ -59,21 +60,21 @@ static bool shop_v0(const cJSON *x, const shop_pseg *p, shop_vctx *c)
                 }
                 break;
             case 109:
-                if (strcmp(key, "messageName") == 0) {
+                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 115 && (unsigned char)key[4] == 97 && (unsigned char)key[5] == 103 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 78 && (unsigned char)key[8] == 97 && (unsigned char)key[9] == 109 && (unsigned char)key[10] == 101 && key[11] == '\0') { /* 11 bytes */
                     if (!shop_v2(m, &seg, c))
                         SHOP_FAIL();
                     break;
                 }
                 break;
             case 113:
-                if (strcmp(key, "queue") == 0) {
+                if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
                     if (!shop_v2(m, &seg, c))
                         SHOP_FAIL();
                     break;
                 }
                 break;
             case 115:
-                if (strcmp(key, "success") == 0) {
+                if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 99 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 115 && (unsigned char)key[6] == 115 && key[7] == '\0') { /* 7 bytes */
                     seen[0] = true;
                     if (!shop_v1(m, &seg, c))
                         SHOP_FAIL();
@@ -142,24 +143,25 @@ static bool shop_v5(const cJSON *x, const shop_pseg *p, shop_vctx *c)
         shop_rt_report_type(c, p, "expected object", x);
         SHOP_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (SHOP_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const shop_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 106:
-                if (strcmp(key, "jobId") == 0) {
+                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 73 && (unsigned char)key[4] == 100 && key[5] == '\0') { /* 5 bytes */
                     if (!shop_v2(m, &seg, c))
                         SHOP_FAIL();
                     break;
                 }
                 break;
             case 115:
-                if (strcmp(key, "state") == 0) {
+                if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
                     if (!shop_v7(m, &seg, c))
                         SHOP_FAIL();
                     break;
@@ -187,7 +189,7 @@ static bool shop_v7(const cJSON *x, const shop_pseg *p, shop_vctx *c)
         shop_rt_report_type(c, p, "expected string", x);
         SHOP_FAIL();
     }
-    if (!((cJSON_IsString(x) && strcmp(x->valuestring, "waiting") == 0) || (cJSON_IsString(x) && strcmp(x->valuestring, "active") == 0) || (cJSON_IsString(x) && strcmp(x->valuestring, "completed") == 0) || (cJSON_IsString(x) && strcmp(x->valuestring, "failed") == 0) || (cJSON_IsString(x) && strcmp(x->valuestring, "delayed") == 0) || false)) {
+    if (!((SHOP_IS_STRING(x) && strcmp(x->valuestring, "waiting") == 0) || (SHOP_IS_STRING(x) && strcmp(x->valuestring, "active") == 0) || (SHOP_IS_STRING(x) && strcmp(x->valuestring, "completed") == 0) || (SHOP_IS_STRING(x) && strcmp(x->valuestring, "failed") == 0) || (SHOP_IS_STRING(x) && strcmp(x->valuestring, "delayed") == 0) || false)) {
         shop_rt_report(c, p, "must be one of 'waiting', 'active', 'completed', 'failed', 'delayed'");
         SHOP_FAIL();
     }
@@ -207,18 +209,19 @@ static bool shop_v8(const cJSON *x, const shop_pseg *p, shop_vctx *c)
         shop_rt_report_type(c, p, "expected object", x);
         SHOP_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (SHOP_IS_OBJECT(x)) {
         double count = 0;
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const shop_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 105:
-                if (strcmp(key, "id") == 0) {
+                if ((unsigned char)key[1] == 100 && key[2] == '\0') { /* 2 bytes */
                     seen[0] = true;
                     if (!shop_v9(m, &seg, c))
                         SHOP_FAIL();
@@ -226,7 +229,7 @@ static bool shop_v8(const cJSON *x, const shop_pseg *p, shop_vctx *c)
                 }
                 break;
             case 108:
-                if (strcmp(key, "lines") == 0) {
+                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && key[5] == '\0') { /* 5 bytes */
                     seen[1] = true;
                     if (!shop_v10(m, &seg, c))
                         SHOP_FAIL();
@@ -234,14 +237,14 @@ static bool shop_v8(const cJSON *x, const shop_pseg *p, shop_vctx *c)
                 }
                 break;
             case 115:
-                if (strcmp(key, "status") == 0) {
+                if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 117 && (unsigned char)key[5] == 115 && key[6] == '\0') { /* 6 bytes */
                     if (!shop_v15(m, &seg, c))
                         SHOP_FAIL();
                     break;
                 }
                 break;
             case 116:
-                if (strcmp(key, "tags") == 0) {
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 103 && (unsigned char)key[3] == 115 && key[4] == '\0') { /* 4 bytes */
                     if (!shop_v17(m, &seg, c))
                         SHOP_FAIL();
                     break;
@@ -277,7 +280,7 @@ static bool shop_v9(const cJSON *x, const shop_pseg *p, shop_vctx *c)
         shop_rt_report_type(c, p, "expected string", x);
         SHOP_FAIL();
     }
-    if (cJSON_IsString(x)) {
+    if (SHOP_IS_STRING(x)) {
         const char *s = x->valuestring;
         if (!shop_rt_format_uuid(s)) {
             shop_rt_report(c, p, "must be a valid uuid (format)");
@@ -300,7 +303,7 @@ static bool shop_v10(const cJSON *x, const shop_pseg *p, shop_vctx *c)
         shop_rt_report_type(c, p, "expected array", x);
         SHOP_FAIL();
     }
-    if (cJSON_IsArray(x)) {
+    if (SHOP_IS_ARRAY(x)) {
         {
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
@@ -336,24 +339,25 @@ static bool shop_v12(const cJSON *x, const shop_pseg *p, shop_vctx *c)
         shop_rt_report_type(c, p, "expected object", x);
         SHOP_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (SHOP_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const shop_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 113:
-                if (strcmp(key, "qty") == 0) {
+                if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 121 && key[3] == '\0') { /* 3 bytes */
                     if (!shop_v14(m, &seg, c))
                         SHOP_FAIL();
                     break;
                 }
                 break;
             case 115:
-                if (strcmp(key, "sku") == 0) {
+                if ((unsigned char)key[1] == 107 && (unsigned char)key[2] == 117 && key[3] == '\0') { /* 3 bytes */
                     if (!shop_v2(m, &seg, c))
                         SHOP_FAIL();
                     break;
@@ -407,7 +411,7 @@ static bool shop_v16(const cJSON *x, const shop_pseg *p, shop_vctx *c)
         shop_rt_report_type(c, p, "expected string", x);
         SHOP_FAIL();
     }
-    if (!((cJSON_IsString(x) && strcmp(x->valuestring, "open") == 0) || (cJSON_IsString(x) && strcmp(x->valuestring, "paid") == 0) || false)) {
+    if (!((SHOP_IS_STRING(x) && strcmp(x->valuestring, "open") == 0) || (SHOP_IS_STRING(x) && strcmp(x->valuestring, "paid") == 0) || false)) {
         shop_rt_report(c, p, "must be one of 'open', 'paid'");
         SHOP_FAIL();
     }
@@ -427,12 +431,13 @@ static bool shop_v17(const cJSON *x, const shop_pseg *p, shop_vctx *c)
         shop_rt_report_type(c, p, "expected object", x);
         SHOP_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (SHOP_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const shop_pseg seg = {p, key, 0};
             (void)seg;
             bool matched = false;
@@ -457,25 +462,26 @@ static bool shop_v19(const cJSON *x, const shop_pseg *p, shop_vctx *c)
         shop_rt_report_type(c, p, "expected object", x);
         SHOP_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (SHOP_IS_OBJECT(x)) {
         double count = 0;
         bool seen[1] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const shop_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 97:
-                if (strcmp(key, "amount") == 0) {
+                if ((unsigned char)key[1] == 109 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
                     if (!shop_v21(m, &seg, c))
                         SHOP_FAIL();
                     break;
                 }
                 break;
             case 111:
-                if (strcmp(key, "orderId") == 0) {
+                if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 100 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
                     seen[0] = true;
                     if (!shop_v9(m, &seg, c))
                         SHOP_FAIL();
@@ -508,7 +514,7 @@ static bool shop_v21(const cJSON *x, const shop_pseg *p, shop_vctx *c)
         shop_rt_report_type(c, p, "expected number", x);
         SHOP_FAIL();
     }
-    if (cJSON_IsNumber(x)) {
+    if (SHOP_IS_NUMBER(x)) {
         double d = x->valuedouble;
         if (!(d >= 0.0)) {
             shop_rt_report(c, p, "must be >= 0");

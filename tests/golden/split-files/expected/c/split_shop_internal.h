@@ -11,6 +11,8 @@
 
 #include "split_shop.h"
 
+#include <math.h>
+
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define SPLIT_SHOP_MAX_DEPTH 512
 #define SPLIT_SHOP_MAX_ERRORS 100
@@ -40,7 +42,39 @@ typedef bool (*split_shop_vfn)(const cJSON *x, const split_shop_pseg *p, split_s
         }                                                                    \
     } while (0)
 
-bool split_shop_rt_type_in(const cJSON *x, int mask);
+/* Type tests inlined (cJSON_IsString and friends are calls into libcjson). */
+static inline bool split_shop__is(const cJSON *x, int type) { return (x->type & 0xFF) == type; }
+#define SPLIT_SHOP_IS_NUMBER(x) split_shop__is(x, cJSON_Number)
+#define SPLIT_SHOP_IS_STRING(x) split_shop__is(x, cJSON_String)
+#define SPLIT_SHOP_IS_ARRAY(x) split_shop__is(x, cJSON_Array)
+#define SPLIT_SHOP_IS_OBJECT(x) split_shop__is(x, cJSON_Object)
+#define SPLIT_SHOP_IS_NULL(x) split_shop__is(x, cJSON_NULL)
+#define SPLIT_SHOP_IS_TRUE(x) split_shop__is(x, cJSON_True)
+#define SPLIT_SHOP_IS_FALSE(x) split_shop__is(x, cJSON_False)
+
+/* Mask bits: null 1, boolean 2, integer 4, number 8 (with integer), string 16, array 32, object 64. */
+static inline bool split_shop_rt_type_in(const cJSON *x, int mask)
+{
+    switch (x->type & 0xFF) {
+    case cJSON_NULL:
+        return mask & 1;
+    case cJSON_False:
+    case cJSON_True:
+        return mask & 2;
+    case cJSON_Number:
+        if (mask & 8)
+            return true;
+        return (mask & 4) && isfinite(x->valuedouble) && floor(x->valuedouble) == x->valuedouble;
+    case cJSON_String:
+        return mask & 16;
+    case cJSON_Array:
+        return mask & 32;
+    case cJSON_Object:
+        return mask & 64;
+    default:
+        return false;
+    }
+}
 void split_shop_rt_report(split_shop_vctx *c, const split_shop_pseg *p, const char *msg);
 void split_shop_rt_report_type(split_shop_vctx *c, const split_shop_pseg *p, const char *expected, const cJSON *x);
 void split_shop_rt_report_pair(split_shop_vctx *c, const split_shop_pseg *p, const char *fmt, int a, int b);

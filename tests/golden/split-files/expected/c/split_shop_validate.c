@@ -35,18 +35,19 @@ static bool split_shop_v0(const cJSON *x, const split_shop_pseg *p, split_shop_v
         split_shop_rt_report_type(c, p, "expected object", x);
         SPLIT_SHOP_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (SPLIT_SHOP_IS_OBJECT(x)) {
         double count = 0;
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const split_shop_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 97:
-                if (strcmp(key, "amount") == 0) {
+                if ((unsigned char)key[1] == 109 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
                     seen[0] = true;
                     if (!split_shop_v1(m, &seg, c))
                         SPLIT_SHOP_FAIL();
@@ -54,7 +55,7 @@ static bool split_shop_v0(const cJSON *x, const split_shop_pseg *p, split_shop_v
                 }
                 break;
             case 99:
-                if (strcmp(key, "currency") == 0) {
+                if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 99 && (unsigned char)key[7] == 121 && key[8] == '\0') { /* 8 bytes */
                     seen[1] = true;
                     if (!split_shop_v2(m, &seg, c))
                         SPLIT_SHOP_FAIL();
@@ -91,7 +92,7 @@ static bool split_shop_v1(const cJSON *x, const split_shop_pseg *p, split_shop_v
         split_shop_rt_report_type(c, p, "expected integer", x);
         SPLIT_SHOP_FAIL();
     }
-    if (cJSON_IsNumber(x)) {
+    if (SPLIT_SHOP_IS_NUMBER(x)) {
         double d = x->valuedouble;
         if (!(d >= 0.0)) {
             split_shop_rt_report(c, p, "must be >= 0");
@@ -124,7 +125,7 @@ static bool split_shop_v3(const cJSON *x, const split_shop_pseg *p, split_shop_v
         split_shop_rt_report_type(c, p, "expected string", x);
         SPLIT_SHOP_FAIL();
     }
-    if (!((cJSON_IsString(x) && strcmp(x->valuestring, "EUR") == 0) || (cJSON_IsString(x) && strcmp(x->valuestring, "USD") == 0) || (cJSON_IsString(x) && strcmp(x->valuestring, "GBP") == 0) || false)) {
+    if (!((SPLIT_SHOP_IS_STRING(x) && strcmp(x->valuestring, "EUR") == 0) || (SPLIT_SHOP_IS_STRING(x) && strcmp(x->valuestring, "USD") == 0) || (SPLIT_SHOP_IS_STRING(x) && strcmp(x->valuestring, "GBP") == 0) || false)) {
         split_shop_rt_report(c, p, "must be one of 'EUR', 'USD', 'GBP'");
         SPLIT_SHOP_FAIL();
     }
@@ -144,18 +145,19 @@ static bool split_shop_v4(const cJSON *x, const split_shop_pseg *p, split_shop_v
         split_shop_rt_report_type(c, p, "expected object", x);
         SPLIT_SHOP_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (SPLIT_SHOP_IS_OBJECT(x)) {
         double count = 0;
         bool seen[2] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const split_shop_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 111:
-                if (strcmp(key, "orderId") == 0) {
+                if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 100 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
                     seen[0] = true;
                     if (!split_shop_v5(m, &seg, c))
                         SPLIT_SHOP_FAIL();
@@ -163,14 +165,14 @@ static bool split_shop_v4(const cJSON *x, const split_shop_pseg *p, split_shop_v
                 }
                 break;
             case 115:
-                if (strcmp(key, "shipping") == 0) {
+                if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 112 && (unsigned char)key[4] == 112 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 110 && (unsigned char)key[7] == 103 && key[8] == '\0') { /* 8 bytes */
                     if (!split_shop_v7(m, &seg, c))
                         SPLIT_SHOP_FAIL();
                     break;
                 }
                 break;
             case 116:
-                if (strcmp(key, "total") == 0) {
+                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 108 && key[5] == '\0') { /* 5 bytes */
                     seen[1] = true;
                     if (!split_shop_v6(m, &seg, c))
                         SPLIT_SHOP_FAIL();
@@ -207,7 +209,7 @@ static bool split_shop_v5(const cJSON *x, const split_shop_pseg *p, split_shop_v
         split_shop_rt_report_type(c, p, "expected string", x);
         SPLIT_SHOP_FAIL();
     }
-    if (cJSON_IsString(x)) {
+    if (SPLIT_SHOP_IS_STRING(x)) {
         const char *s = x->valuestring;
         if (!split_shop_rt_format_uuid(s)) {
             split_shop_rt_report(c, p, "must be a valid uuid (format)");
@@ -250,24 +252,25 @@ static bool split_shop_v8(const cJSON *x, const split_shop_pseg *p, split_shop_v
         split_shop_rt_report_type(c, p, "expected object", x);
         SPLIT_SHOP_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (SPLIT_SHOP_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const split_shop_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 99:
-                if (strcmp(key, "country") == 0) {
+                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 121 && key[7] == '\0') { /* 7 bytes */
                     if (!split_shop_v10(m, &seg, c))
                         SPLIT_SHOP_FAIL();
                     break;
                 }
                 break;
             case 108:
-                if (strcmp(key, "line1") == 0) {
+                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 49 && key[5] == '\0') { /* 5 bytes */
                     if (!split_shop_v9(m, &seg, c))
                         SPLIT_SHOP_FAIL();
                     break;
@@ -311,7 +314,7 @@ static bool split_shop_v10(const cJSON *x, const split_shop_pseg *p, split_shop_
         split_shop_rt_report_type(c, p, "expected string", x);
         SPLIT_SHOP_FAIL();
     }
-    if (cJSON_IsString(x)) {
+    if (SPLIT_SHOP_IS_STRING(x)) {
         const char *s = x->valuestring;
         double len = (double)split_shop_rt_utf8_len(s);
         if (len < 2.0) {

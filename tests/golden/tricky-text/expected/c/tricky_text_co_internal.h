@@ -11,6 +11,8 @@
 
 #include "tricky_text_co.h"
 
+#include <math.h>
+
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define TRICKY_TEXT_CO_MAX_DEPTH 512
 #define TRICKY_TEXT_CO_MAX_ERRORS 100
@@ -40,7 +42,39 @@ typedef bool (*tricky_text_co_vfn)(const cJSON *x, const tricky_text_co_pseg *p,
         }                                                                    \
     } while (0)
 
-bool tricky_text_co_rt_type_in(const cJSON *x, int mask);
+/* Type tests inlined (cJSON_IsString and friends are calls into libcjson). */
+static inline bool tricky_text_co__is(const cJSON *x, int type) { return (x->type & 0xFF) == type; }
+#define TRICKY_TEXT_CO_IS_NUMBER(x) tricky_text_co__is(x, cJSON_Number)
+#define TRICKY_TEXT_CO_IS_STRING(x) tricky_text_co__is(x, cJSON_String)
+#define TRICKY_TEXT_CO_IS_ARRAY(x) tricky_text_co__is(x, cJSON_Array)
+#define TRICKY_TEXT_CO_IS_OBJECT(x) tricky_text_co__is(x, cJSON_Object)
+#define TRICKY_TEXT_CO_IS_NULL(x) tricky_text_co__is(x, cJSON_NULL)
+#define TRICKY_TEXT_CO_IS_TRUE(x) tricky_text_co__is(x, cJSON_True)
+#define TRICKY_TEXT_CO_IS_FALSE(x) tricky_text_co__is(x, cJSON_False)
+
+/* Mask bits: null 1, boolean 2, integer 4, number 8 (with integer), string 16, array 32, object 64. */
+static inline bool tricky_text_co_rt_type_in(const cJSON *x, int mask)
+{
+    switch (x->type & 0xFF) {
+    case cJSON_NULL:
+        return mask & 1;
+    case cJSON_False:
+    case cJSON_True:
+        return mask & 2;
+    case cJSON_Number:
+        if (mask & 8)
+            return true;
+        return (mask & 4) && isfinite(x->valuedouble) && floor(x->valuedouble) == x->valuedouble;
+    case cJSON_String:
+        return mask & 16;
+    case cJSON_Array:
+        return mask & 32;
+    case cJSON_Object:
+        return mask & 64;
+    default:
+        return false;
+    }
+}
 void tricky_text_co_rt_report(tricky_text_co_vctx *c, const tricky_text_co_pseg *p, const char *msg);
 void tricky_text_co_rt_report_type(tricky_text_co_vctx *c, const tricky_text_co_pseg *p, const char *expected, const cJSON *x);
 void tricky_text_co_rt_report_pair(tricky_text_co_vctx *c, const tricky_text_co_pseg *p, const char *fmt, int a, int b);

@@ -30,18 +30,19 @@ static bool tricky_text_co_v0(const cJSON *x, const tricky_text_co_pseg *p, tric
         tricky_text_co_rt_report_type(c, p, "expected object", x);
         TRICKY_TEXT_CO_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (TRICKY_TEXT_CO_IS_OBJECT(x)) {
         double count = 0;
         bool seen[1] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const tricky_text_co_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 106:
-                if (strcmp(key, "jobId") == 0) {
+                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 73 && (unsigned char)key[4] == 100 && key[5] == '\0') { /* 5 bytes */
                     seen[0] = true;
                     if (!tricky_text_co_v1(m, &seg, c))
                         TRICKY_TEXT_CO_FAIL();
@@ -90,32 +91,33 @@ static bool tricky_text_co_v2(const cJSON *x, const tricky_text_co_pseg *p, tric
         tricky_text_co_rt_report_type(c, p, "expected object", x);
         TRICKY_TEXT_CO_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (TRICKY_TEXT_CO_IS_OBJECT(x)) {
         double count = 0;
         bool seen[1] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const tricky_text_co_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 109:
-                if (strcmp(key, "motto") == 0) {
+                if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 111 && key[5] == '\0') { /* 5 bytes */
                     if (!tricky_text_co_v5(m, &seg, c))
                         TRICKY_TEXT_CO_FAIL();
                     break;
                 }
                 break;
             case 110:
-                if (strcmp(key, "na\303\257ve") == 0) {
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 195 && (unsigned char)key[3] == 175 && (unsigned char)key[4] == 118 && (unsigned char)key[5] == 101 && key[6] == '\0') { /* 6 bytes */
                     if (!tricky_text_co_v1(m, &seg, c))
                         TRICKY_TEXT_CO_FAIL();
                     break;
                 }
                 break;
             case 116:
-                if (strcmp(key, "text") == 0) {
+                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 120 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
                     seen[0] = true;
                     if (!tricky_text_co_v1(m, &seg, c))
                         TRICKY_TEXT_CO_FAIL();
@@ -123,7 +125,7 @@ static bool tricky_text_co_v2(const cJSON *x, const tricky_text_co_pseg *p, tric
                 }
                 break;
             case 119:
-                if (strcmp(key, "weird|key") == 0) {
+                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 100 && (unsigned char)key[5] == 124 && (unsigned char)key[6] == 107 && (unsigned char)key[7] == 101 && (unsigned char)key[8] == 121 && key[9] == '\0') { /* 9 bytes */
                     if (!tricky_text_co_v1(m, &seg, c))
                         TRICKY_TEXT_CO_FAIL();
                     break;
@@ -155,7 +157,7 @@ static bool tricky_text_co_v5(const cJSON *x, const tricky_text_co_pseg *p, tric
         tricky_text_co_rt_report_type(c, p, "expected string", x);
         TRICKY_TEXT_CO_FAIL();
     }
-    if (cJSON_IsString(x)) {
+    if (TRICKY_TEXT_CO_IS_STRING(x)) {
         const char *s = x->valuestring;
         {
             int r = tricky_text_co_rt_match(c, p, 0, s);
@@ -185,17 +187,18 @@ static bool tricky_text_co_v7(const cJSON *x, const tricky_text_co_pseg *p, tric
         tricky_text_co_rt_report_type(c, p, "expected object", x);
         TRICKY_TEXT_CO_FAIL();
     }
-    if (cJSON_IsObject(x)) {
+    if (TRICKY_TEXT_CO_IS_OBJECT(x)) {
         double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
             count++;
+
             const tricky_text_co_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 111:
-                if (strcmp(key, "ok") == 0) {
+                if ((unsigned char)key[1] == 107 && key[2] == '\0') { /* 2 bytes */
                     if (!tricky_text_co_v8(m, &seg, c))
                         TRICKY_TEXT_CO_FAIL();
                     break;
