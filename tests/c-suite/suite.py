@@ -38,7 +38,7 @@ def prepare(suite, work, msggen):
         path = os.path.join(work, "suite%d.json" % k)
         with open(path, "w") as fh:
             json.dump({"$schema": "http://json-schema.org/draft-07/schema#", "title": "Suite %d" % k,
-                       "x-c-prefix": "suite%d" % k, "$defs": defs}, fh, indent=1)
+                       "x-clients": {"c": {"prefix": "suite%d" % k, "macro_prefix": "SUITE%d" % k}}, "$defs": defs}, fh, indent=1)
         return path
 
     for fi, f in enumerate(files):
