@@ -1858,3 +1858,18 @@ int mg_validate_format(const char *name, const char *s)
         return is_regex(s);
     return -1;
 }
+
+void mg_validate_format_number(double d, char *buf, size_t size)
+{
+    fmt_num(d, buf, size);
+}
+
+void mg_validate_append_value(mg_buf *b, const cJSON *x)
+{
+    append_value(b, x);
+}
+
+const char *mg_validate_type_name(const cJSON *x)
+{
+    return type_name(x);
+}

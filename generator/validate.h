@@ -41,6 +41,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "buf.h"
+
 typedef struct mg_validator mg_validator;
 
 /* Returns the root of the document at `uri` (absolute, no fragment: e.g.
@@ -112,5 +114,20 @@ char *mg_validate_uri_to_path(const char *uri);
  * hostname, ipv4, ipv6, uri, uuid, regex). Returns 1 valid, 0 invalid, -1 for
  * a format we do not check (always accepted). */
 int mg_validate_format(const char *name, const char *s);
+
+/* The building blocks of every error message, shared with the validation plan
+ * (vplan.h) so that generated validators word their errors exactly as this
+ * one does. */
+
+/* The shortest decimal text that reads back as `d` (integers without ".0"). */
+void mg_validate_format_number(double d, char *buf, size_t size);
+
+/* Appends a value as messages show it: strings in single quotes, anything
+ * else as compact JSON, cut at 60 bytes with "...". */
+void mg_validate_append_value(mg_buf *b, const cJSON *x);
+
+/* The JSON type of a value as messages name it ("integer" for a number with
+ * no fraction). */
+const char *mg_validate_type_name(const cJSON *x);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "resolve.h"
+#include "validate.h"
 
 /* Bits of the type mask: one per JSON type; "number" includes "integer". */
 enum { T_NULL = 1, T_BOOLEAN = 2, T_INTEGER = 4, T_NUMBER = 8, T_STRING = 16, T_ARRAY = 32, T_OBJECT = 64 };
@@ -81,73 +82,14 @@ static void add_lit(const pctx *c, cJSON *o, const char *k, const char *s)
     free(l);
 }
 
-static int is_integral(double d) { return isfinite(d) && floor(d) == d; }
-
-/* As validate.c fmt_num: shortest text that reads back as the same double. */
-static void fmt_num(double d, char *buf, size_t size)
-{
-    if (is_integral(d) && fabs(d) < 1e15) {
-        snprintf(buf, size, "%.0f", d);
-        return;
-    }
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, size, "%.*g", prec, d);
-        if (strtod(buf, NULL) == d)
-            return;
-    }
-}
-
 /* A number literal every target reads back as the same double. */
 static void add_num(cJSON *o, const char *k, double d)
 {
     char buf[64];
-    fmt_num(d, buf, sizeof buf);
+    mg_validate_format_number(d, buf, sizeof buf);
     if (!strchr(buf, '.') && !strchr(buf, 'e') && !strchr(buf, 'n') && !strchr(buf, 'i'))
         strcat(buf, ".0");
     cJSON_AddStringToObject(o, k, buf);
-}
-
-/* As validate.c append_value. */
-static void append_value(mg_buf *b, const cJSON *x)
-{
-    char *text = NULL;
-    const char *s;
-    char num[40];
-    if (cJSON_IsString(x))
-        s = x->valuestring ? x->valuestring : "";
-    else if (cJSON_IsNumber(x)) {
-        fmt_num(x->valuedouble, num, sizeof num);
-        s = num;
-    } else {
-        text = cJSON_PrintUnformatted(x);
-        s = text ? text : "?";
-    }
-    size_t n = strlen(s);
-    if (cJSON_IsString(x))
-        mg_buf_putc(b, '\'');
-    if (n > 60) {
-        mg_buf_append(b, s, 60);
-        mg_buf_append_str(b, "...");
-    } else
-        mg_buf_append(b, s, n);
-    if (cJSON_IsString(x))
-        mg_buf_putc(b, '\'');
-    free(text);
-}
-
-static const char *type_name(const cJSON *x)
-{
-    if (cJSON_IsNull(x))
-        return "null";
-    if (cJSON_IsBool(x))
-        return "boolean";
-    if (cJSON_IsNumber(x))
-        return is_integral(x->valuedouble) ? "integer" : "number";
-    if (cJSON_IsString(x))
-        return "string";
-    if (cJSON_IsArray(x))
-        return "array";
-    return "object";
 }
 
 static int type_bit(const char *t)
@@ -273,7 +215,7 @@ static void compile_enum_const(pctx *c, cJSON *f, const cJSON *en, const cJSON *
             }
             if (n)
                 mg_buf_append_str(&m, ", ");
-            append_value(&m, v);
+            mg_validate_append_value(&m, v);
             n++;
         }
     }
@@ -284,7 +226,7 @@ static void compile_enum_const(pctx *c, cJSON *f, const cJSON *en, const cJSON *
     if (cn) {
         cJSON_AddItemToObject(f, "const_value", value_item(c, cn));
         mg_buf_append_str(&m, "must be equal to ");
-        append_value(&m, cn);
+        mg_validate_append_value(&m, cn);
     }
     add_lit(c, f, "const_message_lit", mg_buf_cstr(&m));
     mg_buf_fini(&m);
@@ -319,28 +261,28 @@ static void compile_number(pctx *c, cJSON *f, const cJSON *s)
     char num[40], msg[96];
     if (cJSON_IsNumber(minimum)) {
         int ex = cJSON_IsTrue(exmin);
-        fmt_num(minimum->valuedouble, num, sizeof num);
+        mg_validate_format_number(minimum->valuedouble, num, sizeof num);
         snprintf(msg, sizeof msg, "must be %s %s", ex ? ">" : ">=", num);
         add_check(c, list, "is_compare", ex ? ">" : ">=", minimum->valuedouble, msg);
     }
     if (cJSON_IsNumber(maximum)) {
         int ex = cJSON_IsTrue(exmax);
-        fmt_num(maximum->valuedouble, num, sizeof num);
+        mg_validate_format_number(maximum->valuedouble, num, sizeof num);
         snprintf(msg, sizeof msg, "must be %s %s", ex ? "<" : "<=", num);
         add_check(c, list, "is_compare", ex ? "<" : "<=", maximum->valuedouble, msg);
     }
     if (cJSON_IsNumber(exmin)) {
-        fmt_num(exmin->valuedouble, num, sizeof num);
+        mg_validate_format_number(exmin->valuedouble, num, sizeof num);
         snprintf(msg, sizeof msg, "must be > %s", num);
         add_check(c, list, "is_compare", ">", exmin->valuedouble, msg);
     }
     if (cJSON_IsNumber(exmax)) {
-        fmt_num(exmax->valuedouble, num, sizeof num);
+        mg_validate_format_number(exmax->valuedouble, num, sizeof num);
         snprintf(msg, sizeof msg, "must be < %s", num);
         add_check(c, list, "is_compare", "<", exmax->valuedouble, msg);
     }
     if (cJSON_IsNumber(mult)) {
-        fmt_num(mult->valuedouble, num, sizeof num);
+        mg_validate_format_number(mult->valuedouble, num, sizeof num);
         snprintf(msg, sizeof msg, "must be a multiple of %s", num);
         add_check(c, list, "is_multiple", "", mult->valuedouble, msg);
     }
@@ -704,7 +646,7 @@ static int compile(pctx *c, const mg_doc *doc, const cJSON *node)
     mg_buf b;
     mg_buf_init(&b);
     if (invalid)
-        mg_buf_appendf(&b, "invalid schema: expected an object or a boolean, got %s", type_name(node));
+        mg_buf_appendf(&b, "invalid schema: expected an object or a boolean, got %s", mg_validate_type_name(node));
     add_lit(c, f, "invalid_message_lit", mg_buf_cstr(&b));
     mg_buf_fini(&b);
     const cJSON *ref = cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, "$ref") : NULL;
