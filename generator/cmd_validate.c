@@ -40,8 +40,8 @@ const char mg_help_validate[] =
     "are reported at the offending node as file:line:col. With --message, validates\n"
     "each PAYLOAD file (JSON or YAML) against that message's payload schema.\n"
     "\n"
-    "Validates each DATA file against the JSON Schema (draft-07) in SCHEMA, and\n"
-    "prints every error (up to 100 per file) as one line:\n"
+    "With --schema, validates each DATA file against the JSON Schema (draft-07)\n"
+    "in SCHEMA. Payload and data errors (up to 100 per file) are one line each:\n"
     "\n"
     "  DATA.json: error: /results/0/views: expected integer, got string\n"
     "\n"
@@ -53,12 +53,13 @@ const char mg_help_validate[] =
     "options:\n"
     "  -i, --input FILE    the catalogue (AsyncAPI 2.x/3.0 or JSON Schema, YAML or JSON)\n"
     "  -m, --message NAME  validate PAYLOAD files against this message (any casing)\n"
-    "  -s, --schema FILE   the JSON Schema to validate against (JSON)\n"
+    "  -s, --schema FILE   the JSON Schema to validate against (JSON or YAML)\n"
     "  -v, --verbose       also print 'DATA.json: valid' for each valid file\n"
     "  -h, --help          this text\n"
     "\n"
-    "Exit status: 0 all files valid, 1 a file is invalid or unreadable (or the\n"
-    "schema is broken), 2 usage error.\n";
+    "Exit status: 0 the catalogue and all files are valid, 1 an error in the\n"
+    "catalogue, or a file is invalid or unreadable (or the schema is broken),\n"
+    "2 usage error.\n";
 
 /* Schema documents read through $ref, kept until the validator is freed. */
 typedef struct file_docs {
