@@ -26,6 +26,25 @@ static const mg_case nk_default[NK_COUNT] = {MG_CASE_PASCAL, MG_CASE_SNAKE, MG_C
                                              MG_CASE_SNAKE, MG_CASE_SCREAMING, MG_CASE_SCREAMING,
                                              MG_CASE_KEBAB};
 
+/* A text escape compiled from target.yaml: every description of a catalogue
+ * goes through several, so the pairs are looked up by first byte instead of
+ * through the cJSON description for each character. Strings point into the
+ * target's description, which outlives the view build. */
+typedef struct {
+    const char *from, *to;
+    size_t flen, tlen;
+    int in_code; /* applies inside code spans too */
+} esc_pair;
+
+typedef struct {
+    const char *name;  /* the escape's name: suffix of the keys it adds */
+    const cJSON *keys; /* view keys it applies to */
+    char code;         /* code-span delimiter, or 0 */
+    esc_pair *pairs;
+    int npairs;
+    unsigned char starts[256]; /* bit 1: a pair starts with this byte; bit 2: a code pair does */
+} esc_rule;
+
 typedef struct vctx {
     const mg_model *m;
     const mg_target *t;
@@ -39,6 +58,9 @@ typedef struct vctx {
     const char *escape_rule;
     const cJSON *doc_escape;  /* helpers.doc_escape: [{from, to}] */
     const cJSON *escapes;     /* helpers.escapes: {NAME: {keys, code, pairs}} */
+    esc_rule doc_rule;        /* doc_escape, compiled */
+    esc_rule *rules;          /* escapes, compiled, in target.yaml order */
+    int nrules;
     mg_case naming[NK_COUNT];
 } vctx;
 
@@ -161,27 +183,13 @@ static void add_lines(cJSON *o, const char *key, const char *text)
     cJSON_AddItemToObject(o, key, lines);
 }
 
+static void escape_segment(mg_buf *out, const char *text, size_t n, const esc_rule *r, int in_code);
+
 static char *doc_escape_new(vctx *v, const char *text)
 {
     mg_buf out;
     mg_buf_init(&out);
-    for (const char *s = text; *s;) {
-        const cJSON *pair;
-        int done = 0;
-        cJSON_ArrayForEach(pair, v->doc_escape) {
-            const char *from = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "from"));
-            const char *to = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "to"));
-            size_t fl = from ? strlen(from) : 0;
-            if (fl && to && strncmp(s, from, fl) == 0) {
-                mg_buf_append_str(&out, to);
-                s += fl;
-                done = 1;
-                break;
-            }
-        }
-        if (!done)
-            mg_buf_putc(&out, *s++);
-    }
+    escape_segment(&out, text, strlen(text), &v->doc_rule, 0);
     mg_buf_cstr(&out);
     return mg_buf_steal(&out, NULL);
 }
@@ -210,38 +218,39 @@ static void add_description(vctx *v, cJSON *o, const char *text)
 
 /* Appends `text[0..n)` with the first matching pair applied at each position.
  * Inside a code span only pairs marked `code: true` apply. */
-static void escape_segment(mg_buf *out, const char *text, size_t n, const cJSON *pairs, int in_code)
+static void escape_segment(mg_buf *out, const char *text, size_t n, const esc_rule *r, int in_code)
 {
-    size_t i = 0;
+    const unsigned char bit = in_code ? 2 : 1;
+    size_t i = 0, plain = 0;
     while (i < n) {
-        const cJSON *pair;
-        int done = 0;
-        cJSON_ArrayForEach(pair, pairs) {
-            if (in_code && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pair, "code")))
-                continue;
-            const char *from = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "from"));
-            const char *to = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "to"));
-            size_t fl = strlen(from);
-            if (fl <= n - i && memcmp(text + i, from, fl) == 0) {
-                mg_buf_append_str(out, to);
-                i += fl;
-                done = 1;
-                break;
-            }
+        if (!(r->starts[(unsigned char)text[i]] & bit)) {
+            i++;
+            continue;
         }
-        if (!done)
-            mg_buf_putc(out, text[i++]);
+        const esc_pair *hit = NULL;
+        for (int k = 0; k < r->npairs && !hit; k++) {
+            const esc_pair *p = &r->pairs[k];
+            if ((!in_code || p->in_code) && p->flen <= n - i && memcmp(text + i, p->from, p->flen) == 0)
+                hit = p;
+        }
+        if (!hit) {
+            i++;
+            continue;
+        }
+        mg_buf_append(out, text + plain, i - plain);
+        mg_buf_append(out, hit->to, hit->tlen);
+        i += hit->flen;
+        plain = i;
     }
+    mg_buf_append(out, text + plain, n - plain);
 }
 
 /* Applies one escape to `text` (trailing blanks dropped). With `code` (one character), code spans are
  * found as CommonMark finds them: a run of N such characters opens a span
  * only if a later run of exactly N closes it; an unmatched run is literal. */
-static char *escape_text_new(const cJSON *esc, const char *text)
+static char *escape_text_new(const esc_rule *pairs, const char *text)
 {
-    const cJSON *pairs = cJSON_GetObjectItemCaseSensitive(esc, "pairs");
-    const char *code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(esc, "code"));
-    char c = code ? code[0] : '\0';
+    char c = pairs->code;
     mg_buf out;
     mg_buf_init(&out);
     size_t n = strlen(text), plain = 0, i = 0;
@@ -316,18 +325,18 @@ static void add_escapes(vctx *v, cJSON *node)
         if (!c->string)
             continue;
         if (cJSON_IsString(c)) {
-            const cJSON *esc;
-            cJSON_ArrayForEach(esc, v->escapes) {
+            for (int r = 0; r < v->nrules; r++) {
+                const esc_rule *esc = &v->rules[r];
                 const cJSON *k;
-                cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(esc, "keys")) {
+                cJSON_ArrayForEach(k, esc->keys) {
                     if (strcmp(k->valuestring, c->string) != 0)
                         continue;
                     char *val = escape_text_new(esc, c->valuestring);
-                    size_t kl = strlen(c->string) + strlen(esc->string) + 2;
+                    size_t kl = strlen(c->string) + strlen(esc->name) + 2;
                     char *key = malloc(kl);
                     if (!key)
                         abort();
-                    snprintf(key, kl, "%s_%s", c->string, esc->string);
+                    snprintf(key, kl, "%s_%s", c->string, esc->name);
                     cJSON_AddItemToObject(added, key, cJSON_CreateString(val));
                     free(key);
                     free(val);
@@ -840,14 +849,59 @@ static cJSON *message_view(vctx *v, const mg_message *g, const cJSON *types)
 
 /* ---- target settings --------------------------------------------------- */
 
+static void compile_pairs(esc_rule *r, const cJSON *pairs)
+{
+    r->pairs = calloc((size_t)cJSON_GetArraySize(pairs) + 1, sizeof *r->pairs);
+    if (!r->pairs)
+        abort();
+    const cJSON *p;
+    cJSON_ArrayForEach(p, pairs) {
+        esc_pair *e = &r->pairs[r->npairs++];
+        e->from = cJSON_GetObjectItemCaseSensitive(p, "from")->valuestring;
+        e->to = cJSON_GetObjectItemCaseSensitive(p, "to")->valuestring;
+        e->flen = strlen(e->from);
+        e->tlen = strlen(e->to);
+        e->in_code = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "code"));
+        r->starts[(unsigned char)e->from[0]] |= (unsigned char)(e->in_code ? 3 : 1);
+    }
+}
+
+/* Compiles doc_escape and escapes, which read_target has checked. */
+static void compile_escapes(vctx *v)
+{
+    compile_pairs(&v->doc_rule, v->doc_escape);
+    v->rules = calloc((size_t)cJSON_GetArraySize(v->escapes) + 1, sizeof *v->rules);
+    if (!v->rules)
+        abort();
+    const cJSON *en;
+    cJSON_ArrayForEach(en, v->escapes) {
+        esc_rule *r = &v->rules[v->nrules++];
+        r->name = en->string;
+        r->keys = cJSON_GetObjectItemCaseSensitive(en, "keys");
+        const char *code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(en, "code"));
+        r->code = code ? code[0] : '\0';
+        compile_pairs(r, cJSON_GetObjectItemCaseSensitive(en, "pairs"));
+    }
+}
+
+static void vctx_fini(vctx *v)
+{
+    free(v->doc_rule.pairs);
+    for (int i = 0; i < v->nrules; i++)
+        free(v->rules[i].pairs);
+    free(v->rules);
+}
+
 static int read_target(vctx *v)
 {
     for (int k = 0; k < NK_COUNT; k++)
         v->naming[k] = nk_default[k];
     v->escape_rule = "{{name}}_";
     v->tname = "none";
-    if (!v->t)
+    if (!v->t) {
+        compile_escapes(v);
         return 0;
+    }
     const cJSON *desc = v->t->desc;
     v->tname = v->t->name ? v->t->name : "?";
     v->tfile = v->t->doc ? v->t->doc->path : NULL;
@@ -937,6 +991,7 @@ static int read_target(vctx *v)
             }
         }
     }
+    compile_escapes(v);
     return 0;
 }
 
@@ -1043,8 +1098,9 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
     cJSON_DeleteItemFromObjectCaseSensitive(tgt, "name");
     cJSON_AddStringToObject(tgt, "name", t && t->name ? t->name : "none");
     cJSON_AddItemToObject(view, "target", tgt);
-    if (v.escapes)
+    if (v.nrules)
         add_escapes(&v, view);
+    vctx_fini(&v);
 
     if (v.failed || d->errors > 0) {
         cJSON_Delete(view);
