@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "hmap.h"
 #include "resolve.h"
 #include "validate.h"
 
@@ -20,7 +21,7 @@
 enum { T_NULL = 1, T_BOOLEAN = 2, T_INTEGER = 4, T_NUMBER = 8, T_STRING = 16, T_ARRAY = 32, T_OBJECT = 64 };
 
 typedef struct fn_slot {
-    const cJSON *node;
+    const cJSON *node; /* key: the schema compiled */
     int id;
 } fn_slot;
 
@@ -32,8 +33,8 @@ typedef struct pctx {
     int escape_non_ascii;
     cJSON *functions;         /* the plan's list */
     cJSON *patterns;
-    fn_slot *slots;
-    int nslots, capslots;
+    mg_hmap slots;            /* schema -> fn_slot: each compiled once */
+    int nfunctions;
     int failed;
 } pctx;
 
@@ -624,18 +625,11 @@ static void compile_combinators(pctx *c, cJSON *f, const mg_doc *doc, const cJSO
 /* Returns the function id of schema `node` (compiled once). */
 static int compile(pctx *c, const mg_doc *doc, const cJSON *node)
 {
-    for (int i = 0; i < c->nslots; i++)
-        if (c->slots[i].node == node)
-            return c->slots[i].id;
-    int id = cJSON_GetArraySize(c->functions);
-    if (c->nslots == c->capslots) {
-        c->capslots = c->capslots ? c->capslots * 2 : 64;
-        c->slots = realloc(c->slots, (size_t)c->capslots * sizeof *c->slots);
-        if (!c->slots)
-            abort();
-    }
-    c->slots[c->nslots].node = node;
-    c->slots[c->nslots++].id = id;
+    int added;
+    fn_slot *slot = mg_hmap_put_ptr(&c->slots, node, &added);
+    if (!added)
+        return slot->id;
+    int id = slot->id = c->nfunctions++;
     cJSON *f = cJSON_CreateObject();
     cJSON_AddItemToArray(c->functions, f);
     add_int(f, "id", id);
@@ -707,44 +701,67 @@ static int remap(cJSON *j, const int *map)
     return changed;
 }
 
+typedef struct fn_text {
+    char *text; /* key: a function printed without its id */
+    int index;
+} fn_text;
+
+/* Merges identical functions until none are left: a merge can make the
+ * functions that refer to the merged ones identical in turn. Only functions
+ * whose references changed are printed again in a later round. */
 static void share_functions(pctx *c, cJSON *types)
 {
-    int n = cJSON_GetArraySize(c->functions);
+    int n = c->nfunctions;
     int *map = malloc(((size_t)n + 1) * sizeof *map);
     char **text = calloc((size_t)n + 1, sizeof *text);
-    if (!map || !text)
+    unsigned char *dirty = malloc((size_t)n + 1);
+    if (!map || !text || !dirty)
         abort();
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         map[i] = i;
+        dirty[i] = 1;
+    }
     for (int round = 0; round < 64; round++) {
         int i = 0, merged = 0;
         cJSON *f;
         cJSON_ArrayForEach(f, c->functions) {
-            cJSON *id = cJSON_DetachItemFromObjectCaseSensitive(f, "id");
-            free(text[i]);
-            text[i] = map[i] == i ? cJSON_PrintUnformatted(f) : NULL;
-            cJSON_AddItemToObject(f, "id", id);
+            if (map[i] == i && dirty[i]) {
+                cJSON *id = cJSON_DetachItemFromObjectCaseSensitive(f, "id");
+                free(text[i]);
+                text[i] = cJSON_PrintUnformatted(f);
+                cJSON_AddItemToObject(f, "id", id);
+                dirty[i] = 0;
+            }
             i++;
         }
-        /* Quadratic in the number of functions (a few thousand at most). */
+        /* The first function with a text is the one the others become. */
+        mg_hmap seen;
+        mg_hmap_init_str(&seen, sizeof(fn_text));
         for (i = 0; i < n; i++) {
             if (!text[i])
                 continue;
-            for (int j = 0; j < i; j++)
-                if (text[j] && map[j] == j && !strcmp(text[i], text[j])) {
-                    map[i] = j;
-                    free(text[i]);
-                    text[i] = NULL;
-                    merged = 1;
-                    break;
-                }
+            int added;
+            fn_text *e = mg_hmap_put_str(&seen, text[i], &added);
+            if (added) {
+                e->index = i;
+                continue;
+            }
+            map[i] = e->index;
+            free(text[i]);
+            text[i] = NULL;
+            merged = 1;
         }
+        mg_hmap_fini(&seen);
         if (!merged)
             break;
         for (i = 0; i < n; i++) /* targets are always earlier: one pass makes it transitive */
             map[i] = map[map[i]];
-        cJSON_ArrayForEach(f, c->functions)
-            remap(f, map);
+        i = 0;
+        cJSON_ArrayForEach(f, c->functions) {
+            if (remap(f, map))
+                dirty[i] = 1;
+            i++;
+        }
         cJSON *t;
         cJSON_ArrayForEach(t, types) {
             cJSON *v = cJSON_GetObjectItemCaseSensitive(t, "validate_fn");
@@ -764,6 +781,7 @@ static void share_functions(pctx *c, cJSON *types)
     }
     cJSON_Delete(c->functions);
     c->functions = kept;
+    free(dirty);
     free(text);
     free(map);
 }
@@ -926,6 +944,7 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_dia
     const char *be = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "byte_escape"));
     c.byte_octal = be && !strcmp(be, "octal");
     c.escape_non_ascii = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(opts, "escape_non_ascii"));
+    mg_hmap_init(&c.slots, sizeof(fn_slot));
     c.functions = cJSON_CreateArray();
     c.patterns = cJSON_CreateArray();
     cJSON *item = types ? types->child : NULL;
@@ -954,7 +973,7 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_dia
             add_int(item, "validate_fn", id < 0 ? 0 : id);
         }
     }
-    free(c.slots);
+    mg_hmap_fini(&c.slots);
     if (!c.failed)
         share_functions(&c, types);
     if (!c.failed && types) {
