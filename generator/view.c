@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "hmap.h"
 #include "mustache.h"
 #include "names.h"
 #include "resolve.h"
@@ -313,6 +314,8 @@ static int raw_member(const cJSON *parent, const char *key)
 static void add_escapes(vctx *v, cJSON *node)
 {
     cJSON *c;
+    if (node->type & cJSON_IsReference) /* shares members escaped where they are owned */
+        return;
     if (cJSON_IsArray(node)) {
         cJSON_ArrayForEach(c, node)
             add_escapes(v, c);
@@ -406,7 +409,7 @@ static void add_extension_types(cJSON *node, const cJSON *types)
     cJSON_ArrayForEach(c, types)
         if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(c, "id")) &&
             strcmp(cJSON_GetObjectItemCaseSensitive(c, "id")->valuestring, id) == 0) {
-            cJSON_AddItemToObject(node, "type", cJSON_Duplicate(c, 1));
+            cJSON_AddItemToObject(node, "type", cJSON_CreateObjectReference(c->child));
             return;
         }
 }
@@ -642,29 +645,70 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
 
 /* Checks that the identifiers under key `idkey` of the items of `list` are
  * unique; `marks` gives each item's position, `what` names the kind. */
+typedef struct seen_id {
+    char *id; /* key */
+    int index;
+} seen_id;
+
 static void check_unique(vctx *v, const cJSON *list, const char *idkey, const mg_mark *marks, const char *what,
                          const char *scope)
 {
-    int n = cJSON_GetArraySize(list);
-    for (int i = 0; i < n; i++) {
-        const cJSON *a = cJSON_GetArrayItem(list, i);
+    mg_hmap seen;
+    mg_hmap_init_str(&seen, sizeof(seen_id));
+    int i = 0;
+    for (const cJSON *a = list ? list->child : NULL; a; a = a->next, i++) {
         const char *ia = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, idkey));
-        for (int k = 0; ia && k < i; k++) {
-            const cJSON *b = cJSON_GetArrayItem(list, k);
-            const char *ib = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, idkey));
-            if (!ib || strcmp(ia, ib) != 0)
-                continue;
-            const char *ra = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-                cJSON_GetObjectItemCaseSensitive(a, "name"), "raw"));
-            const char *rb = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-                cJSON_GetObjectItemCaseSensitive(b, "name"), "raw"));
-            mg_diag_error(v->d, marks[i], "%s '%s'%s and %s '%s' (at %s:%d:%d) both become %s '%s' in target '%s'",
-                          what, ra ? ra : "?", scope, what, rb ? rb : "?", marks[k].file ? marks[k].file : "?",
-                          marks[k].line, marks[k].col, idkey, ia, v->tname);
-            v->failed = 1;
-            break;
+        if (!ia)
+            continue;
+        int added;
+        seen_id *e = mg_hmap_put_str(&seen, ia, &added);
+        if (added) {
+            e->index = i;
+            continue;
         }
+        int k = e->index;
+        const cJSON *b = cJSON_GetArrayItem(list, k);
+        const char *ra = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(a, "name"), "raw"));
+        const char *rb = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(b, "name"), "raw"));
+        mg_diag_error(v->d, marks[i], "%s '%s'%s and %s '%s' (at %s:%d:%d) both become %s '%s' in target '%s'",
+                      what, ra ? ra : "?", scope, what, rb ? rb : "?", marks[k].file ? marks[k].file : "?",
+                      marks[k].line, marks[k].col, idkey, ia, v->tname);
+        v->failed = 1;
     }
+    mg_hmap_fini(&seen);
+}
+
+/* A reference to `c`'s value (containers share their members, strings
+ * their text), for lists that show items owned elsewhere. */
+static cJSON *ref_value(const cJSON *c)
+{
+    if (cJSON_IsObject(c))
+        return cJSON_CreateObjectReference(c->child);
+    if (cJSON_IsArray(c))
+        return cJSON_CreateArrayReference(c->child);
+    if (cJSON_IsString(c))
+        return cJSON_CreateStringReference(c->valuestring);
+    if (cJSON_IsNumber(c))
+        return cJSON_CreateNumber(c->valuedouble);
+    if (cJSON_IsBool(c))
+        return cJSON_CreateBool(cJSON_IsTrue(c));
+    if (cJSON_IsRaw(c))
+        return cJSON_CreateRaw(c->valuestring);
+    return cJSON_CreateNull();
+}
+
+/* A new object sharing every member of `item` but index/first/last, which the
+ * caller sets for its own list. `item` must outlive it, complete: members added
+ * to `item` later are not seen. */
+static cJSON *share_item(const cJSON *item)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (const cJSON *c = item->child; c; c = c->next)
+        if (strcmp(c->string, "index") && strcmp(c->string, "first") && strcmp(c->string, "last"))
+            cJSON_AddItemToObjectCS(o, c->string, ref_value(c));
+    return o;
 }
 
 static cJSON *type_view(vctx *v, const mg_type *t)
@@ -692,7 +736,6 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     for (int i = 0; i < t->nfields; i++) {
         cJSON *f = field_view(v, t, t->fields[i]);
         marks[i] = t->fields[i]->mark;
-        cJSON_AddItemToArray(t->fields[i]->required ? req : opt, cJSON_Duplicate(f, 1));
         cJSON_AddItemToArray(fields, f);
     }
     if (v->t) {
@@ -702,11 +745,13 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     }
     free(marks);
     number_list(fields);
-    number_list(req);
-    number_list(opt);
+    int nreq = 0;
+    for (int i = 0; i < t->nfields; i++)
+        nreq += t->fields[i]->required != 0;
     add_bool(o, "has_fields", t->nfields > 0);
-    add_bool(o, "has_required_fields", cJSON_GetArraySize(req) > 0);
-    add_bool(o, "has_optional_fields", cJSON_GetArraySize(opt) > 0);
+    add_bool(o, "has_required_fields", nreq > 0);
+    add_bool(o, "has_optional_fields", t->nfields - nreq > 0);
+    /* Filled by share_derived, once the fields are complete. */
     cJSON_AddItemToObject(o, "fields", fields);
     cJSON_AddItemToObject(o, "required_fields", req);
     cJSON_AddItemToObject(o, "optional_fields", opt);
@@ -817,8 +862,9 @@ static cJSON *message_view(vctx *v, const mg_message *g, const cJSON *types)
         r.constraints = NULL;
         cJSON *p = type_info(v, &r, NULL);
         cJSON_AddItemToObject(o, "payload", p);
-        cJSON_AddItemToObject(o, "fields", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(pt, "fields"), 1));
-        add_bool(o, "has_fields", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, "fields")) > 0);
+        const cJSON *pf = cJSON_GetObjectItemCaseSensitive(pt, "fields");
+        cJSON_AddItemToObject(o, "fields", cJSON_CreateArrayReference(pf ? pf->child : NULL));
+        add_bool(o, "has_fields", pf && pf->child);
     }
     cJSON *ex = cJSON_CreateArray();
     for (int i = 0; i < g->nexamples; i++) {
@@ -842,7 +888,7 @@ static cJSON *message_view(vctx *v, const mg_message *g, const cJSON *types)
     number_list(ex);
     add_bool(o, "has_examples", g->nexamples > 0);
     if (g->nexamples > 0)
-        cJSON_AddItemToObject(o, "example", cJSON_Duplicate(ex->child, 1));
+        cJSON_AddItemToObject(o, "example", cJSON_CreateObjectReference(ex->child->child));
     cJSON_AddItemToObject(o, "examples", ex);
     return o;
 }
@@ -1061,23 +1107,38 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
     add_bool(view, "has_messages", m->nmessages > 0);
     cJSON_AddItemToObject(view, "messages", msgs);
 
+    /* Escapes go where text is owned: the lists below share it. */
+    if (v.nrules) {
+        add_escapes(&v, cat);
+        add_escapes(&v, types);
+        add_escapes(&v, msgs);
+        if (plan)
+            add_escapes(&v, plan);
+    }
+    const cJSON *it;
+    cJSON_ArrayForEach(it, types) {
+        cJSON *req = cJSON_GetObjectItemCaseSensitive(it, "required_fields");
+        cJSON *opt = cJSON_GetObjectItemCaseSensitive(it, "optional_fields");
+        const cJSON *f;
+        cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(it, "fields"))
+            cJSON_AddItemToArray(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "required")) ? req : opt,
+                                 share_item(f));
+        number_list(req);
+        number_list(opt);
+    }
+
     /* Subsets by kind, for targets that emit each kind in its own block. */
     static const char *const subsets[] = {"objects", "enums", "unions", "aliases"};
     for (int k = 0; k < 4; k++) {
         cJSON *list = cJSON_CreateArray();
-        const cJSON *it;
         cJSON_ArrayForEach(it, types)
-            if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, k == 0 ? "is_object" : k == 1 ? "is_enum" : k == 2 ? "is_union" : "is_alias")))
-                cJSON_AddItemToArray(list, cJSON_Duplicate(it, 1));
-        /* index/first/last refer to the subset; `type_index` keeps the
-         * position in `types`. */
-        cJSON *e;
-        cJSON_ArrayForEach(e, list) {
-            cJSON *idx = cJSON_DetachItemFromObjectCaseSensitive(e, "index");
-            cJSON_AddItemToObject(e, "type_index", idx);
-            cJSON_DeleteItemFromObjectCaseSensitive(e, "first");
-            cJSON_DeleteItemFromObjectCaseSensitive(e, "last");
-        }
+            if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, k == 0 ? "is_object" : k == 1 ? "is_enum" : k == 2 ? "is_union" : "is_alias"))) {
+                /* index/first/last refer to the subset; `type_index` keeps
+                 * the position in `types`. */
+                cJSON *e = share_item(it);
+                cJSON_AddNumberToObject(e, "type_index", cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it, "index")));
+                cJSON_AddItemToArray(list, e);
+            }
         number_list(list);
         char key[32];
         snprintf(key, sizeof key, "has_%s", subsets[k]);
@@ -1098,8 +1159,6 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
     cJSON_DeleteItemFromObjectCaseSensitive(tgt, "name");
     cJSON_AddStringToObject(tgt, "name", t && t->name ? t->name : "none");
     cJSON_AddItemToObject(view, "target", tgt);
-    if (v.nrules)
-        add_escapes(&v, view);
     vctx_fini(&v);
 
     if (v.failed || d->errors > 0) {

@@ -675,6 +675,9 @@ static int compile(pctx *c, const mg_doc *doc, const cJSON *node)
 
 static int is_fn_key(const char *k)
 {
+    size_t n = strlen(k);
+    if (n < 2 || k[n - 2] != 'f' || k[n - 1] != 'n')
+        return 0;
     static const char *const keys[] = {"fn", "ref_fn", "items_fn", "additional_items_fn", "contains_fn",
                                        "prop_fn", "additional_fn", "property_names_fn", "dep_fn",
                                        "not_fn", "if_fn", "then_fn", "else_fn"};
@@ -701,67 +704,102 @@ static int remap(cJSON *j, const int *map)
     return changed;
 }
 
-typedef struct fn_text {
-    char *text; /* key: a function printed without its id */
+/* A structural hash and equality of functions, skipping the top-level `id`:
+ * printing every function to compare texts cost more than all the rest of
+ * the view. Key order counts, as it would in the printed text. */
+static uint32_t hash_json(uint32_t h, const cJSON *j, int top)
+{
+    for (const cJSON *c = j->child; c; c = c->next) {
+        if (top && c->string && !strcmp(c->string, "id"))
+            continue;
+        h = (h ^ (uint32_t)(c->type & 0xFF)) * 16777619u;
+        if (c->string)
+            h = mg_hash_str_seed(h, c->string);
+        if (cJSON_IsString(c))
+            h = mg_hash_str_seed(h, c->valuestring);
+        else if (cJSON_IsNumber(c)) {
+            unsigned char b[sizeof c->valuedouble];
+            memcpy(b, &c->valuedouble, sizeof b);
+            for (size_t i = 0; i < sizeof b; i++)
+                h = (h ^ b[i]) * 16777619u;
+        } else if (cJSON_IsArray(c) || cJSON_IsObject(c))
+            h = hash_json(h, c, 0);
+    }
+    return h;
+}
+
+static const cJSON *skip_id(const cJSON *c, int top)
+{
+    while (top && c && c->string && !strcmp(c->string, "id"))
+        c = c->next;
+    return c;
+}
+
+static int same_json(const cJSON *a, const cJSON *b, int top)
+{
+    const cJSON *x = skip_id(a->child, top), *y = skip_id(b->child, top);
+    for (; x && y; x = skip_id(x->next, top), y = skip_id(y->next, top)) {
+        if ((x->type & 0xFF) != (y->type & 0xFF) || !x->string != !y->string ||
+            (x->string && strcmp(x->string, y->string)))
+            return 0;
+        if (cJSON_IsString(x) && strcmp(x->valuestring, y->valuestring))
+            return 0;
+        if (cJSON_IsNumber(x) && memcmp(&x->valuedouble, &y->valuedouble, sizeof x->valuedouble))
+            return 0;
+        if ((cJSON_IsArray(x) || cJSON_IsObject(x)) && !same_json(x, y, 0))
+            return 0;
+    }
+    return !x && !y;
+}
+
+typedef struct fn_seen {
+    const cJSON *fn; /* the first function with this content */
     int index;
-} fn_text;
+} fn_seen;
+
+static int fn_eq(const void *ent, const void *key)
+{
+    return same_json(((const fn_seen *)ent)->fn, key, 1);
+}
 
 /* Merges identical functions until none are left: a merge can make the
- * functions that refer to the merged ones identical in turn. Only functions
- * whose references changed are printed again in a later round. */
+ * functions that refer to the merged ones identical in turn. */
 static void share_functions(pctx *c, cJSON *types)
 {
     int n = c->nfunctions;
     int *map = malloc(((size_t)n + 1) * sizeof *map);
-    char **text = calloc((size_t)n + 1, sizeof *text);
-    unsigned char *dirty = malloc((size_t)n + 1);
-    if (!map || !text || !dirty)
+    if (!map)
         abort();
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++)
         map[i] = i;
-        dirty[i] = 1;
-    }
     for (int round = 0; round < 64; round++) {
         int i = 0, merged = 0;
         cJSON *f;
+        /* The first function with a content is the one the others become. */
+        mg_hmap seen;
+        mg_hmap_init(&seen, sizeof(fn_seen));
         cJSON_ArrayForEach(f, c->functions) {
-            if (map[i] == i && dirty[i]) {
-                cJSON *id = cJSON_DetachItemFromObjectCaseSensitive(f, "id");
-                free(text[i]);
-                text[i] = cJSON_PrintUnformatted(f);
-                cJSON_AddItemToObject(f, "id", id);
-                dirty[i] = 0;
+            if (map[i] == i) {
+                uint32_t h = hash_json(2166136261u, f, 1);
+                fn_seen *e = mg_hmap_find(&seen, h, fn_eq, f);
+                if (e) {
+                    map[i] = e->index;
+                    merged = 1;
+                } else {
+                    e = mg_hmap_add(&seen, h);
+                    e->fn = f;
+                    e->index = i;
+                }
             }
             i++;
-        }
-        /* The first function with a text is the one the others become. */
-        mg_hmap seen;
-        mg_hmap_init_str(&seen, sizeof(fn_text));
-        for (i = 0; i < n; i++) {
-            if (!text[i])
-                continue;
-            int added;
-            fn_text *e = mg_hmap_put_str(&seen, text[i], &added);
-            if (added) {
-                e->index = i;
-                continue;
-            }
-            map[i] = e->index;
-            free(text[i]);
-            text[i] = NULL;
-            merged = 1;
         }
         mg_hmap_fini(&seen);
         if (!merged)
             break;
         for (i = 0; i < n; i++) /* targets are always earlier: one pass makes it transitive */
             map[i] = map[map[i]];
-        i = 0;
-        cJSON_ArrayForEach(f, c->functions) {
-            if (remap(f, map))
-                dirty[i] = 1;
-            i++;
-        }
+        cJSON_ArrayForEach(f, c->functions)
+            remap(f, map);
         cJSON *t;
         cJSON_ArrayForEach(t, types) {
             cJSON *v = cJSON_GetObjectItemCaseSensitive(t, "validate_fn");
@@ -777,12 +815,9 @@ static void share_functions(pctx *c, cJSON *types)
             cJSON_AddItemToArray(kept, f);
         else
             cJSON_Delete(f);
-        free(text[i]);
     }
     cJSON_Delete(c->functions);
     c->functions = kept;
-    free(dirty);
-    free(text);
     free(map);
 }
 
