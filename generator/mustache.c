@@ -962,7 +962,7 @@ static const cJSON *member(const cJSON *obj, const char *k, size_t n)
     if (!cJSON_IsObject(obj))
         return NULL;
     for (const cJSON *it = obj->child; it; it = it->next)
-        if (it->string && strlen(it->string) == n && memcmp(it->string, k, n) == 0)
+        if (it->string && (n == 0 || it->string[0] == k[0]) && strncmp(it->string, k, n) == 0 && it->string[n] == '\0')
             return it;
     return NULL;
 }

@@ -550,11 +550,10 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
     cJSON_AddStringToObject(o, "kind", mg_kind_name(r->kind));
     static const mg_kind kinds[] = {MG_KIND_ANY, MG_KIND_NULL, MG_KIND_STRING, MG_KIND_INTEGER, MG_KIND_NUMBER,
                                     MG_KIND_BOOLEAN, MG_KIND_REF, MG_KIND_ARRAY, MG_KIND_MAP};
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-        char key[24];
-        snprintf(key, sizeof key, "is_%s", mg_kind_name(kinds[i]));
-        add_bool(o, key, r->kind == kinds[i]);
-    }
+    static const char *const is_kind[] = {"is_any", "is_null", "is_string", "is_integer", "is_number",
+                                          "is_boolean", "is_ref", "is_array", "is_map"};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        add_bool(o, is_kind[i], r->kind == kinds[i]);
     add_bool(o, "is_primitive", r->kind == MG_KIND_STRING || r->kind == MG_KIND_INTEGER ||
                                     r->kind == MG_KIND_NUMBER || r->kind == MG_KIND_BOOLEAN);
     int is_ref = r->kind == MG_KIND_REF;

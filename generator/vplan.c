@@ -29,6 +29,7 @@ typedef struct pctx {
     const mg_model *m;
     mg_diag *d;
     const cJSON *escapes;     /* [{from, to}] */
+    unsigned char esc_starts[256]; /* 1: an escape's `from` starts with this byte */
     int byte_octal;           /* 1: \ooo, 0: \xHH */
     int escape_non_ascii;
     cJSON *functions;         /* the plan's list */
@@ -48,22 +49,25 @@ static char *lit_new(const pctx *c, const char *s)
     mg_buf_init(&b);
     mg_buf_putc(&b, '"');
     while (*s) {
-        const cJSON *pair;
-        int done = 0;
-        cJSON_ArrayForEach(pair, c->escapes) {
-            const char *from = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "from"));
-            const char *to = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "to"));
-            size_t fl = from ? strlen(from) : 0;
-            if (fl && to && strncmp(s, from, fl) == 0) {
-                mg_buf_append_str(&b, to);
-                s += fl;
-                done = 1;
-                break;
+        unsigned char ch = (unsigned char)*s;
+        if (c->esc_starts[ch]) {
+            const cJSON *pair;
+            int done = 0;
+            cJSON_ArrayForEach(pair, c->escapes) {
+                const char *from = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "from"));
+                const char *to = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "to"));
+                size_t fl = from ? strlen(from) : 0;
+                if (fl && to && strncmp(s, from, fl) == 0) {
+                    mg_buf_append_str(&b, to);
+                    s += fl;
+                    done = 1;
+                    break;
+                }
             }
+            if (done)
+                continue;
         }
-        if (done)
-            continue;
-        unsigned char ch = (unsigned char)*s++;
+        s++;
         if (ch < 0x20 || ch == 0x7F || (ch >= 0x80 && c->escape_non_ascii)) {
             if (c->byte_octal)
                 mg_buf_appendf(&b, "\\%03o", ch);
@@ -342,10 +346,10 @@ static void compile_string(pctx *c, cJSON *f, const cJSON *s)
     cJSON_AddItemToObject(f, "string_checks", list);
 }
 
-static void add_fn(cJSON *o, const char *key, int id)
+/* has_KEY and KEY: a function reference, or none. */
+#define add_fn(o, key, id) add_fn_((o), "has_" key, key, (id))
+static void add_fn_(cJSON *o, const char *has, const char *key, int id)
 {
-    char has[64];
-    snprintf(has, sizeof has, "has_%s", key);
     add_bool(o, has, id >= 0);
     add_int(o, key, id < 0 ? 0 : id);
 }
@@ -768,10 +772,14 @@ static void share_functions(pctx *c, cJSON *types)
 {
     int n = c->nfunctions;
     int *map = malloc(((size_t)n + 1) * sizeof *map);
-    if (!map)
+    uint32_t *hash = malloc(((size_t)n + 1) * sizeof *hash);
+    unsigned char *dirty = malloc((size_t)n + 1);
+    if (!map || !hash || !dirty)
         abort();
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         map[i] = i;
+        dirty[i] = 1;
+    }
     for (int round = 0; round < 64; round++) {
         int i = 0, merged = 0;
         cJSON *f;
@@ -780,13 +788,15 @@ static void share_functions(pctx *c, cJSON *types)
         mg_hmap_init(&seen, sizeof(fn_seen));
         cJSON_ArrayForEach(f, c->functions) {
             if (map[i] == i) {
-                uint32_t h = hash_json(2166136261u, f, 1);
-                fn_seen *e = mg_hmap_find(&seen, h, fn_eq, f);
+                if (dirty[i])
+                    hash[i] = hash_json(2166136261u, f, 1);
+                dirty[i] = 0;
+                fn_seen *e = mg_hmap_find(&seen, hash[i], fn_eq, f);
                 if (e) {
                     map[i] = e->index;
                     merged = 1;
                 } else {
-                    e = mg_hmap_add(&seen, h);
+                    e = mg_hmap_add(&seen, hash[i]);
                     e->fn = f;
                     e->index = i;
                 }
@@ -798,8 +808,12 @@ static void share_functions(pctx *c, cJSON *types)
             break;
         for (i = 0; i < n; i++) /* targets are always earlier: one pass makes it transitive */
             map[i] = map[map[i]];
-        cJSON_ArrayForEach(f, c->functions)
-            remap(f, map);
+        i = 0;
+        cJSON_ArrayForEach(f, c->functions) {
+            if (map[i] == i && remap(f, map))
+                dirty[i] = 1;
+            i++;
+        }
         cJSON *t;
         cJSON_ArrayForEach(t, types) {
             cJSON *v = cJSON_GetObjectItemCaseSensitive(t, "validate_fn");
@@ -818,6 +832,8 @@ static void share_functions(pctx *c, cJSON *types)
     }
     cJSON_Delete(c->functions);
     c->functions = kept;
+    free(dirty);
+    free(hash);
     free(map);
 }
 
@@ -976,6 +992,12 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_dia
 {
     pctx c = {.m = m, .d = d};
     c.escapes = cJSON_GetObjectItemCaseSensitive(opts, "string_escapes");
+    const cJSON *pair;
+    cJSON_ArrayForEach(pair, c.escapes) {
+        const char *from = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "from"));
+        if (from && *from)
+            c.esc_starts[(unsigned char)from[0]] = 1;
+    }
     const char *be = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "byte_escape"));
     c.byte_octal = be && !strcmp(be, "octal");
     c.escape_non_ascii = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(opts, "escape_non_ascii"));
