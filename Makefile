@@ -113,8 +113,9 @@ asan:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  MSGGEN=$(CURDIR)/build-asan/msggen MSGGEN_TEMPLATES=$(CURDIR)/templates UNIT_DIR=$(CURDIR)/build-asan/tests MG_SANITIZED=1 tests/run.sh
 
+# MSGGEN_MALLOC=system: cJSON on malloc, so valgrind sees every block (pool.h).
 valgrind: msggen unit
-	MSGGEN=$(CURDIR)/msggen UNIT_DIR=$(CURDIR)/$(O)/tests \
+	MSGGEN_MALLOC=system MSGGEN=$(CURDIR)/msggen UNIT_DIR=$(CURDIR)/$(O)/tests \
 	  VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect" \
 	  tests/run.sh
 

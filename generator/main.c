@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "pool.h"
 
 static void print_help(FILE *f)
 {
@@ -23,7 +24,7 @@ static void print_help(FILE *f)
           "Exit status: 0 ok, 1 error in the input (or drift, for check), 2 usage error.\n", f);
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         print_help(stderr);
@@ -52,4 +53,12 @@ int main(int argc, char **argv)
     if (name[0] == '-')
         return mg_cli_usage(NULL, "unknown option '%s'", name);
     return mg_cli_usage(NULL, "unknown subcommand '%s'", name);
+}
+
+int main(int argc, char **argv)
+{
+    mg_pool_install();
+    int rc = run(argc, argv);
+    mg_pool_release();
+    return rc;
 }

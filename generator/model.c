@@ -520,7 +520,7 @@ static int check_enum(mg_model *m, const mg_doc *doc, const cJSON *e)
                 char *s = cJSON_PrintUnformatted(a);
                 err(m, mark(doc, b), "duplicate enum value %s (first at %s)", s ? s : "?",
                     where(m, mark(doc, a)));
-                free(s);
+                cJSON_free(s);
                 return -1;
             }
     return 0;
@@ -1545,7 +1545,7 @@ static int detect(mg_model *m)
             char *txt = cJSON_IsString(a) ? NULL : cJSON_PrintUnformatted(a);
             err(m, mark(m->doc, a), "unsupported AsyncAPI version '%s' (msggen reads 2.0.0 to 2.6.0 and 3.0.0)",
                 txt ? txt : v);
-            free(txt);
+            cJSON_free(txt);
             return -1;
         }
         return 0;

@@ -558,7 +558,7 @@ static void append_value(mg_buf *b, const cJSON *x)
         mg_buf_append(b, s, n);
     if (cJSON_IsString(x))
         mg_buf_putc(b, '\'');
-    free(text);
+    cJSON_free(text);
 }
 
 /* ---- formats ------------------------------------------------------------- */

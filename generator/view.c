@@ -72,9 +72,17 @@ static mg_mark tmark(vctx *v, const cJSON *node)
     return mg_mark_at(NULL, 0, 0);
 }
 
+/* Adds `item` under key `k`, which must be a string literal (or otherwise
+ * outlive the view): the view has a few hundred thousand members, and not
+ * copying each key halves its allocations. */
+static void add_cs(cJSON *o, const char *k, cJSON *item)
+{
+    cJSON_AddItemToObjectCS(o, k, item);
+}
+
 static void add_bool(cJSON *o, const char *k, int b)
 {
-    cJSON_AddItemToObject(o, k, cJSON_CreateBool(b != 0));
+    add_cs(o, k, cJSON_CreateBool(b != 0));
 }
 
 /* is_object, is_enum, is_union, is_alias: all false when t is NULL. */
@@ -89,7 +97,7 @@ static void add_type_flags(cJSON *o, const mg_type *t)
 static void add_str(cJSON *o, const char *k, const char *s)
 {
     if (s)
-        cJSON_AddStringToObject(o, k, s);
+        add_cs(o, k, cJSON_CreateString(s));
 }
 
 /* first/last/index on every element of a list, for separators. */
@@ -102,7 +110,7 @@ static void number_list(cJSON *list)
             i++;
             continue;
         }
-        cJSON_AddNumberToObject(it, "index", i);
+        add_cs(it, "index", cJSON_CreateNumber(i));
         add_bool(it, "first", i == 0);
         add_bool(it, "last", i == n - 1);
         i++;
@@ -113,7 +121,7 @@ static cJSON *name_obj(const mg_name *n)
 {
     cJSON *o = cJSON_CreateObject();
     for (int c = 0; c < MG_CASE_COUNT; c++)
-        cJSON_AddStringToObject(o, mg_case_key((mg_case)c), n->s[c]);
+        add_cs(o, mg_case_key((mg_case)c), cJSON_CreateString(n->s[c]));
     return o;
 }
 
@@ -137,7 +145,7 @@ static char *ident_new(vctx *v, const mg_name *n, enum nk kind)
         return mg_xstrdup(id);
     }
     cJSON *ctx = cJSON_CreateObject();
-    cJSON_AddStringToObject(ctx, "name", id);
+    add_cs(ctx, "name", cJSON_CreateString(id));
     mg_buf out;
     mg_buf_init(&out);
     if (render(v, "reserved_escape", v->escape_rule, ctx, &out) == 0 &&
@@ -181,7 +189,7 @@ static void add_lines(cJSON *o, const char *key, const char *text)
             i = j + 1;
         }
     }
-    cJSON_AddItemToObject(o, key, lines);
+    add_cs(o, key, lines);
 }
 
 static void escape_segment(mg_buf *out, const char *text, size_t n, const esc_rule *r, int in_code);
@@ -201,16 +209,16 @@ static void add_description(vctx *v, cJSON *o, const char *text)
     if (text && !*text)
         text = NULL;
     if (text)
-        cJSON_AddStringToObject(o, "description", text);
+        add_cs(o, "description", cJSON_CreateString(text));
     else
-        cJSON_AddNullToObject(o, "description");
+        add_cs(o, "description", cJSON_CreateNull());
     add_bool(o, "has_description", text != NULL);
     add_lines(o, "description_lines", text);
     char *doc = text ? doc_escape_new(v, text) : NULL;
     if (doc)
-        cJSON_AddStringToObject(o, "doc", doc);
+        add_cs(o, "doc", cJSON_CreateString(doc));
     else
-        cJSON_AddNullToObject(o, "doc");
+        add_cs(o, "doc", cJSON_CreateNull());
     add_lines(o, "doc_lines", doc);
     free(doc);
 }
@@ -385,7 +393,7 @@ static void link_extension_refs(vctx *v, const mg_doc *doc, cJSON *node)
         return;
     for (int i = 0; i < v->m->ntypes; i++)
         if (v->m->types[i]->schema == rt.node) {
-            cJSON_AddItemToObject(node, "ref", ref_obj(v, v->m->types[i]));
+            add_cs(node, "ref", ref_obj(v, v->m->types[i]));
             return;
         }
 }
@@ -409,7 +417,7 @@ static void add_extension_types(cJSON *node, const cJSON *types)
     cJSON_ArrayForEach(c, types)
         if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(c, "id")) &&
             strcmp(cJSON_GetObjectItemCaseSensitive(c, "id")->valuestring, id) == 0) {
-            cJSON_AddItemToObject(node, "type", cJSON_CreateObjectReference(c->child));
+            add_cs(node, "type", cJSON_CreateObjectReference(c->child));
             return;
         }
 }
@@ -455,7 +463,7 @@ static void print_type(vctx *v, cJSON *info, const mg_typeref *r)
             mg_buf_append_str(&out, kind);
         if (r->nullable)
             mg_buf_append_str(&out, " | null");
-        cJSON_AddStringToObject(info, "type", mg_buf_cstr(&out));
+        add_cs(info, "type", cJSON_CreateString(mg_buf_cstr(&out)));
         mg_buf_fini(&out);
         return;
     }
@@ -491,7 +499,7 @@ static void print_type(vctx *v, cJSON *info, const mg_typeref *r)
             mg_diag_error(v->d, tmark(v, v->types), "the type map of target '%s' has no entry for '%s'",
                           v->tname, used);
         v->failed = 1;
-        cJSON_AddStringToObject(info, "type", "");
+        add_cs(info, "type", cJSON_CreateString(""));
         mg_buf_fini(&out);
         return;
     }
@@ -499,24 +507,24 @@ static void print_type(vctx *v, cJSON *info, const mg_typeref *r)
     if (r->nullable) {
         const cJSON *nl = type_map_entry(v, "nullable");
         if (nl) {
-            cJSON_AddStringToObject(info, "type", mg_buf_cstr(&out));
+            add_cs(info, "type", cJSON_CreateString(mg_buf_cstr(&out)));
             mg_buf_reset(&out);
             render(v, "nullable", nl->valuestring, info, &out);
             cJSON_DeleteItemFromObjectCaseSensitive(info, "type");
         }
     }
-    cJSON_AddStringToObject(info, "type", mg_buf_cstr(&out));
+    add_cs(info, "type", cJSON_CreateString(mg_buf_cstr(&out)));
     mg_buf_fini(&out);
 }
 
 static cJSON *ref_obj(vctx *v, const mg_type *t)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "name", name_obj(&t->name));
+    add_cs(o, "name", name_obj(&t->name));
     char *id = ident_new(v, &t->name, NK_TYPE);
-    cJSON_AddStringToObject(o, "id", id);
+    add_cs(o, "id", cJSON_CreateString(id));
     free(id);
-    cJSON_AddStringToObject(o, "kind", mg_type_kind_name(t->kind));
+    add_cs(o, "kind", cJSON_CreateString(mg_type_kind_name(t->kind)));
     add_type_flags(o, t);
     add_bool(o, "recursive", t->recursive);
     return o;
@@ -529,16 +537,16 @@ static void add_constraints(cJSON *o, const cJSON *c)
     const cJSON *it;
     cJSON_ArrayForEach(it, copy) {
         cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "key", it->string);
+        add_cs(e, "key", cJSON_CreateString(it->string));
         char *s = cJSON_PrintUnformatted(it);
-        cJSON_AddStringToObject(e, "json", s ? s : "");
-        free(s);
+        add_cs(e, "json", cJSON_CreateString(s ? s : ""));
+        cJSON_free(s);
         cJSON_AddItemToArray(list, e);
     }
     number_list(list);
     add_bool(o, "has_constraints", cJSON_GetArraySize(copy) > 0);
-    cJSON_AddItemToObject(o, "constraints", copy);
-    cJSON_AddItemToObject(o, "constraint_list", list);
+    add_cs(o, "constraints", copy);
+    add_cs(o, "constraint_list", list);
 }
 
 /* The type information shared by fields, items, map values, alias targets
@@ -547,7 +555,7 @@ static void add_constraints(cJSON *o, const cJSON *c)
 static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "kind", mg_kind_name(r->kind));
+    add_cs(o, "kind", cJSON_CreateString(mg_kind_name(r->kind)));
     static const mg_kind kinds[] = {MG_KIND_ANY, MG_KIND_NULL, MG_KIND_STRING, MG_KIND_INTEGER, MG_KIND_NUMBER,
                                     MG_KIND_BOOLEAN, MG_KIND_REF, MG_KIND_ARRAY, MG_KIND_MAP};
     static const char *const is_kind[] = {"is_any", "is_null", "is_string", "is_integer", "is_number",
@@ -560,18 +568,18 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
     add_type_flags(o, is_ref ? r->ref : NULL);
     add_bool(o, "nullable", r->nullable);
     if (r->format)
-        cJSON_AddStringToObject(o, "format", r->format);
+        add_cs(o, "format", cJSON_CreateString(r->format));
     else
-        cJSON_AddNullToObject(o, "format");
+        add_cs(o, "format", cJSON_CreateNull());
     add_bool(o, "has_format", r->format != NULL);
     /* A member that leads back to its owner needs indirection in languages
      * with value types (a pointer in C). */
     int rec = owner && owner->recursive && mg_typeref_reaches(v->m, r, owner);
     if (is_ref)
-        cJSON_AddItemToObject(o, "ref", ref_obj(v, r->ref));
+        add_cs(o, "ref", ref_obj(v, r->ref));
     if (r->items) {
         cJSON *items = type_info(v, r->items, owner);
-        cJSON_AddItemToObject(o, "items", items);
+        add_cs(o, "items", items);
         if (r->kind == MG_KIND_MAP)
             cJSON_AddItemReferenceToObject(o, "values", items);
     }
@@ -579,7 +587,7 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
     const cJSON *en = cJSON_GetObjectItemCaseSensitive(r->constraints, "enum");
     add_bool(o, "has_enum", en != NULL);
     if (en)
-        cJSON_AddItemToObject(o, "enum", cJSON_Duplicate(en, 1));
+        add_cs(o, "enum", cJSON_Duplicate(en, 1));
     add_constraints(o, r->constraints);
     print_type(v, o, r);
     return o;
@@ -587,23 +595,26 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
 
 static char *json_text_new(const cJSON *j, int pretty)
 {
-    if (!pretty)
-        return cJSON_PrintUnformatted(j);
-    return mg_view_print_new(j);
+    if (pretty)
+        return mg_view_print_new(j);
+    char *p = cJSON_PrintUnformatted(j); /* cJSON's allocator: callers use free() */
+    char *s = p ? mg_xstrdup(p) : NULL;
+    cJSON_free(p);
+    return s;
 }
 
-static void add_json_value(cJSON *o, const char *key, const cJSON *val)
+/* has_KEY, KEY and KEY_json for a raw value (default, const). */
+#define add_json_value(o, key, val) add_json_value_((o), "has_" key, key, key "_json", (val))
+static void add_json_value_(cJSON *o, const char *has, const char *key, const char *json, const cJSON *val)
 {
-    char k[64];
-    add_bool(o, (snprintf(k, sizeof k, "has_%s", key), k), val != NULL);
+    add_bool(o, has, val != NULL);
     if (val) {
-        cJSON_AddItemToObject(o, key, cJSON_Duplicate(val, 1));
+        add_cs(o, key, cJSON_Duplicate(val, 1));
         char *s = json_text_new(val, 0);
-        snprintf(k, sizeof k, "%s_json", key);
-        cJSON_AddStringToObject(o, k, s ? s : "null");
+        add_cs(o, json, cJSON_CreateString(s ? s : "null"));
         free(s);
     } else {
-        cJSON_AddNullToObject(o, key);
+        add_cs(o, key, cJSON_CreateNull());
     }
 }
 
@@ -612,15 +623,15 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
     cJSON *o = type_info(v, f->type, owner);
     /* Member order: naming first, for readers of `msggen view`. */
     cJSON *x = cJSON_CreateObject();
-    cJSON_AddItemToObject(x, "name", name_obj(&f->name));
+    add_cs(x, "name", name_obj(&f->name));
     char *id = ident_new(v, &f->name, NK_FIELD);
-    cJSON_AddStringToObject(x, "id", id);
+    add_cs(x, "id", cJSON_CreateString(id));
     free(id);
-    cJSON_AddStringToObject(x, "wire", f->wire);
+    add_cs(x, "wire", cJSON_CreateString(f->wire));
     cJSON *w = cJSON_CreateString(f->wire);
     char *wj = cJSON_PrintUnformatted(w);
-    cJSON_AddStringToObject(x, "wire_json", wj ? wj : "\"\"");
-    free(wj);
+    add_cs(x, "wire_json", cJSON_CreateString(wj ? wj : "\"\""));
+    cJSON_free(wj);
     cJSON_Delete(w);
     add_bool(x, "required", f->required);
     add_bool(x, "optional", !f->required);
@@ -628,9 +639,9 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
     add_json_value(x, "default", f->default_value);
     add_json_value(x, "const", f->const_value);
     if (cJSON_IsArray(f->examples))
-        cJSON_AddItemToObject(x, "examples", cJSON_Duplicate(f->examples, 1));
+        add_cs(x, "examples", cJSON_Duplicate(f->examples, 1));
     else
-        cJSON_AddItemToObject(x, "examples", cJSON_CreateArray());
+        add_cs(x, "examples", cJSON_CreateArray());
     add_bool(x, "read_only", f->read_only);
     add_bool(x, "write_only", f->write_only);
     add_bool(x, "deprecated", f->deprecated);
@@ -713,14 +724,14 @@ static cJSON *share_item(const cJSON *item)
 static cJSON *type_view(vctx *v, const mg_type *t)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "name", name_obj(&t->name));
+    add_cs(o, "name", name_obj(&t->name));
     char *id = ident_new(v, &t->name, NK_TYPE);
-    cJSON_AddStringToObject(o, "id", id);
+    add_cs(o, "id", cJSON_CreateString(id));
     free(id);
     id = ident_new(v, &t->name, NK_FILE);
-    cJSON_AddStringToObject(o, "file", id);
+    add_cs(o, "file", cJSON_CreateString(id));
     free(id);
-    cJSON_AddStringToObject(o, "kind", mg_type_kind_name(t->kind));
+    add_cs(o, "kind", cJSON_CreateString(mg_type_kind_name(t->kind)));
     add_type_flags(o, t);
     add_str(o, "title", t->title);
     add_description(v, o, t->description);
@@ -751,26 +762,26 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     add_bool(o, "has_required_fields", nreq > 0);
     add_bool(o, "has_optional_fields", t->nfields - nreq > 0);
     /* Filled by share_derived, once the fields are complete. */
-    cJSON_AddItemToObject(o, "fields", fields);
-    cJSON_AddItemToObject(o, "required_fields", req);
-    cJSON_AddItemToObject(o, "optional_fields", opt);
+    add_cs(o, "fields", fields);
+    add_cs(o, "required_fields", req);
+    add_cs(o, "optional_fields", opt);
     add_bool(o, "closed", t->closed);
     add_bool(o, "has_additional", t->additional != NULL);
     if (t->additional)
-        cJSON_AddItemToObject(o, "additional", type_info(v, t->additional, t));
+        add_cs(o, "additional", type_info(v, t->additional, t));
 
     cJSON *values = cJSON_CreateArray();
     for (int i = 0; i < t->nvalues; i++) {
         const mg_enum_value *ev = t->values[i];
         cJSON *e = cJSON_CreateObject();
-        cJSON_AddItemToObject(e, "name", name_obj(&ev->name));
+        add_cs(e, "name", name_obj(&ev->name));
         id = ident_new(v, &ev->name, NK_ENUM_VALUE);
-        cJSON_AddStringToObject(e, "id", id);
+        add_cs(e, "id", cJSON_CreateString(id));
         free(id);
-        cJSON_AddStringToObject(e, "value", ev->value->valuestring);
+        add_cs(e, "value", cJSON_CreateString(ev->value->valuestring));
         char *j = cJSON_PrintUnformatted(ev->value);
-        cJSON_AddStringToObject(e, "json", j ? j : "\"\"");
-        free(j);
+        add_cs(e, "json", cJSON_CreateString(j ? j : "\"\""));
+        cJSON_free(j);
         cJSON_AddItemToArray(values, e);
     }
     if (v->t && t->nvalues > 0) {
@@ -786,31 +797,31 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     }
     number_list(values);
     add_bool(o, "has_values", t->nvalues > 0);
-    cJSON_AddItemToObject(o, "values", values);
+    add_cs(o, "values", values);
 
     cJSON *options = cJSON_CreateArray();
     for (int i = 0; i < t->noptions; i++) {
         cJSON *e = type_info(v, t->options[i]->type, t);
         add_bool(e, "has_tag", t->options[i]->tag != NULL);
         if (t->options[i]->tag)
-            cJSON_AddStringToObject(e, "tag", t->options[i]->tag);
+            add_cs(e, "tag", cJSON_CreateString(t->options[i]->tag));
         else
-            cJSON_AddNullToObject(e, "tag");
+            add_cs(e, "tag", cJSON_CreateNull());
         cJSON_AddItemToArray(options, e);
     }
     number_list(options);
     add_bool(o, "has_options", t->noptions > 0);
-    cJSON_AddItemToObject(o, "options", options);
+    add_cs(o, "options", options);
     add_bool(o, "has_discriminator", t->discriminator != NULL);
     if (t->discriminator)
-        cJSON_AddStringToObject(o, "discriminator", t->discriminator);
+        add_cs(o, "discriminator", cJSON_CreateString(t->discriminator));
     else
-        cJSON_AddNullToObject(o, "discriminator");
+        add_cs(o, "discriminator", cJSON_CreateNull());
     add_bool(o, "any_of", t->any_of);
     if (t->target)
-        cJSON_AddItemToObject(o, "target", type_info(v, t->target, t));
+        add_cs(o, "target", type_info(v, t->target, t));
     add_constraints(o, t->constraints);
-    cJSON_AddItemToObject(o, "extensions", extensions_view(v, t->doc, t->extensions));
+    add_cs(o, "extensions", extensions_view(v, t->doc, t->extensions));
     return o;
 }
 
@@ -819,40 +830,40 @@ static cJSON *type_view(vctx *v, const mg_type *t)
 static cJSON *message_view(vctx *v, const mg_message *g, const cJSON *types)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "name", name_obj(&g->name));
+    add_cs(o, "name", name_obj(&g->name));
     char *id = ident_new(v, &g->name, NK_MESSAGE);
-    cJSON_AddStringToObject(o, "id", id);
+    add_cs(o, "id", cJSON_CreateString(id));
     free(id);
     id = ident_new(v, &g->name, NK_METHOD);
-    cJSON_AddStringToObject(o, "method", id);
+    add_cs(o, "method", cJSON_CreateString(id));
     free(id);
     id = ident_new(v, &g->name, NK_CONSTANT);
-    cJSON_AddStringToObject(o, "constant", id);
+    add_cs(o, "constant", cJSON_CreateString(id));
     free(id);
     id = ident_new(v, &g->name, NK_FILE);
-    cJSON_AddStringToObject(o, "file", id);
+    add_cs(o, "file", cJSON_CreateString(id));
     free(id);
     add_str(o, "title", g->title);
     add_str(o, "summary", g->summary);
     add_description(v, o, g->description);
     add_bool(o, "deprecated", g->deprecated);
     if (g->content_type)
-        cJSON_AddStringToObject(o, "content_type", g->content_type);
+        add_cs(o, "content_type", cJSON_CreateString(g->content_type));
     else
-        cJSON_AddNullToObject(o, "content_type");
+        add_cs(o, "content_type", cJSON_CreateNull());
     if (g->channel)
-        cJSON_AddStringToObject(o, "channel", g->channel);
+        add_cs(o, "channel", cJSON_CreateString(g->channel));
     else
-        cJSON_AddNullToObject(o, "channel");
+        add_cs(o, "channel", cJSON_CreateNull());
     add_bool(o, "has_channel", g->channel != NULL);
     if (g->action)
-        cJSON_AddStringToObject(o, "action", g->action);
+        add_cs(o, "action", cJSON_CreateString(g->action));
     else
-        cJSON_AddNullToObject(o, "action");
+        add_cs(o, "action", cJSON_CreateNull());
     add_bool(o, "is_send", g->action && strcmp(g->action, "send") == 0);
     add_bool(o, "is_receive", g->action && strcmp(g->action, "receive") == 0);
-    cJSON_AddItemToObject(o, "tags", cJSON_Duplicate(g->tags, 1));
-    cJSON_AddItemToObject(o, "extensions", extensions_view(v, g->doc, g->extensions));
+    add_cs(o, "tags", cJSON_Duplicate(g->tags, 1));
+    add_cs(o, "extensions", extensions_view(v, g->doc, g->extensions));
 
     /* The payload type, and its fields again for one-level templates. */
     const cJSON *pt = g->payload ? cJSON_GetArrayItem(types, g->payload->index) : NULL;
@@ -860,35 +871,35 @@ static cJSON *message_view(vctx *v, const mg_message *g, const cJSON *types)
         mg_typeref r = {.kind = MG_KIND_REF, .ref = g->payload};
         r.constraints = NULL;
         cJSON *p = type_info(v, &r, NULL);
-        cJSON_AddItemToObject(o, "payload", p);
+        add_cs(o, "payload", p);
         const cJSON *pf = cJSON_GetObjectItemCaseSensitive(pt, "fields");
-        cJSON_AddItemToObject(o, "fields", cJSON_CreateArrayReference(pf ? pf->child : NULL));
+        add_cs(o, "fields", cJSON_CreateArrayReference(pf ? pf->child : NULL));
         add_bool(o, "has_fields", pf && pf->child);
     }
     cJSON *ex = cJSON_CreateArray();
     for (int i = 0; i < g->nexamples; i++) {
         const mg_example *x = g->examples[i];
         cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "name", x->name);
+        add_cs(e, "name", cJSON_CreateString(x->name));
         add_str(e, "summary", x->summary);
         char *s = json_text_new(x->value, 1);
         size_t n = s ? strlen(s) : 0;
         if (n && s[n - 1] == '\n')
             s[n - 1] = '\0';
-        cJSON_AddStringToObject(e, "json", s ? s : "null");
+        add_cs(e, "json", cJSON_CreateString(s ? s : "null"));
         add_lines(e, "json_lines", s);
         free(s);
         s = json_text_new(x->value, 0);
-        cJSON_AddStringToObject(e, "json_compact", s ? s : "null");
+        add_cs(e, "json_compact", cJSON_CreateString(s ? s : "null"));
         free(s);
-        cJSON_AddItemToObject(e, "value", cJSON_Duplicate(x->value, 1));
+        add_cs(e, "value", cJSON_Duplicate(x->value, 1));
         cJSON_AddItemToArray(ex, e);
     }
     number_list(ex);
     add_bool(o, "has_examples", g->nexamples > 0);
     if (g->nexamples > 0)
-        cJSON_AddItemToObject(o, "example", cJSON_CreateObjectReference(ex->child->child));
-    cJSON_AddItemToObject(o, "examples", ex);
+        add_cs(o, "example", cJSON_CreateObjectReference(ex->child->child));
+    add_cs(o, "examples", ex);
     return o;
 }
 
@@ -1050,25 +1061,25 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
     cJSON *view = cJSON_CreateObject();
 
     cJSON *gen = cJSON_CreateObject();
-    cJSON_AddStringToObject(gen, "name", "msggen");
-    cJSON_AddStringToObject(gen, "version", MG_VERSION);
-    cJSON_AddItemToObject(view, "generator", gen);
+    add_cs(gen, "name", cJSON_CreateString("msggen"));
+    add_cs(gen, "version", cJSON_CreateString(MG_VERSION));
+    add_cs(view, "generator", gen);
 
     cJSON *cat = cJSON_CreateObject();
-    cJSON_AddStringToObject(cat, "title", m->title);
-    cJSON_AddStringToObject(cat, "version", m->version);
+    add_cs(cat, "title", cJSON_CreateString(m->title));
+    add_cs(cat, "version", cJSON_CreateString(m->version));
     add_description(&v, cat, m->description);
-    cJSON_AddItemToObject(cat, "name", name_obj(&m->name));
-    cJSON_AddStringToObject(cat, "spec", m->spec == MG_SPEC_JSON_SCHEMA ? "jsonschema" : "asyncapi");
-    cJSON_AddStringToObject(cat, "spec_version", m->spec_version ? m->spec_version : "");
+    add_cs(cat, "name", name_obj(&m->name));
+    add_cs(cat, "spec", cJSON_CreateString(m->spec == MG_SPEC_JSON_SCHEMA ? "jsonschema" : "asyncapi"));
+    add_cs(cat, "spec_version", cJSON_CreateString(m->spec_version ? m->spec_version : ""));
     add_bool(cat, "is_asyncapi", m->spec != MG_SPEC_JSON_SCHEMA);
     add_bool(cat, "is_jsonschema", m->spec == MG_SPEC_JSON_SCHEMA);
     cJSON *servers = cJSON_Duplicate(m->servers, 1);
     number_list(servers);
     add_bool(cat, "has_servers", cJSON_GetArraySize(servers) > 0);
-    cJSON_AddItemToObject(cat, "servers", servers);
-    cJSON_AddItemToObject(cat, "extensions", extensions_view(&v, m->doc, m->extensions));
-    cJSON_AddItemToObject(view, "catalogue", cat);
+    add_cs(cat, "servers", servers);
+    add_cs(cat, "extensions", extensions_view(&v, m->doc, m->extensions));
+    add_cs(view, "catalogue", cat);
 
     cJSON *types = cJSON_CreateArray();
     mg_mark *tm = calloc((size_t)m->ntypes + 1, sizeof *tm);
@@ -1104,7 +1115,7 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
     free(mm);
     number_list(msgs);
     add_bool(view, "has_messages", m->nmessages > 0);
-    cJSON_AddItemToObject(view, "messages", msgs);
+    add_cs(view, "messages", msgs);
 
     /* Escapes go where text is owned: the lists below share it. */
     if (v.nrules) {
@@ -1135,19 +1146,18 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
                 /* index/first/last refer to the subset; `type_index` keeps
                  * the position in `types`. */
                 cJSON *e = share_item(it);
-                cJSON_AddNumberToObject(e, "type_index", cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it, "index")));
+                add_cs(e, "type_index", cJSON_CreateNumber(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(it, "index"))));
                 cJSON_AddItemToArray(list, e);
             }
         number_list(list);
-        char key[32];
-        snprintf(key, sizeof key, "has_%s", subsets[k]);
-        add_bool(view, key, cJSON_GetArraySize(list) > 0);
-        cJSON_AddItemToObject(view, subsets[k], list);
+        static const char *const has[] = {"has_objects", "has_enums", "has_unions", "has_aliases"};
+        add_bool(view, has[k], list->child != NULL);
+        add_cs(view, subsets[k], list);
     }
     add_bool(view, "has_types", m->ntypes > 0);
-    cJSON_AddItemToObject(view, "types", types);
+    add_cs(view, "types", types);
     if (plan)
-        cJSON_AddItemToObject(view, "validation", plan);
+        add_cs(view, "validation", plan);
     add_extension_types(cJSON_GetObjectItemCaseSensitive(cat, "extensions"), types);
 
     cJSON *tgt = t ? cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(t->desc, "helpers"), 1) : NULL;
@@ -1156,8 +1166,8 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
         tgt = cJSON_CreateObject();
     }
     cJSON_DeleteItemFromObjectCaseSensitive(tgt, "name");
-    cJSON_AddStringToObject(tgt, "name", t && t->name ? t->name : "none");
-    cJSON_AddItemToObject(view, "target", tgt);
+    add_cs(tgt, "name", cJSON_CreateString(t && t->name ? t->name : "none"));
+    add_cs(view, "target", tgt);
     vctx_fini(&v);
 
     if (v.failed || d->errors > 0) {
@@ -1172,10 +1182,10 @@ cJSON *mg_view_item_new(const cJSON *view, const cJSON *item)
     cJSON *o = cJSON_CreateObject();
     const cJSON *c;
     cJSON_ArrayForEach(c, item)
-        cJSON_AddItemReferenceToObject(o, c->string, (cJSON *)c);
+        add_cs(o, c->string, ref_value(c));
     cJSON_ArrayForEach(c, view)
         if (!cJSON_GetObjectItemCaseSensitive(item, c->string))
-            cJSON_AddItemReferenceToObject(o, c->string, (cJSON *)c);
+            add_cs(o, c->string, ref_value(c));
     return o;
 }
 
@@ -1199,7 +1209,7 @@ static void print_json(mg_buf *b, const cJSON *j, int depth)
                 char *ks = cJSON_PrintUnformatted(k);
                 mg_buf_append_str(b, ks ? ks : "\"\"");
                 mg_buf_append_str(b, ": ");
-                free(ks);
+                cJSON_free(ks);
                 cJSON_Delete(k);
             }
             print_json(b, c, depth + 1);
@@ -1217,7 +1227,7 @@ static void print_json(mg_buf *b, const cJSON *j, int depth)
     cJSON *copy = cJSON_Duplicate(j, 0);
     char *s = copy ? cJSON_PrintUnformatted(copy) : NULL;
     mg_buf_append_str(b, s ? s : "null");
-    free(s);
+    cJSON_free(s);
     cJSON_Delete(copy);
 }
 

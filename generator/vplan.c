@@ -39,8 +39,11 @@ typedef struct pctx {
     int failed;
 } pctx;
 
-static void add_bool(cJSON *o, const char *k, int b) { cJSON_AddItemToObject(o, k, cJSON_CreateBool(b)); }
-static void add_int(cJSON *o, const char *k, int n) { cJSON_AddNumberToObject(o, k, n); }
+/* Keys are string literals (the plan has tens of thousands of members): added
+ * without a copy. */
+static void add_cs(cJSON *o, const char *k, cJSON *item) { cJSON_AddItemToObjectCS(o, k, item); }
+static void add_bool(cJSON *o, const char *k, int b) { add_cs(o, k, cJSON_CreateBool(b)); }
+static void add_int(cJSON *o, const char *k, int n) { add_cs(o, k, cJSON_CreateNumber(n)); }
 
 /* A string literal of the target: quote, escapes, bytes outside printable ASCII. */
 static char *lit_new(const pctx *c, const char *s)
@@ -83,7 +86,7 @@ static char *lit_new(const pctx *c, const char *s)
 static void add_lit(const pctx *c, cJSON *o, const char *k, const char *s)
 {
     char *l = lit_new(c, s);
-    cJSON_AddStringToObject(o, k, l);
+    add_cs(o, k, cJSON_CreateString(l));
     free(l);
 }
 
@@ -94,7 +97,7 @@ static void add_num(cJSON *o, const char *k, double d)
     mg_validate_format_number(d, buf, sizeof buf);
     if (!strchr(buf, '.') && !strchr(buf, 'e') && !strchr(buf, 'n') && !strchr(buf, 'i'))
         strcat(buf, ".0");
-    cJSON_AddStringToObject(o, k, buf);
+    add_cs(o, k, cJSON_CreateString(buf));
 }
 
 static int type_bit(const char *t)
@@ -120,14 +123,14 @@ static cJSON *value_item(const pctx *c, const cJSON *v)
     if (cJSON_IsString(v))
         add_lit(c, o, "lit", v->valuestring ? v->valuestring : "");
     else
-        cJSON_AddStringToObject(o, "lit", "");
+        add_cs(o, "lit", cJSON_CreateString(""));
     if (cJSON_IsNumber(v))
         add_num(o, "num", v->valuedouble);
     else
-        cJSON_AddStringToObject(o, "num", "0.0");
+        add_cs(o, "num", cJSON_CreateString("0.0"));
     char *json = cJSON_PrintUnformatted(v);
     add_lit(c, o, "json_lit", json ? json : "null");
-    free(json);
+    cJSON_free(json);
     return o;
 }
 
@@ -152,7 +155,7 @@ static cJSON *pattern_ref(pctx *c, const char *p)
     if (!e) {
         cJSON *o = cJSON_CreateObject();
         add_int(o, "pattern", i);
-        cJSON_AddStringToObject(o, "source", p);
+        add_cs(o, "source", cJSON_CreateString(p));
         add_lit(c, o, "lit", p);
         cJSON_AddItemToArray(c->patterns, o);
     }
@@ -224,12 +227,12 @@ static void compile_enum_const(pctx *c, cJSON *f, const cJSON *en, const cJSON *
             n++;
         }
     }
-    cJSON_AddItemToObject(f, "enum_values", vals);
+    add_cs(f, "enum_values", vals);
     add_lit(c, f, "enum_message_lit", mg_buf_cstr(&m));
     mg_buf_reset(&m);
     add_bool(f, "has_const", cn != NULL);
     if (cn) {
-        cJSON_AddItemToObject(f, "const_value", value_item(c, cn));
+        add_cs(f, "const_value", value_item(c, cn));
         mg_buf_append_str(&m, "must be equal to ");
         mg_validate_append_value(&m, cn);
     }
@@ -248,7 +251,7 @@ static void add_check(pctx *c, cJSON *list, const char *kind, const char *op, do
                       const char *msg)
 {
     cJSON *o = check_new(kind);
-    cJSON_AddStringToObject(o, "op", op);
+    add_cs(o, "op", cJSON_CreateString(op));
     add_num(o, "limit", limit);
     add_lit(c, o, "message_lit", msg);
     cJSON_AddItemToArray(list, o);
@@ -296,7 +299,7 @@ static void compile_number(pctx *c, cJSON *f, const cJSON *s)
     if (cJSON_IsString(format) && !strcmp(format->valuestring, "int64"))
         add_check(c, list, "is_int64", "", 0, "must be a valid int64 (format)");
     add_bool(f, "has_number_checks", cJSON_GetArraySize(list) > 0);
-    cJSON_AddItemToObject(f, "number_checks", list);
+    add_cs(f, "number_checks", list);
 }
 
 static void compile_string(pctx *c, cJSON *f, const cJSON *s)
@@ -337,13 +340,13 @@ static void compile_string(pctx *c, cJSON *f, const cJSON *s)
                 for (char *p = id; *p; p++)
                     if (*p == '-')
                         *p = '_';
-                cJSON_AddStringToObject(o, "format", id);
+                add_cs(o, "format", cJSON_CreateString(id));
                 snprintf(msg, sizeof msg, "must be a valid %s (format)", known_formats[i]);
                 add_lit(c, o, "message_lit", msg);
                 cJSON_AddItemToArray(list, o);
             }
     add_bool(f, "has_string_checks", cJSON_GetArraySize(list) > 0);
-    cJSON_AddItemToObject(f, "string_checks", list);
+    add_cs(f, "string_checks", list);
 }
 
 /* has_KEY and KEY: a function reference, or none. */
@@ -388,14 +391,14 @@ static void compile_array(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
         snprintf(msg, sizeof msg, "must have at most %.0f %s", m, plural(m, "item", "items"));
         add_check(c, list, "is_max_items", ">", m, msg);
     }
-    cJSON_AddItemToObject(f, "count_checks", list);
+    add_cs(f, "count_checks", list);
     add_bool(f, "has_count_checks", cJSON_GetArraySize(list) > 0);
     add_bool(f, "unique_items", cJSON_IsTrue(unique));
     int tuple = cJSON_IsArray(items);
     add_bool(f, "has_items", items != NULL);
     add_fn(f, "items_fn", items && !tuple ? compile(c, doc, items) : -1);
     add_bool(f, "has_tuple", tuple);
-    cJSON_AddItemToObject(f, "tuple", tuple ? fn_list(c, doc, items) : cJSON_CreateArray());
+    add_cs(f, "tuple", tuple ? fn_list(c, doc, items) : cJSON_CreateArray());
     add_bool(f, "additional_items_false", tuple && cJSON_IsFalse(additems));
     add_fn(f, "additional_items_fn", tuple && additems && !cJSON_IsFalse(additems) ? compile(c, doc, additems) : -1);
     add_fn(f, "contains_fn", contains ? compile(c, doc, contains) : -1);
@@ -456,10 +459,10 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
             if (mem)
                 continue; /* a duplicate key: the first one is the property's schema */
             mem = cJSON_CreateObject();
-            cJSON_AddStringToObject(mem, "name", name);
+            add_cs(mem, "name", cJSON_CreateString(name));
             add_lit(c, mem, "name_lit", name);
             add_int(mem, "name_len", (int)strlen(name));
-            cJSON_AddItemToObject(mem, "name_rest", name_rest(name));
+            add_cs(mem, "name_rest", name_rest(name));
             add_int(mem, "first_byte", (unsigned char)name[0]);
             add_fn(mem, "prop_fn", compile(c, doc, p));
             add_bool(mem, "is_required", 0);
@@ -478,10 +481,10 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
             cJSON *mem = find_member(members, r->valuestring);
             if (!mem) {
                 mem = cJSON_CreateObject();
-                cJSON_AddStringToObject(mem, "name", r->valuestring);
+                add_cs(mem, "name", cJSON_CreateString(r->valuestring));
                 add_lit(c, mem, "name_lit", r->valuestring);
                 add_int(mem, "name_len", (int)strlen(r->valuestring));
-                cJSON_AddItemToObject(mem, "name_rest", name_rest(r->valuestring));
+                add_cs(mem, "name_rest", name_rest(r->valuestring));
                 add_int(mem, "first_byte", (unsigned char)r->valuestring[0]);
                 add_fn(mem, "prop_fn", -1);
                 add_bool(mem, "is_required", 0);
@@ -507,7 +510,7 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
     }
     add_bool(f, "has_required", cJSON_GetArraySize(req) > 0);
     add_int(f, "required_count", nreq);
-    cJSON_AddItemToObject(f, "required", req);
+    add_cs(f, "required", req);
 
     /* Group the members by first byte, for a switch on the key. */
     int nm = cJSON_GetArraySize(members);
@@ -527,12 +530,12 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
             /* A required-only name needs no case when nothing else runs per member. */
             cJSON_AddItemToArray(ms, arr[i]);
         }
-        cJSON_AddItemToObject(g, "members", ms);
+        add_cs(g, "members", ms);
         cJSON_AddItemToArray(groups, g);
     }
     free(arr);
     cJSON_Delete(members);
-    cJSON_AddItemToObject(f, "member_groups", groups);
+    add_cs(f, "member_groups", groups);
     add_bool(f, "has_members", nm > 0);
 
     cJSON *pp = cJSON_CreateArray();
@@ -545,7 +548,7 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
         }
     }
     add_bool(f, "has_pattern_props", cJSON_GetArraySize(pp) > 0);
-    cJSON_AddItemToObject(f, "pattern_props", pp);
+    add_cs(f, "pattern_props", pp);
     add_bool(f, "uses_matched", addprops != NULL);
     add_bool(f, "additional_false", cJSON_IsFalse(addprops));
     add_fn(f, "additional_fn", addprops && !cJSON_IsFalse(addprops) ? compile(c, doc, addprops) : -1);
@@ -565,7 +568,7 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
         add_check(c, counts, "is_max_props", ">", m, msg);
     }
     add_bool(f, "has_prop_counts", cJSON_GetArraySize(counts) > 0);
-    cJSON_AddItemToObject(f, "prop_counts", counts);
+    add_cs(f, "prop_counts", counts);
 
     cJSON *dl = cJSON_CreateArray();
     if (cJSON_IsObject(deps)) {
@@ -592,13 +595,13 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
                     cJSON_AddItemToArray(rl, ro);
                 }
             }
-            cJSON_AddItemToObject(o, "requires", rl);
+            add_cs(o, "requires", rl);
             add_fn(o, "dep_fn", cJSON_IsArray(dp) ? -1 : compile(c, doc, dp));
             cJSON_AddItemToArray(dl, o);
         }
     }
     add_bool(f, "has_dependencies", cJSON_GetArraySize(dl) > 0);
-    cJSON_AddItemToObject(f, "dependencies", dl);
+    add_cs(f, "dependencies", dl);
     add_bool(f, "has_object_checks", cJSON_GetArraySize(req) > 0 || loop || propnames ||
                                          cJSON_GetArraySize(counts) > 0 || cJSON_GetArraySize(dl) > 0);
 }
@@ -613,11 +616,11 @@ static void compile_combinators(pctx *c, cJSON *f, const mg_doc *doc, const cJSO
     const cJSON *then_ = cJSON_GetObjectItemCaseSensitive(s, "then");
     const cJSON *else_ = cJSON_GetObjectItemCaseSensitive(s, "else");
     add_bool(f, "has_all_of", cJSON_IsArray(allof));
-    cJSON_AddItemToObject(f, "all_of", cJSON_IsArray(allof) ? fn_list(c, doc, allof) : cJSON_CreateArray());
+    add_cs(f, "all_of", cJSON_IsArray(allof) ? fn_list(c, doc, allof) : cJSON_CreateArray());
     add_bool(f, "has_any_of", cJSON_IsArray(anyof));
-    cJSON_AddItemToObject(f, "any_of", cJSON_IsArray(anyof) ? fn_list(c, doc, anyof) : cJSON_CreateArray());
+    add_cs(f, "any_of", cJSON_IsArray(anyof) ? fn_list(c, doc, anyof) : cJSON_CreateArray());
     add_bool(f, "has_one_of", cJSON_IsArray(oneof));
-    cJSON_AddItemToObject(f, "one_of", cJSON_IsArray(oneof) ? fn_list(c, doc, oneof) : cJSON_CreateArray());
+    add_cs(f, "one_of", cJSON_IsArray(oneof) ? fn_list(c, doc, oneof) : cJSON_CreateArray());
     add_fn(f, "not_fn", not_ ? compile(c, doc, not_) : -1);
     int cond = if_ && (then_ || else_);
     add_bool(f, "has_if", cond);
@@ -882,9 +885,9 @@ static void set_shape(cJSON *o, const char *container, const char *cls, const ch
         add_bool(sh, containers[i], !strcmp(container, containers[i]));
     for (size_t i = 0; i < sizeof classes / sizeof *classes; i++)
         add_bool(sh, classes[i], !strcmp(cls, classes[i]));
-    cJSON_AddStringToObject(sh, "elem_id", elem_id);
+    add_cs(sh, "elem_id", cJSON_CreateString(elem_id));
     cJSON_DeleteItemFromObjectCaseSensitive(o, "shape");
-    cJSON_AddItemToObject(o, "shape", sh);
+    add_cs(o, "shape", sh);
 }
 
 static void add_shape(cJSON *field, const cJSON *types)
@@ -931,7 +934,7 @@ static void union_options(pctx *c, cJSON *types)
         cJSON *options = cJSON_GetObjectItemCaseSensitive(item, "options");
         int ok = list && cJSON_GetArraySize(list) == cJSON_GetArraySize(options) && cJSON_GetArraySize(list) > 0;
         add_bool(item, "has_option_fns", ok);
-        cJSON_AddItemToObject(item, "option_fns", ok ? cJSON_Duplicate(list, 1) : cJSON_CreateArray());
+        add_cs(item, "option_fns", ok ? cJSON_Duplicate(list, 1) : cJSON_CreateArray());
     }
     cJSON_ArrayForEach(item, types) {
         cJSON *o;
@@ -940,7 +943,7 @@ static void union_options(pctx *c, cJSON *types)
             const cJSON *sh = cJSON_GetObjectItemCaseSensitive(o, "shape");
             if (flag(o, "nullable") || !flag(sh, "is_scalar"))
                 set_shape(o, "is_scalar", "e_json", "");
-            cJSON_AddStringToObject(o, "owner_id", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id")));
+            add_cs(o, "owner_id", cJSON_CreateString(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"))));
         }
     }
 }
@@ -970,7 +973,7 @@ static void response_type(pctx *c, cJSON *api, const cJSON *ext, const char *op,
         c->failed = 1;
     char key[64];
     snprintf(key, sizeof key, "has_%s_response", op);
-    add_bool(api, key, id != NULL);
+    cJSON_AddItemToObject(api, key, cJSON_CreateBool(id != NULL)); /* copies the key */
     snprintf(key, sizeof key, "%s_response", op);
     cJSON_AddStringToObject(api, key, id ? id : "");
 }
@@ -1013,7 +1016,7 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_dia
             const char *tid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"));
             int nf = 0;
             cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(item, "fields")) {
-                cJSON_AddStringToObject(f, "owner_id", tid ? tid : "");
+                add_cs(f, "owner_id", cJSON_CreateString(tid ? tid : ""));
                 add_lit(&c, f, "wire_lit", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "wire")));
                 nf++;
             }
@@ -1021,8 +1024,8 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_dia
             /* Enum values can name their type (mustache cannot reach a shadowed `id`). */
             const cJSON *tname = cJSON_GetObjectItemCaseSensitive(item, "name");
             cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(item, "values")) {
-                cJSON_AddStringToObject(f, "owner_id", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id")));
-                cJSON_AddItemToObject(f, "owner_name", cJSON_Duplicate(tname, 1));
+                add_cs(f, "owner_id", cJSON_CreateString(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"))));
+                add_cs(f, "owner_name", cJSON_Duplicate(tname, 1));
                 const cJSON *val = cJSON_GetObjectItemCaseSensitive(f, "value");
                 add_lit(&c, f, "value_lit", cJSON_IsString(val) ? val->valuestring : "");
             }
@@ -1050,10 +1053,10 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_dia
     }
     cJSON *plan = cJSON_CreateObject();
     add_int(plan, "function_count", cJSON_GetArraySize(c.functions));
-    cJSON_AddItemToObject(plan, "functions", c.functions);
+    add_cs(plan, "functions", c.functions);
     add_bool(plan, "has_patterns", cJSON_GetArraySize(c.patterns) > 0);
     add_int(plan, "pattern_count", cJSON_GetArraySize(c.patterns));
-    cJSON_AddItemToObject(plan, "patterns", c.patterns);
-    cJSON_AddItemToObject(plan, "http_api", api);
+    add_cs(plan, "patterns", c.patterns);
+    add_cs(plan, "http_api", api);
     return plan;
 }
