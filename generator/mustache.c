@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "hmap.h"
 #include "util.h"
 
 /* Render recursion (sections inside partials inside sections ...) is bounded
@@ -933,6 +934,8 @@ static int link_nodes(const mg_tpl *t, const node *kids, size_t n, mg_tpl_set *s
 typedef struct ctxf {
     const cJSON *v;
     const struct ctxf *up;
+    size_t *ent; /* v's entry in rstate.index, + 1 (0: not looked up yet); the
+                  * frame's owner keeps it, so lookups skip the hash probe */
 } ctxf;
 
 /* One level of inheritance: the parent tag whose blocks override, and the
@@ -955,21 +958,106 @@ typedef struct {
     int rdepth;      /* render recursion */
     long steps;      /* nodes rendered so far (MG_MAX_RENDER_STEPS) */
     size_t start;    /* out->len when rendering began (MG_MAX_OUTPUT_BYTES) */
+    mg_hmap index;   /* object -> obj_index, for objects looked up during this render */
+    const cJSON **slots; /* the hash slots of every indexed object */
+    size_t nslots, capslots;
 } rstate;
 
-static const cJSON *member(const cJSON *obj, const char *k, size_t n)
+/* Name lookups in big objects go through a hash index: a generator's view has
+ * objects of 40-70 members, many looked up for dozens of names (and missed by
+ * every name of the frames above them). An object gets its index on its
+ * INDEX_AFTER-th lookup, so objects looked up only a few times are not worth
+ * indexing. The data does not change during a render, so an index stays valid
+ * until mg_tpl_render returns. */
+#define INDEX_MIN_MEMBERS 12
+#define INDEX_AFTER 4
+
+typedef struct obj_index {
+    const cJSON *obj; /* key */
+    size_t off;       /* its slots: [off, off + cap) of rstate.slots */
+    uint32_t cap;     /* a power of two, or 0: searched in order */
+    uint32_t looks;   /* lookups so far, while cap is 0 */
+} obj_index;
+
+static uint32_t name_hash(const char *k, size_t n)
 {
-    if (!cJSON_IsObject(obj))
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)k[i]) * 16777619u;
+    return h;
+}
+
+static int key_is(const cJSON *it, const char *k, size_t n)
+{
+    return it->string && (n == 0 || it->string[0] == k[0]) && strncmp(it->string, k, n) == 0 &&
+           it->string[n] == '\0';
+}
+
+/* Builds the index of e->obj, unless it is small (then it stays unindexed). */
+static void build_index(rstate *r, obj_index *e)
+{
+    size_t n = 0;
+    for (const cJSON *it = e->obj->child; it; it = it->next)
+        n++;
+    if (n < INDEX_MIN_MEMBERS)
+        return;
+    uint32_t cap = 32;
+    while (cap < 2 * n)
+        cap *= 2;
+    if (r->nslots + cap > r->capslots) {
+        size_t want = r->capslots ? r->capslots * 2 : 4096;
+        while (want < r->nslots + cap)
+            want *= 2;
+        r->slots = mg_xrealloc(r->slots, want * sizeof *r->slots);
+        r->capslots = want;
+    }
+    const cJSON **slots = r->slots + r->nslots;
+    memset(slots, 0, cap * sizeof *slots);
+    for (const cJSON *it = e->obj->child; it; it = it->next) {
+        if (!it->string)
+            continue;
+        uint32_t i = name_hash(it->string, strlen(it->string)) & (cap - 1);
+        while (slots[i] && strcmp(slots[i]->string, it->string) != 0)
+            i = (i + 1) & (cap - 1);
+        if (!slots[i]) /* the first of duplicate keys wins, as in a scan */
+            slots[i] = it;
+    }
+    e->off = r->nslots;
+    e->cap = cap;
+    r->nslots += cap;
+}
+
+/* Member `k` (n bytes) of `obj`, or NULL. `ent` caches obj's index entry. */
+static const cJSON *member(rstate *r, const cJSON *obj, size_t *ent, const char *k, size_t n)
+{
+    if (!cJSON_IsObject(obj) || !obj->child)
         return NULL;
-    for (const cJSON *it = obj->child; it; it = it->next)
-        if (it->string && (n == 0 || it->string[0] == k[0]) && strncmp(it->string, k, n) == 0 && it->string[n] == '\0')
-            return it;
+    obj_index *e;
+    if (ent && *ent)
+        e = mg_hmap_at(&r->index, *ent - 1);
+    else {
+        e = mg_hmap_put_ptr(&r->index, obj, NULL);
+        if (ent)
+            *ent = mg_hmap_index(&r->index, e) + 1;
+    }
+    if (!e->cap && e->looks < INDEX_AFTER && ++e->looks == INDEX_AFTER)
+        build_index(r, e);
+    if (!e->cap) {
+        for (const cJSON *it = obj->child; it; it = it->next)
+            if (key_is(it, k, n))
+                return it;
+        return NULL;
+    }
+    const cJSON **slots = r->slots + e->off;
+    for (uint32_t i = name_hash(k, n) & (e->cap - 1); slots[i]; i = (i + 1) & (e->cap - 1))
+        if (key_is(slots[i], k, n))
+            return slots[i];
     return NULL;
 }
 
 /* The spec's name resolution: "." is the top of the stack; otherwise the first
  * part is looked up through the stack, the rest only in what it found. */
-static const cJSON *lookup(const ctxf *c, const char *name, size_t len)
+static const cJSON *lookup(rstate *r, const ctxf *c, const char *name, size_t len)
 {
     if (len == 1 && name[0] == '.')
         return c ? c->v : NULL;
@@ -977,14 +1065,14 @@ static const cJSON *lookup(const ctxf *c, const char *name, size_t len)
     size_t n = dot ? (size_t)(dot - name) : len;
     const cJSON *v = NULL;
     for (; c; c = c->up)
-        if ((v = member(c->v, name, n)) != NULL)
+        if ((v = member(r, c->v, c->ent, name, n)) != NULL)
             break;
     while (v && dot) {
         const char *part = dot + 1;
         size_t rest = len - (size_t)(part - name);
         dot = memchr(part, '.', rest);
         n = dot ? (size_t)(dot - part) : rest;
-        v = member(v, part, n);
+        v = member(r, v, NULL, part, n);
     }
     return v;
 }
@@ -1121,7 +1209,7 @@ static int find_partial(rstate *r, const mg_tpl *t, const node *k, const ctxf *c
     char num[32];
     *out = NULL;
     if (k->dynamic) {
-        const cJSON *v = lookup(c, k->str, k->len);
+        const cJSON *v = lookup(r, c, k->str, k->len);
         if (cJSON_IsString(v) && v->valuestring) {
             name = v->valuestring;
             len = strlen(name);
@@ -1205,25 +1293,27 @@ static int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c,
         mg_buf_append(r->out, k->str, k->len);
         return 0;
     case N_VAR:
-        emit_value(r, lookup(c, k->str, k->len), k->raw);
+        emit_value(r, lookup(r, c, k->str, k->len), k->raw);
         return 0;
     case N_SECTION: {
-        const cJSON *v = lookup(c, k->str, k->len);
+        const cJSON *v = lookup(r, c, k->str, k->len);
         if (!truthy(v))
             return 0;
         if (cJSON_IsArray(v)) {
             for (const cJSON *it = v->child; it; it = it->next) {
-                ctxf f = {it, c};
+                size_t ent = 0;
+                ctxf f = {it, c, &ent};
                 if (render_nodes(r, t, k->kids, k->nkids, &f, sc) < 0)
                     return -1;
             }
             return 0;
         }
-        ctxf f = {v, c};
+        size_t ent = 0;
+        ctxf f = {v, c, &ent};
         return render_nodes(r, t, k->kids, k->nkids, &f, sc);
     }
     case N_INVERTED:
-        if (truthy(lookup(c, k->str, k->len)))
+        if (truthy(lookup(r, c, k->str, k->len)))
             return 0;
         return render_nodes(r, t, k->kids, k->nkids, c, sc);
     case N_PARTIAL:
@@ -1276,8 +1366,12 @@ int mg_tpl_render(const mg_tpl *t, const cJSON *data, mg_tpl_set *partials, mg_e
     r.d = d;
     r.start = out->len;
     mg_buf_init(&r.ind);
-    ctxf root = {data, NULL};
+    mg_hmap_init(&r.index, sizeof(obj_index));
+    size_t ent = 0;
+    ctxf root = {data, NULL, &ent};
     int rc = render_nodes(&r, t, t->kids, t->nkids, data ? &root : NULL, NULL);
+    mg_hmap_fini(&r.index);
+    free(r.slots);
     mg_buf_fini(&r.ind);
     return rc;
 }
