@@ -1092,6 +1092,21 @@ int mg_tpl_format_number(double v, char out[32])
 {
     if (v == 0)
         return snprintf(out, 32, "0");
+    if (isfinite(v) && v == floor(v) && fabs(v) < 1e15) { /* exact as a long long: no printf */
+        long long i = (long long)v;
+        unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
+        char tmp[24];
+        int n = 0, len = 0;
+        do
+            tmp[n++] = (char)('0' + u % 10);
+        while ((u /= 10) != 0);
+        if (i < 0)
+            out[len++] = '-';
+        while (n > 0)
+            out[len++] = tmp[--n];
+        out[len] = '\0';
+        return len;
+    }
     if (isfinite(v) && v == floor(v) && fabs(v) < 1e17)
         return snprintf(out, 32, "%.0f", v);
     if (!isfinite(v))

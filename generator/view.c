@@ -59,6 +59,8 @@ typedef struct vctx {
     const char *escape_rule;
     const cJSON *doc_escape;  /* helpers.doc_escape: [{from, to}] */
     const cJSON *escapes;     /* helpers.escapes: {NAME: {keys, code, pairs}} */
+    mg_hmap tpls;             /* type-map and escape templates -> tpl_ent, compiled once */
+    mg_hmap reserved_set;     /* the reserved words, for lookups */
     esc_rule doc_rule;        /* doc_escape, compiled */
     esc_rule *rules;          /* escapes, compiled, in target.yaml order */
     int nrules;
@@ -125,13 +127,40 @@ static cJSON *name_obj(const mg_name *n)
     return o;
 }
 
+typedef struct tpl_ent {
+    const char *src; /* key: the template text in target.yaml */
+    mg_tpl *tpl;
+} tpl_ent;
+
+typedef struct word_ent {
+    char *word; /* key */
+} word_ent;
+
+static int is_reserved(vctx *v, const char *id)
+{
+    return mg_hmap_get_str(&v->reserved_set, id) != NULL;
+}
+
+/* Renders a type-map or escape template of target.yaml; each is compiled on
+ * first use (a catalogue prints thousands of types with a handful of them). */
 static int render(vctx *v, const char *what, const char *tpl, const cJSON *ctx, mg_buf *out)
 {
-    mg_buf name;
-    mg_buf_init(&name);
-    mg_buf_appendf(&name, "%s (%s)", v->tfile ? v->tfile : "target.yaml", what);
-    int rc = mg_tpl_render_string(mg_buf_cstr(&name), tpl, ctx, MG_ESCAPE_NONE, out, v->d);
-    mg_buf_fini(&name);
+    tpl_ent *e = mg_hmap_get_ptr(&v->tpls, tpl);
+    int rc;
+    if (e) {
+        rc = mg_tpl_render(e->tpl, ctx, NULL, MG_ESCAPE_NONE, out, v->d);
+    } else {
+        mg_buf name;
+        mg_buf_init(&name);
+        mg_buf_appendf(&name, "%s (%s)", v->tfile ? v->tfile : "target.yaml", what);
+        mg_tpl *t = mg_tpl_parse(mg_buf_cstr(&name), tpl, strlen(tpl), v->d);
+        mg_buf_fini(&name);
+        if (t) {
+            ((tpl_ent *)mg_hmap_put_ptr(&v->tpls, tpl, NULL))->tpl = t;
+            rc = mg_tpl_render(t, ctx, NULL, MG_ESCAPE_NONE, out, v->d);
+        } else
+            rc = -1; /* parsed again (and reported again) on the next use, as before */
+    }
     if (rc < 0)
         v->failed = 1;
     return rc;
@@ -141,7 +170,7 @@ static int render(vctx *v, const char *what, const char *tpl, const cJSON *ctx, 
 static char *ident_new(vctx *v, const mg_name *n, enum nk kind)
 {
     const char *id = n->s[v->naming[kind]];
-    if (!mg_names_is_reserved(v->reserved, id)) {
+    if (!is_reserved(v, id)) {
         return mg_xstrdup(id);
     }
     cJSON *ctx = cJSON_CreateObject();
@@ -149,7 +178,7 @@ static char *ident_new(vctx *v, const mg_name *n, enum nk kind)
     mg_buf out;
     mg_buf_init(&out);
     if (render(v, "reserved_escape", v->escape_rule, ctx, &out) == 0 &&
-        (out.len == 0 || mg_names_is_reserved(v->reserved, mg_buf_cstr(&out)))) {
+        (out.len == 0 || is_reserved(v, mg_buf_cstr(&out)))) {
         mg_diag_error(v->d, tmark(v, cJSON_GetObjectItemCaseSensitive(v->t->desc, "reserved_escape")),
                       "reserved_escape turns reserved word '%s' into '%s', which is not usable", id,
                       mg_buf_cstr(&out));
@@ -925,6 +954,12 @@ static void compile_pairs(esc_rule *r, const cJSON *pairs)
 /* Compiles doc_escape and escapes, which read_target has checked. */
 static void compile_escapes(vctx *v)
 {
+    mg_hmap_init(&v->tpls, sizeof(tpl_ent));
+    mg_hmap_init_str(&v->reserved_set, sizeof(word_ent));
+    const cJSON *w;
+    cJSON_ArrayForEach(w, v->reserved)
+        if (cJSON_IsString(w))
+            mg_hmap_put_str(&v->reserved_set, w->valuestring, NULL);
     compile_pairs(&v->doc_rule, v->doc_escape);
     v->rules = calloc((size_t)cJSON_GetArraySize(v->escapes) + 1, sizeof *v->rules);
     if (!v->rules)
@@ -942,6 +977,10 @@ static void compile_escapes(vctx *v)
 
 static void vctx_fini(vctx *v)
 {
+    for (size_t i = 0; i < mg_hmap_len(&v->tpls); i++)
+        mg_tpl_free(((tpl_ent *)mg_hmap_at(&v->tpls, i))->tpl);
+    mg_hmap_fini(&v->tpls);
+    mg_hmap_fini(&v->reserved_set);
     free(v->doc_rule.pairs);
     for (int i = 0; i < v->nrules; i++)
         free(v->rules[i].pairs);
