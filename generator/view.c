@@ -64,6 +64,7 @@ typedef struct vctx {
     esc_rule doc_rule;        /* doc_escape, compiled */
     esc_rule *rules;          /* escapes, compiled, in target.yaml order */
     int nrules;
+    unsigned char key_starts[256]; /* 1: some escape's key starts with this byte */
     mg_case naming[NK_COUNT];
 } vctx;
 
@@ -360,11 +361,13 @@ static void add_escapes(vctx *v, cJSON *node)
     }
     if (!cJSON_IsObject(node))
         return;
-    cJSON *added = cJSON_CreateObject();
+    cJSON *added = NULL;
     cJSON_ArrayForEach(c, node) {
         if (!c->string)
             continue;
         if (cJSON_IsString(c)) {
+            if (!v->key_starts[(unsigned char)c->string[0]])
+                continue;
             for (int r = 0; r < v->nrules; r++) {
                 const esc_rule *esc = &v->rules[r];
                 const cJSON *k;
@@ -377,6 +380,8 @@ static void add_escapes(vctx *v, cJSON *node)
                     if (!key)
                         abort();
                     snprintf(key, kl, "%s_%s", c->string, esc->name);
+                    if (!added)
+                        added = cJSON_CreateObject();
                     cJSON_AddItemToObject(added, key, cJSON_CreateString(val));
                     free(key);
                     free(val);
@@ -387,7 +392,7 @@ static void add_escapes(vctx *v, cJSON *node)
         }
     }
     /* Appended after the walk so the new members are not walked again. */
-    while (added->child) {
+    while (added && added->child) {
         cJSON *item = cJSON_DetachItemViaPointer(added, added->child);
         if (!cJSON_GetObjectItemCaseSensitive(node, item->string))
             cJSON_AddItemToObject(node, item->string, item);
@@ -969,6 +974,9 @@ static void compile_escapes(vctx *v)
         esc_rule *r = &v->rules[v->nrules++];
         r->name = en->string;
         r->keys = cJSON_GetObjectItemCaseSensitive(en, "keys");
+        const cJSON *k;
+        cJSON_ArrayForEach(k, r->keys)
+            v->key_starts[(unsigned char)k->valuestring[0]] = 1;
         const char *code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(en, "code"));
         r->code = code ? code[0] : '\0';
         compile_pairs(r, cJSON_GetObjectItemCaseSensitive(en, "pairs"));
