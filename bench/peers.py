@@ -5,8 +5,10 @@ on the same catalogue, each measured as a whole process.
 usage: bench/peers.py [--runs N] [--warmup N] [--md FILE] [--catalogue FILE]
 
 Every command runs --warmup times unmeasured, then --runs times (default 1 and 5);
-the table gives the median wall time (time.perf_counter around spawn..wait) and the
-largest peak RSS of the measured runs (ru_maxrss of that child, from os.wait4).
+the table gives the median wall time (time.perf_counter around spawn..wait), the
+median CPU time (user + system of the child, from os.wait4; less sensitive to other
+load on the machine than wall time) and the largest peak RSS of the measured runs
+(ru_maxrss of that child and the children it waited for, from os.wait4).
 Each run writes into a fresh empty folder, so msggen writes every file every run
 (its unchanged-file shortcut never applies). Each run's output is counted (regular
 files and bytes, msggen's .msggen-manifest not counted) and must not be empty.
@@ -81,7 +83,7 @@ def version(pkg):
 
 
 def spawn(argv, env, log):
-    """Runs argv to completion; returns (seconds, peak RSS bytes, exit code)."""
+    """Runs argv to completion; returns (wall seconds, CPU seconds, peak RSS bytes, exit code)."""
     with open(log, "wb") as fh:
         actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
                    (os.POSIX_SPAWN_DUP2, fh.fileno(), 1),
@@ -93,7 +95,18 @@ def spawn(argv, env, log):
         pid = os.posix_spawn(exe, argv, env, file_actions=actions)
         _, status, usage = os.wait4(pid, 0)
         t1 = time.perf_counter()
-    return t1 - t0, usage.ru_maxrss * 1024, os.waitstatus_to_exitcode(status)
+    return (t1 - t0, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024,
+            os.waitstatus_to_exitcode(status))
+
+
+def reason(text):
+    """The line of a failed command's output that says why: its first error line
+    (Node's stack trace and version banner follow it), else its last line."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    for ln in lines:
+        if "error" in ln.lower() and not ln.startswith("at "):
+            return ln.rstrip(" {")
+    return lines[-1] if lines else "(no message)"
 
 
 def count(folder):
@@ -132,27 +145,28 @@ def commands(catalogue, schema):
 
 
 def measure(tool, target, build, env, runs, warmup, scratch):
-    times, rss, outputs = [], [], set()
+    times, cpu, rss, outputs = [], [], [], set()
     for i in range(warmup + runs):
         run_dir = tempfile.mkdtemp(prefix="run-", dir=scratch)
         out = os.path.join(run_dir, "out")
         os.mkdir(out)
         log = os.path.join(run_dir, "log")
-        secs, peak, rc = spawn(build(out), env, log)
+        secs, cpu_secs, peak, rc = spawn(build(out), env, log)
         files, size = count(out)
         if rc != 0 or files == 0 or size == 0:
             with open(log, errors="replace") as fh:
-                lines = [ln.strip() for ln in fh if ln.strip()]
+                text = fh.read()
             why = f"exit {rc}" if rc != 0 else "no output"
-            last = lines[-1] if lines else "(no message)"
-            raise Failure(f"{tool} {target} failed ({why}): {last} [log: {log}]")
+            raise Failure(f"{tool} {target} failed ({why}): {reason(text)} [log: {log}]")
         shutil.rmtree(run_dir)
         if i >= warmup:
             times.append(secs)
+            cpu.append(cpu_secs)
             rss.append(peak)
             outputs.add((files, size))
     files, size = max(outputs)
     return {"tool": tool, "target": target, "ms": statistics.median(times) * 1000,
+            "cpu": statistics.median(cpu) * 1000,
             "mb": max(rss) / (1 << 20), "files": files, "bytes": size,
             "stable": len(outputs) == 1}
 
@@ -164,13 +178,14 @@ def ratio(a, b):
 def table(rows):
     by = {r["target"]: r for r in rows if r["tool"] == "msggen"}
     every = by["all 4 targets"]
-    head = ["tool", "target", "median ms", "peak MB", "files", "bytes",
+    head = ["tool", "target", "median ms", "CPU ms", "peak MB", "files", "bytes",
             "time / msggen target", "time / msggen all", "RSS / msggen all"]
     body = []
     for r in rows:
         same = by.get(r["compare"]) if r["tool"] != "msggen" else None
         vs_all = r["tool"] != "msggen"
-        body.append([r["tool"], r["target"], f"{r['ms']:.1f}", f"{r['mb']:.1f}", str(r["files"]),
+        body.append([r["tool"], r["target"], f"{r['ms']:.1f}", f"{r['cpu']:.1f}",
+                     f"{r['mb']:.1f}", str(r["files"]),
                      str(r["bytes"]) + ("" if r["stable"] else "*"),
                      ratio(r["ms"], same["ms"]) if same else "-",
                      ratio(r["ms"], every["ms"]) if vs_all else "-",
@@ -210,21 +225,21 @@ def main():
         prep = subprocess.run([NODE, os.path.join(PEERS, "payloads.mjs"), catalogue, schema],
                               env=env, capture_output=True, text=True)
         if prep.returncode != 0:
-            raise Failure("payloads.mjs failed: " + (prep.stderr.strip().splitlines() or ["?"])[-1])
+            raise Failure("payloads.mjs failed: " + reason(prep.stderr))
         node_version = subprocess.run([NODE, "--version"], capture_output=True,
                                       text=True).stdout.strip()
         msggen_version = subprocess.run([os.path.join(TOP, "msggen"), "--version"],
                                         capture_output=True, text=True).stdout.strip()
         scratch = tempfile.mkdtemp(prefix="peers-", dir=WORK)
+        load_before = os.getloadavg()[0]
         rows = []
-        try:
-            for tool, target, compare, build in commands(catalogue, schema):
-                print(f"peers.py: {tool} {target} ...", file=sys.stderr, flush=True)
-                r = measure(tool, target, build, env, args.runs, args.warmup, scratch)
-                r["compare"] = compare
-                rows.append(r)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+        for tool, target, compare, build in commands(catalogue, schema):
+            print(f"peers.py: {tool} {target} ...", file=sys.stderr, flush=True)
+            r = measure(tool, target, build, env, args.runs, args.warmup, scratch)
+            r["compare"] = compare
+            rows.append(r)
+        shutil.rmtree(scratch)  # kept after a failure, for its log
+        load_after = os.getloadavg()[0]
     except (Failure, subprocess.CalledProcessError, OSError) as e:
         print(f"peers.py: {e}", file=sys.stderr)
         return 1
@@ -232,7 +247,8 @@ def main():
     versions = ", ".join(f"{p} {version(p)}" for p in PINNED)
     about = (f"{args.catalogue}; {args.warmup} warm-up + {args.runs} measured runs per command, "
              f"each into a fresh empty folder; {msggen_version}; peers on Node {node_version} "
-             f"({versions}); {platform.machine()}, {os.cpu_count()} CPUs")
+             f"({versions}); {platform.machine()}, {os.cpu_count()} CPUs, load average "
+             f"{load_before:.1f} before and {load_after:.1f} after")
     head, body = table(rows)
     print("# " + about)
     print(text_table(head, body))
@@ -240,7 +256,8 @@ def main():
         print("* output size differed between runs (largest shown)")
     if args.md:
         md = ["## Generation: msggen vs peers, same input", "",
-              f"Measured by `bench/peers.py`: {about}. Median wall time of the whole process, "
+              f"Measured by `bench/peers.py`: {about}. Median wall time of the whole process "
+              "(the ratios use it), median CPU time (user + system, all threads), "
               "largest peak RSS (`ru_maxrss`) of the measured runs. msggen writes every file "
               "every run (fresh folder, no unchanged-file shortcut). Ratios are peer/msggen "
               "(above 1: msggen faster or smaller). quicktype reads the payload schemas that "
