@@ -1,0 +1,104 @@
+/* test_pool.c - the small-block allocator behind cJSON. */
+#include "../../generator/pool.c"
+#include "unit.h"
+
+#include <stdint.h>
+
+static void pool_should_reuse_a_freed_block_of_the_same_class(void)
+{
+    size_t before = mg_pool_used_bytes();
+    char *a = mg_pool_alloc(20);
+    CHECK(mg_pool_used_bytes() > before);
+    mg_pool_free(a);
+    CHECK_INT(mg_pool_used_bytes(), before);
+    char *b = mg_pool_alloc(24); /* 20 and 24 bytes share a class */
+    CHECK(a == b);
+    mg_pool_free(b);
+    mg_pool_free(NULL);
+    CHECK_INT(mg_pool_used_bytes(), before);
+}
+
+/* Every size up to MG_POOL_MAX, many times: blocks are 8-byte aligned, and none
+ * overlaps another (each keeps the pattern written into it). */
+static void pool_should_hand_out_disjoint_aligned_blocks(void)
+{
+    enum { N = 3000 };
+    static unsigned char *blocks[N];
+    static size_t sizes[N];
+    size_t before = mg_pool_used_bytes();
+    for (int i = 0; i < N; i++) {
+        sizes[i] = 1 + (size_t)(i * 7919) % (MG_POOL_MAX + 40); /* some above the pool's limit */
+        blocks[i] = mg_pool_alloc(sizes[i]);
+        CHECK(((uintptr_t)blocks[i] & 7) == 0);
+        memset(blocks[i], i & 0xFF, sizes[i]);
+        if (i % 3 == 0) { /* free some on the way, so later blocks reuse them */
+            mg_pool_free(blocks[i]);
+            blocks[i] = NULL;
+        }
+    }
+    int bad = 0;
+    for (int i = 0; i < N; i++)
+        for (size_t k = 0; blocks[i] && k < sizes[i]; k++)
+            bad += blocks[i][k] != (i & 0xFF);
+    CHECK_INT(bad, 0);
+    for (int i = 0; i < N; i++)
+        mg_pool_free(blocks[i]);
+    CHECK_INT(mg_pool_used_bytes(), before);
+    CHECK(mg_pool_chunk_bytes() >= CHUNK_BYTES);
+}
+
+static void pool_should_give_big_blocks_to_malloc(void)
+{
+    size_t used = mg_pool_used_bytes(), held = mg_pool_chunk_bytes();
+    char *p = mg_pool_alloc(MG_POOL_MAX + 1);
+    char *q = mg_pool_alloc(1 << 20);
+    memset(p, 1, MG_POOL_MAX + 1);
+    memset(q, 2, 1 << 20);
+    CHECK_INT(mg_pool_used_bytes(), used);
+    CHECK_INT(mg_pool_chunk_bytes(), held);
+    mg_pool_free(q);
+    mg_pool_free(p);
+}
+
+static void pool_should_carry_cjson_trees(void)
+{
+    cJSON_Hooks hooks = {mg_pool_alloc, mg_pool_free};
+    cJSON_InitHooks(&hooks);
+    size_t before = mg_pool_used_bytes();
+    cJSON *o = cJSON_CreateObject();
+    for (int i = 0; i < 500; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "member-%d", i);
+        cJSON_AddStringToObject(o, key, i % 2 ? "a short value" : "a value long enough to need a bigger block");
+    }
+    CHECK(mg_pool_used_bytes() > before);
+    char *text = cJSON_PrintUnformatted(o); /* bigger than MG_POOL_MAX: malloc'd */
+    cJSON *back = cJSON_Parse(text);
+    CHECK(cJSON_Compare(o, back, 1));
+    cJSON_free(text);
+    cJSON_Delete(back);
+    cJSON_Delete(o);
+    CHECK_INT(mg_pool_used_bytes(), before);
+    cJSON_InitHooks(NULL);
+}
+
+static void pool_should_stay_off_when_asked(void)
+{
+    setenv("MSGGEN_MALLOC", "system", 1);
+    CHECK_INT(mg_pool_install(), 0);
+    unsetenv("MSGGEN_MALLOC");
+    cJSON *o = cJSON_CreateArray(); /* on malloc: the sanitizers would see a mismatch */
+    cJSON_Delete(o);
+}
+
+int main(void)
+{
+    RUN(pool_should_reuse_a_freed_block_of_the_same_class);
+    RUN(pool_should_hand_out_disjoint_aligned_blocks);
+    RUN(pool_should_give_big_blocks_to_malloc);
+    RUN(pool_should_carry_cjson_trees);
+    RUN(pool_should_stay_off_when_asked);
+    mg_pool_release();
+    CHECK_INT(mg_pool_chunk_bytes(), 0);
+    return unit_done();
+}
