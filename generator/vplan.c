@@ -36,6 +36,8 @@ typedef struct pctx {
     cJSON *patterns;
     mg_hmap slots;            /* schema -> fn_slot: each compiled once */
     int nfunctions;
+    const cJSON **fn_at;      /* after sharing: function by id (NULL: merged away) */
+    mg_hmap type_by_id;       /* type view id -> type_ent */
     int failed;
 } pctx;
 
@@ -850,7 +852,12 @@ static int flag(const cJSON *o, const char *k) { return cJSON_IsTrue(cJSON_GetOb
 /* The element class of a typeref view (items, or a scalar field); "e_json"
  * when it has no typed form. Unions are typed when their options are known
  * (has_option_fns on the union's type item). */
-static const char *elem_class(const cJSON *tr, const cJSON *types)
+typedef struct type_ent {
+    char *id; /* key */
+    const cJSON *item;
+} type_ent;
+
+static const char *elem_class(const pctx *c, const cJSON *tr)
 {
     if (flag(tr, "is_string"))
         return "e_string";
@@ -867,11 +874,9 @@ static const char *elem_class(const cJSON *tr, const cJSON *types)
         if (flag(ref, "is_enum"))
             return "e_enum";
         const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ref, "id"));
-        const cJSON *t;
-        if (flag(ref, "is_union") && id)
-            cJSON_ArrayForEach(t, types)
-                if (!strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t, "id")), id))
-                    return flag(t, "has_option_fns") ? "e_union" : "e_json";
+        const type_ent *t = flag(ref, "is_union") && id ? mg_hmap_get_str(&c->type_by_id, id) : NULL;
+        if (t)
+            return flag(t->item, "has_option_fns") ? "e_union" : "e_json";
     }
     return "e_json";
 }
@@ -890,7 +895,7 @@ static void set_shape(cJSON *o, const char *container, const char *cls, const ch
     add_cs(o, "shape", sh);
 }
 
-static void add_shape(cJSON *field, const cJSON *types)
+static void add_shape(const pctx *c, cJSON *field)
 {
     const char *container = "is_scalar";
     const cJSON *elem = field;
@@ -903,18 +908,14 @@ static void add_shape(cJSON *field, const cJSON *types)
             elem = items;
         }
     }
-    const char *cls = strcmp(container, "is_json") ? elem_class(elem, types) : "e_json";
+    const char *cls = strcmp(container, "is_json") ? elem_class(c, elem) : "e_json";
     const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(elem, "ref"), "id"));
     set_shape(field, container, cls, id && strcmp(cls, "e_json") ? id : "");
 }
 
 static const cJSON *fn_by_id(const pctx *c, int id)
 {
-    const cJSON *f;
-    cJSON_ArrayForEach(f, c->functions)
-        if ((int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(f, "id")) == id)
-            return f;
-    return NULL;
+    return id >= 0 && id < c->nfunctions ? c->fn_at[id] : NULL;
 }
 
 /* A union type lists the functions of its options (its oneOf/anyOf), so that
@@ -939,7 +940,7 @@ static void union_options(pctx *c, cJSON *types)
     cJSON_ArrayForEach(item, types) {
         cJSON *o;
         cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(item, "options")) {
-            add_shape(o, types);
+            add_shape(c, o);
             const cJSON *sh = cJSON_GetObjectItemCaseSensitive(o, "shape");
             if (flag(o, "nullable") || !flag(sh, "is_scalar"))
                 set_shape(o, "is_scalar", "e_json", "");
@@ -1037,12 +1038,31 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_dia
     if (!c.failed)
         share_functions(&c, types);
     if (!c.failed && types) {
+        c.fn_at = calloc((size_t)c.nfunctions + 1, sizeof *c.fn_at);
+        if (!c.fn_at)
+            abort();
+        const cJSON *fn;
+        cJSON_ArrayForEach(fn, c.functions) {
+            int id = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(fn, "id"));
+            if (id >= 0 && id < c.nfunctions)
+                c.fn_at[id] = fn;
+        }
+        mg_hmap_init_str(&c.type_by_id, sizeof(type_ent));
+        cJSON_ArrayForEach(item, types) {
+            const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"));
+            int added;
+            type_ent *e = id ? mg_hmap_put_str(&c.type_by_id, id, &added) : NULL;
+            if (e && added) /* the first type of an id, as a scan would find */
+                e->item = item;
+        }
         union_options(&c, types);
         cJSON_ArrayForEach(item, types) {
             cJSON *f;
             cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(item, "fields"))
-                add_shape(f, types);
+                add_shape(&c, f);
         }
+        mg_hmap_fini(&c.type_by_id);
+        free(c.fn_at);
     }
     cJSON *api = http_api(&c, types);
     if (c.failed) {
