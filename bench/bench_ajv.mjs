@@ -2,7 +2,7 @@
 // payload sets as bench_c: validation of pre-parsed values, JSON.parse alone, and
 // JSON.parse + validate from bytes. Each measure is repeated REPS times, the
 // repetitions of all measures interleaved; prints one line per set and measure:
-// "ajv SET MEASURE MEDIAN_MSGS/S MEDIAN_MB/S MIN MAX".
+// "ajv SET MEASURE BYTES_PER_MSG RATE..." with the msgs/s of each repetition.
 // usage: node bench_ajv.mjs WORK SECONDS REPS SET...   (reads WORK/payloads.json)
 import fs from 'node:fs';
 import Ajv from 'ajv';
@@ -47,12 +47,12 @@ const measures = [
 ];
 const rate = (s, fn) => fn(s, seconds);
 
-for (const s of sets) for (const [, fn] of measures) rate(s, fn); // warm-up: let V8 optimise first
+// Warm-up (0.5 s at least per measure), so that V8 has optimised the validators
+// and the loops (TurboFan) before measuring.
+for (const s of sets) for (const [, fn] of measures) fn(s, Math.max(seconds, 0.5));
 for (let r = 0; r < reps; r++) for (const s of sets) measures.forEach(([, fn], i) => s.rate[i].push(rate(s, fn)));
 for (const s of sets) {
   measures.forEach(([name], i) => {
-    const v = s.rate[i].sort((a, b) => a - b);
-    const med = v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    console.log(`ajv ${s.name} ${name} ${med.toFixed(0)} ${(med * s.bytes / s.cases.length / 1e6).toFixed(1)} ${v[0].toFixed(0)} ${v[v.length - 1].toFixed(0)}`);
+    console.log(`ajv ${s.name} ${name} ${(s.bytes / s.cases.length).toFixed(1)} ${s.rate[i].map((r) => r.toFixed(0)).join(' ')}`);
   });
 }

@@ -4,8 +4,8 @@
  * (message_from_json) + free.
  * Every measure is repeated REPS times, the repetitions of all measures
  * interleaved so that a slow phase of the machine hits them alike; prints one
- * line per set and measure: "c SET MEASURE MEDIAN_MSGS/S MEDIAN_MB/S MIN MAX"
- * (MIN and MAX in msgs/s, to show the spread).
+ * line per set and measure: "c SET MEASURE BYTES_PER_MSG RATE..." with the
+ * msgs/s of each repetition (bench/vtable.py takes the median over runs).
  * usage: bench_c WORK SECONDS REPS SET...   (reads WORK/examples-SET.txt,
  * lines "MESSAGE<TAB>JSON")
  * With BENCH_ONLY=MEASURE in the environment, runs that measure alone (to
@@ -116,12 +116,6 @@ static int load(set *s, const char *work)
     return s->n > 0;
 }
 
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 int main(int argc, char **argv)
 {
     if (argc < 5) {
@@ -158,12 +152,13 @@ int main(int argc, char **argv)
             }
     for (int k = 0; k < nsets; k++)
         for (int what = 0; what < NMEASURES; what++) {
-            set *s = &sets[k];
-            double *v = s->rate[what];
-            qsort(v, (size_t)reps, sizeof *v, cmp);
-            double med = reps % 2 ? v[reps / 2] : (v[reps / 2 - 1] + v[reps / 2]) / 2;
-            printf("c %s %s %.0f %.1f %.0f %.0f\n", s->name, measure_names[what], med,
-                   med * (double)s->bytes / s->n / 1e6, v[0], v[reps - 1]);
+            const set *s = &sets[k];
+            if (only && strcmp(only, measure_names[what]) != 0)
+                continue;
+            printf("c %s %s %.1f", s->name, measure_names[what], (double)s->bytes / s->n);
+            for (int r = 0; r < reps; r++)
+                printf(" %.0f", s->rate[what][r]);
+            printf("\n");
         }
     for (int k = 0; k < nsets; k++) {
         for (int i = 0; i < sets[k].n; i++) {

@@ -4,7 +4,7 @@
 # markdown sections that the parts write into bench/work/:
 #   bench/validators.sh  generated C validators and parsers vs ajv 8
 #   bench/stages.py      instructions per stage of `msggen generate` (callgrind)
-#   bench/run.sh [SECONDS_PER_REPETITION]     (default 0.5; 5 repetitions each)
+#   bench/run.sh [SECONDS_PER_REPETITION]     (default 0.5; 6 repetitions each)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -14,7 +14,7 @@ mkdir -p "$work"
 cd "$top"
 [ -x ./msggen ] || make -s build
 echo "== generated C validators vs ajv"
-"$here/validators.sh" --seconds "$secs" --reps 5 --md "$work/validators.md"
+"$here/validators.sh" --seconds "$secs" --md "$work/validators.md"
 echo
 echo "== instructions per stage of msggen generate (callgrind)"
 python3 "$here/stages.py" --md "$work/stages.md"

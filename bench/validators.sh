@@ -6,10 +6,13 @@
 # alone, and end to end from bytes (cJSON parse + validate vs JSON.parse +
 # compiled ajv validator), and the C/ajv ratio. A benchmark, not a test.
 #
-#   bench/validators.sh [--md FILE] [--seconds S] [--reps N]
+#   bench/validators.sh [--md FILE] [--seconds S] [--reps N] [--rounds R]
 #     --md FILE     also write the results as a markdown section to FILE
 #     --seconds S   length of one repetition of one measure (default 0.5)
-#     --reps N      repetitions per measure; the median is reported (default 5)
+#     --reps N      repetitions per measure and round (default 2)
+#     --rounds R    C and ajv run alternately R times each (default 3), so that
+#                   a busy phase of the machine does not fall on one side only
+# Each figure is the median of the N x R repetitions of its measure.
 #
 # Every payload is first checked valid with `msggen validate --message` and
 # with ajv. Needs cc, pkg-config (libcjson, libpcre2-8), python3 with PyYAML,
@@ -18,13 +21,14 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
-md= secs=0.5 reps=5
+md= secs=0.5 reps=2 rounds=3
 while [ $# -gt 0 ]; do
     case $1 in
     --md) md=$2; shift 2 ;;
     --seconds) secs=$2; shift 2 ;;
     --reps) reps=$2; shift 2 ;;
-    *) echo "usage: bench/validators.sh [--md FILE] [--seconds S] [--reps N]" >&2; exit 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    *) echo "usage: bench/validators.sh [--md FILE] [--seconds S] [--reps N] [--rounds R]" >&2; exit 2 ;;
     esac
 done
 case $md in ''|/*) ;; *) md=$PWD/$md ;; esac
@@ -49,10 +53,14 @@ cc -std=c11 -O2 -g -D_POSIX_C_SOURCE=200809L -I"$work/c" $(pkg-config --cflags l
    "$here/bench_c.c" "$work/c/libworker_backend.a" $(pkg-config --libs libcjson libpcre2-8) -lpthread -lm
 [ -d "$here/node_modules/ajv" ] || (cd "$here" && npm ci --no-audit --no-fund --silent)
 
-# shellcheck disable=SC2086
-"$work/bench_c" "$work" "$secs" "$reps" $sets >"$work/c.txt"
-# shellcheck disable=SC2086
-node "$here/bench_ajv.mjs" "$work" "$secs" "$reps" $sets >"$work/ajv.txt"
+: >"$work/c.txt"
+: >"$work/ajv.txt"
+for _ in $(seq "$rounds"); do
+    # shellcheck disable=SC2086
+    "$work/bench_c" "$work" "$secs" "$reps" $sets >>"$work/c.txt"
+    # shellcheck disable=SC2086
+    node "$here/bench_ajv.mjs" "$work" "$secs" "$reps" $sets >>"$work/ajv.txt"
+done
 {
     echo "cc $(cc --version | head -1)"
     echo "cjson $(pkg-config --modversion libcjson)"
@@ -61,5 +69,6 @@ node "$here/bench_ajv.mjs" "$work" "$secs" "$reps" $sets >"$work/ajv.txt"
     echo "cpu $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
     echo "seconds $secs"
     echo "reps $reps"
+    echo "rounds $rounds"
 } >"$work/meta.txt"
 python3 "$here/vtable.py" "$work" ${md:+--md "$md"}

@@ -22,11 +22,19 @@ SET_TEXT = {
 
 
 def read(path):
-    out = {}
+    """{(set, measure): (median, median MB/s, min, max)} over all the
+    repetitions of all the runs in path (lines "WHO SET MEASURE BYTES RATE...")."""
+    samples, size = {}, {}
     with open(path) as fh:
         for line in fh:
-            who, st, measure, med, mbs, lo, hi = line.split()
-            out[(st, measure)] = (float(med), float(mbs), float(lo), float(hi))
+            f = line.split()
+            samples.setdefault((f[1], f[2]), []).extend(float(x) for x in f[4:])
+            size[(f[1], f[2])] = float(f[3])
+    out = {}
+    for k, v in samples.items():
+        v.sort()
+        med = v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
+        out[k] = (med, med * size[k] / 1e6, v[0], v[-1])
     return out
 
 
@@ -68,8 +76,9 @@ def main(argv):
     print(fmt(head))
     for r in rows:
         print(fmt(r))
-    print("# median of %s repetitions of %s s per measure; spread = half the min..max range, of the median"
-          % (meta["reps"], meta["seconds"]))
+    nrep = int(meta["reps"]) * int(meta["rounds"])
+    print("# median of %d repetitions of %s s per measure (%s runs of each side, alternately); "
+          "spread = half the min..max range, of the median" % (nrep, meta["seconds"], meta["rounds"]))
 
     if len(argv) == 3:
         with open(argv[2], "w") as fh:
@@ -77,10 +86,12 @@ def main(argv):
             w("## Generated C validators vs ajv\n\n")
             w("The generated C of the worker-backend catalogue (`out/c`, built `-O2 -DNDEBUG`, cJSON %s) against "
               "ajv %s with ajv-formats (compiled validators, draft-07, first error only) on node %s, in one run "
-              "(`bench/validators.sh`) on one machine (%s; %s). Each figure is the median of %s repetitions of "
-              "%s s; the repetitions of all measures are interleaved. \"Spread\" is half the range between the "
-              "slowest and the fastest repetition, relative to the median.\n\n"
-              % (meta["cjson"], meta["ajv"], meta["node"], meta["cpu"], meta["cc"], meta["reps"], meta["seconds"]))
+              "(`bench/validators.sh`) on one machine (%s; %s). Each figure is the median of %d repetitions of "
+              "%s s: %s runs of the C and of the ajv side, alternately, %s repetitions each, the repetitions of "
+              "all measures interleaved within a run. \"Spread\" is half the range between the slowest and the "
+              "fastest repetition, relative to the median.\n\n"
+              % (meta["cjson"], meta["ajv"], meta["node"], meta["cpu"], meta["cc"], nrep, meta["seconds"],
+                 meta["rounds"], meta["reps"]))
             w("Payload sets (`bench/payloads.py`, one payload per message of the catalogue, all %d messages; "
               "each payload checked valid with `msggen validate --message` and with ajv before measuring):\n\n"
               % sets[0][1])
