@@ -25,6 +25,8 @@ python3 "$here/stages.py" --md "$work/stages.md"
     echo
     cat "$work/validators.md"
     echo
+    cat "$here/validators-notes.md"
+    echo
     cat "$work/stages.md"
 } >"$here/results.md"
 echo

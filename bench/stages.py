@@ -56,69 +56,82 @@ def base(name):
     return re.sub(r"'\d+$", "", name)
 
 
-def parse(path):
-    """Returns (total Ir, edges, files) with edges[(caller, callee)] =
-    inclusive Ir of all calls from caller to callee, names without recursion
-    suffixes, calls of a function to itself left out; files[fn] = its source."""
-    names = {"fn": {}, "fl": {}}
-    space = {"fl": "fl", "fi": "fl", "fe": "fl", "cfl": "fl", "cfi": "fl", "fn": "fn", "cfn": "fn"}
-    edges = collections.Counter()
-    files = {}
-    fl = None
-    total = None
-    caller = callee = None
-    in_call = False
-    events = None
+class Profile:
+    """The call graph of one callgrind output: total Ir; edges[(caller,
+    callee)] = inclusive Ir of all calls from caller to callee and
+    calls[(caller, callee)] = their number (names without recursion suffixes,
+    calls of a function to itself left out); files[fn] and objects[fn] = the
+    source file and the binary or library of each function."""
 
-    def name_of(kind, val):
-        m = re.match(r"\((\d+)\)(?: (.*))?$", val)
-        if not m:
-            return val
-        table = names[space[kind]]
-        if m.group(2) is not None:
-            table[m.group(1)] = m.group(2)
-        return table.get(m.group(1), "?")
+    def __init__(self, path):
+        names = {"fn": {}, "fl": {}, "ob": {}}
+        space = {"fl": "fl", "fi": "fl", "fe": "fl", "cfl": "fl", "cfi": "fl", "fn": "fn", "cfn": "fn",
+                 "ob": "ob", "cob": "ob"}
+        self.edges = collections.Counter()
+        self.calls = collections.Counter()
+        self.files, self.objects = {}, {}
+        self.total = None
+        fl = ob = caller = callee = None
+        ncalls = None
+        events = None
 
-    with open(path, errors="replace") as fh:
-        for line in fh:
-            line = line.rstrip("\n")
-            if not line:
-                continue
-            c = line[0]
-            if c.isdigit() or c in "+-*":
-                if in_call:
-                    cost = line.split()
-                    ir = int(cost[1]) if len(cost) > 1 else 0
-                    if base(caller) != base(callee):
-                        edges[(base(caller), base(callee))] += ir
-                    in_call = False
-                continue
-            key, _, val = line.partition("=")
-            if key in ("fn", "cfn", "fl", "fi", "fe", "cfl", "cfi") and _:
-                n = name_of(key, val)
-                if key == "fl":
-                    fl = n
-                elif key == "fn":
-                    caller = n
-                    files.setdefault(base(n), fl)
-                elif key == "cfn":
-                    callee = n
-            elif key == "calls" and _:
-                in_call = True
-            elif line.startswith("events:"):
-                events = line.split()[1:]
-            elif line.startswith("summary:") or line.startswith("totals:"):
-                total = int(line.split()[1])
-    if events and events[0] != "Ir":
-        raise SystemExit("stages.py: callgrind counted %s, not Ir first" % events)
-    if total is None:
-        raise SystemExit("stages.py: no totals in %s" % path)
-    return total, edges, files
+        def name_of(kind, val):
+            m = re.match(r"\((\d+)\)(?: (.*))?$", val)
+            if not m:
+                return val
+            table = names[space[kind]]
+            if m.group(2) is not None:
+                table[m.group(1)] = m.group(2)
+            return table.get(m.group(1), "?")
+
+        with open(path, errors="replace") as fh:
+            for line in fh:
+                line = line.rstrip("\n")
+                if not line:
+                    continue
+                c = line[0]
+                if c.isdigit() or c in "+-*":
+                    if ncalls is not None:
+                        cost = line.split()
+                        if base(caller) != base(callee):
+                            self.edges[(base(caller), base(callee))] += int(cost[1]) if len(cost) > 1 else 0
+                            self.calls[(base(caller), base(callee))] += ncalls
+                        ncalls = None
+                    continue
+                key, eq, val = line.partition("=")
+                if eq and key in space:
+                    n = name_of(key, val)
+                    if key == "fl":
+                        fl = n
+                    elif key == "ob":
+                        ob = n
+                    elif key == "fn":
+                        caller = n
+                        self.files.setdefault(base(n), fl)
+                        self.objects.setdefault(base(n), ob)
+                    elif key == "cfn":
+                        callee = n
+                elif eq and key == "calls":
+                    ncalls = int(val.split()[0])
+                elif line.startswith("events:"):
+                    events = line.split()[1:]
+                elif line.startswith("summary:") or line.startswith("totals:"):
+                    self.total = int(line.split()[1])
+        if events and events[0] != "Ir":
+            raise SystemExit("callgrind counted %s, not Ir first" % events)
+        if self.total is None:
+            raise SystemExit("no totals in %s" % path)
+
+    def into(self, callee, caller=None, what=None):
+        """Inclusive Ir (or, with what="calls", the number) of the calls of
+        callee, from caller or from any function."""
+        table = self.calls if what == "calls" else self.edges
+        return sum(v for (a, b), v in table.items() if b == callee and (caller is None or a == caller))
 
 
 def run(msggen, cat, cg_out):
     """Runs msggen generate under callgrind into a fresh folder; returns
-    parse()'s results and a description of the run (None on failure)."""
+    its Profile and a description of the run (None on failure)."""
     tmp = tempfile.mkdtemp(prefix="msggen-stages.")
     try:
         out = cg_out or os.path.join(tmp, "callgrind.out")
@@ -129,19 +142,14 @@ def run(msggen, cat, cg_out):
         if r.returncode != 0:
             sys.stderr.write(r.stderr)
             sys.stderr.write("stages.py: '%s' failed under valgrind (exit %d)\n" % (" ".join(cmd), r.returncode))
-            return None, None, None, None
+            return None, None
         nfiles = sum(len(f) for _, _, f in os.walk(os.path.join(tmp, "out")))
         targets = sorted(os.listdir(os.path.join(tmp, "out")))
-        total, edges, files = parse(out)
-        return total, edges, files, "msggen generate, %d targets (%s), %d files" % (
+        return Profile(out), "msggen generate, %d targets (%s), %d files" % (
             len(targets), ", ".join(targets), nfiles)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-
-
-def into(edges, callee, caller=None):
-    return sum(v for (a, b), v in edges.items() if b == callee and (caller is None or a == caller))
 
 
 def human(n):
@@ -172,29 +180,30 @@ def main(argv):
             sys.stderr.write(__doc__)
             return 2
     if cg_in:
-        total, edges, files = parse(cg_in)
+        prof = Profile(cg_in)
         what = "msggen generate (from %s)" % cg_in
     elif not shutil.which("valgrind"):
         sys.stderr.write("stages.py: valgrind is not installed (apt-get install valgrind)\n")
         return 1
     else:
-        total, edges, files, what = run(msggen, cat, cg_out)
-        if total is None:
+        prof, what = run(msggen, cat, cg_out)
+        if prof is None:
             return 1
 
-    model_load = into(edges, "mg_model_load")
+    total = prof.total
+    model_load = prof.into("mg_model_load")
     v = {
-        "load": into(edges, "mg_docset_load", "mg_model_load"),
-        "resolve": into(edges, "mg_resolve_all"),
-        "view": into(edges, "mg_view_build"),
-        "render": into(edges, "mg_run_render_target"),
-        "emit": into(edges, "mg_emit_run"),
-        "targets": into(edges, "mg_target_load_override"),
-        "free views": into(edges, "cJSON_Delete", "mg_run_generate"),
+        "load": prof.into("mg_docset_load", "mg_model_load"),
+        "resolve": prof.into("mg_resolve_all"),
+        "view": prof.into("mg_view_build"),
+        "render": prof.into("mg_run_render_target"),
+        "emit": prof.into("mg_emit_run"),
+        "targets": prof.into("mg_target_load_override"),
+        "free views": prof.into("cJSON_Delete", "mg_run_generate"),
     }
     # mg_resolve_all loads the files it reaches through helpers of resolve.c.
-    v["  of which"] = sum(n for (a, b), n in edges.items()
-                          if b == "mg_docset_load" and (files.get(a) or "").endswith("resolve.c"))
+    v["  of which"] = sum(n for (a, b), n in prof.edges.items()
+                          if b == "mg_docset_load" and (prof.files.get(a) or "").endswith("resolve.c"))
     v["model"] = model_load - v["load"] - v["resolve"]
     missing = [k for k in ("load", "resolve", "view", "render", "emit") if v[k] == 0] + \
               (["model"] if model_load == 0 else [])

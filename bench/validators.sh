@@ -4,7 +4,9 @@
 # minimal, full, catalogue examples), in one run: msgs/s and MB/s for
 # validation of pre-parsed values (cJSON trees vs JS objects), for the parser
 # alone, and end to end from bytes (cJSON parse + validate vs JSON.parse +
-# compiled ajv validator), and the C/ajv ratio. A benchmark, not a test.
+# compiled ajv validator), and the C/ajv ratio; then, with valgrind, the C
+# side's instructions per message by part (bench/vprofile.py). A benchmark,
+# not a test.
 #
 #   bench/validators.sh [--md FILE] [--seconds S] [--reps N] [--rounds R]
 #     --md FILE     also write the results as a markdown section to FILE
@@ -72,3 +74,13 @@ done
     echo "rounds $rounds"
 } >"$work/meta.txt"
 python3 "$here/vtable.py" "$work" ${md:+--md "$md"}
+# Where the C side's instructions go (deterministic; skipped without valgrind).
+if command -v valgrind >/dev/null; then
+    echo
+    # shellcheck disable=SC2086
+    python3 "$here/vprofile.py" "$work" ${md:+--md "$work/vprofile.md"} $sets
+    if [ -n "$md" ]; then
+        echo >>"$md"
+        cat "$work/vprofile.md" >>"$md"
+    fi
+fi
