@@ -136,17 +136,23 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--big-runs", type=int, default=1, help="runs at sizes >= --big-from")
     ap.add_argument("--big-from", type=int, default=50000)
-    ap.add_argument("--stages", default="generate", help="comma list of generate,validate,view")
+    ap.add_argument("--stages", default="generate",
+                    help="comma list of generate, validate, view; STAGE:N stops STAGE above N messages")
     ap.add_argument("--seed", default="1")
     ap.add_argument("--timeout", type=int, default=900, help="seconds per run")
     ap.add_argument("--msggen", default=os.path.join(TOP, "msggen"))
+    ap.add_argument("--note", default="", help="a line added to the markdown section")
     ap.add_argument("--md", help="write the results as a markdown section to this file")
     a = ap.parse_args()
     sizes = [int(s) for s in a.sizes.split(",") if s]
-    stages = [s for s in a.stages.split(",") if s]
-    for s in stages:
-        if s not in ("generate", "validate", "view"):
+    stages, limit = [], {}
+    for s in a.stages.split(","):
+        name, _, top = s.partition(":")
+        if name not in ("generate", "validate", "view"):
             ap.error("unknown stage %r" % s)
+        stages.append(name)
+        if top:
+            limit[name] = int(top)
     env_tpl = os.environ.get("MSGGEN_TEMPLATES")
     if not env_tpl:
         os.environ["MSGGEN_TEMPLATES"] = os.path.join(TOP, "templates")
@@ -164,8 +170,8 @@ def main():
         res = {}
         runs = a.big_runs if n >= a.big_from else a.runs
         for st in stages:
-            if st in dead:
-                res[st] = {"error": "skipped"}
+            if st in dead or n > limit.get(st, n):
+                res[st] = {"error": "not run"}
                 continue
             r = measure(st, a.msggen, os.path.relpath(cat, TOP), runs, a.timeout)
             res[st] = r
@@ -223,6 +229,8 @@ def main():
                     "the previous one; the fit over N >= 1000).\n\n" % a.seed)
             f.write("Machine: %s, %d CPUs, shared (wall times are noisy; CPU times are steadier).\n\n"
                     % (os.uname().machine, os.cpu_count() or 0))
+            if a.note:
+                f.write(a.note + "\n\n")
             f.write(text)
     return 0
 

@@ -10,6 +10,8 @@ out like schemas/worker-backend/ (docs/catalogue.md):
                              (schemas as refs into the files below, messages
                              with one valid example each), x-http-api, x-clients
     messages/dNNNN-*.yaml    payload schemas, about 25 messages per file
+    messages/dNNNN-*.messages.yaml  their message definitions (name, title,
+                             summary, description, tags, payload ref, example)
     common/cNNNN-*.yaml      shared named schemas (about N/4, 8 per file), each
                              reused by many messages (skewed: a few are popular)
                              and referring to earlier shared schemas in other
@@ -379,7 +381,7 @@ def emit(out, v, indent):
         out.append("\n")
         for x in v:
             out.append("%s-" % pad)
-            if isinstance(x, dict) and x:
+            if isinstance(x, dict) and x and list(x) != ["$ref"]:
                 first = True
                 for k, y in x.items():
                     out.append(("%s " if first else "%s  ") % ("" if first else pad) + "%s:" % scalar(k))
@@ -390,7 +392,9 @@ def emit(out, v, indent):
 
 
 def emit_value(out, v, indent):
-    if isinstance(v, Block):
+    if isinstance(v, dict) and list(v) == ["$ref"]:
+        out.append(" {$ref: '%s'}\n" % v["$ref"].replace("'", "''"))
+    elif isinstance(v, Block):
         out.append(" |\n")
         for line in v.rstrip("\n").split("\n"):
             out.append(("  " * indent + line).rstrip() + "\n")
@@ -467,23 +471,32 @@ def main():
     r = g.r
     tags = sorted({d[1] for d in doms})
     channels, operations, cschemas, cmessages = [], [], [], []
+    mdefs = {}
     for mname, words, pname, dfile, tag, schema in msgs:
         channels.append((mname, {"address": mname, "title": " ".join(w.capitalize() for w in words),
                                  "messages": {mname: {"$ref": "#/components/messages/%s" % mname}}}))
         summary = g.sentence(4, 10)
+        # No `messages` list: the operation applies to every message of its
+        # channel (keeps the root file under msggen's per-file input limit
+        # at 50 000 messages).
         operations.append((camel(words), {
-            "action": "send", "channel": {"$ref": "#/channels/%s" % mname}, "summary": summary,
-            "messages": [{"$ref": "#/channels/%s/messages/%s" % (mname, mname)}]}))
+            "action": "send", "channel": {"$ref": "#/channels/%s" % mname}}))
         cschemas.append((pname, {"$ref": "./messages/%s#/%s" % (dfile, pname)}))
         m = {"name": mname, "title": " ".join(w.capitalize() for w in words), "summary": summary,
              "description": g.description(), "contentType": "application/json",
              "tags": [{"name": tag}]}
         if schema.get("deprecated"):
             m["deprecated"] = True
-        m["payload"] = {"$ref": "./messages/%s#/%s" % (dfile, pname)}
+        m["payload"] = {"$ref": "./%s#/%s" % (dfile, pname)}
         m["examples"] = [{"name": camel(words), "summary": "A typical %s payload." % mname,
                           "payload": g.value(schema)}]
-        cmessages.append((mname, m))
+        # Message definitions live beside their payloads, one file per domain.
+        mfile = dfile.replace(".yaml", ".messages.yaml")
+        mdefs.setdefault(mfile, []).append((mname, m))
+        cmessages.append((mname, {"$ref": "./messages/%s#/%s" % (mfile, mname)}))
+    for mfile, items in mdefs.items():
+        write(os.path.join(out, "messages", mfile),
+              yaml_doc("# Message definitions (bench/synth.py).\n\n", items))
     for name, fname, _ in g.shared:
         cschemas.append((name, {"$ref": "./common/%s#/%s" % (fname, name)}))
     cschemas += [(k, {"$ref": "./common/job.yaml#/%s" % k}) for k in JOB]

@@ -9,6 +9,7 @@
 
 #include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,9 @@ typedef struct vec {
 } vec;
 
 struct mg_model_priv {
-    vec allocs;      /* every calloc'ed block and string */
+    vec allocs;      /* every calloc'ed block: arena chunks and big blocks */
+    char *arena;     /* palloc's current chunk: zeroed, `arena_left` bytes free at its end */
+    size_t arena_left;
     vec names;       /* every mg_name to fini */
     vec arrays;      /* vec storage handed to model structs */
     cJSON *owned;    /* owns every model-made cJSON tree */
@@ -89,13 +92,42 @@ static void vec_push(vec *a, void *p)
     a->v[a->n++] = p;
 }
 
+#define ARENA_CHUNK ((size_t)64 * 1024)
+
+/* Under AddressSanitizer every block gets its own allocation again, so that
+ * an overrun of one is still caught. */
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_OFF 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_OFF 1
+#endif
+#endif
+#ifndef ARENA_OFF
+#define ARENA_OFF 0
+#endif
+
+/* Zeroed memory that lives as long as the model. Small blocks are cut from
+ * big zeroed chunks: a big catalogue makes millions of them, and one calloc
+ * and one free each was a good part of the front end's time. */
 static void *palloc(mg_model *m, size_t n)
 {
-    void *p = calloc(1, n);
-    if (!p)
-        abort();
-    vec_push(&m->priv->allocs, p);
-    return p;
+    struct mg_model_priv *p = m->priv;
+    const size_t align = _Alignof(max_align_t);
+    n = (n + align - 1) / align * align;
+    if (ARENA_OFF || n > ARENA_CHUNK / 8) {
+        void *big = mg_xcalloc(1, n);
+        vec_push(&p->allocs, big);
+        return big;
+    }
+    if (n > p->arena_left) {
+        p->arena = mg_xcalloc(1, ARENA_CHUNK);
+        p->arena_left = ARENA_CHUNK;
+        vec_push(&p->allocs, p->arena);
+    }
+    void *r = p->arena + (ARENA_CHUNK - p->arena_left);
+    p->arena_left -= n;
+    return r;
 }
 
 static char *pstrdup(mg_model *m, const char *s)
@@ -1064,8 +1096,7 @@ static void build_union(mg_model *m, mg_type *t, const parts *ps)
 
 static mg_type *find_type_by_node(mg_model *m, const cJSON *node)
 {
-    const node_ent *e = mg_hmap_get_ptr(&m->priv->type_by_node, node);
-    return e ? e->val : NULL;
+    return (mg_type *)mg_model_type_of_node(m, node);
 }
 
 /* The named type of a schema node, built on first use. A declaration that
@@ -1929,6 +1960,12 @@ int mg_typeref_reaches(const mg_model *m, const mg_typeref *r, const mg_type *go
     }
     p->reach_stamp++;
     return reaches(r, goal, p->reach_seen, p->reach_stamp);
+}
+
+const mg_type *mg_model_type_of_node(const mg_model *m, const cJSON *node)
+{
+    const node_ent *e = mg_hmap_get_ptr(&m->priv->type_by_node, node);
+    return e ? e->val : NULL;
 }
 
 const mg_message *mg_model_find_message(const mg_model *m, const char *name)

@@ -293,6 +293,9 @@ static void model_should_mark_every_type_of_a_cycle_recursive_but_not_types_that
     }
     const mg_type *d = type_named(m, "D"), *a = type_named(m, "A"), *e = type_named(m, "E");
     CHECK(d && !d->recursive);
+    for (int i = 0; i < m->ntypes; i++)
+        CHECK(mg_model_type_of_node(m, m->types[i]->schema) == m->types[i]);
+    CHECK(mg_model_type_of_node(m, m->doc->root) == NULL);
     /* Asked many times (the view asks per field), the answers stay right. */
     for (int k = 0; k < 3 && d && a && e; k++) {
         CHECK(mg_typeref_reaches(m, field_named(d, "a")->type, a));
