@@ -1327,10 +1327,18 @@ struct mg_docset {
     int allow_outside;
     docent **docs;
     size_t n, cap;
-    /* Paths whose parse failed, so that a file is reported (and read) once. */
-    char **failed;
-    size_t nfailed, capfailed;
+    /* Real paths of loaded files (doc_ent) and of files whose parse failed
+     * (doc_ent with doc NULL), so that a file is read and reported once
+     * without scanning every document per request. */
+    mg_hmap by_real;
+    /* resolve.c's cache: normalised $ref file paths that passed its checks. */
+    mg_hmap ref_files;
 };
+
+typedef struct doc_ent {
+    char *path;        /* the key, owned by the table */
+    const mg_doc *doc; /* NULL: the file failed to parse */
+} doc_ent;
 
 static docent *docset_add(mg_docset *set, const char *name, char *real, cJSON *root,
                           struct mg_postab *pos)
@@ -1365,6 +1373,8 @@ mg_docset *mg_docset_new(const char *root_dir)
     mg_docset *set = calloc(1, sizeof *set);
     if (!set)
         abort();
+    mg_hmap_init_str(&set->by_real, sizeof(doc_ent));
+    mg_hmap_init_str(&set->ref_files, sizeof(doc_ent));
     if (root_dir) {
         set->root = realpath(root_dir, NULL);
         if (!set->root) { /* a root that does not exist (yet): absolute and lexical */
@@ -1398,9 +1408,8 @@ void mg_docset_free(mg_docset *set)
         free(e->real);
         free(e);
     }
-    for (size_t i = 0; i < set->nfailed; i++)
-        free(set->failed[i]);
-    free(set->failed);
+    mg_hmap_fini(&set->by_real);
+    mg_hmap_fini(&set->ref_files);
     free(set->docs);
     free(set->root);
     free(set);
@@ -1426,16 +1435,11 @@ const mg_doc *mg_docset_load(mg_docset *set, const char *path, mg_mark at, mg_di
     int is_stdin = strcmp(path, "-") == 0;
     char *real = is_stdin ? strdup("-") : realpath(path, NULL);
     if (real) {
-        for (size_t i = 0; i < set->n; i++)
-            if (set->docs[i]->real && strcmp(set->docs[i]->real, real) == 0) {
-                free(real);
-                return &set->docs[i]->doc;
-            }
-        for (size_t i = 0; i < set->nfailed; i++)
-            if (strcmp(set->failed[i], real) == 0) {
-                free(real);
-                return NULL;
-            }
+        const doc_ent *known = mg_hmap_get_str(&set->by_real, real);
+        if (known) {
+            free(real);
+            return known->doc;
+        }
     }
     char *name = mg_path_normalise(path);
     if (is_stdin) {
@@ -1467,19 +1471,20 @@ const mg_doc *mg_docset_load(mg_docset *set, const char *path, mg_mark at, mg_di
         free((char *)e->doc.dir);
         postab_free(pos);
         free(e);
-        set->failed = mg_xgrow(set->failed, set->nfailed, &set->capfailed, sizeof *set->failed);
-        set->failed[set->nfailed++] = real;
+        ((doc_ent *)mg_hmap_put_str(&set->by_real, real, NULL))->doc = NULL;
+        free(real);
         return NULL;
     }
     e->doc.root = root;
+    ((doc_ent *)mg_hmap_put_str(&set->by_real, real, NULL))->doc = &e->doc;
     set_default_root(set, path);
     return &e->doc;
 
 remember_failure:
     free(name);
     mg_buf_fini(&text);
-    set->failed = mg_xgrow(set->failed, set->nfailed, &set->capfailed, sizeof *set->failed);
-    set->failed[set->nfailed++] = real;
+    ((doc_ent *)mg_hmap_put_str(&set->by_real, real, NULL))->doc = NULL;
+    free(real);
     return NULL;
 }
 
@@ -1552,6 +1557,17 @@ const cJSON *mg_doc_member(const mg_doc *doc, const cJSON *obj, const char *key)
         if (c->string && strcmp(c->string, key) == 0)
             return c;
     return NULL;
+}
+
+const mg_doc *mg_docset_ref_file(const mg_docset *set, const char *path)
+{
+    const doc_ent *e = mg_hmap_get_str(&set->ref_files, path);
+    return e ? e->doc : NULL;
+}
+
+void mg_docset_set_ref_file(mg_docset *set, const char *path, const mg_doc *doc)
+{
+    ((doc_ent *)mg_hmap_put_str(&set->ref_files, path, NULL))->doc = doc;
 }
 
 const mg_doc *mg_docset_owner(const mg_docset *set, const cJSON *node)

@@ -75,6 +75,13 @@ int mg_doc_is_quoted(const mg_doc *doc, const cJSON *node);
  * object. Nodes created after loading are found by a scan. */
 const cJSON *mg_doc_member(const mg_doc *doc, const cJSON *obj, const char *key);
 
+/* A cache for resolve.c, so that a file named by thousands of $refs is
+ * checked (root confinement, stat) and looked up once: the document that a
+ * $ref to the normalised path `path` (relative to the working folder) led to,
+ * or NULL when none has been recorded. Only successful hops are recorded. */
+const mg_doc *mg_docset_ref_file(const mg_docset *set, const char *path);
+void mg_docset_set_ref_file(mg_docset *set, const char *path, const mg_doc *doc);
+
 /* Finds which loaded document owns `node`; NULL if none. */
 const mg_doc *mg_docset_owner(const mg_docset *set, const cJSON *node);
 

@@ -7,7 +7,9 @@
  */
 #include "model.h"
 
+#include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +19,10 @@
 
 #include "buf.h"
 #include "config.h"
+#include "hmap.h"
 #include "resolve.h"
 #include "text.h"
+#include "util.h"
 
 #define MAX_PARTS 64
 
@@ -28,11 +32,21 @@ typedef struct vec {
 } vec;
 
 struct mg_model_priv {
-    vec allocs;      /* every calloc'ed block and string */
+    vec allocs;      /* every calloc'ed block: arena chunks and big blocks */
+    char *arena;     /* palloc's current chunk: zeroed, `arena_left` bytes free at its end */
+    size_t arena_left;
     vec names;       /* every mg_name to fini */
     vec arrays;      /* vec storage handed to model structs */
     cJSON *owned;    /* owns every model-made cJSON tree */
     vec types, messages;
+    /* Lookups that a big catalogue makes once per schema or message, so
+     * they must not scan: */
+    mg_hmap type_by_node;    /* node_ent: schema node -> first type built from it */
+    mg_hmap type_by_snake;   /* name_ent: snake casing -> first type with it */
+    mg_hmap msg_by_node;     /* node_ent: message node -> message */
+    mg_hmap msg_by_snake;    /* name_ent: snake casing -> message (unique among messages) */
+    unsigned *reach_seen;    /* mg_typeref_reaches: seen[i] == reach_stamp means visited */
+    unsigned reach_stamp;
     mg_diag *d;
     int failed;
     int ref_siblings; /* 2019-09 / 2020-12: keywords beside $ref apply */
@@ -48,6 +62,16 @@ typedef struct parts {
     int n;
     const cJSON *path[MG_MAX_REF_DEPTH + 2]; /* flatten's current chain, for cycles */
 } parts;
+
+typedef struct node_ent {
+    const void *node; /* the key */
+    void *val;        /* mg_type * or mg_message * */
+} node_ent;
+
+typedef struct name_ent {
+    char *name;       /* the key (owned by the table) */
+    void *val;
+} name_ent;
 
 /* Bits of JSON types a schema allows. */
 enum {
@@ -68,13 +92,42 @@ static void vec_push(vec *a, void *p)
     a->v[a->n++] = p;
 }
 
+#define ARENA_CHUNK ((size_t)64 * 1024)
+
+/* Under AddressSanitizer every block gets its own allocation again, so that
+ * an overrun of one is still caught. */
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_OFF 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_OFF 1
+#endif
+#endif
+#ifndef ARENA_OFF
+#define ARENA_OFF 0
+#endif
+
+/* Zeroed memory that lives as long as the model. Small blocks are cut from
+ * big zeroed chunks: a big catalogue makes millions of them, and one calloc
+ * and one free each was a good part of the front end's time. */
 static void *palloc(mg_model *m, size_t n)
 {
-    void *p = calloc(1, n);
-    if (!p)
-        abort();
-    vec_push(&m->priv->allocs, p);
-    return p;
+    struct mg_model_priv *p = m->priv;
+    const size_t align = _Alignof(max_align_t);
+    n = (n + align - 1) / align * align;
+    if (ARENA_OFF || n > ARENA_CHUNK / 8) {
+        void *big = mg_xcalloc(1, n);
+        vec_push(&p->allocs, big);
+        return big;
+    }
+    if (n > p->arena_left) {
+        p->arena = mg_xcalloc(1, ARENA_CHUNK);
+        p->arena_left = ARENA_CHUNK;
+        vec_push(&p->allocs, p->arena);
+    }
+    void *r = p->arena + (ARENA_CHUNK - p->arena_left);
+    p->arena_left -= n;
+    return r;
 }
 
 static char *pstrdup(mg_model *m, const char *s)
@@ -1043,12 +1096,7 @@ static void build_union(mg_model *m, mg_type *t, const parts *ps)
 
 static mg_type *find_type_by_node(mg_model *m, const cJSON *node)
 {
-    for (int i = 0; i < m->priv->types.n; i++) {
-        mg_type *t = m->priv->types.v[i];
-        if (t->schema == node)
-            return t;
-    }
-    return NULL;
+    return (mg_type *)mg_model_type_of_node(m, node);
 }
 
 /* The named type of a schema node, built on first use. A declaration that
@@ -1079,10 +1127,16 @@ static mg_type *named_type(mg_model *m, const mg_doc *doc, const cJSON *node, co
         err(m, t->mark, "type name '%s' has no letter or digit to build an identifier from", raw);
         bad = 1;
     }
-    for (int i = 0; i < m->priv->types.n && !bad; i++) {
-        mg_type *o = m->priv->types.v[i];
-        if (strcmp(o->name.s[MG_CASE_SNAKE], t->name.s[MG_CASE_SNAKE]) != 0)
-            continue;
+    /* The first type with an identifier keeps it; a later one is reported. */
+    name_ent *same = NULL;
+    int fresh = 1;
+    if (!bad) {
+        same = mg_hmap_put_str(&m->priv->type_by_snake, t->name.s[MG_CASE_SNAKE], &fresh);
+        if (fresh)
+            same->val = t;
+    }
+    if (!fresh) {
+        const mg_type *o = same->val;
         if (declared)
             err(m, t->mark, "type name '%s' collides with type '%s' defined at %s (both become '%s')", raw,
                 o->name.s[MG_CASE_RAW], type_src(m, o), o->name.s[MG_CASE_PASCAL]);
@@ -1094,6 +1148,10 @@ static mg_type *named_type(mg_model *m, const mg_doc *doc, const cJSON *node, co
     }
     t->doc = doc;
     t->schema = node;
+    int added;
+    node_ent *byn = mg_hmap_put_ptr(&m->priv->type_by_node, node, &added);
+    if (added)
+        byn->val = t;
     t->declared = declared;
     t->index = m->priv->types.n;
     t->building_ = 1;
@@ -1146,63 +1204,128 @@ static mg_type *named_type(mg_model *m, const mg_doc *doc, const cJSON *node, co
 
 /* ---- recursion ------------------------------------------------------- */
 
-static int reaches(const mg_typeref *r, const mg_type *goal, unsigned char *seen);
+static int reaches(const mg_typeref *r, const mg_type *goal, unsigned *seen, unsigned stamp);
 
-static int type_reaches(const mg_type *t, const mg_type *goal, unsigned char *seen)
+static int type_reaches(const mg_type *t, const mg_type *goal, unsigned *seen, unsigned stamp)
 {
     if (t == goal)
         return 1;
-    if (seen[t->index])
+    if (seen[t->index] == stamp)
         return 0;
-    seen[t->index] = 1;
+    seen[t->index] = stamp;
     for (int i = 0; i < t->nfields; i++)
-        if (reaches(t->fields[i]->type, goal, seen))
+        if (reaches(t->fields[i]->type, goal, seen, stamp))
             return 1;
     for (int i = 0; i < t->noptions; i++)
-        if (reaches(t->options[i]->type, goal, seen))
+        if (reaches(t->options[i]->type, goal, seen, stamp))
             return 1;
-    return reaches(t->additional, goal, seen) || reaches(t->target, goal, seen);
+    return reaches(t->additional, goal, seen, stamp) || reaches(t->target, goal, seen, stamp);
 }
 
-static int reaches(const mg_typeref *r, const mg_type *goal, unsigned char *seen)
+static int reaches(const mg_typeref *r, const mg_type *goal, unsigned *seen, unsigned stamp)
 {
     if (!r)
         return 0;
     if (r->kind == MG_KIND_REF)
-        return type_reaches(r->ref, goal, seen);
-    return reaches(r->items, goal, seen);
+        return type_reaches(r->ref, goal, seen, stamp);
+    return reaches(r->items, goal, seen, stamp);
 }
 
+/* The named type a typeref leads to (through array items and map values),
+ * or NULL: the edges of the type graph that `reaches` walks. */
+static mg_type *edge_of(const mg_typeref *r)
+{
+    while (r && r->kind != MG_KIND_REF)
+        r = r->items;
+    return r ? r->ref : NULL;
+}
+
+/* The i-th outgoing edge of t (0 <= i < nfields + noptions + 2: fields,
+ * options, additional, alias target), or NULL when that one leads to no type. */
+static mg_type *type_edge(const mg_type *t, int i)
+{
+    if (i < t->nfields)
+        return edge_of(t->fields[i]->type);
+    i -= t->nfields;
+    if (i < t->noptions)
+        return edge_of(t->options[i]->type);
+    i -= t->noptions;
+    return edge_of(i == 0 ? t->additional : t->target);
+}
+
+/* A type is recursive when it reaches itself: when it sits in a strongly
+ * connected component of more than one type, or refers to itself directly.
+ * Tarjan's algorithm (iterative, so deep chains cannot overflow the stack)
+ * finds all components in one pass over the graph, where asking "does t
+ * reach t?" per type would cost O(types) each. */
 static void mark_recursion(mg_model *m)
 {
-    unsigned char *seen = calloc((size_t)m->ntypes + 1, 1);
-    if (!seen)
-        abort();
-    for (int i = 0; i < m->ntypes; i++) {
-        mg_type *t = m->types[i];
-        memset(seen, 0, (size_t)m->ntypes);
-        int rec = 0;
-        for (int k = 0; k < t->nfields && !rec; k++)
-            rec = reaches(t->fields[k]->type, t, seen);
-        for (int k = 0; k < t->noptions && !rec; k++)
-            rec = reaches(t->options[k]->type, t, seen);
-        if (!rec)
-            rec = reaches(t->additional, t, seen) || reaches(t->target, t, seen);
-        t->recursive = rec;
+    int n = m->ntypes;
+    if (n == 0)
+        return;
+    int *num = mg_xcalloc((size_t)n, sizeof *num);  /* DFS number + 1; 0: unvisited */
+    int *low = mg_xcalloc((size_t)n, sizeof *low);
+    int *edge = mg_xcalloc((size_t)n, sizeof *edge); /* next edge to look at */
+    int *stack = mg_xcalloc((size_t)n, sizeof *stack), sn = 0;  /* Tarjan's stack */
+    int *call = mg_xcalloc((size_t)n, sizeof *call), cn = 0;    /* the DFS path */
+    unsigned char *on = mg_xcalloc((size_t)n, 1);
+    int counter = 0;
+    for (int root = 0; root < n; root++) {
+        if (num[root])
+            continue;
+        call[cn++] = root;
+        num[root] = low[root] = ++counter;
+        stack[sn++] = root;
+        on[root] = 1;
+        while (cn > 0) {
+            int v = call[cn - 1];
+            mg_type *t = m->types[v];
+            int nedges = t->nfields + t->noptions + 2;
+            if (edge[v] < nedges) {
+                mg_type *w = type_edge(t, edge[v]++);
+                if (!w)
+                    continue;
+                if (w == t)
+                    t->recursive = 1;
+                int wi = w->index;
+                if (!num[wi]) {
+                    num[wi] = low[wi] = ++counter;
+                    stack[sn++] = wi;
+                    on[wi] = 1;
+                    call[cn++] = wi;
+                } else if (on[wi] && num[wi] < low[v])
+                    low[v] = num[wi];
+                continue;
+            }
+            cn--;
+            if (cn > 0 && low[v] < low[call[cn - 1]])
+                low[call[cn - 1]] = low[v];
+            if (low[v] == num[v]) {
+                int first = sn;
+                do
+                    on[stack[--first]] = 0;
+                while (stack[first] != v);
+                if (sn - first > 1)
+                    for (int k = first; k < sn; k++)
+                        m->types[stack[k]]->recursive = 1;
+                sn = first;
+            }
+        }
     }
-    free(seen);
+    free(num);
+    free(low);
+    free(edge);
+    free(stack);
+    free(call);
+    free(on);
 }
 
 /* ---- messages -------------------------------------------------------- */
 
 static mg_message *find_message_node(mg_model *m, const cJSON *node)
 {
-    for (int i = 0; i < m->priv->messages.n; i++) {
-        mg_message *g = m->priv->messages.v[i];
-        if (g->node == node)
-            return g;
-    }
-    return NULL;
+    const node_ent *e = mg_hmap_get_ptr(&m->priv->msg_by_node, node);
+    return e ? e->val : NULL;
 }
 
 static void add_examples(mg_model *m, mg_message *g, const mg_doc *doc, const cJSON *list, int asyncapi)
@@ -1281,8 +1404,11 @@ static mg_message *add_message(mg_model *m, const mg_doc *doc, const cJSON *node
         err(m, g->mark, "message name '%s' has no letter or digit to build an identifier from", raw);
         return NULL;
     }
-    for (int i = 0; i < m->priv->messages.n; i++) {
-        mg_message *o = m->priv->messages.v[i];
+    /* Registered messages have distinct snake casings (a clash is refused
+     * below), so at most one can clash with this one. */
+    const name_ent *clash = mg_hmap_get_str(&m->priv->msg_by_snake, g->name.s[MG_CASE_SNAKE]);
+    if (clash) {
+        const mg_message *o = clash->val;
         if (strcmp(o->name.s[MG_CASE_RAW], raw) == 0) {
             err(m, g->mark, "duplicate message name '%s' (first defined at %s)", raw, where(m, o->mark));
             return NULL;
@@ -1333,6 +1459,8 @@ static mg_message *add_message(mg_model *m, const mg_doc *doc, const cJSON *node
     }
     g->index = m->priv->messages.n;
     vec_push(&m->priv->messages, g);
+    ((node_ent *)mg_hmap_put_ptr(&m->priv->msg_by_node, mnode, NULL))->val = g;
+    ((name_ent *)mg_hmap_put_str(&m->priv->msg_by_snake, g->name.s[MG_CASE_SNAKE], NULL))->val = g;
     m->messages = (mg_message **)m->priv->messages.v;
     m->nmessages = m->priv->messages.n;
 
@@ -1351,9 +1479,8 @@ static mg_message *add_message(mg_model *m, const mg_doc *doc, const cJSON *node
             /* An inline payload takes the message's name, or <Name>Payload
              * when a declared type already has it. */
             const char *nm = g->name.s[MG_CASE_SNAKE];
-            for (int i = 0; i < m->ntypes; i++)
-                if (strcmp(m->types[i]->name.s[MG_CASE_SNAKE], nm) == 0)
-                    nm = hoist_name(m, nm, "payload");
+            if (mg_hmap_get_str(&m->priv->type_by_snake, nm))
+                nm = hoist_name(m, nm, "payload");
             t = named_type(m, pdoc, payload, pstrdup(m, nm), 0);
         }
         g->payload = t;
@@ -1428,6 +1555,41 @@ static void asyncapi2_channels(mg_model *m)
     }
 }
 
+/* Which operation names a channel's message: (channel, message) for an
+ * operation listing its messages, (channel, NULL) for one without a list
+ * (it names every message of the channel). The first operation in document
+ * order wins. */
+typedef struct opent {
+    const cJSON *channel, *message; /* the key */
+    int order;                      /* the operation's position */
+    const char *action;             /* borrowed; NULL when absent */
+} opent;
+
+static uint32_t op_hash(const cJSON *channel, const cJSON *message)
+{
+    return mg_hash_ptr(channel) * 31u + mg_hash_ptr(message);
+}
+
+static int op_eq(const void *ent, const void *key)
+{
+    const opent *a = ent, *b = key;
+    return a->channel == b->channel && a->message == b->message;
+}
+
+static void op_add(mg_hmap *ops, const cJSON *channel, const cJSON *message, int order, const char *action)
+{
+    opent key = {channel, message, order, action};
+    uint32_t h = op_hash(channel, message);
+    if (!mg_hmap_find(ops, h, op_eq, &key))
+        *(opent *)mg_hmap_add(ops, h) = key;
+}
+
+static const opent *op_get(const mg_hmap *ops, const cJSON *channel, const cJSON *message)
+{
+    opent key = {channel, message, 0, NULL};
+    return mg_hmap_find(ops, op_hash(channel, message), op_eq, &key);
+}
+
 static void asyncapi3_channels(mg_model *m)
 {
     const mg_doc *doc = m->doc;
@@ -1435,6 +1597,31 @@ static void asyncapi3_channels(mg_model *m)
     const cJSON *ops = get(doc->root, "operations"), *op;
     if (want_mapping(m, doc, channels, "channels") < 0 || want_mapping(m, doc, ops, "operations") < 0)
         return;
+    /* Every operation is followed once, up front: looking for a message's
+     * operation among all of them, per message, is quadratic. */
+    mg_hmap named;
+    mg_hmap_init(&named, sizeof(opent));
+    int order = 0;
+    cJSON_ArrayForEach(op, ops) {
+        const mg_doc *odoc = NULL, *xdoc = NULL;
+        const cJSON *onode, *xnode, *om;
+        order++;
+        if (follow(m, doc, op, &odoc, &onode) < 0)
+            continue;
+        const cJSON *opch = get(onode, "channel");
+        if (!opch || follow(m, odoc, opch, &xdoc, &xnode) < 0)
+            continue;
+        const char *action = get_str(onode, "action");
+        const cJSON *list = get(onode, "messages");
+        if (!list)
+            op_add(&named, xnode, NULL, order, action);
+        cJSON_ArrayForEach(om, list) {
+            const mg_doc *ydoc = NULL;
+            const cJSON *ynode;
+            if (follow(m, odoc, om, &ydoc, &ynode) == 0)
+                op_add(&named, xnode, ynode, order, action);
+        }
+    }
     cJSON_ArrayForEach(ch, channels) {
         const mg_doc *cdoc = NULL;
         const cJSON *cnode, *msg;
@@ -1449,39 +1636,23 @@ static void asyncapi3_channels(mg_model *m)
         cJSON_ArrayForEach(msg, get(cnode, "messages")) {
             const mg_doc *mdoc = NULL;
             const cJSON *mnode;
-            const char *action = NULL;
             if (follow(m, cdoc, msg, &mdoc, &mnode) < 0)
                 continue;
-            cJSON_ArrayForEach(op, ops) {
-                const mg_doc *odoc = NULL, *xdoc = NULL;
-                const cJSON *onode, *xnode, *om;
-                if (follow(m, doc, op, &odoc, &onode) < 0)
-                    continue;
-                const cJSON *opch = get(onode, "channel");
-                if (!opch || follow(m, odoc, opch, &xdoc, &xnode) < 0 || xnode != cnode)
-                    continue;
-                const cJSON *list = get(onode, "messages");
-                int named = !list;
-                cJSON_ArrayForEach(om, list) {
-                    const mg_doc *ydoc = NULL;
-                    const cJSON *ynode;
-                    if (follow(m, odoc, om, &ydoc, &ynode) == 0 && ynode == mnode)
-                        named = 1;
-                }
-                if (named) {
-                    action = get_str(onode, "action");
-                    break;
-                }
-            }
+            const opent *by_msg = op_get(&named, cnode, mnode), *by_all = op_get(&named, cnode, NULL);
+            const opent *first = !by_msg ? by_all : !by_all || by_msg->order < by_all->order ? by_msg : by_all;
+            const char *action = first ? first->action : NULL;
             if (action && strcmp(action, "send") != 0 && strcmp(action, "receive") != 0) {
                 err(m, mg_mark_at(doc->path, 0, 0), "operation action must be 'send' or 'receive', not '%s'", action);
                 action = NULL;
             }
             add_message(m, cdoc, msg, msg->string, address, action);
-            if (stop(m))
+            if (stop(m)) {
+                mg_hmap_fini(&named);
                 return;
+            }
         }
     }
+    mg_hmap_fini(&named);
 }
 
 static void components_messages(mg_model *m)
@@ -1712,6 +1883,10 @@ mg_model *mg_model_new(mg_docset *set, const mg_doc *doc, mg_diag *d)
     m->priv = p;
     p->d = d;
     p->owned = cJSON_CreateArray();
+    mg_hmap_init(&p->type_by_node, sizeof(node_ent));
+    mg_hmap_init_str(&p->type_by_snake, sizeof(name_ent));
+    mg_hmap_init(&p->msg_by_node, sizeof(node_ent));
+    mg_hmap_init_str(&p->msg_by_snake, sizeof(name_ent));
     m->set = set;
     m->doc = doc;
     if (detect(m) == 0) {
@@ -1763,18 +1938,34 @@ void mg_model_free(mg_model *m)
     free(p->types.v);
     free(p->messages.v);
     cJSON_Delete(p->owned);
+    mg_hmap_fini(&p->type_by_node);
+    mg_hmap_fini(&p->type_by_snake);
+    mg_hmap_fini(&p->msg_by_node);
+    mg_hmap_fini(&p->msg_by_snake);
+    free(p->reach_seen);
     free(p);
     free(m);
 }
 
 int mg_typeref_reaches(const mg_model *m, const mg_typeref *r, const mg_type *goal)
 {
-    unsigned char *seen = calloc((size_t)m->ntypes + 1, 1);
-    if (!seen)
-        abort();
-    int hit = reaches(r, goal, seen);
-    free(seen);
-    return hit;
+    /* Asked per field of recursive types: a fresh visited set each time would
+     * cost O(types) per question, so the set is kept and invalidated by
+     * bumping a stamp. */
+    struct mg_model_priv *p = m->priv;
+    if (!p->reach_seen || p->reach_stamp == UINT_MAX) {
+        free(p->reach_seen);
+        p->reach_seen = mg_xcalloc((size_t)m->ntypes + 1, sizeof *p->reach_seen);
+        p->reach_stamp = 0;
+    }
+    p->reach_stamp++;
+    return reaches(r, goal, p->reach_seen, p->reach_stamp);
+}
+
+const mg_type *mg_model_type_of_node(const mg_model *m, const cJSON *node)
+{
+    const node_ent *e = mg_hmap_get_ptr(&m->priv->type_by_node, node);
+    return e ? e->val : NULL;
 }
 
 const mg_message *mg_model_find_message(const mg_model *m, const char *name)

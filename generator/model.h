@@ -213,6 +213,11 @@ mg_model *mg_model_load(const char *path, mg_docset **set, mg_diag *d);
  * value types. */
 int mg_typeref_reaches(const mg_model *m, const mg_typeref *r, const mg_type *goal);
 
+/* The named type built from the schema node `node` (a declared schema, a
+ * $ref target or a hoisted inline schema; the first one when several were),
+ * or NULL. Constant time: for linking nodes to types without scanning. */
+const mg_type *mg_model_type_of_node(const mg_model *m, const cJSON *node);
+
 /* Finds a message by raw name, or by any casing of it; NULL if none. */
 const mg_message *mg_model_find_message(const mg_model *m, const char *name);
 

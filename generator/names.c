@@ -122,31 +122,37 @@ static int split_words(mg_buf *words, const char *raw)
     return count;
 }
 
+/* Joins the words in casing `c`. Sized first and written directly: names are
+ * made for every type, field and enum value, six casings each. */
 static char *join_words(const mg_buf *words, int count, mg_case c)
 {
-    mg_buf out;
-    mg_buf_init(&out);
     const char *w = words->data;
-    if (count > 0 && c != MG_CASE_KEBAB && is_digit(w[0]))
-        mg_buf_putc(&out, '_');
+    int lead = count > 0 && c != MG_CASE_KEBAB && is_digit(w[0]);
+    int sep = c == MG_CASE_SNAKE || c == MG_CASE_SCREAMING || c == MG_CASE_KEBAB;
+    char sepc = c == MG_CASE_KEBAB ? '-' : '_';
+    /* words holds each word plus its '\0': count - 1 of those become
+     * separators when there are any, and one ends the string. */
+    size_t total = (size_t)lead + (count > 0 ? words->len : 1);
+    char *out = mg_xmalloc(total);
+    char *o = out;
+    if (lead)
+        *o++ = '_';
     for (int i = 0; i < count; i++) {
         size_t len = strlen(w);
-        if (i > 0 && (c == MG_CASE_SNAKE || c == MG_CASE_SCREAMING))
-            mg_buf_putc(&out, '_');
-        if (i > 0 && c == MG_CASE_KEBAB)
-            mg_buf_putc(&out, '-');
+        if (i > 0 && sep)
+            *o++ = sepc;
         for (size_t k = 0; k < len; k++) {
             char ch = w[k];
             if (c == MG_CASE_SCREAMING)
                 ch = to_upper(ch);
             else if (k == 0 && (c == MG_CASE_PASCAL || (c == MG_CASE_CAMEL && i > 0)))
                 ch = to_upper(ch);
-            mg_buf_putc(&out, ch);
+            *o++ = ch;
         }
         w += len + 1;
     }
-    mg_buf_cstr(&out);
-    return mg_buf_steal(&out, NULL);
+    *o = '\0';
+    return out;
 }
 
 char *mg_name_case_new(const char *raw, mg_case c)

@@ -221,6 +221,15 @@ static int hop(mg_docset *set, const mg_doc *doc, const cJSON *member, const mg_
         mg_buf_append_str(&joined, norm);
         free(norm);
         const char *jp = mg_buf_cstr(&joined);
+        /* A file that an earlier $ref reached with this very path passed the
+         * checks below already; thousands of refs to one shared file would
+         * otherwise each cost realpath, getcwd and stat. */
+        const mg_doc *known = mg_docset_ref_file(set, jp);
+        if (known) {
+            target = known;
+            mg_buf_fini(&joined);
+            goto walk;
+        }
         const char *root = mg_docset_root(set);
         if (root && !mg_docset_allow_outside(set)) {
             char *real = realpath(jp, NULL);
@@ -248,10 +257,13 @@ static int hop(mg_docset *set, const mg_doc *doc, const cJSON *member, const mg_
             goto out;
         }
         target = mg_docset_load(set, jp, at, d);
+        if (target)
+            mg_docset_set_ref_file(set, jp, target);
         mg_buf_fini(&joined);
         if (!target)
             goto out; /* the file's own error has been reported */
     }
+walk:;
     const char *pp = mg_buf_cstr(&ptr);
     if (*pp && *pp != '/') {
         mg_diag_error(d, at,

@@ -273,6 +273,65 @@ static void model_should_mark_recursive_types_and_keep_self_references(void)
     done(m);
 }
 
+static void model_should_mark_every_type_of_a_cycle_recursive_but_not_types_that_only_reach_it(void)
+{
+    /* A -> B -> C -> A through an array, a map and a union; D reaches the
+     * cycle without being on it; E refers to itself through a map. */
+    mg_model *m = build(A3 "components:\n  schemas:\n"
+        "    D: {type: object, properties: {a: {$ref: '#/components/schemas/A'}}}\n"
+        "    A: {type: object, properties: {b: {type: array, items: {$ref: '#/components/schemas/B'}}}}\n"
+        "    B: {type: object, additionalProperties: {$ref: '#/components/schemas/C'}, properties: {x: {type: string}}}\n"
+        "    C: {oneOf: [{$ref: '#/components/schemas/A'}, {type: string}]}\n"
+        "    E: {type: object, properties: {m: {type: object, additionalProperties: {$ref: '#/components/schemas/E'}}}}\n"
+        "  messages:\n    m: {payload: {$ref: '#/components/schemas/D'}}\n");
+    CHECK(m != NULL);
+    if (!m) { unit_note("# %s", errs); done(m); return; }
+    static const char *const rec[] = {"A", "B", "C", "E"};
+    for (size_t i = 0; i < sizeof rec / sizeof rec[0]; i++) {
+        const mg_type *t = type_named(m, rec[i]);
+        CHECK(t && t->recursive);
+    }
+    const mg_type *d = type_named(m, "D"), *a = type_named(m, "A"), *e = type_named(m, "E");
+    CHECK(d && !d->recursive);
+    for (int i = 0; i < m->ntypes; i++)
+        CHECK(mg_model_type_of_node(m, m->types[i]->schema) == m->types[i]);
+    CHECK(mg_model_type_of_node(m, m->doc->root) == NULL);
+    /* Asked many times (the view asks per field), the answers stay right. */
+    for (int k = 0; k < 3 && d && a && e; k++) {
+        CHECK(mg_typeref_reaches(m, field_named(d, "a")->type, a));
+        CHECK(!mg_typeref_reaches(m, field_named(a, "b")->type, d));
+        CHECK(mg_typeref_reaches(m, field_named(e, "m")->type, e));
+        CHECK(!mg_typeref_reaches(m, field_named(e, "m")->type, a));
+    }
+    done(m);
+}
+
+static void model_should_take_the_action_of_the_first_operation_naming_a_channel_message(void)
+{
+    /* c1: op1 lists m2 only, op2 names the whole channel, op3 lists m1:
+     * m1 -> op2 (receive), m2 -> op1 (send). c2: only a later op lists its message. */
+    mg_model *m = build(A3 "channels:\n"
+        "  c1:\n    messages:\n      m1: {$ref: '#/components/messages/m1'}\n      m2: {$ref: '#/components/messages/m2'}\n"
+        "  c2:\n    messages:\n      m3: {$ref: '#/components/messages/m3'}\n"
+        "operations:\n"
+        "  op1: {action: send, channel: {$ref: '#/channels/c1'}, messages: [{$ref: '#/channels/c1/messages/m2'}]}\n"
+        "  op2: {action: receive, channel: {$ref: '#/channels/c1'}}\n"
+        "  op3: {action: send, channel: {$ref: '#/channels/c1'}, messages: [{$ref: '#/channels/c1/messages/m1'}]}\n"
+        "  op4: {action: receive, channel: {$ref: '#/channels/c2'}, messages: []}\n"
+        "  op5: {action: send, channel: {$ref: '#/channels/c2'}, messages: [{$ref: '#/channels/c2/messages/m3'}]}\n"
+        "components:\n  messages:\n"
+        "    m1: {payload: {type: string}}\n    m2: {payload: {type: string}}\n    m3: {payload: {type: string}}\n");
+    CHECK(m != NULL);
+    if (!m) { unit_note("# %s", errs); done(m); return; }
+    CHECK_INT(m->nmessages, 3);
+    if (m->nmessages == 3) {
+        CHECK_STR(m->messages[0]->action, "receive");
+        CHECK_STR(m->messages[1]->action, "send");
+        CHECK_STR(m->messages[2]->action, "send");
+    }
+    done(m);
+}
+
 static void model_should_read_json_schema_roots_and_definitions_as_messages(void)
 {
     mg_model *m = build("$schema: http://json-schema.org/draft-07/schema#\n"
@@ -464,6 +523,8 @@ int main(void)
     RUN(model_should_report_conflicting_allof_types_at_the_later_member);
     RUN(model_should_build_unions_with_discriminator_tags);
     RUN(model_should_mark_recursive_types_and_keep_self_references);
+    RUN(model_should_mark_every_type_of_a_cycle_recursive_but_not_types_that_only_reach_it);
+    RUN(model_should_take_the_action_of_the_first_operation_naming_a_channel_message);
     RUN(model_should_read_json_schema_roots_and_definitions_as_messages);
     RUN(model_should_collect_every_constraint_kind);
     RUN(model_should_keep_field_metadata);
