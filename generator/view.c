@@ -425,11 +425,9 @@ static void link_extension_refs(vctx *v, const mg_doc *doc, cJSON *node)
     mg_ref_target rt;
     if (mg_resolve_ref(v->m->set, doc, node, &rt, &quiet) != 1)
         return;
-    for (int i = 0; i < v->m->ntypes; i++)
-        if (v->m->types[i]->schema == rt.node) {
-            add_cs(node, "ref", ref_obj(v, v->m->types[i]));
-            return;
-        }
+    const mg_type *t = mg_model_type_of_node(v->m, rt.node);
+    if (t)
+        add_cs(node, "ref", ref_obj(v, t));
 }
 
 /* In the catalogue's extensions, each linked {"$ref", "ref"} also gets `type`:
@@ -861,7 +859,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
 
 /* ---- messages --------------------------------------------------------- */
 
-static cJSON *message_view(vctx *v, const mg_message *g, const cJSON *types)
+static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_items)
 {
     cJSON *o = cJSON_CreateObject();
     add_cs(o, "name", name_obj(&g->name));
@@ -900,7 +898,7 @@ static cJSON *message_view(vctx *v, const mg_message *g, const cJSON *types)
     add_cs(o, "extensions", extensions_view(v, g->doc, g->extensions));
 
     /* The payload type, and its fields again for one-level templates. */
-    const cJSON *pt = g->payload ? cJSON_GetArrayItem(types, g->payload->index) : NULL;
+    const cJSON *pt = g->payload ? type_items[g->payload->index] : NULL;
     if (pt) {
         mg_typeref r = {.kind = MG_KIND_REF, .ref = g->payload};
         r.constraints = NULL;
@@ -1130,10 +1128,12 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
 
     cJSON *types = cJSON_CreateArray();
     mg_mark *tm = calloc((size_t)m->ntypes + 1, sizeof *tm);
-    if (!tm)
+    cJSON **type_items = calloc((size_t)m->ntypes + 1, sizeof *type_items); /* by type index */
+    if (!tm || !type_items)
         abort();
     for (int i = 0; i < m->ntypes; i++) {
-        cJSON_AddItemToArray(types, type_view(&v, m->types[i]));
+        type_items[i] = type_view(&v, m->types[i]);
+        cJSON_AddItemToArray(types, type_items[i]);
         tm[i] = m->types[i]->mark;
     }
     if (t)
@@ -1151,7 +1151,7 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
     if (!mm)
         abort();
     for (int i = 0; i < m->nmessages; i++) {
-        cJSON_AddItemToArray(msgs, message_view(&v, m->messages[i], types));
+        cJSON_AddItemToArray(msgs, message_view(&v, m->messages[i], type_items));
         mm[i] = m->messages[i]->mark;
     }
     if (t) {
@@ -1160,6 +1160,7 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
         check_unique(&v, msgs, "constant", mm, "message", "");
     }
     free(mm);
+    free(type_items);
     number_list(msgs);
     add_bool(view, "has_messages", m->nmessages > 0);
     add_cs(view, "messages", msgs);
