@@ -2,32 +2,68 @@
 # bench/run.sh - msggen's benchmarks, in one run (benchmarks, not tests; `make
 # bench` runs this). Prints each table and writes bench/results.md from the
 # markdown sections that the parts write into bench/work/:
-#   bench/validators.sh  generated C validators and parsers vs ajv 8
-#   bench/stages.py      instructions per stage of `msggen generate` (callgrind)
-#   bench/run.sh [SECONDS_PER_REPETITION]     (default 0.5; 6 repetitions each)
+#   peers        bench/peers.py       generation: msggen vs the AsyncAPI generator
+#                                     (markdown-template), Modelina and quicktype
+#   scale        bench/scale.py       time and memory against catalogue size
+#                                     (synthetic catalogues of 10 to 50 000 messages)
+#   validators   bench/validators.sh  generated C validators and parsers vs ajv 8
+#   stages       bench/stages.py      instructions per stage of `msggen generate`
+#
+#   bench/run.sh [SECONDS_PER_REPETITION]     (validators; default 0.5)
+#   BENCH_PARTS="peers stages" bench/run.sh   only some parts (results.md keeps
+#                                             the sections of the others from bench/work/)
+#   SCALE_ARGS="..."                          override bench/scale.py's arguments
+# The peers and ajv are installed from the npm registry (pinned lockfiles) on
+# first use; valgrind is needed for the stages.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 secs=${1:-0.5}
+parts=${BENCH_PARTS:-peers scale validators stages}
+# generate at 50 000 messages needs tens of GB with today's view (see
+# generation-notes.md): the stages stop where a run stays within a few minutes.
+scale_args=${SCALE_ARGS:---sizes 10,100,1000,10000,50000 --stages validate,view:10000,generate:10000 --runs 3 --big-from 10000 --big-runs 1}
 work=$here/work
 mkdir -p "$work"
 cd "$top"
 [ -x ./msggen ] || make -s build
-echo "== generated C validators vs ajv"
-"$here/validators.sh" --seconds "$secs" --md "$work/validators.md"
-echo
-echo "== instructions per stage of msggen generate (callgrind)"
-python3 "$here/stages.py" --md "$work/stages.md"
+has() { case " $parts " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
+if has peers; then
+    echo "== generation: msggen vs peers"
+    python3 "$here/peers.py" --md "$work/peers.md"
+    echo
+fi
+if has scale; then
+    echo "== scaling: synthetic catalogues"
+    # shellcheck disable=SC2086 # word splitting of the arguments is wanted
+    python3 "$here/scale.py" $scale_args --md "$work/scale.md"
+    echo
+fi
+if has validators; then
+    echo "== generated C validators vs ajv"
+    "$here/validators.sh" --seconds "$secs" --md "$work/validators.md"
+    echo
+fi
+if has stages; then
+    echo "== instructions per stage of msggen generate (callgrind)"
+    python3 "$here/stages.py" --md "$work/stages.md"
+    echo
+fi
+
+section() { if [ -f "$1" ]; then cat "$1"; echo; else echo "(not measured: run bench/run.sh with this part)"; echo; fi; }
 {
     echo "# msggen benchmarks"
     echo
-    echo "Written by \`make bench\` (bench/run.sh) on $(date -u +%Y-%m-%d), msggen $(git rev-parse --short HEAD 2>/dev/null || echo '?')."
+    echo "Written by \`make bench\` (bench/run.sh) on $(date -u +%Y-%m-%d), msggen $(git rev-parse --short HEAD 2>/dev/null || echo '?'); $(nproc) CPUs, $(uname -m)."
+    echo "Timings are of one run on one machine (a shared one: see each part's load note); instruction counts (stages, C profile) are exact."
     echo
-    cat "$work/validators.md"
+    section "$work/peers.md"
+    section "$work/scale.md"
+    section "$work/stages.md"
+    cat "$here/generation-notes.md"
     echo
+    section "$work/validators.md"
     cat "$here/validators-notes.md"
-    echo
-    cat "$work/stages.md"
 } >"$here/results.md"
-echo
 echo "wrote bench/results.md"
