@@ -21,6 +21,11 @@
  * partials fan out exponentially, e.g. "{{>p}}{{>p}}" inside p). */
 #define MG_MAX_RENDER_STEPS (1L << 22)
 #define MG_MAX_OUTPUT_BYTES (64u * 1024u * 1024u)
+/* ...raised for `generate` in proportion to the view's size (members), so that
+ * big catalogues render: the shipped C target writes about 12 bytes per member
+ * of its view, far below these bounds. */
+#define MG_RENDER_STEPS_PER_NODE 64
+#define MG_OUTPUT_BYTES_PER_NODE 1024
 
 /* Total nodes an alias expansion may produce per document (against alias bombs). */
 #define MG_MAX_ALIAS_NODES 100000

@@ -70,6 +70,8 @@ struct mg_tpl_set {
     mg_tpl_loader loader;
     void *user;
     int strict;
+    long max_steps;      /* 0: MG_MAX_RENDER_STEPS */
+    size_t max_output;   /* 0: MG_MAX_OUTPUT_BYTES */
     set_entry *e;
     size_t n, cap;
 };
@@ -781,6 +783,12 @@ mg_tpl_set *mg_tpl_set_new(mg_tpl_loader loader, void *user)
     return s;
 }
 
+void mg_tpl_set_limits(mg_tpl_set *s, long max_steps, size_t max_output)
+{
+    s->max_steps = max_steps > MG_MAX_RENDER_STEPS ? max_steps : 0;
+    s->max_output = max_output > MG_MAX_OUTPUT_BYTES ? max_output : 0;
+}
+
 void mg_tpl_set_free(mg_tpl_set *s)
 {
     if (!s)
@@ -956,8 +964,10 @@ typedef struct {
     size_t ind_off;
     int depth;       /* partial/parent/override expansions */
     int rdepth;      /* render recursion */
-    long steps;      /* nodes rendered so far (MG_MAX_RENDER_STEPS) */
-    size_t start;    /* out->len when rendering began (MG_MAX_OUTPUT_BYTES) */
+    long steps;      /* nodes rendered so far */
+    long max_steps;  /* the set's bound, or MG_MAX_RENDER_STEPS */
+    size_t start;    /* out->len when rendering began */
+    size_t max_output; /* the set's bound, or MG_MAX_OUTPUT_BYTES */
     mg_hmap index;   /* object -> obj_index, for objects looked up during this render */
     const cJSON **slots; /* the hash slots of every indexed object */
     size_t nslots, capslots;
@@ -1290,15 +1300,14 @@ static int render_block(rstate *r, const mg_tpl *t, const node *k, const ctxf *c
 
 static int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, const scope *sc)
 {
-    if (++r->steps > MG_MAX_RENDER_STEPS) {
+    if (++r->steps > r->max_steps) {
         mg_diag_error(r->d, mark_of(t, k),
                       "template expansion too large: over %ld steps (do partials recurse over lists?)",
-                      (long)MG_MAX_RENDER_STEPS);
+                      r->max_steps);
         return -1;
     }
-    if (r->out->len - r->start > MG_MAX_OUTPUT_BYTES) {
-        mg_diag_error(r->d, mark_of(t, k), "rendered output larger than %u bytes",
-                      (unsigned)MG_MAX_OUTPUT_BYTES);
+    if (r->out->len - r->start > r->max_output) {
+        mg_diag_error(r->d, mark_of(t, k), "rendered output larger than %zu bytes", r->max_output);
         return -1;
     }
     if (k->bol)
@@ -1380,6 +1389,8 @@ int mg_tpl_render(const mg_tpl *t, const cJSON *data, mg_tpl_set *partials, mg_e
     r.out = out;
     r.d = d;
     r.start = out->len;
+    r.max_steps = partials && partials->max_steps ? partials->max_steps : MG_MAX_RENDER_STEPS;
+    r.max_output = partials && partials->max_output ? partials->max_output : MG_MAX_OUTPUT_BYTES;
     mg_buf_init(&r.ind);
     mg_hmap_init(&r.index, sizeof(obj_index));
     size_t ent = 0;

@@ -82,6 +82,12 @@ void mg_tpl_set_free(mg_tpl_set *s);
  * requires) it renders as the empty string. */
 void mg_tpl_set_strict(mg_tpl_set *s, int strict);
 
+/* Raises the work and output bounds of each render with this set above
+ * MG_MAX_RENDER_STEPS and MG_MAX_OUTPUT_BYTES (smaller values keep those):
+ * the generator sizes them to the data, so that a big catalogue renders while
+ * an exponential expansion over small data still stops early. */
+void mg_tpl_set_limits(mg_tpl_set *s, long max_steps, size_t max_output);
+
 /* Compiles `src` and registers it as partial `name` (replacing nothing: the
  * first registration of a name wins). `path` names it in diagnostics (NULL:
  * use `name`). Returns 0, or -1 after reporting syntax errors. */

@@ -119,9 +119,24 @@ static int render_one(const mg_target *t, const mg_target_file *f, const cJSON *
     return rc;
 }
 
+/* Members of a JSON tree, each shared list counted once (references skipped). */
+static size_t tree_size(const cJSON *j)
+{
+    size_t n = 1;
+    if (!(j->type & cJSON_IsReference))
+        for (const cJSON *c = j->child; c; c = c->next)
+            n += tree_size(c);
+    return n;
+}
+
 int mg_run_render_target(const mg_target *t, const cJSON *view, mg_emit_set *set, mg_diag *d)
 {
     int before = d->errors;
+    /* The render bounds grow with the catalogue: a legitimate big catalogue
+     * renders, a runaway expansion still stops in time linear in the input. */
+    size_t nodes = tree_size(view);
+    mg_tpl_set_limits(mg_target_partials(t), (long)(nodes * MG_RENDER_STEPS_PER_NODE),
+                      nodes * MG_OUTPUT_BYTES_PER_NODE);
     for (size_t i = 0; i < mg_target_nfiles(t) && !mg_diag_full(d); i++) {
         const mg_target_file *f = mg_target_file_get(t, i);
         if (f->per == MG_PER_CATALOGUE) {
