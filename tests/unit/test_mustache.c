@@ -500,6 +500,42 @@ static void mustache_should_bound_exponential_expansion(void)
     CHECK(got.len < 300);
 }
 
+/* 2500 x 2500 iterations: past the fixed bound of 2^22 steps, within the bound
+ * a set can be given for big data (generate sizes it to the view). */
+static void mustache_should_take_bounds_sized_to_the_data(void)
+{
+    mg_buf data;
+    mg_buf_init(&data);
+    mg_buf_append_str(&data, "{\"a\": [");
+    for (int i = 0; i < 2500; i++)
+        mg_buf_append_str(&data, i ? ",1" : "1");
+    mg_buf_append_str(&data, "]}");
+    mg_buf errs;
+    mg_buf_init(&errs);
+    mg_diag d;
+    mg_diag_init_sink(&d, capture, &errs);
+    cJSON *j = cJSON_Parse(mg_buf_cstr(&data));
+    mg_tpl *t = mg_tpl_parse("t.mustache", "{{#a}}{{#a}}x{{/a}}{{/a}}", 25, &d);
+    mg_tpl_set *set = mg_tpl_set_new(NULL, NULL);
+    mg_buf out;
+    mg_buf_init(&out);
+    CHECK_INT(mg_tpl_render(t, j, set, MG_ESCAPE_NONE, &out, &d), -1);
+    CHECK(strstr(mg_buf_cstr(&errs), "over 4194304 steps") != NULL);
+    mg_tpl_set_limits(set, 1L << 25, 64u << 20);
+    mg_buf_reset(&out);
+    CHECK_INT(mg_tpl_render(t, j, set, MG_ESCAPE_NONE, &out, &d), 0);
+    CHECK_INT(out.len, 2500 * 2500);
+    mg_tpl_set_limits(set, 1L << 25, 1u << 20); /* below the fixed output bound: kept */
+    mg_buf_reset(&out);
+    CHECK_INT(mg_tpl_render(t, j, set, MG_ESCAPE_NONE, &out, &d), 0);
+    mg_buf_fini(&out);
+    mg_buf_fini(&errs);
+    mg_tpl_set_free(set);
+    mg_tpl_free(t);
+    cJSON_Delete(j);
+    mg_buf_fini(&data);
+}
+
 static void mustache_should_limit_section_nesting(void)
 {
     mg_buf t;
@@ -636,6 +672,7 @@ int main(void)
     RUN(mustache_should_report_empty_and_bad_names);
     RUN(mustache_should_report_errors_inside_partials_before_rendering);
     RUN(mustache_should_stop_partial_recursion_at_depth_limit);
+    RUN(mustache_should_take_bounds_sized_to_the_data);
     RUN(mustache_should_render_overrides_with_the_overrides_of_their_own_site);
     RUN(mustache_should_bound_exponential_expansion);
     RUN(mustache_should_limit_section_nesting);
