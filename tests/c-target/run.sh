@@ -61,6 +61,25 @@ for cat in "${catalogues[@]}"; do
     python3 "$here/cases.py" compare "$TMP/cases/$name/manifest" "$TMP/got.txt" "$MSGGEN" "$cat" | sed "s|\$|/$name|; s|^\(ok [^ ]*\)|\1|"
 done
 
+# The runtime's table-driven format checkers (uri, uuid) against msggen's own
+# on tricky strings: every byte in every part of a URI, UUIDs of every length
+# and with a wrong character in every place (tests/c-target/formats.py).
+if [ -n "${wb_dir:-}" ]; then
+    python3 "$here/formats.py" make "$TMP/formats"
+    if ${CC:-gcc} $C_WARN $(c_flags) -D_POSIX_C_SOURCE=200809L -I"$wb_dir" $(c_cflags) -DPFX=worker_backend_ \
+          -DINTERNAL_HEADER='"worker_backend_internal.h"' -o "$wb_dir/formats" "$here/formats.c" \
+          "$wb_dir/libworker_backend.a" $(c_libs) >"$TMP/cc.log" 2>&1; then
+        run_prog "$wb_dir/formats" "$TMP/formats/manifest" >"$TMP/formats.txt" 2>"$TMP/formats.err"; rc=$?
+        if [ "$rc" -ne 0 ] || grep -q "ERROR: \|runtime error\|==[0-9]*==" "$TMP/formats.err"; then
+            fail c_format_harness_should_run_clean "exit $rc"; detail "$TMP/formats.err"
+        else
+            python3 "$here/formats.py" compare "$TMP/formats" "$TMP/formats.txt" "$MSGGEN"
+        fi
+    else
+        fail c_format_harness_should_build "see log"; detail "$TMP/cc.log"
+    fi
+fi
+
 # The generated Makefile: shared library, pkg-config file, install; a program
 # built with `pkg-config --cflags --libs` against the installed copy runs.
 if [ -n "${wb_dir:-}" ]; then

@@ -393,51 +393,49 @@ int reserved_words_rt_match(reserved_words_vctx *c, const reserved_words_pseg *p
 
 /* ---- URIs (RFC 3986) ------------------------------------------------------ */
 
-typedef struct span {
-    const char *p;
-    size_t n;
-    int has;
-} span;
+/* Byte classes for the URI and UUID checks (RFC 3986 section 2, 3), one
+ * table lookup per byte and a mask per URI part instead of ctype and strchr
+ * calls. A constant initialiser: no locale, no lazy set-up, thread-safe. Bytes
+ * not listed (controls, space, '"', '%', '<', '>', '[', '\\', ']', '^', '`',
+ * '{', '|', '}', DEL and every byte >= 0x80) are in no class; '%' is handled
+ * by uri_chars itself. */
+enum {
+    CC_PLAIN = 0x01,  /* unreserved and sub-delims: allowed in every part */
+    CC_COLON = 0x02,  /* ':' */
+    CC_AT = 0x04,     /* '@' */
+    CC_SLASH = 0x08,  /* '/' */
+    CC_QMARK = 0x10,  /* '?' */
+    CC_HEX = 0x20,    /* 0-9 A-F a-f */
+    CC_SCHEME = 0x40, /* A-Z a-z 0-9 '+' '-' '.': a scheme after its first letter */
+    CC_END = 0x80,    /* '#' and NUL: with '/' and '?', where a part of a URI ends */
+};
 
-typedef struct uri_parts {
-    span scheme, auth, path, query, frag;
-} uri_parts;
+#define CC_H (CC_PLAIN | CC_HEX | CC_SCHEME) /* hex digit */
+#define CC_L (CC_PLAIN | CC_SCHEME)          /* other letter */
+static const unsigned char char_class[256] = {
+    ['\0'] = CC_END, ['#'] = CC_END,
+    ['0'] = CC_H, ['1'] = CC_H, ['2'] = CC_H, ['3'] = CC_H, ['4'] = CC_H,
+    ['5'] = CC_H, ['6'] = CC_H, ['7'] = CC_H, ['8'] = CC_H, ['9'] = CC_H,
+    ['A'] = CC_H, ['B'] = CC_H, ['C'] = CC_H, ['D'] = CC_H, ['E'] = CC_H, ['F'] = CC_H,
+    ['a'] = CC_H, ['b'] = CC_H, ['c'] = CC_H, ['d'] = CC_H, ['e'] = CC_H, ['f'] = CC_H,
+    ['G'] = CC_L, ['H'] = CC_L, ['I'] = CC_L, ['J'] = CC_L, ['K'] = CC_L, ['L'] = CC_L,
+    ['M'] = CC_L, ['N'] = CC_L, ['O'] = CC_L, ['P'] = CC_L, ['Q'] = CC_L, ['R'] = CC_L,
+    ['S'] = CC_L, ['T'] = CC_L, ['U'] = CC_L, ['V'] = CC_L, ['W'] = CC_L, ['X'] = CC_L,
+    ['Y'] = CC_L, ['Z'] = CC_L,
+    ['g'] = CC_L, ['h'] = CC_L, ['i'] = CC_L, ['j'] = CC_L, ['k'] = CC_L, ['l'] = CC_L,
+    ['m'] = CC_L, ['n'] = CC_L, ['o'] = CC_L, ['p'] = CC_L, ['q'] = CC_L, ['r'] = CC_L,
+    ['s'] = CC_L, ['t'] = CC_L, ['u'] = CC_L, ['v'] = CC_L, ['w'] = CC_L, ['x'] = CC_L,
+    ['y'] = CC_L, ['z'] = CC_L,
+    ['-'] = CC_PLAIN | CC_SCHEME, ['.'] = CC_PLAIN | CC_SCHEME, ['_'] = CC_PLAIN, ['~'] = CC_PLAIN,
+    ['+'] = CC_PLAIN | CC_SCHEME, ['!'] = CC_PLAIN, ['$'] = CC_PLAIN, ['&'] = CC_PLAIN,
+    ['\''] = CC_PLAIN, ['('] = CC_PLAIN, [')'] = CC_PLAIN, ['*'] = CC_PLAIN, [','] = CC_PLAIN,
+    [';'] = CC_PLAIN, ['='] = CC_PLAIN,
+    [':'] = CC_COLON, ['@'] = CC_AT, ['/'] = CC_SLASH, ['?'] = CC_QMARK,
+};
+#undef CC_H
+#undef CC_L
 
-static void uri_split(const char *s, uri_parts *u)
-{
-    memset(u, 0, sizeof *u);
-    const char *p = s;
-    if (isalpha((unsigned char)*p)) {
-        const char *q = p + 1;
-        while (isalnum((unsigned char)*q) || *q == '+' || *q == '-' || *q == '.')
-            q++;
-        if (*q == ':') {
-            u->scheme = (span){p, (size_t)(q - p), 1};
-            p = q + 1;
-        }
-    }
-    if (p[0] == '/' && p[1] == '/') {
-        const char *q = p + 2;
-        while (*q && *q != '/' && *q != '?' && *q != '#')
-            q++;
-        u->auth = (span){p + 2, (size_t)(q - p - 2), 1};
-        p = q;
-    }
-    const char *q = p;
-    while (*q && *q != '?' && *q != '#')
-        q++;
-    u->path = (span){p, (size_t)(q - p), 1};
-    p = q;
-    if (*p == '?') {
-        q = p + 1;
-        while (*q && *q != '#')
-            q++;
-        u->query = (span){p + 1, (size_t)(q - p - 1), 1};
-        p = q;
-    }
-    if (*p == '#')
-        u->frag = (span){p + 1, strlen(p + 1), 1};
-}
+static int char_is(int ch, unsigned mask) { return (char_class[(unsigned char)ch] & mask) != 0; }
 
 /* ---- formats (RFC 3339, 5321, 1123 + IDNA2008 checks, 4291, 3986, 4122) --- */
 
@@ -824,43 +822,59 @@ static int is_email(const char *s)
     return is_hostname(dom);
 }
 
-static int is_unreserved(int ch)
-{
-    return (ch < 0x80 && isalnum(ch)) || ch == '-' || ch == '.' || ch == '_' || ch == '~';
-}
-
-static int is_subdelim(int ch) { return ch && strchr("!$&'()*+,;=", ch) != NULL; }
-
 /* Checks that s[0..n) uses only unreserved, sub-delims, valid %XX and the
- * characters in `extra`. */
-static int uri_chars(const char *s, size_t n, const char *extra)
+ * characters of the classes in `extra` (CC_COLON, CC_AT, CC_SLASH, CC_QMARK). */
+static int uri_chars(const char *s, size_t n, unsigned extra)
 {
-    for (size_t i = 0; i < n; i++) {
-        int ch = (unsigned char)s[i];
-        if (ch == '%') {
-            if (i + 2 >= n || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0)
-                return 0;
-            i += 2;
-        } else if (!is_unreserved(ch) && !is_subdelim(ch) && !(ch && strchr(extra, ch)))
+    unsigned mask = CC_PLAIN | extra;
+    for (const char *end = s + n; s < end;) {
+        if (char_is(*s, mask))
+            s++;
+        else if (*s == '%' && end - s >= 3 && char_is(s[1], CC_HEX) && char_is(s[2], CC_HEX))
+            s += 3;
+        else
             return 0;
     }
     return 1;
 }
 
+/* Skips the bytes of s in CC_PLAIN or the classes in `extra`, and valid %XX;
+ * returns where it stopped. Reads s[2] of a '%' only when s[1] is a hex digit,
+ * so never past the terminating NUL. */
+static const char *uri_skip(const char *s, unsigned extra)
+{
+    unsigned mask = CC_PLAIN | extra;
+    for (;;) {
+        if (char_is(*s, mask))
+            s++;
+        else if (*s == '%' && char_is(s[1], CC_HEX) && char_is(s[2], CC_HEX))
+            s += 3;
+        else
+            return s;
+    }
+}
+
+/* scheme ":" ["//" authority] path ["?" query] ["#" fragment], in one pass
+ * over the parts (the same verdicts as splitting the URI first and checking
+ * each part: '?' and '#' are in no class of the part they end, and no
+ * escape runs over them as they are not hex digits). */
 static int is_uri(const char *s)
 {
-    uri_parts u;
-    uri_split(s, &u);
-    if (!u.scheme.has)
+    if ((unsigned)(((unsigned char)*s | 0x20) - 'a') >= 26) /* an ASCII letter */
         return 0;
-    if (u.auth.has) {
-        const char *a = u.auth.p, *end = a + u.auth.n;
-        const char *at = NULL;
-        for (const char *p = a; p < end; p++)
+    const char *p = s + 1;
+    while (char_is(*p, CC_SCHEME))
+        p++;
+    if (*p++ != ':')
+        return 0;
+    if (p[0] == '/' && p[1] == '/') {
+        const char *a = p + 2, *at = NULL;
+        for (p = a; !char_is(*p, CC_SLASH | CC_QMARK | CC_END); p++)
             if (*p == '@')
                 at = p;
+        const char *end = p;
         if (at) {
-            if (!uri_chars(a, (size_t)(at - a), ":"))
+            if (!uri_chars(a, (size_t)(at - a), CC_COLON))
                 return 0;
             a = at + 1;
         }
@@ -870,7 +884,7 @@ static int is_uri(const char *s)
             if (!close)
                 return 0;
             if (a[1] == 'v' || a[1] == 'V') {
-                if (!uri_chars(a + 1, (size_t)(close - a - 1), ":"))
+                if (!uri_chars(a + 1, (size_t)(close - a - 1), CC_COLON))
                     return 0;
             } else if (!is_ipv6_n(a + 1, (size_t)(close - a - 1)))
                 return 0;
@@ -882,30 +896,41 @@ static int is_uri(const char *s)
         } else {
             const char *colon = memchr(a, ':', (size_t)(end - a));
             const char *hend = colon ? colon : end;
-            if (!uri_chars(a, (size_t)(hend - a), ""))
+            if (!uri_chars(a, (size_t)(hend - a), 0))
                 return 0;
             if (colon)
                 port = colon + 1;
         }
-        for (const char *p = port; p && p < end; p++)
-            if (*p < '0' || *p > '9')
+        for (const char *d = port; d && d < end; d++)
+            if (*d < '0' || *d > '9')
                 return 0;
-    } else if (u.path.n >= 2 && u.path.p[0] == '/' && u.path.p[1] == '/')
-        return 0;
-    return uri_chars(u.path.p, u.path.n, ":@/") && uri_chars(u.query.p, u.query.n, ":@/?") &&
-           uri_chars(u.frag.p, u.frag.n, ":@/?");
+    }
+    /* Without an authority the path cannot start with "//" (that would have
+     * been one). */
+    p = uri_skip(p, CC_COLON | CC_AT | CC_SLASH);
+    if (*p == '?')
+        p = uri_skip(p + 1, CC_COLON | CC_AT | CC_SLASH | CC_QMARK);
+    if (*p == '#')
+        p = uri_skip(p + 1, CC_COLON | CC_AT | CC_SLASH | CC_QMARK);
+    return *p == '\0';
 }
 
+/* The classes the 4 bytes at s all share (CC_HEX set when all are hex digits). */
+static unsigned class4(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    return char_class[u[0]] & char_class[u[1]] & char_class[u[2]] & char_class[u[3]];
+}
+
+/* 8-4-4-4-12 hex digits, either case. strnlen first: never reads past the
+ * end of a shorter string. */
 static int is_uuid(const char *s)
 {
-    for (int i = 0; i < 36; i++) {
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (s[i] != '-')
-                return 0;
-        } else if (hexval(s[i]) < 0)
-            return 0;
-    }
-    return s[36] == '\0';
+    if (strnlen(s, 37) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
+        return 0;
+    unsigned all = class4(s) & class4(s + 4) & class4(s + 9) & class4(s + 14) & class4(s + 19) &
+                   class4(s + 24) & class4(s + 28) & class4(s + 32);
+    return (all & CC_HEX) != 0;
 }
 
 

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Tricky strings for the generated runtime's table-driven format checkers
+(uri, uuid), checked against `msggen validate --schema`.
+
+  formats.py make DIR
+      Writes DIR/<format>.schema.json (an array of strings of that format), the
+      strings as DIR/<format>_<n>.json (at most 50 per file, so that msggen's
+      limit of 100 errors per file never hides one) and DIR/manifest
+      ("FORMAT<TAB>FILE" lines for tests/c-target/formats.c).
+  formats.py compare DIR GOT.txt MSGGEN
+      GOT.txt holds formats.c's "FILE<TAB>INDEX<TAB>0|1" lines; compares each
+      verdict with msggen's (an error "/INDEX: must be a valid FORMAT (format)"
+      or none) and prints one test line per format.
+
+The strings put every byte 0x01-0x7f, every 2-byte UTF-8 character up to
+U+00FF and one character per other UTF-8 lead byte (msggen reads UTF-8 only)
+into each part of a URI (scheme, userinfo, host, IP literal, IPvFuture, port,
+path, query, fragment, after a '%' and between its hex digits), and into each
+place of a UUID (every position, lengths 0-38, either case, misplaced dashes).
+"""
+import json
+import os
+import subprocess
+import sys
+
+FORMATS = ["uri", "uuid"]
+
+
+def odd_chars():
+    chars = [chr(c) for c in range(1, 0x100)]
+    for lead in range(0xC4, 0xF5):
+        n = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+        for second in (0x80, 0x90, 0xA0):
+            try:
+                chars.append(bytes([lead, second] + [0x80] * (n - 2)).decode("utf-8"))
+                break
+            except UnicodeDecodeError:
+                pass
+    return chars
+
+
+URI_TEMPLATES = [
+    "X", "aXb:", "aX:", "Xa:", "a:X", "a://X", "a://X@h", "a://u@X", "a://u@hX", "a://h:X", "a://h:8X",
+    "a://[X]", "a://[vX]", "a://[v1.X]", "a://[::1]X", "a://[::1]:X", "a://[vX:]", "a://X:80", "a://h/X",
+    "a://h/p?X", "a://h/p?q#X", "a:X/p", "a:/X", "a:p?X#X", "a:?X", "a:#X", "aX", "a:X%", "a:%X", "a:%4X",
+    "a:%X4", "a:%X%", "a:%44X", "a://%X@h", "a://h%X", "a://u%X@h", "a://h?%X", "a://h#%4X", "a:XX",
+    "a://XX", "a://h/XX",
+]
+UUID = "0123abcd-ABCD-4ef0-9A8b-0123456789aB"
+
+
+def uri_strings():
+    out = [t.replace("X", c) for t in URI_TEMPLATES for c in odd_chars()]
+    out += ["", "a:", "a://", "a:///", "a://@", "a://[]", "a://[v]", "a://h:", "a:%", "a:%4", "a:%41",
+            "a:%4g", "a:%G1", "http://example.com/a%2Fb?c=d&e#f", "urn:isbn:0451450523", "//h/p"]
+    return out
+
+
+def uuid_strings():
+    out = []
+    for i in range(36):
+        for c in "09afAFgGzZ-/:@`{ \u00e9\u00ff\u0100":
+            out.append(UUID[:i] + c + UUID[i + 1:])
+    for n in range(0, 37):
+        out.append(UUID[:n])
+    out += [UUID + c for c in "0a-\u00e9 "]
+    out += [UUID.lower(), UUID.upper(), UUID.replace("-", ""), "-" * 36, "0" * 36,
+            UUID[:8] + UUID[9:] + "0", "0" + UUID[:8] + UUID[9:]]
+    return out
+
+
+def make(d):
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "manifest"), "w") as man:
+        for fmt, strings in (("uri", uri_strings()), ("uuid", uuid_strings())):
+            with open(os.path.join(d, fmt + ".schema.json"), "w") as fh:
+                json.dump({"type": "array", "items": {"type": "string", "format": fmt}}, fh)
+            for k in range(0, len(strings), 50):
+                path = os.path.join(d, "%s_%03d.json" % (fmt, k // 50))
+                with open(path, "w", encoding="utf-8") as fh:
+                    json.dump(strings[k:k + 50], fh, ensure_ascii=False)
+                man.write("%s\t%s\n" % (fmt, path))
+
+
+def compare(d, got_path, msggen):
+    files = {}
+    for line in open(os.path.join(d, "manifest")):
+        fmt, path = line.rstrip("\n").split("\t")
+        files.setdefault(fmt, []).append(path)
+    got = {}
+    for line in open(got_path, encoding="utf-8", errors="replace"):
+        path, idx, verdict = line.rstrip("\n").split("\t")
+        got[(path, int(idx))] = verdict == "1"
+    for fmt in FORMATS:
+        r = subprocess.run([msggen, "validate", "--schema", os.path.join(d, fmt + ".schema.json")] + files[fmt],
+                           capture_output=True, text=True, errors="replace")
+        bad, other = set(), []
+        suffix = ": must be a valid %s (format)" % fmt
+        for line in (r.stdout + r.stderr).splitlines():
+            path, sep, rest = line.partition(": error: /")
+            if sep and rest.endswith(suffix) and rest[:-len(suffix)].isdigit():
+                bad.add((path, int(rest[:-len(suffix)])))
+            elif line.strip():
+                other.append(line)
+        name = "c_format_%s_should_agree_with_msggen_validate_on_tricky_strings" % fmt
+        if other or r.returncode not in (0, 1):
+            print("not ok %s: msggen validate said something else (exit %d)" % (name, r.returncode))
+            for line in other[:10]:
+                print("# " + line)
+            continue
+        total, valid, wrong = 0, 0, []
+        for path in files[fmt]:
+            strings = json.load(open(path, encoding="utf-8"))
+            for i, s in enumerate(strings):
+                total += 1
+                want = (path, i) not in bad
+                valid += want
+                if got.get((path, i)) != want:
+                    wrong.append("%r: msggen %s, generated C %s" % (
+                        s, "valid" if want else "invalid",
+                        {None: "no verdict", True: "valid", False: "invalid"}[got.get((path, i))]))
+        if wrong:
+            print("not ok %s: %d of %d strings disagree" % (name, len(wrong), total))
+            for w in wrong[:10]:
+                print("# " + w)
+        elif valid == 0 or valid == total:
+            print("not ok %s: all %d strings %s, the strings test nothing" % (
+                name, total, "valid" if valid else "invalid"))
+        else:
+            print("ok c_format_%s_should_agree_with_msggen_validate_on_%d_tricky_strings_%d_valid" % (fmt, total, valid))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "make":
+        make(sys.argv[2])
+    elif len(sys.argv) == 5 and sys.argv[1] == "compare":
+        compare(sys.argv[2], sys.argv[3], sys.argv[4])
+    else:
+        sys.exit("usage: formats.py make DIR | compare DIR GOT.txt MSGGEN")
