@@ -7,7 +7,7 @@
 #   make asan       build with ASan+UBSan into build-asan/ and run the tests
 #   make valgrind   run the tests under valgrind (leak checking on)
 #   make fuzz       build the libFuzzer harnesses (clang) and run each FUZZ_SECONDS
-#   make bench      generated C validation/parsing throughput vs ajv (bench/run.sh)
+#   make bench      benchmarks vs peers, scaling, validators vs ajv, stages (bench/run.sh)
 #   make install PREFIX=/usr/local
 #
 # Build products go to $(O)/ (default build/), except the ./msggen binary.
@@ -144,7 +144,8 @@ fuzz: $(FUZZ_BINS)
 	    || { tail -40 build-fuzz/$$name.log; exit 1; }; \
 	done
 
-# Generated C validators and parsers vs ajv on the worker-backend examples (not a test).
+# Benchmarks, not tests: generation vs peers, scaling, generated C vs ajv,
+# instructions per stage; writes bench/results.md (bench/run.sh).
 bench: msggen
 	bench/run.sh $(BENCH_SECONDS)
 
