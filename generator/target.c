@@ -8,6 +8,7 @@
 #include "target.h"
 
 #include <dirent.h>
+#include <stdio.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -28,6 +29,8 @@ struct mg_target_priv {
     mg_escape escape;
     mg_tpl_set *partials; /* owned */
     char *override_dir;   /* owned; NULL when none */
+    mg_buf text;          /* every template text and target.yaml, read on first mg_target_mentions */
+    int text_read;
     int shipped;          /* found by name in the shipped folder */
 };
 
@@ -465,6 +468,8 @@ static mg_target *load(const char *name_or_path, const char *override_dir, mg_di
 
     mg_target *t = calloc(1, sizeof *t);
     struct mg_target_priv *p = calloc(1, sizeof *p);
+    if (p)
+        mg_buf_init(&p->text);
     if (!t || !p)
         abort();
     t->priv = p;
@@ -510,6 +515,40 @@ mg_target *mg_target_load_override(const char *name_or_path, const char *overrid
     return load(name_or_path, override_dir, d);
 }
 
+/* Appends the contents of regular file `path` to `out` (and a NUL, so that
+ * words cannot run across files). */
+static void append_file(mg_buf *out, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        mg_buf_append(out, chunk, n);
+    fclose(f);
+    mg_buf_putc(out, '\0');
+}
+
+/* Appends every .mustache file under `dir` (subfolders too, a few levels). */
+static void append_templates(mg_buf *out, const char *dir, int depth)
+{
+    DIR *d = depth < 8 ? opendir(dir) : NULL;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *sub = path_join(dir, e->d_name);
+        size_t n = strlen(e->d_name);
+        if (is_dir(sub))
+            append_templates(out, sub, depth + 1);
+        else if (n > 9 && strcmp(e->d_name + n - 9, ".mustache") == 0 && is_file(sub))
+            append_file(out, sub);
+        free(sub);
+    }
+    if (d)
+        closedir(d);
+}
+
 void mg_target_free(mg_target *t)
 {
     if (!t)
@@ -525,6 +564,7 @@ void mg_target_free(mg_target *t)
         free(p->strs);
         mg_tpl_set_free(p->partials);
         free(p->override_dir);
+        mg_buf_fini(&p->text);
         free(p);
     }
     if (t->docs)
@@ -647,4 +687,22 @@ void mg_target_names_free(char **names)
     for (size_t i = 0; names[i]; i++)
         free(names[i]);
     free(names);
+}
+
+int mg_target_mentions(const mg_target *t, const char *word)
+{
+    struct mg_target_priv *p = t->priv;
+    if (!p->text_read) {
+        p->text_read = 1;
+        append_templates(&p->text, t->dir, 0);
+        if (p->override_dir)
+            append_templates(&p->text, p->override_dir, 0);
+        if (t->doc)
+            append_file(&p->text, t->doc->path);
+    }
+    size_t wl = strlen(word);
+    for (size_t i = 0; i + wl <= p->text.len; i++)
+        if (p->text.data[i] == word[0] && memcmp(p->text.data + i, word, wl) == 0)
+            return 1;
+    return 0;
 }

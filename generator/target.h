@@ -95,6 +95,12 @@ void mg_target_free(mg_target *t);
 size_t mg_target_nfiles(const mg_target *t);
 const mg_target_file *mg_target_file_get(const mg_target *t, size_t i);
 mg_escape mg_target_escape(const mg_target *t);
+/* Whether `word` occurs anywhere in the target's template texts: every
+ * .mustache file under its folder and the override folder, and target.yaml.
+ * A view key no template names can be left out of the view (see view.h).
+ * Reads the files on first use. */
+int mg_target_mentions(const mg_target *t, const char *word);
+
 /* The partial set of the target (strict: an unknown partial is an error). */
 mg_tpl_set *mg_target_partials(const mg_target *t);
 

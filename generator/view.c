@@ -1174,11 +1174,20 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
             add_escapes(&v, plan);
     }
     const cJSON *it;
-    cJSON_ArrayForEach(it, types) {
-        cJSON *req = cJSON_GetObjectItemCaseSensitive(it, "required_fields");
-        cJSON *opt = cJSON_GetObjectItemCaseSensitive(it, "optional_fields");
+    /* required_fields/optional_fields repeat every field (a third of a big
+     * view's members): built only for targets whose templates name them. */
+    int split_fields = !t || mg_target_mentions(t, "required_fields") || mg_target_mentions(t, "optional_fields");
+    cJSON *ti;
+    cJSON_ArrayForEach(ti, types) {
+        if (!split_fields) {
+            cJSON_DeleteItemFromObjectCaseSensitive(ti, "required_fields");
+            cJSON_DeleteItemFromObjectCaseSensitive(ti, "optional_fields");
+            continue;
+        }
+        cJSON *req = cJSON_GetObjectItemCaseSensitive(ti, "required_fields");
+        cJSON *opt = cJSON_GetObjectItemCaseSensitive(ti, "optional_fields");
         const cJSON *f;
-        cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(it, "fields"))
+        cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(ti, "fields"))
             cJSON_AddItemToArray(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "required")) ? req : opt,
                                  share_item(f));
         number_list(req);

@@ -336,3 +336,27 @@ if (unset MSGGEN_TEMPLATES; $VALGRIND "$TMP/inst/bin/msggen" targets >"$TMP/out"
     grep -q '^go  Go structs and enums' "$TMP/out" && ok installed_msggen_should_find_its_share_templates ||
         fail installed_msggen_should_find_its_share_templates "$(cat "$TMP/out" "$TMP/err")"
 else fail installed_msggen_should_find_its_share_templates "exit $?"; detail "$TMP/err"; fi
+
+# --- required_fields/optional_fields: built only for targets that name them ----
+mkdir -p split plain
+printf 'name: split\nsummary: s\nescape: none\nfiles:\n  - template: f.mustache\n    path: f.txt\n' >split/target.yaml
+printf '{{#types}}{{name.raw}}:{{#required_fields}}{{wire}}{{^last}},{{/last}}{{/required_fields}};{{/types}}\n' >split/f.mustache
+sed 's/split/plain/' split/target.yaml >plain/target.yaml
+printf '{{#types}}{{name.raw}};{{/types}}\n' >plain/f.mustache
+cat=$TOP/tests/catalogues/features.yaml
+# key_in FILE: how many types of the view in FILE have required_fields / optional_fields
+key_in() { python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); print(sum("required_fields" in t and "optional_fields" in t for t in v["types"]), len(v["types"]))' "$1"; }
+if mg view -i "$cat" -t ./split >split.json 2>"$TMP/err" && mg view -i "$cat" -t ./plain >plain.json 2>>"$TMP/err" &&
+   mg view -i "$cat" >neutral.json 2>>"$TMP/err"; then
+    read -r s n < <(key_in split.json); read -r p _ < <(key_in plain.json); read -r u _ < <(key_in neutral.json)
+    [ "$n" -gt 0 ] && [ "$s" = "$n" ] && [ "$u" = "$n" ] && [ "$p" = 0 ] &&
+        ok view_should_split_fields_only_for_targets_that_name_the_lists ||
+        fail view_should_split_fields_only_for_targets_that_name_the_lists "split $s, plain $p, neutral $u of $n types"
+else fail view_should_split_fields_only_for_targets_that_name_the_lists "msggen view failed"; detail "$TMP/err"; fi
+if run generate_should_render_required_fields_when_named 0 generate -i "$cat" -t ./split -o splitout; then
+    want=$(python3 -c 'import json,sys
+v = json.load(open(sys.argv[1]))
+print("".join("%s:%s;" % (t["name"]["raw"], ",".join(f["wire"] for f in t["fields"] if f["required"])) for t in v["types"]))' neutral.json)
+    [ "$(cat splitout/f.txt)" = "$want" ] && ok generate_should_render_required_fields_when_named ||
+        fail generate_should_render_required_fields_when_named "got $(cat splitout/f.txt), want $want"
+fi
