@@ -19,6 +19,7 @@
 typedef struct source {
     mg_docset *set;      /* owned */
     mg_model *model;     /* owned */
+    mg_view_cache *cache; /* owned: work the views of several targets share */
     cJSON *fixed_view;   /* owned: --view FILE */
 } source;
 
@@ -54,11 +55,14 @@ static cJSON *source_view(source *s, const mg_target *t, mg_diag *d)
 {
     if (s->fixed_view)
         return cJSON_Duplicate(s->fixed_view, 1);
-    return mg_view_build(s->model, t, d);
+    if (!s->cache)
+        s->cache = mg_view_cache_new();
+    return mg_view_build_cached(s->model, t, s->cache, d);
 }
 
 static void source_free(source *s)
 {
+    mg_view_cache_free(s->cache);
     cJSON_Delete(s->fixed_view);
     mg_model_free(s->model);
     if (s->set)

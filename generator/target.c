@@ -692,6 +692,8 @@ void mg_target_names_free(char **names)
 int mg_target_mentions(const mg_target *t, const char *word)
 {
     struct mg_target_priv *p = t->priv;
+    if (!p) /* made in memory, not loaded from a folder: it may name anything */
+        return 1;
     if (!p->text_read) {
         p->text_read = 1;
         append_templates(&p->text, t->dir, 0);

@@ -1098,7 +1098,29 @@ static int read_target(vctx *v)
 
 /* ---- public ----------------------------------------------------------- */
 
+struct mg_view_cache {
+    mg_vplan_raw *plan;
+};
+
+mg_view_cache *mg_view_cache_new(void)
+{
+    return mg_xcalloc(1, sizeof(mg_view_cache));
+}
+
+void mg_view_cache_free(mg_view_cache *c)
+{
+    if (!c)
+        return;
+    mg_vplan_raw_free(c->plan);
+    free(c);
+}
+
 cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
+{
+    return mg_view_build_cached(m, t, NULL, d);
+}
+
+cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache *cache, mg_diag *d)
 {
     vctx v = {.m = m, .t = t, .d = d};
     if (read_target(&v) < 0)
@@ -1142,7 +1164,7 @@ cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d)
     number_list(types);
     /* The validation plan, for targets that ask for it (helpers.vplan). */
     const cJSON *vopts = t ? cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t->desc, "helpers"), "vplan") : NULL;
-    cJSON *plan = cJSON_IsObject(vopts) ? mg_vplan_build(m, types, vopts, d) : NULL;
+    cJSON *plan = cJSON_IsObject(vopts) ? mg_vplan_build(m, types, vopts, cache ? &cache->plan : NULL, d) : NULL;
     if (cJSON_IsObject(vopts) && !plan)
         v.failed = 1;
 

@@ -38,6 +38,17 @@
  * target.yaml values). */
 cJSON *mg_view_build(const mg_model *m, const mg_target *t, mg_diag *d);
 
+/* What the views of several targets of one model can share (the validation
+ * plan's compiled functions), kept between calls of mg_view_build_cached with
+ * the same model. Free it (mg_view_cache_free, NULL is fine) before or with the
+ * model. */
+typedef struct mg_view_cache mg_view_cache;
+mg_view_cache *mg_view_cache_new(void);
+void mg_view_cache_free(mg_view_cache *c);
+
+/* mg_view_build, reusing and filling `cache` (NULL: as mg_view_build). */
+cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache *cache, mg_diag *d);
+
 /* The context of a per-item template (one message, type or enum): the item's
  * own keys, plus every key of the root view the item does not have
  * (`catalogue`, `messages`, `types`, `target`, ...), borrowed by reference.

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "hmap.h"
 #include "resolve.h"
+#include "util.h"
 #include "validate.h"
 
 /* Bits of the type mask: one per JSON type; "number" includes "integer". */
@@ -32,6 +33,7 @@ typedef struct pctx {
     unsigned char esc_starts[256]; /* 1: an escape's `from` starts with this byte */
     int byte_octal;           /* 1: \ooo, 0: \xHH */
     int escape_non_ascii;
+    int raw;                  /* 1: *_lit members keep the raw text, as cJSON_Raw items */
     cJSON *functions;         /* the plan's list */
     cJSON *patterns;
     mg_hmap slots;            /* schema -> fn_slot: each compiled once */
@@ -87,6 +89,10 @@ static char *lit_new(const pctx *c, const char *s)
 
 static void add_lit(const pctx *c, cJSON *o, const char *k, const char *s)
 {
+    if (c->raw) { /* made a literal per target by copy_plan */
+        add_cs(o, k, cJSON_CreateRaw(s));
+        return;
+    }
     char *l = lit_new(c, s);
     add_cs(o, k, cJSON_CreateString(l));
     free(l);
@@ -724,7 +730,7 @@ static uint32_t hash_json(uint32_t h, const cJSON *j, int top)
         h = (h ^ (uint32_t)(c->type & 0xFF)) * 16777619u;
         if (c->string)
             h = mg_hash_str_seed(h, c->string);
-        if (cJSON_IsString(c))
+        if (cJSON_IsString(c) || cJSON_IsRaw(c))
             h = mg_hash_str_seed(h, c->valuestring);
         else if (cJSON_IsNumber(c)) {
             unsigned char b[sizeof c->valuedouble];
@@ -751,7 +757,7 @@ static int same_json(const cJSON *a, const cJSON *b, int top)
         if ((x->type & 0xFF) != (y->type & 0xFF) || !x->string != !y->string ||
             (x->string && strcmp(x->string, y->string)))
             return 0;
-        if (cJSON_IsString(x) && strcmp(x->valuestring, y->valuestring))
+        if ((cJSON_IsString(x) || cJSON_IsRaw(x)) && strcmp(x->valuestring, y->valuestring))
             return 0;
         if (cJSON_IsNumber(x) && memcmp(&x->valuedouble, &y->valuedouble, sizeof x->valuedouble))
             return 0;
@@ -773,7 +779,7 @@ static int fn_eq(const void *ent, const void *key)
 
 /* Merges identical functions until none are left: a merge can make the
  * functions that refer to the merged ones identical in turn. */
-static void share_functions(pctx *c, cJSON *types)
+static void share_functions(pctx *c, int *type_fn, int ntypes)
 {
     int n = c->nfunctions;
     int *map = malloc(((size_t)n + 1) * sizeof *map);
@@ -819,12 +825,9 @@ static void share_functions(pctx *c, cJSON *types)
                 dirty[i] = 1;
             i++;
         }
-        cJSON *t;
-        cJSON_ArrayForEach(t, types) {
-            cJSON *v = cJSON_GetObjectItemCaseSensitive(t, "validate_fn");
-            if (cJSON_IsNumber(v))
-                cJSON_SetNumberValue(v, map[(int)v->valuedouble]);
-        }
+        for (i = 0; i < ntypes; i++)
+            if (type_fn[i] >= 0)
+                type_fn[i] = map[type_fn[i]];
     }
     /* Drop the functions nothing refers to any more. */
     cJSON *kept = cJSON_CreateArray();
@@ -992,7 +995,87 @@ static cJSON *http_api(pctx *c, const cJSON *types)
 
 /* ---- public ------------------------------------------------------------ */
 
-cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_diag *d)
+/* The target-independent part of a plan: every function compiled and shared,
+ * literals still raw (cJSON_Raw). Identical for every target of a model, since
+ * literal escaping is one-to-one: raw texts are equal exactly when their
+ * literals are, so sharing gives the same functions. */
+struct mg_vplan_raw {
+    cJSON *functions;
+    cJSON *patterns;
+    int *type_fn; /* per model type: its function id, or -1 */
+    int ntypes;
+    int nfunctions; /* every id is below it */
+};
+
+void mg_vplan_raw_free(mg_vplan_raw *r)
+{
+    if (!r)
+        return;
+    cJSON_Delete(r->functions);
+    cJSON_Delete(r->patterns);
+    free(r->type_fn);
+    free(r);
+}
+
+static mg_vplan_raw *build_raw(const mg_model *m, mg_diag *d)
+{
+    pctx c = {.m = m, .d = d, .raw = 1};
+    mg_hmap_init(&c.slots, sizeof(fn_slot));
+    c.functions = cJSON_CreateArray();
+    c.patterns = cJSON_CreateArray();
+    int *type_fn = calloc((size_t)m->ntypes + 1, sizeof *type_fn);
+    if (!type_fn)
+        abort();
+    for (int i = 0; i < m->ntypes; i++)
+        type_fn[i] = m->types[i]->schema ? compile(&c, m->types[i]->doc, m->types[i]->schema) : -1;
+    mg_hmap_fini(&c.slots);
+    if (c.failed) {
+        cJSON_Delete(c.functions);
+        cJSON_Delete(c.patterns);
+        free(type_fn);
+        return NULL;
+    }
+    share_functions(&c, type_fn, m->ntypes);
+    mg_vplan_raw *r = mg_xcalloc(1, sizeof *r);
+    r->functions = c.functions;
+    r->patterns = c.patterns;
+    r->type_fn = type_fn;
+    r->ntypes = m->ntypes;
+    r->nfunctions = c.nfunctions;
+    return r;
+}
+
+/* A copy of raw plan JSON with every raw text made a literal of the target. */
+static cJSON *copy_plan(const pctx *c, const cJSON *j)
+{
+    if (cJSON_IsRaw(j)) {
+        char *l = lit_new(c, j->valuestring);
+        cJSON *s = cJSON_CreateString(l);
+        free(l);
+        return s;
+    }
+    if (cJSON_IsString(j))
+        return cJSON_CreateString(j->valuestring);
+    if (cJSON_IsNumber(j))
+        return cJSON_CreateNumber(j->valuedouble);
+    if (cJSON_IsBool(j))
+        return cJSON_CreateBool(cJSON_IsTrue(j));
+    if (!cJSON_IsArray(j) && !cJSON_IsObject(j))
+        return cJSON_CreateNull();
+    cJSON *o = cJSON_IsArray(j) ? cJSON_CreateArray() : cJSON_CreateObject();
+    for (const cJSON *ch = j->child; ch; ch = ch->next) {
+        cJSON *x = copy_plan(c, ch);
+        if (cJSON_IsArray(j))
+            cJSON_AddItemToArray(o, x);
+        else if (ch->type & cJSON_StringIsConst)
+            cJSON_AddItemToObjectCS(o, ch->string, x);
+        else
+            cJSON_AddItemToObject(o, ch->string, x);
+    }
+    return o;
+}
+
+cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vplan_raw **cache, mg_diag *d)
 {
     pctx c = {.m = m, .d = d};
     c.escapes = cJSON_GetObjectItemCaseSensitive(opts, "string_escapes");
@@ -1005,39 +1088,40 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_dia
     const char *be = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "byte_escape"));
     c.byte_octal = be && !strcmp(be, "octal");
     c.escape_non_ascii = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(opts, "escape_non_ascii"));
-    mg_hmap_init(&c.slots, sizeof(fn_slot));
-    c.functions = cJSON_CreateArray();
-    c.patterns = cJSON_CreateArray();
+    mg_vplan_raw *raw = cache && *cache ? *cache : build_raw(m, d);
+    if (!raw)
+        return NULL;
+    c.functions = copy_plan(&c, raw->functions);
+    c.patterns = copy_plan(&c, raw->patterns);
+    c.nfunctions = raw->nfunctions;
     cJSON *item = types ? types->child : NULL;
-    for (int i = 0; i < m->ntypes; i++, item = item ? item->next : NULL) {
-        const mg_type *t = m->types[i];
-        int id = t->schema ? compile(&c, t->doc, t->schema) : -1;
-        if (item) {
-            cJSON *f;
-            const char *tid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"));
-            int nf = 0;
-            cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(item, "fields")) {
-                add_cs(f, "owner_id", cJSON_CreateString(tid ? tid : ""));
-                add_lit(&c, f, "wire_lit", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "wire")));
-                nf++;
-            }
-            add_int(item, "field_count", nf);
-            /* Enum values can name their type (mustache cannot reach a shadowed `id`). */
-            const cJSON *tname = cJSON_GetObjectItemCaseSensitive(item, "name");
-            cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(item, "values")) {
-                add_cs(f, "owner_id", cJSON_CreateString(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"))));
-                add_cs(f, "owner_name", cJSON_Duplicate(tname, 1));
-                const cJSON *val = cJSON_GetObjectItemCaseSensitive(f, "value");
-                add_lit(&c, f, "value_lit", cJSON_IsString(val) ? val->valuestring : "");
-            }
-            add_bool(item, "has_validate_fn", id >= 0);
-            add_int(item, "validate_fn", id < 0 ? 0 : id);
+    for (int i = 0; i < m->ntypes && item; i++, item = item->next) {
+        int id = raw->type_fn[i];
+        cJSON *f;
+        const char *tid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"));
+        int nf = 0;
+        cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(item, "fields")) {
+            add_cs(f, "owner_id", cJSON_CreateString(tid ? tid : ""));
+            add_lit(&c, f, "wire_lit", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "wire")));
+            nf++;
         }
+        add_int(item, "field_count", nf);
+        /* Enum values can name their type (mustache cannot reach a shadowed `id`). */
+        const cJSON *tname = cJSON_GetObjectItemCaseSensitive(item, "name");
+        cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(item, "values")) {
+            add_cs(f, "owner_id", cJSON_CreateString(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"))));
+            add_cs(f, "owner_name", cJSON_Duplicate(tname, 1));
+            const cJSON *val = cJSON_GetObjectItemCaseSensitive(f, "value");
+            add_lit(&c, f, "value_lit", cJSON_IsString(val) ? val->valuestring : "");
+        }
+        add_bool(item, "has_validate_fn", id >= 0);
+        add_int(item, "validate_fn", id < 0 ? 0 : id);
     }
-    mg_hmap_fini(&c.slots);
-    if (!c.failed)
-        share_functions(&c, types);
-    if (!c.failed && types) {
+    if (cache)
+        *cache = raw;
+    else
+        mg_vplan_raw_free(raw);
+    if (types) {
         c.fn_at = calloc((size_t)c.nfunctions + 1, sizeof *c.fn_at);
         if (!c.fn_at)
             abort();

@@ -17,8 +17,14 @@
  * target.yaml; the view then carries `validation` at the root and
  * `validate_fn` on every type.
  *
+ * Compiling and sharing the functions is the same work for every target (only
+ * the literals differ): an mg_vplan_raw keeps that work for the next target of
+ * the same model.
+ *
  * Ownership: the returned tree belongs to the caller (cJSON_Delete); it copies
- * what it needs from the model.
+ * what it needs from the model. A cached mg_vplan_raw belongs to the caller
+ * too (mg_vplan_raw_free) and must not outlive the model's use: pass it only
+ * with the model it was built from.
  */
 #ifndef MG_VPLAN_H
 #define MG_VPLAN_H
@@ -28,10 +34,15 @@
 #include "diag.h"
 #include "model.h"
 
+typedef struct mg_vplan_raw mg_vplan_raw;
+
 /* Builds the plan of every type of `m`. `types` is the view's `types` list
  * (one item per m->types entry, same order): each item gets `validate_fn`.
- * `opts` is helpers.vplan (NULL: JSON string literals). Returns the plan, or
- * NULL after reporting an error. */
-cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_diag *d);
+ * `opts` is helpers.vplan (NULL: JSON string literals). `cache` may be NULL;
+ * otherwise *cache is the compiled functions of an earlier call with the same
+ * model, or NULL (then it is set). Returns the plan, or NULL after reporting
+ * an error. */
+cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vplan_raw **cache, mg_diag *d);
+void mg_vplan_raw_free(mg_vplan_raw *r);
 
 #endif

@@ -34,7 +34,7 @@ static cJSON *plan_of(fixture *f, const char *json, const char *opts)
         cJSON_AddItemToArray(f->types, t);
     }
     f->opts = opts ? cJSON_Parse(opts) : NULL;
-    f->plan = mg_vplan_build(f->m, f->types, f->opts, &f->d);
+    f->plan = mg_vplan_build(f->m, f->types, f->opts, NULL, &f->d);
     return f->plan;
 }
 
