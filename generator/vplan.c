@@ -7,6 +7,7 @@
 #include "vplan.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -860,18 +861,55 @@ typedef struct type_ent {
     const cJSON *item;
 } type_ent;
 
-static const char *elem_class(const pctx *c, const cJSON *tr)
+/* The members of a typeref view (a field, its items, a union option) that
+ * shapes depend on, read in one pass: these objects have about 70 members, and
+ * a lookup by name scans them. (View objects have no repeated keys.) */
+typedef struct tr_flags {
+    int is_string, is_integer, is_number, is_boolean, is_ref, is_array, is_map, nullable;
+    const cJSON *items, *ref, *shape;
+} tr_flags;
+
+static void read_flags(const cJSON *o, tr_flags *x)
 {
-    if (flag(tr, "is_string"))
+    static const struct {
+        const char *key;
+        size_t off;
+    } flags[] = {{"is_string", offsetof(tr_flags, is_string)},   {"is_integer", offsetof(tr_flags, is_integer)},
+                 {"is_number", offsetof(tr_flags, is_number)},   {"is_boolean", offsetof(tr_flags, is_boolean)},
+                 {"is_ref", offsetof(tr_flags, is_ref)},         {"is_array", offsetof(tr_flags, is_array)},
+                 {"is_map", offsetof(tr_flags, is_map)},         {"nullable", offsetof(tr_flags, nullable)}};
+    memset(x, 0, sizeof *x);
+    for (const cJSON *m = o ? o->child : NULL; m; m = m->next) {
+        const char *k = m->string;
+        if (!k)
+            continue;
+        if (k[0] == 'i' || k[0] == 'n') {
+            for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
+                if (!strcmp(k, flags[i].key)) {
+                    *(int *)(void *)((char *)x + flags[i].off) = cJSON_IsTrue(m);
+                    break;
+                }
+            if (!strcmp(k, "items"))
+                x->items = m;
+        } else if (k[0] == 'r' && !strcmp(k, "ref"))
+            x->ref = m;
+        else if (k[0] == 's' && !strcmp(k, "shape"))
+            x->shape = m;
+    }
+}
+
+static const char *elem_class(const pctx *c, const tr_flags *tr)
+{
+    if (tr->is_string)
         return "e_string";
-    if (flag(tr, "is_integer"))
+    if (tr->is_integer)
         return "e_integer";
-    if (flag(tr, "is_number"))
+    if (tr->is_number)
         return "e_number";
-    if (flag(tr, "is_boolean"))
+    if (tr->is_boolean)
         return "e_boolean";
-    if (flag(tr, "is_ref")) {
-        const cJSON *ref = cJSON_GetObjectItemCaseSensitive(tr, "ref");
+    if (tr->is_ref) {
+        const cJSON *ref = tr->ref;
         if (flag(ref, "is_object"))
             return "e_object";
         if (flag(ref, "is_enum"))
@@ -884,7 +922,8 @@ static const char *elem_class(const pctx *c, const cJSON *tr)
     return "e_json";
 }
 
-static void set_shape(cJSON *o, const char *container, const char *cls, const char *elem_id)
+/* Sets `shape` on `o`; `old` is its current shape member, or NULL. */
+static void set_shape(cJSON *o, cJSON *old, const char *container, const char *cls, const char *elem_id)
 {
     static const char *const containers[] = {"is_scalar", "is_list", "is_dict", "is_json"};
     static const char *const classes[] = {"e_string", "e_integer", "e_number", "e_boolean", "e_json", "e_object", "e_enum", "e_union"};
@@ -894,26 +933,30 @@ static void set_shape(cJSON *o, const char *container, const char *cls, const ch
     for (size_t i = 0; i < sizeof classes / sizeof *classes; i++)
         add_bool(sh, classes[i], !strcmp(cls, classes[i]));
     add_cs(sh, "elem_id", cJSON_CreateString(elem_id));
-    cJSON_DeleteItemFromObjectCaseSensitive(o, "shape");
+    if (old)
+        cJSON_Delete(cJSON_DetachItemViaPointer(o, old));
     add_cs(o, "shape", sh);
 }
 
 static void add_shape(const pctx *c, cJSON *field)
 {
+    tr_flags ff, fi;
+    read_flags(field, &ff);
     const char *container = "is_scalar";
-    const cJSON *elem = field;
-    if (flag(field, "is_array") || flag(field, "is_map")) {
-        const cJSON *items = cJSON_GetObjectItemCaseSensitive(field, "items");
-        if (flag(field, "nullable") || !items || flag(items, "nullable") || flag(items, "is_array") || flag(items, "is_map"))
+    const tr_flags *elem = &ff;
+    if (ff.is_array || ff.is_map) {
+        if (ff.items)
+            read_flags(ff.items, &fi);
+        if (ff.nullable || !ff.items || fi.nullable || fi.is_array || fi.is_map)
             container = "is_json";
         else {
-            container = flag(field, "is_array") ? "is_list" : "is_dict";
-            elem = items;
+            container = ff.is_array ? "is_list" : "is_dict";
+            elem = &fi;
         }
     }
     const char *cls = strcmp(container, "is_json") ? elem_class(c, elem) : "e_json";
-    const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(elem, "ref"), "id"));
-    set_shape(field, container, cls, id && strcmp(cls, "e_json") ? id : "");
+    const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(elem->ref, "id"));
+    set_shape(field, (cJSON *)ff.shape, container, cls, id && strcmp(cls, "e_json") ? id : "");
 }
 
 static const cJSON *fn_by_id(const pctx *c, int id)
@@ -946,7 +989,7 @@ static void union_options(pctx *c, cJSON *types)
             add_shape(c, o);
             const cJSON *sh = cJSON_GetObjectItemCaseSensitive(o, "shape");
             if (flag(o, "nullable") || !flag(sh, "is_scalar"))
-                set_shape(o, "is_scalar", "e_json", "");
+                set_shape(o, (cJSON *)sh, "is_scalar", "e_json", "");
             add_cs(o, "owner_id", cJSON_CreateString(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"))));
         }
     }
