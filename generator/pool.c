@@ -53,7 +53,7 @@ static void new_chunk(void)
 void *mg_pool_alloc(size_t n)
 {
     if (n > MG_POOL_MAX) {
-        uint64_t *h = malloc(n + HDR);
+        uint64_t *h = n <= SIZE_MAX - HDR ? malloc(n + HDR) : NULL;
         if (!h)
             abort();
         *h = 0;
