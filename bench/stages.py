@@ -19,7 +19,7 @@ the call edges of callgrind's output (no callgrind_annotate needed):
   resolve  mg_resolve_all: $ref resolution, including loading (reading and
            parsing) every file reached by a $ref, shown on its own line
   model    the rest of mg_model_load, i.e. mg_model_new (often inlined there)
-  view     mg_view_build, once per target
+  view     mg_view_build_cached, once per target
   render   mg_run_render_target, once per target
   emit     mg_emit_run, once per target (writes the files)
   free views  cJSON_Delete called by mg_run_generate: the views, once rendered
@@ -42,7 +42,7 @@ STAGES = [
     ("resolve", "$ref resolution (mg_resolve_all)"),
     ("  of which", "loading the files reached by $ref (mg_docset_load from mg_resolve_all)"),
     ("model", "message model (mg_model_new, the rest of mg_model_load)"),
-    ("view", "view per target (mg_view_build)"),
+    ("view", "view per target (mg_view_build_cached)"),
     ("render", "templates per target (mg_run_render_target)"),
     ("emit", "writing the files (mg_emit_run)"),
     ("free views", "freeing each target's view (cJSON_Delete from mg_run_generate)"),
@@ -195,7 +195,7 @@ def main(argv):
     v = {
         "load": prof.into("mg_docset_load", "mg_model_load"),
         "resolve": prof.into("mg_resolve_all"),
-        "view": prof.into("mg_view_build"),
+        "view": prof.into("mg_view_build_cached"),
         "render": prof.into("mg_run_render_target"),
         "emit": prof.into("mg_emit_run"),
         "targets": prof.into("mg_target_load_override"),
