@@ -997,12 +997,13 @@ static uint32_t name_hash(const char *k, size_t n)
     return h;
 }
 
-/* Is `it`'s key exactly k[0..n)? (A tag name may hold a NUL byte: then no
- * key matches, and nothing is read past the end of the key.) */
+/* Is `it`'s key exactly k[0..n)? The parser rejects names holding a NUL byte,
+ * so when strncmp finds n equal bytes the key has no NUL before index n, and
+ * reading it->string[n] stays within it. */
 static int key_is(const cJSON *it, const char *k, size_t n)
 {
     return it->string && (n == 0 || it->string[0] == k[0]) && strncmp(it->string, k, n) == 0 &&
-           strnlen(it->string, n + 1) == n;
+           it->string[n] == '\0';
 }
 
 /* Builds the index of e->obj, unless it is small (then it stays unindexed). */
