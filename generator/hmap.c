@@ -158,6 +158,14 @@ uint32_t mg_hash_str_seed(uint32_t seed, const char *s)
     return (uint32_t)(h ^ (h >> 32));
 }
 
+uint32_t mg_hash_mem_seed(uint32_t seed, const void *p, size_t n)
+{
+    uint64_t h = 14695981039346656037ULL ^ seed;
+    for (const unsigned char *b = p, *e = b + n; b < e; b++)
+        h = (h ^ *b) * 1099511628211ULL;
+    return (uint32_t)(h ^ (h >> 32));
+}
+
 uint32_t mg_hash_str(const char *s)
 {
     return mg_hash_str_seed(0, s);

@@ -69,5 +69,8 @@ void *mg_hmap_put_str(mg_hmap *h, const char *key, int *added);
 uint32_t mg_hash_ptr(const void *p);
 uint32_t mg_hash_str(const char *s);
 uint32_t mg_hash_str_seed(uint32_t seed, const char *s);
+/* The same hash of n bytes (not NUL-terminated; equal to mg_hash_str_seed of
+ * the same bytes as a C string). */
+uint32_t mg_hash_mem_seed(uint32_t seed, const void *p, size_t n);
 
 #endif

@@ -989,14 +989,6 @@ typedef struct obj_index {
     uint32_t looks;   /* lookups so far, while cap is 0 */
 } obj_index;
 
-static uint32_t name_hash(const char *k, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)k[i]) * 16777619u;
-    return h;
-}
-
 /* Is `it`'s key exactly k[0..n)? The parser rejects names holding a NUL byte,
  * so when strncmp finds n equal bytes the key has no NUL before index n, and
  * reading it->string[n] stays within it. */
@@ -1029,7 +1021,7 @@ static void build_index(rstate *r, obj_index *e)
     for (const cJSON *it = e->obj->child; it; it = it->next) {
         if (!it->string)
             continue;
-        uint32_t i = name_hash(it->string, strlen(it->string)) & (cap - 1);
+        uint32_t i = mg_hash_str(it->string) & (cap - 1);
         while (slots[i] && strcmp(slots[i]->string, it->string) != 0)
             i = (i + 1) & (cap - 1);
         if (!slots[i]) /* the first of duplicate keys wins, as in a scan */
@@ -1062,7 +1054,7 @@ static const cJSON *member(rstate *r, const cJSON *obj, size_t *ent, const char 
         return NULL;
     }
     const cJSON **slots = r->slots + e->off;
-    for (uint32_t i = name_hash(k, n) & (e->cap - 1); slots[i]; i = (i + 1) & (e->cap - 1))
+    for (uint32_t i = mg_hash_mem_seed(0, k, n) & (e->cap - 1); slots[i]; i = (i + 1) & (e->cap - 1))
         if (key_is(slots[i], k, n))
             return slots[i];
     return NULL;

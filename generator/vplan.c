@@ -728,17 +728,15 @@ static uint32_t hash_json(uint32_t h, const cJSON *j, int top)
     for (const cJSON *c = j->child; c; c = c->next) {
         if (top && c->string && !strcmp(c->string, "id"))
             continue;
-        h = (h ^ (uint32_t)(c->type & 0xFF)) * 16777619u;
+        unsigned char type = (unsigned char)(c->type & 0xFF);
+        h = mg_hash_mem_seed(h, &type, 1);
         if (c->string)
             h = mg_hash_str_seed(h, c->string);
         if (cJSON_IsString(c) || cJSON_IsRaw(c))
             h = mg_hash_str_seed(h, c->valuestring);
-        else if (cJSON_IsNumber(c)) {
-            unsigned char b[sizeof c->valuedouble];
-            memcpy(b, &c->valuedouble, sizeof b);
-            for (size_t i = 0; i < sizeof b; i++)
-                h = (h ^ b[i]) * 16777619u;
-        } else if (cJSON_IsArray(c) || cJSON_IsObject(c))
+        else if (cJSON_IsNumber(c))
+            h = mg_hash_mem_seed(h, &c->valuedouble, sizeof c->valuedouble);
+        else if (cJSON_IsArray(c) || cJSON_IsObject(c))
             h = hash_json(h, c, 0);
     }
     return h;
@@ -801,7 +799,7 @@ static void share_functions(pctx *c, int *type_fn, int ntypes)
         cJSON_ArrayForEach(f, c->functions) {
             if (map[i] == i) {
                 if (dirty[i])
-                    hash[i] = hash_json(2166136261u, f, 1);
+                    hash[i] = hash_json(0, f, 1);
                 dirty[i] = 0;
                 fn_seen *e = mg_hmap_find(&seen, hash[i], fn_eq, f);
                 if (e) {

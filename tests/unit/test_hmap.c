@@ -120,9 +120,23 @@ static void hash_should_depend_on_the_seed_and_every_byte(void)
     CHECK(mg_hash_ptr(&x) != mg_hash_ptr(&y));
 }
 
+/* The template engine indexes keys with mg_hash_str and looks up (name, length)
+ * slices of a tag with mg_hash_mem_seed: the two must agree. */
+static void hash_of_bytes_should_equal_hash_of_the_same_string(void)
+{
+    static const char *const words[] = {"", "a", "required_fields", "is_string", "catalogue.name.snake"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        CHECK_INT(mg_hash_mem_seed(0, words[i], strlen(words[i])), mg_hash_str(words[i]));
+        CHECK_INT(mg_hash_mem_seed(7, words[i], strlen(words[i])), mg_hash_str_seed(7, words[i]));
+    }
+    CHECK_INT(mg_hash_mem_seed(0, "name.snake", 4), mg_hash_str("name"));
+    CHECK(mg_hash_mem_seed(0, "name.snake", 5) != mg_hash_str("name"));
+}
+
 int main(void)
 {
     RUN(hmap_should_find_every_pointer_after_growing);
+    RUN(hash_of_bytes_should_equal_hash_of_the_same_string);
     RUN(hmap_should_copy_and_free_string_keys);
     RUN(hmap_should_iterate_in_insertion_order_with_stable_numbers);
     RUN(hmap_should_take_caller_hashed_keys_even_when_hashes_collide);
