@@ -1,6 +1,11 @@
 /* text.c - small text helpers shared by the stages. */
 #include "text.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
 int mg_hexval(int c)
 {
     if (c >= '0' && c <= '9')
@@ -100,4 +105,34 @@ const char *mg_jptr_decode_token(mg_buf *tok, const char *p, const char **bad)
         }
     }
     return p;
+}
+
+void mg_subst_init(mg_subst *s)
+{
+    memset(s, 0, sizeof *s);
+}
+
+void mg_subst_fini(mg_subst *s)
+{
+    free(s->pairs);
+    mg_subst_init(s);
+}
+
+void mg_subst_add(mg_subst *s, const char *from, const char *to, int in_code)
+{
+    if (!from || !*from || !to)
+        return;
+    s->pairs = mg_xgrow(s->pairs, s->n, &s->cap, sizeof *s->pairs);
+    s->pairs[s->n++] = (mg_subst_pair){from, to, strlen(from), strlen(to), in_code != 0};
+    s->starts[(unsigned char)from[0]] |= (unsigned char)(in_code ? 3 : 1);
+}
+
+const mg_subst_pair *mg_subst_match(const mg_subst *s, const char *text, size_t n, int in_code)
+{
+    for (size_t k = 0; k < s->n; k++) {
+        const mg_subst_pair *p = &s->pairs[k];
+        if ((!in_code || p->in_code) && p->flen <= n && memcmp(text, p->from, p->flen) == 0)
+            return p;
+    }
+    return NULL;
 }

@@ -1,7 +1,9 @@
 /* text.h - small text helpers shared by the stages: hex digits, UTF-8, byte
- * offsets as line/column, and JSON Pointer (RFC 6901) reference tokens.
+ * offsets as line/column, JSON Pointer (RFC 6901) reference tokens, and
+ * substitution tables (target.yaml's {from, to} escapes).
  *
- * Owns nothing and keeps no state. Functions taking an mg_buf append to it.
+ * Keeps no state. Functions taking an mg_buf append to it. An mg_subst owns
+ * its array (mg_subst_fini) but borrows its strings.
  */
 #ifndef MG_TEXT_H
 #define MG_TEXT_H
@@ -36,5 +38,30 @@ void mg_jptr_append_token(mg_buf *b, const char *s);
  * "~1", not "/" (RFC 6901 section 4). A '~' followed by neither '0' nor '1' is kept as is, and when
  * `bad` is not NULL, *bad is set to the first such '~' (NULL if none). */
 const char *mg_jptr_decode_token(mg_buf *tok, const char *p, const char **bad);
+
+/* Substitution pairs, applied first match first at each position of a text:
+ * the escapes of doc comments, Markdown text and string literals. */
+typedef struct mg_subst_pair {
+    const char *from, *to; /* borrowed: must outlive the table */
+    size_t flen, tlen;
+    int in_code;           /* applies inside code spans too */
+} mg_subst_pair;
+
+typedef struct mg_subst {
+    mg_subst_pair *pairs;
+    size_t n, cap;
+    unsigned char starts[256]; /* bit 1: some pair starts with this byte; bit 2: some code pair does */
+} mg_subst;
+
+void mg_subst_init(mg_subst *s);
+void mg_subst_fini(mg_subst *s);
+
+/* Adds a pair after the others; an empty or NULL `from` (or NULL `to`) is
+ * ignored. */
+void mg_subst_add(mg_subst *s, const char *from, const char *to, int in_code);
+
+/* The first pair whose `from` begins text[0..n) (only code pairs when
+ * in_code), or NULL. Callers skip bytes without the starts[] bit first. */
+const mg_subst_pair *mg_subst_match(const mg_subst *s, const char *text, size_t n, int in_code);
 
 #endif

@@ -17,6 +17,7 @@
 #include "mustache.h"
 #include "names.h"
 #include "resolve.h"
+#include "text.h"
 #include "util.h"
 
 enum nk { NK_TYPE, NK_FIELD, NK_MESSAGE, NK_METHOD, NK_CONSTANT, NK_ENUM_VALUE, NK_FILE, NK_COUNT };
@@ -27,23 +28,14 @@ static const mg_case nk_default[NK_COUNT] = {MG_CASE_PASCAL, MG_CASE_SNAKE, MG_C
                                              MG_CASE_SNAKE, MG_CASE_SCREAMING, MG_CASE_SCREAMING,
                                              MG_CASE_KEBAB};
 
-/* A text escape compiled from target.yaml: every description of a catalogue
- * goes through several, so the pairs are looked up by first byte instead of
- * through the cJSON description for each character. Strings point into the
+/* A named text escape of target.yaml (helpers.escapes), compiled: every
+ * description of a catalogue goes through several. Strings point into the
  * target's description, which outlives the view build. */
-typedef struct {
-    const char *from, *to;
-    size_t flen, tlen;
-    int in_code; /* applies inside code spans too */
-} esc_pair;
-
 typedef struct {
     const char *name;  /* the escape's name: suffix of the keys it adds */
     const cJSON *keys; /* view keys it applies to */
     char code;         /* code-span delimiter, or 0 */
-    esc_pair *pairs;
-    int npairs;
-    unsigned char starts[256]; /* bit 1: a pair starts with this byte; bit 2: a code pair does */
+    mg_subst pairs;
 } esc_rule;
 
 typedef struct vctx {
@@ -61,7 +53,7 @@ typedef struct vctx {
     const cJSON *escapes;     /* helpers.escapes: {NAME: {keys, code, pairs}} */
     mg_hmap tpls;             /* type-map and escape templates -> tpl_ent, compiled once */
     mg_hmap reserved_set;     /* the reserved words, for lookups */
-    esc_rule doc_rule;        /* doc_escape, compiled */
+    mg_subst doc_subst;       /* doc_escape, compiled */
     esc_rule *rules;          /* escapes, compiled, in target.yaml order */
     int nrules;
     unsigned char key_starts[256]; /* 1: some escape's key starts with this byte */
@@ -222,13 +214,13 @@ static void add_lines(cJSON *o, const char *key, const char *text)
     add_cs(o, key, lines);
 }
 
-static void escape_segment(mg_buf *out, const char *text, size_t n, const esc_rule *r, int in_code);
+static void escape_segment(mg_buf *out, const char *text, size_t n, const mg_subst *r, int in_code);
 
 static char *doc_escape_new(vctx *v, const char *text)
 {
     mg_buf out;
     mg_buf_init(&out);
-    escape_segment(&out, text, strlen(text), &v->doc_rule, 0);
+    escape_segment(&out, text, strlen(text), &v->doc_subst, 0);
     mg_buf_cstr(&out);
     return mg_buf_steal(&out, NULL);
 }
@@ -257,21 +249,13 @@ static void add_description(vctx *v, cJSON *o, const char *text)
 
 /* Appends `text[0..n)` with the first matching pair applied at each position.
  * Inside a code span only pairs marked `code: true` apply. */
-static void escape_segment(mg_buf *out, const char *text, size_t n, const esc_rule *r, int in_code)
+static void escape_segment(mg_buf *out, const char *text, size_t n, const mg_subst *r, int in_code)
 {
     const unsigned char bit = in_code ? 2 : 1;
     size_t i = 0, plain = 0;
     while (i < n) {
-        if (!(r->starts[(unsigned char)text[i]] & bit)) {
-            i++;
-            continue;
-        }
-        const esc_pair *hit = NULL;
-        for (int k = 0; k < r->npairs && !hit; k++) {
-            const esc_pair *p = &r->pairs[k];
-            if ((!in_code || p->in_code) && p->flen <= n - i && memcmp(text + i, p->from, p->flen) == 0)
-                hit = p;
-        }
+        const mg_subst_pair *hit =
+            r->starts[(unsigned char)text[i]] & bit ? mg_subst_match(r, text + i, n - i, in_code) : NULL;
         if (!hit) {
             i++;
             continue;
@@ -287,9 +271,10 @@ static void escape_segment(mg_buf *out, const char *text, size_t n, const esc_ru
 /* Applies one escape to `text` (trailing blanks dropped). With `code` (one character), code spans are
  * found as CommonMark finds them: a run of N such characters opens a span
  * only if a later run of exactly N closes it; an unmatched run is literal. */
-static char *escape_text_new(const esc_rule *pairs, const char *text)
+static char *escape_text_new(const esc_rule *esc, const char *text)
 {
-    char c = pairs->code;
+    const mg_subst *pairs = &esc->pairs;
+    char c = esc->code;
     mg_buf out;
     mg_buf_init(&out);
     size_t n = strlen(text), plain = 0, i = 0;
@@ -937,21 +922,14 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
 
 /* ---- target settings --------------------------------------------------- */
 
-static void compile_pairs(esc_rule *r, const cJSON *pairs)
+static void compile_pairs(mg_subst *r, const cJSON *pairs)
 {
-    r->pairs = calloc((size_t)cJSON_GetArraySize(pairs) + 1, sizeof *r->pairs);
-    if (!r->pairs)
-        abort();
+    mg_subst_init(r);
     const cJSON *p;
-    cJSON_ArrayForEach(p, pairs) {
-        esc_pair *e = &r->pairs[r->npairs++];
-        e->from = cJSON_GetObjectItemCaseSensitive(p, "from")->valuestring;
-        e->to = cJSON_GetObjectItemCaseSensitive(p, "to")->valuestring;
-        e->flen = strlen(e->from);
-        e->tlen = strlen(e->to);
-        e->in_code = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "code"));
-        r->starts[(unsigned char)e->from[0]] |= (unsigned char)(e->in_code ? 3 : 1);
-    }
+    cJSON_ArrayForEach(p, pairs)
+        mg_subst_add(r, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "from")),
+                     cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "to")),
+                     cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "code")));
 }
 
 /* Compiles doc_escape and escapes, which read_target has checked. */
@@ -963,7 +941,7 @@ static void compile_escapes(vctx *v)
     cJSON_ArrayForEach(w, v->reserved)
         if (cJSON_IsString(w))
             mg_hmap_put_str(&v->reserved_set, w->valuestring, NULL);
-    compile_pairs(&v->doc_rule, v->doc_escape);
+    compile_pairs(&v->doc_subst, v->doc_escape);
     v->rules = calloc((size_t)cJSON_GetArraySize(v->escapes) + 1, sizeof *v->rules);
     if (!v->rules)
         abort();
@@ -977,7 +955,7 @@ static void compile_escapes(vctx *v)
             v->key_starts[(unsigned char)k->valuestring[0]] = 1;
         const char *code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(en, "code"));
         r->code = code ? code[0] : '\0';
-        compile_pairs(r, cJSON_GetObjectItemCaseSensitive(en, "pairs"));
+        compile_pairs(&r->pairs, cJSON_GetObjectItemCaseSensitive(en, "pairs"));
     }
 }
 
@@ -987,9 +965,9 @@ static void vctx_fini(vctx *v)
         mg_tpl_free(((tpl_ent *)mg_hmap_at(&v->tpls, i))->tpl);
     mg_hmap_fini(&v->tpls);
     mg_hmap_fini(&v->reserved_set);
-    free(v->doc_rule.pairs);
+    mg_subst_fini(&v->doc_subst);
     for (int i = 0; i < v->nrules; i++)
-        free(v->rules[i].pairs);
+        mg_subst_fini(&v->rules[i].pairs);
     free(v->rules);
 }
 

@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "hmap.h"
 #include "resolve.h"
+#include "text.h"
 #include "util.h"
 #include "validate.h"
 
@@ -30,8 +31,7 @@ typedef struct fn_slot {
 typedef struct pctx {
     const mg_model *m;
     mg_diag *d;
-    const cJSON *escapes;     /* [{from, to}] */
-    unsigned char esc_starts[256]; /* 1: an escape's `from` starts with this byte */
+    mg_subst escapes;         /* helpers.vplan.string_escapes */
     int byte_octal;           /* 1: \ooo, 0: \xHH */
     int escape_non_ascii;
     int raw;                  /* 1: *_lit members keep the raw text, as cJSON_Raw items */
@@ -56,26 +56,15 @@ static char *lit_new(const pctx *c, const char *s)
     mg_buf b;
     mg_buf_init(&b);
     mg_buf_putc(&b, '"');
-    while (*s) {
-        unsigned char ch = (unsigned char)*s;
-        if (c->esc_starts[ch]) {
-            const cJSON *pair;
-            int done = 0;
-            cJSON_ArrayForEach(pair, c->escapes) {
-                const char *from = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "from"));
-                const char *to = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "to"));
-                size_t fl = from ? strlen(from) : 0;
-                if (fl && to && strncmp(s, from, fl) == 0) {
-                    mg_buf_append_str(&b, to);
-                    s += fl;
-                    done = 1;
-                    break;
-                }
-            }
-            if (done)
-                continue;
+    for (size_t i = 0, n = strlen(s); i < n;) {
+        unsigned char ch = (unsigned char)s[i];
+        const mg_subst_pair *hit = c->escapes.starts[ch] ? mg_subst_match(&c->escapes, s + i, n - i, 0) : NULL;
+        if (hit) {
+            mg_buf_append(&b, hit->to, hit->tlen);
+            i += hit->flen;
+            continue;
         }
-        s++;
+        i++;
         if (ch < 0x20 || ch == 0x7F || (ch >= 0x80 && c->escape_non_ascii)) {
             if (c->byte_octal)
                 mg_buf_appendf(&b, "\\%03o", ch);
@@ -1119,19 +1108,19 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j)
 cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vplan_raw **cache, mg_diag *d)
 {
     pctx c = {.m = m, .d = d};
-    c.escapes = cJSON_GetObjectItemCaseSensitive(opts, "string_escapes");
+    mg_subst_init(&c.escapes);
     const cJSON *pair;
-    cJSON_ArrayForEach(pair, c.escapes) {
-        const char *from = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "from"));
-        if (from && *from)
-            c.esc_starts[(unsigned char)from[0]] = 1;
-    }
+    cJSON_ArrayForEach(pair, cJSON_GetObjectItemCaseSensitive(opts, "string_escapes"))
+        mg_subst_add(&c.escapes, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "from")),
+                     cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "to")), 0);
     const char *be = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "byte_escape"));
     c.byte_octal = be && !strcmp(be, "octal");
     c.escape_non_ascii = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(opts, "escape_non_ascii"));
     mg_vplan_raw *raw = cache && *cache ? *cache : build_raw(m, d);
-    if (!raw)
+    if (!raw) {
+        mg_subst_fini(&c.escapes);
         return NULL;
+    }
     c.functions = copy_plan(&c, raw->functions);
     c.patterns = copy_plan(&c, raw->patterns);
     c.nfunctions = raw->nfunctions;
@@ -1190,6 +1179,7 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vpl
         free(c.fn_at);
     }
     cJSON *api = http_api(&c, types);
+    mg_subst_fini(&c.escapes);
     if (c.failed) {
         cJSON_Delete(api);
         cJSON_Delete(c.functions);

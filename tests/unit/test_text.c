@@ -74,9 +74,31 @@ static void jptr_should_round_trip_tokens(void)
     mg_buf_fini(&t);
 }
 
+static void subst_should_take_the_first_pair_that_matches(void)
+{
+    mg_subst s;
+    mg_subst_init(&s);
+    mg_subst_add(&s, "<", "&lt;", 0);
+    mg_subst_add(&s, "<<", "<<not-reached>>", 1);
+    mg_subst_add(&s, "|", "\\|", 1);
+    mg_subst_add(&s, "", "ignored", 1);
+    mg_subst_add(&s, NULL, "ignored", 0);
+    CHECK_INT(s.n, 3);
+    const mg_subst_pair *p = mg_subst_match(&s, "<<x", 3, 0);
+    CHECK(p && strcmp(p->to, "&lt;") == 0);
+    p = mg_subst_match(&s, "<<x", 3, 1); /* inside code only code pairs apply */
+    CHECK(p && strcmp(p->to, "<<not-reached>>") == 0);
+    CHECK(mg_subst_match(&s, "<<", 1, 1) == NULL); /* "<<" does not fit in one byte */
+    CHECK(mg_subst_match(&s, "x|", 2, 0) == NULL);
+    CHECK(s.starts['<'] == 3 && s.starts['|'] == 3 && s.starts['x'] == 0);
+    mg_subst_fini(&s);
+    CHECK(s.pairs == NULL && s.n == 0);
+}
+
 int main(void)
 {
     RUN(text_should_read_hex_digits_of_either_case);
+    RUN(subst_should_take_the_first_pair_that_matches);
     RUN(utf8_should_decode_strictly);
     RUN(linecol_should_count_lines_and_code_points);
     RUN(jptr_should_round_trip_tokens);
