@@ -259,11 +259,13 @@ static int tokenize(parser *p)
             snprintf(close, sizeof close, "%c%s", sig == '{' ? '}' : '=', p->cd);
         else
             snprintf(close, sizeof close, "%s", p->cd);
-        size_t cs = (sig == '{' || sig == '=') ? q + 1 : q;
+        /* A sigil is never part of the closing delimiter: with delimiters
+         * "% >", the tag "%>" opens a partial and is not yet closed. */
+        int sigil = sig != '\0' && strchr("!=&{#^/><$", sig) != NULL;
+        size_t cs = sigil ? q + 1 : q;
         const char *c = find(s, len, cs, close, strlen(close));
         if (!c) {
-            perr(p, ts, "unclosed tag: no '%s' after '%s%s'", close, p->od,
-                 (sig == '{' || sig == '=') ? (sig == '{' ? "{" : "=") : "");
+            perr(p, ts, "unclosed tag: no '%s' after '%s%.*s'", close, p->od, sigil, &sig);
             return -1;
         }
         size_t ce = (size_t)(c - s), te = ce + strlen(close);
@@ -276,13 +278,13 @@ static int tokenize(parser *p)
         case '!': k = T_COMMENT; break;
         case '=': k = T_DELIM; break;
         case '{': k = T_VAR; raw = 1; break;
-        case '&': k = T_VAR; raw = 1; ns++; break;
-        case '#': k = T_SECTION; ns++; break;
-        case '^': k = T_INVERTED; ns++; break;
-        case '/': k = T_CLOSE; ns++; break;
-        case '>': k = T_PARTIAL; ns++; break;
-        case '<': k = T_PARENT; ns++; break;
-        case '$': k = T_BLOCK; ns++; break;
+        case '&': k = T_VAR; raw = 1; break;
+        case '#': k = T_SECTION; break;
+        case '^': k = T_INVERTED; break;
+        case '/': k = T_CLOSE; break;
+        case '>': k = T_PARTIAL; break;
+        case '<': k = T_PARENT; break;
+        case '$': k = T_BLOCK; break;
         default: k = T_VAR; break;
         }
         tok *t = push_tok(p, k, ts, te);

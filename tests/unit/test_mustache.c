@@ -244,6 +244,8 @@ static void mustache_should_change_delimiters(void)
     CHECK_STR(R("{{=<% %>=}}(<%x%>) {{x}} <%={{ }}=%>{{x}}", "{\"x\": \"y\"}"), "(y) {{x}} y");
     CHECK_STR(R("[\n{{= | | =}}\n|#s|\n  |x|\n|/s|\n]", "{\"s\": true, \"x\": 1}"), "[\n  1\n]");
     CHECK_STR(R("{{=[ ]=}}[{x}]", "{\"x\": \"<\"}"), "<");
+    /* A closing delimiter that starts with a sigil character. */
+    CHECK_STR(R("{{=% >=}}%&x>|%{x}>|%!c>|%#s>in%/s>", "{\"x\": \"<\", \"s\": 1}"), "<|<||in");
 }
 
 static void mustache_should_not_pass_delimiters_into_partials(void)
@@ -434,7 +436,11 @@ static void mustache_should_report_unclosed_tags(void)
 {
     CHECK_STR(R("ab {{x", "{}"), "!t.mustache:1:4: error: unclosed tag: no '}}' after '{{'");
     CHECK_STR(R("{{{x}}", "{}"), "!t.mustache:1:1: error: unclosed tag: no '}}}' after '{{{'");
-    CHECK_STR(R("{{! never closed", "{}"), "!t.mustache:1:1: error: unclosed tag: no '}}' after '{{'");
+    CHECK_STR(R("{{! never closed", "{}"), "!t.mustache:1:1: error: unclosed tag: no '}}' after '{{!'");
+    /* The sigil is not the start of the closing delimiter (found by fuzzing:
+     * the name of "%>" ended before it began). */
+    CHECK_STR(R("{{=% >=}}\n%>", "{}"), "!t.mustache:2:1: error: unclosed tag: no '>' after '%>'");
+    CHECK_STR(R("{{=% /=}}\n%/", "{}"), "!t.mustache:2:1: error: unclosed tag: no '/' after '%/'");
 }
 
 static void mustache_should_report_bad_delimiters(void)
