@@ -28,42 +28,62 @@ mkdir -p "$work"
 cd "$top"
 [ -x ./msggen ] || make -s build
 has() { case " $parts " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+# Which msggen a part measured: results.md keeps the sections of parts not run
+# this time, so each section says its own commit (marked when generator/ or
+# templates/ had uncommitted changes).
+rev=$(git rev-parse --short HEAD 2>/dev/null || echo '?')
+git diff --quiet HEAD -- generator templates 2>/dev/null || rev="$rev with uncommitted changes"
+stamp() { echo "msggen $rev, $(date -u +%Y-%m-%d)" >"$work/$1.stamp"; }
 
 if has peers; then
     echo "== generation: msggen vs peers"
     python3 "$here/peers.py" --md "$work/peers.md"
+    stamp peers
     echo
 fi
 if has scale; then
     echo "== scaling: synthetic catalogues"
     # shellcheck disable=SC2086 # word splitting of the arguments is wanted
     python3 "$here/scale.py" $scale_args --md "$work/scale.md"
+    stamp scale
     echo
 fi
 if has validators; then
     echo "== generated C validators vs ajv"
     "$here/validators.sh" --seconds "$secs" --md "$work/validators.md"
+    stamp validators
     echo
 fi
 if has stages; then
     echo "== instructions per stage of msggen generate (callgrind)"
     python3 "$here/stages.py" --md "$work/stages.md"
+    stamp stages
     echo
 fi
 
-section() { if [ -f "$1" ]; then cat "$1"; echo; else echo "(not measured: run bench/run.sh with this part)"; echo; fi; }
+# section PART: the part's markdown, its stamp as the line after the heading.
+section() {
+    if [ -f "$work/$1.md" ]; then
+        awk -v at="$(cat "$work/$1.stamp" 2>/dev/null || echo 'an unrecorded msggen')" \
+            'NR == 2 { print ""; print "Measured at " at "." } { print }' "$work/$1.md"
+        echo
+    else
+        echo "(not measured: run bench/run.sh with this part)"
+        echo
+    fi
+}
 {
     echo "# msggen benchmarks"
     echo
-    echo "Written by \`make bench\` (bench/run.sh) on $(date -u +%Y-%m-%d), msggen $(git rev-parse --short HEAD 2>/dev/null || echo '?'); $(nproc) CPUs, $(uname -m)."
+    echo "Written by \`make bench\` (bench/run.sh) on $(date -u +%Y-%m-%d) at msggen $rev (parts: $parts); each section says the commit it was measured at; $(nproc) CPUs, $(uname -m)."
     echo "Timings are of one run on one machine (a shared one: see each part's load note); instruction counts (stages, C profile) are exact."
     echo
-    section "$work/peers.md"
-    section "$work/scale.md"
-    section "$work/stages.md"
+    section peers
+    section scale
+    section stages
     cat "$here/generation-notes.md"
     echo
-    section "$work/validators.md"
+    section validators
     cat "$here/validators-notes.md"
 } >"$here/results.md"
 echo "wrote bench/results.md"
