@@ -489,7 +489,7 @@ static void mustache_should_render_overrides_with_the_overrides_of_their_own_sit
 static void mustache_should_bound_exponential_expansion(void)
 {
     /* p0 calls p1 twice, p1 calls p2 twice, ...: 2^30 expansions, none deep. */
-    static char names[31][8], srcs[31][32];
+    static char names[31][16], srcs[31][48]; /* room for any int: no truncation warning */
     static const char *parts[63];
     for (int i = 0; i <= 30; i++) {
         snprintf(names[i], sizeof names[i], "p%d", i);
