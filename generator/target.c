@@ -8,7 +8,6 @@
 #include "target.h"
 
 #include <dirent.h>
-#include <stdio.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -31,6 +30,7 @@ struct mg_target_priv {
     char *override_dir;   /* owned; NULL when none */
     mg_buf text;          /* every template text and target.yaml, read on first mg_target_mentions */
     int text_read;
+    int text_unread;      /* some file of it could not be read */
     int shipped;          /* found by name in the shipped folder */
 };
 
@@ -515,24 +515,20 @@ mg_target *mg_target_load_override(const char *name_or_path, const char *overrid
     return load(name_or_path, override_dir, d);
 }
 
-/* Appends the contents of regular file `path` to `out` (and a NUL, so that
- * words cannot run across files). */
-static void append_file(mg_buf *out, const char *path)
+/* Appends the contents of file `path` to `out`, and a NUL so that words cannot
+ * run across files. Returns -1 when it cannot be read. */
+static int append_file(mg_buf *out, const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return;
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        mg_buf_append(out, chunk, n);
-    fclose(f);
+    int rc = mg_buf_read_file(out, path, MG_MAX_INPUT_BYTES);
     mg_buf_putc(out, '\0');
+    return rc;
 }
 
-/* Appends every .mustache file under `dir` (subfolders too, a few levels). */
-static void append_templates(mg_buf *out, const char *dir, int depth)
+/* Appends every .mustache file under `dir` (subfolders too, a few levels).
+ * Returns -1 when one of them cannot be read. */
+static int append_templates(mg_buf *out, const char *dir, int depth)
 {
+    int rc = 0;
     DIR *d = depth < 8 ? opendir(dir) : NULL;
     for (struct dirent *e; d && (e = readdir(d));) {
         if (e->d_name[0] == '.')
@@ -540,13 +536,14 @@ static void append_templates(mg_buf *out, const char *dir, int depth)
         char *sub = path_join(dir, e->d_name);
         size_t n = strlen(e->d_name);
         if (is_dir(sub))
-            append_templates(out, sub, depth + 1);
+            rc |= append_templates(out, sub, depth + 1);
         else if (n > 9 && strcmp(e->d_name + n - 9, ".mustache") == 0 && is_file(sub))
-            append_file(out, sub);
+            rc |= append_file(out, sub);
         free(sub);
     }
     if (d)
         closedir(d);
+    return rc;
 }
 
 void mg_target_free(mg_target *t)
@@ -696,12 +693,15 @@ int mg_target_mentions(const mg_target *t, const char *word)
         return 1;
     if (!p->text_read) {
         p->text_read = 1;
-        append_templates(&p->text, t->dir, 0);
+        int rc = append_templates(&p->text, t->dir, 0);
         if (p->override_dir)
-            append_templates(&p->text, p->override_dir, 0);
+            rc |= append_templates(&p->text, p->override_dir, 0);
         if (t->doc)
-            append_file(&p->text, t->doc->path);
+            rc |= append_file(&p->text, t->doc->path);
+        p->text_unread = rc != 0;
     }
+    if (p->text_unread) /* it may name anything; its own load reports it */
+        return 1;
     size_t wl = strlen(word);
     for (size_t i = 0; i + wl <= p->text.len; i++)
         if (p->text.data[i] == word[0] && memcmp(p->text.data + i, word, wl) == 0)

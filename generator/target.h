@@ -99,7 +99,8 @@ mg_escape mg_target_escape(const mg_target *t);
  * .mustache file under its folder and the override folder, and target.yaml.
  * A view key no template names can be left out of the view (see view.h).
  * Reads the files on first use. A target not loaded from a folder (priv NULL,
- * as unit tests make them) answers 1: it may name anything. */
+ * as unit tests make them) or one with a file it cannot read answers 1: it
+ * may name anything. */
 int mg_target_mentions(const mg_target *t, const char *word);
 
 /* The partial set of the target (strict: an unknown partial is an error). */
