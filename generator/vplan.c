@@ -982,6 +982,9 @@ static char **function_names(pctx *c, const int *map)
         free(c->uris[i]);
         c->uris[i] = rel;
     }
+    /* The root file's own schemas never need its stem. */
+    const char *root_file = root ? root->path + dir.len : "";
+    size_t root_len = strlen(root_file);
     mg_buf_fini(&dir);
     for (int i = 0; i < n; i++) {
         char *nm = name_of_uri(c->uris[i], 0);
@@ -1001,12 +1004,15 @@ static char **function_names(pctx *c, const int *map)
         for (int i = 0; i < n; i++) {
             if (map[i] != i || !name_clashes(&seen, names[i]))
                 continue;
+            const char *uri = c->uris[from[i]];
             if (pass == 0) {
-                next[i] = name_of_uri(c->uris[from[i]], 1);
+                if (!strncmp(uri, root_file, root_len) && uri[root_len] == '#')
+                    continue;
+                next[i] = name_of_uri(uri, 1);
             } else {
                 mg_buf b;
                 mg_buf_init(&b);
-                mg_buf_appendf(&b, "%s_%08x", names[i], (unsigned)mg_hash_str(c->uris[from[i]]));
+                mg_buf_appendf(&b, "%s_%08x", names[i], (unsigned)mg_hash_str(uri));
                 next[i] = mg_buf_steal(&b, NULL);
             }
         }
