@@ -39,6 +39,8 @@ typedef struct pctx {
     cJSON *patterns;
     mg_hmap slots;            /* schema -> fn_slot: each compiled once */
     int nfunctions;
+    char **uris;              /* by function id: "file#/pointer" of its schema (owned) */
+    size_t uricap;
     const cJSON **fn_at;      /* after sharing: function by id (NULL: merged away) */
     mg_hmap type_by_id;       /* type view id -> type_ent */
     int failed;
@@ -635,6 +637,8 @@ static int compile(pctx *c, const mg_doc *doc, const cJSON *node)
     if (!added)
         return slot->id;
     int id = slot->id = c->nfunctions++;
+    c->uris = mg_xgrow(c->uris, (size_t)id, &c->uricap, sizeof *c->uris);
+    c->uris[id] = mg_resolve_node_uri(c->m->set, doc, node);
     cJSON *f = cJSON_CreateObject();
     cJSON_AddItemToArray(c->functions, f);
     add_int(f, "id", id);
@@ -766,8 +770,9 @@ static int fn_eq(const void *ent, const void *key)
 }
 
 /* Merges identical functions until none are left: a merge can make the
- * functions that refer to the merged ones identical in turn. */
-static void share_functions(pctx *c, int *type_fn, int ntypes)
+ * functions that refer to the merged ones identical in turn. Returns the map
+ * from every function id to the id of the function it became (caller frees). */
+static int *share_functions(pctx *c, int *type_fn, int ntypes)
 {
     int n = c->nfunctions;
     int *map = malloc(((size_t)n + 1) * sizeof *map);
@@ -830,7 +835,219 @@ static void share_functions(pctx *c, int *type_fn, int ntypes)
     c->functions = kept;
     free(dirty);
     free(hash);
-    free(map);
+    return map;
+}
+
+/* ---- stable names ---------------------------------------------------------
+ * Functions are named after the schema they check, not numbered in the order
+ * they were compiled: adding a field to one type must not rename the
+ * validators of every type compiled after it (a one-field schema change was a
+ * 2 600-line diff). The name is the schema's JSON pointer made an identifier:
+ * "#/components/schemas/Job/properties/tags/items" is "_Job_tags_items". A
+ * shared function takes the smallest name of the schemas it stands for, so it
+ * keeps its name when another copy is added, unless that copy sorts first. */
+
+/* Pointer tokens that only group schemas: left out of names. */
+static int is_group_token(const char *t)
+{
+    static const char *const drop[] = {"components", "schemas", "messages", "definitions", "$defs",
+                                       "properties", "channels"};
+    for (size_t i = 0; i < sizeof drop / sizeof *drop; i++)
+        if (!strcmp(t, drop[i]))
+            return 1;
+    return 0;
+}
+
+/* Keywords with a shorter spelling in names. */
+static const char *short_token(const char *t)
+{
+    static const char *const pairs[][2] = {
+        {"additionalProperties", "extra"}, {"additionalItems", "extra_items"},
+        {"patternProperties", "pattern"},  {"propertyNames", "names"},
+        {"dependencies", "dep"},           {"allOf", "all"},
+        {"anyOf", "any"},                  {"oneOf", "one"}};
+    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++)
+        if (!strcmp(t, pairs[i][0]))
+            return pairs[i][1];
+    return t;
+}
+
+/* Appends `t` as identifier characters: runs of anything but [A-Za-z0-9]
+ * become one '_'. */
+static void put_ident(mg_buf *b, const char *t)
+{
+    int gap = 1;
+    for (const char *p = t; *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+        if (ok) {
+            if (gap)
+                mg_buf_putc(b, '_');
+            mg_buf_putc(b, (char)ch);
+            gap = 0;
+        } else {
+            gap = 1;
+        }
+    }
+}
+
+/* `uri` without the folder of the catalogue's root file (`root_dir`, ending
+ * in '/', or ""), so that hashes do not depend on where the catalogue is. */
+static const char *relative_uri(const char *uri, const char *root_dir)
+{
+    size_t n = strlen(root_dir);
+    return strncmp(uri, root_dir, n) ? uri : uri + n;
+}
+
+/* The name of the schema at `uri` ("file#/pointer", file relative to the
+ * root file's folder): "_" and the pointer's tokens, after the file's stem
+ * when `with_file`. Names longer than MAX_FN_NAME keep their start and end in
+ * a hash of the whole. */
+#define MAX_FN_NAME 64
+static char *name_of_uri(const char *uri, int with_file)
+{
+    mg_buf b, tok;
+    mg_buf_init(&b);
+    mg_buf_init(&tok);
+    const char *hash = strchr(uri, '#');
+    size_t flen = hash ? (size_t)(hash - uri) : strlen(uri);
+    if (with_file) {
+        const char *base = uri;
+        for (const char *p = uri; p < uri + flen; p++)
+            if (*p == '/')
+                base = p + 1;
+        mg_buf_append(&tok, base, (size_t)(uri + flen - base));
+        put_ident(&b, mg_buf_cstr(&tok));
+    }
+    const char *p = hash ? hash + 1 : "";
+    while (*p == '/') {
+        mg_buf_reset(&tok);
+        p = mg_jptr_decode_token(&tok, p + 1, NULL);
+        const char *t = mg_buf_cstr(&tok);
+        if (!is_group_token(t))
+            put_ident(&b, short_token(t));
+    }
+    if (!b.len)
+        mg_buf_append_str(&b, "_root");
+    if (b.len > MAX_FN_NAME) {
+        char tail[16];
+        snprintf(tail, sizeof tail, "_%08x", (unsigned)mg_hash_str(uri));
+        b.len = MAX_FN_NAME - strlen(tail);
+        mg_buf_append_str(&b, tail);
+    }
+    mg_buf_fini(&tok);
+    return mg_buf_steal(&b, NULL);
+}
+
+typedef struct name_ent {
+    char *name; /* key (owned by the table) */
+    int count;
+} name_ent;
+
+/* Counts the kept functions' names; returns the table (caller finis it). */
+static void count_names(mg_hmap *seen, char *const *names, const int *map, int n)
+{
+    mg_hmap_init_str(seen, sizeof(name_ent));
+    for (int i = 0; i < n; i++)
+        if (map[i] == i) {
+            int added;
+            name_ent *e = mg_hmap_put_str(seen, names[i], &added);
+            e->count++;
+        }
+}
+
+static int name_clashes(const mg_hmap *seen, const char *name)
+{
+    return ((const name_ent *)mg_hmap_get_str(seen, name))->count > 1;
+}
+
+/* names[id] for every function that `map` keeps (others NULL): the smallest
+ * name among the schemas merged into it. Two schemas of the same pointer in
+ * different files get the file's stem; names that still clash (pointers that
+ * read the same as identifiers) get their pointer's hash. */
+static char **function_names(pctx *c, const int *map)
+{
+    int n = c->nfunctions;
+    char **names = mg_xcalloc((size_t)n + 1, sizeof *names);
+    int *from = mg_xcalloc((size_t)n + 1, sizeof *from); /* the schema a kept name came from */
+    /* Every uri relative to the root file's folder. */
+    mg_buf dir;
+    mg_buf_init(&dir);
+    const mg_doc *root = mg_docset_count(c->m->set) ? mg_docset_doc(c->m->set, 0) : NULL;
+    const char *slash = root ? strrchr(root->path, '/') : NULL;
+    if (slash)
+        mg_buf_append(&dir, root->path, (size_t)(slash - root->path) + 1);
+    for (int i = 0; i < n; i++) {
+        char *rel = mg_xstrdup(relative_uri(c->uris[i], mg_buf_cstr(&dir)));
+        free(c->uris[i]);
+        c->uris[i] = rel;
+    }
+    /* The root file's own schemas never need its stem. */
+    const char *root_file = root ? root->path + dir.len : "";
+    size_t root_len = strlen(root_file);
+    mg_buf_fini(&dir);
+    for (int i = 0; i < n; i++) {
+        char *nm = name_of_uri(c->uris[i], 0);
+        int k = map[i];
+        if (!names[k] || strcmp(nm, names[k]) < 0) {
+            free(names[k]);
+            names[k] = nm;
+            from[k] = i;
+        } else {
+            free(nm);
+        }
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        mg_hmap seen;
+        count_names(&seen, names, map, n);
+        char **next = mg_xcalloc((size_t)n + 1, sizeof *next);
+        for (int i = 0; i < n; i++) {
+            if (map[i] != i || !name_clashes(&seen, names[i]))
+                continue;
+            const char *uri = c->uris[from[i]];
+            if (pass == 0) {
+                if (!strncmp(uri, root_file, root_len) && uri[root_len] == '#')
+                    continue;
+                next[i] = name_of_uri(uri, 1);
+            } else {
+                mg_buf b;
+                mg_buf_init(&b);
+                mg_buf_appendf(&b, "%s_%08x", names[i], (unsigned)mg_hash_str(uri));
+                next[i] = mg_buf_steal(&b, NULL);
+            }
+        }
+        mg_hmap_fini(&seen);
+        for (int i = 0; i < n; i++)
+            if (next[i]) {
+                free(names[i]);
+                names[i] = next[i];
+            }
+        free(next);
+    }
+    free(from);
+    return names;
+}
+
+/* Replaces every function id under `j` (members named like is_fn_key, and
+ * `id` when `top`) by the function's name. */
+static void name_functions(cJSON *j, char *const *names, int n, int top)
+{
+    for (cJSON *ch = j->child; ch; ch = ch->next) {
+        if (ch->string && cJSON_IsNumber(ch) &&
+            (is_fn_key(ch->string) || !strcmp(ch->string, "validate_fn") || (top && !strcmp(ch->string, "id")))) {
+            int id = (int)ch->valuedouble;
+            const char *nm = id >= 0 && id < n && names[id] ? names[id] : "_invalid";
+            /* Turned into a string in place: the member keeps its (constant)
+             * key; the text is allocated by cJSON's allocator. */
+            cJSON *s = cJSON_CreateString(nm);
+            ch->type = (ch->type & cJSON_StringIsConst) | cJSON_String;
+            ch->valuestring = s->valuestring;
+            s->valuestring = NULL;
+            cJSON_Delete(s);
+        } else if (cJSON_IsObject(ch) || cJSON_IsArray(ch)) {
+            name_functions(ch, names, n, 0);
+        }
+    }
 }
 
 /* ---- shapes ------------------------------------------------------------
@@ -1035,6 +1252,7 @@ struct mg_vplan_raw {
     int *type_fn; /* per model type: its function id, or -1 */
     int ntypes;
     int nfunctions; /* every id is below it */
+    char **names;   /* by id: the function's name (NULL: merged away) */
 };
 
 void mg_vplan_raw_free(mg_vplan_raw *r)
@@ -1044,6 +1262,9 @@ void mg_vplan_raw_free(mg_vplan_raw *r)
     cJSON_Delete(r->functions);
     cJSON_Delete(r->patterns);
     free(r->type_fn);
+    for (int i = 0; i < r->nfunctions; i++)
+        free(r->names[i]);
+    free(r->names);
     free(r);
 }
 
@@ -1063,10 +1284,19 @@ static mg_vplan_raw *build_raw(const mg_model *m, mg_diag *d)
         cJSON_Delete(c.functions);
         cJSON_Delete(c.patterns);
         free(type_fn);
+        for (int i = 0; i < c.nfunctions; i++)
+            free(c.uris[i]);
+        free(c.uris);
         return NULL;
     }
-    share_functions(&c, type_fn, m->ntypes);
+    int *map = share_functions(&c, type_fn, m->ntypes);
+    char **names = function_names(&c, map);
+    free(map);
+    for (int i = 0; i < c.nfunctions; i++)
+        free(c.uris[i]);
+    free(c.uris);
     mg_vplan_raw *r = mg_xcalloc(1, sizeof *r);
+    r->names = names;
     r->functions = c.functions;
     r->patterns = c.patterns;
     r->type_fn = type_fn;
@@ -1147,10 +1377,6 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vpl
         add_bool(item, "has_validate_fn", id >= 0);
         add_int(item, "validate_fn", id < 0 ? 0 : id);
     }
-    if (cache)
-        *cache = raw;
-    else
-        mg_vplan_raw_free(raw);
     if (types) {
         c.fn_at = calloc((size_t)c.nfunctions + 1, sizeof *c.fn_at);
         if (!c.fn_at)
@@ -1180,6 +1406,16 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vpl
     }
     cJSON *api = http_api(&c, types);
     mg_subst_fini(&c.escapes);
+    /* Last: everything above looked functions up by number. */
+    cJSON *fn;
+    cJSON_ArrayForEach(fn, c.functions)
+        name_functions(fn, raw->names, raw->nfunctions, 1);
+    if (types)
+        name_functions(types, raw->names, raw->nfunctions, 0);
+    if (cache)
+        *cache = raw;
+    else
+        mg_vplan_raw_free(raw);
     if (c.failed) {
         cJSON_Delete(api);
         cJSON_Delete(c.functions);

@@ -52,10 +52,10 @@ static const cJSON *fn_of(const fixture *f, const char *type)
     const cJSON *t;
     cJSON_ArrayForEach(t, f->types)
         if (!strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t, "id")), type)) {
-            int id = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(t, "validate_fn"));
+            const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t, "validate_fn"));
             const cJSON *fn;
             cJSON_ArrayForEach(fn, cJSON_GetObjectItemCaseSensitive(f->plan, "functions"))
-                if ((int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(fn, "id")) == id)
+                if (id && !strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(fn, "id")), id))
                     return fn;
         }
     return NULL;
@@ -138,12 +138,46 @@ static void vplan_should_share_functions_that_differ_only_in_annotations(void)
                          "\"z\": {\"type\": \"integer\"}}}}}", NULL) != NULL);
     const cJSON *fn = fn_of(&f, "A");
     const cJSON *g = cJSON_GetObjectItemCaseSensitive(fn, "member_groups");
-    double x = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(at(cJSON_GetArrayItem(g, 0), "members", 0), "prop_fn"));
-    double y = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(at(cJSON_GetArrayItem(g, 1), "members", 0), "prop_fn"));
-    double z = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(at(cJSON_GetArrayItem(g, 2), "members", 0), "prop_fn"));
-    CHECK(x == y);
-    CHECK(x != z);
+    const char *x = str(at(cJSON_GetArrayItem(g, 0), "members", 0), "prop_fn");
+    const char *y = str(at(cJSON_GetArrayItem(g, 1), "members", 0), "prop_fn");
+    const char *z = str(at(cJSON_GetArrayItem(g, 2), "members", 0), "prop_fn");
+    /* The shared function has the smaller of the two names. */
+    CHECK_STR(x, "_A_x");
+    CHECK_STR(y, "_A_x");
+    CHECK_STR(z, "_A_z");
     CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(f.plan, "functions")), 3);
+    fini(&f);
+}
+
+/* Names come from where the schema is, so a new property renames nothing;
+ * pointers that read the same as identifiers get a hash. */
+static void vplan_should_name_functions_after_their_schemas(void)
+{
+    fixture f;
+    CHECK(plan_of(&f, HEAD "\"A\": {\"type\": \"object\", \"properties\": {"
+                         "\"b\": {\"type\": \"array\", \"items\": {\"minimum\": 1}}, "
+                         "\"c_d\": {\"maxLength\": 1}, "
+                         "\"c\": {\"properties\": {\"d\": {\"maxLength\": 2}}}}, "
+                         "\"additionalProperties\": {\"type\": \"boolean\"}}}}", NULL) != NULL);
+    const cJSON *fn = fn_of(&f, "A");
+    CHECK_STR(str(fn, "id"), "_A");
+    CHECK_STR(str(fn, "additional_fn"), "_A_extra");
+    const cJSON *g = cJSON_GetObjectItemCaseSensitive(fn, "member_groups");
+    CHECK_STR(str(at(cJSON_GetArrayItem(g, 0), "members", 0), "prop_fn"), "_A_b");
+    /* "c_d" and "c" > "d" both read _A_c_d. */
+    const char *cd1 = str(at(cJSON_GetArrayItem(g, 1), "members", 1), "prop_fn");
+    const cJSON *cfn = NULL, *e;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(f.plan, "functions"))
+        if (!strcmp(str(e, "id"), "_A_c"))
+            cfn = e;
+    const char *cd2 = str(at(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(cfn, "member_groups"), 0), "members", 0), "prop_fn");
+    CHECK(cd1 && cd2 && strncmp(cd1, "_A_c_d_", 7) == 0 && strncmp(cd2, "_A_c_d_", 7) == 0);
+    CHECK(cd1 && cd2 && strcmp(cd1, cd2) != 0);
+    const cJSON *items = NULL;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(f.plan, "functions"))
+        if (!strcmp(str(e, "id"), "_A_b"))
+            items = e;
+    CHECK_STR(str(items, "items_fn"), "_A_b_items");
     fini(&f);
 }
 
@@ -166,6 +200,7 @@ int main(void)
     RUN(vplan_should_number_limits_so_every_language_reads_a_double);
     RUN(vplan_should_group_members_by_first_byte_with_required_slots);
     RUN(vplan_should_share_functions_that_differ_only_in_annotations);
+    RUN(vplan_should_name_functions_after_their_schemas);
     RUN(vplan_should_compile_recursive_refs_once);
     return unit_done();
 }

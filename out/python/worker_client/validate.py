@@ -314,7 +314,7 @@ def _property_names(c: _Ctx, p: str, name: str, fn: _t.Callable[[object, str, _C
 # ---- the generated validators --------------------------------------------
 
 
-def _v0(x: object, p: str, c: _Ctx) -> bool:
+def _v_AnalyticsCollectionRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -333,20 +333,20 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "marketplace":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "options":
                 matched = True
-                if not _v3(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "query":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -359,7 +359,7 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1(x: object, p: str, c: _Ctx) -> bool:
+def _v_AnalyticsCollectionRequestMessage_marketplace(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -373,7 +373,7 @@ def _v1(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v3(x: object, p: str, c: _Ctx) -> bool:
+def _v_AnalyticsCollectionRequestMessage_options(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -391,7 +391,7 @@ def _v3(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "pages":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -399,7 +399,7 @@ def _v3(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v4(x: object, p: str, c: _Ctx) -> bool:
+def _v_AnalyticsCollectionRequestMessage_options_pages(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -413,7 +413,7 @@ def _v4(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v5(x: object, p: str, c: _Ctx) -> bool:
+def _v_BackendLoggingEventMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -433,113 +433,113 @@ def _v5(x: object, p: str, c: _Ctx) -> bool:
             if key == "context":
                 seen[4] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "durationMs":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "environment":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorCode":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorStack":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorType":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "eventType":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "hostname":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "httpMethod":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "httpStatusCode":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "httpUrl":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "level":
                 seen[2] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "message":
                 seen[3] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metadata":
                 matched = True
-                if not _v19(m, seg, c):
+                if not _v_BackendLoggingEventMessage_metadata(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "requestId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "serviceVersion":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timestamp":
                 seen[1] = True
                 matched = True
-                if not _v7(m, seg, c):
+                if not _v_BackendLoggingEventMessage_timestamp(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -572,7 +572,7 @@ def _v5(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v7(x: object, p: str, c: _Ctx) -> bool:
+def _v_BackendLoggingEventMessage_timestamp(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -592,7 +592,7 @@ def _v7(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v19(x: object, p: str, c: _Ctx) -> bool:
+def _v_BackendLoggingEventMessage_metadata(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -610,37 +610,37 @@ def _v19(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "jobId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplace":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "operation":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "workerId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -648,7 +648,7 @@ def _v19(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v29(x: object, p: str, c: _Ctx) -> bool:
+def _v_BackendLoggingEventMessage_durationMs(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -662,7 +662,7 @@ def _v29(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v30(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyAnalyticsSyncCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -680,55 +680,55 @@ def _v30(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "credentialUpdate":
                 matched = True
-                if not _v57(m, seg, c):
+                if not _v_EtsyAnalyticsSyncCompletedMessage_credentialUpdate(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorCount":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errors":
                 matched = True
-                if not _v62(m, seg, c):
+                if not _v_EtsyAnalyticsSyncCompletedMessage_errors(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "nextScheduledSync":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalJobId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "results":
                 matched = True
-                if not _v35(m, seg, c):
+                if not _v_EtsyAnalyticsSyncCompletedMessage_results(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "syncedAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "syncedCount":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -736,7 +736,7 @@ def _v30(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v35(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyAnalyticsSyncCompletedMessage_results(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -749,7 +749,7 @@ def _v35(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v36(e, seg, c):
+            if not _v_EtsyAnalyticsSyncCompletedMessage_results_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -757,7 +757,7 @@ def _v35(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v36(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyAnalyticsSyncCompletedMessage_results_items(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -775,31 +775,31 @@ def _v36(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "analytics":
                 matched = True
-                if not _v40(m, seg, c):
+                if not _v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "etsyListingId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialName":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -807,7 +807,7 @@ def _v36(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v40(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -825,55 +825,55 @@ def _v40(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "averageOrderValue":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "conversionRate":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "favorites":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "revenue":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sales":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timeSeries":
                 matched = True
-                if not _v51(m, seg, c):
+                if not _v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_dead7e61(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "topSearchTerms":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "trafficSources":
                 matched = True
-                if not _v49(m, seg, c):
+                if not _v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "views":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -881,7 +881,7 @@ def _v40(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v47(x: object, p: str, c: _Ctx) -> bool:
+def _v_BaseListingData_tags(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -894,7 +894,7 @@ def _v47(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v1(e, seg, c):
+            if not _v_AnalyticsCollectionRequestMessage_marketplace(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -902,7 +902,7 @@ def _v47(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v49(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -918,7 +918,7 @@ def _v49(x: object, p: str, c: _Ctx) -> bool:
             count += 1
             seg = _seg(p, key)
             matched = False
-            if not matched and not _v29(m, seg, c):
+            if not matched and not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -926,7 +926,7 @@ def _v49(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v51(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_dead7e61(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -939,7 +939,7 @@ def _v51(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v52(e, seg, c):
+            if not _v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -947,7 +947,7 @@ def _v51(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v52(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -965,19 +965,19 @@ def _v52(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "date":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sales":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "views":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -985,16 +985,16 @@ def _v52(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v57(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyAnalyticsSyncCompletedMessage_credentialUpdate(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v58(x, p, c)
+    r = _v_CredentialUpdate(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v58(x: object, p: str, c: _Ctx) -> bool:
+def _v_CredentialUpdate(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -1012,19 +1012,19 @@ def _v58(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "expiresIn":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "newAccessToken":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "newRefreshToken":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1032,7 +1032,7 @@ def _v58(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v62(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyAnalyticsSyncCompletedMessage_errors(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -1045,7 +1045,7 @@ def _v62(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v63(e, seg, c):
+            if not _v_EtsyAnalyticsSyncCompletedMessage_errors_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -1053,7 +1053,7 @@ def _v62(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v63(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyAnalyticsSyncCompletedMessage_errors_items(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -1071,13 +1071,13 @@ def _v63(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "error":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1085,7 +1085,7 @@ def _v63(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v68(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyAnalyticsSyncRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -1103,49 +1103,49 @@ def _v68(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "credentials":
                 matched = True
-                if not _v73(m, seg, c):
+                if not _v_EtsyAnalyticsSyncRequestMessage_credentials(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "etsyCredentials":
                 matched = True
-                if not _v88(m, seg, c):
+                if not _v_EtsyAnalyticsSyncRequestMessage_etsyCredentials(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingIds":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shopId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "syncOptions":
                 matched = True
-                if not _v83(m, seg, c):
+                if not _v_EtsyAnalyticsSyncRequestMessage_syncOptions(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timeRange":
                 matched = True
-                if not _v79(m, seg, c):
+                if not _v_EtsyAnalyticsSyncRequestMessage_timeRange(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "webhookUrl":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1153,16 +1153,16 @@ def _v68(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v73(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyAnalyticsSyncRequestMessage_credentials(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v74(x, p, c)
+    r = _v_EtsyOAuthCredentials(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v74(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyOAuthCredentials(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -1180,25 +1180,25 @@ def _v74(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "accessToken":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "apiKey":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "refreshToken":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shopId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1206,16 +1206,16 @@ def _v74(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v79(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyAnalyticsSyncRequestMessage_timeRange(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v80(x, p, c)
+    r = _v_AnalyticsTimeRange(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v80(x: object, p: str, c: _Ctx) -> bool:
+def _v_AnalyticsTimeRange(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -1235,14 +1235,14 @@ def _v80(x: object, p: str, c: _Ctx) -> bool:
             if key == "endDate":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "startDate":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1260,16 +1260,16 @@ def _v80(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v83(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyAnalyticsSyncRequestMessage_syncOptions(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v84(x, p, c)
+    r = _v_AnalyticsSyncOptions(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v84(x: object, p: str, c: _Ctx) -> bool:
+def _v_AnalyticsSyncOptions(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -1287,19 +1287,19 @@ def _v84(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "includeDetailedMetrics":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "includeSearchTerms":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "includeTrafficSources":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1307,7 +1307,7 @@ def _v84(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v85(x: object, p: str, c: _Ctx) -> bool:
+def _v_AnalyticsSyncOptions_includeDetailedMetrics(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -1321,7 +1321,7 @@ def _v85(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v88(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyAnalyticsSyncRequestMessage_etsyCredentials(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -1341,14 +1341,14 @@ def _v88(x: object, p: str, c: _Ctx) -> bool:
             if key == "accessToken":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shopId":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1366,7 +1366,7 @@ def _v88(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v92(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyPublishListingCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -1384,73 +1384,73 @@ def _v92(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "credentialUpdate":
                 matched = True
-                if not _v57(m, seg, c):
+                if not _v_EtsyAnalyticsSyncCompletedMessage_credentialUpdate(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "error":
                 matched = True
-                if not _v102(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_error(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "etsyFileId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "etsyListingId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "etsyListingUrl":
                 matched = True
-                if not _v99(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialName":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metamodelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalJobId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processingDuration":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "publishedAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1458,7 +1458,7 @@ def _v92(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v99(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyPublishListingCompletedMessage_etsyListingUrl(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -1478,16 +1478,16 @@ def _v99(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v102(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyPublishListingCompletedMessage_error(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v103(x, p, c)
+    r = _v_RetryableErrorDetails(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v103(x: object, p: str, c: _Ctx) -> bool:
+def _v_RetryableErrorDetails(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -1505,25 +1505,25 @@ def _v103(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "code":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "details":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "message":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "retryable":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1531,7 +1531,7 @@ def _v103(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v106(x: object, p: str, c: _Ctx) -> bool:
+def _v_ErrorDetails_details(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -1547,7 +1547,7 @@ def _v106(x: object, p: str, c: _Ctx) -> bool:
             count += 1
             seg = _seg(p, key)
             matched = False
-            if not matched and not _v107(m, seg, c):
+            if not matched and not _v_ErrorDetails_details_extra(m, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -1555,7 +1555,7 @@ def _v106(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v107(x: object, p: str, c: _Ctx) -> bool:
+def _v_ErrorDetails_details_extra(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -1564,7 +1564,7 @@ def _v107(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v111(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyPublishListingRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -1582,61 +1582,61 @@ def _v111(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "baseListingData":
                 matched = True
-                if not _v122(m, seg, c):
+                if not _v_EtsyPublishListingRequestMessage_baseListingData(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "credentials":
                 matched = True
-                if not _v73(m, seg, c):
+                if not _v_EtsyAnalyticsSyncRequestMessage_credentials(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "etsyCredentials":
                 matched = True
-                if not _v136(m, seg, c):
+                if not _v_EtsyPublishListingRequestMessage_etsyCredentials(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "fileMetadata":
                 matched = True
-                if not _v140(m, seg, c):
+                if not _v_EtsyPublishListingRequestMessage_fileMetadata(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialVariant":
                 matched = True
-                if not _v116(m, seg, c):
+                if not _v_EtsyPublishListingRequestMessage_materialVariant(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metamodelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "publishOptions":
                 matched = True
-                if not _v133(m, seg, c):
+                if not _v_EtsyPublishListingRequestMessage_publishOptions(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "webhookUrl":
                 matched = True
-                if not _v99(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1644,16 +1644,16 @@ def _v111(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v116(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyPublishListingRequestMessage_materialVariant(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v117(x, p, c)
+    r = _v_MaterialVariant(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v117(x: object, p: str, c: _Ctx) -> bool:
+def _v_MaterialVariant(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -1672,27 +1672,27 @@ def _v117(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "currency":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialName":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "price":
                 seen[1] = True
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sku":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1710,16 +1710,16 @@ def _v117(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v122(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyPublishListingRequestMessage_baseListingData(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v123(x, p, c)
+    r = _v_BaseListingData(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v123(x: object, p: str, c: _Ctx) -> bool:
+def _v_BaseListingData(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -1739,52 +1739,52 @@ def _v123(x: object, p: str, c: _Ctx) -> bool:
             if key == "description":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isDigital":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "quantity":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tags":
                 seen[2] = True
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "taxonomyId":
                 seen[3] = True
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "title":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "whenMade":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "whoMade":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1812,7 +1812,7 @@ def _v123(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v133(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyPublishListingRequestMessage_publishOptions(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -1830,13 +1830,13 @@ def _v133(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "autoActivate":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shippingProfileId":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1844,7 +1844,7 @@ def _v133(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v136(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyPublishListingRequestMessage_etsyCredentials(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -1864,20 +1864,20 @@ def _v136(x: object, p: str, c: _Ctx) -> bool:
             if key == "accessToken":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "expiresAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shopId":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1895,16 +1895,16 @@ def _v136(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v140(x: object, p: str, c: _Ctx) -> bool:
+def _v_EtsyPublishListingRequestMessage_fileMetadata(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v141(x, p, c)
+    r = _v_ListingFileMetadata(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v141(x: object, p: str, c: _Ctx) -> bool:
+def _v_ListingFileMetadata(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -1924,26 +1924,26 @@ def _v141(x: object, p: str, c: _Ctx) -> bool:
             if key == "fileName":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "fileSize":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "mimeType":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageItemId":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -1961,7 +1961,7 @@ def _v141(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v147(x: object, p: str, c: _Ctx) -> bool:
+def _v_FileDownloadCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -1979,37 +1979,37 @@ def _v147(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "downloadedAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorMessage":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalJobId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "s3Location":
                 matched = True
-                if not _v151(m, seg, c):
+                if not _v_FileDownloadCompletedMessage_s3Location(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2017,16 +2017,16 @@ def _v147(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v151(x: object, p: str, c: _Ctx) -> bool:
+def _v_FileDownloadCompletedMessage_s3Location(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v152(x, p, c)
+    r = _v_S3Location(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v152(x: object, p: str, c: _Ctx) -> bool:
+def _v_S3Location(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2046,20 +2046,20 @@ def _v152(x: object, p: str, c: _Ctx) -> bool:
             if key == "bucket":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "key":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "versionId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2077,7 +2077,7 @@ def _v152(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v158(x: object, p: str, c: _Ctx) -> bool:
+def _v_FileDownloadRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2095,61 +2095,61 @@ def _v158(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "autoEnqueueChildren":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "credentials":
                 matched = True
-                if not _v167(m, seg, c):
+                if not _v_FileDownloadRequestMessage_credentials(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "generate360Views":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metadata":
                 matched = True
-                if not _v165(m, seg, c):
+                if not _v_FileDownloadRequestMessage_metadata(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "minioDestination":
                 matched = True
-                if not _v177(m, seg, c):
+                if not _v_FileDownloadRequestMessage_minioDestination(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "previewType":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageLocation":
                 matched = True
-                if not _v161(m, seg, c):
+                if not _v_FileDownloadRequestMessage_storageLocation(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "webhookUrl":
                 matched = True
-                if not _v99(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2157,16 +2157,16 @@ def _v158(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v161(x: object, p: str, c: _Ctx) -> bool:
+def _v_FileDownloadRequestMessage_storageLocation(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v162(x, p, c)
+    r = _v_StorageLocation(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v162(x: object, p: str, c: _Ctx) -> bool:
+def _v_StorageLocation(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2186,14 +2186,14 @@ def _v162(x: object, p: str, c: _Ctx) -> bool:
             if key == "path":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageConnectionId":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2211,7 +2211,7 @@ def _v162(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v165(x: object, p: str, c: _Ctx) -> bool:
+def _v_FileDownloadRequestMessage_metadata(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2229,7 +2229,7 @@ def _v165(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "downloadUrl":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2237,7 +2237,7 @@ def _v165(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v167(x: object, p: str, c: _Ctx) -> bool:
+def _v_FileDownloadRequestMessage_credentials(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2255,55 +2255,55 @@ def _v167(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "accessKeyId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "accessToken":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "password":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "privateKey":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "providerType":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "refreshToken":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "region":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "secretAccessKey":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "username":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2311,7 +2311,7 @@ def _v167(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v177(x: object, p: str, c: _Ctx) -> bool:
+def _v_FileDownloadRequestMessage_minioDestination(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2330,14 +2330,14 @@ def _v177(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "bucket":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "path":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2350,7 +2350,7 @@ def _v177(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v184(x: object, p: str, c: _Ctx) -> bool:
+def _v_FileVectorizeCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2368,25 +2368,25 @@ def _v184(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "dimension":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "fileId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelName":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "vector":
                 matched = True
-                if not _v186(m, seg, c):
+                if not _v_FileVectorizeCompletedMessage_vector(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2394,7 +2394,7 @@ def _v184(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v186(x: object, p: str, c: _Ctx) -> bool:
+def _v_FileVectorizeCompletedMessage_vector(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2407,7 +2407,7 @@ def _v186(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v29(e, seg, c):
+            if not _v_BackendLoggingEventMessage_durationMs(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -2415,7 +2415,7 @@ def _v186(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v190(x: object, p: str, c: _Ctx) -> bool:
+def _v_FileVectorizeRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2433,19 +2433,19 @@ def _v190(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "fileId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelName":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageItem":
                 matched = True
-                if not _v107(m, seg, c):
+                if not _v_ErrorDetails_details_extra(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2453,7 +2453,7 @@ def _v190(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v194(x: object, p: str, c: _Ctx) -> bool:
+def _v_IpCheckCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2471,103 +2471,103 @@ def _v194(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "confidence":
                 matched = True
-                if not _v206(m, seg, c):
+                if not _v_IpCheckCompletedMessage_confidence(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "copyrightRisk":
                 matched = True
-                if not _v199(m, seg, c):
+                if not _v_IpCheckCompletedMessage_copyrightRisk(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "entityType":
                 matched = True
-                if not _v197(m, seg, c):
+                if not _v_IpCheckCompletedMessage_entityType(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "error":
                 matched = True
-                if not _v237(m, seg, c):
+                if not _v_IpCheckCompletedMessage_error(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "heuristicResults":
                 matched = True
-                if not _v215(m, seg, c):
+                if not _v_IpCheckCompletedMessage_heuristicResults(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "matchedBrands":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "matchedFranchises":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processingDurationMs":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "recommendation":
                 matched = True
-                if not _v209(m, seg, c):
+                if not _v_IpCheckCompletedMessage_recommendation(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "riskLevel":
                 matched = True
-                if not _v199(m, seg, c):
+                if not _v_IpCheckCompletedMessage_copyrightRisk(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "riskScorePercent":
                 matched = True
-                if not _v207(m, seg, c):
+                if not _v_IpCheckCompletedMessage_riskScorePercent(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "similarModelsCount":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v198(m, seg, c):
+                if not _v_IpCheckCompletedMessage_status(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "suggestedChanges":
                 matched = True
-                if not _v210(m, seg, c):
+                if not _v_IpCheckCompletedMessage_suggestedChanges(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "trademarkRisk":
                 matched = True
-                if not _v199(m, seg, c):
+                if not _v_IpCheckCompletedMessage_copyrightRisk(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2575,7 +2575,7 @@ def _v194(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v195(x: object, p: str, c: _Ctx) -> bool:
+def _v_IpCheckCompletedMessage_modelId(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2595,7 +2595,7 @@ def _v195(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v197(x: object, p: str, c: _Ctx) -> bool:
+def _v_IpCheckCompletedMessage_entityType(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2614,7 +2614,7 @@ def _v197(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v198(x: object, p: str, c: _Ctx) -> bool:
+def _v_IpCheckCompletedMessage_status(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2633,7 +2633,7 @@ def _v198(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v199(x: object, p: str, c: _Ctx) -> bool:
+def _v_IpCheckCompletedMessage_copyrightRisk(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2652,7 +2652,7 @@ def _v199(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v206(x: object, p: str, c: _Ctx) -> bool:
+def _v_IpCheckCompletedMessage_confidence(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2678,7 +2678,7 @@ def _v206(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v207(x: object, p: str, c: _Ctx) -> bool:
+def _v_IpCheckCompletedMessage_riskScorePercent(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2704,7 +2704,7 @@ def _v207(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v209(x: object, p: str, c: _Ctx) -> bool:
+def _v_IpCheckCompletedMessage_recommendation(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2723,7 +2723,7 @@ def _v209(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v210(x: object, p: str, c: _Ctx) -> bool:
+def _v_IpCheckCompletedMessage_suggestedChanges(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2741,19 +2741,19 @@ def _v210(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "descriptionChanges":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tagsToRemove":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "title":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2761,7 +2761,7 @@ def _v210(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v215(x: object, p: str, c: _Ctx) -> bool:
+def _v_IpCheckCompletedMessage_heuristicResults(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2779,25 +2779,25 @@ def _v215(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "franchise":
                 matched = True
-                if not _v226(m, seg, c):
+                if not _v_IpCheckCompletedMessage_heuristicResults_franchise(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "perceptualHash":
                 matched = True
-                if not _v216(m, seg, c):
+                if not _v_IpCheckCompletedMessage_heuristicResults_perceptualHash(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "reverseSearch":
                 matched = True
-                if not _v231(m, seg, c):
+                if not _v_IpCheckCompletedMessage_heuristicResults_reverseSearch(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "trademark":
                 matched = True
-                if not _v221(m, seg, c):
+                if not _v_IpCheckCompletedMessage_heuristicResults_trademark(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2805,7 +2805,7 @@ def _v215(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v216(x: object, p: str, c: _Ctx) -> bool:
+def _v_IpCheckCompletedMessage_heuristicResults_perceptualHash(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2823,25 +2823,25 @@ def _v216(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "executed":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "flagged":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "highestSimilarity":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "matchesFound":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2849,7 +2849,7 @@ def _v216(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v221(x: object, p: str, c: _Ctx) -> bool:
+def _v_IpCheckCompletedMessage_heuristicResults_trademark(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2867,19 +2867,19 @@ def _v221(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "brandsDetected":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "executed":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "flagged":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2887,7 +2887,7 @@ def _v221(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v226(x: object, p: str, c: _Ctx) -> bool:
+def _v_IpCheckCompletedMessage_heuristicResults_franchise(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2905,19 +2905,19 @@ def _v226(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "executed":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "flagged":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "franchisesDetected":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2925,7 +2925,7 @@ def _v226(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v231(x: object, p: str, c: _Ctx) -> bool:
+def _v_IpCheckCompletedMessage_heuristicResults_reverseSearch(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2943,31 +2943,31 @@ def _v231(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "commercialMatchesFound":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "executed":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "flagged":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "matchesFound":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "provider":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -2975,7 +2975,7 @@ def _v231(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v237(x: object, p: str, c: _Ctx) -> bool:
+def _v_IpCheckCompletedMessage_error(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -2993,13 +2993,13 @@ def _v237(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "code":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "message":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3007,7 +3007,7 @@ def _v237(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v241(x: object, p: str, c: _Ctx) -> bool:
+def _v_IpCheckRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -3025,61 +3025,61 @@ def _v241(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "additionalImageUrls":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "analysisOptions":
                 matched = True
-                if not _v253(m, seg, c):
+                if not _v_IpCheckRequestMessage_analysisOptions(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "description":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "entityType":
                 matched = True
-                if not _v197(m, seg, c):
+                if not _v_IpCheckCompletedMessage_entityType(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "minioPath":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelName":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tags":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "thumbnailUrl":
                 matched = True
-                if not _v99(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3087,7 +3087,7 @@ def _v241(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v253(x: object, p: str, c: _Ctx) -> bool:
+def _v_IpCheckRequestMessage_analysisOptions(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -3105,19 +3105,19 @@ def _v253(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "enableExternalSearch":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "skipHeuristics":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "strictMode":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3125,7 +3125,7 @@ def _v253(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v258(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceAnalyticsSyncCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -3143,55 +3143,55 @@ def _v258(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "errorCount":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errors":
                 matched = True
-                if not _v62(m, seg, c):
+                if not _v_EtsyAnalyticsSyncCompletedMessage_errors(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceProvider":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "nextScheduledSync":
                 matched = True
-                if not _v7(m, seg, c):
+                if not _v_BackendLoggingEventMessage_timestamp(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalJobId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "results":
                 matched = True
-                if not _v264(m, seg, c):
+                if not _v_MarketplaceAnalyticsSyncCompletedMessage_results(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v261(m, seg, c):
+                if not _v_MarketplaceAnalyticsSyncCompletedMessage_status(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "syncedAt":
                 matched = True
-                if not _v7(m, seg, c):
+                if not _v_BackendLoggingEventMessage_timestamp(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "syncedCount":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3199,7 +3199,7 @@ def _v258(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v261(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceAnalyticsSyncCompletedMessage_status(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -3218,7 +3218,7 @@ def _v261(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v264(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceAnalyticsSyncCompletedMessage_results(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -3231,7 +3231,7 @@ def _v264(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v265(e, seg, c):
+            if not _v_MarketplaceAnalyticsSyncCompletedMessage_results_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -3239,7 +3239,7 @@ def _v264(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v265(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceAnalyticsSyncCompletedMessage_results_items(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -3257,31 +3257,31 @@ def _v265(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "analytics":
                 matched = True
-                if not _v269(m, seg, c):
+                if not _v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "externalListingId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialName":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3289,7 +3289,7 @@ def _v265(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v269(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -3307,55 +3307,55 @@ def _v269(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "averageOrderValue":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "conversionRate":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "favorites":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "revenue":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sales":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timeSeries":
                 matched = True
-                if not _v51(m, seg, c):
+                if not _v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_dead7e61(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "topSearchTerms":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "trafficSources":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "views":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3363,7 +3363,7 @@ def _v269(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v292(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceAnalyticsSyncRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -3381,55 +3381,55 @@ def _v292(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "externalShopId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingIds":
                 matched = True
-                if not _v295(m, seg, c):
+                if not _v_MarketplaceAnalyticsSyncRequestMessage_listingIds(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceConnectionId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceCredentials":
                 matched = True
-                if not _v301(m, seg, c):
+                if not _v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceProvider":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "syncOptions":
                 matched = True
-                if not _v83(m, seg, c):
+                if not _v_EtsyAnalyticsSyncRequestMessage_syncOptions(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timeRange":
                 matched = True
-                if not _v79(m, seg, c):
+                if not _v_EtsyAnalyticsSyncRequestMessage_timeRange(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "webhookUrl":
                 matched = True
-                if not _v99(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3437,7 +3437,7 @@ def _v292(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v295(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceAnalyticsSyncRequestMessage_listingIds(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -3450,7 +3450,7 @@ def _v295(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v195(e, seg, c):
+            if not _v_IpCheckCompletedMessage_modelId(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -3458,7 +3458,7 @@ def _v295(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v301(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -3478,13 +3478,13 @@ def _v301(x: object, p: str, c: _Ctx) -> bool:
             if key == "accessToken":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "externalShopId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3497,7 +3497,7 @@ def _v301(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v305(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceConnectionSyncCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -3515,67 +3515,67 @@ def _v305(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "categories":
                 matched = True
-                if not _v322(m, seg, c):
+                if not _v_MarketplaceConnectionSyncCompletedMessage_categories(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "completedAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "connectionData":
                 matched = True
-                if not _v312(m, seg, c):
+                if not _v_MarketplaceConnectionSyncCompletedMessage_connectionData(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "connectionId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "error":
                 matched = True
-                if not _v337(m, seg, c):
+                if not _v_MarketplaceConnectionSyncCompletedMessage_error(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "requestId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "statistics":
                 matched = True
-                if not _v328(m, seg, c):
+                if not _v_MarketplaceConnectionSyncCompletedMessage_statistics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "syncType":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3583,7 +3583,7 @@ def _v305(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v312(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceConnectionSyncCompletedMessage_connectionData(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -3601,37 +3601,37 @@ def _v312(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "permissions":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "rateLimit":
                 matched = True
-                if not _v319(m, seg, c):
+                if not _v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shopId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shopName":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shopUrl":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3639,7 +3639,7 @@ def _v312(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v319(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -3657,13 +3657,13 @@ def _v319(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "remaining":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "resetAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3671,7 +3671,7 @@ def _v319(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v322(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceConnectionSyncCompletedMessage_categories(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -3684,7 +3684,7 @@ def _v322(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v323(e, seg, c):
+            if not _v_MarketplaceConnectionSyncCompletedMessage_categories_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -3692,7 +3692,7 @@ def _v322(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v323(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceConnectionSyncCompletedMessage_categories_items(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -3710,25 +3710,25 @@ def _v323(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "id":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "level":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "path":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3736,7 +3736,7 @@ def _v323(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v328(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceConnectionSyncCompletedMessage_statistics(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -3754,19 +3754,19 @@ def _v328(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "duration":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errors":
                 matched = True
-                if not _v331(m, seg, c):
+                if not _v_MarketplaceConnectionSyncCompletedMessage_statistics_errors(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "itemsSynced":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3774,7 +3774,7 @@ def _v328(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v331(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceConnectionSyncCompletedMessage_statistics_errors(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -3787,7 +3787,7 @@ def _v331(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v332(e, seg, c):
+            if not _v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -3795,7 +3795,7 @@ def _v331(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v332(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -3813,19 +3813,19 @@ def _v332(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "message":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timestamp":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "type":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3833,16 +3833,16 @@ def _v332(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v337(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceConnectionSyncCompletedMessage_error(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v338(x, p, c)
+    r = _v_ErrorDetails(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v338(x: object, p: str, c: _Ctx) -> bool:
+def _v_ErrorDetails(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -3860,19 +3860,19 @@ def _v338(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "code":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "details":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "message":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3880,7 +3880,7 @@ def _v338(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v343(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceConnectionSyncRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -3898,49 +3898,49 @@ def _v343(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "connectionId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metadata":
                 matched = True
-                if not _v351(m, seg, c):
+                if not _v_MarketplaceConnectionSyncRequestMessage_metadata(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "priority":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "requestId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "syncType":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "webhookUrl":
                 matched = True
-                if not _v99(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3948,7 +3948,7 @@ def _v343(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v351(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceConnectionSyncRequestMessage_metadata(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -3966,13 +3966,13 @@ def _v351(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "retryCount":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "source":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -3980,7 +3980,7 @@ def _v351(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v354(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceCredentialRotationCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -3998,85 +3998,85 @@ def _v354(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "connectionId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "connectionStatus":
                 matched = True
-                if not _v382(m, seg, c):
+                if not _v_MarketplaceCredentialRotationCompletedMessage_connectionStatus(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "error":
                 matched = True
-                if not _v394(m, seg, c):
+                if not _v_MarketplaceCredentialRotationCompletedMessage_error(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "newCredentials":
                 matched = True
-                if not _v362(m, seg, c):
+                if not _v_MarketplaceCredentialRotationCompletedMessage_newCredentials(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "nextRotation":
                 matched = True
-                if not _v390(m, seg, c):
+                if not _v_MarketplaceCredentialRotationCompletedMessage_nextRotation(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "notifications":
                 matched = True
-                if not _v401(m, seg, c):
+                if not _v_MarketplaceCredentialRotationCompletedMessage_notifications(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "oldCredentials":
                 matched = True
-                if not _v373(m, seg, c):
+                if not _v_MarketplaceCredentialRotationCompletedMessage_oldCredentials(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "operationDetails":
                 matched = True
-                if not _v377(m, seg, c):
+                if not _v_MarketplaceCredentialRotationCompletedMessage_operationDetails(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "reason":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "requestId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "rotationType":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4084,7 +4084,7 @@ def _v354(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v362(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceCredentialRotationCompletedMessage_newCredentials(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -4102,31 +4102,31 @@ def _v362(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "createdAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "expiresAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "scope":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "testResult":
                 matched = True
-                if not _v368(m, seg, c):
+                if not _v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tokenType":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4134,7 +4134,7 @@ def _v362(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v368(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -4152,25 +4152,25 @@ def _v368(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "success":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "testError":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tested":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "testedAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4178,7 +4178,7 @@ def _v368(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v373(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceCredentialRotationCompletedMessage_oldCredentials(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -4196,19 +4196,19 @@ def _v373(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "preservedUntil":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "revoked":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "revokedAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4216,7 +4216,7 @@ def _v373(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v377(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceCredentialRotationCompletedMessage_operationDetails(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -4234,25 +4234,25 @@ def _v377(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "attempts":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "completedAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "duration":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "method":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4260,7 +4260,7 @@ def _v377(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v382(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceCredentialRotationCompletedMessage_connectionStatus(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -4278,19 +4278,19 @@ def _v382(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "lastTest":
                 matched = True
-                if not _v384(m, seg, c):
+                if not _v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "permissions":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4298,7 +4298,7 @@ def _v382(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v384(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -4316,19 +4316,19 @@ def _v384(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "error":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "success":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timestamp":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4336,7 +4336,7 @@ def _v384(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v390(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceCredentialRotationCompletedMessage_nextRotation(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -4354,19 +4354,19 @@ def _v390(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "reason":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "reminderAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "scheduledAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4374,7 +4374,7 @@ def _v390(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v394(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceCredentialRotationCompletedMessage_error(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -4392,31 +4392,31 @@ def _v394(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "code":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "details":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "message":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "nextRetryAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "retryable":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4424,7 +4424,7 @@ def _v394(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v401(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceCredentialRotationCompletedMessage_notifications(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -4437,7 +4437,7 @@ def _v401(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v402(e, seg, c):
+            if not _v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -4445,7 +4445,7 @@ def _v401(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v402(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -4463,25 +4463,25 @@ def _v402(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "recipient":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sentAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "type":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4489,7 +4489,7 @@ def _v402(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v407(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceCredentialRotationRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -4507,73 +4507,73 @@ def _v407(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "connectionId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "currentCredentials":
                 matched = True
-                if not _v414(m, seg, c):
+                if not _v_MarketplaceCredentialRotationRequestMessage_currentCredentials(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metadata":
                 matched = True
-                if not _v428(m, seg, c):
+                if not _v_MarketplaceCredentialRotationRequestMessage_metadata(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "options":
                 matched = True
-                if not _v419(m, seg, c):
+                if not _v_MarketplaceCredentialRotationRequestMessage_options(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "reason":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "requestId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "rotationType":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "scheduledAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "urgency":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "webhookUrl":
                 matched = True
-                if not _v99(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4581,7 +4581,7 @@ def _v407(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v414(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceCredentialRotationRequestMessage_currentCredentials(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -4599,25 +4599,25 @@ def _v414(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "errorsSinceLastRotation":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "expiresAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "lastUsedAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tokenType":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4625,7 +4625,7 @@ def _v414(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v419(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceCredentialRotationRequestMessage_options(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -4643,31 +4643,31 @@ def _v419(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "maxRetries":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "notifyUser":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "preserveOldToken":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "retryOnFailure":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "testNewCredentials":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4675,7 +4675,7 @@ def _v419(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v428(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceCredentialRotationRequestMessage_metadata(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -4693,13 +4693,13 @@ def _v428(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "originalError":
                 matched = True
-                if not _v430(m, seg, c):
+                if not _v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "source":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4707,7 +4707,7 @@ def _v428(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v430(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -4725,19 +4725,19 @@ def _v430(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "code":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "message":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timestamp":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4745,7 +4745,7 @@ def _v430(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v434(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceIntelligenceCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -4764,58 +4764,58 @@ def _v434(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "analysisVersion":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "analyzedAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "error":
                 matched = True
-                if not _v463(m, seg, c):
+                if not _v_MarketplaceIntelligenceCompletedMessage_error(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketData":
                 matched = True
-                if not _v438(m, seg, c):
+                if not _v_MarketplaceIntelligenceCompletedMessage_marketData(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceBreakdown":
                 matched = True
-                if not _v452(m, seg, c):
+                if not _v_MarketplaceIntelligenceCompletedMessage_marketplaceBreakdown(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 seen[0] = True
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 seen[1] = True
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "similarityScore":
                 matched = True
-                if not _v462(m, seg, c):
+                if not _v_MarketplaceIntelligenceCompletedMessage_similarityScore(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 seen[2] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4838,7 +4838,7 @@ def _v434(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v438(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceIntelligenceCompletedMessage_marketData(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -4856,55 +4856,55 @@ def _v438(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "averagePrice":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "averageRating":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "averageSalesCount":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "bestSellerPercentage":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "competitorCount":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "hasDigitalDownloads":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "priceRange":
                 matched = True
-                if not _v441(m, seg, c):
+                if not _v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "topTags":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalListingsFound":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4912,7 +4912,7 @@ def _v438(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v441(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -4930,19 +4930,19 @@ def _v441(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "max":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "median":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "min":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -4950,7 +4950,7 @@ def _v441(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v452(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceIntelligenceCompletedMessage_marketplaceBreakdown(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -4963,7 +4963,7 @@ def _v452(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v453(e, seg, c):
+            if not _v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -4971,7 +4971,7 @@ def _v452(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v453(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -4989,25 +4989,25 @@ def _v453(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "averagePrice":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingsFound":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplace":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "topResult":
                 matched = True
-                if not _v457(m, seg, c):
+                if not _v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5015,7 +5015,7 @@ def _v453(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v457(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -5033,25 +5033,25 @@ def _v457(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "favorites":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "price":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "title":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "url":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5059,7 +5059,7 @@ def _v457(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v462(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceIntelligenceCompletedMessage_similarityScore(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -5085,7 +5085,7 @@ def _v462(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v463(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceIntelligenceCompletedMessage_error(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -5103,19 +5103,19 @@ def _v463(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "code":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "failedMarketplaces":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "message":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5123,7 +5123,7 @@ def _v463(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v470(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceIntelligenceEventMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -5143,58 +5143,58 @@ def _v470(x: object, p: str, c: _Ctx) -> bool:
             if key == "collectedAt":
                 seen[3] = True
                 matched = True
-                if not _v7(m, seg, c):
+                if not _v_BackendLoggingEventMessage_timestamp(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "collectorVersion":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "externalId":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listing":
                 seen[2] = True
                 matched = True
-                if not _v473(m, seg, c):
+                if not _v_MarketplaceIntelligenceEventMessage_listing(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplace":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metadata":
                 matched = True
-                if not _v487(m, seg, c):
+                if not _v_MarketplaceIntelligenceEventMessage_metadata(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metrics":
                 matched = True
-                if not _v479(m, seg, c):
+                if not _v_MarketplaceIntelligenceEventMessage_metrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "queryContext":
                 matched = True
-                if not _v506(m, seg, c):
+                if not _v_MarketplaceIntelligenceEventMessage_queryContext(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "scrapingMethod":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5222,7 +5222,7 @@ def _v470(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v473(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceIntelligenceEventMessage_listing(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -5242,35 +5242,35 @@ def _v473(x: object, p: str, c: _Ctx) -> bool:
             if key == "currency":
                 seen[2] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "price":
                 seen[1] = True
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "thumbnailUrl":
                 seen[4] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "title":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "url":
                 seen[3] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5303,7 +5303,7 @@ def _v473(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v479(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceIntelligenceEventMessage_metrics(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -5321,43 +5321,43 @@ def _v479(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "averageRating":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "favorites":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "reviewsCount":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "salesCount":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "salesVelocity":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sentimentScore":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "views":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5365,7 +5365,7 @@ def _v479(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v487(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceIntelligenceEventMessage_metadata(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -5383,91 +5383,91 @@ def _v487(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "discountPercent":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "hasFreeShipping":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isAd":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isBestseller":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isDigital":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isPopularNow":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isStarSeller":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materials":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalPrice":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "reviews":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shopLocation":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shopName":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shopRating":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shopReviewsCount":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tags":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5475,7 +5475,7 @@ def _v487(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v506(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceIntelligenceEventMessage_queryContext(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -5493,25 +5493,25 @@ def _v506(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "filters":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "pageNumber":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "position":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "searchQuery":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5519,7 +5519,7 @@ def _v506(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v515(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceIntelligenceRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -5538,39 +5538,39 @@ def _v515(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "executionId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 seen[0] = True
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 seen[1] = True
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "pipelineId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "scrapingOptions":
                 matched = True
-                if not _v526(m, seg, c):
+                if not _v_MarketplaceIntelligenceRequestMessage_scrapingOptions(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "searchContext":
                 matched = True
-                if not _v518(m, seg, c):
+                if not _v_MarketplaceIntelligenceRequestMessage_searchContext(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5588,7 +5588,7 @@ def _v515(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v518(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceIntelligenceRequestMessage_searchContext(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -5606,31 +5606,31 @@ def _v518(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "category":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "description":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materials":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tags":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "title":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5638,7 +5638,7 @@ def _v518(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v526(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceIntelligenceRequestMessage_scrapingOptions(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -5656,31 +5656,31 @@ def _v526(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "includeMetrics":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "includeReviews":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "maxPages":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "maxResultsPerMarketplace":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "targetMarketplaces":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5688,7 +5688,7 @@ def _v526(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v535(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingDescriptionGenerationCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -5708,46 +5708,46 @@ def _v535(x: object, p: str, c: _Ctx) -> bool:
             if key == "description":
                 seen[2] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "entityType":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "error":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metadata":
                 seen[3] = True
                 matched = True
-                if not _v540(m, seg, c):
+                if not _v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 seen[0] = True
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "suggestedPrice":
                 matched = True
-                if not _v546(m, seg, c):
+                if not _v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "targetMarketplace":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5775,16 +5775,16 @@ def _v535(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v540(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v541(x, p, c)
+    r = _v_GenerationMetadata(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v541(x: object, p: str, c: _Ctx) -> bool:
+def _v_GenerationMetadata(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -5804,28 +5804,28 @@ def _v541(x: object, p: str, c: _Ctx) -> bool:
             if key == "aiModel":
                 seen[2] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "confidence":
                 seen[3] = True
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "generatedAt":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "source":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5853,7 +5853,7 @@ def _v541(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v546(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -5871,37 +5871,37 @@ def _v546(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "breakdown":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "currency":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "laborCost":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceMarkup":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialCost":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "suggestedPrice":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -5909,7 +5909,7 @@ def _v546(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v555(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingDescriptionGenerationRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -5928,84 +5928,84 @@ def _v555(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "brandVoice":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "entityName":
                 seen[2] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "entityType":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "existingCategory":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "existingTags":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "keywords":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 seen[0] = True
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "targetMarket":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "targetMarketplace":
                 seen[3] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "technicalMetadata":
                 matched = True
-                if not _v562(m, seg, c):
+                if not _v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "thumbnailUrls":
                 matched = True
-                if not _v569(m, seg, c):
+                if not _v_MarketplaceListingDescriptionGenerationRequestMessage__46be51b1(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 seen[4] = True
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "webhookUrl":
                 matched = True
-                if not _v99(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6038,7 +6038,7 @@ def _v555(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v562(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -6056,31 +6056,31 @@ def _v562(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "dimensionsMm":
                 matched = True
-                if not _v186(m, seg, c):
+                if not _v_FileVectorizeCompletedMessage_vector(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "faces":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isWatertight":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "vertices":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "volumeMm3":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6088,7 +6088,7 @@ def _v562(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v569(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingDescriptionGenerationRequestMessage__46be51b1(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -6101,7 +6101,7 @@ def _v569(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v99(e, seg, c):
+            if not _v_EtsyPublishListingCompletedMessage_etsyListingUrl(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -6109,7 +6109,7 @@ def _v569(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v578(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingSyncCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -6127,79 +6127,79 @@ def _v578(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "completedAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "connectionId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errors":
                 matched = True
-                if not _v617(m, seg, c):
+                if not _v_MarketplaceListingSyncCompletedMessage_errors(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "failedListings":
                 matched = True
-                if not _v610(m, seg, c):
+                if not _v_MarketplaceListingSyncCompletedMessage_failedListings(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "nextSyncRecommendedAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "requestId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "results":
                 matched = True
-                if not _v594(m, seg, c):
+                if not _v_MarketplaceListingSyncCompletedMessage_results(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "statistics":
                 matched = True
-                if not _v585(m, seg, c):
+                if not _v_MarketplaceListingSyncCompletedMessage_statistics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "successfulListings":
                 matched = True
-                if not _v603(m, seg, c):
+                if not _v_MarketplaceListingSyncCompletedMessage_successfulListings(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "syncDirection":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6207,7 +6207,7 @@ def _v578(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v585(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingSyncCompletedMessage_statistics(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -6225,49 +6225,49 @@ def _v585(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "duration":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "imagesProcessed":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingsCreated":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingsFailed":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingsProcessed":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingsSkipped":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingsUpdated":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "variationsProcessed":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6275,7 +6275,7 @@ def _v585(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v594(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingSyncCompletedMessage_results(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -6293,13 +6293,13 @@ def _v594(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "pull":
                 matched = True
-                if not _v595(m, seg, c):
+                if not _v_MarketplaceListingSyncCompletedMessage_results_pull(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "push":
                 matched = True
-                if not _v599(m, seg, c):
+                if not _v_MarketplaceListingSyncCompletedMessage_results_push(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6307,7 +6307,7 @@ def _v594(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v595(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingSyncCompletedMessage_results_pull(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -6325,19 +6325,19 @@ def _v595(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "existingListingsUpdated":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingsRetrieved":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "newListingsCreated":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6345,7 +6345,7 @@ def _v595(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v599(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingSyncCompletedMessage_results_push(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -6363,19 +6363,19 @@ def _v599(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "listingsCreated":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingsPushed":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingsUpdated":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6383,7 +6383,7 @@ def _v599(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v603(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingSyncCompletedMessage_successfulListings(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -6396,7 +6396,7 @@ def _v603(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v604(e, seg, c):
+            if not _v_MarketplaceListingSyncCompletedMessage_successfulListings_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -6404,7 +6404,7 @@ def _v603(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v604(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingSyncCompletedMessage_successfulListings_items(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -6422,31 +6422,31 @@ def _v604(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "externalId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "internalId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "operation":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timestamp":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "title":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6454,7 +6454,7 @@ def _v604(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v610(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingSyncCompletedMessage_failedListings(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -6467,7 +6467,7 @@ def _v610(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v611(e, seg, c):
+            if not _v_MarketplaceListingSyncCompletedMessage_failedListings_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -6475,7 +6475,7 @@ def _v610(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v611(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingSyncCompletedMessage_failedListings_items(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -6493,31 +6493,31 @@ def _v611(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "error":
                 matched = True
-                if not _v337(m, seg, c):
+                if not _v_MarketplaceConnectionSyncCompletedMessage_error(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "externalId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "internalId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timestamp":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "title":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6525,7 +6525,7 @@ def _v611(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v617(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingSyncCompletedMessage_errors(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -6538,7 +6538,7 @@ def _v617(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v618(e, seg, c):
+            if not _v_MarketplaceListingSyncCompletedMessage_errors_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -6546,7 +6546,7 @@ def _v617(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v618(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingSyncCompletedMessage_errors_items(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -6564,25 +6564,25 @@ def _v618(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "details":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "message":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timestamp":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "type":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6590,7 +6590,7 @@ def _v618(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v626(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingSyncRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -6608,73 +6608,73 @@ def _v626(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "connectionId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "externalListingIds":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingIds":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metadata":
                 matched = True
-                if not _v645(m, seg, c):
+                if not _v_MarketplaceListingSyncRequestMessage_metadata(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "options":
                 matched = True
-                if not _v636(m, seg, c):
+                if not _v_MarketplaceListingSyncRequestMessage_options(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "priority":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "requestId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "syncDirection":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "syncScope":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "webhookUrl":
                 matched = True
-                if not _v99(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6682,7 +6682,7 @@ def _v626(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v636(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingSyncRequestMessage_options(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -6700,31 +6700,31 @@ def _v636(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "batchSize":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "includeAnalytics":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "includeImages":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "includeInactive":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "includeVariations":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6732,7 +6732,7 @@ def _v636(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v645(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingSyncRequestMessage_metadata(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -6750,19 +6750,19 @@ def _v645(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "retryCount":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "scheduledSync":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "source":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6770,7 +6770,7 @@ def _v645(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v649(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingTagsGenerationCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -6790,34 +6790,34 @@ def _v649(x: object, p: str, c: _Ctx) -> bool:
             if key == "entityType":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "error":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metadata":
                 seen[3] = True
                 matched = True
-                if not _v540(m, seg, c):
+                if not _v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 seen[0] = True
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tags":
                 seen[2] = True
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6845,7 +6845,7 @@ def _v649(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v656(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingTagsGenerationRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -6865,89 +6865,89 @@ def _v656(x: object, p: str, c: _Ctx) -> bool:
             if key == "entityName":
                 seen[2] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "entityType":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "existingCategory":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "existingTags":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 seen[0] = True
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "style":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tagLimit":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "targetMarket":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "targetMarketplace":
                 seen[3] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "technicalMetadata":
                 matched = True
-                if not _v562(m, seg, c):
+                if not _v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "thumbnailUrls":
                 matched = True
-                if not _v569(m, seg, c):
+                if not _v_MarketplaceListingDescriptionGenerationRequestMessage__46be51b1(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "useCases":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 seen[4] = True
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "webhookUrl":
                 matched = True
-                if not _v99(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -6980,7 +6980,7 @@ def _v656(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v680(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingTitleGenerationCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -7000,34 +7000,34 @@ def _v680(x: object, p: str, c: _Ctx) -> bool:
             if key == "entityType":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "error":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metadata":
                 seen[3] = True
                 matched = True
-                if not _v540(m, seg, c):
+                if not _v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 seen[0] = True
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "title":
                 seen[2] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7055,7 +7055,7 @@ def _v680(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v686(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingTitleGenerationRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -7074,84 +7074,84 @@ def _v686(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "brandVoice":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "characterLimit":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "currentName":
                 seen[2] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "entityType":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "existingCategory":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "existingTags":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "keywords":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 seen[0] = True
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "targetMarket":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "targetMarketplace":
                 seen[3] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "technicalMetadata":
                 matched = True
-                if not _v693(m, seg, c):
+                if not _v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 seen[4] = True
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "webhookUrl":
                 matched = True
-                if not _v99(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7184,7 +7184,7 @@ def _v686(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v693(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -7202,19 +7202,19 @@ def _v693(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "dimensionsMm":
                 matched = True
-                if not _v186(m, seg, c):
+                if not _v_FileVectorizeCompletedMessage_vector(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "faces":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "vertices":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7222,7 +7222,7 @@ def _v693(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v706(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingUpdateCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -7240,31 +7240,31 @@ def _v706(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "error":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplace":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "result":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v709(m, seg, c):
+                if not _v_MarketplaceListingUpdateCompletedMessage_status(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7272,7 +7272,7 @@ def _v706(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v709(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingUpdateCompletedMessage_status(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -7291,7 +7291,7 @@ def _v709(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v713(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingUpdateRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -7309,25 +7309,25 @@ def _v713(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "credentials":
                 matched = True
-                if not _v723(m, seg, c):
+                if not _v_MarketplaceListingUpdateRequestMessage_credentials(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplace":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "updates":
                 matched = True
-                if not _v716(m, seg, c):
+                if not _v_MarketplaceListingUpdateRequestMessage_updates(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7335,7 +7335,7 @@ def _v713(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v716(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingUpdateRequestMessage_updates(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -7353,31 +7353,31 @@ def _v716(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "description":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "price":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "quantity":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tags":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "title":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7385,7 +7385,7 @@ def _v716(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v723(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplaceListingUpdateRequestMessage_credentials(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -7403,31 +7403,31 @@ def _v723(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "access_token":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "api_key":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "api_secret":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "expires_at":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "refresh_token":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7435,7 +7435,7 @@ def _v723(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v729(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplacePublishListingCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -7453,73 +7453,73 @@ def _v729(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "error":
                 matched = True
-                if not _v102(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_error(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "externalFileId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "externalListingId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "externalListingUrl":
                 matched = True
-                if not _v99(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceProvider":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialName":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metamodelId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalJobId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processingDuration":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "publishedAt":
                 matched = True
-                if not _v7(m, seg, c):
+                if not _v_BackendLoggingEventMessage_timestamp(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v735(m, seg, c):
+                if not _v_MarketplacePublishListingCompletedMessage_status(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7527,7 +7527,7 @@ def _v729(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v735(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplacePublishListingCompletedMessage_status(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -7546,7 +7546,7 @@ def _v735(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v742(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplacePublishListingRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -7564,67 +7564,67 @@ def _v742(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "baseListingData":
                 matched = True
-                if not _v122(m, seg, c):
+                if not _v_EtsyPublishListingRequestMessage_baseListingData(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "fileMetadata":
                 matched = True
-                if not _v140(m, seg, c):
+                if not _v_EtsyPublishListingRequestMessage_fileMetadata(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listingId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceConnectionId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceCredentials":
                 matched = True
-                if not _v754(m, seg, c):
+                if not _v_MarketplacePublishListingRequestMessage_marketplaceCredentials(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceProvider":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialVariant":
                 matched = True
-                if not _v116(m, seg, c):
+                if not _v_EtsyPublishListingRequestMessage_materialVariant(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metamodelId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "publishOptions":
                 matched = True
-                if not _v750(m, seg, c):
+                if not _v_MarketplacePublishListingRequestMessage_publishOptions(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "webhookUrl":
                 matched = True
-                if not _v99(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7632,7 +7632,7 @@ def _v742(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v750(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplacePublishListingRequestMessage_publishOptions(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -7650,13 +7650,13 @@ def _v750(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "autoActivate":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceSpecificOptions":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7664,7 +7664,7 @@ def _v750(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v754(x: object, p: str, c: _Ctx) -> bool:
+def _v_MarketplacePublishListingRequestMessage_marketplaceCredentials(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -7684,19 +7684,19 @@ def _v754(x: object, p: str, c: _Ctx) -> bool:
             if key == "accessToken":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "expiresAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "externalShopId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7709,7 +7709,7 @@ def _v754(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v760(x: object, p: str, c: _Ctx) -> bool:
+def _v_MediaBatchDownloadCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -7729,39 +7729,39 @@ def _v760(x: object, p: str, c: _Ctx) -> bool:
             if key == "batchId":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "failedFiles":
                 matched = True
-                if not _v775(m, seg, c):
+                if not _v_MediaBatchDownloadCompletedMessage_failedFiles(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processedAt":
                 seen[2] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processedFiles":
                 matched = True
-                if not _v763(m, seg, c):
+                if not _v_MediaBatchDownloadCompletedMessage_processedFiles(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "statistics":
                 matched = True
-                if not _v780(m, seg, c):
+                if not _v_MediaBatchDownloadCompletedMessage_statistics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7784,7 +7784,7 @@ def _v760(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v763(x: object, p: str, c: _Ctx) -> bool:
+def _v_MediaBatchDownloadCompletedMessage_processedFiles(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -7797,7 +7797,7 @@ def _v763(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v764(e, seg, c):
+            if not _v_MediaBatchDownloadCompletedMessage_processedFiles_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -7805,7 +7805,7 @@ def _v763(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v764(x: object, p: str, c: _Ctx) -> bool:
+def _v_MediaBatchDownloadCompletedMessage_processedFiles_items(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -7824,45 +7824,45 @@ def _v764(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "compressionRatio":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalName":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalPath":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalSize":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processedSize":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processedType":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "s3Location":
                 seen[1] = True
                 matched = True
-                if not _v767(m, seg, c):
+                if not _v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7880,7 +7880,7 @@ def _v764(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v767(x: object, p: str, c: _Ctx) -> bool:
+def _v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -7898,19 +7898,19 @@ def _v767(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "bucket":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "key":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "url":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7918,7 +7918,7 @@ def _v767(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v775(x: object, p: str, c: _Ctx) -> bool:
+def _v_MediaBatchDownloadCompletedMessage_failedFiles(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -7931,7 +7931,7 @@ def _v775(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v776(e, seg, c):
+            if not _v_MediaBatchDownloadCompletedMessage_failedFiles_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -7939,7 +7939,7 @@ def _v775(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v776(x: object, p: str, c: _Ctx) -> bool:
+def _v_MediaBatchDownloadCompletedMessage_failedFiles_items(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -7957,13 +7957,13 @@ def _v776(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "error":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "path":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -7971,7 +7971,7 @@ def _v776(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v780(x: object, p: str, c: _Ctx) -> bool:
+def _v_MediaBatchDownloadCompletedMessage_statistics(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -7989,43 +7989,43 @@ def _v780(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "averageCompressionRatio":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "failedFiles":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processingDuration":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "successfulFiles":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalFiles":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalOriginalSize":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalProcessedSize":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8033,7 +8033,7 @@ def _v780(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v788(x: object, p: str, c: _Ctx) -> bool:
+def _v_MediaBatchDownloadRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -8051,49 +8051,49 @@ def _v788(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "batchId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "compressionSettings":
                 matched = True
-                if not _v806(m, seg, c):
+                if not _v_MediaBatchDownloadRequestMessage_compressionSettings(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "credentials":
                 matched = True
-                if not _v794(m, seg, c):
+                if not _v_MediaBatchDownloadRequestMessage_credentials(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "downloadStrategy":
                 matched = True
-                if not _v790(m, seg, c):
+                if not _v_MediaBatchDownloadRequestMessage_downloadStrategy(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "entityId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "entityType":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "mediaFiles":
                 matched = True
-                if not _v804(m, seg, c):
+                if not _v_MediaBatchDownloadRequestMessage_mediaFiles(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageConnectionId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8101,7 +8101,7 @@ def _v788(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v790(x: object, p: str, c: _Ctx) -> bool:
+def _v_MediaBatchDownloadRequestMessage_downloadStrategy(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -8120,7 +8120,7 @@ def _v790(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v794(x: object, p: str, c: _Ctx) -> bool:
+def _v_MediaBatchDownloadRequestMessage_credentials(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -8138,55 +8138,55 @@ def _v794(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "accessToken":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "clientId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "clientSecret":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "host":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "password":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "port":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "provider":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "refreshToken":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "username":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8194,7 +8194,7 @@ def _v794(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v804(x: object, p: str, c: _Ctx) -> bool:
+def _v_MediaBatchDownloadRequestMessage_mediaFiles(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -8207,7 +8207,7 @@ def _v804(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v107(e, seg, c):
+            if not _v_ErrorDetails_details_extra(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -8215,7 +8215,7 @@ def _v804(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v806(x: object, p: str, c: _Ctx) -> bool:
+def _v_MediaBatchDownloadRequestMessage_compressionSettings(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -8233,25 +8233,25 @@ def _v806(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "imageQuality":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "maxHeight":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "maxWidth":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "outputFormat":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8259,7 +8259,7 @@ def _v806(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v811(x: object, p: str, c: _Ctx) -> bool:
+def _v_MetamodelMetadataGenerationCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -8279,21 +8279,21 @@ def _v811(x: object, p: str, c: _Ctx) -> bool:
             if key == "metadata":
                 seen[1] = True
                 matched = True
-                if not _v813(m, seg, c):
+                if not _v_MetamodelMetadataGenerationCompletedMessage_metadata(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metamodelId":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "technicalMetadata":
                 seen[2] = True
                 matched = True
-                if not _v873(m, seg, c):
+                if not _v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8316,7 +8316,7 @@ def _v811(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v813(x: object, p: str, c: _Ctx) -> bool:
+def _v_MetamodelMetadataGenerationCompletedMessage_metadata(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -8336,63 +8336,63 @@ def _v813(x: object, p: str, c: _Ctx) -> bool:
             if key == "aiGenerationMetadata":
                 seen[5] = True
                 matched = True
-                if not _v859(m, seg, c):
+                if not _v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "assemblyMetadata":
                 seen[4] = True
                 matched = True
-                if not _v849(m, seg, c):
+                if not _v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "classification":
                 seen[0] = True
                 matched = True
-                if not _v814(m, seg, c):
+                if not _v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "franchise":
                 seen[2] = True
                 matched = True
-                if not _v829(m, seg, c):
+                if not _v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "generatedDescription":
                 seen[6] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceListingsJson":
                 seen[8] = True
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "pricing":
                 seen[7] = True
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "printTechnology":
                 seen[1] = True
                 matched = True
-                if not _v820(m, seg, c):
+                if not _v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tagDataJson":
                 seen[3] = True
                 matched = True
-                if not _v834(m, seg, c):
+                if not _v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8445,7 +8445,7 @@ def _v813(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v814(x: object, p: str, c: _Ctx) -> bool:
+def _v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -8463,25 +8463,25 @@ def _v814(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "confidence":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "primary_category":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "reasoning":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sub_category":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8489,7 +8489,7 @@ def _v814(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v820(x: object, p: str, c: _Ctx) -> bool:
+def _v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -8507,25 +8507,25 @@ def _v820(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "confidence":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "constituentsAnalysis":
                 matched = True
-                if not _v825(m, seg, c):
+                if not _v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "reasoning":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "recommended":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8533,7 +8533,7 @@ def _v820(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v825(x: object, p: str, c: _Ctx) -> bool:
+def _v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -8551,19 +8551,19 @@ def _v825(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "fdmCompatible":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "resinRequired":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalParts":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8571,7 +8571,7 @@ def _v825(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v829(x: object, p: str, c: _Ctx) -> bool:
+def _v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -8589,25 +8589,25 @@ def _v829(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "confidence":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "licensingInfo":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "universe":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8615,7 +8615,7 @@ def _v829(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v834(x: object, p: str, c: _Ctx) -> bool:
+def _v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -8633,43 +8633,43 @@ def _v834(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "custom":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "quality":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "scale":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "source":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "style":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "technical":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "usage":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8677,7 +8677,7 @@ def _v834(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v849(x: object, p: str, c: _Ctx) -> bool:
+def _v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -8695,43 +8695,43 @@ def _v849(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "complexity":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "estimatedAssemblyTime":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "instructions":
                 matched = True
-                if not _v856(m, seg, c):
+                if not _v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "requiresGlue":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "requiresPainting":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "requiresSupports":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalParts":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8739,7 +8739,7 @@ def _v849(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v856(x: object, p: str, c: _Ctx) -> bool:
+def _v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -8757,13 +8757,13 @@ def _v856(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "embedded":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "url":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8771,7 +8771,7 @@ def _v856(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v859(x: object, p: str, c: _Ctx) -> bool:
+def _v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -8789,43 +8789,43 @@ def _v859(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "completionTokens":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "generatedAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ollamaModels":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processingTimeSeconds":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "promptTokens":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalResponses":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "workerVersion":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -8833,7 +8833,7 @@ def _v859(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v873(x: object, p: str, c: _Ctx) -> bool:
+def _v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -8853,112 +8853,112 @@ def _v873(x: object, p: str, c: _Ctx) -> bool:
             if key == "allPartsManifold":
                 seen[7] = True
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "analysisVersion":
                 seen[15] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "analyzedAt":
                 seen[14] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "assembledBoundingBox":
                 seen[4] = True
                 matched = True
-                if not _v878(m, seg, c):
+                if not _v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "averageDetailLevel":
                 seen[3] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "constituentModels":
                 seen[12] = True
                 matched = True
-                if not _v890(m, seg, c):
+                if not _v_MetamodelMetadataGenerationCompletedMessage_technicalM_c0280051(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "lowestPrintabilityScore":
                 seen[9] = True
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "lowestQualityScore":
                 seen[8] = True
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "partsRequiringRepair":
                 seen[10] = True
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "partsWithThinWalls":
                 seen[11] = True
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalEdges":
                 seen[2] = True
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalFaces":
                 seen[1] = True
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalSurfaceAreaSqMm":
                 seen[6] = True
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalVertices":
                 seen[0] = True
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalVolumeCubicMm":
                 seen[5] = True
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "validationStatus":
                 seen[13] = True
                 matched = True
-                if not _v897(m, seg, c):
+                if not _v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9046,7 +9046,7 @@ def _v873(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v878(x: object, p: str, c: _Ctx) -> bool:
+def _v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -9064,25 +9064,25 @@ def _v878(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "depth":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "height":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalUnit":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "width":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9090,7 +9090,7 @@ def _v878(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v890(x: object, p: str, c: _Ctx) -> bool:
+def _v_MetamodelMetadataGenerationCompletedMessage_technicalM_c0280051(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -9103,7 +9103,7 @@ def _v890(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v891(e, seg, c):
+            if not _v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -9111,7 +9111,7 @@ def _v890(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v891(x: object, p: str, c: _Ctx) -> bool:
+def _v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -9129,31 +9129,31 @@ def _v891(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "isOptional":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "orderIndex":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "purpose":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9161,7 +9161,7 @@ def _v891(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v897(x: object, p: str, c: _Ctx) -> bool:
+def _v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -9179,31 +9179,31 @@ def _v897(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "allPartsAnalyzed":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "allPartsPresent":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "assemblyInstructionsComplete":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "minimumQualityMet":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "readyForMarketplace":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9211,7 +9211,7 @@ def _v897(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v905(x: object, p: str, c: _Ctx) -> bool:
+def _v_MetamodelMetadataGenerationRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -9229,43 +9229,43 @@ def _v905(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "constituentModelIds":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "constituentModels":
                 matched = True
-                if not _v912(m, seg, c):
+                if not _v_MetamodelMetadataGenerationRequestMessage_constituentModels(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "libraryId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metamodelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "webhookUrl":
                 matched = True
-                if not _v99(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9273,7 +9273,7 @@ def _v905(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v912(x: object, p: str, c: _Ctx) -> bool:
+def _v_MetamodelMetadataGenerationRequestMessage_constituentModels(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -9286,7 +9286,7 @@ def _v912(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v913(e, seg, c):
+            if not _v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -9294,7 +9294,7 @@ def _v912(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v913(x: object, p: str, c: _Ctx) -> bool:
+def _v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -9312,25 +9312,25 @@ def _v913(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "modelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageConnectionId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageItems":
                 matched = True
-                if not _v917(m, seg, c):
+                if not _v_MetamodelMetadataGenerationRequestMessage_constituentM_0b3fcce2(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9338,7 +9338,7 @@ def _v913(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v917(x: object, p: str, c: _Ctx) -> bool:
+def _v_MetamodelMetadataGenerationRequestMessage_constituentM_0b3fcce2(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -9351,7 +9351,7 @@ def _v917(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v918(e, seg, c):
+            if not _v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -9359,7 +9359,7 @@ def _v917(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v918(x: object, p: str, c: _Ctx) -> bool:
+def _v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -9377,37 +9377,37 @@ def _v918(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "bucket":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isImage":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "mimeType":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "path":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "s3Key":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "size":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9415,7 +9415,7 @@ def _v918(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v926(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelAnalyticsCollectionRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -9434,63 +9434,63 @@ def _v926(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "confidence":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "franchise":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metamodelId":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "primaryCategory":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "priority":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "subCategory":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tags":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "triggeredAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "triggeredBy":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9508,7 +9508,7 @@ def _v926(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v938(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelDiscoveryFolderProcessedEventMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -9526,37 +9526,37 @@ def _v938(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "connectionId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "discoveredFiles":
                 matched = True
-                if not _v941(m, seg, c):
+                if not _v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "folderPath":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "folderSignature":
                 matched = True
-                if not _v948(m, seg, c):
+                if not _v_ModelDiscoveryFolderProcessedEventMessage_folderSignature(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processedAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "statistics":
                 matched = True
-                if not _v953(m, seg, c):
+                if not _v_ModelDiscoveryFolderProcessedEventMessage_statistics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9564,7 +9564,7 @@ def _v938(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v941(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -9577,7 +9577,7 @@ def _v941(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v942(e, seg, c):
+            if not _v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -9585,16 +9585,16 @@ def _v941(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v942(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles_items(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v943(x, p, c)
+    r = _v_DiscoveredFile(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v943(x: object, p: str, c: _Ctx) -> bool:
+def _v_DiscoveredFile(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -9614,28 +9614,28 @@ def _v943(x: object, p: str, c: _Ctx) -> bool:
             if key == "modifiedAt":
                 seen[3] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "path":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "size":
                 seen[2] = True
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9663,16 +9663,16 @@ def _v943(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v948(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelDiscoveryFolderProcessedEventMessage_folderSignature(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v949(x, p, c)
+    r = _v_FolderSignature(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v949(x: object, p: str, c: _Ctx) -> bool:
+def _v_FolderSignature(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -9692,14 +9692,14 @@ def _v949(x: object, p: str, c: _Ctx) -> bool:
             if key == "calculatedAt":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "hash":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9717,16 +9717,16 @@ def _v949(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v953(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelDiscoveryFolderProcessedEventMessage_statistics(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v954(x, p, c)
+    r = _v_FolderStatistics(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v954(x: object, p: str, c: _Ctx) -> bool:
+def _v_FolderStatistics(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -9746,49 +9746,49 @@ def _v954(x: object, p: str, c: _Ctx) -> bool:
             if key == "accessoryFiles":
                 seen[3] = True
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "mediaFiles":
                 seen[2] = True
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelFiles":
                 seen[1] = True
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processingDuration":
                 seen[6] = True
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalFiles":
                 seen[0] = True
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalFolders":
                 seen[4] = True
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalSize":
                 seen[5] = True
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9831,7 +9831,7 @@ def _v954(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v962(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelDiscoveryScanFoundEventMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -9849,55 +9849,55 @@ def _v962(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "description":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "fileName":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "fileTypes":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metadata":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "providerType":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "size":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageLocation":
                 matched = True
-                if not _v970(m, seg, c):
+                if not _v_ModelDiscoveryScanFoundEventMessage_storageLocation(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9905,7 +9905,7 @@ def _v962(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v970(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelDiscoveryScanFoundEventMessage_storageLocation(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -9925,28 +9925,28 @@ def _v970(x: object, p: str, c: _Ctx) -> bool:
             if key == "libraryId":
                 seen[2] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 seen[3] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "path":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageConnectionId":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -9974,7 +9974,7 @@ def _v970(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v978(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelDiscoveryScanProgressEventMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -9992,7 +9992,7 @@ def _v978(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "payload":
                 matched = True
-                if not _v979(m, seg, c):
+                if not _v_ModelDiscoveryScanProgressEventMessage_payload(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10000,7 +10000,7 @@ def _v978(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v979(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelDiscoveryScanProgressEventMessage_payload(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -10019,42 +10019,42 @@ def _v979(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "error":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "jobId":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "message":
                 seen[3] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "progress":
                 seen[4] = True
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 seen[2] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageConnectionId":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10087,7 +10087,7 @@ def _v979(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v986(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelDiscoveryScanRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -10105,37 +10105,37 @@ def _v986(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "configuration":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "credentials":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "libraryId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "path":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "providerType":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageConnectionId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10143,7 +10143,7 @@ def _v986(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v995(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelFinderIndexRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -10161,13 +10161,13 @@ def _v995(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "modelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageItem":
                 matched = True
-                if not _v107(m, seg, c):
+                if not _v_ErrorDetails_details_extra(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10175,7 +10175,7 @@ def _v995(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v998(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelFinderResponseMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -10193,13 +10193,13 @@ def _v998(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "requestId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "results":
                 matched = True
-                if not _v1000(m, seg, c):
+                if not _v_ModelFinderResponseMessage_results(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10207,7 +10207,7 @@ def _v998(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1000(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelFinderResponseMessage_results(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -10220,7 +10220,7 @@ def _v1000(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v1001(e, seg, c):
+            if not _v_ModelFinderResponseMessage_results_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -10228,7 +10228,7 @@ def _v1000(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1001(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelFinderResponseMessage_results_items(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -10246,19 +10246,19 @@ def _v1001(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "metamodelIds":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "similarity":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10266,7 +10266,7 @@ def _v1001(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1006(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelFinderSearchRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -10284,19 +10284,19 @@ def _v1006(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "limit":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "referenceImageId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "referenceModelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10304,7 +10304,7 @@ def _v1006(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1010(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelMetadataGenerationCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -10324,14 +10324,14 @@ def _v1010(x: object, p: str, c: _Ctx) -> bool:
             if key == "metadata":
                 seen[1] = True
                 matched = True
-                if not _v1012(m, seg, c):
+                if not _v_ModelMetadataGenerationCompletedMessage_metadata(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 seen[0] = True
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10349,7 +10349,7 @@ def _v1010(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1012(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelMetadataGenerationCompletedMessage_metadata(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -10369,28 +10369,28 @@ def _v1012(x: object, p: str, c: _Ctx) -> bool:
             if key == "description":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "primaryCategory":
                 seen[2] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "subCategory":
                 seen[3] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tags":
                 seen[1] = True
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10418,7 +10418,7 @@ def _v1012(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1018(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelMetadataGenerationRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -10436,25 +10436,25 @@ def _v1018(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "model":
                 matched = True
-                if not _v1020(m, seg, c):
+                if not _v_ModelMetadataGenerationRequestMessage_model(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "technicalMetadata":
                 matched = True
-                if not _v1025(m, seg, c):
+                if not _v_ModelMetadataGenerationRequestMessage_technicalMetadata(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "thumbnails":
                 matched = True
-                if not _v1034(m, seg, c):
+                if not _v_ModelMetadataGenerationRequestMessage_thumbnails(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10462,7 +10462,7 @@ def _v1018(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1020(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelMetadataGenerationRequestMessage_model(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -10480,25 +10480,25 @@ def _v1020(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "fileName":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "fileSize":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10506,7 +10506,7 @@ def _v1020(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1025(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelMetadataGenerationRequestMessage_technicalMetadata(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -10524,37 +10524,37 @@ def _v1025(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "boundingBox":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "dimensionsMm":
                 matched = True
-                if not _v186(m, seg, c):
+                if not _v_FileVectorizeCompletedMessage_vector(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "faces":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isWatertight":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "vertices":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "volumeMm3":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10562,7 +10562,7 @@ def _v1025(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1034(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelMetadataGenerationRequestMessage_thumbnails(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -10575,7 +10575,7 @@ def _v1034(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v1035(e, seg, c):
+            if not _v_ModelMetadataGenerationRequestMessage_thumbnails_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -10583,7 +10583,7 @@ def _v1034(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1035(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelMetadataGenerationRequestMessage_thumbnails_items(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -10601,19 +10601,19 @@ def _v1035(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "angle":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "id":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "url":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10621,7 +10621,7 @@ def _v1035(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1039(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelMetamodelDetectionFoundMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -10640,14 +10640,14 @@ def _v1039(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "ekgEdges":
                 matched = True
-                if not _v1076(m, seg, c):
+                if not _v_ModelMetamodelDetectionFoundMessage_ekgEdges(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metamodels":
                 seen[0] = True
                 matched = True
-                if not _v1040(m, seg, c):
+                if not _v_ModelMetamodelDetectionFoundMessage_metamodels(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10660,7 +10660,7 @@ def _v1039(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1040(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelMetamodelDetectionFoundMessage_metamodels(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -10673,7 +10673,7 @@ def _v1040(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v1041(e, seg, c):
+            if not _v_ModelMetamodelDetectionFoundMessage_metamodels_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -10681,7 +10681,7 @@ def _v1040(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1041(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelMetamodelDetectionFoundMessage_metamodels_items(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -10700,65 +10700,65 @@ def _v1041(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "childMetamodelIds":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "confidenceScore":
                 seen[2] = True
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "internalId":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "libraryId":
                 seen[3] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "mediaBatchId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metaModelType":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metadata":
                 matched = True
-                if not _v1053(m, seg, c):
+                if not _v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "parentMetamodelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageItemIds":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10786,7 +10786,7 @@ def _v1041(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1053(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -10804,67 +10804,67 @@ def _v1053(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "creator":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isVariant":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "level":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "mediaUrls":
                 matched = True
-                if not _v1064(m, seg, c):
+                if not _v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_da4ccd08(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "partType":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "scale":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sku":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "source":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "thingId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "thumbnail":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "url":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10872,7 +10872,7 @@ def _v1053(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1064(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_da4ccd08(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -10885,7 +10885,7 @@ def _v1064(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v1065(e, seg, c):
+            if not _v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -10893,7 +10893,7 @@ def _v1064(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1065(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -10912,26 +10912,26 @@ def _v1065(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "metadata":
                 matched = True
-                if not _v1069(m, seg, c):
+                if not _v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "type":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "url":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -10944,7 +10944,7 @@ def _v1065(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1069(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -10962,37 +10962,37 @@ def _v1069(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "fileId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "height":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isPrimary":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "mediaType":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "thingId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "width":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11000,7 +11000,7 @@ def _v1069(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1076(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelMetamodelDetectionFoundMessage_ekgEdges(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -11013,7 +11013,7 @@ def _v1076(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v1077(e, seg, c):
+            if not _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -11021,7 +11021,7 @@ def _v1076(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1077(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -11040,39 +11040,39 @@ def _v1077(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "heuristicContributions":
                 matched = True
-                if not _v1085(m, seg, c):
+                if not _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_01be0144(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "louvainMetadata":
                 matched = True
-                if not _v1089(m, seg, c):
+                if not _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "massFunction":
                 seen[1] = True
                 matched = True
-                if not _v1081(m, seg, c):
+                if not _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sourceMetamodelId":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "targetId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "targetType":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11090,7 +11090,7 @@ def _v1077(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1081(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -11108,19 +11108,19 @@ def _v1081(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "related":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "uncertainty":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "unrelated":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11128,7 +11128,7 @@ def _v1081(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1085(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_01be0144(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -11141,7 +11141,7 @@ def _v1085(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v1086(e, seg, c):
+            if not _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -11149,7 +11149,7 @@ def _v1085(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1086(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -11167,13 +11167,13 @@ def _v1086(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "belief":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11181,7 +11181,7 @@ def _v1086(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1089(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -11199,19 +11199,19 @@ def _v1089(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "communityId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "edgeWeight":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modularity":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11219,7 +11219,7 @@ def _v1089(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1093(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelMetamodelDetectionRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -11239,47 +11239,47 @@ def _v1093(x: object, p: str, c: _Ctx) -> bool:
             if key == "connectionId":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "discoveredFiles":
                 matched = True
-                if not _v941(m, seg, c):
+                if not _v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "folderPath":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "folderSignature":
                 seen[2] = True
                 matched = True
-                if not _v948(m, seg, c):
+                if not _v_ModelDiscoveryFolderProcessedEventMessage_folderSignature(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "manifestUrl":
                 matched = True
-                if not _v99(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processedAt":
                 seen[3] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "statistics":
                 seen[4] = True
                 matched = True
-                if not _v953(m, seg, c):
+                if not _v_ModelDiscoveryFolderProcessedEventMessage_statistics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11312,7 +11312,7 @@ def _v1093(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1102(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelPrintAnalysisCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -11330,103 +11330,103 @@ def _v1102(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "boundingBox":
                 matched = True
-                if not _v1117(m, seg, c):
+                if not _v_ModelPrintAnalysisCompletedMessage_boundingBox(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "costBreakdown":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorMessage":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "estimatedCostEUR":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "material":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialGrams":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "minWallThicknessMm":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "needsSupport":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalJobId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "overhangPercentage":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "printTimeMinutes":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "quality":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "solidVolumeCm3":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "supportMaterialGrams":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "surfaceAreaCm2":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11434,7 +11434,7 @@ def _v1102(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1117(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelPrintAnalysisCompletedMessage_boundingBox(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -11452,19 +11452,19 @@ def _v1117(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "x":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "y":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "z":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11472,7 +11472,7 @@ def _v1117(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1124(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelPrintAnalysisRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -11490,37 +11490,37 @@ def _v1124(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "material":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "minioPath":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "quality":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "webhookUrl":
                 matched = True
-                if not _v99(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11528,7 +11528,7 @@ def _v1124(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1131(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSellabilityAnalysisCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -11546,67 +11546,67 @@ def _v1131(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "analysisVersion":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "analyzedAt":
                 matched = True
-                if not _v7(m, seg, c):
+                if not _v_BackendLoggingEventMessage_timestamp(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "demandAnalysis":
                 matched = True
-                if not _v1161(m, seg, c):
+                if not _v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "error":
                 matched = True
-                if not _v337(m, seg, c):
+                if not _v_MarketplaceConnectionSyncCompletedMessage_error(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceRecommendations":
                 matched = True
-                if not _v1149(m, seg, c):
+                if not _v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_3bd2de2a(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metamodelId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "pricingRecommendations":
                 matched = True
-                if not _v1135(m, seg, c):
+                if not _v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "qualityFactors":
                 matched = True
-                if not _v1167(m, seg, c):
+                if not _v_ModelSellabilityAnalysisCompletedMessage_qualityFactors(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "recommendations":
                 matched = True
-                if not _v1172(m, seg, c):
+                if not _v_ModelSellabilityAnalysisCompletedMessage_recommendations(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sellabilityScore":
                 matched = True
-                if not _v462(m, seg, c):
+                if not _v_MarketplaceIntelligenceCompletedMessage_similarityScore(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11614,7 +11614,7 @@ def _v1131(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1135(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -11632,31 +11632,31 @@ def _v1135(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "competitorAverage":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "factors":
                 matched = True
-                if not _v1144(m, seg, c):
+                if not _v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_5c2d6556(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialPricing":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "priceRange":
                 matched = True
-                if not _v441(m, seg, c):
+                if not _v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "suggestedPrice":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11664,7 +11664,7 @@ def _v1135(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1144(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_5c2d6556(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -11677,7 +11677,7 @@ def _v1144(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v1145(e, seg, c):
+            if not _v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -11685,7 +11685,7 @@ def _v1144(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1145(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -11703,19 +11703,19 @@ def _v1145(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "description":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "factor":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "impact":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11723,7 +11723,7 @@ def _v1145(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1149(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_3bd2de2a(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -11736,7 +11736,7 @@ def _v1149(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v1150(e, seg, c):
+            if not _v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -11744,7 +11744,7 @@ def _v1149(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1150(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -11762,37 +11762,37 @@ def _v1150(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "compatibilityScore":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "estimatedReach":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "etsySpecificData":
                 matched = True
-                if not _v1156(m, seg, c):
+                if not _v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplace":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "platformFee":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "reasoning":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11800,7 +11800,7 @@ def _v1150(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1156(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -11818,19 +11818,19 @@ def _v1156(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "categoryFitScore":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "estimatedTimeToFirstSale":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "recommendedMaterials":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11838,7 +11838,7 @@ def _v1156(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1161(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -11856,31 +11856,31 @@ def _v1161(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "categoryDemand":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "competitionLevel":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "searchVolume":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "trendDirection":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "trendingScore":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11888,7 +11888,7 @@ def _v1161(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1167(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSellabilityAnalysisCompletedMessage_qualityFactors(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -11906,25 +11906,25 @@ def _v1167(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "marketFit":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "printability":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "technicalQuality":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "uniqueness":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -11932,7 +11932,7 @@ def _v1167(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1172(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSellabilityAnalysisCompletedMessage_recommendations(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -11945,7 +11945,7 @@ def _v1172(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v1173(e, seg, c):
+            if not _v_ModelSellabilityAnalysisCompletedMessage_recommendations_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -11953,7 +11953,7 @@ def _v1172(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1173(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSellabilityAnalysisCompletedMessage_recommendations_items(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -11971,31 +11971,31 @@ def _v1173(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "category":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "description":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "expectedImpact":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "priority":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "title":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12003,7 +12003,7 @@ def _v1173(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1182(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSellabilityAnalysisRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -12021,31 +12021,31 @@ def _v1182(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "analysisOptions":
                 matched = True
-                if not _v1188(m, seg, c):
+                if not _v_ModelSellabilityAnalysisRequestMessage_analysisOptions(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "manifestUrl":
                 matched = True
-                if not _v99(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metamodelData":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metamodelId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12053,7 +12053,7 @@ def _v1182(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1188(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSellabilityAnalysisRequestMessage_analysisOptions(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -12071,31 +12071,31 @@ def _v1188(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "competitorAnalysis":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "demandAnalysis":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "etsyAnalysisOptions":
                 matched = True
-                if not _v1194(m, seg, c):
+                if not _v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "includeChildModels":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "targetMarketplaces":
                 matched = True
-                if not _v47(m, seg, c):
+                if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12103,7 +12103,7 @@ def _v1188(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1194(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -12121,19 +12121,19 @@ def _v1194(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "analyzeMaterialSuitability":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "competitorCount":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "fetchEtsyTrends":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12141,7 +12141,7 @@ def _v1194(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1198(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSemanticAnalysisCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -12159,49 +12159,49 @@ def _v1198(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "debugInfo":
                 matched = True
-                if not _v1243(m, seg, c):
+                if not _v_ModelSemanticAnalysisCompletedMessage_debugInfo(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "error":
                 matched = True
-                if not _v1238(m, seg, c):
+                if not _v_ModelSemanticAnalysisCompletedMessage_error(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processingStatus":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processingTime":
                 matched = True
-                if not _v1228(m, seg, c):
+                if not _v_ModelSemanticAnalysisCompletedMessage_processingTime(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "qualityMetrics":
                 matched = True
-                if not _v1233(m, seg, c):
+                if not _v_ModelSemanticAnalysisCompletedMessage_qualityMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "semanticMetadata":
                 matched = True
-                if not _v1202(m, seg, c):
+                if not _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12209,7 +12209,7 @@ def _v1198(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1202(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -12227,25 +12227,25 @@ def _v1202(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "embedding":
                 matched = True
-                if not _v186(m, seg, c):
+                if not _v_FileVectorizeCompletedMessage_vector(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "geometricFeatures":
                 matched = True
-                if not _v1216(m, seg, c):
+                if not _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "semanticTags":
                 matched = True
-                if not _v1203(m, seg, c):
+                if not _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_4d3fd698(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "similarModels":
                 matched = True
-                if not _v1210(m, seg, c):
+                if not _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d6d95e76(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12253,7 +12253,7 @@ def _v1202(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1203(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_4d3fd698(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -12266,7 +12266,7 @@ def _v1203(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v1204(e, seg, c):
+            if not _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -12274,7 +12274,7 @@ def _v1203(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1204(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -12292,19 +12292,19 @@ def _v1204(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "category":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "confidence":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tagName":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12312,7 +12312,7 @@ def _v1204(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1210(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d6d95e76(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -12325,7 +12325,7 @@ def _v1210(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v1211(e, seg, c):
+            if not _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -12333,7 +12333,7 @@ def _v1210(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1211(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -12351,19 +12351,19 @@ def _v1211(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "metadata":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "similarity":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12371,7 +12371,7 @@ def _v1211(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1216(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -12389,49 +12389,49 @@ def _v1216(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "boundingBox":
                 matched = True
-                if not _v1221(m, seg, c):
+                if not _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "complexity":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "faceCount":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "hasTextureCoords":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "isWatertight":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "surfaceArea":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "vertexCount":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "volume":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12439,7 +12439,7 @@ def _v1216(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1221(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -12457,19 +12457,19 @@ def _v1221(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "depth":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "height":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "width":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12477,7 +12477,7 @@ def _v1221(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1228(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSemanticAnalysisCompletedMessage_processingTime(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -12495,25 +12495,25 @@ def _v1228(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "geometryTimeMs":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "neuralTimeMs":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "searchTimeMs":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalTimeMs":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12521,7 +12521,7 @@ def _v1228(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1233(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSemanticAnalysisCompletedMessage_qualityMetrics(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -12539,25 +12539,25 @@ def _v1233(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "duplicateDetected":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "knowledgeBaseUpdated":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "overallConfidence":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tagCount":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12565,7 +12565,7 @@ def _v1233(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1238(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSemanticAnalysisCompletedMessage_error(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -12583,25 +12583,25 @@ def _v1238(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "category":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "message":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "retryable":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "technicalDetails":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12609,7 +12609,7 @@ def _v1238(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1243(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSemanticAnalysisCompletedMessage_debugInfo(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -12627,25 +12627,25 @@ def _v1243(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "gpuUsed":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "memoryUsageMb":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processingNode":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "workerVersion":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12653,7 +12653,7 @@ def _v1243(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1248(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSemanticAnalysisRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -12671,67 +12671,67 @@ def _v1248(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "fileName":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "filePath":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "fileSize":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "priority":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processingOptions":
                 matched = True
-                if not _v1256(m, seg, c):
+                if not _v_ModelSemanticAnalysisRequestMessage_processingOptions(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "retryCount":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageConnectionId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageProviderType":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "webhookUrl":
                 matched = True
-                if not _v99(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12739,7 +12739,7 @@ def _v1248(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1256(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelSemanticAnalysisRequestMessage_processingOptions(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -12757,31 +12757,31 @@ def _v1256(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "enableDuplicateDetection":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "generateThumbnail":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "pointCloudSize":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "similarityK":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "similarityThreshold":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -12789,7 +12789,7 @@ def _v1256(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1265(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelTechnicalMetadataCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -12807,235 +12807,235 @@ def _v1265(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "analysisConfidence":
                 matched = True
-                if not _v206(m, seg, c):
+                if not _v_IpCheckCompletedMessage_confidence(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "analysisVersion":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "analysisWarnings":
                 matched = True
-                if not _v1329(m, seg, c):
+                if not _v_ModelTechnicalMetadataCompletedMessage_analysisWarnings(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "analyzedAt":
                 matched = True
-                if not _v7(m, seg, c):
+                if not _v_BackendLoggingEventMessage_timestamp(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "analyzedBy":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "boundingBox":
                 matched = True
-                if not _v878(m, seg, c):
+                if not _v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "detailLevel":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "edges":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorCode":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorMessage":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "estimatedMaterialGrams":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "estimatedPrintTimeMinutes":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "faces":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "flippedNormals":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "formatVersion":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "hasColorData":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "hasTextureCoordinates":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "hasVertexNormals":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "holes":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "manifold":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialEstimates":
                 matched = True
-                if not _v1301(m, seg, c):
+                if not _v_ModelTechnicalMetadataCompletedMessage_materialEstimates(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "maxWallThickness":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "minWallThickness":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "nonManifoldEdges":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalJobId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalUnit":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "overhangs":
                 matched = True
-                if not _v1290(m, seg, c):
+                if not _v_ModelTechnicalMetadataCompletedMessage_overhangs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "printTimeEstimates":
                 matched = True
-                if not _v1296(m, seg, c):
+                if not _v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "printabilityScore":
                 matched = True
-                if not _v462(m, seg, c):
+                if not _v_MarketplaceIntelligenceCompletedMessage_similarityScore(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "qualityScore":
                 matched = True
-                if not _v462(m, seg, c):
+                if not _v_MarketplaceIntelligenceCompletedMessage_similarityScore(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "recommendedOrientation":
                 matched = True
-                if not _v1306(m, seg, c):
+                if not _v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "requiresSupports":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "selfIntersections":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "slicerRecommendations":
                 matched = True
-                if not _v1311(m, seg, c):
+                if not _v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "surfaceAreaSqMm":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "vertices":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "volumeCubicMm":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13043,7 +13043,7 @@ def _v1265(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1290(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelTechnicalMetadataCompletedMessage_overhangs(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -13056,7 +13056,7 @@ def _v1290(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v1291(e, seg, c):
+            if not _v_ModelTechnicalMetadataCompletedMessage_overhangs_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -13064,7 +13064,7 @@ def _v1290(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1291(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelTechnicalMetadataCompletedMessage_overhangs_items(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -13082,19 +13082,19 @@ def _v1291(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "angle":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "area":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "location":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13102,7 +13102,7 @@ def _v1291(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1296(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -13120,19 +13120,19 @@ def _v1296(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "draft":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "highQuality":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "normal":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13140,7 +13140,7 @@ def _v1296(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1301(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelTechnicalMetadataCompletedMessage_materialEstimates(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -13158,25 +13158,25 @@ def _v1301(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "infill10":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "infill100":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "infill20":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "infill50":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13184,7 +13184,7 @@ def _v1301(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1306(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -13202,25 +13202,25 @@ def _v1306(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "reasoning":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "rotationX":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "rotationY":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "rotationZ":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13228,7 +13228,7 @@ def _v1306(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1311(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -13246,55 +13246,55 @@ def _v1311(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "bedTemperatureC":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "estimatedLayerCount":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "infillPercentage":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "layerHeightMm":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialType":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "nozzleSizeMm":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "printSpeedMmS":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "supportEnabled":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "temperatureC":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13302,7 +13302,7 @@ def _v1311(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1329(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelTechnicalMetadataCompletedMessage_analysisWarnings(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -13315,7 +13315,7 @@ def _v1329(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v1330(e, seg, c):
+            if not _v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -13323,7 +13323,7 @@ def _v1329(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1330(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -13341,19 +13341,19 @@ def _v1330(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "code":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "message":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "severity":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13361,7 +13361,7 @@ def _v1330(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1337(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelTechnicalMetadataRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -13379,37 +13379,37 @@ def _v1337(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "analysisOptions":
                 matched = True
-                if not _v1343(m, seg, c):
+                if not _v_ModelTechnicalMetadataRequestMessage_analysisOptions(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "minioPath":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "parentJobId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageLocation":
                 matched = True
-                if not _v161(m, seg, c):
+                if not _v_FileDownloadRequestMessage_storageLocation(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13417,7 +13417,7 @@ def _v1337(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1343(x: object, p: str, c: _Ctx) -> bool:
+def _v_ModelTechnicalMetadataRequestMessage_analysisOptions(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -13435,19 +13435,19 @@ def _v1343(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "detailedAnalysis":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "estimatePrintMetrics":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "skipCache":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13455,7 +13455,7 @@ def _v1343(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1347(x: object, p: str, c: _Ctx) -> bool:
+def _v_SlicingFdmRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -13473,91 +13473,91 @@ def _v1347(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "filamentProfile":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "infillPercentage":
                 matched = True
-                if not _v462(m, seg, c):
+                if not _v_MarketplaceIntelligenceCompletedMessage_similarityScore(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "layerHeight":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialDensity":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "nozzleDiameter":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "printSpeed":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "printerProfile":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processProfile":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "profileId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "profileName":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageItemId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "supportEnabled":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "wallCount":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "webhookUrl":
                 matched = True
-                if not _v99(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13565,7 +13565,7 @@ def _v1347(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1366(x: object, p: str, c: _Ctx) -> bool:
+def _v_SlicingFdmResultMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -13583,85 +13583,85 @@ def _v1366(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "errorCode":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorMessage":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "layerCount":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialVolumeCm3":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialWeightGrams":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "maxZHeightMM":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "printTimeHours":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "profileUsed":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "slicerVersion":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "slicingMethod":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "supportMaterialWeightGrams":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalExtrusionLengthMm":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13669,7 +13669,7 @@ def _v1366(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1381(x: object, p: str, c: _Ctx) -> bool:
+def _v_SlicingSimulationRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -13687,43 +13687,43 @@ def _v1381(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "modelId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "slicerConfig":
                 matched = True
-                if not _v1403(m, seg, c):
+                if not _v_SlicingSimulationRequestMessage_slicerConfig(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "slicerProfile":
                 matched = True
-                if not _v1385(m, seg, c):
+                if not _v_SlicingSimulationRequestMessage_slicerProfile(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "slicerProfileId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageItemId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "technology":
                 matched = True
-                if not _v1384(m, seg, c):
+                if not _v_SlicingSimulationRequestMessage_technology(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "webhookUrl":
                 matched = True
-                if not _v99(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13731,7 +13731,7 @@ def _v1381(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1384(x: object, p: str, c: _Ctx) -> bool:
+def _v_SlicingSimulationRequestMessage_technology(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -13750,7 +13750,7 @@ def _v1384(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1385(x: object, p: str, c: _Ctx) -> bool:
+def _v_SlicingSimulationRequestMessage_slicerProfile(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -13768,79 +13768,79 @@ def _v1385(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "filamentProfile":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "infillPercentage":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "layerHeight":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialDensity":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "nozzleDiameter":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "printSpeed":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "printerProfile":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processProfile":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "profileId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "profileName":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "slaProfile":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "supportEnabled":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "wallCount":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13848,7 +13848,7 @@ def _v1385(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1403(x: object, p: str, c: _Ctx) -> bool:
+def _v_SlicingSimulationRequestMessage_slicerConfig(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -13866,19 +13866,19 @@ def _v1403(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "infill":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "layerHeight":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialDensity":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13886,7 +13886,7 @@ def _v1403(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1409(x: object, p: str, c: _Ctx) -> bool:
+def _v_SlicingSimulationResultMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -13904,85 +13904,85 @@ def _v1409(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "errorCode":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorMessage":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "layerCount":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialVolumeCm3":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialWeightGrams":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "maxZHeightMM":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "printTimeHours":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "profileUsed":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "slicerVersion":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "slicingMethod":
                 matched = True
-                if not _v1419(m, seg, c):
+                if not _v_SlicingSimulationResultMessage_slicingMethod(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "supportMaterialWeightGrams":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalExtrusionLengthMm":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -13990,7 +13990,7 @@ def _v1409(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1419(x: object, p: str, c: _Ctx) -> bool:
+def _v_SlicingSimulationResultMessage_slicingMethod(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -14009,7 +14009,7 @@ def _v1419(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1424(x: object, p: str, c: _Ctx) -> bool:
+def _v_SlicingSlaRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -14027,91 +14027,91 @@ def _v1424(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "bottomExposureTime":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "bottomLayers":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "exposureTime":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "layerHeight":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "liftHeight":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "liftSpeed":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "profileId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "profileName":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "resinDensity":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "retractSpeed":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageItemId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "supportEnabled":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "technology":
                 matched = True
-                if not _v1427(m, seg, c):
+                if not _v_SlicingSlaRequestMessage_technology(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "webhookUrl":
                 matched = True
-                if not _v99(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14119,7 +14119,7 @@ def _v1424(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1427(x: object, p: str, c: _Ctx) -> bool:
+def _v_SlicingSlaRequestMessage_technology(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -14138,7 +14138,7 @@ def _v1427(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1440(x: object, p: str, c: _Ctx) -> bool:
+def _v_SlicingSlaResultMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -14156,85 +14156,85 @@ def _v1440(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "errorCode":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorMessage":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "layerCount":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialVolumeCm3":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "materialWeightGrams":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "maxCrossSectionAreaMm2":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "maxZHeightMM":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v195(m, seg, c):
+                if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "printTimeHours":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "profileUsed":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "slicerVersion":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "slicingMethod":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "supportMaterialWeightGrams":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14242,7 +14242,7 @@ def _v1440(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1455(x: object, p: str, c: _Ctx) -> bool:
+def _v_TextureGenerationCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -14260,49 +14260,49 @@ def _v1455(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "artifacts":
                 matched = True
-                if not _v1460(m, seg, c):
+                if not _v_TextureGenerationCompletedMessage_artifacts(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "creditReservationId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "error":
                 matched = True
-                if not _v1460(m, seg, c):
+                if not _v_TextureGenerationCompletedMessage_artifacts(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "jobId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metrics":
                 matched = True
-                if not _v1460(m, seg, c):
+                if not _v_TextureGenerationCompletedMessage_artifacts(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tenantId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14310,7 +14310,7 @@ def _v1455(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1460(x: object, p: str, c: _Ctx) -> bool:
+def _v_TextureGenerationCompletedMessage_artifacts(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -14324,7 +14324,7 @@ def _v1460(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1464(x: object, p: str, c: _Ctx) -> bool:
+def _v_TextureGenerationRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -14342,49 +14342,49 @@ def _v1464(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "creditReservationId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "jobId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "meshUrl":
                 matched = True
-                if not _v99(m, seg, c):
+                if not _v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "prompt":
                 matched = True
-                if not _v1469(m, seg, c):
+                if not _v_TextureGenerationRequestMessage_prompt(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "resolution":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "stylePreset":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tenantId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14392,7 +14392,7 @@ def _v1464(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1469(x: object, p: str, c: _Ctx) -> bool:
+def _v_TextureGenerationRequestMessage_prompt(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -14418,7 +14418,7 @@ def _v1469(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1473(x: object, p: str, c: _Ctx) -> bool:
+def _v_ThumbnailGenerationCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -14436,55 +14436,55 @@ def _v1473(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "animatedPreviewPath":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorMessage":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "gltfPreviewPath":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "originalJobId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageLocation":
                 matched = True
-                if not _v161(m, seg, c):
+                if not _v_FileDownloadRequestMessage_storageLocation(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "thumbnail360Views":
                 matched = True
-                if not _v1478(m, seg, c):
+                if not _v_ThumbnailGenerationCompletedMessage_thumbnail360Views(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "thumbnailPath":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14492,7 +14492,7 @@ def _v1473(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1478(x: object, p: str, c: _Ctx) -> bool:
+def _v_ThumbnailGenerationCompletedMessage_thumbnail360Views(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -14505,7 +14505,7 @@ def _v1478(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v1479(e, seg, c):
+            if not _v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -14513,7 +14513,7 @@ def _v1478(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1479(x: object, p: str, c: _Ctx) -> bool:
+def _v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -14531,25 +14531,25 @@ def _v1479(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "angle_index":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "index":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storage_path":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "url":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14557,7 +14557,7 @@ def _v1479(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1488(x: object, p: str, c: _Ctx) -> bool:
+def _v_ThumbnailGenerationRequestMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -14575,49 +14575,49 @@ def _v1488(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "customization":
                 matched = True
-                if not _v1496(m, seg, c):
+                if not _v_ThumbnailGenerationRequestMessage_customization(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "generate360Views":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "minioPath":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "parentJobId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "previewType":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageLocation":
                 matched = True
-                if not _v161(m, seg, c):
+                if not _v_FileDownloadRequestMessage_storageLocation(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14625,7 +14625,7 @@ def _v1488(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1496(x: object, p: str, c: _Ctx) -> bool:
+def _v_ThumbnailGenerationRequestMessage_customization(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -14643,19 +14643,19 @@ def _v1496(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "background":
                 matched = True
-                if not _v1500(m, seg, c):
+                if not _v_ThumbnailGenerationRequestMessage_customization_background(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "texture":
                 matched = True
-                if not _v1497(m, seg, c):
+                if not _v_ThumbnailGenerationRequestMessage_customization_texture(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "watermark":
                 matched = True
-                if not _v1504(m, seg, c):
+                if not _v_ThumbnailGenerationRequestMessage_customization_watermark(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14663,7 +14663,7 @@ def _v1496(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1497(x: object, p: str, c: _Ctx) -> bool:
+def _v_ThumbnailGenerationRequestMessage_customization_texture(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -14681,13 +14681,13 @@ def _v1497(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "path":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageConnectionId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14695,7 +14695,7 @@ def _v1497(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1500(x: object, p: str, c: _Ctx) -> bool:
+def _v_ThumbnailGenerationRequestMessage_customization_background(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -14713,19 +14713,19 @@ def _v1500(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "color":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "path":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageConnectionId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14733,7 +14733,7 @@ def _v1500(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1504(x: object, p: str, c: _Ctx) -> bool:
+def _v_ThumbnailGenerationRequestMessage_customization_watermark(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -14751,31 +14751,31 @@ def _v1504(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "opacity":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "path":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "position":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageConnectionId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "text":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14783,7 +14783,7 @@ def _v1504(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1510(x: object, p: str, c: _Ctx) -> bool:
+def _v_UserEngagementEventMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -14803,118 +14803,118 @@ def _v1510(x: object, p: str, c: _Ctx) -> bool:
             if key == "action":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "actionDetails":
                 matched = True
-                if not _v1520(m, seg, c):
+                if not _v_UserEngagementEventMessage_actionDetails(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "clientInfo":
                 matched = True
-                if not _v1542(m, seg, c):
+                if not _v_UserEngagementEventMessage_clientInfo(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "durationMs":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "environment":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "eventType":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "experimentId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "experimentVariant":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "httpMethod":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "httpStatusCode":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "httpUrl":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "requestId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sessionId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "source":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timestamp":
                 seen[2] = True
                 matched = True
-                if not _v7(m, seg, c):
+                if not _v_BackendLoggingEventMessage_timestamp(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userCreatedAt":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userEmail":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 seen[3] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userPlanTier":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -14942,7 +14942,7 @@ def _v1510(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1520(x: object, p: str, c: _Ctx) -> bool:
+def _v_UserEngagementEventMessage_actionDetails(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -14960,79 +14960,79 @@ def _v1520(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "featureCategory":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "featureName":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplace":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceAction":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceListingId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelCount":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelStatus":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "newPlanTier":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "onboardingStep":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "previousPlanTier":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "settingChanged":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageProvider":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15040,7 +15040,7 @@ def _v1520(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1542(x: object, p: str, c: _Ctx) -> bool:
+def _v_UserEngagementEventMessage_clientInfo(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -15058,25 +15058,25 @@ def _v1542(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "browser":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "browserVersion":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "platform":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userAgent":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15084,7 +15084,7 @@ def _v1542(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1547(x: object, p: str, c: _Ctx) -> bool:
+def _v_WorkerAnalyticsEventMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -15103,83 +15103,83 @@ def _v1547(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "errorCode":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "errorMessage":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "eventType":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "jobId":
                 seen[2] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metamodelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metrics":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageItemId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timestamp":
                 seen[3] = True
                 matched = True
-                if not _v7(m, seg, c):
+                if not _v_BackendLoggingEventMessage_timestamp(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timing":
                 matched = True
-                if not _v1559(m, seg, c):
+                if not _v_WorkerAnalyticsEventMessage_timing(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "workerId":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15207,16 +15207,16 @@ def _v1547(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1559(x: object, p: str, c: _Ctx) -> bool:
+def _v_WorkerAnalyticsEventMessage_timing(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v1560(x, p, c)
+    r = _v_JobTiming(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v1560(x: object, p: str, c: _Ctx) -> bool:
+def _v_JobTiming(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -15234,19 +15234,19 @@ def _v1560(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "processingMs":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "queueWaitMs":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "stages":
                 matched = True
-                if not _v49(m, seg, c):
+                if not _v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15254,7 +15254,7 @@ def _v1560(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1567(x: object, p: str, c: _Ctx) -> bool:
+def _v_WorkerMetricsEnrichedEventMessage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -15273,132 +15273,132 @@ def _v1567(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "environment":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "error":
                 matched = True
-                if not _v1618(m, seg, c):
+                if not _v_WorkerMetricsEnrichedEventMessage_error(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "eventType":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "hostname":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "jobId":
                 seen[2] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "llmUsage":
                 matched = True
-                if not _v1581(m, seg, c):
+                if not _v_WorkerMetricsEnrichedEventMessage_llmUsage(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metamodelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "region":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "requestId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "resources":
                 matched = True
-                if not _v1594(m, seg, c):
+                if not _v_WorkerMetricsEnrichedEventMessage_resources(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sessionId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 seen[4] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageItemId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tenantId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timestamp":
                 seen[3] = True
                 matched = True
-                if not _v7(m, seg, c):
+                if not _v_BackendLoggingEventMessage_timestamp(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timing":
                 matched = True
-                if not _v1559(m, seg, c):
+                if not _v_WorkerAnalyticsEventMessage_timing(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userId":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "workerId":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "workerMetrics":
                 matched = True
-                if not _v106(m, seg, c):
+                if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "workerVersion":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15431,7 +15431,7 @@ def _v1567(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1581(x: object, p: str, c: _Ctx) -> bool:
+def _v_WorkerMetricsEnrichedEventMessage_llmUsage(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -15449,73 +15449,73 @@ def _v1581(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "cacheHit":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "costPerCompletionToken":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "costPerPromptToken":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "fallbackUsed":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "model":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelLatencyMs":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "provider":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "retries":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tokensCompletion":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tokensPrompt":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tokensTotal":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalCostUsd":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15523,7 +15523,7 @@ def _v1581(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1594(x: object, p: str, c: _Ctx) -> bool:
+def _v_WorkerMetricsEnrichedEventMessage_resources(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -15541,25 +15541,25 @@ def _v1594(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "cpu":
                 matched = True
-                if not _v1595(m, seg, c):
+                if not _v_WorkerMetricsEnrichedEventMessage_resources_cpu(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "disk":
                 matched = True
-                if not _v1606(m, seg, c):
+                if not _v_WorkerMetricsEnrichedEventMessage_resources_disk(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "memory":
                 matched = True
-                if not _v1600(m, seg, c):
+                if not _v_WorkerMetricsEnrichedEventMessage_resources_memory(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "network":
                 matched = True
-                if not _v1611(m, seg, c):
+                if not _v_WorkerMetricsEnrichedEventMessage_resources_network(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15567,7 +15567,7 @@ def _v1594(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1595(x: object, p: str, c: _Ctx) -> bool:
+def _v_WorkerMetricsEnrichedEventMessage_resources_cpu(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -15585,25 +15585,25 @@ def _v1595(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "avgPercent":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "peakPercent":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "systemTimeMs":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "userTimeMs":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15611,7 +15611,7 @@ def _v1595(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1600(x: object, p: str, c: _Ctx) -> bool:
+def _v_WorkerMetricsEnrichedEventMessage_resources_memory(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -15629,31 +15629,31 @@ def _v1600(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "avgMb":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "endMb":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "leakDetected":
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "peakMb":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "startMb":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15661,7 +15661,7 @@ def _v1600(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1606(x: object, p: str, c: _Ctx) -> bool:
+def _v_WorkerMetricsEnrichedEventMessage_resources_disk(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -15679,25 +15679,25 @@ def _v1606(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "bytesRead":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "bytesWritten":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "opsRead":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "opsWrite":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15705,7 +15705,7 @@ def _v1606(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1611(x: object, p: str, c: _Ctx) -> bool:
+def _v_WorkerMetricsEnrichedEventMessage_resources_network(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -15723,25 +15723,25 @@ def _v1611(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "apiCallsCount":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "avgLatencyMs":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "bytesReceived":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "bytesSent":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15749,7 +15749,7 @@ def _v1611(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1618(x: object, p: str, c: _Ctx) -> bool:
+def _v_WorkerMetricsEnrichedEventMessage_error(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -15767,19 +15767,19 @@ def _v1618(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "category":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "code":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "message":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15787,7 +15787,7 @@ def _v1618(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1626(x: object, p: str, c: _Ctx) -> bool:
+def _v_JobResponse(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -15807,28 +15807,28 @@ def _v1626(x: object, p: str, c: _Ctx) -> bool:
             if key == "jobId":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "messageName":
                 seen[2] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "queue":
                 seen[3] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "success":
                 seen[0] = True
                 matched = True
-                if not _v85(m, seg, c):
+                if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15856,7 +15856,7 @@ def _v1626(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1631(x: object, p: str, c: _Ctx) -> bool:
+def _v_JobStatus(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -15876,56 +15876,56 @@ def _v1631(x: object, p: str, c: _Ctx) -> bool:
             if key == "data":
                 seen[4] = True
                 matched = True
-                if not _v1636(m, seg, c):
+                if not _v_JobStatus_data(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "jobId":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 seen[1] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "progress":
                 seen[6] = True
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "queue":
                 seen[2] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "returnvalue":
                 seen[5] = True
                 matched = True
-                if not _v1637(m, seg, c):
+                if not _v_JobStatus_data_extra(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "state":
                 seen[3] = True
                 matched = True
-                if not _v1635(m, seg, c):
+                if not _v_JobStatus_state(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timestamp":
                 seen[7] = True
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15973,7 +15973,7 @@ def _v1631(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1635(x: object, p: str, c: _Ctx) -> bool:
+def _v_JobStatus_state(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -15992,7 +15992,7 @@ def _v1635(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1636(x: object, p: str, c: _Ctx) -> bool:
+def _v_JobStatus_data(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -16008,7 +16008,7 @@ def _v1636(x: object, p: str, c: _Ctx) -> bool:
             count += 1
             seg = _seg(p, key)
             matched = False
-            if not matched and not _v1637(m, seg, c):
+            if not matched and not _v_JobStatus_data_extra(m, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -16016,7 +16016,7 @@ def _v1636(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1637(x: object, p: str, c: _Ctx) -> bool:
+def _v_JobStatus_data_extra(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -16034,262 +16034,262 @@ def _v1637(x: object, p: str, c: _Ctx) -> bool:
 
 # Named type -> its validator.
 _TYPES: _t.Dict[str, _t.Callable[[object, str, _Ctx], bool]] = {
-    "AnalyticsCollectionRequestMessage": _v0,
-    "AnalyticsCollectionRequestMessageOptions": _v3,
-    "BackendLoggingEventMessage": _v5,
-    "BackendLoggingEventMessageMetadata": _v19,
-    "EtsyAnalyticsSyncCompletedMessage": _v30,
-    "EtsyAnalyticsSyncCompletedMessageResultsItem": _v36,
-    "EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics": _v40,
-    "EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem": _v52,
-    "CredentialUpdate": _v58,
-    "EtsyAnalyticsSyncCompletedMessageErrorsItem": _v63,
-    "EtsyAnalyticsSyncRequestMessage": _v68,
-    "EtsyOAuthCredentials": _v74,
-    "AnalyticsTimeRange": _v80,
-    "AnalyticsSyncOptions": _v84,
-    "EtsyAnalyticsSyncRequestMessageEtsyCredentials": _v88,
-    "EtsyPublishListingCompletedMessage": _v92,
-    "RetryableErrorDetails": _v103,
-    "EtsyPublishListingRequestMessage": _v111,
-    "MaterialVariant": _v117,
-    "BaseListingData": _v123,
-    "EtsyPublishListingRequestMessagePublishOptions": _v133,
-    "EtsyPublishListingRequestMessageEtsyCredentials": _v136,
-    "ListingFileMetadata": _v141,
-    "FileDownloadCompletedMessage": _v147,
-    "S3Location": _v152,
-    "FileDownloadRequestMessage": _v158,
-    "StorageLocation": _v162,
-    "FileDownloadRequestMessageMetadata": _v165,
-    "FileDownloadRequestMessageCredentials": _v167,
-    "FileDownloadRequestMessageMinioDestination": _v177,
-    "FileVectorizeCompletedMessage": _v184,
-    "FileVectorizeRequestMessage": _v190,
-    "IpCheckCompletedMessage": _v194,
-    "IpCheckCompletedMessageEntityType": _v197,
-    "IpCheckCompletedMessageStatus": _v198,
-    "IpCheckCompletedMessageTrademarkRisk": _v199,
-    "IpCheckCompletedMessageCopyrightRisk": _v199,
-    "IpCheckCompletedMessageRiskLevel": _v199,
-    "IpCheckCompletedMessageRecommendation": _v209,
-    "IpCheckCompletedMessageSuggestedChanges": _v210,
-    "IpCheckCompletedMessageHeuristicResults": _v215,
-    "IpCheckCompletedMessageHeuristicResultsPerceptualHash": _v216,
-    "IpCheckCompletedMessageHeuristicResultsTrademark": _v221,
-    "IpCheckCompletedMessageHeuristicResultsFranchise": _v226,
-    "IpCheckCompletedMessageHeuristicResultsReverseSearch": _v231,
-    "IpCheckCompletedMessageError": _v237,
-    "IpCheckRequestMessage": _v241,
-    "IpCheckRequestMessageEntityType": _v197,
-    "IpCheckRequestMessageAnalysisOptions": _v253,
-    "MarketplaceAnalyticsSyncCompletedMessage": _v258,
-    "MarketplaceAnalyticsSyncCompletedMessageStatus": _v261,
-    "MarketplaceAnalyticsSyncCompletedMessageResultsItem": _v265,
-    "MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics": _v269,
-    "MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem": _v52,
-    "MarketplaceAnalyticsSyncCompletedMessageErrorsItem": _v63,
-    "MarketplaceAnalyticsSyncRequestMessage": _v292,
-    "MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials": _v301,
-    "MarketplaceConnectionSyncCompletedMessage": _v305,
-    "MarketplaceConnectionSyncCompletedMessageConnectionData": _v312,
-    "MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit": _v319,
-    "MarketplaceConnectionSyncCompletedMessageCategoriesItem": _v323,
-    "MarketplaceConnectionSyncCompletedMessageStatistics": _v328,
-    "MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem": _v332,
-    "ErrorDetails": _v338,
-    "MarketplaceConnectionSyncRequestMessage": _v343,
-    "MarketplaceConnectionSyncRequestMessageMetadata": _v351,
-    "MarketplaceCredentialRotationCompletedMessage": _v354,
-    "MarketplaceCredentialRotationCompletedMessageNewCredentials": _v362,
-    "MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult": _v368,
-    "MarketplaceCredentialRotationCompletedMessageOldCredentials": _v373,
-    "MarketplaceCredentialRotationCompletedMessageOperationDetails": _v377,
-    "MarketplaceCredentialRotationCompletedMessageConnectionStatus": _v382,
-    "MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest": _v384,
-    "MarketplaceCredentialRotationCompletedMessageNextRotation": _v390,
-    "MarketplaceCredentialRotationCompletedMessageError": _v394,
-    "MarketplaceCredentialRotationCompletedMessageNotificationsItem": _v402,
-    "MarketplaceCredentialRotationRequestMessage": _v407,
-    "MarketplaceCredentialRotationRequestMessageCurrentCredentials": _v414,
-    "MarketplaceCredentialRotationRequestMessageOptions": _v419,
-    "MarketplaceCredentialRotationRequestMessageMetadata": _v428,
-    "MarketplaceCredentialRotationRequestMessageMetadataOriginalError": _v430,
-    "MarketplaceIntelligenceCompletedMessage": _v434,
-    "MarketplaceIntelligenceCompletedMessageMarketData": _v438,
-    "MarketplaceIntelligenceCompletedMessageMarketDataPriceRange": _v441,
-    "MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem": _v453,
-    "MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult": _v457,
-    "MarketplaceIntelligenceCompletedMessageError": _v463,
-    "MarketplaceIntelligenceEventMessage": _v470,
-    "MarketplaceIntelligenceEventMessageListing": _v473,
-    "MarketplaceIntelligenceEventMessageMetrics": _v479,
-    "MarketplaceIntelligenceEventMessageMetadata": _v487,
-    "MarketplaceIntelligenceEventMessageQueryContext": _v506,
-    "MarketplaceIntelligenceRequestMessage": _v515,
-    "MarketplaceIntelligenceRequestMessageSearchContext": _v518,
-    "MarketplaceIntelligenceRequestMessageScrapingOptions": _v526,
-    "MarketplaceListingDescriptionGenerationCompletedMessage": _v535,
-    "GenerationMetadata": _v541,
-    "MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice": _v546,
-    "MarketplaceListingDescriptionGenerationRequestMessage": _v555,
-    "MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata": _v562,
-    "MarketplaceListingSyncCompletedMessage": _v578,
-    "MarketplaceListingSyncCompletedMessageStatistics": _v585,
-    "MarketplaceListingSyncCompletedMessageResults": _v594,
-    "MarketplaceListingSyncCompletedMessageResultsPull": _v595,
-    "MarketplaceListingSyncCompletedMessageResultsPush": _v599,
-    "MarketplaceListingSyncCompletedMessageSuccessfulListingsItem": _v604,
-    "MarketplaceListingSyncCompletedMessageFailedListingsItem": _v611,
-    "MarketplaceListingSyncCompletedMessageErrorsItem": _v618,
-    "MarketplaceListingSyncRequestMessage": _v626,
-    "MarketplaceListingSyncRequestMessageOptions": _v636,
-    "MarketplaceListingSyncRequestMessageMetadata": _v645,
-    "MarketplaceListingTagsGenerationCompletedMessage": _v649,
-    "MarketplaceListingTagsGenerationRequestMessage": _v656,
-    "MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata": _v562,
-    "MarketplaceListingTitleGenerationCompletedMessage": _v680,
-    "MarketplaceListingTitleGenerationRequestMessage": _v686,
-    "MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata": _v693,
-    "MarketplaceListingUpdateCompletedMessage": _v706,
-    "MarketplaceListingUpdateCompletedMessageStatus": _v709,
-    "MarketplaceListingUpdateRequestMessage": _v713,
-    "MarketplaceListingUpdateRequestMessageUpdates": _v716,
-    "MarketplaceListingUpdateRequestMessageCredentials": _v723,
-    "MarketplacePublishListingCompletedMessage": _v729,
-    "MarketplacePublishListingCompletedMessageStatus": _v735,
-    "MarketplacePublishListingRequestMessage": _v742,
-    "MarketplacePublishListingRequestMessagePublishOptions": _v750,
-    "MarketplacePublishListingRequestMessageMarketplaceCredentials": _v754,
-    "MediaBatchDownloadCompletedMessage": _v760,
-    "MediaBatchDownloadCompletedMessageProcessedFilesItem": _v764,
-    "MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location": _v767,
-    "MediaBatchDownloadCompletedMessageFailedFilesItem": _v776,
-    "MediaBatchDownloadCompletedMessageStatistics": _v780,
-    "MediaBatchDownloadRequestMessage": _v788,
-    "MediaBatchDownloadRequestMessageDownloadStrategy": _v790,
-    "MediaBatchDownloadRequestMessageCredentials": _v794,
-    "MediaBatchDownloadRequestMessageCompressionSettings": _v806,
-    "MetamodelMetadataGenerationCompletedMessage": _v811,
-    "MetamodelMetadataGenerationCompletedMessageMetadata": _v813,
-    "MetamodelMetadataGenerationCompletedMessageMetadataClassification": _v814,
-    "MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology": _v820,
-    "MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis": _v825,
-    "MetamodelMetadataGenerationCompletedMessageMetadataFranchise": _v829,
-    "MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson": _v834,
-    "MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata": _v849,
-    "MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions": _v856,
-    "MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata": _v859,
-    "MetamodelMetadataGenerationCompletedMessageTechnicalMetadata": _v873,
-    "MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox": _v878,
-    "MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem": _v891,
-    "MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus": _v897,
-    "MetamodelMetadataGenerationRequestMessage": _v905,
-    "MetamodelMetadataGenerationRequestMessageConstituentModelsItem": _v913,
-    "MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem": _v918,
-    "ModelAnalyticsCollectionRequestMessage": _v926,
-    "ModelDiscoveryFolderProcessedEventMessage": _v938,
-    "DiscoveredFile": _v943,
-    "FolderSignature": _v949,
-    "FolderStatistics": _v954,
-    "ModelDiscoveryScanFoundEventMessage": _v962,
-    "ModelDiscoveryScanFoundEventMessageStorageLocation": _v970,
-    "ModelDiscoveryScanProgressEventMessage": _v978,
-    "ModelDiscoveryScanProgressEventMessagePayload": _v979,
-    "ModelDiscoveryScanRequestMessage": _v986,
-    "ModelFinderIndexRequestMessage": _v995,
-    "ModelFinderResponseMessage": _v998,
-    "ModelFinderResponseMessageResultsItem": _v1001,
-    "ModelFinderSearchRequestMessage": _v1006,
-    "ModelMetadataGenerationCompletedMessage": _v1010,
-    "ModelMetadataGenerationCompletedMessageMetadata": _v1012,
-    "ModelMetadataGenerationRequestMessage": _v1018,
-    "ModelMetadataGenerationRequestMessageModel": _v1020,
-    "ModelMetadataGenerationRequestMessageTechnicalMetadata": _v1025,
-    "ModelMetadataGenerationRequestMessageThumbnailsItem": _v1035,
-    "ModelMetamodelDetectionFoundMessage": _v1039,
-    "ModelMetamodelDetectionFoundMessageMetamodelsItem": _v1041,
-    "ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata": _v1053,
-    "ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem": _v1065,
-    "ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata": _v1069,
-    "ModelMetamodelDetectionFoundMessageEkgEdgesItem": _v1077,
-    "ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction": _v1081,
-    "ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem": _v1086,
-    "ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata": _v1089,
-    "ModelMetamodelDetectionRequestMessage": _v1093,
-    "ModelPrintAnalysisCompletedMessage": _v1102,
-    "ModelPrintAnalysisCompletedMessageBoundingBox": _v1117,
-    "ModelPrintAnalysisRequestMessage": _v1124,
-    "ModelSellabilityAnalysisCompletedMessage": _v1131,
-    "ModelSellabilityAnalysisCompletedMessagePricingRecommendations": _v1135,
-    "ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange": _v441,
-    "ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem": _v1145,
-    "ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem": _v1150,
-    "ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData": _v1156,
-    "ModelSellabilityAnalysisCompletedMessageDemandAnalysis": _v1161,
-    "ModelSellabilityAnalysisCompletedMessageQualityFactors": _v1167,
-    "ModelSellabilityAnalysisCompletedMessageRecommendationsItem": _v1173,
-    "ModelSellabilityAnalysisRequestMessage": _v1182,
-    "ModelSellabilityAnalysisRequestMessageAnalysisOptions": _v1188,
-    "ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions": _v1194,
-    "ModelSemanticAnalysisCompletedMessage": _v1198,
-    "ModelSemanticAnalysisCompletedMessageSemanticMetadata": _v1202,
-    "ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem": _v1204,
-    "ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem": _v1211,
-    "ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures": _v1216,
-    "ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox": _v1221,
-    "ModelSemanticAnalysisCompletedMessageProcessingTime": _v1228,
-    "ModelSemanticAnalysisCompletedMessageQualityMetrics": _v1233,
-    "ModelSemanticAnalysisCompletedMessageError": _v1238,
-    "ModelSemanticAnalysisCompletedMessageDebugInfo": _v1243,
-    "ModelSemanticAnalysisRequestMessage": _v1248,
-    "ModelSemanticAnalysisRequestMessageProcessingOptions": _v1256,
-    "ModelTechnicalMetadataCompletedMessage": _v1265,
-    "ModelTechnicalMetadataCompletedMessageBoundingBox": _v878,
-    "ModelTechnicalMetadataCompletedMessageOverhangsItem": _v1291,
-    "ModelTechnicalMetadataCompletedMessagePrintTimeEstimates": _v1296,
-    "ModelTechnicalMetadataCompletedMessageMaterialEstimates": _v1301,
-    "ModelTechnicalMetadataCompletedMessageRecommendedOrientation": _v1306,
-    "ModelTechnicalMetadataCompletedMessageSlicerRecommendations": _v1311,
-    "ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem": _v1330,
-    "ModelTechnicalMetadataRequestMessage": _v1337,
-    "ModelTechnicalMetadataRequestMessageAnalysisOptions": _v1343,
-    "SlicingFdmRequestMessage": _v1347,
-    "SlicingFdmResultMessage": _v1366,
-    "SlicingSimulationRequestMessage": _v1381,
-    "SlicingSimulationRequestMessageTechnology": _v1384,
-    "SlicingSimulationRequestMessageSlicerProfile": _v1385,
-    "SlicingSimulationRequestMessageSlicerConfig": _v1403,
-    "SlicingSimulationResultMessage": _v1409,
-    "SlicingSimulationResultMessageSlicingMethod": _v1419,
-    "SlicingSlaRequestMessage": _v1424,
-    "SlicingSlaRequestMessageTechnology": _v1427,
-    "SlicingSlaResultMessage": _v1440,
-    "TextureGenerationCompletedMessage": _v1455,
-    "TextureGenerationRequestMessage": _v1464,
-    "ThumbnailGenerationCompletedMessage": _v1473,
-    "ThumbnailGenerationCompletedMessageThumbnail360ViewsItem": _v1479,
-    "ThumbnailGenerationRequestMessage": _v1488,
-    "ThumbnailGenerationRequestMessageCustomization": _v1496,
-    "ThumbnailGenerationRequestMessageCustomizationTexture": _v1497,
-    "ThumbnailGenerationRequestMessageCustomizationBackground": _v1500,
-    "ThumbnailGenerationRequestMessageCustomizationWatermark": _v1504,
-    "UserEngagementEventMessage": _v1510,
-    "UserEngagementEventMessageActionDetails": _v1520,
-    "UserEngagementEventMessageClientInfo": _v1542,
-    "WorkerAnalyticsEventMessage": _v1547,
-    "JobTiming": _v1560,
-    "WorkerMetricsEnrichedEventMessage": _v1567,
-    "WorkerMetricsEnrichedEventMessageLlmUsage": _v1581,
-    "WorkerMetricsEnrichedEventMessageResources": _v1594,
-    "WorkerMetricsEnrichedEventMessageResourcesCpu": _v1595,
-    "WorkerMetricsEnrichedEventMessageResourcesMemory": _v1600,
-    "WorkerMetricsEnrichedEventMessageResourcesDisk": _v1606,
-    "WorkerMetricsEnrichedEventMessageResourcesNetwork": _v1611,
-    "WorkerMetricsEnrichedEventMessageError": _v1618,
-    "JobResponse": _v1626,
-    "JobStatus": _v1631,
-    "JobStatusState": _v1635,
+    "AnalyticsCollectionRequestMessage": _v_AnalyticsCollectionRequestMessage,
+    "AnalyticsCollectionRequestMessageOptions": _v_AnalyticsCollectionRequestMessage_options,
+    "BackendLoggingEventMessage": _v_BackendLoggingEventMessage,
+    "BackendLoggingEventMessageMetadata": _v_BackendLoggingEventMessage_metadata,
+    "EtsyAnalyticsSyncCompletedMessage": _v_EtsyAnalyticsSyncCompletedMessage,
+    "EtsyAnalyticsSyncCompletedMessageResultsItem": _v_EtsyAnalyticsSyncCompletedMessage_results_items,
+    "EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics": _v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics,
+    "EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem": _v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8,
+    "CredentialUpdate": _v_CredentialUpdate,
+    "EtsyAnalyticsSyncCompletedMessageErrorsItem": _v_EtsyAnalyticsSyncCompletedMessage_errors_items,
+    "EtsyAnalyticsSyncRequestMessage": _v_EtsyAnalyticsSyncRequestMessage,
+    "EtsyOAuthCredentials": _v_EtsyOAuthCredentials,
+    "AnalyticsTimeRange": _v_AnalyticsTimeRange,
+    "AnalyticsSyncOptions": _v_AnalyticsSyncOptions,
+    "EtsyAnalyticsSyncRequestMessageEtsyCredentials": _v_EtsyAnalyticsSyncRequestMessage_etsyCredentials,
+    "EtsyPublishListingCompletedMessage": _v_EtsyPublishListingCompletedMessage,
+    "RetryableErrorDetails": _v_RetryableErrorDetails,
+    "EtsyPublishListingRequestMessage": _v_EtsyPublishListingRequestMessage,
+    "MaterialVariant": _v_MaterialVariant,
+    "BaseListingData": _v_BaseListingData,
+    "EtsyPublishListingRequestMessagePublishOptions": _v_EtsyPublishListingRequestMessage_publishOptions,
+    "EtsyPublishListingRequestMessageEtsyCredentials": _v_EtsyPublishListingRequestMessage_etsyCredentials,
+    "ListingFileMetadata": _v_ListingFileMetadata,
+    "FileDownloadCompletedMessage": _v_FileDownloadCompletedMessage,
+    "S3Location": _v_S3Location,
+    "FileDownloadRequestMessage": _v_FileDownloadRequestMessage,
+    "StorageLocation": _v_StorageLocation,
+    "FileDownloadRequestMessageMetadata": _v_FileDownloadRequestMessage_metadata,
+    "FileDownloadRequestMessageCredentials": _v_FileDownloadRequestMessage_credentials,
+    "FileDownloadRequestMessageMinioDestination": _v_FileDownloadRequestMessage_minioDestination,
+    "FileVectorizeCompletedMessage": _v_FileVectorizeCompletedMessage,
+    "FileVectorizeRequestMessage": _v_FileVectorizeRequestMessage,
+    "IpCheckCompletedMessage": _v_IpCheckCompletedMessage,
+    "IpCheckCompletedMessageEntityType": _v_IpCheckCompletedMessage_entityType,
+    "IpCheckCompletedMessageStatus": _v_IpCheckCompletedMessage_status,
+    "IpCheckCompletedMessageTrademarkRisk": _v_IpCheckCompletedMessage_copyrightRisk,
+    "IpCheckCompletedMessageCopyrightRisk": _v_IpCheckCompletedMessage_copyrightRisk,
+    "IpCheckCompletedMessageRiskLevel": _v_IpCheckCompletedMessage_copyrightRisk,
+    "IpCheckCompletedMessageRecommendation": _v_IpCheckCompletedMessage_recommendation,
+    "IpCheckCompletedMessageSuggestedChanges": _v_IpCheckCompletedMessage_suggestedChanges,
+    "IpCheckCompletedMessageHeuristicResults": _v_IpCheckCompletedMessage_heuristicResults,
+    "IpCheckCompletedMessageHeuristicResultsPerceptualHash": _v_IpCheckCompletedMessage_heuristicResults_perceptualHash,
+    "IpCheckCompletedMessageHeuristicResultsTrademark": _v_IpCheckCompletedMessage_heuristicResults_trademark,
+    "IpCheckCompletedMessageHeuristicResultsFranchise": _v_IpCheckCompletedMessage_heuristicResults_franchise,
+    "IpCheckCompletedMessageHeuristicResultsReverseSearch": _v_IpCheckCompletedMessage_heuristicResults_reverseSearch,
+    "IpCheckCompletedMessageError": _v_IpCheckCompletedMessage_error,
+    "IpCheckRequestMessage": _v_IpCheckRequestMessage,
+    "IpCheckRequestMessageEntityType": _v_IpCheckCompletedMessage_entityType,
+    "IpCheckRequestMessageAnalysisOptions": _v_IpCheckRequestMessage_analysisOptions,
+    "MarketplaceAnalyticsSyncCompletedMessage": _v_MarketplaceAnalyticsSyncCompletedMessage,
+    "MarketplaceAnalyticsSyncCompletedMessageStatus": _v_MarketplaceAnalyticsSyncCompletedMessage_status,
+    "MarketplaceAnalyticsSyncCompletedMessageResultsItem": _v_MarketplaceAnalyticsSyncCompletedMessage_results_items,
+    "MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics": _v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb,
+    "MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem": _v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8,
+    "MarketplaceAnalyticsSyncCompletedMessageErrorsItem": _v_EtsyAnalyticsSyncCompletedMessage_errors_items,
+    "MarketplaceAnalyticsSyncRequestMessage": _v_MarketplaceAnalyticsSyncRequestMessage,
+    "MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials": _v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials,
+    "MarketplaceConnectionSyncCompletedMessage": _v_MarketplaceConnectionSyncCompletedMessage,
+    "MarketplaceConnectionSyncCompletedMessageConnectionData": _v_MarketplaceConnectionSyncCompletedMessage_connectionData,
+    "MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit": _v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c,
+    "MarketplaceConnectionSyncCompletedMessageCategoriesItem": _v_MarketplaceConnectionSyncCompletedMessage_categories_items,
+    "MarketplaceConnectionSyncCompletedMessageStatistics": _v_MarketplaceConnectionSyncCompletedMessage_statistics,
+    "MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem": _v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c,
+    "ErrorDetails": _v_ErrorDetails,
+    "MarketplaceConnectionSyncRequestMessage": _v_MarketplaceConnectionSyncRequestMessage,
+    "MarketplaceConnectionSyncRequestMessageMetadata": _v_MarketplaceConnectionSyncRequestMessage_metadata,
+    "MarketplaceCredentialRotationCompletedMessage": _v_MarketplaceCredentialRotationCompletedMessage,
+    "MarketplaceCredentialRotationCompletedMessageNewCredentials": _v_MarketplaceCredentialRotationCompletedMessage_newCredentials,
+    "MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult": _v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7,
+    "MarketplaceCredentialRotationCompletedMessageOldCredentials": _v_MarketplaceCredentialRotationCompletedMessage_oldCredentials,
+    "MarketplaceCredentialRotationCompletedMessageOperationDetails": _v_MarketplaceCredentialRotationCompletedMessage_operationDetails,
+    "MarketplaceCredentialRotationCompletedMessageConnectionStatus": _v_MarketplaceCredentialRotationCompletedMessage_connectionStatus,
+    "MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest": _v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065,
+    "MarketplaceCredentialRotationCompletedMessageNextRotation": _v_MarketplaceCredentialRotationCompletedMessage_nextRotation,
+    "MarketplaceCredentialRotationCompletedMessageError": _v_MarketplaceCredentialRotationCompletedMessage_error,
+    "MarketplaceCredentialRotationCompletedMessageNotificationsItem": _v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59,
+    "MarketplaceCredentialRotationRequestMessage": _v_MarketplaceCredentialRotationRequestMessage,
+    "MarketplaceCredentialRotationRequestMessageCurrentCredentials": _v_MarketplaceCredentialRotationRequestMessage_currentCredentials,
+    "MarketplaceCredentialRotationRequestMessageOptions": _v_MarketplaceCredentialRotationRequestMessage_options,
+    "MarketplaceCredentialRotationRequestMessageMetadata": _v_MarketplaceCredentialRotationRequestMessage_metadata,
+    "MarketplaceCredentialRotationRequestMessageMetadataOriginalError": _v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd,
+    "MarketplaceIntelligenceCompletedMessage": _v_MarketplaceIntelligenceCompletedMessage,
+    "MarketplaceIntelligenceCompletedMessageMarketData": _v_MarketplaceIntelligenceCompletedMessage_marketData,
+    "MarketplaceIntelligenceCompletedMessageMarketDataPriceRange": _v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange,
+    "MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem": _v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230,
+    "MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult": _v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4,
+    "MarketplaceIntelligenceCompletedMessageError": _v_MarketplaceIntelligenceCompletedMessage_error,
+    "MarketplaceIntelligenceEventMessage": _v_MarketplaceIntelligenceEventMessage,
+    "MarketplaceIntelligenceEventMessageListing": _v_MarketplaceIntelligenceEventMessage_listing,
+    "MarketplaceIntelligenceEventMessageMetrics": _v_MarketplaceIntelligenceEventMessage_metrics,
+    "MarketplaceIntelligenceEventMessageMetadata": _v_MarketplaceIntelligenceEventMessage_metadata,
+    "MarketplaceIntelligenceEventMessageQueryContext": _v_MarketplaceIntelligenceEventMessage_queryContext,
+    "MarketplaceIntelligenceRequestMessage": _v_MarketplaceIntelligenceRequestMessage,
+    "MarketplaceIntelligenceRequestMessageSearchContext": _v_MarketplaceIntelligenceRequestMessage_searchContext,
+    "MarketplaceIntelligenceRequestMessageScrapingOptions": _v_MarketplaceIntelligenceRequestMessage_scrapingOptions,
+    "MarketplaceListingDescriptionGenerationCompletedMessage": _v_MarketplaceListingDescriptionGenerationCompletedMessage,
+    "GenerationMetadata": _v_GenerationMetadata,
+    "MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice": _v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93,
+    "MarketplaceListingDescriptionGenerationRequestMessage": _v_MarketplaceListingDescriptionGenerationRequestMessage,
+    "MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata": _v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945,
+    "MarketplaceListingSyncCompletedMessage": _v_MarketplaceListingSyncCompletedMessage,
+    "MarketplaceListingSyncCompletedMessageStatistics": _v_MarketplaceListingSyncCompletedMessage_statistics,
+    "MarketplaceListingSyncCompletedMessageResults": _v_MarketplaceListingSyncCompletedMessage_results,
+    "MarketplaceListingSyncCompletedMessageResultsPull": _v_MarketplaceListingSyncCompletedMessage_results_pull,
+    "MarketplaceListingSyncCompletedMessageResultsPush": _v_MarketplaceListingSyncCompletedMessage_results_push,
+    "MarketplaceListingSyncCompletedMessageSuccessfulListingsItem": _v_MarketplaceListingSyncCompletedMessage_successfulListings_items,
+    "MarketplaceListingSyncCompletedMessageFailedListingsItem": _v_MarketplaceListingSyncCompletedMessage_failedListings_items,
+    "MarketplaceListingSyncCompletedMessageErrorsItem": _v_MarketplaceListingSyncCompletedMessage_errors_items,
+    "MarketplaceListingSyncRequestMessage": _v_MarketplaceListingSyncRequestMessage,
+    "MarketplaceListingSyncRequestMessageOptions": _v_MarketplaceListingSyncRequestMessage_options,
+    "MarketplaceListingSyncRequestMessageMetadata": _v_MarketplaceListingSyncRequestMessage_metadata,
+    "MarketplaceListingTagsGenerationCompletedMessage": _v_MarketplaceListingTagsGenerationCompletedMessage,
+    "MarketplaceListingTagsGenerationRequestMessage": _v_MarketplaceListingTagsGenerationRequestMessage,
+    "MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata": _v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945,
+    "MarketplaceListingTitleGenerationCompletedMessage": _v_MarketplaceListingTitleGenerationCompletedMessage,
+    "MarketplaceListingTitleGenerationRequestMessage": _v_MarketplaceListingTitleGenerationRequestMessage,
+    "MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata": _v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887,
+    "MarketplaceListingUpdateCompletedMessage": _v_MarketplaceListingUpdateCompletedMessage,
+    "MarketplaceListingUpdateCompletedMessageStatus": _v_MarketplaceListingUpdateCompletedMessage_status,
+    "MarketplaceListingUpdateRequestMessage": _v_MarketplaceListingUpdateRequestMessage,
+    "MarketplaceListingUpdateRequestMessageUpdates": _v_MarketplaceListingUpdateRequestMessage_updates,
+    "MarketplaceListingUpdateRequestMessageCredentials": _v_MarketplaceListingUpdateRequestMessage_credentials,
+    "MarketplacePublishListingCompletedMessage": _v_MarketplacePublishListingCompletedMessage,
+    "MarketplacePublishListingCompletedMessageStatus": _v_MarketplacePublishListingCompletedMessage_status,
+    "MarketplacePublishListingRequestMessage": _v_MarketplacePublishListingRequestMessage,
+    "MarketplacePublishListingRequestMessagePublishOptions": _v_MarketplacePublishListingRequestMessage_publishOptions,
+    "MarketplacePublishListingRequestMessageMarketplaceCredentials": _v_MarketplacePublishListingRequestMessage_marketplaceCredentials,
+    "MediaBatchDownloadCompletedMessage": _v_MediaBatchDownloadCompletedMessage,
+    "MediaBatchDownloadCompletedMessageProcessedFilesItem": _v_MediaBatchDownloadCompletedMessage_processedFiles_items,
+    "MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location": _v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338,
+    "MediaBatchDownloadCompletedMessageFailedFilesItem": _v_MediaBatchDownloadCompletedMessage_failedFiles_items,
+    "MediaBatchDownloadCompletedMessageStatistics": _v_MediaBatchDownloadCompletedMessage_statistics,
+    "MediaBatchDownloadRequestMessage": _v_MediaBatchDownloadRequestMessage,
+    "MediaBatchDownloadRequestMessageDownloadStrategy": _v_MediaBatchDownloadRequestMessage_downloadStrategy,
+    "MediaBatchDownloadRequestMessageCredentials": _v_MediaBatchDownloadRequestMessage_credentials,
+    "MediaBatchDownloadRequestMessageCompressionSettings": _v_MediaBatchDownloadRequestMessage_compressionSettings,
+    "MetamodelMetadataGenerationCompletedMessage": _v_MetamodelMetadataGenerationCompletedMessage,
+    "MetamodelMetadataGenerationCompletedMessageMetadata": _v_MetamodelMetadataGenerationCompletedMessage_metadata,
+    "MetamodelMetadataGenerationCompletedMessageMetadataClassification": _v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f,
+    "MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology": _v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e,
+    "MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis": _v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6,
+    "MetamodelMetadataGenerationCompletedMessageMetadataFranchise": _v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise,
+    "MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson": _v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4,
+    "MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata": _v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67,
+    "MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions": _v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24,
+    "MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata": _v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e,
+    "MetamodelMetadataGenerationCompletedMessageTechnicalMetadata": _v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata,
+    "MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox": _v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85,
+    "MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem": _v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd,
+    "MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus": _v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55,
+    "MetamodelMetadataGenerationRequestMessage": _v_MetamodelMetadataGenerationRequestMessage,
+    "MetamodelMetadataGenerationRequestMessageConstituentModelsItem": _v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a,
+    "MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem": _v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621,
+    "ModelAnalyticsCollectionRequestMessage": _v_ModelAnalyticsCollectionRequestMessage,
+    "ModelDiscoveryFolderProcessedEventMessage": _v_ModelDiscoveryFolderProcessedEventMessage,
+    "DiscoveredFile": _v_DiscoveredFile,
+    "FolderSignature": _v_FolderSignature,
+    "FolderStatistics": _v_FolderStatistics,
+    "ModelDiscoveryScanFoundEventMessage": _v_ModelDiscoveryScanFoundEventMessage,
+    "ModelDiscoveryScanFoundEventMessageStorageLocation": _v_ModelDiscoveryScanFoundEventMessage_storageLocation,
+    "ModelDiscoveryScanProgressEventMessage": _v_ModelDiscoveryScanProgressEventMessage,
+    "ModelDiscoveryScanProgressEventMessagePayload": _v_ModelDiscoveryScanProgressEventMessage_payload,
+    "ModelDiscoveryScanRequestMessage": _v_ModelDiscoveryScanRequestMessage,
+    "ModelFinderIndexRequestMessage": _v_ModelFinderIndexRequestMessage,
+    "ModelFinderResponseMessage": _v_ModelFinderResponseMessage,
+    "ModelFinderResponseMessageResultsItem": _v_ModelFinderResponseMessage_results_items,
+    "ModelFinderSearchRequestMessage": _v_ModelFinderSearchRequestMessage,
+    "ModelMetadataGenerationCompletedMessage": _v_ModelMetadataGenerationCompletedMessage,
+    "ModelMetadataGenerationCompletedMessageMetadata": _v_ModelMetadataGenerationCompletedMessage_metadata,
+    "ModelMetadataGenerationRequestMessage": _v_ModelMetadataGenerationRequestMessage,
+    "ModelMetadataGenerationRequestMessageModel": _v_ModelMetadataGenerationRequestMessage_model,
+    "ModelMetadataGenerationRequestMessageTechnicalMetadata": _v_ModelMetadataGenerationRequestMessage_technicalMetadata,
+    "ModelMetadataGenerationRequestMessageThumbnailsItem": _v_ModelMetadataGenerationRequestMessage_thumbnails_items,
+    "ModelMetamodelDetectionFoundMessage": _v_ModelMetamodelDetectionFoundMessage,
+    "ModelMetamodelDetectionFoundMessageMetamodelsItem": _v_ModelMetamodelDetectionFoundMessage_metamodels_items,
+    "ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata": _v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata,
+    "ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem": _v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae,
+    "ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata": _v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a,
+    "ModelMetamodelDetectionFoundMessageEkgEdgesItem": _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items,
+    "ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction": _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction,
+    "ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem": _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2,
+    "ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata": _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b,
+    "ModelMetamodelDetectionRequestMessage": _v_ModelMetamodelDetectionRequestMessage,
+    "ModelPrintAnalysisCompletedMessage": _v_ModelPrintAnalysisCompletedMessage,
+    "ModelPrintAnalysisCompletedMessageBoundingBox": _v_ModelPrintAnalysisCompletedMessage_boundingBox,
+    "ModelPrintAnalysisRequestMessage": _v_ModelPrintAnalysisRequestMessage,
+    "ModelSellabilityAnalysisCompletedMessage": _v_ModelSellabilityAnalysisCompletedMessage,
+    "ModelSellabilityAnalysisCompletedMessagePricingRecommendations": _v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations,
+    "ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange": _v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange,
+    "ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem": _v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397,
+    "ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem": _v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f,
+    "ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData": _v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076,
+    "ModelSellabilityAnalysisCompletedMessageDemandAnalysis": _v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis,
+    "ModelSellabilityAnalysisCompletedMessageQualityFactors": _v_ModelSellabilityAnalysisCompletedMessage_qualityFactors,
+    "ModelSellabilityAnalysisCompletedMessageRecommendationsItem": _v_ModelSellabilityAnalysisCompletedMessage_recommendations_items,
+    "ModelSellabilityAnalysisRequestMessage": _v_ModelSellabilityAnalysisRequestMessage,
+    "ModelSellabilityAnalysisRequestMessageAnalysisOptions": _v_ModelSellabilityAnalysisRequestMessage_analysisOptions,
+    "ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions": _v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d,
+    "ModelSemanticAnalysisCompletedMessage": _v_ModelSemanticAnalysisCompletedMessage,
+    "ModelSemanticAnalysisCompletedMessageSemanticMetadata": _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata,
+    "ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem": _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf,
+    "ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem": _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756,
+    "ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures": _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74,
+    "ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox": _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f,
+    "ModelSemanticAnalysisCompletedMessageProcessingTime": _v_ModelSemanticAnalysisCompletedMessage_processingTime,
+    "ModelSemanticAnalysisCompletedMessageQualityMetrics": _v_ModelSemanticAnalysisCompletedMessage_qualityMetrics,
+    "ModelSemanticAnalysisCompletedMessageError": _v_ModelSemanticAnalysisCompletedMessage_error,
+    "ModelSemanticAnalysisCompletedMessageDebugInfo": _v_ModelSemanticAnalysisCompletedMessage_debugInfo,
+    "ModelSemanticAnalysisRequestMessage": _v_ModelSemanticAnalysisRequestMessage,
+    "ModelSemanticAnalysisRequestMessageProcessingOptions": _v_ModelSemanticAnalysisRequestMessage_processingOptions,
+    "ModelTechnicalMetadataCompletedMessage": _v_ModelTechnicalMetadataCompletedMessage,
+    "ModelTechnicalMetadataCompletedMessageBoundingBox": _v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85,
+    "ModelTechnicalMetadataCompletedMessageOverhangsItem": _v_ModelTechnicalMetadataCompletedMessage_overhangs_items,
+    "ModelTechnicalMetadataCompletedMessagePrintTimeEstimates": _v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates,
+    "ModelTechnicalMetadataCompletedMessageMaterialEstimates": _v_ModelTechnicalMetadataCompletedMessage_materialEstimates,
+    "ModelTechnicalMetadataCompletedMessageRecommendedOrientation": _v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation,
+    "ModelTechnicalMetadataCompletedMessageSlicerRecommendations": _v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations,
+    "ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem": _v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items,
+    "ModelTechnicalMetadataRequestMessage": _v_ModelTechnicalMetadataRequestMessage,
+    "ModelTechnicalMetadataRequestMessageAnalysisOptions": _v_ModelTechnicalMetadataRequestMessage_analysisOptions,
+    "SlicingFdmRequestMessage": _v_SlicingFdmRequestMessage,
+    "SlicingFdmResultMessage": _v_SlicingFdmResultMessage,
+    "SlicingSimulationRequestMessage": _v_SlicingSimulationRequestMessage,
+    "SlicingSimulationRequestMessageTechnology": _v_SlicingSimulationRequestMessage_technology,
+    "SlicingSimulationRequestMessageSlicerProfile": _v_SlicingSimulationRequestMessage_slicerProfile,
+    "SlicingSimulationRequestMessageSlicerConfig": _v_SlicingSimulationRequestMessage_slicerConfig,
+    "SlicingSimulationResultMessage": _v_SlicingSimulationResultMessage,
+    "SlicingSimulationResultMessageSlicingMethod": _v_SlicingSimulationResultMessage_slicingMethod,
+    "SlicingSlaRequestMessage": _v_SlicingSlaRequestMessage,
+    "SlicingSlaRequestMessageTechnology": _v_SlicingSlaRequestMessage_technology,
+    "SlicingSlaResultMessage": _v_SlicingSlaResultMessage,
+    "TextureGenerationCompletedMessage": _v_TextureGenerationCompletedMessage,
+    "TextureGenerationRequestMessage": _v_TextureGenerationRequestMessage,
+    "ThumbnailGenerationCompletedMessage": _v_ThumbnailGenerationCompletedMessage,
+    "ThumbnailGenerationCompletedMessageThumbnail360ViewsItem": _v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items,
+    "ThumbnailGenerationRequestMessage": _v_ThumbnailGenerationRequestMessage,
+    "ThumbnailGenerationRequestMessageCustomization": _v_ThumbnailGenerationRequestMessage_customization,
+    "ThumbnailGenerationRequestMessageCustomizationTexture": _v_ThumbnailGenerationRequestMessage_customization_texture,
+    "ThumbnailGenerationRequestMessageCustomizationBackground": _v_ThumbnailGenerationRequestMessage_customization_background,
+    "ThumbnailGenerationRequestMessageCustomizationWatermark": _v_ThumbnailGenerationRequestMessage_customization_watermark,
+    "UserEngagementEventMessage": _v_UserEngagementEventMessage,
+    "UserEngagementEventMessageActionDetails": _v_UserEngagementEventMessage_actionDetails,
+    "UserEngagementEventMessageClientInfo": _v_UserEngagementEventMessage_clientInfo,
+    "WorkerAnalyticsEventMessage": _v_WorkerAnalyticsEventMessage,
+    "JobTiming": _v_JobTiming,
+    "WorkerMetricsEnrichedEventMessage": _v_WorkerMetricsEnrichedEventMessage,
+    "WorkerMetricsEnrichedEventMessageLlmUsage": _v_WorkerMetricsEnrichedEventMessage_llmUsage,
+    "WorkerMetricsEnrichedEventMessageResources": _v_WorkerMetricsEnrichedEventMessage_resources,
+    "WorkerMetricsEnrichedEventMessageResourcesCpu": _v_WorkerMetricsEnrichedEventMessage_resources_cpu,
+    "WorkerMetricsEnrichedEventMessageResourcesMemory": _v_WorkerMetricsEnrichedEventMessage_resources_memory,
+    "WorkerMetricsEnrichedEventMessageResourcesDisk": _v_WorkerMetricsEnrichedEventMessage_resources_disk,
+    "WorkerMetricsEnrichedEventMessageResourcesNetwork": _v_WorkerMetricsEnrichedEventMessage_resources_network,
+    "WorkerMetricsEnrichedEventMessageError": _v_WorkerMetricsEnrichedEventMessage_error,
+    "JobResponse": _v_JobResponse,
+    "JobStatus": _v_JobStatus,
+    "JobStatusState": _v_JobStatus_state,
 }
 
 # Message type -> the name of its payload type.

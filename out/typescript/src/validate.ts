@@ -245,7 +245,7 @@ function propertyNames(c: Ctx, p: string, name: string, fn: Fn): boolean {
 
 // ---- the generated validators ---------------------------------------------------
 
-function v0(x: unknown, p: string, c: Ctx): boolean {
+function v_AnalyticsCollectionRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -266,14 +266,14 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "marketplace":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "options":
           matched = true;
-          if (!v3(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -281,7 +281,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
         case "query":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -303,7 +303,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1(x: unknown, p: string, c: Ctx): boolean {
+function v_AnalyticsCollectionRequestMessage_marketplace(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -316,7 +316,7 @@ function v1(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v3(x: unknown, p: string, c: Ctx): boolean {
+function v_AnalyticsCollectionRequestMessage_options(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -336,7 +336,7 @@ function v3(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "pages":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -353,7 +353,7 @@ function v3(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v4(x: unknown, p: string, c: Ctx): boolean {
+function v_AnalyticsCollectionRequestMessage_options_pages(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -366,7 +366,7 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v5(x: unknown, p: string, c: Ctx): boolean {
+function v_BackendLoggingEventMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -388,42 +388,42 @@ function v5(x: unknown, p: string, c: Ctx): boolean {
         case "context":
           seen[4] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "durationMs":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "environment":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorCode":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorStack":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorType":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -431,35 +431,35 @@ function v5(x: unknown, p: string, c: Ctx): boolean {
         case "eventType":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "hostname":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "httpMethod":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "httpStatusCode":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "httpUrl":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -467,7 +467,7 @@ function v5(x: unknown, p: string, c: Ctx): boolean {
         case "level":
           seen[2] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -475,28 +475,28 @@ function v5(x: unknown, p: string, c: Ctx): boolean {
         case "message":
           seen[3] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metadata":
           matched = true;
-          if (!v19(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_metadata(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "requestId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "serviceVersion":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -504,14 +504,14 @@ function v5(x: unknown, p: string, c: Ctx): boolean {
         case "timestamp":
           seen[1] = true;
           matched = true;
-          if (!v7(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_timestamp(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -553,7 +553,7 @@ function v5(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v7(x: unknown, p: string, c: Ctx): boolean {
+function v_BackendLoggingEventMessage_timestamp(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -573,7 +573,7 @@ function v7(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v19(x: unknown, p: string, c: Ctx): boolean {
+function v_BackendLoggingEventMessage_metadata(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -593,42 +593,42 @@ function v19(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "jobId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplace":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "operation":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "workerId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -645,7 +645,7 @@ function v19(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v29(x: unknown, p: string, c: Ctx): boolean {
+function v_BackendLoggingEventMessage_durationMs(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -658,7 +658,7 @@ function v29(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v30(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyAnalyticsSyncCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -678,63 +678,63 @@ function v30(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "credentialUpdate":
           matched = true;
-          if (!v57(m, s, c)) {
+          if (!v_EtsyAnalyticsSyncCompletedMessage_credentialUpdate(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorCount":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errors":
           matched = true;
-          if (!v62(m, s, c)) {
+          if (!v_EtsyAnalyticsSyncCompletedMessage_errors(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "nextScheduledSync":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalJobId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "results":
           matched = true;
-          if (!v35(m, s, c)) {
+          if (!v_EtsyAnalyticsSyncCompletedMessage_results(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "syncedAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "syncedCount":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -751,7 +751,7 @@ function v30(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v35(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyAnalyticsSyncCompletedMessage_results(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -764,7 +764,7 @@ function v35(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v36(e, s, c)) {
+      if (!v_EtsyAnalyticsSyncCompletedMessage_results_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -774,7 +774,7 @@ function v35(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v36(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyAnalyticsSyncCompletedMessage_results_items(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -794,35 +794,35 @@ function v36(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "analytics":
           matched = true;
-          if (!v40(m, s, c)) {
+          if (!v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "etsyListingId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialName":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -839,7 +839,7 @@ function v36(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v40(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -859,63 +859,63 @@ function v40(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "averageOrderValue":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "conversionRate":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "favorites":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "revenue":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "sales":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "timeSeries":
           matched = true;
-          if (!v51(m, s, c)) {
+          if (!v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_dead7e61(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "topSearchTerms":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "trafficSources":
           matched = true;
-          if (!v49(m, s, c)) {
+          if (!v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "views":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -932,7 +932,7 @@ function v40(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v47(x: unknown, p: string, c: Ctx): boolean {
+function v_BaseListingData_tags(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -945,7 +945,7 @@ function v47(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v1(e, s, c)) {
+      if (!v_AnalyticsCollectionRequestMessage_marketplace(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -955,7 +955,7 @@ function v47(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v49(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -976,7 +976,7 @@ function v49(x: unknown, p: string, c: Ctx): boolean {
         default:
           break;
       }
-      if (!matched && !v29(m, s, c)) {
+      if (!matched && !v_BackendLoggingEventMessage_durationMs(m, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -989,7 +989,7 @@ function v49(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v51(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_dead7e61(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -1002,7 +1002,7 @@ function v51(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v52(e, s, c)) {
+      if (!v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -1012,7 +1012,7 @@ function v51(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v52(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -1032,21 +1032,21 @@ function v52(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "date":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "sales":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "views":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1063,15 +1063,15 @@ function v52(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v57(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyAnalyticsSyncCompletedMessage_credentialUpdate(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v58(x, p, c);
+  const r = v_CredentialUpdate(x, p, c);
   c.depth--;
   return r;
 }
 
-function v58(x: unknown, p: string, c: Ctx): boolean {
+function v_CredentialUpdate(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -1091,21 +1091,21 @@ function v58(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "expiresIn":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "newAccessToken":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "newRefreshToken":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1122,7 +1122,7 @@ function v58(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v62(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyAnalyticsSyncCompletedMessage_errors(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -1135,7 +1135,7 @@ function v62(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v63(e, s, c)) {
+      if (!v_EtsyAnalyticsSyncCompletedMessage_errors_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -1145,7 +1145,7 @@ function v62(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v63(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyAnalyticsSyncCompletedMessage_errors_items(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -1165,14 +1165,14 @@ function v63(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "error":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1189,7 +1189,7 @@ function v63(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v68(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyAnalyticsSyncRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -1209,56 +1209,56 @@ function v68(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "credentials":
           matched = true;
-          if (!v73(m, s, c)) {
+          if (!v_EtsyAnalyticsSyncRequestMessage_credentials(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "etsyCredentials":
           matched = true;
-          if (!v88(m, s, c)) {
+          if (!v_EtsyAnalyticsSyncRequestMessage_etsyCredentials(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingIds":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "shopId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "syncOptions":
           matched = true;
-          if (!v83(m, s, c)) {
+          if (!v_EtsyAnalyticsSyncRequestMessage_syncOptions(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "timeRange":
           matched = true;
-          if (!v79(m, s, c)) {
+          if (!v_EtsyAnalyticsSyncRequestMessage_timeRange(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "webhookUrl":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1275,15 +1275,15 @@ function v68(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v73(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyAnalyticsSyncRequestMessage_credentials(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v74(x, p, c);
+  const r = v_EtsyOAuthCredentials(x, p, c);
   c.depth--;
   return r;
 }
 
-function v74(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyOAuthCredentials(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -1303,28 +1303,28 @@ function v74(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "accessToken":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "apiKey":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "refreshToken":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "shopId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1341,15 +1341,15 @@ function v74(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v79(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyAnalyticsSyncRequestMessage_timeRange(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v80(x, p, c);
+  const r = v_AnalyticsTimeRange(x, p, c);
   c.depth--;
   return r;
 }
 
-function v80(x: unknown, p: string, c: Ctx): boolean {
+function v_AnalyticsTimeRange(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -1371,7 +1371,7 @@ function v80(x: unknown, p: string, c: Ctx): boolean {
         case "endDate":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1379,7 +1379,7 @@ function v80(x: unknown, p: string, c: Ctx): boolean {
         case "startDate":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1406,15 +1406,15 @@ function v80(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v83(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyAnalyticsSyncRequestMessage_syncOptions(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v84(x, p, c);
+  const r = v_AnalyticsSyncOptions(x, p, c);
   c.depth--;
   return r;
 }
 
-function v84(x: unknown, p: string, c: Ctx): boolean {
+function v_AnalyticsSyncOptions(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -1434,21 +1434,21 @@ function v84(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "includeDetailedMetrics":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "includeSearchTerms":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "includeTrafficSources":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1465,7 +1465,7 @@ function v84(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v85(x: unknown, p: string, c: Ctx): boolean {
+function v_AnalyticsSyncOptions_includeDetailedMetrics(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -1478,7 +1478,7 @@ function v85(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v88(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyAnalyticsSyncRequestMessage_etsyCredentials(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -1500,7 +1500,7 @@ function v88(x: unknown, p: string, c: Ctx): boolean {
         case "accessToken":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1508,7 +1508,7 @@ function v88(x: unknown, p: string, c: Ctx): boolean {
         case "shopId":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1535,7 +1535,7 @@ function v88(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v92(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyPublishListingCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -1555,84 +1555,84 @@ function v92(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "credentialUpdate":
           matched = true;
-          if (!v57(m, s, c)) {
+          if (!v_EtsyAnalyticsSyncCompletedMessage_credentialUpdate(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "error":
           matched = true;
-          if (!v102(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_error(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "etsyFileId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "etsyListingId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "etsyListingUrl":
           matched = true;
-          if (!v99(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialName":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metamodelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalJobId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processingDuration":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "publishedAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1649,7 +1649,7 @@ function v92(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v99(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyPublishListingCompletedMessage_etsyListingUrl(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -1669,15 +1669,15 @@ function v99(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v102(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyPublishListingCompletedMessage_error(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v103(x, p, c);
+  const r = v_RetryableErrorDetails(x, p, c);
   c.depth--;
   return r;
 }
 
-function v103(x: unknown, p: string, c: Ctx): boolean {
+function v_RetryableErrorDetails(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -1697,28 +1697,28 @@ function v103(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "code":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "details":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "message":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "retryable":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1735,7 +1735,7 @@ function v103(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v106(x: unknown, p: string, c: Ctx): boolean {
+function v_ErrorDetails_details(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -1756,7 +1756,7 @@ function v106(x: unknown, p: string, c: Ctx): boolean {
         default:
           break;
       }
-      if (!matched && !v107(m, s, c)) {
+      if (!matched && !v_ErrorDetails_details_extra(m, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -1769,7 +1769,7 @@ function v106(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v107(x: unknown, p: string, c: Ctx): boolean {
+function v_ErrorDetails_details_extra(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -1777,7 +1777,7 @@ function v107(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v111(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyPublishListingRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -1797,70 +1797,70 @@ function v111(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "baseListingData":
           matched = true;
-          if (!v122(m, s, c)) {
+          if (!v_EtsyPublishListingRequestMessage_baseListingData(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "credentials":
           matched = true;
-          if (!v73(m, s, c)) {
+          if (!v_EtsyAnalyticsSyncRequestMessage_credentials(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "etsyCredentials":
           matched = true;
-          if (!v136(m, s, c)) {
+          if (!v_EtsyPublishListingRequestMessage_etsyCredentials(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "fileMetadata":
           matched = true;
-          if (!v140(m, s, c)) {
+          if (!v_EtsyPublishListingRequestMessage_fileMetadata(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialVariant":
           matched = true;
-          if (!v116(m, s, c)) {
+          if (!v_EtsyPublishListingRequestMessage_materialVariant(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metamodelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "ownerId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "publishOptions":
           matched = true;
-          if (!v133(m, s, c)) {
+          if (!v_EtsyPublishListingRequestMessage_publishOptions(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "webhookUrl":
           matched = true;
-          if (!v99(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1877,15 +1877,15 @@ function v111(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v116(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyPublishListingRequestMessage_materialVariant(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v117(x, p, c);
+  const r = v_MaterialVariant(x, p, c);
   c.depth--;
   return r;
 }
 
-function v117(x: unknown, p: string, c: Ctx): boolean {
+function v_MaterialVariant(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -1906,7 +1906,7 @@ function v117(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "currency":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1914,7 +1914,7 @@ function v117(x: unknown, p: string, c: Ctx): boolean {
         case "materialName":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1922,14 +1922,14 @@ function v117(x: unknown, p: string, c: Ctx): boolean {
         case "price":
           seen[1] = true;
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "sku":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -1956,15 +1956,15 @@ function v117(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v122(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyPublishListingRequestMessage_baseListingData(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v123(x, p, c);
+  const r = v_BaseListingData(x, p, c);
   c.depth--;
   return r;
 }
 
-function v123(x: unknown, p: string, c: Ctx): boolean {
+function v_BaseListingData(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -1986,21 +1986,21 @@ function v123(x: unknown, p: string, c: Ctx): boolean {
         case "description":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isDigital":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "quantity":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2008,7 +2008,7 @@ function v123(x: unknown, p: string, c: Ctx): boolean {
         case "tags":
           seen[2] = true;
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2016,7 +2016,7 @@ function v123(x: unknown, p: string, c: Ctx): boolean {
         case "taxonomyId":
           seen[3] = true;
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2024,21 +2024,21 @@ function v123(x: unknown, p: string, c: Ctx): boolean {
         case "title":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "whenMade":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "whoMade":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2075,7 +2075,7 @@ function v123(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v133(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyPublishListingRequestMessage_publishOptions(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -2095,14 +2095,14 @@ function v133(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "autoActivate":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "shippingProfileId":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2119,7 +2119,7 @@ function v133(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v136(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyPublishListingRequestMessage_etsyCredentials(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -2141,14 +2141,14 @@ function v136(x: unknown, p: string, c: Ctx): boolean {
         case "accessToken":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "expiresAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2156,7 +2156,7 @@ function v136(x: unknown, p: string, c: Ctx): boolean {
         case "shopId":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2183,15 +2183,15 @@ function v136(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v140(x: unknown, p: string, c: Ctx): boolean {
+function v_EtsyPublishListingRequestMessage_fileMetadata(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v141(x, p, c);
+  const r = v_ListingFileMetadata(x, p, c);
   c.depth--;
   return r;
 }
 
-function v141(x: unknown, p: string, c: Ctx): boolean {
+function v_ListingFileMetadata(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -2213,21 +2213,21 @@ function v141(x: unknown, p: string, c: Ctx): boolean {
         case "fileName":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "fileSize":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "mimeType":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2235,7 +2235,7 @@ function v141(x: unknown, p: string, c: Ctx): boolean {
         case "storageItemId":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2262,7 +2262,7 @@ function v141(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v147(x: unknown, p: string, c: Ctx): boolean {
+function v_FileDownloadCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -2282,42 +2282,42 @@ function v147(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "downloadedAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorMessage":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalJobId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "s3Location":
           matched = true;
-          if (!v151(m, s, c)) {
+          if (!v_FileDownloadCompletedMessage_s3Location(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2334,15 +2334,15 @@ function v147(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v151(x: unknown, p: string, c: Ctx): boolean {
+function v_FileDownloadCompletedMessage_s3Location(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v152(x, p, c);
+  const r = v_S3Location(x, p, c);
   c.depth--;
   return r;
 }
 
-function v152(x: unknown, p: string, c: Ctx): boolean {
+function v_S3Location(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -2364,7 +2364,7 @@ function v152(x: unknown, p: string, c: Ctx): boolean {
         case "bucket":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2372,14 +2372,14 @@ function v152(x: unknown, p: string, c: Ctx): boolean {
         case "key":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "versionId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2406,7 +2406,7 @@ function v152(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v158(x: unknown, p: string, c: Ctx): boolean {
+function v_FileDownloadRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -2426,70 +2426,70 @@ function v158(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "autoEnqueueChildren":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "credentials":
           matched = true;
-          if (!v167(m, s, c)) {
+          if (!v_FileDownloadRequestMessage_credentials(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "generate360Views":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metadata":
           matched = true;
-          if (!v165(m, s, c)) {
+          if (!v_FileDownloadRequestMessage_metadata(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "minioDestination":
           matched = true;
-          if (!v177(m, s, c)) {
+          if (!v_FileDownloadRequestMessage_minioDestination(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "ownerId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "previewType":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageLocation":
           matched = true;
-          if (!v161(m, s, c)) {
+          if (!v_FileDownloadRequestMessage_storageLocation(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "webhookUrl":
           matched = true;
-          if (!v99(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2506,15 +2506,15 @@ function v158(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v161(x: unknown, p: string, c: Ctx): boolean {
+function v_FileDownloadRequestMessage_storageLocation(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v162(x, p, c);
+  const r = v_StorageLocation(x, p, c);
   c.depth--;
   return r;
 }
 
-function v162(x: unknown, p: string, c: Ctx): boolean {
+function v_StorageLocation(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -2536,7 +2536,7 @@ function v162(x: unknown, p: string, c: Ctx): boolean {
         case "path":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2544,7 +2544,7 @@ function v162(x: unknown, p: string, c: Ctx): boolean {
         case "storageConnectionId":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2571,7 +2571,7 @@ function v162(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v165(x: unknown, p: string, c: Ctx): boolean {
+function v_FileDownloadRequestMessage_metadata(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -2591,7 +2591,7 @@ function v165(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "downloadUrl":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2608,7 +2608,7 @@ function v165(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v167(x: unknown, p: string, c: Ctx): boolean {
+function v_FileDownloadRequestMessage_credentials(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -2628,63 +2628,63 @@ function v167(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "accessKeyId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "accessToken":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "password":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "privateKey":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "providerType":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "refreshToken":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "region":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "secretAccessKey":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "username":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2701,7 +2701,7 @@ function v167(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v177(x: unknown, p: string, c: Ctx): boolean {
+function v_FileDownloadRequestMessage_minioDestination(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -2722,7 +2722,7 @@ function v177(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "bucket":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2730,7 +2730,7 @@ function v177(x: unknown, p: string, c: Ctx): boolean {
         case "path":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2752,7 +2752,7 @@ function v177(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v184(x: unknown, p: string, c: Ctx): boolean {
+function v_FileVectorizeCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -2772,28 +2772,28 @@ function v184(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "dimension":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "fileId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelName":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "vector":
           matched = true;
-          if (!v186(m, s, c)) {
+          if (!v_FileVectorizeCompletedMessage_vector(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2810,7 +2810,7 @@ function v184(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v186(x: unknown, p: string, c: Ctx): boolean {
+function v_FileVectorizeCompletedMessage_vector(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -2823,7 +2823,7 @@ function v186(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v29(e, s, c)) {
+      if (!v_BackendLoggingEventMessage_durationMs(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -2833,7 +2833,7 @@ function v186(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v190(x: unknown, p: string, c: Ctx): boolean {
+function v_FileVectorizeRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -2853,21 +2853,21 @@ function v190(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "fileId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelName":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageItem":
           matched = true;
-          if (!v107(m, s, c)) {
+          if (!v_ErrorDetails_details_extra(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -2884,7 +2884,7 @@ function v190(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v194(x: unknown, p: string, c: Ctx): boolean {
+function v_IpCheckCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -2904,119 +2904,119 @@ function v194(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "confidence":
           matched = true;
-          if (!v206(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_confidence(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "copyrightRisk":
           matched = true;
-          if (!v199(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_copyrightRisk(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "entityType":
           matched = true;
-          if (!v197(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_entityType(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "error":
           matched = true;
-          if (!v237(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_error(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "heuristicResults":
           matched = true;
-          if (!v215(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_heuristicResults(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "matchedBrands":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "matchedFranchises":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "ownerId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processingDurationMs":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "recommendation":
           matched = true;
-          if (!v209(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_recommendation(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "riskLevel":
           matched = true;
-          if (!v199(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_copyrightRisk(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "riskScorePercent":
           matched = true;
-          if (!v207(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_riskScorePercent(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "similarModelsCount":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v198(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_status(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "suggestedChanges":
           matched = true;
-          if (!v210(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_suggestedChanges(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "trademarkRisk":
           matched = true;
-          if (!v199(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_copyrightRisk(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3033,7 +3033,7 @@ function v194(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v195(x: unknown, p: string, c: Ctx): boolean {
+function v_IpCheckCompletedMessage_modelId(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -3053,7 +3053,7 @@ function v195(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v197(x: unknown, p: string, c: Ctx): boolean {
+function v_IpCheckCompletedMessage_entityType(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -3071,7 +3071,7 @@ function v197(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v198(x: unknown, p: string, c: Ctx): boolean {
+function v_IpCheckCompletedMessage_status(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -3089,7 +3089,7 @@ function v198(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v199(x: unknown, p: string, c: Ctx): boolean {
+function v_IpCheckCompletedMessage_copyrightRisk(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -3107,7 +3107,7 @@ function v199(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v206(x: unknown, p: string, c: Ctx): boolean {
+function v_IpCheckCompletedMessage_confidence(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -3133,7 +3133,7 @@ function v206(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v207(x: unknown, p: string, c: Ctx): boolean {
+function v_IpCheckCompletedMessage_riskScorePercent(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -3159,7 +3159,7 @@ function v207(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v209(x: unknown, p: string, c: Ctx): boolean {
+function v_IpCheckCompletedMessage_recommendation(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -3177,7 +3177,7 @@ function v209(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v210(x: unknown, p: string, c: Ctx): boolean {
+function v_IpCheckCompletedMessage_suggestedChanges(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -3197,21 +3197,21 @@ function v210(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "descriptionChanges":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tagsToRemove":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "title":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3228,7 +3228,7 @@ function v210(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v215(x: unknown, p: string, c: Ctx): boolean {
+function v_IpCheckCompletedMessage_heuristicResults(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -3248,28 +3248,28 @@ function v215(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "franchise":
           matched = true;
-          if (!v226(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_heuristicResults_franchise(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "perceptualHash":
           matched = true;
-          if (!v216(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_heuristicResults_perceptualHash(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "reverseSearch":
           matched = true;
-          if (!v231(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_heuristicResults_reverseSearch(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "trademark":
           matched = true;
-          if (!v221(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_heuristicResults_trademark(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3286,7 +3286,7 @@ function v215(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v216(x: unknown, p: string, c: Ctx): boolean {
+function v_IpCheckCompletedMessage_heuristicResults_perceptualHash(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -3306,28 +3306,28 @@ function v216(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "executed":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "flagged":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "highestSimilarity":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "matchesFound":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3344,7 +3344,7 @@ function v216(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v221(x: unknown, p: string, c: Ctx): boolean {
+function v_IpCheckCompletedMessage_heuristicResults_trademark(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -3364,21 +3364,21 @@ function v221(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "brandsDetected":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "executed":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "flagged":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3395,7 +3395,7 @@ function v221(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v226(x: unknown, p: string, c: Ctx): boolean {
+function v_IpCheckCompletedMessage_heuristicResults_franchise(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -3415,21 +3415,21 @@ function v226(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "executed":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "flagged":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "franchisesDetected":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3446,7 +3446,7 @@ function v226(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v231(x: unknown, p: string, c: Ctx): boolean {
+function v_IpCheckCompletedMessage_heuristicResults_reverseSearch(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -3466,35 +3466,35 @@ function v231(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "commercialMatchesFound":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "executed":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "flagged":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "matchesFound":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "provider":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3511,7 +3511,7 @@ function v231(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v237(x: unknown, p: string, c: Ctx): boolean {
+function v_IpCheckCompletedMessage_error(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -3531,14 +3531,14 @@ function v237(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "code":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "message":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3555,7 +3555,7 @@ function v237(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v241(x: unknown, p: string, c: Ctx): boolean {
+function v_IpCheckRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -3575,70 +3575,70 @@ function v241(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "additionalImageUrls":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "analysisOptions":
           matched = true;
-          if (!v253(m, s, c)) {
+          if (!v_IpCheckRequestMessage_analysisOptions(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "description":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "entityType":
           matched = true;
-          if (!v197(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_entityType(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "minioPath":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelName":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "ownerId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tags":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "thumbnailUrl":
           matched = true;
-          if (!v99(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3655,7 +3655,7 @@ function v241(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v253(x: unknown, p: string, c: Ctx): boolean {
+function v_IpCheckRequestMessage_analysisOptions(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -3675,21 +3675,21 @@ function v253(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "enableExternalSearch":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "skipHeuristics":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "strictMode":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3706,7 +3706,7 @@ function v253(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v258(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceAnalyticsSyncCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -3726,63 +3726,63 @@ function v258(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "errorCount":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errors":
           matched = true;
-          if (!v62(m, s, c)) {
+          if (!v_EtsyAnalyticsSyncCompletedMessage_errors(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceProvider":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "nextScheduledSync":
           matched = true;
-          if (!v7(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_timestamp(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalJobId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "results":
           matched = true;
-          if (!v264(m, s, c)) {
+          if (!v_MarketplaceAnalyticsSyncCompletedMessage_results(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v261(m, s, c)) {
+          if (!v_MarketplaceAnalyticsSyncCompletedMessage_status(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "syncedAt":
           matched = true;
-          if (!v7(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_timestamp(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "syncedCount":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3799,7 +3799,7 @@ function v258(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v261(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceAnalyticsSyncCompletedMessage_status(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -3817,7 +3817,7 @@ function v261(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v264(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceAnalyticsSyncCompletedMessage_results(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -3830,7 +3830,7 @@ function v264(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v265(e, s, c)) {
+      if (!v_MarketplaceAnalyticsSyncCompletedMessage_results_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -3840,7 +3840,7 @@ function v264(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v265(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceAnalyticsSyncCompletedMessage_results_items(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -3860,35 +3860,35 @@ function v265(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "analytics":
           matched = true;
-          if (!v269(m, s, c)) {
+          if (!v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "externalListingId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialName":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3905,7 +3905,7 @@ function v265(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v269(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -3925,63 +3925,63 @@ function v269(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "averageOrderValue":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "conversionRate":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "favorites":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "revenue":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "sales":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "timeSeries":
           matched = true;
-          if (!v51(m, s, c)) {
+          if (!v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_dead7e61(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "topSearchTerms":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "trafficSources":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "views":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -3998,7 +3998,7 @@ function v269(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v292(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceAnalyticsSyncRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -4018,63 +4018,63 @@ function v292(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "externalShopId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingIds":
           matched = true;
-          if (!v295(m, s, c)) {
+          if (!v_MarketplaceAnalyticsSyncRequestMessage_listingIds(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceConnectionId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceCredentials":
           matched = true;
-          if (!v301(m, s, c)) {
+          if (!v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceProvider":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "syncOptions":
           matched = true;
-          if (!v83(m, s, c)) {
+          if (!v_EtsyAnalyticsSyncRequestMessage_syncOptions(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "timeRange":
           matched = true;
-          if (!v79(m, s, c)) {
+          if (!v_EtsyAnalyticsSyncRequestMessage_timeRange(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "webhookUrl":
           matched = true;
-          if (!v99(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4091,7 +4091,7 @@ function v292(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v295(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceAnalyticsSyncRequestMessage_listingIds(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -4104,7 +4104,7 @@ function v295(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v195(e, s, c)) {
+      if (!v_IpCheckCompletedMessage_modelId(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -4114,7 +4114,7 @@ function v295(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v301(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -4136,14 +4136,14 @@ function v301(x: unknown, p: string, c: Ctx): boolean {
         case "accessToken":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "externalShopId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4165,7 +4165,7 @@ function v301(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v305(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceConnectionSyncCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -4185,77 +4185,77 @@ function v305(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "categories":
           matched = true;
-          if (!v322(m, s, c)) {
+          if (!v_MarketplaceConnectionSyncCompletedMessage_categories(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "completedAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "connectionData":
           matched = true;
-          if (!v312(m, s, c)) {
+          if (!v_MarketplaceConnectionSyncCompletedMessage_connectionData(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "connectionId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "error":
           matched = true;
-          if (!v337(m, s, c)) {
+          if (!v_MarketplaceConnectionSyncCompletedMessage_error(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "requestId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "statistics":
           matched = true;
-          if (!v328(m, s, c)) {
+          if (!v_MarketplaceConnectionSyncCompletedMessage_statistics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "syncType":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4272,7 +4272,7 @@ function v305(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v312(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceConnectionSyncCompletedMessage_connectionData(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -4292,42 +4292,42 @@ function v312(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "permissions":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "rateLimit":
           matched = true;
-          if (!v319(m, s, c)) {
+          if (!v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "shopId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "shopName":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "shopUrl":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4344,7 +4344,7 @@ function v312(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v319(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -4364,14 +4364,14 @@ function v319(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "remaining":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "resetAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4388,7 +4388,7 @@ function v319(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v322(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceConnectionSyncCompletedMessage_categories(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -4401,7 +4401,7 @@ function v322(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v323(e, s, c)) {
+      if (!v_MarketplaceConnectionSyncCompletedMessage_categories_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -4411,7 +4411,7 @@ function v322(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v323(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceConnectionSyncCompletedMessage_categories_items(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -4431,28 +4431,28 @@ function v323(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "id":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "level":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "name":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "path":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4469,7 +4469,7 @@ function v323(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v328(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceConnectionSyncCompletedMessage_statistics(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -4489,21 +4489,21 @@ function v328(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "duration":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errors":
           matched = true;
-          if (!v331(m, s, c)) {
+          if (!v_MarketplaceConnectionSyncCompletedMessage_statistics_errors(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "itemsSynced":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4520,7 +4520,7 @@ function v328(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v331(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceConnectionSyncCompletedMessage_statistics_errors(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -4533,7 +4533,7 @@ function v331(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v332(e, s, c)) {
+      if (!v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -4543,7 +4543,7 @@ function v331(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v332(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -4563,21 +4563,21 @@ function v332(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "message":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "timestamp":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "type":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4594,15 +4594,15 @@ function v332(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v337(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceConnectionSyncCompletedMessage_error(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v338(x, p, c);
+  const r = v_ErrorDetails(x, p, c);
   c.depth--;
   return r;
 }
 
-function v338(x: unknown, p: string, c: Ctx): boolean {
+function v_ErrorDetails(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -4622,21 +4622,21 @@ function v338(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "code":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "details":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "message":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4653,7 +4653,7 @@ function v338(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v343(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceConnectionSyncRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -4673,56 +4673,56 @@ function v343(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "connectionId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metadata":
           matched = true;
-          if (!v351(m, s, c)) {
+          if (!v_MarketplaceConnectionSyncRequestMessage_metadata(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "priority":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "requestId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "syncType":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "webhookUrl":
           matched = true;
-          if (!v99(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4739,7 +4739,7 @@ function v343(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v351(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceConnectionSyncRequestMessage_metadata(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -4759,14 +4759,14 @@ function v351(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "retryCount":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "source":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4783,7 +4783,7 @@ function v351(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v354(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceCredentialRotationCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -4803,98 +4803,98 @@ function v354(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "connectionId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "connectionStatus":
           matched = true;
-          if (!v382(m, s, c)) {
+          if (!v_MarketplaceCredentialRotationCompletedMessage_connectionStatus(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "error":
           matched = true;
-          if (!v394(m, s, c)) {
+          if (!v_MarketplaceCredentialRotationCompletedMessage_error(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "newCredentials":
           matched = true;
-          if (!v362(m, s, c)) {
+          if (!v_MarketplaceCredentialRotationCompletedMessage_newCredentials(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "nextRotation":
           matched = true;
-          if (!v390(m, s, c)) {
+          if (!v_MarketplaceCredentialRotationCompletedMessage_nextRotation(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "notifications":
           matched = true;
-          if (!v401(m, s, c)) {
+          if (!v_MarketplaceCredentialRotationCompletedMessage_notifications(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "oldCredentials":
           matched = true;
-          if (!v373(m, s, c)) {
+          if (!v_MarketplaceCredentialRotationCompletedMessage_oldCredentials(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "operationDetails":
           matched = true;
-          if (!v377(m, s, c)) {
+          if (!v_MarketplaceCredentialRotationCompletedMessage_operationDetails(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "reason":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "requestId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "rotationType":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4911,7 +4911,7 @@ function v354(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v362(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceCredentialRotationCompletedMessage_newCredentials(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -4931,35 +4931,35 @@ function v362(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "createdAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "expiresAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "scope":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "testResult":
           matched = true;
-          if (!v368(m, s, c)) {
+          if (!v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tokenType":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -4976,7 +4976,7 @@ function v362(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v368(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -4996,28 +4996,28 @@ function v368(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "success":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "testError":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tested":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "testedAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5034,7 +5034,7 @@ function v368(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v373(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceCredentialRotationCompletedMessage_oldCredentials(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -5054,21 +5054,21 @@ function v373(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "preservedUntil":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "revoked":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "revokedAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5085,7 +5085,7 @@ function v373(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v377(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceCredentialRotationCompletedMessage_operationDetails(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -5105,28 +5105,28 @@ function v377(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "attempts":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "completedAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "duration":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "method":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5143,7 +5143,7 @@ function v377(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v382(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceCredentialRotationCompletedMessage_connectionStatus(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -5163,21 +5163,21 @@ function v382(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "lastTest":
           matched = true;
-          if (!v384(m, s, c)) {
+          if (!v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "permissions":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5194,7 +5194,7 @@ function v382(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v384(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -5214,21 +5214,21 @@ function v384(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "error":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "success":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "timestamp":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5245,7 +5245,7 @@ function v384(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v390(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceCredentialRotationCompletedMessage_nextRotation(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -5265,21 +5265,21 @@ function v390(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "reason":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "reminderAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "scheduledAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5296,7 +5296,7 @@ function v390(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v394(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceCredentialRotationCompletedMessage_error(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -5316,35 +5316,35 @@ function v394(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "code":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "details":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "message":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "nextRetryAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "retryable":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5361,7 +5361,7 @@ function v394(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v401(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceCredentialRotationCompletedMessage_notifications(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -5374,7 +5374,7 @@ function v401(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v402(e, s, c)) {
+      if (!v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -5384,7 +5384,7 @@ function v401(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v402(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -5404,28 +5404,28 @@ function v402(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "recipient":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "sentAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "type":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5442,7 +5442,7 @@ function v402(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v407(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceCredentialRotationRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -5462,84 +5462,84 @@ function v407(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "connectionId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "currentCredentials":
           matched = true;
-          if (!v414(m, s, c)) {
+          if (!v_MarketplaceCredentialRotationRequestMessage_currentCredentials(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metadata":
           matched = true;
-          if (!v428(m, s, c)) {
+          if (!v_MarketplaceCredentialRotationRequestMessage_metadata(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "options":
           matched = true;
-          if (!v419(m, s, c)) {
+          if (!v_MarketplaceCredentialRotationRequestMessage_options(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "reason":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "requestId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "rotationType":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "scheduledAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "urgency":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "webhookUrl":
           matched = true;
-          if (!v99(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5556,7 +5556,7 @@ function v407(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v414(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceCredentialRotationRequestMessage_currentCredentials(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -5576,28 +5576,28 @@ function v414(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "errorsSinceLastRotation":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "expiresAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "lastUsedAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tokenType":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5614,7 +5614,7 @@ function v414(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v419(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceCredentialRotationRequestMessage_options(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -5634,35 +5634,35 @@ function v419(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "maxRetries":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "notifyUser":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "preserveOldToken":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "retryOnFailure":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "testNewCredentials":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5679,7 +5679,7 @@ function v419(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v428(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceCredentialRotationRequestMessage_metadata(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -5699,14 +5699,14 @@ function v428(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "originalError":
           matched = true;
-          if (!v430(m, s, c)) {
+          if (!v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "source":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5723,7 +5723,7 @@ function v428(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v430(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -5743,21 +5743,21 @@ function v430(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "code":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "message":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "timestamp":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5774,7 +5774,7 @@ function v430(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v434(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceIntelligenceCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -5795,35 +5795,35 @@ function v434(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "analysisVersion":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "analyzedAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "error":
           matched = true;
-          if (!v463(m, s, c)) {
+          if (!v_MarketplaceIntelligenceCompletedMessage_error(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketData":
           matched = true;
-          if (!v438(m, s, c)) {
+          if (!v_MarketplaceIntelligenceCompletedMessage_marketData(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceBreakdown":
           matched = true;
-          if (!v452(m, s, c)) {
+          if (!v_MarketplaceIntelligenceCompletedMessage_marketplaceBreakdown(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5831,7 +5831,7 @@ function v434(x: unknown, p: string, c: Ctx): boolean {
         case "modelId":
           seen[0] = true;
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5839,14 +5839,14 @@ function v434(x: unknown, p: string, c: Ctx): boolean {
         case "ownerId":
           seen[1] = true;
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "similarityScore":
           matched = true;
-          if (!v462(m, s, c)) {
+          if (!v_MarketplaceIntelligenceCompletedMessage_similarityScore(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5854,7 +5854,7 @@ function v434(x: unknown, p: string, c: Ctx): boolean {
         case "status":
           seen[2] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5886,7 +5886,7 @@ function v434(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v438(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceIntelligenceCompletedMessage_marketData(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -5906,63 +5906,63 @@ function v438(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "averagePrice":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "averageRating":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "averageSalesCount":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "bestSellerPercentage":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "competitorCount":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "hasDigitalDownloads":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "priceRange":
           matched = true;
-          if (!v441(m, s, c)) {
+          if (!v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "topTags":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalListingsFound":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -5979,7 +5979,7 @@ function v438(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v441(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -5999,21 +5999,21 @@ function v441(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "max":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "median":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "min":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6030,7 +6030,7 @@ function v441(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v452(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceIntelligenceCompletedMessage_marketplaceBreakdown(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -6043,7 +6043,7 @@ function v452(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v453(e, s, c)) {
+      if (!v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -6053,7 +6053,7 @@ function v452(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v453(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -6073,28 +6073,28 @@ function v453(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "averagePrice":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingsFound":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplace":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "topResult":
           matched = true;
-          if (!v457(m, s, c)) {
+          if (!v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6111,7 +6111,7 @@ function v453(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v457(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -6131,28 +6131,28 @@ function v457(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "favorites":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "price":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "title":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "url":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6169,7 +6169,7 @@ function v457(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v462(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceIntelligenceCompletedMessage_similarityScore(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -6195,7 +6195,7 @@ function v462(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v463(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceIntelligenceCompletedMessage_error(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -6215,21 +6215,21 @@ function v463(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "code":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "failedMarketplaces":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "message":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6246,7 +6246,7 @@ function v463(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v470(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceIntelligenceEventMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -6268,14 +6268,14 @@ function v470(x: unknown, p: string, c: Ctx): boolean {
         case "collectedAt":
           seen[3] = true;
           matched = true;
-          if (!v7(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_timestamp(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "collectorVersion":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6283,7 +6283,7 @@ function v470(x: unknown, p: string, c: Ctx): boolean {
         case "externalId":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6291,7 +6291,7 @@ function v470(x: unknown, p: string, c: Ctx): boolean {
         case "listing":
           seen[2] = true;
           matched = true;
-          if (!v473(m, s, c)) {
+          if (!v_MarketplaceIntelligenceEventMessage_listing(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6299,35 +6299,35 @@ function v470(x: unknown, p: string, c: Ctx): boolean {
         case "marketplace":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metadata":
           matched = true;
-          if (!v487(m, s, c)) {
+          if (!v_MarketplaceIntelligenceEventMessage_metadata(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metrics":
           matched = true;
-          if (!v479(m, s, c)) {
+          if (!v_MarketplaceIntelligenceEventMessage_metrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "queryContext":
           matched = true;
-          if (!v506(m, s, c)) {
+          if (!v_MarketplaceIntelligenceEventMessage_queryContext(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "scrapingMethod":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6364,7 +6364,7 @@ function v470(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v473(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceIntelligenceEventMessage_listing(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -6386,7 +6386,7 @@ function v473(x: unknown, p: string, c: Ctx): boolean {
         case "currency":
           seen[2] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6394,7 +6394,7 @@ function v473(x: unknown, p: string, c: Ctx): boolean {
         case "price":
           seen[1] = true;
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6402,7 +6402,7 @@ function v473(x: unknown, p: string, c: Ctx): boolean {
         case "thumbnailUrl":
           seen[4] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6410,7 +6410,7 @@ function v473(x: unknown, p: string, c: Ctx): boolean {
         case "title":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6418,7 +6418,7 @@ function v473(x: unknown, p: string, c: Ctx): boolean {
         case "url":
           seen[3] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6460,7 +6460,7 @@ function v473(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v479(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceIntelligenceEventMessage_metrics(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -6480,49 +6480,49 @@ function v479(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "averageRating":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "favorites":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "reviewsCount":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "salesCount":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "salesVelocity":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "sentimentScore":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "views":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6539,7 +6539,7 @@ function v479(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v487(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceIntelligenceEventMessage_metadata(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -6559,105 +6559,105 @@ function v487(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "discountPercent":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "hasFreeShipping":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isAd":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isBestseller":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isDigital":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isPopularNow":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isStarSeller":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materials":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalPrice":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "reviews":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "shopLocation":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "shopName":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "shopRating":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "shopReviewsCount":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tags":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6674,7 +6674,7 @@ function v487(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v506(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceIntelligenceEventMessage_queryContext(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -6694,28 +6694,28 @@ function v506(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "filters":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "pageNumber":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "position":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "searchQuery":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6732,7 +6732,7 @@ function v506(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v515(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceIntelligenceRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -6753,7 +6753,7 @@ function v515(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "executionId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6761,7 +6761,7 @@ function v515(x: unknown, p: string, c: Ctx): boolean {
         case "modelId":
           seen[0] = true;
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6769,28 +6769,28 @@ function v515(x: unknown, p: string, c: Ctx): boolean {
         case "ownerId":
           seen[1] = true;
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "pipelineId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "scrapingOptions":
           matched = true;
-          if (!v526(m, s, c)) {
+          if (!v_MarketplaceIntelligenceRequestMessage_scrapingOptions(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "searchContext":
           matched = true;
-          if (!v518(m, s, c)) {
+          if (!v_MarketplaceIntelligenceRequestMessage_searchContext(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6817,7 +6817,7 @@ function v515(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v518(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceIntelligenceRequestMessage_searchContext(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -6837,35 +6837,35 @@ function v518(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "category":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "description":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materials":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tags":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "title":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6882,7 +6882,7 @@ function v518(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v526(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceIntelligenceRequestMessage_scrapingOptions(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -6902,35 +6902,35 @@ function v526(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "includeMetrics":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "includeReviews":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "maxPages":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "maxResultsPerMarketplace":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "targetMarketplaces":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6947,7 +6947,7 @@ function v526(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v535(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingDescriptionGenerationCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -6969,7 +6969,7 @@ function v535(x: unknown, p: string, c: Ctx): boolean {
         case "description":
           seen[2] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6977,14 +6977,14 @@ function v535(x: unknown, p: string, c: Ctx): boolean {
         case "entityType":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "error":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -6992,7 +6992,7 @@ function v535(x: unknown, p: string, c: Ctx): boolean {
         case "metadata":
           seen[3] = true;
           matched = true;
-          if (!v540(m, s, c)) {
+          if (!v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7000,21 +7000,21 @@ function v535(x: unknown, p: string, c: Ctx): boolean {
         case "modelId":
           seen[0] = true;
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "suggestedPrice":
           matched = true;
-          if (!v546(m, s, c)) {
+          if (!v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "targetMarketplace":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7051,15 +7051,15 @@ function v535(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v540(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v541(x, p, c);
+  const r = v_GenerationMetadata(x, p, c);
   c.depth--;
   return r;
 }
 
-function v541(x: unknown, p: string, c: Ctx): boolean {
+function v_GenerationMetadata(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -7081,7 +7081,7 @@ function v541(x: unknown, p: string, c: Ctx): boolean {
         case "aiModel":
           seen[2] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7089,7 +7089,7 @@ function v541(x: unknown, p: string, c: Ctx): boolean {
         case "confidence":
           seen[3] = true;
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7097,7 +7097,7 @@ function v541(x: unknown, p: string, c: Ctx): boolean {
         case "generatedAt":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7105,7 +7105,7 @@ function v541(x: unknown, p: string, c: Ctx): boolean {
         case "source":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7142,7 +7142,7 @@ function v541(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v546(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -7162,42 +7162,42 @@ function v546(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "breakdown":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "currency":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "laborCost":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceMarkup":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialCost":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "suggestedPrice":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7214,7 +7214,7 @@ function v546(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v555(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingDescriptionGenerationRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -7235,7 +7235,7 @@ function v555(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "brandVoice":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7243,7 +7243,7 @@ function v555(x: unknown, p: string, c: Ctx): boolean {
         case "entityName":
           seen[2] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7251,28 +7251,28 @@ function v555(x: unknown, p: string, c: Ctx): boolean {
         case "entityType":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "existingCategory":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "existingTags":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "keywords":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7280,14 +7280,14 @@ function v555(x: unknown, p: string, c: Ctx): boolean {
         case "modelId":
           seen[0] = true;
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "targetMarket":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7295,21 +7295,21 @@ function v555(x: unknown, p: string, c: Ctx): boolean {
         case "targetMarketplace":
           seen[3] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "technicalMetadata":
           matched = true;
-          if (!v562(m, s, c)) {
+          if (!v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "thumbnailUrls":
           matched = true;
-          if (!v569(m, s, c)) {
+          if (!v_MarketplaceListingDescriptionGenerationRequestMessage__46be51b1(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7317,14 +7317,14 @@ function v555(x: unknown, p: string, c: Ctx): boolean {
         case "userId":
           seen[4] = true;
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "webhookUrl":
           matched = true;
-          if (!v99(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7366,7 +7366,7 @@ function v555(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v562(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -7386,35 +7386,35 @@ function v562(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "dimensionsMm":
           matched = true;
-          if (!v186(m, s, c)) {
+          if (!v_FileVectorizeCompletedMessage_vector(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "faces":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isWatertight":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "vertices":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "volumeMm3":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7431,7 +7431,7 @@ function v562(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v569(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingDescriptionGenerationRequestMessage__46be51b1(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -7444,7 +7444,7 @@ function v569(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v99(e, s, c)) {
+      if (!v_EtsyPublishListingCompletedMessage_etsyListingUrl(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -7454,7 +7454,7 @@ function v569(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v578(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingSyncCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -7474,91 +7474,91 @@ function v578(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "completedAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "connectionId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errors":
           matched = true;
-          if (!v617(m, s, c)) {
+          if (!v_MarketplaceListingSyncCompletedMessage_errors(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "failedListings":
           matched = true;
-          if (!v610(m, s, c)) {
+          if (!v_MarketplaceListingSyncCompletedMessage_failedListings(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "nextSyncRecommendedAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "requestId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "results":
           matched = true;
-          if (!v594(m, s, c)) {
+          if (!v_MarketplaceListingSyncCompletedMessage_results(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "statistics":
           matched = true;
-          if (!v585(m, s, c)) {
+          if (!v_MarketplaceListingSyncCompletedMessage_statistics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "successfulListings":
           matched = true;
-          if (!v603(m, s, c)) {
+          if (!v_MarketplaceListingSyncCompletedMessage_successfulListings(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "syncDirection":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7575,7 +7575,7 @@ function v578(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v585(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingSyncCompletedMessage_statistics(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -7595,56 +7595,56 @@ function v585(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "duration":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "imagesProcessed":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingsCreated":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingsFailed":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingsProcessed":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingsSkipped":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingsUpdated":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "variationsProcessed":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7661,7 +7661,7 @@ function v585(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v594(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingSyncCompletedMessage_results(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -7681,14 +7681,14 @@ function v594(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "pull":
           matched = true;
-          if (!v595(m, s, c)) {
+          if (!v_MarketplaceListingSyncCompletedMessage_results_pull(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "push":
           matched = true;
-          if (!v599(m, s, c)) {
+          if (!v_MarketplaceListingSyncCompletedMessage_results_push(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7705,7 +7705,7 @@ function v594(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v595(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingSyncCompletedMessage_results_pull(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -7725,21 +7725,21 @@ function v595(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "existingListingsUpdated":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingsRetrieved":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "newListingsCreated":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7756,7 +7756,7 @@ function v595(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v599(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingSyncCompletedMessage_results_push(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -7776,21 +7776,21 @@ function v599(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "listingsCreated":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingsPushed":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingsUpdated":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7807,7 +7807,7 @@ function v599(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v603(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingSyncCompletedMessage_successfulListings(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -7820,7 +7820,7 @@ function v603(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v604(e, s, c)) {
+      if (!v_MarketplaceListingSyncCompletedMessage_successfulListings_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -7830,7 +7830,7 @@ function v603(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v604(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingSyncCompletedMessage_successfulListings_items(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -7850,35 +7850,35 @@ function v604(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "externalId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "internalId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "operation":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "timestamp":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "title":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7895,7 +7895,7 @@ function v604(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v610(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingSyncCompletedMessage_failedListings(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -7908,7 +7908,7 @@ function v610(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v611(e, s, c)) {
+      if (!v_MarketplaceListingSyncCompletedMessage_failedListings_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -7918,7 +7918,7 @@ function v610(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v611(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingSyncCompletedMessage_failedListings_items(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -7938,35 +7938,35 @@ function v611(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "error":
           matched = true;
-          if (!v337(m, s, c)) {
+          if (!v_MarketplaceConnectionSyncCompletedMessage_error(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "externalId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "internalId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "timestamp":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "title":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -7983,7 +7983,7 @@ function v611(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v617(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingSyncCompletedMessage_errors(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -7996,7 +7996,7 @@ function v617(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v618(e, s, c)) {
+      if (!v_MarketplaceListingSyncCompletedMessage_errors_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -8006,7 +8006,7 @@ function v617(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v618(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingSyncCompletedMessage_errors_items(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -8026,28 +8026,28 @@ function v618(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "details":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "message":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "timestamp":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "type":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8064,7 +8064,7 @@ function v618(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v626(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingSyncRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -8084,84 +8084,84 @@ function v626(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "connectionId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "externalListingIds":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingIds":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metadata":
           matched = true;
-          if (!v645(m, s, c)) {
+          if (!v_MarketplaceListingSyncRequestMessage_metadata(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "options":
           matched = true;
-          if (!v636(m, s, c)) {
+          if (!v_MarketplaceListingSyncRequestMessage_options(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "priority":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "requestId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "syncDirection":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "syncScope":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "webhookUrl":
           matched = true;
-          if (!v99(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8178,7 +8178,7 @@ function v626(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v636(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingSyncRequestMessage_options(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -8198,35 +8198,35 @@ function v636(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "batchSize":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "includeAnalytics":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "includeImages":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "includeInactive":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "includeVariations":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8243,7 +8243,7 @@ function v636(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v645(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingSyncRequestMessage_metadata(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -8263,21 +8263,21 @@ function v645(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "retryCount":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "scheduledSync":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "source":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8294,7 +8294,7 @@ function v645(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v649(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingTagsGenerationCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -8316,14 +8316,14 @@ function v649(x: unknown, p: string, c: Ctx): boolean {
         case "entityType":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "error":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8331,7 +8331,7 @@ function v649(x: unknown, p: string, c: Ctx): boolean {
         case "metadata":
           seen[3] = true;
           matched = true;
-          if (!v540(m, s, c)) {
+          if (!v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8339,7 +8339,7 @@ function v649(x: unknown, p: string, c: Ctx): boolean {
         case "modelId":
           seen[0] = true;
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8347,7 +8347,7 @@ function v649(x: unknown, p: string, c: Ctx): boolean {
         case "tags":
           seen[2] = true;
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8384,7 +8384,7 @@ function v649(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v656(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingTagsGenerationRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -8406,7 +8406,7 @@ function v656(x: unknown, p: string, c: Ctx): boolean {
         case "entityName":
           seen[2] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8414,21 +8414,21 @@ function v656(x: unknown, p: string, c: Ctx): boolean {
         case "entityType":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "existingCategory":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "existingTags":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8436,28 +8436,28 @@ function v656(x: unknown, p: string, c: Ctx): boolean {
         case "modelId":
           seen[0] = true;
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "style":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tagLimit":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "targetMarket":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8465,28 +8465,28 @@ function v656(x: unknown, p: string, c: Ctx): boolean {
         case "targetMarketplace":
           seen[3] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "technicalMetadata":
           matched = true;
-          if (!v562(m, s, c)) {
+          if (!v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "thumbnailUrls":
           matched = true;
-          if (!v569(m, s, c)) {
+          if (!v_MarketplaceListingDescriptionGenerationRequestMessage__46be51b1(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "useCases":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8494,14 +8494,14 @@ function v656(x: unknown, p: string, c: Ctx): boolean {
         case "userId":
           seen[4] = true;
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "webhookUrl":
           matched = true;
-          if (!v99(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8543,7 +8543,7 @@ function v656(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v680(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingTitleGenerationCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -8565,14 +8565,14 @@ function v680(x: unknown, p: string, c: Ctx): boolean {
         case "entityType":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "error":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8580,7 +8580,7 @@ function v680(x: unknown, p: string, c: Ctx): boolean {
         case "metadata":
           seen[3] = true;
           matched = true;
-          if (!v540(m, s, c)) {
+          if (!v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8588,7 +8588,7 @@ function v680(x: unknown, p: string, c: Ctx): boolean {
         case "modelId":
           seen[0] = true;
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8596,7 +8596,7 @@ function v680(x: unknown, p: string, c: Ctx): boolean {
         case "title":
           seen[2] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8633,7 +8633,7 @@ function v680(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v686(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingTitleGenerationRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -8654,14 +8654,14 @@ function v686(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "brandVoice":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "characterLimit":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8669,7 +8669,7 @@ function v686(x: unknown, p: string, c: Ctx): boolean {
         case "currentName":
           seen[2] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8677,28 +8677,28 @@ function v686(x: unknown, p: string, c: Ctx): boolean {
         case "entityType":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "existingCategory":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "existingTags":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "keywords":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8706,14 +8706,14 @@ function v686(x: unknown, p: string, c: Ctx): boolean {
         case "modelId":
           seen[0] = true;
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "targetMarket":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8721,14 +8721,14 @@ function v686(x: unknown, p: string, c: Ctx): boolean {
         case "targetMarketplace":
           seen[3] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "technicalMetadata":
           matched = true;
-          if (!v693(m, s, c)) {
+          if (!v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8736,14 +8736,14 @@ function v686(x: unknown, p: string, c: Ctx): boolean {
         case "userId":
           seen[4] = true;
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "webhookUrl":
           matched = true;
-          if (!v99(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8785,7 +8785,7 @@ function v686(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v693(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -8805,21 +8805,21 @@ function v693(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "dimensionsMm":
           matched = true;
-          if (!v186(m, s, c)) {
+          if (!v_FileVectorizeCompletedMessage_vector(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "faces":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "vertices":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8836,7 +8836,7 @@ function v693(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v706(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingUpdateCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -8856,35 +8856,35 @@ function v706(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "error":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplace":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "result":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v709(m, s, c)) {
+          if (!v_MarketplaceListingUpdateCompletedMessage_status(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8901,7 +8901,7 @@ function v706(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v709(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingUpdateCompletedMessage_status(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -8919,7 +8919,7 @@ function v709(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v713(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingUpdateRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -8939,28 +8939,28 @@ function v713(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "credentials":
           matched = true;
-          if (!v723(m, s, c)) {
+          if (!v_MarketplaceListingUpdateRequestMessage_credentials(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplace":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "updates":
           matched = true;
-          if (!v716(m, s, c)) {
+          if (!v_MarketplaceListingUpdateRequestMessage_updates(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -8977,7 +8977,7 @@ function v713(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v716(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingUpdateRequestMessage_updates(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -8997,35 +8997,35 @@ function v716(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "description":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "price":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "quantity":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tags":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "title":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9042,7 +9042,7 @@ function v716(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v723(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplaceListingUpdateRequestMessage_credentials(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -9062,35 +9062,35 @@ function v723(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "access_token":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "api_key":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "api_secret":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "expires_at":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "refresh_token":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9107,7 +9107,7 @@ function v723(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v729(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplacePublishListingCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -9127,84 +9127,84 @@ function v729(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "error":
           matched = true;
-          if (!v102(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_error(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "externalFileId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "externalListingId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "externalListingUrl":
           matched = true;
-          if (!v99(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceProvider":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialName":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metamodelId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalJobId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processingDuration":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "publishedAt":
           matched = true;
-          if (!v7(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_timestamp(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v735(m, s, c)) {
+          if (!v_MarketplacePublishListingCompletedMessage_status(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9221,7 +9221,7 @@ function v729(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v735(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplacePublishListingCompletedMessage_status(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -9239,7 +9239,7 @@ function v735(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v742(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplacePublishListingRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -9259,77 +9259,77 @@ function v742(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "baseListingData":
           matched = true;
-          if (!v122(m, s, c)) {
+          if (!v_EtsyPublishListingRequestMessage_baseListingData(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "fileMetadata":
           matched = true;
-          if (!v140(m, s, c)) {
+          if (!v_EtsyPublishListingRequestMessage_fileMetadata(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "listingId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceConnectionId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceCredentials":
           matched = true;
-          if (!v754(m, s, c)) {
+          if (!v_MarketplacePublishListingRequestMessage_marketplaceCredentials(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceProvider":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialVariant":
           matched = true;
-          if (!v116(m, s, c)) {
+          if (!v_EtsyPublishListingRequestMessage_materialVariant(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metamodelId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "ownerId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "publishOptions":
           matched = true;
-          if (!v750(m, s, c)) {
+          if (!v_MarketplacePublishListingRequestMessage_publishOptions(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "webhookUrl":
           matched = true;
-          if (!v99(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9346,7 +9346,7 @@ function v742(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v750(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplacePublishListingRequestMessage_publishOptions(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -9366,14 +9366,14 @@ function v750(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "autoActivate":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceSpecificOptions":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9390,7 +9390,7 @@ function v750(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v754(x: unknown, p: string, c: Ctx): boolean {
+function v_MarketplacePublishListingRequestMessage_marketplaceCredentials(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -9412,21 +9412,21 @@ function v754(x: unknown, p: string, c: Ctx): boolean {
         case "accessToken":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "expiresAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "externalShopId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9448,7 +9448,7 @@ function v754(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v760(x: unknown, p: string, c: Ctx): boolean {
+function v_MediaBatchDownloadCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -9470,14 +9470,14 @@ function v760(x: unknown, p: string, c: Ctx): boolean {
         case "batchId":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "failedFiles":
           matched = true;
-          if (!v775(m, s, c)) {
+          if (!v_MediaBatchDownloadCompletedMessage_failedFiles(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9485,21 +9485,21 @@ function v760(x: unknown, p: string, c: Ctx): boolean {
         case "processedAt":
           seen[2] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processedFiles":
           matched = true;
-          if (!v763(m, s, c)) {
+          if (!v_MediaBatchDownloadCompletedMessage_processedFiles(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "statistics":
           matched = true;
-          if (!v780(m, s, c)) {
+          if (!v_MediaBatchDownloadCompletedMessage_statistics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9507,7 +9507,7 @@ function v760(x: unknown, p: string, c: Ctx): boolean {
         case "status":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9539,7 +9539,7 @@ function v760(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v763(x: unknown, p: string, c: Ctx): boolean {
+function v_MediaBatchDownloadCompletedMessage_processedFiles(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -9552,7 +9552,7 @@ function v763(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v764(e, s, c)) {
+      if (!v_MediaBatchDownloadCompletedMessage_processedFiles_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -9562,7 +9562,7 @@ function v763(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v764(x: unknown, p: string, c: Ctx): boolean {
+function v_MediaBatchDownloadCompletedMessage_processedFiles_items(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -9583,14 +9583,14 @@ function v764(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "compressionRatio":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalName":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9598,28 +9598,28 @@ function v764(x: unknown, p: string, c: Ctx): boolean {
         case "originalPath":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalSize":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processedSize":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processedType":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9627,7 +9627,7 @@ function v764(x: unknown, p: string, c: Ctx): boolean {
         case "s3Location":
           seen[1] = true;
           matched = true;
-          if (!v767(m, s, c)) {
+          if (!v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9654,7 +9654,7 @@ function v764(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v767(x: unknown, p: string, c: Ctx): boolean {
+function v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -9674,21 +9674,21 @@ function v767(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "bucket":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "key":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "url":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9705,7 +9705,7 @@ function v767(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v775(x: unknown, p: string, c: Ctx): boolean {
+function v_MediaBatchDownloadCompletedMessage_failedFiles(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -9718,7 +9718,7 @@ function v775(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v776(e, s, c)) {
+      if (!v_MediaBatchDownloadCompletedMessage_failedFiles_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -9728,7 +9728,7 @@ function v775(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v776(x: unknown, p: string, c: Ctx): boolean {
+function v_MediaBatchDownloadCompletedMessage_failedFiles_items(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -9748,14 +9748,14 @@ function v776(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "error":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "path":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9772,7 +9772,7 @@ function v776(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v780(x: unknown, p: string, c: Ctx): boolean {
+function v_MediaBatchDownloadCompletedMessage_statistics(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -9792,49 +9792,49 @@ function v780(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "averageCompressionRatio":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "failedFiles":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processingDuration":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "successfulFiles":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalFiles":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalOriginalSize":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalProcessedSize":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9851,7 +9851,7 @@ function v780(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v788(x: unknown, p: string, c: Ctx): boolean {
+function v_MediaBatchDownloadRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -9871,56 +9871,56 @@ function v788(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "batchId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "compressionSettings":
           matched = true;
-          if (!v806(m, s, c)) {
+          if (!v_MediaBatchDownloadRequestMessage_compressionSettings(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "credentials":
           matched = true;
-          if (!v794(m, s, c)) {
+          if (!v_MediaBatchDownloadRequestMessage_credentials(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "downloadStrategy":
           matched = true;
-          if (!v790(m, s, c)) {
+          if (!v_MediaBatchDownloadRequestMessage_downloadStrategy(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "entityId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "entityType":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "mediaFiles":
           matched = true;
-          if (!v804(m, s, c)) {
+          if (!v_MediaBatchDownloadRequestMessage_mediaFiles(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageConnectionId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -9937,7 +9937,7 @@ function v788(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v790(x: unknown, p: string, c: Ctx): boolean {
+function v_MediaBatchDownloadRequestMessage_downloadStrategy(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -9955,7 +9955,7 @@ function v790(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v794(x: unknown, p: string, c: Ctx): boolean {
+function v_MediaBatchDownloadRequestMessage_credentials(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -9975,63 +9975,63 @@ function v794(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "accessToken":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "clientId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "clientSecret":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "host":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "password":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "port":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "provider":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "refreshToken":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "username":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10048,7 +10048,7 @@ function v794(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v804(x: unknown, p: string, c: Ctx): boolean {
+function v_MediaBatchDownloadRequestMessage_mediaFiles(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -10061,7 +10061,7 @@ function v804(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v107(e, s, c)) {
+      if (!v_ErrorDetails_details_extra(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -10071,7 +10071,7 @@ function v804(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v806(x: unknown, p: string, c: Ctx): boolean {
+function v_MediaBatchDownloadRequestMessage_compressionSettings(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -10091,28 +10091,28 @@ function v806(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "imageQuality":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "maxHeight":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "maxWidth":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "outputFormat":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10129,7 +10129,7 @@ function v806(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v811(x: unknown, p: string, c: Ctx): boolean {
+function v_MetamodelMetadataGenerationCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -10151,7 +10151,7 @@ function v811(x: unknown, p: string, c: Ctx): boolean {
         case "metadata":
           seen[1] = true;
           matched = true;
-          if (!v813(m, s, c)) {
+          if (!v_MetamodelMetadataGenerationCompletedMessage_metadata(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10159,7 +10159,7 @@ function v811(x: unknown, p: string, c: Ctx): boolean {
         case "metamodelId":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10167,7 +10167,7 @@ function v811(x: unknown, p: string, c: Ctx): boolean {
         case "technicalMetadata":
           seen[2] = true;
           matched = true;
-          if (!v873(m, s, c)) {
+          if (!v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10199,7 +10199,7 @@ function v811(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v813(x: unknown, p: string, c: Ctx): boolean {
+function v_MetamodelMetadataGenerationCompletedMessage_metadata(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -10221,7 +10221,7 @@ function v813(x: unknown, p: string, c: Ctx): boolean {
         case "aiGenerationMetadata":
           seen[5] = true;
           matched = true;
-          if (!v859(m, s, c)) {
+          if (!v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10229,7 +10229,7 @@ function v813(x: unknown, p: string, c: Ctx): boolean {
         case "assemblyMetadata":
           seen[4] = true;
           matched = true;
-          if (!v849(m, s, c)) {
+          if (!v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10237,7 +10237,7 @@ function v813(x: unknown, p: string, c: Ctx): boolean {
         case "classification":
           seen[0] = true;
           matched = true;
-          if (!v814(m, s, c)) {
+          if (!v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10245,7 +10245,7 @@ function v813(x: unknown, p: string, c: Ctx): boolean {
         case "franchise":
           seen[2] = true;
           matched = true;
-          if (!v829(m, s, c)) {
+          if (!v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10253,7 +10253,7 @@ function v813(x: unknown, p: string, c: Ctx): boolean {
         case "generatedDescription":
           seen[6] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10261,7 +10261,7 @@ function v813(x: unknown, p: string, c: Ctx): boolean {
         case "marketplaceListingsJson":
           seen[8] = true;
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10269,7 +10269,7 @@ function v813(x: unknown, p: string, c: Ctx): boolean {
         case "pricing":
           seen[7] = true;
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10277,7 +10277,7 @@ function v813(x: unknown, p: string, c: Ctx): boolean {
         case "printTechnology":
           seen[1] = true;
           matched = true;
-          if (!v820(m, s, c)) {
+          if (!v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10285,7 +10285,7 @@ function v813(x: unknown, p: string, c: Ctx): boolean {
         case "tagDataJson":
           seen[3] = true;
           matched = true;
-          if (!v834(m, s, c)) {
+          if (!v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10347,7 +10347,7 @@ function v813(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v814(x: unknown, p: string, c: Ctx): boolean {
+function v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -10367,28 +10367,28 @@ function v814(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "confidence":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "primary_category":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "reasoning":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "sub_category":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10405,7 +10405,7 @@ function v814(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v820(x: unknown, p: string, c: Ctx): boolean {
+function v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -10425,28 +10425,28 @@ function v820(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "confidence":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "constituentsAnalysis":
           matched = true;
-          if (!v825(m, s, c)) {
+          if (!v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "reasoning":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "recommended":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10463,7 +10463,7 @@ function v820(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v825(x: unknown, p: string, c: Ctx): boolean {
+function v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -10483,21 +10483,21 @@ function v825(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "fdmCompatible":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "resinRequired":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalParts":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10514,7 +10514,7 @@ function v825(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v829(x: unknown, p: string, c: Ctx): boolean {
+function v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -10534,28 +10534,28 @@ function v829(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "confidence":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "licensingInfo":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "name":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "universe":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10572,7 +10572,7 @@ function v829(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v834(x: unknown, p: string, c: Ctx): boolean {
+function v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -10592,49 +10592,49 @@ function v834(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "custom":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "quality":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "scale":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "source":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "style":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "technical":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "usage":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10651,7 +10651,7 @@ function v834(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v849(x: unknown, p: string, c: Ctx): boolean {
+function v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -10671,49 +10671,49 @@ function v849(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "complexity":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "estimatedAssemblyTime":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "instructions":
           matched = true;
-          if (!v856(m, s, c)) {
+          if (!v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "requiresGlue":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "requiresPainting":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "requiresSupports":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalParts":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10730,7 +10730,7 @@ function v849(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v856(x: unknown, p: string, c: Ctx): boolean {
+function v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -10750,14 +10750,14 @@ function v856(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "embedded":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "url":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10774,7 +10774,7 @@ function v856(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v859(x: unknown, p: string, c: Ctx): boolean {
+function v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -10794,49 +10794,49 @@ function v859(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "completionTokens":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "generatedAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "ollamaModels":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processingTimeSeconds":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "promptTokens":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalResponses":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "workerVersion":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10853,7 +10853,7 @@ function v859(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v873(x: unknown, p: string, c: Ctx): boolean {
+function v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -10875,7 +10875,7 @@ function v873(x: unknown, p: string, c: Ctx): boolean {
         case "allPartsManifold":
           seen[7] = true;
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10883,7 +10883,7 @@ function v873(x: unknown, p: string, c: Ctx): boolean {
         case "analysisVersion":
           seen[15] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10891,7 +10891,7 @@ function v873(x: unknown, p: string, c: Ctx): boolean {
         case "analyzedAt":
           seen[14] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10899,7 +10899,7 @@ function v873(x: unknown, p: string, c: Ctx): boolean {
         case "assembledBoundingBox":
           seen[4] = true;
           matched = true;
-          if (!v878(m, s, c)) {
+          if (!v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10907,7 +10907,7 @@ function v873(x: unknown, p: string, c: Ctx): boolean {
         case "averageDetailLevel":
           seen[3] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10915,7 +10915,7 @@ function v873(x: unknown, p: string, c: Ctx): boolean {
         case "constituentModels":
           seen[12] = true;
           matched = true;
-          if (!v890(m, s, c)) {
+          if (!v_MetamodelMetadataGenerationCompletedMessage_technicalM_c0280051(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10923,7 +10923,7 @@ function v873(x: unknown, p: string, c: Ctx): boolean {
         case "lowestPrintabilityScore":
           seen[9] = true;
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10931,7 +10931,7 @@ function v873(x: unknown, p: string, c: Ctx): boolean {
         case "lowestQualityScore":
           seen[8] = true;
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10939,7 +10939,7 @@ function v873(x: unknown, p: string, c: Ctx): boolean {
         case "partsRequiringRepair":
           seen[10] = true;
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10947,7 +10947,7 @@ function v873(x: unknown, p: string, c: Ctx): boolean {
         case "partsWithThinWalls":
           seen[11] = true;
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10955,7 +10955,7 @@ function v873(x: unknown, p: string, c: Ctx): boolean {
         case "totalEdges":
           seen[2] = true;
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10963,7 +10963,7 @@ function v873(x: unknown, p: string, c: Ctx): boolean {
         case "totalFaces":
           seen[1] = true;
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10971,7 +10971,7 @@ function v873(x: unknown, p: string, c: Ctx): boolean {
         case "totalSurfaceAreaSqMm":
           seen[6] = true;
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10979,7 +10979,7 @@ function v873(x: unknown, p: string, c: Ctx): boolean {
         case "totalVertices":
           seen[0] = true;
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10987,7 +10987,7 @@ function v873(x: unknown, p: string, c: Ctx): boolean {
         case "totalVolumeCubicMm":
           seen[5] = true;
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -10995,7 +10995,7 @@ function v873(x: unknown, p: string, c: Ctx): boolean {
         case "validationStatus":
           seen[13] = true;
           matched = true;
-          if (!v897(m, s, c)) {
+          if (!v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11092,7 +11092,7 @@ function v873(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v878(x: unknown, p: string, c: Ctx): boolean {
+function v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -11112,28 +11112,28 @@ function v878(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "depth":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "height":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalUnit":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "width":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11150,7 +11150,7 @@ function v878(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v890(x: unknown, p: string, c: Ctx): boolean {
+function v_MetamodelMetadataGenerationCompletedMessage_technicalM_c0280051(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -11163,7 +11163,7 @@ function v890(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v891(e, s, c)) {
+      if (!v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -11173,7 +11173,7 @@ function v890(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v891(x: unknown, p: string, c: Ctx): boolean {
+function v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -11193,35 +11193,35 @@ function v891(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "isOptional":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "name":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "orderIndex":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "purpose":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11238,7 +11238,7 @@ function v891(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v897(x: unknown, p: string, c: Ctx): boolean {
+function v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -11258,35 +11258,35 @@ function v897(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "allPartsAnalyzed":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "allPartsPresent":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "assemblyInstructionsComplete":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "minimumQualityMet":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "readyForMarketplace":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11303,7 +11303,7 @@ function v897(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v905(x: unknown, p: string, c: Ctx): boolean {
+function v_MetamodelMetadataGenerationRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -11323,49 +11323,49 @@ function v905(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "constituentModelIds":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "constituentModels":
           matched = true;
-          if (!v912(m, s, c)) {
+          if (!v_MetamodelMetadataGenerationRequestMessage_constituentModels(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "libraryId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metamodelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "name":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "ownerId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "webhookUrl":
           matched = true;
-          if (!v99(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11382,7 +11382,7 @@ function v905(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v912(x: unknown, p: string, c: Ctx): boolean {
+function v_MetamodelMetadataGenerationRequestMessage_constituentModels(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -11395,7 +11395,7 @@ function v912(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v913(e, s, c)) {
+      if (!v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -11405,7 +11405,7 @@ function v912(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v913(x: unknown, p: string, c: Ctx): boolean {
+function v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -11425,28 +11425,28 @@ function v913(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "modelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "name":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageConnectionId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageItems":
           matched = true;
-          if (!v917(m, s, c)) {
+          if (!v_MetamodelMetadataGenerationRequestMessage_constituentM_0b3fcce2(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11463,7 +11463,7 @@ function v913(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v917(x: unknown, p: string, c: Ctx): boolean {
+function v_MetamodelMetadataGenerationRequestMessage_constituentM_0b3fcce2(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -11476,7 +11476,7 @@ function v917(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v918(e, s, c)) {
+      if (!v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -11486,7 +11486,7 @@ function v917(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v918(x: unknown, p: string, c: Ctx): boolean {
+function v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -11506,42 +11506,42 @@ function v918(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "bucket":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isImage":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "mimeType":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "path":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "s3Key":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "size":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11558,7 +11558,7 @@ function v918(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v926(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelAnalyticsCollectionRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -11579,14 +11579,14 @@ function v926(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "confidence":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "franchise":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11594,7 +11594,7 @@ function v926(x: unknown, p: string, c: Ctx): boolean {
         case "metamodelId":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11602,49 +11602,49 @@ function v926(x: unknown, p: string, c: Ctx): boolean {
         case "ownerId":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "primaryCategory":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "priority":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "subCategory":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tags":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "triggeredAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "triggeredBy":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11671,7 +11671,7 @@ function v926(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v938(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelDiscoveryFolderProcessedEventMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -11691,42 +11691,42 @@ function v938(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "connectionId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "discoveredFiles":
           matched = true;
-          if (!v941(m, s, c)) {
+          if (!v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "folderPath":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "folderSignature":
           matched = true;
-          if (!v948(m, s, c)) {
+          if (!v_ModelDiscoveryFolderProcessedEventMessage_folderSignature(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processedAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "statistics":
           matched = true;
-          if (!v953(m, s, c)) {
+          if (!v_ModelDiscoveryFolderProcessedEventMessage_statistics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11743,7 +11743,7 @@ function v938(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v941(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -11756,7 +11756,7 @@ function v941(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v942(e, s, c)) {
+      if (!v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -11766,15 +11766,15 @@ function v941(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v942(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles_items(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v943(x, p, c);
+  const r = v_DiscoveredFile(x, p, c);
   c.depth--;
   return r;
 }
 
-function v943(x: unknown, p: string, c: Ctx): boolean {
+function v_DiscoveredFile(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -11796,7 +11796,7 @@ function v943(x: unknown, p: string, c: Ctx): boolean {
         case "modifiedAt":
           seen[3] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11804,7 +11804,7 @@ function v943(x: unknown, p: string, c: Ctx): boolean {
         case "name":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11812,7 +11812,7 @@ function v943(x: unknown, p: string, c: Ctx): boolean {
         case "path":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11820,7 +11820,7 @@ function v943(x: unknown, p: string, c: Ctx): boolean {
         case "size":
           seen[2] = true;
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11857,15 +11857,15 @@ function v943(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v948(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelDiscoveryFolderProcessedEventMessage_folderSignature(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v949(x, p, c);
+  const r = v_FolderSignature(x, p, c);
   c.depth--;
   return r;
 }
 
-function v949(x: unknown, p: string, c: Ctx): boolean {
+function v_FolderSignature(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -11887,7 +11887,7 @@ function v949(x: unknown, p: string, c: Ctx): boolean {
         case "calculatedAt":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11895,7 +11895,7 @@ function v949(x: unknown, p: string, c: Ctx): boolean {
         case "hash":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11922,15 +11922,15 @@ function v949(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v953(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelDiscoveryFolderProcessedEventMessage_statistics(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v954(x, p, c);
+  const r = v_FolderStatistics(x, p, c);
   c.depth--;
   return r;
 }
 
-function v954(x: unknown, p: string, c: Ctx): boolean {
+function v_FolderStatistics(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -11952,7 +11952,7 @@ function v954(x: unknown, p: string, c: Ctx): boolean {
         case "accessoryFiles":
           seen[3] = true;
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11960,7 +11960,7 @@ function v954(x: unknown, p: string, c: Ctx): boolean {
         case "mediaFiles":
           seen[2] = true;
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11968,7 +11968,7 @@ function v954(x: unknown, p: string, c: Ctx): boolean {
         case "modelFiles":
           seen[1] = true;
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11976,7 +11976,7 @@ function v954(x: unknown, p: string, c: Ctx): boolean {
         case "processingDuration":
           seen[6] = true;
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11984,7 +11984,7 @@ function v954(x: unknown, p: string, c: Ctx): boolean {
         case "totalFiles":
           seen[0] = true;
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -11992,7 +11992,7 @@ function v954(x: unknown, p: string, c: Ctx): boolean {
         case "totalFolders":
           seen[4] = true;
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12000,7 +12000,7 @@ function v954(x: unknown, p: string, c: Ctx): boolean {
         case "totalSize":
           seen[5] = true;
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12052,7 +12052,7 @@ function v954(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v962(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelDiscoveryScanFoundEventMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -12072,63 +12072,63 @@ function v962(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "description":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "fileName":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "fileTypes":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metadata":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "name":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "providerType":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "size":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageLocation":
           matched = true;
-          if (!v970(m, s, c)) {
+          if (!v_ModelDiscoveryScanFoundEventMessage_storageLocation(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12145,7 +12145,7 @@ function v962(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v970(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelDiscoveryScanFoundEventMessage_storageLocation(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -12167,7 +12167,7 @@ function v970(x: unknown, p: string, c: Ctx): boolean {
         case "libraryId":
           seen[2] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12175,7 +12175,7 @@ function v970(x: unknown, p: string, c: Ctx): boolean {
         case "ownerId":
           seen[3] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12183,7 +12183,7 @@ function v970(x: unknown, p: string, c: Ctx): boolean {
         case "path":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12191,7 +12191,7 @@ function v970(x: unknown, p: string, c: Ctx): boolean {
         case "storageConnectionId":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12228,7 +12228,7 @@ function v970(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v978(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelDiscoveryScanProgressEventMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -12248,7 +12248,7 @@ function v978(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "payload":
           matched = true;
-          if (!v979(m, s, c)) {
+          if (!v_ModelDiscoveryScanProgressEventMessage_payload(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12265,7 +12265,7 @@ function v978(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v979(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelDiscoveryScanProgressEventMessage_payload(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -12286,7 +12286,7 @@ function v979(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "error":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12294,7 +12294,7 @@ function v979(x: unknown, p: string, c: Ctx): boolean {
         case "jobId":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12302,7 +12302,7 @@ function v979(x: unknown, p: string, c: Ctx): boolean {
         case "message":
           seen[3] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12310,7 +12310,7 @@ function v979(x: unknown, p: string, c: Ctx): boolean {
         case "progress":
           seen[4] = true;
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12318,7 +12318,7 @@ function v979(x: unknown, p: string, c: Ctx): boolean {
         case "status":
           seen[2] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12326,7 +12326,7 @@ function v979(x: unknown, p: string, c: Ctx): boolean {
         case "storageConnectionId":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12368,7 +12368,7 @@ function v979(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v986(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelDiscoveryScanRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -12388,42 +12388,42 @@ function v986(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "configuration":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "credentials":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "libraryId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "path":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "providerType":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageConnectionId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12440,7 +12440,7 @@ function v986(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v995(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelFinderIndexRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -12460,14 +12460,14 @@ function v995(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "modelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageItem":
           matched = true;
-          if (!v107(m, s, c)) {
+          if (!v_ErrorDetails_details_extra(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12484,7 +12484,7 @@ function v995(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v998(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelFinderResponseMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -12504,14 +12504,14 @@ function v998(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "requestId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "results":
           matched = true;
-          if (!v1000(m, s, c)) {
+          if (!v_ModelFinderResponseMessage_results(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12528,7 +12528,7 @@ function v998(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1000(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelFinderResponseMessage_results(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -12541,7 +12541,7 @@ function v1000(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v1001(e, s, c)) {
+      if (!v_ModelFinderResponseMessage_results_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -12551,7 +12551,7 @@ function v1000(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1001(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelFinderResponseMessage_results_items(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -12571,21 +12571,21 @@ function v1001(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "metamodelIds":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "similarity":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12602,7 +12602,7 @@ function v1001(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1006(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelFinderSearchRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -12622,21 +12622,21 @@ function v1006(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "limit":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "referenceImageId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "referenceModelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12653,7 +12653,7 @@ function v1006(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1010(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelMetadataGenerationCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -12675,7 +12675,7 @@ function v1010(x: unknown, p: string, c: Ctx): boolean {
         case "metadata":
           seen[1] = true;
           matched = true;
-          if (!v1012(m, s, c)) {
+          if (!v_ModelMetadataGenerationCompletedMessage_metadata(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12683,7 +12683,7 @@ function v1010(x: unknown, p: string, c: Ctx): boolean {
         case "modelId":
           seen[0] = true;
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12710,7 +12710,7 @@ function v1010(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1012(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelMetadataGenerationCompletedMessage_metadata(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -12732,7 +12732,7 @@ function v1012(x: unknown, p: string, c: Ctx): boolean {
         case "description":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12740,7 +12740,7 @@ function v1012(x: unknown, p: string, c: Ctx): boolean {
         case "primaryCategory":
           seen[2] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12748,7 +12748,7 @@ function v1012(x: unknown, p: string, c: Ctx): boolean {
         case "subCategory":
           seen[3] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12756,7 +12756,7 @@ function v1012(x: unknown, p: string, c: Ctx): boolean {
         case "tags":
           seen[1] = true;
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12793,7 +12793,7 @@ function v1012(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1018(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelMetadataGenerationRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -12813,28 +12813,28 @@ function v1018(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "model":
           matched = true;
-          if (!v1020(m, s, c)) {
+          if (!v_ModelMetadataGenerationRequestMessage_model(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "technicalMetadata":
           matched = true;
-          if (!v1025(m, s, c)) {
+          if (!v_ModelMetadataGenerationRequestMessage_technicalMetadata(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "thumbnails":
           matched = true;
-          if (!v1034(m, s, c)) {
+          if (!v_ModelMetadataGenerationRequestMessage_thumbnails(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12851,7 +12851,7 @@ function v1018(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1020(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelMetadataGenerationRequestMessage_model(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -12871,28 +12871,28 @@ function v1020(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "fileName":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "fileSize":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "name":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "ownerId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12909,7 +12909,7 @@ function v1020(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1025(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelMetadataGenerationRequestMessage_technicalMetadata(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -12929,42 +12929,42 @@ function v1025(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "boundingBox":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "dimensionsMm":
           matched = true;
-          if (!v186(m, s, c)) {
+          if (!v_FileVectorizeCompletedMessage_vector(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "faces":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isWatertight":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "vertices":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "volumeMm3":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -12981,7 +12981,7 @@ function v1025(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1034(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelMetadataGenerationRequestMessage_thumbnails(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -12994,7 +12994,7 @@ function v1034(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v1035(e, s, c)) {
+      if (!v_ModelMetadataGenerationRequestMessage_thumbnails_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -13004,7 +13004,7 @@ function v1034(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1035(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelMetadataGenerationRequestMessage_thumbnails_items(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -13024,21 +13024,21 @@ function v1035(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "angle":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "id":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "url":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13055,7 +13055,7 @@ function v1035(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1039(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelMetamodelDetectionFoundMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -13076,7 +13076,7 @@ function v1039(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "ekgEdges":
           matched = true;
-          if (!v1076(m, s, c)) {
+          if (!v_ModelMetamodelDetectionFoundMessage_ekgEdges(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13084,7 +13084,7 @@ function v1039(x: unknown, p: string, c: Ctx): boolean {
         case "metamodels":
           seen[0] = true;
           matched = true;
-          if (!v1040(m, s, c)) {
+          if (!v_ModelMetamodelDetectionFoundMessage_metamodels(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13106,7 +13106,7 @@ function v1039(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1040(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelMetamodelDetectionFoundMessage_metamodels(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -13119,7 +13119,7 @@ function v1040(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v1041(e, s, c)) {
+      if (!v_ModelMetamodelDetectionFoundMessage_metamodels_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -13129,7 +13129,7 @@ function v1040(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1041(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelMetamodelDetectionFoundMessage_metamodels_items(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -13150,7 +13150,7 @@ function v1041(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "childMetamodelIds":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13158,7 +13158,7 @@ function v1041(x: unknown, p: string, c: Ctx): boolean {
         case "confidenceScore":
           seen[2] = true;
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13166,7 +13166,7 @@ function v1041(x: unknown, p: string, c: Ctx): boolean {
         case "internalId":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13174,28 +13174,28 @@ function v1041(x: unknown, p: string, c: Ctx): boolean {
         case "libraryId":
           seen[3] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "mediaBatchId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metaModelType":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metadata":
           matched = true;
-          if (!v1053(m, s, c)) {
+          if (!v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13203,21 +13203,21 @@ function v1041(x: unknown, p: string, c: Ctx): boolean {
         case "name":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "parentMetamodelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageItemIds":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13254,7 +13254,7 @@ function v1041(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1053(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -13274,77 +13274,77 @@ function v1053(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "creator":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isVariant":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "level":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "mediaUrls":
           matched = true;
-          if (!v1064(m, s, c)) {
+          if (!v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_da4ccd08(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "partType":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "scale":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "sku":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "source":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "thingId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "thumbnail":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "url":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13361,7 +13361,7 @@ function v1053(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1064(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_da4ccd08(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -13374,7 +13374,7 @@ function v1064(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v1065(e, s, c)) {
+      if (!v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -13384,7 +13384,7 @@ function v1064(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1065(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -13405,21 +13405,21 @@ function v1065(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "metadata":
           matched = true;
-          if (!v1069(m, s, c)) {
+          if (!v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "name":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "type":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13427,7 +13427,7 @@ function v1065(x: unknown, p: string, c: Ctx): boolean {
         case "url":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13449,7 +13449,7 @@ function v1065(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1069(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -13469,42 +13469,42 @@ function v1069(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "fileId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "height":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isPrimary":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "mediaType":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "thingId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "width":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13521,7 +13521,7 @@ function v1069(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1076(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelMetamodelDetectionFoundMessage_ekgEdges(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -13534,7 +13534,7 @@ function v1076(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v1077(e, s, c)) {
+      if (!v_ModelMetamodelDetectionFoundMessage_ekgEdges_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -13544,7 +13544,7 @@ function v1076(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1077(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelMetamodelDetectionFoundMessage_ekgEdges_items(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -13565,14 +13565,14 @@ function v1077(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "heuristicContributions":
           matched = true;
-          if (!v1085(m, s, c)) {
+          if (!v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_01be0144(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "louvainMetadata":
           matched = true;
-          if (!v1089(m, s, c)) {
+          if (!v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13580,7 +13580,7 @@ function v1077(x: unknown, p: string, c: Ctx): boolean {
         case "massFunction":
           seen[1] = true;
           matched = true;
-          if (!v1081(m, s, c)) {
+          if (!v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13588,21 +13588,21 @@ function v1077(x: unknown, p: string, c: Ctx): boolean {
         case "sourceMetamodelId":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "targetId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "targetType":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13629,7 +13629,7 @@ function v1077(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1081(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -13649,21 +13649,21 @@ function v1081(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "related":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "uncertainty":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "unrelated":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13680,7 +13680,7 @@ function v1081(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1085(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_01be0144(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -13693,7 +13693,7 @@ function v1085(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v1086(e, s, c)) {
+      if (!v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -13703,7 +13703,7 @@ function v1085(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1086(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -13723,14 +13723,14 @@ function v1086(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "belief":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "name":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13747,7 +13747,7 @@ function v1086(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1089(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -13767,21 +13767,21 @@ function v1089(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "communityId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "edgeWeight":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modularity":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13798,7 +13798,7 @@ function v1089(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1093(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelMetamodelDetectionRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -13820,14 +13820,14 @@ function v1093(x: unknown, p: string, c: Ctx): boolean {
         case "connectionId":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "discoveredFiles":
           matched = true;
-          if (!v941(m, s, c)) {
+          if (!v_ModelDiscoveryFolderProcessedEventMessage_discoveredFiles(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13835,7 +13835,7 @@ function v1093(x: unknown, p: string, c: Ctx): boolean {
         case "folderPath":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13843,14 +13843,14 @@ function v1093(x: unknown, p: string, c: Ctx): boolean {
         case "folderSignature":
           seen[2] = true;
           matched = true;
-          if (!v948(m, s, c)) {
+          if (!v_ModelDiscoveryFolderProcessedEventMessage_folderSignature(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "manifestUrl":
           matched = true;
-          if (!v99(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13858,7 +13858,7 @@ function v1093(x: unknown, p: string, c: Ctx): boolean {
         case "processedAt":
           seen[3] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13866,7 +13866,7 @@ function v1093(x: unknown, p: string, c: Ctx): boolean {
         case "statistics":
           seen[4] = true;
           matched = true;
-          if (!v953(m, s, c)) {
+          if (!v_ModelDiscoveryFolderProcessedEventMessage_statistics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -13908,7 +13908,7 @@ function v1093(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1102(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelPrintAnalysisCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -13928,119 +13928,119 @@ function v1102(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "boundingBox":
           matched = true;
-          if (!v1117(m, s, c)) {
+          if (!v_ModelPrintAnalysisCompletedMessage_boundingBox(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "costBreakdown":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorMessage":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "estimatedCostEUR":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "material":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialGrams":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "minWallThicknessMm":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "needsSupport":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalJobId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "overhangPercentage":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "printTimeMinutes":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "quality":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "solidVolumeCm3":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "supportMaterialGrams":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "surfaceAreaCm2":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14057,7 +14057,7 @@ function v1102(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1117(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelPrintAnalysisCompletedMessage_boundingBox(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -14077,21 +14077,21 @@ function v1117(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "x":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "y":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "z":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14108,7 +14108,7 @@ function v1117(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1124(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelPrintAnalysisRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -14128,42 +14128,42 @@ function v1124(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "material":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "minioPath":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "ownerId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "quality":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "webhookUrl":
           matched = true;
-          if (!v99(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14180,7 +14180,7 @@ function v1124(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1131(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSellabilityAnalysisCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -14200,77 +14200,77 @@ function v1131(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "analysisVersion":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "analyzedAt":
           matched = true;
-          if (!v7(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_timestamp(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "demandAnalysis":
           matched = true;
-          if (!v1161(m, s, c)) {
+          if (!v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "error":
           matched = true;
-          if (!v337(m, s, c)) {
+          if (!v_MarketplaceConnectionSyncCompletedMessage_error(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceRecommendations":
           matched = true;
-          if (!v1149(m, s, c)) {
+          if (!v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_3bd2de2a(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metamodelId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "ownerId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "pricingRecommendations":
           matched = true;
-          if (!v1135(m, s, c)) {
+          if (!v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "qualityFactors":
           matched = true;
-          if (!v1167(m, s, c)) {
+          if (!v_ModelSellabilityAnalysisCompletedMessage_qualityFactors(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "recommendations":
           matched = true;
-          if (!v1172(m, s, c)) {
+          if (!v_ModelSellabilityAnalysisCompletedMessage_recommendations(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "sellabilityScore":
           matched = true;
-          if (!v462(m, s, c)) {
+          if (!v_MarketplaceIntelligenceCompletedMessage_similarityScore(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14287,7 +14287,7 @@ function v1131(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1135(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -14307,35 +14307,35 @@ function v1135(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "competitorAverage":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "factors":
           matched = true;
-          if (!v1144(m, s, c)) {
+          if (!v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_5c2d6556(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialPricing":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "priceRange":
           matched = true;
-          if (!v441(m, s, c)) {
+          if (!v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "suggestedPrice":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14352,7 +14352,7 @@ function v1135(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1144(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_5c2d6556(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -14365,7 +14365,7 @@ function v1144(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v1145(e, s, c)) {
+      if (!v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -14375,7 +14375,7 @@ function v1144(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1145(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -14395,21 +14395,21 @@ function v1145(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "description":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "factor":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "impact":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14426,7 +14426,7 @@ function v1145(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1149(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_3bd2de2a(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -14439,7 +14439,7 @@ function v1149(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v1150(e, s, c)) {
+      if (!v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -14449,7 +14449,7 @@ function v1149(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1150(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -14469,42 +14469,42 @@ function v1150(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "compatibilityScore":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "estimatedReach":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "etsySpecificData":
           matched = true;
-          if (!v1156(m, s, c)) {
+          if (!v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplace":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "platformFee":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "reasoning":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14521,7 +14521,7 @@ function v1150(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1156(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -14541,21 +14541,21 @@ function v1156(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "categoryFitScore":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "estimatedTimeToFirstSale":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "recommendedMaterials":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14572,7 +14572,7 @@ function v1156(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1161(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -14592,35 +14592,35 @@ function v1161(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "categoryDemand":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "competitionLevel":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "searchVolume":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "trendDirection":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "trendingScore":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14637,7 +14637,7 @@ function v1161(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1167(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSellabilityAnalysisCompletedMessage_qualityFactors(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -14657,28 +14657,28 @@ function v1167(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "marketFit":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "printability":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "technicalQuality":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "uniqueness":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14695,7 +14695,7 @@ function v1167(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1172(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSellabilityAnalysisCompletedMessage_recommendations(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -14708,7 +14708,7 @@ function v1172(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v1173(e, s, c)) {
+      if (!v_ModelSellabilityAnalysisCompletedMessage_recommendations_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -14718,7 +14718,7 @@ function v1172(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1173(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSellabilityAnalysisCompletedMessage_recommendations_items(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -14738,35 +14738,35 @@ function v1173(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "category":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "description":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "expectedImpact":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "priority":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "title":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14783,7 +14783,7 @@ function v1173(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1182(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSellabilityAnalysisRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -14803,35 +14803,35 @@ function v1182(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "analysisOptions":
           matched = true;
-          if (!v1188(m, s, c)) {
+          if (!v_ModelSellabilityAnalysisRequestMessage_analysisOptions(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "manifestUrl":
           matched = true;
-          if (!v99(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metamodelData":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metamodelId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "ownerId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14848,7 +14848,7 @@ function v1182(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1188(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSellabilityAnalysisRequestMessage_analysisOptions(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -14868,35 +14868,35 @@ function v1188(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "competitorAnalysis":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "demandAnalysis":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "etsyAnalysisOptions":
           matched = true;
-          if (!v1194(m, s, c)) {
+          if (!v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "includeChildModels":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "targetMarketplaces":
           matched = true;
-          if (!v47(m, s, c)) {
+          if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14913,7 +14913,7 @@ function v1188(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1194(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -14933,21 +14933,21 @@ function v1194(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "analyzeMaterialSuitability":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "competitorCount":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "fetchEtsyTrends":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -14964,7 +14964,7 @@ function v1194(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1198(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSemanticAnalysisCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -14984,56 +14984,56 @@ function v1198(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "debugInfo":
           matched = true;
-          if (!v1243(m, s, c)) {
+          if (!v_ModelSemanticAnalysisCompletedMessage_debugInfo(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "error":
           matched = true;
-          if (!v1238(m, s, c)) {
+          if (!v_ModelSemanticAnalysisCompletedMessage_error(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processingStatus":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processingTime":
           matched = true;
-          if (!v1228(m, s, c)) {
+          if (!v_ModelSemanticAnalysisCompletedMessage_processingTime(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "qualityMetrics":
           matched = true;
-          if (!v1233(m, s, c)) {
+          if (!v_ModelSemanticAnalysisCompletedMessage_qualityMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "semanticMetadata":
           matched = true;
-          if (!v1202(m, s, c)) {
+          if (!v_ModelSemanticAnalysisCompletedMessage_semanticMetadata(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15050,7 +15050,7 @@ function v1198(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1202(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSemanticAnalysisCompletedMessage_semanticMetadata(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -15070,28 +15070,28 @@ function v1202(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "embedding":
           matched = true;
-          if (!v186(m, s, c)) {
+          if (!v_FileVectorizeCompletedMessage_vector(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "geometricFeatures":
           matched = true;
-          if (!v1216(m, s, c)) {
+          if (!v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "semanticTags":
           matched = true;
-          if (!v1203(m, s, c)) {
+          if (!v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_4d3fd698(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "similarModels":
           matched = true;
-          if (!v1210(m, s, c)) {
+          if (!v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d6d95e76(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15108,7 +15108,7 @@ function v1202(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1203(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_4d3fd698(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -15121,7 +15121,7 @@ function v1203(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v1204(e, s, c)) {
+      if (!v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -15131,7 +15131,7 @@ function v1203(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1204(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -15151,21 +15151,21 @@ function v1204(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "category":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "confidence":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tagName":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15182,7 +15182,7 @@ function v1204(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1210(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d6d95e76(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -15195,7 +15195,7 @@ function v1210(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v1211(e, s, c)) {
+      if (!v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -15205,7 +15205,7 @@ function v1210(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1211(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -15225,21 +15225,21 @@ function v1211(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "metadata":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "similarity":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15256,7 +15256,7 @@ function v1211(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1216(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -15276,56 +15276,56 @@ function v1216(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "boundingBox":
           matched = true;
-          if (!v1221(m, s, c)) {
+          if (!v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "complexity":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "faceCount":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "hasTextureCoords":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "isWatertight":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "surfaceArea":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "vertexCount":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "volume":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15342,7 +15342,7 @@ function v1216(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1221(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -15362,21 +15362,21 @@ function v1221(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "depth":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "height":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "width":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15393,7 +15393,7 @@ function v1221(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1228(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSemanticAnalysisCompletedMessage_processingTime(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -15413,28 +15413,28 @@ function v1228(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "geometryTimeMs":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "neuralTimeMs":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "searchTimeMs":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalTimeMs":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15451,7 +15451,7 @@ function v1228(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1233(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSemanticAnalysisCompletedMessage_qualityMetrics(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -15471,28 +15471,28 @@ function v1233(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "duplicateDetected":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "knowledgeBaseUpdated":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "overallConfidence":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tagCount":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15509,7 +15509,7 @@ function v1233(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1238(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSemanticAnalysisCompletedMessage_error(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -15529,28 +15529,28 @@ function v1238(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "category":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "message":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "retryable":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "technicalDetails":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15567,7 +15567,7 @@ function v1238(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1243(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSemanticAnalysisCompletedMessage_debugInfo(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -15587,28 +15587,28 @@ function v1243(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "gpuUsed":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "memoryUsageMb":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processingNode":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "workerVersion":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15625,7 +15625,7 @@ function v1243(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1248(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSemanticAnalysisRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -15645,77 +15645,77 @@ function v1248(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "fileName":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "filePath":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "fileSize":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "priority":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processingOptions":
           matched = true;
-          if (!v1256(m, s, c)) {
+          if (!v_ModelSemanticAnalysisRequestMessage_processingOptions(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "retryCount":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageConnectionId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageProviderType":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "webhookUrl":
           matched = true;
-          if (!v99(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15732,7 +15732,7 @@ function v1248(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1256(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelSemanticAnalysisRequestMessage_processingOptions(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -15752,35 +15752,35 @@ function v1256(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "enableDuplicateDetection":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "generateThumbnail":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "pointCloudSize":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "similarityK":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "similarityThreshold":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -15797,7 +15797,7 @@ function v1256(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1265(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelTechnicalMetadataCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -15817,273 +15817,273 @@ function v1265(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "analysisConfidence":
           matched = true;
-          if (!v206(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_confidence(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "analysisVersion":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "analysisWarnings":
           matched = true;
-          if (!v1329(m, s, c)) {
+          if (!v_ModelTechnicalMetadataCompletedMessage_analysisWarnings(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "analyzedAt":
           matched = true;
-          if (!v7(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_timestamp(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "analyzedBy":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "boundingBox":
           matched = true;
-          if (!v878(m, s, c)) {
+          if (!v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "detailLevel":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "edges":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorCode":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorMessage":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "estimatedMaterialGrams":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "estimatedPrintTimeMinutes":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "faces":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "flippedNormals":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "formatVersion":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "hasColorData":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "hasTextureCoordinates":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "hasVertexNormals":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "holes":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "manifold":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialEstimates":
           matched = true;
-          if (!v1301(m, s, c)) {
+          if (!v_ModelTechnicalMetadataCompletedMessage_materialEstimates(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "maxWallThickness":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "minWallThickness":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "nonManifoldEdges":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalJobId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalUnit":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "overhangs":
           matched = true;
-          if (!v1290(m, s, c)) {
+          if (!v_ModelTechnicalMetadataCompletedMessage_overhangs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "printTimeEstimates":
           matched = true;
-          if (!v1296(m, s, c)) {
+          if (!v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "printabilityScore":
           matched = true;
-          if (!v462(m, s, c)) {
+          if (!v_MarketplaceIntelligenceCompletedMessage_similarityScore(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "qualityScore":
           matched = true;
-          if (!v462(m, s, c)) {
+          if (!v_MarketplaceIntelligenceCompletedMessage_similarityScore(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "recommendedOrientation":
           matched = true;
-          if (!v1306(m, s, c)) {
+          if (!v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "requiresSupports":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "selfIntersections":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "slicerRecommendations":
           matched = true;
-          if (!v1311(m, s, c)) {
+          if (!v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "surfaceAreaSqMm":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "vertices":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "volumeCubicMm":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16100,7 +16100,7 @@ function v1265(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1290(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelTechnicalMetadataCompletedMessage_overhangs(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -16113,7 +16113,7 @@ function v1290(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v1291(e, s, c)) {
+      if (!v_ModelTechnicalMetadataCompletedMessage_overhangs_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -16123,7 +16123,7 @@ function v1290(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1291(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelTechnicalMetadataCompletedMessage_overhangs_items(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -16143,21 +16143,21 @@ function v1291(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "angle":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "area":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "location":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16174,7 +16174,7 @@ function v1291(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1296(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -16194,21 +16194,21 @@ function v1296(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "draft":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "highQuality":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "normal":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16225,7 +16225,7 @@ function v1296(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1301(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelTechnicalMetadataCompletedMessage_materialEstimates(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -16245,28 +16245,28 @@ function v1301(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "infill10":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "infill100":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "infill20":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "infill50":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16283,7 +16283,7 @@ function v1301(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1306(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -16303,28 +16303,28 @@ function v1306(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "reasoning":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "rotationX":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "rotationY":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "rotationZ":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16341,7 +16341,7 @@ function v1306(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1311(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -16361,63 +16361,63 @@ function v1311(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "bedTemperatureC":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "estimatedLayerCount":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "infillPercentage":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "layerHeightMm":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialType":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "nozzleSizeMm":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "printSpeedMmS":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "supportEnabled":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "temperatureC":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16434,7 +16434,7 @@ function v1311(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1329(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelTechnicalMetadataCompletedMessage_analysisWarnings(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -16447,7 +16447,7 @@ function v1329(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v1330(e, s, c)) {
+      if (!v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -16457,7 +16457,7 @@ function v1329(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1330(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -16477,21 +16477,21 @@ function v1330(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "code":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "message":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "severity":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16508,7 +16508,7 @@ function v1330(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1337(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelTechnicalMetadataRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -16528,42 +16528,42 @@ function v1337(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "analysisOptions":
           matched = true;
-          if (!v1343(m, s, c)) {
+          if (!v_ModelTechnicalMetadataRequestMessage_analysisOptions(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "minioPath":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "ownerId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "parentJobId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageLocation":
           matched = true;
-          if (!v161(m, s, c)) {
+          if (!v_FileDownloadRequestMessage_storageLocation(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16580,7 +16580,7 @@ function v1337(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1343(x: unknown, p: string, c: Ctx): boolean {
+function v_ModelTechnicalMetadataRequestMessage_analysisOptions(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -16600,21 +16600,21 @@ function v1343(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "detailedAnalysis":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "estimatePrintMetrics":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "skipCache":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16631,7 +16631,7 @@ function v1343(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1347(x: unknown, p: string, c: Ctx): boolean {
+function v_SlicingFdmRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -16651,105 +16651,105 @@ function v1347(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "filamentProfile":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "infillPercentage":
           matched = true;
-          if (!v462(m, s, c)) {
+          if (!v_MarketplaceIntelligenceCompletedMessage_similarityScore(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "layerHeight":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialDensity":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "nozzleDiameter":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "printSpeed":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "printerProfile":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processProfile":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "profileId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "profileName":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageItemId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "supportEnabled":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "wallCount":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "webhookUrl":
           matched = true;
-          if (!v99(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16766,7 +16766,7 @@ function v1347(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1366(x: unknown, p: string, c: Ctx): boolean {
+function v_SlicingFdmResultMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -16786,98 +16786,98 @@ function v1366(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "errorCode":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorMessage":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "layerCount":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialVolumeCm3":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialWeightGrams":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "maxZHeightMM":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "printTimeHours":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "profileUsed":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "slicerVersion":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "slicingMethod":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "supportMaterialWeightGrams":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalExtrusionLengthMm":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16894,7 +16894,7 @@ function v1366(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1381(x: unknown, p: string, c: Ctx): boolean {
+function v_SlicingSimulationRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -16914,49 +16914,49 @@ function v1381(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "modelId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "slicerConfig":
           matched = true;
-          if (!v1403(m, s, c)) {
+          if (!v_SlicingSimulationRequestMessage_slicerConfig(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "slicerProfile":
           matched = true;
-          if (!v1385(m, s, c)) {
+          if (!v_SlicingSimulationRequestMessage_slicerProfile(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "slicerProfileId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageItemId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "technology":
           matched = true;
-          if (!v1384(m, s, c)) {
+          if (!v_SlicingSimulationRequestMessage_technology(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "webhookUrl":
           matched = true;
-          if (!v99(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -16973,7 +16973,7 @@ function v1381(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1384(x: unknown, p: string, c: Ctx): boolean {
+function v_SlicingSimulationRequestMessage_technology(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -16991,7 +16991,7 @@ function v1384(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1385(x: unknown, p: string, c: Ctx): boolean {
+function v_SlicingSimulationRequestMessage_slicerProfile(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -17011,91 +17011,91 @@ function v1385(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "filamentProfile":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "infillPercentage":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "layerHeight":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialDensity":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "nozzleDiameter":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "printSpeed":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "printerProfile":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "processProfile":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "profileId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "profileName":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "slaProfile":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "supportEnabled":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "wallCount":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17112,7 +17112,7 @@ function v1385(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1403(x: unknown, p: string, c: Ctx): boolean {
+function v_SlicingSimulationRequestMessage_slicerConfig(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -17132,21 +17132,21 @@ function v1403(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "infill":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "layerHeight":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialDensity":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17163,7 +17163,7 @@ function v1403(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1409(x: unknown, p: string, c: Ctx): boolean {
+function v_SlicingSimulationResultMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -17183,98 +17183,98 @@ function v1409(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "errorCode":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorMessage":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "layerCount":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialVolumeCm3":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialWeightGrams":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "maxZHeightMM":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "printTimeHours":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "profileUsed":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "slicerVersion":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "slicingMethod":
           matched = true;
-          if (!v1419(m, s, c)) {
+          if (!v_SlicingSimulationResultMessage_slicingMethod(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "supportMaterialWeightGrams":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalExtrusionLengthMm":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17291,7 +17291,7 @@ function v1409(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1419(x: unknown, p: string, c: Ctx): boolean {
+function v_SlicingSimulationResultMessage_slicingMethod(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -17309,7 +17309,7 @@ function v1419(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1424(x: unknown, p: string, c: Ctx): boolean {
+function v_SlicingSlaRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -17329,105 +17329,105 @@ function v1424(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "bottomExposureTime":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "bottomLayers":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "exposureTime":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "layerHeight":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "liftHeight":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "liftSpeed":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "profileId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "profileName":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "resinDensity":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "retractSpeed":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageItemId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "supportEnabled":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "technology":
           matched = true;
-          if (!v1427(m, s, c)) {
+          if (!v_SlicingSlaRequestMessage_technology(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "webhookUrl":
           matched = true;
-          if (!v99(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17444,7 +17444,7 @@ function v1424(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1427(x: unknown, p: string, c: Ctx): boolean {
+function v_SlicingSlaRequestMessage_technology(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -17462,7 +17462,7 @@ function v1427(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1440(x: unknown, p: string, c: Ctx): boolean {
+function v_SlicingSlaResultMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -17482,98 +17482,98 @@ function v1440(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "errorCode":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorMessage":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "layerCount":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialVolumeCm3":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "materialWeightGrams":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "maxCrossSectionAreaMm2":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "maxZHeightMM":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v195(m, s, c)) {
+          if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "printTimeHours":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "profileUsed":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "slicerVersion":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "slicingMethod":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "supportMaterialWeightGrams":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17590,7 +17590,7 @@ function v1440(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1455(x: unknown, p: string, c: Ctx): boolean {
+function v_TextureGenerationCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -17610,56 +17610,56 @@ function v1455(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "artifacts":
           matched = true;
-          if (!v1460(m, s, c)) {
+          if (!v_TextureGenerationCompletedMessage_artifacts(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "creditReservationId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "error":
           matched = true;
-          if (!v1460(m, s, c)) {
+          if (!v_TextureGenerationCompletedMessage_artifacts(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "jobId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metrics":
           matched = true;
-          if (!v1460(m, s, c)) {
+          if (!v_TextureGenerationCompletedMessage_artifacts(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tenantId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17676,7 +17676,7 @@ function v1455(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1460(x: unknown, p: string, c: Ctx): boolean {
+function v_TextureGenerationCompletedMessage_artifacts(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -17689,7 +17689,7 @@ function v1460(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1464(x: unknown, p: string, c: Ctx): boolean {
+function v_TextureGenerationRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -17709,56 +17709,56 @@ function v1464(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "creditReservationId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "jobId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "meshUrl":
           matched = true;
-          if (!v99(m, s, c)) {
+          if (!v_EtsyPublishListingCompletedMessage_etsyListingUrl(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "prompt":
           matched = true;
-          if (!v1469(m, s, c)) {
+          if (!v_TextureGenerationRequestMessage_prompt(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "resolution":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "stylePreset":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tenantId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17775,7 +17775,7 @@ function v1464(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1469(x: unknown, p: string, c: Ctx): boolean {
+function v_TextureGenerationRequestMessage_prompt(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -17801,7 +17801,7 @@ function v1469(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1473(x: unknown, p: string, c: Ctx): boolean {
+function v_ThumbnailGenerationCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -17821,63 +17821,63 @@ function v1473(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "animatedPreviewPath":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorMessage":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "gltfPreviewPath":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "originalJobId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageLocation":
           matched = true;
-          if (!v161(m, s, c)) {
+          if (!v_FileDownloadRequestMessage_storageLocation(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "thumbnail360Views":
           matched = true;
-          if (!v1478(m, s, c)) {
+          if (!v_ThumbnailGenerationCompletedMessage_thumbnail360Views(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "thumbnailPath":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17894,7 +17894,7 @@ function v1473(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1478(x: unknown, p: string, c: Ctx): boolean {
+function v_ThumbnailGenerationCompletedMessage_thumbnail360Views(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -17907,7 +17907,7 @@ function v1478(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v1479(e, s, c)) {
+      if (!v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -17917,7 +17917,7 @@ function v1478(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1479(x: unknown, p: string, c: Ctx): boolean {
+function v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -17937,28 +17937,28 @@ function v1479(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "angle_index":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "index":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storage_path":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "url":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -17975,7 +17975,7 @@ function v1479(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1488(x: unknown, p: string, c: Ctx): boolean {
+function v_ThumbnailGenerationRequestMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -17995,56 +17995,56 @@ function v1488(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "customization":
           matched = true;
-          if (!v1496(m, s, c)) {
+          if (!v_ThumbnailGenerationRequestMessage_customization(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "generate360Views":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "minioPath":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "ownerId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "parentJobId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "previewType":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageLocation":
           matched = true;
-          if (!v161(m, s, c)) {
+          if (!v_FileDownloadRequestMessage_storageLocation(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18061,7 +18061,7 @@ function v1488(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1496(x: unknown, p: string, c: Ctx): boolean {
+function v_ThumbnailGenerationRequestMessage_customization(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -18081,21 +18081,21 @@ function v1496(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "background":
           matched = true;
-          if (!v1500(m, s, c)) {
+          if (!v_ThumbnailGenerationRequestMessage_customization_background(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "texture":
           matched = true;
-          if (!v1497(m, s, c)) {
+          if (!v_ThumbnailGenerationRequestMessage_customization_texture(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "watermark":
           matched = true;
-          if (!v1504(m, s, c)) {
+          if (!v_ThumbnailGenerationRequestMessage_customization_watermark(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18112,7 +18112,7 @@ function v1496(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1497(x: unknown, p: string, c: Ctx): boolean {
+function v_ThumbnailGenerationRequestMessage_customization_texture(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -18132,14 +18132,14 @@ function v1497(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "path":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageConnectionId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18156,7 +18156,7 @@ function v1497(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1500(x: unknown, p: string, c: Ctx): boolean {
+function v_ThumbnailGenerationRequestMessage_customization_background(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -18176,21 +18176,21 @@ function v1500(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "color":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "path":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageConnectionId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18207,7 +18207,7 @@ function v1500(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1504(x: unknown, p: string, c: Ctx): boolean {
+function v_ThumbnailGenerationRequestMessage_customization_watermark(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -18227,35 +18227,35 @@ function v1504(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "opacity":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "path":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "position":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageConnectionId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "text":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18272,7 +18272,7 @@ function v1504(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1510(x: unknown, p: string, c: Ctx): boolean {
+function v_UserEngagementEventMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -18294,35 +18294,35 @@ function v1510(x: unknown, p: string, c: Ctx): boolean {
         case "action":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "actionDetails":
           matched = true;
-          if (!v1520(m, s, c)) {
+          if (!v_UserEngagementEventMessage_actionDetails(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "clientInfo":
           matched = true;
-          if (!v1542(m, s, c)) {
+          if (!v_UserEngagementEventMessage_clientInfo(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "durationMs":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "environment":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18330,63 +18330,63 @@ function v1510(x: unknown, p: string, c: Ctx): boolean {
         case "eventType":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "experimentId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "experimentVariant":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "httpMethod":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "httpStatusCode":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "httpUrl":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "requestId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "sessionId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "source":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18394,21 +18394,21 @@ function v1510(x: unknown, p: string, c: Ctx): boolean {
         case "timestamp":
           seen[2] = true;
           matched = true;
-          if (!v7(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_timestamp(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userCreatedAt":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userEmail":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18416,14 +18416,14 @@ function v1510(x: unknown, p: string, c: Ctx): boolean {
         case "userId":
           seen[3] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userPlanTier":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18460,7 +18460,7 @@ function v1510(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1520(x: unknown, p: string, c: Ctx): boolean {
+function v_UserEngagementEventMessage_actionDetails(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -18480,91 +18480,91 @@ function v1520(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "featureCategory":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "featureName":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplace":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceAction":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "marketplaceListingId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelCount":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelStatus":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "newPlanTier":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "onboardingStep":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "previousPlanTier":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "settingChanged":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageProvider":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18581,7 +18581,7 @@ function v1520(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1542(x: unknown, p: string, c: Ctx): boolean {
+function v_UserEngagementEventMessage_clientInfo(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -18601,28 +18601,28 @@ function v1542(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "browser":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "browserVersion":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "platform":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userAgent":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18639,7 +18639,7 @@ function v1542(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1547(x: unknown, p: string, c: Ctx): boolean {
+function v_WorkerAnalyticsEventMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -18660,14 +18660,14 @@ function v1547(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "errorCode":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "errorMessage":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18675,7 +18675,7 @@ function v1547(x: unknown, p: string, c: Ctx): boolean {
         case "eventType":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18683,42 +18683,42 @@ function v1547(x: unknown, p: string, c: Ctx): boolean {
         case "jobId":
           seen[2] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metamodelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metrics":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageItemId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18726,21 +18726,21 @@ function v1547(x: unknown, p: string, c: Ctx): boolean {
         case "timestamp":
           seen[3] = true;
           matched = true;
-          if (!v7(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_timestamp(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "timing":
           matched = true;
-          if (!v1559(m, s, c)) {
+          if (!v_WorkerAnalyticsEventMessage_timing(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18748,7 +18748,7 @@ function v1547(x: unknown, p: string, c: Ctx): boolean {
         case "workerId":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18785,15 +18785,15 @@ function v1547(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1559(x: unknown, p: string, c: Ctx): boolean {
+function v_WorkerAnalyticsEventMessage_timing(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v1560(x, p, c);
+  const r = v_JobTiming(x, p, c);
   c.depth--;
   return r;
 }
 
-function v1560(x: unknown, p: string, c: Ctx): boolean {
+function v_JobTiming(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -18813,21 +18813,21 @@ function v1560(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "processingMs":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "queueWaitMs":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "stages":
           matched = true;
-          if (!v49(m, s, c)) {
+          if (!v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18844,7 +18844,7 @@ function v1560(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1567(x: unknown, p: string, c: Ctx): boolean {
+function v_WorkerMetricsEnrichedEventMessage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -18865,14 +18865,14 @@ function v1567(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "environment":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "error":
           matched = true;
-          if (!v1618(m, s, c)) {
+          if (!v_WorkerMetricsEnrichedEventMessage_error(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18880,14 +18880,14 @@ function v1567(x: unknown, p: string, c: Ctx): boolean {
         case "eventType":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "hostname":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18895,56 +18895,56 @@ function v1567(x: unknown, p: string, c: Ctx): boolean {
         case "jobId":
           seen[2] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "llmUsage":
           matched = true;
-          if (!v1581(m, s, c)) {
+          if (!v_WorkerMetricsEnrichedEventMessage_llmUsage(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "metamodelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "region":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "requestId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "resources":
           matched = true;
-          if (!v1594(m, s, c)) {
+          if (!v_WorkerMetricsEnrichedEventMessage_resources(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "sessionId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18952,21 +18952,21 @@ function v1567(x: unknown, p: string, c: Ctx): boolean {
         case "status":
           seen[4] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "storageItemId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tenantId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18974,21 +18974,21 @@ function v1567(x: unknown, p: string, c: Ctx): boolean {
         case "timestamp":
           seen[3] = true;
           matched = true;
-          if (!v7(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_timestamp(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "timing":
           matched = true;
-          if (!v1559(m, s, c)) {
+          if (!v_WorkerAnalyticsEventMessage_timing(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userId":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18996,21 +18996,21 @@ function v1567(x: unknown, p: string, c: Ctx): boolean {
         case "workerId":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "workerMetrics":
           matched = true;
-          if (!v106(m, s, c)) {
+          if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "workerVersion":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -19052,7 +19052,7 @@ function v1567(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1581(x: unknown, p: string, c: Ctx): boolean {
+function v_WorkerMetricsEnrichedEventMessage_llmUsage(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -19072,84 +19072,84 @@ function v1581(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "cacheHit":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "costPerCompletionToken":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "costPerPromptToken":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "fallbackUsed":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "model":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "modelLatencyMs":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "provider":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "retries":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tokensCompletion":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tokensPrompt":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tokensTotal":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "totalCostUsd":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -19166,7 +19166,7 @@ function v1581(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1594(x: unknown, p: string, c: Ctx): boolean {
+function v_WorkerMetricsEnrichedEventMessage_resources(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -19186,28 +19186,28 @@ function v1594(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "cpu":
           matched = true;
-          if (!v1595(m, s, c)) {
+          if (!v_WorkerMetricsEnrichedEventMessage_resources_cpu(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "disk":
           matched = true;
-          if (!v1606(m, s, c)) {
+          if (!v_WorkerMetricsEnrichedEventMessage_resources_disk(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "memory":
           matched = true;
-          if (!v1600(m, s, c)) {
+          if (!v_WorkerMetricsEnrichedEventMessage_resources_memory(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "network":
           matched = true;
-          if (!v1611(m, s, c)) {
+          if (!v_WorkerMetricsEnrichedEventMessage_resources_network(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -19224,7 +19224,7 @@ function v1594(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1595(x: unknown, p: string, c: Ctx): boolean {
+function v_WorkerMetricsEnrichedEventMessage_resources_cpu(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -19244,28 +19244,28 @@ function v1595(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "avgPercent":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "peakPercent":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "systemTimeMs":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "userTimeMs":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -19282,7 +19282,7 @@ function v1595(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1600(x: unknown, p: string, c: Ctx): boolean {
+function v_WorkerMetricsEnrichedEventMessage_resources_memory(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -19302,35 +19302,35 @@ function v1600(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "avgMb":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "endMb":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "leakDetected":
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "peakMb":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "startMb":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -19347,7 +19347,7 @@ function v1600(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1606(x: unknown, p: string, c: Ctx): boolean {
+function v_WorkerMetricsEnrichedEventMessage_resources_disk(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -19367,28 +19367,28 @@ function v1606(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "bytesRead":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "bytesWritten":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "opsRead":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "opsWrite":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -19405,7 +19405,7 @@ function v1606(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1611(x: unknown, p: string, c: Ctx): boolean {
+function v_WorkerMetricsEnrichedEventMessage_resources_network(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -19425,28 +19425,28 @@ function v1611(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "apiCallsCount":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "avgLatencyMs":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "bytesReceived":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "bytesSent":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -19463,7 +19463,7 @@ function v1611(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1618(x: unknown, p: string, c: Ctx): boolean {
+function v_WorkerMetricsEnrichedEventMessage_error(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -19483,21 +19483,21 @@ function v1618(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "category":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "code":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "message":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -19514,7 +19514,7 @@ function v1618(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1626(x: unknown, p: string, c: Ctx): boolean {
+function v_JobResponse(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -19536,7 +19536,7 @@ function v1626(x: unknown, p: string, c: Ctx): boolean {
         case "jobId":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -19544,7 +19544,7 @@ function v1626(x: unknown, p: string, c: Ctx): boolean {
         case "messageName":
           seen[2] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -19552,7 +19552,7 @@ function v1626(x: unknown, p: string, c: Ctx): boolean {
         case "queue":
           seen[3] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -19560,7 +19560,7 @@ function v1626(x: unknown, p: string, c: Ctx): boolean {
         case "success":
           seen[0] = true;
           matched = true;
-          if (!v85(m, s, c)) {
+          if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -19597,7 +19597,7 @@ function v1626(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1631(x: unknown, p: string, c: Ctx): boolean {
+function v_JobStatus(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -19619,7 +19619,7 @@ function v1631(x: unknown, p: string, c: Ctx): boolean {
         case "data":
           seen[4] = true;
           matched = true;
-          if (!v1636(m, s, c)) {
+          if (!v_JobStatus_data(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -19627,7 +19627,7 @@ function v1631(x: unknown, p: string, c: Ctx): boolean {
         case "jobId":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -19635,7 +19635,7 @@ function v1631(x: unknown, p: string, c: Ctx): boolean {
         case "name":
           seen[1] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -19643,7 +19643,7 @@ function v1631(x: unknown, p: string, c: Ctx): boolean {
         case "progress":
           seen[6] = true;
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -19651,7 +19651,7 @@ function v1631(x: unknown, p: string, c: Ctx): boolean {
         case "queue":
           seen[2] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -19659,7 +19659,7 @@ function v1631(x: unknown, p: string, c: Ctx): boolean {
         case "returnvalue":
           seen[5] = true;
           matched = true;
-          if (!v1637(m, s, c)) {
+          if (!v_JobStatus_data_extra(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -19667,7 +19667,7 @@ function v1631(x: unknown, p: string, c: Ctx): boolean {
         case "state":
           seen[3] = true;
           matched = true;
-          if (!v1635(m, s, c)) {
+          if (!v_JobStatus_state(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -19675,7 +19675,7 @@ function v1631(x: unknown, p: string, c: Ctx): boolean {
         case "timestamp":
           seen[7] = true;
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -19732,7 +19732,7 @@ function v1631(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1635(x: unknown, p: string, c: Ctx): boolean {
+function v_JobStatus_state(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -19750,7 +19750,7 @@ function v1635(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1636(x: unknown, p: string, c: Ctx): boolean {
+function v_JobStatus_data(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -19771,7 +19771,7 @@ function v1636(x: unknown, p: string, c: Ctx): boolean {
         default:
           break;
       }
-      if (!matched && !v1637(m, s, c)) {
+      if (!matched && !v_JobStatus_data_extra(m, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -19784,7 +19784,7 @@ function v1636(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1637(x: unknown, p: string, c: Ctx): boolean {
+function v_JobStatus_data_extra(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -19801,262 +19801,262 @@ function v1637(x: unknown, p: string, c: Ctx): boolean {
 
 /** Named type -> its validator. */
 const TYPES: { [name: string]: Fn } = {
-  "AnalyticsCollectionRequestMessage": v0,
-  "AnalyticsCollectionRequestMessageOptions": v3,
-  "BackendLoggingEventMessage": v5,
-  "BackendLoggingEventMessageMetadata": v19,
-  "EtsyAnalyticsSyncCompletedMessage": v30,
-  "EtsyAnalyticsSyncCompletedMessageResultsItem": v36,
-  "EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics": v40,
-  "EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem": v52,
-  "CredentialUpdate": v58,
-  "EtsyAnalyticsSyncCompletedMessageErrorsItem": v63,
-  "EtsyAnalyticsSyncRequestMessage": v68,
-  "EtsyOAuthCredentials": v74,
-  "AnalyticsTimeRange": v80,
-  "AnalyticsSyncOptions": v84,
-  "EtsyAnalyticsSyncRequestMessageEtsyCredentials": v88,
-  "EtsyPublishListingCompletedMessage": v92,
-  "RetryableErrorDetails": v103,
-  "EtsyPublishListingRequestMessage": v111,
-  "MaterialVariant": v117,
-  "BaseListingData": v123,
-  "EtsyPublishListingRequestMessagePublishOptions": v133,
-  "EtsyPublishListingRequestMessageEtsyCredentials": v136,
-  "ListingFileMetadata": v141,
-  "FileDownloadCompletedMessage": v147,
-  "S3Location": v152,
-  "FileDownloadRequestMessage": v158,
-  "StorageLocation": v162,
-  "FileDownloadRequestMessageMetadata": v165,
-  "FileDownloadRequestMessageCredentials": v167,
-  "FileDownloadRequestMessageMinioDestination": v177,
-  "FileVectorizeCompletedMessage": v184,
-  "FileVectorizeRequestMessage": v190,
-  "IpCheckCompletedMessage": v194,
-  "IpCheckCompletedMessageEntityType": v197,
-  "IpCheckCompletedMessageStatus": v198,
-  "IpCheckCompletedMessageTrademarkRisk": v199,
-  "IpCheckCompletedMessageCopyrightRisk": v199,
-  "IpCheckCompletedMessageRiskLevel": v199,
-  "IpCheckCompletedMessageRecommendation": v209,
-  "IpCheckCompletedMessageSuggestedChanges": v210,
-  "IpCheckCompletedMessageHeuristicResults": v215,
-  "IpCheckCompletedMessageHeuristicResultsPerceptualHash": v216,
-  "IpCheckCompletedMessageHeuristicResultsTrademark": v221,
-  "IpCheckCompletedMessageHeuristicResultsFranchise": v226,
-  "IpCheckCompletedMessageHeuristicResultsReverseSearch": v231,
-  "IpCheckCompletedMessageError": v237,
-  "IpCheckRequestMessage": v241,
-  "IpCheckRequestMessageEntityType": v197,
-  "IpCheckRequestMessageAnalysisOptions": v253,
-  "MarketplaceAnalyticsSyncCompletedMessage": v258,
-  "MarketplaceAnalyticsSyncCompletedMessageStatus": v261,
-  "MarketplaceAnalyticsSyncCompletedMessageResultsItem": v265,
-  "MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics": v269,
-  "MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem": v52,
-  "MarketplaceAnalyticsSyncCompletedMessageErrorsItem": v63,
-  "MarketplaceAnalyticsSyncRequestMessage": v292,
-  "MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials": v301,
-  "MarketplaceConnectionSyncCompletedMessage": v305,
-  "MarketplaceConnectionSyncCompletedMessageConnectionData": v312,
-  "MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit": v319,
-  "MarketplaceConnectionSyncCompletedMessageCategoriesItem": v323,
-  "MarketplaceConnectionSyncCompletedMessageStatistics": v328,
-  "MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem": v332,
-  "ErrorDetails": v338,
-  "MarketplaceConnectionSyncRequestMessage": v343,
-  "MarketplaceConnectionSyncRequestMessageMetadata": v351,
-  "MarketplaceCredentialRotationCompletedMessage": v354,
-  "MarketplaceCredentialRotationCompletedMessageNewCredentials": v362,
-  "MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult": v368,
-  "MarketplaceCredentialRotationCompletedMessageOldCredentials": v373,
-  "MarketplaceCredentialRotationCompletedMessageOperationDetails": v377,
-  "MarketplaceCredentialRotationCompletedMessageConnectionStatus": v382,
-  "MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest": v384,
-  "MarketplaceCredentialRotationCompletedMessageNextRotation": v390,
-  "MarketplaceCredentialRotationCompletedMessageError": v394,
-  "MarketplaceCredentialRotationCompletedMessageNotificationsItem": v402,
-  "MarketplaceCredentialRotationRequestMessage": v407,
-  "MarketplaceCredentialRotationRequestMessageCurrentCredentials": v414,
-  "MarketplaceCredentialRotationRequestMessageOptions": v419,
-  "MarketplaceCredentialRotationRequestMessageMetadata": v428,
-  "MarketplaceCredentialRotationRequestMessageMetadataOriginalError": v430,
-  "MarketplaceIntelligenceCompletedMessage": v434,
-  "MarketplaceIntelligenceCompletedMessageMarketData": v438,
-  "MarketplaceIntelligenceCompletedMessageMarketDataPriceRange": v441,
-  "MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem": v453,
-  "MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult": v457,
-  "MarketplaceIntelligenceCompletedMessageError": v463,
-  "MarketplaceIntelligenceEventMessage": v470,
-  "MarketplaceIntelligenceEventMessageListing": v473,
-  "MarketplaceIntelligenceEventMessageMetrics": v479,
-  "MarketplaceIntelligenceEventMessageMetadata": v487,
-  "MarketplaceIntelligenceEventMessageQueryContext": v506,
-  "MarketplaceIntelligenceRequestMessage": v515,
-  "MarketplaceIntelligenceRequestMessageSearchContext": v518,
-  "MarketplaceIntelligenceRequestMessageScrapingOptions": v526,
-  "MarketplaceListingDescriptionGenerationCompletedMessage": v535,
-  "GenerationMetadata": v541,
-  "MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice": v546,
-  "MarketplaceListingDescriptionGenerationRequestMessage": v555,
-  "MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata": v562,
-  "MarketplaceListingSyncCompletedMessage": v578,
-  "MarketplaceListingSyncCompletedMessageStatistics": v585,
-  "MarketplaceListingSyncCompletedMessageResults": v594,
-  "MarketplaceListingSyncCompletedMessageResultsPull": v595,
-  "MarketplaceListingSyncCompletedMessageResultsPush": v599,
-  "MarketplaceListingSyncCompletedMessageSuccessfulListingsItem": v604,
-  "MarketplaceListingSyncCompletedMessageFailedListingsItem": v611,
-  "MarketplaceListingSyncCompletedMessageErrorsItem": v618,
-  "MarketplaceListingSyncRequestMessage": v626,
-  "MarketplaceListingSyncRequestMessageOptions": v636,
-  "MarketplaceListingSyncRequestMessageMetadata": v645,
-  "MarketplaceListingTagsGenerationCompletedMessage": v649,
-  "MarketplaceListingTagsGenerationRequestMessage": v656,
-  "MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata": v562,
-  "MarketplaceListingTitleGenerationCompletedMessage": v680,
-  "MarketplaceListingTitleGenerationRequestMessage": v686,
-  "MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata": v693,
-  "MarketplaceListingUpdateCompletedMessage": v706,
-  "MarketplaceListingUpdateCompletedMessageStatus": v709,
-  "MarketplaceListingUpdateRequestMessage": v713,
-  "MarketplaceListingUpdateRequestMessageUpdates": v716,
-  "MarketplaceListingUpdateRequestMessageCredentials": v723,
-  "MarketplacePublishListingCompletedMessage": v729,
-  "MarketplacePublishListingCompletedMessageStatus": v735,
-  "MarketplacePublishListingRequestMessage": v742,
-  "MarketplacePublishListingRequestMessagePublishOptions": v750,
-  "MarketplacePublishListingRequestMessageMarketplaceCredentials": v754,
-  "MediaBatchDownloadCompletedMessage": v760,
-  "MediaBatchDownloadCompletedMessageProcessedFilesItem": v764,
-  "MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location": v767,
-  "MediaBatchDownloadCompletedMessageFailedFilesItem": v776,
-  "MediaBatchDownloadCompletedMessageStatistics": v780,
-  "MediaBatchDownloadRequestMessage": v788,
-  "MediaBatchDownloadRequestMessageDownloadStrategy": v790,
-  "MediaBatchDownloadRequestMessageCredentials": v794,
-  "MediaBatchDownloadRequestMessageCompressionSettings": v806,
-  "MetamodelMetadataGenerationCompletedMessage": v811,
-  "MetamodelMetadataGenerationCompletedMessageMetadata": v813,
-  "MetamodelMetadataGenerationCompletedMessageMetadataClassification": v814,
-  "MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology": v820,
-  "MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis": v825,
-  "MetamodelMetadataGenerationCompletedMessageMetadataFranchise": v829,
-  "MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson": v834,
-  "MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata": v849,
-  "MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions": v856,
-  "MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata": v859,
-  "MetamodelMetadataGenerationCompletedMessageTechnicalMetadata": v873,
-  "MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox": v878,
-  "MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem": v891,
-  "MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus": v897,
-  "MetamodelMetadataGenerationRequestMessage": v905,
-  "MetamodelMetadataGenerationRequestMessageConstituentModelsItem": v913,
-  "MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem": v918,
-  "ModelAnalyticsCollectionRequestMessage": v926,
-  "ModelDiscoveryFolderProcessedEventMessage": v938,
-  "DiscoveredFile": v943,
-  "FolderSignature": v949,
-  "FolderStatistics": v954,
-  "ModelDiscoveryScanFoundEventMessage": v962,
-  "ModelDiscoveryScanFoundEventMessageStorageLocation": v970,
-  "ModelDiscoveryScanProgressEventMessage": v978,
-  "ModelDiscoveryScanProgressEventMessagePayload": v979,
-  "ModelDiscoveryScanRequestMessage": v986,
-  "ModelFinderIndexRequestMessage": v995,
-  "ModelFinderResponseMessage": v998,
-  "ModelFinderResponseMessageResultsItem": v1001,
-  "ModelFinderSearchRequestMessage": v1006,
-  "ModelMetadataGenerationCompletedMessage": v1010,
-  "ModelMetadataGenerationCompletedMessageMetadata": v1012,
-  "ModelMetadataGenerationRequestMessage": v1018,
-  "ModelMetadataGenerationRequestMessageModel": v1020,
-  "ModelMetadataGenerationRequestMessageTechnicalMetadata": v1025,
-  "ModelMetadataGenerationRequestMessageThumbnailsItem": v1035,
-  "ModelMetamodelDetectionFoundMessage": v1039,
-  "ModelMetamodelDetectionFoundMessageMetamodelsItem": v1041,
-  "ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata": v1053,
-  "ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem": v1065,
-  "ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata": v1069,
-  "ModelMetamodelDetectionFoundMessageEkgEdgesItem": v1077,
-  "ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction": v1081,
-  "ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem": v1086,
-  "ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata": v1089,
-  "ModelMetamodelDetectionRequestMessage": v1093,
-  "ModelPrintAnalysisCompletedMessage": v1102,
-  "ModelPrintAnalysisCompletedMessageBoundingBox": v1117,
-  "ModelPrintAnalysisRequestMessage": v1124,
-  "ModelSellabilityAnalysisCompletedMessage": v1131,
-  "ModelSellabilityAnalysisCompletedMessagePricingRecommendations": v1135,
-  "ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange": v441,
-  "ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem": v1145,
-  "ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem": v1150,
-  "ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData": v1156,
-  "ModelSellabilityAnalysisCompletedMessageDemandAnalysis": v1161,
-  "ModelSellabilityAnalysisCompletedMessageQualityFactors": v1167,
-  "ModelSellabilityAnalysisCompletedMessageRecommendationsItem": v1173,
-  "ModelSellabilityAnalysisRequestMessage": v1182,
-  "ModelSellabilityAnalysisRequestMessageAnalysisOptions": v1188,
-  "ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions": v1194,
-  "ModelSemanticAnalysisCompletedMessage": v1198,
-  "ModelSemanticAnalysisCompletedMessageSemanticMetadata": v1202,
-  "ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem": v1204,
-  "ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem": v1211,
-  "ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures": v1216,
-  "ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox": v1221,
-  "ModelSemanticAnalysisCompletedMessageProcessingTime": v1228,
-  "ModelSemanticAnalysisCompletedMessageQualityMetrics": v1233,
-  "ModelSemanticAnalysisCompletedMessageError": v1238,
-  "ModelSemanticAnalysisCompletedMessageDebugInfo": v1243,
-  "ModelSemanticAnalysisRequestMessage": v1248,
-  "ModelSemanticAnalysisRequestMessageProcessingOptions": v1256,
-  "ModelTechnicalMetadataCompletedMessage": v1265,
-  "ModelTechnicalMetadataCompletedMessageBoundingBox": v878,
-  "ModelTechnicalMetadataCompletedMessageOverhangsItem": v1291,
-  "ModelTechnicalMetadataCompletedMessagePrintTimeEstimates": v1296,
-  "ModelTechnicalMetadataCompletedMessageMaterialEstimates": v1301,
-  "ModelTechnicalMetadataCompletedMessageRecommendedOrientation": v1306,
-  "ModelTechnicalMetadataCompletedMessageSlicerRecommendations": v1311,
-  "ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem": v1330,
-  "ModelTechnicalMetadataRequestMessage": v1337,
-  "ModelTechnicalMetadataRequestMessageAnalysisOptions": v1343,
-  "SlicingFdmRequestMessage": v1347,
-  "SlicingFdmResultMessage": v1366,
-  "SlicingSimulationRequestMessage": v1381,
-  "SlicingSimulationRequestMessageTechnology": v1384,
-  "SlicingSimulationRequestMessageSlicerProfile": v1385,
-  "SlicingSimulationRequestMessageSlicerConfig": v1403,
-  "SlicingSimulationResultMessage": v1409,
-  "SlicingSimulationResultMessageSlicingMethod": v1419,
-  "SlicingSlaRequestMessage": v1424,
-  "SlicingSlaRequestMessageTechnology": v1427,
-  "SlicingSlaResultMessage": v1440,
-  "TextureGenerationCompletedMessage": v1455,
-  "TextureGenerationRequestMessage": v1464,
-  "ThumbnailGenerationCompletedMessage": v1473,
-  "ThumbnailGenerationCompletedMessageThumbnail360ViewsItem": v1479,
-  "ThumbnailGenerationRequestMessage": v1488,
-  "ThumbnailGenerationRequestMessageCustomization": v1496,
-  "ThumbnailGenerationRequestMessageCustomizationTexture": v1497,
-  "ThumbnailGenerationRequestMessageCustomizationBackground": v1500,
-  "ThumbnailGenerationRequestMessageCustomizationWatermark": v1504,
-  "UserEngagementEventMessage": v1510,
-  "UserEngagementEventMessageActionDetails": v1520,
-  "UserEngagementEventMessageClientInfo": v1542,
-  "WorkerAnalyticsEventMessage": v1547,
-  "JobTiming": v1560,
-  "WorkerMetricsEnrichedEventMessage": v1567,
-  "WorkerMetricsEnrichedEventMessageLlmUsage": v1581,
-  "WorkerMetricsEnrichedEventMessageResources": v1594,
-  "WorkerMetricsEnrichedEventMessageResourcesCpu": v1595,
-  "WorkerMetricsEnrichedEventMessageResourcesMemory": v1600,
-  "WorkerMetricsEnrichedEventMessageResourcesDisk": v1606,
-  "WorkerMetricsEnrichedEventMessageResourcesNetwork": v1611,
-  "WorkerMetricsEnrichedEventMessageError": v1618,
-  "JobResponse": v1626,
-  "JobStatus": v1631,
-  "JobStatusState": v1635,
+  "AnalyticsCollectionRequestMessage": v_AnalyticsCollectionRequestMessage,
+  "AnalyticsCollectionRequestMessageOptions": v_AnalyticsCollectionRequestMessage_options,
+  "BackendLoggingEventMessage": v_BackendLoggingEventMessage,
+  "BackendLoggingEventMessageMetadata": v_BackendLoggingEventMessage_metadata,
+  "EtsyAnalyticsSyncCompletedMessage": v_EtsyAnalyticsSyncCompletedMessage,
+  "EtsyAnalyticsSyncCompletedMessageResultsItem": v_EtsyAnalyticsSyncCompletedMessage_results_items,
+  "EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics": v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics,
+  "EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem": v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8,
+  "CredentialUpdate": v_CredentialUpdate,
+  "EtsyAnalyticsSyncCompletedMessageErrorsItem": v_EtsyAnalyticsSyncCompletedMessage_errors_items,
+  "EtsyAnalyticsSyncRequestMessage": v_EtsyAnalyticsSyncRequestMessage,
+  "EtsyOAuthCredentials": v_EtsyOAuthCredentials,
+  "AnalyticsTimeRange": v_AnalyticsTimeRange,
+  "AnalyticsSyncOptions": v_AnalyticsSyncOptions,
+  "EtsyAnalyticsSyncRequestMessageEtsyCredentials": v_EtsyAnalyticsSyncRequestMessage_etsyCredentials,
+  "EtsyPublishListingCompletedMessage": v_EtsyPublishListingCompletedMessage,
+  "RetryableErrorDetails": v_RetryableErrorDetails,
+  "EtsyPublishListingRequestMessage": v_EtsyPublishListingRequestMessage,
+  "MaterialVariant": v_MaterialVariant,
+  "BaseListingData": v_BaseListingData,
+  "EtsyPublishListingRequestMessagePublishOptions": v_EtsyPublishListingRequestMessage_publishOptions,
+  "EtsyPublishListingRequestMessageEtsyCredentials": v_EtsyPublishListingRequestMessage_etsyCredentials,
+  "ListingFileMetadata": v_ListingFileMetadata,
+  "FileDownloadCompletedMessage": v_FileDownloadCompletedMessage,
+  "S3Location": v_S3Location,
+  "FileDownloadRequestMessage": v_FileDownloadRequestMessage,
+  "StorageLocation": v_StorageLocation,
+  "FileDownloadRequestMessageMetadata": v_FileDownloadRequestMessage_metadata,
+  "FileDownloadRequestMessageCredentials": v_FileDownloadRequestMessage_credentials,
+  "FileDownloadRequestMessageMinioDestination": v_FileDownloadRequestMessage_minioDestination,
+  "FileVectorizeCompletedMessage": v_FileVectorizeCompletedMessage,
+  "FileVectorizeRequestMessage": v_FileVectorizeRequestMessage,
+  "IpCheckCompletedMessage": v_IpCheckCompletedMessage,
+  "IpCheckCompletedMessageEntityType": v_IpCheckCompletedMessage_entityType,
+  "IpCheckCompletedMessageStatus": v_IpCheckCompletedMessage_status,
+  "IpCheckCompletedMessageTrademarkRisk": v_IpCheckCompletedMessage_copyrightRisk,
+  "IpCheckCompletedMessageCopyrightRisk": v_IpCheckCompletedMessage_copyrightRisk,
+  "IpCheckCompletedMessageRiskLevel": v_IpCheckCompletedMessage_copyrightRisk,
+  "IpCheckCompletedMessageRecommendation": v_IpCheckCompletedMessage_recommendation,
+  "IpCheckCompletedMessageSuggestedChanges": v_IpCheckCompletedMessage_suggestedChanges,
+  "IpCheckCompletedMessageHeuristicResults": v_IpCheckCompletedMessage_heuristicResults,
+  "IpCheckCompletedMessageHeuristicResultsPerceptualHash": v_IpCheckCompletedMessage_heuristicResults_perceptualHash,
+  "IpCheckCompletedMessageHeuristicResultsTrademark": v_IpCheckCompletedMessage_heuristicResults_trademark,
+  "IpCheckCompletedMessageHeuristicResultsFranchise": v_IpCheckCompletedMessage_heuristicResults_franchise,
+  "IpCheckCompletedMessageHeuristicResultsReverseSearch": v_IpCheckCompletedMessage_heuristicResults_reverseSearch,
+  "IpCheckCompletedMessageError": v_IpCheckCompletedMessage_error,
+  "IpCheckRequestMessage": v_IpCheckRequestMessage,
+  "IpCheckRequestMessageEntityType": v_IpCheckCompletedMessage_entityType,
+  "IpCheckRequestMessageAnalysisOptions": v_IpCheckRequestMessage_analysisOptions,
+  "MarketplaceAnalyticsSyncCompletedMessage": v_MarketplaceAnalyticsSyncCompletedMessage,
+  "MarketplaceAnalyticsSyncCompletedMessageStatus": v_MarketplaceAnalyticsSyncCompletedMessage_status,
+  "MarketplaceAnalyticsSyncCompletedMessageResultsItem": v_MarketplaceAnalyticsSyncCompletedMessage_results_items,
+  "MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics": v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb,
+  "MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem": v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8,
+  "MarketplaceAnalyticsSyncCompletedMessageErrorsItem": v_EtsyAnalyticsSyncCompletedMessage_errors_items,
+  "MarketplaceAnalyticsSyncRequestMessage": v_MarketplaceAnalyticsSyncRequestMessage,
+  "MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials": v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials,
+  "MarketplaceConnectionSyncCompletedMessage": v_MarketplaceConnectionSyncCompletedMessage,
+  "MarketplaceConnectionSyncCompletedMessageConnectionData": v_MarketplaceConnectionSyncCompletedMessage_connectionData,
+  "MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit": v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c,
+  "MarketplaceConnectionSyncCompletedMessageCategoriesItem": v_MarketplaceConnectionSyncCompletedMessage_categories_items,
+  "MarketplaceConnectionSyncCompletedMessageStatistics": v_MarketplaceConnectionSyncCompletedMessage_statistics,
+  "MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem": v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c,
+  "ErrorDetails": v_ErrorDetails,
+  "MarketplaceConnectionSyncRequestMessage": v_MarketplaceConnectionSyncRequestMessage,
+  "MarketplaceConnectionSyncRequestMessageMetadata": v_MarketplaceConnectionSyncRequestMessage_metadata,
+  "MarketplaceCredentialRotationCompletedMessage": v_MarketplaceCredentialRotationCompletedMessage,
+  "MarketplaceCredentialRotationCompletedMessageNewCredentials": v_MarketplaceCredentialRotationCompletedMessage_newCredentials,
+  "MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult": v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7,
+  "MarketplaceCredentialRotationCompletedMessageOldCredentials": v_MarketplaceCredentialRotationCompletedMessage_oldCredentials,
+  "MarketplaceCredentialRotationCompletedMessageOperationDetails": v_MarketplaceCredentialRotationCompletedMessage_operationDetails,
+  "MarketplaceCredentialRotationCompletedMessageConnectionStatus": v_MarketplaceCredentialRotationCompletedMessage_connectionStatus,
+  "MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest": v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065,
+  "MarketplaceCredentialRotationCompletedMessageNextRotation": v_MarketplaceCredentialRotationCompletedMessage_nextRotation,
+  "MarketplaceCredentialRotationCompletedMessageError": v_MarketplaceCredentialRotationCompletedMessage_error,
+  "MarketplaceCredentialRotationCompletedMessageNotificationsItem": v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59,
+  "MarketplaceCredentialRotationRequestMessage": v_MarketplaceCredentialRotationRequestMessage,
+  "MarketplaceCredentialRotationRequestMessageCurrentCredentials": v_MarketplaceCredentialRotationRequestMessage_currentCredentials,
+  "MarketplaceCredentialRotationRequestMessageOptions": v_MarketplaceCredentialRotationRequestMessage_options,
+  "MarketplaceCredentialRotationRequestMessageMetadata": v_MarketplaceCredentialRotationRequestMessage_metadata,
+  "MarketplaceCredentialRotationRequestMessageMetadataOriginalError": v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd,
+  "MarketplaceIntelligenceCompletedMessage": v_MarketplaceIntelligenceCompletedMessage,
+  "MarketplaceIntelligenceCompletedMessageMarketData": v_MarketplaceIntelligenceCompletedMessage_marketData,
+  "MarketplaceIntelligenceCompletedMessageMarketDataPriceRange": v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange,
+  "MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem": v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230,
+  "MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult": v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4,
+  "MarketplaceIntelligenceCompletedMessageError": v_MarketplaceIntelligenceCompletedMessage_error,
+  "MarketplaceIntelligenceEventMessage": v_MarketplaceIntelligenceEventMessage,
+  "MarketplaceIntelligenceEventMessageListing": v_MarketplaceIntelligenceEventMessage_listing,
+  "MarketplaceIntelligenceEventMessageMetrics": v_MarketplaceIntelligenceEventMessage_metrics,
+  "MarketplaceIntelligenceEventMessageMetadata": v_MarketplaceIntelligenceEventMessage_metadata,
+  "MarketplaceIntelligenceEventMessageQueryContext": v_MarketplaceIntelligenceEventMessage_queryContext,
+  "MarketplaceIntelligenceRequestMessage": v_MarketplaceIntelligenceRequestMessage,
+  "MarketplaceIntelligenceRequestMessageSearchContext": v_MarketplaceIntelligenceRequestMessage_searchContext,
+  "MarketplaceIntelligenceRequestMessageScrapingOptions": v_MarketplaceIntelligenceRequestMessage_scrapingOptions,
+  "MarketplaceListingDescriptionGenerationCompletedMessage": v_MarketplaceListingDescriptionGenerationCompletedMessage,
+  "GenerationMetadata": v_GenerationMetadata,
+  "MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice": v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93,
+  "MarketplaceListingDescriptionGenerationRequestMessage": v_MarketplaceListingDescriptionGenerationRequestMessage,
+  "MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata": v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945,
+  "MarketplaceListingSyncCompletedMessage": v_MarketplaceListingSyncCompletedMessage,
+  "MarketplaceListingSyncCompletedMessageStatistics": v_MarketplaceListingSyncCompletedMessage_statistics,
+  "MarketplaceListingSyncCompletedMessageResults": v_MarketplaceListingSyncCompletedMessage_results,
+  "MarketplaceListingSyncCompletedMessageResultsPull": v_MarketplaceListingSyncCompletedMessage_results_pull,
+  "MarketplaceListingSyncCompletedMessageResultsPush": v_MarketplaceListingSyncCompletedMessage_results_push,
+  "MarketplaceListingSyncCompletedMessageSuccessfulListingsItem": v_MarketplaceListingSyncCompletedMessage_successfulListings_items,
+  "MarketplaceListingSyncCompletedMessageFailedListingsItem": v_MarketplaceListingSyncCompletedMessage_failedListings_items,
+  "MarketplaceListingSyncCompletedMessageErrorsItem": v_MarketplaceListingSyncCompletedMessage_errors_items,
+  "MarketplaceListingSyncRequestMessage": v_MarketplaceListingSyncRequestMessage,
+  "MarketplaceListingSyncRequestMessageOptions": v_MarketplaceListingSyncRequestMessage_options,
+  "MarketplaceListingSyncRequestMessageMetadata": v_MarketplaceListingSyncRequestMessage_metadata,
+  "MarketplaceListingTagsGenerationCompletedMessage": v_MarketplaceListingTagsGenerationCompletedMessage,
+  "MarketplaceListingTagsGenerationRequestMessage": v_MarketplaceListingTagsGenerationRequestMessage,
+  "MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata": v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945,
+  "MarketplaceListingTitleGenerationCompletedMessage": v_MarketplaceListingTitleGenerationCompletedMessage,
+  "MarketplaceListingTitleGenerationRequestMessage": v_MarketplaceListingTitleGenerationRequestMessage,
+  "MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata": v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887,
+  "MarketplaceListingUpdateCompletedMessage": v_MarketplaceListingUpdateCompletedMessage,
+  "MarketplaceListingUpdateCompletedMessageStatus": v_MarketplaceListingUpdateCompletedMessage_status,
+  "MarketplaceListingUpdateRequestMessage": v_MarketplaceListingUpdateRequestMessage,
+  "MarketplaceListingUpdateRequestMessageUpdates": v_MarketplaceListingUpdateRequestMessage_updates,
+  "MarketplaceListingUpdateRequestMessageCredentials": v_MarketplaceListingUpdateRequestMessage_credentials,
+  "MarketplacePublishListingCompletedMessage": v_MarketplacePublishListingCompletedMessage,
+  "MarketplacePublishListingCompletedMessageStatus": v_MarketplacePublishListingCompletedMessage_status,
+  "MarketplacePublishListingRequestMessage": v_MarketplacePublishListingRequestMessage,
+  "MarketplacePublishListingRequestMessagePublishOptions": v_MarketplacePublishListingRequestMessage_publishOptions,
+  "MarketplacePublishListingRequestMessageMarketplaceCredentials": v_MarketplacePublishListingRequestMessage_marketplaceCredentials,
+  "MediaBatchDownloadCompletedMessage": v_MediaBatchDownloadCompletedMessage,
+  "MediaBatchDownloadCompletedMessageProcessedFilesItem": v_MediaBatchDownloadCompletedMessage_processedFiles_items,
+  "MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location": v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338,
+  "MediaBatchDownloadCompletedMessageFailedFilesItem": v_MediaBatchDownloadCompletedMessage_failedFiles_items,
+  "MediaBatchDownloadCompletedMessageStatistics": v_MediaBatchDownloadCompletedMessage_statistics,
+  "MediaBatchDownloadRequestMessage": v_MediaBatchDownloadRequestMessage,
+  "MediaBatchDownloadRequestMessageDownloadStrategy": v_MediaBatchDownloadRequestMessage_downloadStrategy,
+  "MediaBatchDownloadRequestMessageCredentials": v_MediaBatchDownloadRequestMessage_credentials,
+  "MediaBatchDownloadRequestMessageCompressionSettings": v_MediaBatchDownloadRequestMessage_compressionSettings,
+  "MetamodelMetadataGenerationCompletedMessage": v_MetamodelMetadataGenerationCompletedMessage,
+  "MetamodelMetadataGenerationCompletedMessageMetadata": v_MetamodelMetadataGenerationCompletedMessage_metadata,
+  "MetamodelMetadataGenerationCompletedMessageMetadataClassification": v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f,
+  "MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology": v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e,
+  "MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis": v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6,
+  "MetamodelMetadataGenerationCompletedMessageMetadataFranchise": v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise,
+  "MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson": v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4,
+  "MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata": v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67,
+  "MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions": v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24,
+  "MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata": v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e,
+  "MetamodelMetadataGenerationCompletedMessageTechnicalMetadata": v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata,
+  "MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox": v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85,
+  "MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem": v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd,
+  "MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus": v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55,
+  "MetamodelMetadataGenerationRequestMessage": v_MetamodelMetadataGenerationRequestMessage,
+  "MetamodelMetadataGenerationRequestMessageConstituentModelsItem": v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a,
+  "MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem": v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621,
+  "ModelAnalyticsCollectionRequestMessage": v_ModelAnalyticsCollectionRequestMessage,
+  "ModelDiscoveryFolderProcessedEventMessage": v_ModelDiscoveryFolderProcessedEventMessage,
+  "DiscoveredFile": v_DiscoveredFile,
+  "FolderSignature": v_FolderSignature,
+  "FolderStatistics": v_FolderStatistics,
+  "ModelDiscoveryScanFoundEventMessage": v_ModelDiscoveryScanFoundEventMessage,
+  "ModelDiscoveryScanFoundEventMessageStorageLocation": v_ModelDiscoveryScanFoundEventMessage_storageLocation,
+  "ModelDiscoveryScanProgressEventMessage": v_ModelDiscoveryScanProgressEventMessage,
+  "ModelDiscoveryScanProgressEventMessagePayload": v_ModelDiscoveryScanProgressEventMessage_payload,
+  "ModelDiscoveryScanRequestMessage": v_ModelDiscoveryScanRequestMessage,
+  "ModelFinderIndexRequestMessage": v_ModelFinderIndexRequestMessage,
+  "ModelFinderResponseMessage": v_ModelFinderResponseMessage,
+  "ModelFinderResponseMessageResultsItem": v_ModelFinderResponseMessage_results_items,
+  "ModelFinderSearchRequestMessage": v_ModelFinderSearchRequestMessage,
+  "ModelMetadataGenerationCompletedMessage": v_ModelMetadataGenerationCompletedMessage,
+  "ModelMetadataGenerationCompletedMessageMetadata": v_ModelMetadataGenerationCompletedMessage_metadata,
+  "ModelMetadataGenerationRequestMessage": v_ModelMetadataGenerationRequestMessage,
+  "ModelMetadataGenerationRequestMessageModel": v_ModelMetadataGenerationRequestMessage_model,
+  "ModelMetadataGenerationRequestMessageTechnicalMetadata": v_ModelMetadataGenerationRequestMessage_technicalMetadata,
+  "ModelMetadataGenerationRequestMessageThumbnailsItem": v_ModelMetadataGenerationRequestMessage_thumbnails_items,
+  "ModelMetamodelDetectionFoundMessage": v_ModelMetamodelDetectionFoundMessage,
+  "ModelMetamodelDetectionFoundMessageMetamodelsItem": v_ModelMetamodelDetectionFoundMessage_metamodels_items,
+  "ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata": v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata,
+  "ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem": v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae,
+  "ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata": v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a,
+  "ModelMetamodelDetectionFoundMessageEkgEdgesItem": v_ModelMetamodelDetectionFoundMessage_ekgEdges_items,
+  "ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction": v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction,
+  "ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem": v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2,
+  "ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata": v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b,
+  "ModelMetamodelDetectionRequestMessage": v_ModelMetamodelDetectionRequestMessage,
+  "ModelPrintAnalysisCompletedMessage": v_ModelPrintAnalysisCompletedMessage,
+  "ModelPrintAnalysisCompletedMessageBoundingBox": v_ModelPrintAnalysisCompletedMessage_boundingBox,
+  "ModelPrintAnalysisRequestMessage": v_ModelPrintAnalysisRequestMessage,
+  "ModelSellabilityAnalysisCompletedMessage": v_ModelSellabilityAnalysisCompletedMessage,
+  "ModelSellabilityAnalysisCompletedMessagePricingRecommendations": v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations,
+  "ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange": v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange,
+  "ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem": v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397,
+  "ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem": v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f,
+  "ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData": v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076,
+  "ModelSellabilityAnalysisCompletedMessageDemandAnalysis": v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis,
+  "ModelSellabilityAnalysisCompletedMessageQualityFactors": v_ModelSellabilityAnalysisCompletedMessage_qualityFactors,
+  "ModelSellabilityAnalysisCompletedMessageRecommendationsItem": v_ModelSellabilityAnalysisCompletedMessage_recommendations_items,
+  "ModelSellabilityAnalysisRequestMessage": v_ModelSellabilityAnalysisRequestMessage,
+  "ModelSellabilityAnalysisRequestMessageAnalysisOptions": v_ModelSellabilityAnalysisRequestMessage_analysisOptions,
+  "ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions": v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d,
+  "ModelSemanticAnalysisCompletedMessage": v_ModelSemanticAnalysisCompletedMessage,
+  "ModelSemanticAnalysisCompletedMessageSemanticMetadata": v_ModelSemanticAnalysisCompletedMessage_semanticMetadata,
+  "ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem": v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf,
+  "ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem": v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756,
+  "ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures": v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74,
+  "ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox": v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f,
+  "ModelSemanticAnalysisCompletedMessageProcessingTime": v_ModelSemanticAnalysisCompletedMessage_processingTime,
+  "ModelSemanticAnalysisCompletedMessageQualityMetrics": v_ModelSemanticAnalysisCompletedMessage_qualityMetrics,
+  "ModelSemanticAnalysisCompletedMessageError": v_ModelSemanticAnalysisCompletedMessage_error,
+  "ModelSemanticAnalysisCompletedMessageDebugInfo": v_ModelSemanticAnalysisCompletedMessage_debugInfo,
+  "ModelSemanticAnalysisRequestMessage": v_ModelSemanticAnalysisRequestMessage,
+  "ModelSemanticAnalysisRequestMessageProcessingOptions": v_ModelSemanticAnalysisRequestMessage_processingOptions,
+  "ModelTechnicalMetadataCompletedMessage": v_ModelTechnicalMetadataCompletedMessage,
+  "ModelTechnicalMetadataCompletedMessageBoundingBox": v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85,
+  "ModelTechnicalMetadataCompletedMessageOverhangsItem": v_ModelTechnicalMetadataCompletedMessage_overhangs_items,
+  "ModelTechnicalMetadataCompletedMessagePrintTimeEstimates": v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates,
+  "ModelTechnicalMetadataCompletedMessageMaterialEstimates": v_ModelTechnicalMetadataCompletedMessage_materialEstimates,
+  "ModelTechnicalMetadataCompletedMessageRecommendedOrientation": v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation,
+  "ModelTechnicalMetadataCompletedMessageSlicerRecommendations": v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations,
+  "ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem": v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items,
+  "ModelTechnicalMetadataRequestMessage": v_ModelTechnicalMetadataRequestMessage,
+  "ModelTechnicalMetadataRequestMessageAnalysisOptions": v_ModelTechnicalMetadataRequestMessage_analysisOptions,
+  "SlicingFdmRequestMessage": v_SlicingFdmRequestMessage,
+  "SlicingFdmResultMessage": v_SlicingFdmResultMessage,
+  "SlicingSimulationRequestMessage": v_SlicingSimulationRequestMessage,
+  "SlicingSimulationRequestMessageTechnology": v_SlicingSimulationRequestMessage_technology,
+  "SlicingSimulationRequestMessageSlicerProfile": v_SlicingSimulationRequestMessage_slicerProfile,
+  "SlicingSimulationRequestMessageSlicerConfig": v_SlicingSimulationRequestMessage_slicerConfig,
+  "SlicingSimulationResultMessage": v_SlicingSimulationResultMessage,
+  "SlicingSimulationResultMessageSlicingMethod": v_SlicingSimulationResultMessage_slicingMethod,
+  "SlicingSlaRequestMessage": v_SlicingSlaRequestMessage,
+  "SlicingSlaRequestMessageTechnology": v_SlicingSlaRequestMessage_technology,
+  "SlicingSlaResultMessage": v_SlicingSlaResultMessage,
+  "TextureGenerationCompletedMessage": v_TextureGenerationCompletedMessage,
+  "TextureGenerationRequestMessage": v_TextureGenerationRequestMessage,
+  "ThumbnailGenerationCompletedMessage": v_ThumbnailGenerationCompletedMessage,
+  "ThumbnailGenerationCompletedMessageThumbnail360ViewsItem": v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items,
+  "ThumbnailGenerationRequestMessage": v_ThumbnailGenerationRequestMessage,
+  "ThumbnailGenerationRequestMessageCustomization": v_ThumbnailGenerationRequestMessage_customization,
+  "ThumbnailGenerationRequestMessageCustomizationTexture": v_ThumbnailGenerationRequestMessage_customization_texture,
+  "ThumbnailGenerationRequestMessageCustomizationBackground": v_ThumbnailGenerationRequestMessage_customization_background,
+  "ThumbnailGenerationRequestMessageCustomizationWatermark": v_ThumbnailGenerationRequestMessage_customization_watermark,
+  "UserEngagementEventMessage": v_UserEngagementEventMessage,
+  "UserEngagementEventMessageActionDetails": v_UserEngagementEventMessage_actionDetails,
+  "UserEngagementEventMessageClientInfo": v_UserEngagementEventMessage_clientInfo,
+  "WorkerAnalyticsEventMessage": v_WorkerAnalyticsEventMessage,
+  "JobTiming": v_JobTiming,
+  "WorkerMetricsEnrichedEventMessage": v_WorkerMetricsEnrichedEventMessage,
+  "WorkerMetricsEnrichedEventMessageLlmUsage": v_WorkerMetricsEnrichedEventMessage_llmUsage,
+  "WorkerMetricsEnrichedEventMessageResources": v_WorkerMetricsEnrichedEventMessage_resources,
+  "WorkerMetricsEnrichedEventMessageResourcesCpu": v_WorkerMetricsEnrichedEventMessage_resources_cpu,
+  "WorkerMetricsEnrichedEventMessageResourcesMemory": v_WorkerMetricsEnrichedEventMessage_resources_memory,
+  "WorkerMetricsEnrichedEventMessageResourcesDisk": v_WorkerMetricsEnrichedEventMessage_resources_disk,
+  "WorkerMetricsEnrichedEventMessageResourcesNetwork": v_WorkerMetricsEnrichedEventMessage_resources_network,
+  "WorkerMetricsEnrichedEventMessageError": v_WorkerMetricsEnrichedEventMessage_error,
+  "JobResponse": v_JobResponse,
+  "JobStatus": v_JobStatus,
+  "JobStatusState": v_JobStatus_state,
 };
 
 /** Message type -> the name of its payload type. */

@@ -11,20 +11,20 @@
 
 #include <string.h>
 
-static bool accounts_v0(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
-static bool accounts_v1(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
-static bool accounts_v2(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
-static bool accounts_v3(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
-static bool accounts_v4(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
-static bool accounts_v5(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
-static bool accounts_v6(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
-static bool accounts_v8(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
-static bool accounts_v9(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
-static bool accounts_v11(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
-static bool accounts_v12(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
-static bool accounts_v13(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
+static bool accounts_v_Event(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
+static bool accounts_v_Event_eventId(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
+static bool accounts_v_Event_occurredAt(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
+static bool accounts_v_Event_retries(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
+static bool accounts_v_accountOpened_payload(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
+static bool accounts_v_accountClosed_payload_all_0(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
+static bool accounts_v_accountOpened_payload_all_1(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
+static bool accounts_v_accountOpened_payload_all_1_limit(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
+static bool accounts_v_accountClosed_payload(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
+static bool accounts_v_accountClosed_payload_all_1(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
+static bool accounts_v_accountClosed_payload_all_1_reason(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
+static bool accounts_v_accountClosed_payload_all_1_retries(const cJSON *x, const accounts_pseg *p, accounts_vctx *c);
 
-static bool accounts_v0(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
+static bool accounts_v_Event(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -50,7 +50,7 @@ static bool accounts_v0(const cJSON *x, const accounts_pseg *p, accounts_vctx *c
             case 101:
                 if ((unsigned char)key[1] == 118 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
                     seen[0] = true;
-                    if (!accounts_v1(m, &seg, c))
+                    if (!accounts_v_Event_eventId(m, &seg, c))
                         ACCOUNTS_FAIL();
                     break;
                 }
@@ -58,14 +58,14 @@ static bool accounts_v0(const cJSON *x, const accounts_pseg *p, accounts_vctx *c
             case 111:
                 if ((unsigned char)key[1] == 99 && (unsigned char)key[2] == 99 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 100 && (unsigned char)key[8] == 65 && (unsigned char)key[9] == 116 && key[10] == '\0') { /* 10 bytes */
                     seen[1] = true;
-                    if (!accounts_v2(m, &seg, c))
+                    if (!accounts_v_Event_occurredAt(m, &seg, c))
                         ACCOUNTS_FAIL();
                     break;
                 }
                 break;
             case 114:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 115 && key[7] == '\0') { /* 7 bytes */
-                    if (!accounts_v3(m, &seg, c))
+                    if (!accounts_v_Event_retries(m, &seg, c))
                         ACCOUNTS_FAIL();
                     break;
                 }
@@ -88,7 +88,7 @@ static bool accounts_v0(const cJSON *x, const accounts_pseg *p, accounts_vctx *c
     return ok;
 }
 
-static bool accounts_v1(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
+static bool accounts_v_Event_eventId(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -104,7 +104,7 @@ static bool accounts_v1(const cJSON *x, const accounts_pseg *p, accounts_vctx *c
     return ok;
 }
 
-static bool accounts_v2(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
+static bool accounts_v_Event_occurredAt(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -127,7 +127,7 @@ static bool accounts_v2(const cJSON *x, const accounts_pseg *p, accounts_vctx *c
     return ok;
 }
 
-static bool accounts_v3(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
+static bool accounts_v_Event_retries(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -154,7 +154,7 @@ static bool accounts_v3(const cJSON *x, const accounts_pseg *p, accounts_vctx *c
     return ok;
 }
 
-static bool accounts_v4(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
+static bool accounts_v_accountOpened_payload(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -162,25 +162,25 @@ static bool accounts_v4(const cJSON *x, const accounts_pseg *p, accounts_vctx *c
     if (c->depth >= ACCOUNTS_MAX_DEPTH)
         return accounts_rt_too_deep(c, p);
     c->depth++;
-    if (!accounts_v5(x, p, c))
+    if (!accounts_v_accountClosed_payload_all_0(x, p, c))
         ACCOUNTS_FAIL();
-    if (!accounts_v6(x, p, c))
+    if (!accounts_v_accountOpened_payload_all_1(x, p, c))
         ACCOUNTS_FAIL();
     c->depth--;
     return ok;
 }
 
-static bool accounts_v5(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
+static bool accounts_v_accountClosed_payload_all_0(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
 {
     if (c->depth >= ACCOUNTS_MAX_DEPTH)
         return accounts_rt_too_deep(c, p);
     c->depth++;
-    bool r = accounts_v0(x, p, c);
+    bool r = accounts_v_Event(x, p, c);
     c->depth--;
     return r;
 }
 
-static bool accounts_v6(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
+static bool accounts_v_accountOpened_payload_all_1(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -205,7 +205,7 @@ static bool accounts_v6(const cJSON *x, const accounts_pseg *p, accounts_vctx *c
             switch ((unsigned char)key[0]) {
             case 108:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 116 && key[5] == '\0') { /* 5 bytes */
-                    if (!accounts_v8(m, &seg, c))
+                    if (!accounts_v_accountOpened_payload_all_1_limit(m, &seg, c))
                         ACCOUNTS_FAIL();
                     break;
                 }
@@ -213,7 +213,7 @@ static bool accounts_v6(const cJSON *x, const accounts_pseg *p, accounts_vctx *c
             case 111:
                 if ((unsigned char)key[1] == 119 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && key[5] == '\0') { /* 5 bytes */
                     seen[0] = true;
-                    if (!accounts_v1(m, &seg, c))
+                    if (!accounts_v_Event_eventId(m, &seg, c))
                         ACCOUNTS_FAIL();
                     break;
                 }
@@ -232,7 +232,7 @@ static bool accounts_v6(const cJSON *x, const accounts_pseg *p, accounts_vctx *c
     return ok;
 }
 
-static bool accounts_v8(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
+static bool accounts_v_accountOpened_payload_all_1_limit(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -255,7 +255,7 @@ static bool accounts_v8(const cJSON *x, const accounts_pseg *p, accounts_vctx *c
     return ok;
 }
 
-static bool accounts_v9(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
+static bool accounts_v_accountClosed_payload(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -263,15 +263,15 @@ static bool accounts_v9(const cJSON *x, const accounts_pseg *p, accounts_vctx *c
     if (c->depth >= ACCOUNTS_MAX_DEPTH)
         return accounts_rt_too_deep(c, p);
     c->depth++;
-    if (!accounts_v5(x, p, c))
+    if (!accounts_v_accountClosed_payload_all_0(x, p, c))
         ACCOUNTS_FAIL();
-    if (!accounts_v11(x, p, c))
+    if (!accounts_v_accountClosed_payload_all_1(x, p, c))
         ACCOUNTS_FAIL();
     c->depth--;
     return ok;
 }
 
-static bool accounts_v11(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
+static bool accounts_v_accountClosed_payload_all_1(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -291,12 +291,12 @@ static bool accounts_v11(const cJSON *x, const accounts_pseg *p, accounts_vctx *
             switch ((unsigned char)key[0]) {
             case 114:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 115 && (unsigned char)key[4] == 111 && (unsigned char)key[5] == 110 && key[6] == '\0') { /* 6 bytes */
-                    if (!accounts_v12(m, &seg, c))
+                    if (!accounts_v_accountClosed_payload_all_1_reason(m, &seg, c))
                         ACCOUNTS_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 115 && key[7] == '\0') { /* 7 bytes */
-                    if (!accounts_v13(m, &seg, c))
+                    if (!accounts_v_accountClosed_payload_all_1_retries(m, &seg, c))
                         ACCOUNTS_FAIL();
                     break;
                 }
@@ -311,7 +311,7 @@ static bool accounts_v11(const cJSON *x, const accounts_pseg *p, accounts_vctx *
     return ok;
 }
 
-static bool accounts_v12(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
+static bool accounts_v_accountClosed_payload_all_1_reason(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -335,7 +335,7 @@ static bool accounts_v12(const cJSON *x, const accounts_pseg *p, accounts_vctx *
     return ok;
 }
 
-static bool accounts_v13(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
+static bool accounts_v_accountClosed_payload_all_1_retries(const cJSON *x, const accounts_pseg *p, accounts_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -371,7 +371,7 @@ bool accounts_Event_validate(const cJSON *json, accounts_error *err)
         accounts_rt_set_error(err, ACCOUNTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = accounts_v0(json, NULL, &c);
+    bool ok = accounts_v_Event(json, NULL, &c);
     if (!ok && err)
         err->kind = ACCOUNTS_ERR_INVALID;
     return ok;
@@ -386,7 +386,7 @@ bool accounts_AccountOpened_validate(const cJSON *json, accounts_error *err)
         accounts_rt_set_error(err, ACCOUNTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = accounts_v4(json, NULL, &c);
+    bool ok = accounts_v_accountOpened_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = ACCOUNTS_ERR_INVALID;
     return ok;
@@ -401,7 +401,7 @@ bool accounts_AccountClosed_validate(const cJSON *json, accounts_error *err)
         accounts_rt_set_error(err, ACCOUNTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = accounts_v9(json, NULL, &c);
+    bool ok = accounts_v_accountClosed_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = ACCOUNTS_ERR_INVALID;
     return ok;

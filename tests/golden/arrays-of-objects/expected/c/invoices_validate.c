@@ -11,22 +11,22 @@
 
 #include <string.h>
 
-static bool invoices_v0(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v1(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v2(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v3(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v4(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v5(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v7(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v8(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v9(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v10(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v11(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v12(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v13(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
-static bool invoices_v14(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
+static bool invoices_v_Tax(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
+static bool invoices_v_Tax_name(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
+static bool invoices_v_Tax_rate(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
+static bool invoices_v_invoiceIssued_payload(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
+static bool invoices_v_invoiceIssued_payload_lines(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
+static bool invoices_v_invoiceIssued_payload_lines_items(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
+static bool invoices_v_invoiceIssued_payload_lines_items_quantity(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
+static bool invoices_v_invoiceIssued_payload_taxes(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
+static bool invoices_v_invoiceIssued_payload_taxes_items(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
+static bool invoices_v_invoiceIssued_payload_grid(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
+static bool invoices_v_invoiceIssued_payload_grid_items(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
+static bool invoices_v_invoiceIssued_payload_grid_items_items(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
+static bool invoices_v_invoiceIssued_payload_tags(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
+static bool invoices_v_invoiceIssued_payload_tags_items(const cJSON *x, const invoices_pseg *p, invoices_vctx *c);
 
-static bool invoices_v0(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
+static bool invoices_v_Tax(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -52,7 +52,7 @@ static bool invoices_v0(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
             case 110:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
                     seen[0] = true;
-                    if (!invoices_v1(m, &seg, c))
+                    if (!invoices_v_Tax_name(m, &seg, c))
                         INVOICES_FAIL();
                     break;
                 }
@@ -60,7 +60,7 @@ static bool invoices_v0(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
             case 114:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
                     seen[1] = true;
-                    if (!invoices_v2(m, &seg, c))
+                    if (!invoices_v_Tax_rate(m, &seg, c))
                         INVOICES_FAIL();
                     break;
                 }
@@ -83,7 +83,7 @@ static bool invoices_v0(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
     return ok;
 }
 
-static bool invoices_v1(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
+static bool invoices_v_Tax_name(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -99,7 +99,7 @@ static bool invoices_v1(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
     return ok;
 }
 
-static bool invoices_v2(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
+static bool invoices_v_Tax_rate(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -126,7 +126,7 @@ static bool invoices_v2(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
     return ok;
 }
 
-static bool invoices_v3(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
+static bool invoices_v_invoiceIssued_payload(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -151,7 +151,7 @@ static bool invoices_v3(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
             switch ((unsigned char)key[0]) {
             case 103:
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 100 && key[4] == '\0') { /* 4 bytes */
-                    if (!invoices_v10(m, &seg, c))
+                    if (!invoices_v_invoiceIssued_payload_grid(m, &seg, c))
                         INVOICES_FAIL();
                     break;
                 }
@@ -159,19 +159,19 @@ static bool invoices_v3(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
             case 108:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && key[5] == '\0') { /* 5 bytes */
                     seen[0] = true;
-                    if (!invoices_v4(m, &seg, c))
+                    if (!invoices_v_invoiceIssued_payload_lines(m, &seg, c))
                         INVOICES_FAIL();
                     break;
                 }
                 break;
             case 116:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 103 && (unsigned char)key[3] == 115 && key[4] == '\0') { /* 4 bytes */
-                    if (!invoices_v13(m, &seg, c))
+                    if (!invoices_v_invoiceIssued_payload_tags(m, &seg, c))
                         INVOICES_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 120 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && key[5] == '\0') { /* 5 bytes */
-                    if (!invoices_v8(m, &seg, c))
+                    if (!invoices_v_invoiceIssued_payload_taxes(m, &seg, c))
                         INVOICES_FAIL();
                     break;
                 }
@@ -190,7 +190,7 @@ static bool invoices_v3(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
     return ok;
 }
 
-static bool invoices_v4(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
+static bool invoices_v_invoiceIssued_payload_lines(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -212,7 +212,7 @@ static bool invoices_v4(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
                 const invoices_pseg seg = {p, NULL, i};
-                if (!invoices_v5(e, &seg, c))
+                if (!invoices_v_invoiceIssued_payload_lines_items(e, &seg, c))
                     INVOICES_FAIL();
             }
         }
@@ -221,7 +221,7 @@ static bool invoices_v4(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
     return ok;
 }
 
-static bool invoices_v5(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
+static bool invoices_v_invoiceIssued_payload_lines_items(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -247,7 +247,7 @@ static bool invoices_v5(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
             case 113:
                 if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 121 && key[8] == '\0') { /* 8 bytes */
                     seen[1] = true;
-                    if (!invoices_v7(m, &seg, c))
+                    if (!invoices_v_invoiceIssued_payload_lines_items_quantity(m, &seg, c))
                         INVOICES_FAIL();
                     break;
                 }
@@ -255,7 +255,7 @@ static bool invoices_v5(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
             case 115:
                 if ((unsigned char)key[1] == 107 && (unsigned char)key[2] == 117 && key[3] == '\0') { /* 3 bytes */
                     seen[0] = true;
-                    if (!invoices_v1(m, &seg, c))
+                    if (!invoices_v_Tax_name(m, &seg, c))
                         INVOICES_FAIL();
                     break;
                 }
@@ -278,7 +278,7 @@ static bool invoices_v5(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
     return ok;
 }
 
-static bool invoices_v7(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
+static bool invoices_v_invoiceIssued_payload_lines_items_quantity(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -301,7 +301,7 @@ static bool invoices_v7(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
     return ok;
 }
 
-static bool invoices_v8(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
+static bool invoices_v_invoiceIssued_payload_taxes(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -318,7 +318,7 @@ static bool invoices_v8(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
                 const invoices_pseg seg = {p, NULL, i};
-                if (!invoices_v9(e, &seg, c))
+                if (!invoices_v_invoiceIssued_payload_taxes_items(e, &seg, c))
                     INVOICES_FAIL();
             }
         }
@@ -327,17 +327,17 @@ static bool invoices_v8(const cJSON *x, const invoices_pseg *p, invoices_vctx *c
     return ok;
 }
 
-static bool invoices_v9(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
+static bool invoices_v_invoiceIssued_payload_taxes_items(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
 {
     if (c->depth >= INVOICES_MAX_DEPTH)
         return invoices_rt_too_deep(c, p);
     c->depth++;
-    bool r = invoices_v0(x, p, c);
+    bool r = invoices_v_Tax(x, p, c);
     c->depth--;
     return r;
 }
 
-static bool invoices_v10(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
+static bool invoices_v_invoiceIssued_payload_grid(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -354,7 +354,7 @@ static bool invoices_v10(const cJSON *x, const invoices_pseg *p, invoices_vctx *
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
                 const invoices_pseg seg = {p, NULL, i};
-                if (!invoices_v11(e, &seg, c))
+                if (!invoices_v_invoiceIssued_payload_grid_items(e, &seg, c))
                     INVOICES_FAIL();
             }
         }
@@ -363,7 +363,7 @@ static bool invoices_v10(const cJSON *x, const invoices_pseg *p, invoices_vctx *
     return ok;
 }
 
-static bool invoices_v11(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
+static bool invoices_v_invoiceIssued_payload_grid_items(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -380,7 +380,7 @@ static bool invoices_v11(const cJSON *x, const invoices_pseg *p, invoices_vctx *
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
                 const invoices_pseg seg = {p, NULL, i};
-                if (!invoices_v12(e, &seg, c))
+                if (!invoices_v_invoiceIssued_payload_grid_items_items(e, &seg, c))
                     INVOICES_FAIL();
             }
         }
@@ -389,7 +389,7 @@ static bool invoices_v11(const cJSON *x, const invoices_pseg *p, invoices_vctx *
     return ok;
 }
 
-static bool invoices_v12(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
+static bool invoices_v_invoiceIssued_payload_grid_items_items(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -405,7 +405,7 @@ static bool invoices_v12(const cJSON *x, const invoices_pseg *p, invoices_vctx *
     return ok;
 }
 
-static bool invoices_v13(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
+static bool invoices_v_invoiceIssued_payload_tags(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -429,7 +429,7 @@ static bool invoices_v13(const cJSON *x, const invoices_pseg *p, invoices_vctx *
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
                 const invoices_pseg seg = {p, NULL, i};
-                if (!invoices_v14(e, &seg, c))
+                if (!invoices_v_invoiceIssued_payload_tags_items(e, &seg, c))
                     INVOICES_FAIL();
             }
         }
@@ -438,7 +438,7 @@ static bool invoices_v13(const cJSON *x, const invoices_pseg *p, invoices_vctx *
     return ok;
 }
 
-static bool invoices_v14(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
+static bool invoices_v_invoiceIssued_payload_tags_items(const cJSON *x, const invoices_pseg *p, invoices_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -475,7 +475,7 @@ bool invoices_Tax_validate(const cJSON *json, invoices_error *err)
         invoices_rt_set_error(err, INVOICES_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = invoices_v0(json, NULL, &c);
+    bool ok = invoices_v_Tax(json, NULL, &c);
     if (!ok && err)
         err->kind = INVOICES_ERR_INVALID;
     return ok;
@@ -490,7 +490,7 @@ bool invoices_InvoiceIssued_validate(const cJSON *json, invoices_error *err)
         invoices_rt_set_error(err, INVOICES_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = invoices_v3(json, NULL, &c);
+    bool ok = invoices_v_invoiceIssued_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = INVOICES_ERR_INVALID;
     return ok;
@@ -505,7 +505,7 @@ bool invoices_InvoiceIssuedLinesItem_validate(const cJSON *json, invoices_error 
         invoices_rt_set_error(err, INVOICES_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = invoices_v5(json, NULL, &c);
+    bool ok = invoices_v_invoiceIssued_payload_lines_items(json, NULL, &c);
     if (!ok && err)
         err->kind = INVOICES_ERR_INVALID;
     return ok;

@@ -11,12 +11,12 @@
 
 #include <string.h>
 
-static bool streetlights_v0(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c);
-static bool streetlights_v1(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c);
-static bool streetlights_v3(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c);
-static bool streetlights_v4(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c);
+static bool streetlights_v_lightMeasuredPayload(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c);
+static bool streetlights_v_lightMeasuredPayload_id(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c);
+static bool streetlights_v_lightMeasuredPayload_sentAt(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c);
+static bool streetlights_v_turnOn_payload(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c);
 
-static bool streetlights_v0(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c)
+static bool streetlights_v_lightMeasuredPayload(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -40,21 +40,21 @@ static bool streetlights_v0(const cJSON *x, const streetlights_pseg *p, streetli
             switch ((unsigned char)key[0]) {
             case 105:
                 if ((unsigned char)key[1] == 100 && key[2] == '\0') { /* 2 bytes */
-                    if (!streetlights_v1(m, &seg, c))
+                    if (!streetlights_v_lightMeasuredPayload_id(m, &seg, c))
                         STREETLIGHTS_FAIL();
                     break;
                 }
                 break;
             case 108:
                 if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 115 && key[6] == '\0') { /* 6 bytes */
-                    if (!streetlights_v1(m, &seg, c))
+                    if (!streetlights_v_lightMeasuredPayload_id(m, &seg, c))
                         STREETLIGHTS_FAIL();
                     break;
                 }
                 break;
             case 115:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 65 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
-                    if (!streetlights_v3(m, &seg, c))
+                    if (!streetlights_v_lightMeasuredPayload_sentAt(m, &seg, c))
                         STREETLIGHTS_FAIL();
                     break;
                 }
@@ -69,7 +69,7 @@ static bool streetlights_v0(const cJSON *x, const streetlights_pseg *p, streetli
     return ok;
 }
 
-static bool streetlights_v1(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c)
+static bool streetlights_v_lightMeasuredPayload_id(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -92,7 +92,7 @@ static bool streetlights_v1(const cJSON *x, const streetlights_pseg *p, streetli
     return ok;
 }
 
-static bool streetlights_v3(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c)
+static bool streetlights_v_lightMeasuredPayload_sentAt(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -115,7 +115,7 @@ static bool streetlights_v3(const cJSON *x, const streetlights_pseg *p, streetli
     return ok;
 }
 
-static bool streetlights_v4(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c)
+static bool streetlights_v_turnOn_payload(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -139,7 +139,7 @@ static bool streetlights_v4(const cJSON *x, const streetlights_pseg *p, streetli
             switch ((unsigned char)key[0]) {
             case 105:
                 if ((unsigned char)key[1] == 100 && key[2] == '\0') { /* 2 bytes */
-                    if (!streetlights_v1(m, &seg, c))
+                    if (!streetlights_v_lightMeasuredPayload_id(m, &seg, c))
                         STREETLIGHTS_FAIL();
                     break;
                 }
@@ -167,7 +167,7 @@ bool streetlights_LightMeasuredPayload_validate(const cJSON *json, streetlights_
         streetlights_rt_set_error(err, STREETLIGHTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = streetlights_v0(json, NULL, &c);
+    bool ok = streetlights_v_lightMeasuredPayload(json, NULL, &c);
     if (!ok && err)
         err->kind = STREETLIGHTS_ERR_INVALID;
     return ok;
@@ -182,7 +182,7 @@ bool streetlights_TurnOn_validate(const cJSON *json, streetlights_error *err)
         streetlights_rt_set_error(err, STREETLIGHTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = streetlights_v4(json, NULL, &c);
+    bool ok = streetlights_v_turnOn_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = STREETLIGHTS_ERR_INVALID;
     return ok;

@@ -11,20 +11,20 @@
 
 #include <string.h>
 
-static bool reserved_words_v0(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
-static bool reserved_words_v1(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
-static bool reserved_words_v2(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
-static bool reserved_words_v6(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
-static bool reserved_words_v8(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
-static bool reserved_words_v9(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
-static bool reserved_words_v10(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
-static bool reserved_words_v13(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
-static bool reserved_words_v14(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
-static bool reserved_words_v15(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
-static bool reserved_words_v16(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
-static bool reserved_words_v17(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
+static bool reserved_words_v_import(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
+static bool reserved_words_v_Date_yield(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
+static bool reserved_words_v_Date_return(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
+static bool reserved_words_v_import_while(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
+static bool reserved_words_v_Record(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
+static bool reserved_words_v_Record_Date(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
+static bool reserved_words_v_Date(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
+static bool reserved_words_v_Record_list(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
+static bool reserved_words_v_Record_list_items(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
+static bool reserved_words_v_WorkerClient(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
+static bool reserved_words_v_WorkerClient_timeout(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
+static bool reserved_words_v_WorkerClient_validate(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c);
 
-static bool reserved_words_v0(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
+static bool reserved_words_v_import(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -49,7 +49,7 @@ static bool reserved_words_v0(const cJSON *x, const reserved_words_pseg *p, rese
             switch ((unsigned char)key[0]) {
             case 78:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    if (!reserved_words_v2(m, &seg, c))
+                    if (!reserved_words_v_Date_return(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
                 }
@@ -57,12 +57,12 @@ static bool reserved_words_v0(const cJSON *x, const reserved_words_pseg *p, rese
             case 99:
                 if ((unsigned char)key[1] == 108 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 115 && (unsigned char)key[4] == 115 && key[5] == '\0') { /* 5 bytes */
                     seen[1] = true;
-                    if (!reserved_words_v2(m, &seg, c))
+                    if (!reserved_words_v_Date_return(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 45 && (unsigned char)key[8] == 116 && (unsigned char)key[9] == 121 && (unsigned char)key[10] == 112 && (unsigned char)key[11] == 101 && key[12] == '\0') { /* 12 bytes */
-                    if (!reserved_words_v2(m, &seg, c))
+                    if (!reserved_words_v_Date_return(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
                 }
@@ -70,26 +70,26 @@ static bool reserved_words_v0(const cJSON *x, const reserved_words_pseg *p, rese
             case 100:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 102 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 117 && (unsigned char)key[5] == 108 && (unsigned char)key[6] == 116 && key[7] == '\0') { /* 7 bytes */
                     seen[0] = true;
-                    if (!reserved_words_v1(m, &seg, c))
+                    if (!reserved_words_v_Date_yield(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
                 }
                 break;
             case 102:
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 109 && key[4] == '\0') { /* 4 bytes */
-                    if (!reserved_words_v2(m, &seg, c))
+                    if (!reserved_words_v_Date_return(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 111 && (unsigned char)key[7] == 110 && key[8] == '\0') { /* 8 bytes */
-                    if (!reserved_words_v2(m, &seg, c))
+                    if (!reserved_words_v_Date_return(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
                 }
                 break;
             case 119:
                 if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    if (!reserved_words_v6(m, &seg, c))
+                    if (!reserved_words_v_import_while(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
                 }
@@ -112,7 +112,7 @@ static bool reserved_words_v0(const cJSON *x, const reserved_words_pseg *p, rese
     return ok;
 }
 
-static bool reserved_words_v1(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
+static bool reserved_words_v_Date_yield(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -128,7 +128,7 @@ static bool reserved_words_v1(const cJSON *x, const reserved_words_pseg *p, rese
     return ok;
 }
 
-static bool reserved_words_v2(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
+static bool reserved_words_v_Date_return(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -144,7 +144,7 @@ static bool reserved_words_v2(const cJSON *x, const reserved_words_pseg *p, rese
     return ok;
 }
 
-static bool reserved_words_v6(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
+static bool reserved_words_v_import_while(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -164,7 +164,7 @@ static bool reserved_words_v6(const cJSON *x, const reserved_words_pseg *p, rese
     return ok;
 }
 
-static bool reserved_words_v8(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
+static bool reserved_words_v_Record(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -188,14 +188,14 @@ static bool reserved_words_v8(const cJSON *x, const reserved_words_pseg *p, rese
             switch ((unsigned char)key[0]) {
             case 68:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    if (!reserved_words_v9(m, &seg, c))
+                    if (!reserved_words_v_Record_Date(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
                 }
                 break;
             case 108:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
-                    if (!reserved_words_v13(m, &seg, c))
+                    if (!reserved_words_v_Record_list(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
                 }
@@ -210,17 +210,17 @@ static bool reserved_words_v8(const cJSON *x, const reserved_words_pseg *p, rese
     return ok;
 }
 
-static bool reserved_words_v9(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
+static bool reserved_words_v_Record_Date(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
 {
     if (c->depth >= RESERVED_WORDS_MAX_DEPTH)
         return reserved_words_rt_too_deep(c, p);
     c->depth++;
-    bool r = reserved_words_v10(x, p, c);
+    bool r = reserved_words_v_Date(x, p, c);
     c->depth--;
     return r;
 }
 
-static bool reserved_words_v10(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
+static bool reserved_words_v_Date(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -244,14 +244,14 @@ static bool reserved_words_v10(const cJSON *x, const reserved_words_pseg *p, res
             switch ((unsigned char)key[0]) {
             case 114:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 110 && key[6] == '\0') { /* 6 bytes */
-                    if (!reserved_words_v2(m, &seg, c))
+                    if (!reserved_words_v_Date_return(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
                 }
                 break;
             case 121:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 100 && key[5] == '\0') { /* 5 bytes */
-                    if (!reserved_words_v1(m, &seg, c))
+                    if (!reserved_words_v_Date_yield(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
                 }
@@ -266,7 +266,7 @@ static bool reserved_words_v10(const cJSON *x, const reserved_words_pseg *p, res
     return ok;
 }
 
-static bool reserved_words_v13(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
+static bool reserved_words_v_Record_list(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -283,7 +283,7 @@ static bool reserved_words_v13(const cJSON *x, const reserved_words_pseg *p, res
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
                 const reserved_words_pseg seg = {p, NULL, i};
-                if (!reserved_words_v14(e, &seg, c))
+                if (!reserved_words_v_Record_list_items(e, &seg, c))
                     RESERVED_WORDS_FAIL();
             }
         }
@@ -292,17 +292,17 @@ static bool reserved_words_v13(const cJSON *x, const reserved_words_pseg *p, res
     return ok;
 }
 
-static bool reserved_words_v14(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
+static bool reserved_words_v_Record_list_items(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
 {
     if (c->depth >= RESERVED_WORDS_MAX_DEPTH)
         return reserved_words_rt_too_deep(c, p);
     c->depth++;
-    bool r = reserved_words_v0(x, p, c);
+    bool r = reserved_words_v_import(x, p, c);
     c->depth--;
     return r;
 }
 
-static bool reserved_words_v15(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
+static bool reserved_words_v_WorkerClient(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -326,14 +326,14 @@ static bool reserved_words_v15(const cJSON *x, const reserved_words_pseg *p, res
             switch ((unsigned char)key[0]) {
             case 116:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 111 && (unsigned char)key[5] == 117 && (unsigned char)key[6] == 116 && key[7] == '\0') { /* 7 bytes */
-                    if (!reserved_words_v16(m, &seg, c))
+                    if (!reserved_words_v_WorkerClient_timeout(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
                 }
                 break;
             case 118:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 100 && (unsigned char)key[5] == 97 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 101 && key[8] == '\0') { /* 8 bytes */
-                    if (!reserved_words_v17(m, &seg, c))
+                    if (!reserved_words_v_WorkerClient_validate(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
                 }
@@ -348,7 +348,7 @@ static bool reserved_words_v15(const cJSON *x, const reserved_words_pseg *p, res
     return ok;
 }
 
-static bool reserved_words_v16(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
+static bool reserved_words_v_WorkerClient_timeout(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -364,7 +364,7 @@ static bool reserved_words_v16(const cJSON *x, const reserved_words_pseg *p, res
     return ok;
 }
 
-static bool reserved_words_v17(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
+static bool reserved_words_v_WorkerClient_validate(const cJSON *x, const reserved_words_pseg *p, reserved_words_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -393,7 +393,7 @@ bool reserved_words_Import_validate(const cJSON *json, reserved_words_error *err
         reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = reserved_words_v0(json, NULL, &c);
+    bool ok = reserved_words_v_import(json, NULL, &c);
     if (!ok && err)
         err->kind = RESERVED_WORDS_ERR_INVALID;
     return ok;
@@ -408,7 +408,7 @@ bool reserved_words_ImportWhile_validate(const cJSON *json, reserved_words_error
         reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = reserved_words_v6(json, NULL, &c);
+    bool ok = reserved_words_v_import_while(json, NULL, &c);
     if (!ok && err)
         err->kind = RESERVED_WORDS_ERR_INVALID;
     return ok;
@@ -423,7 +423,7 @@ bool reserved_words_Record_validate(const cJSON *json, reserved_words_error *err
         reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = reserved_words_v8(json, NULL, &c);
+    bool ok = reserved_words_v_Record(json, NULL, &c);
     if (!ok && err)
         err->kind = RESERVED_WORDS_ERR_INVALID;
     return ok;
@@ -438,7 +438,7 @@ bool reserved_words_Date_validate(const cJSON *json, reserved_words_error *err)
         reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = reserved_words_v10(json, NULL, &c);
+    bool ok = reserved_words_v_Date(json, NULL, &c);
     if (!ok && err)
         err->kind = RESERVED_WORDS_ERR_INVALID;
     return ok;
@@ -453,7 +453,7 @@ bool reserved_words_WorkerClient_validate(const cJSON *json, reserved_words_erro
         reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = reserved_words_v15(json, NULL, &c);
+    bool ok = reserved_words_v_WorkerClient(json, NULL, &c);
     if (!ok && err)
         err->kind = RESERVED_WORDS_ERR_INVALID;
     return ok;

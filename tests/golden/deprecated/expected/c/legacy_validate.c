@@ -11,16 +11,16 @@
 
 #include <string.h>
 
-static bool legacy_v0(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
-static bool legacy_v1(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
-static bool legacy_v2(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
-static bool legacy_v3(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
-static bool legacy_v4(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
-static bool legacy_v5(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
-static bool legacy_v6(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
-static bool legacy_v7(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
+static bool legacy_v_OldShape(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
+static bool legacy_v_OldShape_x(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
+static bool legacy_v_oldPing_payload(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
+static bool legacy_v_oldPing_payload_at(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
+static bool legacy_v_current_payload(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
+static bool legacy_v_current_payload_value(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
+static bool legacy_v_current_payload_legacyValue(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
+static bool legacy_v_current_payload_shape(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
 
-static bool legacy_v0(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
+static bool legacy_v_OldShape(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -44,7 +44,7 @@ static bool legacy_v0(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
             switch ((unsigned char)key[0]) {
             case 120:
                 if (key[1] == '\0') { /* 1 bytes */
-                    if (!legacy_v1(m, &seg, c))
+                    if (!legacy_v_OldShape_x(m, &seg, c))
                         LEGACY_FAIL();
                     break;
                 }
@@ -59,7 +59,7 @@ static bool legacy_v0(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
     return ok;
 }
 
-static bool legacy_v1(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
+static bool legacy_v_OldShape_x(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -75,7 +75,7 @@ static bool legacy_v1(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
     return ok;
 }
 
-static bool legacy_v2(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
+static bool legacy_v_oldPing_payload(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -99,7 +99,7 @@ static bool legacy_v2(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
             switch ((unsigned char)key[0]) {
             case 97:
                 if ((unsigned char)key[1] == 116 && key[2] == '\0') { /* 2 bytes */
-                    if (!legacy_v3(m, &seg, c))
+                    if (!legacy_v_oldPing_payload_at(m, &seg, c))
                         LEGACY_FAIL();
                     break;
                 }
@@ -114,7 +114,7 @@ static bool legacy_v2(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
     return ok;
 }
 
-static bool legacy_v3(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
+static bool legacy_v_oldPing_payload_at(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -137,7 +137,7 @@ static bool legacy_v3(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
     return ok;
 }
 
-static bool legacy_v4(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
+static bool legacy_v_current_payload(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -161,21 +161,21 @@ static bool legacy_v4(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
             switch ((unsigned char)key[0]) {
             case 108:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 103 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 99 && (unsigned char)key[5] == 121 && (unsigned char)key[6] == 86 && (unsigned char)key[7] == 97 && (unsigned char)key[8] == 108 && (unsigned char)key[9] == 117 && (unsigned char)key[10] == 101 && key[11] == '\0') { /* 11 bytes */
-                    if (!legacy_v6(m, &seg, c))
+                    if (!legacy_v_current_payload_legacyValue(m, &seg, c))
                         LEGACY_FAIL();
                     break;
                 }
                 break;
             case 115:
                 if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 112 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    if (!legacy_v7(m, &seg, c))
+                    if (!legacy_v_current_payload_shape(m, &seg, c))
                         LEGACY_FAIL();
                     break;
                 }
                 break;
             case 118:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    if (!legacy_v5(m, &seg, c))
+                    if (!legacy_v_current_payload_value(m, &seg, c))
                         LEGACY_FAIL();
                     break;
                 }
@@ -190,7 +190,7 @@ static bool legacy_v4(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
     return ok;
 }
 
-static bool legacy_v5(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
+static bool legacy_v_current_payload_value(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -206,7 +206,7 @@ static bool legacy_v5(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
     return ok;
 }
 
-static bool legacy_v6(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
+static bool legacy_v_current_payload_legacyValue(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -222,12 +222,12 @@ static bool legacy_v6(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
     return ok;
 }
 
-static bool legacy_v7(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
+static bool legacy_v_current_payload_shape(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
 {
     if (c->depth >= LEGACY_MAX_DEPTH)
         return legacy_rt_too_deep(c, p);
     c->depth++;
-    bool r = legacy_v0(x, p, c);
+    bool r = legacy_v_OldShape(x, p, c);
     c->depth--;
     return r;
 }
@@ -245,7 +245,7 @@ bool legacy_OldShape_validate(const cJSON *json, legacy_error *err)
         legacy_rt_set_error(err, LEGACY_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = legacy_v0(json, NULL, &c);
+    bool ok = legacy_v_OldShape(json, NULL, &c);
     if (!ok && err)
         err->kind = LEGACY_ERR_INVALID;
     return ok;
@@ -260,7 +260,7 @@ bool legacy_OldPing_validate(const cJSON *json, legacy_error *err)
         legacy_rt_set_error(err, LEGACY_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = legacy_v2(json, NULL, &c);
+    bool ok = legacy_v_oldPing_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = LEGACY_ERR_INVALID;
     return ok;
@@ -275,7 +275,7 @@ bool legacy_Current_validate(const cJSON *json, legacy_error *err)
         legacy_rt_set_error(err, LEGACY_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = legacy_v4(json, NULL, &c);
+    bool ok = legacy_v_current_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = LEGACY_ERR_INVALID;
     return ok;

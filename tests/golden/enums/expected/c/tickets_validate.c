@@ -11,15 +11,15 @@
 
 #include <string.h>
 
-static bool tickets_v0(const cJSON *x, const tickets_pseg *p, tickets_vctx *c);
-static bool tickets_v1(const cJSON *x, const tickets_pseg *p, tickets_vctx *c);
-static bool tickets_v2(const cJSON *x, const tickets_pseg *p, tickets_vctx *c);
-static bool tickets_v3(const cJSON *x, const tickets_pseg *p, tickets_vctx *c);
-static bool tickets_v4(const cJSON *x, const tickets_pseg *p, tickets_vctx *c);
-static bool tickets_v5(const cJSON *x, const tickets_pseg *p, tickets_vctx *c);
-static bool tickets_v6(const cJSON *x, const tickets_pseg *p, tickets_vctx *c);
+static bool tickets_v_Status(const cJSON *x, const tickets_pseg *p, tickets_vctx *c);
+static bool tickets_v_ticketUpdated_payload(const cJSON *x, const tickets_pseg *p, tickets_vctx *c);
+static bool tickets_v_ticketUpdated_payload_status(const cJSON *x, const tickets_pseg *p, tickets_vctx *c);
+static bool tickets_v_ticketUpdated_payload_priority(const cJSON *x, const tickets_pseg *p, tickets_vctx *c);
+static bool tickets_v_ticketUpdated_payload_channel(const cJSON *x, const tickets_pseg *p, tickets_vctx *c);
+static bool tickets_v_ticketUpdated_payload_resolution(const cJSON *x, const tickets_pseg *p, tickets_vctx *c);
+static bool tickets_v_ticketUpdated_payload_kind(const cJSON *x, const tickets_pseg *p, tickets_vctx *c);
 
-static bool tickets_v0(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
+static bool tickets_v_Status(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -39,7 +39,7 @@ static bool tickets_v0(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
     return ok;
 }
 
-static bool tickets_v1(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
+static bool tickets_v_ticketUpdated_payload(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -64,14 +64,14 @@ static bool tickets_v1(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
             switch ((unsigned char)key[0]) {
             case 99:
                 if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 108 && key[7] == '\0') { /* 7 bytes */
-                    if (!tickets_v4(m, &seg, c))
+                    if (!tickets_v_ticketUpdated_payload_channel(m, &seg, c))
                         TICKETS_FAIL();
                     break;
                 }
                 break;
             case 107:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 100 && key[4] == '\0') { /* 4 bytes */
-                    if (!tickets_v6(m, &seg, c))
+                    if (!tickets_v_ticketUpdated_payload_kind(m, &seg, c))
                         TICKETS_FAIL();
                     break;
                 }
@@ -79,14 +79,14 @@ static bool tickets_v1(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
             case 112:
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 111 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 121 && key[8] == '\0') { /* 8 bytes */
                     seen[1] = true;
-                    if (!tickets_v3(m, &seg, c))
+                    if (!tickets_v_ticketUpdated_payload_priority(m, &seg, c))
                         TICKETS_FAIL();
                     break;
                 }
                 break;
             case 114:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 111 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 117 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 105 && (unsigned char)key[8] == 111 && (unsigned char)key[9] == 110 && key[10] == '\0') { /* 10 bytes */
-                    if (!tickets_v5(m, &seg, c))
+                    if (!tickets_v_ticketUpdated_payload_resolution(m, &seg, c))
                         TICKETS_FAIL();
                     break;
                 }
@@ -94,7 +94,7 @@ static bool tickets_v1(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
             case 115:
                 if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 117 && (unsigned char)key[5] == 115 && key[6] == '\0') { /* 6 bytes */
                     seen[0] = true;
-                    if (!tickets_v2(m, &seg, c))
+                    if (!tickets_v_ticketUpdated_payload_status(m, &seg, c))
                         TICKETS_FAIL();
                     break;
                 }
@@ -117,17 +117,17 @@ static bool tickets_v1(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
     return ok;
 }
 
-static bool tickets_v2(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
+static bool tickets_v_ticketUpdated_payload_status(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
 {
     if (c->depth >= TICKETS_MAX_DEPTH)
         return tickets_rt_too_deep(c, p);
     c->depth++;
-    bool r = tickets_v0(x, p, c);
+    bool r = tickets_v_Status(x, p, c);
     c->depth--;
     return r;
 }
 
-static bool tickets_v3(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
+static bool tickets_v_ticketUpdated_payload_priority(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -147,7 +147,7 @@ static bool tickets_v3(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
     return ok;
 }
 
-static bool tickets_v4(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
+static bool tickets_v_ticketUpdated_payload_channel(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -167,7 +167,7 @@ static bool tickets_v4(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
     return ok;
 }
 
-static bool tickets_v5(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
+static bool tickets_v_ticketUpdated_payload_resolution(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -187,7 +187,7 @@ static bool tickets_v5(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
     return ok;
 }
 
-static bool tickets_v6(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
+static bool tickets_v_ticketUpdated_payload_kind(const cJSON *x, const tickets_pseg *p, tickets_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -216,7 +216,7 @@ bool tickets_Status_validate(const cJSON *json, tickets_error *err)
         tickets_rt_set_error(err, TICKETS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = tickets_v0(json, NULL, &c);
+    bool ok = tickets_v_Status(json, NULL, &c);
     if (!ok && err)
         err->kind = TICKETS_ERR_INVALID;
     return ok;
@@ -231,7 +231,7 @@ bool tickets_TicketUpdated_validate(const cJSON *json, tickets_error *err)
         tickets_rt_set_error(err, TICKETS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = tickets_v1(json, NULL, &c);
+    bool ok = tickets_v_ticketUpdated_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = TICKETS_ERR_INVALID;
     return ok;
@@ -246,7 +246,7 @@ bool tickets_TicketUpdatedChannel_validate(const cJSON *json, tickets_error *err
         tickets_rt_set_error(err, TICKETS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = tickets_v4(json, NULL, &c);
+    bool ok = tickets_v_ticketUpdated_payload_channel(json, NULL, &c);
     if (!ok && err)
         err->kind = TICKETS_ERR_INVALID;
     return ok;
@@ -261,7 +261,7 @@ bool tickets_TicketUpdatedResolution_validate(const cJSON *json, tickets_error *
         tickets_rt_set_error(err, TICKETS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = tickets_v5(json, NULL, &c);
+    bool ok = tickets_v_ticketUpdated_payload_resolution(json, NULL, &c);
     if (!ok && err)
         err->kind = TICKETS_ERR_INVALID;
     return ok;

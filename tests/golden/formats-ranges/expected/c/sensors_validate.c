@@ -11,23 +11,23 @@
 
 #include <string.h>
 
-static bool sensors_v0(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v1(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v2(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v3(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v4(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v5(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v6(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v7(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v8(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v9(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v10(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v11(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v12(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v13(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
-static bool sensors_v14(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
+static bool sensors_v_readingTaken_payload(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
+static bool sensors_v_readingTaken_payload_id(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
+static bool sensors_v_readingTaken_payload_at(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
+static bool sensors_v_readingTaken_payload_day(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
+static bool sensors_v_readingTaken_payload_source(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
+static bool sensors_v_readingTaken_payload_owner(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
+static bool sensors_v_readingTaken_payload_host(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
+static bool sensors_v_readingTaken_payload_ip(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
+static bool sensors_v_readingTaken_payload_value(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
+static bool sensors_v_readingTaken_payload_confidence(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
+static bool sensors_v_readingTaken_payload_step(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
+static bool sensors_v_readingTaken_payload_label(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
+static bool sensors_v_readingTaken_payload_unit(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
+static bool sensors_v_readingTaken_payload_samples(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
+static bool sensors_v_readingTaken_payload_samples_items(const cJSON *x, const sensors_pseg *p, sensors_vctx *c);
 
-static bool sensors_v0(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
+static bool sensors_v_readingTaken_payload(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -53,28 +53,28 @@ static bool sensors_v0(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
             case 97:
                 if ((unsigned char)key[1] == 116 && key[2] == '\0') { /* 2 bytes */
                     seen[1] = true;
-                    if (!sensors_v2(m, &seg, c))
+                    if (!sensors_v_readingTaken_payload_at(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
                 break;
             case 99:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 102 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 100 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 110 && (unsigned char)key[8] == 99 && (unsigned char)key[9] == 101 && key[10] == '\0') { /* 10 bytes */
-                    if (!sensors_v9(m, &seg, c))
+                    if (!sensors_v_readingTaken_payload_confidence(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
                 break;
             case 100:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 121 && key[3] == '\0') { /* 3 bytes */
-                    if (!sensors_v3(m, &seg, c))
+                    if (!sensors_v_readingTaken_payload_day(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
                 break;
             case 104:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
-                    if (!sensors_v6(m, &seg, c))
+                    if (!sensors_v_readingTaken_payload_host(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
@@ -82,50 +82,50 @@ static bool sensors_v0(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
             case 105:
                 if ((unsigned char)key[1] == 100 && key[2] == '\0') { /* 2 bytes */
                     seen[0] = true;
-                    if (!sensors_v1(m, &seg, c))
+                    if (!sensors_v_readingTaken_payload_id(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 112 && key[2] == '\0') { /* 2 bytes */
-                    if (!sensors_v7(m, &seg, c))
+                    if (!sensors_v_readingTaken_payload_ip(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
                 break;
             case 108:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 108 && key[5] == '\0') { /* 5 bytes */
-                    if (!sensors_v11(m, &seg, c))
+                    if (!sensors_v_readingTaken_payload_label(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
                 break;
             case 111:
                 if ((unsigned char)key[1] == 119 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && key[5] == '\0') { /* 5 bytes */
-                    if (!sensors_v5(m, &seg, c))
+                    if (!sensors_v_readingTaken_payload_owner(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
                 break;
             case 115:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 112 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 115 && key[7] == '\0') { /* 7 bytes */
-                    if (!sensors_v13(m, &seg, c))
+                    if (!sensors_v_readingTaken_payload_samples(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 99 && (unsigned char)key[5] == 101 && key[6] == '\0') { /* 6 bytes */
-                    if (!sensors_v4(m, &seg, c))
+                    if (!sensors_v_readingTaken_payload_source(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 112 && key[4] == '\0') { /* 4 bytes */
-                    if (!sensors_v10(m, &seg, c))
+                    if (!sensors_v_readingTaken_payload_step(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
                 break;
             case 117:
                 if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
-                    if (!sensors_v12(m, &seg, c))
+                    if (!sensors_v_readingTaken_payload_unit(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
@@ -133,7 +133,7 @@ static bool sensors_v0(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
             case 118:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
                     seen[2] = true;
-                    if (!sensors_v8(m, &seg, c))
+                    if (!sensors_v_readingTaken_payload_value(m, &seg, c))
                         SENSORS_FAIL();
                     break;
                 }
@@ -160,7 +160,7 @@ static bool sensors_v0(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
     return ok;
 }
 
-static bool sensors_v1(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
+static bool sensors_v_readingTaken_payload_id(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -183,7 +183,7 @@ static bool sensors_v1(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
     return ok;
 }
 
-static bool sensors_v2(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
+static bool sensors_v_readingTaken_payload_at(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -206,7 +206,7 @@ static bool sensors_v2(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
     return ok;
 }
 
-static bool sensors_v3(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
+static bool sensors_v_readingTaken_payload_day(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -229,7 +229,7 @@ static bool sensors_v3(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
     return ok;
 }
 
-static bool sensors_v4(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
+static bool sensors_v_readingTaken_payload_source(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -252,7 +252,7 @@ static bool sensors_v4(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
     return ok;
 }
 
-static bool sensors_v5(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
+static bool sensors_v_readingTaken_payload_owner(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -275,7 +275,7 @@ static bool sensors_v5(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
     return ok;
 }
 
-static bool sensors_v6(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
+static bool sensors_v_readingTaken_payload_host(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -298,7 +298,7 @@ static bool sensors_v6(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
     return ok;
 }
 
-static bool sensors_v7(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
+static bool sensors_v_readingTaken_payload_ip(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -321,7 +321,7 @@ static bool sensors_v7(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
     return ok;
 }
 
-static bool sensors_v8(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
+static bool sensors_v_readingTaken_payload_value(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -348,7 +348,7 @@ static bool sensors_v8(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
     return ok;
 }
 
-static bool sensors_v9(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
+static bool sensors_v_readingTaken_payload_confidence(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -375,7 +375,7 @@ static bool sensors_v9(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
     return ok;
 }
 
-static bool sensors_v10(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
+static bool sensors_v_readingTaken_payload_step(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -402,7 +402,7 @@ static bool sensors_v10(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
     return ok;
 }
 
-static bool sensors_v11(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
+static bool sensors_v_readingTaken_payload_label(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -441,7 +441,7 @@ static bool sensors_v11(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
     return ok;
 }
 
-static bool sensors_v12(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
+static bool sensors_v_readingTaken_payload_unit(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -471,7 +471,7 @@ static bool sensors_v12(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
     return ok;
 }
 
-static bool sensors_v13(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
+static bool sensors_v_readingTaken_payload_samples(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -497,7 +497,7 @@ static bool sensors_v13(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
                 const sensors_pseg seg = {p, NULL, i};
-                if (!sensors_v14(e, &seg, c))
+                if (!sensors_v_readingTaken_payload_samples_items(e, &seg, c))
                     SENSORS_FAIL();
             }
         }
@@ -506,7 +506,7 @@ static bool sensors_v13(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
     return ok;
 }
 
-static bool sensors_v14(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
+static bool sensors_v_readingTaken_payload_samples_items(const cJSON *x, const sensors_pseg *p, sensors_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -542,7 +542,7 @@ bool sensors_ReadingTaken_validate(const cJSON *json, sensors_error *err)
         sensors_rt_set_error(err, SENSORS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = sensors_v0(json, NULL, &c);
+    bool ok = sensors_v_readingTaken_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = SENSORS_ERR_INVALID;
     return ok;

@@ -11,16 +11,16 @@
 
 #include <string.h>
 
-static bool weather_report_v0(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
-static bool weather_report_v1(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
-static bool weather_report_v2(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
-static bool weather_report_v3(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
-static bool weather_report_v4(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
-static bool weather_report_v5(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
-static bool weather_report_v6(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
-static bool weather_report_v8(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
+static bool weather_report_v_root(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
+static bool weather_report_v_Reading_unit(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
+static bool weather_report_v_readings(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
+static bool weather_report_v_readings_items(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
+static bool weather_report_v_Reading(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
+static bool weather_report_v_Reading_kind(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
+static bool weather_report_v_Reading_value(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
+static bool weather_report_v_issuedAt(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c);
 
-static bool weather_report_v0(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
+static bool weather_report_v_root(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -45,7 +45,7 @@ static bool weather_report_v0(const cJSON *x, const weather_report_pseg *p, weat
             switch ((unsigned char)key[0]) {
             case 105:
                 if ((unsigned char)key[1] == 115 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 100 && (unsigned char)key[6] == 65 && (unsigned char)key[7] == 116 && key[8] == '\0') { /* 8 bytes */
-                    if (!weather_report_v8(m, &seg, c))
+                    if (!weather_report_v_issuedAt(m, &seg, c))
                         WEATHER_REPORT_FAIL();
                     break;
                 }
@@ -53,7 +53,7 @@ static bool weather_report_v0(const cJSON *x, const weather_report_pseg *p, weat
             case 114:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 100 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 103 && (unsigned char)key[7] == 115 && key[8] == '\0') { /* 8 bytes */
                     seen[1] = true;
-                    if (!weather_report_v2(m, &seg, c))
+                    if (!weather_report_v_readings(m, &seg, c))
                         WEATHER_REPORT_FAIL();
                     break;
                 }
@@ -61,7 +61,7 @@ static bool weather_report_v0(const cJSON *x, const weather_report_pseg *p, weat
             case 115:
                 if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 111 && (unsigned char)key[6] == 110 && key[7] == '\0') { /* 7 bytes */
                     seen[0] = true;
-                    if (!weather_report_v1(m, &seg, c))
+                    if (!weather_report_v_Reading_unit(m, &seg, c))
                         WEATHER_REPORT_FAIL();
                     break;
                 }
@@ -84,7 +84,7 @@ static bool weather_report_v0(const cJSON *x, const weather_report_pseg *p, weat
     return ok;
 }
 
-static bool weather_report_v1(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
+static bool weather_report_v_Reading_unit(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -100,7 +100,7 @@ static bool weather_report_v1(const cJSON *x, const weather_report_pseg *p, weat
     return ok;
 }
 
-static bool weather_report_v2(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
+static bool weather_report_v_readings(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -117,7 +117,7 @@ static bool weather_report_v2(const cJSON *x, const weather_report_pseg *p, weat
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
                 const weather_report_pseg seg = {p, NULL, i};
-                if (!weather_report_v3(e, &seg, c))
+                if (!weather_report_v_readings_items(e, &seg, c))
                     WEATHER_REPORT_FAIL();
             }
         }
@@ -126,17 +126,17 @@ static bool weather_report_v2(const cJSON *x, const weather_report_pseg *p, weat
     return ok;
 }
 
-static bool weather_report_v3(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
+static bool weather_report_v_readings_items(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
 {
     if (c->depth >= WEATHER_REPORT_MAX_DEPTH)
         return weather_report_rt_too_deep(c, p);
     c->depth++;
-    bool r = weather_report_v4(x, p, c);
+    bool r = weather_report_v_Reading(x, p, c);
     c->depth--;
     return r;
 }
 
-static bool weather_report_v4(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
+static bool weather_report_v_Reading(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -162,14 +162,14 @@ static bool weather_report_v4(const cJSON *x, const weather_report_pseg *p, weat
             case 107:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 100 && key[4] == '\0') { /* 4 bytes */
                     seen[0] = true;
-                    if (!weather_report_v5(m, &seg, c))
+                    if (!weather_report_v_Reading_kind(m, &seg, c))
                         WEATHER_REPORT_FAIL();
                     break;
                 }
                 break;
             case 117:
                 if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
-                    if (!weather_report_v1(m, &seg, c))
+                    if (!weather_report_v_Reading_unit(m, &seg, c))
                         WEATHER_REPORT_FAIL();
                     break;
                 }
@@ -177,7 +177,7 @@ static bool weather_report_v4(const cJSON *x, const weather_report_pseg *p, weat
             case 118:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
                     seen[1] = true;
-                    if (!weather_report_v6(m, &seg, c))
+                    if (!weather_report_v_Reading_value(m, &seg, c))
                         WEATHER_REPORT_FAIL();
                     break;
                 }
@@ -200,7 +200,7 @@ static bool weather_report_v4(const cJSON *x, const weather_report_pseg *p, weat
     return ok;
 }
 
-static bool weather_report_v5(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
+static bool weather_report_v_Reading_kind(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -220,7 +220,7 @@ static bool weather_report_v5(const cJSON *x, const weather_report_pseg *p, weat
     return ok;
 }
 
-static bool weather_report_v6(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
+static bool weather_report_v_Reading_value(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -236,7 +236,7 @@ static bool weather_report_v6(const cJSON *x, const weather_report_pseg *p, weat
     return ok;
 }
 
-static bool weather_report_v8(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
+static bool weather_report_v_issuedAt(const cJSON *x, const weather_report_pseg *p, weather_report_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -272,7 +272,7 @@ bool weather_report_WeatherReport_validate(const cJSON *json, weather_report_err
         weather_report_rt_set_error(err, WEATHER_REPORT_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = weather_report_v0(json, NULL, &c);
+    bool ok = weather_report_v_root(json, NULL, &c);
     if (!ok && err)
         err->kind = WEATHER_REPORT_ERR_INVALID;
     return ok;
@@ -287,7 +287,7 @@ bool weather_report_Reading_validate(const cJSON *json, weather_report_error *er
         weather_report_rt_set_error(err, WEATHER_REPORT_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = weather_report_v4(json, NULL, &c);
+    bool ok = weather_report_v_Reading(json, NULL, &c);
     if (!ok && err)
         err->kind = WEATHER_REPORT_ERR_INVALID;
     return ok;
@@ -302,7 +302,7 @@ bool weather_report_ReadingKind_validate(const cJSON *json, weather_report_error
         weather_report_rt_set_error(err, WEATHER_REPORT_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = weather_report_v5(json, NULL, &c);
+    bool ok = weather_report_v_Reading_kind(json, NULL, &c);
     if (!ok && err)
         err->kind = WEATHER_REPORT_ERR_INVALID;
     return ok;

@@ -11,21 +11,21 @@
 
 #include <string.h>
 
-static bool inventory_v0(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v1(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v2(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v3(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v4(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v5(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v6(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v8(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v9(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v10(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v11(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v12(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
-static bool inventory_v14(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
+static bool inventory_v_Supplier(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
+static bool inventory_v_Supplier_name(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
+static bool inventory_v_stockCounted_payload(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
+static bool inventory_v_stockCounted_payload_counts(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
+static bool inventory_v_stockCounted_payload_counts_extra(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
+static bool inventory_v_stockCounted_payload_locations(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
+static bool inventory_v_stockCounted_payload_locations_extra(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
+static bool inventory_v_stockCounted_payload_locations_extra_shelf(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
+static bool inventory_v_stockCounted_payload_suppliers(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
+static bool inventory_v_stockCounted_payload_suppliers_extra(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
+static bool inventory_v_stockCounted_payload_aliases(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
+static bool inventory_v_stockCounted_payload_aliases_extra(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
+static bool inventory_v_stockCounted_payload_extra(const cJSON *x, const inventory_pseg *p, inventory_vctx *c);
 
-static bool inventory_v0(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
+static bool inventory_v_Supplier(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -53,7 +53,7 @@ static bool inventory_v0(const cJSON *x, const inventory_pseg *p, inventory_vctx
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
                     seen[0] = true;
                     matched = true;
-                    if (!inventory_v1(m, &seg, c))
+                    if (!inventory_v_Supplier_name(m, &seg, c))
                         INVENTORY_FAIL();
                     break;
                 }
@@ -76,7 +76,7 @@ static bool inventory_v0(const cJSON *x, const inventory_pseg *p, inventory_vctx
     return ok;
 }
 
-static bool inventory_v1(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
+static bool inventory_v_Supplier_name(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -92,7 +92,7 @@ static bool inventory_v1(const cJSON *x, const inventory_pseg *p, inventory_vctx
     return ok;
 }
 
-static bool inventory_v2(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
+static bool inventory_v_stockCounted_payload(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -116,35 +116,35 @@ static bool inventory_v2(const cJSON *x, const inventory_pseg *p, inventory_vctx
             switch ((unsigned char)key[0]) {
             case 97:
                 if ((unsigned char)key[1] == 108 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 115 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 115 && key[7] == '\0') { /* 7 bytes */
-                    if (!inventory_v11(m, &seg, c))
+                    if (!inventory_v_stockCounted_payload_aliases(m, &seg, c))
                         INVENTORY_FAIL();
                     break;
                 }
                 break;
             case 99:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 115 && key[6] == '\0') { /* 6 bytes */
-                    if (!inventory_v3(m, &seg, c))
+                    if (!inventory_v_stockCounted_payload_counts(m, &seg, c))
                         INVENTORY_FAIL();
                     break;
                 }
                 break;
             case 101:
                 if ((unsigned char)key[1] == 120 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 97 && key[5] == '\0') { /* 5 bytes */
-                    if (!inventory_v14(m, &seg, c))
+                    if (!inventory_v_stockCounted_payload_extra(m, &seg, c))
                         INVENTORY_FAIL();
                     break;
                 }
                 break;
             case 108:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 99 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 111 && (unsigned char)key[7] == 110 && (unsigned char)key[8] == 115 && key[9] == '\0') { /* 9 bytes */
-                    if (!inventory_v5(m, &seg, c))
+                    if (!inventory_v_stockCounted_payload_locations(m, &seg, c))
                         INVENTORY_FAIL();
                     break;
                 }
                 break;
             case 115:
                 if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 112 && (unsigned char)key[3] == 112 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 114 && (unsigned char)key[8] == 115 && key[9] == '\0') { /* 9 bytes */
-                    if (!inventory_v9(m, &seg, c))
+                    if (!inventory_v_stockCounted_payload_suppliers(m, &seg, c))
                         INVENTORY_FAIL();
                     break;
                 }
@@ -159,7 +159,7 @@ static bool inventory_v2(const cJSON *x, const inventory_pseg *p, inventory_vctx
     return ok;
 }
 
-static bool inventory_v3(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
+static bool inventory_v_stockCounted_payload_counts(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -181,7 +181,7 @@ static bool inventory_v3(const cJSON *x, const inventory_pseg *p, inventory_vctx
             const inventory_pseg seg = {p, key, 0};
             (void)seg;
             bool matched = false;
-            if (!matched && !inventory_v4(m, &seg, c))
+            if (!matched && !inventory_v_stockCounted_payload_counts_extra(m, &seg, c))
                 INVENTORY_FAIL();
         }
         (void)count;
@@ -190,7 +190,7 @@ static bool inventory_v3(const cJSON *x, const inventory_pseg *p, inventory_vctx
     return ok;
 }
 
-static bool inventory_v4(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
+static bool inventory_v_stockCounted_payload_counts_extra(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -213,7 +213,7 @@ static bool inventory_v4(const cJSON *x, const inventory_pseg *p, inventory_vctx
     return ok;
 }
 
-static bool inventory_v5(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
+static bool inventory_v_stockCounted_payload_locations(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -235,7 +235,7 @@ static bool inventory_v5(const cJSON *x, const inventory_pseg *p, inventory_vctx
             const inventory_pseg seg = {p, key, 0};
             (void)seg;
             bool matched = false;
-            if (!matched && !inventory_v6(m, &seg, c))
+            if (!matched && !inventory_v_stockCounted_payload_locations_extra(m, &seg, c))
                 INVENTORY_FAIL();
         }
         (void)count;
@@ -244,7 +244,7 @@ static bool inventory_v5(const cJSON *x, const inventory_pseg *p, inventory_vctx
     return ok;
 }
 
-static bool inventory_v6(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
+static bool inventory_v_stockCounted_payload_locations_extra(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -268,14 +268,14 @@ static bool inventory_v6(const cJSON *x, const inventory_pseg *p, inventory_vctx
             switch ((unsigned char)key[0]) {
             case 97:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    if (!inventory_v1(m, &seg, c))
+                    if (!inventory_v_Supplier_name(m, &seg, c))
                         INVENTORY_FAIL();
                     break;
                 }
                 break;
             case 115:
                 if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 102 && key[5] == '\0') { /* 5 bytes */
-                    if (!inventory_v8(m, &seg, c))
+                    if (!inventory_v_stockCounted_payload_locations_extra_shelf(m, &seg, c))
                         INVENTORY_FAIL();
                     break;
                 }
@@ -290,7 +290,7 @@ static bool inventory_v6(const cJSON *x, const inventory_pseg *p, inventory_vctx
     return ok;
 }
 
-static bool inventory_v8(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
+static bool inventory_v_stockCounted_payload_locations_extra_shelf(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -306,7 +306,7 @@ static bool inventory_v8(const cJSON *x, const inventory_pseg *p, inventory_vctx
     return ok;
 }
 
-static bool inventory_v9(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
+static bool inventory_v_stockCounted_payload_suppliers(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -328,7 +328,7 @@ static bool inventory_v9(const cJSON *x, const inventory_pseg *p, inventory_vctx
             const inventory_pseg seg = {p, key, 0};
             (void)seg;
             bool matched = false;
-            if (!matched && !inventory_v10(m, &seg, c))
+            if (!matched && !inventory_v_stockCounted_payload_suppliers_extra(m, &seg, c))
                 INVENTORY_FAIL();
         }
         (void)count;
@@ -337,17 +337,17 @@ static bool inventory_v9(const cJSON *x, const inventory_pseg *p, inventory_vctx
     return ok;
 }
 
-static bool inventory_v10(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
+static bool inventory_v_stockCounted_payload_suppliers_extra(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
 {
     if (c->depth >= INVENTORY_MAX_DEPTH)
         return inventory_rt_too_deep(c, p);
     c->depth++;
-    bool r = inventory_v0(x, p, c);
+    bool r = inventory_v_Supplier(x, p, c);
     c->depth--;
     return r;
 }
 
-static bool inventory_v11(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
+static bool inventory_v_stockCounted_payload_aliases(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -369,7 +369,7 @@ static bool inventory_v11(const cJSON *x, const inventory_pseg *p, inventory_vct
             const inventory_pseg seg = {p, key, 0};
             (void)seg;
             bool matched = false;
-            if (!matched && !inventory_v12(m, &seg, c))
+            if (!matched && !inventory_v_stockCounted_payload_aliases_extra(m, &seg, c))
                 INVENTORY_FAIL();
         }
         (void)count;
@@ -378,7 +378,7 @@ static bool inventory_v11(const cJSON *x, const inventory_pseg *p, inventory_vct
     return ok;
 }
 
-static bool inventory_v12(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
+static bool inventory_v_stockCounted_payload_aliases_extra(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -395,7 +395,7 @@ static bool inventory_v12(const cJSON *x, const inventory_pseg *p, inventory_vct
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
                 const inventory_pseg seg = {p, NULL, i};
-                if (!inventory_v1(e, &seg, c))
+                if (!inventory_v_Supplier_name(e, &seg, c))
                     INVENTORY_FAIL();
             }
         }
@@ -404,7 +404,7 @@ static bool inventory_v12(const cJSON *x, const inventory_pseg *p, inventory_vct
     return ok;
 }
 
-static bool inventory_v14(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
+static bool inventory_v_stockCounted_payload_extra(const cJSON *x, const inventory_pseg *p, inventory_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -433,7 +433,7 @@ bool inventory_Supplier_validate(const cJSON *json, inventory_error *err)
         inventory_rt_set_error(err, INVENTORY_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = inventory_v0(json, NULL, &c);
+    bool ok = inventory_v_Supplier(json, NULL, &c);
     if (!ok && err)
         err->kind = INVENTORY_ERR_INVALID;
     return ok;
@@ -448,7 +448,7 @@ bool inventory_StockCounted_validate(const cJSON *json, inventory_error *err)
         inventory_rt_set_error(err, INVENTORY_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = inventory_v2(json, NULL, &c);
+    bool ok = inventory_v_stockCounted_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = INVENTORY_ERR_INVALID;
     return ok;
@@ -463,7 +463,7 @@ bool inventory_StockCountedLocationsValue_validate(const cJSON *json, inventory_
         inventory_rt_set_error(err, INVENTORY_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = inventory_v6(json, NULL, &c);
+    bool ok = inventory_v_stockCounted_payload_locations_extra(json, NULL, &c);
     if (!ok && err)
         err->kind = INVENTORY_ERR_INVALID;
     return ok;

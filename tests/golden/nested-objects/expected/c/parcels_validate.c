@@ -11,17 +11,17 @@
 
 #include <string.h>
 
-static bool parcels_v0(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
-static bool parcels_v1(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
-static bool parcels_v3(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
-static bool parcels_v4(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
-static bool parcels_v6(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
-static bool parcels_v7(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
-static bool parcels_v9(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
-static bool parcels_v11(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
-static bool parcels_v13(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
+static bool parcels_v_Address(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
+static bool parcels_v_Address_city(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
+static bool parcels_v_Address_country(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
+static bool parcels_v_parcelShipped_payload(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
+static bool parcels_v_parcelShipped_payload_route(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
+static bool parcels_v_parcelShipped_payload_route_from(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
+static bool parcels_v_parcelShipped_payload_route_carrier(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
+static bool parcels_v_parcelShipped_payload_route_carrier_contact(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
+static bool parcels_v_parcelShipped_payload_route_carrier_contact_email(const cJSON *x, const parcels_pseg *p, parcels_vctx *c);
 
-static bool parcels_v0(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
+static bool parcels_v_Address(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -47,20 +47,20 @@ static bool parcels_v0(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
             case 99:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 121 && key[4] == '\0') { /* 4 bytes */
                     seen[0] = true;
-                    if (!parcels_v1(m, &seg, c))
+                    if (!parcels_v_Address_city(m, &seg, c))
                         PARCELS_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 121 && key[7] == '\0') { /* 7 bytes */
                     seen[1] = true;
-                    if (!parcels_v3(m, &seg, c))
+                    if (!parcels_v_Address_country(m, &seg, c))
                         PARCELS_FAIL();
                     break;
                 }
                 break;
             case 115:
                 if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
-                    if (!parcels_v1(m, &seg, c))
+                    if (!parcels_v_Address_city(m, &seg, c))
                         PARCELS_FAIL();
                     break;
                 }
@@ -83,7 +83,7 @@ static bool parcels_v0(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
     return ok;
 }
 
-static bool parcels_v1(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
+static bool parcels_v_Address_city(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -99,7 +99,7 @@ static bool parcels_v1(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
     return ok;
 }
 
-static bool parcels_v3(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
+static bool parcels_v_Address_country(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -127,7 +127,7 @@ static bool parcels_v3(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
     return ok;
 }
 
-static bool parcels_v4(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
+static bool parcels_v_parcelShipped_payload(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -153,7 +153,7 @@ static bool parcels_v4(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
             case 112:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 108 && (unsigned char)key[6] == 73 && (unsigned char)key[7] == 100 && key[8] == '\0') { /* 8 bytes */
                     seen[0] = true;
-                    if (!parcels_v1(m, &seg, c))
+                    if (!parcels_v_Address_city(m, &seg, c))
                         PARCELS_FAIL();
                     break;
                 }
@@ -161,7 +161,7 @@ static bool parcels_v4(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
             case 114:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
                     seen[1] = true;
-                    if (!parcels_v6(m, &seg, c))
+                    if (!parcels_v_parcelShipped_payload_route(m, &seg, c))
                         PARCELS_FAIL();
                     break;
                 }
@@ -184,7 +184,7 @@ static bool parcels_v4(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
     return ok;
 }
 
-static bool parcels_v6(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
+static bool parcels_v_parcelShipped_payload_route(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -209,7 +209,7 @@ static bool parcels_v6(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
             switch ((unsigned char)key[0]) {
             case 99:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 114 && key[7] == '\0') { /* 7 bytes */
-                    if (!parcels_v9(m, &seg, c))
+                    if (!parcels_v_parcelShipped_payload_route_carrier(m, &seg, c))
                         PARCELS_FAIL();
                     break;
                 }
@@ -217,7 +217,7 @@ static bool parcels_v6(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
             case 102:
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 109 && key[4] == '\0') { /* 4 bytes */
                     seen[0] = true;
-                    if (!parcels_v7(m, &seg, c))
+                    if (!parcels_v_parcelShipped_payload_route_from(m, &seg, c))
                         PARCELS_FAIL();
                     break;
                 }
@@ -225,7 +225,7 @@ static bool parcels_v6(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
             case 116:
                 if ((unsigned char)key[1] == 111 && key[2] == '\0') { /* 2 bytes */
                     seen[1] = true;
-                    if (!parcels_v7(m, &seg, c))
+                    if (!parcels_v_parcelShipped_payload_route_from(m, &seg, c))
                         PARCELS_FAIL();
                     break;
                 }
@@ -248,17 +248,17 @@ static bool parcels_v6(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
     return ok;
 }
 
-static bool parcels_v7(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
+static bool parcels_v_parcelShipped_payload_route_from(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
 {
     if (c->depth >= PARCELS_MAX_DEPTH)
         return parcels_rt_too_deep(c, p);
     c->depth++;
-    bool r = parcels_v0(x, p, c);
+    bool r = parcels_v_Address(x, p, c);
     c->depth--;
     return r;
 }
 
-static bool parcels_v9(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
+static bool parcels_v_parcelShipped_payload_route_carrier(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -282,14 +282,14 @@ static bool parcels_v9(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
             switch ((unsigned char)key[0]) {
             case 99:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 97 && (unsigned char)key[5] == 99 && (unsigned char)key[6] == 116 && key[7] == '\0') { /* 7 bytes */
-                    if (!parcels_v11(m, &seg, c))
+                    if (!parcels_v_parcelShipped_payload_route_carrier_contact(m, &seg, c))
                         PARCELS_FAIL();
                     break;
                 }
                 break;
             case 110:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    if (!parcels_v1(m, &seg, c))
+                    if (!parcels_v_Address_city(m, &seg, c))
                         PARCELS_FAIL();
                     break;
                 }
@@ -304,7 +304,7 @@ static bool parcels_v9(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
     return ok;
 }
 
-static bool parcels_v11(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
+static bool parcels_v_parcelShipped_payload_route_carrier_contact(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -328,14 +328,14 @@ static bool parcels_v11(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
             switch ((unsigned char)key[0]) {
             case 101:
                 if ((unsigned char)key[1] == 109 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 108 && key[5] == '\0') { /* 5 bytes */
-                    if (!parcels_v13(m, &seg, c))
+                    if (!parcels_v_parcelShipped_payload_route_carrier_contact_email(m, &seg, c))
                         PARCELS_FAIL();
                     break;
                 }
                 break;
             case 112:
                 if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    if (!parcels_v1(m, &seg, c))
+                    if (!parcels_v_Address_city(m, &seg, c))
                         PARCELS_FAIL();
                     break;
                 }
@@ -350,7 +350,7 @@ static bool parcels_v11(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
     return ok;
 }
 
-static bool parcels_v13(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
+static bool parcels_v_parcelShipped_payload_route_carrier_contact_email(const cJSON *x, const parcels_pseg *p, parcels_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -386,7 +386,7 @@ bool parcels_Address_validate(const cJSON *json, parcels_error *err)
         parcels_rt_set_error(err, PARCELS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = parcels_v0(json, NULL, &c);
+    bool ok = parcels_v_Address(json, NULL, &c);
     if (!ok && err)
         err->kind = PARCELS_ERR_INVALID;
     return ok;
@@ -401,7 +401,7 @@ bool parcels_ParcelShipped_validate(const cJSON *json, parcels_error *err)
         parcels_rt_set_error(err, PARCELS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = parcels_v4(json, NULL, &c);
+    bool ok = parcels_v_parcelShipped_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = PARCELS_ERR_INVALID;
     return ok;
@@ -416,7 +416,7 @@ bool parcels_ParcelShippedRoute_validate(const cJSON *json, parcels_error *err)
         parcels_rt_set_error(err, PARCELS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = parcels_v6(json, NULL, &c);
+    bool ok = parcels_v_parcelShipped_payload_route(json, NULL, &c);
     if (!ok && err)
         err->kind = PARCELS_ERR_INVALID;
     return ok;
@@ -431,7 +431,7 @@ bool parcels_ParcelShippedRouteCarrier_validate(const cJSON *json, parcels_error
         parcels_rt_set_error(err, PARCELS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = parcels_v9(json, NULL, &c);
+    bool ok = parcels_v_parcelShipped_payload_route_carrier(json, NULL, &c);
     if (!ok && err)
         err->kind = PARCELS_ERR_INVALID;
     return ok;
@@ -446,7 +446,7 @@ bool parcels_ParcelShippedRouteCarrierContact_validate(const cJSON *json, parcel
         parcels_rt_set_error(err, PARCELS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = parcels_v11(json, NULL, &c);
+    bool ok = parcels_v_parcelShipped_payload_route_carrier_contact(json, NULL, &c);
     if (!ok && err)
         err->kind = PARCELS_ERR_INVALID;
     return ok;

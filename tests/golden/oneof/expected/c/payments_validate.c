@@ -11,23 +11,23 @@
 
 #include <string.h>
 
-static bool payments_v0(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v1(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v2(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v3(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v4(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v5(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v6(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v7(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v8(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v9(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v10(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v11(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v13(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v14(const cJSON *x, const payments_pseg *p, payments_vctx *c);
-static bool payments_v16(const cJSON *x, const payments_pseg *p, payments_vctx *c);
+static bool payments_v_Method(const cJSON *x, const payments_pseg *p, payments_vctx *c);
+static bool payments_v_Method_one_0(const cJSON *x, const payments_pseg *p, payments_vctx *c);
+static bool payments_v_Card(const cJSON *x, const payments_pseg *p, payments_vctx *c);
+static bool payments_v_Card_kind(const cJSON *x, const payments_pseg *p, payments_vctx *c);
+static bool payments_v_Card_last4(const cJSON *x, const payments_pseg *p, payments_vctx *c);
+static bool payments_v_Method_one_1(const cJSON *x, const payments_pseg *p, payments_vctx *c);
+static bool payments_v_Transfer(const cJSON *x, const payments_pseg *p, payments_vctx *c);
+static bool payments_v_Transfer_kind(const cJSON *x, const payments_pseg *p, payments_vctx *c);
+static bool payments_v_Transfer_iban(const cJSON *x, const payments_pseg *p, payments_vctx *c);
+static bool payments_v_paymentReceived_payload(const cJSON *x, const payments_pseg *p, payments_vctx *c);
+static bool payments_v_paymentReceived_payload_method(const cJSON *x, const payments_pseg *p, payments_vctx *c);
+static bool payments_v_paymentReceived_payload_note(const cJSON *x, const payments_pseg *p, payments_vctx *c);
+static bool payments_v_paymentReceived_payload_note_any_1(const cJSON *x, const payments_pseg *p, payments_vctx *c);
+static bool payments_v_paymentReceived_payload_refund(const cJSON *x, const payments_pseg *p, payments_vctx *c);
+static bool payments_v_paymentReceived_payload_refund_one_1(const cJSON *x, const payments_pseg *p, payments_vctx *c);
 
-static bool payments_v0(const cJSON *x, const payments_pseg *p, payments_vctx *c)
+static bool payments_v_Method(const cJSON *x, const payments_pseg *p, payments_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -39,13 +39,13 @@ static bool payments_v0(const cJSON *x, const payments_pseg *p, payments_vctx *c
         payments_vctx q = {NULL, c->depth};
         int first = -1, second = -1;
         (void)q;
-        if (payments_v1(x, p, &q)) {
+        if (payments_v_Method_one_0(x, p, &q)) {
             if (first < 0)
                 first = 0;
             else
                 second = 0;
         }
-        if (second < 0 && payments_v5(x, p, &q)) {
+        if (second < 0 && payments_v_Method_one_1(x, p, &q)) {
             if (first < 0)
                 first = 1;
             else
@@ -63,17 +63,17 @@ static bool payments_v0(const cJSON *x, const payments_pseg *p, payments_vctx *c
     return ok;
 }
 
-static bool payments_v1(const cJSON *x, const payments_pseg *p, payments_vctx *c)
+static bool payments_v_Method_one_0(const cJSON *x, const payments_pseg *p, payments_vctx *c)
 {
     if (c->depth >= PAYMENTS_MAX_DEPTH)
         return payments_rt_too_deep(c, p);
     c->depth++;
-    bool r = payments_v2(x, p, c);
+    bool r = payments_v_Card(x, p, c);
     c->depth--;
     return r;
 }
 
-static bool payments_v2(const cJSON *x, const payments_pseg *p, payments_vctx *c)
+static bool payments_v_Card(const cJSON *x, const payments_pseg *p, payments_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -99,7 +99,7 @@ static bool payments_v2(const cJSON *x, const payments_pseg *p, payments_vctx *c
             case 107:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 100 && key[4] == '\0') { /* 4 bytes */
                     seen[0] = true;
-                    if (!payments_v3(m, &seg, c))
+                    if (!payments_v_Card_kind(m, &seg, c))
                         PAYMENTS_FAIL();
                     break;
                 }
@@ -107,7 +107,7 @@ static bool payments_v2(const cJSON *x, const payments_pseg *p, payments_vctx *c
             case 108:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 52 && key[5] == '\0') { /* 5 bytes */
                     seen[1] = true;
-                    if (!payments_v4(m, &seg, c))
+                    if (!payments_v_Card_last4(m, &seg, c))
                         PAYMENTS_FAIL();
                     break;
                 }
@@ -130,7 +130,7 @@ static bool payments_v2(const cJSON *x, const payments_pseg *p, payments_vctx *c
     return ok;
 }
 
-static bool payments_v3(const cJSON *x, const payments_pseg *p, payments_vctx *c)
+static bool payments_v_Card_kind(const cJSON *x, const payments_pseg *p, payments_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -150,7 +150,7 @@ static bool payments_v3(const cJSON *x, const payments_pseg *p, payments_vctx *c
     return ok;
 }
 
-static bool payments_v4(const cJSON *x, const payments_pseg *p, payments_vctx *c)
+static bool payments_v_Card_last4(const cJSON *x, const payments_pseg *p, payments_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -180,17 +180,17 @@ static bool payments_v4(const cJSON *x, const payments_pseg *p, payments_vctx *c
     return ok;
 }
 
-static bool payments_v5(const cJSON *x, const payments_pseg *p, payments_vctx *c)
+static bool payments_v_Method_one_1(const cJSON *x, const payments_pseg *p, payments_vctx *c)
 {
     if (c->depth >= PAYMENTS_MAX_DEPTH)
         return payments_rt_too_deep(c, p);
     c->depth++;
-    bool r = payments_v6(x, p, c);
+    bool r = payments_v_Transfer(x, p, c);
     c->depth--;
     return r;
 }
 
-static bool payments_v6(const cJSON *x, const payments_pseg *p, payments_vctx *c)
+static bool payments_v_Transfer(const cJSON *x, const payments_pseg *p, payments_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -216,7 +216,7 @@ static bool payments_v6(const cJSON *x, const payments_pseg *p, payments_vctx *c
             case 105:
                 if ((unsigned char)key[1] == 98 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 110 && key[4] == '\0') { /* 4 bytes */
                     seen[1] = true;
-                    if (!payments_v8(m, &seg, c))
+                    if (!payments_v_Transfer_iban(m, &seg, c))
                         PAYMENTS_FAIL();
                     break;
                 }
@@ -224,7 +224,7 @@ static bool payments_v6(const cJSON *x, const payments_pseg *p, payments_vctx *c
             case 107:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 100 && key[4] == '\0') { /* 4 bytes */
                     seen[0] = true;
-                    if (!payments_v7(m, &seg, c))
+                    if (!payments_v_Transfer_kind(m, &seg, c))
                         PAYMENTS_FAIL();
                     break;
                 }
@@ -247,7 +247,7 @@ static bool payments_v6(const cJSON *x, const payments_pseg *p, payments_vctx *c
     return ok;
 }
 
-static bool payments_v7(const cJSON *x, const payments_pseg *p, payments_vctx *c)
+static bool payments_v_Transfer_kind(const cJSON *x, const payments_pseg *p, payments_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -267,7 +267,7 @@ static bool payments_v7(const cJSON *x, const payments_pseg *p, payments_vctx *c
     return ok;
 }
 
-static bool payments_v8(const cJSON *x, const payments_pseg *p, payments_vctx *c)
+static bool payments_v_Transfer_iban(const cJSON *x, const payments_pseg *p, payments_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -283,7 +283,7 @@ static bool payments_v8(const cJSON *x, const payments_pseg *p, payments_vctx *c
     return ok;
 }
 
-static bool payments_v9(const cJSON *x, const payments_pseg *p, payments_vctx *c)
+static bool payments_v_paymentReceived_payload(const cJSON *x, const payments_pseg *p, payments_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -309,21 +309,21 @@ static bool payments_v9(const cJSON *x, const payments_pseg *p, payments_vctx *c
             case 109:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 104 && (unsigned char)key[4] == 111 && (unsigned char)key[5] == 100 && key[6] == '\0') { /* 6 bytes */
                     seen[0] = true;
-                    if (!payments_v10(m, &seg, c))
+                    if (!payments_v_paymentReceived_payload_method(m, &seg, c))
                         PAYMENTS_FAIL();
                     break;
                 }
                 break;
             case 110:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    if (!payments_v11(m, &seg, c))
+                    if (!payments_v_paymentReceived_payload_note(m, &seg, c))
                         PAYMENTS_FAIL();
                     break;
                 }
                 break;
             case 114:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 102 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 100 && key[6] == '\0') { /* 6 bytes */
-                    if (!payments_v14(m, &seg, c))
+                    if (!payments_v_paymentReceived_payload_refund(m, &seg, c))
                         PAYMENTS_FAIL();
                     break;
                 }
@@ -342,17 +342,17 @@ static bool payments_v9(const cJSON *x, const payments_pseg *p, payments_vctx *c
     return ok;
 }
 
-static bool payments_v10(const cJSON *x, const payments_pseg *p, payments_vctx *c)
+static bool payments_v_paymentReceived_payload_method(const cJSON *x, const payments_pseg *p, payments_vctx *c)
 {
     if (c->depth >= PAYMENTS_MAX_DEPTH)
         return payments_rt_too_deep(c, p);
     c->depth++;
-    bool r = payments_v0(x, p, c);
+    bool r = payments_v_Method(x, p, c);
     c->depth--;
     return r;
 }
 
-static bool payments_v11(const cJSON *x, const payments_pseg *p, payments_vctx *c)
+static bool payments_v_paymentReceived_payload_note(const cJSON *x, const payments_pseg *p, payments_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -363,7 +363,7 @@ static bool payments_v11(const cJSON *x, const payments_pseg *p, payments_vctx *
     {
         payments_vctx q = {NULL, c->depth};
         (void)q;
-        if (!(payments_v8(x, p, &q) || payments_v13(x, p, &q) || false)) {
+        if (!(payments_v_Transfer_iban(x, p, &q) || payments_v_paymentReceived_payload_note_any_1(x, p, &q) || false)) {
             payments_rt_report(c, p, "must match at least one schema (anyOf)");
             PAYMENTS_FAIL();
         }
@@ -372,7 +372,7 @@ static bool payments_v11(const cJSON *x, const payments_pseg *p, payments_vctx *
     return ok;
 }
 
-static bool payments_v13(const cJSON *x, const payments_pseg *p, payments_vctx *c)
+static bool payments_v_paymentReceived_payload_note_any_1(const cJSON *x, const payments_pseg *p, payments_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -388,7 +388,7 @@ static bool payments_v13(const cJSON *x, const payments_pseg *p, payments_vctx *
     return ok;
 }
 
-static bool payments_v14(const cJSON *x, const payments_pseg *p, payments_vctx *c)
+static bool payments_v_paymentReceived_payload_refund(const cJSON *x, const payments_pseg *p, payments_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -400,13 +400,13 @@ static bool payments_v14(const cJSON *x, const payments_pseg *p, payments_vctx *
         payments_vctx q = {NULL, c->depth};
         int first = -1, second = -1;
         (void)q;
-        if (payments_v1(x, p, &q)) {
+        if (payments_v_Method_one_0(x, p, &q)) {
             if (first < 0)
                 first = 0;
             else
                 second = 0;
         }
-        if (second < 0 && payments_v16(x, p, &q)) {
+        if (second < 0 && payments_v_paymentReceived_payload_refund_one_1(x, p, &q)) {
             if (first < 0)
                 first = 1;
             else
@@ -424,7 +424,7 @@ static bool payments_v14(const cJSON *x, const payments_pseg *p, payments_vctx *
     return ok;
 }
 
-static bool payments_v16(const cJSON *x, const payments_pseg *p, payments_vctx *c)
+static bool payments_v_paymentReceived_payload_refund_one_1(const cJSON *x, const payments_pseg *p, payments_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -447,9 +447,9 @@ bool payments_Method_option_matches(int option, const cJSON *x)
     payments_vctx q = {NULL, 0};
     switch (option) {
     case 0:
-        return payments_v1(x, NULL, &q);
+        return payments_v_Method_one_0(x, NULL, &q);
     case 1:
-        return payments_v5(x, NULL, &q);
+        return payments_v_Method_one_1(x, NULL, &q);
     default:
         return false;
     }
@@ -460,9 +460,9 @@ bool payments_PaymentReceivedNote_option_matches(int option, const cJSON *x)
     payments_vctx q = {NULL, 0};
     switch (option) {
     case 0:
-        return payments_v8(x, NULL, &q);
+        return payments_v_Transfer_iban(x, NULL, &q);
     case 1:
-        return payments_v13(x, NULL, &q);
+        return payments_v_paymentReceived_payload_note_any_1(x, NULL, &q);
     default:
         return false;
     }
@@ -479,7 +479,7 @@ bool payments_Method_validate(const cJSON *json, payments_error *err)
         payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = payments_v0(json, NULL, &c);
+    bool ok = payments_v_Method(json, NULL, &c);
     if (!ok && err)
         err->kind = PAYMENTS_ERR_INVALID;
     return ok;
@@ -494,7 +494,7 @@ bool payments_Card_validate(const cJSON *json, payments_error *err)
         payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = payments_v2(json, NULL, &c);
+    bool ok = payments_v_Card(json, NULL, &c);
     if (!ok && err)
         err->kind = PAYMENTS_ERR_INVALID;
     return ok;
@@ -509,7 +509,7 @@ bool payments_Transfer_validate(const cJSON *json, payments_error *err)
         payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = payments_v6(json, NULL, &c);
+    bool ok = payments_v_Transfer(json, NULL, &c);
     if (!ok && err)
         err->kind = PAYMENTS_ERR_INVALID;
     return ok;
@@ -524,7 +524,7 @@ bool payments_PaymentReceived_validate(const cJSON *json, payments_error *err)
         payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = payments_v9(json, NULL, &c);
+    bool ok = payments_v_paymentReceived_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = PAYMENTS_ERR_INVALID;
     return ok;
@@ -539,7 +539,7 @@ bool payments_PaymentReceivedNote_validate(const cJSON *json, payments_error *er
         payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = payments_v11(json, NULL, &c);
+    bool ok = payments_v_paymentReceived_payload_note(json, NULL, &c);
     if (!ok && err)
         err->kind = PAYMENTS_ERR_INVALID;
     return ok;

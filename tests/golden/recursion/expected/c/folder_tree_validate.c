@@ -11,16 +11,16 @@
 
 #include <string.h>
 
-static bool folder_tree_v0(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
-static bool folder_tree_v1(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
-static bool folder_tree_v2(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
-static bool folder_tree_v3(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
-static bool folder_tree_v4(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
-static bool folder_tree_v7(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
-static bool folder_tree_v9(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
-static bool folder_tree_v10(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
+static bool folder_tree_v_root(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
+static bool folder_tree_v_Folder_children_items(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
+static bool folder_tree_v_Folder(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
+static bool folder_tree_v_Comment_text(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
+static bool folder_tree_v_Folder_children(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
+static bool folder_tree_v_Comment(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
+static bool folder_tree_v_Comment_replies(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
+static bool folder_tree_v_Comment_replies_extra(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c);
 
-static bool folder_tree_v0(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
+static bool folder_tree_v_root(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -46,7 +46,7 @@ static bool folder_tree_v0(const cJSON *x, const folder_tree_pseg *p, folder_tre
             case 114:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
                     seen[0] = true;
-                    if (!folder_tree_v1(m, &seg, c))
+                    if (!folder_tree_v_Folder_children_items(m, &seg, c))
                         FOLDER_TREE_FAIL();
                     break;
                 }
@@ -65,17 +65,17 @@ static bool folder_tree_v0(const cJSON *x, const folder_tree_pseg *p, folder_tre
     return ok;
 }
 
-static bool folder_tree_v1(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
+static bool folder_tree_v_Folder_children_items(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
 {
     if (c->depth >= FOLDER_TREE_MAX_DEPTH)
         return folder_tree_rt_too_deep(c, p);
     c->depth++;
-    bool r = folder_tree_v2(x, p, c);
+    bool r = folder_tree_v_Folder(x, p, c);
     c->depth--;
     return r;
 }
 
-static bool folder_tree_v2(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
+static bool folder_tree_v_Folder(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -100,7 +100,7 @@ static bool folder_tree_v2(const cJSON *x, const folder_tree_pseg *p, folder_tre
             switch ((unsigned char)key[0]) {
             case 99:
                 if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 100 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 110 && key[8] == '\0') { /* 8 bytes */
-                    if (!folder_tree_v4(m, &seg, c))
+                    if (!folder_tree_v_Folder_children(m, &seg, c))
                         FOLDER_TREE_FAIL();
                     break;
                 }
@@ -108,14 +108,14 @@ static bool folder_tree_v2(const cJSON *x, const folder_tree_pseg *p, folder_tre
             case 110:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
                     seen[0] = true;
-                    if (!folder_tree_v3(m, &seg, c))
+                    if (!folder_tree_v_Comment_text(m, &seg, c))
                         FOLDER_TREE_FAIL();
                     break;
                 }
                 break;
             case 112:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
-                    if (!folder_tree_v1(m, &seg, c))
+                    if (!folder_tree_v_Folder_children_items(m, &seg, c))
                         FOLDER_TREE_FAIL();
                     break;
                 }
@@ -134,7 +134,7 @@ static bool folder_tree_v2(const cJSON *x, const folder_tree_pseg *p, folder_tre
     return ok;
 }
 
-static bool folder_tree_v3(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
+static bool folder_tree_v_Comment_text(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -150,7 +150,7 @@ static bool folder_tree_v3(const cJSON *x, const folder_tree_pseg *p, folder_tre
     return ok;
 }
 
-static bool folder_tree_v4(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
+static bool folder_tree_v_Folder_children(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -167,7 +167,7 @@ static bool folder_tree_v4(const cJSON *x, const folder_tree_pseg *p, folder_tre
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
                 const folder_tree_pseg seg = {p, NULL, i};
-                if (!folder_tree_v1(e, &seg, c))
+                if (!folder_tree_v_Folder_children_items(e, &seg, c))
                     FOLDER_TREE_FAIL();
             }
         }
@@ -176,7 +176,7 @@ static bool folder_tree_v4(const cJSON *x, const folder_tree_pseg *p, folder_tre
     return ok;
 }
 
-static bool folder_tree_v7(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
+static bool folder_tree_v_Comment(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -200,14 +200,14 @@ static bool folder_tree_v7(const cJSON *x, const folder_tree_pseg *p, folder_tre
             switch ((unsigned char)key[0]) {
             case 114:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 112 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 115 && key[7] == '\0') { /* 7 bytes */
-                    if (!folder_tree_v9(m, &seg, c))
+                    if (!folder_tree_v_Comment_replies(m, &seg, c))
                         FOLDER_TREE_FAIL();
                     break;
                 }
                 break;
             case 116:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 120 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
-                    if (!folder_tree_v3(m, &seg, c))
+                    if (!folder_tree_v_Comment_text(m, &seg, c))
                         FOLDER_TREE_FAIL();
                     break;
                 }
@@ -222,7 +222,7 @@ static bool folder_tree_v7(const cJSON *x, const folder_tree_pseg *p, folder_tre
     return ok;
 }
 
-static bool folder_tree_v9(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
+static bool folder_tree_v_Comment_replies(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -244,7 +244,7 @@ static bool folder_tree_v9(const cJSON *x, const folder_tree_pseg *p, folder_tre
             const folder_tree_pseg seg = {p, key, 0};
             (void)seg;
             bool matched = false;
-            if (!matched && !folder_tree_v10(m, &seg, c))
+            if (!matched && !folder_tree_v_Comment_replies_extra(m, &seg, c))
                 FOLDER_TREE_FAIL();
         }
         (void)count;
@@ -253,12 +253,12 @@ static bool folder_tree_v9(const cJSON *x, const folder_tree_pseg *p, folder_tre
     return ok;
 }
 
-static bool folder_tree_v10(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
+static bool folder_tree_v_Comment_replies_extra(const cJSON *x, const folder_tree_pseg *p, folder_tree_vctx *c)
 {
     if (c->depth >= FOLDER_TREE_MAX_DEPTH)
         return folder_tree_rt_too_deep(c, p);
     c->depth++;
-    bool r = folder_tree_v7(x, p, c);
+    bool r = folder_tree_v_Comment(x, p, c);
     c->depth--;
     return r;
 }
@@ -276,7 +276,7 @@ bool folder_tree_FolderTree_validate(const cJSON *json, folder_tree_error *err)
         folder_tree_rt_set_error(err, FOLDER_TREE_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = folder_tree_v0(json, NULL, &c);
+    bool ok = folder_tree_v_root(json, NULL, &c);
     if (!ok && err)
         err->kind = FOLDER_TREE_ERR_INVALID;
     return ok;
@@ -291,7 +291,7 @@ bool folder_tree_Folder_validate(const cJSON *json, folder_tree_error *err)
         folder_tree_rt_set_error(err, FOLDER_TREE_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = folder_tree_v2(json, NULL, &c);
+    bool ok = folder_tree_v_Folder(json, NULL, &c);
     if (!ok && err)
         err->kind = FOLDER_TREE_ERR_INVALID;
     return ok;
@@ -306,7 +306,7 @@ bool folder_tree_Comment_validate(const cJSON *json, folder_tree_error *err)
         folder_tree_rt_set_error(err, FOLDER_TREE_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = folder_tree_v7(json, NULL, &c);
+    bool ok = folder_tree_v_Comment(json, NULL, &c);
     if (!ok && err)
         err->kind = FOLDER_TREE_ERR_INVALID;
     return ok;

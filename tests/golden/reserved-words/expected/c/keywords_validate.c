@@ -11,17 +11,17 @@
 
 #include <string.h>
 
-static bool keywords_v0(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
-static bool keywords_v1(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
-static bool keywords_v4(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
-static bool keywords_v5(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
-static bool keywords_v8(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
-static bool keywords_v9(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
-static bool keywords_v14(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
-static bool keywords_v15(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
-static bool keywords_v18(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
+static bool keywords_v_struct(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
+static bool keywords_v_delete_payload_return(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
+static bool keywords_v_struct_default(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
+static bool keywords_v_struct_async(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
+static bool keywords_v_struct_struct(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
+static bool keywords_v_struct_None(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
+static bool keywords_v_default(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
+static bool keywords_v_delete_payload(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
+static bool keywords_v_delete_payload_enum(const cJSON *x, const keywords_pseg *p, keywords_vctx *c);
 
-static bool keywords_v0(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
+static bool keywords_v_struct(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -45,83 +45,83 @@ static bool keywords_v0(const cJSON *x, const keywords_pseg *p, keywords_vctx *c
             switch ((unsigned char)key[0]) {
             case 78:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    if (!keywords_v9(m, &seg, c))
+                    if (!keywords_v_struct_None(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 break;
             case 97:
                 if ((unsigned char)key[1] == 115 && (unsigned char)key[2] == 121 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 99 && key[5] == '\0') { /* 5 bytes */
-                    if (!keywords_v5(m, &seg, c))
+                    if (!keywords_v_struct_async(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 break;
             case 99:
                 if ((unsigned char)key[1] == 108 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 115 && (unsigned char)key[4] == 115 && key[5] == '\0') { /* 5 bytes */
-                    if (!keywords_v1(m, &seg, c))
+                    if (!keywords_v_delete_payload_return(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 break;
             case 100:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 102 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 117 && (unsigned char)key[5] == 108 && (unsigned char)key[6] == 116 && key[7] == '\0') { /* 7 bytes */
-                    if (!keywords_v4(m, &seg, c))
+                    if (!keywords_v_struct_default(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 101 && key[6] == '\0') { /* 6 bytes */
-                    if (!keywords_v5(m, &seg, c))
+                    if (!keywords_v_struct_async(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 break;
             case 102:
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 109 && key[4] == '\0') { /* 4 bytes */
-                    if (!keywords_v1(m, &seg, c))
+                    if (!keywords_v_delete_payload_return(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 111 && (unsigned char)key[7] == 110 && key[8] == '\0') { /* 8 bytes */
-                    if (!keywords_v1(m, &seg, c))
+                    if (!keywords_v_delete_payload_return(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 break;
             case 105:
                 if ((unsigned char)key[1] == 109 && (unsigned char)key[2] == 112 && (unsigned char)key[3] == 111 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
-                    if (!keywords_v1(m, &seg, c))
+                    if (!keywords_v_delete_payload_return(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 116 && key[3] == '\0') { /* 3 bytes */
-                    if (!keywords_v4(m, &seg, c))
+                    if (!keywords_v_struct_default(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 break;
             case 115:
                 if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 99 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
-                    if (!keywords_v8(m, &seg, c))
+                    if (!keywords_v_struct_struct(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 break;
             case 116:
                 if ((unsigned char)key[1] == 121 && (unsigned char)key[2] == 112 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    if (!keywords_v1(m, &seg, c))
+                    if (!keywords_v_delete_payload_return(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 121 && (unsigned char)key[2] == 112 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 111 && (unsigned char)key[5] == 102 && key[6] == '\0') { /* 6 bytes */
-                    if (!keywords_v1(m, &seg, c))
+                    if (!keywords_v_delete_payload_return(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 break;
             case 118:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 114 && key[3] == '\0') { /* 3 bytes */
-                    if (!keywords_v1(m, &seg, c))
+                    if (!keywords_v_delete_payload_return(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
@@ -136,7 +136,7 @@ static bool keywords_v0(const cJSON *x, const keywords_pseg *p, keywords_vctx *c
     return ok;
 }
 
-static bool keywords_v1(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
+static bool keywords_v_delete_payload_return(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -152,7 +152,7 @@ static bool keywords_v1(const cJSON *x, const keywords_pseg *p, keywords_vctx *c
     return ok;
 }
 
-static bool keywords_v4(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
+static bool keywords_v_struct_default(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -168,7 +168,7 @@ static bool keywords_v4(const cJSON *x, const keywords_pseg *p, keywords_vctx *c
     return ok;
 }
 
-static bool keywords_v5(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
+static bool keywords_v_struct_async(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -184,7 +184,7 @@ static bool keywords_v5(const cJSON *x, const keywords_pseg *p, keywords_vctx *c
     return ok;
 }
 
-static bool keywords_v8(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
+static bool keywords_v_struct_struct(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -200,7 +200,7 @@ static bool keywords_v8(const cJSON *x, const keywords_pseg *p, keywords_vctx *c
     return ok;
 }
 
-static bool keywords_v9(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
+static bool keywords_v_struct_None(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -216,7 +216,7 @@ static bool keywords_v9(const cJSON *x, const keywords_pseg *p, keywords_vctx *c
     return ok;
 }
 
-static bool keywords_v14(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
+static bool keywords_v_default(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -236,7 +236,7 @@ static bool keywords_v14(const cJSON *x, const keywords_pseg *p, keywords_vctx *
     return ok;
 }
 
-static bool keywords_v15(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
+static bool keywords_v_delete_payload(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -260,21 +260,21 @@ static bool keywords_v15(const cJSON *x, const keywords_pseg *p, keywords_vctx *
             switch ((unsigned char)key[0]) {
             case 101:
                 if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 109 && key[4] == '\0') { /* 4 bytes */
-                    if (!keywords_v18(m, &seg, c))
+                    if (!keywords_v_delete_payload_enum(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 break;
             case 114:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 110 && key[6] == '\0') { /* 6 bytes */
-                    if (!keywords_v1(m, &seg, c))
+                    if (!keywords_v_delete_payload_return(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
                 break;
             case 121:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 100 && key[5] == '\0') { /* 5 bytes */
-                    if (!keywords_v1(m, &seg, c))
+                    if (!keywords_v_delete_payload_return(m, &seg, c))
                         KEYWORDS_FAIL();
                     break;
                 }
@@ -289,12 +289,12 @@ static bool keywords_v15(const cJSON *x, const keywords_pseg *p, keywords_vctx *
     return ok;
 }
 
-static bool keywords_v18(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
+static bool keywords_v_delete_payload_enum(const cJSON *x, const keywords_pseg *p, keywords_vctx *c)
 {
     if (c->depth >= KEYWORDS_MAX_DEPTH)
         return keywords_rt_too_deep(c, p);
     c->depth++;
-    bool r = keywords_v14(x, p, c);
+    bool r = keywords_v_default(x, p, c);
     c->depth--;
     return r;
 }
@@ -312,7 +312,7 @@ bool keywords_Struct_validate(const cJSON *json, keywords_error *err)
         keywords_rt_set_error(err, KEYWORDS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = keywords_v0(json, NULL, &c);
+    bool ok = keywords_v_struct(json, NULL, &c);
     if (!ok && err)
         err->kind = KEYWORDS_ERR_INVALID;
     return ok;
@@ -327,7 +327,7 @@ bool keywords_Default_validate(const cJSON *json, keywords_error *err)
         keywords_rt_set_error(err, KEYWORDS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = keywords_v14(json, NULL, &c);
+    bool ok = keywords_v_default(json, NULL, &c);
     if (!ok && err)
         err->kind = KEYWORDS_ERR_INVALID;
     return ok;
@@ -342,7 +342,7 @@ bool keywords_Delete_validate(const cJSON *json, keywords_error *err)
         keywords_rt_set_error(err, KEYWORDS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = keywords_v15(json, NULL, &c);
+    bool ok = keywords_v_delete_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = KEYWORDS_ERR_INVALID;
     return ok;

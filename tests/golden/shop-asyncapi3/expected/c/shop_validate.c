@@ -11,24 +11,24 @@
 
 #include <string.h>
 
-static bool shop_v0(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v1(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v2(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v5(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v7(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v8(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v9(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v10(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v11(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v12(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v14(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v15(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v16(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v17(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v19(const cJSON *x, const shop_pseg *p, shop_vctx *c);
-static bool shop_v21(const cJSON *x, const shop_pseg *p, shop_vctx *c);
+static bool shop_v_JobResponse(const cJSON *x, const shop_pseg *p, shop_vctx *c);
+static bool shop_v_JobResponse_success(const cJSON *x, const shop_pseg *p, shop_vctx *c);
+static bool shop_v_JobResponse_jobId(const cJSON *x, const shop_pseg *p, shop_vctx *c);
+static bool shop_v_JobStatus(const cJSON *x, const shop_pseg *p, shop_vctx *c);
+static bool shop_v_JobStatus_state(const cJSON *x, const shop_pseg *p, shop_vctx *c);
+static bool shop_v_Order(const cJSON *x, const shop_pseg *p, shop_vctx *c);
+static bool shop_v_Order_id(const cJSON *x, const shop_pseg *p, shop_vctx *c);
+static bool shop_v_Order_lines(const cJSON *x, const shop_pseg *p, shop_vctx *c);
+static bool shop_v_Order_lines_items(const cJSON *x, const shop_pseg *p, shop_vctx *c);
+static bool shop_v_Line(const cJSON *x, const shop_pseg *p, shop_vctx *c);
+static bool shop_v_Line_qty(const cJSON *x, const shop_pseg *p, shop_vctx *c);
+static bool shop_v_Order_status(const cJSON *x, const shop_pseg *p, shop_vctx *c);
+static bool shop_v_Status(const cJSON *x, const shop_pseg *p, shop_vctx *c);
+static bool shop_v_Order_tags(const cJSON *x, const shop_pseg *p, shop_vctx *c);
+static bool shop_v_orderPaid_payload(const cJSON *x, const shop_pseg *p, shop_vctx *c);
+static bool shop_v_orderPaid_payload_amount(const cJSON *x, const shop_pseg *p, shop_vctx *c);
 
-static bool shop_v0(const cJSON *x, const shop_pseg *p, shop_vctx *c)
+static bool shop_v_JobResponse(const cJSON *x, const shop_pseg *p, shop_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -54,21 +54,21 @@ static bool shop_v0(const cJSON *x, const shop_pseg *p, shop_vctx *c)
             case 106:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 73 && (unsigned char)key[4] == 100 && key[5] == '\0') { /* 5 bytes */
                     seen[1] = true;
-                    if (!shop_v2(m, &seg, c))
+                    if (!shop_v_JobResponse_jobId(m, &seg, c))
                         SHOP_FAIL();
                     break;
                 }
                 break;
             case 109:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 115 && (unsigned char)key[4] == 97 && (unsigned char)key[5] == 103 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 78 && (unsigned char)key[8] == 97 && (unsigned char)key[9] == 109 && (unsigned char)key[10] == 101 && key[11] == '\0') { /* 11 bytes */
-                    if (!shop_v2(m, &seg, c))
+                    if (!shop_v_JobResponse_jobId(m, &seg, c))
                         SHOP_FAIL();
                     break;
                 }
                 break;
             case 113:
                 if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    if (!shop_v2(m, &seg, c))
+                    if (!shop_v_JobResponse_jobId(m, &seg, c))
                         SHOP_FAIL();
                     break;
                 }
@@ -76,7 +76,7 @@ static bool shop_v0(const cJSON *x, const shop_pseg *p, shop_vctx *c)
             case 115:
                 if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 99 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 115 && (unsigned char)key[6] == 115 && key[7] == '\0') { /* 7 bytes */
                     seen[0] = true;
-                    if (!shop_v1(m, &seg, c))
+                    if (!shop_v_JobResponse_success(m, &seg, c))
                         SHOP_FAIL();
                     break;
                 }
@@ -99,7 +99,7 @@ static bool shop_v0(const cJSON *x, const shop_pseg *p, shop_vctx *c)
     return ok;
 }
 
-static bool shop_v1(const cJSON *x, const shop_pseg *p, shop_vctx *c)
+static bool shop_v_JobResponse_success(const cJSON *x, const shop_pseg *p, shop_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -115,7 +115,7 @@ static bool shop_v1(const cJSON *x, const shop_pseg *p, shop_vctx *c)
     return ok;
 }
 
-static bool shop_v2(const cJSON *x, const shop_pseg *p, shop_vctx *c)
+static bool shop_v_JobResponse_jobId(const cJSON *x, const shop_pseg *p, shop_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -131,7 +131,7 @@ static bool shop_v2(const cJSON *x, const shop_pseg *p, shop_vctx *c)
     return ok;
 }
 
-static bool shop_v5(const cJSON *x, const shop_pseg *p, shop_vctx *c)
+static bool shop_v_JobStatus(const cJSON *x, const shop_pseg *p, shop_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -155,14 +155,14 @@ static bool shop_v5(const cJSON *x, const shop_pseg *p, shop_vctx *c)
             switch ((unsigned char)key[0]) {
             case 106:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 73 && (unsigned char)key[4] == 100 && key[5] == '\0') { /* 5 bytes */
-                    if (!shop_v2(m, &seg, c))
+                    if (!shop_v_JobResponse_jobId(m, &seg, c))
                         SHOP_FAIL();
                     break;
                 }
                 break;
             case 115:
                 if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    if (!shop_v7(m, &seg, c))
+                    if (!shop_v_JobStatus_state(m, &seg, c))
                         SHOP_FAIL();
                     break;
                 }
@@ -177,7 +177,7 @@ static bool shop_v5(const cJSON *x, const shop_pseg *p, shop_vctx *c)
     return ok;
 }
 
-static bool shop_v7(const cJSON *x, const shop_pseg *p, shop_vctx *c)
+static bool shop_v_JobStatus_state(const cJSON *x, const shop_pseg *p, shop_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -197,7 +197,7 @@ static bool shop_v7(const cJSON *x, const shop_pseg *p, shop_vctx *c)
     return ok;
 }
 
-static bool shop_v8(const cJSON *x, const shop_pseg *p, shop_vctx *c)
+static bool shop_v_Order(const cJSON *x, const shop_pseg *p, shop_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -223,7 +223,7 @@ static bool shop_v8(const cJSON *x, const shop_pseg *p, shop_vctx *c)
             case 105:
                 if ((unsigned char)key[1] == 100 && key[2] == '\0') { /* 2 bytes */
                     seen[0] = true;
-                    if (!shop_v9(m, &seg, c))
+                    if (!shop_v_Order_id(m, &seg, c))
                         SHOP_FAIL();
                     break;
                 }
@@ -231,21 +231,21 @@ static bool shop_v8(const cJSON *x, const shop_pseg *p, shop_vctx *c)
             case 108:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && key[5] == '\0') { /* 5 bytes */
                     seen[1] = true;
-                    if (!shop_v10(m, &seg, c))
+                    if (!shop_v_Order_lines(m, &seg, c))
                         SHOP_FAIL();
                     break;
                 }
                 break;
             case 115:
                 if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 117 && (unsigned char)key[5] == 115 && key[6] == '\0') { /* 6 bytes */
-                    if (!shop_v15(m, &seg, c))
+                    if (!shop_v_Order_status(m, &seg, c))
                         SHOP_FAIL();
                     break;
                 }
                 break;
             case 116:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 103 && (unsigned char)key[3] == 115 && key[4] == '\0') { /* 4 bytes */
-                    if (!shop_v17(m, &seg, c))
+                    if (!shop_v_Order_tags(m, &seg, c))
                         SHOP_FAIL();
                     break;
                 }
@@ -268,7 +268,7 @@ static bool shop_v8(const cJSON *x, const shop_pseg *p, shop_vctx *c)
     return ok;
 }
 
-static bool shop_v9(const cJSON *x, const shop_pseg *p, shop_vctx *c)
+static bool shop_v_Order_id(const cJSON *x, const shop_pseg *p, shop_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -291,7 +291,7 @@ static bool shop_v9(const cJSON *x, const shop_pseg *p, shop_vctx *c)
     return ok;
 }
 
-static bool shop_v10(const cJSON *x, const shop_pseg *p, shop_vctx *c)
+static bool shop_v_Order_lines(const cJSON *x, const shop_pseg *p, shop_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -308,7 +308,7 @@ static bool shop_v10(const cJSON *x, const shop_pseg *p, shop_vctx *c)
             long i = 0;
             for (const cJSON *e = x->child; e; e = e->next, i++) {
                 const shop_pseg seg = {p, NULL, i};
-                if (!shop_v11(e, &seg, c))
+                if (!shop_v_Order_lines_items(e, &seg, c))
                     SHOP_FAIL();
             }
         }
@@ -317,17 +317,17 @@ static bool shop_v10(const cJSON *x, const shop_pseg *p, shop_vctx *c)
     return ok;
 }
 
-static bool shop_v11(const cJSON *x, const shop_pseg *p, shop_vctx *c)
+static bool shop_v_Order_lines_items(const cJSON *x, const shop_pseg *p, shop_vctx *c)
 {
     if (c->depth >= SHOP_MAX_DEPTH)
         return shop_rt_too_deep(c, p);
     c->depth++;
-    bool r = shop_v12(x, p, c);
+    bool r = shop_v_Line(x, p, c);
     c->depth--;
     return r;
 }
 
-static bool shop_v12(const cJSON *x, const shop_pseg *p, shop_vctx *c)
+static bool shop_v_Line(const cJSON *x, const shop_pseg *p, shop_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -351,14 +351,14 @@ static bool shop_v12(const cJSON *x, const shop_pseg *p, shop_vctx *c)
             switch ((unsigned char)key[0]) {
             case 113:
                 if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 121 && key[3] == '\0') { /* 3 bytes */
-                    if (!shop_v14(m, &seg, c))
+                    if (!shop_v_Line_qty(m, &seg, c))
                         SHOP_FAIL();
                     break;
                 }
                 break;
             case 115:
                 if ((unsigned char)key[1] == 107 && (unsigned char)key[2] == 117 && key[3] == '\0') { /* 3 bytes */
-                    if (!shop_v2(m, &seg, c))
+                    if (!shop_v_JobResponse_jobId(m, &seg, c))
                         SHOP_FAIL();
                     break;
                 }
@@ -373,7 +373,7 @@ static bool shop_v12(const cJSON *x, const shop_pseg *p, shop_vctx *c)
     return ok;
 }
 
-static bool shop_v14(const cJSON *x, const shop_pseg *p, shop_vctx *c)
+static bool shop_v_Line_qty(const cJSON *x, const shop_pseg *p, shop_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -389,17 +389,17 @@ static bool shop_v14(const cJSON *x, const shop_pseg *p, shop_vctx *c)
     return ok;
 }
 
-static bool shop_v15(const cJSON *x, const shop_pseg *p, shop_vctx *c)
+static bool shop_v_Order_status(const cJSON *x, const shop_pseg *p, shop_vctx *c)
 {
     if (c->depth >= SHOP_MAX_DEPTH)
         return shop_rt_too_deep(c, p);
     c->depth++;
-    bool r = shop_v16(x, p, c);
+    bool r = shop_v_Status(x, p, c);
     c->depth--;
     return r;
 }
 
-static bool shop_v16(const cJSON *x, const shop_pseg *p, shop_vctx *c)
+static bool shop_v_Status(const cJSON *x, const shop_pseg *p, shop_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -419,7 +419,7 @@ static bool shop_v16(const cJSON *x, const shop_pseg *p, shop_vctx *c)
     return ok;
 }
 
-static bool shop_v17(const cJSON *x, const shop_pseg *p, shop_vctx *c)
+static bool shop_v_Order_tags(const cJSON *x, const shop_pseg *p, shop_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -441,7 +441,7 @@ static bool shop_v17(const cJSON *x, const shop_pseg *p, shop_vctx *c)
             const shop_pseg seg = {p, key, 0};
             (void)seg;
             bool matched = false;
-            if (!matched && !shop_v2(m, &seg, c))
+            if (!matched && !shop_v_JobResponse_jobId(m, &seg, c))
                 SHOP_FAIL();
         }
         (void)count;
@@ -450,7 +450,7 @@ static bool shop_v17(const cJSON *x, const shop_pseg *p, shop_vctx *c)
     return ok;
 }
 
-static bool shop_v19(const cJSON *x, const shop_pseg *p, shop_vctx *c)
+static bool shop_v_orderPaid_payload(const cJSON *x, const shop_pseg *p, shop_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -475,7 +475,7 @@ static bool shop_v19(const cJSON *x, const shop_pseg *p, shop_vctx *c)
             switch ((unsigned char)key[0]) {
             case 97:
                 if ((unsigned char)key[1] == 109 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
-                    if (!shop_v21(m, &seg, c))
+                    if (!shop_v_orderPaid_payload_amount(m, &seg, c))
                         SHOP_FAIL();
                     break;
                 }
@@ -483,7 +483,7 @@ static bool shop_v19(const cJSON *x, const shop_pseg *p, shop_vctx *c)
             case 111:
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 100 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
                     seen[0] = true;
-                    if (!shop_v9(m, &seg, c))
+                    if (!shop_v_Order_id(m, &seg, c))
                         SHOP_FAIL();
                     break;
                 }
@@ -502,7 +502,7 @@ static bool shop_v19(const cJSON *x, const shop_pseg *p, shop_vctx *c)
     return ok;
 }
 
-static bool shop_v21(const cJSON *x, const shop_pseg *p, shop_vctx *c)
+static bool shop_v_orderPaid_payload_amount(const cJSON *x, const shop_pseg *p, shop_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -538,7 +538,7 @@ bool shop_JobResponse_validate(const cJSON *json, shop_error *err)
         shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = shop_v0(json, NULL, &c);
+    bool ok = shop_v_JobResponse(json, NULL, &c);
     if (!ok && err)
         err->kind = SHOP_ERR_INVALID;
     return ok;
@@ -553,7 +553,7 @@ bool shop_JobStatus_validate(const cJSON *json, shop_error *err)
         shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = shop_v5(json, NULL, &c);
+    bool ok = shop_v_JobStatus(json, NULL, &c);
     if (!ok && err)
         err->kind = SHOP_ERR_INVALID;
     return ok;
@@ -568,7 +568,7 @@ bool shop_JobStatusState_validate(const cJSON *json, shop_error *err)
         shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = shop_v7(json, NULL, &c);
+    bool ok = shop_v_JobStatus_state(json, NULL, &c);
     if (!ok && err)
         err->kind = SHOP_ERR_INVALID;
     return ok;
@@ -583,7 +583,7 @@ bool shop_Order_validate(const cJSON *json, shop_error *err)
         shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = shop_v8(json, NULL, &c);
+    bool ok = shop_v_Order(json, NULL, &c);
     if (!ok && err)
         err->kind = SHOP_ERR_INVALID;
     return ok;
@@ -598,7 +598,7 @@ bool shop_Line_validate(const cJSON *json, shop_error *err)
         shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = shop_v12(json, NULL, &c);
+    bool ok = shop_v_Line(json, NULL, &c);
     if (!ok && err)
         err->kind = SHOP_ERR_INVALID;
     return ok;
@@ -613,7 +613,7 @@ bool shop_Status_validate(const cJSON *json, shop_error *err)
         shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = shop_v16(json, NULL, &c);
+    bool ok = shop_v_Status(json, NULL, &c);
     if (!ok && err)
         err->kind = SHOP_ERR_INVALID;
     return ok;
@@ -628,7 +628,7 @@ bool shop_OrderPaid_validate(const cJSON *json, shop_error *err)
         shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = shop_v19(json, NULL, &c);
+    bool ok = shop_v_orderPaid_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = SHOP_ERR_INVALID;
     return ok;

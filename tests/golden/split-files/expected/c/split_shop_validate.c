@@ -11,19 +11,19 @@
 
 #include <string.h>
 
-static bool split_shop_v0(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
-static bool split_shop_v1(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
-static bool split_shop_v2(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
-static bool split_shop_v3(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
-static bool split_shop_v4(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
-static bool split_shop_v5(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
-static bool split_shop_v6(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
-static bool split_shop_v7(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
-static bool split_shop_v8(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
-static bool split_shop_v9(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
-static bool split_shop_v10(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
+static bool split_shop_v_root(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
+static bool split_shop_v_amount(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
+static bool split_shop_v_currency(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
+static bool split_shop_v_Currency(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
+static bool split_shop_v_orderPlaced_payload(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
+static bool split_shop_v_orderPlaced_payload_orderId(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
+static bool split_shop_v_orderPlaced_payload_total(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
+static bool split_shop_v_orderPlaced_payload_shipping(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
+static bool split_shop_v_Address(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
+static bool split_shop_v_Address_line1(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
+static bool split_shop_v_Address_country(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c);
 
-static bool split_shop_v0(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
+static bool split_shop_v_root(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -49,7 +49,7 @@ static bool split_shop_v0(const cJSON *x, const split_shop_pseg *p, split_shop_v
             case 97:
                 if ((unsigned char)key[1] == 109 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
                     seen[0] = true;
-                    if (!split_shop_v1(m, &seg, c))
+                    if (!split_shop_v_amount(m, &seg, c))
                         SPLIT_SHOP_FAIL();
                     break;
                 }
@@ -57,7 +57,7 @@ static bool split_shop_v0(const cJSON *x, const split_shop_pseg *p, split_shop_v
             case 99:
                 if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 99 && (unsigned char)key[7] == 121 && key[8] == '\0') { /* 8 bytes */
                     seen[1] = true;
-                    if (!split_shop_v2(m, &seg, c))
+                    if (!split_shop_v_currency(m, &seg, c))
                         SPLIT_SHOP_FAIL();
                     break;
                 }
@@ -80,7 +80,7 @@ static bool split_shop_v0(const cJSON *x, const split_shop_pseg *p, split_shop_v
     return ok;
 }
 
-static bool split_shop_v1(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
+static bool split_shop_v_amount(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -103,17 +103,17 @@ static bool split_shop_v1(const cJSON *x, const split_shop_pseg *p, split_shop_v
     return ok;
 }
 
-static bool split_shop_v2(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
+static bool split_shop_v_currency(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
 {
     if (c->depth >= SPLIT_SHOP_MAX_DEPTH)
         return split_shop_rt_too_deep(c, p);
     c->depth++;
-    bool r = split_shop_v3(x, p, c);
+    bool r = split_shop_v_Currency(x, p, c);
     c->depth--;
     return r;
 }
 
-static bool split_shop_v3(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
+static bool split_shop_v_Currency(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -133,7 +133,7 @@ static bool split_shop_v3(const cJSON *x, const split_shop_pseg *p, split_shop_v
     return ok;
 }
 
-static bool split_shop_v4(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
+static bool split_shop_v_orderPlaced_payload(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -159,14 +159,14 @@ static bool split_shop_v4(const cJSON *x, const split_shop_pseg *p, split_shop_v
             case 111:
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 100 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
                     seen[0] = true;
-                    if (!split_shop_v5(m, &seg, c))
+                    if (!split_shop_v_orderPlaced_payload_orderId(m, &seg, c))
                         SPLIT_SHOP_FAIL();
                     break;
                 }
                 break;
             case 115:
                 if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 112 && (unsigned char)key[4] == 112 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 110 && (unsigned char)key[7] == 103 && key[8] == '\0') { /* 8 bytes */
-                    if (!split_shop_v7(m, &seg, c))
+                    if (!split_shop_v_orderPlaced_payload_shipping(m, &seg, c))
                         SPLIT_SHOP_FAIL();
                     break;
                 }
@@ -174,7 +174,7 @@ static bool split_shop_v4(const cJSON *x, const split_shop_pseg *p, split_shop_v
             case 116:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 108 && key[5] == '\0') { /* 5 bytes */
                     seen[1] = true;
-                    if (!split_shop_v6(m, &seg, c))
+                    if (!split_shop_v_orderPlaced_payload_total(m, &seg, c))
                         SPLIT_SHOP_FAIL();
                     break;
                 }
@@ -197,7 +197,7 @@ static bool split_shop_v4(const cJSON *x, const split_shop_pseg *p, split_shop_v
     return ok;
 }
 
-static bool split_shop_v5(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
+static bool split_shop_v_orderPlaced_payload_orderId(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -220,27 +220,27 @@ static bool split_shop_v5(const cJSON *x, const split_shop_pseg *p, split_shop_v
     return ok;
 }
 
-static bool split_shop_v6(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
+static bool split_shop_v_orderPlaced_payload_total(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
 {
     if (c->depth >= SPLIT_SHOP_MAX_DEPTH)
         return split_shop_rt_too_deep(c, p);
     c->depth++;
-    bool r = split_shop_v0(x, p, c);
+    bool r = split_shop_v_root(x, p, c);
     c->depth--;
     return r;
 }
 
-static bool split_shop_v7(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
+static bool split_shop_v_orderPlaced_payload_shipping(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
 {
     if (c->depth >= SPLIT_SHOP_MAX_DEPTH)
         return split_shop_rt_too_deep(c, p);
     c->depth++;
-    bool r = split_shop_v8(x, p, c);
+    bool r = split_shop_v_Address(x, p, c);
     c->depth--;
     return r;
 }
 
-static bool split_shop_v8(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
+static bool split_shop_v_Address(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -264,14 +264,14 @@ static bool split_shop_v8(const cJSON *x, const split_shop_pseg *p, split_shop_v
             switch ((unsigned char)key[0]) {
             case 99:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 121 && key[7] == '\0') { /* 7 bytes */
-                    if (!split_shop_v10(m, &seg, c))
+                    if (!split_shop_v_Address_country(m, &seg, c))
                         SPLIT_SHOP_FAIL();
                     break;
                 }
                 break;
             case 108:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 49 && key[5] == '\0') { /* 5 bytes */
-                    if (!split_shop_v9(m, &seg, c))
+                    if (!split_shop_v_Address_line1(m, &seg, c))
                         SPLIT_SHOP_FAIL();
                     break;
                 }
@@ -286,7 +286,7 @@ static bool split_shop_v8(const cJSON *x, const split_shop_pseg *p, split_shop_v
     return ok;
 }
 
-static bool split_shop_v9(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
+static bool split_shop_v_Address_line1(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -302,7 +302,7 @@ static bool split_shop_v9(const cJSON *x, const split_shop_pseg *p, split_shop_v
     return ok;
 }
 
-static bool split_shop_v10(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
+static bool split_shop_v_Address_country(const cJSON *x, const split_shop_pseg *p, split_shop_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -343,7 +343,7 @@ bool split_shop_Money_validate(const cJSON *json, split_shop_error *err)
         split_shop_rt_set_error(err, SPLIT_SHOP_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = split_shop_v0(json, NULL, &c);
+    bool ok = split_shop_v_root(json, NULL, &c);
     if (!ok && err)
         err->kind = SPLIT_SHOP_ERR_INVALID;
     return ok;
@@ -358,7 +358,7 @@ bool split_shop_Currency_validate(const cJSON *json, split_shop_error *err)
         split_shop_rt_set_error(err, SPLIT_SHOP_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = split_shop_v3(json, NULL, &c);
+    bool ok = split_shop_v_Currency(json, NULL, &c);
     if (!ok && err)
         err->kind = SPLIT_SHOP_ERR_INVALID;
     return ok;
@@ -373,7 +373,7 @@ bool split_shop_OrderPlaced_validate(const cJSON *json, split_shop_error *err)
         split_shop_rt_set_error(err, SPLIT_SHOP_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = split_shop_v4(json, NULL, &c);
+    bool ok = split_shop_v_orderPlaced_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = SPLIT_SHOP_ERR_INVALID;
     return ok;
@@ -388,7 +388,7 @@ bool split_shop_Address_validate(const cJSON *json, split_shop_error *err)
         split_shop_rt_set_error(err, SPLIT_SHOP_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = split_shop_v8(json, NULL, &c);
+    bool ok = split_shop_v_Address(json, NULL, &c);
     if (!ok && err)
         err->kind = SPLIT_SHOP_ERR_INVALID;
     return ok;

@@ -11,14 +11,14 @@
 
 #include <string.h>
 
-static bool tricky_text_co_v0(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c);
-static bool tricky_text_co_v1(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c);
-static bool tricky_text_co_v2(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c);
-static bool tricky_text_co_v5(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c);
-static bool tricky_text_co_v7(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c);
-static bool tricky_text_co_v8(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c);
+static bool tricky_text_co_v_Accepted(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c);
+static bool tricky_text_co_v_Accepted_jobId(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c);
+static bool tricky_text_co_v_noteAdded_payload(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c);
+static bool tricky_text_co_v_noteAdded_payload_motto(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c);
+static bool tricky_text_co_v_special_payload(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c);
+static bool tricky_text_co_v_special_payload_ok(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c);
 
-static bool tricky_text_co_v0(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c)
+static bool tricky_text_co_v_Accepted(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -44,7 +44,7 @@ static bool tricky_text_co_v0(const cJSON *x, const tricky_text_co_pseg *p, tric
             case 106:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 73 && (unsigned char)key[4] == 100 && key[5] == '\0') { /* 5 bytes */
                     seen[0] = true;
-                    if (!tricky_text_co_v1(m, &seg, c))
+                    if (!tricky_text_co_v_Accepted_jobId(m, &seg, c))
                         TRICKY_TEXT_CO_FAIL();
                     break;
                 }
@@ -63,7 +63,7 @@ static bool tricky_text_co_v0(const cJSON *x, const tricky_text_co_pseg *p, tric
     return ok;
 }
 
-static bool tricky_text_co_v1(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c)
+static bool tricky_text_co_v_Accepted_jobId(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -79,7 +79,7 @@ static bool tricky_text_co_v1(const cJSON *x, const tricky_text_co_pseg *p, tric
     return ok;
 }
 
-static bool tricky_text_co_v2(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c)
+static bool tricky_text_co_v_noteAdded_payload(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -104,14 +104,14 @@ static bool tricky_text_co_v2(const cJSON *x, const tricky_text_co_pseg *p, tric
             switch ((unsigned char)key[0]) {
             case 109:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 111 && key[5] == '\0') { /* 5 bytes */
-                    if (!tricky_text_co_v5(m, &seg, c))
+                    if (!tricky_text_co_v_noteAdded_payload_motto(m, &seg, c))
                         TRICKY_TEXT_CO_FAIL();
                     break;
                 }
                 break;
             case 110:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 195 && (unsigned char)key[3] == 175 && (unsigned char)key[4] == 118 && (unsigned char)key[5] == 101 && key[6] == '\0') { /* 6 bytes */
-                    if (!tricky_text_co_v1(m, &seg, c))
+                    if (!tricky_text_co_v_Accepted_jobId(m, &seg, c))
                         TRICKY_TEXT_CO_FAIL();
                     break;
                 }
@@ -119,14 +119,14 @@ static bool tricky_text_co_v2(const cJSON *x, const tricky_text_co_pseg *p, tric
             case 116:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 120 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
                     seen[0] = true;
-                    if (!tricky_text_co_v1(m, &seg, c))
+                    if (!tricky_text_co_v_Accepted_jobId(m, &seg, c))
                         TRICKY_TEXT_CO_FAIL();
                     break;
                 }
                 break;
             case 119:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 100 && (unsigned char)key[5] == 124 && (unsigned char)key[6] == 107 && (unsigned char)key[7] == 101 && (unsigned char)key[8] == 121 && key[9] == '\0') { /* 9 bytes */
-                    if (!tricky_text_co_v1(m, &seg, c))
+                    if (!tricky_text_co_v_Accepted_jobId(m, &seg, c))
                         TRICKY_TEXT_CO_FAIL();
                     break;
                 }
@@ -145,7 +145,7 @@ static bool tricky_text_co_v2(const cJSON *x, const tricky_text_co_pseg *p, tric
     return ok;
 }
 
-static bool tricky_text_co_v5(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c)
+static bool tricky_text_co_v_noteAdded_payload_motto(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -175,7 +175,7 @@ static bool tricky_text_co_v5(const cJSON *x, const tricky_text_co_pseg *p, tric
     return ok;
 }
 
-static bool tricky_text_co_v7(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c)
+static bool tricky_text_co_v_special_payload(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -199,7 +199,7 @@ static bool tricky_text_co_v7(const cJSON *x, const tricky_text_co_pseg *p, tric
             switch ((unsigned char)key[0]) {
             case 111:
                 if ((unsigned char)key[1] == 107 && key[2] == '\0') { /* 2 bytes */
-                    if (!tricky_text_co_v8(m, &seg, c))
+                    if (!tricky_text_co_v_special_payload_ok(m, &seg, c))
                         TRICKY_TEXT_CO_FAIL();
                     break;
                 }
@@ -214,7 +214,7 @@ static bool tricky_text_co_v7(const cJSON *x, const tricky_text_co_pseg *p, tric
     return ok;
 }
 
-static bool tricky_text_co_v8(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c)
+static bool tricky_text_co_v_special_payload_ok(const cJSON *x, const tricky_text_co_pseg *p, tricky_text_co_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -243,7 +243,7 @@ bool tricky_text_co_Accepted_validate(const cJSON *json, tricky_text_co_error *e
         tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = tricky_text_co_v0(json, NULL, &c);
+    bool ok = tricky_text_co_v_Accepted(json, NULL, &c);
     if (!ok && err)
         err->kind = TRICKY_TEXT_CO_ERR_INVALID;
     return ok;
@@ -258,7 +258,7 @@ bool tricky_text_co_NoteAdded_validate(const cJSON *json, tricky_text_co_error *
         tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = tricky_text_co_v2(json, NULL, &c);
+    bool ok = tricky_text_co_v_noteAdded_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = TRICKY_TEXT_CO_ERR_INVALID;
     return ok;
@@ -273,7 +273,7 @@ bool tricky_text_co_EvenementSpecialV2_validate(const cJSON *json, tricky_text_c
         tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = tricky_text_co_v7(json, NULL, &c);
+    bool ok = tricky_text_co_v_special_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = TRICKY_TEXT_CO_ERR_INVALID;
     return ok;

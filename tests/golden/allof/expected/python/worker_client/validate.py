@@ -314,7 +314,7 @@ def _property_names(c: _Ctx, p: str, name: str, fn: _t.Callable[[object, str, _C
 # ---- the generated validators --------------------------------------------
 
 
-def _v0(x: object, p: str, c: _Ctx) -> bool:
+def _v_Event(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -334,20 +334,20 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
             if key == "eventId":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_Event_eventId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "occurredAt":
                 seen[1] = True
                 matched = True
-                if not _v2(m, seg, c):
+                if not _v_Event_occurredAt(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "retries":
                 matched = True
-                if not _v3(m, seg, c):
+                if not _v_Event_retries(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -365,7 +365,7 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1(x: object, p: str, c: _Ctx) -> bool:
+def _v_Event_eventId(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -379,7 +379,7 @@ def _v1(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v2(x: object, p: str, c: _Ctx) -> bool:
+def _v_Event_occurredAt(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -399,7 +399,7 @@ def _v2(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v3(x: object, p: str, c: _Ctx) -> bool:
+def _v_Event_retries(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -425,16 +425,16 @@ def _v3(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v4(x: object, p: str, c: _Ctx) -> bool:
+def _v_accountOpened_payload(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    if not _v5(x, p, c):
+    if not _v_accountClosed_payload_all_0(x, p, c):
         ok = False
         if c.stop():
             return False
-    if not _v6(x, p, c):
+    if not _v_accountOpened_payload_all_1(x, p, c):
         ok = False
         if c.stop():
             return False
@@ -442,16 +442,16 @@ def _v4(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v5(x: object, p: str, c: _Ctx) -> bool:
+def _v_accountClosed_payload_all_0(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v0(x, p, c)
+    r = _v_Event(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v6(x: object, p: str, c: _Ctx) -> bool:
+def _v_accountOpened_payload_all_1(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -470,14 +470,14 @@ def _v6(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "limit":
                 matched = True
-                if not _v8(m, seg, c):
+                if not _v_accountOpened_payload_all_1_limit(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "owner":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_Event_eventId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -490,7 +490,7 @@ def _v6(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v8(x: object, p: str, c: _Ctx) -> bool:
+def _v_accountOpened_payload_all_1_limit(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -511,16 +511,16 @@ def _v8(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v9(x: object, p: str, c: _Ctx) -> bool:
+def _v_accountClosed_payload(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    if not _v5(x, p, c):
+    if not _v_accountClosed_payload_all_0(x, p, c):
         ok = False
         if c.stop():
             return False
-    if not _v11(x, p, c):
+    if not _v_accountClosed_payload_all_1(x, p, c):
         ok = False
         if c.stop():
             return False
@@ -528,7 +528,7 @@ def _v9(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v11(x: object, p: str, c: _Ctx) -> bool:
+def _v_accountClosed_payload_all_1(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -541,13 +541,13 @@ def _v11(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "reason":
                 matched = True
-                if not _v12(m, seg, c):
+                if not _v_accountClosed_payload_all_1_reason(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "retries":
                 matched = True
-                if not _v13(m, seg, c):
+                if not _v_accountClosed_payload_all_1_retries(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -555,7 +555,7 @@ def _v11(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v12(x: object, p: str, c: _Ctx) -> bool:
+def _v_accountClosed_payload_all_1_reason(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -576,7 +576,7 @@ def _v12(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v13(x: object, p: str, c: _Ctx) -> bool:
+def _v_accountClosed_payload_all_1_retries(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -601,9 +601,9 @@ def _v13(x: object, p: str, c: _Ctx) -> bool:
 
 # Named type -> its validator.
 _TYPES: _t.Dict[str, _t.Callable[[object, str, _Ctx], bool]] = {
-    "Event": _v0,
-    "AccountOpened": _v4,
-    "AccountClosed": _v9,
+    "Event": _v_Event,
+    "AccountOpened": _v_accountOpened_payload,
+    "AccountClosed": _v_accountClosed_payload,
 }
 
 # Message type -> the name of its payload type.

@@ -245,7 +245,7 @@ function propertyNames(c: Ctx, p: string, name: string, fn: Fn): boolean {
 
 // ---- the generated validators ---------------------------------------------------
 
-function v0(x: unknown, p: string, c: Ctx): boolean {
+function v_Event(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -267,7 +267,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
         case "eventId":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_Event_eventId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -275,14 +275,14 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
         case "occurredAt":
           seen[1] = true;
           matched = true;
-          if (!v2(m, s, c)) {
+          if (!v_Event_occurredAt(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "retries":
           matched = true;
-          if (!v3(m, s, c)) {
+          if (!v_Event_retries(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -309,7 +309,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1(x: unknown, p: string, c: Ctx): boolean {
+function v_Event_eventId(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -322,7 +322,7 @@ function v1(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v2(x: unknown, p: string, c: Ctx): boolean {
+function v_Event_occurredAt(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -342,7 +342,7 @@ function v2(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v3(x: unknown, p: string, c: Ctx): boolean {
+function v_Event_retries(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -368,15 +368,15 @@ function v3(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v4(x: unknown, p: string, c: Ctx): boolean {
+function v_accountOpened_payload(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  if (!v5(x, p, c)) {
+  if (!v_accountClosed_payload_all_0(x, p, c)) {
     ok = false;
     if (c.stop()) return false;
   }
-  if (!v6(x, p, c)) {
+  if (!v_accountOpened_payload_all_1(x, p, c)) {
     ok = false;
     if (c.stop()) return false;
   }
@@ -384,15 +384,15 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v5(x: unknown, p: string, c: Ctx): boolean {
+function v_accountClosed_payload_all_0(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v0(x, p, c);
+  const r = v_Event(x, p, c);
   c.depth--;
   return r;
 }
 
-function v6(x: unknown, p: string, c: Ctx): boolean {
+function v_accountOpened_payload_all_1(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -413,7 +413,7 @@ function v6(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "limit":
           matched = true;
-          if (!v8(m, s, c)) {
+          if (!v_accountOpened_payload_all_1_limit(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -421,7 +421,7 @@ function v6(x: unknown, p: string, c: Ctx): boolean {
         case "owner":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_Event_eventId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -443,7 +443,7 @@ function v6(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v8(x: unknown, p: string, c: Ctx): boolean {
+function v_accountOpened_payload_all_1_limit(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -464,15 +464,15 @@ function v8(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v9(x: unknown, p: string, c: Ctx): boolean {
+function v_accountClosed_payload(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  if (!v5(x, p, c)) {
+  if (!v_accountClosed_payload_all_0(x, p, c)) {
     ok = false;
     if (c.stop()) return false;
   }
-  if (!v11(x, p, c)) {
+  if (!v_accountClosed_payload_all_1(x, p, c)) {
     ok = false;
     if (c.stop()) return false;
   }
@@ -480,7 +480,7 @@ function v9(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v11(x: unknown, p: string, c: Ctx): boolean {
+function v_accountClosed_payload_all_1(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -495,14 +495,14 @@ function v11(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "reason":
           matched = true;
-          if (!v12(m, s, c)) {
+          if (!v_accountClosed_payload_all_1_reason(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "retries":
           matched = true;
-          if (!v13(m, s, c)) {
+          if (!v_accountClosed_payload_all_1_retries(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -519,7 +519,7 @@ function v11(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v12(x: unknown, p: string, c: Ctx): boolean {
+function v_accountClosed_payload_all_1_reason(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -540,7 +540,7 @@ function v12(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v13(x: unknown, p: string, c: Ctx): boolean {
+function v_accountClosed_payload_all_1_retries(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -565,9 +565,9 @@ function v13(x: unknown, p: string, c: Ctx): boolean {
 
 /** Named type -> its validator. */
 const TYPES: { [name: string]: Fn } = {
-  "Event": v0,
-  "AccountOpened": v4,
-  "AccountClosed": v9,
+  "Event": v_Event,
+  "AccountOpened": v_accountOpened_payload,
+  "AccountClosed": v_accountClosed_payload,
 };
 
 /** Message type -> the name of its payload type. */

@@ -314,7 +314,7 @@ def _property_names(c: _Ctx, p: str, name: str, fn: _t.Callable[[object, str, _C
 # ---- the generated validators --------------------------------------------
 
 
-def _v0(x: object, p: str, c: _Ctx) -> bool:
+def _v_Tax(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -334,14 +334,14 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
             if key == "name":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_Tax_name(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "rate":
                 seen[1] = True
                 matched = True
-                if not _v2(m, seg, c):
+                if not _v_Tax_rate(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -359,7 +359,7 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1(x: object, p: str, c: _Ctx) -> bool:
+def _v_Tax_name(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -373,7 +373,7 @@ def _v1(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v2(x: object, p: str, c: _Ctx) -> bool:
+def _v_Tax_rate(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -399,7 +399,7 @@ def _v2(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v3(x: object, p: str, c: _Ctx) -> bool:
+def _v_invoiceIssued_payload(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -418,26 +418,26 @@ def _v3(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "grid":
                 matched = True
-                if not _v10(m, seg, c):
+                if not _v_invoiceIssued_payload_grid(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "lines":
                 seen[0] = True
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_invoiceIssued_payload_lines(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tags":
                 matched = True
-                if not _v13(m, seg, c):
+                if not _v_invoiceIssued_payload_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "taxes":
                 matched = True
-                if not _v8(m, seg, c):
+                if not _v_invoiceIssued_payload_taxes(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -450,7 +450,7 @@ def _v3(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v4(x: object, p: str, c: _Ctx) -> bool:
+def _v_invoiceIssued_payload_lines(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -468,7 +468,7 @@ def _v4(x: object, p: str, c: _Ctx) -> bool:
                 return False
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v5(e, seg, c):
+            if not _v_invoiceIssued_payload_lines_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -476,7 +476,7 @@ def _v4(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v5(x: object, p: str, c: _Ctx) -> bool:
+def _v_invoiceIssued_payload_lines_items(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -496,14 +496,14 @@ def _v5(x: object, p: str, c: _Ctx) -> bool:
             if key == "quantity":
                 seen[1] = True
                 matched = True
-                if not _v7(m, seg, c):
+                if not _v_invoiceIssued_payload_lines_items_quantity(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sku":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_Tax_name(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -521,7 +521,7 @@ def _v5(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v7(x: object, p: str, c: _Ctx) -> bool:
+def _v_invoiceIssued_payload_lines_items_quantity(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -542,7 +542,7 @@ def _v7(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v8(x: object, p: str, c: _Ctx) -> bool:
+def _v_invoiceIssued_payload_taxes(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -555,7 +555,7 @@ def _v8(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v9(e, seg, c):
+            if not _v_invoiceIssued_payload_taxes_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -563,16 +563,16 @@ def _v8(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v9(x: object, p: str, c: _Ctx) -> bool:
+def _v_invoiceIssued_payload_taxes_items(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v0(x, p, c)
+    r = _v_Tax(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v10(x: object, p: str, c: _Ctx) -> bool:
+def _v_invoiceIssued_payload_grid(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -585,7 +585,7 @@ def _v10(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v11(e, seg, c):
+            if not _v_invoiceIssued_payload_grid_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -593,7 +593,7 @@ def _v10(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v11(x: object, p: str, c: _Ctx) -> bool:
+def _v_invoiceIssued_payload_grid_items(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -606,7 +606,7 @@ def _v11(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v12(e, seg, c):
+            if not _v_invoiceIssued_payload_grid_items_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -614,7 +614,7 @@ def _v11(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v12(x: object, p: str, c: _Ctx) -> bool:
+def _v_invoiceIssued_payload_grid_items_items(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -628,7 +628,7 @@ def _v12(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v13(x: object, p: str, c: _Ctx) -> bool:
+def _v_invoiceIssued_payload_tags(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -647,7 +647,7 @@ def _v13(x: object, p: str, c: _Ctx) -> bool:
                 return False
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v14(e, seg, c):
+            if not _v_invoiceIssued_payload_tags_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -655,7 +655,7 @@ def _v13(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v14(x: object, p: str, c: _Ctx) -> bool:
+def _v_invoiceIssued_payload_tags_items(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -680,9 +680,9 @@ def _v14(x: object, p: str, c: _Ctx) -> bool:
 
 # Named type -> its validator.
 _TYPES: _t.Dict[str, _t.Callable[[object, str, _Ctx], bool]] = {
-    "Tax": _v0,
-    "InvoiceIssued": _v3,
-    "InvoiceIssuedLinesItem": _v5,
+    "Tax": _v_Tax,
+    "InvoiceIssued": _v_invoiceIssued_payload,
+    "InvoiceIssuedLinesItem": _v_invoiceIssued_payload_lines_items,
 }
 
 # Message type -> the name of its payload type.

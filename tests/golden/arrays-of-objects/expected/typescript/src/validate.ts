@@ -245,7 +245,7 @@ function propertyNames(c: Ctx, p: string, name: string, fn: Fn): boolean {
 
 // ---- the generated validators ---------------------------------------------------
 
-function v0(x: unknown, p: string, c: Ctx): boolean {
+function v_Tax(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -267,7 +267,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
         case "name":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_Tax_name(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -275,7 +275,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
         case "rate":
           seen[1] = true;
           matched = true;
-          if (!v2(m, s, c)) {
+          if (!v_Tax_rate(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -302,7 +302,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1(x: unknown, p: string, c: Ctx): boolean {
+function v_Tax_name(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -315,7 +315,7 @@ function v1(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v2(x: unknown, p: string, c: Ctx): boolean {
+function v_Tax_rate(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -341,7 +341,7 @@ function v2(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v3(x: unknown, p: string, c: Ctx): boolean {
+function v_invoiceIssued_payload(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -362,7 +362,7 @@ function v3(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "grid":
           matched = true;
-          if (!v10(m, s, c)) {
+          if (!v_invoiceIssued_payload_grid(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -370,21 +370,21 @@ function v3(x: unknown, p: string, c: Ctx): boolean {
         case "lines":
           seen[0] = true;
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_invoiceIssued_payload_lines(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tags":
           matched = true;
-          if (!v13(m, s, c)) {
+          if (!v_invoiceIssued_payload_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "taxes":
           matched = true;
-          if (!v8(m, s, c)) {
+          if (!v_invoiceIssued_payload_taxes(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -406,7 +406,7 @@ function v3(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v4(x: unknown, p: string, c: Ctx): boolean {
+function v_invoiceIssued_payload_lines(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -424,7 +424,7 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v5(e, s, c)) {
+      if (!v_invoiceIssued_payload_lines_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -434,7 +434,7 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v5(x: unknown, p: string, c: Ctx): boolean {
+function v_invoiceIssued_payload_lines_items(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -456,7 +456,7 @@ function v5(x: unknown, p: string, c: Ctx): boolean {
         case "quantity":
           seen[1] = true;
           matched = true;
-          if (!v7(m, s, c)) {
+          if (!v_invoiceIssued_payload_lines_items_quantity(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -464,7 +464,7 @@ function v5(x: unknown, p: string, c: Ctx): boolean {
         case "sku":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_Tax_name(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -491,7 +491,7 @@ function v5(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v7(x: unknown, p: string, c: Ctx): boolean {
+function v_invoiceIssued_payload_lines_items_quantity(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -512,7 +512,7 @@ function v7(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v8(x: unknown, p: string, c: Ctx): boolean {
+function v_invoiceIssued_payload_taxes(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -525,7 +525,7 @@ function v8(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v9(e, s, c)) {
+      if (!v_invoiceIssued_payload_taxes_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -535,15 +535,15 @@ function v8(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v9(x: unknown, p: string, c: Ctx): boolean {
+function v_invoiceIssued_payload_taxes_items(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v0(x, p, c);
+  const r = v_Tax(x, p, c);
   c.depth--;
   return r;
 }
 
-function v10(x: unknown, p: string, c: Ctx): boolean {
+function v_invoiceIssued_payload_grid(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -556,7 +556,7 @@ function v10(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v11(e, s, c)) {
+      if (!v_invoiceIssued_payload_grid_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -566,7 +566,7 @@ function v10(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v11(x: unknown, p: string, c: Ctx): boolean {
+function v_invoiceIssued_payload_grid_items(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -579,7 +579,7 @@ function v11(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v12(e, s, c)) {
+      if (!v_invoiceIssued_payload_grid_items_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -589,7 +589,7 @@ function v11(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v12(x: unknown, p: string, c: Ctx): boolean {
+function v_invoiceIssued_payload_grid_items_items(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -602,7 +602,7 @@ function v12(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v13(x: unknown, p: string, c: Ctx): boolean {
+function v_invoiceIssued_payload_tags(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -621,7 +621,7 @@ function v13(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v14(e, s, c)) {
+      if (!v_invoiceIssued_payload_tags_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -631,7 +631,7 @@ function v13(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v14(x: unknown, p: string, c: Ctx): boolean {
+function v_invoiceIssued_payload_tags_items(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -656,9 +656,9 @@ function v14(x: unknown, p: string, c: Ctx): boolean {
 
 /** Named type -> its validator. */
 const TYPES: { [name: string]: Fn } = {
-  "Tax": v0,
-  "InvoiceIssued": v3,
-  "InvoiceIssuedLinesItem": v5,
+  "Tax": v_Tax,
+  "InvoiceIssued": v_invoiceIssued_payload,
+  "InvoiceIssuedLinesItem": v_invoiceIssued_payload_lines_items,
 };
 
 /** Message type -> the name of its payload type. */

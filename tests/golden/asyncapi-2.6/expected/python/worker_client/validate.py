@@ -314,7 +314,7 @@ def _property_names(c: _Ctx, p: str, name: str, fn: _t.Callable[[object, str, _C
 # ---- the generated validators --------------------------------------------
 
 
-def _v0(x: object, p: str, c: _Ctx) -> bool:
+def _v_lightMeasuredPayload(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -332,19 +332,19 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "id":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_lightMeasuredPayload_id(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "lumens":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_lightMeasuredPayload_id(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sentAt":
                 matched = True
-                if not _v3(m, seg, c):
+                if not _v_lightMeasuredPayload_sentAt(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -352,7 +352,7 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1(x: object, p: str, c: _Ctx) -> bool:
+def _v_lightMeasuredPayload_id(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -373,7 +373,7 @@ def _v1(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v3(x: object, p: str, c: _Ctx) -> bool:
+def _v_lightMeasuredPayload_sentAt(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -393,7 +393,7 @@ def _v3(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v4(x: object, p: str, c: _Ctx) -> bool:
+def _v_turnOn_payload(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -411,7 +411,7 @@ def _v4(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "id":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_lightMeasuredPayload_id(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -423,8 +423,8 @@ def _v4(x: object, p: str, c: _Ctx) -> bool:
 
 # Named type -> its validator.
 _TYPES: _t.Dict[str, _t.Callable[[object, str, _Ctx], bool]] = {
-    "LightMeasuredPayload": _v0,
-    "TurnOn": _v4,
+    "LightMeasuredPayload": _v_lightMeasuredPayload,
+    "TurnOn": _v_turnOn_payload,
 }
 
 # Message type -> the name of its payload type.

@@ -245,7 +245,7 @@ function propertyNames(c: Ctx, p: string, name: string, fn: Fn): boolean {
 
 // ---- the generated validators ---------------------------------------------------
 
-function v0(x: unknown, p: string, c: Ctx): boolean {
+function v_lightMeasuredPayload(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -265,21 +265,21 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "id":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_lightMeasuredPayload_id(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "lumens":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_lightMeasuredPayload_id(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "sentAt":
           matched = true;
-          if (!v3(m, s, c)) {
+          if (!v_lightMeasuredPayload_sentAt(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -296,7 +296,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1(x: unknown, p: string, c: Ctx): boolean {
+function v_lightMeasuredPayload_id(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -317,7 +317,7 @@ function v1(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v3(x: unknown, p: string, c: Ctx): boolean {
+function v_lightMeasuredPayload_sentAt(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -337,7 +337,7 @@ function v3(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v4(x: unknown, p: string, c: Ctx): boolean {
+function v_turnOn_payload(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -357,7 +357,7 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "id":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_lightMeasuredPayload_id(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -378,8 +378,8 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
 
 /** Named type -> its validator. */
 const TYPES: { [name: string]: Fn } = {
-  "LightMeasuredPayload": v0,
-  "TurnOn": v4,
+  "LightMeasuredPayload": v_lightMeasuredPayload,
+  "TurnOn": v_turnOn_payload,
 };
 
 /** Message type -> the name of its payload type. */

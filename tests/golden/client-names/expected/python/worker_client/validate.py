@@ -314,7 +314,7 @@ def _property_names(c: _Ctx, p: str, name: str, fn: _t.Callable[[object, str, _C
 # ---- the generated validators --------------------------------------------
 
 
-def _v0(x: object, p: str, c: _Ctx) -> bool:
+def _v_import(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -333,45 +333,45 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "None":
                 matched = True
-                if not _v2(m, seg, c):
+                if not _v_Date_return(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "class":
                 seen[1] = True
                 matched = True
-                if not _v2(m, seg, c):
+                if not _v_Date_return(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "content-type":
                 matched = True
-                if not _v2(m, seg, c):
+                if not _v_Date_return(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "default":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_Date_yield(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "from":
                 matched = True
-                if not _v2(m, seg, c):
+                if not _v_Date_return(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "function":
                 matched = True
-                if not _v2(m, seg, c):
+                if not _v_Date_return(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "while":
                 matched = True
-                if not _v6(m, seg, c):
+                if not _v_import_while(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -389,7 +389,7 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1(x: object, p: str, c: _Ctx) -> bool:
+def _v_Date_yield(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -403,7 +403,7 @@ def _v1(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v2(x: object, p: str, c: _Ctx) -> bool:
+def _v_Date_return(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -417,7 +417,7 @@ def _v2(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v6(x: object, p: str, c: _Ctx) -> bool:
+def _v_import_while(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -436,7 +436,7 @@ def _v6(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v8(x: object, p: str, c: _Ctx) -> bool:
+def _v_Record(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -454,13 +454,13 @@ def _v8(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "Date":
                 matched = True
-                if not _v9(m, seg, c):
+                if not _v_Record_Date(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "list":
                 matched = True
-                if not _v13(m, seg, c):
+                if not _v_Record_list(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -468,16 +468,16 @@ def _v8(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v9(x: object, p: str, c: _Ctx) -> bool:
+def _v_Record_Date(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v10(x, p, c)
+    r = _v_Date(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v10(x: object, p: str, c: _Ctx) -> bool:
+def _v_Date(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -495,13 +495,13 @@ def _v10(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "return":
                 matched = True
-                if not _v2(m, seg, c):
+                if not _v_Date_return(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "yield":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_Date_yield(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -509,7 +509,7 @@ def _v10(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v13(x: object, p: str, c: _Ctx) -> bool:
+def _v_Record_list(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -522,7 +522,7 @@ def _v13(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v14(e, seg, c):
+            if not _v_Record_list_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -530,16 +530,16 @@ def _v13(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v14(x: object, p: str, c: _Ctx) -> bool:
+def _v_Record_list_items(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v0(x, p, c)
+    r = _v_import(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v15(x: object, p: str, c: _Ctx) -> bool:
+def _v_WorkerClient(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -557,13 +557,13 @@ def _v15(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "timeout":
                 matched = True
-                if not _v16(m, seg, c):
+                if not _v_WorkerClient_timeout(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "validate":
                 matched = True
-                if not _v17(m, seg, c):
+                if not _v_WorkerClient_validate(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -571,7 +571,7 @@ def _v15(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v16(x: object, p: str, c: _Ctx) -> bool:
+def _v_WorkerClient_timeout(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -585,7 +585,7 @@ def _v16(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v17(x: object, p: str, c: _Ctx) -> bool:
+def _v_WorkerClient_validate(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -603,11 +603,11 @@ def _v17(x: object, p: str, c: _Ctx) -> bool:
 
 # Named type -> its validator.
 _TYPES: _t.Dict[str, _t.Callable[[object, str, _Ctx], bool]] = {
-    "Import": _v0,
-    "ImportWhile": _v6,
-    "Record": _v8,
-    "Date": _v10,
-    "WorkerClient_": _v15,
+    "Import": _v_import,
+    "ImportWhile": _v_import_while,
+    "Record": _v_Record,
+    "Date": _v_Date,
+    "WorkerClient_": _v_WorkerClient,
 }
 
 # Message type -> the name of its payload type.

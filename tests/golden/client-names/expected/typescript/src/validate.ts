@@ -245,7 +245,7 @@ function propertyNames(c: Ctx, p: string, name: string, fn: Fn): boolean {
 
 // ---- the generated validators ---------------------------------------------------
 
-function v0(x: unknown, p: string, c: Ctx): boolean {
+function v_import(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -266,7 +266,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "None":
           matched = true;
-          if (!v2(m, s, c)) {
+          if (!v_Date_return(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -274,14 +274,14 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
         case "class":
           seen[1] = true;
           matched = true;
-          if (!v2(m, s, c)) {
+          if (!v_Date_return(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "content-type":
           matched = true;
-          if (!v2(m, s, c)) {
+          if (!v_Date_return(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -289,28 +289,28 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
         case "default":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_Date_yield(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "from":
           matched = true;
-          if (!v2(m, s, c)) {
+          if (!v_Date_return(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "function":
           matched = true;
-          if (!v2(m, s, c)) {
+          if (!v_Date_return(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "while":
           matched = true;
-          if (!v6(m, s, c)) {
+          if (!v_import_while(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -337,7 +337,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1(x: unknown, p: string, c: Ctx): boolean {
+function v_Date_yield(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -350,7 +350,7 @@ function v1(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v2(x: unknown, p: string, c: Ctx): boolean {
+function v_Date_return(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -363,7 +363,7 @@ function v2(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v6(x: unknown, p: string, c: Ctx): boolean {
+function v_import_while(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -381,7 +381,7 @@ function v6(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v8(x: unknown, p: string, c: Ctx): boolean {
+function v_Record(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -401,14 +401,14 @@ function v8(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "Date":
           matched = true;
-          if (!v9(m, s, c)) {
+          if (!v_Record_Date(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "list":
           matched = true;
-          if (!v13(m, s, c)) {
+          if (!v_Record_list(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -425,15 +425,15 @@ function v8(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v9(x: unknown, p: string, c: Ctx): boolean {
+function v_Record_Date(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v10(x, p, c);
+  const r = v_Date(x, p, c);
   c.depth--;
   return r;
 }
 
-function v10(x: unknown, p: string, c: Ctx): boolean {
+function v_Date(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -453,14 +453,14 @@ function v10(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "return":
           matched = true;
-          if (!v2(m, s, c)) {
+          if (!v_Date_return(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "yield":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_Date_yield(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -477,7 +477,7 @@ function v10(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v13(x: unknown, p: string, c: Ctx): boolean {
+function v_Record_list(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -490,7 +490,7 @@ function v13(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v14(e, s, c)) {
+      if (!v_Record_list_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -500,15 +500,15 @@ function v13(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v14(x: unknown, p: string, c: Ctx): boolean {
+function v_Record_list_items(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v0(x, p, c);
+  const r = v_import(x, p, c);
   c.depth--;
   return r;
 }
 
-function v15(x: unknown, p: string, c: Ctx): boolean {
+function v_WorkerClient(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -528,14 +528,14 @@ function v15(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "timeout":
           matched = true;
-          if (!v16(m, s, c)) {
+          if (!v_WorkerClient_timeout(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "validate":
           matched = true;
-          if (!v17(m, s, c)) {
+          if (!v_WorkerClient_validate(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -552,7 +552,7 @@ function v15(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v16(x: unknown, p: string, c: Ctx): boolean {
+function v_WorkerClient_timeout(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -565,7 +565,7 @@ function v16(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v17(x: unknown, p: string, c: Ctx): boolean {
+function v_WorkerClient_validate(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -582,11 +582,11 @@ function v17(x: unknown, p: string, c: Ctx): boolean {
 
 /** Named type -> its validator. */
 const TYPES: { [name: string]: Fn } = {
-  "Import": v0,
-  "ImportWhile": v6,
-  "Record_": v8,
-  "Date_": v10,
-  "WorkerClient_": v15,
+  "Import": v_import,
+  "ImportWhile": v_import_while,
+  "Record_": v_Record,
+  "Date_": v_Date,
+  "WorkerClient_": v_WorkerClient,
 };
 
 /** Message type -> the name of its payload type. */

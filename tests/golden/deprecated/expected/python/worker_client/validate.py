@@ -314,7 +314,7 @@ def _property_names(c: _Ctx, p: str, name: str, fn: _t.Callable[[object, str, _C
 # ---- the generated validators --------------------------------------------
 
 
-def _v0(x: object, p: str, c: _Ctx) -> bool:
+def _v_OldShape(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -332,7 +332,7 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "x":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_OldShape_x(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -340,7 +340,7 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1(x: object, p: str, c: _Ctx) -> bool:
+def _v_OldShape_x(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -354,7 +354,7 @@ def _v1(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v2(x: object, p: str, c: _Ctx) -> bool:
+def _v_oldPing_payload(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -372,7 +372,7 @@ def _v2(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "at":
                 matched = True
-                if not _v3(m, seg, c):
+                if not _v_oldPing_payload_at(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -380,7 +380,7 @@ def _v2(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v3(x: object, p: str, c: _Ctx) -> bool:
+def _v_oldPing_payload_at(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -400,7 +400,7 @@ def _v3(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v4(x: object, p: str, c: _Ctx) -> bool:
+def _v_current_payload(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -418,19 +418,19 @@ def _v4(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "legacyValue":
                 matched = True
-                if not _v6(m, seg, c):
+                if not _v_current_payload_legacyValue(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shape":
                 matched = True
-                if not _v7(m, seg, c):
+                if not _v_current_payload_shape(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "value":
                 matched = True
-                if not _v5(m, seg, c):
+                if not _v_current_payload_value(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -438,7 +438,7 @@ def _v4(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v5(x: object, p: str, c: _Ctx) -> bool:
+def _v_current_payload_value(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -452,7 +452,7 @@ def _v5(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v6(x: object, p: str, c: _Ctx) -> bool:
+def _v_current_payload_legacyValue(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -466,11 +466,11 @@ def _v6(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v7(x: object, p: str, c: _Ctx) -> bool:
+def _v_current_payload_shape(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v0(x, p, c)
+    r = _v_OldShape(x, p, c)
     c.depth -= 1
     return r
 
@@ -479,9 +479,9 @@ def _v7(x: object, p: str, c: _Ctx) -> bool:
 
 # Named type -> its validator.
 _TYPES: _t.Dict[str, _t.Callable[[object, str, _Ctx], bool]] = {
-    "OldShape": _v0,
-    "OldPing": _v2,
-    "Current": _v4,
+    "OldShape": _v_OldShape,
+    "OldPing": _v_oldPing_payload,
+    "Current": _v_current_payload,
 }
 
 # Message type -> the name of its payload type.

@@ -245,7 +245,7 @@ function propertyNames(c: Ctx, p: string, name: string, fn: Fn): boolean {
 
 // ---- the generated validators ---------------------------------------------------
 
-function v0(x: unknown, p: string, c: Ctx): boolean {
+function v_OldShape(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -265,7 +265,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "x":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_OldShape_x(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -282,7 +282,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1(x: unknown, p: string, c: Ctx): boolean {
+function v_OldShape_x(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -295,7 +295,7 @@ function v1(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v2(x: unknown, p: string, c: Ctx): boolean {
+function v_oldPing_payload(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -315,7 +315,7 @@ function v2(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "at":
           matched = true;
-          if (!v3(m, s, c)) {
+          if (!v_oldPing_payload_at(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -332,7 +332,7 @@ function v2(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v3(x: unknown, p: string, c: Ctx): boolean {
+function v_oldPing_payload_at(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -352,7 +352,7 @@ function v3(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v4(x: unknown, p: string, c: Ctx): boolean {
+function v_current_payload(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -372,21 +372,21 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "legacyValue":
           matched = true;
-          if (!v6(m, s, c)) {
+          if (!v_current_payload_legacyValue(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "shape":
           matched = true;
-          if (!v7(m, s, c)) {
+          if (!v_current_payload_shape(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "value":
           matched = true;
-          if (!v5(m, s, c)) {
+          if (!v_current_payload_value(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -403,7 +403,7 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v5(x: unknown, p: string, c: Ctx): boolean {
+function v_current_payload_value(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -416,7 +416,7 @@ function v5(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v6(x: unknown, p: string, c: Ctx): boolean {
+function v_current_payload_legacyValue(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -429,10 +429,10 @@ function v6(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v7(x: unknown, p: string, c: Ctx): boolean {
+function v_current_payload_shape(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v0(x, p, c);
+  const r = v_OldShape(x, p, c);
   c.depth--;
   return r;
 }
@@ -441,9 +441,9 @@ function v7(x: unknown, p: string, c: Ctx): boolean {
 
 /** Named type -> its validator. */
 const TYPES: { [name: string]: Fn } = {
-  "OldShape": v0,
-  "OldPing": v2,
-  "Current": v4,
+  "OldShape": v_OldShape,
+  "OldPing": v_oldPing_payload,
+  "Current": v_current_payload,
 };
 
 /** Message type -> the name of its payload type. */

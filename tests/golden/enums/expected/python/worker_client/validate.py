@@ -314,7 +314,7 @@ def _property_names(c: _Ctx, p: str, name: str, fn: _t.Callable[[object, str, _C
 # ---- the generated validators --------------------------------------------
 
 
-def _v0(x: object, p: str, c: _Ctx) -> bool:
+def _v_Status(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -333,7 +333,7 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1(x: object, p: str, c: _Ctx) -> bool:
+def _v_ticketUpdated_payload(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -352,33 +352,33 @@ def _v1(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "channel":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_ticketUpdated_payload_channel(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "kind":
                 matched = True
-                if not _v6(m, seg, c):
+                if not _v_ticketUpdated_payload_kind(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "priority":
                 seen[1] = True
                 matched = True
-                if not _v3(m, seg, c):
+                if not _v_ticketUpdated_payload_priority(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "resolution":
                 matched = True
-                if not _v5(m, seg, c):
+                if not _v_ticketUpdated_payload_resolution(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 seen[0] = True
                 matched = True
-                if not _v2(m, seg, c):
+                if not _v_ticketUpdated_payload_status(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -396,16 +396,16 @@ def _v1(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v2(x: object, p: str, c: _Ctx) -> bool:
+def _v_ticketUpdated_payload_status(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v0(x, p, c)
+    r = _v_Status(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v3(x: object, p: str, c: _Ctx) -> bool:
+def _v_ticketUpdated_payload_priority(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -424,7 +424,7 @@ def _v3(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v4(x: object, p: str, c: _Ctx) -> bool:
+def _v_ticketUpdated_payload_channel(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -443,7 +443,7 @@ def _v4(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v5(x: object, p: str, c: _Ctx) -> bool:
+def _v_ticketUpdated_payload_resolution(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -462,7 +462,7 @@ def _v5(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v6(x: object, p: str, c: _Ctx) -> bool:
+def _v_ticketUpdated_payload_kind(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -480,10 +480,10 @@ def _v6(x: object, p: str, c: _Ctx) -> bool:
 
 # Named type -> its validator.
 _TYPES: _t.Dict[str, _t.Callable[[object, str, _Ctx], bool]] = {
-    "Status": _v0,
-    "TicketUpdated": _v1,
-    "TicketUpdatedChannel": _v4,
-    "TicketUpdatedResolution": _v5,
+    "Status": _v_Status,
+    "TicketUpdated": _v_ticketUpdated_payload,
+    "TicketUpdatedChannel": _v_ticketUpdated_payload_channel,
+    "TicketUpdatedResolution": _v_ticketUpdated_payload_resolution,
 }
 
 # Message type -> the name of its payload type.

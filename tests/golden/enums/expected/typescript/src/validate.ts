@@ -245,7 +245,7 @@ function propertyNames(c: Ctx, p: string, name: string, fn: Fn): boolean {
 
 // ---- the generated validators ---------------------------------------------------
 
-function v0(x: unknown, p: string, c: Ctx): boolean {
+function v_Status(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -263,7 +263,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1(x: unknown, p: string, c: Ctx): boolean {
+function v_ticketUpdated_payload(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -284,14 +284,14 @@ function v1(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "channel":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_ticketUpdated_payload_channel(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "kind":
           matched = true;
-          if (!v6(m, s, c)) {
+          if (!v_ticketUpdated_payload_kind(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -299,14 +299,14 @@ function v1(x: unknown, p: string, c: Ctx): boolean {
         case "priority":
           seen[1] = true;
           matched = true;
-          if (!v3(m, s, c)) {
+          if (!v_ticketUpdated_payload_priority(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "resolution":
           matched = true;
-          if (!v5(m, s, c)) {
+          if (!v_ticketUpdated_payload_resolution(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -314,7 +314,7 @@ function v1(x: unknown, p: string, c: Ctx): boolean {
         case "status":
           seen[0] = true;
           matched = true;
-          if (!v2(m, s, c)) {
+          if (!v_ticketUpdated_payload_status(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -341,15 +341,15 @@ function v1(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v2(x: unknown, p: string, c: Ctx): boolean {
+function v_ticketUpdated_payload_status(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v0(x, p, c);
+  const r = v_Status(x, p, c);
   c.depth--;
   return r;
 }
 
-function v3(x: unknown, p: string, c: Ctx): boolean {
+function v_ticketUpdated_payload_priority(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -367,7 +367,7 @@ function v3(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v4(x: unknown, p: string, c: Ctx): boolean {
+function v_ticketUpdated_payload_channel(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -385,7 +385,7 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v5(x: unknown, p: string, c: Ctx): boolean {
+function v_ticketUpdated_payload_resolution(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -403,7 +403,7 @@ function v5(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v6(x: unknown, p: string, c: Ctx): boolean {
+function v_ticketUpdated_payload_kind(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -420,10 +420,10 @@ function v6(x: unknown, p: string, c: Ctx): boolean {
 
 /** Named type -> its validator. */
 const TYPES: { [name: string]: Fn } = {
-  "Status": v0,
-  "TicketUpdated": v1,
-  "TicketUpdatedChannel": v4,
-  "TicketUpdatedResolution": v5,
+  "Status": v_Status,
+  "TicketUpdated": v_ticketUpdated_payload,
+  "TicketUpdatedChannel": v_ticketUpdated_payload_channel,
+  "TicketUpdatedResolution": v_ticketUpdated_payload_resolution,
 };
 
 /** Message type -> the name of its payload type. */

@@ -316,7 +316,7 @@ def _property_names(c: _Ctx, p: str, name: str, fn: _t.Callable[[object, str, _C
 # ---- the generated validators --------------------------------------------
 
 
-def _v0(x: object, p: str, c: _Ctx) -> bool:
+def _v_readingTaken_payload(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -336,81 +336,81 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
             if key == "at":
                 seen[1] = True
                 matched = True
-                if not _v2(m, seg, c):
+                if not _v_readingTaken_payload_at(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "confidence":
                 matched = True
-                if not _v9(m, seg, c):
+                if not _v_readingTaken_payload_confidence(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "day":
                 matched = True
-                if not _v3(m, seg, c):
+                if not _v_readingTaken_payload_day(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "host":
                 matched = True
-                if not _v6(m, seg, c):
+                if not _v_readingTaken_payload_host(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "id":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_readingTaken_payload_id(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ip":
                 matched = True
-                if not _v7(m, seg, c):
+                if not _v_readingTaken_payload_ip(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "label":
                 matched = True
-                if not _v11(m, seg, c):
+                if not _v_readingTaken_payload_label(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "owner":
                 matched = True
-                if not _v5(m, seg, c):
+                if not _v_readingTaken_payload_owner(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "samples":
                 matched = True
-                if not _v13(m, seg, c):
+                if not _v_readingTaken_payload_samples(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "source":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_readingTaken_payload_source(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "step":
                 matched = True
-                if not _v10(m, seg, c):
+                if not _v_readingTaken_payload_step(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "unit":
                 matched = True
-                if not _v12(m, seg, c):
+                if not _v_readingTaken_payload_unit(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "value":
                 seen[2] = True
                 matched = True
-                if not _v8(m, seg, c):
+                if not _v_readingTaken_payload_value(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -433,7 +433,7 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1(x: object, p: str, c: _Ctx) -> bool:
+def _v_readingTaken_payload_id(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -453,7 +453,7 @@ def _v1(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v2(x: object, p: str, c: _Ctx) -> bool:
+def _v_readingTaken_payload_at(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -473,7 +473,7 @@ def _v2(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v3(x: object, p: str, c: _Ctx) -> bool:
+def _v_readingTaken_payload_day(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -493,7 +493,7 @@ def _v3(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v4(x: object, p: str, c: _Ctx) -> bool:
+def _v_readingTaken_payload_source(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -513,7 +513,7 @@ def _v4(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v5(x: object, p: str, c: _Ctx) -> bool:
+def _v_readingTaken_payload_owner(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -533,7 +533,7 @@ def _v5(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v6(x: object, p: str, c: _Ctx) -> bool:
+def _v_readingTaken_payload_host(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -553,7 +553,7 @@ def _v6(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v7(x: object, p: str, c: _Ctx) -> bool:
+def _v_readingTaken_payload_ip(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -573,7 +573,7 @@ def _v7(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v8(x: object, p: str, c: _Ctx) -> bool:
+def _v_readingTaken_payload_value(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -599,7 +599,7 @@ def _v8(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v9(x: object, p: str, c: _Ctx) -> bool:
+def _v_readingTaken_payload_confidence(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -625,7 +625,7 @@ def _v9(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v10(x: object, p: str, c: _Ctx) -> bool:
+def _v_readingTaken_payload_step(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -651,7 +651,7 @@ def _v10(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v11(x: object, p: str, c: _Ctx) -> bool:
+def _v_readingTaken_payload_label(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -682,7 +682,7 @@ def _v11(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v12(x: object, p: str, c: _Ctx) -> bool:
+def _v_readingTaken_payload_unit(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -702,7 +702,7 @@ def _v12(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v13(x: object, p: str, c: _Ctx) -> bool:
+def _v_readingTaken_payload_samples(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -725,7 +725,7 @@ def _v13(x: object, p: str, c: _Ctx) -> bool:
                 return False
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v14(e, seg, c):
+            if not _v_readingTaken_payload_samples_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -733,7 +733,7 @@ def _v13(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v14(x: object, p: str, c: _Ctx) -> bool:
+def _v_readingTaken_payload_samples_items(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -758,7 +758,7 @@ def _v14(x: object, p: str, c: _Ctx) -> bool:
 
 # Named type -> its validator.
 _TYPES: _t.Dict[str, _t.Callable[[object, str, _Ctx], bool]] = {
-    "ReadingTaken": _v0,
+    "ReadingTaken": _v_readingTaken_payload,
 }
 
 # Message type -> the name of its payload type.

@@ -247,7 +247,7 @@ function propertyNames(c: Ctx, p: string, name: string, fn: Fn): boolean {
 
 // ---- the generated validators ---------------------------------------------------
 
-function v0(x: unknown, p: string, c: Ctx): boolean {
+function v_readingTaken_payload(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -269,28 +269,28 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
         case "at":
           seen[1] = true;
           matched = true;
-          if (!v2(m, s, c)) {
+          if (!v_readingTaken_payload_at(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "confidence":
           matched = true;
-          if (!v9(m, s, c)) {
+          if (!v_readingTaken_payload_confidence(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "day":
           matched = true;
-          if (!v3(m, s, c)) {
+          if (!v_readingTaken_payload_day(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "host":
           matched = true;
-          if (!v6(m, s, c)) {
+          if (!v_readingTaken_payload_host(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -298,56 +298,56 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
         case "id":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_readingTaken_payload_id(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "ip":
           matched = true;
-          if (!v7(m, s, c)) {
+          if (!v_readingTaken_payload_ip(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "label":
           matched = true;
-          if (!v11(m, s, c)) {
+          if (!v_readingTaken_payload_label(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "owner":
           matched = true;
-          if (!v5(m, s, c)) {
+          if (!v_readingTaken_payload_owner(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "samples":
           matched = true;
-          if (!v13(m, s, c)) {
+          if (!v_readingTaken_payload_samples(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "source":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_readingTaken_payload_source(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "step":
           matched = true;
-          if (!v10(m, s, c)) {
+          if (!v_readingTaken_payload_step(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "unit":
           matched = true;
-          if (!v12(m, s, c)) {
+          if (!v_readingTaken_payload_unit(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -355,7 +355,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
         case "value":
           seen[2] = true;
           matched = true;
-          if (!v8(m, s, c)) {
+          if (!v_readingTaken_payload_value(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -387,7 +387,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1(x: unknown, p: string, c: Ctx): boolean {
+function v_readingTaken_payload_id(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -407,7 +407,7 @@ function v1(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v2(x: unknown, p: string, c: Ctx): boolean {
+function v_readingTaken_payload_at(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -427,7 +427,7 @@ function v2(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v3(x: unknown, p: string, c: Ctx): boolean {
+function v_readingTaken_payload_day(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -447,7 +447,7 @@ function v3(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v4(x: unknown, p: string, c: Ctx): boolean {
+function v_readingTaken_payload_source(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -467,7 +467,7 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v5(x: unknown, p: string, c: Ctx): boolean {
+function v_readingTaken_payload_owner(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -487,7 +487,7 @@ function v5(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v6(x: unknown, p: string, c: Ctx): boolean {
+function v_readingTaken_payload_host(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -507,7 +507,7 @@ function v6(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v7(x: unknown, p: string, c: Ctx): boolean {
+function v_readingTaken_payload_ip(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -527,7 +527,7 @@ function v7(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v8(x: unknown, p: string, c: Ctx): boolean {
+function v_readingTaken_payload_value(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -553,7 +553,7 @@ function v8(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v9(x: unknown, p: string, c: Ctx): boolean {
+function v_readingTaken_payload_confidence(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -579,7 +579,7 @@ function v9(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v10(x: unknown, p: string, c: Ctx): boolean {
+function v_readingTaken_payload_step(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -605,7 +605,7 @@ function v10(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v11(x: unknown, p: string, c: Ctx): boolean {
+function v_readingTaken_payload_label(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -636,7 +636,7 @@ function v11(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v12(x: unknown, p: string, c: Ctx): boolean {
+function v_readingTaken_payload_unit(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -656,7 +656,7 @@ function v12(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v13(x: unknown, p: string, c: Ctx): boolean {
+function v_readingTaken_payload_samples(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -679,7 +679,7 @@ function v13(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v14(e, s, c)) {
+      if (!v_readingTaken_payload_samples_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -689,7 +689,7 @@ function v13(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v14(x: unknown, p: string, c: Ctx): boolean {
+function v_readingTaken_payload_samples_items(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -714,7 +714,7 @@ function v14(x: unknown, p: string, c: Ctx): boolean {
 
 /** Named type -> its validator. */
 const TYPES: { [name: string]: Fn } = {
-  "ReadingTaken": v0,
+  "ReadingTaken": v_readingTaken_payload,
 };
 
 /** Message type -> the name of its payload type. */

@@ -314,7 +314,7 @@ def _property_names(c: _Ctx, p: str, name: str, fn: _t.Callable[[object, str, _C
 # ---- the generated validators --------------------------------------------
 
 
-def _v0(x: object, p: str, c: _Ctx) -> bool:
+def _v_root(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -333,21 +333,21 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "issuedAt":
                 matched = True
-                if not _v8(m, seg, c):
+                if not _v_issuedAt(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "readings":
                 seen[1] = True
                 matched = True
-                if not _v2(m, seg, c):
+                if not _v_readings(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "station":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_Reading_unit(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -365,7 +365,7 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1(x: object, p: str, c: _Ctx) -> bool:
+def _v_Reading_unit(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -379,7 +379,7 @@ def _v1(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v2(x: object, p: str, c: _Ctx) -> bool:
+def _v_readings(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -392,7 +392,7 @@ def _v2(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v3(e, seg, c):
+            if not _v_readings_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -400,16 +400,16 @@ def _v2(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v3(x: object, p: str, c: _Ctx) -> bool:
+def _v_readings_items(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v4(x, p, c)
+    r = _v_Reading(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v4(x: object, p: str, c: _Ctx) -> bool:
+def _v_Reading(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -429,20 +429,20 @@ def _v4(x: object, p: str, c: _Ctx) -> bool:
             if key == "kind":
                 seen[0] = True
                 matched = True
-                if not _v5(m, seg, c):
+                if not _v_Reading_kind(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "unit":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_Reading_unit(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "value":
                 seen[1] = True
                 matched = True
-                if not _v6(m, seg, c):
+                if not _v_Reading_value(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -460,7 +460,7 @@ def _v4(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v5(x: object, p: str, c: _Ctx) -> bool:
+def _v_Reading_kind(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -479,7 +479,7 @@ def _v5(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v6(x: object, p: str, c: _Ctx) -> bool:
+def _v_Reading_value(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -493,7 +493,7 @@ def _v6(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v8(x: object, p: str, c: _Ctx) -> bool:
+def _v_issuedAt(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -517,9 +517,9 @@ def _v8(x: object, p: str, c: _Ctx) -> bool:
 
 # Named type -> its validator.
 _TYPES: _t.Dict[str, _t.Callable[[object, str, _Ctx], bool]] = {
-    "WeatherReport": _v0,
-    "Reading": _v4,
-    "ReadingKind": _v5,
+    "WeatherReport": _v_root,
+    "Reading": _v_Reading,
+    "ReadingKind": _v_Reading_kind,
 }
 
 # Message type -> the name of its payload type.

@@ -245,7 +245,7 @@ function propertyNames(c: Ctx, p: string, name: string, fn: Fn): boolean {
 
 // ---- the generated validators ---------------------------------------------------
 
-function v0(x: unknown, p: string, c: Ctx): boolean {
+function v_root(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -266,7 +266,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "issuedAt":
           matched = true;
-          if (!v8(m, s, c)) {
+          if (!v_issuedAt(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -274,7 +274,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
         case "readings":
           seen[1] = true;
           matched = true;
-          if (!v2(m, s, c)) {
+          if (!v_readings(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -282,7 +282,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
         case "station":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_Reading_unit(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -309,7 +309,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1(x: unknown, p: string, c: Ctx): boolean {
+function v_Reading_unit(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -322,7 +322,7 @@ function v1(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v2(x: unknown, p: string, c: Ctx): boolean {
+function v_readings(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -335,7 +335,7 @@ function v2(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v3(e, s, c)) {
+      if (!v_readings_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -345,15 +345,15 @@ function v2(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v3(x: unknown, p: string, c: Ctx): boolean {
+function v_readings_items(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v4(x, p, c);
+  const r = v_Reading(x, p, c);
   c.depth--;
   return r;
 }
 
-function v4(x: unknown, p: string, c: Ctx): boolean {
+function v_Reading(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -375,14 +375,14 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
         case "kind":
           seen[0] = true;
           matched = true;
-          if (!v5(m, s, c)) {
+          if (!v_Reading_kind(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "unit":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_Reading_unit(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -390,7 +390,7 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
         case "value":
           seen[1] = true;
           matched = true;
-          if (!v6(m, s, c)) {
+          if (!v_Reading_value(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -417,7 +417,7 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v5(x: unknown, p: string, c: Ctx): boolean {
+function v_Reading_kind(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -435,7 +435,7 @@ function v5(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v6(x: unknown, p: string, c: Ctx): boolean {
+function v_Reading_value(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -448,7 +448,7 @@ function v6(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v8(x: unknown, p: string, c: Ctx): boolean {
+function v_issuedAt(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -472,9 +472,9 @@ function v8(x: unknown, p: string, c: Ctx): boolean {
 
 /** Named type -> its validator. */
 const TYPES: { [name: string]: Fn } = {
-  "WeatherReport": v0,
-  "Reading": v4,
-  "ReadingKind": v5,
+  "WeatherReport": v_root,
+  "Reading": v_Reading,
+  "ReadingKind": v_Reading_kind,
 };
 
 /** Message type -> the name of its payload type. */

@@ -314,7 +314,7 @@ def _property_names(c: _Ctx, p: str, name: str, fn: _t.Callable[[object, str, _C
 # ---- the generated validators --------------------------------------------
 
 
-def _v0(x: object, p: str, c: _Ctx) -> bool:
+def _v_Supplier(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -334,7 +334,7 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
             if key == "name":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_Supplier_name(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -352,7 +352,7 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1(x: object, p: str, c: _Ctx) -> bool:
+def _v_Supplier_name(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -366,7 +366,7 @@ def _v1(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v2(x: object, p: str, c: _Ctx) -> bool:
+def _v_stockCounted_payload(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -384,31 +384,31 @@ def _v2(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "aliases":
                 matched = True
-                if not _v11(m, seg, c):
+                if not _v_stockCounted_payload_aliases(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "counts":
                 matched = True
-                if not _v3(m, seg, c):
+                if not _v_stockCounted_payload_counts(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "extra":
                 matched = True
-                if not _v14(m, seg, c):
+                if not _v_stockCounted_payload_extra(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "locations":
                 matched = True
-                if not _v5(m, seg, c):
+                if not _v_stockCounted_payload_locations(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "suppliers":
                 matched = True
-                if not _v9(m, seg, c):
+                if not _v_stockCounted_payload_suppliers(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -416,7 +416,7 @@ def _v2(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v3(x: object, p: str, c: _Ctx) -> bool:
+def _v_stockCounted_payload_counts(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -432,7 +432,7 @@ def _v3(x: object, p: str, c: _Ctx) -> bool:
             count += 1
             seg = _seg(p, key)
             matched = False
-            if not matched and not _v4(m, seg, c):
+            if not matched and not _v_stockCounted_payload_counts_extra(m, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -440,7 +440,7 @@ def _v3(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v4(x: object, p: str, c: _Ctx) -> bool:
+def _v_stockCounted_payload_counts_extra(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -461,7 +461,7 @@ def _v4(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v5(x: object, p: str, c: _Ctx) -> bool:
+def _v_stockCounted_payload_locations(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -477,7 +477,7 @@ def _v5(x: object, p: str, c: _Ctx) -> bool:
             count += 1
             seg = _seg(p, key)
             matched = False
-            if not matched and not _v6(m, seg, c):
+            if not matched and not _v_stockCounted_payload_locations_extra(m, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -485,7 +485,7 @@ def _v5(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v6(x: object, p: str, c: _Ctx) -> bool:
+def _v_stockCounted_payload_locations_extra(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -503,13 +503,13 @@ def _v6(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "aisle":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_Supplier_name(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shelf":
                 matched = True
-                if not _v8(m, seg, c):
+                if not _v_stockCounted_payload_locations_extra_shelf(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -517,7 +517,7 @@ def _v6(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v8(x: object, p: str, c: _Ctx) -> bool:
+def _v_stockCounted_payload_locations_extra_shelf(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -531,7 +531,7 @@ def _v8(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v9(x: object, p: str, c: _Ctx) -> bool:
+def _v_stockCounted_payload_suppliers(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -547,7 +547,7 @@ def _v9(x: object, p: str, c: _Ctx) -> bool:
             count += 1
             seg = _seg(p, key)
             matched = False
-            if not matched and not _v10(m, seg, c):
+            if not matched and not _v_stockCounted_payload_suppliers_extra(m, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -555,16 +555,16 @@ def _v9(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v10(x: object, p: str, c: _Ctx) -> bool:
+def _v_stockCounted_payload_suppliers_extra(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v0(x, p, c)
+    r = _v_Supplier(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v11(x: object, p: str, c: _Ctx) -> bool:
+def _v_stockCounted_payload_aliases(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -580,7 +580,7 @@ def _v11(x: object, p: str, c: _Ctx) -> bool:
             count += 1
             seg = _seg(p, key)
             matched = False
-            if not matched and not _v12(m, seg, c):
+            if not matched and not _v_stockCounted_payload_aliases_extra(m, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -588,7 +588,7 @@ def _v11(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v12(x: object, p: str, c: _Ctx) -> bool:
+def _v_stockCounted_payload_aliases_extra(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -601,7 +601,7 @@ def _v12(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v1(e, seg, c):
+            if not _v_Supplier_name(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -609,7 +609,7 @@ def _v12(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v14(x: object, p: str, c: _Ctx) -> bool:
+def _v_stockCounted_payload_extra(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -627,9 +627,9 @@ def _v14(x: object, p: str, c: _Ctx) -> bool:
 
 # Named type -> its validator.
 _TYPES: _t.Dict[str, _t.Callable[[object, str, _Ctx], bool]] = {
-    "Supplier": _v0,
-    "StockCounted": _v2,
-    "StockCountedLocationsValue": _v6,
+    "Supplier": _v_Supplier,
+    "StockCounted": _v_stockCounted_payload,
+    "StockCountedLocationsValue": _v_stockCounted_payload_locations_extra,
 }
 
 # Message type -> the name of its payload type.

@@ -245,7 +245,7 @@ function propertyNames(c: Ctx, p: string, name: string, fn: Fn): boolean {
 
 // ---- the generated validators ---------------------------------------------------
 
-function v0(x: unknown, p: string, c: Ctx): boolean {
+function v_Supplier(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -267,7 +267,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
         case "name":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_Supplier_name(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -294,7 +294,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1(x: unknown, p: string, c: Ctx): boolean {
+function v_Supplier_name(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -307,7 +307,7 @@ function v1(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v2(x: unknown, p: string, c: Ctx): boolean {
+function v_stockCounted_payload(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -327,35 +327,35 @@ function v2(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "aliases":
           matched = true;
-          if (!v11(m, s, c)) {
+          if (!v_stockCounted_payload_aliases(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "counts":
           matched = true;
-          if (!v3(m, s, c)) {
+          if (!v_stockCounted_payload_counts(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "extra":
           matched = true;
-          if (!v14(m, s, c)) {
+          if (!v_stockCounted_payload_extra(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "locations":
           matched = true;
-          if (!v5(m, s, c)) {
+          if (!v_stockCounted_payload_locations(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "suppliers":
           matched = true;
-          if (!v9(m, s, c)) {
+          if (!v_stockCounted_payload_suppliers(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -372,7 +372,7 @@ function v2(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v3(x: unknown, p: string, c: Ctx): boolean {
+function v_stockCounted_payload_counts(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -393,7 +393,7 @@ function v3(x: unknown, p: string, c: Ctx): boolean {
         default:
           break;
       }
-      if (!matched && !v4(m, s, c)) {
+      if (!matched && !v_stockCounted_payload_counts_extra(m, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -406,7 +406,7 @@ function v3(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v4(x: unknown, p: string, c: Ctx): boolean {
+function v_stockCounted_payload_counts_extra(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -427,7 +427,7 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v5(x: unknown, p: string, c: Ctx): boolean {
+function v_stockCounted_payload_locations(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -448,7 +448,7 @@ function v5(x: unknown, p: string, c: Ctx): boolean {
         default:
           break;
       }
-      if (!matched && !v6(m, s, c)) {
+      if (!matched && !v_stockCounted_payload_locations_extra(m, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -461,7 +461,7 @@ function v5(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v6(x: unknown, p: string, c: Ctx): boolean {
+function v_stockCounted_payload_locations_extra(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -481,14 +481,14 @@ function v6(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "aisle":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_Supplier_name(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "shelf":
           matched = true;
-          if (!v8(m, s, c)) {
+          if (!v_stockCounted_payload_locations_extra_shelf(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -505,7 +505,7 @@ function v6(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v8(x: unknown, p: string, c: Ctx): boolean {
+function v_stockCounted_payload_locations_extra_shelf(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -518,7 +518,7 @@ function v8(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v9(x: unknown, p: string, c: Ctx): boolean {
+function v_stockCounted_payload_suppliers(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -539,7 +539,7 @@ function v9(x: unknown, p: string, c: Ctx): boolean {
         default:
           break;
       }
-      if (!matched && !v10(m, s, c)) {
+      if (!matched && !v_stockCounted_payload_suppliers_extra(m, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -552,15 +552,15 @@ function v9(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v10(x: unknown, p: string, c: Ctx): boolean {
+function v_stockCounted_payload_suppliers_extra(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v0(x, p, c);
+  const r = v_Supplier(x, p, c);
   c.depth--;
   return r;
 }
 
-function v11(x: unknown, p: string, c: Ctx): boolean {
+function v_stockCounted_payload_aliases(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -581,7 +581,7 @@ function v11(x: unknown, p: string, c: Ctx): boolean {
         default:
           break;
       }
-      if (!matched && !v12(m, s, c)) {
+      if (!matched && !v_stockCounted_payload_aliases_extra(m, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -594,7 +594,7 @@ function v11(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v12(x: unknown, p: string, c: Ctx): boolean {
+function v_stockCounted_payload_aliases_extra(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -607,7 +607,7 @@ function v12(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v1(e, s, c)) {
+      if (!v_Supplier_name(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -617,7 +617,7 @@ function v12(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v14(x: unknown, p: string, c: Ctx): boolean {
+function v_stockCounted_payload_extra(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -634,9 +634,9 @@ function v14(x: unknown, p: string, c: Ctx): boolean {
 
 /** Named type -> its validator. */
 const TYPES: { [name: string]: Fn } = {
-  "Supplier": v0,
-  "StockCounted": v2,
-  "StockCountedLocationsValue": v6,
+  "Supplier": v_Supplier,
+  "StockCounted": v_stockCounted_payload,
+  "StockCountedLocationsValue": v_stockCounted_payload_locations_extra,
 };
 
 /** Message type -> the name of its payload type. */

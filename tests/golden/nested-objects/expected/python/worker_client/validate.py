@@ -314,7 +314,7 @@ def _property_names(c: _Ctx, p: str, name: str, fn: _t.Callable[[object, str, _C
 # ---- the generated validators --------------------------------------------
 
 
-def _v0(x: object, p: str, c: _Ctx) -> bool:
+def _v_Address(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -334,20 +334,20 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
             if key == "city":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_Address_city(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "country":
                 seen[1] = True
                 matched = True
-                if not _v3(m, seg, c):
+                if not _v_Address_country(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "street":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_Address_city(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -365,7 +365,7 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1(x: object, p: str, c: _Ctx) -> bool:
+def _v_Address_city(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -379,7 +379,7 @@ def _v1(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v3(x: object, p: str, c: _Ctx) -> bool:
+def _v_Address_country(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -405,7 +405,7 @@ def _v3(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v4(x: object, p: str, c: _Ctx) -> bool:
+def _v_parcelShipped_payload(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -425,14 +425,14 @@ def _v4(x: object, p: str, c: _Ctx) -> bool:
             if key == "parcelId":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_Address_city(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "route":
                 seen[1] = True
                 matched = True
-                if not _v6(m, seg, c):
+                if not _v_parcelShipped_payload_route(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -450,7 +450,7 @@ def _v4(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v6(x: object, p: str, c: _Ctx) -> bool:
+def _v_parcelShipped_payload_route(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -469,21 +469,21 @@ def _v6(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "carrier":
                 matched = True
-                if not _v9(m, seg, c):
+                if not _v_parcelShipped_payload_route_carrier(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "from":
                 seen[0] = True
                 matched = True
-                if not _v7(m, seg, c):
+                if not _v_parcelShipped_payload_route_from(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "to":
                 seen[1] = True
                 matched = True
-                if not _v7(m, seg, c):
+                if not _v_parcelShipped_payload_route_from(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -501,16 +501,16 @@ def _v6(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v7(x: object, p: str, c: _Ctx) -> bool:
+def _v_parcelShipped_payload_route_from(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v0(x, p, c)
+    r = _v_Address(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v9(x: object, p: str, c: _Ctx) -> bool:
+def _v_parcelShipped_payload_route_carrier(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -528,13 +528,13 @@ def _v9(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "contact":
                 matched = True
-                if not _v11(m, seg, c):
+                if not _v_parcelShipped_payload_route_carrier_contact(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_Address_city(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -542,7 +542,7 @@ def _v9(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v11(x: object, p: str, c: _Ctx) -> bool:
+def _v_parcelShipped_payload_route_carrier_contact(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -560,13 +560,13 @@ def _v11(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "email":
                 matched = True
-                if not _v13(m, seg, c):
+                if not _v_parcelShipped_payload_route_carrier_contact_email(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "phone":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_Address_city(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -574,7 +574,7 @@ def _v11(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v13(x: object, p: str, c: _Ctx) -> bool:
+def _v_parcelShipped_payload_route_carrier_contact_email(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -598,11 +598,11 @@ def _v13(x: object, p: str, c: _Ctx) -> bool:
 
 # Named type -> its validator.
 _TYPES: _t.Dict[str, _t.Callable[[object, str, _Ctx], bool]] = {
-    "Address": _v0,
-    "ParcelShipped": _v4,
-    "ParcelShippedRoute": _v6,
-    "ParcelShippedRouteCarrier": _v9,
-    "ParcelShippedRouteCarrierContact": _v11,
+    "Address": _v_Address,
+    "ParcelShipped": _v_parcelShipped_payload,
+    "ParcelShippedRoute": _v_parcelShipped_payload_route,
+    "ParcelShippedRouteCarrier": _v_parcelShipped_payload_route_carrier,
+    "ParcelShippedRouteCarrierContact": _v_parcelShipped_payload_route_carrier_contact,
 }
 
 # Message type -> the name of its payload type.

@@ -245,7 +245,7 @@ function propertyNames(c: Ctx, p: string, name: string, fn: Fn): boolean {
 
 // ---- the generated validators ---------------------------------------------------
 
-function v0(x: unknown, p: string, c: Ctx): boolean {
+function v_Address(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -267,7 +267,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
         case "city":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_Address_city(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -275,14 +275,14 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
         case "country":
           seen[1] = true;
           matched = true;
-          if (!v3(m, s, c)) {
+          if (!v_Address_country(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "street":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_Address_city(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -309,7 +309,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1(x: unknown, p: string, c: Ctx): boolean {
+function v_Address_city(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -322,7 +322,7 @@ function v1(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v3(x: unknown, p: string, c: Ctx): boolean {
+function v_Address_country(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -348,7 +348,7 @@ function v3(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v4(x: unknown, p: string, c: Ctx): boolean {
+function v_parcelShipped_payload(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -370,7 +370,7 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
         case "parcelId":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_Address_city(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -378,7 +378,7 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
         case "route":
           seen[1] = true;
           matched = true;
-          if (!v6(m, s, c)) {
+          if (!v_parcelShipped_payload_route(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -405,7 +405,7 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v6(x: unknown, p: string, c: Ctx): boolean {
+function v_parcelShipped_payload_route(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -426,7 +426,7 @@ function v6(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "carrier":
           matched = true;
-          if (!v9(m, s, c)) {
+          if (!v_parcelShipped_payload_route_carrier(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -434,7 +434,7 @@ function v6(x: unknown, p: string, c: Ctx): boolean {
         case "from":
           seen[0] = true;
           matched = true;
-          if (!v7(m, s, c)) {
+          if (!v_parcelShipped_payload_route_from(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -442,7 +442,7 @@ function v6(x: unknown, p: string, c: Ctx): boolean {
         case "to":
           seen[1] = true;
           matched = true;
-          if (!v7(m, s, c)) {
+          if (!v_parcelShipped_payload_route_from(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -469,15 +469,15 @@ function v6(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v7(x: unknown, p: string, c: Ctx): boolean {
+function v_parcelShipped_payload_route_from(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v0(x, p, c);
+  const r = v_Address(x, p, c);
   c.depth--;
   return r;
 }
 
-function v9(x: unknown, p: string, c: Ctx): boolean {
+function v_parcelShipped_payload_route_carrier(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -497,14 +497,14 @@ function v9(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "contact":
           matched = true;
-          if (!v11(m, s, c)) {
+          if (!v_parcelShipped_payload_route_carrier_contact(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "name":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_Address_city(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -521,7 +521,7 @@ function v9(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v11(x: unknown, p: string, c: Ctx): boolean {
+function v_parcelShipped_payload_route_carrier_contact(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -541,14 +541,14 @@ function v11(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "email":
           matched = true;
-          if (!v13(m, s, c)) {
+          if (!v_parcelShipped_payload_route_carrier_contact_email(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "phone":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_Address_city(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -565,7 +565,7 @@ function v11(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v13(x: unknown, p: string, c: Ctx): boolean {
+function v_parcelShipped_payload_route_carrier_contact_email(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -589,11 +589,11 @@ function v13(x: unknown, p: string, c: Ctx): boolean {
 
 /** Named type -> its validator. */
 const TYPES: { [name: string]: Fn } = {
-  "Address": v0,
-  "ParcelShipped": v4,
-  "ParcelShippedRoute": v6,
-  "ParcelShippedRouteCarrier": v9,
-  "ParcelShippedRouteCarrierContact": v11,
+  "Address": v_Address,
+  "ParcelShipped": v_parcelShipped_payload,
+  "ParcelShippedRoute": v_parcelShipped_payload_route,
+  "ParcelShippedRouteCarrier": v_parcelShipped_payload_route_carrier,
+  "ParcelShippedRouteCarrierContact": v_parcelShipped_payload_route_carrier_contact,
 };
 
 /** Message type -> the name of its payload type. */

@@ -315,19 +315,19 @@ def _property_names(c: _Ctx, p: str, name: str, fn: _t.Callable[[object, str, _C
 # ---- the generated validators --------------------------------------------
 
 
-def _v0(x: object, p: str, c: _Ctx) -> bool:
+def _v_Method(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
     q = _Ctx(None, c.depth)
     first, second = -1, -1
-    if _v1(x, p, q):
+    if _v_Method_one_0(x, p, q):
         if first < 0:
             first = 0
         else:
             second = 0
-    if second < 0 and _v5(x, p, q):
+    if second < 0 and _v_Method_one_1(x, p, q):
         if first < 0:
             first = 1
         else:
@@ -346,16 +346,16 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1(x: object, p: str, c: _Ctx) -> bool:
+def _v_Method_one_0(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v2(x, p, c)
+    r = _v_Card(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v2(x: object, p: str, c: _Ctx) -> bool:
+def _v_Card(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -375,14 +375,14 @@ def _v2(x: object, p: str, c: _Ctx) -> bool:
             if key == "kind":
                 seen[0] = True
                 matched = True
-                if not _v3(m, seg, c):
+                if not _v_Card_kind(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "last4":
                 seen[1] = True
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_Card_last4(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -400,7 +400,7 @@ def _v2(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v3(x: object, p: str, c: _Ctx) -> bool:
+def _v_Card_kind(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -419,7 +419,7 @@ def _v3(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v4(x: object, p: str, c: _Ctx) -> bool:
+def _v_Card_last4(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -439,16 +439,16 @@ def _v4(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v5(x: object, p: str, c: _Ctx) -> bool:
+def _v_Method_one_1(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v6(x, p, c)
+    r = _v_Transfer(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v6(x: object, p: str, c: _Ctx) -> bool:
+def _v_Transfer(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -468,14 +468,14 @@ def _v6(x: object, p: str, c: _Ctx) -> bool:
             if key == "iban":
                 seen[1] = True
                 matched = True
-                if not _v8(m, seg, c):
+                if not _v_Transfer_iban(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "kind":
                 seen[0] = True
                 matched = True
-                if not _v7(m, seg, c):
+                if not _v_Transfer_kind(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -493,7 +493,7 @@ def _v6(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v7(x: object, p: str, c: _Ctx) -> bool:
+def _v_Transfer_kind(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -512,7 +512,7 @@ def _v7(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v8(x: object, p: str, c: _Ctx) -> bool:
+def _v_Transfer_iban(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -526,7 +526,7 @@ def _v8(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v9(x: object, p: str, c: _Ctx) -> bool:
+def _v_paymentReceived_payload(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -546,19 +546,19 @@ def _v9(x: object, p: str, c: _Ctx) -> bool:
             if key == "method":
                 seen[0] = True
                 matched = True
-                if not _v10(m, seg, c):
+                if not _v_paymentReceived_payload_method(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "note":
                 matched = True
-                if not _v11(m, seg, c):
+                if not _v_paymentReceived_payload_note(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "refund":
                 matched = True
-                if not _v14(m, seg, c):
+                if not _v_paymentReceived_payload_refund(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -571,22 +571,22 @@ def _v9(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v10(x: object, p: str, c: _Ctx) -> bool:
+def _v_paymentReceived_payload_method(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v0(x, p, c)
+    r = _v_Method(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v11(x: object, p: str, c: _Ctx) -> bool:
+def _v_paymentReceived_payload_note(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
     q = _Ctx(None, c.depth)
-    if not (_v8(x, p, q) or _v13(x, p, q) or False):
+    if not (_v_Transfer_iban(x, p, q) or _v_paymentReceived_payload_note_any_1(x, p, q) or False):
         c.report(p, "must match at least one schema (anyOf)")
         ok = False
         if c.stop():
@@ -595,7 +595,7 @@ def _v11(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v13(x: object, p: str, c: _Ctx) -> bool:
+def _v_paymentReceived_payload_note_any_1(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -609,19 +609,19 @@ def _v13(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v14(x: object, p: str, c: _Ctx) -> bool:
+def _v_paymentReceived_payload_refund(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
     q = _Ctx(None, c.depth)
     first, second = -1, -1
-    if _v1(x, p, q):
+    if _v_Method_one_0(x, p, q):
         if first < 0:
             first = 0
         else:
             second = 0
-    if second < 0 and _v16(x, p, q):
+    if second < 0 and _v_paymentReceived_payload_refund_one_1(x, p, q):
         if first < 0:
             first = 1
         else:
@@ -640,7 +640,7 @@ def _v14(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v16(x: object, p: str, c: _Ctx) -> bool:
+def _v_paymentReceived_payload_refund_one_1(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -658,11 +658,11 @@ def _v16(x: object, p: str, c: _Ctx) -> bool:
 
 # Named type -> its validator.
 _TYPES: _t.Dict[str, _t.Callable[[object, str, _Ctx], bool]] = {
-    "Method": _v0,
-    "Card": _v2,
-    "Transfer": _v6,
-    "PaymentReceived": _v9,
-    "PaymentReceivedNote": _v11,
+    "Method": _v_Method,
+    "Card": _v_Card,
+    "Transfer": _v_Transfer,
+    "PaymentReceived": _v_paymentReceived_payload,
+    "PaymentReceivedNote": _v_paymentReceived_payload_note,
 }
 
 # Message type -> the name of its payload type.

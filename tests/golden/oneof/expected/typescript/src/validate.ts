@@ -246,7 +246,7 @@ function propertyNames(c: Ctx, p: string, name: string, fn: Fn): boolean {
 
 // ---- the generated validators ---------------------------------------------------
 
-function v0(x: unknown, p: string, c: Ctx): boolean {
+function v_Method(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -254,11 +254,11 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
     const q = new Ctx(null, c.depth);
     let first = -1;
     let second = -1;
-    if (v1(x, p, q)) {
+    if (v_Method_one_0(x, p, q)) {
       if (first < 0) first = 0;
       else second = 0;
     }
-    if (second < 0 && v5(x, p, q)) {
+    if (second < 0 && v_Method_one_1(x, p, q)) {
       if (first < 0) first = 1;
       else second = 1;
     }
@@ -276,15 +276,15 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1(x: unknown, p: string, c: Ctx): boolean {
+function v_Method_one_0(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v2(x, p, c);
+  const r = v_Card(x, p, c);
   c.depth--;
   return r;
 }
 
-function v2(x: unknown, p: string, c: Ctx): boolean {
+function v_Card(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -306,7 +306,7 @@ function v2(x: unknown, p: string, c: Ctx): boolean {
         case "kind":
           seen[0] = true;
           matched = true;
-          if (!v3(m, s, c)) {
+          if (!v_Card_kind(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -314,7 +314,7 @@ function v2(x: unknown, p: string, c: Ctx): boolean {
         case "last4":
           seen[1] = true;
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_Card_last4(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -341,7 +341,7 @@ function v2(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v3(x: unknown, p: string, c: Ctx): boolean {
+function v_Card_kind(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -359,7 +359,7 @@ function v3(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v4(x: unknown, p: string, c: Ctx): boolean {
+function v_Card_last4(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -379,15 +379,15 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v5(x: unknown, p: string, c: Ctx): boolean {
+function v_Method_one_1(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v6(x, p, c);
+  const r = v_Transfer(x, p, c);
   c.depth--;
   return r;
 }
 
-function v6(x: unknown, p: string, c: Ctx): boolean {
+function v_Transfer(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -409,7 +409,7 @@ function v6(x: unknown, p: string, c: Ctx): boolean {
         case "iban":
           seen[1] = true;
           matched = true;
-          if (!v8(m, s, c)) {
+          if (!v_Transfer_iban(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -417,7 +417,7 @@ function v6(x: unknown, p: string, c: Ctx): boolean {
         case "kind":
           seen[0] = true;
           matched = true;
-          if (!v7(m, s, c)) {
+          if (!v_Transfer_kind(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -444,7 +444,7 @@ function v6(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v7(x: unknown, p: string, c: Ctx): boolean {
+function v_Transfer_kind(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -462,7 +462,7 @@ function v7(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v8(x: unknown, p: string, c: Ctx): boolean {
+function v_Transfer_iban(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -475,7 +475,7 @@ function v8(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v9(x: unknown, p: string, c: Ctx): boolean {
+function v_paymentReceived_payload(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -497,21 +497,21 @@ function v9(x: unknown, p: string, c: Ctx): boolean {
         case "method":
           seen[0] = true;
           matched = true;
-          if (!v10(m, s, c)) {
+          if (!v_paymentReceived_payload_method(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "note":
           matched = true;
-          if (!v11(m, s, c)) {
+          if (!v_paymentReceived_payload_note(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "refund":
           matched = true;
-          if (!v14(m, s, c)) {
+          if (!v_paymentReceived_payload_refund(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -533,21 +533,21 @@ function v9(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v10(x: unknown, p: string, c: Ctx): boolean {
+function v_paymentReceived_payload_method(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v0(x, p, c);
+  const r = v_Method(x, p, c);
   c.depth--;
   return r;
 }
 
-function v11(x: unknown, p: string, c: Ctx): boolean {
+function v_paymentReceived_payload_note(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
   {
     const q = new Ctx(null, c.depth);
-    if (!(v8(x, p, q) || v13(x, p, q) || false)) {
+    if (!(v_Transfer_iban(x, p, q) || v_paymentReceived_payload_note_any_1(x, p, q) || false)) {
       c.report(p, 'must match at least one schema (anyOf)');
       ok = false;
       if (c.stop()) return false;
@@ -557,7 +557,7 @@ function v11(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v13(x: unknown, p: string, c: Ctx): boolean {
+function v_paymentReceived_payload_note_any_1(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -570,7 +570,7 @@ function v13(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v14(x: unknown, p: string, c: Ctx): boolean {
+function v_paymentReceived_payload_refund(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -578,11 +578,11 @@ function v14(x: unknown, p: string, c: Ctx): boolean {
     const q = new Ctx(null, c.depth);
     let first = -1;
     let second = -1;
-    if (v1(x, p, q)) {
+    if (v_Method_one_0(x, p, q)) {
       if (first < 0) first = 0;
       else second = 0;
     }
-    if (second < 0 && v16(x, p, q)) {
+    if (second < 0 && v_paymentReceived_payload_refund_one_1(x, p, q)) {
       if (first < 0) first = 1;
       else second = 1;
     }
@@ -600,7 +600,7 @@ function v14(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v16(x: unknown, p: string, c: Ctx): boolean {
+function v_paymentReceived_payload_refund_one_1(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -617,11 +617,11 @@ function v16(x: unknown, p: string, c: Ctx): boolean {
 
 /** Named type -> its validator. */
 const TYPES: { [name: string]: Fn } = {
-  "Method": v0,
-  "Card": v2,
-  "Transfer": v6,
-  "PaymentReceived": v9,
-  "PaymentReceivedNote": v11,
+  "Method": v_Method,
+  "Card": v_Card,
+  "Transfer": v_Transfer,
+  "PaymentReceived": v_paymentReceived_payload,
+  "PaymentReceivedNote": v_paymentReceived_payload_note,
 };
 
 /** Message type -> the name of its payload type. */

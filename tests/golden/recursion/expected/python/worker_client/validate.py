@@ -314,7 +314,7 @@ def _property_names(c: _Ctx, p: str, name: str, fn: _t.Callable[[object, str, _C
 # ---- the generated validators --------------------------------------------
 
 
-def _v0(x: object, p: str, c: _Ctx) -> bool:
+def _v_root(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -334,7 +334,7 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
             if key == "root":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_Folder_children_items(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -347,16 +347,16 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1(x: object, p: str, c: _Ctx) -> bool:
+def _v_Folder_children_items(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v2(x, p, c)
+    r = _v_Folder(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v2(x: object, p: str, c: _Ctx) -> bool:
+def _v_Folder(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -375,20 +375,20 @@ def _v2(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "children":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_Folder_children(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
                 seen[0] = True
                 matched = True
-                if not _v3(m, seg, c):
+                if not _v_Comment_text(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "parent":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_Folder_children_items(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -401,7 +401,7 @@ def _v2(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v3(x: object, p: str, c: _Ctx) -> bool:
+def _v_Comment_text(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -415,7 +415,7 @@ def _v3(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v4(x: object, p: str, c: _Ctx) -> bool:
+def _v_Folder_children(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -428,7 +428,7 @@ def _v4(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v1(e, seg, c):
+            if not _v_Folder_children_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -436,7 +436,7 @@ def _v4(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v7(x: object, p: str, c: _Ctx) -> bool:
+def _v_Comment(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -454,13 +454,13 @@ def _v7(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "replies":
                 matched = True
-                if not _v9(m, seg, c):
+                if not _v_Comment_replies(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "text":
                 matched = True
-                if not _v3(m, seg, c):
+                if not _v_Comment_text(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -468,7 +468,7 @@ def _v7(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v9(x: object, p: str, c: _Ctx) -> bool:
+def _v_Comment_replies(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -484,7 +484,7 @@ def _v9(x: object, p: str, c: _Ctx) -> bool:
             count += 1
             seg = _seg(p, key)
             matched = False
-            if not matched and not _v10(m, seg, c):
+            if not matched and not _v_Comment_replies_extra(m, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -492,11 +492,11 @@ def _v9(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v10(x: object, p: str, c: _Ctx) -> bool:
+def _v_Comment_replies_extra(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v7(x, p, c)
+    r = _v_Comment(x, p, c)
     c.depth -= 1
     return r
 
@@ -505,9 +505,9 @@ def _v10(x: object, p: str, c: _Ctx) -> bool:
 
 # Named type -> its validator.
 _TYPES: _t.Dict[str, _t.Callable[[object, str, _Ctx], bool]] = {
-    "FolderTree": _v0,
-    "Folder": _v2,
-    "Comment": _v7,
+    "FolderTree": _v_root,
+    "Folder": _v_Folder,
+    "Comment": _v_Comment,
 }
 
 # Message type -> the name of its payload type.

@@ -245,7 +245,7 @@ function propertyNames(c: Ctx, p: string, name: string, fn: Fn): boolean {
 
 // ---- the generated validators ---------------------------------------------------
 
-function v0(x: unknown, p: string, c: Ctx): boolean {
+function v_root(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -267,7 +267,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
         case "root":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_Folder_children_items(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -289,15 +289,15 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1(x: unknown, p: string, c: Ctx): boolean {
+function v_Folder_children_items(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v2(x, p, c);
+  const r = v_Folder(x, p, c);
   c.depth--;
   return r;
 }
 
-function v2(x: unknown, p: string, c: Ctx): boolean {
+function v_Folder(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -318,7 +318,7 @@ function v2(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "children":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_Folder_children(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -326,14 +326,14 @@ function v2(x: unknown, p: string, c: Ctx): boolean {
         case "name":
           seen[0] = true;
           matched = true;
-          if (!v3(m, s, c)) {
+          if (!v_Comment_text(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "parent":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_Folder_children_items(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -355,7 +355,7 @@ function v2(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v3(x: unknown, p: string, c: Ctx): boolean {
+function v_Comment_text(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -368,7 +368,7 @@ function v3(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v4(x: unknown, p: string, c: Ctx): boolean {
+function v_Folder_children(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -381,7 +381,7 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v1(e, s, c)) {
+      if (!v_Folder_children_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -391,7 +391,7 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v7(x: unknown, p: string, c: Ctx): boolean {
+function v_Comment(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -411,14 +411,14 @@ function v7(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "replies":
           matched = true;
-          if (!v9(m, s, c)) {
+          if (!v_Comment_replies(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "text":
           matched = true;
-          if (!v3(m, s, c)) {
+          if (!v_Comment_text(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -435,7 +435,7 @@ function v7(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v9(x: unknown, p: string, c: Ctx): boolean {
+function v_Comment_replies(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -456,7 +456,7 @@ function v9(x: unknown, p: string, c: Ctx): boolean {
         default:
           break;
       }
-      if (!matched && !v10(m, s, c)) {
+      if (!matched && !v_Comment_replies_extra(m, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -469,10 +469,10 @@ function v9(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v10(x: unknown, p: string, c: Ctx): boolean {
+function v_Comment_replies_extra(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v7(x, p, c);
+  const r = v_Comment(x, p, c);
   c.depth--;
   return r;
 }
@@ -481,9 +481,9 @@ function v10(x: unknown, p: string, c: Ctx): boolean {
 
 /** Named type -> its validator. */
 const TYPES: { [name: string]: Fn } = {
-  "FolderTree": v0,
-  "Folder": v2,
-  "Comment": v7,
+  "FolderTree": v_root,
+  "Folder": v_Folder,
+  "Comment": v_Comment,
 };
 
 /** Message type -> the name of its payload type. */

@@ -314,7 +314,7 @@ def _property_names(c: _Ctx, p: str, name: str, fn: _t.Callable[[object, str, _C
 # ---- the generated validators --------------------------------------------
 
 
-def _v0(x: object, p: str, c: _Ctx) -> bool:
+def _v_struct(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -332,79 +332,79 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "None":
                 matched = True
-                if not _v9(m, seg, c):
+                if not _v_struct_None(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "async":
                 matched = True
-                if not _v5(m, seg, c):
+                if not _v_struct_async(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "class":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_delete_payload_return(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "default":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_struct_default(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "delete":
                 matched = True
-                if not _v5(m, seg, c):
+                if not _v_struct_async(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "from":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_delete_payload_return(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "function":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_delete_payload_return(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "import":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_delete_payload_return(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "int":
                 matched = True
-                if not _v4(m, seg, c):
+                if not _v_struct_default(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "struct":
                 matched = True
-                if not _v8(m, seg, c):
+                if not _v_struct_struct(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "type":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_delete_payload_return(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "typeof":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_delete_payload_return(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "var":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_delete_payload_return(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -412,7 +412,7 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1(x: object, p: str, c: _Ctx) -> bool:
+def _v_delete_payload_return(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -426,7 +426,7 @@ def _v1(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v4(x: object, p: str, c: _Ctx) -> bool:
+def _v_struct_default(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -440,7 +440,7 @@ def _v4(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v5(x: object, p: str, c: _Ctx) -> bool:
+def _v_struct_async(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -454,7 +454,7 @@ def _v5(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v8(x: object, p: str, c: _Ctx) -> bool:
+def _v_struct_struct(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -468,7 +468,7 @@ def _v8(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v9(x: object, p: str, c: _Ctx) -> bool:
+def _v_struct_None(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -482,7 +482,7 @@ def _v9(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v14(x: object, p: str, c: _Ctx) -> bool:
+def _v_default(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -501,7 +501,7 @@ def _v14(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v15(x: object, p: str, c: _Ctx) -> bool:
+def _v_delete_payload(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -519,19 +519,19 @@ def _v15(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "enum":
                 matched = True
-                if not _v18(m, seg, c):
+                if not _v_delete_payload_enum(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "return":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_delete_payload_return(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "yield":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_delete_payload_return(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -539,11 +539,11 @@ def _v15(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v18(x: object, p: str, c: _Ctx) -> bool:
+def _v_delete_payload_enum(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v14(x, p, c)
+    r = _v_default(x, p, c)
     c.depth -= 1
     return r
 
@@ -552,9 +552,9 @@ def _v18(x: object, p: str, c: _Ctx) -> bool:
 
 # Named type -> its validator.
 _TYPES: _t.Dict[str, _t.Callable[[object, str, _Ctx], bool]] = {
-    "Struct": _v0,
-    "Default": _v14,
-    "Delete": _v15,
+    "Struct": _v_struct,
+    "Default": _v_default,
+    "Delete": _v_delete_payload,
 }
 
 # Message type -> the name of its payload type.

@@ -245,7 +245,7 @@ function propertyNames(c: Ctx, p: string, name: string, fn: Fn): boolean {
 
 // ---- the generated validators ---------------------------------------------------
 
-function v0(x: unknown, p: string, c: Ctx): boolean {
+function v_struct(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -265,91 +265,91 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "None":
           matched = true;
-          if (!v9(m, s, c)) {
+          if (!v_struct_None(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "async":
           matched = true;
-          if (!v5(m, s, c)) {
+          if (!v_struct_async(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "class":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_delete_payload_return(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "default":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_struct_default(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "delete":
           matched = true;
-          if (!v5(m, s, c)) {
+          if (!v_struct_async(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "from":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_delete_payload_return(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "function":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_delete_payload_return(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "import":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_delete_payload_return(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "int":
           matched = true;
-          if (!v4(m, s, c)) {
+          if (!v_struct_default(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "struct":
           matched = true;
-          if (!v8(m, s, c)) {
+          if (!v_struct_struct(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "type":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_delete_payload_return(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "typeof":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_delete_payload_return(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "var":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_delete_payload_return(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -366,7 +366,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1(x: unknown, p: string, c: Ctx): boolean {
+function v_delete_payload_return(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -379,7 +379,7 @@ function v1(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v4(x: unknown, p: string, c: Ctx): boolean {
+function v_struct_default(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -392,7 +392,7 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v5(x: unknown, p: string, c: Ctx): boolean {
+function v_struct_async(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -405,7 +405,7 @@ function v5(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v8(x: unknown, p: string, c: Ctx): boolean {
+function v_struct_struct(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -418,7 +418,7 @@ function v8(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v9(x: unknown, p: string, c: Ctx): boolean {
+function v_struct_None(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -431,7 +431,7 @@ function v9(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v14(x: unknown, p: string, c: Ctx): boolean {
+function v_default(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -449,7 +449,7 @@ function v14(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v15(x: unknown, p: string, c: Ctx): boolean {
+function v_delete_payload(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -469,21 +469,21 @@ function v15(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "enum":
           matched = true;
-          if (!v18(m, s, c)) {
+          if (!v_delete_payload_enum(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "return":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_delete_payload_return(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "yield":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_delete_payload_return(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -500,10 +500,10 @@ function v15(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v18(x: unknown, p: string, c: Ctx): boolean {
+function v_delete_payload_enum(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v14(x, p, c);
+  const r = v_default(x, p, c);
   c.depth--;
   return r;
 }
@@ -512,9 +512,9 @@ function v18(x: unknown, p: string, c: Ctx): boolean {
 
 /** Named type -> its validator. */
 const TYPES: { [name: string]: Fn } = {
-  "Struct": v0,
-  "Default": v14,
-  "Delete": v15,
+  "Struct": v_struct,
+  "Default": v_default,
+  "Delete": v_delete_payload,
 };
 
 /** Message type -> the name of its payload type. */

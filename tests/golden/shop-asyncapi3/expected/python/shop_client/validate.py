@@ -314,7 +314,7 @@ def _property_names(c: _Ctx, p: str, name: str, fn: _t.Callable[[object, str, _C
 # ---- the generated validators --------------------------------------------
 
 
-def _v0(x: object, p: str, c: _Ctx) -> bool:
+def _v_JobResponse(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -334,26 +334,26 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
             if key == "jobId":
                 seen[1] = True
                 matched = True
-                if not _v2(m, seg, c):
+                if not _v_JobResponse_jobId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "messageName":
                 matched = True
-                if not _v2(m, seg, c):
+                if not _v_JobResponse_jobId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "queue":
                 matched = True
-                if not _v2(m, seg, c):
+                if not _v_JobResponse_jobId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "success":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_JobResponse_success(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -371,7 +371,7 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1(x: object, p: str, c: _Ctx) -> bool:
+def _v_JobResponse_success(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -385,7 +385,7 @@ def _v1(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v2(x: object, p: str, c: _Ctx) -> bool:
+def _v_JobResponse_jobId(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -399,7 +399,7 @@ def _v2(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v5(x: object, p: str, c: _Ctx) -> bool:
+def _v_JobStatus(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -417,13 +417,13 @@ def _v5(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "jobId":
                 matched = True
-                if not _v2(m, seg, c):
+                if not _v_JobResponse_jobId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "state":
                 matched = True
-                if not _v7(m, seg, c):
+                if not _v_JobStatus_state(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -431,7 +431,7 @@ def _v5(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v7(x: object, p: str, c: _Ctx) -> bool:
+def _v_JobStatus_state(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -450,7 +450,7 @@ def _v7(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v8(x: object, p: str, c: _Ctx) -> bool:
+def _v_Order(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -470,26 +470,26 @@ def _v8(x: object, p: str, c: _Ctx) -> bool:
             if key == "id":
                 seen[0] = True
                 matched = True
-                if not _v9(m, seg, c):
+                if not _v_Order_id(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "lines":
                 seen[1] = True
                 matched = True
-                if not _v10(m, seg, c):
+                if not _v_Order_lines(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
                 matched = True
-                if not _v15(m, seg, c):
+                if not _v_Order_status(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tags":
                 matched = True
-                if not _v17(m, seg, c):
+                if not _v_Order_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -507,7 +507,7 @@ def _v8(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v9(x: object, p: str, c: _Ctx) -> bool:
+def _v_Order_id(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -527,7 +527,7 @@ def _v9(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v10(x: object, p: str, c: _Ctx) -> bool:
+def _v_Order_lines(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -540,7 +540,7 @@ def _v10(x: object, p: str, c: _Ctx) -> bool:
     if isinstance(x, (list, tuple)):
         for i, e in enumerate(x):
             seg = p + "/" + str(i)
-            if not _v11(e, seg, c):
+            if not _v_Order_lines_items(e, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -548,16 +548,16 @@ def _v10(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v11(x: object, p: str, c: _Ctx) -> bool:
+def _v_Order_lines_items(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v12(x, p, c)
+    r = _v_Line(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v12(x: object, p: str, c: _Ctx) -> bool:
+def _v_Line(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -575,13 +575,13 @@ def _v12(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "qty":
                 matched = True
-                if not _v14(m, seg, c):
+                if not _v_Line_qty(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sku":
                 matched = True
-                if not _v2(m, seg, c):
+                if not _v_JobResponse_jobId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -589,7 +589,7 @@ def _v12(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v14(x: object, p: str, c: _Ctx) -> bool:
+def _v_Line_qty(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -603,16 +603,16 @@ def _v14(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v15(x: object, p: str, c: _Ctx) -> bool:
+def _v_Order_status(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v16(x, p, c)
+    r = _v_Status(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v16(x: object, p: str, c: _Ctx) -> bool:
+def _v_Status(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -631,7 +631,7 @@ def _v16(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v17(x: object, p: str, c: _Ctx) -> bool:
+def _v_Order_tags(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -647,7 +647,7 @@ def _v17(x: object, p: str, c: _Ctx) -> bool:
             count += 1
             seg = _seg(p, key)
             matched = False
-            if not matched and not _v2(m, seg, c):
+            if not matched and not _v_JobResponse_jobId(m, seg, c):
                 ok = False
                 if c.stop():
                     return False
@@ -655,7 +655,7 @@ def _v17(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v19(x: object, p: str, c: _Ctx) -> bool:
+def _v_orderPaid_payload(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -674,14 +674,14 @@ def _v19(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "amount":
                 matched = True
-                if not _v21(m, seg, c):
+                if not _v_orderPaid_payload_amount(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "orderId":
                 seen[0] = True
                 matched = True
-                if not _v9(m, seg, c):
+                if not _v_Order_id(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -694,7 +694,7 @@ def _v19(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v21(x: object, p: str, c: _Ctx) -> bool:
+def _v_orderPaid_payload_amount(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -719,13 +719,13 @@ def _v21(x: object, p: str, c: _Ctx) -> bool:
 
 # Named type -> its validator.
 _TYPES: _t.Dict[str, _t.Callable[[object, str, _Ctx], bool]] = {
-    "JobResponse": _v0,
-    "JobStatus": _v5,
-    "JobStatusState": _v7,
-    "Order": _v8,
-    "Line": _v12,
-    "Status": _v16,
-    "OrderPaid": _v19,
+    "JobResponse": _v_JobResponse,
+    "JobStatus": _v_JobStatus,
+    "JobStatusState": _v_JobStatus_state,
+    "Order": _v_Order,
+    "Line": _v_Line,
+    "Status": _v_Status,
+    "OrderPaid": _v_orderPaid_payload,
 }
 
 # Message type -> the name of its payload type.

@@ -245,7 +245,7 @@ function propertyNames(c: Ctx, p: string, name: string, fn: Fn): boolean {
 
 // ---- the generated validators ---------------------------------------------------
 
-function v0(x: unknown, p: string, c: Ctx): boolean {
+function v_JobResponse(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -267,21 +267,21 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
         case "jobId":
           seen[1] = true;
           matched = true;
-          if (!v2(m, s, c)) {
+          if (!v_JobResponse_jobId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "messageName":
           matched = true;
-          if (!v2(m, s, c)) {
+          if (!v_JobResponse_jobId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "queue":
           matched = true;
-          if (!v2(m, s, c)) {
+          if (!v_JobResponse_jobId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -289,7 +289,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
         case "success":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_JobResponse_success(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -316,7 +316,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1(x: unknown, p: string, c: Ctx): boolean {
+function v_JobResponse_success(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -329,7 +329,7 @@ function v1(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v2(x: unknown, p: string, c: Ctx): boolean {
+function v_JobResponse_jobId(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -342,7 +342,7 @@ function v2(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v5(x: unknown, p: string, c: Ctx): boolean {
+function v_JobStatus(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -362,14 +362,14 @@ function v5(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "jobId":
           matched = true;
-          if (!v2(m, s, c)) {
+          if (!v_JobResponse_jobId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "state":
           matched = true;
-          if (!v7(m, s, c)) {
+          if (!v_JobStatus_state(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -386,7 +386,7 @@ function v5(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v7(x: unknown, p: string, c: Ctx): boolean {
+function v_JobStatus_state(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -404,7 +404,7 @@ function v7(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v8(x: unknown, p: string, c: Ctx): boolean {
+function v_Order(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -426,7 +426,7 @@ function v8(x: unknown, p: string, c: Ctx): boolean {
         case "id":
           seen[0] = true;
           matched = true;
-          if (!v9(m, s, c)) {
+          if (!v_Order_id(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -434,21 +434,21 @@ function v8(x: unknown, p: string, c: Ctx): boolean {
         case "lines":
           seen[1] = true;
           matched = true;
-          if (!v10(m, s, c)) {
+          if (!v_Order_lines(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "status":
           matched = true;
-          if (!v15(m, s, c)) {
+          if (!v_Order_status(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "tags":
           matched = true;
-          if (!v17(m, s, c)) {
+          if (!v_Order_tags(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -475,7 +475,7 @@ function v8(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v9(x: unknown, p: string, c: Ctx): boolean {
+function v_Order_id(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -495,7 +495,7 @@ function v9(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v10(x: unknown, p: string, c: Ctx): boolean {
+function v_Order_lines(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -508,7 +508,7 @@ function v10(x: unknown, p: string, c: Ctx): boolean {
     for (let i = 0; i < x.length; i++) {
       const e: unknown = x[i];
       const s = `${p}/${i}`;
-      if (!v11(e, s, c)) {
+      if (!v_Order_lines_items(e, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -518,15 +518,15 @@ function v10(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v11(x: unknown, p: string, c: Ctx): boolean {
+function v_Order_lines_items(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v12(x, p, c);
+  const r = v_Line(x, p, c);
   c.depth--;
   return r;
 }
 
-function v12(x: unknown, p: string, c: Ctx): boolean {
+function v_Line(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -546,14 +546,14 @@ function v12(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "qty":
           matched = true;
-          if (!v14(m, s, c)) {
+          if (!v_Line_qty(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "sku":
           matched = true;
-          if (!v2(m, s, c)) {
+          if (!v_JobResponse_jobId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -570,7 +570,7 @@ function v12(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v14(x: unknown, p: string, c: Ctx): boolean {
+function v_Line_qty(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -583,15 +583,15 @@ function v14(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v15(x: unknown, p: string, c: Ctx): boolean {
+function v_Order_status(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v16(x, p, c);
+  const r = v_Status(x, p, c);
   c.depth--;
   return r;
 }
 
-function v16(x: unknown, p: string, c: Ctx): boolean {
+function v_Status(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -609,7 +609,7 @@ function v16(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v17(x: unknown, p: string, c: Ctx): boolean {
+function v_Order_tags(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -630,7 +630,7 @@ function v17(x: unknown, p: string, c: Ctx): boolean {
         default:
           break;
       }
-      if (!matched && !v2(m, s, c)) {
+      if (!matched && !v_JobResponse_jobId(m, s, c)) {
         ok = false;
         if (c.stop()) return false;
       }
@@ -643,7 +643,7 @@ function v17(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v19(x: unknown, p: string, c: Ctx): boolean {
+function v_orderPaid_payload(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -664,7 +664,7 @@ function v19(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "amount":
           matched = true;
-          if (!v21(m, s, c)) {
+          if (!v_orderPaid_payload_amount(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -672,7 +672,7 @@ function v19(x: unknown, p: string, c: Ctx): boolean {
         case "orderId":
           seen[0] = true;
           matched = true;
-          if (!v9(m, s, c)) {
+          if (!v_Order_id(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -694,7 +694,7 @@ function v19(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v21(x: unknown, p: string, c: Ctx): boolean {
+function v_orderPaid_payload_amount(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -719,13 +719,13 @@ function v21(x: unknown, p: string, c: Ctx): boolean {
 
 /** Named type -> its validator. */
 const TYPES: { [name: string]: Fn } = {
-  "JobResponse": v0,
-  "JobStatus": v5,
-  "JobStatusState": v7,
-  "Order": v8,
-  "Line": v12,
-  "Status": v16,
-  "OrderPaid": v19,
+  "JobResponse": v_JobResponse,
+  "JobStatus": v_JobStatus,
+  "JobStatusState": v_JobStatus_state,
+  "Order": v_Order,
+  "Line": v_Line,
+  "Status": v_Status,
+  "OrderPaid": v_orderPaid_payload,
 };
 
 /** Message type -> the name of its payload type. */

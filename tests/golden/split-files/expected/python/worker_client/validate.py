@@ -314,7 +314,7 @@ def _property_names(c: _Ctx, p: str, name: str, fn: _t.Callable[[object, str, _C
 # ---- the generated validators --------------------------------------------
 
 
-def _v0(x: object, p: str, c: _Ctx) -> bool:
+def _v_root(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -334,14 +334,14 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
             if key == "amount":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_amount(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "currency":
                 seen[1] = True
                 matched = True
-                if not _v2(m, seg, c):
+                if not _v_currency(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -359,7 +359,7 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1(x: object, p: str, c: _Ctx) -> bool:
+def _v_amount(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -380,16 +380,16 @@ def _v1(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v2(x: object, p: str, c: _Ctx) -> bool:
+def _v_currency(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v3(x, p, c)
+    r = _v_Currency(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v3(x: object, p: str, c: _Ctx) -> bool:
+def _v_Currency(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -408,7 +408,7 @@ def _v3(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v4(x: object, p: str, c: _Ctx) -> bool:
+def _v_orderPlaced_payload(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -428,20 +428,20 @@ def _v4(x: object, p: str, c: _Ctx) -> bool:
             if key == "orderId":
                 seen[0] = True
                 matched = True
-                if not _v5(m, seg, c):
+                if not _v_orderPlaced_payload_orderId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shipping":
                 matched = True
-                if not _v7(m, seg, c):
+                if not _v_orderPlaced_payload_shipping(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "total":
                 seen[1] = True
                 matched = True
-                if not _v6(m, seg, c):
+                if not _v_orderPlaced_payload_total(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -459,7 +459,7 @@ def _v4(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v5(x: object, p: str, c: _Ctx) -> bool:
+def _v_orderPlaced_payload_orderId(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -479,25 +479,25 @@ def _v5(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v6(x: object, p: str, c: _Ctx) -> bool:
+def _v_orderPlaced_payload_total(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v0(x, p, c)
+    r = _v_root(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v7(x: object, p: str, c: _Ctx) -> bool:
+def _v_orderPlaced_payload_shipping(x: object, p: str, c: _Ctx) -> bool:
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    r = _v8(x, p, c)
+    r = _v_Address(x, p, c)
     c.depth -= 1
     return r
 
 
-def _v8(x: object, p: str, c: _Ctx) -> bool:
+def _v_Address(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -515,13 +515,13 @@ def _v8(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "country":
                 matched = True
-                if not _v10(m, seg, c):
+                if not _v_Address_country(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "line1":
                 matched = True
-                if not _v9(m, seg, c):
+                if not _v_Address_line1(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -529,7 +529,7 @@ def _v8(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v9(x: object, p: str, c: _Ctx) -> bool:
+def _v_Address_line1(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -543,7 +543,7 @@ def _v9(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v10(x: object, p: str, c: _Ctx) -> bool:
+def _v_Address_country(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -573,10 +573,10 @@ def _v10(x: object, p: str, c: _Ctx) -> bool:
 
 # Named type -> its validator.
 _TYPES: _t.Dict[str, _t.Callable[[object, str, _Ctx], bool]] = {
-    "Money": _v0,
-    "Currency": _v3,
-    "OrderPlaced": _v4,
-    "Address": _v8,
+    "Money": _v_root,
+    "Currency": _v_Currency,
+    "OrderPlaced": _v_orderPlaced_payload,
+    "Address": _v_Address,
 }
 
 # Message type -> the name of its payload type.

@@ -245,7 +245,7 @@ function propertyNames(c: Ctx, p: string, name: string, fn: Fn): boolean {
 
 // ---- the generated validators ---------------------------------------------------
 
-function v0(x: unknown, p: string, c: Ctx): boolean {
+function v_root(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -267,7 +267,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
         case "amount":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_amount(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -275,7 +275,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
         case "currency":
           seen[1] = true;
           matched = true;
-          if (!v2(m, s, c)) {
+          if (!v_currency(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -302,7 +302,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1(x: unknown, p: string, c: Ctx): boolean {
+function v_amount(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -323,15 +323,15 @@ function v1(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v2(x: unknown, p: string, c: Ctx): boolean {
+function v_currency(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v3(x, p, c);
+  const r = v_Currency(x, p, c);
   c.depth--;
   return r;
 }
 
-function v3(x: unknown, p: string, c: Ctx): boolean {
+function v_Currency(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -349,7 +349,7 @@ function v3(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v4(x: unknown, p: string, c: Ctx): boolean {
+function v_orderPlaced_payload(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -371,14 +371,14 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
         case "orderId":
           seen[0] = true;
           matched = true;
-          if (!v5(m, s, c)) {
+          if (!v_orderPlaced_payload_orderId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "shipping":
           matched = true;
-          if (!v7(m, s, c)) {
+          if (!v_orderPlaced_payload_shipping(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -386,7 +386,7 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
         case "total":
           seen[1] = true;
           matched = true;
-          if (!v6(m, s, c)) {
+          if (!v_orderPlaced_payload_total(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -413,7 +413,7 @@ function v4(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v5(x: unknown, p: string, c: Ctx): boolean {
+function v_orderPlaced_payload_orderId(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -433,23 +433,23 @@ function v5(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v6(x: unknown, p: string, c: Ctx): boolean {
+function v_orderPlaced_payload_total(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v0(x, p, c);
+  const r = v_root(x, p, c);
   c.depth--;
   return r;
 }
 
-function v7(x: unknown, p: string, c: Ctx): boolean {
+function v_orderPlaced_payload_shipping(x: unknown, p: string, c: Ctx): boolean {
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  const r = v8(x, p, c);
+  const r = v_Address(x, p, c);
   c.depth--;
   return r;
 }
 
-function v8(x: unknown, p: string, c: Ctx): boolean {
+function v_Address(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -469,14 +469,14 @@ function v8(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "country":
           matched = true;
-          if (!v10(m, s, c)) {
+          if (!v_Address_country(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "line1":
           matched = true;
-          if (!v9(m, s, c)) {
+          if (!v_Address_line1(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -493,7 +493,7 @@ function v8(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v9(x: unknown, p: string, c: Ctx): boolean {
+function v_Address_line1(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -506,7 +506,7 @@ function v9(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v10(x: unknown, p: string, c: Ctx): boolean {
+function v_Address_country(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -536,10 +536,10 @@ function v10(x: unknown, p: string, c: Ctx): boolean {
 
 /** Named type -> its validator. */
 const TYPES: { [name: string]: Fn } = {
-  "Money": v0,
-  "Currency": v3,
-  "OrderPlaced": v4,
-  "Address": v8,
+  "Money": v_root,
+  "Currency": v_Currency,
+  "OrderPlaced": v_orderPlaced_payload,
+  "Address": v_Address,
 };
 
 /** Message type -> the name of its payload type. */

@@ -315,7 +315,7 @@ def _property_names(c: _Ctx, p: str, name: str, fn: _t.Callable[[object, str, _C
 # ---- the generated validators --------------------------------------------
 
 
-def _v0(x: object, p: str, c: _Ctx) -> bool:
+def _v_Accepted(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -335,7 +335,7 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
             if key == "jobId":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_Accepted_jobId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -348,7 +348,7 @@ def _v0(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1(x: object, p: str, c: _Ctx) -> bool:
+def _v_Accepted_jobId(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -362,7 +362,7 @@ def _v1(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v2(x: object, p: str, c: _Ctx) -> bool:
+def _v_noteAdded_payload(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -381,26 +381,26 @@ def _v2(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "motto":
                 matched = True
-                if not _v5(m, seg, c):
+                if not _v_noteAdded_payload_motto(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "naïve":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_Accepted_jobId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "text":
                 seen[0] = True
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_Accepted_jobId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "weird|key":
                 matched = True
-                if not _v1(m, seg, c):
+                if not _v_Accepted_jobId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -413,7 +413,7 @@ def _v2(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v5(x: object, p: str, c: _Ctx) -> bool:
+def _v_noteAdded_payload_motto(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -433,7 +433,7 @@ def _v5(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v7(x: object, p: str, c: _Ctx) -> bool:
+def _v_special_payload(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -451,7 +451,7 @@ def _v7(x: object, p: str, c: _Ctx) -> bool:
             matched = False
             if key == "ok":
                 matched = True
-                if not _v8(m, seg, c):
+                if not _v_special_payload_ok(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -459,7 +459,7 @@ def _v7(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v8(x: object, p: str, c: _Ctx) -> bool:
+def _v_special_payload_ok(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
@@ -477,9 +477,9 @@ def _v8(x: object, p: str, c: _Ctx) -> bool:
 
 # Named type -> its validator.
 _TYPES: _t.Dict[str, _t.Callable[[object, str, _Ctx], bool]] = {
-    "Accepted": _v0,
-    "NoteAdded": _v2,
-    "EvenementSpecialV2": _v7,
+    "Accepted": _v_Accepted,
+    "NoteAdded": _v_noteAdded_payload,
+    "EvenementSpecialV2": _v_special_payload,
 }
 
 # Message type -> the name of its payload type.

@@ -246,7 +246,7 @@ function propertyNames(c: Ctx, p: string, name: string, fn: Fn): boolean {
 
 // ---- the generated validators ---------------------------------------------------
 
-function v0(x: unknown, p: string, c: Ctx): boolean {
+function v_Accepted(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -268,7 +268,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
         case "jobId":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_Accepted_jobId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -290,7 +290,7 @@ function v0(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1(x: unknown, p: string, c: Ctx): boolean {
+function v_Accepted_jobId(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -303,7 +303,7 @@ function v1(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v2(x: unknown, p: string, c: Ctx): boolean {
+function v_noteAdded_payload(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -324,14 +324,14 @@ function v2(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "motto":
           matched = true;
-          if (!v5(m, s, c)) {
+          if (!v_noteAdded_payload_motto(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "naïve":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_Accepted_jobId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -339,14 +339,14 @@ function v2(x: unknown, p: string, c: Ctx): boolean {
         case "text":
           seen[0] = true;
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_Accepted_jobId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "weird|key":
           matched = true;
-          if (!v1(m, s, c)) {
+          if (!v_Accepted_jobId(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -368,7 +368,7 @@ function v2(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v5(x: unknown, p: string, c: Ctx): boolean {
+function v_noteAdded_payload_motto(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -388,7 +388,7 @@ function v5(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v7(x: unknown, p: string, c: Ctx): boolean {
+function v_special_payload(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -408,7 +408,7 @@ function v7(x: unknown, p: string, c: Ctx): boolean {
       switch (key) {
         case "ok":
           matched = true;
-          if (!v8(m, s, c)) {
+          if (!v_special_payload_ok(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -425,7 +425,7 @@ function v7(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v8(x: unknown, p: string, c: Ctx): boolean {
+function v_special_payload_ok(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
@@ -442,9 +442,9 @@ function v8(x: unknown, p: string, c: Ctx): boolean {
 
 /** Named type -> its validator. */
 const TYPES: { [name: string]: Fn } = {
-  "Accepted": v0,
-  "NoteAdded": v2,
-  "EvenementSpecialV2": v7,
+  "Accepted": v_Accepted,
+  "NoteAdded": v_noteAdded_payload,
+  "EvenementSpecialV2": v_special_payload,
 };
 
 /** Message type -> the name of its payload type. */
