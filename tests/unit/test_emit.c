@@ -485,6 +485,53 @@ static void emit_check_paths_should_cut_long_origins(void)
     mg_emit_set_fini(&s);
 }
 
+/* Open file descriptors of this process (Linux), or -1. */
+static int count_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    if (!d)
+        return -1;
+    int n = 0;
+    while (readdir(d))
+        n++;
+    closedir(d);
+    return n;
+}
+
+static void emit_should_close_every_handle(void)
+{
+    fresh_root();
+    int before = count_fds();
+    run(MG_EMIT_WRITE, 0, NULL, "a.txt", "a\n", "d/e/b.txt", "b\n", "d/f/c.txt", "c\n", NULL);
+    run(MG_EMIT_CHECK, 0, NULL, "a.txt", "a\n", "d/e/b.txt", "B\n", NULL);
+    run(MG_EMIT_WRITE, 0, NULL, "a.txt", "a\n", NULL);
+    mkdir(path_in("out/l"), 0777);
+    CHECK(symlink("a", path_in("out/l/x")) == 0);
+    run(MG_EMIT_WRITE, 0, NULL, "l/x/y.txt", "y\n", NULL);
+    CHECK(!exists("out/d"));
+    CHECK_INT(count_fds(), before);
+    /* More folders than the cache keeps open at once. */
+    mg_emit_set s;
+    mg_emit_set_init(&s);
+    char p[64];
+    for (int i = 0; i < MAX_CACHED_DIRS + 50; i++) {
+        snprintf(p, sizeof p, "many/%d/x.txt", i);
+        mg_emit_set_add(&s, p, strlen(p), (char *)"x", 1, NULL, "t.mustache", mg_mark_at("target.yaml", 1, 1));
+    }
+    mg_diag d;
+    errs_reset();
+    mg_diag_init_sink(&d, errs_capture, NULL);
+    mg_emit_opts o = {MG_EMIT_WRITE, 0, "t", tmpfile()};
+    CHECK_INT(mg_emit_run(path_in("out"), &s, &o, NULL, &d), 0);
+    CHECK_INT(mg_emit_run(path_in("out"), &s, &o, NULL, &d), 0);
+    fclose(o.out);
+    mg_emit_set_fini(&s);
+    CHECK(exists("out/many/249/x.txt"));
+    CHECK_INT(count_fds(), before);
+    CHECK_STR(errs, "");
+    testfs_rm_rf(root);
+}
+
 static void emit_tmp_names_should_match_the_leftover_pattern(void)
 {
     mg_buf b;
@@ -746,6 +793,7 @@ int main(void)
     RUN(emit_should_write_through_the_handle_it_checked);
     RUN(emit_should_check_name_max_and_path_max_before_writing);
     RUN(emit_check_paths_should_cut_long_origins);
+    RUN(emit_should_close_every_handle);
     RUN(emit_tmp_names_should_match_the_leftover_pattern);
     RUN(emit_should_remove_leftover_temporary_files);
     RUN(emit_should_reject_a_manifest_entry_that_leaves_the_folder);
