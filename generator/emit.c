@@ -100,7 +100,7 @@ typedef struct dir_cache {
 } dir_cache;
 
 /* Why a folder could not be opened. */
-typedef enum { DIR_OK, DIR_MISSING, DIR_IS_LINK, DIR_IS_FILE, DIR_ERRNO } dir_status;
+typedef enum { DIR_OK, DIR_MISSING, DIR_IS_LINK, DIR_IS_FILE, DIR_CHANGED, DIR_ERRNO } dir_status;
 
 typedef struct dir_result {
     dir_status st;
@@ -399,12 +399,17 @@ static dir_result dir_open(dir_cache *c, const char *rel, size_t len, int create
         struct stat sb;
         r.bad_len = len;
         r.err = err;
+        /* ENOTDIR (or ELOOP) says only "not a real folder when opened"; a
+         * second look tells a link from a file, unless it changed since. */
+        int looked = err == ENOTDIR || err == ELOOP ? fstatat(p.fd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 : 0;
         if (err == ENOENT && !create)
             r.st = DIR_MISSING;
-        else if (fstatat(p.fd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(sb.st_mode))
+        else if (looked && S_ISLNK(sb.st_mode))
             r.st = DIR_IS_LINK;
-        else if (fstatat(p.fd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(sb.st_mode))
+        else if (looked && !S_ISDIR(sb.st_mode))
             r.st = DIR_IS_FILE;
+        else if (looked)
+            r.st = DIR_CHANGED;
         else
             r.st = DIR_ERRNO;
         free(name);
@@ -443,6 +448,12 @@ static void report_dir(dir_cache *c, const dir_result *r, const char *rel, mg_ma
     case DIR_IS_FILE:
         mg_diag_error(d, at, "output path '%s' (from %s) needs '%s' to be a folder, but it is a file", p, o,
                       where);
+        break;
+    case DIR_CHANGED:
+        mg_diag_error(d, at,
+                      "output path '%s' (from %s): '%s' changed while msggen opened it (it was a symbolic "
+                      "link or a file for a moment); nothing else may change the output folder during a run",
+                      p, o, where);
         break;
     default:
         mg_diag_error(d, at, "output path '%s' (from %s): cannot open the folder '%s': %s", p, o, where,
