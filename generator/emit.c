@@ -256,13 +256,14 @@ static const char *base_name(const char *rel)
     return s ? s + 1 : rel;
 }
 
-/* Reads an open regular file into `b` (appending); -1 with errno on failure. */
+/* Reads an open regular file into `b` (appending, through a chunk on the
+ * stack so that a small file takes a small buffer); -1 with errno on failure. */
 static int read_fd(int fd, mg_buf *b, size_t max)
 {
+    char chunk[65536];
     size_t start = b->len;
     for (;;) {
-        mg_buf_reserve(b, 65536);
-        ssize_t r = read(fd, b->data + b->len, b->cap - b->len - 1);
+        ssize_t r = read(fd, chunk, sizeof chunk);
         if (r < 0) {
             if (errno == EINTR)
                 continue;
@@ -270,12 +271,13 @@ static int read_fd(int fd, mg_buf *b, size_t max)
         }
         if (r == 0)
             break;
-        b->len += (size_t)r;
-        if (b->len - start > max) {
+        if (b->len - start + (size_t)r > max) {
             errno = EFBIG;
             return -1;
         }
+        mg_buf_append(b, chunk, (size_t)r);
     }
+    mg_buf_reserve(b, 0); /* data non-NULL and terminated, also for an empty file */
     b->data[b->len] = '\0';
     return 0;
 }
