@@ -5,15 +5,26 @@
  * decides create/update/unchanged/delete, reporting every problem; `apply`
  * (write mode only) then carries the plan out. Check and dry-run modes stop
  * after the plan and print it.
+ *
+ * Every access below the output folder goes through directory handles: the
+ * output folder is opened once, and each folder under it is opened with
+ * openat(parent, name, O_DIRECTORY | O_NOFOLLOW), files with O_NOFOLLOW,
+ * renames and deletions with renameat/unlinkat on the same handle. So the
+ * check "this is a real folder, not a symbolic link" and the write into it are
+ * one operation: a folder swapped for a link after the check is never
+ * followed. The handles opened while planning are kept (dir_cache) and used
+ * again to write, so a swap between the two phases changes nothing either.
  */
 #include "emit.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -21,6 +32,25 @@
 #include "diff.h"
 #include "text.h"
 #include "util.h"
+
+#ifndef NAME_MAX
+#define NAME_MAX 255
+#endif
+#ifndef PATH_MAX
+#define PATH_MAX 4096
+#endif
+
+/* A temporary file is "." STEM TMP_MARK and TMP_RANDOM letters or digits. */
+#define TMP_MARK ".msggen-tmp-"
+#define TMP_RANDOM 6
+#define TMP_EXTRA (1 + (sizeof TMP_MARK - 1) + TMP_RANDOM)
+
+/* Folder handles kept open at once; past this the cache starts over (each
+ * open still refuses links, only the reuse across phases is lost). */
+#define MAX_CACHED_DIRS 200
+
+/* Bytes of a path or origin shown in a message before "...". */
+#define SHOWN_BYTES 60
 
 typedef enum {
     ST_CREATE,     /* produced, absent on disk */
@@ -33,7 +63,7 @@ typedef enum {
 
 typedef struct entry {
     const char *path;     /* relative; borrowed from the set or the old manifest */
-    char *full;           /* owned; out_dir "/" path, for messages and syscalls */
+    char *full;           /* owned; out_dir "/" path, for messages */
     mg_emit_file *file;   /* NULL for stale entries */
     state st;
     int untracked;        /* on disk, not in the old manifest */
@@ -54,6 +84,31 @@ typedef struct manifest {
     mg_buf raw;           /* the file as read, to tell whether it changes */
 } manifest;
 
+/* Open handles of the output folder and of folders below it, by relative path. */
+typedef struct cached_dir {
+    char *rel;            /* owned; no leading or trailing '/' */
+    int fd;
+    int dirty;            /* an entry was renamed or removed in it: fsync before closing */
+} cached_dir;
+
+typedef struct dir_cache {
+    const char *out_dir;  /* borrowed; as given, for messages */
+    int root;             /* the output folder; -1 while it does not exist */
+    int root_dirty;
+    cached_dir *v;
+    size_t n, cap;
+} dir_cache;
+
+/* Why a folder could not be opened. */
+typedef enum { DIR_OK, DIR_MISSING, DIR_IS_LINK, DIR_IS_FILE, DIR_CHANGED, DIR_ERRNO } dir_status;
+
+typedef struct dir_result {
+    dir_status st;
+    int fd;               /* DIR_OK: borrowed from the cache, valid until the next dir_open */
+    size_t bad_len;       /* otherwise: the length of the prefix of `rel` that failed */
+    int err;              /* DIR_ERRNO: errno */
+} dir_result;
+
 /* ---- small helpers ---- */
 
 static char *join(const char *dir, const char *rel)
@@ -68,17 +123,27 @@ static char *join(const char *dir, const char *rel)
 }
 
 /* A path as we print it in a message: control bytes and NUL become \xNN, so
- * that the diagnostic stays one line. Returned in `b`, which the caller owns. */
-static const char *printable(mg_buf *b, const char *s, size_t n)
+ * that the diagnostic stays one line, and past SHOWN_BYTES bytes it is cut
+ * (at a character boundary) and ends in "...", so that a 5 000-byte name
+ * still gives a readable line. Returned in `b`, which the caller owns. */
+static const char *shown(mg_buf *b, const char *s, size_t n)
 {
     mg_buf_reset(b);
-    for (size_t i = 0; i < n; i++) {
+    size_t keep = n;
+    if (n > SHOWN_BYTES + 3) {
+        keep = SHOWN_BYTES;
+        while (keep > 0 && ((unsigned char)s[keep] & 0xc0) == 0x80)
+            keep--;
+    }
+    for (size_t i = 0; i < keep; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x20 || c == 0x7f)
             mg_buf_appendf(b, "\\x%02x", c);
         else
             mg_buf_putc(b, (char)c);
     }
+    if (keep < n)
+        mg_buf_append_str(b, "...");
     return mg_buf_cstr(b);
 }
 
@@ -100,6 +165,11 @@ static int cmp_manifest(const void *x, const void *y)
 static int cmp_entry(const void *x, const void *y)
 {
     return strcmp(((const entry *)x)->path, ((const entry *)y)->path);
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
 static const manifest_entry *manifest_find(const manifest *m, const char *path)
@@ -141,6 +211,263 @@ static const char *path_problem(const char *p, size_t n)
     return NULL;
 }
 
+/* The longest component of a path, in bytes. */
+static size_t longest_component(const char *p, size_t n, size_t *at)
+{
+    size_t best = 0, start = 0;
+    *at = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && p[i] != '/')
+            continue;
+        if (i - start > best) {
+            best = i - start;
+            *at = start;
+        }
+        start = i + 1;
+    }
+    return best;
+}
+
+/* Is `name` one of our temporary files: "." STEM ".msggen-tmp-" and
+ * TMP_RANDOM ASCII letters or digits, with a non-empty STEM? */
+static int is_tmp_name(const char *name)
+{
+    size_t n = strlen(name), ml = sizeof TMP_MARK - 1;
+    if (n < TMP_EXTRA + 1 || name[0] != '.' || memcmp(name + n - TMP_RANDOM - ml, TMP_MARK, ml) != 0)
+        return 0;
+    for (size_t i = n - TMP_RANDOM; i < n; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+            return 0;
+    }
+    return 1;
+}
+
+/* "dir/sub/file" -> parent length 7 ("dir/sub") and base "file". */
+static size_t parent_len(const char *rel)
+{
+    const char *s = strrchr(rel, '/');
+    return s ? (size_t)(s - rel) : 0;
+}
+
+static const char *base_name(const char *rel)
+{
+    const char *s = strrchr(rel, '/');
+    return s ? s + 1 : rel;
+}
+
+/* Reads an open regular file into `b` (appending, through a chunk on the
+ * stack so that a small file takes a small buffer); -1 with errno on failure. */
+static int read_fd(int fd, mg_buf *b, size_t max)
+{
+    char chunk[65536];
+    size_t start = b->len;
+    for (;;) {
+        ssize_t r = read(fd, chunk, sizeof chunk);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (r == 0)
+            break;
+        if (b->len - start + (size_t)r > max) {
+            errno = EFBIG;
+            return -1;
+        }
+        mg_buf_append(b, chunk, (size_t)r);
+    }
+    mg_buf_reserve(b, 0); /* data non-NULL and terminated, also for an empty file */
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+/* Opens `name` in folder `dfd` for reading, refusing links and anything but
+ * a regular file (O_NONBLOCK: a FIFO put there must not hang us). Returns the
+ * fd, or -1 with errno (ELOOP for a link, EISDIR, or EINVAL for another kind). */
+static int open_regular(int dfd, const char *name, struct stat *sb)
+{
+    int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int bad = fstat(fd, sb) != 0 ? errno : S_ISREG(sb->st_mode) ? 0 : S_ISDIR(sb->st_mode) ? EISDIR : EINVAL;
+    if (bad) {
+        close(fd);
+        errno = bad;
+        return -1;
+    }
+    return fd;
+}
+
+/* ---- the folder handles ---- */
+
+static void dir_cache_init(dir_cache *c, const char *out_dir)
+{
+    memset(c, 0, sizeof *c);
+    c->out_dir = out_dir;
+    c->root = -1;
+}
+
+static void close_dir(int fd, int dirty)
+{
+    /* Makes renames and removals in it durable (see write_at). */
+    if (dirty)
+        fsync(fd);
+    close(fd);
+}
+
+/* Closes the handles of `rel` and of every folder below it (all when rel is NULL). */
+static void dir_cache_forget(dir_cache *c, const char *rel)
+{
+    size_t rl = rel ? strlen(rel) : 0, k = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        cached_dir *e = &c->v[i];
+        if (!rel || (strncmp(e->rel, rel, rl) == 0 && (e->rel[rl] == '\0' || e->rel[rl] == '/'))) {
+            close_dir(e->fd, e->dirty);
+            free(e->rel);
+        } else
+            c->v[k++] = *e;
+    }
+    c->n = k;
+}
+
+static void dir_cache_fini(dir_cache *c)
+{
+    dir_cache_forget(c, NULL);
+    free(c->v);
+    if (c->root >= 0)
+        close_dir(c->root, c->root_dirty);
+    c->root = -1;
+}
+
+static cached_dir *dir_cache_find(dir_cache *c, const char *rel, size_t len)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strlen(c->v[i].rel) == len && memcmp(c->v[i].rel, rel, len) == 0)
+            return &c->v[i];
+    return NULL;
+}
+
+static void mark_dirty(dir_cache *c, const char *rel, size_t len)
+{
+    if (len == 0) {
+        c->root_dirty = 1;
+        return;
+    }
+    cached_dir *e = dir_cache_find(c, rel, len);
+    if (e)
+        e->dirty = 1;
+}
+
+/* Opens the folder rel[0..len) below the output folder, one component at a
+ * time, never following a link; with `create`, missing folders are made. */
+static dir_result dir_open(dir_cache *c, const char *rel, size_t len, int create)
+{
+    dir_result r = {DIR_OK, -1, 0, 0};
+    if (c->root < 0) {
+        r.st = DIR_MISSING;
+        return r;
+    }
+    if (len == 0) {
+        r.fd = c->root;
+        return r;
+    }
+    cached_dir *hit = dir_cache_find(c, rel, len);
+    if (hit) {
+        r.fd = hit->fd;
+        return r;
+    }
+    size_t plen = 0;
+    for (size_t i = len; i > 0; i--)
+        if (rel[i - 1] == '/') {
+            plen = i - 1;
+            break;
+        }
+    dir_result p = dir_open(c, rel, plen, create);
+    if (p.st != DIR_OK)
+        return p;
+    char *name = mg_xstrndup(rel + (plen ? plen + 1 : 0), len - (plen ? plen + 1 : 0));
+    int fd = openat(p.fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int mkdir_err = 0;
+    if (fd < 0 && errno == ENOENT && create) {
+        if (mkdirat(p.fd, name, 0777) == 0)
+            mark_dirty(c, rel, plen);
+        else if (errno != EEXIST)
+            mkdir_err = errno;
+        fd = openat(p.fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    }
+    if (fd < 0) {
+        int err = mkdir_err ? mkdir_err : errno;
+        struct stat sb;
+        r.bad_len = len;
+        r.err = err;
+        /* ENOTDIR (or ELOOP) says only "not a real folder when opened"; a
+         * second look tells a link from a file, unless it changed since. */
+        int looked = err == ENOTDIR || err == ELOOP ? fstatat(p.fd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 : 0;
+        if (err == ENOENT && !create)
+            r.st = DIR_MISSING;
+        else if (looked && S_ISLNK(sb.st_mode))
+            r.st = DIR_IS_LINK;
+        else if (looked && !S_ISDIR(sb.st_mode))
+            r.st = DIR_IS_FILE;
+        else if (looked)
+            r.st = DIR_CHANGED;
+        else
+            r.st = DIR_ERRNO;
+        free(name);
+        return r;
+    }
+    free(name);
+    if (c->n >= MAX_CACHED_DIRS)
+        dir_cache_forget(c, NULL);
+    c->v = mg_xgrow(c->v, c->n, &c->cap, sizeof *c->v);
+    c->v[c->n].rel = mg_xstrndup(rel, len);
+    c->v[c->n].fd = fd;
+    c->v[c->n].dirty = 0;
+    c->n++;
+    r.fd = fd;
+    return r;
+}
+
+/* Reports why output path `rel` cannot be reached (r.st is not DIR_OK or
+ * DIR_MISSING). `what` is "output path" with its origin, or the manifest. */
+static void report_dir(dir_cache *c, const dir_result *r, const char *rel, mg_mark at, const char *from,
+                       mg_diag *d)
+{
+    mg_buf pb, ob;
+    mg_buf_init(&pb);
+    mg_buf_init(&ob);
+    char *prefix = mg_xstrndup(rel, r->bad_len);
+    char *where = join(c->out_dir, prefix);
+    const char *p = shown(&pb, rel, strlen(rel)), *o = shown(&ob, from, strlen(from));
+    switch (r->st) {
+    case DIR_IS_LINK:
+        mg_diag_error(d, at,
+                      "output path '%s' (from %s) goes through '%s', a symbolic link; msggen does not "
+                      "follow symbolic links inside the output folder (make it a real folder)",
+                      p, o, where);
+        break;
+    case DIR_IS_FILE:
+        mg_diag_error(d, at, "output path '%s' (from %s) needs '%s' to be a folder, but it is a file", p, o,
+                      where);
+        break;
+    case DIR_CHANGED:
+        mg_diag_error(d, at,
+                      "output path '%s' (from %s): '%s' changed while msggen opened it (it was a symbolic "
+                      "link or a file for a moment); nothing else may change the output folder during a run",
+                      p, o, where);
+        break;
+    default:
+        mg_diag_error(d, at, "output path '%s' (from %s): cannot open the folder '%s': %s", p, o, where,
+                      strerror(r->err));
+        break;
+    }
+    free(prefix);
+    free(where);
+    mg_buf_fini(&pb);
+    mg_buf_fini(&ob);
+}
+
 /* ---- the manifest ---- */
 
 static void manifest_fini(manifest *m)
@@ -154,22 +481,27 @@ static void manifest_fini(manifest *m)
 /* Reads <out>/.msggen-manifest when there is one. A manifest we cannot trust
  * is an error rather than an empty list: with an empty list we would refuse to
  * touch every file (or, with --force, forget which files were ours). */
-static int manifest_read(manifest *m, const char *mpath, mg_diag *d)
+static int manifest_read(manifest *m, dir_cache *c, const char *mpath, mg_diag *d)
 {
     memset(m, 0, sizeof *m);
     mg_buf_init(&m->raw);
+    if (c->root < 0)
+        return 0;
     struct stat sb;
-    if (lstat(mpath, &sb) != 0) {
-        if (errno == ENOENT)
-            return 0;
-        mg_diag_error(d, mg_mark_at(mpath, 0, 0), "cannot read the manifest: %s", strerror(errno));
-        return -1;
-    }
-    if (!S_ISREG(sb.st_mode) || mg_buf_read_file(&m->raw, mpath, MG_MAX_INPUT_BYTES) != 0) {
+    int fd = open_regular(c->root, MG_EMIT_MANIFEST, &sb);
+    if (fd < 0 && errno == ENOENT)
+        return 0;
+    if (fd < 0 || read_fd(fd, &m->raw, MG_MAX_INPUT_BYTES) != 0) {
+        int err = errno;
+        if (fd >= 0)
+            close(fd);
         mg_diag_error(d, mg_mark_at(mpath, 0, 0), "cannot read the manifest: %s",
-                      S_ISREG(sb.st_mode) ? strerror(errno) : "not a regular file");
+                      err == ELOOP ? "it is a symbolic link" : err == EISDIR || err == EINVAL
+                                                                   ? "not a regular file"
+                                                                   : strerror(err));
         return -1;
     }
+    close(fd);
     m->exists = 1;
     const char *p = m->raw.data ? m->raw.data : "";
     size_t len = m->raw.len;
@@ -202,7 +534,7 @@ static int manifest_read(manifest *m, const char *mpath, mg_diag *d)
                 mg_buf pb;
                 mg_buf_init(&pb);
                 mg_diag_error(d, mg_mark_at(mpath, lineno, 18), "manifest path '%s' %s",
-                              printable(&pb, l + 17, ll - 17), why);
+                              shown(&pb, l + 17, ll - 17), why);
                 mg_buf_fini(&pb);
             }
             bad = 1;
@@ -220,90 +552,50 @@ static int manifest_read(manifest *m, const char *mpath, mg_diag *d)
 
 /* ---- looking at the disk ---- */
 
-/* Checks that `rel` stays inside the output folder `real_out` (a real path)
- * through whatever exists on disk: we find the deepest prefix of out/rel that
- * exists (without following its last link) and resolve it. Also rejects a
- * folder where a file should go and a file where a folder should go. */
-static int check_on_disk(const char *out_dir, const char *real_out, const char *rel,
-                         const mg_emit_file *f, mg_diag *d)
+/* Reads the existing file of `e` into e->disk (and its mode) through its
+ * folder's handle. Returns 1 when it exists, 0 when not, -1 after an error;
+ * a symbolic link, a folder or a special file there is an error. */
+static int read_existing(dir_cache *c, entry *e, mg_mark at, const char *from, mg_diag *d)
 {
-    mg_mark at = f ? f->at : mg_mark_at(NULL, 0, 0);
-    const char *from = f ? f->origin : "the manifest";
-    char *full = join(out_dir, rel);
-    size_t base = strlen(full) - strlen(rel);
-    int rc = 0;
-    size_t deepest = 0; /* length of the deepest existing prefix, 0 if none */
-    for (size_t i = base;; i++) {
-        if (full[i] != '/' && full[i] != '\0')
-            continue;
-        char save = full[i];
-        full[i] = '\0';
-        struct stat sb, tb;
-        int exists = lstat(full, &sb) == 0;
-        int is_final = save == '\0';
-        if (exists) {
-            deepest = i;
-            int resolves = stat(full, &tb) == 0;
-            if (!is_final && resolves && !S_ISDIR(tb.st_mode)) {
-                mg_diag_error(d, at, "output path '%s' (from %s) needs '%s' to be a folder, but it is a file",
-                              rel, from, full);
-                rc = -1;
-            } else if (is_final && resolves && S_ISDIR(tb.st_mode)) {
-                mg_diag_error(d, at, "output path '%s' (from %s) names '%s', which is a folder",
-                              rel, from, full);
-                rc = -1;
-            }
-        }
-        full[i] = save;
-        if (!exists || is_final || rc)
-            break;
+    size_t pl = parent_len(e->path);
+    dir_result r = dir_open(c, e->path, pl, 0);
+    if (r.st == DIR_MISSING)
+        return 0;
+    if (r.st != DIR_OK) {
+        report_dir(c, &r, e->path, at, from, d);
+        return -1;
     }
-    if (!rc && deepest > 0) {
-        char keep = full[deepest];
-        full[deepest] = '\0';
-        char *real = realpath(full, NULL);
-        size_t rl = strlen(real_out);
-        if (!real) {
-            mg_diag_error(d, at,
-                          "output path '%s' (from %s) goes through '%s', a symbolic link that leads nowhere",
-                          rel, from, full);
-            rc = -1;
-        } else if (!(strncmp(real, real_out, rl) == 0 &&
-                     (real[rl] == '/' || real[rl] == '\0' || (rl == 1 && real_out[0] == '/')))) {
-            mg_diag_error(d, at,
-                          "output path '%s' (from %s) leaves the output folder through the symbolic link '%s'",
-                          rel, from, full);
-            rc = -1;
-        }
-        free(real);
-        full[deepest] = keep;
-    }
-    free(full);
-    return rc;
-}
-
-/* Reads an existing regular file into e->disk (and its mode). Returns 1 when
- * it exists, 0 when not, -1 after an error. */
-static int read_existing(entry *e, mg_diag *d)
-{
+    const char *name = base_name(e->path);
     struct stat sb;
-    if (stat(e->full, &sb) != 0) {
-        if (errno == ENOENT)
-            return 0;
-        mg_diag_error(d, mg_mark_at(e->full, 0, 0), "cannot read: %s", strerror(errno));
-        return -1;
-    }
-    if (!S_ISREG(sb.st_mode)) {
+    mg_buf pb, ob;
+    mg_buf_init(&pb);
+    mg_buf_init(&ob);
+    const char *p = shown(&pb, e->path, strlen(e->path)), *o = shown(&ob, from, strlen(from));
+    int rc = -1;
+    int fd = open_regular(r.fd, name, &sb);
+    if (fd < 0 && errno == ENOENT)
+        rc = 0;
+    else if (fd < 0 && errno == ELOOP)
+        mg_diag_error(d, at,
+                      "output path '%s' (from %s) names '%s', a symbolic link; msggen does not follow "
+                      "symbolic links inside the output folder (delete the link)",
+                      p, o, e->full);
+    else if (fd < 0 && errno == EISDIR)
+        mg_diag_error(d, at, "output path '%s' (from %s) names '%s', which is a folder", p, o, e->full);
+    else if (fd < 0 && errno == EINVAL)
         mg_diag_error(d, mg_mark_at(e->full, 0, 0), "is not a regular file; msggen writes only regular files");
-        return -1;
-    }
-    e->have_mode = 1;
-    e->mode = sb.st_mode & 07777;
-    if (mg_buf_read_file(&e->disk, e->full, (size_t)-1 / 2) != 0) {
+    else if (fd < 0 || read_fd(fd, &e->disk, (size_t)-1 / 2) != 0)
         mg_diag_error(d, mg_mark_at(e->full, 0, 0), "cannot read: %s", strerror(errno));
-        return -1;
+    else {
+        e->have_mode = 1;
+        e->mode = sb.st_mode & 07777;
+        rc = 1;
     }
-    return 1;
+    if (fd >= 0)
+        close(fd);
+    mg_buf_fini(&pb);
+    mg_buf_fini(&ob);
+    return rc;
 }
 
 static int same_bytes(const mg_buf *b, const char *data, size_t len)
@@ -311,28 +603,51 @@ static int same_bytes(const mg_buf *b, const char *data, size_t len)
     return b->len == len && (len == 0 || memcmp(b->data, data, len) == 0);
 }
 
-/* ---- writing ---- */
-
-/* Creates the folders of out/rel that are missing. */
-static int make_parents(const char *full, size_t from, mg_diag *d)
+/* Finds temporary files that a killed run left in the folders of `es` (and in
+ * the output folder itself, where the manifest's goes): regular files whose
+ * names match is_tmp_name exactly. Appends their relative paths, sorted, to
+ * `out` (owned strings). Folders that do not exist or cannot be opened are
+ * skipped: the plan reports those. */
+static void find_leftovers(dir_cache *c, const entry *es, size_t ne, char ***out, size_t *nout)
 {
-    char *p = mg_xstrndup(full, strlen(full));
-    int rc = 0;
-    for (size_t i = from; p[i]; i++) {
-        if (p[i] != '/' || i == 0)
-            continue;
-        p[i] = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            mg_diag_error(d, mg_mark_at(p, 0, 0), "cannot create folder: %s", strerror(errno));
-            rc = -1;
-        }
-        p[i] = '/';
-        if (rc)
-            break;
+    char **dirs = NULL;
+    size_t nd = 0, dcap = 0;
+    for (size_t i = 0; i <= ne; i++) {
+        dirs = mg_xgrow(dirs, nd, &dcap, sizeof *dirs);
+        dirs[nd++] = i < ne ? mg_xstrndup(es[i].path, parent_len(es[i].path)) : mg_xstrndup("", 0);
     }
-    free(p);
-    return rc;
+    qsort(dirs, nd, sizeof *dirs, cmp_str);
+    size_t cap = 0;
+    for (size_t i = 0; i < nd; i++) {
+        if (i > 0 && strcmp(dirs[i], dirs[i - 1]) == 0)
+            continue;
+        dir_result r = dir_open(c, dirs[i], strlen(dirs[i]), 0);
+        int fd = r.st == DIR_OK ? dup(r.fd) : -1;
+        DIR *dh = fd >= 0 ? fdopendir(fd) : NULL;
+        if (!dh) {
+            if (fd >= 0)
+                close(fd);
+            continue;
+        }
+        size_t first = *nout;
+        for (struct dirent *de; (de = readdir(dh));) {
+            struct stat sb;
+            if (!is_tmp_name(de->d_name) || fstatat(dirfd(dh), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
+                !S_ISREG(sb.st_mode))
+                continue;
+            *out = mg_xgrow(*out, *nout, &cap, sizeof **out);
+            (*out)[(*nout)++] = *dirs[i] ? join(dirs[i], de->d_name) : mg_xstrndup(de->d_name, strlen(de->d_name));
+        }
+        closedir(dh);
+        if (*nout - first > 1)
+            qsort(*out + first, *nout - first, sizeof **out, cmp_str);
+    }
+    for (size_t i = 0; i < nd; i++)
+        free(dirs[i]);
+    free(dirs);
 }
+
+/* ---- writing ---- */
 
 static mode_t default_mode(void)
 {
@@ -341,24 +656,58 @@ static mode_t default_mode(void)
     return 0666 & ~m;
 }
 
-/* Writes `data` to `full` atomically: a temporary file in the same folder
- * (so that rename is atomic: same file system), then rename over the target.
- * We do not fsync: this protects readers and failed runs, not power loss,
- * which a rerun of msggen repairs. */
-static int write_atomic(const char *full, const char *data, size_t len, mode_t mode, mg_diag *d)
+/* "." STEM TMP_MARK XXXXXX for `name`: STEM is `name`, cut so that the whole
+ * stays within NAME_MAX. The random part only avoids collisions (O_EXCL
+ * decides), so a simple generator seeded from the clock and pid will do. */
+static void tmp_name(mg_buf *b, const char *name)
 {
-    const char *slash = strrchr(full, '/');
-    size_t dirlen = slash ? (size_t)(slash - full) + 1 : 0;
+    static unsigned long long seed;
+    static const char digits[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    if (!seed) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        seed = ((unsigned long long)ts.tv_sec << 30) ^ (unsigned long long)ts.tv_nsec ^
+               ((unsigned long long)getpid() << 12) ^ 0x9e3779b97f4a7c15ull;
+    }
+    size_t n = strlen(name);
+    if (n > NAME_MAX - TMP_EXTRA)
+        n = NAME_MAX - TMP_EXTRA;
+    mg_buf_reset(b);
+    mg_buf_putc(b, '.');
+    mg_buf_append(b, name, n);
+    mg_buf_append_str(b, TMP_MARK);
+    for (int i = 0; i < TMP_RANDOM; i++) {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        mg_buf_putc(b, digits[seed % (sizeof digits - 1)]);
+    }
+}
+
+/* Writes `data` as `name` in the folder `dfd`: a temporary file beside it,
+ * created exclusively (O_EXCL | O_NOFOLLOW: never an existing file or a
+ * link), written, fsync'ed, then renamed over `name` within the same folder
+ * handle (atomic: same file system; rename replaces a link itself, never its
+ * target). Readers see the old file or the new one, never half of one; after
+ * a crash the file is the old or the new one once the folder is synced
+ * (close_dir does that at the end of the run). On failure the temporary file
+ * is removed. */
+static int write_at(int dfd, const char *name, const char *full, const char *data, size_t len, mode_t mode,
+                    mg_diag *d)
+{
     mg_buf t;
     mg_buf_init(&t);
-    mg_buf_append(&t, full, dirlen);
-    mg_buf_appendf(&t, ".%s.msggen-tmp-XXXXXX", full + dirlen);
-    char *tmp = mg_buf_steal(&t, NULL);
-    int fd = mkstemp(tmp);
+    int fd = -1;
+    for (int tries = 0; fd < 0 && tries < 100; tries++) {
+        tmp_name(&t, name);
+        fd = openat(dfd, t.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
     if (fd < 0) {
         mg_diag_error(d, mg_mark_at(full, 0, 0), "cannot create a temporary file beside it: %s",
                       strerror(errno));
-        free(tmp);
+        mg_buf_fini(&t);
         return -1;
     }
     size_t off = 0;
@@ -375,28 +724,36 @@ static int write_atomic(const char *full, const char *data, size_t len, mode_t m
     }
     if (!err && fchmod(fd, mode) != 0)
         err = errno;
+    if (!err && fsync(fd) != 0)
+        err = errno;
     if (close(fd) != 0 && !err)
         err = errno;
-    if (!err && rename(tmp, full) != 0)
+    if (!err && renameat(dfd, t.data, dfd, name) != 0)
         err = errno;
     if (err) {
-        unlink(tmp);
+        unlinkat(dfd, t.data, 0);
         mg_diag_error(d, mg_mark_at(full, 0, 0), "cannot write: %s", strerror(err));
     }
-    free(tmp);
+    mg_buf_fini(&t);
     return err ? -1 : 0;
 }
 
-/* Removes the folders of out/rel that the deletion left empty, deepest first;
- * stops at the first that is not empty (rmdir refuses) and never removes the
- * output folder itself. */
-static void remove_empty_parents(char *full, size_t base)
+/* Removes the folders of `rel` that a deletion left empty, deepest first;
+ * stops at the first that is not empty (the removal fails) and never removes
+ * the output folder itself. */
+static void remove_empty_parents(dir_cache *c, const char *rel)
 {
-    for (char *s = strrchr(full, '/'); s && (size_t)(s - full) > base; s = strrchr(full, '/')) {
-        *s = '\0';
-        if (rmdir(full) != 0)
+    char *p = mg_xstrndup(rel, strlen(rel));
+    for (size_t len = parent_len(p); len > 0; len = parent_len(p)) {
+        p[len] = '\0';
+        size_t pl = parent_len(p);
+        dir_result r = dir_open(c, p, pl, 0);
+        if (r.st != DIR_OK || unlinkat(r.fd, base_name(p), AT_REMOVEDIR) != 0)
             break;
+        mark_dirty(c, p, pl);
+        dir_cache_forget(c, p);
     }
+    free(p);
 }
 
 static void manifest_render(mg_buf *b, entry *es, size_t n)
@@ -408,6 +765,61 @@ static void manifest_render(mg_buf *b, entry *es, size_t n)
             mg_buf_appendf(b, "%016llx %s\n",
                            (unsigned long long)mg_emit_hash(es[i].file->data, es[i].file->len),
                            es[i].path);
+}
+
+/* fsyncs the folder holding `path`, so that a folder just made there is durable. */
+static void sync_parent(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *parent = slash ? mg_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : mg_xstrndup(".", 1);
+    int fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(parent);
+}
+
+/* Makes the output folder (and its parents, like mkdir -p) by path: it is the
+ * user's choice of folder, so links in it are followed. Returns 0 or -1 with errno. */
+static int make_out_dir(const char *out_dir)
+{
+    if (!*out_dir) {
+        errno = ENOENT;
+        return -1;
+    }
+    char *p = mg_xstrndup(out_dir, strlen(out_dir));
+    int rc = 0;
+    for (size_t i = 1;; i++) {
+        if (p[i] != '/' && p[i] != '\0')
+            continue;
+        char save = p[i];
+        p[i] = '\0';
+        if (mkdir(p, 0777) == 0)
+            sync_parent(p);
+        else if (errno != EEXIST)
+            rc = -1;
+        p[i] = save;
+        if (rc || save == '\0')
+            break;
+    }
+    free(p);
+    return rc;
+}
+
+/* fsyncs every folder changed so far, so that what follows (the manifest) is
+ * never on disk before the files it lists. */
+static void dir_cache_sync(dir_cache *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (c->v[i].dirty) {
+            fsync(c->v[i].fd);
+            c->v[i].dirty = 0;
+        }
+    if (c->root_dirty && c->root >= 0) {
+        fsync(c->root);
+        c->root_dirty = 0;
+    }
 }
 
 /* ---- public ---- */
@@ -456,6 +868,53 @@ void mg_emit_set_add(mg_emit_set *s, const char *path, size_t path_len, char *da
     f->at = at;
 }
 
+int mg_emit_check_paths(const char *out_dir, mg_emit_set *s, mg_diag *d)
+{
+    int before = d->errors;
+    size_t olen = strlen(out_dir);
+    size_t sep = olen && out_dir[olen - 1] != '/';
+    mg_buf pb, ob, cb;
+    mg_buf_init(&pb);
+    mg_buf_init(&ob);
+    mg_buf_init(&cb);
+    for (size_t i = 0; i < s->n; i++) {
+        mg_emit_file *f = &s->files[i];
+        const char *p = shown(&pb, f->path, f->path_len), *o = shown(&ob, f->origin, strlen(f->origin));
+        const char *why = path_problem(f->path, f->path_len);
+        size_t at, longest = why ? 0 : longest_component(f->path, f->path_len, &at);
+        if (why)
+            mg_diag_error(d, f->at, "output path '%s' (from %s) %s", p, o, why);
+        else if (longest > NAME_MAX && longest == f->path_len)
+            mg_diag_error(d, f->at,
+                          "output path '%s' (from %s) is a name of %zu bytes; file systems allow at most "
+                          "%d (NAME_MAX): shorten it",
+                          p, o, longest, NAME_MAX);
+        else if (longest > NAME_MAX)
+            mg_diag_error(d, f->at,
+                          "output path '%s' (from %s) has a name of %zu bytes ('%s'); file systems allow "
+                          "at most %d (NAME_MAX): shorten it",
+                          p, o, longest, shown(&cb, f->path + at, longest), NAME_MAX);
+        else if (olen + sep + f->path_len >= PATH_MAX)
+            mg_diag_error(d, f->at,
+                          "output path '%s' (from %s) is %zu bytes long in the output folder '%s'; paths "
+                          "may have at most %d (PATH_MAX - 1): shorten it",
+                          p, o, olen + sep + f->path_len, shown(&cb, out_dir, olen), PATH_MAX - 1);
+    }
+    if (d->errors == before) {
+        if (s->n)
+            qsort(s->files, s->n, sizeof *s->files, cmp_file);
+        for (size_t i = 1; i < s->n; i++)
+            if (cmp_file(&s->files[i - 1], &s->files[i]) == 0)
+                mg_diag_error(d, s->files[i].at, "duplicate output path '%s': produced by %s and by %s",
+                              shown(&pb, s->files[i].path, s->files[i].path_len), s->files[i - 1].origin,
+                              s->files[i].origin);
+    }
+    mg_buf_fini(&pb);
+    mg_buf_fini(&ob);
+    mg_buf_fini(&cb);
+    return d->errors > before ? -1 : 0;
+}
+
 int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
                 mg_emit_stats *stp, mg_diag *d)
 {
@@ -466,50 +925,35 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
     int errors_before = d->errors;
 
     /* 1. Paths, on their own. */
-    for (size_t i = 0; i < s->n; i++) {
-        mg_emit_file *f = &s->files[i];
-        const char *why = path_problem(f->path, f->path_len);
-        if (why) {
-            mg_buf pb;
-            mg_buf_init(&pb);
-            mg_diag_error(d, f->at, "output path '%s' (from %s) %s", printable(&pb, f->path, f->path_len),
-                          f->origin, why);
-            mg_buf_fini(&pb);
-        }
+    if (mg_emit_check_paths(out_dir, s, d) != 0) {
+        if (stp)
+            *stp = st;
+        return -1;
     }
-    if (d->errors > errors_before)
-        return -1;
-    if (s->n)
-        qsort(s->files, s->n, sizeof *s->files, cmp_file);
-    for (size_t i = 1; i < s->n; i++)
-        if (cmp_file(&s->files[i - 1], &s->files[i]) == 0)
-            mg_diag_error(d, s->files[i].at, "duplicate output path '%s': produced by %s and by %s",
-                          s->files[i].path, s->files[i - 1].origin, s->files[i].origin);
-    if (d->errors > errors_before)
-        return -1;
 
-    /* 2. The old manifest and the disk. */
+    /* 2. The old manifest and the disk, through the output folder's handle.
+     * The -o folder itself is the user's: a link there is followed. */
     char *mpath = join(out_dir, MG_EMIT_MANIFEST);
     manifest old;
+    memset(&old, 0, sizeof old);
+    mg_buf_init(&old.raw);
     int rc = -1;
     entry *es = NULL;
     size_t ne = 0;
+    char **left = NULL;
+    size_t nleft = 0;
     mg_buf newman;
     mg_buf_init(&newman);
-    struct stat osb;
-    int out_exists = stat(out_dir, &osb) == 0;
-    char *real_out = NULL;
-    if (out_exists && !S_ISDIR(osb.st_mode)) {
-        mg_diag_error(d, mg_mark_at(out_dir, 0, 0), "output folder is a file");
-        free(mpath);
-        return -1;
-    }
-    if (manifest_read(&old, mpath, d) != 0)
-        goto done;
-    if (out_exists && !(real_out = realpath(out_dir, NULL))) {
-        mg_diag_error(d, mg_mark_at(out_dir, 0, 0), "cannot resolve the output folder: %s", strerror(errno));
+    dir_cache dc;
+    dir_cache_init(&dc, out_dir);
+    dc.root = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dc.root < 0 && errno != ENOENT) {
+        mg_diag_error(d, mg_mark_at(out_dir, 0, 0), "%s",
+                      errno == ENOTDIR ? "output folder is a file" : strerror(errno));
         goto done;
     }
+    if (manifest_read(&old, &dc, mpath, d) != 0)
+        goto done;
 
     es = calloc(s->n + old.n + 1, sizeof *es);
     if (!es)
@@ -521,10 +965,7 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
         e->full = join(out_dir, e->path);
         mg_buf_init(&e->disk);
         e->st = ST_CREATE;
-        if (!out_exists || check_on_disk(out_dir, real_out, e->path, e->file, d) != 0)
-            continue;
-        int ex = read_existing(e, d);
-        if (ex <= 0)
+        if (read_existing(&dc, e, e->file->at, e->file->origin, d) <= 0)
             continue;
         const manifest_entry *me = manifest_find(&old, e->path);
         int same = same_bytes(&e->disk, e->file->data, e->file->len);
@@ -551,16 +992,15 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
         e->full = join(out_dir, p);
         mg_buf_init(&e->disk);
         e->st = ST_GONE;
-        if (!out_exists || check_on_disk(out_dir, real_out, p, NULL, d) != 0)
-            continue;
-        int ex = read_existing(e, d);
-        if (ex <= 0)
+        if (read_existing(&dc, e, mg_mark_at(NULL, 0, 0), "the manifest", d) <= 0)
             continue;
         e->st = mg_emit_hash(e->disk.data, e->disk.len) == old.v[i].hash ? ST_DELETE : ST_KEEP;
     }
     if (d->errors > errors_before)
         goto done;
     qsort(es, ne, sizeof *es, cmp_entry);
+    find_leftovers(&dc, es, ne, &left, &nleft);
+    st.leftover = (int)nleft;
     manifest_render(&newman, es, ne);
     int manifest_changes = !old.exists || !same_bytes(&old.raw, newman.data, newman.len);
 
@@ -569,6 +1009,12 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
         mg_buf diff;
         mg_buf_init(&diff);
         int nfiles = 0;
+        for (size_t i = 0; i < nleft; i++) {
+            char *full = join(out_dir, left[i]);
+            fprintf(out, "leftover: %s (temporary file of an interrupted run; 'msggen generate' deletes it)\n",
+                    full);
+            free(full);
+        }
         for (size_t i = 0; i < ne; i++) {
             entry *e = &es[i];
             nfiles += e->file != NULL;
@@ -613,14 +1059,18 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
             }
         }
         mg_buf_fini(&diff);
-        int drift = st.missing + st.different + st.stale + st.untracked;
+        /* A leftover is drift: generate would change the folder by deleting it. */
+        int drift = st.missing + st.different + st.stale + st.untracked + st.leftover;
         if (!drift && manifest_changes) {
             fprintf(out, "outdated: %s (run 'msggen generate' to record the files)\n", mpath);
             drift = 1;
         }
+        char extra[64] = "";
+        if (st.leftover)
+            snprintf(extra, sizeof extra, ", %d leftover", st.leftover);
         if (drift)
-            fprintf(out, "%s: out of sync: %d missing, %d different, %d stale, %d untracked (%d files)\n",
-                    label, st.missing, st.different, st.stale, st.untracked, nfiles);
+            fprintf(out, "%s: out of sync: %d missing, %d different, %d stale, %d untracked%s (%d files)\n",
+                    label, st.missing, st.different, st.stale, st.untracked, extra, nfiles);
         else
             fprintf(out, "%s: in sync (%d files)\n", label, nfiles);
         rc = drift ? 1 : 0;
@@ -628,6 +1078,12 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
     }
 
     static const char *const verbs[] = {"create", "update", "unchanged", "delete", "keep", NULL};
+    if (opts->mode == MG_EMIT_DRY_RUN)
+        for (size_t i = 0; i < nleft; i++) {
+            char *full = join(out_dir, left[i]);
+            fprintf(out, "delete %s (temporary file of an interrupted run)\n", full);
+            free(full);
+        }
     for (size_t i = 0; i < ne; i++) {
         entry *e = &es[i];
         switch (e->st) {
@@ -643,36 +1099,79 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
                     e->st == ST_KEEP ? " (stale, but modified since msggen wrote it)" : "");
     }
     if (opts->mode == MG_EMIT_WRITE) {
-        size_t base = strlen(out_dir);
-        if (make_parents(mpath, 0, d) != 0)
+        if (dc.root < 0 &&
+            (make_out_dir(out_dir) != 0 || (dc.root = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)) {
+            mg_diag_error(d, mg_mark_at(out_dir, 0, 0), "cannot create the output folder: %s", strerror(errno));
             goto done;
-        for (size_t i = 0; i < ne; i++) {
-            entry *e = &es[i];
-            if (e->st == ST_DELETE) {
-                if (unlink(e->full) != 0) {
-                    mg_diag_error(d, mg_mark_at(e->full, 0, 0), "cannot delete: %s", strerror(errno));
-                    goto done;
-                }
-                remove_empty_parents(e->full, base);
-            } else if (e->st == ST_KEEP) {
-                mg_diag_warning(d, mg_mark_at(e->full, 0, 0),
-                                "no longer generated, but modified since msggen wrote it: kept (delete it yourself)");
+        }
+        for (size_t i = 0; i < nleft; i++) {
+            size_t pl = parent_len(left[i]);
+            dir_result r = dir_open(&dc, left[i], pl, 0);
+            int err = r.st == DIR_OK ? (unlinkat(r.fd, base_name(left[i]), 0) == 0 ? 0 : errno)
+                      : r.st == DIR_MISSING ? ENOENT : r.st == DIR_ERRNO ? r.err : ENOTDIR;
+            if (err == 0)
+                mark_dirty(&dc, left[i], pl);
+            else if (err != ENOENT) {
+                char *full = join(out_dir, left[i]);
+                mg_diag_error(d, mg_mark_at(full, 0, 0), "cannot delete this leftover temporary file: %s",
+                              strerror(err));
+                free(full);
+                goto done;
             }
         }
+        /* Writes first, deletions after: a folder emptied by a deletion may
+         * be one we are about to write into. */
         mode_t dm = default_mode();
         for (size_t i = 0; i < ne; i++) {
             entry *e = &es[i];
             if (e->st != ST_CREATE && e->st != ST_UPDATE)
                 continue;
-            if (make_parents(e->full, base, d) != 0 ||
-                write_atomic(e->full, e->file->data, e->file->len, e->have_mode ? e->mode : dm, d) != 0)
+            size_t pl = parent_len(e->path);
+            dir_result r = dir_open(&dc, e->path, pl, 1);
+            if (r.st != DIR_OK) {
+                report_dir(&dc, &r, e->path, e->file->at, e->file->origin, d);
                 goto done;
+            }
+            if (write_at(r.fd, base_name(e->path), e->full, e->file->data, e->file->len,
+                         e->have_mode ? e->mode : dm, d) != 0)
+                goto done;
+            mark_dirty(&dc, e->path, pl);
         }
-        if (manifest_changes && write_atomic(mpath, newman.data, newman.len, dm, d) != 0)
-            goto done;
+        for (size_t i = 0; i < ne; i++) {
+            entry *e = &es[i];
+            if (e->st == ST_DELETE) {
+                size_t pl = parent_len(e->path);
+                dir_result r = dir_open(&dc, e->path, pl, 0);
+                if (r.st == DIR_MISSING)
+                    continue;
+                if (r.st != DIR_OK) {
+                    report_dir(&dc, &r, e->path, mg_mark_at(NULL, 0, 0), "the manifest", d);
+                    goto done;
+                }
+                if (unlinkat(r.fd, base_name(e->path), 0) != 0 && errno != ENOENT) {
+                    mg_diag_error(d, mg_mark_at(e->full, 0, 0), "cannot delete: %s", strerror(errno));
+                    goto done;
+                }
+                mark_dirty(&dc, e->path, pl);
+                remove_empty_parents(&dc, e->path);
+            } else if (e->st == ST_KEEP) {
+                mg_diag_warning(d, mg_mark_at(e->full, 0, 0),
+                                "no longer generated, but modified since msggen wrote it: kept (delete it yourself)");
+            }
+        }
+        if (manifest_changes) {
+            dir_cache_sync(&dc);
+            if (write_at(dc.root, MG_EMIT_MANIFEST, mpath, newman.data, newman.len, dm, d) != 0)
+                goto done;
+            dc.root_dirty = 1;
+        }
     }
-    fprintf(out, "%s: %d created, %d updated, %d deleted, %d unchanged%s%s\n", label, st.created,
-            st.updated, st.deleted, st.unchanged, st.kept ? " (some stale files kept)" : "",
+    char extra[80] = "";
+    if (st.leftover)
+        snprintf(extra, sizeof extra, ", %d leftover temporary file%s deleted", st.leftover,
+                 st.leftover == 1 ? "" : "s");
+    fprintf(out, "%s: %d created, %d updated, %d deleted, %d unchanged%s%s%s\n", label, st.created,
+            st.updated, st.deleted, st.unchanged, extra, st.kept ? " (some stale files kept)" : "",
             opts->mode == MG_EMIT_DRY_RUN ? " (dry run: nothing written)" : "");
     rc = 0;
 
@@ -682,7 +1181,10 @@ done:
         mg_buf_fini(&es[i].disk);
     }
     free(es);
-    free(real_out);
+    for (size_t i = 0; i < nleft; i++)
+        free(left[i]);
+    free(left);
+    dir_cache_fini(&dc);
     manifest_fini(&old);
     mg_buf_fini(&newman);
     free(mpath);

@@ -2,19 +2,32 @@
  * compares them with what is there (`msggen check`).
  *
  * The caller collects every rendered file of one target in an mg_emit_set
- * (after *all* renders succeeded) and calls mg_emit_run once. Nothing is written
- * before every path has been checked:
+ * (after *all* renders succeeded), checks every target's set with
+ * mg_emit_check_paths, and then calls mg_emit_run once per target. Nothing is
+ * written before every path has been checked:
  *   - a path is relative, has no empty, "." or ".." component, no NUL or line
- *     break, is not the manifest's name, and does not lead out of the output
- *     folder, also not through a symbolic link that exists on disk;
+ *     break, is not the manifest's name, no component longer than NAME_MAX
+ *     bytes, and joined to the output folder it is shorter than PATH_MAX;
+ *   - nothing below the output folder is a symbolic link: every folder and
+ *     file under it is reached through directory handles, opened with
+ *     O_NOFOLLOW one component at a time, and the handles opened to check are
+ *     the ones written through, so a folder swapped for a link during the run
+ *     is never followed either (an error names it). The output folder itself
+ *     (the -o argument, or out/<target>) is the user's and may be a link;
  *   - a file on disk that msggen did not generate (absent from the manifest) is
  *     never overwritten (unless `force`) nor deleted.
- * Then each changed file is written to a temporary file in its own folder and
- * renamed over the old one (readers never see half a file; failed runs never
- * leave one); a file whose bytes are unchanged is not touched, so its mtime is
- * kept. Files listed in the previous manifest and no longer produced are
- * deleted if their content still has the recorded hash (else kept, with a
- * warning), and folders they leave empty are removed.
+ * Then each changed file is written to a temporary file in its own folder
+ * (".NAME.msggen-tmp-XXXXXX", NAME cut to fit NAME_MAX), fsync'ed, and renamed
+ * over the old one (readers never see half a file; failed runs never leave
+ * one); a file whose bytes are unchanged is not touched, so its mtime is kept.
+ * Files listed in the previous manifest and no longer produced are deleted if
+ * their content still has the recorded hash (else kept, with a warning), and
+ * folders they leave empty are removed. Temporary files a killed run left in
+ * the folders msggen writes (exactly that name pattern, regular files only)
+ * are deleted; check reports them as "leftover" drift. The changed folders
+ * are fsync'ed before the manifest is written, and the manifest last: after
+ * a crash every file is whole (old or new), and the manifest never lists a
+ * file that is not on disk.
  *
  * The manifest, <out>/.msggen-manifest, is text:
  *   # msggen-manifest 1 (msggen VERSION): generated files and their FNV-1a 64 hashes; do not edit
@@ -77,6 +90,7 @@ typedef struct mg_emit_opts {
 typedef struct mg_emit_stats {
     int created, updated, deleted, unchanged, kept; /* write and dry-run */
     int missing, different, stale, untracked;       /* check */
+    int leftover;       /* temporary files of a killed run: deleted (write), reported (check) */
 } mg_emit_stats;
 
 void mg_emit_set_init(mg_emit_set *s);
@@ -88,10 +102,20 @@ void mg_emit_set_fini(mg_emit_set *s);   /* releases every file's data */
 void mg_emit_set_add(mg_emit_set *s, const char *path, size_t path_len, char *data, size_t len,
                      mg_emit_release release, const char *origin, mg_mark at);
 
+/* Checks the paths of `s` on their own (the first list above, without the
+ * disk) for the output folder `out_dir`, and that no two are equal; sorts the
+ * set by path. Returns 0, or -1 after reporting each problem through `d`
+ * (naming the file's origin, long names cut for display). mg_emit_run does
+ * this too; calling it for every target first means that a bad path in the
+ * last target stops the run before the first target is written. */
+int mg_emit_check_paths(const char *out_dir, mg_emit_set *s, mg_diag *d);
+
 /* Emits `s` into the folder `out_dir` (created when needed, in write mode) as
  * described at the top. `st` may be NULL. Prints the summary line
- * "LABEL: N created, N updated, N deleted, N unchanged" (write, dry-run) or
- * "LABEL: in sync (N files)" / "LABEL: N out of sync (...)" (check).
+ * "LABEL: N created, N updated, N deleted, N unchanged" (write, dry-run; then
+ * ", N leftover temporary files deleted" when there were some) or
+ * "LABEL: in sync (N files)" / "LABEL: out of sync: N missing, ... (N files)"
+ * (check; leftovers count as drift).
  * Returns 0 (written, or in sync), 1 (check found drift), or -1 after reporting
  * errors through `d`; on -1 in a planning error nothing was written. */
 int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,

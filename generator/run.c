@@ -240,7 +240,15 @@ int mg_run_generate(const mg_run_opts *o, mg_diag *d)
     }
     if (d->errors)
         goto done;
-    /* 4. Emit, target by target. A problem in one folder (a foreign file)
+    /* 4. Every target's paths (NAME_MAX, PATH_MAX, ...) before any is written. */
+    for (size_t i = 0; i < n; i++) {
+        char *dir = out_dir_for(o, ts[i], n);
+        mg_emit_check_paths(dir, &sets[i], d);
+        free(dir);
+    }
+    if (d->errors)
+        goto done;
+    /* 5. Emit, target by target. A problem in one folder (a foreign file)
      * does not stop the others; each folder is all-or-nothing on its own. */
     int drift = 0, failed = 0;
     for (size_t i = 0; i < n; i++) {

@@ -155,6 +155,27 @@ echo 'notes' >gen/events/NOTES.txt
 run generate_should_never_delete_a_foreign_file 0 generate --view view2.json -t ./go -o gen &&
     { [ -f gen/events/NOTES.txt ] && ok generate_should_never_delete_a_foreign_file || fail generate_should_never_delete_a_foreign_file "NOTES.txt deleted"; }
 
+# --- temporary files a killed run left behind ------------------------------
+run generate_for_leftovers 0 generate --view view.json -t ./go -o lo || true
+echo half >lo/events/.doc.go.msggen-tmp-Xy12Zq
+echo half >lo/..msggen-manifest.msggen-tmp-000aaa
+echo mine >lo/events/.doc.go.msggen-tmp-notours
+if run check_should_report_leftover_temporary_files 1 check --view view.json -t ./go -o lo; then
+    printf '%s\n' "leftover: lo/..msggen-manifest.msggen-tmp-000aaa (temporary file of an interrupted run; 'msggen generate' deletes it)" \
+        "leftover: lo/events/.doc.go.msggen-tmp-Xy12Zq (temporary file of an interrupted run; 'msggen generate' deletes it)" \
+        "go: out of sync: 0 missing, 0 different, 0 stale, 0 untracked, 2 leftover (3 files)" >"$TMP/expect"
+    cmp -s "$TMP/expect" "$TMP/out" && ok check_should_report_leftover_temporary_files ||
+        { fail check_should_report_leftover_temporary_files "report"; diff "$TMP/expect" "$TMP/out" | detail; }
+fi
+if run generate_should_delete_leftover_temporary_files 0 generate --view view.json -t ./go -o lo; then
+    [ "$(cat "$TMP/out")" = "go: 0 created, 0 updated, 0 deleted, 3 unchanged, 2 leftover temporary files deleted" ] &&
+    [ ! -e lo/events/.doc.go.msggen-tmp-Xy12Zq ] && [ ! -e lo/..msggen-manifest.msggen-tmp-000aaa ] &&
+    [ -f lo/events/.doc.go.msggen-tmp-notours ] && ok generate_should_delete_leftover_temporary_files ||
+        fail generate_should_delete_leftover_temporary_files "$(cat "$TMP/out"; ls -a lo lo/events)"
+fi
+run check_should_be_in_sync_after_leftovers_are_gone 0 check --view view.json -t ./go -o lo &&
+    ok check_should_be_in_sync_after_leftovers_are_gone
+
 # --- nothing is written when a render fails --------------------------------
 cp -R go go-broken
 printf 'x {{>nosuchpartial}}\n' >go-broken/message.go.mustache

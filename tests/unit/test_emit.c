@@ -287,24 +287,319 @@ static void emit_should_reject_a_symlink_that_leads_out(void)
     mkdir(path_in("elsewhere"), 0777);
     CHECK(symlink(path_in("elsewhere"), path_in("out/link")) == 0);
     CHECK_INT(run(MG_EMIT_WRITE, 1, NULL, "link/x.txt", "x\n", NULL), -1);
-    CHECK(strstr(errs, "leaves the output folder through the symbolic link") != NULL);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "target.yaml:3:9: error: output path 'link/x.txt' (from t.mustache) goes through '%s', a symbolic "
+             "link; msggen does not follow symbolic links inside the output folder (make it a real folder)\n",
+             path_in("out/link"));
+    CHECK_STR(errs, want);
     CHECK(!exists("elsewhere/x.txt"));
-    /* A file that is a link to outside, too (even with --force). */
+    /* Deeper: a real folder, then the link. Check mode says so too. */
+    mkdir(path_in("out/a"), 0777);
+    CHECK(symlink(path_in("elsewhere"), path_in("out/a/b")) == 0);
+    CHECK_INT(run(MG_EMIT_CHECK, 0, NULL, "a/b/c/x.txt", "x\n", NULL), -1);
+    CHECK(strstr(errs, "/out/a/b', a symbolic link;") != NULL);
+    CHECK_INT(run(MG_EMIT_WRITE, 1, NULL, "a/b/c/x.txt", "x\n", NULL), -1);
+    CHECK(!exists("elsewhere/c"));
+    /* A dangling link is a link like any other. */
+    CHECK(symlink("nowhere", path_in("out/dangling")) == 0);
+    CHECK_INT(run(MG_EMIT_WRITE, 0, NULL, "dangling/z.txt", "z\n", NULL), -1);
+    CHECK(strstr(errs, "/out/dangling', a symbolic link;") != NULL);
+    CHECK(!exists("out/nowhere"));
+    testfs_rm_rf(root);
+}
+
+static void emit_should_not_follow_a_symlink_that_stays_inside(void)
+{
+    /* Even a link to a folder inside the output folder is refused: whether a
+     * link stays inside can change between a check and a write. */
+    fresh_root();
+    mkdir(path_in("out"), 0777);
+    mkdir(path_in("out/real"), 0777);
+    CHECK(symlink("real", path_in("out/alias")) == 0);
+    CHECK_INT(run(MG_EMIT_WRITE, 0, NULL, "alias/y.txt", "y\n", NULL), -1);
+    CHECK(strstr(errs, "goes through '") != NULL && strstr(errs, "/out/alias', a symbolic link;") != NULL);
+    CHECK(!exists("out/real/y.txt"));
+    testfs_rm_rf(root);
+}
+
+static void emit_should_not_follow_a_symlinked_file(void)
+{
+    fresh_root();
+    mkdir(path_in("out"), 0777);
     put("victim.txt", "precious\n");
     CHECK(symlink(path_in("victim.txt"), path_in("out/f.txt")) == 0);
+    /* Not even with --force, and not even when it was ours. */
     CHECK_INT(run(MG_EMIT_WRITE, 1, NULL, "f.txt", "x\n", NULL), -1);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "target.yaml:3:9: error: output path 'f.txt' (from t.mustache) names '%s', a symbolic link; msggen "
+             "does not follow symbolic links inside the output folder (delete the link)\n",
+             path_in("out/f.txt"));
+    CHECK_STR(errs, want);
     char *v = get("victim.txt");
     CHECK_STR(v, "precious\n");
     free(v);
-    /* A link that stays inside is fine. */
-    mkdir(path_in("out/real"), 0777);
-    CHECK(symlink("real", path_in("out/alias")) == 0);
-    CHECK_INT(run(MG_EMIT_WRITE, 0, NULL, "alias/y.txt", "y\n", NULL), 0);
-    CHECK(exists("out/real/y.txt"));
-    /* A dangling link. */
-    CHECK(symlink("nowhere", path_in("out/dangling")) == 0);
-    CHECK_INT(run(MG_EMIT_WRITE, 0, NULL, "dangling/z.txt", "z\n", NULL), -1);
-    CHECK(strstr(errs, "a symbolic link that leads nowhere") != NULL);
+    struct stat sb;
+    CHECK(lstat(path_in("out/f.txt"), &sb) == 0 && S_ISLNK(sb.st_mode));
+    /* A stale file of the manifest that became a link is not read or deleted. */
+    unlink(path_in("out/f.txt"));
+    CHECK_INT(run(MG_EMIT_WRITE, 0, NULL, "g.txt", "g\n", NULL), 0);
+    unlink(path_in("out/g.txt"));
+    CHECK(symlink(path_in("victim.txt"), path_in("out/g.txt")) == 0);
+    CHECK_INT(run(MG_EMIT_WRITE, 0, NULL, NULL), -1);
+    CHECK(strstr(errs, "output path 'g.txt' (from the manifest) names '") != NULL);
+    CHECK(exists("victim.txt") && exists("out/g.txt"));
+    /* The manifest itself, as a link, is not read. */
+    testfs_rm_rf(path_in("out"));
+    mkdir(path_in("out"), 0777);
+    CHECK(symlink(path_in("victim.txt"), path_in("out/.msggen-manifest")) == 0);
+    CHECK_INT(run(MG_EMIT_WRITE, 1, NULL, "a.txt", "a\n", NULL), -1);
+    CHECK(strstr(errs, ".msggen-manifest: error: cannot read the manifest: it is a symbolic link") != NULL);
+    CHECK(!exists("out/a.txt"));
+    testfs_rm_rf(root);
+}
+
+static void emit_should_follow_a_symlinked_output_folder(void)
+{
+    /* The output folder itself is the user's choice: a link there is fine. */
+    fresh_root();
+    mkdir(path_in("real-out"), 0777);
+    CHECK(symlink("real-out", path_in("out")) == 0);
+    CHECK_INT(run(MG_EMIT_WRITE, 0, NULL, "d/x.txt", "x\n", NULL), 0);
+    CHECK(exists("real-out/d/x.txt") && exists("real-out/.msggen-manifest"));
+    CHECK_INT(run(MG_EMIT_CHECK, 0, NULL, "d/x.txt", "x\n", NULL), 0);
+    testfs_rm_rf(root);
+}
+
+/* The handles checked are the handles written through: a folder swapped for
+ * a link after the plan looked at it is not followed by the writes. */
+static void emit_should_write_through_the_handle_it_checked(void)
+{
+    fresh_root();
+    mkdir(path_in("out"), 0777);
+    mkdir(path_in("out/sub"), 0777);
+    mkdir(path_in("elsewhere"), 0777);
+    mg_diag d;
+    errs_reset();
+    mg_diag_init_sink(&d, errs_capture, NULL);
+    dir_cache c;
+    dir_cache_init(&c, path_in("out"));
+    c.root = open(path_in("out"), O_RDONLY | O_DIRECTORY);
+    dir_result r = dir_open(&c, "sub", 3, 0);
+    CHECK_INT(r.st, DIR_OK);
+    /* Now someone swaps out/sub for a link to elsewhere. */
+    CHECK(rename(path_in("out/sub"), path_in("out/moved")) == 0);
+    CHECK(symlink(path_in("elsewhere"), path_in("out/sub")) == 0);
+    r = dir_open(&c, "sub", 3, 1);
+    CHECK_INT(r.st, DIR_OK);
+    CHECK_INT(write_at(r.fd, "x.txt", "out/sub/x.txt", "x\n", 2, 0644, &d), 0);
+    CHECK(exists("out/moved/x.txt"));
+    CHECK(!exists("elsewhere/x.txt"));
+    /* A fresh walk sees the link and refuses it. */
+    dir_cache_forget(&c, "sub");
+    r = dir_open(&c, "sub/deeper", 10, 1);
+    CHECK_INT(r.st, DIR_IS_LINK);
+    CHECK_INT(r.bad_len, 3);
+    CHECK(!exists("elsewhere/deeper"));
+    dir_cache_fini(&c);
+    CHECK_STR(errs, "");
+    testfs_rm_rf(root);
+}
+
+static void emit_should_check_name_max_and_path_max_before_writing(void)
+{
+    fresh_root();
+    char name[NAME_MAX + 2];
+    memset(name, 'n', sizeof name - 1);
+    name[NAME_MAX + 1] = '\0';
+    /* NAME_MAX + 1 bytes: refused, and nothing is written, not even the good file. */
+    CHECK_INT(run(MG_EMIT_WRITE, 0, NULL, "ok.txt", "o\n", name, "x\n", NULL), -1);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "target.yaml:3:9: error: output path '%.60s...' (from t.mustache) is a name of %d bytes; "
+             "file systems allow at most %d (NAME_MAX): shorten it\n",
+             name, NAME_MAX + 1, NAME_MAX);
+    CHECK_STR(errs, want);
+    CHECK(!exists("out"));
+    /* Exactly NAME_MAX bytes is fine, although its temporary file's name had to be cut. */
+    name[NAME_MAX] = '\0';
+    CHECK_INT(run(MG_EMIT_WRITE, 0, NULL, name, "x\n", NULL), 0);
+    CHECK_STR(errs, "");
+    char rel[NAME_MAX + 8];
+    snprintf(rel, sizeof rel, "out/%s", name);
+    CHECK(exists(rel));
+    /* The whole path: components that fit, a total that does not. */
+    mg_buf p;
+    mg_buf_init(&p);
+    while (p.len + strlen(path_in("out")) + 1 < PATH_MAX)
+        mg_buf_append_str(&p, "folder-name-of-forty-bytes-for-the-test/");
+    mg_buf_append_str(&p, "x.txt");
+    CHECK_INT(run(MG_EMIT_WRITE, 0, NULL, "a-new-file.txt", "a\n", mg_buf_cstr(&p), "x\n", NULL), -1);
+    CHECK(strstr(errs, "target.yaml:3:9: error: output path 'folder-name-of-forty-bytes-for-the-test/folder-name-of-forty...' "
+                       "(from t.mustache) is ") != NULL);
+    CHECK(strstr(errs, "may have at most 4095 (PATH_MAX - 1): shorten it\n") != NULL);
+    CHECK(!exists("out/a-new-file.txt"));
+    mg_buf_fini(&p);
+    testfs_rm_rf(root);
+}
+
+static void emit_check_paths_should_cut_long_origins(void)
+{
+    mg_emit_set s;
+    mg_emit_set_init(&s);
+    mg_buf origin, path;
+    mg_buf_init(&origin);
+    mg_buf_init(&path);
+    mg_buf_append_str(&origin, "m.mustache for message '");
+    mg_buf_append_str(&path, "msgs/");
+    for (int i = 0; i < 5000; i++) {
+        mg_buf_putc(&origin, 'a');
+        mg_buf_putc(&path, 'a');
+    }
+    mg_buf_append_str(&origin, "'");
+    mg_buf_append_str(&path, ".h");
+    mg_emit_set_add(&s, path.data, path.len, (char *)"x", 1, NULL, mg_buf_cstr(&origin), mg_mark_at("target.yaml", 7, 11));
+    mg_diag d;
+    errs_reset();
+    mg_diag_init_sink(&d, errs_capture, NULL);
+    CHECK_INT(mg_emit_check_paths("out/c", &s, &d), -1);
+    CHECK_STR(errs, "target.yaml:7:11: error: output path 'msgs/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' "
+                    "(from m.mustache for message 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...) has a name of 5002 bytes "
+                    "('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...'); file systems allow at most "
+                    "255 (NAME_MAX): shorten it\n");
+    /* A cut never splits a UTF-8 character. */
+    mg_buf b;
+    mg_buf_init(&b);
+    const char *e = "\xc3\xa9";
+    mg_buf_reset(&path);
+    for (int i = 0; i < 40; i++)
+        mg_buf_append_str(&path, e);
+    CHECK_STR(shown(&b, path.data, path.len), "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                                              "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                                              "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9...");
+    mg_buf_fini(&b);
+    mg_buf_fini(&origin);
+    mg_buf_fini(&path);
+    mg_emit_set_fini(&s);
+}
+
+/* Open file descriptors of this process (Linux), or -1. */
+static int count_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    if (!d)
+        return -1;
+    int n = 0;
+    while (readdir(d))
+        n++;
+    closedir(d);
+    return n;
+}
+
+static void emit_should_close_every_handle(void)
+{
+    fresh_root();
+    int before = count_fds();
+    run(MG_EMIT_WRITE, 0, NULL, "a.txt", "a\n", "d/e/b.txt", "b\n", "d/f/c.txt", "c\n", NULL);
+    run(MG_EMIT_CHECK, 0, NULL, "a.txt", "a\n", "d/e/b.txt", "B\n", NULL);
+    run(MG_EMIT_WRITE, 0, NULL, "a.txt", "a\n", NULL);
+    mkdir(path_in("out/l"), 0777);
+    CHECK(symlink("a", path_in("out/l/x")) == 0);
+    run(MG_EMIT_WRITE, 0, NULL, "l/x/y.txt", "y\n", NULL);
+    CHECK(!exists("out/d"));
+    CHECK_INT(count_fds(), before);
+    /* More folders than the cache keeps open at once. */
+    mg_emit_set s;
+    mg_emit_set_init(&s);
+    char p[64];
+    for (int i = 0; i < MAX_CACHED_DIRS + 50; i++) {
+        snprintf(p, sizeof p, "many/%d/x.txt", i);
+        mg_emit_set_add(&s, p, strlen(p), (char *)"x", 1, NULL, "t.mustache", mg_mark_at("target.yaml", 1, 1));
+    }
+    mg_diag d;
+    errs_reset();
+    mg_diag_init_sink(&d, errs_capture, NULL);
+    mg_emit_opts o = {MG_EMIT_WRITE, 0, "t", tmpfile()};
+    CHECK_INT(mg_emit_run(path_in("out"), &s, &o, NULL, &d), 0);
+    CHECK_INT(mg_emit_run(path_in("out"), &s, &o, NULL, &d), 0);
+    fclose(o.out);
+    mg_emit_set_fini(&s);
+    CHECK(exists("out/many/249/x.txt"));
+    CHECK_INT(count_fds(), before);
+    CHECK_STR(errs, "");
+    testfs_rm_rf(root);
+}
+
+static void emit_tmp_names_should_match_the_leftover_pattern(void)
+{
+    mg_buf b;
+    mg_buf_init(&b);
+    tmp_name(&b, "x.h");
+    CHECK(strncmp(b.data, ".x.h.msggen-tmp-", 16) == 0 && b.len == 22 && is_tmp_name(b.data));
+    char name[NAME_MAX + 1];
+    memset(name, 'n', NAME_MAX);
+    name[NAME_MAX] = '\0';
+    tmp_name(&b, name);
+    CHECK_INT(b.len, NAME_MAX);
+    CHECK(is_tmp_name(b.data));
+    tmp_name(&b, MG_EMIT_MANIFEST);
+    CHECK(is_tmp_name(b.data));
+    static const char *const not_ours[] = {
+        "x.h", ".x.h.msggen-tmp-Ab12C", "x.h.msggen-tmp-Ab12Cd", ".x.h.msggen-tmp-Ab12C!", "..msggen-tmp-Ab12Cd",
+        ".x.h.msggen-tmp-Ab12Cde", ".x.h.msggen-tmp_Ab12Cd", ".msggen-tmp-Ab12Cd",
+    };
+    for (size_t i = 0; i < sizeof not_ours / sizeof not_ours[0]; i++)
+        if (is_tmp_name(not_ours[i]))
+            unit_note("# %s matched\n", not_ours[i]), unit_failed_checks++;
+    CHECK(is_tmp_name(".x.h.msggen-tmp-Ab12Cd"));
+    mg_buf_fini(&b);
+}
+
+static void emit_should_remove_leftover_temporary_files(void)
+{
+    fresh_root();
+    run(MG_EMIT_WRITE, 0, NULL, "a.txt", "a\n", "d/b.txt", "b\n", NULL);
+    /* What a killed run leaves, and look-alikes that are not ours. */
+    put("out/.a.txt.msggen-tmp-Ab12Cd", "half");
+    put("out/d/.gone.txt.msggen-tmp-zz99ZZ", "half");
+    put("out/..msggen-manifest.msggen-tmp-000000", "half");
+    put("out/d/.b.txt.msggen-tmp-Ab12C", "not ours: 5 random characters");
+    put("out/d/b.txt.msggen-tmp-Ab12Cd", "not ours: no dot");
+    put("out/other/.x.msggen-tmp-Ab12Cd", "not ours: a folder msggen does not write");
+    mkdir(path_in("out/d/.dir.msggen-tmp-Ab12Cd"), 0777);
+    put("victim.txt", "v\n");
+    CHECK(symlink(path_in("victim.txt"), path_in("out/d/.l.msggen-tmp-Ab12Cd")) == 0);
+    /* check: each reported, drift. */
+    mg_emit_stats st;
+    CHECK_INT(run(MG_EMIT_CHECK, 0, &st, "a.txt", "a\n", "d/b.txt", "b\n", NULL), 1);
+    CHECK_INT(st.leftover, 3);
+    char want[4096];
+    snprintf(want, sizeof want,
+             "leftover: %s (temporary file of an interrupted run; 'msggen generate' deletes it)\n"
+             "leftover: %s (temporary file of an interrupted run; 'msggen generate' deletes it)\n"
+             "leftover: %s (temporary file of an interrupted run; 'msggen generate' deletes it)\n"
+             "t: out of sync: 0 missing, 0 different, 0 stale, 0 untracked, 3 leftover (2 files)\n",
+             path_in("out/..msggen-manifest.msggen-tmp-000000"), path_in("out/.a.txt.msggen-tmp-Ab12Cd"),
+             path_in("out/d/.gone.txt.msggen-tmp-zz99ZZ"));
+    CHECK_STR(report, want);
+    /* dry run: listed, kept. */
+    CHECK_INT(run(MG_EMIT_DRY_RUN, 0, &st, "a.txt", "a\n", "d/b.txt", "b\n", NULL), 0);
+    CHECK(strstr(report, "delete ") && strstr(report, "/out/.a.txt.msggen-tmp-Ab12Cd (temporary file of an interrupted run)\n"));
+    CHECK(exists("out/.a.txt.msggen-tmp-Ab12Cd"));
+    /* generate: exactly those deleted, nothing else touched. */
+    CHECK_INT(run(MG_EMIT_WRITE, 0, &st, "a.txt", "a\n", "d/b.txt", "b\n", NULL), 0);
+    CHECK_STR(report, "t: 0 created, 0 updated, 0 deleted, 2 unchanged, 3 leftover temporary files deleted\n");
+    CHECK(!exists("out/.a.txt.msggen-tmp-Ab12Cd"));
+    CHECK(!exists("out/d/.gone.txt.msggen-tmp-zz99ZZ"));
+    CHECK(!exists("out/..msggen-manifest.msggen-tmp-000000"));
+    CHECK(exists("out/d/.b.txt.msggen-tmp-Ab12C"));
+    CHECK(exists("out/d/b.txt.msggen-tmp-Ab12Cd"));
+    CHECK(exists("out/other/.x.msggen-tmp-Ab12Cd"));
+    CHECK(exists("out/d/.dir.msggen-tmp-Ab12Cd"));
+    CHECK(exists("out/d/.l.msggen-tmp-Ab12Cd") && exists("victim.txt"));
+    CHECK_INT(run(MG_EMIT_CHECK, 0, &st, "a.txt", "a\n", "d/b.txt", "b\n", NULL), 0);
+    CHECK_STR(report, "t: in sync (2 files)\n");
     testfs_rm_rf(root);
 }
 
@@ -421,6 +716,15 @@ int main(void)
     RUN(emit_should_never_delete_a_file_absent_from_the_manifest);
     RUN(emit_should_reject_paths_that_leave_the_output_folder);
     RUN(emit_should_reject_a_symlink_that_leads_out);
+    RUN(emit_should_not_follow_a_symlink_that_stays_inside);
+    RUN(emit_should_not_follow_a_symlinked_file);
+    RUN(emit_should_follow_a_symlinked_output_folder);
+    RUN(emit_should_write_through_the_handle_it_checked);
+    RUN(emit_should_check_name_max_and_path_max_before_writing);
+    RUN(emit_check_paths_should_cut_long_origins);
+    RUN(emit_should_close_every_handle);
+    RUN(emit_tmp_names_should_match_the_leftover_pattern);
+    RUN(emit_should_remove_leftover_temporary_files);
     RUN(emit_should_reject_a_manifest_entry_that_leaves_the_folder);
     RUN(emit_should_name_both_origins_of_a_duplicate_path);
     RUN(emit_dry_run_should_list_and_write_nothing);
