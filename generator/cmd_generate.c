@@ -24,6 +24,7 @@ const char mg_help_generate[] =
     "                             extends the shipped file with {{<TARGET/name}}...\n"
     "      --dry-run              print create/update/delete/unchanged PATH; write nothing\n"
     "      --check                compare instead of writing (= msggen check)\n"
+    "      --stat                 with --check: line counts per file instead of diffs\n"
     "      --force                overwrite files that msggen did not generate\n"
     "      --view VIEW.json       render from a saved view (`msggen view`) instead of -i\n"
     "\n"

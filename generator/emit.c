@@ -552,6 +552,71 @@ static int manifest_read(manifest *m, dir_cache *c, const char *mpath, mg_diag *
 
 /* ---- looking at the disk ---- */
 
+/* `check --stat`: one line per file that generate would change, with the
+ * lines it adds and removes and a bar of at most STAT_BAR characters, as
+ * `git diff --stat` prints them; then the totals. */
+#define STAT_BAR 40
+typedef struct stat_row {
+    char *path;
+    size_t added, removed;
+    int binary;
+} stat_row;
+
+typedef struct stat_list {
+    stat_row *v;
+    size_t n, cap;
+} stat_list;
+
+static void stat_add(stat_list *l, const char *path, const char *a, size_t alen, const char *b,
+                     size_t blen)
+{
+    l->v = mg_xgrow(l->v, l->n, &l->cap, sizeof *l->v);
+    stat_row *r = &l->v[l->n++];
+    memset(r, 0, sizeof *r);
+    r->path = mg_xstrdup(path);
+    r->binary = (a && memchr(a, '\0', alen)) || (b && memchr(b, '\0', blen));
+    if (!r->binary)
+        mg_diff_stat(a ? a : "", alen, b ? b : "", blen, &r->added, &r->removed);
+}
+
+static void stat_print(stat_list *l, FILE *out)
+{
+    size_t width = 0, most = 0, files = 0, added = 0, removed = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        size_t w = strlen(l->v[i].path);
+        width = w > width ? w : width;
+        most = l->v[i].added + l->v[i].removed > most ? l->v[i].added + l->v[i].removed : most;
+    }
+    for (size_t i = 0; i < l->n; i++) {
+        stat_row *r = &l->v[i];
+        if (r->binary) {
+            fprintf(out, " %-*s | Bin\n", (int)width, r->path);
+        } else {
+            size_t total = r->added + r->removed;
+            /* Scaled like git: every changed file gets at least one mark. */
+            size_t plus = r->added, minus = r->removed;
+            if (most > STAT_BAR) {
+                plus = (r->added * STAT_BAR + most - 1) / most;
+                minus = (r->removed * STAT_BAR + most - 1) / most;
+            }
+            fprintf(out, " %-*s | %zu ", (int)width, r->path, total);
+            for (size_t k = 0; k < plus; k++)
+                fputc('+', out);
+            for (size_t k = 0; k < minus; k++)
+                fputc('-', out);
+            fputc('\n', out);
+        }
+        files++;
+        added += r->added;
+        removed += r->removed;
+        free(r->path);
+    }
+    if (files)
+        fprintf(out, " %zu file%s changed, %zu insertion%s(+), %zu deletion%s(-)\n", files,
+                files == 1 ? "" : "s", added, added == 1 ? "" : "s", removed, removed == 1 ? "" : "s");
+    free(l->v);
+}
+
 /* Reads the existing file of `e` into e->disk (and its mode) through its
  * folder's handle. Returns 1 when it exists, 0 when not, -1 after an error;
  * a symbolic link, a folder or a special file there is an error. */
@@ -1009,6 +1074,7 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
         mg_buf diff;
         mg_buf_init(&diff);
         int nfiles = 0;
+        stat_list sl = {0};
         for (size_t i = 0; i < nleft; i++) {
             char *full = join(out_dir, left[i]);
             fprintf(out, "leftover: %s (temporary file of an interrupted run; 'msggen generate' deletes it)\n",
@@ -1020,7 +1086,10 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
             nfiles += e->file != NULL;
             switch (e->st) {
             case ST_CREATE:
-                fprintf(out, "missing: %s\n", e->full);
+                if (opts->stat)
+                    stat_add(&sl, e->full, NULL, 0, e->file->data, e->file->len);
+                else
+                    fprintf(out, "missing: %s\n", e->full);
                 st.missing++;
                 break;
             case ST_UPDATE:
@@ -1030,8 +1099,12 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
                     st.untracked++;
                     break;
                 }
-                fprintf(out, "different: %s\n", e->full);
                 st.different++;
+                if (opts->stat) {
+                    stat_add(&sl, e->full, e->disk.data, e->disk.len, e->file->data, e->file->len);
+                    break;
+                }
+                fprintf(out, "different: %s\n", e->full);
                 mg_buf_reset(&diff);
                 if (memchr(e->disk.data, '\0', e->disk.len) || memchr(e->file->data, '\0', e->file->len))
                     mg_buf_append_str(&diff, "binary files differ\n");
@@ -1050,8 +1123,11 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
                 break;
             case ST_DELETE:
             case ST_KEEP:
-                fprintf(out, "stale: %s (generated earlier, no longer produced; 'msggen generate' %s)\n",
-                        e->full, e->st == ST_DELETE ? "deletes it" : "keeps it: it was modified");
+                if (opts->stat && e->st == ST_DELETE)
+                    stat_add(&sl, e->full, e->disk.data, e->disk.len, NULL, 0);
+                else
+                    fprintf(out, "stale: %s (generated earlier, no longer produced; 'msggen generate' %s)\n",
+                            e->full, e->st == ST_DELETE ? "deletes it" : "keeps it: it was modified");
                 st.stale++;
                 break;
             default:
@@ -1059,6 +1135,7 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
             }
         }
         mg_buf_fini(&diff);
+        stat_print(&sl, out);
         /* A leftover is drift: generate would change the folder by deleting it. */
         int drift = st.missing + st.different + st.stale + st.untracked + st.leftover;
         if (!drift && manifest_changes) {

@@ -85,6 +85,7 @@ typedef struct mg_emit_opts {
     int force;          /* overwrite files on disk that msggen did not generate */
     const char *label;  /* name in the summary line (the target's name); NULL: the folder */
     FILE *out;          /* listing, check report and summary; NULL means stdout */
+    int stat;           /* check: a line count per file (as `git diff --stat`) instead of diffs */
 } mg_emit_opts;
 
 typedef struct mg_emit_stats {

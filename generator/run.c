@@ -253,7 +253,7 @@ int mg_run_generate(const mg_run_opts *o, mg_diag *d)
     int drift = 0, failed = 0;
     for (size_t i = 0; i < n; i++) {
         char *dir = out_dir_for(o, ts[i], n);
-        mg_emit_opts eo = {o->mode, o->force, ts[i]->name, stdout};
+        mg_emit_opts eo = {o->mode, o->force, ts[i]->name, stdout, o->stat};
         int r = mg_emit_run(dir, &sets[i], &eo, NULL, d);
         free(dir);
         if (r < 0)
@@ -284,7 +284,7 @@ int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
     for (int i = 0; i < mg_ncmds; i++)
         if (strcmp(mg_cmds[i].name, name) == 0)
             cmd = &mg_cmds[i];
-    enum { OPT_OVERRIDE = 256, OPT_DRY_RUN, OPT_FORCE, OPT_CHECK, OPT_VIEW };
+    enum { OPT_OVERRIDE = 256, OPT_DRY_RUN, OPT_FORCE, OPT_CHECK, OPT_VIEW, OPT_STAT };
     /* check takes generate's options less the ones that choose how to write. */
 #define COMMON_OPTS                                                   \
     {"help", no_argument, 0, 'h'},                                    \
@@ -292,7 +292,8 @@ int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
     {"target", required_argument, 0, 't'},                            \
     {"output", required_argument, 0, 'o'},                            \
     {"templates-override", required_argument, 0, OPT_OVERRIDE},       \
-    {"view", required_argument, 0, OPT_VIEW}
+    {"view", required_argument, 0, OPT_VIEW},                         \
+    {"stat", no_argument, 0, OPT_STAT}
     static const struct option gen_opts[] = {
         COMMON_OPTS,
         {"dry-run", no_argument, 0, OPT_DRY_RUN},
@@ -324,6 +325,7 @@ int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
         case OPT_DRY_RUN: dry = 1; break;
         case OPT_FORCE: o.force = 1; break;
         case OPT_CHECK: check = 1; break;
+        case OPT_STAT: o.stat = 1; break;
         default: break;
         }
     }
@@ -331,6 +333,8 @@ int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
         rc = mg_cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
     else if (dry && check)
         rc = mg_cli_usage(cmd, "--dry-run and --check do not go together");
+    else if (o.stat && !check && mode != MG_EMIT_CHECK)
+        rc = mg_cli_usage(cmd, "--stat goes with --check (or 'msggen check')");
     else if (o.input && o.view_file)
         rc = mg_cli_usage(cmd, "-i and --view do not go together");
     else {

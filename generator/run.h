@@ -38,6 +38,7 @@ typedef struct mg_run_opts {
     const char *override_dir;         /* --templates-override; NULL for none */
     mg_emit_mode mode;
     int force;
+    int stat;                         /* check: --stat */
 } mg_run_opts;
 
 /* Runs the pipeline. Returns an mg_exit code: MG_EXIT_OK, or MG_EXIT_INPUT after

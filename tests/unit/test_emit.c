@@ -65,7 +65,7 @@ static int run(mg_emit_mode mode, int force, mg_emit_stats *st, ...)
         add(&s, p, va_arg(ap, const char *));
     va_end(ap);
     FILE *f = tmpfile();
-    mg_emit_opts o = {mode, force, "t", f};
+    mg_emit_opts o = {mode, force, "t", f, 0};
     mg_diag d;
     errs_reset();
     mg_diag_init_sink(&d, errs_capture, NULL);
@@ -273,7 +273,7 @@ static void emit_should_reject_paths_that_leave_the_output_folder(void)
     mg_diag d;
     errs_reset();
     mg_diag_init_sink(&d, errs_capture, NULL);
-    mg_emit_opts o = {MG_EMIT_WRITE, 0, "t", NULL};
+    mg_emit_opts o = {MG_EMIT_WRITE, 0, "t", NULL, 0};
     CHECK_INT(mg_emit_run(path_in("out"), &s, &o, NULL, &d), -1);
     CHECK_STR(errs, "target.yaml:1:1: error: output path 'a\\x00b' (from t.mustache) contains a NUL byte\n");
     mg_emit_set_fini(&s);
@@ -520,7 +520,7 @@ static void emit_should_close_every_handle(void)
     mg_diag d;
     errs_reset();
     mg_diag_init_sink(&d, errs_capture, NULL);
-    mg_emit_opts o = {MG_EMIT_WRITE, 0, "t", tmpfile()};
+    mg_emit_opts o = {MG_EMIT_WRITE, 0, "t", tmpfile(), 0};
     CHECK_INT(mg_emit_run(path_in("out"), &s, &o, NULL, &d), 0);
     CHECK_INT(mg_emit_run(path_in("out"), &s, &o, NULL, &d), 0);
     fclose(o.out);
@@ -629,7 +629,7 @@ static void emit_should_name_both_origins_of_a_duplicate_path(void)
     mg_diag d;
     errs_reset();
     mg_diag_init_sink(&d, errs_capture, NULL);
-    mg_emit_opts o = {MG_EMIT_WRITE, 0, "t", NULL};
+    mg_emit_opts o = {MG_EMIT_WRITE, 0, "t", NULL, 0};
     CHECK_INT(mg_emit_run("/nonexistent-mg-out", &s, &o, NULL, &d), -1);
     CHECK_STR(errs, "target.yaml:4:11: error: duplicate output path 'x.h': produced by a.mustache (message 'm1') and by a.mustache (message 'm2')\n");
     mg_emit_set_fini(&s);
@@ -703,6 +703,40 @@ static void emit_check_should_pass_when_in_sync(void)
     testfs_rm_rf(root);
 }
 
+static void emit_check_stat_should_count_lines_per_file(void)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    stat_list sl = {0};
+    stat_add(&sl, "out/a.c", "1\n2\n3\n", 6, "1\nX\n3\n4\n", 8);
+    stat_add(&sl, "out/new.h", NULL, 0, "a\nb\n", 4);
+    stat_add(&sl, "out/img", "a\0b", 3, "a\0c", 3);
+    stat_print(&sl, f);
+    fclose(f);
+    CHECK_STR(buf, " out/a.c   | 3 ++-\n"
+                   " out/new.h | 2 ++\n"
+                   " out/img   | Bin\n"
+                   " 3 files changed, 4 insertions(+), 1 deletion(-)\n");
+    free(buf);
+    /* Bars are scaled to 40 marks, each changed side keeping at least one. */
+    f = open_memstream(&buf, &len);
+    mg_buf a, b;
+    mg_buf_init(&a);
+    mg_buf_init(&b);
+    for (int i = 0; i < 400; i++)
+        mg_buf_appendf(&b, "%d\n", i);
+    mg_buf_append_str(&a, "x\n");
+    stat_add(&sl, "big", a.data, a.len, b.data, b.len);
+    stat_print(&sl, f);
+    fclose(f);
+    CHECK_STR(buf, " big | 401 ++++++++++++++++++++++++++++++++++++++++-\n"
+                   " 1 file changed, 400 insertions(+), 1 deletion(-)\n");
+    free(buf);
+    mg_buf_fini(&a);
+    mg_buf_fini(&b);
+}
+
 int main(void)
 {
     RUN(emit_hash_should_be_fnv1a_64);
@@ -730,5 +764,6 @@ int main(void)
     RUN(emit_dry_run_should_list_and_write_nothing);
     RUN(emit_check_should_report_each_kind_of_drift);
     RUN(emit_check_should_pass_when_in_sync);
+    RUN(emit_check_stat_should_count_lines_per_file);
     return unit_done();
 }
