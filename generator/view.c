@@ -89,10 +89,11 @@ static void add_type_flags(cJSON *o, const mg_type *t)
     add_bool(o, "is_alias", t && t->kind == MG_TYPE_ALIAS);
 }
 
+/* An optional string: null when unset, so that the key always exists (strict
+ * rendering) and never resolves to a key of the same name further up. */
 static void add_str(cJSON *o, const char *k, const char *s)
 {
-    if (s)
-        add_cs(o, k, cJSON_CreateString(s));
+    add_cs(o, k, s ? cJSON_CreateString(s) : cJSON_CreateNull());
 }
 
 /* first/last/index on every element of a list, for separators. */
@@ -141,7 +142,7 @@ static int render(vctx *v, const char *what, const char *tpl, const cJSON *ctx, 
     tpl_ent *e = mg_hmap_get_ptr(&v->tpls, tpl);
     int rc;
     if (e) {
-        rc = mg_tpl_render(e->tpl, ctx, NULL, MG_ESCAPE_NONE, out, v->d);
+        rc = mg_tpl_render_strict(e->tpl, ctx, NULL, MG_ESCAPE_NONE, out, v->d);
     } else {
         mg_buf name;
         mg_buf_init(&name);
@@ -150,7 +151,7 @@ static int render(vctx *v, const char *what, const char *tpl, const cJSON *ctx, 
         mg_buf_fini(&name);
         if (t) {
             ((tpl_ent *)mg_hmap_put_ptr(&v->tpls, tpl, NULL))->tpl = t;
-            rc = mg_tpl_render(t, ctx, NULL, MG_ESCAPE_NONE, out, v->d);
+            rc = mg_tpl_render_strict(t, ctx, NULL, MG_ESCAPE_NONE, out, v->d);
         } else
             rc = -1; /* parsed again (and reported again) on the next use, as before */
     }
@@ -350,7 +351,7 @@ static void add_escapes(vctx *v, cJSON *node)
     cJSON_ArrayForEach(c, node) {
         if (!c->string)
             continue;
-        if (cJSON_IsString(c)) {
+        if (cJSON_IsString(c) || cJSON_IsNull(c)) { /* null: an unset string, unset forms */
             if (!v->key_starts[(unsigned char)c->string[0]])
                 continue;
             for (int r = 0; r < v->nrules; r++) {
@@ -359,7 +360,7 @@ static void add_escapes(vctx *v, cJSON *node)
                 cJSON_ArrayForEach(k, esc->keys) {
                     if (strcmp(k->valuestring, c->string) != 0)
                         continue;
-                    char *val = escape_text_new(esc, c->valuestring);
+                    char *val = cJSON_IsString(c) ? escape_text_new(esc, c->valuestring) : NULL;
                     size_t kl = strlen(c->string) + strlen(esc->name) + 2;
                     char *key = malloc(kl);
                     if (!key)
@@ -367,7 +368,7 @@ static void add_escapes(vctx *v, cJSON *node)
                     snprintf(key, kl, "%s_%s", c->string, esc->name);
                     if (!added)
                         added = cJSON_CreateObject();
-                    cJSON_AddItemToObject(added, key, cJSON_CreateString(val));
+                    cJSON_AddItemToObject(added, key, val ? cJSON_CreateString(val) : cJSON_CreateNull());
                     free(key);
                     free(val);
                 }
@@ -444,6 +445,50 @@ static cJSON *extensions_view(vctx *v, const mg_doc *doc, const cJSON *ext)
     cJSON *o = cJSON_Duplicate(ext, 1);
     link_extension_refs(v, doc, o);
     return o;
+}
+
+/* Adds each of `keys` (a NULL-terminated "name" or "name{" list; "{" opens
+ * the members of that object, "}" closes them) that `o` lacks, as null.
+ * Returns the position after the list or the closing "}". */
+static const char *const *fill_members(cJSON *o, const char *const *keys)
+{
+    while (*keys && strcmp(*keys, "}") != 0) {
+        size_t n = strlen(*keys);
+        int nested = (*keys)[n - 1] == '{';
+        char name[32];
+        snprintf(name, sizeof name, "%.*s", (int)(nested ? n - 1 : n), *keys);
+        cJSON *m = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, name) : NULL;
+        if (cJSON_IsObject(o) && !m)
+            cJSON_AddItemToObject(o, name, cJSON_CreateNull()); /* copies the key */
+        keys++;
+        if (nested) {
+            keys = fill_members(m, keys);
+            if (*keys)
+                keys++;
+        }
+    }
+    return keys;
+}
+
+/* The root extensions that docs/catalogue.md documents, with every member the
+ * shipped templates read: null where the catalogue leaves one out, so that
+ * strict rendering finds the key and the template's default applies. */
+static void extension_defaults(cJSON *ext)
+{
+    static const char *const keys[] = {
+        "x-http-api{", "description", "defaultBaseUrl", "defaultTimeoutSeconds",
+        "auth{", "type", "header", "scheme", "optional", "description", "}",
+        "env{", "baseUrl", "apiKey", "timeout", "}",
+        "send{", "method", "path", "description", "headers{", "Content-Type", "}", "response", "}",
+        "status{", "method", "path", "description", "response", "}",
+        "errors{", "description", "}", "}",
+        "x-clients{", "class",
+        "c{", "prefix", "macro_prefix", "}",
+        "python{", "package", "module", "}",
+        "typescript{", "package", "}", "}",
+        NULL,
+    };
+    fill_members(ext, keys);
 }
 
 /* ---- types ------------------------------------------------------------ */
@@ -592,13 +637,19 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
     /* A member that leads back to its owner needs indirection in languages
      * with value types (a pointer in C). */
     int rec = owner && owner->recursive && mg_typeref_reaches(v->m, r, owner);
-    if (is_ref)
-        add_cs(o, "ref", ref_obj(v, r->ref));
+    /* ref, items and values are null when they do not apply: a lookup of
+     * items.is_ref must stop here, not find an enclosing type's items. */
+    add_cs(o, "ref", is_ref ? ref_obj(v, r->ref) : cJSON_CreateNull());
     if (r->items) {
         cJSON *items = type_info(v, r->items, owner);
         add_cs(o, "items", items);
         if (r->kind == MG_KIND_MAP)
             cJSON_AddItemReferenceToObject(o, "values", items);
+        else
+            add_cs(o, "values", cJSON_CreateNull());
+    } else {
+        add_cs(o, "items", cJSON_CreateNull());
+        add_cs(o, "values", cJSON_CreateNull());
     }
     add_bool(o, "recursive", rec);
     const cJSON *en = cJSON_GetObjectItemCaseSensitive(r->constraints, "enum");
@@ -914,8 +965,8 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
     }
     number_list(ex);
     add_bool(o, "has_examples", g->nexamples > 0);
-    if (g->nexamples > 0)
-        add_cs(o, "example", cJSON_CreateObjectReference(ex->child->child));
+    add_cs(o, "example", g->nexamples > 0 ? cJSON_CreateObjectReference(ex->child->child)
+                                          : cJSON_CreateNull());
     add_cs(o, "examples", ex);
     return o;
 }
@@ -1123,7 +1174,9 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     number_list(servers);
     add_bool(cat, "has_servers", cJSON_GetArraySize(servers) > 0);
     add_cs(cat, "servers", servers);
-    add_cs(cat, "extensions", extensions_view(&v, m->doc, m->extensions));
+    cJSON *cat_ext = extensions_view(&v, m->doc, m->extensions);
+    extension_defaults(cat_ext);
+    add_cs(cat, "extensions", cat_ext);
     add_cs(view, "catalogue", cat);
 
     cJSON *types = cJSON_CreateArray();
