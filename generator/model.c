@@ -1379,9 +1379,12 @@ static mg_message *add_message(mg_model *m, const mg_doc *doc, const cJSON *node
         return NULL;
     if (!default_name && mnode != node)
         default_name = ref_target_name(m, mdoc, mnode);
-    mg_message *g = find_message_node(m, mnode);
-    if (g)
-        return g;
+    /* A node seen before is that message, or was refused with an error
+     * already (a message reached from two channels is reported once). */
+    if (mg_hmap_get_ptr(&m->priv->msg_by_node, mnode))
+        return find_message_node(m, mnode);
+    ((node_ent *)mg_hmap_put_ptr(&m->priv->msg_by_node, mnode, NULL))->val = NULL;
+    mg_message *g;
     if (!cJSON_IsObject(mnode)) {
         err(m, mark(mdoc, mnode), "a message must be a mapping");
         return NULL;
@@ -1459,7 +1462,7 @@ static mg_message *add_message(mg_model *m, const mg_doc *doc, const cJSON *node
     }
     g->index = m->priv->messages.n;
     vec_push(&m->priv->messages, g);
-    ((node_ent *)mg_hmap_put_ptr(&m->priv->msg_by_node, mnode, NULL))->val = g;
+    ((node_ent *)mg_hmap_get_ptr(&m->priv->msg_by_node, mnode))->val = g;
     ((name_ent *)mg_hmap_put_str(&m->priv->msg_by_snake, g->name.s[MG_CASE_SNAKE], NULL))->val = g;
     m->messages = (mg_message **)m->priv->messages.v;
     m->nmessages = m->priv->messages.n;
@@ -1612,6 +1615,11 @@ static void asyncapi3_channels(mg_model *m)
         if (!opch || follow(m, odoc, opch, &xdoc, &xnode) < 0)
             continue;
         const char *action = get_str(onode, "action");
+        if (action && strcmp(action, "send") != 0 && strcmp(action, "receive") != 0) {
+            err(m, mark(odoc, get(onode, "action")), "operation action must be 'send' or 'receive', not '%s'",
+                action);
+            action = NULL;
+        }
         const cJSON *list = get(onode, "messages");
         if (!list)
             op_add(&named, xnode, NULL, order, action);
@@ -1641,10 +1649,6 @@ static void asyncapi3_channels(mg_model *m)
             const opent *by_msg = op_get(&named, cnode, mnode), *by_all = op_get(&named, cnode, NULL);
             const opent *first = !by_msg ? by_all : !by_all || by_msg->order < by_all->order ? by_msg : by_all;
             const char *action = first ? first->action : NULL;
-            if (action && strcmp(action, "send") != 0 && strcmp(action, "receive") != 0) {
-                err(m, mg_mark_at(doc->path, 0, 0), "operation action must be 'send' or 'receive', not '%s'", action);
-                action = NULL;
-            }
             add_message(m, cdoc, msg, msg->string, address, action);
             if (stop(m)) {
                 mg_hmap_fini(&named);
@@ -1978,6 +1982,41 @@ const mg_message *mg_model_find_message(const mg_model *m, const char *name)
             if (strcmp(m->messages[i]->name.s[c], name) == 0)
                 return m->messages[i];
     return NULL;
+}
+
+void mg_model_report_no_message(const mg_model *m, const char *name, mg_diag *d)
+{
+    const cJSON *root = m->doc->root;
+    const cJSON *at = get(get(root, "components"), "messages");
+    if (!at)
+        at = get(root, "channels");
+    if (!at)
+        at = root;
+    mg_buf hint;
+    mg_buf_init(&hint);
+    size_t best = mg_typo_distance(strlen(name)) + 1;
+    for (int i = 0; i < m->nmessages; i++) {
+        const char *raw = m->messages[i]->name.s[MG_CASE_RAW];
+        size_t dist = mg_edit_distance(name, strlen(name), raw);
+        if (dist < best) {
+            best = dist;
+            mg_buf_reset(&hint);
+        }
+        if (dist == best && hint.len < 200)
+            mg_buf_appendf(&hint, "%s'%s'", hint.len ? " or " : "", raw);
+    }
+    if (hint.len)
+        mg_diag_error(d, mark(m->doc, at), "no message '%s' in the catalogue (did you mean %s?)", name,
+                      mg_buf_cstr(&hint));
+    else {
+        for (int i = 0; i < m->nmessages && i < 5; i++)
+            mg_buf_appendf(&hint, "%s'%s'", i ? ", " : "", m->messages[i]->name.s[MG_CASE_RAW]);
+        if (m->nmessages > 5)
+            mg_buf_appendf(&hint, " and %d more", m->nmessages - 5);
+        mg_diag_error(d, mark(m->doc, at), "no message '%s' in the catalogue (it has %s)", name,
+                      m->nmessages ? mg_buf_cstr(&hint) : "none");
+    }
+    mg_buf_fini(&hint);
 }
 
 const char *mg_kind_name(mg_kind k)

@@ -1154,37 +1154,6 @@ static const cJSON *lookup(rstate *r, const ctxf *c, const char *name, size_t le
     return v;
 }
 
-/* Edit distance between a[0..n) and b (insertions, deletions, substitutions
- * and transpositions of neighbours: "nmae" is one edit from "name"), capped:
- * names longer than 64 bytes are never suggested. */
-static size_t edit_distance(const char *a, size_t n, const char *b)
-{
-    size_t m = strlen(b);
-    if (n > 64 || m > 64)
-        return (size_t)-1;
-    size_t rows[3][65], *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
-    for (size_t j = 0; j <= m; j++)
-        prev[j] = j;
-    for (size_t i = 1; i <= n; i++) {
-        cur[0] = i;
-        for (size_t j = 1; j <= m; j++) {
-            size_t best = prev[j - 1] + (a[i - 1] != b[j - 1]);
-            if (prev[j] + 1 < best)
-                best = prev[j] + 1;
-            if (cur[j - 1] + 1 < best)
-                best = cur[j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < best)
-                best = prev2[j - 2] + 1;
-            cur[j] = best;
-        }
-        size_t *t = prev2;
-        prev2 = prev;
-        prev = cur;
-        cur = t;
-    }
-    return prev[m];
-}
-
 /* Appends to `hint` the keys of `obj` nearest to k[0..n) (at most three, each
  * named once), when any is close enough to be a likely typo. `best` carries
  * the distance found so far across calls: a closer key restarts the list. */
@@ -1193,11 +1162,11 @@ static void nearest_keys(const cJSON *obj, const char *k, size_t n, size_t *best
 {
     if (!cJSON_IsObject(obj))
         return;
-    size_t limit = (n + 1) / 3; /* idd -> id, but never c -> x */
+    size_t limit = mg_typo_distance(n); /* idd -> id, but never c -> x */
     for (const cJSON *it = obj->child; it; it = it->next) {
         if (!it->string)
             continue;
-        size_t dist = edit_distance(k, n, it->string);
+        size_t dist = mg_edit_distance(k, n, it->string);
         if (dist > limit || dist > *best)
             continue;
         if (dist < *best) {

@@ -550,31 +550,6 @@ static void free_list(char **v)
     free(v);
 }
 
-/* Edit distance (Levenshtein) of two short names, for "did you mean". */
-static size_t distance(const char *a, const char *b)
-{
-    size_t n = strlen(a), m = strlen(b);
-    if (n > 128 || m > 128)
-        return (size_t)-1;
-    size_t row[129];
-    for (size_t j = 0; j <= m; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= n; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= m; j++) {
-            size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[m];
-}
-
 /* Does override file `file` (in `sub`: "" or "partials/") of `dir` replace a
  * shipped file of `t`, or was it loaded as a partial while rendering? Also
  * keeps the nearest shipped name in *near (owned by the caller). */
@@ -596,7 +571,7 @@ static int override_matches(const mg_target *t, const char *dir, const char *sub
         char **names = list_files(sdir);
         free(sdir);
         for (size_t j = 0; names && names[j]; j++) {
-            size_t dist = distance(file, names[j]);
+            size_t dist = mg_edit_distance(file, strlen(file), names[j]);
             if (dist < *best && strstr(names[j], ".mustache")) {
                 *best = dist;
                 free(*near);
@@ -642,7 +617,7 @@ int mg_target_check_override(mg_target *const *ts, size_t n, const char *dir, mg
             if (!hit) {
                 char *full = path_join(dir, subs[s]);
                 char *file = path_join(full, files[i]);
-                size_t limit = strlen(files[i]) / 4 + 1;
+                size_t limit = mg_typo_distance(strlen(files[i]));
                 mg_diag_error(d, mg_mark_at(file, 0, 0),
                               "this override replaces nothing: no template or partial of that name in "
                               "target%s %s%s%s%s",
