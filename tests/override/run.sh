@@ -31,7 +31,7 @@ while IFS='|' read -r _ target tpls blocks _; do
         for block in $(echo "$blocks" | sed 's/([^)]*)//g' | grep -o '`[^`]*`' | tr -d '`'); do
             o=$TMP/b/$target-$tpl-$block; mkdir -p "$o/ovr"
             printf '{{<%s/%s}}\n{{$%s}}\nMARKER-%s\n{{/%s}}\n{{/%s/%s}}\n' "$target" "$tpl" "$block" "$block" "$block" "$target" "$tpl" >"$o/ovr/$tpl.mustache"
-            if mg generate -i "$TOP/schemas/worker-backend/asyncapi.yaml" -t "$target" -o "$o/out" --templates-override "$o/ovr" >/dev/null 2>"$o/err" &&
+            if mg generate -i "$TOP/tests/golden/shop-asyncapi3/input/catalogue.yaml" -t "$target" -o "$o/out" --templates-override "$o/ovr" >/dev/null 2>"$o/err" &&
                grep -rqE "^ *MARKER-$block\$" "$o/out"; then ok "override_block_$target/$tpl/$block"
             else fail "override_block_$target/$tpl/$block" "not declared or not rendered"; detail "$o/err"; fi
         done
