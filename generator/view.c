@@ -123,7 +123,7 @@ static cJSON *name_obj(const mg_name *n)
 
 typedef struct tpl_ent {
     const char *src; /* key: the template text in target.yaml */
-    mg_tpl *tpl;
+    mg_tpl *tpl;     /* NULL: it failed (reported once, at its first use) */
 } tpl_ent;
 
 typedef struct word_ent {
@@ -135,28 +135,47 @@ static int is_reserved(vctx *v, const char *id)
     return mg_hmap_get_str(&v->reserved_set, id) != NULL;
 }
 
-/* Renders a type-map or escape template of target.yaml; each is compiled on
- * first use (a catalogue prints thousands of types with a handful of them). */
-static int render(vctx *v, const char *what, const char *tpl, const cJSON *ctx, mg_buf *out)
+/* Keeps the first diagnostic without its "file:line:col: error: " prefix. */
+static void first_message(void *user, const char *line)
+{
+    mg_buf *b = user;
+    const char *e = strstr(line, "error: ");
+    if (!b->len)
+        mg_buf_append_str(b, e ? e + 7 : line);
+}
+
+/* Renders a type-map or escape template `tpl` of target.yaml (`node`, the
+ * entry `what`, NULL for a built-in default); each is compiled on first use (a catalogue prints thousands of
+ * types with a handful of them). Renders are strict; an error is reported
+ * once, at the entry in target.yaml, and the entry is not tried again. */
+static int render(vctx *v, const char *what, const char *tpl, const cJSON *node, const cJSON *ctx,
+                  mg_buf *out)
 {
     tpl_ent *e = mg_hmap_get_ptr(&v->tpls, tpl);
-    int rc;
-    if (e) {
-        rc = mg_tpl_render_strict(e->tpl, ctx, NULL, MG_ESCAPE_NONE, out, v->d);
-    } else {
-        mg_buf name;
-        mg_buf_init(&name);
-        mg_buf_appendf(&name, "%s (%s)", v->tfile ? v->tfile : "target.yaml", what);
-        mg_tpl *t = mg_tpl_parse(mg_buf_cstr(&name), tpl, strlen(tpl), v->d);
-        mg_buf_fini(&name);
-        if (t) {
-            ((tpl_ent *)mg_hmap_put_ptr(&v->tpls, tpl, NULL))->tpl = t;
-            rc = mg_tpl_render_strict(t, ctx, NULL, MG_ESCAPE_NONE, out, v->d);
-        } else
-            rc = -1; /* parsed again (and reported again) on the next use, as before */
-    }
-    if (rc < 0)
+    if (e && !e->tpl) {
         v->failed = 1;
+        return -1;
+    }
+    mg_buf why;
+    mg_buf_init(&why);
+    mg_diag inner;
+    mg_diag_init_sink(&inner, first_message, &why);
+    int rc = -1;
+    if (!e) {
+        mg_tpl *t = mg_tpl_parse(what, tpl, strlen(tpl), &inner);
+        e = mg_hmap_put_ptr(&v->tpls, tpl, NULL);
+        e->tpl = t;
+    }
+    if (e->tpl)
+        rc = mg_tpl_render_strict(e->tpl, ctx, NULL, MG_ESCAPE_NONE, out, &inner);
+    if (rc < 0) {
+        mg_diag_error(v->d, node ? tmark(v, node) : mg_mark_at(v->tfile, 0, 0), "%s '%s': %s", what, tpl,
+                      mg_buf_cstr(&why));
+        mg_tpl_free(e->tpl);
+        e->tpl = NULL;
+        v->failed = 1;
+    }
+    mg_buf_fini(&why);
     return rc;
 }
 
@@ -171,7 +190,8 @@ static char *ident_new(vctx *v, const mg_name *n, enum nk kind)
     add_cs(ctx, "name", cJSON_CreateString(id));
     mg_buf out;
     mg_buf_init(&out);
-    if (render(v, "reserved_escape", v->escape_rule, ctx, &out) == 0 &&
+    if (render(v, "reserved_escape", v->escape_rule,
+               cJSON_GetObjectItemCaseSensitive(v->t->desc, "reserved_escape"), ctx, &out) == 0 &&
         (out.len == 0 || is_reserved(v, mg_buf_cstr(&out)))) {
         mg_diag_error(v->d, tmark(v, cJSON_GetObjectItemCaseSensitive(v->t->desc, "reserved_escape")),
                       "reserved_escape turns reserved word '%s' into '%s', which is not usable", id,
@@ -565,13 +585,15 @@ static void print_type(vctx *v, cJSON *info, const mg_typeref *r)
         mg_buf_fini(&out);
         return;
     }
-    render(v, used, e->valuestring, info, &out);
+    char what[64];
+    snprintf(what, sizeof what, "types.%s", used);
+    render(v, what, e->valuestring, e, info, &out);
     if (r->nullable) {
         const cJSON *nl = type_map_entry(v, "nullable");
         if (nl) {
             add_cs(info, "type", cJSON_CreateString(mg_buf_cstr(&out)));
             mg_buf_reset(&out);
-            render(v, "nullable", nl->valuestring, info, &out);
+            render(v, "types.nullable", nl->valuestring, nl, info, &out);
             cJSON_DeleteItemFromObjectCaseSensitive(info, "type");
         }
     }
