@@ -82,6 +82,11 @@ static const char *RN(const char *tpl, const char *json)
     return render_opts(tpl, json, MG_ESCAPE_NONE, NULL, 3);
 }
 
+static const char *RNP(const char *tpl, const char *json, const char *const *partials)
+{
+    return render_opts(tpl, json, MG_ESCAPE_NONE, partials, 3);
+}
+
 static const char *FMT(double v)
 {
     static char buf[32];
@@ -648,6 +653,30 @@ static void mustache_should_report_unknown_names_when_strict(void)
     CHECK_STR(RN("{{c}}", "{\"x\": 1}"), "!t.mustache:1:1: error: no key 'c' in the view");
 }
 
+static void mustache_should_refuse_blocks_the_parent_does_not_declare_when_strict(void)
+{
+    static const char *const parts[] = {
+        "base", "<h1>{{$title}}T{{/title}}</h1>{{#x}}{{>inner}}{{/x}}",
+        "inner", "{{$body}}b{{/body}}",
+        "child", "{{<base}}{{$extra}}e{{/extra}}{{/base}}",
+        "grand", "{{<older}}{{$a}}p{{/a}}{{/older}}",
+        "older", "{{$a}}o{{/a}}{{$z}}z{{/z}}",
+        NULL};
+    /* Declared directly, inside a section, or by an included partial. */
+    CHECK_STR(RNP("{{<base}}{{$title}}Mine{{/title}}{{$body}}B{{/body}}{{/base}}", "{\"x\": 1}", parts),
+              "<h1>Mine</h1>B");
+    /* A block the parent does not declare: an error at the block, listing
+     * what the parent has. Lenient renders keep the spec's silence. */
+    CHECK_STR(RNP("{{<base}}\n  {{$titel}}Mine{{/titel}}\n{{/base}}", "{\"x\": 1}", parts),
+              "!t.mustache:2:3: error: block 'titel' overrides nothing: parent 'base' declares only 'title', 'body'");
+    CHECK_STR(RP("{{<base}}{{$titel}}Mine{{/titel}}{{/base}}", "{\"x\": 1}", parts), "<h1>T</h1>b");
+    /* Blocks of the parent's own parent count too; a wrong one inside a
+     * partial is reported at the partial's line. */
+    CHECK_STR(RNP("{{<grand}}{{$z}}Z{{/z}}{{/grand}}", "{}", parts), "pZ");
+    CHECK_STR(RNP("{{>child}}", "{\"x\": 1}", parts),
+              "!child.mustache:1:10: error: block 'extra' overrides nothing: parent 'base' declares only 'title', 'body'");
+}
+
 static void mustache_should_keep_nul_bytes_and_render_empty_templates(void)
 {
     mg_diag d;
@@ -729,6 +758,7 @@ int main(void)
     RUN(mustache_should_render_many_times_from_one_parse);
     RUN(mustache_should_render_short_strings);
     RUN(mustache_should_report_unknown_names_when_strict);
+    RUN(mustache_should_refuse_blocks_the_parent_does_not_declare_when_strict);
     RUN(mustache_should_keep_nul_bytes_and_render_empty_templates);
     mg_buf_fini(&got);
     return unit_done();
