@@ -344,11 +344,15 @@ static char *escape_text_new(const esc_rule *esc, const char *text)
 /* Members holding raw catalogue JSON: escapes never add keys inside them. */
 static int raw_member(const cJSON *parent, const char *key)
 {
-    static const char *const raw[] = {"target", "value", "constraints", "default",
+    static const char *const raw[] = {"value", "constraints", "default",
                                       "const", "enum", "variables", "bindings"};
     for (size_t i = 0; i < sizeof raw / sizeof raw[0]; i++)
         if (strcmp(key, raw[i]) == 0)
             return 1;
+    /* The root's `target` is target.yaml's settings; an alias's `target` is
+     * a type info like any other (its `type` needs its escaped forms). */
+    if (strcmp(key, "target") == 0)
+        return cJSON_GetObjectItemCaseSensitive(parent, "catalogue") != NULL;
     /* A field's `examples` are raw values; a message's are view objects. */
     return strcmp(key, "examples") == 0 && cJSON_GetObjectItemCaseSensitive(parent, "wire") != NULL;
 }
@@ -908,8 +912,12 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     else
         add_cs(o, "discriminator", cJSON_CreateNull());
     add_bool(o, "any_of", t->any_of);
-    if (t->target)
-        add_cs(o, "target", type_info(v, t->target, t));
+    if (t->target) {
+        /* Read by the same partials as a field (a type has no default). */
+        cJSON *target = type_info(v, t->target, t);
+        add_json_value(target, "default", NULL);
+        add_cs(o, "target", target);
+    }
     add_constraints(o, t->constraints);
     add_cs(o, "extensions", extensions_view(v, t->doc, t->extensions));
     return o;
@@ -1193,6 +1201,11 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     add_bool(cat, "is_asyncapi", m->spec != MG_SPEC_JSON_SCHEMA);
     add_bool(cat, "is_jsonschema", m->spec == MG_SPEC_JSON_SCHEMA);
     cJSON *servers = cJSON_Duplicate(m->servers, 1);
+    /* The optional members templates read, null when a server leaves them out. */
+    static const char *const server_keys[] = {"url", "protocol", "description", NULL};
+    cJSON *srv;
+    cJSON_ArrayForEach(srv, servers)
+        fill_members(srv, server_keys);
     number_list(servers);
     add_bool(cat, "has_servers", cJSON_GetArraySize(servers) > 0);
     add_cs(cat, "servers", servers);
