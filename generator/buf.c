@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char empty[1] = "";
 
@@ -114,6 +115,15 @@ int mg_buf_read_file(mg_buf *b, const char *path, size_t max)
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f)
         return -1;
+    /* fopen opens a folder for reading on Linux; fread then fails with EISDIR,
+     * which ferror would turn into a vague EIO. */
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        if (f != stdin)
+            fclose(f);
+        errno = EISDIR;
+        return -1;
+    }
     char chunk[65536];
     size_t start = b->len;
     for (;;) {

@@ -35,7 +35,7 @@ const char *mg_buf_cstr(mg_buf *b);
 char *mg_buf_steal(mg_buf *b, size_t *len);
 
 /* Reads a whole file into b (appending). Returns 0, or -1 with errno set; files
- * larger than `max` fail with errno = EFBIG. */
+ * larger than `max` fail with errno = EFBIG, a folder with EISDIR. */
 int mg_buf_read_file(mg_buf *b, const char *path, size_t max);
 
 #endif

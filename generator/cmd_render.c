@@ -19,7 +19,8 @@
 
 const char mg_help_render[] =
     "usage: msggen render TEMPLATE [DATA.json|DATA.yaml|-] [--partials DIR]...\n"
-    "                     [--escape html|none] [--missing-partials error|empty] [-o FILE]\n"
+    "                     [--escape html|none] [--missing-partials error|empty] [--strict]\n"
+    "                     [-o FILE]\n"
     "\n"
     "Renders one mustache template (spec v1.4, with the inheritance and dynamic-names\n"
     "modules) with the data in DATA (JSON or YAML; '-' reads standard input; no\n"
@@ -34,6 +35,9 @@ const char mg_help_render[] =
     "                           none: {{x}} is written as is (for code templates)\n"
     "      --missing-partials M error (default): an unknown partial is an error;\n"
     "                           empty: it renders as nothing, as the spec says\n"
+    "      --strict             a name the data does not have ({{x}}, {{#x}}, {{^x}})\n"
+    "                           is an error naming the nearest keys, as in generate\n"
+    "                           (default: empty / false, as the spec says)\n"
     "  -o, --output FILE        write to FILE (via a temp file and rename; nothing is\n"
     "                           written when rendering fails)\n"
     "  -h, --help               show this help\n"
@@ -167,6 +171,7 @@ int mg_cmd_render(int argc, char **argv)
         {"partials", required_argument, 0, 'p'},
         {"escape", required_argument, 0, 'e'},
         {"missing-partials", required_argument, 0, 'm'},
+        {"strict", no_argument, 0, 'S'},
         {"output", required_argument, 0, 'o'},
         {0, 0, 0, 0},
     };
@@ -174,7 +179,7 @@ int mg_cmd_render(int argc, char **argv)
     mg_cli cli;
     mg_cli_begin(&cli, cmd, argc, argv, "p:e:o:", longopts);
     const char **dirs = calloc((size_t)argc + 1, sizeof *dirs);
-    int ndirs = 0, strict = 1, c, rc = MG_EXIT_OK;
+    int ndirs = 0, strict = 1, strict_names = 0, c, rc = MG_EXIT_OK;
     mg_escape esc = MG_ESCAPE_HTML;
     const char *output = NULL;
     while ((c = mg_cli_next(&cli)) != MG_CLI_END) {
@@ -205,6 +210,8 @@ int mg_cmd_render(int argc, char **argv)
             }
         } else if (c == 'o') {
             output = optarg;
+        } else if (c == 'S') {
+            strict_names = 1;
         }
     }
     int npos = argc - optind;
@@ -244,7 +251,7 @@ int mg_cmd_render(int argc, char **argv)
     partial_dirs pd = {dirs, ndirs};
     set = mg_tpl_set_new(load_partial, &pd);
     mg_tpl_set_strict(set, strict);
-    if (mg_tpl_render(tpl, data, set, esc, &out, &d) < 0) {
+    if ((strict_names ? mg_tpl_render_strict : mg_tpl_render)(tpl, data, set, esc, &out, &d) < 0) {
         rc = MG_EXIT_INPUT;
         goto done;
     }

@@ -98,31 +98,39 @@ static const cJSON *load_file_uri(void *user, const char *uri)
     return root;
 }
 
+static const cJSON *node_at(const cJSON *root, const char *ptr);
+
 /* Validates each data file against `schema` (a node registered with `v`).
- * Reports through `d`: instance errors at the data file, schema errors at
- * `schema_path`. Returns the number of files that are invalid or unreadable,
- * or that met a broken schema. */
+ * Reports through `d`: instance errors at the offending value's line and
+ * column in the data file, schema errors at `schema_path`. Returns the number
+ * of files that are invalid or unreadable, or that met a broken schema. */
 static int validate_files(mg_validator *v, const cJSON *schema, const char *schema_path,
                           char **files, int nfiles, int verbose, mg_diag *d)
 {
     int bad = 0;
     for (int i = 0; i < nfiles; i++) {
-        cJSON *data = read_json_file(files[i], d);
-        if (!data) {
+        /* Loaded as a document (not bare JSON) for the marks of its values. */
+        mg_docset *ds = mg_docset_new(NULL);
+        const mg_doc *doc = mg_docset_load(ds, files[i], mg_mark_at(NULL, 0, 0), d);
+        if (!doc) {
+            mg_docset_free(ds);
             bad++;
             continue;
         }
         mg_vresult res;
         mg_vresult_init(&res);
-        int rc = mg_validate(v, schema, data, &res);
+        int rc = mg_validate(v, schema, doc->root, &res);
         for (int e = 0; e < res.count; e++) {
             char line[4096];
             const mg_verror *err = &res.errors[e];
-            if (err->kind == MG_VERR_SCHEMA)
+            if (err->kind == MG_VERR_SCHEMA) {
                 mg_diag_error(d, mg_mark_at(schema_path, 0, 0), "%s", err->message);
-            else
-                mg_diag_error(d, mg_mark_at(files[i], 0, 0), "%s",
-                              mg_verror_format(err, line, sizeof line));
+                continue;
+            }
+            const cJSON *n = node_at(doc->root, err->pointer);
+            mg_mark at = n ? mg_doc_mark(doc, n) : mg_mark_at(files[i], 0, 0);
+            mg_diag_error(d, at.line ? at : mg_mark_at(files[i], 0, 0), "%s",
+                          mg_verror_format(err, line, sizeof line));
         }
         if (res.truncated)
             mg_diag_error(d, mg_mark_at(files[i], 0, 0),
@@ -132,7 +140,7 @@ static int validate_files(mg_validator *v, const cJSON *schema, const char *sche
         else if (verbose)
             printf("%s: valid\n", files[i]);
         mg_vresult_fini(&res);
-        cJSON_Delete(data);
+        mg_docset_free(ds);
     }
     return bad;
 }
@@ -252,6 +260,8 @@ static int validate_value(mg_validator *v, const mg_message *g, const mg_doc *vd
         mg_diag_error(d, m, "%s does not match the payload of message '%s': %s", what, g->name.s[MG_CASE_RAW],
                       mg_verror_format(err, line, sizeof line));
     }
+    if (res.truncated)
+        mg_diag_error(d, at, "more errors not shown (the first %d are)", MG_MAX_VALIDATE_ERRORS);
     mg_vresult_fini(&res);
     return rc == 1;
 }
@@ -277,9 +287,13 @@ static int validate_catalogue(const char *input, const char *message, char **fil
     mg_validator *v = m ? catalogue_validator(set, m) : NULL;
     int nexamples = 0;
     if (m && message) {
+        /* Each file's list is bounded by MG_MAX_VALIDATE_ERRORS (and says so
+         * when cut), as in --schema mode; the run-wide limit would cut it
+         * silently. */
+        d.max_errors = INT_MAX;
         const mg_message *g = mg_model_find_message(m, message);
         if (!g) {
-            mg_diag_error(&d, mg_mark_at(input, 0, 0), "no message '%s' in the catalogue", message);
+            mg_model_report_no_message(m, message, &d);
             bad = 1;
         }
         for (int i = 0; g && i < nfiles; i++) {

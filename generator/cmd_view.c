@@ -81,7 +81,7 @@ int mg_cmd_view(int argc, char **argv)
     if (view && message) {
         const mg_message *g = mg_model_find_message(m, message);
         if (!g) {
-            mg_diag_error(&d, mg_mark_at(input, 0, 0), "no message '%s' in the catalogue", message);
+            mg_model_report_no_message(m, message, &d);
             rc = MG_EXIT_INPUT;
             out = NULL;
         } else {

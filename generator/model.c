@@ -440,6 +440,15 @@ static int is_nonneg_int(const cJSON *v)
            v->valuedouble < 9007199254740992.0;
 }
 
+/* A numeric bound must be finite: 1e400 in JSON or .inf/.nan in YAML would
+ * print as inf/nan in generated code (C and TypeScript do not compile, Python
+ * names an undefined variable). check_schemas reports them, once, for every
+ * schema; here they are only left out. */
+static int finite_bound(const cJSON *v)
+{
+    return !cJSON_IsNumber(v) || isfinite(v->valuedouble);
+}
+
 static void check_pattern(mg_model *m, const mg_doc *doc, const cJSON *p)
 {
     int code;
@@ -468,7 +477,7 @@ static cJSON *constraints_of(mg_model *m, const parts *ps)
         const mg_doc *doc = ps->p[i].doc;
         const cJSON *n = ps->p[i].node, *v;
         for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
-            if (!(v = get(n, counts[k])))
+            if (!(v = get(n, counts[k])) || !finite_bound(v))
                 continue;
             if (!is_nonneg_int(v)) {
                 err(m, mark(doc, v), "'%s' must be a non-negative integer", counts[k]);
@@ -484,7 +493,9 @@ static cJSON *constraints_of(mg_model *m, const parts *ps)
         for (size_t k = 0; k < sizeof numbers / sizeof numbers[0]; k++) {
             if (!(v = get(n, numbers[k])))
                 continue;
-            if (!cJSON_IsNumber(v) || (k == 2 && v->valuedouble <= 0)) {
+            if (!finite_bound(v))
+                continue;
+            if (!cJSON_IsNumber(v) || (k == 2 && !(v->valuedouble > 0))) {
                 err(m, mark(doc, v), "'%s' must be a %snumber", numbers[k], k == 2 ? "positive " : "");
                 continue;
             }
@@ -511,6 +522,8 @@ static cJSON *constraints_of(mg_model *m, const parts *ps)
                     cJSON_AddNumberToObject(c, excl[k], x);
                 }
             } else if (cJSON_IsNumber(v)) {
+                if (!finite_bound(v))
+                    continue;
                 cJSON_DeleteItemFromObjectCaseSensitive(c, excl[k]);
                 cJSON_AddNumberToObject(c, excl[k], v->valuedouble);
             } else {
@@ -1379,9 +1392,12 @@ static mg_message *add_message(mg_model *m, const mg_doc *doc, const cJSON *node
         return NULL;
     if (!default_name && mnode != node)
         default_name = ref_target_name(m, mdoc, mnode);
-    mg_message *g = find_message_node(m, mnode);
-    if (g)
-        return g;
+    /* A node seen before is that message, or was refused with an error
+     * already (a message reached from two channels is reported once). */
+    if (mg_hmap_get_ptr(&m->priv->msg_by_node, mnode))
+        return find_message_node(m, mnode);
+    ((node_ent *)mg_hmap_put_ptr(&m->priv->msg_by_node, mnode, NULL))->val = NULL;
+    mg_message *g;
     if (!cJSON_IsObject(mnode)) {
         err(m, mark(mdoc, mnode), "a message must be a mapping");
         return NULL;
@@ -1459,7 +1475,7 @@ static mg_message *add_message(mg_model *m, const mg_doc *doc, const cJSON *node
     }
     g->index = m->priv->messages.n;
     vec_push(&m->priv->messages, g);
-    ((node_ent *)mg_hmap_put_ptr(&m->priv->msg_by_node, mnode, NULL))->val = g;
+    ((node_ent *)mg_hmap_get_ptr(&m->priv->msg_by_node, mnode))->val = g;
     ((name_ent *)mg_hmap_put_str(&m->priv->msg_by_snake, g->name.s[MG_CASE_SNAKE], NULL))->val = g;
     m->messages = (mg_message **)m->priv->messages.v;
     m->nmessages = m->priv->messages.n;
@@ -1612,6 +1628,11 @@ static void asyncapi3_channels(mg_model *m)
         if (!opch || follow(m, odoc, opch, &xdoc, &xnode) < 0)
             continue;
         const char *action = get_str(onode, "action");
+        if (action && strcmp(action, "send") != 0 && strcmp(action, "receive") != 0) {
+            err(m, mark(odoc, get(onode, "action")), "operation action must be 'send' or 'receive', not '%s'",
+                action);
+            action = NULL;
+        }
         const cJSON *list = get(onode, "messages");
         if (!list)
             op_add(&named, xnode, NULL, order, action);
@@ -1641,10 +1662,6 @@ static void asyncapi3_channels(mg_model *m)
             const opent *by_msg = op_get(&named, cnode, mnode), *by_all = op_get(&named, cnode, NULL);
             const opent *first = !by_msg ? by_all : !by_all || by_msg->order < by_all->order ? by_msg : by_all;
             const char *action = first ? first->action : NULL;
-            if (action && strcmp(action, "send") != 0 && strcmp(action, "receive") != 0) {
-                err(m, mg_mark_at(doc->path, 0, 0), "operation action must be 'send' or 'receive', not '%s'", action);
-                action = NULL;
-            }
             add_message(m, cdoc, msg, msg->string, address, action);
             if (stop(m)) {
                 mg_hmap_fini(&named);
@@ -1874,6 +1891,186 @@ static void json_schema_catalogue(mg_model *m)
     free(defs.v);
 }
 
+/* ---- whole-schema checks ----------------------------------------------- */
+
+/* Every schema reachable from the payloads and components.schemas is walked
+ * once, through every keyword that holds a schema and through $ref:
+ *   - numeric keywords must be finite (1e400 in JSON, .inf/.nan in YAML);
+ *   - a schema must not reach itself through $ref, allOf, anyOf, oneOf, not,
+ *     if, then and else alone: such a loop consumes no part of the value, so
+ *     validating any value never ends (and no type can be printed for it).
+ *     Through properties, items, ... it is an ordinary recursive type. */
+
+typedef struct wstep {
+    const mg_doc *doc;
+    const cJSON *node;
+} wstep;
+
+typedef struct wctx {
+    mg_hmap seen;  /* node_ent: schemas walked */
+    mg_hmap state; /* node_ent: loop search: val 1 on the current path, 2 done */
+    wstep *path;
+    size_t npath, cap;
+} wctx;
+
+/* Deeper than this (a chain of thousands of $refs) a search just stops. */
+#define WALK_MAX_DEPTH 4096
+
+static const char *const numeric_keys[] = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+                                           "multipleOf", "minLength", "maxLength", "minItems",
+                                           "maxItems", "minProperties", "maxProperties"};
+/* Keywords holding one schema, a list of schemas, or a map of schemas, that
+ * do not descend into the value (the loop search follows only these). */
+static const char *const inplace_one[] = {"not", "if", "then", "else"};
+static const char *const inplace_list[] = {"allOf", "anyOf", "oneOf"};
+/* ...and those that do (or hold definitions). */
+static const char *const deeper_one[] = {"additionalProperties", "additionalItems", "contains",
+                                         "propertyNames", "items"};
+static const char *const deeper_map[] = {"properties", "patternProperties", "dependencies",
+                                         "definitions", "$defs"};
+
+/* Follows `node`'s $ref (resolve reported broken ones already). Returns 1
+ * with *t set when it has one that resolves. */
+static int walk_ref(mg_model *m, const mg_doc *doc, const cJSON *node, wstep *t)
+{
+    if (!cJSON_IsString(get(node, "$ref")))
+        return 0;
+    mg_diag quiet;
+    mg_diag_init(&quiet);
+    quiet.max_errors = 0;
+    mg_ref_target rt;
+    if (mg_resolve_ref(m->set, doc, node, &rt, &quiet) != 1)
+        return 0;
+    t->doc = rt.doc;
+    t->node = rt.node;
+    return 1;
+}
+
+static void report_loop(mg_model *m, wctx *w, size_t from, const wstep *closing)
+{
+    const wstep *top = &w->path[w->npath - 1];
+    mg_buf b;
+    mg_buf_init(&b);
+    for (size_t i = from; i <= w->npath; i++) {
+        const wstep *st = i < w->npath ? &w->path[i] : closing;
+        char *uri = mg_resolve_node_uri(m->set, st->doc, st->node);
+        mg_buf_appendf(&b, "%s%s", i > from ? " -> " : "", uri ? uri : "?");
+        free(uri);
+    }
+    err(m, mark(top->doc, get(top->node, "$ref")),
+        "schema loop with no property or item in between (a value would be checked forever): %s",
+        mg_buf_cstr(&b));
+    mg_buf_fini(&b);
+}
+
+/* Depth-first search over the in-place keywords from `st`; a $ref back to a
+ * schema on the current path closes a loop. */
+static void find_loops(mg_model *m, wctx *w, wstep st)
+{
+    if (!cJSON_IsObject(st.node) || w->npath >= WALK_MAX_DEPTH)
+        return;
+    node_ent *e = mg_hmap_put_ptr(&w->state, st.node, NULL);
+    if (e->val)
+        return;
+    e->val = (void *)1;
+    w->path = mg_xgrow(w->path, w->npath, &w->cap, sizeof *w->path);
+    w->path[w->npath++] = st;
+    wstep t;
+    if (walk_ref(m, st.doc, st.node, &t)) {
+        const node_ent *te = mg_hmap_get_ptr(&w->state, t.node);
+        if (te && te->val == (void *)1) {
+            size_t from = w->npath;
+            while (from > 0 && w->path[from - 1].node != t.node)
+                from--;
+            report_loop(m, w, from - 1, &t);
+        } else if (!te || !te->val)
+            find_loops(m, w, t);
+    } else {
+        for (size_t k = 0; k < sizeof inplace_one / sizeof *inplace_one; k++)
+            if (get(st.node, inplace_one[k]))
+                find_loops(m, w, (wstep){st.doc, get(st.node, inplace_one[k])});
+        for (size_t k = 0; k < sizeof inplace_list / sizeof *inplace_list; k++) {
+            const cJSON *c;
+            const cJSON *list = get(st.node, inplace_list[k]);
+            if (cJSON_IsArray(list))
+                cJSON_ArrayForEach(c, list)
+                    find_loops(m, w, (wstep){st.doc, c});
+        }
+    }
+    w->npath--;
+    ((node_ent *)mg_hmap_get_ptr(&w->state, st.node))->val = (void *)2;
+}
+
+static void walk_schema(mg_model *m, wctx *w, wstep st, int depth)
+{
+    if (!cJSON_IsObject(st.node) || depth > WALK_MAX_DEPTH)
+        return;
+    int added;
+    mg_hmap_put_ptr(&w->seen, st.node, &added);
+    if (!added)
+        return;
+    for (size_t k = 0; k < sizeof numeric_keys / sizeof *numeric_keys; k++) {
+        const cJSON *v = get(st.node, numeric_keys[k]);
+        if (cJSON_IsNumber(v) && !isfinite(v->valuedouble))
+            err(m, mark(st.doc, v), "'%s' must be a finite number, not %s", numeric_keys[k],
+                isnan(v->valuedouble) ? "NaN" : v->valuedouble > 0 ? "infinity" : "-infinity");
+    }
+    find_loops(m, w, st);
+    wstep t;
+    if (walk_ref(m, st.doc, st.node, &t))
+        walk_schema(m, w, t, depth + 1);
+    const cJSON *c;
+    for (size_t k = 0; k < sizeof inplace_one / sizeof *inplace_one; k++)
+        walk_schema(m, w, (wstep){st.doc, get(st.node, inplace_one[k])}, depth + 1);
+    for (size_t k = 0; k < sizeof deeper_one / sizeof *deeper_one; k++) {
+        const cJSON *v = get(st.node, deeper_one[k]);
+        if (cJSON_IsArray(v)) /* items: [tuple] */
+            cJSON_ArrayForEach(c, v)
+                walk_schema(m, w, (wstep){st.doc, c}, depth + 1);
+        else
+            walk_schema(m, w, (wstep){st.doc, v}, depth + 1);
+    }
+    for (size_t k = 0; k < sizeof inplace_list / sizeof *inplace_list; k++) {
+        const cJSON *v = get(st.node, inplace_list[k]);
+        if (cJSON_IsArray(v))
+            cJSON_ArrayForEach(c, v)
+                walk_schema(m, w, (wstep){st.doc, c}, depth + 1);
+    }
+    for (size_t k = 0; k < sizeof deeper_map / sizeof *deeper_map; k++) {
+        const cJSON *v = get(st.node, deeper_map[k]);
+        if (cJSON_IsObject(v))
+            cJSON_ArrayForEach(c, v)
+                walk_schema(m, w, (wstep){st.doc, c}, depth + 1);
+    }
+}
+
+/* The whole-schema checks. Before the model is built (`payloads` 0): over
+ * the declared schemas (components.schemas; a JSON Schema catalogue's root,
+ * with its $defs), so that a loop is refused once, at the schema, before
+ * anything tries to build a type from it. After (`payloads` 1): over every
+ * message payload, which may hold inline schemas the first pass did not see. */
+static void check_schemas(mg_model *m, int payloads)
+{
+    wctx w;
+    memset(&w, 0, sizeof w);
+    mg_hmap_init(&w.seen, sizeof(node_ent));
+    mg_hmap_init(&w.state, sizeof(node_ent));
+    const cJSON *c, *schemas = get(get(m->doc->root, "components"), "schemas");
+    if (payloads) {
+        for (int i = 0; i < m->nmessages; i++)
+            if (m->messages[i]->payload_doc)
+                walk_schema(m, &w, (wstep){m->messages[i]->payload_doc, m->messages[i]->payload_schema}, 0);
+    } else if (m->spec == MG_SPEC_JSON_SCHEMA) {
+        walk_schema(m, &w, (wstep){m->doc, m->doc->root}, 0);
+    } else if (cJSON_IsObject(schemas)) {
+        cJSON_ArrayForEach(c, schemas)
+            walk_schema(m, &w, (wstep){m->doc, c}, 0);
+    }
+    free(w.path);
+    mg_hmap_fini(&w.seen);
+    mg_hmap_fini(&w.state);
+}
+
 mg_model *mg_model_new(mg_docset *set, const mg_doc *doc, mg_diag *d)
 {
     mg_model *m = calloc(1, sizeof *m);
@@ -1889,7 +2086,10 @@ mg_model *mg_model_new(mg_docset *set, const mg_doc *doc, mg_diag *d)
     mg_hmap_init_str(&p->msg_by_snake, sizeof(name_ent));
     m->set = set;
     m->doc = doc;
-    if (detect(m) == 0) {
+    int before = d->errors, known = detect(m) == 0;
+    if (known)
+        check_schemas(m, 0);
+    if (known && !p->failed && d->errors == before) {
         catalogue_info(m);
         if (m->spec == MG_SPEC_JSON_SCHEMA)
             json_schema_catalogue(m);
@@ -1904,6 +2104,8 @@ mg_model *mg_model_new(mg_docset *set, const mg_doc *doc, mg_diag *d)
         if (!p->failed && m->nmessages == 0)
             err(m, mg_mark_at(doc->path, 1, 1), "the catalogue defines no messages");
         mark_recursion(m);
+        if (!p->failed && d->errors == before)
+            check_schemas(m, 1);
     }
     if (p->failed || d->errors > 0) {
         mg_model_free(m);
@@ -1978,6 +2180,41 @@ const mg_message *mg_model_find_message(const mg_model *m, const char *name)
             if (strcmp(m->messages[i]->name.s[c], name) == 0)
                 return m->messages[i];
     return NULL;
+}
+
+void mg_model_report_no_message(const mg_model *m, const char *name, mg_diag *d)
+{
+    const cJSON *root = m->doc->root;
+    const cJSON *at = get(get(root, "components"), "messages");
+    if (!at)
+        at = get(root, "channels");
+    if (!at)
+        at = root;
+    mg_buf hint;
+    mg_buf_init(&hint);
+    size_t best = mg_typo_distance(strlen(name)) + 1;
+    for (int i = 0; i < m->nmessages; i++) {
+        const char *raw = m->messages[i]->name.s[MG_CASE_RAW];
+        size_t dist = mg_edit_distance(name, strlen(name), raw);
+        if (dist < best) {
+            best = dist;
+            mg_buf_reset(&hint);
+        }
+        if (dist == best && hint.len < 200)
+            mg_buf_appendf(&hint, "%s'%s'", hint.len ? " or " : "", raw);
+    }
+    if (hint.len)
+        mg_diag_error(d, mark(m->doc, at), "no message '%s' in the catalogue (did you mean %s?)", name,
+                      mg_buf_cstr(&hint));
+    else {
+        for (int i = 0; i < m->nmessages && i < 5; i++)
+            mg_buf_appendf(&hint, "%s'%s'", i ? ", " : "", m->messages[i]->name.s[MG_CASE_RAW]);
+        if (m->nmessages > 5)
+            mg_buf_appendf(&hint, " and %d more", m->nmessages - 5);
+        mg_diag_error(d, mark(m->doc, at), "no message '%s' in the catalogue (it has %s)", name,
+                      m->nmessages ? mg_buf_cstr(&hint) : "none");
+    }
+    mg_buf_fini(&hint);
 }
 
 const char *mg_kind_name(mg_kind k)

@@ -221,6 +221,11 @@ const mg_type *mg_model_type_of_node(const mg_model *m, const cJSON *node);
 /* Finds a message by raw name, or by any casing of it; NULL if none. */
 const mg_message *mg_model_find_message(const mg_model *m, const char *name);
 
+/* Reports that no message is named `name` (what mg_model_find_message did not
+ * find), at the catalogue's messages (components.messages, else channels, else
+ * the document), with the nearest message names. */
+void mg_model_report_no_message(const mg_model *m, const char *name, mg_diag *d);
+
 const char *mg_kind_name(mg_kind k);            /* "string", "ref", "array", ... */
 const char *mg_type_kind_name(mg_type_kind k);  /* "object", "enum", "union", "alias" */
 

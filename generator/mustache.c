@@ -59,6 +59,7 @@ struct mg_tpl {
     node *kids;
     size_t nkids;
     int linked;     /* set by mg_tpl_set: static partials already compiled */
+    int blocks_ok;  /* strict renders: every override block names a declared block */
 };
 
 typedef struct {
@@ -939,6 +940,74 @@ static int link_nodes(const mg_tpl *t, const node *kids, size_t n, mg_tpl_set *s
     return 0;
 }
 
+/* Does `t` (with the partials and parents it names statically) declare block
+ * name[0..len)? Appends every block name it declares to `names` (each once,
+ * comma-separated) for the error message. */
+static int declares(mg_tpl_set *s, const mg_tpl *t, const node *kids, size_t n, const char *name,
+                    size_t len, mg_buf *names, int depth)
+{
+    int found = 0;
+    for (size_t i = 0; i < n; i++) {
+        const node *k = &kids[i];
+        if (k->kind == N_BLOCK) {
+            if (k->len == len && memcmp(k->str, name, len) == 0)
+                found = 1;
+            mg_buf one;
+            mg_buf_init(&one);
+            mg_buf_appendf(&one, "'%.*s'", (int)k->len, k->str);
+            if (!strstr(mg_buf_cstr(names), mg_buf_cstr(&one)))
+                mg_buf_appendf(names, "%s%s", names->len ? ", " : "", mg_buf_cstr(&one));
+            mg_buf_fini(&one);
+        }
+        if ((k->kind == N_PARTIAL || k->kind == N_PARENT) && !k->dynamic && s &&
+            depth < MG_MAX_PARTIAL_DEPTH) {
+            set_entry *e = set_find(s, k->str, k->len);
+            if (e && e->tpl && e->tpl != t)
+                found |= declares(s, e->tpl, e->tpl->kids, e->tpl->nkids, name, len, names, depth + 1);
+        }
+        found |= declares(s, t, k->kids, k->nkids, name, len, names, depth + 1);
+    }
+    return found;
+}
+
+/* Strict renders: a block in a parent tag ({{<p}}{{$b}}...{{/b}}{{/p}}) must
+ * override a block that p declares; otherwise it would silently replace
+ * nothing (a misspelt block name in a --templates-override file). Runs after
+ * link_nodes, so every static parent is compiled. */
+static int check_blocks(const mg_tpl *t, const node *kids, size_t n, mg_tpl_set *s, mg_diag *d,
+                        int depth)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n && depth < RENDER_MAX_DEPTH; i++) {
+        const node *k = &kids[i];
+        if ((k->kind == N_PARTIAL || k->kind == N_PARENT) && !k->dynamic && s) {
+            set_entry *e = set_find(s, k->str, k->len);
+            const mg_tpl *pt = e ? e->tpl : NULL;
+            if (pt && !pt->blocks_ok) {
+                ((mg_tpl *)pt)->blocks_ok = 1;
+                if (check_blocks(pt, pt->kids, pt->nkids, s, d, depth + 1) < 0)
+                    rc = -1;
+            }
+            for (size_t j = 0; pt && k->kind == N_PARENT && j < k->nkids; j++) {
+                const node *b = &k->kids[j];
+                mg_buf names;
+                mg_buf_init(&names);
+                if (!declares(s, pt, pt->kids, pt->nkids, b->str, b->len, &names, 0)) {
+                    mg_diag_error(d, mg_mark_at(t->name, b->line, b->col),
+                                  "block '%.*s' overrides nothing: parent '%.*s' declares %s%s",
+                                  (int)b->len, b->str, (int)k->len, k->str,
+                                  names.len ? "only " : "no blocks", mg_buf_cstr(&names));
+                    rc = -1;
+                }
+                mg_buf_fini(&names);
+            }
+        }
+        if (check_blocks(t, k->kids, k->nkids, s, d, depth + 1) < 0)
+            rc = -1;
+    }
+    return rc;
+}
+
 /* ---- rendering --------------------------------------------------------- */
 
 typedef struct ctxf {
@@ -973,6 +1042,7 @@ typedef struct {
     mg_hmap index;   /* object -> obj_index, for objects looked up during this render */
     const cJSON **slots; /* the hash slots of every indexed object */
     size_t nslots, capslots;
+    int strict;      /* a name the data does not have is an error, not "" */
 } rstate;
 
 /* Name lookups in big objects go through a hash index: a generator's view has
@@ -1081,6 +1151,101 @@ static const cJSON *lookup(rstate *r, const ctxf *c, const char *name, size_t le
         n = dot ? (size_t)(dot - part) : rest;
         v = member(r, v, NULL, part, n);
     }
+    return v;
+}
+
+/* Appends to `hint` the keys of `obj` nearest to k[0..n) (at most three, each
+ * named once), when any is close enough to be a likely typo. `best` carries
+ * the distance found so far across calls: a closer key restarts the list. */
+static void nearest_keys(const cJSON *obj, const char *k, size_t n, size_t *best, mg_buf *hint,
+                         int *count)
+{
+    if (!cJSON_IsObject(obj))
+        return;
+    size_t limit = mg_typo_distance(n); /* idd -> id, but never c -> x */
+    for (const cJSON *it = obj->child; it; it = it->next) {
+        if (!it->string)
+            continue;
+        size_t dist = mg_edit_distance(k, n, it->string);
+        if (dist > limit || dist > *best)
+            continue;
+        if (dist < *best) {
+            *best = dist;
+            mg_buf_reset(hint);
+            *count = 0;
+        }
+        mg_buf name;
+        mg_buf_init(&name);
+        mg_buf_appendf(&name, "'%s'", it->string);
+        int seen = hint->len && strstr(mg_buf_cstr(hint), mg_buf_cstr(&name)) != NULL;
+        if (!seen && *count < 3) {
+            mg_buf_appendf(hint, "%s%s", *count ? " or " : "", mg_buf_cstr(&name));
+            (*count)++;
+        }
+        mg_buf_fini(&name);
+    }
+}
+
+/* Strict rendering: reports the name that lookup() did not find, with the
+ * nearest keys of the objects it was searched in, and returns 1. Returns 0
+ * (nothing reported) when a dotted name stopped at a part that exists and is
+ * null or false: "no value" is not a typo ({{#items.is_ref}} where the view
+ * has items: null). */
+static int report_missing(rstate *r, const mg_tpl *t, const node *k, const ctxf *c)
+{
+    const char *name = k->str;
+    size_t len = k->len;
+    const char *dot = memchr(name, '.', len);
+    size_t n = dot ? (size_t)(dot - name) : len;
+    const cJSON *v = NULL;
+    for (const ctxf *f = c; f; f = f->up)
+        if ((v = member(r, f->v, NULL, name, n)) != NULL)
+            break;
+    const char *part = name; /* the part that was not found */
+    const cJSON *in = NULL;  /* where it was searched, when not the whole stack */
+    while (v && dot) {
+        part = dot + 1;
+        size_t rest = len - (size_t)(part - name);
+        dot = memchr(part, '.', rest);
+        n = dot ? (size_t)(dot - part) : rest;
+        in = v;
+        v = member(r, in, NULL, part, n);
+    }
+    if (in && (cJSON_IsNull(in) || cJSON_IsFalse(in)))
+        return 0;
+    mg_buf hint;
+    mg_buf_init(&hint);
+    size_t best = (size_t)-1;
+    int count = 0;
+    if (in)
+        nearest_keys(in, part, n, &best, &hint, &count);
+    else
+        for (const ctxf *f = c; f; f = f->up)
+            nearest_keys(f->v, part, n, &best, &hint, &count);
+    const char *what = k->kind == N_SECTION ? " (section)" : k->kind == N_INVERTED ? " (inverted section)" : "";
+    mg_mark at = mg_mark_at(t->name, k->line, k->col);
+    if (in && !cJSON_IsObject(in))
+        mg_diag_error(r->d, at, "no key '%.*s' in the view%s: '%.*s' is not an object", (int)len, name,
+                      what, (int)(part - 1 - name), name);
+    else if (in)
+        mg_diag_error(r->d, at, "no key '%.*s' in the view%s: '%.*s' has no member '%.*s'%s%s%s",
+                      (int)len, name, what, (int)(part - 1 - name), name, (int)n, part,
+                      count ? " (did you mean " : "", mg_buf_cstr(&hint), count ? "?)" : "");
+    else
+        mg_diag_error(r->d, at, "no key '%.*s' in the view%s%s%s%s", (int)len, name, what,
+                      count ? " (did you mean " : "", mg_buf_cstr(&hint), count ? "?)" : "");
+    mg_buf_fini(&hint);
+    return 1;
+}
+
+/* lookup() for a tag: in strict mode a name the data does not have is an
+ * error (*missing set, reported). "." always exists. */
+static const cJSON *lookup_tag(rstate *r, const mg_tpl *t, const node *k, const ctxf *c, int *missing)
+{
+    const cJSON *v = lookup(r, c, k->str, k->len);
+    *missing = 0;
+    if (!v && r->strict && !(k->len == 1 && k->str[0] == '.'))
+        *missing = report_missing(r, t, k, c);
     return v;
 }
 
@@ -1313,11 +1478,19 @@ static int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c,
     case N_TEXT:
         mg_buf_append(r->out, k->str, k->len);
         return 0;
-    case N_VAR:
-        emit_value(r, lookup(r, c, k->str, k->len), k->raw);
+    case N_VAR: {
+        int missing;
+        const cJSON *v = lookup_tag(r, t, k, c, &missing);
+        if (missing)
+            return -1;
+        emit_value(r, v, k->raw);
         return 0;
+    }
     case N_SECTION: {
-        const cJSON *v = lookup(r, c, k->str, k->len);
+        int missing;
+        const cJSON *v = lookup_tag(r, t, k, c, &missing);
+        if (missing)
+            return -1;
         if (!truthy(v))
             return 0;
         if (cJSON_IsArray(v)) {
@@ -1333,10 +1506,15 @@ static int render_node(rstate *r, const mg_tpl *t, const node *k, const ctxf *c,
         ctxf f = {v, c, &ent};
         return render_nodes(r, t, k->kids, k->nkids, &f, sc);
     }
-    case N_INVERTED:
-        if (truthy(lookup(r, c, k->str, k->len)))
+    case N_INVERTED: {
+        int missing;
+        const cJSON *v = lookup_tag(r, t, k, c, &missing);
+        if (missing)
+            return -1;
+        if (truthy(v))
             return 0;
         return render_nodes(r, t, k->kids, k->nkids, c, sc);
+    }
     case N_PARTIAL:
     case N_PARENT: {
         const mg_tpl *pt;
@@ -1374,17 +1552,23 @@ static int render_nodes(rstate *r, const mg_tpl *t, const node *kids, size_t n, 
     return rc;
 }
 
-int mg_tpl_render(const mg_tpl *t, const cJSON *data, mg_tpl_set *partials, mg_escape esc,
-                  mg_buf *out, mg_diag *d)
+static int render_top(const mg_tpl *t, const cJSON *data, mg_tpl_set *partials, mg_escape esc,
+                      int strict, mg_buf *out, mg_diag *d)
 {
     if (link_nodes(t, t->kids, t->nkids, partials, d, 0, 0) < 0)
         return -1;
+    if (strict && !t->blocks_ok) {
+        if (check_blocks(t, t->kids, t->nkids, partials, d, 0) < 0)
+            return -1;
+        ((mg_tpl *)t)->blocks_ok = 1;
+    }
     rstate r;
     memset(&r, 0, sizeof r);
     r.set = partials;
     r.esc = esc;
     r.out = out;
     r.d = d;
+    r.strict = strict;
     r.start = out->len;
     r.max_steps = partials && partials->max_steps ? partials->max_steps : MG_MAX_RENDER_STEPS;
     r.max_output = partials && partials->max_output ? partials->max_output : MG_MAX_OUTPUT_BYTES;
@@ -1399,13 +1583,37 @@ int mg_tpl_render(const mg_tpl *t, const cJSON *data, mg_tpl_set *partials, mg_e
     return rc;
 }
 
-int mg_tpl_render_string(const char *name, const char *src, const cJSON *data, mg_escape esc,
+int mg_tpl_render(const mg_tpl *t, const cJSON *data, mg_tpl_set *partials, mg_escape esc,
+                  mg_buf *out, mg_diag *d)
+{
+    return render_top(t, data, partials, esc, 0, out, d);
+}
+
+int mg_tpl_render_strict(const mg_tpl *t, const cJSON *data, mg_tpl_set *partials, mg_escape esc,
                          mg_buf *out, mg_diag *d)
+{
+    return render_top(t, data, partials, esc, 1, out, d);
+}
+
+static int render_string(const char *name, const char *src, const cJSON *data, mg_escape esc,
+                         int strict, mg_buf *out, mg_diag *d)
 {
     mg_tpl *t = mg_tpl_parse(name, src, strlen(src), d);
     if (!t)
         return -1;
-    int rc = mg_tpl_render(t, data, NULL, esc, out, d);
+    int rc = render_top(t, data, NULL, esc, strict, out, d);
     mg_tpl_free(t);
     return rc;
+}
+
+int mg_tpl_render_string(const char *name, const char *src, const cJSON *data, mg_escape esc,
+                         mg_buf *out, mg_diag *d)
+{
+    return render_string(name, src, data, esc, 0, out, d);
+}
+
+int mg_tpl_render_string_strict(const char *name, const char *src, const cJSON *data,
+                                mg_escape esc, mg_buf *out, mg_diag *d)
+{
+    return render_string(name, src, data, esc, 1, out, d);
 }

@@ -25,7 +25,8 @@
  *
  * Behaviour beyond the spec's letter (the spec leaves these to the host):
  *   - falsey values are false, null, a missing name, "" and []; everything else
- *     (0, {}, "0") is truthy;
+ *     (0, {}, "0") is truthy; in strict mode (mg_tpl_render_strict) a missing
+ *     name is an error instead;
  *   - numbers print as integers when integral (85, not 85.0), else in the
  *     shortest form that reads back to the same double (1.21, 0.1);
  *   - objects and arrays interpolate as compact JSON;
@@ -102,12 +103,27 @@ int mg_tpl_set_add(mg_tpl_set *s, const char *name, const char *path, const char
 int mg_tpl_render(const mg_tpl *t, const cJSON *data, mg_tpl_set *partials, mg_escape esc,
                   mg_buf *out, mg_diag *d);
 
+/* mg_tpl_render in strict mode (what `generate` and `check` use): a variable,
+ * section or inverted section whose name the data does not have (after the
+ * whole context-stack lookup, dotted names included) is an error at the tag,
+ * naming the key and the nearest keys that do exist ("did you mean 'id'?"),
+ * instead of the spec's empty string / false. A dotted name that stops at a
+ * part which exists and is null or false is falsey, not an error. A block
+ * inside a parent tag that the parent (with its partials and parents) does not
+ * declare is an error at the block: it would silently replace nothing. */
+int mg_tpl_render_strict(const mg_tpl *t, const cJSON *data, mg_tpl_set *partials, mg_escape esc,
+                         mg_buf *out, mg_diag *d);
+
 /* Convenience for short strings such as an output path "src/{{name.snake}}.c":
  * parses `src` (a C string; `name` is used in diagnostics), renders it with
  * `data` and no partials (a partial tag is an error), appends to `out`, frees
  * the template. Returns 0 or -1 after reporting. */
 int mg_tpl_render_string(const char *name, const char *src, const cJSON *data,
                          mg_escape esc, mg_buf *out, mg_diag *d);
+
+/* mg_tpl_render_string in strict mode (see mg_tpl_render_strict). */
+int mg_tpl_render_string_strict(const char *name, const char *src, const cJSON *data,
+                                mg_escape esc, mg_buf *out, mg_diag *d);
 
 /* Writes `v` as mustache interpolates a number: integral values without a
  * fraction ("85", "-3"), others in the shortest form that reads back to the same

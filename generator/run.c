@@ -95,6 +95,30 @@ static void release_free(void *p)
     free(p);
 }
 
+/* Keeps the first diagnostic without its "file:line:col: error: " prefix. */
+static void first_message(void *user, const char *line)
+{
+    mg_buf *b = user;
+    const char *e = strstr(line, "error: ");
+    if (!b->len)
+        mg_buf_append_str(b, e ? e + 7 : line);
+}
+
+/* Renders the output path strictly; its errors point at the `path` value in
+ * target.yaml (a position inside the short template would point nowhere). */
+static int render_path(const mg_target_file *f, const cJSON *ctx, mg_buf *path, mg_diag *d)
+{
+    mg_buf why;
+    mg_buf_init(&why);
+    mg_diag inner;
+    mg_diag_init_sink(&inner, first_message, &why);
+    int rc = mg_tpl_render_string_strict("path", f->path, ctx, MG_ESCAPE_NONE, path, &inner);
+    if (rc < 0)
+        mg_diag_error(d, f->at, "output path '%s': %s", f->path, mg_buf_cstr(&why));
+    mg_buf_fini(&why);
+    return rc;
+}
+
 static int render_one(const mg_target *t, const mg_target_file *f, const cJSON *ctx, const char *kind,
                       const cJSON *item, size_t index, mg_emit_set *set, mg_diag *d)
 {
@@ -108,9 +132,8 @@ static int render_one(const mg_target *t, const mg_target_file *f, const cJSON *
         item_label(&origin, item, index);
     }
     int rc = -1;
-    if (mg_tpl_render_string(f->at.file ? f->at.file : "target.yaml", f->path, ctx, MG_ESCAPE_NONE,
-                             &path, d) == 0 &&
-        mg_tpl_render(f->tpl, ctx, mg_target_partials(t), mg_target_escape(t), &body, d) == 0) {
+    if (render_path(f, ctx, &path, d) == 0 &&
+        mg_tpl_render_strict(f->tpl, ctx, mg_target_partials(t), mg_target_escape(t), &body, d) == 0) {
         size_t len;
         char *data = mg_buf_steal(&body, &len);
         mg_emit_set_add(set, path.data ? path.data : "", path.len, data, len, release_free,
@@ -238,6 +261,9 @@ int mg_run_generate(const mg_run_opts *o, mg_diag *d)
             mg_run_render_target(ts[i], view, &sets[i], d);
         cJSON_Delete(view);
     }
+    /* Only now is it known which override partials were used. */
+    if (!d->errors && o->override_dir)
+        mg_target_check_override(ts, n, o->override_dir, d);
     if (d->errors)
         goto done;
     /* 4. Every target's paths (NAME_MAX, PATH_MAX, ...) before any is written. */

@@ -32,6 +32,7 @@ struct mg_target_priv {
     int text_read;
     int text_unread;      /* some file of it could not be read */
     int shipped;          /* found by name in the shipped folder */
+    mg_buf used;          /* override files loaded as partials, each followed by '\n' */
 };
 
 static const char *const top_keys[] = {"name", "summary", "escape", "files", "types", "reserved",
@@ -166,8 +167,11 @@ static int load_partial(void *user, const char *name, mg_buf *src, mg_buf *path,
     }
     if (p->override_dir &&
         ((rc = try_file(p->override_dir, "partials/", name, src, path, at, d)) != 0 ||
-         (rc = try_file(p->override_dir, "", name, src, path, at, d)) != 0))
+         (rc = try_file(p->override_dir, "", name, src, path, at, d)) != 0)) {
+        if (rc > 0) /* for mg_target_check_override: this file replaced or added a partial */
+            mg_buf_appendf(&p->used, "%s\n", mg_buf_cstr(path));
         return rc;
+    }
     if ((rc = try_file(t->dir, "partials/", name, src, path, at, d)) != 0 ||
         (rc = try_file(t->dir, "", name, src, path, at, d)) != 0)
         return rc;
@@ -468,8 +472,10 @@ static mg_target *load(const char *name_or_path, const char *override_dir, mg_di
 
     mg_target *t = calloc(1, sizeof *t);
     struct mg_target_priv *p = calloc(1, sizeof *p);
-    if (p)
+    if (p) {
         mg_buf_init(&p->text);
+        mg_buf_init(&p->used);
+    }
     if (!t || !p)
         abort();
     t->priv = p;
@@ -501,6 +507,133 @@ static mg_target *load(const char *name_or_path, const char *override_dir, mg_di
         return NULL;
     }
     return t;
+}
+
+/* ---- the override folder ---- */
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* The regular files of `dir` (not dot files), sorted; NULL-terminated, or
+ * NULL when the folder cannot be read. Free each and the array. */
+static char **list_files(const char *dir)
+{
+    DIR *dh = opendir(dir);
+    if (!dh)
+        return NULL;
+    char **v = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(dh)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *full = path_join(dir, e->d_name);
+        if (is_file(full)) {
+            v = mg_xgrow(v, n, &cap, sizeof *v);
+            v[n++] = mg_xstrdup(e->d_name);
+        }
+        free(full);
+    }
+    closedir(dh);
+    v = mg_xgrow(v, n, &cap, sizeof *v);
+    v[n] = NULL;
+    qsort(v, n, sizeof *v, cmp_str);
+    return v;
+}
+
+static void free_list(char **v)
+{
+    for (size_t i = 0; v && v[i]; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* Does override file `file` (in `sub`: "" or "partials/") of `dir` replace a
+ * shipped file of `t`, or was it loaded as a partial while rendering? Also
+ * keeps the nearest shipped name in *near (owned by the caller). */
+static int override_matches(const mg_target *t, const char *dir, const char *sub, const char *file,
+                            char **near, size_t *best)
+{
+    struct mg_target_priv *p = t->priv;
+    int hit = 0;
+    const char *subs[] = {"", "partials/"};
+    for (size_t i = 0; i < 2 && !hit; i++) {
+        mg_buf f;
+        mg_buf_init(&f);
+        mg_buf_appendf(&f, "%s%s", subs[i], file);
+        char *shipped = path_join(t->dir, mg_buf_cstr(&f));
+        hit = is_file(shipped);
+        free(shipped);
+        mg_buf_fini(&f);
+        char *sdir = path_join(t->dir, subs[i]);
+        char **names = list_files(sdir);
+        free(sdir);
+        for (size_t j = 0; names && names[j]; j++) {
+            size_t dist = mg_edit_distance(file, strlen(file), names[j]);
+            if (dist < *best && strstr(names[j], ".mustache")) {
+                *best = dist;
+                free(*near);
+                *near = mg_xstrdup(names[j]);
+            }
+        }
+        free_list(names);
+    }
+    if (!hit && p) {
+        mg_buf f;
+        mg_buf_init(&f);
+        mg_buf_appendf(&f, "%s%s\n", sub, file);
+        char *full = path_join(dir, mg_buf_cstr(&f));
+        const char *u = mg_buf_cstr(&p->used);
+        for (const char *at = strstr(u, full); at && !hit; at = strstr(at + 1, full))
+            hit = at == u || at[-1] == '\n';
+        free(full);
+        mg_buf_fini(&f);
+    }
+    return hit;
+}
+
+int mg_target_check_override(mg_target *const *ts, size_t n, const char *dir, mg_diag *d)
+{
+    int rc = 0;
+    const char *subs[] = {"", "partials/"};
+    for (size_t s = 0; s < 2; s++) {
+        char *sdir = path_join(dir, subs[s]);
+        char **files = list_files(sdir);
+        free(sdir);
+        for (size_t i = 0; files && files[i]; i++) {
+            char *near = NULL;
+            size_t best = (size_t)-1;
+            int hit = 0;
+            mg_buf names;
+            mg_buf_init(&names);
+            for (size_t k = 0; k < n; k++) {
+                if (!ts[k])
+                    continue;
+                hit |= override_matches(ts[k], dir, subs[s], files[i], &near, &best);
+                mg_buf_appendf(&names, "%s'%s'", names.len ? ", " : "", ts[k]->name);
+            }
+            if (!hit) {
+                char *full = path_join(dir, subs[s]);
+                char *file = path_join(full, files[i]);
+                size_t limit = mg_typo_distance(strlen(files[i]));
+                mg_diag_error(d, mg_mark_at(file, 0, 0),
+                              "this override replaces nothing: no template or partial of that name in "
+                              "target%s %s%s%s%s",
+                              n > 1 ? "s" : "", mg_buf_cstr(&names),
+                              near && best <= limit ? " (did you mean '" : "",
+                              near && best <= limit ? near : "", near && best <= limit ? "'?)" : "");
+                free(file);
+                free(full);
+                rc = -1;
+            }
+            free(near);
+            mg_buf_fini(&names);
+        }
+        free_list(files);
+    }
+    return rc;
 }
 
 /* ---- public ---- */
@@ -562,6 +695,7 @@ void mg_target_free(mg_target *t)
         mg_tpl_set_free(p->partials);
         free(p->override_dir);
         mg_buf_fini(&p->text);
+        mg_buf_fini(&p->used);
         free(p);
     }
     if (t->docs)
@@ -630,11 +764,6 @@ int mg_target_shipped_dir(mg_buf *out)
         free(p);
     }
     return -1;
-}
-
-static int cmp_str(const void *x, const void *y)
-{
-    return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
 char **mg_target_names_new(mg_diag *d)

@@ -103,6 +103,13 @@ mg_escape mg_target_escape(const mg_target *t);
  * may name anything. */
 int mg_target_mentions(const mg_target *t, const char *word);
 
+/* Reports, at the file, every file of the override folder `dir` (its
+ * *.mustache and partials/ files) that none of the `n` targets `ts` (NULL
+ * entries are skipped) has a shipped file of the same name for, and that no
+ * render loaded as a partial: an override that replaces nothing. Call after
+ * rendering. Returns 0, or -1 after reporting. */
+int mg_target_check_override(mg_target *const *ts, size_t n, const char *dir, mg_diag *d);
+
 /* The partial set of the target (strict: an unknown partial is an error). */
 mg_tpl_set *mg_target_partials(const mg_target *t);
 

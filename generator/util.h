@@ -21,4 +21,14 @@ char *mg_xstrndup(const char *s, size_t n); /* copies n bytes and adds a NUL */
  *   v = mg_xgrow(v, n, &cap, sizeof *v); v[n++] = x; */
 void *mg_xgrow(void *p, size_t n, size_t *cap, size_t size);
 
+/* Edit distance between a[0..n) and the C string b: insertions, deletions,
+ * substitutions and transpositions of neighbours each count 1 ("nmae" is 1
+ * from "name"). For "did you mean" hints; (size_t)-1 when either is longer
+ * than 128 bytes. */
+size_t mg_edit_distance(const char *a, size_t n, const char *b);
+
+/* The largest distance at which a name of n bytes is a likely typo of another:
+ * 0 for one byte, 1 up to four, then about a third of the length. */
+size_t mg_typo_distance(size_t n);
+
 #endif

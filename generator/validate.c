@@ -367,14 +367,17 @@ typedef struct vctx {
     int broken;      /* a schema error was seen */
 } vctx;
 
-static int full(const mg_vresult *r) { return r->count >= MG_MAX_VALIDATE_ERRORS; }
+/* Full once an error past the limit was seen: evaluation goes on after the
+ * MG_MAX_VALIDATE_ERRORS-th error until one more turns up, so that
+ * `truncated` says whether errors were left out. */
+static int full(const mg_vresult *r) { return r->truncated; }
 
 /* Nothing more to collect: stop at the first failure. */
 static int stop(const vctx *c) { return !c->out || full(c->out); }
 
 static void push_error(mg_vresult *r, mg_verror_kind kind, const char *ptr, const char *msg)
 {
-    if (full(r)) {
+    if (r->count >= MG_MAX_VALIDATE_ERRORS) {
         r->truncated = 1;
         return;
     }

@@ -89,10 +89,11 @@ static void add_type_flags(cJSON *o, const mg_type *t)
     add_bool(o, "is_alias", t && t->kind == MG_TYPE_ALIAS);
 }
 
+/* An optional string: null when unset, so that the key always exists (strict
+ * rendering) and never resolves to a key of the same name further up. */
 static void add_str(cJSON *o, const char *k, const char *s)
 {
-    if (s)
-        add_cs(o, k, cJSON_CreateString(s));
+    add_cs(o, k, s ? cJSON_CreateString(s) : cJSON_CreateNull());
 }
 
 /* first/last/index on every element of a list, for separators. */
@@ -122,7 +123,7 @@ static cJSON *name_obj(const mg_name *n)
 
 typedef struct tpl_ent {
     const char *src; /* key: the template text in target.yaml */
-    mg_tpl *tpl;
+    mg_tpl *tpl;     /* NULL: it failed (reported once, at its first use) */
 } tpl_ent;
 
 typedef struct word_ent {
@@ -134,28 +135,47 @@ static int is_reserved(vctx *v, const char *id)
     return mg_hmap_get_str(&v->reserved_set, id) != NULL;
 }
 
-/* Renders a type-map or escape template of target.yaml; each is compiled on
- * first use (a catalogue prints thousands of types with a handful of them). */
-static int render(vctx *v, const char *what, const char *tpl, const cJSON *ctx, mg_buf *out)
+/* Keeps the first diagnostic without its "file:line:col: error: " prefix. */
+static void first_message(void *user, const char *line)
+{
+    mg_buf *b = user;
+    const char *e = strstr(line, "error: ");
+    if (!b->len)
+        mg_buf_append_str(b, e ? e + 7 : line);
+}
+
+/* Renders a type-map or escape template `tpl` of target.yaml (`node`, the
+ * entry `what`, NULL for a built-in default); each is compiled on first use (a catalogue prints thousands of
+ * types with a handful of them). Renders are strict; an error is reported
+ * once, at the entry in target.yaml, and the entry is not tried again. */
+static int render(vctx *v, const char *what, const char *tpl, const cJSON *node, const cJSON *ctx,
+                  mg_buf *out)
 {
     tpl_ent *e = mg_hmap_get_ptr(&v->tpls, tpl);
-    int rc;
-    if (e) {
-        rc = mg_tpl_render(e->tpl, ctx, NULL, MG_ESCAPE_NONE, out, v->d);
-    } else {
-        mg_buf name;
-        mg_buf_init(&name);
-        mg_buf_appendf(&name, "%s (%s)", v->tfile ? v->tfile : "target.yaml", what);
-        mg_tpl *t = mg_tpl_parse(mg_buf_cstr(&name), tpl, strlen(tpl), v->d);
-        mg_buf_fini(&name);
-        if (t) {
-            ((tpl_ent *)mg_hmap_put_ptr(&v->tpls, tpl, NULL))->tpl = t;
-            rc = mg_tpl_render(t, ctx, NULL, MG_ESCAPE_NONE, out, v->d);
-        } else
-            rc = -1; /* parsed again (and reported again) on the next use, as before */
-    }
-    if (rc < 0)
+    if (e && !e->tpl) {
         v->failed = 1;
+        return -1;
+    }
+    mg_buf why;
+    mg_buf_init(&why);
+    mg_diag inner;
+    mg_diag_init_sink(&inner, first_message, &why);
+    int rc = -1;
+    if (!e) {
+        mg_tpl *t = mg_tpl_parse(what, tpl, strlen(tpl), &inner);
+        e = mg_hmap_put_ptr(&v->tpls, tpl, NULL);
+        e->tpl = t;
+    }
+    if (e->tpl)
+        rc = mg_tpl_render_strict(e->tpl, ctx, NULL, MG_ESCAPE_NONE, out, &inner);
+    if (rc < 0) {
+        mg_diag_error(v->d, node ? tmark(v, node) : mg_mark_at(v->tfile, 0, 0), "%s '%s': %s", what, tpl,
+                      mg_buf_cstr(&why));
+        mg_tpl_free(e->tpl);
+        e->tpl = NULL;
+        v->failed = 1;
+    }
+    mg_buf_fini(&why);
     return rc;
 }
 
@@ -170,7 +190,8 @@ static char *ident_new(vctx *v, const mg_name *n, enum nk kind)
     add_cs(ctx, "name", cJSON_CreateString(id));
     mg_buf out;
     mg_buf_init(&out);
-    if (render(v, "reserved_escape", v->escape_rule, ctx, &out) == 0 &&
+    if (render(v, "reserved_escape", v->escape_rule,
+               cJSON_GetObjectItemCaseSensitive(v->t->desc, "reserved_escape"), ctx, &out) == 0 &&
         (out.len == 0 || is_reserved(v, mg_buf_cstr(&out)))) {
         mg_diag_error(v->d, tmark(v, cJSON_GetObjectItemCaseSensitive(v->t->desc, "reserved_escape")),
                       "reserved_escape turns reserved word '%s' into '%s', which is not usable", id,
@@ -323,11 +344,15 @@ static char *escape_text_new(const esc_rule *esc, const char *text)
 /* Members holding raw catalogue JSON: escapes never add keys inside them. */
 static int raw_member(const cJSON *parent, const char *key)
 {
-    static const char *const raw[] = {"target", "value", "constraints", "default",
+    static const char *const raw[] = {"value", "constraints", "default",
                                       "const", "enum", "variables", "bindings"};
     for (size_t i = 0; i < sizeof raw / sizeof raw[0]; i++)
         if (strcmp(key, raw[i]) == 0)
             return 1;
+    /* The root's `target` is target.yaml's settings; an alias's `target` is
+     * a type info like any other (its `type` needs its escaped forms). */
+    if (strcmp(key, "target") == 0)
+        return cJSON_GetObjectItemCaseSensitive(parent, "catalogue") != NULL;
     /* A field's `examples` are raw values; a message's are view objects. */
     return strcmp(key, "examples") == 0 && cJSON_GetObjectItemCaseSensitive(parent, "wire") != NULL;
 }
@@ -350,7 +375,7 @@ static void add_escapes(vctx *v, cJSON *node)
     cJSON_ArrayForEach(c, node) {
         if (!c->string)
             continue;
-        if (cJSON_IsString(c)) {
+        if (cJSON_IsString(c) || cJSON_IsNull(c)) { /* null: an unset string, unset forms */
             if (!v->key_starts[(unsigned char)c->string[0]])
                 continue;
             for (int r = 0; r < v->nrules; r++) {
@@ -359,7 +384,7 @@ static void add_escapes(vctx *v, cJSON *node)
                 cJSON_ArrayForEach(k, esc->keys) {
                     if (strcmp(k->valuestring, c->string) != 0)
                         continue;
-                    char *val = escape_text_new(esc, c->valuestring);
+                    char *val = cJSON_IsString(c) ? escape_text_new(esc, c->valuestring) : NULL;
                     size_t kl = strlen(c->string) + strlen(esc->name) + 2;
                     char *key = malloc(kl);
                     if (!key)
@@ -367,7 +392,7 @@ static void add_escapes(vctx *v, cJSON *node)
                     snprintf(key, kl, "%s_%s", c->string, esc->name);
                     if (!added)
                         added = cJSON_CreateObject();
-                    cJSON_AddItemToObject(added, key, cJSON_CreateString(val));
+                    cJSON_AddItemToObject(added, key, val ? cJSON_CreateString(val) : cJSON_CreateNull());
                     free(key);
                     free(val);
                 }
@@ -446,6 +471,50 @@ static cJSON *extensions_view(vctx *v, const mg_doc *doc, const cJSON *ext)
     return o;
 }
 
+/* Adds each of `keys` (a NULL-terminated "name" or "name{" list; "{" opens
+ * the members of that object, "}" closes them) that `o` lacks, as null.
+ * Returns the position after the list or the closing "}". */
+static const char *const *fill_members(cJSON *o, const char *const *keys)
+{
+    while (*keys && strcmp(*keys, "}") != 0) {
+        size_t n = strlen(*keys);
+        int nested = (*keys)[n - 1] == '{';
+        char name[32];
+        snprintf(name, sizeof name, "%.*s", (int)(nested ? n - 1 : n), *keys);
+        cJSON *m = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, name) : NULL;
+        if (cJSON_IsObject(o) && !m)
+            cJSON_AddItemToObject(o, name, cJSON_CreateNull()); /* copies the key */
+        keys++;
+        if (nested) {
+            keys = fill_members(m, keys);
+            if (*keys)
+                keys++;
+        }
+    }
+    return keys;
+}
+
+/* The root extensions that docs/catalogue.md documents, with every member the
+ * shipped templates read: null where the catalogue leaves one out, so that
+ * strict rendering finds the key and the template's default applies. */
+static void extension_defaults(cJSON *ext)
+{
+    static const char *const keys[] = {
+        "x-http-api{", "description", "defaultBaseUrl", "defaultTimeoutSeconds",
+        "auth{", "type", "header", "scheme", "optional", "description", "}",
+        "env{", "baseUrl", "apiKey", "timeout", "}",
+        "send{", "method", "path", "description", "headers{", "Content-Type", "}", "response", "}",
+        "status{", "method", "path", "description", "response", "}",
+        "errors{", "description", "}", "}",
+        "x-clients{", "class",
+        "c{", "prefix", "macro_prefix", "}",
+        "python{", "package", "module", "}",
+        "typescript{", "package", "}", "}",
+        NULL,
+    };
+    fill_members(ext, keys);
+}
+
 /* ---- types ------------------------------------------------------------ */
 
 static const cJSON *type_map_entry(vctx *v, const char *key)
@@ -520,13 +589,15 @@ static void print_type(vctx *v, cJSON *info, const mg_typeref *r)
         mg_buf_fini(&out);
         return;
     }
-    render(v, used, e->valuestring, info, &out);
+    char what[64];
+    snprintf(what, sizeof what, "types.%s", used);
+    render(v, what, e->valuestring, e, info, &out);
     if (r->nullable) {
         const cJSON *nl = type_map_entry(v, "nullable");
         if (nl) {
             add_cs(info, "type", cJSON_CreateString(mg_buf_cstr(&out)));
             mg_buf_reset(&out);
-            render(v, "nullable", nl->valuestring, info, &out);
+            render(v, "types.nullable", nl->valuestring, nl, info, &out);
             cJSON_DeleteItemFromObjectCaseSensitive(info, "type");
         }
     }
@@ -592,13 +663,19 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
     /* A member that leads back to its owner needs indirection in languages
      * with value types (a pointer in C). */
     int rec = owner && owner->recursive && mg_typeref_reaches(v->m, r, owner);
-    if (is_ref)
-        add_cs(o, "ref", ref_obj(v, r->ref));
+    /* ref, items and values are null when they do not apply: a lookup of
+     * items.is_ref must stop here, not find an enclosing type's items. */
+    add_cs(o, "ref", is_ref ? ref_obj(v, r->ref) : cJSON_CreateNull());
     if (r->items) {
         cJSON *items = type_info(v, r->items, owner);
         add_cs(o, "items", items);
         if (r->kind == MG_KIND_MAP)
             cJSON_AddItemReferenceToObject(o, "values", items);
+        else
+            add_cs(o, "values", cJSON_CreateNull());
+    } else {
+        add_cs(o, "items", cJSON_CreateNull());
+        add_cs(o, "values", cJSON_CreateNull());
     }
     add_bool(o, "recursive", rec);
     const cJSON *en = cJSON_GetObjectItemCaseSensitive(r->constraints, "enum");
@@ -835,8 +912,12 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     else
         add_cs(o, "discriminator", cJSON_CreateNull());
     add_bool(o, "any_of", t->any_of);
-    if (t->target)
-        add_cs(o, "target", type_info(v, t->target, t));
+    if (t->target) {
+        /* Read by the same partials as a field (a type has no default). */
+        cJSON *target = type_info(v, t->target, t);
+        add_json_value(target, "default", NULL);
+        add_cs(o, "target", target);
+    }
     add_constraints(o, t->constraints);
     add_cs(o, "extensions", extensions_view(v, t->doc, t->extensions));
     return o;
@@ -914,8 +995,8 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
     }
     number_list(ex);
     add_bool(o, "has_examples", g->nexamples > 0);
-    if (g->nexamples > 0)
-        add_cs(o, "example", cJSON_CreateObjectReference(ex->child->child));
+    add_cs(o, "example", g->nexamples > 0 ? cJSON_CreateObjectReference(ex->child->child)
+                                          : cJSON_CreateNull());
     add_cs(o, "examples", ex);
     return o;
 }
@@ -1120,10 +1201,17 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     add_bool(cat, "is_asyncapi", m->spec != MG_SPEC_JSON_SCHEMA);
     add_bool(cat, "is_jsonschema", m->spec == MG_SPEC_JSON_SCHEMA);
     cJSON *servers = cJSON_Duplicate(m->servers, 1);
+    /* The optional members templates read, null when a server leaves them out. */
+    static const char *const server_keys[] = {"url", "protocol", "description", NULL};
+    cJSON *srv;
+    cJSON_ArrayForEach(srv, servers)
+        fill_members(srv, server_keys);
     number_list(servers);
     add_bool(cat, "has_servers", cJSON_GetArraySize(servers) > 0);
     add_cs(cat, "servers", servers);
-    add_cs(cat, "extensions", extensions_view(&v, m->doc, m->extensions));
+    cJSON *cat_ext = extensions_view(&v, m->doc, m->extensions);
+    extension_defaults(cat_ext);
+    add_cs(cat, "extensions", cat_ext);
     add_cs(view, "catalogue", cat);
 
     cJSON *types = cJSON_CreateArray();

@@ -240,11 +240,24 @@ static void compile_enum_const(pctx *c, cJSON *f, const cJSON *en, const cJSON *
     mg_buf_fini(&m);
 }
 
+/* A check names its kind with one true flag; every other kind's flag is
+ * there too, false, so that templates testing {{#is_multiple}} on any check
+ * find the key (strict rendering) in the check itself. */
+static const char *const check_kinds[] = {
+    "is_compare", "is_multiple", "is_int32", "is_int64", "is_min_length", "is_max_length",
+    "is_pattern", "is_format", "is_min_items", "is_max_items", "is_min_props", "is_max_props",
+};
+
+static cJSON *check_flags(cJSON *o, const char *kind)
+{
+    for (size_t i = 0; i < sizeof check_kinds / sizeof *check_kinds; i++)
+        add_bool(o, check_kinds[i], !strcmp(check_kinds[i], kind));
+    return o;
+}
+
 static cJSON *check_new(const char *kind)
 {
-    cJSON *o = cJSON_CreateObject();
-    add_bool(o, kind, 1);
-    return o;
+    return check_flags(cJSON_CreateObject(), kind);
 }
 
 static void add_check(pctx *c, cJSON *list, const char *kind, const char *op, double limit,
@@ -323,7 +336,7 @@ static void compile_string(pctx *c, cJSON *f, const cJSON *s)
     }
     if (cJSON_IsString(pattern)) {
         cJSON *o = pattern_ref(c, pattern->valuestring);
-        add_bool(o, "is_pattern", 1);
+        check_flags(o, "is_pattern");
         mg_buf b;
         mg_buf_init(&b);
         mg_buf_appendf(&b, "does not match pattern '%s'", pattern->valuestring);

@@ -72,3 +72,24 @@ if [ -n "$cat_dir" ]; then
         ok markdown_should_replace_one_block_of_the_readme
     else fail markdown_should_replace_one_block_of_the_readme "block not replaced or other sections lost"; detail "$TMP/err"; fi
 fi
+
+# An alias names its target type: `type_code` of an alias's target used to be
+# missing (the view treated every `target` as raw JSON), printing "Same as ``".
+mkdir -p "$TMP/alias"
+cat >"$TMP/alias/c.yaml" <<'Y'
+asyncapi: 3.0.0
+info: {title: t, version: "1"}
+components:
+  schemas:
+    Tags: {type: array, items: {type: string}}
+  messages:
+    tagged:
+      payload:
+        type: object
+        properties:
+          tags: {$ref: '#/components/schemas/Tags'}
+Y
+if mg generate -i "$TMP/alias/c.yaml" -t markdown -o "$TMP/alias/out" >/dev/null 2>"$TMP/err" &&
+   grep -q '^Same as `string\[\]`\.$' "$TMP/alias/out/README.md"; then
+    ok markdown_should_name_the_target_of_an_alias
+else fail markdown_should_name_the_target_of_an_alias "no 'Same as \`string[]\`.'"; detail "$TMP/err"; grep -n 'Same as' "$TMP/alias/out/README.md" | detail; fi

@@ -31,6 +31,7 @@ static int table_loader(void *user, const char *name, mg_buf *src, mg_buf *path,
     return 0;
 }
 
+/* strict: 1 unknown partials are errors, 2 unknown names are too (both: 3). */
 static const char *render_opts(const char *tpl, const char *json, mg_escape esc,
                                const char *const *partials, int strict)
 {
@@ -43,9 +44,11 @@ static const char *render_opts(const char *tpl, const char *json, mg_escape esc,
     if (json && !data)
         unit_note("# bad test JSON: %s\n", json);
     mg_tpl_set *set = mg_tpl_set_new(table_loader, (void *)partials);
-    mg_tpl_set_strict(set, strict);
+    mg_tpl_set_strict(set, strict & 1);
     mg_tpl *t = mg_tpl_parse("t.mustache", tpl, strlen(tpl), &d);
-    int rc = t ? mg_tpl_render(t, data, set, esc, &got, &d) : -1;
+    int rc = !t ? -1
+             : strict & 2 ? mg_tpl_render_strict(t, data, set, esc, &got, &d)
+                          : mg_tpl_render(t, data, set, esc, &got, &d);
     if (rc < 0) {
         mg_buf_reset(&got);
         mg_buf_putc(&got, '!');
@@ -71,6 +74,17 @@ static const char *RP(const char *tpl, const char *json, const char *const *part
 static const char *RS(const char *tpl, const char *json, const char *const *partials)
 {
     return render_opts(tpl, json, MG_ESCAPE_HTML, partials, 1);
+}
+
+/* Strict names (what generate uses). */
+static const char *RN(const char *tpl, const char *json)
+{
+    return render_opts(tpl, json, MG_ESCAPE_NONE, NULL, 3);
+}
+
+static const char *RNP(const char *tpl, const char *json, const char *const *partials)
+{
+    return render_opts(tpl, json, MG_ESCAPE_NONE, partials, 3);
 }
 
 static const char *FMT(double v)
@@ -599,9 +613,68 @@ static void mustache_should_render_short_strings(void)
     CHECK_STR(mg_buf_cstr(&out), "src/job_done.c");
     CHECK_INT(mg_tpl_render_string("target.yaml", "{{>x}}", data, MG_ESCAPE_NONE, &out, &d), -1);
     CHECK_STR(mg_buf_cstr(&errs), "target.yaml:1:1: error: unknown partial 'x' (no partials are available here)");
+    mg_buf_reset(&out);
+    mg_buf_reset(&errs);
+    CHECK_INT(mg_tpl_render_string("target.yaml", "{{nme.snake}}", data, MG_ESCAPE_NONE, &out, &d), 0);
+    CHECK_STR(mg_buf_cstr(&out), "");
+    CHECK_INT(mg_tpl_render_string_strict("target.yaml", "src/{{nme.snake}}", data, MG_ESCAPE_NONE, &out, &d), -1);
+    CHECK_STR(mg_buf_cstr(&errs), "target.yaml:1:5: error: no key 'nme.snake' in the view (did you mean 'name'?)");
     cJSON_Delete(data);
     mg_buf_fini(&out);
     mg_buf_fini(&errs);
+}
+
+static void mustache_should_report_unknown_names_when_strict(void)
+{
+    /* Lenient (the spec): a miss is empty / false. */
+    CHECK_STR(R("[{{idd}}]{{#x}}y{{/x}}{{^x}}n{{/x}}", "{\"id\": 1}"), "[]n");
+    /* Strict: the key, where, and the nearest keys. */
+    CHECK_STR(RN("a\n [{{idd}}]", "{\"id\": 1, \"other\": 2}"),
+              "!t.mustache:2:3: error: no key 'idd' in the view (did you mean 'id'?)");
+    CHECK_STR(RN("{{#has_x}}y{{/has_x}}", "{\"has_y\": true, \"has_z\": 1, \"q\": 0}"),
+              "!t.mustache:1:1: error: no key 'has_x' in the view (section) (did you mean 'has_y' or 'has_z'?)");
+    CHECK_STR(RN("{{^nope}}y{{/nope}}", "{\"id\": 1}"),
+              "!t.mustache:1:1: error: no key 'nope' in the view (inverted section)");
+    /* The whole context stack is searched, and suggested from. */
+    CHECK_STR(RN("{{#list}}{{nmae}}{{/list}}", "{\"name\": \"n\", \"list\": [{\"id\": 1}]}"),
+              "!t.mustache:1:10: error: no key 'nmae' in the view (did you mean 'name'?)");
+    CHECK_STR(RN("{{#list}}{{name}}{{/list}}", "{\"name\": \"n\", \"list\": [{\"id\": 1}]}"), "n");
+    /* Dotted names: the part that is missing, where it was searched. */
+    CHECK_STR(RN("{{a.titel}}", "{\"a\": {\"title\": \"t\"}}"),
+              "!t.mustache:1:1: error: no key 'a.titel' in the view: 'a' has no member 'titel' (did you mean 'title'?)");
+    CHECK_STR(RN("{{a.b.c}}", "{\"a\": {\"b\": \"s\"}}"),
+              "!t.mustache:1:1: error: no key 'a.b.c' in the view: 'a.b' is not an object");
+    /* A part that exists and is null or false: falsey, not a typo. */
+    CHECK_STR(RN("[{{#a.b}}x{{/a.b}}{{^a.b}}y{{/a.b}}{{c.d}}]", "{\"a\": null, \"c\": false}"), "[y]");
+    /* Present falsey values and "." are fine. */
+    CHECK_STR(RN("{{#f}}x{{/f}}{{^f}}y{{/f}}{{n}}{{#l}}{{.}}{{/l}}", "{\"f\": false, \"n\": null, \"l\": [1]}"),
+              "y1");
+    /* Short names get no far-fetched suggestion. */
+    CHECK_STR(RN("{{c}}", "{\"x\": 1}"), "!t.mustache:1:1: error: no key 'c' in the view");
+}
+
+static void mustache_should_refuse_blocks_the_parent_does_not_declare_when_strict(void)
+{
+    static const char *const parts[] = {
+        "base", "<h1>{{$title}}T{{/title}}</h1>{{#x}}{{>inner}}{{/x}}",
+        "inner", "{{$body}}b{{/body}}",
+        "child", "{{<base}}{{$extra}}e{{/extra}}{{/base}}",
+        "grand", "{{<older}}{{$a}}p{{/a}}{{/older}}",
+        "older", "{{$a}}o{{/a}}{{$z}}z{{/z}}",
+        NULL};
+    /* Declared directly, inside a section, or by an included partial. */
+    CHECK_STR(RNP("{{<base}}{{$title}}Mine{{/title}}{{$body}}B{{/body}}{{/base}}", "{\"x\": 1}", parts),
+              "<h1>Mine</h1>B");
+    /* A block the parent does not declare: an error at the block, listing
+     * what the parent has. Lenient renders keep the spec's silence. */
+    CHECK_STR(RNP("{{<base}}\n  {{$titel}}Mine{{/titel}}\n{{/base}}", "{\"x\": 1}", parts),
+              "!t.mustache:2:3: error: block 'titel' overrides nothing: parent 'base' declares only 'title', 'body'");
+    CHECK_STR(RP("{{<base}}{{$titel}}Mine{{/titel}}{{/base}}", "{\"x\": 1}", parts), "<h1>T</h1>b");
+    /* Blocks of the parent's own parent count too; a wrong one inside a
+     * partial is reported at the partial's line. */
+    CHECK_STR(RNP("{{<grand}}{{$z}}Z{{/z}}{{/grand}}", "{}", parts), "pZ");
+    CHECK_STR(RNP("{{>child}}", "{\"x\": 1}", parts),
+              "!child.mustache:1:10: error: block 'extra' overrides nothing: parent 'base' declares only 'title', 'body'");
 }
 
 static void mustache_should_keep_nul_bytes_and_render_empty_templates(void)
@@ -684,6 +757,8 @@ int main(void)
     RUN(mustache_should_limit_section_nesting);
     RUN(mustache_should_render_many_times_from_one_parse);
     RUN(mustache_should_render_short_strings);
+    RUN(mustache_should_report_unknown_names_when_strict);
+    RUN(mustache_should_refuse_blocks_the_parent_does_not_declare_when_strict);
     RUN(mustache_should_keep_nul_bytes_and_render_empty_templates);
     mg_buf_fini(&got);
     return unit_done();

@@ -44,20 +44,20 @@ expect validate_cli_valid_file_prints_nothing_and_exits_0 0 "" "" -- \
     validate --schema schemas/job.json data/good.json
 expect validate_cli_verbose_names_valid_files 0 "data/good.json: valid" "" -- \
     validate -v -s schemas/job.json data/good.json
-expect validate_cli_prints_every_error_gcc_style 1 "" "data/bad.json: error: /name: must be at least 3 characters
-data/bad.json: error: /state: must be one of 'waiting', 'active', 'done'
-data/bad.json: error: /results/0/views: expected integer, got string
-data/bad.json: error: /results/0/url: must be a valid uri (format)
-data/bad.json: error: /results/1/views: must be >= 0
-data/bad.json: error: /extra: property not allowed (additionalProperties)" -- \
+expect validate_cli_prints_every_error_gcc_style 1 "" "data/bad.json:1:10: error: /name: must be at least 3 characters
+data/bad.json:1:25: error: /state: must be one of 'waiting', 'active', 'done'
+data/bad.json:1:55: error: /results/0/views: expected integer, got string
+data/bad.json:1:67: error: /results/0/url: must be a valid uri (format)
+data/bad.json:1:91: error: /results/1/views: must be >= 0
+data/bad.json:1:106: error: /extra: property not allowed (additionalProperties)" -- \
     validate --schema schemas/job.json data/bad.json
 expect validate_cli_exits_1_when_any_file_is_invalid 1 "data/good.json: valid" \
-    "data/bad.json: error: /name: must be at least 3 characters
-data/bad.json: error: /state: must be one of 'waiting', 'active', 'done'
-data/bad.json: error: /results/0/views: expected integer, got string
-data/bad.json: error: /results/0/url: must be a valid uri (format)
-data/bad.json: error: /results/1/views: must be >= 0
-data/bad.json: error: /extra: property not allowed (additionalProperties)" -- \
+    "data/bad.json:1:10: error: /name: must be at least 3 characters
+data/bad.json:1:25: error: /state: must be one of 'waiting', 'active', 'done'
+data/bad.json:1:55: error: /results/0/views: expected integer, got string
+data/bad.json:1:67: error: /results/0/url: must be a valid uri (format)
+data/bad.json:1:91: error: /results/1/views: must be >= 0
+data/bad.json:1:106: error: /extra: property not allowed (additionalProperties)" -- \
     validate -v --schema schemas/job.json data/good.json data/bad.json
 expect validate_cli_reports_bad_json_with_line_and_column 1 "" "data/broken.json:2:16: error: JSON: trailing comma before ']' (remove it)" -- \
     validate --schema schemas/job.json data/broken.json
@@ -91,3 +91,28 @@ mg validate --help >"$TMP/out" 2>&1 && grep -q '^ *msggen validate --schema SCHE
 mg validate --schema schemas/job.json data/bad.json data/good.json 2>"$TMP/a"
 mg validate --schema schemas/job.json data/bad.json data/good.json 2>"$TMP/b"
 cmp -s "$TMP/a" "$TMP/b" && ok validate_cli_output_is_deterministic || fail validate_cli_output_is_deterministic "runs differ"
+
+# Up to MG_MAX_VALIDATE_ERRORS (100) errors per file and a notice past that,
+# with --schema and with --message (which used to stop silently at 20 a run).
+python3 -c 'import json; print(json.dumps({"items": ["x"] * 150}))' >data/many.json 2>/dev/null ||
+    { printf '{"items": ['; for i in $(seq 149); do printf '"x", '; done; printf '"x"]}\n'; } >data/many.json
+echo '{"type": "object", "properties": {"items": {"type": "array", "items": {"type": "integer"}}}}' >schemas/ints.json
+cat >catalogue.yaml <<'Y'
+asyncapi: 3.0.0
+info: {title: t, version: "1"}
+components:
+  messages:
+    counts:
+      payload:
+        type: object
+        properties:
+          items: {type: array, items: {type: integer}}
+Y
+for mode in schema message; do
+    if [ $mode = schema ]; then mg validate --schema schemas/ints.json data/many.json data/many.json 2>"$TMP/err"
+    else mg validate -i catalogue.yaml --message counts data/many.json data/many.json 2>"$TMP/err"; fi
+    n=$(grep -c 'expected integer, got string' "$TMP/err"); notes=$(grep -c '^data/many.json: error: more errors not shown (the first 100 are)$' "$TMP/err")
+    [ "$n" -eq 200 ] && [ "$notes" -eq 2 ] && [ "$(wc -l <"$TMP/err")" -eq 202 ] &&
+        ok "validate_cli_${mode}_reports_100_errors_per_file_and_says_when_cut" ||
+        fail "validate_cli_${mode}_reports_100_errors_per_file_and_says_when_cut" "$n errors, $notes notices"
+done
