@@ -579,6 +579,7 @@ static void stat_add(stat_list *l, const char *path, const char *a, size_t alen,
         mg_diff_stat(a ? a : "", alen, b ? b : "", blen, &r->added, &r->removed);
 }
 
+/* Prints the rows and the totals, and empties the list. */
 static void stat_print(stat_list *l, FILE *out)
 {
     size_t width = 0, most = 0, files = 0, added = 0, removed = 0;
@@ -611,10 +612,11 @@ static void stat_print(stat_list *l, FILE *out)
         removed += r->removed;
         free(r->path);
     }
+    free(l->v);
+    memset(l, 0, sizeof *l);
     if (files)
         fprintf(out, " %zu file%s changed, %zu insertion%s(+), %zu deletion%s(-)\n", files,
                 files == 1 ? "" : "s", added, added == 1 ? "" : "s", removed, removed == 1 ? "" : "s");
-    free(l->v);
 }
 
 /* Reads the existing file of `e` into e->disk (and its mode) through its
