@@ -5,7 +5,7 @@
 
 const char mg_help_check[] =
     "usage: msggen check [-i CATALOGUE] [-t TARGET]... [-o OUT] [--templates-override DIR]\n"
-    "                    [--view VIEW.json] [--stat]\n"
+    "                    [--view VIEW.json] [--stat] [--ref-map URL_PREFIX=DIR]...\n"
     "\n"
     "Renders like `msggen generate` (same options and defaults) but writes nothing:\n"
     "reports every file that is missing, different (with a unified diff of at most\n"

@@ -23,6 +23,7 @@
 #include "load.h"
 #include "model.h"
 #include "text.h"
+#include "util.h"
 #include "validate.h"
 
 #ifndef MG_DEFAULT_CATALOGUE
@@ -30,7 +31,7 @@
 #endif
 
 const char mg_help_validate[] =
-    "usage: msggen validate [-i CATALOGUE]\n"
+    "usage: msggen validate [-i CATALOGUE] [--ref-map URL_PREFIX=DIR]...\n"
     "       msggen validate [-i CATALOGUE] --message NAME [-v] PAYLOAD...\n"
     "       msggen validate --schema SCHEMA.json [-v] DATA.json...\n"
     "\n"
@@ -51,8 +52,11 @@ const char mg_help_validate[] =
     "docs/validation.md lists the supported keywords and every message.\n"
     "\n"
     "options:\n"
-    "  -i, --input FILE    the catalogue (AsyncAPI 2.x/3.0 or JSON Schema, YAML or JSON)\n"
+    "  -i, --input FILE    the catalogue (AsyncAPI 2.x/3.x or JSON Schema, YAML or JSON)\n"
     "  -m, --message NAME  validate PAYLOAD files against this message (any casing)\n"
+    "      --ref-map URL_PREFIX=DIR\n"
+    "                      read a remote $ref whose URL starts with URL_PREFIX from\n"
+    "                      DIR + the rest of the URL (repeatable; never fetched)\n"
     "  -s, --schema FILE   the JSON Schema to validate against (JSON or YAML)\n"
     "  -v, --verbose       also print 'DATA.json: valid' for each valid file\n"
     "  -h, --help          this text\n"
@@ -172,11 +176,17 @@ static int validate_with_schema(const char *schema_path, char **files, int nfile
 /* ---- catalogue mode ---------------------------------------------------- */
 
 /* The validator reaches other catalogue files through the docset, which has
- * loaded them already while resolving. */
+ * loaded them already while resolving; an http(s) URI through the docset's
+ * --ref-map, as resolve.c reads it. */
 static const cJSON *load_catalogue_uri(void *user, const char *uri)
 {
     mg_docset *set = user;
     char *path = mg_validate_uri_to_path(uri);
+    if (!path) {
+        char *url = mg_xstrndup(uri, strcspn(uri, "#"));
+        path = mg_docset_map_url(set, url);
+        free(url);
+    }
     if (!path)
         return NULL;
     mg_diag quiet;
@@ -266,7 +276,8 @@ static int validate_value(mg_validator *v, const mg_message *g, const mg_doc *vd
     return rc == 1;
 }
 
-static int validate_catalogue(const char *input, const char *message, char **files, int nfiles, int verbose)
+static int validate_catalogue(const char *input, const char *const *maps, size_t nmaps, const char *message,
+                              char **files, int nfiles, int verbose)
 {
     mg_diag d;
     mg_diag_init(&d);
@@ -282,7 +293,7 @@ static int validate_catalogue(const char *input, const char *message, char **fil
         fclose(f);
     }
     mg_docset *set = NULL;
-    mg_model *m = mg_model_load(input, &set, &d);
+    mg_model *m = mg_model_load(input, maps, nmaps, &set, &d);
     int bad = m ? 0 : 1;
     mg_validator *v = m ? catalogue_validator(set, m) : NULL;
     int nexamples = 0;
@@ -339,6 +350,7 @@ int mg_cmd_validate(int argc, char **argv)
         {"verbose", no_argument, 0, 'v'},
         {"input", required_argument, 0, 'i'},
         {"message", required_argument, 0, 'm'},
+        {"ref-map", required_argument, 0, 'r'},
         {0, 0, 0, 0},
     };
     const mg_cmd *cmd = NULL;
@@ -348,11 +360,23 @@ int mg_cmd_validate(int argc, char **argv)
     mg_cli cli;
     mg_cli_begin(&cli, cmd, argc, argv, "s:vi:m:", longopts);
     const char *schema = NULL, *input = NULL, *message = NULL;
+    const char **maps = calloc((size_t)argc + 1, sizeof *maps);
+    if (!maps)
+        abort();
+    size_t nmaps = 0, plen;
     int verbose = 0, c;
     while ((c = mg_cli_next(&cli)) != MG_CLI_END) {
-        if (c == MG_CLI_STOP)
+        if (c == MG_CLI_STOP) {
+            free(maps);
             return cli.exit_code;
-        if (c == 's')
+        }
+        if (c == 'r' && mg_ref_map_split(optarg, &plen) < 0) {
+            free(maps);
+            return mg_cli_usage(cmd, "--ref-map '%s': expected URL_PREFIX=DIR (URL_PREFIX starting with http:// or https://)", optarg);
+        }
+        if (c == 'r')
+            maps[nmaps++] = optarg;
+        else if (c == 's')
             schema = optarg;
         else if (c == 'v')
             verbose = 1;
@@ -361,17 +385,19 @@ int mg_cmd_validate(int argc, char **argv)
         else if (c == 'm')
             message = optarg;
     }
-    if (schema && (input || message))
-        return mg_cli_usage(cmd, "--schema does not go with -i or --message");
-    if (!schema && message && optind >= argc)
-        return mg_cli_usage(cmd, "no payload files to validate against message '%s'", message);
-    if (!schema && !message && optind < argc)
-        return mg_cli_usage(cmd, "payload files need --message NAME (or --schema SCHEMA.json)");
-    if (!schema)
-        return validate_catalogue(input, message, argv + optind, argc - optind, verbose);
-    if (!schema)
-        return mg_cli_usage(cmd, "missing --schema SCHEMA.json");
-    if (optind >= argc)
-        return mg_cli_usage(cmd, "no data files to validate");
-    return validate_with_schema(schema, argv + optind, argc - optind, verbose);
+    int rc;
+    if (schema && (input || message || nmaps))
+        rc = mg_cli_usage(cmd, "--schema does not go with -i, --message or --ref-map");
+    else if (!schema && message && optind >= argc)
+        rc = mg_cli_usage(cmd, "no payload files to validate against message '%s'", message);
+    else if (!schema && !message && optind < argc)
+        rc = mg_cli_usage(cmd, "payload files need --message NAME (or --schema SCHEMA.json)");
+    else if (!schema)
+        rc = validate_catalogue(input, maps, nmaps, message, argv + optind, argc - optind, verbose);
+    else if (optind >= argc)
+        rc = mg_cli_usage(cmd, "no data files to validate");
+    else
+        rc = validate_with_schema(schema, argv + optind, argc - optind, verbose);
+    free(maps);
+    return rc;
 }

@@ -15,48 +15,24 @@
 #endif
 
 const char mg_help_view[] =
-    "usage: msggen view [-i CATALOGUE] [-t TARGET] [--message NAME]\n"
+    "usage: msggen view [-i CATALOGUE] [-t TARGET] [--message NAME] [--ref-map URL_PREFIX=DIR]...\n"
     "\n"
     "Prints the view: the exact JSON context that templates receive for a catalogue\n"
     "(docs/templates.md describes every key). With -t, identifiers, printed types\n"
     "and doc text follow that target's target.yaml; without it, neutral defaults.\n"
     "\n"
     "options:\n"
-    "  -i, --input CATALOGUE  AsyncAPI 2.x/3.0 or JSON Schema file (YAML or JSON);\n"
+    "  -i, --input CATALOGUE  AsyncAPI 2.x/3.x or JSON Schema file (YAML or JSON);\n"
     "                         default " MG_DEFAULT_CATALOGUE "\n"
     "  -t, --target TARGET    a shipped target name or a target folder\n"
     "  -m, --message NAME     print only the view of message NAME (any casing)\n"
+    "      --ref-map URL_PREFIX=DIR\n"
+    "                         serve remote $refs from DIR (see msggen generate --help)\n"
     "  -h, --help             show this help\n";
 
-int mg_cmd_view(int argc, char **argv)
+static int view_catalogue(const char *input, const char *target, const char *message,
+                          const char *const *maps, size_t nmaps)
 {
-    static const struct option longopts[] = {
-        {"input", required_argument, 0, 'i'},
-        {"target", required_argument, 0, 't'},
-        {"message", required_argument, 0, 'm'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
-    const mg_cmd *self = NULL;
-    for (int i = 0; i < mg_ncmds; i++)
-        if (strcmp(mg_cmds[i].name, "view") == 0)
-            self = &mg_cmds[i];
-    mg_cli cli;
-    mg_cli_begin(&cli, self, argc, argv, "i:t:m:", longopts);
-    const char *input = NULL, *target = NULL, *message = NULL;
-    int c;
-    while ((c = mg_cli_next(&cli)) != MG_CLI_END) {
-        if (c == MG_CLI_STOP)
-            return cli.exit_code;
-        if (c == 'i')
-            input = optarg;
-        else if (c == 't')
-            target = optarg;
-        else if (c == 'm')
-            message = optarg;
-    }
-    if (optind < argc)
-        return mg_cli_usage(self, "unexpected argument '%s'", argv[optind]);
     mg_diag d;
     mg_diag_init(&d);
     if (!input) {
@@ -74,7 +50,7 @@ int mg_cmd_view(int argc, char **argv)
             return MG_EXIT_INPUT;
     }
     mg_docset *set = NULL;
-    mg_model *m = mg_model_load(input, &set, &d);
+    mg_model *m = mg_model_load(input, maps, nmaps, &set, &d);
     cJSON *view = m ? mg_view_build(m, t, &d) : NULL;
     int rc = view ? MG_EXIT_OK : MG_EXIT_INPUT;
     const cJSON *out = view;
@@ -98,5 +74,51 @@ int mg_cmd_view(int argc, char **argv)
     mg_model_free(m);
     mg_docset_free(set);
     mg_target_free(t);
+    return rc;
+}
+
+int mg_cmd_view(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"input", required_argument, 0, 'i'},
+        {"target", required_argument, 0, 't'},
+        {"message", required_argument, 0, 'm'},
+        {"ref-map", required_argument, 0, 'r'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    const mg_cmd *self = NULL;
+    for (int i = 0; i < mg_ncmds; i++)
+        if (strcmp(mg_cmds[i].name, "view") == 0)
+            self = &mg_cmds[i];
+    mg_cli cli;
+    mg_cli_begin(&cli, self, argc, argv, "i:t:m:", longopts);
+    const char *input = NULL, *target = NULL, *message = NULL;
+    const char **maps = calloc((size_t)argc + 1, sizeof *maps);
+    if (!maps)
+        abort();
+    size_t nmaps = 0, plen;
+    int c;
+    while ((c = mg_cli_next(&cli)) != MG_CLI_END) {
+        if (c == MG_CLI_STOP) {
+            free(maps);
+            return cli.exit_code;
+        }
+        if (c == 'r' && mg_ref_map_split(optarg, &plen) < 0) {
+            free(maps);
+            return mg_cli_usage(self, "--ref-map '%s': expected URL_PREFIX=DIR (URL_PREFIX starting with http:// or https://)", optarg);
+        }
+        if (c == 'r')
+            maps[nmaps++] = optarg;
+        else if (c == 'i')
+            input = optarg;
+        else if (c == 't')
+            target = optarg;
+        else if (c == 'm')
+            message = optarg;
+    }
+    int rc = optind < argc ? mg_cli_usage(self, "unexpected argument '%s'", argv[optind])
+                           : view_catalogue(input, target, message, maps, nmaps);
+    free(maps);
     return rc;
 }

@@ -1321,10 +1321,19 @@ typedef struct docent {
     char *real;    /* realpath key for the cache; NULL for buffers */
 } docent;
 
+/* One --ref-map: a remote $ref whose URL starts with `prefix` is read from
+ * `dir` + the rest of the URL. Both strings are owned by the docset. */
+typedef struct ref_map {
+    char *prefix;
+    char *dir;
+} ref_map;
+
 struct mg_docset {
-    char *root;        /* absolute real path, or NULL until the first load */
+    char *root;        /* absolute real path of the confining folder; NULL: none */
     int root_given;
     int allow_outside;
+    ref_map *maps;
+    size_t nmaps, maps_cap;
     docent **docs;
     size_t n, cap;
     /* Real paths of loaded files (doc_ent) and of files whose parse failed
@@ -1354,16 +1363,6 @@ static docent *docset_add(mg_docset *set, const char *name, char *real, cJSON *r
     set->docs = mg_xgrow(set->docs, set->n, &set->cap, sizeof *set->docs);
     set->docs[set->n++] = e;
     return e;
-}
-
-static void set_default_root(mg_docset *set, const char *path)
-{
-    if (set->root || strcmp(path, "-") == 0)
-        return;
-    char *dir = mg_path_dir(path);
-    char *real = realpath(dir, NULL);
-    free(dir);
-    set->root = real;
 }
 
 /* --------------------------------------------------------------- public API */
@@ -1410,9 +1409,66 @@ void mg_docset_free(mg_docset *set)
     }
     mg_hmap_fini(&set->by_real);
     mg_hmap_fini(&set->ref_files);
+    for (size_t i = 0; i < set->nmaps; i++) {
+        free(set->maps[i].prefix);
+        free(set->maps[i].dir);
+    }
+    free(set->maps);
     free(set->docs);
     free(set->root);
     free(set);
+}
+
+int mg_ref_map_split(const char *spec, size_t *prefix_len)
+{
+    const char *eq = strchr(spec, '=');
+    if (!eq || eq == spec || eq[1] == '\0')
+        return -1;
+    if (strncmp(spec, "http://", 7) != 0 && strncmp(spec, "https://", 8) != 0)
+        return -1;
+    *prefix_len = (size_t)(eq - spec);
+    return 0;
+}
+
+int mg_docset_add_ref_map(mg_docset *set, const char *spec)
+{
+    size_t n;
+    if (mg_ref_map_split(spec, &n) < 0)
+        return -1;
+    set->maps = mg_xgrow(set->maps, set->nmaps, &set->maps_cap, sizeof *set->maps);
+    set->maps[set->nmaps].prefix = mg_xstrndup(spec, n);
+    set->maps[set->nmaps].dir = mg_xstrdup(spec + n + 1);
+    set->nmaps++;
+    return 0;
+}
+
+char *mg_docset_map_url(const mg_docset *set, const char *url)
+{
+    /* The longest matching prefix wins, so that a map for one sub-tree can
+     * override a map for the whole host, whatever the order given. */
+    const ref_map *best = NULL;
+    size_t best_len = 0;
+    for (size_t i = 0; i < set->nmaps; i++) {
+        size_t n = strlen(set->maps[i].prefix);
+        if (n > best_len && strncmp(url, set->maps[i].prefix, n) == 0) {
+            best = &set->maps[i];
+            best_len = n;
+        }
+    }
+    if (!best)
+        return NULL;
+    const char *rest = url + best_len;
+    size_t dl = strlen(best->dir);
+    int slash = dl > 0 && best->dir[dl - 1] != '/' && rest[0] != '/';
+    mg_buf b;
+    mg_buf_init(&b);
+    mg_buf_append_str(&b, best->dir);
+    if (slash)
+        mg_buf_putc(&b, '/');
+    mg_buf_append_str(&b, rest);
+    char *out = mg_path_normalise(mg_buf_cstr(&b));
+    mg_buf_fini(&b);
+    return out;
 }
 
 const char *mg_docset_root(const mg_docset *set)
@@ -1477,7 +1533,6 @@ const mg_doc *mg_docset_load(mg_docset *set, const char *path, mg_mark at, mg_di
     }
     e->doc.root = root;
     ((doc_ent *)mg_hmap_put_str(&set->by_real, real, NULL))->doc = &e->doc;
-    set_default_root(set, path);
     return &e->doc;
 
 remember_failure:
@@ -1502,7 +1557,6 @@ const mg_doc *mg_docset_load_buffer(mg_docset *set, const char *name, const char
     if (!root)
         goto fail;
     e->doc.root = root;
-    set_default_root(set, name);
     return &e->doc;
 fail:
     set->n--;

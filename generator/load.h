@@ -32,17 +32,33 @@ struct mg_doc {
 };
 
 /* Creates an empty set. `root_dir` bounds which files $ref may reach (see
- * resolve.h); NULL means the folder of the first document loaded. Free with
+ * resolve.h); NULL means no bound: a catalogue may refer to any local file
+ * (reading needs no sandbox; only writes are confined, by emit.h). Free with
  * mg_docset_free. */
 mg_docset *mg_docset_new(const char *root_dir);
 void mg_docset_free(mg_docset *set);
 
-/* The confining root folder (absolute, real path), or NULL before the first load. */
+/* The confining root folder (absolute, real path), or NULL when there is none. */
 const char *mg_docset_root(const mg_docset *set);
 
 /* Allows $ref to http(s) URLs and paths outside the root (still never fetched). */
 void mg_docset_set_allow_outside(mg_docset *set, int allow);
 int mg_docset_allow_outside(const mg_docset *set);
+
+/* Serves remote $refs from a local copy (`--ref-map URL_PREFIX=DIR`, as the
+ * AsyncAPI CLI's --map-base-url does): a $ref URL that starts with URL_PREFIX
+ * is read from DIR + the rest of the URL; nothing is ever fetched. `spec` is
+ * "URL_PREFIX=DIR" split at the first '=', URL_PREFIX starting with http://
+ * or https:// and DIR not empty; it is copied. Returns 0, or -1 (nothing
+ * added) when `spec` has not that shape. mg_ref_map_split checks the shape
+ * alone (for option parsing) and gives URL_PREFIX's length. */
+int mg_docset_add_ref_map(mg_docset *set, const char *spec);
+int mg_ref_map_split(const char *spec, size_t *prefix_len);
+
+/* The local path (normalised, relative to the working folder unless DIR is
+ * absolute) that serves `url` under the longest matching --ref-map prefix, or
+ * NULL when no map matches. `url` has no fragment. Caller frees with free(). */
+char *mg_docset_map_url(const mg_docset *set, const char *url);
 
 /* Loads `path` (YAML or JSON: a name ending in ".json" is strict JSON;
  * otherwise JSON when the first non-blank byte is '{' or '[' and the file parses

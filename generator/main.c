@@ -14,7 +14,7 @@ static void print_help(FILE *f)
     fputs("usage: msggen SUBCOMMAND [OPTIONS] [ARGS]\n"
           "       msggen --help | --version\n"
           "\n"
-          "msggen reads a message catalogue (AsyncAPI 2.x/3.0 or JSON Schema, YAML or JSON)\n"
+          "msggen reads a message catalogue (AsyncAPI 2.x/3.x or JSON Schema, YAML or JSON)\n"
           "and renders code and docs for it from mustache templates.\n"
           "\n"
           "subcommands:\n", f);

@@ -45,6 +45,8 @@ struct mg_model_priv {
     mg_hmap type_by_snake;   /* name_ent: snake casing -> first type with it */
     mg_hmap msg_by_node;     /* node_ent: message node -> message */
     mg_hmap msg_by_snake;    /* name_ent: snake casing -> message (unique among messages) */
+    mg_hmap msg_key_named;   /* node_ent: components.messages entry -> its key (char *), for
+                              * entries whose `name` another entry has too */
     unsigned *reach_seen;    /* mg_typeref_reaches: seen[i] == reach_stamp means visited */
     unsigned reach_stamp;
     mg_diag *d;
@@ -1402,8 +1404,12 @@ static mg_message *add_message(mg_model *m, const mg_doc *doc, const cJSON *node
         err(m, mark(mdoc, mnode), "a message must be a mapping");
         return NULL;
     }
-    const char *raw = get_str(mnode, "name");
-    if (!raw)
+    /* `name` is optional: a message without one is named by its 2.x
+     * messageId (3.0 removed it), else by its key or the name its caller
+     * made up (channel + operation + position). */
+    const node_ent *keyed = mg_hmap_get_ptr(&m->priv->msg_key_named, mnode);
+    const char *raw = keyed ? keyed->val : get_str(mnode, "name");
+    if (!raw && m->spec == MG_SPEC_ASYNCAPI2)
         raw = get_str(mnode, "messageId");
     if (!raw)
         raw = default_name;
@@ -1563,8 +1569,17 @@ static void asyncapi2_channels(mg_model *m)
             const cJSON *msg = get(op, "message");
             if (!msg)
                 continue;
+            /* A message without name, messageId or key is named after its
+             * operation, and add_message_slot numbers the options of a oneOf. */
             const char *opid = get_str(op, "operationId");
-            add_message_slot(m, cdoc, msg, opid ? opid : NULL, ch->string, pub ? "receive" : "send");
+            if (!opid) {
+                mg_buf b;
+                mg_buf_init(&b);
+                mg_buf_appendf(&b, "%s %s", ch->string, op->string);
+                opid = pstrdup(m, mg_buf_cstr(&b));
+                mg_buf_fini(&b);
+            }
+            add_message_slot(m, cdoc, msg, opid, ch->string, pub ? "receive" : "send");
             if (stop(m))
                 return;
         }
@@ -1672,6 +1687,58 @@ static void asyncapi3_channels(mg_model *m)
     mg_hmap_fini(&named);
 }
 
+/* Real documents give two components.messages entries the same `name`.
+ * Their keys are unique, so such entries are named by their keys, with one
+ * warning per shared name. Runs before any message is built, so that a
+ * channel reaching such an entry first names it the same way. */
+static void components_message_name_clashes(mg_model *m)
+{
+    const cJSON *msgs = get(get(m->doc->root, "components"), "messages"), *it;
+    if (!cJSON_IsObject(msgs))
+        return;
+    typedef struct first_ent {
+        char *name;          /* the key (owned by the table) */
+        const cJSON *entry;  /* the first entry with this name */
+        int warned;
+    } first_ent;
+    mg_hmap firsts;
+    mg_hmap_init_str(&firsts, sizeof(first_ent));
+    cJSON_ArrayForEach(it, msgs) {
+        const cJSON *mnode;
+        mg_diag quiet; /* a broken $ref is reported later, where the message is built */
+        mg_diag_init(&quiet);
+        quiet.max_errors = 0;
+        mg_ref_target t;
+        int rc = mg_resolve_ref(m->set, m->doc, it, &t, &quiet);
+        if (rc < 0)
+            continue;
+        mnode = rc ? t.node : it;
+        const char *name = get_str(mnode, "name");
+        if (!name)
+            continue;
+        int added;
+        first_ent *f = mg_hmap_put_str(&firsts, name, &added);
+        if (added) {
+            f->entry = it;
+            continue;
+        }
+        const cJSON *first_node = f->entry;
+        mg_ref_target ft;
+        if (mg_resolve_ref(m->set, m->doc, first_node, &ft, &quiet) == 1)
+            first_node = ft.node;
+        if (first_node == mnode)
+            continue; /* two keys for one message: it keeps its name */
+        ((node_ent *)mg_hmap_put_ptr(&m->priv->msg_key_named, first_node, NULL))->val = f->entry->string;
+        ((node_ent *)mg_hmap_put_ptr(&m->priv->msg_key_named, mnode, NULL))->val = it->string;
+        if (!f->warned)
+            mg_diag_warning(m->priv->d, key_mark(m->doc, it),
+                            "components.messages '%s' has the same name '%s' as '%s' (at %s); msggen names both by their keys",
+                            it->string, name, f->entry->string, where(m, key_mark(m->doc, f->entry)));
+        f->warned = 1;
+    }
+    mg_hmap_fini(&firsts);
+}
+
 static void components_messages(mg_model *m)
 {
     const cJSON *comp = get(m->doc->root, "components");
@@ -1727,12 +1794,14 @@ static int detect(mg_model *m)
         m->spec_version = v;
         if (n == 3 && maj == 2 && min <= 6)
             m->spec = MG_SPEC_ASYNCAPI2;
-        else if (n == 3 && maj == 3 && min == 0)
+        /* 3.1 only adds to 3.0 (new bindings, such as ROS 2); nothing msggen
+         * reads changed, so both follow the 3.0 rules. */
+        else if (n == 3 && maj == 3 && min <= 1)
             m->spec = MG_SPEC_ASYNCAPI3;
         else {
             char *txt = cJSON_IsString(a) ? NULL : cJSON_PrintUnformatted(a);
-            err(m, mark(m->doc, a), "unsupported AsyncAPI version '%s' (msggen reads 2.0.0 to 2.6.0 and 3.0.0)",
-                txt ? txt : v);
+            err(m, mark(m->doc, a),
+                "unsupported AsyncAPI version '%s' (msggen reads 2.0.0 to 2.6.0, 3.0.0 and 3.1.0)", txt ? txt : v);
             cJSON_free(txt);
             return -1;
         }
@@ -1740,7 +1809,7 @@ static int detect(mg_model *m)
     }
     if (get(root, "openapi") || get(root, "swagger")) {
         err(m, mark(m->doc, root),
-            "OpenAPI documents are not catalogues (msggen reads AsyncAPI 2.0-2.6 and 3.0, and JSON Schema draft-07, 2019-09 and 2020-12)");
+            "OpenAPI documents are not catalogues (msggen reads AsyncAPI 2.0-2.6, 3.0 and 3.1, and JSON Schema draft-07, 2019-09 and 2020-12)");
         return -1;
     }
     m->spec = MG_SPEC_JSON_SCHEMA;
@@ -2084,6 +2153,7 @@ mg_model *mg_model_new(mg_docset *set, const mg_doc *doc, mg_diag *d)
     mg_hmap_init_str(&p->type_by_snake, sizeof(name_ent));
     mg_hmap_init(&p->msg_by_node, sizeof(node_ent));
     mg_hmap_init_str(&p->msg_by_snake, sizeof(name_ent));
+    mg_hmap_init(&p->msg_key_named, sizeof(node_ent));
     m->set = set;
     m->doc = doc;
     int before = d->errors, known = detect(m) == 0;
@@ -2095,6 +2165,7 @@ mg_model *mg_model_new(mg_docset *set, const mg_doc *doc, mg_diag *d)
             json_schema_catalogue(m);
         else {
             declared_schemas(m, get(get(doc->root, "components"), "schemas"));
+            components_message_name_clashes(m);
             if (m->spec == MG_SPEC_ASYNCAPI2)
                 asyncapi2_channels(m);
             else
@@ -2114,9 +2185,13 @@ mg_model *mg_model_new(mg_docset *set, const mg_doc *doc, mg_diag *d)
     return m;
 }
 
-mg_model *mg_model_load(const char *path, mg_docset **set, mg_diag *d)
+mg_model *mg_model_load(const char *path, const char *const *ref_maps, size_t nref_maps, mg_docset **set,
+                        mg_diag *d)
 {
     *set = mg_docset_new(NULL);
+    for (size_t i = 0; i < nref_maps; i++)
+        if (mg_docset_add_ref_map(*set, ref_maps[i]) < 0)
+            mg_diag_error(d, mg_mark_at(NULL, 0, 0), "--ref-map '%s': expected URL_PREFIX=DIR", ref_maps[i]);
     const mg_doc *doc = mg_docset_load(*set, path, mg_mark_at(NULL, 0, 0), d);
     if (!doc || mg_resolve_all(*set, doc, d) < 0 || d->errors > 0)
         return NULL;
@@ -2144,6 +2219,7 @@ void mg_model_free(mg_model *m)
     mg_hmap_fini(&p->type_by_snake);
     mg_hmap_fini(&p->msg_by_node);
     mg_hmap_fini(&p->msg_by_snake);
+    mg_hmap_fini(&p->msg_key_named);
     free(p->reach_seen);
     free(p);
     free(m);

@@ -204,9 +204,11 @@ void mg_model_free(mg_model *m);
 
 /* The whole front end for one catalogue file: loads `path` into a new docset
  * (returned in *set; the caller frees it with mg_docset_free after the model),
- * checks every $ref (mg_resolve_all) and builds the model. Returns NULL after
- * reporting errors (*set may still need freeing). */
-mg_model *mg_model_load(const char *path, mg_docset **set, mg_diag *d);
+ * checks every $ref (mg_resolve_all) and builds the model. `ref_maps` (may be
+ * NULL when nref_maps is 0) are --ref-map "URL_PREFIX=DIR" strings (load.h),
+ * borrowed. Returns NULL after reporting errors (*set may still need freeing). */
+mg_model *mg_model_load(const char *path, const char *const *ref_maps, size_t nref_maps, mg_docset **set,
+                        mg_diag *d);
 
 /* True when using `r` leads (through refs, items and map values) to `goal`:
  * a member of `goal` for which this holds needs indirection in languages with

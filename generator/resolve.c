@@ -184,34 +184,50 @@ static int hop(mg_docset *set, const mg_doc *doc, const cJSON *member, const mg_
         return -1;
     }
     const char *ref = member->valuestring;
-    size_t sl = scheme_len(ref);
-    if (sl) {
-        if ((sl == 4 && strncmp(ref, "http", 4) == 0) || (sl == 5 && strncmp(ref, "https", 5) == 0))
-            mg_diag_error(d, at,
-                          "'$ref: %s' is remote; msggen does not fetch (copy the file next to the schema and use a relative path)",
-                          ref);
-        else
-            mg_diag_error(d, at,
-                          "'$ref: %s' uses the URI scheme '%.*s:', which msggen does not support (use a relative path)",
-                          ref, (int)sl, ref);
-        return -1;
-    }
     const char *hash = strchr(ref, '#');
     size_t flen = hash ? (size_t)(hash - ref) : strlen(ref);
     const char *frag = hash ? hash + 1 : "";
+    /* A remote ref is read from the local copy a --ref-map names, never fetched. */
+    char *mapped = NULL;
+    size_t sl = scheme_len(ref);
+    if (sl) {
+        int web = (sl == 4 && strncmp(ref, "http", 4) == 0) || (sl == 5 && strncmp(ref, "https", 5) == 0);
+        if (web) {
+            char *url = mg_xstrndup(ref, flen);
+            mapped = mg_docset_map_url(set, url);
+            free(url);
+        }
+        if (!web)
+            mg_diag_error(d, at,
+                          "'$ref: %s' uses the URI scheme '%.*s:', which msggen does not support (use a relative path)",
+                          ref, (int)sl, ref);
+        else if (!mapped)
+            mg_diag_error(d, at,
+                          "'$ref: %s' is remote; msggen does not fetch (serve it from a local copy with --ref-map URL_PREFIX=DIR, or copy the file next to the schema and use a relative path)",
+                          ref);
+        if (!mapped)
+            return -1;
+    }
     mg_buf file, ptr;
     mg_buf_init(&file);
     mg_buf_init(&ptr);
     int rc = -1;
     const mg_doc *target = doc;
-    if (percent_decode(ref, flen, &file) < 0 || percent_decode(frag, strlen(frag), &ptr) < 0) {
+    if ((!mapped && percent_decode(ref, flen, &file) < 0) || percent_decode(frag, strlen(frag), &ptr) < 0) {
         mg_diag_error(d, at, "bad percent-escape in $ref '%s' (write '%%' as '%%25')", ref);
         goto out;
+    }
+    if (mapped) {
+        /* The URL path is percent-decoded into a file name like a relative ref's. */
+        if (percent_decode(mapped, strlen(mapped), &file) < 0) {
+            mg_diag_error(d, at, "bad percent-escape in $ref '%s' (write '%%' as '%%25')", ref);
+            goto out;
+        }
     }
     if (file.len > 0) {
         mg_buf joined;
         mg_buf_init(&joined);
-        if (file.data[0] != '/' && strcmp(doc->dir, ".") != 0) {
+        if (!mapped && file.data[0] != '/' && strcmp(doc->dir, ".") != 0) {
             mg_buf_append_str(&joined, doc->dir);
             mg_buf_putc(&joined, '/');
         }
@@ -246,6 +262,12 @@ static int hop(mg_docset *set, const mg_doc *doc, const cJSON *member, const mg_
             }
         }
         struct stat st;
+        if (stat(jp, &st) != 0 && mapped) {
+            mg_diag_error(d, at, "'$ref: %s' is served by --ref-map from '%s', which cannot be opened: %s", ref, jp,
+                          strerror(errno));
+            mg_buf_fini(&joined);
+            goto out;
+        }
         if (stat(jp, &st) != 0) {
             unresolved(d, at, ref, "cannot open '%s': %s", jp, strerror(errno));
             mg_buf_fini(&joined);
@@ -278,6 +300,7 @@ walk:;
     *tnode = n;
     rc = 0;
 out:
+    free(mapped);
     mg_buf_fini(&file);
     mg_buf_fini(&ptr);
     return rc;

@@ -5,10 +5,13 @@
  * which loads referenced files on demand. Supported: local JSON pointers
  * ("#/components/schemas/Foo", RFC 6901 escapes ~0 ~1, percent-decoding), other
  * files relative to the referring file ("./common.yaml#/StorageLocation",
- * "../x.json"), and refs that lead to refs. Refused with an error at the $ref:
- * http(s) URLs and files outside the docset's root (unless allowed, and even
- * then never fetched), missing files and pointer targets, and $ref chains that
- * loop without structure in between.
+ * "../x.json", anywhere on the local disk unless the docset has a root), http(s)
+ * URLs that a --ref-map serves from a local folder (mg_docset_add_ref_map), and
+ * refs that lead to refs. Refused with an error at the $ref: other http(s) URLs
+ * (never fetched) and other URI schemes, files outside the docset's root when
+ * it has one (unless allowed), missing files (for a mapped URL the error names
+ * the URL and the local path) and pointer targets, and $ref chains that loop
+ * without structure in between.
  */
 #ifndef MG_RESOLVE_H
 #define MG_RESOLVE_H

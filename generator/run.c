@@ -45,7 +45,7 @@ static int source_load(source *s, const mg_run_opts *o, mg_diag *d)
             return -1;
         }
     }
-    s->model = mg_model_load(input, &s->set, d);
+    s->model = mg_model_load(input, o->ref_maps, o->nref_maps, &s->set, d);
     return s->model ? 0 : -1;
 }
 
@@ -310,7 +310,7 @@ int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
     for (int i = 0; i < mg_ncmds; i++)
         if (strcmp(mg_cmds[i].name, name) == 0)
             cmd = &mg_cmds[i];
-    enum { OPT_OVERRIDE = 256, OPT_DRY_RUN, OPT_FORCE, OPT_CHECK, OPT_VIEW, OPT_STAT };
+    enum { OPT_OVERRIDE = 256, OPT_DRY_RUN, OPT_FORCE, OPT_CHECK, OPT_VIEW, OPT_STAT, OPT_REF_MAP };
     /* check takes generate's options less the ones that choose how to write. */
 #define COMMON_OPTS                                                   \
     {"help", no_argument, 0, 'h'},                                    \
@@ -319,7 +319,8 @@ int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
     {"output", required_argument, 0, 'o'},                            \
     {"templates-override", required_argument, 0, OPT_OVERRIDE},       \
     {"view", required_argument, 0, OPT_VIEW},                         \
-    {"stat", no_argument, 0, OPT_STAT}
+    {"stat", no_argument, 0, OPT_STAT},                               \
+    {"ref-map", required_argument, 0, OPT_REF_MAP}
     static const struct option gen_opts[] = {
         COMMON_OPTS,
         {"dry-run", no_argument, 0, OPT_DRY_RUN},
@@ -333,7 +334,8 @@ int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
     memset(&o, 0, sizeof o);
     o.mode = mode;
     const char **targets = calloc((size_t)argc + 1, sizeof *targets);
-    if (!targets)
+    const char **maps = calloc((size_t)argc + 1, sizeof *maps);
+    if (!targets || !maps)
         abort();
     mg_cli cli;
     mg_cli_begin(&cli, cmd, argc, argv, "i:t:o:", mode == MG_EMIT_CHECK ? check_opts : gen_opts);
@@ -342,6 +344,7 @@ int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
         switch (c) {
         case MG_CLI_STOP:
             free(targets);
+            free(maps);
             return cli.exit_code;
         case 'i': o.input = optarg; break;
         case 't': targets[o.ntargets++] = optarg; break;
@@ -352,10 +355,18 @@ int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
         case OPT_FORCE: o.force = 1; break;
         case OPT_CHECK: check = 1; break;
         case OPT_STAT: o.stat = 1; break;
+        case OPT_REF_MAP: maps[o.nref_maps++] = optarg; break;
         default: break;
         }
     }
-    if (optind < argc)
+    const char *bad_map = NULL;
+    size_t plen;
+    for (size_t i = 0; i < o.nref_maps && !bad_map; i++)
+        if (mg_ref_map_split(maps[i], &plen) < 0)
+            bad_map = maps[i];
+    if (bad_map)
+        rc = mg_cli_usage(cmd, "--ref-map '%s': expected URL_PREFIX=DIR (URL_PREFIX starting with http:// or https://)", bad_map);
+    else if (optind < argc)
         rc = mg_cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
     else if (dry && check)
         rc = mg_cli_usage(cmd, "--dry-run and --check do not go together");
@@ -369,10 +380,12 @@ int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
         if (check)
             o.mode = MG_EMIT_CHECK;
         o.targets = targets;
+        o.ref_maps = maps;
         mg_diag d;
         mg_diag_init(&d);
         rc = mg_run_generate(&o, &d);
     }
     free(targets);
+    free(maps);
     return rc;
 }

@@ -36,6 +36,8 @@ typedef struct mg_run_opts {
     size_t ntargets;
     const char *out;                  /* NULL: MG_DEFAULT_OUT/<target> */
     const char *override_dir;         /* --templates-override; NULL for none */
+    const char *const *ref_maps;      /* --ref-map URL_PREFIX=DIR, each checked (load.h) */
+    size_t nref_maps;
     mg_emit_mode mode;
     int force;
     int stat;                         /* check: --stat */

@@ -26,7 +26,10 @@ for f in "$TOP"/tests/catalogues/*.yaml "$TOP"/tests/catalogues/*.json "$TOP"/te
          "$TOP"/tests/golden/*/input/catalogue.yaml "$TOP"/tests/golden/*/input/catalogue.json; do
     [ -f "$f" ] || continue
     name=$(echo "${f#"$TOP"/}" | sed 's|^tests/catalogues/||; s|^tests/c-target/catalogues/||; s|^tests/golden/\([^/]*\)/input/.*|golden-\1|; s|\.[a-z]*$||; s|[^A-Za-z0-9]|-|g')
-    if mg generate -i "$f" -t c -o "$TMP/$name" >"$TMP/gen.log" 2>&1; then
+    # A golden case's options (tests/golden/lib-golden.sh) apply from its folder.
+    opts=(); cdir=$TOP
+    case $f in "$TOP"/tests/golden/*) cdir=${f%/input/*}; [ -f "$cdir/options" ] && read -r -a opts <"$cdir/options";; esac
+    if (cd "$cdir" && mg generate -i "$f" "${opts[@]}" -t c -o "$TMP/$name") >"$TMP/gen.log" 2>&1; then
         check_dir "$name" "$TMP/$name"
     else
         fail "c_output_should_pass_cppcheck/$name" "generate failed"; detail "$TMP/gen.log"

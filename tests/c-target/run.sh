@@ -22,9 +22,12 @@ for cat in "${catalogues[@]}"; do
     rel=${cat#"$TOP"/}
     name=$(echo "$rel" | sed 's|^tests/catalogues/||; s|^tests/c-target/catalogues/||; s|^tests/golden/\([^/]*\)/input/.*|golden-\1|; s|^schemas/||; s|/asyncapi.yaml$||; s|\.[a-z]*$||; s|[^A-Za-z0-9]|-|g')
     gen=$TMP/gen/$name
+    # A golden case's options (tests/golden/lib-golden.sh) apply from its folder.
+    opts=(); cdir=$TOP
+    case $rel in tests/golden/*) cdir=${cat%/input/*}; [ -f "$cdir/options" ] && read -r -a opts <"$cdir/options";; esac
     if [ "$rel" = schemas/worker-backend/asyncapi.yaml ] && [ -d "$TOP/out/c" ]; then
         gen=$TOP/out/c   # the committed output (the drift family checks it is current)
-    elif ! mg generate -i "$cat" -t c -o "$gen" >"$TMP/gen.out" 2>&1; then
+    elif ! (cd "$cdir" && mg generate -i "$cat" "${opts[@]}" -t c -o "$gen") >"$TMP/gen.out" 2>&1; then
         fail "c_generate_should_succeed/$name" "msggen generate -t c failed"; detail "$TMP/gen.out"; continue
     fi
     # gcc: the library build itself (the generated Makefile, -Werror).
@@ -45,7 +48,7 @@ for cat in "${catalogues[@]}"; do
         skip "c_output_should_compile_with_clang/$name" "no clang"
     fi
     # Behaviour on the catalogue's examples and invalid variants of them.
-    mg view -i "$cat" >"$TMP/view.json" 2>/dev/null || { fail "c_view/$name" "msggen view failed"; continue; }
+    (cd "$cdir" && mg view -i "$cat" "${opts[@]}") >"$TMP/view.json" 2>/dev/null || { fail "c_view/$name" "msggen view failed"; continue; }
     python3 "$here/cases.py" make "$TMP/view.json" "$TMP/cases/$name" >/dev/null
     [ -s "$TMP/cases/$name/manifest" ] && grep -q . "$TMP/cases/$name/manifest" || { skip "c_behaviour/$name" "no examples"; continue; }
     prefix=$(sed -n 's/^NAME *= *//p' "$dir/Makefile")

@@ -3,6 +3,9 @@
 # A golden case is a folder tests/golden/<case>/ with
 #   input/catalogue.{yaml,yml,json}   the entry file (other input files beside it)
 #   expected/<target>/...             what `msggen generate` writes for each shipped target
+#   options                           (optional) more `msggen generate` options, one line,
+#                                     split at spaces (e.g. --ref-map URL_PREFIX=DIR)
+# msggen runs in the case folder, so input files may refer to files beside input/.
 # Rendering goes to a temp folder; only update.sh writes expected/.
 
 golden_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -20,6 +23,7 @@ golden_targets() { "$MSGGEN" targets 2>/dev/null | awk 'NF { print $1 }'; }
 
 # Renders case $1 for target $2 into folder $3; stderr to $3.err.
 golden_render() {
-    local entry; entry=$(golden_entry "$1")
-    ( cd "$1" && mg generate -i "${entry#"$1"/}" -t "$2" -o "$3" ) >/dev/null 2>"$3.err"
+    local entry opts=(); entry=$(golden_entry "$1")
+    [ -f "$1/options" ] && read -r -a opts <"$1/options"
+    ( cd "$1" && mg generate -i "${entry#"$1"/}" "${opts[@]}" -t "$2" -o "$3" ) >/dev/null 2>"$3.err"
 }

@@ -612,7 +612,7 @@ static void load_should_read_a_file_once_per_docset(void)
     CHECK(a1 == a2);
     CHECK_INT(mg_docset_count(set), 1);
     CHECK(mg_docset_doc(set, 0) == a1);
-    CHECK(mg_docset_root(set) != NULL && strstr(mg_docset_root(set), "/root/sub") != NULL);
+    CHECK(mg_docset_root(set) == NULL); /* no root given: no confinement */
     if (a1) {
         CHECK_STR(a1->path, "sub/a.yaml");
         CHECK(mg_docset_owner(set, get(a1->root, "x")) == a1);

@@ -425,7 +425,7 @@ static void model_should_reject_unsupported_versions_naming_supported_ones(void)
 {
     mg_model *m = build("asyncapi: 1.2.0\ninfo: {title: t, version: '1'}\n");
     CHECK(m == NULL);
-    CHECK_STR(errs, "c.yaml:1:11: error: unsupported AsyncAPI version '1.2.0' (msggen reads 2.0.0 to 2.6.0 and 3.0.0)\n");
+    CHECK_STR(errs, "c.yaml:1:11: error: unsupported AsyncAPI version '1.2.0' (msggen reads 2.0.0 to 2.6.0, 3.0.0 and 3.1.0)\n");
     done(m);
     m = build("$schema: https://json-schema.org/draft/2099-01/schema\ntype: object\n");
     CHECK(m == NULL);
@@ -457,9 +457,58 @@ static void model_should_reject_messages_without_payload_and_duplicates(void)
     CHECK(m == NULL);
     CHECK_STR(errs, "c.yaml:5:8: error: message 'a' has no payload (add 'payload:' with a schema)\n");
     done(m);
-    m = build(A3 "components:\n  messages:\n    a: {name: x, payload: {}}\n    b: {name: x, payload: {}}\n");
+    /* Two inline messages of one name, with no unique key to fall back on. */
+    m = build("asyncapi: 2.6.0\ninfo: {title: t, version: '1'}\nchannels:\n"
+              "  a: {publish: {message: {name: x, payload: {}}}}\n"
+              "  b: {publish: {message: {name: x, payload: {}}}}\n");
     CHECK(m == NULL);
-    CHECK_STR(errs, "c.yaml:6:8: error: duplicate message name 'x' (first defined at c.yaml:5:8)\n");
+    CHECK_STR(errs, "c.yaml:5:26: error: duplicate message name 'x' (first defined at c.yaml:4:26)\n");
+    done(m);
+}
+
+static void model_should_name_components_messages_that_share_a_name_by_their_keys(void)
+{
+    mg_model *m = build(A3 "channels:\n  c: {messages: {m: {$ref: '#/components/messages/b'}}}\n"
+                           "components:\n  messages:\n    a: {name: x, payload: {}}\n"
+                           "    b: {name: x, payload: {}}\n    c: {name: x, payload: {}}\n    d: {name: y, payload: {}}\n");
+    CHECK(m != NULL);
+    CHECK_STR(errs, "c.yaml:8:5: warning: components.messages 'b' has the same name 'x' as 'a' (at c.yaml:7:5); msggen names both by their keys\n");
+    if (m) {
+        CHECK_INT(m->nmessages, 4);
+        CHECK_STR(m->messages[0]->name.s[MG_CASE_RAW], "b");
+        CHECK_STR(m->messages[1]->name.s[MG_CASE_RAW], "a");
+        CHECK_STR(m->messages[2]->name.s[MG_CASE_RAW], "c");
+        CHECK_STR(m->messages[3]->name.s[MG_CASE_RAW], "y");
+    }
+    done(m);
+}
+
+static void model_should_name_messages_without_a_name(void)
+{
+    /* 2.x: messageId, else the components.messages key, else channel +
+     * operation (its operationId when it has one) + position in a oneOf. */
+    mg_model *m = build("asyncapi: 2.4.0\ninfo: {title: t, version: '1'}\nchannels:\n"
+                        "  up:\n    publish: {message: {messageId: upMsg, payload: {}}}\n"
+                        "    subscribe: {message: {oneOf: [{payload: {}}, {$ref: '#/components/messages/k'}]}}\n"
+                        "  down:\n    publish: {operationId: goDown, message: {payload: {}}}\n"
+                        "    subscribe: {message: {payload: {}}}\n"
+                        "components:\n  messages:\n    k: {payload: {}}\n");
+    CHECK(m != NULL);
+    CHECK_STR(errs, "");
+    if (m) {
+        CHECK_INT(m->nmessages, 5);
+        const char *want[] = {"upMsg", "up subscribe 1", "k", "goDown", "down subscribe"};
+        for (int i = 0; i < 5 && i < m->nmessages; i++)
+            CHECK_STR(m->messages[i]->name.s[MG_CASE_RAW], want[i]);
+    }
+    done(m);
+    /* 3.x has no messageId: the key names the message. */
+    m = build("asyncapi: 3.1.0\ninfo: {title: t, version: '1'}\n"
+              "channels:\n  c: {messages: {byKey: {messageId: ignored, payload: {}}}}\n");
+    CHECK(m != NULL);
+    CHECK_STR(errs, "");
+    if (m)
+        CHECK_STR(m->messages[0]->name.s[MG_CASE_RAW], "byKey");
     done(m);
 }
 
@@ -532,6 +581,8 @@ int main(void)
     RUN(model_should_reject_unsupported_versions_naming_supported_ones);
     RUN(model_should_reject_unknown_types_and_bad_keyword_values);
     RUN(model_should_reject_messages_without_payload_and_duplicates);
+    RUN(model_should_name_components_messages_that_share_a_name_by_their_keys);
+    RUN(model_should_name_messages_without_a_name);
     RUN(model_should_find_messages_by_any_casing);
     RUN(model_should_keep_document_order_and_be_deterministic);
     RUN(model_should_keep_the_raw_payload_schema_and_example_positions);

@@ -286,8 +286,8 @@ static void resolve_should_refuse_remote_refs_even_when_outside_is_allowed(void)
         if (f.doc) {
             CHECK_INT(mg_resolve_all(f.set, f.doc, &f.d), -1);
             CHECK_STR(capture_text(&f.cap),
-                      "r.yaml:1:11: error: '$ref: https://example.com/a.json#/X' is remote; msggen does not fetch (copy the file next to the schema and use a relative path)\n"
-                      "r.yaml:2:11: error: '$ref: http://example.com/b.yaml' is remote; msggen does not fetch (copy the file next to the schema and use a relative path)\n"
+                      "r.yaml:1:11: error: '$ref: https://example.com/a.json#/X' is remote; msggen does not fetch (serve it from a local copy with --ref-map URL_PREFIX=DIR, or copy the file next to the schema and use a relative path)\n"
+                      "r.yaml:2:11: error: '$ref: http://example.com/b.yaml' is remote; msggen does not fetch (serve it from a local copy with --ref-map URL_PREFIX=DIR, or copy the file next to the schema and use a relative path)\n"
                       "r.yaml:3:11: error: '$ref: urn:uuid:1234' uses the URI scheme 'urn:', which msggen does not support (use a relative path)");
         }
         fixture_fini(&f);
@@ -305,7 +305,19 @@ static void resolve_should_refuse_paths_outside_the_root_unless_allowed(void)
     testfs_write("outside.yaml", "X: {type: string}\n");
     CHECK(symlink("../outside.yaml", "cat/link.yaml") == 0);
     fixture f;
+    /* Without a root (a catalogue: reads need no sandbox) every local file is in reach. */
     fixture_load(&f, "cat/api.yaml");
+    CHECK(f.doc != NULL);
+    if (f.doc) {
+        CHECK_INT(mg_resolve_all(f.set, f.doc, &f.d), 0);
+        CHECK_STR(capture_text(&f.cap), "");
+        CHECK(mg_docset_root(f.set) == NULL);
+    }
+    fixture_fini(&f);
+    /* With a root (as target.c gives its own folder) they are refused. */
+    capture_init(&f.cap, &f.d);
+    f.set = mg_docset_new("cat");
+    f.doc = mg_docset_load(f.set, "cat/api.yaml", mg_mark_at(NULL, 0, 0), &f.d);
     CHECK(f.doc != NULL);
     if (f.doc) {
         CHECK_INT(mg_resolve_all(f.set, f.doc, &f.d), -1);
@@ -315,7 +327,9 @@ static void resolve_should_refuse_paths_outside_the_root_unless_allowed(void)
                   "cat/api.yaml:3:11: error: $ref 'link.yaml#/X' points outside the catalogue's root folder (move the file inside it)");
     }
     fixture_fini(&f);
-    fixture_load(&f, "cat/api.yaml");
+    capture_init(&f.cap, &f.d);
+    f.set = mg_docset_new("cat");
+    f.doc = mg_docset_load(f.set, "cat/api.yaml", mg_mark_at(NULL, 0, 0), &f.d);
     mg_docset_set_allow_outside(f.set, 1);
     CHECK(f.doc != NULL);
     if (f.doc) {
@@ -329,6 +343,44 @@ static void resolve_should_refuse_paths_outside_the_root_unless_allowed(void)
     f.set = mg_docset_new(".");
     f.doc = mg_docset_load(f.set, "cat/api.yaml", mg_mark_at(NULL, 0, 0), &f.d);
     CHECK(f.doc && mg_resolve_all(f.set, f.doc, &f.d) == 0);
+    fixture_fini(&f);
+    testfs_leave();
+}
+
+static void resolve_should_serve_remote_refs_from_a_ref_map(void)
+{
+    testfs_enter();
+    testfs_write("api.yaml",
+                 "a: {$ref: 'https://example.com/schemas/a.yaml#/A'}\n"
+                 "b: {$ref: 'https://example.com/schemas/deep/b.yaml'}\n"
+                 "c: {$ref: 'https://example.com/schemas/missing.yaml#/C'}\n"
+                 "d: {$ref: 'https://other.example/x.yaml'}\n");
+    testfs_write("copy/a.yaml", "A: {$ref: 'deep/b.yaml'}\n");
+    testfs_write("copy/deep/b.yaml", "type: string\n");
+    testfs_write("wide/schemas/deep/b.yaml", "type: integer\n");
+    fixture f;
+    fixture_load(&f, "api.yaml");
+    CHECK_INT(mg_docset_add_ref_map(f.set, "https://example.com/=wide"), 0);
+    CHECK_INT(mg_docset_add_ref_map(f.set, "https://example.com/schemas/=copy"), 0);
+    CHECK_INT(mg_docset_add_ref_map(f.set, "example.com/=copy"), -1);
+    CHECK_INT(mg_docset_add_ref_map(f.set, "https://example.com/"), -1);
+    CHECK_INT(mg_docset_add_ref_map(f.set, "=copy"), -1);
+    char *p = mg_docset_map_url(f.set, "https://example.com/schemas/deep/b.yaml");
+    CHECK_STR(p, "copy/deep/b.yaml"); /* the longest prefix wins */
+    free(p);
+    CHECK(mg_docset_map_url(f.set, "https://other.example/x.yaml") == NULL);
+    CHECK(f.doc != NULL);
+    if (f.doc) {
+        CHECK_INT(mg_resolve_all(f.set, f.doc, &f.d), -1);
+        CHECK_STR(capture_text(&f.cap),
+                  "api.yaml:3:11: error: '$ref: https://example.com/schemas/missing.yaml#/C' is served by --ref-map from 'copy/missing.yaml', which cannot be opened: No such file or directory\n"
+                  "api.yaml:4:11: error: '$ref: https://other.example/x.yaml' is remote; msggen does not fetch (serve it from a local copy with --ref-map URL_PREFIX=DIR, or copy the file next to the schema and use a relative path)");
+        mg_ref_target t;
+        /* A relative ref inside the local copy resolves beside it. */
+        CHECK_INT(mg_resolve_ref(f.set, f.doc, at_path(f.doc->root, "a"), &t, &f.d), 1);
+        CHECK(t.doc != NULL && strcmp(t.doc->path, "copy/deep/b.yaml") == 0);
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t.node, "type")), "string");
+    }
     fixture_fini(&f);
     testfs_leave();
 }
@@ -468,6 +520,7 @@ int main(void)
     RUN(resolve_should_accept_recursive_schemas);
     RUN(resolve_should_refuse_remote_refs_even_when_outside_is_allowed);
     RUN(resolve_should_refuse_paths_outside_the_root_unless_allowed);
+    RUN(resolve_should_serve_remote_refs_from_a_ref_map);
     RUN(resolve_should_report_missing_targets_at_the_ref);
     RUN(resolve_all_should_report_a_broken_ref_once_and_skip_data);
     RUN(resolve_should_report_a_broken_file_once);

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# The official AsyncAPI examples (../shared/conformance/asyncapi-examples: the
+# 2.0.0 and 3.0.0 examples of asyncapi/spec, with the multi-file social-media
+# layout) as a new user would try them: `msggen validate` and `msggen generate`
+# (every shipped target) on every document. A valid document is accepted; the
+# ones listed below are refused, each with one-line diagnostics naming what is
+# wrong, and a refusal that is not listed fails (so does a listed one that
+# passes). Then every generated output is checked: C compiles strictly (gcc
+# -fsyntax-only -Werror), Python passes mypy --strict and TypeScript tsc
+# --strict --noEmit, each in one batch over all documents (2 cores).
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/c-target/lib-c.sh"
+ex=$SHARED/conformance/asyncapi-examples
+[ -d "$ex" ] || { skip asyncapi_examples "no $ex (../shared is absent)"; exit 0; }
+
+# Refused by validate and generate: document|what every diagnostic line says.
+refused='
+v3.0.0/adeo-kafka-request-reply-asyncapi.yml|is remote; msggen does not fetch
+'
+# Valid AsyncAPI whose upstream examples do not match their payload schemas:
+# `msggen validate` reports the examples (checking them is its job), `msggen
+# generate` accepts the document (docs/catalogue.md, "Examples").
+bad_examples='
+v3.0.0/kraken-websocket-request-reply-message-filter-in-reply-asyncapi.yml
+v3.0.0/kraken-websocket-request-reply-multiple-channels-asyncapi.yml
+'
+# Not documents: files the social-media services $ref (no `asyncapi:` key).
+fragments='
+v3.0.0/social-media/common/messages.yaml
+v3.0.0/social-media/common/parameters.yaml
+v3.0.0/social-media/common/schemas.yaml
+v3.0.0/social-media/common/servers.yaml
+'
+listed() { printf '%s\n' "$2" | grep -q "^$1\(|\|$\)"; }
+
+docs=$(cd "$ex" && find . -name '*.yml' -o -name '*.yaml' | sed 's|^\./||' | LC_ALL=C sort)
+[ -n "$docs" ] || { fail asyncapi_examples "no documents under $ex"; exit 0; }
+accepted=0 nrefused=0 generated=()
+for doc in $docs; do
+    name=$(echo "$doc" | sed 's|\.ya\?ml$||; s|[^A-Za-z0-9]|-|g')
+    has_key=$(grep -c '^asyncapi:' "$ex/$doc")
+    if listed "$doc" "$fragments"; then
+        [ "$has_key" -eq 0 ] && ok "asyncapi_example_fragment_has_no_asyncapi_key/$name" ||
+            fail "asyncapi_example_fragment_has_no_asyncapi_key/$name" "listed as a fragment but has 'asyncapi:'"
+        continue
+    fi
+    [ "$has_key" -eq 0 ] && { fail "asyncapi_example_is_a_document/$name" "no 'asyncapi:' key and not listed as a fragment"; continue; }
+    want=$(printf '%s\n' "$refused" | sed -n "s@^$doc|@@p")
+    mg validate -i "$ex/$doc" >/dev/null 2>"$TMP/v.err"; vrc=$?
+    mg generate -i "$ex/$doc" -o "$TMP/gen/$name" >/dev/null 2>"$TMP/g.err"; grc=$?
+    # Every diagnostic is one gcc-style line at a position in the document set.
+    bad_lines=$(cat "$TMP/v.err" "$TMP/g.err" | grep -vc '^[^:]*:[0-9]*:[0-9]*: \(error\|warning\): ')
+    if [ "$bad_lines" -ne 0 ]; then
+        fail "asyncapi_example_diagnostics_are_one_line/$name" "$bad_lines line(s) not 'file:line:col: error|warning: ...'"
+        cat "$TMP/v.err" "$TMP/g.err" | detail
+    fi
+    if [ -n "$want" ]; then
+        nrefused=$((nrefused + 1))
+        if [ "$vrc" -eq 1 ] && [ "$grc" -eq 1 ] && [ -s "$TMP/g.err" ] &&
+           ! grep -v -F -- "$want" "$TMP/v.err" "$TMP/g.err" | grep -q . &&
+           ! grep -v -F -- "\$ref: " "$TMP/v.err" "$TMP/g.err" | grep -q .; then
+            ok "asyncapi_example_should_be_refused_naming_the_ref/$name"
+        else
+            fail "asyncapi_example_should_be_refused_naming_the_ref/$name" "validate exit $vrc, generate exit $grc; want 1 and only '$want' lines naming the \$ref"
+            cat "$TMP/v.err" "$TMP/g.err" | detail
+        fi
+        continue
+    fi
+    if listed "$doc" "$bad_examples"; then
+        if [ "$vrc" -eq 1 ] && ! grep -v "does not match the payload of message" "$TMP/v.err" | grep -q .; then
+            ok "asyncapi_example_validate_should_report_its_bad_examples/$name"
+        else
+            fail "asyncapi_example_validate_should_report_its_bad_examples/$name" "validate exit $vrc"; detail "$TMP/v.err"
+        fi
+    elif [ "$vrc" -eq 0 ]; then
+        ok "asyncapi_example_validate_should_accept/$name"
+    else
+        fail "asyncapi_example_validate_should_accept/$name" "exit $vrc"; detail "$TMP/v.err"
+    fi
+    if [ "$grc" -eq 0 ] && ! grep -q ': error: ' "$TMP/g.err"; then
+        ok "asyncapi_example_generate_should_accept/$name"
+        accepted=$((accepted + 1))
+        generated+=("$name")
+    else
+        fail "asyncapi_example_generate_should_accept/$name" "exit $grc"; detail "$TMP/g.err"
+    fi
+done
+# A listed document that is gone is a stale list.
+for doc in $(printf '%s\n' "$refused" "$bad_examples" "$fragments" | sed 's/|.*//' | grep .); do
+    [ -f "$ex/$doc" ] || fail "asyncapi_example_list_is_current/$doc" "listed here but not in $ex"
+done
+echo "# asyncapi-examples: $accepted documents accepted, $nrefused refused, $(printf '%s\n' "$fragments" | grep -c .) fragments"
+
+# C: every generated .c of a document in one gcc run, strict.
+for name in "${generated[@]}"; do
+    d=$TMP/gen/$name/c
+    if (cd "$d" && ${CC:-gcc} $C_WARN -D_POSIX_C_SOURCE=200809L $(c_cflags) -fsyntax-only ./*.c) >"$TMP/cc.log" 2>&1
+    then ok "asyncapi_example_c_should_compile_strictly/$name"
+    else fail "asyncapi_example_c_should_compile_strictly/$name" "gcc reports problems"; detail "$TMP/cc.log"; fi
+done
+
+# Python: each package copied under its own name (its imports are relative),
+# all type-checked by one mypy --strict run; errors are attributed per package.
+mypy_py=
+for p in /usr/bin/python3 python3; do
+    if command -v "$p" >/dev/null && "$p" -m mypy --version >/dev/null 2>&1; then mypy_py=$p; break; fi
+done
+if [ -z "$mypy_py" ]; then
+    skip asyncapi_example_python_should_pass_mypy_strict "no python3 with mypy (apt-get install python3-mypy)"
+else
+    mkdir -p "$TMP/py"
+    pkgs=()
+    for name in "${generated[@]}"; do
+        src=$(find "$TMP/gen/$name/python" -mindepth 2 -maxdepth 2 -name __init__.py | head -n 1)
+        [ -n "$src" ] || { fail "asyncapi_example_python_package/$name" "no package generated"; continue; }
+        pkg=ex_$(echo "$name" | tr - _)
+        cp -R "$(dirname "$src")" "$TMP/py/$pkg"
+        pkgs+=("$pkg")
+    done
+    (cd "$TMP/py" && "$mypy_py" -m mypy --strict --no-incremental --cache-dir=/dev/null "${pkgs[@]}") >"$TMP/mypy.log" 2>&1
+    for name in "${generated[@]}"; do
+        pkg=ex_$(echo "$name" | tr - _)
+        [ -d "$TMP/py/$pkg" ] || continue
+        if grep -q "^$pkg/.*: error:" "$TMP/mypy.log"
+        then fail "asyncapi_example_python_should_pass_mypy_strict/$name" "mypy --strict reports errors"; grep "^$pkg/" "$TMP/mypy.log" | detail
+        else ok "asyncapi_example_python_should_pass_mypy_strict/$name"; fi
+    done
+    if ! grep -q "^Success\|: error:" "$TMP/mypy.log"; then
+        fail asyncapi_example_python_mypy_should_run "mypy gave no verdict"; detail "$TMP/mypy.log"
+    fi
+fi
+
+# TypeScript: one tsc --strict --noEmit over every document's src/, with the
+# generated tsconfig's options. tsc is the tsclient family's, pinned by its
+# package-lock.json (installed here the same way when this family runs first).
+tsdir=$TOP/tests/tsclient
+tsc=$tsdir/node_modules/.bin/tsc
+lock=$(sha256sum "$tsdir/package-lock.json" | cut -d' ' -f1)
+if command -v npm >/dev/null && { [ "$(cat "$tsdir/node_modules/.msggen-lock" 2>/dev/null)" != "$lock" ] || [ ! -x "$tsc" ]; }; then
+    (cd "$tsdir" && timeout 120 npm ci --no-audit --no-fund --loglevel=error) >"$TMP/npm" 2>&1 &&
+        echo "$lock" >"$tsdir/node_modules/.msggen-lock"
+fi
+if [ ! -x "$tsc" ]; then
+    skip asyncapi_example_typescript_should_pass_tsc_strict "no tsc (node/npm missing or npm ci failed)"
+else
+    mkdir -p "$TMP/ts"
+    for name in "${generated[@]}"; do cp -R "$TMP/gen/$name/typescript/src" "$TMP/ts/$name"; done
+    first=$TMP/gen/${generated[0]}/typescript/tsconfig.json
+    # The package's "type" decides how NodeNext reads the sources.
+    cp "$TMP/gen/${generated[0]}/typescript/package.json" "$TMP/ts/"
+    python3 - "$first" "$TMP/ts/tsconfig.json" <<'EOF'
+import json, sys
+cfg = json.load(open(sys.argv[1]))
+opts = cfg["compilerOptions"]
+for k in ("outDir", "rootDir", "declaration"):
+    opts.pop(k, None)
+opts["noEmit"] = True
+json.dump({"compilerOptions": opts, "include": ["*/**/*.ts"]}, open(sys.argv[2], "w"), indent=2)
+EOF
+    (cd "$TMP/ts" && "$tsc" -p . --pretty false) >"$TMP/tsc.log" 2>&1
+    for name in "${generated[@]}"; do
+        if grep -q "^$name/.*error TS" "$TMP/tsc.log"
+        then fail "asyncapi_example_typescript_should_pass_tsc_strict/$name" "tsc --strict reports errors"; grep "^$name/" "$TMP/tsc.log" | detail
+        else ok "asyncapi_example_typescript_should_pass_tsc_strict/$name"; fi
+    done
+    if grep -v "^[A-Za-z0-9-]*/.*error TS" "$TMP/tsc.log" | grep -q "error"; then
+        fail asyncapi_example_tsc_should_run "tsc reports errors outside the generated files"; detail "$TMP/tsc.log"
+    fi
+fi
