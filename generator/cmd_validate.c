@@ -22,20 +22,17 @@
 #include "diag.h"
 #include "load.h"
 #include "model.h"
+#include "project.h"
 #include "text.h"
 #include "validate.h"
-
-#ifndef MG_DEFAULT_CATALOGUE
-#define MG_DEFAULT_CATALOGUE "schemas/worker-backend/asyncapi.yaml"
-#endif
 
 const char mg_help_validate[] =
     "usage: msggen validate [-i CATALOGUE]\n"
     "       msggen validate [-i CATALOGUE] --message NAME [-v] PAYLOAD...\n"
     "       msggen validate --schema SCHEMA.json [-v] DATA.json...\n"
     "\n"
-    "With no --schema and no files, checks the catalogue (default\n"
-    MG_DEFAULT_CATALOGUE "): every file it refers to, every $ref, the\n"
+    "With no --schema and no files, checks the catalogue (default: the one of\n"
+    "msggen.yaml, docs/config.md): every file it refers to, every $ref, the\n"
     "message model, and every message example against its payload schema; errors\n"
     "are reported at the offending node as file:line:col. With --message, validates\n"
     "each PAYLOAD file (JSON or YAML) against that message's payload schema.\n"
@@ -55,6 +52,8 @@ const char mg_help_validate[] =
     "  -m, --message NAME  validate PAYLOAD files against this message (any casing)\n"
     "  -s, --schema FILE   the JSON Schema to validate against (JSON or YAML)\n"
     "  -v, --verbose       also print 'DATA.json: valid' for each valid file\n"
+    "      --config FILE   the project configuration (default: msggen.yaml here or\n"
+    "                      in the nearest parent folder)\n"
     "  -h, --help          this text\n"
     "\n"
     "Exit status: 0 the catalogue and all files are valid, 1 an error in the\n"
@@ -121,8 +120,8 @@ static int validate_files(mg_validator *v, const cJSON *schema, const char *sche
             if (err->kind == MG_VERR_SCHEMA)
                 mg_diag_error(d, mg_mark_at(schema_path, 0, 0), "%s", err->message);
             else
-                mg_diag_error(d, mg_mark_at(files[i], 0, 0), "%s",
-                              mg_verror_format(err, line, sizeof line));
+                mg_diag_error_ptr(d, mg_mark_at(files[i], 0, 0), err->pointer, "%s",
+                                  mg_verror_format(err, line, sizeof line));
         }
         if (res.truncated)
             mg_diag_error(d, mg_mark_at(files[i], 0, 0),
@@ -228,6 +227,22 @@ static const cJSON *node_at(const cJSON *root, const char *ptr)
     return cur;
 }
 
+/* Appends the JSON pointer of `node` within `doc` (RFC 6901), walking up
+ * through the loader's parent links. */
+static void node_pointer(mg_buf *b, const mg_doc *doc, const cJSON *node)
+{
+    const cJSON *parent;
+    int index;
+    if (!node || !(parent = mg_doc_parent(doc, node, &index)))
+        return;
+    node_pointer(b, doc, parent);
+    mg_buf_putc(b, '/');
+    if (cJSON_IsArray(parent))
+        mg_buf_appendf(b, "%d", index);
+    else
+        mg_jptr_append_token(b, node->string);
+}
+
 /* Validates `value` (a node of `vdoc`) against message `g`'s payload; each
  * error is reported at the offending node's position (else at `at`) with
  * `what` naming the value. Returns 1 valid, 0 invalid. */
@@ -249,28 +264,29 @@ static int validate_value(mg_validator *v, const mg_message *g, const mg_doc *vd
         mg_mark m = n && vdoc ? mg_doc_mark(vdoc, n) : at;
         if (m.line == 0)
             m = at;
-        mg_diag_error(d, m, "%s does not match the payload of message '%s': %s", what, g->name.s[MG_CASE_RAW],
-                      mg_verror_format(err, line, sizeof line));
+        /* The pointer names the node in the file the mark is in. */
+        mg_buf ptr;
+        mg_buf_init(&ptr);
+        if (n && vdoc)
+            node_pointer(&ptr, vdoc, n);
+        mg_diag_error_ptr(d, m, n && vdoc ? mg_buf_cstr(&ptr) : NULL,
+                          "%s does not match the payload of message '%s': %s", what, g->name.s[MG_CASE_RAW],
+                          mg_verror_format(err, line, sizeof line));
+        mg_buf_fini(&ptr);
     }
     mg_vresult_fini(&res);
     return rc == 1;
 }
 
-static int validate_catalogue(const char *input, const char *message, char **files, int nfiles, int verbose)
+static int validate_catalogue(const mg_cmd *cmd, const char *config, const char *input, const char *message,
+                              char **files, int nfiles, int verbose)
 {
     mg_diag d;
     mg_diag_init(&d);
-    if (!input) {
-        input = MG_DEFAULT_CATALOGUE;
-        FILE *f = fopen(input, "r");
-        if (!f) {
-            mg_diag_error(&d, mg_mark_at(NULL, 0, 0),
-                          "validate: no catalogue given and the default '%s' does not exist (use -i CATALOGUE)",
-                          input);
-            return MG_EXIT_INPUT;
-        }
-        fclose(f);
-    }
+    mg_project *project = NULL;
+    int prc = mg_project_open(cmd, config, 0, input, 1, &project, &input, &d);
+    if (prc != MG_EXIT_OK)
+        return prc;
     mg_docset *set = NULL;
     mg_model *m = mg_model_load(input, &set, &d);
     int bad = m ? 0 : 1;
@@ -314,6 +330,7 @@ static int validate_catalogue(const char *input, const char *message, char **fil
     mg_validator_free(v);
     mg_model_free(m);
     mg_docset_free(set);
+    mg_project_free(project);
     return bad || d.errors ? MG_EXIT_INPUT : MG_EXIT_OK;
 }
 
@@ -325,6 +342,7 @@ int mg_cmd_validate(int argc, char **argv)
         {"verbose", no_argument, 0, 'v'},
         {"input", required_argument, 0, 'i'},
         {"message", required_argument, 0, 'm'},
+        {"config", required_argument, 0, 'C'},
         {0, 0, 0, 0},
     };
     const mg_cmd *cmd = NULL;
@@ -333,7 +351,7 @@ int mg_cmd_validate(int argc, char **argv)
             cmd = &mg_cmds[i];
     mg_cli cli;
     mg_cli_begin(&cli, cmd, argc, argv, "s:vi:m:", longopts);
-    const char *schema = NULL, *input = NULL, *message = NULL;
+    const char *schema = NULL, *input = NULL, *message = NULL, *config = NULL;
     int verbose = 0, c;
     while ((c = mg_cli_next(&cli)) != MG_CLI_END) {
         if (c == MG_CLI_STOP)
@@ -346,15 +364,17 @@ int mg_cmd_validate(int argc, char **argv)
             input = optarg;
         else if (c == 'm')
             message = optarg;
+        else if (c == 'C')
+            config = optarg;
     }
-    if (schema && (input || message))
-        return mg_cli_usage(cmd, "--schema does not go with -i or --message");
+    if (schema && (input || message || config))
+        return mg_cli_usage(cmd, "--schema does not go with -i, --message or --config");
     if (!schema && message && optind >= argc)
         return mg_cli_usage(cmd, "no payload files to validate against message '%s'", message);
     if (!schema && !message && optind < argc)
         return mg_cli_usage(cmd, "payload files need --message NAME (or --schema SCHEMA.json)");
     if (!schema)
-        return validate_catalogue(input, message, argv + optind, argc - optind, verbose);
+        return validate_catalogue(cmd, config, input, message, argv + optind, argc - optind, verbose);
     if (!schema)
         return mg_cli_usage(cmd, "missing --schema SCHEMA.json");
     if (optind >= argc)

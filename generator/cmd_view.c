@@ -7,15 +7,12 @@
 #include "cli.h"
 #include "config.h"
 #include "model.h"
+#include "project.h"
 #include "target.h"
 #include "view.h"
 
-#ifndef MG_DEFAULT_CATALOGUE
-#define MG_DEFAULT_CATALOGUE "schemas/worker-backend/asyncapi.yaml"
-#endif
-
 const char mg_help_view[] =
-    "usage: msggen view [-i CATALOGUE] [-t TARGET] [--message NAME]\n"
+    "usage: msggen view [-i CATALOGUE] [-t TARGET] [--message NAME] [--config FILE]\n"
     "\n"
     "Prints the view: the exact JSON context that templates receive for a catalogue\n"
     "(docs/templates.md describes every key). With -t, identifiers, printed types\n"
@@ -23,7 +20,9 @@ const char mg_help_view[] =
     "\n"
     "options:\n"
     "  -i, --input CATALOGUE  AsyncAPI 2.x/3.0 or JSON Schema file (YAML or JSON);\n"
-    "                         default " MG_DEFAULT_CATALOGUE "\n"
+    "                         default: the catalogue of msggen.yaml\n"
+    "      --config FILE      the project configuration (default: msggen.yaml here or\n"
+    "                         in the nearest parent folder; docs/config.md)\n"
     "  -t, --target TARGET    a shipped target name or a target folder\n"
     "  -m, --message NAME     print only the view of message NAME (any casing)\n"
     "  -h, --help             show this help\n";
@@ -35,6 +34,7 @@ int mg_cmd_view(int argc, char **argv)
         {"target", required_argument, 0, 't'},
         {"message", required_argument, 0, 'm'},
         {"help", no_argument, 0, 'h'},
+        {"config", required_argument, 0, 'C'},
         {0, 0, 0, 0},
     };
     const mg_cmd *self = NULL;
@@ -43,7 +43,7 @@ int mg_cmd_view(int argc, char **argv)
             self = &mg_cmds[i];
     mg_cli cli;
     mg_cli_begin(&cli, self, argc, argv, "i:t:m:", longopts);
-    const char *input = NULL, *target = NULL, *message = NULL;
+    const char *input = NULL, *target = NULL, *message = NULL, *config = NULL;
     int c;
     while ((c = mg_cli_next(&cli)) != MG_CLI_END) {
         if (c == MG_CLI_STOP)
@@ -54,24 +54,24 @@ int mg_cmd_view(int argc, char **argv)
             target = optarg;
         else if (c == 'm')
             message = optarg;
+        else if (c == 'C')
+            config = optarg;
     }
     if (optind < argc)
         return mg_cli_usage(self, "unexpected argument '%s'", argv[optind]);
     mg_diag d;
     mg_diag_init(&d);
-    if (!input) {
-        input = MG_DEFAULT_CATALOGUE;
-        if (access(input, F_OK) != 0) {
-            mg_diag_error(&d, mg_mark_at(NULL, 0, 0),
-                          "view: no catalogue given and the default '%s' does not exist (use -i CATALOGUE)", input);
-            return MG_EXIT_INPUT;
-        }
-    }
+    mg_project *project = NULL;
+    int prc = mg_project_open(self, config, 0, input, 1, &project, &input, &d);
+    if (prc != MG_EXIT_OK)
+        return prc;
     mg_target *t = NULL;
     if (target) {
         t = mg_target_load(target, &d);
-        if (!t)
+        if (!t) {
+            mg_project_free(project);
             return MG_EXIT_INPUT;
+        }
     }
     mg_docset *set = NULL;
     mg_model *m = mg_model_load(input, &set, &d);
@@ -98,5 +98,6 @@ int mg_cmd_view(int argc, char **argv)
     mg_model_free(m);
     mg_docset_free(set);
     mg_target_free(t);
+    mg_project_free(project);
     return rc;
 }
