@@ -127,6 +127,14 @@ static const char *target_name(loader *l, const char *name, mg_mark at, char ***
 {
     if (strchr(name, '/')) {
         const char *path = join(l, name);
+        /* "./md" normalises to "md", which would name a shipped target:
+         * a folder keeps a '/'. */
+        if (!strchr(path, '/')) {
+            mg_buf dot;
+            mg_buf_init(&dot);
+            mg_buf_appendf(&dot, "./%s", path);
+            path = keep(l->p, mg_buf_steal(&dot, NULL));
+        }
         mg_buf b;
         mg_buf_init(&b);
         mg_buf_appendf(&b, "%s/target.yaml", path);

@@ -224,8 +224,10 @@ static void watch_inputs(const mg_run_opts *o, const char *const *names, size_t 
         mg_watch_add_file(w, o->view_file);
     if (o->input)
         mg_watch_add_file(w, o->input);
-    for (size_t i = 0; src->set && i < mg_docset_count(src->set); i++)
+    for (size_t i = 0; src->set && i < mg_docset_count(src->set); i++) {
         mg_watch_add_file(w, mg_docset_doc(src->set, i)->path);
+        mg_watch_add_data(w, mg_docset_doc(src->set, i)->dir);
+    }
     mg_buf dir;
     mg_buf_init(&dir);
     for (size_t i = 0; i < n; i++) {
@@ -354,32 +356,37 @@ done:
 /* ---- the command line of generate and check ---- */
 
 /* `generate --watch`: a run, then a run after each change, until a signal or
- * `max_runs` runs. Each run gets a fresh watch (a run may read new files, say
- * a new $ref) and a fresh diag (an error in one run does not stop the next).
- * Returns 0 when stopped by a signal, else the last run's code. */
+ * `max_runs` runs. Each run adds what it read to the watch (a run may read
+ * new files, say a new $ref; a file that stops loading stays watched) and gets
+ * a fresh diag (an error in one run does not stop the next). Returns 0 when
+ * stopped by a signal, else the last run's code. */
 static int watch_loop(mg_run_opts *o, long max_runs)
 {
+    mg_diag d;
+    mg_diag_init(&d);
+    mg_watch *w = mg_watch_new(&d);
+    if (!w)
+        return MG_EXIT_INPUT;
     mg_watch_signals();
     int rc = MG_EXIT_OK;
     for (long run = 1;; run++) {
-        mg_diag d;
         mg_diag_init(&d);
-        mg_watch *w = mg_watch_new(&d);
-        if (!w)
-            return MG_EXIT_INPUT;
         o->watch = w;
         rc = mg_run_generate(o, &d);
         o->watch = NULL;
         printf("watch: run %ld %s; watching %d files and folders (Ctrl-C stops)\n", run,
                rc == MG_EXIT_OK ? "ok" : "failed", mg_watch_nfiles(w));
         fflush(stdout);
-        int r = max_runs > 0 && run >= max_runs ? 0 : mg_watch_wait(w, MG_WATCH_DEBOUNCE_MS, &d);
-        mg_watch_free(w);
-        if (r < 0)
-            return MG_EXIT_INPUT;
-        if (r == 0)
-            return max_runs > 0 && run >= max_runs ? rc : MG_EXIT_OK;
+        if (max_runs > 0 && run >= max_runs)
+            break;
+        int r = mg_watch_wait(w, MG_WATCH_DEBOUNCE_MS, &d);
+        if (r <= 0) {
+            rc = r == 0 ? MG_EXIT_OK : MG_EXIT_INPUT;
+            break;
+        }
     }
+    mg_watch_free(w);
+    return rc;
 }
 
 int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)

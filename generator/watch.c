@@ -20,6 +20,7 @@ typedef struct folder {
     char *dir;      /* owned */
     int wd;         /* inotify watch, -1 when the folder could not be watched */
     int templates;  /* any *.mustache or target.yaml counts */
+    int data;       /* any *.yaml, *.yml or *.json counts */
     char **names;   /* owned: the files asked for in this folder */
     size_t n, cap;
 } folder;
@@ -129,6 +130,14 @@ void mg_watch_add_templates(mg_watch *w, const char *dir)
     f->templates = 1;
 }
 
+void mg_watch_add_data(mg_watch *w, const char *dir)
+{
+    folder *f = folder_for(w, dir);
+    if (!f->data)
+        w->nfiles++;
+    f->data = 1;
+}
+
 int mg_watch_nfiles(const mg_watch *w)
 {
     return w->nfiles;
@@ -165,6 +174,9 @@ static int drain(mg_watch *w)
                 if (f->wd != ev->wd)
                     continue;
                 if (f->templates && (ends_with(ev->name, ".mustache") || strcmp(ev->name, "target.yaml") == 0))
+                    hit = 1;
+                if (f->data &&
+                    (ends_with(ev->name, ".yaml") || ends_with(ev->name, ".yml") || ends_with(ev->name, ".json")))
                     hit = 1;
                 for (size_t k = 0; k < f->n; k++)
                     if (strcmp(f->names[k], ev->name) == 0)

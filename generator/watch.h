@@ -6,8 +6,11 @@
  * itself. A folder watch sees the rename; the event's name is then matched
  * against the files asked for in that folder (mg_watch_add_file), or, in a
  * template folder (mg_watch_add_templates), against any "*.mustache" or
- * "target.yaml", so that a new partial counts too. Folders that do not exist
- * (yet) are skipped.
+ * "target.yaml", so that a new partial counts too; in a catalogue folder
+ * (mg_watch_add_data), against any "*.yaml", "*.yml" or "*.json", so that a
+ * file that failed to load (and so is not known as a document) still counts.
+ * Folders that do not exist (yet) are skipped. Watches only accumulate: a
+ * file watched once stays watched for the rest of the session.
  *
  * SIGINT and SIGTERM end a wait cleanly: mg_watch_signals() blocks them while
  * msggen works (so a run is never cut in half) and mg_watch_wait lets them in
@@ -30,6 +33,9 @@ void mg_watch_free(mg_watch *w);
 void mg_watch_add_file(mg_watch *w, const char *path);
 /* Watches for changes to any template or target.yaml in folder `dir`. */
 void mg_watch_add_templates(mg_watch *w, const char *dir);
+
+/* Watches for changes to any YAML or JSON file in folder `dir`. */
+void mg_watch_add_data(mg_watch *w, const char *dir);
 
 /* How many files and folders are being watched (for the status line). */
 int mg_watch_nfiles(const mg_watch *w);
