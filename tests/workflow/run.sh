@@ -298,3 +298,14 @@ if make -s -C "$srccopy" install DESTDIR="$TMP/inst" PREFIX=/usr >"$TMP/out" 2>&
 else
     fail completion_should_be_installed_by_make_install "not in share/bash-completion/completions"; detail "$TMP/out"
 fi
+
+# ---- docs stay true ----
+# Each error line docs/config.md shows is the exact stderr of an error-corpus case.
+bad=
+while IFS= read -r line; do
+    cat "$TOP"/tests/errors/*/stderr | grep -Fxq -- "$line" || bad="$bad
+$line"
+done < <(awk '/^## Errors/{on=1} on && /^```$/{n++; next} on && n==1' "$TOP/docs/config.md")
+n=$(awk '/^## Errors/{on=1} on && /^```$/{n++; next} on && n==1' "$TOP/docs/config.md" | wc -l)
+if [ -z "$bad" ] && [ "$n" -ge 5 ]; then ok docs_config_md_errors_should_be_what_msggen_prints
+else fail docs_config_md_errors_should_be_what_msggen_prints "$n lines; some are in no tests/errors/*/stderr"; printf "%s\n" "$bad" | detail; fi
