@@ -309,13 +309,18 @@ void mg_diag_error(mg_diag *d, mg_mark at, const char *fmt, ...)
     va_end(ap);
 }
 
+void mg_diag_verror_ptr(mg_diag *d, mg_mark at, const char *pointer, const char *fmt, va_list ap)
+{
+    d->errors++;
+    if (d->errors <= d->max_errors)
+        emit(d, MG_DIAG_KIND_ERROR, at, pointer, fmt, ap);
+}
+
 void mg_diag_error_ptr(mg_diag *d, mg_mark at, const char *pointer, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    d->errors++;
-    if (d->errors <= d->max_errors)
-        emit(d, MG_DIAG_KIND_ERROR, at, pointer, fmt, ap);
+    mg_diag_verror_ptr(d, at, pointer, fmt, ap);
     va_end(ap);
 }
 

@@ -100,6 +100,7 @@ void mg_diag_verror(mg_diag *d, mg_mark at, const char *fmt, va_list ap);
  * for callers that know it; `pointer` is borrowed (NULL: none). */
 void mg_diag_error_ptr(mg_diag *d, mg_mark at, const char *pointer, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+void mg_diag_verror_ptr(mg_diag *d, mg_mark at, const char *pointer, const char *fmt, va_list ap);
 
 /* Reports a usage error (message without prefix) through the process-wide
  * output; in text: "msggen: error: <message>" on stderr. */

@@ -3,6 +3,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "load.h"
 #include "testfs.h"
 #include "unit.h"
 
@@ -152,6 +153,45 @@ static void drift_should_show_only_in_structured_formats(void)
     free(line);
 }
 
+static void pointers_should_be_found_from_a_mark_of_a_value_or_a_key(void)
+{
+    mg_docset *set = mg_docset_new(NULL);
+    mg_diag d;
+    mg_diag_init(&d);
+    const char *text = "a:\n  - x\n  - {\"b/c\": 1, \"d~\": [true]}\n";
+    const mg_doc *doc = mg_docset_load_buffer(set, "t.yaml", text, strlen(text), &d);
+    CHECK(doc != NULL);
+    static const struct {
+        int line, col;
+        const char *want;
+    } cases[] = {
+        {3, 5, "/a/1"},          /* the flow mapping */
+        {3, 13, "/a/1/b~1c"},    /* the value 1 */
+        {3, 6, "/a/1/b~1c"},     /* its key */
+        {3, 16, "/a/1/d~0"},     /* a key */
+        {3, 22, "/a/1/d~0"},     /* the list */
+        {3, 23, "/a/1/d~0/0"},   /* true */
+        {2, 5, "/a/0"},
+        /* A block mapping starts where its first key does: the shallowest
+         * node wins, values before keys. */
+        {1, 1, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mg_buf b;
+        mg_buf_init(&b);
+        CHECK_INT(mg_docset_pointer_at(set, mg_mark_at("t.yaml", cases[i].line, cases[i].col), &b), 0);
+        CHECK_STR(mg_buf_cstr(&b), cases[i].want);
+        mg_buf_fini(&b);
+    }
+    mg_buf b;
+    mg_buf_init(&b);
+    CHECK_INT(mg_docset_pointer_at(set, mg_mark_at("t.yaml", 9, 1), &b), -1);
+    CHECK_INT(mg_docset_pointer_at(set, mg_mark_at("other.yaml", 1, 1), &b), -1);
+    CHECK_INT(mg_docset_pointer_at(set, mg_mark_at("t.yaml", 0, 0), &b), -1);
+    mg_buf_fini(&b);
+    mg_docset_free(set);
+}
+
 static void format_names_should_parse(void)
 {
     mg_diag_format f = MG_DIAG_TEXT;
@@ -171,6 +211,7 @@ int main(void)
     RUN(sarif_should_be_one_run_with_rules_results_and_regions);
     RUN(sarif_should_be_a_valid_document_with_no_results);
     RUN(drift_should_show_only_in_structured_formats);
+    RUN(pointers_should_be_found_from_a_mark_of_a_value_or_a_key);
     RUN(format_names_should_parse);
     return unit_done();
 }

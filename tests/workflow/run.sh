@@ -110,6 +110,11 @@ printf '{"a":"x"}' >"$d/data.json"
 (cd "$d" && mg validate -s s.json data.json --diagnostics-format=json >/dev/null 2>"$TMP/ptr.err")
 if grep -q '"pointer":"/a"' "$TMP/ptr.err"; then ok diag_json_should_carry_the_pointer_of_a_data_error
 else fail diag_json_should_carry_the_pointer_of_a_data_error "no pointer"; detail "$TMP/ptr.err"; fi
+printf 'asyncapi: 2.6.0\ninfo: {title: t, version: "1"}\nchannels:\n  c:\n    publish:\n      message:\n        name: m\n        payload:\n          properties:\n            "a/b": {type: integr}\n' >"$d/model.yaml"
+(cd "$d" && mg generate -i model.yaml -t markdown -o gen --diagnostics-format=json >/dev/null 2>"$TMP/model.err")
+if grep -q '"line":10,"column":27,.*unknown type .integr.*"pointer":"/channels/c/publish/message/payload/properties/a~1b/type"' "$TMP/model.err"; then
+    ok diag_json_should_carry_the_pointer_of_a_catalogue_error
+else fail diag_json_should_carry_the_pointer_of_a_catalogue_error "no pointer"; detail "$TMP/model.err"; fi
 (cd "$d" && mg validate -i bad.yaml --diagnostics-format=sarif --diagnostics-output=out.sarif >/dev/null 2>"$TMP/err"); rc=$?
 if [ "$rc" -eq 1 ] && [ ! -s "$TMP/err" ] && python3 "$here/sarif_check.py" "$d/out.sarif" --results 1 --rule input-error >"$TMP/out"; then
     ok diag_sarif_should_be_a_valid_2_1_0_log_with_the_error
