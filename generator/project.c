@@ -88,12 +88,12 @@ static void unknown_key(loader *l, const cJSON *member, const char *where, const
     mg_buf_fini(&known);
 }
 
-/* A non-empty string value, or NULL after reporting. */
-static const char *get_string(loader *l, const cJSON *v, const char *what)
+/* A non-empty string value, or NULL after reporting that `what` must be
+ * `kind` ("a file path", "a folder path"). */
+static const char *get_path(loader *l, const cJSON *v, const char *what, const char *kind)
 {
     if (!cJSON_IsString(v) || !v->valuestring[0]) {
-        mg_diag_error(l->d, mg_doc_mark(l->doc, v), "'%s' must be %s, not %s", what,
-                      strcmp(what, "catalogue") == 0 ? "a file path" : "a folder path",
+        mg_diag_error(l->d, mg_doc_mark(l->doc, v), "'%s' must be %s, not %s", what, kind,
                       cJSON_IsString(v) ? "empty" : type_name(v));
         return NULL;
     }
@@ -109,7 +109,7 @@ static int is_dir(const char *path)
 /* A folder value that must exist (templates-override): joined, or NULL. */
 static const char *get_dir(loader *l, const cJSON *v, const char *what)
 {
-    const char *s = get_string(l, v, what);
+    const char *s = get_path(l, v, what, "a folder path");
     if (!s)
         return NULL;
     const char *path = join(l, s);
@@ -214,7 +214,7 @@ static void read_targets(loader *l, const cJSON *v)
             }
             for (const cJSON *o = cJSON_IsObject(e) ? e->child : NULL; o; o = o->next) {
                 if (strcmp(o->string, "output") == 0) {
-                    const char *s = get_string(l, o, "output");
+                    const char *s = get_path(l, o, "output", "a folder path");
                     out = s ? join(l, s) : NULL;
                 } else if (strcmp(o->string, "templates-override") == 0)
                     ovr = get_dir(l, o, "templates-override");
@@ -260,7 +260,7 @@ mg_project *mg_project_load(const char *path, mg_diag *d)
     }
     for (const cJSON *m = doc->root->child; m; m = m->next) {
         if (strcmp(m->string, "catalogue") == 0) {
-            const char *s = get_string(&l, m, "catalogue");
+            const char *s = get_path(&l, m, "catalogue", "a file path");
             if (!s)
                 continue;
             p->catalogue = join(&l, s);
@@ -269,7 +269,7 @@ mg_project *mg_project_load(const char *path, mg_diag *d)
                 mg_diag_error(d, p->catalogue_at, "catalogue '%s' does not exist (paths are relative to %s)", s,
                               strcmp(l.dir, ".") == 0 ? "the current folder" : l.dir);
         } else if (strcmp(m->string, "output") == 0) {
-            const char *s = get_string(&l, m, "output");
+            const char *s = get_path(&l, m, "output", "a folder path");
             if (s)
                 p->out = join(&l, s);
         } else if (strcmp(m->string, "templates-override") == 0) {
