@@ -24,8 +24,9 @@ const char mg_help_check[] =
     "                             or in the nearest parent folder)\n"
     "      --no-config            ignore msggen.yaml\n"
     "\n"
-    "With --diagnostics-format=json or sarif, each target out of sync is also a\n"
-    "diagnostic (kind 'drift', at the target's folder), for CI annotations.\n"
+    "With --diagnostics-format=json or sarif, each file out of sync is also a\n"
+    "diagnostic (kind 'drift', at the first changed line of a different file), and\n"
+    "so is each target (at its folder), for CI annotations.\n"
     "Exit status: 0 in sync, 1 drift or error, 2 usage error.\n";
 
 int mg_cmd_check(int argc, char **argv)

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "util.h"
 #include "load.h"
 #include "model.h"
 #include "mustache.h"
@@ -188,6 +189,63 @@ static char *out_dir_for(const mg_run_opts *o, const char *name, const mg_target
     return mg_buf_steal(&b, NULL);
 }
 
+/* Reports one drift diagnostic per file named in check's report (emit.h):
+ * "missing: P", "different: P" (then a unified diff: the first changed line
+ * of the file on disk is the diagnostic's line), "stale: P (...)",
+ * "untracked: P (...)", "outdated: MANIFEST (...)". Every other report line
+ * starts with a diff character or is a summary, and is skipped. */
+static void drift_per_file(const char *text, size_t len)
+{
+    static const struct {
+        const char *prefix, *what;
+    } kinds[] = {
+        {"missing: ", "generated file missing ('msggen generate' creates it)"},
+        {"different: ", "differs from what the catalogue and templates generate (run 'msggen generate')"},
+        {"stale: ", "generated earlier and no longer produced ('msggen generate' deletes it)"},
+        {"untracked: ", "in the way of a generated file, and msggen did not write it"},
+        {"outdated: ", "does not list the generated files (run 'msggen generate')"},
+    };
+    char *copy = mg_xstrndup(text, len);
+    char *pending = NULL; /* a "different" file whose first changed line we look for */
+    long old_line = 0, first = 0;
+    for (char *line = copy, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        size_t k;
+        for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+            if (strncmp(line, kinds[k].prefix, strlen(kinds[k].prefix)) == 0)
+                break;
+        if (k < sizeof kinds / sizeof kinds[0]) {
+            if (pending)
+                mg_diag_drift(mg_mark_at(pending, first > 0 ? (int)first : 0, first > 0 ? 1 : 0), "%s",
+                              kinds[1].what);
+            pending = NULL;
+            char *path = line + strlen(kinds[k].prefix);
+            char *paren = k == 1 || k == 0 ? NULL : strstr(path, " (");
+            if (paren)
+                *paren = '\0';
+            if (k == 1) {
+                pending = path;
+                old_line = first = 0;
+            } else {
+                mg_diag_drift(mg_mark_at(path, 0, 0), "%s", kinds[k].what);
+            }
+        } else if (pending && first == 0) {
+            long a;
+            if (sscanf(line, "@@ -%ld", &a) == 1)
+                old_line = a;
+            else if (old_line > 0 && line[0] == ' ')
+                old_line++;
+            else if (old_line > 0 && (line[0] == '-' || line[0] == '+'))
+                first = old_line > 0 ? old_line : 1;
+        }
+    }
+    if (pending)
+        mg_diag_drift(mg_mark_at(pending, first > 0 ? (int)first : 0, first > 0 ? 1 : 0), "%s", kinds[1].what);
+    free(copy);
+}
+
 /* Whether two targets of the same name would be emitted into one folder. */
 static int same_out_dir(const mg_run_opts *o, const char *a, const char *b, const mg_target *t, size_t n)
 {
@@ -321,10 +379,24 @@ int mg_run_generate(const mg_run_opts *o, mg_diag *d)
     int drift = 0, failed = 0;
     for (size_t i = 0; i < n; i++) {
         char *dir = out_dir_for(o, names[i], ts[i], n);
-        mg_emit_opts eo = {o->mode, o->force, ts[i]->name, stdout};
+        /* For json and sarif, check's report is also read back into one
+         * drift diagnostic per file (code scanning annotates the file). */
+        char *report = NULL;
+        size_t report_len = 0;
+        FILE *rep = o->mode == MG_EMIT_CHECK && mg_diag_output_format() != MG_DIAG_TEXT
+                        ? open_memstream(&report, &report_len)
+                        : NULL;
+        mg_emit_opts eo = {o->mode, o->force, ts[i]->name, rep ? rep : stdout};
         mg_emit_stats st;
         memset(&st, 0, sizeof st);
         int r = mg_emit_run(dir, &sets[i], &eo, &st, d);
+        if (rep) {
+            fclose(rep);
+            fwrite(report, 1, report_len, stdout);
+            if (r > 0)
+                drift_per_file(report, report_len);
+            free(report);
+        }
         if (r > 0)
             mg_diag_drift(mg_mark_at(dir, 0, 0),
                           "%s: out of sync: %d missing, %d different, %d stale, %d untracked "

@@ -127,6 +127,26 @@ if [ "$rc" -eq 0 ] && python3 "$here/sarif_check.py" "$TMP/zero.sarif" --results
 else
     fail diag_sarif_should_be_valid_with_zero_results "exit $rc"; detail "$TMP/out"
 fi
+# check: one drift diagnostic per file, at the first changed line.
+cp -R "$p" "$TMP/drifted"
+sed -i 's/type: integer/type: number/' "$TMP/drifted/msgs.yaml"
+rm "$TMP/drifted/docs/gen/README.md"
+(cd "$TMP/drifted" && mg check --diagnostics-format=json >"$TMP/out" 2>"$TMP/drift.err"); rc=$?
+if [ "$rc" -eq 1 ] && [ "$(grep -c '"kind":"drift"' "$TMP/drift.err")" -eq 3 ] \
+    && grep -q '^{"file":"docs/gen/README.md","line":0,"column":0,.*"kind":"drift","message":"generated file missing' "$TMP/drift.err" \
+    && grep -q '^{"file":"docs/gen/messages/ping.md","line":[1-9][0-9]*,"column":1,.*"kind":"drift"' "$TMP/drift.err" \
+    && grep -q '^{"file":"docs/gen",.*"message":"markdown: out of sync: 1 missing, 1 different' "$TMP/drift.err" \
+    && grep -q '^different: docs/gen/messages/ping.md$' "$TMP/out"; then
+    ok diag_check_should_report_drift_per_file_at_the_first_changed_line
+else
+    fail diag_check_should_report_drift_per_file_at_the_first_changed_line "exit $rc"; detail "$TMP/drift.err"
+fi
+line=$(sed -n 's/^{"file":"docs\/gen\/messages\/ping.md","line":\([0-9]*\),.*/\1/p' "$TMP/drift.err")
+if [ -n "$line" ] && sed -n "${line}p" "$TMP/drifted/docs/gen/messages/ping.md" | grep -q integer; then
+    ok diag_drift_line_should_be_the_changed_line_on_disk
+else
+    fail diag_drift_line_should_be_the_changed_line_on_disk "line '$line' of ping.md: $(sed -n "${line:-1}p" "$TMP/drifted/docs/gen/messages/ping.md")"
+fi
 mg generate --frob --diagnostics-format=sarif >/dev/null 2>"$TMP/usage.sarif"; rc=$?
 if [ "$rc" -eq 2 ] && python3 "$here/sarif_check.py" "$TMP/usage.sarif" --results 1 --rule usage-error >"$TMP/out"; then
     ok diag_sarif_should_report_usage_errors
@@ -196,7 +216,8 @@ else
     sed -i 's/type: integer/type: number/' "$a/msgs.yaml"
     python3 "$here/action_steps.py" "$TOP/action.yml" "$a" "$srccopy" sarif-file=report.sarif >"$TMP/act2" 2>&1; rc=$?
     if [ "$rc" -eq 1 ] && grep -q '^step msggen check: exit 0$' "$TMP/act2" && grep -q '^step Fail on drift or errors: exit 1$' "$TMP/act2" \
-        && python3 "$here/sarif_check.py" "$a/report.sarif" --results 1 --rule drift >>"$TMP/act2"; then
+        && python3 "$here/sarif_check.py" "$a/report.sarif" --results 3 --rule drift >>"$TMP/act2" \
+        && grep -q '"uri":.*"docs/gen/messages/ping.md"' "$a/report.sarif"; then
         ok action_steps_should_report_drift_in_sarif_and_fail
     else
         fail action_steps_should_report_drift_in_sarif_and_fail "exit $rc"; detail "$TMP/act2"
