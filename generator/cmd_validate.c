@@ -227,22 +227,6 @@ static const cJSON *node_at(const cJSON *root, const char *ptr)
     return cur;
 }
 
-/* Appends the JSON pointer of `node` within `doc` (RFC 6901), walking up
- * through the loader's parent links. */
-static void node_pointer(mg_buf *b, const mg_doc *doc, const cJSON *node)
-{
-    const cJSON *parent;
-    int index;
-    if (!node || !(parent = mg_doc_parent(doc, node, &index)))
-        return;
-    node_pointer(b, doc, parent);
-    mg_buf_putc(b, '/');
-    if (cJSON_IsArray(parent))
-        mg_buf_appendf(b, "%d", index);
-    else
-        mg_jptr_append_token(b, node->string);
-}
-
 /* Validates `value` (a node of `vdoc`) against message `g`'s payload; each
  * error is reported at the offending node's position (else at `at`) with
  * `what` naming the value. Returns 1 valid, 0 invalid. */
@@ -268,7 +252,7 @@ static int validate_value(mg_validator *v, const mg_message *g, const mg_doc *vd
         mg_buf ptr;
         mg_buf_init(&ptr);
         if (n && vdoc)
-            node_pointer(&ptr, vdoc, n);
+            mg_doc_pointer(vdoc, n, &ptr);
         mg_diag_error_ptr(d, m, n && vdoc ? mg_buf_cstr(&ptr) : NULL,
                           "%s does not match the payload of message '%s': %s", what, g->name.s[MG_CASE_RAW],
                           mg_verror_format(err, line, sizeof line));

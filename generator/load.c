@@ -1623,13 +1623,13 @@ static const cJSON *node_marked(const mg_doc *doc, const cJSON *node, mg_mark at
     return NULL;
 }
 
-static void append_pointer(mg_buf *out, const mg_doc *doc, const cJSON *node)
+void mg_doc_pointer(const mg_doc *doc, const cJSON *node, mg_buf *out)
 {
     int index;
-    const cJSON *parent = mg_doc_parent(doc, node, &index);
+    const cJSON *parent = node ? mg_doc_parent(doc, node, &index) : NULL;
     if (!parent)
         return;
-    append_pointer(out, doc, parent);
+    mg_doc_pointer(doc, parent, out);
     mg_buf_putc(out, '/');
     if (cJSON_IsArray(parent))
         mg_buf_appendf(out, "%d", index);
@@ -1648,7 +1648,7 @@ int mg_docset_pointer_at(const mg_docset *set, mg_mark at, mg_buf *out)
         const cJSON *node = node_marked(doc, doc->root, at);
         if (!node)
             return -1;
-        append_pointer(out, doc, node);
+        mg_doc_pointer(doc, node, out);
         return 0;
     }
     return -1;

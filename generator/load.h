@@ -105,6 +105,10 @@ char *mg_path_normalise(const char *path);
  * heap string the caller frees. */
 char *mg_path_dir(const char *path);
 
+/* Appends to `out` the JSON pointer (RFC 6901) of `node` in `doc`'s tree
+ * (nothing for the root), through the parent links. */
+void mg_doc_pointer(const mg_doc *doc, const cJSON *node, mg_buf *out);
+
 /* Appends to `out` the JSON pointer (RFC 6901) of the node of a loaded
  * document whose value or key starts at `at` (file, line and column as marks
  * give them). Returns 0, or -1 when no node starts there. Scans the document:
