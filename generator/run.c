@@ -428,11 +428,12 @@ done:
 /* ---- the command line of generate and check ---- */
 
 /* `generate --watch`: a run, then a run after each change, until a signal or
- * `max_runs` runs. Each run adds what it read to the watch (a run may read
- * new files, say a new $ref; a file that stops loading stays watched) and gets
- * a fresh diag (an error in one run does not stop the next). Returns 0 when
- * stopped by a signal, else the last run's code. */
-static int watch_loop(mg_run_opts *o, long max_runs)
+ * `max_runs` runs. Each run reads msggen.yaml afresh (it is watched too),
+ * adds what it read to the watch (a run may read new files, say a new $ref;
+ * a file that stops loading stays watched) and gets a fresh diag (an error in
+ * one run does not stop the next). Returns 0 when stopped by a signal, a
+ * usage error of the first run, else the last run's code. */
+static int watch_loop(const mg_cmd *cmd, mg_run_opts *o, const char *config, int no_config, long max_runs)
 {
     mg_diag d;
     mg_diag_init(&d);
@@ -440,12 +441,28 @@ static int watch_loop(mg_run_opts *o, long max_runs)
     if (!w)
         return MG_EXIT_INPUT;
     mg_watch_signals();
+    const char *flag_input = o->input;
     int rc = MG_EXIT_OK;
     for (long run = 1;; run++) {
         mg_diag_init(&d);
-        o->watch = w;
-        rc = mg_run_generate(o, &d);
-        o->watch = NULL;
+        mg_project *project = NULL;
+        char *found = no_config ? NULL : mg_project_find_new(config);
+        if (found)
+            mg_watch_add_file(w, found);
+        free(found);
+        rc = mg_project_open(cmd, config, no_config, flag_input, !o->view_file, &project, &o->input, &d);
+        if (rc == MG_EXIT_USAGE && run == 1) {
+            mg_project_free(project);
+            break;
+        }
+        if (rc == MG_EXIT_OK) {
+            o->project = project;
+            o->watch = w;
+            rc = mg_run_generate(o, &d);
+            o->project = NULL;
+            o->watch = NULL;
+        }
+        mg_project_free(project);
         printf("watch: run %ld %s; watching %d files and folders (Ctrl-C stops)\n", run,
                rc == MG_EXIT_OK ? "ok" : "failed", mg_watch_nfiles(w));
         fflush(stdout);
@@ -550,10 +567,14 @@ int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
         o.targets = targets;
         mg_diag d;
         mg_diag_init(&d);
-        rc = mg_project_open(cmd, config, no_config, o.input, !o.view_file, &project, &o.input, &d);
-        o.project = project;
-        if (rc == MG_EXIT_OK)
-            rc = watch ? watch_loop(&o, max_runs) : mg_run_generate(&o, &d);
+        if (watch)
+            rc = watch_loop(cmd, &o, config, no_config, max_runs);
+        else {
+            rc = mg_project_open(cmd, config, no_config, o.input, !o.view_file, &project, &o.input, &d);
+            o.project = project;
+            if (rc == MG_EXIT_OK)
+                rc = mg_run_generate(&o, &d);
+        }
     }
     mg_project_free(project);
     free(targets);

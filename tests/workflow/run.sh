@@ -237,7 +237,7 @@ else
     w=$TMP/watch
     make_project "$w"
     # timeout(1) bounds a run that would hang, and passes our signals on.
-    (cd "$w" && exec timeout -s KILL 30 $VALGRIND "$MSGGEN" generate --watch --watch-max-runs 4 >"$TMP/w.out" 2>"$TMP/w.err") &
+    (cd "$w" && exec timeout -s KILL 30 $VALGRIND "$MSGGEN" generate --watch --watch-max-runs 5 >"$TMP/w.out" 2>"$TMP/w.err") &
     pid=$!
     steps=ok
     wait_for "$TMP/w.out" 10 '^watch: run 1 ok' || steps="no first run"
@@ -247,8 +247,11 @@ else
     [ "$steps" = ok ] && { echo 'Edited by the watch test.' >>"$w/md/message.md.mustache"
         wait_for "$TMP/w.out" 10 '^watch: run 3 ok' || steps="no run after editing a template"; }
     [ "$steps" = ok ] && { grep -q 'Edited by the watch test' "$w/docs/gen/messages/ping.md" || steps="run 3 did not use the template"; }
+    [ "$steps" = ok ] && { sed -i 's|output: docs/gen|output: docs/gen2|' "$w/msggen.yaml"
+        wait_for "$TMP/w.out" 10 '^watch: run 4 ok' || steps="no run after editing msggen.yaml"; }
+    [ "$steps" = ok ] && { [ -f "$w/docs/gen2/messages/ping.md" ] || steps="run 4 did not read the new msggen.yaml"; }
     [ "$steps" = ok ] && { echo 'broken: [' >>"$w/msgs.yaml"
-        wait_for "$TMP/w.out" 10 '^watch: run 4 failed' || steps="no failed run after breaking the catalogue"; }
+        wait_for "$TMP/w.out" 10 '^watch: run 5 failed' || steps="no failed run after breaking the catalogue"; }
     [ "$steps" = ok ] || kill -TERM "$pid" 2>/dev/null
     wait "$pid"; rc=$?
     if [ "$steps" = ok ] && [ "$rc" -eq 1 ] && grep -q '^msgs.yaml:[0-9]*:1: error: YAML' "$TMP/w.err"; then
