@@ -154,6 +154,8 @@ install: msggen
 	install -m 755 msggen $(DESTDIR)$(PREFIX)/bin/msggen
 	cp -R templates/. $(DESTDIR)$(PREFIX)/share/msggen/templates/
 	install -m 644 docs/msggen.1 $(DESTDIR)$(PREFIX)/share/man/man1/msggen.1
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 644 completion/msggen.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/msggen
 
 clean:
 	rm -rf $(O) build-asan build-fuzz msggen

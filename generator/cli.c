@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
+#include "diag.h"
+
 const mg_cmd mg_cmds[] = {
     {"generate", "render templates for a catalogue into an output tree", mg_help_generate, mg_cmd_generate},
     {"check", "report drift between a catalogue and a generated tree (writes nothing)", mg_help_check, mg_cmd_check},
@@ -62,15 +65,18 @@ int mg_cli_next(mg_cli *cli)
 int mg_cli_usage(const mg_cmd *cmd, const char *fmt, ...)
 {
     va_list ap;
-    fputs("msggen: error: ", stderr);
+    mg_buf msg;
+    mg_buf_init(&msg);
     if (cmd)
-        fprintf(stderr, "%s: ", cmd->name);
+        mg_buf_appendf(&msg, "%s: ", cmd->name);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    mg_buf_vappendf(&msg, fmt, ap);
     va_end(ap);
     if (cmd)
-        fprintf(stderr, " (see 'msggen %s --help')\n", cmd->name);
+        mg_buf_appendf(&msg, " (see 'msggen %s --help')", cmd->name);
     else
-        fputs(" (see 'msggen --help')\n", stderr);
+        mg_buf_append_str(&msg, " (see 'msggen --help')");
+    mg_diag_usage(mg_buf_cstr(&msg));
+    mg_buf_fini(&msg);
     return MG_EXIT_USAGE;
 }

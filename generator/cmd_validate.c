@@ -22,21 +22,18 @@
 #include "diag.h"
 #include "load.h"
 #include "model.h"
+#include "project.h"
 #include "text.h"
 #include "util.h"
 #include "validate.h"
-
-#ifndef MG_DEFAULT_CATALOGUE
-#define MG_DEFAULT_CATALOGUE "schemas/worker-backend/asyncapi.yaml"
-#endif
 
 const char mg_help_validate[] =
     "usage: msggen validate [-i CATALOGUE] [--ref-map URL_PREFIX=DIR]...\n"
     "       msggen validate [-i CATALOGUE] --message NAME [-v] PAYLOAD...\n"
     "       msggen validate --schema SCHEMA.json [-v] DATA.json...\n"
     "\n"
-    "With no --schema and no files, checks the catalogue (default\n"
-    MG_DEFAULT_CATALOGUE "): every file it refers to, every $ref, the\n"
+    "With no --schema and no files, checks the catalogue (default: the one of\n"
+    "msggen.yaml, docs/config.md): every file it refers to, every $ref, the\n"
     "message model, and every message example against its payload schema; errors\n"
     "are reported at the offending node as file:line:col. With --message, validates\n"
     "each PAYLOAD file (JSON or YAML) against that message's payload schema.\n"
@@ -59,6 +56,8 @@ const char mg_help_validate[] =
     "                      DIR + the rest of the URL (repeatable; never fetched)\n"
     "  -s, --schema FILE   the JSON Schema to validate against (JSON or YAML)\n"
     "  -v, --verbose       also print 'DATA.json: valid' for each valid file\n"
+    "      --config FILE   the project configuration (default: msggen.yaml here or\n"
+    "                      in the nearest parent folder)\n"
     "  -h, --help          this text\n"
     "\n"
     "Exit status: 0 the catalogue and all files are valid, 1 an error in the\n"
@@ -133,8 +132,8 @@ static int validate_files(mg_validator *v, const cJSON *schema, const char *sche
             }
             const cJSON *n = node_at(doc->root, err->pointer);
             mg_mark at = n ? mg_doc_mark(doc, n) : mg_mark_at(files[i], 0, 0);
-            mg_diag_error(d, at.line ? at : mg_mark_at(files[i], 0, 0), "%s",
-                          mg_verror_format(err, line, sizeof line));
+            mg_diag_error_ptr(d, at.line ? at : mg_mark_at(files[i], 0, 0), err->pointer, "%s",
+                              mg_verror_format(err, line, sizeof line));
         }
         if (res.truncated)
             mg_diag_error(d, mg_mark_at(files[i], 0, 0),
@@ -267,8 +266,15 @@ static int validate_value(mg_validator *v, const mg_message *g, const mg_doc *vd
         mg_mark m = n && vdoc ? mg_doc_mark(vdoc, n) : at;
         if (m.line == 0)
             m = at;
-        mg_diag_error(d, m, "%s does not match the payload of message '%s': %s", what, g->name.s[MG_CASE_RAW],
-                      mg_verror_format(err, line, sizeof line));
+        /* The pointer names the node in the file the mark is in. */
+        mg_buf ptr;
+        mg_buf_init(&ptr);
+        if (n && vdoc)
+            mg_doc_pointer(vdoc, n, &ptr);
+        mg_diag_error_ptr(d, m, n && vdoc ? mg_buf_cstr(&ptr) : NULL,
+                          "%s does not match the payload of message '%s': %s", what, g->name.s[MG_CASE_RAW],
+                          mg_verror_format(err, line, sizeof line));
+        mg_buf_fini(&ptr);
     }
     if (res.truncated)
         mg_diag_error(d, at, "more errors not shown (the first %d are)", MG_MAX_VALIDATE_ERRORS);
@@ -276,22 +282,16 @@ static int validate_value(mg_validator *v, const mg_message *g, const mg_doc *vd
     return rc == 1;
 }
 
-static int validate_catalogue(const char *input, const char *const *maps, size_t nmaps, const char *message,
+static int validate_catalogue(const mg_cmd *cmd, const char *config, const char *input,
+                              const char *const *maps, size_t nmaps, const char *message,
                               char **files, int nfiles, int verbose)
 {
     mg_diag d;
     mg_diag_init(&d);
-    if (!input) {
-        input = MG_DEFAULT_CATALOGUE;
-        FILE *f = fopen(input, "r");
-        if (!f) {
-            mg_diag_error(&d, mg_mark_at(NULL, 0, 0),
-                          "validate: no catalogue given and the default '%s' does not exist (use -i CATALOGUE)",
-                          input);
-            return MG_EXIT_INPUT;
-        }
-        fclose(f);
-    }
+    mg_project *project = NULL;
+    int prc = mg_project_open(cmd, config, 0, input, 1, &project, &input, &d);
+    if (prc != MG_EXIT_OK)
+        return prc;
     mg_docset *set = NULL;
     mg_model *m = mg_model_load(input, maps, nmaps, &set, &d);
     int bad = m ? 0 : 1;
@@ -339,6 +339,7 @@ static int validate_catalogue(const char *input, const char *const *maps, size_t
     mg_validator_free(v);
     mg_model_free(m);
     mg_docset_free(set);
+    mg_project_free(project);
     return bad || d.errors ? MG_EXIT_INPUT : MG_EXIT_OK;
 }
 
@@ -351,6 +352,7 @@ int mg_cmd_validate(int argc, char **argv)
         {"input", required_argument, 0, 'i'},
         {"message", required_argument, 0, 'm'},
         {"ref-map", required_argument, 0, 'r'},
+        {"config", required_argument, 0, 'C'},
         {0, 0, 0, 0},
     };
     const mg_cmd *cmd = NULL;
@@ -359,7 +361,7 @@ int mg_cmd_validate(int argc, char **argv)
             cmd = &mg_cmds[i];
     mg_cli cli;
     mg_cli_begin(&cli, cmd, argc, argv, "s:vi:m:", longopts);
-    const char *schema = NULL, *input = NULL, *message = NULL;
+    const char *schema = NULL, *input = NULL, *message = NULL, *config = NULL;
     const char **maps = calloc((size_t)argc + 1, sizeof *maps);
     if (!maps)
         abort();
@@ -384,16 +386,18 @@ int mg_cmd_validate(int argc, char **argv)
             input = optarg;
         else if (c == 'm')
             message = optarg;
+        else if (c == 'C')
+            config = optarg;
     }
     int rc;
-    if (schema && (input || message || nmaps))
-        rc = mg_cli_usage(cmd, "--schema does not go with -i, --message or --ref-map");
+    if (schema && (input || message || nmaps || config))
+        rc = mg_cli_usage(cmd, "--schema does not go with -i, --message, --ref-map or --config");
     else if (!schema && message && optind >= argc)
         rc = mg_cli_usage(cmd, "no payload files to validate against message '%s'", message);
     else if (!schema && !message && optind < argc)
         rc = mg_cli_usage(cmd, "payload files need --message NAME (or --schema SCHEMA.json)");
     else if (!schema)
-        rc = validate_catalogue(input, maps, nmaps, message, argv + optind, argc - optind, verbose);
+        rc = validate_catalogue(cmd, config, input, maps, nmaps, message, argv + optind, argc - optind, verbose);
     else if (optind >= argc)
         rc = mg_cli_usage(cmd, "no data files to validate");
     else

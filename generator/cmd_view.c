@@ -7,15 +7,13 @@
 #include "cli.h"
 #include "config.h"
 #include "model.h"
+#include "project.h"
 #include "target.h"
 #include "view.h"
 
-#ifndef MG_DEFAULT_CATALOGUE
-#define MG_DEFAULT_CATALOGUE "schemas/worker-backend/asyncapi.yaml"
-#endif
-
 const char mg_help_view[] =
-    "usage: msggen view [-i CATALOGUE] [-t TARGET] [--message NAME] [--ref-map URL_PREFIX=DIR]...\n"
+    "usage: msggen view [-i CATALOGUE] [-t TARGET] [--message NAME] [--config FILE]\n"
+    "                   [--ref-map URL_PREFIX=DIR]...\n"
     "\n"
     "Prints the view: the exact JSON context that templates receive for a catalogue\n"
     "(docs/templates.md describes every key). With -t, identifiers, printed types\n"
@@ -23,31 +21,32 @@ const char mg_help_view[] =
     "\n"
     "options:\n"
     "  -i, --input CATALOGUE  AsyncAPI 2.x/3.x or JSON Schema file (YAML or JSON);\n"
-    "                         default " MG_DEFAULT_CATALOGUE "\n"
+    "                         default: the catalogue of msggen.yaml\n"
+    "      --config FILE      the project configuration (default: msggen.yaml here or\n"
+    "                         in the nearest parent folder; docs/config.md)\n"
     "  -t, --target TARGET    a shipped target name or a target folder\n"
     "  -m, --message NAME     print only the view of message NAME (any casing)\n"
     "      --ref-map URL_PREFIX=DIR\n"
     "                         serve remote $refs from DIR (see msggen generate --help)\n"
     "  -h, --help             show this help\n";
 
-static int view_catalogue(const char *input, const char *target, const char *message,
-                          const char *const *maps, size_t nmaps)
+static int view_catalogue(const mg_cmd *self, const char *config, const char *input,
+                          const char *target, const char *message, const char *const *maps,
+                          size_t nmaps)
 {
     mg_diag d;
     mg_diag_init(&d);
-    if (!input) {
-        input = MG_DEFAULT_CATALOGUE;
-        if (access(input, F_OK) != 0) {
-            mg_diag_error(&d, mg_mark_at(NULL, 0, 0),
-                          "view: no catalogue given and the default '%s' does not exist (use -i CATALOGUE)", input);
-            return MG_EXIT_INPUT;
-        }
-    }
+    mg_project *project = NULL;
+    int prc = mg_project_open(self, config, 0, input, 1, &project, &input, &d);
+    if (prc != MG_EXIT_OK)
+        return prc;
     mg_target *t = NULL;
     if (target) {
         t = mg_target_load(target, &d);
-        if (!t)
+        if (!t) {
+            mg_project_free(project);
             return MG_EXIT_INPUT;
+        }
     }
     mg_docset *set = NULL;
     mg_model *m = mg_model_load(input, maps, nmaps, &set, &d);
@@ -74,6 +73,7 @@ static int view_catalogue(const char *input, const char *target, const char *mes
     mg_model_free(m);
     mg_docset_free(set);
     mg_target_free(t);
+    mg_project_free(project);
     return rc;
 }
 
@@ -84,6 +84,7 @@ int mg_cmd_view(int argc, char **argv)
         {"target", required_argument, 0, 't'},
         {"message", required_argument, 0, 'm'},
         {"ref-map", required_argument, 0, 'r'},
+        {"config", required_argument, 0, 'C'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -93,7 +94,7 @@ int mg_cmd_view(int argc, char **argv)
             self = &mg_cmds[i];
     mg_cli cli;
     mg_cli_begin(&cli, self, argc, argv, "i:t:m:", longopts);
-    const char *input = NULL, *target = NULL, *message = NULL;
+    const char *input = NULL, *target = NULL, *message = NULL, *config = NULL;
     const char **maps = calloc((size_t)argc + 1, sizeof *maps);
     if (!maps)
         abort();
@@ -116,9 +117,11 @@ int mg_cmd_view(int argc, char **argv)
             target = optarg;
         else if (c == 'm')
             message = optarg;
+        else if (c == 'C')
+            config = optarg;
     }
     int rc = optind < argc ? mg_cli_usage(self, "unexpected argument '%s'", argv[optind])
-                           : view_catalogue(input, target, message, maps, nmaps);
+                           : view_catalogue(self, config, input, target, message, maps, nmaps);
     free(maps);
     return rc;
 }

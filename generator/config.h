@@ -33,10 +33,13 @@
 /* Hops through $ref chains before we call it a cycle. */
 #define MG_MAX_REF_DEPTH 64
 
-/* What `msggen generate` with no arguments reads and writes (relative to the
- * current folder): the embedded default that `make` runs. */
-#define MG_DEFAULT_CATALOGUE "schemas/worker-backend/asyncapi.yaml"
+/* Where targets go when neither -o nor msggen.yaml says (relative to the
+ * current folder). The catalogue has no default: -i or msggen.yaml names it. */
 #define MG_DEFAULT_OUT "out"
+
+/* `generate --watch` regenerates once this long has passed without a
+ * further change (an editor's save or a checkout is a burst of events). */
+#define MG_WATCH_DEBOUNCE_MS 150
 
 /* The interpreting validator (validate.h): errors kept per validation, and
  * nesting of schema evaluation (subschemas and $ref hops together) before we

@@ -1655,3 +1655,55 @@ cJSON *mg_load_data_file(const char *path, mg_diag *d)
     mg_docset_free(set);
     return root;
 }
+
+/* Pre-order search for the node whose value or key is marked `at`. A block
+ * mapping starts where its first key does, so the shallowest node wins,
+ * its value before its key: an error "at the mapping" names the mapping. */
+static const cJSON *node_marked(const mg_doc *doc, const cJSON *node, mg_mark at)
+{
+    mg_mark m = mg_doc_mark(doc, node);
+    if (m.line == at.line && m.col == at.col)
+        return node;
+    if (node->string) {
+        m = mg_doc_key_mark(doc, node);
+        if (m.line == at.line && m.col == at.col)
+            return node;
+    }
+    for (const cJSON *c = node->child; c; c = c->next) {
+        const cJSON *hit = node_marked(doc, c, at);
+        if (hit)
+            return hit;
+    }
+    return NULL;
+}
+
+void mg_doc_pointer(const mg_doc *doc, const cJSON *node, mg_buf *out)
+{
+    int index;
+    const cJSON *parent = node ? mg_doc_parent(doc, node, &index) : NULL;
+    if (!parent)
+        return;
+    mg_doc_pointer(doc, parent, out);
+    mg_buf_putc(out, '/');
+    if (cJSON_IsArray(parent))
+        mg_buf_appendf(out, "%d", index);
+    else
+        mg_jptr_append_token(out, node->string);
+}
+
+int mg_docset_pointer_at(const mg_docset *set, mg_mark at, mg_buf *out)
+{
+    if (!set || !at.file || at.line <= 0)
+        return -1;
+    for (size_t i = 0; i < mg_docset_count(set); i++) {
+        const mg_doc *doc = mg_docset_doc(set, i);
+        if (!doc->root || strcmp(doc->path, at.file) != 0)
+            continue;
+        const cJSON *node = node_marked(doc, doc->root, at);
+        if (!node)
+            return -1;
+        mg_doc_pointer(doc, node, out);
+        return 0;
+    }
+    return -1;
+}

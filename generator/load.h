@@ -18,6 +18,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "buf.h"
 #include "diag.h"
 
 typedef struct mg_doc mg_doc;
@@ -119,6 +120,16 @@ char *mg_path_normalise(const char *path);
 /* The folder part of `path`: "." when it has no '/', "/" for "/name". Returns a
  * heap string the caller frees. */
 char *mg_path_dir(const char *path);
+
+/* Appends to `out` the JSON pointer (RFC 6901) of `node` in `doc`'s tree
+ * (nothing for the root), through the parent links. */
+void mg_doc_pointer(const mg_doc *doc, const cJSON *node, mg_buf *out);
+
+/* Appends to `out` the JSON pointer (RFC 6901) of the node of a loaded
+ * document whose value or key starts at `at` (file, line and column as marks
+ * give them). Returns 0, or -1 when no node starts there. Scans the document:
+ * meant for error paths (structured diagnostics, diag.h). */
+int mg_docset_pointer_at(const mg_docset *set, mg_mark at, mg_buf *out);
 
 /* Reads one data file (YAML or JSON) outside any docset: for `msggen render`'s
  * data and for payload files. Returns a tree the caller frees with cJSON_Delete,

@@ -1,12 +1,17 @@
 /* main.c - the msggen command line: finds the subcommand and runs it.
  *
  * Every subcommand parses its own options (cli.h) and returns an mg_exit code.
+ * The options that choose how diagnostics are written apply to every
+ * subcommand, so we take them out of argv here, wherever they stand (before
+ * a "--"), and set up diag.h's output before the subcommand runs.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "config.h"
+#include "diag.h"
 #include "pool.h"
 
 static void print_help(FILE *f)
@@ -55,10 +60,72 @@ static int run(int argc, char **argv)
     return mg_cli_usage(NULL, "unknown subcommand '%s'", name);
 }
 
+/* The value of option `name` at argv[*i] ("--name=V" or "--name V"), or NULL
+ * when argv[*i] is not that option; advances *i past a separate value.
+ * *missing is set when the value is absent. */
+static const char *take_option(int argc, char **argv, int *i, const char *name, int *missing)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0)
+        return NULL;
+    if (a[n] == '=')
+        return a + n + 1;
+    if (a[n] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = 1;
+        return a;
+    }
+    return argv[++*i];
+}
+
+/* Removes the diagnostics options from argv (updating *argc) and sets up the
+ * output. Returns MG_EXIT_OK or a usage error; *out gets the opened file. */
+static int diagnostics_options(int *argc, char **argv, FILE **out)
+{
+    const char *format = NULL, *file = NULL;
+    int j = 1, i, missing = 0;
+    for (i = 1; i < *argc; i++) {
+        const char *v;
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if ((v = take_option(*argc, argv, &i, "--diagnostics-format", &missing)))
+            format = v;
+        else if ((v = take_option(*argc, argv, &i, "--diagnostics-output", &missing)))
+            file = v;
+        else
+            argv[j++] = argv[i];
+        if (missing)
+            return mg_cli_usage(NULL, "option '%s' needs an argument", v);
+    }
+    while (i < *argc)
+        argv[j++] = argv[i++];
+    argv[j] = NULL;
+    *argc = j;
+    mg_diag_format fmt = MG_DIAG_TEXT;
+    if (format && mg_diag_format_parse(format, &fmt) != 0)
+        return mg_cli_usage(NULL, "unknown diagnostics format '%s' (use text, json or sarif)", format);
+    if (file) {
+        *out = fopen(file, "w");
+        if (!*out)
+            return mg_cli_usage(NULL, "cannot write diagnostics to '%s': %s", file, strerror(errno));
+    }
+    mg_diag_output_begin(fmt, *out);
+    return MG_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
     mg_pool_install();
-    int rc = run(argc, argv);
+    FILE *out = NULL;
+    int rc = diagnostics_options(&argc, argv, &out);
+    if (rc == MG_EXIT_OK)
+        rc = run(argc, argv);
+    if (mg_diag_output_end() != 0 && rc == MG_EXIT_OK)
+        rc = MG_EXIT_INPUT;
+    if (out && fclose(out) != 0 && rc == MG_EXIT_OK)
+        rc = MG_EXIT_INPUT;
     mg_pool_release();
     return rc;
 }

@@ -190,7 +190,14 @@ __attribute__((format(printf, 3, 4))) static void err(mg_model *m, mg_mark at, c
 {
     va_list ap;
     va_start(ap, fmt);
-    mg_diag_verror(m->priv->d, at, fmt, ap);
+    /* JSON and SARIF diagnostics name the node by its JSON pointer too. */
+    mg_buf ptr;
+    mg_buf_init(&ptr);
+    if (mg_diag_output_format() != MG_DIAG_TEXT && mg_docset_pointer_at(m->set, at, &ptr) == 0)
+        mg_diag_verror_ptr(m->priv->d, at, mg_buf_cstr(&ptr), fmt, ap);
+    else
+        mg_diag_verror(m->priv->d, at, fmt, ap);
+    mg_buf_fini(&ptr);
     va_end(ap);
     m->priv->failed = 1;
 }

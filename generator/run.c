@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "util.h"
 #include "load.h"
 #include "model.h"
 #include "mustache.h"
@@ -36,16 +37,11 @@ static int source_load(source *s, const mg_run_opts *o, mg_diag *d)
         }
         return 0;
     }
-    const char *input = o->input;
-    if (!input) {
-        input = MG_DEFAULT_CATALOGUE;
-        if (access(input, F_OK) != 0) {
-            mg_diag_error(d, mg_mark_at(NULL, 0, 0),
-                          "no catalogue given and the default '%s' does not exist (use -i CATALOGUE)", input);
-            return -1;
-        }
+    if (!o->input) {
+        mg_diag_error(d, mg_mark_at(NULL, 0, 0), "no catalogue given (use -i CATALOGUE)");
+        return -1;
     }
-    s->model = mg_model_load(input, o->ref_maps, o->nref_maps, &s->set, d);
+    s->model = mg_model_load(o->input, o->ref_maps, o->nref_maps, &s->set, d);
     return s->model ? 0 : -1;
 }
 
@@ -197,14 +193,18 @@ int mg_run_render_target(const mg_target *t, const cJSON *view, mg_emit_set *set
     return d->errors > before ? -1 : 0;
 }
 
-static char *out_dir_for(const mg_run_opts *o, const mg_target *t, size_t ntargets)
+static char *out_dir_for(const mg_run_opts *o, const char *name, const mg_target *t, size_t ntargets)
 {
     mg_buf b;
     mg_buf_init(&b);
+    const mg_project_target *pt = mg_project_find_target(o->project, name);
+    const char *base = o->out ? o->out : o->project && o->project->out ? o->project->out : MG_DEFAULT_OUT;
     if (o->out && ntargets == 1 && o->ntargets == 1)
         mg_buf_append_str(&b, o->out);
+    else if (!o->out && pt && pt->out)
+        mg_buf_append_str(&b, pt->out);
     else {
-        mg_buf_append_str(&b, o->out ? o->out : MG_DEFAULT_OUT);
+        mg_buf_append_str(&b, base);
         if (b.len && b.data[b.len - 1] != '/')
             mg_buf_putc(&b, '/');
         mg_buf_append_str(&b, t->name);
@@ -212,11 +212,144 @@ static char *out_dir_for(const mg_run_opts *o, const mg_target *t, size_t ntarge
     return mg_buf_steal(&b, NULL);
 }
 
+/* Reports one drift diagnostic per file named in check's report (emit.h):
+ * "missing: P", "different: P" (then a unified diff: the first changed line
+ * of the file on disk is the diagnostic's line), "stale: P (...)",
+ * "untracked: P (...)", "outdated: MANIFEST (...)". Every other report line
+ * starts with a diff character or is a summary, and is skipped. */
+static void drift_per_file(const char *text, size_t len)
+{
+    static const struct {
+        const char *prefix, *what;
+    } kinds[] = {
+        {"missing: ", "generated file missing ('msggen generate' creates it)"},
+        {"different: ", "differs from what the catalogue and templates generate (run 'msggen generate')"},
+        {"stale: ", "generated earlier and no longer produced ('msggen generate' deletes it)"},
+        {"untracked: ", "in the way of a generated file, and msggen did not write it"},
+        {"outdated: ", "does not list the generated files (run 'msggen generate')"},
+    };
+    char *copy = mg_xstrndup(text, len);
+    char *pending = NULL; /* a "different" file whose first changed line we look for */
+    long old_line = 0, first = 0;
+    for (char *line = copy, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        size_t k;
+        for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+            if (strncmp(line, kinds[k].prefix, strlen(kinds[k].prefix)) == 0)
+                break;
+        if (k < sizeof kinds / sizeof kinds[0]) {
+            if (pending)
+                mg_diag_drift(mg_mark_at(pending, first > 0 ? (int)first : 0, first > 0 ? 1 : 0), "%s",
+                              kinds[1].what);
+            pending = NULL;
+            char *path = line + strlen(kinds[k].prefix);
+            char *paren = k == 1 || k == 0 ? NULL : strstr(path, " (");
+            if (paren)
+                *paren = '\0';
+            if (k == 1) {
+                pending = path;
+                old_line = first = 0;
+            } else {
+                mg_diag_drift(mg_mark_at(path, 0, 0), "%s", kinds[k].what);
+            }
+        } else if (pending && first == 0) {
+            long a;
+            if (sscanf(line, "@@ -%ld", &a) == 1)
+                old_line = a;
+            else if (old_line > 0 && line[0] == ' ')
+                old_line++;
+            else if (old_line > 0 && (line[0] == '-' || line[0] == '+'))
+                first = old_line > 0 ? old_line : 1;
+        }
+    }
+    if (pending)
+        mg_diag_drift(mg_mark_at(pending, first > 0 ? (int)first : 0, first > 0 ? 1 : 0), "%s", kinds[1].what);
+    free(copy);
+}
+
+/* Whether two targets of the same name would be emitted into one folder. */
+static int same_out_dir(const mg_run_opts *o, const char *a, const char *b, const mg_target *t, size_t n)
+{
+    char *da = out_dir_for(o, a, t, n), *db = out_dir_for(o, b, t, n);
+    int same = strcmp(da, db) == 0;
+    free(da);
+    free(db);
+    return same;
+}
+
+/* The override folder of target `name`: the flag's, else the project's. */
+static const char *override_for(const mg_run_opts *o, const char *name)
+{
+    const mg_project_target *pt = mg_project_find_target(o->project, name);
+    if (o->override_dir)
+        return o->override_dir;
+    if (pt && pt->override_dir)
+        return pt->override_dir;
+    return o->project ? o->project->override_dir : NULL;
+}
+
+/* Tells the watch (if any) about every file this run read or would read:
+ * the configuration, the catalogue and every file it refers to, and the
+ * folders of each target's templates and overrides (also of targets that
+ * failed to load, so that fixing a template triggers the next run). */
+static void watch_inputs(const mg_run_opts *o, const char *const *names, size_t n, const source *src)
+{
+    mg_watch *w = o->watch;
+    if (!w)
+        return;
+    if (o->project)
+        mg_watch_add_file(w, o->project->path);
+    if (o->view_file)
+        mg_watch_add_file(w, o->view_file);
+    if (o->input)
+        mg_watch_add_file(w, o->input);
+    for (size_t i = 0; src->set && i < mg_docset_count(src->set); i++) {
+        mg_watch_add_file(w, mg_docset_doc(src->set, i)->path);
+        mg_watch_add_data(w, mg_docset_doc(src->set, i)->dir);
+    }
+    mg_buf dir;
+    mg_buf_init(&dir);
+    for (size_t i = 0; i < n; i++) {
+        const char *ovr = override_for(o, names[i]);
+        mg_buf_reset(&dir);
+        if (strchr(names[i], '/'))
+            mg_buf_append_str(&dir, names[i]);
+        else if (mg_target_shipped_dir(&dir) == 0)
+            mg_buf_appendf(&dir, "/%s", names[i]);
+        else
+            continue;
+        for (int k = 0; k < 2; k++) {
+            const char *base = k == 0 ? mg_buf_cstr(&dir) : ovr;
+            if (!base)
+                continue;
+            mg_buf sub;
+            mg_buf_init(&sub);
+            mg_buf_appendf(&sub, "%s/partials", base);
+            mg_watch_add_templates(w, base);
+            mg_watch_add_templates(w, mg_buf_cstr(&sub));
+            mg_buf_fini(&sub);
+        }
+    }
+    mg_buf_fini(&dir);
+}
+
 int mg_run_generate(const mg_run_opts *o, mg_diag *d)
 {
     char **shipped = NULL;
     const char *const *names = o->targets;
     size_t n = o->ntargets;
+    const char **project_names = NULL;
+    if (n == 0 && o->project && o->project->targets) {
+        n = o->project->ntargets;
+        project_names = calloc(n + 1, sizeof *project_names);
+        if (!project_names)
+            abort();
+        for (size_t i = 0; i < n; i++)
+            project_names[i] = o->project->targets[i].name;
+        names = project_names;
+    }
     if (n == 0) {
         shipped = mg_target_names_new(d);
         if (!shipped)
@@ -242,10 +375,11 @@ int mg_run_generate(const mg_run_opts *o, mg_diag *d)
 
     /* 1. Every target, so that template errors come first. */
     for (size_t i = 0; i < n; i++)
-        ts[i] = mg_target_load_override(names[i], o->override_dir, d);
+        ts[i] = mg_target_load_override(names[i], override_for(o, names[i]), d);
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < i; j++)
-            if (ts[i] && ts[j] && strcmp(ts[i]->name, ts[j]->name) == 0 && (o->out == NULL || n > 1)) {
+            if (ts[i] && ts[j] && strcmp(ts[i]->name, ts[j]->name) == 0 && (o->out == NULL || n > 1) &&
+                same_out_dir(o, names[i], names[j], ts[i], n)) {
                 mg_diag_error(d, mg_mark_at(NULL, 0, 0), "targets '%s' and '%s' are both named '%s' and would share %s/%s",
                               names[j], names[i], ts[i]->name, o->out ? o->out : MG_DEFAULT_OUT, ts[i]->name);
                 ts[i] = (mg_target_free(ts[i]), NULL);
@@ -268,7 +402,7 @@ int mg_run_generate(const mg_run_opts *o, mg_diag *d)
         goto done;
     /* 4. Every target's paths (NAME_MAX, PATH_MAX, ...) before any is written. */
     for (size_t i = 0; i < n; i++) {
-        char *dir = out_dir_for(o, ts[i], n);
+        char *dir = out_dir_for(o, names[i], ts[i], n);
         mg_emit_check_paths(dir, &sets[i], d);
         free(dir);
     }
@@ -278,9 +412,30 @@ int mg_run_generate(const mg_run_opts *o, mg_diag *d)
      * does not stop the others; each folder is all-or-nothing on its own. */
     int drift = 0, failed = 0;
     for (size_t i = 0; i < n; i++) {
-        char *dir = out_dir_for(o, ts[i], n);
-        mg_emit_opts eo = {o->mode, o->force, ts[i]->name, stdout, o->stat};
-        int r = mg_emit_run(dir, &sets[i], &eo, NULL, d);
+        char *dir = out_dir_for(o, names[i], ts[i], n);
+        /* For json and sarif, check's report is also read back into one
+         * drift diagnostic per file (code scanning annotates the file). */
+        char *report = NULL;
+        size_t report_len = 0;
+        FILE *rep = o->mode == MG_EMIT_CHECK && mg_diag_output_format() != MG_DIAG_TEXT
+                        ? open_memstream(&report, &report_len)
+                        : NULL;
+        mg_emit_opts eo = {o->mode, o->force, ts[i]->name, rep ? rep : stdout, o->stat};
+        mg_emit_stats st;
+        memset(&st, 0, sizeof st);
+        int r = mg_emit_run(dir, &sets[i], &eo, &st, d);
+        if (rep) {
+            fclose(rep);
+            fwrite(report, 1, report_len, stdout);
+            if (r > 0)
+                drift_per_file(report, report_len);
+            free(report);
+        }
+        if (r > 0)
+            mg_diag_drift(mg_mark_at(dir, 0, 0),
+                          "%s: out of sync: %d missing, %d different, %d stale, %d untracked "
+                          "(run 'msggen generate' and commit the result)",
+                          ts[i]->name, st.missing, st.different, st.stale, st.untracked);
         free(dir);
         if (r < 0)
             failed = 1;
@@ -291,6 +446,7 @@ int mg_run_generate(const mg_run_opts *o, mg_diag *d)
 
 done:
     fflush(stdout);
+    watch_inputs(o, names, n, &src);
     source_free(&src);
     for (size_t i = 0; i < n; i++) {
         mg_target_free(ts[i]);
@@ -299,10 +455,62 @@ done:
     free(ts);
     free(sets);
     mg_target_names_free(shipped);
+    free(project_names);
     return rc;
 }
 
 /* ---- the command line of generate and check ---- */
+
+/* `generate --watch`: a run, then a run after each change, until a signal or
+ * `max_runs` runs. Each run reads msggen.yaml afresh (it is watched too),
+ * adds what it read to the watch (a run may read new files, say a new $ref;
+ * a file that stops loading stays watched) and gets a fresh diag (an error in
+ * one run does not stop the next). Returns 0 when stopped by a signal, a
+ * usage error of the first run, else the last run's code. */
+static int watch_loop(const mg_cmd *cmd, mg_run_opts *o, const char *config, int no_config, long max_runs)
+{
+    mg_diag d;
+    mg_diag_init(&d);
+    mg_watch *w = mg_watch_new(&d);
+    if (!w)
+        return MG_EXIT_INPUT;
+    mg_watch_signals();
+    const char *flag_input = o->input;
+    int rc = MG_EXIT_OK;
+    for (long run = 1;; run++) {
+        mg_diag_init(&d);
+        mg_project *project = NULL;
+        char *found = no_config ? NULL : mg_project_find_new(config);
+        if (found)
+            mg_watch_add_file(w, found);
+        free(found);
+        rc = mg_project_open(cmd, config, no_config, flag_input, !o->view_file, &project, &o->input, &d);
+        if (rc == MG_EXIT_USAGE && run == 1) {
+            mg_project_free(project);
+            break;
+        }
+        if (rc == MG_EXIT_OK) {
+            o->project = project;
+            o->watch = w;
+            rc = mg_run_generate(o, &d);
+            o->project = NULL;
+            o->watch = NULL;
+        }
+        mg_project_free(project);
+        printf("watch: run %ld %s; watching %d files and folders (Ctrl-C stops)\n", run,
+               rc == MG_EXIT_OK ? "ok" : "failed", mg_watch_nfiles(w));
+        fflush(stdout);
+        if (max_runs > 0 && run >= max_runs)
+            break;
+        int r = mg_watch_wait(w, MG_WATCH_DEBOUNCE_MS, &d);
+        if (r <= 0) {
+            rc = r == 0 ? MG_EXIT_OK : MG_EXIT_INPUT;
+            break;
+        }
+    }
+    mg_watch_free(w);
+    return rc;
+}
 
 int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
 {
@@ -310,7 +518,8 @@ int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
     for (int i = 0; i < mg_ncmds; i++)
         if (strcmp(mg_cmds[i].name, name) == 0)
             cmd = &mg_cmds[i];
-    enum { OPT_OVERRIDE = 256, OPT_DRY_RUN, OPT_FORCE, OPT_CHECK, OPT_VIEW, OPT_STAT, OPT_REF_MAP };
+    enum { OPT_OVERRIDE = 256, OPT_DRY_RUN, OPT_FORCE, OPT_CHECK, OPT_VIEW, OPT_STAT, OPT_REF_MAP, OPT_CONFIG,
+           OPT_NO_CONFIG, OPT_WATCH, OPT_WATCH_MAX };
     /* check takes generate's options less the ones that choose how to write. */
 #define COMMON_OPTS                                                   \
     {"help", no_argument, 0, 'h'},                                    \
@@ -320,12 +529,16 @@ int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
     {"templates-override", required_argument, 0, OPT_OVERRIDE},       \
     {"view", required_argument, 0, OPT_VIEW},                         \
     {"stat", no_argument, 0, OPT_STAT},                               \
-    {"ref-map", required_argument, 0, OPT_REF_MAP}
+    {"ref-map", required_argument, 0, OPT_REF_MAP},                   \
+    {"config", required_argument, 0, OPT_CONFIG},                     \
+    {"no-config", no_argument, 0, OPT_NO_CONFIG}
     static const struct option gen_opts[] = {
         COMMON_OPTS,
         {"dry-run", no_argument, 0, OPT_DRY_RUN},
         {"force", no_argument, 0, OPT_FORCE},
         {"check", no_argument, 0, OPT_CHECK},
+        {"watch", no_argument, 0, OPT_WATCH},
+        {"watch-max-runs", required_argument, 0, OPT_WATCH_MAX},
         {0, 0, 0, 0},
     };
     static const struct option check_opts[] = {COMMON_OPTS, {0, 0, 0, 0}};
@@ -339,7 +552,9 @@ int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
         abort();
     mg_cli cli;
     mg_cli_begin(&cli, cmd, argc, argv, "i:t:o:", mode == MG_EMIT_CHECK ? check_opts : gen_opts);
-    int c, dry = 0, check = 0, rc;
+    int c, dry = 0, check = 0, watch = 0, no_config = 0, rc;
+    long max_runs = 0;
+    const char *config = NULL, *max_runs_arg = NULL;
     while ((c = mg_cli_next(&cli)) != MG_CLI_END) {
         switch (c) {
         case MG_CLI_STOP:
@@ -356,9 +571,20 @@ int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
         case OPT_CHECK: check = 1; break;
         case OPT_STAT: o.stat = 1; break;
         case OPT_REF_MAP: maps[o.nref_maps++] = optarg; break;
+        case OPT_CONFIG: config = optarg; break;
+        case OPT_NO_CONFIG: no_config = 1; break;
+        case OPT_WATCH: watch = 1; break;
+        case OPT_WATCH_MAX: max_runs_arg = optarg; break;
         default: break;
         }
     }
+    if (max_runs_arg) {
+        char *end;
+        max_runs = strtol(max_runs_arg, &end, 10);
+        if (!*max_runs_arg || *end || max_runs < 1)
+            max_runs = -1;
+    }
+    mg_project *project = NULL;
     const char *bad_map = NULL;
     size_t plen;
     for (size_t i = 0; i < o.nref_maps && !bad_map; i++)
@@ -374,6 +600,14 @@ int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
         rc = mg_cli_usage(cmd, "--stat goes with --check (or 'msggen check')");
     else if (o.input && o.view_file)
         rc = mg_cli_usage(cmd, "-i and --view do not go together");
+    else if (config && no_config)
+        rc = mg_cli_usage(cmd, "--config and --no-config do not go together");
+    else if (watch && (dry || check))
+        rc = mg_cli_usage(cmd, "--watch writes files; it does not go with --dry-run or --check");
+    else if (max_runs_arg && !watch)
+        rc = mg_cli_usage(cmd, "--watch-max-runs needs --watch");
+    else if (max_runs < 0)
+        rc = mg_cli_usage(cmd, "--watch-max-runs needs a positive number, not '%s'", max_runs_arg);
     else {
         if (dry)
             o.mode = MG_EMIT_DRY_RUN;
@@ -383,8 +617,16 @@ int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
         o.ref_maps = maps;
         mg_diag d;
         mg_diag_init(&d);
-        rc = mg_run_generate(&o, &d);
+        if (watch)
+            rc = watch_loop(cmd, &o, config, no_config, max_runs);
+        else {
+            rc = mg_project_open(cmd, config, no_config, o.input, !o.view_file, &project, &o.input, &d);
+            o.project = project;
+            if (rc == MG_EXIT_OK)
+                rc = mg_run_generate(&o, &d);
+        }
     }
+    mg_project_free(project);
     free(targets);
     free(maps);
     return rc;

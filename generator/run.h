@@ -9,6 +9,12 @@
  * exactly one target, -o *is* that target's folder; with -o and several targets
  * (or all shipped ones), each goes to <-o>/<target>/.
  *
+ * A project (msggen.yaml, project.h) supplies what the flags leave open: the
+ * catalogue (the caller puts it in `input`), the targets when there is no -t,
+ * each target's folder when there is no -o (its own `output`, else the
+ * project's output/<target>), and its override folder when there is no
+ * --templates-override (its own, else the project's).
+ *
  * Per-item files (per: message|type|enum) are rendered once per element of the
  * view's `messages`, `types` or `enums` list (for `enums`, when the view has no
  * such list: the `types` whose `kind` is "enum"), with the context of
@@ -27,10 +33,12 @@
 #include "cli.h"
 #include "diag.h"
 #include "emit.h"
+#include "project.h"
 #include "target.h"
+#include "watch.h"
 
 typedef struct mg_run_opts {
-    const char *input;                /* catalogue; NULL: MG_DEFAULT_CATALOGUE */
+    const char *input;                /* catalogue; required unless view_file */
     const char *view_file;            /* render from this JSON/YAML view instead of a catalogue */
     const char *const *targets;       /* names or folders; ntargets == 0: every shipped target */
     size_t ntargets;
@@ -41,6 +49,8 @@ typedef struct mg_run_opts {
     mg_emit_mode mode;
     int force;
     int stat;                         /* check: --stat */
+    const mg_project *project;        /* NULL: none */
+    mg_watch *watch;                  /* not NULL: every input read is added to it */
 } mg_run_opts;
 
 /* Runs the pipeline. Returns an mg_exit code: MG_EXIT_OK, or MG_EXIT_INPUT after

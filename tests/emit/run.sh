@@ -308,8 +308,9 @@ fi
 run new_language_check_should_be_in_sync 0 check -i "$here/shop.yaml" -t ./golang -o golang-out &&
     { has out "go: in sync (6 files)" && ok new_language_check_should_be_in_sync || fail new_language_check_should_be_in_sync "$(cat "$TMP/out")"; }
 
-# --- no arguments: every shipped target for the default catalogue into out/ --
+# --- no arguments: every shipped target for msggen.yaml's catalogue into out/ --
 mkdir -p repo/schemas/worker-backend repo-templates && cp "$here/shop.yaml" repo/schemas/worker-backend/asyncapi.yaml
+printf 'catalogue: schemas/worker-backend/asyncapi.yaml\n' >repo/msggen.yaml
 cp -R golang repo-templates/go
 if (cd repo && MSGGEN_TEMPLATES=$TMP/repo-templates run generate_without_arguments_should_regenerate_out 0 generate); then
     diff -r -x .msggen-manifest "$here/go-expected" repo/out/go >/dev/null 2>&1 && ok generate_without_arguments_should_regenerate_out ||
@@ -318,8 +319,8 @@ fi
 (cd repo && MSGGEN_TEMPLATES=$TMP/repo-templates run check_without_arguments_should_be_in_sync 0 check) &&
     ok check_without_arguments_should_be_in_sync
 mkdir -p empty
-(cd empty && MSGGEN_TEMPLATES=$TMP/repo-templates run generate_without_a_catalogue_should_say_so 1 generate) &&
-    { has err "msggen: error: no catalogue given and the default 'schemas/worker-backend/asyncapi.yaml' does not exist (use -i CATALOGUE)" &&
+(cd empty && MSGGEN_TEMPLATES=$TMP/repo-templates run generate_without_a_catalogue_should_say_so 2 generate) &&
+    { has err "msggen: error: generate: no catalogue given: pass -i CATALOGUE, or create msggen.yaml naming one (see 'msggen generate --help')" &&
       ok generate_without_a_catalogue_should_say_so || { fail generate_without_a_catalogue_should_say_so "stderr"; detail "$TMP/err"; }; }
 
 # --- msggen targets ------------------------------------------------------
