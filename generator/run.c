@@ -110,7 +110,8 @@ static int render_one(const mg_target *t, const mg_target_file *f, const cJSON *
     int rc = -1;
     if (mg_tpl_render_string(f->at.file ? f->at.file : "target.yaml", f->path, ctx, MG_ESCAPE_NONE,
                              &path, d) == 0 &&
-        mg_tpl_render(f->tpl, ctx, mg_target_partials(t), mg_target_escape(t), &body, d) == 0) {
+        mg_tpl_render(f->tpl, ctx, mg_target_partials(t), mg_target_file_escape(f, mg_buf_cstr(&path)), &body,
+                      d) == 0) {
         size_t len;
         char *data = mg_buf_steal(&body, &len);
         mg_emit_set_add(set, path.data ? path.data : "", path.len, data, len, release_free,

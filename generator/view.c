@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "escape.h"
 #include "hmap.h"
 #include "mustache.h"
 #include "names.h"
@@ -184,6 +185,41 @@ static char *ident_new(vctx *v, const mg_name *n, enum nk kind)
 
 /* ---- descriptions ----------------------------------------------------- */
 
+/* Descriptions are printed in comments, where a line terminator of any
+ * language (CR, VT, FF, NEL, U+2028, U+2029: Python, JavaScript and C end a
+ * line comment there) would end the comment, and a control or an invisible
+ * format character (a bidi override) would be written raw. So `doc`,
+ * `doc_lines` and `description_lines` have only '\n' as line break, and the
+ * others as `\uXXXX` text (docs/templates.md, "Descriptions"). */
+static char *comment_safe_new(const char *text)
+{
+    mg_buf out;
+    mg_buf_init(&out);
+    size_t n = strlen(text);
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)text[i];
+        uint32_t cp = c;
+        size_t len = c < 0x80 ? 1 : mg_utf8_decode((const unsigned char *)text + i, n - i, &cp);
+        if (len == 0) {
+            cp = 0xFFFD;
+            len = 1;
+        }
+        if (c == '\r' && i + 1 < n && text[i + 1] == '\n') {
+            i++;
+            continue;
+        }
+        if (cp == '\r' || cp == '\v' || cp == '\f' || cp == 0x85 || cp == 0x2028 || cp == 0x2029)
+            mg_buf_putc(&out, '\n');
+        else if ((cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0x7F || mg_escape_invisible(cp) || cp == 0xFFFD)
+            mg_buf_appendf(&out, cp <= 0xFFFF ? "\\u%04x" : "\\U%08x", (unsigned)cp);
+        else
+            mg_buf_append(&out, text + i, len);
+        i += len;
+    }
+    mg_buf_cstr(&out);
+    return mg_buf_steal(&out, NULL);
+}
+
 static void add_lines(cJSON *o, const char *key, const char *text)
 {
     cJSON *lines = cJSON_CreateArray();
@@ -235,8 +271,10 @@ static void add_description(vctx *v, cJSON *o, const char *text)
     else
         add_cs(o, "description", cJSON_CreateNull());
     add_bool(o, "has_description", text != NULL);
-    add_lines(o, "description_lines", text);
-    char *doc = text ? doc_escape_new(v, text) : NULL;
+    char *safe = text ? comment_safe_new(text) : NULL;
+    add_lines(o, "description_lines", safe);
+    char *doc = safe ? doc_escape_new(v, safe) : NULL;
+    free(safe);
     if (doc)
         add_cs(o, "doc", cJSON_CreateString(doc));
     else

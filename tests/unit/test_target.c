@@ -70,13 +70,15 @@ static void target_should_load_defaults_and_files(void)
     if (t) {
         CHECK_STR(t->name, "t");
         CHECK_STR(t->summary, "S");
-        CHECK_INT(mg_target_escape(t), MG_ESCAPE_NONE);
+        CHECK_INT(mg_target_file_get(t, 0)->escape, MG_ESCAPE_AUTO);
         CHECK_INT(mg_target_nfiles(t), 1);
         CHECK_INT(mg_target_file_get(t, 0)->per, MG_PER_CATALOGUE);
         CHECK(mg_target_file_get(t, 1) == NULL);
         mg_emit_set set;
+        /* No `escape`: by file name; a .txt file is plain text, where only
+         * characters inert in any language are kept. */
         char *out = render_all(t, "{\"x\": \"<b>\"}", &set);
-        CHECK_STR(out, "[a.txt]<b>\n");
+        CHECK_STR(out, "[a.txt]_b_\n");
         free(out);
         mg_emit_set_fini(&set);
     }
