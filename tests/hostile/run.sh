@@ -23,6 +23,17 @@ if mg generate -i nul.yaml -t c -o nul >out 2>err; then fail hostile_nul_should_
 elif [ "$(wc -l <err)" -eq 1 ] && grep -q '^nul.yaml:2:15: error: a NUL character' err; then ok hostile_nul_should_be_refused
 else fail hostile_nul_should_be_refused "unexpected diagnostic"; detail err; fi
 
+# Names the targets print as identifiers, modules or packages, and the
+# default timeout (printed as a number) cannot be escaped: they are refused,
+# one line each at the value.
+sed -e 's/^  class: EvilClient$/  class: "EvilClient; int pwn"/' \
+    -e 's/module: evil_client}/module: "evil_client\\nimport os"}/' \
+    -e 's/package: "@evil\/client"}/package: "@evil\/client\\" \\"bin\\": \\"x"}/' \
+    -e 's/defaultTimeoutSeconds: 30$/defaultTimeoutSeconds: "30; import os"/' "$cat" >names.yaml
+if mg validate -i names.yaml >out 2>err; then fail hostile_names_should_be_refused "validate accepted them"
+elif [ "$(grep -c ': error: x-' err)" -eq 4 ] && [ "$(wc -l <err)" -eq 4 ]; then ok hostile_names_should_be_refused
+else fail hostile_names_should_be_refused "want 4 one-line errors"; detail err; fi
+
 if mg generate -i "$cat" -o gen >out 2>err; then ok hostile_should_generate_every_target
 else fail hostile_should_generate_every_target "generate failed"; detail err; exit 0; fi
 mg view -i "$cat" -t python >view.json 2>err || { fail hostile_view "msggen view failed"; detail err; exit 0; }
@@ -52,7 +63,11 @@ ccflags="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic -Werror $(p
 okc=1
 for f in "$c"/*.c; do
     # shellcheck disable=SC2086
-    if ! (cd "$c" && cc $ccflags -c -o "$TMP/$(basename "$f").o" "$f") >cc.out 2>&1; then okc=0; detail cc.out; fi
+    (cd "$c" && cc $ccflags -c -o "$TMP/$(basename "$f").o" "$f") >"$TMP/$(basename "$f").cc" 2>&1 &
+done
+wait
+for f in "$c"/*.c; do
+    if [ ! -f "$TMP/$(basename "$f").o" ] || [ -s "$TMP/$(basename "$f").cc" ]; then okc=0; detail "$TMP/$(basename "$f").cc"; fi
 done
 [ $okc = 1 ] && ok hostile_c_should_compile_with_werror || fail hostile_c_should_compile_with_werror "gcc -Werror failed"
 cat >main.c <<C
@@ -132,9 +147,10 @@ tsc="$TOP/tests/tsclient/node_modules/.bin/tsc"
 if ! command -v node >/dev/null; then skip hostile_typescript "node not installed"
 elif [ ! -x "$tsc" ]; then skip hostile_typescript "no tsc in tests/tsclient/node_modules (run tests/tsclient/run.sh once, or npm ci there)"
 else
-    if (cd "$ts" && "$tsc" --strict --noEmit -p .) >tsc.out 2>&1; then ok hostile_typescript_should_pass_tsc_strict
+    # One run type-checks (--strict, as tsconfig.json says too) and compiles.
+    if (cd "$ts" && "$tsc" --strict -p . --outDir "$TMP/tsout") >tsc.out 2>&1; then ok hostile_typescript_should_pass_tsc_strict
     else fail hostile_typescript_should_pass_tsc_strict "tsc reports errors"; detail tsc.out; fi
-    if (cd "$ts" && "$tsc" -p . --outDir "$TMP/tsout") >tsc.out 2>&1 && cp "$ts/package.json" "$TMP/tsout/../package.json.copy" &&
+    if [ -f "$TMP/tsout/index.js" ] && cp "$ts/package.json" "$TMP/package.json.copy" &&
         node --input-type=module - "$TMP" >node.out 2>&1 <<'JS'
 import fs from "node:fs";
 const tmp = process.argv[2];
