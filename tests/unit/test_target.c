@@ -101,6 +101,29 @@ static void target_should_report_every_problem_with_positions(void)
     teardown();
 }
 
+static void target_files_should_take_the_context_of_their_name_or_their_escape(void)
+{
+    setup();
+    put("t/target.yaml", "escape: auto\nfiles:\n  - template: a.mustache\n    path: a.c\n"
+                         "  - template: a.mustache\n    path: README.md\n"
+                         "  - template: a.mustache\n    path: x.txt\n    escape: none\n");
+    put("t/a.mustache", "{{x}}|{{&x}}\n");
+    mg_diag d;
+    mg_target *t = load_t("t", NULL, &d);
+    CHECK(t != NULL);
+    if (t) {
+        mg_emit_set set;
+        char *out = render_all(t, "{\"x\": \"a\\\"*/<b>\"}", &set);
+        CHECK_STR(out, "[a.c]a\\\"*\\057<b>|a\"*/<b>\n"
+                       "[README.md]a&quot;&#42;/&lt;b&gt;|a\"*/<b>\n"
+                       "[x.txt]a\"*/<b>|a\"*/<b>\n");
+        free(out);
+        mg_emit_set_fini(&set);
+    }
+    mg_target_free(t);
+    teardown();
+}
+
 static void target_partials_should_prefer_the_override_folder(void)
 {
     setup();
@@ -203,6 +226,7 @@ int main(void)
 {
     RUN(target_should_load_defaults_and_files);
     RUN(target_should_report_every_problem_with_positions);
+    RUN(target_files_should_take_the_context_of_their_name_or_their_escape);
     RUN(target_partials_should_prefer_the_override_folder);
     RUN(target_should_reject_unknown_partials_and_escaping_names);
     RUN(render_should_put_the_item_over_the_root_view);
