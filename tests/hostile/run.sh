@@ -5,8 +5,9 @@
 # For every shipped target: generate; the output compiles / type-checks
 # strictly; building, `make -n`, pkg-config, importing and loading create no
 # canary file (every payload in hostile.yaml touches PWNED); the strings come
-# back byte for byte (message names, version, validator verdicts on the
-# example payload, which has the hostile wire name, enum and const values).
+# back byte for byte (message names, version, x-http-api strings, validator
+# verdicts on the example payload, which has the hostile wire name, enum and
+# const values).
 . "$(dirname "$0")/../lib.sh"
 here="$TOP/tests/hostile"
 cat="$here/hostile.yaml"
@@ -49,6 +50,11 @@ open("version.want", "wb").write(v["catalogue"]["version"].encode())
 evil = v["messages"][0]
 open("example.json", "w").write(evil["example"]["json"])
 open("evil.name", "wb").write(evil["name"]["raw"].encode())
+api = v["catalogue"]["extensions"]["x-http-api"]
+json.dump({"_ENV_URL": api["env"]["baseUrl"], "_ENV_API_KEY": api["env"]["apiKey"],
+           "_ENV_TIMEOUT": api["env"]["timeout"], "_DEFAULT_URL": api["defaultBaseUrl"],
+           "_SEND_PATH": api["send"]["path"], "_STATUS_PATH": api["status"]["path"]},
+          open("api.json", "w"))
 PY
 # The view itself must hold the hostile text (else this test proves nothing).
 if grep -q '\$(touch PWNED)' names.want && grep -q "$(printf '\xe2\x80\xae')" names.want && grep -q "$(printf '\r')" names.want
@@ -124,6 +130,9 @@ name = open(tmp + "/evil.name", "rb").read().decode()
 assert validate_message(name, ex) == [], validate_message(name, ex)
 ex["kind"] = "v"
 assert validate_message(name, ex) != []
+import evil_client.client as cl
+for k, want in json.load(open(tmp + "/api.json")).items():
+    assert getattr(cl, k) == want, (k, getattr(cl, k), want)
 PY
 then ok hostile_python_strings_should_come_back_exactly
 else fail hostile_python_strings_should_come_back_exactly "import or comparison failed"; detail py.out; fi
