@@ -239,6 +239,17 @@ mg_escape mg_escape_for_path(const char *path)
     return MG_ESCAPE_TEXT;
 }
 
+/* A byte that every rule of `r` copies as it is (most of any text). */
+static int ordinary(const ctx_rules *r, unsigned char c)
+{
+    if (c >= 0x80 || c < 0x20 || c == 0x7F || r->ascii[c])
+        return 0;
+    for (size_t k = 0; r->pairs[k][0]; k++)
+        if ((unsigned char)r->pairs[k][0][0] == c)
+            return 0;
+    return !r->keep_only_safe || safe_ascii(c);
+}
+
 void mg_escape_append(mg_buf *b, mg_escape e, const char *s, size_t n)
 {
     if ((size_t)e >= NRULES || e == MG_ESCAPE_NONE) {
@@ -248,6 +259,13 @@ void mg_escape_append(mg_buf *b, mg_escape e, const char *s, size_t n)
     const ctx_rules *r = &rules[e];
     size_t i = 0;
     while (i < n) {
+        size_t run = i;
+        while (run < n && ordinary(r, (unsigned char)s[run]))
+            run++;
+        mg_buf_append(b, s + i, run - i);
+        if (run == n)
+            break;
+        i = run;
         unsigned char c = (unsigned char)s[i];
         int matched = 0;
         for (size_t k = 0; r->pairs[k][0]; k++) {
