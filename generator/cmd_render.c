@@ -19,7 +19,7 @@
 
 const char mg_help_render[] =
     "usage: msggen render TEMPLATE [DATA.json|DATA.yaml|-] [--partials DIR]...\n"
-    "                     [--escape html|none] [--missing-partials error|empty] [--strict]\n"
+    "                     [--escape CONTEXT] [--missing-partials error|empty] [--strict]\n"
     "                     [-o FILE]\n"
     "\n"
     "Renders one mustache template (spec v1.4, with the inheritance and dynamic-names\n"
@@ -32,7 +32,9 @@ const char mg_help_render[] =
     "                           repeat to search several folders in order\n"
     "                           (default: the template's own folder)\n"
     "  -e, --escape MODE        html (default, as the spec says): {{x}} escapes & < > \";\n"
-    "                           none: {{x}} is written as is (for code templates)\n"
+    "                           none: {{x}} is written as is; or a file context of\n"
+    "                           docs/targets.md (c, python, typescript, json, toml,\n"
+    "                           makefile, pkgconfig, shell, markdown, text)\n"
     "      --missing-partials M error (default): an unknown partial is an error;\n"
     "                           empty: it renders as nothing, as the spec says\n"
     "      --strict             a name the data does not have ({{x}}, {{#x}}, {{^x}})\n"
@@ -190,13 +192,9 @@ int mg_cmd_render(int argc, char **argv)
         if (c == 'p') {
             dirs[ndirs++] = optarg;
         } else if (c == 'e') {
-            if (strcmp(optarg, "html") == 0)
-                esc = MG_ESCAPE_HTML;
-            else if (strcmp(optarg, "none") == 0)
-                esc = MG_ESCAPE_NONE;
-            else {
+            if (mg_escape_parse(optarg, &esc) != 0 || esc == MG_ESCAPE_AUTO) {
                 free(dirs);
-                return mg_cli_usage(cmd, "bad value '%s' for --escape (use html or none)", optarg);
+                return mg_cli_usage(cmd, "bad value '%s' for --escape (use html, none, c, python, typescript, json, toml, makefile, pkgconfig, shell, markdown or text)", optarg);
             }
         } else if (c == 'm') {
             if (strcmp(optarg, "error") == 0)

@@ -7,6 +7,7 @@
  */
 #include "model.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <math.h>
 #include <stddef.h>
@@ -253,6 +254,99 @@ static int want_mapping(mg_model *m, const mg_doc *doc, const cJSON *node, const
         return 0;
     err(m, mark(doc, node), "'%s' must be a mapping", what);
     return -1;
+}
+
+/* ---- extensions the shipped clients read --------------------------------- */
+
+static int is_identifier(const char *s)
+{
+    if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return 0;
+    return 1;
+}
+
+/* A Python distribution name (PEP 508): letters, digits, '.', '_', '-',
+ * starting and ending with a letter or digit. */
+static int is_python_package(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || !isalnum((unsigned char)s[0]) || !isalnum((unsigned char)s[n - 1]))
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && !strchr("._-", *s))
+            return 0;
+    return 1;
+}
+
+/* An npm package name: at most 214 characters, lower case, [@scope/]name,
+ * each part of [a-z0-9-._~] not starting with '.' or '_'. */
+static int is_npm_part(const char *s, size_t n)
+{
+    if (n == 0 || s[0] == '.' || s[0] == '_')
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || strchr("-._~", s[i])))
+            return 0;
+    return 1;
+}
+
+static int is_npm_package(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 214)
+        return 0;
+    if (s[0] != '@')
+        return is_npm_part(s, n);
+    const char *slash = strchr(s, '/');
+    return slash && is_npm_part(s + 1, (size_t)(slash - s - 1)) && is_npm_part(slash + 1, strlen(slash + 1));
+}
+
+/* `x-clients` and `x-http-api` values that the shipped targets print as
+ * identifiers, module and package names, or numbers, where no escaping can
+ * help: each is checked here, so `msggen validate` refuses what would make
+ * the generated code mean something else (docs/markdown.md, "x-clients"). */
+static void check_client_extensions(mg_model *m, const cJSON *root, const cJSON *info)
+{
+    static const struct {
+        const char *path[3];
+        int (*ok)(const char *);
+        const char *what;
+    } names[] = {
+        {{"class", NULL, NULL}, is_identifier, "an identifier ([A-Za-z_][A-Za-z0-9_]*)"},
+        {{"c", "prefix", NULL}, is_identifier, "an identifier ([A-Za-z_][A-Za-z0-9_]*)"},
+        {{"c", "macro_prefix", NULL}, is_identifier, "an identifier ([A-Za-z_][A-Za-z0-9_]*)"},
+        {{"python", "module", NULL}, is_identifier, "a Python module name ([A-Za-z_][A-Za-z0-9_]*)"},
+        {{"python", "package", NULL}, is_python_package, "a Python package name (letters, digits, '.', '_', '-'; starting and ending with a letter or digit)"},
+        {{"typescript", "package", NULL}, is_npm_package, "an npm package name ([@scope/]name in lower case a-z 0-9 - . _ ~, at most 214 characters)"},
+    };
+    const cJSON *xc = get(root, "x-clients");
+    if (!xc && info != root)
+        xc = get(info, "x-clients");
+    if (xc && !cJSON_IsObject(xc))
+        err(m, mark(m->doc, xc), "x-clients must be a mapping (class, python, typescript, c)");
+    else if (xc)
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            const cJSON *v = xc;
+            mg_buf key;
+            mg_buf_init(&key);
+            mg_buf_append_str(&key, "x-clients");
+            for (int k = 0; k < 3 && names[i].path[k] && v; k++) {
+                v = cJSON_IsObject(v) ? get(v, names[i].path[k]) : NULL;
+                mg_buf_appendf(&key, ".%s", names[i].path[k]);
+            }
+            if (v && (!cJSON_IsString(v) || !names[i].ok(v->valuestring)))
+                err(m, mark(m->doc, v), "%s must be %s", mg_buf_cstr(&key), names[i].what);
+            mg_buf_fini(&key);
+        }
+    const cJSON *api = get(root, "x-http-api");
+    if (!api && info != root)
+        api = get(info, "x-http-api");
+    const cJSON *t = cJSON_IsObject(api) ? get(api, "defaultTimeoutSeconds") : NULL;
+    if (t && (!cJSON_IsNumber(t) || !(t->valuedouble > 0) || t->valuedouble > 1e9))
+        err(m, mark(m->doc, t), "x-http-api.defaultTimeoutSeconds must be a number of seconds above 0");
 }
 
 /* ---- schema parts ---------------------------------------------------- */
@@ -1873,6 +1967,7 @@ static void catalogue_info(mg_model *m)
     m->description = get_str(info, "description");
     name_init(m, &m->name, m->title);
     m->extensions = extensions_of(m, root);
+    check_client_extensions(m, root, info);
     const cJSON *c;
     if (info != root)
         cJSON_ArrayForEach(c, info)

@@ -1300,25 +1300,10 @@ static void emit_indent(rstate *r)
 
 static void emit_escaped(rstate *r, const char *s, size_t n, int raw)
 {
-    if (raw || r->esc == MG_ESCAPE_NONE) {
+    if (raw || r->esc == MG_ESCAPE_NONE)
         mg_buf_append(r->out, s, n);
-        return;
-    }
-    size_t from = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *rep;
-        switch (s[i]) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        default: continue;
-        }
-        mg_buf_append(r->out, s + from, i - from);
-        mg_buf_append_str(r->out, rep);
-        from = i + 1;
-    }
-    mg_buf_append(r->out, s + from, n - from);
+    else
+        mg_escape_append(r->out, r->esc, s, n);
 }
 
 static void emit_value(rstate *r, const cJSON *v, int raw)

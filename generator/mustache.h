@@ -45,14 +45,14 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "escape.h"
 
 typedef struct mg_tpl mg_tpl;
 typedef struct mg_tpl_set mg_tpl_set;
 
-typedef enum {
-    MG_ESCAPE_HTML, /* {{name}} escapes & < > " (the spec's default) */
-    MG_ESCAPE_NONE  /* {{name}} is written as is: for code templates */
-} mg_escape;
+/* How {{name}} is written: mg_escape (escape.h) names the context, e.g.
+ * MG_ESCAPE_HTML (& < > ", the spec's default), MG_ESCAPE_NONE (as is), or a
+ * language's. {{&name}} and {{{name}}} are always written as is. */
 
 /* Compiles `src` (len bytes; may contain NUL bytes). `name` names the template
  * in diagnostics (normally its path as given on the command line) and is

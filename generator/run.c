@@ -129,7 +129,8 @@ static int render_one(const mg_target *t, const mg_target_file *f, const cJSON *
     }
     int rc = -1;
     if (render_path(f, ctx, &path, d) == 0 &&
-        mg_tpl_render_strict(f->tpl, ctx, mg_target_partials(t), mg_target_escape(t), &body, d) == 0) {
+        mg_tpl_render_strict(f->tpl, ctx, mg_target_partials(t), mg_target_file_escape(f, mg_buf_cstr(&path)),
+                             &body, d) == 0) {
         size_t len;
         char *data = mg_buf_steal(&body, &len);
         mg_emit_set_add(set, path.data ? path.data : "", path.len, data, len, release_free,

@@ -42,7 +42,7 @@ static const char *const naming_kinds[] = {"type", "field", "message", "method",
 static const char *const type_keys[] = {"string", "integer", "number", "boolean", "any", "null",
                                         "object", "array", "map", "ref", "enum", "union", "alias",
                                         "nullable", "formats", NULL};
-static const char *const file_keys[] = {"template", "path", "per", NULL};
+static const char *const file_keys[] = {"template", "path", "per", "escape", NULL};
 
 static const char *keep(struct mg_target_priv *p, char *s)
 {
@@ -118,6 +118,18 @@ static char *path_join(const char *a, const char *b)
         mg_buf_putc(&x, '/');
     mg_buf_append_str(&x, b);
     return mg_buf_steal(&x, NULL);
+}
+
+/* Reads `escape` of `node` (target.yaml or a `files` entry) into *out when
+ * present and valid. */
+static void get_escape(mg_target *t, const cJSON *node, mg_escape *out, mg_diag *d)
+{
+    const cJSON *esc = cJSON_GetObjectItemCaseSensitive(node, "escape");
+    if (!esc)
+        return;
+    if (!cJSON_IsString(esc) || mg_escape_parse(esc->valuestring, out) != 0)
+        mg_diag_error(d, mg_doc_mark(t->doc, esc), "'escape' must be one of %s (see docs/targets.md, \"Escaping\")",
+                      mg_escape_names());
 }
 
 /* ---- partials ---- */
@@ -261,16 +273,8 @@ static int check_description(mg_target *t, mg_diag *d)
     const char *summary = get_string(t, root, "summary", 0, d);
     t->summary = mg_xstrdup(summary ? summary : "");
 
-    p->escape = MG_ESCAPE_NONE;
-    const cJSON *esc = cJSON_GetObjectItemCaseSensitive(root, "escape");
-    if (esc) {
-        if (cJSON_IsString(esc) && strcmp(esc->valuestring, "none") == 0)
-            p->escape = MG_ESCAPE_NONE;
-        else if (cJSON_IsString(esc) && strcmp(esc->valuestring, "html") == 0)
-            p->escape = MG_ESCAPE_HTML;
-        else
-            mg_diag_error(d, mg_doc_mark(t->doc, esc), "'escape' must be 'none' (code) or 'html'");
-    }
+    p->escape = MG_ESCAPE_AUTO;
+    get_escape(t, root, &p->escape, d);
 
     const cJSON *naming = cJSON_GetObjectItemCaseSensitive(root, "naming");
     if (naming && !cJSON_IsObject(naming))
@@ -380,6 +384,8 @@ static int check_description(mg_target *t, mg_diag *d)
         tf->template_name = tn;
         tf->path = path;
         tf->per = pv;
+        tf->escape = p->escape;
+        get_escape(t, f, &tf->escape, d);
         tf->at = mg_doc_mark(t->doc, pnode);
 
         /* The template: from the override folder when it has one. */
@@ -716,9 +722,9 @@ const mg_target_file *mg_target_file_get(const mg_target *t, size_t i)
     return i < t->priv->nfiles ? &t->priv->files[i] : NULL;
 }
 
-mg_escape mg_target_escape(const mg_target *t)
+mg_escape mg_target_file_escape(const mg_target_file *f, const char *path)
 {
-    return t->priv->escape;
+    return f->escape == MG_ESCAPE_AUTO ? mg_escape_for_path(path) : f->escape;
 }
 
 mg_tpl_set *mg_target_partials(const mg_target *t)

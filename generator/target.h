@@ -3,8 +3,11 @@
  *
  * target.yaml keys (documented for users in docs/targets.md):
  *   name, summary          strings
- *   escape                 "none" (code) or "html"
- *   files                  list of {template, path, per: catalogue|message|type|enum}
+ *   escape                 the context of {{x}} in every file (escape.h): auto
+ *                          (default: by the output file's name), c, python, ...,
+ *                          none
+ *   files                  list of {template, path, per: catalogue|message|type|enum,
+ *                          escape (overrides the target's)}
  *                          `path` is a mustache string rendered with the item's view
  *   types                  the type map: mustache strings per model kind
  *                          (string, integer, number, boolean, any, object, array, map,
@@ -81,6 +84,7 @@ typedef struct mg_target_file {
     const char *template_name; /* as written in target.yaml ("header.mustache") */
     const char *path;          /* the output path template ("src/{{name.snake}}.c") */
     mg_per per;
+    mg_escape escape;          /* the file's `escape`, else the target's; may be MG_ESCAPE_AUTO */
     mg_mark at;                /* the `path` value in target.yaml */
     const mg_tpl *tpl;         /* compiled; from the override folder when it has one */
 } mg_target_file;
@@ -94,7 +98,9 @@ void mg_target_free(mg_target *t);
 
 size_t mg_target_nfiles(const mg_target *t);
 const mg_target_file *mg_target_file_get(const mg_target *t, size_t i);
-mg_escape mg_target_escape(const mg_target *t);
+/* The escape context of file `f` rendered to output `path`: its own or the
+ * target's `escape`, or by the path's file name when that is auto. */
+mg_escape mg_target_file_escape(const mg_target_file *f, const char *path);
 /* Whether `word` occurs anywhere in the target's template texts: every
  * .mustache file under its folder and the override folder, and target.yaml.
  * A view key no template names can be left out of the view (see view.h).

@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "escape.h"
 #include "hmap.h"
 #include "mustache.h"
 #include "names.h"
@@ -203,7 +204,74 @@ static char *ident_new(vctx *v, const mg_name *n, enum nk kind)
     return mg_buf_steal(&out, NULL);
 }
 
+/* cJSON's compact text of `j`, with every invisible code point (escape.h:
+ * bidi overrides, zero-width characters, U+2028/9) as a \uXXXX escape (a
+ * surrogate pair above U+FFFF), so that JSON printed into code (Python and
+ * TypeScript literals, examples) never holds one raw. Free with free(). */
+static char *json_print_new(const cJSON *j)
+{
+    char *p = cJSON_PrintUnformatted(j);
+    if (!p)
+        return NULL;
+    mg_buf out;
+    mg_buf_init(&out);
+    size_t n = strlen(p);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t len = (unsigned char)p[i] >= 0x80 ? mg_utf8_decode((const unsigned char *)p + i, n - i, &cp) : 0;
+        if (len > 0 && mg_escape_invisible(cp)) {
+            if (cp <= 0xFFFF)
+                mg_buf_appendf(&out, "\\u%04x", (unsigned)cp);
+            else
+                mg_buf_appendf(&out, "\\u%04x\\u%04x", (unsigned)(0xD800 + ((cp - 0x10000) >> 10)),
+                               (unsigned)(0xDC00 + ((cp - 0x10000) & 0x3FF)));
+            i += len;
+        } else {
+            mg_buf_putc(&out, p[i]);
+            i++;
+        }
+    }
+    cJSON_free(p);
+    mg_buf_cstr(&out);
+    return mg_buf_steal(&out, NULL);
+}
+
 /* ---- descriptions ----------------------------------------------------- */
+
+/* Descriptions are printed in comments, where a line terminator of any
+ * language (CR, VT, FF, NEL, U+2028, U+2029: Python, JavaScript and C end a
+ * line comment there) would end the comment, and a control or an invisible
+ * format character (a bidi override) would be written raw. So `doc`,
+ * `doc_lines` and `description_lines` have only '\n' as line break, and the
+ * others as `\uXXXX` text (docs/templates.md, "Descriptions"). */
+static char *comment_safe_new(const char *text)
+{
+    mg_buf out;
+    mg_buf_init(&out);
+    size_t n = strlen(text);
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)text[i];
+        uint32_t cp = c;
+        size_t len = c < 0x80 ? 1 : mg_utf8_decode((const unsigned char *)text + i, n - i, &cp);
+        if (len == 0) {
+            cp = 0xFFFD;
+            len = 1;
+        }
+        if (c == '\r' && i + 1 < n && text[i + 1] == '\n') {
+            i++;
+            continue;
+        }
+        if (cp == '\r' || cp == '\v' || cp == '\f' || cp == 0x85 || cp == 0x2028 || cp == 0x2029)
+            mg_buf_putc(&out, '\n');
+        else if ((cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0x7F || mg_escape_invisible(cp) || cp == 0xFFFD)
+            mg_buf_appendf(&out, cp <= 0xFFFF ? "\\u%04x" : "\\U%08x", (unsigned)cp);
+        else
+            mg_buf_append(&out, text + i, len);
+        i += len;
+    }
+    mg_buf_cstr(&out);
+    return mg_buf_steal(&out, NULL);
+}
 
 static void add_lines(cJSON *o, const char *key, const char *text)
 {
@@ -256,8 +324,10 @@ static void add_description(vctx *v, cJSON *o, const char *text)
     else
         add_cs(o, "description", cJSON_CreateNull());
     add_bool(o, "has_description", text != NULL);
-    add_lines(o, "description_lines", text);
-    char *doc = text ? doc_escape_new(v, text) : NULL;
+    char *safe = text ? comment_safe_new(text) : NULL;
+    add_lines(o, "description_lines", safe);
+    char *doc = safe ? doc_escape_new(v, safe) : NULL;
+    free(safe);
     if (doc)
         add_cs(o, "doc", cJSON_CreateString(doc));
     else
@@ -626,9 +696,9 @@ static void add_constraints(cJSON *o, const cJSON *c)
     cJSON_ArrayForEach(it, copy) {
         cJSON *e = cJSON_CreateObject();
         add_cs(e, "key", cJSON_CreateString(it->string));
-        char *s = cJSON_PrintUnformatted(it);
+        char *s = json_print_new(it);
         add_cs(e, "json", cJSON_CreateString(s ? s : ""));
-        cJSON_free(s);
+        free(s);
         cJSON_AddItemToArray(list, e);
     }
     number_list(list);
@@ -691,10 +761,7 @@ static char *json_text_new(const cJSON *j, int pretty)
 {
     if (pretty)
         return mg_view_print_new(j);
-    char *p = cJSON_PrintUnformatted(j); /* cJSON's allocator: callers use free() */
-    char *s = p ? mg_xstrdup(p) : NULL;
-    cJSON_free(p);
-    return s;
+    return json_print_new(j);
 }
 
 /* has_KEY, KEY and KEY_json for a raw value (default, const). */
@@ -723,9 +790,9 @@ static cJSON *field_view(vctx *v, const mg_type *owner, const mg_field *f)
     free(id);
     add_cs(x, "wire", cJSON_CreateString(f->wire));
     cJSON *w = cJSON_CreateString(f->wire);
-    char *wj = cJSON_PrintUnformatted(w);
+    char *wj = json_print_new(w);
     add_cs(x, "wire_json", cJSON_CreateString(wj ? wj : "\"\""));
-    cJSON_free(wj);
+    free(wj);
     cJSON_Delete(w);
     add_bool(x, "required", f->required);
     add_bool(x, "optional", !f->required);
@@ -873,9 +940,9 @@ static cJSON *type_view(vctx *v, const mg_type *t)
         add_cs(e, "id", cJSON_CreateString(id));
         free(id);
         add_cs(e, "value", cJSON_CreateString(ev->value->valuestring));
-        char *j = cJSON_PrintUnformatted(ev->value);
+        char *j = json_print_new(ev->value);
         add_cs(e, "json", cJSON_CreateString(j ? j : "\"\""));
-        cJSON_free(j);
+        free(j);
         cJSON_AddItemToArray(values, e);
     }
     if (v->t && t->nvalues > 0) {
@@ -1351,10 +1418,10 @@ static void print_json(mg_buf *b, const cJSON *j, int depth)
                 mg_buf_append_str(b, "  ");
             if (obj) {
                 cJSON *k = cJSON_CreateString(c->string ? c->string : "");
-                char *ks = cJSON_PrintUnformatted(k);
+                char *ks = json_print_new(k);
                 mg_buf_append_str(b, ks ? ks : "\"\"");
                 mg_buf_append_str(b, ": ");
-                cJSON_free(ks);
+                free(ks);
                 cJSON_Delete(k);
             }
             print_json(b, c, depth + 1);
@@ -1370,9 +1437,9 @@ static void print_json(mg_buf *b, const cJSON *j, int depth)
     /* A scalar: print a detached copy, so cJSON does not follow siblings
      * (and reference items print their target). */
     cJSON *copy = cJSON_Duplicate(j, 0);
-    char *s = copy ? cJSON_PrintUnformatted(copy) : NULL;
+    char *s = copy ? json_print_new(copy) : NULL;
     mg_buf_append_str(b, s ? s : "null");
-    cJSON_free(s);
+    free(s);
     cJSON_Delete(copy);
 }
 

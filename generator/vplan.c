@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "escape.h"
 #include "hmap.h"
 #include "resolve.h"
 #include "text.h"
@@ -34,6 +35,7 @@ typedef struct pctx {
     mg_subst escapes;         /* helpers.vplan.string_escapes */
     int byte_octal;           /* 1: \ooo, 0: \xHH */
     int escape_non_ascii;
+    int unicode_style;        /* helpers.vplan.unicode_escape: 0 \uXXXX only, 'p' python, 'j' javascript */
     int raw;                  /* 1: *_lit members keep the raw text, as cJSON_Raw items */
     cJSON *functions;         /* the plan's list */
     cJSON *patterns;
@@ -64,6 +66,18 @@ static char *lit_new(const pctx *c, const char *s)
         if (hit) {
             mg_buf_append(&b, hit->to, hit->tlen);
             i += hit->flen;
+            continue;
+        }
+        uint32_t cp;
+        size_t len;
+        if (ch >= 0x80 && !c->escape_non_ascii &&
+            (len = mg_utf8_decode((const unsigned char *)s + i, n - i, &cp)) > 0 && mg_escape_invisible(cp)) {
+            /* Never a raw bidi override or zero-width character in code. */
+            if (cp <= 0xFFFF)
+                mg_buf_appendf(&b, "\\u%04x", (unsigned)cp);
+            else
+                mg_buf_appendf(&b, c->unicode_style == 'j' ? "\\u{%x}" : "\\U%08x", (unsigned)cp);
+            i += len;
             continue;
         }
         i++;
@@ -1359,6 +1373,8 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vpl
     const char *be = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "byte_escape"));
     c.byte_octal = be && !strcmp(be, "octal");
     c.escape_non_ascii = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(opts, "escape_non_ascii"));
+    const char *ue = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "unicode_escape"));
+    c.unicode_style = ue && !strcmp(ue, "javascript") ? 'j' : 'p';
     mg_vplan_raw *raw = cache && *cache ? *cache : build_raw(m, d);
     if (!raw) {
         mg_subst_fini(&c.escapes);

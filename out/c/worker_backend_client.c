@@ -73,7 +73,8 @@ bool worker_backend_client_config_from_env(worker_backend_client_config *cfg, wo
         double s = strtod(timeout, &end);
         if (*end || !(s > 0) || s > 86400.0) {
             worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_CONFIG, 0,
-                              "WORKER_BACKEND_TIMEOUT must be a positive number of seconds, got '%s'", timeout);
+                              "%s must be a positive number of seconds, got '%s'",
+                              "WORKER_BACKEND_TIMEOUT", timeout);
             return false;
         }
         cfg->timeout_ms = (long)(s * 1000.0 + 0.5);

@@ -70,13 +70,15 @@ static void target_should_load_defaults_and_files(void)
     if (t) {
         CHECK_STR(t->name, "t");
         CHECK_STR(t->summary, "S");
-        CHECK_INT(mg_target_escape(t), MG_ESCAPE_NONE);
+        CHECK_INT(mg_target_file_get(t, 0)->escape, MG_ESCAPE_AUTO);
         CHECK_INT(mg_target_nfiles(t), 1);
         CHECK_INT(mg_target_file_get(t, 0)->per, MG_PER_CATALOGUE);
         CHECK(mg_target_file_get(t, 1) == NULL);
         mg_emit_set set;
+        /* No `escape`: by file name; a .txt file is plain text, where only
+         * characters inert in any language are kept. */
         char *out = render_all(t, "{\"x\": \"<b>\"}", &set);
-        CHECK_STR(out, "[a.txt]<b>\n");
+        CHECK_STR(out, "[a.txt]_b_\n");
         free(out);
         mg_emit_set_fini(&set);
     }
@@ -96,6 +98,29 @@ static void target_should_report_every_problem_with_positions(void)
     CHECK(strstr(errs, "t/target.yaml:3:10: error: unknown naming style for 'field'") != NULL);
     CHECK(strstr(errs, "t/target.yaml:7:10: error: unknown 'per: row'") != NULL);
     CHECK_INT(d.errors, 3);
+    teardown();
+}
+
+static void target_files_should_take_the_context_of_their_name_or_their_escape(void)
+{
+    setup();
+    put("t/target.yaml", "escape: auto\nfiles:\n  - template: a.mustache\n    path: a.c\n"
+                         "  - template: a.mustache\n    path: README.md\n"
+                         "  - template: a.mustache\n    path: x.txt\n    escape: none\n");
+    put("t/a.mustache", "{{x}}|{{&x}}\n");
+    mg_diag d;
+    mg_target *t = load_t("t", NULL, &d);
+    CHECK(t != NULL);
+    if (t) {
+        mg_emit_set set;
+        char *out = render_all(t, "{\"x\": \"a\\\"*/<b>\"}", &set);
+        CHECK_STR(out, "[a.c]a\\\"*\\057<b>|a\"*/<b>\n"
+                       "[README.md]a&quot;&#42;/&lt;b&gt;|a\"*/<b>\n"
+                       "[x.txt]a\"*/<b>|a\"*/<b>\n");
+        free(out);
+        mg_emit_set_fini(&set);
+    }
+    mg_target_free(t);
     teardown();
 }
 
@@ -201,6 +226,7 @@ int main(void)
 {
     RUN(target_should_load_defaults_and_files);
     RUN(target_should_report_every_problem_with_positions);
+    RUN(target_files_should_take_the_context_of_their_name_or_their_escape);
     RUN(target_partials_should_prefer_the_override_folder);
     RUN(target_should_reject_unknown_partials_and_escaping_names);
     RUN(render_should_put_the_item_over_the_root_view);

@@ -73,7 +73,8 @@ bool shop_client_config_from_env(shop_client_config *cfg, shop_error *err)
         double s = strtod(timeout, &end);
         if (*end || !(s > 0) || s > 86400.0) {
             shop_rt_set_error(err, SHOP_ERR_CONFIG, 0,
-                              "SHOP_TIMEOUT must be a positive number of seconds, got '%s'", timeout);
+                              "%s must be a positive number of seconds, got '%s'",
+                              "SHOP_TIMEOUT", timeout);
             return false;
         }
         cfg->timeout_ms = (long)(s * 1000.0 + 0.5);

@@ -73,7 +73,8 @@ bool tricky_text_co_client_config_from_env(tricky_text_co_client_config *cfg, tr
         double s = strtod(timeout, &end);
         if (*end || !(s > 0) || s > 86400.0) {
             tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_CONFIG, 0,
-                              "TRICKY_TIMEOUT must be a positive number of seconds, got '%s'", timeout);
+                              "%s must be a positive number of seconds, got '%s'",
+                              "TRICKY_TIMEOUT", timeout);
             return false;
         }
         cfg->timeout_ms = (long)(s * 1000.0 + 0.5);
