@@ -41,10 +41,19 @@ else
     fail hostile_payload_python_should_generate "see log"; detail "$TMP/gen.log"
 fi
 
-# TypeScript: tsc from tests/tsclient (installed by that family's npm ci).
-tsc=$TOP/tests/tsclient/node_modules/.bin/tsc
+# TypeScript: tsc pinned by tests/tsclient/package-lock.json, installed as that
+# family does (npm ci into tests/tsclient/node_modules, kept between runs).
+ts=$TOP/tests/tsclient
+tsc=$ts/node_modules/.bin/tsc
+if command -v npm >/dev/null; then
+    want=$(sha256sum "$ts/package-lock.json" | cut -d' ' -f1)
+    if [ "$(cat "$ts/node_modules/.msggen-lock" 2>/dev/null)" != "$want" ] || [ ! -x "$tsc" ]; then
+        (cd "$ts" && timeout 120 npm ci --no-audit --no-fund --loglevel=error) >"$TMP/npm" 2>&1 &&
+            echo "$want" >"$ts/node_modules/.msggen-lock"
+    fi
+fi
 if ! command -v node >/dev/null || [ ! -x "$tsc" ]; then
-    skip hostile_payload_typescript "node or tests/tsclient/node_modules/.bin/tsc missing (run the tsclient family first)"
+    skip hostile_payload_typescript "node, npm or the registry missing (no tsc)"
 elif mg generate -i "$cat" -t typescript -o "$TMP/ts" >"$TMP/gen.log" 2>&1 &&
      (cd "$TMP/ts" && "$tsc" --strict -p . --outDir "$TMP/ts/dist") >"$TMP/tsc.log" 2>&1; then
     timeout 120 node "$here/check.mjs" "$TMP/ts/dist" "$TMP/cases" >"$TMP/ts.txt" 2>"$TMP/ts.err"
@@ -54,13 +63,22 @@ else
 fi
 
 # Patterns: the draft-07 suite's and random ones, with their strings, in the
-# Python and TypeScript validators against msggen validate (regex_diff.py).
+# C, Python and TypeScript validators against msggen validate (regex_diff.py).
 if python3 "$here/regex_diff.py" make "$TMP/rd" "$SHARED/conformance/json-schema-draft7" &&
    mg generate -i "$TMP/rd/catalogue.yaml" -t python -o "$TMP/rd/py" >/dev/null 2>"$TMP/rd.err" ||
    { python3 "$here/regex_diff.py" prune "$TMP/rd" "$TMP/rd.err" &&
      mg generate -i "$TMP/rd/catalogue.yaml" -t python -o "$TMP/rd/py" >/dev/null 2>"$TMP/rd.err"; }; then
     timeout 300 python3 "$here/check.py" "$TMP/rd/py" "$TMP/rd" >"$TMP/rd/py.txt" 2>&1
     python3 "$here/regex_diff.py" compare "$TMP/rd" "$MSGGEN" python "$TMP/rd/py.txt"
+    if mg generate -i "$TMP/rd/catalogue.yaml" -t c -o "$TMP/rd/c" >/dev/null 2>&1 && dir=$(c_lib "$TMP/rd/c" regex-diff) &&
+       ${CC:-gcc} $C_WARN $(c_flags) -D_POSIX_C_SOURCE=200809L -I"$dir" $(c_cflags) -DPFX=regex_diff_ \
+           -DCATALOGUE_HEADER='"regex_diff.h"' -o "$dir/check" "$here/check_generic.c" "$dir/libregex_diff.a" \
+           $(c_libs) >"$TMP/cc.log" 2>&1; then
+        timeout 300 $VALGRIND "$dir/check" "$TMP/rd" >"$TMP/rd/c.txt" 2>"$TMP/rd/c.err"
+        python3 "$here/regex_diff.py" compare "$TMP/rd" "$MSGGEN" c "$TMP/rd/c.txt"
+    else
+        fail hostile_payload_pattern_catalogue_c_should_build "see log"; cat "$TMP/c_lib.log" "$TMP/cc.log" 2>/dev/null | detail
+    fi
     if [ -x "$tsc" ] && mg generate -i "$TMP/rd/catalogue.yaml" -t typescript -o "$TMP/rd/ts" >/dev/null 2>&1 &&
        (cd "$TMP/rd/ts" && "$tsc" --strict -p . --outDir "$TMP/rd/ts/dist") >"$TMP/tsc.log" 2>&1; then
         timeout 300 node "$here/check.mjs" "$TMP/rd/ts/dist" "$TMP/rd" >"$TMP/rd/ts.txt" 2>&1
