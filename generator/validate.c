@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "config.h"
 #include "hmap.h"
+#include "rx.h"
 #include "text.h"
 #include "util.h"
 
@@ -69,6 +70,8 @@ static void *pmap_get(const mg_hmap *m, const void *key)
 typedef struct regex_entry {
     pcre2_code *code; /* NULL when the pattern did not compile */
     char *error;      /* PCRE2's reason, when code is NULL */
+    int *prog;        /* the linear-time program (rx.h), or NULL: PCRE2 matches */
+    size_t nprog;
 } regex_entry;
 
 typedef struct ref_hit {
@@ -102,6 +105,7 @@ static void free_regex(void *p)
         return;
     pcre2_code_free(e->code);
     free(e->error);
+    free(e->prog);
     free(e);
 }
 
@@ -1149,7 +1153,10 @@ static int check_quiet(vctx *c, const cJSON *s, const char *base, const cJSON *x
     return r;
 }
 
-static pcre2_code *get_regex(vctx *c, const char *pattern)
+/* A pattern PCRE2 accepts is also compiled to a linear-time program when it
+ * needs no backtracking feature (rx.h): the generated validators run the same
+ * program, and no such pattern can hit the backtracking limit. */
+static regex_entry *get_regex(vctx *c, const char *pattern)
 {
     smap_slot *s = smap_insert_slot(&c->v->regexes, pattern);
     if (!s->val) {
@@ -1162,22 +1169,30 @@ static pcre2_code *get_regex(vctx *c, const char *pattern)
             PCRE2_UCHAR msg[256];
             pcre2_get_error_message(err, msg, sizeof msg);
             e->error = mg_xstrdup((const char *)msg);
+        } else {
+            const char *why;
+            if (mg_rx_compile(pattern, &e->prog, &e->nprog, &why) < 0)
+                e->prog = NULL;
         }
         s->val = e;
     }
     regex_entry *e = s->val;
-    if (!e->code)
+    if (!e->code) {
         schema_error(c, "invalid pattern '%s': %s", pattern, e->error);
-    return e->code;
+        return NULL;
+    }
+    return e;
 }
 
 /* 1 match, 0 no match (a string that is not valid UTF-8 never matches), -1 bad pattern. */
 static int regex_match(vctx *c, const char *pattern, const char *s)
 {
-    pcre2_code *re = get_regex(c, pattern);
-    if (!re)
+    regex_entry *e = get_regex(c, pattern);
+    if (!e)
         return -1;
-    int rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, c->v->md, c->v->mctx);
+    if (e->prog)
+        return mg_rx_search(e->prog, e->nprog, s, strlen(s)) == 1;
+    int rc = pcre2_match(e->code, (PCRE2_SPTR)s, strlen(s), 0, 0, c->v->md, c->v->mctx);
     if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
         schema_error(c, "pattern '%s' is too expensive to match (backtracking limit)", pattern);
         return -1;

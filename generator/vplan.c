@@ -17,6 +17,7 @@
 #include "escape.h"
 #include "hmap.h"
 #include "resolve.h"
+#include "rx.h"
 #include "text.h"
 #include "util.h"
 #include "validate.h"
@@ -157,7 +158,11 @@ static cJSON *fn_ref(int id)
 
 static int compile(pctx *c, const mg_doc *doc, const cJSON *node);
 
-static cJSON *pattern_ref(pctx *c, const char *p)
+/* The pattern's entry in the plan's table, added on first use with its
+ * linear-time program (rx.h) as `prog` ("op,arg,...", for the targets' VMs).
+ * A pattern rx cannot compile is matched by each target's own regex engine,
+ * which may backtrack: say so when generating, at the pattern. */
+static cJSON *pattern_ref(pctx *c, const char *p, mg_mark at)
 {
     int i = 0;
     const cJSON *e;
@@ -171,6 +176,27 @@ static cJSON *pattern_ref(pctx *c, const char *p)
         add_int(o, "pattern", i);
         add_cs(o, "source", cJSON_CreateString(p));
         add_lit(c, o, "lit", p);
+        int *prog;
+        size_t len;
+        const char *why;
+        if (mg_rx_compile(p, &prog, &len, &why) == 0) {
+            mg_buf b;
+            mg_buf_init(&b);
+            for (size_t k = 0; k < len; k++)
+                mg_buf_appendf(&b, k ? ",%d" : "%d", prog[k]);
+            add_bool(o, "has_prog", 1);
+            add_cs(o, "prog", cJSON_CreateString(mg_buf_cstr(&b)));
+            mg_buf_fini(&b);
+            free(prog);
+        } else {
+            add_bool(o, "has_prog", 0);
+            add_cs(o, "prog", cJSON_CreateString(""));
+            mg_diag_warning(c->d, at,
+                            "pattern '%s' has %s: the generated Python and TypeScript validators match it "
+                            "with a backtracking regex, without a time limit (C and msggen validate stop at "
+                            "PCRE2's backtracking limit)",
+                            p, why);
+        }
         cJSON_AddItemToArray(c->patterns, o);
     }
     cJSON *r = cJSON_CreateObject();
@@ -329,7 +355,7 @@ static void compile_number(pctx *c, cJSON *f, const cJSON *s)
     add_cs(f, "number_checks", list);
 }
 
-static void compile_string(pctx *c, cJSON *f, const cJSON *s)
+static void compile_string(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
 {
     cJSON *list = cJSON_CreateArray();
     const cJSON *minlen = cJSON_GetObjectItemCaseSensitive(s, "minLength");
@@ -349,7 +375,7 @@ static void compile_string(pctx *c, cJSON *f, const cJSON *s)
         add_check(c, list, "is_max_length", ">", m, msg);
     }
     if (cJSON_IsString(pattern)) {
-        cJSON *o = pattern_ref(c, pattern->valuestring);
+        cJSON *o = pattern_ref(c, pattern->valuestring, mg_doc_mark(doc, pattern));
         check_flags(o, "is_pattern");
         mg_buf b;
         mg_buf_init(&b);
@@ -476,7 +502,7 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
     const cJSON *deps = cJSON_GetObjectItemCaseSensitive(s, "dependencies");
     char msg[96];
 
-    /* Known member names: properties, then required names not among them. */
+    /* Known member names: the properties. */
     cJSON *members = cJSON_CreateArray();
     if (cJSON_IsObject(props)) {
         const cJSON *p;
@@ -492,41 +518,20 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
             add_cs(mem, "name_rest", name_rest(name));
             add_int(mem, "first_byte", (unsigned char)name[0]);
             add_fn(mem, "prop_fn", compile(c, doc, p));
-            add_bool(mem, "is_required", 0);
-            add_int(mem, "slot", 0);
             cJSON_AddItemToArray(members, mem);
         }
     }
     int loop = props || patprops || addprops;
     cJSON *req = cJSON_CreateArray();
-    int nreq = 0;
     if (cJSON_IsArray(required)) {
         const cJSON *r;
         cJSON_ArrayForEach(r, required) {
             if (!cJSON_IsString(r))
                 continue;
-            cJSON *mem = find_member(members, r->valuestring);
-            if (!mem) {
-                mem = cJSON_CreateObject();
-                add_cs(mem, "name", cJSON_CreateString(r->valuestring));
-                add_lit(c, mem, "name_lit", r->valuestring);
-                add_int(mem, "name_len", (int)strlen(r->valuestring));
-                add_cs(mem, "name_rest", name_rest(r->valuestring));
-                add_int(mem, "first_byte", (unsigned char)r->valuestring[0]);
-                add_fn(mem, "prop_fn", -1);
-                add_bool(mem, "is_required", 0);
-                add_int(mem, "slot", 0);
-                cJSON_AddItemToArray(members, mem);
-            }
-            int slot;
-            if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(mem, "is_required"))) {
-                slot = nreq++;
-                cJSON_ReplaceItemInObjectCaseSensitive(mem, "is_required", cJSON_CreateTrue());
-                cJSON_ReplaceItemInObjectCaseSensitive(mem, "slot", cJSON_CreateNumber(slot));
-            } else
-                slot = (int)cJSON_GetObjectItemCaseSensitive(mem, "slot")->valuedouble;
+            /* Checked by lookup before the member loop, so the errors come
+             * in msggen validate's order (required before the members). */
             cJSON *o = cJSON_CreateObject();
-            add_int(o, "slot", slot);
+            add_lit(c, o, "name_lit", r->valuestring);
             mg_buf b;
             mg_buf_init(&b);
             mg_buf_appendf(&b, "missing required property '%s'", r->valuestring);
@@ -536,7 +541,6 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
         }
     }
     add_bool(f, "has_required", cJSON_GetArraySize(req) > 0);
-    add_int(f, "required_count", nreq);
     add_cs(f, "required", req);
 
     /* Group the members by first byte, for a switch on the key. */
@@ -554,7 +558,6 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
         add_int(g, "first_byte", fb);
         cJSON *ms = cJSON_CreateArray();
         for (; i < nm && (int)cJSON_GetObjectItemCaseSensitive(arr[i], "first_byte")->valuedouble == fb; i++) {
-            /* A required-only name needs no case when nothing else runs per member. */
             cJSON_AddItemToArray(ms, arr[i]);
         }
         add_cs(g, "members", ms);
@@ -569,7 +572,7 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
     if (cJSON_IsObject(patprops)) {
         const cJSON *p;
         cJSON_ArrayForEach(p, patprops) {
-            cJSON *o = pattern_ref(c, p->string ? p->string : "");
+            cJSON *o = pattern_ref(c, p->string ? p->string : "", mg_doc_key_mark(doc, p));
             add_int(o, "fn", compile(c, doc, p));
             cJSON_AddItemToArray(pp, o);
         }
@@ -579,7 +582,7 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
     add_bool(f, "uses_matched", addprops != NULL);
     add_bool(f, "additional_false", cJSON_IsFalse(addprops));
     add_fn(f, "additional_fn", addprops && !cJSON_IsFalse(addprops) ? compile(c, doc, addprops) : -1);
-    add_bool(f, "member_loop", loop || nreq > 0 || propnames);
+    add_bool(f, "member_loop", loop || propnames);
     add_bool(f, "member_checks", loop);
     add_fn(f, "property_names_fn", propnames ? compile(c, doc, propnames) : -1);
 
@@ -698,7 +701,7 @@ static int compile(pctx *c, const mg_doc *doc, const cJSON *node)
     compile_type(c, f, cJSON_GetObjectItemCaseSensitive(s, "type"), cJSON_GetObjectItemCaseSensitive(s, "nullable"));
     compile_enum_const(c, f, cJSON_GetObjectItemCaseSensitive(s, "enum"), cJSON_GetObjectItemCaseSensitive(s, "const"));
     compile_number(c, f, s);
-    compile_string(c, f, s);
+    compile_string(c, f, doc, s);
     compile_array(c, f, doc, s);
     compile_object(c, f, doc, s);
     compile_combinators(c, f, doc, s);

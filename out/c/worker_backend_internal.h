@@ -16,6 +16,10 @@
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define WORKER_BACKEND_MAX_DEPTH 512
 #define WORKER_BACKEND_MAX_ERRORS 100
+/* Containers nested deeper than this are refused before any schema check:
+ * msggen validate reads no deeper (MG_MAX_NESTING), and equality checks
+ * (uniqueItems, enum) recurse on the value. */
+#define WORKER_BACKEND_MAX_NESTING 256
 
 /* One step of an instance location: a member name, or (key NULL) an index. */
 typedef struct worker_backend_pseg {
@@ -78,6 +82,10 @@ static inline bool worker_backend_rt_type_in(const cJSON *x, int mask)
 void worker_backend_rt_report(worker_backend_vctx *c, const worker_backend_pseg *p, const char *msg);
 void worker_backend_rt_report_type(worker_backend_vctx *c, const worker_backend_pseg *p, const char *expected, const cJSON *x);
 void worker_backend_rt_report_pair(worker_backend_vctx *c, const worker_backend_pseg *p, const char *fmt, int a, int b);
+bool worker_backend_rt_json_ok(worker_backend_vctx *c, const cJSON *x);
+bool worker_backend_rt_int_fits(worker_backend_vctx *c, const worker_backend_pseg *p, const cJSON *x, int mask);
+long worker_backend_rt_text_nul(const char *text, size_t len);
+char *worker_backend_rt_print(const cJSON *json);
 bool worker_backend_rt_too_deep(worker_backend_vctx *c, const worker_backend_pseg *p);
 bool worker_backend_rt_equal(const cJSON *a, const cJSON *b);
 bool worker_backend_rt_equal_json(const cJSON *x, const char *json);

@@ -2772,6 +2772,11 @@ cJSON *worker_backend_AnalyticsCollectionRequestMessage_to_json(const worker_bac
 
 worker_backend_AnalyticsCollectionRequestMessage *worker_backend_AnalyticsCollectionRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -2787,7 +2792,7 @@ worker_backend_AnalyticsCollectionRequestMessage *worker_backend_AnalyticsCollec
 char *worker_backend_AnalyticsCollectionRequestMessage_print(const worker_backend_AnalyticsCollectionRequestMessage *o)
 {
     cJSON *j = worker_backend_AnalyticsCollectionRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -2880,6 +2885,11 @@ cJSON *worker_backend_AnalyticsCollectionRequestMessageOptions_to_json(const wor
 
 worker_backend_AnalyticsCollectionRequestMessageOptions *worker_backend_AnalyticsCollectionRequestMessageOptions_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -2895,7 +2905,7 @@ worker_backend_AnalyticsCollectionRequestMessageOptions *worker_backend_Analytic
 char *worker_backend_AnalyticsCollectionRequestMessageOptions_print(const worker_backend_AnalyticsCollectionRequestMessageOptions *o)
 {
     cJSON *j = worker_backend_AnalyticsCollectionRequestMessageOptions_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -3340,6 +3350,11 @@ cJSON *worker_backend_BackendLoggingEventMessage_to_json(const worker_backend_Ba
 
 worker_backend_BackendLoggingEventMessage *worker_backend_BackendLoggingEventMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -3355,7 +3370,7 @@ worker_backend_BackendLoggingEventMessage *worker_backend_BackendLoggingEventMes
 char *worker_backend_BackendLoggingEventMessage_print(const worker_backend_BackendLoggingEventMessage *o)
 {
     cJSON *j = worker_backend_BackendLoggingEventMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -3553,6 +3568,11 @@ cJSON *worker_backend_BackendLoggingEventMessageMetadata_to_json(const worker_ba
 
 worker_backend_BackendLoggingEventMessageMetadata *worker_backend_BackendLoggingEventMessageMetadata_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -3568,7 +3588,7 @@ worker_backend_BackendLoggingEventMessageMetadata *worker_backend_BackendLogging
 char *worker_backend_BackendLoggingEventMessageMetadata_print(const worker_backend_BackendLoggingEventMessageMetadata *o)
 {
     cJSON *j = worker_backend_BackendLoggingEventMessageMetadata_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -3871,6 +3891,11 @@ cJSON *worker_backend_EtsyAnalyticsSyncCompletedMessage_to_json(const worker_bac
 
 worker_backend_EtsyAnalyticsSyncCompletedMessage *worker_backend_EtsyAnalyticsSyncCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -3886,7 +3911,7 @@ worker_backend_EtsyAnalyticsSyncCompletedMessage *worker_backend_EtsyAnalyticsSy
 char *worker_backend_EtsyAnalyticsSyncCompletedMessage_print(const worker_backend_EtsyAnalyticsSyncCompletedMessage *o)
 {
     cJSON *j = worker_backend_EtsyAnalyticsSyncCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -4063,6 +4088,11 @@ cJSON *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_to_json(const
 
 worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -4078,7 +4108,7 @@ worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem *worker_backend_Etsy
 char *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_print(const worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem *o)
 {
     cJSON *j = worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -4410,6 +4440,11 @@ cJSON *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_to_j
 
 worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -4425,7 +4460,7 @@ worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics *worker_bac
 char *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_print(const worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics *o)
 {
     cJSON *j = worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -4560,6 +4595,11 @@ cJSON *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeS
 
 worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -4575,7 +4615,7 @@ worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesIt
 char *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_print(const worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *o)
 {
     cJSON *j = worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -4710,6 +4750,11 @@ cJSON *worker_backend_CredentialUpdate_to_json(const worker_backend_CredentialUp
 
 worker_backend_CredentialUpdate *worker_backend_CredentialUpdate_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -4725,7 +4770,7 @@ worker_backend_CredentialUpdate *worker_backend_CredentialUpdate_parse(const cha
 char *worker_backend_CredentialUpdate_print(const worker_backend_CredentialUpdate *o)
 {
     cJSON *j = worker_backend_CredentialUpdate_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -4839,6 +4884,11 @@ cJSON *worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_to_json(const 
 
 worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem *worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -4854,7 +4904,7 @@ worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem *worker_backend_EtsyA
 char *worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_print(const worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem *o)
 {
     cJSON *j = worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -5115,6 +5165,11 @@ cJSON *worker_backend_EtsyAnalyticsSyncRequestMessage_to_json(const worker_backe
 
 worker_backend_EtsyAnalyticsSyncRequestMessage *worker_backend_EtsyAnalyticsSyncRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -5130,7 +5185,7 @@ worker_backend_EtsyAnalyticsSyncRequestMessage *worker_backend_EtsyAnalyticsSync
 char *worker_backend_EtsyAnalyticsSyncRequestMessage_print(const worker_backend_EtsyAnalyticsSyncRequestMessage *o)
 {
     cJSON *j = worker_backend_EtsyAnalyticsSyncRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -5286,6 +5341,11 @@ cJSON *worker_backend_EtsyOAuthCredentials_to_json(const worker_backend_EtsyOAut
 
 worker_backend_EtsyOAuthCredentials *worker_backend_EtsyOAuthCredentials_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -5301,7 +5361,7 @@ worker_backend_EtsyOAuthCredentials *worker_backend_EtsyOAuthCredentials_parse(c
 char *worker_backend_EtsyOAuthCredentials_print(const worker_backend_EtsyOAuthCredentials *o)
 {
     cJSON *j = worker_backend_EtsyOAuthCredentials_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -5413,6 +5473,11 @@ cJSON *worker_backend_AnalyticsTimeRange_to_json(const worker_backend_AnalyticsT
 
 worker_backend_AnalyticsTimeRange *worker_backend_AnalyticsTimeRange_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -5428,7 +5493,7 @@ worker_backend_AnalyticsTimeRange *worker_backend_AnalyticsTimeRange_parse(const
 char *worker_backend_AnalyticsTimeRange_print(const worker_backend_AnalyticsTimeRange *o)
 {
     cJSON *j = worker_backend_AnalyticsTimeRange_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -5563,6 +5628,11 @@ cJSON *worker_backend_AnalyticsSyncOptions_to_json(const worker_backend_Analytic
 
 worker_backend_AnalyticsSyncOptions *worker_backend_AnalyticsSyncOptions_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -5578,7 +5648,7 @@ worker_backend_AnalyticsSyncOptions *worker_backend_AnalyticsSyncOptions_parse(c
 char *worker_backend_AnalyticsSyncOptions_print(const worker_backend_AnalyticsSyncOptions *o)
 {
     cJSON *j = worker_backend_AnalyticsSyncOptions_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -5690,6 +5760,11 @@ cJSON *worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_to_json(con
 
 worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials *worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -5705,7 +5780,7 @@ worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials *worker_backend_Et
 char *worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_print(const worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials *o)
 {
     cJSON *j = worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -6029,6 +6104,11 @@ cJSON *worker_backend_EtsyPublishListingCompletedMessage_to_json(const worker_ba
 
 worker_backend_EtsyPublishListingCompletedMessage *worker_backend_EtsyPublishListingCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -6044,7 +6124,7 @@ worker_backend_EtsyPublishListingCompletedMessage *worker_backend_EtsyPublishLis
 char *worker_backend_EtsyPublishListingCompletedMessage_print(const worker_backend_EtsyPublishListingCompletedMessage *o)
 {
     cJSON *j = worker_backend_EtsyPublishListingCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -6229,6 +6309,11 @@ cJSON *worker_backend_RetryableErrorDetails_to_json(const worker_backend_Retryab
 
 worker_backend_RetryableErrorDetails *worker_backend_RetryableErrorDetails_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -6244,7 +6329,7 @@ worker_backend_RetryableErrorDetails *worker_backend_RetryableErrorDetails_parse
 char *worker_backend_RetryableErrorDetails_print(const worker_backend_RetryableErrorDetails *o)
 {
     cJSON *j = worker_backend_RetryableErrorDetails_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -6526,6 +6611,11 @@ cJSON *worker_backend_EtsyPublishListingRequestMessage_to_json(const worker_back
 
 worker_backend_EtsyPublishListingRequestMessage *worker_backend_EtsyPublishListingRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -6541,7 +6631,7 @@ worker_backend_EtsyPublishListingRequestMessage *worker_backend_EtsyPublishListi
 char *worker_backend_EtsyPublishListingRequestMessage_print(const worker_backend_EtsyPublishListingRequestMessage *o)
 {
     cJSON *j = worker_backend_EtsyPublishListingRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -6695,6 +6785,11 @@ cJSON *worker_backend_MaterialVariant_to_json(const worker_backend_MaterialVaria
 
 worker_backend_MaterialVariant *worker_backend_MaterialVariant_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -6710,7 +6805,7 @@ worker_backend_MaterialVariant *worker_backend_MaterialVariant_parse(const char 
 char *worker_backend_MaterialVariant_print(const worker_backend_MaterialVariant *o)
 {
     cJSON *j = worker_backend_MaterialVariant_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -6967,6 +7062,11 @@ cJSON *worker_backend_BaseListingData_to_json(const worker_backend_BaseListingDa
 
 worker_backend_BaseListingData *worker_backend_BaseListingData_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -6982,7 +7082,7 @@ worker_backend_BaseListingData *worker_backend_BaseListingData_parse(const char 
 char *worker_backend_BaseListingData_print(const worker_backend_BaseListingData *o)
 {
     cJSON *j = worker_backend_BaseListingData_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -7096,6 +7196,11 @@ cJSON *worker_backend_EtsyPublishListingRequestMessagePublishOptions_to_json(con
 
 worker_backend_EtsyPublishListingRequestMessagePublishOptions *worker_backend_EtsyPublishListingRequestMessagePublishOptions_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -7111,7 +7216,7 @@ worker_backend_EtsyPublishListingRequestMessagePublishOptions *worker_backend_Et
 char *worker_backend_EtsyPublishListingRequestMessagePublishOptions_print(const worker_backend_EtsyPublishListingRequestMessagePublishOptions *o)
 {
     cJSON *j = worker_backend_EtsyPublishListingRequestMessagePublishOptions_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -7244,6 +7349,11 @@ cJSON *worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_to_json(co
 
 worker_backend_EtsyPublishListingRequestMessageEtsyCredentials *worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -7259,7 +7369,7 @@ worker_backend_EtsyPublishListingRequestMessageEtsyCredentials *worker_backend_E
 char *worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_print(const worker_backend_EtsyPublishListingRequestMessageEtsyCredentials *o)
 {
     cJSON *j = worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -7413,6 +7523,11 @@ cJSON *worker_backend_ListingFileMetadata_to_json(const worker_backend_ListingFi
 
 worker_backend_ListingFileMetadata *worker_backend_ListingFileMetadata_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -7428,7 +7543,7 @@ worker_backend_ListingFileMetadata *worker_backend_ListingFileMetadata_parse(con
 char *worker_backend_ListingFileMetadata_print(const worker_backend_ListingFileMetadata *o)
 {
     cJSON *j = worker_backend_ListingFileMetadata_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -7626,6 +7741,11 @@ cJSON *worker_backend_FileDownloadCompletedMessage_to_json(const worker_backend_
 
 worker_backend_FileDownloadCompletedMessage *worker_backend_FileDownloadCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -7641,7 +7761,7 @@ worker_backend_FileDownloadCompletedMessage *worker_backend_FileDownloadComplete
 char *worker_backend_FileDownloadCompletedMessage_print(const worker_backend_FileDownloadCompletedMessage *o)
 {
     cJSON *j = worker_backend_FileDownloadCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -7774,6 +7894,11 @@ cJSON *worker_backend_S3Location_to_json(const worker_backend_S3Location *o)
 
 worker_backend_S3Location *worker_backend_S3Location_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -7789,7 +7914,7 @@ worker_backend_S3Location *worker_backend_S3Location_parse(const char *text, siz
 char *worker_backend_S3Location_print(const worker_backend_S3Location *o)
 {
     cJSON *j = worker_backend_S3Location_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -8071,6 +8196,11 @@ cJSON *worker_backend_FileDownloadRequestMessage_to_json(const worker_backend_Fi
 
 worker_backend_FileDownloadRequestMessage *worker_backend_FileDownloadRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -8086,7 +8216,7 @@ worker_backend_FileDownloadRequestMessage *worker_backend_FileDownloadRequestMes
 char *worker_backend_FileDownloadRequestMessage_print(const worker_backend_FileDownloadRequestMessage *o)
 {
     cJSON *j = worker_backend_FileDownloadRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -8198,6 +8328,11 @@ cJSON *worker_backend_StorageLocation_to_json(const worker_backend_StorageLocati
 
 worker_backend_StorageLocation *worker_backend_StorageLocation_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -8213,7 +8348,7 @@ worker_backend_StorageLocation *worker_backend_StorageLocation_parse(const char 
 char *worker_backend_StorageLocation_print(const worker_backend_StorageLocation *o)
 {
     cJSON *j = worker_backend_StorageLocation_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -8306,6 +8441,11 @@ cJSON *worker_backend_FileDownloadRequestMessageMetadata_to_json(const worker_ba
 
 worker_backend_FileDownloadRequestMessageMetadata *worker_backend_FileDownloadRequestMessageMetadata_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -8321,7 +8461,7 @@ worker_backend_FileDownloadRequestMessageMetadata *worker_backend_FileDownloadRe
 char *worker_backend_FileDownloadRequestMessageMetadata_print(const worker_backend_FileDownloadRequestMessageMetadata *o)
 {
     cJSON *j = worker_backend_FileDownloadRequestMessageMetadata_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -8582,6 +8722,11 @@ cJSON *worker_backend_FileDownloadRequestMessageCredentials_to_json(const worker
 
 worker_backend_FileDownloadRequestMessageCredentials *worker_backend_FileDownloadRequestMessageCredentials_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -8597,7 +8742,7 @@ worker_backend_FileDownloadRequestMessageCredentials *worker_backend_FileDownloa
 char *worker_backend_FileDownloadRequestMessageCredentials_print(const worker_backend_FileDownloadRequestMessageCredentials *o)
 {
     cJSON *j = worker_backend_FileDownloadRequestMessageCredentials_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -8710,6 +8855,11 @@ cJSON *worker_backend_FileDownloadRequestMessageMinioDestination_to_json(const w
 
 worker_backend_FileDownloadRequestMessageMinioDestination *worker_backend_FileDownloadRequestMessageMinioDestination_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -8725,7 +8875,7 @@ worker_backend_FileDownloadRequestMessageMinioDestination *worker_backend_FileDo
 char *worker_backend_FileDownloadRequestMessageMinioDestination_print(const worker_backend_FileDownloadRequestMessageMinioDestination *o)
 {
     cJSON *j = worker_backend_FileDownloadRequestMessageMinioDestination_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -8902,6 +9052,11 @@ cJSON *worker_backend_FileVectorizeCompletedMessage_to_json(const worker_backend
 
 worker_backend_FileVectorizeCompletedMessage *worker_backend_FileVectorizeCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -8917,7 +9072,7 @@ worker_backend_FileVectorizeCompletedMessage *worker_backend_FileVectorizeComple
 char *worker_backend_FileVectorizeCompletedMessage_print(const worker_backend_FileVectorizeCompletedMessage *o)
 {
     cJSON *j = worker_backend_FileVectorizeCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -9052,6 +9207,11 @@ cJSON *worker_backend_FileVectorizeRequestMessage_to_json(const worker_backend_F
 
 worker_backend_FileVectorizeRequestMessage *worker_backend_FileVectorizeRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -9067,7 +9227,7 @@ worker_backend_FileVectorizeRequestMessage *worker_backend_FileVectorizeRequestM
 char *worker_backend_FileVectorizeRequestMessage_print(const worker_backend_FileVectorizeRequestMessage *o)
 {
     cJSON *j = worker_backend_FileVectorizeRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -9538,6 +9698,11 @@ cJSON *worker_backend_IpCheckCompletedMessage_to_json(const worker_backend_IpChe
 
 worker_backend_IpCheckCompletedMessage *worker_backend_IpCheckCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -9553,7 +9718,7 @@ worker_backend_IpCheckCompletedMessage *worker_backend_IpCheckCompletedMessage_p
 char *worker_backend_IpCheckCompletedMessage_print(const worker_backend_IpCheckCompletedMessage *o)
 {
     cJSON *j = worker_backend_IpCheckCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -9709,6 +9874,11 @@ cJSON *worker_backend_IpCheckCompletedMessageSuggestedChanges_to_json(const work
 
 worker_backend_IpCheckCompletedMessageSuggestedChanges *worker_backend_IpCheckCompletedMessageSuggestedChanges_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -9724,7 +9894,7 @@ worker_backend_IpCheckCompletedMessageSuggestedChanges *worker_backend_IpCheckCo
 char *worker_backend_IpCheckCompletedMessageSuggestedChanges_print(const worker_backend_IpCheckCompletedMessageSuggestedChanges *o)
 {
     cJSON *j = worker_backend_IpCheckCompletedMessageSuggestedChanges_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -9880,6 +10050,11 @@ cJSON *worker_backend_IpCheckCompletedMessageHeuristicResults_to_json(const work
 
 worker_backend_IpCheckCompletedMessageHeuristicResults *worker_backend_IpCheckCompletedMessageHeuristicResults_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -9895,7 +10070,7 @@ worker_backend_IpCheckCompletedMessageHeuristicResults *worker_backend_IpCheckCo
 char *worker_backend_IpCheckCompletedMessageHeuristicResults_print(const worker_backend_IpCheckCompletedMessageHeuristicResults *o)
 {
     cJSON *j = worker_backend_IpCheckCompletedMessageHeuristicResults_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -10051,6 +10226,11 @@ cJSON *worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_to_j
 
 worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -10066,7 +10246,7 @@ worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *worker_bac
 char *worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_print(const worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *o)
 {
     cJSON *j = worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -10222,6 +10402,11 @@ cJSON *worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_to_json(c
 
 worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -10237,7 +10422,7 @@ worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *worker_backend_
 char *worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_print(const worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *o)
 {
     cJSON *j = worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -10393,6 +10578,11 @@ cJSON *worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_to_json(c
 
 worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -10408,7 +10598,7 @@ worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *worker_backend_
 char *worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_print(const worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *o)
 {
     cJSON *j = worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -10585,6 +10775,11 @@ cJSON *worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_to_js
 
 worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch *worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -10600,7 +10795,7 @@ worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch *worker_back
 char *worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_print(const worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch *o)
 {
     cJSON *j = worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -10714,6 +10909,11 @@ cJSON *worker_backend_IpCheckCompletedMessageError_to_json(const worker_backend_
 
 worker_backend_IpCheckCompletedMessageError *worker_backend_IpCheckCompletedMessageError_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -10729,7 +10929,7 @@ worker_backend_IpCheckCompletedMessageError *worker_backend_IpCheckCompletedMess
 char *worker_backend_IpCheckCompletedMessageError_print(const worker_backend_IpCheckCompletedMessageError *o)
 {
     cJSON *j = worker_backend_IpCheckCompletedMessageError_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -11053,6 +11253,11 @@ cJSON *worker_backend_IpCheckRequestMessage_to_json(const worker_backend_IpCheck
 
 worker_backend_IpCheckRequestMessage *worker_backend_IpCheckRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -11068,7 +11273,7 @@ worker_backend_IpCheckRequestMessage *worker_backend_IpCheckRequestMessage_parse
 char *worker_backend_IpCheckRequestMessage_print(const worker_backend_IpCheckRequestMessage *o)
 {
     cJSON *j = worker_backend_IpCheckRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -11224,6 +11429,11 @@ cJSON *worker_backend_IpCheckRequestMessageAnalysisOptions_to_json(const worker_
 
 worker_backend_IpCheckRequestMessageAnalysisOptions *worker_backend_IpCheckRequestMessageAnalysisOptions_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -11239,7 +11449,7 @@ worker_backend_IpCheckRequestMessageAnalysisOptions *worker_backend_IpCheckReque
 char *worker_backend_IpCheckRequestMessageAnalysisOptions_print(const worker_backend_IpCheckRequestMessageAnalysisOptions *o)
 {
     cJSON *j = worker_backend_IpCheckRequestMessageAnalysisOptions_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -11542,6 +11752,11 @@ cJSON *worker_backend_MarketplaceAnalyticsSyncCompletedMessage_to_json(const wor
 
 worker_backend_MarketplaceAnalyticsSyncCompletedMessage *worker_backend_MarketplaceAnalyticsSyncCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -11557,7 +11772,7 @@ worker_backend_MarketplaceAnalyticsSyncCompletedMessage *worker_backend_Marketpl
 char *worker_backend_MarketplaceAnalyticsSyncCompletedMessage_print(const worker_backend_MarketplaceAnalyticsSyncCompletedMessage *o)
 {
     cJSON *j = worker_backend_MarketplaceAnalyticsSyncCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -11734,6 +11949,11 @@ cJSON *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_to_jso
 
 worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -11749,7 +11969,7 @@ worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem *worker_backe
 char *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_print(const worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem *o)
 {
     cJSON *j = worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -12081,6 +12301,11 @@ cJSON *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyti
 
 worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -12096,7 +12321,7 @@ worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics *wor
 char *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_print(const worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics *o)
 {
     cJSON *j = worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -12231,6 +12456,11 @@ cJSON *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyti
 
 worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -12246,7 +12476,7 @@ worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeS
 char *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_print(const worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *o)
 {
     cJSON *j = worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -12360,6 +12590,11 @@ cJSON *worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_to_json
 
 worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem *worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -12375,7 +12610,7 @@ worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem *worker_backen
 char *worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_print(const worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem *o)
 {
     cJSON *j = worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -12657,6 +12892,11 @@ cJSON *worker_backend_MarketplaceAnalyticsSyncRequestMessage_to_json(const worke
 
 worker_backend_MarketplaceAnalyticsSyncRequestMessage *worker_backend_MarketplaceAnalyticsSyncRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -12672,7 +12912,7 @@ worker_backend_MarketplaceAnalyticsSyncRequestMessage *worker_backend_Marketplac
 char *worker_backend_MarketplaceAnalyticsSyncRequestMessage_print(const worker_backend_MarketplaceAnalyticsSyncRequestMessage *o)
 {
     cJSON *j = worker_backend_MarketplaceAnalyticsSyncRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -12785,6 +13025,11 @@ cJSON *worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentia
 
 worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials *worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -12800,7 +13045,7 @@ worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials *wor
 char *worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_print(const worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials *o)
 {
     cJSON *j = worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -13124,6 +13369,11 @@ cJSON *worker_backend_MarketplaceConnectionSyncCompletedMessage_to_json(const wo
 
 worker_backend_MarketplaceConnectionSyncCompletedMessage *worker_backend_MarketplaceConnectionSyncCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -13139,7 +13389,7 @@ worker_backend_MarketplaceConnectionSyncCompletedMessage *worker_backend_Marketp
 char *worker_backend_MarketplaceConnectionSyncCompletedMessage_print(const worker_backend_MarketplaceConnectionSyncCompletedMessage *o)
 {
     cJSON *j = worker_backend_MarketplaceConnectionSyncCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -13358,6 +13608,11 @@ cJSON *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_to
 
 worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -13373,7 +13628,7 @@ worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData *worker_b
 char *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_print(const worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData *o)
 {
     cJSON *j = worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -13487,6 +13742,11 @@ cJSON *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRat
 
 worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -13502,7 +13762,7 @@ worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit 
 char *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_print(const worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit *o)
 {
     cJSON *j = worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -13658,6 +13918,11 @@ cJSON *worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_to
 
 worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem *worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -13673,7 +13938,7 @@ worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem *worker_b
 char *worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_print(const worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem *o)
 {
     cJSON *j = worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -13829,6 +14094,11 @@ cJSON *worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_to_jso
 
 worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics *worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -13844,7 +14114,7 @@ worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics *worker_backe
 char *worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_print(const worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics *o)
 {
     cJSON *j = worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -13979,6 +14249,11 @@ cJSON *worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsI
 
 worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem *worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -13994,7 +14269,7 @@ worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem *wo
 char *worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_print(const worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem *o)
 {
     cJSON *j = worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -14158,6 +14433,11 @@ cJSON *worker_backend_ErrorDetails_to_json(const worker_backend_ErrorDetails *o)
 
 worker_backend_ErrorDetails *worker_backend_ErrorDetails_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -14173,7 +14453,7 @@ worker_backend_ErrorDetails *worker_backend_ErrorDetails_parse(const char *text,
 char *worker_backend_ErrorDetails_print(const worker_backend_ErrorDetails *o)
 {
     cJSON *j = worker_backend_ErrorDetails_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -14413,6 +14693,11 @@ cJSON *worker_backend_MarketplaceConnectionSyncRequestMessage_to_json(const work
 
 worker_backend_MarketplaceConnectionSyncRequestMessage *worker_backend_MarketplaceConnectionSyncRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -14428,7 +14713,7 @@ worker_backend_MarketplaceConnectionSyncRequestMessage *worker_backend_Marketpla
 char *worker_backend_MarketplaceConnectionSyncRequestMessage_print(const worker_backend_MarketplaceConnectionSyncRequestMessage *o)
 {
     cJSON *j = worker_backend_MarketplaceConnectionSyncRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -14542,6 +14827,11 @@ cJSON *worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_to_json(co
 
 worker_backend_MarketplaceConnectionSyncRequestMessageMetadata *worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -14557,7 +14847,7 @@ worker_backend_MarketplaceConnectionSyncRequestMessageMetadata *worker_backend_M
 char *worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_print(const worker_backend_MarketplaceConnectionSyncRequestMessageMetadata *o)
 {
     cJSON *j = worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -14944,6 +15234,11 @@ cJSON *worker_backend_MarketplaceCredentialRotationCompletedMessage_to_json(cons
 
 worker_backend_MarketplaceCredentialRotationCompletedMessage *worker_backend_MarketplaceCredentialRotationCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -14959,7 +15254,7 @@ worker_backend_MarketplaceCredentialRotationCompletedMessage *worker_backend_Mar
 char *worker_backend_MarketplaceCredentialRotationCompletedMessage_print(const worker_backend_MarketplaceCredentialRotationCompletedMessage *o)
 {
     cJSON *j = worker_backend_MarketplaceCredentialRotationCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -15157,6 +15452,11 @@ cJSON *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredential
 
 worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -15172,7 +15472,7 @@ worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials *work
 char *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_print(const worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials *o)
 {
     cJSON *j = worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -15328,6 +15628,11 @@ cJSON *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredential
 
 worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -15343,7 +15648,7 @@ worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestRe
 char *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_print(const worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult *o)
 {
     cJSON *j = worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -15478,6 +15783,11 @@ cJSON *worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredential
 
 worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials *worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -15493,7 +15803,7 @@ worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials *work
 char *worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_print(const worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials *o)
 {
     cJSON *j = worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -15649,6 +15959,11 @@ cJSON *worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDeta
 
 worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails *worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -15664,7 +15979,7 @@ worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails *wo
 char *worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_print(const worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails *o)
 {
     cJSON *j = worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -15820,6 +16135,11 @@ cJSON *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionSta
 
 worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -15835,7 +16155,7 @@ worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus *wo
 char *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_print(const worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus *o)
 {
     cJSON *j = worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -15970,6 +16290,11 @@ cJSON *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionSta
 
 worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -15985,7 +16310,7 @@ worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLast
 char *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_print(const worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest *o)
 {
     cJSON *j = worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -16120,6 +16445,11 @@ cJSON *worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_
 
 worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation *worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -16135,7 +16465,7 @@ worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation *worker
 char *worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_print(const worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation *o)
 {
     cJSON *j = worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -16341,6 +16671,11 @@ cJSON *worker_backend_MarketplaceCredentialRotationCompletedMessageError_to_json
 
 worker_backend_MarketplaceCredentialRotationCompletedMessageError *worker_backend_MarketplaceCredentialRotationCompletedMessageError_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -16356,7 +16691,7 @@ worker_backend_MarketplaceCredentialRotationCompletedMessageError *worker_backen
 char *worker_backend_MarketplaceCredentialRotationCompletedMessageError_print(const worker_backend_MarketplaceCredentialRotationCompletedMessageError *o)
 {
     cJSON *j = worker_backend_MarketplaceCredentialRotationCompletedMessageError_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -16512,6 +16847,11 @@ cJSON *worker_backend_MarketplaceCredentialRotationCompletedMessageNotifications
 
 worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem *worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -16527,7 +16867,7 @@ worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem *w
 char *worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_print(const worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem *o)
 {
     cJSON *j = worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -16851,6 +17191,11 @@ cJSON *worker_backend_MarketplaceCredentialRotationRequestMessage_to_json(const 
 
 worker_backend_MarketplaceCredentialRotationRequestMessage *worker_backend_MarketplaceCredentialRotationRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -16866,7 +17211,7 @@ worker_backend_MarketplaceCredentialRotationRequestMessage *worker_backend_Marke
 char *worker_backend_MarketplaceCredentialRotationRequestMessage_print(const worker_backend_MarketplaceCredentialRotationRequestMessage *o)
 {
     cJSON *j = worker_backend_MarketplaceCredentialRotationRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -17022,6 +17367,11 @@ cJSON *worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredenti
 
 worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials *worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -17037,7 +17387,7 @@ worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials *wo
 char *worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_print(const worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials *o)
 {
     cJSON *j = worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -17214,6 +17564,11 @@ cJSON *worker_backend_MarketplaceCredentialRotationRequestMessageOptions_to_json
 
 worker_backend_MarketplaceCredentialRotationRequestMessageOptions *worker_backend_MarketplaceCredentialRotationRequestMessageOptions_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -17229,7 +17584,7 @@ worker_backend_MarketplaceCredentialRotationRequestMessageOptions *worker_backen
 char *worker_backend_MarketplaceCredentialRotationRequestMessageOptions_print(const worker_backend_MarketplaceCredentialRotationRequestMessageOptions *o)
 {
     cJSON *j = worker_backend_MarketplaceCredentialRotationRequestMessageOptions_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -17343,6 +17698,11 @@ cJSON *worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_to_jso
 
 worker_backend_MarketplaceCredentialRotationRequestMessageMetadata *worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -17358,7 +17718,7 @@ worker_backend_MarketplaceCredentialRotationRequestMessageMetadata *worker_backe
 char *worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_print(const worker_backend_MarketplaceCredentialRotationRequestMessageMetadata *o)
 {
     cJSON *j = worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -17493,6 +17853,11 @@ cJSON *worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOrigina
 
 worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError *worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -17508,7 +17873,7 @@ worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError 
 char *worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_print(const worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError *o)
 {
     cJSON *j = worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -17787,6 +18152,11 @@ cJSON *worker_backend_MarketplaceIntelligenceCompletedMessage_to_json(const work
 
 worker_backend_MarketplaceIntelligenceCompletedMessage *worker_backend_MarketplaceIntelligenceCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -17802,7 +18172,7 @@ worker_backend_MarketplaceIntelligenceCompletedMessage *worker_backend_Marketpla
 char *worker_backend_MarketplaceIntelligenceCompletedMessage_print(const worker_backend_MarketplaceIntelligenceCompletedMessage *o)
 {
     cJSON *j = worker_backend_MarketplaceIntelligenceCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -18084,6 +18454,11 @@ cJSON *worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_to_json(
 
 worker_backend_MarketplaceIntelligenceCompletedMessageMarketData *worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -18099,7 +18474,7 @@ worker_backend_MarketplaceIntelligenceCompletedMessageMarketData *worker_backend
 char *worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_print(const worker_backend_MarketplaceIntelligenceCompletedMessageMarketData *o)
 {
     cJSON *j = worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -18234,6 +18609,11 @@ cJSON *worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRang
 
 worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -18249,7 +18629,7 @@ worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *work
 char *worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_print(const worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *o)
 {
     cJSON *j = worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -18405,6 +18785,11 @@ cJSON *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdow
 
 worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -18420,7 +18805,7 @@ worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem *
 char *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_print(const worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem *o)
 {
     cJSON *j = worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -18576,6 +18961,11 @@ cJSON *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdow
 
 worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -18591,7 +18981,7 @@ worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTo
 char *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_print(const worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult *o)
 {
     cJSON *j = worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -18747,6 +19137,11 @@ cJSON *worker_backend_MarketplaceIntelligenceCompletedMessageError_to_json(const
 
 worker_backend_MarketplaceIntelligenceCompletedMessageError *worker_backend_MarketplaceIntelligenceCompletedMessageError_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -18762,7 +19157,7 @@ worker_backend_MarketplaceIntelligenceCompletedMessageError *worker_backend_Mark
 char *worker_backend_MarketplaceIntelligenceCompletedMessageError_print(const worker_backend_MarketplaceIntelligenceCompletedMessageError *o)
 {
     cJSON *j = worker_backend_MarketplaceIntelligenceCompletedMessageError_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -19019,6 +19414,11 @@ cJSON *worker_backend_MarketplaceIntelligenceEventMessage_to_json(const worker_b
 
 worker_backend_MarketplaceIntelligenceEventMessage *worker_backend_MarketplaceIntelligenceEventMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -19034,7 +19434,7 @@ worker_backend_MarketplaceIntelligenceEventMessage *worker_backend_MarketplaceIn
 char *worker_backend_MarketplaceIntelligenceEventMessage_print(const worker_backend_MarketplaceIntelligenceEventMessage *o)
 {
     cJSON *j = worker_backend_MarketplaceIntelligenceEventMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -19206,6 +19606,11 @@ cJSON *worker_backend_MarketplaceIntelligenceEventMessageListing_to_json(const w
 
 worker_backend_MarketplaceIntelligenceEventMessageListing *worker_backend_MarketplaceIntelligenceEventMessageListing_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -19221,7 +19626,7 @@ worker_backend_MarketplaceIntelligenceEventMessageListing *worker_backend_Market
 char *worker_backend_MarketplaceIntelligenceEventMessageListing_print(const worker_backend_MarketplaceIntelligenceEventMessageListing *o)
 {
     cJSON *j = worker_backend_MarketplaceIntelligenceEventMessageListing_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -19440,6 +19845,11 @@ cJSON *worker_backend_MarketplaceIntelligenceEventMessageMetrics_to_json(const w
 
 worker_backend_MarketplaceIntelligenceEventMessageMetrics *worker_backend_MarketplaceIntelligenceEventMessageMetrics_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -19455,7 +19865,7 @@ worker_backend_MarketplaceIntelligenceEventMessageMetrics *worker_backend_Market
 char *worker_backend_MarketplaceIntelligenceEventMessageMetrics_print(const worker_backend_MarketplaceIntelligenceEventMessageMetrics *o)
 {
     cJSON *j = worker_backend_MarketplaceIntelligenceEventMessageMetrics_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -19905,6 +20315,11 @@ cJSON *worker_backend_MarketplaceIntelligenceEventMessageMetadata_to_json(const 
 
 worker_backend_MarketplaceIntelligenceEventMessageMetadata *worker_backend_MarketplaceIntelligenceEventMessageMetadata_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -19920,7 +20335,7 @@ worker_backend_MarketplaceIntelligenceEventMessageMetadata *worker_backend_Marke
 char *worker_backend_MarketplaceIntelligenceEventMessageMetadata_print(const worker_backend_MarketplaceIntelligenceEventMessageMetadata *o)
 {
     cJSON *j = worker_backend_MarketplaceIntelligenceEventMessageMetadata_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -20105,6 +20520,11 @@ cJSON *worker_backend_MarketplaceIntelligenceEventMessageQueryContext_to_json(co
 
 worker_backend_MarketplaceIntelligenceEventMessageQueryContext *worker_backend_MarketplaceIntelligenceEventMessageQueryContext_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -20120,7 +20540,7 @@ worker_backend_MarketplaceIntelligenceEventMessageQueryContext *worker_backend_M
 char *worker_backend_MarketplaceIntelligenceEventMessageQueryContext_print(const worker_backend_MarketplaceIntelligenceEventMessageQueryContext *o)
 {
     cJSON *j = worker_backend_MarketplaceIntelligenceEventMessageQueryContext_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -20316,6 +20736,11 @@ cJSON *worker_backend_MarketplaceIntelligenceRequestMessage_to_json(const worker
 
 worker_backend_MarketplaceIntelligenceRequestMessage *worker_backend_MarketplaceIntelligenceRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -20331,7 +20756,7 @@ worker_backend_MarketplaceIntelligenceRequestMessage *worker_backend_Marketplace
 char *worker_backend_MarketplaceIntelligenceRequestMessage_print(const worker_backend_MarketplaceIntelligenceRequestMessage *o)
 {
     cJSON *j = worker_backend_MarketplaceIntelligenceRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -20550,6 +20975,11 @@ cJSON *worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_to_json
 
 worker_backend_MarketplaceIntelligenceRequestMessageSearchContext *worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -20565,7 +20995,7 @@ worker_backend_MarketplaceIntelligenceRequestMessageSearchContext *worker_backen
 char *worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_print(const worker_backend_MarketplaceIntelligenceRequestMessageSearchContext *o)
 {
     cJSON *j = worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -20763,6 +21193,11 @@ cJSON *worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_to_js
 
 worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions *worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -20778,7 +21213,7 @@ worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions *worker_back
 char *worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_print(const worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions *o)
 {
     cJSON *j = worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -20993,6 +21428,11 @@ cJSON *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_to
 
 worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -21008,7 +21448,7 @@ worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage *worker_b
 char *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_print(const worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage *o)
 {
     cJSON *j = worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -21160,6 +21600,11 @@ cJSON *worker_backend_GenerationMetadata_to_json(const worker_backend_Generation
 
 worker_backend_GenerationMetadata *worker_backend_GenerationMetadata_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -21175,7 +21620,7 @@ worker_backend_GenerationMetadata *worker_backend_GenerationMetadata_parse(const
 char *worker_backend_GenerationMetadata_print(const worker_backend_GenerationMetadata *o)
 {
     cJSON *j = worker_backend_GenerationMetadata_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -21402,6 +21847,11 @@ cJSON *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSug
 
 worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -21417,7 +21867,7 @@ worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedP
 char *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_print(const worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice *o)
 {
     cJSON *j = worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -21820,6 +22270,11 @@ cJSON *worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_to_j
 
 worker_backend_MarketplaceListingDescriptionGenerationRequestMessage *worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -21835,7 +22290,7 @@ worker_backend_MarketplaceListingDescriptionGenerationRequestMessage *worker_bac
 char *worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_print(const worker_backend_MarketplaceListingDescriptionGenerationRequestMessage *o)
 {
     cJSON *j = worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -22033,6 +22488,11 @@ cJSON *worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechn
 
 worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata *worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -22048,7 +22508,7 @@ worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMet
 char *worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_print(const worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata *o)
 {
     cJSON *j = worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -22456,6 +22916,11 @@ cJSON *worker_backend_MarketplaceListingSyncCompletedMessage_to_json(const worke
 
 worker_backend_MarketplaceListingSyncCompletedMessage *worker_backend_MarketplaceListingSyncCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -22471,7 +22936,7 @@ worker_backend_MarketplaceListingSyncCompletedMessage *worker_backend_Marketplac
 char *worker_backend_MarketplaceListingSyncCompletedMessage_print(const worker_backend_MarketplaceListingSyncCompletedMessage *o)
 {
     cJSON *j = worker_backend_MarketplaceListingSyncCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -22711,6 +23176,11 @@ cJSON *worker_backend_MarketplaceListingSyncCompletedMessageStatistics_to_json(c
 
 worker_backend_MarketplaceListingSyncCompletedMessageStatistics *worker_backend_MarketplaceListingSyncCompletedMessageStatistics_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -22726,7 +23196,7 @@ worker_backend_MarketplaceListingSyncCompletedMessageStatistics *worker_backend_
 char *worker_backend_MarketplaceListingSyncCompletedMessageStatistics_print(const worker_backend_MarketplaceListingSyncCompletedMessageStatistics *o)
 {
     cJSON *j = worker_backend_MarketplaceListingSyncCompletedMessageStatistics_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -22840,6 +23310,11 @@ cJSON *worker_backend_MarketplaceListingSyncCompletedMessageResults_to_json(cons
 
 worker_backend_MarketplaceListingSyncCompletedMessageResults *worker_backend_MarketplaceListingSyncCompletedMessageResults_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -22855,7 +23330,7 @@ worker_backend_MarketplaceListingSyncCompletedMessageResults *worker_backend_Mar
 char *worker_backend_MarketplaceListingSyncCompletedMessageResults_print(const worker_backend_MarketplaceListingSyncCompletedMessageResults *o)
 {
     cJSON *j = worker_backend_MarketplaceListingSyncCompletedMessageResults_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -22990,6 +23465,11 @@ cJSON *worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_to_json(
 
 worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -23005,7 +23485,7 @@ worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *worker_backend
 char *worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_print(const worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *o)
 {
     cJSON *j = worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -23140,6 +23620,11 @@ cJSON *worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_to_json(
 
 worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -23155,7 +23640,7 @@ worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *worker_backend
 char *worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_print(const worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *o)
 {
     cJSON *j = worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -23332,6 +23817,11 @@ cJSON *worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsIt
 
 worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem *worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -23347,7 +23837,7 @@ worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem *wor
 char *worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_print(const worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem *o)
 {
     cJSON *j = worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -23524,6 +24014,11 @@ cJSON *worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_t
 
 worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem *worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -23539,7 +24034,7 @@ worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem *worker_
 char *worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_print(const worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem *o)
 {
     cJSON *j = worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -23724,6 +24219,11 @@ cJSON *worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_to_json(c
 
 worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem *worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -23739,7 +24239,7 @@ worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem *worker_backend_
 char *worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_print(const worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem *o)
 {
     cJSON *j = worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -24105,6 +24605,11 @@ cJSON *worker_backend_MarketplaceListingSyncRequestMessage_to_json(const worker_
 
 worker_backend_MarketplaceListingSyncRequestMessage *worker_backend_MarketplaceListingSyncRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -24120,7 +24625,7 @@ worker_backend_MarketplaceListingSyncRequestMessage *worker_backend_MarketplaceL
 char *worker_backend_MarketplaceListingSyncRequestMessage_print(const worker_backend_MarketplaceListingSyncRequestMessage *o)
 {
     cJSON *j = worker_backend_MarketplaceListingSyncRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -24297,6 +24802,11 @@ cJSON *worker_backend_MarketplaceListingSyncRequestMessageOptions_to_json(const 
 
 worker_backend_MarketplaceListingSyncRequestMessageOptions *worker_backend_MarketplaceListingSyncRequestMessageOptions_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -24312,7 +24822,7 @@ worker_backend_MarketplaceListingSyncRequestMessageOptions *worker_backend_Marke
 char *worker_backend_MarketplaceListingSyncRequestMessageOptions_print(const worker_backend_MarketplaceListingSyncRequestMessageOptions *o)
 {
     cJSON *j = worker_backend_MarketplaceListingSyncRequestMessageOptions_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -24447,6 +24957,11 @@ cJSON *worker_backend_MarketplaceListingSyncRequestMessageMetadata_to_json(const
 
 worker_backend_MarketplaceListingSyncRequestMessageMetadata *worker_backend_MarketplaceListingSyncRequestMessageMetadata_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -24462,7 +24977,7 @@ worker_backend_MarketplaceListingSyncRequestMessageMetadata *worker_backend_Mark
 char *worker_backend_MarketplaceListingSyncRequestMessageMetadata_print(const worker_backend_MarketplaceListingSyncRequestMessageMetadata *o)
 {
     cJSON *j = worker_backend_MarketplaceListingSyncRequestMessageMetadata_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -24656,6 +25171,11 @@ cJSON *worker_backend_MarketplaceListingTagsGenerationCompletedMessage_to_json(c
 
 worker_backend_MarketplaceListingTagsGenerationCompletedMessage *worker_backend_MarketplaceListingTagsGenerationCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -24671,7 +25191,7 @@ worker_backend_MarketplaceListingTagsGenerationCompletedMessage *worker_backend_
 char *worker_backend_MarketplaceListingTagsGenerationCompletedMessage_print(const worker_backend_MarketplaceListingTagsGenerationCompletedMessage *o)
 {
     cJSON *j = worker_backend_MarketplaceListingTagsGenerationCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -25095,6 +25615,11 @@ cJSON *worker_backend_MarketplaceListingTagsGenerationRequestMessage_to_json(con
 
 worker_backend_MarketplaceListingTagsGenerationRequestMessage *worker_backend_MarketplaceListingTagsGenerationRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -25110,7 +25635,7 @@ worker_backend_MarketplaceListingTagsGenerationRequestMessage *worker_backend_Ma
 char *worker_backend_MarketplaceListingTagsGenerationRequestMessage_print(const worker_backend_MarketplaceListingTagsGenerationRequestMessage *o)
 {
     cJSON *j = worker_backend_MarketplaceListingTagsGenerationRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -25308,6 +25833,11 @@ cJSON *worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMet
 
 worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata *worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -25323,7 +25853,7 @@ worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata *
 char *worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_print(const worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata *o)
 {
     cJSON *j = worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -25496,6 +26026,11 @@ cJSON *worker_backend_MarketplaceListingTitleGenerationCompletedMessage_to_json(
 
 worker_backend_MarketplaceListingTitleGenerationCompletedMessage *worker_backend_MarketplaceListingTitleGenerationCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -25511,7 +26046,7 @@ worker_backend_MarketplaceListingTitleGenerationCompletedMessage *worker_backend
 char *worker_backend_MarketplaceListingTitleGenerationCompletedMessage_print(const worker_backend_MarketplaceListingTitleGenerationCompletedMessage *o)
 {
     cJSON *j = worker_backend_MarketplaceListingTitleGenerationCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -25893,6 +26428,11 @@ cJSON *worker_backend_MarketplaceListingTitleGenerationRequestMessage_to_json(co
 
 worker_backend_MarketplaceListingTitleGenerationRequestMessage *worker_backend_MarketplaceListingTitleGenerationRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -25908,7 +26448,7 @@ worker_backend_MarketplaceListingTitleGenerationRequestMessage *worker_backend_M
 char *worker_backend_MarketplaceListingTitleGenerationRequestMessage_print(const worker_backend_MarketplaceListingTitleGenerationRequestMessage *o)
 {
     cJSON *j = worker_backend_MarketplaceListingTitleGenerationRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -26064,6 +26604,11 @@ cJSON *worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMe
 
 worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata *worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -26079,7 +26624,7 @@ worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata 
 char *worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_print(const worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata *o)
 {
     cJSON *j = worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -26285,6 +26830,11 @@ cJSON *worker_backend_MarketplaceListingUpdateCompletedMessage_to_json(const wor
 
 worker_backend_MarketplaceListingUpdateCompletedMessage *worker_backend_MarketplaceListingUpdateCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -26300,7 +26850,7 @@ worker_backend_MarketplaceListingUpdateCompletedMessage *worker_backend_Marketpl
 char *worker_backend_MarketplaceListingUpdateCompletedMessage_print(const worker_backend_MarketplaceListingUpdateCompletedMessage *o)
 {
     cJSON *j = worker_backend_MarketplaceListingUpdateCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -26456,6 +27006,11 @@ cJSON *worker_backend_MarketplaceListingUpdateRequestMessage_to_json(const worke
 
 worker_backend_MarketplaceListingUpdateRequestMessage *worker_backend_MarketplaceListingUpdateRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -26471,7 +27026,7 @@ worker_backend_MarketplaceListingUpdateRequestMessage *worker_backend_Marketplac
 char *worker_backend_MarketplaceListingUpdateRequestMessage_print(const worker_backend_MarketplaceListingUpdateRequestMessage *o)
 {
     cJSON *j = worker_backend_MarketplaceListingUpdateRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -26669,6 +27224,11 @@ cJSON *worker_backend_MarketplaceListingUpdateRequestMessageUpdates_to_json(cons
 
 worker_backend_MarketplaceListingUpdateRequestMessageUpdates *worker_backend_MarketplaceListingUpdateRequestMessageUpdates_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -26684,7 +27244,7 @@ worker_backend_MarketplaceListingUpdateRequestMessageUpdates *worker_backend_Mar
 char *worker_backend_MarketplaceListingUpdateRequestMessageUpdates_print(const worker_backend_MarketplaceListingUpdateRequestMessageUpdates *o)
 {
     cJSON *j = worker_backend_MarketplaceListingUpdateRequestMessageUpdates_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -26861,6 +27421,11 @@ cJSON *worker_backend_MarketplaceListingUpdateRequestMessageCredentials_to_json(
 
 worker_backend_MarketplaceListingUpdateRequestMessageCredentials *worker_backend_MarketplaceListingUpdateRequestMessageCredentials_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -26876,7 +27441,7 @@ worker_backend_MarketplaceListingUpdateRequestMessageCredentials *worker_backend
 char *worker_backend_MarketplaceListingUpdateRequestMessageCredentials_print(const worker_backend_MarketplaceListingUpdateRequestMessageCredentials *o)
 {
     cJSON *j = worker_backend_MarketplaceListingUpdateRequestMessageCredentials_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -27200,6 +27765,11 @@ cJSON *worker_backend_MarketplacePublishListingCompletedMessage_to_json(const wo
 
 worker_backend_MarketplacePublishListingCompletedMessage *worker_backend_MarketplacePublishListingCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -27215,7 +27785,7 @@ worker_backend_MarketplacePublishListingCompletedMessage *worker_backend_Marketp
 char *worker_backend_MarketplacePublishListingCompletedMessage_print(const worker_backend_MarketplacePublishListingCompletedMessage *o)
 {
     cJSON *j = worker_backend_MarketplacePublishListingCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -27518,6 +28088,11 @@ cJSON *worker_backend_MarketplacePublishListingRequestMessage_to_json(const work
 
 worker_backend_MarketplacePublishListingRequestMessage *worker_backend_MarketplacePublishListingRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -27533,7 +28108,7 @@ worker_backend_MarketplacePublishListingRequestMessage *worker_backend_Marketpla
 char *worker_backend_MarketplacePublishListingRequestMessage_print(const worker_backend_MarketplacePublishListingRequestMessage *o)
 {
     cJSON *j = worker_backend_MarketplacePublishListingRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -27676,6 +28251,11 @@ cJSON *worker_backend_MarketplacePublishListingRequestMessagePublishOptions_to_j
 
 worker_backend_MarketplacePublishListingRequestMessagePublishOptions *worker_backend_MarketplacePublishListingRequestMessagePublishOptions_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -27691,7 +28271,7 @@ worker_backend_MarketplacePublishListingRequestMessagePublishOptions *worker_bac
 char *worker_backend_MarketplacePublishListingRequestMessagePublishOptions_print(const worker_backend_MarketplacePublishListingRequestMessagePublishOptions *o)
 {
     cJSON *j = worker_backend_MarketplacePublishListingRequestMessagePublishOptions_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -27825,6 +28405,11 @@ cJSON *worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredenti
 
 worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials *worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -27840,7 +28425,7 @@ worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials *wo
 char *worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_print(const worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials *o)
 {
     cJSON *j = worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -28077,6 +28662,11 @@ cJSON *worker_backend_MediaBatchDownloadCompletedMessage_to_json(const worker_ba
 
 worker_backend_MediaBatchDownloadCompletedMessage *worker_backend_MediaBatchDownloadCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -28092,7 +28682,7 @@ worker_backend_MediaBatchDownloadCompletedMessage *worker_backend_MediaBatchDown
 char *worker_backend_MediaBatchDownloadCompletedMessage_print(const worker_backend_MediaBatchDownloadCompletedMessage *o)
 {
     cJSON *j = worker_backend_MediaBatchDownloadCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -28309,6 +28899,11 @@ cJSON *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_to_js
 
 worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -28324,7 +28919,7 @@ worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem *worker_back
 char *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_print(const worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem *o)
 {
     cJSON *j = worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -28459,6 +29054,11 @@ cJSON *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Loca
 
 worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -28474,7 +29074,7 @@ worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location *w
 char *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_print(const worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location *o)
 {
     cJSON *j = worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -28588,6 +29188,11 @@ cJSON *worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_to_json(
 
 worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem *worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -28603,7 +29208,7 @@ worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem *worker_backend
 char *worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_print(const worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem *o)
 {
     cJSON *j = worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -28822,6 +29427,11 @@ cJSON *worker_backend_MediaBatchDownloadCompletedMessageStatistics_to_json(const
 
 worker_backend_MediaBatchDownloadCompletedMessageStatistics *worker_backend_MediaBatchDownloadCompletedMessageStatistics_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -28837,7 +29447,7 @@ worker_backend_MediaBatchDownloadCompletedMessageStatistics *worker_backend_Medi
 char *worker_backend_MediaBatchDownloadCompletedMessageStatistics_print(const worker_backend_MediaBatchDownloadCompletedMessageStatistics *o)
 {
     cJSON *j = worker_backend_MediaBatchDownloadCompletedMessageStatistics_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -29098,6 +29708,11 @@ cJSON *worker_backend_MediaBatchDownloadRequestMessage_to_json(const worker_back
 
 worker_backend_MediaBatchDownloadRequestMessage *worker_backend_MediaBatchDownloadRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -29113,7 +29728,7 @@ worker_backend_MediaBatchDownloadRequestMessage *worker_backend_MediaBatchDownlo
 char *worker_backend_MediaBatchDownloadRequestMessage_print(const worker_backend_MediaBatchDownloadRequestMessage *o)
 {
     cJSON *j = worker_backend_MediaBatchDownloadRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -29374,6 +29989,11 @@ cJSON *worker_backend_MediaBatchDownloadRequestMessageCredentials_to_json(const 
 
 worker_backend_MediaBatchDownloadRequestMessageCredentials *worker_backend_MediaBatchDownloadRequestMessageCredentials_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -29389,7 +30009,7 @@ worker_backend_MediaBatchDownloadRequestMessageCredentials *worker_backend_Media
 char *worker_backend_MediaBatchDownloadRequestMessageCredentials_print(const worker_backend_MediaBatchDownloadRequestMessageCredentials *o)
 {
     cJSON *j = worker_backend_MediaBatchDownloadRequestMessageCredentials_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -29545,6 +30165,11 @@ cJSON *worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_to_jso
 
 worker_backend_MediaBatchDownloadRequestMessageCompressionSettings *worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -29560,7 +30185,7 @@ worker_backend_MediaBatchDownloadRequestMessageCompressionSettings *worker_backe
 char *worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_print(const worker_backend_MediaBatchDownloadRequestMessageCompressionSettings *o)
 {
     cJSON *j = worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -29692,6 +30317,11 @@ cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessage_to_json(const 
 
 worker_backend_MetamodelMetadataGenerationCompletedMessage *worker_backend_MetamodelMetadataGenerationCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -29707,7 +30337,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessage *worker_backend_Metam
 char *worker_backend_MetamodelMetadataGenerationCompletedMessage_print(const worker_backend_MetamodelMetadataGenerationCompletedMessage *o)
 {
     cJSON *j = worker_backend_MetamodelMetadataGenerationCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -30017,6 +30647,11 @@ cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_to_jso
 
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -30032,7 +30667,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata *worker_backe
 char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_print(const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata *o)
 {
     cJSON *j = worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -30209,6 +30844,11 @@ cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassif
 
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -30224,7 +30864,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification
 char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_print(const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification *o)
 {
     cJSON *j = worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -30401,6 +31041,11 @@ cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTe
 
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -30416,7 +31061,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnolog
 char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_print(const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology *o)
 {
     cJSON *j = worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -30551,6 +31196,11 @@ cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTe
 
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -30566,7 +31216,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnolog
 char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_print(const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis *o)
 {
     cJSON *j = worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -30722,6 +31372,11 @@ cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchi
 
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -30737,7 +31392,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise *wor
 char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_print(const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise *o)
 {
     cJSON *j = worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -31103,6 +31758,11 @@ cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagData
 
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -31118,7 +31778,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson *w
 char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_print(const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson *o)
 {
     cJSON *j = worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -31337,6 +31997,11 @@ cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssembl
 
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -31352,7 +32017,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetada
 char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_print(const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata *o)
 {
     cJSON *j = worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -31466,6 +32131,11 @@ cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssembl
 
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -31481,7 +32151,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetada
 char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_print(const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions *o)
 {
     cJSON *j = worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -31721,6 +32391,11 @@ cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGener
 
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -31736,7 +32411,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMe
 char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_print(const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata *o)
 {
     cJSON *j = worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -32149,6 +32824,11 @@ cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetada
 
 worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -32164,7 +32844,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata *wor
 char *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_print(const worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata *o)
 {
     cJSON *j = worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -32320,6 +33000,11 @@ cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetada
 
 worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -32335,7 +33020,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssem
 char *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_print(const worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox *o)
 {
     cJSON *j = worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -32512,6 +33197,11 @@ cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetada
 
 worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -32527,7 +33217,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConst
 char *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_print(const worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem *o)
 {
     cJSON *j = worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -32704,6 +33394,11 @@ cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetada
 
 worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -32719,7 +33414,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValid
 char *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_print(const worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus *o)
 {
     cJSON *j = worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -32980,6 +33675,11 @@ cJSON *worker_backend_MetamodelMetadataGenerationRequestMessage_to_json(const wo
 
 worker_backend_MetamodelMetadataGenerationRequestMessage *worker_backend_MetamodelMetadataGenerationRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -32995,7 +33695,7 @@ worker_backend_MetamodelMetadataGenerationRequestMessage *worker_backend_Metamod
 char *worker_backend_MetamodelMetadataGenerationRequestMessage_print(const worker_backend_MetamodelMetadataGenerationRequestMessage *o)
 {
     cJSON *j = worker_backend_MetamodelMetadataGenerationRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -33172,6 +33872,11 @@ cJSON *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModels
 
 worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -33187,7 +33892,7 @@ worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem *w
 char *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_print(const worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem *o)
 {
     cJSON *j = worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -33385,6 +34090,11 @@ cJSON *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModels
 
 worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -33400,7 +34110,7 @@ worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemSto
 char *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_print(const worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem *o)
 {
     cJSON *j = worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -33701,6 +34411,11 @@ cJSON *worker_backend_ModelAnalyticsCollectionRequestMessage_to_json(const worke
 
 worker_backend_ModelAnalyticsCollectionRequestMessage *worker_backend_ModelAnalyticsCollectionRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -33716,7 +34431,7 @@ worker_backend_ModelAnalyticsCollectionRequestMessage *worker_backend_ModelAnaly
 char *worker_backend_ModelAnalyticsCollectionRequestMessage_print(const worker_backend_ModelAnalyticsCollectionRequestMessage *o)
 {
     cJSON *j = worker_backend_ModelAnalyticsCollectionRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -33935,6 +34650,11 @@ cJSON *worker_backend_ModelDiscoveryFolderProcessedEventMessage_to_json(const wo
 
 worker_backend_ModelDiscoveryFolderProcessedEventMessage *worker_backend_ModelDiscoveryFolderProcessedEventMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -33950,7 +34670,7 @@ worker_backend_ModelDiscoveryFolderProcessedEventMessage *worker_backend_ModelDi
 char *worker_backend_ModelDiscoveryFolderProcessedEventMessage_print(const worker_backend_ModelDiscoveryFolderProcessedEventMessage *o)
 {
     cJSON *j = worker_backend_ModelDiscoveryFolderProcessedEventMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -34102,6 +34822,11 @@ cJSON *worker_backend_DiscoveredFile_to_json(const worker_backend_DiscoveredFile
 
 worker_backend_DiscoveredFile *worker_backend_DiscoveredFile_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -34117,7 +34842,7 @@ worker_backend_DiscoveredFile *worker_backend_DiscoveredFile_parse(const char *t
 char *worker_backend_DiscoveredFile_print(const worker_backend_DiscoveredFile *o)
 {
     cJSON *j = worker_backend_DiscoveredFile_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -34229,6 +34954,11 @@ cJSON *worker_backend_FolderSignature_to_json(const worker_backend_FolderSignatu
 
 worker_backend_FolderSignature *worker_backend_FolderSignature_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -34244,7 +34974,7 @@ worker_backend_FolderSignature *worker_backend_FolderSignature_parse(const char 
 char *worker_backend_FolderSignature_print(const worker_backend_FolderSignature *o)
 {
     cJSON *j = worker_backend_FolderSignature_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -34456,6 +35186,11 @@ cJSON *worker_backend_FolderStatistics_to_json(const worker_backend_FolderStatis
 
 worker_backend_FolderStatistics *worker_backend_FolderStatistics_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -34471,7 +35206,7 @@ worker_backend_FolderStatistics *worker_backend_FolderStatistics_parse(const cha
 char *worker_backend_FolderStatistics_print(const worker_backend_FolderStatistics *o)
 {
     cJSON *j = worker_backend_FolderStatistics_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -34782,6 +35517,11 @@ cJSON *worker_backend_ModelDiscoveryScanFoundEventMessage_to_json(const worker_b
 
 worker_backend_ModelDiscoveryScanFoundEventMessage *worker_backend_ModelDiscoveryScanFoundEventMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -34797,7 +35537,7 @@ worker_backend_ModelDiscoveryScanFoundEventMessage *worker_backend_ModelDiscover
 char *worker_backend_ModelDiscoveryScanFoundEventMessage_print(const worker_backend_ModelDiscoveryScanFoundEventMessage *o)
 {
     cJSON *j = worker_backend_ModelDiscoveryScanFoundEventMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -34949,6 +35689,11 @@ cJSON *worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_to_json
 
 worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation *worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -34964,7 +35709,7 @@ worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation *worker_backen
 char *worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_print(const worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation *o)
 {
     cJSON *j = worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -35057,6 +35802,11 @@ cJSON *worker_backend_ModelDiscoveryScanProgressEventMessage_to_json(const worke
 
 worker_backend_ModelDiscoveryScanProgressEventMessage *worker_backend_ModelDiscoveryScanProgressEventMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -35072,7 +35822,7 @@ worker_backend_ModelDiscoveryScanProgressEventMessage *worker_backend_ModelDisco
 char *worker_backend_ModelDiscoveryScanProgressEventMessage_print(const worker_backend_ModelDiscoveryScanProgressEventMessage *o)
 {
     cJSON *j = worker_backend_ModelDiscoveryScanProgressEventMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -35265,6 +36015,11 @@ cJSON *worker_backend_ModelDiscoveryScanProgressEventMessagePayload_to_json(cons
 
 worker_backend_ModelDiscoveryScanProgressEventMessagePayload *worker_backend_ModelDiscoveryScanProgressEventMessagePayload_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -35280,7 +36035,7 @@ worker_backend_ModelDiscoveryScanProgressEventMessagePayload *worker_backend_Mod
 char *worker_backend_ModelDiscoveryScanProgressEventMessagePayload_print(const worker_backend_ModelDiscoveryScanProgressEventMessagePayload *o)
 {
     cJSON *j = worker_backend_ModelDiscoveryScanProgressEventMessagePayload_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -35536,6 +36291,11 @@ cJSON *worker_backend_ModelDiscoveryScanRequestMessage_to_json(const worker_back
 
 worker_backend_ModelDiscoveryScanRequestMessage *worker_backend_ModelDiscoveryScanRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -35551,7 +36311,7 @@ worker_backend_ModelDiscoveryScanRequestMessage *worker_backend_ModelDiscoverySc
 char *worker_backend_ModelDiscoveryScanRequestMessage_print(const worker_backend_ModelDiscoveryScanRequestMessage *o)
 {
     cJSON *j = worker_backend_ModelDiscoveryScanRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -35665,6 +36425,11 @@ cJSON *worker_backend_ModelFinderIndexRequestMessage_to_json(const worker_backen
 
 worker_backend_ModelFinderIndexRequestMessage *worker_backend_ModelFinderIndexRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -35680,7 +36445,7 @@ worker_backend_ModelFinderIndexRequestMessage *worker_backend_ModelFinderIndexRe
 char *worker_backend_ModelFinderIndexRequestMessage_print(const worker_backend_ModelFinderIndexRequestMessage *o)
 {
     cJSON *j = worker_backend_ModelFinderIndexRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -35815,6 +36580,11 @@ cJSON *worker_backend_ModelFinderResponseMessage_to_json(const worker_backend_Mo
 
 worker_backend_ModelFinderResponseMessage *worker_backend_ModelFinderResponseMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -35830,7 +36600,7 @@ worker_backend_ModelFinderResponseMessage *worker_backend_ModelFinderResponseMes
 char *worker_backend_ModelFinderResponseMessage_print(const worker_backend_ModelFinderResponseMessage *o)
 {
     cJSON *j = worker_backend_ModelFinderResponseMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -35986,6 +36756,11 @@ cJSON *worker_backend_ModelFinderResponseMessageResultsItem_to_json(const worker
 
 worker_backend_ModelFinderResponseMessageResultsItem *worker_backend_ModelFinderResponseMessageResultsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -36001,7 +36776,7 @@ worker_backend_ModelFinderResponseMessageResultsItem *worker_backend_ModelFinder
 char *worker_backend_ModelFinderResponseMessageResultsItem_print(const worker_backend_ModelFinderResponseMessageResultsItem *o)
 {
     cJSON *j = worker_backend_ModelFinderResponseMessageResultsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -36136,6 +36911,11 @@ cJSON *worker_backend_ModelFinderSearchRequestMessage_to_json(const worker_backe
 
 worker_backend_ModelFinderSearchRequestMessage *worker_backend_ModelFinderSearchRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -36151,7 +36931,7 @@ worker_backend_ModelFinderSearchRequestMessage *worker_backend_ModelFinderSearch
 char *worker_backend_ModelFinderSearchRequestMessage_print(const worker_backend_ModelFinderSearchRequestMessage *o)
 {
     cJSON *j = worker_backend_ModelFinderSearchRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -36263,6 +37043,11 @@ cJSON *worker_backend_ModelMetadataGenerationCompletedMessage_to_json(const work
 
 worker_backend_ModelMetadataGenerationCompletedMessage *worker_backend_ModelMetadataGenerationCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -36278,7 +37063,7 @@ worker_backend_ModelMetadataGenerationCompletedMessage *worker_backend_ModelMeta
 char *worker_backend_ModelMetadataGenerationCompletedMessage_print(const worker_backend_ModelMetadataGenerationCompletedMessage *o)
 {
     cJSON *j = worker_backend_ModelMetadataGenerationCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -36451,6 +37236,11 @@ cJSON *worker_backend_ModelMetadataGenerationCompletedMessageMetadata_to_json(co
 
 worker_backend_ModelMetadataGenerationCompletedMessageMetadata *worker_backend_ModelMetadataGenerationCompletedMessageMetadata_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -36466,7 +37256,7 @@ worker_backend_ModelMetadataGenerationCompletedMessageMetadata *worker_backend_M
 char *worker_backend_ModelMetadataGenerationCompletedMessageMetadata_print(const worker_backend_ModelMetadataGenerationCompletedMessageMetadata *o)
 {
     cJSON *j = worker_backend_ModelMetadataGenerationCompletedMessageMetadata_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -36643,6 +37433,11 @@ cJSON *worker_backend_ModelMetadataGenerationRequestMessage_to_json(const worker
 
 worker_backend_ModelMetadataGenerationRequestMessage *worker_backend_ModelMetadataGenerationRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -36658,7 +37453,7 @@ worker_backend_ModelMetadataGenerationRequestMessage *worker_backend_ModelMetada
 char *worker_backend_ModelMetadataGenerationRequestMessage_print(const worker_backend_ModelMetadataGenerationRequestMessage *o)
 {
     cJSON *j = worker_backend_ModelMetadataGenerationRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -36814,6 +37609,11 @@ cJSON *worker_backend_ModelMetadataGenerationRequestMessageModel_to_json(const w
 
 worker_backend_ModelMetadataGenerationRequestMessageModel *worker_backend_ModelMetadataGenerationRequestMessageModel_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -36829,7 +37629,7 @@ worker_backend_ModelMetadataGenerationRequestMessageModel *worker_backend_ModelM
 char *worker_backend_ModelMetadataGenerationRequestMessageModel_print(const worker_backend_ModelMetadataGenerationRequestMessageModel *o)
 {
     cJSON *j = worker_backend_ModelMetadataGenerationRequestMessageModel_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -37077,6 +37877,11 @@ cJSON *worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_to_
 
 worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata *worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -37092,7 +37897,7 @@ worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata *worker_ba
 char *worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_print(const worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata *o)
 {
     cJSON *j = worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -37227,6 +38032,11 @@ cJSON *worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_to_jso
 
 worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem *worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -37242,7 +38052,7 @@ worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem *worker_backe
 char *worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_print(const worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem *o)
 {
     cJSON *j = worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -37397,6 +38207,11 @@ cJSON *worker_backend_ModelMetamodelDetectionFoundMessage_to_json(const worker_b
 
 worker_backend_ModelMetamodelDetectionFoundMessage *worker_backend_ModelMetamodelDetectionFoundMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -37412,7 +38227,7 @@ worker_backend_ModelMetamodelDetectionFoundMessage *worker_backend_ModelMetamode
 char *worker_backend_ModelMetamodelDetectionFoundMessage_print(const worker_backend_ModelMetamodelDetectionFoundMessage *o)
 {
     cJSON *j = worker_backend_ModelMetamodelDetectionFoundMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -37732,6 +38547,11 @@ cJSON *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_to_json(
 
 worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -37747,7 +38567,7 @@ worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem *worker_backend
 char *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_print(const worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem *o)
 {
     cJSON *j = worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -38071,6 +38891,11 @@ cJSON *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_
 
 worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -38086,7 +38911,7 @@ worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata *worker
 char *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_print(const worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata *o)
 {
     cJSON *j = worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -38241,6 +39066,11 @@ cJSON *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataM
 
 worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -38256,7 +39086,7 @@ worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrl
 char *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_print(const worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem *o)
 {
     cJSON *j = worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -38454,6 +39284,11 @@ cJSON *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataM
 
 worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -38469,7 +39304,7 @@ worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrl
 char *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_print(const worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata *o)
 {
     cJSON *j = worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -38686,6 +39521,11 @@ cJSON *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_to_json(co
 
 worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -38701,7 +39541,7 @@ worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem *worker_backend_M
 char *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_print(const worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem *o)
 {
     cJSON *j = worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -38836,6 +39676,11 @@ cJSON *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunctio
 
 worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -38851,7 +39696,7 @@ worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction *work
 char *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_print(const worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction *o)
 {
     cJSON *j = worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -38965,6 +39810,11 @@ cJSON *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicCo
 
 worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -38980,7 +39830,7 @@ worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContribut
 char *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_print(const worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem *o)
 {
     cJSON *j = worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -39115,6 +39965,11 @@ cJSON *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMeta
 
 worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -39130,7 +39985,7 @@ worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata *w
 char *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_print(const worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata *o)
 {
     cJSON *j = worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -39365,6 +40220,11 @@ cJSON *worker_backend_ModelMetamodelDetectionRequestMessage_to_json(const worker
 
 worker_backend_ModelMetamodelDetectionRequestMessage *worker_backend_ModelMetamodelDetectionRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -39380,7 +40240,7 @@ worker_backend_ModelMetamodelDetectionRequestMessage *worker_backend_ModelMetamo
 char *worker_backend_ModelMetamodelDetectionRequestMessage_print(const worker_backend_ModelMetamodelDetectionRequestMessage *o)
 {
     cJSON *j = worker_backend_ModelMetamodelDetectionRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -39838,6 +40698,11 @@ cJSON *worker_backend_ModelPrintAnalysisCompletedMessage_to_json(const worker_ba
 
 worker_backend_ModelPrintAnalysisCompletedMessage *worker_backend_ModelPrintAnalysisCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -39853,7 +40718,7 @@ worker_backend_ModelPrintAnalysisCompletedMessage *worker_backend_ModelPrintAnal
 char *worker_backend_ModelPrintAnalysisCompletedMessage_print(const worker_backend_ModelPrintAnalysisCompletedMessage *o)
 {
     cJSON *j = worker_backend_ModelPrintAnalysisCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -39988,6 +40853,11 @@ cJSON *worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_to_json(cons
 
 worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox *worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -40003,7 +40873,7 @@ worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox *worker_backend_Mod
 char *worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_print(const worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox *o)
 {
     cJSON *j = worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -40201,6 +41071,11 @@ cJSON *worker_backend_ModelPrintAnalysisRequestMessage_to_json(const worker_back
 
 worker_backend_ModelPrintAnalysisRequestMessage *worker_backend_ModelPrintAnalysisRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -40216,7 +41091,7 @@ worker_backend_ModelPrintAnalysisRequestMessage *worker_backend_ModelPrintAnalys
 char *worker_backend_ModelPrintAnalysisRequestMessage_print(const worker_backend_ModelPrintAnalysisRequestMessage *o)
 {
     cJSON *j = worker_backend_ModelPrintAnalysisRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -40561,6 +41436,11 @@ cJSON *worker_backend_ModelSellabilityAnalysisCompletedMessage_to_json(const wor
 
 worker_backend_ModelSellabilityAnalysisCompletedMessage *worker_backend_ModelSellabilityAnalysisCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -40576,7 +41456,7 @@ worker_backend_ModelSellabilityAnalysisCompletedMessage *worker_backend_ModelSel
 char *worker_backend_ModelSellabilityAnalysisCompletedMessage_print(const worker_backend_ModelSellabilityAnalysisCompletedMessage *o)
 {
     cJSON *j = worker_backend_ModelSellabilityAnalysisCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -40803,6 +41683,11 @@ cJSON *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendat
 
 worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -40818,7 +41703,7 @@ worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations *w
 char *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_print(const worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations *o)
 {
     cJSON *j = worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -40953,6 +41838,11 @@ cJSON *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendat
 
 worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -40968,7 +41858,7 @@ worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPri
 char *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_print(const worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange *o)
 {
     cJSON *j = worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -41103,6 +41993,11 @@ cJSON *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendat
 
 worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -41118,7 +42013,7 @@ worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFac
 char *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_print(const worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem *o)
 {
     cJSON *j = worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -41316,6 +42211,11 @@ cJSON *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecomme
 
 worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -41331,7 +42231,7 @@ worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendation
 char *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_print(const worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem *o)
 {
     cJSON *j = worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -41487,6 +42387,11 @@ cJSON *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecomme
 
 worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -41502,7 +42407,7 @@ worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendation
 char *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_print(const worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData *o)
 {
     cJSON *j = worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -41679,6 +42584,11 @@ cJSON *worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_to_
 
 worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis *worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -41694,7 +42604,7 @@ worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis *worker_ba
 char *worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_print(const worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis *o)
 {
     cJSON *j = worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -41850,6 +42760,11 @@ cJSON *worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_to_
 
 worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors *worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -41865,7 +42780,7 @@ worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors *worker_ba
 char *worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_print(const worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors *o)
 {
     cJSON *j = worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -42042,6 +42957,11 @@ cJSON *worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsIte
 
 worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem *worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -42057,7 +42977,7 @@ worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem *work
 char *worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_print(const worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem *o)
 {
     cJSON *j = worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -42263,6 +43183,11 @@ cJSON *worker_backend_ModelSellabilityAnalysisRequestMessage_to_json(const worke
 
 worker_backend_ModelSellabilityAnalysisRequestMessage *worker_backend_ModelSellabilityAnalysisRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -42278,7 +43203,7 @@ worker_backend_ModelSellabilityAnalysisRequestMessage *worker_backend_ModelSella
 char *worker_backend_ModelSellabilityAnalysisRequestMessage_print(const worker_backend_ModelSellabilityAnalysisRequestMessage *o)
 {
     cJSON *j = worker_backend_ModelSellabilityAnalysisRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -42476,6 +43401,11 @@ cJSON *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_to_j
 
 worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -42491,7 +43421,7 @@ worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions *worker_bac
 char *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_print(const worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions *o)
 {
     cJSON *j = worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -42626,6 +43556,11 @@ cJSON *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyA
 
 worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -42641,7 +43576,7 @@ worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysis
 char *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_print(const worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions *o)
 {
     cJSON *j = worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -42881,6 +43816,11 @@ cJSON *worker_backend_ModelSemanticAnalysisCompletedMessage_to_json(const worker
 
 worker_backend_ModelSemanticAnalysisCompletedMessage *worker_backend_ModelSemanticAnalysisCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -42896,7 +43836,7 @@ worker_backend_ModelSemanticAnalysisCompletedMessage *worker_backend_ModelSemant
 char *worker_backend_ModelSemanticAnalysisCompletedMessage_print(const worker_backend_ModelSemanticAnalysisCompletedMessage *o)
 {
     cJSON *j = worker_backend_ModelSemanticAnalysisCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -43115,6 +44055,11 @@ cJSON *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_to_j
 
 worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -43130,7 +44075,7 @@ worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata *worker_bac
 char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_print(const worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata *o)
 {
     cJSON *j = worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -43265,6 +44210,11 @@ cJSON *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSeman
 
 worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -43280,7 +44230,7 @@ worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTags
 char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_print(const worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem *o)
 {
     cJSON *j = worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -43444,6 +44394,11 @@ cJSON *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimil
 
 worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -43459,7 +44414,7 @@ worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModel
 char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_print(const worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem *o)
 {
     cJSON *j = worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -43699,6 +44654,11 @@ cJSON *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeome
 
 worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -43714,7 +44674,7 @@ worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFea
 char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_print(const worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures *o)
 {
     cJSON *j = worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -43849,6 +44809,11 @@ cJSON *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeome
 
 worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -43864,7 +44829,7 @@ worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFea
 char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_print(const worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox *o)
 {
     cJSON *j = worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -44020,6 +44985,11 @@ cJSON *worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_to_jso
 
 worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime *worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -44035,7 +45005,7 @@ worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime *worker_backe
 char *worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_print(const worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime *o)
 {
     cJSON *j = worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -44191,6 +45161,11 @@ cJSON *worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_to_jso
 
 worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics *worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -44206,7 +45181,7 @@ worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics *worker_backe
 char *worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_print(const worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics *o)
 {
     cJSON *j = worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -44362,6 +45337,11 @@ cJSON *worker_backend_ModelSemanticAnalysisCompletedMessageError_to_json(const w
 
 worker_backend_ModelSemanticAnalysisCompletedMessageError *worker_backend_ModelSemanticAnalysisCompletedMessageError_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -44377,7 +45357,7 @@ worker_backend_ModelSemanticAnalysisCompletedMessageError *worker_backend_ModelS
 char *worker_backend_ModelSemanticAnalysisCompletedMessageError_print(const worker_backend_ModelSemanticAnalysisCompletedMessageError *o)
 {
     cJSON *j = worker_backend_ModelSemanticAnalysisCompletedMessageError_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -44533,6 +45513,11 @@ cJSON *worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_to_json(con
 
 worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo *worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -44548,7 +45533,7 @@ worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo *worker_backend_Mo
 char *worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_print(const worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo *o)
 {
     cJSON *j = worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -44851,6 +45836,11 @@ cJSON *worker_backend_ModelSemanticAnalysisRequestMessage_to_json(const worker_b
 
 worker_backend_ModelSemanticAnalysisRequestMessage *worker_backend_ModelSemanticAnalysisRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -44866,7 +45856,7 @@ worker_backend_ModelSemanticAnalysisRequestMessage *worker_backend_ModelSemantic
 char *worker_backend_ModelSemanticAnalysisRequestMessage_print(const worker_backend_ModelSemanticAnalysisRequestMessage *o)
 {
     cJSON *j = worker_backend_ModelSemanticAnalysisRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -45043,6 +46033,11 @@ cJSON *worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_to_js
 
 worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions *worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -45058,7 +46053,7 @@ worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions *worker_back
 char *worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_print(const worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions *o)
 {
     cJSON *j = worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -45991,6 +46986,11 @@ cJSON *worker_backend_ModelTechnicalMetadataCompletedMessage_to_json(const worke
 
 worker_backend_ModelTechnicalMetadataCompletedMessage *worker_backend_ModelTechnicalMetadataCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -46006,7 +47006,7 @@ worker_backend_ModelTechnicalMetadataCompletedMessage *worker_backend_ModelTechn
 char *worker_backend_ModelTechnicalMetadataCompletedMessage_print(const worker_backend_ModelTechnicalMetadataCompletedMessage *o)
 {
     cJSON *j = worker_backend_ModelTechnicalMetadataCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -46162,6 +47162,11 @@ cJSON *worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_to_json(
 
 worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox *worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -46177,7 +47182,7 @@ worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox *worker_backend
 char *worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_print(const worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox *o)
 {
     cJSON *j = worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -46312,6 +47317,11 @@ cJSON *worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_to_jso
 
 worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem *worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -46327,7 +47337,7 @@ worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem *worker_backe
 char *worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_print(const worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem *o)
 {
     cJSON *j = worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -46462,6 +47472,11 @@ cJSON *worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_t
 
 worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates *worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -46477,7 +47492,7 @@ worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates *worker_
 char *worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_print(const worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates *o)
 {
     cJSON *j = worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -46633,6 +47648,11 @@ cJSON *worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_to
 
 worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates *worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -46648,7 +47668,7 @@ worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates *worker_b
 char *worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_print(const worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates *o)
 {
     cJSON *j = worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -46804,6 +47824,11 @@ cJSON *worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientati
 
 worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation *worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -46819,7 +47844,7 @@ worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation *wor
 char *worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_print(const worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation *o)
 {
     cJSON *j = worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -47080,6 +48105,11 @@ cJSON *worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendation
 
 worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations *worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -47095,7 +48125,7 @@ worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations *work
 char *worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_print(const worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations *o)
 {
     cJSON *j = worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -47230,6 +48260,11 @@ cJSON *worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem
 
 worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem *worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -47245,7 +48280,7 @@ worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem *worke
 char *worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_print(const worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem *o)
 {
     cJSON *j = worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -47443,6 +48478,11 @@ cJSON *worker_backend_ModelTechnicalMetadataRequestMessage_to_json(const worker_
 
 worker_backend_ModelTechnicalMetadataRequestMessage *worker_backend_ModelTechnicalMetadataRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -47458,7 +48498,7 @@ worker_backend_ModelTechnicalMetadataRequestMessage *worker_backend_ModelTechnic
 char *worker_backend_ModelTechnicalMetadataRequestMessage_print(const worker_backend_ModelTechnicalMetadataRequestMessage *o)
 {
     cJSON *j = worker_backend_ModelTechnicalMetadataRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -47593,6 +48633,11 @@ cJSON *worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_to_jso
 
 worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions *worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -47608,7 +48653,7 @@ worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions *worker_backe
 char *worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_print(const worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions *o)
 {
     cJSON *j = worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -48082,6 +49127,11 @@ cJSON *worker_backend_SlicingFdmRequestMessage_to_json(const worker_backend_Slic
 
 worker_backend_SlicingFdmRequestMessage *worker_backend_SlicingFdmRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -48097,7 +49147,7 @@ worker_backend_SlicingFdmRequestMessage *worker_backend_SlicingFdmRequestMessage
 char *worker_backend_SlicingFdmRequestMessage_print(const worker_backend_SlicingFdmRequestMessage *o)
 {
     cJSON *j = worker_backend_SlicingFdmRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -48463,6 +49513,11 @@ cJSON *worker_backend_SlicingFdmResultMessage_to_json(const worker_backend_Slici
 
 worker_backend_SlicingFdmResultMessage *worker_backend_SlicingFdmResultMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -48478,7 +49533,7 @@ worker_backend_SlicingFdmResultMessage *worker_backend_SlicingFdmResultMessage_p
 char *worker_backend_SlicingFdmResultMessage_print(const worker_backend_SlicingFdmResultMessage *o)
 {
     cJSON *j = worker_backend_SlicingFdmResultMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -48697,6 +49752,11 @@ cJSON *worker_backend_SlicingSimulationRequestMessage_to_json(const worker_backe
 
 worker_backend_SlicingSimulationRequestMessage *worker_backend_SlicingSimulationRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -48712,7 +49772,7 @@ worker_backend_SlicingSimulationRequestMessage *worker_backend_SlicingSimulation
 char *worker_backend_SlicingSimulationRequestMessage_print(const worker_backend_SlicingSimulationRequestMessage *o)
 {
     cJSON *j = worker_backend_SlicingSimulationRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -49173,6 +50233,11 @@ cJSON *worker_backend_SlicingSimulationRequestMessageSlicerProfile_to_json(const
 
 worker_backend_SlicingSimulationRequestMessageSlicerProfile *worker_backend_SlicingSimulationRequestMessageSlicerProfile_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -49188,7 +50253,7 @@ worker_backend_SlicingSimulationRequestMessageSlicerProfile *worker_backend_Slic
 char *worker_backend_SlicingSimulationRequestMessageSlicerProfile_print(const worker_backend_SlicingSimulationRequestMessageSlicerProfile *o)
 {
     cJSON *j = worker_backend_SlicingSimulationRequestMessageSlicerProfile_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -49323,6 +50388,11 @@ cJSON *worker_backend_SlicingSimulationRequestMessageSlicerConfig_to_json(const 
 
 worker_backend_SlicingSimulationRequestMessageSlicerConfig *worker_backend_SlicingSimulationRequestMessageSlicerConfig_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -49338,7 +50408,7 @@ worker_backend_SlicingSimulationRequestMessageSlicerConfig *worker_backend_Slici
 char *worker_backend_SlicingSimulationRequestMessageSlicerConfig_print(const worker_backend_SlicingSimulationRequestMessageSlicerConfig *o)
 {
     cJSON *j = worker_backend_SlicingSimulationRequestMessageSlicerConfig_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -49704,6 +50774,11 @@ cJSON *worker_backend_SlicingSimulationResultMessage_to_json(const worker_backen
 
 worker_backend_SlicingSimulationResultMessage *worker_backend_SlicingSimulationResultMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -49719,7 +50794,7 @@ worker_backend_SlicingSimulationResultMessage *worker_backend_SlicingSimulationR
 char *worker_backend_SlicingSimulationResultMessage_print(const worker_backend_SlicingSimulationResultMessage *o)
 {
     cJSON *j = worker_backend_SlicingSimulationResultMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -50106,6 +51181,11 @@ cJSON *worker_backend_SlicingSlaRequestMessage_to_json(const worker_backend_Slic
 
 worker_backend_SlicingSlaRequestMessage *worker_backend_SlicingSlaRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -50121,7 +51201,7 @@ worker_backend_SlicingSlaRequestMessage *worker_backend_SlicingSlaRequestMessage
 char *worker_backend_SlicingSlaRequestMessage_print(const worker_backend_SlicingSlaRequestMessage *o)
 {
     cJSON *j = worker_backend_SlicingSlaRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -50487,6 +51567,11 @@ cJSON *worker_backend_SlicingSlaResultMessage_to_json(const worker_backend_Slici
 
 worker_backend_SlicingSlaResultMessage *worker_backend_SlicingSlaResultMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -50502,7 +51587,7 @@ worker_backend_SlicingSlaResultMessage *worker_backend_SlicingSlaResultMessage_p
 char *worker_backend_SlicingSlaResultMessage_print(const worker_backend_SlicingSlaResultMessage *o)
 {
     cJSON *j = worker_backend_SlicingSlaResultMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -50829,6 +51914,11 @@ cJSON *worker_backend_TextureGenerationCompletedMessage_to_json(const worker_bac
 
 worker_backend_TextureGenerationCompletedMessage *worker_backend_TextureGenerationCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -50844,7 +51934,7 @@ worker_backend_TextureGenerationCompletedMessage *worker_backend_TextureGenerati
 char *worker_backend_TextureGenerationCompletedMessage_print(const worker_backend_TextureGenerationCompletedMessage *o)
 {
     cJSON *j = worker_backend_TextureGenerationCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -51084,6 +52174,11 @@ cJSON *worker_backend_TextureGenerationRequestMessage_to_json(const worker_backe
 
 worker_backend_TextureGenerationRequestMessage *worker_backend_TextureGenerationRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -51099,7 +52194,7 @@ worker_backend_TextureGenerationRequestMessage *worker_backend_TextureGeneration
 char *worker_backend_TextureGenerationRequestMessage_print(const worker_backend_TextureGenerationRequestMessage *o)
 {
     cJSON *j = worker_backend_TextureGenerationRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -51381,6 +52476,11 @@ cJSON *worker_backend_ThumbnailGenerationCompletedMessage_to_json(const worker_b
 
 worker_backend_ThumbnailGenerationCompletedMessage *worker_backend_ThumbnailGenerationCompletedMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -51396,7 +52496,7 @@ worker_backend_ThumbnailGenerationCompletedMessage *worker_backend_ThumbnailGene
 char *worker_backend_ThumbnailGenerationCompletedMessage_print(const worker_backend_ThumbnailGenerationCompletedMessage *o)
 {
     cJSON *j = worker_backend_ThumbnailGenerationCompletedMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -51552,6 +52652,11 @@ cJSON *worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_t
 
 worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem *worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -51567,7 +52672,7 @@ worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem *worker_
 char *worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_print(const worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem *o)
 {
     cJSON *j = worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -51807,6 +52912,11 @@ cJSON *worker_backend_ThumbnailGenerationRequestMessage_to_json(const worker_bac
 
 worker_backend_ThumbnailGenerationRequestMessage *worker_backend_ThumbnailGenerationRequestMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -51822,7 +52932,7 @@ worker_backend_ThumbnailGenerationRequestMessage *worker_backend_ThumbnailGenera
 char *worker_backend_ThumbnailGenerationRequestMessage_print(const worker_backend_ThumbnailGenerationRequestMessage *o)
 {
     cJSON *j = worker_backend_ThumbnailGenerationRequestMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -51957,6 +53067,11 @@ cJSON *worker_backend_ThumbnailGenerationRequestMessageCustomization_to_json(con
 
 worker_backend_ThumbnailGenerationRequestMessageCustomization *worker_backend_ThumbnailGenerationRequestMessageCustomization_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -51972,7 +53087,7 @@ worker_backend_ThumbnailGenerationRequestMessageCustomization *worker_backend_Th
 char *worker_backend_ThumbnailGenerationRequestMessageCustomization_print(const worker_backend_ThumbnailGenerationRequestMessageCustomization *o)
 {
     cJSON *j = worker_backend_ThumbnailGenerationRequestMessageCustomization_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -52086,6 +53201,11 @@ cJSON *worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_to_j
 
 worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -52101,7 +53221,7 @@ worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *worker_bac
 char *worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_print(const worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *o)
 {
     cJSON *j = worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -52236,6 +53356,11 @@ cJSON *worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_t
 
 worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -52251,7 +53376,7 @@ worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *worker_
 char *worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_print(const worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *o)
 {
     cJSON *j = worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -52428,6 +53553,11 @@ cJSON *worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_to
 
 worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -52443,7 +53573,7 @@ worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *worker_b
 char *worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_print(const worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *o)
 {
     cJSON *j = worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -52910,6 +54040,11 @@ cJSON *worker_backend_UserEngagementEventMessage_to_json(const worker_backend_Us
 
 worker_backend_UserEngagementEventMessage *worker_backend_UserEngagementEventMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -52925,7 +54060,7 @@ worker_backend_UserEngagementEventMessage *worker_backend_UserEngagementEventMes
 char *worker_backend_UserEngagementEventMessage_print(const worker_backend_UserEngagementEventMessage *o)
 {
     cJSON *j = worker_backend_UserEngagementEventMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -53270,6 +54405,11 @@ cJSON *worker_backend_UserEngagementEventMessageActionDetails_to_json(const work
 
 worker_backend_UserEngagementEventMessageActionDetails *worker_backend_UserEngagementEventMessageActionDetails_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -53285,7 +54425,7 @@ worker_backend_UserEngagementEventMessageActionDetails *worker_backend_UserEngag
 char *worker_backend_UserEngagementEventMessageActionDetails_print(const worker_backend_UserEngagementEventMessageActionDetails *o)
 {
     cJSON *j = worker_backend_UserEngagementEventMessageActionDetails_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -53441,6 +54581,11 @@ cJSON *worker_backend_UserEngagementEventMessageClientInfo_to_json(const worker_
 
 worker_backend_UserEngagementEventMessageClientInfo *worker_backend_UserEngagementEventMessageClientInfo_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -53456,7 +54601,7 @@ worker_backend_UserEngagementEventMessageClientInfo *worker_backend_UserEngageme
 char *worker_backend_UserEngagementEventMessageClientInfo_print(const worker_backend_UserEngagementEventMessageClientInfo *o)
 {
     cJSON *j = worker_backend_UserEngagementEventMessageClientInfo_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -53826,6 +54971,11 @@ cJSON *worker_backend_WorkerAnalyticsEventMessage_to_json(const worker_backend_W
 
 worker_backend_WorkerAnalyticsEventMessage *worker_backend_WorkerAnalyticsEventMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -53841,7 +54991,7 @@ worker_backend_WorkerAnalyticsEventMessage *worker_backend_WorkerAnalyticsEventM
 char *worker_backend_WorkerAnalyticsEventMessage_print(const worker_backend_WorkerAnalyticsEventMessage *o)
 {
     cJSON *j = worker_backend_WorkerAnalyticsEventMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -54005,6 +55155,11 @@ cJSON *worker_backend_JobTiming_to_json(const worker_backend_JobTiming *o)
 
 worker_backend_JobTiming *worker_backend_JobTiming_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -54020,7 +55175,7 @@ worker_backend_JobTiming *worker_backend_JobTiming_parse(const char *text, size_
 char *worker_backend_JobTiming_print(const worker_backend_JobTiming *o)
 {
     cJSON *j = worker_backend_JobTiming_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -54557,6 +55712,11 @@ cJSON *worker_backend_WorkerMetricsEnrichedEventMessage_to_json(const worker_bac
 
 worker_backend_WorkerMetricsEnrichedEventMessage *worker_backend_WorkerMetricsEnrichedEventMessage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -54572,7 +55732,7 @@ worker_backend_WorkerMetricsEnrichedEventMessage *worker_backend_WorkerMetricsEn
 char *worker_backend_WorkerMetricsEnrichedEventMessage_print(const worker_backend_WorkerMetricsEnrichedEventMessage *o)
 {
     cJSON *j = worker_backend_WorkerMetricsEnrichedEventMessage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -54896,6 +56056,11 @@ cJSON *worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_to_json(const wo
 
 worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage *worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -54911,7 +56076,7 @@ worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage *worker_backend_WorkerM
 char *worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_print(const worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage *o)
 {
     cJSON *j = worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -55067,6 +56232,11 @@ cJSON *worker_backend_WorkerMetricsEnrichedEventMessageResources_to_json(const w
 
 worker_backend_WorkerMetricsEnrichedEventMessageResources *worker_backend_WorkerMetricsEnrichedEventMessageResources_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -55082,7 +56252,7 @@ worker_backend_WorkerMetricsEnrichedEventMessageResources *worker_backend_Worker
 char *worker_backend_WorkerMetricsEnrichedEventMessageResources_print(const worker_backend_WorkerMetricsEnrichedEventMessageResources *o)
 {
     cJSON *j = worker_backend_WorkerMetricsEnrichedEventMessageResources_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -55238,6 +56408,11 @@ cJSON *worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_to_json(cons
 
 worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -55253,7 +56428,7 @@ worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *worker_backend_Wor
 char *worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_print(const worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *o)
 {
     cJSON *j = worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -55430,6 +56605,11 @@ cJSON *worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_to_json(c
 
 worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -55445,7 +56625,7 @@ worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *worker_backend_
 char *worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_print(const worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *o)
 {
     cJSON *j = worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -55601,6 +56781,11 @@ cJSON *worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_to_json(con
 
 worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -55616,7 +56801,7 @@ worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *worker_backend_Wo
 char *worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_print(const worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *o)
 {
     cJSON *j = worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -55772,6 +56957,11 @@ cJSON *worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_to_json(
 
 worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork *worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -55787,7 +56977,7 @@ worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork *worker_backend
 char *worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_print(const worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork *o)
 {
     cJSON *j = worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -55922,6 +57112,11 @@ cJSON *worker_backend_WorkerMetricsEnrichedEventMessageError_to_json(const worke
 
 worker_backend_WorkerMetricsEnrichedEventMessageError *worker_backend_WorkerMetricsEnrichedEventMessageError_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -55937,7 +57132,7 @@ worker_backend_WorkerMetricsEnrichedEventMessageError *worker_backend_WorkerMetr
 char *worker_backend_WorkerMetricsEnrichedEventMessageError_print(const worker_backend_WorkerMetricsEnrichedEventMessageError *o)
 {
     cJSON *j = worker_backend_WorkerMetricsEnrichedEventMessageError_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -56089,6 +57284,11 @@ cJSON *worker_backend_JobResponse_to_json(const worker_backend_JobResponse *o)
 
 worker_backend_JobResponse *worker_backend_JobResponse_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -56104,7 +57304,7 @@ worker_backend_JobResponse *worker_backend_JobResponse_parse(const char *text, s
 char *worker_backend_JobResponse_print(const worker_backend_JobResponse *o)
 {
     cJSON *j = worker_backend_JobResponse_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -56365,6 +57565,11 @@ cJSON *worker_backend_JobStatus_to_json(const worker_backend_JobStatus *o)
 
 worker_backend_JobStatus *worker_backend_JobStatus_parse(const char *text, size_t len, worker_backend_error *err)
 {
+    long nul = worker_backend_rt_text_nul(text, len);
+    if (nul >= 0) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -56380,7 +57585,7 @@ worker_backend_JobStatus *worker_backend_JobStatus_parse(const char *text, size_
 char *worker_backend_JobStatus_print(const worker_backend_JobStatus *o)
 {
     cJSON *j = worker_backend_JobStatus_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }

@@ -340,14 +340,17 @@ static bool worker_backend_v_AnalyticsCollectionRequestMessage(const cJSON *x, c
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[1] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "query")) {
+            worker_backend_rt_report(c, p, "missing required property 'query'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -368,7 +371,6 @@ static bool worker_backend_v_AnalyticsCollectionRequestMessage(const cJSON *x, c
                 break;
             case 113:
                 if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 121 && key[5] == '\0') { /* 5 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -377,11 +379,6 @@ static bool worker_backend_v_AnalyticsCollectionRequestMessage(const cJSON *x, c
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'query'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -399,6 +396,8 @@ static bool worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(const
     if (!worker_backend_rt_type_in(x, 16)) {
         worker_backend_rt_report_type(c, p, "expected string", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 16)) {
+        WORKER_BACKEND_FAIL();
     }
     c->depth--;
     return ok;
@@ -415,13 +414,13 @@ static bool worker_backend_v_AnalyticsCollectionRequestMessage_options(const cJS
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -437,7 +436,6 @@ static bool worker_backend_v_AnalyticsCollectionRequestMessage_options(const cJS
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -453,6 +451,8 @@ static bool worker_backend_v_AnalyticsCollectionRequestMessage_options_pages(con
     c->depth++;
     if (!worker_backend_rt_type_in(x, 4)) {
         worker_backend_rt_report_type(c, p, "expected integer", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 4)) {
         WORKER_BACKEND_FAIL();
     }
     c->depth--;
@@ -470,21 +470,39 @@ static bool worker_backend_v_BackendLoggingEventMessage(const cJSON *x, const wo
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[5] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "eventType")) {
+            worker_backend_rt_report(c, p, "missing required property 'eventType'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "timestamp")) {
+            worker_backend_rt_report(c, p, "missing required property 'timestamp'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "level")) {
+            worker_backend_rt_report(c, p, "missing required property 'level'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "message")) {
+            worker_backend_rt_report(c, p, "missing required property 'message'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "context")) {
+            worker_backend_rt_report(c, p, "missing required property 'context'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 99:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 120 && (unsigned char)key[6] == 116 && key[7] == '\0') { /* 7 bytes */
-                    seen[4] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -519,7 +537,6 @@ static bool worker_backend_v_BackendLoggingEventMessage(const cJSON *x, const wo
                     break;
                 }
                 if ((unsigned char)key[1] == 118 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 84 && (unsigned char)key[6] == 121 && (unsigned char)key[7] == 112 && (unsigned char)key[8] == 101 && key[9] == '\0') { /* 9 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -549,7 +566,6 @@ static bool worker_backend_v_BackendLoggingEventMessage(const cJSON *x, const wo
                 break;
             case 108:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 118 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 108 && key[5] == '\0') { /* 5 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -557,7 +573,6 @@ static bool worker_backend_v_BackendLoggingEventMessage(const cJSON *x, const wo
                 break;
             case 109:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 115 && (unsigned char)key[4] == 97 && (unsigned char)key[5] == 103 && (unsigned char)key[6] == 101 && key[7] == '\0') { /* 7 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -584,7 +599,6 @@ static bool worker_backend_v_BackendLoggingEventMessage(const cJSON *x, const wo
                 break;
             case 116:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && (unsigned char)key[5] == 116 && (unsigned char)key[6] == 97 && (unsigned char)key[7] == 109 && (unsigned char)key[8] == 112 && key[9] == '\0') { /* 9 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_BackendLoggingEventMessage_timestamp(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -601,27 +615,6 @@ static bool worker_backend_v_BackendLoggingEventMessage(const cJSON *x, const wo
                 break;
             }
         }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'eventType'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'timestamp'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'level'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'message'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[4]) {
-            worker_backend_rt_report(c, p, "missing required property 'context'");
-            WORKER_BACKEND_FAIL();
-        }
     }
     c->depth--;
     return ok;
@@ -637,6 +630,8 @@ static bool worker_backend_v_BackendLoggingEventMessage_timestamp(const cJSON *x
     c->depth++;
     if (!worker_backend_rt_type_in(x, 16)) {
         worker_backend_rt_report_type(c, p, "expected string", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 16)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_STRING(x)) {
@@ -661,13 +656,13 @@ static bool worker_backend_v_BackendLoggingEventMessage_metadata(const cJSON *x,
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -716,7 +711,6 @@ static bool worker_backend_v_BackendLoggingEventMessage_metadata(const cJSON *x,
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -732,6 +726,8 @@ static bool worker_backend_v_BackendLoggingEventMessage_durationMs(const cJSON *
     c->depth++;
     if (!worker_backend_rt_type_in(x, 12)) {
         worker_backend_rt_report_type(c, p, "expected number", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 12)) {
         WORKER_BACKEND_FAIL();
     }
     c->depth--;
@@ -749,13 +745,13 @@ static bool worker_backend_v_EtsyAnalyticsSyncCompletedMessage(const cJSON *x, c
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -821,7 +817,6 @@ static bool worker_backend_v_EtsyAnalyticsSyncCompletedMessage(const cJSON *x, c
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -837,6 +832,8 @@ static bool worker_backend_v_EtsyAnalyticsSyncCompletedMessage_results(const cJS
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -864,13 +861,13 @@ static bool worker_backend_v_EtsyAnalyticsSyncCompletedMessage_results_items(con
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -914,7 +911,6 @@ static bool worker_backend_v_EtsyAnalyticsSyncCompletedMessage_results_items(con
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -931,13 +927,13 @@ static bool worker_backend_v_EtsyAnalyticsSyncCompletedMessage_results_items_ana
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -1005,7 +1001,6 @@ static bool worker_backend_v_EtsyAnalyticsSyncCompletedMessage_results_items_ana
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -1021,6 +1016,8 @@ static bool worker_backend_v_BaseListingData_tags(const cJSON *x, const worker_b
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -1048,13 +1045,13 @@ static bool worker_backend_v_EtsyAnalyticsSyncCompletedMessage_results_items_ana
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -1062,7 +1059,6 @@ static bool worker_backend_v_EtsyAnalyticsSyncCompletedMessage_results_items_ana
             if (!matched && !worker_backend_v_BackendLoggingEventMessage_durationMs(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -1078,6 +1074,8 @@ static bool worker_backend_v_EtsyAnalyticsSyncCompletedMessage_results_items_ana
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -1105,13 +1103,13 @@ static bool worker_backend_v_EtsyAnalyticsSyncCompletedMessage_results_items_ana
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -1141,7 +1139,6 @@ static bool worker_backend_v_EtsyAnalyticsSyncCompletedMessage_results_items_ana
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -1168,13 +1165,13 @@ static bool worker_backend_v_CredentialUpdate(const cJSON *x, const worker_backe
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -1202,7 +1199,6 @@ static bool worker_backend_v_CredentialUpdate(const cJSON *x, const worker_backe
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -1218,6 +1214,8 @@ static bool worker_backend_v_EtsyAnalyticsSyncCompletedMessage_errors(const cJSO
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -1245,13 +1243,13 @@ static bool worker_backend_v_EtsyAnalyticsSyncCompletedMessage_errors_items(cons
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -1274,7 +1272,6 @@ static bool worker_backend_v_EtsyAnalyticsSyncCompletedMessage_errors_items(cons
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -1291,13 +1288,13 @@ static bool worker_backend_v_EtsyAnalyticsSyncRequestMessage(const cJSON *x, con
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -1360,7 +1357,6 @@ static bool worker_backend_v_EtsyAnalyticsSyncRequestMessage(const cJSON *x, con
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -1387,13 +1383,13 @@ static bool worker_backend_v_EtsyOAuthCredentials(const cJSON *x, const worker_b
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -1428,7 +1424,6 @@ static bool worker_backend_v_EtsyOAuthCredentials(const cJSON *x, const worker_b
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -1455,21 +1450,27 @@ static bool worker_backend_v_AnalyticsTimeRange(const cJSON *x, const worker_bac
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "startDate")) {
+            worker_backend_rt_report(c, p, "missing required property 'startDate'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "endDate")) {
+            worker_backend_rt_report(c, p, "missing required property 'endDate'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 101:
                 if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 100 && (unsigned char)key[3] == 68 && (unsigned char)key[4] == 97 && (unsigned char)key[5] == 116 && (unsigned char)key[6] == 101 && key[7] == '\0') { /* 7 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -1477,7 +1478,6 @@ static bool worker_backend_v_AnalyticsTimeRange(const cJSON *x, const worker_bac
                 break;
             case 115:
                 if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 68 && (unsigned char)key[6] == 97 && (unsigned char)key[7] == 116 && (unsigned char)key[8] == 101 && key[9] == '\0') { /* 9 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -1486,15 +1486,6 @@ static bool worker_backend_v_AnalyticsTimeRange(const cJSON *x, const worker_bac
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'startDate'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'endDate'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -1522,13 +1513,13 @@ static bool worker_backend_v_AnalyticsSyncOptions(const cJSON *x, const worker_b
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -1554,7 +1545,6 @@ static bool worker_backend_v_AnalyticsSyncOptions(const cJSON *x, const worker_b
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -1570,6 +1560,8 @@ static bool worker_backend_v_AnalyticsSyncOptions_includeDetailedMetrics(const c
     c->depth++;
     if (!worker_backend_rt_type_in(x, 2)) {
         worker_backend_rt_report_type(c, p, "expected boolean", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 2)) {
         WORKER_BACKEND_FAIL();
     }
     c->depth--;
@@ -1587,21 +1579,27 @@ static bool worker_backend_v_EtsyAnalyticsSyncRequestMessage_etsyCredentials(con
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "accessToken")) {
+            worker_backend_rt_report(c, p, "missing required property 'accessToken'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "shopId")) {
+            worker_backend_rt_report(c, p, "missing required property 'shopId'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 97:
                 if ((unsigned char)key[1] == 99 && (unsigned char)key[2] == 99 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && (unsigned char)key[5] == 115 && (unsigned char)key[6] == 84 && (unsigned char)key[7] == 111 && (unsigned char)key[8] == 107 && (unsigned char)key[9] == 101 && (unsigned char)key[10] == 110 && key[11] == '\0') { /* 11 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -1609,7 +1607,6 @@ static bool worker_backend_v_EtsyAnalyticsSyncRequestMessage_etsyCredentials(con
                 break;
             case 115:
                 if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 112 && (unsigned char)key[4] == 73 && (unsigned char)key[5] == 100 && key[6] == '\0') { /* 6 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -1618,15 +1615,6 @@ static bool worker_backend_v_EtsyAnalyticsSyncRequestMessage_etsyCredentials(con
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'accessToken'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'shopId'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -1644,13 +1632,13 @@ static bool worker_backend_v_EtsyPublishListingCompletedMessage(const cJSON *x, 
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -1733,7 +1721,6 @@ static bool worker_backend_v_EtsyPublishListingCompletedMessage(const cJSON *x, 
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -1749,6 +1736,8 @@ static bool worker_backend_v_EtsyPublishListingCompletedMessage_etsyListingUrl(c
     c->depth++;
     if (!worker_backend_rt_type_in(x, 16)) {
         worker_backend_rt_report_type(c, p, "expected string", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 16)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_STRING(x)) {
@@ -1783,13 +1772,13 @@ static bool worker_backend_v_RetryableErrorDetails(const cJSON *x, const worker_
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -1826,7 +1815,6 @@ static bool worker_backend_v_RetryableErrorDetails(const cJSON *x, const worker_
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -1843,13 +1831,13 @@ static bool worker_backend_v_ErrorDetails_details(const cJSON *x, const worker_b
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -1857,7 +1845,6 @@ static bool worker_backend_v_ErrorDetails_details(const cJSON *x, const worker_b
             if (!matched && !worker_backend_v_ErrorDetails_details_extra(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -1886,13 +1873,13 @@ static bool worker_backend_v_EtsyPublishListingRequestMessage(const cJSON *x, co
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -1969,7 +1956,6 @@ static bool worker_backend_v_EtsyPublishListingRequestMessage(const cJSON *x, co
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -1996,14 +1982,21 @@ static bool worker_backend_v_MaterialVariant(const cJSON *x, const worker_backen
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "materialName")) {
+            worker_backend_rt_report(c, p, "missing required property 'materialName'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "price")) {
+            worker_backend_rt_report(c, p, "missing required property 'price'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -2017,7 +2010,6 @@ static bool worker_backend_v_MaterialVariant(const cJSON *x, const worker_backen
                 break;
             case 109:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 97 && (unsigned char)key[7] == 108 && (unsigned char)key[8] == 78 && (unsigned char)key[9] == 97 && (unsigned char)key[10] == 109 && (unsigned char)key[11] == 101 && key[12] == '\0') { /* 12 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2025,7 +2017,6 @@ static bool worker_backend_v_MaterialVariant(const cJSON *x, const worker_backen
                 break;
             case 112:
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_BackendLoggingEventMessage_durationMs(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2041,15 +2032,6 @@ static bool worker_backend_v_MaterialVariant(const cJSON *x, const worker_backen
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'materialName'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'price'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -2077,21 +2059,35 @@ static bool worker_backend_v_BaseListingData(const cJSON *x, const worker_backen
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[4] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "title")) {
+            worker_backend_rt_report(c, p, "missing required property 'title'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "description")) {
+            worker_backend_rt_report(c, p, "missing required property 'description'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "tags")) {
+            worker_backend_rt_report(c, p, "missing required property 'tags'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "taxonomyId")) {
+            worker_backend_rt_report(c, p, "missing required property 'taxonomyId'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 100:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 112 && (unsigned char)key[7] == 116 && (unsigned char)key[8] == 105 && (unsigned char)key[9] == 111 && (unsigned char)key[10] == 110 && key[11] == '\0') { /* 11 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2113,19 +2109,16 @@ static bool worker_backend_v_BaseListingData(const cJSON *x, const worker_backen
                 break;
             case 116:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 103 && (unsigned char)key[3] == 115 && key[4] == '\0') { /* 4 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_BaseListingData_tags(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 120 && (unsigned char)key[3] == 111 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 111 && (unsigned char)key[6] == 109 && (unsigned char)key[7] == 121 && (unsigned char)key[8] == 73 && (unsigned char)key[9] == 100 && key[10] == '\0') { /* 10 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_options_pages(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2147,23 +2140,6 @@ static bool worker_backend_v_BaseListingData(const cJSON *x, const worker_backen
                 break;
             }
         }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'title'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'description'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'tags'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'taxonomyId'");
-            WORKER_BACKEND_FAIL();
-        }
     }
     c->depth--;
     return ok;
@@ -2180,13 +2156,13 @@ static bool worker_backend_v_EtsyPublishListingRequestMessage_publishOptions(con
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -2209,7 +2185,6 @@ static bool worker_backend_v_EtsyPublishListingRequestMessage_publishOptions(con
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -2226,21 +2201,27 @@ static bool worker_backend_v_EtsyPublishListingRequestMessage_etsyCredentials(co
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "accessToken")) {
+            worker_backend_rt_report(c, p, "missing required property 'accessToken'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "shopId")) {
+            worker_backend_rt_report(c, p, "missing required property 'shopId'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 97:
                 if ((unsigned char)key[1] == 99 && (unsigned char)key[2] == 99 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && (unsigned char)key[5] == 115 && (unsigned char)key[6] == 84 && (unsigned char)key[7] == 111 && (unsigned char)key[8] == 107 && (unsigned char)key[9] == 101 && (unsigned char)key[10] == 110 && key[11] == '\0') { /* 11 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2255,7 +2236,6 @@ static bool worker_backend_v_EtsyPublishListingRequestMessage_etsyCredentials(co
                 break;
             case 115:
                 if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 112 && (unsigned char)key[4] == 73 && (unsigned char)key[5] == 100 && key[6] == '\0') { /* 6 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2264,15 +2244,6 @@ static bool worker_backend_v_EtsyPublishListingRequestMessage_etsyCredentials(co
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'accessToken'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'shopId'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -2300,21 +2271,27 @@ static bool worker_backend_v_ListingFileMetadata(const cJSON *x, const worker_ba
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "storageItemId")) {
+            worker_backend_rt_report(c, p, "missing required property 'storageItemId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "fileName")) {
+            worker_backend_rt_report(c, p, "missing required property 'fileName'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 102:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 78 && (unsigned char)key[5] == 97 && (unsigned char)key[6] == 109 && (unsigned char)key[7] == 101 && key[8] == '\0') { /* 8 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2334,7 +2311,6 @@ static bool worker_backend_v_ListingFileMetadata(const cJSON *x, const worker_ba
                 break;
             case 115:
                 if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 97 && (unsigned char)key[5] == 103 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 73 && (unsigned char)key[8] == 116 && (unsigned char)key[9] == 101 && (unsigned char)key[10] == 109 && (unsigned char)key[11] == 73 && (unsigned char)key[12] == 100 && key[13] == '\0') { /* 13 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2343,15 +2319,6 @@ static bool worker_backend_v_ListingFileMetadata(const cJSON *x, const worker_ba
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'storageItemId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'fileName'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -2369,13 +2336,13 @@ static bool worker_backend_v_FileDownloadCompletedMessage(const cJSON *x, const 
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -2424,7 +2391,6 @@ static bool worker_backend_v_FileDownloadCompletedMessage(const cJSON *x, const 
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -2451,21 +2417,27 @@ static bool worker_backend_v_S3Location(const cJSON *x, const worker_backend_pse
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "bucket")) {
+            worker_backend_rt_report(c, p, "missing required property 'bucket'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "key")) {
+            worker_backend_rt_report(c, p, "missing required property 'key'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 98:
                 if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 99 && (unsigned char)key[3] == 107 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2473,7 +2445,6 @@ static bool worker_backend_v_S3Location(const cJSON *x, const worker_backend_pse
                 break;
             case 107:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 121 && key[3] == '\0') { /* 3 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2489,15 +2460,6 @@ static bool worker_backend_v_S3Location(const cJSON *x, const worker_backend_pse
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'bucket'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'key'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -2515,13 +2477,13 @@ static bool worker_backend_v_FileDownloadRequestMessage(const cJSON *x, const wo
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -2596,7 +2558,6 @@ static bool worker_backend_v_FileDownloadRequestMessage(const cJSON *x, const wo
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -2623,21 +2584,27 @@ static bool worker_backend_v_StorageLocation(const cJSON *x, const worker_backen
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "storageConnectionId")) {
+            worker_backend_rt_report(c, p, "missing required property 'storageConnectionId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "path")) {
+            worker_backend_rt_report(c, p, "missing required property 'path'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 112:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 104 && key[4] == '\0') { /* 4 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2645,7 +2612,6 @@ static bool worker_backend_v_StorageLocation(const cJSON *x, const worker_backen
                 break;
             case 115:
                 if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 97 && (unsigned char)key[5] == 103 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 67 && (unsigned char)key[8] == 111 && (unsigned char)key[9] == 110 && (unsigned char)key[10] == 110 && (unsigned char)key[11] == 101 && (unsigned char)key[12] == 99 && (unsigned char)key[13] == 116 && (unsigned char)key[14] == 105 && (unsigned char)key[15] == 111 && (unsigned char)key[16] == 110 && (unsigned char)key[17] == 73 && (unsigned char)key[18] == 100 && key[19] == '\0') { /* 19 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2654,15 +2620,6 @@ static bool worker_backend_v_StorageLocation(const cJSON *x, const worker_backen
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'storageConnectionId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'path'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -2680,13 +2637,13 @@ static bool worker_backend_v_FileDownloadRequestMessage_metadata(const cJSON *x,
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -2702,7 +2659,6 @@ static bool worker_backend_v_FileDownloadRequestMessage_metadata(const cJSON *x,
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -2719,13 +2675,13 @@ static bool worker_backend_v_FileDownloadRequestMessage_credentials(const cJSON 
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -2789,7 +2745,6 @@ static bool worker_backend_v_FileDownloadRequestMessage_credentials(const cJSON 
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -2806,14 +2761,17 @@ static bool worker_backend_v_FileDownloadRequestMessage_minioDestination(const c
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[1] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "path")) {
+            worker_backend_rt_report(c, p, "missing required property 'path'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -2827,7 +2785,6 @@ static bool worker_backend_v_FileDownloadRequestMessage_minioDestination(const c
                 break;
             case 112:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 104 && key[4] == '\0') { /* 4 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -2836,11 +2793,6 @@ static bool worker_backend_v_FileDownloadRequestMessage_minioDestination(const c
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'path'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -2858,13 +2810,13 @@ static bool worker_backend_v_FileVectorizeCompletedMessage(const cJSON *x, const
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -2901,7 +2853,6 @@ static bool worker_backend_v_FileVectorizeCompletedMessage(const cJSON *x, const
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -2917,6 +2868,8 @@ static bool worker_backend_v_FileVectorizeCompletedMessage_vector(const cJSON *x
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -2944,13 +2897,13 @@ static bool worker_backend_v_FileVectorizeRequestMessage(const cJSON *x, const w
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -2980,7 +2933,6 @@ static bool worker_backend_v_FileVectorizeRequestMessage(const cJSON *x, const w
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -2997,13 +2949,13 @@ static bool worker_backend_v_IpCheckCompletedMessage(const cJSON *x, const worke
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -3115,7 +3067,6 @@ static bool worker_backend_v_IpCheckCompletedMessage(const cJSON *x, const worke
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -3131,6 +3082,8 @@ static bool worker_backend_v_IpCheckCompletedMessage_modelId(const cJSON *x, con
     c->depth++;
     if (!worker_backend_rt_type_in(x, 16)) {
         worker_backend_rt_report_type(c, p, "expected string", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 16)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_STRING(x)) {
@@ -3155,6 +3108,8 @@ static bool worker_backend_v_IpCheckCompletedMessage_entityType(const cJSON *x, 
     if (!worker_backend_rt_type_in(x, 16)) {
         worker_backend_rt_report_type(c, p, "expected string", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 16)) {
+        WORKER_BACKEND_FAIL();
     }
     if (!((WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "model") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "metamodel") == 0) || false)) {
         worker_backend_rt_report(c, p, "must be one of 'model', 'metamodel'");
@@ -3174,6 +3129,8 @@ static bool worker_backend_v_IpCheckCompletedMessage_status(const cJSON *x, cons
     c->depth++;
     if (!worker_backend_rt_type_in(x, 16)) {
         worker_backend_rt_report_type(c, p, "expected string", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 16)) {
         WORKER_BACKEND_FAIL();
     }
     if (!((WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "clear") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "flagged") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "error") == 0) || false)) {
@@ -3195,6 +3152,8 @@ static bool worker_backend_v_IpCheckCompletedMessage_copyrightRisk(const cJSON *
     if (!worker_backend_rt_type_in(x, 16)) {
         worker_backend_rt_report_type(c, p, "expected string", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 16)) {
+        WORKER_BACKEND_FAIL();
     }
     if (!((WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "none") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "low") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "medium") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "high") == 0) || false)) {
         worker_backend_rt_report(c, p, "must be one of 'none', 'low', 'medium', 'high'");
@@ -3214,6 +3173,8 @@ static bool worker_backend_v_IpCheckCompletedMessage_confidence(const cJSON *x, 
     c->depth++;
     if (!worker_backend_rt_type_in(x, 12)) {
         worker_backend_rt_report_type(c, p, "expected number", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 12)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_NUMBER(x)) {
@@ -3242,6 +3203,8 @@ static bool worker_backend_v_IpCheckCompletedMessage_riskScorePercent(const cJSO
     if (!worker_backend_rt_type_in(x, 4)) {
         worker_backend_rt_report_type(c, p, "expected integer", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 4)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_NUMBER(x)) {
         double d = x->valuedouble;
@@ -3269,6 +3232,8 @@ static bool worker_backend_v_IpCheckCompletedMessage_recommendation(const cJSON 
     if (!worker_backend_rt_type_in(x, 16)) {
         worker_backend_rt_report_type(c, p, "expected string", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 16)) {
+        WORKER_BACKEND_FAIL();
     }
     if (!((WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "block") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "warn") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "allow") == 0) || false)) {
         worker_backend_rt_report(c, p, "must be one of 'block', 'warn', 'allow'");
@@ -3289,13 +3254,13 @@ static bool worker_backend_v_IpCheckCompletedMessage_suggestedChanges(const cJSO
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -3323,7 +3288,6 @@ static bool worker_backend_v_IpCheckCompletedMessage_suggestedChanges(const cJSO
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -3340,13 +3304,13 @@ static bool worker_backend_v_IpCheckCompletedMessage_heuristicResults(const cJSO
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -3383,7 +3347,6 @@ static bool worker_backend_v_IpCheckCompletedMessage_heuristicResults(const cJSO
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -3400,13 +3363,13 @@ static bool worker_backend_v_IpCheckCompletedMessage_heuristicResults_perceptual
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -3443,7 +3406,6 @@ static bool worker_backend_v_IpCheckCompletedMessage_heuristicResults_perceptual
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -3460,13 +3422,13 @@ static bool worker_backend_v_IpCheckCompletedMessage_heuristicResults_trademark(
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -3496,7 +3458,6 @@ static bool worker_backend_v_IpCheckCompletedMessage_heuristicResults_trademark(
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -3513,13 +3474,13 @@ static bool worker_backend_v_IpCheckCompletedMessage_heuristicResults_franchise(
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -3547,7 +3508,6 @@ static bool worker_backend_v_IpCheckCompletedMessage_heuristicResults_franchise(
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -3564,13 +3524,13 @@ static bool worker_backend_v_IpCheckCompletedMessage_heuristicResults_reverseSea
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -3614,7 +3574,6 @@ static bool worker_backend_v_IpCheckCompletedMessage_heuristicResults_reverseSea
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -3631,13 +3590,13 @@ static bool worker_backend_v_IpCheckCompletedMessage_error(const cJSON *x, const
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -3660,7 +3619,6 @@ static bool worker_backend_v_IpCheckCompletedMessage_error(const cJSON *x, const
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -3677,13 +3635,13 @@ static bool worker_backend_v_IpCheckRequestMessage(const cJSON *x, const worker_
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -3754,7 +3712,6 @@ static bool worker_backend_v_IpCheckRequestMessage(const cJSON *x, const worker_
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -3771,13 +3728,13 @@ static bool worker_backend_v_IpCheckRequestMessage_analysisOptions(const cJSON *
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -3805,7 +3762,6 @@ static bool worker_backend_v_IpCheckRequestMessage_analysisOptions(const cJSON *
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -3822,13 +3778,13 @@ static bool worker_backend_v_MarketplaceAnalyticsSyncCompletedMessage(const cJSO
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -3894,7 +3850,6 @@ static bool worker_backend_v_MarketplaceAnalyticsSyncCompletedMessage(const cJSO
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -3910,6 +3865,8 @@ static bool worker_backend_v_MarketplaceAnalyticsSyncCompletedMessage_status(con
     c->depth++;
     if (!worker_backend_rt_type_in(x, 16)) {
         worker_backend_rt_report_type(c, p, "expected string", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 16)) {
         WORKER_BACKEND_FAIL();
     }
     if (!((WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "SUCCESS") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "PARTIAL_SUCCESS") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "FAILED") == 0) || false)) {
@@ -3930,6 +3887,8 @@ static bool worker_backend_v_MarketplaceAnalyticsSyncCompletedMessage_results(co
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -3957,13 +3916,13 @@ static bool worker_backend_v_MarketplaceAnalyticsSyncCompletedMessage_results_it
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -4007,7 +3966,6 @@ static bool worker_backend_v_MarketplaceAnalyticsSyncCompletedMessage_results_it
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -4024,13 +3982,13 @@ static bool worker_backend_v_MarketplaceAnalyticsSyncCompletedMessage_results_it
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -4098,7 +4056,6 @@ static bool worker_backend_v_MarketplaceAnalyticsSyncCompletedMessage_results_it
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -4115,13 +4072,13 @@ static bool worker_backend_v_MarketplaceAnalyticsSyncRequestMessage(const cJSON 
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -4189,7 +4146,6 @@ static bool worker_backend_v_MarketplaceAnalyticsSyncRequestMessage(const cJSON 
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -4205,6 +4161,8 @@ static bool worker_backend_v_MarketplaceAnalyticsSyncRequestMessage_listingIds(c
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -4232,21 +4190,23 @@ static bool worker_backend_v_MarketplaceAnalyticsSyncRequestMessage_marketplaceC
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[1] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "accessToken")) {
+            worker_backend_rt_report(c, p, "missing required property 'accessToken'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 97:
                 if ((unsigned char)key[1] == 99 && (unsigned char)key[2] == 99 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && (unsigned char)key[5] == 115 && (unsigned char)key[6] == 84 && (unsigned char)key[7] == 111 && (unsigned char)key[8] == 107 && (unsigned char)key[9] == 101 && (unsigned char)key[10] == 110 && key[11] == '\0') { /* 11 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -4262,11 +4222,6 @@ static bool worker_backend_v_MarketplaceAnalyticsSyncRequestMessage_marketplaceC
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'accessToken'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -4284,13 +4239,13 @@ static bool worker_backend_v_MarketplaceConnectionSyncCompletedMessage(const cJS
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -4366,7 +4321,6 @@ static bool worker_backend_v_MarketplaceConnectionSyncCompletedMessage(const cJS
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -4383,13 +4337,13 @@ static bool worker_backend_v_MarketplaceConnectionSyncCompletedMessage_connectio
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -4434,7 +4388,6 @@ static bool worker_backend_v_MarketplaceConnectionSyncCompletedMessage_connectio
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -4451,13 +4404,13 @@ static bool worker_backend_v_MarketplaceConnectionSyncCompletedMessage_connectio
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -4478,7 +4431,6 @@ static bool worker_backend_v_MarketplaceConnectionSyncCompletedMessage_connectio
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -4494,6 +4446,8 @@ static bool worker_backend_v_MarketplaceConnectionSyncCompletedMessage_categorie
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -4521,13 +4475,13 @@ static bool worker_backend_v_MarketplaceConnectionSyncCompletedMessage_categorie
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -4564,7 +4518,6 @@ static bool worker_backend_v_MarketplaceConnectionSyncCompletedMessage_categorie
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -4581,13 +4534,13 @@ static bool worker_backend_v_MarketplaceConnectionSyncCompletedMessage_statistic
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -4617,7 +4570,6 @@ static bool worker_backend_v_MarketplaceConnectionSyncCompletedMessage_statistic
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -4633,6 +4585,8 @@ static bool worker_backend_v_MarketplaceConnectionSyncCompletedMessage_statistic
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -4660,13 +4614,13 @@ static bool worker_backend_v_MarketplaceConnectionSyncCompletedMessage_statistic
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -4694,7 +4648,6 @@ static bool worker_backend_v_MarketplaceConnectionSyncCompletedMessage_statistic
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -4721,13 +4674,13 @@ static bool worker_backend_v_ErrorDetails(const cJSON *x, const worker_backend_p
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -4757,7 +4710,6 @@ static bool worker_backend_v_ErrorDetails(const cJSON *x, const worker_backend_p
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -4774,13 +4726,13 @@ static bool worker_backend_v_MarketplaceConnectionSyncRequestMessage(const cJSON
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -4843,7 +4795,6 @@ static bool worker_backend_v_MarketplaceConnectionSyncRequestMessage(const cJSON
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -4860,13 +4811,13 @@ static bool worker_backend_v_MarketplaceConnectionSyncRequestMessage_metadata(co
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -4889,7 +4840,6 @@ static bool worker_backend_v_MarketplaceConnectionSyncRequestMessage_metadata(co
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -4906,13 +4856,13 @@ static bool worker_backend_v_MarketplaceCredentialRotationCompletedMessage(const
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5007,7 +4957,6 @@ static bool worker_backend_v_MarketplaceCredentialRotationCompletedMessage(const
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -5024,13 +4973,13 @@ static bool worker_backend_v_MarketplaceCredentialRotationCompletedMessage_newCr
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5072,7 +5021,6 @@ static bool worker_backend_v_MarketplaceCredentialRotationCompletedMessage_newCr
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -5089,13 +5037,13 @@ static bool worker_backend_v_MarketplaceCredentialRotationCompletedMessage_newCr
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5128,7 +5076,6 @@ static bool worker_backend_v_MarketplaceCredentialRotationCompletedMessage_newCr
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -5145,13 +5092,13 @@ static bool worker_backend_v_MarketplaceCredentialRotationCompletedMessage_oldCr
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5179,7 +5126,6 @@ static bool worker_backend_v_MarketplaceCredentialRotationCompletedMessage_oldCr
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -5196,13 +5142,13 @@ static bool worker_backend_v_MarketplaceCredentialRotationCompletedMessage_opera
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5239,7 +5185,6 @@ static bool worker_backend_v_MarketplaceCredentialRotationCompletedMessage_opera
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -5256,13 +5201,13 @@ static bool worker_backend_v_MarketplaceCredentialRotationCompletedMessage_conne
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5292,7 +5237,6 @@ static bool worker_backend_v_MarketplaceCredentialRotationCompletedMessage_conne
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -5309,13 +5253,13 @@ static bool worker_backend_v_MarketplaceCredentialRotationCompletedMessage_conne
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5345,7 +5289,6 @@ static bool worker_backend_v_MarketplaceCredentialRotationCompletedMessage_conne
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -5362,13 +5305,13 @@ static bool worker_backend_v_MarketplaceCredentialRotationCompletedMessage_nextR
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5396,7 +5339,6 @@ static bool worker_backend_v_MarketplaceCredentialRotationCompletedMessage_nextR
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -5413,13 +5355,13 @@ static bool worker_backend_v_MarketplaceCredentialRotationCompletedMessage_error
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5463,7 +5405,6 @@ static bool worker_backend_v_MarketplaceCredentialRotationCompletedMessage_error
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -5479,6 +5420,8 @@ static bool worker_backend_v_MarketplaceCredentialRotationCompletedMessage_notif
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -5506,13 +5449,13 @@ static bool worker_backend_v_MarketplaceCredentialRotationCompletedMessage_notif
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5547,7 +5490,6 @@ static bool worker_backend_v_MarketplaceCredentialRotationCompletedMessage_notif
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -5564,13 +5506,13 @@ static bool worker_backend_v_MarketplaceCredentialRotationRequestMessage(const c
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5653,7 +5595,6 @@ static bool worker_backend_v_MarketplaceCredentialRotationRequestMessage(const c
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -5670,13 +5611,13 @@ static bool worker_backend_v_MarketplaceCredentialRotationRequestMessage_current
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5711,7 +5652,6 @@ static bool worker_backend_v_MarketplaceCredentialRotationRequestMessage_current
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -5728,13 +5668,13 @@ static bool worker_backend_v_MarketplaceCredentialRotationRequestMessage_options
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5778,7 +5718,6 @@ static bool worker_backend_v_MarketplaceCredentialRotationRequestMessage_options
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -5795,13 +5734,13 @@ static bool worker_backend_v_MarketplaceCredentialRotationRequestMessage_metadat
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5824,7 +5763,6 @@ static bool worker_backend_v_MarketplaceCredentialRotationRequestMessage_metadat
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -5841,13 +5779,13 @@ static bool worker_backend_v_MarketplaceCredentialRotationRequestMessage_metadat
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5877,7 +5815,6 @@ static bool worker_backend_v_MarketplaceCredentialRotationRequestMessage_metadat
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -5894,14 +5831,25 @@ static bool worker_backend_v_MarketplaceIntelligenceCompletedMessage(const cJSON
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[3] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "modelId")) {
+            worker_backend_rt_report(c, p, "missing required property 'modelId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "ownerId")) {
+            worker_backend_rt_report(c, p, "missing required property 'ownerId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "status")) {
+            worker_backend_rt_report(c, p, "missing required property 'status'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -5937,7 +5885,6 @@ static bool worker_backend_v_MarketplaceIntelligenceCompletedMessage(const cJSON
                     break;
                 }
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 100 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_IpCheckCompletedMessage_modelId(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5945,7 +5892,6 @@ static bool worker_backend_v_MarketplaceIntelligenceCompletedMessage(const cJSON
                 break;
             case 111:
                 if ((unsigned char)key[1] == 119 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_IpCheckCompletedMessage_modelId(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5958,7 +5904,6 @@ static bool worker_backend_v_MarketplaceIntelligenceCompletedMessage(const cJSON
                     break;
                 }
                 if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 117 && (unsigned char)key[5] == 115 && key[6] == '\0') { /* 6 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -5967,19 +5912,6 @@ static bool worker_backend_v_MarketplaceIntelligenceCompletedMessage(const cJSON
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'modelId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'ownerId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'status'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -5997,13 +5929,13 @@ static bool worker_backend_v_MarketplaceIntelligenceCompletedMessage_marketData(
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -6069,7 +6001,6 @@ static bool worker_backend_v_MarketplaceIntelligenceCompletedMessage_marketData(
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -6086,13 +6017,13 @@ static bool worker_backend_v_MarketplaceIntelligenceCompletedMessage_marketData_
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -6118,7 +6049,6 @@ static bool worker_backend_v_MarketplaceIntelligenceCompletedMessage_marketData_
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -6134,6 +6064,8 @@ static bool worker_backend_v_MarketplaceIntelligenceCompletedMessage_marketplace
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -6161,13 +6093,13 @@ static bool worker_backend_v_MarketplaceIntelligenceCompletedMessage_marketplace
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -6204,7 +6136,6 @@ static bool worker_backend_v_MarketplaceIntelligenceCompletedMessage_marketplace
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -6221,13 +6152,13 @@ static bool worker_backend_v_MarketplaceIntelligenceCompletedMessage_marketplace
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -6264,7 +6195,6 @@ static bool worker_backend_v_MarketplaceIntelligenceCompletedMessage_marketplace
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -6280,6 +6210,8 @@ static bool worker_backend_v_MarketplaceIntelligenceCompletedMessage_similarityS
     c->depth++;
     if (!worker_backend_rt_type_in(x, 12)) {
         worker_backend_rt_report_type(c, p, "expected number", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 12)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_NUMBER(x)) {
@@ -6308,13 +6240,13 @@ static bool worker_backend_v_MarketplaceIntelligenceCompletedMessage_error(const
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -6344,7 +6276,6 @@ static bool worker_backend_v_MarketplaceIntelligenceCompletedMessage_error(const
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -6361,21 +6292,35 @@ static bool worker_backend_v_MarketplaceIntelligenceEventMessage(const cJSON *x,
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[4] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "marketplace")) {
+            worker_backend_rt_report(c, p, "missing required property 'marketplace'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "externalId")) {
+            worker_backend_rt_report(c, p, "missing required property 'externalId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "listing")) {
+            worker_backend_rt_report(c, p, "missing required property 'listing'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "collectedAt")) {
+            worker_backend_rt_report(c, p, "missing required property 'collectedAt'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 99:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 99 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 101 && (unsigned char)key[8] == 100 && (unsigned char)key[9] == 65 && (unsigned char)key[10] == 116 && key[11] == '\0') { /* 11 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_BackendLoggingEventMessage_timestamp(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6388,7 +6333,6 @@ static bool worker_backend_v_MarketplaceIntelligenceEventMessage(const cJSON *x,
                 break;
             case 101:
                 if ((unsigned char)key[1] == 120 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 97 && (unsigned char)key[7] == 108 && (unsigned char)key[8] == 73 && (unsigned char)key[9] == 100 && key[10] == '\0') { /* 10 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6396,7 +6340,6 @@ static bool worker_backend_v_MarketplaceIntelligenceEventMessage(const cJSON *x,
                 break;
             case 108:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 103 && key[7] == '\0') { /* 7 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_MarketplaceIntelligenceEventMessage_listing(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6404,7 +6347,6 @@ static bool worker_backend_v_MarketplaceIntelligenceEventMessage(const cJSON *x,
                 break;
             case 109:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 107 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 116 && (unsigned char)key[6] == 112 && (unsigned char)key[7] == 108 && (unsigned char)key[8] == 97 && (unsigned char)key[9] == 99 && (unsigned char)key[10] == 101 && key[11] == '\0') { /* 11 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6438,23 +6380,6 @@ static bool worker_backend_v_MarketplaceIntelligenceEventMessage(const cJSON *x,
                 break;
             }
         }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'marketplace'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'externalId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'listing'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'collectedAt'");
-            WORKER_BACKEND_FAIL();
-        }
     }
     c->depth--;
     return ok;
@@ -6471,21 +6396,39 @@ static bool worker_backend_v_MarketplaceIntelligenceEventMessage_listing(const c
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[5] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "title")) {
+            worker_backend_rt_report(c, p, "missing required property 'title'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "price")) {
+            worker_backend_rt_report(c, p, "missing required property 'price'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "currency")) {
+            worker_backend_rt_report(c, p, "missing required property 'currency'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "url")) {
+            worker_backend_rt_report(c, p, "missing required property 'url'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "thumbnailUrl")) {
+            worker_backend_rt_report(c, p, "missing required property 'thumbnailUrl'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 99:
                 if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 99 && (unsigned char)key[7] == 121 && key[8] == '\0') { /* 8 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6493,7 +6436,6 @@ static bool worker_backend_v_MarketplaceIntelligenceEventMessage_listing(const c
                 break;
             case 112:
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_BackendLoggingEventMessage_durationMs(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6501,13 +6443,11 @@ static bool worker_backend_v_MarketplaceIntelligenceEventMessage_listing(const c
                 break;
             case 116:
                 if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 109 && (unsigned char)key[4] == 98 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 97 && (unsigned char)key[7] == 105 && (unsigned char)key[8] == 108 && (unsigned char)key[9] == 85 && (unsigned char)key[10] == 114 && (unsigned char)key[11] == 108 && key[12] == '\0') { /* 12 bytes */
-                    seen[4] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6515,7 +6455,6 @@ static bool worker_backend_v_MarketplaceIntelligenceEventMessage_listing(const c
                 break;
             case 117:
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 108 && key[3] == '\0') { /* 3 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6524,27 +6463,6 @@ static bool worker_backend_v_MarketplaceIntelligenceEventMessage_listing(const c
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'title'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'price'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'currency'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'url'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[4]) {
-            worker_backend_rt_report(c, p, "missing required property 'thumbnailUrl'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -6562,13 +6480,13 @@ static bool worker_backend_v_MarketplaceIntelligenceEventMessage_metrics(const c
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -6622,7 +6540,6 @@ static bool worker_backend_v_MarketplaceIntelligenceEventMessage_metrics(const c
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -6639,13 +6556,13 @@ static bool worker_backend_v_MarketplaceIntelligenceEventMessage_metadata(const 
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -6745,7 +6662,6 @@ static bool worker_backend_v_MarketplaceIntelligenceEventMessage_metadata(const 
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -6762,13 +6678,13 @@ static bool worker_backend_v_MarketplaceIntelligenceEventMessage_queryContext(co
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -6803,7 +6719,6 @@ static bool worker_backend_v_MarketplaceIntelligenceEventMessage_queryContext(co
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -6820,14 +6735,21 @@ static bool worker_backend_v_MarketplaceIntelligenceRequestMessage(const cJSON *
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "modelId")) {
+            worker_backend_rt_report(c, p, "missing required property 'modelId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "ownerId")) {
+            worker_backend_rt_report(c, p, "missing required property 'ownerId'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -6841,7 +6763,6 @@ static bool worker_backend_v_MarketplaceIntelligenceRequestMessage(const cJSON *
                 break;
             case 109:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 100 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_IpCheckCompletedMessage_modelId(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6849,7 +6770,6 @@ static bool worker_backend_v_MarketplaceIntelligenceRequestMessage(const cJSON *
                 break;
             case 111:
                 if ((unsigned char)key[1] == 119 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_IpCheckCompletedMessage_modelId(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -6878,15 +6798,6 @@ static bool worker_backend_v_MarketplaceIntelligenceRequestMessage(const cJSON *
                 break;
             }
         }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'modelId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'ownerId'");
-            WORKER_BACKEND_FAIL();
-        }
     }
     c->depth--;
     return ok;
@@ -6903,13 +6814,13 @@ static bool worker_backend_v_MarketplaceIntelligenceRequestMessage_searchContext
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -6951,7 +6862,6 @@ static bool worker_backend_v_MarketplaceIntelligenceRequestMessage_searchContext
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -6968,13 +6878,13 @@ static bool worker_backend_v_MarketplaceIntelligenceRequestMessage_scrapingOptio
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -7014,7 +6924,6 @@ static bool worker_backend_v_MarketplaceIntelligenceRequestMessage_scrapingOptio
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -7031,21 +6940,35 @@ static bool worker_backend_v_MarketplaceListingDescriptionGenerationCompletedMes
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[4] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "modelId")) {
+            worker_backend_rt_report(c, p, "missing required property 'modelId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "entityType")) {
+            worker_backend_rt_report(c, p, "missing required property 'entityType'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "description")) {
+            worker_backend_rt_report(c, p, "missing required property 'description'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "metadata")) {
+            worker_backend_rt_report(c, p, "missing required property 'metadata'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 100:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 112 && (unsigned char)key[7] == 116 && (unsigned char)key[8] == 105 && (unsigned char)key[9] == 111 && (unsigned char)key[10] == 110 && key[11] == '\0') { /* 11 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7053,7 +6976,6 @@ static bool worker_backend_v_MarketplaceListingDescriptionGenerationCompletedMes
                 break;
             case 101:
                 if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 121 && (unsigned char)key[6] == 84 && (unsigned char)key[7] == 121 && (unsigned char)key[8] == 112 && (unsigned char)key[9] == 101 && key[10] == '\0') { /* 10 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7066,13 +6988,11 @@ static bool worker_backend_v_MarketplaceListingDescriptionGenerationCompletedMes
                 break;
             case 109:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 100 && (unsigned char)key[5] == 97 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 97 && key[8] == '\0') { /* 8 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 100 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_IpCheckCompletedMessage_modelId(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7095,23 +7015,6 @@ static bool worker_backend_v_MarketplaceListingDescriptionGenerationCompletedMes
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'modelId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'entityType'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'description'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'metadata'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -7139,21 +7042,35 @@ static bool worker_backend_v_GenerationMetadata(const cJSON *x, const worker_bac
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[4] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "source")) {
+            worker_backend_rt_report(c, p, "missing required property 'source'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "generatedAt")) {
+            worker_backend_rt_report(c, p, "missing required property 'generatedAt'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "aiModel")) {
+            worker_backend_rt_report(c, p, "missing required property 'aiModel'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "confidence")) {
+            worker_backend_rt_report(c, p, "missing required property 'confidence'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 97:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 77 && (unsigned char)key[3] == 111 && (unsigned char)key[4] == 100 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 108 && key[7] == '\0') { /* 7 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7161,7 +7078,6 @@ static bool worker_backend_v_GenerationMetadata(const cJSON *x, const worker_bac
                 break;
             case 99:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 102 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 100 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 110 && (unsigned char)key[8] == 99 && (unsigned char)key[9] == 101 && key[10] == '\0') { /* 10 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_BackendLoggingEventMessage_durationMs(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7169,7 +7085,6 @@ static bool worker_backend_v_GenerationMetadata(const cJSON *x, const worker_bac
                 break;
             case 103:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 97 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 101 && (unsigned char)key[8] == 100 && (unsigned char)key[9] == 65 && (unsigned char)key[10] == 116 && key[11] == '\0') { /* 11 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7177,7 +7092,6 @@ static bool worker_backend_v_GenerationMetadata(const cJSON *x, const worker_bac
                 break;
             case 115:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 99 && (unsigned char)key[5] == 101 && key[6] == '\0') { /* 6 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7186,23 +7100,6 @@ static bool worker_backend_v_GenerationMetadata(const cJSON *x, const worker_bac
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'source'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'generatedAt'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'aiModel'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'confidence'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -7220,13 +7117,13 @@ static bool worker_backend_v_MarketplaceListingDescriptionGenerationCompletedMes
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -7275,7 +7172,6 @@ static bool worker_backend_v_MarketplaceListingDescriptionGenerationCompletedMes
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -7292,14 +7188,33 @@ static bool worker_backend_v_MarketplaceListingDescriptionGenerationRequestMessa
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[5] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "modelId")) {
+            worker_backend_rt_report(c, p, "missing required property 'modelId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "entityType")) {
+            worker_backend_rt_report(c, p, "missing required property 'entityType'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "entityName")) {
+            worker_backend_rt_report(c, p, "missing required property 'entityName'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "targetMarketplace")) {
+            worker_backend_rt_report(c, p, "missing required property 'targetMarketplace'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "userId")) {
+            worker_backend_rt_report(c, p, "missing required property 'userId'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -7313,13 +7228,11 @@ static bool worker_backend_v_MarketplaceListingDescriptionGenerationRequestMessa
                 break;
             case 101:
                 if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 121 && (unsigned char)key[6] == 78 && (unsigned char)key[7] == 97 && (unsigned char)key[8] == 109 && (unsigned char)key[9] == 101 && key[10] == '\0') { /* 10 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 121 && (unsigned char)key[6] == 84 && (unsigned char)key[7] == 121 && (unsigned char)key[8] == 112 && (unsigned char)key[9] == 101 && key[10] == '\0') { /* 10 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7344,7 +7257,6 @@ static bool worker_backend_v_MarketplaceListingDescriptionGenerationRequestMessa
                 break;
             case 109:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 100 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_IpCheckCompletedMessage_modelId(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7357,7 +7269,6 @@ static bool worker_backend_v_MarketplaceListingDescriptionGenerationRequestMessa
                     break;
                 }
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 103 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 116 && (unsigned char)key[6] == 77 && (unsigned char)key[7] == 97 && (unsigned char)key[8] == 114 && (unsigned char)key[9] == 107 && (unsigned char)key[10] == 101 && (unsigned char)key[11] == 116 && (unsigned char)key[12] == 112 && (unsigned char)key[13] == 108 && (unsigned char)key[14] == 97 && (unsigned char)key[15] == 99 && (unsigned char)key[16] == 101 && key[17] == '\0') { /* 17 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7375,7 +7286,6 @@ static bool worker_backend_v_MarketplaceListingDescriptionGenerationRequestMessa
                 break;
             case 117:
                 if ((unsigned char)key[1] == 115 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 73 && (unsigned char)key[5] == 100 && key[6] == '\0') { /* 6 bytes */
-                    seen[4] = true;
                     if (!worker_backend_v_IpCheckCompletedMessage_modelId(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -7391,27 +7301,6 @@ static bool worker_backend_v_MarketplaceListingDescriptionGenerationRequestMessa
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'modelId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'entityType'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'entityName'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'targetMarketplace'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[4]) {
-            worker_backend_rt_report(c, p, "missing required property 'userId'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -7429,13 +7318,13 @@ static bool worker_backend_v_MarketplaceListingDescriptionGenerationRequestMessa
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -7477,7 +7366,6 @@ static bool worker_backend_v_MarketplaceListingDescriptionGenerationRequestMessa
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -7493,6 +7381,8 @@ static bool worker_backend_v_MarketplaceListingDescriptionGenerationRequestMessa
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -7520,13 +7410,13 @@ static bool worker_backend_v_MarketplaceListingSyncCompletedMessage(const cJSON 
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -7616,7 +7506,6 @@ static bool worker_backend_v_MarketplaceListingSyncCompletedMessage(const cJSON 
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -7633,13 +7522,13 @@ static bool worker_backend_v_MarketplaceListingSyncCompletedMessage_statistics(c
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -7696,7 +7585,6 @@ static bool worker_backend_v_MarketplaceListingSyncCompletedMessage_statistics(c
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -7713,13 +7601,13 @@ static bool worker_backend_v_MarketplaceListingSyncCompletedMessage_results(cons
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -7740,7 +7628,6 @@ static bool worker_backend_v_MarketplaceListingSyncCompletedMessage_results(cons
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -7757,13 +7644,13 @@ static bool worker_backend_v_MarketplaceListingSyncCompletedMessage_results_pull
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -7793,7 +7680,6 @@ static bool worker_backend_v_MarketplaceListingSyncCompletedMessage_results_pull
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -7810,13 +7696,13 @@ static bool worker_backend_v_MarketplaceListingSyncCompletedMessage_results_push
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -7842,7 +7728,6 @@ static bool worker_backend_v_MarketplaceListingSyncCompletedMessage_results_push
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -7858,6 +7743,8 @@ static bool worker_backend_v_MarketplaceListingSyncCompletedMessage_successfulLi
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -7885,13 +7772,13 @@ static bool worker_backend_v_MarketplaceListingSyncCompletedMessage_successfulLi
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -7933,7 +7820,6 @@ static bool worker_backend_v_MarketplaceListingSyncCompletedMessage_successfulLi
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -7949,6 +7835,8 @@ static bool worker_backend_v_MarketplaceListingSyncCompletedMessage_failedListin
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -7976,13 +7864,13 @@ static bool worker_backend_v_MarketplaceListingSyncCompletedMessage_failedListin
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -8022,7 +7910,6 @@ static bool worker_backend_v_MarketplaceListingSyncCompletedMessage_failedListin
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -8038,6 +7925,8 @@ static bool worker_backend_v_MarketplaceListingSyncCompletedMessage_errors(const
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -8065,13 +7954,13 @@ static bool worker_backend_v_MarketplaceListingSyncCompletedMessage_errors_items
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -8106,7 +7995,6 @@ static bool worker_backend_v_MarketplaceListingSyncCompletedMessage_errors_items
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -8123,13 +8011,13 @@ static bool worker_backend_v_MarketplaceListingSyncRequestMessage(const cJSON *x
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -8218,7 +8106,6 @@ static bool worker_backend_v_MarketplaceListingSyncRequestMessage(const cJSON *x
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -8235,13 +8122,13 @@ static bool worker_backend_v_MarketplaceListingSyncRequestMessage_options(const 
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -8279,7 +8166,6 @@ static bool worker_backend_v_MarketplaceListingSyncRequestMessage_options(const 
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -8296,13 +8182,13 @@ static bool worker_backend_v_MarketplaceListingSyncRequestMessage_metadata(const
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -8330,7 +8216,6 @@ static bool worker_backend_v_MarketplaceListingSyncRequestMessage_metadata(const
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -8347,21 +8232,35 @@ static bool worker_backend_v_MarketplaceListingTagsGenerationCompletedMessage(co
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[4] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "modelId")) {
+            worker_backend_rt_report(c, p, "missing required property 'modelId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "entityType")) {
+            worker_backend_rt_report(c, p, "missing required property 'entityType'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "tags")) {
+            worker_backend_rt_report(c, p, "missing required property 'tags'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "metadata")) {
+            worker_backend_rt_report(c, p, "missing required property 'metadata'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 101:
                 if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 121 && (unsigned char)key[6] == 84 && (unsigned char)key[7] == 121 && (unsigned char)key[8] == 112 && (unsigned char)key[9] == 101 && key[10] == '\0') { /* 10 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8374,13 +8273,11 @@ static bool worker_backend_v_MarketplaceListingTagsGenerationCompletedMessage(co
                 break;
             case 109:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 100 && (unsigned char)key[5] == 97 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 97 && key[8] == '\0') { /* 8 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 100 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_IpCheckCompletedMessage_modelId(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8388,7 +8285,6 @@ static bool worker_backend_v_MarketplaceListingTagsGenerationCompletedMessage(co
                 break;
             case 116:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 103 && (unsigned char)key[3] == 115 && key[4] == '\0') { /* 4 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_BaseListingData_tags(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8397,23 +8293,6 @@ static bool worker_backend_v_MarketplaceListingTagsGenerationCompletedMessage(co
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'modelId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'entityType'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'tags'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'metadata'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -8431,27 +8310,44 @@ static bool worker_backend_v_MarketplaceListingTagsGenerationRequestMessage(cons
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[5] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "modelId")) {
+            worker_backend_rt_report(c, p, "missing required property 'modelId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "entityType")) {
+            worker_backend_rt_report(c, p, "missing required property 'entityType'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "entityName")) {
+            worker_backend_rt_report(c, p, "missing required property 'entityName'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "targetMarketplace")) {
+            worker_backend_rt_report(c, p, "missing required property 'targetMarketplace'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "userId")) {
+            worker_backend_rt_report(c, p, "missing required property 'userId'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 101:
                 if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 121 && (unsigned char)key[6] == 78 && (unsigned char)key[7] == 97 && (unsigned char)key[8] == 109 && (unsigned char)key[9] == 101 && key[10] == '\0') { /* 10 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 121 && (unsigned char)key[6] == 84 && (unsigned char)key[7] == 121 && (unsigned char)key[8] == 112 && (unsigned char)key[9] == 101 && key[10] == '\0') { /* 10 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8469,7 +8365,6 @@ static bool worker_backend_v_MarketplaceListingTagsGenerationRequestMessage(cons
                 break;
             case 109:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 100 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_IpCheckCompletedMessage_modelId(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8494,7 +8389,6 @@ static bool worker_backend_v_MarketplaceListingTagsGenerationRequestMessage(cons
                     break;
                 }
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 103 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 116 && (unsigned char)key[6] == 77 && (unsigned char)key[7] == 97 && (unsigned char)key[8] == 114 && (unsigned char)key[9] == 107 && (unsigned char)key[10] == 101 && (unsigned char)key[11] == 116 && (unsigned char)key[12] == 112 && (unsigned char)key[13] == 108 && (unsigned char)key[14] == 97 && (unsigned char)key[15] == 99 && (unsigned char)key[16] == 101 && key[17] == '\0') { /* 17 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8517,7 +8411,6 @@ static bool worker_backend_v_MarketplaceListingTagsGenerationRequestMessage(cons
                     break;
                 }
                 if ((unsigned char)key[1] == 115 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 73 && (unsigned char)key[5] == 100 && key[6] == '\0') { /* 6 bytes */
-                    seen[4] = true;
                     if (!worker_backend_v_IpCheckCompletedMessage_modelId(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8533,27 +8426,6 @@ static bool worker_backend_v_MarketplaceListingTagsGenerationRequestMessage(cons
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'modelId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'entityType'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'entityName'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'targetMarketplace'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[4]) {
-            worker_backend_rt_report(c, p, "missing required property 'userId'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -8571,21 +8443,35 @@ static bool worker_backend_v_MarketplaceListingTitleGenerationCompletedMessage(c
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[4] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "modelId")) {
+            worker_backend_rt_report(c, p, "missing required property 'modelId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "entityType")) {
+            worker_backend_rt_report(c, p, "missing required property 'entityType'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "title")) {
+            worker_backend_rt_report(c, p, "missing required property 'title'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "metadata")) {
+            worker_backend_rt_report(c, p, "missing required property 'metadata'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 101:
                 if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 121 && (unsigned char)key[6] == 84 && (unsigned char)key[7] == 121 && (unsigned char)key[8] == 112 && (unsigned char)key[9] == 101 && key[10] == '\0') { /* 10 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8598,13 +8484,11 @@ static bool worker_backend_v_MarketplaceListingTitleGenerationCompletedMessage(c
                 break;
             case 109:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 100 && (unsigned char)key[5] == 97 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 97 && key[8] == '\0') { /* 8 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 100 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_IpCheckCompletedMessage_modelId(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8612,7 +8496,6 @@ static bool worker_backend_v_MarketplaceListingTitleGenerationCompletedMessage(c
                 break;
             case 116:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8621,23 +8504,6 @@ static bool worker_backend_v_MarketplaceListingTitleGenerationCompletedMessage(c
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'modelId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'entityType'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'title'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'metadata'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -8655,14 +8521,33 @@ static bool worker_backend_v_MarketplaceListingTitleGenerationRequestMessage(con
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[5] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "modelId")) {
+            worker_backend_rt_report(c, p, "missing required property 'modelId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "entityType")) {
+            worker_backend_rt_report(c, p, "missing required property 'entityType'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "currentName")) {
+            worker_backend_rt_report(c, p, "missing required property 'currentName'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "targetMarketplace")) {
+            worker_backend_rt_report(c, p, "missing required property 'targetMarketplace'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "userId")) {
+            worker_backend_rt_report(c, p, "missing required property 'userId'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -8681,7 +8566,6 @@ static bool worker_backend_v_MarketplaceListingTitleGenerationRequestMessage(con
                     break;
                 }
                 if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 78 && (unsigned char)key[8] == 97 && (unsigned char)key[9] == 109 && (unsigned char)key[10] == 101 && key[11] == '\0') { /* 11 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8689,7 +8573,6 @@ static bool worker_backend_v_MarketplaceListingTitleGenerationRequestMessage(con
                 break;
             case 101:
                 if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 121 && (unsigned char)key[6] == 84 && (unsigned char)key[7] == 121 && (unsigned char)key[8] == 112 && (unsigned char)key[9] == 101 && key[10] == '\0') { /* 10 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8714,7 +8597,6 @@ static bool worker_backend_v_MarketplaceListingTitleGenerationRequestMessage(con
                 break;
             case 109:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 100 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_IpCheckCompletedMessage_modelId(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8727,7 +8609,6 @@ static bool worker_backend_v_MarketplaceListingTitleGenerationRequestMessage(con
                     break;
                 }
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 103 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 116 && (unsigned char)key[6] == 77 && (unsigned char)key[7] == 97 && (unsigned char)key[8] == 114 && (unsigned char)key[9] == 107 && (unsigned char)key[10] == 101 && (unsigned char)key[11] == 116 && (unsigned char)key[12] == 112 && (unsigned char)key[13] == 108 && (unsigned char)key[14] == 97 && (unsigned char)key[15] == 99 && (unsigned char)key[16] == 101 && key[17] == '\0') { /* 17 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8740,7 +8621,6 @@ static bool worker_backend_v_MarketplaceListingTitleGenerationRequestMessage(con
                 break;
             case 117:
                 if ((unsigned char)key[1] == 115 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 73 && (unsigned char)key[5] == 100 && key[6] == '\0') { /* 6 bytes */
-                    seen[4] = true;
                     if (!worker_backend_v_IpCheckCompletedMessage_modelId(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -8756,27 +8636,6 @@ static bool worker_backend_v_MarketplaceListingTitleGenerationRequestMessage(con
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'modelId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'entityType'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'currentName'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'targetMarketplace'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[4]) {
-            worker_backend_rt_report(c, p, "missing required property 'userId'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -8794,13 +8653,13 @@ static bool worker_backend_v_MarketplaceListingTitleGenerationRequestMessage_tec
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -8830,7 +8689,6 @@ static bool worker_backend_v_MarketplaceListingTitleGenerationRequestMessage_tec
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -8847,13 +8705,13 @@ static bool worker_backend_v_MarketplaceListingUpdateCompletedMessage(const cJSO
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -8897,7 +8755,6 @@ static bool worker_backend_v_MarketplaceListingUpdateCompletedMessage(const cJSO
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -8913,6 +8770,8 @@ static bool worker_backend_v_MarketplaceListingUpdateCompletedMessage_status(con
     c->depth++;
     if (!worker_backend_rt_type_in(x, 16)) {
         worker_backend_rt_report_type(c, p, "expected string", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 16)) {
         WORKER_BACKEND_FAIL();
     }
     if (!((WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "success") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "failed") == 0) || false)) {
@@ -8934,13 +8793,13 @@ static bool worker_backend_v_MarketplaceListingUpdateRequestMessage(const cJSON 
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -8977,7 +8836,6 @@ static bool worker_backend_v_MarketplaceListingUpdateRequestMessage(const cJSON 
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -8994,13 +8852,13 @@ static bool worker_backend_v_MarketplaceListingUpdateRequestMessage_updates(cons
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -9042,7 +8900,6 @@ static bool worker_backend_v_MarketplaceListingUpdateRequestMessage_updates(cons
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -9059,13 +8916,13 @@ static bool worker_backend_v_MarketplaceListingUpdateRequestMessage_credentials(
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -9105,7 +8962,6 @@ static bool worker_backend_v_MarketplaceListingUpdateRequestMessage_credentials(
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -9122,13 +8978,13 @@ static bool worker_backend_v_MarketplacePublishListingCompletedMessage(const cJS
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -9209,7 +9065,6 @@ static bool worker_backend_v_MarketplacePublishListingCompletedMessage(const cJS
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -9225,6 +9080,8 @@ static bool worker_backend_v_MarketplacePublishListingCompletedMessage_status(co
     c->depth++;
     if (!worker_backend_rt_type_in(x, 16)) {
         worker_backend_rt_report_type(c, p, "expected string", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 16)) {
         WORKER_BACKEND_FAIL();
     }
     if (!((WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "SUCCESS") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "FAILED") == 0) || false)) {
@@ -9246,13 +9103,13 @@ static bool worker_backend_v_MarketplacePublishListingRequestMessage(const cJSON
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -9330,7 +9187,6 @@ static bool worker_backend_v_MarketplacePublishListingRequestMessage(const cJSON
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -9347,13 +9203,13 @@ static bool worker_backend_v_MarketplacePublishListingRequestMessage_publishOpti
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -9376,7 +9232,6 @@ static bool worker_backend_v_MarketplacePublishListingRequestMessage_publishOpti
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -9393,21 +9248,23 @@ static bool worker_backend_v_MarketplacePublishListingRequestMessage_marketplace
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[1] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "accessToken")) {
+            worker_backend_rt_report(c, p, "missing required property 'accessToken'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 97:
                 if ((unsigned char)key[1] == 99 && (unsigned char)key[2] == 99 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && (unsigned char)key[5] == 115 && (unsigned char)key[6] == 84 && (unsigned char)key[7] == 111 && (unsigned char)key[8] == 107 && (unsigned char)key[9] == 101 && (unsigned char)key[10] == 110 && key[11] == '\0') { /* 11 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9429,11 +9286,6 @@ static bool worker_backend_v_MarketplacePublishListingRequestMessage_marketplace
                 break;
             }
         }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'accessToken'");
-            WORKER_BACKEND_FAIL();
-        }
     }
     c->depth--;
     return ok;
@@ -9450,21 +9302,31 @@ static bool worker_backend_v_MediaBatchDownloadCompletedMessage(const cJSON *x, 
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[3] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "batchId")) {
+            worker_backend_rt_report(c, p, "missing required property 'batchId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "status")) {
+            worker_backend_rt_report(c, p, "missing required property 'status'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "processedAt")) {
+            worker_backend_rt_report(c, p, "missing required property 'processedAt'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 98:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 104 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9479,7 +9341,6 @@ static bool worker_backend_v_MediaBatchDownloadCompletedMessage(const cJSON *x, 
                 break;
             case 112:
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 115 && (unsigned char)key[6] == 115 && (unsigned char)key[7] == 101 && (unsigned char)key[8] == 100 && (unsigned char)key[9] == 65 && (unsigned char)key[10] == 116 && key[11] == '\0') { /* 11 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9497,7 +9358,6 @@ static bool worker_backend_v_MediaBatchDownloadCompletedMessage(const cJSON *x, 
                     break;
                 }
                 if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 117 && (unsigned char)key[5] == 115 && key[6] == '\0') { /* 6 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9506,19 +9366,6 @@ static bool worker_backend_v_MediaBatchDownloadCompletedMessage(const cJSON *x, 
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'batchId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'status'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'processedAt'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -9535,6 +9382,8 @@ static bool worker_backend_v_MediaBatchDownloadCompletedMessage_processedFiles(c
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -9562,14 +9411,21 @@ static bool worker_backend_v_MediaBatchDownloadCompletedMessage_processedFiles_i
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "originalPath")) {
+            worker_backend_rt_report(c, p, "missing required property 'originalPath'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "s3Location")) {
+            worker_backend_rt_report(c, p, "missing required property 's3Location'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -9588,7 +9444,6 @@ static bool worker_backend_v_MediaBatchDownloadCompletedMessage_processedFiles_i
                     break;
                 }
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 103 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 97 && (unsigned char)key[7] == 108 && (unsigned char)key[8] == 80 && (unsigned char)key[9] == 97 && (unsigned char)key[10] == 116 && (unsigned char)key[11] == 104 && key[12] == '\0') { /* 12 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9613,7 +9468,6 @@ static bool worker_backend_v_MediaBatchDownloadCompletedMessage_processedFiles_i
                 break;
             case 115:
                 if ((unsigned char)key[1] == 51 && (unsigned char)key[2] == 76 && (unsigned char)key[3] == 111 && (unsigned char)key[4] == 99 && (unsigned char)key[5] == 97 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 105 && (unsigned char)key[8] == 111 && (unsigned char)key[9] == 110 && key[10] == '\0') { /* 10 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -9622,15 +9476,6 @@ static bool worker_backend_v_MediaBatchDownloadCompletedMessage_processedFiles_i
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'originalPath'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 's3Location'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -9648,13 +9493,13 @@ static bool worker_backend_v_MediaBatchDownloadCompletedMessage_processedFiles_i
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -9684,7 +9529,6 @@ static bool worker_backend_v_MediaBatchDownloadCompletedMessage_processedFiles_i
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -9700,6 +9544,8 @@ static bool worker_backend_v_MediaBatchDownloadCompletedMessage_failedFiles(cons
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -9727,13 +9573,13 @@ static bool worker_backend_v_MediaBatchDownloadCompletedMessage_failedFiles_item
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -9756,7 +9602,6 @@ static bool worker_backend_v_MediaBatchDownloadCompletedMessage_failedFiles_item
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -9773,13 +9618,13 @@ static bool worker_backend_v_MediaBatchDownloadCompletedMessage_statistics(const
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -9833,7 +9678,6 @@ static bool worker_backend_v_MediaBatchDownloadCompletedMessage_statistics(const
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -9850,13 +9694,13 @@ static bool worker_backend_v_MediaBatchDownloadRequestMessage(const cJSON *x, co
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -9917,7 +9761,6 @@ static bool worker_backend_v_MediaBatchDownloadRequestMessage(const cJSON *x, co
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -9933,6 +9776,8 @@ static bool worker_backend_v_MediaBatchDownloadRequestMessage_downloadStrategy(c
     c->depth++;
     if (!worker_backend_rt_type_in(x, 16)) {
         worker_backend_rt_report_type(c, p, "expected string", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 16)) {
         WORKER_BACKEND_FAIL();
     }
     if (!((WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "storage_provider") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "external_url") == 0) || false)) {
@@ -9954,13 +9799,13 @@ static bool worker_backend_v_MediaBatchDownloadRequestMessage_credentials(const 
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -10026,7 +9871,6 @@ static bool worker_backend_v_MediaBatchDownloadRequestMessage_credentials(const 
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -10042,6 +9886,8 @@ static bool worker_backend_v_MediaBatchDownloadRequestMessage_mediaFiles(const c
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -10069,13 +9915,13 @@ static bool worker_backend_v_MediaBatchDownloadRequestMessage_compressionSetting
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -10110,7 +9956,6 @@ static bool worker_backend_v_MediaBatchDownloadRequestMessage_compressionSetting
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -10127,27 +9972,36 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage(const c
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[3] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "metamodelId")) {
+            worker_backend_rt_report(c, p, "missing required property 'metamodelId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "metadata")) {
+            worker_backend_rt_report(c, p, "missing required property 'metadata'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "technicalMetadata")) {
+            worker_backend_rt_report(c, p, "missing required property 'technicalMetadata'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 109:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 100 && (unsigned char)key[5] == 97 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 97 && key[8] == '\0') { /* 8 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 109 && (unsigned char)key[5] == 111 && (unsigned char)key[6] == 100 && (unsigned char)key[7] == 101 && (unsigned char)key[8] == 108 && (unsigned char)key[9] == 73 && (unsigned char)key[10] == 100 && key[11] == '\0') { /* 11 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10155,7 +10009,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage(const c
                 break;
             case 116:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 99 && (unsigned char)key[3] == 104 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 99 && (unsigned char)key[7] == 97 && (unsigned char)key[8] == 108 && (unsigned char)key[9] == 77 && (unsigned char)key[10] == 101 && (unsigned char)key[11] == 116 && (unsigned char)key[12] == 97 && (unsigned char)key[13] == 100 && (unsigned char)key[14] == 97 && (unsigned char)key[15] == 116 && (unsigned char)key[16] == 97 && key[17] == '\0') { /* 17 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10164,19 +10017,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage(const c
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'metamodelId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'metadata'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'technicalMetadata'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -10194,27 +10034,60 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[9] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "classification")) {
+            worker_backend_rt_report(c, p, "missing required property 'classification'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "printTechnology")) {
+            worker_backend_rt_report(c, p, "missing required property 'printTechnology'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "franchise")) {
+            worker_backend_rt_report(c, p, "missing required property 'franchise'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "tagDataJson")) {
+            worker_backend_rt_report(c, p, "missing required property 'tagDataJson'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "assemblyMetadata")) {
+            worker_backend_rt_report(c, p, "missing required property 'assemblyMetadata'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "aiGenerationMetadata")) {
+            worker_backend_rt_report(c, p, "missing required property 'aiGenerationMetadata'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "generatedDescription")) {
+            worker_backend_rt_report(c, p, "missing required property 'generatedDescription'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "pricing")) {
+            worker_backend_rt_report(c, p, "missing required property 'pricing'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "marketplaceListingsJson")) {
+            worker_backend_rt_report(c, p, "missing required property 'marketplaceListingsJson'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 97:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 71 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 114 && (unsigned char)key[7] == 97 && (unsigned char)key[8] == 116 && (unsigned char)key[9] == 105 && (unsigned char)key[10] == 111 && (unsigned char)key[11] == 110 && (unsigned char)key[12] == 77 && (unsigned char)key[13] == 101 && (unsigned char)key[14] == 116 && (unsigned char)key[15] == 97 && (unsigned char)key[16] == 100 && (unsigned char)key[17] == 97 && (unsigned char)key[18] == 116 && (unsigned char)key[19] == 97 && key[20] == '\0') { /* 20 bytes */
-                    seen[5] = true;
                     if (!worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 115 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 109 && (unsigned char)key[5] == 98 && (unsigned char)key[6] == 108 && (unsigned char)key[7] == 121 && (unsigned char)key[8] == 77 && (unsigned char)key[9] == 101 && (unsigned char)key[10] == 116 && (unsigned char)key[11] == 97 && (unsigned char)key[12] == 100 && (unsigned char)key[13] == 97 && (unsigned char)key[14] == 116 && (unsigned char)key[15] == 97 && key[16] == '\0') { /* 16 bytes */
-                    seen[4] = true;
                     if (!worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10222,7 +10095,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
                 break;
             case 99:
                 if ((unsigned char)key[1] == 108 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 115 && (unsigned char)key[4] == 115 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 102 && (unsigned char)key[7] == 105 && (unsigned char)key[8] == 99 && (unsigned char)key[9] == 97 && (unsigned char)key[10] == 116 && (unsigned char)key[11] == 105 && (unsigned char)key[12] == 111 && (unsigned char)key[13] == 110 && key[14] == '\0') { /* 14 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10230,7 +10102,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
                 break;
             case 102:
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 99 && (unsigned char)key[5] == 104 && (unsigned char)key[6] == 105 && (unsigned char)key[7] == 115 && (unsigned char)key[8] == 101 && key[9] == '\0') { /* 9 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10238,7 +10109,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
                 break;
             case 103:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 97 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 101 && (unsigned char)key[8] == 100 && (unsigned char)key[9] == 68 && (unsigned char)key[10] == 101 && (unsigned char)key[11] == 115 && (unsigned char)key[12] == 99 && (unsigned char)key[13] == 114 && (unsigned char)key[14] == 105 && (unsigned char)key[15] == 112 && (unsigned char)key[16] == 116 && (unsigned char)key[17] == 105 && (unsigned char)key[18] == 111 && (unsigned char)key[19] == 110 && key[20] == '\0') { /* 20 bytes */
-                    seen[6] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10246,7 +10116,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
                 break;
             case 109:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 107 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 116 && (unsigned char)key[6] == 112 && (unsigned char)key[7] == 108 && (unsigned char)key[8] == 97 && (unsigned char)key[9] == 99 && (unsigned char)key[10] == 101 && (unsigned char)key[11] == 76 && (unsigned char)key[12] == 105 && (unsigned char)key[13] == 115 && (unsigned char)key[14] == 116 && (unsigned char)key[15] == 105 && (unsigned char)key[16] == 110 && (unsigned char)key[17] == 103 && (unsigned char)key[18] == 115 && (unsigned char)key[19] == 74 && (unsigned char)key[20] == 115 && (unsigned char)key[21] == 111 && (unsigned char)key[22] == 110 && key[23] == '\0') { /* 23 bytes */
-                    seen[8] = true;
                     if (!worker_backend_v_ErrorDetails_details(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10254,13 +10123,11 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
                 break;
             case 112:
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 103 && key[7] == '\0') { /* 7 bytes */
-                    seen[7] = true;
                     if (!worker_backend_v_ErrorDetails_details(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 84 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 99 && (unsigned char)key[8] == 104 && (unsigned char)key[9] == 110 && (unsigned char)key[10] == 111 && (unsigned char)key[11] == 108 && (unsigned char)key[12] == 111 && (unsigned char)key[13] == 103 && (unsigned char)key[14] == 121 && key[15] == '\0') { /* 15 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10268,7 +10135,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
                 break;
             case 116:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 103 && (unsigned char)key[3] == 68 && (unsigned char)key[4] == 97 && (unsigned char)key[5] == 116 && (unsigned char)key[6] == 97 && (unsigned char)key[7] == 74 && (unsigned char)key[8] == 115 && (unsigned char)key[9] == 111 && (unsigned char)key[10] == 110 && key[11] == '\0') { /* 11 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10277,43 +10143,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'classification'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'printTechnology'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'franchise'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'tagDataJson'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[4]) {
-            worker_backend_rt_report(c, p, "missing required property 'assemblyMetadata'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[5]) {
-            worker_backend_rt_report(c, p, "missing required property 'aiGenerationMetadata'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[6]) {
-            worker_backend_rt_report(c, p, "missing required property 'generatedDescription'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[7]) {
-            worker_backend_rt_report(c, p, "missing required property 'pricing'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[8]) {
-            worker_backend_rt_report(c, p, "missing required property 'marketplaceListingsJson'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -10331,13 +10160,13 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -10374,7 +10203,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -10391,13 +10219,13 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -10430,7 +10258,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -10447,13 +10274,13 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -10483,7 +10310,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -10500,13 +10326,13 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -10543,7 +10369,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -10560,13 +10385,13 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -10620,7 +10445,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -10637,13 +10461,13 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -10697,7 +10521,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -10714,13 +10537,13 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -10743,7 +10566,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -10760,13 +10582,13 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -10822,7 +10644,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadat
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -10839,45 +10660,103 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technic
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[16] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "totalVertices")) {
+            worker_backend_rt_report(c, p, "missing required property 'totalVertices'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "totalFaces")) {
+            worker_backend_rt_report(c, p, "missing required property 'totalFaces'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "totalEdges")) {
+            worker_backend_rt_report(c, p, "missing required property 'totalEdges'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "averageDetailLevel")) {
+            worker_backend_rt_report(c, p, "missing required property 'averageDetailLevel'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "assembledBoundingBox")) {
+            worker_backend_rt_report(c, p, "missing required property 'assembledBoundingBox'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "totalVolumeCubicMm")) {
+            worker_backend_rt_report(c, p, "missing required property 'totalVolumeCubicMm'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "totalSurfaceAreaSqMm")) {
+            worker_backend_rt_report(c, p, "missing required property 'totalSurfaceAreaSqMm'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "allPartsManifold")) {
+            worker_backend_rt_report(c, p, "missing required property 'allPartsManifold'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "lowestQualityScore")) {
+            worker_backend_rt_report(c, p, "missing required property 'lowestQualityScore'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "lowestPrintabilityScore")) {
+            worker_backend_rt_report(c, p, "missing required property 'lowestPrintabilityScore'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "partsRequiringRepair")) {
+            worker_backend_rt_report(c, p, "missing required property 'partsRequiringRepair'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "partsWithThinWalls")) {
+            worker_backend_rt_report(c, p, "missing required property 'partsWithThinWalls'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "constituentModels")) {
+            worker_backend_rt_report(c, p, "missing required property 'constituentModels'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "validationStatus")) {
+            worker_backend_rt_report(c, p, "missing required property 'validationStatus'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "analyzedAt")) {
+            worker_backend_rt_report(c, p, "missing required property 'analyzedAt'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "analysisVersion")) {
+            worker_backend_rt_report(c, p, "missing required property 'analysisVersion'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 97:
                 if ((unsigned char)key[1] == 108 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 80 && (unsigned char)key[4] == 97 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 115 && (unsigned char)key[8] == 77 && (unsigned char)key[9] == 97 && (unsigned char)key[10] == 110 && (unsigned char)key[11] == 105 && (unsigned char)key[12] == 102 && (unsigned char)key[13] == 111 && (unsigned char)key[14] == 108 && (unsigned char)key[15] == 100 && key[16] == '\0') { /* 16 bytes */
-                    seen[7] = true;
                     if (!worker_backend_v_AnalyticsSyncOptions_includeDetailedMetrics(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 121 && (unsigned char)key[5] == 115 && (unsigned char)key[6] == 105 && (unsigned char)key[7] == 115 && (unsigned char)key[8] == 86 && (unsigned char)key[9] == 101 && (unsigned char)key[10] == 114 && (unsigned char)key[11] == 115 && (unsigned char)key[12] == 105 && (unsigned char)key[13] == 111 && (unsigned char)key[14] == 110 && key[15] == '\0') { /* 15 bytes */
-                    seen[15] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 121 && (unsigned char)key[5] == 122 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 100 && (unsigned char)key[8] == 65 && (unsigned char)key[9] == 116 && key[10] == '\0') { /* 10 bytes */
-                    seen[14] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 115 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 109 && (unsigned char)key[5] == 98 && (unsigned char)key[6] == 108 && (unsigned char)key[7] == 101 && (unsigned char)key[8] == 100 && (unsigned char)key[9] == 66 && (unsigned char)key[10] == 111 && (unsigned char)key[11] == 117 && (unsigned char)key[12] == 110 && (unsigned char)key[13] == 100 && (unsigned char)key[14] == 105 && (unsigned char)key[15] == 110 && (unsigned char)key[16] == 103 && (unsigned char)key[17] == 66 && (unsigned char)key[18] == 111 && (unsigned char)key[19] == 120 && key[20] == '\0') { /* 20 bytes */
-                    seen[4] = true;
                     if (!worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 118 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 97 && (unsigned char)key[5] == 103 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 68 && (unsigned char)key[8] == 101 && (unsigned char)key[9] == 116 && (unsigned char)key[10] == 97 && (unsigned char)key[11] == 105 && (unsigned char)key[12] == 108 && (unsigned char)key[13] == 76 && (unsigned char)key[14] == 101 && (unsigned char)key[15] == 118 && (unsigned char)key[16] == 101 && (unsigned char)key[17] == 108 && key[18] == '\0') { /* 18 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10885,7 +10764,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technic
                 break;
             case 99:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 115 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 117 && (unsigned char)key[8] == 101 && (unsigned char)key[9] == 110 && (unsigned char)key[10] == 116 && (unsigned char)key[11] == 77 && (unsigned char)key[12] == 111 && (unsigned char)key[13] == 100 && (unsigned char)key[14] == 101 && (unsigned char)key[15] == 108 && (unsigned char)key[16] == 115 && key[17] == '\0') { /* 17 bytes */
-                    seen[12] = true;
                     if (!worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technicalM_c0280051(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10893,13 +10771,11 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technic
                 break;
             case 108:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 119 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && (unsigned char)key[5] == 116 && (unsigned char)key[6] == 80 && (unsigned char)key[7] == 114 && (unsigned char)key[8] == 105 && (unsigned char)key[9] == 110 && (unsigned char)key[10] == 116 && (unsigned char)key[11] == 97 && (unsigned char)key[12] == 98 && (unsigned char)key[13] == 105 && (unsigned char)key[14] == 108 && (unsigned char)key[15] == 105 && (unsigned char)key[16] == 116 && (unsigned char)key[17] == 121 && (unsigned char)key[18] == 83 && (unsigned char)key[19] == 99 && (unsigned char)key[20] == 111 && (unsigned char)key[21] == 114 && (unsigned char)key[22] == 101 && key[23] == '\0') { /* 23 bytes */
-                    seen[9] = true;
                     if (!worker_backend_v_BackendLoggingEventMessage_durationMs(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 119 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && (unsigned char)key[5] == 116 && (unsigned char)key[6] == 81 && (unsigned char)key[7] == 117 && (unsigned char)key[8] == 97 && (unsigned char)key[9] == 108 && (unsigned char)key[10] == 105 && (unsigned char)key[11] == 116 && (unsigned char)key[12] == 121 && (unsigned char)key[13] == 83 && (unsigned char)key[14] == 99 && (unsigned char)key[15] == 111 && (unsigned char)key[16] == 114 && (unsigned char)key[17] == 101 && key[18] == '\0') { /* 18 bytes */
-                    seen[8] = true;
                     if (!worker_backend_v_BackendLoggingEventMessage_durationMs(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10907,13 +10783,11 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technic
                 break;
             case 112:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 115 && (unsigned char)key[5] == 82 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 113 && (unsigned char)key[8] == 117 && (unsigned char)key[9] == 105 && (unsigned char)key[10] == 114 && (unsigned char)key[11] == 105 && (unsigned char)key[12] == 110 && (unsigned char)key[13] == 103 && (unsigned char)key[14] == 82 && (unsigned char)key[15] == 101 && (unsigned char)key[16] == 112 && (unsigned char)key[17] == 97 && (unsigned char)key[18] == 105 && (unsigned char)key[19] == 114 && key[20] == '\0') { /* 20 bytes */
-                    seen[10] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_options_pages(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 115 && (unsigned char)key[5] == 87 && (unsigned char)key[6] == 105 && (unsigned char)key[7] == 116 && (unsigned char)key[8] == 104 && (unsigned char)key[9] == 84 && (unsigned char)key[10] == 104 && (unsigned char)key[11] == 105 && (unsigned char)key[12] == 110 && (unsigned char)key[13] == 87 && (unsigned char)key[14] == 97 && (unsigned char)key[15] == 108 && (unsigned char)key[16] == 108 && (unsigned char)key[17] == 115 && key[18] == '\0') { /* 18 bytes */
-                    seen[11] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_options_pages(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10921,31 +10795,26 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technic
                 break;
             case 116:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 69 && (unsigned char)key[6] == 100 && (unsigned char)key[7] == 103 && (unsigned char)key[8] == 101 && (unsigned char)key[9] == 115 && key[10] == '\0') { /* 10 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_options_pages(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 70 && (unsigned char)key[6] == 97 && (unsigned char)key[7] == 99 && (unsigned char)key[8] == 101 && (unsigned char)key[9] == 115 && key[10] == '\0') { /* 10 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_options_pages(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 83 && (unsigned char)key[6] == 117 && (unsigned char)key[7] == 114 && (unsigned char)key[8] == 102 && (unsigned char)key[9] == 97 && (unsigned char)key[10] == 99 && (unsigned char)key[11] == 101 && (unsigned char)key[12] == 65 && (unsigned char)key[13] == 114 && (unsigned char)key[14] == 101 && (unsigned char)key[15] == 97 && (unsigned char)key[16] == 83 && (unsigned char)key[17] == 113 && (unsigned char)key[18] == 77 && (unsigned char)key[19] == 109 && key[20] == '\0') { /* 20 bytes */
-                    seen[6] = true;
                     if (!worker_backend_v_BackendLoggingEventMessage_durationMs(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 86 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 114 && (unsigned char)key[8] == 116 && (unsigned char)key[9] == 105 && (unsigned char)key[10] == 99 && (unsigned char)key[11] == 101 && (unsigned char)key[12] == 115 && key[13] == '\0') { /* 13 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_options_pages(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 86 && (unsigned char)key[6] == 111 && (unsigned char)key[7] == 108 && (unsigned char)key[8] == 117 && (unsigned char)key[9] == 109 && (unsigned char)key[10] == 101 && (unsigned char)key[11] == 67 && (unsigned char)key[12] == 117 && (unsigned char)key[13] == 98 && (unsigned char)key[14] == 105 && (unsigned char)key[15] == 99 && (unsigned char)key[16] == 77 && (unsigned char)key[17] == 109 && key[18] == '\0') { /* 18 bytes */
-                    seen[5] = true;
                     if (!worker_backend_v_BackendLoggingEventMessage_durationMs(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10953,7 +10822,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technic
                 break;
             case 118:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 100 && (unsigned char)key[5] == 97 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 105 && (unsigned char)key[8] == 111 && (unsigned char)key[9] == 110 && (unsigned char)key[10] == 83 && (unsigned char)key[11] == 116 && (unsigned char)key[12] == 97 && (unsigned char)key[13] == 116 && (unsigned char)key[14] == 117 && (unsigned char)key[15] == 115 && key[16] == '\0') { /* 16 bytes */
-                    seen[13] = true;
                     if (!worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -10962,71 +10830,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technic
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'totalVertices'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'totalFaces'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'totalEdges'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'averageDetailLevel'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[4]) {
-            worker_backend_rt_report(c, p, "missing required property 'assembledBoundingBox'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[5]) {
-            worker_backend_rt_report(c, p, "missing required property 'totalVolumeCubicMm'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[6]) {
-            worker_backend_rt_report(c, p, "missing required property 'totalSurfaceAreaSqMm'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[7]) {
-            worker_backend_rt_report(c, p, "missing required property 'allPartsManifold'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[8]) {
-            worker_backend_rt_report(c, p, "missing required property 'lowestQualityScore'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[9]) {
-            worker_backend_rt_report(c, p, "missing required property 'lowestPrintabilityScore'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[10]) {
-            worker_backend_rt_report(c, p, "missing required property 'partsRequiringRepair'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[11]) {
-            worker_backend_rt_report(c, p, "missing required property 'partsWithThinWalls'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[12]) {
-            worker_backend_rt_report(c, p, "missing required property 'constituentModels'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[13]) {
-            worker_backend_rt_report(c, p, "missing required property 'validationStatus'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[14]) {
-            worker_backend_rt_report(c, p, "missing required property 'analyzedAt'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[15]) {
-            worker_backend_rt_report(c, p, "missing required property 'analysisVersion'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -11044,13 +10847,13 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technic
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -11087,7 +10890,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technic
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -11103,6 +10905,8 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technic
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -11130,13 +10934,13 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technic
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -11180,7 +10984,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technic
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -11197,13 +11000,13 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technic
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -11243,7 +11046,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technic
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -11260,13 +11062,13 @@ static bool worker_backend_v_MetamodelMetadataGenerationRequestMessage(const cJS
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -11322,7 +11124,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationRequestMessage(const cJS
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -11338,6 +11139,8 @@ static bool worker_backend_v_MetamodelMetadataGenerationRequestMessage_constitue
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -11365,13 +11168,13 @@ static bool worker_backend_v_MetamodelMetadataGenerationRequestMessage_constitue
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -11406,7 +11209,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationRequestMessage_constitue
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -11422,6 +11224,8 @@ static bool worker_backend_v_MetamodelMetadataGenerationRequestMessage_constitue
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -11449,13 +11253,13 @@ static bool worker_backend_v_MetamodelMetadataGenerationRequestMessage_constitue
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -11504,7 +11308,6 @@ static bool worker_backend_v_MetamodelMetadataGenerationRequestMessage_constitue
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -11521,14 +11324,21 @@ static bool worker_backend_v_ModelAnalyticsCollectionRequestMessage(const cJSON 
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "metamodelId")) {
+            worker_backend_rt_report(c, p, "missing required property 'metamodelId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "ownerId")) {
+            worker_backend_rt_report(c, p, "missing required property 'ownerId'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -11549,7 +11359,6 @@ static bool worker_backend_v_ModelAnalyticsCollectionRequestMessage(const cJSON 
                 break;
             case 109:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 109 && (unsigned char)key[5] == 111 && (unsigned char)key[6] == 100 && (unsigned char)key[7] == 101 && (unsigned char)key[8] == 108 && (unsigned char)key[9] == 73 && (unsigned char)key[10] == 100 && key[11] == '\0') { /* 11 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11557,7 +11366,6 @@ static bool worker_backend_v_ModelAnalyticsCollectionRequestMessage(const cJSON 
                 break;
             case 111:
                 if ((unsigned char)key[1] == 119 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11603,15 +11411,6 @@ static bool worker_backend_v_ModelAnalyticsCollectionRequestMessage(const cJSON 
                 break;
             }
         }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'metamodelId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'ownerId'");
-            WORKER_BACKEND_FAIL();
-        }
     }
     c->depth--;
     return ok;
@@ -11628,13 +11427,13 @@ static bool worker_backend_v_ModelDiscoveryFolderProcessedEventMessage(const cJS
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -11683,7 +11482,6 @@ static bool worker_backend_v_ModelDiscoveryFolderProcessedEventMessage(const cJS
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -11699,6 +11497,8 @@ static bool worker_backend_v_ModelDiscoveryFolderProcessedEventMessage_discovere
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -11736,21 +11536,35 @@ static bool worker_backend_v_DiscoveredFile(const cJSON *x, const worker_backend
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[4] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "path")) {
+            worker_backend_rt_report(c, p, "missing required property 'path'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "name")) {
+            worker_backend_rt_report(c, p, "missing required property 'name'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "size")) {
+            worker_backend_rt_report(c, p, "missing required property 'size'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "modifiedAt")) {
+            worker_backend_rt_report(c, p, "missing required property 'modifiedAt'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 109:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 100 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 102 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 100 && (unsigned char)key[8] == 65 && (unsigned char)key[9] == 116 && key[10] == '\0') { /* 10 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11758,7 +11572,6 @@ static bool worker_backend_v_DiscoveredFile(const cJSON *x, const worker_backend
                 break;
             case 110:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11766,7 +11579,6 @@ static bool worker_backend_v_DiscoveredFile(const cJSON *x, const worker_backend
                 break;
             case 112:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 104 && key[4] == '\0') { /* 4 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11774,7 +11586,6 @@ static bool worker_backend_v_DiscoveredFile(const cJSON *x, const worker_backend
                 break;
             case 115:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 122 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_options_pages(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11783,23 +11594,6 @@ static bool worker_backend_v_DiscoveredFile(const cJSON *x, const worker_backend
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'path'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'name'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'size'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'modifiedAt'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -11827,21 +11621,27 @@ static bool worker_backend_v_FolderSignature(const cJSON *x, const worker_backen
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "hash")) {
+            worker_backend_rt_report(c, p, "missing required property 'hash'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "calculatedAt")) {
+            worker_backend_rt_report(c, p, "missing required property 'calculatedAt'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 99:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 117 && (unsigned char)key[5] == 108 && (unsigned char)key[6] == 97 && (unsigned char)key[7] == 116 && (unsigned char)key[8] == 101 && (unsigned char)key[9] == 100 && (unsigned char)key[10] == 65 && (unsigned char)key[11] == 116 && key[12] == '\0') { /* 12 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11849,7 +11649,6 @@ static bool worker_backend_v_FolderSignature(const cJSON *x, const worker_backen
                 break;
             case 104:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 104 && key[4] == '\0') { /* 4 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11858,15 +11657,6 @@ static bool worker_backend_v_FolderSignature(const cJSON *x, const worker_backen
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'hash'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'calculatedAt'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -11894,21 +11684,47 @@ static bool worker_backend_v_FolderStatistics(const cJSON *x, const worker_backe
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[7] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "totalFiles")) {
+            worker_backend_rt_report(c, p, "missing required property 'totalFiles'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "modelFiles")) {
+            worker_backend_rt_report(c, p, "missing required property 'modelFiles'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "mediaFiles")) {
+            worker_backend_rt_report(c, p, "missing required property 'mediaFiles'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "accessoryFiles")) {
+            worker_backend_rt_report(c, p, "missing required property 'accessoryFiles'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "totalFolders")) {
+            worker_backend_rt_report(c, p, "missing required property 'totalFolders'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "totalSize")) {
+            worker_backend_rt_report(c, p, "missing required property 'totalSize'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "processingDuration")) {
+            worker_backend_rt_report(c, p, "missing required property 'processingDuration'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 97:
                 if ((unsigned char)key[1] == 99 && (unsigned char)key[2] == 99 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && (unsigned char)key[5] == 115 && (unsigned char)key[6] == 111 && (unsigned char)key[7] == 114 && (unsigned char)key[8] == 121 && (unsigned char)key[9] == 70 && (unsigned char)key[10] == 105 && (unsigned char)key[11] == 108 && (unsigned char)key[12] == 101 && (unsigned char)key[13] == 115 && key[14] == '\0') { /* 14 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_options_pages(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11916,13 +11732,11 @@ static bool worker_backend_v_FolderStatistics(const cJSON *x, const worker_backe
                 break;
             case 109:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 100 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 97 && (unsigned char)key[5] == 70 && (unsigned char)key[6] == 105 && (unsigned char)key[7] == 108 && (unsigned char)key[8] == 101 && (unsigned char)key[9] == 115 && key[10] == '\0') { /* 10 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_options_pages(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 100 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 70 && (unsigned char)key[6] == 105 && (unsigned char)key[7] == 108 && (unsigned char)key[8] == 101 && (unsigned char)key[9] == 115 && key[10] == '\0') { /* 10 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_options_pages(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11930,7 +11744,6 @@ static bool worker_backend_v_FolderStatistics(const cJSON *x, const worker_backe
                 break;
             case 112:
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 115 && (unsigned char)key[6] == 115 && (unsigned char)key[7] == 105 && (unsigned char)key[8] == 110 && (unsigned char)key[9] == 103 && (unsigned char)key[10] == 68 && (unsigned char)key[11] == 117 && (unsigned char)key[12] == 114 && (unsigned char)key[13] == 97 && (unsigned char)key[14] == 116 && (unsigned char)key[15] == 105 && (unsigned char)key[16] == 111 && (unsigned char)key[17] == 110 && key[18] == '\0') { /* 18 bytes */
-                    seen[6] = true;
                     if (!worker_backend_v_BackendLoggingEventMessage_durationMs(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11938,19 +11751,16 @@ static bool worker_backend_v_FolderStatistics(const cJSON *x, const worker_backe
                 break;
             case 116:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 70 && (unsigned char)key[6] == 105 && (unsigned char)key[7] == 108 && (unsigned char)key[8] == 101 && (unsigned char)key[9] == 115 && key[10] == '\0') { /* 10 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_options_pages(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 70 && (unsigned char)key[6] == 111 && (unsigned char)key[7] == 108 && (unsigned char)key[8] == 100 && (unsigned char)key[9] == 101 && (unsigned char)key[10] == 114 && (unsigned char)key[11] == 115 && key[12] == '\0') { /* 12 bytes */
-                    seen[4] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_options_pages(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 83 && (unsigned char)key[6] == 105 && (unsigned char)key[7] == 122 && (unsigned char)key[8] == 101 && key[9] == '\0') { /* 9 bytes */
-                    seen[5] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_options_pages(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -11959,35 +11769,6 @@ static bool worker_backend_v_FolderStatistics(const cJSON *x, const worker_backe
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'totalFiles'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'modelFiles'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'mediaFiles'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'accessoryFiles'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[4]) {
-            worker_backend_rt_report(c, p, "missing required property 'totalFolders'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[5]) {
-            worker_backend_rt_report(c, p, "missing required property 'totalSize'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[6]) {
-            worker_backend_rt_report(c, p, "missing required property 'processingDuration'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -12005,13 +11786,13 @@ static bool worker_backend_v_ModelDiscoveryScanFoundEventMessage(const cJSON *x,
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -12077,7 +11858,6 @@ static bool worker_backend_v_ModelDiscoveryScanFoundEventMessage(const cJSON *x,
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -12094,21 +11874,35 @@ static bool worker_backend_v_ModelDiscoveryScanFoundEventMessage_storageLocation
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[4] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "storageConnectionId")) {
+            worker_backend_rt_report(c, p, "missing required property 'storageConnectionId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "path")) {
+            worker_backend_rt_report(c, p, "missing required property 'path'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "libraryId")) {
+            worker_backend_rt_report(c, p, "missing required property 'libraryId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "ownerId")) {
+            worker_backend_rt_report(c, p, "missing required property 'ownerId'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 108:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 97 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 121 && (unsigned char)key[7] == 73 && (unsigned char)key[8] == 100 && key[9] == '\0') { /* 9 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12116,7 +11910,6 @@ static bool worker_backend_v_ModelDiscoveryScanFoundEventMessage_storageLocation
                 break;
             case 111:
                 if ((unsigned char)key[1] == 119 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12124,7 +11917,6 @@ static bool worker_backend_v_ModelDiscoveryScanFoundEventMessage_storageLocation
                 break;
             case 112:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 104 && key[4] == '\0') { /* 4 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12132,7 +11924,6 @@ static bool worker_backend_v_ModelDiscoveryScanFoundEventMessage_storageLocation
                 break;
             case 115:
                 if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 97 && (unsigned char)key[5] == 103 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 67 && (unsigned char)key[8] == 111 && (unsigned char)key[9] == 110 && (unsigned char)key[10] == 110 && (unsigned char)key[11] == 101 && (unsigned char)key[12] == 99 && (unsigned char)key[13] == 116 && (unsigned char)key[14] == 105 && (unsigned char)key[15] == 111 && (unsigned char)key[16] == 110 && (unsigned char)key[17] == 73 && (unsigned char)key[18] == 100 && key[19] == '\0') { /* 19 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12141,23 +11932,6 @@ static bool worker_backend_v_ModelDiscoveryScanFoundEventMessage_storageLocation
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'storageConnectionId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'path'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'libraryId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'ownerId'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -12175,13 +11949,13 @@ static bool worker_backend_v_ModelDiscoveryScanProgressEventMessage(const cJSON 
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -12197,7 +11971,6 @@ static bool worker_backend_v_ModelDiscoveryScanProgressEventMessage(const cJSON 
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -12214,14 +11987,33 @@ static bool worker_backend_v_ModelDiscoveryScanProgressEventMessage_payload(cons
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[5] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "jobId")) {
+            worker_backend_rt_report(c, p, "missing required property 'jobId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "storageConnectionId")) {
+            worker_backend_rt_report(c, p, "missing required property 'storageConnectionId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "status")) {
+            worker_backend_rt_report(c, p, "missing required property 'status'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "message")) {
+            worker_backend_rt_report(c, p, "missing required property 'message'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "progress")) {
+            worker_backend_rt_report(c, p, "missing required property 'progress'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -12235,7 +12027,6 @@ static bool worker_backend_v_ModelDiscoveryScanProgressEventMessage_payload(cons
                 break;
             case 106:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 73 && (unsigned char)key[4] == 100 && key[5] == '\0') { /* 5 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12243,7 +12034,6 @@ static bool worker_backend_v_ModelDiscoveryScanProgressEventMessage_payload(cons
                 break;
             case 109:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 115 && (unsigned char)key[4] == 97 && (unsigned char)key[5] == 103 && (unsigned char)key[6] == 101 && key[7] == '\0') { /* 7 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12251,7 +12041,6 @@ static bool worker_backend_v_ModelDiscoveryScanProgressEventMessage_payload(cons
                 break;
             case 112:
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 103 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 115 && (unsigned char)key[7] == 115 && key[8] == '\0') { /* 8 bytes */
-                    seen[4] = true;
                     if (!worker_backend_v_BackendLoggingEventMessage_durationMs(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12259,13 +12048,11 @@ static bool worker_backend_v_ModelDiscoveryScanProgressEventMessage_payload(cons
                 break;
             case 115:
                 if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 117 && (unsigned char)key[5] == 115 && key[6] == '\0') { /* 6 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 97 && (unsigned char)key[5] == 103 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 67 && (unsigned char)key[8] == 111 && (unsigned char)key[9] == 110 && (unsigned char)key[10] == 110 && (unsigned char)key[11] == 101 && (unsigned char)key[12] == 99 && (unsigned char)key[13] == 116 && (unsigned char)key[14] == 105 && (unsigned char)key[15] == 111 && (unsigned char)key[16] == 110 && (unsigned char)key[17] == 73 && (unsigned char)key[18] == 100 && key[19] == '\0') { /* 19 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12274,27 +12061,6 @@ static bool worker_backend_v_ModelDiscoveryScanProgressEventMessage_payload(cons
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'jobId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'storageConnectionId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'status'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'message'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[4]) {
-            worker_backend_rt_report(c, p, "missing required property 'progress'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -12312,13 +12078,13 @@ static bool worker_backend_v_ModelDiscoveryScanRequestMessage(const cJSON *x, co
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -12365,7 +12131,6 @@ static bool worker_backend_v_ModelDiscoveryScanRequestMessage(const cJSON *x, co
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -12382,13 +12147,13 @@ static bool worker_backend_v_ModelFinderIndexRequestMessage(const cJSON *x, cons
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -12411,7 +12176,6 @@ static bool worker_backend_v_ModelFinderIndexRequestMessage(const cJSON *x, cons
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -12428,13 +12192,13 @@ static bool worker_backend_v_ModelFinderResponseMessage(const cJSON *x, const wo
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -12455,7 +12219,6 @@ static bool worker_backend_v_ModelFinderResponseMessage(const cJSON *x, const wo
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -12471,6 +12234,8 @@ static bool worker_backend_v_ModelFinderResponseMessage_results(const cJSON *x, 
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -12498,13 +12263,13 @@ static bool worker_backend_v_ModelFinderResponseMessage_results_items(const cJSO
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -12532,7 +12297,6 @@ static bool worker_backend_v_ModelFinderResponseMessage_results_items(const cJSO
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -12549,13 +12313,13 @@ static bool worker_backend_v_ModelFinderSearchRequestMessage(const cJSON *x, con
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -12583,7 +12347,6 @@ static bool worker_backend_v_ModelFinderSearchRequestMessage(const cJSON *x, con
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -12600,27 +12363,32 @@ static bool worker_backend_v_ModelMetadataGenerationCompletedMessage(const cJSON
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "modelId")) {
+            worker_backend_rt_report(c, p, "missing required property 'modelId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "metadata")) {
+            worker_backend_rt_report(c, p, "missing required property 'metadata'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 109:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 100 && (unsigned char)key[5] == 97 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 97 && key[8] == '\0') { /* 8 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_ModelMetadataGenerationCompletedMessage_metadata(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 100 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 108 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_IpCheckCompletedMessage_modelId(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12629,15 +12397,6 @@ static bool worker_backend_v_ModelMetadataGenerationCompletedMessage(const cJSON
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'modelId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'metadata'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -12655,21 +12414,35 @@ static bool worker_backend_v_ModelMetadataGenerationCompletedMessage_metadata(co
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[4] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "description")) {
+            worker_backend_rt_report(c, p, "missing required property 'description'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "tags")) {
+            worker_backend_rt_report(c, p, "missing required property 'tags'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "primaryCategory")) {
+            worker_backend_rt_report(c, p, "missing required property 'primaryCategory'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "subCategory")) {
+            worker_backend_rt_report(c, p, "missing required property 'subCategory'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 100:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 112 && (unsigned char)key[7] == 116 && (unsigned char)key[8] == 105 && (unsigned char)key[9] == 111 && (unsigned char)key[10] == 110 && key[11] == '\0') { /* 11 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12677,7 +12450,6 @@ static bool worker_backend_v_ModelMetadataGenerationCompletedMessage_metadata(co
                 break;
             case 112:
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 109 && (unsigned char)key[4] == 97 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 121 && (unsigned char)key[7] == 67 && (unsigned char)key[8] == 97 && (unsigned char)key[9] == 116 && (unsigned char)key[10] == 101 && (unsigned char)key[11] == 103 && (unsigned char)key[12] == 111 && (unsigned char)key[13] == 114 && (unsigned char)key[14] == 121 && key[15] == '\0') { /* 15 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12685,7 +12457,6 @@ static bool worker_backend_v_ModelMetadataGenerationCompletedMessage_metadata(co
                 break;
             case 115:
                 if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 67 && (unsigned char)key[4] == 97 && (unsigned char)key[5] == 116 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 103 && (unsigned char)key[8] == 111 && (unsigned char)key[9] == 114 && (unsigned char)key[10] == 121 && key[11] == '\0') { /* 11 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12693,7 +12464,6 @@ static bool worker_backend_v_ModelMetadataGenerationCompletedMessage_metadata(co
                 break;
             case 116:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 103 && (unsigned char)key[3] == 115 && key[4] == '\0') { /* 4 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_BaseListingData_tags(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -12702,23 +12472,6 @@ static bool worker_backend_v_ModelMetadataGenerationCompletedMessage_metadata(co
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'description'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'tags'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'primaryCategory'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'subCategory'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -12736,13 +12489,13 @@ static bool worker_backend_v_ModelMetadataGenerationRequestMessage(const cJSON *
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -12775,7 +12528,6 @@ static bool worker_backend_v_ModelMetadataGenerationRequestMessage(const cJSON *
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -12792,13 +12544,13 @@ static bool worker_backend_v_ModelMetadataGenerationRequestMessage_model(const c
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -12833,7 +12585,6 @@ static bool worker_backend_v_ModelMetadataGenerationRequestMessage_model(const c
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -12850,13 +12601,13 @@ static bool worker_backend_v_ModelMetadataGenerationRequestMessage_technicalMeta
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -12905,7 +12656,6 @@ static bool worker_backend_v_ModelMetadataGenerationRequestMessage_technicalMeta
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -12921,6 +12671,8 @@ static bool worker_backend_v_ModelMetadataGenerationRequestMessage_thumbnails(co
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -12948,13 +12700,13 @@ static bool worker_backend_v_ModelMetadataGenerationRequestMessage_thumbnails_it
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -12984,7 +12736,6 @@ static bool worker_backend_v_ModelMetadataGenerationRequestMessage_thumbnails_it
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -13001,14 +12752,17 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage(const cJSON *x,
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[1] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "metamodels")) {
+            worker_backend_rt_report(c, p, "missing required property 'metamodels'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -13022,7 +12776,6 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage(const cJSON *x,
                 break;
             case 109:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 109 && (unsigned char)key[5] == 111 && (unsigned char)key[6] == 100 && (unsigned char)key[7] == 101 && (unsigned char)key[8] == 108 && (unsigned char)key[9] == 115 && key[10] == '\0') { /* 10 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13031,11 +12784,6 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage(const cJSON *x,
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'metamodels'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -13052,6 +12800,8 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels(cons
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -13079,14 +12829,29 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels_item
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[4] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "internalId")) {
+            worker_backend_rt_report(c, p, "missing required property 'internalId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "name")) {
+            worker_backend_rt_report(c, p, "missing required property 'name'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "confidenceScore")) {
+            worker_backend_rt_report(c, p, "missing required property 'confidenceScore'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "libraryId")) {
+            worker_backend_rt_report(c, p, "missing required property 'libraryId'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -13098,7 +12863,6 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels_item
                     break;
                 }
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 102 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 100 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 110 && (unsigned char)key[8] == 99 && (unsigned char)key[9] == 101 && (unsigned char)key[10] == 83 && (unsigned char)key[11] == 99 && (unsigned char)key[12] == 111 && (unsigned char)key[13] == 114 && (unsigned char)key[14] == 101 && key[15] == '\0') { /* 15 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_BackendLoggingEventMessage_durationMs(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13106,7 +12870,6 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels_item
                 break;
             case 105:
                 if ((unsigned char)key[1] == 110 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 97 && (unsigned char)key[7] == 108 && (unsigned char)key[8] == 73 && (unsigned char)key[9] == 100 && key[10] == '\0') { /* 10 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13114,7 +12877,6 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels_item
                 break;
             case 108:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 97 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 121 && (unsigned char)key[7] == 73 && (unsigned char)key[8] == 100 && key[9] == '\0') { /* 9 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13139,7 +12901,6 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels_item
                 break;
             case 110:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13163,23 +12924,6 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels_item
                 break;
             }
         }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'internalId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'name'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'confidenceScore'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'libraryId'");
-            WORKER_BACKEND_FAIL();
-        }
     }
     c->depth--;
     return ok;
@@ -13196,13 +12940,13 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels_item
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -13282,7 +13026,6 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels_item
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -13298,6 +13041,8 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels_item
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -13325,14 +13070,17 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels_item
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[1] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "url")) {
+            worker_backend_rt_report(c, p, "missing required property 'url'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -13360,7 +13108,6 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels_item
                 break;
             case 117:
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 108 && key[3] == '\0') { /* 3 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13369,11 +13116,6 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels_item
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'url'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -13391,13 +13133,13 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels_item
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -13448,7 +13190,6 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels_item
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -13464,6 +13205,8 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_ekgEdges(const 
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -13491,14 +13234,21 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_ekgEdges_items(
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "sourceMetamodelId")) {
+            worker_backend_rt_report(c, p, "missing required property 'sourceMetamodelId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "massFunction")) {
+            worker_backend_rt_report(c, p, "missing required property 'massFunction'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -13519,7 +13269,6 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_ekgEdges_items(
                 break;
             case 109:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 115 && (unsigned char)key[4] == 70 && (unsigned char)key[5] == 117 && (unsigned char)key[6] == 110 && (unsigned char)key[7] == 99 && (unsigned char)key[8] == 116 && (unsigned char)key[9] == 105 && (unsigned char)key[10] == 111 && (unsigned char)key[11] == 110 && key[12] == '\0') { /* 12 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13527,7 +13276,6 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_ekgEdges_items(
                 break;
             case 115:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 99 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 77 && (unsigned char)key[7] == 101 && (unsigned char)key[8] == 116 && (unsigned char)key[9] == 97 && (unsigned char)key[10] == 109 && (unsigned char)key[11] == 111 && (unsigned char)key[12] == 100 && (unsigned char)key[13] == 101 && (unsigned char)key[14] == 108 && (unsigned char)key[15] == 73 && (unsigned char)key[16] == 100 && key[17] == '\0') { /* 17 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13549,15 +13297,6 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_ekgEdges_items(
                 break;
             }
         }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'sourceMetamodelId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'massFunction'");
-            WORKER_BACKEND_FAIL();
-        }
     }
     c->depth--;
     return ok;
@@ -13574,13 +13313,13 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -13608,7 +13347,6 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -13624,6 +13362,8 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -13651,13 +13391,13 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -13680,7 +13420,6 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -13697,13 +13436,13 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -13733,7 +13472,6 @@ static bool worker_backend_v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -13750,21 +13488,39 @@ static bool worker_backend_v_ModelMetamodelDetectionRequestMessage(const cJSON *
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[5] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "connectionId")) {
+            worker_backend_rt_report(c, p, "missing required property 'connectionId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "folderPath")) {
+            worker_backend_rt_report(c, p, "missing required property 'folderPath'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "folderSignature")) {
+            worker_backend_rt_report(c, p, "missing required property 'folderSignature'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "processedAt")) {
+            worker_backend_rt_report(c, p, "missing required property 'processedAt'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "statistics")) {
+            worker_backend_rt_report(c, p, "missing required property 'statistics'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 99:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 99 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 105 && (unsigned char)key[8] == 111 && (unsigned char)key[9] == 110 && (unsigned char)key[10] == 73 && (unsigned char)key[11] == 100 && key[12] == '\0') { /* 12 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13779,13 +13535,11 @@ static bool worker_backend_v_ModelMetamodelDetectionRequestMessage(const cJSON *
                 break;
             case 102:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 100 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 80 && (unsigned char)key[7] == 97 && (unsigned char)key[8] == 116 && (unsigned char)key[9] == 104 && key[10] == '\0') { /* 10 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 100 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 83 && (unsigned char)key[7] == 105 && (unsigned char)key[8] == 103 && (unsigned char)key[9] == 110 && (unsigned char)key[10] == 97 && (unsigned char)key[11] == 116 && (unsigned char)key[12] == 117 && (unsigned char)key[13] == 114 && (unsigned char)key[14] == 101 && key[15] == '\0') { /* 15 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_ModelDiscoveryFolderProcessedEventMessage_folderSignature(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13800,7 +13554,6 @@ static bool worker_backend_v_ModelMetamodelDetectionRequestMessage(const cJSON *
                 break;
             case 112:
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 115 && (unsigned char)key[6] == 115 && (unsigned char)key[7] == 101 && (unsigned char)key[8] == 100 && (unsigned char)key[9] == 65 && (unsigned char)key[10] == 116 && key[11] == '\0') { /* 11 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13808,7 +13561,6 @@ static bool worker_backend_v_ModelMetamodelDetectionRequestMessage(const cJSON *
                 break;
             case 115:
                 if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 115 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 105 && (unsigned char)key[8] == 99 && (unsigned char)key[9] == 115 && key[10] == '\0') { /* 10 bytes */
-                    seen[4] = true;
                     if (!worker_backend_v_ModelDiscoveryFolderProcessedEventMessage_statistics(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -13817,27 +13569,6 @@ static bool worker_backend_v_ModelMetamodelDetectionRequestMessage(const cJSON *
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'connectionId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'folderPath'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'folderSignature'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'processedAt'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[4]) {
-            worker_backend_rt_report(c, p, "missing required property 'statistics'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -13855,13 +13586,13 @@ static bool worker_backend_v_ModelPrintAnalysisCompletedMessage(const cJSON *x, 
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -13973,7 +13704,6 @@ static bool worker_backend_v_ModelPrintAnalysisCompletedMessage(const cJSON *x, 
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -13990,13 +13720,13 @@ static bool worker_backend_v_ModelPrintAnalysisCompletedMessage_boundingBox(cons
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -14026,7 +13756,6 @@ static bool worker_backend_v_ModelPrintAnalysisCompletedMessage_boundingBox(cons
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -14043,13 +13772,13 @@ static bool worker_backend_v_ModelPrintAnalysisRequestMessage(const cJSON *x, co
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -14096,7 +13825,6 @@ static bool worker_backend_v_ModelPrintAnalysisRequestMessage(const cJSON *x, co
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -14113,13 +13841,13 @@ static bool worker_backend_v_ModelSellabilityAnalysisCompletedMessage(const cJSO
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -14201,7 +13929,6 @@ static bool worker_backend_v_ModelSellabilityAnalysisCompletedMessage(const cJSO
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -14218,13 +13945,13 @@ static bool worker_backend_v_ModelSellabilityAnalysisCompletedMessage_pricingRec
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -14268,7 +13995,6 @@ static bool worker_backend_v_ModelSellabilityAnalysisCompletedMessage_pricingRec
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -14284,6 +14010,8 @@ static bool worker_backend_v_ModelSellabilityAnalysisCompletedMessage_pricingRec
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -14311,13 +14039,13 @@ static bool worker_backend_v_ModelSellabilityAnalysisCompletedMessage_pricingRec
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -14347,7 +14075,6 @@ static bool worker_backend_v_ModelSellabilityAnalysisCompletedMessage_pricingRec
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -14363,6 +14090,8 @@ static bool worker_backend_v_ModelSellabilityAnalysisCompletedMessage_marketplac
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -14390,13 +14119,13 @@ static bool worker_backend_v_ModelSellabilityAnalysisCompletedMessage_marketplac
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -14445,7 +14174,6 @@ static bool worker_backend_v_ModelSellabilityAnalysisCompletedMessage_marketplac
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -14462,13 +14190,13 @@ static bool worker_backend_v_ModelSellabilityAnalysisCompletedMessage_marketplac
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -14498,7 +14226,6 @@ static bool worker_backend_v_ModelSellabilityAnalysisCompletedMessage_marketplac
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -14515,13 +14242,13 @@ static bool worker_backend_v_ModelSellabilityAnalysisCompletedMessage_demandAnal
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -14561,7 +14288,6 @@ static bool worker_backend_v_ModelSellabilityAnalysisCompletedMessage_demandAnal
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -14578,13 +14304,13 @@ static bool worker_backend_v_ModelSellabilityAnalysisCompletedMessage_qualityFac
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -14621,7 +14347,6 @@ static bool worker_backend_v_ModelSellabilityAnalysisCompletedMessage_qualityFac
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -14637,6 +14362,8 @@ static bool worker_backend_v_ModelSellabilityAnalysisCompletedMessage_recommenda
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -14664,13 +14391,13 @@ static bool worker_backend_v_ModelSellabilityAnalysisCompletedMessage_recommenda
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -14714,7 +14441,6 @@ static bool worker_backend_v_ModelSellabilityAnalysisCompletedMessage_recommenda
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -14731,13 +14457,13 @@ static bool worker_backend_v_ModelSellabilityAnalysisRequestMessage(const cJSON 
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -14777,7 +14503,6 @@ static bool worker_backend_v_ModelSellabilityAnalysisRequestMessage(const cJSON 
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -14794,13 +14519,13 @@ static bool worker_backend_v_ModelSellabilityAnalysisRequestMessage_analysisOpti
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -14844,7 +14569,6 @@ static bool worker_backend_v_ModelSellabilityAnalysisRequestMessage_analysisOpti
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -14861,13 +14585,13 @@ static bool worker_backend_v_ModelSellabilityAnalysisRequestMessage_analysisOpti
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -14897,7 +14621,6 @@ static bool worker_backend_v_ModelSellabilityAnalysisRequestMessage_analysisOpti
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -14914,13 +14637,13 @@ static bool worker_backend_v_ModelSemanticAnalysisCompletedMessage(const cJSON *
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -14983,7 +14706,6 @@ static bool worker_backend_v_ModelSemanticAnalysisCompletedMessage(const cJSON *
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -15000,13 +14722,13 @@ static bool worker_backend_v_ModelSemanticAnalysisCompletedMessage_semanticMetad
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -15041,7 +14763,6 @@ static bool worker_backend_v_ModelSemanticAnalysisCompletedMessage_semanticMetad
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -15057,6 +14778,8 @@ static bool worker_backend_v_ModelSemanticAnalysisCompletedMessage_semanticMetad
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -15084,13 +14807,13 @@ static bool worker_backend_v_ModelSemanticAnalysisCompletedMessage_semanticMetad
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -15118,7 +14841,6 @@ static bool worker_backend_v_ModelSemanticAnalysisCompletedMessage_semanticMetad
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -15134,6 +14856,8 @@ static bool worker_backend_v_ModelSemanticAnalysisCompletedMessage_semanticMetad
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -15161,13 +14885,13 @@ static bool worker_backend_v_ModelSemanticAnalysisCompletedMessage_semanticMetad
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -15195,7 +14919,6 @@ static bool worker_backend_v_ModelSemanticAnalysisCompletedMessage_semanticMetad
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -15212,13 +14935,13 @@ static bool worker_backend_v_ModelSemanticAnalysisCompletedMessage_semanticMetad
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -15281,7 +15004,6 @@ static bool worker_backend_v_ModelSemanticAnalysisCompletedMessage_semanticMetad
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -15298,13 +15020,13 @@ static bool worker_backend_v_ModelSemanticAnalysisCompletedMessage_semanticMetad
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -15334,7 +15056,6 @@ static bool worker_backend_v_ModelSemanticAnalysisCompletedMessage_semanticMetad
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -15351,13 +15072,13 @@ static bool worker_backend_v_ModelSemanticAnalysisCompletedMessage_processingTim
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -15394,7 +15115,6 @@ static bool worker_backend_v_ModelSemanticAnalysisCompletedMessage_processingTim
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -15411,13 +15131,13 @@ static bool worker_backend_v_ModelSemanticAnalysisCompletedMessage_qualityMetric
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -15454,7 +15174,6 @@ static bool worker_backend_v_ModelSemanticAnalysisCompletedMessage_qualityMetric
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -15471,13 +15190,13 @@ static bool worker_backend_v_ModelSemanticAnalysisCompletedMessage_error(const c
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -15514,7 +15233,6 @@ static bool worker_backend_v_ModelSemanticAnalysisCompletedMessage_error(const c
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -15531,13 +15249,13 @@ static bool worker_backend_v_ModelSemanticAnalysisCompletedMessage_debugInfo(con
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -15574,7 +15292,6 @@ static bool worker_backend_v_ModelSemanticAnalysisCompletedMessage_debugInfo(con
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -15591,13 +15308,13 @@ static bool worker_backend_v_ModelSemanticAnalysisRequestMessage(const cJSON *x,
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -15675,7 +15392,6 @@ static bool worker_backend_v_ModelSemanticAnalysisRequestMessage(const cJSON *x,
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -15692,13 +15408,13 @@ static bool worker_backend_v_ModelSemanticAnalysisRequestMessage_processingOptio
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -15740,7 +15456,6 @@ static bool worker_backend_v_ModelSemanticAnalysisRequestMessage_processingOptio
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -15757,13 +15472,13 @@ static bool worker_backend_v_ModelTechnicalMetadataCompletedMessage(const cJSON 
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -15995,7 +15710,6 @@ static bool worker_backend_v_ModelTechnicalMetadataCompletedMessage(const cJSON 
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -16011,6 +15725,8 @@ static bool worker_backend_v_ModelTechnicalMetadataCompletedMessage_overhangs(co
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -16038,13 +15754,13 @@ static bool worker_backend_v_ModelTechnicalMetadataCompletedMessage_overhangs_it
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -16072,7 +15788,6 @@ static bool worker_backend_v_ModelTechnicalMetadataCompletedMessage_overhangs_it
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -16089,13 +15804,13 @@ static bool worker_backend_v_ModelTechnicalMetadataCompletedMessage_printTimeEst
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -16125,7 +15840,6 @@ static bool worker_backend_v_ModelTechnicalMetadataCompletedMessage_printTimeEst
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -16142,13 +15856,13 @@ static bool worker_backend_v_ModelTechnicalMetadataCompletedMessage_materialEsti
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -16179,7 +15893,6 @@ static bool worker_backend_v_ModelTechnicalMetadataCompletedMessage_materialEsti
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -16196,13 +15909,13 @@ static bool worker_backend_v_ModelTechnicalMetadataCompletedMessage_recommendedO
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -16233,7 +15946,6 @@ static bool worker_backend_v_ModelTechnicalMetadataCompletedMessage_recommendedO
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -16250,13 +15962,13 @@ static bool worker_backend_v_ModelTechnicalMetadataCompletedMessage_slicerRecomm
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -16328,7 +16040,6 @@ static bool worker_backend_v_ModelTechnicalMetadataCompletedMessage_slicerRecomm
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -16344,6 +16055,8 @@ static bool worker_backend_v_ModelTechnicalMetadataCompletedMessage_analysisWarn
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -16371,13 +16084,13 @@ static bool worker_backend_v_ModelTechnicalMetadataCompletedMessage_analysisWarn
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -16407,7 +16120,6 @@ static bool worker_backend_v_ModelTechnicalMetadataCompletedMessage_analysisWarn
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -16424,13 +16136,13 @@ static bool worker_backend_v_ModelTechnicalMetadataRequestMessage(const cJSON *x
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -16479,7 +16191,6 @@ static bool worker_backend_v_ModelTechnicalMetadataRequestMessage(const cJSON *x
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -16496,13 +16207,13 @@ static bool worker_backend_v_ModelTechnicalMetadataRequestMessage_analysisOption
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -16532,7 +16243,6 @@ static bool worker_backend_v_ModelTechnicalMetadataRequestMessage_analysisOption
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -16549,13 +16259,13 @@ static bool worker_backend_v_SlicingFdmRequestMessage(const cJSON *x, const work
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -16655,7 +16365,6 @@ static bool worker_backend_v_SlicingFdmRequestMessage(const cJSON *x, const work
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -16672,13 +16381,13 @@ static bool worker_backend_v_SlicingFdmResultMessage(const cJSON *x, const worke
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -16769,7 +16478,6 @@ static bool worker_backend_v_SlicingFdmResultMessage(const cJSON *x, const worke
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -16786,13 +16494,13 @@ static bool worker_backend_v_SlicingSimulationRequestMessage(const cJSON *x, con
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -16844,7 +16552,6 @@ static bool worker_backend_v_SlicingSimulationRequestMessage(const cJSON *x, con
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -16860,6 +16567,8 @@ static bool worker_backend_v_SlicingSimulationRequestMessage_technology(const cJ
     c->depth++;
     if (!worker_backend_rt_type_in(x, 16)) {
         worker_backend_rt_report_type(c, p, "expected string", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 16)) {
         WORKER_BACKEND_FAIL();
     }
     if (!((WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "FDM") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "SLA") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "MSLA") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "SLS") == 0) || false)) {
@@ -16881,13 +16590,13 @@ static bool worker_backend_v_SlicingSimulationRequestMessage_slicerProfile(const
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -16977,7 +16686,6 @@ static bool worker_backend_v_SlicingSimulationRequestMessage_slicerProfile(const
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -16994,13 +16702,13 @@ static bool worker_backend_v_SlicingSimulationRequestMessage_slicerConfig(const 
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -17030,7 +16738,6 @@ static bool worker_backend_v_SlicingSimulationRequestMessage_slicerConfig(const 
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -17047,13 +16754,13 @@ static bool worker_backend_v_SlicingSimulationResultMessage(const cJSON *x, cons
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -17144,7 +16851,6 @@ static bool worker_backend_v_SlicingSimulationResultMessage(const cJSON *x, cons
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -17160,6 +16866,8 @@ static bool worker_backend_v_SlicingSimulationResultMessage_slicingMethod(const 
     c->depth++;
     if (!worker_backend_rt_type_in(x, 16)) {
         worker_backend_rt_report_type(c, p, "expected string", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 16)) {
         WORKER_BACKEND_FAIL();
     }
     if (!((WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "orcaslicer_toolpath") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "pyslm_cross_section") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "heuristic_volumetric") == 0) || false)) {
@@ -17181,13 +16889,13 @@ static bool worker_backend_v_SlicingSlaRequestMessage(const cJSON *x, const work
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -17289,7 +16997,6 @@ static bool worker_backend_v_SlicingSlaRequestMessage(const cJSON *x, const work
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -17305,6 +17012,8 @@ static bool worker_backend_v_SlicingSlaRequestMessage_technology(const cJSON *x,
     c->depth++;
     if (!worker_backend_rt_type_in(x, 16)) {
         worker_backend_rt_report_type(c, p, "expected string", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 16)) {
         WORKER_BACKEND_FAIL();
     }
     if (!((WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "SLA") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "MSLA") == 0) || false)) {
@@ -17326,13 +17035,13 @@ static bool worker_backend_v_SlicingSlaResultMessage(const cJSON *x, const worke
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -17421,7 +17130,6 @@ static bool worker_backend_v_SlicingSlaResultMessage(const cJSON *x, const worke
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -17438,13 +17146,13 @@ static bool worker_backend_v_TextureGenerationCompletedMessage(const cJSON *x, c
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -17507,7 +17215,6 @@ static bool worker_backend_v_TextureGenerationCompletedMessage(const cJSON *x, c
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -17523,6 +17230,8 @@ static bool worker_backend_v_TextureGenerationCompletedMessage_artifacts(const c
     c->depth++;
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
         WORKER_BACKEND_FAIL();
     }
     c->depth--;
@@ -17540,13 +17249,13 @@ static bool worker_backend_v_TextureGenerationRequestMessage(const cJSON *x, con
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -17609,7 +17318,6 @@ static bool worker_backend_v_TextureGenerationRequestMessage(const cJSON *x, con
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -17625,6 +17333,8 @@ static bool worker_backend_v_TextureGenerationRequestMessage_prompt(const cJSON 
     c->depth++;
     if (!worker_backend_rt_type_in(x, 16)) {
         worker_backend_rt_report_type(c, p, "expected string", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 16)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_STRING(x)) {
@@ -17654,13 +17364,13 @@ static bool worker_backend_v_ThumbnailGenerationCompletedMessage(const cJSON *x,
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -17728,7 +17438,6 @@ static bool worker_backend_v_ThumbnailGenerationCompletedMessage(const cJSON *x,
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -17744,6 +17453,8 @@ static bool worker_backend_v_ThumbnailGenerationCompletedMessage_thumbnail360Vie
     c->depth++;
     if (!worker_backend_rt_type_in(x, 32)) {
         worker_backend_rt_report_type(c, p, "expected array", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 32)) {
         WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_ARRAY(x)) {
@@ -17771,13 +17482,13 @@ static bool worker_backend_v_ThumbnailGenerationCompletedMessage_thumbnail360Vie
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -17814,7 +17525,6 @@ static bool worker_backend_v_ThumbnailGenerationCompletedMessage_thumbnail360Vie
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -17831,13 +17541,13 @@ static bool worker_backend_v_ThumbnailGenerationRequestMessage(const cJSON *x, c
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -17898,7 +17608,6 @@ static bool worker_backend_v_ThumbnailGenerationRequestMessage(const cJSON *x, c
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -17915,13 +17624,13 @@ static bool worker_backend_v_ThumbnailGenerationRequestMessage_customization(con
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -17951,7 +17660,6 @@ static bool worker_backend_v_ThumbnailGenerationRequestMessage_customization(con
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -17968,13 +17676,13 @@ static bool worker_backend_v_ThumbnailGenerationRequestMessage_customization_tex
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -17997,7 +17705,6 @@ static bool worker_backend_v_ThumbnailGenerationRequestMessage_customization_tex
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -18014,13 +17721,13 @@ static bool worker_backend_v_ThumbnailGenerationRequestMessage_customization_bac
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -18050,7 +17757,6 @@ static bool worker_backend_v_ThumbnailGenerationRequestMessage_customization_bac
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -18067,13 +17773,13 @@ static bool worker_backend_v_ThumbnailGenerationRequestMessage_customization_wat
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -18115,7 +17821,6 @@ static bool worker_backend_v_ThumbnailGenerationRequestMessage_customization_wat
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -18132,21 +17837,35 @@ static bool worker_backend_v_UserEngagementEventMessage(const cJSON *x, const wo
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[4] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "eventType")) {
+            worker_backend_rt_report(c, p, "missing required property 'eventType'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "action")) {
+            worker_backend_rt_report(c, p, "missing required property 'action'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "timestamp")) {
+            worker_backend_rt_report(c, p, "missing required property 'timestamp'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "userId")) {
+            worker_backend_rt_report(c, p, "missing required property 'userId'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 97:
                 if ((unsigned char)key[1] == 99 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 111 && (unsigned char)key[5] == 110 && key[6] == '\0') { /* 6 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18178,7 +17897,6 @@ static bool worker_backend_v_UserEngagementEventMessage(const cJSON *x, const wo
                     break;
                 }
                 if ((unsigned char)key[1] == 118 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 84 && (unsigned char)key[6] == 121 && (unsigned char)key[7] == 112 && (unsigned char)key[8] == 101 && key[9] == '\0') { /* 9 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18232,7 +17950,6 @@ static bool worker_backend_v_UserEngagementEventMessage(const cJSON *x, const wo
                 break;
             case 116:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && (unsigned char)key[5] == 116 && (unsigned char)key[6] == 97 && (unsigned char)key[7] == 109 && (unsigned char)key[8] == 112 && key[9] == '\0') { /* 9 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_BackendLoggingEventMessage_timestamp(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18250,7 +17967,6 @@ static bool worker_backend_v_UserEngagementEventMessage(const cJSON *x, const wo
                     break;
                 }
                 if ((unsigned char)key[1] == 115 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 73 && (unsigned char)key[5] == 100 && key[6] == '\0') { /* 6 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18264,23 +17980,6 @@ static bool worker_backend_v_UserEngagementEventMessage(const cJSON *x, const wo
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'eventType'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'action'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'timestamp'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'userId'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -18298,13 +17997,13 @@ static bool worker_backend_v_UserEngagementEventMessage_actionDetails(const cJSO
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -18390,7 +18089,6 @@ static bool worker_backend_v_UserEngagementEventMessage_actionDetails(const cJSO
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -18407,13 +18105,13 @@ static bool worker_backend_v_UserEngagementEventMessage_clientInfo(const cJSON *
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -18448,7 +18146,6 @@ static bool worker_backend_v_UserEngagementEventMessage_clientInfo(const cJSON *
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -18465,14 +18162,29 @@ static bool worker_backend_v_WorkerAnalyticsEventMessage(const cJSON *x, const w
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[4] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "eventType")) {
+            worker_backend_rt_report(c, p, "missing required property 'eventType'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "workerId")) {
+            worker_backend_rt_report(c, p, "missing required property 'workerId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "jobId")) {
+            worker_backend_rt_report(c, p, "missing required property 'jobId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "timestamp")) {
+            worker_backend_rt_report(c, p, "missing required property 'timestamp'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -18489,7 +18201,6 @@ static bool worker_backend_v_WorkerAnalyticsEventMessage(const cJSON *x, const w
                     break;
                 }
                 if ((unsigned char)key[1] == 118 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 84 && (unsigned char)key[6] == 121 && (unsigned char)key[7] == 112 && (unsigned char)key[8] == 101 && key[9] == '\0') { /* 9 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18497,7 +18208,6 @@ static bool worker_backend_v_WorkerAnalyticsEventMessage(const cJSON *x, const w
                 break;
             case 106:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 73 && (unsigned char)key[4] == 100 && key[5] == '\0') { /* 5 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18534,7 +18244,6 @@ static bool worker_backend_v_WorkerAnalyticsEventMessage(const cJSON *x, const w
                 break;
             case 116:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && (unsigned char)key[5] == 116 && (unsigned char)key[6] == 97 && (unsigned char)key[7] == 109 && (unsigned char)key[8] == 112 && key[9] == '\0') { /* 9 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_BackendLoggingEventMessage_timestamp(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18554,7 +18263,6 @@ static bool worker_backend_v_WorkerAnalyticsEventMessage(const cJSON *x, const w
                 break;
             case 119:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 107 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 73 && (unsigned char)key[7] == 100 && key[8] == '\0') { /* 8 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18563,23 +18271,6 @@ static bool worker_backend_v_WorkerAnalyticsEventMessage(const cJSON *x, const w
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'eventType'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'workerId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'jobId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'timestamp'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -18607,13 +18298,13 @@ static bool worker_backend_v_JobTiming(const cJSON *x, const worker_backend_pseg
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -18643,7 +18334,6 @@ static bool worker_backend_v_JobTiming(const cJSON *x, const worker_backend_pseg
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -18660,14 +18350,33 @@ static bool worker_backend_v_WorkerMetricsEnrichedEventMessage(const cJSON *x, c
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[5] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "eventType")) {
+            worker_backend_rt_report(c, p, "missing required property 'eventType'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "workerId")) {
+            worker_backend_rt_report(c, p, "missing required property 'workerId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "jobId")) {
+            worker_backend_rt_report(c, p, "missing required property 'jobId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "timestamp")) {
+            worker_backend_rt_report(c, p, "missing required property 'timestamp'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "status")) {
+            worker_backend_rt_report(c, p, "missing required property 'status'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -18684,7 +18393,6 @@ static bool worker_backend_v_WorkerMetricsEnrichedEventMessage(const cJSON *x, c
                     break;
                 }
                 if ((unsigned char)key[1] == 118 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 84 && (unsigned char)key[6] == 121 && (unsigned char)key[7] == 112 && (unsigned char)key[8] == 101 && key[9] == '\0') { /* 9 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18699,7 +18407,6 @@ static bool worker_backend_v_WorkerMetricsEnrichedEventMessage(const cJSON *x, c
                 break;
             case 106:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 73 && (unsigned char)key[4] == 100 && key[5] == '\0') { /* 5 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18748,7 +18455,6 @@ static bool worker_backend_v_WorkerMetricsEnrichedEventMessage(const cJSON *x, c
                     break;
                 }
                 if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 117 && (unsigned char)key[5] == 115 && key[6] == '\0') { /* 6 bytes */
-                    seen[4] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18766,7 +18472,6 @@ static bool worker_backend_v_WorkerMetricsEnrichedEventMessage(const cJSON *x, c
                     break;
                 }
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && (unsigned char)key[5] == 116 && (unsigned char)key[6] == 97 && (unsigned char)key[7] == 109 && (unsigned char)key[8] == 112 && key[9] == '\0') { /* 9 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_BackendLoggingEventMessage_timestamp(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18786,7 +18491,6 @@ static bool worker_backend_v_WorkerMetricsEnrichedEventMessage(const cJSON *x, c
                 break;
             case 119:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 107 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 73 && (unsigned char)key[7] == 100 && key[8] == '\0') { /* 8 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -18806,27 +18510,6 @@ static bool worker_backend_v_WorkerMetricsEnrichedEventMessage(const cJSON *x, c
                 break;
             }
         }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'eventType'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'workerId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'jobId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'timestamp'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[4]) {
-            worker_backend_rt_report(c, p, "missing required property 'status'");
-            WORKER_BACKEND_FAIL();
-        }
     }
     c->depth--;
     return ok;
@@ -18843,13 +18526,13 @@ static bool worker_backend_v_WorkerMetricsEnrichedEventMessage_llmUsage(const cJ
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -18930,7 +18613,6 @@ static bool worker_backend_v_WorkerMetricsEnrichedEventMessage_llmUsage(const cJ
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -18947,13 +18629,13 @@ static bool worker_backend_v_WorkerMetricsEnrichedEventMessage_resources(const c
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -18990,7 +18672,6 @@ static bool worker_backend_v_WorkerMetricsEnrichedEventMessage_resources(const c
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -19007,13 +18688,13 @@ static bool worker_backend_v_WorkerMetricsEnrichedEventMessage_resources_cpu(con
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -19050,7 +18731,6 @@ static bool worker_backend_v_WorkerMetricsEnrichedEventMessage_resources_cpu(con
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -19067,13 +18747,13 @@ static bool worker_backend_v_WorkerMetricsEnrichedEventMessage_resources_memory(
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -19117,7 +18797,6 @@ static bool worker_backend_v_WorkerMetricsEnrichedEventMessage_resources_memory(
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -19134,13 +18813,13 @@ static bool worker_backend_v_WorkerMetricsEnrichedEventMessage_resources_disk(co
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -19173,7 +18852,6 @@ static bool worker_backend_v_WorkerMetricsEnrichedEventMessage_resources_disk(co
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -19190,13 +18868,13 @@ static bool worker_backend_v_WorkerMetricsEnrichedEventMessage_resources_network
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -19229,7 +18907,6 @@ static bool worker_backend_v_WorkerMetricsEnrichedEventMessage_resources_network
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -19246,13 +18923,13 @@ static bool worker_backend_v_WorkerMetricsEnrichedEventMessage_error(const cJSON
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -19280,7 +18957,6 @@ static bool worker_backend_v_WorkerMetricsEnrichedEventMessage_error(const cJSON
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -19297,21 +18973,35 @@ static bool worker_backend_v_JobResponse(const cJSON *x, const worker_backend_ps
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[4] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "success")) {
+            worker_backend_rt_report(c, p, "missing required property 'success'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "jobId")) {
+            worker_backend_rt_report(c, p, "missing required property 'jobId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "messageName")) {
+            worker_backend_rt_report(c, p, "missing required property 'messageName'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "queue")) {
+            worker_backend_rt_report(c, p, "missing required property 'queue'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 106:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 73 && (unsigned char)key[4] == 100 && key[5] == '\0') { /* 5 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19319,7 +19009,6 @@ static bool worker_backend_v_JobResponse(const cJSON *x, const worker_backend_ps
                 break;
             case 109:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 115 && (unsigned char)key[4] == 97 && (unsigned char)key[5] == 103 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 78 && (unsigned char)key[8] == 97 && (unsigned char)key[9] == 109 && (unsigned char)key[10] == 101 && key[11] == '\0') { /* 11 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19327,7 +19016,6 @@ static bool worker_backend_v_JobResponse(const cJSON *x, const worker_backend_ps
                 break;
             case 113:
                 if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19335,7 +19023,6 @@ static bool worker_backend_v_JobResponse(const cJSON *x, const worker_backend_ps
                 break;
             case 115:
                 if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 99 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 115 && (unsigned char)key[6] == 115 && key[7] == '\0') { /* 7 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsSyncOptions_includeDetailedMetrics(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19344,23 +19031,6 @@ static bool worker_backend_v_JobResponse(const cJSON *x, const worker_backend_ps
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'success'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'jobId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'messageName'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'queue'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -19378,21 +19048,51 @@ static bool worker_backend_v_JobStatus(const cJSON *x, const worker_backend_pseg
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[8] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "jobId")) {
+            worker_backend_rt_report(c, p, "missing required property 'jobId'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "name")) {
+            worker_backend_rt_report(c, p, "missing required property 'name'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "queue")) {
+            worker_backend_rt_report(c, p, "missing required property 'queue'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "state")) {
+            worker_backend_rt_report(c, p, "missing required property 'state'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "data")) {
+            worker_backend_rt_report(c, p, "missing required property 'data'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "returnvalue")) {
+            worker_backend_rt_report(c, p, "missing required property 'returnvalue'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "progress")) {
+            worker_backend_rt_report(c, p, "missing required property 'progress'");
+            WORKER_BACKEND_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "timestamp")) {
+            worker_backend_rt_report(c, p, "missing required property 'timestamp'");
+            WORKER_BACKEND_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 100:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && key[4] == '\0') { /* 4 bytes */
-                    seen[4] = true;
                     if (!worker_backend_v_JobStatus_data(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19400,7 +19100,6 @@ static bool worker_backend_v_JobStatus(const cJSON *x, const worker_backend_pseg
                 break;
             case 106:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 73 && (unsigned char)key[4] == 100 && key[5] == '\0') { /* 5 bytes */
-                    seen[0] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19408,7 +19107,6 @@ static bool worker_backend_v_JobStatus(const cJSON *x, const worker_backend_pseg
                 break;
             case 110:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    seen[1] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19416,7 +19114,6 @@ static bool worker_backend_v_JobStatus(const cJSON *x, const worker_backend_pseg
                 break;
             case 112:
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 103 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 115 && (unsigned char)key[7] == 115 && key[8] == '\0') { /* 8 bytes */
-                    seen[6] = true;
                     if (!worker_backend_v_BackendLoggingEventMessage_durationMs(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19424,7 +19121,6 @@ static bool worker_backend_v_JobStatus(const cJSON *x, const worker_backend_pseg
                 break;
             case 113:
                 if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    seen[2] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19432,7 +19128,6 @@ static bool worker_backend_v_JobStatus(const cJSON *x, const worker_backend_pseg
                 break;
             case 114:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 118 && (unsigned char)key[7] == 97 && (unsigned char)key[8] == 108 && (unsigned char)key[9] == 117 && (unsigned char)key[10] == 101 && key[11] == '\0') { /* 11 bytes */
-                    seen[5] = true;
                     if (!worker_backend_v_JobStatus_data_extra(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19440,7 +19135,6 @@ static bool worker_backend_v_JobStatus(const cJSON *x, const worker_backend_pseg
                 break;
             case 115:
                 if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    seen[3] = true;
                     if (!worker_backend_v_JobStatus_state(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19448,7 +19142,6 @@ static bool worker_backend_v_JobStatus(const cJSON *x, const worker_backend_pseg
                 break;
             case 116:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && (unsigned char)key[5] == 116 && (unsigned char)key[6] == 97 && (unsigned char)key[7] == 109 && (unsigned char)key[8] == 112 && key[9] == '\0') { /* 9 bytes */
-                    seen[7] = true;
                     if (!worker_backend_v_AnalyticsCollectionRequestMessage_options_pages(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19457,39 +19150,6 @@ static bool worker_backend_v_JobStatus(const cJSON *x, const worker_backend_pseg
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            worker_backend_rt_report(c, p, "missing required property 'jobId'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[1]) {
-            worker_backend_rt_report(c, p, "missing required property 'name'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[2]) {
-            worker_backend_rt_report(c, p, "missing required property 'queue'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[3]) {
-            worker_backend_rt_report(c, p, "missing required property 'state'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[4]) {
-            worker_backend_rt_report(c, p, "missing required property 'data'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[5]) {
-            worker_backend_rt_report(c, p, "missing required property 'returnvalue'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[6]) {
-            worker_backend_rt_report(c, p, "missing required property 'progress'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[7]) {
-            worker_backend_rt_report(c, p, "missing required property 'timestamp'");
-            WORKER_BACKEND_FAIL();
         }
     }
     c->depth--;
@@ -19506,6 +19166,8 @@ static bool worker_backend_v_JobStatus_state(const cJSON *x, const worker_backen
     c->depth++;
     if (!worker_backend_rt_type_in(x, 16)) {
         worker_backend_rt_report_type(c, p, "expected string", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 16)) {
         WORKER_BACKEND_FAIL();
     }
     if (!((WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "waiting") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "active") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "completed") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "failed") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "delayed") == 0) || false)) {
@@ -19527,13 +19189,13 @@ static bool worker_backend_v_JobStatus_data(const cJSON *x, const worker_backend
     if (!worker_backend_rt_type_in(x, 64)) {
         worker_backend_rt_report_type(c, p, "expected object", x);
         WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+        WORKER_BACKEND_FAIL();
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
@@ -19541,7 +19203,6 @@ static bool worker_backend_v_JobStatus_data(const cJSON *x, const worker_backend
             if (!matched && !worker_backend_v_JobStatus_data_extra(m, &seg, c))
                 WORKER_BACKEND_FAIL();
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -19557,6 +19218,8 @@ static bool worker_backend_v_JobStatus_data_extra(const cJSON *x, const worker_b
     c->depth++;
     if (!worker_backend_rt_type_in(x, 30)) {
         worker_backend_rt_report_type(c, p, "expected string or number or boolean", x);
+        WORKER_BACKEND_FAIL();
+    } else if (!worker_backend_rt_int_fits(c, p, x, 30)) {
         WORKER_BACKEND_FAIL();
     }
     c->depth--;
@@ -19576,7 +19239,7 @@ bool worker_backend_AnalyticsCollectionRequestMessage_validate(const cJSON *json
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_AnalyticsCollectionRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_AnalyticsCollectionRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19591,7 +19254,7 @@ bool worker_backend_AnalyticsCollectionRequestMessageOptions_validate(const cJSO
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_AnalyticsCollectionRequestMessage_options(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_AnalyticsCollectionRequestMessage_options(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19606,7 +19269,7 @@ bool worker_backend_BackendLoggingEventMessage_validate(const cJSON *json, worke
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_BackendLoggingEventMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_BackendLoggingEventMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19621,7 +19284,7 @@ bool worker_backend_BackendLoggingEventMessageMetadata_validate(const cJSON *jso
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_BackendLoggingEventMessage_metadata(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_BackendLoggingEventMessage_metadata(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19636,7 +19299,7 @@ bool worker_backend_EtsyAnalyticsSyncCompletedMessage_validate(const cJSON *json
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_EtsyAnalyticsSyncCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_EtsyAnalyticsSyncCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19651,7 +19314,7 @@ bool worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_validate(const 
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_EtsyAnalyticsSyncCompletedMessage_results_items(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_EtsyAnalyticsSyncCompletedMessage_results_items(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19666,7 +19329,7 @@ bool worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_valida
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19681,7 +19344,7 @@ bool worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSer
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19696,7 +19359,7 @@ bool worker_backend_CredentialUpdate_validate(const cJSON *json, worker_backend_
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_CredentialUpdate(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_CredentialUpdate(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19711,7 +19374,7 @@ bool worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_validate(const c
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_EtsyAnalyticsSyncCompletedMessage_errors_items(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_EtsyAnalyticsSyncCompletedMessage_errors_items(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19726,7 +19389,7 @@ bool worker_backend_EtsyAnalyticsSyncRequestMessage_validate(const cJSON *json, 
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_EtsyAnalyticsSyncRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_EtsyAnalyticsSyncRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19741,7 +19404,7 @@ bool worker_backend_EtsyOAuthCredentials_validate(const cJSON *json, worker_back
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_EtsyOAuthCredentials(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_EtsyOAuthCredentials(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19756,7 +19419,7 @@ bool worker_backend_AnalyticsTimeRange_validate(const cJSON *json, worker_backen
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_AnalyticsTimeRange(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_AnalyticsTimeRange(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19771,7 +19434,7 @@ bool worker_backend_AnalyticsSyncOptions_validate(const cJSON *json, worker_back
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_AnalyticsSyncOptions(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_AnalyticsSyncOptions(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19786,7 +19449,7 @@ bool worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_validate(cons
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_EtsyAnalyticsSyncRequestMessage_etsyCredentials(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_EtsyAnalyticsSyncRequestMessage_etsyCredentials(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19801,7 +19464,7 @@ bool worker_backend_EtsyPublishListingCompletedMessage_validate(const cJSON *jso
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_EtsyPublishListingCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_EtsyPublishListingCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19816,7 +19479,7 @@ bool worker_backend_RetryableErrorDetails_validate(const cJSON *json, worker_bac
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_RetryableErrorDetails(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_RetryableErrorDetails(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19831,7 +19494,7 @@ bool worker_backend_EtsyPublishListingRequestMessage_validate(const cJSON *json,
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_EtsyPublishListingRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_EtsyPublishListingRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19846,7 +19509,7 @@ bool worker_backend_MaterialVariant_validate(const cJSON *json, worker_backend_e
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MaterialVariant(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MaterialVariant(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19861,7 +19524,7 @@ bool worker_backend_BaseListingData_validate(const cJSON *json, worker_backend_e
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_BaseListingData(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_BaseListingData(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19876,7 +19539,7 @@ bool worker_backend_EtsyPublishListingRequestMessagePublishOptions_validate(cons
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_EtsyPublishListingRequestMessage_publishOptions(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_EtsyPublishListingRequestMessage_publishOptions(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19891,7 +19554,7 @@ bool worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_validate(con
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_EtsyPublishListingRequestMessage_etsyCredentials(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_EtsyPublishListingRequestMessage_etsyCredentials(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19906,7 +19569,7 @@ bool worker_backend_ListingFileMetadata_validate(const cJSON *json, worker_backe
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ListingFileMetadata(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ListingFileMetadata(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19921,7 +19584,7 @@ bool worker_backend_FileDownloadCompletedMessage_validate(const cJSON *json, wor
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_FileDownloadCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_FileDownloadCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19936,7 +19599,7 @@ bool worker_backend_S3Location_validate(const cJSON *json, worker_backend_error 
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_S3Location(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_S3Location(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19951,7 +19614,7 @@ bool worker_backend_FileDownloadRequestMessage_validate(const cJSON *json, worke
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_FileDownloadRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_FileDownloadRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19966,7 +19629,7 @@ bool worker_backend_StorageLocation_validate(const cJSON *json, worker_backend_e
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_StorageLocation(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_StorageLocation(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19981,7 +19644,7 @@ bool worker_backend_FileDownloadRequestMessageMetadata_validate(const cJSON *jso
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_FileDownloadRequestMessage_metadata(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_FileDownloadRequestMessage_metadata(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -19996,7 +19659,7 @@ bool worker_backend_FileDownloadRequestMessageCredentials_validate(const cJSON *
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_FileDownloadRequestMessage_credentials(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_FileDownloadRequestMessage_credentials(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20011,7 +19674,7 @@ bool worker_backend_FileDownloadRequestMessageMinioDestination_validate(const cJ
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_FileDownloadRequestMessage_minioDestination(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_FileDownloadRequestMessage_minioDestination(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20026,7 +19689,7 @@ bool worker_backend_FileVectorizeCompletedMessage_validate(const cJSON *json, wo
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_FileVectorizeCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_FileVectorizeCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20041,7 +19704,7 @@ bool worker_backend_FileVectorizeRequestMessage_validate(const cJSON *json, work
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_FileVectorizeRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_FileVectorizeRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20056,7 +19719,7 @@ bool worker_backend_IpCheckCompletedMessage_validate(const cJSON *json, worker_b
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_IpCheckCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_IpCheckCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20071,7 +19734,7 @@ bool worker_backend_IpCheckCompletedMessageEntityType_validate(const cJSON *json
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_IpCheckCompletedMessage_entityType(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_IpCheckCompletedMessage_entityType(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20086,7 +19749,7 @@ bool worker_backend_IpCheckCompletedMessageStatus_validate(const cJSON *json, wo
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_IpCheckCompletedMessage_status(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_IpCheckCompletedMessage_status(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20101,7 +19764,7 @@ bool worker_backend_IpCheckCompletedMessageTrademarkRisk_validate(const cJSON *j
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_IpCheckCompletedMessage_copyrightRisk(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_IpCheckCompletedMessage_copyrightRisk(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20116,7 +19779,7 @@ bool worker_backend_IpCheckCompletedMessageCopyrightRisk_validate(const cJSON *j
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_IpCheckCompletedMessage_copyrightRisk(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_IpCheckCompletedMessage_copyrightRisk(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20131,7 +19794,7 @@ bool worker_backend_IpCheckCompletedMessageRiskLevel_validate(const cJSON *json,
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_IpCheckCompletedMessage_copyrightRisk(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_IpCheckCompletedMessage_copyrightRisk(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20146,7 +19809,7 @@ bool worker_backend_IpCheckCompletedMessageRecommendation_validate(const cJSON *
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_IpCheckCompletedMessage_recommendation(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_IpCheckCompletedMessage_recommendation(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20161,7 +19824,7 @@ bool worker_backend_IpCheckCompletedMessageSuggestedChanges_validate(const cJSON
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_IpCheckCompletedMessage_suggestedChanges(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_IpCheckCompletedMessage_suggestedChanges(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20176,7 +19839,7 @@ bool worker_backend_IpCheckCompletedMessageHeuristicResults_validate(const cJSON
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_IpCheckCompletedMessage_heuristicResults(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_IpCheckCompletedMessage_heuristicResults(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20191,7 +19854,7 @@ bool worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_valida
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_IpCheckCompletedMessage_heuristicResults_perceptualHash(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_IpCheckCompletedMessage_heuristicResults_perceptualHash(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20206,7 +19869,7 @@ bool worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_validate(co
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_IpCheckCompletedMessage_heuristicResults_trademark(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_IpCheckCompletedMessage_heuristicResults_trademark(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20221,7 +19884,7 @@ bool worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_validate(co
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_IpCheckCompletedMessage_heuristicResults_franchise(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_IpCheckCompletedMessage_heuristicResults_franchise(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20236,7 +19899,7 @@ bool worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_validat
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_IpCheckCompletedMessage_heuristicResults_reverseSearch(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_IpCheckCompletedMessage_heuristicResults_reverseSearch(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20251,7 +19914,7 @@ bool worker_backend_IpCheckCompletedMessageError_validate(const cJSON *json, wor
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_IpCheckCompletedMessage_error(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_IpCheckCompletedMessage_error(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20266,7 +19929,7 @@ bool worker_backend_IpCheckRequestMessage_validate(const cJSON *json, worker_bac
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_IpCheckRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_IpCheckRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20281,7 +19944,7 @@ bool worker_backend_IpCheckRequestMessageEntityType_validate(const cJSON *json, 
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_IpCheckCompletedMessage_entityType(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_IpCheckCompletedMessage_entityType(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20296,7 +19959,7 @@ bool worker_backend_IpCheckRequestMessageAnalysisOptions_validate(const cJSON *j
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_IpCheckRequestMessage_analysisOptions(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_IpCheckRequestMessage_analysisOptions(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20311,7 +19974,7 @@ bool worker_backend_MarketplaceAnalyticsSyncCompletedMessage_validate(const cJSO
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceAnalyticsSyncCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceAnalyticsSyncCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20326,7 +19989,7 @@ bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageStatus_validate(cons
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceAnalyticsSyncCompletedMessage_status(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceAnalyticsSyncCompletedMessage_status(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20341,7 +20004,7 @@ bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_validate
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceAnalyticsSyncCompletedMessage_results_items(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceAnalyticsSyncCompletedMessage_results_items(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20356,7 +20019,7 @@ bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20371,7 +20034,7 @@ bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20386,7 +20049,7 @@ bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_validate(
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_EtsyAnalyticsSyncCompletedMessage_errors_items(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_EtsyAnalyticsSyncCompletedMessage_errors_items(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20401,7 +20064,7 @@ bool worker_backend_MarketplaceAnalyticsSyncRequestMessage_validate(const cJSON 
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceAnalyticsSyncRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceAnalyticsSyncRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20416,7 +20079,7 @@ bool worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20431,7 +20094,7 @@ bool worker_backend_MarketplaceConnectionSyncCompletedMessage_validate(const cJS
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceConnectionSyncCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceConnectionSyncCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20446,7 +20109,7 @@ bool worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_vali
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceConnectionSyncCompletedMessage_connectionData(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceConnectionSyncCompletedMessage_connectionData(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20461,7 +20124,7 @@ bool worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateL
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20476,7 +20139,7 @@ bool worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_vali
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceConnectionSyncCompletedMessage_categories_items(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceConnectionSyncCompletedMessage_categories_items(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20491,7 +20154,7 @@ bool worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_validate
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceConnectionSyncCompletedMessage_statistics(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceConnectionSyncCompletedMessage_statistics(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20506,7 +20169,7 @@ bool worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsIte
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20521,7 +20184,7 @@ bool worker_backend_ErrorDetails_validate(const cJSON *json, worker_backend_erro
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ErrorDetails(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ErrorDetails(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20536,7 +20199,7 @@ bool worker_backend_MarketplaceConnectionSyncRequestMessage_validate(const cJSON
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceConnectionSyncRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceConnectionSyncRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20551,7 +20214,7 @@ bool worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_validate(con
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceConnectionSyncRequestMessage_metadata(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceConnectionSyncRequestMessage_metadata(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20566,7 +20229,7 @@ bool worker_backend_MarketplaceCredentialRotationCompletedMessage_validate(const
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceCredentialRotationCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceCredentialRotationCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20581,7 +20244,7 @@ bool worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceCredentialRotationCompletedMessage_newCredentials(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceCredentialRotationCompletedMessage_newCredentials(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20596,7 +20259,7 @@ bool worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsT
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20611,7 +20274,7 @@ bool worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceCredentialRotationCompletedMessage_oldCredentials(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceCredentialRotationCompletedMessage_oldCredentials(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20626,7 +20289,7 @@ bool worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetail
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceCredentialRotationCompletedMessage_operationDetails(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceCredentialRotationCompletedMessage_operationDetails(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20641,7 +20304,7 @@ bool worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatu
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceCredentialRotationCompletedMessage_connectionStatus(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceCredentialRotationCompletedMessage_connectionStatus(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20656,7 +20319,7 @@ bool worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatu
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20671,7 +20334,7 @@ bool worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_va
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceCredentialRotationCompletedMessage_nextRotation(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceCredentialRotationCompletedMessage_nextRotation(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20686,7 +20349,7 @@ bool worker_backend_MarketplaceCredentialRotationCompletedMessageError_validate(
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceCredentialRotationCompletedMessage_error(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceCredentialRotationCompletedMessage_error(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20701,7 +20364,7 @@ bool worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsIt
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20716,7 +20379,7 @@ bool worker_backend_MarketplaceCredentialRotationRequestMessage_validate(const c
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceCredentialRotationRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceCredentialRotationRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20731,7 +20394,7 @@ bool worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredential
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceCredentialRotationRequestMessage_currentCredentials(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceCredentialRotationRequestMessage_currentCredentials(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20746,7 +20409,7 @@ bool worker_backend_MarketplaceCredentialRotationRequestMessageOptions_validate(
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceCredentialRotationRequestMessage_options(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceCredentialRotationRequestMessage_options(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20761,7 +20424,7 @@ bool worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_validate
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceCredentialRotationRequestMessage_metadata(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceCredentialRotationRequestMessage_metadata(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20776,7 +20439,7 @@ bool worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalE
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20791,7 +20454,7 @@ bool worker_backend_MarketplaceIntelligenceCompletedMessage_validate(const cJSON
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceIntelligenceCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceIntelligenceCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20806,7 +20469,7 @@ bool worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_validate(c
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceIntelligenceCompletedMessage_marketData(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceIntelligenceCompletedMessage_marketData(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20821,7 +20484,7 @@ bool worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20836,7 +20499,7 @@ bool worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownI
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20851,7 +20514,7 @@ bool worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownI
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20866,7 +20529,7 @@ bool worker_backend_MarketplaceIntelligenceCompletedMessageError_validate(const 
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceIntelligenceCompletedMessage_error(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceIntelligenceCompletedMessage_error(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20881,7 +20544,7 @@ bool worker_backend_MarketplaceIntelligenceEventMessage_validate(const cJSON *js
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceIntelligenceEventMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceIntelligenceEventMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20896,7 +20559,7 @@ bool worker_backend_MarketplaceIntelligenceEventMessageListing_validate(const cJ
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceIntelligenceEventMessage_listing(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceIntelligenceEventMessage_listing(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20911,7 +20574,7 @@ bool worker_backend_MarketplaceIntelligenceEventMessageMetrics_validate(const cJ
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceIntelligenceEventMessage_metrics(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceIntelligenceEventMessage_metrics(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20926,7 +20589,7 @@ bool worker_backend_MarketplaceIntelligenceEventMessageMetadata_validate(const c
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceIntelligenceEventMessage_metadata(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceIntelligenceEventMessage_metadata(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20941,7 +20604,7 @@ bool worker_backend_MarketplaceIntelligenceEventMessageQueryContext_validate(con
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceIntelligenceEventMessage_queryContext(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceIntelligenceEventMessage_queryContext(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20956,7 +20619,7 @@ bool worker_backend_MarketplaceIntelligenceRequestMessage_validate(const cJSON *
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceIntelligenceRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceIntelligenceRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20971,7 +20634,7 @@ bool worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_validate(
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceIntelligenceRequestMessage_searchContext(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceIntelligenceRequestMessage_searchContext(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -20986,7 +20649,7 @@ bool worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_validat
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceIntelligenceRequestMessage_scrapingOptions(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceIntelligenceRequestMessage_scrapingOptions(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21001,7 +20664,7 @@ bool worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_vali
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingDescriptionGenerationCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingDescriptionGenerationCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21016,7 +20679,7 @@ bool worker_backend_GenerationMetadata_validate(const cJSON *json, worker_backen
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_GenerationMetadata(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_GenerationMetadata(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21031,7 +20694,7 @@ bool worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSugge
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21046,7 +20709,7 @@ bool worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_valida
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingDescriptionGenerationRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingDescriptionGenerationRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21061,7 +20724,7 @@ bool worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnic
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21076,7 +20739,7 @@ bool worker_backend_MarketplaceListingSyncCompletedMessage_validate(const cJSON 
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingSyncCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingSyncCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21091,7 +20754,7 @@ bool worker_backend_MarketplaceListingSyncCompletedMessageStatistics_validate(co
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingSyncCompletedMessage_statistics(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingSyncCompletedMessage_statistics(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21106,7 +20769,7 @@ bool worker_backend_MarketplaceListingSyncCompletedMessageResults_validate(const
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingSyncCompletedMessage_results(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingSyncCompletedMessage_results(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21121,7 +20784,7 @@ bool worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_validate(c
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingSyncCompletedMessage_results_pull(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingSyncCompletedMessage_results_pull(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21136,7 +20799,7 @@ bool worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_validate(c
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingSyncCompletedMessage_results_push(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingSyncCompletedMessage_results_push(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21151,7 +20814,7 @@ bool worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingSyncCompletedMessage_successfulListings_items(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingSyncCompletedMessage_successfulListings_items(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21166,7 +20829,7 @@ bool worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_val
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingSyncCompletedMessage_failedListings_items(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingSyncCompletedMessage_failedListings_items(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21181,7 +20844,7 @@ bool worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_validate(co
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingSyncCompletedMessage_errors_items(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingSyncCompletedMessage_errors_items(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21196,7 +20859,7 @@ bool worker_backend_MarketplaceListingSyncRequestMessage_validate(const cJSON *j
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingSyncRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingSyncRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21211,7 +20874,7 @@ bool worker_backend_MarketplaceListingSyncRequestMessageOptions_validate(const c
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingSyncRequestMessage_options(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingSyncRequestMessage_options(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21226,7 +20889,7 @@ bool worker_backend_MarketplaceListingSyncRequestMessageMetadata_validate(const 
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingSyncRequestMessage_metadata(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingSyncRequestMessage_metadata(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21241,7 +20904,7 @@ bool worker_backend_MarketplaceListingTagsGenerationCompletedMessage_validate(co
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingTagsGenerationCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingTagsGenerationCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21256,7 +20919,7 @@ bool worker_backend_MarketplaceListingTagsGenerationRequestMessage_validate(cons
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingTagsGenerationRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingTagsGenerationRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21271,7 +20934,7 @@ bool worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetad
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21286,7 +20949,7 @@ bool worker_backend_MarketplaceListingTitleGenerationCompletedMessage_validate(c
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingTitleGenerationCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingTitleGenerationCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21301,7 +20964,7 @@ bool worker_backend_MarketplaceListingTitleGenerationRequestMessage_validate(con
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingTitleGenerationRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingTitleGenerationRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21316,7 +20979,7 @@ bool worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMeta
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21331,7 +20994,7 @@ bool worker_backend_MarketplaceListingUpdateCompletedMessage_validate(const cJSO
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingUpdateCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingUpdateCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21346,7 +21009,7 @@ bool worker_backend_MarketplaceListingUpdateCompletedMessageStatus_validate(cons
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingUpdateCompletedMessage_status(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingUpdateCompletedMessage_status(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21361,7 +21024,7 @@ bool worker_backend_MarketplaceListingUpdateRequestMessage_validate(const cJSON 
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingUpdateRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingUpdateRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21376,7 +21039,7 @@ bool worker_backend_MarketplaceListingUpdateRequestMessageUpdates_validate(const
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingUpdateRequestMessage_updates(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingUpdateRequestMessage_updates(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21391,7 +21054,7 @@ bool worker_backend_MarketplaceListingUpdateRequestMessageCredentials_validate(c
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceListingUpdateRequestMessage_credentials(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceListingUpdateRequestMessage_credentials(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21406,7 +21069,7 @@ bool worker_backend_MarketplacePublishListingCompletedMessage_validate(const cJS
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplacePublishListingCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplacePublishListingCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21421,7 +21084,7 @@ bool worker_backend_MarketplacePublishListingCompletedMessageStatus_validate(con
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplacePublishListingCompletedMessage_status(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplacePublishListingCompletedMessage_status(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21436,7 +21099,7 @@ bool worker_backend_MarketplacePublishListingRequestMessage_validate(const cJSON
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplacePublishListingRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplacePublishListingRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21451,7 +21114,7 @@ bool worker_backend_MarketplacePublishListingRequestMessagePublishOptions_valida
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplacePublishListingRequestMessage_publishOptions(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplacePublishListingRequestMessage_publishOptions(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21466,7 +21129,7 @@ bool worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredential
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplacePublishListingRequestMessage_marketplaceCredentials(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplacePublishListingRequestMessage_marketplaceCredentials(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21481,7 +21144,7 @@ bool worker_backend_MediaBatchDownloadCompletedMessage_validate(const cJSON *jso
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MediaBatchDownloadCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MediaBatchDownloadCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21496,7 +21159,7 @@ bool worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_validat
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MediaBatchDownloadCompletedMessage_processedFiles_items(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MediaBatchDownloadCompletedMessage_processedFiles_items(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21511,7 +21174,7 @@ bool worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Locati
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21526,7 +21189,7 @@ bool worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_validate(c
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MediaBatchDownloadCompletedMessage_failedFiles_items(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MediaBatchDownloadCompletedMessage_failedFiles_items(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21541,7 +21204,7 @@ bool worker_backend_MediaBatchDownloadCompletedMessageStatistics_validate(const 
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MediaBatchDownloadCompletedMessage_statistics(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MediaBatchDownloadCompletedMessage_statistics(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21556,7 +21219,7 @@ bool worker_backend_MediaBatchDownloadRequestMessage_validate(const cJSON *json,
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MediaBatchDownloadRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MediaBatchDownloadRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21571,7 +21234,7 @@ bool worker_backend_MediaBatchDownloadRequestMessageDownloadStrategy_validate(co
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MediaBatchDownloadRequestMessage_downloadStrategy(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MediaBatchDownloadRequestMessage_downloadStrategy(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21586,7 +21249,7 @@ bool worker_backend_MediaBatchDownloadRequestMessageCredentials_validate(const c
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MediaBatchDownloadRequestMessage_credentials(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MediaBatchDownloadRequestMessage_credentials(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21601,7 +21264,7 @@ bool worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_validate
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MediaBatchDownloadRequestMessage_compressionSettings(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MediaBatchDownloadRequestMessage_compressionSettings(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21616,7 +21279,7 @@ bool worker_backend_MetamodelMetadataGenerationCompletedMessage_validate(const c
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MetamodelMetadataGenerationCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MetamodelMetadataGenerationCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21631,7 +21294,7 @@ bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_validate
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21646,7 +21309,7 @@ bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassific
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21661,7 +21324,7 @@ bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTech
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21676,7 +21339,7 @@ bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTech
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21691,7 +21354,7 @@ bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21706,7 +21369,7 @@ bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJs
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21721,7 +21384,7 @@ bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyM
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21736,7 +21399,7 @@ bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyM
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21751,7 +21414,7 @@ bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerat
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21766,7 +21429,7 @@ bool worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21781,7 +21444,7 @@ bool worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21796,7 +21459,7 @@ bool worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21811,7 +21474,7 @@ bool worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21826,7 +21489,7 @@ bool worker_backend_MetamodelMetadataGenerationRequestMessage_validate(const cJS
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MetamodelMetadataGenerationRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MetamodelMetadataGenerationRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21841,7 +21504,7 @@ bool worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsIt
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21856,7 +21519,7 @@ bool worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsIt
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21871,7 +21534,7 @@ bool worker_backend_ModelAnalyticsCollectionRequestMessage_validate(const cJSON 
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelAnalyticsCollectionRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelAnalyticsCollectionRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21886,7 +21549,7 @@ bool worker_backend_ModelDiscoveryFolderProcessedEventMessage_validate(const cJS
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelDiscoveryFolderProcessedEventMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelDiscoveryFolderProcessedEventMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21901,7 +21564,7 @@ bool worker_backend_DiscoveredFile_validate(const cJSON *json, worker_backend_er
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_DiscoveredFile(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_DiscoveredFile(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21916,7 +21579,7 @@ bool worker_backend_FolderSignature_validate(const cJSON *json, worker_backend_e
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_FolderSignature(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_FolderSignature(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21931,7 +21594,7 @@ bool worker_backend_FolderStatistics_validate(const cJSON *json, worker_backend_
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_FolderStatistics(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_FolderStatistics(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21946,7 +21609,7 @@ bool worker_backend_ModelDiscoveryScanFoundEventMessage_validate(const cJSON *js
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelDiscoveryScanFoundEventMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelDiscoveryScanFoundEventMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21961,7 +21624,7 @@ bool worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_validate(
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelDiscoveryScanFoundEventMessage_storageLocation(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelDiscoveryScanFoundEventMessage_storageLocation(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21976,7 +21639,7 @@ bool worker_backend_ModelDiscoveryScanProgressEventMessage_validate(const cJSON 
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelDiscoveryScanProgressEventMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelDiscoveryScanProgressEventMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -21991,7 +21654,7 @@ bool worker_backend_ModelDiscoveryScanProgressEventMessagePayload_validate(const
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelDiscoveryScanProgressEventMessage_payload(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelDiscoveryScanProgressEventMessage_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22006,7 +21669,7 @@ bool worker_backend_ModelDiscoveryScanRequestMessage_validate(const cJSON *json,
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelDiscoveryScanRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelDiscoveryScanRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22021,7 +21684,7 @@ bool worker_backend_ModelFinderIndexRequestMessage_validate(const cJSON *json, w
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelFinderIndexRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelFinderIndexRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22036,7 +21699,7 @@ bool worker_backend_ModelFinderResponseMessage_validate(const cJSON *json, worke
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelFinderResponseMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelFinderResponseMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22051,7 +21714,7 @@ bool worker_backend_ModelFinderResponseMessageResultsItem_validate(const cJSON *
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelFinderResponseMessage_results_items(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelFinderResponseMessage_results_items(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22066,7 +21729,7 @@ bool worker_backend_ModelFinderSearchRequestMessage_validate(const cJSON *json, 
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelFinderSearchRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelFinderSearchRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22081,7 +21744,7 @@ bool worker_backend_ModelMetadataGenerationCompletedMessage_validate(const cJSON
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelMetadataGenerationCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelMetadataGenerationCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22096,7 +21759,7 @@ bool worker_backend_ModelMetadataGenerationCompletedMessageMetadata_validate(con
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelMetadataGenerationCompletedMessage_metadata(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelMetadataGenerationCompletedMessage_metadata(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22111,7 +21774,7 @@ bool worker_backend_ModelMetadataGenerationRequestMessage_validate(const cJSON *
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelMetadataGenerationRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelMetadataGenerationRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22126,7 +21789,7 @@ bool worker_backend_ModelMetadataGenerationRequestMessageModel_validate(const cJ
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelMetadataGenerationRequestMessage_model(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelMetadataGenerationRequestMessage_model(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22141,7 +21804,7 @@ bool worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_valid
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelMetadataGenerationRequestMessage_technicalMetadata(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelMetadataGenerationRequestMessage_technicalMetadata(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22156,7 +21819,7 @@ bool worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_validate
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelMetadataGenerationRequestMessage_thumbnails_items(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelMetadataGenerationRequestMessage_thumbnails_items(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22171,7 +21834,7 @@ bool worker_backend_ModelMetamodelDetectionFoundMessage_validate(const cJSON *js
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelMetamodelDetectionFoundMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelMetamodelDetectionFoundMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22186,7 +21849,7 @@ bool worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_validate(c
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels_items(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels_items(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22201,7 +21864,7 @@ bool worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_va
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22216,7 +21879,7 @@ bool worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMed
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22231,7 +21894,7 @@ bool worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMed
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22246,7 +21909,7 @@ bool worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_validate(con
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelMetamodelDetectionFoundMessage_ekgEdges_items(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelMetamodelDetectionFoundMessage_ekgEdges_items(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22261,7 +21924,7 @@ bool worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22276,7 +21939,7 @@ bool worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicCont
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22291,7 +21954,7 @@ bool worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetada
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22306,7 +21969,7 @@ bool worker_backend_ModelMetamodelDetectionRequestMessage_validate(const cJSON *
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelMetamodelDetectionRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelMetamodelDetectionRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22321,7 +21984,7 @@ bool worker_backend_ModelPrintAnalysisCompletedMessage_validate(const cJSON *jso
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelPrintAnalysisCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelPrintAnalysisCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22336,7 +21999,7 @@ bool worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_validate(const
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelPrintAnalysisCompletedMessage_boundingBox(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelPrintAnalysisCompletedMessage_boundingBox(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22351,7 +22014,7 @@ bool worker_backend_ModelPrintAnalysisRequestMessage_validate(const cJSON *json,
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelPrintAnalysisRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelPrintAnalysisRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22366,7 +22029,7 @@ bool worker_backend_ModelSellabilityAnalysisCompletedMessage_validate(const cJSO
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelSellabilityAnalysisCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelSellabilityAnalysisCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22381,7 +22044,7 @@ bool worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendatio
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22396,7 +22059,7 @@ bool worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendatio
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22411,7 +22074,7 @@ bool worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendatio
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22426,7 +22089,7 @@ bool worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommend
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22441,7 +22104,7 @@ bool worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommend
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22456,7 +22119,7 @@ bool worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_valid
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22471,7 +22134,7 @@ bool worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_valid
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelSellabilityAnalysisCompletedMessage_qualityFactors(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelSellabilityAnalysisCompletedMessage_qualityFactors(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22486,7 +22149,7 @@ bool worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelSellabilityAnalysisCompletedMessage_recommendations_items(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelSellabilityAnalysisCompletedMessage_recommendations_items(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22501,7 +22164,7 @@ bool worker_backend_ModelSellabilityAnalysisRequestMessage_validate(const cJSON 
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelSellabilityAnalysisRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelSellabilityAnalysisRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22516,7 +22179,7 @@ bool worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_valida
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelSellabilityAnalysisRequestMessage_analysisOptions(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelSellabilityAnalysisRequestMessage_analysisOptions(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22531,7 +22194,7 @@ bool worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAna
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22546,7 +22209,7 @@ bool worker_backend_ModelSemanticAnalysisCompletedMessage_validate(const cJSON *
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelSemanticAnalysisCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelSemanticAnalysisCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22561,7 +22224,7 @@ bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_valida
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelSemanticAnalysisCompletedMessage_semanticMetadata(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelSemanticAnalysisCompletedMessage_semanticMetadata(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22576,7 +22239,7 @@ bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanti
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22591,7 +22254,7 @@ bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilar
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22606,7 +22269,7 @@ bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometr
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22621,7 +22284,7 @@ bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometr
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22636,7 +22299,7 @@ bool worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_validate
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelSemanticAnalysisCompletedMessage_processingTime(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelSemanticAnalysisCompletedMessage_processingTime(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22651,7 +22314,7 @@ bool worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_validate
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelSemanticAnalysisCompletedMessage_qualityMetrics(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelSemanticAnalysisCompletedMessage_qualityMetrics(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22666,7 +22329,7 @@ bool worker_backend_ModelSemanticAnalysisCompletedMessageError_validate(const cJ
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelSemanticAnalysisCompletedMessage_error(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelSemanticAnalysisCompletedMessage_error(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22681,7 +22344,7 @@ bool worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_validate(cons
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelSemanticAnalysisCompletedMessage_debugInfo(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelSemanticAnalysisCompletedMessage_debugInfo(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22696,7 +22359,7 @@ bool worker_backend_ModelSemanticAnalysisRequestMessage_validate(const cJSON *js
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelSemanticAnalysisRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelSemanticAnalysisRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22711,7 +22374,7 @@ bool worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_validat
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelSemanticAnalysisRequestMessage_processingOptions(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelSemanticAnalysisRequestMessage_processingOptions(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22726,7 +22389,7 @@ bool worker_backend_ModelTechnicalMetadataCompletedMessage_validate(const cJSON 
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelTechnicalMetadataCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelTechnicalMetadataCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22741,7 +22404,7 @@ bool worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_validate(c
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22756,7 +22419,7 @@ bool worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_validate
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelTechnicalMetadataCompletedMessage_overhangs_items(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelTechnicalMetadataCompletedMessage_overhangs_items(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22771,7 +22434,7 @@ bool worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_val
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22786,7 +22449,7 @@ bool worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_vali
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelTechnicalMetadataCompletedMessage_materialEstimates(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelTechnicalMetadataCompletedMessage_materialEstimates(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22801,7 +22464,7 @@ bool worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22816,7 +22479,7 @@ bool worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22831,7 +22494,7 @@ bool worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_v
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22846,7 +22509,7 @@ bool worker_backend_ModelTechnicalMetadataRequestMessage_validate(const cJSON *j
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelTechnicalMetadataRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelTechnicalMetadataRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22861,7 +22524,7 @@ bool worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_validate
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ModelTechnicalMetadataRequestMessage_analysisOptions(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ModelTechnicalMetadataRequestMessage_analysisOptions(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22876,7 +22539,7 @@ bool worker_backend_SlicingFdmRequestMessage_validate(const cJSON *json, worker_
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_SlicingFdmRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_SlicingFdmRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22891,7 +22554,7 @@ bool worker_backend_SlicingFdmResultMessage_validate(const cJSON *json, worker_b
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_SlicingFdmResultMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_SlicingFdmResultMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22906,7 +22569,7 @@ bool worker_backend_SlicingSimulationRequestMessage_validate(const cJSON *json, 
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_SlicingSimulationRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_SlicingSimulationRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22921,7 +22584,7 @@ bool worker_backend_SlicingSimulationRequestMessageTechnology_validate(const cJS
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_SlicingSimulationRequestMessage_technology(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_SlicingSimulationRequestMessage_technology(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22936,7 +22599,7 @@ bool worker_backend_SlicingSimulationRequestMessageSlicerProfile_validate(const 
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_SlicingSimulationRequestMessage_slicerProfile(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_SlicingSimulationRequestMessage_slicerProfile(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22951,7 +22614,7 @@ bool worker_backend_SlicingSimulationRequestMessageSlicerConfig_validate(const c
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_SlicingSimulationRequestMessage_slicerConfig(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_SlicingSimulationRequestMessage_slicerConfig(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22966,7 +22629,7 @@ bool worker_backend_SlicingSimulationResultMessage_validate(const cJSON *json, w
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_SlicingSimulationResultMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_SlicingSimulationResultMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22981,7 +22644,7 @@ bool worker_backend_SlicingSimulationResultMessageSlicingMethod_validate(const c
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_SlicingSimulationResultMessage_slicingMethod(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_SlicingSimulationResultMessage_slicingMethod(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -22996,7 +22659,7 @@ bool worker_backend_SlicingSlaRequestMessage_validate(const cJSON *json, worker_
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_SlicingSlaRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_SlicingSlaRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23011,7 +22674,7 @@ bool worker_backend_SlicingSlaRequestMessageTechnology_validate(const cJSON *jso
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_SlicingSlaRequestMessage_technology(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_SlicingSlaRequestMessage_technology(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23026,7 +22689,7 @@ bool worker_backend_SlicingSlaResultMessage_validate(const cJSON *json, worker_b
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_SlicingSlaResultMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_SlicingSlaResultMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23041,7 +22704,7 @@ bool worker_backend_TextureGenerationCompletedMessage_validate(const cJSON *json
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_TextureGenerationCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_TextureGenerationCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23056,7 +22719,7 @@ bool worker_backend_TextureGenerationRequestMessage_validate(const cJSON *json, 
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_TextureGenerationRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_TextureGenerationRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23071,7 +22734,7 @@ bool worker_backend_ThumbnailGenerationCompletedMessage_validate(const cJSON *js
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ThumbnailGenerationCompletedMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ThumbnailGenerationCompletedMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23086,7 +22749,7 @@ bool worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_val
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23101,7 +22764,7 @@ bool worker_backend_ThumbnailGenerationRequestMessage_validate(const cJSON *json
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ThumbnailGenerationRequestMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ThumbnailGenerationRequestMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23116,7 +22779,7 @@ bool worker_backend_ThumbnailGenerationRequestMessageCustomization_validate(cons
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ThumbnailGenerationRequestMessage_customization(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ThumbnailGenerationRequestMessage_customization(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23131,7 +22794,7 @@ bool worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_valida
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ThumbnailGenerationRequestMessage_customization_texture(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ThumbnailGenerationRequestMessage_customization_texture(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23146,7 +22809,7 @@ bool worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_val
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ThumbnailGenerationRequestMessage_customization_background(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ThumbnailGenerationRequestMessage_customization_background(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23161,7 +22824,7 @@ bool worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_vali
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_ThumbnailGenerationRequestMessage_customization_watermark(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_ThumbnailGenerationRequestMessage_customization_watermark(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23176,7 +22839,7 @@ bool worker_backend_UserEngagementEventMessage_validate(const cJSON *json, worke
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_UserEngagementEventMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_UserEngagementEventMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23191,7 +22854,7 @@ bool worker_backend_UserEngagementEventMessageActionDetails_validate(const cJSON
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_UserEngagementEventMessage_actionDetails(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_UserEngagementEventMessage_actionDetails(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23206,7 +22869,7 @@ bool worker_backend_UserEngagementEventMessageClientInfo_validate(const cJSON *j
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_UserEngagementEventMessage_clientInfo(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_UserEngagementEventMessage_clientInfo(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23221,7 +22884,7 @@ bool worker_backend_WorkerAnalyticsEventMessage_validate(const cJSON *json, work
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_WorkerAnalyticsEventMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_WorkerAnalyticsEventMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23236,7 +22899,7 @@ bool worker_backend_JobTiming_validate(const cJSON *json, worker_backend_error *
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_JobTiming(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_JobTiming(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23251,7 +22914,7 @@ bool worker_backend_WorkerMetricsEnrichedEventMessage_validate(const cJSON *json
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_WorkerMetricsEnrichedEventMessage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_WorkerMetricsEnrichedEventMessage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23266,7 +22929,7 @@ bool worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_validate(const cJS
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_WorkerMetricsEnrichedEventMessage_llmUsage(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_WorkerMetricsEnrichedEventMessage_llmUsage(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23281,7 +22944,7 @@ bool worker_backend_WorkerMetricsEnrichedEventMessageResources_validate(const cJ
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_WorkerMetricsEnrichedEventMessage_resources(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_WorkerMetricsEnrichedEventMessage_resources(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23296,7 +22959,7 @@ bool worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_validate(const
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_WorkerMetricsEnrichedEventMessage_resources_cpu(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_WorkerMetricsEnrichedEventMessage_resources_cpu(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23311,7 +22974,7 @@ bool worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_validate(co
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_WorkerMetricsEnrichedEventMessage_resources_memory(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_WorkerMetricsEnrichedEventMessage_resources_memory(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23326,7 +22989,7 @@ bool worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_validate(cons
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_WorkerMetricsEnrichedEventMessage_resources_disk(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_WorkerMetricsEnrichedEventMessage_resources_disk(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23341,7 +23004,7 @@ bool worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_validate(c
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_WorkerMetricsEnrichedEventMessage_resources_network(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_WorkerMetricsEnrichedEventMessage_resources_network(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23356,7 +23019,7 @@ bool worker_backend_WorkerMetricsEnrichedEventMessageError_validate(const cJSON 
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_WorkerMetricsEnrichedEventMessage_error(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_WorkerMetricsEnrichedEventMessage_error(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23371,7 +23034,7 @@ bool worker_backend_JobResponse_validate(const cJSON *json, worker_backend_error
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_JobResponse(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_JobResponse(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23386,7 +23049,7 @@ bool worker_backend_JobStatus_validate(const cJSON *json, worker_backend_error *
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_JobStatus(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_JobStatus(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;
@@ -23401,7 +23064,7 @@ bool worker_backend_JobStatusState_validate(const cJSON *json, worker_backend_er
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = worker_backend_v_JobStatus_state(json, NULL, &c);
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_JobStatus_state(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;

@@ -21,6 +21,7 @@ __all__ = ["validate", "validate_message", "payload_type_of", "has_type", "Probl
 
 _MAX_DEPTH = 512
 _MAX_ERRORS = 100
+_MAX_NESTING = 256
 
 Problem = _t.Tuple[str, str]
 """One error: (JSON pointer of the value, '/' for the whole payload; message)."""
@@ -149,10 +150,8 @@ def _format_ok(fmt: str, v: object) -> bool:
             if fmt == "regex":
                 re.compile(v)
                 return True
-        except ValueError:
-            return False
-        except re.error:
-            return False
+        except (ValueError, re.error, RecursionError, OverflowError):
+            return False   # RecursionError: re's parser on "((((..." (PCRE2 refuses it too)
         return True
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         if fmt in ("int32", "int64"):
@@ -283,16 +282,85 @@ def _unique(x: _t.Sequence[object]) -> _t.Optional[_t.Tuple[int, int]]:
 _PATTERN_SOURCES: _t.List[str] = [
 ]
 
+# Each pattern compiled by msggen into a program for a Pike VM (_search), which
+# matches in time linear in the string, with PCRE2's meaning (msggen validate's):
+# SET n lo1 hi1 ... (1), SPLIT x y (2), JMP x (3), start (4), end (5), word
+# boundary (6) and not (7), MATCH (0). None: the pattern needs backtracking
+# (msggen generate warned); Python's re matches it, without a time limit.
+_PROGRAMS: _t.List[_t.Optional[_t.Tuple[int, ...]]] = [
+]
+
+
+def _is_word(c: str) -> bool:
+    return c != "" and c < "\x80" and (c.isalnum() or c == "_")
+
+
+def _search(prog: _t.Tuple[int, ...], s: str) -> bool:
+    """Whether prog matches somewhere in s: every thread advances one code
+    point at a time; mark[pc] is the position pc was last added at."""
+    mark = [-1] * len(prog)
+    n = len(s)
+
+    def add(threads: _t.List[int], pc: int, i: int) -> bool:
+        stack = [pc]
+        while stack:
+            pc = stack.pop()
+            if mark[pc] == i:
+                continue
+            mark[pc] = i
+            op = prog[pc]
+            if op == 1:
+                threads.append(pc)
+            elif op == 2:
+                stack.append(prog[pc + 2])
+                stack.append(prog[pc + 1])
+            elif op == 3:
+                stack.append(prog[pc + 1])
+            elif op == 0:
+                return True
+            elif op == 4:
+                if i == 0:
+                    stack.append(pc + 1)
+            elif op == 5:
+                if i == n:
+                    stack.append(pc + 1)
+            elif (_is_word(s[i - 1] if i > 0 else "") != _is_word(s[i] if i < n else "")) == (op == 6):
+                stack.append(pc + 1)
+        return False
+
+    threads: _t.List[int] = []
+    for i in range(n + 1):
+        if add(threads, 0, i):
+            return True
+        if i == n:
+            return False
+        c = ord(s[i])
+        following: _t.List[int] = []
+        for pc in threads:
+            k = pc + 2
+            end = k + 2 * prog[pc + 1]
+            while k < end:
+                if prog[k] <= c <= prog[k + 1]:
+                    if add(following, end, i + 1):
+                        return True
+                    break
+                k += 2
+        threads = following
+    return False
+
 
 @functools.lru_cache(maxsize=None)
 def _pattern(i: int) -> _t.Optional["re.Pattern[str]"]:
     try:
-        return re.compile(_PATTERN_SOURCES[i])
+        return re.compile(_PATTERN_SOURCES[i], re.ASCII)   # \d \w \s \b as in PCRE2
     except re.error:
         return None   # PCRE/ECMA syntax Python's re lacks: not checked here (msggen validate still does)
 
 
 def _match(i: int, s: str) -> bool:
+    prog = _PROGRAMS[i]
+    if prog is not None:
+        return _search(prog, s)
     r = _pattern(i)
     return r is None or r.search(s) is not None
 
@@ -325,10 +393,12 @@ def _v_AnalyticsCollectionRequestMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 1
+        if "query" not in x:
+            c.report(p, "missing required property 'query'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "marketplace":
@@ -344,17 +414,11 @@ def _v_AnalyticsCollectionRequestMessage(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "query":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'query'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -384,9 +448,7 @@ def _v_AnalyticsCollectionRequestMessage_options(x: object, p: str, c: _Ctx) -> 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "pages":
@@ -424,14 +486,35 @@ def _v_BackendLoggingEventMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 5
+        if "eventType" not in x:
+            c.report(p, "missing required property 'eventType'")
+            ok = False
+            if c.stop():
+                return False
+        if "timestamp" not in x:
+            c.report(p, "missing required property 'timestamp'")
+            ok = False
+            if c.stop():
+                return False
+        if "level" not in x:
+            c.report(p, "missing required property 'level'")
+            ok = False
+            if c.stop():
+                return False
+        if "message" not in x:
+            c.report(p, "missing required property 'message'")
+            ok = False
+            if c.stop():
+                return False
+        if "context" not in x:
+            c.report(p, "missing required property 'context'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "context":
-                seen[4] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -468,7 +551,6 @@ def _v_BackendLoggingEventMessage(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "eventType":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -499,14 +581,12 @@ def _v_BackendLoggingEventMessage(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "level":
-                seen[2] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "message":
-                seen[3] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -531,7 +611,6 @@ def _v_BackendLoggingEventMessage(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "timestamp":
-                seen[1] = True
                 matched = True
                 if not _v_BackendLoggingEventMessage_timestamp(m, seg, c):
                     ok = False
@@ -543,31 +622,6 @@ def _v_BackendLoggingEventMessage(x: object, p: str, c: _Ctx) -> bool:
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'eventType'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'timestamp'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'level'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'message'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[4]:
-            c.report(p, "missing required property 'context'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -603,9 +657,7 @@ def _v_BackendLoggingEventMessage_metadata(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "jobId":
@@ -673,9 +725,7 @@ def _v_EtsyAnalyticsSyncCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "credentialUpdate":
@@ -768,9 +818,7 @@ def _v_EtsyAnalyticsSyncCompletedMessage_results_items(x: object, p: str, c: _Ct
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "analytics":
@@ -818,9 +866,7 @@ def _v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics(x: object, p: s
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "averageOrderValue":
@@ -913,9 +959,7 @@ def _v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if not matched and not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
@@ -958,9 +1002,7 @@ def _v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "date":
@@ -1005,9 +1047,7 @@ def _v_CredentialUpdate(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "expiresIn":
@@ -1064,9 +1104,7 @@ def _v_EtsyAnalyticsSyncCompletedMessage_errors_items(x: object, p: str, c: _Ctx
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "error":
@@ -1096,9 +1134,7 @@ def _v_EtsyAnalyticsSyncRequestMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "credentials":
@@ -1173,9 +1209,7 @@ def _v_EtsyOAuthCredentials(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "accessToken":
@@ -1226,36 +1260,31 @@ def _v_AnalyticsTimeRange(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 2
+        if "startDate" not in x:
+            c.report(p, "missing required property 'startDate'")
+            ok = False
+            if c.stop():
+                return False
+        if "endDate" not in x:
+            c.report(p, "missing required property 'endDate'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "endDate":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "startDate":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'startDate'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'endDate'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -1280,9 +1309,7 @@ def _v_AnalyticsSyncOptions(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "includeDetailedMetrics":
@@ -1332,36 +1359,31 @@ def _v_EtsyAnalyticsSyncRequestMessage_etsyCredentials(x: object, p: str, c: _Ct
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 2
+        if "accessToken" not in x:
+            c.report(p, "missing required property 'accessToken'")
+            ok = False
+            if c.stop():
+                return False
+        if "shopId" not in x:
+            c.report(p, "missing required property 'shopId'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "accessToken":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "shopId":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'accessToken'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'shopId'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -1377,9 +1399,7 @@ def _v_EtsyPublishListingCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "credentialUpdate":
@@ -1498,9 +1518,7 @@ def _v_RetryableErrorDetails(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "code":
@@ -1542,9 +1560,7 @@ def _v_ErrorDetails_details(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if not matched and not _v_ErrorDetails_details_extra(m, seg, c):
@@ -1575,9 +1591,7 @@ def _v_EtsyPublishListingRequestMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "baseListingData":
@@ -1664,10 +1678,17 @@ def _v_MaterialVariant(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 2
+        if "materialName" not in x:
+            c.report(p, "missing required property 'materialName'")
+            ok = False
+            if c.stop():
+                return False
+        if "price" not in x:
+            c.report(p, "missing required property 'price'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "currency":
@@ -1677,14 +1698,12 @@ def _v_MaterialVariant(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "materialName":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "price":
-                seen[1] = True
                 matched = True
                 if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
@@ -1696,16 +1715,6 @@ def _v_MaterialVariant(x: object, p: str, c: _Ctx) -> bool:
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'materialName'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'price'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -1730,14 +1739,30 @@ def _v_BaseListingData(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 4
+        if "title" not in x:
+            c.report(p, "missing required property 'title'")
+            ok = False
+            if c.stop():
+                return False
+        if "description" not in x:
+            c.report(p, "missing required property 'description'")
+            ok = False
+            if c.stop():
+                return False
+        if "tags" not in x:
+            c.report(p, "missing required property 'tags'")
+            ok = False
+            if c.stop():
+                return False
+        if "taxonomyId" not in x:
+            c.report(p, "missing required property 'taxonomyId'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "description":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -1756,21 +1781,18 @@ def _v_BaseListingData(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "tags":
-                seen[2] = True
                 matched = True
                 if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "taxonomyId":
-                seen[3] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "title":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -1788,26 +1810,6 @@ def _v_BaseListingData(x: object, p: str, c: _Ctx) -> bool:
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'title'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'description'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'tags'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'taxonomyId'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -1823,9 +1825,7 @@ def _v_EtsyPublishListingRequestMessage_publishOptions(x: object, p: str, c: _Ct
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "autoActivate":
@@ -1855,14 +1855,20 @@ def _v_EtsyPublishListingRequestMessage_etsyCredentials(x: object, p: str, c: _C
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 2
+        if "accessToken" not in x:
+            c.report(p, "missing required property 'accessToken'")
+            ok = False
+            if c.stop():
+                return False
+        if "shopId" not in x:
+            c.report(p, "missing required property 'shopId'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "accessToken":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -1875,22 +1881,11 @@ def _v_EtsyPublishListingRequestMessage_etsyCredentials(x: object, p: str, c: _C
                     if c.stop():
                         return False
             if key == "shopId":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'accessToken'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'shopId'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -1915,14 +1910,20 @@ def _v_ListingFileMetadata(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 2
+        if "storageItemId" not in x:
+            c.report(p, "missing required property 'storageItemId'")
+            ok = False
+            if c.stop():
+                return False
+        if "fileName" not in x:
+            c.report(p, "missing required property 'fileName'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "fileName":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -1941,22 +1942,11 @@ def _v_ListingFileMetadata(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "storageItemId":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'storageItemId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'fileName'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -1972,9 +1962,7 @@ def _v_FileDownloadCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "downloadedAt":
@@ -2037,21 +2025,26 @@ def _v_S3Location(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 2
+        if "bucket" not in x:
+            c.report(p, "missing required property 'bucket'")
+            ok = False
+            if c.stop():
+                return False
+        if "key" not in x:
+            c.report(p, "missing required property 'key'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "bucket":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "key":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -2063,16 +2056,6 @@ def _v_S3Location(x: object, p: str, c: _Ctx) -> bool:
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'bucket'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'key'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -2088,9 +2071,7 @@ def _v_FileDownloadRequestMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "autoEnqueueChildren":
@@ -2177,36 +2158,31 @@ def _v_StorageLocation(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 2
+        if "storageConnectionId" not in x:
+            c.report(p, "missing required property 'storageConnectionId'")
+            ok = False
+            if c.stop():
+                return False
+        if "path" not in x:
+            c.report(p, "missing required property 'path'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "path":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageConnectionId":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'storageConnectionId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'path'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -2222,9 +2198,7 @@ def _v_FileDownloadRequestMessage_metadata(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "downloadUrl":
@@ -2248,9 +2222,7 @@ def _v_FileDownloadRequestMessage_credentials(x: object, p: str, c: _Ctx) -> boo
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "accessKeyId":
@@ -2322,10 +2294,12 @@ def _v_FileDownloadRequestMessage_minioDestination(x: object, p: str, c: _Ctx) -
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 1
+        if "path" not in x:
+            c.report(p, "missing required property 'path'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "bucket":
@@ -2335,17 +2309,11 @@ def _v_FileDownloadRequestMessage_minioDestination(x: object, p: str, c: _Ctx) -
                     if c.stop():
                         return False
             if key == "path":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'path'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -2361,9 +2329,7 @@ def _v_FileVectorizeCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "dimension":
@@ -2426,9 +2392,7 @@ def _v_FileVectorizeRequestMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "fileId":
@@ -2464,9 +2428,7 @@ def _v_IpCheckCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "confidence":
@@ -2734,9 +2696,7 @@ def _v_IpCheckCompletedMessage_suggestedChanges(x: object, p: str, c: _Ctx) -> b
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "descriptionChanges":
@@ -2772,9 +2732,7 @@ def _v_IpCheckCompletedMessage_heuristicResults(x: object, p: str, c: _Ctx) -> b
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "franchise":
@@ -2816,9 +2774,7 @@ def _v_IpCheckCompletedMessage_heuristicResults_perceptualHash(x: object, p: str
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "executed":
@@ -2860,9 +2816,7 @@ def _v_IpCheckCompletedMessage_heuristicResults_trademark(x: object, p: str, c: 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "brandsDetected":
@@ -2898,9 +2852,7 @@ def _v_IpCheckCompletedMessage_heuristicResults_franchise(x: object, p: str, c: 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "executed":
@@ -2936,9 +2888,7 @@ def _v_IpCheckCompletedMessage_heuristicResults_reverseSearch(x: object, p: str,
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "commercialMatchesFound":
@@ -2986,9 +2936,7 @@ def _v_IpCheckCompletedMessage_error(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "code":
@@ -3018,9 +2966,7 @@ def _v_IpCheckRequestMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "additionalImageUrls":
@@ -3098,9 +3044,7 @@ def _v_IpCheckRequestMessage_analysisOptions(x: object, p: str, c: _Ctx) -> bool
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "enableExternalSearch":
@@ -3136,9 +3080,7 @@ def _v_MarketplaceAnalyticsSyncCompletedMessage(x: object, p: str, c: _Ctx) -> b
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "errorCount":
@@ -3250,9 +3192,7 @@ def _v_MarketplaceAnalyticsSyncCompletedMessage_results_items(x: object, p: str,
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "analytics":
@@ -3300,9 +3240,7 @@ def _v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "averageOrderValue":
@@ -3374,9 +3312,7 @@ def _v_MarketplaceAnalyticsSyncRequestMessage(x: object, p: str, c: _Ctx) -> boo
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "externalShopId":
@@ -3469,14 +3405,15 @@ def _v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials(x: object, 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 1
+        if "accessToken" not in x:
+            c.report(p, "missing required property 'accessToken'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "accessToken":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -3488,11 +3425,6 @@ def _v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials(x: object, 
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'accessToken'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -3508,9 +3440,7 @@ def _v_MarketplaceConnectionSyncCompletedMessage(x: object, p: str, c: _Ctx) -> 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "categories":
@@ -3594,9 +3524,7 @@ def _v_MarketplaceConnectionSyncCompletedMessage_connectionData(x: object, p: st
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "permissions":
@@ -3650,9 +3578,7 @@ def _v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "remaining":
@@ -3703,9 +3629,7 @@ def _v_MarketplaceConnectionSyncCompletedMessage_categories_items(x: object, p: 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "id":
@@ -3747,9 +3671,7 @@ def _v_MarketplaceConnectionSyncCompletedMessage_statistics(x: object, p: str, c
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "duration":
@@ -3806,9 +3728,7 @@ def _v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "message":
@@ -3853,9 +3773,7 @@ def _v_ErrorDetails(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "code":
@@ -3891,9 +3809,7 @@ def _v_MarketplaceConnectionSyncRequestMessage(x: object, p: str, c: _Ctx) -> bo
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "connectionId":
@@ -3959,9 +3875,7 @@ def _v_MarketplaceConnectionSyncRequestMessage_metadata(x: object, p: str, c: _C
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "retryCount":
@@ -3991,9 +3905,7 @@ def _v_MarketplaceCredentialRotationCompletedMessage(x: object, p: str, c: _Ctx)
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "connectionId":
@@ -4095,9 +4007,7 @@ def _v_MarketplaceCredentialRotationCompletedMessage_newCredentials(x: object, p
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "createdAt":
@@ -4145,9 +4055,7 @@ def _v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "success":
@@ -4189,9 +4097,7 @@ def _v_MarketplaceCredentialRotationCompletedMessage_oldCredentials(x: object, p
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "preservedUntil":
@@ -4227,9 +4133,7 @@ def _v_MarketplaceCredentialRotationCompletedMessage_operationDetails(x: object,
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "attempts":
@@ -4271,9 +4175,7 @@ def _v_MarketplaceCredentialRotationCompletedMessage_connectionStatus(x: object,
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "lastTest":
@@ -4309,9 +4211,7 @@ def _v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "error":
@@ -4347,9 +4247,7 @@ def _v_MarketplaceCredentialRotationCompletedMessage_nextRotation(x: object, p: 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "reason":
@@ -4385,9 +4283,7 @@ def _v_MarketplaceCredentialRotationCompletedMessage_error(x: object, p: str, c:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "code":
@@ -4456,9 +4352,7 @@ def _v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "recipient":
@@ -4500,9 +4394,7 @@ def _v_MarketplaceCredentialRotationRequestMessage(x: object, p: str, c: _Ctx) -
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "connectionId":
@@ -4592,9 +4484,7 @@ def _v_MarketplaceCredentialRotationRequestMessage_currentCredentials(x: object,
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "errorsSinceLastRotation":
@@ -4636,9 +4526,7 @@ def _v_MarketplaceCredentialRotationRequestMessage_options(x: object, p: str, c:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "maxRetries":
@@ -4686,9 +4574,7 @@ def _v_MarketplaceCredentialRotationRequestMessage_metadata(x: object, p: str, c
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "originalError":
@@ -4718,9 +4604,7 @@ def _v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "code":
@@ -4756,10 +4640,22 @@ def _v_MarketplaceIntelligenceCompletedMessage(x: object, p: str, c: _Ctx) -> bo
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 3
+        if "modelId" not in x:
+            c.report(p, "missing required property 'modelId'")
+            ok = False
+            if c.stop():
+                return False
+        if "ownerId" not in x:
+            c.report(p, "missing required property 'ownerId'")
+            ok = False
+            if c.stop():
+                return False
+        if "status" not in x:
+            c.report(p, "missing required property 'status'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "analysisVersion":
@@ -4793,14 +4689,12 @@ def _v_MarketplaceIntelligenceCompletedMessage(x: object, p: str, c: _Ctx) -> bo
                     if c.stop():
                         return False
             if key == "modelId":
-                seen[0] = True
                 matched = True
                 if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
-                seen[1] = True
                 matched = True
                 if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
@@ -4813,27 +4707,11 @@ def _v_MarketplaceIntelligenceCompletedMessage(x: object, p: str, c: _Ctx) -> bo
                     if c.stop():
                         return False
             if key == "status":
-                seen[2] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'modelId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'ownerId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'status'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -4849,9 +4727,7 @@ def _v_MarketplaceIntelligenceCompletedMessage_marketData(x: object, p: str, c: 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "averagePrice":
@@ -4923,9 +4799,7 @@ def _v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange(x: object, 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "max":
@@ -4982,9 +4856,7 @@ def _v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "averagePrice":
@@ -5026,9 +4898,7 @@ def _v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "favorites":
@@ -5096,9 +4966,7 @@ def _v_MarketplaceIntelligenceCompletedMessage_error(x: object, p: str, c: _Ctx)
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "code":
@@ -5134,14 +5002,30 @@ def _v_MarketplaceIntelligenceEventMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 4
+        if "marketplace" not in x:
+            c.report(p, "missing required property 'marketplace'")
+            ok = False
+            if c.stop():
+                return False
+        if "externalId" not in x:
+            c.report(p, "missing required property 'externalId'")
+            ok = False
+            if c.stop():
+                return False
+        if "listing" not in x:
+            c.report(p, "missing required property 'listing'")
+            ok = False
+            if c.stop():
+                return False
+        if "collectedAt" not in x:
+            c.report(p, "missing required property 'collectedAt'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "collectedAt":
-                seen[3] = True
                 matched = True
                 if not _v_BackendLoggingEventMessage_timestamp(m, seg, c):
                     ok = False
@@ -5154,21 +5038,18 @@ def _v_MarketplaceIntelligenceEventMessage(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "externalId":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "listing":
-                seen[2] = True
                 matched = True
                 if not _v_MarketplaceIntelligenceEventMessage_listing(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplace":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -5198,26 +5079,6 @@ def _v_MarketplaceIntelligenceEventMessage(x: object, p: str, c: _Ctx) -> bool:
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'marketplace'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'externalId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'listing'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'collectedAt'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -5233,72 +5094,64 @@ def _v_MarketplaceIntelligenceEventMessage_listing(x: object, p: str, c: _Ctx) -
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 5
+        if "title" not in x:
+            c.report(p, "missing required property 'title'")
+            ok = False
+            if c.stop():
+                return False
+        if "price" not in x:
+            c.report(p, "missing required property 'price'")
+            ok = False
+            if c.stop():
+                return False
+        if "currency" not in x:
+            c.report(p, "missing required property 'currency'")
+            ok = False
+            if c.stop():
+                return False
+        if "url" not in x:
+            c.report(p, "missing required property 'url'")
+            ok = False
+            if c.stop():
+                return False
+        if "thumbnailUrl" not in x:
+            c.report(p, "missing required property 'thumbnailUrl'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "currency":
-                seen[2] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "price":
-                seen[1] = True
                 matched = True
                 if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "thumbnailUrl":
-                seen[4] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "title":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "url":
-                seen[3] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'title'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'price'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'currency'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'url'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[4]:
-            c.report(p, "missing required property 'thumbnailUrl'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -5314,9 +5167,7 @@ def _v_MarketplaceIntelligenceEventMessage_metrics(x: object, p: str, c: _Ctx) -
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "averageRating":
@@ -5376,9 +5227,7 @@ def _v_MarketplaceIntelligenceEventMessage_metadata(x: object, p: str, c: _Ctx) 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "discountPercent":
@@ -5486,9 +5335,7 @@ def _v_MarketplaceIntelligenceEventMessage_queryContext(x: object, p: str, c: _C
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "filters":
@@ -5530,10 +5377,17 @@ def _v_MarketplaceIntelligenceRequestMessage(x: object, p: str, c: _Ctx) -> bool
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 2
+        if "modelId" not in x:
+            c.report(p, "missing required property 'modelId'")
+            ok = False
+            if c.stop():
+                return False
+        if "ownerId" not in x:
+            c.report(p, "missing required property 'ownerId'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "executionId":
@@ -5543,14 +5397,12 @@ def _v_MarketplaceIntelligenceRequestMessage(x: object, p: str, c: _Ctx) -> bool
                     if c.stop():
                         return False
             if key == "modelId":
-                seen[0] = True
                 matched = True
                 if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
-                seen[1] = True
                 matched = True
                 if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
@@ -5574,16 +5426,6 @@ def _v_MarketplaceIntelligenceRequestMessage(x: object, p: str, c: _Ctx) -> bool
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'modelId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'ownerId'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -5599,9 +5441,7 @@ def _v_MarketplaceIntelligenceRequestMessage_searchContext(x: object, p: str, c:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "category":
@@ -5649,9 +5489,7 @@ def _v_MarketplaceIntelligenceRequestMessage_scrapingOptions(x: object, p: str, 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "includeMetrics":
@@ -5699,21 +5537,36 @@ def _v_MarketplaceListingDescriptionGenerationCompletedMessage(x: object, p: str
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 4
+        if "modelId" not in x:
+            c.report(p, "missing required property 'modelId'")
+            ok = False
+            if c.stop():
+                return False
+        if "entityType" not in x:
+            c.report(p, "missing required property 'entityType'")
+            ok = False
+            if c.stop():
+                return False
+        if "description" not in x:
+            c.report(p, "missing required property 'description'")
+            ok = False
+            if c.stop():
+                return False
+        if "metadata" not in x:
+            c.report(p, "missing required property 'metadata'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "description":
-                seen[2] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "entityType":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -5726,14 +5579,12 @@ def _v_MarketplaceListingDescriptionGenerationCompletedMessage(x: object, p: str
                     if c.stop():
                         return False
             if key == "metadata":
-                seen[3] = True
                 matched = True
                 if not _v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
-                seen[0] = True
                 matched = True
                 if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
@@ -5751,26 +5602,6 @@ def _v_MarketplaceListingDescriptionGenerationCompletedMessage(x: object, p: str
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'modelId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'entityType'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'description'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'metadata'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -5795,60 +5626,53 @@ def _v_GenerationMetadata(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 4
+        if "source" not in x:
+            c.report(p, "missing required property 'source'")
+            ok = False
+            if c.stop():
+                return False
+        if "generatedAt" not in x:
+            c.report(p, "missing required property 'generatedAt'")
+            ok = False
+            if c.stop():
+                return False
+        if "aiModel" not in x:
+            c.report(p, "missing required property 'aiModel'")
+            ok = False
+            if c.stop():
+                return False
+        if "confidence" not in x:
+            c.report(p, "missing required property 'confidence'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "aiModel":
-                seen[2] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "confidence":
-                seen[3] = True
                 matched = True
                 if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "generatedAt":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "source":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'source'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'generatedAt'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'aiModel'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'confidence'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -5864,9 +5688,7 @@ def _v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "breakdown":
@@ -5920,10 +5742,32 @@ def _v_MarketplaceListingDescriptionGenerationRequestMessage(x: object, p: str, 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 5
+        if "modelId" not in x:
+            c.report(p, "missing required property 'modelId'")
+            ok = False
+            if c.stop():
+                return False
+        if "entityType" not in x:
+            c.report(p, "missing required property 'entityType'")
+            ok = False
+            if c.stop():
+                return False
+        if "entityName" not in x:
+            c.report(p, "missing required property 'entityName'")
+            ok = False
+            if c.stop():
+                return False
+        if "targetMarketplace" not in x:
+            c.report(p, "missing required property 'targetMarketplace'")
+            ok = False
+            if c.stop():
+                return False
+        if "userId" not in x:
+            c.report(p, "missing required property 'userId'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "brandVoice":
@@ -5933,14 +5777,12 @@ def _v_MarketplaceListingDescriptionGenerationRequestMessage(x: object, p: str, 
                     if c.stop():
                         return False
             if key == "entityName":
-                seen[2] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "entityType":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -5965,7 +5807,6 @@ def _v_MarketplaceListingDescriptionGenerationRequestMessage(x: object, p: str, 
                     if c.stop():
                         return False
             if key == "modelId":
-                seen[0] = True
                 matched = True
                 if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
@@ -5978,7 +5819,6 @@ def _v_MarketplaceListingDescriptionGenerationRequestMessage(x: object, p: str, 
                     if c.stop():
                         return False
             if key == "targetMarketplace":
-                seen[3] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -5997,7 +5837,6 @@ def _v_MarketplaceListingDescriptionGenerationRequestMessage(x: object, p: str, 
                     if c.stop():
                         return False
             if key == "userId":
-                seen[4] = True
                 matched = True
                 if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
@@ -6009,31 +5848,6 @@ def _v_MarketplaceListingDescriptionGenerationRequestMessage(x: object, p: str, 
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'modelId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'entityType'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'entityName'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'targetMarketplace'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[4]:
-            c.report(p, "missing required property 'userId'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -6049,9 +5863,7 @@ def _v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "dimensionsMm":
@@ -6120,9 +5932,7 @@ def _v_MarketplaceListingSyncCompletedMessage(x: object, p: str, c: _Ctx) -> boo
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "completedAt":
@@ -6218,9 +6028,7 @@ def _v_MarketplaceListingSyncCompletedMessage_statistics(x: object, p: str, c: _
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "duration":
@@ -6286,9 +6094,7 @@ def _v_MarketplaceListingSyncCompletedMessage_results(x: object, p: str, c: _Ctx
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "pull":
@@ -6318,9 +6124,7 @@ def _v_MarketplaceListingSyncCompletedMessage_results_pull(x: object, p: str, c:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "existingListingsUpdated":
@@ -6356,9 +6160,7 @@ def _v_MarketplaceListingSyncCompletedMessage_results_push(x: object, p: str, c:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "listingsCreated":
@@ -6415,9 +6217,7 @@ def _v_MarketplaceListingSyncCompletedMessage_successfulListings_items(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "externalId":
@@ -6486,9 +6286,7 @@ def _v_MarketplaceListingSyncCompletedMessage_failedListings_items(x: object, p:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "error":
@@ -6557,9 +6355,7 @@ def _v_MarketplaceListingSyncCompletedMessage_errors_items(x: object, p: str, c:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "details":
@@ -6601,9 +6397,7 @@ def _v_MarketplaceListingSyncRequestMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "connectionId":
@@ -6693,9 +6487,7 @@ def _v_MarketplaceListingSyncRequestMessage_options(x: object, p: str, c: _Ctx) 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "batchSize":
@@ -6743,9 +6535,7 @@ def _v_MarketplaceListingSyncRequestMessage_metadata(x: object, p: str, c: _Ctx)
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "retryCount":
@@ -6781,14 +6571,30 @@ def _v_MarketplaceListingTagsGenerationCompletedMessage(x: object, p: str, c: _C
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 4
+        if "modelId" not in x:
+            c.report(p, "missing required property 'modelId'")
+            ok = False
+            if c.stop():
+                return False
+        if "entityType" not in x:
+            c.report(p, "missing required property 'entityType'")
+            ok = False
+            if c.stop():
+                return False
+        if "tags" not in x:
+            c.report(p, "missing required property 'tags'")
+            ok = False
+            if c.stop():
+                return False
+        if "metadata" not in x:
+            c.report(p, "missing required property 'metadata'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "entityType":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -6801,46 +6607,23 @@ def _v_MarketplaceListingTagsGenerationCompletedMessage(x: object, p: str, c: _C
                     if c.stop():
                         return False
             if key == "metadata":
-                seen[3] = True
                 matched = True
                 if not _v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
-                seen[0] = True
                 matched = True
                 if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tags":
-                seen[2] = True
                 matched = True
                 if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'modelId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'entityType'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'tags'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'metadata'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -6856,21 +6639,41 @@ def _v_MarketplaceListingTagsGenerationRequestMessage(x: object, p: str, c: _Ctx
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 5
+        if "modelId" not in x:
+            c.report(p, "missing required property 'modelId'")
+            ok = False
+            if c.stop():
+                return False
+        if "entityType" not in x:
+            c.report(p, "missing required property 'entityType'")
+            ok = False
+            if c.stop():
+                return False
+        if "entityName" not in x:
+            c.report(p, "missing required property 'entityName'")
+            ok = False
+            if c.stop():
+                return False
+        if "targetMarketplace" not in x:
+            c.report(p, "missing required property 'targetMarketplace'")
+            ok = False
+            if c.stop():
+                return False
+        if "userId" not in x:
+            c.report(p, "missing required property 'userId'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "entityName":
-                seen[2] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "entityType":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -6889,7 +6692,6 @@ def _v_MarketplaceListingTagsGenerationRequestMessage(x: object, p: str, c: _Ctx
                     if c.stop():
                         return False
             if key == "modelId":
-                seen[0] = True
                 matched = True
                 if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
@@ -6914,7 +6716,6 @@ def _v_MarketplaceListingTagsGenerationRequestMessage(x: object, p: str, c: _Ctx
                     if c.stop():
                         return False
             if key == "targetMarketplace":
-                seen[3] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -6939,7 +6740,6 @@ def _v_MarketplaceListingTagsGenerationRequestMessage(x: object, p: str, c: _Ctx
                     if c.stop():
                         return False
             if key == "userId":
-                seen[4] = True
                 matched = True
                 if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
@@ -6951,31 +6751,6 @@ def _v_MarketplaceListingTagsGenerationRequestMessage(x: object, p: str, c: _Ctx
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'modelId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'entityType'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'entityName'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'targetMarketplace'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[4]:
-            c.report(p, "missing required property 'userId'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -6991,14 +6766,30 @@ def _v_MarketplaceListingTitleGenerationCompletedMessage(x: object, p: str, c: _
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 4
+        if "modelId" not in x:
+            c.report(p, "missing required property 'modelId'")
+            ok = False
+            if c.stop():
+                return False
+        if "entityType" not in x:
+            c.report(p, "missing required property 'entityType'")
+            ok = False
+            if c.stop():
+                return False
+        if "title" not in x:
+            c.report(p, "missing required property 'title'")
+            ok = False
+            if c.stop():
+                return False
+        if "metadata" not in x:
+            c.report(p, "missing required property 'metadata'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "entityType":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -7011,46 +6802,23 @@ def _v_MarketplaceListingTitleGenerationCompletedMessage(x: object, p: str, c: _
                     if c.stop():
                         return False
             if key == "metadata":
-                seen[3] = True
                 matched = True
                 if not _v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
-                seen[0] = True
                 matched = True
                 if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "title":
-                seen[2] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'modelId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'entityType'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'title'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'metadata'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -7066,10 +6834,32 @@ def _v_MarketplaceListingTitleGenerationRequestMessage(x: object, p: str, c: _Ct
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 5
+        if "modelId" not in x:
+            c.report(p, "missing required property 'modelId'")
+            ok = False
+            if c.stop():
+                return False
+        if "entityType" not in x:
+            c.report(p, "missing required property 'entityType'")
+            ok = False
+            if c.stop():
+                return False
+        if "currentName" not in x:
+            c.report(p, "missing required property 'currentName'")
+            ok = False
+            if c.stop():
+                return False
+        if "targetMarketplace" not in x:
+            c.report(p, "missing required property 'targetMarketplace'")
+            ok = False
+            if c.stop():
+                return False
+        if "userId" not in x:
+            c.report(p, "missing required property 'userId'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "brandVoice":
@@ -7085,14 +6875,12 @@ def _v_MarketplaceListingTitleGenerationRequestMessage(x: object, p: str, c: _Ct
                     if c.stop():
                         return False
             if key == "currentName":
-                seen[2] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "entityType":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -7117,7 +6905,6 @@ def _v_MarketplaceListingTitleGenerationRequestMessage(x: object, p: str, c: _Ct
                     if c.stop():
                         return False
             if key == "modelId":
-                seen[0] = True
                 matched = True
                 if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
@@ -7130,7 +6917,6 @@ def _v_MarketplaceListingTitleGenerationRequestMessage(x: object, p: str, c: _Ct
                     if c.stop():
                         return False
             if key == "targetMarketplace":
-                seen[3] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -7143,7 +6929,6 @@ def _v_MarketplaceListingTitleGenerationRequestMessage(x: object, p: str, c: _Ct
                     if c.stop():
                         return False
             if key == "userId":
-                seen[4] = True
                 matched = True
                 if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
@@ -7155,31 +6940,6 @@ def _v_MarketplaceListingTitleGenerationRequestMessage(x: object, p: str, c: _Ct
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'modelId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'entityType'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'currentName'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'targetMarketplace'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[4]:
-            c.report(p, "missing required property 'userId'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -7195,9 +6955,7 @@ def _v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "dimensionsMm":
@@ -7233,9 +6991,7 @@ def _v_MarketplaceListingUpdateCompletedMessage(x: object, p: str, c: _Ctx) -> b
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "error":
@@ -7302,9 +7058,7 @@ def _v_MarketplaceListingUpdateRequestMessage(x: object, p: str, c: _Ctx) -> boo
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "credentials":
@@ -7346,9 +7100,7 @@ def _v_MarketplaceListingUpdateRequestMessage_updates(x: object, p: str, c: _Ctx
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "description":
@@ -7396,9 +7148,7 @@ def _v_MarketplaceListingUpdateRequestMessage_credentials(x: object, p: str, c: 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "access_token":
@@ -7446,9 +7196,7 @@ def _v_MarketplacePublishListingCompletedMessage(x: object, p: str, c: _Ctx) -> 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "error":
@@ -7557,9 +7305,7 @@ def _v_MarketplacePublishListingRequestMessage(x: object, p: str, c: _Ctx) -> bo
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "baseListingData":
@@ -7643,9 +7389,7 @@ def _v_MarketplacePublishListingRequestMessage_publishOptions(x: object, p: str,
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "autoActivate":
@@ -7675,14 +7419,15 @@ def _v_MarketplacePublishListingRequestMessage_marketplaceCredentials(x: object,
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 1
+        if "accessToken" not in x:
+            c.report(p, "missing required property 'accessToken'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "accessToken":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -7700,11 +7445,6 @@ def _v_MarketplacePublishListingRequestMessage_marketplaceCredentials(x: object,
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'accessToken'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -7720,14 +7460,25 @@ def _v_MediaBatchDownloadCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 3
+        if "batchId" not in x:
+            c.report(p, "missing required property 'batchId'")
+            ok = False
+            if c.stop():
+                return False
+        if "status" not in x:
+            c.report(p, "missing required property 'status'")
+            ok = False
+            if c.stop():
+                return False
+        if "processedAt" not in x:
+            c.report(p, "missing required property 'processedAt'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "batchId":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -7740,7 +7491,6 @@ def _v_MediaBatchDownloadCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "processedAt":
-                seen[2] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -7759,27 +7509,11 @@ def _v_MediaBatchDownloadCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "status":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'batchId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'status'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'processedAt'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -7816,10 +7550,17 @@ def _v_MediaBatchDownloadCompletedMessage_processedFiles_items(x: object, p: str
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 2
+        if "originalPath" not in x:
+            c.report(p, "missing required property 'originalPath'")
+            ok = False
+            if c.stop():
+                return False
+        if "s3Location" not in x:
+            c.report(p, "missing required property 's3Location'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "compressionRatio":
@@ -7835,7 +7576,6 @@ def _v_MediaBatchDownloadCompletedMessage_processedFiles_items(x: object, p: str
                     if c.stop():
                         return False
             if key == "originalPath":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -7860,22 +7600,11 @@ def _v_MediaBatchDownloadCompletedMessage_processedFiles_items(x: object, p: str
                     if c.stop():
                         return False
             if key == "s3Location":
-                seen[1] = True
                 matched = True
                 if not _v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'originalPath'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 's3Location'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -7891,9 +7620,7 @@ def _v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "bucket":
@@ -7950,9 +7677,7 @@ def _v_MediaBatchDownloadCompletedMessage_failedFiles_items(x: object, p: str, c
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "error":
@@ -7982,9 +7707,7 @@ def _v_MediaBatchDownloadCompletedMessage_statistics(x: object, p: str, c: _Ctx)
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "averageCompressionRatio":
@@ -8044,9 +7767,7 @@ def _v_MediaBatchDownloadRequestMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "batchId":
@@ -8131,9 +7852,7 @@ def _v_MediaBatchDownloadRequestMessage_credentials(x: object, p: str, c: _Ctx) 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "accessToken":
@@ -8226,9 +7945,7 @@ def _v_MediaBatchDownloadRequestMessage_compressionSettings(x: object, p: str, c
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "imageQuality":
@@ -8270,48 +7987,42 @@ def _v_MetamodelMetadataGenerationCompletedMessage(x: object, p: str, c: _Ctx) -
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 3
+        if "metamodelId" not in x:
+            c.report(p, "missing required property 'metamodelId'")
+            ok = False
+            if c.stop():
+                return False
+        if "metadata" not in x:
+            c.report(p, "missing required property 'metadata'")
+            ok = False
+            if c.stop():
+                return False
+        if "technicalMetadata" not in x:
+            c.report(p, "missing required property 'technicalMetadata'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "metadata":
-                seen[1] = True
                 matched = True
                 if not _v_MetamodelMetadataGenerationCompletedMessage_metadata(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "metamodelId":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "technicalMetadata":
-                seen[2] = True
                 matched = True
                 if not _v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'metamodelId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'metadata'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'technicalMetadata'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -8327,120 +8038,108 @@ def _v_MetamodelMetadataGenerationCompletedMessage_metadata(x: object, p: str, c
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 9
+        if "classification" not in x:
+            c.report(p, "missing required property 'classification'")
+            ok = False
+            if c.stop():
+                return False
+        if "printTechnology" not in x:
+            c.report(p, "missing required property 'printTechnology'")
+            ok = False
+            if c.stop():
+                return False
+        if "franchise" not in x:
+            c.report(p, "missing required property 'franchise'")
+            ok = False
+            if c.stop():
+                return False
+        if "tagDataJson" not in x:
+            c.report(p, "missing required property 'tagDataJson'")
+            ok = False
+            if c.stop():
+                return False
+        if "assemblyMetadata" not in x:
+            c.report(p, "missing required property 'assemblyMetadata'")
+            ok = False
+            if c.stop():
+                return False
+        if "aiGenerationMetadata" not in x:
+            c.report(p, "missing required property 'aiGenerationMetadata'")
+            ok = False
+            if c.stop():
+                return False
+        if "generatedDescription" not in x:
+            c.report(p, "missing required property 'generatedDescription'")
+            ok = False
+            if c.stop():
+                return False
+        if "pricing" not in x:
+            c.report(p, "missing required property 'pricing'")
+            ok = False
+            if c.stop():
+                return False
+        if "marketplaceListingsJson" not in x:
+            c.report(p, "missing required property 'marketplaceListingsJson'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "aiGenerationMetadata":
-                seen[5] = True
                 matched = True
                 if not _v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "assemblyMetadata":
-                seen[4] = True
                 matched = True
                 if not _v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "classification":
-                seen[0] = True
                 matched = True
                 if not _v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "franchise":
-                seen[2] = True
                 matched = True
                 if not _v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "generatedDescription":
-                seen[6] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "marketplaceListingsJson":
-                seen[8] = True
                 matched = True
                 if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "pricing":
-                seen[7] = True
                 matched = True
                 if not _v_ErrorDetails_details(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "printTechnology":
-                seen[1] = True
                 matched = True
                 if not _v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tagDataJson":
-                seen[3] = True
                 matched = True
                 if not _v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'classification'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'printTechnology'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'franchise'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'tagDataJson'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[4]:
-            c.report(p, "missing required property 'assemblyMetadata'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[5]:
-            c.report(p, "missing required property 'aiGenerationMetadata'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[6]:
-            c.report(p, "missing required property 'generatedDescription'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[7]:
-            c.report(p, "missing required property 'pricing'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[8]:
-            c.report(p, "missing required property 'marketplaceListingsJson'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -8456,9 +8155,7 @@ def _v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "confidence":
@@ -8500,9 +8197,7 @@ def _v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "confidence":
@@ -8544,9 +8239,7 @@ def _v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "fdmCompatible":
@@ -8582,9 +8275,7 @@ def _v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise(x: object,
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "confidence":
@@ -8626,9 +8317,7 @@ def _v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "custom":
@@ -8688,9 +8377,7 @@ def _v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "complexity":
@@ -8750,9 +8437,7 @@ def _v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "embedded":
@@ -8782,9 +8467,7 @@ def _v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "completionTokens":
@@ -8844,204 +8527,185 @@ def _v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: object, 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 16
+        if "totalVertices" not in x:
+            c.report(p, "missing required property 'totalVertices'")
+            ok = False
+            if c.stop():
+                return False
+        if "totalFaces" not in x:
+            c.report(p, "missing required property 'totalFaces'")
+            ok = False
+            if c.stop():
+                return False
+        if "totalEdges" not in x:
+            c.report(p, "missing required property 'totalEdges'")
+            ok = False
+            if c.stop():
+                return False
+        if "averageDetailLevel" not in x:
+            c.report(p, "missing required property 'averageDetailLevel'")
+            ok = False
+            if c.stop():
+                return False
+        if "assembledBoundingBox" not in x:
+            c.report(p, "missing required property 'assembledBoundingBox'")
+            ok = False
+            if c.stop():
+                return False
+        if "totalVolumeCubicMm" not in x:
+            c.report(p, "missing required property 'totalVolumeCubicMm'")
+            ok = False
+            if c.stop():
+                return False
+        if "totalSurfaceAreaSqMm" not in x:
+            c.report(p, "missing required property 'totalSurfaceAreaSqMm'")
+            ok = False
+            if c.stop():
+                return False
+        if "allPartsManifold" not in x:
+            c.report(p, "missing required property 'allPartsManifold'")
+            ok = False
+            if c.stop():
+                return False
+        if "lowestQualityScore" not in x:
+            c.report(p, "missing required property 'lowestQualityScore'")
+            ok = False
+            if c.stop():
+                return False
+        if "lowestPrintabilityScore" not in x:
+            c.report(p, "missing required property 'lowestPrintabilityScore'")
+            ok = False
+            if c.stop():
+                return False
+        if "partsRequiringRepair" not in x:
+            c.report(p, "missing required property 'partsRequiringRepair'")
+            ok = False
+            if c.stop():
+                return False
+        if "partsWithThinWalls" not in x:
+            c.report(p, "missing required property 'partsWithThinWalls'")
+            ok = False
+            if c.stop():
+                return False
+        if "constituentModels" not in x:
+            c.report(p, "missing required property 'constituentModels'")
+            ok = False
+            if c.stop():
+                return False
+        if "validationStatus" not in x:
+            c.report(p, "missing required property 'validationStatus'")
+            ok = False
+            if c.stop():
+                return False
+        if "analyzedAt" not in x:
+            c.report(p, "missing required property 'analyzedAt'")
+            ok = False
+            if c.stop():
+                return False
+        if "analysisVersion" not in x:
+            c.report(p, "missing required property 'analysisVersion'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "allPartsManifold":
-                seen[7] = True
                 matched = True
                 if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "analysisVersion":
-                seen[15] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "analyzedAt":
-                seen[14] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "assembledBoundingBox":
-                seen[4] = True
                 matched = True
                 if not _v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "averageDetailLevel":
-                seen[3] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "constituentModels":
-                seen[12] = True
                 matched = True
                 if not _v_MetamodelMetadataGenerationCompletedMessage_technicalM_c0280051(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "lowestPrintabilityScore":
-                seen[9] = True
                 matched = True
                 if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "lowestQualityScore":
-                seen[8] = True
                 matched = True
                 if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "partsRequiringRepair":
-                seen[10] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "partsWithThinWalls":
-                seen[11] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalEdges":
-                seen[2] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalFaces":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalSurfaceAreaSqMm":
-                seen[6] = True
                 matched = True
                 if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalVertices":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalVolumeCubicMm":
-                seen[5] = True
                 matched = True
                 if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "validationStatus":
-                seen[13] = True
                 matched = True
                 if not _v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'totalVertices'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'totalFaces'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'totalEdges'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'averageDetailLevel'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[4]:
-            c.report(p, "missing required property 'assembledBoundingBox'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[5]:
-            c.report(p, "missing required property 'totalVolumeCubicMm'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[6]:
-            c.report(p, "missing required property 'totalSurfaceAreaSqMm'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[7]:
-            c.report(p, "missing required property 'allPartsManifold'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[8]:
-            c.report(p, "missing required property 'lowestQualityScore'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[9]:
-            c.report(p, "missing required property 'lowestPrintabilityScore'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[10]:
-            c.report(p, "missing required property 'partsRequiringRepair'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[11]:
-            c.report(p, "missing required property 'partsWithThinWalls'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[12]:
-            c.report(p, "missing required property 'constituentModels'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[13]:
-            c.report(p, "missing required property 'validationStatus'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[14]:
-            c.report(p, "missing required property 'analyzedAt'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[15]:
-            c.report(p, "missing required property 'analysisVersion'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -9057,9 +8721,7 @@ def _v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "depth":
@@ -9122,9 +8784,7 @@ def _v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "isOptional":
@@ -9172,9 +8832,7 @@ def _v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "allPartsAnalyzed":
@@ -9222,9 +8880,7 @@ def _v_MetamodelMetadataGenerationRequestMessage(x: object, p: str, c: _Ctx) -> 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "constituentModelIds":
@@ -9305,9 +8961,7 @@ def _v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "modelId":
@@ -9370,9 +9024,7 @@ def _v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "bucket":
@@ -9426,10 +9078,17 @@ def _v_ModelAnalyticsCollectionRequestMessage(x: object, p: str, c: _Ctx) -> boo
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 2
+        if "metamodelId" not in x:
+            c.report(p, "missing required property 'metamodelId'")
+            ok = False
+            if c.stop():
+                return False
+        if "ownerId" not in x:
+            c.report(p, "missing required property 'ownerId'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "confidence":
@@ -9445,14 +9104,12 @@ def _v_ModelAnalyticsCollectionRequestMessage(x: object, p: str, c: _Ctx) -> boo
                     if c.stop():
                         return False
             if key == "metamodelId":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -9494,16 +9151,6 @@ def _v_ModelAnalyticsCollectionRequestMessage(x: object, p: str, c: _Ctx) -> boo
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'metamodelId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'ownerId'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -9519,9 +9166,7 @@ def _v_ModelDiscoveryFolderProcessedEventMessage(x: object, p: str, c: _Ctx) -> 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "connectionId":
@@ -9605,60 +9250,53 @@ def _v_DiscoveredFile(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 4
+        if "path" not in x:
+            c.report(p, "missing required property 'path'")
+            ok = False
+            if c.stop():
+                return False
+        if "name" not in x:
+            c.report(p, "missing required property 'name'")
+            ok = False
+            if c.stop():
+                return False
+        if "size" not in x:
+            c.report(p, "missing required property 'size'")
+            ok = False
+            if c.stop():
+                return False
+        if "modifiedAt" not in x:
+            c.report(p, "missing required property 'modifiedAt'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "modifiedAt":
-                seen[3] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "path":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "size":
-                seen[2] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'path'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'name'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'size'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'modifiedAt'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -9683,36 +9321,31 @@ def _v_FolderSignature(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 2
+        if "hash" not in x:
+            c.report(p, "missing required property 'hash'")
+            ok = False
+            if c.stop():
+                return False
+        if "calculatedAt" not in x:
+            c.report(p, "missing required property 'calculatedAt'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "calculatedAt":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "hash":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'hash'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'calculatedAt'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -9737,96 +9370,86 @@ def _v_FolderStatistics(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 7
+        if "totalFiles" not in x:
+            c.report(p, "missing required property 'totalFiles'")
+            ok = False
+            if c.stop():
+                return False
+        if "modelFiles" not in x:
+            c.report(p, "missing required property 'modelFiles'")
+            ok = False
+            if c.stop():
+                return False
+        if "mediaFiles" not in x:
+            c.report(p, "missing required property 'mediaFiles'")
+            ok = False
+            if c.stop():
+                return False
+        if "accessoryFiles" not in x:
+            c.report(p, "missing required property 'accessoryFiles'")
+            ok = False
+            if c.stop():
+                return False
+        if "totalFolders" not in x:
+            c.report(p, "missing required property 'totalFolders'")
+            ok = False
+            if c.stop():
+                return False
+        if "totalSize" not in x:
+            c.report(p, "missing required property 'totalSize'")
+            ok = False
+            if c.stop():
+                return False
+        if "processingDuration" not in x:
+            c.report(p, "missing required property 'processingDuration'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "accessoryFiles":
-                seen[3] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "mediaFiles":
-                seen[2] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelFiles":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "processingDuration":
-                seen[6] = True
                 matched = True
                 if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalFiles":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalFolders":
-                seen[4] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "totalSize":
-                seen[5] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'totalFiles'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'modelFiles'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'mediaFiles'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'accessoryFiles'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[4]:
-            c.report(p, "missing required property 'totalFolders'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[5]:
-            c.report(p, "missing required property 'totalSize'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[6]:
-            c.report(p, "missing required property 'processingDuration'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -9842,9 +9465,7 @@ def _v_ModelDiscoveryScanFoundEventMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "description":
@@ -9916,60 +9537,53 @@ def _v_ModelDiscoveryScanFoundEventMessage_storageLocation(x: object, p: str, c:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 4
+        if "storageConnectionId" not in x:
+            c.report(p, "missing required property 'storageConnectionId'")
+            ok = False
+            if c.stop():
+                return False
+        if "path" not in x:
+            c.report(p, "missing required property 'path'")
+            ok = False
+            if c.stop():
+                return False
+        if "libraryId" not in x:
+            c.report(p, "missing required property 'libraryId'")
+            ok = False
+            if c.stop():
+                return False
+        if "ownerId" not in x:
+            c.report(p, "missing required property 'ownerId'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "libraryId":
-                seen[2] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "ownerId":
-                seen[3] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "path":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageConnectionId":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'storageConnectionId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'path'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'libraryId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'ownerId'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -9985,9 +9599,7 @@ def _v_ModelDiscoveryScanProgressEventMessage(x: object, p: str, c: _Ctx) -> boo
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "payload":
@@ -10011,10 +9623,32 @@ def _v_ModelDiscoveryScanProgressEventMessage_payload(x: object, p: str, c: _Ctx
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 5
+        if "jobId" not in x:
+            c.report(p, "missing required property 'jobId'")
+            ok = False
+            if c.stop():
+                return False
+        if "storageConnectionId" not in x:
+            c.report(p, "missing required property 'storageConnectionId'")
+            ok = False
+            if c.stop():
+                return False
+        if "status" not in x:
+            c.report(p, "missing required property 'status'")
+            ok = False
+            if c.stop():
+                return False
+        if "message" not in x:
+            c.report(p, "missing required property 'message'")
+            ok = False
+            if c.stop():
+                return False
+        if "progress" not in x:
+            c.report(p, "missing required property 'progress'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "error":
@@ -10024,65 +9658,35 @@ def _v_ModelDiscoveryScanProgressEventMessage_payload(x: object, p: str, c: _Ctx
                     if c.stop():
                         return False
             if key == "jobId":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "message":
-                seen[3] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "progress":
-                seen[4] = True
                 matched = True
                 if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "status":
-                seen[2] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "storageConnectionId":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'jobId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'storageConnectionId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'status'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'message'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[4]:
-            c.report(p, "missing required property 'progress'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -10098,9 +9702,7 @@ def _v_ModelDiscoveryScanRequestMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "configuration":
@@ -10154,9 +9756,7 @@ def _v_ModelFinderIndexRequestMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "modelId":
@@ -10186,9 +9786,7 @@ def _v_ModelFinderResponseMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "requestId":
@@ -10239,9 +9837,7 @@ def _v_ModelFinderResponseMessage_results_items(x: object, p: str, c: _Ctx) -> b
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "metamodelIds":
@@ -10277,9 +9873,7 @@ def _v_ModelFinderSearchRequestMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "limit":
@@ -10315,36 +9909,31 @@ def _v_ModelMetadataGenerationCompletedMessage(x: object, p: str, c: _Ctx) -> bo
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 2
+        if "modelId" not in x:
+            c.report(p, "missing required property 'modelId'")
+            ok = False
+            if c.stop():
+                return False
+        if "metadata" not in x:
+            c.report(p, "missing required property 'metadata'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "metadata":
-                seen[1] = True
                 matched = True
                 if not _v_ModelMetadataGenerationCompletedMessage_metadata(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "modelId":
-                seen[0] = True
                 matched = True
                 if not _v_IpCheckCompletedMessage_modelId(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'modelId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'metadata'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -10360,60 +9949,53 @@ def _v_ModelMetadataGenerationCompletedMessage_metadata(x: object, p: str, c: _C
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 4
+        if "description" not in x:
+            c.report(p, "missing required property 'description'")
+            ok = False
+            if c.stop():
+                return False
+        if "tags" not in x:
+            c.report(p, "missing required property 'tags'")
+            ok = False
+            if c.stop():
+                return False
+        if "primaryCategory" not in x:
+            c.report(p, "missing required property 'primaryCategory'")
+            ok = False
+            if c.stop():
+                return False
+        if "subCategory" not in x:
+            c.report(p, "missing required property 'subCategory'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "description":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "primaryCategory":
-                seen[2] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "subCategory":
-                seen[3] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "tags":
-                seen[1] = True
                 matched = True
                 if not _v_BaseListingData_tags(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'description'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'tags'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'primaryCategory'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'subCategory'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -10429,9 +10011,7 @@ def _v_ModelMetadataGenerationRequestMessage(x: object, p: str, c: _Ctx) -> bool
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "model":
@@ -10473,9 +10053,7 @@ def _v_ModelMetadataGenerationRequestMessage_model(x: object, p: str, c: _Ctx) -
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "fileName":
@@ -10517,9 +10095,7 @@ def _v_ModelMetadataGenerationRequestMessage_technicalMetadata(x: object, p: str
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "boundingBox":
@@ -10594,9 +10170,7 @@ def _v_ModelMetadataGenerationRequestMessage_thumbnails_items(x: object, p: str,
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "angle":
@@ -10632,10 +10206,12 @@ def _v_ModelMetamodelDetectionFoundMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 1
+        if "metamodels" not in x:
+            c.report(p, "missing required property 'metamodels'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "ekgEdges":
@@ -10645,17 +10221,11 @@ def _v_ModelMetamodelDetectionFoundMessage(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "metamodels":
-                seen[0] = True
                 matched = True
                 if not _v_ModelMetamodelDetectionFoundMessage_metamodels(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'metamodels'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -10692,10 +10262,27 @@ def _v_ModelMetamodelDetectionFoundMessage_metamodels_items(x: object, p: str, c
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 4
+        if "internalId" not in x:
+            c.report(p, "missing required property 'internalId'")
+            ok = False
+            if c.stop():
+                return False
+        if "name" not in x:
+            c.report(p, "missing required property 'name'")
+            ok = False
+            if c.stop():
+                return False
+        if "confidenceScore" not in x:
+            c.report(p, "missing required property 'confidenceScore'")
+            ok = False
+            if c.stop():
+                return False
+        if "libraryId" not in x:
+            c.report(p, "missing required property 'libraryId'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "childMetamodelIds":
@@ -10705,21 +10292,18 @@ def _v_ModelMetamodelDetectionFoundMessage_metamodels_items(x: object, p: str, c
                     if c.stop():
                         return False
             if key == "confidenceScore":
-                seen[2] = True
                 matched = True
                 if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "internalId":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "libraryId":
-                seen[3] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -10744,7 +10328,6 @@ def _v_ModelMetamodelDetectionFoundMessage_metamodels_items(x: object, p: str, c
                     if c.stop():
                         return False
             if key == "name":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -10762,26 +10345,6 @@ def _v_ModelMetamodelDetectionFoundMessage_metamodels_items(x: object, p: str, c
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'internalId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'name'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'confidenceScore'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'libraryId'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -10797,9 +10360,7 @@ def _v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata(x: object, 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "creator":
@@ -10904,10 +10465,12 @@ def _v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 1
+        if "url" not in x:
+            c.report(p, "missing required property 'url'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "metadata":
@@ -10929,17 +10492,11 @@ def _v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae(x: object
                     if c.stop():
                         return False
             if key == "url":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'url'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -10955,9 +10512,7 @@ def _v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "fileId":
@@ -11032,10 +10587,17 @@ def _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items(x: object, p: str, c: 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 2
+        if "sourceMetamodelId" not in x:
+            c.report(p, "missing required property 'sourceMetamodelId'")
+            ok = False
+            if c.stop():
+                return False
+        if "massFunction" not in x:
+            c.report(p, "missing required property 'massFunction'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "heuristicContributions":
@@ -11051,14 +10613,12 @@ def _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items(x: object, p: str, c: 
                     if c.stop():
                         return False
             if key == "massFunction":
-                seen[1] = True
                 matched = True
                 if not _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "sourceMetamodelId":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -11076,16 +10636,6 @@ def _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items(x: object, p: str, c: 
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'sourceMetamodelId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'massFunction'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -11101,9 +10651,7 @@ def _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "related":
@@ -11160,9 +10708,7 @@ def _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "belief":
@@ -11192,9 +10738,7 @@ def _v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "communityId":
@@ -11230,14 +10774,35 @@ def _v_ModelMetamodelDetectionRequestMessage(x: object, p: str, c: _Ctx) -> bool
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 5
+        if "connectionId" not in x:
+            c.report(p, "missing required property 'connectionId'")
+            ok = False
+            if c.stop():
+                return False
+        if "folderPath" not in x:
+            c.report(p, "missing required property 'folderPath'")
+            ok = False
+            if c.stop():
+                return False
+        if "folderSignature" not in x:
+            c.report(p, "missing required property 'folderSignature'")
+            ok = False
+            if c.stop():
+                return False
+        if "processedAt" not in x:
+            c.report(p, "missing required property 'processedAt'")
+            ok = False
+            if c.stop():
+                return False
+        if "statistics" not in x:
+            c.report(p, "missing required property 'statistics'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "connectionId":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -11250,14 +10815,12 @@ def _v_ModelMetamodelDetectionRequestMessage(x: object, p: str, c: _Ctx) -> bool
                     if c.stop():
                         return False
             if key == "folderPath":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "folderSignature":
-                seen[2] = True
                 matched = True
                 if not _v_ModelDiscoveryFolderProcessedEventMessage_folderSignature(m, seg, c):
                     ok = False
@@ -11270,44 +10833,17 @@ def _v_ModelMetamodelDetectionRequestMessage(x: object, p: str, c: _Ctx) -> bool
                     if c.stop():
                         return False
             if key == "processedAt":
-                seen[3] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "statistics":
-                seen[4] = True
                 matched = True
                 if not _v_ModelDiscoveryFolderProcessedEventMessage_statistics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'connectionId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'folderPath'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'folderSignature'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'processedAt'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[4]:
-            c.report(p, "missing required property 'statistics'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -11323,9 +10859,7 @@ def _v_ModelPrintAnalysisCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "boundingBox":
@@ -11445,9 +10979,7 @@ def _v_ModelPrintAnalysisCompletedMessage_boundingBox(x: object, p: str, c: _Ctx
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "x":
@@ -11483,9 +11015,7 @@ def _v_ModelPrintAnalysisRequestMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "material":
@@ -11539,9 +11069,7 @@ def _v_ModelSellabilityAnalysisCompletedMessage(x: object, p: str, c: _Ctx) -> b
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "analysisVersion":
@@ -11625,9 +11153,7 @@ def _v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "competitorAverage":
@@ -11696,9 +11222,7 @@ def _v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "description":
@@ -11755,9 +11279,7 @@ def _v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "compatibilityScore":
@@ -11811,9 +11333,7 @@ def _v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "categoryFitScore":
@@ -11849,9 +11369,7 @@ def _v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis(x: object, p: str
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "categoryDemand":
@@ -11899,9 +11417,7 @@ def _v_ModelSellabilityAnalysisCompletedMessage_qualityFactors(x: object, p: str
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "marketFit":
@@ -11964,9 +11480,7 @@ def _v_ModelSellabilityAnalysisCompletedMessage_recommendations_items(x: object,
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "category":
@@ -12014,9 +11528,7 @@ def _v_ModelSellabilityAnalysisRequestMessage(x: object, p: str, c: _Ctx) -> boo
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "analysisOptions":
@@ -12064,9 +11576,7 @@ def _v_ModelSellabilityAnalysisRequestMessage_analysisOptions(x: object, p: str,
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "competitorAnalysis":
@@ -12114,9 +11624,7 @@ def _v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "analyzeMaterialSuitability":
@@ -12152,9 +11660,7 @@ def _v_ModelSemanticAnalysisCompletedMessage(x: object, p: str, c: _Ctx) -> bool
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "debugInfo":
@@ -12220,9 +11726,7 @@ def _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata(x: object, p: str,
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "embedding":
@@ -12285,9 +11789,7 @@ def _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "category":
@@ -12344,9 +11846,7 @@ def _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "metadata":
@@ -12382,9 +11882,7 @@ def _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "boundingBox":
@@ -12450,9 +11948,7 @@ def _v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f(x: object
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "depth":
@@ -12488,9 +11984,7 @@ def _v_ModelSemanticAnalysisCompletedMessage_processingTime(x: object, p: str, c
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "geometryTimeMs":
@@ -12532,9 +12026,7 @@ def _v_ModelSemanticAnalysisCompletedMessage_qualityMetrics(x: object, p: str, c
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "duplicateDetected":
@@ -12576,9 +12068,7 @@ def _v_ModelSemanticAnalysisCompletedMessage_error(x: object, p: str, c: _Ctx) -
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "category":
@@ -12620,9 +12110,7 @@ def _v_ModelSemanticAnalysisCompletedMessage_debugInfo(x: object, p: str, c: _Ct
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "gpuUsed":
@@ -12664,9 +12152,7 @@ def _v_ModelSemanticAnalysisRequestMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "fileName":
@@ -12750,9 +12236,7 @@ def _v_ModelSemanticAnalysisRequestMessage_processingOptions(x: object, p: str, 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "enableDuplicateDetection":
@@ -12800,9 +12284,7 @@ def _v_ModelTechnicalMetadataCompletedMessage(x: object, p: str, c: _Ctx) -> boo
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "analysisConfidence":
@@ -13075,9 +12557,7 @@ def _v_ModelTechnicalMetadataCompletedMessage_overhangs_items(x: object, p: str,
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "angle":
@@ -13113,9 +12593,7 @@ def _v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates(x: object, p: s
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "draft":
@@ -13151,9 +12629,7 @@ def _v_ModelTechnicalMetadataCompletedMessage_materialEstimates(x: object, p: st
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "infill10":
@@ -13195,9 +12671,7 @@ def _v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation(x: object, 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "reasoning":
@@ -13239,9 +12713,7 @@ def _v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations(x: object, p
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "bedTemperatureC":
@@ -13334,9 +12806,7 @@ def _v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items(x: object, 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "code":
@@ -13372,9 +12842,7 @@ def _v_ModelTechnicalMetadataRequestMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "analysisOptions":
@@ -13428,9 +12896,7 @@ def _v_ModelTechnicalMetadataRequestMessage_analysisOptions(x: object, p: str, c
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "detailedAnalysis":
@@ -13466,9 +12932,7 @@ def _v_SlicingFdmRequestMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "filamentProfile":
@@ -13576,9 +13040,7 @@ def _v_SlicingFdmResultMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "errorCode":
@@ -13680,9 +13142,7 @@ def _v_SlicingSimulationRequestMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "modelId":
@@ -13761,9 +13221,7 @@ def _v_SlicingSimulationRequestMessage_slicerProfile(x: object, p: str, c: _Ctx)
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "filamentProfile":
@@ -13859,9 +13317,7 @@ def _v_SlicingSimulationRequestMessage_slicerConfig(x: object, p: str, c: _Ctx) 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "infill":
@@ -13897,9 +13353,7 @@ def _v_SlicingSimulationResultMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "errorCode":
@@ -14020,9 +13474,7 @@ def _v_SlicingSlaRequestMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "bottomExposureTime":
@@ -14149,9 +13601,7 @@ def _v_SlicingSlaResultMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "errorCode":
@@ -14253,9 +13703,7 @@ def _v_TextureGenerationCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "artifacts":
@@ -14335,9 +13783,7 @@ def _v_TextureGenerationRequestMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "creditReservationId":
@@ -14429,9 +13875,7 @@ def _v_ThumbnailGenerationCompletedMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "animatedPreviewPath":
@@ -14524,9 +13968,7 @@ def _v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items(x: object, p:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "angle_index":
@@ -14568,9 +14010,7 @@ def _v_ThumbnailGenerationRequestMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "customization":
@@ -14636,9 +14076,7 @@ def _v_ThumbnailGenerationRequestMessage_customization(x: object, p: str, c: _Ct
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "background":
@@ -14674,9 +14112,7 @@ def _v_ThumbnailGenerationRequestMessage_customization_texture(x: object, p: str
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "path":
@@ -14706,9 +14142,7 @@ def _v_ThumbnailGenerationRequestMessage_customization_background(x: object, p: 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "color":
@@ -14744,9 +14178,7 @@ def _v_ThumbnailGenerationRequestMessage_customization_watermark(x: object, p: s
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "opacity":
@@ -14794,14 +14226,30 @@ def _v_UserEngagementEventMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 4
+        if "eventType" not in x:
+            c.report(p, "missing required property 'eventType'")
+            ok = False
+            if c.stop():
+                return False
+        if "action" not in x:
+            c.report(p, "missing required property 'action'")
+            ok = False
+            if c.stop():
+                return False
+        if "timestamp" not in x:
+            c.report(p, "missing required property 'timestamp'")
+            ok = False
+            if c.stop():
+                return False
+        if "userId" not in x:
+            c.report(p, "missing required property 'userId'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "action":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -14832,7 +14280,6 @@ def _v_UserEngagementEventMessage(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "eventType":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -14887,7 +14334,6 @@ def _v_UserEngagementEventMessage(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "timestamp":
-                seen[2] = True
                 matched = True
                 if not _v_BackendLoggingEventMessage_timestamp(m, seg, c):
                     ok = False
@@ -14906,7 +14352,6 @@ def _v_UserEngagementEventMessage(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "userId":
-                seen[3] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -14918,26 +14363,6 @@ def _v_UserEngagementEventMessage(x: object, p: str, c: _Ctx) -> bool:
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'eventType'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'action'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'timestamp'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'userId'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -14953,9 +14378,7 @@ def _v_UserEngagementEventMessage_actionDetails(x: object, p: str, c: _Ctx) -> b
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "featureCategory":
@@ -15051,9 +14474,7 @@ def _v_UserEngagementEventMessage_clientInfo(x: object, p: str, c: _Ctx) -> bool
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "browser":
@@ -15095,10 +14516,27 @@ def _v_WorkerAnalyticsEventMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 4
+        if "eventType" not in x:
+            c.report(p, "missing required property 'eventType'")
+            ok = False
+            if c.stop():
+                return False
+        if "workerId" not in x:
+            c.report(p, "missing required property 'workerId'")
+            ok = False
+            if c.stop():
+                return False
+        if "jobId" not in x:
+            c.report(p, "missing required property 'jobId'")
+            ok = False
+            if c.stop():
+                return False
+        if "timestamp" not in x:
+            c.report(p, "missing required property 'timestamp'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "errorCode":
@@ -15114,14 +14552,12 @@ def _v_WorkerAnalyticsEventMessage(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "eventType":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "jobId":
-                seen[2] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -15158,7 +14594,6 @@ def _v_WorkerAnalyticsEventMessage(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "timestamp":
-                seen[3] = True
                 matched = True
                 if not _v_BackendLoggingEventMessage_timestamp(m, seg, c):
                     ok = False
@@ -15177,32 +14612,11 @@ def _v_WorkerAnalyticsEventMessage(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "workerId":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'eventType'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'workerId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'jobId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'timestamp'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -15227,9 +14641,7 @@ def _v_JobTiming(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "processingMs":
@@ -15265,10 +14677,32 @@ def _v_WorkerMetricsEnrichedEventMessage(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 5
+        if "eventType" not in x:
+            c.report(p, "missing required property 'eventType'")
+            ok = False
+            if c.stop():
+                return False
+        if "workerId" not in x:
+            c.report(p, "missing required property 'workerId'")
+            ok = False
+            if c.stop():
+                return False
+        if "jobId" not in x:
+            c.report(p, "missing required property 'jobId'")
+            ok = False
+            if c.stop():
+                return False
+        if "timestamp" not in x:
+            c.report(p, "missing required property 'timestamp'")
+            ok = False
+            if c.stop():
+                return False
+        if "status" not in x:
+            c.report(p, "missing required property 'status'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "environment":
@@ -15284,7 +14718,6 @@ def _v_WorkerMetricsEnrichedEventMessage(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "eventType":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -15297,7 +14730,6 @@ def _v_WorkerMetricsEnrichedEventMessage(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "jobId":
-                seen[2] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -15346,7 +14778,6 @@ def _v_WorkerMetricsEnrichedEventMessage(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "status":
-                seen[4] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -15365,7 +14796,6 @@ def _v_WorkerMetricsEnrichedEventMessage(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "timestamp":
-                seen[3] = True
                 matched = True
                 if not _v_BackendLoggingEventMessage_timestamp(m, seg, c):
                     ok = False
@@ -15384,7 +14814,6 @@ def _v_WorkerMetricsEnrichedEventMessage(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "workerId":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
@@ -15402,31 +14831,6 @@ def _v_WorkerMetricsEnrichedEventMessage(x: object, p: str, c: _Ctx) -> bool:
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'eventType'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'workerId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'jobId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'timestamp'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[4]:
-            c.report(p, "missing required property 'status'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -15442,9 +14846,7 @@ def _v_WorkerMetricsEnrichedEventMessage_llmUsage(x: object, p: str, c: _Ctx) ->
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "cacheHit":
@@ -15534,9 +14936,7 @@ def _v_WorkerMetricsEnrichedEventMessage_resources(x: object, p: str, c: _Ctx) -
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "cpu":
@@ -15578,9 +14978,7 @@ def _v_WorkerMetricsEnrichedEventMessage_resources_cpu(x: object, p: str, c: _Ct
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "avgPercent":
@@ -15622,9 +15020,7 @@ def _v_WorkerMetricsEnrichedEventMessage_resources_memory(x: object, p: str, c: 
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "avgMb":
@@ -15672,9 +15068,7 @@ def _v_WorkerMetricsEnrichedEventMessage_resources_disk(x: object, p: str, c: _C
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "bytesRead":
@@ -15716,9 +15110,7 @@ def _v_WorkerMetricsEnrichedEventMessage_resources_network(x: object, p: str, c:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "apiCallsCount":
@@ -15760,9 +15152,7 @@ def _v_WorkerMetricsEnrichedEventMessage_error(x: object, p: str, c: _Ctx) -> bo
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "category":
@@ -15798,60 +15188,53 @@ def _v_JobResponse(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 4
+        if "success" not in x:
+            c.report(p, "missing required property 'success'")
+            ok = False
+            if c.stop():
+                return False
+        if "jobId" not in x:
+            c.report(p, "missing required property 'jobId'")
+            ok = False
+            if c.stop():
+                return False
+        if "messageName" not in x:
+            c.report(p, "missing required property 'messageName'")
+            ok = False
+            if c.stop():
+                return False
+        if "queue" not in x:
+            c.report(p, "missing required property 'queue'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "jobId":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "messageName":
-                seen[2] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "queue":
-                seen[3] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "success":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsSyncOptions_includeDetailedMetrics(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'success'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'jobId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'messageName'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'queue'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -15867,108 +15250,97 @@ def _v_JobStatus(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 8
+        if "jobId" not in x:
+            c.report(p, "missing required property 'jobId'")
+            ok = False
+            if c.stop():
+                return False
+        if "name" not in x:
+            c.report(p, "missing required property 'name'")
+            ok = False
+            if c.stop():
+                return False
+        if "queue" not in x:
+            c.report(p, "missing required property 'queue'")
+            ok = False
+            if c.stop():
+                return False
+        if "state" not in x:
+            c.report(p, "missing required property 'state'")
+            ok = False
+            if c.stop():
+                return False
+        if "data" not in x:
+            c.report(p, "missing required property 'data'")
+            ok = False
+            if c.stop():
+                return False
+        if "returnvalue" not in x:
+            c.report(p, "missing required property 'returnvalue'")
+            ok = False
+            if c.stop():
+                return False
+        if "progress" not in x:
+            c.report(p, "missing required property 'progress'")
+            ok = False
+            if c.stop():
+                return False
+        if "timestamp" not in x:
+            c.report(p, "missing required property 'timestamp'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "data":
-                seen[4] = True
                 matched = True
                 if not _v_JobStatus_data(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "jobId":
-                seen[0] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "name":
-                seen[1] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "progress":
-                seen[6] = True
                 matched = True
                 if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "queue":
-                seen[2] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "returnvalue":
-                seen[5] = True
                 matched = True
                 if not _v_JobStatus_data_extra(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "state":
-                seen[3] = True
                 matched = True
                 if not _v_JobStatus_state(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timestamp":
-                seen[7] = True
                 matched = True
                 if not _v_AnalyticsCollectionRequestMessage_options_pages(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'jobId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'name'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[2]:
-            c.report(p, "missing required property 'queue'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[3]:
-            c.report(p, "missing required property 'state'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[4]:
-            c.report(p, "missing required property 'data'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[5]:
-            c.report(p, "missing required property 'returnvalue'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[6]:
-            c.report(p, "missing required property 'progress'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[7]:
-            c.report(p, "missing required property 'timestamp'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -16003,9 +15375,7 @@ def _v_JobStatus_data(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if not matched and not _v_JobStatus_data_extra(m, seg, c):
@@ -16372,10 +15742,63 @@ def has_type(type_name: str) -> bool:
     return type_name in _TYPES
 
 
+_Crumb = _t.Optional[_t.Tuple[_t.Any, object]]
+
+
+def _crumb_path(crumb: _Crumb) -> str:
+    keys: _t.List[object] = []
+    while crumb is not None:
+        crumb, key = crumb
+        keys.append(key)
+    path = ""
+    for key in reversed(keys):
+        path = _seg(path, key)
+    return path or "/"
+
+
+def _not_json(value: object) -> _t.Optional[Problem]:
+    """The first part of `value` that JSON (as msggen validate reads it) cannot
+    carry: containers nested deeper than _MAX_NESTING levels, NaN and the
+    infinities, strings and member names with a NUL character. Iterative, so a
+    deep value is an error here instead of a RecursionError later; the path is
+    built only for the error (a crumb per value: its parent's crumb and key)."""
+    stack: _t.List[_t.Tuple[object, int, _Crumb]] = [(value, 0, None)]
+    while stack:
+        v, level, crumb = stack.pop()
+        if isinstance(v, float) and not math.isfinite(v):
+            what = "NaN" if v != v else "Infinity" if v > 0 else "-Infinity"
+            return (_crumb_path(crumb), "not a JSON number (%s)" % what)
+        if isinstance(v, str) and "\0" in v:
+            return (_crumb_path(crumb), "contains a NUL character (\\u0000), which msggen strings cannot hold")
+        if isinstance(v, (dict, list, tuple)):
+            if level >= _MAX_NESTING:
+                return (_crumb_path(crumb), "nested deeper than %d levels" % _MAX_NESTING)
+            if isinstance(v, dict):
+                for k in reversed(list(v.keys())):
+                    if isinstance(k, str) and "\0" in k:
+                        return (_crumb_path((crumb, k)),
+                                "member name contains a NUL character (\\u0000), which msggen strings cannot hold")
+                    stack.append((v[k], level + 1, (crumb, k)))
+            else:
+                for i in range(len(v) - 1, -1, -1):
+                    stack.append((v[i], level + 1, (crumb, i)))
+    return None
+
+
 def validate(type_name: str, value: object) -> _t.List[Problem]:
-    """Checks `value` against the named type; returns the errors (empty when valid)."""
+    """Checks `value` against the named type; returns the errors (empty when valid).
+
+    A value JSON cannot carry (see _not_json) gives that one error. A schema
+    that recurses deeper than Python's stack allows gives an error, not a
+    RecursionError."""
+    bad = _not_json(value)
+    if bad is not None:
+        return [bad]
     out: _t.List[Problem] = []
-    _TYPES[type_name](value, "", _Ctx(out, 0))
+    try:
+        _TYPES[type_name](value, "", _Ctx(out, 0))
+    except RecursionError:
+        out.append(("/", "schema evaluation nested deeper than Python's recursion limit"))
     return out
 
 

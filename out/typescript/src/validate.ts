@@ -9,6 +9,7 @@ import type { ValidationProblem } from './errors.js';
 
 const MAX_DEPTH = 512;
 const MAX_ERRORS = 100;
+const MAX_NESTING = 256;
 
 function typeName(v: unknown): string {
   if (v === null) return 'null';
@@ -224,9 +225,78 @@ function unique(x: unknown[]): [number, number] | null {
 const PATTERNS: string[] = [
 ];
 
+/**
+ * Each pattern compiled by msggen into a program for a Pike VM (search), which
+ * matches in time linear in the string, with PCRE2's meaning (msggen
+ * validate's): SET n lo1 hi1 ... (1), SPLIT x y (2), JMP x (3), start (4), end
+ * (5), word boundary (6) and not (7), MATCH (0). null: the pattern needs
+ * backtracking (msggen generate warned); RegExp matches it, without a time limit.
+ */
+const PROGRAMS: (readonly number[] | null)[] = [
+];
+
+function isWord(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/** Whether prog matches somewhere in s, code point by code point; mark[pc] is the position pc was last added at. */
+function search(prog: readonly number[], s: string): boolean {
+  const cps = Array.from(s, (ch) => ch.codePointAt(0) ?? 0);
+  const n = cps.length;
+  const mark = new Array<number>(prog.length).fill(-1);
+  const add = (threads: number[], start: number, i: number): boolean => {
+    const stack = [start];
+    for (let pc = stack.pop(); pc !== undefined; pc = stack.pop()) {
+      if (mark[pc] === i) continue;
+      mark[pc] = i;
+      switch (prog[pc]) {
+        case 0: return true;
+        case 1: threads.push(pc); break;
+        case 2: stack.push(prog[pc + 2], prog[pc + 1]); break;
+        case 3: stack.push(prog[pc + 1]); break;
+        case 4: if (i === 0) stack.push(pc + 1); break;
+        case 5: if (i === n) stack.push(pc + 1); break;
+        default:
+          if ((isWord(i > 0 ? cps[i - 1] : -1) !== isWord(i < n ? cps[i] : -1)) === (prog[pc] === 6)) stack.push(pc + 1);
+      }
+    }
+    return false;
+  };
+  let threads: number[] = [];
+  for (let i = 0; ; i++) {
+    if (add(threads, 0, i)) return true;
+    if (i === n) return false;
+    const c = cps[i];
+    const following: number[] = [];
+    for (const pc of threads) {
+      const end = pc + 2 + 2 * prog[pc + 1];
+      for (let k = pc + 2; k < end; k += 2) {
+        if (prog[k] <= c && c <= prog[k + 1]) {
+          if (add(following, end, i + 1)) return true;
+          break;
+        }
+      }
+    }
+    threads = following;
+  }
+}
+
 function match(i: number, s: string): boolean {
+  const prog = PROGRAMS[i];
+  if (prog !== null) return search(prog, s);
   const r = regex(PATTERNS[i]);
   return r === null || r.test(s);
+}
+
+/** A member JSON would carry (JSON.stringify leaves out undefined ones). */
+function present(x: { [key: string]: unknown }, name: string): boolean {
+  return Object.hasOwn(x, name) && x[name] !== undefined;
+}
+
+function memberCount(x: { [key: string]: unknown }): number {
+  let n = 0;
+  for (const key of Object.keys(x)) if (x[key] !== undefined) n++;
+  return n;
 }
 
 function seg(path: string, key: string | number): string {
@@ -255,12 +325,14 @@ function v_AnalyticsCollectionRequestMessage(x: unknown, p: string, c: Ctx): boo
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(1).fill(false);
+    if (!present(x, "query")) {
+      c.report(p, "missing required property 'query'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -279,7 +351,6 @@ function v_AnalyticsCollectionRequestMessage(x: unknown, p: string, c: Ctx): boo
           }
           break;
         case "query":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -292,12 +363,6 @@ function v_AnalyticsCollectionRequestMessage(x: unknown, p: string, c: Ctx): boo
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'query'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -326,11 +391,9 @@ function v_AnalyticsCollectionRequestMessage_options(x: unknown, p: string, c: C
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -347,7 +410,6 @@ function v_AnalyticsCollectionRequestMessage_options(x: unknown, p: string, c: C
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -376,17 +438,38 @@ function v_BackendLoggingEventMessage(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(5).fill(false);
+    if (!present(x, "eventType")) {
+      c.report(p, "missing required property 'eventType'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "timestamp")) {
+      c.report(p, "missing required property 'timestamp'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "level")) {
+      c.report(p, "missing required property 'level'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "message")) {
+      c.report(p, "missing required property 'message'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "context")) {
+      c.report(p, "missing required property 'context'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "context":
-          seen[4] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -429,7 +512,6 @@ function v_BackendLoggingEventMessage(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "eventType":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -465,7 +547,6 @@ function v_BackendLoggingEventMessage(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "level":
-          seen[2] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -473,7 +554,6 @@ function v_BackendLoggingEventMessage(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "message":
-          seen[3] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -502,7 +582,6 @@ function v_BackendLoggingEventMessage(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "timestamp":
-          seen[1] = true;
           matched = true;
           if (!v_BackendLoggingEventMessage_timestamp(m, s, c)) {
             ok = false;
@@ -522,32 +601,6 @@ function v_BackendLoggingEventMessage(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'eventType'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'timestamp'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'level'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'message'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[4]) {
-      c.report(p, "missing required property 'context'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -583,11 +636,9 @@ function v_BackendLoggingEventMessage_metadata(x: unknown, p: string, c: Ctx): b
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -639,7 +690,6 @@ function v_BackendLoggingEventMessage_metadata(x: unknown, p: string, c: Ctx): b
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -668,11 +718,9 @@ function v_EtsyAnalyticsSyncCompletedMessage(x: unknown, p: string, c: Ctx): boo
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -745,7 +793,6 @@ function v_EtsyAnalyticsSyncCompletedMessage(x: unknown, p: string, c: Ctx): boo
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -784,11 +831,9 @@ function v_EtsyAnalyticsSyncCompletedMessage_results_items(x: unknown, p: string
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -833,7 +878,6 @@ function v_EtsyAnalyticsSyncCompletedMessage_results_items(x: unknown, p: string
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -849,11 +893,9 @@ function v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics(x: unknown,
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -926,7 +968,6 @@ function v_EtsyAnalyticsSyncCompletedMessage_results_items_analytics(x: unknown,
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -965,11 +1006,9 @@ function v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -983,7 +1022,6 @@ function v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_8676cf70(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -1022,11 +1060,9 @@ function v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -1057,7 +1093,6 @@ function v_EtsyAnalyticsSyncCompletedMessage_results_items_analyt_604d62f8(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -1081,11 +1116,9 @@ function v_CredentialUpdate(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -1116,7 +1149,6 @@ function v_CredentialUpdate(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -1155,11 +1187,9 @@ function v_EtsyAnalyticsSyncCompletedMessage_errors_items(x: unknown, p: string,
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -1183,7 +1213,6 @@ function v_EtsyAnalyticsSyncCompletedMessage_errors_items(x: unknown, p: string,
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -1199,11 +1228,9 @@ function v_EtsyAnalyticsSyncRequestMessage(x: unknown, p: string, c: Ctx): boole
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -1269,7 +1296,6 @@ function v_EtsyAnalyticsSyncRequestMessage(x: unknown, p: string, c: Ctx): boole
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -1293,11 +1319,9 @@ function v_EtsyOAuthCredentials(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -1335,7 +1359,6 @@ function v_EtsyOAuthCredentials(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -1359,17 +1382,23 @@ function v_AnalyticsTimeRange(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(2).fill(false);
+    if (!present(x, "startDate")) {
+      c.report(p, "missing required property 'startDate'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "endDate")) {
+      c.report(p, "missing required property 'endDate'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "endDate":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -1377,7 +1406,6 @@ function v_AnalyticsTimeRange(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "startDate":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -1390,17 +1418,6 @@ function v_AnalyticsTimeRange(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'startDate'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'endDate'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -1424,11 +1441,9 @@ function v_AnalyticsSyncOptions(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -1459,7 +1474,6 @@ function v_AnalyticsSyncOptions(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -1488,17 +1502,23 @@ function v_EtsyAnalyticsSyncRequestMessage_etsyCredentials(x: unknown, p: string
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(2).fill(false);
+    if (!present(x, "accessToken")) {
+      c.report(p, "missing required property 'accessToken'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "shopId")) {
+      c.report(p, "missing required property 'shopId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "accessToken":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -1506,7 +1526,6 @@ function v_EtsyAnalyticsSyncRequestMessage_etsyCredentials(x: unknown, p: string
           }
           break;
         case "shopId":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -1519,17 +1538,6 @@ function v_EtsyAnalyticsSyncRequestMessage_etsyCredentials(x: unknown, p: string
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'accessToken'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'shopId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -1545,11 +1553,9 @@ function v_EtsyPublishListingCompletedMessage(x: unknown, p: string, c: Ctx): bo
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -1643,7 +1649,6 @@ function v_EtsyPublishListingCompletedMessage(x: unknown, p: string, c: Ctx): bo
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -1687,11 +1692,9 @@ function v_RetryableErrorDetails(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -1729,7 +1732,6 @@ function v_RetryableErrorDetails(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -1745,11 +1747,9 @@ function v_ErrorDetails_details(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -1763,7 +1763,6 @@ function v_ErrorDetails_details(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -1787,11 +1786,9 @@ function v_EtsyPublishListingRequestMessage(x: unknown, p: string, c: Ctx): bool
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -1871,7 +1868,6 @@ function v_EtsyPublishListingRequestMessage(x: unknown, p: string, c: Ctx): bool
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -1895,12 +1891,19 @@ function v_MaterialVariant(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(2).fill(false);
+    if (!present(x, "materialName")) {
+      c.report(p, "missing required property 'materialName'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "price")) {
+      c.report(p, "missing required property 'price'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -1912,7 +1915,6 @@ function v_MaterialVariant(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "materialName":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -1920,7 +1922,6 @@ function v_MaterialVariant(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "price":
-          seen[1] = true;
           matched = true;
           if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
@@ -1940,17 +1941,6 @@ function v_MaterialVariant(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'materialName'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'price'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -1974,17 +1964,33 @@ function v_BaseListingData(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(4).fill(false);
+    if (!present(x, "title")) {
+      c.report(p, "missing required property 'title'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "description")) {
+      c.report(p, "missing required property 'description'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "tags")) {
+      c.report(p, "missing required property 'tags'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "taxonomyId")) {
+      c.report(p, "missing required property 'taxonomyId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "description":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -2006,7 +2012,6 @@ function v_BaseListingData(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "tags":
-          seen[2] = true;
           matched = true;
           if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
@@ -2014,7 +2019,6 @@ function v_BaseListingData(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "taxonomyId":
-          seen[3] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
@@ -2022,7 +2026,6 @@ function v_BaseListingData(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "title":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -2049,27 +2052,6 @@ function v_BaseListingData(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'title'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'description'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'tags'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'taxonomyId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -2085,11 +2067,9 @@ function v_EtsyPublishListingRequestMessage_publishOptions(x: unknown, p: string
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -2113,7 +2093,6 @@ function v_EtsyPublishListingRequestMessage_publishOptions(x: unknown, p: string
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -2129,17 +2108,23 @@ function v_EtsyPublishListingRequestMessage_etsyCredentials(x: unknown, p: strin
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(2).fill(false);
+    if (!present(x, "accessToken")) {
+      c.report(p, "missing required property 'accessToken'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "shopId")) {
+      c.report(p, "missing required property 'shopId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "accessToken":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -2154,7 +2139,6 @@ function v_EtsyPublishListingRequestMessage_etsyCredentials(x: unknown, p: strin
           }
           break;
         case "shopId":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -2167,17 +2151,6 @@ function v_EtsyPublishListingRequestMessage_etsyCredentials(x: unknown, p: strin
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'accessToken'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'shopId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -2201,17 +2174,23 @@ function v_ListingFileMetadata(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(2).fill(false);
+    if (!present(x, "storageItemId")) {
+      c.report(p, "missing required property 'storageItemId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "fileName")) {
+      c.report(p, "missing required property 'fileName'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "fileName":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -2233,7 +2212,6 @@ function v_ListingFileMetadata(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "storageItemId":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -2246,17 +2224,6 @@ function v_ListingFileMetadata(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'storageItemId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'fileName'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -2272,11 +2239,9 @@ function v_FileDownloadCompletedMessage(x: unknown, p: string, c: Ctx): boolean 
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -2328,7 +2293,6 @@ function v_FileDownloadCompletedMessage(x: unknown, p: string, c: Ctx): boolean 
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -2352,17 +2316,23 @@ function v_S3Location(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(2).fill(false);
+    if (!present(x, "bucket")) {
+      c.report(p, "missing required property 'bucket'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "key")) {
+      c.report(p, "missing required property 'key'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "bucket":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -2370,7 +2340,6 @@ function v_S3Location(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "key":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -2390,17 +2359,6 @@ function v_S3Location(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'bucket'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'key'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -2416,11 +2374,9 @@ function v_FileDownloadRequestMessage(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -2500,7 +2456,6 @@ function v_FileDownloadRequestMessage(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -2524,17 +2479,23 @@ function v_StorageLocation(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(2).fill(false);
+    if (!present(x, "storageConnectionId")) {
+      c.report(p, "missing required property 'storageConnectionId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "path")) {
+      c.report(p, "missing required property 'path'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "path":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -2542,7 +2503,6 @@ function v_StorageLocation(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "storageConnectionId":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -2555,17 +2515,6 @@ function v_StorageLocation(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'storageConnectionId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'path'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -2581,11 +2530,9 @@ function v_FileDownloadRequestMessage_metadata(x: unknown, p: string, c: Ctx): b
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -2602,7 +2549,6 @@ function v_FileDownloadRequestMessage_metadata(x: unknown, p: string, c: Ctx): b
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -2618,11 +2564,9 @@ function v_FileDownloadRequestMessage_credentials(x: unknown, p: string, c: Ctx)
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -2695,7 +2639,6 @@ function v_FileDownloadRequestMessage_credentials(x: unknown, p: string, c: Ctx)
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -2711,12 +2654,14 @@ function v_FileDownloadRequestMessage_minioDestination(x: unknown, p: string, c:
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(1).fill(false);
+    if (!present(x, "path")) {
+      c.report(p, "missing required property 'path'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -2728,7 +2673,6 @@ function v_FileDownloadRequestMessage_minioDestination(x: unknown, p: string, c:
           }
           break;
         case "path":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -2741,12 +2685,6 @@ function v_FileDownloadRequestMessage_minioDestination(x: unknown, p: string, c:
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'path'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -2762,11 +2700,9 @@ function v_FileVectorizeCompletedMessage(x: unknown, p: string, c: Ctx): boolean
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -2804,7 +2740,6 @@ function v_FileVectorizeCompletedMessage(x: unknown, p: string, c: Ctx): boolean
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -2843,11 +2778,9 @@ function v_FileVectorizeRequestMessage(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -2878,7 +2811,6 @@ function v_FileVectorizeRequestMessage(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -2894,11 +2826,9 @@ function v_IpCheckCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -3027,7 +2957,6 @@ function v_IpCheckCompletedMessage(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -3187,11 +3116,9 @@ function v_IpCheckCompletedMessage_suggestedChanges(x: unknown, p: string, c: Ct
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -3222,7 +3149,6 @@ function v_IpCheckCompletedMessage_suggestedChanges(x: unknown, p: string, c: Ct
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -3238,11 +3164,9 @@ function v_IpCheckCompletedMessage_heuristicResults(x: unknown, p: string, c: Ct
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -3280,7 +3204,6 @@ function v_IpCheckCompletedMessage_heuristicResults(x: unknown, p: string, c: Ct
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -3296,11 +3219,9 @@ function v_IpCheckCompletedMessage_heuristicResults_perceptualHash(x: unknown, p
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -3338,7 +3259,6 @@ function v_IpCheckCompletedMessage_heuristicResults_perceptualHash(x: unknown, p
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -3354,11 +3274,9 @@ function v_IpCheckCompletedMessage_heuristicResults_trademark(x: unknown, p: str
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -3389,7 +3307,6 @@ function v_IpCheckCompletedMessage_heuristicResults_trademark(x: unknown, p: str
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -3405,11 +3322,9 @@ function v_IpCheckCompletedMessage_heuristicResults_franchise(x: unknown, p: str
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -3440,7 +3355,6 @@ function v_IpCheckCompletedMessage_heuristicResults_franchise(x: unknown, p: str
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -3456,11 +3370,9 @@ function v_IpCheckCompletedMessage_heuristicResults_reverseSearch(x: unknown, p:
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -3505,7 +3417,6 @@ function v_IpCheckCompletedMessage_heuristicResults_reverseSearch(x: unknown, p:
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -3521,11 +3432,9 @@ function v_IpCheckCompletedMessage_error(x: unknown, p: string, c: Ctx): boolean
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -3549,7 +3458,6 @@ function v_IpCheckCompletedMessage_error(x: unknown, p: string, c: Ctx): boolean
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -3565,11 +3473,9 @@ function v_IpCheckRequestMessage(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -3649,7 +3555,6 @@ function v_IpCheckRequestMessage(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -3665,11 +3570,9 @@ function v_IpCheckRequestMessage_analysisOptions(x: unknown, p: string, c: Ctx):
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -3700,7 +3603,6 @@ function v_IpCheckRequestMessage_analysisOptions(x: unknown, p: string, c: Ctx):
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -3716,11 +3618,9 @@ function v_MarketplaceAnalyticsSyncCompletedMessage(x: unknown, p: string, c: Ct
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -3793,7 +3693,6 @@ function v_MarketplaceAnalyticsSyncCompletedMessage(x: unknown, p: string, c: Ct
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -3850,11 +3749,9 @@ function v_MarketplaceAnalyticsSyncCompletedMessage_results_items(x: unknown, p:
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -3899,7 +3796,6 @@ function v_MarketplaceAnalyticsSyncCompletedMessage_results_items(x: unknown, p:
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -3915,11 +3811,9 @@ function v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -3992,7 +3886,6 @@ function v_MarketplaceAnalyticsSyncCompletedMessage_results_items_6bef7ddb(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -4008,11 +3901,9 @@ function v_MarketplaceAnalyticsSyncRequestMessage(x: unknown, p: string, c: Ctx)
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -4085,7 +3976,6 @@ function v_MarketplaceAnalyticsSyncRequestMessage(x: unknown, p: string, c: Ctx)
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -4124,17 +4014,18 @@ function v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials(x: unkn
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(1).fill(false);
+    if (!present(x, "accessToken")) {
+      c.report(p, "missing required property 'accessToken'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "accessToken":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -4154,12 +4045,6 @@ function v_MarketplaceAnalyticsSyncRequestMessage_marketplaceCredentials(x: unkn
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'accessToken'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -4175,11 +4060,9 @@ function v_MarketplaceConnectionSyncCompletedMessage(x: unknown, p: string, c: C
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -4266,7 +4149,6 @@ function v_MarketplaceConnectionSyncCompletedMessage(x: unknown, p: string, c: C
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -4282,11 +4164,9 @@ function v_MarketplaceConnectionSyncCompletedMessage_connectionData(x: unknown, 
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -4338,7 +4218,6 @@ function v_MarketplaceConnectionSyncCompletedMessage_connectionData(x: unknown, 
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -4354,11 +4233,9 @@ function v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -4382,7 +4259,6 @@ function v_MarketplaceConnectionSyncCompletedMessage_connectionDa_0e3f7e6c(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -4421,11 +4297,9 @@ function v_MarketplaceConnectionSyncCompletedMessage_categories_items(x: unknown
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -4463,7 +4337,6 @@ function v_MarketplaceConnectionSyncCompletedMessage_categories_items(x: unknown
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -4479,11 +4352,9 @@ function v_MarketplaceConnectionSyncCompletedMessage_statistics(x: unknown, p: s
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -4514,7 +4385,6 @@ function v_MarketplaceConnectionSyncCompletedMessage_statistics(x: unknown, p: s
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -4553,11 +4423,9 @@ function v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -4588,7 +4456,6 @@ function v_MarketplaceConnectionSyncCompletedMessage_statistics_e_e5e5738c(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -4612,11 +4479,9 @@ function v_ErrorDetails(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -4647,7 +4512,6 @@ function v_ErrorDetails(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -4663,11 +4527,9 @@ function v_MarketplaceConnectionSyncRequestMessage(x: unknown, p: string, c: Ctx
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -4733,7 +4595,6 @@ function v_MarketplaceConnectionSyncRequestMessage(x: unknown, p: string, c: Ctx
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -4749,11 +4610,9 @@ function v_MarketplaceConnectionSyncRequestMessage_metadata(x: unknown, p: strin
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -4777,7 +4636,6 @@ function v_MarketplaceConnectionSyncRequestMessage_metadata(x: unknown, p: strin
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -4793,11 +4651,9 @@ function v_MarketplaceCredentialRotationCompletedMessage(x: unknown, p: string, 
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -4905,7 +4761,6 @@ function v_MarketplaceCredentialRotationCompletedMessage(x: unknown, p: string, 
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -4921,11 +4776,9 @@ function v_MarketplaceCredentialRotationCompletedMessage_newCredentials(x: unkno
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -4970,7 +4823,6 @@ function v_MarketplaceCredentialRotationCompletedMessage_newCredentials(x: unkno
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -4986,11 +4838,9 @@ function v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -5028,7 +4878,6 @@ function v_MarketplaceCredentialRotationCompletedMessage_newCrede_aaf8a5d7(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -5044,11 +4893,9 @@ function v_MarketplaceCredentialRotationCompletedMessage_oldCredentials(x: unkno
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -5079,7 +4926,6 @@ function v_MarketplaceCredentialRotationCompletedMessage_oldCredentials(x: unkno
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -5095,11 +4941,9 @@ function v_MarketplaceCredentialRotationCompletedMessage_operationDetails(x: unk
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -5137,7 +4981,6 @@ function v_MarketplaceCredentialRotationCompletedMessage_operationDetails(x: unk
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -5153,11 +4996,9 @@ function v_MarketplaceCredentialRotationCompletedMessage_connectionStatus(x: unk
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -5188,7 +5029,6 @@ function v_MarketplaceCredentialRotationCompletedMessage_connectionStatus(x: unk
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -5204,11 +5044,9 @@ function v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -5239,7 +5077,6 @@ function v_MarketplaceCredentialRotationCompletedMessage_connecti_58cde065(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -5255,11 +5092,9 @@ function v_MarketplaceCredentialRotationCompletedMessage_nextRotation(x: unknown
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -5290,7 +5125,6 @@ function v_MarketplaceCredentialRotationCompletedMessage_nextRotation(x: unknown
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -5306,11 +5140,9 @@ function v_MarketplaceCredentialRotationCompletedMessage_error(x: unknown, p: st
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -5355,7 +5187,6 @@ function v_MarketplaceCredentialRotationCompletedMessage_error(x: unknown, p: st
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -5394,11 +5225,9 @@ function v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -5436,7 +5265,6 @@ function v_MarketplaceCredentialRotationCompletedMessage_notifica_b876ce59(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -5452,11 +5280,9 @@ function v_MarketplaceCredentialRotationRequestMessage(x: unknown, p: string, c:
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -5550,7 +5376,6 @@ function v_MarketplaceCredentialRotationRequestMessage(x: unknown, p: string, c:
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -5566,11 +5391,9 @@ function v_MarketplaceCredentialRotationRequestMessage_currentCredentials(x: unk
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -5608,7 +5431,6 @@ function v_MarketplaceCredentialRotationRequestMessage_currentCredentials(x: unk
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -5624,11 +5446,9 @@ function v_MarketplaceCredentialRotationRequestMessage_options(x: unknown, p: st
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -5673,7 +5493,6 @@ function v_MarketplaceCredentialRotationRequestMessage_options(x: unknown, p: st
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -5689,11 +5508,9 @@ function v_MarketplaceCredentialRotationRequestMessage_metadata(x: unknown, p: s
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -5717,7 +5534,6 @@ function v_MarketplaceCredentialRotationRequestMessage_metadata(x: unknown, p: s
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -5733,11 +5549,9 @@ function v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -5768,7 +5582,6 @@ function v_MarketplaceCredentialRotationRequestMessage_metadata_o_26fbf2cd(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -5784,12 +5597,24 @@ function v_MarketplaceIntelligenceCompletedMessage(x: unknown, p: string, c: Ctx
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(3).fill(false);
+    if (!present(x, "modelId")) {
+      c.report(p, "missing required property 'modelId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "ownerId")) {
+      c.report(p, "missing required property 'ownerId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "status")) {
+      c.report(p, "missing required property 'status'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -5829,7 +5654,6 @@ function v_MarketplaceIntelligenceCompletedMessage(x: unknown, p: string, c: Ctx
           }
           break;
         case "modelId":
-          seen[0] = true;
           matched = true;
           if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
@@ -5837,7 +5661,6 @@ function v_MarketplaceIntelligenceCompletedMessage(x: unknown, p: string, c: Ctx
           }
           break;
         case "ownerId":
-          seen[1] = true;
           matched = true;
           if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
@@ -5852,7 +5675,6 @@ function v_MarketplaceIntelligenceCompletedMessage(x: unknown, p: string, c: Ctx
           }
           break;
         case "status":
-          seen[2] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -5865,22 +5687,6 @@ function v_MarketplaceIntelligenceCompletedMessage(x: unknown, p: string, c: Ctx
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'modelId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'ownerId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'status'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -5896,11 +5702,9 @@ function v_MarketplaceIntelligenceCompletedMessage_marketData(x: unknown, p: str
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -5973,7 +5777,6 @@ function v_MarketplaceIntelligenceCompletedMessage_marketData(x: unknown, p: str
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -5989,11 +5792,9 @@ function v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange(x: unkn
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -6024,7 +5825,6 @@ function v_MarketplaceIntelligenceCompletedMessage_marketData_priceRange(x: unkn
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -6063,11 +5863,9 @@ function v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -6105,7 +5903,6 @@ function v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_3ab29230(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -6121,11 +5918,9 @@ function v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -6163,7 +5958,6 @@ function v_MarketplaceIntelligenceCompletedMessage_marketplaceBre_165541b4(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -6205,11 +5999,9 @@ function v_MarketplaceIntelligenceCompletedMessage_error(x: unknown, p: string, 
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -6240,7 +6032,6 @@ function v_MarketplaceIntelligenceCompletedMessage_error(x: unknown, p: string, 
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -6256,17 +6047,33 @@ function v_MarketplaceIntelligenceEventMessage(x: unknown, p: string, c: Ctx): b
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(4).fill(false);
+    if (!present(x, "marketplace")) {
+      c.report(p, "missing required property 'marketplace'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "externalId")) {
+      c.report(p, "missing required property 'externalId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "listing")) {
+      c.report(p, "missing required property 'listing'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "collectedAt")) {
+      c.report(p, "missing required property 'collectedAt'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "collectedAt":
-          seen[3] = true;
           matched = true;
           if (!v_BackendLoggingEventMessage_timestamp(m, s, c)) {
             ok = false;
@@ -6281,7 +6088,6 @@ function v_MarketplaceIntelligenceEventMessage(x: unknown, p: string, c: Ctx): b
           }
           break;
         case "externalId":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -6289,7 +6095,6 @@ function v_MarketplaceIntelligenceEventMessage(x: unknown, p: string, c: Ctx): b
           }
           break;
         case "listing":
-          seen[2] = true;
           matched = true;
           if (!v_MarketplaceIntelligenceEventMessage_listing(m, s, c)) {
             ok = false;
@@ -6297,7 +6102,6 @@ function v_MarketplaceIntelligenceEventMessage(x: unknown, p: string, c: Ctx): b
           }
           break;
         case "marketplace":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -6338,27 +6142,6 @@ function v_MarketplaceIntelligenceEventMessage(x: unknown, p: string, c: Ctx): b
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'marketplace'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'externalId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'listing'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'collectedAt'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -6374,17 +6157,38 @@ function v_MarketplaceIntelligenceEventMessage_listing(x: unknown, p: string, c:
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(5).fill(false);
+    if (!present(x, "title")) {
+      c.report(p, "missing required property 'title'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "price")) {
+      c.report(p, "missing required property 'price'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "currency")) {
+      c.report(p, "missing required property 'currency'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "url")) {
+      c.report(p, "missing required property 'url'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "thumbnailUrl")) {
+      c.report(p, "missing required property 'thumbnailUrl'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "currency":
-          seen[2] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -6392,7 +6196,6 @@ function v_MarketplaceIntelligenceEventMessage_listing(x: unknown, p: string, c:
           }
           break;
         case "price":
-          seen[1] = true;
           matched = true;
           if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
@@ -6400,7 +6203,6 @@ function v_MarketplaceIntelligenceEventMessage_listing(x: unknown, p: string, c:
           }
           break;
         case "thumbnailUrl":
-          seen[4] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -6408,7 +6210,6 @@ function v_MarketplaceIntelligenceEventMessage_listing(x: unknown, p: string, c:
           }
           break;
         case "title":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -6416,7 +6217,6 @@ function v_MarketplaceIntelligenceEventMessage_listing(x: unknown, p: string, c:
           }
           break;
         case "url":
-          seen[3] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -6429,32 +6229,6 @@ function v_MarketplaceIntelligenceEventMessage_listing(x: unknown, p: string, c:
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'title'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'price'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'currency'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'url'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[4]) {
-      c.report(p, "missing required property 'thumbnailUrl'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -6470,11 +6244,9 @@ function v_MarketplaceIntelligenceEventMessage_metrics(x: unknown, p: string, c:
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -6533,7 +6305,6 @@ function v_MarketplaceIntelligenceEventMessage_metrics(x: unknown, p: string, c:
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -6549,11 +6320,9 @@ function v_MarketplaceIntelligenceEventMessage_metadata(x: unknown, p: string, c
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -6668,7 +6437,6 @@ function v_MarketplaceIntelligenceEventMessage_metadata(x: unknown, p: string, c
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -6684,11 +6452,9 @@ function v_MarketplaceIntelligenceEventMessage_queryContext(x: unknown, p: strin
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -6726,7 +6492,6 @@ function v_MarketplaceIntelligenceEventMessage_queryContext(x: unknown, p: strin
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -6742,12 +6507,19 @@ function v_MarketplaceIntelligenceRequestMessage(x: unknown, p: string, c: Ctx):
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(2).fill(false);
+    if (!present(x, "modelId")) {
+      c.report(p, "missing required property 'modelId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "ownerId")) {
+      c.report(p, "missing required property 'ownerId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -6759,7 +6531,6 @@ function v_MarketplaceIntelligenceRequestMessage(x: unknown, p: string, c: Ctx):
           }
           break;
         case "modelId":
-          seen[0] = true;
           matched = true;
           if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
@@ -6767,7 +6538,6 @@ function v_MarketplaceIntelligenceRequestMessage(x: unknown, p: string, c: Ctx):
           }
           break;
         case "ownerId":
-          seen[1] = true;
           matched = true;
           if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
@@ -6801,17 +6571,6 @@ function v_MarketplaceIntelligenceRequestMessage(x: unknown, p: string, c: Ctx):
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'modelId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'ownerId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -6827,11 +6586,9 @@ function v_MarketplaceIntelligenceRequestMessage_searchContext(x: unknown, p: st
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -6876,7 +6633,6 @@ function v_MarketplaceIntelligenceRequestMessage_searchContext(x: unknown, p: st
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -6892,11 +6648,9 @@ function v_MarketplaceIntelligenceRequestMessage_scrapingOptions(x: unknown, p: 
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -6941,7 +6695,6 @@ function v_MarketplaceIntelligenceRequestMessage_scrapingOptions(x: unknown, p: 
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -6957,17 +6710,33 @@ function v_MarketplaceListingDescriptionGenerationCompletedMessage(x: unknown, p
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(4).fill(false);
+    if (!present(x, "modelId")) {
+      c.report(p, "missing required property 'modelId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "entityType")) {
+      c.report(p, "missing required property 'entityType'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "description")) {
+      c.report(p, "missing required property 'description'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "metadata")) {
+      c.report(p, "missing required property 'metadata'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "description":
-          seen[2] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -6975,7 +6744,6 @@ function v_MarketplaceListingDescriptionGenerationCompletedMessage(x: unknown, p
           }
           break;
         case "entityType":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -6990,7 +6758,6 @@ function v_MarketplaceListingDescriptionGenerationCompletedMessage(x: unknown, p
           }
           break;
         case "metadata":
-          seen[3] = true;
           matched = true;
           if (!v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a(m, s, c)) {
             ok = false;
@@ -6998,7 +6765,6 @@ function v_MarketplaceListingDescriptionGenerationCompletedMessage(x: unknown, p
           }
           break;
         case "modelId":
-          seen[0] = true;
           matched = true;
           if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
@@ -7025,27 +6791,6 @@ function v_MarketplaceListingDescriptionGenerationCompletedMessage(x: unknown, p
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'modelId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'entityType'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'description'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'metadata'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -7069,17 +6814,33 @@ function v_GenerationMetadata(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(4).fill(false);
+    if (!present(x, "source")) {
+      c.report(p, "missing required property 'source'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "generatedAt")) {
+      c.report(p, "missing required property 'generatedAt'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "aiModel")) {
+      c.report(p, "missing required property 'aiModel'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "confidence")) {
+      c.report(p, "missing required property 'confidence'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "aiModel":
-          seen[2] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -7087,7 +6848,6 @@ function v_GenerationMetadata(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "confidence":
-          seen[3] = true;
           matched = true;
           if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
@@ -7095,7 +6855,6 @@ function v_GenerationMetadata(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "generatedAt":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -7103,7 +6862,6 @@ function v_GenerationMetadata(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "source":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -7116,27 +6874,6 @@ function v_GenerationMetadata(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'source'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'generatedAt'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'aiModel'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'confidence'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -7152,11 +6889,9 @@ function v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -7208,7 +6943,6 @@ function v_MarketplaceListingDescriptionGenerationCompletedMessag_5be2cd93(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -7224,12 +6958,34 @@ function v_MarketplaceListingDescriptionGenerationRequestMessage(x: unknown, p: 
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(5).fill(false);
+    if (!present(x, "modelId")) {
+      c.report(p, "missing required property 'modelId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "entityType")) {
+      c.report(p, "missing required property 'entityType'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "entityName")) {
+      c.report(p, "missing required property 'entityName'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "targetMarketplace")) {
+      c.report(p, "missing required property 'targetMarketplace'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "userId")) {
+      c.report(p, "missing required property 'userId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -7241,7 +6997,6 @@ function v_MarketplaceListingDescriptionGenerationRequestMessage(x: unknown, p: 
           }
           break;
         case "entityName":
-          seen[2] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -7249,7 +7004,6 @@ function v_MarketplaceListingDescriptionGenerationRequestMessage(x: unknown, p: 
           }
           break;
         case "entityType":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -7278,7 +7032,6 @@ function v_MarketplaceListingDescriptionGenerationRequestMessage(x: unknown, p: 
           }
           break;
         case "modelId":
-          seen[0] = true;
           matched = true;
           if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
@@ -7293,7 +7046,6 @@ function v_MarketplaceListingDescriptionGenerationRequestMessage(x: unknown, p: 
           }
           break;
         case "targetMarketplace":
-          seen[3] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -7315,7 +7067,6 @@ function v_MarketplaceListingDescriptionGenerationRequestMessage(x: unknown, p: 
           }
           break;
         case "userId":
-          seen[4] = true;
           matched = true;
           if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
@@ -7335,32 +7086,6 @@ function v_MarketplaceListingDescriptionGenerationRequestMessage(x: unknown, p: 
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'modelId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'entityType'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'entityName'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'targetMarketplace'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[4]) {
-      c.report(p, "missing required property 'userId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -7376,11 +7101,9 @@ function v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -7425,7 +7148,6 @@ function v_MarketplaceListingDescriptionGenerationRequestMessage__1ef08945(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -7464,11 +7186,9 @@ function v_MarketplaceListingSyncCompletedMessage(x: unknown, p: string, c: Ctx)
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -7569,7 +7289,6 @@ function v_MarketplaceListingSyncCompletedMessage(x: unknown, p: string, c: Ctx)
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -7585,11 +7304,9 @@ function v_MarketplaceListingSyncCompletedMessage_statistics(x: unknown, p: stri
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -7655,7 +7372,6 @@ function v_MarketplaceListingSyncCompletedMessage_statistics(x: unknown, p: stri
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -7671,11 +7387,9 @@ function v_MarketplaceListingSyncCompletedMessage_results(x: unknown, p: string,
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -7699,7 +7413,6 @@ function v_MarketplaceListingSyncCompletedMessage_results(x: unknown, p: string,
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -7715,11 +7428,9 @@ function v_MarketplaceListingSyncCompletedMessage_results_pull(x: unknown, p: st
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -7750,7 +7461,6 @@ function v_MarketplaceListingSyncCompletedMessage_results_pull(x: unknown, p: st
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -7766,11 +7476,9 @@ function v_MarketplaceListingSyncCompletedMessage_results_push(x: unknown, p: st
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -7801,7 +7509,6 @@ function v_MarketplaceListingSyncCompletedMessage_results_push(x: unknown, p: st
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -7840,11 +7547,9 @@ function v_MarketplaceListingSyncCompletedMessage_successfulListings_items(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -7889,7 +7594,6 @@ function v_MarketplaceListingSyncCompletedMessage_successfulListings_items(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -7928,11 +7632,9 @@ function v_MarketplaceListingSyncCompletedMessage_failedListings_items(x: unknow
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -7977,7 +7679,6 @@ function v_MarketplaceListingSyncCompletedMessage_failedListings_items(x: unknow
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -8016,11 +7717,9 @@ function v_MarketplaceListingSyncCompletedMessage_errors_items(x: unknown, p: st
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -8058,7 +7757,6 @@ function v_MarketplaceListingSyncCompletedMessage_errors_items(x: unknown, p: st
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -8074,11 +7772,9 @@ function v_MarketplaceListingSyncRequestMessage(x: unknown, p: string, c: Ctx): 
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -8172,7 +7868,6 @@ function v_MarketplaceListingSyncRequestMessage(x: unknown, p: string, c: Ctx): 
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -8188,11 +7883,9 @@ function v_MarketplaceListingSyncRequestMessage_options(x: unknown, p: string, c
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -8237,7 +7930,6 @@ function v_MarketplaceListingSyncRequestMessage_options(x: unknown, p: string, c
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -8253,11 +7945,9 @@ function v_MarketplaceListingSyncRequestMessage_metadata(x: unknown, p: string, 
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -8288,7 +7978,6 @@ function v_MarketplaceListingSyncRequestMessage_metadata(x: unknown, p: string, 
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -8304,17 +7993,33 @@ function v_MarketplaceListingTagsGenerationCompletedMessage(x: unknown, p: strin
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(4).fill(false);
+    if (!present(x, "modelId")) {
+      c.report(p, "missing required property 'modelId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "entityType")) {
+      c.report(p, "missing required property 'entityType'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "tags")) {
+      c.report(p, "missing required property 'tags'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "metadata")) {
+      c.report(p, "missing required property 'metadata'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "entityType":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -8329,7 +8034,6 @@ function v_MarketplaceListingTagsGenerationCompletedMessage(x: unknown, p: strin
           }
           break;
         case "metadata":
-          seen[3] = true;
           matched = true;
           if (!v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a(m, s, c)) {
             ok = false;
@@ -8337,7 +8041,6 @@ function v_MarketplaceListingTagsGenerationCompletedMessage(x: unknown, p: strin
           }
           break;
         case "modelId":
-          seen[0] = true;
           matched = true;
           if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
@@ -8345,7 +8048,6 @@ function v_MarketplaceListingTagsGenerationCompletedMessage(x: unknown, p: strin
           }
           break;
         case "tags":
-          seen[2] = true;
           matched = true;
           if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
@@ -8358,27 +8060,6 @@ function v_MarketplaceListingTagsGenerationCompletedMessage(x: unknown, p: strin
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'modelId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'entityType'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'tags'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'metadata'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -8394,17 +8075,38 @@ function v_MarketplaceListingTagsGenerationRequestMessage(x: unknown, p: string,
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(5).fill(false);
+    if (!present(x, "modelId")) {
+      c.report(p, "missing required property 'modelId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "entityType")) {
+      c.report(p, "missing required property 'entityType'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "entityName")) {
+      c.report(p, "missing required property 'entityName'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "targetMarketplace")) {
+      c.report(p, "missing required property 'targetMarketplace'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "userId")) {
+      c.report(p, "missing required property 'userId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "entityName":
-          seen[2] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -8412,7 +8114,6 @@ function v_MarketplaceListingTagsGenerationRequestMessage(x: unknown, p: string,
           }
           break;
         case "entityType":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -8434,7 +8135,6 @@ function v_MarketplaceListingTagsGenerationRequestMessage(x: unknown, p: string,
           }
           break;
         case "modelId":
-          seen[0] = true;
           matched = true;
           if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
@@ -8463,7 +8163,6 @@ function v_MarketplaceListingTagsGenerationRequestMessage(x: unknown, p: string,
           }
           break;
         case "targetMarketplace":
-          seen[3] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -8492,7 +8191,6 @@ function v_MarketplaceListingTagsGenerationRequestMessage(x: unknown, p: string,
           }
           break;
         case "userId":
-          seen[4] = true;
           matched = true;
           if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
@@ -8512,32 +8210,6 @@ function v_MarketplaceListingTagsGenerationRequestMessage(x: unknown, p: string,
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'modelId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'entityType'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'entityName'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'targetMarketplace'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[4]) {
-      c.report(p, "missing required property 'userId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -8553,17 +8225,33 @@ function v_MarketplaceListingTitleGenerationCompletedMessage(x: unknown, p: stri
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(4).fill(false);
+    if (!present(x, "modelId")) {
+      c.report(p, "missing required property 'modelId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "entityType")) {
+      c.report(p, "missing required property 'entityType'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "title")) {
+      c.report(p, "missing required property 'title'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "metadata")) {
+      c.report(p, "missing required property 'metadata'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "entityType":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -8578,7 +8266,6 @@ function v_MarketplaceListingTitleGenerationCompletedMessage(x: unknown, p: stri
           }
           break;
         case "metadata":
-          seen[3] = true;
           matched = true;
           if (!v_MarketplaceListingDescriptionGenerationCompletedMessag_e567b36a(m, s, c)) {
             ok = false;
@@ -8586,7 +8273,6 @@ function v_MarketplaceListingTitleGenerationCompletedMessage(x: unknown, p: stri
           }
           break;
         case "modelId":
-          seen[0] = true;
           matched = true;
           if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
@@ -8594,7 +8280,6 @@ function v_MarketplaceListingTitleGenerationCompletedMessage(x: unknown, p: stri
           }
           break;
         case "title":
-          seen[2] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -8607,27 +8292,6 @@ function v_MarketplaceListingTitleGenerationCompletedMessage(x: unknown, p: stri
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'modelId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'entityType'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'title'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'metadata'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -8643,12 +8307,34 @@ function v_MarketplaceListingTitleGenerationRequestMessage(x: unknown, p: string
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(5).fill(false);
+    if (!present(x, "modelId")) {
+      c.report(p, "missing required property 'modelId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "entityType")) {
+      c.report(p, "missing required property 'entityType'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "currentName")) {
+      c.report(p, "missing required property 'currentName'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "targetMarketplace")) {
+      c.report(p, "missing required property 'targetMarketplace'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "userId")) {
+      c.report(p, "missing required property 'userId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -8667,7 +8353,6 @@ function v_MarketplaceListingTitleGenerationRequestMessage(x: unknown, p: string
           }
           break;
         case "currentName":
-          seen[2] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -8675,7 +8360,6 @@ function v_MarketplaceListingTitleGenerationRequestMessage(x: unknown, p: string
           }
           break;
         case "entityType":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -8704,7 +8388,6 @@ function v_MarketplaceListingTitleGenerationRequestMessage(x: unknown, p: string
           }
           break;
         case "modelId":
-          seen[0] = true;
           matched = true;
           if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
@@ -8719,7 +8402,6 @@ function v_MarketplaceListingTitleGenerationRequestMessage(x: unknown, p: string
           }
           break;
         case "targetMarketplace":
-          seen[3] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -8734,7 +8416,6 @@ function v_MarketplaceListingTitleGenerationRequestMessage(x: unknown, p: string
           }
           break;
         case "userId":
-          seen[4] = true;
           matched = true;
           if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
@@ -8754,32 +8435,6 @@ function v_MarketplaceListingTitleGenerationRequestMessage(x: unknown, p: string
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'modelId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'entityType'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'currentName'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'targetMarketplace'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[4]) {
-      c.report(p, "missing required property 'userId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -8795,11 +8450,9 @@ function v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -8830,7 +8483,6 @@ function v_MarketplaceListingTitleGenerationRequestMessage_techni_4348e887(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -8846,11 +8498,9 @@ function v_MarketplaceListingUpdateCompletedMessage(x: unknown, p: string, c: Ct
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -8895,7 +8545,6 @@ function v_MarketplaceListingUpdateCompletedMessage(x: unknown, p: string, c: Ct
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -8929,11 +8578,9 @@ function v_MarketplaceListingUpdateRequestMessage(x: unknown, p: string, c: Ctx)
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -8971,7 +8618,6 @@ function v_MarketplaceListingUpdateRequestMessage(x: unknown, p: string, c: Ctx)
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -8987,11 +8633,9 @@ function v_MarketplaceListingUpdateRequestMessage_updates(x: unknown, p: string,
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -9036,7 +8680,6 @@ function v_MarketplaceListingUpdateRequestMessage_updates(x: unknown, p: string,
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -9052,11 +8695,9 @@ function v_MarketplaceListingUpdateRequestMessage_credentials(x: unknown, p: str
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -9101,7 +8742,6 @@ function v_MarketplaceListingUpdateRequestMessage_credentials(x: unknown, p: str
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -9117,11 +8757,9 @@ function v_MarketplacePublishListingCompletedMessage(x: unknown, p: string, c: C
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -9215,7 +8853,6 @@ function v_MarketplacePublishListingCompletedMessage(x: unknown, p: string, c: C
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -9249,11 +8886,9 @@ function v_MarketplacePublishListingRequestMessage(x: unknown, p: string, c: Ctx
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -9340,7 +8975,6 @@ function v_MarketplacePublishListingRequestMessage(x: unknown, p: string, c: Ctx
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -9356,11 +8990,9 @@ function v_MarketplacePublishListingRequestMessage_publishOptions(x: unknown, p:
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -9384,7 +9016,6 @@ function v_MarketplacePublishListingRequestMessage_publishOptions(x: unknown, p:
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -9400,17 +9031,18 @@ function v_MarketplacePublishListingRequestMessage_marketplaceCredentials(x: unk
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(1).fill(false);
+    if (!present(x, "accessToken")) {
+      c.report(p, "missing required property 'accessToken'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "accessToken":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -9437,12 +9069,6 @@ function v_MarketplacePublishListingRequestMessage_marketplaceCredentials(x: unk
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'accessToken'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -9458,17 +9084,28 @@ function v_MediaBatchDownloadCompletedMessage(x: unknown, p: string, c: Ctx): bo
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(3).fill(false);
+    if (!present(x, "batchId")) {
+      c.report(p, "missing required property 'batchId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "status")) {
+      c.report(p, "missing required property 'status'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "processedAt")) {
+      c.report(p, "missing required property 'processedAt'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "batchId":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -9483,7 +9120,6 @@ function v_MediaBatchDownloadCompletedMessage(x: unknown, p: string, c: Ctx): bo
           }
           break;
         case "processedAt":
-          seen[2] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -9505,7 +9141,6 @@ function v_MediaBatchDownloadCompletedMessage(x: unknown, p: string, c: Ctx): bo
           }
           break;
         case "status":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -9518,22 +9153,6 @@ function v_MediaBatchDownloadCompletedMessage(x: unknown, p: string, c: Ctx): bo
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'batchId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'status'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'processedAt'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -9572,12 +9191,19 @@ function v_MediaBatchDownloadCompletedMessage_processedFiles_items(x: unknown, p
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(2).fill(false);
+    if (!present(x, "originalPath")) {
+      c.report(p, "missing required property 'originalPath'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "s3Location")) {
+      c.report(p, "missing required property 's3Location'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -9596,7 +9222,6 @@ function v_MediaBatchDownloadCompletedMessage_processedFiles_items(x: unknown, p
           }
           break;
         case "originalPath":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -9625,7 +9250,6 @@ function v_MediaBatchDownloadCompletedMessage_processedFiles_items(x: unknown, p
           }
           break;
         case "s3Location":
-          seen[1] = true;
           matched = true;
           if (!v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338(m, s, c)) {
             ok = false;
@@ -9638,17 +9262,6 @@ function v_MediaBatchDownloadCompletedMessage_processedFiles_items(x: unknown, p
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'originalPath'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 's3Location'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -9664,11 +9277,9 @@ function v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -9699,7 +9310,6 @@ function v_MediaBatchDownloadCompletedMessage_processedFiles_item_936ba338(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -9738,11 +9348,9 @@ function v_MediaBatchDownloadCompletedMessage_failedFiles_items(x: unknown, p: s
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -9766,7 +9374,6 @@ function v_MediaBatchDownloadCompletedMessage_failedFiles_items(x: unknown, p: s
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -9782,11 +9389,9 @@ function v_MediaBatchDownloadCompletedMessage_statistics(x: unknown, p: string, 
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -9845,7 +9450,6 @@ function v_MediaBatchDownloadCompletedMessage_statistics(x: unknown, p: string, 
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -9861,11 +9465,9 @@ function v_MediaBatchDownloadRequestMessage(x: unknown, p: string, c: Ctx): bool
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -9931,7 +9533,6 @@ function v_MediaBatchDownloadRequestMessage(x: unknown, p: string, c: Ctx): bool
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -9965,11 +9566,9 @@ function v_MediaBatchDownloadRequestMessage_credentials(x: unknown, p: string, c
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -10042,7 +9641,6 @@ function v_MediaBatchDownloadRequestMessage_credentials(x: unknown, p: string, c
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -10081,11 +9679,9 @@ function v_MediaBatchDownloadRequestMessage_compressionSettings(x: unknown, p: s
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -10123,7 +9719,6 @@ function v_MediaBatchDownloadRequestMessage_compressionSettings(x: unknown, p: s
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -10139,17 +9734,28 @@ function v_MetamodelMetadataGenerationCompletedMessage(x: unknown, p: string, c:
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(3).fill(false);
+    if (!present(x, "metamodelId")) {
+      c.report(p, "missing required property 'metamodelId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "metadata")) {
+      c.report(p, "missing required property 'metadata'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "technicalMetadata")) {
+      c.report(p, "missing required property 'technicalMetadata'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "metadata":
-          seen[1] = true;
           matched = true;
           if (!v_MetamodelMetadataGenerationCompletedMessage_metadata(m, s, c)) {
             ok = false;
@@ -10157,7 +9763,6 @@ function v_MetamodelMetadataGenerationCompletedMessage(x: unknown, p: string, c:
           }
           break;
         case "metamodelId":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -10165,7 +9770,6 @@ function v_MetamodelMetadataGenerationCompletedMessage(x: unknown, p: string, c:
           }
           break;
         case "technicalMetadata":
-          seen[2] = true;
           matched = true;
           if (!v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(m, s, c)) {
             ok = false;
@@ -10178,22 +9782,6 @@ function v_MetamodelMetadataGenerationCompletedMessage(x: unknown, p: string, c:
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'metamodelId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'metadata'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'technicalMetadata'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -10209,17 +9797,58 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata(x: unknown, p: s
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(9).fill(false);
+    if (!present(x, "classification")) {
+      c.report(p, "missing required property 'classification'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "printTechnology")) {
+      c.report(p, "missing required property 'printTechnology'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "franchise")) {
+      c.report(p, "missing required property 'franchise'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "tagDataJson")) {
+      c.report(p, "missing required property 'tagDataJson'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "assemblyMetadata")) {
+      c.report(p, "missing required property 'assemblyMetadata'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "aiGenerationMetadata")) {
+      c.report(p, "missing required property 'aiGenerationMetadata'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "generatedDescription")) {
+      c.report(p, "missing required property 'generatedDescription'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "pricing")) {
+      c.report(p, "missing required property 'pricing'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "marketplaceListingsJson")) {
+      c.report(p, "missing required property 'marketplaceListingsJson'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "aiGenerationMetadata":
-          seen[5] = true;
           matched = true;
           if (!v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e(m, s, c)) {
             ok = false;
@@ -10227,7 +9856,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata(x: unknown, p: s
           }
           break;
         case "assemblyMetadata":
-          seen[4] = true;
           matched = true;
           if (!v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67(m, s, c)) {
             ok = false;
@@ -10235,7 +9863,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata(x: unknown, p: s
           }
           break;
         case "classification":
-          seen[0] = true;
           matched = true;
           if (!v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f(m, s, c)) {
             ok = false;
@@ -10243,7 +9870,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata(x: unknown, p: s
           }
           break;
         case "franchise":
-          seen[2] = true;
           matched = true;
           if (!v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise(m, s, c)) {
             ok = false;
@@ -10251,7 +9877,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata(x: unknown, p: s
           }
           break;
         case "generatedDescription":
-          seen[6] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -10259,7 +9884,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata(x: unknown, p: s
           }
           break;
         case "marketplaceListingsJson":
-          seen[8] = true;
           matched = true;
           if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
@@ -10267,7 +9891,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata(x: unknown, p: s
           }
           break;
         case "pricing":
-          seen[7] = true;
           matched = true;
           if (!v_ErrorDetails_details(m, s, c)) {
             ok = false;
@@ -10275,7 +9898,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata(x: unknown, p: s
           }
           break;
         case "printTechnology":
-          seen[1] = true;
           matched = true;
           if (!v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e(m, s, c)) {
             ok = false;
@@ -10283,7 +9905,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata(x: unknown, p: s
           }
           break;
         case "tagDataJson":
-          seen[3] = true;
           matched = true;
           if (!v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4(m, s, c)) {
             ok = false;
@@ -10296,52 +9917,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata(x: unknown, p: s
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'classification'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'printTechnology'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'franchise'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'tagDataJson'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[4]) {
-      c.report(p, "missing required property 'assemblyMetadata'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[5]) {
-      c.report(p, "missing required property 'aiGenerationMetadata'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[6]) {
-      c.report(p, "missing required property 'generatedDescription'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[7]) {
-      c.report(p, "missing required property 'pricing'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[8]) {
-      c.report(p, "missing required property 'marketplaceListingsJson'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -10357,11 +9932,9 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -10399,7 +9972,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_c_8d6f301f(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -10415,11 +9987,9 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -10457,7 +10027,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_p_06a0783e(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -10473,11 +10042,9 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -10508,7 +10075,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_p_cde5abb6(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -10524,11 +10090,9 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise(x: unk
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -10566,7 +10130,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_franchise(x: unk
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -10582,11 +10145,9 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -10645,7 +10206,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_t_9634c4c4(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -10661,11 +10221,9 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -10724,7 +10282,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_a_94197e67(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -10740,11 +10297,9 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -10768,7 +10323,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_a_a3e68c24(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -10784,11 +10338,9 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -10847,7 +10399,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_metadata_a_702a4d1e(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -10863,17 +10414,93 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: unkn
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(16).fill(false);
+    if (!present(x, "totalVertices")) {
+      c.report(p, "missing required property 'totalVertices'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "totalFaces")) {
+      c.report(p, "missing required property 'totalFaces'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "totalEdges")) {
+      c.report(p, "missing required property 'totalEdges'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "averageDetailLevel")) {
+      c.report(p, "missing required property 'averageDetailLevel'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "assembledBoundingBox")) {
+      c.report(p, "missing required property 'assembledBoundingBox'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "totalVolumeCubicMm")) {
+      c.report(p, "missing required property 'totalVolumeCubicMm'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "totalSurfaceAreaSqMm")) {
+      c.report(p, "missing required property 'totalSurfaceAreaSqMm'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "allPartsManifold")) {
+      c.report(p, "missing required property 'allPartsManifold'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "lowestQualityScore")) {
+      c.report(p, "missing required property 'lowestQualityScore'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "lowestPrintabilityScore")) {
+      c.report(p, "missing required property 'lowestPrintabilityScore'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "partsRequiringRepair")) {
+      c.report(p, "missing required property 'partsRequiringRepair'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "partsWithThinWalls")) {
+      c.report(p, "missing required property 'partsWithThinWalls'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "constituentModels")) {
+      c.report(p, "missing required property 'constituentModels'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "validationStatus")) {
+      c.report(p, "missing required property 'validationStatus'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "analyzedAt")) {
+      c.report(p, "missing required property 'analyzedAt'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "analysisVersion")) {
+      c.report(p, "missing required property 'analysisVersion'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "allPartsManifold":
-          seen[7] = true;
           matched = true;
           if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
@@ -10881,7 +10508,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: unkn
           }
           break;
         case "analysisVersion":
-          seen[15] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -10889,7 +10515,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: unkn
           }
           break;
         case "analyzedAt":
-          seen[14] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -10897,7 +10522,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: unkn
           }
           break;
         case "assembledBoundingBox":
-          seen[4] = true;
           matched = true;
           if (!v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85(m, s, c)) {
             ok = false;
@@ -10905,7 +10529,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: unkn
           }
           break;
         case "averageDetailLevel":
-          seen[3] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -10913,7 +10536,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: unkn
           }
           break;
         case "constituentModels":
-          seen[12] = true;
           matched = true;
           if (!v_MetamodelMetadataGenerationCompletedMessage_technicalM_c0280051(m, s, c)) {
             ok = false;
@@ -10921,7 +10543,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: unkn
           }
           break;
         case "lowestPrintabilityScore":
-          seen[9] = true;
           matched = true;
           if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
@@ -10929,7 +10550,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: unkn
           }
           break;
         case "lowestQualityScore":
-          seen[8] = true;
           matched = true;
           if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
@@ -10937,7 +10557,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: unkn
           }
           break;
         case "partsRequiringRepair":
-          seen[10] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
@@ -10945,7 +10564,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: unkn
           }
           break;
         case "partsWithThinWalls":
-          seen[11] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
@@ -10953,7 +10571,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: unkn
           }
           break;
         case "totalEdges":
-          seen[2] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
@@ -10961,7 +10578,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: unkn
           }
           break;
         case "totalFaces":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
@@ -10969,7 +10585,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: unkn
           }
           break;
         case "totalSurfaceAreaSqMm":
-          seen[6] = true;
           matched = true;
           if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
@@ -10977,7 +10592,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: unkn
           }
           break;
         case "totalVertices":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
@@ -10985,7 +10599,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: unkn
           }
           break;
         case "totalVolumeCubicMm":
-          seen[5] = true;
           matched = true;
           if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
@@ -10993,7 +10606,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: unkn
           }
           break;
         case "validationStatus":
-          seen[13] = true;
           matched = true;
           if (!v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55(m, s, c)) {
             ok = false;
@@ -11006,87 +10618,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalMetadata(x: unkn
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'totalVertices'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'totalFaces'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'totalEdges'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'averageDetailLevel'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[4]) {
-      c.report(p, "missing required property 'assembledBoundingBox'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[5]) {
-      c.report(p, "missing required property 'totalVolumeCubicMm'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[6]) {
-      c.report(p, "missing required property 'totalSurfaceAreaSqMm'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[7]) {
-      c.report(p, "missing required property 'allPartsManifold'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[8]) {
-      c.report(p, "missing required property 'lowestQualityScore'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[9]) {
-      c.report(p, "missing required property 'lowestPrintabilityScore'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[10]) {
-      c.report(p, "missing required property 'partsRequiringRepair'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[11]) {
-      c.report(p, "missing required property 'partsWithThinWalls'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[12]) {
-      c.report(p, "missing required property 'constituentModels'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[13]) {
-      c.report(p, "missing required property 'validationStatus'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[14]) {
-      c.report(p, "missing required property 'analyzedAt'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[15]) {
-      c.report(p, "missing required property 'analysisVersion'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -11102,11 +10633,9 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -11144,7 +10673,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalM_f8ed0a85(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -11183,11 +10711,9 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -11232,7 +10758,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalM_abf223cd(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -11248,11 +10773,9 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -11297,7 +10820,6 @@ function v_MetamodelMetadataGenerationCompletedMessage_technicalM_84dbac55(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -11313,11 +10835,9 @@ function v_MetamodelMetadataGenerationRequestMessage(x: unknown, p: string, c: C
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -11376,7 +10896,6 @@ function v_MetamodelMetadataGenerationRequestMessage(x: unknown, p: string, c: C
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -11415,11 +10934,9 @@ function v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -11457,7 +10974,6 @@ function v_MetamodelMetadataGenerationRequestMessage_constituentM_b941ce5a(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -11496,11 +11012,9 @@ function v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -11552,7 +11066,6 @@ function v_MetamodelMetadataGenerationRequestMessage_constituentM_0932a621(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -11568,12 +11081,19 @@ function v_ModelAnalyticsCollectionRequestMessage(x: unknown, p: string, c: Ctx)
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(2).fill(false);
+    if (!present(x, "metamodelId")) {
+      c.report(p, "missing required property 'metamodelId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "ownerId")) {
+      c.report(p, "missing required property 'ownerId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -11592,7 +11112,6 @@ function v_ModelAnalyticsCollectionRequestMessage(x: unknown, p: string, c: Ctx)
           }
           break;
         case "metamodelId":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -11600,7 +11119,6 @@ function v_ModelAnalyticsCollectionRequestMessage(x: unknown, p: string, c: Ctx)
           }
           break;
         case "ownerId":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -11655,17 +11173,6 @@ function v_ModelAnalyticsCollectionRequestMessage(x: unknown, p: string, c: Ctx)
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'metamodelId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'ownerId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -11681,11 +11188,9 @@ function v_ModelDiscoveryFolderProcessedEventMessage(x: unknown, p: string, c: C
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -11737,7 +11242,6 @@ function v_ModelDiscoveryFolderProcessedEventMessage(x: unknown, p: string, c: C
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -11784,17 +11288,33 @@ function v_DiscoveredFile(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(4).fill(false);
+    if (!present(x, "path")) {
+      c.report(p, "missing required property 'path'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "name")) {
+      c.report(p, "missing required property 'name'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "size")) {
+      c.report(p, "missing required property 'size'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "modifiedAt")) {
+      c.report(p, "missing required property 'modifiedAt'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "modifiedAt":
-          seen[3] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -11802,7 +11322,6 @@ function v_DiscoveredFile(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "name":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -11810,7 +11329,6 @@ function v_DiscoveredFile(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "path":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -11818,7 +11336,6 @@ function v_DiscoveredFile(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "size":
-          seen[2] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
@@ -11831,27 +11348,6 @@ function v_DiscoveredFile(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'path'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'name'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'size'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'modifiedAt'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -11875,17 +11371,23 @@ function v_FolderSignature(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(2).fill(false);
+    if (!present(x, "hash")) {
+      c.report(p, "missing required property 'hash'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "calculatedAt")) {
+      c.report(p, "missing required property 'calculatedAt'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "calculatedAt":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -11893,7 +11395,6 @@ function v_FolderSignature(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "hash":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -11906,17 +11407,6 @@ function v_FolderSignature(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'hash'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'calculatedAt'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -11940,17 +11430,48 @@ function v_FolderStatistics(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(7).fill(false);
+    if (!present(x, "totalFiles")) {
+      c.report(p, "missing required property 'totalFiles'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "modelFiles")) {
+      c.report(p, "missing required property 'modelFiles'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "mediaFiles")) {
+      c.report(p, "missing required property 'mediaFiles'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "accessoryFiles")) {
+      c.report(p, "missing required property 'accessoryFiles'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "totalFolders")) {
+      c.report(p, "missing required property 'totalFolders'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "totalSize")) {
+      c.report(p, "missing required property 'totalSize'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "processingDuration")) {
+      c.report(p, "missing required property 'processingDuration'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "accessoryFiles":
-          seen[3] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
@@ -11958,7 +11479,6 @@ function v_FolderStatistics(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "mediaFiles":
-          seen[2] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
@@ -11966,7 +11486,6 @@ function v_FolderStatistics(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "modelFiles":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
@@ -11974,7 +11493,6 @@ function v_FolderStatistics(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "processingDuration":
-          seen[6] = true;
           matched = true;
           if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
@@ -11982,7 +11500,6 @@ function v_FolderStatistics(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "totalFiles":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
@@ -11990,7 +11507,6 @@ function v_FolderStatistics(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "totalFolders":
-          seen[4] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
@@ -11998,7 +11514,6 @@ function v_FolderStatistics(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "totalSize":
-          seen[5] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
@@ -12011,42 +11526,6 @@ function v_FolderStatistics(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'totalFiles'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'modelFiles'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'mediaFiles'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'accessoryFiles'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[4]) {
-      c.report(p, "missing required property 'totalFolders'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[5]) {
-      c.report(p, "missing required property 'totalSize'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[6]) {
-      c.report(p, "missing required property 'processingDuration'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -12062,11 +11541,9 @@ function v_ModelDiscoveryScanFoundEventMessage(x: unknown, p: string, c: Ctx): b
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -12139,7 +11616,6 @@ function v_ModelDiscoveryScanFoundEventMessage(x: unknown, p: string, c: Ctx): b
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -12155,17 +11631,33 @@ function v_ModelDiscoveryScanFoundEventMessage_storageLocation(x: unknown, p: st
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(4).fill(false);
+    if (!present(x, "storageConnectionId")) {
+      c.report(p, "missing required property 'storageConnectionId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "path")) {
+      c.report(p, "missing required property 'path'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "libraryId")) {
+      c.report(p, "missing required property 'libraryId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "ownerId")) {
+      c.report(p, "missing required property 'ownerId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "libraryId":
-          seen[2] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -12173,7 +11665,6 @@ function v_ModelDiscoveryScanFoundEventMessage_storageLocation(x: unknown, p: st
           }
           break;
         case "ownerId":
-          seen[3] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -12181,7 +11672,6 @@ function v_ModelDiscoveryScanFoundEventMessage_storageLocation(x: unknown, p: st
           }
           break;
         case "path":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -12189,7 +11679,6 @@ function v_ModelDiscoveryScanFoundEventMessage_storageLocation(x: unknown, p: st
           }
           break;
         case "storageConnectionId":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -12202,27 +11691,6 @@ function v_ModelDiscoveryScanFoundEventMessage_storageLocation(x: unknown, p: st
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'storageConnectionId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'path'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'libraryId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'ownerId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -12238,11 +11706,9 @@ function v_ModelDiscoveryScanProgressEventMessage(x: unknown, p: string, c: Ctx)
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -12259,7 +11725,6 @@ function v_ModelDiscoveryScanProgressEventMessage(x: unknown, p: string, c: Ctx)
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -12275,12 +11740,34 @@ function v_ModelDiscoveryScanProgressEventMessage_payload(x: unknown, p: string,
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(5).fill(false);
+    if (!present(x, "jobId")) {
+      c.report(p, "missing required property 'jobId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "storageConnectionId")) {
+      c.report(p, "missing required property 'storageConnectionId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "status")) {
+      c.report(p, "missing required property 'status'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "message")) {
+      c.report(p, "missing required property 'message'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "progress")) {
+      c.report(p, "missing required property 'progress'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -12292,7 +11779,6 @@ function v_ModelDiscoveryScanProgressEventMessage_payload(x: unknown, p: string,
           }
           break;
         case "jobId":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -12300,7 +11786,6 @@ function v_ModelDiscoveryScanProgressEventMessage_payload(x: unknown, p: string,
           }
           break;
         case "message":
-          seen[3] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -12308,7 +11793,6 @@ function v_ModelDiscoveryScanProgressEventMessage_payload(x: unknown, p: string,
           }
           break;
         case "progress":
-          seen[4] = true;
           matched = true;
           if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
@@ -12316,7 +11800,6 @@ function v_ModelDiscoveryScanProgressEventMessage_payload(x: unknown, p: string,
           }
           break;
         case "status":
-          seen[2] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -12324,7 +11807,6 @@ function v_ModelDiscoveryScanProgressEventMessage_payload(x: unknown, p: string,
           }
           break;
         case "storageConnectionId":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -12337,32 +11819,6 @@ function v_ModelDiscoveryScanProgressEventMessage_payload(x: unknown, p: string,
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'jobId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'storageConnectionId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'status'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'message'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[4]) {
-      c.report(p, "missing required property 'progress'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -12378,11 +11834,9 @@ function v_ModelDiscoveryScanRequestMessage(x: unknown, p: string, c: Ctx): bool
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -12434,7 +11888,6 @@ function v_ModelDiscoveryScanRequestMessage(x: unknown, p: string, c: Ctx): bool
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -12450,11 +11903,9 @@ function v_ModelFinderIndexRequestMessage(x: unknown, p: string, c: Ctx): boolea
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -12478,7 +11929,6 @@ function v_ModelFinderIndexRequestMessage(x: unknown, p: string, c: Ctx): boolea
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -12494,11 +11944,9 @@ function v_ModelFinderResponseMessage(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -12522,7 +11970,6 @@ function v_ModelFinderResponseMessage(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -12561,11 +12008,9 @@ function v_ModelFinderResponseMessage_results_items(x: unknown, p: string, c: Ct
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -12596,7 +12041,6 @@ function v_ModelFinderResponseMessage_results_items(x: unknown, p: string, c: Ct
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -12612,11 +12056,9 @@ function v_ModelFinderSearchRequestMessage(x: unknown, p: string, c: Ctx): boole
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -12647,7 +12089,6 @@ function v_ModelFinderSearchRequestMessage(x: unknown, p: string, c: Ctx): boole
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -12663,17 +12104,23 @@ function v_ModelMetadataGenerationCompletedMessage(x: unknown, p: string, c: Ctx
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(2).fill(false);
+    if (!present(x, "modelId")) {
+      c.report(p, "missing required property 'modelId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "metadata")) {
+      c.report(p, "missing required property 'metadata'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "metadata":
-          seen[1] = true;
           matched = true;
           if (!v_ModelMetadataGenerationCompletedMessage_metadata(m, s, c)) {
             ok = false;
@@ -12681,7 +12128,6 @@ function v_ModelMetadataGenerationCompletedMessage(x: unknown, p: string, c: Ctx
           }
           break;
         case "modelId":
-          seen[0] = true;
           matched = true;
           if (!v_IpCheckCompletedMessage_modelId(m, s, c)) {
             ok = false;
@@ -12694,17 +12140,6 @@ function v_ModelMetadataGenerationCompletedMessage(x: unknown, p: string, c: Ctx
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'modelId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'metadata'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -12720,17 +12155,33 @@ function v_ModelMetadataGenerationCompletedMessage_metadata(x: unknown, p: strin
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(4).fill(false);
+    if (!present(x, "description")) {
+      c.report(p, "missing required property 'description'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "tags")) {
+      c.report(p, "missing required property 'tags'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "primaryCategory")) {
+      c.report(p, "missing required property 'primaryCategory'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "subCategory")) {
+      c.report(p, "missing required property 'subCategory'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "description":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -12738,7 +12189,6 @@ function v_ModelMetadataGenerationCompletedMessage_metadata(x: unknown, p: strin
           }
           break;
         case "primaryCategory":
-          seen[2] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -12746,7 +12196,6 @@ function v_ModelMetadataGenerationCompletedMessage_metadata(x: unknown, p: strin
           }
           break;
         case "subCategory":
-          seen[3] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -12754,7 +12203,6 @@ function v_ModelMetadataGenerationCompletedMessage_metadata(x: unknown, p: strin
           }
           break;
         case "tags":
-          seen[1] = true;
           matched = true;
           if (!v_BaseListingData_tags(m, s, c)) {
             ok = false;
@@ -12767,27 +12215,6 @@ function v_ModelMetadataGenerationCompletedMessage_metadata(x: unknown, p: strin
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'description'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'tags'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'primaryCategory'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'subCategory'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -12803,11 +12230,9 @@ function v_ModelMetadataGenerationRequestMessage(x: unknown, p: string, c: Ctx):
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -12845,7 +12270,6 @@ function v_ModelMetadataGenerationRequestMessage(x: unknown, p: string, c: Ctx):
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -12861,11 +12285,9 @@ function v_ModelMetadataGenerationRequestMessage_model(x: unknown, p: string, c:
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -12903,7 +12325,6 @@ function v_ModelMetadataGenerationRequestMessage_model(x: unknown, p: string, c:
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -12919,11 +12340,9 @@ function v_ModelMetadataGenerationRequestMessage_technicalMetadata(x: unknown, p
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -12975,7 +12394,6 @@ function v_ModelMetadataGenerationRequestMessage_technicalMetadata(x: unknown, p
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -13014,11 +12432,9 @@ function v_ModelMetadataGenerationRequestMessage_thumbnails_items(x: unknown, p:
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -13049,7 +12465,6 @@ function v_ModelMetadataGenerationRequestMessage_thumbnails_items(x: unknown, p:
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -13065,12 +12480,14 @@ function v_ModelMetamodelDetectionFoundMessage(x: unknown, p: string, c: Ctx): b
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(1).fill(false);
+    if (!present(x, "metamodels")) {
+      c.report(p, "missing required property 'metamodels'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -13082,7 +12499,6 @@ function v_ModelMetamodelDetectionFoundMessage(x: unknown, p: string, c: Ctx): b
           }
           break;
         case "metamodels":
-          seen[0] = true;
           matched = true;
           if (!v_ModelMetamodelDetectionFoundMessage_metamodels(m, s, c)) {
             ok = false;
@@ -13095,12 +12511,6 @@ function v_ModelMetamodelDetectionFoundMessage(x: unknown, p: string, c: Ctx): b
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'metamodels'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -13139,12 +12549,29 @@ function v_ModelMetamodelDetectionFoundMessage_metamodels_items(x: unknown, p: s
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(4).fill(false);
+    if (!present(x, "internalId")) {
+      c.report(p, "missing required property 'internalId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "name")) {
+      c.report(p, "missing required property 'name'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "confidenceScore")) {
+      c.report(p, "missing required property 'confidenceScore'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "libraryId")) {
+      c.report(p, "missing required property 'libraryId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -13156,7 +12583,6 @@ function v_ModelMetamodelDetectionFoundMessage_metamodels_items(x: unknown, p: s
           }
           break;
         case "confidenceScore":
-          seen[2] = true;
           matched = true;
           if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
@@ -13164,7 +12590,6 @@ function v_ModelMetamodelDetectionFoundMessage_metamodels_items(x: unknown, p: s
           }
           break;
         case "internalId":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -13172,7 +12597,6 @@ function v_ModelMetamodelDetectionFoundMessage_metamodels_items(x: unknown, p: s
           }
           break;
         case "libraryId":
-          seen[3] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -13201,7 +12625,6 @@ function v_ModelMetamodelDetectionFoundMessage_metamodels_items(x: unknown, p: s
           }
           break;
         case "name":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -13228,27 +12651,6 @@ function v_ModelMetamodelDetectionFoundMessage_metamodels_items(x: unknown, p: s
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'internalId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'name'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'confidenceScore'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'libraryId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -13264,11 +12666,9 @@ function v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata(x: unkn
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -13355,7 +12755,6 @@ function v_ModelMetamodelDetectionFoundMessage_metamodels_items_metadata(x: unkn
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -13394,12 +12793,14 @@ function v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(1).fill(false);
+    if (!present(x, "url")) {
+      c.report(p, "missing required property 'url'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -13425,7 +12826,6 @@ function v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae(x: un
           }
           break;
         case "url":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -13438,12 +12838,6 @@ function v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_e62cbfae(x: un
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'url'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -13459,11 +12853,9 @@ function v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -13515,7 +12907,6 @@ function v_ModelMetamodelDetectionFoundMessage_metamodels_items_m_c645584a(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -13554,12 +12945,19 @@ function v_ModelMetamodelDetectionFoundMessage_ekgEdges_items(x: unknown, p: str
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(2).fill(false);
+    if (!present(x, "sourceMetamodelId")) {
+      c.report(p, "missing required property 'sourceMetamodelId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "massFunction")) {
+      c.report(p, "missing required property 'massFunction'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -13578,7 +12976,6 @@ function v_ModelMetamodelDetectionFoundMessage_ekgEdges_items(x: unknown, p: str
           }
           break;
         case "massFunction":
-          seen[1] = true;
           matched = true;
           if (!v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction(m, s, c)) {
             ok = false;
@@ -13586,7 +12983,6 @@ function v_ModelMetamodelDetectionFoundMessage_ekgEdges_items(x: unknown, p: str
           }
           break;
         case "sourceMetamodelId":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -13613,17 +13009,6 @@ function v_ModelMetamodelDetectionFoundMessage_ekgEdges_items(x: unknown, p: str
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'sourceMetamodelId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'massFunction'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -13639,11 +13024,9 @@ function v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -13674,7 +13057,6 @@ function v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_massFunction(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -13713,11 +13095,9 @@ function v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -13741,7 +13121,6 @@ function v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_heu_94efa0d2(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -13757,11 +13136,9 @@ function v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -13792,7 +13169,6 @@ function v_ModelMetamodelDetectionFoundMessage_ekgEdges_items_lou_6810aa0b(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -13808,17 +13184,38 @@ function v_ModelMetamodelDetectionRequestMessage(x: unknown, p: string, c: Ctx):
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(5).fill(false);
+    if (!present(x, "connectionId")) {
+      c.report(p, "missing required property 'connectionId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "folderPath")) {
+      c.report(p, "missing required property 'folderPath'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "folderSignature")) {
+      c.report(p, "missing required property 'folderSignature'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "processedAt")) {
+      c.report(p, "missing required property 'processedAt'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "statistics")) {
+      c.report(p, "missing required property 'statistics'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "connectionId":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -13833,7 +13230,6 @@ function v_ModelMetamodelDetectionRequestMessage(x: unknown, p: string, c: Ctx):
           }
           break;
         case "folderPath":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -13841,7 +13237,6 @@ function v_ModelMetamodelDetectionRequestMessage(x: unknown, p: string, c: Ctx):
           }
           break;
         case "folderSignature":
-          seen[2] = true;
           matched = true;
           if (!v_ModelDiscoveryFolderProcessedEventMessage_folderSignature(m, s, c)) {
             ok = false;
@@ -13856,7 +13251,6 @@ function v_ModelMetamodelDetectionRequestMessage(x: unknown, p: string, c: Ctx):
           }
           break;
         case "processedAt":
-          seen[3] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -13864,7 +13258,6 @@ function v_ModelMetamodelDetectionRequestMessage(x: unknown, p: string, c: Ctx):
           }
           break;
         case "statistics":
-          seen[4] = true;
           matched = true;
           if (!v_ModelDiscoveryFolderProcessedEventMessage_statistics(m, s, c)) {
             ok = false;
@@ -13877,32 +13270,6 @@ function v_ModelMetamodelDetectionRequestMessage(x: unknown, p: string, c: Ctx):
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'connectionId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'folderPath'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'folderSignature'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'processedAt'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[4]) {
-      c.report(p, "missing required property 'statistics'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -13918,11 +13285,9 @@ function v_ModelPrintAnalysisCompletedMessage(x: unknown, p: string, c: Ctx): bo
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -14051,7 +13416,6 @@ function v_ModelPrintAnalysisCompletedMessage(x: unknown, p: string, c: Ctx): bo
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -14067,11 +13431,9 @@ function v_ModelPrintAnalysisCompletedMessage_boundingBox(x: unknown, p: string,
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -14102,7 +13464,6 @@ function v_ModelPrintAnalysisCompletedMessage_boundingBox(x: unknown, p: string,
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -14118,11 +13479,9 @@ function v_ModelPrintAnalysisRequestMessage(x: unknown, p: string, c: Ctx): bool
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -14174,7 +13533,6 @@ function v_ModelPrintAnalysisRequestMessage(x: unknown, p: string, c: Ctx): bool
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -14190,11 +13548,9 @@ function v_ModelSellabilityAnalysisCompletedMessage(x: unknown, p: string, c: Ct
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -14281,7 +13637,6 @@ function v_ModelSellabilityAnalysisCompletedMessage(x: unknown, p: string, c: Ct
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -14297,11 +13652,9 @@ function v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -14346,7 +13699,6 @@ function v_ModelSellabilityAnalysisCompletedMessage_pricingRecommendations(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -14385,11 +13737,9 @@ function v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -14420,7 +13770,6 @@ function v_ModelSellabilityAnalysisCompletedMessage_pricingRecomm_d7c4e397(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -14459,11 +13808,9 @@ function v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -14515,7 +13862,6 @@ function v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_d6e8581f(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -14531,11 +13877,9 @@ function v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -14566,7 +13910,6 @@ function v_ModelSellabilityAnalysisCompletedMessage_marketplaceRe_f93dd076(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -14582,11 +13925,9 @@ function v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis(x: unknown, p
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -14631,7 +13972,6 @@ function v_ModelSellabilityAnalysisCompletedMessage_demandAnalysis(x: unknown, p
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -14647,11 +13987,9 @@ function v_ModelSellabilityAnalysisCompletedMessage_qualityFactors(x: unknown, p
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -14689,7 +14027,6 @@ function v_ModelSellabilityAnalysisCompletedMessage_qualityFactors(x: unknown, p
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -14728,11 +14065,9 @@ function v_ModelSellabilityAnalysisCompletedMessage_recommendations_items(x: unk
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -14777,7 +14112,6 @@ function v_ModelSellabilityAnalysisCompletedMessage_recommendations_items(x: unk
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -14793,11 +14127,9 @@ function v_ModelSellabilityAnalysisRequestMessage(x: unknown, p: string, c: Ctx)
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -14842,7 +14174,6 @@ function v_ModelSellabilityAnalysisRequestMessage(x: unknown, p: string, c: Ctx)
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -14858,11 +14189,9 @@ function v_ModelSellabilityAnalysisRequestMessage_analysisOptions(x: unknown, p:
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -14907,7 +14236,6 @@ function v_ModelSellabilityAnalysisRequestMessage_analysisOptions(x: unknown, p:
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -14923,11 +14251,9 @@ function v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -14958,7 +14284,6 @@ function v_ModelSellabilityAnalysisRequestMessage_analysisOptions_2d43598d(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -14974,11 +14299,9 @@ function v_ModelSemanticAnalysisCompletedMessage(x: unknown, p: string, c: Ctx):
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -15044,7 +14367,6 @@ function v_ModelSemanticAnalysisCompletedMessage(x: unknown, p: string, c: Ctx):
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -15060,11 +14382,9 @@ function v_ModelSemanticAnalysisCompletedMessage_semanticMetadata(x: unknown, p:
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -15102,7 +14422,6 @@ function v_ModelSemanticAnalysisCompletedMessage_semanticMetadata(x: unknown, p:
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -15141,11 +14460,9 @@ function v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -15176,7 +14493,6 @@ function v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_c569aadf(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -15215,11 +14531,9 @@ function v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -15250,7 +14564,6 @@ function v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_e2879756(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -15266,11 +14579,9 @@ function v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -15336,7 +14647,6 @@ function v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_d28a5f74(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -15352,11 +14662,9 @@ function v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f(x: un
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -15387,7 +14695,6 @@ function v_ModelSemanticAnalysisCompletedMessage_semanticMetadata_1c1d747f(x: un
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -15403,11 +14710,9 @@ function v_ModelSemanticAnalysisCompletedMessage_processingTime(x: unknown, p: s
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -15445,7 +14750,6 @@ function v_ModelSemanticAnalysisCompletedMessage_processingTime(x: unknown, p: s
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -15461,11 +14765,9 @@ function v_ModelSemanticAnalysisCompletedMessage_qualityMetrics(x: unknown, p: s
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -15503,7 +14805,6 @@ function v_ModelSemanticAnalysisCompletedMessage_qualityMetrics(x: unknown, p: s
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -15519,11 +14820,9 @@ function v_ModelSemanticAnalysisCompletedMessage_error(x: unknown, p: string, c:
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -15561,7 +14860,6 @@ function v_ModelSemanticAnalysisCompletedMessage_error(x: unknown, p: string, c:
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -15577,11 +14875,9 @@ function v_ModelSemanticAnalysisCompletedMessage_debugInfo(x: unknown, p: string
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -15619,7 +14915,6 @@ function v_ModelSemanticAnalysisCompletedMessage_debugInfo(x: unknown, p: string
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -15635,11 +14930,9 @@ function v_ModelSemanticAnalysisRequestMessage(x: unknown, p: string, c: Ctx): b
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -15726,7 +15019,6 @@ function v_ModelSemanticAnalysisRequestMessage(x: unknown, p: string, c: Ctx): b
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -15742,11 +15034,9 @@ function v_ModelSemanticAnalysisRequestMessage_processingOptions(x: unknown, p: 
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -15791,7 +15081,6 @@ function v_ModelSemanticAnalysisRequestMessage_processingOptions(x: unknown, p: 
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -15807,11 +15096,9 @@ function v_ModelTechnicalMetadataCompletedMessage(x: unknown, p: string, c: Ctx)
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -16094,7 +15381,6 @@ function v_ModelTechnicalMetadataCompletedMessage(x: unknown, p: string, c: Ctx)
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -16133,11 +15419,9 @@ function v_ModelTechnicalMetadataCompletedMessage_overhangs_items(x: unknown, p:
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -16168,7 +15452,6 @@ function v_ModelTechnicalMetadataCompletedMessage_overhangs_items(x: unknown, p:
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -16184,11 +15467,9 @@ function v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates(x: unknown,
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -16219,7 +15500,6 @@ function v_ModelTechnicalMetadataCompletedMessage_printTimeEstimates(x: unknown,
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -16235,11 +15515,9 @@ function v_ModelTechnicalMetadataCompletedMessage_materialEstimates(x: unknown, 
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -16277,7 +15555,6 @@ function v_ModelTechnicalMetadataCompletedMessage_materialEstimates(x: unknown, 
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -16293,11 +15570,9 @@ function v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation(x: unkn
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -16335,7 +15610,6 @@ function v_ModelTechnicalMetadataCompletedMessage_recommendedOrientation(x: unkn
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -16351,11 +15625,9 @@ function v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations(x: unkno
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -16428,7 +15700,6 @@ function v_ModelTechnicalMetadataCompletedMessage_slicerRecommendations(x: unkno
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -16467,11 +15738,9 @@ function v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items(x: unkn
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -16502,7 +15771,6 @@ function v_ModelTechnicalMetadataCompletedMessage_analysisWarnings_items(x: unkn
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -16518,11 +15786,9 @@ function v_ModelTechnicalMetadataRequestMessage(x: unknown, p: string, c: Ctx): 
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -16574,7 +15840,6 @@ function v_ModelTechnicalMetadataRequestMessage(x: unknown, p: string, c: Ctx): 
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -16590,11 +15855,9 @@ function v_ModelTechnicalMetadataRequestMessage_analysisOptions(x: unknown, p: s
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -16625,7 +15888,6 @@ function v_ModelTechnicalMetadataRequestMessage_analysisOptions(x: unknown, p: s
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -16641,11 +15903,9 @@ function v_SlicingFdmRequestMessage(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -16760,7 +16020,6 @@ function v_SlicingFdmRequestMessage(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -16776,11 +16035,9 @@ function v_SlicingFdmResultMessage(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -16888,7 +16145,6 @@ function v_SlicingFdmResultMessage(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -16904,11 +16160,9 @@ function v_SlicingSimulationRequestMessage(x: unknown, p: string, c: Ctx): boole
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -16967,7 +16221,6 @@ function v_SlicingSimulationRequestMessage(x: unknown, p: string, c: Ctx): boole
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -17001,11 +16254,9 @@ function v_SlicingSimulationRequestMessage_slicerProfile(x: unknown, p: string, 
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -17106,7 +16357,6 @@ function v_SlicingSimulationRequestMessage_slicerProfile(x: unknown, p: string, 
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -17122,11 +16372,9 @@ function v_SlicingSimulationRequestMessage_slicerConfig(x: unknown, p: string, c
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -17157,7 +16405,6 @@ function v_SlicingSimulationRequestMessage_slicerConfig(x: unknown, p: string, c
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -17173,11 +16420,9 @@ function v_SlicingSimulationResultMessage(x: unknown, p: string, c: Ctx): boolea
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -17285,7 +16530,6 @@ function v_SlicingSimulationResultMessage(x: unknown, p: string, c: Ctx): boolea
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -17319,11 +16563,9 @@ function v_SlicingSlaRequestMessage(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -17438,7 +16680,6 @@ function v_SlicingSlaRequestMessage(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -17472,11 +16713,9 @@ function v_SlicingSlaResultMessage(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -17584,7 +16823,6 @@ function v_SlicingSlaResultMessage(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -17600,11 +16838,9 @@ function v_TextureGenerationCompletedMessage(x: unknown, p: string, c: Ctx): boo
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -17670,7 +16906,6 @@ function v_TextureGenerationCompletedMessage(x: unknown, p: string, c: Ctx): boo
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -17699,11 +16934,9 @@ function v_TextureGenerationRequestMessage(x: unknown, p: string, c: Ctx): boole
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -17769,7 +17002,6 @@ function v_TextureGenerationRequestMessage(x: unknown, p: string, c: Ctx): boole
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -17811,11 +17043,9 @@ function v_ThumbnailGenerationCompletedMessage(x: unknown, p: string, c: Ctx): b
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -17888,7 +17118,6 @@ function v_ThumbnailGenerationCompletedMessage(x: unknown, p: string, c: Ctx): b
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -17927,11 +17156,9 @@ function v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items(x: unknow
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -17969,7 +17196,6 @@ function v_ThumbnailGenerationCompletedMessage_thumbnail360Views_items(x: unknow
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -17985,11 +17211,9 @@ function v_ThumbnailGenerationRequestMessage(x: unknown, p: string, c: Ctx): boo
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -18055,7 +17279,6 @@ function v_ThumbnailGenerationRequestMessage(x: unknown, p: string, c: Ctx): boo
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -18071,11 +17294,9 @@ function v_ThumbnailGenerationRequestMessage_customization(x: unknown, p: string
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -18106,7 +17327,6 @@ function v_ThumbnailGenerationRequestMessage_customization(x: unknown, p: string
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -18122,11 +17342,9 @@ function v_ThumbnailGenerationRequestMessage_customization_texture(x: unknown, p
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -18150,7 +17368,6 @@ function v_ThumbnailGenerationRequestMessage_customization_texture(x: unknown, p
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -18166,11 +17383,9 @@ function v_ThumbnailGenerationRequestMessage_customization_background(x: unknown
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -18201,7 +17416,6 @@ function v_ThumbnailGenerationRequestMessage_customization_background(x: unknown
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -18217,11 +17431,9 @@ function v_ThumbnailGenerationRequestMessage_customization_watermark(x: unknown,
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -18266,7 +17478,6 @@ function v_ThumbnailGenerationRequestMessage_customization_watermark(x: unknown,
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -18282,17 +17493,33 @@ function v_UserEngagementEventMessage(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(4).fill(false);
+    if (!present(x, "eventType")) {
+      c.report(p, "missing required property 'eventType'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "action")) {
+      c.report(p, "missing required property 'action'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "timestamp")) {
+      c.report(p, "missing required property 'timestamp'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "userId")) {
+      c.report(p, "missing required property 'userId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "action":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -18328,7 +17555,6 @@ function v_UserEngagementEventMessage(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "eventType":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -18392,7 +17618,6 @@ function v_UserEngagementEventMessage(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "timestamp":
-          seen[2] = true;
           matched = true;
           if (!v_BackendLoggingEventMessage_timestamp(m, s, c)) {
             ok = false;
@@ -18414,7 +17639,6 @@ function v_UserEngagementEventMessage(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "userId":
-          seen[3] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -18434,27 +17658,6 @@ function v_UserEngagementEventMessage(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'eventType'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'action'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'timestamp'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'userId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -18470,11 +17673,9 @@ function v_UserEngagementEventMessage_actionDetails(x: unknown, p: string, c: Ct
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -18575,7 +17776,6 @@ function v_UserEngagementEventMessage_actionDetails(x: unknown, p: string, c: Ct
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -18591,11 +17791,9 @@ function v_UserEngagementEventMessage_clientInfo(x: unknown, p: string, c: Ctx):
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -18633,7 +17831,6 @@ function v_UserEngagementEventMessage_clientInfo(x: unknown, p: string, c: Ctx):
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -18649,12 +17846,29 @@ function v_WorkerAnalyticsEventMessage(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(4).fill(false);
+    if (!present(x, "eventType")) {
+      c.report(p, "missing required property 'eventType'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "workerId")) {
+      c.report(p, "missing required property 'workerId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "jobId")) {
+      c.report(p, "missing required property 'jobId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "timestamp")) {
+      c.report(p, "missing required property 'timestamp'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -18673,7 +17887,6 @@ function v_WorkerAnalyticsEventMessage(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "eventType":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -18681,7 +17894,6 @@ function v_WorkerAnalyticsEventMessage(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "jobId":
-          seen[2] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -18724,7 +17936,6 @@ function v_WorkerAnalyticsEventMessage(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "timestamp":
-          seen[3] = true;
           matched = true;
           if (!v_BackendLoggingEventMessage_timestamp(m, s, c)) {
             ok = false;
@@ -18746,7 +17957,6 @@ function v_WorkerAnalyticsEventMessage(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "workerId":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -18759,27 +17969,6 @@ function v_WorkerAnalyticsEventMessage(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'eventType'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'workerId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'jobId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'timestamp'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -18803,11 +17992,9 @@ function v_JobTiming(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -18838,7 +18025,6 @@ function v_JobTiming(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -18854,12 +18040,34 @@ function v_WorkerMetricsEnrichedEventMessage(x: unknown, p: string, c: Ctx): boo
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(5).fill(false);
+    if (!present(x, "eventType")) {
+      c.report(p, "missing required property 'eventType'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "workerId")) {
+      c.report(p, "missing required property 'workerId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "jobId")) {
+      c.report(p, "missing required property 'jobId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "timestamp")) {
+      c.report(p, "missing required property 'timestamp'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "status")) {
+      c.report(p, "missing required property 'status'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -18878,7 +18086,6 @@ function v_WorkerMetricsEnrichedEventMessage(x: unknown, p: string, c: Ctx): boo
           }
           break;
         case "eventType":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -18893,7 +18100,6 @@ function v_WorkerMetricsEnrichedEventMessage(x: unknown, p: string, c: Ctx): boo
           }
           break;
         case "jobId":
-          seen[2] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -18950,7 +18156,6 @@ function v_WorkerMetricsEnrichedEventMessage(x: unknown, p: string, c: Ctx): boo
           }
           break;
         case "status":
-          seen[4] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -18972,7 +18177,6 @@ function v_WorkerMetricsEnrichedEventMessage(x: unknown, p: string, c: Ctx): boo
           }
           break;
         case "timestamp":
-          seen[3] = true;
           matched = true;
           if (!v_BackendLoggingEventMessage_timestamp(m, s, c)) {
             ok = false;
@@ -18994,7 +18198,6 @@ function v_WorkerMetricsEnrichedEventMessage(x: unknown, p: string, c: Ctx): boo
           }
           break;
         case "workerId":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -19021,32 +18224,6 @@ function v_WorkerMetricsEnrichedEventMessage(x: unknown, p: string, c: Ctx): boo
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'eventType'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'workerId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'jobId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'timestamp'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[4]) {
-      c.report(p, "missing required property 'status'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -19062,11 +18239,9 @@ function v_WorkerMetricsEnrichedEventMessage_llmUsage(x: unknown, p: string, c: 
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -19160,7 +18335,6 @@ function v_WorkerMetricsEnrichedEventMessage_llmUsage(x: unknown, p: string, c: 
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -19176,11 +18350,9 @@ function v_WorkerMetricsEnrichedEventMessage_resources(x: unknown, p: string, c:
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -19218,7 +18390,6 @@ function v_WorkerMetricsEnrichedEventMessage_resources(x: unknown, p: string, c:
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -19234,11 +18405,9 @@ function v_WorkerMetricsEnrichedEventMessage_resources_cpu(x: unknown, p: string
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -19276,7 +18445,6 @@ function v_WorkerMetricsEnrichedEventMessage_resources_cpu(x: unknown, p: string
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -19292,11 +18460,9 @@ function v_WorkerMetricsEnrichedEventMessage_resources_memory(x: unknown, p: str
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -19341,7 +18507,6 @@ function v_WorkerMetricsEnrichedEventMessage_resources_memory(x: unknown, p: str
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -19357,11 +18522,9 @@ function v_WorkerMetricsEnrichedEventMessage_resources_disk(x: unknown, p: strin
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -19399,7 +18562,6 @@ function v_WorkerMetricsEnrichedEventMessage_resources_disk(x: unknown, p: strin
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -19415,11 +18577,9 @@ function v_WorkerMetricsEnrichedEventMessage_resources_network(x: unknown, p: st
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -19457,7 +18617,6 @@ function v_WorkerMetricsEnrichedEventMessage_resources_network(x: unknown, p: st
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -19473,11 +18632,9 @@ function v_WorkerMetricsEnrichedEventMessage_error(x: unknown, p: string, c: Ctx
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -19508,7 +18665,6 @@ function v_WorkerMetricsEnrichedEventMessage_error(x: unknown, p: string, c: Ctx
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -19524,17 +18680,33 @@ function v_JobResponse(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(4).fill(false);
+    if (!present(x, "success")) {
+      c.report(p, "missing required property 'success'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "jobId")) {
+      c.report(p, "missing required property 'jobId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "messageName")) {
+      c.report(p, "missing required property 'messageName'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "queue")) {
+      c.report(p, "missing required property 'queue'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "jobId":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -19542,7 +18714,6 @@ function v_JobResponse(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "messageName":
-          seen[2] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -19550,7 +18721,6 @@ function v_JobResponse(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "queue":
-          seen[3] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -19558,7 +18728,6 @@ function v_JobResponse(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "success":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsSyncOptions_includeDetailedMetrics(m, s, c)) {
             ok = false;
@@ -19571,27 +18740,6 @@ function v_JobResponse(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'success'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'jobId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'messageName'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'queue'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -19607,17 +18755,53 @@ function v_JobStatus(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(8).fill(false);
+    if (!present(x, "jobId")) {
+      c.report(p, "missing required property 'jobId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "name")) {
+      c.report(p, "missing required property 'name'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "queue")) {
+      c.report(p, "missing required property 'queue'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "state")) {
+      c.report(p, "missing required property 'state'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "data")) {
+      c.report(p, "missing required property 'data'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "returnvalue")) {
+      c.report(p, "missing required property 'returnvalue'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "progress")) {
+      c.report(p, "missing required property 'progress'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "timestamp")) {
+      c.report(p, "missing required property 'timestamp'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "data":
-          seen[4] = true;
           matched = true;
           if (!v_JobStatus_data(m, s, c)) {
             ok = false;
@@ -19625,7 +18809,6 @@ function v_JobStatus(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "jobId":
-          seen[0] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -19633,7 +18816,6 @@ function v_JobStatus(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "name":
-          seen[1] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -19641,7 +18823,6 @@ function v_JobStatus(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "progress":
-          seen[6] = true;
           matched = true;
           if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
             ok = false;
@@ -19649,7 +18830,6 @@ function v_JobStatus(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "queue":
-          seen[2] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
@@ -19657,7 +18837,6 @@ function v_JobStatus(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "returnvalue":
-          seen[5] = true;
           matched = true;
           if (!v_JobStatus_data_extra(m, s, c)) {
             ok = false;
@@ -19665,7 +18844,6 @@ function v_JobStatus(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "state":
-          seen[3] = true;
           matched = true;
           if (!v_JobStatus_state(m, s, c)) {
             ok = false;
@@ -19673,7 +18851,6 @@ function v_JobStatus(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "timestamp":
-          seen[7] = true;
           matched = true;
           if (!v_AnalyticsCollectionRequestMessage_options_pages(m, s, c)) {
             ok = false;
@@ -19686,47 +18863,6 @@ function v_JobStatus(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'jobId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'name'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[2]) {
-      c.report(p, "missing required property 'queue'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[3]) {
-      c.report(p, "missing required property 'state'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[4]) {
-      c.report(p, "missing required property 'data'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[5]) {
-      c.report(p, "missing required property 'returnvalue'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[6]) {
-      c.report(p, "missing required property 'progress'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[7]) {
-      c.report(p, "missing required property 'timestamp'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -19760,11 +18896,9 @@ function v_JobStatus_data(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
@@ -19778,7 +18912,6 @@ function v_JobStatus_data(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    void count;
   }
   c.depth--;
   return ok;
@@ -20138,9 +19271,61 @@ export function hasType(name: string): boolean {
   return Object.hasOwn(TYPES, name);
 }
 
-/** Checks `value` against the named type; returns the problems (empty when valid). */
+/** Where a value sits: its parent's crumb and its key (the path is built only for an error). */
+interface Crumb {
+  up: Crumb | null;
+  key: string | number;
+}
+
+function crumbPath(crumb: Crumb | null): string {
+  const keys: (string | number)[] = [];
+  for (let k = crumb; k !== null; k = k.up) keys.push(k.key);
+  let path = '';
+  for (let i = keys.length - 1; i >= 0; i--) path = seg(path, keys[i]);
+  return path === '' ? '/' : path;
+}
+
+const NUL_MESSAGE = 'contains a NUL character (\\u0000), which msggen strings cannot hold';
+
+/**
+ * The first part of `value` that JSON (as msggen validate reads it) cannot
+ * carry: containers nested deeper than MAX_NESTING levels, NaN and the
+ * infinities (JSON.stringify would send them as null), strings and member
+ * names with a NUL character. Iterative, so a deep value is an error here
+ * instead of a RangeError later.
+ */
+function notJson(value: unknown): ValidationProblem | null {
+  const stack: [unknown, number, Crumb | null][] = [[value, 0, null]];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [v, level, crumb] = top;
+    if (typeof v === 'number' && !Number.isFinite(v)) {
+      return { path: crumbPath(crumb), message: `not a JSON number (${String(v)})` };
+    }
+    if (typeof v === 'string' && v.includes('\0')) return { path: crumbPath(crumb), message: NUL_MESSAGE };
+    if (Array.isArray(v)) {
+      if (level >= MAX_NESTING) return { path: crumbPath(crumb), message: `nested deeper than ${MAX_NESTING} levels` };
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], level + 1, { up: crumb, key: i }]);
+    } else if (isObject(v)) {
+      if (level >= MAX_NESTING) return { path: crumbPath(crumb), message: `nested deeper than ${MAX_NESTING} levels` };
+      const keys = Object.keys(v);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const k = keys[i];
+        if (k.includes('\0')) return { path: crumbPath({ up: crumb, key: k }), message: `member name ${NUL_MESSAGE}` };
+        if (v[k] !== undefined) stack.push([v[k], level + 1, { up: crumb, key: k }]);
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * Checks `value` against the named type; returns the problems (empty when
+ * valid). A value JSON cannot carry (see notJson) gives that one problem.
+ */
 export function validate(name: string, value: unknown): ValidationProblem[] {
   if (!hasType(name)) throw new RangeError(`unknown type '${name}'`);
+  const bad = notJson(value);
+  if (bad !== null) return [bad];
   const out: ValidationProblem[] = [];
   TYPES[name](value, '', new Ctx(out, 0));
   return out;

@@ -16,6 +16,10 @@
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define ACCOUNTS_MAX_DEPTH 512
 #define ACCOUNTS_MAX_ERRORS 100
+/* Containers nested deeper than this are refused before any schema check:
+ * msggen validate reads no deeper (MG_MAX_NESTING), and equality checks
+ * (uniqueItems, enum) recurse on the value. */
+#define ACCOUNTS_MAX_NESTING 256
 
 /* One step of an instance location: a member name, or (key NULL) an index. */
 typedef struct accounts_pseg {
@@ -78,6 +82,10 @@ static inline bool accounts_rt_type_in(const cJSON *x, int mask)
 void accounts_rt_report(accounts_vctx *c, const accounts_pseg *p, const char *msg);
 void accounts_rt_report_type(accounts_vctx *c, const accounts_pseg *p, const char *expected, const cJSON *x);
 void accounts_rt_report_pair(accounts_vctx *c, const accounts_pseg *p, const char *fmt, int a, int b);
+bool accounts_rt_json_ok(accounts_vctx *c, const cJSON *x);
+bool accounts_rt_int_fits(accounts_vctx *c, const accounts_pseg *p, const cJSON *x, int mask);
+long accounts_rt_text_nul(const char *text, size_t len);
+char *accounts_rt_print(const cJSON *json);
 bool accounts_rt_too_deep(accounts_vctx *c, const accounts_pseg *p);
 bool accounts_rt_equal(const cJSON *a, const cJSON *b);
 bool accounts_rt_equal_json(const cJSON *x, const char *json);

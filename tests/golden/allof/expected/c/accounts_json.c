@@ -244,6 +244,11 @@ cJSON *accounts_Event_to_json(const accounts_Event *o)
 
 accounts_Event *accounts_Event_parse(const char *text, size_t len, accounts_error *err)
 {
+    long nul = accounts_rt_text_nul(text, len);
+    if (nul >= 0) {
+        accounts_rt_set_error(err, ACCOUNTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -259,7 +264,7 @@ accounts_Event *accounts_Event_parse(const char *text, size_t len, accounts_erro
 char *accounts_Event_print(const accounts_Event *o)
 {
     cJSON *j = accounts_Event_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? accounts_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -433,6 +438,11 @@ cJSON *accounts_AccountOpened_to_json(const accounts_AccountOpened *o)
 
 accounts_AccountOpened *accounts_AccountOpened_parse(const char *text, size_t len, accounts_error *err)
 {
+    long nul = accounts_rt_text_nul(text, len);
+    if (nul >= 0) {
+        accounts_rt_set_error(err, ACCOUNTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -448,7 +458,7 @@ accounts_AccountOpened *accounts_AccountOpened_parse(const char *text, size_t le
 char *accounts_AccountOpened_print(const accounts_AccountOpened *o)
 {
     cJSON *j = accounts_AccountOpened_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? accounts_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -602,6 +612,11 @@ cJSON *accounts_AccountClosed_to_json(const accounts_AccountClosed *o)
 
 accounts_AccountClosed *accounts_AccountClosed_parse(const char *text, size_t len, accounts_error *err)
 {
+    long nul = accounts_rt_text_nul(text, len);
+    if (nul >= 0) {
+        accounts_rt_set_error(err, ACCOUNTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -617,7 +632,7 @@ accounts_AccountClosed *accounts_AccountClosed_parse(const char *text, size_t le
 char *accounts_AccountClosed_print(const accounts_AccountClosed *o)
 {
     cJSON *j = accounts_AccountClosed_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? accounts_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }

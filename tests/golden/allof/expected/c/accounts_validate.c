@@ -35,21 +35,27 @@ static bool accounts_v_Event(const cJSON *x, const accounts_pseg *p, accounts_vc
     if (!accounts_rt_type_in(x, 64)) {
         accounts_rt_report_type(c, p, "expected object", x);
         ACCOUNTS_FAIL();
+    } else if (!accounts_rt_int_fits(c, p, x, 64)) {
+        ACCOUNTS_FAIL();
     }
     if (ACCOUNTS_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "eventId")) {
+            accounts_rt_report(c, p, "missing required property 'eventId'");
+            ACCOUNTS_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "occurredAt")) {
+            accounts_rt_report(c, p, "missing required property 'occurredAt'");
+            ACCOUNTS_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const accounts_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 101:
                 if ((unsigned char)key[1] == 118 && (unsigned char)key[2] == 101 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    seen[0] = true;
                     if (!accounts_v_Event_eventId(m, &seg, c))
                         ACCOUNTS_FAIL();
                     break;
@@ -57,7 +63,6 @@ static bool accounts_v_Event(const cJSON *x, const accounts_pseg *p, accounts_vc
                 break;
             case 111:
                 if ((unsigned char)key[1] == 99 && (unsigned char)key[2] == 99 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 100 && (unsigned char)key[8] == 65 && (unsigned char)key[9] == 116 && key[10] == '\0') { /* 10 bytes */
-                    seen[1] = true;
                     if (!accounts_v_Event_occurredAt(m, &seg, c))
                         ACCOUNTS_FAIL();
                     break;
@@ -73,15 +78,6 @@ static bool accounts_v_Event(const cJSON *x, const accounts_pseg *p, accounts_vc
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            accounts_rt_report(c, p, "missing required property 'eventId'");
-            ACCOUNTS_FAIL();
-        }
-        if (!seen[1]) {
-            accounts_rt_report(c, p, "missing required property 'occurredAt'");
-            ACCOUNTS_FAIL();
         }
     }
     c->depth--;
@@ -99,6 +95,8 @@ static bool accounts_v_Event_eventId(const cJSON *x, const accounts_pseg *p, acc
     if (!accounts_rt_type_in(x, 16)) {
         accounts_rt_report_type(c, p, "expected string", x);
         ACCOUNTS_FAIL();
+    } else if (!accounts_rt_int_fits(c, p, x, 16)) {
+        ACCOUNTS_FAIL();
     }
     c->depth--;
     return ok;
@@ -114,6 +112,8 @@ static bool accounts_v_Event_occurredAt(const cJSON *x, const accounts_pseg *p, 
     c->depth++;
     if (!accounts_rt_type_in(x, 16)) {
         accounts_rt_report_type(c, p, "expected string", x);
+        ACCOUNTS_FAIL();
+    } else if (!accounts_rt_int_fits(c, p, x, 16)) {
         ACCOUNTS_FAIL();
     }
     if (ACCOUNTS_IS_STRING(x)) {
@@ -137,6 +137,8 @@ static bool accounts_v_Event_retries(const cJSON *x, const accounts_pseg *p, acc
     c->depth++;
     if (!accounts_rt_type_in(x, 4)) {
         accounts_rt_report_type(c, p, "expected integer", x);
+        ACCOUNTS_FAIL();
+    } else if (!accounts_rt_int_fits(c, p, x, 4)) {
         ACCOUNTS_FAIL();
     }
     if (ACCOUNTS_IS_NUMBER(x)) {
@@ -191,14 +193,17 @@ static bool accounts_v_accountOpened_payload_all_1(const cJSON *x, const account
     if (!accounts_rt_type_in(x, 64)) {
         accounts_rt_report_type(c, p, "expected object", x);
         ACCOUNTS_FAIL();
+    } else if (!accounts_rt_int_fits(c, p, x, 64)) {
+        ACCOUNTS_FAIL();
     }
     if (ACCOUNTS_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[1] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "owner")) {
+            accounts_rt_report(c, p, "missing required property 'owner'");
+            ACCOUNTS_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const accounts_pseg seg = {p, key, 0};
             (void)seg;
@@ -212,7 +217,6 @@ static bool accounts_v_accountOpened_payload_all_1(const cJSON *x, const account
                 break;
             case 111:
                 if ((unsigned char)key[1] == 119 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && key[5] == '\0') { /* 5 bytes */
-                    seen[0] = true;
                     if (!accounts_v_Event_eventId(m, &seg, c))
                         ACCOUNTS_FAIL();
                     break;
@@ -221,11 +225,6 @@ static bool accounts_v_accountOpened_payload_all_1(const cJSON *x, const account
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            accounts_rt_report(c, p, "missing required property 'owner'");
-            ACCOUNTS_FAIL();
         }
     }
     c->depth--;
@@ -242,6 +241,8 @@ static bool accounts_v_accountOpened_payload_all_1_limit(const cJSON *x, const a
     c->depth++;
     if (!accounts_rt_type_in(x, 4)) {
         accounts_rt_report_type(c, p, "expected integer", x);
+        ACCOUNTS_FAIL();
+    } else if (!accounts_rt_int_fits(c, p, x, 4)) {
         ACCOUNTS_FAIL();
     }
     if (ACCOUNTS_IS_NUMBER(x)) {
@@ -280,11 +281,9 @@ static bool accounts_v_accountClosed_payload_all_1(const cJSON *x, const account
         return accounts_rt_too_deep(c, p);
     c->depth++;
     if (ACCOUNTS_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const accounts_pseg seg = {p, key, 0};
             (void)seg;
@@ -305,7 +304,6 @@ static bool accounts_v_accountClosed_payload_all_1(const cJSON *x, const account
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -321,6 +319,8 @@ static bool accounts_v_accountClosed_payload_all_1_reason(const cJSON *x, const 
     c->depth++;
     if (!accounts_rt_type_in(x, 16)) {
         accounts_rt_report_type(c, p, "expected string", x);
+        ACCOUNTS_FAIL();
+    } else if (!accounts_rt_int_fits(c, p, x, 16)) {
         ACCOUNTS_FAIL();
     }
     if (ACCOUNTS_IS_STRING(x)) {
@@ -345,6 +345,8 @@ static bool accounts_v_accountClosed_payload_all_1_retries(const cJSON *x, const
     c->depth++;
     if (!accounts_rt_type_in(x, 4)) {
         accounts_rt_report_type(c, p, "expected integer", x);
+        ACCOUNTS_FAIL();
+    } else if (!accounts_rt_int_fits(c, p, x, 4)) {
         ACCOUNTS_FAIL();
     }
     if (ACCOUNTS_IS_NUMBER(x)) {
@@ -371,7 +373,7 @@ bool accounts_Event_validate(const cJSON *json, accounts_error *err)
         accounts_rt_set_error(err, ACCOUNTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = accounts_v_Event(json, NULL, &c);
+    bool ok = accounts_rt_json_ok(&c, json) && accounts_v_Event(json, NULL, &c);
     if (!ok && err)
         err->kind = ACCOUNTS_ERR_INVALID;
     return ok;
@@ -386,7 +388,7 @@ bool accounts_AccountOpened_validate(const cJSON *json, accounts_error *err)
         accounts_rt_set_error(err, ACCOUNTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = accounts_v_accountOpened_payload(json, NULL, &c);
+    bool ok = accounts_rt_json_ok(&c, json) && accounts_v_accountOpened_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = ACCOUNTS_ERR_INVALID;
     return ok;
@@ -401,7 +403,7 @@ bool accounts_AccountClosed_validate(const cJSON *json, accounts_error *err)
         accounts_rt_set_error(err, ACCOUNTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = accounts_v_accountClosed_payload(json, NULL, &c);
+    bool ok = accounts_rt_json_ok(&c, json) && accounts_v_accountClosed_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = ACCOUNTS_ERR_INVALID;
     return ok;

@@ -16,6 +16,10 @@
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define INVOICES_MAX_DEPTH 512
 #define INVOICES_MAX_ERRORS 100
+/* Containers nested deeper than this are refused before any schema check:
+ * msggen validate reads no deeper (MG_MAX_NESTING), and equality checks
+ * (uniqueItems, enum) recurse on the value. */
+#define INVOICES_MAX_NESTING 256
 
 /* One step of an instance location: a member name, or (key NULL) an index. */
 typedef struct invoices_pseg {
@@ -78,6 +82,10 @@ static inline bool invoices_rt_type_in(const cJSON *x, int mask)
 void invoices_rt_report(invoices_vctx *c, const invoices_pseg *p, const char *msg);
 void invoices_rt_report_type(invoices_vctx *c, const invoices_pseg *p, const char *expected, const cJSON *x);
 void invoices_rt_report_pair(invoices_vctx *c, const invoices_pseg *p, const char *fmt, int a, int b);
+bool invoices_rt_json_ok(invoices_vctx *c, const cJSON *x);
+bool invoices_rt_int_fits(invoices_vctx *c, const invoices_pseg *p, const cJSON *x, int mask);
+long invoices_rt_text_nul(const char *text, size_t len);
+char *invoices_rt_print(const cJSON *json);
 bool invoices_rt_too_deep(invoices_vctx *c, const invoices_pseg *p);
 bool invoices_rt_equal(const cJSON *a, const cJSON *b);
 bool invoices_rt_equal_json(const cJSON *x, const char *json);

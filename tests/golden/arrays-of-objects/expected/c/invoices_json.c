@@ -222,6 +222,11 @@ cJSON *invoices_Tax_to_json(const invoices_Tax *o)
 
 invoices_Tax *invoices_Tax_parse(const char *text, size_t len, invoices_error *err)
 {
+    long nul = invoices_rt_text_nul(text, len);
+    if (nul >= 0) {
+        invoices_rt_set_error(err, INVOICES_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -237,7 +242,7 @@ invoices_Tax *invoices_Tax_parse(const char *text, size_t len, invoices_error *e
 char *invoices_Tax_print(const invoices_Tax *o)
 {
     cJSON *j = invoices_Tax_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? invoices_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -455,6 +460,11 @@ cJSON *invoices_InvoiceIssued_to_json(const invoices_InvoiceIssued *o)
 
 invoices_InvoiceIssued *invoices_InvoiceIssued_parse(const char *text, size_t len, invoices_error *err)
 {
+    long nul = invoices_rt_text_nul(text, len);
+    if (nul >= 0) {
+        invoices_rt_set_error(err, INVOICES_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -470,7 +480,7 @@ invoices_InvoiceIssued *invoices_InvoiceIssued_parse(const char *text, size_t le
 char *invoices_InvoiceIssued_print(const invoices_InvoiceIssued *o)
 {
     cJSON *j = invoices_InvoiceIssued_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? invoices_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -582,6 +592,11 @@ cJSON *invoices_InvoiceIssuedLinesItem_to_json(const invoices_InvoiceIssuedLines
 
 invoices_InvoiceIssuedLinesItem *invoices_InvoiceIssuedLinesItem_parse(const char *text, size_t len, invoices_error *err)
 {
+    long nul = invoices_rt_text_nul(text, len);
+    if (nul >= 0) {
+        invoices_rt_set_error(err, INVOICES_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -597,7 +612,7 @@ invoices_InvoiceIssuedLinesItem *invoices_InvoiceIssuedLinesItem_parse(const cha
 char *invoices_InvoiceIssuedLinesItem_print(const invoices_InvoiceIssuedLinesItem *o)
 {
     cJSON *j = invoices_InvoiceIssuedLinesItem_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? invoices_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }

@@ -37,21 +37,27 @@ static bool invoices_v_Tax(const cJSON *x, const invoices_pseg *p, invoices_vctx
     if (!invoices_rt_type_in(x, 64)) {
         invoices_rt_report_type(c, p, "expected object", x);
         INVOICES_FAIL();
+    } else if (!invoices_rt_int_fits(c, p, x, 64)) {
+        INVOICES_FAIL();
     }
     if (INVOICES_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "name")) {
+            invoices_rt_report(c, p, "missing required property 'name'");
+            INVOICES_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "rate")) {
+            invoices_rt_report(c, p, "missing required property 'rate'");
+            INVOICES_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const invoices_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 110:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    seen[0] = true;
                     if (!invoices_v_Tax_name(m, &seg, c))
                         INVOICES_FAIL();
                     break;
@@ -59,7 +65,6 @@ static bool invoices_v_Tax(const cJSON *x, const invoices_pseg *p, invoices_vctx
                 break;
             case 114:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    seen[1] = true;
                     if (!invoices_v_Tax_rate(m, &seg, c))
                         INVOICES_FAIL();
                     break;
@@ -68,15 +73,6 @@ static bool invoices_v_Tax(const cJSON *x, const invoices_pseg *p, invoices_vctx
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            invoices_rt_report(c, p, "missing required property 'name'");
-            INVOICES_FAIL();
-        }
-        if (!seen[1]) {
-            invoices_rt_report(c, p, "missing required property 'rate'");
-            INVOICES_FAIL();
         }
     }
     c->depth--;
@@ -94,6 +90,8 @@ static bool invoices_v_Tax_name(const cJSON *x, const invoices_pseg *p, invoices
     if (!invoices_rt_type_in(x, 16)) {
         invoices_rt_report_type(c, p, "expected string", x);
         INVOICES_FAIL();
+    } else if (!invoices_rt_int_fits(c, p, x, 16)) {
+        INVOICES_FAIL();
     }
     c->depth--;
     return ok;
@@ -109,6 +107,8 @@ static bool invoices_v_Tax_rate(const cJSON *x, const invoices_pseg *p, invoices
     c->depth++;
     if (!invoices_rt_type_in(x, 12)) {
         invoices_rt_report_type(c, p, "expected number", x);
+        INVOICES_FAIL();
+    } else if (!invoices_rt_int_fits(c, p, x, 12)) {
         INVOICES_FAIL();
     }
     if (INVOICES_IS_NUMBER(x)) {
@@ -137,14 +137,17 @@ static bool invoices_v_invoiceIssued_payload(const cJSON *x, const invoices_pseg
     if (!invoices_rt_type_in(x, 64)) {
         invoices_rt_report_type(c, p, "expected object", x);
         INVOICES_FAIL();
+    } else if (!invoices_rt_int_fits(c, p, x, 64)) {
+        INVOICES_FAIL();
     }
     if (INVOICES_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[1] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "lines")) {
+            invoices_rt_report(c, p, "missing required property 'lines'");
+            INVOICES_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const invoices_pseg seg = {p, key, 0};
             (void)seg;
@@ -158,7 +161,6 @@ static bool invoices_v_invoiceIssued_payload(const cJSON *x, const invoices_pseg
                 break;
             case 108:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && key[5] == '\0') { /* 5 bytes */
-                    seen[0] = true;
                     if (!invoices_v_invoiceIssued_payload_lines(m, &seg, c))
                         INVOICES_FAIL();
                     break;
@@ -180,11 +182,6 @@ static bool invoices_v_invoiceIssued_payload(const cJSON *x, const invoices_pseg
                 break;
             }
         }
-        (void)count;
-        if (!seen[0]) {
-            invoices_rt_report(c, p, "missing required property 'lines'");
-            INVOICES_FAIL();
-        }
     }
     c->depth--;
     return ok;
@@ -200,6 +197,8 @@ static bool invoices_v_invoiceIssued_payload_lines(const cJSON *x, const invoice
     c->depth++;
     if (!invoices_rt_type_in(x, 32)) {
         invoices_rt_report_type(c, p, "expected array", x);
+        INVOICES_FAIL();
+    } else if (!invoices_rt_int_fits(c, p, x, 32)) {
         INVOICES_FAIL();
     }
     if (INVOICES_IS_ARRAY(x)) {
@@ -232,21 +231,27 @@ static bool invoices_v_invoiceIssued_payload_lines_items(const cJSON *x, const i
     if (!invoices_rt_type_in(x, 64)) {
         invoices_rt_report_type(c, p, "expected object", x);
         INVOICES_FAIL();
+    } else if (!invoices_rt_int_fits(c, p, x, 64)) {
+        INVOICES_FAIL();
     }
     if (INVOICES_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "sku")) {
+            invoices_rt_report(c, p, "missing required property 'sku'");
+            INVOICES_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "quantity")) {
+            invoices_rt_report(c, p, "missing required property 'quantity'");
+            INVOICES_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const invoices_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 113:
                 if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 121 && key[8] == '\0') { /* 8 bytes */
-                    seen[1] = true;
                     if (!invoices_v_invoiceIssued_payload_lines_items_quantity(m, &seg, c))
                         INVOICES_FAIL();
                     break;
@@ -254,7 +259,6 @@ static bool invoices_v_invoiceIssued_payload_lines_items(const cJSON *x, const i
                 break;
             case 115:
                 if ((unsigned char)key[1] == 107 && (unsigned char)key[2] == 117 && key[3] == '\0') { /* 3 bytes */
-                    seen[0] = true;
                     if (!invoices_v_Tax_name(m, &seg, c))
                         INVOICES_FAIL();
                     break;
@@ -263,15 +267,6 @@ static bool invoices_v_invoiceIssued_payload_lines_items(const cJSON *x, const i
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            invoices_rt_report(c, p, "missing required property 'sku'");
-            INVOICES_FAIL();
-        }
-        if (!seen[1]) {
-            invoices_rt_report(c, p, "missing required property 'quantity'");
-            INVOICES_FAIL();
         }
     }
     c->depth--;
@@ -288,6 +283,8 @@ static bool invoices_v_invoiceIssued_payload_lines_items_quantity(const cJSON *x
     c->depth++;
     if (!invoices_rt_type_in(x, 4)) {
         invoices_rt_report_type(c, p, "expected integer", x);
+        INVOICES_FAIL();
+    } else if (!invoices_rt_int_fits(c, p, x, 4)) {
         INVOICES_FAIL();
     }
     if (INVOICES_IS_NUMBER(x)) {
@@ -311,6 +308,8 @@ static bool invoices_v_invoiceIssued_payload_taxes(const cJSON *x, const invoice
     c->depth++;
     if (!invoices_rt_type_in(x, 32)) {
         invoices_rt_report_type(c, p, "expected array", x);
+        INVOICES_FAIL();
+    } else if (!invoices_rt_int_fits(c, p, x, 32)) {
         INVOICES_FAIL();
     }
     if (INVOICES_IS_ARRAY(x)) {
@@ -348,6 +347,8 @@ static bool invoices_v_invoiceIssued_payload_grid(const cJSON *x, const invoices
     if (!invoices_rt_type_in(x, 32)) {
         invoices_rt_report_type(c, p, "expected array", x);
         INVOICES_FAIL();
+    } else if (!invoices_rt_int_fits(c, p, x, 32)) {
+        INVOICES_FAIL();
     }
     if (INVOICES_IS_ARRAY(x)) {
         {
@@ -373,6 +374,8 @@ static bool invoices_v_invoiceIssued_payload_grid_items(const cJSON *x, const in
     c->depth++;
     if (!invoices_rt_type_in(x, 32)) {
         invoices_rt_report_type(c, p, "expected array", x);
+        INVOICES_FAIL();
+    } else if (!invoices_rt_int_fits(c, p, x, 32)) {
         INVOICES_FAIL();
     }
     if (INVOICES_IS_ARRAY(x)) {
@@ -400,6 +403,8 @@ static bool invoices_v_invoiceIssued_payload_grid_items_items(const cJSON *x, co
     if (!invoices_rt_type_in(x, 12)) {
         invoices_rt_report_type(c, p, "expected number", x);
         INVOICES_FAIL();
+    } else if (!invoices_rt_int_fits(c, p, x, 12)) {
+        INVOICES_FAIL();
     }
     c->depth--;
     return ok;
@@ -415,6 +420,8 @@ static bool invoices_v_invoiceIssued_payload_tags(const cJSON *x, const invoices
     c->depth++;
     if (!invoices_rt_type_in(x, 32)) {
         invoices_rt_report_type(c, p, "expected array", x);
+        INVOICES_FAIL();
+    } else if (!invoices_rt_int_fits(c, p, x, 32)) {
         INVOICES_FAIL();
     }
     if (INVOICES_IS_ARRAY(x)) {
@@ -449,6 +456,8 @@ static bool invoices_v_invoiceIssued_payload_tags_items(const cJSON *x, const in
     if (!invoices_rt_type_in(x, 16)) {
         invoices_rt_report_type(c, p, "expected string", x);
         INVOICES_FAIL();
+    } else if (!invoices_rt_int_fits(c, p, x, 16)) {
+        INVOICES_FAIL();
     }
     if (INVOICES_IS_STRING(x)) {
         const char *s = x->valuestring;
@@ -475,7 +484,7 @@ bool invoices_Tax_validate(const cJSON *json, invoices_error *err)
         invoices_rt_set_error(err, INVOICES_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = invoices_v_Tax(json, NULL, &c);
+    bool ok = invoices_rt_json_ok(&c, json) && invoices_v_Tax(json, NULL, &c);
     if (!ok && err)
         err->kind = INVOICES_ERR_INVALID;
     return ok;
@@ -490,7 +499,7 @@ bool invoices_InvoiceIssued_validate(const cJSON *json, invoices_error *err)
         invoices_rt_set_error(err, INVOICES_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = invoices_v_invoiceIssued_payload(json, NULL, &c);
+    bool ok = invoices_rt_json_ok(&c, json) && invoices_v_invoiceIssued_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = INVOICES_ERR_INVALID;
     return ok;
@@ -505,7 +514,7 @@ bool invoices_InvoiceIssuedLinesItem_validate(const cJSON *json, invoices_error 
         invoices_rt_set_error(err, INVOICES_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = invoices_v_invoiceIssued_payload_lines_items(json, NULL, &c);
+    bool ok = invoices_rt_json_ok(&c, json) && invoices_v_invoiceIssued_payload_lines_items(json, NULL, &c);
     if (!ok && err)
         err->kind = INVOICES_ERR_INVALID;
     return ok;

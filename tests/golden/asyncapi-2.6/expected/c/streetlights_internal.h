@@ -16,6 +16,10 @@
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define STREETLIGHTS_MAX_DEPTH 512
 #define STREETLIGHTS_MAX_ERRORS 100
+/* Containers nested deeper than this are refused before any schema check:
+ * msggen validate reads no deeper (MG_MAX_NESTING), and equality checks
+ * (uniqueItems, enum) recurse on the value. */
+#define STREETLIGHTS_MAX_NESTING 256
 
 /* One step of an instance location: a member name, or (key NULL) an index. */
 typedef struct streetlights_pseg {
@@ -78,6 +82,10 @@ static inline bool streetlights_rt_type_in(const cJSON *x, int mask)
 void streetlights_rt_report(streetlights_vctx *c, const streetlights_pseg *p, const char *msg);
 void streetlights_rt_report_type(streetlights_vctx *c, const streetlights_pseg *p, const char *expected, const cJSON *x);
 void streetlights_rt_report_pair(streetlights_vctx *c, const streetlights_pseg *p, const char *fmt, int a, int b);
+bool streetlights_rt_json_ok(streetlights_vctx *c, const cJSON *x);
+bool streetlights_rt_int_fits(streetlights_vctx *c, const streetlights_pseg *p, const cJSON *x, int mask);
+long streetlights_rt_text_nul(const char *text, size_t len);
+char *streetlights_rt_print(const cJSON *json);
 bool streetlights_rt_too_deep(streetlights_vctx *c, const streetlights_pseg *p);
 bool streetlights_rt_equal(const cJSON *a, const cJSON *b);
 bool streetlights_rt_equal_json(const cJSON *x, const char *json);

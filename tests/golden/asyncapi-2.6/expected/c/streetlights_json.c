@@ -238,6 +238,11 @@ cJSON *streetlights_LightMeasuredPayload_to_json(const streetlights_LightMeasure
 
 streetlights_LightMeasuredPayload *streetlights_LightMeasuredPayload_parse(const char *text, size_t len, streetlights_error *err)
 {
+    long nul = streetlights_rt_text_nul(text, len);
+    if (nul >= 0) {
+        streetlights_rt_set_error(err, STREETLIGHTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -253,7 +258,7 @@ streetlights_LightMeasuredPayload *streetlights_LightMeasuredPayload_parse(const
 char *streetlights_LightMeasuredPayload_print(const streetlights_LightMeasuredPayload *o)
 {
     cJSON *j = streetlights_LightMeasuredPayload_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? streetlights_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -346,6 +351,11 @@ cJSON *streetlights_TurnOn_to_json(const streetlights_TurnOn *o)
 
 streetlights_TurnOn *streetlights_TurnOn_parse(const char *text, size_t len, streetlights_error *err)
 {
+    long nul = streetlights_rt_text_nul(text, len);
+    if (nul >= 0) {
+        streetlights_rt_set_error(err, STREETLIGHTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -361,7 +371,7 @@ streetlights_TurnOn *streetlights_TurnOn_parse(const char *text, size_t len, str
 char *streetlights_TurnOn_print(const streetlights_TurnOn *o)
 {
     cJSON *j = streetlights_TurnOn_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? streetlights_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }

@@ -27,13 +27,13 @@ static bool streetlights_v_lightMeasuredPayload(const cJSON *x, const streetligh
     if (!streetlights_rt_type_in(x, 64)) {
         streetlights_rt_report_type(c, p, "expected object", x);
         STREETLIGHTS_FAIL();
+    } else if (!streetlights_rt_int_fits(c, p, x, 64)) {
+        STREETLIGHTS_FAIL();
     }
     if (STREETLIGHTS_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const streetlights_pseg seg = {p, key, 0};
             (void)seg;
@@ -63,7 +63,6 @@ static bool streetlights_v_lightMeasuredPayload(const cJSON *x, const streetligh
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -79,6 +78,8 @@ static bool streetlights_v_lightMeasuredPayload_id(const cJSON *x, const streetl
     c->depth++;
     if (!streetlights_rt_type_in(x, 4)) {
         streetlights_rt_report_type(c, p, "expected integer", x);
+        STREETLIGHTS_FAIL();
+    } else if (!streetlights_rt_int_fits(c, p, x, 4)) {
         STREETLIGHTS_FAIL();
     }
     if (STREETLIGHTS_IS_NUMBER(x)) {
@@ -103,6 +104,8 @@ static bool streetlights_v_lightMeasuredPayload_sentAt(const cJSON *x, const str
     if (!streetlights_rt_type_in(x, 16)) {
         streetlights_rt_report_type(c, p, "expected string", x);
         STREETLIGHTS_FAIL();
+    } else if (!streetlights_rt_int_fits(c, p, x, 16)) {
+        STREETLIGHTS_FAIL();
     }
     if (STREETLIGHTS_IS_STRING(x)) {
         const char *s = x->valuestring;
@@ -126,13 +129,13 @@ static bool streetlights_v_turnOn_payload(const cJSON *x, const streetlights_pse
     if (!streetlights_rt_type_in(x, 64)) {
         streetlights_rt_report_type(c, p, "expected object", x);
         STREETLIGHTS_FAIL();
+    } else if (!streetlights_rt_int_fits(c, p, x, 64)) {
+        STREETLIGHTS_FAIL();
     }
     if (STREETLIGHTS_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const streetlights_pseg seg = {p, key, 0};
             (void)seg;
@@ -148,7 +151,6 @@ static bool streetlights_v_turnOn_payload(const cJSON *x, const streetlights_pse
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -167,7 +169,7 @@ bool streetlights_LightMeasuredPayload_validate(const cJSON *json, streetlights_
         streetlights_rt_set_error(err, STREETLIGHTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = streetlights_v_lightMeasuredPayload(json, NULL, &c);
+    bool ok = streetlights_rt_json_ok(&c, json) && streetlights_v_lightMeasuredPayload(json, NULL, &c);
     if (!ok && err)
         err->kind = STREETLIGHTS_ERR_INVALID;
     return ok;
@@ -182,7 +184,7 @@ bool streetlights_TurnOn_validate(const cJSON *json, streetlights_error *err)
         streetlights_rt_set_error(err, STREETLIGHTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = streetlights_v_turnOn_payload(json, NULL, &c);
+    bool ok = streetlights_rt_json_ok(&c, json) && streetlights_v_turnOn_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = STREETLIGHTS_ERR_INVALID;
     return ok;

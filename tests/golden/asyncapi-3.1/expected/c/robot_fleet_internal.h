@@ -16,6 +16,10 @@
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define ROBOT_FLEET_MAX_DEPTH 512
 #define ROBOT_FLEET_MAX_ERRORS 100
+/* Containers nested deeper than this are refused before any schema check:
+ * msggen validate reads no deeper (MG_MAX_NESTING), and equality checks
+ * (uniqueItems, enum) recurse on the value. */
+#define ROBOT_FLEET_MAX_NESTING 256
 
 /* One step of an instance location: a member name, or (key NULL) an index. */
 typedef struct robot_fleet_pseg {
@@ -78,6 +82,10 @@ static inline bool robot_fleet_rt_type_in(const cJSON *x, int mask)
 void robot_fleet_rt_report(robot_fleet_vctx *c, const robot_fleet_pseg *p, const char *msg);
 void robot_fleet_rt_report_type(robot_fleet_vctx *c, const robot_fleet_pseg *p, const char *expected, const cJSON *x);
 void robot_fleet_rt_report_pair(robot_fleet_vctx *c, const robot_fleet_pseg *p, const char *fmt, int a, int b);
+bool robot_fleet_rt_json_ok(robot_fleet_vctx *c, const cJSON *x);
+bool robot_fleet_rt_int_fits(robot_fleet_vctx *c, const robot_fleet_pseg *p, const cJSON *x, int mask);
+long robot_fleet_rt_text_nul(const char *text, size_t len);
+char *robot_fleet_rt_print(const cJSON *json);
 bool robot_fleet_rt_too_deep(robot_fleet_vctx *c, const robot_fleet_pseg *p);
 bool robot_fleet_rt_equal(const cJSON *a, const cJSON *b);
 bool robot_fleet_rt_equal_json(const cJSON *x, const char *json);

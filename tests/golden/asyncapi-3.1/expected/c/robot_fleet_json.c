@@ -282,6 +282,11 @@ cJSON *robot_fleet_RobotStatus_to_json(const robot_fleet_RobotStatus *o)
 
 robot_fleet_RobotStatus *robot_fleet_RobotStatus_parse(const char *text, size_t len, robot_fleet_error *err)
 {
+    long nul = robot_fleet_rt_text_nul(text, len);
+    if (nul >= 0) {
+        robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -297,7 +302,7 @@ robot_fleet_RobotStatus *robot_fleet_RobotStatus_parse(const char *text, size_t 
 char *robot_fleet_RobotStatus_print(const robot_fleet_RobotStatus *o)
 {
     cJSON *j = robot_fleet_RobotStatus_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? robot_fleet_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -409,6 +414,11 @@ cJSON *robot_fleet_LowBattery_to_json(const robot_fleet_LowBattery *o)
 
 robot_fleet_LowBattery *robot_fleet_LowBattery_parse(const char *text, size_t len, robot_fleet_error *err)
 {
+    long nul = robot_fleet_rt_text_nul(text, len);
+    if (nul >= 0) {
+        robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -424,7 +434,7 @@ robot_fleet_LowBattery *robot_fleet_LowBattery_parse(const char *text, size_t le
 char *robot_fleet_LowBattery_print(const robot_fleet_LowBattery *o)
 {
     cJSON *j = robot_fleet_LowBattery_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? robot_fleet_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -537,6 +547,11 @@ cJSON *robot_fleet_Collision_to_json(const robot_fleet_Collision *o)
 
 robot_fleet_Collision *robot_fleet_Collision_parse(const char *text, size_t len, robot_fleet_error *err)
 {
+    long nul = robot_fleet_rt_text_nul(text, len);
+    if (nul >= 0) {
+        robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -552,7 +567,7 @@ robot_fleet_Collision *robot_fleet_Collision_parse(const char *text, size_t len,
 char *robot_fleet_Collision_print(const robot_fleet_Collision *o)
 {
     cJSON *j = robot_fleet_Collision_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? robot_fleet_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }

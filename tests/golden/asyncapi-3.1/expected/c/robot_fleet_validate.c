@@ -31,21 +31,27 @@ static bool robot_fleet_v_status_robotStatus_payload(const cJSON *x, const robot
     if (!robot_fleet_rt_type_in(x, 64)) {
         robot_fleet_rt_report_type(c, p, "expected object", x);
         ROBOT_FLEET_FAIL();
+    } else if (!robot_fleet_rt_int_fits(c, p, x, 64)) {
+        ROBOT_FLEET_FAIL();
     }
     if (ROBOT_FLEET_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "robotId")) {
+            robot_fleet_rt_report(c, p, "missing required property 'robotId'");
+            ROBOT_FLEET_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "battery")) {
+            robot_fleet_rt_report(c, p, "missing required property 'battery'");
+            ROBOT_FLEET_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const robot_fleet_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 98:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 121 && key[7] == '\0') { /* 7 bytes */
-                    seen[1] = true;
                     if (!robot_fleet_v_status_robotStatus_payload_battery(m, &seg, c))
                         ROBOT_FLEET_FAIL();
                     break;
@@ -60,7 +66,6 @@ static bool robot_fleet_v_status_robotStatus_payload(const cJSON *x, const robot
                 break;
             case 114:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 111 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    seen[0] = true;
                     if (!robot_fleet_v_collision_payload_robotId(m, &seg, c))
                         ROBOT_FLEET_FAIL();
                     break;
@@ -69,15 +74,6 @@ static bool robot_fleet_v_status_robotStatus_payload(const cJSON *x, const robot
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            robot_fleet_rt_report(c, p, "missing required property 'robotId'");
-            ROBOT_FLEET_FAIL();
-        }
-        if (!seen[1]) {
-            robot_fleet_rt_report(c, p, "missing required property 'battery'");
-            ROBOT_FLEET_FAIL();
         }
     }
     c->depth--;
@@ -95,6 +91,8 @@ static bool robot_fleet_v_collision_payload_robotId(const cJSON *x, const robot_
     if (!robot_fleet_rt_type_in(x, 16)) {
         robot_fleet_rt_report_type(c, p, "expected string", x);
         ROBOT_FLEET_FAIL();
+    } else if (!robot_fleet_rt_int_fits(c, p, x, 16)) {
+        ROBOT_FLEET_FAIL();
     }
     c->depth--;
     return ok;
@@ -110,6 +108,8 @@ static bool robot_fleet_v_status_robotStatus_payload_battery(const cJSON *x, con
     c->depth++;
     if (!robot_fleet_rt_type_in(x, 4)) {
         robot_fleet_rt_report_type(c, p, "expected integer", x);
+        ROBOT_FLEET_FAIL();
+    } else if (!robot_fleet_rt_int_fits(c, p, x, 4)) {
         ROBOT_FLEET_FAIL();
     }
     if (ROBOT_FLEET_IS_NUMBER(x)) {
@@ -138,6 +138,8 @@ static bool robot_fleet_v_status_robotStatus_payload_mode(const cJSON *x, const 
     if (!robot_fleet_rt_type_in(x, 16)) {
         robot_fleet_rt_report_type(c, p, "expected string", x);
         ROBOT_FLEET_FAIL();
+    } else if (!robot_fleet_rt_int_fits(c, p, x, 16)) {
+        ROBOT_FLEET_FAIL();
     }
     if (!((ROBOT_FLEET_IS_STRING(x) && strcmp(x->valuestring, "idle") == 0) || (ROBOT_FLEET_IS_STRING(x) && strcmp(x->valuestring, "working") == 0) || (ROBOT_FLEET_IS_STRING(x) && strcmp(x->valuestring, "charging") == 0) || false)) {
         robot_fleet_rt_report(c, p, "must be one of 'idle', 'working', 'charging'");
@@ -158,21 +160,27 @@ static bool robot_fleet_v_lowBattery_payload(const cJSON *x, const robot_fleet_p
     if (!robot_fleet_rt_type_in(x, 64)) {
         robot_fleet_rt_report_type(c, p, "expected object", x);
         ROBOT_FLEET_FAIL();
+    } else if (!robot_fleet_rt_int_fits(c, p, x, 64)) {
+        ROBOT_FLEET_FAIL();
     }
     if (ROBOT_FLEET_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "robotId")) {
+            robot_fleet_rt_report(c, p, "missing required property 'robotId'");
+            ROBOT_FLEET_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "level")) {
+            robot_fleet_rt_report(c, p, "missing required property 'level'");
+            ROBOT_FLEET_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const robot_fleet_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 108:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 118 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 108 && key[5] == '\0') { /* 5 bytes */
-                    seen[1] = true;
                     if (!robot_fleet_v_lowBattery_payload_level(m, &seg, c))
                         ROBOT_FLEET_FAIL();
                     break;
@@ -180,7 +188,6 @@ static bool robot_fleet_v_lowBattery_payload(const cJSON *x, const robot_fleet_p
                 break;
             case 114:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 111 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    seen[0] = true;
                     if (!robot_fleet_v_collision_payload_robotId(m, &seg, c))
                         ROBOT_FLEET_FAIL();
                     break;
@@ -189,15 +196,6 @@ static bool robot_fleet_v_lowBattery_payload(const cJSON *x, const robot_fleet_p
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            robot_fleet_rt_report(c, p, "missing required property 'robotId'");
-            ROBOT_FLEET_FAIL();
-        }
-        if (!seen[1]) {
-            robot_fleet_rt_report(c, p, "missing required property 'level'");
-            ROBOT_FLEET_FAIL();
         }
     }
     c->depth--;
@@ -215,6 +213,8 @@ static bool robot_fleet_v_lowBattery_payload_level(const cJSON *x, const robot_f
     if (!robot_fleet_rt_type_in(x, 4)) {
         robot_fleet_rt_report_type(c, p, "expected integer", x);
         ROBOT_FLEET_FAIL();
+    } else if (!robot_fleet_rt_int_fits(c, p, x, 4)) {
+        ROBOT_FLEET_FAIL();
     }
     c->depth--;
     return ok;
@@ -231,21 +231,23 @@ static bool robot_fleet_v_collision_payload(const cJSON *x, const robot_fleet_ps
     if (!robot_fleet_rt_type_in(x, 64)) {
         robot_fleet_rt_report_type(c, p, "expected object", x);
         ROBOT_FLEET_FAIL();
+    } else if (!robot_fleet_rt_int_fits(c, p, x, 64)) {
+        ROBOT_FLEET_FAIL();
     }
     if (ROBOT_FLEET_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[1] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "robotId")) {
+            robot_fleet_rt_report(c, p, "missing required property 'robotId'");
+            ROBOT_FLEET_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const robot_fleet_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 114:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 111 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    seen[0] = true;
                     if (!robot_fleet_v_collision_payload_robotId(m, &seg, c))
                         ROBOT_FLEET_FAIL();
                     break;
@@ -262,11 +264,6 @@ static bool robot_fleet_v_collision_payload(const cJSON *x, const robot_fleet_ps
                 break;
             }
         }
-        (void)count;
-        if (!seen[0]) {
-            robot_fleet_rt_report(c, p, "missing required property 'robotId'");
-            ROBOT_FLEET_FAIL();
-        }
     }
     c->depth--;
     return ok;
@@ -282,6 +279,8 @@ static bool robot_fleet_v_collision_payload_speed(const cJSON *x, const robot_fl
     c->depth++;
     if (!robot_fleet_rt_type_in(x, 12)) {
         robot_fleet_rt_report_type(c, p, "expected number", x);
+        ROBOT_FLEET_FAIL();
+    } else if (!robot_fleet_rt_int_fits(c, p, x, 12)) {
         ROBOT_FLEET_FAIL();
     }
     c->depth--;
@@ -301,7 +300,7 @@ bool robot_fleet_RobotStatus_validate(const cJSON *json, robot_fleet_error *err)
         robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = robot_fleet_v_status_robotStatus_payload(json, NULL, &c);
+    bool ok = robot_fleet_rt_json_ok(&c, json) && robot_fleet_v_status_robotStatus_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = ROBOT_FLEET_ERR_INVALID;
     return ok;
@@ -316,7 +315,7 @@ bool robot_fleet_RobotStatusMode_validate(const cJSON *json, robot_fleet_error *
         robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = robot_fleet_v_status_robotStatus_payload_mode(json, NULL, &c);
+    bool ok = robot_fleet_rt_json_ok(&c, json) && robot_fleet_v_status_robotStatus_payload_mode(json, NULL, &c);
     if (!ok && err)
         err->kind = ROBOT_FLEET_ERR_INVALID;
     return ok;
@@ -331,7 +330,7 @@ bool robot_fleet_LowBattery_validate(const cJSON *json, robot_fleet_error *err)
         robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = robot_fleet_v_lowBattery_payload(json, NULL, &c);
+    bool ok = robot_fleet_rt_json_ok(&c, json) && robot_fleet_v_lowBattery_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = ROBOT_FLEET_ERR_INVALID;
     return ok;
@@ -346,7 +345,7 @@ bool robot_fleet_Collision_validate(const cJSON *json, robot_fleet_error *err)
         robot_fleet_rt_set_error(err, ROBOT_FLEET_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = robot_fleet_v_collision_payload(json, NULL, &c);
+    bool ok = robot_fleet_rt_json_ok(&c, json) && robot_fleet_v_collision_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = ROBOT_FLEET_ERR_INVALID;
     return ok;

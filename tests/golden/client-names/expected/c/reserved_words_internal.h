@@ -16,6 +16,10 @@
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define RESERVED_WORDS_MAX_DEPTH 512
 #define RESERVED_WORDS_MAX_ERRORS 100
+/* Containers nested deeper than this are refused before any schema check:
+ * msggen validate reads no deeper (MG_MAX_NESTING), and equality checks
+ * (uniqueItems, enum) recurse on the value. */
+#define RESERVED_WORDS_MAX_NESTING 256
 
 /* One step of an instance location: a member name, or (key NULL) an index. */
 typedef struct reserved_words_pseg {
@@ -78,6 +82,10 @@ static inline bool reserved_words_rt_type_in(const cJSON *x, int mask)
 void reserved_words_rt_report(reserved_words_vctx *c, const reserved_words_pseg *p, const char *msg);
 void reserved_words_rt_report_type(reserved_words_vctx *c, const reserved_words_pseg *p, const char *expected, const cJSON *x);
 void reserved_words_rt_report_pair(reserved_words_vctx *c, const reserved_words_pseg *p, const char *fmt, int a, int b);
+bool reserved_words_rt_json_ok(reserved_words_vctx *c, const cJSON *x);
+bool reserved_words_rt_int_fits(reserved_words_vctx *c, const reserved_words_pseg *p, const cJSON *x, int mask);
+long reserved_words_rt_text_nul(const char *text, size_t len);
+char *reserved_words_rt_print(const cJSON *json);
 bool reserved_words_rt_too_deep(reserved_words_vctx *c, const reserved_words_pseg *p);
 bool reserved_words_rt_equal(const cJSON *a, const cJSON *b);
 bool reserved_words_rt_equal_json(const cJSON *x, const char *json);

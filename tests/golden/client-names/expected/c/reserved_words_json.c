@@ -386,6 +386,11 @@ cJSON *reserved_words_Import_to_json(const reserved_words_Import *o)
 
 reserved_words_Import *reserved_words_Import_parse(const char *text, size_t len, reserved_words_error *err)
 {
+    long nul = reserved_words_rt_text_nul(text, len);
+    if (nul >= 0) {
+        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -401,7 +406,7 @@ reserved_words_Import *reserved_words_Import_parse(const char *text, size_t len,
 char *reserved_words_Import_print(const reserved_words_Import *o)
 {
     cJSON *j = reserved_words_Import_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? reserved_words_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -536,6 +541,11 @@ cJSON *reserved_words_Record_to_json(const reserved_words_Record *o)
 
 reserved_words_Record *reserved_words_Record_parse(const char *text, size_t len, reserved_words_error *err)
 {
+    long nul = reserved_words_rt_text_nul(text, len);
+    if (nul >= 0) {
+        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -551,7 +561,7 @@ reserved_words_Record *reserved_words_Record_parse(const char *text, size_t len,
 char *reserved_words_Record_print(const reserved_words_Record *o)
 {
     cJSON *j = reserved_words_Record_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? reserved_words_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -665,6 +675,11 @@ cJSON *reserved_words_Date_to_json(const reserved_words_Date *o)
 
 reserved_words_Date *reserved_words_Date_parse(const char *text, size_t len, reserved_words_error *err)
 {
+    long nul = reserved_words_rt_text_nul(text, len);
+    if (nul >= 0) {
+        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -680,7 +695,7 @@ reserved_words_Date *reserved_words_Date_parse(const char *text, size_t len, res
 char *reserved_words_Date_print(const reserved_words_Date *o)
 {
     cJSON *j = reserved_words_Date_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? reserved_words_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -794,6 +809,11 @@ cJSON *reserved_words_WorkerClient_to_json(const reserved_words_WorkerClient *o)
 
 reserved_words_WorkerClient *reserved_words_WorkerClient_parse(const char *text, size_t len, reserved_words_error *err)
 {
+    long nul = reserved_words_rt_text_nul(text, len);
+    if (nul >= 0) {
+        reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -809,7 +829,7 @@ reserved_words_WorkerClient *reserved_words_WorkerClient_parse(const char *text,
 char *reserved_words_WorkerClient_print(const reserved_words_WorkerClient *o)
 {
     cJSON *j = reserved_words_WorkerClient_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? reserved_words_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }

@@ -206,6 +206,144 @@ void reserved_words_rt_report_pair(reserved_words_vctx *c, const reserved_words_
     reserved_words_rt_report(c, p, buf);
 }
 
+/* JSON cannot carry NaN or the infinities (cJSON would print them as null),
+ * and msggen validate reads no deeper than MAX_NESTING: refuse those before any
+ * schema check, without recursion (a stack of the open containers). */
+bool reserved_words_rt_json_ok(reserved_words_vctx *c, const cJSON *x)
+{
+    reserved_words_pseg seg[RESERVED_WORDS_MAX_NESTING + 1]; /* seg[k]: where the value at level k + 1 is */
+    const cJSON *at[RESERVED_WORDS_MAX_NESTING + 1];      /* at[k]: that value */
+    int level = 0;
+    for (const cJSON *v = x;;) {
+        const reserved_words_pseg *p = level ? &seg[level - 1] : NULL;
+        if (RESERVED_WORDS_IS_NUMBER(v) && !isfinite(v->valuedouble)) {
+            reserved_words_rt_report(c, p, isnan(v->valuedouble) ? "not a JSON number (NaN)"
+                                      : v->valuedouble > 0 ? "not a JSON number (Infinity)"
+                                                           : "not a JSON number (-Infinity)");
+            return false;
+        }
+        if ((RESERVED_WORDS_IS_ARRAY(v) || RESERVED_WORDS_IS_OBJECT(v)) && level >= RESERVED_WORDS_MAX_NESTING) {
+            reserved_words_rt_report(c, p, "nested deeper than 256 levels");
+            return false;
+        }
+        if ((RESERVED_WORDS_IS_ARRAY(v) || RESERVED_WORDS_IS_OBJECT(v)) && v->child) {
+            seg[level].up = p;
+            seg[level].key = RESERVED_WORDS_IS_OBJECT(v) ? (v->child->string ? v->child->string : "") : NULL;
+            seg[level].index = 0;
+            at[level++] = v = v->child;
+            continue;
+        }
+        while (level > 0 && !at[level - 1]->next)
+            level--;
+        if (level == 0)
+            return true;
+        v = at[level - 1] = at[level - 1]->next;
+        if (seg[level - 1].key)
+            seg[level - 1].key = v->string ? v->string : "";
+        seg[level - 1].index++;
+    }
+}
+
+/* The C records hold integers as int64_t: an integer schema refuses what
+ * they cannot hold (a double at or beyond 2^63), where `_from_json` would
+ * otherwise fail after validation. Other targets hold any integer. */
+bool reserved_words_rt_int_fits(reserved_words_vctx *c, const reserved_words_pseg *p, const cJSON *x, int mask)
+{
+    if (!(mask & 4) || (mask & 8) || !RESERVED_WORDS_IS_NUMBER(x))
+        return true;
+    if (x->valuedouble >= -9223372036854775808.0 && x->valuedouble < 9223372036854775808.0)
+        return true;
+    reserved_words_rt_report(c, p, "must be >= -9223372036854775808 and <= 9223372036854775807 (a 64-bit integer)");
+    return false;
+}
+
+/* cJSON ends a string at a NUL byte, so "a\u0000b" would read as "a" (and a
+ * member "id\u0000x" as "id"). msggen validate refuses \u0000 in strings; so
+ * do we: the byte offset of the first \u0000 escape or raw NUL byte in JSON
+ * text, or -1. */
+long reserved_words_rt_text_nul(const char *text, size_t len)
+{
+    int in_string = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\0')
+            return (long)i;
+        if (text[i] == '"')
+            in_string = !in_string;
+        else if (in_string && text[i] == '\\') {
+            if (i + 5 < len && text[i + 1] == 'u' && text[i + 2] == '0' && text[i + 3] == '0' && text[i + 4] == '0' &&
+                text[i + 5] == '0')
+                return (long)i;
+            i++; /* the escaped character, which may be a '"' */
+        }
+    }
+    return -1;
+}
+
+/* A number as the shortest text that reads back as the same double
+ * (integers below 2^63 without an exponent). cJSON prints with 15 digits and
+ * accepts what reads back within a relative epsilon, so 9007199254740991
+ * would come out as 9.00719925474099e+15. NULL when it prints right anyway. */
+static char *exact_number(double d)
+{
+    char buf[40];
+    if (!isfinite(d))
+        return NULL;
+    snprintf(buf, sizeof buf, "%1.15g", d);
+    if (strtod(buf, NULL) == d)
+        return NULL;
+    if (floor(d) == d && fabs(d) < 9223372036854775808.0)
+        snprintf(buf, sizeof buf, "%.0f", d);
+    else
+        for (int prec = 16; prec <= 17; prec++) {
+            snprintf(buf, sizeof buf, "%1.*g", prec, d);
+            if (strtod(buf, NULL) == d)
+                break;
+        }
+    size_t n = strlen(buf) + 1;
+    char *s = cJSON_malloc(n);
+    if (s)
+        memcpy(s, buf, n);
+    return s;
+}
+
+/* Compact JSON text with every number exact (exact_number): numbers cJSON
+ * would round become raw text in a copy. The caller frees the text with
+ * cJSON_free. */
+char *reserved_words_rt_print(const cJSON *json)
+{
+    cJSON *copy = cJSON_Duplicate(json, 1);
+    if (!copy)
+        return NULL;
+    /* Walk the copy without recursion: a stack of the open containers. */
+    cJSON *stack[RESERVED_WORDS_MAX_NESTING + 2];
+    int level = 0;
+    bool ok = true;
+    for (cJSON *v = copy; v && ok;) {
+        if (RESERVED_WORDS_IS_NUMBER(v)) {
+            char *text = exact_number(v->valuedouble);
+            if (text) {
+                v->type = cJSON_Raw;
+                v->valuestring = text;
+            }
+        }
+        if ((RESERVED_WORDS_IS_ARRAY(v) || RESERVED_WORDS_IS_OBJECT(v)) && v->child) {
+            if (level > RESERVED_WORDS_MAX_NESTING) {
+                ok = false; /* deeper than any valid value: print nothing */
+                break;
+            }
+            stack[level++] = v;
+            v = v->child;
+            continue;
+        }
+        while (!v->next && level > 0)
+            v = stack[--level];
+        v = level > 0 ? v->next : NULL;
+    }
+    char *text = ok ? cJSON_PrintUnformatted(copy) : NULL;
+    cJSON_Delete(copy);
+    return text;
+}
+
 bool reserved_words_rt_too_deep(reserved_words_vctx *c, const reserved_words_pseg *p)
 {
     reserved_words_rt_report(c, p, "schema evaluation nested deeper than 512 levels (a $ref loop?)");
@@ -339,6 +477,143 @@ static const uint32_t regex_options = PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_A
 static const char *const pattern_source[] = {""};
 #define NPATTERNS 0
 
+/* Each pattern compiled by msggen into a program for a Pike VM (search
+ * below), which matches in time linear in the string with PCRE2's meaning:
+ * SET n lo1 hi1 ... (1), SPLIT x y (2), JMP x (3), start (4), end (5), word
+ * boundary (6) and not (7), MATCH (0). NULL: the pattern needs backtracking,
+ * PCRE2 matches it within its limit. */
+static const int *const pattern_prog[NPATTERNS + 1] = {
+    NULL,
+};
+static const size_t pattern_prog_len[NPATTERNS + 1] = {
+    0,
+};
+
+/* One UTF-8 sequence at *s (already checked valid by PCRE2's rules: see utf8_ok). */
+static long utf8_cp(const unsigned char **s)
+{
+    const unsigned char *p = *s;
+    int n = p[0] < 0x80 ? 0 : p[0] < 0xE0 ? 1 : p[0] < 0xF0 ? 2 : 3;
+    long cp = n == 0 ? p[0] : n == 1 ? p[0] & 0x1F : n == 2 ? p[0] & 0x0F : p[0] & 0x07;
+    for (int i = 1; i <= n; i++)
+        cp = cp << 6 | (p[i] & 0x3F);
+    *s = p + n + 1;
+    return cp;
+}
+
+static bool utf8_ok(const unsigned char *p, const unsigned char *end)
+{
+    static const long least[] = {0, 0x80, 0x800, 0x10000};
+    while (p < end) {
+        int n = p[0] < 0x80 ? 0 : (p[0] & 0xE0) == 0xC0 ? 1 : (p[0] & 0xF0) == 0xE0 ? 2 : (p[0] & 0xF8) == 0xF0 ? 3 : -1;
+        if (n < 0 || end - p <= n)
+            return false;
+        for (int i = 1; i <= n; i++)
+            if ((p[i] & 0xC0) != 0x80)
+                return false;
+        const unsigned char *q = p;
+        long cp = utf8_cp(&q);
+        if (cp < least[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        p = q;
+    }
+    return true;
+}
+
+static bool is_word(long c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+typedef struct vm {
+    const int *prog;
+    long *mark; /* mark[pc]: the position pc was last added at */
+    size_t *stack;
+    long n;     /* code points in the subject */
+} vm;
+
+/* Adds pc and what it reaches without reading to list at position i; true when MATCH is reached. */
+static bool vm_add(vm *m, size_t *list, size_t *nlist, size_t pc, long i, long prev, long cur)
+{
+    size_t top = 0;
+    m->stack[top++] = pc;
+    while (top) {
+        pc = m->stack[--top];
+        if (m->mark[pc] == i)
+            continue;
+        m->mark[pc] = i;
+        int op = m->prog[pc];
+        if (op == 0)
+            return true;
+        if (op == 1)
+            list[(*nlist)++] = pc;
+        else if (op == 2) {
+            m->stack[top++] = (size_t)m->prog[pc + 2];
+            m->stack[top++] = (size_t)m->prog[pc + 1];
+        } else if (op == 3)
+            m->stack[top++] = (size_t)m->prog[pc + 1];
+        else if ((op == 4 && i == 0) || (op == 5 && i == m->n) ||
+                 (op >= 6 && (is_word(prev) != is_word(cur)) == (op == 6)))
+            m->stack[top++] = pc + 1;
+    }
+    return false;
+}
+
+/* 1 when prog matches somewhere in s, 0 when not (or s is not UTF-8), -1 out of memory. */
+static int vm_search(const int *prog, size_t len, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+    if (!utf8_ok(p, end))
+        return 0;
+    vm m = {prog, malloc(len * sizeof(long)), malloc((2 * len + 1) * sizeof(size_t)), 0};
+    size_t *threads = malloc(len * sizeof *threads), *following = malloc(len * sizeof *following);
+    int found = -1;
+    if (m.mark && m.stack && threads && following) {
+        for (const unsigned char *q = p; q < end; m.n++)
+            utf8_cp(&q);
+        for (size_t k = 0; k < len; k++)
+            m.mark[k] = -1;
+        size_t nt = 0;
+        long prev = -1;
+        found = 0;
+        for (long i = 0;; i++) {
+            const unsigned char *q = p;
+            long cur = p < end ? utf8_cp(&q) : -1;
+            if (vm_add(&m, threads, &nt, 0, i, prev, cur)) {
+                found = 1;
+                break;
+            }
+            if (p >= end)
+                break;
+            const unsigned char *q2 = q;
+            long next = q2 < end ? utf8_cp(&q2) : -1;
+            size_t nf = 0;
+            for (size_t t = 0; t < nt && !found; t++) {
+                size_t pc = threads[t];
+                size_t stop = pc + 2 + 2 * (size_t)prog[pc + 1];
+                for (size_t k = pc + 2; k < stop; k += 2)
+                    if (prog[k] <= cur && cur <= prog[k + 1]) {
+                        found = vm_add(&m, following, &nf, stop, i + 1, cur, next);
+                        break;
+                    }
+            }
+            if (found)
+                break;
+            size_t *tmp = threads;
+            threads = following;
+            following = tmp;
+            nt = nf;
+            prev = cur;
+            p = q;
+        }
+    }
+    free(m.mark);
+    free(m.stack);
+    free(threads);
+    free(following);
+    return found;
+}
+
 static pcre2_code *pattern_code[NPATTERNS + 1];
 static char pattern_error[NPATTERNS + 1][160];
 static pcre2_match_context *match_context;
@@ -379,6 +654,12 @@ int reserved_words_rt_match(reserved_words_vctx *c, const reserved_words_pseg *p
         snprintf(buf, sizeof buf, "invalid pattern '%s': %s", pattern_source[pattern], pattern_error[pattern]);
         reserved_words_rt_report(c, p, buf);
         return -1;
+    }
+    if (pattern_prog[pattern]) {
+        int r = vm_search(pattern_prog[pattern], pattern_prog_len[pattern], s);
+        if (r < 0)
+            reserved_words_rt_report(c, p, "out of memory");
+        return r;
     }
     if (!match_data && !(match_data = pcre2_match_data_create(32, NULL)))
         return -1;

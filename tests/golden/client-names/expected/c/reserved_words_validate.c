@@ -35,14 +35,21 @@ static bool reserved_words_v_import(const cJSON *x, const reserved_words_pseg *p
     if (!reserved_words_rt_type_in(x, 64)) {
         reserved_words_rt_report_type(c, p, "expected object", x);
         RESERVED_WORDS_FAIL();
+    } else if (!reserved_words_rt_int_fits(c, p, x, 64)) {
+        RESERVED_WORDS_FAIL();
     }
     if (RESERVED_WORDS_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "default")) {
+            reserved_words_rt_report(c, p, "missing required property 'default'");
+            RESERVED_WORDS_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "class")) {
+            reserved_words_rt_report(c, p, "missing required property 'class'");
+            RESERVED_WORDS_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const reserved_words_pseg seg = {p, key, 0};
             (void)seg;
@@ -56,7 +63,6 @@ static bool reserved_words_v_import(const cJSON *x, const reserved_words_pseg *p
                 break;
             case 99:
                 if ((unsigned char)key[1] == 108 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 115 && (unsigned char)key[4] == 115 && key[5] == '\0') { /* 5 bytes */
-                    seen[1] = true;
                     if (!reserved_words_v_Date_return(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
@@ -69,7 +75,6 @@ static bool reserved_words_v_import(const cJSON *x, const reserved_words_pseg *p
                 break;
             case 100:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 102 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 117 && (unsigned char)key[5] == 108 && (unsigned char)key[6] == 116 && key[7] == '\0') { /* 7 bytes */
-                    seen[0] = true;
                     if (!reserved_words_v_Date_yield(m, &seg, c))
                         RESERVED_WORDS_FAIL();
                     break;
@@ -98,15 +103,6 @@ static bool reserved_words_v_import(const cJSON *x, const reserved_words_pseg *p
                 break;
             }
         }
-        (void)count;
-        if (!seen[0]) {
-            reserved_words_rt_report(c, p, "missing required property 'default'");
-            RESERVED_WORDS_FAIL();
-        }
-        if (!seen[1]) {
-            reserved_words_rt_report(c, p, "missing required property 'class'");
-            RESERVED_WORDS_FAIL();
-        }
     }
     c->depth--;
     return ok;
@@ -122,6 +118,8 @@ static bool reserved_words_v_Date_yield(const cJSON *x, const reserved_words_pse
     c->depth++;
     if (!reserved_words_rt_type_in(x, 4)) {
         reserved_words_rt_report_type(c, p, "expected integer", x);
+        RESERVED_WORDS_FAIL();
+    } else if (!reserved_words_rt_int_fits(c, p, x, 4)) {
         RESERVED_WORDS_FAIL();
     }
     c->depth--;
@@ -139,6 +137,8 @@ static bool reserved_words_v_Date_return(const cJSON *x, const reserved_words_ps
     if (!reserved_words_rt_type_in(x, 16)) {
         reserved_words_rt_report_type(c, p, "expected string", x);
         RESERVED_WORDS_FAIL();
+    } else if (!reserved_words_rt_int_fits(c, p, x, 16)) {
+        RESERVED_WORDS_FAIL();
     }
     c->depth--;
     return ok;
@@ -154,6 +154,8 @@ static bool reserved_words_v_import_while(const cJSON *x, const reserved_words_p
     c->depth++;
     if (!reserved_words_rt_type_in(x, 16)) {
         reserved_words_rt_report_type(c, p, "expected string", x);
+        RESERVED_WORDS_FAIL();
+    } else if (!reserved_words_rt_int_fits(c, p, x, 16)) {
         RESERVED_WORDS_FAIL();
     }
     if (!((RESERVED_WORDS_IS_STRING(x) && strcmp(x->valuestring, "for") == 0) || (RESERVED_WORDS_IS_STRING(x) && strcmp(x->valuestring, "if") == 0) || (RESERVED_WORDS_IS_STRING(x) && strcmp(x->valuestring, "else") == 0) || (RESERVED_WORDS_IS_STRING(x) && strcmp(x->valuestring, "null") == 0) || (RESERVED_WORDS_IS_STRING(x) && strcmp(x->valuestring, "true") == 0) || false)) {
@@ -175,13 +177,13 @@ static bool reserved_words_v_Record(const cJSON *x, const reserved_words_pseg *p
     if (!reserved_words_rt_type_in(x, 64)) {
         reserved_words_rt_report_type(c, p, "expected object", x);
         RESERVED_WORDS_FAIL();
+    } else if (!reserved_words_rt_int_fits(c, p, x, 64)) {
+        RESERVED_WORDS_FAIL();
     }
     if (RESERVED_WORDS_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const reserved_words_pseg seg = {p, key, 0};
             (void)seg;
@@ -204,7 +206,6 @@ static bool reserved_words_v_Record(const cJSON *x, const reserved_words_pseg *p
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -231,13 +232,13 @@ static bool reserved_words_v_Date(const cJSON *x, const reserved_words_pseg *p, 
     if (!reserved_words_rt_type_in(x, 64)) {
         reserved_words_rt_report_type(c, p, "expected object", x);
         RESERVED_WORDS_FAIL();
+    } else if (!reserved_words_rt_int_fits(c, p, x, 64)) {
+        RESERVED_WORDS_FAIL();
     }
     if (RESERVED_WORDS_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const reserved_words_pseg seg = {p, key, 0};
             (void)seg;
@@ -260,7 +261,6 @@ static bool reserved_words_v_Date(const cJSON *x, const reserved_words_pseg *p, 
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -276,6 +276,8 @@ static bool reserved_words_v_Record_list(const cJSON *x, const reserved_words_ps
     c->depth++;
     if (!reserved_words_rt_type_in(x, 32)) {
         reserved_words_rt_report_type(c, p, "expected array", x);
+        RESERVED_WORDS_FAIL();
+    } else if (!reserved_words_rt_int_fits(c, p, x, 32)) {
         RESERVED_WORDS_FAIL();
     }
     if (RESERVED_WORDS_IS_ARRAY(x)) {
@@ -313,13 +315,13 @@ static bool reserved_words_v_WorkerClient(const cJSON *x, const reserved_words_p
     if (!reserved_words_rt_type_in(x, 64)) {
         reserved_words_rt_report_type(c, p, "expected object", x);
         RESERVED_WORDS_FAIL();
+    } else if (!reserved_words_rt_int_fits(c, p, x, 64)) {
+        RESERVED_WORDS_FAIL();
     }
     if (RESERVED_WORDS_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const reserved_words_pseg seg = {p, key, 0};
             (void)seg;
@@ -342,7 +344,6 @@ static bool reserved_words_v_WorkerClient(const cJSON *x, const reserved_words_p
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -359,6 +360,8 @@ static bool reserved_words_v_WorkerClient_timeout(const cJSON *x, const reserved
     if (!reserved_words_rt_type_in(x, 12)) {
         reserved_words_rt_report_type(c, p, "expected number", x);
         RESERVED_WORDS_FAIL();
+    } else if (!reserved_words_rt_int_fits(c, p, x, 12)) {
+        RESERVED_WORDS_FAIL();
     }
     c->depth--;
     return ok;
@@ -374,6 +377,8 @@ static bool reserved_words_v_WorkerClient_validate(const cJSON *x, const reserve
     c->depth++;
     if (!reserved_words_rt_type_in(x, 2)) {
         reserved_words_rt_report_type(c, p, "expected boolean", x);
+        RESERVED_WORDS_FAIL();
+    } else if (!reserved_words_rt_int_fits(c, p, x, 2)) {
         RESERVED_WORDS_FAIL();
     }
     c->depth--;
@@ -393,7 +398,7 @@ bool reserved_words_Import_validate(const cJSON *json, reserved_words_error *err
         reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = reserved_words_v_import(json, NULL, &c);
+    bool ok = reserved_words_rt_json_ok(&c, json) && reserved_words_v_import(json, NULL, &c);
     if (!ok && err)
         err->kind = RESERVED_WORDS_ERR_INVALID;
     return ok;
@@ -408,7 +413,7 @@ bool reserved_words_ImportWhile_validate(const cJSON *json, reserved_words_error
         reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = reserved_words_v_import_while(json, NULL, &c);
+    bool ok = reserved_words_rt_json_ok(&c, json) && reserved_words_v_import_while(json, NULL, &c);
     if (!ok && err)
         err->kind = RESERVED_WORDS_ERR_INVALID;
     return ok;
@@ -423,7 +428,7 @@ bool reserved_words_Record_validate(const cJSON *json, reserved_words_error *err
         reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = reserved_words_v_Record(json, NULL, &c);
+    bool ok = reserved_words_rt_json_ok(&c, json) && reserved_words_v_Record(json, NULL, &c);
     if (!ok && err)
         err->kind = RESERVED_WORDS_ERR_INVALID;
     return ok;
@@ -438,7 +443,7 @@ bool reserved_words_Date_validate(const cJSON *json, reserved_words_error *err)
         reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = reserved_words_v_Date(json, NULL, &c);
+    bool ok = reserved_words_rt_json_ok(&c, json) && reserved_words_v_Date(json, NULL, &c);
     if (!ok && err)
         err->kind = RESERVED_WORDS_ERR_INVALID;
     return ok;
@@ -453,7 +458,7 @@ bool reserved_words_WorkerClient_validate(const cJSON *json, reserved_words_erro
         reserved_words_rt_set_error(err, RESERVED_WORDS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = reserved_words_v_WorkerClient(json, NULL, &c);
+    bool ok = reserved_words_rt_json_ok(&c, json) && reserved_words_v_WorkerClient(json, NULL, &c);
     if (!ok && err)
         err->kind = RESERVED_WORDS_ERR_INVALID;
     return ok;

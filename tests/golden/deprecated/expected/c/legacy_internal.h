@@ -16,6 +16,10 @@
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define LEGACY_MAX_DEPTH 512
 #define LEGACY_MAX_ERRORS 100
+/* Containers nested deeper than this are refused before any schema check:
+ * msggen validate reads no deeper (MG_MAX_NESTING), and equality checks
+ * (uniqueItems, enum) recurse on the value. */
+#define LEGACY_MAX_NESTING 256
 
 /* One step of an instance location: a member name, or (key NULL) an index. */
 typedef struct legacy_pseg {
@@ -78,6 +82,10 @@ static inline bool legacy_rt_type_in(const cJSON *x, int mask)
 void legacy_rt_report(legacy_vctx *c, const legacy_pseg *p, const char *msg);
 void legacy_rt_report_type(legacy_vctx *c, const legacy_pseg *p, const char *expected, const cJSON *x);
 void legacy_rt_report_pair(legacy_vctx *c, const legacy_pseg *p, const char *fmt, int a, int b);
+bool legacy_rt_json_ok(legacy_vctx *c, const cJSON *x);
+bool legacy_rt_int_fits(legacy_vctx *c, const legacy_pseg *p, const cJSON *x, int mask);
+long legacy_rt_text_nul(const char *text, size_t len);
+char *legacy_rt_print(const cJSON *json);
 bool legacy_rt_too_deep(legacy_vctx *c, const legacy_pseg *p);
 bool legacy_rt_equal(const cJSON *a, const cJSON *b);
 bool legacy_rt_equal_json(const cJSON *x, const char *json);

@@ -205,6 +205,11 @@ cJSON *legacy_OldShape_to_json(const legacy_OldShape *o)
 
 legacy_OldShape *legacy_OldShape_parse(const char *text, size_t len, legacy_error *err)
 {
+    long nul = legacy_rt_text_nul(text, len);
+    if (nul >= 0) {
+        legacy_rt_set_error(err, LEGACY_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -220,7 +225,7 @@ legacy_OldShape *legacy_OldShape_parse(const char *text, size_t len, legacy_erro
 char *legacy_OldShape_print(const legacy_OldShape *o)
 {
     cJSON *j = legacy_OldShape_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? legacy_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -313,6 +318,11 @@ cJSON *legacy_OldPing_to_json(const legacy_OldPing *o)
 
 legacy_OldPing *legacy_OldPing_parse(const char *text, size_t len, legacy_error *err)
 {
+    long nul = legacy_rt_text_nul(text, len);
+    if (nul >= 0) {
+        legacy_rt_set_error(err, LEGACY_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -328,7 +338,7 @@ legacy_OldPing *legacy_OldPing_parse(const char *text, size_t len, legacy_error 
 char *legacy_OldPing_print(const legacy_OldPing *o)
 {
     cJSON *j = legacy_OldPing_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? legacy_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -463,6 +473,11 @@ cJSON *legacy_Current_to_json(const legacy_Current *o)
 
 legacy_Current *legacy_Current_parse(const char *text, size_t len, legacy_error *err)
 {
+    long nul = legacy_rt_text_nul(text, len);
+    if (nul >= 0) {
+        legacy_rt_set_error(err, LEGACY_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -478,7 +493,7 @@ legacy_Current *legacy_Current_parse(const char *text, size_t len, legacy_error 
 char *legacy_Current_print(const legacy_Current *o)
 {
     cJSON *j = legacy_Current_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? legacy_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }

@@ -31,13 +31,13 @@ static bool legacy_v_OldShape(const cJSON *x, const legacy_pseg *p, legacy_vctx 
     if (!legacy_rt_type_in(x, 64)) {
         legacy_rt_report_type(c, p, "expected object", x);
         LEGACY_FAIL();
+    } else if (!legacy_rt_int_fits(c, p, x, 64)) {
+        LEGACY_FAIL();
     }
     if (LEGACY_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const legacy_pseg seg = {p, key, 0};
             (void)seg;
@@ -53,7 +53,6 @@ static bool legacy_v_OldShape(const cJSON *x, const legacy_pseg *p, legacy_vctx 
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -69,6 +68,8 @@ static bool legacy_v_OldShape_x(const cJSON *x, const legacy_pseg *p, legacy_vct
     c->depth++;
     if (!legacy_rt_type_in(x, 12)) {
         legacy_rt_report_type(c, p, "expected number", x);
+        LEGACY_FAIL();
+    } else if (!legacy_rt_int_fits(c, p, x, 12)) {
         LEGACY_FAIL();
     }
     c->depth--;
@@ -86,13 +87,13 @@ static bool legacy_v_oldPing_payload(const cJSON *x, const legacy_pseg *p, legac
     if (!legacy_rt_type_in(x, 64)) {
         legacy_rt_report_type(c, p, "expected object", x);
         LEGACY_FAIL();
+    } else if (!legacy_rt_int_fits(c, p, x, 64)) {
+        LEGACY_FAIL();
     }
     if (LEGACY_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const legacy_pseg seg = {p, key, 0};
             (void)seg;
@@ -108,7 +109,6 @@ static bool legacy_v_oldPing_payload(const cJSON *x, const legacy_pseg *p, legac
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -124,6 +124,8 @@ static bool legacy_v_oldPing_payload_at(const cJSON *x, const legacy_pseg *p, le
     c->depth++;
     if (!legacy_rt_type_in(x, 16)) {
         legacy_rt_report_type(c, p, "expected string", x);
+        LEGACY_FAIL();
+    } else if (!legacy_rt_int_fits(c, p, x, 16)) {
         LEGACY_FAIL();
     }
     if (LEGACY_IS_STRING(x)) {
@@ -148,13 +150,13 @@ static bool legacy_v_current_payload(const cJSON *x, const legacy_pseg *p, legac
     if (!legacy_rt_type_in(x, 64)) {
         legacy_rt_report_type(c, p, "expected object", x);
         LEGACY_FAIL();
+    } else if (!legacy_rt_int_fits(c, p, x, 64)) {
+        LEGACY_FAIL();
     }
     if (LEGACY_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const legacy_pseg seg = {p, key, 0};
             (void)seg;
@@ -184,7 +186,6 @@ static bool legacy_v_current_payload(const cJSON *x, const legacy_pseg *p, legac
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -201,6 +202,8 @@ static bool legacy_v_current_payload_value(const cJSON *x, const legacy_pseg *p,
     if (!legacy_rt_type_in(x, 4)) {
         legacy_rt_report_type(c, p, "expected integer", x);
         LEGACY_FAIL();
+    } else if (!legacy_rt_int_fits(c, p, x, 4)) {
+        LEGACY_FAIL();
     }
     c->depth--;
     return ok;
@@ -216,6 +219,8 @@ static bool legacy_v_current_payload_legacyValue(const cJSON *x, const legacy_ps
     c->depth++;
     if (!legacy_rt_type_in(x, 16)) {
         legacy_rt_report_type(c, p, "expected string", x);
+        LEGACY_FAIL();
+    } else if (!legacy_rt_int_fits(c, p, x, 16)) {
         LEGACY_FAIL();
     }
     c->depth--;
@@ -245,7 +250,7 @@ bool legacy_OldShape_validate(const cJSON *json, legacy_error *err)
         legacy_rt_set_error(err, LEGACY_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = legacy_v_OldShape(json, NULL, &c);
+    bool ok = legacy_rt_json_ok(&c, json) && legacy_v_OldShape(json, NULL, &c);
     if (!ok && err)
         err->kind = LEGACY_ERR_INVALID;
     return ok;
@@ -260,7 +265,7 @@ bool legacy_OldPing_validate(const cJSON *json, legacy_error *err)
         legacy_rt_set_error(err, LEGACY_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = legacy_v_oldPing_payload(json, NULL, &c);
+    bool ok = legacy_rt_json_ok(&c, json) && legacy_v_oldPing_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = LEGACY_ERR_INVALID;
     return ok;
@@ -275,7 +280,7 @@ bool legacy_Current_validate(const cJSON *json, legacy_error *err)
         legacy_rt_set_error(err, LEGACY_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = legacy_v_current_payload(json, NULL, &c);
+    bool ok = legacy_rt_json_ok(&c, json) && legacy_v_current_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = LEGACY_ERR_INVALID;
     return ok;

@@ -16,6 +16,10 @@
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define TICKETS_MAX_DEPTH 512
 #define TICKETS_MAX_ERRORS 100
+/* Containers nested deeper than this are refused before any schema check:
+ * msggen validate reads no deeper (MG_MAX_NESTING), and equality checks
+ * (uniqueItems, enum) recurse on the value. */
+#define TICKETS_MAX_NESTING 256
 
 /* One step of an instance location: a member name, or (key NULL) an index. */
 typedef struct tickets_pseg {
@@ -78,6 +82,10 @@ static inline bool tickets_rt_type_in(const cJSON *x, int mask)
 void tickets_rt_report(tickets_vctx *c, const tickets_pseg *p, const char *msg);
 void tickets_rt_report_type(tickets_vctx *c, const tickets_pseg *p, const char *expected, const cJSON *x);
 void tickets_rt_report_pair(tickets_vctx *c, const tickets_pseg *p, const char *fmt, int a, int b);
+bool tickets_rt_json_ok(tickets_vctx *c, const cJSON *x);
+bool tickets_rt_int_fits(tickets_vctx *c, const tickets_pseg *p, const cJSON *x, int mask);
+long tickets_rt_text_nul(const char *text, size_t len);
+char *tickets_rt_print(const cJSON *json);
 bool tickets_rt_too_deep(tickets_vctx *c, const tickets_pseg *p);
 bool tickets_rt_equal(const cJSON *a, const cJSON *b);
 bool tickets_rt_equal_json(const cJSON *x, const char *json);

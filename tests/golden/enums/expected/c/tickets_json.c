@@ -388,6 +388,11 @@ cJSON *tickets_TicketUpdated_to_json(const tickets_TicketUpdated *o)
 
 tickets_TicketUpdated *tickets_TicketUpdated_parse(const char *text, size_t len, tickets_error *err)
 {
+    long nul = tickets_rt_text_nul(text, len);
+    if (nul >= 0) {
+        tickets_rt_set_error(err, TICKETS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -403,7 +408,7 @@ tickets_TicketUpdated *tickets_TicketUpdated_parse(const char *text, size_t len,
 char *tickets_TicketUpdated_print(const tickets_TicketUpdated *o)
 {
     cJSON *j = tickets_TicketUpdated_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? tickets_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }

@@ -30,6 +30,8 @@ static bool tickets_v_Status(const cJSON *x, const tickets_pseg *p, tickets_vctx
     if (!tickets_rt_type_in(x, 16)) {
         tickets_rt_report_type(c, p, "expected string", x);
         TICKETS_FAIL();
+    } else if (!tickets_rt_int_fits(c, p, x, 16)) {
+        TICKETS_FAIL();
     }
     if (!((TICKETS_IS_STRING(x) && strcmp(x->valuestring, "open") == 0) || (TICKETS_IS_STRING(x) && strcmp(x->valuestring, "in-progress") == 0) || (TICKETS_IS_STRING(x) && strcmp(x->valuestring, "closed") == 0) || false)) {
         tickets_rt_report(c, p, "must be one of 'open', 'in-progress', 'closed'");
@@ -50,14 +52,21 @@ static bool tickets_v_ticketUpdated_payload(const cJSON *x, const tickets_pseg *
     if (!tickets_rt_type_in(x, 64)) {
         tickets_rt_report_type(c, p, "expected object", x);
         TICKETS_FAIL();
+    } else if (!tickets_rt_int_fits(c, p, x, 64)) {
+        TICKETS_FAIL();
     }
     if (TICKETS_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "status")) {
+            tickets_rt_report(c, p, "missing required property 'status'");
+            TICKETS_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "priority")) {
+            tickets_rt_report(c, p, "missing required property 'priority'");
+            TICKETS_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const tickets_pseg seg = {p, key, 0};
             (void)seg;
@@ -78,7 +87,6 @@ static bool tickets_v_ticketUpdated_payload(const cJSON *x, const tickets_pseg *
                 break;
             case 112:
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 111 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 105 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 121 && key[8] == '\0') { /* 8 bytes */
-                    seen[1] = true;
                     if (!tickets_v_ticketUpdated_payload_priority(m, &seg, c))
                         TICKETS_FAIL();
                     break;
@@ -93,7 +101,6 @@ static bool tickets_v_ticketUpdated_payload(const cJSON *x, const tickets_pseg *
                 break;
             case 115:
                 if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 117 && (unsigned char)key[5] == 115 && key[6] == '\0') { /* 6 bytes */
-                    seen[0] = true;
                     if (!tickets_v_ticketUpdated_payload_status(m, &seg, c))
                         TICKETS_FAIL();
                     break;
@@ -102,15 +109,6 @@ static bool tickets_v_ticketUpdated_payload(const cJSON *x, const tickets_pseg *
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            tickets_rt_report(c, p, "missing required property 'status'");
-            TICKETS_FAIL();
-        }
-        if (!seen[1]) {
-            tickets_rt_report(c, p, "missing required property 'priority'");
-            TICKETS_FAIL();
         }
     }
     c->depth--;
@@ -138,6 +136,8 @@ static bool tickets_v_ticketUpdated_payload_priority(const cJSON *x, const ticke
     if (!tickets_rt_type_in(x, 4)) {
         tickets_rt_report_type(c, p, "expected integer", x);
         TICKETS_FAIL();
+    } else if (!tickets_rt_int_fits(c, p, x, 4)) {
+        TICKETS_FAIL();
     }
     if (!((TICKETS_IS_NUMBER(x) && x->valuedouble == 1.0) || (TICKETS_IS_NUMBER(x) && x->valuedouble == 2.0) || (TICKETS_IS_NUMBER(x) && x->valuedouble == 3.0) || false)) {
         tickets_rt_report(c, p, "must be one of 1, 2, 3");
@@ -158,6 +158,8 @@ static bool tickets_v_ticketUpdated_payload_channel(const cJSON *x, const ticket
     if (!tickets_rt_type_in(x, 16)) {
         tickets_rt_report_type(c, p, "expected string", x);
         TICKETS_FAIL();
+    } else if (!tickets_rt_int_fits(c, p, x, 16)) {
+        TICKETS_FAIL();
     }
     if (!((TICKETS_IS_STRING(x) && strcmp(x->valuestring, "email") == 0) || (TICKETS_IS_STRING(x) && strcmp(x->valuestring, "phone") == 0) || (TICKETS_IS_STRING(x) && strcmp(x->valuestring, "in-person") == 0) || false)) {
         tickets_rt_report(c, p, "must be one of 'email', 'phone', 'in-person'");
@@ -177,6 +179,8 @@ static bool tickets_v_ticketUpdated_payload_resolution(const cJSON *x, const tic
     c->depth++;
     if (!tickets_rt_type_in(x, 17)) {
         tickets_rt_report_type(c, p, "expected string or null", x);
+        TICKETS_FAIL();
+    } else if (!tickets_rt_int_fits(c, p, x, 17)) {
         TICKETS_FAIL();
     }
     if (!((TICKETS_IS_STRING(x) && strcmp(x->valuestring, "fixed") == 0) || (TICKETS_IS_STRING(x) && strcmp(x->valuestring, "wont-fix") == 0) || (TICKETS_IS_STRING(x) && strcmp(x->valuestring, "duplicate") == 0) || TICKETS_IS_NULL(x) || false)) {
@@ -216,7 +220,7 @@ bool tickets_Status_validate(const cJSON *json, tickets_error *err)
         tickets_rt_set_error(err, TICKETS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = tickets_v_Status(json, NULL, &c);
+    bool ok = tickets_rt_json_ok(&c, json) && tickets_v_Status(json, NULL, &c);
     if (!ok && err)
         err->kind = TICKETS_ERR_INVALID;
     return ok;
@@ -231,7 +235,7 @@ bool tickets_TicketUpdated_validate(const cJSON *json, tickets_error *err)
         tickets_rt_set_error(err, TICKETS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = tickets_v_ticketUpdated_payload(json, NULL, &c);
+    bool ok = tickets_rt_json_ok(&c, json) && tickets_v_ticketUpdated_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = TICKETS_ERR_INVALID;
     return ok;
@@ -246,7 +250,7 @@ bool tickets_TicketUpdatedChannel_validate(const cJSON *json, tickets_error *err
         tickets_rt_set_error(err, TICKETS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = tickets_v_ticketUpdated_payload_channel(json, NULL, &c);
+    bool ok = tickets_rt_json_ok(&c, json) && tickets_v_ticketUpdated_payload_channel(json, NULL, &c);
     if (!ok && err)
         err->kind = TICKETS_ERR_INVALID;
     return ok;
@@ -261,7 +265,7 @@ bool tickets_TicketUpdatedResolution_validate(const cJSON *json, tickets_error *
         tickets_rt_set_error(err, TICKETS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = tickets_v_ticketUpdated_payload_resolution(json, NULL, &c);
+    bool ok = tickets_rt_json_ok(&c, json) && tickets_v_ticketUpdated_payload_resolution(json, NULL, &c);
     if (!ok && err)
         err->kind = TICKETS_ERR_INVALID;
     return ok;

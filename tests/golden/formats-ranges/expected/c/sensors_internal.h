@@ -16,6 +16,10 @@
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define SENSORS_MAX_DEPTH 512
 #define SENSORS_MAX_ERRORS 100
+/* Containers nested deeper than this are refused before any schema check:
+ * msggen validate reads no deeper (MG_MAX_NESTING), and equality checks
+ * (uniqueItems, enum) recurse on the value. */
+#define SENSORS_MAX_NESTING 256
 
 /* One step of an instance location: a member name, or (key NULL) an index. */
 typedef struct sensors_pseg {
@@ -78,6 +82,10 @@ static inline bool sensors_rt_type_in(const cJSON *x, int mask)
 void sensors_rt_report(sensors_vctx *c, const sensors_pseg *p, const char *msg);
 void sensors_rt_report_type(sensors_vctx *c, const sensors_pseg *p, const char *expected, const cJSON *x);
 void sensors_rt_report_pair(sensors_vctx *c, const sensors_pseg *p, const char *fmt, int a, int b);
+bool sensors_rt_json_ok(sensors_vctx *c, const cJSON *x);
+bool sensors_rt_int_fits(sensors_vctx *c, const sensors_pseg *p, const cJSON *x, int mask);
+long sensors_rt_text_nul(const char *text, size_t len);
+char *sensors_rt_print(const cJSON *json);
 bool sensors_rt_too_deep(sensors_vctx *c, const sensors_pseg *p);
 bool sensors_rt_equal(const cJSON *a, const cJSON *b);
 bool sensors_rt_equal_json(const cJSON *x, const char *json);

@@ -457,6 +457,11 @@ cJSON *sensors_ReadingTaken_to_json(const sensors_ReadingTaken *o)
 
 sensors_ReadingTaken *sensors_ReadingTaken_parse(const char *text, size_t len, sensors_error *err)
 {
+    long nul = sensors_rt_text_nul(text, len);
+    if (nul >= 0) {
+        sensors_rt_set_error(err, SENSORS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -472,7 +477,7 @@ sensors_ReadingTaken *sensors_ReadingTaken_parse(const char *text, size_t len, s
 char *sensors_ReadingTaken_print(const sensors_ReadingTaken *o)
 {
     cJSON *j = sensors_ReadingTaken_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? sensors_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }

@@ -38,21 +38,31 @@ static bool sensors_v_readingTaken_payload(const cJSON *x, const sensors_pseg *p
     if (!sensors_rt_type_in(x, 64)) {
         sensors_rt_report_type(c, p, "expected object", x);
         SENSORS_FAIL();
+    } else if (!sensors_rt_int_fits(c, p, x, 64)) {
+        SENSORS_FAIL();
     }
     if (SENSORS_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[3] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "id")) {
+            sensors_rt_report(c, p, "missing required property 'id'");
+            SENSORS_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "at")) {
+            sensors_rt_report(c, p, "missing required property 'at'");
+            SENSORS_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "value")) {
+            sensors_rt_report(c, p, "missing required property 'value'");
+            SENSORS_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const sensors_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 97:
                 if ((unsigned char)key[1] == 116 && key[2] == '\0') { /* 2 bytes */
-                    seen[1] = true;
                     if (!sensors_v_readingTaken_payload_at(m, &seg, c))
                         SENSORS_FAIL();
                     break;
@@ -81,7 +91,6 @@ static bool sensors_v_readingTaken_payload(const cJSON *x, const sensors_pseg *p
                 break;
             case 105:
                 if ((unsigned char)key[1] == 100 && key[2] == '\0') { /* 2 bytes */
-                    seen[0] = true;
                     if (!sensors_v_readingTaken_payload_id(m, &seg, c))
                         SENSORS_FAIL();
                     break;
@@ -132,7 +141,6 @@ static bool sensors_v_readingTaken_payload(const cJSON *x, const sensors_pseg *p
                 break;
             case 118:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    seen[2] = true;
                     if (!sensors_v_readingTaken_payload_value(m, &seg, c))
                         SENSORS_FAIL();
                     break;
@@ -141,19 +149,6 @@ static bool sensors_v_readingTaken_payload(const cJSON *x, const sensors_pseg *p
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            sensors_rt_report(c, p, "missing required property 'id'");
-            SENSORS_FAIL();
-        }
-        if (!seen[1]) {
-            sensors_rt_report(c, p, "missing required property 'at'");
-            SENSORS_FAIL();
-        }
-        if (!seen[2]) {
-            sensors_rt_report(c, p, "missing required property 'value'");
-            SENSORS_FAIL();
         }
     }
     c->depth--;
@@ -170,6 +165,8 @@ static bool sensors_v_readingTaken_payload_id(const cJSON *x, const sensors_pseg
     c->depth++;
     if (!sensors_rt_type_in(x, 16)) {
         sensors_rt_report_type(c, p, "expected string", x);
+        SENSORS_FAIL();
+    } else if (!sensors_rt_int_fits(c, p, x, 16)) {
         SENSORS_FAIL();
     }
     if (SENSORS_IS_STRING(x)) {
@@ -194,6 +191,8 @@ static bool sensors_v_readingTaken_payload_at(const cJSON *x, const sensors_pseg
     if (!sensors_rt_type_in(x, 16)) {
         sensors_rt_report_type(c, p, "expected string", x);
         SENSORS_FAIL();
+    } else if (!sensors_rt_int_fits(c, p, x, 16)) {
+        SENSORS_FAIL();
     }
     if (SENSORS_IS_STRING(x)) {
         const char *s = x->valuestring;
@@ -216,6 +215,8 @@ static bool sensors_v_readingTaken_payload_day(const cJSON *x, const sensors_pse
     c->depth++;
     if (!sensors_rt_type_in(x, 16)) {
         sensors_rt_report_type(c, p, "expected string", x);
+        SENSORS_FAIL();
+    } else if (!sensors_rt_int_fits(c, p, x, 16)) {
         SENSORS_FAIL();
     }
     if (SENSORS_IS_STRING(x)) {
@@ -240,6 +241,8 @@ static bool sensors_v_readingTaken_payload_source(const cJSON *x, const sensors_
     if (!sensors_rt_type_in(x, 16)) {
         sensors_rt_report_type(c, p, "expected string", x);
         SENSORS_FAIL();
+    } else if (!sensors_rt_int_fits(c, p, x, 16)) {
+        SENSORS_FAIL();
     }
     if (SENSORS_IS_STRING(x)) {
         const char *s = x->valuestring;
@@ -262,6 +265,8 @@ static bool sensors_v_readingTaken_payload_owner(const cJSON *x, const sensors_p
     c->depth++;
     if (!sensors_rt_type_in(x, 16)) {
         sensors_rt_report_type(c, p, "expected string", x);
+        SENSORS_FAIL();
+    } else if (!sensors_rt_int_fits(c, p, x, 16)) {
         SENSORS_FAIL();
     }
     if (SENSORS_IS_STRING(x)) {
@@ -286,6 +291,8 @@ static bool sensors_v_readingTaken_payload_host(const cJSON *x, const sensors_ps
     if (!sensors_rt_type_in(x, 16)) {
         sensors_rt_report_type(c, p, "expected string", x);
         SENSORS_FAIL();
+    } else if (!sensors_rt_int_fits(c, p, x, 16)) {
+        SENSORS_FAIL();
     }
     if (SENSORS_IS_STRING(x)) {
         const char *s = x->valuestring;
@@ -309,6 +316,8 @@ static bool sensors_v_readingTaken_payload_ip(const cJSON *x, const sensors_pseg
     if (!sensors_rt_type_in(x, 16)) {
         sensors_rt_report_type(c, p, "expected string", x);
         SENSORS_FAIL();
+    } else if (!sensors_rt_int_fits(c, p, x, 16)) {
+        SENSORS_FAIL();
     }
     if (SENSORS_IS_STRING(x)) {
         const char *s = x->valuestring;
@@ -331,6 +340,8 @@ static bool sensors_v_readingTaken_payload_value(const cJSON *x, const sensors_p
     c->depth++;
     if (!sensors_rt_type_in(x, 12)) {
         sensors_rt_report_type(c, p, "expected number", x);
+        SENSORS_FAIL();
+    } else if (!sensors_rt_int_fits(c, p, x, 12)) {
         SENSORS_FAIL();
     }
     if (SENSORS_IS_NUMBER(x)) {
@@ -359,6 +370,8 @@ static bool sensors_v_readingTaken_payload_confidence(const cJSON *x, const sens
     if (!sensors_rt_type_in(x, 12)) {
         sensors_rt_report_type(c, p, "expected number", x);
         SENSORS_FAIL();
+    } else if (!sensors_rt_int_fits(c, p, x, 12)) {
+        SENSORS_FAIL();
     }
     if (SENSORS_IS_NUMBER(x)) {
         double d = x->valuedouble;
@@ -386,6 +399,8 @@ static bool sensors_v_readingTaken_payload_step(const cJSON *x, const sensors_ps
     if (!sensors_rt_type_in(x, 4)) {
         sensors_rt_report_type(c, p, "expected integer", x);
         SENSORS_FAIL();
+    } else if (!sensors_rt_int_fits(c, p, x, 4)) {
+        SENSORS_FAIL();
     }
     if (SENSORS_IS_NUMBER(x)) {
         double d = x->valuedouble;
@@ -412,6 +427,8 @@ static bool sensors_v_readingTaken_payload_label(const cJSON *x, const sensors_p
     c->depth++;
     if (!sensors_rt_type_in(x, 16)) {
         sensors_rt_report_type(c, p, "expected string", x);
+        SENSORS_FAIL();
+    } else if (!sensors_rt_int_fits(c, p, x, 16)) {
         SENSORS_FAIL();
     }
     if (SENSORS_IS_STRING(x)) {
@@ -452,6 +469,8 @@ static bool sensors_v_readingTaken_payload_unit(const cJSON *x, const sensors_ps
     if (!sensors_rt_type_in(x, 16)) {
         sensors_rt_report_type(c, p, "expected string", x);
         SENSORS_FAIL();
+    } else if (!sensors_rt_int_fits(c, p, x, 16)) {
+        SENSORS_FAIL();
     }
     if (SENSORS_IS_STRING(x)) {
         const char *s = x->valuestring;
@@ -481,6 +500,8 @@ static bool sensors_v_readingTaken_payload_samples(const cJSON *x, const sensors
     c->depth++;
     if (!sensors_rt_type_in(x, 32)) {
         sensors_rt_report_type(c, p, "expected array", x);
+        SENSORS_FAIL();
+    } else if (!sensors_rt_int_fits(c, p, x, 32)) {
         SENSORS_FAIL();
     }
     if (SENSORS_IS_ARRAY(x)) {
@@ -517,6 +538,8 @@ static bool sensors_v_readingTaken_payload_samples_items(const cJSON *x, const s
     if (!sensors_rt_type_in(x, 12)) {
         sensors_rt_report_type(c, p, "expected number", x);
         SENSORS_FAIL();
+    } else if (!sensors_rt_int_fits(c, p, x, 12)) {
+        SENSORS_FAIL();
     }
     if (SENSORS_IS_NUMBER(x)) {
         double d = x->valuedouble;
@@ -542,7 +565,7 @@ bool sensors_ReadingTaken_validate(const cJSON *json, sensors_error *err)
         sensors_rt_set_error(err, SENSORS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = sensors_v_readingTaken_payload(json, NULL, &c);
+    bool ok = sensors_rt_json_ok(&c, json) && sensors_v_readingTaken_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = SENSORS_ERR_INVALID;
     return ok;

@@ -16,6 +16,10 @@
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define WEATHER_REPORT_MAX_DEPTH 512
 #define WEATHER_REPORT_MAX_ERRORS 100
+/* Containers nested deeper than this are refused before any schema check:
+ * msggen validate reads no deeper (MG_MAX_NESTING), and equality checks
+ * (uniqueItems, enum) recurse on the value. */
+#define WEATHER_REPORT_MAX_NESTING 256
 
 /* One step of an instance location: a member name, or (key NULL) an index. */
 typedef struct weather_report_pseg {
@@ -78,6 +82,10 @@ static inline bool weather_report_rt_type_in(const cJSON *x, int mask)
 void weather_report_rt_report(weather_report_vctx *c, const weather_report_pseg *p, const char *msg);
 void weather_report_rt_report_type(weather_report_vctx *c, const weather_report_pseg *p, const char *expected, const cJSON *x);
 void weather_report_rt_report_pair(weather_report_vctx *c, const weather_report_pseg *p, const char *fmt, int a, int b);
+bool weather_report_rt_json_ok(weather_report_vctx *c, const cJSON *x);
+bool weather_report_rt_int_fits(weather_report_vctx *c, const weather_report_pseg *p, const cJSON *x, int mask);
+long weather_report_rt_text_nul(const char *text, size_t len);
+char *weather_report_rt_print(const cJSON *json);
 bool weather_report_rt_too_deep(weather_report_vctx *c, const weather_report_pseg *p);
 bool weather_report_rt_equal(const cJSON *a, const cJSON *b);
 bool weather_report_rt_equal_json(const cJSON *x, const char *json);

@@ -294,6 +294,11 @@ cJSON *weather_report_WeatherReport_to_json(const weather_report_WeatherReport *
 
 weather_report_WeatherReport *weather_report_WeatherReport_parse(const char *text, size_t len, weather_report_error *err)
 {
+    long nul = weather_report_rt_text_nul(text, len);
+    if (nul >= 0) {
+        weather_report_rt_set_error(err, WEATHER_REPORT_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -309,7 +314,7 @@ weather_report_WeatherReport *weather_report_WeatherReport_parse(const char *tex
 char *weather_report_WeatherReport_print(const weather_report_WeatherReport *o)
 {
     cJSON *j = weather_report_WeatherReport_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? weather_report_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -442,6 +447,11 @@ cJSON *weather_report_Reading_to_json(const weather_report_Reading *o)
 
 weather_report_Reading *weather_report_Reading_parse(const char *text, size_t len, weather_report_error *err)
 {
+    long nul = weather_report_rt_text_nul(text, len);
+    if (nul >= 0) {
+        weather_report_rt_set_error(err, WEATHER_REPORT_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -457,7 +467,7 @@ weather_report_Reading *weather_report_Reading_parse(const char *text, size_t le
 char *weather_report_Reading_print(const weather_report_Reading *o)
 {
     cJSON *j = weather_report_Reading_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? weather_report_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }

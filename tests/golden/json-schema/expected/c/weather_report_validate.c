@@ -31,14 +31,21 @@ static bool weather_report_v_root(const cJSON *x, const weather_report_pseg *p, 
     if (!weather_report_rt_type_in(x, 64)) {
         weather_report_rt_report_type(c, p, "expected object", x);
         WEATHER_REPORT_FAIL();
+    } else if (!weather_report_rt_int_fits(c, p, x, 64)) {
+        WEATHER_REPORT_FAIL();
     }
     if (WEATHER_REPORT_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "station")) {
+            weather_report_rt_report(c, p, "missing required property 'station'");
+            WEATHER_REPORT_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "readings")) {
+            weather_report_rt_report(c, p, "missing required property 'readings'");
+            WEATHER_REPORT_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const weather_report_pseg seg = {p, key, 0};
             (void)seg;
@@ -52,7 +59,6 @@ static bool weather_report_v_root(const cJSON *x, const weather_report_pseg *p, 
                 break;
             case 114:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 100 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 103 && (unsigned char)key[7] == 115 && key[8] == '\0') { /* 8 bytes */
-                    seen[1] = true;
                     if (!weather_report_v_readings(m, &seg, c))
                         WEATHER_REPORT_FAIL();
                     break;
@@ -60,7 +66,6 @@ static bool weather_report_v_root(const cJSON *x, const weather_report_pseg *p, 
                 break;
             case 115:
                 if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 105 && (unsigned char)key[5] == 111 && (unsigned char)key[6] == 110 && key[7] == '\0') { /* 7 bytes */
-                    seen[0] = true;
                     if (!weather_report_v_Reading_unit(m, &seg, c))
                         WEATHER_REPORT_FAIL();
                     break;
@@ -69,15 +74,6 @@ static bool weather_report_v_root(const cJSON *x, const weather_report_pseg *p, 
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            weather_report_rt_report(c, p, "missing required property 'station'");
-            WEATHER_REPORT_FAIL();
-        }
-        if (!seen[1]) {
-            weather_report_rt_report(c, p, "missing required property 'readings'");
-            WEATHER_REPORT_FAIL();
         }
     }
     c->depth--;
@@ -95,6 +91,8 @@ static bool weather_report_v_Reading_unit(const cJSON *x, const weather_report_p
     if (!weather_report_rt_type_in(x, 16)) {
         weather_report_rt_report_type(c, p, "expected string", x);
         WEATHER_REPORT_FAIL();
+    } else if (!weather_report_rt_int_fits(c, p, x, 16)) {
+        WEATHER_REPORT_FAIL();
     }
     c->depth--;
     return ok;
@@ -110,6 +108,8 @@ static bool weather_report_v_readings(const cJSON *x, const weather_report_pseg 
     c->depth++;
     if (!weather_report_rt_type_in(x, 32)) {
         weather_report_rt_report_type(c, p, "expected array", x);
+        WEATHER_REPORT_FAIL();
+    } else if (!weather_report_rt_int_fits(c, p, x, 32)) {
         WEATHER_REPORT_FAIL();
     }
     if (WEATHER_REPORT_IS_ARRAY(x)) {
@@ -147,21 +147,27 @@ static bool weather_report_v_Reading(const cJSON *x, const weather_report_pseg *
     if (!weather_report_rt_type_in(x, 64)) {
         weather_report_rt_report_type(c, p, "expected object", x);
         WEATHER_REPORT_FAIL();
+    } else if (!weather_report_rt_int_fits(c, p, x, 64)) {
+        WEATHER_REPORT_FAIL();
     }
     if (WEATHER_REPORT_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "kind")) {
+            weather_report_rt_report(c, p, "missing required property 'kind'");
+            WEATHER_REPORT_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "value")) {
+            weather_report_rt_report(c, p, "missing required property 'value'");
+            WEATHER_REPORT_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const weather_report_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 107:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 100 && key[4] == '\0') { /* 4 bytes */
-                    seen[0] = true;
                     if (!weather_report_v_Reading_kind(m, &seg, c))
                         WEATHER_REPORT_FAIL();
                     break;
@@ -176,7 +182,6 @@ static bool weather_report_v_Reading(const cJSON *x, const weather_report_pseg *
                 break;
             case 118:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    seen[1] = true;
                     if (!weather_report_v_Reading_value(m, &seg, c))
                         WEATHER_REPORT_FAIL();
                     break;
@@ -185,15 +190,6 @@ static bool weather_report_v_Reading(const cJSON *x, const weather_report_pseg *
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            weather_report_rt_report(c, p, "missing required property 'kind'");
-            WEATHER_REPORT_FAIL();
-        }
-        if (!seen[1]) {
-            weather_report_rt_report(c, p, "missing required property 'value'");
-            WEATHER_REPORT_FAIL();
         }
     }
     c->depth--;
@@ -210,6 +206,8 @@ static bool weather_report_v_Reading_kind(const cJSON *x, const weather_report_p
     c->depth++;
     if (!weather_report_rt_type_in(x, 16)) {
         weather_report_rt_report_type(c, p, "expected string", x);
+        WEATHER_REPORT_FAIL();
+    } else if (!weather_report_rt_int_fits(c, p, x, 16)) {
         WEATHER_REPORT_FAIL();
     }
     if (!((WEATHER_REPORT_IS_STRING(x) && strcmp(x->valuestring, "temperature") == 0) || (WEATHER_REPORT_IS_STRING(x) && strcmp(x->valuestring, "wind") == 0) || (WEATHER_REPORT_IS_STRING(x) && strcmp(x->valuestring, "rain") == 0) || false)) {
@@ -231,6 +229,8 @@ static bool weather_report_v_Reading_value(const cJSON *x, const weather_report_
     if (!weather_report_rt_type_in(x, 12)) {
         weather_report_rt_report_type(c, p, "expected number", x);
         WEATHER_REPORT_FAIL();
+    } else if (!weather_report_rt_int_fits(c, p, x, 12)) {
+        WEATHER_REPORT_FAIL();
     }
     c->depth--;
     return ok;
@@ -246,6 +246,8 @@ static bool weather_report_v_issuedAt(const cJSON *x, const weather_report_pseg 
     c->depth++;
     if (!weather_report_rt_type_in(x, 16)) {
         weather_report_rt_report_type(c, p, "expected string", x);
+        WEATHER_REPORT_FAIL();
+    } else if (!weather_report_rt_int_fits(c, p, x, 16)) {
         WEATHER_REPORT_FAIL();
     }
     if (WEATHER_REPORT_IS_STRING(x)) {
@@ -272,7 +274,7 @@ bool weather_report_WeatherReport_validate(const cJSON *json, weather_report_err
         weather_report_rt_set_error(err, WEATHER_REPORT_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = weather_report_v_root(json, NULL, &c);
+    bool ok = weather_report_rt_json_ok(&c, json) && weather_report_v_root(json, NULL, &c);
     if (!ok && err)
         err->kind = WEATHER_REPORT_ERR_INVALID;
     return ok;
@@ -287,7 +289,7 @@ bool weather_report_Reading_validate(const cJSON *json, weather_report_error *er
         weather_report_rt_set_error(err, WEATHER_REPORT_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = weather_report_v_Reading(json, NULL, &c);
+    bool ok = weather_report_rt_json_ok(&c, json) && weather_report_v_Reading(json, NULL, &c);
     if (!ok && err)
         err->kind = WEATHER_REPORT_ERR_INVALID;
     return ok;
@@ -302,7 +304,7 @@ bool weather_report_ReadingKind_validate(const cJSON *json, weather_report_error
         weather_report_rt_set_error(err, WEATHER_REPORT_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = weather_report_v_Reading_kind(json, NULL, &c);
+    bool ok = weather_report_rt_json_ok(&c, json) && weather_report_v_Reading_kind(json, NULL, &c);
     if (!ok && err)
         err->kind = WEATHER_REPORT_ERR_INVALID;
     return ok;

@@ -16,6 +16,10 @@
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define INVENTORY_MAX_DEPTH 512
 #define INVENTORY_MAX_ERRORS 100
+/* Containers nested deeper than this are refused before any schema check:
+ * msggen validate reads no deeper (MG_MAX_NESTING), and equality checks
+ * (uniqueItems, enum) recurse on the value. */
+#define INVENTORY_MAX_NESTING 256
 
 /* One step of an instance location: a member name, or (key NULL) an index. */
 typedef struct inventory_pseg {
@@ -78,6 +82,10 @@ static inline bool inventory_rt_type_in(const cJSON *x, int mask)
 void inventory_rt_report(inventory_vctx *c, const inventory_pseg *p, const char *msg);
 void inventory_rt_report_type(inventory_vctx *c, const inventory_pseg *p, const char *expected, const cJSON *x);
 void inventory_rt_report_pair(inventory_vctx *c, const inventory_pseg *p, const char *fmt, int a, int b);
+bool inventory_rt_json_ok(inventory_vctx *c, const cJSON *x);
+bool inventory_rt_int_fits(inventory_vctx *c, const inventory_pseg *p, const cJSON *x, int mask);
+long inventory_rt_text_nul(const char *text, size_t len);
+char *inventory_rt_print(const cJSON *json);
 bool inventory_rt_too_deep(inventory_vctx *c, const inventory_pseg *p);
 bool inventory_rt_equal(const cJSON *a, const cJSON *b);
 bool inventory_rt_equal_json(const cJSON *x, const char *json);

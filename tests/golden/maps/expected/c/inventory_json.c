@@ -202,6 +202,11 @@ cJSON *inventory_Supplier_to_json(const inventory_Supplier *o)
 
 inventory_Supplier *inventory_Supplier_parse(const char *text, size_t len, inventory_error *err)
 {
+    long nul = inventory_rt_text_nul(text, len);
+    if (nul >= 0) {
+        inventory_rt_set_error(err, INVENTORY_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -217,7 +222,7 @@ inventory_Supplier *inventory_Supplier_parse(const char *text, size_t len, inven
 char *inventory_Supplier_print(const inventory_Supplier *o)
 {
     cJSON *j = inventory_Supplier_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? inventory_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -510,6 +515,11 @@ cJSON *inventory_StockCounted_to_json(const inventory_StockCounted *o)
 
 inventory_StockCounted *inventory_StockCounted_parse(const char *text, size_t len, inventory_error *err)
 {
+    long nul = inventory_rt_text_nul(text, len);
+    if (nul >= 0) {
+        inventory_rt_set_error(err, INVENTORY_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -525,7 +535,7 @@ inventory_StockCounted *inventory_StockCounted_parse(const char *text, size_t le
 char *inventory_StockCounted_print(const inventory_StockCounted *o)
 {
     cJSON *j = inventory_StockCounted_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? inventory_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -639,6 +649,11 @@ cJSON *inventory_StockCountedLocationsValue_to_json(const inventory_StockCounted
 
 inventory_StockCountedLocationsValue *inventory_StockCountedLocationsValue_parse(const char *text, size_t len, inventory_error *err)
 {
+    long nul = inventory_rt_text_nul(text, len);
+    if (nul >= 0) {
+        inventory_rt_set_error(err, INVENTORY_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -654,7 +669,7 @@ inventory_StockCountedLocationsValue *inventory_StockCountedLocationsValue_parse
 char *inventory_StockCountedLocationsValue_print(const inventory_StockCountedLocationsValue *o)
 {
     cJSON *j = inventory_StockCountedLocationsValue_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? inventory_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }

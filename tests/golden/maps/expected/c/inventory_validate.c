@@ -36,14 +36,17 @@ static bool inventory_v_Supplier(const cJSON *x, const inventory_pseg *p, invent
     if (!inventory_rt_type_in(x, 64)) {
         inventory_rt_report_type(c, p, "expected object", x);
         INVENTORY_FAIL();
+    } else if (!inventory_rt_int_fits(c, p, x, 64)) {
+        INVENTORY_FAIL();
     }
     if (INVENTORY_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[1] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "name")) {
+            inventory_rt_report(c, p, "missing required property 'name'");
+            INVENTORY_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const inventory_pseg seg = {p, key, 0};
             (void)seg;
@@ -51,7 +54,6 @@ static bool inventory_v_Supplier(const cJSON *x, const inventory_pseg *p, invent
             switch ((unsigned char)key[0]) {
             case 110:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    seen[0] = true;
                     matched = true;
                     if (!inventory_v_Supplier_name(m, &seg, c))
                         INVENTORY_FAIL();
@@ -65,11 +67,6 @@ static bool inventory_v_Supplier(const cJSON *x, const inventory_pseg *p, invent
                 inventory_rt_report(c, &seg, "property not allowed (additionalProperties)");
                 INVENTORY_FAIL();
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            inventory_rt_report(c, p, "missing required property 'name'");
-            INVENTORY_FAIL();
         }
     }
     c->depth--;
@@ -87,6 +84,8 @@ static bool inventory_v_Supplier_name(const cJSON *x, const inventory_pseg *p, i
     if (!inventory_rt_type_in(x, 16)) {
         inventory_rt_report_type(c, p, "expected string", x);
         INVENTORY_FAIL();
+    } else if (!inventory_rt_int_fits(c, p, x, 16)) {
+        INVENTORY_FAIL();
     }
     c->depth--;
     return ok;
@@ -103,13 +102,13 @@ static bool inventory_v_stockCounted_payload(const cJSON *x, const inventory_pse
     if (!inventory_rt_type_in(x, 64)) {
         inventory_rt_report_type(c, p, "expected object", x);
         INVENTORY_FAIL();
+    } else if (!inventory_rt_int_fits(c, p, x, 64)) {
+        INVENTORY_FAIL();
     }
     if (INVENTORY_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const inventory_pseg seg = {p, key, 0};
             (void)seg;
@@ -153,7 +152,6 @@ static bool inventory_v_stockCounted_payload(const cJSON *x, const inventory_pse
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -170,13 +168,13 @@ static bool inventory_v_stockCounted_payload_counts(const cJSON *x, const invent
     if (!inventory_rt_type_in(x, 64)) {
         inventory_rt_report_type(c, p, "expected object", x);
         INVENTORY_FAIL();
+    } else if (!inventory_rt_int_fits(c, p, x, 64)) {
+        INVENTORY_FAIL();
     }
     if (INVENTORY_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const inventory_pseg seg = {p, key, 0};
             (void)seg;
@@ -184,7 +182,6 @@ static bool inventory_v_stockCounted_payload_counts(const cJSON *x, const invent
             if (!matched && !inventory_v_stockCounted_payload_counts_extra(m, &seg, c))
                 INVENTORY_FAIL();
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -200,6 +197,8 @@ static bool inventory_v_stockCounted_payload_counts_extra(const cJSON *x, const 
     c->depth++;
     if (!inventory_rt_type_in(x, 4)) {
         inventory_rt_report_type(c, p, "expected integer", x);
+        INVENTORY_FAIL();
+    } else if (!inventory_rt_int_fits(c, p, x, 4)) {
         INVENTORY_FAIL();
     }
     if (INVENTORY_IS_NUMBER(x)) {
@@ -224,13 +223,13 @@ static bool inventory_v_stockCounted_payload_locations(const cJSON *x, const inv
     if (!inventory_rt_type_in(x, 64)) {
         inventory_rt_report_type(c, p, "expected object", x);
         INVENTORY_FAIL();
+    } else if (!inventory_rt_int_fits(c, p, x, 64)) {
+        INVENTORY_FAIL();
     }
     if (INVENTORY_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const inventory_pseg seg = {p, key, 0};
             (void)seg;
@@ -238,7 +237,6 @@ static bool inventory_v_stockCounted_payload_locations(const cJSON *x, const inv
             if (!matched && !inventory_v_stockCounted_payload_locations_extra(m, &seg, c))
                 INVENTORY_FAIL();
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -255,13 +253,13 @@ static bool inventory_v_stockCounted_payload_locations_extra(const cJSON *x, con
     if (!inventory_rt_type_in(x, 64)) {
         inventory_rt_report_type(c, p, "expected object", x);
         INVENTORY_FAIL();
+    } else if (!inventory_rt_int_fits(c, p, x, 64)) {
+        INVENTORY_FAIL();
     }
     if (INVENTORY_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const inventory_pseg seg = {p, key, 0};
             (void)seg;
@@ -284,7 +282,6 @@ static bool inventory_v_stockCounted_payload_locations_extra(const cJSON *x, con
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -300,6 +297,8 @@ static bool inventory_v_stockCounted_payload_locations_extra_shelf(const cJSON *
     c->depth++;
     if (!inventory_rt_type_in(x, 4)) {
         inventory_rt_report_type(c, p, "expected integer", x);
+        INVENTORY_FAIL();
+    } else if (!inventory_rt_int_fits(c, p, x, 4)) {
         INVENTORY_FAIL();
     }
     c->depth--;
@@ -317,13 +316,13 @@ static bool inventory_v_stockCounted_payload_suppliers(const cJSON *x, const inv
     if (!inventory_rt_type_in(x, 64)) {
         inventory_rt_report_type(c, p, "expected object", x);
         INVENTORY_FAIL();
+    } else if (!inventory_rt_int_fits(c, p, x, 64)) {
+        INVENTORY_FAIL();
     }
     if (INVENTORY_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const inventory_pseg seg = {p, key, 0};
             (void)seg;
@@ -331,7 +330,6 @@ static bool inventory_v_stockCounted_payload_suppliers(const cJSON *x, const inv
             if (!matched && !inventory_v_stockCounted_payload_suppliers_extra(m, &seg, c))
                 INVENTORY_FAIL();
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -358,13 +356,13 @@ static bool inventory_v_stockCounted_payload_aliases(const cJSON *x, const inven
     if (!inventory_rt_type_in(x, 64)) {
         inventory_rt_report_type(c, p, "expected object", x);
         INVENTORY_FAIL();
+    } else if (!inventory_rt_int_fits(c, p, x, 64)) {
+        INVENTORY_FAIL();
     }
     if (INVENTORY_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const inventory_pseg seg = {p, key, 0};
             (void)seg;
@@ -372,7 +370,6 @@ static bool inventory_v_stockCounted_payload_aliases(const cJSON *x, const inven
             if (!matched && !inventory_v_stockCounted_payload_aliases_extra(m, &seg, c))
                 INVENTORY_FAIL();
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -388,6 +385,8 @@ static bool inventory_v_stockCounted_payload_aliases_extra(const cJSON *x, const
     c->depth++;
     if (!inventory_rt_type_in(x, 32)) {
         inventory_rt_report_type(c, p, "expected array", x);
+        INVENTORY_FAIL();
+    } else if (!inventory_rt_int_fits(c, p, x, 32)) {
         INVENTORY_FAIL();
     }
     if (INVENTORY_IS_ARRAY(x)) {
@@ -415,6 +414,8 @@ static bool inventory_v_stockCounted_payload_extra(const cJSON *x, const invento
     if (!inventory_rt_type_in(x, 64)) {
         inventory_rt_report_type(c, p, "expected object", x);
         INVENTORY_FAIL();
+    } else if (!inventory_rt_int_fits(c, p, x, 64)) {
+        INVENTORY_FAIL();
     }
     c->depth--;
     return ok;
@@ -433,7 +434,7 @@ bool inventory_Supplier_validate(const cJSON *json, inventory_error *err)
         inventory_rt_set_error(err, INVENTORY_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = inventory_v_Supplier(json, NULL, &c);
+    bool ok = inventory_rt_json_ok(&c, json) && inventory_v_Supplier(json, NULL, &c);
     if (!ok && err)
         err->kind = INVENTORY_ERR_INVALID;
     return ok;
@@ -448,7 +449,7 @@ bool inventory_StockCounted_validate(const cJSON *json, inventory_error *err)
         inventory_rt_set_error(err, INVENTORY_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = inventory_v_stockCounted_payload(json, NULL, &c);
+    bool ok = inventory_rt_json_ok(&c, json) && inventory_v_stockCounted_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = INVENTORY_ERR_INVALID;
     return ok;
@@ -463,7 +464,7 @@ bool inventory_StockCountedLocationsValue_validate(const cJSON *json, inventory_
         inventory_rt_set_error(err, INVENTORY_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = inventory_v_stockCounted_payload_locations_extra(json, NULL, &c);
+    bool ok = inventory_rt_json_ok(&c, json) && inventory_v_stockCounted_payload_locations_extra(json, NULL, &c);
     if (!ok && err)
         err->kind = INVENTORY_ERR_INVALID;
     return ok;

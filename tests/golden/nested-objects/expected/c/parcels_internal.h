@@ -16,6 +16,10 @@
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define PARCELS_MAX_DEPTH 512
 #define PARCELS_MAX_ERRORS 100
+/* Containers nested deeper than this are refused before any schema check:
+ * msggen validate reads no deeper (MG_MAX_NESTING), and equality checks
+ * (uniqueItems, enum) recurse on the value. */
+#define PARCELS_MAX_NESTING 256
 
 /* One step of an instance location: a member name, or (key NULL) an index. */
 typedef struct parcels_pseg {
@@ -78,6 +82,10 @@ static inline bool parcels_rt_type_in(const cJSON *x, int mask)
 void parcels_rt_report(parcels_vctx *c, const parcels_pseg *p, const char *msg);
 void parcels_rt_report_type(parcels_vctx *c, const parcels_pseg *p, const char *expected, const cJSON *x);
 void parcels_rt_report_pair(parcels_vctx *c, const parcels_pseg *p, const char *fmt, int a, int b);
+bool parcels_rt_json_ok(parcels_vctx *c, const cJSON *x);
+bool parcels_rt_int_fits(parcels_vctx *c, const parcels_pseg *p, const cJSON *x, int mask);
+long parcels_rt_text_nul(const char *text, size_t len);
+char *parcels_rt_print(const cJSON *json);
 bool parcels_rt_too_deep(parcels_vctx *c, const parcels_pseg *p);
 bool parcels_rt_equal(const cJSON *a, const cJSON *b);
 bool parcels_rt_equal_json(const cJSON *x, const char *json);

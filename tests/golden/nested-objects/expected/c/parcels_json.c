@@ -259,6 +259,11 @@ cJSON *parcels_Address_to_json(const parcels_Address *o)
 
 parcels_Address *parcels_Address_parse(const char *text, size_t len, parcels_error *err)
 {
+    long nul = parcels_rt_text_nul(text, len);
+    if (nul >= 0) {
+        parcels_rt_set_error(err, PARCELS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -274,7 +279,7 @@ parcels_Address *parcels_Address_parse(const char *text, size_t len, parcels_err
 char *parcels_Address_print(const parcels_Address *o)
 {
     cJSON *j = parcels_Address_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? parcels_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -386,6 +391,11 @@ cJSON *parcels_ParcelShipped_to_json(const parcels_ParcelShipped *o)
 
 parcels_ParcelShipped *parcels_ParcelShipped_parse(const char *text, size_t len, parcels_error *err)
 {
+    long nul = parcels_rt_text_nul(text, len);
+    if (nul >= 0) {
+        parcels_rt_set_error(err, PARCELS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -401,7 +411,7 @@ parcels_ParcelShipped *parcels_ParcelShipped_parse(const char *text, size_t len,
 char *parcels_ParcelShipped_print(const parcels_ParcelShipped *o)
 {
     cJSON *j = parcels_ParcelShipped_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? parcels_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -534,6 +544,11 @@ cJSON *parcels_ParcelShippedRoute_to_json(const parcels_ParcelShippedRoute *o)
 
 parcels_ParcelShippedRoute *parcels_ParcelShippedRoute_parse(const char *text, size_t len, parcels_error *err)
 {
+    long nul = parcels_rt_text_nul(text, len);
+    if (nul >= 0) {
+        parcels_rt_set_error(err, PARCELS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -549,7 +564,7 @@ parcels_ParcelShippedRoute *parcels_ParcelShippedRoute_parse(const char *text, s
 char *parcels_ParcelShippedRoute_print(const parcels_ParcelShippedRoute *o)
 {
     cJSON *j = parcels_ParcelShippedRoute_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? parcels_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -663,6 +678,11 @@ cJSON *parcels_ParcelShippedRouteCarrier_to_json(const parcels_ParcelShippedRout
 
 parcels_ParcelShippedRouteCarrier *parcels_ParcelShippedRouteCarrier_parse(const char *text, size_t len, parcels_error *err)
 {
+    long nul = parcels_rt_text_nul(text, len);
+    if (nul >= 0) {
+        parcels_rt_set_error(err, PARCELS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -678,7 +698,7 @@ parcels_ParcelShippedRouteCarrier *parcels_ParcelShippedRouteCarrier_parse(const
 char *parcels_ParcelShippedRouteCarrier_print(const parcels_ParcelShippedRouteCarrier *o)
 {
     cJSON *j = parcels_ParcelShippedRouteCarrier_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? parcels_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -792,6 +812,11 @@ cJSON *parcels_ParcelShippedRouteCarrierContact_to_json(const parcels_ParcelShip
 
 parcels_ParcelShippedRouteCarrierContact *parcels_ParcelShippedRouteCarrierContact_parse(const char *text, size_t len, parcels_error *err)
 {
+    long nul = parcels_rt_text_nul(text, len);
+    if (nul >= 0) {
+        parcels_rt_set_error(err, PARCELS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -807,7 +832,7 @@ parcels_ParcelShippedRouteCarrierContact *parcels_ParcelShippedRouteCarrierConta
 char *parcels_ParcelShippedRouteCarrierContact_print(const parcels_ParcelShippedRouteCarrierContact *o)
 {
     cJSON *j = parcels_ParcelShippedRouteCarrierContact_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? parcels_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }

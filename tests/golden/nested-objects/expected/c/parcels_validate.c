@@ -32,27 +32,32 @@ static bool parcels_v_Address(const cJSON *x, const parcels_pseg *p, parcels_vct
     if (!parcels_rt_type_in(x, 64)) {
         parcels_rt_report_type(c, p, "expected object", x);
         PARCELS_FAIL();
+    } else if (!parcels_rt_int_fits(c, p, x, 64)) {
+        PARCELS_FAIL();
     }
     if (PARCELS_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "city")) {
+            parcels_rt_report(c, p, "missing required property 'city'");
+            PARCELS_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "country")) {
+            parcels_rt_report(c, p, "missing required property 'country'");
+            PARCELS_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const parcels_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 99:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 121 && key[4] == '\0') { /* 4 bytes */
-                    seen[0] = true;
                     if (!parcels_v_Address_city(m, &seg, c))
                         PARCELS_FAIL();
                     break;
                 }
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 110 && (unsigned char)key[4] == 116 && (unsigned char)key[5] == 114 && (unsigned char)key[6] == 121 && key[7] == '\0') { /* 7 bytes */
-                    seen[1] = true;
                     if (!parcels_v_Address_country(m, &seg, c))
                         PARCELS_FAIL();
                     break;
@@ -68,15 +73,6 @@ static bool parcels_v_Address(const cJSON *x, const parcels_pseg *p, parcels_vct
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            parcels_rt_report(c, p, "missing required property 'city'");
-            PARCELS_FAIL();
-        }
-        if (!seen[1]) {
-            parcels_rt_report(c, p, "missing required property 'country'");
-            PARCELS_FAIL();
         }
     }
     c->depth--;
@@ -94,6 +90,8 @@ static bool parcels_v_Address_city(const cJSON *x, const parcels_pseg *p, parcel
     if (!parcels_rt_type_in(x, 16)) {
         parcels_rt_report_type(c, p, "expected string", x);
         PARCELS_FAIL();
+    } else if (!parcels_rt_int_fits(c, p, x, 16)) {
+        PARCELS_FAIL();
     }
     c->depth--;
     return ok;
@@ -109,6 +107,8 @@ static bool parcels_v_Address_country(const cJSON *x, const parcels_pseg *p, par
     c->depth++;
     if (!parcels_rt_type_in(x, 16)) {
         parcels_rt_report_type(c, p, "expected string", x);
+        PARCELS_FAIL();
+    } else if (!parcels_rt_int_fits(c, p, x, 16)) {
         PARCELS_FAIL();
     }
     if (PARCELS_IS_STRING(x)) {
@@ -138,21 +138,27 @@ static bool parcels_v_parcelShipped_payload(const cJSON *x, const parcels_pseg *
     if (!parcels_rt_type_in(x, 64)) {
         parcels_rt_report_type(c, p, "expected object", x);
         PARCELS_FAIL();
+    } else if (!parcels_rt_int_fits(c, p, x, 64)) {
+        PARCELS_FAIL();
     }
     if (PARCELS_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "parcelId")) {
+            parcels_rt_report(c, p, "missing required property 'parcelId'");
+            PARCELS_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "route")) {
+            parcels_rt_report(c, p, "missing required property 'route'");
+            PARCELS_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const parcels_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 112:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 108 && (unsigned char)key[6] == 73 && (unsigned char)key[7] == 100 && key[8] == '\0') { /* 8 bytes */
-                    seen[0] = true;
                     if (!parcels_v_Address_city(m, &seg, c))
                         PARCELS_FAIL();
                     break;
@@ -160,7 +166,6 @@ static bool parcels_v_parcelShipped_payload(const cJSON *x, const parcels_pseg *
                 break;
             case 114:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 117 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    seen[1] = true;
                     if (!parcels_v_parcelShipped_payload_route(m, &seg, c))
                         PARCELS_FAIL();
                     break;
@@ -169,15 +174,6 @@ static bool parcels_v_parcelShipped_payload(const cJSON *x, const parcels_pseg *
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            parcels_rt_report(c, p, "missing required property 'parcelId'");
-            PARCELS_FAIL();
-        }
-        if (!seen[1]) {
-            parcels_rt_report(c, p, "missing required property 'route'");
-            PARCELS_FAIL();
         }
     }
     c->depth--;
@@ -195,14 +191,21 @@ static bool parcels_v_parcelShipped_payload_route(const cJSON *x, const parcels_
     if (!parcels_rt_type_in(x, 64)) {
         parcels_rt_report_type(c, p, "expected object", x);
         PARCELS_FAIL();
+    } else if (!parcels_rt_int_fits(c, p, x, 64)) {
+        PARCELS_FAIL();
     }
     if (PARCELS_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "from")) {
+            parcels_rt_report(c, p, "missing required property 'from'");
+            PARCELS_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "to")) {
+            parcels_rt_report(c, p, "missing required property 'to'");
+            PARCELS_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const parcels_pseg seg = {p, key, 0};
             (void)seg;
@@ -216,7 +219,6 @@ static bool parcels_v_parcelShipped_payload_route(const cJSON *x, const parcels_
                 break;
             case 102:
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 109 && key[4] == '\0') { /* 4 bytes */
-                    seen[0] = true;
                     if (!parcels_v_parcelShipped_payload_route_from(m, &seg, c))
                         PARCELS_FAIL();
                     break;
@@ -224,7 +226,6 @@ static bool parcels_v_parcelShipped_payload_route(const cJSON *x, const parcels_
                 break;
             case 116:
                 if ((unsigned char)key[1] == 111 && key[2] == '\0') { /* 2 bytes */
-                    seen[1] = true;
                     if (!parcels_v_parcelShipped_payload_route_from(m, &seg, c))
                         PARCELS_FAIL();
                     break;
@@ -233,15 +234,6 @@ static bool parcels_v_parcelShipped_payload_route(const cJSON *x, const parcels_
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            parcels_rt_report(c, p, "missing required property 'from'");
-            PARCELS_FAIL();
-        }
-        if (!seen[1]) {
-            parcels_rt_report(c, p, "missing required property 'to'");
-            PARCELS_FAIL();
         }
     }
     c->depth--;
@@ -269,13 +261,13 @@ static bool parcels_v_parcelShipped_payload_route_carrier(const cJSON *x, const 
     if (!parcels_rt_type_in(x, 64)) {
         parcels_rt_report_type(c, p, "expected object", x);
         PARCELS_FAIL();
+    } else if (!parcels_rt_int_fits(c, p, x, 64)) {
+        PARCELS_FAIL();
     }
     if (PARCELS_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const parcels_pseg seg = {p, key, 0};
             (void)seg;
@@ -298,7 +290,6 @@ static bool parcels_v_parcelShipped_payload_route_carrier(const cJSON *x, const 
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -315,13 +306,13 @@ static bool parcels_v_parcelShipped_payload_route_carrier_contact(const cJSON *x
     if (!parcels_rt_type_in(x, 64)) {
         parcels_rt_report_type(c, p, "expected object", x);
         PARCELS_FAIL();
+    } else if (!parcels_rt_int_fits(c, p, x, 64)) {
+        PARCELS_FAIL();
     }
     if (PARCELS_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const parcels_pseg seg = {p, key, 0};
             (void)seg;
@@ -344,7 +335,6 @@ static bool parcels_v_parcelShipped_payload_route_carrier_contact(const cJSON *x
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -360,6 +350,8 @@ static bool parcels_v_parcelShipped_payload_route_carrier_contact_email(const cJ
     c->depth++;
     if (!parcels_rt_type_in(x, 16)) {
         parcels_rt_report_type(c, p, "expected string", x);
+        PARCELS_FAIL();
+    } else if (!parcels_rt_int_fits(c, p, x, 16)) {
         PARCELS_FAIL();
     }
     if (PARCELS_IS_STRING(x)) {
@@ -386,7 +378,7 @@ bool parcels_Address_validate(const cJSON *json, parcels_error *err)
         parcels_rt_set_error(err, PARCELS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = parcels_v_Address(json, NULL, &c);
+    bool ok = parcels_rt_json_ok(&c, json) && parcels_v_Address(json, NULL, &c);
     if (!ok && err)
         err->kind = PARCELS_ERR_INVALID;
     return ok;
@@ -401,7 +393,7 @@ bool parcels_ParcelShipped_validate(const cJSON *json, parcels_error *err)
         parcels_rt_set_error(err, PARCELS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = parcels_v_parcelShipped_payload(json, NULL, &c);
+    bool ok = parcels_rt_json_ok(&c, json) && parcels_v_parcelShipped_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = PARCELS_ERR_INVALID;
     return ok;
@@ -416,7 +408,7 @@ bool parcels_ParcelShippedRoute_validate(const cJSON *json, parcels_error *err)
         parcels_rt_set_error(err, PARCELS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = parcels_v_parcelShipped_payload_route(json, NULL, &c);
+    bool ok = parcels_rt_json_ok(&c, json) && parcels_v_parcelShipped_payload_route(json, NULL, &c);
     if (!ok && err)
         err->kind = PARCELS_ERR_INVALID;
     return ok;
@@ -431,7 +423,7 @@ bool parcels_ParcelShippedRouteCarrier_validate(const cJSON *json, parcels_error
         parcels_rt_set_error(err, PARCELS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = parcels_v_parcelShipped_payload_route_carrier(json, NULL, &c);
+    bool ok = parcels_rt_json_ok(&c, json) && parcels_v_parcelShipped_payload_route_carrier(json, NULL, &c);
     if (!ok && err)
         err->kind = PARCELS_ERR_INVALID;
     return ok;
@@ -446,7 +438,7 @@ bool parcels_ParcelShippedRouteCarrierContact_validate(const cJSON *json, parcel
         parcels_rt_set_error(err, PARCELS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = parcels_v_parcelShipped_payload_route_carrier_contact(json, NULL, &c);
+    bool ok = parcels_rt_json_ok(&c, json) && parcels_v_parcelShipped_payload_route_carrier_contact(json, NULL, &c);
     if (!ok && err)
         err->kind = PARCELS_ERR_INVALID;
     return ok;

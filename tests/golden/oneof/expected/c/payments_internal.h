@@ -16,6 +16,10 @@
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define PAYMENTS_MAX_DEPTH 512
 #define PAYMENTS_MAX_ERRORS 100
+/* Containers nested deeper than this are refused before any schema check:
+ * msggen validate reads no deeper (MG_MAX_NESTING), and equality checks
+ * (uniqueItems, enum) recurse on the value. */
+#define PAYMENTS_MAX_NESTING 256
 
 /* One step of an instance location: a member name, or (key NULL) an index. */
 typedef struct payments_pseg {
@@ -78,6 +82,10 @@ static inline bool payments_rt_type_in(const cJSON *x, int mask)
 void payments_rt_report(payments_vctx *c, const payments_pseg *p, const char *msg);
 void payments_rt_report_type(payments_vctx *c, const payments_pseg *p, const char *expected, const cJSON *x);
 void payments_rt_report_pair(payments_vctx *c, const payments_pseg *p, const char *fmt, int a, int b);
+bool payments_rt_json_ok(payments_vctx *c, const cJSON *x);
+bool payments_rt_int_fits(payments_vctx *c, const payments_pseg *p, const cJSON *x, int mask);
+long payments_rt_text_nul(const char *text, size_t len);
+char *payments_rt_print(const cJSON *json);
 bool payments_rt_too_deep(payments_vctx *c, const payments_pseg *p);
 bool payments_rt_equal(const cJSON *a, const cJSON *b);
 bool payments_rt_equal_json(const cJSON *x, const char *json);

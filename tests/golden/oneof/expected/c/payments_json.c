@@ -238,6 +238,11 @@ cJSON *payments_Card_to_json(const payments_Card *o)
 
 payments_Card *payments_Card_parse(const char *text, size_t len, payments_error *err)
 {
+    long nul = payments_rt_text_nul(text, len);
+    if (nul >= 0) {
+        payments_rt_set_error(err, PAYMENTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -253,7 +258,7 @@ payments_Card *payments_Card_parse(const char *text, size_t len, payments_error 
 char *payments_Card_print(const payments_Card *o)
 {
     cJSON *j = payments_Card_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? payments_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -365,6 +370,11 @@ cJSON *payments_Transfer_to_json(const payments_Transfer *o)
 
 payments_Transfer *payments_Transfer_parse(const char *text, size_t len, payments_error *err)
 {
+    long nul = payments_rt_text_nul(text, len);
+    if (nul >= 0) {
+        payments_rt_set_error(err, PAYMENTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -380,7 +390,7 @@ payments_Transfer *payments_Transfer_parse(const char *text, size_t len, payment
 char *payments_Transfer_print(const payments_Transfer *o)
 {
     cJSON *j = payments_Transfer_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? payments_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -522,6 +532,11 @@ cJSON *payments_PaymentReceived_to_json(const payments_PaymentReceived *o)
 
 payments_PaymentReceived *payments_PaymentReceived_parse(const char *text, size_t len, payments_error *err)
 {
+    long nul = payments_rt_text_nul(text, len);
+    if (nul >= 0) {
+        payments_rt_set_error(err, PAYMENTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -537,7 +552,7 @@ payments_PaymentReceived *payments_PaymentReceived_parse(const char *text, size_
 char *payments_PaymentReceived_print(const payments_PaymentReceived *o)
 {
     cJSON *j = payments_PaymentReceived_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? payments_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -609,6 +624,11 @@ cJSON *payments_Method_to_json(const payments_Method *o)
 
 payments_Method *payments_Method_parse(const char *text, size_t len, payments_error *err)
 {
+    long nul = payments_rt_text_nul(text, len);
+    if (nul >= 0) {
+        payments_rt_set_error(err, PAYMENTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -624,7 +644,7 @@ payments_Method *payments_Method_parse(const char *text, size_t len, payments_er
 char *payments_Method_print(const payments_Method *o)
 {
     cJSON *j = payments_Method_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? payments_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -696,6 +716,11 @@ cJSON *payments_PaymentReceivedNote_to_json(const payments_PaymentReceivedNote *
 
 payments_PaymentReceivedNote *payments_PaymentReceivedNote_parse(const char *text, size_t len, payments_error *err)
 {
+    long nul = payments_rt_text_nul(text, len);
+    if (nul >= 0) {
+        payments_rt_set_error(err, PAYMENTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -711,7 +736,7 @@ payments_PaymentReceivedNote *payments_PaymentReceivedNote_parse(const char *tex
 char *payments_PaymentReceivedNote_print(const payments_PaymentReceivedNote *o)
 {
     cJSON *j = payments_PaymentReceivedNote_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? payments_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }

@@ -84,21 +84,27 @@ static bool payments_v_Card(const cJSON *x, const payments_pseg *p, payments_vct
     if (!payments_rt_type_in(x, 64)) {
         payments_rt_report_type(c, p, "expected object", x);
         PAYMENTS_FAIL();
+    } else if (!payments_rt_int_fits(c, p, x, 64)) {
+        PAYMENTS_FAIL();
     }
     if (PAYMENTS_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "kind")) {
+            payments_rt_report(c, p, "missing required property 'kind'");
+            PAYMENTS_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "last4")) {
+            payments_rt_report(c, p, "missing required property 'last4'");
+            PAYMENTS_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const payments_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 107:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 100 && key[4] == '\0') { /* 4 bytes */
-                    seen[0] = true;
                     if (!payments_v_Card_kind(m, &seg, c))
                         PAYMENTS_FAIL();
                     break;
@@ -106,7 +112,6 @@ static bool payments_v_Card(const cJSON *x, const payments_pseg *p, payments_vct
                 break;
             case 108:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 115 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 52 && key[5] == '\0') { /* 5 bytes */
-                    seen[1] = true;
                     if (!payments_v_Card_last4(m, &seg, c))
                         PAYMENTS_FAIL();
                     break;
@@ -115,15 +120,6 @@ static bool payments_v_Card(const cJSON *x, const payments_pseg *p, payments_vct
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            payments_rt_report(c, p, "missing required property 'kind'");
-            PAYMENTS_FAIL();
-        }
-        if (!seen[1]) {
-            payments_rt_report(c, p, "missing required property 'last4'");
-            PAYMENTS_FAIL();
         }
     }
     c->depth--;
@@ -140,6 +136,8 @@ static bool payments_v_Card_kind(const cJSON *x, const payments_pseg *p, payment
     c->depth++;
     if (!payments_rt_type_in(x, 16)) {
         payments_rt_report_type(c, p, "expected string", x);
+        PAYMENTS_FAIL();
+    } else if (!payments_rt_int_fits(c, p, x, 16)) {
         PAYMENTS_FAIL();
     }
     if (!((PAYMENTS_IS_STRING(x) && strcmp(x->valuestring, "card") == 0))) {
@@ -160,6 +158,8 @@ static bool payments_v_Card_last4(const cJSON *x, const payments_pseg *p, paymen
     c->depth++;
     if (!payments_rt_type_in(x, 16)) {
         payments_rt_report_type(c, p, "expected string", x);
+        PAYMENTS_FAIL();
+    } else if (!payments_rt_int_fits(c, p, x, 16)) {
         PAYMENTS_FAIL();
     }
     if (PAYMENTS_IS_STRING(x)) {
@@ -201,21 +201,27 @@ static bool payments_v_Transfer(const cJSON *x, const payments_pseg *p, payments
     if (!payments_rt_type_in(x, 64)) {
         payments_rt_report_type(c, p, "expected object", x);
         PAYMENTS_FAIL();
+    } else if (!payments_rt_int_fits(c, p, x, 64)) {
+        PAYMENTS_FAIL();
     }
     if (PAYMENTS_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "kind")) {
+            payments_rt_report(c, p, "missing required property 'kind'");
+            PAYMENTS_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "iban")) {
+            payments_rt_report(c, p, "missing required property 'iban'");
+            PAYMENTS_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const payments_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 105:
                 if ((unsigned char)key[1] == 98 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 110 && key[4] == '\0') { /* 4 bytes */
-                    seen[1] = true;
                     if (!payments_v_Transfer_iban(m, &seg, c))
                         PAYMENTS_FAIL();
                     break;
@@ -223,7 +229,6 @@ static bool payments_v_Transfer(const cJSON *x, const payments_pseg *p, payments
                 break;
             case 107:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 100 && key[4] == '\0') { /* 4 bytes */
-                    seen[0] = true;
                     if (!payments_v_Transfer_kind(m, &seg, c))
                         PAYMENTS_FAIL();
                     break;
@@ -232,15 +237,6 @@ static bool payments_v_Transfer(const cJSON *x, const payments_pseg *p, payments
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            payments_rt_report(c, p, "missing required property 'kind'");
-            PAYMENTS_FAIL();
-        }
-        if (!seen[1]) {
-            payments_rt_report(c, p, "missing required property 'iban'");
-            PAYMENTS_FAIL();
         }
     }
     c->depth--;
@@ -257,6 +253,8 @@ static bool payments_v_Transfer_kind(const cJSON *x, const payments_pseg *p, pay
     c->depth++;
     if (!payments_rt_type_in(x, 16)) {
         payments_rt_report_type(c, p, "expected string", x);
+        PAYMENTS_FAIL();
+    } else if (!payments_rt_int_fits(c, p, x, 16)) {
         PAYMENTS_FAIL();
     }
     if (!((PAYMENTS_IS_STRING(x) && strcmp(x->valuestring, "transfer") == 0))) {
@@ -278,6 +276,8 @@ static bool payments_v_Transfer_iban(const cJSON *x, const payments_pseg *p, pay
     if (!payments_rt_type_in(x, 16)) {
         payments_rt_report_type(c, p, "expected string", x);
         PAYMENTS_FAIL();
+    } else if (!payments_rt_int_fits(c, p, x, 16)) {
+        PAYMENTS_FAIL();
     }
     c->depth--;
     return ok;
@@ -294,21 +294,23 @@ static bool payments_v_paymentReceived_payload(const cJSON *x, const payments_ps
     if (!payments_rt_type_in(x, 64)) {
         payments_rt_report_type(c, p, "expected object", x);
         PAYMENTS_FAIL();
+    } else if (!payments_rt_int_fits(c, p, x, 64)) {
+        PAYMENTS_FAIL();
     }
     if (PAYMENTS_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[1] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "method")) {
+            payments_rt_report(c, p, "missing required property 'method'");
+            PAYMENTS_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const payments_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 109:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 104 && (unsigned char)key[4] == 111 && (unsigned char)key[5] == 100 && key[6] == '\0') { /* 6 bytes */
-                    seen[0] = true;
                     if (!payments_v_paymentReceived_payload_method(m, &seg, c))
                         PAYMENTS_FAIL();
                     break;
@@ -331,11 +333,6 @@ static bool payments_v_paymentReceived_payload(const cJSON *x, const payments_ps
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            payments_rt_report(c, p, "missing required property 'method'");
-            PAYMENTS_FAIL();
         }
     }
     c->depth--;
@@ -382,6 +379,8 @@ static bool payments_v_paymentReceived_payload_note_any_1(const cJSON *x, const 
     c->depth++;
     if (!payments_rt_type_in(x, 4)) {
         payments_rt_report_type(c, p, "expected integer", x);
+        PAYMENTS_FAIL();
+    } else if (!payments_rt_int_fits(c, p, x, 4)) {
         PAYMENTS_FAIL();
     }
     c->depth--;
@@ -435,6 +434,8 @@ static bool payments_v_paymentReceived_payload_refund_one_1(const cJSON *x, cons
     if (!payments_rt_type_in(x, 1)) {
         payments_rt_report_type(c, p, "expected null", x);
         PAYMENTS_FAIL();
+    } else if (!payments_rt_int_fits(c, p, x, 1)) {
+        PAYMENTS_FAIL();
     }
     c->depth--;
     return ok;
@@ -479,7 +480,7 @@ bool payments_Method_validate(const cJSON *json, payments_error *err)
         payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = payments_v_Method(json, NULL, &c);
+    bool ok = payments_rt_json_ok(&c, json) && payments_v_Method(json, NULL, &c);
     if (!ok && err)
         err->kind = PAYMENTS_ERR_INVALID;
     return ok;
@@ -494,7 +495,7 @@ bool payments_Card_validate(const cJSON *json, payments_error *err)
         payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = payments_v_Card(json, NULL, &c);
+    bool ok = payments_rt_json_ok(&c, json) && payments_v_Card(json, NULL, &c);
     if (!ok && err)
         err->kind = PAYMENTS_ERR_INVALID;
     return ok;
@@ -509,7 +510,7 @@ bool payments_Transfer_validate(const cJSON *json, payments_error *err)
         payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = payments_v_Transfer(json, NULL, &c);
+    bool ok = payments_rt_json_ok(&c, json) && payments_v_Transfer(json, NULL, &c);
     if (!ok && err)
         err->kind = PAYMENTS_ERR_INVALID;
     return ok;
@@ -524,7 +525,7 @@ bool payments_PaymentReceived_validate(const cJSON *json, payments_error *err)
         payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = payments_v_paymentReceived_payload(json, NULL, &c);
+    bool ok = payments_rt_json_ok(&c, json) && payments_v_paymentReceived_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = PAYMENTS_ERR_INVALID;
     return ok;
@@ -539,7 +540,7 @@ bool payments_PaymentReceivedNote_validate(const cJSON *json, payments_error *er
         payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = payments_v_paymentReceived_payload_note(json, NULL, &c);
+    bool ok = payments_rt_json_ok(&c, json) && payments_v_paymentReceived_payload_note(json, NULL, &c);
     if (!ok && err)
         err->kind = PAYMENTS_ERR_INVALID;
     return ok;

@@ -16,6 +16,10 @@
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define COMMENTS_SERVICE_MAX_DEPTH 512
 #define COMMENTS_SERVICE_MAX_ERRORS 100
+/* Containers nested deeper than this are refused before any schema check:
+ * msggen validate reads no deeper (MG_MAX_NESTING), and equality checks
+ * (uniqueItems, enum) recurse on the value. */
+#define COMMENTS_SERVICE_MAX_NESTING 256
 
 /* One step of an instance location: a member name, or (key NULL) an index. */
 typedef struct comments_service_pseg {
@@ -78,6 +82,10 @@ static inline bool comments_service_rt_type_in(const cJSON *x, int mask)
 void comments_service_rt_report(comments_service_vctx *c, const comments_service_pseg *p, const char *msg);
 void comments_service_rt_report_type(comments_service_vctx *c, const comments_service_pseg *p, const char *expected, const cJSON *x);
 void comments_service_rt_report_pair(comments_service_vctx *c, const comments_service_pseg *p, const char *fmt, int a, int b);
+bool comments_service_rt_json_ok(comments_service_vctx *c, const cJSON *x);
+bool comments_service_rt_int_fits(comments_service_vctx *c, const comments_service_pseg *p, const cJSON *x, int mask);
+long comments_service_rt_text_nul(const char *text, size_t len);
+char *comments_service_rt_print(const cJSON *json);
 bool comments_service_rt_too_deep(comments_service_vctx *c, const comments_service_pseg *p);
 bool comments_service_rt_equal(const cJSON *a, const cJSON *b);
 bool comments_service_rt_equal_json(const cJSON *x, const char *json);

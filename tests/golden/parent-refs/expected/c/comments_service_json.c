@@ -207,6 +207,11 @@ cJSON *comments_service_CommentLikedPayload_to_json(const comments_service_Comme
 
 comments_service_CommentLikedPayload *comments_service_CommentLikedPayload_parse(const char *text, size_t len, comments_service_error *err)
 {
+    long nul = comments_service_rt_text_nul(text, len);
+    if (nul >= 0) {
+        comments_service_rt_set_error(err, COMMENTS_SERVICE_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -222,7 +227,7 @@ comments_service_CommentLikedPayload *comments_service_CommentLikedPayload_parse
 char *comments_service_CommentLikedPayload_print(const comments_service_CommentLikedPayload *o)
 {
     cJSON *j = comments_service_CommentLikedPayload_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? comments_service_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }

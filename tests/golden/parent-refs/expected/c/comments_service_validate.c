@@ -25,21 +25,23 @@ static bool comments_service_v_commentLikedPayload(const cJSON *x, const comment
     if (!comments_service_rt_type_in(x, 64)) {
         comments_service_rt_report_type(c, p, "expected object", x);
         COMMENTS_SERVICE_FAIL();
+    } else if (!comments_service_rt_int_fits(c, p, x, 64)) {
+        COMMENTS_SERVICE_FAIL();
     }
     if (COMMENTS_SERVICE_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[1] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "commentId")) {
+            comments_service_rt_report(c, p, "missing required property 'commentId'");
+            COMMENTS_SERVICE_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const comments_service_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 99:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 109 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 73 && (unsigned char)key[8] == 100 && key[9] == '\0') { /* 9 bytes */
-                    seen[0] = true;
                     if (!comments_service_v_commentLikedPayload_commentId(m, &seg, c))
                         COMMENTS_SERVICE_FAIL();
                     break;
@@ -56,11 +58,6 @@ static bool comments_service_v_commentLikedPayload(const cJSON *x, const comment
                 break;
             }
         }
-        (void)count;
-        if (!seen[0]) {
-            comments_service_rt_report(c, p, "missing required property 'commentId'");
-            COMMENTS_SERVICE_FAIL();
-        }
     }
     c->depth--;
     return ok;
@@ -76,6 +73,8 @@ static bool comments_service_v_commentLikedPayload_commentId(const cJSON *x, con
     c->depth++;
     if (!comments_service_rt_type_in(x, 16)) {
         comments_service_rt_report_type(c, p, "expected string", x);
+        COMMENTS_SERVICE_FAIL();
+    } else if (!comments_service_rt_int_fits(c, p, x, 16)) {
         COMMENTS_SERVICE_FAIL();
     }
     c->depth--;
@@ -95,7 +94,7 @@ bool comments_service_CommentLikedPayload_validate(const cJSON *json, comments_s
         comments_service_rt_set_error(err, COMMENTS_SERVICE_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = comments_service_v_commentLikedPayload(json, NULL, &c);
+    bool ok = comments_service_rt_json_ok(&c, json) && comments_service_v_commentLikedPayload(json, NULL, &c);
     if (!ok && err)
         err->kind = COMMENTS_SERVICE_ERR_INVALID;
     return ok;

@@ -16,6 +16,10 @@
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define FOLDER_TREE_MAX_DEPTH 512
 #define FOLDER_TREE_MAX_ERRORS 100
+/* Containers nested deeper than this are refused before any schema check:
+ * msggen validate reads no deeper (MG_MAX_NESTING), and equality checks
+ * (uniqueItems, enum) recurse on the value. */
+#define FOLDER_TREE_MAX_NESTING 256
 
 /* One step of an instance location: a member name, or (key NULL) an index. */
 typedef struct folder_tree_pseg {
@@ -78,6 +82,10 @@ static inline bool folder_tree_rt_type_in(const cJSON *x, int mask)
 void folder_tree_rt_report(folder_tree_vctx *c, const folder_tree_pseg *p, const char *msg);
 void folder_tree_rt_report_type(folder_tree_vctx *c, const folder_tree_pseg *p, const char *expected, const cJSON *x);
 void folder_tree_rt_report_pair(folder_tree_vctx *c, const folder_tree_pseg *p, const char *fmt, int a, int b);
+bool folder_tree_rt_json_ok(folder_tree_vctx *c, const cJSON *x);
+bool folder_tree_rt_int_fits(folder_tree_vctx *c, const folder_tree_pseg *p, const cJSON *x, int mask);
+long folder_tree_rt_text_nul(const char *text, size_t len);
+char *folder_tree_rt_print(const cJSON *json);
 bool folder_tree_rt_too_deep(folder_tree_vctx *c, const folder_tree_pseg *p);
 bool folder_tree_rt_equal(const cJSON *a, const cJSON *b);
 bool folder_tree_rt_equal_json(const cJSON *x, const char *json);

@@ -204,6 +204,11 @@ cJSON *folder_tree_FolderTree_to_json(const folder_tree_FolderTree *o)
 
 folder_tree_FolderTree *folder_tree_FolderTree_parse(const char *text, size_t len, folder_tree_error *err)
 {
+    long nul = folder_tree_rt_text_nul(text, len);
+    if (nul >= 0) {
+        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -219,7 +224,7 @@ folder_tree_FolderTree *folder_tree_FolderTree_parse(const char *text, size_t le
 char *folder_tree_FolderTree_print(const folder_tree_FolderTree *o)
 {
     cJSON *j = folder_tree_FolderTree_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? folder_tree_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -374,6 +379,11 @@ cJSON *folder_tree_Folder_to_json(const folder_tree_Folder *o)
 
 folder_tree_Folder *folder_tree_Folder_parse(const char *text, size_t len, folder_tree_error *err)
 {
+    long nul = folder_tree_rt_text_nul(text, len);
+    if (nul >= 0) {
+        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -389,7 +399,7 @@ folder_tree_Folder *folder_tree_Folder_parse(const char *text, size_t len, folde
 char *folder_tree_Folder_print(const folder_tree_Folder *o)
 {
     cJSON *j = folder_tree_Folder_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? folder_tree_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -532,6 +542,11 @@ cJSON *folder_tree_Comment_to_json(const folder_tree_Comment *o)
 
 folder_tree_Comment *folder_tree_Comment_parse(const char *text, size_t len, folder_tree_error *err)
 {
+    long nul = folder_tree_rt_text_nul(text, len);
+    if (nul >= 0) {
+        folder_tree_rt_set_error(err, FOLDER_TREE_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -547,7 +562,7 @@ folder_tree_Comment *folder_tree_Comment_parse(const char *text, size_t len, fol
 char *folder_tree_Comment_print(const folder_tree_Comment *o)
 {
     cJSON *j = folder_tree_Comment_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? folder_tree_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }

@@ -31,21 +31,23 @@ static bool folder_tree_v_root(const cJSON *x, const folder_tree_pseg *p, folder
     if (!folder_tree_rt_type_in(x, 64)) {
         folder_tree_rt_report_type(c, p, "expected object", x);
         FOLDER_TREE_FAIL();
+    } else if (!folder_tree_rt_int_fits(c, p, x, 64)) {
+        FOLDER_TREE_FAIL();
     }
     if (FOLDER_TREE_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[1] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "root")) {
+            folder_tree_rt_report(c, p, "missing required property 'root'");
+            FOLDER_TREE_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const folder_tree_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 114:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
-                    seen[0] = true;
                     if (!folder_tree_v_Folder_children_items(m, &seg, c))
                         FOLDER_TREE_FAIL();
                     break;
@@ -54,11 +56,6 @@ static bool folder_tree_v_root(const cJSON *x, const folder_tree_pseg *p, folder
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            folder_tree_rt_report(c, p, "missing required property 'root'");
-            FOLDER_TREE_FAIL();
         }
     }
     c->depth--;
@@ -86,14 +83,17 @@ static bool folder_tree_v_Folder(const cJSON *x, const folder_tree_pseg *p, fold
     if (!folder_tree_rt_type_in(x, 64)) {
         folder_tree_rt_report_type(c, p, "expected object", x);
         FOLDER_TREE_FAIL();
+    } else if (!folder_tree_rt_int_fits(c, p, x, 64)) {
+        FOLDER_TREE_FAIL();
     }
     if (FOLDER_TREE_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[1] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "name")) {
+            folder_tree_rt_report(c, p, "missing required property 'name'");
+            FOLDER_TREE_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const folder_tree_pseg seg = {p, key, 0};
             (void)seg;
@@ -107,7 +107,6 @@ static bool folder_tree_v_Folder(const cJSON *x, const folder_tree_pseg *p, fold
                 break;
             case 110:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && key[4] == '\0') { /* 4 bytes */
-                    seen[0] = true;
                     if (!folder_tree_v_Comment_text(m, &seg, c))
                         FOLDER_TREE_FAIL();
                     break;
@@ -123,11 +122,6 @@ static bool folder_tree_v_Folder(const cJSON *x, const folder_tree_pseg *p, fold
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            folder_tree_rt_report(c, p, "missing required property 'name'");
-            FOLDER_TREE_FAIL();
         }
     }
     c->depth--;
@@ -145,6 +139,8 @@ static bool folder_tree_v_Comment_text(const cJSON *x, const folder_tree_pseg *p
     if (!folder_tree_rt_type_in(x, 16)) {
         folder_tree_rt_report_type(c, p, "expected string", x);
         FOLDER_TREE_FAIL();
+    } else if (!folder_tree_rt_int_fits(c, p, x, 16)) {
+        FOLDER_TREE_FAIL();
     }
     c->depth--;
     return ok;
@@ -160,6 +156,8 @@ static bool folder_tree_v_Folder_children(const cJSON *x, const folder_tree_pseg
     c->depth++;
     if (!folder_tree_rt_type_in(x, 32)) {
         folder_tree_rt_report_type(c, p, "expected array", x);
+        FOLDER_TREE_FAIL();
+    } else if (!folder_tree_rt_int_fits(c, p, x, 32)) {
         FOLDER_TREE_FAIL();
     }
     if (FOLDER_TREE_IS_ARRAY(x)) {
@@ -187,13 +185,13 @@ static bool folder_tree_v_Comment(const cJSON *x, const folder_tree_pseg *p, fol
     if (!folder_tree_rt_type_in(x, 64)) {
         folder_tree_rt_report_type(c, p, "expected object", x);
         FOLDER_TREE_FAIL();
+    } else if (!folder_tree_rt_int_fits(c, p, x, 64)) {
+        FOLDER_TREE_FAIL();
     }
     if (FOLDER_TREE_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const folder_tree_pseg seg = {p, key, 0};
             (void)seg;
@@ -216,7 +214,6 @@ static bool folder_tree_v_Comment(const cJSON *x, const folder_tree_pseg *p, fol
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -233,13 +230,13 @@ static bool folder_tree_v_Comment_replies(const cJSON *x, const folder_tree_pseg
     if (!folder_tree_rt_type_in(x, 64)) {
         folder_tree_rt_report_type(c, p, "expected object", x);
         FOLDER_TREE_FAIL();
+    } else if (!folder_tree_rt_int_fits(c, p, x, 64)) {
+        FOLDER_TREE_FAIL();
     }
     if (FOLDER_TREE_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const folder_tree_pseg seg = {p, key, 0};
             (void)seg;
@@ -247,7 +244,6 @@ static bool folder_tree_v_Comment_replies(const cJSON *x, const folder_tree_pseg
             if (!matched && !folder_tree_v_Comment_replies_extra(m, &seg, c))
                 FOLDER_TREE_FAIL();
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -276,7 +272,7 @@ bool folder_tree_FolderTree_validate(const cJSON *json, folder_tree_error *err)
         folder_tree_rt_set_error(err, FOLDER_TREE_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = folder_tree_v_root(json, NULL, &c);
+    bool ok = folder_tree_rt_json_ok(&c, json) && folder_tree_v_root(json, NULL, &c);
     if (!ok && err)
         err->kind = FOLDER_TREE_ERR_INVALID;
     return ok;
@@ -291,7 +287,7 @@ bool folder_tree_Folder_validate(const cJSON *json, folder_tree_error *err)
         folder_tree_rt_set_error(err, FOLDER_TREE_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = folder_tree_v_Folder(json, NULL, &c);
+    bool ok = folder_tree_rt_json_ok(&c, json) && folder_tree_v_Folder(json, NULL, &c);
     if (!ok && err)
         err->kind = FOLDER_TREE_ERR_INVALID;
     return ok;
@@ -306,7 +302,7 @@ bool folder_tree_Comment_validate(const cJSON *json, folder_tree_error *err)
         folder_tree_rt_set_error(err, FOLDER_TREE_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = folder_tree_v_Comment(json, NULL, &c);
+    bool ok = folder_tree_rt_json_ok(&c, json) && folder_tree_v_Comment(json, NULL, &c);
     if (!ok && err)
         err->kind = FOLDER_TREE_ERR_INVALID;
     return ok;

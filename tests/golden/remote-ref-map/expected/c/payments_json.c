@@ -214,6 +214,11 @@ cJSON *payments_PaymentReceived_to_json(const payments_PaymentReceived *o)
 
 payments_PaymentReceived *payments_PaymentReceived_parse(const char *text, size_t len, payments_error *err)
 {
+    long nul = payments_rt_text_nul(text, len);
+    if (nul >= 0) {
+        payments_rt_set_error(err, PAYMENTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -229,7 +234,7 @@ payments_PaymentReceived *payments_PaymentReceived_parse(const char *text, size_
 char *payments_PaymentReceived_print(const payments_PaymentReceived *o)
 {
     cJSON *j = payments_PaymentReceived_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? payments_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -341,6 +346,11 @@ cJSON *payments_Money_to_json(const payments_Money *o)
 
 payments_Money *payments_Money_parse(const char *text, size_t len, payments_error *err)
 {
+    long nul = payments_rt_text_nul(text, len);
+    if (nul >= 0) {
+        payments_rt_set_error(err, PAYMENTS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -356,7 +366,7 @@ payments_Money *payments_Money_parse(const char *text, size_t len, payments_erro
 char *payments_Money_print(const payments_Money *o)
 {
     cJSON *j = payments_Money_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? payments_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }

@@ -30,21 +30,27 @@ static bool payments_v_payments_paymentReceived_payload(const cJSON *x, const pa
     if (!payments_rt_type_in(x, 64)) {
         payments_rt_report_type(c, p, "expected object", x);
         PAYMENTS_FAIL();
+    } else if (!payments_rt_int_fits(c, p, x, 64)) {
+        PAYMENTS_FAIL();
     }
     if (PAYMENTS_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "id")) {
+            payments_rt_report(c, p, "missing required property 'id'");
+            PAYMENTS_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "amount")) {
+            payments_rt_report(c, p, "missing required property 'amount'");
+            PAYMENTS_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const payments_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 97:
                 if ((unsigned char)key[1] == 109 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
-                    seen[1] = true;
                     if (!payments_v_payments_paymentReceived_payload_amount(m, &seg, c))
                         PAYMENTS_FAIL();
                     break;
@@ -52,7 +58,6 @@ static bool payments_v_payments_paymentReceived_payload(const cJSON *x, const pa
                 break;
             case 105:
                 if ((unsigned char)key[1] == 100 && key[2] == '\0') { /* 2 bytes */
-                    seen[0] = true;
                     if (!payments_v_payments_paymentReceived_payload_id(m, &seg, c))
                         PAYMENTS_FAIL();
                     break;
@@ -61,15 +66,6 @@ static bool payments_v_payments_paymentReceived_payload(const cJSON *x, const pa
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            payments_rt_report(c, p, "missing required property 'id'");
-            PAYMENTS_FAIL();
-        }
-        if (!seen[1]) {
-            payments_rt_report(c, p, "missing required property 'amount'");
-            PAYMENTS_FAIL();
         }
     }
     c->depth--;
@@ -86,6 +82,8 @@ static bool payments_v_payments_paymentReceived_payload_id(const cJSON *x, const
     c->depth++;
     if (!payments_rt_type_in(x, 16)) {
         payments_rt_report_type(c, p, "expected string", x);
+        PAYMENTS_FAIL();
+    } else if (!payments_rt_int_fits(c, p, x, 16)) {
         PAYMENTS_FAIL();
     }
     if (PAYMENTS_IS_STRING(x)) {
@@ -120,21 +118,27 @@ static bool payments_v_Money(const cJSON *x, const payments_pseg *p, payments_vc
     if (!payments_rt_type_in(x, 64)) {
         payments_rt_report_type(c, p, "expected object", x);
         PAYMENTS_FAIL();
+    } else if (!payments_rt_int_fits(c, p, x, 64)) {
+        PAYMENTS_FAIL();
     }
     if (PAYMENTS_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "amount")) {
+            payments_rt_report(c, p, "missing required property 'amount'");
+            PAYMENTS_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "currency")) {
+            payments_rt_report(c, p, "missing required property 'currency'");
+            PAYMENTS_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const payments_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 97:
                 if ((unsigned char)key[1] == 109 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
-                    seen[0] = true;
                     if (!payments_v_Money_amount(m, &seg, c))
                         PAYMENTS_FAIL();
                     break;
@@ -142,7 +146,6 @@ static bool payments_v_Money(const cJSON *x, const payments_pseg *p, payments_vc
                 break;
             case 99:
                 if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 99 && (unsigned char)key[7] == 121 && key[8] == '\0') { /* 8 bytes */
-                    seen[1] = true;
                     if (!payments_v_Money_currency(m, &seg, c))
                         PAYMENTS_FAIL();
                     break;
@@ -151,15 +154,6 @@ static bool payments_v_Money(const cJSON *x, const payments_pseg *p, payments_vc
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            payments_rt_report(c, p, "missing required property 'amount'");
-            PAYMENTS_FAIL();
-        }
-        if (!seen[1]) {
-            payments_rt_report(c, p, "missing required property 'currency'");
-            PAYMENTS_FAIL();
         }
     }
     c->depth--;
@@ -176,6 +170,8 @@ static bool payments_v_Money_amount(const cJSON *x, const payments_pseg *p, paym
     c->depth++;
     if (!payments_rt_type_in(x, 4)) {
         payments_rt_report_type(c, p, "expected integer", x);
+        PAYMENTS_FAIL();
+    } else if (!payments_rt_int_fits(c, p, x, 4)) {
         PAYMENTS_FAIL();
     }
     if (PAYMENTS_IS_NUMBER(x)) {
@@ -210,6 +206,8 @@ static bool payments_v_Currency(const cJSON *x, const payments_pseg *p, payments
     if (!payments_rt_type_in(x, 16)) {
         payments_rt_report_type(c, p, "expected string", x);
         PAYMENTS_FAIL();
+    } else if (!payments_rt_int_fits(c, p, x, 16)) {
+        PAYMENTS_FAIL();
     }
     if (PAYMENTS_IS_STRING(x)) {
         const char *s = x->valuestring;
@@ -242,7 +240,7 @@ bool payments_PaymentReceived_validate(const cJSON *json, payments_error *err)
         payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = payments_v_payments_paymentReceived_payload(json, NULL, &c);
+    bool ok = payments_rt_json_ok(&c, json) && payments_v_payments_paymentReceived_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = PAYMENTS_ERR_INVALID;
     return ok;
@@ -257,7 +255,7 @@ bool payments_Money_validate(const cJSON *json, payments_error *err)
         payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = payments_v_Money(json, NULL, &c);
+    bool ok = payments_rt_json_ok(&c, json) && payments_v_Money(json, NULL, &c);
     if (!ok && err)
         err->kind = PAYMENTS_ERR_INVALID;
     return ok;
@@ -272,7 +270,7 @@ bool payments_Currency_validate(const cJSON *json, payments_error *err)
         payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = payments_v_Currency(json, NULL, &c);
+    bool ok = payments_rt_json_ok(&c, json) && payments_v_Currency(json, NULL, &c);
     if (!ok && err)
         err->kind = PAYMENTS_ERR_INVALID;
     return ok;

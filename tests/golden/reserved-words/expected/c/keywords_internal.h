@@ -16,6 +16,10 @@
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define KEYWORDS_MAX_DEPTH 512
 #define KEYWORDS_MAX_ERRORS 100
+/* Containers nested deeper than this are refused before any schema check:
+ * msggen validate reads no deeper (MG_MAX_NESTING), and equality checks
+ * (uniqueItems, enum) recurse on the value. */
+#define KEYWORDS_MAX_NESTING 256
 
 /* One step of an instance location: a member name, or (key NULL) an index. */
 typedef struct keywords_pseg {
@@ -78,6 +82,10 @@ static inline bool keywords_rt_type_in(const cJSON *x, int mask)
 void keywords_rt_report(keywords_vctx *c, const keywords_pseg *p, const char *msg);
 void keywords_rt_report_type(keywords_vctx *c, const keywords_pseg *p, const char *expected, const cJSON *x);
 void keywords_rt_report_pair(keywords_vctx *c, const keywords_pseg *p, const char *fmt, int a, int b);
+bool keywords_rt_json_ok(keywords_vctx *c, const cJSON *x);
+bool keywords_rt_int_fits(keywords_vctx *c, const keywords_pseg *p, const cJSON *x, int mask);
+long keywords_rt_text_nul(const char *text, size_t len);
+char *keywords_rt_print(const cJSON *json);
 bool keywords_rt_too_deep(keywords_vctx *c, const keywords_pseg *p);
 bool keywords_rt_equal(const cJSON *a, const cJSON *b);
 bool keywords_rt_equal_json(const cJSON *x, const char *json);

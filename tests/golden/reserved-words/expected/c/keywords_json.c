@@ -526,6 +526,11 @@ cJSON *keywords_Struct_to_json(const keywords_Struct *o)
 
 keywords_Struct *keywords_Struct_parse(const char *text, size_t len, keywords_error *err)
 {
+    long nul = keywords_rt_text_nul(text, len);
+    if (nul >= 0) {
+        keywords_rt_set_error(err, KEYWORDS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -541,7 +546,7 @@ keywords_Struct *keywords_Struct_parse(const char *text, size_t len, keywords_er
 char *keywords_Struct_print(const keywords_Struct *o)
 {
     cJSON *j = keywords_Struct_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? keywords_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -676,6 +681,11 @@ cJSON *keywords_Delete_to_json(const keywords_Delete *o)
 
 keywords_Delete *keywords_Delete_parse(const char *text, size_t len, keywords_error *err)
 {
+    long nul = keywords_rt_text_nul(text, len);
+    if (nul >= 0) {
+        keywords_rt_set_error(err, KEYWORDS_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -691,7 +701,7 @@ keywords_Delete *keywords_Delete_parse(const char *text, size_t len, keywords_er
 char *keywords_Delete_print(const keywords_Delete *o)
 {
     cJSON *j = keywords_Delete_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? keywords_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }

@@ -32,13 +32,13 @@ static bool keywords_v_struct(const cJSON *x, const keywords_pseg *p, keywords_v
     if (!keywords_rt_type_in(x, 64)) {
         keywords_rt_report_type(c, p, "expected object", x);
         KEYWORDS_FAIL();
+    } else if (!keywords_rt_int_fits(c, p, x, 64)) {
+        KEYWORDS_FAIL();
     }
     if (KEYWORDS_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const keywords_pseg seg = {p, key, 0};
             (void)seg;
@@ -130,7 +130,6 @@ static bool keywords_v_struct(const cJSON *x, const keywords_pseg *p, keywords_v
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -146,6 +145,8 @@ static bool keywords_v_delete_payload_return(const cJSON *x, const keywords_pseg
     c->depth++;
     if (!keywords_rt_type_in(x, 16)) {
         keywords_rt_report_type(c, p, "expected string", x);
+        KEYWORDS_FAIL();
+    } else if (!keywords_rt_int_fits(c, p, x, 16)) {
         KEYWORDS_FAIL();
     }
     c->depth--;
@@ -163,6 +164,8 @@ static bool keywords_v_struct_default(const cJSON *x, const keywords_pseg *p, ke
     if (!keywords_rt_type_in(x, 4)) {
         keywords_rt_report_type(c, p, "expected integer", x);
         KEYWORDS_FAIL();
+    } else if (!keywords_rt_int_fits(c, p, x, 4)) {
+        KEYWORDS_FAIL();
     }
     c->depth--;
     return ok;
@@ -178,6 +181,8 @@ static bool keywords_v_struct_async(const cJSON *x, const keywords_pseg *p, keyw
     c->depth++;
     if (!keywords_rt_type_in(x, 2)) {
         keywords_rt_report_type(c, p, "expected boolean", x);
+        KEYWORDS_FAIL();
+    } else if (!keywords_rt_int_fits(c, p, x, 2)) {
         KEYWORDS_FAIL();
     }
     c->depth--;
@@ -195,6 +200,8 @@ static bool keywords_v_struct_struct(const cJSON *x, const keywords_pseg *p, key
     if (!keywords_rt_type_in(x, 64)) {
         keywords_rt_report_type(c, p, "expected object", x);
         KEYWORDS_FAIL();
+    } else if (!keywords_rt_int_fits(c, p, x, 64)) {
+        KEYWORDS_FAIL();
     }
     c->depth--;
     return ok;
@@ -211,6 +218,8 @@ static bool keywords_v_struct_None(const cJSON *x, const keywords_pseg *p, keywo
     if (!keywords_rt_type_in(x, 1)) {
         keywords_rt_report_type(c, p, "expected null", x);
         KEYWORDS_FAIL();
+    } else if (!keywords_rt_int_fits(c, p, x, 1)) {
+        KEYWORDS_FAIL();
     }
     c->depth--;
     return ok;
@@ -226,6 +235,8 @@ static bool keywords_v_default(const cJSON *x, const keywords_pseg *p, keywords_
     c->depth++;
     if (!keywords_rt_type_in(x, 16)) {
         keywords_rt_report_type(c, p, "expected string", x);
+        KEYWORDS_FAIL();
+    } else if (!keywords_rt_int_fits(c, p, x, 16)) {
         KEYWORDS_FAIL();
     }
     if (!((KEYWORDS_IS_STRING(x) && strcmp(x->valuestring, "if") == 0) || (KEYWORDS_IS_STRING(x) && strcmp(x->valuestring, "else") == 0) || (KEYWORDS_IS_STRING(x) && strcmp(x->valuestring, "while") == 0) || (KEYWORDS_IS_STRING(x) && strcmp(x->valuestring, "None") == 0) || (KEYWORDS_IS_STRING(x) && strcmp(x->valuestring, "true") == 0) || false)) {
@@ -247,13 +258,13 @@ static bool keywords_v_delete_payload(const cJSON *x, const keywords_pseg *p, ke
     if (!keywords_rt_type_in(x, 64)) {
         keywords_rt_report_type(c, p, "expected object", x);
         KEYWORDS_FAIL();
+    } else if (!keywords_rt_int_fits(c, p, x, 64)) {
+        KEYWORDS_FAIL();
     }
     if (KEYWORDS_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const keywords_pseg seg = {p, key, 0};
             (void)seg;
@@ -283,7 +294,6 @@ static bool keywords_v_delete_payload(const cJSON *x, const keywords_pseg *p, ke
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -312,7 +322,7 @@ bool keywords_Struct_validate(const cJSON *json, keywords_error *err)
         keywords_rt_set_error(err, KEYWORDS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = keywords_v_struct(json, NULL, &c);
+    bool ok = keywords_rt_json_ok(&c, json) && keywords_v_struct(json, NULL, &c);
     if (!ok && err)
         err->kind = KEYWORDS_ERR_INVALID;
     return ok;
@@ -327,7 +337,7 @@ bool keywords_Default_validate(const cJSON *json, keywords_error *err)
         keywords_rt_set_error(err, KEYWORDS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = keywords_v_default(json, NULL, &c);
+    bool ok = keywords_rt_json_ok(&c, json) && keywords_v_default(json, NULL, &c);
     if (!ok && err)
         err->kind = KEYWORDS_ERR_INVALID;
     return ok;
@@ -342,7 +352,7 @@ bool keywords_Delete_validate(const cJSON *json, keywords_error *err)
         keywords_rt_set_error(err, KEYWORDS_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = keywords_v_delete_payload(json, NULL, &c);
+    bool ok = keywords_rt_json_ok(&c, json) && keywords_v_delete_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = KEYWORDS_ERR_INVALID;
     return ok;

@@ -16,6 +16,10 @@
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define SHOP_MAX_DEPTH 512
 #define SHOP_MAX_ERRORS 100
+/* Containers nested deeper than this are refused before any schema check:
+ * msggen validate reads no deeper (MG_MAX_NESTING), and equality checks
+ * (uniqueItems, enum) recurse on the value. */
+#define SHOP_MAX_NESTING 256
 
 /* One step of an instance location: a member name, or (key NULL) an index. */
 typedef struct shop_pseg {
@@ -78,6 +82,10 @@ static inline bool shop_rt_type_in(const cJSON *x, int mask)
 void shop_rt_report(shop_vctx *c, const shop_pseg *p, const char *msg);
 void shop_rt_report_type(shop_vctx *c, const shop_pseg *p, const char *expected, const cJSON *x);
 void shop_rt_report_pair(shop_vctx *c, const shop_pseg *p, const char *fmt, int a, int b);
+bool shop_rt_json_ok(shop_vctx *c, const cJSON *x);
+bool shop_rt_int_fits(shop_vctx *c, const shop_pseg *p, const cJSON *x, int mask);
+long shop_rt_text_nul(const char *text, size_t len);
+char *shop_rt_print(const cJSON *json);
 bool shop_rt_too_deep(shop_vctx *c, const shop_pseg *p);
 bool shop_rt_equal(const cJSON *a, const cJSON *b);
 bool shop_rt_equal_json(const cJSON *x, const char *json);

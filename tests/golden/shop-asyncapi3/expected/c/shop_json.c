@@ -361,6 +361,11 @@ cJSON *shop_JobResponse_to_json(const shop_JobResponse *o)
 
 shop_JobResponse *shop_JobResponse_parse(const char *text, size_t len, shop_error *err)
 {
+    long nul = shop_rt_text_nul(text, len);
+    if (nul >= 0) {
+        shop_rt_set_error(err, SHOP_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -376,7 +381,7 @@ shop_JobResponse *shop_JobResponse_parse(const char *text, size_t len, shop_erro
 char *shop_JobResponse_print(const shop_JobResponse *o)
 {
     cJSON *j = shop_JobResponse_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? shop_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -490,6 +495,11 @@ cJSON *shop_JobStatus_to_json(const shop_JobStatus *o)
 
 shop_JobStatus *shop_JobStatus_parse(const char *text, size_t len, shop_error *err)
 {
+    long nul = shop_rt_text_nul(text, len);
+    if (nul >= 0) {
+        shop_rt_set_error(err, SHOP_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -505,7 +515,7 @@ shop_JobStatus *shop_JobStatus_parse(const char *text, size_t len, shop_error *e
 char *shop_JobStatus_print(const shop_JobStatus *o)
 {
     cJSON *j = shop_JobStatus_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? shop_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -709,6 +719,11 @@ cJSON *shop_Order_to_json(const shop_Order *o)
 
 shop_Order *shop_Order_parse(const char *text, size_t len, shop_error *err)
 {
+    long nul = shop_rt_text_nul(text, len);
+    if (nul >= 0) {
+        shop_rt_set_error(err, SHOP_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -724,7 +739,7 @@ shop_Order *shop_Order_parse(const char *text, size_t len, shop_error *err)
 char *shop_Order_print(const shop_Order *o)
 {
     cJSON *j = shop_Order_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? shop_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -838,6 +853,11 @@ cJSON *shop_Line_to_json(const shop_Line *o)
 
 shop_Line *shop_Line_parse(const char *text, size_t len, shop_error *err)
 {
+    long nul = shop_rt_text_nul(text, len);
+    if (nul >= 0) {
+        shop_rt_set_error(err, SHOP_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -853,7 +873,7 @@ shop_Line *shop_Line_parse(const char *text, size_t len, shop_error *err)
 char *shop_Line_print(const shop_Line *o)
 {
     cJSON *j = shop_Line_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? shop_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -966,6 +986,11 @@ cJSON *shop_OrderPaid_to_json(const shop_OrderPaid *o)
 
 shop_OrderPaid *shop_OrderPaid_parse(const char *text, size_t len, shop_error *err)
 {
+    long nul = shop_rt_text_nul(text, len);
+    if (nul >= 0) {
+        shop_rt_set_error(err, SHOP_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -981,7 +1006,7 @@ shop_OrderPaid *shop_OrderPaid_parse(const char *text, size_t len, shop_error *e
 char *shop_OrderPaid_print(const shop_OrderPaid *o)
 {
     cJSON *j = shop_OrderPaid_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? shop_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }

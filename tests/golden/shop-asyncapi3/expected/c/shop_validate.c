@@ -39,21 +39,27 @@ static bool shop_v_JobResponse(const cJSON *x, const shop_pseg *p, shop_vctx *c)
     if (!shop_rt_type_in(x, 64)) {
         shop_rt_report_type(c, p, "expected object", x);
         SHOP_FAIL();
+    } else if (!shop_rt_int_fits(c, p, x, 64)) {
+        SHOP_FAIL();
     }
     if (SHOP_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "success")) {
+            shop_rt_report(c, p, "missing required property 'success'");
+            SHOP_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "jobId")) {
+            shop_rt_report(c, p, "missing required property 'jobId'");
+            SHOP_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const shop_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 106:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 73 && (unsigned char)key[4] == 100 && key[5] == '\0') { /* 5 bytes */
-                    seen[1] = true;
                     if (!shop_v_JobResponse_jobId(m, &seg, c))
                         SHOP_FAIL();
                     break;
@@ -75,7 +81,6 @@ static bool shop_v_JobResponse(const cJSON *x, const shop_pseg *p, shop_vctx *c)
                 break;
             case 115:
                 if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 99 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 115 && (unsigned char)key[6] == 115 && key[7] == '\0') { /* 7 bytes */
-                    seen[0] = true;
                     if (!shop_v_JobResponse_success(m, &seg, c))
                         SHOP_FAIL();
                     break;
@@ -84,15 +89,6 @@ static bool shop_v_JobResponse(const cJSON *x, const shop_pseg *p, shop_vctx *c)
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            shop_rt_report(c, p, "missing required property 'success'");
-            SHOP_FAIL();
-        }
-        if (!seen[1]) {
-            shop_rt_report(c, p, "missing required property 'jobId'");
-            SHOP_FAIL();
         }
     }
     c->depth--;
@@ -110,6 +106,8 @@ static bool shop_v_JobResponse_success(const cJSON *x, const shop_pseg *p, shop_
     if (!shop_rt_type_in(x, 2)) {
         shop_rt_report_type(c, p, "expected boolean", x);
         SHOP_FAIL();
+    } else if (!shop_rt_int_fits(c, p, x, 2)) {
+        SHOP_FAIL();
     }
     c->depth--;
     return ok;
@@ -125,6 +123,8 @@ static bool shop_v_JobResponse_jobId(const cJSON *x, const shop_pseg *p, shop_vc
     c->depth++;
     if (!shop_rt_type_in(x, 16)) {
         shop_rt_report_type(c, p, "expected string", x);
+        SHOP_FAIL();
+    } else if (!shop_rt_int_fits(c, p, x, 16)) {
         SHOP_FAIL();
     }
     c->depth--;
@@ -142,13 +142,13 @@ static bool shop_v_JobStatus(const cJSON *x, const shop_pseg *p, shop_vctx *c)
     if (!shop_rt_type_in(x, 64)) {
         shop_rt_report_type(c, p, "expected object", x);
         SHOP_FAIL();
+    } else if (!shop_rt_int_fits(c, p, x, 64)) {
+        SHOP_FAIL();
     }
     if (SHOP_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const shop_pseg seg = {p, key, 0};
             (void)seg;
@@ -171,7 +171,6 @@ static bool shop_v_JobStatus(const cJSON *x, const shop_pseg *p, shop_vctx *c)
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -187,6 +186,8 @@ static bool shop_v_JobStatus_state(const cJSON *x, const shop_pseg *p, shop_vctx
     c->depth++;
     if (!shop_rt_type_in(x, 16)) {
         shop_rt_report_type(c, p, "expected string", x);
+        SHOP_FAIL();
+    } else if (!shop_rt_int_fits(c, p, x, 16)) {
         SHOP_FAIL();
     }
     if (!((SHOP_IS_STRING(x) && strcmp(x->valuestring, "waiting") == 0) || (SHOP_IS_STRING(x) && strcmp(x->valuestring, "active") == 0) || (SHOP_IS_STRING(x) && strcmp(x->valuestring, "completed") == 0) || (SHOP_IS_STRING(x) && strcmp(x->valuestring, "failed") == 0) || (SHOP_IS_STRING(x) && strcmp(x->valuestring, "delayed") == 0) || false)) {
@@ -208,21 +209,27 @@ static bool shop_v_Order(const cJSON *x, const shop_pseg *p, shop_vctx *c)
     if (!shop_rt_type_in(x, 64)) {
         shop_rt_report_type(c, p, "expected object", x);
         SHOP_FAIL();
+    } else if (!shop_rt_int_fits(c, p, x, 64)) {
+        SHOP_FAIL();
     }
     if (SHOP_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "id")) {
+            shop_rt_report(c, p, "missing required property 'id'");
+            SHOP_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "lines")) {
+            shop_rt_report(c, p, "missing required property 'lines'");
+            SHOP_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const shop_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 105:
                 if ((unsigned char)key[1] == 100 && key[2] == '\0') { /* 2 bytes */
-                    seen[0] = true;
                     if (!shop_v_Order_id(m, &seg, c))
                         SHOP_FAIL();
                     break;
@@ -230,7 +237,6 @@ static bool shop_v_Order(const cJSON *x, const shop_pseg *p, shop_vctx *c)
                 break;
             case 108:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && key[5] == '\0') { /* 5 bytes */
-                    seen[1] = true;
                     if (!shop_v_Order_lines(m, &seg, c))
                         SHOP_FAIL();
                     break;
@@ -254,15 +260,6 @@ static bool shop_v_Order(const cJSON *x, const shop_pseg *p, shop_vctx *c)
                 break;
             }
         }
-        (void)count;
-        if (!seen[0]) {
-            shop_rt_report(c, p, "missing required property 'id'");
-            SHOP_FAIL();
-        }
-        if (!seen[1]) {
-            shop_rt_report(c, p, "missing required property 'lines'");
-            SHOP_FAIL();
-        }
     }
     c->depth--;
     return ok;
@@ -278,6 +275,8 @@ static bool shop_v_Order_id(const cJSON *x, const shop_pseg *p, shop_vctx *c)
     c->depth++;
     if (!shop_rt_type_in(x, 16)) {
         shop_rt_report_type(c, p, "expected string", x);
+        SHOP_FAIL();
+    } else if (!shop_rt_int_fits(c, p, x, 16)) {
         SHOP_FAIL();
     }
     if (SHOP_IS_STRING(x)) {
@@ -301,6 +300,8 @@ static bool shop_v_Order_lines(const cJSON *x, const shop_pseg *p, shop_vctx *c)
     c->depth++;
     if (!shop_rt_type_in(x, 32)) {
         shop_rt_report_type(c, p, "expected array", x);
+        SHOP_FAIL();
+    } else if (!shop_rt_int_fits(c, p, x, 32)) {
         SHOP_FAIL();
     }
     if (SHOP_IS_ARRAY(x)) {
@@ -338,13 +339,13 @@ static bool shop_v_Line(const cJSON *x, const shop_pseg *p, shop_vctx *c)
     if (!shop_rt_type_in(x, 64)) {
         shop_rt_report_type(c, p, "expected object", x);
         SHOP_FAIL();
+    } else if (!shop_rt_int_fits(c, p, x, 64)) {
+        SHOP_FAIL();
     }
     if (SHOP_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const shop_pseg seg = {p, key, 0};
             (void)seg;
@@ -367,7 +368,6 @@ static bool shop_v_Line(const cJSON *x, const shop_pseg *p, shop_vctx *c)
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -383,6 +383,8 @@ static bool shop_v_Line_qty(const cJSON *x, const shop_pseg *p, shop_vctx *c)
     c->depth++;
     if (!shop_rt_type_in(x, 4)) {
         shop_rt_report_type(c, p, "expected integer", x);
+        SHOP_FAIL();
+    } else if (!shop_rt_int_fits(c, p, x, 4)) {
         SHOP_FAIL();
     }
     c->depth--;
@@ -410,6 +412,8 @@ static bool shop_v_Status(const cJSON *x, const shop_pseg *p, shop_vctx *c)
     if (!shop_rt_type_in(x, 16)) {
         shop_rt_report_type(c, p, "expected string", x);
         SHOP_FAIL();
+    } else if (!shop_rt_int_fits(c, p, x, 16)) {
+        SHOP_FAIL();
     }
     if (!((SHOP_IS_STRING(x) && strcmp(x->valuestring, "open") == 0) || (SHOP_IS_STRING(x) && strcmp(x->valuestring, "paid") == 0) || false)) {
         shop_rt_report(c, p, "must be one of 'open', 'paid'");
@@ -430,13 +434,13 @@ static bool shop_v_Order_tags(const cJSON *x, const shop_pseg *p, shop_vctx *c)
     if (!shop_rt_type_in(x, 64)) {
         shop_rt_report_type(c, p, "expected object", x);
         SHOP_FAIL();
+    } else if (!shop_rt_int_fits(c, p, x, 64)) {
+        SHOP_FAIL();
     }
     if (SHOP_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const shop_pseg seg = {p, key, 0};
             (void)seg;
@@ -444,7 +448,6 @@ static bool shop_v_Order_tags(const cJSON *x, const shop_pseg *p, shop_vctx *c)
             if (!matched && !shop_v_JobResponse_jobId(m, &seg, c))
                 SHOP_FAIL();
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -461,14 +464,17 @@ static bool shop_v_orderPaid_payload(const cJSON *x, const shop_pseg *p, shop_vc
     if (!shop_rt_type_in(x, 64)) {
         shop_rt_report_type(c, p, "expected object", x);
         SHOP_FAIL();
+    } else if (!shop_rt_int_fits(c, p, x, 64)) {
+        SHOP_FAIL();
     }
     if (SHOP_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[1] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "orderId")) {
+            shop_rt_report(c, p, "missing required property 'orderId'");
+            SHOP_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const shop_pseg seg = {p, key, 0};
             (void)seg;
@@ -482,7 +488,6 @@ static bool shop_v_orderPaid_payload(const cJSON *x, const shop_pseg *p, shop_vc
                 break;
             case 111:
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 100 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    seen[0] = true;
                     if (!shop_v_Order_id(m, &seg, c))
                         SHOP_FAIL();
                     break;
@@ -491,11 +496,6 @@ static bool shop_v_orderPaid_payload(const cJSON *x, const shop_pseg *p, shop_vc
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            shop_rt_report(c, p, "missing required property 'orderId'");
-            SHOP_FAIL();
         }
     }
     c->depth--;
@@ -512,6 +512,8 @@ static bool shop_v_orderPaid_payload_amount(const cJSON *x, const shop_pseg *p, 
     c->depth++;
     if (!shop_rt_type_in(x, 12)) {
         shop_rt_report_type(c, p, "expected number", x);
+        SHOP_FAIL();
+    } else if (!shop_rt_int_fits(c, p, x, 12)) {
         SHOP_FAIL();
     }
     if (SHOP_IS_NUMBER(x)) {
@@ -538,7 +540,7 @@ bool shop_JobResponse_validate(const cJSON *json, shop_error *err)
         shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = shop_v_JobResponse(json, NULL, &c);
+    bool ok = shop_rt_json_ok(&c, json) && shop_v_JobResponse(json, NULL, &c);
     if (!ok && err)
         err->kind = SHOP_ERR_INVALID;
     return ok;
@@ -553,7 +555,7 @@ bool shop_JobStatus_validate(const cJSON *json, shop_error *err)
         shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = shop_v_JobStatus(json, NULL, &c);
+    bool ok = shop_rt_json_ok(&c, json) && shop_v_JobStatus(json, NULL, &c);
     if (!ok && err)
         err->kind = SHOP_ERR_INVALID;
     return ok;
@@ -568,7 +570,7 @@ bool shop_JobStatusState_validate(const cJSON *json, shop_error *err)
         shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = shop_v_JobStatus_state(json, NULL, &c);
+    bool ok = shop_rt_json_ok(&c, json) && shop_v_JobStatus_state(json, NULL, &c);
     if (!ok && err)
         err->kind = SHOP_ERR_INVALID;
     return ok;
@@ -583,7 +585,7 @@ bool shop_Order_validate(const cJSON *json, shop_error *err)
         shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = shop_v_Order(json, NULL, &c);
+    bool ok = shop_rt_json_ok(&c, json) && shop_v_Order(json, NULL, &c);
     if (!ok && err)
         err->kind = SHOP_ERR_INVALID;
     return ok;
@@ -598,7 +600,7 @@ bool shop_Line_validate(const cJSON *json, shop_error *err)
         shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = shop_v_Line(json, NULL, &c);
+    bool ok = shop_rt_json_ok(&c, json) && shop_v_Line(json, NULL, &c);
     if (!ok && err)
         err->kind = SHOP_ERR_INVALID;
     return ok;
@@ -613,7 +615,7 @@ bool shop_Status_validate(const cJSON *json, shop_error *err)
         shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = shop_v_Status(json, NULL, &c);
+    bool ok = shop_rt_json_ok(&c, json) && shop_v_Status(json, NULL, &c);
     if (!ok && err)
         err->kind = SHOP_ERR_INVALID;
     return ok;
@@ -628,7 +630,7 @@ bool shop_OrderPaid_validate(const cJSON *json, shop_error *err)
         shop_rt_set_error(err, SHOP_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = shop_v_orderPaid_payload(json, NULL, &c);
+    bool ok = shop_rt_json_ok(&c, json) && shop_v_orderPaid_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = SHOP_ERR_INVALID;
     return ok;

@@ -16,6 +16,10 @@
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define SPLIT_SHOP_MAX_DEPTH 512
 #define SPLIT_SHOP_MAX_ERRORS 100
+/* Containers nested deeper than this are refused before any schema check:
+ * msggen validate reads no deeper (MG_MAX_NESTING), and equality checks
+ * (uniqueItems, enum) recurse on the value. */
+#define SPLIT_SHOP_MAX_NESTING 256
 
 /* One step of an instance location: a member name, or (key NULL) an index. */
 typedef struct split_shop_pseg {
@@ -78,6 +82,10 @@ static inline bool split_shop_rt_type_in(const cJSON *x, int mask)
 void split_shop_rt_report(split_shop_vctx *c, const split_shop_pseg *p, const char *msg);
 void split_shop_rt_report_type(split_shop_vctx *c, const split_shop_pseg *p, const char *expected, const cJSON *x);
 void split_shop_rt_report_pair(split_shop_vctx *c, const split_shop_pseg *p, const char *fmt, int a, int b);
+bool split_shop_rt_json_ok(split_shop_vctx *c, const cJSON *x);
+bool split_shop_rt_int_fits(split_shop_vctx *c, const split_shop_pseg *p, const cJSON *x, int mask);
+long split_shop_rt_text_nul(const char *text, size_t len);
+char *split_shop_rt_print(const cJSON *json);
 bool split_shop_rt_too_deep(split_shop_vctx *c, const split_shop_pseg *p);
 bool split_shop_rt_equal(const cJSON *a, const cJSON *b);
 bool split_shop_rt_equal_json(const cJSON *x, const char *json);

@@ -259,6 +259,11 @@ cJSON *split_shop_Money_to_json(const split_shop_Money *o)
 
 split_shop_Money *split_shop_Money_parse(const char *text, size_t len, split_shop_error *err)
 {
+    long nul = split_shop_rt_text_nul(text, len);
+    if (nul >= 0) {
+        split_shop_rt_set_error(err, SPLIT_SHOP_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -274,7 +279,7 @@ split_shop_Money *split_shop_Money_parse(const char *text, size_t len, split_sho
 char *split_shop_Money_print(const split_shop_Money *o)
 {
     cJSON *j = split_shop_Money_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? split_shop_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -407,6 +412,11 @@ cJSON *split_shop_OrderPlaced_to_json(const split_shop_OrderPlaced *o)
 
 split_shop_OrderPlaced *split_shop_OrderPlaced_parse(const char *text, size_t len, split_shop_error *err)
 {
+    long nul = split_shop_rt_text_nul(text, len);
+    if (nul >= 0) {
+        split_shop_rt_set_error(err, SPLIT_SHOP_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -422,7 +432,7 @@ split_shop_OrderPlaced *split_shop_OrderPlaced_parse(const char *text, size_t le
 char *split_shop_OrderPlaced_print(const split_shop_OrderPlaced *o)
 {
     cJSON *j = split_shop_OrderPlaced_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? split_shop_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -536,6 +546,11 @@ cJSON *split_shop_Address_to_json(const split_shop_Address *o)
 
 split_shop_Address *split_shop_Address_parse(const char *text, size_t len, split_shop_error *err)
 {
+    long nul = split_shop_rt_text_nul(text, len);
+    if (nul >= 0) {
+        split_shop_rt_set_error(err, SPLIT_SHOP_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -551,7 +566,7 @@ split_shop_Address *split_shop_Address_parse(const char *text, size_t len, split
 char *split_shop_Address_print(const split_shop_Address *o)
 {
     cJSON *j = split_shop_Address_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? split_shop_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }

@@ -34,21 +34,27 @@ static bool split_shop_v_root(const cJSON *x, const split_shop_pseg *p, split_sh
     if (!split_shop_rt_type_in(x, 64)) {
         split_shop_rt_report_type(c, p, "expected object", x);
         SPLIT_SHOP_FAIL();
+    } else if (!split_shop_rt_int_fits(c, p, x, 64)) {
+        SPLIT_SHOP_FAIL();
     }
     if (SPLIT_SHOP_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "amount")) {
+            split_shop_rt_report(c, p, "missing required property 'amount'");
+            SPLIT_SHOP_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "currency")) {
+            split_shop_rt_report(c, p, "missing required property 'currency'");
+            SPLIT_SHOP_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const split_shop_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 97:
                 if ((unsigned char)key[1] == 109 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
-                    seen[0] = true;
                     if (!split_shop_v_amount(m, &seg, c))
                         SPLIT_SHOP_FAIL();
                     break;
@@ -56,7 +62,6 @@ static bool split_shop_v_root(const cJSON *x, const split_shop_pseg *p, split_sh
                 break;
             case 99:
                 if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 114 && (unsigned char)key[3] == 114 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 99 && (unsigned char)key[7] == 121 && key[8] == '\0') { /* 8 bytes */
-                    seen[1] = true;
                     if (!split_shop_v_currency(m, &seg, c))
                         SPLIT_SHOP_FAIL();
                     break;
@@ -65,15 +70,6 @@ static bool split_shop_v_root(const cJSON *x, const split_shop_pseg *p, split_sh
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            split_shop_rt_report(c, p, "missing required property 'amount'");
-            SPLIT_SHOP_FAIL();
-        }
-        if (!seen[1]) {
-            split_shop_rt_report(c, p, "missing required property 'currency'");
-            SPLIT_SHOP_FAIL();
         }
     }
     c->depth--;
@@ -90,6 +86,8 @@ static bool split_shop_v_amount(const cJSON *x, const split_shop_pseg *p, split_
     c->depth++;
     if (!split_shop_rt_type_in(x, 4)) {
         split_shop_rt_report_type(c, p, "expected integer", x);
+        SPLIT_SHOP_FAIL();
+    } else if (!split_shop_rt_int_fits(c, p, x, 4)) {
         SPLIT_SHOP_FAIL();
     }
     if (SPLIT_SHOP_IS_NUMBER(x)) {
@@ -124,6 +122,8 @@ static bool split_shop_v_Currency(const cJSON *x, const split_shop_pseg *p, spli
     if (!split_shop_rt_type_in(x, 16)) {
         split_shop_rt_report_type(c, p, "expected string", x);
         SPLIT_SHOP_FAIL();
+    } else if (!split_shop_rt_int_fits(c, p, x, 16)) {
+        SPLIT_SHOP_FAIL();
     }
     if (!((SPLIT_SHOP_IS_STRING(x) && strcmp(x->valuestring, "EUR") == 0) || (SPLIT_SHOP_IS_STRING(x) && strcmp(x->valuestring, "USD") == 0) || (SPLIT_SHOP_IS_STRING(x) && strcmp(x->valuestring, "GBP") == 0) || false)) {
         split_shop_rt_report(c, p, "must be one of 'EUR', 'USD', 'GBP'");
@@ -144,21 +144,27 @@ static bool split_shop_v_orderPlaced_payload(const cJSON *x, const split_shop_ps
     if (!split_shop_rt_type_in(x, 64)) {
         split_shop_rt_report_type(c, p, "expected object", x);
         SPLIT_SHOP_FAIL();
+    } else if (!split_shop_rt_int_fits(c, p, x, 64)) {
+        SPLIT_SHOP_FAIL();
     }
     if (SPLIT_SHOP_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[2] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "orderId")) {
+            split_shop_rt_report(c, p, "missing required property 'orderId'");
+            SPLIT_SHOP_FAIL();
+        }
+        if (!cJSON_GetObjectItemCaseSensitive(x, "total")) {
+            split_shop_rt_report(c, p, "missing required property 'total'");
+            SPLIT_SHOP_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const split_shop_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 111:
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 100 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 73 && (unsigned char)key[6] == 100 && key[7] == '\0') { /* 7 bytes */
-                    seen[0] = true;
                     if (!split_shop_v_orderPlaced_payload_orderId(m, &seg, c))
                         SPLIT_SHOP_FAIL();
                     break;
@@ -173,7 +179,6 @@ static bool split_shop_v_orderPlaced_payload(const cJSON *x, const split_shop_ps
                 break;
             case 116:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 108 && key[5] == '\0') { /* 5 bytes */
-                    seen[1] = true;
                     if (!split_shop_v_orderPlaced_payload_total(m, &seg, c))
                         SPLIT_SHOP_FAIL();
                     break;
@@ -182,15 +187,6 @@ static bool split_shop_v_orderPlaced_payload(const cJSON *x, const split_shop_ps
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            split_shop_rt_report(c, p, "missing required property 'orderId'");
-            SPLIT_SHOP_FAIL();
-        }
-        if (!seen[1]) {
-            split_shop_rt_report(c, p, "missing required property 'total'");
-            SPLIT_SHOP_FAIL();
         }
     }
     c->depth--;
@@ -207,6 +203,8 @@ static bool split_shop_v_orderPlaced_payload_orderId(const cJSON *x, const split
     c->depth++;
     if (!split_shop_rt_type_in(x, 16)) {
         split_shop_rt_report_type(c, p, "expected string", x);
+        SPLIT_SHOP_FAIL();
+    } else if (!split_shop_rt_int_fits(c, p, x, 16)) {
         SPLIT_SHOP_FAIL();
     }
     if (SPLIT_SHOP_IS_STRING(x)) {
@@ -251,13 +249,13 @@ static bool split_shop_v_Address(const cJSON *x, const split_shop_pseg *p, split
     if (!split_shop_rt_type_in(x, 64)) {
         split_shop_rt_report_type(c, p, "expected object", x);
         SPLIT_SHOP_FAIL();
+    } else if (!split_shop_rt_int_fits(c, p, x, 64)) {
+        SPLIT_SHOP_FAIL();
     }
     if (SPLIT_SHOP_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const split_shop_pseg seg = {p, key, 0};
             (void)seg;
@@ -280,7 +278,6 @@ static bool split_shop_v_Address(const cJSON *x, const split_shop_pseg *p, split
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -297,6 +294,8 @@ static bool split_shop_v_Address_line1(const cJSON *x, const split_shop_pseg *p,
     if (!split_shop_rt_type_in(x, 16)) {
         split_shop_rt_report_type(c, p, "expected string", x);
         SPLIT_SHOP_FAIL();
+    } else if (!split_shop_rt_int_fits(c, p, x, 16)) {
+        SPLIT_SHOP_FAIL();
     }
     c->depth--;
     return ok;
@@ -312,6 +311,8 @@ static bool split_shop_v_Address_country(const cJSON *x, const split_shop_pseg *
     c->depth++;
     if (!split_shop_rt_type_in(x, 16)) {
         split_shop_rt_report_type(c, p, "expected string", x);
+        SPLIT_SHOP_FAIL();
+    } else if (!split_shop_rt_int_fits(c, p, x, 16)) {
         SPLIT_SHOP_FAIL();
     }
     if (SPLIT_SHOP_IS_STRING(x)) {
@@ -343,7 +344,7 @@ bool split_shop_Money_validate(const cJSON *json, split_shop_error *err)
         split_shop_rt_set_error(err, SPLIT_SHOP_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = split_shop_v_root(json, NULL, &c);
+    bool ok = split_shop_rt_json_ok(&c, json) && split_shop_v_root(json, NULL, &c);
     if (!ok && err)
         err->kind = SPLIT_SHOP_ERR_INVALID;
     return ok;
@@ -358,7 +359,7 @@ bool split_shop_Currency_validate(const cJSON *json, split_shop_error *err)
         split_shop_rt_set_error(err, SPLIT_SHOP_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = split_shop_v_Currency(json, NULL, &c);
+    bool ok = split_shop_rt_json_ok(&c, json) && split_shop_v_Currency(json, NULL, &c);
     if (!ok && err)
         err->kind = SPLIT_SHOP_ERR_INVALID;
     return ok;
@@ -373,7 +374,7 @@ bool split_shop_OrderPlaced_validate(const cJSON *json, split_shop_error *err)
         split_shop_rt_set_error(err, SPLIT_SHOP_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = split_shop_v_orderPlaced_payload(json, NULL, &c);
+    bool ok = split_shop_rt_json_ok(&c, json) && split_shop_v_orderPlaced_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = SPLIT_SHOP_ERR_INVALID;
     return ok;
@@ -388,7 +389,7 @@ bool split_shop_Address_validate(const cJSON *json, split_shop_error *err)
         split_shop_rt_set_error(err, SPLIT_SHOP_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = split_shop_v_Address(json, NULL, &c);
+    bool ok = split_shop_rt_json_ok(&c, json) && split_shop_v_Address(json, NULL, &c);
     if (!ok && err)
         err->kind = SPLIT_SHOP_ERR_INVALID;
     return ok;

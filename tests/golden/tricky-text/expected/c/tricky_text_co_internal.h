@@ -16,6 +16,10 @@
 /* Evaluation stops here: same limit and wording as msggen validate. */
 #define TRICKY_TEXT_CO_MAX_DEPTH 512
 #define TRICKY_TEXT_CO_MAX_ERRORS 100
+/* Containers nested deeper than this are refused before any schema check:
+ * msggen validate reads no deeper (MG_MAX_NESTING), and equality checks
+ * (uniqueItems, enum) recurse on the value. */
+#define TRICKY_TEXT_CO_MAX_NESTING 256
 
 /* One step of an instance location: a member name, or (key NULL) an index. */
 typedef struct tricky_text_co_pseg {
@@ -78,6 +82,10 @@ static inline bool tricky_text_co_rt_type_in(const cJSON *x, int mask)
 void tricky_text_co_rt_report(tricky_text_co_vctx *c, const tricky_text_co_pseg *p, const char *msg);
 void tricky_text_co_rt_report_type(tricky_text_co_vctx *c, const tricky_text_co_pseg *p, const char *expected, const cJSON *x);
 void tricky_text_co_rt_report_pair(tricky_text_co_vctx *c, const tricky_text_co_pseg *p, const char *fmt, int a, int b);
+bool tricky_text_co_rt_json_ok(tricky_text_co_vctx *c, const cJSON *x);
+bool tricky_text_co_rt_int_fits(tricky_text_co_vctx *c, const tricky_text_co_pseg *p, const cJSON *x, int mask);
+long tricky_text_co_rt_text_nul(const char *text, size_t len);
+char *tricky_text_co_rt_print(const cJSON *json);
 bool tricky_text_co_rt_too_deep(tricky_text_co_vctx *c, const tricky_text_co_pseg *p);
 bool tricky_text_co_rt_equal(const cJSON *a, const cJSON *b);
 bool tricky_text_co_rt_equal_json(const cJSON *x, const char *json);

@@ -203,6 +203,11 @@ cJSON *tricky_text_co_Accepted_to_json(const tricky_text_co_Accepted *o)
 
 tricky_text_co_Accepted *tricky_text_co_Accepted_parse(const char *text, size_t len, tricky_text_co_error *err)
 {
+    long nul = tricky_text_co_rt_text_nul(text, len);
+    if (nul >= 0) {
+        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -218,7 +223,7 @@ tricky_text_co_Accepted *tricky_text_co_Accepted_parse(const char *text, size_t 
 char *tricky_text_co_Accepted_print(const tricky_text_co_Accepted *o)
 {
     cJSON *j = tricky_text_co_Accepted_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? tricky_text_co_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -373,6 +378,11 @@ cJSON *tricky_text_co_NoteAdded_to_json(const tricky_text_co_NoteAdded *o)
 
 tricky_text_co_NoteAdded *tricky_text_co_NoteAdded_parse(const char *text, size_t len, tricky_text_co_error *err)
 {
+    long nul = tricky_text_co_rt_text_nul(text, len);
+    if (nul >= 0) {
+        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -388,7 +398,7 @@ tricky_text_co_NoteAdded *tricky_text_co_NoteAdded_parse(const char *text, size_
 char *tricky_text_co_NoteAdded_print(const tricky_text_co_NoteAdded *o)
 {
     cJSON *j = tricky_text_co_NoteAdded_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? tricky_text_co_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }
@@ -481,6 +491,11 @@ cJSON *tricky_text_co_EvenementSpecialV2_to_json(const tricky_text_co_EvenementS
 
 tricky_text_co_EvenementSpecialV2 *tricky_text_co_EvenementSpecialV2_parse(const char *text, size_t len, tricky_text_co_error *err)
 {
+    long nul = tricky_text_co_rt_text_nul(text, len);
+    if (nul >= 0) {
+        tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
     cJSON *json = cJSON_ParseWithLength(text, len);
     if (!json) {
         const char *at = cJSON_GetErrorPtr();
@@ -496,7 +511,7 @@ tricky_text_co_EvenementSpecialV2 *tricky_text_co_EvenementSpecialV2_parse(const
 char *tricky_text_co_EvenementSpecialV2_print(const tricky_text_co_EvenementSpecialV2 *o)
 {
     cJSON *j = tricky_text_co_EvenementSpecialV2_to_json(o);
-    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    char *s = j ? tricky_text_co_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
 }

@@ -29,21 +29,23 @@ static bool tricky_text_co_v_Accepted(const cJSON *x, const tricky_text_co_pseg 
     if (!tricky_text_co_rt_type_in(x, 64)) {
         tricky_text_co_rt_report_type(c, p, "expected object", x);
         TRICKY_TEXT_CO_FAIL();
+    } else if (!tricky_text_co_rt_int_fits(c, p, x, 64)) {
+        TRICKY_TEXT_CO_FAIL();
     }
     if (TRICKY_TEXT_CO_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[1] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "jobId")) {
+            tricky_text_co_rt_report(c, p, "missing required property 'jobId'");
+            TRICKY_TEXT_CO_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const tricky_text_co_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
             case 106:
                 if ((unsigned char)key[1] == 111 && (unsigned char)key[2] == 98 && (unsigned char)key[3] == 73 && (unsigned char)key[4] == 100 && key[5] == '\0') { /* 5 bytes */
-                    seen[0] = true;
                     if (!tricky_text_co_v_Accepted_jobId(m, &seg, c))
                         TRICKY_TEXT_CO_FAIL();
                     break;
@@ -52,11 +54,6 @@ static bool tricky_text_co_v_Accepted(const cJSON *x, const tricky_text_co_pseg 
             default:
                 break;
             }
-        }
-        (void)count;
-        if (!seen[0]) {
-            tricky_text_co_rt_report(c, p, "missing required property 'jobId'");
-            TRICKY_TEXT_CO_FAIL();
         }
     }
     c->depth--;
@@ -74,6 +71,8 @@ static bool tricky_text_co_v_Accepted_jobId(const cJSON *x, const tricky_text_co
     if (!tricky_text_co_rt_type_in(x, 16)) {
         tricky_text_co_rt_report_type(c, p, "expected string", x);
         TRICKY_TEXT_CO_FAIL();
+    } else if (!tricky_text_co_rt_int_fits(c, p, x, 16)) {
+        TRICKY_TEXT_CO_FAIL();
     }
     c->depth--;
     return ok;
@@ -90,14 +89,17 @@ static bool tricky_text_co_v_noteAdded_payload(const cJSON *x, const tricky_text
     if (!tricky_text_co_rt_type_in(x, 64)) {
         tricky_text_co_rt_report_type(c, p, "expected object", x);
         TRICKY_TEXT_CO_FAIL();
+    } else if (!tricky_text_co_rt_int_fits(c, p, x, 64)) {
+        TRICKY_TEXT_CO_FAIL();
     }
     if (TRICKY_TEXT_CO_IS_OBJECT(x)) {
-        double count = 0;
-        bool seen[1] = {false};
+        if (!cJSON_GetObjectItemCaseSensitive(x, "text")) {
+            tricky_text_co_rt_report(c, p, "missing required property 'text'");
+            TRICKY_TEXT_CO_FAIL();
+        }
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const tricky_text_co_pseg seg = {p, key, 0};
             (void)seg;
@@ -118,7 +120,6 @@ static bool tricky_text_co_v_noteAdded_payload(const cJSON *x, const tricky_text
                 break;
             case 116:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 120 && (unsigned char)key[3] == 116 && key[4] == '\0') { /* 4 bytes */
-                    seen[0] = true;
                     if (!tricky_text_co_v_Accepted_jobId(m, &seg, c))
                         TRICKY_TEXT_CO_FAIL();
                     break;
@@ -135,11 +136,6 @@ static bool tricky_text_co_v_noteAdded_payload(const cJSON *x, const tricky_text
                 break;
             }
         }
-        (void)count;
-        if (!seen[0]) {
-            tricky_text_co_rt_report(c, p, "missing required property 'text'");
-            TRICKY_TEXT_CO_FAIL();
-        }
     }
     c->depth--;
     return ok;
@@ -155,6 +151,8 @@ static bool tricky_text_co_v_noteAdded_payload_motto(const cJSON *x, const trick
     c->depth++;
     if (!tricky_text_co_rt_type_in(x, 16)) {
         tricky_text_co_rt_report_type(c, p, "expected string", x);
+        TRICKY_TEXT_CO_FAIL();
+    } else if (!tricky_text_co_rt_int_fits(c, p, x, 16)) {
         TRICKY_TEXT_CO_FAIL();
     }
     if (TRICKY_TEXT_CO_IS_STRING(x)) {
@@ -186,13 +184,13 @@ static bool tricky_text_co_v_special_payload(const cJSON *x, const tricky_text_c
     if (!tricky_text_co_rt_type_in(x, 64)) {
         tricky_text_co_rt_report_type(c, p, "expected object", x);
         TRICKY_TEXT_CO_FAIL();
+    } else if (!tricky_text_co_rt_int_fits(c, p, x, 64)) {
+        TRICKY_TEXT_CO_FAIL();
     }
     if (TRICKY_TEXT_CO_IS_OBJECT(x)) {
-        double count = 0;
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
-            count++;
 
             const tricky_text_co_pseg seg = {p, key, 0};
             (void)seg;
@@ -208,7 +206,6 @@ static bool tricky_text_co_v_special_payload(const cJSON *x, const tricky_text_c
                 break;
             }
         }
-        (void)count;
     }
     c->depth--;
     return ok;
@@ -224,6 +221,8 @@ static bool tricky_text_co_v_special_payload_ok(const cJSON *x, const tricky_tex
     c->depth++;
     if (!tricky_text_co_rt_type_in(x, 2)) {
         tricky_text_co_rt_report_type(c, p, "expected boolean", x);
+        TRICKY_TEXT_CO_FAIL();
+    } else if (!tricky_text_co_rt_int_fits(c, p, x, 2)) {
         TRICKY_TEXT_CO_FAIL();
     }
     c->depth--;
@@ -243,7 +242,7 @@ bool tricky_text_co_Accepted_validate(const cJSON *json, tricky_text_co_error *e
         tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = tricky_text_co_v_Accepted(json, NULL, &c);
+    bool ok = tricky_text_co_rt_json_ok(&c, json) && tricky_text_co_v_Accepted(json, NULL, &c);
     if (!ok && err)
         err->kind = TRICKY_TEXT_CO_ERR_INVALID;
     return ok;
@@ -258,7 +257,7 @@ bool tricky_text_co_NoteAdded_validate(const cJSON *json, tricky_text_co_error *
         tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = tricky_text_co_v_noteAdded_payload(json, NULL, &c);
+    bool ok = tricky_text_co_rt_json_ok(&c, json) && tricky_text_co_v_noteAdded_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = TRICKY_TEXT_CO_ERR_INVALID;
     return ok;
@@ -273,7 +272,7 @@ bool tricky_text_co_EvenementSpecialV2_validate(const cJSON *json, tricky_text_c
         tricky_text_co_rt_set_error(err, TRICKY_TEXT_CO_ERR_INVALID, 0, "no value");
         return false;
     }
-    bool ok = tricky_text_co_v_special_payload(json, NULL, &c);
+    bool ok = tricky_text_co_rt_json_ok(&c, json) && tricky_text_co_v_special_payload(json, NULL, &c);
     if (!ok && err)
         err->kind = TRICKY_TEXT_CO_ERR_INVALID;
     return ok;

@@ -9,6 +9,7 @@ import type { ValidationProblem } from './errors.js';
 
 const MAX_DEPTH = 512;
 const MAX_ERRORS = 100;
+const MAX_NESTING = 256;
 
 function typeName(v: unknown): string {
   if (v === null) return 'null';
@@ -224,9 +225,78 @@ function unique(x: unknown[]): [number, number] | null {
 const PATTERNS: string[] = [
 ];
 
+/**
+ * Each pattern compiled by msggen into a program for a Pike VM (search), which
+ * matches in time linear in the string, with PCRE2's meaning (msggen
+ * validate's): SET n lo1 hi1 ... (1), SPLIT x y (2), JMP x (3), start (4), end
+ * (5), word boundary (6) and not (7), MATCH (0). null: the pattern needs
+ * backtracking (msggen generate warned); RegExp matches it, without a time limit.
+ */
+const PROGRAMS: (readonly number[] | null)[] = [
+];
+
+function isWord(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/** Whether prog matches somewhere in s, code point by code point; mark[pc] is the position pc was last added at. */
+function search(prog: readonly number[], s: string): boolean {
+  const cps = Array.from(s, (ch) => ch.codePointAt(0) ?? 0);
+  const n = cps.length;
+  const mark = new Array<number>(prog.length).fill(-1);
+  const add = (threads: number[], start: number, i: number): boolean => {
+    const stack = [start];
+    for (let pc = stack.pop(); pc !== undefined; pc = stack.pop()) {
+      if (mark[pc] === i) continue;
+      mark[pc] = i;
+      switch (prog[pc]) {
+        case 0: return true;
+        case 1: threads.push(pc); break;
+        case 2: stack.push(prog[pc + 2], prog[pc + 1]); break;
+        case 3: stack.push(prog[pc + 1]); break;
+        case 4: if (i === 0) stack.push(pc + 1); break;
+        case 5: if (i === n) stack.push(pc + 1); break;
+        default:
+          if ((isWord(i > 0 ? cps[i - 1] : -1) !== isWord(i < n ? cps[i] : -1)) === (prog[pc] === 6)) stack.push(pc + 1);
+      }
+    }
+    return false;
+  };
+  let threads: number[] = [];
+  for (let i = 0; ; i++) {
+    if (add(threads, 0, i)) return true;
+    if (i === n) return false;
+    const c = cps[i];
+    const following: number[] = [];
+    for (const pc of threads) {
+      const end = pc + 2 + 2 * prog[pc + 1];
+      for (let k = pc + 2; k < end; k += 2) {
+        if (prog[k] <= c && c <= prog[k + 1]) {
+          if (add(following, end, i + 1)) return true;
+          break;
+        }
+      }
+    }
+    threads = following;
+  }
+}
+
 function match(i: number, s: string): boolean {
+  const prog = PROGRAMS[i];
+  if (prog !== null) return search(prog, s);
   const r = regex(PATTERNS[i]);
   return r === null || r.test(s);
+}
+
+/** A member JSON would carry (JSON.stringify leaves out undefined ones). */
+function present(x: { [key: string]: unknown }, name: string): boolean {
+  return Object.hasOwn(x, name) && x[name] !== undefined;
+}
+
+function memberCount(x: { [key: string]: unknown }): number {
+  let n = 0;
+  for (const key of Object.keys(x)) if (x[key] !== undefined) n++;
+  return n;
 }
 
 function seg(path: string, key: string | number): string {
@@ -255,17 +325,23 @@ function v_status_robotStatus_payload(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(2).fill(false);
+    if (!present(x, "robotId")) {
+      c.report(p, "missing required property 'robotId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "battery")) {
+      c.report(p, "missing required property 'battery'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "battery":
-          seen[1] = true;
           matched = true;
           if (!v_status_robotStatus_payload_battery(m, s, c)) {
             ok = false;
@@ -280,7 +356,6 @@ function v_status_robotStatus_payload(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "robotId":
-          seen[0] = true;
           matched = true;
           if (!v_collision_payload_robotId(m, s, c)) {
             ok = false;
@@ -293,17 +368,6 @@ function v_status_robotStatus_payload(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'robotId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'battery'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -376,17 +440,23 @@ function v_lowBattery_payload(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(2).fill(false);
+    if (!present(x, "robotId")) {
+      c.report(p, "missing required property 'robotId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
+    if (!present(x, "level")) {
+      c.report(p, "missing required property 'level'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "level":
-          seen[1] = true;
           matched = true;
           if (!v_lowBattery_payload_level(m, s, c)) {
             ok = false;
@@ -394,7 +464,6 @@ function v_lowBattery_payload(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "robotId":
-          seen[0] = true;
           matched = true;
           if (!v_collision_payload_robotId(m, s, c)) {
             ok = false;
@@ -407,17 +476,6 @@ function v_lowBattery_payload(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'robotId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[1]) {
-      c.report(p, "missing required property 'level'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -446,17 +504,18 @@ function v_collision_payload(x: unknown, p: string, c: Ctx): boolean {
     if (c.stop()) return false;
   }
   if (isObject(x)) {
-    let count = 0;
-    const seen: boolean[] = new Array<boolean>(1).fill(false);
+    if (!present(x, "robotId")) {
+      c.report(p, "missing required property 'robotId'");
+      ok = false;
+      if (c.stop()) return false;
+    }
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
       const s = seg(p, key);
       let matched = false;
       switch (key) {
         case "robotId":
-          seen[0] = true;
           matched = true;
           if (!v_collision_payload_robotId(m, s, c)) {
             ok = false;
@@ -476,12 +535,6 @@ function v_collision_payload(x: unknown, p: string, c: Ctx): boolean {
       void matched;
       void s;
     }
-    if (!seen[0]) {
-      c.report(p, "missing required property 'robotId'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    void count;
   }
   c.depth--;
   return ok;
@@ -522,9 +575,61 @@ export function hasType(name: string): boolean {
   return Object.hasOwn(TYPES, name);
 }
 
-/** Checks `value` against the named type; returns the problems (empty when valid). */
+/** Where a value sits: its parent's crumb and its key (the path is built only for an error). */
+interface Crumb {
+  up: Crumb | null;
+  key: string | number;
+}
+
+function crumbPath(crumb: Crumb | null): string {
+  const keys: (string | number)[] = [];
+  for (let k = crumb; k !== null; k = k.up) keys.push(k.key);
+  let path = '';
+  for (let i = keys.length - 1; i >= 0; i--) path = seg(path, keys[i]);
+  return path === '' ? '/' : path;
+}
+
+const NUL_MESSAGE = 'contains a NUL character (\\u0000), which msggen strings cannot hold';
+
+/**
+ * The first part of `value` that JSON (as msggen validate reads it) cannot
+ * carry: containers nested deeper than MAX_NESTING levels, NaN and the
+ * infinities (JSON.stringify would send them as null), strings and member
+ * names with a NUL character. Iterative, so a deep value is an error here
+ * instead of a RangeError later.
+ */
+function notJson(value: unknown): ValidationProblem | null {
+  const stack: [unknown, number, Crumb | null][] = [[value, 0, null]];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [v, level, crumb] = top;
+    if (typeof v === 'number' && !Number.isFinite(v)) {
+      return { path: crumbPath(crumb), message: `not a JSON number (${String(v)})` };
+    }
+    if (typeof v === 'string' && v.includes('\0')) return { path: crumbPath(crumb), message: NUL_MESSAGE };
+    if (Array.isArray(v)) {
+      if (level >= MAX_NESTING) return { path: crumbPath(crumb), message: `nested deeper than ${MAX_NESTING} levels` };
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], level + 1, { up: crumb, key: i }]);
+    } else if (isObject(v)) {
+      if (level >= MAX_NESTING) return { path: crumbPath(crumb), message: `nested deeper than ${MAX_NESTING} levels` };
+      const keys = Object.keys(v);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const k = keys[i];
+        if (k.includes('\0')) return { path: crumbPath({ up: crumb, key: k }), message: `member name ${NUL_MESSAGE}` };
+        if (v[k] !== undefined) stack.push([v[k], level + 1, { up: crumb, key: k }]);
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * Checks `value` against the named type; returns the problems (empty when
+ * valid). A value JSON cannot carry (see notJson) gives that one problem.
+ */
 export function validate(name: string, value: unknown): ValidationProblem[] {
   if (!hasType(name)) throw new RangeError(`unknown type '${name}'`);
+  const bad = notJson(value);
+  if (bad !== null) return [bad];
   const out: ValidationProblem[] = [];
   TYPES[name](value, '', new Ctx(out, 0));
   return out;

@@ -21,6 +21,7 @@ __all__ = ["validate", "validate_message", "payload_type_of", "has_type", "Probl
 
 _MAX_DEPTH = 512
 _MAX_ERRORS = 100
+_MAX_NESTING = 256
 
 Problem = _t.Tuple[str, str]
 """One error: (JSON pointer of the value, '/' for the whole payload; message)."""
@@ -149,10 +150,8 @@ def _format_ok(fmt: str, v: object) -> bool:
             if fmt == "regex":
                 re.compile(v)
                 return True
-        except ValueError:
-            return False
-        except re.error:
-            return False
+        except (ValueError, re.error, RecursionError, OverflowError):
+            return False   # RecursionError: re's parser on "((((..." (PCRE2 refuses it too)
         return True
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         if fmt in ("int32", "int64"):
@@ -283,16 +282,85 @@ def _unique(x: _t.Sequence[object]) -> _t.Optional[_t.Tuple[int, int]]:
 _PATTERN_SOURCES: _t.List[str] = [
 ]
 
+# Each pattern compiled by msggen into a program for a Pike VM (_search), which
+# matches in time linear in the string, with PCRE2's meaning (msggen validate's):
+# SET n lo1 hi1 ... (1), SPLIT x y (2), JMP x (3), start (4), end (5), word
+# boundary (6) and not (7), MATCH (0). None: the pattern needs backtracking
+# (msggen generate warned); Python's re matches it, without a time limit.
+_PROGRAMS: _t.List[_t.Optional[_t.Tuple[int, ...]]] = [
+]
+
+
+def _is_word(c: str) -> bool:
+    return c != "" and c < "\x80" and (c.isalnum() or c == "_")
+
+
+def _search(prog: _t.Tuple[int, ...], s: str) -> bool:
+    """Whether prog matches somewhere in s: every thread advances one code
+    point at a time; mark[pc] is the position pc was last added at."""
+    mark = [-1] * len(prog)
+    n = len(s)
+
+    def add(threads: _t.List[int], pc: int, i: int) -> bool:
+        stack = [pc]
+        while stack:
+            pc = stack.pop()
+            if mark[pc] == i:
+                continue
+            mark[pc] = i
+            op = prog[pc]
+            if op == 1:
+                threads.append(pc)
+            elif op == 2:
+                stack.append(prog[pc + 2])
+                stack.append(prog[pc + 1])
+            elif op == 3:
+                stack.append(prog[pc + 1])
+            elif op == 0:
+                return True
+            elif op == 4:
+                if i == 0:
+                    stack.append(pc + 1)
+            elif op == 5:
+                if i == n:
+                    stack.append(pc + 1)
+            elif (_is_word(s[i - 1] if i > 0 else "") != _is_word(s[i] if i < n else "")) == (op == 6):
+                stack.append(pc + 1)
+        return False
+
+    threads: _t.List[int] = []
+    for i in range(n + 1):
+        if add(threads, 0, i):
+            return True
+        if i == n:
+            return False
+        c = ord(s[i])
+        following: _t.List[int] = []
+        for pc in threads:
+            k = pc + 2
+            end = k + 2 * prog[pc + 1]
+            while k < end:
+                if prog[k] <= c <= prog[k + 1]:
+                    if add(following, end, i + 1):
+                        return True
+                    break
+                k += 2
+        threads = following
+    return False
+
 
 @functools.lru_cache(maxsize=None)
 def _pattern(i: int) -> _t.Optional["re.Pattern[str]"]:
     try:
-        return re.compile(_PATTERN_SOURCES[i])
+        return re.compile(_PATTERN_SOURCES[i], re.ASCII)   # \d \w \s \b as in PCRE2
     except re.error:
         return None   # PCRE/ECMA syntax Python's re lacks: not checked here (msggen validate still does)
 
 
 def _match(i: int, s: str) -> bool:
+    prog = _PROGRAMS[i]
+    if prog is not None:
+        return _search(prog, s)
     r = _pattern(i)
     return r is None or r.search(s) is not None
 
@@ -325,21 +393,26 @@ def _v_Address(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 2
+        if "city" not in x:
+            c.report(p, "missing required property 'city'")
+            ok = False
+            if c.stop():
+                return False
+        if "country" not in x:
+            c.report(p, "missing required property 'country'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "city":
-                seen[0] = True
                 matched = True
                 if not _v_Address_city(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "country":
-                seen[1] = True
                 matched = True
                 if not _v_Address_country(m, seg, c):
                     ok = False
@@ -351,16 +424,6 @@ def _v_Address(x: object, p: str, c: _Ctx) -> bool:
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'city'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'country'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -416,36 +479,31 @@ def _v_parcelShipped_payload(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 2
+        if "parcelId" not in x:
+            c.report(p, "missing required property 'parcelId'")
+            ok = False
+            if c.stop():
+                return False
+        if "route" not in x:
+            c.report(p, "missing required property 'route'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "parcelId":
-                seen[0] = True
                 matched = True
                 if not _v_Address_city(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "route":
-                seen[1] = True
                 matched = True
                 if not _v_parcelShipped_payload_route(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'parcelId'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'route'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -461,10 +519,17 @@ def _v_parcelShipped_payload_route(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
-        seen = [False] * 2
+        if "from" not in x:
+            c.report(p, "missing required property 'from'")
+            ok = False
+            if c.stop():
+                return False
+        if "to" not in x:
+            c.report(p, "missing required property 'to'")
+            ok = False
+            if c.stop():
+                return False
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "carrier":
@@ -474,29 +539,17 @@ def _v_parcelShipped_payload_route(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "from":
-                seen[0] = True
                 matched = True
                 if not _v_parcelShipped_payload_route_from(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "to":
-                seen[1] = True
                 matched = True
                 if not _v_parcelShipped_payload_route_from(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
-        if not seen[0]:
-            c.report(p, "missing required property 'from'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[1]:
-            c.report(p, "missing required property 'to'")
-            ok = False
-            if c.stop():
-                return False
     c.depth -= 1
     return ok
 
@@ -521,9 +574,7 @@ def _v_parcelShipped_payload_route_carrier(x: object, p: str, c: _Ctx) -> bool:
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "contact":
@@ -553,9 +604,7 @@ def _v_parcelShipped_payload_route_carrier_contact(x: object, p: str, c: _Ctx) -
         if c.stop():
             return False
     if isinstance(x, dict):
-        count = 0
         for key, m in x.items():
-            count += 1
             seg = _seg(p, key)
             matched = False
             if key == "email":
@@ -616,10 +665,63 @@ def has_type(type_name: str) -> bool:
     return type_name in _TYPES
 
 
+_Crumb = _t.Optional[_t.Tuple[_t.Any, object]]
+
+
+def _crumb_path(crumb: _Crumb) -> str:
+    keys: _t.List[object] = []
+    while crumb is not None:
+        crumb, key = crumb
+        keys.append(key)
+    path = ""
+    for key in reversed(keys):
+        path = _seg(path, key)
+    return path or "/"
+
+
+def _not_json(value: object) -> _t.Optional[Problem]:
+    """The first part of `value` that JSON (as msggen validate reads it) cannot
+    carry: containers nested deeper than _MAX_NESTING levels, NaN and the
+    infinities, strings and member names with a NUL character. Iterative, so a
+    deep value is an error here instead of a RecursionError later; the path is
+    built only for the error (a crumb per value: its parent's crumb and key)."""
+    stack: _t.List[_t.Tuple[object, int, _Crumb]] = [(value, 0, None)]
+    while stack:
+        v, level, crumb = stack.pop()
+        if isinstance(v, float) and not math.isfinite(v):
+            what = "NaN" if v != v else "Infinity" if v > 0 else "-Infinity"
+            return (_crumb_path(crumb), "not a JSON number (%s)" % what)
+        if isinstance(v, str) and "\0" in v:
+            return (_crumb_path(crumb), "contains a NUL character (\\u0000), which msggen strings cannot hold")
+        if isinstance(v, (dict, list, tuple)):
+            if level >= _MAX_NESTING:
+                return (_crumb_path(crumb), "nested deeper than %d levels" % _MAX_NESTING)
+            if isinstance(v, dict):
+                for k in reversed(list(v.keys())):
+                    if isinstance(k, str) and "\0" in k:
+                        return (_crumb_path((crumb, k)),
+                                "member name contains a NUL character (\\u0000), which msggen strings cannot hold")
+                    stack.append((v[k], level + 1, (crumb, k)))
+            else:
+                for i in range(len(v) - 1, -1, -1):
+                    stack.append((v[i], level + 1, (crumb, i)))
+    return None
+
+
 def validate(type_name: str, value: object) -> _t.List[Problem]:
-    """Checks `value` against the named type; returns the errors (empty when valid)."""
+    """Checks `value` against the named type; returns the errors (empty when valid).
+
+    A value JSON cannot carry (see _not_json) gives that one error. A schema
+    that recurses deeper than Python's stack allows gives an error, not a
+    RecursionError."""
+    bad = _not_json(value)
+    if bad is not None:
+        return [bad]
     out: _t.List[Problem] = []
-    _TYPES[type_name](value, "", _Ctx(out, 0))
+    try:
+        _TYPES[type_name](value, "", _Ctx(out, 0))
+    except RecursionError:
+        out.append(("/", "schema evaluation nested deeper than Python's recursion limit"))
     return out
 
 

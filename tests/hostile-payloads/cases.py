@@ -1,0 +1,153 @@
+"""The hostile payloads of tests/hostile-payloads, and the comparison of what
+each target's validator says with what `msggen validate` says.
+
+  cases.py make DIR          writes DIR/NAME.json (the payload as JSON text)
+                             and DIR/manifest (NAME MESSAGE per line)
+  cases.py compare DIR MSGGEN CATALOGUE TARGET RESULTS
+                             one ok/not ok line per case for TARGET
+
+A case's payload is JSON text, so `msggen validate` gives the reference
+verdict; its errors (in order) must be the target's when msggen validate reads
+the payload (a payload it cannot read, or a pattern too costly for PCRE2, is a
+verdict only: invalid). A few cases say what they expect where msggen
+validate cannot see the value (NaN is not JSON text) or where the C records
+hold less than JSON (integers are int64_t). Every case must be decided in
+under LIMIT seconds.
+
+A payload may hold {"$nonfinite": "NaN"}: each harness puts that number there
+(JSON text cannot carry it; a client's own record or dict can).
+"""
+import json
+import os
+import subprocess
+import sys
+
+LIMIT = 1.0
+sys.setrecursionlimit(50000)  # json.loads of the 10 000-deep payloads
+UUID = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+
+
+def nest(n, inner="[]"):
+    """n arrays, one inside the other, around `inner` (n + 1 levels with [])."""
+    return "[" * n + inner + "]" * n
+
+
+CASES = [
+    # Report, never crash.
+    ("format_regex_deep_parentheses", "regex", '{"expr": "%s"}' % ("(" * 1000)),
+    ("format_regex_valid", "regex", '{"expr": "^a+(b|c)*$"}'),
+    ("unique_items_350_deep", "deep", '{"items": [%s, %s]}' % (nest(350), nest(350))),
+    ("unique_items_513_deep", "deep", '{"items": [%s, %s]}' % (nest(513), nest(513))),
+    ("any_10000_deep", "deep", '{"any": %s}' % nest(10000)),
+    ("unique_items_at_the_limit_equal", "deep", '{"items": [%s, %s]}' % (nest(253), nest(253))),
+    ("unique_items_at_the_limit_different", "deep", '{"items": [%s, %s]}' % (nest(253), nest(253, "[1]"))),
+    ("nesting_one_past_the_limit", "deep", '{"any": %s}' % nest(255)),
+    # Numbers.
+    ("number_nan", "numbers", '{"ratio": {"$nonfinite": "NaN"}}'),
+    ("number_infinity", "numbers", '{"ratio": {"$nonfinite": "Infinity"}}'),
+    ("number_minus_infinity", "numbers", '{"count": {"$nonfinite": "-Infinity"}}'),
+    ("integer_2_63", "numbers", '{"count": 9223372036854775808}'),
+    ("integer_1e308", "numbers", '{"count": 1e308}'),
+    ("integer_2_53_minus_1", "numbers", '{"count": 9007199254740991, "big": -9007199254740991}'),
+    # NUL.
+    ("nul_in_uuid", "ids", '{"modelId": "%s\\u0000../../etc/passwd"}' % UUID),
+    ("nul_in_member_name", "ids", '{"modelId\\u0000evil": "%s", "modelId": "%s"}' % ("x", UUID)),
+    ("nul_in_job_id", "ids", '{"modelId": "%s", "jobId": "job-1\\u0000../../x"}' % UUID),
+    ("nul_in_map_key", "ids", '{"modelId": "%s", "tags": {"a\\u0000b": "c"}}' % UUID),
+    ("escaped_backslash_u0000_is_text", "ids", '{"modelId": "%s", "jobId": "job\\\\u0000"}' % UUID),
+    # Error order: required before the members' errors.
+    ("required_before_members", "order", '{"count": "x", "extra": 1}'),
+    ("required_before_members_2", "order", '{"name": 5, "count": 1.5}'),
+    # Bounded regex time: each takes seconds to minutes in a backtracking
+    # matcher (last, so that a harness stuck here has given the rest).
+    ("regex_nested_quantifier", "regex", '{"nested": "%s!"}' % ("a" * 28)),
+    ("regex_nested_quantifier_long", "regex", '{"nested": "%s!"}' % ("a" * 5000)),
+    ("regex_nested_quantifier_match", "regex", '{"nested": "%s"}' % ("a" * 5000)),
+    ("regex_alternation", "regex", '{"alternation": "%sb"}' % ("a" * 40)),
+    ("regex_alternation_match", "regex", '{"alternation": "%s"}' % ("a" * 41)),
+    ("regex_counted", "regex", '{"counted": "%s!"}' % ("ab1-" * 30)),
+    ("regex_counted_match", "regex", '{"counted": "abc-de.fgh"}'),
+    ("regex_classes_match", "regex", '{"word": "x_1 22"}'),
+    ("regex_classes_nomatch", "regex", '{"word": "x_1 2"}'),
+    ("regex_classes_unicode_space", "regex", '{"word": "ab\\u00a0123"}'),
+    ("regex_classes_unicode_digit", "regex", '{"word": "ab \\u0661\\u0662\\u0663"}'),
+]
+
+# What msggen validate cannot say: case -> (verdict, an error that must be
+# among the target's), per target ("*" for all).
+NAN = ("invalid", "/ratio: not a JSON number (NaN)")
+RANGE = ("invalid", "/count: must be >= -9223372036854775808 and <= 9223372036854775807 (a 64-bit integer)")
+EXPECT = {
+    "number_nan": {"*": NAN},
+    "number_infinity": {"*": ("invalid", "/ratio: not a JSON number (Infinity)")},
+    "number_minus_infinity": {"*": ("invalid", "/count: not a JSON number (-Infinity)")},
+    "integer_2_63": {"c": RANGE},
+    "integer_1e308": {"c": RANGE},
+}
+
+
+def make(d):
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "manifest"), "w") as m:
+        for name, message, text in CASES:
+            json.loads(text)  # every payload is JSON text
+            with open(os.path.join(d, name + ".json"), "w") as f:
+                f.write(text)
+            m.write("%s %s\n" % (name, message))
+
+
+def reference(msggen, catalogue, path, message):
+    """('valid'|'invalid', [errors in order] or None when msggen validate
+    could not check the value against the schema)."""
+    r = subprocess.run([msggen, "validate", "-i", catalogue, "--message", message, path],
+                       capture_output=True, text=True)
+    if r.returncode == 0:
+        return "valid", []
+    errors = []
+    tag = "payload does not match the payload of message '%s': " % message
+    for line in r.stderr.splitlines():
+        if tag not in line:
+            return "invalid", None   # not JSON, too deep, or a pattern too costly for PCRE2
+        errors.append(line.split(tag, 1)[1])
+    return "invalid", errors
+
+
+def compare(d, msggen, catalogue, target, results):
+    got = {}
+    for line in open(results, encoding="utf-8"):
+        name, verdict, seconds, errors = line.rstrip("\n").split("\t")
+        got[name] = (verdict, float(seconds), json.loads(errors))
+    for name, message, _ in CASES:
+        test = "hostile_payload_%s_%s" % (name, target)
+        if name not in got:
+            print("not ok %s: no result (the harness crashed or timed out before it)" % test)
+            continue
+        verdict, seconds, errors = got[name]
+        want, want_errors = reference(msggen, catalogue, os.path.join(d, name + ".json"), message)
+        special = EXPECT.get(name, {})
+        must = None
+        if target in special or "*" in special:
+            (want, must), want_errors = special.get(target, special.get("*")), None
+        problems = []
+        if verdict != want:
+            problems.append("verdict %s, %s %s" % (verdict, "want" if must else "msggen validate says", want))
+        elif want_errors is not None and errors != want_errors:
+            problems.append("errors differ")
+        elif must is not None and must not in errors:
+            problems.append("no error '%s'" % must)
+            want_errors = [must]
+        if seconds > LIMIT:
+            problems.append("took %.1f s (limit %.1f s)" % (seconds, LIMIT))
+        if problems:
+            print("not ok %s: %s" % (test, "; ".join(problems)))
+            print("# want %s" % (want_errors if want_errors is not None else want))
+            print("#  got %s" % [e[:200] for e in errors[:5]])
+        else:
+            print("ok %s" % test)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "make":
+        make(sys.argv[2])
+    else:
+        compare(*sys.argv[2:7])
