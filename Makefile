@@ -49,12 +49,21 @@ LIB_OBJS = $(LIB_SRCS:%.c=$(O)/%.o)
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 
+# `make -j4 clean all`: one make would plan the build from the products that
+# clean is deleting at the same time, so clean combined with other goals runs
+# each goal in its own make, in the order given (each one still parallel).
+ifneq ($(and $(filter clean,$(MAKECMDGOALS)),$(filter-out clean,$(MAKECMDGOALS))),)
+.PHONY: $(MAKECMDGOALS) mg-goals-in-order
+$(MAKECMDGOALS): mg-goals-in-order
+	@:
+mg-goals-in-order:
+	@for goal in $(MAKECMDGOALS); do $(MAKE) --no-print-directory $$goal || exit 1; done
+else
+
 .PHONY: all build regen deps test test-quick test-deps check golden asan valgrind fuzz bench install uninstall clean unit
 all: build regen
 
-# With `make -j clean all`, cleaning must be over before anything is built:
-# everything that writes a build product waits for deps, and deps for clean.
-deps: | $(filter clean,$(MAKECMDGOALS))
+deps:
 	@if ! pkg-config --exists $(PKGS) 2>/dev/null; then \
 	    if [ "$(DEPS_MODE)" != install ]; then \
 	        echo "msggen: missing build dependencies; run as root: apt-get install -y $(APT_PKGS) (or plain make, as root)" >&2; exit 1; \
@@ -194,3 +203,5 @@ clean:
 	rm -rf $(O) build-asan build-fuzz msggen
 
 -include $(SRCS:%.c=$(O)/%.d)
+
+endif
