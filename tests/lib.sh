@@ -63,3 +63,19 @@ json_schema_suites() {
         echo "debian $v"
     fi
 }
+
+# npm_pack SPEC: prints the path of the npm registry tarball of SPEC (a pinned
+# "name@version": a published version never changes), fetched with `npm pack`
+# once and then kept in build/npm-pack/. Returns 1 (log in $TMP/npm-pack.log)
+# when it cannot be fetched.
+npm_pack() {
+    local dir=$TOP/${O:-build}/npm-pack tgz w
+    tgz=$dir/$(echo "$1" | tr '@/' '__').tgz
+    if [ ! -s "$tgz" ]; then
+        mkdir -p "$dir" && w=$(mktemp -d "$dir/.pack.XXXXXX") || return 1
+        if (cd "$w" && timeout 60 npm pack --silent --prefer-offline "$1") >"$TMP/npm-pack.log" 2>&1 &&
+           mv "$w"/*.tgz "$tgz.$$" && mv "$tgz.$$" "$tgz"; then :; fi
+        rm -rf "$w" "$tgz.$$"
+    fi
+    [ -s "$tgz" ] && echo "$tgz"
+}

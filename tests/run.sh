@@ -33,7 +33,7 @@ order=$(for fam in "${families[@]}"; do
     echo "${t:-1000} $fam"
 done | sort -s -k1,1nr | cut -d' ' -f2)
 
-pass=0 failn=0 skipn=0
+pass=0 failn=0 skipn=0 cpu_total=0 t0=$(date +%s)
 # Prints the summary line of a finished family and adds up its counts; the
 # details go to $work/FAMILY.{fail,skip} for the report at the end.
 finish() { # FAMILY
@@ -47,7 +47,8 @@ finish() { # FAMILY
     fi
     grep -A40 '^not ok ' "$out" | awk '/^not ok /{p=1; print; next} /^# /{if(p) print; next} {p=0}' >>"$work/$fam.fail"
     grep '^skip ' "$out" | sed "s/^/[$fam] /" >"$work/$fam.skip"
-    printf '%-14s %4d passed, %3d failed, %3d skipped  (%ds)\n' "$fam" "$p" "$f" "$s" "$(cat "$work/$fam.secs")"
+    printf '%-14s %4d passed, %3d failed, %3d skipped  (%ds, %ds cpu)\n' "$fam" "$p" "$f" "$s" "$(cat "$work/$fam.secs")" "$(cat "$work/$fam.cpu" 2>/dev/null || echo 0)"
+    cpu_total=$((cpu_total + $(cat "$work/$fam.cpu" 2>/dev/null || echo 0)))
     pass=$((pass + p)); failn=$((failn + f)); skipn=$((skipn + s))
 }
 
@@ -75,6 +76,10 @@ for fam in $order; do
         start=$(date +%s)
         bash "$script" >"$logs/$fam.log" 2>&1 </dev/null; rc=$?
         echo $(( $(date +%s) - start )) >"$work/$fam.secs"
+        # CPU seconds (user + system) of the family's processes: on a busy
+        # machine the wall time says little, this says what it costs.
+        times >"$work/$fam.times"   # (not in a pipe: that would be a subshell's own times)
+        awk 'NR == 2 { n = split($0, t, /[ms]+ */); c = t[1] * 60 + t[2] + t[3] * 60 + t[4]; printf "%d\n", c + 0.5 }' "$work/$fam.times" >"$work/$fam.cpu"
         echo "$rc" >"$work/$fam.rc"
     ) &
     pid_of[$fam]=$!
@@ -94,5 +99,6 @@ if [ -n "$skips" ]; then echo; echo "skipped:"; echo "$skips"; fi
 fails=$(for fam in "${families[@]}"; do cat "$work/$fam.fail" 2>/dev/null; done)
 if [ -n "$fails" ]; then echo; echo "failures:"; echo "$fails"; fi
 echo
+echo "# $(( $(date +%s) - t0 )) s wall, $cpu_total s cpu in the families, $jobs at a time"
 echo "$pass passed, $failn failed, $skipn skipped"
 [ "$failn" -eq 0 ]

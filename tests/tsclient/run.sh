@@ -83,15 +83,9 @@ else
     skip typescript_validator_cases "mutants.py needs python3"
 fi
 
-# API parity with the published package (a published version never changes:
-# its tarball is kept under build/ after the first npm pack).
+# API parity with the published package (its tarball: npm_pack in lib.sh).
 mkdir -p "$TMP/published"
-packs=$TOP/${O:-build}/npm-pack
-tgz=$packs/$(echo "$PUBLISHED" | tr '@/' '__').tgz
-if [ ! -s "$tgz" ]; then
-    mkdir -p "$packs" && (cd "$TMP/published" && timeout 60 npm pack --silent --prefer-offline "$PUBLISHED" && mv ./*.tgz "$tgz.tmp.$$" && mv "$tgz.tmp.$$" "$tgz") >"$TMP/pack" 2>&1
-fi
-if [ -s "$tgz" ] && (cd "$TMP/published" && tar xzf "$tgz") >>"$TMP/pack" 2>&1; then
+if tgz=$(npm_pack "$PUBLISHED") && (cd "$TMP/published" && tar xzf "$tgz") >"$TMP/pack" 2>&1; then
     node "$here/parity.mjs" "$here/node_modules" "$TMP/published/package/dist/types.d.ts" \
         "$TMP/published/package/dist/client.d.ts" >"$TMP/ref.txt" 2>"$TMP/parity.err" &&
     node "$here/parity.mjs" "$here/node_modules" "$TMP/wb/src/types.ts" "$TMP/wb/src/client.ts" \
