@@ -37,5 +37,8 @@ for k in $(cat "$work/buckets"); do
 done
 # Known failures are kept exact against the pinned copy; an older snapshot may
 # lack some of the listed cases.
-python3 "$here/suite.py" compare "$work" "$TMP/got.txt" "$MSGGEN" "$here/known-failures.txt" \
+# Entries starting "debian: " are for Debian's snapshot only.
+if [ "$label" = shared ]; then grep -v '^debian: ' "$here/known-failures.txt"
+else sed 's/^debian: //' "$here/known-failures.txt"; fi >"$TMP/known.txt"
+python3 "$here/suite.py" compare "$work" "$TMP/got.txt" "$MSGGEN" "$TMP/known.txt" \
     "$([ "$label" = shared ] && echo exact || echo lenient)"
