@@ -13,7 +13,9 @@ library calls, local names, numbers and format strings stay as they are.
 
 OUT_DIR gets every header unchanged and every .c with all text outside
 function bodies kept, and each function kept only when its shape is not in
-SEEN_FILE (shapes checked before, in this catalogue or an earlier one); the
+SEEN_FILE (shapes checked before, in this catalogue or an earlier one) or
+when it uses a struct defined in that .c (else cppcheck reports the struct's
+members unused); the
 new shapes are added to SEEN_FILE. A .c with more than SHAPES_CHUNK (25) kept
 functions becomes several part files (see below). Prints "KEPT TOTAL"
 (functions).
@@ -123,17 +125,27 @@ def main(src, out, seen_path):
                 lines = fh.readlines()
             parts = []   # (function number or None, text)
             nkept = 0
-            for is_fn, text in split(lines):
+            chunks = list(split(lines))
+            # A struct defined in this .c looks unused to cppcheck when the
+            # functions using it are left out: those are always kept.
+            local = set()
+            for is_fn, text in chunks:
+                if not is_fn:
+                    local.update(re.findall(r"^(?:typedef )?struct (\w+) \{", text, re.M))
+                    local.update(re.findall(r"^\} (\w+);", text, re.M))
+            uses_local = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(local)))) if local else None
+            for is_fn, text in chunks:
                 if not is_fn:
                     parts.append((None, text))
                     continue
                 total += 1
                 h = shape(text, pfx)
-                if h in seen:
+                if h in seen and not (uses_local and uses_local.search(text)):
                     parts.append((-1, text))
                     continue
-                seen.add(h)
-                new.append(h)
+                if h not in seen:
+                    seen.add(h)
+                    new.append(h)
                 parts.append((nkept, text))
                 nkept += 1
             kept += nkept
@@ -142,7 +154,8 @@ def main(src, out, seen_path):
             # file holds all the text outside functions and CHUNK functions.
             # Left-out functions become blank lines, so a finding's line number
             # is the line in the generated file.
-            nparts = max(1, (nkept + CHUNK - 1) // CHUNK)
+            # A file with its own structs stays whole (see above).
+            nparts = 1 if local else max(1, (nkept + CHUNK - 1) // CHUNK)
             for k in range(nparts):
                 fname = name if nparts == 1 else "%s.part%02d.c" % (name[:-2], k + 1)
                 with open(os.path.join(out, fname), "w", encoding="utf-8", errors="surrogateescape") as fh:
