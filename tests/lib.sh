@@ -32,3 +32,50 @@ mg() { $VALGRIND "$MSGGEN" "$@"; }
 
 # Runs a compiled test program the same way.
 run_prog() { $VALGRIND "$@"; }
+
+# Draft-07 JSON-Schema-Test-Suite copies, one "LABEL DIR" line each, in this
+# order (README.md, "Tests", says which claims need which):
+#   shared  $SHARED/conformance/json-schema-draft7: the pinned copy (its
+#           README.md names the upstream commit); known-failures.txt is kept
+#           exact against it (a listed case it lacks fails)
+#   debian  Debian's json-schema-test-suite package (JSON_SCHEMA_SUITE_DEBIAN,
+#           default /usr/share/json-schema-test-suite), an older snapshot:
+#           laid out in $TMP like the pinned copy (remotes/, the draft-07
+#           meta-schema committed in tests/json-schema-suite/metaschema/), with
+#           the same optional/format files; listed known failures it lacks are
+#           only noted
+# Prints nothing when neither is there.
+JSON_SCHEMA_FORMATS="date-time date email hostname ipv4 ipv6 time uri"
+json_schema_suites() {
+    local deb=${JSON_SCHEMA_SUITE_DEBIAN:-/usr/share/json-schema-test-suite} v f
+    [ -d "$SHARED/conformance/json-schema-draft7" ] && echo "shared $SHARED/conformance/json-schema-draft7"
+    if [ -d "$deb/tests/draft7" ]; then
+        v=$TMP/json-schema-suite-debian
+        if [ ! -d "$v" ]; then
+            mkdir -p "$v/optional/format"
+            for f in "$deb"/tests/draft7/*.json; do ln -s "$f" "$v/"; done
+            for f in $JSON_SCHEMA_FORMATS; do
+                [ -f "$deb/tests/draft7/optional/format/$f.json" ] && ln -s "$deb/tests/draft7/optional/format/$f.json" "$v/optional/format/"
+            done
+            ln -s "$deb/remotes" "$v/remotes"
+            ln -s "$TOP/tests/json-schema-suite/metaschema" "$v/metaschema"
+        fi
+        echo "debian $v"
+    fi
+}
+
+# npm_pack SPEC: prints the path of the npm registry tarball of SPEC (a pinned
+# "name@version": a published version never changes), fetched with `npm pack`
+# once and then kept in build/npm-pack/. Returns 1 (log in $TMP/npm-pack.log)
+# when it cannot be fetched.
+npm_pack() {
+    local dir=$TOP/${O:-build}/npm-pack tgz w
+    tgz=$dir/$(echo "$1" | tr '@/' '__').tgz
+    if [ ! -s "$tgz" ]; then
+        mkdir -p "$dir" && w=$(mktemp -d "$dir/.pack.XXXXXX") || return 1
+        if (cd "$w" && timeout 60 npm pack --silent --prefer-offline "$1") >"$TMP/npm-pack.log" 2>&1 &&
+           mv "$w"/*.tgz "$tgz.$$" && mv "$tgz.$$" "$tgz"; then :; fi
+        rm -rf "$w" "$tgz.$$"
+    fi
+    [ -s "$tgz" ] && echo "$tgz"
+}

@@ -4,7 +4,12 @@
 #   tests/run.sh              all families
 #   tests/run.sh unit errors  only these families
 #
-# Prints failures with their details, then the closing line
+# Families run in parallel, TEST_JOBS at a time (default: the number of CPUs),
+# the longest first (durations of the previous run are kept in
+# TEST_LOG_DIR/times). Each family's output is kept whole in
+# TEST_LOG_DIR/FAMILY.log (default build/test-logs) and never interleaved:
+# one summary line per family as it finishes, then the skipped cases and the
+# failures grouped by family, then the closing line
 # "N passed, N failed, N skipped". Exits 1 when anything failed.
 set -u
 export LC_ALL=C
@@ -13,30 +18,87 @@ families=("$@")
 if [ ${#families[@]} -eq 0 ]; then
     for f in "$here"/*/run.sh; do families+=("$(basename "$(dirname "$f")")"); done
 fi
+jobs=${TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
+[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
+logs=${TEST_LOG_DIR:-$here/../build/test-logs}
+mkdir -p "$logs" || exit 2
+logs=$(cd "$logs" && pwd)
+times=$logs/times
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 
-pass=0 failn=0 skipn=0
-log=$(mktemp); trap 'rm -f "$log"' EXIT
-for fam in "${families[@]}"; do
-    script="$here/$fam/run.sh"
-    if [ ! -x "$script" ]; then
-        echo "not ok $fam: no executable $script" >>"$log"
-        failn=$((failn + 1)); continue
-    fi
-    start=$(date +%s)
-    out=$(bash "$script" 2>&1); rc=$?
-    p=$(grep -c '^ok ' <<<"$out"); f=$(grep -c '^not ok ' <<<"$out"); s=$(grep -c '^skip ' <<<"$out")
+# Longest first, so the pool does not end with one long family running alone.
+# A family without a recorded time (new, or first run) counts as long.
+order=$(for fam in "${families[@]}"; do
+    t=$(awk -v f="$fam" '$1 == f { print $2 }' "$times" 2>/dev/null)
+    echo "${t:-1000} $fam"
+done | sort -s -k1,1nr | cut -d' ' -f2)
+
+pass=0 failn=0 skipn=0 cpu_total=0 t0=$(date +%s)
+# Prints the summary line of a finished family and adds up its counts; the
+# details go to $work/FAMILY.{fail,skip} for the report at the end.
+finish() { # FAMILY
+    local fam=$1 out=$logs/$1.log rc p f s
+    rc=$(cat "$work/$fam.rc" 2>/dev/null || echo 255)
+    p=$(grep -c '^ok ' "$out"); f=$(grep -c '^not ok ' "$out"); s=$(grep -c '^skip ' "$out")
+    : >"$work/$fam.fail"
     if [ "$rc" -ne 0 ]; then
         f=$((f + 1))
-        printf 'not ok %s: the family script exited %d\n%s\n' "$fam" "$rc" "$(tail -n 20 <<<"$out" | sed 's/^/# /')" >>"$log"
+        printf 'not ok %s: the family script exited %d\n%s\n' "$fam" "$rc" "$(tail -n 20 "$out" | sed 's/^/# /')" >>"$work/$fam.fail"
     fi
-    grep -A40 '^not ok ' <<<"$out" | awk '/^not ok /{p=1; print; next} /^# /{if(p) print; next} {p=0}' >>"$log"
-    grep '^skip ' <<<"$out" | sed "s/^/[$fam] /" >>"$log.skip"
-    printf '%-14s %4d passed, %3d failed, %3d skipped  (%ds)\n' "$fam" "$p" "$f" "$s" "$(( $(date +%s) - start ))"
+    grep -A40 '^not ok ' "$out" | awk '/^not ok /{p=1; print; next} /^# /{if(p) print; next} {p=0}' >>"$work/$fam.fail"
+    grep '^skip ' "$out" | sed "s/^/[$fam] /" >"$work/$fam.skip"
+    printf '%-14s %4d passed, %3d failed, %3d skipped  (%ds, %ds cpu)\n' "$fam" "$p" "$f" "$s" "$(cat "$work/$fam.secs")" "$(cat "$work/$fam.cpu" 2>/dev/null || echo 0)"
+    cpu_total=$((cpu_total + $(cat "$work/$fam.cpu" 2>/dev/null || echo 0)))
     pass=$((pass + p)); failn=$((failn + f)); skipn=$((skipn + s))
+}
+
+declare -A pid_of=()   # family -> pid of its running job
+running=0
+# Waits for a job to end and reports every family that has ended.
+reap() {
+    local f
+    wait -n 2>/dev/null
+    if [ $? -eq 127 ]; then   # no job left: one was killed before writing its status
+        for f in "${!pid_of[@]}"; do [ -f "$work/$f.rc" ] || { echo 255 >"$work/$f.rc"; echo 0 >"$work/$f.secs"; }; done
+    fi
+    for f in "${!pid_of[@]}"; do
+        if [ -f "$work/$f.rc" ]; then finish "$f"; unset "pid_of[$f]"; running=$((running - 1)); fi
+    done
+}
+for fam in $order; do
+    script="$here/$fam/run.sh"
+    if [ ! -x "$script" ]; then
+        printf 'not ok %s: no executable %s\n' "$fam" "$script" >"$work/$fam.fail"
+        failn=$((failn + 1)); continue
+    fi
+    while [ "$running" -ge "$jobs" ]; do reap; done
+    (
+        start=$(date +%s)
+        bash "$script" >"$logs/$fam.log" 2>&1 </dev/null; rc=$?
+        echo $(( $(date +%s) - start )) >"$work/$fam.secs"
+        # CPU seconds (user + system) of the family's processes: on a busy
+        # machine the wall time says little, this says what it costs.
+        times >"$work/$fam.times"   # (not in a pipe: that would be a subshell's own times)
+        awk 'NR == 2 { n = split($0, t, /[ms]+ */); c = t[1] * 60 + t[2] + t[3] * 60 + t[4]; printf "%d\n", c + 0.5 }' "$work/$fam.times" >"$work/$fam.cpu"
+        echo "$rc" >"$work/$fam.rc"
+    ) &
+    pid_of[$fam]=$!
+    running=$((running + 1))
 done
-if [ -s "$log.skip" ]; then echo; echo "skipped:"; cat "$log.skip"; fi
-rm -f "$log.skip"
-if [ -s "$log" ]; then echo; echo "failures:"; cat "$log"; fi
+while [ "$running" -gt 0 ]; do reap; done
+
+# Remember this run's durations for the next run's order (families not run
+# this time keep their old entry).
+{
+    for fam in "${families[@]}"; do [ -f "$work/$fam.secs" ] && echo "$fam $(cat "$work/$fam.secs")"; done
+    awk 'NR == FNR { seen[$1] = 1; next } !($1 in seen)' <(for fam in "${families[@]}"; do echo "$fam"; done) "$times" 2>/dev/null
+} | sort >"$work/times" && mv "$work/times" "$times"
+
+skips=$(for fam in "${families[@]}"; do cat "$work/$fam.skip" 2>/dev/null; done)
+if [ -n "$skips" ]; then echo; echo "skipped:"; echo "$skips"; fi
+fails=$(for fam in "${families[@]}"; do cat "$work/$fam.fail" 2>/dev/null; done)
+if [ -n "$fails" ]; then echo; echo "failures:"; echo "$fails"; fi
 echo
+echo "# $(( $(date +%s) - t0 )) s wall, $cpu_total s cpu in the families, $jobs at a time"
 echo "$pass passed, $failn failed, $skipn skipped"
 [ "$failn" -eq 0 ]

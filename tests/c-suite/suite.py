@@ -113,7 +113,7 @@ def msggen_results(msggen, schema, datas):
     return out
 
 
-def compare(work, got_path, msggen, known_path):
+def compare(work, got_path, msggen, known_path, mode="exact"):
     index = json.load(open(os.path.join(work, "index.json")))
     known = {}
     for line in open(known_path):
@@ -171,7 +171,10 @@ def compare(work, got_path, msggen, known_path):
             failures.append("%s: %s" % (key, "; ".join(why)))
     for k in known:
         if k not in seen_known:
-            failures.append("%s: listed in known-failures but not in the suite" % k)
+            if mode == "exact":
+                failures.append("%s: listed in known-failures but not in the suite" % k)
+            else:   # an older snapshot of the suite: not every listed case is in it
+                print("# %s: listed in known-failures, not in this snapshot of the suite" % k)
     total = collections.Counter()
     for f, st in per_file.items():
         total.update(st)
@@ -191,4 +194,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "prepare":
         prepare(*sys.argv[2:5])
     else:
-        compare(*sys.argv[2:6])
+        compare(*sys.argv[2:7])

@@ -3,11 +3,16 @@
 #
 #   c_flags                 prints the CFLAGS for generated code: -O0 normally,
 #                           ASan+UBSan when MG_SANITIZED=1 (make asan)
-#   c_lib SRC NAME          copies the generated sources of SRC into a cache
-#                           folder under build/ (only files whose bytes changed,
-#                           so make rebuilds only those) and builds its static
-#                           library with the generated Makefile. Prints the
-#                           folder; returns 1 (build log in $TMP/c_lib.log).
+#   c_lib SRC NAME          builds the static library of the generated sources
+#                           in SRC with the generated Makefile, once per distinct
+#                           source set: the build lives under build/c-target/
+#                           (build/c-target-asan/ for make asan) in a folder named
+#                           by the hash of the sources, compiler and flags, and
+#                           any family (c-target, c-client, c-suite), run in
+#                           parallel or later, reuses it. Prints the folder
+#                           (read-only for callers: build harnesses elsewhere);
+#                           returns 1 (build log in $TMP/c_lib.log). NAME is a
+#                           label: NAME -> HASH symlinks show what is what.
 C_WARN="-std=c11 -Wall -Wextra -Wpedantic -Werror"
 c_flags() {
     if [ "${MG_SANITIZED:-}" = 1 ]; then
@@ -16,19 +21,35 @@ c_flags() {
         echo "-O0 -g"
     fi
 }
-c_cache_dir() { echo "$TOP/${O:-build}/c-target$([ "${MG_SANITIZED:-}" = 1 ] && echo -asan)/$1"; }
+c_cache_root() { echo "$TOP/${O:-build}/c-target$([ "${MG_SANITIZED:-}" = 1 ] && echo -asan)"; }
 c_lib() {
-    local src=$1 name=$2 dir f
-    dir=$(c_cache_dir "$name")
-    mkdir -p "$dir"
-    for f in "$src"/*.c "$src"/*.h "$src"/*.pc.in "$src"/Makefile; do
-        cmp -s "$f" "$dir/$(basename "$f")" || cp "$f" "$dir/"
-    done
-    if make -s -C "$dir" CC="${CC:-gcc}" CFLAGS="$(c_flags) -Werror" "lib$(sed -n 's/^NAME *= *//p' "$dir/Makefile").a" >"$TMP/c_lib.log" 2>&1; then
-        echo "$dir"
-    else
-        return 1
+    local src=$1 name=$2 root key dir tmp f lock
+    root=$(c_cache_root)
+    mkdir -p "$root"
+    key=$( { echo "${CC:-gcc} $(c_flags)"; "${CC:-gcc}" --version 2>/dev/null | head -n 1
+             cd "$src" && for f in *.c *.h *.pc.in Makefile; do [ -f "$f" ] && { echo "== $f"; cat "$f"; }; done; } |
+           sha1sum | cut -c1-20)
+    dir=$root/$key
+    # One builder per source set: a family that needs the same sources while
+    # another builds them waits for it (flock), then reuses its build. The
+    # build is made aside and renamed into place, so a killed run leaves none.
+    exec {lock}>"$root/.lock-$key"
+    flock "$lock"
+    if [ ! -f "$dir/.built" ]; then
+        tmp=$(mktemp -d "$root/.build.XXXXXX")
+        for f in "$src"/*.c "$src"/*.h "$src"/*.pc.in "$src"/Makefile; do [ -f "$f" ] && cp "$f" "$tmp/"; done
+        if ! make -s -C "$tmp" CC="${CC:-gcc}" CFLAGS="$(c_flags) -Werror" "lib$(sed -n 's/^NAME *= *//p' "$tmp/Makefile").a" >"$TMP/c_lib.log" 2>&1; then
+            rm -rf "$tmp"; exec {lock}>&-; return 1
+        fi
+        : >"$tmp/.built"
+        rm -rf "$dir"; mv -T "$tmp" "$dir"
     fi
+    exec {lock}>&-
+    touch "$dir/.built"   # last use, for pruning
+    ln -sfn "$key" "$root/$name" 2>/dev/null
+    # Builds unused for two weeks go (old sources of a catalogue pile up otherwise).
+    find "$root" -mindepth 2 -maxdepth 2 -name .built -mtime +14 -printf '%h\n' 2>/dev/null | xargs -r rm -rf
+    echo "$dir"
 }
 # Link flags for a program using a generated library.
 c_libs() { echo "$(pkg-config --libs libcjson libpcre2-8 libcurl) -lpthread -lm"; }

@@ -52,7 +52,7 @@ for cat in "${catalogues[@]}"; do
     python3 "$here/cases.py" make "$TMP/view.json" "$TMP/cases/$name" >/dev/null
     [ -s "$TMP/cases/$name/manifest" ] && grep -q . "$TMP/cases/$name/manifest" || { skip "c_behaviour/$name" "no examples"; continue; }
     prefix=$(sed -n 's/^NAME *= *//p' "$dir/Makefile")
-    exe=$dir/roundtrip
+    exe=$TMP/roundtrip-$name
     if ! ${CC:-gcc} $C_WARN $(c_flags) -D_POSIX_C_SOURCE=200809L -I"$dir" $(c_cflags) -DPFX="${prefix}_" \
           -DCATALOGUE_HEADER="\"$prefix.h\"" -o "$exe" "$here/roundtrip.c" "$dir/lib$prefix.a" $(c_libs) >"$TMP/cc.log" 2>&1; then
         fail "c_roundtrip_harness_should_build/$name" "see log"; detail "$TMP/cc.log"; continue
@@ -70,9 +70,9 @@ done
 if [ -n "${wb_dir:-}" ]; then
     python3 "$here/formats.py" make "$TMP/formats"
     if ${CC:-gcc} $C_WARN $(c_flags) -D_POSIX_C_SOURCE=200809L -I"$wb_dir" $(c_cflags) -DPFX=worker_backend_ \
-          -DINTERNAL_HEADER='"worker_backend_internal.h"' -o "$wb_dir/formats" "$here/formats.c" \
+          -DINTERNAL_HEADER='"worker_backend_internal.h"' -o "$TMP/formats-harness" "$here/formats.c" \
           "$wb_dir/libworker_backend.a" $(c_libs) >"$TMP/cc.log" 2>&1; then
-        run_prog "$wb_dir/formats" "$TMP/formats/manifest" >"$TMP/formats.txt" 2>"$TMP/formats.err"; rc=$?
+        run_prog "$TMP/formats-harness" "$TMP/formats/manifest" >"$TMP/formats.txt" 2>"$TMP/formats.err"; rc=$?
         if [ "$rc" -ne 0 ] || grep -q "ERROR: \|runtime error\|==[0-9]*==" "$TMP/formats.err"; then
             fail c_format_harness_should_run_clean "exit $rc"; detail "$TMP/formats.err"
         else
@@ -85,10 +85,12 @@ fi
 
 # The generated Makefile: shared library, pkg-config file, install; a program
 # built with `pkg-config --cflags --libs` against the installed copy runs.
+# (In a copy of the shared build: its objects are reused, the cache stays as it is.)
 if [ -n "${wb_dir:-}" ]; then
     inst=$TMP/inst
-    if make -s -C "$wb_dir" CC="${CC:-gcc}" CFLAGS="$(c_flags) -Werror" LDFLAGS="$(c_flags)" all >"$TMP/mk.log" 2>&1 &&
-       make -s -C "$wb_dir" CC="${CC:-gcc}" CFLAGS="$(c_flags) -Werror" LDFLAGS="$(c_flags)" install PREFIX="$inst/usr" >>"$TMP/mk.log" 2>&1; then
+    cp -a "$wb_dir" "$TMP/wb-make"
+    if make -s -C "$TMP/wb-make" CC="${CC:-gcc}" CFLAGS="$(c_flags) -Werror" LDFLAGS="$(c_flags)" all >"$TMP/mk.log" 2>&1 &&
+       make -s -C "$TMP/wb-make" CC="${CC:-gcc}" CFLAGS="$(c_flags) -Werror" LDFLAGS="$(c_flags)" install PREFIX="$inst/usr" >>"$TMP/mk.log" 2>&1; then
         cat >"$TMP/app.c" <<'APP'
 #include <stdio.h>
 #include <worker_backend_client.h>

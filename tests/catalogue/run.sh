@@ -19,7 +19,7 @@ if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 18 ]; then
 fi
 # npm ci only when the lock changed since the last install (it wipes node_modules).
 if [ ! -f "$here/node_modules/.package-lock.json" ] || [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
-    if ! (cd "$here" && timeout 120 npm ci --no-audit --no-fund --loglevel=error) >"$TMP/npm-ci.log" 2>&1; then
+    if ! (cd "$here" && timeout 120 npm ci --prefer-offline --no-audit --no-fund --loglevel=error) >"$TMP/npm-ci.log" 2>&1; then
         skip catalogue "npm ci failed (registry unreachable?): $(tail -n 1 "$TMP/npm-ci.log")"; exit 0
     fi
 fi
@@ -29,8 +29,8 @@ version=$(sed -n "s/^  version: '\{0,1\}\([0-9][^']*\)'\{0,1\}$/\1/p" "$cat" | h
 dts=()
 if [ -z "$version" ]; then
     fail catalogue_names_the_modelled_package_version "no info.version in $cat"
-elif (cd "$TMP" && timeout 60 npm pack --silent "@mesh-sync/worker-backend-client@$version" >pack.log 2>&1) &&
-     tar -xzf "$TMP"/mesh-sync-worker-backend-client-*.tgz -C "$TMP" package/dist 2>/dev/null; then
+elif tgz=$(npm_pack "@mesh-sync/worker-backend-client@$version") &&
+     tar -xzf "$tgz" -C "$TMP" package/dist 2>/dev/null; then
     dts=(--dts "$TMP/package/dist")
 fi  # else check.mjs prints skip for the package comparison
 

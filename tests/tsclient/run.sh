@@ -29,7 +29,8 @@ gen "$TOP/tests/golden/reserved-words/input/catalogue.yaml" "$TMP/keywords" || {
 # TypeScript, pinned; reinstalled only when the lock file changed.
 want=$(sha256sum "$here/package-lock.json" | cut -d' ' -f1)
 if [ "$(cat "$here/node_modules/.msggen-lock" 2>/dev/null)" != "$want" ] || [ ! -x "$here/node_modules/.bin/tsc" ]; then
-    if (cd "$here" && timeout 120 npm ci --no-audit --no-fund --loglevel=error) >"$TMP/npm" 2>&1; then
+    # --prefer-offline: what npm's cache (~/.npm) holds is not fetched again.
+    if (cd "$here" && timeout 120 npm ci --prefer-offline --no-audit --no-fund --loglevel=error) >"$TMP/npm" 2>&1; then
         echo "$want" >"$here/node_modules/.msggen-lock"
     else
         skip typescript_client "npm ci failed (registry unreachable?)"; detail "$TMP/npm"; exit 0
@@ -82,9 +83,9 @@ else
     skip typescript_validator_cases "mutants.py needs python3"
 fi
 
-# API parity with the published package.
+# API parity with the published package (its tarball: npm_pack in lib.sh).
 mkdir -p "$TMP/published"
-if (cd "$TMP/published" && timeout 60 npm pack --silent "$PUBLISHED" && tar xzf ./*.tgz) >"$TMP/pack" 2>&1; then
+if tgz=$(npm_pack "$PUBLISHED") && (cd "$TMP/published" && tar xzf "$tgz") >"$TMP/pack" 2>&1; then
     node "$here/parity.mjs" "$here/node_modules" "$TMP/published/package/dist/types.d.ts" \
         "$TMP/published/package/dist/client.d.ts" >"$TMP/ref.txt" 2>"$TMP/parity.err" &&
     node "$here/parity.mjs" "$here/node_modules" "$TMP/wb/src/types.ts" "$TMP/wb/src/client.ts" \

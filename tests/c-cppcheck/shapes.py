@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Reduces generated C to one function per shape, for cppcheck.
+
+    shapes.py SRC_DIR OUT_DIR SEEN_FILE
+
+Generated C repeats a few template shapes once per message, type and field
+(worker-backend: ~2300 functions in 3.5 MB). cppcheck's findings are per
+function, so checking each shape once finds what checking every copy finds,
+at a fraction of the time. A function's shape is its text with the catalogue's
+own names (identifiers starting with the C prefix, struct members after . or
+->) numbered by first use and string literals without a % emptied; keywords,
+library calls, local names, numbers and format strings stay as they are.
+
+OUT_DIR gets every header unchanged and every .c with all text outside
+function bodies kept, and each function kept only when its shape is not in
+SEEN_FILE (shapes checked before, in this catalogue or an earlier one) or
+when it uses a struct defined in that .c (else cppcheck reports the struct's
+members unused); the
+new shapes are added to SEEN_FILE. A .c with more than SHAPES_CHUNK (25) kept
+functions becomes several part files (see below). Prints "KEPT TOTAL"
+(functions).
+"""
+import hashlib
+import os
+import re
+import shutil
+import sys
+
+CHUNK = int(os.environ.get("SHAPES_CHUNK", "25"))
+TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|(?:->|\.)\s*[A-Za-z_]\w*|[A-Za-z_]\w*|\s+|.', re.S)
+
+
+def prefix_of(src):
+    """The C prefix: NAME in the generated Makefile (worker_backend)."""
+    try:
+        for line in open(os.path.join(src, "Makefile")):
+            m = re.match(r"^NAME\s*=\s*(\w+)", line)
+            if m:
+                return m.group(1)
+    except OSError:
+        pass
+    return None
+
+
+# The validators match member names byte by byte: "(unsigned char)key[3] ==
+# 108 && ... && key[9] == '\0'". Which bytes, and how many, is the name's
+# business, not the shape's; a value outside 0..255 would stay visible.
+BYTE = r"\(unsigned char\)key\[\d+\] == (?:25[0-5]|2[0-4]\d|1?\d?\d)\b"
+KEY_CHAIN = re.compile(r"%s(?: && %s)*(?: && key\[\d+\] == '\\0')?" % (BYTE, BYTE))
+CASE_BYTE = re.compile(r"\bcase (?:25[0-5]|2[0-4]\d|1?\d?\d):")
+COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
+def shape(text, pfx):
+    names = {}
+    out = []
+    text = COMMENT.sub(" ", text)
+    text = KEY_CHAIN.sub("KEY_MATCHES", text)
+    text = CASE_BYTE.sub("case BYTE:", text)
+    for t in TOKEN.findall(text):
+        if t[0] == '"':
+            out.append(t if "%" in t else '""')
+        elif t[0] in "-." and len(t) > 1:
+            member = t.lstrip("-.> \t\n")
+            op = t[:2] if t.startswith("->") else "."
+            out.append("%s#m%d" % (op, names.setdefault("." + member, len(names))))
+        elif pfx and (t.startswith(pfx + "_") or t.startswith(pfx.upper() + "_") or t == pfx):
+            out.append("#n%d" % names.setdefault(t, len(names)))
+        elif t.isspace():
+            out.append(" ")
+        else:
+            out.append(t)
+    return hashlib.sha1("".join(out).encode()).hexdigest()
+
+
+def split(lines):
+    """Yields (is_function, text): a function is a signature at column 0, a
+    body from a line "{" (or a signature ending in " {") to a line "}"."""
+    i, n = 0, len(lines)
+    other = []
+    while i < n:
+        line = lines[i]
+        start = None
+        if line[:1].isalpha() or line[:1] == "_":
+            # the signature may span lines up to the "{" line
+            j = i
+            while j < n and j < i + 8:
+                s = lines[j].rstrip("\n")
+                if s == "{" or (s.endswith(") {") and j == i):
+                    start = j
+                    break
+                if s.endswith(";") or s.endswith("=") or s.endswith("= {") or s == "":
+                    break
+                j += 1
+        if start is None:
+            other.append(line)
+            i += 1
+            continue
+        end = start + 1
+        while end < n and lines[end].rstrip("\n") != "}":
+            end += 1
+        if other:
+            yield False, "".join(other)
+            other = []
+        yield True, "".join(lines[i:end + 1])
+        i = end + 1
+    if other:
+        yield False, "".join(other)
+
+
+def main(src, out, seen_path):
+    pfx = prefix_of(src)
+    seen = set()
+    if os.path.exists(seen_path):
+        seen = set(open(seen_path).read().split())
+    os.makedirs(out, exist_ok=True)
+    kept = total = 0
+    new = []
+    for name in sorted(os.listdir(src)):
+        path = os.path.join(src, name)
+        if name.endswith(".h"):
+            shutil.copyfile(path, os.path.join(out, name))
+        elif name.endswith(".c"):
+            with open(path, encoding="utf-8", errors="surrogateescape") as fh:
+                lines = fh.readlines()
+            parts = []   # (function number or None, text)
+            nkept = 0
+            chunks = list(split(lines))
+            # A struct defined in this .c looks unused to cppcheck when the
+            # functions using it are left out: those are always kept.
+            local = set()
+            for is_fn, text in chunks:
+                if not is_fn:
+                    local.update(re.findall(r"^(?:typedef )?struct (\w+) \{", text, re.M))
+                    local.update(re.findall(r"^\} (\w+);", text, re.M))
+            uses_local = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(local)))) if local else None
+            for is_fn, text in chunks:
+                if not is_fn:
+                    parts.append((None, text))
+                    continue
+                total += 1
+                h = shape(text, pfx)
+                if h in seen and not (uses_local and uses_local.search(text)):
+                    parts.append((-1, text))
+                    continue
+                if h not in seen:
+                    seen.add(h)
+                    new.append(h)
+                parts.append((nkept, text))
+                nkept += 1
+            kept += nkept
+            # cppcheck follows calls between the functions of a file, and its
+            # time grows faster than the file: past CHUNK functions, each part
+            # file holds all the text outside functions and CHUNK functions.
+            # Left-out functions become blank lines, so a finding's line number
+            # is the line in the generated file.
+            # A file with its own structs stays whole (see above).
+            nparts = 1 if local else max(1, (nkept + CHUNK - 1) // CHUNK)
+            for k in range(nparts):
+                fname = name if nparts == 1 else "%s.part%02d.c" % (name[:-2], k + 1)
+                with open(os.path.join(out, fname), "w", encoding="utf-8", errors="surrogateescape") as fh:
+                    for num, text in parts:
+                        if num is None or (num >= 0 and num // CHUNK == k):
+                            fh.write(text)
+                        else:
+                            fh.write("\n" * text.count("\n"))
+    with open(seen_path, "a") as fh:
+        for h in new:
+            fh.write(h + "\n")
+    print(kept, total)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
