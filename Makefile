@@ -118,9 +118,9 @@ unit: $(UNIT_BINS) $(TOOL_BINS)
 
 # Regenerate out/ from the embedded default catalogue, once the catalogue exists.
 regen: msggen
-	@if [ -f schemas/worker-backend/asyncapi.yaml ] && [ -n "$$(ls templates 2>/dev/null)" ]; then \
+	@if [ -f msggen.yaml ] && [ -n "$$(ls templates 2>/dev/null)" ]; then \
 	    ./msggen generate; \
-	else echo "msggen: no catalogue in schemas/ yet; nothing to regenerate"; fi
+	else echo "msggen: no msggen.yaml or no templates; nothing to regenerate"; fi
 
 # Families run in parallel (TEST_JOBS, default nproc); full logs in $(O)/test-logs.
 test: msggen unit
@@ -136,9 +136,9 @@ test-deps:
 	tests/deps.sh
 
 check: msggen
-	@if [ -f schemas/worker-backend/asyncapi.yaml ] && [ -n "$$(ls templates 2>/dev/null)" ]; then \
+	@if [ -f msggen.yaml ] && [ -n "$$(ls templates 2>/dev/null)" ]; then \
 	    ./msggen check; \
-	else echo "msggen: no catalogue in schemas/ yet; nothing to check"; fi
+	else echo "msggen: no msggen.yaml or no templates; nothing to check"; fi
 
 golden: msggen
 	MSGGEN=$(CURDIR)/msggen tests/golden/update.sh
@@ -198,6 +198,7 @@ install: msggen
 # other packages may share), and share/msggen when nothing else is left in it.
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/msggen $(DESTDIR)$(PREFIX)/share/man/man1/msggen.1
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/msggen
 	rm -rf $(DESTDIR)$(PREFIX)/share/msggen/templates
 	-rmdir $(DESTDIR)$(PREFIX)/share/msggen 2>/dev/null
 

@@ -18,12 +18,12 @@
 #                          from the npm registry (tests/tsclient/package-lock.json)
 #   json-schema-test-suite conformance data for json-schema-suite and c-suite
 #   mosquitto libmosquitto-dev librdkafka-dev   broker transports (MQTT, Kafka)
-#   pre-commit             the pre-commit hooks' test
+#   pre-commit git         the pre-commit hooks' test (a scratch repository)
 #   inotify-tools          the watch mode's test
 set -u
 PKGS="build-essential pkg-config libyaml-dev libcjson-dev libpcre2-dev libcurl4-openssl-dev
 clang libclang-rt-dev valgrind cppcheck python3 python3-mypy json-schema-test-suite
-mosquitto libmosquitto-dev librdkafka-dev pre-commit inotify-tools"
+mosquitto libmosquitto-dev librdkafka-dev pre-commit git inotify-tools"
 
 missing() {
     local p

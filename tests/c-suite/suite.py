@@ -107,7 +107,8 @@ def msggen_results(msggen, schema, datas):
         if m:
             out[m.group(1)].add("valid")
             continue
-        m = re.match(r"^(.*?\.json): error: (.*)$", line)
+        # "FILE:LINE:COL: error: ..." (the value's place), or "FILE: error: ..."
+        m = re.match(r"^(.*?\.json)(?::\d+:\d+)?: error: (.*)$", line)
         if m and m.group(1) in datas:
             out[m.group(1)].add(m.group(2))
     return out

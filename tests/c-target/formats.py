@@ -20,6 +20,7 @@ place of a UUID (every position, lengths 0-38, either case, misplaced dashes).
 """
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -98,6 +99,7 @@ def compare(d, got_path, msggen):
         suffix = ": must be a valid %s (format)" % fmt
         for line in (r.stdout + r.stderr).splitlines():
             path, sep, rest = line.partition(": error: /")
+            path = re.sub(r":\d+:\d+$", "", path)  # the value's line:col
             if sep and rest.endswith(suffix) and rest[:-len(suffix)].isdigit():
                 bad.add((path, int(rest[:-len(suffix)])))
             elif line.strip():
