@@ -398,19 +398,6 @@ typedef enum worker_backend_SlicingSlaRequestMessageTechnology {
 const char *worker_backend_SlicingSlaRequestMessageTechnology_to_string(worker_backend_SlicingSlaRequestMessageTechnology v);
 bool worker_backend_SlicingSlaRequestMessageTechnology_from_string(const char *s, worker_backend_SlicingSlaRequestMessageTechnology *out);
 
-/**
- * Lifecycle state of the job.
- */
-typedef enum worker_backend_JobStatusState {
-    WORKER_BACKEND_JOB_STATUS_STATE_WAITING,
-    WORKER_BACKEND_JOB_STATUS_STATE_ACTIVE,
-    WORKER_BACKEND_JOB_STATUS_STATE_COMPLETED,
-    WORKER_BACKEND_JOB_STATUS_STATE_FAILED,
-    WORKER_BACKEND_JOB_STATUS_STATE_DELAYED
-} worker_backend_JobStatusState;
-const char *worker_backend_JobStatusState_to_string(worker_backend_JobStatusState v);
-bool worker_backend_JobStatusState_from_string(const char *s, worker_backend_JobStatusState *out);
-
 /* ---- records ------------------------------------------------------------- */
 
 typedef struct worker_backend_AnalyticsCollectionRequestMessage worker_backend_AnalyticsCollectionRequestMessage;
@@ -5752,7 +5739,7 @@ struct worker_backend_JobResponse {
 };
 
 /**
- * State of a job as reported by the job API.
+ * State of a job as reported by the job API: the BullMQ job (Job.toJSON) with its queue and state. Members beyond these (delay, stacktrace, opts...) may be present.
  */
 struct worker_backend_JobStatus {
     /** ID of the job. */
@@ -5761,18 +5748,35 @@ struct worker_backend_JobStatus {
     char *name;
     /** Queue holding the job. */
     char *queue;
-    /** Lifecycle state of the job. */
-    worker_backend_JobStatusState state;
-    /** The payload the job was created with. */
-    char **data_keys;
-    cJSON **data_values;
-    size_t data_count;
-    /** Value returned by the worker once the job completed. */
+    /** Lifecycle state of the job: waiting, active, completed, failed, delayed, prioritized, waiting-children or unknown (BullMQ's states; newer BullMQ versions may add others). */
+    char *state;
+    /** The payload the job was created with (any JSON value). */
+    cJSON *data;
+    /** Value returned by the worker once the job completed (any JSON value); null before. */
     cJSON *returnvalue;
-    /** Progress reported by the worker. */
-    double progress;
+    bool has_returnvalue;
+    /** Progress reported by the worker, a number (usually a percentage) or an object; null or absent before any report. */
+    cJSON *progress;
+    bool has_progress;
+    bool progress_is_null;
     /** Creation time of the job, in milliseconds since the Unix epoch. */
     int64_t timestamp;
+    /** How many times the job was attempted. */
+    int64_t attempts_made;
+    bool has_attempts_made;
+    bool attempts_made_is_null;
+    /** Why the job failed (state failed). */
+    char *failed_reason;
+    bool has_failed_reason;
+    bool failed_reason_is_null;
+    /** When a worker started the job, in milliseconds since the Unix epoch. */
+    int64_t processed_on;
+    bool has_processed_on;
+    bool processed_on_is_null;
+    /** When the job completed or failed, in milliseconds since the Unix epoch. */
+    int64_t finished_on;
+    bool has_finished_on;
+    bool finished_on_is_null;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -7747,9 +7751,6 @@ cJSON *worker_backend_JobStatus_to_json(const worker_backend_JobStatus *v);
 void worker_backend_JobStatus_free(worker_backend_JobStatus *v);
 worker_backend_JobStatus *worker_backend_JobStatus_parse(const char *json, size_t len, worker_backend_error *err);
 char *worker_backend_JobStatus_print(const worker_backend_JobStatus *v);
-
-/* JobStatusState (enum) */
-bool worker_backend_JobStatusState_validate(const cJSON *json, worker_backend_error *err);
 
 #ifdef __cplusplus
 }

@@ -422,48 +422,6 @@ bool worker_backend_SlicingSlaRequestMessageTechnology_from_string(const char *s
     return false;
 }
 
-const char *worker_backend_JobStatusState_to_string(worker_backend_JobStatusState v)
-{
-    switch (v) {
-    case WORKER_BACKEND_JOB_STATUS_STATE_WAITING:
-        return "waiting";
-    case WORKER_BACKEND_JOB_STATUS_STATE_ACTIVE:
-        return "active";
-    case WORKER_BACKEND_JOB_STATUS_STATE_COMPLETED:
-        return "completed";
-    case WORKER_BACKEND_JOB_STATUS_STATE_FAILED:
-        return "failed";
-    case WORKER_BACKEND_JOB_STATUS_STATE_DELAYED:
-        return "delayed";
-    }
-    return "";
-}
-
-bool worker_backend_JobStatusState_from_string(const char *s, worker_backend_JobStatusState *out)
-{
-    if (strcmp(s, "waiting") == 0) {
-        *out = WORKER_BACKEND_JOB_STATUS_STATE_WAITING;
-        return true;
-    }
-    if (strcmp(s, "active") == 0) {
-        *out = WORKER_BACKEND_JOB_STATUS_STATE_ACTIVE;
-        return true;
-    }
-    if (strcmp(s, "completed") == 0) {
-        *out = WORKER_BACKEND_JOB_STATUS_STATE_COMPLETED;
-        return true;
-    }
-    if (strcmp(s, "failed") == 0) {
-        *out = WORKER_BACKEND_JOB_STATUS_STATE_FAILED;
-        return true;
-    }
-    if (strcmp(s, "delayed") == 0) {
-        *out = WORKER_BACKEND_JOB_STATUS_STATE_DELAYED;
-        return true;
-    }
-    return false;
-}
-
 /* ---- message types -------------------------------------------------------- */
 
 static const char *const message_names[] = {
@@ -948,13 +906,6 @@ static MAYBE_UNUSED bool from_enum_SlicingSlaRequestMessageTechnology(worker_bac
 }
 static MAYBE_UNUSED cJSON *to_enum_SlicingSlaRequestMessageTechnology(const worker_backend_SlicingSlaRequestMessageTechnology *src) { return cJSON_CreateString(worker_backend_SlicingSlaRequestMessageTechnology_to_string(*src)); }
 static MAYBE_UNUSED void free_enum_SlicingSlaRequestMessageTechnology(worker_backend_SlicingSlaRequestMessageTechnology *p) { (void)p; }
-
-static MAYBE_UNUSED bool from_enum_JobStatusState(worker_backend_JobStatusState *dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && worker_backend_JobStatusState_from_string(v->valuestring, dst);
-}
-static MAYBE_UNUSED cJSON *to_enum_JobStatusState(const worker_backend_JobStatusState *src) { return cJSON_CreateString(worker_backend_JobStatusState_to_string(*src)); }
-static MAYBE_UNUSED void free_enum_JobStatusState(worker_backend_JobStatusState *p) { (void)p; }
 
 static MAYBE_UNUSED bool from_obj_AnalyticsCollectionRequestMessage(worker_backend_AnalyticsCollectionRequestMessage **dst, const cJSON *v) { return (*dst = worker_backend_AnalyticsCollectionRequestMessage_build(v)) != NULL; }
 static MAYBE_UNUSED cJSON *to_obj_AnalyticsCollectionRequestMessage(worker_backend_AnalyticsCollectionRequestMessage *const *src)
@@ -56116,17 +56067,15 @@ void worker_backend_JobStatus_free(worker_backend_JobStatus *o)
     free_string(&o->job_id);
     free_string(&o->name);
     free_string(&o->queue);
-    free_enum_JobStatusState(&o->state);
-    for (size_t i = 0; o->data_keys && i < o->data_count; i++) {
-        free(o->data_keys[i]);
-        if (o->data_values)
-            free_json(&o->data_values[i]);
-    }
-    free(o->data_keys);
-    free(o->data_values);
+    free_string(&o->state);
+    free_json(&o->data);
     free_json(&o->returnvalue);
-    free_number(&o->progress);
+    free_json(&o->progress);
     free_integer(&o->timestamp);
+    free_integer(&o->attempts_made);
+    free_string(&o->failed_reason);
+    free_integer(&o->processed_on);
+    free_integer(&o->finished_on);
     cJSON_Delete(o->extra_json);
     free(o);
 }
@@ -56140,7 +56089,7 @@ static worker_backend_JobStatus *worker_backend_JobStatus_build(const cJSON *jso
     worker_backend_JobStatus *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
-    bool got[8 + 1] = {false};
+    bool got[12 + 1] = {false};
     (void)got;
     for (const cJSON *m = json->child; m; m = m->next) {
         const char *key = m->string ? m->string : "";
@@ -56172,7 +56121,7 @@ static worker_backend_JobStatus *worker_backend_JobStatus_build(const cJSON *jso
             if (got[3])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
-            if (!from_enum_JobStatusState(&o->state, m))
+            if (!from_string(&o->state, m))
                 goto fail;
             continue;
         }
@@ -56180,23 +56129,8 @@ static worker_backend_JobStatus *worker_backend_JobStatus_build(const cJSON *jso
             if (got[4])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
-            {
-                if (!cJSON_IsObject(m))
-                    goto fail;
-                size_t n = (size_t)cJSON_GetArraySize(m);
-                o->data_keys = calloc(n ? n : 1, sizeof *o->data_keys);
-                o->data_values = calloc(n ? n : 1, sizeof *o->data_values);
-                if (!o->data_keys || !o->data_values)
-                    goto fail;
-                for (const cJSON *e = m->child; e; e = e->next) {
-                    size_t i = o->data_count;
-                    if (!(o->data_keys[i] = worker_backend_rt_strdup(e->string ? e->string : "")))
-                        goto fail;
-                    o->data_count++;
-                    if (!from_json(&o->data_values[i], e))
-                        goto fail;
-                }
-            }
+            if (!from_json(&o->data, m))
+                goto fail;
             continue;
         }
         if (strcmp(key, "returnvalue") == 0) {
@@ -56205,14 +56139,21 @@ static worker_backend_JobStatus *worker_backend_JobStatus_build(const cJSON *jso
             got[5] = true;
             if (!from_json(&o->returnvalue, m))
                 goto fail;
+            o->has_returnvalue = true;
             continue;
         }
         if (strcmp(key, "progress") == 0) {
             if (got[6])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
-            if (!from_number(&o->progress, m))
+            if (cJSON_IsNull(m)) {
+                o->progress_is_null = true;
+                o->has_progress = true;
+                continue;
+            }
+            if (!from_json(&o->progress, m))
                 goto fail;
+            o->has_progress = true;
             continue;
         }
         if (strcmp(key, "timestamp") == 0) {
@@ -56221,6 +56162,62 @@ static worker_backend_JobStatus *worker_backend_JobStatus_build(const cJSON *jso
             got[7] = true;
             if (!from_integer(&o->timestamp, m))
                 goto fail;
+            continue;
+        }
+        if (strcmp(key, "attemptsMade") == 0) {
+            if (got[8])
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
+            got[8] = true;
+            if (cJSON_IsNull(m)) {
+                o->attempts_made_is_null = true;
+                o->has_attempts_made = true;
+                continue;
+            }
+            if (!from_integer(&o->attempts_made, m))
+                goto fail;
+            o->has_attempts_made = true;
+            continue;
+        }
+        if (strcmp(key, "failedReason") == 0) {
+            if (got[9])
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
+            got[9] = true;
+            if (cJSON_IsNull(m)) {
+                o->failed_reason_is_null = true;
+                o->has_failed_reason = true;
+                continue;
+            }
+            if (!from_string(&o->failed_reason, m))
+                goto fail;
+            o->has_failed_reason = true;
+            continue;
+        }
+        if (strcmp(key, "processedOn") == 0) {
+            if (got[10])
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
+            got[10] = true;
+            if (cJSON_IsNull(m)) {
+                o->processed_on_is_null = true;
+                o->has_processed_on = true;
+                continue;
+            }
+            if (!from_integer(&o->processed_on, m))
+                goto fail;
+            o->has_processed_on = true;
+            continue;
+        }
+        if (strcmp(key, "finishedOn") == 0) {
+            if (got[11])
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
+            got[11] = true;
+            if (cJSON_IsNull(m)) {
+                o->finished_on_is_null = true;
+                o->has_finished_on = true;
+                continue;
+            }
+            if (!from_integer(&o->finished_on, m))
+                goto fail;
+            o->has_finished_on = true;
             continue;
         }
         goto extra;
@@ -56292,7 +56289,7 @@ cJSON *worker_backend_JobStatus_to_json(const worker_backend_JobStatus *o)
     {
         cJSON *v = NULL;
         {
-            v = to_enum_JobStatusState(&o->state);
+            v = to_string(&o->state);
         }
         if (!v || !cJSON_AddItemToObject(j, "state", v)) {
             cJSON_Delete(v);
@@ -56303,15 +56300,7 @@ cJSON *worker_backend_JobStatus_to_json(const worker_backend_JobStatus *o)
     {
         cJSON *v = NULL;
         {
-            v = cJSON_CreateObject();
-            for (size_t i = 0; v && i < o->data_count; i++) {
-                cJSON *e = to_json(&o->data_values[i]);
-                if (!e || !cJSON_AddItemToObject(v, o->data_keys[i], e)) {
-                    cJSON_Delete(e);
-                    cJSON_Delete(v);
-                    v = NULL;
-                }
-            }
+            v = to_json(&o->data);
         }
         if (!v || !cJSON_AddItemToObject(j, "data", v)) {
             cJSON_Delete(v);
@@ -56319,7 +56308,7 @@ cJSON *worker_backend_JobStatus_to_json(const worker_backend_JobStatus *o)
             return NULL;
         }
     }
-    {
+    if (o->has_returnvalue) {
         cJSON *v = NULL;
         {
             v = to_json(&o->returnvalue);
@@ -56330,10 +56319,13 @@ cJSON *worker_backend_JobStatus_to_json(const worker_backend_JobStatus *o)
             return NULL;
         }
     }
-    {
+    if (o->has_progress) {
         cJSON *v = NULL;
+        if (o->progress_is_null)
+            v = cJSON_CreateNull();
+        else
         {
-            v = to_number(&o->progress);
+            v = to_json(&o->progress);
         }
         if (!v || !cJSON_AddItemToObject(j, "progress", v)) {
             cJSON_Delete(v);
@@ -56347,6 +56339,62 @@ cJSON *worker_backend_JobStatus_to_json(const worker_backend_JobStatus *o)
             v = to_integer(&o->timestamp);
         }
         if (!v || !cJSON_AddItemToObject(j, "timestamp", v)) {
+            cJSON_Delete(v);
+            cJSON_Delete(j);
+            return NULL;
+        }
+    }
+    if (o->has_attempts_made) {
+        cJSON *v = NULL;
+        if (o->attempts_made_is_null)
+            v = cJSON_CreateNull();
+        else
+        {
+            v = to_integer(&o->attempts_made);
+        }
+        if (!v || !cJSON_AddItemToObject(j, "attemptsMade", v)) {
+            cJSON_Delete(v);
+            cJSON_Delete(j);
+            return NULL;
+        }
+    }
+    if (o->has_failed_reason) {
+        cJSON *v = NULL;
+        if (o->failed_reason_is_null)
+            v = cJSON_CreateNull();
+        else
+        {
+            v = to_string(&o->failed_reason);
+        }
+        if (!v || !cJSON_AddItemToObject(j, "failedReason", v)) {
+            cJSON_Delete(v);
+            cJSON_Delete(j);
+            return NULL;
+        }
+    }
+    if (o->has_processed_on) {
+        cJSON *v = NULL;
+        if (o->processed_on_is_null)
+            v = cJSON_CreateNull();
+        else
+        {
+            v = to_integer(&o->processed_on);
+        }
+        if (!v || !cJSON_AddItemToObject(j, "processedOn", v)) {
+            cJSON_Delete(v);
+            cJSON_Delete(j);
+            return NULL;
+        }
+    }
+    if (o->has_finished_on) {
+        cJSON *v = NULL;
+        if (o->finished_on_is_null)
+            v = cJSON_CreateNull();
+        else
+        {
+            v = to_integer(&o->finished_on);
+        }
+        if (!v || !cJSON_AddItemToObject(j, "finishedOn", v)) {
             cJSON_Delete(v);
             cJSON_Delete(j);
             return NULL;

@@ -325,9 +325,9 @@ static bool worker_backend_v1611(const cJSON *x, const worker_backend_pseg *p, w
 static bool worker_backend_v1618(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c);
 static bool worker_backend_v1626(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c);
 static bool worker_backend_v1631(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c);
-static bool worker_backend_v1635(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c);
-static bool worker_backend_v1636(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c);
-static bool worker_backend_v1637(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c);
+static bool worker_backend_v1638(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c);
+static bool worker_backend_v1640(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c);
+static bool worker_backend_v1641(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c);
 
 static bool worker_backend_v0(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c)
 {
@@ -19381,7 +19381,7 @@ static bool worker_backend_v1631(const cJSON *x, const worker_backend_pseg *p, w
     }
     if (WORKER_BACKEND_IS_OBJECT(x)) {
         double count = 0;
-        bool seen[8] = {false};
+        bool seen[6] = {false};
         for (const cJSON *m = x->child; m; m = m->next) {
             const char *key = m->string ? m->string : "";
             (void)key;
@@ -19390,10 +19390,29 @@ static bool worker_backend_v1631(const cJSON *x, const worker_backend_pseg *p, w
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
+            case 97:
+                if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 109 && (unsigned char)key[5] == 112 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 115 && (unsigned char)key[8] == 77 && (unsigned char)key[9] == 97 && (unsigned char)key[10] == 100 && (unsigned char)key[11] == 101 && key[12] == '\0') { /* 12 bytes */
+                    if (!worker_backend_v1640(m, &seg, c))
+                        WORKER_BACKEND_FAIL();
+                    break;
+                }
+                break;
             case 100:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && key[4] == '\0') { /* 4 bytes */
                     seen[4] = true;
-                    if (!worker_backend_v1636(m, &seg, c))
+                    if (!worker_backend_v107(m, &seg, c))
+                        WORKER_BACKEND_FAIL();
+                    break;
+                }
+                break;
+            case 102:
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 100 && (unsigned char)key[6] == 82 && (unsigned char)key[7] == 101 && (unsigned char)key[8] == 97 && (unsigned char)key[9] == 115 && (unsigned char)key[10] == 111 && (unsigned char)key[11] == 110 && key[12] == '\0') { /* 12 bytes */
+                    if (!worker_backend_v1641(m, &seg, c))
+                        WORKER_BACKEND_FAIL();
+                    break;
+                }
+                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 115 && (unsigned char)key[5] == 104 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 100 && (unsigned char)key[8] == 79 && (unsigned char)key[9] == 110 && key[10] == '\0') { /* 10 bytes */
+                    if (!worker_backend_v1640(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
@@ -19415,9 +19434,13 @@ static bool worker_backend_v1631(const cJSON *x, const worker_backend_pseg *p, w
                 }
                 break;
             case 112:
+                if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 115 && (unsigned char)key[6] == 115 && (unsigned char)key[7] == 101 && (unsigned char)key[8] == 100 && (unsigned char)key[9] == 79 && (unsigned char)key[10] == 110 && key[11] == '\0') { /* 11 bytes */
+                    if (!worker_backend_v1640(m, &seg, c))
+                        WORKER_BACKEND_FAIL();
+                    break;
+                }
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 103 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 115 && (unsigned char)key[7] == 115 && key[8] == '\0') { /* 8 bytes */
-                    seen[6] = true;
-                    if (!worker_backend_v29(m, &seg, c))
+                    if (!worker_backend_v1638(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
@@ -19432,8 +19455,7 @@ static bool worker_backend_v1631(const cJSON *x, const worker_backend_pseg *p, w
                 break;
             case 114:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 118 && (unsigned char)key[7] == 97 && (unsigned char)key[8] == 108 && (unsigned char)key[9] == 117 && (unsigned char)key[10] == 101 && key[11] == '\0') { /* 11 bytes */
-                    seen[5] = true;
-                    if (!worker_backend_v1637(m, &seg, c))
+                    if (!worker_backend_v107(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
@@ -19441,14 +19463,14 @@ static bool worker_backend_v1631(const cJSON *x, const worker_backend_pseg *p, w
             case 115:
                 if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
                     seen[3] = true;
-                    if (!worker_backend_v1635(m, &seg, c))
+                    if (!worker_backend_v1(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 break;
             case 116:
                 if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 115 && (unsigned char)key[5] == 116 && (unsigned char)key[6] == 97 && (unsigned char)key[7] == 109 && (unsigned char)key[8] == 112 && key[9] == '\0') { /* 9 bytes */
-                    seen[7] = true;
+                    seen[5] = true;
                     if (!worker_backend_v4(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
@@ -19480,14 +19502,6 @@ static bool worker_backend_v1631(const cJSON *x, const worker_backend_pseg *p, w
             WORKER_BACKEND_FAIL();
         }
         if (!seen[5]) {
-            worker_backend_rt_report(c, p, "missing required property 'returnvalue'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[6]) {
-            worker_backend_rt_report(c, p, "missing required property 'progress'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!seen[7]) {
             worker_backend_rt_report(c, p, "missing required property 'timestamp'");
             WORKER_BACKEND_FAIL();
         }
@@ -19496,7 +19510,7 @@ static bool worker_backend_v1631(const cJSON *x, const worker_backend_pseg *p, w
     return ok;
 }
 
-static bool worker_backend_v1635(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c)
+static bool worker_backend_v1638(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -19504,19 +19518,15 @@ static bool worker_backend_v1635(const cJSON *x, const worker_backend_pseg *p, w
     if (c->depth >= WORKER_BACKEND_MAX_DEPTH)
         return worker_backend_rt_too_deep(c, p);
     c->depth++;
-    if (!worker_backend_rt_type_in(x, 16)) {
-        worker_backend_rt_report_type(c, p, "expected string", x);
-        WORKER_BACKEND_FAIL();
-    }
-    if (!((WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "waiting") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "active") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "completed") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "failed") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "delayed") == 0) || false)) {
-        worker_backend_rt_report(c, p, "must be one of 'waiting', 'active', 'completed', 'failed', 'delayed'");
+    if (!worker_backend_rt_type_in(x, 77)) {
+        worker_backend_rt_report_type(c, p, "expected number or object or null", x);
         WORKER_BACKEND_FAIL();
     }
     c->depth--;
     return ok;
 }
 
-static bool worker_backend_v1636(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c)
+static bool worker_backend_v1640(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -19524,30 +19534,15 @@ static bool worker_backend_v1636(const cJSON *x, const worker_backend_pseg *p, w
     if (c->depth >= WORKER_BACKEND_MAX_DEPTH)
         return worker_backend_rt_too_deep(c, p);
     c->depth++;
-    if (!worker_backend_rt_type_in(x, 64)) {
-        worker_backend_rt_report_type(c, p, "expected object", x);
+    if (!worker_backend_rt_type_in(x, 5)) {
+        worker_backend_rt_report_type(c, p, "expected integer or null", x);
         WORKER_BACKEND_FAIL();
-    }
-    if (WORKER_BACKEND_IS_OBJECT(x)) {
-        double count = 0;
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-            count++;
-
-            const worker_backend_pseg seg = {p, key, 0};
-            (void)seg;
-            bool matched = false;
-            if (!matched && !worker_backend_v1637(m, &seg, c))
-                WORKER_BACKEND_FAIL();
-        }
-        (void)count;
     }
     c->depth--;
     return ok;
 }
 
-static bool worker_backend_v1637(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c)
+static bool worker_backend_v1641(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -19555,8 +19550,8 @@ static bool worker_backend_v1637(const cJSON *x, const worker_backend_pseg *p, w
     if (c->depth >= WORKER_BACKEND_MAX_DEPTH)
         return worker_backend_rt_too_deep(c, p);
     c->depth++;
-    if (!worker_backend_rt_type_in(x, 30)) {
-        worker_backend_rt_report_type(c, p, "expected string or number or boolean", x);
+    if (!worker_backend_rt_type_in(x, 17)) {
+        worker_backend_rt_report_type(c, p, "expected string or null", x);
         WORKER_BACKEND_FAIL();
     }
     c->depth--;
@@ -23387,21 +23382,6 @@ bool worker_backend_JobStatus_validate(const cJSON *json, worker_backend_error *
         return false;
     }
     bool ok = worker_backend_v1631(json, NULL, &c);
-    if (!ok && err)
-        err->kind = WORKER_BACKEND_ERR_INVALID;
-    return ok;
-}
-
-bool worker_backend_JobStatusState_validate(const cJSON *json, worker_backend_error *err)
-{
-    worker_backend_vctx c = {err, 0};
-    if (err)
-        worker_backend_error_clear(err);
-    if (!json) {
-        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = worker_backend_v1635(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;

@@ -15868,15 +15868,33 @@ def _v1631(x: object, p: str, c: _Ctx) -> bool:
             return False
     if isinstance(x, dict):
         count = 0
-        seen = [False] * 8
+        seen = [False] * 6
         for key, m in x.items():
             count += 1
             seg = _seg(p, key)
             matched = False
+            if key == "attemptsMade":
+                matched = True
+                if not _v1640(m, seg, c):
+                    ok = False
+                    if c.stop():
+                        return False
             if key == "data":
                 seen[4] = True
                 matched = True
-                if not _v1636(m, seg, c):
+                if not _v107(m, seg, c):
+                    ok = False
+                    if c.stop():
+                        return False
+            if key == "failedReason":
+                matched = True
+                if not _v1641(m, seg, c):
+                    ok = False
+                    if c.stop():
+                        return False
+            if key == "finishedOn":
+                matched = True
+                if not _v1640(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15894,10 +15912,15 @@ def _v1631(x: object, p: str, c: _Ctx) -> bool:
                     ok = False
                     if c.stop():
                         return False
-            if key == "progress":
-                seen[6] = True
+            if key == "processedOn":
                 matched = True
-                if not _v29(m, seg, c):
+                if not _v1640(m, seg, c):
+                    ok = False
+                    if c.stop():
+                        return False
+            if key == "progress":
+                matched = True
+                if not _v1638(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15909,21 +15932,20 @@ def _v1631(x: object, p: str, c: _Ctx) -> bool:
                     if c.stop():
                         return False
             if key == "returnvalue":
-                seen[5] = True
                 matched = True
-                if not _v1637(m, seg, c):
+                if not _v107(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "state":
                 seen[3] = True
                 matched = True
-                if not _v1635(m, seg, c):
+                if not _v1(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "timestamp":
-                seen[7] = True
+                seen[5] = True
                 matched = True
                 if not _v4(m, seg, c):
                     ok = False
@@ -15955,16 +15977,6 @@ def _v1631(x: object, p: str, c: _Ctx) -> bool:
             if c.stop():
                 return False
         if not seen[5]:
-            c.report(p, "missing required property 'returnvalue'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[6]:
-            c.report(p, "missing required property 'progress'")
-            ok = False
-            if c.stop():
-                return False
-        if not seen[7]:
             c.report(p, "missing required property 'timestamp'")
             ok = False
             if c.stop():
@@ -15973,18 +15985,13 @@ def _v1631(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1635(x: object, p: str, c: _Ctx) -> bool:
+def _v1638(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    if not _type_in(x, 16):
-        c.report(p, "expected string" + ", got " + _type_name(x))
-        ok = False
-        if c.stop():
-            return False
-    if not ((isinstance(x, str) and x == "waiting") or (isinstance(x, str) and x == "active") or (isinstance(x, str) and x == "completed") or (isinstance(x, str) and x == "failed") or (isinstance(x, str) and x == "delayed") or False):
-        c.report(p, "must be one of 'waiting', 'active', 'completed', 'failed', 'delayed'")
+    if not _type_in(x, 77):
+        c.report(p, "expected number or object or null" + ", got " + _type_name(x))
         ok = False
         if c.stop():
             return False
@@ -15992,37 +15999,27 @@ def _v1635(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v1636(x: object, p: str, c: _Ctx) -> bool:
+def _v1640(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    if not _type_in(x, 64):
-        c.report(p, "expected object" + ", got " + _type_name(x))
+    if not _type_in(x, 5):
+        c.report(p, "expected integer or null" + ", got " + _type_name(x))
         ok = False
         if c.stop():
             return False
-    if isinstance(x, dict):
-        count = 0
-        for key, m in x.items():
-            count += 1
-            seg = _seg(p, key)
-            matched = False
-            if not matched and not _v1637(m, seg, c):
-                ok = False
-                if c.stop():
-                    return False
     c.depth -= 1
     return ok
 
 
-def _v1637(x: object, p: str, c: _Ctx) -> bool:
+def _v1641(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    if not _type_in(x, 30):
-        c.report(p, "expected string or number or boolean" + ", got " + _type_name(x))
+    if not _type_in(x, 17):
+        c.report(p, "expected string or null" + ", got " + _type_name(x))
         ok = False
         if c.stop():
             return False
@@ -16289,7 +16286,6 @@ _TYPES: _t.Dict[str, _t.Callable[[object, str, _Ctx], bool]] = {
     "WorkerMetricsEnrichedEventMessageError": _v1618,
     "JobResponse": _v1626,
     "JobStatus": _v1631,
-    "JobStatusState": _v1635,
 }
 
 # Message type -> the name of its payload type.

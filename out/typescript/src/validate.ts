@@ -19608,7 +19608,7 @@ function v1631(x: unknown, p: string, c: Ctx): boolean {
   }
   if (isObject(x)) {
     let count = 0;
-    const seen: boolean[] = new Array<boolean>(8).fill(false);
+    const seen: boolean[] = new Array<boolean>(6).fill(false);
     for (const key of Object.keys(x)) {
       const m = x[key];
       if (m === undefined) continue; // JSON.stringify leaves it out
@@ -19616,10 +19616,31 @@ function v1631(x: unknown, p: string, c: Ctx): boolean {
       const s = seg(p, key);
       let matched = false;
       switch (key) {
+        case "attemptsMade":
+          matched = true;
+          if (!v1640(m, s, c)) {
+            ok = false;
+            if (c.stop()) return false;
+          }
+          break;
         case "data":
           seen[4] = true;
           matched = true;
-          if (!v1636(m, s, c)) {
+          if (!v107(m, s, c)) {
+            ok = false;
+            if (c.stop()) return false;
+          }
+          break;
+        case "failedReason":
+          matched = true;
+          if (!v1641(m, s, c)) {
+            ok = false;
+            if (c.stop()) return false;
+          }
+          break;
+        case "finishedOn":
+          matched = true;
+          if (!v1640(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -19640,10 +19661,16 @@ function v1631(x: unknown, p: string, c: Ctx): boolean {
             if (c.stop()) return false;
           }
           break;
-        case "progress":
-          seen[6] = true;
+        case "processedOn":
           matched = true;
-          if (!v29(m, s, c)) {
+          if (!v1640(m, s, c)) {
+            ok = false;
+            if (c.stop()) return false;
+          }
+          break;
+        case "progress":
+          matched = true;
+          if (!v1638(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -19657,9 +19684,8 @@ function v1631(x: unknown, p: string, c: Ctx): boolean {
           }
           break;
         case "returnvalue":
-          seen[5] = true;
           matched = true;
-          if (!v1637(m, s, c)) {
+          if (!v107(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -19667,13 +19693,13 @@ function v1631(x: unknown, p: string, c: Ctx): boolean {
         case "state":
           seen[3] = true;
           matched = true;
-          if (!v1635(m, s, c)) {
+          if (!v1(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "timestamp":
-          seen[7] = true;
+          seen[5] = true;
           matched = true;
           if (!v4(m, s, c)) {
             ok = false;
@@ -19712,16 +19738,6 @@ function v1631(x: unknown, p: string, c: Ctx): boolean {
       if (c.stop()) return false;
     }
     if (!seen[5]) {
-      c.report(p, "missing required property 'returnvalue'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[6]) {
-      c.report(p, "missing required property 'progress'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!seen[7]) {
       c.report(p, "missing required property 'timestamp'");
       ok = false;
       if (c.stop()) return false;
@@ -19732,17 +19748,12 @@ function v1631(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1635(x: unknown, p: string, c: Ctx): boolean {
+function v1638(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  if (!typeIn(x, 16)) {
-    c.report(p, `${ "expected string" }, got ${typeName(x)}`);
-    ok = false;
-    if (c.stop()) return false;
-  }
-  if (!(x === "waiting" || x === "active" || x === "completed" || x === "failed" || x === "delayed" || false)) {
-    c.report(p, "must be one of 'waiting', 'active', 'completed', 'failed', 'delayed'");
+  if (!typeIn(x, 77)) {
+    c.report(p, `${ "expected number or object or null" }, got ${typeName(x)}`);
     ok = false;
     if (c.stop()) return false;
   }
@@ -19750,46 +19761,25 @@ function v1635(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v1636(x: unknown, p: string, c: Ctx): boolean {
+function v1640(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  if (!typeIn(x, 64)) {
-    c.report(p, `${ "expected object" }, got ${typeName(x)}`);
+  if (!typeIn(x, 5)) {
+    c.report(p, `${ "expected integer or null" }, got ${typeName(x)}`);
     ok = false;
     if (c.stop()) return false;
-  }
-  if (isObject(x)) {
-    let count = 0;
-    for (const key of Object.keys(x)) {
-      const m = x[key];
-      if (m === undefined) continue; // JSON.stringify leaves it out
-      count++;
-      const s = seg(p, key);
-      let matched = false;
-      switch (key) {
-        default:
-          break;
-      }
-      if (!matched && !v1637(m, s, c)) {
-        ok = false;
-        if (c.stop()) return false;
-      }
-      void matched;
-      void s;
-    }
-    void count;
   }
   c.depth--;
   return ok;
 }
 
-function v1637(x: unknown, p: string, c: Ctx): boolean {
+function v1641(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  if (!typeIn(x, 30)) {
-    c.report(p, `${ "expected string or number or boolean" }, got ${typeName(x)}`);
+  if (!typeIn(x, 17)) {
+    c.report(p, `${ "expected string or null" }, got ${typeName(x)}`);
     ok = false;
     if (c.stop()) return false;
   }
@@ -20056,7 +20046,6 @@ const TYPES: { [name: string]: Fn } = {
   "WorkerMetricsEnrichedEventMessageError": v1618,
   "JobResponse": v1626,
   "JobStatus": v1631,
-  "JobStatusState": v1635,
 };
 
 /** Message type -> the name of its payload type. */
