@@ -2594,6 +2594,17 @@ static MAYBE_UNUSED cJSON *to_obj_JobStatus(worker_backend_JobStatus *const *src
 }
 static MAYBE_UNUSED void free_obj_JobStatus(worker_backend_JobStatus **p) { worker_backend_JobStatus_free(*p); }
 
+worker_backend_AnalyticsCollectionRequestMessage *worker_backend_AnalyticsCollectionRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_AnalyticsCollectionRequestMessage));
+}
+
+void worker_backend_AnalyticsCollectionRequestMessage_init(worker_backend_AnalyticsCollectionRequestMessage *o)
+{
+    static const worker_backend_AnalyticsCollectionRequestMessage empty;
+    *o = empty;
+}
+
 void worker_backend_AnalyticsCollectionRequestMessage_free(worker_backend_AnalyticsCollectionRequestMessage *o)
 {
     if (!o)
@@ -2743,6 +2754,17 @@ char *worker_backend_AnalyticsCollectionRequestMessage_print(const worker_backen
     return s;
 }
 
+worker_backend_AnalyticsCollectionRequestMessageOptions *worker_backend_AnalyticsCollectionRequestMessageOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_AnalyticsCollectionRequestMessageOptions));
+}
+
+void worker_backend_AnalyticsCollectionRequestMessageOptions_init(worker_backend_AnalyticsCollectionRequestMessageOptions *o)
+{
+    static const worker_backend_AnalyticsCollectionRequestMessageOptions empty;
+    *o = empty;
+}
+
 void worker_backend_AnalyticsCollectionRequestMessageOptions_free(worker_backend_AnalyticsCollectionRequestMessageOptions *o)
 {
     if (!o)
@@ -2849,6 +2871,17 @@ char *worker_backend_AnalyticsCollectionRequestMessageOptions_print(const worker
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_BackendLoggingEventMessage *worker_backend_BackendLoggingEventMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_BackendLoggingEventMessage));
+}
+
+void worker_backend_BackendLoggingEventMessage_init(worker_backend_BackendLoggingEventMessage *o)
+{
+    static const worker_backend_BackendLoggingEventMessage empty;
+    *o = empty;
 }
 
 void worker_backend_BackendLoggingEventMessage_free(worker_backend_BackendLoggingEventMessage *o)
@@ -3311,6 +3344,17 @@ char *worker_backend_BackendLoggingEventMessage_print(const worker_backend_Backe
     return s;
 }
 
+worker_backend_BackendLoggingEventMessageMetadata *worker_backend_BackendLoggingEventMessageMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_BackendLoggingEventMessageMetadata));
+}
+
+void worker_backend_BackendLoggingEventMessageMetadata_init(worker_backend_BackendLoggingEventMessageMetadata *o)
+{
+    static const worker_backend_BackendLoggingEventMessageMetadata empty;
+    *o = empty;
+}
+
 void worker_backend_BackendLoggingEventMessageMetadata_free(worker_backend_BackendLoggingEventMessageMetadata *o)
 {
     if (!o)
@@ -3522,6 +3566,17 @@ char *worker_backend_BackendLoggingEventMessageMetadata_print(const worker_backe
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_EtsyAnalyticsSyncCompletedMessage *worker_backend_EtsyAnalyticsSyncCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyAnalyticsSyncCompletedMessage));
+}
+
+void worker_backend_EtsyAnalyticsSyncCompletedMessage_init(worker_backend_EtsyAnalyticsSyncCompletedMessage *o)
+{
+    static const worker_backend_EtsyAnalyticsSyncCompletedMessage empty;
+    *o = empty;
 }
 
 void worker_backend_EtsyAnalyticsSyncCompletedMessage_free(worker_backend_EtsyAnalyticsSyncCompletedMessage *o)
@@ -3842,6 +3897,17 @@ char *worker_backend_EtsyAnalyticsSyncCompletedMessage_print(const worker_backen
     return s;
 }
 
+worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem));
+}
+
+void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_init(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem *o)
+{
+    static const worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem empty;
+    *o = empty;
+}
+
 void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_free(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem *o)
 {
     if (!o)
@@ -4032,6 +4098,17 @@ char *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_print(const wo
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics));
+}
+
+void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_init(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics *o)
+{
+    static const worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics empty;
+    *o = empty;
 }
 
 void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_free(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics *o)
@@ -4381,6 +4458,17 @@ char *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_print
     return s;
 }
 
+worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem));
+}
+
+void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_init(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *o)
+{
+    static const worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem empty;
+    *o = empty;
+}
+
 void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_free(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *o)
 {
     if (!o)
@@ -4529,6 +4617,17 @@ char *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSe
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_CredentialUpdate *worker_backend_CredentialUpdate_new(void)
+{
+    return calloc(1, sizeof(worker_backend_CredentialUpdate));
+}
+
+void worker_backend_CredentialUpdate_init(worker_backend_CredentialUpdate *o)
+{
+    static const worker_backend_CredentialUpdate empty;
+    *o = empty;
 }
 
 void worker_backend_CredentialUpdate_free(worker_backend_CredentialUpdate *o)
@@ -4681,6 +4780,17 @@ char *worker_backend_CredentialUpdate_print(const worker_backend_CredentialUpdat
     return s;
 }
 
+worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem *worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem));
+}
+
+void worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_init(worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem *o)
+{
+    static const worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem empty;
+    *o = empty;
+}
+
 void worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_free(worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem *o)
 {
     if (!o)
@@ -4808,6 +4918,17 @@ char *worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_print(const wor
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_EtsyAnalyticsSyncRequestMessage *worker_backend_EtsyAnalyticsSyncRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyAnalyticsSyncRequestMessage));
+}
+
+void worker_backend_EtsyAnalyticsSyncRequestMessage_init(worker_backend_EtsyAnalyticsSyncRequestMessage *o)
+{
+    static const worker_backend_EtsyAnalyticsSyncRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_EtsyAnalyticsSyncRequestMessage_free(worker_backend_EtsyAnalyticsSyncRequestMessage *o)
@@ -5086,6 +5207,17 @@ char *worker_backend_EtsyAnalyticsSyncRequestMessage_print(const worker_backend_
     return s;
 }
 
+worker_backend_EtsyOAuthCredentials *worker_backend_EtsyOAuthCredentials_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyOAuthCredentials));
+}
+
+void worker_backend_EtsyOAuthCredentials_init(worker_backend_EtsyOAuthCredentials *o)
+{
+    static const worker_backend_EtsyOAuthCredentials empty;
+    *o = empty;
+}
+
 void worker_backend_EtsyOAuthCredentials_free(worker_backend_EtsyOAuthCredentials *o)
 {
     if (!o)
@@ -5257,6 +5389,17 @@ char *worker_backend_EtsyOAuthCredentials_print(const worker_backend_EtsyOAuthCr
     return s;
 }
 
+worker_backend_AnalyticsTimeRange *worker_backend_AnalyticsTimeRange_new(void)
+{
+    return calloc(1, sizeof(worker_backend_AnalyticsTimeRange));
+}
+
+void worker_backend_AnalyticsTimeRange_init(worker_backend_AnalyticsTimeRange *o)
+{
+    static const worker_backend_AnalyticsTimeRange empty;
+    *o = empty;
+}
+
 void worker_backend_AnalyticsTimeRange_free(worker_backend_AnalyticsTimeRange *o)
 {
     if (!o)
@@ -5382,6 +5525,17 @@ char *worker_backend_AnalyticsTimeRange_print(const worker_backend_AnalyticsTime
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_AnalyticsSyncOptions *worker_backend_AnalyticsSyncOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_AnalyticsSyncOptions));
+}
+
+void worker_backend_AnalyticsSyncOptions_init(worker_backend_AnalyticsSyncOptions *o)
+{
+    static const worker_backend_AnalyticsSyncOptions empty;
+    *o = empty;
 }
 
 void worker_backend_AnalyticsSyncOptions_free(worker_backend_AnalyticsSyncOptions *o)
@@ -5534,6 +5688,17 @@ char *worker_backend_AnalyticsSyncOptions_print(const worker_backend_AnalyticsSy
     return s;
 }
 
+worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials *worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials));
+}
+
+void worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_init(worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials *o)
+{
+    static const worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials empty;
+    *o = empty;
+}
+
 void worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_free(worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials *o)
 {
     if (!o)
@@ -5659,6 +5824,17 @@ char *worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_print(const 
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_EtsyPublishListingCompletedMessage *worker_backend_EtsyPublishListingCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyPublishListingCompletedMessage));
+}
+
+void worker_backend_EtsyPublishListingCompletedMessage_init(worker_backend_EtsyPublishListingCompletedMessage *o)
+{
+    static const worker_backend_EtsyPublishListingCompletedMessage empty;
+    *o = empty;
 }
 
 void worker_backend_EtsyPublishListingCompletedMessage_free(worker_backend_EtsyPublishListingCompletedMessage *o)
@@ -6000,6 +6176,17 @@ char *worker_backend_EtsyPublishListingCompletedMessage_print(const worker_backe
     return s;
 }
 
+worker_backend_RetryableErrorDetails *worker_backend_RetryableErrorDetails_new(void)
+{
+    return calloc(1, sizeof(worker_backend_RetryableErrorDetails));
+}
+
+void worker_backend_RetryableErrorDetails_init(worker_backend_RetryableErrorDetails *o)
+{
+    static const worker_backend_RetryableErrorDetails empty;
+    *o = empty;
+}
+
 void worker_backend_RetryableErrorDetails_free(worker_backend_RetryableErrorDetails *o)
 {
     if (!o)
@@ -6198,6 +6385,17 @@ char *worker_backend_RetryableErrorDetails_print(const worker_backend_RetryableE
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_EtsyPublishListingRequestMessage *worker_backend_EtsyPublishListingRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyPublishListingRequestMessage));
+}
+
+void worker_backend_EtsyPublishListingRequestMessage_init(worker_backend_EtsyPublishListingRequestMessage *o)
+{
+    static const worker_backend_EtsyPublishListingRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_EtsyPublishListingRequestMessage_free(worker_backend_EtsyPublishListingRequestMessage *o)
@@ -6497,6 +6695,17 @@ char *worker_backend_EtsyPublishListingRequestMessage_print(const worker_backend
     return s;
 }
 
+worker_backend_MaterialVariant *worker_backend_MaterialVariant_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MaterialVariant));
+}
+
+void worker_backend_MaterialVariant_init(worker_backend_MaterialVariant *o)
+{
+    static const worker_backend_MaterialVariant empty;
+    *o = empty;
+}
+
 void worker_backend_MaterialVariant_free(worker_backend_MaterialVariant *o)
 {
     if (!o)
@@ -6664,6 +6873,17 @@ char *worker_backend_MaterialVariant_print(const worker_backend_MaterialVariant 
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_BaseListingData *worker_backend_BaseListingData_new(void)
+{
+    return calloc(1, sizeof(worker_backend_BaseListingData));
+}
+
+void worker_backend_BaseListingData_init(worker_backend_BaseListingData *o)
+{
+    static const worker_backend_BaseListingData empty;
+    *o = empty;
 }
 
 void worker_backend_BaseListingData_free(worker_backend_BaseListingData *o)
@@ -6938,6 +7158,17 @@ char *worker_backend_BaseListingData_print(const worker_backend_BaseListingData 
     return s;
 }
 
+worker_backend_EtsyPublishListingRequestMessagePublishOptions *worker_backend_EtsyPublishListingRequestMessagePublishOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyPublishListingRequestMessagePublishOptions));
+}
+
+void worker_backend_EtsyPublishListingRequestMessagePublishOptions_init(worker_backend_EtsyPublishListingRequestMessagePublishOptions *o)
+{
+    static const worker_backend_EtsyPublishListingRequestMessagePublishOptions empty;
+    *o = empty;
+}
+
 void worker_backend_EtsyPublishListingRequestMessagePublishOptions_free(worker_backend_EtsyPublishListingRequestMessagePublishOptions *o)
 {
     if (!o)
@@ -7065,6 +7296,17 @@ char *worker_backend_EtsyPublishListingRequestMessagePublishOptions_print(const 
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_EtsyPublishListingRequestMessageEtsyCredentials *worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyPublishListingRequestMessageEtsyCredentials));
+}
+
+void worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_init(worker_backend_EtsyPublishListingRequestMessageEtsyCredentials *o)
+{
+    static const worker_backend_EtsyPublishListingRequestMessageEtsyCredentials empty;
+    *o = empty;
 }
 
 void worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_free(worker_backend_EtsyPublishListingRequestMessageEtsyCredentials *o)
@@ -7213,6 +7455,17 @@ char *worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_print(const
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ListingFileMetadata *worker_backend_ListingFileMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ListingFileMetadata));
+}
+
+void worker_backend_ListingFileMetadata_init(worker_backend_ListingFileMetadata *o)
+{
+    static const worker_backend_ListingFileMetadata empty;
+    *o = empty;
 }
 
 void worker_backend_ListingFileMetadata_free(worker_backend_ListingFileMetadata *o)
@@ -7382,6 +7635,17 @@ char *worker_backend_ListingFileMetadata_print(const worker_backend_ListingFileM
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_FileDownloadCompletedMessage *worker_backend_FileDownloadCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_FileDownloadCompletedMessage));
+}
+
+void worker_backend_FileDownloadCompletedMessage_init(worker_backend_FileDownloadCompletedMessage *o)
+{
+    static const worker_backend_FileDownloadCompletedMessage empty;
+    *o = empty;
 }
 
 void worker_backend_FileDownloadCompletedMessage_free(worker_backend_FileDownloadCompletedMessage *o)
@@ -7597,6 +7861,17 @@ char *worker_backend_FileDownloadCompletedMessage_print(const worker_backend_Fil
     return s;
 }
 
+worker_backend_S3Location *worker_backend_S3Location_new(void)
+{
+    return calloc(1, sizeof(worker_backend_S3Location));
+}
+
+void worker_backend_S3Location_init(worker_backend_S3Location *o)
+{
+    static const worker_backend_S3Location empty;
+    *o = empty;
+}
+
 void worker_backend_S3Location_free(worker_backend_S3Location *o)
 {
     if (!o)
@@ -7743,6 +8018,17 @@ char *worker_backend_S3Location_print(const worker_backend_S3Location *o)
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_FileDownloadRequestMessage *worker_backend_FileDownloadRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_FileDownloadRequestMessage));
+}
+
+void worker_backend_FileDownloadRequestMessage_init(worker_backend_FileDownloadRequestMessage *o)
+{
+    static const worker_backend_FileDownloadRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_FileDownloadRequestMessage_free(worker_backend_FileDownloadRequestMessage *o)
@@ -8042,6 +8328,17 @@ char *worker_backend_FileDownloadRequestMessage_print(const worker_backend_FileD
     return s;
 }
 
+worker_backend_StorageLocation *worker_backend_StorageLocation_new(void)
+{
+    return calloc(1, sizeof(worker_backend_StorageLocation));
+}
+
+void worker_backend_StorageLocation_init(worker_backend_StorageLocation *o)
+{
+    static const worker_backend_StorageLocation empty;
+    *o = empty;
+}
+
 void worker_backend_StorageLocation_free(worker_backend_StorageLocation *o)
 {
     if (!o)
@@ -8169,6 +8466,17 @@ char *worker_backend_StorageLocation_print(const worker_backend_StorageLocation 
     return s;
 }
 
+worker_backend_FileDownloadRequestMessageMetadata *worker_backend_FileDownloadRequestMessageMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_FileDownloadRequestMessageMetadata));
+}
+
+void worker_backend_FileDownloadRequestMessageMetadata_init(worker_backend_FileDownloadRequestMessageMetadata *o)
+{
+    static const worker_backend_FileDownloadRequestMessageMetadata empty;
+    *o = empty;
+}
+
 void worker_backend_FileDownloadRequestMessageMetadata_free(worker_backend_FileDownloadRequestMessageMetadata *o)
 {
     if (!o)
@@ -8275,6 +8583,17 @@ char *worker_backend_FileDownloadRequestMessageMetadata_print(const worker_backe
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_FileDownloadRequestMessageCredentials *worker_backend_FileDownloadRequestMessageCredentials_new(void)
+{
+    return calloc(1, sizeof(worker_backend_FileDownloadRequestMessageCredentials));
+}
+
+void worker_backend_FileDownloadRequestMessageCredentials_init(worker_backend_FileDownloadRequestMessageCredentials *o)
+{
+    static const worker_backend_FileDownloadRequestMessageCredentials empty;
+    *o = empty;
 }
 
 void worker_backend_FileDownloadRequestMessageCredentials_free(worker_backend_FileDownloadRequestMessageCredentials *o)
@@ -8553,6 +8872,17 @@ char *worker_backend_FileDownloadRequestMessageCredentials_print(const worker_ba
     return s;
 }
 
+worker_backend_FileDownloadRequestMessageMinioDestination *worker_backend_FileDownloadRequestMessageMinioDestination_new(void)
+{
+    return calloc(1, sizeof(worker_backend_FileDownloadRequestMessageMinioDestination));
+}
+
+void worker_backend_FileDownloadRequestMessageMinioDestination_init(worker_backend_FileDownloadRequestMessageMinioDestination *o)
+{
+    static const worker_backend_FileDownloadRequestMessageMinioDestination empty;
+    *o = empty;
+}
+
 void worker_backend_FileDownloadRequestMessageMinioDestination_free(worker_backend_FileDownloadRequestMessageMinioDestination *o)
 {
     if (!o)
@@ -8679,6 +9009,17 @@ char *worker_backend_FileDownloadRequestMessageMinioDestination_print(const work
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_FileVectorizeCompletedMessage *worker_backend_FileVectorizeCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_FileVectorizeCompletedMessage));
+}
+
+void worker_backend_FileVectorizeCompletedMessage_init(worker_backend_FileVectorizeCompletedMessage *o)
+{
+    static const worker_backend_FileVectorizeCompletedMessage empty;
+    *o = empty;
 }
 
 void worker_backend_FileVectorizeCompletedMessage_free(worker_backend_FileVectorizeCompletedMessage *o)
@@ -8873,6 +9214,17 @@ char *worker_backend_FileVectorizeCompletedMessage_print(const worker_backend_Fi
     return s;
 }
 
+worker_backend_FileVectorizeRequestMessage *worker_backend_FileVectorizeRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_FileVectorizeRequestMessage));
+}
+
+void worker_backend_FileVectorizeRequestMessage_init(worker_backend_FileVectorizeRequestMessage *o)
+{
+    static const worker_backend_FileVectorizeRequestMessage empty;
+    *o = empty;
+}
+
 void worker_backend_FileVectorizeRequestMessage_free(worker_backend_FileVectorizeRequestMessage *o)
 {
     if (!o)
@@ -9021,6 +9373,17 @@ char *worker_backend_FileVectorizeRequestMessage_print(const worker_backend_File
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_IpCheckCompletedMessage *worker_backend_IpCheckCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_IpCheckCompletedMessage));
+}
+
+void worker_backend_IpCheckCompletedMessage_init(worker_backend_IpCheckCompletedMessage *o)
+{
+    static const worker_backend_IpCheckCompletedMessage empty;
+    *o = empty;
 }
 
 void worker_backend_IpCheckCompletedMessage_free(worker_backend_IpCheckCompletedMessage *o)
@@ -9509,6 +9872,17 @@ char *worker_backend_IpCheckCompletedMessage_print(const worker_backend_IpCheckC
     return s;
 }
 
+worker_backend_IpCheckCompletedMessageSuggestedChanges *worker_backend_IpCheckCompletedMessageSuggestedChanges_new(void)
+{
+    return calloc(1, sizeof(worker_backend_IpCheckCompletedMessageSuggestedChanges));
+}
+
+void worker_backend_IpCheckCompletedMessageSuggestedChanges_init(worker_backend_IpCheckCompletedMessageSuggestedChanges *o)
+{
+    static const worker_backend_IpCheckCompletedMessageSuggestedChanges empty;
+    *o = empty;
+}
+
 void worker_backend_IpCheckCompletedMessageSuggestedChanges_free(worker_backend_IpCheckCompletedMessageSuggestedChanges *o)
 {
     if (!o)
@@ -9678,6 +10052,17 @@ char *worker_backend_IpCheckCompletedMessageSuggestedChanges_print(const worker_
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_IpCheckCompletedMessageHeuristicResults *worker_backend_IpCheckCompletedMessageHeuristicResults_new(void)
+{
+    return calloc(1, sizeof(worker_backend_IpCheckCompletedMessageHeuristicResults));
+}
+
+void worker_backend_IpCheckCompletedMessageHeuristicResults_init(worker_backend_IpCheckCompletedMessageHeuristicResults *o)
+{
+    static const worker_backend_IpCheckCompletedMessageHeuristicResults empty;
+    *o = empty;
 }
 
 void worker_backend_IpCheckCompletedMessageHeuristicResults_free(worker_backend_IpCheckCompletedMessageHeuristicResults *o)
@@ -9851,6 +10236,17 @@ char *worker_backend_IpCheckCompletedMessageHeuristicResults_print(const worker_
     return s;
 }
 
+worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_new(void)
+{
+    return calloc(1, sizeof(worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash));
+}
+
+void worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_init(worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *o)
+{
+    static const worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash empty;
+    *o = empty;
+}
+
 void worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_free(worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *o)
 {
     if (!o)
@@ -10020,6 +10416,17 @@ char *worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_print
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_new(void)
+{
+    return calloc(1, sizeof(worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark));
+}
+
+void worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_init(worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *o)
+{
+    static const worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark empty;
+    *o = empty;
 }
 
 void worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_free(worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *o)
@@ -10193,6 +10600,17 @@ char *worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_print(cons
     return s;
 }
 
+worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_new(void)
+{
+    return calloc(1, sizeof(worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise));
+}
+
+void worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_init(worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *o)
+{
+    static const worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise empty;
+    *o = empty;
+}
+
 void worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_free(worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *o)
 {
     if (!o)
@@ -10362,6 +10780,17 @@ char *worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_print(cons
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch *worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_new(void)
+{
+    return calloc(1, sizeof(worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch));
+}
+
+void worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_init(worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch *o)
+{
+    static const worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch empty;
+    *o = empty;
 }
 
 void worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_free(worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch *o)
@@ -10556,6 +10985,17 @@ char *worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_print(
     return s;
 }
 
+worker_backend_IpCheckCompletedMessageError *worker_backend_IpCheckCompletedMessageError_new(void)
+{
+    return calloc(1, sizeof(worker_backend_IpCheckCompletedMessageError));
+}
+
+void worker_backend_IpCheckCompletedMessageError_init(worker_backend_IpCheckCompletedMessageError *o)
+{
+    static const worker_backend_IpCheckCompletedMessageError empty;
+    *o = empty;
+}
+
 void worker_backend_IpCheckCompletedMessageError_free(worker_backend_IpCheckCompletedMessageError *o)
 {
     if (!o)
@@ -10683,6 +11123,17 @@ char *worker_backend_IpCheckCompletedMessageError_print(const worker_backend_IpC
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_IpCheckRequestMessage *worker_backend_IpCheckRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_IpCheckRequestMessage));
+}
+
+void worker_backend_IpCheckRequestMessage_init(worker_backend_IpCheckRequestMessage *o)
+{
+    static const worker_backend_IpCheckRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_IpCheckRequestMessage_free(worker_backend_IpCheckRequestMessage *o)
@@ -11024,6 +11475,17 @@ char *worker_backend_IpCheckRequestMessage_print(const worker_backend_IpCheckReq
     return s;
 }
 
+worker_backend_IpCheckRequestMessageAnalysisOptions *worker_backend_IpCheckRequestMessageAnalysisOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_IpCheckRequestMessageAnalysisOptions));
+}
+
+void worker_backend_IpCheckRequestMessageAnalysisOptions_init(worker_backend_IpCheckRequestMessageAnalysisOptions *o)
+{
+    static const worker_backend_IpCheckRequestMessageAnalysisOptions empty;
+    *o = empty;
+}
+
 void worker_backend_IpCheckRequestMessageAnalysisOptions_free(worker_backend_IpCheckRequestMessageAnalysisOptions *o)
 {
     if (!o)
@@ -11193,6 +11655,17 @@ char *worker_backend_IpCheckRequestMessageAnalysisOptions_print(const worker_bac
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceAnalyticsSyncCompletedMessage *worker_backend_MarketplaceAnalyticsSyncCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceAnalyticsSyncCompletedMessage));
+}
+
+void worker_backend_MarketplaceAnalyticsSyncCompletedMessage_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessage *o)
+{
+    static const worker_backend_MarketplaceAnalyticsSyncCompletedMessage empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessage_free(worker_backend_MarketplaceAnalyticsSyncCompletedMessage *o)
@@ -11513,6 +11986,17 @@ char *worker_backend_MarketplaceAnalyticsSyncCompletedMessage_print(const worker
     return s;
 }
 
+worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem));
+}
+
+void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem *o)
+{
+    static const worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_free(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem *o)
 {
     if (!o)
@@ -11703,6 +12187,17 @@ char *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_print(c
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics));
+}
+
+void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics *o)
+{
+    static const worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_free(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics *o)
@@ -12052,6 +12547,17 @@ char *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytic
     return s;
 }
 
+worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem));
+}
+
+void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *o)
+{
+    static const worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_free(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *o)
 {
     if (!o)
@@ -12202,6 +12708,17 @@ char *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytic
     return s;
 }
 
+worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem *worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem));
+}
+
+void worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem *o)
+{
+    static const worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_free(worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem *o)
 {
     if (!o)
@@ -12329,6 +12846,17 @@ char *worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_print(co
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceAnalyticsSyncRequestMessage *worker_backend_MarketplaceAnalyticsSyncRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceAnalyticsSyncRequestMessage));
+}
+
+void worker_backend_MarketplaceAnalyticsSyncRequestMessage_init(worker_backend_MarketplaceAnalyticsSyncRequestMessage *o)
+{
+    static const worker_backend_MarketplaceAnalyticsSyncRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceAnalyticsSyncRequestMessage_free(worker_backend_MarketplaceAnalyticsSyncRequestMessage *o)
@@ -12628,6 +13156,17 @@ char *worker_backend_MarketplaceAnalyticsSyncRequestMessage_print(const worker_b
     return s;
 }
 
+worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials *worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials));
+}
+
+void worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_init(worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials *o)
+{
+    static const worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_free(worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials *o)
 {
     if (!o)
@@ -12754,6 +13293,17 @@ char *worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredential
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceConnectionSyncCompletedMessage *worker_backend_MarketplaceConnectionSyncCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceConnectionSyncCompletedMessage));
+}
+
+void worker_backend_MarketplaceConnectionSyncCompletedMessage_init(worker_backend_MarketplaceConnectionSyncCompletedMessage *o)
+{
+    static const worker_backend_MarketplaceConnectionSyncCompletedMessage empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceConnectionSyncCompletedMessage_free(worker_backend_MarketplaceConnectionSyncCompletedMessage *o)
@@ -13095,6 +13645,17 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessage_print(const worke
     return s;
 }
 
+worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData));
+}
+
+void worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_init(worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData *o)
+{
+    static const worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_free(worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData *o)
 {
     if (!o)
@@ -13329,6 +13890,17 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_pri
     return s;
 }
 
+worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit));
+}
+
+void worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_init(worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit *o)
+{
+    static const worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_free(worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit *o)
 {
     if (!o)
@@ -13456,6 +14028,17 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRate
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem *worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem));
+}
+
+void worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_init(worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem *o)
+{
+    static const worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_free(worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem *o)
@@ -13629,6 +14212,17 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_pri
     return s;
 }
 
+worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics *worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics));
+}
+
+void worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_init(worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics *o)
+{
+    static const worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_free(worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics *o)
 {
     if (!o)
@@ -13800,6 +14394,17 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_print(c
     return s;
 }
 
+worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem *worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem));
+}
+
+void worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_init(worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem *o)
+{
+    static const worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_free(worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem *o)
 {
     if (!o)
@@ -13948,6 +14553,17 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsIt
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ErrorDetails *worker_backend_ErrorDetails_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ErrorDetails));
+}
+
+void worker_backend_ErrorDetails_init(worker_backend_ErrorDetails *o)
+{
+    static const worker_backend_ErrorDetails empty;
+    *o = empty;
 }
 
 void worker_backend_ErrorDetails_free(worker_backend_ErrorDetails *o)
@@ -14127,6 +14743,17 @@ char *worker_backend_ErrorDetails_print(const worker_backend_ErrorDetails *o)
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceConnectionSyncRequestMessage *worker_backend_MarketplaceConnectionSyncRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceConnectionSyncRequestMessage));
+}
+
+void worker_backend_MarketplaceConnectionSyncRequestMessage_init(worker_backend_MarketplaceConnectionSyncRequestMessage *o)
+{
+    static const worker_backend_MarketplaceConnectionSyncRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceConnectionSyncRequestMessage_free(worker_backend_MarketplaceConnectionSyncRequestMessage *o)
@@ -14384,6 +15011,17 @@ char *worker_backend_MarketplaceConnectionSyncRequestMessage_print(const worker_
     return s;
 }
 
+worker_backend_MarketplaceConnectionSyncRequestMessageMetadata *worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceConnectionSyncRequestMessageMetadata));
+}
+
+void worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_init(worker_backend_MarketplaceConnectionSyncRequestMessageMetadata *o)
+{
+    static const worker_backend_MarketplaceConnectionSyncRequestMessageMetadata empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_free(worker_backend_MarketplaceConnectionSyncRequestMessageMetadata *o)
 {
     if (!o)
@@ -14511,6 +15149,17 @@ char *worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_print(const
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceCredentialRotationCompletedMessage *worker_backend_MarketplaceCredentialRotationCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationCompletedMessage));
+}
+
+void worker_backend_MarketplaceCredentialRotationCompletedMessage_init(worker_backend_MarketplaceCredentialRotationCompletedMessage *o)
+{
+    static const worker_backend_MarketplaceCredentialRotationCompletedMessage empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessage_free(worker_backend_MarketplaceCredentialRotationCompletedMessage *o)
@@ -14915,6 +15564,17 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessage_print(const w
     return s;
 }
 
+worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials));
+}
+
+void worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_init(worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials *o)
+{
+    static const worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_free(worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials *o)
 {
     if (!o)
@@ -15128,6 +15788,17 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials
     return s;
 }
 
+worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult));
+}
+
+void worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_init(worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult *o)
+{
+    static const worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_free(worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult *o)
 {
     if (!o)
@@ -15299,6 +15970,17 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials
     return s;
 }
 
+worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials *worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials));
+}
+
+void worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_init(worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials *o)
+{
+    static const worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_free(worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials *o)
 {
     if (!o)
@@ -15447,6 +16129,17 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails *worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails));
+}
+
+void worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_init(worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails *o)
+{
+    static const worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_free(worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails *o)
@@ -15620,6 +16313,17 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetai
     return s;
 }
 
+worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus));
+}
+
+void worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_init(worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus *o)
+{
+    static const worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_free(worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus *o)
 {
     if (!o)
@@ -15791,6 +16495,17 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStat
     return s;
 }
 
+worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest));
+}
+
+void worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_init(worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest *o)
+{
+    static const worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_free(worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest *o)
 {
     if (!o)
@@ -15941,6 +16656,17 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStat
     return s;
 }
 
+worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation *worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation));
+}
+
+void worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_init(worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation *o)
+{
+    static const worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_free(worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation *o)
 {
     if (!o)
@@ -16089,6 +16815,17 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_p
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceCredentialRotationCompletedMessageError *worker_backend_MarketplaceCredentialRotationCompletedMessageError_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationCompletedMessageError));
+}
+
+void worker_backend_MarketplaceCredentialRotationCompletedMessageError_init(worker_backend_MarketplaceCredentialRotationCompletedMessageError *o)
+{
+    static const worker_backend_MarketplaceCredentialRotationCompletedMessageError empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessageError_free(worker_backend_MarketplaceCredentialRotationCompletedMessageError *o)
@@ -16312,6 +17049,17 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageError_print(co
     return s;
 }
 
+worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem *worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem));
+}
+
+void worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_init(worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem *o)
+{
+    static const worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_free(worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem *o)
 {
     if (!o)
@@ -16481,6 +17229,17 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsI
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceCredentialRotationRequestMessage *worker_backend_MarketplaceCredentialRotationRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationRequestMessage));
+}
+
+void worker_backend_MarketplaceCredentialRotationRequestMessage_init(worker_backend_MarketplaceCredentialRotationRequestMessage *o)
+{
+    static const worker_backend_MarketplaceCredentialRotationRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceCredentialRotationRequestMessage_free(worker_backend_MarketplaceCredentialRotationRequestMessage *o)
@@ -16822,6 +17581,17 @@ char *worker_backend_MarketplaceCredentialRotationRequestMessage_print(const wor
     return s;
 }
 
+worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials *worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials));
+}
+
+void worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_init(worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials *o)
+{
+    static const worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_free(worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials *o)
 {
     if (!o)
@@ -16991,6 +17761,17 @@ char *worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentia
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceCredentialRotationRequestMessageOptions *worker_backend_MarketplaceCredentialRotationRequestMessageOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationRequestMessageOptions));
+}
+
+void worker_backend_MarketplaceCredentialRotationRequestMessageOptions_init(worker_backend_MarketplaceCredentialRotationRequestMessageOptions *o)
+{
+    static const worker_backend_MarketplaceCredentialRotationRequestMessageOptions empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceCredentialRotationRequestMessageOptions_free(worker_backend_MarketplaceCredentialRotationRequestMessageOptions *o)
@@ -17185,6 +17966,17 @@ char *worker_backend_MarketplaceCredentialRotationRequestMessageOptions_print(co
     return s;
 }
 
+worker_backend_MarketplaceCredentialRotationRequestMessageMetadata *worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationRequestMessageMetadata));
+}
+
+void worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_init(worker_backend_MarketplaceCredentialRotationRequestMessageMetadata *o)
+{
+    static const worker_backend_MarketplaceCredentialRotationRequestMessageMetadata empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_free(worker_backend_MarketplaceCredentialRotationRequestMessageMetadata *o)
 {
     if (!o)
@@ -17312,6 +18104,17 @@ char *worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_print(c
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError *worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError));
+}
+
+void worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_init(worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError *o)
+{
+    static const worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_free(worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError *o)
@@ -17462,6 +18265,17 @@ char *worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginal
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceIntelligenceCompletedMessage *worker_backend_MarketplaceIntelligenceCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceCompletedMessage));
+}
+
+void worker_backend_MarketplaceIntelligenceCompletedMessage_init(worker_backend_MarketplaceIntelligenceCompletedMessage *o)
+{
+    static const worker_backend_MarketplaceIntelligenceCompletedMessage empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceIntelligenceCompletedMessage_free(worker_backend_MarketplaceIntelligenceCompletedMessage *o)
@@ -17756,6 +18570,17 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessage_print(const worker_
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceIntelligenceCompletedMessageMarketData *worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceCompletedMessageMarketData));
+}
+
+void worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_init(worker_backend_MarketplaceIntelligenceCompletedMessageMarketData *o)
+{
+    static const worker_backend_MarketplaceIntelligenceCompletedMessageMarketData empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_free(worker_backend_MarketplaceIntelligenceCompletedMessageMarketData *o)
@@ -18055,6 +18880,17 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_print(con
     return s;
 }
 
+worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange));
+}
+
+void worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_init(worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *o)
+{
+    static const worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_free(worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *o)
 {
     if (!o)
@@ -18203,6 +19039,17 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem));
+}
+
+void worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_init(worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem *o)
+{
+    static const worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_free(worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem *o)
@@ -18376,6 +19223,17 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdown
     return s;
 }
 
+worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult));
+}
+
+void worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_init(worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult *o)
+{
+    static const worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_free(worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult *o)
 {
     if (!o)
@@ -18547,6 +19405,17 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdown
     return s;
 }
 
+worker_backend_MarketplaceIntelligenceCompletedMessageError *worker_backend_MarketplaceIntelligenceCompletedMessageError_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceCompletedMessageError));
+}
+
+void worker_backend_MarketplaceIntelligenceCompletedMessageError_init(worker_backend_MarketplaceIntelligenceCompletedMessageError *o)
+{
+    static const worker_backend_MarketplaceIntelligenceCompletedMessageError empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceIntelligenceCompletedMessageError_free(worker_backend_MarketplaceIntelligenceCompletedMessageError *o)
 {
     if (!o)
@@ -18716,6 +19585,17 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessageError_print(const wo
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceIntelligenceEventMessage *worker_backend_MarketplaceIntelligenceEventMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceEventMessage));
+}
+
+void worker_backend_MarketplaceIntelligenceEventMessage_init(worker_backend_MarketplaceIntelligenceEventMessage *o)
+{
+    static const worker_backend_MarketplaceIntelligenceEventMessage empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceIntelligenceEventMessage_free(worker_backend_MarketplaceIntelligenceEventMessage *o)
@@ -18990,6 +19870,17 @@ char *worker_backend_MarketplaceIntelligenceEventMessage_print(const worker_back
     return s;
 }
 
+worker_backend_MarketplaceIntelligenceEventMessageListing *worker_backend_MarketplaceIntelligenceEventMessageListing_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceEventMessageListing));
+}
+
+void worker_backend_MarketplaceIntelligenceEventMessageListing_init(worker_backend_MarketplaceIntelligenceEventMessageListing *o)
+{
+    static const worker_backend_MarketplaceIntelligenceEventMessageListing empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceIntelligenceEventMessageListing_free(worker_backend_MarketplaceIntelligenceEventMessageListing *o)
 {
     if (!o)
@@ -19175,6 +20066,17 @@ char *worker_backend_MarketplaceIntelligenceEventMessageListing_print(const work
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceIntelligenceEventMessageMetrics *worker_backend_MarketplaceIntelligenceEventMessageMetrics_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceEventMessageMetrics));
+}
+
+void worker_backend_MarketplaceIntelligenceEventMessageMetrics_init(worker_backend_MarketplaceIntelligenceEventMessageMetrics *o)
+{
+    static const worker_backend_MarketplaceIntelligenceEventMessageMetrics empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceIntelligenceEventMessageMetrics_free(worker_backend_MarketplaceIntelligenceEventMessageMetrics *o)
@@ -19409,6 +20311,17 @@ char *worker_backend_MarketplaceIntelligenceEventMessageMetrics_print(const work
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceIntelligenceEventMessageMetadata *worker_backend_MarketplaceIntelligenceEventMessageMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceEventMessageMetadata));
+}
+
+void worker_backend_MarketplaceIntelligenceEventMessageMetadata_init(worker_backend_MarketplaceIntelligenceEventMessageMetadata *o)
+{
+    static const worker_backend_MarketplaceIntelligenceEventMessageMetadata empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceIntelligenceEventMessageMetadata_free(worker_backend_MarketplaceIntelligenceEventMessageMetadata *o)
@@ -19876,6 +20789,17 @@ char *worker_backend_MarketplaceIntelligenceEventMessageMetadata_print(const wor
     return s;
 }
 
+worker_backend_MarketplaceIntelligenceEventMessageQueryContext *worker_backend_MarketplaceIntelligenceEventMessageQueryContext_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceEventMessageQueryContext));
+}
+
+void worker_backend_MarketplaceIntelligenceEventMessageQueryContext_init(worker_backend_MarketplaceIntelligenceEventMessageQueryContext *o)
+{
+    static const worker_backend_MarketplaceIntelligenceEventMessageQueryContext empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceIntelligenceEventMessageQueryContext_free(worker_backend_MarketplaceIntelligenceEventMessageQueryContext *o)
 {
     if (!o)
@@ -20074,6 +20998,17 @@ char *worker_backend_MarketplaceIntelligenceEventMessageQueryContext_print(const
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceIntelligenceRequestMessage *worker_backend_MarketplaceIntelligenceRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceRequestMessage));
+}
+
+void worker_backend_MarketplaceIntelligenceRequestMessage_init(worker_backend_MarketplaceIntelligenceRequestMessage *o)
+{
+    static const worker_backend_MarketplaceIntelligenceRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceIntelligenceRequestMessage_free(worker_backend_MarketplaceIntelligenceRequestMessage *o)
@@ -20285,6 +21220,17 @@ char *worker_backend_MarketplaceIntelligenceRequestMessage_print(const worker_ba
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceIntelligenceRequestMessageSearchContext *worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceRequestMessageSearchContext));
+}
+
+void worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_init(worker_backend_MarketplaceIntelligenceRequestMessageSearchContext *o)
+{
+    static const worker_backend_MarketplaceIntelligenceRequestMessageSearchContext empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_free(worker_backend_MarketplaceIntelligenceRequestMessageSearchContext *o)
@@ -20521,6 +21467,17 @@ char *worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_print(co
     return s;
 }
 
+worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions *worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions));
+}
+
+void worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_init(worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions *o)
+{
+    static const worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_free(worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions *o)
 {
     if (!o)
@@ -20732,6 +21689,17 @@ char *worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_print(
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage));
+}
+
+void worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_init(worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage *o)
+{
+    static const worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_free(worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage *o)
@@ -20964,6 +21932,17 @@ char *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_pri
     return s;
 }
 
+worker_backend_GenerationMetadata *worker_backend_GenerationMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_GenerationMetadata));
+}
+
+void worker_backend_GenerationMetadata_init(worker_backend_GenerationMetadata *o)
+{
+    static const worker_backend_GenerationMetadata empty;
+    *o = empty;
+}
+
 void worker_backend_GenerationMetadata_free(worker_backend_GenerationMetadata *o)
 {
     if (!o)
@@ -21129,6 +22108,17 @@ char *worker_backend_GenerationMetadata_print(const worker_backend_GenerationMet
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice));
+}
+
+void worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_init(worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice *o)
+{
+    static const worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_free(worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice *o)
@@ -21371,6 +22361,17 @@ char *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSugg
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingDescriptionGenerationRequestMessage *worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingDescriptionGenerationRequestMessage));
+}
+
+void worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_init(worker_backend_MarketplaceListingDescriptionGenerationRequestMessage *o)
+{
+    static const worker_backend_MarketplaceListingDescriptionGenerationRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_free(worker_backend_MarketplaceListingDescriptionGenerationRequestMessage *o)
@@ -21791,6 +22792,17 @@ char *worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_print
     return s;
 }
 
+worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata *worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata));
+}
+
+void worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_init(worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata *o)
+{
+    static const worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_free(worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata *o)
 {
     if (!o)
@@ -22002,6 +23014,17 @@ char *worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechni
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingSyncCompletedMessage *worker_backend_MarketplaceListingSyncCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingSyncCompletedMessage));
+}
+
+void worker_backend_MarketplaceListingSyncCompletedMessage_init(worker_backend_MarketplaceListingSyncCompletedMessage *o)
+{
+    static const worker_backend_MarketplaceListingSyncCompletedMessage empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceListingSyncCompletedMessage_free(worker_backend_MarketplaceListingSyncCompletedMessage *o)
@@ -22427,6 +23450,17 @@ char *worker_backend_MarketplaceListingSyncCompletedMessage_print(const worker_b
     return s;
 }
 
+worker_backend_MarketplaceListingSyncCompletedMessageStatistics *worker_backend_MarketplaceListingSyncCompletedMessageStatistics_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingSyncCompletedMessageStatistics));
+}
+
+void worker_backend_MarketplaceListingSyncCompletedMessageStatistics_init(worker_backend_MarketplaceListingSyncCompletedMessageStatistics *o)
+{
+    static const worker_backend_MarketplaceListingSyncCompletedMessageStatistics empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceListingSyncCompletedMessageStatistics_free(worker_backend_MarketplaceListingSyncCompletedMessageStatistics *o)
 {
     if (!o)
@@ -22682,6 +23716,17 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageStatistics_print(cons
     return s;
 }
 
+worker_backend_MarketplaceListingSyncCompletedMessageResults *worker_backend_MarketplaceListingSyncCompletedMessageResults_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingSyncCompletedMessageResults));
+}
+
+void worker_backend_MarketplaceListingSyncCompletedMessageResults_init(worker_backend_MarketplaceListingSyncCompletedMessageResults *o)
+{
+    static const worker_backend_MarketplaceListingSyncCompletedMessageResults empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceListingSyncCompletedMessageResults_free(worker_backend_MarketplaceListingSyncCompletedMessageResults *o)
 {
     if (!o)
@@ -22809,6 +23854,17 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageResults_print(const w
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingSyncCompletedMessageResultsPull));
+}
+
+void worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_init(worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *o)
+{
+    static const worker_backend_MarketplaceListingSyncCompletedMessageResultsPull empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_free(worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *o)
@@ -22961,6 +24017,17 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_print(con
     return s;
 }
 
+worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingSyncCompletedMessageResultsPush));
+}
+
+void worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_init(worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *o)
+{
+    static const worker_backend_MarketplaceListingSyncCompletedMessageResultsPush empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_free(worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *o)
 {
     if (!o)
@@ -23109,6 +24176,17 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_print(con
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem *worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem));
+}
+
+void worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_init(worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem *o)
+{
+    static const worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_free(worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem *o)
@@ -23303,6 +24381,17 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsIte
     return s;
 }
 
+worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem *worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem));
+}
+
+void worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_init(worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem *o)
+{
+    static const worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_free(worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem *o)
 {
     if (!o)
@@ -23493,6 +24582,17 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_pr
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem *worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem));
+}
+
+void worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_init(worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem *o)
+{
+    static const worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_free(worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem *o)
@@ -23693,6 +24793,17 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_print(cons
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingSyncRequestMessage *worker_backend_MarketplaceListingSyncRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingSyncRequestMessage));
+}
+
+void worker_backend_MarketplaceListingSyncRequestMessage_init(worker_backend_MarketplaceListingSyncRequestMessage *o)
+{
+    static const worker_backend_MarketplaceListingSyncRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceListingSyncRequestMessage_free(worker_backend_MarketplaceListingSyncRequestMessage *o)
@@ -24076,6 +25187,17 @@ char *worker_backend_MarketplaceListingSyncRequestMessage_print(const worker_bac
     return s;
 }
 
+worker_backend_MarketplaceListingSyncRequestMessageOptions *worker_backend_MarketplaceListingSyncRequestMessageOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingSyncRequestMessageOptions));
+}
+
+void worker_backend_MarketplaceListingSyncRequestMessageOptions_init(worker_backend_MarketplaceListingSyncRequestMessageOptions *o)
+{
+    static const worker_backend_MarketplaceListingSyncRequestMessageOptions empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceListingSyncRequestMessageOptions_free(worker_backend_MarketplaceListingSyncRequestMessageOptions *o)
 {
     if (!o)
@@ -24268,6 +25390,17 @@ char *worker_backend_MarketplaceListingSyncRequestMessageOptions_print(const wor
     return s;
 }
 
+worker_backend_MarketplaceListingSyncRequestMessageMetadata *worker_backend_MarketplaceListingSyncRequestMessageMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingSyncRequestMessageMetadata));
+}
+
+void worker_backend_MarketplaceListingSyncRequestMessageMetadata_init(worker_backend_MarketplaceListingSyncRequestMessageMetadata *o)
+{
+    static const worker_backend_MarketplaceListingSyncRequestMessageMetadata empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceListingSyncRequestMessageMetadata_free(worker_backend_MarketplaceListingSyncRequestMessageMetadata *o)
 {
     if (!o)
@@ -24416,6 +25549,17 @@ char *worker_backend_MarketplaceListingSyncRequestMessageMetadata_print(const wo
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingTagsGenerationCompletedMessage *worker_backend_MarketplaceListingTagsGenerationCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingTagsGenerationCompletedMessage));
+}
+
+void worker_backend_MarketplaceListingTagsGenerationCompletedMessage_init(worker_backend_MarketplaceListingTagsGenerationCompletedMessage *o)
+{
+    static const worker_backend_MarketplaceListingTagsGenerationCompletedMessage empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceListingTagsGenerationCompletedMessage_free(worker_backend_MarketplaceListingTagsGenerationCompletedMessage *o)
@@ -24625,6 +25769,17 @@ char *worker_backend_MarketplaceListingTagsGenerationCompletedMessage_print(cons
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingTagsGenerationRequestMessage *worker_backend_MarketplaceListingTagsGenerationRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingTagsGenerationRequestMessage));
+}
+
+void worker_backend_MarketplaceListingTagsGenerationRequestMessage_init(worker_backend_MarketplaceListingTagsGenerationRequestMessage *o)
+{
+    static const worker_backend_MarketplaceListingTagsGenerationRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceListingTagsGenerationRequestMessage_free(worker_backend_MarketplaceListingTagsGenerationRequestMessage *o)
@@ -25066,6 +26221,17 @@ char *worker_backend_MarketplaceListingTagsGenerationRequestMessage_print(const 
     return s;
 }
 
+worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata *worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata));
+}
+
+void worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_init(worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata *o)
+{
+    static const worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_free(worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata *o)
 {
     if (!o)
@@ -25279,6 +26445,17 @@ char *worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMeta
     return s;
 }
 
+worker_backend_MarketplaceListingTitleGenerationCompletedMessage *worker_backend_MarketplaceListingTitleGenerationCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingTitleGenerationCompletedMessage));
+}
+
+void worker_backend_MarketplaceListingTitleGenerationCompletedMessage_init(worker_backend_MarketplaceListingTitleGenerationCompletedMessage *o)
+{
+    static const worker_backend_MarketplaceListingTitleGenerationCompletedMessage empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceListingTitleGenerationCompletedMessage_free(worker_backend_MarketplaceListingTitleGenerationCompletedMessage *o)
 {
     if (!o)
@@ -25465,6 +26642,17 @@ char *worker_backend_MarketplaceListingTitleGenerationCompletedMessage_print(con
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingTitleGenerationRequestMessage *worker_backend_MarketplaceListingTitleGenerationRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingTitleGenerationRequestMessage));
+}
+
+void worker_backend_MarketplaceListingTitleGenerationRequestMessage_init(worker_backend_MarketplaceListingTitleGenerationRequestMessage *o)
+{
+    static const worker_backend_MarketplaceListingTitleGenerationRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceListingTitleGenerationRequestMessage_free(worker_backend_MarketplaceListingTitleGenerationRequestMessage *o)
@@ -25864,6 +27052,17 @@ char *worker_backend_MarketplaceListingTitleGenerationRequestMessage_print(const
     return s;
 }
 
+worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata *worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata));
+}
+
+void worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_init(worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata *o)
+{
+    static const worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_free(worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata *o)
 {
     if (!o)
@@ -26033,6 +27232,17 @@ char *worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMet
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingUpdateCompletedMessage *worker_backend_MarketplaceListingUpdateCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingUpdateCompletedMessage));
+}
+
+void worker_backend_MarketplaceListingUpdateCompletedMessage_init(worker_backend_MarketplaceListingUpdateCompletedMessage *o)
+{
+    static const worker_backend_MarketplaceListingUpdateCompletedMessage empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceListingUpdateCompletedMessage_free(worker_backend_MarketplaceListingUpdateCompletedMessage *o)
@@ -26256,6 +27466,17 @@ char *worker_backend_MarketplaceListingUpdateCompletedMessage_print(const worker
     return s;
 }
 
+worker_backend_MarketplaceListingUpdateRequestMessage *worker_backend_MarketplaceListingUpdateRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingUpdateRequestMessage));
+}
+
+void worker_backend_MarketplaceListingUpdateRequestMessage_init(worker_backend_MarketplaceListingUpdateRequestMessage *o)
+{
+    static const worker_backend_MarketplaceListingUpdateRequestMessage empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceListingUpdateRequestMessage_free(worker_backend_MarketplaceListingUpdateRequestMessage *o)
 {
     if (!o)
@@ -26425,6 +27646,17 @@ char *worker_backend_MarketplaceListingUpdateRequestMessage_print(const worker_b
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingUpdateRequestMessageUpdates *worker_backend_MarketplaceListingUpdateRequestMessageUpdates_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingUpdateRequestMessageUpdates));
+}
+
+void worker_backend_MarketplaceListingUpdateRequestMessageUpdates_init(worker_backend_MarketplaceListingUpdateRequestMessageUpdates *o)
+{
+    static const worker_backend_MarketplaceListingUpdateRequestMessageUpdates empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplaceListingUpdateRequestMessageUpdates_free(worker_backend_MarketplaceListingUpdateRequestMessageUpdates *o)
@@ -26640,6 +27872,17 @@ char *worker_backend_MarketplaceListingUpdateRequestMessageUpdates_print(const w
     return s;
 }
 
+worker_backend_MarketplaceListingUpdateRequestMessageCredentials *worker_backend_MarketplaceListingUpdateRequestMessageCredentials_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingUpdateRequestMessageCredentials));
+}
+
+void worker_backend_MarketplaceListingUpdateRequestMessageCredentials_init(worker_backend_MarketplaceListingUpdateRequestMessageCredentials *o)
+{
+    static const worker_backend_MarketplaceListingUpdateRequestMessageCredentials empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplaceListingUpdateRequestMessageCredentials_free(worker_backend_MarketplaceListingUpdateRequestMessageCredentials *o)
 {
     if (!o)
@@ -26830,6 +28073,17 @@ char *worker_backend_MarketplaceListingUpdateRequestMessageCredentials_print(con
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplacePublishListingCompletedMessage *worker_backend_MarketplacePublishListingCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplacePublishListingCompletedMessage));
+}
+
+void worker_backend_MarketplacePublishListingCompletedMessage_init(worker_backend_MarketplacePublishListingCompletedMessage *o)
+{
+    static const worker_backend_MarketplacePublishListingCompletedMessage empty;
+    *o = empty;
 }
 
 void worker_backend_MarketplacePublishListingCompletedMessage_free(worker_backend_MarketplacePublishListingCompletedMessage *o)
@@ -27171,6 +28425,17 @@ char *worker_backend_MarketplacePublishListingCompletedMessage_print(const worke
     return s;
 }
 
+worker_backend_MarketplacePublishListingRequestMessage *worker_backend_MarketplacePublishListingRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplacePublishListingRequestMessage));
+}
+
+void worker_backend_MarketplacePublishListingRequestMessage_init(worker_backend_MarketplacePublishListingRequestMessage *o)
+{
+    static const worker_backend_MarketplacePublishListingRequestMessage empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplacePublishListingRequestMessage_free(worker_backend_MarketplacePublishListingRequestMessage *o)
 {
     if (!o)
@@ -27489,6 +28754,17 @@ char *worker_backend_MarketplacePublishListingRequestMessage_print(const worker_
     return s;
 }
 
+worker_backend_MarketplacePublishListingRequestMessagePublishOptions *worker_backend_MarketplacePublishListingRequestMessagePublishOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplacePublishListingRequestMessagePublishOptions));
+}
+
+void worker_backend_MarketplacePublishListingRequestMessagePublishOptions_init(worker_backend_MarketplacePublishListingRequestMessagePublishOptions *o)
+{
+    static const worker_backend_MarketplacePublishListingRequestMessagePublishOptions empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplacePublishListingRequestMessagePublishOptions_free(worker_backend_MarketplacePublishListingRequestMessagePublishOptions *o)
 {
     if (!o)
@@ -27647,6 +28923,17 @@ char *worker_backend_MarketplacePublishListingRequestMessagePublishOptions_print
     return s;
 }
 
+worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials *worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials));
+}
+
+void worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_init(worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials *o)
+{
+    static const worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials empty;
+    *o = empty;
+}
+
 void worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_free(worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials *o)
 {
     if (!o)
@@ -27794,6 +29081,17 @@ char *worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentia
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MediaBatchDownloadCompletedMessage *worker_backend_MediaBatchDownloadCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MediaBatchDownloadCompletedMessage));
+}
+
+void worker_backend_MediaBatchDownloadCompletedMessage_init(worker_backend_MediaBatchDownloadCompletedMessage *o)
+{
+    static const worker_backend_MediaBatchDownloadCompletedMessage empty;
+    *o = empty;
 }
 
 void worker_backend_MediaBatchDownloadCompletedMessage_free(worker_backend_MediaBatchDownloadCompletedMessage *o)
@@ -28048,6 +29346,17 @@ char *worker_backend_MediaBatchDownloadCompletedMessage_print(const worker_backe
     return s;
 }
 
+worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem));
+}
+
+void worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_init(worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem *o)
+{
+    static const worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem empty;
+    *o = empty;
+}
+
 void worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_free(worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem *o)
 {
     if (!o)
@@ -28280,6 +29589,17 @@ char *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_print(
     return s;
 }
 
+worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location));
+}
+
+void worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_init(worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location *o)
+{
+    static const worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location empty;
+    *o = empty;
+}
+
 void worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_free(worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location *o)
 {
     if (!o)
@@ -28430,6 +29750,17 @@ char *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Locat
     return s;
 }
 
+worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem *worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem));
+}
+
+void worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_init(worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem *o)
+{
+    static const worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem empty;
+    *o = empty;
+}
+
 void worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_free(worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem *o)
 {
     if (!o)
@@ -28557,6 +29888,17 @@ char *worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_print(con
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MediaBatchDownloadCompletedMessageStatistics *worker_backend_MediaBatchDownloadCompletedMessageStatistics_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MediaBatchDownloadCompletedMessageStatistics));
+}
+
+void worker_backend_MediaBatchDownloadCompletedMessageStatistics_init(worker_backend_MediaBatchDownloadCompletedMessageStatistics *o)
+{
+    static const worker_backend_MediaBatchDownloadCompletedMessageStatistics empty;
+    *o = empty;
 }
 
 void worker_backend_MediaBatchDownloadCompletedMessageStatistics_free(worker_backend_MediaBatchDownloadCompletedMessageStatistics *o)
@@ -28791,6 +30133,17 @@ char *worker_backend_MediaBatchDownloadCompletedMessageStatistics_print(const wo
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MediaBatchDownloadRequestMessage *worker_backend_MediaBatchDownloadRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MediaBatchDownloadRequestMessage));
+}
+
+void worker_backend_MediaBatchDownloadRequestMessage_init(worker_backend_MediaBatchDownloadRequestMessage *o)
+{
+    static const worker_backend_MediaBatchDownloadRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_MediaBatchDownloadRequestMessage_free(worker_backend_MediaBatchDownloadRequestMessage *o)
@@ -29069,6 +30422,17 @@ char *worker_backend_MediaBatchDownloadRequestMessage_print(const worker_backend
     return s;
 }
 
+worker_backend_MediaBatchDownloadRequestMessageCredentials *worker_backend_MediaBatchDownloadRequestMessageCredentials_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MediaBatchDownloadRequestMessageCredentials));
+}
+
+void worker_backend_MediaBatchDownloadRequestMessageCredentials_init(worker_backend_MediaBatchDownloadRequestMessageCredentials *o)
+{
+    static const worker_backend_MediaBatchDownloadRequestMessageCredentials empty;
+    *o = empty;
+}
+
 void worker_backend_MediaBatchDownloadRequestMessageCredentials_free(worker_backend_MediaBatchDownloadRequestMessageCredentials *o)
 {
     if (!o)
@@ -29345,6 +30709,17 @@ char *worker_backend_MediaBatchDownloadRequestMessageCredentials_print(const wor
     return s;
 }
 
+worker_backend_MediaBatchDownloadRequestMessageCompressionSettings *worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MediaBatchDownloadRequestMessageCompressionSettings));
+}
+
+void worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_init(worker_backend_MediaBatchDownloadRequestMessageCompressionSettings *o)
+{
+    static const worker_backend_MediaBatchDownloadRequestMessageCompressionSettings empty;
+    *o = empty;
+}
+
 void worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_free(worker_backend_MediaBatchDownloadRequestMessageCompressionSettings *o)
 {
     if (!o)
@@ -29516,6 +30891,17 @@ char *worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_print(c
     return s;
 }
 
+worker_backend_MetamodelMetadataGenerationCompletedMessage *worker_backend_MetamodelMetadataGenerationCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessage));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessage_init(worker_backend_MetamodelMetadataGenerationCompletedMessage *o)
+{
+    static const worker_backend_MetamodelMetadataGenerationCompletedMessage empty;
+    *o = empty;
+}
+
 void worker_backend_MetamodelMetadataGenerationCompletedMessage_free(worker_backend_MetamodelMetadataGenerationCompletedMessage *o)
 {
     if (!o)
@@ -29661,6 +31047,17 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessage_print(const wor
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata *o)
+{
+    static const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata empty;
+    *o = empty;
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata *o)
@@ -29988,6 +31385,17 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_print(c
     return s;
 }
 
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification *o)
+{
+    static const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification empty;
+    *o = empty;
+}
+
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification *o)
 {
     if (!o)
@@ -30178,6 +31586,17 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassifi
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology *o)
+{
+    static const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology empty;
+    *o = empty;
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology *o)
@@ -30372,6 +31791,17 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTec
     return s;
 }
 
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis *o)
+{
+    static const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis empty;
+    *o = empty;
+}
+
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis *o)
 {
     if (!o)
@@ -30520,6 +31950,17 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTec
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise *o)
+{
+    static const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise empty;
+    *o = empty;
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise *o)
@@ -30691,6 +32132,17 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchis
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson *o)
+{
+    static const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson empty;
+    *o = empty;
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson *o)
@@ -31074,6 +32526,17 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJ
     return s;
 }
 
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata *o)
+{
+    static const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata empty;
+    *o = empty;
+}
+
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata *o)
 {
     if (!o)
@@ -31308,6 +32771,17 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssembly
     return s;
 }
 
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions *o)
+{
+    static const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions empty;
+    *o = empty;
+}
+
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions *o)
 {
     if (!o)
@@ -31435,6 +32909,17 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssembly
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata *o)
+{
+    static const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata empty;
+    *o = empty;
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata *o)
@@ -31690,6 +33175,17 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenera
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_init(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata *o)
+{
+    static const worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata empty;
+    *o = empty;
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_free(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata *o)
@@ -32120,6 +33616,17 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadat
     return s;
 }
 
+worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_init(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox *o)
+{
+    static const worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox empty;
+    *o = empty;
+}
+
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_free(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox *o)
 {
     if (!o)
@@ -32289,6 +33796,17 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadat
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_init(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem *o)
+{
+    static const worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem empty;
+    *o = empty;
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_free(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem *o)
@@ -32483,6 +34001,17 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadat
     return s;
 }
 
+worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_init(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus *o)
+{
+    static const worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus empty;
+    *o = empty;
+}
+
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_free(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus *o)
 {
     if (!o)
@@ -32673,6 +34202,17 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadat
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MetamodelMetadataGenerationRequestMessage *worker_backend_MetamodelMetadataGenerationRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationRequestMessage));
+}
+
+void worker_backend_MetamodelMetadataGenerationRequestMessage_init(worker_backend_MetamodelMetadataGenerationRequestMessage *o)
+{
+    static const worker_backend_MetamodelMetadataGenerationRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_MetamodelMetadataGenerationRequestMessage_free(worker_backend_MetamodelMetadataGenerationRequestMessage *o)
@@ -32951,6 +34491,17 @@ char *worker_backend_MetamodelMetadataGenerationRequestMessage_print(const worke
     return s;
 }
 
+worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem));
+}
+
+void worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_init(worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem *o)
+{
+    static const worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem empty;
+    *o = empty;
+}
+
 void worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_free(worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem *o)
 {
     if (!o)
@@ -33141,6 +34692,17 @@ char *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsI
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem));
+}
+
+void worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_init(worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem *o)
+{
+    static const worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem empty;
+    *o = empty;
 }
 
 void worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_free(worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem *o)
@@ -33354,6 +34916,17 @@ char *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsI
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelAnalyticsCollectionRequestMessage *worker_backend_ModelAnalyticsCollectionRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelAnalyticsCollectionRequestMessage));
+}
+
+void worker_backend_ModelAnalyticsCollectionRequestMessage_init(worker_backend_ModelAnalyticsCollectionRequestMessage *o)
+{
+    static const worker_backend_ModelAnalyticsCollectionRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_ModelAnalyticsCollectionRequestMessage_free(worker_backend_ModelAnalyticsCollectionRequestMessage *o)
@@ -33672,6 +35245,17 @@ char *worker_backend_ModelAnalyticsCollectionRequestMessage_print(const worker_b
     return s;
 }
 
+worker_backend_ModelDiscoveryFolderProcessedEventMessage *worker_backend_ModelDiscoveryFolderProcessedEventMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelDiscoveryFolderProcessedEventMessage));
+}
+
+void worker_backend_ModelDiscoveryFolderProcessedEventMessage_init(worker_backend_ModelDiscoveryFolderProcessedEventMessage *o)
+{
+    static const worker_backend_ModelDiscoveryFolderProcessedEventMessage empty;
+    *o = empty;
+}
+
 void worker_backend_ModelDiscoveryFolderProcessedEventMessage_free(worker_backend_ModelDiscoveryFolderProcessedEventMessage *o)
 {
     if (!o)
@@ -33906,6 +35490,17 @@ char *worker_backend_ModelDiscoveryFolderProcessedEventMessage_print(const worke
     return s;
 }
 
+worker_backend_DiscoveredFile *worker_backend_DiscoveredFile_new(void)
+{
+    return calloc(1, sizeof(worker_backend_DiscoveredFile));
+}
+
+void worker_backend_DiscoveredFile_init(worker_backend_DiscoveredFile *o)
+{
+    static const worker_backend_DiscoveredFile empty;
+    *o = empty;
+}
+
 void worker_backend_DiscoveredFile_free(worker_backend_DiscoveredFile *o)
 {
     if (!o)
@@ -34073,6 +35668,17 @@ char *worker_backend_DiscoveredFile_print(const worker_backend_DiscoveredFile *o
     return s;
 }
 
+worker_backend_FolderSignature *worker_backend_FolderSignature_new(void)
+{
+    return calloc(1, sizeof(worker_backend_FolderSignature));
+}
+
+void worker_backend_FolderSignature_init(worker_backend_FolderSignature *o)
+{
+    static const worker_backend_FolderSignature empty;
+    *o = empty;
+}
+
 void worker_backend_FolderSignature_free(worker_backend_FolderSignature *o)
 {
     if (!o)
@@ -34198,6 +35804,17 @@ char *worker_backend_FolderSignature_print(const worker_backend_FolderSignature 
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_FolderStatistics *worker_backend_FolderStatistics_new(void)
+{
+    return calloc(1, sizeof(worker_backend_FolderStatistics));
+}
+
+void worker_backend_FolderStatistics_init(worker_backend_FolderStatistics *o)
+{
+    static const worker_backend_FolderStatistics empty;
+    *o = empty;
 }
 
 void worker_backend_FolderStatistics_free(worker_backend_FolderStatistics *o)
@@ -34425,6 +36042,17 @@ char *worker_backend_FolderStatistics_print(const worker_backend_FolderStatistic
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelDiscoveryScanFoundEventMessage *worker_backend_ModelDiscoveryScanFoundEventMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelDiscoveryScanFoundEventMessage));
+}
+
+void worker_backend_ModelDiscoveryScanFoundEventMessage_init(worker_backend_ModelDiscoveryScanFoundEventMessage *o)
+{
+    static const worker_backend_ModelDiscoveryScanFoundEventMessage empty;
+    *o = empty;
 }
 
 void worker_backend_ModelDiscoveryScanFoundEventMessage_free(worker_backend_ModelDiscoveryScanFoundEventMessage *o)
@@ -34753,6 +36381,17 @@ char *worker_backend_ModelDiscoveryScanFoundEventMessage_print(const worker_back
     return s;
 }
 
+worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation *worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation));
+}
+
+void worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_init(worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation *o)
+{
+    static const worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation empty;
+    *o = empty;
+}
+
 void worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_free(worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation *o)
 {
     if (!o)
@@ -34920,6 +36559,17 @@ char *worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_print(co
     return s;
 }
 
+worker_backend_ModelDiscoveryScanProgressEventMessage *worker_backend_ModelDiscoveryScanProgressEventMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelDiscoveryScanProgressEventMessage));
+}
+
+void worker_backend_ModelDiscoveryScanProgressEventMessage_init(worker_backend_ModelDiscoveryScanProgressEventMessage *o)
+{
+    static const worker_backend_ModelDiscoveryScanProgressEventMessage empty;
+    *o = empty;
+}
+
 void worker_backend_ModelDiscoveryScanProgressEventMessage_free(worker_backend_ModelDiscoveryScanProgressEventMessage *o)
 {
     if (!o)
@@ -35026,6 +36676,17 @@ char *worker_backend_ModelDiscoveryScanProgressEventMessage_print(const worker_b
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelDiscoveryScanProgressEventMessagePayload *worker_backend_ModelDiscoveryScanProgressEventMessagePayload_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelDiscoveryScanProgressEventMessagePayload));
+}
+
+void worker_backend_ModelDiscoveryScanProgressEventMessagePayload_init(worker_backend_ModelDiscoveryScanProgressEventMessagePayload *o)
+{
+    static const worker_backend_ModelDiscoveryScanProgressEventMessagePayload empty;
+    *o = empty;
 }
 
 void worker_backend_ModelDiscoveryScanProgressEventMessagePayload_free(worker_backend_ModelDiscoveryScanProgressEventMessagePayload *o)
@@ -35234,6 +36895,17 @@ char *worker_backend_ModelDiscoveryScanProgressEventMessagePayload_print(const w
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelDiscoveryScanRequestMessage *worker_backend_ModelDiscoveryScanRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelDiscoveryScanRequestMessage));
+}
+
+void worker_backend_ModelDiscoveryScanRequestMessage_init(worker_backend_ModelDiscoveryScanRequestMessage *o)
+{
+    static const worker_backend_ModelDiscoveryScanRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_ModelDiscoveryScanRequestMessage_free(worker_backend_ModelDiscoveryScanRequestMessage *o)
@@ -35507,6 +37179,17 @@ char *worker_backend_ModelDiscoveryScanRequestMessage_print(const worker_backend
     return s;
 }
 
+worker_backend_ModelFinderIndexRequestMessage *worker_backend_ModelFinderIndexRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelFinderIndexRequestMessage));
+}
+
+void worker_backend_ModelFinderIndexRequestMessage_init(worker_backend_ModelFinderIndexRequestMessage *o)
+{
+    static const worker_backend_ModelFinderIndexRequestMessage empty;
+    *o = empty;
+}
+
 void worker_backend_ModelFinderIndexRequestMessage_free(worker_backend_ModelFinderIndexRequestMessage *o)
 {
     if (!o)
@@ -35634,6 +37317,17 @@ char *worker_backend_ModelFinderIndexRequestMessage_print(const worker_backend_M
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelFinderResponseMessage *worker_backend_ModelFinderResponseMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelFinderResponseMessage));
+}
+
+void worker_backend_ModelFinderResponseMessage_init(worker_backend_ModelFinderResponseMessage *o)
+{
+    static const worker_backend_ModelFinderResponseMessage empty;
+    *o = empty;
 }
 
 void worker_backend_ModelFinderResponseMessage_free(worker_backend_ModelFinderResponseMessage *o)
@@ -35784,6 +37478,17 @@ char *worker_backend_ModelFinderResponseMessage_print(const worker_backend_Model
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelFinderResponseMessageResultsItem *worker_backend_ModelFinderResponseMessageResultsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelFinderResponseMessageResultsItem));
+}
+
+void worker_backend_ModelFinderResponseMessageResultsItem_init(worker_backend_ModelFinderResponseMessageResultsItem *o)
+{
+    static const worker_backend_ModelFinderResponseMessageResultsItem empty;
+    *o = empty;
 }
 
 void worker_backend_ModelFinderResponseMessageResultsItem_free(worker_backend_ModelFinderResponseMessageResultsItem *o)
@@ -35957,6 +37662,17 @@ char *worker_backend_ModelFinderResponseMessageResultsItem_print(const worker_ba
     return s;
 }
 
+worker_backend_ModelFinderSearchRequestMessage *worker_backend_ModelFinderSearchRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelFinderSearchRequestMessage));
+}
+
+void worker_backend_ModelFinderSearchRequestMessage_init(worker_backend_ModelFinderSearchRequestMessage *o)
+{
+    static const worker_backend_ModelFinderSearchRequestMessage empty;
+    *o = empty;
+}
+
 void worker_backend_ModelFinderSearchRequestMessage_free(worker_backend_ModelFinderSearchRequestMessage *o)
 {
     if (!o)
@@ -36107,6 +37823,17 @@ char *worker_backend_ModelFinderSearchRequestMessage_print(const worker_backend_
     return s;
 }
 
+worker_backend_ModelMetadataGenerationCompletedMessage *worker_backend_ModelMetadataGenerationCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetadataGenerationCompletedMessage));
+}
+
+void worker_backend_ModelMetadataGenerationCompletedMessage_init(worker_backend_ModelMetadataGenerationCompletedMessage *o)
+{
+    static const worker_backend_ModelMetadataGenerationCompletedMessage empty;
+    *o = empty;
+}
+
 void worker_backend_ModelMetadataGenerationCompletedMessage_free(worker_backend_ModelMetadataGenerationCompletedMessage *o)
 {
     if (!o)
@@ -36232,6 +37959,17 @@ char *worker_backend_ModelMetadataGenerationCompletedMessage_print(const worker_
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelMetadataGenerationCompletedMessageMetadata *worker_backend_ModelMetadataGenerationCompletedMessageMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetadataGenerationCompletedMessageMetadata));
+}
+
+void worker_backend_ModelMetadataGenerationCompletedMessageMetadata_init(worker_backend_ModelMetadataGenerationCompletedMessageMetadata *o)
+{
+    static const worker_backend_ModelMetadataGenerationCompletedMessageMetadata empty;
+    *o = empty;
 }
 
 void worker_backend_ModelMetadataGenerationCompletedMessageMetadata_free(worker_backend_ModelMetadataGenerationCompletedMessageMetadata *o)
@@ -36420,6 +38158,17 @@ char *worker_backend_ModelMetadataGenerationCompletedMessageMetadata_print(const
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelMetadataGenerationRequestMessage *worker_backend_ModelMetadataGenerationRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetadataGenerationRequestMessage));
+}
+
+void worker_backend_ModelMetadataGenerationRequestMessage_init(worker_backend_ModelMetadataGenerationRequestMessage *o)
+{
+    static const worker_backend_ModelMetadataGenerationRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_ModelMetadataGenerationRequestMessage_free(worker_backend_ModelMetadataGenerationRequestMessage *o)
@@ -36614,6 +38363,17 @@ char *worker_backend_ModelMetadataGenerationRequestMessage_print(const worker_ba
     return s;
 }
 
+worker_backend_ModelMetadataGenerationRequestMessageModel *worker_backend_ModelMetadataGenerationRequestMessageModel_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetadataGenerationRequestMessageModel));
+}
+
+void worker_backend_ModelMetadataGenerationRequestMessageModel_init(worker_backend_ModelMetadataGenerationRequestMessageModel *o)
+{
+    static const worker_backend_ModelMetadataGenerationRequestMessageModel empty;
+    *o = empty;
+}
+
 void worker_backend_ModelMetadataGenerationRequestMessageModel_free(worker_backend_ModelMetadataGenerationRequestMessageModel *o)
 {
     if (!o)
@@ -36783,6 +38543,17 @@ char *worker_backend_ModelMetadataGenerationRequestMessageModel_print(const work
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata *worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata));
+}
+
+void worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_init(worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata *o)
+{
+    static const worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata empty;
+    *o = empty;
 }
 
 void worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_free(worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata *o)
@@ -37048,6 +38819,17 @@ char *worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_prin
     return s;
 }
 
+worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem *worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem));
+}
+
+void worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_init(worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem *o)
+{
+    static const worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem empty;
+    *o = empty;
+}
+
 void worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_free(worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem *o)
 {
     if (!o)
@@ -37196,6 +38978,17 @@ char *worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_print(c
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelMetamodelDetectionFoundMessage *worker_backend_ModelMetamodelDetectionFoundMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetamodelDetectionFoundMessage));
+}
+
+void worker_backend_ModelMetamodelDetectionFoundMessage_init(worker_backend_ModelMetamodelDetectionFoundMessage *o)
+{
+    static const worker_backend_ModelMetamodelDetectionFoundMessage empty;
+    *o = empty;
 }
 
 void worker_backend_ModelMetamodelDetectionFoundMessage_free(worker_backend_ModelMetamodelDetectionFoundMessage *o)
@@ -37366,6 +39159,17 @@ char *worker_backend_ModelMetamodelDetectionFoundMessage_print(const worker_back
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem));
+}
+
+void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_init(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem *o)
+{
+    static const worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem empty;
+    *o = empty;
 }
 
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_free(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem *o)
@@ -37701,6 +39505,17 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_print(con
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata));
+}
+
+void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_init(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata *o)
+{
+    static const worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata empty;
+    *o = empty;
 }
 
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_free(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata *o)
@@ -38042,6 +39857,17 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_p
     return s;
 }
 
+worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem));
+}
+
+void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_init(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem *o)
+{
+    static const worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem empty;
+    *o = empty;
+}
+
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_free(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem *o)
 {
     if (!o)
@@ -38210,6 +40036,17 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMe
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata));
+}
+
+void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_init(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata *o)
+{
+    static const worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata empty;
+    *o = empty;
 }
 
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_free(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata *o)
@@ -38423,6 +40260,17 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMe
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem));
+}
+
+void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_init(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem *o)
+{
+    static const worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem empty;
+    *o = empty;
 }
 
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_free(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem *o)
@@ -38657,6 +40505,17 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_print(const
     return s;
 }
 
+worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction));
+}
+
+void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_init(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction *o)
+{
+    static const worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction empty;
+    *o = empty;
+}
+
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_free(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction *o)
 {
     if (!o)
@@ -38807,6 +40666,17 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction
     return s;
 }
 
+worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem));
+}
+
+void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_init(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem *o)
+{
+    static const worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem empty;
+    *o = empty;
+}
+
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_free(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem *o)
 {
     if (!o)
@@ -38934,6 +40804,17 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicCon
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata));
+}
+
+void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_init(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata *o)
+{
+    static const worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata empty;
+    *o = empty;
 }
 
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_free(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata *o)
@@ -39084,6 +40965,17 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetad
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelMetamodelDetectionRequestMessage *worker_backend_ModelMetamodelDetectionRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetamodelDetectionRequestMessage));
+}
+
+void worker_backend_ModelMetamodelDetectionRequestMessage_init(worker_backend_ModelMetamodelDetectionRequestMessage *o)
+{
+    static const worker_backend_ModelMetamodelDetectionRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_ModelMetamodelDetectionRequestMessage_free(worker_backend_ModelMetamodelDetectionRequestMessage *o)
@@ -39334,6 +41226,17 @@ char *worker_backend_ModelMetamodelDetectionRequestMessage_print(const worker_ba
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelPrintAnalysisCompletedMessage *worker_backend_ModelPrintAnalysisCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelPrintAnalysisCompletedMessage));
+}
+
+void worker_backend_ModelPrintAnalysisCompletedMessage_init(worker_backend_ModelPrintAnalysisCompletedMessage *o)
+{
+    static const worker_backend_ModelPrintAnalysisCompletedMessage empty;
+    *o = empty;
 }
 
 void worker_backend_ModelPrintAnalysisCompletedMessage_free(worker_backend_ModelPrintAnalysisCompletedMessage *o)
@@ -39809,6 +41712,17 @@ char *worker_backend_ModelPrintAnalysisCompletedMessage_print(const worker_backe
     return s;
 }
 
+worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox *worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox));
+}
+
+void worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_init(worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox *o)
+{
+    static const worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox empty;
+    *o = empty;
+}
+
 void worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_free(worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox *o)
 {
     if (!o)
@@ -39957,6 +41871,17 @@ char *worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_print(const w
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelPrintAnalysisRequestMessage *worker_backend_ModelPrintAnalysisRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelPrintAnalysisRequestMessage));
+}
+
+void worker_backend_ModelPrintAnalysisRequestMessage_init(worker_backend_ModelPrintAnalysisRequestMessage *o)
+{
+    static const worker_backend_ModelPrintAnalysisRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_ModelPrintAnalysisRequestMessage_free(worker_backend_ModelPrintAnalysisRequestMessage *o)
@@ -40170,6 +42095,17 @@ char *worker_backend_ModelPrintAnalysisRequestMessage_print(const worker_backend
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelSellabilityAnalysisCompletedMessage *worker_backend_ModelSellabilityAnalysisCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisCompletedMessage));
+}
+
+void worker_backend_ModelSellabilityAnalysisCompletedMessage_init(worker_backend_ModelSellabilityAnalysisCompletedMessage *o)
+{
+    static const worker_backend_ModelSellabilityAnalysisCompletedMessage empty;
+    *o = empty;
 }
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessage_free(worker_backend_ModelSellabilityAnalysisCompletedMessage *o)
@@ -40532,6 +42468,17 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessage_print(const worker
     return s;
 }
 
+worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations));
+}
+
+void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_init(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations *o)
+{
+    static const worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations empty;
+    *o = empty;
+}
+
 void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_free(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations *o)
 {
     if (!o)
@@ -40774,6 +42721,17 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendati
     return s;
 }
 
+worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange));
+}
+
+void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_init(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange *o)
+{
+    static const worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange empty;
+    *o = empty;
+}
+
 void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_free(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange *o)
 {
     if (!o)
@@ -40924,6 +42882,17 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendati
     return s;
 }
 
+worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem));
+}
+
+void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_init(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem *o)
+{
+    static const worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem empty;
+    *o = empty;
+}
+
 void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_free(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem *o)
 {
     if (!o)
@@ -41072,6 +43041,17 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendati
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem));
+}
+
+void worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_init(worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem *o)
+{
+    static const worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem empty;
+    *o = empty;
 }
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_free(worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem *o)
@@ -41287,6 +43267,17 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommen
     return s;
 }
 
+worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData));
+}
+
+void worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_init(worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData *o)
+{
+    static const worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData empty;
+    *o = empty;
+}
+
 void worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_free(worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData *o)
 {
     if (!o)
@@ -41456,6 +43447,17 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommen
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis *worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis));
+}
+
+void worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_init(worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis *o)
+{
+    static const worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis empty;
+    *o = empty;
 }
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_free(worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis *o)
@@ -41650,6 +43652,17 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_prin
     return s;
 }
 
+worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors *worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors));
+}
+
+void worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_init(worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors *o)
+{
+    static const worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors empty;
+    *o = empty;
+}
+
 void worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_free(worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors *o)
 {
     if (!o)
@@ -41819,6 +43832,17 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_prin
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem *worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem));
+}
+
+void worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_init(worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem *o)
+{
+    static const worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem empty;
+    *o = empty;
 }
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_free(worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem *o)
@@ -42011,6 +44035,17 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelSellabilityAnalysisRequestMessage *worker_backend_ModelSellabilityAnalysisRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisRequestMessage));
+}
+
+void worker_backend_ModelSellabilityAnalysisRequestMessage_init(worker_backend_ModelSellabilityAnalysisRequestMessage *o)
+{
+    static const worker_backend_ModelSellabilityAnalysisRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_ModelSellabilityAnalysisRequestMessage_free(worker_backend_ModelSellabilityAnalysisRequestMessage *o)
@@ -42234,6 +44269,17 @@ char *worker_backend_ModelSellabilityAnalysisRequestMessage_print(const worker_b
     return s;
 }
 
+worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions));
+}
+
+void worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_init(worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions *o)
+{
+    static const worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions empty;
+    *o = empty;
+}
+
 void worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_free(worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions *o)
 {
     if (!o)
@@ -42447,6 +44493,17 @@ char *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_print
     return s;
 }
 
+worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions));
+}
+
+void worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_init(worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions *o)
+{
+    static const worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions empty;
+    *o = empty;
+}
+
 void worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_free(worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions *o)
 {
     if (!o)
@@ -42595,6 +44652,17 @@ char *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAn
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelSemanticAnalysisCompletedMessage *worker_backend_ModelSemanticAnalysisCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisCompletedMessage));
+}
+
+void worker_backend_ModelSemanticAnalysisCompletedMessage_init(worker_backend_ModelSemanticAnalysisCompletedMessage *o)
+{
+    static const worker_backend_ModelSemanticAnalysisCompletedMessage empty;
+    *o = empty;
 }
 
 void worker_backend_ModelSemanticAnalysisCompletedMessage_free(worker_backend_ModelSemanticAnalysisCompletedMessage *o)
@@ -42852,6 +44920,17 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessage_print(const worker_ba
     return s;
 }
 
+worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata));
+}
+
+void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata *o)
+{
+    static const worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata empty;
+    *o = empty;
+}
+
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_free(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata *o)
 {
     if (!o)
@@ -43086,6 +45165,17 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_print
     return s;
 }
 
+worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem));
+}
+
+void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem *o)
+{
+    static const worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem empty;
+    *o = empty;
+}
+
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_free(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem *o)
 {
     if (!o)
@@ -43234,6 +45324,17 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemant
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem));
+}
+
+void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem *o)
+{
+    static const worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem empty;
+    *o = empty;
 }
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_free(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem *o)
@@ -43413,6 +45514,17 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimila
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures));
+}
+
+void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures *o)
+{
+    static const worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures empty;
+    *o = empty;
 }
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_free(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures *o)
@@ -43670,6 +45782,17 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeomet
     return s;
 }
 
+worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox));
+}
+
+void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox *o)
+{
+    static const worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox empty;
+    *o = empty;
+}
+
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_free(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox *o)
 {
     if (!o)
@@ -43818,6 +45941,17 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeomet
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime *worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime));
+}
+
+void worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_init(worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime *o)
+{
+    static const worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime empty;
+    *o = empty;
 }
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_free(worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime *o)
@@ -43991,6 +46125,17 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_print(c
     return s;
 }
 
+worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics *worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics));
+}
+
+void worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_init(worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics *o)
+{
+    static const worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics empty;
+    *o = empty;
+}
+
 void worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_free(worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics *o)
 {
     if (!o)
@@ -44160,6 +46305,17 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_print(c
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelSemanticAnalysisCompletedMessageError *worker_backend_ModelSemanticAnalysisCompletedMessageError_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisCompletedMessageError));
+}
+
+void worker_backend_ModelSemanticAnalysisCompletedMessageError_init(worker_backend_ModelSemanticAnalysisCompletedMessageError *o)
+{
+    static const worker_backend_ModelSemanticAnalysisCompletedMessageError empty;
+    *o = empty;
 }
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageError_free(worker_backend_ModelSemanticAnalysisCompletedMessageError *o)
@@ -44333,6 +46489,17 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageError_print(const work
     return s;
 }
 
+worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo *worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo));
+}
+
+void worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_init(worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo *o)
+{
+    static const worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo empty;
+    *o = empty;
+}
+
 void worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_free(worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo *o)
 {
     if (!o)
@@ -44502,6 +46669,17 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_print(const 
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelSemanticAnalysisRequestMessage *worker_backend_ModelSemanticAnalysisRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisRequestMessage));
+}
+
+void worker_backend_ModelSemanticAnalysisRequestMessage_init(worker_backend_ModelSemanticAnalysisRequestMessage *o)
+{
+    static const worker_backend_ModelSemanticAnalysisRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_ModelSemanticAnalysisRequestMessage_free(worker_backend_ModelSemanticAnalysisRequestMessage *o)
@@ -44822,6 +47000,17 @@ char *worker_backend_ModelSemanticAnalysisRequestMessage_print(const worker_back
     return s;
 }
 
+worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions *worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions));
+}
+
+void worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_init(worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions *o)
+{
+    static const worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions empty;
+    *o = empty;
+}
+
 void worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_free(worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions *o)
 {
     if (!o)
@@ -45012,6 +47201,17 @@ char *worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_print(
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelTechnicalMetadataCompletedMessage *worker_backend_ModelTechnicalMetadataCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelTechnicalMetadataCompletedMessage));
+}
+
+void worker_backend_ModelTechnicalMetadataCompletedMessage_init(worker_backend_ModelTechnicalMetadataCompletedMessage *o)
+{
+    static const worker_backend_ModelTechnicalMetadataCompletedMessage empty;
+    *o = empty;
 }
 
 void worker_backend_ModelTechnicalMetadataCompletedMessage_free(worker_backend_ModelTechnicalMetadataCompletedMessage *o)
@@ -45962,6 +48162,17 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessage_print(const worker_b
     return s;
 }
 
+worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox *worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox));
+}
+
+void worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_init(worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox *o)
+{
+    static const worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox empty;
+    *o = empty;
+}
+
 void worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_free(worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox *o)
 {
     if (!o)
@@ -46133,6 +48344,17 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_print(con
     return s;
 }
 
+worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem *worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem));
+}
+
+void worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_init(worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem *o)
+{
+    static const worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem empty;
+    *o = empty;
+}
+
 void worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_free(worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem *o)
 {
     if (!o)
@@ -46283,6 +48505,17 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_print(c
     return s;
 }
 
+worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates *worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates));
+}
+
+void worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_init(worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates *o)
+{
+    static const worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates empty;
+    *o = empty;
+}
+
 void worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_free(worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates *o)
 {
     if (!o)
@@ -46431,6 +48664,17 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_pr
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates *worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates));
+}
+
+void worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_init(worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates *o)
+{
+    static const worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates empty;
+    *o = empty;
 }
 
 void worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_free(worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates *o)
@@ -46604,6 +48848,17 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_pri
     return s;
 }
 
+worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation *worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation));
+}
+
+void worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_init(worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation *o)
+{
+    static const worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation empty;
+    *o = empty;
+}
+
 void worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_free(worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation *o)
 {
     if (!o)
@@ -46773,6 +49028,17 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientatio
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations *worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations));
+}
+
+void worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_init(worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations *o)
+{
+    static const worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations empty;
+    *o = empty;
 }
 
 void worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_free(worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations *o)
@@ -47051,6 +49317,17 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations
     return s;
 }
 
+worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem *worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem));
+}
+
+void worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_init(worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem *o)
+{
+    static const worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem empty;
+    *o = empty;
+}
+
 void worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_free(worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem *o)
 {
     if (!o)
@@ -47199,6 +49476,17 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelTechnicalMetadataRequestMessage *worker_backend_ModelTechnicalMetadataRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelTechnicalMetadataRequestMessage));
+}
+
+void worker_backend_ModelTechnicalMetadataRequestMessage_init(worker_backend_ModelTechnicalMetadataRequestMessage *o)
+{
+    static const worker_backend_ModelTechnicalMetadataRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_ModelTechnicalMetadataRequestMessage_free(worker_backend_ModelTechnicalMetadataRequestMessage *o)
@@ -47414,6 +49702,17 @@ char *worker_backend_ModelTechnicalMetadataRequestMessage_print(const worker_bac
     return s;
 }
 
+worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions *worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions));
+}
+
+void worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_init(worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions *o)
+{
+    static const worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions empty;
+    *o = empty;
+}
+
 void worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_free(worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions *o)
 {
     if (!o)
@@ -47562,6 +49861,17 @@ char *worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_print(c
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_SlicingFdmRequestMessage *worker_backend_SlicingFdmRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_SlicingFdmRequestMessage));
+}
+
+void worker_backend_SlicingFdmRequestMessage_init(worker_backend_SlicingFdmRequestMessage *o)
+{
+    static const worker_backend_SlicingFdmRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_SlicingFdmRequestMessage_free(worker_backend_SlicingFdmRequestMessage *o)
@@ -48053,6 +50363,17 @@ char *worker_backend_SlicingFdmRequestMessage_print(const worker_backend_Slicing
     return s;
 }
 
+worker_backend_SlicingFdmResultMessage *worker_backend_SlicingFdmResultMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_SlicingFdmResultMessage));
+}
+
+void worker_backend_SlicingFdmResultMessage_init(worker_backend_SlicingFdmResultMessage *o)
+{
+    static const worker_backend_SlicingFdmResultMessage empty;
+    *o = empty;
+}
+
 void worker_backend_SlicingFdmResultMessage_free(worker_backend_SlicingFdmResultMessage *o)
 {
     if (!o)
@@ -48434,6 +50755,17 @@ char *worker_backend_SlicingFdmResultMessage_print(const worker_backend_SlicingF
     return s;
 }
 
+worker_backend_SlicingSimulationRequestMessage *worker_backend_SlicingSimulationRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_SlicingSimulationRequestMessage));
+}
+
+void worker_backend_SlicingSimulationRequestMessage_init(worker_backend_SlicingSimulationRequestMessage *o)
+{
+    static const worker_backend_SlicingSimulationRequestMessage empty;
+    *o = empty;
+}
+
 void worker_backend_SlicingSimulationRequestMessage_free(worker_backend_SlicingSimulationRequestMessage *o)
 {
     if (!o)
@@ -48666,6 +50998,17 @@ char *worker_backend_SlicingSimulationRequestMessage_print(const worker_backend_
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_SlicingSimulationRequestMessageSlicerProfile *worker_backend_SlicingSimulationRequestMessageSlicerProfile_new(void)
+{
+    return calloc(1, sizeof(worker_backend_SlicingSimulationRequestMessageSlicerProfile));
+}
+
+void worker_backend_SlicingSimulationRequestMessageSlicerProfile_init(worker_backend_SlicingSimulationRequestMessageSlicerProfile *o)
+{
+    static const worker_backend_SlicingSimulationRequestMessageSlicerProfile empty;
+    *o = empty;
 }
 
 void worker_backend_SlicingSimulationRequestMessageSlicerProfile_free(worker_backend_SlicingSimulationRequestMessageSlicerProfile *o)
@@ -49144,6 +51487,17 @@ char *worker_backend_SlicingSimulationRequestMessageSlicerProfile_print(const wo
     return s;
 }
 
+worker_backend_SlicingSimulationRequestMessageSlicerConfig *worker_backend_SlicingSimulationRequestMessageSlicerConfig_new(void)
+{
+    return calloc(1, sizeof(worker_backend_SlicingSimulationRequestMessageSlicerConfig));
+}
+
+void worker_backend_SlicingSimulationRequestMessageSlicerConfig_init(worker_backend_SlicingSimulationRequestMessageSlicerConfig *o)
+{
+    static const worker_backend_SlicingSimulationRequestMessageSlicerConfig empty;
+    *o = empty;
+}
+
 void worker_backend_SlicingSimulationRequestMessageSlicerConfig_free(worker_backend_SlicingSimulationRequestMessageSlicerConfig *o)
 {
     if (!o)
@@ -49292,6 +51646,17 @@ char *worker_backend_SlicingSimulationRequestMessageSlicerConfig_print(const wor
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_SlicingSimulationResultMessage *worker_backend_SlicingSimulationResultMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_SlicingSimulationResultMessage));
+}
+
+void worker_backend_SlicingSimulationResultMessage_init(worker_backend_SlicingSimulationResultMessage *o)
+{
+    static const worker_backend_SlicingSimulationResultMessage empty;
+    *o = empty;
 }
 
 void worker_backend_SlicingSimulationResultMessage_free(worker_backend_SlicingSimulationResultMessage *o)
@@ -49673,6 +52038,17 @@ char *worker_backend_SlicingSimulationResultMessage_print(const worker_backend_S
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_SlicingSlaRequestMessage *worker_backend_SlicingSlaRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_SlicingSlaRequestMessage));
+}
+
+void worker_backend_SlicingSlaRequestMessage_init(worker_backend_SlicingSlaRequestMessage *o)
+{
+    static const worker_backend_SlicingSlaRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_SlicingSlaRequestMessage_free(worker_backend_SlicingSlaRequestMessage *o)
@@ -50077,6 +52453,17 @@ char *worker_backend_SlicingSlaRequestMessage_print(const worker_backend_Slicing
     return s;
 }
 
+worker_backend_SlicingSlaResultMessage *worker_backend_SlicingSlaResultMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_SlicingSlaResultMessage));
+}
+
+void worker_backend_SlicingSlaResultMessage_init(worker_backend_SlicingSlaResultMessage *o)
+{
+    static const worker_backend_SlicingSlaResultMessage empty;
+    *o = empty;
+}
+
 void worker_backend_SlicingSlaResultMessage_free(worker_backend_SlicingSlaResultMessage *o)
 {
     if (!o)
@@ -50458,6 +52845,17 @@ char *worker_backend_SlicingSlaResultMessage_print(const worker_backend_SlicingS
     return s;
 }
 
+worker_backend_TextureGenerationCompletedMessage *worker_backend_TextureGenerationCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_TextureGenerationCompletedMessage));
+}
+
+void worker_backend_TextureGenerationCompletedMessage_init(worker_backend_TextureGenerationCompletedMessage *o)
+{
+    static const worker_backend_TextureGenerationCompletedMessage empty;
+    *o = empty;
+}
+
 void worker_backend_TextureGenerationCompletedMessage_free(worker_backend_TextureGenerationCompletedMessage *o)
 {
     if (!o)
@@ -50800,6 +53198,17 @@ char *worker_backend_TextureGenerationCompletedMessage_print(const worker_backen
     return s;
 }
 
+worker_backend_TextureGenerationRequestMessage *worker_backend_TextureGenerationRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_TextureGenerationRequestMessage));
+}
+
+void worker_backend_TextureGenerationRequestMessage_init(worker_backend_TextureGenerationRequestMessage *o)
+{
+    static const worker_backend_TextureGenerationRequestMessage empty;
+    *o = empty;
+}
+
 void worker_backend_TextureGenerationRequestMessage_free(worker_backend_TextureGenerationRequestMessage *o)
 {
     if (!o)
@@ -51053,6 +53462,17 @@ char *worker_backend_TextureGenerationRequestMessage_print(const worker_backend_
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ThumbnailGenerationCompletedMessage *worker_backend_ThumbnailGenerationCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ThumbnailGenerationCompletedMessage));
+}
+
+void worker_backend_ThumbnailGenerationCompletedMessage_init(worker_backend_ThumbnailGenerationCompletedMessage *o)
+{
+    static const worker_backend_ThumbnailGenerationCompletedMessage empty;
+    *o = empty;
 }
 
 void worker_backend_ThumbnailGenerationCompletedMessage_free(worker_backend_ThumbnailGenerationCompletedMessage *o)
@@ -51352,6 +53772,17 @@ char *worker_backend_ThumbnailGenerationCompletedMessage_print(const worker_back
     return s;
 }
 
+worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem *worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem));
+}
+
+void worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_init(worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem *o)
+{
+    static const worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem empty;
+    *o = empty;
+}
+
 void worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_free(worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem *o)
 {
     if (!o)
@@ -51521,6 +53952,17 @@ char *worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_pr
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ThumbnailGenerationRequestMessage *worker_backend_ThumbnailGenerationRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ThumbnailGenerationRequestMessage));
+}
+
+void worker_backend_ThumbnailGenerationRequestMessage_init(worker_backend_ThumbnailGenerationRequestMessage *o)
+{
+    static const worker_backend_ThumbnailGenerationRequestMessage empty;
+    *o = empty;
 }
 
 void worker_backend_ThumbnailGenerationRequestMessage_free(worker_backend_ThumbnailGenerationRequestMessage *o)
@@ -51778,6 +54220,17 @@ char *worker_backend_ThumbnailGenerationRequestMessage_print(const worker_backen
     return s;
 }
 
+worker_backend_ThumbnailGenerationRequestMessageCustomization *worker_backend_ThumbnailGenerationRequestMessageCustomization_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ThumbnailGenerationRequestMessageCustomization));
+}
+
+void worker_backend_ThumbnailGenerationRequestMessageCustomization_init(worker_backend_ThumbnailGenerationRequestMessageCustomization *o)
+{
+    static const worker_backend_ThumbnailGenerationRequestMessageCustomization empty;
+    *o = empty;
+}
+
 void worker_backend_ThumbnailGenerationRequestMessageCustomization_free(worker_backend_ThumbnailGenerationRequestMessageCustomization *o)
 {
     if (!o)
@@ -51928,6 +54381,17 @@ char *worker_backend_ThumbnailGenerationRequestMessageCustomization_print(const 
     return s;
 }
 
+worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture));
+}
+
+void worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_init(worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *o)
+{
+    static const worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture empty;
+    *o = empty;
+}
+
 void worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_free(worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *o)
 {
     if (!o)
@@ -52055,6 +54519,17 @@ char *worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_print
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground));
+}
+
+void worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_init(worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *o)
+{
+    static const worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground empty;
+    *o = empty;
 }
 
 void worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_free(worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *o)
@@ -52205,6 +54680,17 @@ char *worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_pr
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark));
+}
+
+void worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_init(worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *o)
+{
+    static const worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark empty;
+    *o = empty;
 }
 
 void worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_free(worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *o)
@@ -52397,6 +54883,17 @@ char *worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_pri
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_UserEngagementEventMessage *worker_backend_UserEngagementEventMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_UserEngagementEventMessage));
+}
+
+void worker_backend_UserEngagementEventMessage_init(worker_backend_UserEngagementEventMessage *o)
+{
+    static const worker_backend_UserEngagementEventMessage empty;
+    *o = empty;
 }
 
 void worker_backend_UserEngagementEventMessage_free(worker_backend_UserEngagementEventMessage *o)
@@ -52881,6 +55378,17 @@ char *worker_backend_UserEngagementEventMessage_print(const worker_backend_UserE
     return s;
 }
 
+worker_backend_UserEngagementEventMessageActionDetails *worker_backend_UserEngagementEventMessageActionDetails_new(void)
+{
+    return calloc(1, sizeof(worker_backend_UserEngagementEventMessageActionDetails));
+}
+
+void worker_backend_UserEngagementEventMessageActionDetails_init(worker_backend_UserEngagementEventMessageActionDetails *o)
+{
+    static const worker_backend_UserEngagementEventMessageActionDetails empty;
+    *o = empty;
+}
+
 void worker_backend_UserEngagementEventMessageActionDetails_free(worker_backend_UserEngagementEventMessageActionDetails *o)
 {
     if (!o)
@@ -53241,6 +55749,17 @@ char *worker_backend_UserEngagementEventMessageActionDetails_print(const worker_
     return s;
 }
 
+worker_backend_UserEngagementEventMessageClientInfo *worker_backend_UserEngagementEventMessageClientInfo_new(void)
+{
+    return calloc(1, sizeof(worker_backend_UserEngagementEventMessageClientInfo));
+}
+
+void worker_backend_UserEngagementEventMessageClientInfo_init(worker_backend_UserEngagementEventMessageClientInfo *o)
+{
+    static const worker_backend_UserEngagementEventMessageClientInfo empty;
+    *o = empty;
+}
+
 void worker_backend_UserEngagementEventMessageClientInfo_free(worker_backend_UserEngagementEventMessageClientInfo *o)
 {
     if (!o)
@@ -53410,6 +55929,17 @@ char *worker_backend_UserEngagementEventMessageClientInfo_print(const worker_bac
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_WorkerAnalyticsEventMessage *worker_backend_WorkerAnalyticsEventMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_WorkerAnalyticsEventMessage));
+}
+
+void worker_backend_WorkerAnalyticsEventMessage_init(worker_backend_WorkerAnalyticsEventMessage *o)
+{
+    static const worker_backend_WorkerAnalyticsEventMessage empty;
+    *o = empty;
 }
 
 void worker_backend_WorkerAnalyticsEventMessage_free(worker_backend_WorkerAnalyticsEventMessage *o)
@@ -53797,6 +56327,17 @@ char *worker_backend_WorkerAnalyticsEventMessage_print(const worker_backend_Work
     return s;
 }
 
+worker_backend_JobTiming *worker_backend_JobTiming_new(void)
+{
+    return calloc(1, sizeof(worker_backend_JobTiming));
+}
+
+void worker_backend_JobTiming_init(worker_backend_JobTiming *o)
+{
+    static const worker_backend_JobTiming empty;
+    *o = empty;
+}
+
 void worker_backend_JobTiming_free(worker_backend_JobTiming *o)
 {
     if (!o)
@@ -53974,6 +56515,17 @@ char *worker_backend_JobTiming_print(const worker_backend_JobTiming *o)
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_WorkerMetricsEnrichedEventMessage *worker_backend_WorkerMetricsEnrichedEventMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_WorkerMetricsEnrichedEventMessage));
+}
+
+void worker_backend_WorkerMetricsEnrichedEventMessage_init(worker_backend_WorkerMetricsEnrichedEventMessage *o)
+{
+    static const worker_backend_WorkerMetricsEnrichedEventMessage empty;
+    *o = empty;
 }
 
 void worker_backend_WorkerMetricsEnrichedEventMessage_free(worker_backend_WorkerMetricsEnrichedEventMessage *o)
@@ -54528,6 +57080,17 @@ char *worker_backend_WorkerMetricsEnrichedEventMessage_print(const worker_backen
     return s;
 }
 
+worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage *worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage));
+}
+
+void worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_init(worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage *o)
+{
+    static const worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage empty;
+    *o = empty;
+}
+
 void worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_free(worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage *o)
 {
     if (!o)
@@ -54867,6 +57430,17 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_print(const worke
     return s;
 }
 
+worker_backend_WorkerMetricsEnrichedEventMessageResources *worker_backend_WorkerMetricsEnrichedEventMessageResources_new(void)
+{
+    return calloc(1, sizeof(worker_backend_WorkerMetricsEnrichedEventMessageResources));
+}
+
+void worker_backend_WorkerMetricsEnrichedEventMessageResources_init(worker_backend_WorkerMetricsEnrichedEventMessageResources *o)
+{
+    static const worker_backend_WorkerMetricsEnrichedEventMessageResources empty;
+    *o = empty;
+}
+
 void worker_backend_WorkerMetricsEnrichedEventMessageResources_free(worker_backend_WorkerMetricsEnrichedEventMessageResources *o)
 {
     if (!o)
@@ -55038,6 +57612,17 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageResources_print(const work
     return s;
 }
 
+worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_new(void)
+{
+    return calloc(1, sizeof(worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu));
+}
+
+void worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_init(worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *o)
+{
+    static const worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu empty;
+    *o = empty;
+}
+
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_free(worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *o)
 {
     if (!o)
@@ -55207,6 +57792,17 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_print(const w
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_new(void)
+{
+    return calloc(1, sizeof(worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory));
+}
+
+void worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_init(worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *o)
+{
+    static const worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory empty;
+    *o = empty;
 }
 
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_free(worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *o)
@@ -55401,6 +57997,17 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_print(cons
     return s;
 }
 
+worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_new(void)
+{
+    return calloc(1, sizeof(worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk));
+}
+
+void worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_init(worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *o)
+{
+    static const worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk empty;
+    *o = empty;
+}
+
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_free(worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *o)
 {
     if (!o)
@@ -55570,6 +58177,17 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_print(const 
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork *worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_new(void)
+{
+    return calloc(1, sizeof(worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork));
+}
+
+void worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_init(worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork *o)
+{
+    static const worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork empty;
+    *o = empty;
 }
 
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_free(worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork *o)
@@ -55743,6 +58361,17 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_print(con
     return s;
 }
 
+worker_backend_WorkerMetricsEnrichedEventMessageError *worker_backend_WorkerMetricsEnrichedEventMessageError_new(void)
+{
+    return calloc(1, sizeof(worker_backend_WorkerMetricsEnrichedEventMessageError));
+}
+
+void worker_backend_WorkerMetricsEnrichedEventMessageError_init(worker_backend_WorkerMetricsEnrichedEventMessageError *o)
+{
+    static const worker_backend_WorkerMetricsEnrichedEventMessageError empty;
+    *o = empty;
+}
+
 void worker_backend_WorkerMetricsEnrichedEventMessageError_free(worker_backend_WorkerMetricsEnrichedEventMessageError *o)
 {
     if (!o)
@@ -55891,6 +58520,17 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageError_print(const worker_b
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_JobResponse *worker_backend_JobResponse_new(void)
+{
+    return calloc(1, sizeof(worker_backend_JobResponse));
+}
+
+void worker_backend_JobResponse_init(worker_backend_JobResponse *o)
+{
+    static const worker_backend_JobResponse empty;
+    *o = empty;
 }
 
 void worker_backend_JobResponse_free(worker_backend_JobResponse *o)
@@ -56058,6 +58698,17 @@ char *worker_backend_JobResponse_print(const worker_backend_JobResponse *o)
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_JobStatus *worker_backend_JobStatus_new(void)
+{
+    return calloc(1, sizeof(worker_backend_JobStatus));
+}
+
+void worker_backend_JobStatus_init(worker_backend_JobStatus *o)
+{
+    static const worker_backend_JobStatus empty;
+    *o = empty;
 }
 
 void worker_backend_JobStatus_free(worker_backend_JobStatus *o)

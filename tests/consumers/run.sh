@@ -130,7 +130,8 @@ else
     if ${CC:-cc} -std=c11 -Wall -Wextra -Wpedantic -Werror -o "$TMP/app" "$here/c-pkgconfig/main.c" \
             $(pkg-config --cflags --libs worker_backend) >"$TMP/cc" 2>&1 &&
        LD_LIBRARY_PATH="$lib" timeout 30 "$TMP/app" "$SERVER_URL/s/ok" >"$TMP/run" 2>&1 &&
-       grep -q "^job job-analytics-collection-request-1 completed" "$TMP/run"
+       grep -q "^job job-analytics-collection-request-1 completed" "$TMP/run" &&
+       grep -q "^typed job-analytics-collection-request-1" "$TMP/run"
     then ok consumer_c_pkgconfig_project_should_build_and_run
     else fail consumer_c_pkgconfig_project_should_build_and_run "build or run failed"; detail "$TMP/cc"; detail "$TMP/run"; fi
     if ! command -v cmake >/dev/null; then
@@ -138,7 +139,8 @@ else
     elif cmake -S "$here/c-cmake" -B "$TMP/cmake" >"$TMP/cmake.log" 2>&1 &&
          cmake --build "$TMP/cmake" >>"$TMP/cmake.log" 2>&1 &&
          LD_LIBRARY_PATH="$lib" timeout 30 "$TMP/cmake/consumer" "$SERVER_URL/s/ok" >"$TMP/run" 2>&1 &&
-         grep -q "^job job-analytics-collection-request-1 completed" "$TMP/run"
+         grep -q "^job job-analytics-collection-request-1 completed" "$TMP/run" &&
+         grep -q "^typed job-analytics-collection-request-1" "$TMP/run"
     then ok consumer_c_cmake_project_should_build_and_run
     else fail consumer_c_cmake_project_should_build_and_run "cmake build or run failed"; detail "$TMP/cmake.log"; detail "$TMP/run"; fi
 fi

@@ -27,6 +27,23 @@ int main(int argc, char **argv)
         printf("job %s %s\n", job->job_id, st->state);
     else
         fprintf(stderr, "call: %s\n", worker_backend_error_message(&err));
+    /* The typed call, with a record from the _new/_init helpers. */
+    static char query[] = "benchy";
+    worker_backend_AnalyticsCollectionRequestMessage *msg = worker_backend_AnalyticsCollectionRequestMessage_new();
+    worker_backend_AnalyticsCollectionRequestMessage local;
+    worker_backend_AnalyticsCollectionRequestMessage_init(&local);
+    worker_backend_JobResponse *typed = NULL;
+    if (ok && msg && !local.query && !local.has_marketplace) {
+        msg->query = query;
+        ok = worker_backend_client_analytics_collection_request(c, msg, &typed, &err);
+        msg->query = NULL; /* not ours to free */
+        if (ok)
+            printf("typed %s\n", typed->job_id);
+        else
+            fprintf(stderr, "typed call: %s\n", worker_backend_error_message(&err));
+    }
+    worker_backend_JobResponse_free(typed);
+    worker_backend_AnalyticsCollectionRequestMessage_free(msg);
     worker_backend_JobStatus_free(st);
     worker_backend_JobResponse_free(job);
     cJSON_Delete(payload);

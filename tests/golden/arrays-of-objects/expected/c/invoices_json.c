@@ -115,6 +115,17 @@ static MAYBE_UNUSED cJSON *to_obj_InvoiceIssuedLinesItem(invoices_InvoiceIssuedL
 }
 static MAYBE_UNUSED void free_obj_InvoiceIssuedLinesItem(invoices_InvoiceIssuedLinesItem **p) { invoices_InvoiceIssuedLinesItem_free(*p); }
 
+invoices_Tax *invoices_Tax_new(void)
+{
+    return calloc(1, sizeof(invoices_Tax));
+}
+
+void invoices_Tax_init(invoices_Tax *o)
+{
+    static const invoices_Tax empty;
+    *o = empty;
+}
+
 void invoices_Tax_free(invoices_Tax *o)
 {
     if (!o)
@@ -240,6 +251,17 @@ char *invoices_Tax_print(const invoices_Tax *o)
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+invoices_InvoiceIssued *invoices_InvoiceIssued_new(void)
+{
+    return calloc(1, sizeof(invoices_InvoiceIssued));
+}
+
+void invoices_InvoiceIssued_init(invoices_InvoiceIssued *o)
+{
+    static const invoices_InvoiceIssued empty;
+    *o = empty;
 }
 
 void invoices_InvoiceIssued_free(invoices_InvoiceIssued *o)
@@ -473,6 +495,17 @@ char *invoices_InvoiceIssued_print(const invoices_InvoiceIssued *o)
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+invoices_InvoiceIssuedLinesItem *invoices_InvoiceIssuedLinesItem_new(void)
+{
+    return calloc(1, sizeof(invoices_InvoiceIssuedLinesItem));
+}
+
+void invoices_InvoiceIssuedLinesItem_init(invoices_InvoiceIssuedLinesItem *o)
+{
+    static const invoices_InvoiceIssuedLinesItem empty;
+    *o = empty;
 }
 
 void invoices_InvoiceIssuedLinesItem_free(invoices_InvoiceIssuedLinesItem *o)

@@ -108,6 +108,17 @@ static MAYBE_UNUSED cJSON *to_obj_TurnOn(streetlights_TurnOn *const *src)
 }
 static MAYBE_UNUSED void free_obj_TurnOn(streetlights_TurnOn **p) { streetlights_TurnOn_free(*p); }
 
+streetlights_LightMeasuredPayload *streetlights_LightMeasuredPayload_new(void)
+{
+    return calloc(1, sizeof(streetlights_LightMeasuredPayload));
+}
+
+void streetlights_LightMeasuredPayload_init(streetlights_LightMeasuredPayload *o)
+{
+    static const streetlights_LightMeasuredPayload empty;
+    *o = empty;
+}
+
 void streetlights_LightMeasuredPayload_free(streetlights_LightMeasuredPayload *o)
 {
     if (!o)
@@ -256,6 +267,17 @@ char *streetlights_LightMeasuredPayload_print(const streetlights_LightMeasuredPa
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+streetlights_TurnOn *streetlights_TurnOn_new(void)
+{
+    return calloc(1, sizeof(streetlights_TurnOn));
+}
+
+void streetlights_TurnOn_init(streetlights_TurnOn *o)
+{
+    static const streetlights_TurnOn empty;
+    *o = empty;
 }
 
 void streetlights_TurnOn_free(streetlights_TurnOn *o)

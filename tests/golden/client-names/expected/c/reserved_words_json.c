@@ -174,6 +174,17 @@ static MAYBE_UNUSED cJSON *to_obj_WorkerClient(reserved_words_WorkerClient *cons
 }
 static MAYBE_UNUSED void free_obj_WorkerClient(reserved_words_WorkerClient **p) { reserved_words_WorkerClient_free(*p); }
 
+reserved_words_Import *reserved_words_Import_new(void)
+{
+    return calloc(1, sizeof(reserved_words_Import));
+}
+
+void reserved_words_Import_init(reserved_words_Import *o)
+{
+    static const reserved_words_Import empty;
+    *o = empty;
+}
+
 void reserved_words_Import_free(reserved_words_Import *o)
 {
     if (!o)
@@ -406,6 +417,17 @@ char *reserved_words_Import_print(const reserved_words_Import *o)
     return s;
 }
 
+reserved_words_Record *reserved_words_Record_new(void)
+{
+    return calloc(1, sizeof(reserved_words_Record));
+}
+
+void reserved_words_Record_init(reserved_words_Record *o)
+{
+    static const reserved_words_Record empty;
+    *o = empty;
+}
+
 void reserved_words_Record_free(reserved_words_Record *o)
 {
     if (!o)
@@ -556,6 +578,17 @@ char *reserved_words_Record_print(const reserved_words_Record *o)
     return s;
 }
 
+reserved_words_Date *reserved_words_Date_new(void)
+{
+    return calloc(1, sizeof(reserved_words_Date));
+}
+
+void reserved_words_Date_init(reserved_words_Date *o)
+{
+    static const reserved_words_Date empty;
+    *o = empty;
+}
+
 void reserved_words_Date_free(reserved_words_Date *o)
 {
     if (!o)
@@ -683,6 +716,17 @@ char *reserved_words_Date_print(const reserved_words_Date *o)
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+reserved_words_WorkerClient *reserved_words_WorkerClient_new(void)
+{
+    return calloc(1, sizeof(reserved_words_WorkerClient));
+}
+
+void reserved_words_WorkerClient_init(reserved_words_WorkerClient *o)
+{
+    static const reserved_words_WorkerClient empty;
+    *o = empty;
 }
 
 void reserved_words_WorkerClient_free(reserved_words_WorkerClient *o)

@@ -210,6 +210,17 @@ static MAYBE_UNUSED cJSON *to_obj_TicketUpdated(tickets_TicketUpdated *const *sr
 }
 static MAYBE_UNUSED void free_obj_TicketUpdated(tickets_TicketUpdated **p) { tickets_TicketUpdated_free(*p); }
 
+tickets_TicketUpdated *tickets_TicketUpdated_new(void)
+{
+    return calloc(1, sizeof(tickets_TicketUpdated));
+}
+
+void tickets_TicketUpdated_init(tickets_TicketUpdated *o)
+{
+    static const tickets_TicketUpdated empty;
+    *o = empty;
+}
+
 void tickets_TicketUpdated_free(tickets_TicketUpdated *o)
 {
     if (!o)

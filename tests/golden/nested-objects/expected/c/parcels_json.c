@@ -131,6 +131,17 @@ static MAYBE_UNUSED cJSON *to_obj_ParcelShippedRouteCarrierContact(parcels_Parce
 }
 static MAYBE_UNUSED void free_obj_ParcelShippedRouteCarrierContact(parcels_ParcelShippedRouteCarrierContact **p) { parcels_ParcelShippedRouteCarrierContact_free(*p); }
 
+parcels_Address *parcels_Address_new(void)
+{
+    return calloc(1, sizeof(parcels_Address));
+}
+
+void parcels_Address_init(parcels_Address *o)
+{
+    static const parcels_Address empty;
+    *o = empty;
+}
+
 void parcels_Address_free(parcels_Address *o)
 {
     if (!o)
@@ -279,6 +290,17 @@ char *parcels_Address_print(const parcels_Address *o)
     return s;
 }
 
+parcels_ParcelShipped *parcels_ParcelShipped_new(void)
+{
+    return calloc(1, sizeof(parcels_ParcelShipped));
+}
+
+void parcels_ParcelShipped_init(parcels_ParcelShipped *o)
+{
+    static const parcels_ParcelShipped empty;
+    *o = empty;
+}
+
 void parcels_ParcelShipped_free(parcels_ParcelShipped *o)
 {
     if (!o)
@@ -404,6 +426,17 @@ char *parcels_ParcelShipped_print(const parcels_ParcelShipped *o)
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+parcels_ParcelShippedRoute *parcels_ParcelShippedRoute_new(void)
+{
+    return calloc(1, sizeof(parcels_ParcelShippedRoute));
+}
+
+void parcels_ParcelShippedRoute_init(parcels_ParcelShippedRoute *o)
+{
+    static const parcels_ParcelShippedRoute empty;
+    *o = empty;
 }
 
 void parcels_ParcelShippedRoute_free(parcels_ParcelShippedRoute *o)
@@ -554,6 +587,17 @@ char *parcels_ParcelShippedRoute_print(const parcels_ParcelShippedRoute *o)
     return s;
 }
 
+parcels_ParcelShippedRouteCarrier *parcels_ParcelShippedRouteCarrier_new(void)
+{
+    return calloc(1, sizeof(parcels_ParcelShippedRouteCarrier));
+}
+
+void parcels_ParcelShippedRouteCarrier_init(parcels_ParcelShippedRouteCarrier *o)
+{
+    static const parcels_ParcelShippedRouteCarrier empty;
+    *o = empty;
+}
+
 void parcels_ParcelShippedRouteCarrier_free(parcels_ParcelShippedRouteCarrier *o)
 {
     if (!o)
@@ -681,6 +725,17 @@ char *parcels_ParcelShippedRouteCarrier_print(const parcels_ParcelShippedRouteCa
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+parcels_ParcelShippedRouteCarrierContact *parcels_ParcelShippedRouteCarrierContact_new(void)
+{
+    return calloc(1, sizeof(parcels_ParcelShippedRouteCarrierContact));
+}
+
+void parcels_ParcelShippedRouteCarrierContact_init(parcels_ParcelShippedRouteCarrierContact *o)
+{
+    static const parcels_ParcelShippedRouteCarrierContact empty;
+    *o = empty;
 }
 
 void parcels_ParcelShippedRouteCarrierContact_free(parcels_ParcelShippedRouteCarrierContact *o)

@@ -131,6 +131,17 @@ static MAYBE_UNUSED cJSON *to_obj_PaymentReceived(payments_PaymentReceived *cons
 }
 static MAYBE_UNUSED void free_obj_PaymentReceived(payments_PaymentReceived **p) { payments_PaymentReceived_free(*p); }
 
+payments_Card *payments_Card_new(void)
+{
+    return calloc(1, sizeof(payments_Card));
+}
+
+void payments_Card_init(payments_Card *o)
+{
+    static const payments_Card empty;
+    *o = empty;
+}
+
 void payments_Card_free(payments_Card *o)
 {
     if (!o)
@@ -258,6 +269,17 @@ char *payments_Card_print(const payments_Card *o)
     return s;
 }
 
+payments_Transfer *payments_Transfer_new(void)
+{
+    return calloc(1, sizeof(payments_Transfer));
+}
+
+void payments_Transfer_init(payments_Transfer *o)
+{
+    static const payments_Transfer empty;
+    *o = empty;
+}
+
 void payments_Transfer_free(payments_Transfer *o)
 {
     if (!o)
@@ -383,6 +405,17 @@ char *payments_Transfer_print(const payments_Transfer *o)
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+payments_PaymentReceived *payments_PaymentReceived_new(void)
+{
+    return calloc(1, sizeof(payments_PaymentReceived));
+}
+
+void payments_PaymentReceived_init(payments_PaymentReceived *o)
+{
+    static const payments_PaymentReceived empty;
+    *o = empty;
 }
 
 void payments_PaymentReceived_free(payments_PaymentReceived *o)

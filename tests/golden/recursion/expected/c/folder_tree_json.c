@@ -117,6 +117,17 @@ static MAYBE_UNUSED cJSON *to_obj_Comment(folder_tree_Comment *const *src)
 }
 static MAYBE_UNUSED void free_obj_Comment(folder_tree_Comment **p) { folder_tree_Comment_free(*p); }
 
+folder_tree_FolderTree *folder_tree_FolderTree_new(void)
+{
+    return calloc(1, sizeof(folder_tree_FolderTree));
+}
+
+void folder_tree_FolderTree_init(folder_tree_FolderTree *o)
+{
+    static const folder_tree_FolderTree empty;
+    *o = empty;
+}
+
 void folder_tree_FolderTree_free(folder_tree_FolderTree *o)
 {
     if (!o)
@@ -222,6 +233,17 @@ char *folder_tree_FolderTree_print(const folder_tree_FolderTree *o)
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+folder_tree_Folder *folder_tree_Folder_new(void)
+{
+    return calloc(1, sizeof(folder_tree_Folder));
+}
+
+void folder_tree_Folder_init(folder_tree_Folder *o)
+{
+    static const folder_tree_Folder empty;
+    *o = empty;
 }
 
 void folder_tree_Folder_free(folder_tree_Folder *o)
@@ -392,6 +414,17 @@ char *folder_tree_Folder_print(const folder_tree_Folder *o)
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+folder_tree_Comment *folder_tree_Comment_new(void)
+{
+    return calloc(1, sizeof(folder_tree_Comment));
+}
+
+void folder_tree_Comment_init(folder_tree_Comment *o)
+{
+    static const folder_tree_Comment empty;
+    *o = empty;
 }
 
 void folder_tree_Comment_free(folder_tree_Comment *o)

@@ -157,6 +157,17 @@ static MAYBE_UNUSED cJSON *to_obj_Delete(keywords_Delete *const *src)
 }
 static MAYBE_UNUSED void free_obj_Delete(keywords_Delete **p) { keywords_Delete_free(*p); }
 
+keywords_Struct *keywords_Struct_new(void)
+{
+    return calloc(1, sizeof(keywords_Struct));
+}
+
+void keywords_Struct_init(keywords_Struct *o)
+{
+    static const keywords_Struct empty;
+    *o = empty;
+}
+
 void keywords_Struct_free(keywords_Struct *o)
 {
     if (!o)
@@ -544,6 +555,17 @@ char *keywords_Struct_print(const keywords_Struct *o)
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+keywords_Delete *keywords_Delete_new(void)
+{
+    return calloc(1, sizeof(keywords_Delete));
+}
+
+void keywords_Delete_init(keywords_Delete *o)
+{
+    static const keywords_Delete empty;
+    *o = empty;
 }
 
 void keywords_Delete_free(keywords_Delete *o)

@@ -152,6 +152,17 @@ static MAYBE_UNUSED cJSON *to_obj_Address(split_shop_Address *const *src)
 }
 static MAYBE_UNUSED void free_obj_Address(split_shop_Address **p) { split_shop_Address_free(*p); }
 
+split_shop_Money *split_shop_Money_new(void)
+{
+    return calloc(1, sizeof(split_shop_Money));
+}
+
+void split_shop_Money_init(split_shop_Money *o)
+{
+    static const split_shop_Money empty;
+    *o = empty;
+}
+
 void split_shop_Money_free(split_shop_Money *o)
 {
     if (!o)
@@ -277,6 +288,17 @@ char *split_shop_Money_print(const split_shop_Money *o)
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+split_shop_OrderPlaced *split_shop_OrderPlaced_new(void)
+{
+    return calloc(1, sizeof(split_shop_OrderPlaced));
+}
+
+void split_shop_OrderPlaced_init(split_shop_OrderPlaced *o)
+{
+    static const split_shop_OrderPlaced empty;
+    *o = empty;
 }
 
 void split_shop_OrderPlaced_free(split_shop_OrderPlaced *o)
@@ -425,6 +447,17 @@ char *split_shop_OrderPlaced_print(const split_shop_OrderPlaced *o)
     char *s = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+split_shop_Address *split_shop_Address_new(void)
+{
+    return calloc(1, sizeof(split_shop_Address));
+}
+
+void split_shop_Address_init(split_shop_Address *o)
+{
+    static const split_shop_Address empty;
+    *o = empty;
 }
 
 void split_shop_Address_free(split_shop_Address *o)
