@@ -19,6 +19,8 @@
 here="$TOP/tests/consumers"
 cat="$TOP/schemas/worker-backend/asyncapi.yaml"
 command -v python3 >/dev/null || { skip consumers "python3 not installed"; exit 0; }
+# The server exits by itself after SERVER_MAX_SECONDS: this family takes minutes.
+export SERVER_MAX_SECONDS=${SERVER_MAX_SECONDS:-1200}
 server_start || { fail consumers_server "job server did not start"; exit 0; }
 trap 'server_stop; rm -rf "$TMP"' EXIT
 export PYTHONDONTWRITEBYTECODE=1
