@@ -2601,8 +2601,7 @@ worker_backend_AnalyticsCollectionRequestMessage *worker_backend_AnalyticsCollec
 
 void worker_backend_AnalyticsCollectionRequestMessage_init(worker_backend_AnalyticsCollectionRequestMessage *o)
 {
-    static const worker_backend_AnalyticsCollectionRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_AnalyticsCollectionRequestMessage_free(worker_backend_AnalyticsCollectionRequestMessage *o)
@@ -2761,8 +2760,7 @@ worker_backend_AnalyticsCollectionRequestMessageOptions *worker_backend_Analytic
 
 void worker_backend_AnalyticsCollectionRequestMessageOptions_init(worker_backend_AnalyticsCollectionRequestMessageOptions *o)
 {
-    static const worker_backend_AnalyticsCollectionRequestMessageOptions empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_AnalyticsCollectionRequestMessageOptions_free(worker_backend_AnalyticsCollectionRequestMessageOptions *o)
@@ -2880,8 +2878,7 @@ worker_backend_BackendLoggingEventMessage *worker_backend_BackendLoggingEventMes
 
 void worker_backend_BackendLoggingEventMessage_init(worker_backend_BackendLoggingEventMessage *o)
 {
-    static const worker_backend_BackendLoggingEventMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_BackendLoggingEventMessage_free(worker_backend_BackendLoggingEventMessage *o)
@@ -3351,8 +3348,7 @@ worker_backend_BackendLoggingEventMessageMetadata *worker_backend_BackendLogging
 
 void worker_backend_BackendLoggingEventMessageMetadata_init(worker_backend_BackendLoggingEventMessageMetadata *o)
 {
-    static const worker_backend_BackendLoggingEventMessageMetadata empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_BackendLoggingEventMessageMetadata_free(worker_backend_BackendLoggingEventMessageMetadata *o)
@@ -3575,8 +3571,7 @@ worker_backend_EtsyAnalyticsSyncCompletedMessage *worker_backend_EtsyAnalyticsSy
 
 void worker_backend_EtsyAnalyticsSyncCompletedMessage_init(worker_backend_EtsyAnalyticsSyncCompletedMessage *o)
 {
-    static const worker_backend_EtsyAnalyticsSyncCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_EtsyAnalyticsSyncCompletedMessage_free(worker_backend_EtsyAnalyticsSyncCompletedMessage *o)
@@ -3904,8 +3899,7 @@ worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem *worker_backend_Etsy
 
 void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_init(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem *o)
 {
-    static const worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_free(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem *o)
@@ -4107,8 +4101,7 @@ worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics *worker_bac
 
 void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_init(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics *o)
 {
-    static const worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_free(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics *o)
@@ -4465,8 +4458,7 @@ worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesIt
 
 void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_init(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *o)
 {
-    static const worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_free(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *o)
@@ -4626,8 +4618,7 @@ worker_backend_CredentialUpdate *worker_backend_CredentialUpdate_new(void)
 
 void worker_backend_CredentialUpdate_init(worker_backend_CredentialUpdate *o)
 {
-    static const worker_backend_CredentialUpdate empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_CredentialUpdate_free(worker_backend_CredentialUpdate *o)
@@ -4787,8 +4778,7 @@ worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem *worker_backend_EtsyA
 
 void worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_init(worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem *o)
 {
-    static const worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_free(worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem *o)
@@ -4927,8 +4917,7 @@ worker_backend_EtsyAnalyticsSyncRequestMessage *worker_backend_EtsyAnalyticsSync
 
 void worker_backend_EtsyAnalyticsSyncRequestMessage_init(worker_backend_EtsyAnalyticsSyncRequestMessage *o)
 {
-    static const worker_backend_EtsyAnalyticsSyncRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_EtsyAnalyticsSyncRequestMessage_free(worker_backend_EtsyAnalyticsSyncRequestMessage *o)
@@ -5214,8 +5203,7 @@ worker_backend_EtsyOAuthCredentials *worker_backend_EtsyOAuthCredentials_new(voi
 
 void worker_backend_EtsyOAuthCredentials_init(worker_backend_EtsyOAuthCredentials *o)
 {
-    static const worker_backend_EtsyOAuthCredentials empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_EtsyOAuthCredentials_free(worker_backend_EtsyOAuthCredentials *o)
@@ -5396,8 +5384,7 @@ worker_backend_AnalyticsTimeRange *worker_backend_AnalyticsTimeRange_new(void)
 
 void worker_backend_AnalyticsTimeRange_init(worker_backend_AnalyticsTimeRange *o)
 {
-    static const worker_backend_AnalyticsTimeRange empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_AnalyticsTimeRange_free(worker_backend_AnalyticsTimeRange *o)
@@ -5534,8 +5521,7 @@ worker_backend_AnalyticsSyncOptions *worker_backend_AnalyticsSyncOptions_new(voi
 
 void worker_backend_AnalyticsSyncOptions_init(worker_backend_AnalyticsSyncOptions *o)
 {
-    static const worker_backend_AnalyticsSyncOptions empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_AnalyticsSyncOptions_free(worker_backend_AnalyticsSyncOptions *o)
@@ -5695,8 +5681,7 @@ worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials *worker_backend_Et
 
 void worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_init(worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials *o)
 {
-    static const worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_free(worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials *o)
@@ -5833,8 +5818,7 @@ worker_backend_EtsyPublishListingCompletedMessage *worker_backend_EtsyPublishLis
 
 void worker_backend_EtsyPublishListingCompletedMessage_init(worker_backend_EtsyPublishListingCompletedMessage *o)
 {
-    static const worker_backend_EtsyPublishListingCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_EtsyPublishListingCompletedMessage_free(worker_backend_EtsyPublishListingCompletedMessage *o)
@@ -6183,8 +6167,7 @@ worker_backend_RetryableErrorDetails *worker_backend_RetryableErrorDetails_new(v
 
 void worker_backend_RetryableErrorDetails_init(worker_backend_RetryableErrorDetails *o)
 {
-    static const worker_backend_RetryableErrorDetails empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_RetryableErrorDetails_free(worker_backend_RetryableErrorDetails *o)
@@ -6394,8 +6377,7 @@ worker_backend_EtsyPublishListingRequestMessage *worker_backend_EtsyPublishListi
 
 void worker_backend_EtsyPublishListingRequestMessage_init(worker_backend_EtsyPublishListingRequestMessage *o)
 {
-    static const worker_backend_EtsyPublishListingRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_EtsyPublishListingRequestMessage_free(worker_backend_EtsyPublishListingRequestMessage *o)
@@ -6702,8 +6684,7 @@ worker_backend_MaterialVariant *worker_backend_MaterialVariant_new(void)
 
 void worker_backend_MaterialVariant_init(worker_backend_MaterialVariant *o)
 {
-    static const worker_backend_MaterialVariant empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MaterialVariant_free(worker_backend_MaterialVariant *o)
@@ -6882,8 +6863,7 @@ worker_backend_BaseListingData *worker_backend_BaseListingData_new(void)
 
 void worker_backend_BaseListingData_init(worker_backend_BaseListingData *o)
 {
-    static const worker_backend_BaseListingData empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_BaseListingData_free(worker_backend_BaseListingData *o)
@@ -7165,8 +7145,7 @@ worker_backend_EtsyPublishListingRequestMessagePublishOptions *worker_backend_Et
 
 void worker_backend_EtsyPublishListingRequestMessagePublishOptions_init(worker_backend_EtsyPublishListingRequestMessagePublishOptions *o)
 {
-    static const worker_backend_EtsyPublishListingRequestMessagePublishOptions empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_EtsyPublishListingRequestMessagePublishOptions_free(worker_backend_EtsyPublishListingRequestMessagePublishOptions *o)
@@ -7305,8 +7284,7 @@ worker_backend_EtsyPublishListingRequestMessageEtsyCredentials *worker_backend_E
 
 void worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_init(worker_backend_EtsyPublishListingRequestMessageEtsyCredentials *o)
 {
-    static const worker_backend_EtsyPublishListingRequestMessageEtsyCredentials empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_free(worker_backend_EtsyPublishListingRequestMessageEtsyCredentials *o)
@@ -7464,8 +7442,7 @@ worker_backend_ListingFileMetadata *worker_backend_ListingFileMetadata_new(void)
 
 void worker_backend_ListingFileMetadata_init(worker_backend_ListingFileMetadata *o)
 {
-    static const worker_backend_ListingFileMetadata empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ListingFileMetadata_free(worker_backend_ListingFileMetadata *o)
@@ -7644,8 +7621,7 @@ worker_backend_FileDownloadCompletedMessage *worker_backend_FileDownloadComplete
 
 void worker_backend_FileDownloadCompletedMessage_init(worker_backend_FileDownloadCompletedMessage *o)
 {
-    static const worker_backend_FileDownloadCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_FileDownloadCompletedMessage_free(worker_backend_FileDownloadCompletedMessage *o)
@@ -7868,8 +7844,7 @@ worker_backend_S3Location *worker_backend_S3Location_new(void)
 
 void worker_backend_S3Location_init(worker_backend_S3Location *o)
 {
-    static const worker_backend_S3Location empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_S3Location_free(worker_backend_S3Location *o)
@@ -8027,8 +8002,7 @@ worker_backend_FileDownloadRequestMessage *worker_backend_FileDownloadRequestMes
 
 void worker_backend_FileDownloadRequestMessage_init(worker_backend_FileDownloadRequestMessage *o)
 {
-    static const worker_backend_FileDownloadRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_FileDownloadRequestMessage_free(worker_backend_FileDownloadRequestMessage *o)
@@ -8335,8 +8309,7 @@ worker_backend_StorageLocation *worker_backend_StorageLocation_new(void)
 
 void worker_backend_StorageLocation_init(worker_backend_StorageLocation *o)
 {
-    static const worker_backend_StorageLocation empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_StorageLocation_free(worker_backend_StorageLocation *o)
@@ -8473,8 +8446,7 @@ worker_backend_FileDownloadRequestMessageMetadata *worker_backend_FileDownloadRe
 
 void worker_backend_FileDownloadRequestMessageMetadata_init(worker_backend_FileDownloadRequestMessageMetadata *o)
 {
-    static const worker_backend_FileDownloadRequestMessageMetadata empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_FileDownloadRequestMessageMetadata_free(worker_backend_FileDownloadRequestMessageMetadata *o)
@@ -8592,8 +8564,7 @@ worker_backend_FileDownloadRequestMessageCredentials *worker_backend_FileDownloa
 
 void worker_backend_FileDownloadRequestMessageCredentials_init(worker_backend_FileDownloadRequestMessageCredentials *o)
 {
-    static const worker_backend_FileDownloadRequestMessageCredentials empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_FileDownloadRequestMessageCredentials_free(worker_backend_FileDownloadRequestMessageCredentials *o)
@@ -8879,8 +8850,7 @@ worker_backend_FileDownloadRequestMessageMinioDestination *worker_backend_FileDo
 
 void worker_backend_FileDownloadRequestMessageMinioDestination_init(worker_backend_FileDownloadRequestMessageMinioDestination *o)
 {
-    static const worker_backend_FileDownloadRequestMessageMinioDestination empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_FileDownloadRequestMessageMinioDestination_free(worker_backend_FileDownloadRequestMessageMinioDestination *o)
@@ -9018,8 +8988,7 @@ worker_backend_FileVectorizeCompletedMessage *worker_backend_FileVectorizeComple
 
 void worker_backend_FileVectorizeCompletedMessage_init(worker_backend_FileVectorizeCompletedMessage *o)
 {
-    static const worker_backend_FileVectorizeCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_FileVectorizeCompletedMessage_free(worker_backend_FileVectorizeCompletedMessage *o)
@@ -9221,8 +9190,7 @@ worker_backend_FileVectorizeRequestMessage *worker_backend_FileVectorizeRequestM
 
 void worker_backend_FileVectorizeRequestMessage_init(worker_backend_FileVectorizeRequestMessage *o)
 {
-    static const worker_backend_FileVectorizeRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_FileVectorizeRequestMessage_free(worker_backend_FileVectorizeRequestMessage *o)
@@ -9382,8 +9350,7 @@ worker_backend_IpCheckCompletedMessage *worker_backend_IpCheckCompletedMessage_n
 
 void worker_backend_IpCheckCompletedMessage_init(worker_backend_IpCheckCompletedMessage *o)
 {
-    static const worker_backend_IpCheckCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_IpCheckCompletedMessage_free(worker_backend_IpCheckCompletedMessage *o)
@@ -9879,8 +9846,7 @@ worker_backend_IpCheckCompletedMessageSuggestedChanges *worker_backend_IpCheckCo
 
 void worker_backend_IpCheckCompletedMessageSuggestedChanges_init(worker_backend_IpCheckCompletedMessageSuggestedChanges *o)
 {
-    static const worker_backend_IpCheckCompletedMessageSuggestedChanges empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_IpCheckCompletedMessageSuggestedChanges_free(worker_backend_IpCheckCompletedMessageSuggestedChanges *o)
@@ -10061,8 +10027,7 @@ worker_backend_IpCheckCompletedMessageHeuristicResults *worker_backend_IpCheckCo
 
 void worker_backend_IpCheckCompletedMessageHeuristicResults_init(worker_backend_IpCheckCompletedMessageHeuristicResults *o)
 {
-    static const worker_backend_IpCheckCompletedMessageHeuristicResults empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_IpCheckCompletedMessageHeuristicResults_free(worker_backend_IpCheckCompletedMessageHeuristicResults *o)
@@ -10243,8 +10208,7 @@ worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *worker_bac
 
 void worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_init(worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *o)
 {
-    static const worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_free(worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *o)
@@ -10425,8 +10389,7 @@ worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *worker_backend_
 
 void worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_init(worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *o)
 {
-    static const worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_free(worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *o)
@@ -10607,8 +10570,7 @@ worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *worker_backend_
 
 void worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_init(worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *o)
 {
-    static const worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_free(worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *o)
@@ -10789,8 +10751,7 @@ worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch *worker_back
 
 void worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_init(worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch *o)
 {
-    static const worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_free(worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch *o)
@@ -10992,8 +10953,7 @@ worker_backend_IpCheckCompletedMessageError *worker_backend_IpCheckCompletedMess
 
 void worker_backend_IpCheckCompletedMessageError_init(worker_backend_IpCheckCompletedMessageError *o)
 {
-    static const worker_backend_IpCheckCompletedMessageError empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_IpCheckCompletedMessageError_free(worker_backend_IpCheckCompletedMessageError *o)
@@ -11132,8 +11092,7 @@ worker_backend_IpCheckRequestMessage *worker_backend_IpCheckRequestMessage_new(v
 
 void worker_backend_IpCheckRequestMessage_init(worker_backend_IpCheckRequestMessage *o)
 {
-    static const worker_backend_IpCheckRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_IpCheckRequestMessage_free(worker_backend_IpCheckRequestMessage *o)
@@ -11482,8 +11441,7 @@ worker_backend_IpCheckRequestMessageAnalysisOptions *worker_backend_IpCheckReque
 
 void worker_backend_IpCheckRequestMessageAnalysisOptions_init(worker_backend_IpCheckRequestMessageAnalysisOptions *o)
 {
-    static const worker_backend_IpCheckRequestMessageAnalysisOptions empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_IpCheckRequestMessageAnalysisOptions_free(worker_backend_IpCheckRequestMessageAnalysisOptions *o)
@@ -11664,8 +11622,7 @@ worker_backend_MarketplaceAnalyticsSyncCompletedMessage *worker_backend_Marketpl
 
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessage_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessage *o)
 {
-    static const worker_backend_MarketplaceAnalyticsSyncCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessage_free(worker_backend_MarketplaceAnalyticsSyncCompletedMessage *o)
@@ -11993,8 +11950,7 @@ worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem *worker_backe
 
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem *o)
 {
-    static const worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_free(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem *o)
@@ -12196,8 +12152,7 @@ worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics *wor
 
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics *o)
 {
-    static const worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_free(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics *o)
@@ -12554,8 +12509,7 @@ worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeS
 
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *o)
 {
-    static const worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_free(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *o)
@@ -12715,8 +12669,7 @@ worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem *worker_backen
 
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem *o)
 {
-    static const worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_free(worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem *o)
@@ -12855,8 +12808,7 @@ worker_backend_MarketplaceAnalyticsSyncRequestMessage *worker_backend_Marketplac
 
 void worker_backend_MarketplaceAnalyticsSyncRequestMessage_init(worker_backend_MarketplaceAnalyticsSyncRequestMessage *o)
 {
-    static const worker_backend_MarketplaceAnalyticsSyncRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceAnalyticsSyncRequestMessage_free(worker_backend_MarketplaceAnalyticsSyncRequestMessage *o)
@@ -13163,8 +13115,7 @@ worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials *wor
 
 void worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_init(worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials *o)
 {
-    static const worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_free(worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials *o)
@@ -13302,8 +13253,7 @@ worker_backend_MarketplaceConnectionSyncCompletedMessage *worker_backend_Marketp
 
 void worker_backend_MarketplaceConnectionSyncCompletedMessage_init(worker_backend_MarketplaceConnectionSyncCompletedMessage *o)
 {
-    static const worker_backend_MarketplaceConnectionSyncCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceConnectionSyncCompletedMessage_free(worker_backend_MarketplaceConnectionSyncCompletedMessage *o)
@@ -13652,8 +13602,7 @@ worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData *worker_b
 
 void worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_init(worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData *o)
 {
-    static const worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_free(worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData *o)
@@ -13897,8 +13846,7 @@ worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit 
 
 void worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_init(worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit *o)
 {
-    static const worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_free(worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit *o)
@@ -14037,8 +13985,7 @@ worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem *worker_b
 
 void worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_init(worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem *o)
 {
-    static const worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_free(worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem *o)
@@ -14219,8 +14166,7 @@ worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics *worker_backe
 
 void worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_init(worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics *o)
 {
-    static const worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_free(worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics *o)
@@ -14401,8 +14347,7 @@ worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem *wo
 
 void worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_init(worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem *o)
 {
-    static const worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_free(worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem *o)
@@ -14562,8 +14507,7 @@ worker_backend_ErrorDetails *worker_backend_ErrorDetails_new(void)
 
 void worker_backend_ErrorDetails_init(worker_backend_ErrorDetails *o)
 {
-    static const worker_backend_ErrorDetails empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ErrorDetails_free(worker_backend_ErrorDetails *o)
@@ -14752,8 +14696,7 @@ worker_backend_MarketplaceConnectionSyncRequestMessage *worker_backend_Marketpla
 
 void worker_backend_MarketplaceConnectionSyncRequestMessage_init(worker_backend_MarketplaceConnectionSyncRequestMessage *o)
 {
-    static const worker_backend_MarketplaceConnectionSyncRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceConnectionSyncRequestMessage_free(worker_backend_MarketplaceConnectionSyncRequestMessage *o)
@@ -15018,8 +14961,7 @@ worker_backend_MarketplaceConnectionSyncRequestMessageMetadata *worker_backend_M
 
 void worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_init(worker_backend_MarketplaceConnectionSyncRequestMessageMetadata *o)
 {
-    static const worker_backend_MarketplaceConnectionSyncRequestMessageMetadata empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_free(worker_backend_MarketplaceConnectionSyncRequestMessageMetadata *o)
@@ -15158,8 +15100,7 @@ worker_backend_MarketplaceCredentialRotationCompletedMessage *worker_backend_Mar
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessage_init(worker_backend_MarketplaceCredentialRotationCompletedMessage *o)
 {
-    static const worker_backend_MarketplaceCredentialRotationCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessage_free(worker_backend_MarketplaceCredentialRotationCompletedMessage *o)
@@ -15571,8 +15512,7 @@ worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials *work
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_init(worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials *o)
 {
-    static const worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_free(worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials *o)
@@ -15795,8 +15735,7 @@ worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestRe
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_init(worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult *o)
 {
-    static const worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_free(worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult *o)
@@ -15977,8 +15916,7 @@ worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials *work
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_init(worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials *o)
 {
-    static const worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_free(worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials *o)
@@ -16138,8 +16076,7 @@ worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails *wo
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_init(worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails *o)
 {
-    static const worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_free(worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails *o)
@@ -16320,8 +16257,7 @@ worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus *wo
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_init(worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus *o)
 {
-    static const worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_free(worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus *o)
@@ -16502,8 +16438,7 @@ worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLast
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_init(worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest *o)
 {
-    static const worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_free(worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest *o)
@@ -16663,8 +16598,7 @@ worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation *worker
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_init(worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation *o)
 {
-    static const worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_free(worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation *o)
@@ -16824,8 +16758,7 @@ worker_backend_MarketplaceCredentialRotationCompletedMessageError *worker_backen
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessageError_init(worker_backend_MarketplaceCredentialRotationCompletedMessageError *o)
 {
-    static const worker_backend_MarketplaceCredentialRotationCompletedMessageError empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessageError_free(worker_backend_MarketplaceCredentialRotationCompletedMessageError *o)
@@ -17056,8 +16989,7 @@ worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem *w
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_init(worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem *o)
 {
-    static const worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_free(worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem *o)
@@ -17238,8 +17170,7 @@ worker_backend_MarketplaceCredentialRotationRequestMessage *worker_backend_Marke
 
 void worker_backend_MarketplaceCredentialRotationRequestMessage_init(worker_backend_MarketplaceCredentialRotationRequestMessage *o)
 {
-    static const worker_backend_MarketplaceCredentialRotationRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceCredentialRotationRequestMessage_free(worker_backend_MarketplaceCredentialRotationRequestMessage *o)
@@ -17588,8 +17519,7 @@ worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials *wo
 
 void worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_init(worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials *o)
 {
-    static const worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_free(worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials *o)
@@ -17770,8 +17700,7 @@ worker_backend_MarketplaceCredentialRotationRequestMessageOptions *worker_backen
 
 void worker_backend_MarketplaceCredentialRotationRequestMessageOptions_init(worker_backend_MarketplaceCredentialRotationRequestMessageOptions *o)
 {
-    static const worker_backend_MarketplaceCredentialRotationRequestMessageOptions empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceCredentialRotationRequestMessageOptions_free(worker_backend_MarketplaceCredentialRotationRequestMessageOptions *o)
@@ -17973,8 +17902,7 @@ worker_backend_MarketplaceCredentialRotationRequestMessageMetadata *worker_backe
 
 void worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_init(worker_backend_MarketplaceCredentialRotationRequestMessageMetadata *o)
 {
-    static const worker_backend_MarketplaceCredentialRotationRequestMessageMetadata empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_free(worker_backend_MarketplaceCredentialRotationRequestMessageMetadata *o)
@@ -18113,8 +18041,7 @@ worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError 
 
 void worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_init(worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError *o)
 {
-    static const worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_free(worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError *o)
@@ -18274,8 +18201,7 @@ worker_backend_MarketplaceIntelligenceCompletedMessage *worker_backend_Marketpla
 
 void worker_backend_MarketplaceIntelligenceCompletedMessage_init(worker_backend_MarketplaceIntelligenceCompletedMessage *o)
 {
-    static const worker_backend_MarketplaceIntelligenceCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceIntelligenceCompletedMessage_free(worker_backend_MarketplaceIntelligenceCompletedMessage *o)
@@ -18579,8 +18505,7 @@ worker_backend_MarketplaceIntelligenceCompletedMessageMarketData *worker_backend
 
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_init(worker_backend_MarketplaceIntelligenceCompletedMessageMarketData *o)
 {
-    static const worker_backend_MarketplaceIntelligenceCompletedMessageMarketData empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_free(worker_backend_MarketplaceIntelligenceCompletedMessageMarketData *o)
@@ -18887,8 +18812,7 @@ worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *work
 
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_init(worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *o)
 {
-    static const worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_free(worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *o)
@@ -19048,8 +18972,7 @@ worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem *
 
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_init(worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem *o)
 {
-    static const worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_free(worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem *o)
@@ -19230,8 +19153,7 @@ worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTo
 
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_init(worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult *o)
 {
-    static const worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_free(worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult *o)
@@ -19412,8 +19334,7 @@ worker_backend_MarketplaceIntelligenceCompletedMessageError *worker_backend_Mark
 
 void worker_backend_MarketplaceIntelligenceCompletedMessageError_init(worker_backend_MarketplaceIntelligenceCompletedMessageError *o)
 {
-    static const worker_backend_MarketplaceIntelligenceCompletedMessageError empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceIntelligenceCompletedMessageError_free(worker_backend_MarketplaceIntelligenceCompletedMessageError *o)
@@ -19594,8 +19515,7 @@ worker_backend_MarketplaceIntelligenceEventMessage *worker_backend_MarketplaceIn
 
 void worker_backend_MarketplaceIntelligenceEventMessage_init(worker_backend_MarketplaceIntelligenceEventMessage *o)
 {
-    static const worker_backend_MarketplaceIntelligenceEventMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceIntelligenceEventMessage_free(worker_backend_MarketplaceIntelligenceEventMessage *o)
@@ -19877,8 +19797,7 @@ worker_backend_MarketplaceIntelligenceEventMessageListing *worker_backend_Market
 
 void worker_backend_MarketplaceIntelligenceEventMessageListing_init(worker_backend_MarketplaceIntelligenceEventMessageListing *o)
 {
-    static const worker_backend_MarketplaceIntelligenceEventMessageListing empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceIntelligenceEventMessageListing_free(worker_backend_MarketplaceIntelligenceEventMessageListing *o)
@@ -20075,8 +19994,7 @@ worker_backend_MarketplaceIntelligenceEventMessageMetrics *worker_backend_Market
 
 void worker_backend_MarketplaceIntelligenceEventMessageMetrics_init(worker_backend_MarketplaceIntelligenceEventMessageMetrics *o)
 {
-    static const worker_backend_MarketplaceIntelligenceEventMessageMetrics empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceIntelligenceEventMessageMetrics_free(worker_backend_MarketplaceIntelligenceEventMessageMetrics *o)
@@ -20320,8 +20238,7 @@ worker_backend_MarketplaceIntelligenceEventMessageMetadata *worker_backend_Marke
 
 void worker_backend_MarketplaceIntelligenceEventMessageMetadata_init(worker_backend_MarketplaceIntelligenceEventMessageMetadata *o)
 {
-    static const worker_backend_MarketplaceIntelligenceEventMessageMetadata empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceIntelligenceEventMessageMetadata_free(worker_backend_MarketplaceIntelligenceEventMessageMetadata *o)
@@ -20796,8 +20713,7 @@ worker_backend_MarketplaceIntelligenceEventMessageQueryContext *worker_backend_M
 
 void worker_backend_MarketplaceIntelligenceEventMessageQueryContext_init(worker_backend_MarketplaceIntelligenceEventMessageQueryContext *o)
 {
-    static const worker_backend_MarketplaceIntelligenceEventMessageQueryContext empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceIntelligenceEventMessageQueryContext_free(worker_backend_MarketplaceIntelligenceEventMessageQueryContext *o)
@@ -21007,8 +20923,7 @@ worker_backend_MarketplaceIntelligenceRequestMessage *worker_backend_Marketplace
 
 void worker_backend_MarketplaceIntelligenceRequestMessage_init(worker_backend_MarketplaceIntelligenceRequestMessage *o)
 {
-    static const worker_backend_MarketplaceIntelligenceRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceIntelligenceRequestMessage_free(worker_backend_MarketplaceIntelligenceRequestMessage *o)
@@ -21229,8 +21144,7 @@ worker_backend_MarketplaceIntelligenceRequestMessageSearchContext *worker_backen
 
 void worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_init(worker_backend_MarketplaceIntelligenceRequestMessageSearchContext *o)
 {
-    static const worker_backend_MarketplaceIntelligenceRequestMessageSearchContext empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_free(worker_backend_MarketplaceIntelligenceRequestMessageSearchContext *o)
@@ -21474,8 +21388,7 @@ worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions *worker_back
 
 void worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_init(worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions *o)
 {
-    static const worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_free(worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions *o)
@@ -21698,8 +21611,7 @@ worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage *worker_b
 
 void worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_init(worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage *o)
 {
-    static const worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_free(worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage *o)
@@ -21939,8 +21851,7 @@ worker_backend_GenerationMetadata *worker_backend_GenerationMetadata_new(void)
 
 void worker_backend_GenerationMetadata_init(worker_backend_GenerationMetadata *o)
 {
-    static const worker_backend_GenerationMetadata empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_GenerationMetadata_free(worker_backend_GenerationMetadata *o)
@@ -22117,8 +22028,7 @@ worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedP
 
 void worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_init(worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice *o)
 {
-    static const worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_free(worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice *o)
@@ -22370,8 +22280,7 @@ worker_backend_MarketplaceListingDescriptionGenerationRequestMessage *worker_bac
 
 void worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_init(worker_backend_MarketplaceListingDescriptionGenerationRequestMessage *o)
 {
-    static const worker_backend_MarketplaceListingDescriptionGenerationRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_free(worker_backend_MarketplaceListingDescriptionGenerationRequestMessage *o)
@@ -22799,8 +22708,7 @@ worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMet
 
 void worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_init(worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata *o)
 {
-    static const worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_free(worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata *o)
@@ -23023,8 +22931,7 @@ worker_backend_MarketplaceListingSyncCompletedMessage *worker_backend_Marketplac
 
 void worker_backend_MarketplaceListingSyncCompletedMessage_init(worker_backend_MarketplaceListingSyncCompletedMessage *o)
 {
-    static const worker_backend_MarketplaceListingSyncCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingSyncCompletedMessage_free(worker_backend_MarketplaceListingSyncCompletedMessage *o)
@@ -23457,8 +23364,7 @@ worker_backend_MarketplaceListingSyncCompletedMessageStatistics *worker_backend_
 
 void worker_backend_MarketplaceListingSyncCompletedMessageStatistics_init(worker_backend_MarketplaceListingSyncCompletedMessageStatistics *o)
 {
-    static const worker_backend_MarketplaceListingSyncCompletedMessageStatistics empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingSyncCompletedMessageStatistics_free(worker_backend_MarketplaceListingSyncCompletedMessageStatistics *o)
@@ -23723,8 +23629,7 @@ worker_backend_MarketplaceListingSyncCompletedMessageResults *worker_backend_Mar
 
 void worker_backend_MarketplaceListingSyncCompletedMessageResults_init(worker_backend_MarketplaceListingSyncCompletedMessageResults *o)
 {
-    static const worker_backend_MarketplaceListingSyncCompletedMessageResults empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingSyncCompletedMessageResults_free(worker_backend_MarketplaceListingSyncCompletedMessageResults *o)
@@ -23863,8 +23768,7 @@ worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *worker_backend
 
 void worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_init(worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *o)
 {
-    static const worker_backend_MarketplaceListingSyncCompletedMessageResultsPull empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_free(worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *o)
@@ -24024,8 +23928,7 @@ worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *worker_backend
 
 void worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_init(worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *o)
 {
-    static const worker_backend_MarketplaceListingSyncCompletedMessageResultsPush empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_free(worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *o)
@@ -24185,8 +24088,7 @@ worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem *wor
 
 void worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_init(worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem *o)
 {
-    static const worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_free(worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem *o)
@@ -24388,8 +24290,7 @@ worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem *worker_
 
 void worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_init(worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem *o)
 {
-    static const worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_free(worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem *o)
@@ -24591,8 +24492,7 @@ worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem *worker_backend_
 
 void worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_init(worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem *o)
 {
-    static const worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_free(worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem *o)
@@ -24802,8 +24702,7 @@ worker_backend_MarketplaceListingSyncRequestMessage *worker_backend_MarketplaceL
 
 void worker_backend_MarketplaceListingSyncRequestMessage_init(worker_backend_MarketplaceListingSyncRequestMessage *o)
 {
-    static const worker_backend_MarketplaceListingSyncRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingSyncRequestMessage_free(worker_backend_MarketplaceListingSyncRequestMessage *o)
@@ -25194,8 +25093,7 @@ worker_backend_MarketplaceListingSyncRequestMessageOptions *worker_backend_Marke
 
 void worker_backend_MarketplaceListingSyncRequestMessageOptions_init(worker_backend_MarketplaceListingSyncRequestMessageOptions *o)
 {
-    static const worker_backend_MarketplaceListingSyncRequestMessageOptions empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingSyncRequestMessageOptions_free(worker_backend_MarketplaceListingSyncRequestMessageOptions *o)
@@ -25397,8 +25295,7 @@ worker_backend_MarketplaceListingSyncRequestMessageMetadata *worker_backend_Mark
 
 void worker_backend_MarketplaceListingSyncRequestMessageMetadata_init(worker_backend_MarketplaceListingSyncRequestMessageMetadata *o)
 {
-    static const worker_backend_MarketplaceListingSyncRequestMessageMetadata empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingSyncRequestMessageMetadata_free(worker_backend_MarketplaceListingSyncRequestMessageMetadata *o)
@@ -25558,8 +25455,7 @@ worker_backend_MarketplaceListingTagsGenerationCompletedMessage *worker_backend_
 
 void worker_backend_MarketplaceListingTagsGenerationCompletedMessage_init(worker_backend_MarketplaceListingTagsGenerationCompletedMessage *o)
 {
-    static const worker_backend_MarketplaceListingTagsGenerationCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingTagsGenerationCompletedMessage_free(worker_backend_MarketplaceListingTagsGenerationCompletedMessage *o)
@@ -25778,8 +25674,7 @@ worker_backend_MarketplaceListingTagsGenerationRequestMessage *worker_backend_Ma
 
 void worker_backend_MarketplaceListingTagsGenerationRequestMessage_init(worker_backend_MarketplaceListingTagsGenerationRequestMessage *o)
 {
-    static const worker_backend_MarketplaceListingTagsGenerationRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingTagsGenerationRequestMessage_free(worker_backend_MarketplaceListingTagsGenerationRequestMessage *o)
@@ -26228,8 +26123,7 @@ worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata *
 
 void worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_init(worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata *o)
 {
-    static const worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_free(worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata *o)
@@ -26452,8 +26346,7 @@ worker_backend_MarketplaceListingTitleGenerationCompletedMessage *worker_backend
 
 void worker_backend_MarketplaceListingTitleGenerationCompletedMessage_init(worker_backend_MarketplaceListingTitleGenerationCompletedMessage *o)
 {
-    static const worker_backend_MarketplaceListingTitleGenerationCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingTitleGenerationCompletedMessage_free(worker_backend_MarketplaceListingTitleGenerationCompletedMessage *o)
@@ -26651,8 +26544,7 @@ worker_backend_MarketplaceListingTitleGenerationRequestMessage *worker_backend_M
 
 void worker_backend_MarketplaceListingTitleGenerationRequestMessage_init(worker_backend_MarketplaceListingTitleGenerationRequestMessage *o)
 {
-    static const worker_backend_MarketplaceListingTitleGenerationRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingTitleGenerationRequestMessage_free(worker_backend_MarketplaceListingTitleGenerationRequestMessage *o)
@@ -27059,8 +26951,7 @@ worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata 
 
 void worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_init(worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata *o)
 {
-    static const worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_free(worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata *o)
@@ -27241,8 +27132,7 @@ worker_backend_MarketplaceListingUpdateCompletedMessage *worker_backend_Marketpl
 
 void worker_backend_MarketplaceListingUpdateCompletedMessage_init(worker_backend_MarketplaceListingUpdateCompletedMessage *o)
 {
-    static const worker_backend_MarketplaceListingUpdateCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingUpdateCompletedMessage_free(worker_backend_MarketplaceListingUpdateCompletedMessage *o)
@@ -27473,8 +27363,7 @@ worker_backend_MarketplaceListingUpdateRequestMessage *worker_backend_Marketplac
 
 void worker_backend_MarketplaceListingUpdateRequestMessage_init(worker_backend_MarketplaceListingUpdateRequestMessage *o)
 {
-    static const worker_backend_MarketplaceListingUpdateRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingUpdateRequestMessage_free(worker_backend_MarketplaceListingUpdateRequestMessage *o)
@@ -27655,8 +27544,7 @@ worker_backend_MarketplaceListingUpdateRequestMessageUpdates *worker_backend_Mar
 
 void worker_backend_MarketplaceListingUpdateRequestMessageUpdates_init(worker_backend_MarketplaceListingUpdateRequestMessageUpdates *o)
 {
-    static const worker_backend_MarketplaceListingUpdateRequestMessageUpdates empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingUpdateRequestMessageUpdates_free(worker_backend_MarketplaceListingUpdateRequestMessageUpdates *o)
@@ -27879,8 +27767,7 @@ worker_backend_MarketplaceListingUpdateRequestMessageCredentials *worker_backend
 
 void worker_backend_MarketplaceListingUpdateRequestMessageCredentials_init(worker_backend_MarketplaceListingUpdateRequestMessageCredentials *o)
 {
-    static const worker_backend_MarketplaceListingUpdateRequestMessageCredentials empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingUpdateRequestMessageCredentials_free(worker_backend_MarketplaceListingUpdateRequestMessageCredentials *o)
@@ -28082,8 +27969,7 @@ worker_backend_MarketplacePublishListingCompletedMessage *worker_backend_Marketp
 
 void worker_backend_MarketplacePublishListingCompletedMessage_init(worker_backend_MarketplacePublishListingCompletedMessage *o)
 {
-    static const worker_backend_MarketplacePublishListingCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplacePublishListingCompletedMessage_free(worker_backend_MarketplacePublishListingCompletedMessage *o)
@@ -28432,8 +28318,7 @@ worker_backend_MarketplacePublishListingRequestMessage *worker_backend_Marketpla
 
 void worker_backend_MarketplacePublishListingRequestMessage_init(worker_backend_MarketplacePublishListingRequestMessage *o)
 {
-    static const worker_backend_MarketplacePublishListingRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplacePublishListingRequestMessage_free(worker_backend_MarketplacePublishListingRequestMessage *o)
@@ -28761,8 +28646,7 @@ worker_backend_MarketplacePublishListingRequestMessagePublishOptions *worker_bac
 
 void worker_backend_MarketplacePublishListingRequestMessagePublishOptions_init(worker_backend_MarketplacePublishListingRequestMessagePublishOptions *o)
 {
-    static const worker_backend_MarketplacePublishListingRequestMessagePublishOptions empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplacePublishListingRequestMessagePublishOptions_free(worker_backend_MarketplacePublishListingRequestMessagePublishOptions *o)
@@ -28930,8 +28814,7 @@ worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials *wo
 
 void worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_init(worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials *o)
 {
-    static const worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_free(worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials *o)
@@ -29090,8 +28973,7 @@ worker_backend_MediaBatchDownloadCompletedMessage *worker_backend_MediaBatchDown
 
 void worker_backend_MediaBatchDownloadCompletedMessage_init(worker_backend_MediaBatchDownloadCompletedMessage *o)
 {
-    static const worker_backend_MediaBatchDownloadCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MediaBatchDownloadCompletedMessage_free(worker_backend_MediaBatchDownloadCompletedMessage *o)
@@ -29353,8 +29235,7 @@ worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem *worker_back
 
 void worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_init(worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem *o)
 {
-    static const worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_free(worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem *o)
@@ -29596,8 +29477,7 @@ worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location *w
 
 void worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_init(worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location *o)
 {
-    static const worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_free(worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location *o)
@@ -29757,8 +29637,7 @@ worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem *worker_backend
 
 void worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_init(worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem *o)
 {
-    static const worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_free(worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem *o)
@@ -29897,8 +29776,7 @@ worker_backend_MediaBatchDownloadCompletedMessageStatistics *worker_backend_Medi
 
 void worker_backend_MediaBatchDownloadCompletedMessageStatistics_init(worker_backend_MediaBatchDownloadCompletedMessageStatistics *o)
 {
-    static const worker_backend_MediaBatchDownloadCompletedMessageStatistics empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MediaBatchDownloadCompletedMessageStatistics_free(worker_backend_MediaBatchDownloadCompletedMessageStatistics *o)
@@ -30142,8 +30020,7 @@ worker_backend_MediaBatchDownloadRequestMessage *worker_backend_MediaBatchDownlo
 
 void worker_backend_MediaBatchDownloadRequestMessage_init(worker_backend_MediaBatchDownloadRequestMessage *o)
 {
-    static const worker_backend_MediaBatchDownloadRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MediaBatchDownloadRequestMessage_free(worker_backend_MediaBatchDownloadRequestMessage *o)
@@ -30429,8 +30306,7 @@ worker_backend_MediaBatchDownloadRequestMessageCredentials *worker_backend_Media
 
 void worker_backend_MediaBatchDownloadRequestMessageCredentials_init(worker_backend_MediaBatchDownloadRequestMessageCredentials *o)
 {
-    static const worker_backend_MediaBatchDownloadRequestMessageCredentials empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MediaBatchDownloadRequestMessageCredentials_free(worker_backend_MediaBatchDownloadRequestMessageCredentials *o)
@@ -30716,8 +30592,7 @@ worker_backend_MediaBatchDownloadRequestMessageCompressionSettings *worker_backe
 
 void worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_init(worker_backend_MediaBatchDownloadRequestMessageCompressionSettings *o)
 {
-    static const worker_backend_MediaBatchDownloadRequestMessageCompressionSettings empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_free(worker_backend_MediaBatchDownloadRequestMessageCompressionSettings *o)
@@ -30898,8 +30773,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessage *worker_backend_Metam
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessage_init(worker_backend_MetamodelMetadataGenerationCompletedMessage *o)
 {
-    static const worker_backend_MetamodelMetadataGenerationCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessage_free(worker_backend_MetamodelMetadataGenerationCompletedMessage *o)
@@ -31056,8 +30930,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata *worker_backe
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata *o)
 {
-    static const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata *o)
@@ -31392,8 +31265,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification *o)
 {
-    static const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification *o)
@@ -31595,8 +31467,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnolog
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology *o)
 {
-    static const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology *o)
@@ -31798,8 +31669,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnolog
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis *o)
 {
-    static const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis *o)
@@ -31959,8 +31829,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise *wor
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise *o)
 {
-    static const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise *o)
@@ -32141,8 +32010,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson *w
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson *o)
 {
-    static const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson *o)
@@ -32533,8 +32401,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetada
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata *o)
 {
-    static const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata *o)
@@ -32778,8 +32645,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetada
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions *o)
 {
-    static const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions *o)
@@ -32918,8 +32784,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMe
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata *o)
 {
-    static const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata *o)
@@ -33184,8 +33049,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata *wor
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_init(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata *o)
 {
-    static const worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_free(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata *o)
@@ -33623,8 +33487,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssem
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_init(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox *o)
 {
-    static const worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_free(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox *o)
@@ -33805,8 +33668,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConst
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_init(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem *o)
 {
-    static const worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_free(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem *o)
@@ -34008,8 +33870,7 @@ worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValid
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_init(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus *o)
 {
-    static const worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_free(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus *o)
@@ -34211,8 +34072,7 @@ worker_backend_MetamodelMetadataGenerationRequestMessage *worker_backend_Metamod
 
 void worker_backend_MetamodelMetadataGenerationRequestMessage_init(worker_backend_MetamodelMetadataGenerationRequestMessage *o)
 {
-    static const worker_backend_MetamodelMetadataGenerationRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationRequestMessage_free(worker_backend_MetamodelMetadataGenerationRequestMessage *o)
@@ -34498,8 +34358,7 @@ worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem *w
 
 void worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_init(worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem *o)
 {
-    static const worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_free(worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem *o)
@@ -34701,8 +34560,7 @@ worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemSto
 
 void worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_init(worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem *o)
 {
-    static const worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_free(worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem *o)
@@ -34925,8 +34783,7 @@ worker_backend_ModelAnalyticsCollectionRequestMessage *worker_backend_ModelAnaly
 
 void worker_backend_ModelAnalyticsCollectionRequestMessage_init(worker_backend_ModelAnalyticsCollectionRequestMessage *o)
 {
-    static const worker_backend_ModelAnalyticsCollectionRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelAnalyticsCollectionRequestMessage_free(worker_backend_ModelAnalyticsCollectionRequestMessage *o)
@@ -35252,8 +35109,7 @@ worker_backend_ModelDiscoveryFolderProcessedEventMessage *worker_backend_ModelDi
 
 void worker_backend_ModelDiscoveryFolderProcessedEventMessage_init(worker_backend_ModelDiscoveryFolderProcessedEventMessage *o)
 {
-    static const worker_backend_ModelDiscoveryFolderProcessedEventMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelDiscoveryFolderProcessedEventMessage_free(worker_backend_ModelDiscoveryFolderProcessedEventMessage *o)
@@ -35497,8 +35353,7 @@ worker_backend_DiscoveredFile *worker_backend_DiscoveredFile_new(void)
 
 void worker_backend_DiscoveredFile_init(worker_backend_DiscoveredFile *o)
 {
-    static const worker_backend_DiscoveredFile empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_DiscoveredFile_free(worker_backend_DiscoveredFile *o)
@@ -35675,8 +35530,7 @@ worker_backend_FolderSignature *worker_backend_FolderSignature_new(void)
 
 void worker_backend_FolderSignature_init(worker_backend_FolderSignature *o)
 {
-    static const worker_backend_FolderSignature empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_FolderSignature_free(worker_backend_FolderSignature *o)
@@ -35813,8 +35667,7 @@ worker_backend_FolderStatistics *worker_backend_FolderStatistics_new(void)
 
 void worker_backend_FolderStatistics_init(worker_backend_FolderStatistics *o)
 {
-    static const worker_backend_FolderStatistics empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_FolderStatistics_free(worker_backend_FolderStatistics *o)
@@ -36051,8 +35904,7 @@ worker_backend_ModelDiscoveryScanFoundEventMessage *worker_backend_ModelDiscover
 
 void worker_backend_ModelDiscoveryScanFoundEventMessage_init(worker_backend_ModelDiscoveryScanFoundEventMessage *o)
 {
-    static const worker_backend_ModelDiscoveryScanFoundEventMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelDiscoveryScanFoundEventMessage_free(worker_backend_ModelDiscoveryScanFoundEventMessage *o)
@@ -36388,8 +36240,7 @@ worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation *worker_backen
 
 void worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_init(worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation *o)
 {
-    static const worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_free(worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation *o)
@@ -36566,8 +36417,7 @@ worker_backend_ModelDiscoveryScanProgressEventMessage *worker_backend_ModelDisco
 
 void worker_backend_ModelDiscoveryScanProgressEventMessage_init(worker_backend_ModelDiscoveryScanProgressEventMessage *o)
 {
-    static const worker_backend_ModelDiscoveryScanProgressEventMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelDiscoveryScanProgressEventMessage_free(worker_backend_ModelDiscoveryScanProgressEventMessage *o)
@@ -36685,8 +36535,7 @@ worker_backend_ModelDiscoveryScanProgressEventMessagePayload *worker_backend_Mod
 
 void worker_backend_ModelDiscoveryScanProgressEventMessagePayload_init(worker_backend_ModelDiscoveryScanProgressEventMessagePayload *o)
 {
-    static const worker_backend_ModelDiscoveryScanProgressEventMessagePayload empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelDiscoveryScanProgressEventMessagePayload_free(worker_backend_ModelDiscoveryScanProgressEventMessagePayload *o)
@@ -36904,8 +36753,7 @@ worker_backend_ModelDiscoveryScanRequestMessage *worker_backend_ModelDiscoverySc
 
 void worker_backend_ModelDiscoveryScanRequestMessage_init(worker_backend_ModelDiscoveryScanRequestMessage *o)
 {
-    static const worker_backend_ModelDiscoveryScanRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelDiscoveryScanRequestMessage_free(worker_backend_ModelDiscoveryScanRequestMessage *o)
@@ -37186,8 +37034,7 @@ worker_backend_ModelFinderIndexRequestMessage *worker_backend_ModelFinderIndexRe
 
 void worker_backend_ModelFinderIndexRequestMessage_init(worker_backend_ModelFinderIndexRequestMessage *o)
 {
-    static const worker_backend_ModelFinderIndexRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelFinderIndexRequestMessage_free(worker_backend_ModelFinderIndexRequestMessage *o)
@@ -37326,8 +37173,7 @@ worker_backend_ModelFinderResponseMessage *worker_backend_ModelFinderResponseMes
 
 void worker_backend_ModelFinderResponseMessage_init(worker_backend_ModelFinderResponseMessage *o)
 {
-    static const worker_backend_ModelFinderResponseMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelFinderResponseMessage_free(worker_backend_ModelFinderResponseMessage *o)
@@ -37487,8 +37333,7 @@ worker_backend_ModelFinderResponseMessageResultsItem *worker_backend_ModelFinder
 
 void worker_backend_ModelFinderResponseMessageResultsItem_init(worker_backend_ModelFinderResponseMessageResultsItem *o)
 {
-    static const worker_backend_ModelFinderResponseMessageResultsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelFinderResponseMessageResultsItem_free(worker_backend_ModelFinderResponseMessageResultsItem *o)
@@ -37669,8 +37514,7 @@ worker_backend_ModelFinderSearchRequestMessage *worker_backend_ModelFinderSearch
 
 void worker_backend_ModelFinderSearchRequestMessage_init(worker_backend_ModelFinderSearchRequestMessage *o)
 {
-    static const worker_backend_ModelFinderSearchRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelFinderSearchRequestMessage_free(worker_backend_ModelFinderSearchRequestMessage *o)
@@ -37830,8 +37674,7 @@ worker_backend_ModelMetadataGenerationCompletedMessage *worker_backend_ModelMeta
 
 void worker_backend_ModelMetadataGenerationCompletedMessage_init(worker_backend_ModelMetadataGenerationCompletedMessage *o)
 {
-    static const worker_backend_ModelMetadataGenerationCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetadataGenerationCompletedMessage_free(worker_backend_ModelMetadataGenerationCompletedMessage *o)
@@ -37968,8 +37811,7 @@ worker_backend_ModelMetadataGenerationCompletedMessageMetadata *worker_backend_M
 
 void worker_backend_ModelMetadataGenerationCompletedMessageMetadata_init(worker_backend_ModelMetadataGenerationCompletedMessageMetadata *o)
 {
-    static const worker_backend_ModelMetadataGenerationCompletedMessageMetadata empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetadataGenerationCompletedMessageMetadata_free(worker_backend_ModelMetadataGenerationCompletedMessageMetadata *o)
@@ -38167,8 +38009,7 @@ worker_backend_ModelMetadataGenerationRequestMessage *worker_backend_ModelMetada
 
 void worker_backend_ModelMetadataGenerationRequestMessage_init(worker_backend_ModelMetadataGenerationRequestMessage *o)
 {
-    static const worker_backend_ModelMetadataGenerationRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetadataGenerationRequestMessage_free(worker_backend_ModelMetadataGenerationRequestMessage *o)
@@ -38370,8 +38211,7 @@ worker_backend_ModelMetadataGenerationRequestMessageModel *worker_backend_ModelM
 
 void worker_backend_ModelMetadataGenerationRequestMessageModel_init(worker_backend_ModelMetadataGenerationRequestMessageModel *o)
 {
-    static const worker_backend_ModelMetadataGenerationRequestMessageModel empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetadataGenerationRequestMessageModel_free(worker_backend_ModelMetadataGenerationRequestMessageModel *o)
@@ -38552,8 +38392,7 @@ worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata *worker_ba
 
 void worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_init(worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata *o)
 {
-    static const worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_free(worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata *o)
@@ -38826,8 +38665,7 @@ worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem *worker_backe
 
 void worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_init(worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem *o)
 {
-    static const worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_free(worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem *o)
@@ -38987,8 +38825,7 @@ worker_backend_ModelMetamodelDetectionFoundMessage *worker_backend_ModelMetamode
 
 void worker_backend_ModelMetamodelDetectionFoundMessage_init(worker_backend_ModelMetamodelDetectionFoundMessage *o)
 {
-    static const worker_backend_ModelMetamodelDetectionFoundMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetamodelDetectionFoundMessage_free(worker_backend_ModelMetamodelDetectionFoundMessage *o)
@@ -39168,8 +39005,7 @@ worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem *worker_backend
 
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_init(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem *o)
 {
-    static const worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_free(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem *o)
@@ -39514,8 +39350,7 @@ worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata *worker
 
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_init(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata *o)
 {
-    static const worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_free(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata *o)
@@ -39864,8 +39699,7 @@ worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrl
 
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_init(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem *o)
 {
-    static const worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_free(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem *o)
@@ -40045,8 +39879,7 @@ worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrl
 
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_init(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata *o)
 {
-    static const worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_free(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata *o)
@@ -40269,8 +40102,7 @@ worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem *worker_backend_M
 
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_init(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem *o)
 {
-    static const worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_free(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem *o)
@@ -40512,8 +40344,7 @@ worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction *work
 
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_init(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction *o)
 {
-    static const worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_free(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction *o)
@@ -40673,8 +40504,7 @@ worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContribut
 
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_init(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem *o)
 {
-    static const worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_free(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem *o)
@@ -40813,8 +40643,7 @@ worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata *w
 
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_init(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata *o)
 {
-    static const worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_free(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata *o)
@@ -40974,8 +40803,7 @@ worker_backend_ModelMetamodelDetectionRequestMessage *worker_backend_ModelMetamo
 
 void worker_backend_ModelMetamodelDetectionRequestMessage_init(worker_backend_ModelMetamodelDetectionRequestMessage *o)
 {
-    static const worker_backend_ModelMetamodelDetectionRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetamodelDetectionRequestMessage_free(worker_backend_ModelMetamodelDetectionRequestMessage *o)
@@ -41235,8 +41063,7 @@ worker_backend_ModelPrintAnalysisCompletedMessage *worker_backend_ModelPrintAnal
 
 void worker_backend_ModelPrintAnalysisCompletedMessage_init(worker_backend_ModelPrintAnalysisCompletedMessage *o)
 {
-    static const worker_backend_ModelPrintAnalysisCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelPrintAnalysisCompletedMessage_free(worker_backend_ModelPrintAnalysisCompletedMessage *o)
@@ -41719,8 +41546,7 @@ worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox *worker_backend_Mod
 
 void worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_init(worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox *o)
 {
-    static const worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_free(worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox *o)
@@ -41880,8 +41706,7 @@ worker_backend_ModelPrintAnalysisRequestMessage *worker_backend_ModelPrintAnalys
 
 void worker_backend_ModelPrintAnalysisRequestMessage_init(worker_backend_ModelPrintAnalysisRequestMessage *o)
 {
-    static const worker_backend_ModelPrintAnalysisRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelPrintAnalysisRequestMessage_free(worker_backend_ModelPrintAnalysisRequestMessage *o)
@@ -42104,8 +41929,7 @@ worker_backend_ModelSellabilityAnalysisCompletedMessage *worker_backend_ModelSel
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessage_init(worker_backend_ModelSellabilityAnalysisCompletedMessage *o)
 {
-    static const worker_backend_ModelSellabilityAnalysisCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessage_free(worker_backend_ModelSellabilityAnalysisCompletedMessage *o)
@@ -42475,8 +42299,7 @@ worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations *w
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_init(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations *o)
 {
-    static const worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_free(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations *o)
@@ -42728,8 +42551,7 @@ worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPri
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_init(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange *o)
 {
-    static const worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_free(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange *o)
@@ -42889,8 +42711,7 @@ worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFac
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_init(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem *o)
 {
-    static const worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_free(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem *o)
@@ -43050,8 +42871,7 @@ worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendation
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_init(worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem *o)
 {
-    static const worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_free(worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem *o)
@@ -43274,8 +43094,7 @@ worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendation
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_init(worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData *o)
 {
-    static const worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_free(worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData *o)
@@ -43456,8 +43275,7 @@ worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis *worker_ba
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_init(worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis *o)
 {
-    static const worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_free(worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis *o)
@@ -43659,8 +43477,7 @@ worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors *worker_ba
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_init(worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors *o)
 {
-    static const worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_free(worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors *o)
@@ -43841,8 +43658,7 @@ worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem *work
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_init(worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem *o)
 {
-    static const worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_free(worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem *o)
@@ -44044,8 +43860,7 @@ worker_backend_ModelSellabilityAnalysisRequestMessage *worker_backend_ModelSella
 
 void worker_backend_ModelSellabilityAnalysisRequestMessage_init(worker_backend_ModelSellabilityAnalysisRequestMessage *o)
 {
-    static const worker_backend_ModelSellabilityAnalysisRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSellabilityAnalysisRequestMessage_free(worker_backend_ModelSellabilityAnalysisRequestMessage *o)
@@ -44276,8 +44091,7 @@ worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions *worker_bac
 
 void worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_init(worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions *o)
 {
-    static const worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_free(worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions *o)
@@ -44500,8 +44314,7 @@ worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysis
 
 void worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_init(worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions *o)
 {
-    static const worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_free(worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions *o)
@@ -44661,8 +44474,7 @@ worker_backend_ModelSemanticAnalysisCompletedMessage *worker_backend_ModelSemant
 
 void worker_backend_ModelSemanticAnalysisCompletedMessage_init(worker_backend_ModelSemanticAnalysisCompletedMessage *o)
 {
-    static const worker_backend_ModelSemanticAnalysisCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSemanticAnalysisCompletedMessage_free(worker_backend_ModelSemanticAnalysisCompletedMessage *o)
@@ -44927,8 +44739,7 @@ worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata *worker_bac
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata *o)
 {
-    static const worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_free(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata *o)
@@ -45172,8 +44983,7 @@ worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTags
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem *o)
 {
-    static const worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_free(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem *o)
@@ -45333,8 +45143,7 @@ worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModel
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem *o)
 {
-    static const worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_free(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem *o)
@@ -45523,8 +45332,7 @@ worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFea
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures *o)
 {
-    static const worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_free(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures *o)
@@ -45789,8 +45597,7 @@ worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFea
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox *o)
 {
-    static const worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_free(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox *o)
@@ -45950,8 +45757,7 @@ worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime *worker_backe
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_init(worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime *o)
 {
-    static const worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_free(worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime *o)
@@ -46132,8 +45938,7 @@ worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics *worker_backe
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_init(worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics *o)
 {
-    static const worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_free(worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics *o)
@@ -46314,8 +46119,7 @@ worker_backend_ModelSemanticAnalysisCompletedMessageError *worker_backend_ModelS
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageError_init(worker_backend_ModelSemanticAnalysisCompletedMessageError *o)
 {
-    static const worker_backend_ModelSemanticAnalysisCompletedMessageError empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageError_free(worker_backend_ModelSemanticAnalysisCompletedMessageError *o)
@@ -46496,8 +46300,7 @@ worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo *worker_backend_Mo
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_init(worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo *o)
 {
-    static const worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_free(worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo *o)
@@ -46678,8 +46481,7 @@ worker_backend_ModelSemanticAnalysisRequestMessage *worker_backend_ModelSemantic
 
 void worker_backend_ModelSemanticAnalysisRequestMessage_init(worker_backend_ModelSemanticAnalysisRequestMessage *o)
 {
-    static const worker_backend_ModelSemanticAnalysisRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSemanticAnalysisRequestMessage_free(worker_backend_ModelSemanticAnalysisRequestMessage *o)
@@ -47007,8 +46809,7 @@ worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions *worker_back
 
 void worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_init(worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions *o)
 {
-    static const worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_free(worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions *o)
@@ -47210,8 +47011,7 @@ worker_backend_ModelTechnicalMetadataCompletedMessage *worker_backend_ModelTechn
 
 void worker_backend_ModelTechnicalMetadataCompletedMessage_init(worker_backend_ModelTechnicalMetadataCompletedMessage *o)
 {
-    static const worker_backend_ModelTechnicalMetadataCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelTechnicalMetadataCompletedMessage_free(worker_backend_ModelTechnicalMetadataCompletedMessage *o)
@@ -48169,8 +47969,7 @@ worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox *worker_backend
 
 void worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_init(worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox *o)
 {
-    static const worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_free(worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox *o)
@@ -48351,8 +48150,7 @@ worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem *worker_backe
 
 void worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_init(worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem *o)
 {
-    static const worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_free(worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem *o)
@@ -48512,8 +48310,7 @@ worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates *worker_
 
 void worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_init(worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates *o)
 {
-    static const worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_free(worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates *o)
@@ -48673,8 +48470,7 @@ worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates *worker_b
 
 void worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_init(worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates *o)
 {
-    static const worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_free(worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates *o)
@@ -48855,8 +48651,7 @@ worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation *wor
 
 void worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_init(worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation *o)
 {
-    static const worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_free(worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation *o)
@@ -49037,8 +48832,7 @@ worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations *work
 
 void worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_init(worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations *o)
 {
-    static const worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_free(worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations *o)
@@ -49324,8 +49118,7 @@ worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem *worke
 
 void worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_init(worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem *o)
 {
-    static const worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_free(worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem *o)
@@ -49485,8 +49278,7 @@ worker_backend_ModelTechnicalMetadataRequestMessage *worker_backend_ModelTechnic
 
 void worker_backend_ModelTechnicalMetadataRequestMessage_init(worker_backend_ModelTechnicalMetadataRequestMessage *o)
 {
-    static const worker_backend_ModelTechnicalMetadataRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelTechnicalMetadataRequestMessage_free(worker_backend_ModelTechnicalMetadataRequestMessage *o)
@@ -49709,8 +49501,7 @@ worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions *worker_backe
 
 void worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_init(worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions *o)
 {
-    static const worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_free(worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions *o)
@@ -49870,8 +49661,7 @@ worker_backend_SlicingFdmRequestMessage *worker_backend_SlicingFdmRequestMessage
 
 void worker_backend_SlicingFdmRequestMessage_init(worker_backend_SlicingFdmRequestMessage *o)
 {
-    static const worker_backend_SlicingFdmRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_SlicingFdmRequestMessage_free(worker_backend_SlicingFdmRequestMessage *o)
@@ -50370,8 +50160,7 @@ worker_backend_SlicingFdmResultMessage *worker_backend_SlicingFdmResultMessage_n
 
 void worker_backend_SlicingFdmResultMessage_init(worker_backend_SlicingFdmResultMessage *o)
 {
-    static const worker_backend_SlicingFdmResultMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_SlicingFdmResultMessage_free(worker_backend_SlicingFdmResultMessage *o)
@@ -50762,8 +50551,7 @@ worker_backend_SlicingSimulationRequestMessage *worker_backend_SlicingSimulation
 
 void worker_backend_SlicingSimulationRequestMessage_init(worker_backend_SlicingSimulationRequestMessage *o)
 {
-    static const worker_backend_SlicingSimulationRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_SlicingSimulationRequestMessage_free(worker_backend_SlicingSimulationRequestMessage *o)
@@ -51007,8 +50795,7 @@ worker_backend_SlicingSimulationRequestMessageSlicerProfile *worker_backend_Slic
 
 void worker_backend_SlicingSimulationRequestMessageSlicerProfile_init(worker_backend_SlicingSimulationRequestMessageSlicerProfile *o)
 {
-    static const worker_backend_SlicingSimulationRequestMessageSlicerProfile empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_SlicingSimulationRequestMessageSlicerProfile_free(worker_backend_SlicingSimulationRequestMessageSlicerProfile *o)
@@ -51494,8 +51281,7 @@ worker_backend_SlicingSimulationRequestMessageSlicerConfig *worker_backend_Slici
 
 void worker_backend_SlicingSimulationRequestMessageSlicerConfig_init(worker_backend_SlicingSimulationRequestMessageSlicerConfig *o)
 {
-    static const worker_backend_SlicingSimulationRequestMessageSlicerConfig empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_SlicingSimulationRequestMessageSlicerConfig_free(worker_backend_SlicingSimulationRequestMessageSlicerConfig *o)
@@ -51655,8 +51441,7 @@ worker_backend_SlicingSimulationResultMessage *worker_backend_SlicingSimulationR
 
 void worker_backend_SlicingSimulationResultMessage_init(worker_backend_SlicingSimulationResultMessage *o)
 {
-    static const worker_backend_SlicingSimulationResultMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_SlicingSimulationResultMessage_free(worker_backend_SlicingSimulationResultMessage *o)
@@ -52047,8 +51832,7 @@ worker_backend_SlicingSlaRequestMessage *worker_backend_SlicingSlaRequestMessage
 
 void worker_backend_SlicingSlaRequestMessage_init(worker_backend_SlicingSlaRequestMessage *o)
 {
-    static const worker_backend_SlicingSlaRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_SlicingSlaRequestMessage_free(worker_backend_SlicingSlaRequestMessage *o)
@@ -52460,8 +52244,7 @@ worker_backend_SlicingSlaResultMessage *worker_backend_SlicingSlaResultMessage_n
 
 void worker_backend_SlicingSlaResultMessage_init(worker_backend_SlicingSlaResultMessage *o)
 {
-    static const worker_backend_SlicingSlaResultMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_SlicingSlaResultMessage_free(worker_backend_SlicingSlaResultMessage *o)
@@ -52852,8 +52635,7 @@ worker_backend_TextureGenerationCompletedMessage *worker_backend_TextureGenerati
 
 void worker_backend_TextureGenerationCompletedMessage_init(worker_backend_TextureGenerationCompletedMessage *o)
 {
-    static const worker_backend_TextureGenerationCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_TextureGenerationCompletedMessage_free(worker_backend_TextureGenerationCompletedMessage *o)
@@ -53205,8 +52987,7 @@ worker_backend_TextureGenerationRequestMessage *worker_backend_TextureGeneration
 
 void worker_backend_TextureGenerationRequestMessage_init(worker_backend_TextureGenerationRequestMessage *o)
 {
-    static const worker_backend_TextureGenerationRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_TextureGenerationRequestMessage_free(worker_backend_TextureGenerationRequestMessage *o)
@@ -53471,8 +53252,7 @@ worker_backend_ThumbnailGenerationCompletedMessage *worker_backend_ThumbnailGene
 
 void worker_backend_ThumbnailGenerationCompletedMessage_init(worker_backend_ThumbnailGenerationCompletedMessage *o)
 {
-    static const worker_backend_ThumbnailGenerationCompletedMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ThumbnailGenerationCompletedMessage_free(worker_backend_ThumbnailGenerationCompletedMessage *o)
@@ -53779,8 +53559,7 @@ worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem *worker_
 
 void worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_init(worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem *o)
 {
-    static const worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_free(worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem *o)
@@ -53961,8 +53740,7 @@ worker_backend_ThumbnailGenerationRequestMessage *worker_backend_ThumbnailGenera
 
 void worker_backend_ThumbnailGenerationRequestMessage_init(worker_backend_ThumbnailGenerationRequestMessage *o)
 {
-    static const worker_backend_ThumbnailGenerationRequestMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ThumbnailGenerationRequestMessage_free(worker_backend_ThumbnailGenerationRequestMessage *o)
@@ -54227,8 +54005,7 @@ worker_backend_ThumbnailGenerationRequestMessageCustomization *worker_backend_Th
 
 void worker_backend_ThumbnailGenerationRequestMessageCustomization_init(worker_backend_ThumbnailGenerationRequestMessageCustomization *o)
 {
-    static const worker_backend_ThumbnailGenerationRequestMessageCustomization empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ThumbnailGenerationRequestMessageCustomization_free(worker_backend_ThumbnailGenerationRequestMessageCustomization *o)
@@ -54388,8 +54165,7 @@ worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *worker_bac
 
 void worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_init(worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *o)
 {
-    static const worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_free(worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *o)
@@ -54528,8 +54304,7 @@ worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *worker_
 
 void worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_init(worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *o)
 {
-    static const worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_free(worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *o)
@@ -54689,8 +54464,7 @@ worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *worker_b
 
 void worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_init(worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *o)
 {
-    static const worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_free(worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *o)
@@ -54892,8 +54666,7 @@ worker_backend_UserEngagementEventMessage *worker_backend_UserEngagementEventMes
 
 void worker_backend_UserEngagementEventMessage_init(worker_backend_UserEngagementEventMessage *o)
 {
-    static const worker_backend_UserEngagementEventMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_UserEngagementEventMessage_free(worker_backend_UserEngagementEventMessage *o)
@@ -55385,8 +55158,7 @@ worker_backend_UserEngagementEventMessageActionDetails *worker_backend_UserEngag
 
 void worker_backend_UserEngagementEventMessageActionDetails_init(worker_backend_UserEngagementEventMessageActionDetails *o)
 {
-    static const worker_backend_UserEngagementEventMessageActionDetails empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_UserEngagementEventMessageActionDetails_free(worker_backend_UserEngagementEventMessageActionDetails *o)
@@ -55756,8 +55528,7 @@ worker_backend_UserEngagementEventMessageClientInfo *worker_backend_UserEngageme
 
 void worker_backend_UserEngagementEventMessageClientInfo_init(worker_backend_UserEngagementEventMessageClientInfo *o)
 {
-    static const worker_backend_UserEngagementEventMessageClientInfo empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_UserEngagementEventMessageClientInfo_free(worker_backend_UserEngagementEventMessageClientInfo *o)
@@ -55938,8 +55709,7 @@ worker_backend_WorkerAnalyticsEventMessage *worker_backend_WorkerAnalyticsEventM
 
 void worker_backend_WorkerAnalyticsEventMessage_init(worker_backend_WorkerAnalyticsEventMessage *o)
 {
-    static const worker_backend_WorkerAnalyticsEventMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_WorkerAnalyticsEventMessage_free(worker_backend_WorkerAnalyticsEventMessage *o)
@@ -56334,8 +56104,7 @@ worker_backend_JobTiming *worker_backend_JobTiming_new(void)
 
 void worker_backend_JobTiming_init(worker_backend_JobTiming *o)
 {
-    static const worker_backend_JobTiming empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_JobTiming_free(worker_backend_JobTiming *o)
@@ -56524,8 +56293,7 @@ worker_backend_WorkerMetricsEnrichedEventMessage *worker_backend_WorkerMetricsEn
 
 void worker_backend_WorkerMetricsEnrichedEventMessage_init(worker_backend_WorkerMetricsEnrichedEventMessage *o)
 {
-    static const worker_backend_WorkerMetricsEnrichedEventMessage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_WorkerMetricsEnrichedEventMessage_free(worker_backend_WorkerMetricsEnrichedEventMessage *o)
@@ -57087,8 +56855,7 @@ worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage *worker_backend_WorkerM
 
 void worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_init(worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage *o)
 {
-    static const worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_free(worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage *o)
@@ -57437,8 +57204,7 @@ worker_backend_WorkerMetricsEnrichedEventMessageResources *worker_backend_Worker
 
 void worker_backend_WorkerMetricsEnrichedEventMessageResources_init(worker_backend_WorkerMetricsEnrichedEventMessageResources *o)
 {
-    static const worker_backend_WorkerMetricsEnrichedEventMessageResources empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_WorkerMetricsEnrichedEventMessageResources_free(worker_backend_WorkerMetricsEnrichedEventMessageResources *o)
@@ -57619,8 +57385,7 @@ worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *worker_backend_Wor
 
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_init(worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *o)
 {
-    static const worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_free(worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *o)
@@ -57801,8 +57566,7 @@ worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *worker_backend_
 
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_init(worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *o)
 {
-    static const worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_free(worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *o)
@@ -58004,8 +57768,7 @@ worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *worker_backend_Wo
 
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_init(worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *o)
 {
-    static const worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_free(worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *o)
@@ -58186,8 +57949,7 @@ worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork *worker_backend
 
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_init(worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork *o)
 {
-    static const worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_free(worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork *o)
@@ -58368,8 +58130,7 @@ worker_backend_WorkerMetricsEnrichedEventMessageError *worker_backend_WorkerMetr
 
 void worker_backend_WorkerMetricsEnrichedEventMessageError_init(worker_backend_WorkerMetricsEnrichedEventMessageError *o)
 {
-    static const worker_backend_WorkerMetricsEnrichedEventMessageError empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_WorkerMetricsEnrichedEventMessageError_free(worker_backend_WorkerMetricsEnrichedEventMessageError *o)
@@ -58529,8 +58290,7 @@ worker_backend_JobResponse *worker_backend_JobResponse_new(void)
 
 void worker_backend_JobResponse_init(worker_backend_JobResponse *o)
 {
-    static const worker_backend_JobResponse empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_JobResponse_free(worker_backend_JobResponse *o)
@@ -58707,8 +58467,7 @@ worker_backend_JobStatus *worker_backend_JobStatus_new(void)
 
 void worker_backend_JobStatus_init(worker_backend_JobStatus *o)
 {
-    static const worker_backend_JobStatus empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_JobStatus_free(worker_backend_JobStatus *o)

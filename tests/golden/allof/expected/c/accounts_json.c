@@ -123,8 +123,7 @@ accounts_Event *accounts_Event_new(void)
 
 void accounts_Event_init(accounts_Event *o)
 {
-    static const accounts_Event empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void accounts_Event_free(accounts_Event *o)
@@ -282,8 +281,7 @@ accounts_AccountOpened *accounts_AccountOpened_new(void)
 
 void accounts_AccountOpened_init(accounts_AccountOpened *o)
 {
-    static const accounts_AccountOpened empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void accounts_AccountOpened_free(accounts_AccountOpened *o)
@@ -482,8 +480,7 @@ accounts_AccountClosed *accounts_AccountClosed_new(void)
 
 void accounts_AccountClosed_init(accounts_AccountClosed *o)
 {
-    static const accounts_AccountClosed empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void accounts_AccountClosed_free(accounts_AccountClosed *o)

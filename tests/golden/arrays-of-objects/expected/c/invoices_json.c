@@ -122,8 +122,7 @@ invoices_Tax *invoices_Tax_new(void)
 
 void invoices_Tax_init(invoices_Tax *o)
 {
-    static const invoices_Tax empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void invoices_Tax_free(invoices_Tax *o)
@@ -260,8 +259,7 @@ invoices_InvoiceIssued *invoices_InvoiceIssued_new(void)
 
 void invoices_InvoiceIssued_init(invoices_InvoiceIssued *o)
 {
-    static const invoices_InvoiceIssued empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void invoices_InvoiceIssued_free(invoices_InvoiceIssued *o)
@@ -504,8 +502,7 @@ invoices_InvoiceIssuedLinesItem *invoices_InvoiceIssuedLinesItem_new(void)
 
 void invoices_InvoiceIssuedLinesItem_init(invoices_InvoiceIssuedLinesItem *o)
 {
-    static const invoices_InvoiceIssuedLinesItem empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void invoices_InvoiceIssuedLinesItem_free(invoices_InvoiceIssuedLinesItem *o)

@@ -115,8 +115,7 @@ streetlights_LightMeasuredPayload *streetlights_LightMeasuredPayload_new(void)
 
 void streetlights_LightMeasuredPayload_init(streetlights_LightMeasuredPayload *o)
 {
-    static const streetlights_LightMeasuredPayload empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void streetlights_LightMeasuredPayload_free(streetlights_LightMeasuredPayload *o)
@@ -276,8 +275,7 @@ streetlights_TurnOn *streetlights_TurnOn_new(void)
 
 void streetlights_TurnOn_init(streetlights_TurnOn *o)
 {
-    static const streetlights_TurnOn empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void streetlights_TurnOn_free(streetlights_TurnOn *o)

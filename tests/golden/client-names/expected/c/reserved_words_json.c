@@ -181,8 +181,7 @@ reserved_words_Import *reserved_words_Import_new(void)
 
 void reserved_words_Import_init(reserved_words_Import *o)
 {
-    static const reserved_words_Import empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void reserved_words_Import_free(reserved_words_Import *o)
@@ -424,8 +423,7 @@ reserved_words_Record *reserved_words_Record_new(void)
 
 void reserved_words_Record_init(reserved_words_Record *o)
 {
-    static const reserved_words_Record empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void reserved_words_Record_free(reserved_words_Record *o)
@@ -585,8 +583,7 @@ reserved_words_Date *reserved_words_Date_new(void)
 
 void reserved_words_Date_init(reserved_words_Date *o)
 {
-    static const reserved_words_Date empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void reserved_words_Date_free(reserved_words_Date *o)
@@ -725,8 +722,7 @@ reserved_words_WorkerClient *reserved_words_WorkerClient_new(void)
 
 void reserved_words_WorkerClient_init(reserved_words_WorkerClient *o)
 {
-    static const reserved_words_WorkerClient empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void reserved_words_WorkerClient_free(reserved_words_WorkerClient *o)

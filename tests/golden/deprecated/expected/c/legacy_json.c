@@ -124,8 +124,7 @@ legacy_OldShape *legacy_OldShape_new(void)
 
 void legacy_OldShape_init(legacy_OldShape *o)
 {
-    static const legacy_OldShape empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void legacy_OldShape_free(legacy_OldShape *o)
@@ -243,8 +242,7 @@ legacy_OldPing *legacy_OldPing_new(void)
 
 void legacy_OldPing_init(legacy_OldPing *o)
 {
-    static const legacy_OldPing empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void legacy_OldPing_free(legacy_OldPing *o)
@@ -362,8 +360,7 @@ legacy_Current *legacy_Current_new(void)
 
 void legacy_Current_init(legacy_Current *o)
 {
-    static const legacy_Current empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void legacy_Current_free(legacy_Current *o)

@@ -217,8 +217,7 @@ tickets_TicketUpdated *tickets_TicketUpdated_new(void)
 
 void tickets_TicketUpdated_init(tickets_TicketUpdated *o)
 {
-    static const tickets_TicketUpdated empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void tickets_TicketUpdated_free(tickets_TicketUpdated *o)

@@ -106,8 +106,7 @@ sensors_ReadingTaken *sensors_ReadingTaken_new(void)
 
 void sensors_ReadingTaken_init(sensors_ReadingTaken *o)
 {
-    static const sensors_ReadingTaken empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void sensors_ReadingTaken_free(sensors_ReadingTaken *o)

@@ -152,8 +152,7 @@ weather_report_WeatherReport *weather_report_WeatherReport_new(void)
 
 void weather_report_WeatherReport_init(weather_report_WeatherReport *o)
 {
-    static const weather_report_WeatherReport empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void weather_report_WeatherReport_free(weather_report_WeatherReport *o)
@@ -332,8 +331,7 @@ weather_report_Reading *weather_report_Reading_new(void)
 
 void weather_report_Reading_init(weather_report_Reading *o)
 {
-    static const weather_report_Reading empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void weather_report_Reading_free(weather_report_Reading *o)

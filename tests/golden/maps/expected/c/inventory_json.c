@@ -122,8 +122,7 @@ inventory_Supplier *inventory_Supplier_new(void)
 
 void inventory_Supplier_init(inventory_Supplier *o)
 {
-    static const inventory_Supplier empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void inventory_Supplier_free(inventory_Supplier *o)
@@ -240,8 +239,7 @@ inventory_StockCounted *inventory_StockCounted_new(void)
 
 void inventory_StockCounted_init(inventory_StockCounted *o)
 {
-    static const inventory_StockCounted empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void inventory_StockCounted_free(inventory_StockCounted *o)
@@ -559,8 +557,7 @@ inventory_StockCountedLocationsValue *inventory_StockCountedLocationsValue_new(v
 
 void inventory_StockCountedLocationsValue_init(inventory_StockCountedLocationsValue *o)
 {
-    static const inventory_StockCountedLocationsValue empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void inventory_StockCountedLocationsValue_free(inventory_StockCountedLocationsValue *o)

@@ -138,8 +138,7 @@ parcels_Address *parcels_Address_new(void)
 
 void parcels_Address_init(parcels_Address *o)
 {
-    static const parcels_Address empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void parcels_Address_free(parcels_Address *o)
@@ -297,8 +296,7 @@ parcels_ParcelShipped *parcels_ParcelShipped_new(void)
 
 void parcels_ParcelShipped_init(parcels_ParcelShipped *o)
 {
-    static const parcels_ParcelShipped empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void parcels_ParcelShipped_free(parcels_ParcelShipped *o)
@@ -435,8 +433,7 @@ parcels_ParcelShippedRoute *parcels_ParcelShippedRoute_new(void)
 
 void parcels_ParcelShippedRoute_init(parcels_ParcelShippedRoute *o)
 {
-    static const parcels_ParcelShippedRoute empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void parcels_ParcelShippedRoute_free(parcels_ParcelShippedRoute *o)
@@ -594,8 +591,7 @@ parcels_ParcelShippedRouteCarrier *parcels_ParcelShippedRouteCarrier_new(void)
 
 void parcels_ParcelShippedRouteCarrier_init(parcels_ParcelShippedRouteCarrier *o)
 {
-    static const parcels_ParcelShippedRouteCarrier empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void parcels_ParcelShippedRouteCarrier_free(parcels_ParcelShippedRouteCarrier *o)
@@ -734,8 +730,7 @@ parcels_ParcelShippedRouteCarrierContact *parcels_ParcelShippedRouteCarrierConta
 
 void parcels_ParcelShippedRouteCarrierContact_init(parcels_ParcelShippedRouteCarrierContact *o)
 {
-    static const parcels_ParcelShippedRouteCarrierContact empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void parcels_ParcelShippedRouteCarrierContact_free(parcels_ParcelShippedRouteCarrierContact *o)

@@ -138,8 +138,7 @@ payments_Card *payments_Card_new(void)
 
 void payments_Card_init(payments_Card *o)
 {
-    static const payments_Card empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void payments_Card_free(payments_Card *o)
@@ -276,8 +275,7 @@ payments_Transfer *payments_Transfer_new(void)
 
 void payments_Transfer_init(payments_Transfer *o)
 {
-    static const payments_Transfer empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void payments_Transfer_free(payments_Transfer *o)
@@ -414,8 +412,7 @@ payments_PaymentReceived *payments_PaymentReceived_new(void)
 
 void payments_PaymentReceived_init(payments_PaymentReceived *o)
 {
-    static const payments_PaymentReceived empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void payments_PaymentReceived_free(payments_PaymentReceived *o)

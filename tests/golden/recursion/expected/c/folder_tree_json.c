@@ -124,8 +124,7 @@ folder_tree_FolderTree *folder_tree_FolderTree_new(void)
 
 void folder_tree_FolderTree_init(folder_tree_FolderTree *o)
 {
-    static const folder_tree_FolderTree empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void folder_tree_FolderTree_free(folder_tree_FolderTree *o)
@@ -242,8 +241,7 @@ folder_tree_Folder *folder_tree_Folder_new(void)
 
 void folder_tree_Folder_init(folder_tree_Folder *o)
 {
-    static const folder_tree_Folder empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void folder_tree_Folder_free(folder_tree_Folder *o)
@@ -423,8 +421,7 @@ folder_tree_Comment *folder_tree_Comment_new(void)
 
 void folder_tree_Comment_init(folder_tree_Comment *o)
 {
-    static const folder_tree_Comment empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void folder_tree_Comment_free(folder_tree_Comment *o)

@@ -164,8 +164,7 @@ keywords_Struct *keywords_Struct_new(void)
 
 void keywords_Struct_init(keywords_Struct *o)
 {
-    static const keywords_Struct empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void keywords_Struct_free(keywords_Struct *o)
@@ -564,8 +563,7 @@ keywords_Delete *keywords_Delete_new(void)
 
 void keywords_Delete_init(keywords_Delete *o)
 {
-    static const keywords_Delete empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void keywords_Delete_free(keywords_Delete *o)

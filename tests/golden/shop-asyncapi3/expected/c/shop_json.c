@@ -219,8 +219,7 @@ shop_JobResponse *shop_JobResponse_new(void)
 
 void shop_JobResponse_init(shop_JobResponse *o)
 {
-    static const shop_JobResponse empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void shop_JobResponse_free(shop_JobResponse *o)
@@ -399,8 +398,7 @@ shop_JobStatus *shop_JobStatus_new(void)
 
 void shop_JobStatus_init(shop_JobStatus *o)
 {
-    static const shop_JobStatus empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void shop_JobStatus_free(shop_JobStatus *o)
@@ -539,8 +537,7 @@ shop_Order *shop_Order_new(void)
 
 void shop_Order_init(shop_Order *o)
 {
-    static const shop_Order empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void shop_Order_free(shop_Order *o)
@@ -769,8 +766,7 @@ shop_Line *shop_Line_new(void)
 
 void shop_Line_init(shop_Line *o)
 {
-    static const shop_Line empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void shop_Line_free(shop_Line *o)
@@ -909,8 +905,7 @@ shop_OrderPaid *shop_OrderPaid_new(void)
 
 void shop_OrderPaid_init(shop_OrderPaid *o)
 {
-    static const shop_OrderPaid empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void shop_OrderPaid_free(shop_OrderPaid *o)

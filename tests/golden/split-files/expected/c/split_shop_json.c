@@ -159,8 +159,7 @@ split_shop_Money *split_shop_Money_new(void)
 
 void split_shop_Money_init(split_shop_Money *o)
 {
-    static const split_shop_Money empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void split_shop_Money_free(split_shop_Money *o)
@@ -297,8 +296,7 @@ split_shop_OrderPlaced *split_shop_OrderPlaced_new(void)
 
 void split_shop_OrderPlaced_init(split_shop_OrderPlaced *o)
 {
-    static const split_shop_OrderPlaced empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void split_shop_OrderPlaced_free(split_shop_OrderPlaced *o)
@@ -456,8 +454,7 @@ split_shop_Address *split_shop_Address_new(void)
 
 void split_shop_Address_init(split_shop_Address *o)
 {
-    static const split_shop_Address empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void split_shop_Address_free(split_shop_Address *o)

@@ -123,8 +123,7 @@ tricky_text_co_Accepted *tricky_text_co_Accepted_new(void)
 
 void tricky_text_co_Accepted_init(tricky_text_co_Accepted *o)
 {
-    static const tricky_text_co_Accepted empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void tricky_text_co_Accepted_free(tricky_text_co_Accepted *o)
@@ -241,8 +240,7 @@ tricky_text_co_NoteAdded *tricky_text_co_NoteAdded_new(void)
 
 void tricky_text_co_NoteAdded_init(tricky_text_co_NoteAdded *o)
 {
-    static const tricky_text_co_NoteAdded empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void tricky_text_co_NoteAdded_free(tricky_text_co_NoteAdded *o)
@@ -422,8 +420,7 @@ tricky_text_co_EvenementSpecialV2 *tricky_text_co_EvenementSpecialV2_new(void)
 
 void tricky_text_co_EvenementSpecialV2_init(tricky_text_co_EvenementSpecialV2 *o)
 {
-    static const tricky_text_co_EvenementSpecialV2 empty;
-    *o = empty;
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void tricky_text_co_EvenementSpecialV2_free(tricky_text_co_EvenementSpecialV2 *o)
