@@ -32,7 +32,9 @@ done
 mypy_strict() { "$mypy_py" -m mypy --strict --no-incremental --cache-dir=/dev/null "$@"; }
 
 # ---- python-mypy ------------------------------------------------------------
-if mg generate -i "$cat" -t python -o "$TMP/py" >/dev/null 2>"$TMP/gen.err"; then
+if ! python3 -m pip --version >/dev/null 2>&1; then
+    skip consumer_python "python3 has no pip (apt-get install python3-pip)"
+elif mg generate -i "$cat" -t python -o "$TMP/py" >/dev/null 2>"$TMP/gen.err"; then
     before=$(cd "$TMP/py" && find . | sort)
     if (cd "$TMP/py" && timeout 120 python3 -m pip install -q --no-index --disable-pip-version-check \
             --root-user-action=ignore --target "$TMP/site" .) >"$TMP/pip" 2>&1; then
