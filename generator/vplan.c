@@ -1230,7 +1230,12 @@ static void union_options(pctx *c, cJSON *types)
 }
 
 /* The named types that answer the job API of the catalogue's `x-http-api`
- * (send.response and status.response, each a $ref), for client templates. */
+ * (send.response and status.response, each a $ref), for client templates.
+ * `<op>_answer` names the client's own answer type: the catalogue's type when
+ * x-http-api names one (that type is then marked `is_client_answer`: the
+ * client's type of the same name takes its place in the package exports),
+ * else `fallback`, or `fallback`+"Answer" when a catalogue type already has
+ * that name: the client's answer types never collide with catalogue types. */
 static const cJSON *find_ext(const mg_model *m, const char *name)
 {
     const cJSON *root = m->doc ? m->doc->root : NULL;
@@ -1240,31 +1245,60 @@ static const cJSON *find_ext(const mg_model *m, const char *name)
     return x;
 }
 
-static void response_type(pctx *c, cJSON *api, const cJSON *ext, const char *op, const cJSON *types)
+static cJSON *type_named(const cJSON *types, const char *id)
+{
+    cJSON *item;
+    cJSON_ArrayForEach(item, types) {
+        const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"));
+        if (s && !strcmp(s, id))
+            return item;
+    }
+    return NULL;
+}
+
+static void response_type(pctx *c, cJSON *api, const cJSON *ext, const char *op, const char *fallback,
+                          const cJSON *types)
 {
     const cJSON *resp = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ext, op), "response");
     const char *id = NULL;
+    cJSON *answer_item = NULL;
     mg_ref_target t;
     if (cJSON_IsObject(resp) && mg_resolve_ref(c->m->set, c->m->doc, resp, &t, c->d) >= 0) {
-        const cJSON *item = types ? types->child : NULL;
+        cJSON *item = types ? types->child : NULL;
         for (int i = 0; i < c->m->ntypes && item; i++, item = item->next)
-            if (c->m->types[i]->schema == t.node && c->m->types[i]->kind == MG_TYPE_OBJECT)
+            if (c->m->types[i]->schema == t.node && c->m->types[i]->kind == MG_TYPE_OBJECT) {
                 id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "id"));
+                answer_item = item;
+            }
     } else if (resp)
         c->failed = 1;
-    char key[64];
+    char key[64], name[64];
     snprintf(key, sizeof key, "has_%s_response", op);
     cJSON_AddItemToObject(api, key, cJSON_CreateBool(id != NULL)); /* copies the key */
     snprintf(key, sizeof key, "%s_response", op);
     cJSON_AddStringToObject(api, key, id ? id : "");
+    if (answer_item)
+        cJSON_ReplaceItemInObjectCaseSensitive(answer_item, "is_client_answer", cJSON_CreateTrue());
+    snprintf(name, sizeof name, "%s", fallback);
+    while (!id && type_named(types, name) && strlen(name) + 7 < sizeof name)
+        strcat(name, "Answer");
+    snprintf(key, sizeof key, "%s_answer", op);
+    cJSON_AddStringToObject(api, key, id ? id : name);
 }
 
-static cJSON *http_api(pctx *c, const cJSON *types)
+static cJSON *http_api(pctx *c, cJSON *types)
 {
     const cJSON *ext = find_ext(c->m, "x-http-api");
     cJSON *api = cJSON_CreateObject();
-    response_type(c, api, ext, "send", types);
-    response_type(c, api, ext, "status", types);
+    cJSON *item;
+    cJSON_ArrayForEach(item, types)
+        add_bool(item, "is_client_answer", 0);
+    response_type(c, api, ext, "send", "JobResponse", types);
+    response_type(c, api, ext, "status", "JobStatus", types);
+    /* One catalogue type may answer both: then it is exported once. */
+    const char *sa = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(api, "send_answer"));
+    const char *ta = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(api, "status_answer"));
+    add_bool(api, "same_answer", sa && ta && !strcmp(sa, ta));
     add_bool(api, "has_client", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(api, "has_send_response")) &&
                                     cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(api, "has_status_response")));
     return api;

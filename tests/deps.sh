@@ -20,10 +20,12 @@
 #   mosquitto libmosquitto-dev librdkafka-dev   broker transports (MQTT, Kafka)
 #   pre-commit git         the pre-commit hooks' test (a scratch repository)
 #   inotify-tools          the watch mode's test
+#   cmake binutils python3-pip   consumer projects (CMake build, readelf for the
+#                          SONAME, pip install of the generated package)
 set -u
 PKGS="build-essential pkg-config libyaml-dev libcjson-dev libpcre2-dev libcurl4-openssl-dev
 clang libclang-rt-dev valgrind cppcheck python3 python3-mypy json-schema-test-suite
-mosquitto libmosquitto-dev librdkafka-dev pre-commit git inotify-tools"
+mosquitto libmosquitto-dev librdkafka-dev pre-commit git inotify-tools cmake binutils python3-pip"
 
 missing() {
     local p

@@ -398,19 +398,6 @@ typedef enum worker_backend_SlicingSlaRequestMessageTechnology {
 const char *worker_backend_SlicingSlaRequestMessageTechnology_to_string(worker_backend_SlicingSlaRequestMessageTechnology v);
 bool worker_backend_SlicingSlaRequestMessageTechnology_from_string(const char *s, worker_backend_SlicingSlaRequestMessageTechnology *out);
 
-/**
- * Lifecycle state of the job.
- */
-typedef enum worker_backend_JobStatusState {
-    WORKER_BACKEND_JOB_STATUS_STATE_WAITING,
-    WORKER_BACKEND_JOB_STATUS_STATE_ACTIVE,
-    WORKER_BACKEND_JOB_STATUS_STATE_COMPLETED,
-    WORKER_BACKEND_JOB_STATUS_STATE_FAILED,
-    WORKER_BACKEND_JOB_STATUS_STATE_DELAYED
-} worker_backend_JobStatusState;
-const char *worker_backend_JobStatusState_to_string(worker_backend_JobStatusState v);
-bool worker_backend_JobStatusState_from_string(const char *s, worker_backend_JobStatusState *out);
-
 /* ---- records ------------------------------------------------------------- */
 
 typedef struct worker_backend_AnalyticsCollectionRequestMessage worker_backend_AnalyticsCollectionRequestMessage;
@@ -5752,7 +5739,7 @@ struct worker_backend_JobResponse {
 };
 
 /**
- * State of a job as reported by the job API.
+ * State of a job as reported by the job API: the BullMQ job (Job.toJSON) with its queue and state. Members beyond these (delay, stacktrace, opts...) may be present.
  */
 struct worker_backend_JobStatus {
     /** ID of the job. */
@@ -5761,18 +5748,35 @@ struct worker_backend_JobStatus {
     char *name;
     /** Queue holding the job. */
     char *queue;
-    /** Lifecycle state of the job. */
-    worker_backend_JobStatusState state;
-    /** The payload the job was created with. */
-    char **data_keys;
-    cJSON **data_values;
-    size_t data_count;
-    /** Value returned by the worker once the job completed. */
+    /** Lifecycle state of the job: waiting, active, completed, failed, delayed, prioritized, waiting-children or unknown (BullMQ's states; newer BullMQ versions may add others). */
+    char *state;
+    /** The payload the job was created with (any JSON value). */
+    cJSON *data;
+    /** Value returned by the worker once the job completed (any JSON value); null before. */
     cJSON *returnvalue;
-    /** Progress reported by the worker. */
-    double progress;
+    bool has_returnvalue;
+    /** Progress reported by the worker, a number (usually a percentage) or an object; null or absent before any report. */
+    cJSON *progress;
+    bool has_progress;
+    bool progress_is_null;
     /** Creation time of the job, in milliseconds since the Unix epoch. */
     int64_t timestamp;
+    /** How many times the job was attempted. */
+    int64_t attempts_made;
+    bool has_attempts_made;
+    bool attempts_made_is_null;
+    /** Why the job failed (state failed). */
+    char *failed_reason;
+    bool has_failed_reason;
+    bool failed_reason_is_null;
+    /** When a worker started the job, in milliseconds since the Unix epoch. */
+    int64_t processed_on;
+    bool has_processed_on;
+    bool processed_on_is_null;
+    /** When the job completed or failed, in milliseconds since the Unix epoch. */
+    int64_t finished_on;
+    bool has_finished_on;
+    bool finished_on_is_null;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -5780,6 +5784,11 @@ struct worker_backend_JobStatus {
 
 /* AnalyticsCollectionRequestMessage (object) */
 bool worker_backend_AnalyticsCollectionRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_AnalyticsCollectionRequestMessage *worker_backend_AnalyticsCollectionRequestMessage_new(void);
+void worker_backend_AnalyticsCollectionRequestMessage_init(worker_backend_AnalyticsCollectionRequestMessage *v);
 worker_backend_AnalyticsCollectionRequestMessage *worker_backend_AnalyticsCollectionRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_AnalyticsCollectionRequestMessage_to_json(const worker_backend_AnalyticsCollectionRequestMessage *v);
 void worker_backend_AnalyticsCollectionRequestMessage_free(worker_backend_AnalyticsCollectionRequestMessage *v);
@@ -5788,6 +5797,11 @@ char *worker_backend_AnalyticsCollectionRequestMessage_print(const worker_backen
 
 /* AnalyticsCollectionRequestMessageOptions (object) */
 bool worker_backend_AnalyticsCollectionRequestMessageOptions_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_AnalyticsCollectionRequestMessageOptions *worker_backend_AnalyticsCollectionRequestMessageOptions_new(void);
+void worker_backend_AnalyticsCollectionRequestMessageOptions_init(worker_backend_AnalyticsCollectionRequestMessageOptions *v);
 worker_backend_AnalyticsCollectionRequestMessageOptions *worker_backend_AnalyticsCollectionRequestMessageOptions_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_AnalyticsCollectionRequestMessageOptions_to_json(const worker_backend_AnalyticsCollectionRequestMessageOptions *v);
 void worker_backend_AnalyticsCollectionRequestMessageOptions_free(worker_backend_AnalyticsCollectionRequestMessageOptions *v);
@@ -5796,6 +5810,11 @@ char *worker_backend_AnalyticsCollectionRequestMessageOptions_print(const worker
 
 /* BackendLoggingEventMessage (object) */
 bool worker_backend_BackendLoggingEventMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_BackendLoggingEventMessage *worker_backend_BackendLoggingEventMessage_new(void);
+void worker_backend_BackendLoggingEventMessage_init(worker_backend_BackendLoggingEventMessage *v);
 worker_backend_BackendLoggingEventMessage *worker_backend_BackendLoggingEventMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_BackendLoggingEventMessage_to_json(const worker_backend_BackendLoggingEventMessage *v);
 void worker_backend_BackendLoggingEventMessage_free(worker_backend_BackendLoggingEventMessage *v);
@@ -5804,6 +5823,11 @@ char *worker_backend_BackendLoggingEventMessage_print(const worker_backend_Backe
 
 /* BackendLoggingEventMessageMetadata (object) */
 bool worker_backend_BackendLoggingEventMessageMetadata_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_BackendLoggingEventMessageMetadata *worker_backend_BackendLoggingEventMessageMetadata_new(void);
+void worker_backend_BackendLoggingEventMessageMetadata_init(worker_backend_BackendLoggingEventMessageMetadata *v);
 worker_backend_BackendLoggingEventMessageMetadata *worker_backend_BackendLoggingEventMessageMetadata_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_BackendLoggingEventMessageMetadata_to_json(const worker_backend_BackendLoggingEventMessageMetadata *v);
 void worker_backend_BackendLoggingEventMessageMetadata_free(worker_backend_BackendLoggingEventMessageMetadata *v);
@@ -5812,6 +5836,11 @@ char *worker_backend_BackendLoggingEventMessageMetadata_print(const worker_backe
 
 /* EtsyAnalyticsSyncCompletedMessage (object) */
 bool worker_backend_EtsyAnalyticsSyncCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_EtsyAnalyticsSyncCompletedMessage *worker_backend_EtsyAnalyticsSyncCompletedMessage_new(void);
+void worker_backend_EtsyAnalyticsSyncCompletedMessage_init(worker_backend_EtsyAnalyticsSyncCompletedMessage *v);
 worker_backend_EtsyAnalyticsSyncCompletedMessage *worker_backend_EtsyAnalyticsSyncCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_EtsyAnalyticsSyncCompletedMessage_to_json(const worker_backend_EtsyAnalyticsSyncCompletedMessage *v);
 void worker_backend_EtsyAnalyticsSyncCompletedMessage_free(worker_backend_EtsyAnalyticsSyncCompletedMessage *v);
@@ -5820,6 +5849,11 @@ char *worker_backend_EtsyAnalyticsSyncCompletedMessage_print(const worker_backen
 
 /* EtsyAnalyticsSyncCompletedMessageResultsItem (object) */
 bool worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_new(void);
+void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_init(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem *v);
 worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_to_json(const worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem *v);
 void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_free(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem *v);
@@ -5828,6 +5862,11 @@ char *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_print(const wo
 
 /* EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics (object) */
 bool worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_new(void);
+void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_init(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics *v);
 worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_to_json(const worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics *v);
 void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_free(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics *v);
@@ -5836,6 +5875,11 @@ char *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_print
 
 /* EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem (object) */
 bool worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_new(void);
+void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_init(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *v);
 worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_to_json(const worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *v);
 void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_free(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *v);
@@ -5844,6 +5888,11 @@ char *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSe
 
 /* CredentialUpdate (object) */
 bool worker_backend_CredentialUpdate_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_CredentialUpdate *worker_backend_CredentialUpdate_new(void);
+void worker_backend_CredentialUpdate_init(worker_backend_CredentialUpdate *v);
 worker_backend_CredentialUpdate *worker_backend_CredentialUpdate_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_CredentialUpdate_to_json(const worker_backend_CredentialUpdate *v);
 void worker_backend_CredentialUpdate_free(worker_backend_CredentialUpdate *v);
@@ -5852,6 +5901,11 @@ char *worker_backend_CredentialUpdate_print(const worker_backend_CredentialUpdat
 
 /* EtsyAnalyticsSyncCompletedMessageErrorsItem (object) */
 bool worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem *worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_new(void);
+void worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_init(worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem *v);
 worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem *worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_to_json(const worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem *v);
 void worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_free(worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem *v);
@@ -5860,6 +5914,11 @@ char *worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_print(const wor
 
 /* EtsyAnalyticsSyncRequestMessage (object) */
 bool worker_backend_EtsyAnalyticsSyncRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_EtsyAnalyticsSyncRequestMessage *worker_backend_EtsyAnalyticsSyncRequestMessage_new(void);
+void worker_backend_EtsyAnalyticsSyncRequestMessage_init(worker_backend_EtsyAnalyticsSyncRequestMessage *v);
 worker_backend_EtsyAnalyticsSyncRequestMessage *worker_backend_EtsyAnalyticsSyncRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_EtsyAnalyticsSyncRequestMessage_to_json(const worker_backend_EtsyAnalyticsSyncRequestMessage *v);
 void worker_backend_EtsyAnalyticsSyncRequestMessage_free(worker_backend_EtsyAnalyticsSyncRequestMessage *v);
@@ -5868,6 +5927,11 @@ char *worker_backend_EtsyAnalyticsSyncRequestMessage_print(const worker_backend_
 
 /* EtsyOAuthCredentials (object) */
 bool worker_backend_EtsyOAuthCredentials_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_EtsyOAuthCredentials *worker_backend_EtsyOAuthCredentials_new(void);
+void worker_backend_EtsyOAuthCredentials_init(worker_backend_EtsyOAuthCredentials *v);
 worker_backend_EtsyOAuthCredentials *worker_backend_EtsyOAuthCredentials_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_EtsyOAuthCredentials_to_json(const worker_backend_EtsyOAuthCredentials *v);
 void worker_backend_EtsyOAuthCredentials_free(worker_backend_EtsyOAuthCredentials *v);
@@ -5876,6 +5940,11 @@ char *worker_backend_EtsyOAuthCredentials_print(const worker_backend_EtsyOAuthCr
 
 /* AnalyticsTimeRange (object) */
 bool worker_backend_AnalyticsTimeRange_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_AnalyticsTimeRange *worker_backend_AnalyticsTimeRange_new(void);
+void worker_backend_AnalyticsTimeRange_init(worker_backend_AnalyticsTimeRange *v);
 worker_backend_AnalyticsTimeRange *worker_backend_AnalyticsTimeRange_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_AnalyticsTimeRange_to_json(const worker_backend_AnalyticsTimeRange *v);
 void worker_backend_AnalyticsTimeRange_free(worker_backend_AnalyticsTimeRange *v);
@@ -5884,6 +5953,11 @@ char *worker_backend_AnalyticsTimeRange_print(const worker_backend_AnalyticsTime
 
 /* AnalyticsSyncOptions (object) */
 bool worker_backend_AnalyticsSyncOptions_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_AnalyticsSyncOptions *worker_backend_AnalyticsSyncOptions_new(void);
+void worker_backend_AnalyticsSyncOptions_init(worker_backend_AnalyticsSyncOptions *v);
 worker_backend_AnalyticsSyncOptions *worker_backend_AnalyticsSyncOptions_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_AnalyticsSyncOptions_to_json(const worker_backend_AnalyticsSyncOptions *v);
 void worker_backend_AnalyticsSyncOptions_free(worker_backend_AnalyticsSyncOptions *v);
@@ -5892,6 +5966,11 @@ char *worker_backend_AnalyticsSyncOptions_print(const worker_backend_AnalyticsSy
 
 /* EtsyAnalyticsSyncRequestMessageEtsyCredentials (object) */
 bool worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials *worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_new(void);
+void worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_init(worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials *v);
 worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials *worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_to_json(const worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials *v);
 void worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_free(worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials *v);
@@ -5900,6 +5979,11 @@ char *worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_print(const 
 
 /* EtsyPublishListingCompletedMessage (object) */
 bool worker_backend_EtsyPublishListingCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_EtsyPublishListingCompletedMessage *worker_backend_EtsyPublishListingCompletedMessage_new(void);
+void worker_backend_EtsyPublishListingCompletedMessage_init(worker_backend_EtsyPublishListingCompletedMessage *v);
 worker_backend_EtsyPublishListingCompletedMessage *worker_backend_EtsyPublishListingCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_EtsyPublishListingCompletedMessage_to_json(const worker_backend_EtsyPublishListingCompletedMessage *v);
 void worker_backend_EtsyPublishListingCompletedMessage_free(worker_backend_EtsyPublishListingCompletedMessage *v);
@@ -5908,6 +5992,11 @@ char *worker_backend_EtsyPublishListingCompletedMessage_print(const worker_backe
 
 /* RetryableErrorDetails (object) */
 bool worker_backend_RetryableErrorDetails_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_RetryableErrorDetails *worker_backend_RetryableErrorDetails_new(void);
+void worker_backend_RetryableErrorDetails_init(worker_backend_RetryableErrorDetails *v);
 worker_backend_RetryableErrorDetails *worker_backend_RetryableErrorDetails_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_RetryableErrorDetails_to_json(const worker_backend_RetryableErrorDetails *v);
 void worker_backend_RetryableErrorDetails_free(worker_backend_RetryableErrorDetails *v);
@@ -5916,6 +6005,11 @@ char *worker_backend_RetryableErrorDetails_print(const worker_backend_RetryableE
 
 /* EtsyPublishListingRequestMessage (object) */
 bool worker_backend_EtsyPublishListingRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_EtsyPublishListingRequestMessage *worker_backend_EtsyPublishListingRequestMessage_new(void);
+void worker_backend_EtsyPublishListingRequestMessage_init(worker_backend_EtsyPublishListingRequestMessage *v);
 worker_backend_EtsyPublishListingRequestMessage *worker_backend_EtsyPublishListingRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_EtsyPublishListingRequestMessage_to_json(const worker_backend_EtsyPublishListingRequestMessage *v);
 void worker_backend_EtsyPublishListingRequestMessage_free(worker_backend_EtsyPublishListingRequestMessage *v);
@@ -5924,6 +6018,11 @@ char *worker_backend_EtsyPublishListingRequestMessage_print(const worker_backend
 
 /* MaterialVariant (object) */
 bool worker_backend_MaterialVariant_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MaterialVariant *worker_backend_MaterialVariant_new(void);
+void worker_backend_MaterialVariant_init(worker_backend_MaterialVariant *v);
 worker_backend_MaterialVariant *worker_backend_MaterialVariant_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MaterialVariant_to_json(const worker_backend_MaterialVariant *v);
 void worker_backend_MaterialVariant_free(worker_backend_MaterialVariant *v);
@@ -5932,6 +6031,11 @@ char *worker_backend_MaterialVariant_print(const worker_backend_MaterialVariant 
 
 /* BaseListingData (object) */
 bool worker_backend_BaseListingData_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_BaseListingData *worker_backend_BaseListingData_new(void);
+void worker_backend_BaseListingData_init(worker_backend_BaseListingData *v);
 worker_backend_BaseListingData *worker_backend_BaseListingData_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_BaseListingData_to_json(const worker_backend_BaseListingData *v);
 void worker_backend_BaseListingData_free(worker_backend_BaseListingData *v);
@@ -5940,6 +6044,11 @@ char *worker_backend_BaseListingData_print(const worker_backend_BaseListingData 
 
 /* EtsyPublishListingRequestMessagePublishOptions (object) */
 bool worker_backend_EtsyPublishListingRequestMessagePublishOptions_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_EtsyPublishListingRequestMessagePublishOptions *worker_backend_EtsyPublishListingRequestMessagePublishOptions_new(void);
+void worker_backend_EtsyPublishListingRequestMessagePublishOptions_init(worker_backend_EtsyPublishListingRequestMessagePublishOptions *v);
 worker_backend_EtsyPublishListingRequestMessagePublishOptions *worker_backend_EtsyPublishListingRequestMessagePublishOptions_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_EtsyPublishListingRequestMessagePublishOptions_to_json(const worker_backend_EtsyPublishListingRequestMessagePublishOptions *v);
 void worker_backend_EtsyPublishListingRequestMessagePublishOptions_free(worker_backend_EtsyPublishListingRequestMessagePublishOptions *v);
@@ -5948,6 +6057,11 @@ char *worker_backend_EtsyPublishListingRequestMessagePublishOptions_print(const 
 
 /* EtsyPublishListingRequestMessageEtsyCredentials (object) */
 bool worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_EtsyPublishListingRequestMessageEtsyCredentials *worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_new(void);
+void worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_init(worker_backend_EtsyPublishListingRequestMessageEtsyCredentials *v);
 worker_backend_EtsyPublishListingRequestMessageEtsyCredentials *worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_to_json(const worker_backend_EtsyPublishListingRequestMessageEtsyCredentials *v);
 void worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_free(worker_backend_EtsyPublishListingRequestMessageEtsyCredentials *v);
@@ -5956,6 +6070,11 @@ char *worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_print(const
 
 /* ListingFileMetadata (object) */
 bool worker_backend_ListingFileMetadata_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ListingFileMetadata *worker_backend_ListingFileMetadata_new(void);
+void worker_backend_ListingFileMetadata_init(worker_backend_ListingFileMetadata *v);
 worker_backend_ListingFileMetadata *worker_backend_ListingFileMetadata_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ListingFileMetadata_to_json(const worker_backend_ListingFileMetadata *v);
 void worker_backend_ListingFileMetadata_free(worker_backend_ListingFileMetadata *v);
@@ -5964,6 +6083,11 @@ char *worker_backend_ListingFileMetadata_print(const worker_backend_ListingFileM
 
 /* FileDownloadCompletedMessage (object) */
 bool worker_backend_FileDownloadCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_FileDownloadCompletedMessage *worker_backend_FileDownloadCompletedMessage_new(void);
+void worker_backend_FileDownloadCompletedMessage_init(worker_backend_FileDownloadCompletedMessage *v);
 worker_backend_FileDownloadCompletedMessage *worker_backend_FileDownloadCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_FileDownloadCompletedMessage_to_json(const worker_backend_FileDownloadCompletedMessage *v);
 void worker_backend_FileDownloadCompletedMessage_free(worker_backend_FileDownloadCompletedMessage *v);
@@ -5972,6 +6096,11 @@ char *worker_backend_FileDownloadCompletedMessage_print(const worker_backend_Fil
 
 /* S3Location (object) */
 bool worker_backend_S3Location_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_S3Location *worker_backend_S3Location_new(void);
+void worker_backend_S3Location_init(worker_backend_S3Location *v);
 worker_backend_S3Location *worker_backend_S3Location_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_S3Location_to_json(const worker_backend_S3Location *v);
 void worker_backend_S3Location_free(worker_backend_S3Location *v);
@@ -5980,6 +6109,11 @@ char *worker_backend_S3Location_print(const worker_backend_S3Location *v);
 
 /* FileDownloadRequestMessage (object) */
 bool worker_backend_FileDownloadRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_FileDownloadRequestMessage *worker_backend_FileDownloadRequestMessage_new(void);
+void worker_backend_FileDownloadRequestMessage_init(worker_backend_FileDownloadRequestMessage *v);
 worker_backend_FileDownloadRequestMessage *worker_backend_FileDownloadRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_FileDownloadRequestMessage_to_json(const worker_backend_FileDownloadRequestMessage *v);
 void worker_backend_FileDownloadRequestMessage_free(worker_backend_FileDownloadRequestMessage *v);
@@ -5988,6 +6122,11 @@ char *worker_backend_FileDownloadRequestMessage_print(const worker_backend_FileD
 
 /* StorageLocation (object) */
 bool worker_backend_StorageLocation_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_StorageLocation *worker_backend_StorageLocation_new(void);
+void worker_backend_StorageLocation_init(worker_backend_StorageLocation *v);
 worker_backend_StorageLocation *worker_backend_StorageLocation_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_StorageLocation_to_json(const worker_backend_StorageLocation *v);
 void worker_backend_StorageLocation_free(worker_backend_StorageLocation *v);
@@ -5996,6 +6135,11 @@ char *worker_backend_StorageLocation_print(const worker_backend_StorageLocation 
 
 /* FileDownloadRequestMessageMetadata (object) */
 bool worker_backend_FileDownloadRequestMessageMetadata_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_FileDownloadRequestMessageMetadata *worker_backend_FileDownloadRequestMessageMetadata_new(void);
+void worker_backend_FileDownloadRequestMessageMetadata_init(worker_backend_FileDownloadRequestMessageMetadata *v);
 worker_backend_FileDownloadRequestMessageMetadata *worker_backend_FileDownloadRequestMessageMetadata_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_FileDownloadRequestMessageMetadata_to_json(const worker_backend_FileDownloadRequestMessageMetadata *v);
 void worker_backend_FileDownloadRequestMessageMetadata_free(worker_backend_FileDownloadRequestMessageMetadata *v);
@@ -6004,6 +6148,11 @@ char *worker_backend_FileDownloadRequestMessageMetadata_print(const worker_backe
 
 /* FileDownloadRequestMessageCredentials (object) */
 bool worker_backend_FileDownloadRequestMessageCredentials_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_FileDownloadRequestMessageCredentials *worker_backend_FileDownloadRequestMessageCredentials_new(void);
+void worker_backend_FileDownloadRequestMessageCredentials_init(worker_backend_FileDownloadRequestMessageCredentials *v);
 worker_backend_FileDownloadRequestMessageCredentials *worker_backend_FileDownloadRequestMessageCredentials_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_FileDownloadRequestMessageCredentials_to_json(const worker_backend_FileDownloadRequestMessageCredentials *v);
 void worker_backend_FileDownloadRequestMessageCredentials_free(worker_backend_FileDownloadRequestMessageCredentials *v);
@@ -6012,6 +6161,11 @@ char *worker_backend_FileDownloadRequestMessageCredentials_print(const worker_ba
 
 /* FileDownloadRequestMessageMinioDestination (object) */
 bool worker_backend_FileDownloadRequestMessageMinioDestination_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_FileDownloadRequestMessageMinioDestination *worker_backend_FileDownloadRequestMessageMinioDestination_new(void);
+void worker_backend_FileDownloadRequestMessageMinioDestination_init(worker_backend_FileDownloadRequestMessageMinioDestination *v);
 worker_backend_FileDownloadRequestMessageMinioDestination *worker_backend_FileDownloadRequestMessageMinioDestination_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_FileDownloadRequestMessageMinioDestination_to_json(const worker_backend_FileDownloadRequestMessageMinioDestination *v);
 void worker_backend_FileDownloadRequestMessageMinioDestination_free(worker_backend_FileDownloadRequestMessageMinioDestination *v);
@@ -6020,6 +6174,11 @@ char *worker_backend_FileDownloadRequestMessageMinioDestination_print(const work
 
 /* FileVectorizeCompletedMessage (object) */
 bool worker_backend_FileVectorizeCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_FileVectorizeCompletedMessage *worker_backend_FileVectorizeCompletedMessage_new(void);
+void worker_backend_FileVectorizeCompletedMessage_init(worker_backend_FileVectorizeCompletedMessage *v);
 worker_backend_FileVectorizeCompletedMessage *worker_backend_FileVectorizeCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_FileVectorizeCompletedMessage_to_json(const worker_backend_FileVectorizeCompletedMessage *v);
 void worker_backend_FileVectorizeCompletedMessage_free(worker_backend_FileVectorizeCompletedMessage *v);
@@ -6028,6 +6187,11 @@ char *worker_backend_FileVectorizeCompletedMessage_print(const worker_backend_Fi
 
 /* FileVectorizeRequestMessage (object) */
 bool worker_backend_FileVectorizeRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_FileVectorizeRequestMessage *worker_backend_FileVectorizeRequestMessage_new(void);
+void worker_backend_FileVectorizeRequestMessage_init(worker_backend_FileVectorizeRequestMessage *v);
 worker_backend_FileVectorizeRequestMessage *worker_backend_FileVectorizeRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_FileVectorizeRequestMessage_to_json(const worker_backend_FileVectorizeRequestMessage *v);
 void worker_backend_FileVectorizeRequestMessage_free(worker_backend_FileVectorizeRequestMessage *v);
@@ -6036,6 +6200,11 @@ char *worker_backend_FileVectorizeRequestMessage_print(const worker_backend_File
 
 /* IpCheckCompletedMessage (object) */
 bool worker_backend_IpCheckCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_IpCheckCompletedMessage *worker_backend_IpCheckCompletedMessage_new(void);
+void worker_backend_IpCheckCompletedMessage_init(worker_backend_IpCheckCompletedMessage *v);
 worker_backend_IpCheckCompletedMessage *worker_backend_IpCheckCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_IpCheckCompletedMessage_to_json(const worker_backend_IpCheckCompletedMessage *v);
 void worker_backend_IpCheckCompletedMessage_free(worker_backend_IpCheckCompletedMessage *v);
@@ -6062,6 +6231,11 @@ bool worker_backend_IpCheckCompletedMessageRecommendation_validate(const cJSON *
 
 /* IpCheckCompletedMessageSuggestedChanges (object) */
 bool worker_backend_IpCheckCompletedMessageSuggestedChanges_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_IpCheckCompletedMessageSuggestedChanges *worker_backend_IpCheckCompletedMessageSuggestedChanges_new(void);
+void worker_backend_IpCheckCompletedMessageSuggestedChanges_init(worker_backend_IpCheckCompletedMessageSuggestedChanges *v);
 worker_backend_IpCheckCompletedMessageSuggestedChanges *worker_backend_IpCheckCompletedMessageSuggestedChanges_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_IpCheckCompletedMessageSuggestedChanges_to_json(const worker_backend_IpCheckCompletedMessageSuggestedChanges *v);
 void worker_backend_IpCheckCompletedMessageSuggestedChanges_free(worker_backend_IpCheckCompletedMessageSuggestedChanges *v);
@@ -6070,6 +6244,11 @@ char *worker_backend_IpCheckCompletedMessageSuggestedChanges_print(const worker_
 
 /* IpCheckCompletedMessageHeuristicResults (object) */
 bool worker_backend_IpCheckCompletedMessageHeuristicResults_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_IpCheckCompletedMessageHeuristicResults *worker_backend_IpCheckCompletedMessageHeuristicResults_new(void);
+void worker_backend_IpCheckCompletedMessageHeuristicResults_init(worker_backend_IpCheckCompletedMessageHeuristicResults *v);
 worker_backend_IpCheckCompletedMessageHeuristicResults *worker_backend_IpCheckCompletedMessageHeuristicResults_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_IpCheckCompletedMessageHeuristicResults_to_json(const worker_backend_IpCheckCompletedMessageHeuristicResults *v);
 void worker_backend_IpCheckCompletedMessageHeuristicResults_free(worker_backend_IpCheckCompletedMessageHeuristicResults *v);
@@ -6078,6 +6257,11 @@ char *worker_backend_IpCheckCompletedMessageHeuristicResults_print(const worker_
 
 /* IpCheckCompletedMessageHeuristicResultsPerceptualHash (object) */
 bool worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_new(void);
+void worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_init(worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *v);
 worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_to_json(const worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *v);
 void worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_free(worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *v);
@@ -6086,6 +6270,11 @@ char *worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_print
 
 /* IpCheckCompletedMessageHeuristicResultsTrademark (object) */
 bool worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_new(void);
+void worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_init(worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *v);
 worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_to_json(const worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *v);
 void worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_free(worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *v);
@@ -6094,6 +6283,11 @@ char *worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_print(cons
 
 /* IpCheckCompletedMessageHeuristicResultsFranchise (object) */
 bool worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_new(void);
+void worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_init(worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *v);
 worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_to_json(const worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *v);
 void worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_free(worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *v);
@@ -6102,6 +6296,11 @@ char *worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_print(cons
 
 /* IpCheckCompletedMessageHeuristicResultsReverseSearch (object) */
 bool worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch *worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_new(void);
+void worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_init(worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch *v);
 worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch *worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_to_json(const worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch *v);
 void worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_free(worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch *v);
@@ -6110,6 +6309,11 @@ char *worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_print(
 
 /* IpCheckCompletedMessageError (object) */
 bool worker_backend_IpCheckCompletedMessageError_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_IpCheckCompletedMessageError *worker_backend_IpCheckCompletedMessageError_new(void);
+void worker_backend_IpCheckCompletedMessageError_init(worker_backend_IpCheckCompletedMessageError *v);
 worker_backend_IpCheckCompletedMessageError *worker_backend_IpCheckCompletedMessageError_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_IpCheckCompletedMessageError_to_json(const worker_backend_IpCheckCompletedMessageError *v);
 void worker_backend_IpCheckCompletedMessageError_free(worker_backend_IpCheckCompletedMessageError *v);
@@ -6118,6 +6322,11 @@ char *worker_backend_IpCheckCompletedMessageError_print(const worker_backend_IpC
 
 /* IpCheckRequestMessage (object) */
 bool worker_backend_IpCheckRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_IpCheckRequestMessage *worker_backend_IpCheckRequestMessage_new(void);
+void worker_backend_IpCheckRequestMessage_init(worker_backend_IpCheckRequestMessage *v);
 worker_backend_IpCheckRequestMessage *worker_backend_IpCheckRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_IpCheckRequestMessage_to_json(const worker_backend_IpCheckRequestMessage *v);
 void worker_backend_IpCheckRequestMessage_free(worker_backend_IpCheckRequestMessage *v);
@@ -6129,6 +6338,11 @@ bool worker_backend_IpCheckRequestMessageEntityType_validate(const cJSON *json, 
 
 /* IpCheckRequestMessageAnalysisOptions (object) */
 bool worker_backend_IpCheckRequestMessageAnalysisOptions_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_IpCheckRequestMessageAnalysisOptions *worker_backend_IpCheckRequestMessageAnalysisOptions_new(void);
+void worker_backend_IpCheckRequestMessageAnalysisOptions_init(worker_backend_IpCheckRequestMessageAnalysisOptions *v);
 worker_backend_IpCheckRequestMessageAnalysisOptions *worker_backend_IpCheckRequestMessageAnalysisOptions_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_IpCheckRequestMessageAnalysisOptions_to_json(const worker_backend_IpCheckRequestMessageAnalysisOptions *v);
 void worker_backend_IpCheckRequestMessageAnalysisOptions_free(worker_backend_IpCheckRequestMessageAnalysisOptions *v);
@@ -6137,6 +6351,11 @@ char *worker_backend_IpCheckRequestMessageAnalysisOptions_print(const worker_bac
 
 /* MarketplaceAnalyticsSyncCompletedMessage (object) */
 bool worker_backend_MarketplaceAnalyticsSyncCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceAnalyticsSyncCompletedMessage *worker_backend_MarketplaceAnalyticsSyncCompletedMessage_new(void);
+void worker_backend_MarketplaceAnalyticsSyncCompletedMessage_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessage *v);
 worker_backend_MarketplaceAnalyticsSyncCompletedMessage *worker_backend_MarketplaceAnalyticsSyncCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceAnalyticsSyncCompletedMessage_to_json(const worker_backend_MarketplaceAnalyticsSyncCompletedMessage *v);
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessage_free(worker_backend_MarketplaceAnalyticsSyncCompletedMessage *v);
@@ -6148,6 +6367,11 @@ bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageStatus_validate(cons
 
 /* MarketplaceAnalyticsSyncCompletedMessageResultsItem (object) */
 bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_new(void);
+void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem *v);
 worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_to_json(const worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem *v);
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_free(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem *v);
@@ -6156,6 +6380,11 @@ char *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_print(c
 
 /* MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics (object) */
 bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_new(void);
+void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics *v);
 worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_to_json(const worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics *v);
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_free(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics *v);
@@ -6164,6 +6393,11 @@ char *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytic
 
 /* MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem (object) */
 bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_new(void);
+void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *v);
 worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_to_json(const worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *v);
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_free(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *v);
@@ -6172,6 +6406,11 @@ char *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytic
 
 /* MarketplaceAnalyticsSyncCompletedMessageErrorsItem (object) */
 bool worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem *worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_new(void);
+void worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem *v);
 worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem *worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_to_json(const worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem *v);
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_free(worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem *v);
@@ -6180,6 +6419,11 @@ char *worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_print(co
 
 /* MarketplaceAnalyticsSyncRequestMessage (object) */
 bool worker_backend_MarketplaceAnalyticsSyncRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceAnalyticsSyncRequestMessage *worker_backend_MarketplaceAnalyticsSyncRequestMessage_new(void);
+void worker_backend_MarketplaceAnalyticsSyncRequestMessage_init(worker_backend_MarketplaceAnalyticsSyncRequestMessage *v);
 worker_backend_MarketplaceAnalyticsSyncRequestMessage *worker_backend_MarketplaceAnalyticsSyncRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceAnalyticsSyncRequestMessage_to_json(const worker_backend_MarketplaceAnalyticsSyncRequestMessage *v);
 void worker_backend_MarketplaceAnalyticsSyncRequestMessage_free(worker_backend_MarketplaceAnalyticsSyncRequestMessage *v);
@@ -6188,6 +6432,11 @@ char *worker_backend_MarketplaceAnalyticsSyncRequestMessage_print(const worker_b
 
 /* MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials (object) */
 bool worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials *worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_new(void);
+void worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_init(worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials *v);
 worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials *worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_to_json(const worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials *v);
 void worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_free(worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials *v);
@@ -6196,6 +6445,11 @@ char *worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredential
 
 /* MarketplaceConnectionSyncCompletedMessage (object) */
 bool worker_backend_MarketplaceConnectionSyncCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceConnectionSyncCompletedMessage *worker_backend_MarketplaceConnectionSyncCompletedMessage_new(void);
+void worker_backend_MarketplaceConnectionSyncCompletedMessage_init(worker_backend_MarketplaceConnectionSyncCompletedMessage *v);
 worker_backend_MarketplaceConnectionSyncCompletedMessage *worker_backend_MarketplaceConnectionSyncCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceConnectionSyncCompletedMessage_to_json(const worker_backend_MarketplaceConnectionSyncCompletedMessage *v);
 void worker_backend_MarketplaceConnectionSyncCompletedMessage_free(worker_backend_MarketplaceConnectionSyncCompletedMessage *v);
@@ -6204,6 +6458,11 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessage_print(const worke
 
 /* MarketplaceConnectionSyncCompletedMessageConnectionData (object) */
 bool worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_new(void);
+void worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_init(worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData *v);
 worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_to_json(const worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData *v);
 void worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_free(worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData *v);
@@ -6212,6 +6471,11 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_pri
 
 /* MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit (object) */
 bool worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_new(void);
+void worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_init(worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit *v);
 worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_to_json(const worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit *v);
 void worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_free(worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit *v);
@@ -6220,6 +6484,11 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRate
 
 /* MarketplaceConnectionSyncCompletedMessageCategoriesItem (object) */
 bool worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem *worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_new(void);
+void worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_init(worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem *v);
 worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem *worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_to_json(const worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem *v);
 void worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_free(worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem *v);
@@ -6228,6 +6497,11 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_pri
 
 /* MarketplaceConnectionSyncCompletedMessageStatistics (object) */
 bool worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics *worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_new(void);
+void worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_init(worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics *v);
 worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics *worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_to_json(const worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics *v);
 void worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_free(worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics *v);
@@ -6236,6 +6510,11 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_print(c
 
 /* MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem (object) */
 bool worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem *worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_new(void);
+void worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_init(worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem *v);
 worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem *worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_to_json(const worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem *v);
 void worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_free(worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem *v);
@@ -6244,6 +6523,11 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsIt
 
 /* ErrorDetails (object) */
 bool worker_backend_ErrorDetails_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ErrorDetails *worker_backend_ErrorDetails_new(void);
+void worker_backend_ErrorDetails_init(worker_backend_ErrorDetails *v);
 worker_backend_ErrorDetails *worker_backend_ErrorDetails_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ErrorDetails_to_json(const worker_backend_ErrorDetails *v);
 void worker_backend_ErrorDetails_free(worker_backend_ErrorDetails *v);
@@ -6252,6 +6536,11 @@ char *worker_backend_ErrorDetails_print(const worker_backend_ErrorDetails *v);
 
 /* MarketplaceConnectionSyncRequestMessage (object) */
 bool worker_backend_MarketplaceConnectionSyncRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceConnectionSyncRequestMessage *worker_backend_MarketplaceConnectionSyncRequestMessage_new(void);
+void worker_backend_MarketplaceConnectionSyncRequestMessage_init(worker_backend_MarketplaceConnectionSyncRequestMessage *v);
 worker_backend_MarketplaceConnectionSyncRequestMessage *worker_backend_MarketplaceConnectionSyncRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceConnectionSyncRequestMessage_to_json(const worker_backend_MarketplaceConnectionSyncRequestMessage *v);
 void worker_backend_MarketplaceConnectionSyncRequestMessage_free(worker_backend_MarketplaceConnectionSyncRequestMessage *v);
@@ -6260,6 +6549,11 @@ char *worker_backend_MarketplaceConnectionSyncRequestMessage_print(const worker_
 
 /* MarketplaceConnectionSyncRequestMessageMetadata (object) */
 bool worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceConnectionSyncRequestMessageMetadata *worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_new(void);
+void worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_init(worker_backend_MarketplaceConnectionSyncRequestMessageMetadata *v);
 worker_backend_MarketplaceConnectionSyncRequestMessageMetadata *worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_to_json(const worker_backend_MarketplaceConnectionSyncRequestMessageMetadata *v);
 void worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_free(worker_backend_MarketplaceConnectionSyncRequestMessageMetadata *v);
@@ -6268,6 +6562,11 @@ char *worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_print(const
 
 /* MarketplaceCredentialRotationCompletedMessage (object) */
 bool worker_backend_MarketplaceCredentialRotationCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceCredentialRotationCompletedMessage *worker_backend_MarketplaceCredentialRotationCompletedMessage_new(void);
+void worker_backend_MarketplaceCredentialRotationCompletedMessage_init(worker_backend_MarketplaceCredentialRotationCompletedMessage *v);
 worker_backend_MarketplaceCredentialRotationCompletedMessage *worker_backend_MarketplaceCredentialRotationCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceCredentialRotationCompletedMessage_to_json(const worker_backend_MarketplaceCredentialRotationCompletedMessage *v);
 void worker_backend_MarketplaceCredentialRotationCompletedMessage_free(worker_backend_MarketplaceCredentialRotationCompletedMessage *v);
@@ -6276,6 +6575,11 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessage_print(const w
 
 /* MarketplaceCredentialRotationCompletedMessageNewCredentials (object) */
 bool worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_new(void);
+void worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_init(worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials *v);
 worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_to_json(const worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials *v);
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_free(worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials *v);
@@ -6284,6 +6588,11 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials
 
 /* MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult (object) */
 bool worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_new(void);
+void worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_init(worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult *v);
 worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_to_json(const worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult *v);
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_free(worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult *v);
@@ -6292,6 +6601,11 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials
 
 /* MarketplaceCredentialRotationCompletedMessageOldCredentials (object) */
 bool worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials *worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_new(void);
+void worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_init(worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials *v);
 worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials *worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_to_json(const worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials *v);
 void worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_free(worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials *v);
@@ -6300,6 +6614,11 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials
 
 /* MarketplaceCredentialRotationCompletedMessageOperationDetails (object) */
 bool worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails *worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_new(void);
+void worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_init(worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails *v);
 worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails *worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_to_json(const worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails *v);
 void worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_free(worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails *v);
@@ -6308,6 +6627,11 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetai
 
 /* MarketplaceCredentialRotationCompletedMessageConnectionStatus (object) */
 bool worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_new(void);
+void worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_init(worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus *v);
 worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_to_json(const worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus *v);
 void worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_free(worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus *v);
@@ -6316,6 +6640,11 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStat
 
 /* MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest (object) */
 bool worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_new(void);
+void worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_init(worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest *v);
 worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_to_json(const worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest *v);
 void worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_free(worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest *v);
@@ -6324,6 +6653,11 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStat
 
 /* MarketplaceCredentialRotationCompletedMessageNextRotation (object) */
 bool worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation *worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_new(void);
+void worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_init(worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation *v);
 worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation *worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_to_json(const worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation *v);
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_free(worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation *v);
@@ -6332,6 +6666,11 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_p
 
 /* MarketplaceCredentialRotationCompletedMessageError (object) */
 bool worker_backend_MarketplaceCredentialRotationCompletedMessageError_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceCredentialRotationCompletedMessageError *worker_backend_MarketplaceCredentialRotationCompletedMessageError_new(void);
+void worker_backend_MarketplaceCredentialRotationCompletedMessageError_init(worker_backend_MarketplaceCredentialRotationCompletedMessageError *v);
 worker_backend_MarketplaceCredentialRotationCompletedMessageError *worker_backend_MarketplaceCredentialRotationCompletedMessageError_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceCredentialRotationCompletedMessageError_to_json(const worker_backend_MarketplaceCredentialRotationCompletedMessageError *v);
 void worker_backend_MarketplaceCredentialRotationCompletedMessageError_free(worker_backend_MarketplaceCredentialRotationCompletedMessageError *v);
@@ -6340,6 +6679,11 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageError_print(co
 
 /* MarketplaceCredentialRotationCompletedMessageNotificationsItem (object) */
 bool worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem *worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_new(void);
+void worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_init(worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem *v);
 worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem *worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_to_json(const worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem *v);
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_free(worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem *v);
@@ -6348,6 +6692,11 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsI
 
 /* MarketplaceCredentialRotationRequestMessage (object) */
 bool worker_backend_MarketplaceCredentialRotationRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceCredentialRotationRequestMessage *worker_backend_MarketplaceCredentialRotationRequestMessage_new(void);
+void worker_backend_MarketplaceCredentialRotationRequestMessage_init(worker_backend_MarketplaceCredentialRotationRequestMessage *v);
 worker_backend_MarketplaceCredentialRotationRequestMessage *worker_backend_MarketplaceCredentialRotationRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceCredentialRotationRequestMessage_to_json(const worker_backend_MarketplaceCredentialRotationRequestMessage *v);
 void worker_backend_MarketplaceCredentialRotationRequestMessage_free(worker_backend_MarketplaceCredentialRotationRequestMessage *v);
@@ -6356,6 +6705,11 @@ char *worker_backend_MarketplaceCredentialRotationRequestMessage_print(const wor
 
 /* MarketplaceCredentialRotationRequestMessageCurrentCredentials (object) */
 bool worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials *worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_new(void);
+void worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_init(worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials *v);
 worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials *worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_to_json(const worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials *v);
 void worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_free(worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials *v);
@@ -6364,6 +6718,11 @@ char *worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentia
 
 /* MarketplaceCredentialRotationRequestMessageOptions (object) */
 bool worker_backend_MarketplaceCredentialRotationRequestMessageOptions_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceCredentialRotationRequestMessageOptions *worker_backend_MarketplaceCredentialRotationRequestMessageOptions_new(void);
+void worker_backend_MarketplaceCredentialRotationRequestMessageOptions_init(worker_backend_MarketplaceCredentialRotationRequestMessageOptions *v);
 worker_backend_MarketplaceCredentialRotationRequestMessageOptions *worker_backend_MarketplaceCredentialRotationRequestMessageOptions_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceCredentialRotationRequestMessageOptions_to_json(const worker_backend_MarketplaceCredentialRotationRequestMessageOptions *v);
 void worker_backend_MarketplaceCredentialRotationRequestMessageOptions_free(worker_backend_MarketplaceCredentialRotationRequestMessageOptions *v);
@@ -6372,6 +6731,11 @@ char *worker_backend_MarketplaceCredentialRotationRequestMessageOptions_print(co
 
 /* MarketplaceCredentialRotationRequestMessageMetadata (object) */
 bool worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceCredentialRotationRequestMessageMetadata *worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_new(void);
+void worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_init(worker_backend_MarketplaceCredentialRotationRequestMessageMetadata *v);
 worker_backend_MarketplaceCredentialRotationRequestMessageMetadata *worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_to_json(const worker_backend_MarketplaceCredentialRotationRequestMessageMetadata *v);
 void worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_free(worker_backend_MarketplaceCredentialRotationRequestMessageMetadata *v);
@@ -6380,6 +6744,11 @@ char *worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_print(c
 
 /* MarketplaceCredentialRotationRequestMessageMetadataOriginalError (object) */
 bool worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError *worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_new(void);
+void worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_init(worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError *v);
 worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError *worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_to_json(const worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError *v);
 void worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_free(worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError *v);
@@ -6388,6 +6757,11 @@ char *worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginal
 
 /* MarketplaceIntelligenceCompletedMessage (object) */
 bool worker_backend_MarketplaceIntelligenceCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceIntelligenceCompletedMessage *worker_backend_MarketplaceIntelligenceCompletedMessage_new(void);
+void worker_backend_MarketplaceIntelligenceCompletedMessage_init(worker_backend_MarketplaceIntelligenceCompletedMessage *v);
 worker_backend_MarketplaceIntelligenceCompletedMessage *worker_backend_MarketplaceIntelligenceCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceIntelligenceCompletedMessage_to_json(const worker_backend_MarketplaceIntelligenceCompletedMessage *v);
 void worker_backend_MarketplaceIntelligenceCompletedMessage_free(worker_backend_MarketplaceIntelligenceCompletedMessage *v);
@@ -6396,6 +6770,11 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessage_print(const worker_
 
 /* MarketplaceIntelligenceCompletedMessageMarketData (object) */
 bool worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceIntelligenceCompletedMessageMarketData *worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_new(void);
+void worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_init(worker_backend_MarketplaceIntelligenceCompletedMessageMarketData *v);
 worker_backend_MarketplaceIntelligenceCompletedMessageMarketData *worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_to_json(const worker_backend_MarketplaceIntelligenceCompletedMessageMarketData *v);
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_free(worker_backend_MarketplaceIntelligenceCompletedMessageMarketData *v);
@@ -6404,6 +6783,11 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_print(con
 
 /* MarketplaceIntelligenceCompletedMessageMarketDataPriceRange (object) */
 bool worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_new(void);
+void worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_init(worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *v);
 worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_to_json(const worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *v);
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_free(worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *v);
@@ -6412,6 +6796,11 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange
 
 /* MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem (object) */
 bool worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_new(void);
+void worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_init(worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem *v);
 worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_to_json(const worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem *v);
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_free(worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem *v);
@@ -6420,6 +6809,11 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdown
 
 /* MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult (object) */
 bool worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_new(void);
+void worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_init(worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult *v);
 worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_to_json(const worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult *v);
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_free(worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult *v);
@@ -6428,6 +6822,11 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdown
 
 /* MarketplaceIntelligenceCompletedMessageError (object) */
 bool worker_backend_MarketplaceIntelligenceCompletedMessageError_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceIntelligenceCompletedMessageError *worker_backend_MarketplaceIntelligenceCompletedMessageError_new(void);
+void worker_backend_MarketplaceIntelligenceCompletedMessageError_init(worker_backend_MarketplaceIntelligenceCompletedMessageError *v);
 worker_backend_MarketplaceIntelligenceCompletedMessageError *worker_backend_MarketplaceIntelligenceCompletedMessageError_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceIntelligenceCompletedMessageError_to_json(const worker_backend_MarketplaceIntelligenceCompletedMessageError *v);
 void worker_backend_MarketplaceIntelligenceCompletedMessageError_free(worker_backend_MarketplaceIntelligenceCompletedMessageError *v);
@@ -6436,6 +6835,11 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessageError_print(const wo
 
 /* MarketplaceIntelligenceEventMessage (object) */
 bool worker_backend_MarketplaceIntelligenceEventMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceIntelligenceEventMessage *worker_backend_MarketplaceIntelligenceEventMessage_new(void);
+void worker_backend_MarketplaceIntelligenceEventMessage_init(worker_backend_MarketplaceIntelligenceEventMessage *v);
 worker_backend_MarketplaceIntelligenceEventMessage *worker_backend_MarketplaceIntelligenceEventMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceIntelligenceEventMessage_to_json(const worker_backend_MarketplaceIntelligenceEventMessage *v);
 void worker_backend_MarketplaceIntelligenceEventMessage_free(worker_backend_MarketplaceIntelligenceEventMessage *v);
@@ -6444,6 +6848,11 @@ char *worker_backend_MarketplaceIntelligenceEventMessage_print(const worker_back
 
 /* MarketplaceIntelligenceEventMessageListing (object) */
 bool worker_backend_MarketplaceIntelligenceEventMessageListing_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceIntelligenceEventMessageListing *worker_backend_MarketplaceIntelligenceEventMessageListing_new(void);
+void worker_backend_MarketplaceIntelligenceEventMessageListing_init(worker_backend_MarketplaceIntelligenceEventMessageListing *v);
 worker_backend_MarketplaceIntelligenceEventMessageListing *worker_backend_MarketplaceIntelligenceEventMessageListing_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceIntelligenceEventMessageListing_to_json(const worker_backend_MarketplaceIntelligenceEventMessageListing *v);
 void worker_backend_MarketplaceIntelligenceEventMessageListing_free(worker_backend_MarketplaceIntelligenceEventMessageListing *v);
@@ -6452,6 +6861,11 @@ char *worker_backend_MarketplaceIntelligenceEventMessageListing_print(const work
 
 /* MarketplaceIntelligenceEventMessageMetrics (object) */
 bool worker_backend_MarketplaceIntelligenceEventMessageMetrics_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceIntelligenceEventMessageMetrics *worker_backend_MarketplaceIntelligenceEventMessageMetrics_new(void);
+void worker_backend_MarketplaceIntelligenceEventMessageMetrics_init(worker_backend_MarketplaceIntelligenceEventMessageMetrics *v);
 worker_backend_MarketplaceIntelligenceEventMessageMetrics *worker_backend_MarketplaceIntelligenceEventMessageMetrics_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceIntelligenceEventMessageMetrics_to_json(const worker_backend_MarketplaceIntelligenceEventMessageMetrics *v);
 void worker_backend_MarketplaceIntelligenceEventMessageMetrics_free(worker_backend_MarketplaceIntelligenceEventMessageMetrics *v);
@@ -6460,6 +6874,11 @@ char *worker_backend_MarketplaceIntelligenceEventMessageMetrics_print(const work
 
 /* MarketplaceIntelligenceEventMessageMetadata (object) */
 bool worker_backend_MarketplaceIntelligenceEventMessageMetadata_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceIntelligenceEventMessageMetadata *worker_backend_MarketplaceIntelligenceEventMessageMetadata_new(void);
+void worker_backend_MarketplaceIntelligenceEventMessageMetadata_init(worker_backend_MarketplaceIntelligenceEventMessageMetadata *v);
 worker_backend_MarketplaceIntelligenceEventMessageMetadata *worker_backend_MarketplaceIntelligenceEventMessageMetadata_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceIntelligenceEventMessageMetadata_to_json(const worker_backend_MarketplaceIntelligenceEventMessageMetadata *v);
 void worker_backend_MarketplaceIntelligenceEventMessageMetadata_free(worker_backend_MarketplaceIntelligenceEventMessageMetadata *v);
@@ -6468,6 +6887,11 @@ char *worker_backend_MarketplaceIntelligenceEventMessageMetadata_print(const wor
 
 /* MarketplaceIntelligenceEventMessageQueryContext (object) */
 bool worker_backend_MarketplaceIntelligenceEventMessageQueryContext_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceIntelligenceEventMessageQueryContext *worker_backend_MarketplaceIntelligenceEventMessageQueryContext_new(void);
+void worker_backend_MarketplaceIntelligenceEventMessageQueryContext_init(worker_backend_MarketplaceIntelligenceEventMessageQueryContext *v);
 worker_backend_MarketplaceIntelligenceEventMessageQueryContext *worker_backend_MarketplaceIntelligenceEventMessageQueryContext_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceIntelligenceEventMessageQueryContext_to_json(const worker_backend_MarketplaceIntelligenceEventMessageQueryContext *v);
 void worker_backend_MarketplaceIntelligenceEventMessageQueryContext_free(worker_backend_MarketplaceIntelligenceEventMessageQueryContext *v);
@@ -6476,6 +6900,11 @@ char *worker_backend_MarketplaceIntelligenceEventMessageQueryContext_print(const
 
 /* MarketplaceIntelligenceRequestMessage (object) */
 bool worker_backend_MarketplaceIntelligenceRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceIntelligenceRequestMessage *worker_backend_MarketplaceIntelligenceRequestMessage_new(void);
+void worker_backend_MarketplaceIntelligenceRequestMessage_init(worker_backend_MarketplaceIntelligenceRequestMessage *v);
 worker_backend_MarketplaceIntelligenceRequestMessage *worker_backend_MarketplaceIntelligenceRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceIntelligenceRequestMessage_to_json(const worker_backend_MarketplaceIntelligenceRequestMessage *v);
 void worker_backend_MarketplaceIntelligenceRequestMessage_free(worker_backend_MarketplaceIntelligenceRequestMessage *v);
@@ -6484,6 +6913,11 @@ char *worker_backend_MarketplaceIntelligenceRequestMessage_print(const worker_ba
 
 /* MarketplaceIntelligenceRequestMessageSearchContext (object) */
 bool worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceIntelligenceRequestMessageSearchContext *worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_new(void);
+void worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_init(worker_backend_MarketplaceIntelligenceRequestMessageSearchContext *v);
 worker_backend_MarketplaceIntelligenceRequestMessageSearchContext *worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_to_json(const worker_backend_MarketplaceIntelligenceRequestMessageSearchContext *v);
 void worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_free(worker_backend_MarketplaceIntelligenceRequestMessageSearchContext *v);
@@ -6492,6 +6926,11 @@ char *worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_print(co
 
 /* MarketplaceIntelligenceRequestMessageScrapingOptions (object) */
 bool worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions *worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_new(void);
+void worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_init(worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions *v);
 worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions *worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_to_json(const worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions *v);
 void worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_free(worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions *v);
@@ -6500,6 +6939,11 @@ char *worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_print(
 
 /* MarketplaceListingDescriptionGenerationCompletedMessage (object) */
 bool worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_new(void);
+void worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_init(worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage *v);
 worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_to_json(const worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage *v);
 void worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_free(worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage *v);
@@ -6508,6 +6952,11 @@ char *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_pri
 
 /* GenerationMetadata (object) */
 bool worker_backend_GenerationMetadata_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_GenerationMetadata *worker_backend_GenerationMetadata_new(void);
+void worker_backend_GenerationMetadata_init(worker_backend_GenerationMetadata *v);
 worker_backend_GenerationMetadata *worker_backend_GenerationMetadata_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_GenerationMetadata_to_json(const worker_backend_GenerationMetadata *v);
 void worker_backend_GenerationMetadata_free(worker_backend_GenerationMetadata *v);
@@ -6516,6 +6965,11 @@ char *worker_backend_GenerationMetadata_print(const worker_backend_GenerationMet
 
 /* MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice (object) */
 bool worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_new(void);
+void worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_init(worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice *v);
 worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_to_json(const worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice *v);
 void worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_free(worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice *v);
@@ -6524,6 +6978,11 @@ char *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSugg
 
 /* MarketplaceListingDescriptionGenerationRequestMessage (object) */
 bool worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingDescriptionGenerationRequestMessage *worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_new(void);
+void worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_init(worker_backend_MarketplaceListingDescriptionGenerationRequestMessage *v);
 worker_backend_MarketplaceListingDescriptionGenerationRequestMessage *worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_to_json(const worker_backend_MarketplaceListingDescriptionGenerationRequestMessage *v);
 void worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_free(worker_backend_MarketplaceListingDescriptionGenerationRequestMessage *v);
@@ -6532,6 +6991,11 @@ char *worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_print
 
 /* MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata (object) */
 bool worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata *worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_new(void);
+void worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_init(worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata *v);
 worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata *worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_to_json(const worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata *v);
 void worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_free(worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata *v);
@@ -6540,6 +7004,11 @@ char *worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechni
 
 /* MarketplaceListingSyncCompletedMessage (object) */
 bool worker_backend_MarketplaceListingSyncCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingSyncCompletedMessage *worker_backend_MarketplaceListingSyncCompletedMessage_new(void);
+void worker_backend_MarketplaceListingSyncCompletedMessage_init(worker_backend_MarketplaceListingSyncCompletedMessage *v);
 worker_backend_MarketplaceListingSyncCompletedMessage *worker_backend_MarketplaceListingSyncCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingSyncCompletedMessage_to_json(const worker_backend_MarketplaceListingSyncCompletedMessage *v);
 void worker_backend_MarketplaceListingSyncCompletedMessage_free(worker_backend_MarketplaceListingSyncCompletedMessage *v);
@@ -6548,6 +7017,11 @@ char *worker_backend_MarketplaceListingSyncCompletedMessage_print(const worker_b
 
 /* MarketplaceListingSyncCompletedMessageStatistics (object) */
 bool worker_backend_MarketplaceListingSyncCompletedMessageStatistics_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingSyncCompletedMessageStatistics *worker_backend_MarketplaceListingSyncCompletedMessageStatistics_new(void);
+void worker_backend_MarketplaceListingSyncCompletedMessageStatistics_init(worker_backend_MarketplaceListingSyncCompletedMessageStatistics *v);
 worker_backend_MarketplaceListingSyncCompletedMessageStatistics *worker_backend_MarketplaceListingSyncCompletedMessageStatistics_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingSyncCompletedMessageStatistics_to_json(const worker_backend_MarketplaceListingSyncCompletedMessageStatistics *v);
 void worker_backend_MarketplaceListingSyncCompletedMessageStatistics_free(worker_backend_MarketplaceListingSyncCompletedMessageStatistics *v);
@@ -6556,6 +7030,11 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageStatistics_print(cons
 
 /* MarketplaceListingSyncCompletedMessageResults (object) */
 bool worker_backend_MarketplaceListingSyncCompletedMessageResults_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingSyncCompletedMessageResults *worker_backend_MarketplaceListingSyncCompletedMessageResults_new(void);
+void worker_backend_MarketplaceListingSyncCompletedMessageResults_init(worker_backend_MarketplaceListingSyncCompletedMessageResults *v);
 worker_backend_MarketplaceListingSyncCompletedMessageResults *worker_backend_MarketplaceListingSyncCompletedMessageResults_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingSyncCompletedMessageResults_to_json(const worker_backend_MarketplaceListingSyncCompletedMessageResults *v);
 void worker_backend_MarketplaceListingSyncCompletedMessageResults_free(worker_backend_MarketplaceListingSyncCompletedMessageResults *v);
@@ -6564,6 +7043,11 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageResults_print(const w
 
 /* MarketplaceListingSyncCompletedMessageResultsPull (object) */
 bool worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_new(void);
+void worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_init(worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *v);
 worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_to_json(const worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *v);
 void worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_free(worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *v);
@@ -6572,6 +7056,11 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_print(con
 
 /* MarketplaceListingSyncCompletedMessageResultsPush (object) */
 bool worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_new(void);
+void worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_init(worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *v);
 worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_to_json(const worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *v);
 void worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_free(worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *v);
@@ -6580,6 +7069,11 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_print(con
 
 /* MarketplaceListingSyncCompletedMessageSuccessfulListingsItem (object) */
 bool worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem *worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_new(void);
+void worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_init(worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem *v);
 worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem *worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_to_json(const worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem *v);
 void worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_free(worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem *v);
@@ -6588,6 +7082,11 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsIte
 
 /* MarketplaceListingSyncCompletedMessageFailedListingsItem (object) */
 bool worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem *worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_new(void);
+void worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_init(worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem *v);
 worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem *worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_to_json(const worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem *v);
 void worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_free(worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem *v);
@@ -6596,6 +7095,11 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_pr
 
 /* MarketplaceListingSyncCompletedMessageErrorsItem (object) */
 bool worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem *worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_new(void);
+void worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_init(worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem *v);
 worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem *worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_to_json(const worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem *v);
 void worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_free(worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem *v);
@@ -6604,6 +7108,11 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_print(cons
 
 /* MarketplaceListingSyncRequestMessage (object) */
 bool worker_backend_MarketplaceListingSyncRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingSyncRequestMessage *worker_backend_MarketplaceListingSyncRequestMessage_new(void);
+void worker_backend_MarketplaceListingSyncRequestMessage_init(worker_backend_MarketplaceListingSyncRequestMessage *v);
 worker_backend_MarketplaceListingSyncRequestMessage *worker_backend_MarketplaceListingSyncRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingSyncRequestMessage_to_json(const worker_backend_MarketplaceListingSyncRequestMessage *v);
 void worker_backend_MarketplaceListingSyncRequestMessage_free(worker_backend_MarketplaceListingSyncRequestMessage *v);
@@ -6612,6 +7121,11 @@ char *worker_backend_MarketplaceListingSyncRequestMessage_print(const worker_bac
 
 /* MarketplaceListingSyncRequestMessageOptions (object) */
 bool worker_backend_MarketplaceListingSyncRequestMessageOptions_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingSyncRequestMessageOptions *worker_backend_MarketplaceListingSyncRequestMessageOptions_new(void);
+void worker_backend_MarketplaceListingSyncRequestMessageOptions_init(worker_backend_MarketplaceListingSyncRequestMessageOptions *v);
 worker_backend_MarketplaceListingSyncRequestMessageOptions *worker_backend_MarketplaceListingSyncRequestMessageOptions_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingSyncRequestMessageOptions_to_json(const worker_backend_MarketplaceListingSyncRequestMessageOptions *v);
 void worker_backend_MarketplaceListingSyncRequestMessageOptions_free(worker_backend_MarketplaceListingSyncRequestMessageOptions *v);
@@ -6620,6 +7134,11 @@ char *worker_backend_MarketplaceListingSyncRequestMessageOptions_print(const wor
 
 /* MarketplaceListingSyncRequestMessageMetadata (object) */
 bool worker_backend_MarketplaceListingSyncRequestMessageMetadata_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingSyncRequestMessageMetadata *worker_backend_MarketplaceListingSyncRequestMessageMetadata_new(void);
+void worker_backend_MarketplaceListingSyncRequestMessageMetadata_init(worker_backend_MarketplaceListingSyncRequestMessageMetadata *v);
 worker_backend_MarketplaceListingSyncRequestMessageMetadata *worker_backend_MarketplaceListingSyncRequestMessageMetadata_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingSyncRequestMessageMetadata_to_json(const worker_backend_MarketplaceListingSyncRequestMessageMetadata *v);
 void worker_backend_MarketplaceListingSyncRequestMessageMetadata_free(worker_backend_MarketplaceListingSyncRequestMessageMetadata *v);
@@ -6628,6 +7147,11 @@ char *worker_backend_MarketplaceListingSyncRequestMessageMetadata_print(const wo
 
 /* MarketplaceListingTagsGenerationCompletedMessage (object) */
 bool worker_backend_MarketplaceListingTagsGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingTagsGenerationCompletedMessage *worker_backend_MarketplaceListingTagsGenerationCompletedMessage_new(void);
+void worker_backend_MarketplaceListingTagsGenerationCompletedMessage_init(worker_backend_MarketplaceListingTagsGenerationCompletedMessage *v);
 worker_backend_MarketplaceListingTagsGenerationCompletedMessage *worker_backend_MarketplaceListingTagsGenerationCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingTagsGenerationCompletedMessage_to_json(const worker_backend_MarketplaceListingTagsGenerationCompletedMessage *v);
 void worker_backend_MarketplaceListingTagsGenerationCompletedMessage_free(worker_backend_MarketplaceListingTagsGenerationCompletedMessage *v);
@@ -6636,6 +7160,11 @@ char *worker_backend_MarketplaceListingTagsGenerationCompletedMessage_print(cons
 
 /* MarketplaceListingTagsGenerationRequestMessage (object) */
 bool worker_backend_MarketplaceListingTagsGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingTagsGenerationRequestMessage *worker_backend_MarketplaceListingTagsGenerationRequestMessage_new(void);
+void worker_backend_MarketplaceListingTagsGenerationRequestMessage_init(worker_backend_MarketplaceListingTagsGenerationRequestMessage *v);
 worker_backend_MarketplaceListingTagsGenerationRequestMessage *worker_backend_MarketplaceListingTagsGenerationRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingTagsGenerationRequestMessage_to_json(const worker_backend_MarketplaceListingTagsGenerationRequestMessage *v);
 void worker_backend_MarketplaceListingTagsGenerationRequestMessage_free(worker_backend_MarketplaceListingTagsGenerationRequestMessage *v);
@@ -6644,6 +7173,11 @@ char *worker_backend_MarketplaceListingTagsGenerationRequestMessage_print(const 
 
 /* MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata (object) */
 bool worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata *worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_new(void);
+void worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_init(worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata *v);
 worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata *worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_to_json(const worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata *v);
 void worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_free(worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata *v);
@@ -6652,6 +7186,11 @@ char *worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMeta
 
 /* MarketplaceListingTitleGenerationCompletedMessage (object) */
 bool worker_backend_MarketplaceListingTitleGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingTitleGenerationCompletedMessage *worker_backend_MarketplaceListingTitleGenerationCompletedMessage_new(void);
+void worker_backend_MarketplaceListingTitleGenerationCompletedMessage_init(worker_backend_MarketplaceListingTitleGenerationCompletedMessage *v);
 worker_backend_MarketplaceListingTitleGenerationCompletedMessage *worker_backend_MarketplaceListingTitleGenerationCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingTitleGenerationCompletedMessage_to_json(const worker_backend_MarketplaceListingTitleGenerationCompletedMessage *v);
 void worker_backend_MarketplaceListingTitleGenerationCompletedMessage_free(worker_backend_MarketplaceListingTitleGenerationCompletedMessage *v);
@@ -6660,6 +7199,11 @@ char *worker_backend_MarketplaceListingTitleGenerationCompletedMessage_print(con
 
 /* MarketplaceListingTitleGenerationRequestMessage (object) */
 bool worker_backend_MarketplaceListingTitleGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingTitleGenerationRequestMessage *worker_backend_MarketplaceListingTitleGenerationRequestMessage_new(void);
+void worker_backend_MarketplaceListingTitleGenerationRequestMessage_init(worker_backend_MarketplaceListingTitleGenerationRequestMessage *v);
 worker_backend_MarketplaceListingTitleGenerationRequestMessage *worker_backend_MarketplaceListingTitleGenerationRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingTitleGenerationRequestMessage_to_json(const worker_backend_MarketplaceListingTitleGenerationRequestMessage *v);
 void worker_backend_MarketplaceListingTitleGenerationRequestMessage_free(worker_backend_MarketplaceListingTitleGenerationRequestMessage *v);
@@ -6668,6 +7212,11 @@ char *worker_backend_MarketplaceListingTitleGenerationRequestMessage_print(const
 
 /* MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata (object) */
 bool worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata *worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_new(void);
+void worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_init(worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata *v);
 worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata *worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_to_json(const worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata *v);
 void worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_free(worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata *v);
@@ -6676,6 +7225,11 @@ char *worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMet
 
 /* MarketplaceListingUpdateCompletedMessage (object) */
 bool worker_backend_MarketplaceListingUpdateCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingUpdateCompletedMessage *worker_backend_MarketplaceListingUpdateCompletedMessage_new(void);
+void worker_backend_MarketplaceListingUpdateCompletedMessage_init(worker_backend_MarketplaceListingUpdateCompletedMessage *v);
 worker_backend_MarketplaceListingUpdateCompletedMessage *worker_backend_MarketplaceListingUpdateCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingUpdateCompletedMessage_to_json(const worker_backend_MarketplaceListingUpdateCompletedMessage *v);
 void worker_backend_MarketplaceListingUpdateCompletedMessage_free(worker_backend_MarketplaceListingUpdateCompletedMessage *v);
@@ -6687,6 +7241,11 @@ bool worker_backend_MarketplaceListingUpdateCompletedMessageStatus_validate(cons
 
 /* MarketplaceListingUpdateRequestMessage (object) */
 bool worker_backend_MarketplaceListingUpdateRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingUpdateRequestMessage *worker_backend_MarketplaceListingUpdateRequestMessage_new(void);
+void worker_backend_MarketplaceListingUpdateRequestMessage_init(worker_backend_MarketplaceListingUpdateRequestMessage *v);
 worker_backend_MarketplaceListingUpdateRequestMessage *worker_backend_MarketplaceListingUpdateRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingUpdateRequestMessage_to_json(const worker_backend_MarketplaceListingUpdateRequestMessage *v);
 void worker_backend_MarketplaceListingUpdateRequestMessage_free(worker_backend_MarketplaceListingUpdateRequestMessage *v);
@@ -6695,6 +7254,11 @@ char *worker_backend_MarketplaceListingUpdateRequestMessage_print(const worker_b
 
 /* MarketplaceListingUpdateRequestMessageUpdates (object) */
 bool worker_backend_MarketplaceListingUpdateRequestMessageUpdates_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingUpdateRequestMessageUpdates *worker_backend_MarketplaceListingUpdateRequestMessageUpdates_new(void);
+void worker_backend_MarketplaceListingUpdateRequestMessageUpdates_init(worker_backend_MarketplaceListingUpdateRequestMessageUpdates *v);
 worker_backend_MarketplaceListingUpdateRequestMessageUpdates *worker_backend_MarketplaceListingUpdateRequestMessageUpdates_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingUpdateRequestMessageUpdates_to_json(const worker_backend_MarketplaceListingUpdateRequestMessageUpdates *v);
 void worker_backend_MarketplaceListingUpdateRequestMessageUpdates_free(worker_backend_MarketplaceListingUpdateRequestMessageUpdates *v);
@@ -6703,6 +7267,11 @@ char *worker_backend_MarketplaceListingUpdateRequestMessageUpdates_print(const w
 
 /* MarketplaceListingUpdateRequestMessageCredentials (object) */
 bool worker_backend_MarketplaceListingUpdateRequestMessageCredentials_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplaceListingUpdateRequestMessageCredentials *worker_backend_MarketplaceListingUpdateRequestMessageCredentials_new(void);
+void worker_backend_MarketplaceListingUpdateRequestMessageCredentials_init(worker_backend_MarketplaceListingUpdateRequestMessageCredentials *v);
 worker_backend_MarketplaceListingUpdateRequestMessageCredentials *worker_backend_MarketplaceListingUpdateRequestMessageCredentials_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplaceListingUpdateRequestMessageCredentials_to_json(const worker_backend_MarketplaceListingUpdateRequestMessageCredentials *v);
 void worker_backend_MarketplaceListingUpdateRequestMessageCredentials_free(worker_backend_MarketplaceListingUpdateRequestMessageCredentials *v);
@@ -6711,6 +7280,11 @@ char *worker_backend_MarketplaceListingUpdateRequestMessageCredentials_print(con
 
 /* MarketplacePublishListingCompletedMessage (object) */
 bool worker_backend_MarketplacePublishListingCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplacePublishListingCompletedMessage *worker_backend_MarketplacePublishListingCompletedMessage_new(void);
+void worker_backend_MarketplacePublishListingCompletedMessage_init(worker_backend_MarketplacePublishListingCompletedMessage *v);
 worker_backend_MarketplacePublishListingCompletedMessage *worker_backend_MarketplacePublishListingCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplacePublishListingCompletedMessage_to_json(const worker_backend_MarketplacePublishListingCompletedMessage *v);
 void worker_backend_MarketplacePublishListingCompletedMessage_free(worker_backend_MarketplacePublishListingCompletedMessage *v);
@@ -6722,6 +7296,11 @@ bool worker_backend_MarketplacePublishListingCompletedMessageStatus_validate(con
 
 /* MarketplacePublishListingRequestMessage (object) */
 bool worker_backend_MarketplacePublishListingRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplacePublishListingRequestMessage *worker_backend_MarketplacePublishListingRequestMessage_new(void);
+void worker_backend_MarketplacePublishListingRequestMessage_init(worker_backend_MarketplacePublishListingRequestMessage *v);
 worker_backend_MarketplacePublishListingRequestMessage *worker_backend_MarketplacePublishListingRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplacePublishListingRequestMessage_to_json(const worker_backend_MarketplacePublishListingRequestMessage *v);
 void worker_backend_MarketplacePublishListingRequestMessage_free(worker_backend_MarketplacePublishListingRequestMessage *v);
@@ -6730,6 +7309,11 @@ char *worker_backend_MarketplacePublishListingRequestMessage_print(const worker_
 
 /* MarketplacePublishListingRequestMessagePublishOptions (object) */
 bool worker_backend_MarketplacePublishListingRequestMessagePublishOptions_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplacePublishListingRequestMessagePublishOptions *worker_backend_MarketplacePublishListingRequestMessagePublishOptions_new(void);
+void worker_backend_MarketplacePublishListingRequestMessagePublishOptions_init(worker_backend_MarketplacePublishListingRequestMessagePublishOptions *v);
 worker_backend_MarketplacePublishListingRequestMessagePublishOptions *worker_backend_MarketplacePublishListingRequestMessagePublishOptions_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplacePublishListingRequestMessagePublishOptions_to_json(const worker_backend_MarketplacePublishListingRequestMessagePublishOptions *v);
 void worker_backend_MarketplacePublishListingRequestMessagePublishOptions_free(worker_backend_MarketplacePublishListingRequestMessagePublishOptions *v);
@@ -6738,6 +7322,11 @@ char *worker_backend_MarketplacePublishListingRequestMessagePublishOptions_print
 
 /* MarketplacePublishListingRequestMessageMarketplaceCredentials (object) */
 bool worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials *worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_new(void);
+void worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_init(worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials *v);
 worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials *worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_to_json(const worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials *v);
 void worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_free(worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials *v);
@@ -6746,6 +7335,11 @@ char *worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentia
 
 /* MediaBatchDownloadCompletedMessage (object) */
 bool worker_backend_MediaBatchDownloadCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MediaBatchDownloadCompletedMessage *worker_backend_MediaBatchDownloadCompletedMessage_new(void);
+void worker_backend_MediaBatchDownloadCompletedMessage_init(worker_backend_MediaBatchDownloadCompletedMessage *v);
 worker_backend_MediaBatchDownloadCompletedMessage *worker_backend_MediaBatchDownloadCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MediaBatchDownloadCompletedMessage_to_json(const worker_backend_MediaBatchDownloadCompletedMessage *v);
 void worker_backend_MediaBatchDownloadCompletedMessage_free(worker_backend_MediaBatchDownloadCompletedMessage *v);
@@ -6754,6 +7348,11 @@ char *worker_backend_MediaBatchDownloadCompletedMessage_print(const worker_backe
 
 /* MediaBatchDownloadCompletedMessageProcessedFilesItem (object) */
 bool worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_new(void);
+void worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_init(worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem *v);
 worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_to_json(const worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem *v);
 void worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_free(worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem *v);
@@ -6762,6 +7361,11 @@ char *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_print(
 
 /* MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location (object) */
 bool worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_new(void);
+void worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_init(worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location *v);
 worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_to_json(const worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location *v);
 void worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_free(worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location *v);
@@ -6770,6 +7374,11 @@ char *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Locat
 
 /* MediaBatchDownloadCompletedMessageFailedFilesItem (object) */
 bool worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem *worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_new(void);
+void worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_init(worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem *v);
 worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem *worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_to_json(const worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem *v);
 void worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_free(worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem *v);
@@ -6778,6 +7387,11 @@ char *worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_print(con
 
 /* MediaBatchDownloadCompletedMessageStatistics (object) */
 bool worker_backend_MediaBatchDownloadCompletedMessageStatistics_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MediaBatchDownloadCompletedMessageStatistics *worker_backend_MediaBatchDownloadCompletedMessageStatistics_new(void);
+void worker_backend_MediaBatchDownloadCompletedMessageStatistics_init(worker_backend_MediaBatchDownloadCompletedMessageStatistics *v);
 worker_backend_MediaBatchDownloadCompletedMessageStatistics *worker_backend_MediaBatchDownloadCompletedMessageStatistics_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MediaBatchDownloadCompletedMessageStatistics_to_json(const worker_backend_MediaBatchDownloadCompletedMessageStatistics *v);
 void worker_backend_MediaBatchDownloadCompletedMessageStatistics_free(worker_backend_MediaBatchDownloadCompletedMessageStatistics *v);
@@ -6786,6 +7400,11 @@ char *worker_backend_MediaBatchDownloadCompletedMessageStatistics_print(const wo
 
 /* MediaBatchDownloadRequestMessage (object) */
 bool worker_backend_MediaBatchDownloadRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MediaBatchDownloadRequestMessage *worker_backend_MediaBatchDownloadRequestMessage_new(void);
+void worker_backend_MediaBatchDownloadRequestMessage_init(worker_backend_MediaBatchDownloadRequestMessage *v);
 worker_backend_MediaBatchDownloadRequestMessage *worker_backend_MediaBatchDownloadRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MediaBatchDownloadRequestMessage_to_json(const worker_backend_MediaBatchDownloadRequestMessage *v);
 void worker_backend_MediaBatchDownloadRequestMessage_free(worker_backend_MediaBatchDownloadRequestMessage *v);
@@ -6797,6 +7416,11 @@ bool worker_backend_MediaBatchDownloadRequestMessageDownloadStrategy_validate(co
 
 /* MediaBatchDownloadRequestMessageCredentials (object) */
 bool worker_backend_MediaBatchDownloadRequestMessageCredentials_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MediaBatchDownloadRequestMessageCredentials *worker_backend_MediaBatchDownloadRequestMessageCredentials_new(void);
+void worker_backend_MediaBatchDownloadRequestMessageCredentials_init(worker_backend_MediaBatchDownloadRequestMessageCredentials *v);
 worker_backend_MediaBatchDownloadRequestMessageCredentials *worker_backend_MediaBatchDownloadRequestMessageCredentials_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MediaBatchDownloadRequestMessageCredentials_to_json(const worker_backend_MediaBatchDownloadRequestMessageCredentials *v);
 void worker_backend_MediaBatchDownloadRequestMessageCredentials_free(worker_backend_MediaBatchDownloadRequestMessageCredentials *v);
@@ -6805,6 +7429,11 @@ char *worker_backend_MediaBatchDownloadRequestMessageCredentials_print(const wor
 
 /* MediaBatchDownloadRequestMessageCompressionSettings (object) */
 bool worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MediaBatchDownloadRequestMessageCompressionSettings *worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_new(void);
+void worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_init(worker_backend_MediaBatchDownloadRequestMessageCompressionSettings *v);
 worker_backend_MediaBatchDownloadRequestMessageCompressionSettings *worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_to_json(const worker_backend_MediaBatchDownloadRequestMessageCompressionSettings *v);
 void worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_free(worker_backend_MediaBatchDownloadRequestMessageCompressionSettings *v);
@@ -6813,6 +7442,11 @@ char *worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_print(c
 
 /* MetamodelMetadataGenerationCompletedMessage (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MetamodelMetadataGenerationCompletedMessage *worker_backend_MetamodelMetadataGenerationCompletedMessage_new(void);
+void worker_backend_MetamodelMetadataGenerationCompletedMessage_init(worker_backend_MetamodelMetadataGenerationCompletedMessage *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessage *worker_backend_MetamodelMetadataGenerationCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessage_to_json(const worker_backend_MetamodelMetadataGenerationCompletedMessage *v);
 void worker_backend_MetamodelMetadataGenerationCompletedMessage_free(worker_backend_MetamodelMetadataGenerationCompletedMessage *v);
@@ -6821,6 +7455,11 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessage_print(const wor
 
 /* MetamodelMetadataGenerationCompletedMessageMetadata (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_new(void);
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_to_json(const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata *v);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata *v);
@@ -6829,6 +7468,11 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_print(c
 
 /* MetamodelMetadataGenerationCompletedMessageMetadataClassification (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_new(void);
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_to_json(const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification *v);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification *v);
@@ -6837,6 +7481,11 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassifi
 
 /* MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_new(void);
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_to_json(const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology *v);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology *v);
@@ -6845,6 +7494,11 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTec
 
 /* MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_new(void);
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_to_json(const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis *v);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis *v);
@@ -6853,6 +7507,11 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTec
 
 /* MetamodelMetadataGenerationCompletedMessageMetadataFranchise (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_new(void);
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_to_json(const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise *v);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise *v);
@@ -6861,6 +7520,11 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchis
 
 /* MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_new(void);
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_to_json(const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson *v);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson *v);
@@ -6869,6 +7533,11 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJ
 
 /* MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_new(void);
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_to_json(const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata *v);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata *v);
@@ -6877,6 +7546,11 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssembly
 
 /* MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_new(void);
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_to_json(const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions *v);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions *v);
@@ -6885,6 +7559,11 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssembly
 
 /* MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_new(void);
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_to_json(const worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata *v);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata *v);
@@ -6893,6 +7572,11 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenera
 
 /* MetamodelMetadataGenerationCompletedMessageTechnicalMetadata (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_new(void);
+void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_init(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_to_json(const worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata *v);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_free(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata *v);
@@ -6901,6 +7585,11 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadat
 
 /* MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_new(void);
+void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_init(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_to_json(const worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox *v);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_free(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox *v);
@@ -6909,6 +7598,11 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadat
 
 /* MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_new(void);
+void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_init(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_to_json(const worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem *v);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_free(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem *v);
@@ -6917,6 +7611,11 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadat
 
 /* MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus (object) */
 bool worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_new(void);
+void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_init(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus *v);
 worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_to_json(const worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus *v);
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_free(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus *v);
@@ -6925,6 +7624,11 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadat
 
 /* MetamodelMetadataGenerationRequestMessage (object) */
 bool worker_backend_MetamodelMetadataGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MetamodelMetadataGenerationRequestMessage *worker_backend_MetamodelMetadataGenerationRequestMessage_new(void);
+void worker_backend_MetamodelMetadataGenerationRequestMessage_init(worker_backend_MetamodelMetadataGenerationRequestMessage *v);
 worker_backend_MetamodelMetadataGenerationRequestMessage *worker_backend_MetamodelMetadataGenerationRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MetamodelMetadataGenerationRequestMessage_to_json(const worker_backend_MetamodelMetadataGenerationRequestMessage *v);
 void worker_backend_MetamodelMetadataGenerationRequestMessage_free(worker_backend_MetamodelMetadataGenerationRequestMessage *v);
@@ -6933,6 +7637,11 @@ char *worker_backend_MetamodelMetadataGenerationRequestMessage_print(const worke
 
 /* MetamodelMetadataGenerationRequestMessageConstituentModelsItem (object) */
 bool worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_new(void);
+void worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_init(worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem *v);
 worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_to_json(const worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem *v);
 void worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_free(worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem *v);
@@ -6941,6 +7650,11 @@ char *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsI
 
 /* MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem (object) */
 bool worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_new(void);
+void worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_init(worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem *v);
 worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_to_json(const worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem *v);
 void worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_free(worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem *v);
@@ -6949,6 +7663,11 @@ char *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsI
 
 /* ModelAnalyticsCollectionRequestMessage (object) */
 bool worker_backend_ModelAnalyticsCollectionRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelAnalyticsCollectionRequestMessage *worker_backend_ModelAnalyticsCollectionRequestMessage_new(void);
+void worker_backend_ModelAnalyticsCollectionRequestMessage_init(worker_backend_ModelAnalyticsCollectionRequestMessage *v);
 worker_backend_ModelAnalyticsCollectionRequestMessage *worker_backend_ModelAnalyticsCollectionRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelAnalyticsCollectionRequestMessage_to_json(const worker_backend_ModelAnalyticsCollectionRequestMessage *v);
 void worker_backend_ModelAnalyticsCollectionRequestMessage_free(worker_backend_ModelAnalyticsCollectionRequestMessage *v);
@@ -6957,6 +7676,11 @@ char *worker_backend_ModelAnalyticsCollectionRequestMessage_print(const worker_b
 
 /* ModelDiscoveryFolderProcessedEventMessage (object) */
 bool worker_backend_ModelDiscoveryFolderProcessedEventMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelDiscoveryFolderProcessedEventMessage *worker_backend_ModelDiscoveryFolderProcessedEventMessage_new(void);
+void worker_backend_ModelDiscoveryFolderProcessedEventMessage_init(worker_backend_ModelDiscoveryFolderProcessedEventMessage *v);
 worker_backend_ModelDiscoveryFolderProcessedEventMessage *worker_backend_ModelDiscoveryFolderProcessedEventMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelDiscoveryFolderProcessedEventMessage_to_json(const worker_backend_ModelDiscoveryFolderProcessedEventMessage *v);
 void worker_backend_ModelDiscoveryFolderProcessedEventMessage_free(worker_backend_ModelDiscoveryFolderProcessedEventMessage *v);
@@ -6965,6 +7689,11 @@ char *worker_backend_ModelDiscoveryFolderProcessedEventMessage_print(const worke
 
 /* DiscoveredFile (object) */
 bool worker_backend_DiscoveredFile_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_DiscoveredFile *worker_backend_DiscoveredFile_new(void);
+void worker_backend_DiscoveredFile_init(worker_backend_DiscoveredFile *v);
 worker_backend_DiscoveredFile *worker_backend_DiscoveredFile_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_DiscoveredFile_to_json(const worker_backend_DiscoveredFile *v);
 void worker_backend_DiscoveredFile_free(worker_backend_DiscoveredFile *v);
@@ -6973,6 +7702,11 @@ char *worker_backend_DiscoveredFile_print(const worker_backend_DiscoveredFile *v
 
 /* FolderSignature (object) */
 bool worker_backend_FolderSignature_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_FolderSignature *worker_backend_FolderSignature_new(void);
+void worker_backend_FolderSignature_init(worker_backend_FolderSignature *v);
 worker_backend_FolderSignature *worker_backend_FolderSignature_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_FolderSignature_to_json(const worker_backend_FolderSignature *v);
 void worker_backend_FolderSignature_free(worker_backend_FolderSignature *v);
@@ -6981,6 +7715,11 @@ char *worker_backend_FolderSignature_print(const worker_backend_FolderSignature 
 
 /* FolderStatistics (object) */
 bool worker_backend_FolderStatistics_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_FolderStatistics *worker_backend_FolderStatistics_new(void);
+void worker_backend_FolderStatistics_init(worker_backend_FolderStatistics *v);
 worker_backend_FolderStatistics *worker_backend_FolderStatistics_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_FolderStatistics_to_json(const worker_backend_FolderStatistics *v);
 void worker_backend_FolderStatistics_free(worker_backend_FolderStatistics *v);
@@ -6989,6 +7728,11 @@ char *worker_backend_FolderStatistics_print(const worker_backend_FolderStatistic
 
 /* ModelDiscoveryScanFoundEventMessage (object) */
 bool worker_backend_ModelDiscoveryScanFoundEventMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelDiscoveryScanFoundEventMessage *worker_backend_ModelDiscoveryScanFoundEventMessage_new(void);
+void worker_backend_ModelDiscoveryScanFoundEventMessage_init(worker_backend_ModelDiscoveryScanFoundEventMessage *v);
 worker_backend_ModelDiscoveryScanFoundEventMessage *worker_backend_ModelDiscoveryScanFoundEventMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelDiscoveryScanFoundEventMessage_to_json(const worker_backend_ModelDiscoveryScanFoundEventMessage *v);
 void worker_backend_ModelDiscoveryScanFoundEventMessage_free(worker_backend_ModelDiscoveryScanFoundEventMessage *v);
@@ -6997,6 +7741,11 @@ char *worker_backend_ModelDiscoveryScanFoundEventMessage_print(const worker_back
 
 /* ModelDiscoveryScanFoundEventMessageStorageLocation (object) */
 bool worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation *worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_new(void);
+void worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_init(worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation *v);
 worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation *worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_to_json(const worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation *v);
 void worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_free(worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation *v);
@@ -7005,6 +7754,11 @@ char *worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_print(co
 
 /* ModelDiscoveryScanProgressEventMessage (object) */
 bool worker_backend_ModelDiscoveryScanProgressEventMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelDiscoveryScanProgressEventMessage *worker_backend_ModelDiscoveryScanProgressEventMessage_new(void);
+void worker_backend_ModelDiscoveryScanProgressEventMessage_init(worker_backend_ModelDiscoveryScanProgressEventMessage *v);
 worker_backend_ModelDiscoveryScanProgressEventMessage *worker_backend_ModelDiscoveryScanProgressEventMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelDiscoveryScanProgressEventMessage_to_json(const worker_backend_ModelDiscoveryScanProgressEventMessage *v);
 void worker_backend_ModelDiscoveryScanProgressEventMessage_free(worker_backend_ModelDiscoveryScanProgressEventMessage *v);
@@ -7013,6 +7767,11 @@ char *worker_backend_ModelDiscoveryScanProgressEventMessage_print(const worker_b
 
 /* ModelDiscoveryScanProgressEventMessagePayload (object) */
 bool worker_backend_ModelDiscoveryScanProgressEventMessagePayload_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelDiscoveryScanProgressEventMessagePayload *worker_backend_ModelDiscoveryScanProgressEventMessagePayload_new(void);
+void worker_backend_ModelDiscoveryScanProgressEventMessagePayload_init(worker_backend_ModelDiscoveryScanProgressEventMessagePayload *v);
 worker_backend_ModelDiscoveryScanProgressEventMessagePayload *worker_backend_ModelDiscoveryScanProgressEventMessagePayload_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelDiscoveryScanProgressEventMessagePayload_to_json(const worker_backend_ModelDiscoveryScanProgressEventMessagePayload *v);
 void worker_backend_ModelDiscoveryScanProgressEventMessagePayload_free(worker_backend_ModelDiscoveryScanProgressEventMessagePayload *v);
@@ -7021,6 +7780,11 @@ char *worker_backend_ModelDiscoveryScanProgressEventMessagePayload_print(const w
 
 /* ModelDiscoveryScanRequestMessage (object) */
 bool worker_backend_ModelDiscoveryScanRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelDiscoveryScanRequestMessage *worker_backend_ModelDiscoveryScanRequestMessage_new(void);
+void worker_backend_ModelDiscoveryScanRequestMessage_init(worker_backend_ModelDiscoveryScanRequestMessage *v);
 worker_backend_ModelDiscoveryScanRequestMessage *worker_backend_ModelDiscoveryScanRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelDiscoveryScanRequestMessage_to_json(const worker_backend_ModelDiscoveryScanRequestMessage *v);
 void worker_backend_ModelDiscoveryScanRequestMessage_free(worker_backend_ModelDiscoveryScanRequestMessage *v);
@@ -7029,6 +7793,11 @@ char *worker_backend_ModelDiscoveryScanRequestMessage_print(const worker_backend
 
 /* ModelFinderIndexRequestMessage (object) */
 bool worker_backend_ModelFinderIndexRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelFinderIndexRequestMessage *worker_backend_ModelFinderIndexRequestMessage_new(void);
+void worker_backend_ModelFinderIndexRequestMessage_init(worker_backend_ModelFinderIndexRequestMessage *v);
 worker_backend_ModelFinderIndexRequestMessage *worker_backend_ModelFinderIndexRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelFinderIndexRequestMessage_to_json(const worker_backend_ModelFinderIndexRequestMessage *v);
 void worker_backend_ModelFinderIndexRequestMessage_free(worker_backend_ModelFinderIndexRequestMessage *v);
@@ -7037,6 +7806,11 @@ char *worker_backend_ModelFinderIndexRequestMessage_print(const worker_backend_M
 
 /* ModelFinderResponseMessage (object) */
 bool worker_backend_ModelFinderResponseMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelFinderResponseMessage *worker_backend_ModelFinderResponseMessage_new(void);
+void worker_backend_ModelFinderResponseMessage_init(worker_backend_ModelFinderResponseMessage *v);
 worker_backend_ModelFinderResponseMessage *worker_backend_ModelFinderResponseMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelFinderResponseMessage_to_json(const worker_backend_ModelFinderResponseMessage *v);
 void worker_backend_ModelFinderResponseMessage_free(worker_backend_ModelFinderResponseMessage *v);
@@ -7045,6 +7819,11 @@ char *worker_backend_ModelFinderResponseMessage_print(const worker_backend_Model
 
 /* ModelFinderResponseMessageResultsItem (object) */
 bool worker_backend_ModelFinderResponseMessageResultsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelFinderResponseMessageResultsItem *worker_backend_ModelFinderResponseMessageResultsItem_new(void);
+void worker_backend_ModelFinderResponseMessageResultsItem_init(worker_backend_ModelFinderResponseMessageResultsItem *v);
 worker_backend_ModelFinderResponseMessageResultsItem *worker_backend_ModelFinderResponseMessageResultsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelFinderResponseMessageResultsItem_to_json(const worker_backend_ModelFinderResponseMessageResultsItem *v);
 void worker_backend_ModelFinderResponseMessageResultsItem_free(worker_backend_ModelFinderResponseMessageResultsItem *v);
@@ -7053,6 +7832,11 @@ char *worker_backend_ModelFinderResponseMessageResultsItem_print(const worker_ba
 
 /* ModelFinderSearchRequestMessage (object) */
 bool worker_backend_ModelFinderSearchRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelFinderSearchRequestMessage *worker_backend_ModelFinderSearchRequestMessage_new(void);
+void worker_backend_ModelFinderSearchRequestMessage_init(worker_backend_ModelFinderSearchRequestMessage *v);
 worker_backend_ModelFinderSearchRequestMessage *worker_backend_ModelFinderSearchRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelFinderSearchRequestMessage_to_json(const worker_backend_ModelFinderSearchRequestMessage *v);
 void worker_backend_ModelFinderSearchRequestMessage_free(worker_backend_ModelFinderSearchRequestMessage *v);
@@ -7061,6 +7845,11 @@ char *worker_backend_ModelFinderSearchRequestMessage_print(const worker_backend_
 
 /* ModelMetadataGenerationCompletedMessage (object) */
 bool worker_backend_ModelMetadataGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelMetadataGenerationCompletedMessage *worker_backend_ModelMetadataGenerationCompletedMessage_new(void);
+void worker_backend_ModelMetadataGenerationCompletedMessage_init(worker_backend_ModelMetadataGenerationCompletedMessage *v);
 worker_backend_ModelMetadataGenerationCompletedMessage *worker_backend_ModelMetadataGenerationCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelMetadataGenerationCompletedMessage_to_json(const worker_backend_ModelMetadataGenerationCompletedMessage *v);
 void worker_backend_ModelMetadataGenerationCompletedMessage_free(worker_backend_ModelMetadataGenerationCompletedMessage *v);
@@ -7069,6 +7858,11 @@ char *worker_backend_ModelMetadataGenerationCompletedMessage_print(const worker_
 
 /* ModelMetadataGenerationCompletedMessageMetadata (object) */
 bool worker_backend_ModelMetadataGenerationCompletedMessageMetadata_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelMetadataGenerationCompletedMessageMetadata *worker_backend_ModelMetadataGenerationCompletedMessageMetadata_new(void);
+void worker_backend_ModelMetadataGenerationCompletedMessageMetadata_init(worker_backend_ModelMetadataGenerationCompletedMessageMetadata *v);
 worker_backend_ModelMetadataGenerationCompletedMessageMetadata *worker_backend_ModelMetadataGenerationCompletedMessageMetadata_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelMetadataGenerationCompletedMessageMetadata_to_json(const worker_backend_ModelMetadataGenerationCompletedMessageMetadata *v);
 void worker_backend_ModelMetadataGenerationCompletedMessageMetadata_free(worker_backend_ModelMetadataGenerationCompletedMessageMetadata *v);
@@ -7077,6 +7871,11 @@ char *worker_backend_ModelMetadataGenerationCompletedMessageMetadata_print(const
 
 /* ModelMetadataGenerationRequestMessage (object) */
 bool worker_backend_ModelMetadataGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelMetadataGenerationRequestMessage *worker_backend_ModelMetadataGenerationRequestMessage_new(void);
+void worker_backend_ModelMetadataGenerationRequestMessage_init(worker_backend_ModelMetadataGenerationRequestMessage *v);
 worker_backend_ModelMetadataGenerationRequestMessage *worker_backend_ModelMetadataGenerationRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelMetadataGenerationRequestMessage_to_json(const worker_backend_ModelMetadataGenerationRequestMessage *v);
 void worker_backend_ModelMetadataGenerationRequestMessage_free(worker_backend_ModelMetadataGenerationRequestMessage *v);
@@ -7085,6 +7884,11 @@ char *worker_backend_ModelMetadataGenerationRequestMessage_print(const worker_ba
 
 /* ModelMetadataGenerationRequestMessageModel (object) */
 bool worker_backend_ModelMetadataGenerationRequestMessageModel_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelMetadataGenerationRequestMessageModel *worker_backend_ModelMetadataGenerationRequestMessageModel_new(void);
+void worker_backend_ModelMetadataGenerationRequestMessageModel_init(worker_backend_ModelMetadataGenerationRequestMessageModel *v);
 worker_backend_ModelMetadataGenerationRequestMessageModel *worker_backend_ModelMetadataGenerationRequestMessageModel_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelMetadataGenerationRequestMessageModel_to_json(const worker_backend_ModelMetadataGenerationRequestMessageModel *v);
 void worker_backend_ModelMetadataGenerationRequestMessageModel_free(worker_backend_ModelMetadataGenerationRequestMessageModel *v);
@@ -7093,6 +7897,11 @@ char *worker_backend_ModelMetadataGenerationRequestMessageModel_print(const work
 
 /* ModelMetadataGenerationRequestMessageTechnicalMetadata (object) */
 bool worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata *worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_new(void);
+void worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_init(worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata *v);
 worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata *worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_to_json(const worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata *v);
 void worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_free(worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata *v);
@@ -7101,6 +7910,11 @@ char *worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_prin
 
 /* ModelMetadataGenerationRequestMessageThumbnailsItem (object) */
 bool worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem *worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_new(void);
+void worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_init(worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem *v);
 worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem *worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_to_json(const worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem *v);
 void worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_free(worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem *v);
@@ -7109,6 +7923,11 @@ char *worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_print(c
 
 /* ModelMetamodelDetectionFoundMessage (object) */
 bool worker_backend_ModelMetamodelDetectionFoundMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelMetamodelDetectionFoundMessage *worker_backend_ModelMetamodelDetectionFoundMessage_new(void);
+void worker_backend_ModelMetamodelDetectionFoundMessage_init(worker_backend_ModelMetamodelDetectionFoundMessage *v);
 worker_backend_ModelMetamodelDetectionFoundMessage *worker_backend_ModelMetamodelDetectionFoundMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelMetamodelDetectionFoundMessage_to_json(const worker_backend_ModelMetamodelDetectionFoundMessage *v);
 void worker_backend_ModelMetamodelDetectionFoundMessage_free(worker_backend_ModelMetamodelDetectionFoundMessage *v);
@@ -7117,6 +7936,11 @@ char *worker_backend_ModelMetamodelDetectionFoundMessage_print(const worker_back
 
 /* ModelMetamodelDetectionFoundMessageMetamodelsItem (object) */
 bool worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_new(void);
+void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_init(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem *v);
 worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_to_json(const worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem *v);
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_free(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem *v);
@@ -7125,6 +7949,11 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_print(con
 
 /* ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata (object) */
 bool worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_new(void);
+void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_init(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata *v);
 worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_to_json(const worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata *v);
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_free(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata *v);
@@ -7133,6 +7962,11 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_p
 
 /* ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem (object) */
 bool worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_new(void);
+void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_init(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem *v);
 worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_to_json(const worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem *v);
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_free(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem *v);
@@ -7141,6 +7975,11 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMe
 
 /* ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata (object) */
 bool worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_new(void);
+void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_init(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata *v);
 worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_to_json(const worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata *v);
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_free(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata *v);
@@ -7149,6 +7988,11 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMe
 
 /* ModelMetamodelDetectionFoundMessageEkgEdgesItem (object) */
 bool worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_new(void);
+void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_init(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem *v);
 worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_to_json(const worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem *v);
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_free(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem *v);
@@ -7157,6 +8001,11 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_print(const
 
 /* ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction (object) */
 bool worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_new(void);
+void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_init(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction *v);
 worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_to_json(const worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction *v);
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_free(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction *v);
@@ -7165,6 +8014,11 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction
 
 /* ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem (object) */
 bool worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_new(void);
+void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_init(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem *v);
 worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_to_json(const worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem *v);
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_free(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem *v);
@@ -7173,6 +8027,11 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicCon
 
 /* ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata (object) */
 bool worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_new(void);
+void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_init(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata *v);
 worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_to_json(const worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata *v);
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_free(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata *v);
@@ -7181,6 +8040,11 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetad
 
 /* ModelMetamodelDetectionRequestMessage (object) */
 bool worker_backend_ModelMetamodelDetectionRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelMetamodelDetectionRequestMessage *worker_backend_ModelMetamodelDetectionRequestMessage_new(void);
+void worker_backend_ModelMetamodelDetectionRequestMessage_init(worker_backend_ModelMetamodelDetectionRequestMessage *v);
 worker_backend_ModelMetamodelDetectionRequestMessage *worker_backend_ModelMetamodelDetectionRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelMetamodelDetectionRequestMessage_to_json(const worker_backend_ModelMetamodelDetectionRequestMessage *v);
 void worker_backend_ModelMetamodelDetectionRequestMessage_free(worker_backend_ModelMetamodelDetectionRequestMessage *v);
@@ -7189,6 +8053,11 @@ char *worker_backend_ModelMetamodelDetectionRequestMessage_print(const worker_ba
 
 /* ModelPrintAnalysisCompletedMessage (object) */
 bool worker_backend_ModelPrintAnalysisCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelPrintAnalysisCompletedMessage *worker_backend_ModelPrintAnalysisCompletedMessage_new(void);
+void worker_backend_ModelPrintAnalysisCompletedMessage_init(worker_backend_ModelPrintAnalysisCompletedMessage *v);
 worker_backend_ModelPrintAnalysisCompletedMessage *worker_backend_ModelPrintAnalysisCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelPrintAnalysisCompletedMessage_to_json(const worker_backend_ModelPrintAnalysisCompletedMessage *v);
 void worker_backend_ModelPrintAnalysisCompletedMessage_free(worker_backend_ModelPrintAnalysisCompletedMessage *v);
@@ -7197,6 +8066,11 @@ char *worker_backend_ModelPrintAnalysisCompletedMessage_print(const worker_backe
 
 /* ModelPrintAnalysisCompletedMessageBoundingBox (object) */
 bool worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox *worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_new(void);
+void worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_init(worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox *v);
 worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox *worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_to_json(const worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox *v);
 void worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_free(worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox *v);
@@ -7205,6 +8079,11 @@ char *worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_print(const w
 
 /* ModelPrintAnalysisRequestMessage (object) */
 bool worker_backend_ModelPrintAnalysisRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelPrintAnalysisRequestMessage *worker_backend_ModelPrintAnalysisRequestMessage_new(void);
+void worker_backend_ModelPrintAnalysisRequestMessage_init(worker_backend_ModelPrintAnalysisRequestMessage *v);
 worker_backend_ModelPrintAnalysisRequestMessage *worker_backend_ModelPrintAnalysisRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelPrintAnalysisRequestMessage_to_json(const worker_backend_ModelPrintAnalysisRequestMessage *v);
 void worker_backend_ModelPrintAnalysisRequestMessage_free(worker_backend_ModelPrintAnalysisRequestMessage *v);
@@ -7213,6 +8092,11 @@ char *worker_backend_ModelPrintAnalysisRequestMessage_print(const worker_backend
 
 /* ModelSellabilityAnalysisCompletedMessage (object) */
 bool worker_backend_ModelSellabilityAnalysisCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSellabilityAnalysisCompletedMessage *worker_backend_ModelSellabilityAnalysisCompletedMessage_new(void);
+void worker_backend_ModelSellabilityAnalysisCompletedMessage_init(worker_backend_ModelSellabilityAnalysisCompletedMessage *v);
 worker_backend_ModelSellabilityAnalysisCompletedMessage *worker_backend_ModelSellabilityAnalysisCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSellabilityAnalysisCompletedMessage_to_json(const worker_backend_ModelSellabilityAnalysisCompletedMessage *v);
 void worker_backend_ModelSellabilityAnalysisCompletedMessage_free(worker_backend_ModelSellabilityAnalysisCompletedMessage *v);
@@ -7221,6 +8105,11 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessage_print(const worker
 
 /* ModelSellabilityAnalysisCompletedMessagePricingRecommendations (object) */
 bool worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_new(void);
+void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_init(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations *v);
 worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_to_json(const worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations *v);
 void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_free(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations *v);
@@ -7229,6 +8118,11 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendati
 
 /* ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange (object) */
 bool worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_new(void);
+void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_init(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange *v);
 worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_to_json(const worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange *v);
 void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_free(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange *v);
@@ -7237,6 +8131,11 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendati
 
 /* ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem (object) */
 bool worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_new(void);
+void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_init(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem *v);
 worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_to_json(const worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem *v);
 void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_free(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem *v);
@@ -7245,6 +8144,11 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendati
 
 /* ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem (object) */
 bool worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_new(void);
+void worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_init(worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem *v);
 worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_to_json(const worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem *v);
 void worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_free(worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem *v);
@@ -7253,6 +8157,11 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommen
 
 /* ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData (object) */
 bool worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_new(void);
+void worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_init(worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData *v);
 worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_to_json(const worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData *v);
 void worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_free(worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData *v);
@@ -7261,6 +8170,11 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommen
 
 /* ModelSellabilityAnalysisCompletedMessageDemandAnalysis (object) */
 bool worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis *worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_new(void);
+void worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_init(worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis *v);
 worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis *worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_to_json(const worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis *v);
 void worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_free(worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis *v);
@@ -7269,6 +8183,11 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_prin
 
 /* ModelSellabilityAnalysisCompletedMessageQualityFactors (object) */
 bool worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors *worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_new(void);
+void worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_init(worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors *v);
 worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors *worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_to_json(const worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors *v);
 void worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_free(worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors *v);
@@ -7277,6 +8196,11 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_prin
 
 /* ModelSellabilityAnalysisCompletedMessageRecommendationsItem (object) */
 bool worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem *worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_new(void);
+void worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_init(worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem *v);
 worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem *worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_to_json(const worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem *v);
 void worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_free(worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem *v);
@@ -7285,6 +8209,11 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem
 
 /* ModelSellabilityAnalysisRequestMessage (object) */
 bool worker_backend_ModelSellabilityAnalysisRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSellabilityAnalysisRequestMessage *worker_backend_ModelSellabilityAnalysisRequestMessage_new(void);
+void worker_backend_ModelSellabilityAnalysisRequestMessage_init(worker_backend_ModelSellabilityAnalysisRequestMessage *v);
 worker_backend_ModelSellabilityAnalysisRequestMessage *worker_backend_ModelSellabilityAnalysisRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSellabilityAnalysisRequestMessage_to_json(const worker_backend_ModelSellabilityAnalysisRequestMessage *v);
 void worker_backend_ModelSellabilityAnalysisRequestMessage_free(worker_backend_ModelSellabilityAnalysisRequestMessage *v);
@@ -7293,6 +8222,11 @@ char *worker_backend_ModelSellabilityAnalysisRequestMessage_print(const worker_b
 
 /* ModelSellabilityAnalysisRequestMessageAnalysisOptions (object) */
 bool worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_new(void);
+void worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_init(worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions *v);
 worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_to_json(const worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions *v);
 void worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_free(worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions *v);
@@ -7301,6 +8235,11 @@ char *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_print
 
 /* ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions (object) */
 bool worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_new(void);
+void worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_init(worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions *v);
 worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_to_json(const worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions *v);
 void worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_free(worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions *v);
@@ -7309,6 +8248,11 @@ char *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAn
 
 /* ModelSemanticAnalysisCompletedMessage (object) */
 bool worker_backend_ModelSemanticAnalysisCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSemanticAnalysisCompletedMessage *worker_backend_ModelSemanticAnalysisCompletedMessage_new(void);
+void worker_backend_ModelSemanticAnalysisCompletedMessage_init(worker_backend_ModelSemanticAnalysisCompletedMessage *v);
 worker_backend_ModelSemanticAnalysisCompletedMessage *worker_backend_ModelSemanticAnalysisCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSemanticAnalysisCompletedMessage_to_json(const worker_backend_ModelSemanticAnalysisCompletedMessage *v);
 void worker_backend_ModelSemanticAnalysisCompletedMessage_free(worker_backend_ModelSemanticAnalysisCompletedMessage *v);
@@ -7317,6 +8261,11 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessage_print(const worker_ba
 
 /* ModelSemanticAnalysisCompletedMessageSemanticMetadata (object) */
 bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_new(void);
+void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata *v);
 worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_to_json(const worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata *v);
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_free(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata *v);
@@ -7325,6 +8274,11 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_print
 
 /* ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem (object) */
 bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_new(void);
+void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem *v);
 worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_to_json(const worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem *v);
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_free(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem *v);
@@ -7333,6 +8287,11 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemant
 
 /* ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem (object) */
 bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_new(void);
+void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem *v);
 worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_to_json(const worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem *v);
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_free(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem *v);
@@ -7341,6 +8300,11 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimila
 
 /* ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures (object) */
 bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_new(void);
+void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures *v);
 worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_to_json(const worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures *v);
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_free(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures *v);
@@ -7349,6 +8313,11 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeomet
 
 /* ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox (object) */
 bool worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_new(void);
+void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox *v);
 worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_to_json(const worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox *v);
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_free(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox *v);
@@ -7357,6 +8326,11 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeomet
 
 /* ModelSemanticAnalysisCompletedMessageProcessingTime (object) */
 bool worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime *worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_new(void);
+void worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_init(worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime *v);
 worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime *worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_to_json(const worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime *v);
 void worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_free(worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime *v);
@@ -7365,6 +8339,11 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_print(c
 
 /* ModelSemanticAnalysisCompletedMessageQualityMetrics (object) */
 bool worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics *worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_new(void);
+void worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_init(worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics *v);
 worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics *worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_to_json(const worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics *v);
 void worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_free(worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics *v);
@@ -7373,6 +8352,11 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_print(c
 
 /* ModelSemanticAnalysisCompletedMessageError (object) */
 bool worker_backend_ModelSemanticAnalysisCompletedMessageError_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSemanticAnalysisCompletedMessageError *worker_backend_ModelSemanticAnalysisCompletedMessageError_new(void);
+void worker_backend_ModelSemanticAnalysisCompletedMessageError_init(worker_backend_ModelSemanticAnalysisCompletedMessageError *v);
 worker_backend_ModelSemanticAnalysisCompletedMessageError *worker_backend_ModelSemanticAnalysisCompletedMessageError_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSemanticAnalysisCompletedMessageError_to_json(const worker_backend_ModelSemanticAnalysisCompletedMessageError *v);
 void worker_backend_ModelSemanticAnalysisCompletedMessageError_free(worker_backend_ModelSemanticAnalysisCompletedMessageError *v);
@@ -7381,6 +8365,11 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageError_print(const work
 
 /* ModelSemanticAnalysisCompletedMessageDebugInfo (object) */
 bool worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo *worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_new(void);
+void worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_init(worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo *v);
 worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo *worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_to_json(const worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo *v);
 void worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_free(worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo *v);
@@ -7389,6 +8378,11 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_print(const 
 
 /* ModelSemanticAnalysisRequestMessage (object) */
 bool worker_backend_ModelSemanticAnalysisRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSemanticAnalysisRequestMessage *worker_backend_ModelSemanticAnalysisRequestMessage_new(void);
+void worker_backend_ModelSemanticAnalysisRequestMessage_init(worker_backend_ModelSemanticAnalysisRequestMessage *v);
 worker_backend_ModelSemanticAnalysisRequestMessage *worker_backend_ModelSemanticAnalysisRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSemanticAnalysisRequestMessage_to_json(const worker_backend_ModelSemanticAnalysisRequestMessage *v);
 void worker_backend_ModelSemanticAnalysisRequestMessage_free(worker_backend_ModelSemanticAnalysisRequestMessage *v);
@@ -7397,6 +8391,11 @@ char *worker_backend_ModelSemanticAnalysisRequestMessage_print(const worker_back
 
 /* ModelSemanticAnalysisRequestMessageProcessingOptions (object) */
 bool worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions *worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_new(void);
+void worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_init(worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions *v);
 worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions *worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_to_json(const worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions *v);
 void worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_free(worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions *v);
@@ -7405,6 +8404,11 @@ char *worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_print(
 
 /* ModelTechnicalMetadataCompletedMessage (object) */
 bool worker_backend_ModelTechnicalMetadataCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelTechnicalMetadataCompletedMessage *worker_backend_ModelTechnicalMetadataCompletedMessage_new(void);
+void worker_backend_ModelTechnicalMetadataCompletedMessage_init(worker_backend_ModelTechnicalMetadataCompletedMessage *v);
 worker_backend_ModelTechnicalMetadataCompletedMessage *worker_backend_ModelTechnicalMetadataCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelTechnicalMetadataCompletedMessage_to_json(const worker_backend_ModelTechnicalMetadataCompletedMessage *v);
 void worker_backend_ModelTechnicalMetadataCompletedMessage_free(worker_backend_ModelTechnicalMetadataCompletedMessage *v);
@@ -7413,6 +8417,11 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessage_print(const worker_b
 
 /* ModelTechnicalMetadataCompletedMessageBoundingBox (object) */
 bool worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox *worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_new(void);
+void worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_init(worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox *v);
 worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox *worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_to_json(const worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox *v);
 void worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_free(worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox *v);
@@ -7421,6 +8430,11 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_print(con
 
 /* ModelTechnicalMetadataCompletedMessageOverhangsItem (object) */
 bool worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem *worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_new(void);
+void worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_init(worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem *v);
 worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem *worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_to_json(const worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem *v);
 void worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_free(worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem *v);
@@ -7429,6 +8443,11 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_print(c
 
 /* ModelTechnicalMetadataCompletedMessagePrintTimeEstimates (object) */
 bool worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates *worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_new(void);
+void worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_init(worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates *v);
 worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates *worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_to_json(const worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates *v);
 void worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_free(worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates *v);
@@ -7437,6 +8456,11 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_pr
 
 /* ModelTechnicalMetadataCompletedMessageMaterialEstimates (object) */
 bool worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates *worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_new(void);
+void worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_init(worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates *v);
 worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates *worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_to_json(const worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates *v);
 void worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_free(worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates *v);
@@ -7445,6 +8469,11 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_pri
 
 /* ModelTechnicalMetadataCompletedMessageRecommendedOrientation (object) */
 bool worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation *worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_new(void);
+void worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_init(worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation *v);
 worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation *worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_to_json(const worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation *v);
 void worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_free(worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation *v);
@@ -7453,6 +8482,11 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientatio
 
 /* ModelTechnicalMetadataCompletedMessageSlicerRecommendations (object) */
 bool worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations *worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_new(void);
+void worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_init(worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations *v);
 worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations *worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_to_json(const worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations *v);
 void worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_free(worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations *v);
@@ -7461,6 +8495,11 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations
 
 /* ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem (object) */
 bool worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem *worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_new(void);
+void worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_init(worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem *v);
 worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem *worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_to_json(const worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem *v);
 void worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_free(worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem *v);
@@ -7469,6 +8508,11 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_
 
 /* ModelTechnicalMetadataRequestMessage (object) */
 bool worker_backend_ModelTechnicalMetadataRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelTechnicalMetadataRequestMessage *worker_backend_ModelTechnicalMetadataRequestMessage_new(void);
+void worker_backend_ModelTechnicalMetadataRequestMessage_init(worker_backend_ModelTechnicalMetadataRequestMessage *v);
 worker_backend_ModelTechnicalMetadataRequestMessage *worker_backend_ModelTechnicalMetadataRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelTechnicalMetadataRequestMessage_to_json(const worker_backend_ModelTechnicalMetadataRequestMessage *v);
 void worker_backend_ModelTechnicalMetadataRequestMessage_free(worker_backend_ModelTechnicalMetadataRequestMessage *v);
@@ -7477,6 +8521,11 @@ char *worker_backend_ModelTechnicalMetadataRequestMessage_print(const worker_bac
 
 /* ModelTechnicalMetadataRequestMessageAnalysisOptions (object) */
 bool worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions *worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_new(void);
+void worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_init(worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions *v);
 worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions *worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_to_json(const worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions *v);
 void worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_free(worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions *v);
@@ -7485,6 +8534,11 @@ char *worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_print(c
 
 /* SlicingFdmRequestMessage (object) */
 bool worker_backend_SlicingFdmRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_SlicingFdmRequestMessage *worker_backend_SlicingFdmRequestMessage_new(void);
+void worker_backend_SlicingFdmRequestMessage_init(worker_backend_SlicingFdmRequestMessage *v);
 worker_backend_SlicingFdmRequestMessage *worker_backend_SlicingFdmRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_SlicingFdmRequestMessage_to_json(const worker_backend_SlicingFdmRequestMessage *v);
 void worker_backend_SlicingFdmRequestMessage_free(worker_backend_SlicingFdmRequestMessage *v);
@@ -7493,6 +8547,11 @@ char *worker_backend_SlicingFdmRequestMessage_print(const worker_backend_Slicing
 
 /* SlicingFdmResultMessage (object) */
 bool worker_backend_SlicingFdmResultMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_SlicingFdmResultMessage *worker_backend_SlicingFdmResultMessage_new(void);
+void worker_backend_SlicingFdmResultMessage_init(worker_backend_SlicingFdmResultMessage *v);
 worker_backend_SlicingFdmResultMessage *worker_backend_SlicingFdmResultMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_SlicingFdmResultMessage_to_json(const worker_backend_SlicingFdmResultMessage *v);
 void worker_backend_SlicingFdmResultMessage_free(worker_backend_SlicingFdmResultMessage *v);
@@ -7501,6 +8560,11 @@ char *worker_backend_SlicingFdmResultMessage_print(const worker_backend_SlicingF
 
 /* SlicingSimulationRequestMessage (object) */
 bool worker_backend_SlicingSimulationRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_SlicingSimulationRequestMessage *worker_backend_SlicingSimulationRequestMessage_new(void);
+void worker_backend_SlicingSimulationRequestMessage_init(worker_backend_SlicingSimulationRequestMessage *v);
 worker_backend_SlicingSimulationRequestMessage *worker_backend_SlicingSimulationRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_SlicingSimulationRequestMessage_to_json(const worker_backend_SlicingSimulationRequestMessage *v);
 void worker_backend_SlicingSimulationRequestMessage_free(worker_backend_SlicingSimulationRequestMessage *v);
@@ -7512,6 +8576,11 @@ bool worker_backend_SlicingSimulationRequestMessageTechnology_validate(const cJS
 
 /* SlicingSimulationRequestMessageSlicerProfile (object) */
 bool worker_backend_SlicingSimulationRequestMessageSlicerProfile_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_SlicingSimulationRequestMessageSlicerProfile *worker_backend_SlicingSimulationRequestMessageSlicerProfile_new(void);
+void worker_backend_SlicingSimulationRequestMessageSlicerProfile_init(worker_backend_SlicingSimulationRequestMessageSlicerProfile *v);
 worker_backend_SlicingSimulationRequestMessageSlicerProfile *worker_backend_SlicingSimulationRequestMessageSlicerProfile_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_SlicingSimulationRequestMessageSlicerProfile_to_json(const worker_backend_SlicingSimulationRequestMessageSlicerProfile *v);
 void worker_backend_SlicingSimulationRequestMessageSlicerProfile_free(worker_backend_SlicingSimulationRequestMessageSlicerProfile *v);
@@ -7520,6 +8589,11 @@ char *worker_backend_SlicingSimulationRequestMessageSlicerProfile_print(const wo
 
 /* SlicingSimulationRequestMessageSlicerConfig (object) */
 bool worker_backend_SlicingSimulationRequestMessageSlicerConfig_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_SlicingSimulationRequestMessageSlicerConfig *worker_backend_SlicingSimulationRequestMessageSlicerConfig_new(void);
+void worker_backend_SlicingSimulationRequestMessageSlicerConfig_init(worker_backend_SlicingSimulationRequestMessageSlicerConfig *v);
 worker_backend_SlicingSimulationRequestMessageSlicerConfig *worker_backend_SlicingSimulationRequestMessageSlicerConfig_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_SlicingSimulationRequestMessageSlicerConfig_to_json(const worker_backend_SlicingSimulationRequestMessageSlicerConfig *v);
 void worker_backend_SlicingSimulationRequestMessageSlicerConfig_free(worker_backend_SlicingSimulationRequestMessageSlicerConfig *v);
@@ -7528,6 +8602,11 @@ char *worker_backend_SlicingSimulationRequestMessageSlicerConfig_print(const wor
 
 /* SlicingSimulationResultMessage (object) */
 bool worker_backend_SlicingSimulationResultMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_SlicingSimulationResultMessage *worker_backend_SlicingSimulationResultMessage_new(void);
+void worker_backend_SlicingSimulationResultMessage_init(worker_backend_SlicingSimulationResultMessage *v);
 worker_backend_SlicingSimulationResultMessage *worker_backend_SlicingSimulationResultMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_SlicingSimulationResultMessage_to_json(const worker_backend_SlicingSimulationResultMessage *v);
 void worker_backend_SlicingSimulationResultMessage_free(worker_backend_SlicingSimulationResultMessage *v);
@@ -7539,6 +8618,11 @@ bool worker_backend_SlicingSimulationResultMessageSlicingMethod_validate(const c
 
 /* SlicingSlaRequestMessage (object) */
 bool worker_backend_SlicingSlaRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_SlicingSlaRequestMessage *worker_backend_SlicingSlaRequestMessage_new(void);
+void worker_backend_SlicingSlaRequestMessage_init(worker_backend_SlicingSlaRequestMessage *v);
 worker_backend_SlicingSlaRequestMessage *worker_backend_SlicingSlaRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_SlicingSlaRequestMessage_to_json(const worker_backend_SlicingSlaRequestMessage *v);
 void worker_backend_SlicingSlaRequestMessage_free(worker_backend_SlicingSlaRequestMessage *v);
@@ -7550,6 +8634,11 @@ bool worker_backend_SlicingSlaRequestMessageTechnology_validate(const cJSON *jso
 
 /* SlicingSlaResultMessage (object) */
 bool worker_backend_SlicingSlaResultMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_SlicingSlaResultMessage *worker_backend_SlicingSlaResultMessage_new(void);
+void worker_backend_SlicingSlaResultMessage_init(worker_backend_SlicingSlaResultMessage *v);
 worker_backend_SlicingSlaResultMessage *worker_backend_SlicingSlaResultMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_SlicingSlaResultMessage_to_json(const worker_backend_SlicingSlaResultMessage *v);
 void worker_backend_SlicingSlaResultMessage_free(worker_backend_SlicingSlaResultMessage *v);
@@ -7558,6 +8647,11 @@ char *worker_backend_SlicingSlaResultMessage_print(const worker_backend_SlicingS
 
 /* TextureGenerationCompletedMessage (object) */
 bool worker_backend_TextureGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_TextureGenerationCompletedMessage *worker_backend_TextureGenerationCompletedMessage_new(void);
+void worker_backend_TextureGenerationCompletedMessage_init(worker_backend_TextureGenerationCompletedMessage *v);
 worker_backend_TextureGenerationCompletedMessage *worker_backend_TextureGenerationCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_TextureGenerationCompletedMessage_to_json(const worker_backend_TextureGenerationCompletedMessage *v);
 void worker_backend_TextureGenerationCompletedMessage_free(worker_backend_TextureGenerationCompletedMessage *v);
@@ -7566,6 +8660,11 @@ char *worker_backend_TextureGenerationCompletedMessage_print(const worker_backen
 
 /* TextureGenerationRequestMessage (object) */
 bool worker_backend_TextureGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_TextureGenerationRequestMessage *worker_backend_TextureGenerationRequestMessage_new(void);
+void worker_backend_TextureGenerationRequestMessage_init(worker_backend_TextureGenerationRequestMessage *v);
 worker_backend_TextureGenerationRequestMessage *worker_backend_TextureGenerationRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_TextureGenerationRequestMessage_to_json(const worker_backend_TextureGenerationRequestMessage *v);
 void worker_backend_TextureGenerationRequestMessage_free(worker_backend_TextureGenerationRequestMessage *v);
@@ -7574,6 +8673,11 @@ char *worker_backend_TextureGenerationRequestMessage_print(const worker_backend_
 
 /* ThumbnailGenerationCompletedMessage (object) */
 bool worker_backend_ThumbnailGenerationCompletedMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ThumbnailGenerationCompletedMessage *worker_backend_ThumbnailGenerationCompletedMessage_new(void);
+void worker_backend_ThumbnailGenerationCompletedMessage_init(worker_backend_ThumbnailGenerationCompletedMessage *v);
 worker_backend_ThumbnailGenerationCompletedMessage *worker_backend_ThumbnailGenerationCompletedMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ThumbnailGenerationCompletedMessage_to_json(const worker_backend_ThumbnailGenerationCompletedMessage *v);
 void worker_backend_ThumbnailGenerationCompletedMessage_free(worker_backend_ThumbnailGenerationCompletedMessage *v);
@@ -7582,6 +8686,11 @@ char *worker_backend_ThumbnailGenerationCompletedMessage_print(const worker_back
 
 /* ThumbnailGenerationCompletedMessageThumbnail360ViewsItem (object) */
 bool worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem *worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_new(void);
+void worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_init(worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem *v);
 worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem *worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_to_json(const worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem *v);
 void worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_free(worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem *v);
@@ -7590,6 +8699,11 @@ char *worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_pr
 
 /* ThumbnailGenerationRequestMessage (object) */
 bool worker_backend_ThumbnailGenerationRequestMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ThumbnailGenerationRequestMessage *worker_backend_ThumbnailGenerationRequestMessage_new(void);
+void worker_backend_ThumbnailGenerationRequestMessage_init(worker_backend_ThumbnailGenerationRequestMessage *v);
 worker_backend_ThumbnailGenerationRequestMessage *worker_backend_ThumbnailGenerationRequestMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ThumbnailGenerationRequestMessage_to_json(const worker_backend_ThumbnailGenerationRequestMessage *v);
 void worker_backend_ThumbnailGenerationRequestMessage_free(worker_backend_ThumbnailGenerationRequestMessage *v);
@@ -7598,6 +8712,11 @@ char *worker_backend_ThumbnailGenerationRequestMessage_print(const worker_backen
 
 /* ThumbnailGenerationRequestMessageCustomization (object) */
 bool worker_backend_ThumbnailGenerationRequestMessageCustomization_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ThumbnailGenerationRequestMessageCustomization *worker_backend_ThumbnailGenerationRequestMessageCustomization_new(void);
+void worker_backend_ThumbnailGenerationRequestMessageCustomization_init(worker_backend_ThumbnailGenerationRequestMessageCustomization *v);
 worker_backend_ThumbnailGenerationRequestMessageCustomization *worker_backend_ThumbnailGenerationRequestMessageCustomization_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ThumbnailGenerationRequestMessageCustomization_to_json(const worker_backend_ThumbnailGenerationRequestMessageCustomization *v);
 void worker_backend_ThumbnailGenerationRequestMessageCustomization_free(worker_backend_ThumbnailGenerationRequestMessageCustomization *v);
@@ -7606,6 +8725,11 @@ char *worker_backend_ThumbnailGenerationRequestMessageCustomization_print(const 
 
 /* ThumbnailGenerationRequestMessageCustomizationTexture (object) */
 bool worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_new(void);
+void worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_init(worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *v);
 worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_to_json(const worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *v);
 void worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_free(worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *v);
@@ -7614,6 +8738,11 @@ char *worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_print
 
 /* ThumbnailGenerationRequestMessageCustomizationBackground (object) */
 bool worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_new(void);
+void worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_init(worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *v);
 worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_to_json(const worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *v);
 void worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_free(worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *v);
@@ -7622,6 +8751,11 @@ char *worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_pr
 
 /* ThumbnailGenerationRequestMessageCustomizationWatermark (object) */
 bool worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_new(void);
+void worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_init(worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *v);
 worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_to_json(const worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *v);
 void worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_free(worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *v);
@@ -7630,6 +8764,11 @@ char *worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_pri
 
 /* UserEngagementEventMessage (object) */
 bool worker_backend_UserEngagementEventMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_UserEngagementEventMessage *worker_backend_UserEngagementEventMessage_new(void);
+void worker_backend_UserEngagementEventMessage_init(worker_backend_UserEngagementEventMessage *v);
 worker_backend_UserEngagementEventMessage *worker_backend_UserEngagementEventMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_UserEngagementEventMessage_to_json(const worker_backend_UserEngagementEventMessage *v);
 void worker_backend_UserEngagementEventMessage_free(worker_backend_UserEngagementEventMessage *v);
@@ -7638,6 +8777,11 @@ char *worker_backend_UserEngagementEventMessage_print(const worker_backend_UserE
 
 /* UserEngagementEventMessageActionDetails (object) */
 bool worker_backend_UserEngagementEventMessageActionDetails_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_UserEngagementEventMessageActionDetails *worker_backend_UserEngagementEventMessageActionDetails_new(void);
+void worker_backend_UserEngagementEventMessageActionDetails_init(worker_backend_UserEngagementEventMessageActionDetails *v);
 worker_backend_UserEngagementEventMessageActionDetails *worker_backend_UserEngagementEventMessageActionDetails_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_UserEngagementEventMessageActionDetails_to_json(const worker_backend_UserEngagementEventMessageActionDetails *v);
 void worker_backend_UserEngagementEventMessageActionDetails_free(worker_backend_UserEngagementEventMessageActionDetails *v);
@@ -7646,6 +8790,11 @@ char *worker_backend_UserEngagementEventMessageActionDetails_print(const worker_
 
 /* UserEngagementEventMessageClientInfo (object) */
 bool worker_backend_UserEngagementEventMessageClientInfo_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_UserEngagementEventMessageClientInfo *worker_backend_UserEngagementEventMessageClientInfo_new(void);
+void worker_backend_UserEngagementEventMessageClientInfo_init(worker_backend_UserEngagementEventMessageClientInfo *v);
 worker_backend_UserEngagementEventMessageClientInfo *worker_backend_UserEngagementEventMessageClientInfo_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_UserEngagementEventMessageClientInfo_to_json(const worker_backend_UserEngagementEventMessageClientInfo *v);
 void worker_backend_UserEngagementEventMessageClientInfo_free(worker_backend_UserEngagementEventMessageClientInfo *v);
@@ -7654,6 +8803,11 @@ char *worker_backend_UserEngagementEventMessageClientInfo_print(const worker_bac
 
 /* WorkerAnalyticsEventMessage (object) */
 bool worker_backend_WorkerAnalyticsEventMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_WorkerAnalyticsEventMessage *worker_backend_WorkerAnalyticsEventMessage_new(void);
+void worker_backend_WorkerAnalyticsEventMessage_init(worker_backend_WorkerAnalyticsEventMessage *v);
 worker_backend_WorkerAnalyticsEventMessage *worker_backend_WorkerAnalyticsEventMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_WorkerAnalyticsEventMessage_to_json(const worker_backend_WorkerAnalyticsEventMessage *v);
 void worker_backend_WorkerAnalyticsEventMessage_free(worker_backend_WorkerAnalyticsEventMessage *v);
@@ -7662,6 +8816,11 @@ char *worker_backend_WorkerAnalyticsEventMessage_print(const worker_backend_Work
 
 /* JobTiming (object) */
 bool worker_backend_JobTiming_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_JobTiming *worker_backend_JobTiming_new(void);
+void worker_backend_JobTiming_init(worker_backend_JobTiming *v);
 worker_backend_JobTiming *worker_backend_JobTiming_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_JobTiming_to_json(const worker_backend_JobTiming *v);
 void worker_backend_JobTiming_free(worker_backend_JobTiming *v);
@@ -7670,6 +8829,11 @@ char *worker_backend_JobTiming_print(const worker_backend_JobTiming *v);
 
 /* WorkerMetricsEnrichedEventMessage (object) */
 bool worker_backend_WorkerMetricsEnrichedEventMessage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_WorkerMetricsEnrichedEventMessage *worker_backend_WorkerMetricsEnrichedEventMessage_new(void);
+void worker_backend_WorkerMetricsEnrichedEventMessage_init(worker_backend_WorkerMetricsEnrichedEventMessage *v);
 worker_backend_WorkerMetricsEnrichedEventMessage *worker_backend_WorkerMetricsEnrichedEventMessage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_WorkerMetricsEnrichedEventMessage_to_json(const worker_backend_WorkerMetricsEnrichedEventMessage *v);
 void worker_backend_WorkerMetricsEnrichedEventMessage_free(worker_backend_WorkerMetricsEnrichedEventMessage *v);
@@ -7678,6 +8842,11 @@ char *worker_backend_WorkerMetricsEnrichedEventMessage_print(const worker_backen
 
 /* WorkerMetricsEnrichedEventMessageLlmUsage (object) */
 bool worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage *worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_new(void);
+void worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_init(worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage *v);
 worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage *worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_to_json(const worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage *v);
 void worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_free(worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage *v);
@@ -7686,6 +8855,11 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_print(const worke
 
 /* WorkerMetricsEnrichedEventMessageResources (object) */
 bool worker_backend_WorkerMetricsEnrichedEventMessageResources_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_WorkerMetricsEnrichedEventMessageResources *worker_backend_WorkerMetricsEnrichedEventMessageResources_new(void);
+void worker_backend_WorkerMetricsEnrichedEventMessageResources_init(worker_backend_WorkerMetricsEnrichedEventMessageResources *v);
 worker_backend_WorkerMetricsEnrichedEventMessageResources *worker_backend_WorkerMetricsEnrichedEventMessageResources_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_WorkerMetricsEnrichedEventMessageResources_to_json(const worker_backend_WorkerMetricsEnrichedEventMessageResources *v);
 void worker_backend_WorkerMetricsEnrichedEventMessageResources_free(worker_backend_WorkerMetricsEnrichedEventMessageResources *v);
@@ -7694,6 +8868,11 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageResources_print(const work
 
 /* WorkerMetricsEnrichedEventMessageResourcesCpu (object) */
 bool worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_new(void);
+void worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_init(worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *v);
 worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_to_json(const worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *v);
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_free(worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *v);
@@ -7702,6 +8881,11 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_print(const w
 
 /* WorkerMetricsEnrichedEventMessageResourcesMemory (object) */
 bool worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_new(void);
+void worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_init(worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *v);
 worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_to_json(const worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *v);
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_free(worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *v);
@@ -7710,6 +8894,11 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_print(cons
 
 /* WorkerMetricsEnrichedEventMessageResourcesDisk (object) */
 bool worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_new(void);
+void worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_init(worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *v);
 worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_to_json(const worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *v);
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_free(worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *v);
@@ -7718,6 +8907,11 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_print(const 
 
 /* WorkerMetricsEnrichedEventMessageResourcesNetwork (object) */
 bool worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork *worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_new(void);
+void worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_init(worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork *v);
 worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork *worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_to_json(const worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork *v);
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_free(worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork *v);
@@ -7726,6 +8920,11 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_print(con
 
 /* WorkerMetricsEnrichedEventMessageError (object) */
 bool worker_backend_WorkerMetricsEnrichedEventMessageError_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_WorkerMetricsEnrichedEventMessageError *worker_backend_WorkerMetricsEnrichedEventMessageError_new(void);
+void worker_backend_WorkerMetricsEnrichedEventMessageError_init(worker_backend_WorkerMetricsEnrichedEventMessageError *v);
 worker_backend_WorkerMetricsEnrichedEventMessageError *worker_backend_WorkerMetricsEnrichedEventMessageError_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_WorkerMetricsEnrichedEventMessageError_to_json(const worker_backend_WorkerMetricsEnrichedEventMessageError *v);
 void worker_backend_WorkerMetricsEnrichedEventMessageError_free(worker_backend_WorkerMetricsEnrichedEventMessageError *v);
@@ -7734,6 +8933,11 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageError_print(const worker_b
 
 /* JobResponse (object) */
 bool worker_backend_JobResponse_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_JobResponse *worker_backend_JobResponse_new(void);
+void worker_backend_JobResponse_init(worker_backend_JobResponse *v);
 worker_backend_JobResponse *worker_backend_JobResponse_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_JobResponse_to_json(const worker_backend_JobResponse *v);
 void worker_backend_JobResponse_free(worker_backend_JobResponse *v);
@@ -7742,14 +8946,16 @@ char *worker_backend_JobResponse_print(const worker_backend_JobResponse *v);
 
 /* JobStatus (object) */
 bool worker_backend_JobStatus_validate(const cJSON *json, worker_backend_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+worker_backend_JobStatus *worker_backend_JobStatus_new(void);
+void worker_backend_JobStatus_init(worker_backend_JobStatus *v);
 worker_backend_JobStatus *worker_backend_JobStatus_from_json(const cJSON *json, worker_backend_error *err);
 cJSON *worker_backend_JobStatus_to_json(const worker_backend_JobStatus *v);
 void worker_backend_JobStatus_free(worker_backend_JobStatus *v);
 worker_backend_JobStatus *worker_backend_JobStatus_parse(const char *json, size_t len, worker_backend_error *err);
 char *worker_backend_JobStatus_print(const worker_backend_JobStatus *v);
-
-/* JobStatusState (enum) */
-bool worker_backend_JobStatusState_validate(const cJSON *json, worker_backend_error *err);
 
 #ifdef __cplusplus
 }

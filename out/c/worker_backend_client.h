@@ -9,15 +9,23 @@
  * Every call validates what it sends (an invalid payload is refused before
  * any network traffic, kind WORKER_BACKEND_ERR_INVALID) and what it receives, and
  * reports failures as distinct kinds in the error record:
- *   WORKER_BACKEND_ERR_TRANSPORT        connection refused, DNS, TLS, I/O (message: libcurl's reason)
+ *   WORKER_BACKEND_ERR_CONFIG           bad settings (no base URL, CR/LF or another control
+ *                                   character in base_url, api_key or user_agent)
+ *   WORKER_BACKEND_ERR_TRANSPORT        connection refused, DNS, TLS, I/O (message: libcurl's
+ *                                   reason), or an answer longer than max_answer_bytes
  *   WORKER_BACKEND_ERR_TIMEOUT          no complete answer within timeout_ms
- *   WORKER_BACKEND_ERR_HTTP             non-2xx status (http_status; message: the server's
- *                                   `error`/`message` text, or the start of its body)
- *   WORKER_BACKEND_ERR_RESPONSE_JSON    2xx answer that is not JSON
+ *   WORKER_BACKEND_ERR_HTTP             non-2xx status, redirects included (http_status; message:
+ *                                   the server's `error`/`message` text, or the start of its body)
+ *   WORKER_BACKEND_ERR_RESPONSE_JSON    2xx answer that is not exactly one JSON document
  *   WORKER_BACKEND_ERR_RESPONSE_SCHEMA  2xx JSON that breaks the response schema (items say where)
  *
+ * timeout_ms is a deadline for the whole call. Redirects are not followed.
+ *
  * Connections: one client keeps one libcurl handle, so consecutive calls
- * reuse the keep-alive connection.
+ * reuse the keep-alive connection. A request is sent at most once: when a
+ * reused connection turns out closed before any byte of the request was
+ * written, libcurl sends it on a new one; after that a failure is reported
+ * (ERR_TRANSPORT), never retried, since the server may have enqueued the job.
  *
  * Thread safety: a client must not be used by two threads at once; create one
  * client per thread (creating clients is thread-safe: libcurl's global
@@ -40,6 +48,8 @@ typedef struct worker_backend_client_config {
     const char *api_key;    /**< sent as a Bearer token; NULL or "" for none */
     long timeout_ms;        /**< whole-request timeout; 0 = the default (30 s) */
     const char *user_agent; /**< NULL = "msggen-c/0.1.0" */
+    size_t max_answer_bytes; /**< longest answer read; 0 = the default (64 MiB) */
+    bool skip_answer_checks; /**< true: answers are not checked against their schemas */
 } worker_backend_client_config;
 
 /** Fills `cfg` from the environment: WORKER_BACKEND_URL (default

@@ -422,48 +422,6 @@ bool worker_backend_SlicingSlaRequestMessageTechnology_from_string(const char *s
     return false;
 }
 
-const char *worker_backend_JobStatusState_to_string(worker_backend_JobStatusState v)
-{
-    switch (v) {
-    case WORKER_BACKEND_JOB_STATUS_STATE_WAITING:
-        return "waiting";
-    case WORKER_BACKEND_JOB_STATUS_STATE_ACTIVE:
-        return "active";
-    case WORKER_BACKEND_JOB_STATUS_STATE_COMPLETED:
-        return "completed";
-    case WORKER_BACKEND_JOB_STATUS_STATE_FAILED:
-        return "failed";
-    case WORKER_BACKEND_JOB_STATUS_STATE_DELAYED:
-        return "delayed";
-    }
-    return "";
-}
-
-bool worker_backend_JobStatusState_from_string(const char *s, worker_backend_JobStatusState *out)
-{
-    if (strcmp(s, "waiting") == 0) {
-        *out = WORKER_BACKEND_JOB_STATUS_STATE_WAITING;
-        return true;
-    }
-    if (strcmp(s, "active") == 0) {
-        *out = WORKER_BACKEND_JOB_STATUS_STATE_ACTIVE;
-        return true;
-    }
-    if (strcmp(s, "completed") == 0) {
-        *out = WORKER_BACKEND_JOB_STATUS_STATE_COMPLETED;
-        return true;
-    }
-    if (strcmp(s, "failed") == 0) {
-        *out = WORKER_BACKEND_JOB_STATUS_STATE_FAILED;
-        return true;
-    }
-    if (strcmp(s, "delayed") == 0) {
-        *out = WORKER_BACKEND_JOB_STATUS_STATE_DELAYED;
-        return true;
-    }
-    return false;
-}
-
 /* ---- message types -------------------------------------------------------- */
 
 static const char *const message_names[] = {
@@ -948,13 +906,6 @@ static MAYBE_UNUSED bool from_enum_SlicingSlaRequestMessageTechnology(worker_bac
 }
 static MAYBE_UNUSED cJSON *to_enum_SlicingSlaRequestMessageTechnology(const worker_backend_SlicingSlaRequestMessageTechnology *src) { return cJSON_CreateString(worker_backend_SlicingSlaRequestMessageTechnology_to_string(*src)); }
 static MAYBE_UNUSED void free_enum_SlicingSlaRequestMessageTechnology(worker_backend_SlicingSlaRequestMessageTechnology *p) { (void)p; }
-
-static MAYBE_UNUSED bool from_enum_JobStatusState(worker_backend_JobStatusState *dst, const cJSON *v)
-{
-    return cJSON_IsString(v) && worker_backend_JobStatusState_from_string(v->valuestring, dst);
-}
-static MAYBE_UNUSED cJSON *to_enum_JobStatusState(const worker_backend_JobStatusState *src) { return cJSON_CreateString(worker_backend_JobStatusState_to_string(*src)); }
-static MAYBE_UNUSED void free_enum_JobStatusState(worker_backend_JobStatusState *p) { (void)p; }
 
 static MAYBE_UNUSED bool from_obj_AnalyticsCollectionRequestMessage(worker_backend_AnalyticsCollectionRequestMessage **dst, const cJSON *v) { return (*dst = worker_backend_AnalyticsCollectionRequestMessage_build(v)) != NULL; }
 static MAYBE_UNUSED cJSON *to_obj_AnalyticsCollectionRequestMessage(worker_backend_AnalyticsCollectionRequestMessage *const *src)
@@ -2643,6 +2594,16 @@ static MAYBE_UNUSED cJSON *to_obj_JobStatus(worker_backend_JobStatus *const *src
 }
 static MAYBE_UNUSED void free_obj_JobStatus(worker_backend_JobStatus **p) { worker_backend_JobStatus_free(*p); }
 
+worker_backend_AnalyticsCollectionRequestMessage *worker_backend_AnalyticsCollectionRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_AnalyticsCollectionRequestMessage));
+}
+
+void worker_backend_AnalyticsCollectionRequestMessage_init(worker_backend_AnalyticsCollectionRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_AnalyticsCollectionRequestMessage_free(worker_backend_AnalyticsCollectionRequestMessage *o)
 {
     if (!o)
@@ -2797,6 +2758,16 @@ char *worker_backend_AnalyticsCollectionRequestMessage_print(const worker_backen
     return s;
 }
 
+worker_backend_AnalyticsCollectionRequestMessageOptions *worker_backend_AnalyticsCollectionRequestMessageOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_AnalyticsCollectionRequestMessageOptions));
+}
+
+void worker_backend_AnalyticsCollectionRequestMessageOptions_init(worker_backend_AnalyticsCollectionRequestMessageOptions *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_AnalyticsCollectionRequestMessageOptions_free(worker_backend_AnalyticsCollectionRequestMessageOptions *o)
 {
     if (!o)
@@ -2908,6 +2879,16 @@ char *worker_backend_AnalyticsCollectionRequestMessageOptions_print(const worker
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_BackendLoggingEventMessage *worker_backend_BackendLoggingEventMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_BackendLoggingEventMessage));
+}
+
+void worker_backend_BackendLoggingEventMessage_init(worker_backend_BackendLoggingEventMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_BackendLoggingEventMessage_free(worker_backend_BackendLoggingEventMessage *o)
@@ -3375,6 +3356,16 @@ char *worker_backend_BackendLoggingEventMessage_print(const worker_backend_Backe
     return s;
 }
 
+worker_backend_BackendLoggingEventMessageMetadata *worker_backend_BackendLoggingEventMessageMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_BackendLoggingEventMessageMetadata));
+}
+
+void worker_backend_BackendLoggingEventMessageMetadata_init(worker_backend_BackendLoggingEventMessageMetadata *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_BackendLoggingEventMessageMetadata_free(worker_backend_BackendLoggingEventMessageMetadata *o)
 {
     if (!o)
@@ -3591,6 +3582,16 @@ char *worker_backend_BackendLoggingEventMessageMetadata_print(const worker_backe
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_EtsyAnalyticsSyncCompletedMessage *worker_backend_EtsyAnalyticsSyncCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyAnalyticsSyncCompletedMessage));
+}
+
+void worker_backend_EtsyAnalyticsSyncCompletedMessage_init(worker_backend_EtsyAnalyticsSyncCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_EtsyAnalyticsSyncCompletedMessage_free(worker_backend_EtsyAnalyticsSyncCompletedMessage *o)
@@ -3916,6 +3917,16 @@ char *worker_backend_EtsyAnalyticsSyncCompletedMessage_print(const worker_backen
     return s;
 }
 
+worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem));
+}
+
+void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_init(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_free(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem *o)
 {
     if (!o)
@@ -4111,6 +4122,16 @@ char *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItem_print(const wo
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics));
+}
+
+void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_init(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_free(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics *o)
@@ -4465,6 +4486,16 @@ char *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalytics_print
     return s;
 }
 
+worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem));
+}
+
+void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_init(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_free(worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *o)
 {
     if (!o)
@@ -4618,6 +4649,16 @@ char *worker_backend_EtsyAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSe
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_CredentialUpdate *worker_backend_CredentialUpdate_new(void)
+{
+    return calloc(1, sizeof(worker_backend_CredentialUpdate));
+}
+
+void worker_backend_CredentialUpdate_init(worker_backend_CredentialUpdate *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_CredentialUpdate_free(worker_backend_CredentialUpdate *o)
@@ -4775,6 +4816,16 @@ char *worker_backend_CredentialUpdate_print(const worker_backend_CredentialUpdat
     return s;
 }
 
+worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem *worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem));
+}
+
+void worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_init(worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_free(worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem *o)
 {
     if (!o)
@@ -4907,6 +4958,16 @@ char *worker_backend_EtsyAnalyticsSyncCompletedMessageErrorsItem_print(const wor
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_EtsyAnalyticsSyncRequestMessage *worker_backend_EtsyAnalyticsSyncRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyAnalyticsSyncRequestMessage));
+}
+
+void worker_backend_EtsyAnalyticsSyncRequestMessage_init(worker_backend_EtsyAnalyticsSyncRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_EtsyAnalyticsSyncRequestMessage_free(worker_backend_EtsyAnalyticsSyncRequestMessage *o)
@@ -5190,6 +5251,16 @@ char *worker_backend_EtsyAnalyticsSyncRequestMessage_print(const worker_backend_
     return s;
 }
 
+worker_backend_EtsyOAuthCredentials *worker_backend_EtsyOAuthCredentials_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyOAuthCredentials));
+}
+
+void worker_backend_EtsyOAuthCredentials_init(worker_backend_EtsyOAuthCredentials *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_EtsyOAuthCredentials_free(worker_backend_EtsyOAuthCredentials *o)
 {
     if (!o)
@@ -5366,6 +5437,16 @@ char *worker_backend_EtsyOAuthCredentials_print(const worker_backend_EtsyOAuthCr
     return s;
 }
 
+worker_backend_AnalyticsTimeRange *worker_backend_AnalyticsTimeRange_new(void)
+{
+    return calloc(1, sizeof(worker_backend_AnalyticsTimeRange));
+}
+
+void worker_backend_AnalyticsTimeRange_init(worker_backend_AnalyticsTimeRange *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_AnalyticsTimeRange_free(worker_backend_AnalyticsTimeRange *o)
 {
     if (!o)
@@ -5496,6 +5577,16 @@ char *worker_backend_AnalyticsTimeRange_print(const worker_backend_AnalyticsTime
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_AnalyticsSyncOptions *worker_backend_AnalyticsSyncOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_AnalyticsSyncOptions));
+}
+
+void worker_backend_AnalyticsSyncOptions_init(worker_backend_AnalyticsSyncOptions *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_AnalyticsSyncOptions_free(worker_backend_AnalyticsSyncOptions *o)
@@ -5653,6 +5744,16 @@ char *worker_backend_AnalyticsSyncOptions_print(const worker_backend_AnalyticsSy
     return s;
 }
 
+worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials *worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials));
+}
+
+void worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_init(worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_free(worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials *o)
 {
     if (!o)
@@ -5783,6 +5884,16 @@ char *worker_backend_EtsyAnalyticsSyncRequestMessageEtsyCredentials_print(const 
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_EtsyPublishListingCompletedMessage *worker_backend_EtsyPublishListingCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyPublishListingCompletedMessage));
+}
+
+void worker_backend_EtsyPublishListingCompletedMessage_init(worker_backend_EtsyPublishListingCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_EtsyPublishListingCompletedMessage_free(worker_backend_EtsyPublishListingCompletedMessage *o)
@@ -6129,6 +6240,16 @@ char *worker_backend_EtsyPublishListingCompletedMessage_print(const worker_backe
     return s;
 }
 
+worker_backend_RetryableErrorDetails *worker_backend_RetryableErrorDetails_new(void)
+{
+    return calloc(1, sizeof(worker_backend_RetryableErrorDetails));
+}
+
+void worker_backend_RetryableErrorDetails_init(worker_backend_RetryableErrorDetails *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_RetryableErrorDetails_free(worker_backend_RetryableErrorDetails *o)
 {
     if (!o)
@@ -6332,6 +6453,16 @@ char *worker_backend_RetryableErrorDetails_print(const worker_backend_RetryableE
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_EtsyPublishListingRequestMessage *worker_backend_EtsyPublishListingRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyPublishListingRequestMessage));
+}
+
+void worker_backend_EtsyPublishListingRequestMessage_init(worker_backend_EtsyPublishListingRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_EtsyPublishListingRequestMessage_free(worker_backend_EtsyPublishListingRequestMessage *o)
@@ -6636,6 +6767,16 @@ char *worker_backend_EtsyPublishListingRequestMessage_print(const worker_backend
     return s;
 }
 
+worker_backend_MaterialVariant *worker_backend_MaterialVariant_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MaterialVariant));
+}
+
+void worker_backend_MaterialVariant_init(worker_backend_MaterialVariant *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MaterialVariant_free(worker_backend_MaterialVariant *o)
 {
     if (!o)
@@ -6808,6 +6949,16 @@ char *worker_backend_MaterialVariant_print(const worker_backend_MaterialVariant 
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_BaseListingData *worker_backend_BaseListingData_new(void)
+{
+    return calloc(1, sizeof(worker_backend_BaseListingData));
+}
+
+void worker_backend_BaseListingData_init(worker_backend_BaseListingData *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_BaseListingData_free(worker_backend_BaseListingData *o)
@@ -7087,6 +7238,16 @@ char *worker_backend_BaseListingData_print(const worker_backend_BaseListingData 
     return s;
 }
 
+worker_backend_EtsyPublishListingRequestMessagePublishOptions *worker_backend_EtsyPublishListingRequestMessagePublishOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyPublishListingRequestMessagePublishOptions));
+}
+
+void worker_backend_EtsyPublishListingRequestMessagePublishOptions_init(worker_backend_EtsyPublishListingRequestMessagePublishOptions *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_EtsyPublishListingRequestMessagePublishOptions_free(worker_backend_EtsyPublishListingRequestMessagePublishOptions *o)
 {
     if (!o)
@@ -7219,6 +7380,16 @@ char *worker_backend_EtsyPublishListingRequestMessagePublishOptions_print(const 
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_EtsyPublishListingRequestMessageEtsyCredentials *worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_new(void)
+{
+    return calloc(1, sizeof(worker_backend_EtsyPublishListingRequestMessageEtsyCredentials));
+}
+
+void worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_init(worker_backend_EtsyPublishListingRequestMessageEtsyCredentials *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_free(worker_backend_EtsyPublishListingRequestMessageEtsyCredentials *o)
@@ -7372,6 +7543,16 @@ char *worker_backend_EtsyPublishListingRequestMessageEtsyCredentials_print(const
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ListingFileMetadata *worker_backend_ListingFileMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ListingFileMetadata));
+}
+
+void worker_backend_ListingFileMetadata_init(worker_backend_ListingFileMetadata *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ListingFileMetadata_free(worker_backend_ListingFileMetadata *o)
@@ -7546,6 +7727,16 @@ char *worker_backend_ListingFileMetadata_print(const worker_backend_ListingFileM
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_FileDownloadCompletedMessage *worker_backend_FileDownloadCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_FileDownloadCompletedMessage));
+}
+
+void worker_backend_FileDownloadCompletedMessage_init(worker_backend_FileDownloadCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_FileDownloadCompletedMessage_free(worker_backend_FileDownloadCompletedMessage *o)
@@ -7766,6 +7957,16 @@ char *worker_backend_FileDownloadCompletedMessage_print(const worker_backend_Fil
     return s;
 }
 
+worker_backend_S3Location *worker_backend_S3Location_new(void)
+{
+    return calloc(1, sizeof(worker_backend_S3Location));
+}
+
+void worker_backend_S3Location_init(worker_backend_S3Location *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_S3Location_free(worker_backend_S3Location *o)
 {
     if (!o)
@@ -7917,6 +8118,16 @@ char *worker_backend_S3Location_print(const worker_backend_S3Location *o)
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_FileDownloadRequestMessage *worker_backend_FileDownloadRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_FileDownloadRequestMessage));
+}
+
+void worker_backend_FileDownloadRequestMessage_init(worker_backend_FileDownloadRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_FileDownloadRequestMessage_free(worker_backend_FileDownloadRequestMessage *o)
@@ -8221,6 +8432,16 @@ char *worker_backend_FileDownloadRequestMessage_print(const worker_backend_FileD
     return s;
 }
 
+worker_backend_StorageLocation *worker_backend_StorageLocation_new(void)
+{
+    return calloc(1, sizeof(worker_backend_StorageLocation));
+}
+
+void worker_backend_StorageLocation_init(worker_backend_StorageLocation *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_StorageLocation_free(worker_backend_StorageLocation *o)
 {
     if (!o)
@@ -8353,6 +8574,16 @@ char *worker_backend_StorageLocation_print(const worker_backend_StorageLocation 
     return s;
 }
 
+worker_backend_FileDownloadRequestMessageMetadata *worker_backend_FileDownloadRequestMessageMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_FileDownloadRequestMessageMetadata));
+}
+
+void worker_backend_FileDownloadRequestMessageMetadata_init(worker_backend_FileDownloadRequestMessageMetadata *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_FileDownloadRequestMessageMetadata_free(worker_backend_FileDownloadRequestMessageMetadata *o)
 {
     if (!o)
@@ -8464,6 +8695,16 @@ char *worker_backend_FileDownloadRequestMessageMetadata_print(const worker_backe
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_FileDownloadRequestMessageCredentials *worker_backend_FileDownloadRequestMessageCredentials_new(void)
+{
+    return calloc(1, sizeof(worker_backend_FileDownloadRequestMessageCredentials));
+}
+
+void worker_backend_FileDownloadRequestMessageCredentials_init(worker_backend_FileDownloadRequestMessageCredentials *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_FileDownloadRequestMessageCredentials_free(worker_backend_FileDownloadRequestMessageCredentials *o)
@@ -8747,6 +8988,16 @@ char *worker_backend_FileDownloadRequestMessageCredentials_print(const worker_ba
     return s;
 }
 
+worker_backend_FileDownloadRequestMessageMinioDestination *worker_backend_FileDownloadRequestMessageMinioDestination_new(void)
+{
+    return calloc(1, sizeof(worker_backend_FileDownloadRequestMessageMinioDestination));
+}
+
+void worker_backend_FileDownloadRequestMessageMinioDestination_init(worker_backend_FileDownloadRequestMessageMinioDestination *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_FileDownloadRequestMessageMinioDestination_free(worker_backend_FileDownloadRequestMessageMinioDestination *o)
 {
     if (!o)
@@ -8878,6 +9129,16 @@ char *worker_backend_FileDownloadRequestMessageMinioDestination_print(const work
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_FileVectorizeCompletedMessage *worker_backend_FileVectorizeCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_FileVectorizeCompletedMessage));
+}
+
+void worker_backend_FileVectorizeCompletedMessage_init(worker_backend_FileVectorizeCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_FileVectorizeCompletedMessage_free(worker_backend_FileVectorizeCompletedMessage *o)
@@ -9077,6 +9338,16 @@ char *worker_backend_FileVectorizeCompletedMessage_print(const worker_backend_Fi
     return s;
 }
 
+worker_backend_FileVectorizeRequestMessage *worker_backend_FileVectorizeRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_FileVectorizeRequestMessage));
+}
+
+void worker_backend_FileVectorizeRequestMessage_init(worker_backend_FileVectorizeRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_FileVectorizeRequestMessage_free(worker_backend_FileVectorizeRequestMessage *o)
 {
     if (!o)
@@ -9230,6 +9501,16 @@ char *worker_backend_FileVectorizeRequestMessage_print(const worker_backend_File
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_IpCheckCompletedMessage *worker_backend_IpCheckCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_IpCheckCompletedMessage));
+}
+
+void worker_backend_IpCheckCompletedMessage_init(worker_backend_IpCheckCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_IpCheckCompletedMessage_free(worker_backend_IpCheckCompletedMessage *o)
@@ -9723,6 +10004,16 @@ char *worker_backend_IpCheckCompletedMessage_print(const worker_backend_IpCheckC
     return s;
 }
 
+worker_backend_IpCheckCompletedMessageSuggestedChanges *worker_backend_IpCheckCompletedMessageSuggestedChanges_new(void)
+{
+    return calloc(1, sizeof(worker_backend_IpCheckCompletedMessageSuggestedChanges));
+}
+
+void worker_backend_IpCheckCompletedMessageSuggestedChanges_init(worker_backend_IpCheckCompletedMessageSuggestedChanges *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_IpCheckCompletedMessageSuggestedChanges_free(worker_backend_IpCheckCompletedMessageSuggestedChanges *o)
 {
     if (!o)
@@ -9897,6 +10188,16 @@ char *worker_backend_IpCheckCompletedMessageSuggestedChanges_print(const worker_
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_IpCheckCompletedMessageHeuristicResults *worker_backend_IpCheckCompletedMessageHeuristicResults_new(void)
+{
+    return calloc(1, sizeof(worker_backend_IpCheckCompletedMessageHeuristicResults));
+}
+
+void worker_backend_IpCheckCompletedMessageHeuristicResults_init(worker_backend_IpCheckCompletedMessageHeuristicResults *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_IpCheckCompletedMessageHeuristicResults_free(worker_backend_IpCheckCompletedMessageHeuristicResults *o)
@@ -10075,6 +10376,16 @@ char *worker_backend_IpCheckCompletedMessageHeuristicResults_print(const worker_
     return s;
 }
 
+worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_new(void)
+{
+    return calloc(1, sizeof(worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash));
+}
+
+void worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_init(worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_free(worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash *o)
 {
     if (!o)
@@ -10249,6 +10560,16 @@ char *worker_backend_IpCheckCompletedMessageHeuristicResultsPerceptualHash_print
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_new(void)
+{
+    return calloc(1, sizeof(worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark));
+}
+
+void worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_init(worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_free(worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark *o)
@@ -10427,6 +10748,16 @@ char *worker_backend_IpCheckCompletedMessageHeuristicResultsTrademark_print(cons
     return s;
 }
 
+worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_new(void)
+{
+    return calloc(1, sizeof(worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise));
+}
+
+void worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_init(worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_free(worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise *o)
 {
     if (!o)
@@ -10601,6 +10932,16 @@ char *worker_backend_IpCheckCompletedMessageHeuristicResultsFranchise_print(cons
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch *worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_new(void)
+{
+    return calloc(1, sizeof(worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch));
+}
+
+void worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_init(worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_free(worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch *o)
@@ -10800,6 +11141,16 @@ char *worker_backend_IpCheckCompletedMessageHeuristicResultsReverseSearch_print(
     return s;
 }
 
+worker_backend_IpCheckCompletedMessageError *worker_backend_IpCheckCompletedMessageError_new(void)
+{
+    return calloc(1, sizeof(worker_backend_IpCheckCompletedMessageError));
+}
+
+void worker_backend_IpCheckCompletedMessageError_init(worker_backend_IpCheckCompletedMessageError *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_IpCheckCompletedMessageError_free(worker_backend_IpCheckCompletedMessageError *o)
 {
     if (!o)
@@ -10932,6 +11283,16 @@ char *worker_backend_IpCheckCompletedMessageError_print(const worker_backend_IpC
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_IpCheckRequestMessage *worker_backend_IpCheckRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_IpCheckRequestMessage));
+}
+
+void worker_backend_IpCheckRequestMessage_init(worker_backend_IpCheckRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_IpCheckRequestMessage_free(worker_backend_IpCheckRequestMessage *o)
@@ -11278,6 +11639,16 @@ char *worker_backend_IpCheckRequestMessage_print(const worker_backend_IpCheckReq
     return s;
 }
 
+worker_backend_IpCheckRequestMessageAnalysisOptions *worker_backend_IpCheckRequestMessageAnalysisOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_IpCheckRequestMessageAnalysisOptions));
+}
+
+void worker_backend_IpCheckRequestMessageAnalysisOptions_init(worker_backend_IpCheckRequestMessageAnalysisOptions *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_IpCheckRequestMessageAnalysisOptions_free(worker_backend_IpCheckRequestMessageAnalysisOptions *o)
 {
     if (!o)
@@ -11452,6 +11823,16 @@ char *worker_backend_IpCheckRequestMessageAnalysisOptions_print(const worker_bac
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceAnalyticsSyncCompletedMessage *worker_backend_MarketplaceAnalyticsSyncCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceAnalyticsSyncCompletedMessage));
+}
+
+void worker_backend_MarketplaceAnalyticsSyncCompletedMessage_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessage_free(worker_backend_MarketplaceAnalyticsSyncCompletedMessage *o)
@@ -11777,6 +12158,16 @@ char *worker_backend_MarketplaceAnalyticsSyncCompletedMessage_print(const worker
     return s;
 }
 
+worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem));
+}
+
+void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_free(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem *o)
 {
     if (!o)
@@ -11972,6 +12363,16 @@ char *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItem_print(c
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics));
+}
+
+void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics_free(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytics *o)
@@ -12326,6 +12727,16 @@ char *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytic
     return s;
 }
 
+worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem));
+}
+
+void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem_free(worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalyticsTimeSeriesItem *o)
 {
     if (!o)
@@ -12481,6 +12892,16 @@ char *worker_backend_MarketplaceAnalyticsSyncCompletedMessageResultsItemAnalytic
     return s;
 }
 
+worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem *worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem));
+}
+
+void worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_init(worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_free(worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem *o)
 {
     if (!o)
@@ -12613,6 +13034,16 @@ char *worker_backend_MarketplaceAnalyticsSyncCompletedMessageErrorsItem_print(co
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceAnalyticsSyncRequestMessage *worker_backend_MarketplaceAnalyticsSyncRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceAnalyticsSyncRequestMessage));
+}
+
+void worker_backend_MarketplaceAnalyticsSyncRequestMessage_init(worker_backend_MarketplaceAnalyticsSyncRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceAnalyticsSyncRequestMessage_free(worker_backend_MarketplaceAnalyticsSyncRequestMessage *o)
@@ -12917,6 +13348,16 @@ char *worker_backend_MarketplaceAnalyticsSyncRequestMessage_print(const worker_b
     return s;
 }
 
+worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials *worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials));
+}
+
+void worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_init(worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials_free(worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredentials *o)
 {
     if (!o)
@@ -13048,6 +13489,16 @@ char *worker_backend_MarketplaceAnalyticsSyncRequestMessageMarketplaceCredential
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceConnectionSyncCompletedMessage *worker_backend_MarketplaceConnectionSyncCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceConnectionSyncCompletedMessage));
+}
+
+void worker_backend_MarketplaceConnectionSyncCompletedMessage_init(worker_backend_MarketplaceConnectionSyncCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceConnectionSyncCompletedMessage_free(worker_backend_MarketplaceConnectionSyncCompletedMessage *o)
@@ -13394,6 +13845,16 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessage_print(const worke
     return s;
 }
 
+worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData));
+}
+
+void worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_init(worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_free(worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData *o)
 {
     if (!o)
@@ -13633,6 +14094,16 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionData_pri
     return s;
 }
 
+worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit));
+}
+
+void worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_init(worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit_free(worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRateLimit *o)
 {
     if (!o)
@@ -13765,6 +14236,16 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessageConnectionDataRate
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem *worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem));
+}
+
+void worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_init(worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_free(worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem *o)
@@ -13943,6 +14424,16 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessageCategoriesItem_pri
     return s;
 }
 
+worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics *worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics));
+}
+
+void worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_init(worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_free(worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics *o)
 {
     if (!o)
@@ -14119,6 +14610,16 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessageStatistics_print(c
     return s;
 }
 
+worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem *worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem));
+}
+
+void worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_init(worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem_free(worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsItem *o)
 {
     if (!o)
@@ -14272,6 +14773,16 @@ char *worker_backend_MarketplaceConnectionSyncCompletedMessageStatisticsErrorsIt
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ErrorDetails *worker_backend_ErrorDetails_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ErrorDetails));
+}
+
+void worker_backend_ErrorDetails_init(worker_backend_ErrorDetails *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ErrorDetails_free(worker_backend_ErrorDetails *o)
@@ -14456,6 +14967,16 @@ char *worker_backend_ErrorDetails_print(const worker_backend_ErrorDetails *o)
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceConnectionSyncRequestMessage *worker_backend_MarketplaceConnectionSyncRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceConnectionSyncRequestMessage));
+}
+
+void worker_backend_MarketplaceConnectionSyncRequestMessage_init(worker_backend_MarketplaceConnectionSyncRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceConnectionSyncRequestMessage_free(worker_backend_MarketplaceConnectionSyncRequestMessage *o)
@@ -14718,6 +15239,16 @@ char *worker_backend_MarketplaceConnectionSyncRequestMessage_print(const worker_
     return s;
 }
 
+worker_backend_MarketplaceConnectionSyncRequestMessageMetadata *worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceConnectionSyncRequestMessageMetadata));
+}
+
+void worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_init(worker_backend_MarketplaceConnectionSyncRequestMessageMetadata *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_free(worker_backend_MarketplaceConnectionSyncRequestMessageMetadata *o)
 {
     if (!o)
@@ -14850,6 +15381,16 @@ char *worker_backend_MarketplaceConnectionSyncRequestMessageMetadata_print(const
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceCredentialRotationCompletedMessage *worker_backend_MarketplaceCredentialRotationCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationCompletedMessage));
+}
+
+void worker_backend_MarketplaceCredentialRotationCompletedMessage_init(worker_backend_MarketplaceCredentialRotationCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessage_free(worker_backend_MarketplaceCredentialRotationCompletedMessage *o)
@@ -15259,6 +15800,16 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessage_print(const w
     return s;
 }
 
+worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials));
+}
+
+void worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_init(worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials_free(worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials *o)
 {
     if (!o)
@@ -15477,6 +16028,16 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials
     return s;
 }
 
+worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult));
+}
+
+void worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_init(worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult_free(worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentialsTestResult *o)
 {
     if (!o)
@@ -15653,6 +16214,16 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageNewCredentials
     return s;
 }
 
+worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials *worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials));
+}
+
+void worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_init(worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials_free(worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials *o)
 {
     if (!o)
@@ -15806,6 +16377,16 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageOldCredentials
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails *worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails));
+}
+
+void worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_init(worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails_free(worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetails *o)
@@ -15984,6 +16565,16 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageOperationDetai
     return s;
 }
 
+worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus));
+}
+
+void worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_init(worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus_free(worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatus *o)
 {
     if (!o)
@@ -16160,6 +16751,16 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStat
     return s;
 }
 
+worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest));
+}
+
+void worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_init(worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest_free(worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStatusLastTest *o)
 {
     if (!o)
@@ -16315,6 +16916,16 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageConnectionStat
     return s;
 }
 
+worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation *worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation));
+}
+
+void worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_init(worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_free(worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation *o)
 {
     if (!o)
@@ -16468,6 +17079,16 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageNextRotation_p
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceCredentialRotationCompletedMessageError *worker_backend_MarketplaceCredentialRotationCompletedMessageError_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationCompletedMessageError));
+}
+
+void worker_backend_MarketplaceCredentialRotationCompletedMessageError_init(worker_backend_MarketplaceCredentialRotationCompletedMessageError *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceCredentialRotationCompletedMessageError_free(worker_backend_MarketplaceCredentialRotationCompletedMessageError *o)
@@ -16696,6 +17317,16 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageError_print(co
     return s;
 }
 
+worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem *worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem));
+}
+
+void worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_init(worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem_free(worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsItem *o)
 {
     if (!o)
@@ -16870,6 +17501,16 @@ char *worker_backend_MarketplaceCredentialRotationCompletedMessageNotificationsI
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceCredentialRotationRequestMessage *worker_backend_MarketplaceCredentialRotationRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationRequestMessage));
+}
+
+void worker_backend_MarketplaceCredentialRotationRequestMessage_init(worker_backend_MarketplaceCredentialRotationRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceCredentialRotationRequestMessage_free(worker_backend_MarketplaceCredentialRotationRequestMessage *o)
@@ -17216,6 +17857,16 @@ char *worker_backend_MarketplaceCredentialRotationRequestMessage_print(const wor
     return s;
 }
 
+worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials *worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials));
+}
+
+void worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_init(worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials_free(worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentials *o)
 {
     if (!o)
@@ -17390,6 +18041,16 @@ char *worker_backend_MarketplaceCredentialRotationRequestMessageCurrentCredentia
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceCredentialRotationRequestMessageOptions *worker_backend_MarketplaceCredentialRotationRequestMessageOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationRequestMessageOptions));
+}
+
+void worker_backend_MarketplaceCredentialRotationRequestMessageOptions_init(worker_backend_MarketplaceCredentialRotationRequestMessageOptions *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceCredentialRotationRequestMessageOptions_free(worker_backend_MarketplaceCredentialRotationRequestMessageOptions *o)
@@ -17589,6 +18250,16 @@ char *worker_backend_MarketplaceCredentialRotationRequestMessageOptions_print(co
     return s;
 }
 
+worker_backend_MarketplaceCredentialRotationRequestMessageMetadata *worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationRequestMessageMetadata));
+}
+
+void worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_init(worker_backend_MarketplaceCredentialRotationRequestMessageMetadata *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_free(worker_backend_MarketplaceCredentialRotationRequestMessageMetadata *o)
 {
     if (!o)
@@ -17721,6 +18392,16 @@ char *worker_backend_MarketplaceCredentialRotationRequestMessageMetadata_print(c
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError *worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError));
+}
+
+void worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_init(worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError_free(worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginalError *o)
@@ -17876,6 +18557,16 @@ char *worker_backend_MarketplaceCredentialRotationRequestMessageMetadataOriginal
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceIntelligenceCompletedMessage *worker_backend_MarketplaceIntelligenceCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceCompletedMessage));
+}
+
+void worker_backend_MarketplaceIntelligenceCompletedMessage_init(worker_backend_MarketplaceIntelligenceCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceIntelligenceCompletedMessage_free(worker_backend_MarketplaceIntelligenceCompletedMessage *o)
@@ -18175,6 +18866,16 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessage_print(const worker_
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceIntelligenceCompletedMessageMarketData *worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceCompletedMessageMarketData));
+}
+
+void worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_init(worker_backend_MarketplaceIntelligenceCompletedMessageMarketData *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_free(worker_backend_MarketplaceIntelligenceCompletedMessageMarketData *o)
@@ -18479,6 +19180,16 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessageMarketData_print(con
     return s;
 }
 
+worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange));
+}
+
+void worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_init(worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange_free(worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange *o)
 {
     if (!o)
@@ -18632,6 +19343,16 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessageMarketDataPriceRange
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem));
+}
+
+void worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_init(worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem_free(worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItem *o)
@@ -18810,6 +19531,16 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdown
     return s;
 }
 
+worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult));
+}
+
+void worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_init(worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult_free(worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdownItemTopResult *o)
 {
     if (!o)
@@ -18986,6 +19717,16 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessageMarketplaceBreakdown
     return s;
 }
 
+worker_backend_MarketplaceIntelligenceCompletedMessageError *worker_backend_MarketplaceIntelligenceCompletedMessageError_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceCompletedMessageError));
+}
+
+void worker_backend_MarketplaceIntelligenceCompletedMessageError_init(worker_backend_MarketplaceIntelligenceCompletedMessageError *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceIntelligenceCompletedMessageError_free(worker_backend_MarketplaceIntelligenceCompletedMessageError *o)
 {
     if (!o)
@@ -19160,6 +19901,16 @@ char *worker_backend_MarketplaceIntelligenceCompletedMessageError_print(const wo
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceIntelligenceEventMessage *worker_backend_MarketplaceIntelligenceEventMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceEventMessage));
+}
+
+void worker_backend_MarketplaceIntelligenceEventMessage_init(worker_backend_MarketplaceIntelligenceEventMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceIntelligenceEventMessage_free(worker_backend_MarketplaceIntelligenceEventMessage *o)
@@ -19439,6 +20190,16 @@ char *worker_backend_MarketplaceIntelligenceEventMessage_print(const worker_back
     return s;
 }
 
+worker_backend_MarketplaceIntelligenceEventMessageListing *worker_backend_MarketplaceIntelligenceEventMessageListing_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceEventMessageListing));
+}
+
+void worker_backend_MarketplaceIntelligenceEventMessageListing_init(worker_backend_MarketplaceIntelligenceEventMessageListing *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceIntelligenceEventMessageListing_free(worker_backend_MarketplaceIntelligenceEventMessageListing *o)
 {
     if (!o)
@@ -19629,6 +20390,16 @@ char *worker_backend_MarketplaceIntelligenceEventMessageListing_print(const work
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceIntelligenceEventMessageMetrics *worker_backend_MarketplaceIntelligenceEventMessageMetrics_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceEventMessageMetrics));
+}
+
+void worker_backend_MarketplaceIntelligenceEventMessageMetrics_init(worker_backend_MarketplaceIntelligenceEventMessageMetrics *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceIntelligenceEventMessageMetrics_free(worker_backend_MarketplaceIntelligenceEventMessageMetrics *o)
@@ -19868,6 +20639,16 @@ char *worker_backend_MarketplaceIntelligenceEventMessageMetrics_print(const work
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceIntelligenceEventMessageMetadata *worker_backend_MarketplaceIntelligenceEventMessageMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceEventMessageMetadata));
+}
+
+void worker_backend_MarketplaceIntelligenceEventMessageMetadata_init(worker_backend_MarketplaceIntelligenceEventMessageMetadata *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceIntelligenceEventMessageMetadata_free(worker_backend_MarketplaceIntelligenceEventMessageMetadata *o)
@@ -20340,6 +21121,16 @@ char *worker_backend_MarketplaceIntelligenceEventMessageMetadata_print(const wor
     return s;
 }
 
+worker_backend_MarketplaceIntelligenceEventMessageQueryContext *worker_backend_MarketplaceIntelligenceEventMessageQueryContext_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceEventMessageQueryContext));
+}
+
+void worker_backend_MarketplaceIntelligenceEventMessageQueryContext_init(worker_backend_MarketplaceIntelligenceEventMessageQueryContext *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceIntelligenceEventMessageQueryContext_free(worker_backend_MarketplaceIntelligenceEventMessageQueryContext *o)
 {
     if (!o)
@@ -20543,6 +21334,16 @@ char *worker_backend_MarketplaceIntelligenceEventMessageQueryContext_print(const
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceIntelligenceRequestMessage *worker_backend_MarketplaceIntelligenceRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceRequestMessage));
+}
+
+void worker_backend_MarketplaceIntelligenceRequestMessage_init(worker_backend_MarketplaceIntelligenceRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceIntelligenceRequestMessage_free(worker_backend_MarketplaceIntelligenceRequestMessage *o)
@@ -20759,6 +21560,16 @@ char *worker_backend_MarketplaceIntelligenceRequestMessage_print(const worker_ba
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceIntelligenceRequestMessageSearchContext *worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceRequestMessageSearchContext));
+}
+
+void worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_init(worker_backend_MarketplaceIntelligenceRequestMessageSearchContext *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_free(worker_backend_MarketplaceIntelligenceRequestMessageSearchContext *o)
@@ -21000,6 +21811,16 @@ char *worker_backend_MarketplaceIntelligenceRequestMessageSearchContext_print(co
     return s;
 }
 
+worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions *worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions));
+}
+
+void worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_init(worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_free(worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions *o)
 {
     if (!o)
@@ -21216,6 +22037,16 @@ char *worker_backend_MarketplaceIntelligenceRequestMessageScrapingOptions_print(
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage));
+}
+
+void worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_init(worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_free(worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage *o)
@@ -21453,6 +22284,16 @@ char *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessage_pri
     return s;
 }
 
+worker_backend_GenerationMetadata *worker_backend_GenerationMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_GenerationMetadata));
+}
+
+void worker_backend_GenerationMetadata_init(worker_backend_GenerationMetadata *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_GenerationMetadata_free(worker_backend_GenerationMetadata *o)
 {
     if (!o)
@@ -21623,6 +22464,16 @@ char *worker_backend_GenerationMetadata_print(const worker_backend_GenerationMet
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice));
+}
+
+void worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_init(worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice_free(worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSuggestedPrice *o)
@@ -21870,6 +22721,16 @@ char *worker_backend_MarketplaceListingDescriptionGenerationCompletedMessageSugg
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingDescriptionGenerationRequestMessage *worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingDescriptionGenerationRequestMessage));
+}
+
+void worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_init(worker_backend_MarketplaceListingDescriptionGenerationRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_free(worker_backend_MarketplaceListingDescriptionGenerationRequestMessage *o)
@@ -22295,6 +23156,16 @@ char *worker_backend_MarketplaceListingDescriptionGenerationRequestMessage_print
     return s;
 }
 
+worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata *worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata));
+}
+
+void worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_init(worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata_free(worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechnicalMetadata *o)
 {
     if (!o)
@@ -22511,6 +23382,16 @@ char *worker_backend_MarketplaceListingDescriptionGenerationRequestMessageTechni
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingSyncCompletedMessage *worker_backend_MarketplaceListingSyncCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingSyncCompletedMessage));
+}
+
+void worker_backend_MarketplaceListingSyncCompletedMessage_init(worker_backend_MarketplaceListingSyncCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingSyncCompletedMessage_free(worker_backend_MarketplaceListingSyncCompletedMessage *o)
@@ -22941,6 +23822,16 @@ char *worker_backend_MarketplaceListingSyncCompletedMessage_print(const worker_b
     return s;
 }
 
+worker_backend_MarketplaceListingSyncCompletedMessageStatistics *worker_backend_MarketplaceListingSyncCompletedMessageStatistics_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingSyncCompletedMessageStatistics));
+}
+
+void worker_backend_MarketplaceListingSyncCompletedMessageStatistics_init(worker_backend_MarketplaceListingSyncCompletedMessageStatistics *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceListingSyncCompletedMessageStatistics_free(worker_backend_MarketplaceListingSyncCompletedMessageStatistics *o)
 {
     if (!o)
@@ -23201,6 +24092,16 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageStatistics_print(cons
     return s;
 }
 
+worker_backend_MarketplaceListingSyncCompletedMessageResults *worker_backend_MarketplaceListingSyncCompletedMessageResults_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingSyncCompletedMessageResults));
+}
+
+void worker_backend_MarketplaceListingSyncCompletedMessageResults_init(worker_backend_MarketplaceListingSyncCompletedMessageResults *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceListingSyncCompletedMessageResults_free(worker_backend_MarketplaceListingSyncCompletedMessageResults *o)
 {
     if (!o)
@@ -23333,6 +24234,16 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageResults_print(const w
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingSyncCompletedMessageResultsPull));
+}
+
+void worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_init(worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_free(worker_backend_MarketplaceListingSyncCompletedMessageResultsPull *o)
@@ -23490,6 +24401,16 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageResultsPull_print(con
     return s;
 }
 
+worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingSyncCompletedMessageResultsPush));
+}
+
+void worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_init(worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_free(worker_backend_MarketplaceListingSyncCompletedMessageResultsPush *o)
 {
     if (!o)
@@ -23643,6 +24564,16 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageResultsPush_print(con
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem *worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem));
+}
+
+void worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_init(worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem_free(worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsItem *o)
@@ -23842,6 +24773,16 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageSuccessfulListingsIte
     return s;
 }
 
+worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem *worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem));
+}
+
+void worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_init(worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_free(worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem *o)
 {
     if (!o)
@@ -24037,6 +24978,16 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageFailedListingsItem_pr
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem *worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem));
+}
+
+void worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_init(worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_free(worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem *o)
@@ -24242,6 +25193,16 @@ char *worker_backend_MarketplaceListingSyncCompletedMessageErrorsItem_print(cons
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingSyncRequestMessage *worker_backend_MarketplaceListingSyncRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingSyncRequestMessage));
+}
+
+void worker_backend_MarketplaceListingSyncRequestMessage_init(worker_backend_MarketplaceListingSyncRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingSyncRequestMessage_free(worker_backend_MarketplaceListingSyncRequestMessage *o)
@@ -24630,6 +25591,16 @@ char *worker_backend_MarketplaceListingSyncRequestMessage_print(const worker_bac
     return s;
 }
 
+worker_backend_MarketplaceListingSyncRequestMessageOptions *worker_backend_MarketplaceListingSyncRequestMessageOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingSyncRequestMessageOptions));
+}
+
+void worker_backend_MarketplaceListingSyncRequestMessageOptions_init(worker_backend_MarketplaceListingSyncRequestMessageOptions *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceListingSyncRequestMessageOptions_free(worker_backend_MarketplaceListingSyncRequestMessageOptions *o)
 {
     if (!o)
@@ -24827,6 +25798,16 @@ char *worker_backend_MarketplaceListingSyncRequestMessageOptions_print(const wor
     return s;
 }
 
+worker_backend_MarketplaceListingSyncRequestMessageMetadata *worker_backend_MarketplaceListingSyncRequestMessageMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingSyncRequestMessageMetadata));
+}
+
+void worker_backend_MarketplaceListingSyncRequestMessageMetadata_init(worker_backend_MarketplaceListingSyncRequestMessageMetadata *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceListingSyncRequestMessageMetadata_free(worker_backend_MarketplaceListingSyncRequestMessageMetadata *o)
 {
     if (!o)
@@ -24980,6 +25961,16 @@ char *worker_backend_MarketplaceListingSyncRequestMessageMetadata_print(const wo
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingTagsGenerationCompletedMessage *worker_backend_MarketplaceListingTagsGenerationCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingTagsGenerationCompletedMessage));
+}
+
+void worker_backend_MarketplaceListingTagsGenerationCompletedMessage_init(worker_backend_MarketplaceListingTagsGenerationCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingTagsGenerationCompletedMessage_free(worker_backend_MarketplaceListingTagsGenerationCompletedMessage *o)
@@ -25194,6 +26185,16 @@ char *worker_backend_MarketplaceListingTagsGenerationCompletedMessage_print(cons
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingTagsGenerationRequestMessage *worker_backend_MarketplaceListingTagsGenerationRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingTagsGenerationRequestMessage));
+}
+
+void worker_backend_MarketplaceListingTagsGenerationRequestMessage_init(worker_backend_MarketplaceListingTagsGenerationRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingTagsGenerationRequestMessage_free(worker_backend_MarketplaceListingTagsGenerationRequestMessage *o)
@@ -25640,6 +26641,16 @@ char *worker_backend_MarketplaceListingTagsGenerationRequestMessage_print(const 
     return s;
 }
 
+worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata *worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata));
+}
+
+void worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_init(worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata_free(worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMetadata *o)
 {
     if (!o)
@@ -25858,6 +26869,16 @@ char *worker_backend_MarketplaceListingTagsGenerationRequestMessageTechnicalMeta
     return s;
 }
 
+worker_backend_MarketplaceListingTitleGenerationCompletedMessage *worker_backend_MarketplaceListingTitleGenerationCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingTitleGenerationCompletedMessage));
+}
+
+void worker_backend_MarketplaceListingTitleGenerationCompletedMessage_init(worker_backend_MarketplaceListingTitleGenerationCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceListingTitleGenerationCompletedMessage_free(worker_backend_MarketplaceListingTitleGenerationCompletedMessage *o)
 {
     if (!o)
@@ -26049,6 +27070,16 @@ char *worker_backend_MarketplaceListingTitleGenerationCompletedMessage_print(con
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingTitleGenerationRequestMessage *worker_backend_MarketplaceListingTitleGenerationRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingTitleGenerationRequestMessage));
+}
+
+void worker_backend_MarketplaceListingTitleGenerationRequestMessage_init(worker_backend_MarketplaceListingTitleGenerationRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingTitleGenerationRequestMessage_free(worker_backend_MarketplaceListingTitleGenerationRequestMessage *o)
@@ -26453,6 +27484,16 @@ char *worker_backend_MarketplaceListingTitleGenerationRequestMessage_print(const
     return s;
 }
 
+worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata *worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata));
+}
+
+void worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_init(worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata_free(worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMetadata *o)
 {
     if (!o)
@@ -26627,6 +27668,16 @@ char *worker_backend_MarketplaceListingTitleGenerationRequestMessageTechnicalMet
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingUpdateCompletedMessage *worker_backend_MarketplaceListingUpdateCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingUpdateCompletedMessage));
+}
+
+void worker_backend_MarketplaceListingUpdateCompletedMessage_init(worker_backend_MarketplaceListingUpdateCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingUpdateCompletedMessage_free(worker_backend_MarketplaceListingUpdateCompletedMessage *o)
@@ -26855,6 +27906,16 @@ char *worker_backend_MarketplaceListingUpdateCompletedMessage_print(const worker
     return s;
 }
 
+worker_backend_MarketplaceListingUpdateRequestMessage *worker_backend_MarketplaceListingUpdateRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingUpdateRequestMessage));
+}
+
+void worker_backend_MarketplaceListingUpdateRequestMessage_init(worker_backend_MarketplaceListingUpdateRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceListingUpdateRequestMessage_free(worker_backend_MarketplaceListingUpdateRequestMessage *o)
 {
     if (!o)
@@ -27029,6 +28090,16 @@ char *worker_backend_MarketplaceListingUpdateRequestMessage_print(const worker_b
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplaceListingUpdateRequestMessageUpdates *worker_backend_MarketplaceListingUpdateRequestMessageUpdates_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingUpdateRequestMessageUpdates));
+}
+
+void worker_backend_MarketplaceListingUpdateRequestMessageUpdates_init(worker_backend_MarketplaceListingUpdateRequestMessageUpdates *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplaceListingUpdateRequestMessageUpdates_free(worker_backend_MarketplaceListingUpdateRequestMessageUpdates *o)
@@ -27249,6 +28320,16 @@ char *worker_backend_MarketplaceListingUpdateRequestMessageUpdates_print(const w
     return s;
 }
 
+worker_backend_MarketplaceListingUpdateRequestMessageCredentials *worker_backend_MarketplaceListingUpdateRequestMessageCredentials_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplaceListingUpdateRequestMessageCredentials));
+}
+
+void worker_backend_MarketplaceListingUpdateRequestMessageCredentials_init(worker_backend_MarketplaceListingUpdateRequestMessageCredentials *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplaceListingUpdateRequestMessageCredentials_free(worker_backend_MarketplaceListingUpdateRequestMessageCredentials *o)
 {
     if (!o)
@@ -27444,6 +28525,16 @@ char *worker_backend_MarketplaceListingUpdateRequestMessageCredentials_print(con
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MarketplacePublishListingCompletedMessage *worker_backend_MarketplacePublishListingCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplacePublishListingCompletedMessage));
+}
+
+void worker_backend_MarketplacePublishListingCompletedMessage_init(worker_backend_MarketplacePublishListingCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MarketplacePublishListingCompletedMessage_free(worker_backend_MarketplacePublishListingCompletedMessage *o)
@@ -27790,6 +28881,16 @@ char *worker_backend_MarketplacePublishListingCompletedMessage_print(const worke
     return s;
 }
 
+worker_backend_MarketplacePublishListingRequestMessage *worker_backend_MarketplacePublishListingRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplacePublishListingRequestMessage));
+}
+
+void worker_backend_MarketplacePublishListingRequestMessage_init(worker_backend_MarketplacePublishListingRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplacePublishListingRequestMessage_free(worker_backend_MarketplacePublishListingRequestMessage *o)
 {
     if (!o)
@@ -28113,6 +29214,16 @@ char *worker_backend_MarketplacePublishListingRequestMessage_print(const worker_
     return s;
 }
 
+worker_backend_MarketplacePublishListingRequestMessagePublishOptions *worker_backend_MarketplacePublishListingRequestMessagePublishOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplacePublishListingRequestMessagePublishOptions));
+}
+
+void worker_backend_MarketplacePublishListingRequestMessagePublishOptions_init(worker_backend_MarketplacePublishListingRequestMessagePublishOptions *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplacePublishListingRequestMessagePublishOptions_free(worker_backend_MarketplacePublishListingRequestMessagePublishOptions *o)
 {
     if (!o)
@@ -28276,6 +29387,16 @@ char *worker_backend_MarketplacePublishListingRequestMessagePublishOptions_print
     return s;
 }
 
+worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials *worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials));
+}
+
+void worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_init(worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials_free(worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentials *o)
 {
     if (!o)
@@ -28428,6 +29549,16 @@ char *worker_backend_MarketplacePublishListingRequestMessageMarketplaceCredentia
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MediaBatchDownloadCompletedMessage *worker_backend_MediaBatchDownloadCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MediaBatchDownloadCompletedMessage));
+}
+
+void worker_backend_MediaBatchDownloadCompletedMessage_init(worker_backend_MediaBatchDownloadCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MediaBatchDownloadCompletedMessage_free(worker_backend_MediaBatchDownloadCompletedMessage *o)
@@ -28687,6 +29818,16 @@ char *worker_backend_MediaBatchDownloadCompletedMessage_print(const worker_backe
     return s;
 }
 
+worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem));
+}
+
+void worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_init(worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_free(worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem *o)
 {
     if (!o)
@@ -28924,6 +30065,16 @@ char *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItem_print(
     return s;
 }
 
+worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location));
+}
+
+void worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_init(worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location_free(worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Location *o)
 {
     if (!o)
@@ -29079,6 +30230,16 @@ char *worker_backend_MediaBatchDownloadCompletedMessageProcessedFilesItemS3Locat
     return s;
 }
 
+worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem *worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem));
+}
+
+void worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_init(worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_free(worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem *o)
 {
     if (!o)
@@ -29211,6 +30372,16 @@ char *worker_backend_MediaBatchDownloadCompletedMessageFailedFilesItem_print(con
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MediaBatchDownloadCompletedMessageStatistics *worker_backend_MediaBatchDownloadCompletedMessageStatistics_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MediaBatchDownloadCompletedMessageStatistics));
+}
+
+void worker_backend_MediaBatchDownloadCompletedMessageStatistics_init(worker_backend_MediaBatchDownloadCompletedMessageStatistics *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MediaBatchDownloadCompletedMessageStatistics_free(worker_backend_MediaBatchDownloadCompletedMessageStatistics *o)
@@ -29450,6 +30621,16 @@ char *worker_backend_MediaBatchDownloadCompletedMessageStatistics_print(const wo
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MediaBatchDownloadRequestMessage *worker_backend_MediaBatchDownloadRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MediaBatchDownloadRequestMessage));
+}
+
+void worker_backend_MediaBatchDownloadRequestMessage_init(worker_backend_MediaBatchDownloadRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MediaBatchDownloadRequestMessage_free(worker_backend_MediaBatchDownloadRequestMessage *o)
@@ -29733,6 +30914,16 @@ char *worker_backend_MediaBatchDownloadRequestMessage_print(const worker_backend
     return s;
 }
 
+worker_backend_MediaBatchDownloadRequestMessageCredentials *worker_backend_MediaBatchDownloadRequestMessageCredentials_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MediaBatchDownloadRequestMessageCredentials));
+}
+
+void worker_backend_MediaBatchDownloadRequestMessageCredentials_init(worker_backend_MediaBatchDownloadRequestMessageCredentials *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MediaBatchDownloadRequestMessageCredentials_free(worker_backend_MediaBatchDownloadRequestMessageCredentials *o)
 {
     if (!o)
@@ -30014,6 +31205,16 @@ char *worker_backend_MediaBatchDownloadRequestMessageCredentials_print(const wor
     return s;
 }
 
+worker_backend_MediaBatchDownloadRequestMessageCompressionSettings *worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MediaBatchDownloadRequestMessageCompressionSettings));
+}
+
+void worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_init(worker_backend_MediaBatchDownloadRequestMessageCompressionSettings *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_free(worker_backend_MediaBatchDownloadRequestMessageCompressionSettings *o)
 {
     if (!o)
@@ -30190,6 +31391,16 @@ char *worker_backend_MediaBatchDownloadRequestMessageCompressionSettings_print(c
     return s;
 }
 
+worker_backend_MetamodelMetadataGenerationCompletedMessage *worker_backend_MetamodelMetadataGenerationCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessage));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessage_init(worker_backend_MetamodelMetadataGenerationCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MetamodelMetadataGenerationCompletedMessage_free(worker_backend_MetamodelMetadataGenerationCompletedMessage *o)
 {
     if (!o)
@@ -30340,6 +31551,16 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessage_print(const wor
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata *o)
@@ -30672,6 +31893,16 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadata_print(c
     return s;
 }
 
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassification *o)
 {
     if (!o)
@@ -30867,6 +32098,16 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataClassifi
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnology *o)
@@ -31066,6 +32307,16 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTec
     return s;
 }
 
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTechnologyConstituentsAnalysis *o)
 {
     if (!o)
@@ -31219,6 +32470,16 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataPrintTec
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchise *o)
@@ -31395,6 +32656,16 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataFranchis
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJson *o)
@@ -31783,6 +33054,16 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataTagDataJ
     return s;
 }
 
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadata *o)
 {
     if (!o)
@@ -32022,6 +33303,16 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssembly
     return s;
 }
 
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssemblyMetadataInstructions *o)
 {
     if (!o)
@@ -32154,6 +33445,16 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAssembly
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_init(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata_free(worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenerationMetadata *o)
@@ -32414,6 +33715,16 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageMetadataAiGenera
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_init(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata_free(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadata *o)
@@ -32849,6 +34160,16 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadat
     return s;
 }
 
+worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_init(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox_free(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataAssembledBoundingBox *o)
 {
     if (!o)
@@ -33023,6 +34344,16 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadat
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_init(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem_free(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataConstituentModelsItem *o)
@@ -33222,6 +34553,16 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadat
     return s;
 }
 
+worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus));
+}
+
+void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_init(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus_free(worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadataValidationStatus *o)
 {
     if (!o)
@@ -33417,6 +34758,16 @@ char *worker_backend_MetamodelMetadataGenerationCompletedMessageTechnicalMetadat
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MetamodelMetadataGenerationRequestMessage *worker_backend_MetamodelMetadataGenerationRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationRequestMessage));
+}
+
+void worker_backend_MetamodelMetadataGenerationRequestMessage_init(worker_backend_MetamodelMetadataGenerationRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationRequestMessage_free(worker_backend_MetamodelMetadataGenerationRequestMessage *o)
@@ -33700,6 +35051,16 @@ char *worker_backend_MetamodelMetadataGenerationRequestMessage_print(const worke
     return s;
 }
 
+worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem));
+}
+
+void worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_init(worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem_free(worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItem *o)
 {
     if (!o)
@@ -33895,6 +35256,16 @@ char *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsI
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem));
+}
+
+void worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_init(worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem_free(worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsItemStorageItemsItem *o)
@@ -34113,6 +35484,16 @@ char *worker_backend_MetamodelMetadataGenerationRequestMessageConstituentModelsI
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelAnalyticsCollectionRequestMessage *worker_backend_ModelAnalyticsCollectionRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelAnalyticsCollectionRequestMessage));
+}
+
+void worker_backend_ModelAnalyticsCollectionRequestMessage_init(worker_backend_ModelAnalyticsCollectionRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelAnalyticsCollectionRequestMessage_free(worker_backend_ModelAnalyticsCollectionRequestMessage *o)
@@ -34436,6 +35817,16 @@ char *worker_backend_ModelAnalyticsCollectionRequestMessage_print(const worker_b
     return s;
 }
 
+worker_backend_ModelDiscoveryFolderProcessedEventMessage *worker_backend_ModelDiscoveryFolderProcessedEventMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelDiscoveryFolderProcessedEventMessage));
+}
+
+void worker_backend_ModelDiscoveryFolderProcessedEventMessage_init(worker_backend_ModelDiscoveryFolderProcessedEventMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelDiscoveryFolderProcessedEventMessage_free(worker_backend_ModelDiscoveryFolderProcessedEventMessage *o)
 {
     if (!o)
@@ -34675,6 +36066,16 @@ char *worker_backend_ModelDiscoveryFolderProcessedEventMessage_print(const worke
     return s;
 }
 
+worker_backend_DiscoveredFile *worker_backend_DiscoveredFile_new(void)
+{
+    return calloc(1, sizeof(worker_backend_DiscoveredFile));
+}
+
+void worker_backend_DiscoveredFile_init(worker_backend_DiscoveredFile *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_DiscoveredFile_free(worker_backend_DiscoveredFile *o)
 {
     if (!o)
@@ -34847,6 +36248,16 @@ char *worker_backend_DiscoveredFile_print(const worker_backend_DiscoveredFile *o
     return s;
 }
 
+worker_backend_FolderSignature *worker_backend_FolderSignature_new(void)
+{
+    return calloc(1, sizeof(worker_backend_FolderSignature));
+}
+
+void worker_backend_FolderSignature_init(worker_backend_FolderSignature *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_FolderSignature_free(worker_backend_FolderSignature *o)
 {
     if (!o)
@@ -34977,6 +36388,16 @@ char *worker_backend_FolderSignature_print(const worker_backend_FolderSignature 
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_FolderStatistics *worker_backend_FolderStatistics_new(void)
+{
+    return calloc(1, sizeof(worker_backend_FolderStatistics));
+}
+
+void worker_backend_FolderStatistics_init(worker_backend_FolderStatistics *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_FolderStatistics_free(worker_backend_FolderStatistics *o)
@@ -35209,6 +36630,16 @@ char *worker_backend_FolderStatistics_print(const worker_backend_FolderStatistic
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelDiscoveryScanFoundEventMessage *worker_backend_ModelDiscoveryScanFoundEventMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelDiscoveryScanFoundEventMessage));
+}
+
+void worker_backend_ModelDiscoveryScanFoundEventMessage_init(worker_backend_ModelDiscoveryScanFoundEventMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelDiscoveryScanFoundEventMessage_free(worker_backend_ModelDiscoveryScanFoundEventMessage *o)
@@ -35542,6 +36973,16 @@ char *worker_backend_ModelDiscoveryScanFoundEventMessage_print(const worker_back
     return s;
 }
 
+worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation *worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation));
+}
+
+void worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_init(worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_free(worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation *o)
 {
     if (!o)
@@ -35714,6 +37155,16 @@ char *worker_backend_ModelDiscoveryScanFoundEventMessageStorageLocation_print(co
     return s;
 }
 
+worker_backend_ModelDiscoveryScanProgressEventMessage *worker_backend_ModelDiscoveryScanProgressEventMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelDiscoveryScanProgressEventMessage));
+}
+
+void worker_backend_ModelDiscoveryScanProgressEventMessage_init(worker_backend_ModelDiscoveryScanProgressEventMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelDiscoveryScanProgressEventMessage_free(worker_backend_ModelDiscoveryScanProgressEventMessage *o)
 {
     if (!o)
@@ -35825,6 +37276,16 @@ char *worker_backend_ModelDiscoveryScanProgressEventMessage_print(const worker_b
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelDiscoveryScanProgressEventMessagePayload *worker_backend_ModelDiscoveryScanProgressEventMessagePayload_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelDiscoveryScanProgressEventMessagePayload));
+}
+
+void worker_backend_ModelDiscoveryScanProgressEventMessagePayload_init(worker_backend_ModelDiscoveryScanProgressEventMessagePayload *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelDiscoveryScanProgressEventMessagePayload_free(worker_backend_ModelDiscoveryScanProgressEventMessagePayload *o)
@@ -36038,6 +37499,16 @@ char *worker_backend_ModelDiscoveryScanProgressEventMessagePayload_print(const w
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelDiscoveryScanRequestMessage *worker_backend_ModelDiscoveryScanRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelDiscoveryScanRequestMessage));
+}
+
+void worker_backend_ModelDiscoveryScanRequestMessage_init(worker_backend_ModelDiscoveryScanRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelDiscoveryScanRequestMessage_free(worker_backend_ModelDiscoveryScanRequestMessage *o)
@@ -36316,6 +37787,16 @@ char *worker_backend_ModelDiscoveryScanRequestMessage_print(const worker_backend
     return s;
 }
 
+worker_backend_ModelFinderIndexRequestMessage *worker_backend_ModelFinderIndexRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelFinderIndexRequestMessage));
+}
+
+void worker_backend_ModelFinderIndexRequestMessage_init(worker_backend_ModelFinderIndexRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelFinderIndexRequestMessage_free(worker_backend_ModelFinderIndexRequestMessage *o)
 {
     if (!o)
@@ -36448,6 +37929,16 @@ char *worker_backend_ModelFinderIndexRequestMessage_print(const worker_backend_M
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelFinderResponseMessage *worker_backend_ModelFinderResponseMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelFinderResponseMessage));
+}
+
+void worker_backend_ModelFinderResponseMessage_init(worker_backend_ModelFinderResponseMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelFinderResponseMessage_free(worker_backend_ModelFinderResponseMessage *o)
@@ -36603,6 +38094,16 @@ char *worker_backend_ModelFinderResponseMessage_print(const worker_backend_Model
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelFinderResponseMessageResultsItem *worker_backend_ModelFinderResponseMessageResultsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelFinderResponseMessageResultsItem));
+}
+
+void worker_backend_ModelFinderResponseMessageResultsItem_init(worker_backend_ModelFinderResponseMessageResultsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelFinderResponseMessageResultsItem_free(worker_backend_ModelFinderResponseMessageResultsItem *o)
@@ -36781,6 +38282,16 @@ char *worker_backend_ModelFinderResponseMessageResultsItem_print(const worker_ba
     return s;
 }
 
+worker_backend_ModelFinderSearchRequestMessage *worker_backend_ModelFinderSearchRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelFinderSearchRequestMessage));
+}
+
+void worker_backend_ModelFinderSearchRequestMessage_init(worker_backend_ModelFinderSearchRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelFinderSearchRequestMessage_free(worker_backend_ModelFinderSearchRequestMessage *o)
 {
     if (!o)
@@ -36936,6 +38447,16 @@ char *worker_backend_ModelFinderSearchRequestMessage_print(const worker_backend_
     return s;
 }
 
+worker_backend_ModelMetadataGenerationCompletedMessage *worker_backend_ModelMetadataGenerationCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetadataGenerationCompletedMessage));
+}
+
+void worker_backend_ModelMetadataGenerationCompletedMessage_init(worker_backend_ModelMetadataGenerationCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelMetadataGenerationCompletedMessage_free(worker_backend_ModelMetadataGenerationCompletedMessage *o)
 {
     if (!o)
@@ -37066,6 +38587,16 @@ char *worker_backend_ModelMetadataGenerationCompletedMessage_print(const worker_
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelMetadataGenerationCompletedMessageMetadata *worker_backend_ModelMetadataGenerationCompletedMessageMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetadataGenerationCompletedMessageMetadata));
+}
+
+void worker_backend_ModelMetadataGenerationCompletedMessageMetadata_init(worker_backend_ModelMetadataGenerationCompletedMessageMetadata *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetadataGenerationCompletedMessageMetadata_free(worker_backend_ModelMetadataGenerationCompletedMessageMetadata *o)
@@ -37259,6 +38790,16 @@ char *worker_backend_ModelMetadataGenerationCompletedMessageMetadata_print(const
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelMetadataGenerationRequestMessage *worker_backend_ModelMetadataGenerationRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetadataGenerationRequestMessage));
+}
+
+void worker_backend_ModelMetadataGenerationRequestMessage_init(worker_backend_ModelMetadataGenerationRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetadataGenerationRequestMessage_free(worker_backend_ModelMetadataGenerationRequestMessage *o)
@@ -37458,6 +38999,16 @@ char *worker_backend_ModelMetadataGenerationRequestMessage_print(const worker_ba
     return s;
 }
 
+worker_backend_ModelMetadataGenerationRequestMessageModel *worker_backend_ModelMetadataGenerationRequestMessageModel_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetadataGenerationRequestMessageModel));
+}
+
+void worker_backend_ModelMetadataGenerationRequestMessageModel_init(worker_backend_ModelMetadataGenerationRequestMessageModel *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelMetadataGenerationRequestMessageModel_free(worker_backend_ModelMetadataGenerationRequestMessageModel *o)
 {
     if (!o)
@@ -37632,6 +39183,16 @@ char *worker_backend_ModelMetadataGenerationRequestMessageModel_print(const work
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata *worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata));
+}
+
+void worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_init(worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_free(worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata *o)
@@ -37902,6 +39463,16 @@ char *worker_backend_ModelMetadataGenerationRequestMessageTechnicalMetadata_prin
     return s;
 }
 
+worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem *worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem));
+}
+
+void worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_init(worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_free(worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem *o)
 {
     if (!o)
@@ -38055,6 +39626,16 @@ char *worker_backend_ModelMetadataGenerationRequestMessageThumbnailsItem_print(c
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelMetamodelDetectionFoundMessage *worker_backend_ModelMetamodelDetectionFoundMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetamodelDetectionFoundMessage));
+}
+
+void worker_backend_ModelMetamodelDetectionFoundMessage_init(worker_backend_ModelMetamodelDetectionFoundMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetamodelDetectionFoundMessage_free(worker_backend_ModelMetamodelDetectionFoundMessage *o)
@@ -38230,6 +39811,16 @@ char *worker_backend_ModelMetamodelDetectionFoundMessage_print(const worker_back
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem));
+}
+
+void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_init(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_free(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem *o)
@@ -38570,6 +40161,16 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItem_print(con
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata));
+}
+
+void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_init(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_free(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata *o)
@@ -38916,6 +40517,16 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadata_p
     return s;
 }
 
+worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem));
+}
+
+void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_init(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem_free(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItem *o)
 {
     if (!o)
@@ -39089,6 +40700,16 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMe
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata));
+}
+
+void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_init(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata_free(worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMediaUrlsItemMetadata *o)
@@ -39307,6 +40928,16 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageMetamodelsItemMetadataMe
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem));
+}
+
+void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_init(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_free(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem *o)
@@ -39546,6 +41177,16 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItem_print(const
     return s;
 }
 
+worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction));
+}
+
+void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_init(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction_free(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction *o)
 {
     if (!o)
@@ -39701,6 +41342,16 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemMassFunction
     return s;
 }
 
+worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem));
+}
+
+void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_init(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem_free(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicContributionsItem *o)
 {
     if (!o)
@@ -39833,6 +41484,16 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemHeuristicCon
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata));
+}
+
+void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_init(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata_free(worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetadata *o)
@@ -39988,6 +41649,16 @@ char *worker_backend_ModelMetamodelDetectionFoundMessageEkgEdgesItemLouvainMetad
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelMetamodelDetectionRequestMessage *worker_backend_ModelMetamodelDetectionRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelMetamodelDetectionRequestMessage));
+}
+
+void worker_backend_ModelMetamodelDetectionRequestMessage_init(worker_backend_ModelMetamodelDetectionRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelMetamodelDetectionRequestMessage_free(worker_backend_ModelMetamodelDetectionRequestMessage *o)
@@ -40243,6 +41914,16 @@ char *worker_backend_ModelMetamodelDetectionRequestMessage_print(const worker_ba
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelPrintAnalysisCompletedMessage *worker_backend_ModelPrintAnalysisCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelPrintAnalysisCompletedMessage));
+}
+
+void worker_backend_ModelPrintAnalysisCompletedMessage_init(worker_backend_ModelPrintAnalysisCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelPrintAnalysisCompletedMessage_free(worker_backend_ModelPrintAnalysisCompletedMessage *o)
@@ -40723,6 +42404,16 @@ char *worker_backend_ModelPrintAnalysisCompletedMessage_print(const worker_backe
     return s;
 }
 
+worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox *worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox));
+}
+
+void worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_init(worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_free(worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox *o)
 {
     if (!o)
@@ -40876,6 +42567,16 @@ char *worker_backend_ModelPrintAnalysisCompletedMessageBoundingBox_print(const w
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelPrintAnalysisRequestMessage *worker_backend_ModelPrintAnalysisRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelPrintAnalysisRequestMessage));
+}
+
+void worker_backend_ModelPrintAnalysisRequestMessage_init(worker_backend_ModelPrintAnalysisRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelPrintAnalysisRequestMessage_free(worker_backend_ModelPrintAnalysisRequestMessage *o)
@@ -41094,6 +42795,16 @@ char *worker_backend_ModelPrintAnalysisRequestMessage_print(const worker_backend
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelSellabilityAnalysisCompletedMessage *worker_backend_ModelSellabilityAnalysisCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisCompletedMessage));
+}
+
+void worker_backend_ModelSellabilityAnalysisCompletedMessage_init(worker_backend_ModelSellabilityAnalysisCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessage_free(worker_backend_ModelSellabilityAnalysisCompletedMessage *o)
@@ -41461,6 +43172,16 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessage_print(const worker
     return s;
 }
 
+worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations));
+}
+
+void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_init(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations_free(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendations *o)
 {
     if (!o)
@@ -41708,6 +43429,16 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendati
     return s;
 }
 
+worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange));
+}
+
+void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_init(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange_free(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsPriceRange *o)
 {
     if (!o)
@@ -41863,6 +43594,16 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendati
     return s;
 }
 
+worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem));
+}
+
+void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_init(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem_free(worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendationsFactorsItem *o)
 {
     if (!o)
@@ -42016,6 +43757,16 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessagePricingRecommendati
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem));
+}
+
+void worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_init(worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem_free(worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItem *o)
@@ -42236,6 +43987,16 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommen
     return s;
 }
 
+worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData));
+}
+
+void worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_init(worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData_free(worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommendationsItemEtsySpecificData *o)
 {
     if (!o)
@@ -42410,6 +44171,16 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessageMarketplaceRecommen
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis *worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis));
+}
+
+void worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_init(worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_free(worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis *o)
@@ -42609,6 +44380,16 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessageDemandAnalysis_prin
     return s;
 }
 
+worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors *worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors));
+}
+
+void worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_init(worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_free(worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors *o)
 {
     if (!o)
@@ -42783,6 +44564,16 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessageQualityFactors_prin
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem *worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem));
+}
+
+void worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_init(worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem_free(worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem *o)
@@ -42980,6 +44771,16 @@ char *worker_backend_ModelSellabilityAnalysisCompletedMessageRecommendationsItem
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelSellabilityAnalysisRequestMessage *worker_backend_ModelSellabilityAnalysisRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisRequestMessage));
+}
+
+void worker_backend_ModelSellabilityAnalysisRequestMessage_init(worker_backend_ModelSellabilityAnalysisRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSellabilityAnalysisRequestMessage_free(worker_backend_ModelSellabilityAnalysisRequestMessage *o)
@@ -43208,6 +45009,16 @@ char *worker_backend_ModelSellabilityAnalysisRequestMessage_print(const worker_b
     return s;
 }
 
+worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions));
+}
+
+void worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_init(worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_free(worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions *o)
 {
     if (!o)
@@ -43426,6 +45237,16 @@ char *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptions_print
     return s;
 }
 
+worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions));
+}
+
+void worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_init(worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions_free(worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAnalysisOptions *o)
 {
     if (!o)
@@ -43579,6 +45400,16 @@ char *worker_backend_ModelSellabilityAnalysisRequestMessageAnalysisOptionsEtsyAn
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelSemanticAnalysisCompletedMessage *worker_backend_ModelSemanticAnalysisCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisCompletedMessage));
+}
+
+void worker_backend_ModelSemanticAnalysisCompletedMessage_init(worker_backend_ModelSemanticAnalysisCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSemanticAnalysisCompletedMessage_free(worker_backend_ModelSemanticAnalysisCompletedMessage *o)
@@ -43841,6 +45672,16 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessage_print(const worker_ba
     return s;
 }
 
+worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata));
+}
+
+void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_free(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata *o)
 {
     if (!o)
@@ -44080,6 +45921,16 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadata_print
     return s;
 }
 
+worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem));
+}
+
+void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem_free(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemanticTagsItem *o)
 {
     if (!o)
@@ -44233,6 +46084,16 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSemant
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem));
+}
+
+void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem_free(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimilarModelsItem *o)
@@ -44417,6 +46278,16 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataSimila
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures));
+}
+
+void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures_free(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeatures *o)
@@ -44679,6 +46550,16 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeomet
     return s;
 }
 
+worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox));
+}
+
+void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_init(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox_free(worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeometricFeaturesBoundingBox *o)
 {
     if (!o)
@@ -44832,6 +46713,16 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageSemanticMetadataGeomet
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime *worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime));
+}
+
+void worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_init(worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_free(worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime *o)
@@ -45010,6 +46901,16 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageProcessingTime_print(c
     return s;
 }
 
+worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics *worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics));
+}
+
+void worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_init(worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_free(worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics *o)
 {
     if (!o)
@@ -45184,6 +47085,16 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageQualityMetrics_print(c
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelSemanticAnalysisCompletedMessageError *worker_backend_ModelSemanticAnalysisCompletedMessageError_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisCompletedMessageError));
+}
+
+void worker_backend_ModelSemanticAnalysisCompletedMessageError_init(worker_backend_ModelSemanticAnalysisCompletedMessageError *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSemanticAnalysisCompletedMessageError_free(worker_backend_ModelSemanticAnalysisCompletedMessageError *o)
@@ -45362,6 +47273,16 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageError_print(const work
     return s;
 }
 
+worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo *worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo));
+}
+
+void worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_init(worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_free(worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo *o)
 {
     if (!o)
@@ -45536,6 +47457,16 @@ char *worker_backend_ModelSemanticAnalysisCompletedMessageDebugInfo_print(const 
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelSemanticAnalysisRequestMessage *worker_backend_ModelSemanticAnalysisRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisRequestMessage));
+}
+
+void worker_backend_ModelSemanticAnalysisRequestMessage_init(worker_backend_ModelSemanticAnalysisRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelSemanticAnalysisRequestMessage_free(worker_backend_ModelSemanticAnalysisRequestMessage *o)
@@ -45861,6 +47792,16 @@ char *worker_backend_ModelSemanticAnalysisRequestMessage_print(const worker_back
     return s;
 }
 
+worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions *worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions));
+}
+
+void worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_init(worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_free(worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions *o)
 {
     if (!o)
@@ -46056,6 +47997,16 @@ char *worker_backend_ModelSemanticAnalysisRequestMessageProcessingOptions_print(
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelTechnicalMetadataCompletedMessage *worker_backend_ModelTechnicalMetadataCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelTechnicalMetadataCompletedMessage));
+}
+
+void worker_backend_ModelTechnicalMetadataCompletedMessage_init(worker_backend_ModelTechnicalMetadataCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelTechnicalMetadataCompletedMessage_free(worker_backend_ModelTechnicalMetadataCompletedMessage *o)
@@ -47011,6 +48962,16 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessage_print(const worker_b
     return s;
 }
 
+worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox *worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox));
+}
+
+void worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_init(worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_free(worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox *o)
 {
     if (!o)
@@ -47187,6 +49148,16 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageBoundingBox_print(con
     return s;
 }
 
+worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem *worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem));
+}
+
+void worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_init(worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_free(worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem *o)
 {
     if (!o)
@@ -47342,6 +49313,16 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageOverhangsItem_print(c
     return s;
 }
 
+worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates *worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates));
+}
+
+void worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_init(worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_free(worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates *o)
 {
     if (!o)
@@ -47495,6 +49476,16 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessagePrintTimeEstimates_pr
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates *worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates));
+}
+
+void worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_init(worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_free(worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates *o)
@@ -47673,6 +49664,16 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageMaterialEstimates_pri
     return s;
 }
 
+worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation *worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation));
+}
+
+void worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_init(worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation_free(worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientation *o)
 {
     if (!o)
@@ -47847,6 +49848,16 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageRecommendedOrientatio
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations *worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations));
+}
+
+void worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_init(worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations_free(worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations *o)
@@ -48130,6 +50141,16 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageSlicerRecommendations
     return s;
 }
 
+worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem *worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem));
+}
+
+void worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_init(worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_free(worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem *o)
 {
     if (!o)
@@ -48283,6 +50304,16 @@ char *worker_backend_ModelTechnicalMetadataCompletedMessageAnalysisWarningsItem_
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ModelTechnicalMetadataRequestMessage *worker_backend_ModelTechnicalMetadataRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelTechnicalMetadataRequestMessage));
+}
+
+void worker_backend_ModelTechnicalMetadataRequestMessage_init(worker_backend_ModelTechnicalMetadataRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ModelTechnicalMetadataRequestMessage_free(worker_backend_ModelTechnicalMetadataRequestMessage *o)
@@ -48503,6 +50534,16 @@ char *worker_backend_ModelTechnicalMetadataRequestMessage_print(const worker_bac
     return s;
 }
 
+worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions *worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions));
+}
+
+void worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_init(worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_free(worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions *o)
 {
     if (!o)
@@ -48656,6 +50697,16 @@ char *worker_backend_ModelTechnicalMetadataRequestMessageAnalysisOptions_print(c
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_SlicingFdmRequestMessage *worker_backend_SlicingFdmRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_SlicingFdmRequestMessage));
+}
+
+void worker_backend_SlicingFdmRequestMessage_init(worker_backend_SlicingFdmRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_SlicingFdmRequestMessage_free(worker_backend_SlicingFdmRequestMessage *o)
@@ -49152,6 +51203,16 @@ char *worker_backend_SlicingFdmRequestMessage_print(const worker_backend_Slicing
     return s;
 }
 
+worker_backend_SlicingFdmResultMessage *worker_backend_SlicingFdmResultMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_SlicingFdmResultMessage));
+}
+
+void worker_backend_SlicingFdmResultMessage_init(worker_backend_SlicingFdmResultMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_SlicingFdmResultMessage_free(worker_backend_SlicingFdmResultMessage *o)
 {
     if (!o)
@@ -49538,6 +51599,16 @@ char *worker_backend_SlicingFdmResultMessage_print(const worker_backend_SlicingF
     return s;
 }
 
+worker_backend_SlicingSimulationRequestMessage *worker_backend_SlicingSimulationRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_SlicingSimulationRequestMessage));
+}
+
+void worker_backend_SlicingSimulationRequestMessage_init(worker_backend_SlicingSimulationRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_SlicingSimulationRequestMessage_free(worker_backend_SlicingSimulationRequestMessage *o)
 {
     if (!o)
@@ -49775,6 +51846,16 @@ char *worker_backend_SlicingSimulationRequestMessage_print(const worker_backend_
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_SlicingSimulationRequestMessageSlicerProfile *worker_backend_SlicingSimulationRequestMessageSlicerProfile_new(void)
+{
+    return calloc(1, sizeof(worker_backend_SlicingSimulationRequestMessageSlicerProfile));
+}
+
+void worker_backend_SlicingSimulationRequestMessageSlicerProfile_init(worker_backend_SlicingSimulationRequestMessageSlicerProfile *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_SlicingSimulationRequestMessageSlicerProfile_free(worker_backend_SlicingSimulationRequestMessageSlicerProfile *o)
@@ -50258,6 +52339,16 @@ char *worker_backend_SlicingSimulationRequestMessageSlicerProfile_print(const wo
     return s;
 }
 
+worker_backend_SlicingSimulationRequestMessageSlicerConfig *worker_backend_SlicingSimulationRequestMessageSlicerConfig_new(void)
+{
+    return calloc(1, sizeof(worker_backend_SlicingSimulationRequestMessageSlicerConfig));
+}
+
+void worker_backend_SlicingSimulationRequestMessageSlicerConfig_init(worker_backend_SlicingSimulationRequestMessageSlicerConfig *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_SlicingSimulationRequestMessageSlicerConfig_free(worker_backend_SlicingSimulationRequestMessageSlicerConfig *o)
 {
     if (!o)
@@ -50411,6 +52502,16 @@ char *worker_backend_SlicingSimulationRequestMessageSlicerConfig_print(const wor
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_SlicingSimulationResultMessage *worker_backend_SlicingSimulationResultMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_SlicingSimulationResultMessage));
+}
+
+void worker_backend_SlicingSimulationResultMessage_init(worker_backend_SlicingSimulationResultMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_SlicingSimulationResultMessage_free(worker_backend_SlicingSimulationResultMessage *o)
@@ -50797,6 +52898,16 @@ char *worker_backend_SlicingSimulationResultMessage_print(const worker_backend_S
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_SlicingSlaRequestMessage *worker_backend_SlicingSlaRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_SlicingSlaRequestMessage));
+}
+
+void worker_backend_SlicingSlaRequestMessage_init(worker_backend_SlicingSlaRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_SlicingSlaRequestMessage_free(worker_backend_SlicingSlaRequestMessage *o)
@@ -51206,6 +53317,16 @@ char *worker_backend_SlicingSlaRequestMessage_print(const worker_backend_Slicing
     return s;
 }
 
+worker_backend_SlicingSlaResultMessage *worker_backend_SlicingSlaResultMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_SlicingSlaResultMessage));
+}
+
+void worker_backend_SlicingSlaResultMessage_init(worker_backend_SlicingSlaResultMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_SlicingSlaResultMessage_free(worker_backend_SlicingSlaResultMessage *o)
 {
     if (!o)
@@ -51592,6 +53713,16 @@ char *worker_backend_SlicingSlaResultMessage_print(const worker_backend_SlicingS
     return s;
 }
 
+worker_backend_TextureGenerationCompletedMessage *worker_backend_TextureGenerationCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_TextureGenerationCompletedMessage));
+}
+
+void worker_backend_TextureGenerationCompletedMessage_init(worker_backend_TextureGenerationCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_TextureGenerationCompletedMessage_free(worker_backend_TextureGenerationCompletedMessage *o)
 {
     if (!o)
@@ -51939,6 +54070,16 @@ char *worker_backend_TextureGenerationCompletedMessage_print(const worker_backen
     return s;
 }
 
+worker_backend_TextureGenerationRequestMessage *worker_backend_TextureGenerationRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_TextureGenerationRequestMessage));
+}
+
+void worker_backend_TextureGenerationRequestMessage_init(worker_backend_TextureGenerationRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_TextureGenerationRequestMessage_free(worker_backend_TextureGenerationRequestMessage *o)
 {
     if (!o)
@@ -52197,6 +54338,16 @@ char *worker_backend_TextureGenerationRequestMessage_print(const worker_backend_
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ThumbnailGenerationCompletedMessage *worker_backend_ThumbnailGenerationCompletedMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ThumbnailGenerationCompletedMessage));
+}
+
+void worker_backend_ThumbnailGenerationCompletedMessage_init(worker_backend_ThumbnailGenerationCompletedMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ThumbnailGenerationCompletedMessage_free(worker_backend_ThumbnailGenerationCompletedMessage *o)
@@ -52501,6 +54652,16 @@ char *worker_backend_ThumbnailGenerationCompletedMessage_print(const worker_back
     return s;
 }
 
+worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem *worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem));
+}
+
+void worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_init(worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_free(worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem *o)
 {
     if (!o)
@@ -52675,6 +54836,16 @@ char *worker_backend_ThumbnailGenerationCompletedMessageThumbnail360ViewsItem_pr
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ThumbnailGenerationRequestMessage *worker_backend_ThumbnailGenerationRequestMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ThumbnailGenerationRequestMessage));
+}
+
+void worker_backend_ThumbnailGenerationRequestMessage_init(worker_backend_ThumbnailGenerationRequestMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ThumbnailGenerationRequestMessage_free(worker_backend_ThumbnailGenerationRequestMessage *o)
@@ -52937,6 +55108,16 @@ char *worker_backend_ThumbnailGenerationRequestMessage_print(const worker_backen
     return s;
 }
 
+worker_backend_ThumbnailGenerationRequestMessageCustomization *worker_backend_ThumbnailGenerationRequestMessageCustomization_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ThumbnailGenerationRequestMessageCustomization));
+}
+
+void worker_backend_ThumbnailGenerationRequestMessageCustomization_init(worker_backend_ThumbnailGenerationRequestMessageCustomization *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ThumbnailGenerationRequestMessageCustomization_free(worker_backend_ThumbnailGenerationRequestMessageCustomization *o)
 {
     if (!o)
@@ -53092,6 +55273,16 @@ char *worker_backend_ThumbnailGenerationRequestMessageCustomization_print(const 
     return s;
 }
 
+worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture));
+}
+
+void worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_init(worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_free(worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture *o)
 {
     if (!o)
@@ -53224,6 +55415,16 @@ char *worker_backend_ThumbnailGenerationRequestMessageCustomizationTexture_print
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground));
+}
+
+void worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_init(worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_free(worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground *o)
@@ -53379,6 +55580,16 @@ char *worker_backend_ThumbnailGenerationRequestMessageCustomizationBackground_pr
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_new(void)
+{
+    return calloc(1, sizeof(worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark));
+}
+
+void worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_init(worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_free(worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark *o)
@@ -53576,6 +55787,16 @@ char *worker_backend_ThumbnailGenerationRequestMessageCustomizationWatermark_pri
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_UserEngagementEventMessage *worker_backend_UserEngagementEventMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_UserEngagementEventMessage));
+}
+
+void worker_backend_UserEngagementEventMessage_init(worker_backend_UserEngagementEventMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_UserEngagementEventMessage_free(worker_backend_UserEngagementEventMessage *o)
@@ -54065,6 +56286,16 @@ char *worker_backend_UserEngagementEventMessage_print(const worker_backend_UserE
     return s;
 }
 
+worker_backend_UserEngagementEventMessageActionDetails *worker_backend_UserEngagementEventMessageActionDetails_new(void)
+{
+    return calloc(1, sizeof(worker_backend_UserEngagementEventMessageActionDetails));
+}
+
+void worker_backend_UserEngagementEventMessageActionDetails_init(worker_backend_UserEngagementEventMessageActionDetails *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_UserEngagementEventMessageActionDetails_free(worker_backend_UserEngagementEventMessageActionDetails *o)
 {
     if (!o)
@@ -54430,6 +56661,16 @@ char *worker_backend_UserEngagementEventMessageActionDetails_print(const worker_
     return s;
 }
 
+worker_backend_UserEngagementEventMessageClientInfo *worker_backend_UserEngagementEventMessageClientInfo_new(void)
+{
+    return calloc(1, sizeof(worker_backend_UserEngagementEventMessageClientInfo));
+}
+
+void worker_backend_UserEngagementEventMessageClientInfo_init(worker_backend_UserEngagementEventMessageClientInfo *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_UserEngagementEventMessageClientInfo_free(worker_backend_UserEngagementEventMessageClientInfo *o)
 {
     if (!o)
@@ -54604,6 +56845,16 @@ char *worker_backend_UserEngagementEventMessageClientInfo_print(const worker_bac
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_WorkerAnalyticsEventMessage *worker_backend_WorkerAnalyticsEventMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_WorkerAnalyticsEventMessage));
+}
+
+void worker_backend_WorkerAnalyticsEventMessage_init(worker_backend_WorkerAnalyticsEventMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_WorkerAnalyticsEventMessage_free(worker_backend_WorkerAnalyticsEventMessage *o)
@@ -54996,6 +57247,16 @@ char *worker_backend_WorkerAnalyticsEventMessage_print(const worker_backend_Work
     return s;
 }
 
+worker_backend_JobTiming *worker_backend_JobTiming_new(void)
+{
+    return calloc(1, sizeof(worker_backend_JobTiming));
+}
+
+void worker_backend_JobTiming_init(worker_backend_JobTiming *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_JobTiming_free(worker_backend_JobTiming *o)
 {
     if (!o)
@@ -55178,6 +57439,16 @@ char *worker_backend_JobTiming_print(const worker_backend_JobTiming *o)
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_WorkerMetricsEnrichedEventMessage *worker_backend_WorkerMetricsEnrichedEventMessage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_WorkerMetricsEnrichedEventMessage));
+}
+
+void worker_backend_WorkerMetricsEnrichedEventMessage_init(worker_backend_WorkerMetricsEnrichedEventMessage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_WorkerMetricsEnrichedEventMessage_free(worker_backend_WorkerMetricsEnrichedEventMessage *o)
@@ -55737,6 +58008,16 @@ char *worker_backend_WorkerMetricsEnrichedEventMessage_print(const worker_backen
     return s;
 }
 
+worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage *worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_new(void)
+{
+    return calloc(1, sizeof(worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage));
+}
+
+void worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_init(worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_free(worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage *o)
 {
     if (!o)
@@ -56081,6 +58362,16 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageLlmUsage_print(const worke
     return s;
 }
 
+worker_backend_WorkerMetricsEnrichedEventMessageResources *worker_backend_WorkerMetricsEnrichedEventMessageResources_new(void)
+{
+    return calloc(1, sizeof(worker_backend_WorkerMetricsEnrichedEventMessageResources));
+}
+
+void worker_backend_WorkerMetricsEnrichedEventMessageResources_init(worker_backend_WorkerMetricsEnrichedEventMessageResources *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_WorkerMetricsEnrichedEventMessageResources_free(worker_backend_WorkerMetricsEnrichedEventMessageResources *o)
 {
     if (!o)
@@ -56257,6 +58548,16 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageResources_print(const work
     return s;
 }
 
+worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_new(void)
+{
+    return calloc(1, sizeof(worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu));
+}
+
+void worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_init(worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_free(worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu *o)
 {
     if (!o)
@@ -56431,6 +58732,16 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageResourcesCpu_print(const w
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_new(void)
+{
+    return calloc(1, sizeof(worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory));
+}
+
+void worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_init(worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_free(worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory *o)
@@ -56630,6 +58941,16 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageResourcesMemory_print(cons
     return s;
 }
 
+worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_new(void)
+{
+    return calloc(1, sizeof(worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk));
+}
+
+void worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_init(worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_free(worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk *o)
 {
     if (!o)
@@ -56804,6 +59125,16 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageResourcesDisk_print(const 
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork *worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_new(void)
+{
+    return calloc(1, sizeof(worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork));
+}
+
+void worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_init(worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_free(worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork *o)
@@ -56982,6 +59313,16 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageResourcesNetwork_print(con
     return s;
 }
 
+worker_backend_WorkerMetricsEnrichedEventMessageError *worker_backend_WorkerMetricsEnrichedEventMessageError_new(void)
+{
+    return calloc(1, sizeof(worker_backend_WorkerMetricsEnrichedEventMessageError));
+}
+
+void worker_backend_WorkerMetricsEnrichedEventMessageError_init(worker_backend_WorkerMetricsEnrichedEventMessageError *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_WorkerMetricsEnrichedEventMessageError_free(worker_backend_WorkerMetricsEnrichedEventMessageError *o)
 {
     if (!o)
@@ -57135,6 +59476,16 @@ char *worker_backend_WorkerMetricsEnrichedEventMessageError_print(const worker_b
     char *s = j ? worker_backend_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+worker_backend_JobResponse *worker_backend_JobResponse_new(void)
+{
+    return calloc(1, sizeof(worker_backend_JobResponse));
+}
+
+void worker_backend_JobResponse_init(worker_backend_JobResponse *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void worker_backend_JobResponse_free(worker_backend_JobResponse *o)
@@ -57309,6 +59660,16 @@ char *worker_backend_JobResponse_print(const worker_backend_JobResponse *o)
     return s;
 }
 
+worker_backend_JobStatus *worker_backend_JobStatus_new(void)
+{
+    return calloc(1, sizeof(worker_backend_JobStatus));
+}
+
+void worker_backend_JobStatus_init(worker_backend_JobStatus *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void worker_backend_JobStatus_free(worker_backend_JobStatus *o)
 {
     if (!o)
@@ -57316,17 +59677,15 @@ void worker_backend_JobStatus_free(worker_backend_JobStatus *o)
     free_string(&o->job_id);
     free_string(&o->name);
     free_string(&o->queue);
-    free_enum_JobStatusState(&o->state);
-    for (size_t i = 0; o->data_keys && i < o->data_count; i++) {
-        free(o->data_keys[i]);
-        if (o->data_values)
-            free_json(&o->data_values[i]);
-    }
-    free(o->data_keys);
-    free(o->data_values);
+    free_string(&o->state);
+    free_json(&o->data);
     free_json(&o->returnvalue);
-    free_number(&o->progress);
+    free_json(&o->progress);
     free_integer(&o->timestamp);
+    free_integer(&o->attempts_made);
+    free_string(&o->failed_reason);
+    free_integer(&o->processed_on);
+    free_integer(&o->finished_on);
     cJSON_Delete(o->extra_json);
     free(o);
 }
@@ -57340,7 +59699,7 @@ static worker_backend_JobStatus *worker_backend_JobStatus_build(const cJSON *jso
     worker_backend_JobStatus *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
-    bool got[8 + 1] = {false};
+    bool got[12 + 1] = {false};
     (void)got;
     for (const cJSON *m = json->child; m; m = m->next) {
         const char *key = m->string ? m->string : "";
@@ -57372,7 +59731,7 @@ static worker_backend_JobStatus *worker_backend_JobStatus_build(const cJSON *jso
             if (got[3])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
-            if (!from_enum_JobStatusState(&o->state, m))
+            if (!from_string(&o->state, m))
                 goto fail;
             continue;
         }
@@ -57380,23 +59739,8 @@ static worker_backend_JobStatus *worker_backend_JobStatus_build(const cJSON *jso
             if (got[4])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[4] = true;
-            {
-                if (!cJSON_IsObject(m))
-                    goto fail;
-                size_t n = (size_t)cJSON_GetArraySize(m);
-                o->data_keys = calloc(n ? n : 1, sizeof *o->data_keys);
-                o->data_values = calloc(n ? n : 1, sizeof *o->data_values);
-                if (!o->data_keys || !o->data_values)
-                    goto fail;
-                for (const cJSON *e = m->child; e; e = e->next) {
-                    size_t i = o->data_count;
-                    if (!(o->data_keys[i] = worker_backend_rt_strdup(e->string ? e->string : "")))
-                        goto fail;
-                    o->data_count++;
-                    if (!from_json(&o->data_values[i], e))
-                        goto fail;
-                }
-            }
+            if (!from_json(&o->data, m))
+                goto fail;
             continue;
         }
         if (strcmp(key, "returnvalue") == 0) {
@@ -57405,14 +59749,21 @@ static worker_backend_JobStatus *worker_backend_JobStatus_build(const cJSON *jso
             got[5] = true;
             if (!from_json(&o->returnvalue, m))
                 goto fail;
+            o->has_returnvalue = true;
             continue;
         }
         if (strcmp(key, "progress") == 0) {
             if (got[6])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
-            if (!from_number(&o->progress, m))
+            if (cJSON_IsNull(m)) {
+                o->progress_is_null = true;
+                o->has_progress = true;
+                continue;
+            }
+            if (!from_json(&o->progress, m))
                 goto fail;
+            o->has_progress = true;
             continue;
         }
         if (strcmp(key, "timestamp") == 0) {
@@ -57421,6 +59772,62 @@ static worker_backend_JobStatus *worker_backend_JobStatus_build(const cJSON *jso
             got[7] = true;
             if (!from_integer(&o->timestamp, m))
                 goto fail;
+            continue;
+        }
+        if (strcmp(key, "attemptsMade") == 0) {
+            if (got[8])
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
+            got[8] = true;
+            if (cJSON_IsNull(m)) {
+                o->attempts_made_is_null = true;
+                o->has_attempts_made = true;
+                continue;
+            }
+            if (!from_integer(&o->attempts_made, m))
+                goto fail;
+            o->has_attempts_made = true;
+            continue;
+        }
+        if (strcmp(key, "failedReason") == 0) {
+            if (got[9])
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
+            got[9] = true;
+            if (cJSON_IsNull(m)) {
+                o->failed_reason_is_null = true;
+                o->has_failed_reason = true;
+                continue;
+            }
+            if (!from_string(&o->failed_reason, m))
+                goto fail;
+            o->has_failed_reason = true;
+            continue;
+        }
+        if (strcmp(key, "processedOn") == 0) {
+            if (got[10])
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
+            got[10] = true;
+            if (cJSON_IsNull(m)) {
+                o->processed_on_is_null = true;
+                o->has_processed_on = true;
+                continue;
+            }
+            if (!from_integer(&o->processed_on, m))
+                goto fail;
+            o->has_processed_on = true;
+            continue;
+        }
+        if (strcmp(key, "finishedOn") == 0) {
+            if (got[11])
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
+            got[11] = true;
+            if (cJSON_IsNull(m)) {
+                o->finished_on_is_null = true;
+                o->has_finished_on = true;
+                continue;
+            }
+            if (!from_integer(&o->finished_on, m))
+                goto fail;
+            o->has_finished_on = true;
             continue;
         }
         goto extra;
@@ -57492,7 +59899,7 @@ cJSON *worker_backend_JobStatus_to_json(const worker_backend_JobStatus *o)
     {
         cJSON *v = NULL;
         {
-            v = to_enum_JobStatusState(&o->state);
+            v = to_string(&o->state);
         }
         if (!v || !cJSON_AddItemToObject(j, "state", v)) {
             cJSON_Delete(v);
@@ -57503,15 +59910,7 @@ cJSON *worker_backend_JobStatus_to_json(const worker_backend_JobStatus *o)
     {
         cJSON *v = NULL;
         {
-            v = cJSON_CreateObject();
-            for (size_t i = 0; v && i < o->data_count; i++) {
-                cJSON *e = to_json(&o->data_values[i]);
-                if (!e || !cJSON_AddItemToObject(v, o->data_keys[i], e)) {
-                    cJSON_Delete(e);
-                    cJSON_Delete(v);
-                    v = NULL;
-                }
-            }
+            v = to_json(&o->data);
         }
         if (!v || !cJSON_AddItemToObject(j, "data", v)) {
             cJSON_Delete(v);
@@ -57519,7 +59918,7 @@ cJSON *worker_backend_JobStatus_to_json(const worker_backend_JobStatus *o)
             return NULL;
         }
     }
-    {
+    if (o->has_returnvalue) {
         cJSON *v = NULL;
         {
             v = to_json(&o->returnvalue);
@@ -57530,10 +59929,13 @@ cJSON *worker_backend_JobStatus_to_json(const worker_backend_JobStatus *o)
             return NULL;
         }
     }
-    {
+    if (o->has_progress) {
         cJSON *v = NULL;
+        if (o->progress_is_null)
+            v = cJSON_CreateNull();
+        else
         {
-            v = to_number(&o->progress);
+            v = to_json(&o->progress);
         }
         if (!v || !cJSON_AddItemToObject(j, "progress", v)) {
             cJSON_Delete(v);
@@ -57547,6 +59949,62 @@ cJSON *worker_backend_JobStatus_to_json(const worker_backend_JobStatus *o)
             v = to_integer(&o->timestamp);
         }
         if (!v || !cJSON_AddItemToObject(j, "timestamp", v)) {
+            cJSON_Delete(v);
+            cJSON_Delete(j);
+            return NULL;
+        }
+    }
+    if (o->has_attempts_made) {
+        cJSON *v = NULL;
+        if (o->attempts_made_is_null)
+            v = cJSON_CreateNull();
+        else
+        {
+            v = to_integer(&o->attempts_made);
+        }
+        if (!v || !cJSON_AddItemToObject(j, "attemptsMade", v)) {
+            cJSON_Delete(v);
+            cJSON_Delete(j);
+            return NULL;
+        }
+    }
+    if (o->has_failed_reason) {
+        cJSON *v = NULL;
+        if (o->failed_reason_is_null)
+            v = cJSON_CreateNull();
+        else
+        {
+            v = to_string(&o->failed_reason);
+        }
+        if (!v || !cJSON_AddItemToObject(j, "failedReason", v)) {
+            cJSON_Delete(v);
+            cJSON_Delete(j);
+            return NULL;
+        }
+    }
+    if (o->has_processed_on) {
+        cJSON *v = NULL;
+        if (o->processed_on_is_null)
+            v = cJSON_CreateNull();
+        else
+        {
+            v = to_integer(&o->processed_on);
+        }
+        if (!v || !cJSON_AddItemToObject(j, "processedOn", v)) {
+            cJSON_Delete(v);
+            cJSON_Delete(j);
+            return NULL;
+        }
+    }
+    if (o->has_finished_on) {
+        cJSON *v = NULL;
+        if (o->finished_on_is_null)
+            v = cJSON_CreateNull();
+        else
+        {
+            v = to_integer(&o->finished_on);
+        }
+        if (!v || !cJSON_AddItemToObject(j, "finishedOn", v)) {
             cJSON_Delete(v);
             cJSON_Delete(j);
             return NULL;

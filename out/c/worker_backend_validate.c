@@ -325,9 +325,9 @@ static bool worker_backend_v_WorkerMetricsEnrichedEventMessage_resources_network
 static bool worker_backend_v_WorkerMetricsEnrichedEventMessage_error(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c);
 static bool worker_backend_v_JobResponse(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c);
 static bool worker_backend_v_JobStatus(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c);
-static bool worker_backend_v_JobStatus_state(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c);
-static bool worker_backend_v_JobStatus_data(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c);
-static bool worker_backend_v_JobStatus_data_extra(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c);
+static bool worker_backend_v_JobStatus_progress(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c);
+static bool worker_backend_v_JobStatus_attemptsMade(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c);
+static bool worker_backend_v_JobStatus_failedReason(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c);
 
 static bool worker_backend_v_AnalyticsCollectionRequestMessage(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c)
 {
@@ -19072,14 +19072,6 @@ static bool worker_backend_v_JobStatus(const cJSON *x, const worker_backend_pseg
             worker_backend_rt_report(c, p, "missing required property 'data'");
             WORKER_BACKEND_FAIL();
         }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "returnvalue")) {
-            worker_backend_rt_report(c, p, "missing required property 'returnvalue'");
-            WORKER_BACKEND_FAIL();
-        }
-        if (!cJSON_GetObjectItemCaseSensitive(x, "progress")) {
-            worker_backend_rt_report(c, p, "missing required property 'progress'");
-            WORKER_BACKEND_FAIL();
-        }
         if (!cJSON_GetObjectItemCaseSensitive(x, "timestamp")) {
             worker_backend_rt_report(c, p, "missing required property 'timestamp'");
             WORKER_BACKEND_FAIL();
@@ -19091,9 +19083,28 @@ static bool worker_backend_v_JobStatus(const cJSON *x, const worker_backend_pseg
             const worker_backend_pseg seg = {p, key, 0};
             (void)seg;
             switch ((unsigned char)key[0]) {
+            case 97:
+                if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 109 && (unsigned char)key[5] == 112 && (unsigned char)key[6] == 116 && (unsigned char)key[7] == 115 && (unsigned char)key[8] == 77 && (unsigned char)key[9] == 97 && (unsigned char)key[10] == 100 && (unsigned char)key[11] == 101 && key[12] == '\0') { /* 12 bytes */
+                    if (!worker_backend_v_JobStatus_attemptsMade(m, &seg, c))
+                        WORKER_BACKEND_FAIL();
+                    break;
+                }
+                break;
             case 100:
                 if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 97 && key[4] == '\0') { /* 4 bytes */
-                    if (!worker_backend_v_JobStatus_data(m, &seg, c))
+                    if (!worker_backend_v_ErrorDetails_details_extra(m, &seg, c))
+                        WORKER_BACKEND_FAIL();
+                    break;
+                }
+                break;
+            case 102:
+                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 105 && (unsigned char)key[3] == 108 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 100 && (unsigned char)key[6] == 82 && (unsigned char)key[7] == 101 && (unsigned char)key[8] == 97 && (unsigned char)key[9] == 115 && (unsigned char)key[10] == 111 && (unsigned char)key[11] == 110 && key[12] == '\0') { /* 12 bytes */
+                    if (!worker_backend_v_JobStatus_failedReason(m, &seg, c))
+                        WORKER_BACKEND_FAIL();
+                    break;
+                }
+                if ((unsigned char)key[1] == 105 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 105 && (unsigned char)key[4] == 115 && (unsigned char)key[5] == 104 && (unsigned char)key[6] == 101 && (unsigned char)key[7] == 100 && (unsigned char)key[8] == 79 && (unsigned char)key[9] == 110 && key[10] == '\0') { /* 10 bytes */
+                    if (!worker_backend_v_JobStatus_attemptsMade(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
@@ -19113,8 +19124,13 @@ static bool worker_backend_v_JobStatus(const cJSON *x, const worker_backend_pseg
                 }
                 break;
             case 112:
+                if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 99 && (unsigned char)key[4] == 101 && (unsigned char)key[5] == 115 && (unsigned char)key[6] == 115 && (unsigned char)key[7] == 101 && (unsigned char)key[8] == 100 && (unsigned char)key[9] == 79 && (unsigned char)key[10] == 110 && key[11] == '\0') { /* 11 bytes */
+                    if (!worker_backend_v_JobStatus_attemptsMade(m, &seg, c))
+                        WORKER_BACKEND_FAIL();
+                    break;
+                }
                 if ((unsigned char)key[1] == 114 && (unsigned char)key[2] == 111 && (unsigned char)key[3] == 103 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 101 && (unsigned char)key[6] == 115 && (unsigned char)key[7] == 115 && key[8] == '\0') { /* 8 bytes */
-                    if (!worker_backend_v_BackendLoggingEventMessage_durationMs(m, &seg, c))
+                    if (!worker_backend_v_JobStatus_progress(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
@@ -19128,14 +19144,14 @@ static bool worker_backend_v_JobStatus(const cJSON *x, const worker_backend_pseg
                 break;
             case 114:
                 if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 116 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 114 && (unsigned char)key[5] == 110 && (unsigned char)key[6] == 118 && (unsigned char)key[7] == 97 && (unsigned char)key[8] == 108 && (unsigned char)key[9] == 117 && (unsigned char)key[10] == 101 && key[11] == '\0') { /* 11 bytes */
-                    if (!worker_backend_v_JobStatus_data_extra(m, &seg, c))
+                    if (!worker_backend_v_ErrorDetails_details_extra(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
                 break;
             case 115:
                 if ((unsigned char)key[1] == 116 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    if (!worker_backend_v_JobStatus_state(m, &seg, c))
+                    if (!worker_backend_v_AnalyticsCollectionRequestMessage_marketplace(m, &seg, c))
                         WORKER_BACKEND_FAIL();
                     break;
                 }
@@ -19156,7 +19172,7 @@ static bool worker_backend_v_JobStatus(const cJSON *x, const worker_backend_pseg
     return ok;
 }
 
-static bool worker_backend_v_JobStatus_state(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c)
+static bool worker_backend_v_JobStatus_progress(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -19164,21 +19180,17 @@ static bool worker_backend_v_JobStatus_state(const cJSON *x, const worker_backen
     if (c->depth >= WORKER_BACKEND_MAX_DEPTH)
         return worker_backend_rt_too_deep(c, p);
     c->depth++;
-    if (!worker_backend_rt_type_in(x, 16)) {
-        worker_backend_rt_report_type(c, p, "expected string", x);
+    if (!worker_backend_rt_type_in(x, 77)) {
+        worker_backend_rt_report_type(c, p, "expected number or object or null", x);
         WORKER_BACKEND_FAIL();
-    } else if (!worker_backend_rt_int_fits(c, p, x, 16)) {
-        WORKER_BACKEND_FAIL();
-    }
-    if (!((WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "waiting") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "active") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "completed") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "failed") == 0) || (WORKER_BACKEND_IS_STRING(x) && strcmp(x->valuestring, "delayed") == 0) || false)) {
-        worker_backend_rt_report(c, p, "must be one of 'waiting', 'active', 'completed', 'failed', 'delayed'");
+    } else if (!worker_backend_rt_int_fits(c, p, x, 77)) {
         WORKER_BACKEND_FAIL();
     }
     c->depth--;
     return ok;
 }
 
-static bool worker_backend_v_JobStatus_data(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c)
+static bool worker_backend_v_JobStatus_attemptsMade(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -19186,29 +19198,17 @@ static bool worker_backend_v_JobStatus_data(const cJSON *x, const worker_backend
     if (c->depth >= WORKER_BACKEND_MAX_DEPTH)
         return worker_backend_rt_too_deep(c, p);
     c->depth++;
-    if (!worker_backend_rt_type_in(x, 64)) {
-        worker_backend_rt_report_type(c, p, "expected object", x);
+    if (!worker_backend_rt_type_in(x, 5)) {
+        worker_backend_rt_report_type(c, p, "expected integer or null", x);
         WORKER_BACKEND_FAIL();
-    } else if (!worker_backend_rt_int_fits(c, p, x, 64)) {
+    } else if (!worker_backend_rt_int_fits(c, p, x, 5)) {
         WORKER_BACKEND_FAIL();
-    }
-    if (WORKER_BACKEND_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const worker_backend_pseg seg = {p, key, 0};
-            (void)seg;
-            bool matched = false;
-            if (!matched && !worker_backend_v_JobStatus_data_extra(m, &seg, c))
-                WORKER_BACKEND_FAIL();
-        }
     }
     c->depth--;
     return ok;
 }
 
-static bool worker_backend_v_JobStatus_data_extra(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c)
+static bool worker_backend_v_JobStatus_failedReason(const cJSON *x, const worker_backend_pseg *p, worker_backend_vctx *c)
 {
     bool ok = true;
     (void)x;
@@ -19216,10 +19216,10 @@ static bool worker_backend_v_JobStatus_data_extra(const cJSON *x, const worker_b
     if (c->depth >= WORKER_BACKEND_MAX_DEPTH)
         return worker_backend_rt_too_deep(c, p);
     c->depth++;
-    if (!worker_backend_rt_type_in(x, 30)) {
-        worker_backend_rt_report_type(c, p, "expected string or number or boolean", x);
+    if (!worker_backend_rt_type_in(x, 17)) {
+        worker_backend_rt_report_type(c, p, "expected string or null", x);
         WORKER_BACKEND_FAIL();
-    } else if (!worker_backend_rt_int_fits(c, p, x, 30)) {
+    } else if (!worker_backend_rt_int_fits(c, p, x, 17)) {
         WORKER_BACKEND_FAIL();
     }
     c->depth--;
@@ -23050,21 +23050,6 @@ bool worker_backend_JobStatus_validate(const cJSON *json, worker_backend_error *
         return false;
     }
     bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_JobStatus(json, NULL, &c);
-    if (!ok && err)
-        err->kind = WORKER_BACKEND_ERR_INVALID;
-    return ok;
-}
-
-bool worker_backend_JobStatusState_validate(const cJSON *json, worker_backend_error *err)
-{
-    worker_backend_vctx c = {err, 0};
-    if (err)
-        worker_backend_error_clear(err);
-    if (!json) {
-        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_JobStatus_state(json, NULL, &c);
     if (!ok && err)
         err->kind = WORKER_BACKEND_ERR_INVALID;
     return ok;

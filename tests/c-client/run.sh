@@ -15,6 +15,10 @@ if ! ${CC:-gcc} $C_WARN $(c_flags) -D_POSIX_C_SOURCE=200809L -I"$dir" $(c_cflags
       "$here/client_test.c" "$dir/libworker_backend.a" $(c_libs) >"$TMP/cc.log" 2>&1; then
     fail c_client_test_should_build "see log"; detail "$TMP/cc.log"; exit 0
 fi
+if ! ${CC:-gcc} $C_WARN $(c_flags) -D_POSIX_C_SOURCE=200809L -I"$dir" $(c_cflags) -o "$TMP/hostile_test" \
+      "$here/hostile_test.c" "$dir/libworker_backend.a" $(c_libs) >"$TMP/cc.log" 2>&1; then
+    fail c_client_hostile_test_should_build "see log"; detail "$TMP/cc.log"; exit 0
+fi
 mg view -i "$TOP/schemas/worker-backend/asyncapi.yaml" | python3 -c '
 import json, sys
 v = json.load(sys.stdin)
@@ -25,4 +29,12 @@ trap 'server_stop; rm -rf "$TMP"' EXIT
 run_prog "$TMP/client_test" "$SERVER_URL" "$TMP/example.json" 2>"$TMP/err"; rc=$?
 if grep -q "ERROR: \|runtime error\|definitely lost\|==[0-9]*== [A-Z]" "$TMP/err" || { [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; }; then
     fail c_client_should_run_clean "exit $rc"; detail "$TMP/err"
+fi
+
+# Against the hostile server (tests/server/hostile.py).
+hostile_start || { fail c_client_hostile "the hostile server did not start"; exit 0; }
+trap 'server_stop; hostile_stop; rm -rf "$TMP"' EXIT
+timeout 300 $VALGRIND "$TMP/hostile_test" "$HOSTILE_URL" "$HOSTILE_OTHER_URL" "$TMP/example.json" 2>"$TMP/herr"; rc=$?
+if grep -q "ERROR: \|runtime error\|definitely lost\|==[0-9]*== [A-Z]" "$TMP/herr" || [ "$rc" -ne 0 ]; then
+    fail c_client_hostile_should_run_clean "exit $rc"; detail "$TMP/herr"
 fi

@@ -129,10 +129,11 @@ def main(src, out, seen_path):
             # A struct defined in this .c looks unused to cppcheck when the
             # functions using it are left out: those are always kept.
             local = set()
+            # (Scanned in every chunk: a typedef that the splitter took for
+            # a function still defines the struct.)
             for is_fn, text in chunks:
-                if not is_fn:
-                    local.update(re.findall(r"^(?:typedef )?struct (\w+) \{", text, re.M))
-                    local.update(re.findall(r"^\} (\w+);", text, re.M))
+                local.update(re.findall(r"^(?:typedef )?struct (\w+) \{", text, re.M))
+                local.update(re.findall(r"^\} (\w+);", text, re.M))
             uses_local = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(local)))) if local else None
             for is_fn, text in chunks:
                 if not is_fn:
@@ -160,7 +161,7 @@ def main(src, out, seen_path):
                 fname = name if nparts == 1 else "%s.part%02d.c" % (name[:-2], k + 1)
                 with open(os.path.join(out, fname), "w", encoding="utf-8", errors="surrogateescape") as fh:
                     for num, text in parts:
-                        if num is None or (num >= 0 and num // CHUNK == k):
+                        if num is None or (num >= 0 and (nparts == 1 or num // CHUNK == k)):
                             fh.write(text)
                         else:
                             fh.write("\n" * text.count("\n"))

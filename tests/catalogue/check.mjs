@@ -392,13 +392,33 @@ if (!dtsDir || !fs.existsSync(path.join(dtsDir, 'types.d.ts'))) {
     }
     check('catalogue_payload_names_match_the_client_methods', p);
   }
+  // JobStatus is what BullMQ answers, not the package's narrower interface
+  // (issue 12: the package's own clients reject 5 of 6 real answers). These
+  // differences are intended, and exactly these: any other one fails.
+  const intended = {
+    JobResponse: [],
+    JobStatus: [
+      'JobStatus.attemptsMade: not in the package',
+      'JobStatus.failedReason: not in the package',
+      'JobStatus.processedOn: not in the package',
+      'JobStatus.finishedOn: not in the package',
+      "JobStatus.state: TS is 'waiting' | 'active' | 'completed' | 'failed' | 'delayed', catalogue string",
+      'JobStatus.data: TS record, catalogue unknown',
+      'JobStatus.returnvalue: required in TS, optional in the catalogue',
+      'JobStatus.returnvalue: TS union, catalogue unknown',
+      'JobStatus.progress: required in TS, optional in the catalogue',
+      'JobStatus.progress: TS number, catalogue union',
+    ],
+  };
   for (const jt of ['JobResponse', 'JobStatus']) {
     const diffs = [];
     try {
       const t = follow(CAT, `#/components/schemas/${jt}`);
       compare(client.interfaces[jt], catShape(deref(t.file, t.node), jt, []), jt, diffs);
     } catch (e) { diffs.push(e.message); }
-    check(`catalogue_${jt}_matches_the_package`, diffs);
+    const p = diffs.filter((d) => !intended[jt].includes(d)).map((d) => `unexpected: ${d}`);
+    for (const d of intended[jt]) if (!diffs.includes(d)) p.push(`intended difference gone: ${d}`);
+    check(`catalogue_${jt}_matches_the_package_but_for_the_intended_differences`, p);
   }
   for (const name of names) {
     const tn = `catalogue_${name}_matches_the_package`;

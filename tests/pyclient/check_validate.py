@@ -1,9 +1,12 @@
 """Compares the generated Python validator with the reference verdicts of
 mutants.py: `check_validate.py CASES.json LABEL` prints one ok/not ok line."""
+import importlib
 import json
+import os
 import sys
 
-from worker_client import validate_message
+# The generated package's import name (run.sh: x-clients python.module, else <catalogue>_client).
+validate_message = importlib.import_module(os.environ.get("PY_MODULE", "worker_client")).validate_message
 
 cases = json.load(open(sys.argv[1]))["cases"]
 label = sys.argv[2]

@@ -22,9 +22,11 @@ gen "$TOP/tests/catalogues/features.yaml" "$TMP/features" || { fail python_targe
 gen "$TOP/tests/golden/client-names/input/catalogue.yaml" "$TMP/client_names" || { fail python_target_should_generate_client_names "generate failed"; detail "$TMP/client_names.err"; }
 gen "$TOP/tests/golden/reserved-words/input/catalogue.yaml" "$TMP/keywords" || { fail python_target_should_generate_keywords "generate failed"; detail "$TMP/keywords.err"; }
 
+# The import package: x-clients python.module, else <catalogue>_client.
+pkg_of() { basename "$(dirname "$(ls "$1"/*/__init__.py | head -n 1)")"; }
 for d in wb features client_names keywords; do
     [ -d "$TMP/$d" ] || continue
-    if python3 -m py_compile "$TMP/$d"/worker_client/*.py >"$TMP/pyc" 2>&1
+    if python3 -m py_compile "$TMP/$d/$(pkg_of "$TMP/$d")"/*.py >"$TMP/pyc" 2>&1
     then ok "python_client_should_byte_compile_$d"
     else fail "python_client_should_byte_compile_$d" "py_compile failed"; detail "$TMP/pyc"; fi
 done
@@ -37,7 +39,7 @@ done
 for d in wb features client_names keywords; do
     [ -d "$TMP/$d" ] || continue
     if [ -z "$mypy_py" ]; then skip "python_client_should_pass_mypy_strict_$d" "no python3 with mypy (apt-get install python3-mypy)"; continue; fi
-    if (cd "$TMP/$d" && "$mypy_py" -m mypy --strict --no-incremental --cache-dir=/dev/null worker_client) >"$TMP/mypy" 2>&1
+    if (cd "$TMP/$d" && "$mypy_py" -m mypy --strict --no-incremental --cache-dir=/dev/null "$(pkg_of "$TMP/$d")") >"$TMP/mypy" 2>&1
     then ok "python_client_should_pass_mypy_strict_$d"
     else fail "python_client_should_pass_mypy_strict_$d" "mypy --strict reports errors"; detail "$TMP/mypy"; fi
 done
@@ -58,7 +60,7 @@ for c in $conformance worker_backend:schemas/worker-backend/asyncapi.yaml; do
     fi
     per=25; [ "$label" = worker_backend ] || per=200
     if MUTANTS_PER_MESSAGE=$per python3 "$here/mutants.py" "$MSGGEN" "$file" "$dir" >/dev/null 2>"$dir.err"; then
-        PYTHONPATH="$pkg" python3 "$here/check_validate.py" "$dir/cases.json" "$label"
+        PY_MODULE=$(pkg_of "$pkg") PYTHONPATH="$pkg" python3 "$here/check_validate.py" "$dir/cases.json" "$label"
     else fail "python_validator_cases_$label" "mutants.py failed"; detail "$dir.err"; fi
 done
 
@@ -88,4 +90,11 @@ EXAMPLE_TYPE=$(sed -n 1p <<<"$example") EXAMPLE_METHOD=$(sed -n 2p <<<"$example"
 EXAMPLE_PAYLOAD=$(sed -n 3p <<<"$example") PYTHONPATH="$TMP/wb" \
     timeout 60 python3 "$here/test_client.py" 2>"$TMP/unittest.err" || true
 [ -s "$TMP/unittest.err" ] && { fail python_client_tests_stderr "the test program wrote to stderr"; detail "$TMP/unittest.err"; }
+
+# The client against the hostile server (tests/server/hostile.py).
+hostile_start || { fail python_client_hostile "hostile server did not start"; exit 0; }
+trap 'server_stop; hostile_stop; rm -rf "$TMP"' EXIT
+EXAMPLE_TYPE=$(sed -n 1p <<<"$example") EXAMPLE_PAYLOAD=$(sed -n 3p <<<"$example") PYTHONPATH="$TMP/wb" \
+    timeout 300 python3 "$here/test_hostile.py" 2>"$TMP/hostile.err" || fail python_client_hostile_program "exit $?"
+[ -s "$TMP/hostile.err" ] && { fail python_client_hostile_stderr "the test program wrote to stderr"; detail "$TMP/hostile.err"; }
 exit 0

@@ -5,7 +5,8 @@
 . "$(dirname "$0")/lib-server.sh"
 command -v python3 >/dev/null || { skip server "python3 not installed"; exit 0; }
 server_start || { fail server_start "server did not start"; exit 0; }
-trap 'server_stop; rm -rf "$TMP"' EXIT
+hostile_start || { fail server_hostile_start "hostile server did not start"; exit 0; }
+trap 'server_stop; hostile_stop; rm -rf "$TMP"' EXIT
 python3 - "$SERVER_URL" <<'PY'
 import json, sys, time, urllib.request, urllib.error
 base = sys.argv[1]
@@ -51,4 +52,84 @@ check("slow_takes_3s", s == 200 and dt >= 2.9, "%.2fs" % dt)
 s, t, b = req("/__stats")
 st = json.loads(b)
 check("stats_count", st["requests"] >= 14 and st["connections"] >= 1, repr(st))
+PY
+
+# The hostile server: each scenario misbehaves as documented (raw sockets, so
+# the checks see exactly what a client would).
+python3 - "$HOSTILE_URL" "$HOSTILE_OTHER_URL" <<'PY'
+import json, socket, sys, time
+base, other = sys.argv[1], sys.argv[2]
+port = int(base.rsplit(":", 1)[1])
+def check(name, cond, why=""):
+    print(("ok " if cond else "not ok ") + "hostile_" + name + ("" if cond else ": " + why))
+def raw(scenario, method="POST", seconds=3.0, limit=1 << 20, body=b"{}"):
+    """What the server sends within `seconds` (at most `limit` bytes) for one request."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    s.sendall(b"%s /h/%s/api/jobs/x HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n"
+              b"Content-Length: %d\r\n\r\n%s" % (method.encode(), scenario.encode(), len(body), body))
+    data, t0 = b"", time.monotonic()
+    s.settimeout(0.2)
+    while time.monotonic() - t0 < seconds and len(data) < limit:
+        try:
+            d = s.recv(65536)
+        except socket.timeout:
+            continue
+        if not d:
+            break
+        data += d
+    s.close()
+    return data
+def stats(url):
+    host, p = url.rsplit("/", 1)[1].split(":")
+    s = socket.create_connection((host, int(p)), timeout=5)
+    s.sendall(b"GET /__stats HTTP/1.1\r\nHost: h\r\n\r\n")
+    data = b""
+    while not data.endswith(b"}"):
+        data += s.recv(4096)
+    s.close()
+    return json.loads(data.split(b"\r\n\r\n", 1)[1])
+d = raw("ok")
+check("ok_answers_a_job_response", d.startswith(b"HTTP/1.1 200") and b'"success": true' in d, repr(d[:200]))
+d = raw("slow-status", seconds=2.5)
+check("slow_status_drips_the_status_line", 1 <= len(d) <= 4 and b"HTTP/1.1".startswith(d), repr(d))
+d = raw("slow-body", seconds=2.5)
+head, _, body = d.partition(b"\r\n\r\n")
+check("slow_body_drips_the_body", head.startswith(b"HTTP/1.1 200") and 1 <= len(body) <= 4, repr(d[-40:]))
+d = raw("continue", seconds=2.2)
+check("continue_repeats_100_continue", d.count(b"HTTP/1.1 100 Continue\r\n\r\n") >= 4 and b"200" not in d, repr(d[:80]))
+d = raw("endless", seconds=3, limit=8 << 20)
+check("endless_streams_without_end", len(d) >= 8 << 20, str(len(d)))
+d = raw("endless-length", seconds=3, limit=1 << 20)
+check("endless_length_announces_2_gib", b"Content-Length: 2147483648" in d and len(d) >= 1 << 20, repr(d[:120]))
+for code in ("301", "302", "307", "308"):
+    d = raw("redirect-" + code)
+    check("redirect_%s_points_to_the_other_origin" % code,
+          d.startswith(b"HTTP/1.1 " + code.encode()) and (b"Location: " + other.encode() + b"/h/ok/api/jobs/x") in d, repr(d[:200]))
+d = raw("deep")
+check("deep_nests_100000_levels", d.count(b"[") == 100000, str(d.count(b"[")))
+d = raw("chunk-overflow")
+check("chunk_overflow_sends_a_huge_chunk_size", b"\r\n\r\nffffffffffffffff\r\n" in d, repr(d[-60:]))
+for sc, marker in (("trailing-garbage", b"} <html>garbage</html>"), ("concatenated", b"}{"), ("leading-zero", b": 007")):
+    d = raw(sc)
+    check(sc.replace("-", "_") + "_answers_bad_json", d.startswith(b"HTTP/1.1 200") and marker in d, repr(d[-80:]))
+for n in range(1, 7):
+    d = raw("bullmq-%d" % n, method="GET", body=b"")
+    j = json.loads(d.partition(b"\r\n\r\n")[2])
+    check("bullmq_%d_answers_a_job" % n, j["jobId"] == str(n) and "state" in j and "data" in j, repr(j))
+before = stats(base)
+raw("drop-second"); raw("ok", method="GET", body=b"")
+after = stats(base)
+check("stats_count_requests_and_posts", after["requests"] - before["requests"] == 2 and after["posts"] - before["posts"] == 1,
+      repr((before, after)))
+# drop-second: answers the first request of a connection, drops the second unanswered (but counted)
+s = socket.create_connection(("127.0.0.1", port), timeout=5)
+req = b"POST /h/drop-second/api/jobs/x HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\n{}"
+s.sendall(req)
+first = s.recv(65536)
+before = stats(base)["posts"]
+s.sendall(req)
+second = s.recv(65536)
+s.close()
+check("drop_second_reads_then_drops_the_second_request", first.startswith(b"HTTP/1.1 200") and second == b""
+      and stats(base)["posts"] - before == 1, repr((first[:40], second)))
 PY

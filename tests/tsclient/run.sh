@@ -134,4 +134,11 @@ awk '
     /^# (tests|pass|fail) / { next }
 ' "$TMP/tap"
 grep -q '^ok \|^not ok ' "$TMP/tap" || { fail typescript_client_tests "node --test ran no test"; detail "$TMP/tap"; }
+
+# The client against the hostile server (tests/server/hostile.py).
+hostile_start || { fail typescript_client_hostile "hostile server did not start"; exit 0; }
+trap 'server_stop; hostile_stop; rm -rf "$TMP"' EXIT
+CLIENT="$TMP/wb/dist/index.js" EXAMPLE_TYPE=$(sed -n 1p <<<"$example") EXAMPLE_PAYLOAD=$(sed -n 3p <<<"$example") \
+    timeout 300 node "$here/hostile.mjs" 2>"$TMP/hostile.err" || fail typescript_client_hostile_program "exit $?"
+[ -s "$TMP/hostile.err" ] && { fail typescript_client_hostile_stderr "the test program wrote to stderr"; detail "$TMP/hostile.err"; }
 exit 0

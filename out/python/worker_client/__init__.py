@@ -5,16 +5,21 @@
 
     with WorkerClient("http://localhost:3000") as client:
         job = client.send_to_queue(MessageTypes.ANALYTICS_COLLECTION_REQUEST, {...})
-        status = client.get_job_status(job["jobId"])
+        status = client.get_job_status(job.job_id)
+        print(status.state)
 """
-from .client import SendOptions, WorkerClient
-from .errors import (HTTPError, ResponseError, TimeoutError, TransportError, ValidationError,
+from .client import DEFAULT_MAX_ANSWER_BYTES, SendOptions, WorkerClient
+from .client import JobResponse as JobResponse
+from .client import JobStatus as JobStatus
+from .errors import (ConfigError, HTTPError, ResponseError, TimeoutError, TransportError, ValidationError,
                      WorkerClientError)
 from .types import *  # noqa: F401,F403  (every payload type, MessageTypes, MessageType)
-from .types import __all__ as _types_all
+from . import types as _types
 from .validate import validate, validate_message
 
 __version__ = "4.0.24"
 
-__all__ = ["WorkerClient", "SendOptions", "WorkerClientError", "TransportError", "TimeoutError",
-           "HTTPError", "ResponseError", "ValidationError", "validate", "validate_message"] + _types_all
+__all__ = ["WorkerClient", "SendOptions", "JobResponse", "JobStatus",
+           "DEFAULT_MAX_ANSWER_BYTES", "WorkerClientError", "ConfigError", "TransportError", "TimeoutError",
+           "HTTPError", "ResponseError", "ValidationError", "validate", "validate_message"]
+__all__ += _types.__all__

@@ -2,11 +2,13 @@
 """The job API client: one keep-alive HTTP connection, typed errors, pre-send validation."""
 from __future__ import annotations
 
-import http.client
 import json
 import os
+import select
 import socket
+import ssl
 import threading
+import time
 import typing as _t
 import urllib.parse
 
@@ -14,12 +16,10 @@ from . import errors as _e
 from . import types as _types
 from . import validate as _v
 
-__all__ = ["WorkerClient", "SendOptions"]
+__all__ = ["WorkerClient", "SendOptions", "JobResponse", "JobStatus", "DEFAULT_MAX_ANSWER_BYTES"]
 
-# The answers of the job API: the catalogue's types named by x-http-api
-# (send.response, status.response), else the reference shapes in types.py.
-_JobResponse = _types.JobResponse
-_JobStatus = _types.JobStatus
+# The answers are checked against the catalogue's types named by x-http-api
+# (send.response, status.response), when it names them.
 _SEND_RESPONSE_TYPE = "JobResponse"
 _STATUS_RESPONSE_TYPE = "JobStatus"
 
@@ -31,6 +31,11 @@ _DEFAULT_TIMEOUT = 30
 _SEND_PATH = "/api/jobs/{messageType}"
 _STATUS_PATH = "/api/jobs/{jobId}"
 
+DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024
+"""The largest answer body a client reads (``max_answer_bytes``); a longer one is a ResponseError."""
+_MAX_HEADER_BYTES = 64 * 1024
+_MAX_HEADERS = 200
+
 
 class SendOptions(_t.TypedDict, total=False):
     """Per-call options of send_to_queue and the message methods."""
@@ -39,6 +44,8 @@ class SendOptions(_t.TypedDict, total=False):
     """Seconds to wait for this call (default: the client's timeout)."""
     validate: bool
     """Check the payload against its schema before sending (default: the client's setting)."""
+    check_answers: bool
+    """Check the answer against the job API's answer schema (default: the client's setting)."""
     headers: _t.Mapping[str, str]
     """Extra HTTP headers for this request."""
 
@@ -53,10 +60,22 @@ class WorkerClient:
     keeps one connection open between calls (HTTP keep-alive) and is safe to
     share between threads (calls are serialised). Use it as a context manager,
     or call close().
+
+    ``timeout`` is a deadline in seconds for a whole call (connect, send, every
+    byte of the answer). Answers longer than ``max_answer_bytes`` (default
+    DEFAULT_MAX_ANSWER_BYTES) are refused while reading. Redirects are not
+    followed (a 3xx answer is an HTTPError). A request is sent at most once:
+    a kept-alive connection the server closed is replaced before sending, and
+    after the first byte is written a failure is reported, never retried, since
+    the server may have enqueued the job. ``check_answers=False`` returns
+    answers without checking them against the answer schemas.
+    Bad settings (a URL that is not http(s), an API key or header with CR, LF
+    or other control characters, a timeout <= 0) raise ConfigError.
     """
 
     def __init__(self, base_url: _t.Optional[str] = None, api_key: _t.Optional[str] = None,
-                 timeout: _t.Optional[float] = None, *, validate: bool = True) -> None:
+                 timeout: _t.Optional[float] = None, *, validate: bool = True, check_answers: bool = True,
+                 max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES) -> None:
         url = base_url if base_url is not None else os.environ.get(_ENV_URL) or _DEFAULT_URL
         if api_key is None:
             api_key = os.environ.get(_ENV_API_KEY) or None
@@ -65,21 +84,33 @@ class WorkerClient:
             try:
                 timeout = float(env) if env else float(_DEFAULT_TIMEOUT)
             except ValueError:
-                raise ValueError("%s must be a number of seconds, got %r" % (_ENV_TIMEOUT, env)) from None
-        if timeout <= 0:
-            raise ValueError("timeout must be > 0 seconds, got %r" % (timeout,))
-        parts = urllib.parse.urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("base_url must be an http:// or https:// URL, got %r" % (url,))
+                raise _e.ConfigError("%s must be a number of seconds, got %r" % (_ENV_TIMEOUT, env)) from None
+        if not timeout > 0:
+            raise _e.ConfigError("timeout must be > 0 seconds, got %r" % (timeout,))
+        if max_answer_bytes <= 0:
+            raise _e.ConfigError("max_answer_bytes must be > 0, got %r" % (max_answer_bytes,))
+        try:
+            parts = urllib.parse.urlsplit(url)
+            port = parts.port
+        except ValueError as ex:
+            raise _e.ConfigError("base_url is not a URL: %s" % ex) from None
+        if parts.scheme not in ("http", "https") or not parts.hostname or _has_control(url):
+            raise _e.ConfigError("base_url must be an http:// or https:// URL, got %r" % (url,))
+        if api_key is not None:
+            _check_header("Authorization", "Bearer " + api_key)
         self.base_url = url.rstrip("/")
         self.api_key = api_key
         self.timeout = float(timeout)
         self.validate = validate
+        self.check_answers = check_answers
+        self.max_answer_bytes = max_answer_bytes
         self._https = parts.scheme == "https"
         self._host = parts.hostname
-        self._port = parts.port
+        self._port = port if port is not None else (443 if self._https else 80)
+        self._host_header = parts.netloc.rpartition("@")[2]
         self._prefix = parts.path.rstrip("/")
-        self._conn: _t.Optional[http.client.HTTPConnection] = None
+        self._conn: _t.Optional[socket.socket] = None
+        self._buf = b""
         self._lock = threading.Lock()
 
     @classmethod
@@ -91,9 +122,7 @@ class WorkerClient:
     def close(self) -> None:
         """Closes the kept-alive connection. The client reconnects if used again."""
         with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+            self._drop()
 
     def __enter__(self) -> "WorkerClient":
         return self
@@ -102,67 +131,175 @@ class WorkerClient:
         self.close()
 
     # -- transport ----------------------------------------------------------
-    def _connect(self, timeout: float) -> http.client.HTTPConnection:
-        if self._https:
-            return http.client.HTTPSConnection(self._host, self._port, timeout=timeout)
-        return http.client.HTTPConnection(self._host, self._port, timeout=timeout)
+    # A small HTTP/1.1 client on a socket rather than http.client: the timeout
+    # is a deadline for the whole call (http.client's is per recv, so a server
+    # sending one byte a second never times out), the answer size is bounded
+    # while reading, and every failure becomes one of this package's errors.
+    def _connect(self, deadline: float) -> socket.socket:
+        sock = socket.create_connection((self._host, self._port), timeout=_remaining(deadline))
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if self._https:
+                sock = ssl.create_default_context().wrap_socket(sock, server_hostname=self._host)
+        except BaseException:
+            sock.close()
+            raise
+        return sock
 
     def _request(self, method: str, path: str, body: _t.Optional[bytes], timeout: float,
                  extra: _t.Optional[_t.Mapping[str, str]] = None) -> _t.Tuple[_t.Any, str]:
-        headers = {"Accept": "application/json"}
+        deadline = time.monotonic() + timeout
+        where = "%s %s" % (method, self.base_url + path)
+        head = ["%s %s HTTP/1.1" % (method, self._prefix + path), "Host: " + self._host_header,
+                "Accept: application/json", "User-Agent: msggen-python/0.1.0"]
         if body is not None:
-            headers["Content-Type"] = "application/json"
+            head += ["Content-Type: application/json", "Content-Length: %d" % len(body)]
         if self.api_key:
-            headers["Authorization"] = "Bearer " + self.api_key
-        if extra:
-            headers.update(extra)
-        url = self._prefix + path
+            head.append("Authorization: Bearer " + self.api_key)
+        for name, value in (extra or {}).items():
+            _check_header(name, value)
+            head.append("%s: %s" % (name, value))
+        request = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + (body or b"")
         with self._lock:
-            for attempt in (0, 1):
-                reused = self._conn is not None
-                if self._conn is None:
-                    self._conn = self._connect(timeout)
-                conn = self._conn
-                conn.timeout = timeout
-                if conn.sock is not None:
-                    conn.sock.settimeout(timeout)
-                try:
-                    conn.request(method, url, body=body, headers=headers)
-                    resp = conn.getresponse()
-                    data = resp.read()
-                except (socket.timeout, TimeoutError) as ex:
-                    self._drop()
-                    raise _e.TimeoutError("%s %s: no answer within %g s" % (method, self.base_url + path, timeout)) from ex
-                except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as ex:
-                    self._drop()
-                    # A kept-alive connection the server closed meanwhile: retry once on a new one.
-                    if reused and attempt == 0:
-                        continue
-                    raise _e.TransportError("%s %s: %s" % (method, self.base_url + path, ex)) from ex
-                except (OSError, http.client.HTTPException) as ex:
-                    self._drop()
-                    raise _e.TransportError("%s %s: %s" % (method, self.base_url + path, ex)) from ex
-                if resp.will_close:
-                    self._drop()
-                break
+            try:
+                status, reason, data = self._exchange(method, request, deadline)
+            except _e.WorkerClientError:
+                self._drop()
+                raise
+            except (socket.timeout, TimeoutError) as ex:
+                self._drop()
+                raise _e.TimeoutError("%s: no answer within %g s" % (where, timeout)) from ex
+            except (OSError, ValueError, OverflowError, UnicodeError) as ex:
+                self._drop()
+                raise _e.TransportError("%s: %s" % (where, ex)) from ex
         text = data.decode("utf-8", "replace")
-        if not 200 <= resp.status < 300:
-            raise _e.HTTPError(resp.status, _server_message(text, resp.reason), text)
+        if not 200 <= status < 300:
+            raise _e.HTTPError(status, _server_message(text, reason), text)
         try:
             answer = json.loads(text)
-        except ValueError:
-            raise _e.ResponseError("%s %s: answer is not JSON: %r" % (method, self.base_url + path, text[:200]),
+        except (ValueError, RecursionError):
+            raise _e.ResponseError("%s: answer is not JSON (or nested too deeply): %r" % (where, text[:200]),
                                    text) from None
         return answer, text
 
+    def _exchange(self, method: str, request: bytes, deadline: float) -> _t.Tuple[int, str, bytes]:
+        """Sends one request and reads its answer (status, reason, body).
+
+        A kept-alive connection the server has closed meanwhile is noticed
+        before sending (it reads as end of file) and replaced. Once a byte of
+        the request was written, a failure is final: a POST is never sent
+        twice, since the server may have enqueued the first one.
+        """
+        if self._conn is not None and _closed_by_peer(self._conn):
+            self._drop()
+        if self._conn is None:
+            self._conn = self._connect(deadline)
+            self._buf = b""
+        sock = self._conn
+        sock.settimeout(_remaining(deadline))
+        sock.sendall(request)
+        while True:
+            line = self._line(deadline)
+            parts = line.split(" ", 2)
+            if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit() or len(parts[1]) != 3:
+                raise _e.TransportError("%s: not an HTTP answer: %r" % (self.base_url, line[:100]))
+            status, reason = int(parts[1]), parts[2] if len(parts) > 2 else ""
+            headers = self._headers(deadline)
+            if not 100 <= status < 200:
+                break
+        close = headers.get("connection", "").lower() == "close" or parts[0] == "HTTP/1.0"
+        if method == "HEAD" or status in (204, 304):
+            data = b""
+        elif "chunked" in headers.get("transfer-encoding", "").lower():
+            data = self._chunked(deadline)
+        elif "content-length" in headers:
+            length = headers["content-length"]
+            if not length.isdigit():
+                raise _e.TransportError("%s: bad Content-Length %r" % (self.base_url, length[:40]))
+            data = self._exactly(self._bounded(int(length)), deadline)
+        else:
+            data = self._until_close(deadline)
+            close = True
+        if close:
+            self._drop()
+        return status, reason, data
+
+    def _bounded(self, n: int) -> int:
+        if n > self.max_answer_bytes:
+            raise _e.ResponseError("the answer exceeds max_answer_bytes (%d bytes)" % self.max_answer_bytes)
+        return n
+
+    def _fill(self, deadline: float) -> None:
+        assert self._conn is not None
+        self._conn.settimeout(_remaining(deadline))
+        data = self._conn.recv(65536)
+        if not data:
+            raise _e.TransportError("%s: the server closed the connection before answering completely" % self.base_url)
+        self._buf += data
+
+    def _line(self, deadline: float) -> str:
+        while b"\r\n" not in self._buf:
+            if len(self._buf) > _MAX_HEADER_BYTES:
+                raise _e.TransportError("%s: an answer header line is longer than %d bytes" % (self.base_url, _MAX_HEADER_BYTES))
+            self._fill(deadline)
+        line, self._buf = self._buf.split(b"\r\n", 1)
+        return line.decode("latin-1")
+
+    def _headers(self, deadline: float) -> _t.Dict[str, str]:
+        headers: _t.Dict[str, str] = {}
+        for _ in range(_MAX_HEADERS):
+            line = self._line(deadline)
+            if not line:
+                return headers
+            name, _sep, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        raise _e.TransportError("%s: more than %d answer headers" % (self.base_url, _MAX_HEADERS))
+
+    def _exactly(self, n: int, deadline: float) -> bytes:
+        while len(self._buf) < n:
+            self._fill(deadline)
+        data, self._buf = self._buf[:n], self._buf[n:]
+        return data
+
+    def _chunked(self, deadline: float) -> bytes:
+        parts: _t.List[bytes] = []
+        total = 0
+        while True:
+            size = self._line(deadline).split(";", 1)[0].strip()
+            if not size or len(size) > 16 or any(ch not in "0123456789abcdefABCDEF" for ch in size):
+                raise _e.TransportError("%s: bad chunk size %r" % (self.base_url, size[:40]))
+            n = int(size, 16)
+            if n == 0:
+                break
+            total = self._bounded(total + n)
+            parts.append(self._exactly(n, deadline))
+            if self._exactly(2, deadline) != b"\r\n":
+                raise _e.TransportError("%s: a chunk does not end with CRLF" % self.base_url)
+        while self._line(deadline):  # trailer headers, if any
+            pass
+        return b"".join(parts)
+
+    def _until_close(self, deadline: float) -> bytes:
+        while True:
+            self._bounded(len(self._buf))
+            try:
+                self._fill(deadline)
+            except _e.TransportError:
+                data, self._buf = self._buf, b""
+                return data
+
     def _drop(self) -> None:
         if self._conn is not None:
-            self._conn.close()
+            try:
+                self._conn.close()
+            except OSError:
+                pass
             self._conn = None
+        self._buf = b""
 
     # -- the job API ------------------------------------------------------------
     def send_to_queue(self, message_type: str, payload: object,
-                      opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+                      opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """Enqueues a job: POSTs `payload` as JSON for `message_type` (see MessageTypes).
 
         Raises ValidationError (before sending) when the payload does not match
@@ -180,18 +317,20 @@ class WorkerClient:
             raise _e.ValidationError([("/", "cannot be sent as JSON: %s" % ex)]) from None
         path = _SEND_PATH.replace("{messageType}", urllib.parse.quote(message_type, safe=""))
         answer, text = self._request("POST", path, body, o.get("timeout", self.timeout), o.get("headers"))
-        _check_answer(_SEND_RESPONSE_TYPE, answer, text)
-        return _t.cast(_JobResponse, _Answer(answer))
+        if o.get("check_answers", self.check_answers):
+            _check_answer(_SEND_RESPONSE_TYPE, answer, text)
+        return JobResponse(_answer_object(answer, text))
 
-    def get_job_status(self, job_id: str, opts: _t.Optional[SendOptions] = None) -> _JobStatus:
+    def get_job_status(self, job_id: str, opts: _t.Optional[SendOptions] = None) -> JobStatus:
         """Reads the state of a job. `job_id` is URL-encoded (it may hold '/', '?', spaces...)."""
         o: SendOptions = opts or {}
         path = _STATUS_PATH.replace("{jobId}", urllib.parse.quote(job_id, safe=""))
         answer, text = self._request("GET", path, None, o.get("timeout", self.timeout), o.get("headers"))
-        _check_answer(_STATUS_RESPONSE_TYPE, answer, text)
-        return _t.cast(_JobStatus, _Answer(answer))
+        if o.get("check_answers", self.check_answers):
+            _check_answer(_STATUS_RESPONSE_TYPE, answer, text)
+        return JobStatus(_answer_object(answer, text))
 
-    def analytics_collection_request(self, data: _types.AnalyticsCollectionRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def analytics_collection_request(self, data: _types.AnalyticsCollectionRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Request to trigger a manual market data collection job.
         Used for ad-hoc scraping of specific queries on marketplaces.
@@ -200,7 +339,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.ANALYTICS_COLLECTION_REQUEST, data, opts)
 
-    def backend_logging_event(self, data: _types.BackendLoggingEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def backend_logging_event(self, data: _types.BackendLoggingEventMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Centralized logging event for capturing all warn/error/failure logs from meshsync-backend.
         This event is sent to ELK for centralized monitoring, alerting, and debugging.
@@ -222,7 +361,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.BACKEND_LOGGING_EVENT, data, opts)
 
-    def etsy_analytics_sync_completed(self, data: _types.EtsyAnalyticsSyncCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def etsy_analytics_sync_completed(self, data: _types.EtsyAnalyticsSyncCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Contains synced analytics data for Etsy listings. Backend stores this in etsy_analytics_snapshots table and indexes to ELK.
 
@@ -230,7 +369,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.ETSY_ANALYTICS_SYNC_COMPLETED, data, opts)
 
-    def etsy_analytics_sync_request(self, data: _types.EtsyAnalyticsSyncRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def etsy_analytics_sync_request(self, data: _types.EtsyAnalyticsSyncRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Syncs analytics data from Etsy API for one or more listings. Fetches views, favorites, sales, revenue, and traffic source data.
         Can sync: - Specific listings (provide listingIds) - All user listings (provide userId, empty listingIds) - Shop-level analytics (provide shopId)
@@ -239,7 +378,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.ETSY_ANALYTICS_SYNC_REQUEST, data, opts)
 
-    def etsy_publish_listing_completed(self, data: _types.EtsyPublishListingCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def etsy_publish_listing_completed(self, data: _types.EtsyPublishListingCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Indicates completion of Etsy listing publication. Contains external Etsy listing ID and URL, or error details if failed.
 
@@ -247,7 +386,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.ETSY_PUBLISH_LISTING_COMPLETED, data, opts)
 
-    def etsy_publish_listing_request(self, data: _types.EtsyPublishListingRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def etsy_publish_listing_request(self, data: _types.EtsyPublishListingRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Publishes a single metamodel listing to Etsy for a specific material variant. Creates Etsy listing, uploads digital file, and returns external listing ID.
         This message is enqueued for EACH material variant when publishing a metamodel.
@@ -257,7 +396,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.ETSY_PUBLISH_LISTING_REQUEST, data, opts)
 
-    def file_download_completed(self, data: _types.FileDownloadCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def file_download_completed(self, data: _types.FileDownloadCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Notifies that a file download has been processed, indicating success or failure.
 
@@ -265,7 +404,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.FILE_DOWNLOAD_COMPLETED, data, opts)
 
-    def file_download_request(self, data: _types.FileDownloadRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def file_download_request(self, data: _types.FileDownloadRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Downloads model file from storage provider to MinIO for processing pipeline.
         Acts as parent job for thumbnail generation, technical metadata analysis, and metadata generation.
@@ -280,7 +419,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.FILE_DOWNLOAD_REQUEST, data, opts)
 
-    def file_vectorize_completed(self, data: _types.FileVectorizeCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def file_vectorize_completed(self, data: _types.FileVectorizeCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Result of the vectorization process containing the embedding vector.
 
@@ -288,7 +427,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.FILE_VECTORIZE_COMPLETED, data, opts)
 
-    def file_vectorize_request(self, data: _types.FileVectorizeRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def file_vectorize_request(self, data: _types.FileVectorizeRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Request to generate a vector embedding for an image file using CLIP.
 
@@ -296,7 +435,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.FILE_VECTORIZE_REQUEST, data, opts)
 
-    def ip_check_completed(self, data: _types.IpCheckCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def ip_check_completed(self, data: _types.IpCheckCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Contains IP verification results including trademark risk, copyright risk, detected brands/franchises, and analysis confidence scores
 
@@ -304,7 +443,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.IP_CHECK_COMPLETED, data, opts)
 
-    def ip_check_request(self, data: _types.IpCheckRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def ip_check_request(self, data: _types.IpCheckRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Triggers intellectual property verification analysis for a model thumbnail, detecting potential trademark and copyright issues using perceptual hashing, text analysis, and optional reverse image search.
 
@@ -312,7 +451,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.IP_CHECK_REQUEST, data, opts)
 
-    def marketplace_analytics_sync_completed(self, data: _types.MarketplaceAnalyticsSyncCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def marketplace_analytics_sync_completed(self, data: _types.MarketplaceAnalyticsSyncCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Contains synced analytics data for marketplace listings. Backend stores this in marketplace_analytics_snapshots table and indexes to ELK. Works with any marketplace provider.
 
@@ -320,7 +459,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_ANALYTICS_SYNC_COMPLETED, data, opts)
 
-    def marketplace_analytics_sync_request(self, data: _types.MarketplaceAnalyticsSyncRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def marketplace_analytics_sync_request(self, data: _types.MarketplaceAnalyticsSyncRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Syncs analytics data from marketplace API for one or more listings. Fetches views, favorites, sales, revenue, and traffic source data. Can sync: specific listings, all user listings, or shop-level analytics. Works with any marketplace provider that supports analytics (etsy, ebay, etc.).
 
@@ -328,7 +467,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_ANALYTICS_SYNC_REQUEST, data, opts)
 
-    def marketplace_connection_sync_completed(self, data: _types.MarketplaceConnectionSyncCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def marketplace_connection_sync_completed(self, data: _types.MarketplaceConnectionSyncCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Notification that marketplace connection sync has completed. Contains updated connection metadata, profile information, and sync statistics.
 
@@ -336,7 +475,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_CONNECTION_SYNC_COMPLETED, data, opts)
 
-    def marketplace_connection_sync_request(self, data: _types.MarketplaceConnectionSyncRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def marketplace_connection_sync_request(self, data: _types.MarketplaceConnectionSyncRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Requests synchronization of marketplace connection data including: - Profile information and shop details - Account status and permissions - Available categories and shipping profiles - Rate limits and API quotas
         This is typically triggered after initial connection or periodically to keep marketplace metadata up to date.
@@ -345,7 +484,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_CONNECTION_SYNC_REQUEST, data, opts)
 
-    def marketplace_credential_rotation_completed(self, data: _types.MarketplaceCredentialRotationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def marketplace_credential_rotation_completed(self, data: _types.MarketplaceCredentialRotationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Notification that marketplace credential rotation has completed. Contains the rotation results, new credential metadata, and any issues encountered.
 
@@ -353,7 +492,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_CREDENTIAL_ROTATION_COMPLETED, data, opts)
 
-    def marketplace_credential_rotation_request(self, data: _types.MarketplaceCredentialRotationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def marketplace_credential_rotation_request(self, data: _types.MarketplaceCredentialRotationRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Requests rotation/refresh of marketplace connection credentials. This is used for: - OAuth token refresh when tokens are near expiry - API key rotation for enhanced security - Re-authentication after connection errors - Scheduled credential updates
 
@@ -361,7 +500,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_CREDENTIAL_ROTATION_REQUEST, data, opts)
 
-    def marketplace_intelligence_completed(self, data: _types.MarketplaceIntelligenceCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def marketplace_intelligence_completed(self, data: _types.MarketplaceIntelligenceCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Response from marketplace intelligence scraping.
         Contains aggregated similarity data from marketplace searches.
@@ -373,7 +512,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_INTELLIGENCE_COMPLETED, data, opts)
 
-    def marketplace_intelligence_event(self, data: _types.MarketplaceIntelligenceEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def marketplace_intelligence_event(self, data: _types.MarketplaceIntelligenceEventMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Public marketplace intelligence data scraped from external marketplaces.
 
@@ -395,7 +534,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_INTELLIGENCE_EVENT, data, opts)
 
-    def marketplace_intelligence_request(self, data: _types.MarketplaceIntelligenceRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def marketplace_intelligence_request(self, data: _types.MarketplaceIntelligenceRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Triggers automated marketplace scraping to find similar/competing listings
         for a given model. This is a pipeline stage that runs after metadata generation
@@ -415,7 +554,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_INTELLIGENCE_REQUEST, data, opts)
 
-    def marketplace_listing_description_generation_completed(self, data: _types.MarketplaceListingDescriptionGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def marketplace_listing_description_generation_completed(self, data: _types.MarketplaceListingDescriptionGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Notifies backend that marketplace description generation completed. Contains generated description with metadata tracking (AI model, confidence, generation timestamp) and suggested price.
 
@@ -423,7 +562,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_DESCRIPTION_GENERATION_COMPLETED, data, opts)
 
-    def marketplace_listing_description_generation_request(self, data: _types.MarketplaceListingDescriptionGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def marketplace_listing_description_generation_request(self, data: _types.MarketplaceListingDescriptionGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Generates SEO-optimized marketplace description for a 3D model using LLM vision analysis. Worker receives model data, technical metadata, and thumbnail URLs to generate compelling product descriptions tailored to the target marketplace.
 
@@ -431,7 +570,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_DESCRIPTION_GENERATION_REQUEST, data, opts)
 
-    def marketplace_listing_sync_completed(self, data: _types.MarketplaceListingSyncCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def marketplace_listing_sync_completed(self, data: _types.MarketplaceListingSyncCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Notification that marketplace listing sync operation has completed. Contains detailed results of the sync including created/updated listings, errors encountered, and performance statistics.
 
@@ -439,7 +578,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_SYNC_COMPLETED, data, opts)
 
-    def marketplace_listing_sync_request(self, data: _types.MarketplaceListingSyncRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def marketplace_listing_sync_request(self, data: _types.MarketplaceListingSyncRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Requests synchronization of marketplace listings for a connection. Can sync specific listings or all listings for a marketplace connection.
         Includes bidirectional sync: - Pull: Fetch listings from marketplace to update local database - Push: Update marketplace listings with local changes - Full: Both pull and push operations
@@ -448,7 +587,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_SYNC_REQUEST, data, opts)
 
-    def marketplace_listing_tags_generation_completed(self, data: _types.MarketplaceListingTagsGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def marketplace_listing_tags_generation_completed(self, data: _types.MarketplaceListingTagsGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Notifies backend that marketplace tags generation completed. Contains generated tags optimized for discoverability with metadata tracking.
 
@@ -456,7 +595,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_TAGS_GENERATION_COMPLETED, data, opts)
 
-    def marketplace_listing_tags_generation_request(self, data: _types.MarketplaceListingTagsGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def marketplace_listing_tags_generation_request(self, data: _types.MarketplaceListingTagsGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Generates searchability tags for a 3D model optimized for marketplace discoverability. Worker creates style, technical, and usage keywords following marketplace tag limits and SEO best practices.
 
@@ -464,7 +603,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_TAGS_GENERATION_REQUEST, data, opts)
 
-    def marketplace_listing_title_generation_completed(self, data: _types.MarketplaceListingTitleGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def marketplace_listing_title_generation_completed(self, data: _types.MarketplaceListingTitleGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Notifies backend that marketplace title generation completed. Contains generated title with metadata tracking.
 
@@ -472,7 +611,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_TITLE_GENERATION_COMPLETED, data, opts)
 
-    def marketplace_listing_title_generation_request(self, data: _types.MarketplaceListingTitleGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def marketplace_listing_title_generation_request(self, data: _types.MarketplaceListingTitleGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Generates marketplace-optimized title for a 3D model. Worker creates concise, SEO-friendly titles following marketplace character limits and best practices.
 
@@ -480,7 +619,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_TITLE_GENERATION_REQUEST, data, opts)
 
-    def marketplace_listing_update_completed(self, data: _types.MarketplaceListingUpdateCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def marketplace_listing_update_completed(self, data: _types.MarketplaceListingUpdateCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Result of a listing update operation
 
@@ -488,7 +627,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_UPDATE_COMPLETED, data, opts)
 
-    def marketplace_listing_update_request(self, data: _types.MarketplaceListingUpdateRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def marketplace_listing_update_request(self, data: _types.MarketplaceListingUpdateRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Request to update an existing listing on a marketplace (price, quantity, etc.)
 
@@ -496,7 +635,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_LISTING_UPDATE_REQUEST, data, opts)
 
-    def marketplace_publish_listing_completed(self, data: _types.MarketplacePublishListingCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def marketplace_publish_listing_completed(self, data: _types.MarketplacePublishListingCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Indicates completion of marketplace listing publication. Contains external listing ID and URL, or error details if failed. Works with any marketplace provider (etsy, ebay, etc.).
 
@@ -504,7 +643,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_PUBLISH_LISTING_COMPLETED, data, opts)
 
-    def marketplace_publish_listing_request(self, data: _types.MarketplacePublishListingRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def marketplace_publish_listing_request(self, data: _types.MarketplacePublishListingRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Publishes a single metamodel listing to a marketplace for a specific material variant. Creates listing, uploads digital file, and returns external listing ID. This message is enqueued for EACH material variant when publishing a metamodel. The marketplace type (etsy, ebay, etc.) is determined by the marketplaceProvider field.
 
@@ -512,7 +651,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MARKETPLACE_PUBLISH_LISTING_REQUEST, data, opts)
 
-    def media_batch_download_completed(self, data: _types.MediaBatchDownloadCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def media_batch_download_completed(self, data: _types.MediaBatchDownloadCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Notifies that a batch media download has been completed.
 
@@ -520,7 +659,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MEDIA_BATCH_DOWNLOAD_COMPLETED, data, opts)
 
-    def media_batch_download_request(self, data: _types.MediaBatchDownloadRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def media_batch_download_request(self, data: _types.MediaBatchDownloadRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Request to download and process a batch of media files from a storage provider. Images are compressed and resized to specified dimensions, converted to WebP format. Text files and documents are processed and stored with metadata. All processed files are uploaded to MinIO S3 storage under the media/{batchId}/ prefix.
 
@@ -528,7 +667,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MEDIA_BATCH_DOWNLOAD_REQUEST, data, opts)
 
-    def metamodel_metadata_generation_completed(self, data: _types.MetamodelMetadataGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def metamodel_metadata_generation_completed(self, data: _types.MetamodelMetadataGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Handles metamodel metadata generation completion. Contains AI-generated metadata and aggregated technical analysis.
 
@@ -536,7 +675,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.METAMODEL_METADATA_GENERATION_COMPLETED, data, opts)
 
-    def metamodel_metadata_generation_request(self, data: _types.MetamodelMetadataGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def metamodel_metadata_generation_request(self, data: _types.MetamodelMetadataGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Handles metamodel metadata generation requests via Ollama. Aggregates data from constituent models and generates AI-enhanced metadata.
 
@@ -544,7 +683,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.METAMODEL_METADATA_GENERATION_REQUEST, data, opts)
 
-    def model_analytics_collection_request(self, data: _types.ModelAnalyticsCollectionRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def model_analytics_collection_request(self, data: _types.ModelAnalyticsCollectionRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Request to collect marketplace analytics for a specific metamodel.
         Triggered by backend scheduler every 6 hours for popular/tagged metamodels.
@@ -556,7 +695,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_ANALYTICS_COLLECTION_REQUEST, data, opts)
 
-    def model_discovery_folder_processed_event(self, data: _types.ModelDiscoveryFolderProcessedEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def model_discovery_folder_processed_event(self, data: _types.ModelDiscoveryFolderProcessedEventMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Handles model discovery folder processed events.
 
@@ -564,7 +703,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_DISCOVERY_FOLDER_PROCESSED_EVENT, data, opts)
 
-    def model_discovery_scan_found_event(self, data: _types.ModelDiscoveryScanFoundEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def model_discovery_scan_found_event(self, data: _types.ModelDiscoveryScanFoundEventMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Handles model discovery scan found events.
 
@@ -572,7 +711,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_DISCOVERY_SCAN_FOUND_EVENT, data, opts)
 
-    def model_discovery_scan_progress_event(self, data: _types.ModelDiscoveryScanProgressEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def model_discovery_scan_progress_event(self, data: _types.ModelDiscoveryScanProgressEventMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Handles model discovery scan progress events.
 
@@ -580,7 +719,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_DISCOVERY_SCAN_PROGRESS_EVENT, data, opts)
 
-    def model_discovery_scan_request(self, data: _types.ModelDiscoveryScanRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def model_discovery_scan_request(self, data: _types.ModelDiscoveryScanRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Handles model discovery scan requests events.
 
@@ -588,7 +727,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_DISCOVERY_SCAN_REQUEST, data, opts)
 
-    def model_finder_index_request(self, data: _types.ModelFinderIndexRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def model_finder_index_request(self, data: _types.ModelFinderIndexRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         DEPRECATED (2026-02-18) — FR-023 retired. Merge 3D rendering into worker-file-vectorize.
 
@@ -600,7 +739,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_FINDER_INDEX_REQUEST, data, opts)
 
-    def model_finder_response(self, data: _types.ModelFinderResponseMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def model_finder_response(self, data: _types.ModelFinderResponseMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         DEPRECATED (2026-02-18) — FR-023 retired. Merge 3D rendering into worker-file-vectorize.
 
@@ -612,7 +751,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_FINDER_RESPONSE, data, opts)
 
-    def model_finder_search_request(self, data: _types.ModelFinderSearchRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def model_finder_search_request(self, data: _types.ModelFinderSearchRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         DEPRECATED (2026-02-18) — FR-023 retired. Merge 3D rendering into worker-file-vectorize.
 
@@ -624,7 +763,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_FINDER_SEARCH_REQUEST, data, opts)
 
-    def model_metadata_generation_completed(self, data: _types.ModelMetadataGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def model_metadata_generation_completed(self, data: _types.ModelMetadataGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Notifies backend that enriched marketplace metadata generation completed. Backend updates Model entity with generated description, tags, classification, etc.
 
@@ -632,7 +771,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_METADATA_GENERATION_COMPLETED, data, opts)
 
-    def model_metadata_generation_request(self, data: _types.ModelMetadataGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def model_metadata_generation_request(self, data: _types.ModelMetadataGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Generates enriched marketplace metadata (SEO descriptions, tags, categories) for 3D models using LLM vision analysis. Worker receives all necessary data in the payload (Model, TechnicalMetadata, Thumbnails) and does NOT query the database. Prerequisites: file download, technical metadata, and thumbnail generation must be complete before this message is sent.
 
@@ -640,7 +779,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_METADATA_GENERATION_REQUEST, data, opts)
 
-    def model_metamodel_detection_found(self, data: _types.ModelMetamodelDetectionFoundMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def model_metamodel_detection_found(self, data: _types.ModelMetamodelDetectionFoundMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Handles model metamodel detection found with hierarchical relationships.
 
@@ -648,7 +787,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_METAMODEL_DETECTION_FOUND, data, opts)
 
-    def model_metamodel_detection_request(self, data: _types.ModelMetamodelDetectionRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def model_metamodel_detection_request(self, data: _types.ModelMetamodelDetectionRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Handles model metamodel detection requests.
 
@@ -656,7 +795,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_METAMODEL_DETECTION_REQUEST, data, opts)
 
-    def model_print_analysis_completed(self, data: _types.ModelPrintAnalysisCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def model_print_analysis_completed(self, data: _types.ModelPrintAnalysisCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Reports completion of 3D print analysis — contains estimation, printability, and cost breakdown per FR-022
 
@@ -664,7 +803,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_PRINT_ANALYSIS_COMPLETED, data, opts)
 
-    def model_print_analysis_request(self, data: _types.ModelPrintAnalysisRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def model_print_analysis_request(self, data: _types.ModelPrintAnalysisRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Triggers 3D print analysis for a model — estimates print time, material usage, support needs, and cost breakdown per FR-022
 
@@ -672,7 +811,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_PRINT_ANALYSIS_REQUEST, data, opts)
 
-    def model_sellability_analysis_completed(self, data: _types.ModelSellabilityAnalysisCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def model_sellability_analysis_completed(self, data: _types.ModelSellabilityAnalysisCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Contains sellability analysis results including Etsy-specific recommendations, material pricing, and marketplace compatibility scores
 
@@ -680,7 +819,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_SELLABILITY_ANALYSIS_COMPLETED, data, opts)
 
-    def model_sellability_analysis_request(self, data: _types.ModelSellabilityAnalysisRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def model_sellability_analysis_request(self, data: _types.ModelSellabilityAnalysisRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Analyzes a metamodel to determine sellability score, pricing recommendations, and optimal marketplace selection. Enhanced with Etsy-specific analysis including competitor pricing, category demand trends, and material suitability.
 
@@ -688,7 +827,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_SELLABILITY_ANALYSIS_REQUEST, data, opts)
 
-    def model_semantic_analysis_completed(self, data: _types.ModelSemanticAnalysisCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def model_semantic_analysis_completed(self, data: _types.ModelSemanticAnalysisCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Handles completion of 3D model semantic analysis with generated tags and similarity results.
 
@@ -696,7 +835,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_SEMANTIC_ANALYSIS_COMPLETED, data, opts)
 
-    def model_semantic_analysis_request(self, data: _types.ModelSemanticAnalysisRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def model_semantic_analysis_request(self, data: _types.ModelSemanticAnalysisRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Handles 3D model semantic analysis requests using ULIP-2 neural networks and FAISS vector similarity search.
 
@@ -704,7 +843,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_SEMANTIC_ANALYSIS_REQUEST, data, opts)
 
-    def model_technical_metadata_completed(self, data: _types.ModelTechnicalMetadataCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def model_technical_metadata_completed(self, data: _types.ModelTechnicalMetadataCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Reports comprehensive results of technical metadata analysis including geometry, quality metrics, and print-readiness assessment
 
@@ -712,7 +851,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_TECHNICAL_METADATA_COMPLETED, data, opts)
 
-    def model_technical_metadata_request(self, data: _types.ModelTechnicalMetadataRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def model_technical_metadata_request(self, data: _types.ModelTechnicalMetadataRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Triggers comprehensive technical analysis of a 3D model file to extract geometry, quality metrics, and print-readiness information
 
@@ -720,7 +859,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.MODEL_TECHNICAL_METADATA_REQUEST, data, opts)
 
-    def slicing_fdm_request(self, data: _types.SlicingFdmRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def slicing_fdm_request(self, data: _types.SlicingFdmRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Request FDM slicing simulation via OrcaSlicer (preferred) or heuristic fallback. Accepts OrcaSlicer-compatible printer/process/filament JSON profiles.
 
@@ -728,7 +867,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.SLICING_FDM_REQUEST, data, opts)
 
-    def slicing_fdm_result(self, data: _types.SlicingFdmResultMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def slicing_fdm_result(self, data: _types.SlicingFdmResultMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Result of FDM slicing simulation from OrcaSlicer (toolpath) or heuristic fallback. Contains exact physical metrics for cost calculation.
 
@@ -736,7 +875,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.SLICING_FDM_RESULT, data, opts)
 
-    def slicing_simulation_request(self, data: _types.SlicingSimulationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def slicing_simulation_request(self, data: _types.SlicingSimulationRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         DEPRECATED: Use slicing-fdm-request or slicing-sla-request instead. Unified contract kept for backward compatibility only.
 
@@ -746,7 +885,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.SLICING_SIMULATION_REQUEST, data, opts)
 
-    def slicing_simulation_result(self, data: _types.SlicingSimulationResultMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def slicing_simulation_result(self, data: _types.SlicingSimulationResultMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         DEPRECATED: Use slicing-fdm-result or slicing-sla-result instead. Unified contract kept for backward compatibility only.
 
@@ -756,7 +895,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.SLICING_SIMULATION_RESULT, data, opts)
 
-    def slicing_sla_request(self, data: _types.SlicingSlaRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def slicing_sla_request(self, data: _types.SlicingSlaRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Request SLA/MSLA slicing simulation via PySLM cross-sectional analysis. Accepts resin printer profile with exposure, lift, and layer parameters.
 
@@ -764,7 +903,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.SLICING_SLA_REQUEST, data, opts)
 
-    def slicing_sla_result(self, data: _types.SlicingSlaResultMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def slicing_sla_result(self, data: _types.SlicingSlaResultMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Result of SLA/MSLA slicing simulation from PySLM cross-sectional analysis. Contains exact resin usage and print time metrics.
 
@@ -772,7 +911,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.SLICING_SLA_RESULT, data, opts)
 
-    def texture_generation_completed(self, data: _types.TextureGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def texture_generation_completed(self, data: _types.TextureGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Emitted when AI texture generation completes (success or failure). Contains artifact S3 URLs on success, or error details on failure. The credit reservation should be confirmed (success) or released (failure) based on the status.
 
@@ -780,7 +919,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.TEXTURE_GENERATION_COMPLETED, data, opts)
 
-    def texture_generation_request(self, data: _types.TextureGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def texture_generation_request(self, data: _types.TextureGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Request AI-powered texture generation for a 3D model. Requires a mesh file URL and a text prompt describing the desired texture. Credits are reserved before dispatch.
 
@@ -788,7 +927,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.TEXTURE_GENERATION_REQUEST, data, opts)
 
-    def thumbnail_generation_completed(self, data: _types.ThumbnailGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def thumbnail_generation_completed(self, data: _types.ThumbnailGenerationCompletedMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Handles thumbnail generation completed.
 
@@ -796,7 +935,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.THUMBNAIL_GENERATION_COMPLETED, data, opts)
 
-    def thumbnail_generation_request(self, data: _types.ThumbnailGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def thumbnail_generation_request(self, data: _types.ThumbnailGenerationRequestMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Handles thumbnail generation requests with customization options. Supports both storage provider downloads and MinIO-cached files.
 
@@ -804,7 +943,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.THUMBNAIL_GENERATION_REQUEST, data, opts)
 
-    def user_engagement_event(self, data: _types.UserEngagementEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def user_engagement_event(self, data: _types.UserEngagementEventMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         User engagement and onboarding tracking events for analytics and behavioral insights.
 
@@ -827,7 +966,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.USER_ENGAGEMENT_EVENT, data, opts)
 
-    def worker_analytics_event(self, data: _types.WorkerAnalyticsEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def worker_analytics_event(self, data: _types.WorkerAnalyticsEventMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Analytics event emitted by workers for tracking processing metrics, user behavior,
         and model statistics. Consumed by worker-analytic-collector and forwarded to ELK.
@@ -839,7 +978,7 @@ class WorkerClient:
         """
         return self.send_to_queue(_types.MessageTypes.WORKER_ANALYTICS_EVENT, data, opts)
 
-    def worker_metrics_enriched_event(self, data: _types.WorkerMetricsEnrichedEventMessage, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def worker_metrics_enriched_event(self, data: _types.WorkerMetricsEnrichedEventMessage, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Enriched metrics event for detailed worker monitoring, cost tracking,
         and performance analysis. Published to backend.logging.events for
@@ -857,16 +996,87 @@ class WorkerClient:
         return self.send_to_queue(_types.MessageTypes.WORKER_METRICS_ENRICHED_EVENT, data, opts)
 
 
-class _Answer(dict):  # type: ignore[type-arg]
-    """An answer object: a dict (``job["jobId"]``, typed as a TypedDict) that also
-    answers the reference client's attribute style (``job.job_id``, ``status.state``)."""
+class _Answer(_t.Dict[str, _t.Any]):
+    """An answer object: the JSON object as a dict (``job["jobId"]``) that also
+    answers the reference client's attribute style (``job.job_id``, ``status.state``).
+    A member the answer lacks reads as None in attribute style."""
+
+    _members: _t.ClassVar[_t.Tuple[str, ...]] = ()
 
     def __getattr__(self, name: str) -> _t.Any:
         head, *rest = name.split("_")
         for key in (name, head + "".join(w[:1].upper() + w[1:] for w in rest)):
             if key in self:
                 return self[key]
+        if name in self._members:
+            return None
         raise AttributeError(name)
+
+
+class JobResponse(_Answer):
+    """Answer of the job API when a job was enqueued (``POST /api/jobs/{messageType}``)."""
+
+    _members = ("success", "job_id", "message_name", "queue")
+    success: bool
+    job_id: str
+    message_name: str
+    queue: str
+
+
+class JobStatus(_Answer):
+    """State of a job (``GET /api/jobs/{jobId}``), as the queue (BullMQ) reports it."""
+
+    _members = ("job_id", "name", "queue", "state", "data", "returnvalue", "progress", "timestamp",
+                "attempts_made", "failed_reason", "processed_on", "finished_on")
+    job_id: str
+    name: str
+    queue: str
+    state: str
+    """'waiting' | 'active' | 'completed' | 'failed' | 'delayed' | 'prioritized' | 'waiting-children' | ..."""
+    data: _t.Any
+    returnvalue: _t.Optional[_t.Any]
+    progress: _t.Optional[_t.Union[int, float, _t.Dict[str, _t.Any]]]
+    timestamp: int
+    attempts_made: _t.Optional[int]
+    failed_reason: _t.Optional[str]
+    processed_on: _t.Optional[int]
+    finished_on: _t.Optional[int]
+
+
+def _answer_object(answer: object, text: str) -> _t.Dict[str, _t.Any]:
+    if not isinstance(answer, dict):
+        raise _e.ResponseError("the job API answered %s, not a JSON object" % type(answer).__name__, text)
+    return answer
+
+
+def _remaining(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise socket.timeout("deadline passed")
+    return left
+
+
+def _closed_by_peer(sock: socket.socket) -> bool:
+    """Whether a kept-alive connection is unusable: the server closed it (it
+    reads as end of file) or sent something unasked."""
+    try:
+        readable, _w, _x = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
+
+
+def _has_control(text: str) -> bool:
+    return any(ord(ch) < 32 or ord(ch) == 127 for ch in text)
+
+
+def _check_header(name: str, value: str) -> None:
+    """Refuses header names and values that would change the request (CR/LF
+    injection) or that HTTP cannot carry."""
+    if not name or any(ch in name for ch in "()<>@,;:\\\"/[]?={} \t") or _has_control(name) or not name.isascii():
+        raise _e.ConfigError("%r is not an HTTP header name" % (name,))
+    if any((ord(ch) < 32 and ch != "\t") or ord(ch) == 127 for ch in value) or not value.isascii():
+        raise _e.ConfigError("the value of header %s holds a control or non-ASCII character" % name)
 
 
 def _server_message(text: str, reason: str) -> str:
@@ -885,7 +1095,10 @@ def _server_message(text: str, reason: str) -> str:
 def _check_answer(type_name: str, answer: object, text: str) -> None:
     if not type_name or not _v.has_type(type_name):
         return
-    problems = _v.validate(type_name, answer)
+    try:
+        problems = _v.validate(type_name, answer)
+    except RecursionError:
+        raise _e.ResponseError("the job API answered a %s nested too deeply to check" % type_name, text) from None
     if problems:
         raise _e.ResponseError("the job API answered an invalid %s: %s" % (
             type_name, "; ".join("%s: %s" % p for p in problems)), text)

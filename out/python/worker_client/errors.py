@@ -5,12 +5,19 @@ from __future__ import annotations
 import builtins
 import typing as _t
 
-__all__ = ["WorkerClientError", "TransportError", "TimeoutError", "HTTPError", "ResponseError",
+__all__ = ["WorkerClientError", "ConfigError", "TransportError", "TimeoutError", "HTTPError", "ResponseError",
            "ValidationError"]
 
 
 class WorkerClientError(Exception):
     """Base class of every error this package raises."""
+
+
+class ConfigError(WorkerClientError, ValueError):
+    """A setting cannot be used: a base URL that is not http(s), a timeout or
+    answer limit <= 0, an API key or header holding CR, LF or another control
+    character (it would inject headers). Raised when the client is made (or,
+    for per-call headers, before sending)."""
 
 
 class TransportError(WorkerClientError):
@@ -37,8 +44,10 @@ class HTTPError(WorkerClientError):
 
 
 class ResponseError(WorkerClientError):
-    """The job API answered 2xx, but not with the documented JSON document;
-    ``body`` is the answer text."""
+    """The job API answered 2xx, but not with the documented JSON document
+    (not JSON, nested too deeply, not the answer schema, or longer than the
+    client's ``max_answer_bytes``); ``body`` is the answer text (empty when
+    it was not read to the end)."""
 
     def __init__(self, message: str, body: str = "") -> None:
         super().__init__(message)

@@ -266,10 +266,9 @@ __all__ = [
     "WorkerMetricsEnrichedEventMessageResourcesDisk",
     "WorkerMetricsEnrichedEventMessageResourcesNetwork",
     "WorkerMetricsEnrichedEventMessageError",
-    "JobResponse",
-    "JobStatus",
-    "JobStatusState",
 ]
+# (The job API's answer types are exported by the package from client.py,
+# which reads them in the reference client's attribute style.)
 
 
 class MessageTypes:
@@ -3857,19 +3856,23 @@ JobStatus = _t.TypedDict("JobStatus", {
     "name": str,
     # Queue holding the job.
     "queue": str,
-    # Lifecycle state of the job.
-    "state": "JobStatusState",
-    # The payload the job was created with.
-    "data": dict[str, _t.Any],
-    # Value returned by the worker once the job completed.
-    "returnvalue": _t.Any,
-    # Progress reported by the worker.
-    "progress": float,
+    # Lifecycle state of the job: waiting, active, completed, failed, delayed, prioritized, waiting-children or unknown (BullMQ's states; newer BullMQ versions may add others).
+    "state": str,
+    # The payload the job was created with (any JSON value).
+    "data": _t.Any,
+    # Value returned by the worker once the job completed (any JSON value); null before.
+    "returnvalue": _t.NotRequired[_t.Any],
+    # Progress reported by the worker, a number (usually a percentage) or an object; null or absent before any report.
+    "progress": _t.NotRequired[_t.Optional[_t.Any]],
     # Creation time of the job, in milliseconds since the Unix epoch.
     "timestamp": int,
+    # How many times the job was attempted.
+    "attemptsMade": _t.NotRequired[_t.Optional[int]],
+    # Why the job failed (state failed).
+    "failedReason": _t.NotRequired[_t.Optional[str]],
+    # When a worker started the job, in milliseconds since the Unix epoch.
+    "processedOn": _t.NotRequired[_t.Optional[int]],
+    # When the job completed or failed, in milliseconds since the Unix epoch.
+    "finishedOn": _t.NotRequired[_t.Optional[int]],
 })
-"""State of a job as reported by the job API."""
-
-
-JobStatusState = _t.Literal["waiting", "active", "completed", "failed", "delayed", ]
-"""Lifecycle state of the job."""
+"""State of a job as reported by the job API: the BullMQ job (Job.toJSON) with its queue and state. Members beyond these (delay, stacktrace, opts...) may be present."""

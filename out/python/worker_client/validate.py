@@ -15275,16 +15275,6 @@ def _v_JobStatus(x: object, p: str, c: _Ctx) -> bool:
             ok = False
             if c.stop():
                 return False
-        if "returnvalue" not in x:
-            c.report(p, "missing required property 'returnvalue'")
-            ok = False
-            if c.stop():
-                return False
-        if "progress" not in x:
-            c.report(p, "missing required property 'progress'")
-            ok = False
-            if c.stop():
-                return False
         if "timestamp" not in x:
             c.report(p, "missing required property 'timestamp'")
             ok = False
@@ -15293,9 +15283,27 @@ def _v_JobStatus(x: object, p: str, c: _Ctx) -> bool:
         for key, m in x.items():
             seg = _seg(p, key)
             matched = False
+            if key == "attemptsMade":
+                matched = True
+                if not _v_JobStatus_attemptsMade(m, seg, c):
+                    ok = False
+                    if c.stop():
+                        return False
             if key == "data":
                 matched = True
-                if not _v_JobStatus_data(m, seg, c):
+                if not _v_ErrorDetails_details_extra(m, seg, c):
+                    ok = False
+                    if c.stop():
+                        return False
+            if key == "failedReason":
+                matched = True
+                if not _v_JobStatus_failedReason(m, seg, c):
+                    ok = False
+                    if c.stop():
+                        return False
+            if key == "finishedOn":
+                matched = True
+                if not _v_JobStatus_attemptsMade(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15311,9 +15319,15 @@ def _v_JobStatus(x: object, p: str, c: _Ctx) -> bool:
                     ok = False
                     if c.stop():
                         return False
+            if key == "processedOn":
+                matched = True
+                if not _v_JobStatus_attemptsMade(m, seg, c):
+                    ok = False
+                    if c.stop():
+                        return False
             if key == "progress":
                 matched = True
-                if not _v_BackendLoggingEventMessage_durationMs(m, seg, c):
+                if not _v_JobStatus_progress(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15325,13 +15339,13 @@ def _v_JobStatus(x: object, p: str, c: _Ctx) -> bool:
                         return False
             if key == "returnvalue":
                 matched = True
-                if not _v_JobStatus_data_extra(m, seg, c):
+                if not _v_ErrorDetails_details_extra(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
             if key == "state":
                 matched = True
-                if not _v_JobStatus_state(m, seg, c):
+                if not _v_AnalyticsCollectionRequestMessage_marketplace(m, seg, c):
                     ok = False
                     if c.stop():
                         return False
@@ -15345,18 +15359,13 @@ def _v_JobStatus(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_JobStatus_state(x: object, p: str, c: _Ctx) -> bool:
+def _v_JobStatus_progress(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    if not _type_in(x, 16):
-        c.report(p, "expected string" + ", got " + _type_name(x))
-        ok = False
-        if c.stop():
-            return False
-    if not ((isinstance(x, str) and x == "waiting") or (isinstance(x, str) and x == "active") or (isinstance(x, str) and x == "completed") or (isinstance(x, str) and x == "failed") or (isinstance(x, str) and x == "delayed") or False):
-        c.report(p, "must be one of 'waiting', 'active', 'completed', 'failed', 'delayed'")
+    if not _type_in(x, 77):
+        c.report(p, "expected number or object or null" + ", got " + _type_name(x))
         ok = False
         if c.stop():
             return False
@@ -15364,35 +15373,27 @@ def _v_JobStatus_state(x: object, p: str, c: _Ctx) -> bool:
     return ok
 
 
-def _v_JobStatus_data(x: object, p: str, c: _Ctx) -> bool:
+def _v_JobStatus_attemptsMade(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    if not _type_in(x, 64):
-        c.report(p, "expected object" + ", got " + _type_name(x))
+    if not _type_in(x, 5):
+        c.report(p, "expected integer or null" + ", got " + _type_name(x))
         ok = False
         if c.stop():
             return False
-    if isinstance(x, dict):
-        for key, m in x.items():
-            seg = _seg(p, key)
-            matched = False
-            if not matched and not _v_JobStatus_data_extra(m, seg, c):
-                ok = False
-                if c.stop():
-                    return False
     c.depth -= 1
     return ok
 
 
-def _v_JobStatus_data_extra(x: object, p: str, c: _Ctx) -> bool:
+def _v_JobStatus_failedReason(x: object, p: str, c: _Ctx) -> bool:
     ok = True
     if c.depth >= _MAX_DEPTH:
         return c.too_deep(p)
     c.depth += 1
-    if not _type_in(x, 30):
-        c.report(p, "expected string or number or boolean" + ", got " + _type_name(x))
+    if not _type_in(x, 17):
+        c.report(p, "expected string or null" + ", got " + _type_name(x))
         ok = False
         if c.stop():
             return False
@@ -15659,7 +15660,6 @@ _TYPES: _t.Dict[str, _t.Callable[[object, str, _Ctx], bool]] = {
     "WorkerMetricsEnrichedEventMessageError": _v_WorkerMetricsEnrichedEventMessage_error,
     "JobResponse": _v_JobResponse,
     "JobStatus": _v_JobStatus,
-    "JobStatusState": _v_JobStatus_state,
 }
 
 # Message type -> the name of its payload type.

@@ -5023,7 +5023,7 @@ export interface JobResponse {
 }
 
 /**
- * State of a job as reported by the job API.
+ * State of a job as reported by the job API: the BullMQ job (Job.toJSON) with its queue and state. Members beyond these (delay, stacktrace, opts...) may be present.
  */
 export interface JobStatus {
   /**
@@ -5039,28 +5039,39 @@ export interface JobStatus {
    */
   "queue": string;
   /**
-   * Lifecycle state of the job.
+   * Lifecycle state of the job: waiting, active, completed, failed, delayed, prioritized, waiting-children or unknown (BullMQ's states; newer BullMQ versions may add others).
    */
-  "state": JobStatusState;
+  "state": string;
   /**
-   * The payload the job was created with.
+   * The payload the job was created with (any JSON value).
    */
-  "data": Record<string, unknown>;
+  "data": unknown;
   /**
-   * Value returned by the worker once the job completed.
+   * Value returned by the worker once the job completed (any JSON value); null before.
    */
-  "returnvalue": unknown;
+  "returnvalue"?: unknown;
   /**
-   * Progress reported by the worker.
+   * Progress reported by the worker, a number (usually a percentage) or an object; null or absent before any report.
    */
-  "progress": number;
+  "progress"?: unknown | null;
   /**
    * Creation time of the job, in milliseconds since the Unix epoch.
    */
   "timestamp": number;
+  /**
+   * How many times the job was attempted.
+   */
+  "attemptsMade"?: number | null;
+  /**
+   * Why the job failed (state failed).
+   */
+  "failedReason"?: string | null;
+  /**
+   * When a worker started the job, in milliseconds since the Unix epoch.
+   */
+  "processedOn"?: number | null;
+  /**
+   * When the job completed or failed, in milliseconds since the Unix epoch.
+   */
+  "finishedOn"?: number | null;
 }
-
-/**
- * Lifecycle state of the job.
- */
-export type JobStatusState = "waiting" | "active" | "completed" | "failed" | "delayed";

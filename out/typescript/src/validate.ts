@@ -18780,16 +18780,6 @@ function v_JobStatus(x: unknown, p: string, c: Ctx): boolean {
       ok = false;
       if (c.stop()) return false;
     }
-    if (!present(x, "returnvalue")) {
-      c.report(p, "missing required property 'returnvalue'");
-      ok = false;
-      if (c.stop()) return false;
-    }
-    if (!present(x, "progress")) {
-      c.report(p, "missing required property 'progress'");
-      ok = false;
-      if (c.stop()) return false;
-    }
     if (!present(x, "timestamp")) {
       c.report(p, "missing required property 'timestamp'");
       ok = false;
@@ -18801,9 +18791,30 @@ function v_JobStatus(x: unknown, p: string, c: Ctx): boolean {
       const s = seg(p, key);
       let matched = false;
       switch (key) {
+        case "attemptsMade":
+          matched = true;
+          if (!v_JobStatus_attemptsMade(m, s, c)) {
+            ok = false;
+            if (c.stop()) return false;
+          }
+          break;
         case "data":
           matched = true;
-          if (!v_JobStatus_data(m, s, c)) {
+          if (!v_ErrorDetails_details_extra(m, s, c)) {
+            ok = false;
+            if (c.stop()) return false;
+          }
+          break;
+        case "failedReason":
+          matched = true;
+          if (!v_JobStatus_failedReason(m, s, c)) {
+            ok = false;
+            if (c.stop()) return false;
+          }
+          break;
+        case "finishedOn":
+          matched = true;
+          if (!v_JobStatus_attemptsMade(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18822,9 +18833,16 @@ function v_JobStatus(x: unknown, p: string, c: Ctx): boolean {
             if (c.stop()) return false;
           }
           break;
+        case "processedOn":
+          matched = true;
+          if (!v_JobStatus_attemptsMade(m, s, c)) {
+            ok = false;
+            if (c.stop()) return false;
+          }
+          break;
         case "progress":
           matched = true;
-          if (!v_BackendLoggingEventMessage_durationMs(m, s, c)) {
+          if (!v_JobStatus_progress(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18838,14 +18856,14 @@ function v_JobStatus(x: unknown, p: string, c: Ctx): boolean {
           break;
         case "returnvalue":
           matched = true;
-          if (!v_JobStatus_data_extra(m, s, c)) {
+          if (!v_ErrorDetails_details_extra(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
           break;
         case "state":
           matched = true;
-          if (!v_JobStatus_state(m, s, c)) {
+          if (!v_AnalyticsCollectionRequestMessage_marketplace(m, s, c)) {
             ok = false;
             if (c.stop()) return false;
           }
@@ -18868,17 +18886,12 @@ function v_JobStatus(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_JobStatus_state(x: unknown, p: string, c: Ctx): boolean {
+function v_JobStatus_progress(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  if (!typeIn(x, 16)) {
-    c.report(p, `${ "expected string" }, got ${typeName(x)}`);
-    ok = false;
-    if (c.stop()) return false;
-  }
-  if (!(x === "waiting" || x === "active" || x === "completed" || x === "failed" || x === "delayed" || false)) {
-    c.report(p, "must be one of 'waiting', 'active', 'completed', 'failed', 'delayed'");
+  if (!typeIn(x, 77)) {
+    c.report(p, `${ "expected number or object or null" }, got ${typeName(x)}`);
     ok = false;
     if (c.stop()) return false;
   }
@@ -18886,43 +18899,25 @@ function v_JobStatus_state(x: unknown, p: string, c: Ctx): boolean {
   return ok;
 }
 
-function v_JobStatus_data(x: unknown, p: string, c: Ctx): boolean {
+function v_JobStatus_attemptsMade(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  if (!typeIn(x, 64)) {
-    c.report(p, `${ "expected object" }, got ${typeName(x)}`);
+  if (!typeIn(x, 5)) {
+    c.report(p, `${ "expected integer or null" }, got ${typeName(x)}`);
     ok = false;
     if (c.stop()) return false;
-  }
-  if (isObject(x)) {
-    for (const key of Object.keys(x)) {
-      const m = x[key];
-      if (m === undefined) continue; // JSON.stringify leaves it out
-      const s = seg(p, key);
-      let matched = false;
-      switch (key) {
-        default:
-          break;
-      }
-      if (!matched && !v_JobStatus_data_extra(m, s, c)) {
-        ok = false;
-        if (c.stop()) return false;
-      }
-      void matched;
-      void s;
-    }
   }
   c.depth--;
   return ok;
 }
 
-function v_JobStatus_data_extra(x: unknown, p: string, c: Ctx): boolean {
+function v_JobStatus_failedReason(x: unknown, p: string, c: Ctx): boolean {
   let ok = true;
   if (c.depth >= MAX_DEPTH) return c.tooDeep(p);
   c.depth++;
-  if (!typeIn(x, 30)) {
-    c.report(p, `${ "expected string or number or boolean" }, got ${typeName(x)}`);
+  if (!typeIn(x, 17)) {
+    c.report(p, `${ "expected string or null" }, got ${typeName(x)}`);
     ok = false;
     if (c.stop()) return false;
   }
@@ -19189,7 +19184,6 @@ const TYPES: { [name: string]: Fn } = {
   "WorkerMetricsEnrichedEventMessageError": v_WorkerMetricsEnrichedEventMessage_error,
   "JobResponse": v_JobResponse,
   "JobStatus": v_JobStatus,
-  "JobStatusState": v_JobStatus_state,
 };
 
 /** Message type -> the name of its payload type. */

@@ -159,6 +159,11 @@ struct accounts_AccountClosed {
 
 /* Event (object) */
 bool accounts_Event_validate(const cJSON *json, accounts_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+accounts_Event *accounts_Event_new(void);
+void accounts_Event_init(accounts_Event *v);
 accounts_Event *accounts_Event_from_json(const cJSON *json, accounts_error *err);
 cJSON *accounts_Event_to_json(const accounts_Event *v);
 void accounts_Event_free(accounts_Event *v);
@@ -167,6 +172,11 @@ char *accounts_Event_print(const accounts_Event *v);
 
 /* AccountOpened (object) */
 bool accounts_AccountOpened_validate(const cJSON *json, accounts_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+accounts_AccountOpened *accounts_AccountOpened_new(void);
+void accounts_AccountOpened_init(accounts_AccountOpened *v);
 accounts_AccountOpened *accounts_AccountOpened_from_json(const cJSON *json, accounts_error *err);
 cJSON *accounts_AccountOpened_to_json(const accounts_AccountOpened *v);
 void accounts_AccountOpened_free(accounts_AccountOpened *v);
@@ -175,6 +185,11 @@ char *accounts_AccountOpened_print(const accounts_AccountOpened *v);
 
 /* AccountClosed (object) */
 bool accounts_AccountClosed_validate(const cJSON *json, accounts_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+accounts_AccountClosed *accounts_AccountClosed_new(void);
+void accounts_AccountClosed_init(accounts_AccountClosed *v);
 accounts_AccountClosed *accounts_AccountClosed_from_json(const cJSON *json, accounts_error *err);
 cJSON *accounts_AccountClosed_to_json(const accounts_AccountClosed *v);
 void accounts_AccountClosed_free(accounts_AccountClosed *v);

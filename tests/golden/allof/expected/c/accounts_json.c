@@ -116,6 +116,16 @@ static MAYBE_UNUSED cJSON *to_obj_AccountClosed(accounts_AccountClosed *const *s
 }
 static MAYBE_UNUSED void free_obj_AccountClosed(accounts_AccountClosed **p) { accounts_AccountClosed_free(*p); }
 
+accounts_Event *accounts_Event_new(void)
+{
+    return calloc(1, sizeof(accounts_Event));
+}
+
+void accounts_Event_init(accounts_Event *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void accounts_Event_free(accounts_Event *o)
 {
     if (!o)
@@ -267,6 +277,16 @@ char *accounts_Event_print(const accounts_Event *o)
     char *s = j ? accounts_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+accounts_AccountOpened *accounts_AccountOpened_new(void)
+{
+    return calloc(1, sizeof(accounts_AccountOpened));
+}
+
+void accounts_AccountOpened_init(accounts_AccountOpened *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void accounts_AccountOpened_free(accounts_AccountOpened *o)
@@ -461,6 +481,16 @@ char *accounts_AccountOpened_print(const accounts_AccountOpened *o)
     char *s = j ? accounts_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+accounts_AccountClosed *accounts_AccountClosed_new(void)
+{
+    return calloc(1, sizeof(accounts_AccountClosed));
+}
+
+void accounts_AccountClosed_init(accounts_AccountClosed *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void accounts_AccountClosed_free(accounts_AccountClosed *o)

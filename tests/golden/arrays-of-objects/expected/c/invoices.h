@@ -147,6 +147,11 @@ struct invoices_InvoiceIssuedLinesItem {
 
 /* Tax (object) */
 bool invoices_Tax_validate(const cJSON *json, invoices_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+invoices_Tax *invoices_Tax_new(void);
+void invoices_Tax_init(invoices_Tax *v);
 invoices_Tax *invoices_Tax_from_json(const cJSON *json, invoices_error *err);
 cJSON *invoices_Tax_to_json(const invoices_Tax *v);
 void invoices_Tax_free(invoices_Tax *v);
@@ -155,6 +160,11 @@ char *invoices_Tax_print(const invoices_Tax *v);
 
 /* InvoiceIssued (object) */
 bool invoices_InvoiceIssued_validate(const cJSON *json, invoices_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+invoices_InvoiceIssued *invoices_InvoiceIssued_new(void);
+void invoices_InvoiceIssued_init(invoices_InvoiceIssued *v);
 invoices_InvoiceIssued *invoices_InvoiceIssued_from_json(const cJSON *json, invoices_error *err);
 cJSON *invoices_InvoiceIssued_to_json(const invoices_InvoiceIssued *v);
 void invoices_InvoiceIssued_free(invoices_InvoiceIssued *v);
@@ -163,6 +173,11 @@ char *invoices_InvoiceIssued_print(const invoices_InvoiceIssued *v);
 
 /* InvoiceIssuedLinesItem (object) */
 bool invoices_InvoiceIssuedLinesItem_validate(const cJSON *json, invoices_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+invoices_InvoiceIssuedLinesItem *invoices_InvoiceIssuedLinesItem_new(void);
+void invoices_InvoiceIssuedLinesItem_init(invoices_InvoiceIssuedLinesItem *v);
 invoices_InvoiceIssuedLinesItem *invoices_InvoiceIssuedLinesItem_from_json(const cJSON *json, invoices_error *err);
 cJSON *invoices_InvoiceIssuedLinesItem_to_json(const invoices_InvoiceIssuedLinesItem *v);
 void invoices_InvoiceIssuedLinesItem_free(invoices_InvoiceIssuedLinesItem *v);

@@ -115,6 +115,16 @@ static MAYBE_UNUSED cJSON *to_obj_InvoiceIssuedLinesItem(invoices_InvoiceIssuedL
 }
 static MAYBE_UNUSED void free_obj_InvoiceIssuedLinesItem(invoices_InvoiceIssuedLinesItem **p) { invoices_InvoiceIssuedLinesItem_free(*p); }
 
+invoices_Tax *invoices_Tax_new(void)
+{
+    return calloc(1, sizeof(invoices_Tax));
+}
+
+void invoices_Tax_init(invoices_Tax *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void invoices_Tax_free(invoices_Tax *o)
 {
     if (!o)
@@ -245,6 +255,16 @@ char *invoices_Tax_print(const invoices_Tax *o)
     char *s = j ? invoices_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+invoices_InvoiceIssued *invoices_InvoiceIssued_new(void)
+{
+    return calloc(1, sizeof(invoices_InvoiceIssued));
+}
+
+void invoices_InvoiceIssued_init(invoices_InvoiceIssued *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void invoices_InvoiceIssued_free(invoices_InvoiceIssued *o)
@@ -483,6 +503,16 @@ char *invoices_InvoiceIssued_print(const invoices_InvoiceIssued *o)
     char *s = j ? invoices_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+invoices_InvoiceIssuedLinesItem *invoices_InvoiceIssuedLinesItem_new(void)
+{
+    return calloc(1, sizeof(invoices_InvoiceIssuedLinesItem));
+}
+
+void invoices_InvoiceIssuedLinesItem_init(invoices_InvoiceIssuedLinesItem *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void invoices_InvoiceIssuedLinesItem_free(invoices_InvoiceIssuedLinesItem *o)

@@ -1203,11 +1203,14 @@ static unsigned class4(const char *s)
     return char_class[u[0]] & char_class[u[1]] & char_class[u[2]] & char_class[u[3]];
 }
 
-/* 8-4-4-4-12 hex digits, either case. strnlen first: never reads past the
- * end of a shorter string. */
+/* 8-4-4-4-12 hex digits, either case. The length first, counted up to 37
+ * (not strnlen: plain C11 has none): never reads past the end of a shorter string. */
 static int is_uuid(const char *s)
 {
-    if (strnlen(s, 37) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
+    size_t n = 0;
+    while (n < 37 && s[n])
+        n++;
+    if (n != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
         return 0;
     unsigned all = class4(s) & class4(s + 4) & class4(s + 9) & class4(s + 14) & class4(s + 19) &
                    class4(s + 24) & class4(s + 28) & class4(s + 32);

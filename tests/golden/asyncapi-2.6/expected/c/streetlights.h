@@ -137,6 +137,11 @@ struct streetlights_TurnOn {
 
 /* LightMeasuredPayload (object) */
 bool streetlights_LightMeasuredPayload_validate(const cJSON *json, streetlights_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+streetlights_LightMeasuredPayload *streetlights_LightMeasuredPayload_new(void);
+void streetlights_LightMeasuredPayload_init(streetlights_LightMeasuredPayload *v);
 streetlights_LightMeasuredPayload *streetlights_LightMeasuredPayload_from_json(const cJSON *json, streetlights_error *err);
 cJSON *streetlights_LightMeasuredPayload_to_json(const streetlights_LightMeasuredPayload *v);
 void streetlights_LightMeasuredPayload_free(streetlights_LightMeasuredPayload *v);
@@ -145,6 +150,11 @@ char *streetlights_LightMeasuredPayload_print(const streetlights_LightMeasuredPa
 
 /* TurnOn (object) */
 bool streetlights_TurnOn_validate(const cJSON *json, streetlights_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+streetlights_TurnOn *streetlights_TurnOn_new(void);
+void streetlights_TurnOn_init(streetlights_TurnOn *v);
 streetlights_TurnOn *streetlights_TurnOn_from_json(const cJSON *json, streetlights_error *err);
 cJSON *streetlights_TurnOn_to_json(const streetlights_TurnOn *v);
 void streetlights_TurnOn_free(streetlights_TurnOn *v);

@@ -108,6 +108,16 @@ static MAYBE_UNUSED cJSON *to_obj_TurnOn(streetlights_TurnOn *const *src)
 }
 static MAYBE_UNUSED void free_obj_TurnOn(streetlights_TurnOn **p) { streetlights_TurnOn_free(*p); }
 
+streetlights_LightMeasuredPayload *streetlights_LightMeasuredPayload_new(void)
+{
+    return calloc(1, sizeof(streetlights_LightMeasuredPayload));
+}
+
+void streetlights_LightMeasuredPayload_init(streetlights_LightMeasuredPayload *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void streetlights_LightMeasuredPayload_free(streetlights_LightMeasuredPayload *o)
 {
     if (!o)
@@ -261,6 +271,16 @@ char *streetlights_LightMeasuredPayload_print(const streetlights_LightMeasuredPa
     char *s = j ? streetlights_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+streetlights_TurnOn *streetlights_TurnOn_new(void)
+{
+    return calloc(1, sizeof(streetlights_TurnOn));
+}
+
+void streetlights_TurnOn_init(streetlights_TurnOn *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void streetlights_TurnOn_free(streetlights_TurnOn *o)

@@ -151,6 +151,11 @@ struct robot_fleet_Collision {
 
 /* RobotStatus (object) */
 bool robot_fleet_RobotStatus_validate(const cJSON *json, robot_fleet_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+robot_fleet_RobotStatus *robot_fleet_RobotStatus_new(void);
+void robot_fleet_RobotStatus_init(robot_fleet_RobotStatus *v);
 robot_fleet_RobotStatus *robot_fleet_RobotStatus_from_json(const cJSON *json, robot_fleet_error *err);
 cJSON *robot_fleet_RobotStatus_to_json(const robot_fleet_RobotStatus *v);
 void robot_fleet_RobotStatus_free(robot_fleet_RobotStatus *v);
@@ -162,6 +167,11 @@ bool robot_fleet_RobotStatusMode_validate(const cJSON *json, robot_fleet_error *
 
 /* LowBattery (object) */
 bool robot_fleet_LowBattery_validate(const cJSON *json, robot_fleet_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+robot_fleet_LowBattery *robot_fleet_LowBattery_new(void);
+void robot_fleet_LowBattery_init(robot_fleet_LowBattery *v);
 robot_fleet_LowBattery *robot_fleet_LowBattery_from_json(const cJSON *json, robot_fleet_error *err);
 cJSON *robot_fleet_LowBattery_to_json(const robot_fleet_LowBattery *v);
 void robot_fleet_LowBattery_free(robot_fleet_LowBattery *v);
@@ -170,6 +180,11 @@ char *robot_fleet_LowBattery_print(const robot_fleet_LowBattery *v);
 
 /* Collision (object) */
 bool robot_fleet_Collision_validate(const cJSON *json, robot_fleet_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+robot_fleet_Collision *robot_fleet_Collision_new(void);
+void robot_fleet_Collision_init(robot_fleet_Collision *v);
 robot_fleet_Collision *robot_fleet_Collision_from_json(const cJSON *json, robot_fleet_error *err);
 cJSON *robot_fleet_Collision_to_json(const robot_fleet_Collision *v);
 void robot_fleet_Collision_free(robot_fleet_Collision *v);

@@ -154,6 +154,16 @@ static MAYBE_UNUSED cJSON *to_obj_Collision(robot_fleet_Collision *const *src)
 }
 static MAYBE_UNUSED void free_obj_Collision(robot_fleet_Collision **p) { robot_fleet_Collision_free(*p); }
 
+robot_fleet_RobotStatus *robot_fleet_RobotStatus_new(void)
+{
+    return calloc(1, sizeof(robot_fleet_RobotStatus));
+}
+
+void robot_fleet_RobotStatus_init(robot_fleet_RobotStatus *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void robot_fleet_RobotStatus_free(robot_fleet_RobotStatus *o)
 {
     if (!o)
@@ -307,6 +317,16 @@ char *robot_fleet_RobotStatus_print(const robot_fleet_RobotStatus *o)
     return s;
 }
 
+robot_fleet_LowBattery *robot_fleet_LowBattery_new(void)
+{
+    return calloc(1, sizeof(robot_fleet_LowBattery));
+}
+
+void robot_fleet_LowBattery_init(robot_fleet_LowBattery *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void robot_fleet_LowBattery_free(robot_fleet_LowBattery *o)
 {
     if (!o)
@@ -437,6 +457,16 @@ char *robot_fleet_LowBattery_print(const robot_fleet_LowBattery *o)
     char *s = j ? robot_fleet_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+robot_fleet_Collision *robot_fleet_Collision_new(void)
+{
+    return calloc(1, sizeof(robot_fleet_Collision));
+}
+
+void robot_fleet_Collision_init(robot_fleet_Collision *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void robot_fleet_Collision_free(robot_fleet_Collision *o)

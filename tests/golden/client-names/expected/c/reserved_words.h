@@ -181,6 +181,11 @@ struct reserved_words_WorkerClient {
 
 /* Import (object) */
 bool reserved_words_Import_validate(const cJSON *json, reserved_words_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+reserved_words_Import *reserved_words_Import_new(void);
+void reserved_words_Import_init(reserved_words_Import *v);
 reserved_words_Import *reserved_words_Import_from_json(const cJSON *json, reserved_words_error *err);
 cJSON *reserved_words_Import_to_json(const reserved_words_Import *v);
 void reserved_words_Import_free(reserved_words_Import *v);
@@ -192,6 +197,11 @@ bool reserved_words_ImportWhile_validate(const cJSON *json, reserved_words_error
 
 /* Record (object) */
 bool reserved_words_Record_validate(const cJSON *json, reserved_words_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+reserved_words_Record *reserved_words_Record_new(void);
+void reserved_words_Record_init(reserved_words_Record *v);
 reserved_words_Record *reserved_words_Record_from_json(const cJSON *json, reserved_words_error *err);
 cJSON *reserved_words_Record_to_json(const reserved_words_Record *v);
 void reserved_words_Record_free(reserved_words_Record *v);
@@ -200,6 +210,11 @@ char *reserved_words_Record_print(const reserved_words_Record *v);
 
 /* Date (object) */
 bool reserved_words_Date_validate(const cJSON *json, reserved_words_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+reserved_words_Date *reserved_words_Date_new(void);
+void reserved_words_Date_init(reserved_words_Date *v);
 reserved_words_Date *reserved_words_Date_from_json(const cJSON *json, reserved_words_error *err);
 cJSON *reserved_words_Date_to_json(const reserved_words_Date *v);
 void reserved_words_Date_free(reserved_words_Date *v);
@@ -208,6 +223,11 @@ char *reserved_words_Date_print(const reserved_words_Date *v);
 
 /* WorkerClient (object) */
 bool reserved_words_WorkerClient_validate(const cJSON *json, reserved_words_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+reserved_words_WorkerClient *reserved_words_WorkerClient_new(void);
+void reserved_words_WorkerClient_init(reserved_words_WorkerClient *v);
 reserved_words_WorkerClient *reserved_words_WorkerClient_from_json(const cJSON *json, reserved_words_error *err);
 cJSON *reserved_words_WorkerClient_to_json(const reserved_words_WorkerClient *v);
 void reserved_words_WorkerClient_free(reserved_words_WorkerClient *v);

@@ -174,6 +174,16 @@ static MAYBE_UNUSED cJSON *to_obj_WorkerClient(reserved_words_WorkerClient *cons
 }
 static MAYBE_UNUSED void free_obj_WorkerClient(reserved_words_WorkerClient **p) { reserved_words_WorkerClient_free(*p); }
 
+reserved_words_Import *reserved_words_Import_new(void)
+{
+    return calloc(1, sizeof(reserved_words_Import));
+}
+
+void reserved_words_Import_init(reserved_words_Import *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void reserved_words_Import_free(reserved_words_Import *o)
 {
     if (!o)
@@ -411,6 +421,16 @@ char *reserved_words_Import_print(const reserved_words_Import *o)
     return s;
 }
 
+reserved_words_Record *reserved_words_Record_new(void)
+{
+    return calloc(1, sizeof(reserved_words_Record));
+}
+
+void reserved_words_Record_init(reserved_words_Record *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void reserved_words_Record_free(reserved_words_Record *o)
 {
     if (!o)
@@ -566,6 +586,16 @@ char *reserved_words_Record_print(const reserved_words_Record *o)
     return s;
 }
 
+reserved_words_Date *reserved_words_Date_new(void)
+{
+    return calloc(1, sizeof(reserved_words_Date));
+}
+
+void reserved_words_Date_init(reserved_words_Date *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void reserved_words_Date_free(reserved_words_Date *o)
 {
     if (!o)
@@ -698,6 +728,16 @@ char *reserved_words_Date_print(const reserved_words_Date *o)
     char *s = j ? reserved_words_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+reserved_words_WorkerClient *reserved_words_WorkerClient_new(void)
+{
+    return calloc(1, sizeof(reserved_words_WorkerClient));
+}
+
+void reserved_words_WorkerClient_init(reserved_words_WorkerClient *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void reserved_words_WorkerClient_free(reserved_words_WorkerClient *o)

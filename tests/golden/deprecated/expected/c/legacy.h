@@ -149,6 +149,11 @@ struct legacy_Current {
 
 /* OldShape (object) */
 bool legacy_OldShape_validate(const cJSON *json, legacy_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+legacy_OldShape *legacy_OldShape_new(void);
+void legacy_OldShape_init(legacy_OldShape *v);
 legacy_OldShape *legacy_OldShape_from_json(const cJSON *json, legacy_error *err);
 cJSON *legacy_OldShape_to_json(const legacy_OldShape *v);
 void legacy_OldShape_free(legacy_OldShape *v);
@@ -157,6 +162,11 @@ char *legacy_OldShape_print(const legacy_OldShape *v);
 
 /* OldPing (object) */
 bool legacy_OldPing_validate(const cJSON *json, legacy_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+legacy_OldPing *legacy_OldPing_new(void);
+void legacy_OldPing_init(legacy_OldPing *v);
 legacy_OldPing *legacy_OldPing_from_json(const cJSON *json, legacy_error *err);
 cJSON *legacy_OldPing_to_json(const legacy_OldPing *v);
 void legacy_OldPing_free(legacy_OldPing *v);
@@ -165,6 +175,11 @@ char *legacy_OldPing_print(const legacy_OldPing *v);
 
 /* Current (object) */
 bool legacy_Current_validate(const cJSON *json, legacy_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+legacy_Current *legacy_Current_new(void);
+void legacy_Current_init(legacy_Current *v);
 legacy_Current *legacy_Current_from_json(const cJSON *json, legacy_error *err);
 cJSON *legacy_Current_to_json(const legacy_Current *v);
 void legacy_Current_free(legacy_Current *v);

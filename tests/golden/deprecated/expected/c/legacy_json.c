@@ -117,6 +117,16 @@ static MAYBE_UNUSED cJSON *to_obj_Current(legacy_Current *const *src)
 }
 static MAYBE_UNUSED void free_obj_Current(legacy_Current **p) { legacy_Current_free(*p); }
 
+legacy_OldShape *legacy_OldShape_new(void)
+{
+    return calloc(1, sizeof(legacy_OldShape));
+}
+
+void legacy_OldShape_init(legacy_OldShape *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void legacy_OldShape_free(legacy_OldShape *o)
 {
     if (!o)
@@ -230,6 +240,16 @@ char *legacy_OldShape_print(const legacy_OldShape *o)
     return s;
 }
 
+legacy_OldPing *legacy_OldPing_new(void)
+{
+    return calloc(1, sizeof(legacy_OldPing));
+}
+
+void legacy_OldPing_init(legacy_OldPing *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void legacy_OldPing_free(legacy_OldPing *o)
 {
     if (!o)
@@ -341,6 +361,16 @@ char *legacy_OldPing_print(const legacy_OldPing *o)
     char *s = j ? legacy_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+legacy_Current *legacy_Current_new(void)
+{
+    return calloc(1, sizeof(legacy_Current));
+}
+
+void legacy_Current_init(legacy_Current *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void legacy_Current_free(legacy_Current *o)

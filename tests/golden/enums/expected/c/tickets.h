@@ -161,6 +161,11 @@ bool tickets_Status_validate(const cJSON *json, tickets_error *err);
 
 /* TicketUpdated (object) */
 bool tickets_TicketUpdated_validate(const cJSON *json, tickets_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+tickets_TicketUpdated *tickets_TicketUpdated_new(void);
+void tickets_TicketUpdated_init(tickets_TicketUpdated *v);
 tickets_TicketUpdated *tickets_TicketUpdated_from_json(const cJSON *json, tickets_error *err);
 cJSON *tickets_TicketUpdated_to_json(const tickets_TicketUpdated *v);
 void tickets_TicketUpdated_free(tickets_TicketUpdated *v);

@@ -210,6 +210,16 @@ static MAYBE_UNUSED cJSON *to_obj_TicketUpdated(tickets_TicketUpdated *const *sr
 }
 static MAYBE_UNUSED void free_obj_TicketUpdated(tickets_TicketUpdated **p) { tickets_TicketUpdated_free(*p); }
 
+tickets_TicketUpdated *tickets_TicketUpdated_new(void)
+{
+    return calloc(1, sizeof(tickets_TicketUpdated));
+}
+
+void tickets_TicketUpdated_init(tickets_TicketUpdated *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void tickets_TicketUpdated_free(tickets_TicketUpdated *o)
 {
     if (!o)

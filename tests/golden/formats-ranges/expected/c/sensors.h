@@ -145,6 +145,11 @@ struct sensors_ReadingTaken {
 
 /* ReadingTaken (object) */
 bool sensors_ReadingTaken_validate(const cJSON *json, sensors_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+sensors_ReadingTaken *sensors_ReadingTaken_new(void);
+void sensors_ReadingTaken_init(sensors_ReadingTaken *v);
 sensors_ReadingTaken *sensors_ReadingTaken_from_json(const cJSON *json, sensors_error *err);
 cJSON *sensors_ReadingTaken_to_json(const sensors_ReadingTaken *v);
 void sensors_ReadingTaken_free(sensors_ReadingTaken *v);

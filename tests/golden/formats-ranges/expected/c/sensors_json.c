@@ -99,6 +99,16 @@ static MAYBE_UNUSED cJSON *to_obj_ReadingTaken(sensors_ReadingTaken *const *src)
 }
 static MAYBE_UNUSED void free_obj_ReadingTaken(sensors_ReadingTaken **p) { sensors_ReadingTaken_free(*p); }
 
+sensors_ReadingTaken *sensors_ReadingTaken_new(void)
+{
+    return calloc(1, sizeof(sensors_ReadingTaken));
+}
+
+void sensors_ReadingTaken_init(sensors_ReadingTaken *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void sensors_ReadingTaken_free(sensors_ReadingTaken *o)
 {
     if (!o)

@@ -148,6 +148,11 @@ struct weather_report_Reading {
 
 /* WeatherReport (object) */
 bool weather_report_WeatherReport_validate(const cJSON *json, weather_report_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+weather_report_WeatherReport *weather_report_WeatherReport_new(void);
+void weather_report_WeatherReport_init(weather_report_WeatherReport *v);
 weather_report_WeatherReport *weather_report_WeatherReport_from_json(const cJSON *json, weather_report_error *err);
 cJSON *weather_report_WeatherReport_to_json(const weather_report_WeatherReport *v);
 void weather_report_WeatherReport_free(weather_report_WeatherReport *v);
@@ -156,6 +161,11 @@ char *weather_report_WeatherReport_print(const weather_report_WeatherReport *v);
 
 /* Reading (object) */
 bool weather_report_Reading_validate(const cJSON *json, weather_report_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+weather_report_Reading *weather_report_Reading_new(void);
+void weather_report_Reading_init(weather_report_Reading *v);
 weather_report_Reading *weather_report_Reading_from_json(const cJSON *json, weather_report_error *err);
 cJSON *weather_report_Reading_to_json(const weather_report_Reading *v);
 void weather_report_Reading_free(weather_report_Reading *v);

@@ -145,6 +145,16 @@ static MAYBE_UNUSED cJSON *to_obj_Reading(weather_report_Reading *const *src)
 }
 static MAYBE_UNUSED void free_obj_Reading(weather_report_Reading **p) { weather_report_Reading_free(*p); }
 
+weather_report_WeatherReport *weather_report_WeatherReport_new(void)
+{
+    return calloc(1, sizeof(weather_report_WeatherReport));
+}
+
+void weather_report_WeatherReport_init(weather_report_WeatherReport *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void weather_report_WeatherReport_free(weather_report_WeatherReport *o)
 {
     if (!o)
@@ -317,6 +327,16 @@ char *weather_report_WeatherReport_print(const weather_report_WeatherReport *o)
     char *s = j ? weather_report_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+weather_report_Reading *weather_report_Reading_new(void)
+{
+    return calloc(1, sizeof(weather_report_Reading));
+}
+
+void weather_report_Reading_init(weather_report_Reading *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void weather_report_Reading_free(weather_report_Reading *o)

@@ -156,6 +156,11 @@ struct inventory_StockCountedLocationsValue {
 
 /* Supplier (object) */
 bool inventory_Supplier_validate(const cJSON *json, inventory_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+inventory_Supplier *inventory_Supplier_new(void);
+void inventory_Supplier_init(inventory_Supplier *v);
 inventory_Supplier *inventory_Supplier_from_json(const cJSON *json, inventory_error *err);
 cJSON *inventory_Supplier_to_json(const inventory_Supplier *v);
 void inventory_Supplier_free(inventory_Supplier *v);
@@ -164,6 +169,11 @@ char *inventory_Supplier_print(const inventory_Supplier *v);
 
 /* StockCounted (object) */
 bool inventory_StockCounted_validate(const cJSON *json, inventory_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+inventory_StockCounted *inventory_StockCounted_new(void);
+void inventory_StockCounted_init(inventory_StockCounted *v);
 inventory_StockCounted *inventory_StockCounted_from_json(const cJSON *json, inventory_error *err);
 cJSON *inventory_StockCounted_to_json(const inventory_StockCounted *v);
 void inventory_StockCounted_free(inventory_StockCounted *v);
@@ -172,6 +182,11 @@ char *inventory_StockCounted_print(const inventory_StockCounted *v);
 
 /* StockCountedLocationsValue (object) */
 bool inventory_StockCountedLocationsValue_validate(const cJSON *json, inventory_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+inventory_StockCountedLocationsValue *inventory_StockCountedLocationsValue_new(void);
+void inventory_StockCountedLocationsValue_init(inventory_StockCountedLocationsValue *v);
 inventory_StockCountedLocationsValue *inventory_StockCountedLocationsValue_from_json(const cJSON *json, inventory_error *err);
 cJSON *inventory_StockCountedLocationsValue_to_json(const inventory_StockCountedLocationsValue *v);
 void inventory_StockCountedLocationsValue_free(inventory_StockCountedLocationsValue *v);

@@ -115,6 +115,16 @@ static MAYBE_UNUSED cJSON *to_obj_StockCountedLocationsValue(inventory_StockCoun
 }
 static MAYBE_UNUSED void free_obj_StockCountedLocationsValue(inventory_StockCountedLocationsValue **p) { inventory_StockCountedLocationsValue_free(*p); }
 
+inventory_Supplier *inventory_Supplier_new(void)
+{
+    return calloc(1, sizeof(inventory_Supplier));
+}
+
+void inventory_Supplier_init(inventory_Supplier *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void inventory_Supplier_free(inventory_Supplier *o)
 {
     if (!o)
@@ -225,6 +235,16 @@ char *inventory_Supplier_print(const inventory_Supplier *o)
     char *s = j ? inventory_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+inventory_StockCounted *inventory_StockCounted_new(void)
+{
+    return calloc(1, sizeof(inventory_StockCounted));
+}
+
+void inventory_StockCounted_init(inventory_StockCounted *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void inventory_StockCounted_free(inventory_StockCounted *o)
@@ -538,6 +558,16 @@ char *inventory_StockCounted_print(const inventory_StockCounted *o)
     char *s = j ? inventory_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+inventory_StockCountedLocationsValue *inventory_StockCountedLocationsValue_new(void)
+{
+    return calloc(1, sizeof(inventory_StockCountedLocationsValue));
+}
+
+void inventory_StockCountedLocationsValue_init(inventory_StockCountedLocationsValue *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void inventory_StockCountedLocationsValue_free(inventory_StockCountedLocationsValue *o)

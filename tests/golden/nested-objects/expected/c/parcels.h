@@ -173,6 +173,11 @@ struct parcels_ParcelShippedRouteCarrierContact {
 
 /* Address (object) */
 bool parcels_Address_validate(const cJSON *json, parcels_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+parcels_Address *parcels_Address_new(void);
+void parcels_Address_init(parcels_Address *v);
 parcels_Address *parcels_Address_from_json(const cJSON *json, parcels_error *err);
 cJSON *parcels_Address_to_json(const parcels_Address *v);
 void parcels_Address_free(parcels_Address *v);
@@ -181,6 +186,11 @@ char *parcels_Address_print(const parcels_Address *v);
 
 /* ParcelShipped (object) */
 bool parcels_ParcelShipped_validate(const cJSON *json, parcels_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+parcels_ParcelShipped *parcels_ParcelShipped_new(void);
+void parcels_ParcelShipped_init(parcels_ParcelShipped *v);
 parcels_ParcelShipped *parcels_ParcelShipped_from_json(const cJSON *json, parcels_error *err);
 cJSON *parcels_ParcelShipped_to_json(const parcels_ParcelShipped *v);
 void parcels_ParcelShipped_free(parcels_ParcelShipped *v);
@@ -189,6 +199,11 @@ char *parcels_ParcelShipped_print(const parcels_ParcelShipped *v);
 
 /* ParcelShippedRoute (object) */
 bool parcels_ParcelShippedRoute_validate(const cJSON *json, parcels_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+parcels_ParcelShippedRoute *parcels_ParcelShippedRoute_new(void);
+void parcels_ParcelShippedRoute_init(parcels_ParcelShippedRoute *v);
 parcels_ParcelShippedRoute *parcels_ParcelShippedRoute_from_json(const cJSON *json, parcels_error *err);
 cJSON *parcels_ParcelShippedRoute_to_json(const parcels_ParcelShippedRoute *v);
 void parcels_ParcelShippedRoute_free(parcels_ParcelShippedRoute *v);
@@ -197,6 +212,11 @@ char *parcels_ParcelShippedRoute_print(const parcels_ParcelShippedRoute *v);
 
 /* ParcelShippedRouteCarrier (object) */
 bool parcels_ParcelShippedRouteCarrier_validate(const cJSON *json, parcels_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+parcels_ParcelShippedRouteCarrier *parcels_ParcelShippedRouteCarrier_new(void);
+void parcels_ParcelShippedRouteCarrier_init(parcels_ParcelShippedRouteCarrier *v);
 parcels_ParcelShippedRouteCarrier *parcels_ParcelShippedRouteCarrier_from_json(const cJSON *json, parcels_error *err);
 cJSON *parcels_ParcelShippedRouteCarrier_to_json(const parcels_ParcelShippedRouteCarrier *v);
 void parcels_ParcelShippedRouteCarrier_free(parcels_ParcelShippedRouteCarrier *v);
@@ -205,6 +225,11 @@ char *parcels_ParcelShippedRouteCarrier_print(const parcels_ParcelShippedRouteCa
 
 /* ParcelShippedRouteCarrierContact (object) */
 bool parcels_ParcelShippedRouteCarrierContact_validate(const cJSON *json, parcels_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+parcels_ParcelShippedRouteCarrierContact *parcels_ParcelShippedRouteCarrierContact_new(void);
+void parcels_ParcelShippedRouteCarrierContact_init(parcels_ParcelShippedRouteCarrierContact *v);
 parcels_ParcelShippedRouteCarrierContact *parcels_ParcelShippedRouteCarrierContact_from_json(const cJSON *json, parcels_error *err);
 cJSON *parcels_ParcelShippedRouteCarrierContact_to_json(const parcels_ParcelShippedRouteCarrierContact *v);
 void parcels_ParcelShippedRouteCarrierContact_free(parcels_ParcelShippedRouteCarrierContact *v);

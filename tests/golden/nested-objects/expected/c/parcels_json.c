@@ -131,6 +131,16 @@ static MAYBE_UNUSED cJSON *to_obj_ParcelShippedRouteCarrierContact(parcels_Parce
 }
 static MAYBE_UNUSED void free_obj_ParcelShippedRouteCarrierContact(parcels_ParcelShippedRouteCarrierContact **p) { parcels_ParcelShippedRouteCarrierContact_free(*p); }
 
+parcels_Address *parcels_Address_new(void)
+{
+    return calloc(1, sizeof(parcels_Address));
+}
+
+void parcels_Address_init(parcels_Address *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void parcels_Address_free(parcels_Address *o)
 {
     if (!o)
@@ -284,6 +294,16 @@ char *parcels_Address_print(const parcels_Address *o)
     return s;
 }
 
+parcels_ParcelShipped *parcels_ParcelShipped_new(void)
+{
+    return calloc(1, sizeof(parcels_ParcelShipped));
+}
+
+void parcels_ParcelShipped_init(parcels_ParcelShipped *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void parcels_ParcelShipped_free(parcels_ParcelShipped *o)
 {
     if (!o)
@@ -414,6 +434,16 @@ char *parcels_ParcelShipped_print(const parcels_ParcelShipped *o)
     char *s = j ? parcels_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+parcels_ParcelShippedRoute *parcels_ParcelShippedRoute_new(void)
+{
+    return calloc(1, sizeof(parcels_ParcelShippedRoute));
+}
+
+void parcels_ParcelShippedRoute_init(parcels_ParcelShippedRoute *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void parcels_ParcelShippedRoute_free(parcels_ParcelShippedRoute *o)
@@ -569,6 +599,16 @@ char *parcels_ParcelShippedRoute_print(const parcels_ParcelShippedRoute *o)
     return s;
 }
 
+parcels_ParcelShippedRouteCarrier *parcels_ParcelShippedRouteCarrier_new(void)
+{
+    return calloc(1, sizeof(parcels_ParcelShippedRouteCarrier));
+}
+
+void parcels_ParcelShippedRouteCarrier_init(parcels_ParcelShippedRouteCarrier *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void parcels_ParcelShippedRouteCarrier_free(parcels_ParcelShippedRouteCarrier *o)
 {
     if (!o)
@@ -701,6 +741,16 @@ char *parcels_ParcelShippedRouteCarrier_print(const parcels_ParcelShippedRouteCa
     char *s = j ? parcels_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+parcels_ParcelShippedRouteCarrierContact *parcels_ParcelShippedRouteCarrierContact_new(void)
+{
+    return calloc(1, sizeof(parcels_ParcelShippedRouteCarrierContact));
+}
+
+void parcels_ParcelShippedRouteCarrierContact_init(parcels_ParcelShippedRouteCarrierContact *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void parcels_ParcelShippedRouteCarrierContact_free(parcels_ParcelShippedRouteCarrierContact *o)

@@ -166,6 +166,11 @@ char *payments_Method_print(const payments_Method *v);
 
 /* Card (object) */
 bool payments_Card_validate(const cJSON *json, payments_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+payments_Card *payments_Card_new(void);
+void payments_Card_init(payments_Card *v);
 payments_Card *payments_Card_from_json(const cJSON *json, payments_error *err);
 cJSON *payments_Card_to_json(const payments_Card *v);
 void payments_Card_free(payments_Card *v);
@@ -174,6 +179,11 @@ char *payments_Card_print(const payments_Card *v);
 
 /* Transfer (object) */
 bool payments_Transfer_validate(const cJSON *json, payments_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+payments_Transfer *payments_Transfer_new(void);
+void payments_Transfer_init(payments_Transfer *v);
 payments_Transfer *payments_Transfer_from_json(const cJSON *json, payments_error *err);
 cJSON *payments_Transfer_to_json(const payments_Transfer *v);
 void payments_Transfer_free(payments_Transfer *v);
@@ -182,6 +192,11 @@ char *payments_Transfer_print(const payments_Transfer *v);
 
 /* PaymentReceived (object) */
 bool payments_PaymentReceived_validate(const cJSON *json, payments_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+payments_PaymentReceived *payments_PaymentReceived_new(void);
+void payments_PaymentReceived_init(payments_PaymentReceived *v);
 payments_PaymentReceived *payments_PaymentReceived_from_json(const cJSON *json, payments_error *err);
 cJSON *payments_PaymentReceived_to_json(const payments_PaymentReceived *v);
 void payments_PaymentReceived_free(payments_PaymentReceived *v);

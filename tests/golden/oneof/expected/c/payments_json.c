@@ -131,6 +131,16 @@ static MAYBE_UNUSED cJSON *to_obj_PaymentReceived(payments_PaymentReceived *cons
 }
 static MAYBE_UNUSED void free_obj_PaymentReceived(payments_PaymentReceived **p) { payments_PaymentReceived_free(*p); }
 
+payments_Card *payments_Card_new(void)
+{
+    return calloc(1, sizeof(payments_Card));
+}
+
+void payments_Card_init(payments_Card *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void payments_Card_free(payments_Card *o)
 {
     if (!o)
@@ -263,6 +273,16 @@ char *payments_Card_print(const payments_Card *o)
     return s;
 }
 
+payments_Transfer *payments_Transfer_new(void)
+{
+    return calloc(1, sizeof(payments_Transfer));
+}
+
+void payments_Transfer_init(payments_Transfer *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void payments_Transfer_free(payments_Transfer *o)
 {
     if (!o)
@@ -393,6 +413,16 @@ char *payments_Transfer_print(const payments_Transfer *o)
     char *s = j ? payments_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+payments_PaymentReceived *payments_PaymentReceived_new(void)
+{
+    return calloc(1, sizeof(payments_PaymentReceived));
+}
+
+void payments_PaymentReceived_init(payments_PaymentReceived *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void payments_PaymentReceived_free(payments_PaymentReceived *o)

@@ -124,6 +124,11 @@ struct comments_service_CommentLikedPayload {
 
 /* CommentLikedPayload (object) */
 bool comments_service_CommentLikedPayload_validate(const cJSON *json, comments_service_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+comments_service_CommentLikedPayload *comments_service_CommentLikedPayload_new(void);
+void comments_service_CommentLikedPayload_init(comments_service_CommentLikedPayload *v);
 comments_service_CommentLikedPayload *comments_service_CommentLikedPayload_from_json(const cJSON *json, comments_service_error *err);
 cJSON *comments_service_CommentLikedPayload_to_json(const comments_service_CommentLikedPayload *v);
 void comments_service_CommentLikedPayload_free(comments_service_CommentLikedPayload *v);

@@ -99,6 +99,16 @@ static MAYBE_UNUSED cJSON *to_obj_CommentLikedPayload(comments_service_CommentLi
 }
 static MAYBE_UNUSED void free_obj_CommentLikedPayload(comments_service_CommentLikedPayload **p) { comments_service_CommentLikedPayload_free(*p); }
 
+comments_service_CommentLikedPayload *comments_service_CommentLikedPayload_new(void)
+{
+    return calloc(1, sizeof(comments_service_CommentLikedPayload));
+}
+
+void comments_service_CommentLikedPayload_init(comments_service_CommentLikedPayload *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void comments_service_CommentLikedPayload_free(comments_service_CommentLikedPayload *o)
 {
     if (!o)

@@ -150,6 +150,11 @@ struct folder_tree_Comment {
 
 /* FolderTree (object) */
 bool folder_tree_FolderTree_validate(const cJSON *json, folder_tree_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+folder_tree_FolderTree *folder_tree_FolderTree_new(void);
+void folder_tree_FolderTree_init(folder_tree_FolderTree *v);
 folder_tree_FolderTree *folder_tree_FolderTree_from_json(const cJSON *json, folder_tree_error *err);
 cJSON *folder_tree_FolderTree_to_json(const folder_tree_FolderTree *v);
 void folder_tree_FolderTree_free(folder_tree_FolderTree *v);
@@ -158,6 +163,11 @@ char *folder_tree_FolderTree_print(const folder_tree_FolderTree *v);
 
 /* Folder (object) */
 bool folder_tree_Folder_validate(const cJSON *json, folder_tree_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+folder_tree_Folder *folder_tree_Folder_new(void);
+void folder_tree_Folder_init(folder_tree_Folder *v);
 folder_tree_Folder *folder_tree_Folder_from_json(const cJSON *json, folder_tree_error *err);
 cJSON *folder_tree_Folder_to_json(const folder_tree_Folder *v);
 void folder_tree_Folder_free(folder_tree_Folder *v);
@@ -166,6 +176,11 @@ char *folder_tree_Folder_print(const folder_tree_Folder *v);
 
 /* Comment (object) */
 bool folder_tree_Comment_validate(const cJSON *json, folder_tree_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+folder_tree_Comment *folder_tree_Comment_new(void);
+void folder_tree_Comment_init(folder_tree_Comment *v);
 folder_tree_Comment *folder_tree_Comment_from_json(const cJSON *json, folder_tree_error *err);
 cJSON *folder_tree_Comment_to_json(const folder_tree_Comment *v);
 void folder_tree_Comment_free(folder_tree_Comment *v);

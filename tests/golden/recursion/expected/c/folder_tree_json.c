@@ -117,6 +117,16 @@ static MAYBE_UNUSED cJSON *to_obj_Comment(folder_tree_Comment *const *src)
 }
 static MAYBE_UNUSED void free_obj_Comment(folder_tree_Comment **p) { folder_tree_Comment_free(*p); }
 
+folder_tree_FolderTree *folder_tree_FolderTree_new(void)
+{
+    return calloc(1, sizeof(folder_tree_FolderTree));
+}
+
+void folder_tree_FolderTree_init(folder_tree_FolderTree *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void folder_tree_FolderTree_free(folder_tree_FolderTree *o)
 {
     if (!o)
@@ -227,6 +237,16 @@ char *folder_tree_FolderTree_print(const folder_tree_FolderTree *o)
     char *s = j ? folder_tree_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+folder_tree_Folder *folder_tree_Folder_new(void)
+{
+    return calloc(1, sizeof(folder_tree_Folder));
+}
+
+void folder_tree_Folder_init(folder_tree_Folder *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void folder_tree_Folder_free(folder_tree_Folder *o)
@@ -402,6 +422,16 @@ char *folder_tree_Folder_print(const folder_tree_Folder *o)
     char *s = j ? folder_tree_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+folder_tree_Comment *folder_tree_Comment_new(void)
+{
+    return calloc(1, sizeof(folder_tree_Comment));
+}
+
+void folder_tree_Comment_init(folder_tree_Comment *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void folder_tree_Comment_free(folder_tree_Comment *o)

@@ -134,6 +134,11 @@ struct payments_Money {
 
 /* PaymentReceived (object) */
 bool payments_PaymentReceived_validate(const cJSON *json, payments_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+payments_PaymentReceived *payments_PaymentReceived_new(void);
+void payments_PaymentReceived_init(payments_PaymentReceived *v);
 payments_PaymentReceived *payments_PaymentReceived_from_json(const cJSON *json, payments_error *err);
 cJSON *payments_PaymentReceived_to_json(const payments_PaymentReceived *v);
 void payments_PaymentReceived_free(payments_PaymentReceived *v);
@@ -142,6 +147,11 @@ char *payments_PaymentReceived_print(const payments_PaymentReceived *v);
 
 /* Money (object) */
 bool payments_Money_validate(const cJSON *json, payments_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+payments_Money *payments_Money_new(void);
+void payments_Money_init(payments_Money *v);
 payments_Money *payments_Money_from_json(const cJSON *json, payments_error *err);
 cJSON *payments_Money_to_json(const payments_Money *v);
 void payments_Money_free(payments_Money *v);

@@ -107,6 +107,16 @@ static MAYBE_UNUSED cJSON *to_obj_Money(payments_Money *const *src)
 }
 static MAYBE_UNUSED void free_obj_Money(payments_Money **p) { payments_Money_free(*p); }
 
+payments_PaymentReceived *payments_PaymentReceived_new(void)
+{
+    return calloc(1, sizeof(payments_PaymentReceived));
+}
+
+void payments_PaymentReceived_init(payments_PaymentReceived *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void payments_PaymentReceived_free(payments_PaymentReceived *o)
 {
     if (!o)
@@ -237,6 +247,16 @@ char *payments_PaymentReceived_print(const payments_PaymentReceived *o)
     char *s = j ? payments_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+payments_Money *payments_Money_new(void)
+{
+    return calloc(1, sizeof(payments_Money));
+}
+
+void payments_Money_init(payments_Money *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void payments_Money_free(payments_Money *o)

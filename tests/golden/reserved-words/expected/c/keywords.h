@@ -171,6 +171,11 @@ struct keywords_Delete {
 
 /* Struct (object) */
 bool keywords_Struct_validate(const cJSON *json, keywords_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+keywords_Struct *keywords_Struct_new(void);
+void keywords_Struct_init(keywords_Struct *v);
 keywords_Struct *keywords_Struct_from_json(const cJSON *json, keywords_error *err);
 cJSON *keywords_Struct_to_json(const keywords_Struct *v);
 void keywords_Struct_free(keywords_Struct *v);
@@ -182,6 +187,11 @@ bool keywords_Default_validate(const cJSON *json, keywords_error *err);
 
 /* Delete (object) */
 bool keywords_Delete_validate(const cJSON *json, keywords_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+keywords_Delete *keywords_Delete_new(void);
+void keywords_Delete_init(keywords_Delete *v);
 keywords_Delete *keywords_Delete_from_json(const cJSON *json, keywords_error *err);
 cJSON *keywords_Delete_to_json(const keywords_Delete *v);
 void keywords_Delete_free(keywords_Delete *v);

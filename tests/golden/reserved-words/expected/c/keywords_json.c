@@ -157,6 +157,16 @@ static MAYBE_UNUSED cJSON *to_obj_Delete(keywords_Delete *const *src)
 }
 static MAYBE_UNUSED void free_obj_Delete(keywords_Delete **p) { keywords_Delete_free(*p); }
 
+keywords_Struct *keywords_Struct_new(void)
+{
+    return calloc(1, sizeof(keywords_Struct));
+}
+
+void keywords_Struct_init(keywords_Struct *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void keywords_Struct_free(keywords_Struct *o)
 {
     if (!o)
@@ -549,6 +559,16 @@ char *keywords_Struct_print(const keywords_Struct *o)
     char *s = j ? keywords_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+keywords_Delete *keywords_Delete_new(void)
+{
+    return calloc(1, sizeof(keywords_Delete));
+}
+
+void keywords_Delete_init(keywords_Delete *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void keywords_Delete_free(keywords_Delete *o)

@@ -189,6 +189,11 @@ struct shop_OrderPaid {
 
 /* JobResponse (object) */
 bool shop_JobResponse_validate(const cJSON *json, shop_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+shop_JobResponse *shop_JobResponse_new(void);
+void shop_JobResponse_init(shop_JobResponse *v);
 shop_JobResponse *shop_JobResponse_from_json(const cJSON *json, shop_error *err);
 cJSON *shop_JobResponse_to_json(const shop_JobResponse *v);
 void shop_JobResponse_free(shop_JobResponse *v);
@@ -197,6 +202,11 @@ char *shop_JobResponse_print(const shop_JobResponse *v);
 
 /* JobStatus (object) */
 bool shop_JobStatus_validate(const cJSON *json, shop_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+shop_JobStatus *shop_JobStatus_new(void);
+void shop_JobStatus_init(shop_JobStatus *v);
 shop_JobStatus *shop_JobStatus_from_json(const cJSON *json, shop_error *err);
 cJSON *shop_JobStatus_to_json(const shop_JobStatus *v);
 void shop_JobStatus_free(shop_JobStatus *v);
@@ -208,6 +218,11 @@ bool shop_JobStatusState_validate(const cJSON *json, shop_error *err);
 
 /* Order (object) */
 bool shop_Order_validate(const cJSON *json, shop_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+shop_Order *shop_Order_new(void);
+void shop_Order_init(shop_Order *v);
 shop_Order *shop_Order_from_json(const cJSON *json, shop_error *err);
 cJSON *shop_Order_to_json(const shop_Order *v);
 void shop_Order_free(shop_Order *v);
@@ -216,6 +231,11 @@ char *shop_Order_print(const shop_Order *v);
 
 /* Line (object) */
 bool shop_Line_validate(const cJSON *json, shop_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+shop_Line *shop_Line_new(void);
+void shop_Line_init(shop_Line *v);
 shop_Line *shop_Line_from_json(const cJSON *json, shop_error *err);
 cJSON *shop_Line_to_json(const shop_Line *v);
 void shop_Line_free(shop_Line *v);
@@ -227,6 +247,11 @@ bool shop_Status_validate(const cJSON *json, shop_error *err);
 
 /* OrderPaid (object) */
 bool shop_OrderPaid_validate(const cJSON *json, shop_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+shop_OrderPaid *shop_OrderPaid_new(void);
+void shop_OrderPaid_init(shop_OrderPaid *v);
 shop_OrderPaid *shop_OrderPaid_from_json(const cJSON *json, shop_error *err);
 cJSON *shop_OrderPaid_to_json(const shop_OrderPaid *v);
 void shop_OrderPaid_free(shop_OrderPaid *v);

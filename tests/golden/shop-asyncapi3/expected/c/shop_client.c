@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_RESPONSE_BYTES (64L * 1024 * 1024)
+#define DEFAULT_MAX_ANSWER_BYTES ((size_t)64 * 1024 * 1024)
 
 static const char send_method[] = "POST";
 static const char send_path[] = "/api/jobs/{messageType}";
@@ -22,14 +22,100 @@ struct shop_client {
     CURL *curl;
     char *base_url, *auth_header, *user_agent;
     long timeout_ms;
+    size_t max_answer_bytes;
+    bool check_answers;
     struct curl_slist *json_headers, *get_headers;
 };
 
 typedef struct body {
     char *data;
-    size_t len, cap;
+    size_t len, cap, max;
     int too_big;
 } body;
+
+/* The request body, handed to libcurl through a read callback rather than
+ * CURLOPT_POSTFIELDS: libcurl resends a request on a fresh connection when a
+ * reused one dies before answering, which for a POST may enqueue the job
+ * twice. Resending needs a rewind, and the seek callback allows it only while
+ * no byte has been handed out, i.e. when the request provably never left. */
+typedef struct upload {
+    const char *data;
+    size_t len, pos;
+    bool sent_some;
+} upload;
+
+static size_t on_read(char *buf, size_t size, size_t n, void *user)
+{
+    upload *u = user;
+    size_t room = size * n, left = u->len - u->pos;
+    size_t k = left < room ? left : room;
+    memcpy(buf, u->data + u->pos, k);
+    u->pos += k;
+    if (k)
+        u->sent_some = true;
+    return k;
+}
+
+static int on_seek(void *user, curl_off_t offset, int origin)
+{
+    upload *u = user;
+    if (u->sent_some || origin != SEEK_SET || offset != 0)
+        return CURL_SEEKFUNC_FAIL;
+    u->pos = 0;
+    return CURL_SEEKFUNC_OK;
+}
+
+/* Whether a JSON text holds a number with a leading zero (`007`, `-01`),
+ * which cJSON accepts and JSON does not. Strings are skipped. */
+static bool has_leading_zero(const char *s, size_t n)
+{
+    bool in_string = false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (in_string) {
+            if (ch == '\\')
+                i++;
+            else if (ch == '"')
+                in_string = false;
+            continue;
+        }
+        if (ch == '"') {
+            in_string = true;
+            continue;
+        }
+        bool starts = ch == '0' && (i == 0 || !strchr("0123456789.eE+-", s[i - 1]) ||
+                                    (s[i - 1] == '-' && (i < 2 || !strchr("eE", s[i - 2]))));
+        if (starts && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9')
+            return true;
+    }
+    return false;
+}
+
+/* Parses a whole answer strictly: one JSON document, nothing after it but
+ * white space (no trailing garbage, no second document, no NUL), and no
+ * leading zeros. `text` has a NUL at text[len]. */
+static cJSON *parse_answer(const char *text, size_t len)
+{
+    const char *end = NULL;
+    if (!text || has_leading_zero(text, len))
+        return NULL;
+    cJSON *json = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
+    if (json && end != text + len) {
+        cJSON_Delete(json);
+        return NULL;
+    }
+    return json;
+}
+
+/* Whether `s` can be sent in a header: no CR, LF or other control byte
+ * (a CR/LF would end the header and inject others). */
+static bool header_safe(const char *s)
+{
+    for (; *s; s++)
+        if (((unsigned char)*s < 32 && *s != '\t') || *s == 127)
+            return false;
+    return true;
+}
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 static CURLcode global_rc = CURLE_OK;
@@ -40,7 +126,7 @@ static size_t on_data(char *p, size_t size, size_t n, void *user)
 {
     body *b = user;
     size_t add = size * n;
-    if (b->len + add + 1 > (size_t)MAX_RESPONSE_BYTES) {
+    if (add > b->max - b->len) {
         b->too_big = 1;
         return 0;
     }
@@ -104,6 +190,12 @@ shop_client *shop_client_new(const shop_client_config *cfg, shop_error *err)
         shop_rt_set_error(err, SHOP_ERR_TRANSPORT, 0, "curl_global_init: %s", curl_easy_strerror(global_rc));
         return NULL;
     }
+    if (!header_safe(cfg->base_url) || (cfg->api_key && !header_safe(cfg->api_key)) ||
+        (cfg->user_agent && !header_safe(cfg->user_agent))) {
+        shop_rt_set_error(err, SHOP_ERR_CONFIG, 0,
+                          "base_url, api_key and user_agent must not hold CR, LF or other control characters");
+        return NULL;
+    }
     shop_client *c = calloc(1, sizeof *c);
     if (!c)
         goto oom;
@@ -116,6 +208,8 @@ shop_client *shop_client_new(const shop_client_config *cfg, shop_error *err)
     memcpy(c->base_url, cfg->base_url, n);
     c->base_url[n] = '\0';
     c->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : default_timeout_ms;
+    c->max_answer_bytes = cfg->max_answer_bytes > 0 ? cfg->max_answer_bytes : DEFAULT_MAX_ANSWER_BYTES;
+    c->check_answers = !cfg->skip_answer_checks;
     c->user_agent = shop_rt_strdup(cfg->user_agent ? cfg->user_agent : "msggen-c/0.1.0");
     if (!c->user_agent)
         goto oom;
@@ -141,6 +235,12 @@ shop_client *shop_client_new(const shop_client_config *cfg, shop_error *err)
         goto oom;
     h = t;
     if (!(t = curl_slist_append(h, "Content-Type: application/json"))) {
+        curl_slist_free_all(h);
+        goto oom;
+    }
+    h = t;
+    /* No "Expect: 100-continue": the body goes with the request. */
+    if (!(t = curl_slist_append(h, "Expect:"))) {
         curl_slist_free_all(h);
         goto oom;
     }
@@ -218,6 +318,8 @@ static cJSON *request(shop_client *c, const char *method, const char *url, const
                       shop_error *err, char **answer)
 {
     body b = {0};
+    b.max = c->max_answer_bytes;
+    upload up = {payload, payload ? strlen(payload) : 0, 0, false};
     char errbuf[CURL_ERROR_SIZE];
     errbuf[0] = '\0';
     CURL *h = c->curl;
@@ -232,9 +334,13 @@ static cJSON *request(shop_client *c, const char *method, const char *url, const
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     if (payload) {
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->json_headers);
+        curl_easy_setopt(h, CURLOPT_POST, 1L);
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, payload);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(payload));
+        curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+        curl_easy_setopt(h, CURLOPT_READDATA, &up);
+        curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, on_seek);
+        curl_easy_setopt(h, CURLOPT_SEEKDATA, &up);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)up.len);
     } else {
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->get_headers);
         curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
@@ -246,12 +352,17 @@ static cJSON *request(shop_client *c, const char *method, const char *url, const
     if (rc == CURLE_OPERATION_TIMEDOUT)
         shop_rt_set_error(err, SHOP_ERR_TIMEOUT, 0, "no answer from %s within %ld ms", url, c->timeout_ms);
     else if (rc == CURLE_WRITE_ERROR && b.too_big)
-        shop_rt_set_error(err, SHOP_ERR_TRANSPORT, status, "answer from %s exceeds %ld bytes", url, MAX_RESPONSE_BYTES);
+        shop_rt_set_error(err, SHOP_ERR_TRANSPORT, status, "answer from %s exceeds %zu bytes (max_answer_bytes)", url,
+                          c->max_answer_bytes);
+    else if (rc == CURLE_SEND_FAIL_REWIND)
+        shop_rt_set_error(err, SHOP_ERR_TRANSPORT, 0,
+                          "%s %s: the connection closed after the request was sent; not resent, the server may have received it",
+                          method, url);
     else if (rc != CURLE_OK)
         shop_rt_set_error(err, SHOP_ERR_TRANSPORT, 0, "%s %s: %s", method, url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
     else if (status < 200 || status > 299) {
         /* The server's own words when it sent a JSON error body. */
-        cJSON *e = b.data ? cJSON_ParseWithLength(b.data, b.len) : NULL;
+        cJSON *e = parse_answer(b.data, b.len);
         const char *error = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "error"));
         const char *message = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "message"));
         if (error || message)
@@ -261,9 +372,9 @@ static cJSON *request(shop_client *c, const char *method, const char *url, const
             shop_rt_set_error(err, SHOP_ERR_HTTP, status, "HTTP %ld: %.200s", status, b.data ? b.data : "");
         cJSON_Delete(e);
     } else {
-        json = b.data ? cJSON_ParseWithLength(b.data, b.len) : NULL;
+        json = parse_answer(b.data, b.len);
         if (!json)
-            shop_rt_set_error(err, SHOP_ERR_RESPONSE_JSON, status, "the answer from %s is not JSON", url);
+            shop_rt_set_error(err, SHOP_ERR_RESPONSE_JSON, status, "the answer from %s is not JSON (exactly one document, no leading zeros)", url);
         else if (err)
             err->http_status = status;
     }
@@ -279,7 +390,7 @@ static cJSON *request(shop_client *c, const char *method, const char *url, const
 /* Checks an answer against its schema and builds the record. */
 #define ANSWER(type, json, answer, out, err, status)                                           \
     do {                                                                                       \
-        if (!shop_##type##_validate(json, err)) {                                       \
+        if (c->check_answers && !shop_##type##_validate(json, err)) {                   \
             if (err) {                                                                         \
                 err->kind = SHOP_ERR_RESPONSE_SCHEMA;                                   \
                 err->http_status = status;                                                     \

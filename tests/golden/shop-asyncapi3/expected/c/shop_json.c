@@ -212,6 +212,16 @@ static MAYBE_UNUSED cJSON *to_obj_OrderPaid(shop_OrderPaid *const *src)
 }
 static MAYBE_UNUSED void free_obj_OrderPaid(shop_OrderPaid **p) { shop_OrderPaid_free(*p); }
 
+shop_JobResponse *shop_JobResponse_new(void)
+{
+    return calloc(1, sizeof(shop_JobResponse));
+}
+
+void shop_JobResponse_init(shop_JobResponse *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void shop_JobResponse_free(shop_JobResponse *o)
 {
     if (!o)
@@ -386,6 +396,16 @@ char *shop_JobResponse_print(const shop_JobResponse *o)
     return s;
 }
 
+shop_JobStatus *shop_JobStatus_new(void)
+{
+    return calloc(1, sizeof(shop_JobStatus));
+}
+
+void shop_JobStatus_init(shop_JobStatus *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void shop_JobStatus_free(shop_JobStatus *o)
 {
     if (!o)
@@ -518,6 +538,16 @@ char *shop_JobStatus_print(const shop_JobStatus *o)
     char *s = j ? shop_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+shop_Order *shop_Order_new(void)
+{
+    return calloc(1, sizeof(shop_Order));
+}
+
+void shop_Order_init(shop_Order *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void shop_Order_free(shop_Order *o)
@@ -744,6 +774,16 @@ char *shop_Order_print(const shop_Order *o)
     return s;
 }
 
+shop_Line *shop_Line_new(void)
+{
+    return calloc(1, sizeof(shop_Line));
+}
+
+void shop_Line_init(shop_Line *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void shop_Line_free(shop_Line *o)
 {
     if (!o)
@@ -876,6 +916,16 @@ char *shop_Line_print(const shop_Line *o)
     char *s = j ? shop_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+shop_OrderPaid *shop_OrderPaid_new(void)
+{
+    return calloc(1, sizeof(shop_OrderPaid));
+}
+
+void shop_OrderPaid_init(shop_OrderPaid *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void shop_OrderPaid_free(shop_OrderPaid *o)

@@ -152,6 +152,11 @@ struct split_shop_Address {
 
 /* Money (object) */
 bool split_shop_Money_validate(const cJSON *json, split_shop_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+split_shop_Money *split_shop_Money_new(void);
+void split_shop_Money_init(split_shop_Money *v);
 split_shop_Money *split_shop_Money_from_json(const cJSON *json, split_shop_error *err);
 cJSON *split_shop_Money_to_json(const split_shop_Money *v);
 void split_shop_Money_free(split_shop_Money *v);
@@ -163,6 +168,11 @@ bool split_shop_Currency_validate(const cJSON *json, split_shop_error *err);
 
 /* OrderPlaced (object) */
 bool split_shop_OrderPlaced_validate(const cJSON *json, split_shop_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+split_shop_OrderPlaced *split_shop_OrderPlaced_new(void);
+void split_shop_OrderPlaced_init(split_shop_OrderPlaced *v);
 split_shop_OrderPlaced *split_shop_OrderPlaced_from_json(const cJSON *json, split_shop_error *err);
 cJSON *split_shop_OrderPlaced_to_json(const split_shop_OrderPlaced *v);
 void split_shop_OrderPlaced_free(split_shop_OrderPlaced *v);
@@ -171,6 +181,11 @@ char *split_shop_OrderPlaced_print(const split_shop_OrderPlaced *v);
 
 /* Address (object) */
 bool split_shop_Address_validate(const cJSON *json, split_shop_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+split_shop_Address *split_shop_Address_new(void);
+void split_shop_Address_init(split_shop_Address *v);
 split_shop_Address *split_shop_Address_from_json(const cJSON *json, split_shop_error *err);
 cJSON *split_shop_Address_to_json(const split_shop_Address *v);
 void split_shop_Address_free(split_shop_Address *v);

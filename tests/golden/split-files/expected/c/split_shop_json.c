@@ -152,6 +152,16 @@ static MAYBE_UNUSED cJSON *to_obj_Address(split_shop_Address *const *src)
 }
 static MAYBE_UNUSED void free_obj_Address(split_shop_Address **p) { split_shop_Address_free(*p); }
 
+split_shop_Money *split_shop_Money_new(void)
+{
+    return calloc(1, sizeof(split_shop_Money));
+}
+
+void split_shop_Money_init(split_shop_Money *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void split_shop_Money_free(split_shop_Money *o)
 {
     if (!o)
@@ -282,6 +292,16 @@ char *split_shop_Money_print(const split_shop_Money *o)
     char *s = j ? split_shop_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+split_shop_OrderPlaced *split_shop_OrderPlaced_new(void)
+{
+    return calloc(1, sizeof(split_shop_OrderPlaced));
+}
+
+void split_shop_OrderPlaced_init(split_shop_OrderPlaced *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void split_shop_OrderPlaced_free(split_shop_OrderPlaced *o)
@@ -435,6 +455,16 @@ char *split_shop_OrderPlaced_print(const split_shop_OrderPlaced *o)
     char *s = j ? split_shop_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+split_shop_Address *split_shop_Address_new(void)
+{
+    return calloc(1, sizeof(split_shop_Address));
+}
+
+void split_shop_Address_init(split_shop_Address *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void split_shop_Address_free(split_shop_Address *o)

@@ -149,6 +149,11 @@ struct tricky_text_co_EvenementSpecialV2 {
 
 /* Accepted (object) */
 bool tricky_text_co_Accepted_validate(const cJSON *json, tricky_text_co_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+tricky_text_co_Accepted *tricky_text_co_Accepted_new(void);
+void tricky_text_co_Accepted_init(tricky_text_co_Accepted *v);
 tricky_text_co_Accepted *tricky_text_co_Accepted_from_json(const cJSON *json, tricky_text_co_error *err);
 cJSON *tricky_text_co_Accepted_to_json(const tricky_text_co_Accepted *v);
 void tricky_text_co_Accepted_free(tricky_text_co_Accepted *v);
@@ -157,6 +162,11 @@ char *tricky_text_co_Accepted_print(const tricky_text_co_Accepted *v);
 
 /* NoteAdded (object) */
 bool tricky_text_co_NoteAdded_validate(const cJSON *json, tricky_text_co_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+tricky_text_co_NoteAdded *tricky_text_co_NoteAdded_new(void);
+void tricky_text_co_NoteAdded_init(tricky_text_co_NoteAdded *v);
 tricky_text_co_NoteAdded *tricky_text_co_NoteAdded_from_json(const cJSON *json, tricky_text_co_error *err);
 cJSON *tricky_text_co_NoteAdded_to_json(const tricky_text_co_NoteAdded *v);
 void tricky_text_co_NoteAdded_free(tricky_text_co_NoteAdded *v);
@@ -165,6 +175,11 @@ char *tricky_text_co_NoteAdded_print(const tricky_text_co_NoteAdded *v);
 
 /* EvenementSpecialV2 (object) */
 bool tricky_text_co_EvenementSpecialV2_validate(const cJSON *json, tricky_text_co_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+tricky_text_co_EvenementSpecialV2 *tricky_text_co_EvenementSpecialV2_new(void);
+void tricky_text_co_EvenementSpecialV2_init(tricky_text_co_EvenementSpecialV2 *v);
 tricky_text_co_EvenementSpecialV2 *tricky_text_co_EvenementSpecialV2_from_json(const cJSON *json, tricky_text_co_error *err);
 cJSON *tricky_text_co_EvenementSpecialV2_to_json(const tricky_text_co_EvenementSpecialV2 *v);
 void tricky_text_co_EvenementSpecialV2_free(tricky_text_co_EvenementSpecialV2 *v);

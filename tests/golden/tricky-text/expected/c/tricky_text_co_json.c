@@ -116,6 +116,16 @@ static MAYBE_UNUSED cJSON *to_obj_EvenementSpecialV2(tricky_text_co_EvenementSpe
 }
 static MAYBE_UNUSED void free_obj_EvenementSpecialV2(tricky_text_co_EvenementSpecialV2 **p) { tricky_text_co_EvenementSpecialV2_free(*p); }
 
+tricky_text_co_Accepted *tricky_text_co_Accepted_new(void)
+{
+    return calloc(1, sizeof(tricky_text_co_Accepted));
+}
+
+void tricky_text_co_Accepted_init(tricky_text_co_Accepted *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
 void tricky_text_co_Accepted_free(tricky_text_co_Accepted *o)
 {
     if (!o)
@@ -226,6 +236,16 @@ char *tricky_text_co_Accepted_print(const tricky_text_co_Accepted *o)
     char *s = j ? tricky_text_co_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+tricky_text_co_NoteAdded *tricky_text_co_NoteAdded_new(void)
+{
+    return calloc(1, sizeof(tricky_text_co_NoteAdded));
+}
+
+void tricky_text_co_NoteAdded_init(tricky_text_co_NoteAdded *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void tricky_text_co_NoteAdded_free(tricky_text_co_NoteAdded *o)
@@ -401,6 +421,16 @@ char *tricky_text_co_NoteAdded_print(const tricky_text_co_NoteAdded *o)
     char *s = j ? tricky_text_co_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;
+}
+
+tricky_text_co_EvenementSpecialV2 *tricky_text_co_EvenementSpecialV2_new(void)
+{
+    return calloc(1, sizeof(tricky_text_co_EvenementSpecialV2));
+}
+
+void tricky_text_co_EvenementSpecialV2_init(tricky_text_co_EvenementSpecialV2 *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
 void tricky_text_co_EvenementSpecialV2_free(tricky_text_co_EvenementSpecialV2 *o)

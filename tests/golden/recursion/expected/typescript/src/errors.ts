@@ -8,6 +8,13 @@ export class WorkerClientError extends Error {
   }
 }
 
+/**
+ * A setting cannot be used: a base URL that is not http(s), a timeout or answer
+ * limit <= 0, an API key holding CR, LF or another control character (it would
+ * inject headers). Thrown when the client is made.
+ */
+export class ConfigError extends WorkerClientError {}
+
 /** The request could not be delivered or its answer not read (connection refused, reset, DNS...). */
 export class TransportError extends WorkerClientError {}
 
@@ -31,7 +38,11 @@ export class HTTPError extends WorkerClientError {
   }
 }
 
-/** The job API answered 2xx, but not with the documented JSON document; `body` is the answer text. */
+/**
+ * The job API answered 2xx, but not with the documented JSON document (not JSON,
+ * not the answer schema, or longer than the client's maxAnswerBytes); `body` is
+ * the answer text (empty when it was not read to the end).
+ */
 export class ResponseError extends WorkerClientError {
   readonly body: string;
   constructor(message: string, body: string) {

@@ -32,23 +32,3 @@ export interface Money {
  * ISO 4217 code.
  */
 export type Currency = string;
-
-/** Answer of the job API when a job was enqueued. (The catalogue names no x-http-api send.response type.) */
-export interface JobResponse {
-  success: boolean;
-  jobId: string;
-  messageName: string;
-  queue: string;
-}
-
-/** State of a job as reported by the job API. (The catalogue names no x-http-api status.response type.) */
-export interface JobStatus {
-  jobId: string;
-  name: string;
-  queue: string;
-  state: 'waiting' | 'active' | 'completed' | 'failed' | 'delayed';
-  data: Record<string, unknown>;
-  returnvalue: unknown;
-  progress: number;
-  timestamp: number;
-}

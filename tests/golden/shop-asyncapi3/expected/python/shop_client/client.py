@@ -2,11 +2,13 @@
 """The job API client: one keep-alive HTTP connection, typed errors, pre-send validation."""
 from __future__ import annotations
 
-import http.client
 import json
 import os
+import select
 import socket
+import ssl
 import threading
+import time
 import typing as _t
 import urllib.parse
 
@@ -14,12 +16,10 @@ from . import errors as _e
 from . import types as _types
 from . import validate as _v
 
-__all__ = ["ShopClient", "SendOptions"]
+__all__ = ["ShopClient", "SendOptions", "JobResponse", "JobStatus", "DEFAULT_MAX_ANSWER_BYTES"]
 
-# The answers of the job API: the catalogue's types named by x-http-api
-# (send.response, status.response), else the reference shapes in types.py.
-_JobResponse = _types.JobResponse
-_JobStatus = _types.JobStatus
+# The answers are checked against the catalogue's types named by x-http-api
+# (send.response, status.response), when it names them.
 _SEND_RESPONSE_TYPE = "JobResponse"
 _STATUS_RESPONSE_TYPE = "JobStatus"
 
@@ -31,6 +31,11 @@ _DEFAULT_TIMEOUT = 10
 _SEND_PATH = "/api/jobs/{messageType}"
 _STATUS_PATH = "/api/jobs/{jobId}"
 
+DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024
+"""The largest answer body a client reads (``max_answer_bytes``); a longer one is a ResponseError."""
+_MAX_HEADER_BYTES = 64 * 1024
+_MAX_HEADERS = 200
+
 
 class SendOptions(_t.TypedDict, total=False):
     """Per-call options of send_to_queue and the message methods."""
@@ -39,6 +44,8 @@ class SendOptions(_t.TypedDict, total=False):
     """Seconds to wait for this call (default: the client's timeout)."""
     validate: bool
     """Check the payload against its schema before sending (default: the client's setting)."""
+    check_answers: bool
+    """Check the answer against the job API's answer schema (default: the client's setting)."""
     headers: _t.Mapping[str, str]
     """Extra HTTP headers for this request."""
 
@@ -53,10 +60,22 @@ class ShopClient:
     keeps one connection open between calls (HTTP keep-alive) and is safe to
     share between threads (calls are serialised). Use it as a context manager,
     or call close().
+
+    ``timeout`` is a deadline in seconds for a whole call (connect, send, every
+    byte of the answer). Answers longer than ``max_answer_bytes`` (default
+    DEFAULT_MAX_ANSWER_BYTES) are refused while reading. Redirects are not
+    followed (a 3xx answer is an HTTPError). A request is sent at most once:
+    a kept-alive connection the server closed is replaced before sending, and
+    after the first byte is written a failure is reported, never retried, since
+    the server may have enqueued the job. ``check_answers=False`` returns
+    answers without checking them against the answer schemas.
+    Bad settings (a URL that is not http(s), an API key or header with CR, LF
+    or other control characters, a timeout <= 0) raise ConfigError.
     """
 
     def __init__(self, base_url: _t.Optional[str] = None, api_key: _t.Optional[str] = None,
-                 timeout: _t.Optional[float] = None, *, validate: bool = True) -> None:
+                 timeout: _t.Optional[float] = None, *, validate: bool = True, check_answers: bool = True,
+                 max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES) -> None:
         url = base_url if base_url is not None else os.environ.get(_ENV_URL) or _DEFAULT_URL
         if api_key is None:
             api_key = os.environ.get(_ENV_API_KEY) or None
@@ -65,21 +84,33 @@ class ShopClient:
             try:
                 timeout = float(env) if env else float(_DEFAULT_TIMEOUT)
             except ValueError:
-                raise ValueError("%s must be a number of seconds, got %r" % (_ENV_TIMEOUT, env)) from None
-        if timeout <= 0:
-            raise ValueError("timeout must be > 0 seconds, got %r" % (timeout,))
-        parts = urllib.parse.urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("base_url must be an http:// or https:// URL, got %r" % (url,))
+                raise _e.ConfigError("%s must be a number of seconds, got %r" % (_ENV_TIMEOUT, env)) from None
+        if not timeout > 0:
+            raise _e.ConfigError("timeout must be > 0 seconds, got %r" % (timeout,))
+        if max_answer_bytes <= 0:
+            raise _e.ConfigError("max_answer_bytes must be > 0, got %r" % (max_answer_bytes,))
+        try:
+            parts = urllib.parse.urlsplit(url)
+            port = parts.port
+        except ValueError as ex:
+            raise _e.ConfigError("base_url is not a URL: %s" % ex) from None
+        if parts.scheme not in ("http", "https") or not parts.hostname or _has_control(url):
+            raise _e.ConfigError("base_url must be an http:// or https:// URL, got %r" % (url,))
+        if api_key is not None:
+            _check_header("Authorization", "Bearer " + api_key)
         self.base_url = url.rstrip("/")
         self.api_key = api_key
         self.timeout = float(timeout)
         self.validate = validate
+        self.check_answers = check_answers
+        self.max_answer_bytes = max_answer_bytes
         self._https = parts.scheme == "https"
         self._host = parts.hostname
-        self._port = parts.port
+        self._port = port if port is not None else (443 if self._https else 80)
+        self._host_header = parts.netloc.rpartition("@")[2]
         self._prefix = parts.path.rstrip("/")
-        self._conn: _t.Optional[http.client.HTTPConnection] = None
+        self._conn: _t.Optional[socket.socket] = None
+        self._buf = b""
         self._lock = threading.Lock()
 
     @classmethod
@@ -91,9 +122,7 @@ class ShopClient:
     def close(self) -> None:
         """Closes the kept-alive connection. The client reconnects if used again."""
         with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+            self._drop()
 
     def __enter__(self) -> "ShopClient":
         return self
@@ -102,67 +131,175 @@ class ShopClient:
         self.close()
 
     # -- transport ----------------------------------------------------------
-    def _connect(self, timeout: float) -> http.client.HTTPConnection:
-        if self._https:
-            return http.client.HTTPSConnection(self._host, self._port, timeout=timeout)
-        return http.client.HTTPConnection(self._host, self._port, timeout=timeout)
+    # A small HTTP/1.1 client on a socket rather than http.client: the timeout
+    # is a deadline for the whole call (http.client's is per recv, so a server
+    # sending one byte a second never times out), the answer size is bounded
+    # while reading, and every failure becomes one of this package's errors.
+    def _connect(self, deadline: float) -> socket.socket:
+        sock = socket.create_connection((self._host, self._port), timeout=_remaining(deadline))
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if self._https:
+                sock = ssl.create_default_context().wrap_socket(sock, server_hostname=self._host)
+        except BaseException:
+            sock.close()
+            raise
+        return sock
 
     def _request(self, method: str, path: str, body: _t.Optional[bytes], timeout: float,
                  extra: _t.Optional[_t.Mapping[str, str]] = None) -> _t.Tuple[_t.Any, str]:
-        headers = {"Accept": "application/json"}
+        deadline = time.monotonic() + timeout
+        where = "%s %s" % (method, self.base_url + path)
+        head = ["%s %s HTTP/1.1" % (method, self._prefix + path), "Host: " + self._host_header,
+                "Accept: application/json", "User-Agent: msggen-python/0.1.0"]
         if body is not None:
-            headers["Content-Type"] = "application/json"
+            head += ["Content-Type: application/json", "Content-Length: %d" % len(body)]
         if self.api_key:
-            headers["Authorization"] = "Bearer " + self.api_key
-        if extra:
-            headers.update(extra)
-        url = self._prefix + path
+            head.append("Authorization: Bearer " + self.api_key)
+        for name, value in (extra or {}).items():
+            _check_header(name, value)
+            head.append("%s: %s" % (name, value))
+        request = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + (body or b"")
         with self._lock:
-            for attempt in (0, 1):
-                reused = self._conn is not None
-                if self._conn is None:
-                    self._conn = self._connect(timeout)
-                conn = self._conn
-                conn.timeout = timeout
-                if conn.sock is not None:
-                    conn.sock.settimeout(timeout)
-                try:
-                    conn.request(method, url, body=body, headers=headers)
-                    resp = conn.getresponse()
-                    data = resp.read()
-                except (socket.timeout, TimeoutError) as ex:
-                    self._drop()
-                    raise _e.TimeoutError("%s %s: no answer within %g s" % (method, self.base_url + path, timeout)) from ex
-                except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as ex:
-                    self._drop()
-                    # A kept-alive connection the server closed meanwhile: retry once on a new one.
-                    if reused and attempt == 0:
-                        continue
-                    raise _e.TransportError("%s %s: %s" % (method, self.base_url + path, ex)) from ex
-                except (OSError, http.client.HTTPException) as ex:
-                    self._drop()
-                    raise _e.TransportError("%s %s: %s" % (method, self.base_url + path, ex)) from ex
-                if resp.will_close:
-                    self._drop()
-                break
+            try:
+                status, reason, data = self._exchange(method, request, deadline)
+            except _e.WorkerClientError:
+                self._drop()
+                raise
+            except (socket.timeout, TimeoutError) as ex:
+                self._drop()
+                raise _e.TimeoutError("%s: no answer within %g s" % (where, timeout)) from ex
+            except (OSError, ValueError, OverflowError, UnicodeError) as ex:
+                self._drop()
+                raise _e.TransportError("%s: %s" % (where, ex)) from ex
         text = data.decode("utf-8", "replace")
-        if not 200 <= resp.status < 300:
-            raise _e.HTTPError(resp.status, _server_message(text, resp.reason), text)
+        if not 200 <= status < 300:
+            raise _e.HTTPError(status, _server_message(text, reason), text)
         try:
             answer = json.loads(text)
-        except ValueError:
-            raise _e.ResponseError("%s %s: answer is not JSON: %r" % (method, self.base_url + path, text[:200]),
+        except (ValueError, RecursionError):
+            raise _e.ResponseError("%s: answer is not JSON (or nested too deeply): %r" % (where, text[:200]),
                                    text) from None
         return answer, text
 
+    def _exchange(self, method: str, request: bytes, deadline: float) -> _t.Tuple[int, str, bytes]:
+        """Sends one request and reads its answer (status, reason, body).
+
+        A kept-alive connection the server has closed meanwhile is noticed
+        before sending (it reads as end of file) and replaced. Once a byte of
+        the request was written, a failure is final: a POST is never sent
+        twice, since the server may have enqueued the first one.
+        """
+        if self._conn is not None and _closed_by_peer(self._conn):
+            self._drop()
+        if self._conn is None:
+            self._conn = self._connect(deadline)
+            self._buf = b""
+        sock = self._conn
+        sock.settimeout(_remaining(deadline))
+        sock.sendall(request)
+        while True:
+            line = self._line(deadline)
+            parts = line.split(" ", 2)
+            if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit() or len(parts[1]) != 3:
+                raise _e.TransportError("%s: not an HTTP answer: %r" % (self.base_url, line[:100]))
+            status, reason = int(parts[1]), parts[2] if len(parts) > 2 else ""
+            headers = self._headers(deadline)
+            if not 100 <= status < 200:
+                break
+        close = headers.get("connection", "").lower() == "close" or parts[0] == "HTTP/1.0"
+        if method == "HEAD" or status in (204, 304):
+            data = b""
+        elif "chunked" in headers.get("transfer-encoding", "").lower():
+            data = self._chunked(deadline)
+        elif "content-length" in headers:
+            length = headers["content-length"]
+            if not length.isdigit():
+                raise _e.TransportError("%s: bad Content-Length %r" % (self.base_url, length[:40]))
+            data = self._exactly(self._bounded(int(length)), deadline)
+        else:
+            data = self._until_close(deadline)
+            close = True
+        if close:
+            self._drop()
+        return status, reason, data
+
+    def _bounded(self, n: int) -> int:
+        if n > self.max_answer_bytes:
+            raise _e.ResponseError("the answer exceeds max_answer_bytes (%d bytes)" % self.max_answer_bytes)
+        return n
+
+    def _fill(self, deadline: float) -> None:
+        assert self._conn is not None
+        self._conn.settimeout(_remaining(deadline))
+        data = self._conn.recv(65536)
+        if not data:
+            raise _e.TransportError("%s: the server closed the connection before answering completely" % self.base_url)
+        self._buf += data
+
+    def _line(self, deadline: float) -> str:
+        while b"\r\n" not in self._buf:
+            if len(self._buf) > _MAX_HEADER_BYTES:
+                raise _e.TransportError("%s: an answer header line is longer than %d bytes" % (self.base_url, _MAX_HEADER_BYTES))
+            self._fill(deadline)
+        line, self._buf = self._buf.split(b"\r\n", 1)
+        return line.decode("latin-1")
+
+    def _headers(self, deadline: float) -> _t.Dict[str, str]:
+        headers: _t.Dict[str, str] = {}
+        for _ in range(_MAX_HEADERS):
+            line = self._line(deadline)
+            if not line:
+                return headers
+            name, _sep, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        raise _e.TransportError("%s: more than %d answer headers" % (self.base_url, _MAX_HEADERS))
+
+    def _exactly(self, n: int, deadline: float) -> bytes:
+        while len(self._buf) < n:
+            self._fill(deadline)
+        data, self._buf = self._buf[:n], self._buf[n:]
+        return data
+
+    def _chunked(self, deadline: float) -> bytes:
+        parts: _t.List[bytes] = []
+        total = 0
+        while True:
+            size = self._line(deadline).split(";", 1)[0].strip()
+            if not size or len(size) > 16 or any(ch not in "0123456789abcdefABCDEF" for ch in size):
+                raise _e.TransportError("%s: bad chunk size %r" % (self.base_url, size[:40]))
+            n = int(size, 16)
+            if n == 0:
+                break
+            total = self._bounded(total + n)
+            parts.append(self._exactly(n, deadline))
+            if self._exactly(2, deadline) != b"\r\n":
+                raise _e.TransportError("%s: a chunk does not end with CRLF" % self.base_url)
+        while self._line(deadline):  # trailer headers, if any
+            pass
+        return b"".join(parts)
+
+    def _until_close(self, deadline: float) -> bytes:
+        while True:
+            self._bounded(len(self._buf))
+            try:
+                self._fill(deadline)
+            except _e.TransportError:
+                data, self._buf = self._buf, b""
+                return data
+
     def _drop(self) -> None:
         if self._conn is not None:
-            self._conn.close()
+            try:
+                self._conn.close()
+            except OSError:
+                pass
             self._conn = None
+        self._buf = b""
 
     # -- the job API ------------------------------------------------------------
     def send_to_queue(self, message_type: str, payload: object,
-                      opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+                      opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """Enqueues a job: POSTs `payload` as JSON for `message_type` (see MessageTypes).
 
         Raises ValidationError (before sending) when the payload does not match
@@ -180,18 +317,20 @@ class ShopClient:
             raise _e.ValidationError([("/", "cannot be sent as JSON: %s" % ex)]) from None
         path = _SEND_PATH.replace("{messageType}", urllib.parse.quote(message_type, safe=""))
         answer, text = self._request("POST", path, body, o.get("timeout", self.timeout), o.get("headers"))
-        _check_answer(_SEND_RESPONSE_TYPE, answer, text)
-        return _t.cast(_JobResponse, _Answer(answer))
+        if o.get("check_answers", self.check_answers):
+            _check_answer(_SEND_RESPONSE_TYPE, answer, text)
+        return JobResponse(_answer_object(answer, text))
 
-    def get_job_status(self, job_id: str, opts: _t.Optional[SendOptions] = None) -> _JobStatus:
+    def get_job_status(self, job_id: str, opts: _t.Optional[SendOptions] = None) -> JobStatus:
         """Reads the state of a job. `job_id` is URL-encoded (it may hold '/', '?', spaces...)."""
         o: SendOptions = opts or {}
         path = _STATUS_PATH.replace("{jobId}", urllib.parse.quote(job_id, safe=""))
         answer, text = self._request("GET", path, None, o.get("timeout", self.timeout), o.get("headers"))
-        _check_answer(_STATUS_RESPONSE_TYPE, answer, text)
-        return _t.cast(_JobStatus, _Answer(answer))
+        if o.get("check_answers", self.check_answers):
+            _check_answer(_STATUS_RESPONSE_TYPE, answer, text)
+        return JobStatus(_answer_object(answer, text))
 
-    def order_created(self, data: _types.Order, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def order_created(self, data: _types.Order, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Sent by the storefront.
         Fields marked ✓ are required.
@@ -200,7 +339,7 @@ class ShopClient:
         """
         return self.send_to_queue(_types.MessageTypes.ORDER_CREATED, data, opts)
 
-    def order_paid(self, data: _types.OrderPaid, opts: _t.Optional[SendOptions] = None) -> _JobResponse:
+    def order_paid(self, data: _types.OrderPaid, opts: _t.Optional[SendOptions] = None) -> JobResponse:
         """
         Deprecated: this message type is deprecated.
 
@@ -209,16 +348,87 @@ class ShopClient:
         return self.send_to_queue(_types.MessageTypes.ORDER_PAID, data, opts)
 
 
-class _Answer(dict):  # type: ignore[type-arg]
-    """An answer object: a dict (``job["jobId"]``, typed as a TypedDict) that also
-    answers the reference client's attribute style (``job.job_id``, ``status.state``)."""
+class _Answer(_t.Dict[str, _t.Any]):
+    """An answer object: the JSON object as a dict (``job["jobId"]``) that also
+    answers the reference client's attribute style (``job.job_id``, ``status.state``).
+    A member the answer lacks reads as None in attribute style."""
+
+    _members: _t.ClassVar[_t.Tuple[str, ...]] = ()
 
     def __getattr__(self, name: str) -> _t.Any:
         head, *rest = name.split("_")
         for key in (name, head + "".join(w[:1].upper() + w[1:] for w in rest)):
             if key in self:
                 return self[key]
+        if name in self._members:
+            return None
         raise AttributeError(name)
+
+
+class JobResponse(_Answer):
+    """Answer of the job API when a job was enqueued (``POST /api/jobs/{messageType}``)."""
+
+    _members = ("success", "job_id", "message_name", "queue")
+    success: bool
+    job_id: str
+    message_name: str
+    queue: str
+
+
+class JobStatus(_Answer):
+    """State of a job (``GET /api/jobs/{jobId}``), as the queue (BullMQ) reports it."""
+
+    _members = ("job_id", "name", "queue", "state", "data", "returnvalue", "progress", "timestamp",
+                "attempts_made", "failed_reason", "processed_on", "finished_on")
+    job_id: str
+    name: str
+    queue: str
+    state: str
+    """'waiting' | 'active' | 'completed' | 'failed' | 'delayed' | 'prioritized' | 'waiting-children' | ..."""
+    data: _t.Any
+    returnvalue: _t.Optional[_t.Any]
+    progress: _t.Optional[_t.Union[int, float, _t.Dict[str, _t.Any]]]
+    timestamp: int
+    attempts_made: _t.Optional[int]
+    failed_reason: _t.Optional[str]
+    processed_on: _t.Optional[int]
+    finished_on: _t.Optional[int]
+
+
+def _answer_object(answer: object, text: str) -> _t.Dict[str, _t.Any]:
+    if not isinstance(answer, dict):
+        raise _e.ResponseError("the job API answered %s, not a JSON object" % type(answer).__name__, text)
+    return answer
+
+
+def _remaining(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise socket.timeout("deadline passed")
+    return left
+
+
+def _closed_by_peer(sock: socket.socket) -> bool:
+    """Whether a kept-alive connection is unusable: the server closed it (it
+    reads as end of file) or sent something unasked."""
+    try:
+        readable, _w, _x = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
+
+
+def _has_control(text: str) -> bool:
+    return any(ord(ch) < 32 or ord(ch) == 127 for ch in text)
+
+
+def _check_header(name: str, value: str) -> None:
+    """Refuses header names and values that would change the request (CR/LF
+    injection) or that HTTP cannot carry."""
+    if not name or any(ch in name for ch in "()<>@,;:\\\"/[]?={} \t") or _has_control(name) or not name.isascii():
+        raise _e.ConfigError("%r is not an HTTP header name" % (name,))
+    if any((ord(ch) < 32 and ch != "\t") or ord(ch) == 127 for ch in value) or not value.isascii():
+        raise _e.ConfigError("the value of header %s holds a control or non-ASCII character" % name)
 
 
 def _server_message(text: str, reason: str) -> str:
@@ -237,7 +447,10 @@ def _server_message(text: str, reason: str) -> str:
 def _check_answer(type_name: str, answer: object, text: str) -> None:
     if not type_name or not _v.has_type(type_name):
         return
-    problems = _v.validate(type_name, answer)
+    try:
+        problems = _v.validate(type_name, answer)
+    except RecursionError:
+        raise _e.ResponseError("the job API answered a %s nested too deeply to check" % type_name, text) from None
     if problems:
         raise _e.ResponseError("the job API answered an invalid %s: %s" % (
             type_name, "; ".join("%s: %s" % p for p in problems)), text)

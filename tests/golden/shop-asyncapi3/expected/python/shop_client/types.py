@@ -13,14 +13,14 @@ import typing as _t
 __all__ = [
     "MessageTypes",
     "MessageType",
-    "JobResponse",
-    "JobStatus",
     "JobStatusState",
     "Order",
     "Line",
     "Status",
     "OrderPaid",
 ]
+# (The job API's answer types are exported by the package from client.py,
+# which reads them in the reference client's attribute style.)
 
 
 class MessageTypes:
