@@ -226,7 +226,7 @@ int main(int argc, char **argv)
 
     /* 7. real answers; answer checks can be turned off */
     for (int n = 1; n <= 6; n++) {
-        char sc[32], id[8], name[96];
+        char sc[32], id[12], name[96]; /* room for any int: gcc -O1 cannot bound n */
         snprintf(sc, sizeof sc, "bullmq-%d", n);
         snprintf(id, sizeof id, "%d", n);
         snprintf(name, sizeof name, "should_read_a_realistic_bullmq_job_status_%d", n);
