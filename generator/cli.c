@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "load.h"
 
 const mg_cmd mg_cmds[] = {
     {"generate", "render templates for a catalogue into an output tree", mg_help_generate, mg_cmd_generate},
@@ -79,4 +80,13 @@ int mg_cli_usage(const mg_cmd *cmd, const char *fmt, ...)
     mg_diag_usage(mg_buf_cstr(&msg));
     mg_buf_fini(&msg);
     return MG_EXIT_USAGE;
+}
+
+int mg_cli_check_ref_map(const mg_cmd *cmd, const char *spec)
+{
+    size_t plen;
+    if (mg_ref_map_split(spec, &plen) == 0)
+        return 0;
+    return mg_cli_usage(cmd, "--ref-map '%s': expected URL_PREFIX=DIR (URL_PREFIX starting with http:// or https://)",
+                        spec);
 }

@@ -50,6 +50,11 @@ int mg_cli_next(mg_cli *cli);
  * returns MG_EXIT_USAGE. */
 int mg_cli_usage(const mg_cmd *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Checks the shape of a --ref-map value (URL_PREFIX=DIR, see load.h): returns
+ * 0 when it is well formed, else reports the usage error and returns
+ * MG_EXIT_USAGE. */
+int mg_cli_check_ref_map(const mg_cmd *cmd, const char *spec);
+
 /* The table of subcommands, in the order `msggen --help` lists them. */
 extern const mg_cmd mg_cmds[];
 extern const int mg_ncmds;

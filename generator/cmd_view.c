@@ -98,16 +98,17 @@ int mg_cmd_view(int argc, char **argv)
     const char **maps = calloc((size_t)argc + 1, sizeof *maps);
     if (!maps)
         abort();
-    size_t nmaps = 0, plen;
+    size_t nmaps = 0;
     int c;
     while ((c = mg_cli_next(&cli)) != MG_CLI_END) {
         if (c == MG_CLI_STOP) {
             free(maps);
             return cli.exit_code;
         }
-        if (c == 'r' && mg_ref_map_split(optarg, &plen) < 0) {
+        int bad = c == 'r' ? mg_cli_check_ref_map(self, optarg) : 0;
+        if (bad) {
             free(maps);
-            return mg_cli_usage(self, "--ref-map '%s': expected URL_PREFIX=DIR (URL_PREFIX starting with http:// or https://)", optarg);
+            return bad;
         }
         if (c == 'r')
             maps[nmaps++] = optarg;

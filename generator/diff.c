@@ -338,6 +338,14 @@ static void diff_script(const dline *a, size_t n, const dline *b, size_t m, ops 
     *out = c.o;
 }
 
+/* The lines of both texts (caller frees *la and *lb) and the script. */
+static void script_of(const char *a, size_t alen, const char *b, size_t blen, dline **la, dline **lb,
+                      ops *o)
+{
+    size_t n = split_lines(a, alen, la), m = split_lines(b, blen, lb);
+    diff_script(*la, n, *lb, m, o);
+}
+
 static void put_line(mg_buf *out, char kind, const dline *l)
 {
     mg_buf_putc(out, kind);
@@ -362,9 +370,8 @@ size_t mg_diff_unified(mg_buf *out, const char *a, size_t alen, const char *b, s
     if (alen == blen && memcmp(a, b, alen) == 0)
         return 0;
     dline *la, *lb;
-    size_t n = split_lines(a, alen, &la), m = split_lines(b, blen, &lb);
     ops o;
-    diff_script(la, n, lb, m, &o);
+    script_of(a, alen, b, blen, &la, &lb, &o);
 
     /* Hunks: runs of changes with up to 3 lines of context around each,
      * merged when their contexts touch. Only the first max_lines lines are
@@ -441,9 +448,8 @@ int mg_diff_stat(const char *a, size_t alen, const char *b, size_t blen, size_t 
     if (alen == blen && memcmp(a, b, alen) == 0)
         return 0;
     dline *la, *lb;
-    size_t n = split_lines(a, alen, &la), m = split_lines(b, blen, &lb);
     ops o;
-    diff_script(la, n, lb, m, &o);
+    script_of(a, alen, b, blen, &la, &lb, &o);
     for (size_t i = 0; i < o.n; i++) {
         if (o.v[i].kind == '+')
             ++*added;

@@ -586,13 +586,11 @@ int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
             max_runs = -1;
     }
     mg_project *project = NULL;
-    const char *bad_map = NULL;
-    size_t plen;
+    int bad_map = 0;
     for (size_t i = 0; i < o.nref_maps && !bad_map; i++)
-        if (mg_ref_map_split(maps[i], &plen) < 0)
-            bad_map = maps[i];
+        bad_map = mg_cli_check_ref_map(cmd, maps[i]);
     if (bad_map)
-        rc = mg_cli_usage(cmd, "--ref-map '%s': expected URL_PREFIX=DIR (URL_PREFIX starting with http:// or https://)", bad_map);
+        rc = bad_map;
     else if (optind < argc)
         rc = mg_cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
     else if (dry && check)
