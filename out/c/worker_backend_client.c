@@ -92,12 +92,13 @@ static bool has_leading_zero(const char *s, size_t n)
 }
 
 /* Parses a whole answer strictly: one JSON document, nothing after it but
- * white space (no trailing garbage, no second document, no NUL), and no
- * leading zeros. `text` has a NUL at text[len]. */
+ * white space (no trailing garbage, no second document, no NUL byte), no
+ * leading zeros, and no \u0000 in a string (cJSON would cut "job-1\u0000x"
+ * to "job-1"). `text` has a NUL at text[len]. */
 static cJSON *parse_answer(const char *text, size_t len)
 {
     const char *end = NULL;
-    if (!text || has_leading_zero(text, len))
+    if (!text || has_leading_zero(text, len) || worker_backend_rt_text_nul(text, len) >= 0)
         return NULL;
     cJSON *json = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
     if (json && end != text + len) {
@@ -423,7 +424,7 @@ bool worker_backend_client_send_to_queue(worker_backend_client *c, worker_backen
     }
     if (!worker_backend_message_validate(type, payload, err))
         return false; /* refused locally: err lists every violation */
-    char *text = cJSON_PrintUnformatted(payload);
+    char *text = worker_backend_rt_print(payload); /* numbers exact: 2^53 - 1 is not rounded */
     char *url = make_url(c, send_path, name);
     if (!text || !url) {
         free(url);

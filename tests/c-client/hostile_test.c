@@ -223,6 +223,8 @@ int main(int argc, char **argv)
     expect_status("trailing-garbage", WORKER_BACKEND_ERR_RESPONSE_JSON, "should_refuse_a_status_answer_with_trailing_garbage");
     expect_status("concatenated", WORKER_BACKEND_ERR_RESPONSE_JSON, "should_refuse_a_status_answer_with_concatenated");
     expect_status("leading-zero", WORKER_BACKEND_ERR_RESPONSE_JSON, "should_refuse_a_status_answer_with_leading_zero");
+    expect_send("nul-in-string", NULL, WORKER_BACKEND_ERR_RESPONSE_JSON, 0, "should_refuse_an_answer_with_nul_in_a_string");
+    expect_status("nul-in-string", WORKER_BACKEND_ERR_RESPONSE_JSON, "should_refuse_a_status_answer_with_nul_in_a_string");
 
     /* 7. real answers; answer checks can be turned off */
     for (int n = 1; n <= 6; n++) {

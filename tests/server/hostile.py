@@ -26,6 +26,7 @@ GET .../api/jobs/{id}):
     trailing-garbage 200, a valid answer followed by " <html>garbage</html>"
     concatenated     200, two valid answers one after the other
     leading-zero     200, an answer with the number 007 in it
+    nul-in-string    200, an answer whose jobId is "job-1\u0000../../x"
     wrong-schema     200, {"success": "yes", "queue": 7} (valid JSON, not the answer schema)
     bullmq-N         GET: realistic BullMQ job answers, N = 1..6 (see BULLMQ)
 
@@ -232,6 +233,8 @@ def scenario_answer(c, scenario, method, rest, served):
         c.answer("200 OK", ok + ok)
     elif scenario == "leading-zero":
         c.answer("200 OK", ok[:-1] + ', "n": 007}' if method == "POST" else ok.replace("1767225600000", "007"))
+    elif scenario == "nul-in-string":
+        c.answer("200 OK", ok.replace('"jobId": "', '"jobId": "job-1\\u0000../../x', 1))
     elif scenario == "wrong-schema":
         c.answer("200 OK", json.dumps({"success": "yes", "queue": 7}))
     elif scenario.startswith("bullmq-") and scenario[7:].isdigit() and int(scenario[7:]) in BULLMQ:
