@@ -223,6 +223,39 @@ static void check_keys(const mg_target *t, const cJSON *obj, const char *const *
         }
 }
 
+/* helpers.vplan asks for the validation plan (vplan.h); its one option,
+ * `literal`, names the code context its *_lit strings are escaped with. */
+static void check_vplan(const mg_target *t, const cJSON *vplan, mg_diag *d)
+{
+    static const char *const vplan_keys[] = {"literal", NULL};
+    if (!vplan)
+        return;
+    if (!cJSON_IsObject(vplan)) {
+        mg_diag_error(d, mg_doc_mark(t->doc, vplan), "'helpers.vplan' must be a mapping (see docs/templates.md)");
+        return;
+    }
+    for (const cJSON *k = vplan->child; k; k = k->next)
+        if (!strcmp(k->string, "string_escapes") || !strcmp(k->string, "byte_escape") ||
+            !strcmp(k->string, "escape_non_ascii") || !strcmp(k->string, "unicode_escape")) {
+            /* The options of msggen before 'literal': say what replaced them. */
+            mg_diag_error(d, mg_doc_key_mark(t->doc, k),
+                          "'%s' is no longer read: literals follow the code context named by 'literal' "
+                          "(see docs/templates.md, \"Literals\")",
+                          k->string);
+            return;
+        }
+    check_keys(t, vplan, vplan_keys, "'helpers.vplan'", d);
+    const cJSON *lit = cJSON_GetObjectItemCaseSensitive(vplan, "literal");
+    mg_escape e;
+    if (!lit)
+        mg_diag_error(d, mg_doc_mark(t->doc, vplan),
+                      "'helpers.vplan' needs 'literal': the code context of its string literals (c, python, typescript or json)");
+    else if (!cJSON_IsString(lit) || mg_escape_parse(lit->valuestring, &e) != 0 ||
+             (e != MG_ESCAPE_C && e != MG_ESCAPE_PYTHON && e != MG_ESCAPE_TS && e != MG_ESCAPE_JSON))
+        mg_diag_error(d, mg_doc_mark(t->doc, lit),
+                      "'literal' must be a code context: c, python, typescript or json (see docs/targets.md, \"Escaping\")");
+}
+
 /* Keeps the first diagnostic of a nested parse (without its "name: error: "
  * prefix), so that we can report it at the string's place in target.yaml. */
 static void first_error(void *user, const char *line)
@@ -275,6 +308,8 @@ static int check_description(mg_target *t, mg_diag *d)
 
     p->escape = MG_ESCAPE_AUTO;
     get_escape(t, root, &p->escape, d);
+
+    check_vplan(t, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "helpers"), "vplan"), d);
 
     const cJSON *naming = cJSON_GetObjectItemCaseSensitive(root, "naming");
     if (naming && !cJSON_IsObject(naming))

@@ -33,10 +33,7 @@ typedef struct fn_slot {
 typedef struct pctx {
     const mg_model *m;
     mg_diag *d;
-    mg_subst escapes;         /* helpers.vplan.string_escapes */
-    int byte_octal;           /* 1: \ooo, 0: \xHH */
-    int escape_non_ascii;
-    int unicode_style;        /* helpers.vplan.unicode_escape: 0 \uXXXX only, 'p' python, 'j' javascript */
+    mg_escape literal;        /* helpers.vplan.literal: the context of *_lit strings */
     int raw;                  /* 1: *_lit members keep the raw text, as cJSON_Raw items */
     cJSON *functions;         /* the plan's list */
     cJSON *patterns;
@@ -55,41 +52,23 @@ static void add_cs(cJSON *o, const char *k, cJSON *item) { cJSON_AddItemToObject
 static void add_bool(cJSON *o, const char *k, int b) { add_cs(o, k, cJSON_CreateBool(b)); }
 static void add_int(cJSON *o, const char *k, int n) { add_cs(o, k, cJSON_CreateNumber(n)); }
 
-/* A string literal of the target: quote, escapes, bytes outside printable ASCII. */
+/* A string literal of the target: the text escaped by the target's code
+ * context (escape.h, the same rules as `{{x}}` in its files) between double
+ * quotes. One set of rules for every string a target prints, so a literal
+ * and a comment holding the same catalogue text can never disagree. */
 static char *lit_new(const pctx *c, const char *s)
 {
     mg_buf b;
     mg_buf_init(&b);
     mg_buf_putc(&b, '"');
-    for (size_t i = 0, n = strlen(s); i < n;) {
-        unsigned char ch = (unsigned char)s[i];
-        const mg_subst_pair *hit = c->escapes.starts[ch] ? mg_subst_match(&c->escapes, s + i, n - i, 0) : NULL;
-        if (hit) {
-            mg_buf_append(&b, hit->to, hit->tlen);
-            i += hit->flen;
-            continue;
-        }
-        uint32_t cp;
-        size_t len;
-        if (ch >= 0x80 && !c->escape_non_ascii &&
-            (len = mg_utf8_decode((const unsigned char *)s + i, n - i, &cp)) > 0 && mg_escape_invisible(cp)) {
-            /* Never a raw bidi override or zero-width character in code. */
-            if (cp <= 0xFFFF)
-                mg_buf_appendf(&b, "\\u%04x", (unsigned)cp);
-            else
-                mg_buf_appendf(&b, c->unicode_style == 'j' ? "\\u{%x}" : "\\U%08x", (unsigned)cp);
-            i += len;
-            continue;
-        }
-        i++;
-        if (ch < 0x20 || ch == 0x7F || (ch >= 0x80 && c->escape_non_ascii)) {
-            if (c->byte_octal)
-                mg_buf_appendf(&b, "\\%03o", ch);
-            else
-                mg_buf_appendf(&b, "\\x%02x", ch);
-        } else
-            mg_buf_putc(&b, (char)ch);
+    /* A single quote needs no escape between double quotes in any code
+     * context, and is common in messages ("must be one of 'a'"): it is
+     * written as is, the text between escaped. No context rule spans a '. */
+    for (const char *q; (q = strchr(s, '\'')) != NULL; s = q + 1) {
+        mg_escape_append(&b, c->literal, s, (size_t)(q - s));
+        mg_buf_putc(&b, '\'');
     }
+    mg_escape_append(&b, c->literal, s, strlen(s));
     mg_buf_putc(&b, '"');
     return mg_buf_steal(&b, NULL);
 }
@@ -1401,22 +1380,14 @@ static cJSON *copy_plan(const pctx *c, const cJSON *j)
 
 cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vplan_raw **cache, mg_diag *d)
 {
-    pctx c = {.m = m, .d = d};
-    mg_subst_init(&c.escapes);
-    const cJSON *pair;
-    cJSON_ArrayForEach(pair, cJSON_GetObjectItemCaseSensitive(opts, "string_escapes"))
-        mg_subst_add(&c.escapes, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "from")),
-                     cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "to")), 0);
-    const char *be = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "byte_escape"));
-    c.byte_octal = be && !strcmp(be, "octal");
-    c.escape_non_ascii = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(opts, "escape_non_ascii"));
-    const char *ue = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "unicode_escape"));
-    c.unicode_style = ue && !strcmp(ue, "javascript") ? 'j' : 'p';
+    pctx c = {.m = m, .d = d, .literal = MG_ESCAPE_C};
+    /* target.c checked it: one of the code contexts. */
+    const char *lit = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "literal"));
+    if (lit)
+        mg_escape_parse(lit, &c.literal);
     mg_vplan_raw *raw = cache && *cache ? *cache : build_raw(m, d);
-    if (!raw) {
-        mg_subst_fini(&c.escapes);
+    if (!raw)
         return NULL;
-    }
     c.functions = copy_plan(&c, raw->functions);
     c.patterns = copy_plan(&c, raw->patterns);
     c.nfunctions = raw->nfunctions;
@@ -1471,7 +1442,6 @@ cJSON *mg_vplan_build(const mg_model *m, cJSON *types, const cJSON *opts, mg_vpl
         free(c.fn_at);
     }
     cJSON *api = http_api(&c, types);
-    mg_subst_fini(&c.escapes);
     /* Last: everything above looked functions up by number. */
     cJSON *fn;
     cJSON_ArrayForEach(fn, c.functions)

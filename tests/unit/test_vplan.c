@@ -68,7 +68,7 @@ static const char *str(const cJSON *o, const char *k) { return cJSON_GetStringVa
 static const cJSON *at(const cJSON *o, const char *k, int i) { return cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, k), i); }
 
 #define HEAD "{\"$schema\": \"http://json-schema.org/draft-07/schema#\", \"title\": \"T\", \"$defs\": {"
-#define C_OPTS "{\"string_escapes\": [{\"from\": \"\\\\\", \"to\": \"\\\\\\\\\"}, {\"from\": \"\\\"\", \"to\": \"\\\\\\\"\"}, {\"from\": \"?\", \"to\": \"\\\\?\"}], \"byte_escape\": \"octal\", \"escape_non_ascii\": true}"
+#define C_OPTS "{\"literal\": \"c\"}"
 
 static void vplan_should_render_messages_in_the_validator_wording(void)
 {
@@ -104,15 +104,24 @@ static void vplan_should_compile_patterns_to_programs_and_warn_for_the_rest(void
     fini(&f);
 }
 
+/* A const of quote, backslash, "??=", a line feed, e-acute, a comment closer,
+ * U+202E and a final backslash as each target's literal: the rules of {{x}}
+ * in its files (escape.c), between double quotes. */
+#define TRICKY HEAD "\"A\": {\"const\": \"q\\\"\\\\?\?=\\n\\u00e9*/\\u202e\\\\\"}}}"
 static void vplan_should_escape_literals_with_the_target_rules(void)
 {
     fixture f;
-    CHECK(plan_of(&f, HEAD "\"A\": {\"const\": \"q\\\"\\\\?\?=\\n\\u00e9\"}}}", C_OPTS) != NULL);
-    const cJSON *fn = fn_of(&f, "A");
-    CHECK_STR(str(cJSON_GetObjectItemCaseSensitive(fn, "const_value"), "lit"), "\"q\\\"\\\\\\?\\?=\\012\\303\\251\"");
+    CHECK(plan_of(&f, TRICKY, C_OPTS) != NULL);
+    CHECK_STR(str(cJSON_GetObjectItemCaseSensitive(fn_of(&f, "A"), "const_value"), "lit"),
+              "\"q\\\"\\\\\\?\\?=\\n\xc3\xa9*\\057\\u202e\\134\"");
     fini(&f);
-    CHECK(plan_of(&f, HEAD "\"A\": {\"const\": \"\\u00e9\\t\"}}}", NULL) != NULL);
-    CHECK_STR(str(cJSON_GetObjectItemCaseSensitive(fn_of(&f, "A"), "const_value"), "lit"), "\"\xc3\xa9\\x09\"");
+    CHECK(plan_of(&f, TRICKY, "{\"literal\": \"python\"}") != NULL);
+    CHECK_STR(str(cJSON_GetObjectItemCaseSensitive(fn_of(&f, "A"), "const_value"), "lit"),
+              "\"q\\\"\\\\?\?=\\n\xc3\xa9*/\\u202e\\\\\"");
+    fini(&f);
+    CHECK(plan_of(&f, TRICKY, "{\"literal\": \"typescript\"}") != NULL);
+    CHECK_STR(str(cJSON_GetObjectItemCaseSensitive(fn_of(&f, "A"), "const_value"), "lit"),
+              "\"q\\\"\\\\?\?=\\n\xc3\xa9*\\/\\u202e\\\\\"");
     fini(&f);
 }
 

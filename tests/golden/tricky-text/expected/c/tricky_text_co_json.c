@@ -299,7 +299,7 @@ static tricky_text_co_NoteAdded *tricky_text_co_NoteAdded_build(const cJSON *jso
             o->has_motto = true;
             continue;
         }
-        if (strcmp(key, "na\303\257ve") == 0) {
+        if (strcmp(key, "naïve") == 0) {
             if (got[3])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[3] = true;
@@ -379,7 +379,7 @@ cJSON *tricky_text_co_NoteAdded_to_json(const tricky_text_co_NoteAdded *o)
         {
             v = to_string(&o->naive);
         }
-        if (!v || !cJSON_AddItemToObject(j, "na\303\257ve", v)) {
+        if (!v || !cJSON_AddItemToObject(j, "naïve", v)) {
             cJSON_Delete(v);
             cJSON_Delete(j);
             return NULL;

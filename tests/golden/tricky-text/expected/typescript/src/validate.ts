@@ -223,7 +223,7 @@ function unique(x: unknown[]): [number, number] | null {
 }
 
 const PATTERNS: string[] = [
-  "^[^`]*$",
+  "^[^\`]*$",
 ];
 
 /**
@@ -440,7 +440,7 @@ function v_noteAdded_payload_motto(x: unknown, p: string, c: Ctx): boolean {
   }
   if (typeof x === 'string') {
     if (!match(0, x)) {
-      c.report(p, "does not match pattern '^[^`]*$'");
+      c.report(p, "does not match pattern '^[^\`]*$'");
       ok = false;
       if (c.stop()) return false;
     }
