@@ -258,8 +258,8 @@ static int validate_value(mg_validator *v, const mg_message *g, const mg_doc *vd
         char line[4096];
         const mg_verror *err = &res.errors[e];
         if (err->kind == MG_VERR_SCHEMA) {
-            mg_diag_error(d, mg_doc_mark(g->payload_doc, g->payload_schema), "payload schema of message '%s': %s",
-                          g->name.s[MG_CASE_RAW], err->message);
+            mg_doc_error(d, g->payload_doc, g->payload_schema, "payload schema of message '%s': %s",
+                         g->name.s[MG_CASE_RAW], err->message);
             continue;
         }
         const cJSON *n = node_at(value, err->pointer);

@@ -332,6 +332,11 @@ void mg_diag_warning(mg_diag *d, mg_mark at, const char *fmt, ...)
     va_end(ap);
 }
 
+void mg_diag_vwarning_ptr(mg_diag *d, mg_mark at, const char *pointer, const char *fmt, va_list ap)
+{
+    emit(d, MG_DIAG_KIND_WARNING, at, pointer, fmt, ap);
+}
+
 void mg_diag_usage(const char *message)
 {
     mg_buf msg;

@@ -112,6 +112,8 @@ void mg_diag_drift(mg_mark at, const char *fmt, ...) __attribute__((format(print
 /* Same shape as an error, with "warning:"; does not count as an error. */
 void mg_diag_warning(mg_diag *d, mg_mark at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same, with the JSON pointer of the node warned about (NULL: none). */
+void mg_diag_vwarning_ptr(mg_diag *d, mg_mark at, const char *pointer, const char *fmt, va_list ap);
 
 /* Makes a mark; `file` is borrowed. */
 mg_mark mg_mark_at(const char *file, int line, int col);

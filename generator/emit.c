@@ -429,11 +429,18 @@ static dir_result dir_open(dir_cache *c, const char *rel, size_t len, int create
     return r;
 }
 
+/* The place, origin and JSON pointer that errors about the file `f` name;
+ * a NULL `f` is a path of the manifest. */
+#define FILE_PLACE(f)                                                   \
+    mg_mark at = (f) ? (f)->at : mg_mark_at(NULL, 0, 0);                \
+    const char *from = (f) ? (f)->origin : "the manifest";              \
+    const char *ptr = (f) ? (f)->pointer : NULL
+
 /* Reports why output path `rel` cannot be reached (r.st is not DIR_OK or
- * DIR_MISSING). `what` is "output path" with its origin, or the manifest. */
-static void report_dir(dir_cache *c, const dir_result *r, const char *rel, mg_mark at, const char *from,
-                       mg_diag *d)
+ * DIR_MISSING); `f` as in FILE_PLACE. */
+static void report_dir(dir_cache *c, const dir_result *r, const char *rel, const mg_emit_file *f, mg_diag *d)
 {
+    FILE_PLACE(f);
     mg_buf pb, ob;
     mg_buf_init(&pb);
     mg_buf_init(&ob);
@@ -442,24 +449,24 @@ static void report_dir(dir_cache *c, const dir_result *r, const char *rel, mg_ma
     const char *p = shown(&pb, rel, strlen(rel)), *o = shown(&ob, from, strlen(from));
     switch (r->st) {
     case DIR_IS_LINK:
-        mg_diag_error(d, at,
-                      "output path '%s' (from %s) goes through '%s', a symbolic link; msggen does not "
-                      "follow symbolic links inside the output folder (make it a real folder)",
-                      p, o, where);
+        mg_diag_error_ptr(d, at, ptr,
+                          "output path '%s' (from %s) goes through '%s', a symbolic link; msggen does not "
+                          "follow symbolic links inside the output folder (make it a real folder)",
+                          p, o, where);
         break;
     case DIR_IS_FILE:
-        mg_diag_error(d, at, "output path '%s' (from %s) needs '%s' to be a folder, but it is a file", p, o,
-                      where);
+        mg_diag_error_ptr(d, at, ptr, "output path '%s' (from %s) needs '%s' to be a folder, but it is a file", p, o,
+                          where);
         break;
     case DIR_CHANGED:
-        mg_diag_error(d, at,
-                      "output path '%s' (from %s): '%s' changed while msggen opened it (it was a symbolic "
-                      "link or a file for a moment); nothing else may change the output folder during a run",
-                      p, o, where);
+        mg_diag_error_ptr(d, at, ptr,
+                          "output path '%s' (from %s): '%s' changed while msggen opened it (it was a symbolic "
+                          "link or a file for a moment); nothing else may change the output folder during a run",
+                          p, o, where);
         break;
     default:
-        mg_diag_error(d, at, "output path '%s' (from %s): cannot open the folder '%s': %s", p, o, where,
-                      strerror(r->err));
+        mg_diag_error_ptr(d, at, ptr, "output path '%s' (from %s): cannot open the folder '%s': %s", p, o, where,
+                          strerror(r->err));
         break;
     }
     free(prefix);
@@ -622,14 +629,15 @@ static void stat_print(stat_list *l, FILE *out)
 /* Reads the existing file of `e` into e->disk (and its mode) through its
  * folder's handle. Returns 1 when it exists, 0 when not, -1 after an error;
  * a symbolic link, a folder or a special file there is an error. */
-static int read_existing(dir_cache *c, entry *e, mg_mark at, const char *from, mg_diag *d)
+static int read_existing(dir_cache *c, entry *e, const mg_emit_file *f, mg_diag *d)
 {
+    FILE_PLACE(f);
     size_t pl = parent_len(e->path);
     dir_result r = dir_open(c, e->path, pl, 0);
     if (r.st == DIR_MISSING)
         return 0;
     if (r.st != DIR_OK) {
-        report_dir(c, &r, e->path, at, from, d);
+        report_dir(c, &r, e->path, f, d);
         return -1;
     }
     const char *name = base_name(e->path);
@@ -643,12 +651,12 @@ static int read_existing(dir_cache *c, entry *e, mg_mark at, const char *from, m
     if (fd < 0 && errno == ENOENT)
         rc = 0;
     else if (fd < 0 && errno == ELOOP)
-        mg_diag_error(d, at,
-                      "output path '%s' (from %s) names '%s', a symbolic link; msggen does not follow "
-                      "symbolic links inside the output folder (delete the link)",
-                      p, o, e->full);
+        mg_diag_error_ptr(d, at, ptr,
+                          "output path '%s' (from %s) names '%s', a symbolic link; msggen does not follow "
+                          "symbolic links inside the output folder (delete the link)",
+                          p, o, e->full);
     else if (fd < 0 && errno == EISDIR)
-        mg_diag_error(d, at, "output path '%s' (from %s) names '%s', which is a folder", p, o, e->full);
+        mg_diag_error_ptr(d, at, ptr, "output path '%s' (from %s) names '%s', which is a folder", p, o, e->full);
     else if (fd < 0 && errno == EINVAL)
         mg_diag_error(d, mg_mark_at(e->full, 0, 0), "is not a regular file; msggen writes only regular files");
     else if (fd < 0 || read_fd(fd, &e->disk, (size_t)-1 / 2) != 0)
@@ -933,6 +941,7 @@ void mg_emit_set_add(mg_emit_set *s, const char *path, size_t path_len, char *da
     f->release = release;
     f->origin = mg_xstrndup(origin ? origin : "?", strlen(origin ? origin : "?"));
     f->at = at;
+    f->pointer = NULL;
 }
 
 int mg_emit_check_paths(const char *out_dir, mg_emit_set *s, mg_diag *d)
@@ -950,31 +959,31 @@ int mg_emit_check_paths(const char *out_dir, mg_emit_set *s, mg_diag *d)
         const char *why = path_problem(f->path, f->path_len);
         size_t at, longest = why ? 0 : longest_component(f->path, f->path_len, &at);
         if (why)
-            mg_diag_error(d, f->at, "output path '%s' (from %s) %s", p, o, why);
+            mg_diag_error_ptr(d, f->at, f->pointer, "output path '%s' (from %s) %s", p, o, why);
         else if (longest > NAME_MAX && longest == f->path_len)
-            mg_diag_error(d, f->at,
-                          "output path '%s' (from %s) is a name of %zu bytes; file systems allow at most "
-                          "%d (NAME_MAX): shorten it",
-                          p, o, longest, NAME_MAX);
+            mg_diag_error_ptr(d, f->at, f->pointer,
+                              "output path '%s' (from %s) is a name of %zu bytes; file systems allow at most "
+                              "%d (NAME_MAX): shorten it",
+                              p, o, longest, NAME_MAX);
         else if (longest > NAME_MAX)
-            mg_diag_error(d, f->at,
-                          "output path '%s' (from %s) has a name of %zu bytes ('%s'); file systems allow "
-                          "at most %d (NAME_MAX): shorten it",
-                          p, o, longest, shown(&cb, f->path + at, longest), NAME_MAX);
+            mg_diag_error_ptr(d, f->at, f->pointer,
+                              "output path '%s' (from %s) has a name of %zu bytes ('%s'); file systems allow "
+                              "at most %d (NAME_MAX): shorten it",
+                              p, o, longest, shown(&cb, f->path + at, longest), NAME_MAX);
         else if (olen + sep + f->path_len >= PATH_MAX)
-            mg_diag_error(d, f->at,
-                          "output path '%s' (from %s) is %zu bytes long in the output folder '%s'; paths "
-                          "may have at most %d (PATH_MAX - 1): shorten it",
-                          p, o, olen + sep + f->path_len, shown(&cb, out_dir, olen), PATH_MAX - 1);
+            mg_diag_error_ptr(d, f->at, f->pointer,
+                              "output path '%s' (from %s) is %zu bytes long in the output folder '%s'; paths "
+                              "may have at most %d (PATH_MAX - 1): shorten it",
+                              p, o, olen + sep + f->path_len, shown(&cb, out_dir, olen), PATH_MAX - 1);
     }
     if (d->errors == before) {
         if (s->n)
             qsort(s->files, s->n, sizeof *s->files, cmp_file);
         for (size_t i = 1; i < s->n; i++)
             if (cmp_file(&s->files[i - 1], &s->files[i]) == 0)
-                mg_diag_error(d, s->files[i].at, "duplicate output path '%s': produced by %s and by %s",
-                              shown(&pb, s->files[i].path, s->files[i].path_len), s->files[i - 1].origin,
-                              s->files[i].origin);
+                mg_diag_error_ptr(d, s->files[i].at, s->files[i].pointer, "duplicate output path '%s': produced by %s and by %s",
+                                  shown(&pb, s->files[i].path, s->files[i].path_len), s->files[i - 1].origin,
+                                  s->files[i].origin);
     }
     mg_buf_fini(&pb);
     mg_buf_fini(&ob);
@@ -1032,7 +1041,7 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
         e->full = join(out_dir, e->path);
         mg_buf_init(&e->disk);
         e->st = ST_CREATE;
-        if (read_existing(&dc, e, e->file->at, e->file->origin, d) <= 0)
+        if (read_existing(&dc, e, e->file, d) <= 0)
             continue;
         const manifest_entry *me = manifest_find(&old, e->path);
         int same = same_bytes(&e->disk, e->file->data, e->file->len);
@@ -1043,15 +1052,15 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
         if (!me && !same) {
             e->untracked = 1;
             if (opts->mode != MG_EMIT_CHECK && !opts->force)
-                mg_diag_error(d, e->file->at,
-                              "'%s' exists and was not generated by msggen (it is not in %s); "
-                              "move it away, or use --force to overwrite it",
-                              e->full, mpath);
+                mg_diag_error_ptr(d, e->file->at, e->file->pointer,
+                                  "'%s' exists and was not generated by msggen (it is not in %s); "
+                                  "move it away, or use --force to overwrite it",
+                                  e->full, mpath);
         }
     }
     for (size_t i = 0; i < old.n; i++) {
         const char *p = old.v[i].path;
-        mg_emit_file key = {(char *)(uintptr_t)p, strlen(p), NULL, 0, NULL, NULL, {NULL, 0, 0}};
+        mg_emit_file key = {(char *)(uintptr_t)p, strlen(p), NULL, 0, NULL, NULL, {NULL, 0, 0}, NULL};
         if (s->n && bsearch(&key, s->files, s->n, sizeof *s->files, cmp_file))
             continue;
         entry *e = &es[ne++];
@@ -1059,7 +1068,7 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
         e->full = join(out_dir, p);
         mg_buf_init(&e->disk);
         e->st = ST_GONE;
-        if (read_existing(&dc, e, mg_mark_at(NULL, 0, 0), "the manifest", d) <= 0)
+        if (read_existing(&dc, e, NULL, d) <= 0)
             continue;
         e->st = mg_emit_hash(e->disk.data, e->disk.len) == old.v[i].hash ? ST_DELETE : ST_KEEP;
     }
@@ -1208,7 +1217,7 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
             size_t pl = parent_len(e->path);
             dir_result r = dir_open(&dc, e->path, pl, 1);
             if (r.st != DIR_OK) {
-                report_dir(&dc, &r, e->path, e->file->at, e->file->origin, d);
+                report_dir(&dc, &r, e->path, e->file, d);
                 goto done;
             }
             if (write_at(r.fd, base_name(e->path), e->full, e->file->data, e->file->len,
@@ -1224,7 +1233,7 @@ int mg_emit_run(const char *out_dir, mg_emit_set *s, const mg_emit_opts *opts,
                 if (r.st == DIR_MISSING)
                     continue;
                 if (r.st != DIR_OK) {
-                    report_dir(&dc, &r, e->path, mg_mark_at(NULL, 0, 0), "the manifest", d);
+                    report_dir(&dc, &r, e->path, NULL, d);
                     goto done;
                 }
                 if (unlinkat(r.fd, base_name(e->path), 0) != 0 && errno != ENOENT) {

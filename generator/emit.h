@@ -67,6 +67,9 @@ typedef struct mg_emit_file {
     mg_emit_release release;/* NULL when `data` is borrowed */
     char *origin;           /* owned; what produced it, e.g. "message.mustache (message 'foo')" */
     mg_mark at;             /* where its path was declared (target.yaml); file borrowed */
+    const char *pointer;    /* borrowed: the JSON pointer of that path in at.file, for the
+                             * structured diagnostics; NULL (mg_emit_set_add) unless the
+                             * caller sets it */
 } mg_emit_file;
 
 typedef struct mg_emit_set {

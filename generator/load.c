@@ -1691,19 +1691,83 @@ void mg_doc_pointer(const mg_doc *doc, const cJSON *node, mg_buf *out)
         mg_jptr_append_token(out, node->string);
 }
 
+int mg_doc_pointer_at(const mg_doc *doc, mg_mark at, mg_buf *out)
+{
+    if (!doc || !doc->root || !at.file || at.line <= 0 || strcmp(doc->path, at.file) != 0)
+        return -1;
+    const cJSON *node = node_marked(doc, doc->root, at);
+    if (!node)
+        return -1;
+    mg_doc_pointer(doc, node, out);
+    return 0;
+}
+
 int mg_docset_pointer_at(const mg_docset *set, mg_mark at, mg_buf *out)
 {
     if (!set || !at.file || at.line <= 0)
         return -1;
     for (size_t i = 0; i < mg_docset_count(set); i++) {
         const mg_doc *doc = mg_docset_doc(set, i);
-        if (!doc->root || strcmp(doc->path, at.file) != 0)
-            continue;
-        const cJSON *node = node_marked(doc, doc->root, at);
-        if (!node)
-            return -1;
-        mg_doc_pointer(doc, node, out);
-        return 0;
+        if (doc->root && strcmp(doc->path, at.file) == 0)
+            return mg_doc_pointer_at(doc, at, out);
     }
     return -1;
+}
+
+void mg_doc_vreport(mg_diag *d, const mg_doc *doc, const cJSON *node, int key, int warning, const char *fmt,
+                    va_list ap)
+{
+    mg_mark at = key ? mg_doc_key_mark(doc, node) : mg_doc_mark(doc, node);
+    mg_buf ptr;
+    mg_buf_init(&ptr);
+    /* The pointer costs a walk to the root: only when a format shows it. A
+     * node without a position (made after loading) has no parent link
+     * either, so its pointer would wrongly be the root's. */
+    const char *p = NULL;
+    if (mg_diag_output_format() != MG_DIAG_TEXT && node && postab_get(doc->pos, node)) {
+        mg_doc_pointer(doc, node, &ptr);
+        p = mg_buf_cstr(&ptr);
+    }
+    if (warning)
+        mg_diag_vwarning_ptr(d, at, p, fmt, ap);
+    else
+        mg_diag_verror_ptr(d, at, p, fmt, ap);
+    mg_buf_fini(&ptr);
+}
+
+void mg_doc_verror(mg_diag *d, const mg_doc *doc, const cJSON *node, const char *fmt, va_list ap)
+{
+    mg_doc_vreport(d, doc, node, 0, 0, fmt, ap);
+}
+
+#define DOC_REPORT(name, key, warning)                                                  \
+    void name(mg_diag *d, const mg_doc *doc, const cJSON *node, const char *fmt, ...) \
+    {                                                                                 \
+        va_list ap;                                                                   \
+        va_start(ap, fmt);                                                            \
+        mg_doc_vreport(d, doc, node, key, warning, fmt, ap);                          \
+        va_end(ap);                                                                   \
+    }
+DOC_REPORT(mg_doc_error, 0, 0)
+DOC_REPORT(mg_doc_key_error, 1, 0)
+DOC_REPORT(mg_doc_warning, 0, 1)
+DOC_REPORT(mg_doc_key_warning, 1, 1)
+
+void mg_docset_verror(const mg_docset *set, mg_diag *d, mg_mark at, const char *fmt, va_list ap)
+{
+    mg_buf ptr;
+    mg_buf_init(&ptr);
+    if (mg_diag_output_format() != MG_DIAG_TEXT && mg_docset_pointer_at(set, at, &ptr) == 0)
+        mg_diag_verror_ptr(d, at, mg_buf_cstr(&ptr), fmt, ap);
+    else
+        mg_diag_verror(d, at, fmt, ap);
+    mg_buf_fini(&ptr);
+}
+
+void mg_docset_error(const mg_docset *set, mg_diag *d, mg_mark at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mg_docset_verror(set, d, at, fmt, ap);
+    va_end(ap);
 }

@@ -131,6 +131,35 @@ void mg_doc_pointer(const mg_doc *doc, const cJSON *node, mg_buf *out);
  * meant for error paths (structured diagnostics, diag.h). */
 int mg_docset_pointer_at(const mg_docset *set, mg_mark at, mg_buf *out);
 
+/* Reports an error (mg_doc_error) or a warning (mg_doc_warning) at `node` of
+ * `doc`: at its value, or with mg_doc_key_error at its key (a member's name),
+ * and, in the structured diagnostics formats (diag.h), with its JSON pointer.
+ * A node made after loading has no position and no pointer: the error is
+ * reported at the file. */
+void mg_doc_error(mg_diag *d, const mg_doc *doc, const cJSON *node, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void mg_doc_key_error(mg_diag *d, const mg_doc *doc, const cJSON *node, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void mg_doc_warning(mg_diag *d, const mg_doc *doc, const cJSON *node, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void mg_doc_key_warning(mg_diag *d, const mg_doc *doc, const cJSON *node, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void mg_doc_verror(mg_diag *d, const mg_doc *doc, const cJSON *node, const char *fmt, va_list ap);
+/* The general form: at the key when `key`, a warning when `warning`. */
+void mg_doc_vreport(mg_diag *d, const mg_doc *doc, const cJSON *node, int key, int warning, const char *fmt,
+                    va_list ap);
+
+/* The same for one document: the pointer of the node of `doc` whose value or
+ * key starts at `at`; -1 when none does. */
+int mg_doc_pointer_at(const mg_doc *doc, mg_mark at, mg_buf *out);
+
+/* Reports an error at `at` with the JSON pointer of the node of `set` that
+ * starts there, when the format is structured and there is one (for stages
+ * that keep marks rather than nodes: model.c, view.c). */
+void mg_docset_verror(const mg_docset *set, mg_diag *d, mg_mark at, const char *fmt, va_list ap);
+void mg_docset_error(const mg_docset *set, mg_diag *d, mg_mark at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Reads one data file (YAML or JSON) outside any docset: for `msggen render`'s
  * data and for payload files. Returns a tree the caller frees with cJSON_Delete,
  * or NULL after reporting an error. */

@@ -192,13 +192,7 @@ __attribute__((format(printf, 3, 4))) static void err(mg_model *m, mg_mark at, c
     va_list ap;
     va_start(ap, fmt);
     /* JSON and SARIF diagnostics name the node by its JSON pointer too. */
-    mg_buf ptr;
-    mg_buf_init(&ptr);
-    if (mg_diag_output_format() != MG_DIAG_TEXT && mg_docset_pointer_at(m->set, at, &ptr) == 0)
-        mg_diag_verror_ptr(m->priv->d, at, mg_buf_cstr(&ptr), fmt, ap);
-    else
-        mg_diag_verror(m->priv->d, at, fmt, ap);
-    mg_buf_fini(&ptr);
+    mg_docset_verror(m->set, m->priv->d, at, fmt, ap);
     va_end(ap);
     m->priv->failed = 1;
 }
@@ -1832,9 +1826,9 @@ static void components_message_name_clashes(mg_model *m)
         ((node_ent *)mg_hmap_put_ptr(&m->priv->msg_key_named, first_node, NULL))->val = f->entry->string;
         ((node_ent *)mg_hmap_put_ptr(&m->priv->msg_key_named, mnode, NULL))->val = it->string;
         if (!f->warned)
-            mg_diag_warning(m->priv->d, key_mark(m->doc, it),
-                            "components.messages '%s' has the same name '%s' as '%s' (at %s); msggen names both by their keys",
-                            it->string, name, f->entry->string, where(m, key_mark(m->doc, f->entry)));
+            mg_doc_key_warning(m->priv->d, m->doc, it,
+                               "components.messages '%s' has the same name '%s' as '%s' (at %s); msggen names both by their keys",
+                               it->string, name, f->entry->string, where(m, key_mark(m->doc, f->entry)));
         f->warned = 1;
     }
     mg_hmap_fini(&firsts);
@@ -2382,15 +2376,15 @@ void mg_model_report_no_message(const mg_model *m, const char *name, mg_diag *d)
             mg_buf_appendf(&hint, "%s'%s'", hint.len ? " or " : "", raw);
     }
     if (hint.len)
-        mg_diag_error(d, mark(m->doc, at), "no message '%s' in the catalogue (did you mean %s?)", name,
-                      mg_buf_cstr(&hint));
+        mg_doc_error(d, m->doc, at, "no message '%s' in the catalogue (did you mean %s?)", name,
+                     mg_buf_cstr(&hint));
     else {
         for (int i = 0; i < m->nmessages && i < 5; i++)
             mg_buf_appendf(&hint, "%s'%s'", i ? ", " : "", m->messages[i]->name.s[MG_CASE_RAW]);
         if (m->nmessages > 5)
             mg_buf_appendf(&hint, " and %d more", m->nmessages - 5);
-        mg_diag_error(d, mark(m->doc, at), "no message '%s' in the catalogue (it has %s)", name,
-                      m->nmessages ? mg_buf_cstr(&hint) : "none");
+        mg_doc_error(d, m->doc, at, "no message '%s' in the catalogue (it has %s)", name,
+                     m->nmessages ? mg_buf_cstr(&hint) : "none");
     }
     mg_buf_fini(&hint);
 }

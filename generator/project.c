@@ -80,11 +80,11 @@ static void unknown_key(loader *l, const cJSON *member, const char *where, const
     for (size_t i = 0; keys[i]; i++)
         mg_buf_appendf(&known, "%s%s", i ? ", " : "", keys[i]);
     if (best)
-        mg_diag_error(l->d, mg_doc_key_mark(l->doc, member), "unknown key '%s' %s (did you mean '%s'?)",
-                      member->string, where, best);
+        mg_doc_key_error(l->d, l->doc, member, "unknown key '%s' %s (did you mean '%s'?)",
+                         member->string, where, best);
     else
-        mg_diag_error(l->d, mg_doc_key_mark(l->doc, member), "unknown key '%s' %s (known keys: %s)",
-                      member->string, where, mg_buf_cstr(&known));
+        mg_doc_key_error(l->d, l->doc, member, "unknown key '%s' %s (known keys: %s)",
+                         member->string, where, mg_buf_cstr(&known));
     mg_buf_fini(&known);
 }
 
@@ -93,8 +93,8 @@ static void unknown_key(loader *l, const cJSON *member, const char *where, const
 static const char *get_path(loader *l, const cJSON *v, const char *what, const char *kind)
 {
     if (!cJSON_IsString(v) || !v->valuestring[0]) {
-        mg_diag_error(l->d, mg_doc_mark(l->doc, v), "'%s' must be %s, not %s", what, kind,
-                      cJSON_IsString(v) ? "empty" : type_name(v));
+        mg_doc_error(l->d, l->doc, v, "'%s' must be %s, not %s", what, kind,
+                     cJSON_IsString(v) ? "empty" : type_name(v));
         return NULL;
     }
     return v->valuestring;
@@ -114,8 +114,8 @@ static const char *get_dir(loader *l, const cJSON *v, const char *what)
         return NULL;
     const char *path = join(l, s);
     if (!is_dir(path)) {
-        mg_diag_error(l->d, mg_doc_mark(l->doc, v), "'%s' folder '%s' does not exist (paths are relative to %s)",
-                      what, s, strcmp(l->dir, ".") == 0 ? "the current folder" : l->dir);
+        mg_doc_error(l->d, l->doc, v, "'%s' folder '%s' does not exist (paths are relative to %s)",
+                     what, s, strcmp(l->dir, ".") == 0 ? "the current folder" : l->dir);
         return NULL;
     }
     return path;
@@ -123,8 +123,10 @@ static const char *get_dir(loader *l, const cJSON *v, const char *what)
 
 /* Checks a target name: a folder (any name with a '/') must hold a
  * target.yaml; a plain name must be a shipped target. */
-static const char *target_name(loader *l, const char *name, mg_mark at, char ***shipped)
+static const char *target_name(loader *l, const char *name, const cJSON *e, int key, char ***shipped)
 {
+    /* Errors name the entry: its key in a mapping, its value in a list. */
+    void (*err)(mg_diag *, const mg_doc *, const cJSON *, const char *, ...) = key ? mg_doc_key_error : mg_doc_error;
     if (strchr(name, '/')) {
         const char *path = join(l, name);
         /* "./md" normalises to "md", which would name a shipped target:
@@ -141,7 +143,7 @@ static const char *target_name(loader *l, const char *name, mg_mark at, char ***
         int exists = access(mg_buf_cstr(&b), F_OK) == 0;
         mg_buf_fini(&b);
         if (!exists) {
-            mg_diag_error(l->d, at, "target folder '%s' has no target.yaml", name);
+            err(l->d, l->doc, e, "target folder '%s' has no target.yaml", name);
             return NULL;
         }
         return path;
@@ -163,19 +165,21 @@ static const char *target_name(loader *l, const char *name, mg_mark at, char ***
         }
     }
     if (best)
-        mg_diag_error(l->d, at, "unknown target '%s' (did you mean '%s'? 'msggen targets' lists them)", name, best);
+        err(l->d, l->doc, e, "unknown target '%s' (did you mean '%s'? 'msggen targets' lists them)", name, best);
     else
-        mg_diag_error(l->d, at, "unknown target '%s' ('msggen targets' lists them; a folder path needs a '/')",
-                      name);
+        err(l->d, l->doc, e, "unknown target '%s' ('msggen targets' lists them; a folder path needs a '/')",
+            name);
     return NULL;
 }
 
-static void add_target(loader *l, const char *name, const char *out, const char *ovr, mg_mark at)
+static void add_target(loader *l, const char *name, const char *out, const char *ovr, const cJSON *e, int key)
 {
+    mg_mark at = key ? mg_doc_key_mark(l->doc, e) : mg_doc_mark(l->doc, e);
     mg_project *p = l->p;
     for (size_t i = 0; i < p->ntargets; i++)
         if (strcmp(p->targets[i].name, name) == 0) {
-            mg_diag_error(l->d, at, "target '%s' is listed twice (first at line %d)", name, p->targets[i].at.line);
+            (key ? mg_doc_key_error : mg_doc_error)(l->d, l->doc, e, "target '%s' is listed twice (first at line %d)",
+                                                    name, p->targets[i].at.line);
             return;
         }
     p->targets = mg_xrealloc(p->targets, (p->ntargets + 1) * sizeof *p->targets);
@@ -193,23 +197,22 @@ static void read_targets(loader *l, const cJSON *v)
     if (cJSON_IsArray(v)) {
         for (const cJSON *e = v->child; e; e = e->next) {
             if (!cJSON_IsString(e)) {
-                mg_diag_error(l->d, mg_doc_mark(l->doc, e), "a 'targets' entry must be a target name, not %s",
-                              type_name(e));
+                mg_doc_error(l->d, l->doc, e, "a 'targets' entry must be a target name, not %s",
+                             type_name(e));
                 continue;
             }
-            const char *name = target_name(l, e->valuestring, mg_doc_mark(l->doc, e), &shipped);
+            const char *name = target_name(l, e->valuestring, e, 0, &shipped);
             if (name)
-                add_target(l, name, NULL, NULL, mg_doc_mark(l->doc, e));
+                add_target(l, name, NULL, NULL, e, 0);
         }
     } else if (cJSON_IsObject(v)) {
         for (const cJSON *e = v->child; e; e = e->next) {
-            mg_mark at = mg_doc_key_mark(l->doc, e);
-            const char *name = target_name(l, e->string, at, &shipped);
+            const char *name = target_name(l, e->string, e, 1, &shipped);
             const char *out = NULL, *ovr = NULL;
             if (!cJSON_IsNull(e) && !cJSON_IsObject(e)) {
-                mg_diag_error(l->d, mg_doc_mark(l->doc, e),
-                              "the options of target '%s' must be a mapping (output, templates-override), not %s",
-                              e->string, type_name(e));
+                mg_doc_error(l->d, l->doc, e,
+                             "the options of target '%s' must be a mapping (output, templates-override), not %s",
+                             e->string, type_name(e));
                 continue;
             }
             for (const cJSON *o = cJSON_IsObject(e) ? e->child : NULL; o; o = o->next) {
@@ -227,15 +230,15 @@ static void read_targets(loader *l, const cJSON *v)
                 }
             }
             if (name)
-                add_target(l, name, out, ovr, at);
+                add_target(l, name, out, ovr, e, 1);
         }
     } else {
-        mg_diag_error(l->d, mg_doc_mark(l->doc, v),
-                      "'targets' must be a mapping (name: options) or a list of names, not %s", type_name(v));
+        mg_doc_error(l->d, l->doc, v,
+                     "'targets' must be a mapping (name: options) or a list of names, not %s", type_name(v));
     }
     mg_target_names_free(shipped);
     if ((cJSON_IsArray(v) || cJSON_IsObject(v)) && !v->child)
-        mg_diag_error(l->d, mg_doc_mark(l->doc, v), "'targets' is empty (leave it out for every shipped target)");
+        mg_doc_error(l->d, l->doc, v, "'targets' is empty (leave it out for every shipped target)");
 }
 
 mg_project *mg_project_load(const char *path, mg_diag *d)
@@ -252,9 +255,9 @@ mg_project *mg_project_load(const char *path, mg_diag *d)
     p->path = doc->path;
     loader l = {p, doc, doc->dir, d};
     if (!cJSON_IsObject(doc->root)) {
-        mg_diag_error(d, mg_mark_at(doc->path, 1, 1),
-                      "the configuration must be a mapping with keys catalogue, output, templates-override, "
-                      "targets (docs/config.md)");
+        mg_diag_error_ptr(d, mg_mark_at(doc->path, 1, 1), "",
+                          "the configuration must be a mapping with keys catalogue, output, templates-override, "
+                          "targets (docs/config.md)");
         mg_project_free(p);
         return NULL;
     }
@@ -266,8 +269,8 @@ mg_project *mg_project_load(const char *path, mg_diag *d)
             p->catalogue = join(&l, s);
             p->catalogue_at = mg_doc_mark(doc, m);
             if (access(p->catalogue, F_OK) != 0)
-                mg_diag_error(d, p->catalogue_at, "catalogue '%s' does not exist (paths are relative to %s)", s,
-                              strcmp(l.dir, ".") == 0 ? "the current folder" : l.dir);
+                mg_doc_error(d, doc, m, "catalogue '%s' does not exist (paths are relative to %s)", s,
+                             strcmp(l.dir, ".") == 0 ? "the current folder" : l.dir);
         } else if (strcmp(m->string, "output") == 0) {
             const char *s = get_path(&l, m, "output", "a folder path");
             if (s)

@@ -100,10 +100,11 @@ static char *absolute_lexical(const char *path)
     return out;
 }
 
-/* Reports that `ref` at `at` leads nowhere; `fmt` says why. */
-static void unresolved(mg_diag *d, mg_mark at, const char *ref, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void unresolved(mg_diag *d, mg_mark at, const char *ref, const char *fmt, ...)
+/* Reports that `ref`, the "$ref" member `member` of `doc`, leads nowhere;
+ * `fmt` says why. */
+static void unresolved(mg_diag *d, const mg_doc *doc, const cJSON *member, const char *ref, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void unresolved(mg_diag *d, const mg_doc *doc, const cJSON *member, const char *ref, const char *fmt, ...)
 {
     mg_buf b;
     mg_buf_init(&b);
@@ -111,14 +112,15 @@ static void unresolved(mg_diag *d, mg_mark at, const char *ref, const char *fmt,
     va_start(ap, fmt);
     mg_buf_vappendf(&b, fmt, ap);
     va_end(ap);
-    mg_diag_error(d, at, "unresolved $ref '%s': %s", ref, mg_buf_cstr(&b));
+    mg_doc_error(d, doc, member, "unresolved $ref '%s': %s", ref, mg_buf_cstr(&b));
     mg_buf_fini(&b);
 }
 
 /* Evaluates the JSON pointer `ptr` (already percent-decoded, starting with '/'
- * or empty) in `doc`. Reports at `at` and returns NULL when it leads nowhere. */
+ * or empty) in `doc`. Reports at `member` (the "$ref" in `from`) and returns
+ * NULL when it leads nowhere. */
 static const cJSON *walk_pointer(const mg_doc *doc, const mg_doc *from, const char *ptr,
-                                 const char *ref, mg_mark at, mg_diag *d)
+                                 const char *ref, const cJSON *member, mg_diag *d)
 {
     const cJSON *cur = doc->root;
     const char *in_file = doc == from ? "" : " in ";
@@ -133,9 +135,9 @@ static const cJSON *walk_pointer(const mg_doc *doc, const mg_doc *from, const ch
         const char *bad;
         p = mg_jptr_decode_token(&tok, p, &bad);
         if (bad) {
-            mg_diag_error(d, at,
-                          "bad JSON pointer in $ref '%s': '~%c' is not an escape (write '~0' for '~' and '~1' for '/')",
-                          ref, bad[1] && bad[1] != '/' ? bad[1] : ' ');
+            mg_doc_error(d, from, member,
+                         "bad JSON pointer in $ref '%s': '~%c' is not an escape (write '~0' for '~' and '~1' for '/')",
+                         ref, bad[1] && bad[1] != '/' ? bad[1] : ' ');
             mg_buf_fini(&tok);
             return NULL;
         }
@@ -152,17 +154,17 @@ static const cJSON *walk_pointer(const mg_doc *doc, const mg_doc *from, const ch
                 next = cJSON_GetArrayItem(cur, idx);
             }
         } else {
-            unresolved(d, at, ref, "'%.*s'%s%s is not an object or array, so it has no '%s'",
+            unresolved(d, from, member, ref, "'%.*s'%s%s is not an object or array, so it has no '%s'",
                        (int)prefix_len, ptr, in_file, file, name);
             mg_buf_fini(&tok);
             return NULL;
         }
         if (!next) {
             if (prefix_len == 0)
-                unresolved(d, at, ref, "no '%s' at the top of %s", name,
+                unresolved(d, from, member, ref, "no '%s' at the top of %s", name,
                            doc == from ? "the document" : doc->path);
             else
-                unresolved(d, at, ref, "no '%s' under '%.*s'%s%s", name, (int)prefix_len, ptr,
+                unresolved(d, from, member, ref, "no '%s' under '%.*s'%s%s", name, (int)prefix_len, ptr,
                            in_file, file);
             mg_buf_fini(&tok);
             return NULL;
@@ -180,7 +182,7 @@ static int hop(mg_docset *set, const mg_doc *doc, const cJSON *member, const mg_
 {
     mg_mark at = mg_doc_mark(doc, member);
     if (!cJSON_IsString(member) || !member->valuestring) {
-        mg_diag_error(d, at, "'$ref' must be a string (a URI reference such as '#/components/schemas/Name')");
+        mg_doc_error(d, doc, member, "'$ref' must be a string (a URI reference such as '#/components/schemas/Name')");
         return -1;
     }
     const char *ref = member->valuestring;
@@ -198,13 +200,13 @@ static int hop(mg_docset *set, const mg_doc *doc, const cJSON *member, const mg_
             free(url);
         }
         if (!web)
-            mg_diag_error(d, at,
-                          "'$ref: %s' uses the URI scheme '%.*s:', which msggen does not support (use a relative path)",
-                          ref, (int)sl, ref);
+            mg_doc_error(d, doc, member,
+                         "'$ref: %s' uses the URI scheme '%.*s:', which msggen does not support (use a relative path)",
+                         ref, (int)sl, ref);
         else if (!mapped)
-            mg_diag_error(d, at,
-                          "'$ref: %s' is remote; msggen does not fetch (serve it from a local copy with --ref-map URL_PREFIX=DIR, or copy the file next to the schema and use a relative path)",
-                          ref);
+            mg_doc_error(d, doc, member,
+                         "'$ref: %s' is remote; msggen does not fetch (serve it from a local copy with --ref-map URL_PREFIX=DIR, or copy the file next to the schema and use a relative path)",
+                         ref);
         if (!mapped)
             return -1;
     }
@@ -214,13 +216,13 @@ static int hop(mg_docset *set, const mg_doc *doc, const cJSON *member, const mg_
     int rc = -1;
     const mg_doc *target = doc;
     if ((!mapped && percent_decode(ref, flen, &file) < 0) || percent_decode(frag, strlen(frag), &ptr) < 0) {
-        mg_diag_error(d, at, "bad percent-escape in $ref '%s' (write '%%' as '%%25')", ref);
+        mg_doc_error(d, doc, member, "bad percent-escape in $ref '%s' (write '%%' as '%%25')", ref);
         goto out;
     }
     if (mapped) {
         /* The URL path is percent-decoded into a file name like a relative ref's. */
         if (percent_decode(mapped, strlen(mapped), &file) < 0) {
-            mg_diag_error(d, at, "bad percent-escape in $ref '%s' (write '%%' as '%%25')", ref);
+            mg_doc_error(d, doc, member, "bad percent-escape in $ref '%s' (write '%%' as '%%25')", ref);
             goto out;
         }
     }
@@ -254,27 +256,27 @@ static int hop(mg_docset *set, const mg_doc *doc, const cJSON *member, const mg_
             free(real);
             free(abs);
             if (!inside) {
-                mg_diag_error(d, at,
-                              "$ref '%s' points outside the catalogue's root folder (move the file inside it)",
-                              ref);
+                mg_doc_error(d, doc, member,
+                             "$ref '%s' points outside the catalogue's root folder (move the file inside it)",
+                             ref);
                 mg_buf_fini(&joined);
                 goto out;
             }
         }
         struct stat st;
         if (stat(jp, &st) != 0 && mapped) {
-            mg_diag_error(d, at, "'$ref: %s' is served by --ref-map from '%s', which cannot be opened: %s", ref, jp,
-                          strerror(errno));
+            mg_doc_error(d, doc, member, "'$ref: %s' is served by --ref-map from '%s', which cannot be opened: %s", ref, jp,
+                         strerror(errno));
             mg_buf_fini(&joined);
             goto out;
         }
         if (stat(jp, &st) != 0) {
-            unresolved(d, at, ref, "cannot open '%s': %s", jp, strerror(errno));
+            unresolved(d, doc, member, ref, "cannot open '%s': %s", jp, strerror(errno));
             mg_buf_fini(&joined);
             goto out;
         }
         if (S_ISDIR(st.st_mode)) {
-            unresolved(d, at, ref, "'%s' is a directory", jp);
+            unresolved(d, doc, member, ref, "'%s' is a directory", jp);
             mg_buf_fini(&joined);
             goto out;
         }
@@ -288,12 +290,12 @@ static int hop(mg_docset *set, const mg_doc *doc, const cJSON *member, const mg_
 walk:;
     const char *pp = mg_buf_cstr(&ptr);
     if (*pp && *pp != '/') {
-        mg_diag_error(d, at,
-                      "$ref '%s': only JSON-pointer fragments ('#/a/b') are supported, not plain-name anchors",
-                      ref);
+        mg_doc_error(d, doc, member,
+                     "$ref '%s': only JSON-pointer fragments ('#/a/b') are supported, not plain-name anchors",
+                     ref);
         goto out;
     }
-    const cJSON *n = walk_pointer(target, doc, pp, ref, at, d);
+    const cJSON *n = walk_pointer(target, doc, pp, ref, member, d);
     if (!n)
         goto out;
     *tdoc = target;
@@ -362,10 +364,10 @@ int mg_resolve_ref(mg_docset *set, const mg_doc *doc, const cJSON *node, mg_ref_
     const mg_doc *seen_doc[MG_MAX_REF_DEPTH + 1];
     const mg_doc *cur_doc = doc;
     const cJSON *cur = node;
-    mg_mark start = mg_doc_mark(doc, member);
+    const cJSON *start = member;
     for (int hops = 0;; hops++) {
         if (hops >= MG_MAX_REF_DEPTH) {
-            mg_diag_error(d, start, "$ref chain longer than %d hops (is it a cycle?)", MG_MAX_REF_DEPTH);
+            mg_doc_error(d, doc, start, "$ref chain longer than %d hops (is it a cycle?)", MG_MAX_REF_DEPTH);
             return -1;
         }
         seen[hops] = cur;
@@ -393,8 +395,8 @@ int mg_resolve_ref(mg_docset *set, const mg_doc *doc, const cJSON *node, mg_ref_
                 char *uri = mg_resolve_node_uri(set, cur_doc, cur);
                 mg_buf_append_str(&chain, uri);
                 free(uri);
-                mg_diag_error(d, mg_doc_mark(cur_doc, member),
-                              "$ref cycle with no schema in between: %s", mg_buf_cstr(&chain));
+                mg_doc_error(d, cur_doc, member,
+                             "$ref cycle with no schema in between: %s", mg_buf_cstr(&chain));
                 mg_buf_fini(&chain);
                 return -1;
             }
@@ -569,8 +571,8 @@ int mg_resolve_all(mg_docset *set, const mg_doc *doc, mg_diag *d)
             char *uri = mg_resolve_node_uri(set, e->doc, cur);
             mg_buf_append_str(&chain, uri);
             free(uri);
-            mg_diag_error(d, mg_doc_mark(e->doc, ref_member(cur)),
-                          "$ref cycle with no schema in between: %s", mg_buf_cstr(&chain));
+            mg_doc_error(d, e->doc, ref_member(cur),
+                         "$ref cycle with no schema in between: %s", mg_buf_cstr(&chain));
             mg_buf_fini(&chain);
         }
         for (size_t i = 0; i < pn; i++)

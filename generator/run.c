@@ -110,7 +110,7 @@ static int render_path(const mg_target_file *f, const cJSON *ctx, mg_buf *path, 
     mg_diag_init_sink(&inner, first_message, &why);
     int rc = mg_tpl_render_string_strict("path", f->path, ctx, MG_ESCAPE_NONE, path, &inner);
     if (rc < 0)
-        mg_diag_error(d, f->at, "output path '%s': %s", f->path, mg_buf_cstr(&why));
+        mg_diag_error_ptr(d, f->at, f->pointer, "output path '%s': %s", f->path, mg_buf_cstr(&why));
     mg_buf_fini(&why);
     return rc;
 }
@@ -135,6 +135,7 @@ static int render_one(const mg_target *t, const mg_target_file *f, const cJSON *
         char *data = mg_buf_steal(&body, &len);
         mg_emit_set_add(set, path.data ? path.data : "", path.len, data, len, release_free,
                         mg_buf_cstr(&origin), f->at);
+        set->files[set->n - 1].pointer = f->pointer;
         rc = 0;
     }
     mg_buf_fini(&origin);
@@ -176,7 +177,7 @@ int mg_run_render_target(const mg_target *t, const cJSON *view, mg_emit_set *set
             filter_enums = 1;
         }
         if (items && !cJSON_IsArray(items)) {
-            mg_diag_error(d, f->at, "the view's '%s' is not a list, so 'per: %s' cannot iterate it", list, kind);
+            mg_diag_error_ptr(d, f->at, f->pointer, "the view's '%s' is not a list, so 'per: %s' cannot iterate it", list, kind);
             continue;
         }
         size_t index = 0;

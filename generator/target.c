@@ -128,8 +128,8 @@ static void get_escape(mg_target *t, const cJSON *node, mg_escape *out, mg_diag 
     if (!esc)
         return;
     if (!cJSON_IsString(esc) || mg_escape_parse(esc->valuestring, out) != 0)
-        mg_diag_error(d, mg_doc_mark(t->doc, esc), "'escape' must be one of %s (see docs/targets.md, \"Escaping\")",
-                      mg_escape_names());
+        mg_doc_error(d, t->doc, esc, "'escape' must be one of %s (see docs/targets.md, \"Escaping\")",
+                     mg_escape_names());
 }
 
 /* ---- partials ---- */
@@ -201,11 +201,11 @@ static const char *get_string(const mg_target *t, const cJSON *obj, const char *
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!v) {
         if (required)
-            mg_diag_error(d, mg_doc_mark(t->doc, obj), "missing '%s'", key);
+            mg_doc_error(d, t->doc, obj, "missing '%s'", key);
         return NULL;
     }
     if (!cJSON_IsString(v)) {
-        mg_diag_error(d, mg_doc_mark(t->doc, v), "'%s' must be a string", key);
+        mg_doc_error(d, t->doc, v, "'%s' must be a string", key);
         return NULL;
     }
     return v->valuestring;
@@ -217,8 +217,8 @@ static void check_keys(const mg_target *t, const cJSON *obj, const char *const *
     for (const cJSON *c = obj->child; c; c = c->next)
         if (!in_list(known, c->string)) {
             char *k = join_list(known);
-            mg_diag_error(d, mg_doc_key_mark(t->doc, c), "unknown key '%s' in %s (known: %s)",
-                          c->string, where, k);
+            mg_doc_key_error(d, t->doc, c, "unknown key '%s' in %s (known: %s)",
+                             c->string, where, k);
             free(k);
         }
 }
@@ -277,8 +277,8 @@ static void check_mustache_string(const mg_target *t, const cJSON *v, const char
     mg_diag_init_sink(&inner, first_error, &why);
     mg_tpl *tpl = mg_tpl_parse(what, v->valuestring, strlen(v->valuestring), &inner);
     if (!tpl)
-        mg_diag_error(d, mg_doc_mark(t->doc, v), "%s '%s' is not a valid mustache template: %s", what,
-                      v->valuestring, mg_buf_cstr(&why));
+        mg_doc_error(d, t->doc, v, "%s '%s' is not a valid mustache template: %s", what,
+                     v->valuestring, mg_buf_cstr(&why));
     mg_tpl_free(tpl);
     mg_buf_fini(&why);
 }
@@ -289,16 +289,16 @@ static int check_description(mg_target *t, mg_diag *d)
     const cJSON *root = t->desc;
     int before = d->errors;
     if (!cJSON_IsObject(root)) {
-        mg_diag_error(d, mg_doc_mark(t->doc, root), "target.yaml must be a mapping with at least 'files'");
+        mg_doc_error(d, t->doc, root, "target.yaml must be a mapping with at least 'files'");
         return -1;
     }
     check_keys(t, root, top_keys, "target.yaml", d);
 
     const char *name = get_string(t, root, "name", 0, d);
     if (name && t->priv->shipped && strcmp(name, t->name) != 0)
-        mg_diag_error(d, mg_doc_mark(t->doc, cJSON_GetObjectItemCaseSensitive(root, "name")),
-                      "target.yaml names the target '%s', but a shipped target is called by its folder name '%s'",
-                      name, t->name);
+        mg_doc_error(d, t->doc, cJSON_GetObjectItemCaseSensitive(root, "name"),
+                     "target.yaml names the target '%s', but a shipped target is called by its folder name '%s'",
+                     name, t->name);
     else if (name) {
         free(t->name);
         t->name = mg_xstrdup(name);
@@ -313,38 +313,38 @@ static int check_description(mg_target *t, mg_diag *d)
 
     const cJSON *naming = cJSON_GetObjectItemCaseSensitive(root, "naming");
     if (naming && !cJSON_IsObject(naming))
-        mg_diag_error(d, mg_doc_mark(t->doc, naming), "'naming' must be a mapping of identifier kind to style");
+        mg_doc_error(d, t->doc, naming, "'naming' must be a mapping of identifier kind to style");
     else if (naming)
         for (const cJSON *c = naming->child; c; c = c->next) {
             mg_case cs;
             if (!in_list(naming_kinds, c->string)) {
                 char *k = join_list(naming_kinds);
-                mg_diag_error(d, mg_doc_key_mark(t->doc, c), "unknown identifier kind '%s' in 'naming' (known: %s)",
-                              c->string, k);
+                mg_doc_key_error(d, t->doc, c, "unknown identifier kind '%s' in 'naming' (known: %s)",
+                                 c->string, k);
                 free(k);
             } else if (!cJSON_IsString(c) || mg_case_parse(c->valuestring, &cs) != 0)
-                mg_diag_error(d, mg_doc_mark(t->doc, c),
-                              "unknown naming style for '%s' (use snake, camel, pascal, screaming, kebab or raw)",
-                              c->string);
+                mg_doc_error(d, t->doc, c,
+                             "unknown naming style for '%s' (use snake, camel, pascal, screaming, kebab or raw)",
+                             c->string);
         }
 
     const cJSON *types = cJSON_GetObjectItemCaseSensitive(root, "types");
     if (types && !cJSON_IsObject(types))
-        mg_diag_error(d, mg_doc_mark(t->doc, types), "'types' must be a mapping of model kind to mustache string");
+        mg_doc_error(d, t->doc, types, "'types' must be a mapping of model kind to mustache string");
     else if (types) {
         check_keys(t, types, type_keys, "'types'", d);
         for (const cJSON *c = types->child; c; c = c->next) {
             if (strcmp(c->string, "formats") == 0) {
                 if (!cJSON_IsObject(c))
-                    mg_diag_error(d, mg_doc_mark(t->doc, c), "'types.formats' must be a mapping of format to mustache string");
+                    mg_doc_error(d, t->doc, c, "'types.formats' must be a mapping of format to mustache string");
                 else
                     for (const cJSON *f = c->child; f; f = f->next)
                         if (!cJSON_IsString(f))
-                            mg_diag_error(d, mg_doc_mark(t->doc, f), "'types.formats.%s' must be a string", f->string);
+                            mg_doc_error(d, t->doc, f, "'types.formats.%s' must be a string", f->string);
                         else
                             check_mustache_string(t, f, "type", d);
             } else if (!cJSON_IsString(c))
-                mg_diag_error(d, mg_doc_mark(t->doc, c), "'types.%s' must be a string", c->string);
+                mg_doc_error(d, t->doc, c, "'types.%s' must be a string", c->string);
             else if (in_list(type_keys, c->string))
                 check_mustache_string(t, c, "type", d);
         }
@@ -353,26 +353,26 @@ static int check_description(mg_target *t, mg_diag *d)
     const cJSON *reserved = cJSON_GetObjectItemCaseSensitive(root, "reserved");
     if (reserved) {
         if (!cJSON_IsArray(reserved))
-            mg_diag_error(d, mg_doc_mark(t->doc, reserved), "'reserved' must be a list of words");
+            mg_doc_error(d, t->doc, reserved, "'reserved' must be a list of words");
         else
             for (const cJSON *c = reserved->child; c; c = c->next)
                 if (!cJSON_IsString(c))
-                    mg_diag_error(d, mg_doc_mark(t->doc, c), "reserved words must be strings");
+                    mg_doc_error(d, t->doc, c, "reserved words must be strings");
     }
     const cJSON *rescape = cJSON_GetObjectItemCaseSensitive(root, "reserved_escape");
     if (rescape && !cJSON_IsString(rescape))
-        mg_diag_error(d, mg_doc_mark(t->doc, rescape), "'reserved_escape' must be a string");
+        mg_doc_error(d, t->doc, rescape, "'reserved_escape' must be a string");
     else if (rescape)
         check_mustache_string(t, rescape, "reserved_escape", d);
 
     const cJSON *files = cJSON_GetObjectItemCaseSensitive(root, "files");
     if (!files) {
-        mg_diag_error(d, mg_doc_mark(t->doc, root), "missing 'files' (the list of templates to render)");
+        mg_doc_error(d, t->doc, root, "missing 'files' (the list of templates to render)");
         return -1;
     }
     if (!cJSON_IsArray(files) || !files->child) {
-        mg_diag_error(d, mg_doc_mark(t->doc, files),
-                      "'files' must be a non-empty list of {template, path, per}");
+        mg_doc_error(d, t->doc, files,
+                     "'files' must be a non-empty list of {template, path, per}");
         return -1;
     }
     size_t n = (size_t)cJSON_GetArraySize(files);
@@ -382,7 +382,7 @@ static int check_description(mg_target *t, mg_diag *d)
         abort();
     for (const cJSON *f = files->child; f; f = f->next) {
         if (!cJSON_IsObject(f)) {
-            mg_diag_error(d, mg_doc_mark(t->doc, f), "each entry of 'files' must be a mapping {template, path, per}");
+            mg_doc_error(d, t->doc, f, "each entry of 'files' must be a mapping {template, path, per}");
             continue;
         }
         check_keys(t, f, file_keys, "a 'files' entry", d);
@@ -400,8 +400,8 @@ static int check_description(mg_target *t, mg_diag *d)
             else if (strcmp(per, "enum") == 0)
                 pv = MG_PER_ENUM;
             else {
-                mg_diag_error(d, mg_doc_mark(t->doc, cJSON_GetObjectItemCaseSensitive(f, "per")),
-                              "unknown 'per: %s' (use catalogue, message, type or enum)", per);
+                mg_doc_error(d, t->doc, cJSON_GetObjectItemCaseSensitive(f, "per"),
+                             "unknown 'per: %s' (use catalogue, message, type or enum)", per);
                 continue;
             }
         }
@@ -409,8 +409,8 @@ static int check_description(mg_target *t, mg_diag *d)
             continue;
         const cJSON *tnode = cJSON_GetObjectItemCaseSensitive(f, "template");
         if (!safe_relative(tn)) {
-            mg_diag_error(d, mg_doc_mark(t->doc, tnode),
-                          "template '%s' must be a relative file name inside the target folder (no '..')", tn);
+            mg_doc_error(d, t->doc, tnode,
+                         "template '%s' must be a relative file name inside the target folder (no '..')", tn);
             continue;
         }
         const cJSON *pnode = cJSON_GetObjectItemCaseSensitive(f, "path");
@@ -422,6 +422,11 @@ static int check_description(mg_target *t, mg_diag *d)
         tf->escape = p->escape;
         get_escape(t, f, &tf->escape, d);
         tf->at = mg_doc_mark(t->doc, pnode);
+        mg_buf ptr;
+        mg_buf_init(&ptr);
+        mg_doc_pointer(t->doc, pnode, &ptr);
+        tf->pointer = keep(p, mg_xstrdup(mg_buf_cstr(&ptr)));
+        mg_buf_fini(&ptr);
 
         /* The template: from the override folder when it has one. */
         char *file = NULL;
@@ -438,8 +443,8 @@ static int check_description(mg_target *t, mg_diag *d)
         mg_buf src;
         mg_buf_init(&src);
         if (!is_file(file) || mg_buf_read_file(&src, file, MG_MAX_INPUT_BYTES) != 0) {
-            mg_diag_error(d, mg_doc_mark(t->doc, tnode), "template file '%s' %s", file,
-                          is_file(file) ? strerror(errno) : "does not exist");
+            mg_doc_error(d, t->doc, tnode, "template file '%s' %s", file,
+                         is_file(file) ? strerror(errno) : "does not exist");
             mg_buf_fini(&src);
             continue;
         }

@@ -86,6 +86,7 @@ typedef struct mg_target_file {
     mg_per per;
     mg_escape escape;          /* the file's `escape`, else the target's; may be MG_ESCAPE_AUTO */
     mg_mark at;                /* the `path` value in target.yaml */
+    const char *pointer;       /* its JSON pointer ("/files/2/path"), for diagnostics */
     const mg_tpl *tpl;         /* compiled; from the override folder when it has one */
 } mg_target_file;
 

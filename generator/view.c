@@ -61,11 +61,17 @@ typedef struct vctx {
     mg_case naming[NK_COUNT];
 } vctx;
 
-static mg_mark tmark(vctx *v, const cJSON *node)
+/* Reports an error at `node` of target.yaml (with its JSON pointer in the
+ * structured diagnostics formats). */
+__attribute__((format(printf, 3, 4))) static void terr(vctx *v, const cJSON *node, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     if (v->t && v->t->doc)
-        return mg_doc_mark(v->t->doc, node);
-    return mg_mark_at(NULL, 0, 0);
+        mg_doc_verror(v->d, v->t->doc, node, fmt, ap);
+    else
+        mg_diag_verror(v->d, mg_mark_at(NULL, 0, 0), fmt, ap);
+    va_end(ap);
 }
 
 /* Adds `item` under key `k`, which must be a string literal (or otherwise
@@ -170,7 +176,10 @@ static int render(vctx *v, const char *what, const char *tpl, const cJSON *node,
     if (e->tpl)
         rc = mg_tpl_render_strict(e->tpl, ctx, NULL, MG_ESCAPE_NONE, out, &inner);
     if (rc < 0) {
-        mg_diag_error(v->d, node ? tmark(v, node) : mg_mark_at(v->tfile, 0, 0), "%s '%s': %s", what, tpl,
+        if (node)
+            terr(v, node, "%s '%s': %s", what, tpl, mg_buf_cstr(&why));
+        else
+            mg_diag_error(v->d, mg_mark_at(v->tfile, 0, 0), "%s '%s': %s", what, tpl,
                       mg_buf_cstr(&why));
         mg_tpl_free(e->tpl);
         e->tpl = NULL;
@@ -194,9 +203,9 @@ static char *ident_new(vctx *v, const mg_name *n, enum nk kind)
     if (render(v, "reserved_escape", v->escape_rule,
                cJSON_GetObjectItemCaseSensitive(v->t->desc, "reserved_escape"), ctx, &out) == 0 &&
         (out.len == 0 || is_reserved(v, mg_buf_cstr(&out)))) {
-        mg_diag_error(v->d, tmark(v, cJSON_GetObjectItemCaseSensitive(v->t->desc, "reserved_escape")),
-                      "reserved_escape turns reserved word '%s' into '%s', which is not usable", id,
-                      mg_buf_cstr(&out));
+        terr(v, cJSON_GetObjectItemCaseSensitive(v->t->desc, "reserved_escape"),
+             "reserved_escape turns reserved word '%s' into '%s', which is not usable", id,
+             mg_buf_cstr(&out));
         v->failed = 1;
     }
     cJSON_Delete(ctx);
@@ -591,7 +600,7 @@ static const cJSON *type_map_entry(vctx *v, const char *key)
 {
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(v->types, key);
     if (e && !cJSON_IsString(e)) {
-        mg_diag_error(v->d, tmark(v, e), "types.%s must be a mustache string", key);
+        terr(v, e, "types.%s must be a mustache string", key);
         v->failed = 1;
         return NULL;
     }
@@ -628,7 +637,7 @@ static void print_type(vctx *v, cJSON *info, const mg_typeref *r)
     if (r->kind == MG_KIND_STRING && r->format && v->formats) {
         e = cJSON_GetObjectItemCaseSensitive(v->formats, r->format);
         if (e && !cJSON_IsString(e)) {
-            mg_diag_error(v->d, tmark(v, e), "types.formats.%s must be a mustache string", r->format);
+            terr(v, e, "types.formats.%s must be a mustache string", r->format);
             v->failed = 1;
             e = NULL;
         }
@@ -652,8 +661,8 @@ static void print_type(vctx *v, cJSON *info, const mg_typeref *r)
     }
     if (!e) {
         if (!v->failed)
-            mg_diag_error(v->d, tmark(v, v->types), "the type map of target '%s' has no entry for '%s'",
-                          v->tname, used);
+            terr(v, v->types, "the type map of target '%s' has no entry for '%s'",
+                 v->tname, used);
         v->failed = 1;
         add_cs(info, "type", cJSON_CreateString(""));
         mg_buf_fini(&out);
@@ -843,9 +852,9 @@ static void check_unique(vctx *v, const cJSON *list, const char *idkey, const mg
             cJSON_GetObjectItemCaseSensitive(a, "name"), "raw"));
         const char *rb = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
             cJSON_GetObjectItemCaseSensitive(b, "name"), "raw"));
-        mg_diag_error(v->d, marks[i], "%s '%s'%s and %s '%s' (at %s:%d:%d) both become %s '%s' in target '%s'",
-                      what, ra ? ra : "?", scope, what, rb ? rb : "?", marks[k].file ? marks[k].file : "?",
-                      marks[k].line, marks[k].col, idkey, ia, v->tname);
+        mg_docset_error(v->m->set, v->d, marks[i], "%s '%s'%s and %s '%s' (at %s:%d:%d) both become %s '%s' in target '%s'",
+                        what, ra ? ra : "?", scope, what, rb ? rb : "?", marks[k].file ? marks[k].file : "?",
+                        marks[k].line, marks[k].col, idkey, ia, v->tname);
         v->failed = 1;
     }
     mg_hmap_fini(&seen);
@@ -1134,18 +1143,18 @@ static int read_target(vctx *v)
     v->tfile = v->t->doc ? v->t->doc->path : NULL;
     v->types = cJSON_GetObjectItemCaseSensitive(desc, "types");
     if (v->types && !cJSON_IsObject(v->types)) {
-        mg_diag_error(v->d, tmark(v, v->types), "'types' must be a mapping of type kinds to mustache strings");
+        terr(v, v->types, "'types' must be a mapping of type kinds to mustache strings");
         return -1;
     }
     v->formats = cJSON_GetObjectItemCaseSensitive(v->types, "formats");
     v->reserved = cJSON_GetObjectItemCaseSensitive(desc, "reserved");
     if (v->reserved && !cJSON_IsArray(v->reserved)) {
-        mg_diag_error(v->d, tmark(v, v->reserved), "'reserved' must be a list of words");
+        terr(v, v->reserved, "'reserved' must be a list of words");
         return -1;
     }
     const cJSON *esc = cJSON_GetObjectItemCaseSensitive(desc, "reserved_escape");
     if (esc && !cJSON_IsString(esc)) {
-        mg_diag_error(v->d, tmark(v, esc), "'reserved_escape' must be a mustache string such as '{{name}}_'");
+        terr(v, esc, "'reserved_escape' must be a mustache string such as '{{name}}_'");
         return -1;
     }
     if (esc)
@@ -1157,14 +1166,14 @@ static int read_target(vctx *v)
             if (strcmp(n->string, nk_keys[k]) == 0)
                 break;
         if (k == NK_COUNT) {
-            mg_diag_error(v->d, mg_doc_key_mark(v->t->doc, n),
-                          "unknown naming kind '%s' (expected type, field, message, method, constant, enum_value or file)",
-                          n->string);
+            mg_doc_key_error(v->d, v->t->doc, n,
+                             "unknown naming kind '%s' (expected type, field, message, method, constant, enum_value or file)",
+                             n->string);
             return -1;
         }
         if (!cJSON_IsString(n) || mg_case_parse(n->valuestring, &v->naming[k]) < 0) {
-            mg_diag_error(v->d, tmark(v, n), "naming.%s must be snake, camel, pascal, screaming, kebab or raw",
-                          n->string);
+            terr(v, n, "naming.%s must be snake, camel, pascal, screaming, kebab or raw",
+                 n->string);
             return -1;
         }
     }
@@ -1172,19 +1181,19 @@ static int read_target(vctx *v)
     v->doc_escape = cJSON_GetObjectItemCaseSensitive(helpers, "doc_escape");
     const cJSON *pair;
     if (v->doc_escape && !cJSON_IsArray(v->doc_escape)) {
-        mg_diag_error(v->d, tmark(v, v->doc_escape), "helpers.doc_escape must be a list of {from, to}");
+        terr(v, v->doc_escape, "helpers.doc_escape must be a list of {from, to}");
         return -1;
     }
     cJSON_ArrayForEach(pair, v->doc_escape) {
         const char *from = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pair, "from"));
         if (!from || !*from || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pair, "to"))) {
-            mg_diag_error(v->d, tmark(v, pair), "helpers.doc_escape entries need a non-empty 'from' and a 'to' string");
+            terr(v, pair, "helpers.doc_escape entries need a non-empty 'from' and a 'to' string");
             return -1;
         }
     }
     v->escapes = cJSON_GetObjectItemCaseSensitive(helpers, "escapes");
     if (v->escapes && !cJSON_IsObject(v->escapes)) {
-        mg_diag_error(v->d, tmark(v, v->escapes), "helpers.escapes must be a mapping of names to {keys, pairs, code}");
+        terr(v, v->escapes, "helpers.escapes must be a mapping of names to {keys, pairs, code}");
         return -1;
     }
     const cJSON *en;
@@ -1193,18 +1202,18 @@ static int read_target(vctx *v)
         const cJSON *pairs = cJSON_GetObjectItemCaseSensitive(en, "pairs");
         const cJSON *code = cJSON_GetObjectItemCaseSensitive(en, "code"), *k;
         if (!cJSON_IsObject(en) || !cJSON_IsArray(keys) || !cJSON_IsArray(pairs)) {
-            mg_diag_error(v->d, tmark(v, en), "helpers.escapes.%s needs 'keys' (a list of view keys) and 'pairs' (a list of {from, to})",
-                          en->string);
+            terr(v, en, "helpers.escapes.%s needs 'keys' (a list of view keys) and 'pairs' (a list of {from, to})",
+                 en->string);
             return -1;
         }
         cJSON_ArrayForEach(k, keys)
             if (!cJSON_IsString(k) || !*k->valuestring) {
-                mg_diag_error(v->d, tmark(v, k), "helpers.escapes.%s.keys must be view keys such as 'description'", en->string);
+                terr(v, k, "helpers.escapes.%s.keys must be view keys such as 'description'", en->string);
                 return -1;
             }
         if (code && (!cJSON_IsString(code) || strlen(code->valuestring) != 1)) {
-            mg_diag_error(v->d, tmark(v, code), "helpers.escapes.%s.code must be one character (the code-span delimiter, e.g. '`')",
-                          en->string);
+            terr(v, code, "helpers.escapes.%s.code must be one character (the code-span delimiter, e.g. '`')",
+                 en->string);
             return -1;
         }
         cJSON_ArrayForEach(pair, pairs) {
@@ -1212,8 +1221,8 @@ static int read_target(vctx *v)
             const cJSON *in_code = cJSON_GetObjectItemCaseSensitive(pair, "code");
             if (!from || !*from || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pair, "to")) ||
                 (in_code && !cJSON_IsBool(in_code))) {
-                mg_diag_error(v->d, tmark(v, pair), "helpers.escapes.%s.pairs entries need a non-empty 'from', a 'to' string and an optional boolean 'code'",
-                              en->string);
+                terr(v, pair, "helpers.escapes.%s.pairs entries need a non-empty 'from', a 'to' string and an optional boolean 'code'",
+                     en->string);
                 return -1;
             }
         }

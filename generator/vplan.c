@@ -141,7 +141,7 @@ static int compile(pctx *c, const mg_doc *doc, const cJSON *node);
  * linear-time program (rx.h) as `prog` ("op,arg,...", for the targets' VMs).
  * A pattern rx cannot compile is matched by each target's own regex engine,
  * which may backtrack: say so when generating, at the pattern. */
-static cJSON *pattern_ref(pctx *c, const char *p, mg_mark at)
+static cJSON *pattern_ref(pctx *c, const char *p, const mg_doc *doc, const cJSON *node, int key)
 {
     int i = 0;
     const cJSON *e;
@@ -170,11 +170,11 @@ static cJSON *pattern_ref(pctx *c, const char *p, mg_mark at)
         } else {
             add_bool(o, "has_prog", 0);
             add_cs(o, "prog", cJSON_CreateString(""));
-            mg_diag_warning(c->d, at,
-                            "pattern '%s' has %s: the generated Python and TypeScript validators match it "
-                            "with a backtracking regex, without a time limit (C and msggen validate stop at "
-                            "PCRE2's backtracking limit)",
-                            p, why);
+            (key ? mg_doc_key_warning : mg_doc_warning)(c->d, doc, node,
+                                                        "pattern '%s' has %s: the generated Python and TypeScript validators match it "
+                                                        "with a backtracking regex, without a time limit (C and msggen validate stop at "
+                                                        "PCRE2's backtracking limit)",
+                                                        p, why);
         }
         cJSON_AddItemToArray(c->patterns, o);
     }
@@ -354,7 +354,7 @@ static void compile_string(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
         add_check(c, list, "is_max_length", ">", m, msg);
     }
     if (cJSON_IsString(pattern)) {
-        cJSON *o = pattern_ref(c, pattern->valuestring, mg_doc_mark(doc, pattern));
+        cJSON *o = pattern_ref(c, pattern->valuestring, doc, pattern, 0);
         check_flags(o, "is_pattern");
         mg_buf b;
         mg_buf_init(&b);
@@ -551,7 +551,7 @@ static void compile_object(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
     if (cJSON_IsObject(patprops)) {
         const cJSON *p;
         cJSON_ArrayForEach(p, patprops) {
-            cJSON *o = pattern_ref(c, p->string ? p->string : "", mg_doc_key_mark(doc, p));
+            cJSON *o = pattern_ref(c, p->string ? p->string : "", doc, p, 1);
             add_int(o, "fn", compile(c, doc, p));
             cJSON_AddItemToArray(pp, o);
         }

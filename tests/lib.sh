@@ -79,3 +79,29 @@ npm_pack() {
     fi
     [ -s "$tgz" ] && echo "$tgz"
 }
+
+# ts_tsc: prints the path of tsc, pinned by tests/tsclient/package-lock.json
+# and installed with `npm ci` into tests/tsclient/node_modules (git ignores
+# it) when the lock file changed since the last install. Every family that
+# needs TypeScript calls this: the first one installs, under a lock, so that
+# two families starting together never run `npm ci` (which first deletes
+# node_modules) into one folder at once, and none depends on another having
+# run first. Returns 1 (npm's output in $TMP/npm) without node/npm or when
+# the install fails.
+ts_tsc() {
+    local dir=$TOP/tests/tsclient want lock rc=0
+    command -v node >/dev/null && command -v npm >/dev/null || { echo "node or npm not installed" >"$TMP/npm"; return 1; }
+    want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+    exec {lock}>"$dir/.npm-install.lock"
+    flock "$lock"
+    if [ "$(cat "$dir/node_modules/.msggen-lock" 2>/dev/null)" != "$want" ] || [ ! -x "$dir/node_modules/.bin/tsc" ]; then
+        # --prefer-offline: what npm's cache (~/.npm) holds is not fetched again.
+        if (cd "$dir" && timeout 120 npm ci --prefer-offline --no-audit --no-fund --loglevel=error) >"$TMP/npm" 2>&1; then
+            echo "$want" >"$dir/node_modules/.msggen-lock"
+        else
+            rc=1
+        fi
+    fi
+    exec {lock}>&-
+    [ "$rc" -eq 0 ] && [ -x "$dir/node_modules/.bin/tsc" ] && echo "$dir/node_modules/.bin/tsc"
+}

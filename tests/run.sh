@@ -27,9 +27,11 @@ times=$logs/times
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 
 # Longest first, so the pool does not end with one long family running alone.
-# A family without a recorded time (new, or first run) counts as long.
+# Without a recorded time (a fresh clone) a family's time comes from
+# tests/times.default; one in neither (new) counts as long.
 order=$(for fam in "${families[@]}"; do
     t=$(awk -v f="$fam" '$1 == f { print $2 }' "$times" 2>/dev/null)
+    [ -n "$t" ] || t=$(awk -v f="$fam" '$1 == f { print $2 }' "$here/times.default" 2>/dev/null)
     echo "${t:-1000} $fam"
 done | sort -s -k1,1nr | cut -d' ' -f2)
 

@@ -132,15 +132,9 @@ fi
 
 # TypeScript: one tsc --strict --noEmit over every document's src/, with the
 # generated tsconfig's options. tsc is the tsclient family's, pinned by its
-# package-lock.json (installed here the same way when this family runs first).
-tsdir=$TOP/tests/tsclient
-tsc=$tsdir/node_modules/.bin/tsc
-lock=$(sha256sum "$tsdir/package-lock.json" | cut -d' ' -f1)
-if command -v npm >/dev/null && { [ "$(cat "$tsdir/node_modules/.msggen-lock" 2>/dev/null)" != "$lock" ] || [ ! -x "$tsc" ]; }; then
-    (cd "$tsdir" && timeout 120 npm ci --no-audit --no-fund --loglevel=error) >"$TMP/npm" 2>&1 &&
-        echo "$lock" >"$tsdir/node_modules/.msggen-lock"
-fi
-if [ ! -x "$tsc" ]; then
+# package-lock.json (ts_tsc, lib.sh: installed by whichever family needs it first).
+tsc=$(ts_tsc)
+if [ -z "$tsc" ]; then
     skip asyncapi_example_typescript_should_pass_tsc_strict "no tsc (node/npm missing or npm ci failed)"
 else
     mkdir -p "$TMP/ts"

@@ -27,6 +27,7 @@ import shutil
 import sys
 
 CHUNK = int(os.environ.get("SHAPES_CHUNK", "25"))
+SMALL_FN = 3000
 TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|(?:->|\.)\s*[A-Za-z_]\w*|[A-Za-z_]\w*|\s+|.', re.S)
 
 
@@ -156,12 +157,23 @@ def main(src, out, seen_path):
             # Left-out functions become blank lines, so a finding's line number
             # is the line in the generated file.
             # A file with its own structs stays whole (see above).
-            nparts = 1 if local else max(1, (nkept + CHUNK - 1) // CHUNK)
+            # How much a function costs depends on the file: each part costs
+            # about 1 s of fixed work (the headers and all the text outside
+            # functions), the validators' large functions call each other and
+            # grow superlinearly (worker-backend, cppcheck 2.10: 25 per part
+            # 9 s, 5 per part 3 s, 100 per part over 100 s), the (de)serialisers'
+            # small ones barely (25 per part: 35 parts, ~45 s; 250 per part:
+            # 4 parts, 15 s; the whole file 13 s). So files of small functions
+            # (mean under SMALL_FN bytes; worker-backend: the kept (de)serialisers
+            # 1750, the validators 4800) take CHUNK * 10 per part.
+            sizes = [len(text) for num, text in parts if num is not None and num >= 0]
+            chunk = CHUNK if not sizes or sum(sizes) / len(sizes) >= SMALL_FN else CHUNK * 10
+            nparts = 1 if local else max(1, (nkept + chunk - 1) // chunk)
             for k in range(nparts):
                 fname = name if nparts == 1 else "%s.part%02d.c" % (name[:-2], k + 1)
                 with open(os.path.join(out, fname), "w", encoding="utf-8", errors="surrogateescape") as fh:
                     for num, text in parts:
-                        if num is None or (num >= 0 and (nparts == 1 or num // CHUNK == k)):
+                        if num is None or (num >= 0 and (nparts == 1 or num // chunk == k)):
                             fh.write(text)
                         else:
                             fh.write("\n" * text.count("\n"))

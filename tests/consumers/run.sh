@@ -16,6 +16,7 @@
 # Slow (two full tsc builds of the worker-backend package): run it on its own.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/server/lib-server.sh"
+. "$TOP/tests/c-target/lib-c.sh"
 here="$TOP/tests/consumers"
 cat="$TOP/schemas/worker-backend/asyncapi.yaml"
 command -v python3 >/dev/null || { skip consumers "python3 not installed"; exit 0; }
@@ -86,8 +87,8 @@ fi
 
 # ---- ts-esm, ts-cjs ---------------------------------------------------------
 tsdir="$TOP/tests/tsclient"
-if ! command -v node >/dev/null || [ ! -x "$tsdir/node_modules/.bin/tsc" ]; then
-    skip consumer_typescript "node or tests/tsclient/node_modules (run the tsclient family first) missing"
+if ! tsc=$(ts_tsc); then
+    skip consumer_typescript "no tsc: $(tail -n 1 "$TMP/npm")"
 elif mg generate -i "$cat" -t typescript -o "$TMP/ts" >/dev/null 2>"$TMP/gen.err"; then
     ln -s "$tsdir/node_modules" "$TMP/ts/node_modules"
     if (cd "$TMP/ts" && timeout 400 npm run --silent build) >"$TMP/build" 2>&1; then
@@ -97,7 +98,7 @@ elif mg generate -i "$cat" -t typescript -o "$TMP/ts" >/dev/null 2>"$TMP/gen.err
             mkdir -p "$proj/node_modules/@mesh-sync/worker-backend-client"
             cp "$here/ts-$kind"/* "$proj/"
             cp -r "$TMP/ts/package.json" "$TMP/ts/dist" "$proj/node_modules/@mesh-sync/worker-backend-client/"
-            if (cd "$proj" && "$tsdir/node_modules/.bin/tsc" -p .) >"$TMP/tsc" 2>&1
+            if (cd "$proj" && "$tsc" -p .) >"$TMP/tsc" 2>&1
             then ok "consumer_typescript_${kind}_project_should_compile"
             else fail "consumer_typescript_${kind}_project_should_compile" "tsc reports errors"; detail "$TMP/tsc"; continue; fi
             if (cd "$proj" && SERVER_URL="$SERVER_URL" timeout 60 node dist/index.js) >"$TMP/run" 2>&1 &&
@@ -116,12 +117,25 @@ fi
 if ! pkg-config --exists libcjson libpcre2-8 libcurl; then
     skip consumer_c "libcjson, libpcre2-8 or libcurl development files missing"
 else
-    cp -r "$TOP/out/c" "$TMP/c"
+    # The objects are the shared build of out/c (c_lib, tests/c-target/lib-c.sh:
+    # the generated Makefile with -std=c11 and the same -fPIC objects, built
+    # once for c-target, c-client and this family) rather than a second
+    # compile of its 4 MB of C at -O2, which cost most of this family's CPU
+    # and checked nothing more: the Makefile has no -Werror. make then links
+    # the shared library and installs, as a consumer's `make && make install`.
+    # (Under `make asan` the shared build is sanitized, which a plain consumer
+    # cannot link: there the library is built with the Makefile's defaults.)
     prefix=$TMP/prefix
-    if make -s -C "$TMP/c" -j2 >"$TMP/make" 2>&1 && make -s -C "$TMP/c" install PREFIX="$prefix" >>"$TMP/make" 2>&1; then
+    if [ "${MG_SANITIZED:-}" = 1 ]; then
+        cp -r "$TOP/out/c" "$TMP/c" && mflags=(-j2)
+    elif dir=$(c_lib "$TOP/out/c" worker-backend) && cp -a "$dir" "$TMP/c"; then
+        mflags=(CC="${CC:-gcc}" CFLAGS="$(c_flags) -Werror")
+    fi
+    if [ -d "$TMP/c" ] && make -s -C "$TMP/c" "${mflags[@]}" >"$TMP/make" 2>&1 &&
+       make -s -C "$TMP/c" "${mflags[@]}" install PREFIX="$prefix" >>"$TMP/make" 2>&1; then
         ok consumer_c_library_should_build_with_plain_c11_and_install
     else
-        fail consumer_c_library_should_build_with_plain_c11_and_install "make failed"; detail "$TMP/make"
+        fail consumer_c_library_should_build_with_plain_c11_and_install "make failed"; cat "$TMP/c_lib.log" "$TMP/make" 2>/dev/null | detail
     fi
     lib=$prefix/lib
     real=$(ls "$lib"/libworker_backend.so.*.*.* 2>/dev/null | head -n 1)

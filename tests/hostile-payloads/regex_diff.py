@@ -112,19 +112,30 @@ def prune(d, errors):
 
 
 def reference(d, msggen):
-    """msggen validate per file (it prints at most 20 diagnostics a run)."""
+    """msggen validate over all files, in batches of 200 (one process, not
+    one per file: that was some 700 runs). Its limit on diagnostics is per
+    file with --message (MG_MAX_VALIDATE_ERRORS, which says when it cuts),
+    so a batch reports what one run per file reported; each line starts with
+    its file's path."""
     files = [l.split()[0] + ".json" for l in open(os.path.join(d, "manifest"))]
     want = {f: set() for f in files}
     undecided = set()
     tag = "payload does not match the payload of message 'patterns': "
-    for f in files:
-        r = subprocess.run([msggen, "validate", "-i", os.path.join(d, "catalogue.yaml"), "--message", "patterns",
-                            os.path.join(d, f)], capture_output=True, text=True)
+    for i in range(0, len(files), 200):
+        batch = files[i:i + 200]
+        by_path = {os.path.join(d, f): f for f in batch}
+        r = subprocess.run([msggen, "validate", "-i", os.path.join(d, "catalogue.yaml"), "--message", "patterns"]
+                           + list(by_path), capture_output=True, text=True)
         for line in r.stderr.splitlines():
+            path = line.split(":", 1)[0]
+            if path not in by_path:
+                # Not a line about one file: no verdict for any file of the batch.
+                undecided.update(batch)
+                continue
             if tag in line:
-                want[f].add(line.split(tag, 1)[1])
+                want[by_path[path]].add(line.split(tag, 1)[1])
             else:
-                undecided.add(f)
+                undecided.add(by_path[path])
     return want, undecided
 
 

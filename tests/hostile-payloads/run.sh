@@ -41,18 +41,9 @@ else
     fail hostile_payload_python_should_generate "see log"; detail "$TMP/gen.log"
 fi
 
-# TypeScript: tsc pinned by tests/tsclient/package-lock.json, installed as that
-# family does (npm ci into tests/tsclient/node_modules, kept between runs).
-ts=$TOP/tests/tsclient
-tsc=$ts/node_modules/.bin/tsc
-if command -v npm >/dev/null; then
-    want=$(sha256sum "$ts/package-lock.json" | cut -d' ' -f1)
-    if [ "$(cat "$ts/node_modules/.msggen-lock" 2>/dev/null)" != "$want" ] || [ ! -x "$tsc" ]; then
-        (cd "$ts" && timeout 120 npm ci --no-audit --no-fund --loglevel=error) >"$TMP/npm" 2>&1 &&
-            echo "$want" >"$ts/node_modules/.msggen-lock"
-    fi
-fi
-if ! command -v node >/dev/null || [ ! -x "$tsc" ]; then
+# TypeScript: tsc pinned by tests/tsclient/package-lock.json (ts_tsc, lib.sh).
+tsc=$(ts_tsc)
+if [ -z "$tsc" ]; then
     skip hostile_payload_typescript "node, npm or the registry missing (no tsc)"
 elif mg generate -i "$cat" -t typescript -o "$TMP/ts" >"$TMP/gen.log" 2>&1 &&
      (cd "$TMP/ts" && "$tsc" --strict -p . --outDir "$TMP/ts/dist") >"$TMP/tsc.log" 2>&1; then
@@ -79,7 +70,7 @@ if python3 "$here/regex_diff.py" make "$TMP/rd" "$SHARED/conformance/json-schema
     else
         fail hostile_payload_pattern_catalogue_c_should_build "see log"; cat "$TMP/c_lib.log" "$TMP/cc.log" 2>/dev/null | detail
     fi
-    if [ -x "$tsc" ] && mg generate -i "$TMP/rd/catalogue.yaml" -t typescript -o "$TMP/rd/ts" >/dev/null 2>&1 &&
+    if [ -n "$tsc" ] && mg generate -i "$TMP/rd/catalogue.yaml" -t typescript -o "$TMP/rd/ts" >/dev/null 2>&1 &&
        (cd "$TMP/rd/ts" && "$tsc" --strict -p . --outDir "$TMP/rd/ts/dist") >"$TMP/tsc.log" 2>&1; then
         timeout 300 node "$here/check.mjs" "$TMP/rd/ts/dist" "$TMP/rd" >"$TMP/rd/ts.txt" 2>&1
         python3 "$here/regex_diff.py" compare "$TMP/rd" "$MSGGEN" typescript "$TMP/rd/ts.txt"

@@ -152,9 +152,9 @@ canary hostile_python_should_run_no_payload
 
 # ---- TypeScript -------------------------------------------------------------
 ts="$TMP/gen/typescript"
-tsc="$TOP/tests/tsclient/node_modules/.bin/tsc"
+tsc=$(ts_tsc)
 if ! command -v node >/dev/null; then skip hostile_typescript "node not installed"
-elif [ ! -x "$tsc" ]; then skip hostile_typescript "no tsc in tests/tsclient/node_modules (run tests/tsclient/run.sh once, or npm ci there)"
+elif [ -z "$tsc" ]; then skip hostile_typescript "no tsc (npm ci of tests/tsclient/package-lock.json failed)"
 else
     # One run type-checks (--strict, as tsconfig.json says too) and compiles.
     if (cd "$ts" && "$tsc" --strict -p . --outDir "$TMP/tsout") >tsc.out 2>&1; then ok hostile_typescript_should_pass_tsc_strict

@@ -36,13 +36,25 @@ mypy_py=
 for p in python3 /usr/bin/python3; do
     if command -v "$p" >/dev/null && "$p" -m mypy --version >/dev/null 2>&1; then mypy_py=$p; break; fi
 done
+# One mypy process for the four packages (their import names differ), not
+# one each: every run first loads the standard library's stubs, about 2 s of
+# CPU. Each package passes when mypy checked every file (no error stopped it)
+# and reported nothing in the package's folder.
+pkgs=() dirs=()
 for d in wb features client_names keywords; do
     [ -d "$TMP/$d" ] || continue
     if [ -z "$mypy_py" ]; then skip "python_client_should_pass_mypy_strict_$d" "no python3 with mypy (apt-get install python3-mypy)"; continue; fi
-    if (cd "$TMP/$d" && "$mypy_py" -m mypy --strict --no-incremental --cache-dir=/dev/null "$(pkg_of "$TMP/$d")") >"$TMP/mypy" 2>&1
-    then ok "python_client_should_pass_mypy_strict_$d"
-    else fail "python_client_should_pass_mypy_strict_$d" "mypy --strict reports errors"; detail "$TMP/mypy"; fi
+    dirs+=("$d"); pkgs+=("$d/$(pkg_of "$TMP/$d")")
 done
+if [ ${#pkgs[@]} -gt 0 ]; then
+    (cd "$TMP" && "$mypy_py" -m mypy --strict --no-incremental --cache-dir=/dev/null "${pkgs[@]}") >"$TMP/mypy" 2>&1; rc=$?
+    for d in "${dirs[@]}"; do
+        if [ "$rc" -le 1 ] && ! grep -q "prevented further checking" "$TMP/mypy" && ! grep -q "^$d/" "$TMP/mypy" &&
+           { [ "$rc" -eq 0 ] || grep -q "^[^ ]*: error: " "$TMP/mypy"; }
+        then ok "python_client_should_pass_mypy_strict_$d"
+        else fail "python_client_should_pass_mypy_strict_$d" "mypy --strict reports errors (exit $rc)"; grep -v "^[a-z_]*/" "$TMP/mypy" | detail; grep "^$d/" "$TMP/mypy" | detail; fi
+    done
+fi
 
 # Validator conformance: same verdicts and messages as msggen validate, on
 # mutated example payloads of the worker-backend catalogue and of test

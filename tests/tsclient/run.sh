@@ -26,17 +26,8 @@ gen "$TOP/tests/catalogues/features.yaml" "$TMP/features" || { fail typescript_t
 gen "$TOP/tests/golden/client-names/input/catalogue.yaml" "$TMP/client_names" || { fail typescript_target_should_generate_client_names "generate failed"; detail "$TMP/client_names.err"; }
 gen "$TOP/tests/golden/reserved-words/input/catalogue.yaml" "$TMP/keywords" || { fail typescript_target_should_generate_keywords "generate failed"; detail "$TMP/keywords.err"; }
 
-# TypeScript, pinned; reinstalled only when the lock file changed.
-want=$(sha256sum "$here/package-lock.json" | cut -d' ' -f1)
-if [ "$(cat "$here/node_modules/.msggen-lock" 2>/dev/null)" != "$want" ] || [ ! -x "$here/node_modules/.bin/tsc" ]; then
-    # --prefer-offline: what npm's cache (~/.npm) holds is not fetched again.
-    if (cd "$here" && timeout 120 npm ci --prefer-offline --no-audit --no-fund --loglevel=error) >"$TMP/npm" 2>&1; then
-        echo "$want" >"$here/node_modules/.msggen-lock"
-    else
-        skip typescript_client "npm ci failed (registry unreachable?)"; detail "$TMP/npm"; exit 0
-    fi
-fi
-tsc="$here/node_modules/.bin/tsc"
+# TypeScript, pinned; reinstalled only when the lock file changed (ts_tsc, lib.sh).
+tsc=$(ts_tsc) || { skip typescript_client "npm ci failed (registry unreachable?)"; detail "$TMP/npm"; exit 0; }
 
 # Type-check with --strict: the two reserved-words catalogues with --noEmit; the
 # others in the same pass that compiles them to JavaScript (temp folder) for

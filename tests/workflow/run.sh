@@ -115,6 +115,52 @@ printf 'asyncapi: 2.6.0\ninfo: {title: t, version: "1"}\nchannels:\n  c:\n    pu
 if grep -q '"line":10,"column":27,.*unknown type .integr.*"pointer":"/channels/c/publish/message/payload/properties/a~1b/type"' "$TMP/model.err"; then
     ok diag_json_should_carry_the_pointer_of_a_catalogue_error
 else fail diag_json_should_carry_the_pointer_of_a_catalogue_error "no pointer"; detail "$TMP/model.err"; fi
+# The pointer on resolve errors (the $ref member), on errors about a value
+# from the catalogue reported in target.yaml or msggen.yaml, and in SARIF.
+# ptr_case NAME FILE POINTER MESSAGE-PART: $TMP/ptr.json holds the JSON lines.
+ptr_case() {
+    if grep -F "\"file\":\"$2\"" "$TMP/ptr.json" | grep -F "$4" | grep -qF "\"pointer\":\"$3\""; then ok "$1"
+    else fail "$1" "no line for $2 with pointer $3 and '$4'"; detail "$TMP/ptr.json"; fi
+}
+(cd "$d" && mg validate -i bad.yaml --diagnostics-format=json >/dev/null 2>"$TMP/ptr.json")
+ptr_case diag_json_should_carry_the_pointer_of_a_dangling_ref bad.yaml '/channels/c/publish/message/$ref' "unresolved \$ref '#/nope'"
+printf 'asyncapi: 2.6.0\ninfo: {title: t, version: "1"}\nchannels:\n  c:\n    publish:\n      message: {$ref: "other.yaml#/x/y"}\n  d:\n    subscribe:\n      message: {$ref: 3}\n' >"$d/refs.yaml"
+printf 'x: {z: 1}\n' >"$d/other.yaml"
+(cd "$d" && mg validate -i refs.yaml --diagnostics-format=json >/dev/null 2>"$TMP/ptr.json")
+ptr_case diag_json_should_carry_the_pointer_of_a_ref_into_another_file refs.yaml '/channels/c/publish/message/$ref' "no 'y' under '/x' in other.yaml"
+ptr_case diag_json_should_carry_the_pointer_of_a_ref_that_is_not_a_string refs.yaml '/channels/d/subscribe/message/$ref' "'\$ref' must be a string"
+mkdir -p "$d/tg"
+printf 'name: tg\nfiles:\n  - {template: m.mustache, path: "{{name.raw}}.txt", per: message}\n' >"$d/tg/target.yaml"
+printf '{{name.raw}}\n' >"$d/tg/m.mustache"
+printf 'asyncapi: 2.6.0\ninfo: {title: t, version: "1"}\nchannels:\n  c:\n    publish:\n      message: {name: "a/../../x", payload: {type: string}}\n' >"$d/dots.yaml"
+(cd "$d" && mg generate -i dots.yaml -t ./tg -o gen-tg --diagnostics-format=json >/dev/null 2>"$TMP/ptr.json")
+ptr_case diag_json_should_carry_the_pointer_of_an_output_path_made_from_a_catalogue_name tg/target.yaml /files/0/path "output path 'a/../../x.txt'"
+# A clash that only a target's naming makes (tests/errors has its text form).
+cp -R "$TOP/tests/errors/view-reserved-word-collision" "$d/clash"
+(cd "$d/clash" && mg view -i c.yaml -t ./t --diagnostics-format=json >/dev/null 2>"$TMP/ptr.json")
+ptr_case diag_json_should_carry_the_pointer_of_a_name_clash_in_a_target c.yaml /components/messages/m/payload/properties/classValue "both become id 'class_value' in target 'probe'"
+printf 'name: tg\nfiles: [{template: m.mustache, path: x.txt, per: catalogue}]\nbogus: 1\ntypes: {string: "{{#x}}"}\n' >"$d/tg/target.yaml"
+(cd "$d" && mg generate -i dots.yaml -t ./tg -o gen-tg --diagnostics-format=json >/dev/null 2>"$TMP/ptr.json")
+ptr_case diag_json_should_carry_the_pointer_of_a_target_yaml_error tg/target.yaml /bogus "unknown key 'bogus'"
+ptr_case diag_json_should_carry_the_pointer_of_a_bad_type_template tg/target.yaml /types/string "is not a valid mustache template"
+mkdir -p "$d/cfg" && cp "$d/dots.yaml" "$d/cfg/api.yaml"
+printf 'catalogue: api.yaml\ntargets:\n  markdown: {}\n  pythn: {}\n' >"$d/cfg/msggen.yaml"
+(cd "$d/cfg" && mg generate --diagnostics-format=json >/dev/null 2>"$TMP/ptr.json")
+ptr_case diag_json_should_carry_the_pointer_of_a_config_error msggen.yaml /targets/pythn "unknown target 'pythn'"
+(cd "$d" && mg validate -i refs.yaml --diagnostics-format=sarif >/dev/null 2>"$TMP/ptr.sarif")
+if python3 - "$TMP/ptr.sarif" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["runs"][0]["results"]
+ptrs = sorted(r.get("properties", {}).get("pointer") for r in results)
+assert ptrs == ["/channels/c/publish/message/$ref", "/channels/d/subscribe/message/$ref"], ptrs
+PY
+then ok diag_sarif_should_carry_the_pointer_of_a_resolve_error
+else fail diag_sarif_should_carry_the_pointer_of_a_resolve_error "see above"; detail "$TMP/ptr.sarif"; fi
+# The text form is not changed by any of it.
+(cd "$d" && mg validate -i refs.yaml 2>&1 >/dev/null) | grep -c '^refs.yaml:[0-9]*:[0-9]*: error: ' >"$TMP/n"
+if [ "$(cat "$TMP/n")" = 2 ] && ! (cd "$d" && mg validate -i refs.yaml 2>&1 >/dev/null) | grep -q pointer; then
+    ok diag_text_should_not_show_pointers
+else fail diag_text_should_not_show_pointers "$(cat "$TMP/n") lines"; fi
 (cd "$d" && mg validate -i bad.yaml --diagnostics-format=sarif --diagnostics-output=out.sarif >/dev/null 2>"$TMP/err"); rc=$?
 if [ "$rc" -eq 1 ] && [ ! -s "$TMP/err" ] && python3 "$here/sarif_check.py" "$d/out.sarif" --results 1 --rule input-error >"$TMP/out"; then
     ok diag_sarif_should_be_a_valid_2_1_0_log_with_the_error
