@@ -1111,6 +1111,29 @@ static void read_flags(const cJSON *o, tr_flags *x)
     }
 }
 
+static const char *elem_class(const pctx *c, const tr_flags *tr);
+
+/* The class of what an alias stands for when that is one plain value (a
+ * non-nullable string, integer, number or boolean, through chains of aliases:
+ * Streetlights' `sentAt: {$ref: sentAt}` is a string); NULL otherwise. */
+static const char *alias_class(const pctx *c, const cJSON *ref, int hops)
+{
+    const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ref, "id"));
+    const type_ent *t = id ? mg_hmap_get_str(&c->type_by_id, id) : NULL;
+    const cJSON *target = t ? cJSON_GetObjectItemCaseSensitive(t->item, "target") : NULL;
+    if (!target || hops > 64)
+        return NULL;
+    tr_flags tf;
+    read_flags(target, &tf);
+    if (tf.nullable)
+        return NULL;
+    if (tf.is_ref && flag(tf.ref, "is_alias"))
+        return alias_class(c, tf.ref, hops + 1);
+    if (tf.is_string || tf.is_integer || tf.is_number || tf.is_boolean)
+        return elem_class(c, &tf);
+    return NULL;
+}
+
 static const char *elem_class(const pctx *c, const tr_flags *tr)
 {
     if (tr->is_string)
@@ -1131,6 +1154,9 @@ static const char *elem_class(const pctx *c, const tr_flags *tr)
         const type_ent *t = flag(ref, "is_union") && id ? mg_hmap_get_str(&c->type_by_id, id) : NULL;
         if (t)
             return flag(t->item, "has_option_fns") ? "e_union" : "e_json";
+        const char *prim = flag(ref, "is_alias") ? alias_class(c, ref, 0) : NULL;
+        if (prim)
+            return prim;
     }
     return "e_json";
 }
@@ -1169,7 +1195,8 @@ static void add_shape(const pctx *c, cJSON *field)
     }
     const char *cls = strcmp(container, "is_json") ? elem_class(c, elem) : "e_json";
     const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(elem->ref, "id"));
-    set_shape(field, (cJSON *)ff.shape, container, cls, id && strcmp(cls, "e_json") ? id : "");
+    int typed = !strcmp(cls, "e_object") || !strcmp(cls, "e_enum") || !strcmp(cls, "e_union");
+    set_shape(field, (cJSON *)ff.shape, container, cls, id && typed ? id : "");
 }
 
 static const cJSON *fn_by_id(const pctx *c, int id)

@@ -316,7 +316,7 @@ static char *make_url(const worker_backend_client *c, const char *path, const ch
 
 /* Does one request; on a 2xx answer returns its parsed JSON body. */
 static cJSON *request(worker_backend_client *c, const char *method, const char *url, const char *payload,
-                      worker_backend_error *err, char **answer)
+                      long timeout_ms, worker_backend_error *err, char **answer)
 {
     body b = {0};
     b.max = c->max_answer_bytes;
@@ -327,7 +327,7 @@ static cJSON *request(worker_backend_client *c, const char *method, const char *
     curl_easy_reset(h);
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
@@ -351,7 +351,7 @@ static cJSON *request(worker_backend_client *c, const char *method, const char *
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     cJSON *json = NULL;
     if (rc == CURLE_OPERATION_TIMEDOUT)
-        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_TIMEOUT, 0, "no answer from %s within %ld ms", url, c->timeout_ms);
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_TIMEOUT, 0, "no answer from %s within %ld ms", url, timeout_ms);
     else if (rc == CURLE_WRITE_ERROR && b.too_big)
         worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_TRANSPORT, status, "answer from %s exceeds %zu bytes (max_answer_bytes)", url,
                           c->max_answer_bytes);
@@ -391,7 +391,7 @@ static cJSON *request(worker_backend_client *c, const char *method, const char *
 /* Checks an answer against its schema and builds the record. */
 #define ANSWER(type, json, answer, out, err, status)                                           \
     do {                                                                                       \
-        if (c->check_answers && !worker_backend_##type##_validate(json, err)) {                   \
+        if (check && !worker_backend_##type##_validate(json, err)) {                              \
             if (err) {                                                                         \
                 err->kind = WORKER_BACKEND_ERR_RESPONSE_SCHEMA;                                   \
                 err->http_status = status;                                                     \
@@ -403,6 +403,11 @@ static cJSON *request(worker_backend_client *c, const char *method, const char *
         }                                                                                      \
         free(answer);                                                                          \
         if (out && !(*out = worker_backend_##type##_from_json(json, err))) {                      \
+            /* unchecked, and the record cannot hold it */                                     \
+            if (err && err->kind == WORKER_BACKEND_ERR_INVALID) {                                 \
+                err->kind = WORKER_BACKEND_ERR_RESPONSE_SCHEMA;                                   \
+                err->http_status = status;                                                     \
+            }                                                                                  \
             cJSON_Delete(json);                                                                \
             return false;                                                                      \
         }                                                                                      \
@@ -410,8 +415,26 @@ static cJSON *request(worker_backend_client *c, const char *method, const char *
         return true;                                                                           \
     } while (0)
 
+/* The call's deadline and whether its answer is checked. */
+static long call_timeout(const worker_backend_client *c, const worker_backend_call_options *opts)
+{
+    return opts && opts->timeout_ms > 0 ? opts->timeout_ms : c->timeout_ms;
+}
+
+static bool call_checks(const worker_backend_client *c, const worker_backend_call_options *opts)
+{
+    return c->check_answers && !(opts && opts->skip_answer_checks);
+}
+
 bool worker_backend_client_send_to_queue(worker_backend_client *c, worker_backend_message_type type, const cJSON *payload,
                           worker_backend_JobResponse **out, worker_backend_error *err)
+{
+    return worker_backend_client_send_to_queue_opts(c, type, payload, NULL, out, err);
+}
+
+bool worker_backend_client_send_to_queue_opts(worker_backend_client *c, worker_backend_message_type type, const cJSON *payload,
+                               const worker_backend_call_options *opts,
+                               worker_backend_JobResponse **out, worker_backend_error *err)
 {
     if (out)
         *out = NULL;
@@ -433,17 +456,24 @@ bool worker_backend_client_send_to_queue(worker_backend_client *c, worker_backen
         return false;
     }
     char *answer = NULL;
-    cJSON *json = request(c, send_method, url, text, err, &answer);
+    cJSON *json = request(c, send_method, url, text, call_timeout(c, opts), err, &answer);
     free(url);
     cJSON_free(text);
     if (!json)
         return false;
     long status = err ? err->http_status : 0;
+    bool check = call_checks(c, opts);
     ANSWER(JobResponse, json, answer, out, err, status);
 }
 
 bool worker_backend_client_get_job_status(worker_backend_client *c, const char *job_id,
                             worker_backend_JobStatus **out, worker_backend_error *err)
+{
+    return worker_backend_client_get_job_status_opts(c, job_id, NULL, out, err);
+}
+
+bool worker_backend_client_get_job_status_opts(worker_backend_client *c, const char *job_id, const worker_backend_call_options *opts,
+                                 worker_backend_JobStatus **out, worker_backend_error *err)
 {
     if (out)
         *out = NULL;
@@ -459,11 +489,12 @@ bool worker_backend_client_get_job_status(worker_backend_client *c, const char *
         return false;
     }
     char *answer = NULL;
-    cJSON *json = request(c, "GET", url, NULL, err, &answer);
+    cJSON *json = request(c, "GET", url, NULL, call_timeout(c, opts), err, &answer);
     free(url);
     if (!json)
         return false;
     long status = err ? err->http_status : 0;
+    bool check = call_checks(c, opts);
     ANSWER(JobStatus, json, answer, out, err, status);
 }
 

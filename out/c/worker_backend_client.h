@@ -62,15 +62,31 @@ bool worker_backend_client_config_from_env(worker_backend_client_config *cfg, wo
 worker_backend_client *worker_backend_client_new(const worker_backend_client_config *cfg, worker_backend_error *err);
 void worker_backend_client_free(worker_backend_client *c);
 
+/** Settings of one call, for the _opts variants of the calls; NULL or a
+ * zeroed record means the client's settings. */
+typedef struct worker_backend_call_options {
+    long timeout_ms;         /**< this call's deadline; 0 = the client's timeout_ms */
+    bool skip_answer_checks; /**< true: this call's answer is not checked against its schema */
+} worker_backend_call_options;
+
 /** Posts `payload` as a job of message type `type` after validating it.
  * On success *out (if out is not NULL) receives the answer (free with
  * worker_backend_JobResponse_free). */
 bool worker_backend_client_send_to_queue(worker_backend_client *c, worker_backend_message_type type, const cJSON *payload,
                           worker_backend_JobResponse **out, worker_backend_error *err);
 
+/** The same with per-call settings (`opts` may be NULL). */
+bool worker_backend_client_send_to_queue_opts(worker_backend_client *c, worker_backend_message_type type, const cJSON *payload,
+                               const worker_backend_call_options *opts,
+                               worker_backend_JobResponse **out, worker_backend_error *err);
+
 /** Reads the state of job `job_id` (URL-encoded into the path). */
 bool worker_backend_client_get_job_status(worker_backend_client *c, const char *job_id,
                             worker_backend_JobStatus **out, worker_backend_error *err);
+
+/** The same with per-call settings (`opts` may be NULL). */
+bool worker_backend_client_get_job_status_opts(worker_backend_client *c, const char *job_id, const worker_backend_call_options *opts,
+                                 worker_backend_JobStatus **out, worker_backend_error *err);
 
 /** Sends a `analytics-collection-request` message. */
 bool worker_backend_client_analytics_collection_request(worker_backend_client *c, const worker_backend_AnalyticsCollectionRequestMessage *msg,

@@ -239,6 +239,40 @@ int main(int argc, char **argv)
     worker_backend_JobStatus_free(st);
     worker_backend_client_free(c);
 
+    /* 2^53 - 1 and a large int64 travel exactly: the bignum scenario answers the
+     * integers it read from the payload as the jobId, and a JobStatus with
+     * integers at the same edges. (2^63 - 1024 is the largest int64 that a
+     * double, cJSON's number, holds; INT64_MAX itself is refused locally.) */
+    c = client_for(base, "/s/bignum", NULL, 10000);
+    cJSON *big = cJSON_Parse("{\"vertices\": 9007199254740991, \"faces\": -9007199254740991, "
+                             "\"edges\": 9223372036854774784}");
+    worker_backend_JobResponse *bigjob = NULL;
+    ok = worker_backend_client_send_to_queue(c, WORKER_BACKEND_MESSAGE_MODEL_TECHNICAL_METADATA_COMPLETED, big, &bigjob, &err);
+    if (ok && bigjob)
+        printf("# the server read %s\n", bigjob->job_id);
+    check(ok && bigjob && !strcmp(bigjob->job_id, "edges=9223372036854774784,faces=-9007199254740991,vertices=9007199254740991"),
+          "c_client_should_send_big_integers_exactly", &err);
+    worker_backend_error_clear(&err);
+    worker_backend_JobResponse_free(bigjob);
+    st = NULL;
+    ok = worker_backend_client_get_job_status(c, "big", &st, &err);
+    const cJSON *d = st ? st->data : NULL;
+    check(ok && st && st->timestamp == 9007199254740991LL && st->has_attempts_made &&
+              st->attempts_made == 9223372036854774784LL &&
+              cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(d, "max53")) == 9007199254740991.0 &&
+              cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(d, "min53")) == -9007199254740991.0 &&
+              cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(d, "big")) == 9223372036854774784.0,
+          "c_client_should_read_big_integers_exactly", &err);
+    worker_backend_error_clear(&err);
+    worker_backend_JobStatus_free(st);
+    cJSON_Delete(big);
+    big = cJSON_Parse("{\"vertices\": 9223372036854775807}");
+    ok = worker_backend_client_send_to_queue(c, WORKER_BACKEND_MESSAGE_MODEL_TECHNICAL_METADATA_COMPLETED, big, NULL, &err);
+    check(!ok && err.kind == WORKER_BACKEND_ERR_INVALID, "c_client_should_refuse_an_int64_it_cannot_send_exactly", &err);
+    worker_backend_error_clear(&err);
+    cJSON_Delete(big);
+    worker_backend_client_free(c);
+
     /* configuration from the environment */
     setenv("WORKER_BACKEND_URL", "http://example.invalid:1", 1);
     setenv("WORKER_BACKEND_API_KEY", "k", 1);

@@ -142,6 +142,18 @@ int main(int argc, char **argv)
     expect_send("slow-chunked", &quick, WORKER_BACKEND_ERR_TIMEOUT, within, "should_time_out_within_the_deadline_on_slow_chunked");
     expect_send("continue", &quick, WORKER_BACKEND_ERR_TIMEOUT, within, "should_time_out_within_the_deadline_on_continue");
 
+    {
+        /* interim 100 Continue answers are skipped: the final answer counts */
+        worker_backend_client *c = client("continue-then-ok", &quick);
+        err_t err = {0};
+        worker_backend_JobResponse *out = NULL;
+        bool ok = worker_backend_client_send_to_queue(c, WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_REQUEST, payload, &out, &err);
+        report(ok && out && out->success, "should_skip_100_continue_and_read_the_answer", &err);
+        worker_backend_JobResponse_free(out);
+        worker_backend_error_clear(&err);
+        worker_backend_client_free(c);
+    }
+
     /* 2. bounded answers */
     worker_backend_client_config small = {0};
     small.timeout_ms = 30000;
@@ -245,12 +257,58 @@ int main(int argc, char **argv)
     {
         worker_backend_client_config cfg = {0};
         cfg.skip_answer_checks = true;
-        worker_backend_client *c = client("bullmq-2", &cfg);
+        worker_backend_client *c = client("wrong-schema", &cfg);
+        err_t e0 = {0};
+        bool sent = worker_backend_client_send_to_queue(c, WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_REQUEST, payload, NULL, &e0);
+        report(sent, "should_send_with_answer_checks_off_per_client", &e0);
+        worker_backend_error_clear(&e0);
+        worker_backend_client_free(c);
+        c = client("bullmq-2", &cfg);
         err_t err = {0};
         worker_backend_JobStatus *st = NULL;
         bool ok = worker_backend_client_get_job_status(c, "2", &st, &err);
         report(ok && st && !strcmp(st->state, "active"), "should_read_answers_with_answer_checks_off", &err);
         worker_backend_JobStatus_free(st);
+        worker_backend_error_clear(&err);
+        worker_backend_client_free(c);
+    }
+    {
+        /* per call: checks off for one call only, and a call's own deadline */
+        worker_backend_client *c = client("wrong-schema", NULL);
+        worker_backend_call_options off = {0};
+        off.skip_answer_checks = true;
+        err_t err = {0};
+        worker_backend_JobResponse *out = NULL;
+        bool ok = worker_backend_client_send_to_queue_opts(c, WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_REQUEST, payload, &off,
+                                                           NULL, &err);
+        report(ok, "should_send_with_answer_checks_off_per_call", &err);
+        ok = worker_backend_client_send_to_queue_opts(c, WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_REQUEST, payload, NULL, NULL, &err);
+        report(!ok && err.kind == WORKER_BACKEND_ERR_RESPONSE_SCHEMA, "should_check_the_next_call_again", &err);
+        /* unchecked, an answer the record cannot hold is still no record */
+        ok = worker_backend_client_send_to_queue_opts(c, WORKER_BACKEND_MESSAGE_FILE_DOWNLOAD_REQUEST, payload, &off, &out,
+                                                      &err);
+        report(!ok && !out && err.kind == WORKER_BACKEND_ERR_RESPONSE_SCHEMA,
+               "should_refuse_a_record_of_an_unchecked_answer_it_cannot_hold", &err);
+        worker_backend_JobResponse_free(out);
+        worker_backend_error_clear(&err);
+        worker_backend_client_free(c);
+
+        c = client("bullmq-2", NULL);
+        worker_backend_JobStatus *st = NULL;
+        ok = worker_backend_client_get_job_status_opts(c, "2", &off, &st, &err);
+        report(ok && st && !strcmp(st->state, "active"), "should_read_a_status_with_answer_checks_off_per_call", &err);
+        worker_backend_JobStatus_free(st);
+        worker_backend_error_clear(&err);
+        worker_backend_client_free(c);
+
+        c = client("slow-status", NULL); /* the client's deadline: 10 s */
+        worker_backend_call_options quick_call = {0};
+        quick_call.timeout_ms = TIMEOUT_MS;
+        double t0 = now();
+        ok = worker_backend_client_get_job_status_opts(c, "j1", &quick_call, &st, &err);
+        double dt = now() - t0;
+        printf("# per-call deadline %ld ms: the call ended after %.3f s\n", TIMEOUT_MS, dt);
+        report(!ok && err.kind == WORKER_BACKEND_ERR_TIMEOUT && dt <= within, "should_keep_a_per_call_deadline", &err);
         worker_backend_error_clear(&err);
         worker_backend_client_free(c);
     }

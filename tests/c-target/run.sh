@@ -34,6 +34,7 @@ for cat in "${catalogues[@]}"; do
     if dir=$(c_lib "$gen" "$name"); then
         ok "c_output_should_compile_with_gcc/$name"
         [ "$name" = worker-backend ] && wb_dir=$dir
+        [ "$name" = primitive-aliases ] && alias_dir=$dir
     else
         fail "c_output_should_compile_with_gcc/$name" "build failed"; detail "$TMP/c_lib.log"; continue
     fi
@@ -63,6 +64,22 @@ for cat in "${catalogues[@]}"; do
     fi
     python3 "$here/cases.py" compare "$TMP/cases/$name/manifest" "$TMP/got.txt" "$MSGGEN" "$cat" | sed "s|\$|/$name|; s|^\(ok [^ ]*\)|\1|"
 done
+
+# $refs to plain-value schemas are typed members (tests/c-target/aliases.c uses
+# them as char *, int64_t, double, bool: it does not compile when they are cJSON *).
+if [ -n "${alias_dir:-}" ]; then
+    if ${CC:-gcc} $C_WARN $(c_flags) -I"$alias_dir" $(c_cflags) -o "$TMP/aliases" "$here/aliases.c" \
+          "$alias_dir/libaliases.a" $(c_libs) >"$TMP/cc.log" 2>&1; then
+        run_prog "$TMP/aliases" 2>"$TMP/aliases.err"; rc=$?
+        if [ "$rc" -ne 0 ] || grep -q "ERROR: \|runtime error\|==[0-9]*==" "$TMP/aliases.err"; then
+            fail c_primitive_alias_harness_should_run_clean "exit $rc"; detail "$TMP/aliases.err"
+        fi
+    else
+        fail c_primitive_alias_members_should_have_their_c_types "aliases.c does not compile"; detail "$TMP/cc.log"
+    fi
+else
+    fail c_primitive_alias_members_should_have_their_c_types "primitive-aliases did not build"
+fi
 
 # The runtime's table-driven format checkers (uri, uuid) against msggen's own
 # on tricky strings: every byte in every part of a URI, UUIDs of every length

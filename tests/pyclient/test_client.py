@@ -121,6 +121,41 @@ class ClientTest(unittest.TestCase):
         with self.client("slow", timeout=30) as c, self.assertRaises(TimeoutError):
             c.get_job_status("j1", {"timeout": 0.4})
 
+    def test_python_client_should_resolve_the_host_name_within_the_deadline(self):
+        # getaddrinfo blocks and takes no timeout: a resolver that hangs 3 s
+        # must not hold a 0.5 s call past its deadline.
+        real = socket.getaddrinfo
+
+        def slow(*args, **kw):
+            time.sleep(3.0)
+            return real(*args, **kw)
+        socket.getaddrinfo = slow
+        try:
+            t0 = time.monotonic()
+            with WorkerClient(SERVER.replace("127.0.0.1", "localhost") + "/s/ok", timeout=0.5) as c:
+                with self.assertRaises(TimeoutError):
+                    c.send_to_queue(EXAMPLE_TYPE, EXAMPLE)
+            dt = time.monotonic() - t0
+        finally:
+            socket.getaddrinfo = real
+        print("# python: a call with timeout 0.5 s and a 3 s resolver ended after %.3f s" % dt, flush=True)
+        self.assertLess(dt, 0.5 + 0.3)
+
+    def test_python_client_should_carry_big_integers_exactly(self):
+        # 2^53 - 1 and int64 values travel as exact integers both ways: the
+        # bignum scenario answers the integers it read from the payload as
+        # its jobId, and a JobStatus with integers at those edges.
+        payload = {"vertices": 9007199254740991, "faces": -9007199254740991, "edges": 9223372036854775807,
+                   "holes": 9223372036854774784}
+        with self.client("bignum") as c:
+            job = c.send_to_queue("model-technical-metadata-completed", payload)
+            st = c.get_job_status("big")
+        self.assertEqual(job["jobId"], "edges=9223372036854775807,faces=-9007199254740991,"
+                                       "holes=9223372036854774784,vertices=9007199254740991")
+        self.assertEqual(st["data"], {"max53": 9007199254740991, "min53": -9007199254740991,
+                                      "big": 9223372036854774784, "int64max": 9223372036854775807})
+        self.assertEqual((st["timestamp"], st["attemptsMade"]), (9007199254740991, 9223372036854774784))
+
     def test_python_client_should_raise_transport_error_when_the_connection_is_refused(self):
         with WorkerClient("http://127.0.0.1:%d" % closed_port(), timeout=5) as c:
             with self.assertRaises(TransportError) as cm:

@@ -68,6 +68,9 @@ expect_error("should_time_out_within_a_per_call_deadline",
              lambda: client("slow-body").send_to_queue(TYPE, PAYLOAD, {"timeout": TIMEOUT}),
              worker_client.TimeoutError, TIMEOUT + SLACK)
 
+ex, r, dt = attempt(send("continue-then-ok", timeout=TIMEOUT))
+report("should_skip_100_continue_and_read_the_answer", ex is None and r is not None and r["success"] is True, repr(ex))
+
 # 2. bounded answers
 for sc in ("endless", "endless-length"):
     expect_error("should_refuse_an_endless_answer_" + sc.replace("-", "_"),

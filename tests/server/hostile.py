@@ -14,6 +14,7 @@ GET .../api/jobs/{id}):
     slow-body        headers with Content-Length, then the body one byte per second
     slow-chunked     a chunked body of one-byte chunks, one per second
     continue         "100 Continue" interim answers, every half second, forever
+    continue-then-ok "100 Continue" three times (0.2 s apart), then the ok answer
     endless          200, chunked, an endless body (as fast as the client reads)
     endless-length   200, Content-Length 2 GiB, then that many bytes as fast as read
     redirect-301 .. redirect-308
@@ -204,6 +205,12 @@ def scenario_answer(c, scenario, method, rest, served):
         while True:
             c.send("HTTP/1.1 100 Continue\r\n\r\n")
             time.sleep(0.5)
+    elif scenario == "continue-then-ok":
+        for _ in range(3):
+            c.send("HTTP/1.1 100 Continue\r\n\r\n")
+            time.sleep(0.2)
+        c.answer("200 OK", ok)
+        return True
     elif scenario == "endless":
         c.send("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
         chunk = ("[" + "0," * 32767 + "0]").encode()

@@ -20,6 +20,11 @@ scenarios:
     wrong-schema  200 {"success": "yes", "queue": 7} (JobResponse/JobStatus shape violated)
     large         200 JobStatus whose "data" holds a ~4 MiB string
     echo          200 {"method", "path", "headers", "body"}: what the server received
+    bignum        POST: a JobResponse whose jobId lists the integer members of the
+                  payload as the server read them ("edges=9223372036854774784,faces=...",
+                  sorted by name; Python's json reads integers exactly); GET: a
+                  JobStatus with BIG_INTS in data, timestamp 2^53 - 1 and
+                  attemptsMade 2^63 - 1024 (the largest double below 2^63)
 
 GET /__stats answers {"connections": N, "requests": M} counted since start, so a
 test can check that a client reuses its keep-alive connection.
@@ -40,6 +45,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 SLOW_SECONDS = 3.0
 STATS = {"connections": 0, "requests": 0}
 STATS_LOCK = threading.Lock()
+# Integers at the edges of what travels exactly: 2^53 - 1 (every JSON number
+# reader holds it), 2^63 - 1024 (an int64 that is also a double) and INT64_MAX
+# (exact only where integers are not doubles: Python).
+BIG_INTS = {"max53": 9007199254740991, "min53": -9007199254740991, "big": 9223372036854774784,
+            "int64max": 9223372036854775807}
 MESSAGE_TYPE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -115,6 +125,18 @@ class Handler(BaseHTTPRequestHandler):
             if self.headers.get("Authorization") != "Bearer secret-key":
                 return self.send_json(401, {"error": "Unauthorized", "message": "missing or wrong API key"})
             scenario = "ok"
+        if scenario == "bignum" and self.command == "POST":
+            try:
+                payload = json.loads(body.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError):
+                return self.reject("body is not JSON")
+            ints = ",".join("%s=%d" % (k, v) for k, v in sorted(payload.items())
+                            if isinstance(v, int) and not isinstance(v, bool))
+            return self.send_json(200, {"success": True, "jobId": ints, "messageName": "bignum", "queue": "bignum"})
+        if scenario == "bignum":
+            return self.send_json(200, {"jobId": "big", "name": "bignum", "queue": "bignum", "state": "completed",
+                                        "data": BIG_INTS, "returnvalue": None, "progress": 0,
+                                        "timestamp": 9007199254740991, "attemptsMade": 9223372036854774784})
         if scenario not in ("ok", "large"):
             return self.send_json(404, {"error": "Not Found", "message": "unknown scenario " + scenario})
         return self.job_api(rest, body, large=(scenario == "large"))

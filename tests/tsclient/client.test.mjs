@@ -50,6 +50,26 @@ test('typescript_client_should_send_the_job_id_url_encoded', async () => {
   });
 });
 
+test('typescript_client_should_carry_big_integers_exactly', async () => {
+  // 2^53 - 1 and 2^63 - 1024 (an int64 that a JS number holds) both ways: the
+  // bignum scenario answers the integers it read (exactly, in Python) as the
+  // jobId, and a JobStatus with integers at those edges.
+  const payload = { vertices: 9007199254740991, faces: -9007199254740991, edges: 9223372036854774784 };
+  const job = await client('bignum').sendToQueue('model-technical-metadata-completed', payload);
+  assert.equal(job.jobId, 'edges=9223372036854774784,faces=-9007199254740991,vertices=9007199254740991');
+  const st = await client('bignum').getJobStatus('big');
+  assert.deepEqual([st.timestamp, st.attemptsMade, st.data.max53, st.data.min53, st.data.big],
+    [9007199254740991, 9223372036854774784, 9007199254740991, -9007199254740991, 9223372036854774784]);
+});
+
+test('typescript_client_should_send_ordinary_payloads_as_json_stringify_does', async () => {
+  const payload = { ...EXAMPLE, n: [1.5, -0, 1e300, 2 ** 53, null, 'x\u2028"'], skip: undefined, d: { e: true } };
+  await assert.rejects(client('echo').sendToQueue(TYPE, payload, { validate: false }), (e) => {
+    assert.equal(JSON.parse(e.body).body, JSON.stringify(payload));
+    return true;
+  });
+});
+
 test('typescript_client_should_send_the_payload_as_json_with_its_content_type', async () => {
   await assert.rejects(client('echo').sendToQueue(TYPE, EXAMPLE), (e) => {
     const echo = JSON.parse(e.body);

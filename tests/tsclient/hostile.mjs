@@ -51,9 +51,15 @@ const send = (scenario, config) => () => client(scenario, config).sendToQueue(TY
 for (const sc of ['slow-status', 'slow-headers', 'slow-body', 'slow-chunked']) {
   await expectError(`should_time_out_within_the_deadline_on_${sc.replaceAll('-', '_')}`, send(sc, { timeout: TIMEOUT }), TimeoutError, TIMEOUT + SLACK);
 }
-// fetch (undici) refuses an unasked 100 Continue at once: a TransportError
-// (TimeoutError is one too) well within the deadline.
-await expectError('should_end_within_the_deadline_on_repeated_100_continue', send('continue', { timeout: TIMEOUT }), TransportError, TIMEOUT + SLACK);
+// Interim 100 Continue answers are skipped (under Node the client uses
+// node:http: fetch's undici refuses them as a 'bad response'): endless ones
+// run into the deadline, a final answer after them is the answer.
+await expectError('should_time_out_within_the_deadline_on_continue', send('continue', { timeout: TIMEOUT }), TimeoutError, TIMEOUT + SLACK);
+{
+  const [e, r, ms] = await attempt(send('continue-then-ok', { timeout: TIMEOUT }));
+  console.log(`# three 100 Continue, then the answer: ${e === undefined ? 'answered' : e.name} after ${ms} ms`);
+  report('should_skip_100_continue_and_read_the_answer', e === undefined && r?.success === true, String(e));
+}
 // 2. bounded answers
 for (const sc of ['endless', 'endless-length']) {
   await expectError(`should_refuse_an_endless_answer_${sc.replaceAll('-', '_')}`, send(sc, { timeout: 30000, maxAnswerBytes: 1 << 20 }), ResponseError, 15000);

@@ -25,6 +25,10 @@ else fail typescript_target_should_generate_the_worker_backend_client "generate 
 gen "$TOP/tests/catalogues/features.yaml" "$TMP/features" || { fail typescript_target_should_generate_features "generate failed"; detail "$TMP/features.err"; }
 gen "$TOP/tests/golden/client-names/input/catalogue.yaml" "$TMP/client_names" || { fail typescript_target_should_generate_client_names "generate failed"; detail "$TMP/client_names.err"; }
 gen "$TOP/tests/golden/reserved-words/input/catalogue.yaml" "$TMP/keywords" || { fail typescript_target_should_generate_keywords "generate failed"; detail "$TMP/keywords.err"; }
+# A catalogue with its own JobResponse/JobStatus: collide_check.ts uses them
+# beside the client's answer types (JobResponseAnswer, JobStatusAnswer).
+if gen "$TOP/tests/consumers/python-collide/catalogue.yaml" "$TMP/collide"; then cp "$here/collide_check.ts" "$TMP/collide/src/"
+else fail typescript_target_should_generate_collide "generate failed"; detail "$TMP/collide.err"; fi
 
 # TypeScript, pinned; reinstalled only when the lock file changed (ts_tsc, lib.sh).
 tsc=$(ts_tsc) || { skip typescript_client "npm ci failed (registry unreachable?)"; detail "$TMP/npm"; exit 0; }
@@ -32,13 +36,13 @@ tsc=$(ts_tsc) || { skip typescript_client "npm ci failed (registry unreachable?)
 # Type-check with --strict: the two reserved-words catalogues with --noEmit; the
 # others in the same pass that compiles them to JavaScript (temp folder) for
 # the runtime tests below.
-for d in client_names keywords wb features; do
+for d in client_names keywords collide wb features; do
     [ -d "$TMP/$d" ] || continue
-    case $d in client_names|keywords) set -- --noEmit ;; *) set -- --outDir "$TMP/$d/dist" ;; esac
+    case $d in client_names|keywords|collide) set -- --noEmit ;; *) set -- --outDir "$TMP/$d/dist" ;; esac
     if (cd "$TMP/$d" && "$tsc" --strict -p . "$@") >"$TMP/tsc" 2>&1
     then ok "typescript_client_should_pass_tsc_strict_$d"
     else fail "typescript_client_should_pass_tsc_strict_$d" "tsc --strict reports errors"; detail "$TMP/tsc"
-         case $d in client_names|keywords) ;; *) exit 0 ;; esac; fi
+         case $d in client_names|keywords|collide) ;; *) exit 0 ;; esac; fi
 done
 
 # Validator conformance: same verdicts and messages as msggen validate, on

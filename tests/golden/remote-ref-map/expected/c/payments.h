@@ -126,7 +126,7 @@ struct payments_PaymentReceived {
 struct payments_Money {
     int64_t amount;
     /** ISO 4217 code. */
-    cJSON *currency;
+    char *currency;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 

@@ -264,7 +264,7 @@ void payments_Money_free(payments_Money *o)
     if (!o)
         return;
     free_integer(&o->amount);
-    free_json(&o->currency);
+    free_string(&o->currency);
     cJSON_Delete(o->extra_json);
     free(o);
 }
@@ -294,7 +294,7 @@ static payments_Money *payments_Money_build(const cJSON *json)
             if (got[1])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
-            if (!from_json(&o->currency, m))
+            if (!from_string(&o->currency, m))
                 goto fail;
             continue;
         }
@@ -345,7 +345,7 @@ cJSON *payments_Money_to_json(const payments_Money *o)
     {
         cJSON *v = NULL;
         {
-            v = to_json(&o->currency);
+            v = to_string(&o->currency);
         }
         if (!v || !cJSON_AddItemToObject(j, "currency", v)) {
             cJSON_Delete(v);

@@ -316,7 +316,7 @@ static char *make_url(const shop_client *c, const char *path, const char *value)
 
 /* Does one request; on a 2xx answer returns its parsed JSON body. */
 static cJSON *request(shop_client *c, const char *method, const char *url, const char *payload,
-                      shop_error *err, char **answer)
+                      long timeout_ms, shop_error *err, char **answer)
 {
     body b = {0};
     b.max = c->max_answer_bytes;
@@ -327,7 +327,7 @@ static cJSON *request(shop_client *c, const char *method, const char *url, const
     curl_easy_reset(h);
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
@@ -351,7 +351,7 @@ static cJSON *request(shop_client *c, const char *method, const char *url, const
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     cJSON *json = NULL;
     if (rc == CURLE_OPERATION_TIMEDOUT)
-        shop_rt_set_error(err, SHOP_ERR_TIMEOUT, 0, "no answer from %s within %ld ms", url, c->timeout_ms);
+        shop_rt_set_error(err, SHOP_ERR_TIMEOUT, 0, "no answer from %s within %ld ms", url, timeout_ms);
     else if (rc == CURLE_WRITE_ERROR && b.too_big)
         shop_rt_set_error(err, SHOP_ERR_TRANSPORT, status, "answer from %s exceeds %zu bytes (max_answer_bytes)", url,
                           c->max_answer_bytes);
@@ -391,7 +391,7 @@ static cJSON *request(shop_client *c, const char *method, const char *url, const
 /* Checks an answer against its schema and builds the record. */
 #define ANSWER(type, json, answer, out, err, status)                                           \
     do {                                                                                       \
-        if (c->check_answers && !shop_##type##_validate(json, err)) {                   \
+        if (check && !shop_##type##_validate(json, err)) {                              \
             if (err) {                                                                         \
                 err->kind = SHOP_ERR_RESPONSE_SCHEMA;                                   \
                 err->http_status = status;                                                     \
@@ -403,6 +403,11 @@ static cJSON *request(shop_client *c, const char *method, const char *url, const
         }                                                                                      \
         free(answer);                                                                          \
         if (out && !(*out = shop_##type##_from_json(json, err))) {                      \
+            /* unchecked, and the record cannot hold it */                                     \
+            if (err && err->kind == SHOP_ERR_INVALID) {                                 \
+                err->kind = SHOP_ERR_RESPONSE_SCHEMA;                                   \
+                err->http_status = status;                                                     \
+            }                                                                                  \
             cJSON_Delete(json);                                                                \
             return false;                                                                      \
         }                                                                                      \
@@ -410,8 +415,26 @@ static cJSON *request(shop_client *c, const char *method, const char *url, const
         return true;                                                                           \
     } while (0)
 
+/* The call's deadline and whether its answer is checked. */
+static long call_timeout(const shop_client *c, const shop_call_options *opts)
+{
+    return opts && opts->timeout_ms > 0 ? opts->timeout_ms : c->timeout_ms;
+}
+
+static bool call_checks(const shop_client *c, const shop_call_options *opts)
+{
+    return c->check_answers && !(opts && opts->skip_answer_checks);
+}
+
 bool shop_client_send_to_queue(shop_client *c, shop_message_type type, const cJSON *payload,
                           shop_JobResponse **out, shop_error *err)
+{
+    return shop_client_send_to_queue_opts(c, type, payload, NULL, out, err);
+}
+
+bool shop_client_send_to_queue_opts(shop_client *c, shop_message_type type, const cJSON *payload,
+                               const shop_call_options *opts,
+                               shop_JobResponse **out, shop_error *err)
 {
     if (out)
         *out = NULL;
@@ -433,17 +456,24 @@ bool shop_client_send_to_queue(shop_client *c, shop_message_type type, const cJS
         return false;
     }
     char *answer = NULL;
-    cJSON *json = request(c, send_method, url, text, err, &answer);
+    cJSON *json = request(c, send_method, url, text, call_timeout(c, opts), err, &answer);
     free(url);
     cJSON_free(text);
     if (!json)
         return false;
     long status = err ? err->http_status : 0;
+    bool check = call_checks(c, opts);
     ANSWER(JobResponse, json, answer, out, err, status);
 }
 
 bool shop_client_get_job_status(shop_client *c, const char *job_id,
                             shop_JobStatus **out, shop_error *err)
+{
+    return shop_client_get_job_status_opts(c, job_id, NULL, out, err);
+}
+
+bool shop_client_get_job_status_opts(shop_client *c, const char *job_id, const shop_call_options *opts,
+                                 shop_JobStatus **out, shop_error *err)
 {
     if (out)
         *out = NULL;
@@ -459,11 +489,12 @@ bool shop_client_get_job_status(shop_client *c, const char *job_id,
         return false;
     }
     char *answer = NULL;
-    cJSON *json = request(c, "GET", url, NULL, err, &answer);
+    cJSON *json = request(c, "GET", url, NULL, call_timeout(c, opts), err, &answer);
     free(url);
     if (!json)
         return false;
     long status = err ? err->http_status : 0;
+    bool check = call_checks(c, opts);
     ANSWER(JobStatus, json, answer, out, err, status);
 }
 

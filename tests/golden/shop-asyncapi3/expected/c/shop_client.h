@@ -62,15 +62,31 @@ bool shop_client_config_from_env(shop_client_config *cfg, shop_error *err);
 shop_client *shop_client_new(const shop_client_config *cfg, shop_error *err);
 void shop_client_free(shop_client *c);
 
+/** Settings of one call, for the _opts variants of the calls; NULL or a
+ * zeroed record means the client's settings. */
+typedef struct shop_call_options {
+    long timeout_ms;         /**< this call's deadline; 0 = the client's timeout_ms */
+    bool skip_answer_checks; /**< true: this call's answer is not checked against its schema */
+} shop_call_options;
+
 /** Posts `payload` as a job of message type `type` after validating it.
  * On success *out (if out is not NULL) receives the answer (free with
  * shop_JobResponse_free). */
 bool shop_client_send_to_queue(shop_client *c, shop_message_type type, const cJSON *payload,
                           shop_JobResponse **out, shop_error *err);
 
+/** The same with per-call settings (`opts` may be NULL). */
+bool shop_client_send_to_queue_opts(shop_client *c, shop_message_type type, const cJSON *payload,
+                               const shop_call_options *opts,
+                               shop_JobResponse **out, shop_error *err);
+
 /** Reads the state of job `job_id` (URL-encoded into the path). */
 bool shop_client_get_job_status(shop_client *c, const char *job_id,
                             shop_JobStatus **out, shop_error *err);
+
+/** The same with per-call settings (`opts` may be NULL). */
+bool shop_client_get_job_status_opts(shop_client *c, const char *job_id, const shop_call_options *opts,
+                                 shop_JobStatus **out, shop_error *err);
 
 /** Sends a `order-created` message. */
 bool shop_client_order_created(shop_client *c, const shop_Order *msg,

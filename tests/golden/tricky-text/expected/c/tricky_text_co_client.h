@@ -62,15 +62,31 @@ bool tricky_text_co_client_config_from_env(tricky_text_co_client_config *cfg, tr
 tricky_text_co_client *tricky_text_co_client_new(const tricky_text_co_client_config *cfg, tricky_text_co_error *err);
 void tricky_text_co_client_free(tricky_text_co_client *c);
 
+/** Settings of one call, for the _opts variants of the calls; NULL or a
+ * zeroed record means the client's settings. */
+typedef struct tricky_text_co_call_options {
+    long timeout_ms;         /**< this call's deadline; 0 = the client's timeout_ms */
+    bool skip_answer_checks; /**< true: this call's answer is not checked against its schema */
+} tricky_text_co_call_options;
+
 /** Posts `payload` as a job of message type `type` after validating it.
  * On success *out (if out is not NULL) receives the answer (free with
  * tricky_text_co_Accepted_free). */
 bool tricky_text_co_client_send_to_queue(tricky_text_co_client *c, tricky_text_co_message_type type, const cJSON *payload,
                           tricky_text_co_Accepted **out, tricky_text_co_error *err);
 
+/** The same with per-call settings (`opts` may be NULL). */
+bool tricky_text_co_client_send_to_queue_opts(tricky_text_co_client *c, tricky_text_co_message_type type, const cJSON *payload,
+                               const tricky_text_co_call_options *opts,
+                               tricky_text_co_Accepted **out, tricky_text_co_error *err);
+
 /** Reads the state of job `job_id` (URL-encoded into the path). */
 bool tricky_text_co_client_get_job_status(tricky_text_co_client *c, const char *job_id,
                             tricky_text_co_Accepted **out, tricky_text_co_error *err);
+
+/** The same with per-call settings (`opts` may be NULL). */
+bool tricky_text_co_client_get_job_status_opts(tricky_text_co_client *c, const char *job_id, const tricky_text_co_call_options *opts,
+                                 tricky_text_co_Accepted **out, tricky_text_co_error *err);
 
 /** Sends a `note-added` message. */
 bool tricky_text_co_client_note_added(tricky_text_co_client *c, const tricky_text_co_NoteAdded *msg,
