@@ -2265,10 +2265,15 @@ mg_model *mg_model_new(mg_docset *set, const mg_doc *doc, mg_diag *d)
     /* Multi-format schemas and Avro payloads become JSON Schema first. */
     if (known && m->spec != MG_SPEC_JSON_SCHEMA && mg_schema_formats_apply(set, d) < 0)
         known = 0;
+    /* Likely misspelt keywords are warnings (errors under --werror). */
     if (known)
-        mg_typos_check(set, doc, m->spec == MG_SPEC_ASYNCAPI2 ? MG_TYPO_ASYNCAPI2 : m->spec == MG_SPEC_ASYNCAPI3 ? MG_TYPO_ASYNCAPI3 : MG_TYPO_SCHEMA, d);
+        mg_typos_check(set, doc,
+                       m->spec == MG_SPEC_ASYNCAPI2   ? MG_TYPO_ASYNCAPI2
+                       : m->spec == MG_SPEC_ASYNCAPI3 ? MG_TYPO_ASYNCAPI3
+                                                      : MG_TYPO_SCHEMA,
+                       d);
     if (known && d->errors > before)
-        known = 0; /* --werror */
+        known = 0;
     if (known)
         check_schemas(m, 0);
     if (known && !p->failed && d->errors == before) {
