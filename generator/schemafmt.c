@@ -47,6 +47,11 @@ static void search(finder *f, const mg_doc *doc, cJSON *node, int depth)
             f->v = mg_xgrow(f->v, f->n, &f->cap, sizeof *f->v);
             f->v[f->n++] = (found){doc, node, multi};
         }
+    } else if (cJSON_IsObject(node) && cJSON_GetObjectItemCaseSensitive(node, "payload") &&
+               cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(node, "traits"))) {
+        /* A 2.x message whose traits may say schemaFormat. */
+        f->v = mg_xgrow(f->v, f->n, &f->cap, sizeof *f->v);
+        f->v[f->n++] = (found){doc, node, 0};
     }
     for (cJSON *c = node->child; c; c = c->next) {
         if (!cJSON_IsObject(c) && !cJSON_IsArray(c))
@@ -84,6 +89,31 @@ static int convert(mg_docset *set, mg_avro *a, mg_hmap *done, const mg_doc *doc,
         return -1;
     mg_hmap_put_ptr(done, out, NULL);
     return 0;
+}
+
+/* The schemaFormat a 2.x message takes from its traits (the last trait that
+ * has one; the message's own would win, but it has none). Returns 0 when no
+ * trait has one. */
+static int trait_format(mg_docset *set, const mg_doc *doc, const cJSON *msg, const mg_doc **fdoc,
+                        const cJSON **fmt)
+{
+    const cJSON *t;
+    int found_one = 0;
+    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(msg, "traits")) {
+        mg_diag quiet; /* a broken $ref was reported by the resolver */
+        mg_diag_init(&quiet);
+        quiet.max_errors = 0;
+        mg_ref_target r;
+        if (mg_resolve_ref(set, doc, t, &r, &quiet) < 0)
+            continue;
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(r.node, "schemaFormat");
+        if (cJSON_IsString(v)) {
+            *fdoc = r.doc;
+            *fmt = v;
+            found_one = 1;
+        }
+    }
+    return found_one;
 }
 
 /* ---- public API ---------------------------------------------------------- */
@@ -150,10 +180,16 @@ int mg_schema_formats_apply(mg_docset *set, mg_diag *d)
             found *x = &f.v[i];
             if (x->multi != pass)
                 continue;
+            const mg_doc *fdoc = x->doc;
             const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(x->node, "schemaFormat");
+            if (!fmt && !trait_format(set, x->doc, x->node, &fdoc, &fmt))
+                continue;
             mg_sfmt k = mg_schema_format_kind(fmt->valuestring);
             if (k == MG_SFMT_REFUSED) {
-                refuse(d, x->doc, fmt);
+                int added; /* a trait shared by two messages: refused once */
+                mg_hmap_put_ptr(&done, fmt, &added);
+                if (added)
+                    refuse(d, fdoc, fmt);
                 continue;
             }
             cJSON *schema = cJSON_GetObjectItemCaseSensitive(x->node, x->multi ? "schema" : "payload");

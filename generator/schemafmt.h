@@ -15,8 +15,9 @@
  * (load.h: mg_doc_replace): each AsyncAPI 3 multi-format schema
  * ({schemaFormat, schema}, wherever it is: a payload, components.schemas, the
  * target of a $ref) becomes its `schema`, and each Avro schema (so marked by
- * a multi-format schema or by a 2.x message's `schemaFormat`) its JSON Schema
- * equivalent. Owns nothing.
+ * a multi-format schema, or by a 2.x message's `schemaFormat` or one of its
+ * traits') its JSON Schema equivalent. A refused format is reported once per
+ * `schemaFormat` value, however many messages use it. Owns nothing.
  */
 #ifndef MG_SCHEMAFMT_H
 #define MG_SCHEMAFMT_H
