@@ -243,8 +243,10 @@ static cJSON *union_of(conv *c, const cJSON *s, const char *ns, int depth)
     return o;
 }
 
-/* Registers the named type `s` (record, enum, fixed) and returns its fullname
- * and namespace; NULL after reporting. `*is_root` says it is the whole schema. */
+/* Registers the named type `s` (record, enum, fixed): its entry (fullname,
+ * $ref, $defs key), and in *own_ns the namespace its body uses; NULL after
+ * reporting. When an earlier schema of the document defined it identically,
+ * *shared_ref is a $ref to that one and nothing is to be built. */
 static named *define(conv *c, const cJSON *s, const char *ns, char **own_ns, cJSON **shared_ref)
 {
     const cJSON *name = member(s, "name"), *nsn = member(s, "namespace");

@@ -1646,6 +1646,8 @@ void mg_doc_replace(const mg_doc *cdoc, cJSON *old, cJSON *repl)
     const pos_ent *pe = postab_get(doc->pos, old);
     pos_ent was;
     memset(&was, 0, sizeof was);
+    if (!pe && doc->root != old)
+        return; /* not a node of this document */
     if (pe)
         was = *pe; /* copied out: postab_put may move the slots */
     cJSON *parent = (cJSON *)was.parent;
@@ -1661,22 +1663,22 @@ void mg_doc_replace(const mg_doc *cdoc, cJSON *old, cJSON *repl)
             memcpy(repl->string, old->string, n);
             repl->type &= ~cJSON_StringIsConst;
         }
-        /* Spliced by hand: cJSON_InsertItemInArray refuses some items
-         * (the packaged 1.7.15 returns false without inserting). */
-        cJSON *at = parent->child;
-        for (int i = 0; at && i < was.index; i++)
-            at = at->next;
+        /* Spliced by hand: with the packaged cJSON 1.7.15,
+         * cJSON_InsertItemInArray left a member in the middle of a mapping out. */
+        cJSON *next = parent->child;
+        for (int i = 0; next && i < was.index; i++)
+            next = next->next;
         repl->prev = repl->next = NULL;
-        if (!at) {
+        if (!next) {
             cJSON_AddItemToArray(parent, repl);
         } else {
-            repl->next = at;
-            repl->prev = at->prev;
-            if (at == parent->child)
+            repl->next = next;
+            repl->prev = next->prev;
+            if (next == parent->child)
                 parent->child = repl;
             else
-                at->prev->next = repl;
-            at->prev = repl;
+                next->prev->next = repl;
+            next->prev = repl;
         }
     } else if (doc->root == old) {
         doc->root = repl;
