@@ -199,6 +199,11 @@ int mg_schema_formats_apply(mg_docset *set, mg_diag *d)
             }
             if (k == MG_SFMT_AVRO)
                 convert(set, a, &done, x->doc, schema, d);
+            /* As AsyncAPI's Avro parser: a 2.x Avro message's Kafka key is Avro too. */
+            cJSON *key = cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(x->node, "bindings"), "kafka"), "key");
+            if (k == MG_SFMT_AVRO && !x->multi && key)
+                convert(set, a, &done, x->doc, key, d);
         }
     mg_hmap_fini(&done);
     mg_avro_free(a);

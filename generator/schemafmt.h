@@ -16,7 +16,8 @@
  * ({schemaFormat, schema}, wherever it is: a payload, components.schemas, the
  * target of a $ref) becomes its `schema`, and each Avro schema (so marked by
  * a multi-format schema, or by a 2.x message's `schemaFormat` or one of its
- * traits') its JSON Schema equivalent. A refused format is reported once per
+ * traits', whose Kafka binding `key` is then Avro too, as AsyncAPI's parser
+ * reads it) its JSON Schema equivalent. A refused format is reported once per
  * `schemaFormat` value, however many messages use it. Owns nothing.
  */
 #ifndef MG_SCHEMAFMT_H
