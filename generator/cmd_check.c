@@ -6,7 +6,7 @@
 const char mg_help_check[] =
     "usage: msggen check [-i CATALOGUE] [-t TARGET]... [-o OUT] [--templates-override DIR]\n"
     "                    [--view VIEW.json] [--stat] [--ref-map URL_PREFIX=DIR]...\n"
-    "                    [--config FILE | --no-config] [--diagnostics-format=text|json|sarif]\n"
+    "                    [--config FILE | --no-config] [--werror] [--diagnostics-format=text|json|sarif]\n"
     "\n"
     "Renders like `msggen generate` (same options and defaults) but writes nothing:\n"
     "reports every file that is missing, different (with a unified diff of at most\n"
@@ -27,6 +27,7 @@ const char mg_help_check[] =
     "                             stale file with the lines generate would add and\n"
     "                             remove (as git diff --stat)\n"
     "      --ref-map URL_PREFIX=DIR   as for generate\n"
+    "      --werror               treat warnings as errors (exit 1)\n"
     "\n"
     "With --diagnostics-format=json or sarif, each file out of sync is also a\n"
     "diagnostic (kind 'drift', at the first changed line of a different file), and\n"

@@ -6,7 +6,7 @@
 const char mg_help_generate[] =
     "usage: msggen generate [-i CATALOGUE] [-t TARGET]... [-o OUT] [--templates-override DIR]\n"
     "                       [--dry-run | --check [--stat] | --watch] [--force] [--view VIEW.json]\n"
-    "                       [--ref-map URL_PREFIX=DIR]... [--config FILE | --no-config]\n"
+    "                       [--ref-map URL_PREFIX=DIR]... [--config FILE | --no-config] [--werror]\n"
     "\n"
     "Renders the templates of each TARGET for CATALOGUE and writes the files.\n"
     "With no arguments: what msggen.yaml (in this folder or the nearest parent)\n"
@@ -42,6 +42,9 @@ const char mg_help_generate[] =
     "                             changes; prints 'watch: run N ok|failed; ...' after\n"
     "                             each run; errors keep watching; Ctrl-C stops (exit 0)\n"
     "      --watch-max-runs N     stop after N runs (exit status of the last run)\n"
+    "      --werror               treat warnings (such as a likely misspelt keyword,\n"
+    "                             'unknown keyword 'minimun' (did you mean 'minimum'?)')\n"
+    "                             as errors: exit 1\n"
     "      --diagnostics-format=text|json|sarif   (see 'msggen --help')\n"
     "\n"
     "All templates are compiled and every file is rendered before anything is written.\n"

@@ -28,7 +28,7 @@
 #include "validate.h"
 
 const char mg_help_validate[] =
-    "usage: msggen validate [-i CATALOGUE] [--ref-map URL_PREFIX=DIR]...\n"
+    "usage: msggen validate [-i CATALOGUE] [--ref-map URL_PREFIX=DIR]... [--werror]\n"
     "       msggen validate [-i CATALOGUE] --message NAME [-v] PAYLOAD...\n"
     "       msggen validate --schema SCHEMA.json [-v] DATA.json...\n"
     "\n"
@@ -56,6 +56,8 @@ const char mg_help_validate[] =
     "                      DIR + the rest of the URL (repeatable; never fetched)\n"
     "  -s, --schema FILE   the JSON Schema to validate against (JSON or YAML)\n"
     "  -v, --verbose       also print 'DATA.json: valid' for each valid file\n"
+    "      --werror        treat warnings (such as a likely misspelt keyword) as\n"
+    "                      errors: exit 1\n"
     "      --config FILE   the project configuration (default: msggen.yaml here or\n"
     "                      in the nearest parent folder)\n"
     "  -h, --help          this text\n"
@@ -353,6 +355,7 @@ int mg_cmd_validate(int argc, char **argv)
         {"message", required_argument, 0, 'm'},
         {"ref-map", required_argument, 0, 'r'},
         {"config", required_argument, 0, 'C'},
+        {"werror", no_argument, 0, 'W'},
         {0, 0, 0, 0},
     };
     const mg_cmd *cmd = NULL;
@@ -377,7 +380,9 @@ int mg_cmd_validate(int argc, char **argv)
             free(maps);
             return bad;
         }
-        if (c == 'r')
+        if (c == 'W')
+            mg_diag_set_werror(1);
+        else if (c == 'r')
             maps[nmaps++] = optarg;
         else if (c == 's')
             schema = optarg;

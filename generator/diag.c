@@ -324,17 +324,29 @@ void mg_diag_error_ptr(mg_diag *d, mg_mark at, const char *pointer, const char *
     va_end(ap);
 }
 
-void mg_diag_warning(mg_diag *d, mg_mark at, const char *fmt, ...)
+/* --werror: process-wide, like the output format, because the subcommands
+ * that take it (generate, check, validate) set it once before any stage runs. */
+static int werror;
+
+void mg_diag_set_werror(int on)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    emit(d, MG_DIAG_KIND_WARNING, at, NULL, fmt, ap);
-    va_end(ap);
+    werror = on;
 }
 
 void mg_diag_vwarning_ptr(mg_diag *d, mg_mark at, const char *pointer, const char *fmt, va_list ap)
 {
-    emit(d, MG_DIAG_KIND_WARNING, at, pointer, fmt, ap);
+    if (werror)
+        mg_diag_verror_ptr(d, at, pointer, fmt, ap);
+    else
+        emit(d, MG_DIAG_KIND_WARNING, at, pointer, fmt, ap);
+}
+
+void mg_diag_warning(mg_diag *d, mg_mark at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mg_diag_vwarning_ptr(d, at, NULL, fmt, ap);
+    va_end(ap);
 }
 
 void mg_diag_usage(const char *message)

@@ -109,11 +109,13 @@ void mg_diag_usage(const char *message);
 /* Reports drift found by `check` (not counted; the caller's exit code says it). */
 void mg_diag_drift(mg_mark at, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Same shape as an error, with "warning:"; does not count as an error. */
+/* Same shape as an error, with "warning:"; does not count as an error,
+ * unless mg_diag_set_werror(1) (--werror) made every warning an error. */
 void mg_diag_warning(mg_diag *d, mg_mark at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* The same, with the JSON pointer of the node warned about (NULL: none). */
 void mg_diag_vwarning_ptr(mg_diag *d, mg_mark at, const char *pointer, const char *fmt, va_list ap);
+void mg_diag_set_werror(int on);
 
 /* Makes a mark; `file` is borrowed. */
 mg_mark mg_mark_at(const char *file, int line, int col);

@@ -1319,6 +1319,8 @@ char *mg_path_dir(const char *path)
 typedef struct docent {
     mg_doc doc;    /* first, so a const mg_doc * converts back */
     char *real;    /* realpath key for the cache; NULL for buffers */
+    cJSON *replaced; /* nodes mg_doc_replace took out of the tree, kept alive
+                      * so that pointers to them and their table entries stay valid */
 } docent;
 
 /* One --ref-map: a remote $ref whose URL starts with `prefix` is read from
@@ -1403,6 +1405,7 @@ void mg_docset_free(mg_docset *set)
         free((char *)e->doc.path);
         free((char *)e->doc.dir);
         cJSON_Delete(e->doc.root);
+        cJSON_Delete(e->replaced);
         postab_free(e->doc.pos);
         free(e->real);
         free(e);
@@ -1611,6 +1614,81 @@ const cJSON *mg_doc_member(const mg_doc *doc, const cJSON *obj, const char *key)
         if (c->string && strcmp(c->string, key) == 0)
             return c;
     return NULL;
+}
+
+void mg_doc_record(const mg_doc *doc, const cJSON *node, const cJSON *parent, int index, mg_mark at,
+                   mg_mark key_at)
+{
+    pos_ent e;
+    memset(&e, 0, sizeof e);
+    e.node = node;
+    e.parent = parent;
+    e.index = index;
+    e.line = at.line;
+    e.col = at.col;
+    e.kline = parent && cJSON_IsObject(parent) ? key_at.line : 0;
+    e.kcol = parent && cJSON_IsObject(parent) ? key_at.col : 0;
+    e.quoted = cJSON_IsString(node);
+    postab_put(doc->pos, &e);
+    if (parent && cJSON_IsObject(parent) && node->string) {
+        key_ent *k = (key_ent *)keytab_find(&doc->pos->keys, parent, node->string);
+        if (k)
+            k->child = node;
+        else
+            keytab_add(&doc->pos->keys, parent, node, key_at.line, key_at.col);
+    }
+}
+
+void mg_doc_replace(const mg_doc *cdoc, cJSON *old, cJSON *repl)
+{
+    docent *de = (docent *)(void *)cdoc;
+    mg_doc *doc = &de->doc;
+    const pos_ent *pe = postab_get(doc->pos, old);
+    pos_ent was;
+    memset(&was, 0, sizeof was);
+    if (!pe && doc->root != old)
+        return; /* not a node of this document */
+    if (pe)
+        was = *pe; /* copied out: postab_put may move the slots */
+    cJSON *parent = (cJSON *)was.parent;
+    if (parent) {
+        cJSON_DetachItemViaPointer(parent, old);
+        if (cJSON_IsObject(parent) && old->string) {
+            if (repl->string && !(repl->type & cJSON_StringIsConst))
+                cJSON_free(repl->string);
+            size_t n = strlen(old->string) + 1;
+            repl->string = cJSON_malloc(n);
+            if (!repl->string)
+                abort();
+            memcpy(repl->string, old->string, n);
+            repl->type &= ~cJSON_StringIsConst;
+        }
+        /* Spliced by hand: with the packaged cJSON 1.7.15,
+         * cJSON_InsertItemInArray left a member in the middle of a mapping out. */
+        cJSON *next = parent->child;
+        for (int i = 0; next && i < was.index; i++)
+            next = next->next;
+        repl->prev = repl->next = NULL;
+        if (!next) {
+            cJSON_AddItemToArray(parent, repl);
+        } else {
+            repl->next = next;
+            repl->prev = next->prev;
+            if (next == parent->child)
+                parent->child = repl;
+            else
+                next->prev->next = repl;
+            next->prev = repl;
+        }
+    } else if (doc->root == old) {
+        doc->root = repl;
+    }
+    const pos_ent *re = postab_get(doc->pos, repl);
+    mg_mark at = re ? mg_mark_at(doc->path, re->line, re->col) : mg_mark_at(doc->path, was.line, was.col);
+    mg_doc_record(doc, repl, parent, was.index, at, mg_mark_at(doc->path, was.kline, was.kcol));
+    if (!de->replaced)
+        de->replaced = cJSON_CreateArray();
+    cJSON_AddItemToArray(de->replaced, old);
 }
 
 const mg_doc *mg_docset_ref_file(const mg_docset *set, const char *path)

@@ -92,6 +92,18 @@ int mg_doc_is_quoted(const mg_doc *doc, const cJSON *node);
  * object. Nodes created after loading are found by a scan. */
 const cJSON *mg_doc_member(const mg_doc *doc, const cJSON *obj, const char *key);
 
+/* Rewriting a loaded document, for schemafmt.c, which puts the JSON Schema
+ * equivalent of an Avro schema in the Avro schema's place. mg_doc_record gives
+ * `node` (made after loading) a place in doc's tables: child `index` of
+ * `parent` (NULL: the root), at the position `at`, its key (for an object
+ * member) at `key_at`. mg_doc_replace puts the detached tree `repl` where `old`
+ * is (under old's key and key position; repl keeps its own position when it
+ * has one, else takes old's); `old` is kept, out of the tree, until the set is
+ * freed, so that pointers to it stay valid. */
+void mg_doc_record(const mg_doc *doc, const cJSON *node, const cJSON *parent, int index, mg_mark at,
+                   mg_mark key_at);
+void mg_doc_replace(const mg_doc *doc, cJSON *old, cJSON *repl);
+
 /* A cache for resolve.c, so that a file named by thousands of $refs is
  * checked (root confinement, stat) and looked up once: the document that a
  * $ref to the normalised path `path` (relative to the working folder) led to,

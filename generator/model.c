@@ -22,7 +22,9 @@
 #include "config.h"
 #include "hmap.h"
 #include "resolve.h"
+#include "schemafmt.h"
 #include "text.h"
+#include "typo.h"
 #include "util.h"
 
 #define MAX_PARTS 64
@@ -1569,9 +1571,10 @@ static mg_message *add_message(mg_model *m, const mg_doc *doc, const cJSON *node
         fmt_node = get(payload, "schemaFormat");
         payload = get(payload, "schema");
     }
-    if (fmt && strncmp(fmt, "application/vnd.aai.asyncapi", 28) != 0 &&
-        strncmp(fmt, "application/schema+json", 23) != 0 && strncmp(fmt, "application/schema+yaml", 23) != 0) {
-        err(m, mark(mdoc, fmt_node), "unsupported schemaFormat '%s' (msggen reads AsyncAPI and JSON Schema payloads)", fmt);
+    /* mg_schema_formats_apply refused other formats and converted Avro
+     * already; this only guards a model built without that pass. */
+    if (fmt && mg_schema_format_kind(fmt) == MG_SFMT_REFUSED) {
+        err(m, mark(mdoc, fmt_node), "unsupported schemaFormat '%s'", fmt);
         return NULL;
     }
     g->index = m->priv->messages.n;
@@ -2253,6 +2256,18 @@ mg_model *mg_model_new(mg_docset *set, const mg_doc *doc, mg_diag *d)
     m->set = set;
     m->doc = doc;
     int before = d->errors, known = detect(m) == 0;
+    /* Multi-format schemas and Avro payloads become JSON Schema first. */
+    if (known && m->spec != MG_SPEC_JSON_SCHEMA && mg_schema_formats_apply(set, d) < 0)
+        known = 0;
+    /* Likely misspelt keywords are warnings (errors under --werror). */
+    if (known)
+        mg_typos_check(set, doc,
+                       m->spec == MG_SPEC_ASYNCAPI2   ? MG_TYPO_ASYNCAPI2
+                       : m->spec == MG_SPEC_ASYNCAPI3 ? MG_TYPO_ASYNCAPI3
+                                                      : MG_TYPO_SCHEMA,
+                       d);
+    if (known && d->errors > before)
+        known = 0;
     if (known)
         check_schemas(m, 0);
     if (known && !p->failed && d->errors == before) {

@@ -36,7 +36,9 @@
  * version, unknown `type`, conflicting allOf members, allOf cycles, message
  * without payload, duplicate message names, two types or fields or enum
  * values whose identifiers collide, bad enums, malformed constraint values,
- * invalid regular expressions, unsupported schemaFormat.
+ * invalid regular expressions. schemafmt.h refuses unsupported schemaFormats
+ * and turns Avro payloads into JSON Schema before anything is built; typo.h
+ * warns about likely misspelt keywords.
  *
  * Ownership: the model owns everything it returns; strings and cJSON nodes
  * marked "borrowed" point into the documents of the mg_docset, which must

@@ -521,7 +521,7 @@ int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
         if (strcmp(mg_cmds[i].name, name) == 0)
             cmd = &mg_cmds[i];
     enum { OPT_OVERRIDE = 256, OPT_DRY_RUN, OPT_FORCE, OPT_CHECK, OPT_VIEW, OPT_STAT, OPT_REF_MAP, OPT_CONFIG,
-           OPT_NO_CONFIG, OPT_WATCH, OPT_WATCH_MAX };
+           OPT_NO_CONFIG, OPT_WATCH, OPT_WATCH_MAX, OPT_WERROR };
     /* check takes generate's options less the ones that choose how to write. */
 #define COMMON_OPTS                                                   \
     {"help", no_argument, 0, 'h'},                                    \
@@ -533,7 +533,8 @@ int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
     {"stat", no_argument, 0, OPT_STAT},                               \
     {"ref-map", required_argument, 0, OPT_REF_MAP},                   \
     {"config", required_argument, 0, OPT_CONFIG},                     \
-    {"no-config", no_argument, 0, OPT_NO_CONFIG}
+    {"no-config", no_argument, 0, OPT_NO_CONFIG},                     \
+    {"werror", no_argument, 0, OPT_WERROR}
     static const struct option gen_opts[] = {
         COMMON_OPTS,
         {"dry-run", no_argument, 0, OPT_DRY_RUN},
@@ -577,6 +578,7 @@ int mg_run_cmd(const char *name, int argc, char **argv, mg_emit_mode mode)
         case OPT_NO_CONFIG: no_config = 1; break;
         case OPT_WATCH: watch = 1; break;
         case OPT_WATCH_MAX: max_runs_arg = optarg; break;
+        case OPT_WERROR: mg_diag_set_werror(1); break;
         default: break;
         }
     }

@@ -54,6 +54,13 @@ for doc in $docs; do
         fail "asyncapi_example_diagnostics_are_one_line/$name" "$bad_lines line(s) not 'file:line:col: error|warning: ...'"
         cat "$TMP/v.err" "$TMP/g.err" | detail
     fi
+    # Likely-typo warnings (docs/catalogue.md): none on valid upstream documents.
+    if grep -q ': warning: unknown keyword' "$TMP/v.err" "$TMP/g.err"; then
+        fail "asyncapi_example_should_give_no_typo_warning/$name" "a valid keyword taken for a typo"
+        grep -h ': warning: unknown keyword' "$TMP/v.err" "$TMP/g.err" | detail
+    else
+        ok "asyncapi_example_should_give_no_typo_warning/$name"
+    fi
     if [ -n "$want" ]; then
         nrefused=$((nrefused + 1))
         if [ "$vrc" -eq 1 ] && [ "$grc" -eq 1 ] && [ -s "$TMP/g.err" ] &&

@@ -11,6 +11,13 @@
 here="$TOP/tests/catalogue"
 cat="$TOP/schemas/worker-backend/asyncapi.yaml"
 
+# No likely-typo warning (docs/catalogue.md) on the flagship catalogue, even as an error.
+if mg validate --werror -i "$cat" >/dev/null 2>"$TMP/werror.err"; then
+    ok catalogue_should_give_no_warning_under_werror
+else
+    fail catalogue_should_give_no_warning_under_werror "msggen validate --werror failed"; detail "$TMP/werror.err"
+fi
+
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     skip catalogue "node or npm not installed"; exit 0
 fi

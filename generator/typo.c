@@ -1,0 +1,274 @@
+/* typo.c - likely misspelt keywords, by object kind.
+ *
+ * Each kind lists every member name any supported version allows, and which
+ * members hold objects of which kind (one, a map of them, or a list), so the
+ * walk knows what a node is without knowing the version: the lists are
+ * unions over versions, which is what keeps a valid keyword of one version
+ * from being reported while reading another.
+ */
+#include "typo.h"
+
+#include <string.h>
+
+#include "hmap.h"
+#include "resolve.h"
+#include "util.h"
+
+typedef enum {
+    K_NONE, K_ROOT2, K_ROOT3, K_INFO, K_CONTACT, K_LICENSE, K_SERVER, K_SERVERVAR, K_CHANNEL2,
+    K_CHANNEL3, K_OPERATION2, K_OPERATION3, K_OPTRAIT, K_MESSAGE, K_MSGSLOT, K_PARAMETER,
+    K_COMPONENTS, K_SECSCHEME, K_TAG, K_EXTDOCS, K_CORRID, K_REPLY, K_REPLYADDR, K_SCHEMA
+} kind;
+
+typedef enum { ONE, MAP, LIST, ONE_OR_LIST, MAP_OR_LIST } shape;
+
+typedef struct child {
+    const char *key;
+    kind kind;
+    shape shape;
+} child;
+
+typedef struct kdef {
+    const char *name;
+    const char *const *keys;
+    const child *children;
+} kdef;
+
+#define END NULL
+
+static const char *const root_keys[] = {"asyncapi", "id", "info", "servers", "defaultContentType", "channels",
+                                        "components", "tags", "externalDocs", "operations", END};
+static const child root2_children[] = {{"info", K_INFO, ONE}, {"servers", K_SERVER, MAP},
+                                       {"channels", K_CHANNEL2, MAP}, {"components", K_COMPONENTS, ONE},
+                                       {"tags", K_TAG, LIST}, {"externalDocs", K_EXTDOCS, ONE}, {END, 0, 0}};
+static const child root3_children[] = {{"info", K_INFO, ONE}, {"servers", K_SERVER, MAP},
+                                       {"channels", K_CHANNEL3, MAP}, {"operations", K_OPERATION3, MAP},
+                                       {"components", K_COMPONENTS, ONE}, {"tags", K_TAG, LIST},
+                                       {"externalDocs", K_EXTDOCS, ONE}, {END, 0, 0}};
+static const char *const info_keys[] = {"title", "version", "description", "termsOfService", "contact",
+                                        "license", "tags", "externalDocs", END};
+static const child info_children[] = {{"contact", K_CONTACT, ONE}, {"license", K_LICENSE, ONE},
+                                      {"tags", K_TAG, LIST}, {"externalDocs", K_EXTDOCS, ONE}, {END, 0, 0}};
+static const char *const contact_keys[] = {"name", "url", "email", END};
+static const char *const license_keys[] = {"name", "url", "identifier", END};
+static const char *const server_keys[] = {"url", "host", "protocol", "protocolVersion", "pathname",
+                                          "description", "title", "summary", "variables", "security",
+                                          "tags", "externalDocs", "bindings", END};
+static const child server_children[] = {{"variables", K_SERVERVAR, MAP}, {"tags", K_TAG, LIST},
+                                        {"externalDocs", K_EXTDOCS, ONE}, {END, 0, 0}};
+static const char *const servervar_keys[] = {"enum", "default", "description", "examples", END};
+static const char *const channel2_keys[] = {"description", "servers", "subscribe", "publish", "parameters",
+                                            "bindings", END};
+static const child channel2_children[] = {{"subscribe", K_OPERATION2, ONE}, {"publish", K_OPERATION2, ONE},
+                                          {"parameters", K_PARAMETER, MAP}, {END, 0, 0}};
+static const char *const channel3_keys[] = {"address", "messages", "title", "summary", "description",
+                                            "servers", "parameters", "tags", "externalDocs", "bindings", END};
+static const child channel3_children[] = {{"messages", K_MESSAGE, MAP}, {"parameters", K_PARAMETER, MAP},
+                                          {"tags", K_TAG, LIST}, {"externalDocs", K_EXTDOCS, ONE}, {END, 0, 0}};
+static const char *const operation_keys[] = {"operationId", "action", "channel", "title", "summary",
+                                             "description", "security", "tags", "externalDocs", "bindings",
+                                             "traits", "message", "messages", "reply", END};
+static const child operation2_children[] = {{"traits", K_OPTRAIT, LIST}, {"message", K_MSGSLOT, ONE},
+                                            {"tags", K_TAG, LIST}, {"externalDocs", K_EXTDOCS, ONE}, {END, 0, 0}};
+static const child operation3_children[] = {{"traits", K_OPTRAIT, LIST}, {"reply", K_REPLY, ONE},
+                                            {"tags", K_TAG, LIST}, {"externalDocs", K_EXTDOCS, ONE}, {END, 0, 0}};
+static const child optrait_children[] = {{"tags", K_TAG, LIST}, {"externalDocs", K_EXTDOCS, ONE}, {END, 0, 0}};
+static const char *const message_keys[] = {"messageId", "headers", "payload", "correlationId", "schemaFormat",
+                                           "contentType", "name", "title", "summary", "description", "tags",
+                                           "externalDocs", "bindings", "examples", "traits", "deprecated", END};
+static const child message_children[] = {{"headers", K_SCHEMA, ONE}, {"payload", K_SCHEMA, ONE},
+                                         {"correlationId", K_CORRID, ONE}, {"traits", K_MESSAGE, LIST},
+                                         {"tags", K_TAG, LIST}, {"externalDocs", K_EXTDOCS, ONE}, {END, 0, 0}};
+static const char *const parameter_keys[] = {"enum", "default", "description", "examples", "location",
+                                             "schema", END};
+static const child parameter_children[] = {{"schema", K_SCHEMA, ONE}, {END, 0, 0}};
+static const char *const components_keys[] = {
+    "schemas", "servers", "channels", "operations", "messages", "securitySchemes", "serverVariables",
+    "parameters", "correlationIds", "operationTraits", "messageTraits", "serverBindings", "channelBindings",
+    "operationBindings", "messageBindings", "replies", "replyAddresses", "externalDocs", "tags", END};
+static const child components2_children[] = {
+    {"schemas", K_SCHEMA, MAP}, {"servers", K_SERVER, MAP}, {"channels", K_CHANNEL2, MAP},
+    {"messages", K_MESSAGE, MAP}, {"securitySchemes", K_SECSCHEME, MAP}, {"serverVariables", K_SERVERVAR, MAP},
+    {"parameters", K_PARAMETER, MAP}, {"correlationIds", K_CORRID, MAP}, {"operationTraits", K_OPTRAIT, MAP},
+    {"messageTraits", K_MESSAGE, MAP}, {END, 0, 0}};
+static const child components3_children[] = {
+    {"schemas", K_SCHEMA, MAP}, {"servers", K_SERVER, MAP}, {"channels", K_CHANNEL3, MAP},
+    {"operations", K_OPERATION3, MAP}, {"messages", K_MESSAGE, MAP}, {"securitySchemes", K_SECSCHEME, MAP},
+    {"serverVariables", K_SERVERVAR, MAP}, {"parameters", K_PARAMETER, MAP},
+    {"correlationIds", K_CORRID, MAP}, {"operationTraits", K_OPTRAIT, MAP},
+    {"messageTraits", K_MESSAGE, MAP}, {"replies", K_REPLY, MAP}, {"replyAddresses", K_REPLYADDR, MAP},
+    {"externalDocs", K_EXTDOCS, MAP}, {"tags", K_TAG, MAP}, {END, 0, 0}};
+static const char *const secscheme_keys[] = {"type", "description", "name", "in", "scheme", "bearerFormat",
+                                             "flows", "openIdConnectUrl", "scopes", END};
+static const char *const tag_keys[] = {"name", "description", "externalDocs", END};
+static const child tag_children[] = {{"externalDocs", K_EXTDOCS, ONE}, {END, 0, 0}};
+static const char *const extdocs_keys[] = {"description", "url", END};
+static const char *const corrid_keys[] = {"description", "location", END};
+static const char *const reply_keys[] = {"address", "channel", "messages", END};
+static const child reply_children[] = {{"address", K_REPLYADDR, ONE}, {END, 0, 0}};
+static const char *const replyaddr_keys[] = {"description", "location", END};
+
+/* JSON Schema draft-04, -06, -07, 2019-09 and 2020-12, AsyncAPI's additions
+ * (discriminator, externalDocs, deprecated, example) and OpenAPI 3.0's. */
+static const char *const schema_keys[] = {
+    "$schema", "$id", "id", "$ref", "$comment", "$defs", "definitions", "$anchor", "$dynamicRef",
+    "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor", "$vocabulary", "title", "description",
+    "default", "examples", "example", "readOnly", "writeOnly", "deprecated", "type", "enum", "const",
+    "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength", "minLength",
+    "pattern", "items", "additionalItems", "prefixItems", "maxItems", "minItems", "uniqueItems", "contains",
+    "maxContains", "minContains", "maxProperties", "minProperties", "required", "properties",
+    "patternProperties", "additionalProperties", "dependencies", "dependentRequired", "dependentSchemas",
+    "propertyNames", "unevaluatedItems", "unevaluatedProperties", "allOf", "anyOf", "oneOf", "not", "if",
+    "then", "else", "format", "contentEncoding", "contentMediaType", "contentSchema", "discriminator",
+    "externalDocs", "nullable", "xml", END};
+static const child schema_children[] = {
+    {"properties", K_SCHEMA, MAP}, {"patternProperties", K_SCHEMA, MAP}, {"definitions", K_SCHEMA, MAP},
+    {"$defs", K_SCHEMA, MAP}, {"dependentSchemas", K_SCHEMA, MAP}, {"dependencies", K_SCHEMA, MAP},
+    {"items", K_SCHEMA, ONE_OR_LIST}, {"prefixItems", K_SCHEMA, LIST}, {"additionalItems", K_SCHEMA, ONE},
+    {"additionalProperties", K_SCHEMA, ONE}, {"contains", K_SCHEMA, ONE}, {"propertyNames", K_SCHEMA, ONE},
+    {"unevaluatedItems", K_SCHEMA, ONE}, {"unevaluatedProperties", K_SCHEMA, ONE}, {"not", K_SCHEMA, ONE},
+    {"if", K_SCHEMA, ONE}, {"then", K_SCHEMA, ONE}, {"else", K_SCHEMA, ONE}, {"contentSchema", K_SCHEMA, ONE},
+    {"allOf", K_SCHEMA, LIST}, {"anyOf", K_SCHEMA, LIST}, {"oneOf", K_SCHEMA, LIST},
+    {"externalDocs", K_EXTDOCS, ONE}, {END, 0, 0}};
+static const char *const msgslot_keys[] = {END};
+static const child none_children[] = {{END, 0, 0}};
+
+static const kdef kinds[] = {
+    [K_NONE] = {"none", msgslot_keys, none_children},
+    [K_ROOT2] = {"asyncapi", root_keys, root2_children},
+    [K_ROOT3] = {"asyncapi", root_keys, root3_children},
+    [K_INFO] = {"info", info_keys, info_children},
+    [K_CONTACT] = {"contact", contact_keys, none_children},
+    [K_LICENSE] = {"license", license_keys, none_children},
+    [K_SERVER] = {"server", server_keys, server_children},
+    [K_SERVERVAR] = {"server variable", servervar_keys, none_children},
+    [K_CHANNEL2] = {"channel", channel2_keys, channel2_children},
+    [K_CHANNEL3] = {"channel", channel3_keys, channel3_children},
+    [K_OPERATION2] = {"operation", operation_keys, operation2_children},
+    [K_OPERATION3] = {"operation", operation_keys, operation3_children},
+    [K_OPTRAIT] = {"operation trait", operation_keys, optrait_children},
+    [K_MESSAGE] = {"message", message_keys, message_children},
+    [K_MSGSLOT] = {"message", message_keys, message_children},
+    [K_PARAMETER] = {"parameter", parameter_keys, parameter_children},
+    [K_COMPONENTS] = {"components", components_keys, components3_children},
+    [K_SECSCHEME] = {"security scheme", secscheme_keys, none_children},
+    [K_TAG] = {"tag", tag_keys, tag_children},
+    [K_EXTDOCS] = {"externalDocs", extdocs_keys, none_children},
+    [K_CORRID] = {"correlationId", corrid_keys, none_children},
+    [K_REPLY] = {"reply", reply_keys, reply_children},
+    [K_REPLYADDR] = {"reply address", replyaddr_keys, none_children},
+    [K_SCHEMA] = {"schema", schema_keys, schema_children},
+};
+
+typedef struct walker {
+    mg_docset *set;
+    mg_diag *d;
+    int v2;          /* AsyncAPI 2.x: components hold 2.x channels */
+    mg_hmap seen;    /* nodes checked: each warned about once */
+} walker;
+
+static int known(const char *const *keys, const char *key)
+{
+    for (; *keys; keys++)
+        if (strcmp(*keys, key) == 0)
+            return 1;
+    return 0;
+}
+
+static const char *nearest(const char *const *keys, const char *key)
+{
+    size_t n = strlen(key), limit = mg_typo_distance(n), best = (size_t)-1;
+    if (limit > 2)
+        limit = 2;
+    const char *hit = NULL;
+    for (; *keys; keys++) {
+        size_t dist = mg_edit_distance(key, n, *keys);
+        if (dist <= limit && dist < best) {
+            best = dist;
+            hit = *keys;
+        }
+    }
+    return hit;
+}
+
+static void walk(walker *w, const mg_doc *doc, const cJSON *node, kind k, int depth);
+
+static void walk_shape(walker *w, const mg_doc *doc, const cJSON *v, kind k, shape s, int depth)
+{
+    const cJSON *c;
+    if (s == ONE || (s == ONE_OR_LIST && !cJSON_IsArray(v))) {
+        walk(w, doc, v, k, depth + 1);
+    } else if (s == MAP) {
+        if (cJSON_IsObject(v))
+            cJSON_ArrayForEach(c, v)
+                if (!cJSON_IsArray(c)) /* draft-04 dependencies: a list of names */
+                    walk(w, doc, c, k, depth + 1);
+    } else if (cJSON_IsArray(v)) {
+        cJSON_ArrayForEach(c, v)
+            walk(w, doc, c, k, depth + 1);
+    }
+}
+
+static void walk(walker *w, const mg_doc *doc, const cJSON *node, kind k, int depth)
+{
+    if (!cJSON_IsObject(node) || k == K_NONE || depth > 1000)
+        return;
+    int added;
+    mg_hmap_put_ptr(&w->seen, node, &added);
+    if (!added)
+        return;
+    if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(node, "$ref"))) {
+        mg_diag quiet; /* a broken $ref was reported by the resolver */
+        mg_diag_init(&quiet);
+        quiet.max_errors = 0;
+        mg_ref_target t;
+        if (mg_resolve_ref(w->set, doc, node, &t, &quiet) == 1)
+            walk(w, t.doc, t.node, k, depth + 1);
+        if (k != K_SCHEMA)
+            return; /* a Reference Object: its other members are ignored */
+    }
+    /* A 2.x message slot may be {oneOf: [messages]}. */
+    if (k == K_MSGSLOT && cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(node, "oneOf")) &&
+        !cJSON_GetObjectItemCaseSensitive(node, "payload")) {
+        walk_shape(w, doc, cJSON_GetObjectItemCaseSensitive(node, "oneOf"), K_MESSAGE, LIST, depth);
+        return;
+    }
+    const kdef *def = &kinds[k];
+    const child *children = def->children;
+    if (k == K_COMPONENTS && w->v2)
+        children = components2_children;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, node) {
+        if (!c->string || strncmp(c->string, "x-", 2) == 0 || known(def->keys, c->string))
+            continue;
+        if (strcmp(c->string, "$ref") == 0)
+            continue;
+        const char *near = nearest(def->keys, c->string);
+        if (near)
+            mg_diag_warning(w->d, mg_doc_key_mark(doc, c), "unknown keyword '%s' (did you mean '%s'?)", c->string,
+                            near);
+    }
+    for (const child *ch = children; ch->key; ch++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(node, ch->key);
+        if (v)
+            walk_shape(w, doc, v, ch->kind, ch->shape, depth);
+    }
+}
+
+/* ---- public API ---------------------------------------------------------- */
+
+void mg_typos_check(mg_docset *set, const mg_doc *doc, mg_typo_root root, mg_diag *d)
+{
+    walker w = {set, d, root == MG_TYPO_ASYNCAPI2, {0}};
+    mg_hmap_init(&w.seen, sizeof(const cJSON *));
+    walk(&w, doc, doc->root, root == MG_TYPO_SCHEMA ? K_SCHEMA : root == MG_TYPO_ASYNCAPI2 ? K_ROOT2 : K_ROOT3, 0);
+    mg_hmap_fini(&w.seen);
+}
+
+const char *mg_typo_suggest(const char *kind_name, const char *key)
+{
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (strcmp(kinds[i].name, kind_name) == 0)
+            return known(kinds[i].keys, key) || strncmp(key, "x-", 2) == 0 ? NULL : nearest(kinds[i].keys, key);
+    return NULL;
+}
