@@ -66,15 +66,28 @@ else
     else fail python_wrong_accesses_should_be_mypy_errors "error lines '$got', want '$want'"; detail "$TMP/mypy-wrong"; fi
 fi
 
-# ---- validators of TypeScript and Python against msggen validate
+# ---- validators against msggen validate: mutants of the examples, and the
+# hand-written cases of agreement.py (whose verdicts msggen validate must give)
 mut=$TMP/mut; mkdir -p "$mut"
-if MUTANTS_PER_MESSAGE=300 python3 "$TOP/tests/pyclient/mutants.py" "$MSGGEN" "$cat" "$mut" >/dev/null 2>"$mut.err"; then
-    if [ -d "$TMP/py" ]; then
-        PY_MODULE=$(cd "$TMP/py" && ls -d */ | head -n1 | tr -d /) PYTHONPATH="$TMP/py" \
-            python3 "$TOP/tests/pyclient/check_validate.py" "$mut/cases.json" const_union
-    fi
-    if [ -f "$TMP/ts/dist/validate.js" ]; then
-        node "$TOP/tests/tsclient/check_validate.mjs" "$mut/cases.json" "$TMP/ts/dist/validate.js" const_union
-    fi
-else fail validator_cases_const_union "mutants.py failed"; detail "$mut.err"; fi
+MUTANTS_PER_MESSAGE=300 python3 "$TOP/tests/pyclient/mutants.py" "$MSGGEN" "$cat" "$mut" >/dev/null 2>"$mut.err" ||
+    { fail validator_cases_const_union "mutants.py failed"; detail "$mut.err"; }
+hand=$TMP/hand
+python3 "$here/agreement.py" "$MSGGEN" "$cat" "$hand" 2>"$hand.err" || { fail agreement_cases "agreement.py failed"; detail "$hand.err"; }
+pymod=$( [ -d "$TMP/py" ] && cd "$TMP/py" && ls -d */ | head -n1 | tr -d /)
+for set in mut:const_union hand:const_union_hand; do
+    cases=$TMP/${set%%:*}/cases.json; label=${set#*:}
+    [ -f "$cases" ] || continue
+    [ -n "$pymod" ] && PY_MODULE=$pymod PYTHONPATH="$TMP/py" python3 "$TOP/tests/pyclient/check_validate.py" "$cases" "$label"
+    [ -f "$TMP/ts/dist/validate.js" ] && node "$TOP/tests/tsclient/check_validate.mjs" "$cases" "$TMP/ts/dist/validate.js" "$label"
+done
+# C: the c-target harness (validator errors as sets, and round trips of the valid ones).
+if [ -n "${dir:-}" ] && [ -f "$hand/manifest" ]; then
+    if ${CC:-gcc} $C_WARN $(c_flags) -D_POSIX_C_SOURCE=200809L -I"$dir" $(c_cflags) -DPFX=telemetry_ \
+           -DCATALOGUE_HEADER='"telemetry.h"' -o "$TMP/roundtrip" "$TOP/tests/c-target/roundtrip.c" \
+           "$dir/libtelemetry.a" $(c_libs) >"$TMP/cc2.log" 2>&1; then
+        run_prog "$TMP/roundtrip" "$hand/manifest" >"$TMP/rt.txt" 2>"$TMP/rt.err" ||
+            { fail c_agreement_harness_should_run_clean "exit $?"; detail "$TMP/rt.err"; }
+        python3 "$TOP/tests/c-target/cases.py" compare "$hand/manifest" "$TMP/rt.txt" "$MSGGEN" "$cat" | sed 's|$|/const-union-hand|'
+    else fail c_agreement_harness_should_build "see log"; detail "$TMP/cc2.log"; fi
+fi
 exit 0
