@@ -3,7 +3,7 @@ narrow by their Literal tag, const members are Literal types, exact tuples
 are tuple[...]. wrong.py holds the accesses that must be errors."""
 from __future__ import annotations
 
-from PKG.types import DeviceEvent, Heartbeat, Method, Reading, ReadingId
+from PKG.types import DeviceEvent, Heartbeat, Method, Quoted, Reading, ReadingId
 
 
 def describe(e: DeviceEvent) -> str:
@@ -23,3 +23,10 @@ def pay(m: Method) -> str:
 good: Heartbeat = {"type": "heartbeat", "seq": 1, "source": "sensor \"A\" */ ${x}"}
 pos: Reading = {"type": "reading", "seq": 2, "source": "sensor \"A\" */ ${x}", "position": (1.0, 2.0)}
 ids: list[ReadingId] = ["a", 1]
+
+
+def quoted(q: Quoted) -> int:
+    # Tags that are not identifiers narrow by their exact text.
+    if q["q"] == "back\\slash ${x}":
+        return q["n"]
+    return 0

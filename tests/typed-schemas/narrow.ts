@@ -2,7 +2,7 @@
 // by their tag, const members are literal types, tuples are positional. Each
 // `@ts-expect-error` must meet an error (tsc fails on an unused one), so a
 // type that got wider (string instead of "heartbeat") fails this file.
-import type { DeviceEvent, Heartbeat, Method, Payment, Reading } from './types.js';
+import type { DeviceEvent, Heartbeat, Method, Payment, Quoted, Reading } from './types.js';
 
 // A switch on the tag narrows; without narrowing, `uptime`/`position` would be
 // errors, and a case missed would make the function fall off its end.
@@ -50,3 +50,15 @@ export const range: Payment['range'] = [1, 'a', true, false];
 export const ids: NonNullable<Reading['id']>[] = ['a', 1];
 // @ts-expect-error not a boolean
 export const badId: Reading['id'] = true;
+
+// Tags that are not identifiers narrow by their exact text.
+export function quoted(q: Quoted): number {
+  switch (q.q) {
+    case 'say "hi" */':
+      return 0;
+    case 'back\\slash ${x}':
+      return q.n;
+    case 'line\nbreak':
+      return 2;
+  }
+}

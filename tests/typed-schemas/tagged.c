@@ -101,5 +101,21 @@ int main(void)
     telemetry_Method_free(m);
     telemetry_error_clear(&err);
     cJSON_Delete(j);
+    /* Tags that are not identifiers: printed exactly into the C literals. */
+    static const char *const quoted[] = {"{\"q\": \"say \\\"hi\\\" */\"}",
+                                         "{\"q\": \"back\\\\slash ${x}\", \"n\": 1}",
+                                         "{\"q\": \"line\\nbreak\"}"};
+    static const int want[] = {TELEMETRY_QUOTED_SAY_HI, TELEMETRY_QUOTED_BACK_SLASH_X, TELEMETRY_QUOTED_LINE_BREAK};
+    for (int i = 0; i < 3; i++) {
+        j = cJSON_Parse(quoted[i]);
+        telemetry_Quoted *q = telemetry_Quoted_from_json(j, &err);
+        char name[64];
+        snprintf(name, sizeof name, "escaped_tag_%d_dispatch", i);
+        check(q && q->option == want[i] && same_json(quoted[i], telemetry_Quoted_to_json(q)), name,
+              q ? "wrong option or round trip" : telemetry_error_message(&err));
+        telemetry_Quoted_free(q);
+        telemetry_error_clear(&err);
+        cJSON_Delete(j);
+    }
     return failures ? 1 : 0;
 }

@@ -116,9 +116,13 @@ typedef struct telemetry_Heartbeat telemetry_Heartbeat;
 typedef struct telemetry_Reading telemetry_Reading;
 typedef struct telemetry_Card telemetry_Card;
 typedef struct telemetry_Transfer telemetry_Transfer;
+typedef struct telemetry_QuotedOption1 telemetry_QuotedOption1;
+typedef struct telemetry_QuotedOption2 telemetry_QuotedOption2;
+typedef struct telemetry_QuotedOption3 telemetry_QuotedOption3;
 typedef struct telemetry_Payment telemetry_Payment;
 typedef struct telemetry_DeviceEvent telemetry_DeviceEvent;
 typedef struct telemetry_Method telemetry_Method;
+typedef struct telemetry_Quoted telemetry_Quoted;
 
 /** The tags of DeviceEvent: the values of its "type" member, one per
  * option (the value of `option` for that tag). _from_json reads the tag
@@ -151,6 +155,28 @@ struct telemetry_Method {
     union {
         struct telemetry_Card *option0;
         struct telemetry_Transfer *option1;
+    } as;
+};
+
+/** The tags of Quoted: the values of its "q" member, one per
+ * option (the value of `option` for that tag). _from_json reads the tag
+ * first: a value without it, or with a tag no option has, is refused with an
+ * error naming the tag. */
+typedef enum telemetry_Quoted_tag {
+    TELEMETRY_QUOTED_SAY_HI = 0, /**< "say \"hi\" *\057" */
+    TELEMETRY_QUOTED_BACK_SLASH_X = 1, /**< "back\\slash ${x}" */
+    TELEMETRY_QUOTED_LINE_BREAK = 2 /**< "line\nbreak" */
+} telemetry_Quoted_tag;
+
+/**
+ * Tags that are not identifiers (quotes, a comment closer, a backslash, ${, a line break).
+ */
+struct telemetry_Quoted {
+    int option; /**< the option the value is, chosen by its "q" member: a telemetry_Quoted_tag */
+    union {
+        struct telemetry_QuotedOption1 *option0;
+        struct telemetry_QuotedOption2 *option1;
+        struct telemetry_QuotedOption3 *option2;
     } as;
 };
 
@@ -189,8 +215,27 @@ struct telemetry_Transfer {
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
+struct telemetry_QuotedOption1 {
+    char *q;
+    cJSON *extra_json; /**< members the schema does not name, or NULL */
+};
+
+struct telemetry_QuotedOption2 {
+    char *q;
+    int64_t n;
+    cJSON *extra_json; /**< members the schema does not name, or NULL */
+};
+
+struct telemetry_QuotedOption3 {
+    char *q;
+    cJSON *extra_json; /**< members the schema does not name, or NULL */
+};
+
 struct telemetry_Payment {
     struct telemetry_Method *method;
+    /** Tags that are not identifiers (quotes, a comment closer, a backslash, ${, a line break). */
+    struct telemetry_Quoted *quoted;
+    bool has_quoted;
     cJSON *range;
     bool has_range;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -268,6 +313,53 @@ cJSON *telemetry_Transfer_to_json(const telemetry_Transfer *v);
 void telemetry_Transfer_free(telemetry_Transfer *v);
 telemetry_Transfer *telemetry_Transfer_parse(const char *json, size_t len, telemetry_error *err);
 char *telemetry_Transfer_print(const telemetry_Transfer *v);
+
+/* Quoted (union) */
+bool telemetry_Quoted_validate(const cJSON *json, telemetry_error *err);
+telemetry_Quoted *telemetry_Quoted_from_json(const cJSON *json, telemetry_error *err);
+cJSON *telemetry_Quoted_to_json(const telemetry_Quoted *v);
+void telemetry_Quoted_free(telemetry_Quoted *v);
+telemetry_Quoted *telemetry_Quoted_parse(const char *json, size_t len, telemetry_error *err);
+char *telemetry_Quoted_print(const telemetry_Quoted *v);
+
+/* QuotedOption1 (object) */
+bool telemetry_QuotedOption1_validate(const cJSON *json, telemetry_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+telemetry_QuotedOption1 *telemetry_QuotedOption1_new(void);
+void telemetry_QuotedOption1_init(telemetry_QuotedOption1 *v);
+telemetry_QuotedOption1 *telemetry_QuotedOption1_from_json(const cJSON *json, telemetry_error *err);
+cJSON *telemetry_QuotedOption1_to_json(const telemetry_QuotedOption1 *v);
+void telemetry_QuotedOption1_free(telemetry_QuotedOption1 *v);
+telemetry_QuotedOption1 *telemetry_QuotedOption1_parse(const char *json, size_t len, telemetry_error *err);
+char *telemetry_QuotedOption1_print(const telemetry_QuotedOption1 *v);
+
+/* QuotedOption2 (object) */
+bool telemetry_QuotedOption2_validate(const cJSON *json, telemetry_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+telemetry_QuotedOption2 *telemetry_QuotedOption2_new(void);
+void telemetry_QuotedOption2_init(telemetry_QuotedOption2 *v);
+telemetry_QuotedOption2 *telemetry_QuotedOption2_from_json(const cJSON *json, telemetry_error *err);
+cJSON *telemetry_QuotedOption2_to_json(const telemetry_QuotedOption2 *v);
+void telemetry_QuotedOption2_free(telemetry_QuotedOption2 *v);
+telemetry_QuotedOption2 *telemetry_QuotedOption2_parse(const char *json, size_t len, telemetry_error *err);
+char *telemetry_QuotedOption2_print(const telemetry_QuotedOption2 *v);
+
+/* QuotedOption3 (object) */
+bool telemetry_QuotedOption3_validate(const cJSON *json, telemetry_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+telemetry_QuotedOption3 *telemetry_QuotedOption3_new(void);
+void telemetry_QuotedOption3_init(telemetry_QuotedOption3 *v);
+telemetry_QuotedOption3 *telemetry_QuotedOption3_from_json(const cJSON *json, telemetry_error *err);
+cJSON *telemetry_QuotedOption3_to_json(const telemetry_QuotedOption3 *v);
+void telemetry_QuotedOption3_free(telemetry_QuotedOption3 *v);
+telemetry_QuotedOption3 *telemetry_QuotedOption3_parse(const char *json, size_t len, telemetry_error *err);
+char *telemetry_QuotedOption3_print(const telemetry_QuotedOption3 *v);
 
 /* Payment (object) */
 bool telemetry_Payment_validate(const cJSON *json, telemetry_error *err);

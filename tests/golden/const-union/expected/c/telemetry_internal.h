@@ -109,6 +109,7 @@ bool telemetry_rt_format_regex(const char *s);
 char *telemetry_rt_strdup(const char *s);
 bool telemetry_DeviceEvent_option_matches(int option, const cJSON *x);
 bool telemetry_Method_option_matches(int option, const cJSON *x);
+bool telemetry_Quoted_option_matches(int option, const cJSON *x);
 void telemetry_rt_set_error(telemetry_error *err, telemetry_error_kind kind, long status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

@@ -44,6 +44,9 @@ static telemetry_Heartbeat *telemetry_Heartbeat_build(const cJSON *json);
 static telemetry_Reading *telemetry_Reading_build(const cJSON *json);
 static telemetry_Card *telemetry_Card_build(const cJSON *json);
 static telemetry_Transfer *telemetry_Transfer_build(const cJSON *json);
+static telemetry_QuotedOption1 *telemetry_QuotedOption1_build(const cJSON *json);
+static telemetry_QuotedOption2 *telemetry_QuotedOption2_build(const cJSON *json);
+static telemetry_QuotedOption3 *telemetry_QuotedOption3_build(const cJSON *json);
 static telemetry_Payment *telemetry_Payment_build(const cJSON *json);
 /* Not every catalogue uses every kind of element. */
 #if defined(__GNUC__)
@@ -113,6 +116,14 @@ static MAYBE_UNUSED cJSON *to_union_Method(telemetry_Method *const *src)
 }
 static MAYBE_UNUSED void free_union_Method(telemetry_Method **p) { telemetry_Method_free(*p); }
 
+static telemetry_Quoted *telemetry_Quoted_build(const cJSON *json);
+static MAYBE_UNUSED bool from_union_Quoted(telemetry_Quoted **dst, const cJSON *v) { return (*dst = telemetry_Quoted_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_union_Quoted(telemetry_Quoted *const *src)
+{
+    return *src ? telemetry_Quoted_to_json(*src) : cJSON_CreateNull();
+}
+static MAYBE_UNUSED void free_union_Quoted(telemetry_Quoted **p) { telemetry_Quoted_free(*p); }
+
 static MAYBE_UNUSED bool from_obj_Heartbeat(telemetry_Heartbeat **dst, const cJSON *v) { return (*dst = telemetry_Heartbeat_build(v)) != NULL; }
 static MAYBE_UNUSED cJSON *to_obj_Heartbeat(telemetry_Heartbeat *const *src)
 {
@@ -140,6 +151,27 @@ static MAYBE_UNUSED cJSON *to_obj_Transfer(telemetry_Transfer *const *src)
     return *src ? telemetry_Transfer_to_json(*src) : cJSON_CreateNull();
 }
 static MAYBE_UNUSED void free_obj_Transfer(telemetry_Transfer **p) { telemetry_Transfer_free(*p); }
+
+static MAYBE_UNUSED bool from_obj_QuotedOption1(telemetry_QuotedOption1 **dst, const cJSON *v) { return (*dst = telemetry_QuotedOption1_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_QuotedOption1(telemetry_QuotedOption1 *const *src)
+{
+    return *src ? telemetry_QuotedOption1_to_json(*src) : cJSON_CreateNull();
+}
+static MAYBE_UNUSED void free_obj_QuotedOption1(telemetry_QuotedOption1 **p) { telemetry_QuotedOption1_free(*p); }
+
+static MAYBE_UNUSED bool from_obj_QuotedOption2(telemetry_QuotedOption2 **dst, const cJSON *v) { return (*dst = telemetry_QuotedOption2_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_QuotedOption2(telemetry_QuotedOption2 *const *src)
+{
+    return *src ? telemetry_QuotedOption2_to_json(*src) : cJSON_CreateNull();
+}
+static MAYBE_UNUSED void free_obj_QuotedOption2(telemetry_QuotedOption2 **p) { telemetry_QuotedOption2_free(*p); }
+
+static MAYBE_UNUSED bool from_obj_QuotedOption3(telemetry_QuotedOption3 **dst, const cJSON *v) { return (*dst = telemetry_QuotedOption3_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_QuotedOption3(telemetry_QuotedOption3 *const *src)
+{
+    return *src ? telemetry_QuotedOption3_to_json(*src) : cJSON_CreateNull();
+}
+static MAYBE_UNUSED void free_obj_QuotedOption3(telemetry_QuotedOption3 **p) { telemetry_QuotedOption3_free(*p); }
 
 static MAYBE_UNUSED bool from_obj_Payment(telemetry_Payment **dst, const cJSON *v) { return (*dst = telemetry_Payment_build(v)) != NULL; }
 static MAYBE_UNUSED cJSON *to_obj_Payment(telemetry_Payment *const *src)
@@ -868,6 +900,392 @@ char *telemetry_Transfer_print(const telemetry_Transfer *o)
     return s;
 }
 
+telemetry_QuotedOption1 *telemetry_QuotedOption1_new(void)
+{
+    return calloc(1, sizeof(telemetry_QuotedOption1));
+}
+
+void telemetry_QuotedOption1_init(telemetry_QuotedOption1 *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
+void telemetry_QuotedOption1_free(telemetry_QuotedOption1 *o)
+{
+    if (!o)
+        return;
+    free_string(&o->q);
+    cJSON_Delete(o->extra_json);
+    free(o);
+}
+
+/* Builds from an already validated value; NULL when out of memory or when the
+ * value does not fit the record (a schema the record cannot express). */
+static telemetry_QuotedOption1 *telemetry_QuotedOption1_build(const cJSON *json)
+{
+    if (!cJSON_IsObject(json))
+        return NULL;
+    telemetry_QuotedOption1 *o = calloc(1, sizeof *o);
+    if (!o)
+        return NULL;
+    bool got[1 + 1] = {false};
+    (void)got;
+    for (const cJSON *m = json->child; m; m = m->next) {
+        const char *key = m->string ? m->string : "";
+        if (strcmp(key, "q") == 0) {
+            if (got[0])
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
+            got[0] = true;
+            if (!from_string(&o->q, m))
+                goto fail;
+            continue;
+        }
+        goto extra;
+    extra: {
+        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
+            goto fail;
+        cJSON *copy = cJSON_Duplicate(m, 1);
+        if (!copy)
+            goto fail;
+        cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
+    }
+    return o;
+fail:
+    telemetry_QuotedOption1_free(o);
+    return NULL;
+}
+
+telemetry_QuotedOption1 *telemetry_QuotedOption1_from_json(const cJSON *json, telemetry_error *err)
+{
+    if (!telemetry_QuotedOption1_validate(json, err))
+        return NULL;
+    telemetry_QuotedOption1 *o = telemetry_QuotedOption1_build(json);
+    if (!o)
+        telemetry_rt_set_error(err, TELEMETRY_ERR_MEMORY, 0, "cannot build QuotedOption1: out of memory or a value the record cannot hold");
+    return o;
+}
+
+cJSON *telemetry_QuotedOption1_to_json(const telemetry_QuotedOption1 *o)
+{
+    if (!o)
+        return NULL;
+    cJSON *j = cJSON_CreateObject();
+    if (!j)
+        return NULL;
+    {
+        cJSON *v = NULL;
+        {
+            v = to_string(&o->q);
+        }
+        if (!v || !cJSON_AddItemToObject(j, "q", v)) {
+            cJSON_Delete(v);
+            cJSON_Delete(j);
+            return NULL;
+        }
+    }
+    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
+        cJSON *copy = cJSON_Duplicate(m, 1);
+        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
+            cJSON_Delete(copy);
+            cJSON_Delete(j);
+            return NULL;
+        }
+    }
+    return j;
+}
+
+telemetry_QuotedOption1 *telemetry_QuotedOption1_parse(const char *text, size_t len, telemetry_error *err)
+{
+    long nul = telemetry_rt_text_nul(text, len);
+    if (nul >= 0) {
+        telemetry_rt_set_error(err, TELEMETRY_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
+    cJSON *json = cJSON_ParseWithLength(text, len);
+    if (!json) {
+        const char *at = cJSON_GetErrorPtr();
+        telemetry_rt_set_error(err, TELEMETRY_ERR_JSON, 0, "invalid JSON at byte %ld",
+                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
+        return NULL;
+    }
+    telemetry_QuotedOption1 *o = telemetry_QuotedOption1_from_json(json, err);
+    cJSON_Delete(json);
+    return o;
+}
+
+char *telemetry_QuotedOption1_print(const telemetry_QuotedOption1 *o)
+{
+    cJSON *j = telemetry_QuotedOption1_to_json(o);
+    char *s = j ? telemetry_rt_print(j) : NULL;
+    cJSON_Delete(j);
+    return s;
+}
+
+telemetry_QuotedOption2 *telemetry_QuotedOption2_new(void)
+{
+    return calloc(1, sizeof(telemetry_QuotedOption2));
+}
+
+void telemetry_QuotedOption2_init(telemetry_QuotedOption2 *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
+void telemetry_QuotedOption2_free(telemetry_QuotedOption2 *o)
+{
+    if (!o)
+        return;
+    free_string(&o->q);
+    free_integer(&o->n);
+    cJSON_Delete(o->extra_json);
+    free(o);
+}
+
+/* Builds from an already validated value; NULL when out of memory or when the
+ * value does not fit the record (a schema the record cannot express). */
+static telemetry_QuotedOption2 *telemetry_QuotedOption2_build(const cJSON *json)
+{
+    if (!cJSON_IsObject(json))
+        return NULL;
+    telemetry_QuotedOption2 *o = calloc(1, sizeof *o);
+    if (!o)
+        return NULL;
+    bool got[2 + 1] = {false};
+    (void)got;
+    for (const cJSON *m = json->child; m; m = m->next) {
+        const char *key = m->string ? m->string : "";
+        if (strcmp(key, "q") == 0) {
+            if (got[0])
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
+            got[0] = true;
+            if (!from_string(&o->q, m))
+                goto fail;
+            continue;
+        }
+        if (strcmp(key, "n") == 0) {
+            if (got[1])
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
+            got[1] = true;
+            if (!from_integer(&o->n, m))
+                goto fail;
+            continue;
+        }
+        goto extra;
+    extra: {
+        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
+            goto fail;
+        cJSON *copy = cJSON_Duplicate(m, 1);
+        if (!copy)
+            goto fail;
+        cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
+    }
+    return o;
+fail:
+    telemetry_QuotedOption2_free(o);
+    return NULL;
+}
+
+telemetry_QuotedOption2 *telemetry_QuotedOption2_from_json(const cJSON *json, telemetry_error *err)
+{
+    if (!telemetry_QuotedOption2_validate(json, err))
+        return NULL;
+    telemetry_QuotedOption2 *o = telemetry_QuotedOption2_build(json);
+    if (!o)
+        telemetry_rt_set_error(err, TELEMETRY_ERR_MEMORY, 0, "cannot build QuotedOption2: out of memory or a value the record cannot hold");
+    return o;
+}
+
+cJSON *telemetry_QuotedOption2_to_json(const telemetry_QuotedOption2 *o)
+{
+    if (!o)
+        return NULL;
+    cJSON *j = cJSON_CreateObject();
+    if (!j)
+        return NULL;
+    {
+        cJSON *v = NULL;
+        {
+            v = to_string(&o->q);
+        }
+        if (!v || !cJSON_AddItemToObject(j, "q", v)) {
+            cJSON_Delete(v);
+            cJSON_Delete(j);
+            return NULL;
+        }
+    }
+    {
+        cJSON *v = NULL;
+        {
+            v = to_integer(&o->n);
+        }
+        if (!v || !cJSON_AddItemToObject(j, "n", v)) {
+            cJSON_Delete(v);
+            cJSON_Delete(j);
+            return NULL;
+        }
+    }
+    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
+        cJSON *copy = cJSON_Duplicate(m, 1);
+        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
+            cJSON_Delete(copy);
+            cJSON_Delete(j);
+            return NULL;
+        }
+    }
+    return j;
+}
+
+telemetry_QuotedOption2 *telemetry_QuotedOption2_parse(const char *text, size_t len, telemetry_error *err)
+{
+    long nul = telemetry_rt_text_nul(text, len);
+    if (nul >= 0) {
+        telemetry_rt_set_error(err, TELEMETRY_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
+    cJSON *json = cJSON_ParseWithLength(text, len);
+    if (!json) {
+        const char *at = cJSON_GetErrorPtr();
+        telemetry_rt_set_error(err, TELEMETRY_ERR_JSON, 0, "invalid JSON at byte %ld",
+                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
+        return NULL;
+    }
+    telemetry_QuotedOption2 *o = telemetry_QuotedOption2_from_json(json, err);
+    cJSON_Delete(json);
+    return o;
+}
+
+char *telemetry_QuotedOption2_print(const telemetry_QuotedOption2 *o)
+{
+    cJSON *j = telemetry_QuotedOption2_to_json(o);
+    char *s = j ? telemetry_rt_print(j) : NULL;
+    cJSON_Delete(j);
+    return s;
+}
+
+telemetry_QuotedOption3 *telemetry_QuotedOption3_new(void)
+{
+    return calloc(1, sizeof(telemetry_QuotedOption3));
+}
+
+void telemetry_QuotedOption3_init(telemetry_QuotedOption3 *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
+void telemetry_QuotedOption3_free(telemetry_QuotedOption3 *o)
+{
+    if (!o)
+        return;
+    free_string(&o->q);
+    cJSON_Delete(o->extra_json);
+    free(o);
+}
+
+/* Builds from an already validated value; NULL when out of memory or when the
+ * value does not fit the record (a schema the record cannot express). */
+static telemetry_QuotedOption3 *telemetry_QuotedOption3_build(const cJSON *json)
+{
+    if (!cJSON_IsObject(json))
+        return NULL;
+    telemetry_QuotedOption3 *o = calloc(1, sizeof *o);
+    if (!o)
+        return NULL;
+    bool got[1 + 1] = {false};
+    (void)got;
+    for (const cJSON *m = json->child; m; m = m->next) {
+        const char *key = m->string ? m->string : "";
+        if (strcmp(key, "q") == 0) {
+            if (got[0])
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
+            got[0] = true;
+            if (!from_string(&o->q, m))
+                goto fail;
+            continue;
+        }
+        goto extra;
+    extra: {
+        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
+            goto fail;
+        cJSON *copy = cJSON_Duplicate(m, 1);
+        if (!copy)
+            goto fail;
+        cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
+    }
+    return o;
+fail:
+    telemetry_QuotedOption3_free(o);
+    return NULL;
+}
+
+telemetry_QuotedOption3 *telemetry_QuotedOption3_from_json(const cJSON *json, telemetry_error *err)
+{
+    if (!telemetry_QuotedOption3_validate(json, err))
+        return NULL;
+    telemetry_QuotedOption3 *o = telemetry_QuotedOption3_build(json);
+    if (!o)
+        telemetry_rt_set_error(err, TELEMETRY_ERR_MEMORY, 0, "cannot build QuotedOption3: out of memory or a value the record cannot hold");
+    return o;
+}
+
+cJSON *telemetry_QuotedOption3_to_json(const telemetry_QuotedOption3 *o)
+{
+    if (!o)
+        return NULL;
+    cJSON *j = cJSON_CreateObject();
+    if (!j)
+        return NULL;
+    {
+        cJSON *v = NULL;
+        {
+            v = to_string(&o->q);
+        }
+        if (!v || !cJSON_AddItemToObject(j, "q", v)) {
+            cJSON_Delete(v);
+            cJSON_Delete(j);
+            return NULL;
+        }
+    }
+    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
+        cJSON *copy = cJSON_Duplicate(m, 1);
+        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
+            cJSON_Delete(copy);
+            cJSON_Delete(j);
+            return NULL;
+        }
+    }
+    return j;
+}
+
+telemetry_QuotedOption3 *telemetry_QuotedOption3_parse(const char *text, size_t len, telemetry_error *err)
+{
+    long nul = telemetry_rt_text_nul(text, len);
+    if (nul >= 0) {
+        telemetry_rt_set_error(err, TELEMETRY_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
+    cJSON *json = cJSON_ParseWithLength(text, len);
+    if (!json) {
+        const char *at = cJSON_GetErrorPtr();
+        telemetry_rt_set_error(err, TELEMETRY_ERR_JSON, 0, "invalid JSON at byte %ld",
+                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
+        return NULL;
+    }
+    telemetry_QuotedOption3 *o = telemetry_QuotedOption3_from_json(json, err);
+    cJSON_Delete(json);
+    return o;
+}
+
+char *telemetry_QuotedOption3_print(const telemetry_QuotedOption3 *o)
+{
+    cJSON *j = telemetry_QuotedOption3_to_json(o);
+    char *s = j ? telemetry_rt_print(j) : NULL;
+    cJSON_Delete(j);
+    return s;
+}
+
 telemetry_Payment *telemetry_Payment_new(void)
 {
     return calloc(1, sizeof(telemetry_Payment));
@@ -883,6 +1301,7 @@ void telemetry_Payment_free(telemetry_Payment *o)
     if (!o)
         return;
     free_union_Method(&o->method);
+    free_union_Quoted(&o->quoted);
     cJSON_Delete(o->range);
     cJSON_Delete(o->extra_json);
     free(o);
@@ -897,7 +1316,7 @@ static telemetry_Payment *telemetry_Payment_build(const cJSON *json)
     telemetry_Payment *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
-    bool got[2 + 1] = {false};
+    bool got[3 + 1] = {false};
     (void)got;
     for (const cJSON *m = json->child; m; m = m->next) {
         const char *key = m->string ? m->string : "";
@@ -909,10 +1328,19 @@ static telemetry_Payment *telemetry_Payment_build(const cJSON *json)
                 goto fail;
             continue;
         }
-        if (strcmp(key, "range") == 0) {
+        if (strcmp(key, "quoted") == 0) {
             if (got[1])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[1] = true;
+            if (!from_union_Quoted(&o->quoted, m))
+                goto fail;
+            o->has_quoted = true;
+            continue;
+        }
+        if (strcmp(key, "range") == 0) {
+            if (got[2])
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
+            got[2] = true;
             if (!(o->range = cJSON_Duplicate(m, 1)))
                 goto fail;
             o->has_range = true;
@@ -957,6 +1385,17 @@ cJSON *telemetry_Payment_to_json(const telemetry_Payment *o)
             v = to_union_Method(&o->method);
         }
         if (!v || !cJSON_AddItemToObject(j, "method", v)) {
+            cJSON_Delete(v);
+            cJSON_Delete(j);
+            return NULL;
+        }
+    }
+    if (o->has_quoted) {
+        cJSON *v = NULL;
+        {
+            v = to_union_Quoted(&o->quoted);
+        }
+        if (!v || !cJSON_AddItemToObject(j, "quoted", v)) {
             cJSON_Delete(v);
             cJSON_Delete(j);
             return NULL;
@@ -1258,6 +1697,143 @@ telemetry_Method *telemetry_Method_parse(const char *text, size_t len, telemetry
 char *telemetry_Method_print(const telemetry_Method *o)
 {
     cJSON *j = telemetry_Method_to_json(o);
+    char *s = j ? telemetry_rt_print(j) : NULL;
+    cJSON_Delete(j);
+    return s;
+}
+
+void telemetry_Quoted_free(telemetry_Quoted *o)
+{
+    if (!o)
+        return;
+    switch (o->option) {
+    case 0:
+        free_obj_QuotedOption1(&o->as.option0);
+        break;
+    case 1:
+        free_obj_QuotedOption2(&o->as.option1);
+        break;
+    case 2:
+        free_obj_QuotedOption3(&o->as.option2);
+        break;
+    default:
+        break;
+    }
+    free(o);
+}
+
+/* The option the value's "q" member names: -1 when it has no
+ * such string member, -2 when the member names no option. */
+static int telemetry_Quoted_tag_of(const cJSON *json)
+{
+    const cJSON *t = cJSON_IsObject(json) ? cJSON_GetObjectItemCaseSensitive(json, "q") : NULL;
+    if (!cJSON_IsString(t))
+        return -1;
+    if (strcmp(t->valuestring, "say \"hi\" *\057") == 0)
+        return 0;
+    if (strcmp(t->valuestring, "back\\slash ${x}") == 0)
+        return 1;
+    if (strcmp(t->valuestring, "line\nbreak") == 0)
+        return 2;
+    return -2;
+}
+
+/* The tag decides (read before anything else). The value must be that
+ * option: validation does not read the tag, and with a tag from the mapping
+ * only, a value can match another option than the one its tag names. */
+static telemetry_Quoted *telemetry_Quoted_build(const cJSON *json)
+{
+    telemetry_Quoted *o = calloc(1, sizeof *o);
+    if (!o)
+        return NULL;
+    o->option = telemetry_Quoted_tag_of(json);
+    switch (o->option) {
+    case 0:
+        if (!telemetry_Quoted_option_matches(0, json) || !from_obj_QuotedOption1(&o->as.option0, json))
+            break;
+        return o;
+    case 1:
+        if (!telemetry_Quoted_option_matches(1, json) || !from_obj_QuotedOption2(&o->as.option1, json))
+            break;
+        return o;
+    case 2:
+        if (!telemetry_Quoted_option_matches(2, json) || !from_obj_QuotedOption3(&o->as.option2, json))
+            break;
+        return o;
+    default:
+        o->option = -1;
+        break;
+    }
+    telemetry_Quoted_free(o);
+    return NULL;
+}
+
+telemetry_Quoted *telemetry_Quoted_from_json(const cJSON *json, telemetry_error *err)
+{
+    /* The tag first: a value without a known tag is refused by name. */
+    static const char tags[] = "'say \"hi\" *\057', ""'back\\slash ${x}', ""'line\nbreak'";
+    int tag = telemetry_Quoted_tag_of(json);
+    if (tag == -1) {
+        telemetry_rt_set_error(err, TELEMETRY_ERR_INVALID, 0, "Quoted: no string member '%s' to tell the option (one of %s)",
+                          "q", tags);
+        return NULL;
+    }
+    if (tag == -2) {
+        telemetry_rt_set_error(err, TELEMETRY_ERR_INVALID, 0, "Quoted: unknown %s '%.200s' (expected one of %s)", "q",
+                          cJSON_GetObjectItemCaseSensitive(json, "q")->valuestring, tags);
+        return NULL;
+    }
+    if (!telemetry_Quoted_validate(json, err))
+        return NULL;
+    if (!telemetry_Quoted_option_matches(tag, json)) {
+        telemetry_rt_set_error(err, TELEMETRY_ERR_INVALID, 0, "Quoted: %s is '%.200s', but the value is not that option",
+                          "q", cJSON_GetObjectItemCaseSensitive(json, "q")->valuestring);
+        return NULL;
+    }
+    telemetry_Quoted *o = telemetry_Quoted_build(json);
+    if (!o)
+        telemetry_rt_set_error(err, TELEMETRY_ERR_MEMORY, 0, "cannot build Quoted: out of memory or a value the record cannot hold");
+    return o;
+}
+
+cJSON *telemetry_Quoted_to_json(const telemetry_Quoted *o)
+{
+    if (!o)
+        return NULL;
+    switch (o->option) {
+    case 0:
+        return to_obj_QuotedOption1(&o->as.option0);
+    case 1:
+        return to_obj_QuotedOption2(&o->as.option1);
+    case 2:
+        return to_obj_QuotedOption3(&o->as.option2);
+    default:
+        return NULL;
+    }
+}
+
+telemetry_Quoted *telemetry_Quoted_parse(const char *text, size_t len, telemetry_error *err)
+{
+    long nul = telemetry_rt_text_nul(text, len);
+    if (nul >= 0) {
+        telemetry_rt_set_error(err, TELEMETRY_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
+    cJSON *json = cJSON_ParseWithLength(text, len);
+    if (!json) {
+        const char *at = cJSON_GetErrorPtr();
+        telemetry_rt_set_error(err, TELEMETRY_ERR_JSON, 0, "invalid JSON at byte %ld",
+                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
+        return NULL;
+    }
+    telemetry_Quoted *o = telemetry_Quoted_from_json(json, err);
+    cJSON_Delete(json);
+    return o;
+}
+
+char *telemetry_Quoted_print(const telemetry_Quoted *o)
+{
+    cJSON *j = telemetry_Quoted_to_json(o);
     char *s = j ? telemetry_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;

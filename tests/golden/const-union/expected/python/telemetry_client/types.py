@@ -20,6 +20,10 @@ __all__ = [
     "Method",
     "Card",
     "Transfer",
+    "Quoted",
+    "QuotedOption1",
+    "QuotedOption2",
+    "QuotedOption3",
     "Payment",
 ]
 # (The job API's answer types are exported by the package from client.py,
@@ -78,7 +82,29 @@ Transfer = _t.TypedDict("Transfer", {
 })
 
 
+Quoted = _t.Union["QuotedOption1", "QuotedOption2", "QuotedOption3", ]
+"""Tags that are not identifiers (quotes, a comment closer, a backslash, ${, a line break)."""
+
+
+QuotedOption1 = _t.TypedDict("QuotedOption1", {
+    "q": _t.Literal["say \"hi\" */"],
+})
+
+
+QuotedOption2 = _t.TypedDict("QuotedOption2", {
+    "q": _t.Literal["back\\slash ${x}"],
+    "n": int,
+})
+
+
+QuotedOption3 = _t.TypedDict("QuotedOption3", {
+    "q": _t.Literal["line\nbreak"],
+})
+
+
 Payment = _t.TypedDict("Payment", {
     "method": "Method",
+    # Tags that are not identifiers (quotes, a comment closer, a backslash, ${, a line break).
+    "quoted": _t.NotRequired["Quoted"],
     "range": _t.NotRequired[list[_t.Union[int, str, bool, ]]],
 })

@@ -42,7 +42,29 @@ export interface Transfer {
   "iban": string;
 }
 
+/**
+ * Tags that are not identifiers (quotes, a comment closer, a backslash, ${, a line break).
+ */
+export type Quoted = QuotedOption1 | QuotedOption2 | QuotedOption3;
+
+export interface QuotedOption1 {
+  "q": "say \"hi\" *\/";
+}
+
+export interface QuotedOption2 {
+  "q": "back\\slash $\{x}";
+  "n": number;
+}
+
+export interface QuotedOption3 {
+  "q": "line\nbreak";
+}
+
 export interface Payment {
   "method": Method;
+  /**
+   * Tags that are not identifiers (quotes, a comment closer, a backslash, ${, a line break).
+   */
+  "quoted"?: Quoted;
   "range"?: [(number)?, (string)?, ...Array<boolean>];
 }
