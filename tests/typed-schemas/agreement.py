@@ -61,6 +61,9 @@ CASES = [
     ("items_list_rest_wrong", "payment", with_(PAYMENT, range=[1, "a", "b"]), False),
     ("items_list_first_wrong", "payment", with_(PAYMENT, range=["a"]), False),
     ("items_list_empty", "payment", with_(PAYMENT, range=[]), True),
+    ("declared_map_ok", "payment", with_(PAYMENT, tags={"red": 1, "blue": 0}), True),
+    ("declared_map_bad_key", "payment", with_(PAYMENT, tags={"Red": 1}), False),
+    ("declared_map_negative", "payment", with_(PAYMENT, tags={"red": -1}), False),
     ("mapping_option", "payment", with_(PAYMENT, method={"kind": "bank-transfer", "iban": "DE00"}), True),
     ("mapping_const_differs", "payment", with_(PAYMENT, method={"kind": "cash", "last4": "4242"}), False),
 ]

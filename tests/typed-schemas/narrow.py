@@ -3,7 +3,7 @@ narrow by their Literal tag, const members are Literal types, exact tuples
 are tuple[...]. wrong.py holds the accesses that must be errors."""
 from __future__ import annotations
 
-from PKG.types import DeviceEvent, Heartbeat, Method, Quoted, Reading, ReadingId
+from PKG.types import DeviceEvent, Heartbeat, Method, Quoted, Reading, ReadingId, Tags
 
 
 def describe(e: DeviceEvent) -> str:
@@ -30,3 +30,6 @@ def quoted(q: Quoted) -> int:
     if q["q"] == "back\\slash ${x}":
         return q["n"]
     return 0
+
+
+tags: Tags = {"red": 1}

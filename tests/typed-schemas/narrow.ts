@@ -2,7 +2,7 @@
 // by their tag, const members are literal types, tuples are positional. Each
 // `@ts-expect-error` must meet an error (tsc fails on an unused one), so a
 // type that got wider (string instead of "heartbeat") fails this file.
-import type { DeviceEvent, Heartbeat, Method, Payment, Quoted, Reading } from './types.js';
+import type { DeviceEvent, Heartbeat, Method, Payment, Quoted, Reading, Tags } from './types.js';
 
 // A switch on the tag narrows; without narrowing, `uptime`/`position` would be
 // errors, and a case missed would make the function fall off its end.
@@ -62,3 +62,8 @@ export function quoted(q: Quoted): number {
       return 2;
   }
 }
+
+// A declared patternProperties map: its values are typed.
+export const tags: Tags = { red: 1 };
+// @ts-expect-error values are integers
+export const badTags: Tags = { red: 'x' };

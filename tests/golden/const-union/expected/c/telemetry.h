@@ -116,6 +116,7 @@ typedef struct telemetry_Heartbeat telemetry_Heartbeat;
 typedef struct telemetry_Reading telemetry_Reading;
 typedef struct telemetry_Card telemetry_Card;
 typedef struct telemetry_Transfer telemetry_Transfer;
+typedef struct telemetry_Tags telemetry_Tags;
 typedef struct telemetry_QuotedOption1 telemetry_QuotedOption1;
 typedef struct telemetry_QuotedOption2 telemetry_QuotedOption2;
 typedef struct telemetry_QuotedOption3 telemetry_QuotedOption3;
@@ -215,6 +216,13 @@ struct telemetry_Transfer {
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
+/**
+ * A declared map whose keys follow a pattern.
+ */
+struct telemetry_Tags {
+    cJSON *extra_json; /**< members the schema does not name, or NULL */
+};
+
 struct telemetry_QuotedOption1 {
     char *q;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -236,6 +244,9 @@ struct telemetry_Payment {
     /** Tags that are not identifiers (quotes, a comment closer, a backslash, ${, a line break). */
     struct telemetry_Quoted *quoted;
     bool has_quoted;
+    /** A declared map whose keys follow a pattern. */
+    struct telemetry_Tags *tags;
+    bool has_tags;
     cJSON *range;
     bool has_range;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
@@ -313,6 +324,19 @@ cJSON *telemetry_Transfer_to_json(const telemetry_Transfer *v);
 void telemetry_Transfer_free(telemetry_Transfer *v);
 telemetry_Transfer *telemetry_Transfer_parse(const char *json, size_t len, telemetry_error *err);
 char *telemetry_Transfer_print(const telemetry_Transfer *v);
+
+/* Tags (object) */
+bool telemetry_Tags_validate(const cJSON *json, telemetry_error *err);
+/* An empty record (every member NULL, 0 or false, nothing present): _new
+ * allocates one (NULL when out of memory) to fill and free with _free; _init
+ * empties one the caller owns. */
+telemetry_Tags *telemetry_Tags_new(void);
+void telemetry_Tags_init(telemetry_Tags *v);
+telemetry_Tags *telemetry_Tags_from_json(const cJSON *json, telemetry_error *err);
+cJSON *telemetry_Tags_to_json(const telemetry_Tags *v);
+void telemetry_Tags_free(telemetry_Tags *v);
+telemetry_Tags *telemetry_Tags_parse(const char *json, size_t len, telemetry_error *err);
+char *telemetry_Tags_print(const telemetry_Tags *v);
 
 /* Quoted (union) */
 bool telemetry_Quoted_validate(const cJSON *json, telemetry_error *err);

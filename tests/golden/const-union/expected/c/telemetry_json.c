@@ -44,6 +44,7 @@ static telemetry_Heartbeat *telemetry_Heartbeat_build(const cJSON *json);
 static telemetry_Reading *telemetry_Reading_build(const cJSON *json);
 static telemetry_Card *telemetry_Card_build(const cJSON *json);
 static telemetry_Transfer *telemetry_Transfer_build(const cJSON *json);
+static telemetry_Tags *telemetry_Tags_build(const cJSON *json);
 static telemetry_QuotedOption1 *telemetry_QuotedOption1_build(const cJSON *json);
 static telemetry_QuotedOption2 *telemetry_QuotedOption2_build(const cJSON *json);
 static telemetry_QuotedOption3 *telemetry_QuotedOption3_build(const cJSON *json);
@@ -151,6 +152,13 @@ static MAYBE_UNUSED cJSON *to_obj_Transfer(telemetry_Transfer *const *src)
     return *src ? telemetry_Transfer_to_json(*src) : cJSON_CreateNull();
 }
 static MAYBE_UNUSED void free_obj_Transfer(telemetry_Transfer **p) { telemetry_Transfer_free(*p); }
+
+static MAYBE_UNUSED bool from_obj_Tags(telemetry_Tags **dst, const cJSON *v) { return (*dst = telemetry_Tags_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_Tags(telemetry_Tags *const *src)
+{
+    return *src ? telemetry_Tags_to_json(*src) : cJSON_CreateNull();
+}
+static MAYBE_UNUSED void free_obj_Tags(telemetry_Tags **p) { telemetry_Tags_free(*p); }
 
 static MAYBE_UNUSED bool from_obj_QuotedOption1(telemetry_QuotedOption1 **dst, const cJSON *v) { return (*dst = telemetry_QuotedOption1_build(v)) != NULL; }
 static MAYBE_UNUSED cJSON *to_obj_QuotedOption1(telemetry_QuotedOption1 *const *src)
@@ -900,6 +908,108 @@ char *telemetry_Transfer_print(const telemetry_Transfer *o)
     return s;
 }
 
+telemetry_Tags *telemetry_Tags_new(void)
+{
+    return calloc(1, sizeof(telemetry_Tags));
+}
+
+void telemetry_Tags_init(telemetry_Tags *o)
+{
+    memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
+}
+
+void telemetry_Tags_free(telemetry_Tags *o)
+{
+    if (!o)
+        return;
+    cJSON_Delete(o->extra_json);
+    free(o);
+}
+
+/* Builds from an already validated value; NULL when out of memory or when the
+ * value does not fit the record (a schema the record cannot express). */
+static telemetry_Tags *telemetry_Tags_build(const cJSON *json)
+{
+    if (!cJSON_IsObject(json))
+        return NULL;
+    telemetry_Tags *o = calloc(1, sizeof *o);
+    if (!o)
+        return NULL;
+    bool got[0 + 1] = {false};
+    (void)got;
+    for (const cJSON *m = json->child; m; m = m->next) {
+        const char *key = m->string ? m->string : "";
+        goto extra;
+    extra: {
+        if (!o->extra_json && !(o->extra_json = cJSON_CreateObject()))
+            goto fail;
+        cJSON *copy = cJSON_Duplicate(m, 1);
+        if (!copy)
+            goto fail;
+        cJSON_AddItemToObject(o->extra_json, key, copy);
+    }
+    }
+    return o;
+fail:
+    telemetry_Tags_free(o);
+    return NULL;
+}
+
+telemetry_Tags *telemetry_Tags_from_json(const cJSON *json, telemetry_error *err)
+{
+    if (!telemetry_Tags_validate(json, err))
+        return NULL;
+    telemetry_Tags *o = telemetry_Tags_build(json);
+    if (!o)
+        telemetry_rt_set_error(err, TELEMETRY_ERR_MEMORY, 0, "cannot build Tags: out of memory or a value the record cannot hold");
+    return o;
+}
+
+cJSON *telemetry_Tags_to_json(const telemetry_Tags *o)
+{
+    if (!o)
+        return NULL;
+    cJSON *j = cJSON_CreateObject();
+    if (!j)
+        return NULL;
+    for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
+        cJSON *copy = cJSON_Duplicate(m, 1);
+        if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
+            cJSON_Delete(copy);
+            cJSON_Delete(j);
+            return NULL;
+        }
+    }
+    return j;
+}
+
+telemetry_Tags *telemetry_Tags_parse(const char *text, size_t len, telemetry_error *err)
+{
+    long nul = telemetry_rt_text_nul(text, len);
+    if (nul >= 0) {
+        telemetry_rt_set_error(err, TELEMETRY_ERR_JSON, 0, "invalid JSON at byte %ld: a NUL character (\\u0000), which strings cannot hold", nul);
+        return NULL;
+    }
+    cJSON *json = cJSON_ParseWithLength(text, len);
+    if (!json) {
+        const char *at = cJSON_GetErrorPtr();
+        telemetry_rt_set_error(err, TELEMETRY_ERR_JSON, 0, "invalid JSON at byte %ld",
+                          at && at >= text && at <= text + len ? (long)(at - text) : 0L);
+        return NULL;
+    }
+    telemetry_Tags *o = telemetry_Tags_from_json(json, err);
+    cJSON_Delete(json);
+    return o;
+}
+
+char *telemetry_Tags_print(const telemetry_Tags *o)
+{
+    cJSON *j = telemetry_Tags_to_json(o);
+    char *s = j ? telemetry_rt_print(j) : NULL;
+    cJSON_Delete(j);
+    return s;
+}
+
 telemetry_QuotedOption1 *telemetry_QuotedOption1_new(void)
 {
     return calloc(1, sizeof(telemetry_QuotedOption1));
@@ -1302,6 +1412,7 @@ void telemetry_Payment_free(telemetry_Payment *o)
         return;
     free_union_Method(&o->method);
     free_union_Quoted(&o->quoted);
+    free_obj_Tags(&o->tags);
     cJSON_Delete(o->range);
     cJSON_Delete(o->extra_json);
     free(o);
@@ -1316,7 +1427,7 @@ static telemetry_Payment *telemetry_Payment_build(const cJSON *json)
     telemetry_Payment *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
-    bool got[3 + 1] = {false};
+    bool got[4 + 1] = {false};
     (void)got;
     for (const cJSON *m = json->child; m; m = m->next) {
         const char *key = m->string ? m->string : "";
@@ -1337,10 +1448,19 @@ static telemetry_Payment *telemetry_Payment_build(const cJSON *json)
             o->has_quoted = true;
             continue;
         }
-        if (strcmp(key, "range") == 0) {
+        if (strcmp(key, "tags") == 0) {
             if (got[2])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[2] = true;
+            if (!from_obj_Tags(&o->tags, m))
+                goto fail;
+            o->has_tags = true;
+            continue;
+        }
+        if (strcmp(key, "range") == 0) {
+            if (got[3])
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
+            got[3] = true;
             if (!(o->range = cJSON_Duplicate(m, 1)))
                 goto fail;
             o->has_range = true;
@@ -1396,6 +1516,17 @@ cJSON *telemetry_Payment_to_json(const telemetry_Payment *o)
             v = to_union_Quoted(&o->quoted);
         }
         if (!v || !cJSON_AddItemToObject(j, "quoted", v)) {
+            cJSON_Delete(v);
+            cJSON_Delete(j);
+            return NULL;
+        }
+    }
+    if (o->has_tags) {
+        cJSON *v = NULL;
+        {
+            v = to_obj_Tags(&o->tags);
+        }
+        if (!v || !cJSON_AddItemToObject(j, "tags", v)) {
             cJSON_Delete(v);
             cJSON_Delete(j);
             return NULL;

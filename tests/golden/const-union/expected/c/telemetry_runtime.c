@@ -477,8 +477,9 @@ static const uint32_t regex_options = PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_A
 static const char *const pattern_source[] = {
     "^[a-z][a-z0-9_]*$",
     "^[0-9]{4}$",
+    "^[a-z]+$",
 };
-#define NPATTERNS 2
+#define NPATTERNS 3
 
 /* Each pattern compiled by msggen into a program for a Pike VM (search
  * below), which matches in time linear in the string with PCRE2's meaning:
@@ -487,14 +488,17 @@ static const char *const pattern_source[] = {
  * PCRE2 matches it within its limit. */
 static const int prog_0[] = {4,1,1,97,122,2,8,18,1,3,48,57,95,95,97,122,3,5,5,0};
 static const int prog_1[] = {4,1,1,48,57,1,1,48,57,1,1,48,57,1,1,48,57,5,0};
+static const int prog_2[] = {4,1,1,97,122,2,8,14,1,1,97,122,3,5,5,0};
 static const int *const pattern_prog[NPATTERNS + 1] = {
     prog_0,
     prog_1,
+    prog_2,
     NULL,
 };
 static const size_t pattern_prog_len[NPATTERNS + 1] = {
     sizeof prog_0 / sizeof prog_0[0],
     sizeof prog_1 / sizeof prog_1[0],
+    sizeof prog_2 / sizeof prog_2[0],
     0,
 };
 

@@ -20,6 +20,7 @@ __all__ = [
     "Method",
     "Card",
     "Transfer",
+    "Tags",
     "Quoted",
     "QuotedOption1",
     "QuotedOption2",
@@ -82,6 +83,10 @@ Transfer = _t.TypedDict("Transfer", {
 })
 
 
+Tags = dict[str, int]
+"""A declared map whose keys follow a pattern."""
+
+
 Quoted = _t.Union["QuotedOption1", "QuotedOption2", "QuotedOption3", ]
 """Tags that are not identifiers (quotes, a comment closer, a backslash, ${, a line break)."""
 
@@ -106,5 +111,7 @@ Payment = _t.TypedDict("Payment", {
     "method": "Method",
     # Tags that are not identifiers (quotes, a comment closer, a backslash, ${, a line break).
     "quoted": _t.NotRequired["Quoted"],
+    # A declared map whose keys follow a pattern.
+    "tags": _t.NotRequired["Tags"],
     "range": _t.NotRequired[list[_t.Union[int, str, bool, ]]],
 })

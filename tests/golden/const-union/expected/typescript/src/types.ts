@@ -43,6 +43,14 @@ export interface Transfer {
 }
 
 /**
+ * A declared map whose keys follow a pattern.
+ */
+export interface Tags {
+  /** Any member names (a map); validation checks them and their values. */
+  [key: string]: number;
+}
+
+/**
  * Tags that are not identifiers (quotes, a comment closer, a backslash, ${, a line break).
  */
 export type Quoted = QuotedOption1 | QuotedOption2 | QuotedOption3;
@@ -66,5 +74,9 @@ export interface Payment {
    * Tags that are not identifiers (quotes, a comment closer, a backslash, ${, a line break).
    */
   "quoted"?: Quoted;
+  /**
+   * A declared map whose keys follow a pattern.
+   */
+  "tags"?: Tags;
   "range"?: [(number)?, (string)?, ...Array<boolean>];
 }
