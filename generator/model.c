@@ -548,20 +548,29 @@ static int finite_bound(const cJSON *v)
     return !cJSON_IsNumber(v) || isfinite(v->valuedouble);
 }
 
-static void check_pattern(mg_model *m, const mg_doc *doc, const cJSON *p)
+static void check_pattern_at(mg_model *m, mg_mark at, const char *text)
 {
     int code;
     PCRE2_SIZE off;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)p->valuestring, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF | PCRE2_UCP, &code, &off, NULL);
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)text, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP, &code, &off, NULL);
     if (re) {
         pcre2_code_free(re);
         return;
     }
     PCRE2_UCHAR msg[160];
     pcre2_get_error_message(code, msg, sizeof msg);
-    err(m, mark(doc, p), "invalid pattern '%s': %s at offset %zu", p->valuestring, (const char *)msg,
-        (size_t)off);
+    err(m, at, "invalid pattern '%s': %s at offset %zu", text, (const char *)msg, (size_t)off);
+}
+
+static void check_pattern(mg_model *m, const mg_doc *doc, const cJSON *p)
+{
+    check_pattern_at(m, mark(doc, p), p->valuestring);
+}
+
+/* A patternProperties key (the pattern is the member's name). */
+static void check_pattern_key(mg_model *m, const mg_doc *doc, const cJSON *member)
+{
+    check_pattern_at(m, key_mark(doc, member), member->string);
 }
 
 /* Collects the constraint keywords of all parts into one object. Where allOf
@@ -709,7 +718,21 @@ static int enum_is_strings(const cJSON *e, int *has_null)
 
 /* ---- types ----------------------------------------------------------- */
 
-enum cls { CLS_OTHER, CLS_UNION, CLS_NULLABLE_UNION, CLS_ENUM, CLS_OBJECT, CLS_OPEN_OBJECT };
+enum cls { CLS_OTHER, CLS_UNION, CLS_NULLABLE_UNION, CLS_ENUM, CLS_OBJECT, CLS_OPEN_OBJECT, CLS_MULTI };
+
+/* The JSON types of a type list that become union options, in this order
+ * ("number" covers "integer"). */
+static const unsigned multi_bits[] = {T_STRING, T_NUMBER | T_INTEGER, T_INTEGER, T_BOOLEAN, T_OBJECT, T_ARRAY};
+
+static int multi_count(unsigned mask)
+{
+    int n = 0;
+    for (size_t i = 0; i < sizeof multi_bits / sizeof multi_bits[0]; i++)
+        if ((mask & multi_bits[i]) == multi_bits[i] &&
+            !(multi_bits[i] == T_INTEGER && (mask & T_NUMBER)))
+            n++;
+    return n;
+}
 
 static const cJSON *union_list(const parts *ps, const mg_doc **doc, int *any_of)
 {
@@ -757,8 +780,14 @@ static int classify(mg_model *m, const parts *ps, unsigned mask, enum cls *out)
             return 0;
         }
     }
+    /* type: [string, integer]: a union of its types (beyond [x, null]). */
+    if (mask != T_ALL && multi_count(mask & ~T_NULL) > 1) {
+        *out = CLS_MULTI;
+        return 0;
+    }
     int objecty = (mask & T_OBJECT) && !(mask & ~(T_OBJECT | T_NULL));
-    if (mask == T_ALL && (pget(ps, "properties", NULL) || pget(ps, "additionalProperties", NULL)))
+    if (mask == T_ALL && (pget(ps, "properties", NULL) || pget(ps, "additionalProperties", NULL) ||
+                          pget(ps, "patternProperties", NULL)))
         objecty = 1;
     if (objecty)
         *out = pget(ps, "properties", NULL) || pget(ps, "required", NULL) ? CLS_OBJECT : CLS_OPEN_OBJECT;
@@ -768,6 +797,9 @@ static int classify(mg_model *m, const parts *ps, unsigned mask, enum cls *out)
 static mg_type *named_type(mg_model *m, const mg_doc *doc, const cJSON *node, const char *raw,
                            int declared);
 static mg_typeref *build_typeref(mg_model *m, const mg_doc *doc, const cJSON *node, const char *hint);
+
+static mg_typeref *pattern_values(mg_model *m, const parts *ps, const char *hint, const char **key_pattern,
+                                  int *has);
 
 static mg_typeref *new_typeref(mg_model *m, mg_kind kind, const mg_doc *doc, const cJSON *node)
 {
@@ -820,7 +852,7 @@ static mg_typeref *plain_typeref(mg_model *m, const parts *ps, unsigned mask, en
         nn = mask & ~T_NULL;
     }
     if (mask == T_ALL) {
-        if (pget(ps, "items", NULL))
+        if (pget(ps, "items", NULL) || pget(ps, "prefixItems", NULL))
             kind = MG_KIND_ARRAY;
         else if (cls == CLS_OPEN_OBJECT)
             kind = MG_KIND_MAP;
@@ -853,19 +885,59 @@ static mg_typeref *plain_typeref(mg_model *m, const parts *ps, unsigned mask, en
     const cJSON *f = cJSON_GetObjectItemCaseSensitive(r->constraints, "format");
     r->format = f ? f->valuestring : NULL;
     if (kind == MG_KIND_ARRAY) {
-        const mg_doc *idoc = NULL;
+        const mg_doc *idoc = NULL, *pdoc = NULL, *xdoc = NULL;
         const cJSON *items = pget(ps, "items", &idoc);
-        if (cJSON_IsObject(items) || cJSON_IsBool(items))
+        const cJSON *prefix = pget(ps, "prefixItems", &pdoc);
+        const cJSON *rest = NULL;
+        if (prefix && !cJSON_IsArray(prefix)) {
+            err(m, mark(pdoc, prefix), "'prefixItems' must be a list of schemas");
+            prefix = NULL;
+        }
+        if (prefix) {
+            /* 2020-12: prefixItems are the positions, `items` the rest. */
+            rest = items;
+            xdoc = idoc;
+        } else if (cJSON_IsArray(items)) {
+            /* draft-07: an items list is the positions, additionalItems the rest. */
+            prefix = items;
+            pdoc = idoc;
+            rest = pget(ps, "additionalItems", &xdoc);
+        }
+        if (prefix) {
+            vec elems = {0};
+            const cJSON *it;
+            int i = 0;
+            cJSON_ArrayForEach(it, prefix) {
+                char suffix[32];
+                snprintf(suffix, sizeof suffix, "item%d", ++i);
+                mg_typeref *el = build_typeref(m, pdoc, it, hoist_name(m, hint, suffix));
+                vec_push(&elems, el ? el : new_typeref(m, MG_KIND_ANY, pdoc, it));
+            }
+            r->ntuple = elems.n;
+            r->tuple = (mg_typeref **)keep_vec(m, &elems);
+            r->tuple_rest = !cJSON_IsFalse(rest);
+            if (cJSON_IsObject(rest))
+                r->items = build_typeref(m, xdoc, rest, hoist_name(m, hint, "rest"));
+            else {
+                if (rest && !cJSON_IsBool(rest))
+                    err(m, mark(xdoc, rest), "the items after a tuple's positions must be a schema or true/false");
+                r->items = new_typeref(m, MG_KIND_ANY, xdoc, rest);
+            }
+        } else if (cJSON_IsObject(items) || cJSON_IsBool(items))
             r->items = build_typeref(m, idoc, items, hoist_name(m, hint, "item"));
         else {
-            if (items && !cJSON_IsArray(items))
+            if (items)
                 err(m, mark(idoc, items), "'items' must be a schema (or a list of schemas)");
-            r->items = new_typeref(m, MG_KIND_ANY, idoc, items); /* tuple form: items stay any */
+            r->items = new_typeref(m, MG_KIND_ANY, idoc, items);
         }
     } else if (kind == MG_KIND_MAP) {
         const mg_doc *adoc = NULL;
         const cJSON *ap = pget(ps, "additionalProperties", &adoc);
-        if (cJSON_IsObject(ap))
+        int has_pp = 0;
+        mg_typeref *pv = pattern_values(m, ps, hint, &r->key_pattern, &has_pp);
+        if (has_pp)
+            r->items = pv;
+        else if (cJSON_IsObject(ap))
             r->items = build_typeref(m, adoc, ap, hoist_name(m, hint, "value"));
         else {
             if (ap && !cJSON_IsBool(ap))
@@ -876,6 +948,39 @@ static mg_typeref *plain_typeref(mg_model *m, const parts *ps, unsigned mask, en
     if (r && r->items == NULL && (kind == MG_KIND_ARRAY || kind == MG_KIND_MAP))
         return NULL;
     return r;
+}
+
+/* The values of a map from patternProperties: with one pattern and
+ * additionalProperties false, every key matches it and the values are its
+ * schema (*key_pattern is set); otherwise any JSON value, with a warning that
+ * says why. *has is 0 (and NULL returned) when there is no patternProperties. */
+static mg_typeref *pattern_values(mg_model *m, const parts *ps, const char *hint, const char **key_pattern,
+                                  int *has)
+{
+    const mg_doc *adoc = NULL, *pdoc = NULL;
+    const cJSON *ap = pget(ps, "additionalProperties", &adoc);
+    const cJSON *pp = pget(ps, "patternProperties", &pdoc), *it;
+    *has = 0;
+    if (!pp)
+        return NULL;
+    if (!cJSON_IsObject(pp)) {
+        err(m, mark(pdoc, pp), "'patternProperties' must be a mapping of patterns to schemas");
+        return NULL;
+    }
+    cJSON_ArrayForEach(it, pp)
+        check_pattern_key(m, pdoc, it);
+    if (cJSON_GetArraySize(pp) == 0)
+        return NULL;
+    *has = 1;
+    if (cJSON_GetArraySize(pp) == 1 && cJSON_IsFalse(ap)) {
+        *key_pattern = pp->child->string;
+        return build_typeref(m, pdoc, pp->child, hoist_name(m, hint, "value"));
+    }
+    mg_diag_warning(m->priv->d, mark(pdoc, pp),
+                    "patternProperties %s: map values are typed as any JSON value (validated all the same)",
+                    cJSON_GetArraySize(pp) > 1 ? "with several patterns"
+                                               : "without additionalProperties: false (other keys may hold anything)");
+    return new_typeref(m, MG_KIND_ANY, pdoc, pp);
 }
 
 static mg_typeref *ref_to(mg_model *m, mg_type *t, const mg_doc *doc, const cJSON *node)
@@ -947,7 +1052,7 @@ static mg_typeref *build_typeref(mg_model *m, const mg_doc *doc, const cJSON *no
     if (flatten(m, doc, node, &ps, 0) < 0 || parts_mask(m, &ps, &mask) < 0 ||
         classify(m, &ps, mask, &cls) < 0)
         return NULL;
-    if (cls == CLS_UNION || cls == CLS_ENUM || cls == CLS_OBJECT) {
+    if (cls == CLS_UNION || cls == CLS_ENUM || cls == CLS_OBJECT || cls == CLS_MULTI) {
         mg_typeref *r = ref_to(m, named_type(m, doc, node, pstrdup(m, hint), 0), doc, node);
         if (r && mask != T_ALL && (mask & T_NULL))
             r->nullable = 1;
@@ -1106,6 +1211,23 @@ static void build_object(mg_model *m, mg_type *t, const parts *ps)
         err(m, mark(adoc, ap), "'additionalProperties' must be true, false or a schema");
     else if (t->nfields == 0 && fields.n == 0 && !ap)
         t->additional = new_typeref(m, MG_KIND_ANY, t->doc, t->schema);
+    const mg_doc *pdoc = NULL;
+    const cJSON *pp = pget(ps, "patternProperties", &pdoc);
+    if (pp && fields.n > 0)
+        mg_diag_warning(m->priv->d, mark(pdoc, pp),
+                        "patternProperties beside properties: members matching a pattern are validated but not typed "
+                        "(kept as extra members)");
+    else if (pp) {
+        /* A named map (a payload, a declared schema): its values are typed as
+         * an inline map's would be. */
+        int has_pp = 0;
+        const char *kp = NULL;
+        mg_typeref *pv = pattern_values(m, ps, tname, &kp, &has_pp);
+        if (has_pp && pv) {
+            t->additional = pv;
+            t->closed = 0;
+        }
+    }
     t->nfields = fields.n;
     t->fields = (mg_field **)keep_vec(m, &fields);
 }
@@ -1173,6 +1295,124 @@ static const char *option_tag(mg_model *m, const mg_type *u, const cJSON *mappin
     return pstrdup(m, t->name.s[MG_CASE_RAW]);
 }
 
+/* The string a field of an option pins: its const, or its one-value enum. */
+static const char *field_pin(const mg_field *f)
+{
+    if (cJSON_IsString(f->const_value))
+        return f->const_value->valuestring;
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(f->type->constraints, "enum");
+    if (cJSON_GetArraySize(e) == 1 && cJSON_IsString(e->child))
+        return e->child->valuestring;
+    if (f->type->kind == MG_KIND_REF && f->type->ref->kind == MG_TYPE_ENUM && f->type->ref->nvalues == 1)
+        return f->type->ref->values[0]->value->valuestring;
+    return NULL;
+}
+
+static const mg_field *find_field(const mg_type *t, const char *wire)
+{
+    for (int i = 0; t && t->kind == MG_TYPE_OBJECT && i < t->nfields; i++)
+        if (strcmp(t->fields[i]->wire, wire) == 0)
+            return t->fields[i];
+    return NULL;
+}
+
+/* Without a `discriminator`: the first property (in the first option's
+ * order) that every option, an object, requires and pins to a string that
+ * no other option uses ({type: heartbeat} | {type: tick}). NULL if none, or
+ * when an option is still being built (a recursive union: its fields are
+ * not known yet). */
+static const char *common_const_property(const mg_type *t)
+{
+    if (t->noptions < 2)
+        return NULL;
+    for (int k = 0; k < t->noptions; k++) {
+        const mg_typeref *r = t->options[k]->type;
+        if (r->kind != MG_KIND_REF || r->nullable || r->ref->kind != MG_TYPE_OBJECT || r->ref->building_)
+            return NULL;
+    }
+    const mg_type *first = t->options[0]->type->ref;
+    for (int i = 0; i < first->nfields; i++) {
+        const char *wire = first->fields[i]->wire;
+        int ok = 1;
+        for (int k = 0; k < t->noptions && ok; k++) {
+            const mg_field *f = find_field(t->options[k]->type->ref, wire);
+            const char *pin = f && f->required ? field_pin(f) : NULL;
+            if (!pin) {
+                ok = 0;
+                break;
+            }
+            for (int j = 0; j < k && ok; j++)
+                if (strcmp(field_pin(find_field(t->options[j]->type->ref, wire)), pin) == 0)
+                    ok = 0;
+        }
+        if (ok)
+            return wire;
+    }
+    return NULL;
+}
+
+/* Tags: names for the tag enum constants of targets that have one, and
+ * whether the union is tagged (every option has its own tag). Two tags
+ * whose identifiers collide are an error, as for enum values. */
+static int in_mapping(const cJSON *mapping, const char *tag)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, mapping)
+        if (e->string && strcmp(e->string, tag) == 0)
+            return 1;
+    return 0;
+}
+
+static void name_tags(mg_model *m, mg_type *t, const cJSON *mapping, const mg_doc *udoc, const cJSON *u)
+{
+    if (!t->discriminator)
+        return;
+    t->tagged = t->noptions > 0;
+    for (int k = 0; k < t->noptions; k++) {
+        mg_union_option *o = t->options[k];
+        if (!o->tag) {
+            t->tagged = 0;
+            continue;
+        }
+        const mg_field *f = o->type->kind == MG_KIND_REF ? find_field(o->type->ref, t->discriminator) : NULL;
+        const char *pin = f ? field_pin(f) : NULL;
+        /* A tag that is only the option's type name (no mapping entry, no
+         * const): OpenAPI's default, but catalogues that rely on it are
+         * rare and often mean something else; such a union stays untagged
+         * (its options are told apart by matching, as before). */
+        if (!pin && !in_mapping(mapping, o->tag))
+            t->tagged = 0;
+        /* A const or a one-value string enum: both are literal types. */
+        o->tag_declared = pin && strcmp(pin, o->tag) == 0;
+        name_init(m, &o->tag_name, o->tag);
+        if (mg_name_is_empty(&o->tag_name)) {
+            char buf[32];
+            snprintf(buf, sizeof buf, "tag %d", k + 1);
+            mg_name_fini(&o->tag_name);
+            mg_name_init(&o->tag_name, buf);
+        }
+        for (int j = 0; j < k; j++) {
+            const mg_union_option *p = t->options[j];
+            if (!p->tag)
+                continue;
+            if (strcmp(p->tag, o->tag) == 0) {
+                mg_diag_warning(m->priv->d, mark(udoc, u),
+                                "options %d and %d of '%s' have the same tag '%s' (%s): the union is not tagged",
+                                j + 1, k + 1, t->name.s[MG_CASE_RAW], o->tag, t->discriminator);
+                t->tagged = 0;
+            }
+        }
+    }
+    /* Tag constants exist only for tagged unions. */
+    for (int k = 0; t->tagged && k < t->noptions; k++)
+        for (int j = 0; j < k; j++) {
+            const mg_union_option *p = t->options[j], *o = t->options[k];
+            if (strcmp(p->tag_name.s[MG_CASE_SNAKE], o->tag_name.s[MG_CASE_SNAKE]) == 0)
+                err(m, mark(udoc, u), "tags '%s' and '%s' of '%s' both become identifier '%s'", p->tag, o->tag,
+                    t->name.s[MG_CASE_RAW], o->tag_name.s[MG_CASE_SCREAMING]);
+        }
+}
+
 static void build_union(mg_model *m, mg_type *t, const parts *ps)
 {
     const mg_doc *udoc = NULL;
@@ -1201,9 +1441,45 @@ static void build_union(mg_model *m, mg_type *t, const parts *ps)
     }
     t->noptions = opts.n;
     t->options = (mg_union_option **)keep_vec(m, &opts);
+    if (!t->discriminator && !disc)
+        t->discriminator = common_const_property(t);
     if (t->discriminator)
         for (int k = 0; k < t->noptions; k++)
             t->options[k]->tag = option_tag(m, t, mapping, t->options[k]->type);
+    name_tags(m, t, mapping, udoc, u);
+}
+
+/* A union of the types of a type list (type: [string, integer, ...]): one
+ * option per type, each with the schema's keywords for that type. */
+static void build_multi(mg_model *m, mg_type *t, const parts *ps, unsigned mask, const mg_doc *doc,
+                        const cJSON *node)
+{
+    vec opts = {0};
+    t->any_of = 1;
+    t->multi_type = 1;
+    unsigned nn = mask & ~T_NULL;
+    for (size_t i = 0; i < sizeof multi_bits / sizeof multi_bits[0]; i++) {
+        unsigned bit = multi_bits[i];
+        if ((nn & bit) != bit || (bit == T_INTEGER && (nn & T_NUMBER)))
+            continue;
+        enum cls cls = bit == T_OBJECT ? CLS_OPEN_OBJECT : CLS_OTHER;
+        if (bit == T_OBJECT && pget(ps, "properties", NULL)) {
+            const mg_doc *pd = NULL;
+            const cJSON *pr = pget(ps, "properties", &pd);
+            mg_diag_warning(m->priv->d, mark(pd, pr),
+                            "in a type list, 'object' with properties is typed as a map of any JSON value "
+                            "(use oneOf with an object schema to type its properties)");
+        }
+        char suffix[32];
+        snprintf(suffix, sizeof suffix, "option%d", opts.n + 1);
+        mg_union_option *o = palloc(m, sizeof *o);
+        o->type = plain_typeref(m, ps, bit, cls, doc, node, hoist_name(m, t->name.s[MG_CASE_SNAKE], suffix));
+        if (!o->type)
+            continue;
+        vec_push(&opts, o);
+    }
+    t->noptions = opts.n;
+    t->options = (mg_union_option **)keep_vec(m, &opts);
 }
 
 static mg_type *find_type_by_node(mg_model *m, const cJSON *node)
@@ -1293,6 +1569,9 @@ static mg_type *named_type(mg_model *m, const mg_doc *doc, const cJSON *node, co
     } else if (cls == CLS_UNION) {
         t->kind = MG_TYPE_UNION;
         build_union(m, t, &ps);
+    } else if (cls == CLS_MULTI) {
+        t->kind = MG_TYPE_UNION;
+        build_multi(m, t, &ps, mask, doc, node);
     } else if (cls == CLS_ENUM) {
         t->kind = MG_TYPE_ENUM;
         build_enum(m, t, &ps);

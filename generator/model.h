@@ -89,7 +89,15 @@ struct mg_typeref {
     int nullable;            /* type: [x, "null"], nullable: true, or oneOf [x, {type: null}] */
     const char *format;      /* borrowed; NULL when none */
     mg_type *ref;            /* MG_KIND_REF */
-    mg_typeref *items;       /* MG_KIND_ARRAY items, MG_KIND_MAP values */
+    mg_typeref *items;       /* MG_KIND_ARRAY items, MG_KIND_MAP values; for a
+                              * tuple, the items after the positions */
+    mg_typeref **tuple;      /* MG_KIND_ARRAY tuple (2020-12 prefixItems, draft-07
+                              * items list): the positions' types; NULL when none */
+    int ntuple;
+    int tuple_rest;          /* tuple: items after the positions are allowed */
+    const char *key_pattern; /* MG_KIND_MAP from patternProperties (one pattern,
+                              * additionalProperties false): the keys' pattern
+                              * (borrowed); NULL when none */
     cJSON *constraints;      /* model-owned object: minimum, maximum, exclusiveMinimum,
                               * exclusiveMaximum, multipleOf, minLength, maxLength,
                               * pattern, format, minItems, maxItems, uniqueItems,
@@ -118,6 +126,10 @@ typedef struct mg_enum_value {
 typedef struct mg_union_option {
     mg_typeref *type;
     const char *tag;         /* discriminator value (model-owned); NULL without discriminator */
+    mg_name tag_name;        /* casings of the tag (for tag enum constants); empty without */
+    int tag_declared;        /* the option's object declares the tag property with
+                              * that string as its const or only enum value (a
+                              * literal type in TS/Python) */
 } mg_union_option;
 
 struct mg_type {
@@ -145,7 +157,13 @@ struct mg_type {
     /* MG_TYPE_UNION */
     mg_union_option **options;
     int noptions;
-    const char *discriminator; /* borrowed; NULL when none */
+    const char *discriminator; /* borrowed; NULL when none. Set from `discriminator`
+                                * (propertyName, mapping), or found: a property every
+                                * option (an object) requires with a distinct string
+                                * const (or one-value enum) */
+    int tagged;              /* every option has a tag and the tags are distinct */
+    int multi_type;          /* built from a type list (type: [string, integer]):
+                              * the options are its types, in that order */
     int any_of;              /* 1 for anyOf, 0 for oneOf */
     /* MG_TYPE_ALIAS */
     mg_typeref *target;

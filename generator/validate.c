@@ -343,7 +343,7 @@ static void index_node(mg_validator *v, const cJSON *root, const cJSON *node, co
                 index_members(v, root, m, base, depth + 1);
             }
         } else if (!strcmp(k, "items") || !strcmp(k, "allOf") || !strcmp(k, "anyOf") ||
-                   !strcmp(k, "oneOf")) {
+                   !strcmp(k, "oneOf") || !strcmp(k, "prefixItems")) {
             if (cJSON_IsArray(m)) {
                 pmap_put(&v->bases, m, (void *)(uintptr_t)base);
                 for (const cJSON *e = m->child; e; e = e->next)
@@ -1225,7 +1225,7 @@ typedef struct kw {
     const cJSON *type, *nullable, *enum_, *const_, *format;
     const cJSON *minimum, *maximum, *exmin, *exmax, *multiple;
     const cJSON *minlen, *maxlen, *pattern;
-    const cJSON *items, *additems, *contains, *minitems, *maxitems, *unique;
+    const cJSON *items, *additems, *prefix, *contains, *minitems, *maxitems, *unique;
     const cJSON *required, *props, *patprops, *addprops, *propnames, *minprops, *maxprops, *deps;
     const cJSON *allof, *anyof, *oneof, *not_, *if_, *then_, *else_;
 } kw;
@@ -1268,7 +1268,7 @@ static void collect_keywords(const cJSON *s, kw *k)
             KW("oneOf", oneof) break;
         case 'p':
             KW("pattern", pattern) KW("properties", props) KW("patternProperties", patprops)
-            KW("propertyNames", propnames) break;
+            KW("propertyNames", propnames) KW("prefixItems", prefix) break;
         case 'r':
             KW("required", required) break;
         case 't':
@@ -1279,6 +1279,12 @@ static void collect_keywords(const cJSON *s, kw *k)
             break;
         }
 #undef KW
+    }
+    /* 2020-12 tuples: prefixItems are the positions and `items` the rest,
+     * as draft-07's array-form items and additionalItems (one code path). */
+    if (cJSON_IsArray(k->prefix)) {
+        k->additems = k->items;
+        k->items = k->prefix;
     }
 }
 

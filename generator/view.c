@@ -620,7 +620,20 @@ static void print_type(vctx *v, cJSON *info, const mg_typeref *r)
         const char *it = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(items, "type"));
         if (r->kind == MG_KIND_REF)
             mg_buf_append_str(&out, r->ref->name.s[MG_CASE_PASCAL]);
-        else if (r->kind == MG_KIND_ARRAY)
+        else if (r->kind == MG_KIND_ARRAY && r->tuple) {
+            const cJSON *e;
+            mg_buf_append_str(&out, "[");
+            cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(info, "tuple")) {
+                const char *et = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "type"));
+                mg_buf_appendf(&out, "%s%s", et ? et : "any",
+                               cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "optional")) ? "?" : "");
+                if (e->next || r->tuple_rest)
+                    mg_buf_append_str(&out, ", ");
+            }
+            if (r->tuple_rest)
+                mg_buf_appendf(&out, "...%s", it ? it : "any");
+            mg_buf_append_str(&out, "]");
+        } else if (r->kind == MG_KIND_ARRAY)
             mg_buf_appendf(&out, "array<%s>", it ? it : "any");
         else if (r->kind == MG_KIND_MAP)
             mg_buf_appendf(&out, "map<%s>", it ? it : "any");
@@ -757,6 +770,28 @@ static cJSON *type_info(vctx *v, const mg_typeref *r, const mg_type *owner)
         add_cs(o, "values", cJSON_CreateNull());
     }
     add_bool(o, "recursive", rec);
+    /* A string const is a literal type (TS "heartbeat", Python
+     * Literal["heartbeat"]): templates print `literal` with {{literal}}, in
+     * the quotes of their language. */
+    const cJSON *cv = cJSON_GetObjectItemCaseSensitive(r->constraints, "const");
+    add_bool(o, "is_literal", cJSON_IsString(cv));
+    add_cs(o, "literal", cJSON_IsString(cv) ? cJSON_CreateString(cv->valuestring) : cJSON_CreateNull());
+    /* Tuples: the positions (optional from minItems on), the rest in items. */
+    add_bool(o, "is_tuple", r->tuple != NULL);
+    cJSON *tuple = cJSON_CreateArray();
+    const cJSON *mi = cJSON_GetObjectItemCaseSensitive(r->constraints, "minItems");
+    int min_items = cJSON_IsNumber(mi) ? (int)mi->valuedouble : 0;
+    for (int i = 0; i < r->ntuple; i++) {
+        cJSON *e = type_info(v, r->tuple[i], owner);
+        add_bool(e, "optional", i >= min_items);
+        cJSON_AddItemToArray(tuple, e);
+    }
+    number_list(tuple);
+    add_cs(o, "tuple", tuple);
+    add_bool(o, "tuple_rest", r->tuple && r->tuple_rest);
+    add_bool(o, "tuple_exact", r->tuple && !r->tuple_rest && min_items >= r->ntuple);
+    add_bool(o, "has_key_pattern", r->key_pattern != NULL);
+    add_cs(o, "key_pattern", r->key_pattern ? cJSON_CreateString(r->key_pattern) : cJSON_CreateNull());
     const cJSON *en = cJSON_GetObjectItemCaseSensitive(r->constraints, "enum");
     add_bool(o, "has_enum", en != NULL);
     if (en)
@@ -971,12 +1006,25 @@ static cJSON *type_view(vctx *v, const mg_type *t)
 
     cJSON *options = cJSON_CreateArray();
     for (int i = 0; i < t->noptions; i++) {
-        cJSON *e = type_info(v, t->options[i]->type, t);
-        add_bool(e, "has_tag", t->options[i]->tag != NULL);
-        if (t->options[i]->tag)
-            add_cs(e, "tag", cJSON_CreateString(t->options[i]->tag));
-        else
+        const mg_union_option *uo = t->options[i];
+        cJSON *e = type_info(v, uo->type, t);
+        add_bool(e, "has_tag", uo->tag != NULL);
+        if (uo->tag) {
+            add_cs(e, "tag", cJSON_CreateString(uo->tag));
+            add_cs(e, "tag_name", name_obj(&uo->tag_name));
+            id = ident_new(v, &uo->tag_name, NK_ENUM_VALUE);
+            add_cs(e, "tag_id", cJSON_CreateString(id));
+            free(id);
+        } else {
             add_cs(e, "tag", cJSON_CreateNull());
+            add_cs(e, "tag_name", cJSON_CreateNull());
+            add_cs(e, "tag_id", cJSON_CreateNull());
+        }
+        /* The option's type does not say its tag (it comes from the
+         * mapping): TS intersects it with {tag: "..."} for narrowing. */
+        add_bool(e, "tag_declared", uo->tag_declared);
+        add_bool(e, "needs_tag", t->tagged && !uo->tag_declared);
+        add_cs(e, "owner_name", name_obj(&t->name));
         cJSON_AddItemToArray(options, e);
     }
     number_list(options);
@@ -988,6 +1036,8 @@ static cJSON *type_view(vctx *v, const mg_type *t)
     else
         add_cs(o, "discriminator", cJSON_CreateNull());
     add_bool(o, "any_of", t->any_of);
+    add_bool(o, "tagged", t->tagged);
+    add_bool(o, "multi_type", t->multi_type);
     if (t->target) {
         /* Read by the same partials as a field (a type has no default). */
         cJSON *target = type_info(v, t->target, t);

@@ -410,6 +410,13 @@ static void compile_array(pctx *c, cJSON *f, const mg_doc *doc, const cJSON *s)
     const cJSON *unique = cJSON_GetObjectItemCaseSensitive(s, "uniqueItems");
     const cJSON *items = cJSON_GetObjectItemCaseSensitive(s, "items");
     const cJSON *additems = cJSON_GetObjectItemCaseSensitive(s, "additionalItems");
+    const cJSON *prefix = cJSON_GetObjectItemCaseSensitive(s, "prefixItems");
+    if (cJSON_IsArray(prefix)) {
+        /* 2020-12 tuples: as validate.c, prefixItems are the positions and
+         * `items` the rest (draft-07's items list and additionalItems). */
+        additems = items;
+        items = prefix;
+    }
     const cJSON *contains = cJSON_GetObjectItemCaseSensitive(s, "contains");
     cJSON *list = cJSON_CreateArray();
     char msg[96];
@@ -872,7 +879,7 @@ static const char *short_token(const char *t)
 {
     static const char *const pairs[][2] = {
         {"additionalProperties", "extra"}, {"additionalItems", "extra_items"},
-        {"patternProperties", "pattern"},  {"propertyNames", "names"},
+        {"patternProperties", "pattern"},  {"propertyNames", "names"}, {"prefixItems", "prefix"},
         {"dependencies", "dep"},           {"allOf", "all"},
         {"anyOf", "any"},                  {"oneOf", "one"}};
     for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++)
@@ -1078,7 +1085,7 @@ typedef struct type_ent {
  * shapes depend on, read in one pass: these objects have about 70 members, and
  * a lookup by name scans them. (View objects have no repeated keys.) */
 typedef struct tr_flags {
-    int is_string, is_integer, is_number, is_boolean, is_ref, is_array, is_map, nullable;
+    int is_string, is_integer, is_number, is_boolean, is_ref, is_array, is_map, is_tuple, nullable;
     const cJSON *items, *ref, *shape;
 } tr_flags;
 
@@ -1090,7 +1097,8 @@ static void read_flags(const cJSON *o, tr_flags *x)
     } flags[] = {{"is_string", offsetof(tr_flags, is_string)},   {"is_integer", offsetof(tr_flags, is_integer)},
                  {"is_number", offsetof(tr_flags, is_number)},   {"is_boolean", offsetof(tr_flags, is_boolean)},
                  {"is_ref", offsetof(tr_flags, is_ref)},         {"is_array", offsetof(tr_flags, is_array)},
-                 {"is_map", offsetof(tr_flags, is_map)},         {"nullable", offsetof(tr_flags, nullable)}};
+                 {"is_map", offsetof(tr_flags, is_map)},         {"is_tuple", offsetof(tr_flags, is_tuple)},
+                 {"nullable", offsetof(tr_flags, nullable)}};
     memset(x, 0, sizeof *x);
     for (const cJSON *m = o ? o->child : NULL; m; m = m->next) {
         const char *k = m->string;
@@ -1186,7 +1194,8 @@ static void add_shape(const pctx *c, cJSON *field)
     if (ff.is_array || ff.is_map) {
         if (ff.items)
             read_flags(ff.items, &fi);
-        if (ff.nullable || !ff.items || fi.nullable || fi.is_array || fi.is_map)
+        /* A tuple's positions have types of their own: raw JSON. */
+        if (ff.nullable || !ff.items || ff.is_tuple || fi.nullable || fi.is_array || fi.is_map)
             container = "is_json";
         else {
             container = ff.is_array ? "is_list" : "is_dict";

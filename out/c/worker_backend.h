@@ -8957,6 +8957,9 @@ void worker_backend_JobStatus_free(worker_backend_JobStatus *v);
 worker_backend_JobStatus *worker_backend_JobStatus_parse(const char *json, size_t len, worker_backend_error *err);
 char *worker_backend_JobStatus_print(const worker_backend_JobStatus *v);
 
+/* JobStatusProgress (union) */
+bool worker_backend_JobStatusProgress_validate(const cJSON *json, worker_backend_error *err);
+
 #ifdef __cplusplus
 }
 #endif

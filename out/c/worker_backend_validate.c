@@ -23055,6 +23055,21 @@ bool worker_backend_JobStatus_validate(const cJSON *json, worker_backend_error *
     return ok;
 }
 
+bool worker_backend_JobStatusProgress_validate(const cJSON *json, worker_backend_error *err)
+{
+    worker_backend_vctx c = {err, 0};
+    if (err)
+        worker_backend_error_clear(err);
+    if (!json) {
+        worker_backend_rt_set_error(err, WORKER_BACKEND_ERR_INVALID, 0, "no value");
+        return false;
+    }
+    bool ok = worker_backend_rt_json_ok(&c, json) && worker_backend_v_JobStatus_progress(json, NULL, &c);
+    if (!ok && err)
+        err->kind = WORKER_BACKEND_ERR_INVALID;
+    return ok;
+}
+
 bool worker_backend_message_validate(worker_backend_message_type t, const cJSON *json, worker_backend_error *err)
 {
     switch (t) {

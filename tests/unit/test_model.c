@@ -254,6 +254,73 @@ static void model_should_build_unions_with_discriminator_tags(void)
     done(m);
 }
 
+static void model_should_tag_unions_by_a_const_property_every_option_requires(void)
+{
+    mg_model *m = build(A3 "components:\n  schemas:\n"
+        "    Ev:\n"
+        "      oneOf: [{$ref: '#/components/schemas/Hb'}, {$ref: '#/components/schemas/Rd'}]\n"
+        "    Hb: {type: object, required: [seq, type], properties: {seq: {const: 1}, type: {const: heartbeat}}}\n"
+        "    Rd: {type: object, required: [seq, type], properties: {seq: {const: 2}, type: {type: string, enum: [reading]}}}\n"
+        "    Loose:\n"
+        "      oneOf: [{$ref: '#/components/schemas/Hb'}, {$ref: '#/components/schemas/Opt'}]\n"
+        "    Opt: {type: object, properties: {type: {const: x}}}\n"
+        "  messages:\n    m: {payload: {$ref: '#/components/schemas/Ev'}}\n"
+        "    n: {payload: {$ref: '#/components/schemas/Loose'}}\n");
+    CHECK(m != NULL);
+    if (!m) { unit_note("# %s", errs); done(m); return; }
+    const mg_type *u = type_named(m, "Ev");
+    /* `seq` pins numbers, not strings: `type` is the tag. */
+    CHECK(u && u->tagged);
+    CHECK_STR(u ? u->discriminator : NULL, "type");
+    if (u && u->noptions == 2) {
+        CHECK_STR(u->options[0]->tag, "heartbeat");
+        CHECK_STR(u->options[1]->tag, "reading");
+        CHECK(u->options[0]->tag_declared && u->options[1]->tag_declared);
+        CHECK_STR(u->options[1]->tag_name.s[MG_CASE_SCREAMING], "READING");
+    }
+    /* An option that does not require the property: no tag. */
+    const mg_type *l = type_named(m, "Loose");
+    CHECK(l && !l->tagged && l->discriminator == NULL);
+    done(m);
+}
+
+static void model_should_build_type_lists_tuples_and_pattern_maps(void)
+{
+    mg_model *m = build(A3 "components:\n  schemas:\n"
+        "    T:\n      type: object\n      properties:\n"
+        "        id: {type: [string, integer, 'null']}\n"
+        "        num: {type: [integer, number]}\n"
+        "        pos: {type: array, prefixItems: [{type: number}, {type: string}], items: false, minItems: 2}\n"
+        "        old: {type: array, items: [{type: integer}], additionalItems: {type: boolean}}\n"
+        "        map: {type: object, patternProperties: {'^[a-z]+$': {type: integer}}, additionalProperties: false}\n"
+        "  messages:\n    m: {payload: {$ref: '#/components/schemas/T'}}\n");
+    CHECK(m != NULL);
+    if (!m) { unit_note("# %s", errs); done(m); return; }
+    const mg_type *t = type_named(m, "T");
+    const mg_field *id = field_named(t, "id"), *num_ = field_named(t, "num");
+    CHECK(id && id->type->kind == MG_KIND_REF && id->type->nullable && id->type->ref->kind == MG_TYPE_UNION);
+    if (id && id->type->kind == MG_KIND_REF) {
+        const mg_type *u = id->type->ref;
+        CHECK(u->multi_type && u->noptions == 2);
+        if (u->noptions == 2) {
+            CHECK_INT(u->options[0]->type->kind, MG_KIND_STRING);
+            CHECK_INT(u->options[1]->type->kind, MG_KIND_INTEGER);
+        }
+    }
+    /* integer is part of number: no union. */
+    CHECK(num_ && num_->type->kind == MG_KIND_NUMBER);
+    const mg_field *pos = field_named(t, "pos"), *old = field_named(t, "old"), *map = field_named(t, "map");
+    CHECK(pos && pos->type->kind == MG_KIND_ARRAY && pos->type->ntuple == 2 && !pos->type->tuple_rest);
+    if (pos && pos->type->ntuple == 2) {
+        CHECK_INT(pos->type->tuple[0]->kind, MG_KIND_NUMBER);
+        CHECK_INT(pos->type->tuple[1]->kind, MG_KIND_STRING);
+    }
+    CHECK(old && old->type->ntuple == 1 && old->type->tuple_rest && old->type->items->kind == MG_KIND_BOOLEAN);
+    CHECK(map && map->type->kind == MG_KIND_MAP && map->type->items->kind == MG_KIND_INTEGER);
+    CHECK_STR(map ? map->type->key_pattern : NULL, "^[a-z]+$");
+    done(m);
+}
+
 static void model_should_mark_recursive_types_and_keep_self_references(void)
 {
     mg_model *m = build(A3 "components:\n  schemas:\n"
@@ -571,6 +638,8 @@ int main(void)
     RUN(model_should_merge_allof_properties_required_and_stricter_bounds);
     RUN(model_should_report_conflicting_allof_types_at_the_later_member);
     RUN(model_should_build_unions_with_discriminator_tags);
+    RUN(model_should_tag_unions_by_a_const_property_every_option_requires);
+    RUN(model_should_build_type_lists_tuples_and_pattern_maps);
     RUN(model_should_mark_recursive_types_and_keep_self_references);
     RUN(model_should_mark_every_type_of_a_cycle_recursive_but_not_types_that_only_reach_it);
     RUN(model_should_take_the_action_of_the_first_operation_naming_a_channel_message);

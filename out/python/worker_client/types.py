@@ -266,6 +266,7 @@ __all__ = [
     "WorkerMetricsEnrichedEventMessageResourcesDisk",
     "WorkerMetricsEnrichedEventMessageResourcesNetwork",
     "WorkerMetricsEnrichedEventMessageError",
+    "JobStatusProgress",
 ]
 # (The job API's answer types are exported by the package from client.py,
 # which reads them in the reference client's attribute style.)
@@ -3863,7 +3864,7 @@ JobStatus = _t.TypedDict("JobStatus", {
     # Value returned by the worker once the job completed (any JSON value); null before.
     "returnvalue": _t.NotRequired[_t.Any],
     # Progress reported by the worker, a number (usually a percentage) or an object; null or absent before any report.
-    "progress": _t.NotRequired[_t.Optional[_t.Any]],
+    "progress": _t.NotRequired[_t.Optional["JobStatusProgress"]],
     # Creation time of the job, in milliseconds since the Unix epoch.
     "timestamp": int,
     # How many times the job was attempted.
@@ -3876,3 +3877,7 @@ JobStatus = _t.TypedDict("JobStatus", {
     "finishedOn": _t.NotRequired[_t.Optional[int]],
 })
 """State of a job as reported by the job API: the BullMQ job (Job.toJSON) with its queue and state. Members beyond these (delay, stacktrace, opts...) may be present."""
+
+
+JobStatusProgress = _t.Union[float, dict[str, _t.Any], ]
+"""Progress reported by the worker, a number (usually a percentage) or an object; null or absent before any report."""

@@ -15660,6 +15660,7 @@ _TYPES: _t.Dict[str, _t.Callable[[object, str, _Ctx], bool]] = {
     "WorkerMetricsEnrichedEventMessageError": _v_WorkerMetricsEnrichedEventMessage_error,
     "JobResponse": _v_JobResponse,
     "JobStatus": _v_JobStatus,
+    "JobStatusProgress": _v_JobStatus_progress,
 }
 
 # Message type -> the name of its payload type.

@@ -5053,7 +5053,7 @@ export interface JobStatus {
   /**
    * Progress reported by the worker, a number (usually a percentage) or an object; null or absent before any report.
    */
-  "progress"?: unknown | null;
+  "progress"?: JobStatusProgress | null;
   /**
    * Creation time of the job, in milliseconds since the Unix epoch.
    */
@@ -5075,3 +5075,8 @@ export interface JobStatus {
    */
   "finishedOn"?: number | null;
 }
+
+/**
+ * Progress reported by the worker, a number (usually a percentage) or an object; null or absent before any report.
+ */
+export type JobStatusProgress = number | Record<string, unknown>;

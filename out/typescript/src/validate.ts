@@ -19184,6 +19184,7 @@ const TYPES: { [name: string]: Fn } = {
   "WorkerMetricsEnrichedEventMessageError": v_WorkerMetricsEnrichedEventMessage_error,
   "JobResponse": v_JobResponse,
   "JobStatus": v_JobStatus,
+  "JobStatusProgress": v_JobStatus_progress,
 };
 
 /** Message type -> the name of its payload type. */

@@ -158,7 +158,7 @@ struct avro_orders_OrderPlaced {
     char *note;
     bool has_note;
     bool note_is_null;
-    cJSON *checksum;
+    char *checksum;
     /** Total, whole or not. */
     struct avro_orders_OrderPlacedAmount *amount;
     struct avro_orders_Line *previous;

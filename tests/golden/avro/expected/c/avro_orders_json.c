@@ -189,7 +189,7 @@ void avro_orders_OrderPlaced_free(avro_orders_OrderPlaced *o)
     free(o->attributes_keys);
     free(o->attributes_values);
     free_string(&o->note);
-    free_json(&o->checksum);
+    free_string(&o->checksum);
     free_union_OrderPlacedAmount(&o->amount);
     free_obj_Line(&o->previous);
     free_integer(&o->day);
@@ -296,7 +296,7 @@ static avro_orders_OrderPlaced *avro_orders_OrderPlaced_build(const cJSON *json)
             if (got[6])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[6] = true;
-            if (!from_json(&o->checksum, m))
+            if (!from_string(&o->checksum, m))
                 goto fail;
             continue;
         }
@@ -469,7 +469,7 @@ cJSON *avro_orders_OrderPlaced_to_json(const avro_orders_OrderPlaced *o)
     {
         cJSON *v = NULL;
         {
-            v = to_json(&o->checksum);
+            v = to_string(&o->checksum);
         }
         if (!v || !cJSON_AddItemToObject(j, "checksum", v)) {
             cJSON_Delete(v);

@@ -116,8 +116,17 @@ typedef struct payments_PaymentReceived payments_PaymentReceived;
 typedef struct payments_Method payments_Method;
 typedef struct payments_PaymentReceivedNote payments_PaymentReceivedNote;
 
+/** The tags of Method: the values of its "kind" member, one per
+ * option (the value of `option` for that tag). _from_json reads the tag
+ * first: a value without it, or with a tag no option has, is refused with an
+ * error naming the tag. */
+typedef enum payments_Method_tag {
+    PAYMENTS_METHOD_CARD = 0, /**< "card" */
+    PAYMENTS_METHOD_TRANSFER = 1 /**< "transfer" */
+} payments_Method_tag;
+
 struct payments_Method {
-    int option; /**< the option the value is (the first it matches), 0-based in schema order */
+    int option; /**< the option the value is, chosen by its "kind" member: a payments_Method_tag */
     union {
         struct payments_Card *option0;
         struct payments_Transfer *option1;

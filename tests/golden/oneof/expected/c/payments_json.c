@@ -604,34 +604,68 @@ void payments_Method_free(payments_Method *o)
     free(o);
 }
 
-/* The first option the value matches decides (as for oneOf/anyOf). */
+/* The option the value's "kind" member names: -1 when it has no
+ * such string member, -2 when the member names no option. */
+static int payments_Method_tag_of(const cJSON *json)
+{
+    const cJSON *t = cJSON_IsObject(json) ? cJSON_GetObjectItemCaseSensitive(json, "kind") : NULL;
+    if (!cJSON_IsString(t))
+        return -1;
+    if (strcmp(t->valuestring, "card") == 0)
+        return 0;
+    if (strcmp(t->valuestring, "transfer") == 0)
+        return 1;
+    return -2;
+}
+
+/* The tag decides (read before anything else). The value must be that
+ * option: validation does not read the tag, and with a tag from the mapping
+ * only, a value can match another option than the one its tag names. */
 static payments_Method *payments_Method_build(const cJSON *json)
 {
     payments_Method *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
-    o->option = -1;
-    if (payments_Method_option_matches(0, json)) {
-        o->option = 0;
-        if (!from_obj_Card(&o->as.option0, json))
-            goto fail;
+    o->option = payments_Method_tag_of(json);
+    switch (o->option) {
+    case 0:
+        if (!payments_Method_option_matches(0, json) || !from_obj_Card(&o->as.option0, json))
+            break;
         return o;
-    }
-    if (payments_Method_option_matches(1, json)) {
-        o->option = 1;
-        if (!from_obj_Transfer(&o->as.option1, json))
-            goto fail;
+    case 1:
+        if (!payments_Method_option_matches(1, json) || !from_obj_Transfer(&o->as.option1, json))
+            break;
         return o;
+    default:
+        o->option = -1;
+        break;
     }
-fail:
     payments_Method_free(o);
     return NULL;
 }
 
 payments_Method *payments_Method_from_json(const cJSON *json, payments_error *err)
 {
+    /* The tag first: a value without a known tag is refused by name. */
+    static const char tags[] = "'card', ""'transfer'";
+    int tag = payments_Method_tag_of(json);
+    if (tag == -1) {
+        payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "Method: no string member '%s' to tell the option (one of %s)",
+                          "kind", tags);
+        return NULL;
+    }
+    if (tag == -2) {
+        payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "Method: unknown %s '%.200s' (expected one of %s)", "kind",
+                          cJSON_GetObjectItemCaseSensitive(json, "kind")->valuestring, tags);
+        return NULL;
+    }
     if (!payments_Method_validate(json, err))
         return NULL;
+    if (!payments_Method_option_matches(tag, json)) {
+        payments_rt_set_error(err, PAYMENTS_ERR_INVALID, 0, "Method: %s is '%.200s', but the value is not that option",
+                          "kind", cJSON_GetObjectItemCaseSensitive(json, "kind")->valuestring);
+        return NULL;
+    }
     payments_Method *o = payments_Method_build(json);
     if (!o)
         payments_rt_set_error(err, PAYMENTS_ERR_MEMORY, 0, "cannot build Method: out of memory or a value the record cannot hold");

@@ -136,7 +136,21 @@ class WorkerClient:
     # sending one byte a second never times out), the answer size is bounded
     # while reading, and every failure becomes one of this package's errors.
     def _connect(self, deadline: float) -> socket.socket:
-        sock = socket.create_connection((self._host, self._port), timeout=_remaining(deadline))
+        error: _t.Optional[OSError] = None
+        for family, kind, proto, _name, address in _resolve(self._host, self._port, deadline):
+            sock = socket.socket(family, kind, proto)
+            try:
+                sock.settimeout(_remaining(deadline))
+                sock.connect(address)
+                break
+            except socket.timeout:
+                sock.close()
+                raise
+            except OSError as ex:  # refused or unreachable: the next address
+                sock.close()
+                error = ex
+        else:
+            raise error or OSError("%s: no address" % self._host)
         try:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if self._https:
@@ -394,6 +408,28 @@ def _answer_object(answer: object, text: str) -> _t.Dict[str, _t.Any]:
     if not isinstance(answer, dict):
         raise _e.ResponseError("the job API answered %s, not a JSON object" % type(answer).__name__, text)
     return answer
+
+
+def _resolve(host: str, port: int, deadline: float) -> _t.List[_t.Tuple[_t.Any, ...]]:
+    """socket.getaddrinfo within the call's deadline. It blocks and cannot be
+    interrupted, so it runs in a daemon thread, left to finish on its own (its
+    answer unused) when the deadline passes first."""
+    box: _t.Dict[str, _t.Any] = {}
+
+    def run() -> None:
+        try:
+            box["infos"] = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+        except BaseException as ex:  # noqa: B902 - handed to the caller's thread
+            box["error"] = ex
+
+    worker = threading.Thread(target=run, name="resolve " + host, daemon=True)
+    worker.start()
+    worker.join(_remaining(deadline))
+    if worker.is_alive():
+        raise socket.timeout("resolving %s took longer than the deadline" % host)
+    if "error" in box:
+        raise box["error"]
+    return list(box["infos"])
 
 
 def _remaining(deadline: float) -> float:

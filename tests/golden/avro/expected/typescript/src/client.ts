@@ -105,6 +105,33 @@ async function readBounded(response: Response, limit: number): Promise<string> {
     }
     parts.push(value);
   }
+  return decode(parts, size);
+}
+
+/**
+ * JSON text of a payload, as JSON.stringify writes it except that integers
+ * beyond 2^53 are written out in full: JSON.stringify prints the shortest
+ * text that reads back as the same double (9223372036854774784 as
+ * 9223372036854775000), which a server with exact integers reads as another
+ * number.
+ */
+function toJson(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) > Number.MAX_SAFE_INTEGER && Math.abs(value) < 1e21) {
+    return BigInt(value).toString();
+  }
+  if (value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map((item) => toJson(item) ?? 'null').join(',')}]`;
+  const members: string[] = [];
+  for (const [key, member] of Object.entries(value)) {
+    const text = toJson(member);
+    if (text !== undefined) members.push(`${JSON.stringify(key)}:${text}`);
+  }
+  return `{${members.join(',')}}`;
+}
+
+function decode(parts: Uint8Array[], size: number): string {
   const all = new Uint8Array(size);
   let at = 0;
   for (const p of parts) {
@@ -112,6 +139,78 @@ async function readBounded(response: Response, limit: number): Promise<string> {
     at += p.byteLength;
   }
   return new TextDecoder().decode(all);
+}
+
+// What the client uses of Node's http/https modules (typed here: the package
+// has no dependency, @types/node included).
+type Listener = (...args: never[]) => void;
+interface NodeResponse {
+  statusCode?: number;
+  statusMessage?: string;
+  complete: boolean;
+  headers: { [name: string]: string | string[] | undefined };
+  on(event: string, listener: Listener): unknown;
+}
+interface NodeRequest {
+  on(event: string, listener: Listener): unknown;
+  end(data?: Uint8Array): unknown;
+  destroy(error?: Error): unknown;
+}
+interface NodeHttp {
+  Agent: new (options: { keepAlive: boolean }) => object;
+  request(url: string, options: { method: string; headers: { [name: string]: string }; signal: AbortSignal; agent: object }): NodeRequest;
+}
+
+/** Whether the client runs under Node, where it uses node:http(s) rather than fetch. */
+function underNode(): boolean {
+  return typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string';
+}
+
+/**
+ * One exchange with node:http or node:https: [status, reason, body text].
+ * Under Node, fetch (undici) refuses an interim 1xx answer (a server's
+ * `100 Continue`) as a bad response; node:http skips those and reads the
+ * final answer. The body is counted while read and refused past `limit`.
+ * `agents` holds the client's own keep-alive agent per scheme (created here):
+ * connections are reused by one client only, never resent on.
+ */
+async function nodeExchange(url: string, method: string, headers: { [name: string]: string }, body: string | undefined,
+  signal: AbortSignal, limit: number, agents: { [scheme: string]: object }): Promise<[number, string, string]> {
+  const scheme = url.startsWith('https:') ? 'https' : 'http';
+  const http = (await import(`node:${scheme}`)) as NodeHttp;
+  const agent = (agents[scheme] ??= new http.Agent({ keepAlive: true }));
+  const data = body === undefined ? undefined : new TextEncoder().encode(body);
+  const all = data === undefined ? headers : { ...headers, 'Content-Length': String(data.byteLength) };
+  return new Promise((resolve, reject) => {
+    const tooBig = () => new ResponseError(`the answer exceeds maxAnswerBytes (${limit} bytes)`, '');
+    const req = http.request(url, { method, headers: all, signal, agent });
+    req.on('error', (error: Error) => reject(error));
+    req.on('response', (res: NodeResponse) => {
+      const declared = Number(res.headers['content-length'] ?? '0');
+      if (declared > limit) {
+        reject(tooBig());
+        req.destroy();
+        return;
+      }
+      const parts: Uint8Array[] = [];
+      let size = 0;
+      res.on('data', (chunk: Uint8Array) => {
+        size += chunk.byteLength;
+        if (size > limit) {
+          reject(tooBig());
+          req.destroy();
+          return;
+        }
+        parts.push(chunk);
+      });
+      res.on('end', () => resolve([res.statusCode ?? 0, res.statusMessage ?? '', decode(parts, size)]));
+      res.on('error', (error: Error) => reject(error));
+      res.on('close', () => {
+        if (!res.complete) reject(new Error('the connection closed before the end of the answer'));
+      });
+    });
+    req.end(data);
+  });
 }
 
 function serverMessage(text: string, statusText: string): string {
@@ -138,7 +237,11 @@ function serverMessage(text: string, statusText: string): string {
  *
  * Redirects are not followed: a 3xx answer is an HTTPError (a redirect to
  * another origin would hand it the payload and the API key). Each call sends
- * its request once (fetch does not resend a POST).
+ * its request once (neither node:http nor fetch resends a POST).
+ *
+ * Transport: under Node, node:http(s) with the client's own keep-alive agent
+ * (interim `100 Continue` answers are skipped; fetch, Node's undici, refuses
+ * them); elsewhere fetch with `redirect: 'manual'`.
  */
 export class WorkerClient {
   private readonly baseUrl: string;
@@ -147,6 +250,7 @@ export class WorkerClient {
   private readonly validate: boolean;
   private readonly checkAnswers: boolean;
   private readonly maxAnswerBytes: number;
+  private readonly agents: { [scheme: string]: object } = {};
 
   /** Throws ConfigError for a base URL that is not http(s), an API key with control characters, a timeout or limit <= 0. */
   constructor(config: WorkerClientConfig) {
@@ -209,10 +313,14 @@ export class WorkerClient {
     let statusText: string;
     let text: string;
     try {
-      const response = await fetch(url, { method, headers, body, signal: controller.signal, redirect: 'manual' });
-      status = response.status;
-      statusText = response.statusText;
-      text = await readBounded(response, limit);
+      if (underNode()) {
+        [status, statusText, text] = await nodeExchange(url, method, headers, body, controller.signal, limit, this.agents);
+      } else {
+        const response = await fetch(url, { method, headers, body, signal: controller.signal, redirect: 'manual' });
+        status = response.status;
+        statusText = response.statusText;
+        text = await readBounded(response, limit);
+      }
     } catch (error) {
       if (timedOut) throw new TimeoutError(`${method} ${url}: no answer within ${timeout} ms`, { cause: error });
       if (error instanceof WorkerClientError) throw error;
@@ -255,7 +363,7 @@ export class WorkerClient {
       if (problems.length > 0) throw new ValidationError(problems);
     }
     const path = SEND_PATH.replace('{messageType}', encodeURIComponent(messageType));
-    const [answer, text] = await this.request('POST', path, JSON.stringify(payload), options);
+    const [answer, text] = await this.request('POST', path, toJson(payload), options);
     if (options.checkAnswers ?? this.checkAnswers) WorkerClient.checkAnswer(SEND_RESPONSE_TYPE, answer, text);
     return answer as JobResponse;
   }

@@ -44,7 +44,7 @@ TicketUpdated = _t.TypedDict("TicketUpdated", {
     "priority": int,
     "channel": _t.NotRequired["TicketUpdatedChannel"],
     "resolution": _t.NotRequired[_t.Optional["TicketUpdatedResolution"]],
-    "kind": _t.NotRequired[str],
+    "kind": _t.NotRequired[_t.Literal["ticket"]],
 })
 
 

@@ -25,7 +25,7 @@ export interface TicketUpdated {
   "priority": number;
   "channel"?: TicketUpdatedChannel;
   "resolution"?: TicketUpdatedResolution | null;
-  "kind"?: string;
+  "kind"?: "ticket";
 }
 
 export type TicketUpdatedChannel = "email" | "phone" | "in-person";

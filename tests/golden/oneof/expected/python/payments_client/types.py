@@ -38,13 +38,13 @@ Method = _t.Union["Card", "Transfer", ]
 
 
 Card = _t.TypedDict("Card", {
-    "kind": str,
+    "kind": _t.Literal["card"],
     "last4": str,
 })
 
 
 Transfer = _t.TypedDict("Transfer", {
-    "kind": str,
+    "kind": _t.Literal["transfer"],
     "iban": str,
 })
 

@@ -12,12 +12,12 @@ export type MessageType = typeof MessageTypes[keyof typeof MessageTypes];
 export type Method = Card | Transfer;
 
 export interface Card {
-  "kind": string;
+  "kind": "card";
   "last4": string;
 }
 
 export interface Transfer {
-  "kind": string;
+  "kind": "transfer";
   "iban": string;
 }
 
