@@ -417,6 +417,10 @@ static int raw_member(const cJSON *parent, const char *key)
 {
     static const char *const raw[] = {"value", "constraints", "default",
                                       "const", "enum", "variables", "bindings"};
+    /* A server's `variables` as written (catalogue.servers) is raw; the
+     * interface's (root `servers`) is a list of view objects. */
+    if (strcmp(key, "variables") == 0)
+        return !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(parent, key));
     for (size_t i = 0; i < sizeof raw / sizeof raw[0]; i++)
         if (strcmp(key, raw[i]) == 0)
             return 1;
