@@ -290,6 +290,7 @@ static cJSON *security(actx *c, const mg_doc *doc, const cJSON *list)
                                     s->string);
                 cJSON *o = cJSON_CreateObject();
                 add_s(o, "scheme", s->string);
+                add_s(o, "type", get_str(follow(c->set, c->m->doc, get(schemes, s->string), NULL), "type"));
                 cJSON_AddItemToObject(o, "scopes", cJSON_IsArray(s) ? value_strings(s) : cJSON_CreateArray());
                 cJSON_AddItemToArray(out, o);
             }
@@ -304,7 +305,8 @@ static cJSON *security(actx *c, const mg_doc *doc, const cJSON *list)
             if (follow(c->set, c->m->doc, k, NULL) == sn)
                 key = k->string;
         cJSON *o = cJSON_CreateObject();
-        add_s(o, "scheme", key ? key : get_str(sn, "type"));
+        add_s(o, "scheme", key);
+        add_s(o, "type", get_str(sn, "type"));
         cJSON_AddItemToObject(o, "scopes", cJSON_IsArray(get(sn, "scopes")) ? value_strings(get(sn, "scopes"))
                                                                           : cJSON_CreateArray());
         cJSON_AddItemToArray(out, o);

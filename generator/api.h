@@ -21,7 +21,7 @@
  *              parameters: [param], servers: [string], bindings,
  *              messages: [{key, message}]}]
  *   operations: [{key, id, action, channel, channel_address, title, summary,
- *              description, tags: [tag], security: [req], bindings,
+ *              description, tags: [tag], external_docs, security: [req], bindings,
  *              messages: [int], reply: null | {address, address_description,
  *              channel, channel_address, messages: [int]}}]
  *   uses:     one list per message: [{operation, channel, channel_address,
@@ -31,7 +31,9 @@
  *   info:     {tags: [tag], external_docs, license: {name, url},
  *              contact: {name, url, email}} (null when absent)
  *   param:    {name, description, enum: [string], default, examples:
- *              [string], location} (non-string values as JSON text); req: {scheme, scopes: [string]};
+ *              [string], location} (non-string values as JSON text);
+ *   req:      {scheme (the components.securitySchemes key; null for an
+ *              inline 3.x scheme), type, scopes: [string]};
  *   tag:      {name, description, external_docs}; external_docs: {url,
  *              description} or null; bindings: the object as written, traits
  *              merged (protocol -> binding), or null.
