@@ -108,17 +108,21 @@ static int traits_of(mg_docset *set, const mg_doc *doc, const cJSON *node, const
 }
 
 const cJSON *mg_traits_member(mg_docset *set, const mg_doc *doc, const cJSON *node, const char *key, int v3,
-                              const mg_doc **out_doc)
+                              const mg_doc **out_doc, const cJSON **out_owner)
 {
     const mg_doc *tdocs[MAX_TRAITS];
     const cJSON *tnodes[MAX_TRAITS];
     const cJSON *own = get(node, key);
     *out_doc = doc;
+    if (out_owner)
+        *out_owner = node;
     if (v3 && own)
         return own;
     for (int i = traits_of(set, doc, node, tdocs, tnodes) - 1; i >= 0; i--)
         if (get(tnodes[i], key)) {
             *out_doc = tdocs[i];
+            if (out_owner)
+                *out_owner = tnodes[i];
             return get(tnodes[i], key);
         }
     return own;
@@ -531,16 +535,16 @@ static cJSON *new_operation(actx *c, const char *key, const char *id, const char
     add_s(o, "channel_address", ch ? get_str(ch, "address") : NULL);
     static const char *const texts[] = {"title", "summary", "description"};
     for (int i = 0; i < 3; i++) {
-        const cJSON *v = mg_traits_member(c->set, doc, on, texts[i], c->v3, &md);
+        const cJSON *v = mg_traits_member(c->set, doc, on, texts[i], c->v3, &md, NULL);
         add_s(o, texts[i], cJSON_IsString(v) ? v->valuestring : NULL);
     }
     cJSON *tags = cJSON_CreateArray();
-    const cJSON *tv = mg_traits_member(c->set, doc, on, "tags", c->v3, &md);
+    const cJSON *tv = mg_traits_member(c->set, doc, on, "tags", c->v3, &md, NULL);
     add_tags(c, tags, md, tv);
     cJSON_AddItemToObject(o, "tags", tags);
-    const cJSON *ed = mg_traits_member(c->set, doc, on, "externalDocs", c->v3, &md);
+    const cJSON *ed = mg_traits_member(c->set, doc, on, "externalDocs", c->v3, &md, NULL);
     cJSON_AddItemToObject(o, "external_docs", ed ? external_docs(c, md, ed) : cJSON_CreateNull());
-    const cJSON *sec = mg_traits_member(c->set, doc, on, "security", c->v3, &md);
+    const cJSON *sec = mg_traits_member(c->set, doc, on, "security", c->v3, &md, NULL);
     cJSON_AddItemToObject(o, "security", security(c, md, sec));
     cJSON_AddItemToObject(o, "bindings", bindings_of(c, doc, on));
     cJSON_AddItemToObject(o, "messages", cJSON_CreateArray());
@@ -572,7 +576,7 @@ static void asyncapi2(actx *c)
                 continue;
             const char *action = v == 0 ? "receive" : "send";
             const mg_doc *idd;
-            const cJSON *idn = mg_traits_member(c->set, od, on, "operationId", 0, &idd);
+            const cJSON *idn = mg_traits_member(c->set, od, on, "operationId", 0, &idd, NULL);
             const char *id = cJSON_IsString(idn) ? idn->valuestring : NULL;
             mg_buf b;
             mg_buf_init(&b);

@@ -78,10 +78,11 @@ void mg_api_free(mg_api *a);
 /* The member `key` of the object `node` (in `doc`) after its `traits` are
  * applied as the AsyncAPI version says (v3: 3.x rules), taken whole: from the
  * object or from the trait that wins. Sets *out_doc to the document holding
- * it. NULL when neither has it. Broken trait $refs were reported by the
- * resolver already and are skipped. */
+ * it and, when out_owner is not NULL, *out_owner to the object it came from
+ * (`node` or the trait, $ref followed). NULL when neither has it. Broken trait
+ * $refs were reported by the resolver already and are skipped. */
 const cJSON *mg_traits_member(mg_docset *set, const mg_doc *doc, const cJSON *node, const char *key, int v3,
-                              const mg_doc **out_doc);
+                              const mg_doc **out_doc, const cJSON **out_owner);
 
 /* A copy of `bindings` of `node` with its traits' bindings merged in (see
  * above), or NULL when none has bindings. Caller frees with cJSON_Delete. */

@@ -1491,16 +1491,18 @@ static void add_examples(mg_model *m, mg_message *g, const mg_doc *doc, const cJ
 static const cJSON *mget(mg_model *m, const mg_doc *doc, const cJSON *node, const char *key, const mg_doc **out)
 {
     const mg_doc *dd;
-    return mg_traits_member(m->set, doc, node, key, m->spec == MG_SPEC_ASYNCAPI3, out ? out : &dd);
+    return mg_traits_member(m->set, doc, node, key, m->spec == MG_SPEC_ASYNCAPI3, out ? out : &dd, NULL);
 }
 
 /* The headers schema becomes a named type like the payload: a $ref names it
- * after its target, an inline schema <Message>Headers (the first message
- * reaching a shared inline schema, e.g. through a trait, names it). */
+ * after its target; an inline schema <Message>Headers, or <Trait>Headers when
+ * it comes from a named trait (components.messageTraits), which several
+ * messages usually share. */
 static void add_headers(mg_model *m, mg_message *g, const mg_doc *mdoc, const cJSON *mnode)
 {
     const mg_doc *hdoc = mdoc, *cdoc = mdoc;
-    const cJSON *h = mget(m, mdoc, mnode, "headers", &hdoc);
+    const cJSON *owner = mnode;
+    const cJSON *h = mg_traits_member(m->set, mdoc, mnode, "headers", m->spec == MG_SPEC_ASYNCAPI3, &hdoc, &owner);
     if (h) {
         /* A 3.0 multi-format schema. */
         if (cJSON_IsObject(h) && get(h, "schemaFormat") && get(h, "schema"))
@@ -1510,7 +1512,14 @@ static void add_headers(mg_model *m, mg_message *g, const mg_doc *mdoc, const cJ
             g->headers = r && r->kind == MG_KIND_REF ? r->ref : NULL;
         } else {
             mg_type *t = find_type_by_node(m, h);
-            g->headers = t ? t : named_type(m, hdoc, h, hoist_name(m, g->name.s[MG_CASE_SNAKE], "headers"), 0);
+            const char *base = owner != mnode && owner->string ? owner->string : g->name.s[MG_CASE_SNAKE];
+            size_t bl = strlen(base);
+            /* A trait named "commonHeaders" gives CommonHeaders, not CommonHeadersHeaders. */
+            int named = base != g->name.s[MG_CASE_SNAKE] && bl >= 7 && tolower((unsigned char)base[bl - 7]) == 'h' &&
+                        strcmp(base + bl - 6, "eaders") == 0;
+            if (!t)
+                t = named_type(m, hdoc, h, named ? pstrdup(m, base) : hoist_name(m, base, "headers"), 0);
+            g->headers = t;
         }
     }
     const cJSON *cid = mget(m, mdoc, mnode, "correlationId", &cdoc), *cn = NULL;

@@ -174,7 +174,9 @@ typedef struct mg_message {
     int index;
     mg_type *payload;          /* the payload's named type */
     mg_type *headers;          /* the headers' named type (traits applied); NULL when none.
-                                * Inline headers are named <Message>Headers. */
+                                * Inline headers are named <Message>Headers, or
+                                * <Trait>Headers from a components.messageTraits entry
+                                * (<Trait> alone when it ends in "headers"). */
     const char *correlation_location;    /* borrowed: correlationId.location; NULL when none */
     const char *correlation_description; /* borrowed; NULL when none */
     const mg_doc *payload_doc; /* raw resolved payload schema (borrowed) */

@@ -41,7 +41,7 @@ bool order_events_message_type_from_string(const char *s, order_events_message_t
 /* ---- records -------------------------------------------------------------- */
 
 static order_events_OrderCreated *order_events_OrderCreated_build(const cJSON *json);
-static order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_build(const cJSON *json);
+static order_events_TracingHeaders *order_events_TracingHeaders_build(const cJSON *json);
 static order_events_OrderCancelled *order_events_OrderCancelled_build(const cJSON *json);
 /* Not every catalogue uses every kind of element. */
 #if defined(__GNUC__)
@@ -102,12 +102,12 @@ static MAYBE_UNUSED cJSON *to_obj_OrderCreated(order_events_OrderCreated *const 
 }
 static MAYBE_UNUSED void free_obj_OrderCreated(order_events_OrderCreated **p) { order_events_OrderCreated_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_OrderCreatedHeaders(order_events_OrderCreatedHeaders **dst, const cJSON *v) { return (*dst = order_events_OrderCreatedHeaders_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_OrderCreatedHeaders(order_events_OrderCreatedHeaders *const *src)
+static MAYBE_UNUSED bool from_obj_TracingHeaders(order_events_TracingHeaders **dst, const cJSON *v) { return (*dst = order_events_TracingHeaders_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_TracingHeaders(order_events_TracingHeaders *const *src)
 {
-    return *src ? order_events_OrderCreatedHeaders_to_json(*src) : cJSON_CreateNull();
+    return *src ? order_events_TracingHeaders_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_OrderCreatedHeaders(order_events_OrderCreatedHeaders **p) { order_events_OrderCreatedHeaders_free(*p); }
+static MAYBE_UNUSED void free_obj_TracingHeaders(order_events_TracingHeaders **p) { order_events_TracingHeaders_free(*p); }
 
 static MAYBE_UNUSED bool from_obj_OrderCancelled(order_events_OrderCancelled **dst, const cJSON *v) { return (*dst = order_events_OrderCancelled_build(v)) != NULL; }
 static MAYBE_UNUSED cJSON *to_obj_OrderCancelled(order_events_OrderCancelled *const *src)
@@ -259,17 +259,17 @@ char *order_events_OrderCreated_print(const order_events_OrderCreated *o)
     return s;
 }
 
-order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_new(void)
+order_events_TracingHeaders *order_events_TracingHeaders_new(void)
 {
-    return calloc(1, sizeof(order_events_OrderCreatedHeaders));
+    return calloc(1, sizeof(order_events_TracingHeaders));
 }
 
-void order_events_OrderCreatedHeaders_init(order_events_OrderCreatedHeaders *o)
+void order_events_TracingHeaders_init(order_events_TracingHeaders *o)
 {
     memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
-void order_events_OrderCreatedHeaders_free(order_events_OrderCreatedHeaders *o)
+void order_events_TracingHeaders_free(order_events_TracingHeaders *o)
 {
     if (!o)
         return;
@@ -281,11 +281,11 @@ void order_events_OrderCreatedHeaders_free(order_events_OrderCreatedHeaders *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_build(const cJSON *json)
+static order_events_TracingHeaders *order_events_TracingHeaders_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    order_events_OrderCreatedHeaders *o = calloc(1, sizeof *o);
+    order_events_TracingHeaders *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[2 + 1] = {false};
@@ -322,21 +322,21 @@ static order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_build(
     }
     return o;
 fail:
-    order_events_OrderCreatedHeaders_free(o);
+    order_events_TracingHeaders_free(o);
     return NULL;
 }
 
-order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_from_json(const cJSON *json, order_events_error *err)
+order_events_TracingHeaders *order_events_TracingHeaders_from_json(const cJSON *json, order_events_error *err)
 {
-    if (!order_events_OrderCreatedHeaders_validate(json, err))
+    if (!order_events_TracingHeaders_validate(json, err))
         return NULL;
-    order_events_OrderCreatedHeaders *o = order_events_OrderCreatedHeaders_build(json);
+    order_events_TracingHeaders *o = order_events_TracingHeaders_build(json);
     if (!o)
-        order_events_rt_set_error(err, ORDER_EVENTS_ERR_MEMORY, 0, "cannot build OrderCreatedHeaders: out of memory or a value the record cannot hold");
+        order_events_rt_set_error(err, ORDER_EVENTS_ERR_MEMORY, 0, "cannot build TracingHeaders: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *order_events_OrderCreatedHeaders_to_json(const order_events_OrderCreatedHeaders *o)
+cJSON *order_events_TracingHeaders_to_json(const order_events_TracingHeaders *o)
 {
     if (!o)
         return NULL;
@@ -376,7 +376,7 @@ cJSON *order_events_OrderCreatedHeaders_to_json(const order_events_OrderCreatedH
     return j;
 }
 
-order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_parse(const char *text, size_t len, order_events_error *err)
+order_events_TracingHeaders *order_events_TracingHeaders_parse(const char *text, size_t len, order_events_error *err)
 {
     long nul = order_events_rt_text_nul(text, len);
     if (nul >= 0) {
@@ -390,14 +390,14 @@ order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_parse(const c
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    order_events_OrderCreatedHeaders *o = order_events_OrderCreatedHeaders_from_json(json, err);
+    order_events_TracingHeaders *o = order_events_TracingHeaders_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *order_events_OrderCreatedHeaders_print(const order_events_OrderCreatedHeaders *o)
+char *order_events_TracingHeaders_print(const order_events_TracingHeaders *o)
 {
-    cJSON *j = order_events_OrderCreatedHeaders_to_json(o);
+    cJSON *j = order_events_TracingHeaders_to_json(o);
     char *s = j ? order_events_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;

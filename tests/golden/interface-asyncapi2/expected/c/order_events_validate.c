@@ -211,7 +211,7 @@ bool order_events_OrderCreated_validate(const cJSON *json, order_events_error *e
     return ok;
 }
 
-bool order_events_OrderCreatedHeaders_validate(const cJSON *json, order_events_error *err)
+bool order_events_TracingHeaders_validate(const cJSON *json, order_events_error *err)
 {
     order_events_vctx c = {err, 0};
     if (err)

@@ -115,7 +115,7 @@ void lamp_control_message_free(lamp_control_message_type t, void *payload);
 /* ---- records ------------------------------------------------------------- */
 
 typedef struct lamp_control_Switch lamp_control_Switch;
-typedef struct lamp_control_SwitchHeaders lamp_control_SwitchHeaders;
+typedef struct lamp_control_TracedHeaders lamp_control_TracedHeaders;
 typedef struct lamp_control_StatusRequest lamp_control_StatusRequest;
 typedef struct lamp_control_StatusRequestHeaders lamp_control_StatusRequestHeaders;
 typedef struct lamp_control_StatusReply lamp_control_StatusReply;
@@ -125,7 +125,7 @@ struct lamp_control_Switch {
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct lamp_control_SwitchHeaders {
+struct lamp_control_TracedHeaders {
     /** Trace of the request. */
     char *trace_id;
     bool has_trace_id;
@@ -165,18 +165,18 @@ void lamp_control_Switch_free(lamp_control_Switch *v);
 lamp_control_Switch *lamp_control_Switch_parse(const char *json, size_t len, lamp_control_error *err);
 char *lamp_control_Switch_print(const lamp_control_Switch *v);
 
-/* SwitchHeaders (object) */
-bool lamp_control_SwitchHeaders_validate(const cJSON *json, lamp_control_error *err);
+/* TracedHeaders (object) */
+bool lamp_control_TracedHeaders_validate(const cJSON *json, lamp_control_error *err);
 /* An empty record (every member NULL, 0 or false, nothing present): _new
  * allocates one (NULL when out of memory) to fill and free with _free; _init
  * empties one the caller owns. */
-lamp_control_SwitchHeaders *lamp_control_SwitchHeaders_new(void);
-void lamp_control_SwitchHeaders_init(lamp_control_SwitchHeaders *v);
-lamp_control_SwitchHeaders *lamp_control_SwitchHeaders_from_json(const cJSON *json, lamp_control_error *err);
-cJSON *lamp_control_SwitchHeaders_to_json(const lamp_control_SwitchHeaders *v);
-void lamp_control_SwitchHeaders_free(lamp_control_SwitchHeaders *v);
-lamp_control_SwitchHeaders *lamp_control_SwitchHeaders_parse(const char *json, size_t len, lamp_control_error *err);
-char *lamp_control_SwitchHeaders_print(const lamp_control_SwitchHeaders *v);
+lamp_control_TracedHeaders *lamp_control_TracedHeaders_new(void);
+void lamp_control_TracedHeaders_init(lamp_control_TracedHeaders *v);
+lamp_control_TracedHeaders *lamp_control_TracedHeaders_from_json(const cJSON *json, lamp_control_error *err);
+cJSON *lamp_control_TracedHeaders_to_json(const lamp_control_TracedHeaders *v);
+void lamp_control_TracedHeaders_free(lamp_control_TracedHeaders *v);
+lamp_control_TracedHeaders *lamp_control_TracedHeaders_parse(const char *json, size_t len, lamp_control_error *err);
+char *lamp_control_TracedHeaders_print(const lamp_control_TracedHeaders *v);
 
 /* StatusRequest (object) */
 bool lamp_control_StatusRequest_validate(const cJSON *json, lamp_control_error *err);

@@ -42,7 +42,7 @@ bool lamp_control_message_type_from_string(const char *s, lamp_control_message_t
 /* ---- records -------------------------------------------------------------- */
 
 static lamp_control_Switch *lamp_control_Switch_build(const cJSON *json);
-static lamp_control_SwitchHeaders *lamp_control_SwitchHeaders_build(const cJSON *json);
+static lamp_control_TracedHeaders *lamp_control_TracedHeaders_build(const cJSON *json);
 static lamp_control_StatusRequest *lamp_control_StatusRequest_build(const cJSON *json);
 static lamp_control_StatusRequestHeaders *lamp_control_StatusRequestHeaders_build(const cJSON *json);
 static lamp_control_StatusReply *lamp_control_StatusReply_build(const cJSON *json);
@@ -105,12 +105,12 @@ static MAYBE_UNUSED cJSON *to_obj_Switch(lamp_control_Switch *const *src)
 }
 static MAYBE_UNUSED void free_obj_Switch(lamp_control_Switch **p) { lamp_control_Switch_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_SwitchHeaders(lamp_control_SwitchHeaders **dst, const cJSON *v) { return (*dst = lamp_control_SwitchHeaders_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_SwitchHeaders(lamp_control_SwitchHeaders *const *src)
+static MAYBE_UNUSED bool from_obj_TracedHeaders(lamp_control_TracedHeaders **dst, const cJSON *v) { return (*dst = lamp_control_TracedHeaders_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_TracedHeaders(lamp_control_TracedHeaders *const *src)
 {
-    return *src ? lamp_control_SwitchHeaders_to_json(*src) : cJSON_CreateNull();
+    return *src ? lamp_control_TracedHeaders_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_SwitchHeaders(lamp_control_SwitchHeaders **p) { lamp_control_SwitchHeaders_free(*p); }
+static MAYBE_UNUSED void free_obj_TracedHeaders(lamp_control_TracedHeaders **p) { lamp_control_TracedHeaders_free(*p); }
 
 static MAYBE_UNUSED bool from_obj_StatusRequest(lamp_control_StatusRequest **dst, const cJSON *v) { return (*dst = lamp_control_StatusRequest_build(v)) != NULL; }
 static MAYBE_UNUSED cJSON *to_obj_StatusRequest(lamp_control_StatusRequest *const *src)
@@ -255,17 +255,17 @@ char *lamp_control_Switch_print(const lamp_control_Switch *o)
     return s;
 }
 
-lamp_control_SwitchHeaders *lamp_control_SwitchHeaders_new(void)
+lamp_control_TracedHeaders *lamp_control_TracedHeaders_new(void)
 {
-    return calloc(1, sizeof(lamp_control_SwitchHeaders));
+    return calloc(1, sizeof(lamp_control_TracedHeaders));
 }
 
-void lamp_control_SwitchHeaders_init(lamp_control_SwitchHeaders *o)
+void lamp_control_TracedHeaders_init(lamp_control_TracedHeaders *o)
 {
     memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
-void lamp_control_SwitchHeaders_free(lamp_control_SwitchHeaders *o)
+void lamp_control_TracedHeaders_free(lamp_control_TracedHeaders *o)
 {
     if (!o)
         return;
@@ -276,11 +276,11 @@ void lamp_control_SwitchHeaders_free(lamp_control_SwitchHeaders *o)
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static lamp_control_SwitchHeaders *lamp_control_SwitchHeaders_build(const cJSON *json)
+static lamp_control_TracedHeaders *lamp_control_TracedHeaders_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    lamp_control_SwitchHeaders *o = calloc(1, sizeof *o);
+    lamp_control_TracedHeaders *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     bool got[1 + 1] = {false};
@@ -308,21 +308,21 @@ static lamp_control_SwitchHeaders *lamp_control_SwitchHeaders_build(const cJSON 
     }
     return o;
 fail:
-    lamp_control_SwitchHeaders_free(o);
+    lamp_control_TracedHeaders_free(o);
     return NULL;
 }
 
-lamp_control_SwitchHeaders *lamp_control_SwitchHeaders_from_json(const cJSON *json, lamp_control_error *err)
+lamp_control_TracedHeaders *lamp_control_TracedHeaders_from_json(const cJSON *json, lamp_control_error *err)
 {
-    if (!lamp_control_SwitchHeaders_validate(json, err))
+    if (!lamp_control_TracedHeaders_validate(json, err))
         return NULL;
-    lamp_control_SwitchHeaders *o = lamp_control_SwitchHeaders_build(json);
+    lamp_control_TracedHeaders *o = lamp_control_TracedHeaders_build(json);
     if (!o)
-        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_MEMORY, 0, "cannot build SwitchHeaders: out of memory or a value the record cannot hold");
+        lamp_control_rt_set_error(err, LAMP_CONTROL_ERR_MEMORY, 0, "cannot build TracedHeaders: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *lamp_control_SwitchHeaders_to_json(const lamp_control_SwitchHeaders *o)
+cJSON *lamp_control_TracedHeaders_to_json(const lamp_control_TracedHeaders *o)
 {
     if (!o)
         return NULL;
@@ -351,7 +351,7 @@ cJSON *lamp_control_SwitchHeaders_to_json(const lamp_control_SwitchHeaders *o)
     return j;
 }
 
-lamp_control_SwitchHeaders *lamp_control_SwitchHeaders_parse(const char *text, size_t len, lamp_control_error *err)
+lamp_control_TracedHeaders *lamp_control_TracedHeaders_parse(const char *text, size_t len, lamp_control_error *err)
 {
     long nul = lamp_control_rt_text_nul(text, len);
     if (nul >= 0) {
@@ -365,14 +365,14 @@ lamp_control_SwitchHeaders *lamp_control_SwitchHeaders_parse(const char *text, s
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    lamp_control_SwitchHeaders *o = lamp_control_SwitchHeaders_from_json(json, err);
+    lamp_control_TracedHeaders *o = lamp_control_TracedHeaders_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *lamp_control_SwitchHeaders_print(const lamp_control_SwitchHeaders *o)
+char *lamp_control_TracedHeaders_print(const lamp_control_TracedHeaders *o)
 {
-    cJSON *j = lamp_control_SwitchHeaders_to_json(o);
+    cJSON *j = lamp_control_TracedHeaders_to_json(o);
     char *s = j ? lamp_control_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;

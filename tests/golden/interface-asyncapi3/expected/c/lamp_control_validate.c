@@ -272,7 +272,7 @@ bool lamp_control_Switch_validate(const cJSON *json, lamp_control_error *err)
     return ok;
 }
 
-bool lamp_control_SwitchHeaders_validate(const cJSON *json, lamp_control_error *err)
+bool lamp_control_TracedHeaders_validate(const cJSON *json, lamp_control_error *err)
 {
     lamp_control_vctx c = {err, 0};
     if (err)

@@ -14,7 +14,7 @@ __all__ = [
     "MessageTypes",
     "MessageType",
     "OrderCreated",
-    "OrderCreatedHeaders",
+    "TracingHeaders",
     "OrderCancelled",
 ]
 # (The job API's answer types are exported by the package from client.py,
@@ -40,7 +40,7 @@ OrderCreated = _t.TypedDict("OrderCreated", {
 })
 
 
-OrderCreatedHeaders = _t.TypedDict("OrderCreatedHeaders", {
+TracingHeaders = _t.TypedDict("TracingHeaders", {
     "requestId": _t.NotRequired[str],
     "traceId": _t.NotRequired[str],
 })

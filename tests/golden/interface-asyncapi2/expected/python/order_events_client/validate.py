@@ -511,7 +511,7 @@ def _v_orderCancelled_payload(x: object, p: str, c: _Ctx) -> bool:
 # Named type -> its validator.
 _TYPES: _t.Dict[str, _t.Callable[[object, str, _Ctx], bool]] = {
     "OrderCreated": _v_orderCreated_payload,
-    "OrderCreatedHeaders": _v_messageTraits_tracing_headers,
+    "TracingHeaders": _v_messageTraits_tracing_headers,
     "OrderCancelled": _v_orderCancelled_payload,
 }
 

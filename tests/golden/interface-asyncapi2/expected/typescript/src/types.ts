@@ -15,7 +15,7 @@ export interface OrderCreated {
   "total"?: number;
 }
 
-export interface OrderCreatedHeaders {
+export interface TracingHeaders {
   "requestId"?: string;
   "traceId"?: string;
 }

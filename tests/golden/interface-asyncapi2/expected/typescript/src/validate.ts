@@ -475,7 +475,7 @@ function v_orderCancelled_payload(x: unknown, p: string, c: Ctx): boolean {
 /** Named type -> its validator. */
 const TYPES: { [name: string]: Fn } = {
   "OrderCreated": v_orderCreated_payload,
-  "OrderCreatedHeaders": v_messageTraits_tracing_headers,
+  "TracingHeaders": v_messageTraits_tracing_headers,
   "OrderCancelled": v_orderCancelled_payload,
 };
 

@@ -14,7 +14,7 @@ __all__ = [
     "MessageTypes",
     "MessageType",
     "Switch",
-    "SwitchHeaders",
+    "TracedHeaders",
     "StatusRequest",
     "StatusRequestHeaders",
     "StatusReply",
@@ -43,7 +43,7 @@ Switch = _t.TypedDict("Switch", {
 })
 
 
-SwitchHeaders = _t.TypedDict("SwitchHeaders", {
+TracedHeaders = _t.TypedDict("TracedHeaders", {
     # Trace of the request.
     "traceId": _t.NotRequired[str],
 })

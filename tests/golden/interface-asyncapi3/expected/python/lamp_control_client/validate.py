@@ -545,7 +545,7 @@ def _v_statusReply_payload_on(x: object, p: str, c: _Ctx) -> bool:
 # Named type -> its validator.
 _TYPES: _t.Dict[str, _t.Callable[[object, str, _Ctx], bool]] = {
     "Switch": _v_switch_payload,
-    "SwitchHeaders": _v_messageTraits_traced_headers,
+    "TracedHeaders": _v_messageTraits_traced_headers,
     "StatusRequest": _v_statusRequest_payload,
     "StatusRequestHeaders": _v_statusRequest_headers,
     "StatusReply": _v_statusReply_payload,

@@ -15,7 +15,7 @@ export interface Switch {
   "lampId": string;
 }
 
-export interface SwitchHeaders {
+export interface TracedHeaders {
   /**
    * Trace of the request.
    */

@@ -526,7 +526,7 @@ function v_statusReply_payload_on(x: unknown, p: string, c: Ctx): boolean {
 /** Named type -> its validator. */
 const TYPES: { [name: string]: Fn } = {
   "Switch": v_switch_payload,
-  "SwitchHeaders": v_messageTraits_traced_headers,
+  "TracedHeaders": v_messageTraits_traced_headers,
   "StatusRequest": v_statusRequest_payload,
   "StatusRequestHeaders": v_statusRequest_headers,
   "StatusReply": v_statusReply_payload,
