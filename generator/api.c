@@ -502,6 +502,10 @@ static cJSON *new_channel(actx *c, const char *key, const char *address, const m
         }
     }
     cJSON_AddItemToObject(o, "servers", srv);
+    cJSON *tags = cJSON_CreateArray();
+    add_tags(c, tags, doc, get(cn, "tags"));
+    cJSON_AddItemToObject(o, "tags", tags);
+    cJSON_AddItemToObject(o, "external_docs", external_docs(c, doc, get(cn, "externalDocs")));
     cJSON_AddItemToObject(o, "bindings", bindings_of(c, doc, cn));
     cJSON_AddItemToObject(o, "messages", cJSON_CreateArray());
     cJSON_AddItemToArray(c->a->channels, o);

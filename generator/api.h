@@ -18,7 +18,8 @@
  *              flows: [{flow, authorization_url, token_url, refresh_url,
  *              scopes: [{name, description}]}]}]
  *   channels: [{key, address, title, summary, description,
- *              parameters: [param], servers: [string], bindings,
+ *              parameters: [param], servers: [string], tags: [tag],
+ *              external_docs, bindings,
  *              messages: [{key, message}]}]
  *   operations: [{key, id, action, channel, channel_address, title, summary,
  *              description, tags: [tag], external_docs, security: [req], bindings,
