@@ -18,6 +18,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "api.h"
 #include "buf.h"
 #include "config.h"
 #include "hmap.h"
@@ -1732,7 +1733,7 @@ static void add_examples(mg_model *m, mg_message *g, const mg_doc *doc, const cJ
     int i = 0;
     cJSON_ArrayForEach(e, list) {
         i++;
-        const cJSON *value = e;
+        const cJSON *value = e, *headers = NULL;
         const char *name = NULL, *summary = NULL;
         if (asyncapi) {
             if (!cJSON_IsObject(e)) {
@@ -1740,6 +1741,7 @@ static void add_examples(mg_model *m, mg_message *g, const mg_doc *doc, const cJ
                 continue;
             }
             value = get(e, "payload");
+            headers = get(e, "headers");
             name = get_str(e, "name");
             summary = get_str(e, "summary");
             if (!value)
@@ -1751,12 +1753,56 @@ static void add_examples(mg_model *m, mg_message *g, const mg_doc *doc, const cJ
         x->name = pstrdup(m, name ? name : buf);
         x->summary = summary;
         x->value = value;
+        x->headers = headers;
         x->doc = doc;
         x->mark = mark(doc, value);
         vec_push(&ex, x);
     }
     g->nexamples = ex.n;
     g->examples = (mg_example **)keep_vec(m, &ex);
+}
+
+/* A member of a message with its traits applied (api.h). */
+static const cJSON *mget(mg_model *m, const mg_doc *doc, const cJSON *node, const char *key, const mg_doc **out)
+{
+    const mg_doc *dd;
+    return mg_traits_member(m->set, doc, node, key, m->spec == MG_SPEC_ASYNCAPI3, out ? out : &dd, NULL);
+}
+
+/* The headers schema becomes a named type like the payload: a $ref names it
+ * after its target; an inline schema <Message>Headers, or <Trait>Headers when
+ * it comes from a named trait (components.messageTraits), which several
+ * messages usually share. */
+static void add_headers(mg_model *m, mg_message *g, const mg_doc *mdoc, const cJSON *mnode)
+{
+    const mg_doc *hdoc = mdoc, *cdoc = mdoc;
+    const cJSON *owner = mnode;
+    const cJSON *h = mg_traits_member(m->set, mdoc, mnode, "headers", m->spec == MG_SPEC_ASYNCAPI3, &hdoc, &owner);
+    if (h) {
+        /* A 3.0 multi-format schema. */
+        if (cJSON_IsObject(h) && get(h, "schemaFormat") && get(h, "schema"))
+            h = get(h, "schema");
+        if (single_ref(m, h)) {
+            mg_typeref *r = build_typeref(m, hdoc, h, g->name.s[MG_CASE_SNAKE]);
+            g->headers = r && r->kind == MG_KIND_REF ? r->ref : NULL;
+        } else {
+            mg_type *t = find_type_by_node(m, h);
+            const char *base = owner != mnode && owner->string ? owner->string : g->name.s[MG_CASE_SNAKE];
+            size_t bl = strlen(base);
+            /* A trait named "commonHeaders" gives CommonHeaders, not CommonHeadersHeaders. */
+            int named = base != g->name.s[MG_CASE_SNAKE] && bl >= 7 && tolower((unsigned char)base[bl - 7]) == 'h' &&
+                        strcmp(base + bl - 6, "eaders") == 0;
+            if (!t)
+                t = named_type(m, hdoc, h, named ? pstrdup(m, base) : hoist_name(m, base, "headers"), 0);
+            g->headers = t;
+        }
+    }
+    const cJSON *cid = mget(m, mdoc, mnode, "correlationId", &cdoc), *cn = NULL;
+    const mg_doc *cnd = NULL;
+    if (cid && follow(m, cdoc, cid, &cnd, &cn) == 0 && cJSON_IsObject(cn)) {
+        g->correlation_location = get_str(cn, "location");
+        g->correlation_description = get_str(cn, "description");
+    }
 }
 
 /* A message for `node` (a $ref is followed). Reached twice, the message is
@@ -1817,10 +1863,10 @@ static mg_message *add_message(mg_model *m, const mg_doc *doc, const cJSON *node
             return NULL;
         }
     }
-    g->title = get_str(mnode, "title");
-    g->summary = get_str(mnode, "summary");
-    g->description = get_str(mnode, "description");
-    g->content_type = get_str(mnode, "contentType");
+    g->title = cJSON_GetStringValue(mget(m, mdoc, mnode, "title", NULL));
+    g->summary = cJSON_GetStringValue(mget(m, mdoc, mnode, "summary", NULL));
+    g->description = cJSON_GetStringValue(mget(m, mdoc, mnode, "description", NULL));
+    g->content_type = cJSON_GetStringValue(mget(m, mdoc, mnode, "contentType", NULL));
     if (!g->content_type)
         g->content_type = get_str(m->doc->root, "defaultContentType");
     g->channel = channel;
@@ -1828,11 +1874,12 @@ static mg_message *add_message(mg_model *m, const mg_doc *doc, const cJSON *node
     g->deprecated = get_true(mnode, "deprecated") || get_true(mnode, "x-deprecated");
     g->extensions = extensions_of(m, mnode);
     g->tags = owned(m, cJSON_CreateArray());
-    const cJSON *tags = get(mnode, "tags"), *tg;
+    const mg_doc *tagdoc = mdoc;
+    const cJSON *tags = mget(m, mdoc, mnode, "tags", &tagdoc), *tg;
     cJSON_ArrayForEach(tg, tags) {
         const mg_doc *tdoc = NULL;
         const cJSON *tn;
-        if (follow(m, mdoc, tg, &tdoc, &tn) == 0 && get_str(tn, "name"))
+        if (follow(m, tagdoc, tg, &tdoc, &tn) == 0 && get_str(tn, "name"))
             cJSON_AddItemToArray(g->tags, cJSON_CreateString(get_str(tn, "name")));
     }
 
@@ -1886,9 +1933,11 @@ static mg_message *add_message(mg_model *m, const mg_doc *doc, const cJSON *node
     }
     if (!g->deprecated && g->payload_schema && get_true(g->payload_schema, "deprecated"))
         g->deprecated = 1;
-    const cJSON *ex = get(mnode, "examples");
+    add_headers(m, g, mdoc, mnode);
+    const mg_doc *exdoc = mdoc;
+    const cJSON *ex = mget(m, mdoc, mnode, "examples", &exdoc);
     if (ex)
-        add_examples(m, g, mdoc, ex, 1);
+        add_examples(m, g, exdoc, ex, 1);
     else if (get(rnode, "examples"))
         add_examples(m, g, rdoc, get(rnode, "examples"), 0);
     return g;
@@ -2564,6 +2613,8 @@ mg_model *mg_model_new(mg_docset *set, const mg_doc *doc, mg_diag *d)
         }
         if (!p->failed && m->nmessages == 0)
             err(m, mg_mark_at(doc->path, 1, 1), "the catalogue defines no messages");
+        if (!p->failed && d->errors == before && !(m->api = mg_api_new(m, d)))
+            p->failed = 1;
         mark_recursion(m);
         if (!p->failed && d->errors == before)
             check_schemas(m, 1);
@@ -2611,6 +2662,7 @@ void mg_model_free(mg_model *m)
     mg_hmap_fini(&p->msg_by_snake);
     mg_hmap_fini(&p->msg_key_named);
     free(p->reach_seen);
+    mg_api_free(m->api);
     free(p);
     free(m);
 }
@@ -2634,6 +2686,11 @@ const mg_type *mg_model_type_of_node(const mg_model *m, const cJSON *node)
 {
     const node_ent *e = mg_hmap_get_ptr(&m->priv->type_by_node, node);
     return e ? e->val : NULL;
+}
+
+const mg_message *mg_model_message_of_node(const mg_model *m, const cJSON *node)
+{
+    return find_message_node((mg_model *)m, node);
 }
 
 const mg_message *mg_model_find_message(const mg_model *m, const char *name)

@@ -28,6 +28,10 @@
  * $defs, definitions) in document order, then every further type in the order
  * it is first reached; a hoisted type follows its parent.
  *
+ * Message traits are applied (api.h says how) to the members the model
+ * reads: title, summary, description, contentType, tags, headers,
+ * correlationId and examples.
+ *
  * Action: AsyncAPI 3.0 operations' `action` (send|receive); for 2.x, `publish`
  * becomes "receive" and `subscribe` "send" (the application's point of view,
  * as AsyncAPI 3.0 and its converter define them).
@@ -175,6 +179,7 @@ typedef struct mg_example {
     const char *name;        /* model-owned ("example 1" when unnamed) */
     const char *summary;     /* borrowed; NULL */
     const cJSON *value;      /* borrowed: the payload */
+    const cJSON *headers;    /* borrowed: the example's headers; NULL when none */
     const mg_doc *doc;
     mg_mark mark;            /* position of the payload */
 } mg_example;
@@ -188,6 +193,12 @@ typedef struct mg_message {
     int deprecated;
     int index;
     mg_type *payload;          /* the payload's named type */
+    mg_type *headers;          /* the headers' named type (traits applied); NULL when none.
+                                * Inline headers are named <Message>Headers, or
+                                * <Trait>Headers from a components.messageTraits entry
+                                * (<Trait> alone when it ends in "headers"). */
+    const char *correlation_location;    /* borrowed: correlationId.location; NULL when none */
+    const char *correlation_description; /* borrowed; NULL when none */
     const mg_doc *payload_doc; /* raw resolved payload schema (borrowed) */
     const cJSON *payload_schema;
     mg_example **examples;
@@ -214,6 +225,8 @@ typedef struct mg_model {
     int ntypes;
     mg_docset *set;            /* borrowed */
     const mg_doc *doc;         /* the root document (borrowed) */
+    struct mg_api *api;        /* the interface: servers, channels, operations, uses
+                                * (api.h); model-owned, never NULL */
     struct mg_model_priv *priv;
 } mg_model;
 
@@ -239,6 +252,9 @@ int mg_typeref_reaches(const mg_model *m, const mg_typeref *r, const mg_type *go
  * $ref target or a hoisted inline schema; the first one when several were),
  * or NULL. Constant time: for linking nodes to types without scanning. */
 const mg_type *mg_model_type_of_node(const mg_model *m, const cJSON *node);
+
+/* The message built from the (resolved) message node `node`, or NULL. */
+const mg_message *mg_model_message_of_node(const mg_model *m, const cJSON *node);
 
 /* Finds a message by raw name, or by any casing of it; NULL if none. */
 const mg_message *mg_model_find_message(const mg_model *m, const char *name);

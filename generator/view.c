@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "buf.h"
 #include "config.h"
 #include "escape.h"
@@ -425,6 +426,10 @@ static int raw_member(const cJSON *parent, const char *key)
 {
     static const char *const raw[] = {"value", "constraints", "default",
                                       "const", "enum", "variables", "bindings"};
+    /* A server's `variables` as written (catalogue.servers) is raw; the
+     * interface's (root `servers`) is a list of view objects. */
+    if (strcmp(key, "variables") == 0)
+        return !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(parent, key));
     for (size_t i = 0; i < sizeof raw / sizeof raw[0]; i++)
         if (strcmp(key, raw[i]) == 0)
             return 1;
@@ -1100,6 +1105,26 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
         add_cs(o, "fields", cJSON_CreateArrayReference(pf ? pf->child : NULL));
         add_bool(o, "has_fields", pf && pf->child);
     }
+    /* Headers: a named type like the payload (api.h, model.h). */
+    const cJSON *ht = g->headers ? type_items[g->headers->index] : NULL;
+    if (ht) {
+        mg_typeref r = {.kind = MG_KIND_REF, .ref = g->headers};
+        add_cs(o, "headers", type_info(v, &r, NULL));
+        const cJSON *hf = cJSON_GetObjectItemCaseSensitive(ht, "fields");
+        add_cs(o, "header_fields", cJSON_CreateArrayReference(hf ? hf->child : NULL));
+    } else {
+        add_cs(o, "headers", cJSON_CreateNull());
+        add_cs(o, "header_fields", cJSON_CreateArray());
+    }
+    add_bool(o, "has_headers", ht != NULL);
+    if (g->correlation_location || g->correlation_description) {
+        cJSON *c = cJSON_CreateObject();
+        add_str(c, "location", g->correlation_location);
+        add_description(v, c, g->correlation_description);
+        add_cs(o, "correlation_id", c);
+    } else {
+        add_cs(o, "correlation_id", cJSON_CreateNull());
+    }
     cJSON *ex = cJSON_CreateArray();
     for (int i = 0; i < g->nexamples; i++) {
         const mg_example *x = g->examples[i];
@@ -1117,6 +1142,16 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
         add_cs(e, "json_compact", cJSON_CreateString(s ? s : "null"));
         free(s);
         add_cs(e, "value", cJSON_Duplicate(x->value, 1));
+        s = x->headers ? json_text_new(x->headers, 1) : NULL;
+        n = s ? strlen(s) : 0;
+        if (n && s[n - 1] == '\n')
+            s[n - 1] = '\0';
+        add_str(e, "headers_json", s);
+        free(s);
+        s = x->headers ? json_text_new(x->headers, 0) : NULL;
+        add_str(e, "headers_json_compact", s);
+        free(s);
+        add_bool(e, "has_headers", x->headers != NULL);
         cJSON_AddItemToArray(ex, e);
     }
     number_list(ex);
@@ -1125,6 +1160,250 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
                                           : cJSON_CreateNull());
     add_cs(o, "examples", ex);
     return o;
+}
+
+/* ---- the interface (api.h) ------------------------------------------- */
+
+/* Known fields of the bindings msggen names (AsyncAPI bindings: http, kafka,
+ * mqtt, amqp, ws; server, channel, operation and message fields together),
+ * with their view keys. Other members stay in `fields` and the raw JSON. */
+typedef struct known_field {
+    const char *protocol, *wire, *key;
+} known_field;
+
+static const known_field known_fields[] = {
+    {"http", "type", "type"}, {"http", "method", "method"}, {"http", "query", "query"},
+    {"http", "headers", "headers"}, {"http", "statusCode", "status_code"},
+    {"kafka", "topic", "topic"}, {"kafka", "partitions", "partitions"}, {"kafka", "replicas", "replicas"},
+    {"kafka", "topicConfiguration", "topic_configuration"}, {"kafka", "groupId", "group_id"},
+    {"kafka", "clientId", "client_id"}, {"kafka", "key", "key"}, {"kafka", "schemaIdLocation", "schema_id_location"},
+    {"kafka", "schemaIdPayloadEncoding", "schema_id_payload_encoding"},
+    {"kafka", "schemaLookupStrategy", "schema_lookup_strategy"},
+    {"kafka", "schemaRegistryUrl", "schema_registry_url"}, {"kafka", "schemaRegistryVendor", "schema_registry_vendor"},
+    {"mqtt", "clientId", "client_id"}, {"mqtt", "cleanSession", "clean_session"}, {"mqtt", "lastWill", "last_will"},
+    {"mqtt", "keepAlive", "keep_alive"}, {"mqtt", "sessionExpiryInterval", "session_expiry_interval"},
+    {"mqtt", "maximumPacketSize", "maximum_packet_size"}, {"mqtt", "qos", "qos"}, {"mqtt", "retain", "retain"},
+    {"mqtt", "messageExpiryInterval", "message_expiry_interval"},
+    {"mqtt", "payloadFormatIndicator", "payload_format_indicator"}, {"mqtt", "correlationData", "correlation_data"},
+    {"mqtt", "contentType", "content_type"}, {"mqtt", "responseTopic", "response_topic"},
+    {"amqp", "is", "is"}, {"amqp", "exchange", "exchange"}, {"amqp", "queue", "queue"},
+    {"amqp", "expiration", "expiration"}, {"amqp", "userId", "user_id"}, {"amqp", "cc", "cc"},
+    {"amqp", "priority", "priority"}, {"amqp", "deliveryMode", "delivery_mode"}, {"amqp", "mandatory", "mandatory"},
+    {"amqp", "bcc", "bcc"}, {"amqp", "replyTo", "reply_to"}, {"amqp", "timestamp", "timestamp"}, {"amqp", "ack", "ack"},
+    {"amqp", "contentEncoding", "content_encoding"}, {"amqp", "messageType", "message_type"},
+    {"ws", "method", "method"}, {"ws", "query", "query"}, {"ws", "headers", "headers"},
+};
+
+static char *value_text_new(const cJSON *v)
+{
+    if (cJSON_IsString(v))
+        return mg_xstrdup(v->valuestring);
+    char *s = json_text_new(v, 0);
+    return s ? s : mg_xstrdup("null");
+}
+
+/* `binding_list` and `has_bindings` beside a raw `bindings` member. */
+static void add_binding_list(cJSON *o)
+{
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(o, "bindings"), *p;
+    cJSON *list = cJSON_CreateArray();
+    const cJSON *bo = cJSON_IsObject(b) ? b : NULL;
+    cJSON_ArrayForEach(p, bo) {
+        if (!p->string)
+            continue;
+        cJSON *e = cJSON_CreateObject();
+        add_cs(e, "protocol", cJSON_CreateString(p->string));
+        static const char *const protos[] = {"http", "kafka", "mqtt", "amqp", "ws"};
+        static const char *const is_keys[] = {"is_http", "is_kafka", "is_mqtt", "is_amqp", "is_ws"};
+        for (int i = 0; i < 5; i++)
+            add_bool(e, is_keys[i], strcmp(p->string, protos[i]) == 0);
+        const cJSON *bv = cJSON_GetObjectItemCaseSensitive(p, "bindingVersion");
+        char *t = bv ? value_text_new(bv) : NULL;
+        add_str(e, "binding_version", t);
+        free(t);
+        cJSON *known = cJSON_CreateObject(), *fields = cJSON_CreateArray();
+        for (size_t k = 0; k < sizeof known_fields / sizeof known_fields[0]; k++) {
+            if (strcmp(known_fields[k].protocol, p->string) != 0)
+                continue;
+            const cJSON *fv = cJSON_GetObjectItemCaseSensitive(p, known_fields[k].wire);
+            t = fv ? value_text_new(fv) : NULL;
+            add_str(known, known_fields[k].key, t);
+            free(t);
+        }
+        const cJSON *f;
+        const cJSON *po = cJSON_IsObject(p) ? p : NULL;
+        cJSON_ArrayForEach(f, po) {
+            if (!f->string || strcmp(f->string, "bindingVersion") == 0)
+                continue;
+            int is_known = 0;
+            for (size_t k = 0; k < sizeof known_fields / sizeof known_fields[0]; k++)
+                is_known |= strcmp(known_fields[k].protocol, p->string) == 0 && strcmp(known_fields[k].wire, f->string) == 0;
+            cJSON *fe = cJSON_CreateObject();
+            add_cs(fe, "key", cJSON_CreateString(f->string));
+            t = value_text_new(f);
+            add_cs(fe, "value", cJSON_CreateString(t));
+            free(t);
+            t = json_text_new(f, 0);
+            add_cs(fe, "json", cJSON_CreateString(t ? t : "null"));
+            free(t);
+            add_bool(fe, "known", is_known);
+            cJSON_AddItemToArray(fields, fe);
+        }
+        number_list(fields);
+        add_cs(e, "known", known);
+        add_bool(e, "has_fields", fields->child != NULL);
+        add_cs(e, "fields", fields);
+        t = json_text_new(p, 0);
+        add_cs(e, "json", cJSON_CreateString(t ? t : "null"));
+        free(t);
+        cJSON_AddItemToArray(list, e);
+    }
+    number_list(list);
+    add_bool(o, "has_bindings", list->child != NULL);
+    add_cs(o, "binding_list", list);
+}
+
+/* Shapes a normalised api.h tree for templates, in place: description keys,
+ * `has_<list>` beside every list, `binding_list` beside `bindings`,
+ * index/first/last on every list of objects. */
+static void shape(vctx *v, cJSON *node)
+{
+    cJSON *c;
+    if (cJSON_IsArray(node)) {
+        cJSON_ArrayForEach(c, node)
+            shape(v, c);
+        number_list(node);
+        return;
+    }
+    if (!cJSON_IsObject(node))
+        return;
+    cJSON *desc = cJSON_GetObjectItemCaseSensitive(node, "description");
+    if (desc && (cJSON_IsString(desc) || cJSON_IsNull(desc))) {
+        char *text = cJSON_IsString(desc) ? mg_xstrdup(desc->valuestring) : NULL;
+        cJSON_DeleteItemFromObjectCaseSensitive(node, "description");
+        add_description(v, node, text);
+        free(text);
+    }
+    cJSON *added = cJSON_CreateObject();
+    cJSON_ArrayForEach(c, node) {
+        if (!c->string || strcmp(c->string, "bindings") == 0)
+            continue;
+        if (cJSON_IsArray(c) && strcmp(c->string, "description_lines") && strcmp(c->string, "doc_lines")) {
+            char key[64];
+            snprintf(key, sizeof key, "has_%s", c->string);
+            if (!cJSON_GetObjectItemCaseSensitive(node, key))
+                cJSON_AddBoolToObject(added, key, c->child != NULL);
+            shape(v, c);
+        } else if (cJSON_IsObject(c)) {
+            shape(v, c);
+        }
+    }
+    while (added->child) {
+        cJSON *item = cJSON_DetachItemViaPointer(added, added->child);
+        cJSON_AddItemToObject(node, item->string, item);
+    }
+    cJSON_Delete(added);
+    if (cJSON_GetObjectItemCaseSensitive(node, "bindings"))
+        add_binding_list(node);
+}
+
+/* A message named by index, as lists of operations and channels show it. */
+static cJSON *message_link(const cJSON *msgs, int i, const char *key)
+{
+    cJSON *o = cJSON_CreateObject();
+    const cJSON *g = cJSON_GetArrayItem(msgs, i);
+    static const char *const keys[] = {"name", "id", "file", "title", "summary"};
+    if (key)
+        add_cs(o, "key", cJSON_CreateString(key));
+    else
+        add_cs(o, "key", cJSON_CreateNull());
+    for (int k = 0; k < 5; k++) {
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(g, keys[k]);
+        add_cs(o, keys[k], m ? cJSON_Duplicate(m, 1) : cJSON_CreateNull());
+    }
+    return o;
+}
+
+/* Replaces a list of message indexes (or {key, message} entries) by links. */
+static void link_messages(cJSON *owner, const cJSON *msgs)
+{
+    cJSON *list = cJSON_GetObjectItemCaseSensitive(owner, "messages");
+    if (!cJSON_IsArray(list))
+        return;
+    cJSON *out = cJSON_CreateArray();
+    const cJSON *e;
+    cJSON_ArrayForEach(e, list) {
+        int i = cJSON_IsNumber(e) ? (int)e->valuedouble
+                                  : (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "message"));
+        cJSON_AddItemToArray(out, message_link(msgs, i, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "key"))));
+    }
+    cJSON_ReplaceItemInObjectCaseSensitive(owner, "messages", out);
+}
+
+static void add_action_flags(cJSON *o)
+{
+    const char *a = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "action"));
+    add_bool(o, "is_send", a && strcmp(a, "send") == 0);
+    add_bool(o, "is_receive", a && strcmp(a, "receive") == 0);
+}
+
+/* Adds the interface's root keys to `view` and the per-message keys (uses,
+ * bindings) to `msgs`; catalogue information goes into `cat`. */
+static void add_interface(vctx *v, cJSON *view, cJSON *cat, cJSON *msgs)
+{
+    const mg_api *a = v->m->api;
+    cJSON *ops = cJSON_Duplicate(a->operations, 1), *chans = cJSON_Duplicate(a->channels, 1);
+    cJSON *it;
+    cJSON_ArrayForEach(it, ops) {
+        mg_name n;
+        mg_name_init(&n, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "key")));
+        add_cs(it, "name", name_obj(&n));
+        mg_name_fini(&n);
+        add_action_flags(it);
+        link_messages(it, msgs);
+        cJSON *reply = cJSON_GetObjectItemCaseSensitive(it, "reply");
+        add_bool(it, "has_reply", cJSON_IsObject(reply));
+        if (cJSON_IsObject(reply))
+            link_messages(reply, msgs);
+    }
+    cJSON_ArrayForEach(it, chans)
+        link_messages(it, msgs);
+    int i = 0;
+    cJSON_ArrayForEach(it, msgs) {
+        cJSON *uses = cJSON_Duplicate(cJSON_GetArrayItem(a->uses, i), 1);
+        cJSON *u;
+        cJSON_ArrayForEach(u, uses)
+            add_action_flags(u);
+        number_list(uses);
+        add_bool(it, "has_uses", uses->child != NULL);
+        add_cs(it, "uses", uses);
+        const cJSON *b = cJSON_GetArrayItem(a->message_bindings, i);
+        add_cs(it, "bindings", b ? cJSON_Duplicate(b, 1) : cJSON_CreateNull());
+        add_binding_list(it);
+        i++;
+    }
+    cJSON *servers = cJSON_Duplicate(a->servers, 1), *schemes = cJSON_Duplicate(a->security_schemes, 1);
+    shape(v, ops);
+    shape(v, chans);
+    shape(v, servers);
+    shape(v, schemes);
+    add_bool(view, "has_operations", ops->child != NULL);
+    add_cs(view, "operations", ops);
+    add_bool(view, "has_channels", chans->child != NULL);
+    add_cs(view, "channels", chans);
+    add_bool(view, "has_servers", servers->child != NULL);
+    add_cs(view, "servers", servers);
+    add_bool(view, "has_security_schemes", schemes->child != NULL);
+    add_cs(view, "security_schemes", schemes);
+    cJSON *info = cJSON_Duplicate(a->info, 1);
+    shape(v, info);
+    static const char *const info_keys[] = {"tags", "has_tags", "external_docs", "license", "contact",
+                                            "terms_of_service"};
+    for (int k = 0; k < 6; k++) {
+        cJSON *m = cJSON_DetachItemFromObjectCaseSensitive(info, info_keys[k]);
+        add_cs(cat, info_keys[k], m ? m : cJSON_CreateNull());
+    }
+    cJSON_Delete(info);
 }
 
 /* ---- target settings --------------------------------------------------- */
@@ -1376,6 +1655,7 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     free(mm);
     free(type_items);
     number_list(msgs);
+    add_interface(&v, view, cat, msgs);
     add_bool(view, "has_messages", m->nmessages > 0);
     add_cs(view, "messages", msgs);
 
@@ -1384,6 +1664,9 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         add_escapes(&v, cat);
         add_escapes(&v, types);
         add_escapes(&v, msgs);
+        static const char *const api_keys[] = {"operations", "channels", "servers", "security_schemes"};
+        for (int k = 0; k < 4; k++)
+            add_escapes(&v, cJSON_GetObjectItemCaseSensitive(view, api_keys[k]));
         if (plan)
             add_escapes(&v, plan);
     }

@@ -1,0 +1,837 @@
+/* api.c - reads the interface of an AsyncAPI document (servers, security
+ * schemes, channels, operations, message uses) into the normalised trees
+ * api.h describes.
+ *
+ * Every $ref was checked by mg_resolve_all before the model was built, so a
+ * ref that fails here was reported already: we follow refs with a quiet sink
+ * and skip what does not resolve.
+ */
+#include "api.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "model.h"
+#include "resolve.h"
+
+#define MAX_TRAITS 64
+
+typedef struct actx {
+    const mg_model *m;
+    mg_docset *set;
+    mg_diag *d;
+    int v3;
+    int failed;
+    mg_api *a;
+    /* resolved root nodes, for naming what a $ref reaches */
+    const cJSON **chan_nodes;   /* by channel position */
+    int nchan;
+    const cJSON **server_nodes; /* by server position */
+    int nserver;
+} actx;
+
+static const cJSON *get(const cJSON *node, const char *key)
+{
+    return cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, key) : NULL;
+}
+
+static const char *get_str(const cJSON *node, const char *key)
+{
+    const cJSON *v = get(node, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* For cJSON_ArrayForEach over a member that may be missing or of the wrong
+ * kind. */
+static const cJSON *as_obj(const cJSON *n)
+{
+    return cJSON_IsObject(n) ? n : NULL;
+}
+
+static const cJSON *as_arr(const cJSON *n)
+{
+    return cJSON_IsArray(n) ? n : NULL;
+}
+
+/* Follows a $ref without reporting: mg_resolve_all reported broken ones. */
+static const cJSON *follow(mg_docset *set, const mg_doc *doc, const cJSON *node, const mg_doc **out_doc)
+{
+    mg_diag quiet;
+    mg_diag_init_sink(&quiet, NULL, NULL);
+    quiet.max_errors = 0;
+    mg_ref_target t;
+    int rc = node ? mg_resolve_ref(set, doc, node, &t, &quiet) : -1;
+    if (rc < 0)
+        return NULL;
+    if (out_doc)
+        *out_doc = rc ? t.doc : doc;
+    return rc ? t.node : node;
+}
+
+static void add_s(cJSON *o, const char *k, const char *s)
+{
+    cJSON_AddItemToObject(o, k, s ? cJSON_CreateString(s) : cJSON_CreateNull());
+}
+
+static void add_dup(cJSON *o, const char *k, const cJSON *v)
+{
+    cJSON_AddItemToObject(o, k, v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
+}
+
+__attribute__((format(printf, 4, 5))) static void err(actx *c, const mg_doc *doc, const cJSON *node,
+                                                      const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mg_diag_verror(c->d, mg_doc_mark(doc, node), fmt, ap);
+    va_end(ap);
+    c->failed = 1;
+}
+
+/* ---- traits -------------------------------------------------------------- */
+
+static int traits_of(mg_docset *set, const mg_doc *doc, const cJSON *node, const mg_doc **tdocs,
+                     const cJSON **tnodes)
+{
+    int n = 0;
+    const cJSON *t;
+    cJSON_ArrayForEach(t, as_arr(get(node, "traits"))) {
+        const mg_doc *td = NULL;
+        const cJSON *tn = follow(set, doc, t, &td);
+        if (cJSON_IsObject(tn) && n < MAX_TRAITS) {
+            tdocs[n] = td;
+            tnodes[n++] = tn;
+        }
+    }
+    return n;
+}
+
+const cJSON *mg_traits_member(mg_docset *set, const mg_doc *doc, const cJSON *node, const char *key, int v3,
+                              const mg_doc **out_doc, const cJSON **out_owner)
+{
+    const mg_doc *tdocs[MAX_TRAITS];
+    const cJSON *tnodes[MAX_TRAITS];
+    const cJSON *own = get(node, key);
+    *out_doc = doc;
+    if (out_owner)
+        *out_owner = node;
+    if (v3 && own)
+        return own;
+    for (int i = traits_of(set, doc, node, tdocs, tnodes) - 1; i >= 0; i--)
+        if (get(tnodes[i], key)) {
+            *out_doc = tdocs[i];
+            if (out_owner)
+                *out_owner = tnodes[i];
+            return get(tnodes[i], key);
+        }
+    return own;
+}
+
+/* JSON Merge Patch of `src` into `dst`, both objects; `$ref`s in `src` are
+ * followed at each level so that merged bindings hold what they refer to. */
+static void merge_into(mg_docset *set, const mg_doc *doc, cJSON *dst, const cJSON *src, int depth)
+{
+    const cJSON *c;
+    cJSON_ArrayForEach(c, src) {
+        const mg_doc *cd = doc;
+        const cJSON *v = depth < 2 ? follow(set, doc, c, &cd) : c;
+        if (!v)
+            continue;
+        cJSON *have = cJSON_GetObjectItemCaseSensitive(dst, c->string);
+        if (cJSON_IsNull(v)) {
+            cJSON_DeleteItemFromObjectCaseSensitive(dst, c->string);
+        } else if (cJSON_IsObject(v) && cJSON_IsObject(have)) {
+            merge_into(set, cd, have, v, depth + 1);
+        } else {
+            cJSON *copy = cJSON_IsObject(v) ? cJSON_CreateObject() : cJSON_Duplicate(v, 1);
+            if (cJSON_IsObject(v))
+                merge_into(set, cd, copy, v, depth + 1);
+            if (have)
+                cJSON_ReplaceItemViaPointer(dst, have, copy);
+            else
+                cJSON_AddItemToObject(dst, c->string, copy);
+        }
+    }
+}
+
+static void merge_bindings(mg_docset *set, const mg_doc *doc, cJSON *acc, const cJSON *owner, int *any)
+{
+    const mg_doc *bd = doc;
+    const cJSON *b = follow(set, doc, get(owner, "bindings"), &bd);
+    if (!cJSON_IsObject(b))
+        return;
+    *any = 1;
+    merge_into(set, bd, acc, b, 0);
+}
+
+cJSON *mg_traits_bindings_new(mg_docset *set, const mg_doc *doc, const cJSON *node, int v3)
+{
+    const mg_doc *tdocs[MAX_TRAITS];
+    const cJSON *tnodes[MAX_TRAITS];
+    int n = traits_of(set, doc, node, tdocs, tnodes), any = 0;
+    cJSON *acc = cJSON_CreateObject();
+    if (!v3)
+        merge_bindings(set, doc, acc, node, &any);
+    for (int i = 0; i < n; i++)
+        merge_bindings(set, tdocs[i], acc, tnodes[i], &any);
+    if (v3)
+        merge_bindings(set, doc, acc, node, &any);
+    if (!any) {
+        cJSON_Delete(acc);
+        return NULL;
+    }
+    return acc;
+}
+
+/* ---- small shared pieces ------------------------------------------------- */
+
+static cJSON *external_docs(actx *c, const mg_doc *doc, const cJSON *node)
+{
+    const cJSON *e = follow(c->set, doc, node, NULL);
+    if (!cJSON_IsObject(e))
+        return cJSON_CreateNull();
+    cJSON *o = cJSON_CreateObject();
+    add_s(o, "url", get_str(e, "url"));
+    add_s(o, "description", get_str(e, "description"));
+    return o;
+}
+
+static void add_tags(actx *c, cJSON *list, const mg_doc *doc, const cJSON *tags)
+{
+    const cJSON *t;
+    cJSON_ArrayForEach(t, as_arr(tags)) {
+        const mg_doc *td = doc;
+        const cJSON *tn = follow(c->set, doc, t, &td);
+        if (!get_str(tn, "name"))
+            continue;
+        cJSON *o = cJSON_CreateObject();
+        add_s(o, "name", get_str(tn, "name"));
+        add_s(o, "description", get_str(tn, "description"));
+        cJSON_AddItemToObject(o, "external_docs", external_docs(c, td, get(tn, "externalDocs")));
+        cJSON_AddItemToArray(list, o);
+    }
+}
+
+/* A JSON value as text for lists of strings (enum values, examples). */
+static cJSON *value_strings(const cJSON *list)
+{
+    cJSON *out = cJSON_CreateArray();
+    const cJSON *v;
+    cJSON_ArrayForEach(v, as_arr(list)) {
+        if (cJSON_IsString(v)) {
+            cJSON_AddItemToArray(out, cJSON_CreateString(v->valuestring));
+        } else {
+            char *s = cJSON_PrintUnformatted(v);
+            cJSON_AddItemToArray(out, cJSON_CreateString(s ? s : "null"));
+            cJSON_free(s);
+        }
+    }
+    return out;
+}
+
+static cJSON *value_string(const cJSON *v)
+{
+    if (!v)
+        return cJSON_CreateNull();
+    if (cJSON_IsString(v))
+        return cJSON_CreateString(v->valuestring);
+    char *s = cJSON_PrintUnformatted(v);
+    cJSON *r = cJSON_CreateString(s ? s : "null");
+    cJSON_free(s);
+    return r;
+}
+
+/* Channel parameters and server variables: a map of name -> object. 2.x
+ * parameters keep enum/default/examples in a `schema`. */
+static cJSON *params(actx *c, const mg_doc *doc, const cJSON *map)
+{
+    cJSON *out = cJSON_CreateArray();
+    const cJSON *p;
+    cJSON_ArrayForEach(p, as_obj(map)) {
+        const mg_doc *pd = doc;
+        const cJSON *pn = follow(c->set, doc, p, &pd);
+        if (!cJSON_IsObject(pn))
+            continue;
+        const cJSON *src = pn;
+        const mg_doc *sd = pd;
+        const cJSON *schema = get(pn, "schema") ? follow(c->set, pd, get(pn, "schema"), &sd) : NULL;
+        if (cJSON_IsObject(schema))
+            src = schema;
+        cJSON *o = cJSON_CreateObject();
+        add_s(o, "name", p->string);
+        add_s(o, "description", get_str(pn, "description") ? get_str(pn, "description") : get_str(src, "description"));
+        cJSON_AddItemToObject(o, "enum", value_strings(get(src, "enum")));
+        cJSON_AddItemToObject(o, "default", value_string(get(src, "default")));
+        cJSON_AddItemToObject(o, "examples", value_strings(get(src, "examples")));
+        add_s(o, "location", get_str(pn, "location"));
+        cJSON_AddItemToArray(out, o);
+    }
+    return out;
+}
+
+static int scheme_exists(actx *c, const char *name)
+{
+    const cJSON *schemes = get(get(c->m->doc->root, "components"), "securitySchemes");
+    return get(schemes, name) != NULL;
+}
+
+/* Security requirements: 2.x [{scheme: [scopes]}], 3.x [scheme or $ref]. */
+static cJSON *security(actx *c, const mg_doc *doc, const cJSON *list)
+{
+    cJSON *out = cJSON_CreateArray();
+    const cJSON *r;
+    const cJSON *schemes = get(get(c->m->doc->root, "components"), "securitySchemes");
+    cJSON_ArrayForEach(r, as_arr(list)) {
+        if (!c->v3) {
+            const cJSON *s;
+            cJSON_ArrayForEach(s, as_obj(r)) {
+                /* Invalid, but real documents do it (the official 2.0.0
+                 * correlation-id example): warned, kept as written. */
+                if (!scheme_exists(c, s->string))
+                    mg_diag_warning(c->d, mg_doc_key_mark(doc, s),
+                                    "security requirement names '%s', which is not under components.securitySchemes",
+                                    s->string);
+                cJSON *o = cJSON_CreateObject();
+                add_s(o, "scheme", s->string);
+                add_s(o, "type", get_str(follow(c->set, c->m->doc, get(schemes, s->string), NULL), "type"));
+                cJSON_AddItemToObject(o, "scopes", cJSON_IsArray(s) ? value_strings(s) : cJSON_CreateArray());
+                cJSON_AddItemToArray(out, o);
+            }
+            continue;
+        }
+        const cJSON *sn = follow(c->set, doc, r, NULL);
+        if (!cJSON_IsObject(sn))
+            continue;
+        const char *key = NULL;
+        const cJSON *k;
+        cJSON_ArrayForEach(k, as_obj(schemes))
+            if (follow(c->set, c->m->doc, k, NULL) == sn)
+                key = k->string;
+        cJSON *o = cJSON_CreateObject();
+        add_s(o, "scheme", key);
+        add_s(o, "type", get_str(sn, "type"));
+        cJSON_AddItemToObject(o, "scopes", cJSON_IsArray(get(sn, "scopes")) ? value_strings(get(sn, "scopes"))
+                                                                          : cJSON_CreateArray());
+        cJSON_AddItemToArray(out, o);
+    }
+    return out;
+}
+
+static cJSON *bindings_of(actx *c, const mg_doc *doc, const cJSON *node)
+{
+    cJSON *b = mg_traits_bindings_new(c->set, doc, node, c->v3);
+    return b ? b : cJSON_CreateNull();
+}
+
+/* ---- servers and security schemes ---------------------------------------- */
+
+static void servers(actx *c)
+{
+    const mg_doc *doc = c->m->doc;
+    const cJSON *map = get(doc->root, "servers"), *s;
+    int n = cJSON_GetArraySize(as_obj(map));
+    c->server_nodes = calloc((size_t)n + 1, sizeof *c->server_nodes);
+    if (!c->server_nodes)
+        abort();
+    cJSON_ArrayForEach(s, as_obj(map)) {
+        const mg_doc *sd = doc;
+        const cJSON *sn = follow(c->set, doc, s, &sd);
+        c->server_nodes[c->nserver++] = sn;
+        if (!cJSON_IsObject(sn))
+            continue;
+        cJSON *o = cJSON_CreateObject();
+        add_s(o, "name", s->string);
+        add_s(o, "title", get_str(sn, "title"));
+        add_s(o, "summary", get_str(sn, "summary"));
+        add_s(o, "description", get_str(sn, "description"));
+        const char *host = get_str(sn, "host"), *path = get_str(sn, "pathname"), *url = get_str(sn, "url");
+        const char *proto = get_str(sn, "protocol");
+        mg_buf b, h;
+        mg_buf_init(&b);
+        mg_buf_init(&h);
+        if (!url && host) {
+            mg_buf_appendf(&b, "%s%s%s%s", proto ? proto : "", proto ? "://" : "", host, path ? path : "");
+            url = mg_buf_cstr(&b);
+        } else if (url && !host) {
+            /* 2.x: host and pathname are parts of the url. */
+            const char *p = strstr(url, "://");
+            p = p ? p + 3 : url;
+            size_t hl = strcspn(p, "/");
+            mg_buf_append(&h, p, hl);
+            host = mg_buf_cstr(&h);
+            path = p[hl] ? p + hl : NULL;
+        }
+        add_s(o, "host", host);
+        add_s(o, "pathname", path);
+        add_s(o, "protocol", proto);
+        add_s(o, "protocol_version", get_str(sn, "protocolVersion"));
+        add_s(o, "url", url);
+        mg_buf_fini(&b);
+        mg_buf_fini(&h);
+        cJSON_AddItemToObject(o, "variables", params(c, sd, get(sn, "variables")));
+        cJSON_AddItemToObject(o, "security", security(c, sd, get(sn, "security")));
+        cJSON *tags = cJSON_CreateArray();
+        add_tags(c, tags, sd, get(sn, "tags"));
+        cJSON_AddItemToObject(o, "tags", tags);
+        cJSON_AddItemToObject(o, "bindings", bindings_of(c, sd, sn));
+        cJSON_AddItemToArray(c->a->servers, o);
+    }
+}
+
+static cJSON *scopes_list(const cJSON *map)
+{
+    cJSON *out = cJSON_CreateArray();
+    const cJSON *s;
+    cJSON_ArrayForEach(s, as_obj(map)) {
+        cJSON *o = cJSON_CreateObject();
+        add_s(o, "name", s->string);
+        add_s(o, "description", cJSON_IsString(s) ? s->valuestring : NULL);
+        cJSON_AddItemToArray(out, o);
+    }
+    return out;
+}
+
+static void security_schemes(actx *c)
+{
+    const mg_doc *doc = c->m->doc;
+    const cJSON *map = get(get(doc->root, "components"), "securitySchemes"), *s;
+    cJSON_ArrayForEach(s, as_obj(map)) {
+        const mg_doc *sd = doc;
+        const cJSON *sn = follow(c->set, doc, s, &sd);
+        if (!cJSON_IsObject(sn))
+            continue;
+        cJSON *o = cJSON_CreateObject();
+        add_s(o, "name", s->string);
+        add_s(o, "type", get_str(sn, "type"));
+        add_s(o, "description", get_str(sn, "description"));
+        add_s(o, "scheme", get_str(sn, "scheme"));
+        add_s(o, "bearer_format", get_str(sn, "bearerFormat"));
+        add_s(o, "in", get_str(sn, "in"));
+        add_s(o, "param_name", get_str(sn, "name"));
+        add_s(o, "open_id_connect_url", get_str(sn, "openIdConnectUrl"));
+        cJSON_AddItemToObject(o, "scopes", cJSON_IsArray(get(sn, "scopes")) ? value_strings(get(sn, "scopes"))
+                                                                         : cJSON_CreateArray());
+        cJSON *flows = cJSON_CreateArray();
+        const cJSON *f;
+        cJSON_ArrayForEach(f, as_obj(get(sn, "flows"))) {
+            const cJSON *fn = follow(c->set, sd, f, NULL);
+            if (!cJSON_IsObject(fn))
+                continue;
+            cJSON *fo = cJSON_CreateObject();
+            add_s(fo, "flow", f->string);
+            add_s(fo, "authorization_url", get_str(fn, "authorizationUrl"));
+            add_s(fo, "token_url", get_str(fn, "tokenUrl"));
+            add_s(fo, "refresh_url", get_str(fn, "refreshUrl"));
+            cJSON_AddItemToObject(fo, "scopes",
+                                  scopes_list(get(fn, "availableScopes") ? get(fn, "availableScopes") : get(fn, "scopes")));
+            cJSON_AddItemToArray(flows, fo);
+        }
+        cJSON_AddItemToObject(o, "flows", flows);
+        cJSON_AddItemToArray(c->a->security_schemes, o);
+    }
+}
+
+/* ---- channels, operations, uses ------------------------------------------ */
+
+static int message_index(actx *c, const mg_doc *doc, const cJSON *ref)
+{
+    const cJSON *n = follow(c->set, doc, ref, NULL);
+    const mg_message *g = n ? mg_model_message_of_node(c->m, n) : NULL;
+    return g ? g->index : -1;
+}
+
+static void add_use(actx *c, int msg, const char *op, const cJSON *chan, const char *action, int reply)
+{
+    if (msg < 0)
+        return;
+    cJSON *list = cJSON_GetArrayItem(c->a->uses, msg);
+    const cJSON *u;
+    const char *ck = chan ? get_str(chan, "key") : NULL;
+    /* One use per (operation, channel, action, reply). */
+    cJSON_ArrayForEach(u, list) {
+        const char *uo = get_str(u, "operation"), *uc = get_str(u, "channel"), *ua = get_str(u, "action");
+        if ((uo == op || (uo && op && strcmp(uo, op) == 0)) && (uc == ck || (uc && ck && strcmp(uc, ck) == 0)) &&
+            (ua == action || (ua && action && strcmp(ua, action) == 0)) &&
+            cJSON_IsTrue(get(u, "reply")) == (reply != 0))
+            return;
+    }
+    cJSON *o = cJSON_CreateObject();
+    add_s(o, "operation", op);
+    add_s(o, "channel", ck);
+    add_s(o, "channel_address", chan ? get_str(chan, "address") : NULL);
+    add_s(o, "action", action);
+    cJSON_AddBoolToObject(o, "reply", reply != 0);
+    cJSON_AddItemToArray(list, o);
+}
+
+static void add_index(cJSON *list, int i)
+{
+    const cJSON *v;
+    if (i < 0)
+        return;
+    cJSON_ArrayForEach(v, list)
+        if ((int)cJSON_GetNumberValue(v) == i)
+            return;
+    cJSON_AddItemToArray(list, cJSON_CreateNumber(i));
+}
+
+static cJSON *new_channel(actx *c, const char *key, const char *address, const mg_doc *doc, const cJSON *cn)
+{
+    cJSON *o = cJSON_CreateObject();
+    add_s(o, "key", key);
+    add_s(o, "address", address);
+    add_s(o, "title", get_str(cn, "title"));
+    add_s(o, "summary", get_str(cn, "summary"));
+    add_s(o, "description", get_str(cn, "description"));
+    cJSON_AddItemToObject(o, "parameters", params(c, doc, get(cn, "parameters")));
+    cJSON *srv = cJSON_CreateArray();
+    const cJSON *s;
+    cJSON_ArrayForEach(s, as_arr(get(cn, "servers"))) {
+        if (cJSON_IsString(s)) { /* 2.x: server names */
+            cJSON_AddItemToArray(srv, cJSON_CreateString(s->valuestring));
+            continue;
+        }
+        const cJSON *sn = follow(c->set, doc, s, NULL);
+        const cJSON *map = get(c->m->doc->root, "servers"), *k;
+        int i = 0;
+        cJSON_ArrayForEach(k, as_obj(map)) {
+            if (i < c->nserver && c->server_nodes[i] == sn)
+                cJSON_AddItemToArray(srv, cJSON_CreateString(k->string));
+            i++;
+        }
+    }
+    cJSON_AddItemToObject(o, "servers", srv);
+    cJSON *tags = cJSON_CreateArray();
+    add_tags(c, tags, doc, get(cn, "tags"));
+    cJSON_AddItemToObject(o, "tags", tags);
+    cJSON_AddItemToObject(o, "external_docs", external_docs(c, doc, get(cn, "externalDocs")));
+    cJSON_AddItemToObject(o, "bindings", bindings_of(c, doc, cn));
+    cJSON_AddItemToObject(o, "messages", cJSON_CreateArray());
+    cJSON_AddItemToArray(c->a->channels, o);
+    return o;
+}
+
+static void channel_message(cJSON *ch, const char *key, int msg)
+{
+    cJSON *list = cJSON_GetObjectItemCaseSensitive(ch, "messages");
+    const cJSON *e;
+    if (msg < 0)
+        return;
+    cJSON_ArrayForEach(e, list)
+        if ((int)cJSON_GetNumberValue(get(e, "message")) == msg)
+            return;
+    cJSON *o = cJSON_CreateObject();
+    add_s(o, "key", key);
+    cJSON_AddNumberToObject(o, "message", msg);
+    cJSON_AddItemToArray(list, o);
+}
+
+static cJSON *new_operation(actx *c, const char *key, const char *id, const char *action, const cJSON *ch,
+                            const mg_doc *doc, const cJSON *on)
+{
+    cJSON *o = cJSON_CreateObject();
+    const mg_doc *md;
+    add_s(o, "key", key);
+    add_s(o, "id", id);
+    add_s(o, "action", action);
+    add_s(o, "channel", ch ? get_str(ch, "key") : NULL);
+    add_s(o, "channel_address", ch ? get_str(ch, "address") : NULL);
+    static const char *const texts[] = {"title", "summary", "description"};
+    for (int i = 0; i < 3; i++) {
+        const cJSON *v = mg_traits_member(c->set, doc, on, texts[i], c->v3, &md, NULL);
+        add_s(o, texts[i], cJSON_IsString(v) ? v->valuestring : NULL);
+    }
+    cJSON *tags = cJSON_CreateArray();
+    const cJSON *tv = mg_traits_member(c->set, doc, on, "tags", c->v3, &md, NULL);
+    add_tags(c, tags, md, tv);
+    cJSON_AddItemToObject(o, "tags", tags);
+    const cJSON *ed = mg_traits_member(c->set, doc, on, "externalDocs", c->v3, &md, NULL);
+    cJSON_AddItemToObject(o, "external_docs", ed ? external_docs(c, md, ed) : cJSON_CreateNull());
+    const cJSON *sec = mg_traits_member(c->set, doc, on, "security", c->v3, &md, NULL);
+    cJSON_AddItemToObject(o, "security", security(c, md, sec));
+    cJSON_AddItemToObject(o, "bindings", bindings_of(c, doc, on));
+    cJSON_AddItemToObject(o, "messages", cJSON_CreateArray());
+    cJSON_AddNullToObject(o, "reply");
+    cJSON_AddItemToArray(c->a->operations, o);
+    return o;
+}
+
+static const char *opposite(const char *action)
+{
+    return !action ? NULL : strcmp(action, "send") == 0 ? "receive" : "send";
+}
+
+static void asyncapi2(actx *c)
+{
+    const mg_doc *doc = c->m->doc;
+    const cJSON *map = get(doc->root, "channels"), *ch;
+    cJSON_ArrayForEach(ch, as_obj(map)) {
+        const mg_doc *cd = doc;
+        const cJSON *cn = follow(c->set, doc, ch, &cd);
+        if (!cJSON_IsObject(cn))
+            continue;
+        cJSON *chv = new_channel(c, ch->string, ch->string, cd, cn);
+        static const char *const verbs[] = {"publish", "subscribe"};
+        for (int v = 0; v < 2; v++) {
+            const mg_doc *od = cd;
+            const cJSON *on = follow(c->set, cd, get(cn, verbs[v]), &od);
+            if (!cJSON_IsObject(on))
+                continue;
+            const char *action = v == 0 ? "receive" : "send";
+            const mg_doc *idd;
+            const cJSON *idn = mg_traits_member(c->set, od, on, "operationId", 0, &idd, NULL);
+            const char *id = cJSON_IsString(idn) ? idn->valuestring : NULL;
+            mg_buf b;
+            mg_buf_init(&b);
+            mg_buf_appendf(&b, "%s %s", verbs[v], ch->string);
+            cJSON *op = new_operation(c, id ? id : mg_buf_cstr(&b), id, action, chv, od, on);
+            mg_buf_fini(&b);
+            const char *key = get_str(op, "key");
+            const mg_doc *sd = od;
+            const cJSON *slot = follow(c->set, od, get(on, "message"), &sd);
+            const cJSON *one = get(slot, "oneOf"), *it;
+            if (cJSON_IsArray(one) && !get(slot, "payload")) {
+                cJSON_ArrayForEach(it, one) {
+                    int i = message_index(c, sd, it);
+                    add_index(cJSON_GetObjectItemCaseSensitive(op, "messages"), i);
+                    channel_message(chv, NULL, i);
+                    add_use(c, i, key, chv, action, 0);
+                }
+            } else if (slot) {
+                int i = message_index(c, sd, slot);
+                add_index(cJSON_GetObjectItemCaseSensitive(op, "messages"), i);
+                channel_message(chv, NULL, i);
+                add_use(c, i, key, chv, action, 0);
+            }
+        }
+    }
+}
+
+/* The root channel a 3.x operation or reply refers to, or -1 after an error. */
+static int channel_of(actx *c, const mg_doc *doc, const cJSON *ref, const char *what, const char *op)
+{
+    const cJSON *n = follow(c->set, doc, ref, NULL);
+    if (!n)
+        return -1; /* a broken $ref: reported by the resolver */
+    for (int i = 0; i < c->nchan; i++)
+        if (c->chan_nodes[i] == n)
+            return i;
+    const char *r = get_str(ref, "$ref");
+    err(c, doc, get(ref, "$ref") ? get(ref, "$ref") : ref,
+        "%s of operation '%s' must be a $ref to a channel under 'channels'%s%s%s", what, op, r ? " ('" : "",
+        r ? r : "", r ? "' is not one)" : "");
+    return -1;
+}
+
+/* The messages of a 3.x operation or reply: its `messages`, each of which
+ * the channel must list, or (without a list) every message of the channel. */
+static void op_messages(actx *c, const mg_doc *doc, const cJSON *owner, const cJSON *chv, const char *op,
+                        cJSON *out, const char *action, int reply)
+{
+    const cJSON *list = get(owner, "messages"), *it;
+    const cJSON *cm = cJSON_GetObjectItemCaseSensitive(chv, "messages");
+    if (!list) {
+        cJSON_ArrayForEach(it, cm) {
+            int i = (int)cJSON_GetNumberValue(get(it, "message"));
+            add_index(out, i);
+            add_use(c, i, op, chv, action, reply);
+        }
+        return;
+    }
+    cJSON_ArrayForEach(it, as_arr(list)) {
+        int i = message_index(c, doc, it), listed = 0;
+        if (i < 0)
+            continue;
+        const cJSON *e;
+        cJSON_ArrayForEach(e, cm)
+            listed |= (int)cJSON_GetNumberValue(get(e, "message")) == i;
+        if (!listed) {
+            const char *r = get_str(it, "$ref");
+            err(c, doc, get(it, "$ref") ? get(it, "$ref") : it,
+                "%soperation '%s' lists message '%s', which %s channel '%s' does not list under 'messages'",
+                reply ? "the reply of " : "", op,  r ? r : c->m->messages[i]->name.s[MG_CASE_RAW],
+                reply ? "the reply" : "its", get_str(chv, "key"));
+            continue;
+        }
+        add_index(out, i);
+        add_use(c, i, op, chv, action, reply);
+    }
+}
+
+static void asyncapi3(actx *c)
+{
+    const mg_doc *doc = c->m->doc;
+    const cJSON *map = get(doc->root, "channels"), *ch;
+    int n = cJSON_GetArraySize(as_obj(map));
+    c->chan_nodes = calloc((size_t)n + 1, sizeof *c->chan_nodes);
+    if (!c->chan_nodes)
+        abort();
+    cJSON_ArrayForEach(ch, as_obj(map)) {
+        const mg_doc *cd = doc;
+        const cJSON *cn = follow(c->set, doc, ch, &cd);
+        c->chan_nodes[c->nchan++] = cn;
+        const char *address = get_str(cn, "address");
+        cJSON *chv = new_channel(c, ch->string, address ? address : ch->string, cd,
+                                 as_obj(cn));
+        const cJSON *m;
+        cJSON_ArrayForEach(m, as_obj(get(cn, "messages")))
+            channel_message(chv, m->string, message_index(c, cd, m));
+    }
+    const cJSON *ops = get(doc->root, "operations"), *op;
+    cJSON_ArrayForEach(op, as_obj(ops)) {
+        const mg_doc *od = doc;
+        const cJSON *on = follow(c->set, doc, op, &od);
+        if (!cJSON_IsObject(on))
+            continue;
+        const char *action = get_str(on, "action");
+        if (action && strcmp(action, "send") != 0 && strcmp(action, "receive") != 0)
+            action = NULL; /* reported by the model */
+        if (!get(on, "channel")) {
+            err(c, od, on, "operation '%s' has no 'channel' (add channel: {$ref: '#/channels/NAME'})", op->string);
+            continue;
+        }
+        int ci = channel_of(c, od, get(on, "channel"), "the channel", op->string);
+        if (ci < 0)
+            continue;
+        cJSON *chv = cJSON_GetArrayItem(c->a->channels, ci);
+        cJSON *ov = new_operation(c, op->string, op->string, action, chv, od, on);
+        op_messages(c, od, on, chv, op->string, cJSON_GetObjectItemCaseSensitive(ov, "messages"), action, 0);
+        const mg_doc *rd = od;
+        const cJSON *rn = follow(c->set, od, get(on, "reply"), &rd);
+        if (!cJSON_IsObject(rn))
+            continue;
+        cJSON *reply = cJSON_CreateObject();
+        const cJSON *addr = follow(c->set, rd, get(rn, "address"), NULL);
+        add_s(reply, "address", get_str(addr, "location"));
+        add_s(reply, "address_description", get_str(addr, "description"));
+        cJSON *rmsgs = cJSON_CreateArray();
+        cJSON *rch = NULL;
+        if (get(rn, "channel")) {
+            int ri = channel_of(c, rd, get(rn, "channel"), "the reply channel", op->string);
+            rch = ri < 0 ? NULL : cJSON_GetArrayItem(c->a->channels, ri);
+        }
+        add_s(reply, "channel", rch ? get_str(rch, "key") : NULL);
+        add_s(reply, "channel_address", rch ? get_str(rch, "address") : NULL);
+        if (rch) {
+            op_messages(c, rd, rn, rch, op->string, rmsgs, opposite(action), 1);
+        } else {
+            /* A reply without a channel (its address is found at runtime):
+             * its messages are whatever it lists. */
+            const cJSON *it;
+            cJSON_ArrayForEach(it, as_arr(get(rn, "messages"))) {
+                int i = message_index(c, rd, it);
+                add_index(rmsgs, i);
+                add_use(c, i, op->string, NULL, opposite(action), 1);
+            }
+        }
+        cJSON_AddItemToObject(reply, "messages", rmsgs);
+        cJSON_ReplaceItemInObjectCaseSensitive(ov, "reply", reply);
+    }
+    /* A channel message that no operation names is still used there. */
+    cJSON *chv;
+    cJSON_ArrayForEach(chv, c->a->channels) {
+        const cJSON *e;
+        cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(chv, "messages")) {
+            int i = (int)cJSON_GetNumberValue(get(e, "message"));
+            const cJSON *u;
+            int used = 0;
+            cJSON_ArrayForEach(u, cJSON_GetArrayItem(c->a->uses, i)) {
+                const char *uc = get_str(u, "channel");
+                used |= uc && strcmp(uc, get_str(chv, "key")) == 0;
+            }
+            if (!used)
+                add_use(c, i, NULL, chv, NULL, 0);
+        }
+    }
+}
+
+static void info(actx *c)
+{
+    const mg_doc *doc = c->m->doc;
+    const cJSON *root = doc->root, *inf = get(root, "info");
+    cJSON *o = c->a->info;
+    cJSON *tags = cJSON_CreateArray();
+    add_tags(c, tags, doc, get(inf, "tags"));
+    add_tags(c, tags, doc, get(root, "tags"));
+    cJSON_AddItemToObject(o, "tags", tags);
+    const cJSON *ed = get(inf, "externalDocs") ? get(inf, "externalDocs") : get(root, "externalDocs");
+    cJSON_AddItemToObject(o, "external_docs", external_docs(c, doc, ed));
+    const cJSON *lic = follow(c->set, doc, get(inf, "license"), NULL);
+    if (cJSON_IsObject(lic)) {
+        cJSON *l = cJSON_CreateObject();
+        add_s(l, "name", get_str(lic, "name"));
+        add_s(l, "url", get_str(lic, "url"));
+        cJSON_AddItemToObject(o, "license", l);
+    } else {
+        cJSON_AddNullToObject(o, "license");
+    }
+    const cJSON *con = follow(c->set, doc, get(inf, "contact"), NULL);
+    if (cJSON_IsObject(con)) {
+        cJSON *l = cJSON_CreateObject();
+        add_s(l, "name", get_str(con, "name"));
+        add_s(l, "url", get_str(con, "url"));
+        add_s(l, "email", get_str(con, "email"));
+        cJSON_AddItemToObject(o, "contact", l);
+    } else {
+        cJSON_AddNullToObject(o, "contact");
+    }
+    add_dup(o, "terms_of_service", get(inf, "termsOfService"));
+}
+
+mg_api *mg_api_new(const mg_model *m, mg_diag *d)
+{
+    mg_api *a = calloc(1, sizeof *a);
+    if (!a)
+        abort();
+    a->servers = cJSON_CreateArray();
+    a->security_schemes = cJSON_CreateArray();
+    a->channels = cJSON_CreateArray();
+    a->operations = cJSON_CreateArray();
+    a->uses = cJSON_CreateArray();
+    a->message_bindings = cJSON_CreateArray();
+    a->info = cJSON_CreateObject();
+    actx c = {.m = m, .set = m->set, .d = d, .v3 = m->spec == MG_SPEC_ASYNCAPI3, .a = a};
+    for (int i = 0; i < m->nmessages; i++)
+        cJSON_AddItemToArray(a->uses, cJSON_CreateArray());
+    if (m->spec != MG_SPEC_JSON_SCHEMA) {
+        info(&c);
+        servers(&c);
+        security_schemes(&c);
+        if (c.v3)
+            asyncapi3(&c);
+        else
+            asyncapi2(&c);
+        for (int i = 0; i < m->nmessages; i++)
+            cJSON_AddItemToArray(a->message_bindings, bindings_of(&c, m->messages[i]->doc, m->messages[i]->node));
+    } else {
+        for (int i = 0; i < m->nmessages; i++)
+            cJSON_AddItemToArray(a->message_bindings, cJSON_CreateNull());
+        cJSON_AddItemToObject(a->info, "tags", cJSON_CreateArray());
+        cJSON_AddNullToObject(a->info, "external_docs");
+        cJSON_AddNullToObject(a->info, "license");
+        cJSON_AddNullToObject(a->info, "contact");
+        cJSON_AddNullToObject(a->info, "terms_of_service");
+    }
+    free(c.chan_nodes);
+    free(c.server_nodes);
+    if (c.failed) {
+        mg_api_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+void mg_api_free(mg_api *a)
+{
+    if (!a)
+        return;
+    cJSON_Delete(a->servers);
+    cJSON_Delete(a->security_schemes);
+    cJSON_Delete(a->channels);
+    cJSON_Delete(a->operations);
+    cJSON_Delete(a->uses);
+    cJSON_Delete(a->message_bindings);
+    cJSON_Delete(a->info);
+    free(a);
+}

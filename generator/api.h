@@ -1,0 +1,92 @@
+/* api.h - what the catalogue's interface is: servers, security schemes,
+ * channels, operations, and where each message is used.
+ *
+ * model.h owns the data (messages and their types); this module owns the
+ * interface around them, read from the same resolved AsyncAPI document (2.0 to
+ * 2.6, 3.0, 3.1). mg_model_new builds it (mg_model.api) once the messages
+ * exist; view.c reads it. A JSON Schema catalogue has an empty interface.
+ *
+ * Everything is normalised into model-owned cJSON trees of one shape for both
+ * AsyncAPI versions, with the key names the view uses (docs/templates.md,
+ * "Interface"). Messages are named by their index in mg_model.messages.
+ *
+ *   servers:  [{name, title, summary, description, host, pathname, protocol,
+ *              protocol_version, url, variables: [param], security: [req],
+ *              tags: [tag], bindings}]
+ *   security_schemes: [{name, type, description, scheme, bearer_format, in,
+ *              param_name, open_id_connect_url, scopes: [string],
+ *              flows: [{flow, authorization_url, token_url, refresh_url,
+ *              scopes: [{name, description}]}]}]
+ *   channels: [{key, address, title, summary, description,
+ *              parameters: [param], servers: [string], tags: [tag],
+ *              external_docs, bindings,
+ *              messages: [{key, message}]}]
+ *   operations: [{key, id, action, channel, channel_address, title, summary,
+ *              description, tags: [tag], external_docs, security: [req], bindings,
+ *              messages: [int], reply: null | {address, address_description,
+ *              channel, channel_address, messages: [int]}}]
+ *   uses:     one list per message: [{operation, channel, channel_address,
+ *              action, reply}] (operation: its key or null; reply: true for
+ *              the reply of a request/reply operation)
+ *   message_bindings: one per message: its bindings (traits merged) or null
+ *   info:     {tags: [tag], external_docs, license: {name, url},
+ *              contact: {name, url, email}} (null when absent)
+ *   param:    {name, description, enum: [string], default, examples:
+ *              [string], location} (non-string values as JSON text);
+ *   req:      {scheme (the components.securitySchemes key; null for an
+ *              inline 3.x scheme), type, scopes: [string]};
+ *   tag:      {name, description, external_docs}; external_docs: {url,
+ *              description} or null; bindings: the object as written, traits
+ *              merged (protocol -> binding), or null.
+ *
+ * Traits: AsyncAPI 2.x applies each trait over the object in order with JSON
+ * Merge Patch (a trait's member wins); 3.x merges the same way but a member
+ * the object sets itself is never overridden by a trait. Bindings are merged
+ * member by member at every depth; other members (headers, tags, ...) are
+ * taken whole from the one that wins.
+ *
+ * Errors (one line, at the offending node): a 3.x operation without a
+ * channel, or whose channel or reply channel is not one of the root
+ * `channels`; an operation message that its channel does not list.
+ * Warning: a 2.x security requirement naming no components.securitySchemes
+ * entry (kept as written).
+ *
+ * Ownership: mg_api_new returns an object the model frees with mg_api_free;
+ * nothing else is owned by the caller.
+ */
+#ifndef MG_API_H
+#define MG_API_H
+
+#include <cjson/cJSON.h>
+
+#include "diag.h"
+#include "load.h"
+
+struct mg_model;
+
+typedef struct mg_api {
+    cJSON *servers, *security_schemes, *channels, *operations;
+    cJSON *uses;             /* array with one array per message */
+    cJSON *message_bindings; /* array with one object or null per message */
+    cJSON *info;             /* object */
+} mg_api;
+
+/* Builds the interface of `m` (whose messages are built). Returns NULL after
+ * reporting errors. */
+mg_api *mg_api_new(const struct mg_model *m, mg_diag *d);
+void mg_api_free(mg_api *a);
+
+/* The member `key` of the object `node` (in `doc`) after its `traits` are
+ * applied as the AsyncAPI version says (v3: 3.x rules), taken whole: from the
+ * object or from the trait that wins. Sets *out_doc to the document holding
+ * it and, when out_owner is not NULL, *out_owner to the object it came from
+ * (`node` or the trait, $ref followed). NULL when neither has it. Broken trait
+ * $refs were reported by the resolver already and are skipped. */
+const cJSON *mg_traits_member(mg_docset *set, const mg_doc *doc, const cJSON *node, const char *key, int v3,
+                              const mg_doc **out_doc, const cJSON **out_owner);
+
+/* A copy of `bindings` of `node` with its traits' bindings merged in (see
+ * above), or NULL when none has bindings. Caller frees with cJSON_Delete. */
+cJSON *mg_traits_bindings_new(mg_docset *set, const mg_doc *doc, const cJSON *node, int v3);
+
+#endif
