@@ -21,6 +21,11 @@
  * example stays readable. */
 #define MAX_DEPTH 32
 #define OPT_DEPTH 6
+/* A catalogue may ask for more than an example can show (minItems: 1e9): the
+ * value stops growing at MAX_VALUES values and MAX_LENGTH code points per
+ * string, and is then left out, with the reason. */
+#define MAX_VALUES 5000
+#define MAX_LENGTH 4096
 
 struct mg_exgen {
     const mg_model *m;
@@ -29,6 +34,7 @@ struct mg_exgen {
     size_t ndocs, cap;
     const mg_type *stack[MAX_DEPTH + 2];
     int nstack;
+    int budget;  /* values still allowed in this example (MAX_VALUES) */
     char *why; /* the first reason a required part could not be built */
 };
 
@@ -320,6 +326,10 @@ static cJSON *gen_string(mg_exgen *g, const mg_typeref *r)
     num_at(c, "minLength", &minl);
     if (!num_at(c, "maxLength", &maxl))
         maxl = -1;
+    if (minl > MAX_LENGTH) {
+        set_why(g, "a string's minLength is over %s, more than an example shows", "4096");
+        return NULL;
+    }
 
     const char *sample = format ? format_sample(format) : NULL;
     int *prog = NULL;
@@ -363,8 +373,10 @@ static cJSON *gen_string(mg_exgen *g, const mg_typeref *r)
     if ((pattern && mg_rx_search(prog, plen, s, b.len) != 1) || n < minl || (maxl >= 0 && n > maxl)) {
         free(prog);
         mg_buf_fini(&b);
-        set_why(g, "no string was found that matches the pattern '%s' within its length bounds",
-                pattern ? pattern : "(none)");
+        if (pattern)
+            set_why(g, "no string was found that matches the pattern '%s' within its length bounds", pattern);
+        else
+            set_why(g, "no string of format '%s' fits its length bounds", format ? format : "(none)");
         return NULL;
     }
     free(prog);
@@ -480,6 +492,11 @@ static cJSON *gen_type(mg_exgen *g, const mg_type *t, int depth)
         }
         double minp = 0;
         num_at(t->constraints, "minProperties", &minp);
+        if (v && minp > MAX_VALUES) {
+            set_why(g, "%s", "an object asks for more than 5000 members");
+            cJSON_Delete(v);
+            v = NULL;
+        }
         for (int k = 1; v && cJSON_GetArraySize(v) < minp && !t->closed; k++) {
             char key[32];
             snprintf(key, sizeof key, "key%d", k);
@@ -547,6 +564,10 @@ static cJSON *gen_inner(mg_exgen *g, const mg_typeref *r, int depth)
         set_why(g, "%s", "required fields nest without end (a required field leads back to its own type)");
         return NULL;
     }
+    if (--g->budget < 0) {
+        set_why(g, "%s", "the smallest example the schema allows has over 5000 values");
+        return NULL;
+    }
     cJSON *v = offered(g, r->doc, r->schema);
     if (v)
         return v;
@@ -577,6 +598,11 @@ static cJSON *gen_inner(mg_exgen *g, const mg_typeref *r, int depth)
         if (!num_at(c, arr ? "maxItems" : "maxProperties", &maxn))
             maxn = -1;
         /* One item shows the shape; more only when the schema asks. */
+        if (minn > MAX_VALUES) {
+            set_why(g, "%s", "an array or map asks for more than 5000 members");
+            v = NULL;
+            break;
+        }
         int n = minn > 1 ? (int)minn : 1;
         if (maxn >= 0 && n > maxn)
             n = (int)maxn;
@@ -651,6 +677,7 @@ cJSON *mg_example_generate(mg_exgen *g, const mg_message *msg, char **why)
     free(g->why);
     g->why = NULL;
     g->nstack = 0;
+    g->budget = MAX_VALUES;
     if (!msg->payload || !msg->payload_schema) {
         *why = mg_xstrdup("the message has no payload schema");
         return NULL;

@@ -187,7 +187,16 @@ static void example_should_say_why_when_no_valid_value_exists(void)
         "      payload:\n"
         "        type: object\n"
         "        required: [n]\n"
-        "        properties: {n: {type: integer, exclusiveMinimum: 1, exclusiveMaximum: 2}}\n");
+        "        properties: {n: {type: integer, exclusiveMinimum: 1, exclusiveMaximum: 2}}\n"
+        "    huge:\n"
+        "      payload: {type: array, minItems: 1000000000, items: {type: string, minLength: 100000000}}\n"
+        "    wide:\n"
+        "      payload: {type: object, minProperties: 1000000000}\n"
+        "    deep:\n"
+        "      payload:\n"
+        "        type: array\n"
+        "        minItems: 100\n"
+        "        items: {type: array, minItems: 100, items: {type: array, minItems: 100, items: {type: integer}}}\n");
     CHECK(m != NULL);
     char *why = NULL;
     cJSON *v = m ? example_of(m, "both", &why) : NULL;
@@ -202,6 +211,14 @@ static void example_should_say_why_when_no_valid_value_exists(void)
     CHECK(v == NULL);
     CHECK(why && strstr(why, "bounds"));
     free(why);
+    /* What a catalogue asks for beyond an example's size stops early. */
+    static const char *const big[] = {"huge", "wide", "deep"};
+    for (int i = 0; i < 3; i++) {
+        v = m ? example_of(m, big[i], &why) : NULL;
+        CHECK(v == NULL);
+        CHECK(why && strstr(why, "5000"));
+        free(why);
+    }
     done(m);
 }
 
