@@ -995,7 +995,7 @@ static cJSON *type_view(vctx *v, const mg_type *t)
 
 /* ---- messages --------------------------------------------------------- */
 
-/* ---- the HTTP request of a message (x-http-api) ---------------------------- */
+/* The HTTP request of a message (x-http-api). */
 
 static const cJSON *ext_path(const cJSON *o, const char *const *keys)
 {
@@ -1045,11 +1045,7 @@ static char *send_path_new(const vctx *v, const mg_message *g)
     mg_buf_init(&b);
     for (const char *p = path; *p;) {
         if (strncmp(p, ph, sizeof ph - 1) == 0) {
-            mg_buf cut;
-            mg_buf_init(&cut);
-            url_encode(&cut, g->name.s[MG_CASE_RAW], 1);
-            mg_buf_append(&b, cut.data ? cut.data : "", cut.len);
-            mg_buf_fini(&cut);
+            url_encode(&b, g->name.s[MG_CASE_RAW], 1);
             p += sizeof ph - 1;
         } else {
             char one[2] = {*p++, '\0'};
