@@ -201,16 +201,35 @@ ex/v3.0.0/oneof-asyncapi.yml|testMessages|also matches another option
 '
 # Not read at all (a remote $ref; tests/asyncapi-examples lists it).
 unread='ex/v3.0.0/adeo-kafka-request-reply-asyncapi.yml'
-total=0 validated=0 omitted=0
-gen_examples() { # LABEL DIR ENTRY [OPTIONS...]
-    local label=$1 dir=$2 entry=$3 out="$TMP/gen/$total"; shift 3
+total=0 validated=0 omitted=0 cases=()
+view_case() { # LABEL DIR ENTRY [OPTIONS...]: msggen view into a case folder
+    local label=$1 dir=$2 entry=$3 out="$TMP/gen/${#cases[@]}"; shift 3
     mkdir -p "$out"
     if ! (cd "$dir" && mg view -i "$entry" "$@") >"$out/view.json" 2>"$out/err"; then
         case " $unread " in *" $label "*) return ;; esac
         fail "generated_examples/$label" "msggen view failed"; detail "$out/err"; return
     fi
-    python3 "$here/generated_examples.py" "$out" <"$out/view.json" || { fail "generated_examples/$label" "bad view"; return; }
-    local n name st why
+    printf '%s\n%s\n%s\n' "$label" "$dir" "$entry" >"$out/case"
+    printf '%s\n' "$@" >"$out/opts"
+    cases+=("$out")
+}
+for c in "$TOP"/tests/golden/*/; do
+    entry=$(ls "$c"input/catalogue.* 2>/dev/null | head -1); [ -n "$entry" ] || continue
+    opts=(); [ -f "$c/options" ] && read -r -a opts <"$c/options"
+    view_case "golden/$(basename "$c")" "$c" "input/$(basename "$entry")" "${opts[@]}"
+done
+ex=$SHARED/conformance/asyncapi-examples
+if [ -d "$ex" ]; then
+    for doc in $(cd "$ex" && find . -name '*.yml' -o -name '*.yaml' | sed 's|^\./||' | LC_ALL=C sort); do
+        grep -q '^asyncapi:' "$ex/$doc" && view_case "ex/$doc" "$ex" "$doc"
+    done
+else skip generated_examples_asyncapi "no $ex"; fi
+if [ ${#cases[@]} -gt 0 ] && ! python3 "$here/generated_examples.py" "${cases[@]}" 2>"$TMP/py.err"; then
+    fail generated_examples "could not read the views"; detail "$TMP/py.err"; cases=()
+fi
+for out in "${cases[@]}"; do
+    { read -r label; read -r dir; read -r entry; } <"$out/case"
+    mapfile -t opts <"$out/opts"; [ "${opts[*]}" = "" ] && opts=()
     while IFS=$'\t' read -r n name st why; do
         total=$((total + 1))
         if [ "$st" = omitted ]; then
@@ -218,24 +237,13 @@ gen_examples() { # LABEL DIR ENTRY [OPTIONS...]
             want=$(printf '%s\n' "$no_example" | awk -F'|' -v l="$label" -v m="$name" '$1 == l && $2 == m { print $3 }')
             if [ -n "$want" ] && [[ "$why" == *"$want"* ]]; then ok "generated_example_omitted/$label/$name ($why)"
             else fail "generated_example_omitted/$label/$name" "no example: $why"; fi
-        elif (cd "$dir" && mg validate -i "$entry" "$@" --message "$name" "$out/$n.json") >/dev/null 2>"$out/$n.err"; then
+        elif (cd "$dir" && mg validate -i "$entry" "${opts[@]}" --message "$name" "$out/$n.json") >/dev/null 2>"$out/$n.err"; then
             validated=$((validated + 1))
         else
             fail "generated_example_validates/$label/$name" "msggen validate refused it"; detail "$out/$n.err"
         fi
     done <"$out/list"
-}
-for c in "$TOP"/tests/golden/*/; do
-    entry=$(ls "$c"input/catalogue.* 2>/dev/null | head -1); [ -n "$entry" ] || continue
-    opts=(); [ -f "$c/options" ] && read -r -a opts <"$c/options"
-    gen_examples "golden/$(basename "$c")" "$c" "input/$(basename "$entry")" "${opts[@]}"
 done
-ex=$SHARED/conformance/asyncapi-examples
-if [ -d "$ex" ]; then
-    for doc in $(cd "$ex" && find . -name '*.yml' -o -name '*.yaml' | sed 's|^\./||' | LC_ALL=C sort); do
-        grep -q '^asyncapi:' "$ex/$doc" && gen_examples "ex/$doc" "$ex" "$doc"
-    done
-else skip generated_examples_asyncapi "no $ex"; fi
 if [ "$total" -gt 0 ] && [ $((validated + omitted)) -eq "$total" ]; then
     ok "generated_examples_validate ($total messages: $validated generated and valid, $omitted without one)"
 else fail generated_examples_validate "$total messages: $validated valid, $omitted without an example"; fi
