@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "config.h"
 #include "escape.h"
+#include "example.h"
 #include "hmap.h"
 #include "mustache.h"
 #include "names.h"
@@ -60,6 +61,8 @@ typedef struct vctx {
     int nrules;
     unsigned char key_starts[256]; /* 1: some escape's key starts with this byte */
     mg_case naming[NK_COUNT];
+    mg_exgen *exgen;          /* for generated_example; NULL when no template reads it */
+    int http_keys;            /* build http_path and http_curl */
 } vctx;
 
 /* Reports an error at `node` of target.yaml (with its JSON pointer in the
@@ -1056,6 +1059,238 @@ static cJSON *type_view(vctx *v, const mg_type *t)
 
 /* ---- messages --------------------------------------------------------- */
 
+/* The HTTP request of a message (x-http-api). */
+
+static const cJSON *ext_path(const cJSON *o, const char *const *keys)
+{
+    for (; *keys && o; keys++)
+        o = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, *keys) : NULL;
+    return o;
+}
+
+static const char *ext_str(const mg_model *m, const char *a, const char *b, const char *c)
+{
+    const char *keys[] = {"x-http-api", a, b, c, NULL};
+    const cJSON *s = ext_path(m->extensions, keys);
+    return cJSON_IsString(s) ? s->valuestring : NULL;
+}
+
+/* Percent-encodes what may not stand in a URL as written: every byte but the
+ * unreserved ones, and, unless `segment`, the other characters RFC 3986
+ * allows in a path and query ('/', '?', '#', '%', sub-delims but the quote,
+ * ':', '@'). Braces and brackets are always encoded, which also keeps curl's
+ * URL globbing from reading them. */
+static void url_encode(mg_buf *b, const char *s, int segment)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        int keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                   strchr("-._~", c) != NULL;
+        if (!segment && !keep)
+            keep = c && strchr("/?#%!$&()*+,;=:@", c) != NULL;
+        if (keep)
+            mg_buf_putc(b, (char)c);
+        else
+            mg_buf_appendf(b, "%%%02X", c);
+    }
+}
+
+/* The send path with `{messageType}` replaced by the message's name (encoded
+ * as one path segment), or NULL without x-http-api. */
+static char *send_path_new(const vctx *v, const mg_message *g)
+{
+    if (!cJSON_GetObjectItemCaseSensitive(v->m->extensions, "x-http-api"))
+        return NULL;
+    const char *path = ext_str(v->m, "send", "path", NULL);
+    if (!path)
+        path = "/{messageType}";
+    static const char ph[] = "{messageType}";
+    mg_buf b;
+    mg_buf_init(&b);
+    for (const char *p = path; *p;) {
+        if (strncmp(p, ph, sizeof ph - 1) == 0) {
+            url_encode(&b, g->name.s[MG_CASE_RAW], 1);
+            p += sizeof ph - 1;
+        } else {
+            char one[2] = {*p++, '\0'};
+            url_encode(&b, one, 0);
+        }
+    }
+    mg_buf_cstr(&b);
+    return mg_buf_steal(&b, NULL);
+}
+
+static cJSON *http_send_path(const vctx *v, const mg_message *g)
+{
+    char *p = send_path_new(v, g);
+    cJSON *o = p ? cJSON_CreateString(p) : cJSON_CreateNull();
+    free(p);
+    return o;
+}
+
+static int all_of(const char *s, const char *extra)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr(extra, c)))
+            return 0;
+    }
+    return 1;
+}
+
+static int is_shell_name(const char *s)
+{
+    return all_of(s, "_") && !(s[0] >= '0' && s[0] <= '9');
+}
+
+/* One shell word holding `s` exactly, on one line: '...' for printable ASCII
+ * and UTF-8 text, $'...' (bash, zsh, ksh) when it holds control characters or
+ * invisible ones (bidi controls, zero-width), written as \xHH and \uXXXX so
+ * that the Markdown code block shows them. */
+static void sh_quote(mg_buf *b, const char *s)
+{
+    int plain = 1;
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n && plain;) {
+        uint32_t cp;
+        size_t k = mg_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        if (!k || cp < 0x20 || cp == 0x7F || mg_escape_invisible(cp))
+            plain = 0;
+        i += k ? k : 1;
+    }
+    if (plain) {
+        mg_buf_putc(b, '\'');
+        for (const char *p = s; *p; p++)
+            if (*p == '\'')
+                mg_buf_append_str(b, "'\\''");
+            else
+                mg_buf_putc(b, *p);
+        mg_buf_putc(b, '\'');
+        return;
+    }
+    mg_buf_append_str(b, "$'");
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = mg_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        if (!k) {
+            mg_buf_appendf(b, "\\x%02X", (unsigned char)s[i]);
+            i++;
+            continue;
+        }
+        if (cp < 0x20 || cp == 0x7F)
+            mg_buf_appendf(b, "\\x%02X", (unsigned)cp);
+        else if (mg_escape_invisible(cp))
+            mg_buf_appendf(b, "\\u%04X", (unsigned)cp);
+        else if (cp == '\'' || cp == '\\') {
+            mg_buf_putc(b, '\\');
+            mg_buf_putc(b, (char)cp);
+        } else
+            mg_buf_append(b, s + i, k);
+        i += k;
+    }
+    mg_buf_putc(b, '\'');
+}
+
+/* A shell expression for environment variable `name`: "$NAME", or, for a
+ * name the shell cannot expand, "$(printenv 'name')". */
+static void sh_env(mg_buf *b, const char *name)
+{
+    if (is_shell_name(name)) {
+        mg_buf_appendf(b, "\"$%s\"", name);
+        return;
+    }
+    mg_buf_append_str(b, "\"$(printenv ");
+    sh_quote(b, name);
+    mg_buf_append_str(b, ")\"");
+}
+
+/* The curl command of the message page (docs/markdown.md) up to its here
+ * document: every catalogue string in it (method, path, header, scheme,
+ * variable names) quoted for the shell, the path with the message's name
+ * (curl's URL globbing would turn a literal "{messageType}" into
+ * "messageType"). NULL without x-http-api. */
+static cJSON *http_curl(const vctx *v, const mg_message *g)
+{
+    char *path = send_path_new(v, g);
+    if (!path)
+        return cJSON_CreateNull();
+    const mg_model *m = v->m;
+    const char *scream = m->name.s[MG_CASE_SCREAMING];
+    const char *method = ext_str(m, "send", "method", NULL);
+    const char *env_url = ext_str(m, "env", "baseUrl", NULL);
+    const char *env_key = ext_str(m, "env", "apiKey", NULL);
+    const char *header = ext_str(m, "auth", "header", NULL);
+    const char *scheme = ext_str(m, "auth", "scheme", NULL);
+    mg_buf b;
+    mg_buf_init(&b);
+    mg_buf_append_str(&b, "curl -X ");
+    if (!method)
+        mg_buf_append_str(&b, "POST");
+    else if (all_of(method, "-_"))
+        mg_buf_append_str(&b, method);
+    else
+        sh_quote(&b, method);
+    mg_buf_putc(&b, ' ');
+    mg_buf var;
+    mg_buf_init(&var);
+    if (env_url)
+        mg_buf_append_str(&var, env_url);
+    else
+        mg_buf_appendf(&var, "%s_URL", scream);
+    int simple_path = all_of(path, "-._~/:@%,+=");
+    if (simple_path && is_shell_name(mg_buf_cstr(&var)))
+        mg_buf_appendf(&b, "\"$%s%s\"", mg_buf_cstr(&var), path);
+    else {
+        sh_env(&b, mg_buf_cstr(&var));
+        sh_quote(&b, path);
+    }
+    mg_buf_append_str(&b, " \\\n  -H 'Content-Type: application/json' \\\n  -H ");
+    mg_buf_reset(&var);
+    if (env_key)
+        mg_buf_append_str(&var, env_key);
+    else
+        mg_buf_appendf(&var, "%s_API_KEY", scream);
+    if (!header)
+        header = "Authorization";
+    if (!scheme)
+        scheme = "Bearer";
+    if (all_of(header, "-_") && all_of(scheme, "-_.") && is_shell_name(mg_buf_cstr(&var)))
+        mg_buf_appendf(&b, "\"%s: %s $%s\"", header, scheme, mg_buf_cstr(&var));
+    else {
+        mg_buf text;
+        mg_buf_init(&text);
+        mg_buf_appendf(&text, "%s: %s ", header, scheme);
+        sh_quote(&b, mg_buf_cstr(&text));
+        mg_buf_fini(&text);
+        sh_env(&b, mg_buf_cstr(&var));
+    }
+    mg_buf_append_str(&b, " \\\n  --data-binary @- <<'JSON'");
+    mg_buf_fini(&var);
+    free(path);
+    cJSON *o = cJSON_CreateString(mg_buf_cstr(&b));
+    mg_buf_fini(&b);
+    return o;
+}
+
+/* `json` (pretty, 2 spaces), `json_lines`, `json_compact` and `value` of an
+ * example payload. */
+static void add_example_json(cJSON *e, const cJSON *value)
+{
+    char *s = json_text_new(value, 1);
+    size_t n = s ? strlen(s) : 0;
+    if (n && s[n - 1] == '\n')
+        s[n - 1] = '\0';
+    add_cs(e, "json", cJSON_CreateString(s ? s : "null"));
+    add_lines(e, "json_lines", s);
+    free(s);
+    s = json_text_new(value, 0);
+    add_cs(e, "json_compact", cJSON_CreateString(s ? s : "null"));
+    free(s);
+    add_cs(e, "value", cJSON_Duplicate(value, 1));
+}
+
 static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_items)
 {
     cJSON *o = cJSON_CreateObject();
@@ -1131,19 +1366,9 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
         cJSON *e = cJSON_CreateObject();
         add_cs(e, "name", cJSON_CreateString(x->name));
         add_str(e, "summary", x->summary);
-        char *s = json_text_new(x->value, 1);
+        add_example_json(e, x->value);
+        char *s = x->headers ? json_text_new(x->headers, 1) : NULL;
         size_t n = s ? strlen(s) : 0;
-        if (n && s[n - 1] == '\n')
-            s[n - 1] = '\0';
-        add_cs(e, "json", cJSON_CreateString(s ? s : "null"));
-        add_lines(e, "json_lines", s);
-        free(s);
-        s = json_text_new(x->value, 0);
-        add_cs(e, "json_compact", cJSON_CreateString(s ? s : "null"));
-        free(s);
-        add_cs(e, "value", cJSON_Duplicate(x->value, 1));
-        s = x->headers ? json_text_new(x->headers, 1) : NULL;
-        n = s ? strlen(s) : 0;
         if (n && s[n - 1] == '\n')
             s[n - 1] = '\0';
         add_str(e, "headers_json", s);
@@ -1159,6 +1384,29 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
     add_cs(o, "example", g->nexamples > 0 ? cJSON_CreateObjectReference(ex->child->child)
                                           : cJSON_CreateNull());
     add_cs(o, "examples", ex);
+    if (v->exgen) {
+        /* Built for every message (a target may show it beside the
+         * catalogue's own examples); never a value that does not validate. */
+        char *why = NULL;
+        cJSON *val = mg_example_generate(v->exgen, g, &why);
+        cJSON *e = cJSON_CreateObject();
+        add_bool(e, "has_value", val != NULL);
+        if (val)
+            add_example_json(e, val);
+        else {
+            static const char *const none[] = {"json", "json_lines", "json_compact", "value"};
+            for (size_t k = 0; k < sizeof none / sizeof *none; k++)
+                add_cs(e, none[k], cJSON_CreateNull());
+        }
+        add_str(e, "why", why);
+        add_cs(o, "generated_example", e);
+        cJSON_Delete(val);
+        free(why);
+    }
+    if (v->http_keys) {
+        add_cs(o, "http_path", http_send_path(v, g));
+        add_cs(o, "http_curl", http_curl(v, g));
+    }
     return o;
 }
 
@@ -1455,6 +1703,7 @@ static void vctx_fini(vctx *v)
     for (int i = 0; i < v->nrules; i++)
         mg_subst_fini(&v->rules[i].pairs);
     free(v->rules);
+    mg_exgen_free(v->exgen);
 }
 
 static int read_target(vctx *v)
@@ -1589,6 +1838,11 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
     vctx v = {.m = m, .t = t, .d = d};
     if (read_target(&v) < 0)
         return NULL;
+    /* Keys that cost time or only one target reads: built for the targets
+     * whose templates name them, and for `msggen view` without a target. */
+    if (!t || mg_target_mentions(t, "generated_example"))
+        v.exgen = mg_exgen_new(m);
+    v.http_keys = !t || mg_target_mentions(t, "http_curl") || mg_target_mentions(t, "http_path");
     cJSON *view = cJSON_CreateObject();
 
     cJSON *gen = cJSON_CreateObject();

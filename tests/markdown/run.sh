@@ -93,3 +93,157 @@ if mg generate -i "$TMP/alias/c.yaml" -t markdown -o "$TMP/alias/out" >/dev/null
    grep -q '^Same as `string\[\]`\.$' "$TMP/alias/out/README.md"; then
     ok markdown_should_name_the_target_of_an_alias
 else fail markdown_should_name_the_target_of_an_alias "no 'Same as \`string[]\`.'"; detail "$TMP/err"; grep -n 'Same as' "$TMP/alias/out/README.md" | detail; fi
+
+# A $ref'd primitive (Streetlights' sentAt) is an alias whose section names
+# the primitive and its format: once "Same as ``, with format ``  ``.".
+cat >"$TMP/alias/p.yaml" <<'Y'
+asyncapi: 3.0.0
+info: {title: t, version: "1"}
+components:
+  schemas:
+    sentAt: {type: string, format: date-time, description: When it was sent.}
+    Percent: {type: integer, minimum: 0, maximum: 100}
+  messages:
+    dimmed:
+      payload:
+        type: object
+        properties:
+          sentAt: {$ref: '#/components/schemas/sentAt'}
+          level: {$ref: '#/components/schemas/Percent'}
+Y
+if mg generate -i "$TMP/alias/p.yaml" -t markdown -o "$TMP/alias/pout" >/dev/null 2>"$TMP/err" &&
+   grep -q '^Same as `string`, with format `` "date-time" ``\.$' "$TMP/alias/pout/README.md" &&
+   grep -q '^Same as `integer`, with minimum `` 0 ``, maximum `` 100 ``\.$' "$TMP/alias/pout/README.md" &&
+   ! grep -q 'Same as ``' "$TMP/alias/pout/README.md"; then
+    ok markdown_should_describe_an_alias_of_a_primitive
+else fail markdown_should_describe_an_alias_of_a_primitive "alias sections wrong"; detail "$TMP/err"; grep -n 'Same as' "$TMP/alias/pout/README.md" | detail; fi
+# No generated page has an empty alias description.
+n=$(grep -rl 'Same as ``' "$TOP/out/markdown" "$TOP"/tests/golden/*/expected/markdown 2>/dev/null | wc -l)
+[ "$n" -eq 0 ] && ok markdown_pages_have_no_empty_alias_description ||
+    fail markdown_pages_have_no_empty_alias_description "$n file(s) with 'Same as \`\`'"
+
+# The curl example posts to the message's own path, every catalogue string in
+# it quoted for the shell. Run with a stand-in `curl` that prints its argv: the
+# URL is the real one (curl's URL globbing turned a literal {messageType} into
+# messageType), nothing in the catalogue runs.
+mkdir -p "$TMP/curl"
+cat >"$TMP/curl/c.yaml" <<'Y'
+asyncapi: 3.0.0
+info: {title: t, version: "1"}
+x-http-api:
+  env: {baseUrl: 'BASE$(touch PWNED)', apiKey: KEY}
+  auth: {header: "X-Key'", scheme: 'Tok"$(touch PWNED2)'}
+  send: {method: POST, path: '/api/jobs/{messageType}?q=1&x=[a]'}
+components:
+  messages:
+    order placed/v1:
+      payload: {type: object, properties: {id: {type: string}}}
+      examples: [{payload: {id: "it's"}}]
+    plain:
+      payload: {type: object, properties: {id: {type: string}}}
+      examples: [{payload: {id: "a"}}]
+Y
+if mg generate -i "$TMP/curl/c.yaml" -t markdown -o "$TMP/curl/out" >/dev/null 2>"$TMP/err"; then
+    page=$(ls "$TMP/curl/out/messages/"*order*.md | head -1)
+    sed -n '/^```sh$/,/^```$/p' "$page" | sed '1d;$d' >"$TMP/curl/cmd.sh"
+    got=$(cd "$TMP/curl" && env 'BASE$(touch PWNED)=http://h:1' KEY=secret bash -c \
+          'curl() { printf "<%s>\n" "$@"; cat; }; . ./cmd.sh' 2>&1)
+    want=$(printf '%s\n' '<-X>' '<POST>' "<http://h:1/api/jobs/order%20placed%2Fv1?q=1&x=%5Ba%5D>" \
+           '<-H>' '<Content-Type: application/json>' '<-H>' "<X-Key': Tok\"\$(touch PWNED2) secret>" \
+           '<--data-binary>' '<@->' '{' '  "id": "it'"'"'s"' '}')
+    if [ "$got" = "$want" ] && [ ! -e "$TMP/curl/PWNED" ] && [ ! -e "$TMP/curl/PWNED2" ]; then
+        ok markdown_curl_should_post_to_the_message_path_with_quoted_catalogue_text
+    else fail markdown_curl_should_post_to_the_message_path_with_quoted_catalogue_text "argv differs"
+        { echo "got:"; echo "$got"; echo "want:"; echo "$want"; cat "$TMP/curl/cmd.sh"; } | detail; fi
+else fail markdown_curl_should_post_to_the_message_path_with_quoted_catalogue_text "generate failed"; detail "$TMP/err"; fi
+n=$(grep -l '^curl .*{messageType}' "$TOP"/out/markdown/messages/*.md 2>/dev/null | wc -l)
+m=$(grep -l '^curl -X POST "$WORKER_BACKEND_URL/api/jobs/[a-z0-9-]*" \\$' "$TOP"/out/markdown/messages/*.md 2>/dev/null | wc -l)
+if [ "$n" -eq 0 ] && [ "$m" -gt 0 ]; then ok "markdown_flagship_curl_uses_each_message_path ($m pages)"
+else fail markdown_flagship_curl_uses_each_message_path "$n page(s) still post to {messageType}, $m with a real path"; fi
+
+# A message without an example gets one generated from its schema, marked as
+# generated, which msggen validate accepts; when no valid value is found the
+# page says why. Then every message of every golden catalogue and of the
+# official AsyncAPI examples: each generated example validates
+# (msggen validate --message), and the messages that get none are exactly
+# those listed here, whose schemas no value satisfies.
+mkdir -p "$TMP/gen"
+cat >"$TMP/gen/c.yaml" <<'Y'
+asyncapi: 3.0.0
+info: {title: t, version: "1"}
+components:
+  messages:
+    lit:
+      payload:
+        type: object
+        required: [code, at]
+        properties:
+          code: {type: string, pattern: '^[A-Z]{3}-\d{2}$'}
+          at: {type: string, format: date-time}
+    never:
+      payload:
+        type: object
+        required: [p]
+        properties: {p: {type: string, pattern: '^(a)\1$'}}
+Y
+if mg generate -i "$TMP/gen/c.yaml" -t markdown -o "$TMP/gen/out" >/dev/null 2>"$TMP/err" &&
+   grep -q '^The catalogue gives no example: this one is generated' "$TMP/gen/out/messages/lit.md" &&
+   grep -q '"code": "AAA-00"' "$TMP/gen/out/messages/lit.md" &&
+   grep -q "could not generate one that$" "$TMP/gen/out/messages/never.md" &&
+   grep -q "pattern '^(a)&#92;1\\$'" "$TMP/gen/out/messages/never.md"; then
+    ok markdown_should_show_a_generated_example_or_why_there_is_none
+else fail markdown_should_show_a_generated_example_or_why_there_is_none "page text"; detail "$TMP/err"
+    sed -n '/## Example/,/## Parameters/p' "$TMP/gen/out/messages/lit.md" "$TMP/gen/out/messages/never.md" | detail; fi
+
+no_example='
+ex/v2.0.0/oneof.yml|testMessages|also matches another option
+ex/v3.0.0/oneof-asyncapi.yml|testMessages|also matches another option
+'
+# Not read at all (a remote $ref; tests/asyncapi-examples lists it).
+unread='ex/v3.0.0/adeo-kafka-request-reply-asyncapi.yml'
+total=0 validated=0 omitted=0 cases=()
+view_case() { # LABEL DIR ENTRY [OPTIONS...]: msggen view into a case folder
+    local label=$1 dir=$2 entry=$3 out="$TMP/gen/${#cases[@]}"; shift 3
+    mkdir -p "$out"
+    if ! (cd "$dir" && mg view -i "$entry" "$@") >"$out/view.json" 2>"$out/err"; then
+        case " $unread " in *" $label "*) return ;; esac
+        fail "generated_examples/$label" "msggen view failed"; detail "$out/err"; return
+    fi
+    printf '%s\n%s\n%s\n' "$label" "$dir" "$entry" >"$out/case"
+    printf '%s\n' "$@" >"$out/opts"
+    cases+=("$out")
+}
+for c in "$TOP"/tests/golden/*/; do
+    entry=$(ls "$c"input/catalogue.* 2>/dev/null | head -1); [ -n "$entry" ] || continue
+    opts=(); [ -f "$c/options" ] && read -r -a opts <"$c/options"
+    view_case "golden/$(basename "$c")" "$c" "input/$(basename "$entry")" "${opts[@]}"
+done
+ex=$SHARED/conformance/asyncapi-examples
+if [ -d "$ex" ]; then
+    for doc in $(cd "$ex" && find . -name '*.yml' -o -name '*.yaml' | sed 's|^\./||' | LC_ALL=C sort); do
+        grep -q '^asyncapi:' "$ex/$doc" && view_case "ex/$doc" "$ex" "$doc"
+    done
+else skip generated_examples_asyncapi "no $ex"; fi
+if [ ${#cases[@]} -gt 0 ] && ! python3 "$here/generated_examples.py" "${cases[@]}" 2>"$TMP/py.err"; then
+    fail generated_examples "could not read the views"; detail "$TMP/py.err"; cases=()
+fi
+for out in "${cases[@]}"; do
+    { read -r label; read -r dir; read -r entry; } <"$out/case"
+    mapfile -t opts <"$out/opts"; [ "${opts[*]}" = "" ] && opts=()
+    while IFS=$'\t' read -r n name st why; do
+        total=$((total + 1))
+        if [ "$st" = omitted ]; then
+            omitted=$((omitted + 1))
+            want=$(printf '%s\n' "$no_example" | awk -F'|' -v l="$label" -v m="$name" '$1 == l && $2 == m { print $3 }')
+            if [ -n "$want" ] && [[ "$why" == *"$want"* ]]; then ok "generated_example_omitted/$label/$name ($why)"
+            else fail "generated_example_omitted/$label/$name" "no example: $why"; fi
+        elif (cd "$dir" && mg validate -i "$entry" "${opts[@]}" --message "$name" "$out/$n.json") >/dev/null 2>"$out/$n.err"; then
+            validated=$((validated + 1))
+        else
+            fail "generated_example_validates/$label/$name" "msggen validate refused it"; detail "$out/$n.err"
+        fi
+    done <"$out/list"
+done
+if [ "$total" -gt 0 ] && [ $((validated + omitted)) -eq "$total" ]; then
+    ok "generated_examples_validate ($total messages: $validated generated and valid, $omitted without one)"
+else fail generated_examples_validate "$total messages: $validated valid, $omitted without an example"; fi

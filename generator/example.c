@@ -1,0 +1,708 @@
+/* example.c - example payloads built from the model and checked by the
+ * validator (see example.h). */
+#include "example.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "load.h"
+#include "rx.h"
+#include "text.h"
+#include "util.h"
+#include "validate.h"
+
+/* Required members nest at most this deep (a required field that leads back
+ * to its own type has no finite value); optional members, array items beyond
+ * minItems and map entries beyond minProperties stop at OPT_DEPTH, so that an
+ * example stays readable. */
+#define MAX_DEPTH 32
+#define OPT_DEPTH 6
+/* A catalogue may ask for more than an example can show (minItems: 1e9): the
+ * value stops growing at MAX_VALUES values and MAX_LENGTH code points per
+ * string, and is then left out, with the reason. */
+#define MAX_VALUES 5000
+#define MAX_LENGTH 4096
+
+struct mg_exgen {
+    const mg_model *m;
+    mg_validator *v;
+    const mg_doc **docs; /* registered with the validator */
+    size_t ndocs, cap;
+    const mg_type *stack[MAX_DEPTH + 2];
+    int nstack;
+    int budget;  /* values still allowed in this example (MAX_VALUES) */
+    char *why; /* the first reason a required part could not be built */
+};
+
+/* ---- validation of parts ------------------------------------------------ */
+
+/* The validator reaches other catalogue files through the docset (as
+ * cmd_validate.c's catalogue mode does: same documents, same --ref-map). */
+static const cJSON *load_uri(void *user, const char *uri)
+{
+    mg_docset *set = user;
+    char *path = mg_validate_uri_to_path(uri);
+    if (!path) {
+        char *url = mg_xstrndup(uri, strcspn(uri, "#"));
+        path = mg_docset_map_url(set, url);
+        free(url);
+    }
+    if (!path)
+        return NULL;
+    mg_diag quiet;
+    mg_diag_init(&quiet);
+    quiet.max_errors = 0;
+    const mg_doc *doc = mg_docset_load(set, path, mg_mark_at(NULL, 0, 0), &quiet);
+    free(path);
+    return doc ? doc->root : NULL;
+}
+
+/* Registers `doc` under its file: URI, so that "#/..." refs inside a schema
+ * node of it resolve against it. */
+static void use_doc(mg_exgen *g, const mg_doc *doc)
+{
+    if (!doc)
+        return;
+    for (size_t i = 0; i < g->ndocs; i++)
+        if (g->docs[i] == doc)
+            return;
+    g->docs = mg_xgrow(g->docs, g->ndocs, &g->cap, sizeof *g->docs);
+    g->docs[g->ndocs++] = doc;
+    char *uri = mg_validate_path_to_uri(doc->path);
+    mg_validator_add_schema(g->v, uri, doc->root);
+    free(uri);
+}
+
+/* Whether `value` validates against the raw schema node (1 when there is no
+ * node to check against: the whole value is checked at the end anyway). */
+static int valid_at(mg_exgen *g, const mg_doc *doc, const cJSON *schema, const cJSON *value)
+{
+    if (!schema || !doc)
+        return 1;
+    use_doc(g, doc);
+    return mg_validate(g->v, schema, value, NULL) == 1;
+}
+
+static void set_why(mg_exgen *g, const char *fmt, const char *arg)
+{
+    if (g->why)
+        return;
+    mg_buf b;
+    mg_buf_init(&b);
+    mg_buf_appendf(&b, fmt, arg);
+    g->why = mg_buf_steal(&b, NULL);
+}
+
+/* A value the schema offers itself: `const`, `examples`, `example` (OpenAPI
+ * style, common in AsyncAPI 2 documents), `default`; the first that validates
+ * there. */
+static cJSON *offered(mg_exgen *g, const mg_doc *doc, const cJSON *schema)
+{
+    if (!cJSON_IsObject(schema))
+        return NULL;
+    static const char *const keys[] = {"const", "examples", "example", "default"};
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+        const cJSON *c = cJSON_GetObjectItemCaseSensitive(schema, keys[k]);
+        if (!c)
+            continue;
+        if (k == 1) {
+            const cJSON *e;
+            if (cJSON_IsArray(c))
+                cJSON_ArrayForEach(e, c)
+                    if (valid_at(g, doc, schema, e))
+                        return cJSON_Duplicate(e, 1);
+            continue;
+        }
+        if (valid_at(g, doc, schema, c))
+            return cJSON_Duplicate(c, 1);
+    }
+    return NULL;
+}
+
+/* ---- strings ------------------------------------------------------------ */
+
+static void put_utf8(mg_buf *b, uint32_t c)
+{
+    if (c < 0x80)
+        mg_buf_putc(b, (char)c);
+    else if (c < 0x800) {
+        mg_buf_putc(b, (char)(0xC0 | (c >> 6)));
+        mg_buf_putc(b, (char)(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+        mg_buf_putc(b, (char)(0xE0 | (c >> 12)));
+        mg_buf_putc(b, (char)(0x80 | ((c >> 6) & 0x3F)));
+        mg_buf_putc(b, (char)(0x80 | (c & 0x3F)));
+    } else {
+        mg_buf_putc(b, (char)(0xF0 | (c >> 18)));
+        mg_buf_putc(b, (char)(0x80 | ((c >> 12) & 0x3F)));
+        mg_buf_putc(b, (char)(0x80 | ((c >> 6) & 0x3F)));
+        mg_buf_putc(b, (char)(0x80 | (c & 0x3F)));
+    }
+}
+
+/* The code point a SET instruction at pc takes: a letter or digit when it
+ * allows one (readable examples), else printable ASCII, else its lowest code
+ * point that is not a surrogate; -1 when none. */
+static int32_t set_pick(const int *prog, size_t pc)
+{
+    int n = prog[pc + 1];
+    static const char pref[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:@/+ ";
+    for (const char *p = pref; *p; p++)
+        for (int i = 0; i < n; i++)
+            if (prog[pc + 2 + 2 * i] <= *p && *p <= prog[pc + 3 + 2 * i])
+                return *p;
+    int32_t best = -1;
+    for (int i = 0; i < n; i++) {
+        int32_t lo = prog[pc + 2 + 2 * i], hi = prog[pc + 3 + 2 * i];
+        if (lo <= 0x7E && hi >= 0x21)
+            return lo < 0x21 ? 0x21 : lo;
+        if (lo >= 0xD800 && lo <= 0xDFFF)
+            lo = 0xE000;
+        if (lo <= hi && lo <= 0x10FFFF && (best < 0 || lo < best))
+            best = lo;
+    }
+    return best;
+}
+
+static size_t insn_len(const int *prog, size_t pc)
+{
+    switch (prog[pc]) {
+    case MG_RX_SET: return 2 + 2 * (size_t)prog[pc + 1];
+    case MG_RX_SPLIT: return 3;
+    case MG_RX_JMP: return 2;
+    default: return 1;
+    }
+}
+
+/* Breadth-first over (pc, consumed anything yet, passed '$'): states reached
+ * without consuming are expanded in the same layer, so the first MATCH found
+ * ends a shortest string. Word-boundary assertions end a path (they depend on
+ * the next character; patterns with them get no generated string unless
+ * another path avoids them). */
+char *mg_example_rx_string(const int *prog, size_t len)
+{
+    size_t ns = len * 4;
+    int *par = mg_xmalloc(ns * sizeof *par);
+    int32_t *via = mg_xmalloc(ns * sizeof *via);
+    int *work = mg_xmalloc(ns * sizeof *work), *sets = mg_xmalloc(ns * sizeof *sets),
+        *next = mg_xmalloc(ns * sizeof *next);
+    for (size_t i = 0; i < ns; i++)
+        par[i] = -2;
+    size_t nwork = 0, nsets = 0, nnext = 0;
+    int found = -1;
+    par[0] = -1;
+    via[0] = -1;
+    next[nnext++] = 0;
+    while (found < 0 && nnext > 0) {
+        /* Closure of the states just reached, collecting those at a SET. */
+        nsets = 0;
+        nwork = 0;
+        for (size_t i = 0; i < nnext; i++)
+            work[nwork++] = next[i];
+        nnext = 0;
+        while (nwork > 0 && found < 0) {
+            int s = work[--nwork];
+            size_t pc = (size_t)s / 4;
+            int started = (s >> 1) & 1, ended = s & 1;
+            int to[2], nto = 0;
+            switch (prog[pc]) {
+            case MG_RX_MATCH: found = s; break;
+            case MG_RX_SET:
+                if (!ended)
+                    sets[nsets++] = s;
+                break;
+            case MG_RX_SPLIT:
+                to[nto++] = prog[pc + 1] * 4 + started * 2 + ended;
+                to[nto++] = prog[pc + 2] * 4 + started * 2 + ended;
+                break;
+            case MG_RX_JMP: to[nto++] = prog[pc + 1] * 4 + started * 2 + ended; break;
+            case MG_RX_BOL:
+                if (!started)
+                    to[nto++] = (int)(pc + 1) * 4 + ended;
+                break;
+            case MG_RX_EOL: to[nto++] = (int)(pc + 1) * 4 + started * 2 + 1; break;
+            default: break;
+            }
+            /* Pushed in reverse so that the first branch of a SPLIT (the
+             * greedy or leftmost one) is expanded first. */
+            for (int k = nto - 1; k >= 0; k--)
+                if (to[k] >= 0 && (size_t)to[k] < ns && par[to[k]] == -2) {
+                    par[to[k]] = s;
+                    via[to[k]] = -1;
+                    work[nwork++] = to[k];
+                }
+        }
+        if (found >= 0)
+            break;
+        for (size_t i = 0; i < nsets; i++) {
+            int s = sets[i];
+            size_t pc = (size_t)s / 4;
+            int32_t c = set_pick(prog, pc);
+            int t = (int)(pc + insn_len(prog, pc)) * 4 + 2;
+            if (c < 0 || (size_t)t >= ns || par[t] != -2)
+                continue;
+            par[t] = s;
+            via[t] = c;
+            next[nnext++] = t;
+        }
+    }
+    char *out = NULL;
+    if (found >= 0) {
+        size_t n = 0;
+        for (int s = found; s >= 0; s = par[s])
+            if (via[s] >= 0)
+                work[n++] = via[s];
+        mg_buf b;
+        mg_buf_init(&b);
+        while (n > 0)
+            put_utf8(&b, (uint32_t)work[--n]);
+        mg_buf_cstr(&b);
+        out = mg_buf_steal(&b, NULL);
+    }
+    free(par);
+    free(via);
+    free(work);
+    free(sets);
+    free(next);
+    return out;
+}
+
+static const char *format_sample(const char *f)
+{
+    static const char *const tab[][2] = {
+        {"date-time", "2024-01-15T09:30:00Z"},
+        {"date", "2024-01-15"},
+        {"time", "09:30:00Z"},
+        {"email", "user@example.com"},
+        {"idn-email", "user@example.com"},
+        {"hostname", "example.com"},
+        {"idn-hostname", "example.com"},
+        {"ipv4", "192.0.2.1"},
+        {"ipv6", "2001:db8::1"},
+        {"uri", "https://example.com/resource"},
+        {"iri", "https://example.com/resource"},
+        {"uri-reference", "https://example.com/resource"},
+        {"iri-reference", "https://example.com/resource"},
+        {"url", "https://example.com/resource"},
+        {"uri-template", "https://example.com/{id}"},
+        {"uuid", "3fa85f64-5717-4562-b3fc-2c963f66afa6"},
+        {"regex", "^[a-z]+$"},
+        {"duration", "PT1H"},
+        {"json-pointer", "/a/b"},
+        {"relative-json-pointer", "0/a"},
+        {"byte", "ZXhhbXBsZQ=="},
+        {"binary", "example"},
+        {"password", "secret"},
+    };
+    for (size_t i = 0; i < sizeof tab / sizeof *tab; i++)
+        if (!strcmp(tab[i][0], f))
+            return tab[i][1];
+    return NULL;
+}
+
+static int num_at(const cJSON *c, const char *key, double *out)
+{
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(c, key);
+    if (!cJSON_IsNumber(n))
+        return 0;
+    *out = n->valuedouble;
+    return 1;
+}
+
+static cJSON *gen_string(mg_exgen *g, const mg_typeref *r)
+{
+    const cJSON *c = r->constraints;
+    const char *format = r->format;
+    const cJSON *fc = cJSON_GetObjectItemCaseSensitive(c, "format");
+    if (!format && cJSON_IsString(fc))
+        format = fc->valuestring;
+    const cJSON *pc = cJSON_GetObjectItemCaseSensitive(c, "pattern");
+    const char *pattern = cJSON_IsString(pc) ? pc->valuestring : NULL;
+    double minl = 0, maxl = -1;
+    num_at(c, "minLength", &minl);
+    if (!num_at(c, "maxLength", &maxl))
+        maxl = -1;
+    if (minl > MAX_LENGTH) {
+        set_why(g, "a string's minLength is over %s, more than an example shows", "4096");
+        return NULL;
+    }
+
+    const char *sample = format ? format_sample(format) : NULL;
+    int *prog = NULL;
+    size_t plen = 0;
+    const char *whynot = NULL;
+    if (pattern && mg_rx_compile(pattern, &prog, &plen, &whynot) < 0) {
+        set_why(g, "its pattern '%s' uses what msggen cannot build a string for", pattern);
+        return NULL;
+    }
+    mg_buf b;
+    mg_buf_init(&b);
+    if (pattern && !(sample && mg_rx_search(prog, plen, sample, strlen(sample)) == 1)) {
+        char *s = mg_example_rx_string(prog, plen);
+        if (!s) {
+            free(prog);
+            set_why(g, "no string was found that matches the pattern '%s'", pattern);
+            return NULL;
+        }
+        mg_buf_append_str(&b, s);
+        free(s);
+    } else
+        mg_buf_append_str(&b, sample ? sample : "string");
+    /* Lengths: plain text is padded or cut; a pattern's string is padded with
+     * its last character while the pattern still matches. */
+    size_t n = mg_utf8_length(mg_buf_cstr(&b));
+    if (n < minl) {
+        char pad = b.len ? b.data[b.len - 1] : 'x';
+        if ((unsigned char)pad >= 0x80 || (!pattern && sample))
+            pad = 'x';
+        while (n < minl) {
+            mg_buf_putc(&b, pad);
+            n++;
+        }
+    }
+    if (maxl >= 0 && n > maxl && !pattern && !sample) {
+        b.len = (size_t)maxl; /* "string" and padding are ASCII */
+        b.data[b.len] = '\0';
+        n = b.len;
+    }
+    const char *s = mg_buf_cstr(&b);
+    if ((pattern && mg_rx_search(prog, plen, s, b.len) != 1) || n < minl || (maxl >= 0 && n > maxl)) {
+        free(prog);
+        mg_buf_fini(&b);
+        if (pattern)
+            set_why(g, "no string was found that matches the pattern '%s' within its length bounds", pattern);
+        else
+            set_why(g, "no string of format '%s' fits its length bounds", format ? format : "(none)");
+        return NULL;
+    }
+    free(prog);
+    cJSON *out = cJSON_CreateString(s);
+    mg_buf_fini(&b);
+    return out;
+}
+
+/* A number within the bounds (inclusive and exclusive) and a multiple of
+ * multipleOf: the one nearest to 0 from above the lower bound. */
+static cJSON *gen_number(mg_exgen *g, const mg_typeref *r, int integer)
+{
+    const cJSON *c = r->constraints;
+    double lo = -INFINITY, hi = INFINITY, x, step = 0;
+    if (num_at(c, "minimum", &x))
+        lo = x;
+    if (num_at(c, "maximum", &x))
+        hi = x;
+    double xlo = -INFINITY, xhi = INFINITY;
+    num_at(c, "exclusiveMinimum", &xlo);
+    num_at(c, "exclusiveMaximum", &xhi);
+    num_at(c, "multipleOf", &step);
+    if (step <= 0)
+        step = integer ? 1 : 0;
+    double v = 0;
+    if (v < lo)
+        v = lo;
+    if (v <= xlo)
+        v = step > 0 ? xlo + step : (isfinite(xhi) && xhi - xlo < 2 ? (xlo + xhi) / 2 : xlo + 1);
+    if (step > 0)
+        v = ceil(v / step) * step;
+    if (step > 0 && v <= xlo)
+        v += step;
+    if (integer)
+        v = ceil(v);
+    /* Nothing at or above the lower bound: try from the upper one down. */
+    if (v > hi || v >= xhi) {
+        v = hi < xhi ? hi : xhi;
+        if (step > 0)
+            v = floor(v / step) * step;
+        if (v >= xhi)
+            v = step > 0 ? v - step : isfinite(xlo) ? (xlo + xhi) / 2 : xhi - 1;
+        if (integer)
+            v = floor(v);
+    }
+    if (v < lo || v <= xlo || v > hi || v >= xhi || !isfinite(v)) {
+        set_why(g, "%s", "no number was found within the bounds and multipleOf of a field");
+        return NULL;
+    }
+    return cJSON_CreateNumber(v);
+}
+
+/* ---- values -------------------------------------------------------------- */
+
+static cJSON *gen(mg_exgen *g, const mg_typeref *r, int depth);
+
+static int on_stack(const mg_exgen *g, const mg_typeref *r)
+{
+    for (int k = 0; k < g->nstack; k++)
+        if (mg_typeref_reaches(g->m, r, g->stack[k]))
+            return 1;
+    return 0;
+}
+
+/* An optional part that cannot be built is left out: its reason is not the
+ * message's. */
+static cJSON *gen_optional(mg_exgen *g, const mg_typeref *r, int depth)
+{
+    char *saved = g->why;
+    g->why = NULL;
+    cJSON *v = gen(g, r, depth);
+    free(g->why);
+    g->why = saved;
+    return v;
+}
+
+static cJSON *field_value(mg_exgen *g, const mg_field *f, int depth)
+{
+    const mg_typeref *t = f->type;
+    if (f->const_value && valid_at(g, t->doc, t->schema, f->const_value))
+        return cJSON_Duplicate(f->const_value, 1);
+    const cJSON *e;
+    if (cJSON_IsArray(f->examples))
+        cJSON_ArrayForEach(e, f->examples)
+            if (valid_at(g, t->doc, t->schema, e))
+                return cJSON_Duplicate(e, 1);
+    if (f->default_value && valid_at(g, t->doc, t->schema, f->default_value))
+        return cJSON_Duplicate(f->default_value, 1);
+    return f->required ? gen(g, t, depth + 1) : gen_optional(g, t, depth + 1);
+}
+
+static cJSON *gen_type(mg_exgen *g, const mg_type *t, int depth)
+{
+    cJSON *v = offered(g, t->doc, t->schema);
+    if (v)
+        return v;
+    g->stack[g->nstack++] = t;
+    switch (t->kind) {
+    case MG_TYPE_OBJECT: {
+        v = cJSON_CreateObject();
+        for (int i = 0; i < t->nfields; i++) {
+            const mg_field *f = t->fields[i];
+            if (!f->required && (depth >= OPT_DEPTH || on_stack(g, f->type)))
+                continue;
+            cJSON *fv = field_value(g, f, depth);
+            if (!fv && f->required) {
+                cJSON_Delete(v);
+                v = NULL;
+                break;
+            }
+            if (fv)
+                cJSON_AddItemToObject(v, f->wire, fv);
+        }
+        double minp = 0;
+        num_at(t->constraints, "minProperties", &minp);
+        if (v && minp > MAX_VALUES) {
+            set_why(g, "%s", "an object asks for more than 5000 members");
+            cJSON_Delete(v);
+            v = NULL;
+        }
+        for (int k = 1; v && cJSON_GetArraySize(v) < minp && !t->closed; k++) {
+            char key[32];
+            snprintf(key, sizeof key, "key%d", k);
+            if (cJSON_GetObjectItemCaseSensitive(v, key))
+                continue;
+            cJSON *av = t->additional ? gen(g, t->additional, depth + 1) : cJSON_CreateString("value");
+            if (!av) {
+                cJSON_Delete(v);
+                v = NULL;
+                break;
+            }
+            cJSON_AddItemToObject(v, key, av);
+        }
+        break;
+    }
+    case MG_TYPE_ENUM:
+        v = t->nvalues > 0 ? cJSON_Duplicate(t->values[0]->value, 1) : NULL;
+        if (!v)
+            set_why(g, "the enum %s has no values", t->name.s[MG_CASE_RAW]);
+        break;
+    case MG_TYPE_UNION: {
+        int ambiguous = 0; /* an option's value that a oneOf refused: it matched another too */
+        for (int i = 0; i < t->noptions && !v; i++) {
+            const mg_union_option *o = t->options[i];
+            cJSON *ov = gen_optional(g, o->type, depth + 1);
+            if (ov && t->discriminator && o->tag && cJSON_IsObject(ov) &&
+                !cJSON_GetObjectItemCaseSensitive(ov, t->discriminator))
+                cJSON_AddItemToObject(ov, t->discriminator, cJSON_CreateString(o->tag));
+            if (ov && valid_at(g, t->doc, t->schema, ov))
+                v = ov;
+            else {
+                ambiguous |= ov && !t->any_of && o->type->schema && valid_at(g, o->type->doc, o->type->schema, ov);
+                cJSON_Delete(ov);
+            }
+        }
+        if (!v && ambiguous)
+            set_why(g, "each value built for an option of the oneOf %s also matches another option",
+                    t->name.s[MG_CASE_RAW]);
+        else if (!v)
+            set_why(g, "no option of the union %s gave a value that validates", t->name.s[MG_CASE_RAW]);
+        break;
+    }
+    case MG_TYPE_ALIAS: v = gen(g, t->target, depth + 1); break;
+    }
+    g->nstack--;
+    return v;
+}
+
+static cJSON *gen_any(mg_exgen *g, const mg_typeref *r)
+{
+    static const char *const tries[] = {"\"value\"", "0", "true", "{}", "[]", "null"};
+    for (size_t i = 0; i < sizeof tries / sizeof *tries; i++) {
+        cJSON *v = cJSON_Parse(tries[i]);
+        if (valid_at(g, r->doc, r->schema, v))
+            return v;
+        cJSON_Delete(v);
+    }
+    set_why(g, "%s", "no value was found for a schema without a single type");
+    return NULL;
+}
+
+static cJSON *gen_inner(mg_exgen *g, const mg_typeref *r, int depth)
+{
+    if (depth > MAX_DEPTH || g->nstack > MAX_DEPTH) {
+        set_why(g, "%s", "required fields nest without end (a required field leads back to its own type)");
+        return NULL;
+    }
+    if (--g->budget < 0) {
+        set_why(g, "%s", "the smallest example the schema allows has over 5000 values");
+        return NULL;
+    }
+    cJSON *v = offered(g, r->doc, r->schema);
+    if (v)
+        return v;
+    const cJSON *c = r->constraints;
+    const cJSON *k = cJSON_GetObjectItemCaseSensitive(c, "const");
+    if (k)
+        return cJSON_Duplicate(k, 1);
+    const cJSON *en = cJSON_GetObjectItemCaseSensitive(c, "enum");
+    if (cJSON_IsArray(en) && en->child) {
+        cJSON_ArrayForEach(k, en)
+            if (valid_at(g, r->doc, r->schema, k))
+                return cJSON_Duplicate(k, 1);
+        return cJSON_Duplicate(en->child, 1);
+    }
+    double minn = 0, maxn = -1;
+    switch (r->kind) {
+    case MG_KIND_ANY: v = gen_any(g, r); break;
+    case MG_KIND_NULL: v = cJSON_CreateNull(); break;
+    case MG_KIND_STRING: v = gen_string(g, r); break;
+    case MG_KIND_INTEGER: v = gen_number(g, r, 1); break;
+    case MG_KIND_NUMBER: v = gen_number(g, r, 0); break;
+    case MG_KIND_BOOLEAN: v = cJSON_CreateTrue(); break;
+    case MG_KIND_REF: v = gen_type(g, r->ref, depth); break;
+    case MG_KIND_ARRAY:
+    case MG_KIND_MAP: {
+        int arr = r->kind == MG_KIND_ARRAY;
+        num_at(c, arr ? "minItems" : "minProperties", &minn);
+        if (!num_at(c, arr ? "maxItems" : "maxProperties", &maxn))
+            maxn = -1;
+        /* One item shows the shape; more only when the schema asks. */
+        if (minn > MAX_VALUES) {
+            set_why(g, "%s", "an array or map asks for more than 5000 members");
+            v = NULL;
+            break;
+        }
+        int n = minn > 1 ? (int)minn : 1;
+        if (maxn >= 0 && n > maxn)
+            n = (int)maxn;
+        int required = minn > 0 ? (int)minn : 0;
+        if (n > required && (depth >= OPT_DEPTH || on_stack(g, r->items)))
+            n = required;
+        v = arr ? cJSON_CreateArray() : cJSON_CreateObject();
+        for (int i = 0; i < n; i++) {
+            cJSON *iv = i < required ? gen(g, r->items, depth + 1) : gen_optional(g, r->items, depth + 1);
+            if (!iv) {
+                if (i < required) {
+                    cJSON_Delete(v);
+                    v = NULL;
+                }
+                break;
+            }
+            if (arr)
+                cJSON_AddItemToArray(v, iv);
+            else {
+                char key[32];
+                if (n == 1)
+                    snprintf(key, sizeof key, "key");
+                else
+                    snprintf(key, sizeof key, "key%d", i + 1);
+                cJSON_AddItemToObject(v, key, iv);
+            }
+        }
+        break;
+    }
+    }
+    return v;
+}
+
+/* A nullable part that cannot be built otherwise is null; its reason then
+ * does not count. */
+static cJSON *gen(mg_exgen *g, const mg_typeref *r, int depth)
+{
+    if (!r->nullable)
+        return gen_inner(g, r, depth);
+    char *saved = g->why;
+    g->why = NULL;
+    cJSON *v = gen_inner(g, r, depth);
+    free(g->why);
+    g->why = saved;
+    return v ? v : cJSON_CreateNull();
+}
+
+/* ---- public --------------------------------------------------------------- */
+
+mg_exgen *mg_exgen_new(const mg_model *m)
+{
+    mg_exgen *g = mg_xcalloc(1, sizeof *g);
+    g->m = m;
+    g->v = mg_validator_new(load_uri, m->set);
+    use_doc(g, m->doc);
+    return g;
+}
+
+void mg_exgen_free(mg_exgen *g)
+{
+    if (!g)
+        return;
+    mg_validator_free(g->v);
+    free(g->docs);
+    free(g->why);
+    free(g);
+}
+
+cJSON *mg_example_generate(mg_exgen *g, const mg_message *msg, char **why)
+{
+    *why = NULL;
+    free(g->why);
+    g->why = NULL;
+    g->nstack = 0;
+    g->budget = MAX_VALUES;
+    if (!msg->payload || !msg->payload_schema) {
+        *why = mg_xstrdup("the message has no payload schema");
+        return NULL;
+    }
+    cJSON *v = gen_type(g, msg->payload, 0);
+    if (!v) {
+        *why = g->why ? g->why : mg_xstrdup("no value could be built from the schema");
+        g->why = NULL;
+        return NULL;
+    }
+    use_doc(g, msg->payload_doc);
+    mg_vresult res;
+    mg_vresult_init(&res);
+    int rc = mg_validate(g->v, msg->payload_schema, v, &res);
+    if (rc != 1) {
+        char line[512];
+        mg_buf b;
+        mg_buf_init(&b);
+        mg_buf_appendf(&b, "the value built from the schema does not validate (%s)",
+                       res.count ? mg_verror_format(&res.errors[0], line, sizeof line) : "schema error");
+        mg_buf_cstr(&b);
+        *why = mg_buf_steal(&b, NULL);
+        cJSON_Delete(v);
+        v = NULL;
+    }
+    mg_vresult_fini(&res);
+    return v;
+}
