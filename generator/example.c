@@ -35,6 +35,8 @@ struct mg_exgen {
     const mg_type *stack[MAX_DEPTH + 2];
     int nstack;
     int budget;  /* values still allowed in this example (MAX_VALUES) */
+    int fraction; /* numbers (not integers) take a fraction: a oneOf of integer
+                   * and number has no whole value that matches one option only */
     char *why; /* the first reason a required part could not be built */
 };
 
@@ -422,6 +424,12 @@ static cJSON *gen_number(mg_exgen *g, const mg_typeref *r, int integer)
         if (integer)
             v = floor(v);
     }
+    if (g->fraction && !integer && step == 0) {
+        if (v + 0.5 <= hi && v + 0.5 < xhi)
+            v += 0.5;
+        else if (v - 0.5 >= lo && v - 0.5 > xlo)
+            v -= 0.5;
+    }
     if (v < lo || v <= xlo || v > hi || v >= xhi || !isfinite(v)) {
         set_why(g, "%s", "no number was found within the bounds and multipleOf of a field");
         return NULL;
@@ -432,6 +440,9 @@ static cJSON *gen_number(mg_exgen *g, const mg_typeref *r, int integer)
 /* ---- values -------------------------------------------------------------- */
 
 static cJSON *gen(mg_exgen *g, const mg_typeref *r, int depth);
+static char *pattern_key(mg_exgen *g, const char *pattern);
+static cJSON *gen_simple(mg_exgen *g, const mg_doc *doc, const cJSON *schema);
+static cJSON *gen_tuple(mg_exgen *g, const mg_typeref *r, int depth);
 
 static int on_stack(const mg_exgen *g, const mg_typeref *r)
 {
@@ -497,6 +508,27 @@ static cJSON *gen_type(mg_exgen *g, const mg_type *t, int depth)
             cJSON_Delete(v);
             v = NULL;
         }
+        /* Members beyond the fields for minProperties: keys by the first of
+         * patternProperties' patterns when there are some (the value the
+         * first simple one that validates there), else key1, key2, ... */
+        const cJSON *pp = cJSON_GetObjectItemCaseSensitive(t->schema, "patternProperties");
+        pp = cJSON_IsObject(pp) && pp->child && cJSON_IsObject(pp->child) ? pp->child : NULL;
+        for (int k = 1; v && pp && cJSON_GetArraySize(v) < minp; k++) {
+            char *key = k == 1 ? pattern_key(g, pp->string) : NULL;
+            cJSON *pv = key ? gen_simple(g, t->doc, pp) : NULL;
+            if (!pv) {
+                if (key)
+                    set_why(g, "no value was found for the members matching the pattern '%s'", pp->string);
+                else if (k > 1)
+                    set_why(g, "%s", "an object whose keys follow a pattern asks for more than one member");
+                free(key);
+                cJSON_Delete(v);
+                v = NULL;
+                break;
+            }
+            cJSON_AddItemToObject(v, key, pv);
+            free(key);
+        }
         for (int k = 1; v && cJSON_GetArraySize(v) < minp && !t->closed; k++) {
             char key[32];
             snprintf(key, sizeof key, "key%d", k);
@@ -519,6 +551,7 @@ static cJSON *gen_type(mg_exgen *g, const mg_type *t, int depth)
         break;
     case MG_TYPE_UNION: {
         int ambiguous = 0; /* an option's value that a oneOf refused: it matched another too */
+        int fraction = g->fraction;
         for (int i = 0; i < t->noptions && !v; i++) {
             const mg_union_option *o = t->options[i];
             cJSON *ov = gen_optional(g, o->type, depth + 1);
@@ -531,7 +564,14 @@ static cJSON *gen_type(mg_exgen *g, const mg_type *t, int depth)
                 ambiguous |= ov && !t->any_of && o->type->schema && valid_at(g, o->type->doc, o->type->schema, ov);
                 cJSON_Delete(ov);
             }
+            /* A whole number matches both `integer` and `number`: once more,
+             * numbers with a fraction. */
+            if (!v && i == t->noptions - 1 && ambiguous && !g->fraction) {
+                g->fraction = 1;
+                i = -1;
+            }
         }
+        g->fraction = fraction;
         if (!v && ambiguous)
             set_why(g, "each value built for an option of the oneOf %s also matches another option",
                     t->name.s[MG_CASE_RAW]);
@@ -545,17 +585,86 @@ static cJSON *gen_type(mg_exgen *g, const mg_type *t, int depth)
     return v;
 }
 
-static cJSON *gen_any(mg_exgen *g, const mg_typeref *r)
+/* A tuple: every position it can fill, in order (positions up to minItems
+ * are required), then items after the positions up to minItems. */
+static cJSON *gen_tuple(mg_exgen *g, const mg_typeref *r, int depth)
+{
+    double minn = 0, maxn = -1;
+    num_at(r->constraints, "minItems", &minn);
+    if (!num_at(r->constraints, "maxItems", &maxn))
+        maxn = -1;
+    if (minn > MAX_VALUES) {
+        set_why(g, "%s", "an array or map asks for more than 5000 members");
+        return NULL;
+    }
+    cJSON *v = cJSON_CreateArray();
+    int i = 0;
+    for (; i < r->ntuple && (maxn < 0 || i < maxn); i++) {
+        int required = i < minn;
+        if (!required && (depth >= OPT_DEPTH || on_stack(g, r->tuple[i])))
+            break;
+        cJSON *iv = required ? gen(g, r->tuple[i], depth + 1) : gen_optional(g, r->tuple[i], depth + 1);
+        if (!iv) {
+            if (!required)
+                break;
+            cJSON_Delete(v);
+            return NULL;
+        }
+        cJSON_AddItemToArray(v, iv);
+    }
+    for (; i < minn; i++) {
+        cJSON *iv = !r->tuple_rest ? NULL : r->items ? gen(g, r->items, depth + 1) : cJSON_CreateString("value");
+        if (!iv) {
+            if (!r->tuple_rest)
+                set_why(g, "%s", "a tuple asks for more items than its positions allow");
+            cJSON_Delete(v);
+            return NULL;
+        }
+        cJSON_AddItemToArray(v, iv);
+    }
+    return v;
+}
+
+/* A map key that matches the map's key pattern (NULL, with the reason, when
+ * none is found); the caller frees it. */
+static char *pattern_key(mg_exgen *g, const char *pattern)
+{
+    int *prog = NULL;
+    size_t plen = 0;
+    const char *whynot = NULL;
+    if (mg_rx_compile(pattern, &prog, &plen, &whynot) < 0) {
+        set_why(g, "the key pattern '%s' uses what msggen cannot build a string for", pattern);
+        return NULL;
+    }
+    char *key = NULL;
+    if (mg_rx_search(prog, plen, "key", 3) == 1)
+        key = mg_xstrdup("key");
+    else if (!(key = mg_example_rx_string(prog, plen)))
+        set_why(g, "no map key was found that matches the pattern '%s'", pattern);
+    free(prog);
+    return key;
+}
+
+/* The first of a few simple values that validates against `schema` (of
+ * `doc`), else NULL. */
+static cJSON *gen_simple(mg_exgen *g, const mg_doc *doc, const cJSON *schema)
 {
     static const char *const tries[] = {"\"value\"", "0", "true", "{}", "[]", "null"};
     for (size_t i = 0; i < sizeof tries / sizeof *tries; i++) {
         cJSON *v = cJSON_Parse(tries[i]);
-        if (valid_at(g, r->doc, r->schema, v))
+        if (valid_at(g, doc, schema, v))
             return v;
         cJSON_Delete(v);
     }
-    set_why(g, "%s", "no value was found for a schema without a single type");
     return NULL;
+}
+
+static cJSON *gen_any(mg_exgen *g, const mg_typeref *r)
+{
+    cJSON *v = gen_simple(g, r->doc, r->schema);
+    if (!v)
+        set_why(g, "%s", "no value was found for a schema without a single type");
+    return v;
 }
 
 static cJSON *gen_inner(mg_exgen *g, const mg_typeref *r, int depth)
@@ -592,6 +701,11 @@ static cJSON *gen_inner(mg_exgen *g, const mg_typeref *r, int depth)
     case MG_KIND_BOOLEAN: v = cJSON_CreateTrue(); break;
     case MG_KIND_REF: v = gen_type(g, r->ref, depth); break;
     case MG_KIND_ARRAY:
+        if (r->tuple) {
+            v = gen_tuple(g, r, depth);
+            break;
+        }
+        /* fall through */
     case MG_KIND_MAP: {
         int arr = r->kind == MG_KIND_ARRAY;
         num_at(c, arr ? "minItems" : "minProperties", &minn);
@@ -621,7 +735,21 @@ static cJSON *gen_inner(mg_exgen *g, const mg_typeref *r, int depth)
             }
             if (arr)
                 cJSON_AddItemToArray(v, iv);
-            else {
+            else if (r->key_pattern) {
+                char *key = n == 1 ? pattern_key(g, r->key_pattern) : NULL;
+                if (!key) {
+                    if (n > 1)
+                        set_why(g, "%s", "a map whose keys follow a pattern asks for more than one entry");
+                    cJSON_Delete(iv);
+                    if (i < required) {
+                        cJSON_Delete(v);
+                        v = NULL;
+                    }
+                    break;
+                }
+                cJSON_AddItemToObject(v, key, iv);
+                free(key);
+            } else {
                 char key[32];
                 if (n == 1)
                     snprintf(key, sizeof key, "key");

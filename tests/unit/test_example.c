@@ -222,11 +222,49 @@ static void example_should_say_why_when_no_valid_value_exists(void)
     done(m);
 }
 
+static void example_should_fill_tuples_and_pattern_keys_and_tell_integer_from_number(void)
+{
+    mg_model *m = build(A3
+        "    tup:\n"
+        "      payload: {type: array, prefixItems: [{type: integer}, {type: string}], items: {type: boolean}, minItems: 3}\n"
+        "    pair:\n"
+        "      payload: {type: array, items: [{type: string, format: date}, {type: integer, minimum: 2}], minItems: 1}\n"
+        "    keyed:\n"
+        "      payload:\n"
+        "        type: object\n"
+        "        patternProperties: {'^x-[a-z]+$': {type: integer}}\n"
+        "        additionalProperties: false\n"
+        "        minProperties: 1\n"
+        "    num:\n"
+        "      payload: {oneOf: [{type: integer}, {type: number, maximum: 0}]}\n");
+    CHECK(m != NULL);
+    char *why = NULL;
+    static const char *const want[][2] = {
+        {"tup", "[0,\"string\",true]"},
+        {"pair", "[\"2024-01-15\",2]"},
+        {"num", "-0.5"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        cJSON *v = m ? example_of(m, want[i][0], &why) : NULL;
+        char *s = compact(v);
+        CHECK_STR(s, want[i][1]);
+        free(s);
+        cJSON_Delete(v);
+    }
+    cJSON *v = m ? example_of(m, "keyed", &why) : NULL;
+    CHECK(cJSON_IsObject(v) && v->child && strncmp(v->child->string, "x-", 2) == 0);
+    cJSON_Delete(v);
+    CHECK(why == NULL);
+    free(why);
+    done(m);
+}
+
 int main(void)
 {
     RUN(example_should_build_shortest_readable_strings_for_patterns);
     RUN(example_should_respect_types_bounds_formats_and_required_fields);
     RUN(example_should_pick_a_union_option_that_validates_and_stop_recursion);
     RUN(example_should_say_why_when_no_valid_value_exists);
+    RUN(example_should_fill_tuples_and_pattern_keys_and_tell_integer_from_number);
     return unit_done();
 }
