@@ -31,6 +31,10 @@ GET .../api/jobs/{id}):
     wrong-schema     200, {"success": "yes", "queue": 7} (valid JSON, not the answer schema)
     bullmq-N         GET: realistic BullMQ job answers, N = 1..6 (see BULLMQ)
 
+Scenarios other than ok, idle-close, drop-second and bullmq-N close the
+connection after answering, and their plain answers say so with
+`Connection: close`.
+
 GET /__stats answers {"requests", "posts", "connections"} counted since start
 (the /__stats requests themselves are not counted).
 
@@ -94,6 +98,7 @@ class Conn:
     def __init__(self, sock):
         self.sock = sock
         self.buf = b""
+        self.closing = False  # answer() announces the close (a correct server does)
 
     def read_request(self):
         """(method, path, headers, body), or None at EOF."""
@@ -123,6 +128,8 @@ class Conn:
 
     def answer(self, status, body, ctype="application/json", extra=""):
         data = body if isinstance(body, bytes) else body.encode("utf-8")
+        if self.closing:
+            extra += "Connection: close\r\n"
         self.send("HTTP/1.1 %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n%s\r\n" % (
             status, ctype, len(data), extra) + data.decode("latin-1"))
 
@@ -186,6 +193,10 @@ def scenario_answer(c, scenario, method, rest, served):
             c.answer("200 OK", ok)
             return True
         return False
+    # The scenarios below close the connection after their answer; the plain
+    # answers say so (only idle-close and drop-second close unannounced, the
+    # case a client must not resend a POST on).
+    c.closing = not scenario.startswith("bullmq-")
     if scenario == "slow-status":
         c.drip("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(ok), ok))
     elif scenario == "slow-headers":
