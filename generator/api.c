@@ -190,8 +190,12 @@ static void mres_remove(mres *r, const char *key)
  * keeping where each part comes from. $refs are followed where two objects
  * meet (never inside data members: enum, const, default, examples). A value
  * only one side has is kept whole, as written. */
+static int is_name_map_key(const char *k);
+
+/* `names`: patch's members are names (under properties...), not keywords;
+ * `data`: patch is data (under enum, examples...), where "$ref" is no reference. */
 static void merge_value(mg_docset *set, mres *acc, const mg_doc *pdoc, const cJSON *patch, const cJSON *owner,
-                        int own, int data, int depth)
+                        int own, int names, int data, int depth)
 {
     if (!acc->node && !acc->built) {
         if (cJSON_IsNull(patch))
@@ -247,8 +251,9 @@ static void merge_value(mg_docset *set, mres *acc, const mg_doc *pdoc, const cJS
             mres_remove(acc, c->string);
             continue;
         }
-        merge_value(set, mres_member(acc, c->string), pfd, c, NULL, own, data || is_data_key(c->string),
-                    depth + 1);
+        const char *k = c->string;
+        merge_value(set, mres_member(acc, k), pfd, c, NULL, own, !names && !data && is_name_map_key(k),
+                    data || (!names && is_data_key(k)), depth + 1);
         mres *m = mres_member(acc, c->string);
         if (!m->node && !m->built)
             mres_remove(acc, c->string);
@@ -296,7 +301,7 @@ static char *moved_ref(const mg_doc *from, const mg_doc *to, const char *ref)
     const char *hash = strchr(ref, '#');
     size_t flen = hash ? (size_t)(hash - ref) : strlen(ref);
     int remote = strstr(ref, "://") && (!hash || strstr(ref, "://") < hash);
-    if (remote || strcmp(from->dir, to->dir) == 0) {
+    if (remote || from == to || (flen > 0 && strcmp(from->dir, to->dir) == 0)) {
         mg_buf_append_str(&b, ref);
     } else {
         char *file = mg_xstrndup(ref, flen);
@@ -329,23 +334,25 @@ static int is_name_map_key(const char *k)
 
 /* Gives the copy `dst` of `src` (of `sdoc`) and everything below it positions
  * in `doc` at the originals' places, and rewrites the $refs it holds when
- * `sdoc` is in another folder. `names`: dst's members are names (under
- * properties...), `data`: dst is data (under enum, examples...). */
+ * `sdoc` is another file. `names`: dst's members are names (under
+ * properties...), `data`: dst is data (under enum, examples...); neither
+ * holds references. */
 static void place_copy(const mg_doc *doc, cJSON *dst, const mg_doc *sdoc, const cJSON *src, const cJSON *parent,
                        int index, int names, int data)
 {
     mg_doc_record(doc, dst, parent, index, mg_doc_mark(sdoc, src), mg_doc_key_mark(sdoc, src));
-    if (!data && !names && cJSON_IsString(dst) && dst->string && strcmp(dst->string, "$ref") == 0 &&
-        cJSON_IsObject(parent) && sdoc != doc) {
-        char *r = moved_ref(sdoc, doc, dst->valuestring);
-        cJSON_SetValuestring(dst, r);
-        free(r);
-    }
     cJSON *d = dst->child;
     const cJSON *s = src->child;
-    for (int i = 0; d && s; d = d->next, s = s->next, i++)
-        place_copy(doc, d, sdoc, s, dst, i, !names && !data && d->string && is_name_map_key(d->string) && cJSON_IsObject(d),
-                   data || (d->string && !names && is_data_key(d->string)));
+    for (int i = 0; d && s; d = d->next, s = s->next, i++) {
+        const char *k = cJSON_IsObject(dst) ? d->string : NULL;
+        if (k && !names && !data && strcmp(k, "$ref") == 0 && cJSON_IsString(d) && sdoc != doc) {
+            char *r = moved_ref(sdoc, doc, d->valuestring);
+            cJSON_SetValuestring(d, r);
+            free(r);
+        }
+        place_copy(doc, d, sdoc, s, dst, i, k && !names && !data && is_name_map_key(k),
+                   data || (k && !names && is_data_key(k)));
+    }
 }
 
 /* The cJSON tree of a merge result, with every node given its position in
@@ -414,12 +421,12 @@ const cJSON *mg_traits_member(mg_traits *t, const mg_doc *doc, const cJSON *node
     memset(&acc, 0, sizeof acc);
     int data = is_data_key(key);
     if (own && !t->v3)
-        merge_value(t->set, &acc, doc, own, node, 1, data, 0);
+        merge_value(t->set, &acc, doc, own, node, 1, 0, data, 0);
     for (int i = 0; i < n; i++)
         if (get(tnodes[i], key))
-            merge_value(t->set, &acc, tdocs[i], get(tnodes[i], key), tnodes[i], 0, data, 0);
+            merge_value(t->set, &acc, tdocs[i], get(tnodes[i], key), tnodes[i], 0, 0, data, 0);
     if (own && t->v3)
-        merge_value(t->set, &acc, doc, own, node, 1, data, 0);
+        merge_value(t->set, &acc, doc, own, node, 1, 0, data, 0);
     if (!acc.built) {
         const cJSON *v = acc.node;
         if (v) {
@@ -439,6 +446,11 @@ const cJSON *mg_traits_member(mg_traits *t, const mg_doc *doc, const cJSON *node
         cJSON_DetachItemViaPointer(tmp, merged);
         cJSON_Delete(tmp);
         mg_doc_replace(doc, (cJSON *)own, merged); /* gives it own's parent link and key */
+        if (get(obj, key) != merged) { /* own is not a node of `doc`: cannot happen for a loaded object */
+            cJSON_Delete(merged);
+            mres_fini(&acc);
+            return own;
+        }
     } else {
         merged = materialise(doc, &acc, obj, cJSON_GetArraySize(obj), key, 0, data);
     }
