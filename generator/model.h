@@ -196,7 +196,8 @@ typedef struct mg_message {
     mg_type *headers;          /* the headers' named type (traits applied); NULL when none.
                                 * Inline headers are named <Message>Headers, or
                                 * <Trait>Headers from a components.messageTraits entry
-                                * (<Trait> alone when it ends in "headers"). */
+                                * as written (<Trait> alone when it ends in "headers");
+                                * merged from the message and traits: <Message>Headers. */
     const char *correlation_location;    /* borrowed: correlationId.location; NULL when none */
     const char *correlation_description; /* borrowed; NULL when none */
     const mg_doc *payload_doc; /* raw resolved payload schema (borrowed) */

@@ -316,6 +316,31 @@ static void api_should_keep_a_traits_headers_whole_when_the_message_has_none(voi
     done(m);
 }
 
+static void api_should_let_a_2x_null_delete_a_member_and_merge_operation_objects(void)
+{
+    mg_model *m = build("asyncapi: 2.6.0\ninfo: {title: t, version: '1'}\n"
+                        "channels:\n"
+                        "  c:\n"
+                        "    subscribe:\n"
+                        "      operationId: op\n"
+                        "      externalDocs: {url: 'https://own.example.com'}\n"
+                        "      traits: [{externalDocs: {description: from the trait}}]\n"
+                        "      message:\n"
+                        "        name: m\n"
+                        "        payload: {type: object}\n"
+                        "        headers: {type: object, properties: {a: {type: string}}}\n"
+                        "        traits: [{headers: null}]\n");
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    CHECK(m->messages[0]->headers == NULL);
+    CHECK(m->messages[0]->headers_schema == NULL);
+    const cJSON *ed = cJSON_GetObjectItemCaseSensitive(at(m->api->operations, 0), "external_docs");
+    CHECK_STR(str(ed, "url"), "https://own.example.com");
+    CHECK_STR(str(ed, "description"), "from the trait");
+    done(m);
+}
+
 int main(void)
 {
     RUN(api_should_list_every_use_of_a_message_sent_on_two_channels);
@@ -325,5 +350,6 @@ int main(void)
     RUN(api_should_merge_2x_trait_headers_property_by_property_trait_winning);
     RUN(api_should_merge_3x_traits_in_order_under_the_messages_own_values);
     RUN(api_should_keep_a_traits_headers_whole_when_the_message_has_none);
+    RUN(api_should_let_a_2x_null_delete_a_member_and_merge_operation_objects);
     return unit_done();
 }
