@@ -120,8 +120,6 @@ struct mg_traits {
 
 typedef struct ptr_ent {
     const void *key;
-    const mg_doc *doc;
-    const cJSON *node;
 } ptr_ent;
 
 /* A value while a member is merged: an original node taken whole (`members`
@@ -140,6 +138,15 @@ typedef struct mmember {
     const char *key;     /* borrowed from a source node */
     mres v;
 } mmember;
+
+static int is_name_map_key(const char *k)
+{
+    static const char *const maps[] = {"properties", "patternProperties", "definitions", "$defs", "dependentSchemas"};
+    for (size_t i = 0; i < sizeof maps / sizeof *maps; i++)
+        if (strcmp(k, maps[i]) == 0)
+            return 1;
+    return 0;
+}
 
 static int is_data_key(const char *k)
 {
@@ -189,11 +196,9 @@ static void mres_remove(mres *r, const char *key)
 /* JSON Merge Patch (RFC 7386) of the value `patch` (in `pdoc`) onto `acc`,
  * keeping where each part comes from. $refs are followed where two objects
  * meet (never inside data members: enum, const, default, examples). A value
- * only one side has is kept whole, as written. */
-static int is_name_map_key(const char *k);
-
-/* `names`: patch's members are names (under properties...), not keywords;
- * `data`: patch is data (under enum, examples...), where "$ref" is no reference. */
+ * only one side has is kept whole, as written. `names`: patch's members are
+ * names (under properties...), not keywords; `data`: patch is data (under
+ * enum, examples...), where "$ref" is no reference. */
 static void merge_value(mg_docset *set, mres *acc, const mg_doc *pdoc, const cJSON *patch, const cJSON *owner,
                         int own, int names, int data, int depth)
 {
@@ -323,15 +328,6 @@ static char *moved_ref(const mg_doc *from, const mg_doc *to, const char *ref)
     return mg_buf_steal(&b, NULL);
 }
 
-static int is_name_map_key(const char *k)
-{
-    static const char *const maps[] = {"properties", "patternProperties", "definitions", "$defs", "dependentSchemas"};
-    for (size_t i = 0; i < sizeof maps / sizeof *maps; i++)
-        if (strcmp(k, maps[i]) == 0)
-            return 1;
-    return 0;
-}
-
 /* Gives the copy `dst` of `src` (of `sdoc`) and everything below it positions
  * in `doc` at the originals' places, and rewrites the $refs it holds when
  * `sdoc` is another file. `names`: dst's members are names (under
@@ -455,9 +451,7 @@ const cJSON *mg_traits_member(mg_traits *t, const mg_doc *doc, const cJSON *node
         merged = materialise(doc, &acc, obj, cJSON_GetArraySize(obj), key, 0, data);
     }
     mres_fini(&acc);
-    ptr_ent *e = mg_hmap_put_ptr(&t->made, merged, NULL);
-    e->doc = doc;
-    e->node = merged;
+    mg_hmap_put_ptr(&t->made, merged, NULL);
     return merged;
 }
 
