@@ -2554,7 +2554,8 @@ static void walk_schema(mg_model *m, wctx *w, wstep st, int depth)
  * the declared schemas (components.schemas; a JSON Schema catalogue's root,
  * with its $defs), so that a loop is refused once, at the schema, before
  * anything tries to build a type from it. After (`payloads` 1): over every
- * message payload, which may hold inline schemas the first pass did not see. */
+ * message payload and headers schema (merged from traits or not), which may
+ * hold inline schemas the first pass did not see. */
 static void check_schemas(mg_model *m, int payloads)
 {
     wctx w;
@@ -2563,9 +2564,12 @@ static void check_schemas(mg_model *m, int payloads)
     mg_hmap_init(&w.state, sizeof(node_ent));
     const cJSON *c, *schemas = get(get(m->doc->root, "components"), "schemas");
     if (payloads) {
-        for (int i = 0; i < m->nmessages; i++)
+        for (int i = 0; i < m->nmessages; i++) {
             if (m->messages[i]->payload_doc)
                 walk_schema(m, &w, (wstep){m->messages[i]->payload_doc, m->messages[i]->payload_schema}, 0);
+            if (m->messages[i]->headers_doc) /* inline, or merged from traits */
+                walk_schema(m, &w, (wstep){m->messages[i]->headers_doc, m->messages[i]->headers_schema}, 0);
+        }
     } else if (m->spec == MG_SPEC_JSON_SCHEMA) {
         walk_schema(m, &w, (wstep){m->doc, m->doc->root}, 0);
     } else if (cJSON_IsObject(schemas)) {
