@@ -10,8 +10,11 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
+#include "hmap.h"
+#include "util.h"
 #include "model.h"
 #include "resolve.h"
 
@@ -107,7 +110,294 @@ static int traits_of(mg_docset *set, const mg_doc *doc, const cJSON *node, const
     return n;
 }
 
-const cJSON *mg_traits_member(mg_docset *set, const mg_doc *doc, const cJSON *node, const char *key, int v3,
+/* ---- merging trait members ------------------------------------------- */
+
+struct mg_traits {
+    mg_docset *set;
+    int v3;
+    mg_hmap made; /* ptr_ent: the merged members put in place, so that asking twice gives the same node */
+};
+
+typedef struct ptr_ent {
+    const void *key;
+} ptr_ent;
+
+/* A value while a member is merged: an original node taken whole (`members`
+ * NULL), or an object being built from the members of several (then doc/node
+ * is the value whose position it takes). */
+typedef struct mres {
+    const mg_doc *doc;
+    const cJSON *node;   /* NULL: absent (deleted by a null) */
+    const cJSON *owner;  /* top level: the object (or trait) the whole value came from */
+    int own;             /* doc/node is the object's own (its position wins) */
+    struct mmember *members;
+    int n, cap, built;
+} mres;
+
+typedef struct mmember {
+    const char *key;     /* borrowed from a source node */
+    mres v;
+} mmember;
+
+static int is_name_map_key(const char *k)
+{
+    static const char *const maps[] = {"properties", "patternProperties", "definitions", "$defs", "dependentSchemas"};
+    for (size_t i = 0; i < sizeof maps / sizeof *maps; i++)
+        if (strcmp(k, maps[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int is_data_key(const char *k)
+{
+    static const char *const data[] = {"enum", "const", "default", "examples", "example"};
+    for (size_t i = 0; i < sizeof data / sizeof *data; i++)
+        if (strcmp(k, data[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static void mres_fini(mres *r)
+{
+    for (int i = 0; i < r->n; i++)
+        mres_fini(&r->members[i].v);
+    free(r->members);
+    memset(r, 0, sizeof *r);
+}
+
+static mres *mres_member(mres *r, const char *key)
+{
+    for (int i = 0; i < r->n; i++)
+        if (strcmp(r->members[i].key, key) == 0)
+            return &r->members[i].v;
+    if (r->n == r->cap) {
+        r->cap = r->cap ? 2 * r->cap : 8;
+        r->members = realloc(r->members, (size_t)r->cap * sizeof *r->members);
+        if (!r->members)
+            abort();
+    }
+    mmember *m = &r->members[r->n++];
+    memset(m, 0, sizeof *m);
+    m->key = key;
+    return &m->v;
+}
+
+static void mres_remove(mres *r, const char *key)
+{
+    for (int i = 0; i < r->n; i++)
+        if (strcmp(r->members[i].key, key) == 0) {
+            mres_fini(&r->members[i].v);
+            memmove(&r->members[i], &r->members[i + 1], (size_t)(r->n - i - 1) * sizeof *r->members);
+            r->n--;
+            return;
+        }
+}
+
+/* JSON Merge Patch (RFC 7386) of the value `patch` (in `pdoc`) onto `acc`,
+ * keeping where each part comes from. $refs are followed where two objects
+ * meet (never inside data members: enum, const, default, examples). A value
+ * only one side has is kept whole, as written. `names`: patch's members are
+ * names (under properties...), not keywords; `data`: patch is data (under
+ * enum, examples...), where "$ref" is no reference. */
+static void merge_value(mg_docset *set, mres *acc, const mg_doc *pdoc, const cJSON *patch, const cJSON *owner,
+                        int own, int names, int data, int depth)
+{
+    if (!acc->node && !acc->built) {
+        if (cJSON_IsNull(patch))
+            return;
+        acc->doc = pdoc;
+        acc->node = patch;
+        acc->owner = owner;
+        acc->own = own;
+        return;
+    }
+    const mg_doc *pfd = pdoc;
+    const cJSON *pobj = data ? patch : follow(set, pdoc, patch, &pfd);
+    if (!cJSON_IsObject(pobj) || depth > 64) {
+        mres_fini(acc);
+        if (!cJSON_IsNull(patch)) {
+            acc->doc = pdoc;
+            acc->node = patch;
+            acc->owner = owner;
+            acc->own = own;
+        }
+        return;
+    }
+    if (!acc->built) {
+        const mg_doc *tfd = acc->doc;
+        const cJSON *tobj = data ? acc->node : follow(set, acc->doc, acc->node, &tfd);
+        if (!cJSON_IsObject(tobj)) {
+            acc->doc = pdoc;
+            acc->node = patch;
+            acc->owner = owner;
+            acc->own = own;
+            return;
+        }
+        /* Two objects meet: build their merge, starting from the target's members. */
+        acc->built = 1;
+        const cJSON *c;
+        cJSON_ArrayForEach(c, tobj) {
+            mres *m = mres_member(acc, c->string);
+            m->doc = tfd;
+            m->node = c;
+            m->own = acc->own;
+        }
+    }
+    if (own && !acc->own) {
+        /* The object's own value gives the merged value its position. */
+        acc->doc = pdoc;
+        acc->node = patch;
+        acc->own = 1;
+    }
+    acc->owner = NULL;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, pobj) {
+        if (cJSON_IsNull(c)) {
+            mres_remove(acc, c->string);
+            continue;
+        }
+        const char *k = c->string;
+        merge_value(set, mres_member(acc, k), pfd, c, NULL, own, !names && !data && is_name_map_key(k),
+                    data || (!names && is_data_key(k)), depth + 1);
+        mres *m = mres_member(acc, c->string);
+        if (!m->node && !m->built)
+            mres_remove(acc, c->string);
+    }
+}
+
+/* The file part of a $ref written in `from`, as a path relative to the
+ * folder of `to` (absolute when there is no simpler way), so that a copy of
+ * the $ref put in `to` reaches the same file. Appends to `out`. */
+static void relative_file(const mg_doc *from, const char *file, const mg_doc *to, mg_buf *out)
+{
+    mg_buf joined;
+    mg_buf_init(&joined);
+    if (!*file) {
+        mg_buf_append_str(&joined, from->path);
+    } else {
+        if (file[0] != '/' && strcmp(from->dir, ".") != 0) {
+            mg_buf_append_str(&joined, from->dir);
+            mg_buf_putc(&joined, '/');
+        }
+        mg_buf_append_str(&joined, file);
+    }
+    char *p = mg_path_normalise(mg_buf_cstr(&joined));
+    mg_buf_fini(&joined);
+    size_t dl = strlen(to->dir);
+    if (strcmp(to->dir, ".") == 0 && p[0] != '/')
+        mg_buf_append_str(out, p);
+    else if (strncmp(p, to->dir, dl) == 0 && p[dl] == '/' && strcmp(to->dir, "/") != 0)
+        mg_buf_append_str(out, p + dl + 1);
+    else if (p[0] == '/')
+        mg_buf_append_str(out, p);
+    else {
+        char *cwd = getcwd(NULL, 0);
+        mg_buf_appendf(out, "%s/%s", cwd ? cwd : ".", p);
+        free(cwd);
+    }
+    free(p);
+}
+
+/* A copy of a $ref written in `from` that means the same in `to`. */
+static char *moved_ref(const mg_doc *from, const mg_doc *to, const char *ref)
+{
+    mg_buf b;
+    mg_buf_init(&b);
+    const char *hash = strchr(ref, '#');
+    size_t flen = hash ? (size_t)(hash - ref) : strlen(ref);
+    int remote = strstr(ref, "://") && (!hash || strstr(ref, "://") < hash);
+    if (remote || from == to || (flen > 0 && strcmp(from->dir, to->dir) == 0)) {
+        mg_buf_append_str(&b, ref);
+    } else {
+        char *file = mg_xstrndup(ref, flen);
+        mg_buf enc, rel;
+        mg_buf_init(&enc);
+        mg_buf_init(&rel);
+        relative_file(from, file, to, &rel);
+        for (const char *q = mg_buf_cstr(&rel); *q; q++) /* the path as a URI reference */
+            if (*q == '%' || *q == '#' || *q == ' ')
+                mg_buf_appendf(&enc, "%%%02X", (unsigned char)*q);
+            else
+                mg_buf_putc(&enc, *q);
+        mg_buf_append_str(&b, mg_buf_cstr(&enc));
+        mg_buf_append_str(&b, hash ? hash : "");
+        mg_buf_fini(&enc);
+        mg_buf_fini(&rel);
+        free(file);
+    }
+    return mg_buf_steal(&b, NULL);
+}
+
+/* Gives the copy `dst` of `src` (of `sdoc`) and everything below it positions
+ * in `doc` at the originals' places, and rewrites the $refs it holds when
+ * `sdoc` is another file. `names`: dst's members are names (under
+ * properties...), `data`: dst is data (under enum, examples...); neither
+ * holds references. */
+static void place_copy(const mg_doc *doc, cJSON *dst, const mg_doc *sdoc, const cJSON *src, const cJSON *parent,
+                       int index, int names, int data)
+{
+    mg_doc_record(doc, dst, parent, index, mg_doc_mark(sdoc, src), mg_doc_key_mark(sdoc, src));
+    cJSON *d = dst->child;
+    const cJSON *s = src->child;
+    for (int i = 0; d && s; d = d->next, s = s->next, i++) {
+        const char *k = cJSON_IsObject(dst) ? d->string : NULL;
+        if (k && !names && !data && strcmp(k, "$ref") == 0 && cJSON_IsString(d) && sdoc != doc) {
+            char *r = moved_ref(sdoc, doc, d->valuestring);
+            cJSON_SetValuestring(d, r);
+            free(r);
+        }
+        place_copy(doc, d, sdoc, s, dst, i, k && !names && !data && is_name_map_key(k),
+                   data || (k && !names && is_data_key(k)));
+    }
+}
+
+/* The cJSON tree of a merge result, with every node given its position in
+ * `doc` under `parent` (child `index`). */
+static cJSON *materialise(const mg_doc *doc, const mres *r, cJSON *parent, int index, const char *key, int names,
+                          int data)
+{
+    cJSON *out;
+    if (!r->built) {
+        out = cJSON_Duplicate(r->node, 1);
+        if (!out)
+            abort();
+        if (key)
+            cJSON_AddItemToObject(parent, key, out);
+        place_copy(doc, out, r->doc, r->node, parent, index, names, data);
+        return out;
+    }
+    out = cJSON_CreateObject();
+    if (key)
+        cJSON_AddItemToObject(parent, key, out);
+    mg_doc_record(doc, out, parent, index, mg_doc_mark(r->doc, r->node), mg_doc_key_mark(r->doc, r->node));
+    for (int i = 0; i < r->n; i++) {
+        const char *k = r->members[i].key;
+        materialise(doc, &r->members[i].v, out, i, k, !names && !data && is_name_map_key(k),
+                    data || (!names && is_data_key(k)));
+    }
+    return out;
+}
+
+mg_traits *mg_traits_new(mg_docset *set, int v3)
+{
+    mg_traits *t = calloc(1, sizeof *t);
+    if (!t)
+        abort();
+    t->set = set;
+    t->v3 = v3;
+    mg_hmap_init(&t->made, sizeof(ptr_ent));
+    return t;
+}
+
+void mg_traits_free(mg_traits *t)
+{
+    if (!t)
+        return;
+    mg_hmap_fini(&t->made);
+    free(t);
+}
+
+const cJSON *mg_traits_member(mg_traits *t, const mg_doc *doc, const cJSON *node, const char *key,
                               const mg_doc **out_doc, const cJSON **out_owner)
 {
     const mg_doc *tdocs[MAX_TRAITS];
@@ -116,16 +406,53 @@ const cJSON *mg_traits_member(mg_docset *set, const mg_doc *doc, const cJSON *no
     *out_doc = doc;
     if (out_owner)
         *out_owner = node;
-    if (v3 && own)
+    if (own && mg_hmap_get_ptr(&t->made, own))
+        return own; /* merged by an earlier call */
+    int n = traits_of(t->set, doc, node, tdocs, tnodes);
+    if (n == 0)
         return own;
-    for (int i = traits_of(set, doc, node, tdocs, tnodes) - 1; i >= 0; i--)
-        if (get(tnodes[i], key)) {
-            *out_doc = tdocs[i];
+    /* 2.x: the object is the target, each trait a patch over it; 3.x: the
+     * traits in order, then the object itself over them. */
+    mres acc;
+    memset(&acc, 0, sizeof acc);
+    int data = is_data_key(key);
+    if (own && !t->v3)
+        merge_value(t->set, &acc, doc, own, node, 1, 0, data, 0);
+    for (int i = 0; i < n; i++)
+        if (get(tnodes[i], key))
+            merge_value(t->set, &acc, tdocs[i], get(tnodes[i], key), tnodes[i], 0, 0, data, 0);
+    if (own && t->v3)
+        merge_value(t->set, &acc, doc, own, node, 1, 0, data, 0);
+    if (!acc.built) {
+        const cJSON *v = acc.node;
+        if (v) {
+            *out_doc = acc.doc;
             if (out_owner)
-                *out_owner = tnodes[i];
-            return get(tnodes[i], key);
+                *out_owner = acc.owner;
         }
-    return own;
+        mres_fini(&acc);
+        return v;
+    }
+    /* Put in the object's place, so that its $refs resolve and it has a
+     * JSON pointer like any member written there. */
+    cJSON *obj = (cJSON *)node, *merged;
+    if (own) {
+        cJSON *tmp = cJSON_CreateObject();
+        merged = materialise(doc, &acc, tmp, 0, key, 0, data);
+        cJSON_DetachItemViaPointer(tmp, merged);
+        cJSON_Delete(tmp);
+        mg_doc_replace(doc, (cJSON *)own, merged); /* gives it own's parent link and key */
+        if (get(obj, key) != merged) { /* own is not a node of `doc`: cannot happen for a loaded object */
+            cJSON_Delete(merged);
+            mres_fini(&acc);
+            return own;
+        }
+    } else {
+        merged = materialise(doc, &acc, obj, cJSON_GetArraySize(obj), key, 0, data);
+    }
+    mres_fini(&acc);
+    mg_hmap_put_ptr(&t->made, merged, NULL);
+    return merged;
 }
 
 /* JSON Merge Patch of `src` into `dst`, both objects; `$ref`s in `src` are
@@ -539,16 +866,16 @@ static cJSON *new_operation(actx *c, const char *key, const char *id, const char
     add_s(o, "channel_address", ch ? get_str(ch, "address") : NULL);
     static const char *const texts[] = {"title", "summary", "description"};
     for (int i = 0; i < 3; i++) {
-        const cJSON *v = mg_traits_member(c->set, doc, on, texts[i], c->v3, &md, NULL);
+        const cJSON *v = mg_traits_member(c->m->traits, doc, on, texts[i], &md, NULL);
         add_s(o, texts[i], cJSON_IsString(v) ? v->valuestring : NULL);
     }
     cJSON *tags = cJSON_CreateArray();
-    const cJSON *tv = mg_traits_member(c->set, doc, on, "tags", c->v3, &md, NULL);
+    const cJSON *tv = mg_traits_member(c->m->traits, doc, on, "tags", &md, NULL);
     add_tags(c, tags, md, tv);
     cJSON_AddItemToObject(o, "tags", tags);
-    const cJSON *ed = mg_traits_member(c->set, doc, on, "externalDocs", c->v3, &md, NULL);
+    const cJSON *ed = mg_traits_member(c->m->traits, doc, on, "externalDocs", &md, NULL);
     cJSON_AddItemToObject(o, "external_docs", ed ? external_docs(c, md, ed) : cJSON_CreateNull());
-    const cJSON *sec = mg_traits_member(c->set, doc, on, "security", c->v3, &md, NULL);
+    const cJSON *sec = mg_traits_member(c->m->traits, doc, on, "security", &md, NULL);
     cJSON_AddItemToObject(o, "security", security(c, md, sec));
     cJSON_AddItemToObject(o, "bindings", bindings_of(c, doc, on));
     cJSON_AddItemToObject(o, "messages", cJSON_CreateArray());
@@ -580,7 +907,7 @@ static void asyncapi2(actx *c)
                 continue;
             const char *action = v == 0 ? "receive" : "send";
             const mg_doc *idd;
-            const cJSON *idn = mg_traits_member(c->set, od, on, "operationId", 0, &idd, NULL);
+            const cJSON *idn = mg_traits_member(c->m->traits, od, on, "operationId", &idd, NULL);
             const char *id = cJSON_IsString(idn) ? idn->valuestring : NULL;
             mg_buf b;
             mg_buf_init(&b);

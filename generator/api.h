@@ -39,11 +39,15 @@
  *              description} or null; bindings: the object as written, traits
  *              merged (protocol -> binding), or null.
  *
- * Traits: AsyncAPI 2.x applies each trait over the object in order with JSON
- * Merge Patch (a trait's member wins); 3.x merges the same way but a member
- * the object sets itself is never overridden by a trait. Bindings are merged
- * member by member at every depth; other members (headers, tags, ...) are
- * taken whole from the one that wins.
+ * Traits (mg_traits_member): AsyncAPI 2.x applies each trait over the
+ * object in order with JSON Merge Patch (RFC 7386: a trait's member wins, a
+ * trait's null deletes); 3.x merges the traits in order the same way and the
+ * object over them, so that a member the object sets itself is never
+ * overridden. Objects are merged member by member at every depth (headers
+ * schemas, correlationId, externalDocs, bindings...), $refs followed where two
+ * objects meet; arrays (tags, examples, required, enum) and scalars are
+ * replaced whole. A member only one of them has is taken as written (the same
+ * node, so a trait's headers stay one shared schema).
  *
  * Errors (one line, at the offending node): a 3.x operation without a
  * channel, or whose channel or reply channel is not one of the root
@@ -76,13 +80,27 @@ typedef struct mg_api {
 mg_api *mg_api_new(const struct mg_model *m, mg_diag *d);
 void mg_api_free(mg_api *a);
 
-/* The member `key` of the object `node` (in `doc`) after its `traits` are
- * applied as the AsyncAPI version says (v3: 3.x rules), taken whole: from the
- * object or from the trait that wins. Sets *out_doc to the document holding
- * it and, when out_owner is not NULL, *out_owner to the object it came from
- * (`node` or the trait, $ref followed). NULL when neither has it. Broken trait
- * $refs were reported by the resolver already and are skipped. */
-const cJSON *mg_traits_member(mg_docset *set, const mg_doc *doc, const cJSON *node, const char *key, int v3,
+/* Trait merges of one model: mg_model_new makes it (mg_model.traits) and
+ * mg_model_free frees it. */
+typedef struct mg_traits mg_traits;
+mg_traits *mg_traits_new(mg_docset *set, int v3);
+void mg_traits_free(mg_traits *t);
+
+/* The member `key` of the object `node` (a message or an operation, in `doc`)
+ * after its `traits` are applied as the model's AsyncAPI version says (see
+ * above). When one value wins whole, returns that node as written (a $ref is
+ * not followed), *out_doc its document and *out_owner (when not NULL) the
+ * object it came from (`node` or the trait, $ref followed). When two objects
+ * had to be merged, the merged object is built once, with every node at the
+ * position of the node it was copied from (load.h: mg_doc_record; a node from
+ * another file keeps that file in its marks, and a $ref it holds is rewritten
+ * to reach the same target from `doc`'s folder), and put in `node` as its own
+ * member `key` (replacing the one written there: mg_doc_replace), so that
+ * $refs and JSON pointers work as for any member; then *out_doc is `doc` and
+ * *out_owner `node`. Asking again returns the same node. NULL when neither has
+ * the member. Broken trait $refs were reported by the resolver already and are
+ * skipped. */
+const cJSON *mg_traits_member(mg_traits *t, const mg_doc *doc, const cJSON *node, const char *key,
                               const mg_doc **out_doc, const cJSON **out_owner);
 
 /* A copy of `bindings` of `node` with its traits' bindings merged in (see

@@ -1,7 +1,8 @@
 /* cmd_validate.c - `msggen validate --schema SCHEMA.json DATA.json...`: validates
  * data files against a JSON Schema with the interpreting validator (validate.h).
  * `msggen validate [-i CATALOGUE]` checks a catalogue (load, resolve, model) and
- * every message example against its payload schema; with `--message NAME
+ * every message example against its payload schema, and each example's
+ * headers against the message's headers schema (traits merged); with `--message NAME
  * PAYLOAD...` it validates payload files against one message's payload.
  *
  * Schema files reached through "$ref" are read on demand, relative to the
@@ -34,8 +35,9 @@ const char mg_help_validate[] =
     "\n"
     "With no --schema and no files, checks the catalogue (default: the one of\n"
     "msggen.yaml, docs/config.md): every file it refers to, every $ref, the\n"
-    "message model, and every message example against its payload schema; errors\n"
-    "are reported at the offending node as file:line:col. With --message, validates\n"
+    "message model, every message example against its payload schema and each\n"
+    "example's headers against the message's headers schema (traits merged);\n"
+    "errors are reported at the offending node as file:line:col. With --message, validates\n"
     "each PAYLOAD file (JSON or YAML) against that message's payload schema.\n"
     "\n"
     "With --schema, validates each DATA file against the JSON Schema (draft-07)\n"
@@ -203,17 +205,20 @@ static const cJSON *load_catalogue_uri(void *user, const char *uri)
 static mg_validator *catalogue_validator(mg_docset *set, const mg_model *m)
 {
     mg_validator *v = mg_validator_new(load_catalogue_uri, set);
-    const mg_doc **seen = calloc((size_t)m->nmessages + 1, sizeof *seen);
+    const mg_doc **seen = calloc(2 * (size_t)m->nmessages + 1, sizeof *seen);
     if (!seen)
         abort();
     int n = 0;
     seen[n++] = m->doc;
     for (int i = 0; i < m->nmessages; i++) {
-        int known = 0;
-        for (int k = 0; k < n; k++)
-            known |= seen[k] == m->messages[i]->payload_doc;
-        if (!known && m->messages[i]->payload_doc)
-            seen[n++] = m->messages[i]->payload_doc;
+        const mg_doc *docs[2] = {m->messages[i]->payload_doc, m->messages[i]->headers_doc};
+        for (int j = 0; j < 2; j++) {
+            int known = 0;
+            for (int k = 0; k < n; k++)
+                known |= seen[k] == docs[j];
+            if (!known && docs[j])
+                seen[n++] = docs[j];
+        }
     }
     for (int k = 0; k < n; k++) {
         char *uri = mg_validate_path_to_uri(seen[k]->path);
@@ -247,21 +252,25 @@ static const cJSON *node_at(const cJSON *root, const char *ptr)
     return cur;
 }
 
-/* Validates `value` (a node of `vdoc`) against message `g`'s payload; each
- * error is reported at the offending node's position (else at `at`) with
- * `what` naming the value. Returns 1 valid, 0 invalid. */
-static int validate_value(mg_validator *v, const mg_message *g, const mg_doc *vdoc, const cJSON *value,
-                          mg_mark at, const char *what, mg_diag *d)
+/* Validates `value` (a node of `vdoc`) against message `g`'s payload, or
+ * with `headers` its headers; each error is reported at the offending node's
+ * position (else at `at`) with `what` naming the value. Returns 1 valid, 0
+ * invalid. */
+static int validate_value(mg_validator *v, const mg_message *g, int headers, const mg_doc *vdoc,
+                          const cJSON *value, mg_mark at, const char *what, mg_diag *d)
 {
+    const char *part = headers ? "headers" : "payload";
+    const mg_doc *sdoc = headers ? g->headers_doc : g->payload_doc;
+    const cJSON *schema = headers ? g->headers_schema : g->payload_schema;
     mg_vresult res;
     mg_vresult_init(&res);
-    int rc = mg_validate(v, g->payload_schema, value, &res);
+    int rc = mg_validate(v, schema, value, &res);
     for (int e = 0; e < res.count; e++) {
         char line[4096];
         const mg_verror *err = &res.errors[e];
         if (err->kind == MG_VERR_SCHEMA) {
-            mg_doc_error(d, g->payload_doc, g->payload_schema, "payload schema of message '%s': %s",
-                         g->name.s[MG_CASE_RAW], err->message);
+            mg_doc_error(d, sdoc, schema, "%s schema of message '%s': %s", part, g->name.s[MG_CASE_RAW],
+                         err->message);
             continue;
         }
         const cJSON *n = node_at(value, err->pointer);
@@ -274,7 +283,7 @@ static int validate_value(mg_validator *v, const mg_message *g, const mg_doc *vd
         if (n && vdoc)
             mg_doc_pointer(vdoc, n, &ptr);
         mg_diag_error_ptr(d, m, n && vdoc ? mg_buf_cstr(&ptr) : NULL,
-                          "%s does not match the payload of message '%s': %s", what, g->name.s[MG_CASE_RAW],
+                          "%s does not match the %s of message '%s': %s", what, part, g->name.s[MG_CASE_RAW],
                           mg_verror_format(err, line, sizeof line));
         mg_buf_fini(&ptr);
     }
@@ -282,6 +291,33 @@ static int validate_value(mg_validator *v, const mg_message *g, const mg_doc *vd
         mg_diag_error(d, at, "more errors not shown (the first %d are)", MG_MAX_VALIDATE_ERRORS);
     mg_vresult_fini(&res);
     return rc == 1;
+}
+
+/* Validates the headers of each example of `g` (those with no payload too)
+ * against its headers schema (traits merged). Returns how many are invalid. */
+static int validate_example_headers(mg_validator *v, const mg_message *g, mg_diag *d)
+{
+    int bad = 0, i = 0;
+    const cJSON *e;
+    if (!g->headers_schema || !cJSON_IsArray(g->examples_node))
+        return 0;
+    cJSON_ArrayForEach(e, g->examples_node) {
+        i++;
+        const cJSON *h = cJSON_IsObject(e) ? cJSON_GetObjectItemCaseSensitive(e, "headers") : NULL;
+        if (!h)
+            continue;
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(e, "name");
+        mg_buf what;
+        mg_buf_init(&what);
+        if (cJSON_IsString(name))
+            mg_buf_appendf(&what, "headers of example '%s'", name->valuestring);
+        else
+            mg_buf_appendf(&what, "headers of example 'example %d'", i);
+        if (!validate_value(v, g, 1, g->examples_doc, h, mg_doc_mark(g->examples_doc, h), mg_buf_cstr(&what), d))
+            bad++;
+        mg_buf_fini(&what);
+    }
+    return bad;
 }
 
 static int validate_catalogue(const mg_cmd *cmd, const char *config, const char *input,
@@ -314,7 +350,7 @@ static int validate_catalogue(const mg_cmd *cmd, const char *config, const char 
             const mg_doc *pd = mg_docset_load(ps, files[i], mg_mark_at(NULL, 0, 0), &d);
             if (!pd)
                 bad++;
-            else if (!validate_value(v, g, pd, pd->root, mg_mark_at(files[i], 0, 0), "payload", &d))
+            else if (!validate_value(v, g, 0, pd, pd->root, mg_mark_at(files[i], 0, 0), "payload", &d))
                 bad++;
             else if (verbose)
                 printf("%s: valid\n", files[i]);
@@ -328,11 +364,12 @@ static int validate_catalogue(const mg_cmd *cmd, const char *config, const char 
                 mg_buf what;
                 mg_buf_init(&what);
                 mg_buf_appendf(&what, "example '%s'", x->name);
-                if (!validate_value(v, g, x->doc, x->value, x->mark, mg_buf_cstr(&what), &d))
+                if (!validate_value(v, g, 0, x->doc, x->value, x->mark, mg_buf_cstr(&what), &d))
                     bad++;
                 nexamples++;
                 mg_buf_fini(&what);
             }
+            bad += validate_example_headers(v, g, &d);
         }
         if (!bad)
             printf("%s: ok (%d messages, %d types, %d examples valid)\n", input, m->nmessages, m->ntypes,

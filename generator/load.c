@@ -94,6 +94,9 @@ typedef struct pos_ent {
     int kline, kcol;     /* the key's first character; 0 when not an object member */
     int index;           /* position among the parent's children */
     int quoted;          /* a string written in any non-plain style, or a JSON string */
+    const char *file;    /* NULL: the document's own file; else another loaded document's
+                          * path (a node mg_doc_record copied from there, api.c's
+                          * trait merges); borrowed from that document */
 } pos_ent;
 
 struct mg_postab {
@@ -170,6 +173,7 @@ static void record(builder *b, const cJSON *item, const cJSON *parent, int index
                    int col, int kline, int kcol, int quoted)
 {
     pos_ent e;
+    e.file = NULL;
     e.node = item;
     e.parent = parent;
     e.line = line;
@@ -1575,7 +1579,7 @@ mg_mark mg_doc_mark(const mg_doc *doc, const cJSON *node)
     const pos_ent *e = postab_get(doc->pos, node);
     if (!e)
         return mg_mark_at(doc->path, 0, 0);
-    return mg_mark_at(doc->path, e->line, e->col);
+    return mg_mark_at(e->file ? e->file : doc->path, e->line, e->col);
 }
 
 mg_mark mg_doc_key_mark(const mg_doc *doc, const cJSON *node)
@@ -1584,8 +1588,8 @@ mg_mark mg_doc_key_mark(const mg_doc *doc, const cJSON *node)
     if (!e)
         return mg_mark_at(doc->path, 0, 0);
     if (e->kline)
-        return mg_mark_at(doc->path, e->kline, e->kcol);
-    return mg_mark_at(doc->path, e->line, e->col);
+        return mg_mark_at(e->file ? e->file : doc->path, e->kline, e->kcol);
+    return mg_mark_at(e->file ? e->file : doc->path, e->line, e->col);
 }
 
 int mg_doc_is_quoted(const mg_doc *doc, const cJSON *node)
@@ -1629,6 +1633,8 @@ void mg_doc_record(const mg_doc *doc, const cJSON *node, const cJSON *parent, in
     e.kline = parent && cJSON_IsObject(parent) ? key_at.line : 0;
     e.kcol = parent && cJSON_IsObject(parent) ? key_at.col : 0;
     e.quoted = cJSON_IsString(node);
+    /* A node copied from another document keeps that document's file. */
+    e.file = at.file && strcmp(at.file, doc->path) != 0 ? at.file : NULL;
     postab_put(doc->pos, &e);
     if (parent && cJSON_IsObject(parent) && node->string) {
         key_ent *k = (key_ent *)keytab_find(&doc->pos->keys, parent, node->string);
@@ -1684,7 +1690,8 @@ void mg_doc_replace(const mg_doc *cdoc, cJSON *old, cJSON *repl)
         doc->root = repl;
     }
     const pos_ent *re = postab_get(doc->pos, repl);
-    mg_mark at = re ? mg_mark_at(doc->path, re->line, re->col) : mg_mark_at(doc->path, was.line, was.col);
+    mg_mark at = re ? mg_mark_at(re->file ? re->file : doc->path, re->line, re->col)
+                    : mg_mark_at(doc->path, was.line, was.col);
     mg_doc_record(doc, repl, parent, was.index, at, mg_mark_at(doc->path, was.kline, was.kcol));
     if (!de->replaced)
         de->replaced = cJSON_CreateArray();
@@ -1802,7 +1809,10 @@ void mg_doc_vreport(mg_diag *d, const mg_doc *doc, const cJSON *node, int key, i
      * node without a position (made after loading) has no parent link
      * either, so its pointer would wrongly be the root's. */
     const char *p = NULL;
-    if (mg_diag_output_format() != MG_DIAG_TEXT && node && postab_get(doc->pos, node)) {
+    const pos_ent *pe = node ? postab_get(doc->pos, node) : NULL;
+    /* A node copied from another file (pe->file) has its position there but
+     * its parents here: no pointer rather than one into the wrong file. */
+    if (mg_diag_output_format() != MG_DIAG_TEXT && pe && !pe->file) {
         mg_doc_pointer(doc, node, &ptr);
         p = mg_buf_cstr(&ptr);
     }

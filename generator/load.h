@@ -93,10 +93,14 @@ int mg_doc_is_quoted(const mg_doc *doc, const cJSON *node);
 const cJSON *mg_doc_member(const mg_doc *doc, const cJSON *obj, const char *key);
 
 /* Rewriting a loaded document, for schemafmt.c, which puts the JSON Schema
- * equivalent of an Avro schema in the Avro schema's place. mg_doc_record gives
- * `node` (made after loading) a place in doc's tables: child `index` of
- * `parent` (NULL: the root), at the position `at`, its key (for an object
- * member) at `key_at`. mg_doc_replace puts the detached tree `repl` where `old`
+ * equivalent of an Avro schema in the Avro schema's place, and api.c, which
+ * puts a member merged from traits in the message's or operation's place.
+ * mg_doc_record gives `node` (made after loading) a place in doc's tables:
+ * child `index` of `parent` (NULL: the root), at the position `at`, its key
+ * (for an object member) at `key_at`. When `at` is in another loaded
+ * document's file (a node copied from there), marks of the node name that
+ * file (at.file is borrowed: pass a mark of that document), and reports at it
+ * carry no JSON pointer (its parents are in `doc`). mg_doc_replace puts the detached tree `repl` where `old`
  * is (under old's key and key position; repl keeps its own position when it
  * has one, else takes old's); `old` is kept, out of the tree, until the set is
  * freed, so that pointers to it stay valid. */

@@ -1766,22 +1766,29 @@ static void add_examples(mg_model *m, mg_message *g, const mg_doc *doc, const cJ
 static const cJSON *mget(mg_model *m, const mg_doc *doc, const cJSON *node, const char *key, const mg_doc **out)
 {
     const mg_doc *dd;
-    return mg_traits_member(m->set, doc, node, key, m->spec == MG_SPEC_ASYNCAPI3, out ? out : &dd, NULL);
+    return mg_traits_member(m->traits, doc, node, key, out ? out : &dd, NULL);
 }
 
 /* The headers schema becomes a named type like the payload: a $ref names it
  * after its target; an inline schema <Message>Headers, or <Trait>Headers when
- * it comes from a named trait (components.messageTraits), which several
- * messages usually share. */
+ * it comes from a named trait (components.messageTraits) as written, which
+ * several messages usually share. Headers merged from the message and its
+ * traits, or from two traits (api.h), are the message's own: <Message>Headers. */
 static void add_headers(mg_model *m, mg_message *g, const mg_doc *mdoc, const cJSON *mnode)
 {
     const mg_doc *hdoc = mdoc, *cdoc = mdoc;
     const cJSON *owner = mnode;
-    const cJSON *h = mg_traits_member(m->set, mdoc, mnode, "headers", m->spec == MG_SPEC_ASYNCAPI3, &hdoc, &owner);
+    const cJSON *h = mg_traits_member(m->traits, mdoc, mnode, "headers", &hdoc, &owner);
     if (h) {
         /* A 3.0 multi-format schema. */
         if (cJSON_IsObject(h) && get(h, "schemaFormat") && get(h, "schema"))
             h = get(h, "schema");
+        const mg_doc *rd = NULL;
+        const cJSON *rn;
+        if (follow(m, hdoc, h, &rd, &rn) == 0) {
+            g->headers_doc = rd;
+            g->headers_schema = rn;
+        }
         if (single_ref(m, h)) {
             mg_typeref *r = build_typeref(m, hdoc, h, g->name.s[MG_CASE_SNAKE]);
             g->headers = r && r->kind == MG_KIND_REF ? r->ref : NULL;
@@ -1936,8 +1943,11 @@ static mg_message *add_message(mg_model *m, const mg_doc *doc, const cJSON *node
     add_headers(m, g, mdoc, mnode);
     const mg_doc *exdoc = mdoc;
     const cJSON *ex = mget(m, mdoc, mnode, "examples", &exdoc);
-    if (ex)
+    if (ex) {
+        g->examples_doc = exdoc;
+        g->examples_node = ex;
         add_examples(m, g, exdoc, ex, 1);
+    }
     else if (get(rnode, "examples"))
         add_examples(m, g, rdoc, get(rnode, "examples"), 0);
     return g;
@@ -2544,7 +2554,8 @@ static void walk_schema(mg_model *m, wctx *w, wstep st, int depth)
  * the declared schemas (components.schemas; a JSON Schema catalogue's root,
  * with its $defs), so that a loop is refused once, at the schema, before
  * anything tries to build a type from it. After (`payloads` 1): over every
- * message payload, which may hold inline schemas the first pass did not see. */
+ * message payload and headers schema (merged from traits or not), which may
+ * hold inline schemas the first pass did not see. */
 static void check_schemas(mg_model *m, int payloads)
 {
     wctx w;
@@ -2553,9 +2564,12 @@ static void check_schemas(mg_model *m, int payloads)
     mg_hmap_init(&w.state, sizeof(node_ent));
     const cJSON *c, *schemas = get(get(m->doc->root, "components"), "schemas");
     if (payloads) {
-        for (int i = 0; i < m->nmessages; i++)
+        for (int i = 0; i < m->nmessages; i++) {
             if (m->messages[i]->payload_doc)
                 walk_schema(m, &w, (wstep){m->messages[i]->payload_doc, m->messages[i]->payload_schema}, 0);
+            if (m->messages[i]->headers_doc) /* inline, or merged from traits */
+                walk_schema(m, &w, (wstep){m->messages[i]->headers_doc, m->messages[i]->headers_schema}, 0);
+        }
     } else if (m->spec == MG_SPEC_JSON_SCHEMA) {
         walk_schema(m, &w, (wstep){m->doc, m->doc->root}, 0);
     } else if (cJSON_IsObject(schemas)) {
@@ -2584,6 +2598,7 @@ mg_model *mg_model_new(mg_docset *set, const mg_doc *doc, mg_diag *d)
     m->set = set;
     m->doc = doc;
     int before = d->errors, known = detect(m) == 0;
+    m->traits = mg_traits_new(set, m->spec == MG_SPEC_ASYNCAPI3);
     /* Multi-format schemas and Avro payloads become JSON Schema first. */
     if (known && m->spec != MG_SPEC_JSON_SCHEMA && mg_schema_formats_apply(set, d) < 0)
         known = 0;
@@ -2663,6 +2678,7 @@ void mg_model_free(mg_model *m)
     mg_hmap_fini(&p->msg_key_named);
     free(p->reach_seen);
     mg_api_free(m->api);
+    mg_traits_free(m->traits);
     free(p);
     free(m);
 }

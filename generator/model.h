@@ -196,11 +196,16 @@ typedef struct mg_message {
     mg_type *headers;          /* the headers' named type (traits applied); NULL when none.
                                 * Inline headers are named <Message>Headers, or
                                 * <Trait>Headers from a components.messageTraits entry
-                                * (<Trait> alone when it ends in "headers"). */
+                                * as written (<Trait> alone when it ends in "headers");
+                                * merged from the message and traits: <Message>Headers. */
     const char *correlation_location;    /* borrowed: correlationId.location; NULL when none */
     const char *correlation_description; /* borrowed; NULL when none */
     const mg_doc *payload_doc; /* raw resolved payload schema (borrowed) */
     const cJSON *payload_schema;
+    const mg_doc *headers_doc; /* raw resolved headers schema, traits merged (borrowed); */
+    const cJSON *headers_schema; /* NULL when the message has no headers */
+    const mg_doc *examples_doc; /* the AsyncAPI `examples` list as written, traits */
+    const cJSON *examples_node; /* applied (borrowed; headers-only ones too); NULL when none */
     mg_example **examples;
     int nexamples;
     cJSON *tags;               /* model-owned array of tag names */
@@ -227,6 +232,7 @@ typedef struct mg_model {
     const mg_doc *doc;         /* the root document (borrowed) */
     struct mg_api *api;        /* the interface: servers, channels, operations, uses
                                 * (api.h); model-owned, never NULL */
+    struct mg_traits *traits;  /* trait merges (api.h: mg_traits_member); model-owned */
     struct mg_model_priv *priv;
 } mg_model;
 

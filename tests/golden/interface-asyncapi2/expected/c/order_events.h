@@ -110,10 +110,17 @@ void order_events_message_free(order_events_message_type t, void *payload);
 
 /* ---- enums --------------------------------------------------------------- */
 
+typedef enum order_events_OrderCreatedHeadersSource {
+    ORDER_EVENTS_ORDER_CREATED_HEADERS_SOURCE_WEB,
+    ORDER_EVENTS_ORDER_CREATED_HEADERS_SOURCE_SHOP
+} order_events_OrderCreatedHeadersSource;
+const char *order_events_OrderCreatedHeadersSource_to_string(order_events_OrderCreatedHeadersSource v);
+bool order_events_OrderCreatedHeadersSource_from_string(const char *s, order_events_OrderCreatedHeadersSource *out);
+
 /* ---- records ------------------------------------------------------------- */
 
 typedef struct order_events_OrderCreated order_events_OrderCreated;
-typedef struct order_events_TracingHeaders order_events_TracingHeaders;
+typedef struct order_events_OrderCreatedHeaders order_events_OrderCreatedHeaders;
 typedef struct order_events_OrderCancelled order_events_OrderCancelled;
 
 struct order_events_OrderCreated {
@@ -123,11 +130,14 @@ struct order_events_OrderCreated {
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
-struct order_events_TracingHeaders {
-    char *request_id;
-    bool has_request_id;
+struct order_events_OrderCreatedHeaders {
+    order_events_OrderCreatedHeadersSource source;
+    bool has_source;
+    /** Typed integer here; the trait's type (string) wins (2.x). */
     char *trace_id;
     bool has_trace_id;
+    char *request_id;
+    bool has_request_id;
     cJSON *extra_json; /**< members the schema does not name, or NULL */
 };
 
@@ -152,18 +162,21 @@ void order_events_OrderCreated_free(order_events_OrderCreated *v);
 order_events_OrderCreated *order_events_OrderCreated_parse(const char *json, size_t len, order_events_error *err);
 char *order_events_OrderCreated_print(const order_events_OrderCreated *v);
 
-/* TracingHeaders (object) */
-bool order_events_TracingHeaders_validate(const cJSON *json, order_events_error *err);
+/* OrderCreatedHeaders (object) */
+bool order_events_OrderCreatedHeaders_validate(const cJSON *json, order_events_error *err);
 /* An empty record (every member NULL, 0 or false, nothing present): _new
  * allocates one (NULL when out of memory) to fill and free with _free; _init
  * empties one the caller owns. */
-order_events_TracingHeaders *order_events_TracingHeaders_new(void);
-void order_events_TracingHeaders_init(order_events_TracingHeaders *v);
-order_events_TracingHeaders *order_events_TracingHeaders_from_json(const cJSON *json, order_events_error *err);
-cJSON *order_events_TracingHeaders_to_json(const order_events_TracingHeaders *v);
-void order_events_TracingHeaders_free(order_events_TracingHeaders *v);
-order_events_TracingHeaders *order_events_TracingHeaders_parse(const char *json, size_t len, order_events_error *err);
-char *order_events_TracingHeaders_print(const order_events_TracingHeaders *v);
+order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_new(void);
+void order_events_OrderCreatedHeaders_init(order_events_OrderCreatedHeaders *v);
+order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_from_json(const cJSON *json, order_events_error *err);
+cJSON *order_events_OrderCreatedHeaders_to_json(const order_events_OrderCreatedHeaders *v);
+void order_events_OrderCreatedHeaders_free(order_events_OrderCreatedHeaders *v);
+order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_parse(const char *json, size_t len, order_events_error *err);
+char *order_events_OrderCreatedHeaders_print(const order_events_OrderCreatedHeaders *v);
+
+/* OrderCreatedHeadersSource (enum) */
+bool order_events_OrderCreatedHeadersSource_validate(const cJSON *json, order_events_error *err);
 
 /* OrderCancelled (object) */
 bool order_events_OrderCancelled_validate(const cJSON *json, order_events_error *err);

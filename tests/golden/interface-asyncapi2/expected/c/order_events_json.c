@@ -14,6 +14,30 @@
 
 /* ---- enums ---------------------------------------------------------------- */
 
+const char *order_events_OrderCreatedHeadersSource_to_string(order_events_OrderCreatedHeadersSource v)
+{
+    switch (v) {
+    case ORDER_EVENTS_ORDER_CREATED_HEADERS_SOURCE_WEB:
+        return "web";
+    case ORDER_EVENTS_ORDER_CREATED_HEADERS_SOURCE_SHOP:
+        return "shop";
+    }
+    return "";
+}
+
+bool order_events_OrderCreatedHeadersSource_from_string(const char *s, order_events_OrderCreatedHeadersSource *out)
+{
+    if (strcmp(s, "web") == 0) {
+        *out = ORDER_EVENTS_ORDER_CREATED_HEADERS_SOURCE_WEB;
+        return true;
+    }
+    if (strcmp(s, "shop") == 0) {
+        *out = ORDER_EVENTS_ORDER_CREATED_HEADERS_SOURCE_SHOP;
+        return true;
+    }
+    return false;
+}
+
 /* ---- message types -------------------------------------------------------- */
 
 static const char *const message_names[] = {
@@ -41,7 +65,7 @@ bool order_events_message_type_from_string(const char *s, order_events_message_t
 /* ---- records -------------------------------------------------------------- */
 
 static order_events_OrderCreated *order_events_OrderCreated_build(const cJSON *json);
-static order_events_TracingHeaders *order_events_TracingHeaders_build(const cJSON *json);
+static order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_build(const cJSON *json);
 static order_events_OrderCancelled *order_events_OrderCancelled_build(const cJSON *json);
 /* Not every catalogue uses every kind of element. */
 #if defined(__GNUC__)
@@ -95,6 +119,13 @@ static MAYBE_UNUSED void free_boolean(bool *p) { (void)p; }
 static MAYBE_UNUSED void free_json(cJSON **p) { cJSON_Delete(*p); }
 
 
+static MAYBE_UNUSED bool from_enum_OrderCreatedHeadersSource(order_events_OrderCreatedHeadersSource *dst, const cJSON *v)
+{
+    return cJSON_IsString(v) && order_events_OrderCreatedHeadersSource_from_string(v->valuestring, dst);
+}
+static MAYBE_UNUSED cJSON *to_enum_OrderCreatedHeadersSource(const order_events_OrderCreatedHeadersSource *src) { return cJSON_CreateString(order_events_OrderCreatedHeadersSource_to_string(*src)); }
+static MAYBE_UNUSED void free_enum_OrderCreatedHeadersSource(order_events_OrderCreatedHeadersSource *p) { (void)p; }
+
 static MAYBE_UNUSED bool from_obj_OrderCreated(order_events_OrderCreated **dst, const cJSON *v) { return (*dst = order_events_OrderCreated_build(v)) != NULL; }
 static MAYBE_UNUSED cJSON *to_obj_OrderCreated(order_events_OrderCreated *const *src)
 {
@@ -102,12 +133,12 @@ static MAYBE_UNUSED cJSON *to_obj_OrderCreated(order_events_OrderCreated *const 
 }
 static MAYBE_UNUSED void free_obj_OrderCreated(order_events_OrderCreated **p) { order_events_OrderCreated_free(*p); }
 
-static MAYBE_UNUSED bool from_obj_TracingHeaders(order_events_TracingHeaders **dst, const cJSON *v) { return (*dst = order_events_TracingHeaders_build(v)) != NULL; }
-static MAYBE_UNUSED cJSON *to_obj_TracingHeaders(order_events_TracingHeaders *const *src)
+static MAYBE_UNUSED bool from_obj_OrderCreatedHeaders(order_events_OrderCreatedHeaders **dst, const cJSON *v) { return (*dst = order_events_OrderCreatedHeaders_build(v)) != NULL; }
+static MAYBE_UNUSED cJSON *to_obj_OrderCreatedHeaders(order_events_OrderCreatedHeaders *const *src)
 {
-    return *src ? order_events_TracingHeaders_to_json(*src) : cJSON_CreateNull();
+    return *src ? order_events_OrderCreatedHeaders_to_json(*src) : cJSON_CreateNull();
 }
-static MAYBE_UNUSED void free_obj_TracingHeaders(order_events_TracingHeaders **p) { order_events_TracingHeaders_free(*p); }
+static MAYBE_UNUSED void free_obj_OrderCreatedHeaders(order_events_OrderCreatedHeaders **p) { order_events_OrderCreatedHeaders_free(*p); }
 
 static MAYBE_UNUSED bool from_obj_OrderCancelled(order_events_OrderCancelled **dst, const cJSON *v) { return (*dst = order_events_OrderCancelled_build(v)) != NULL; }
 static MAYBE_UNUSED cJSON *to_obj_OrderCancelled(order_events_OrderCancelled *const *src)
@@ -259,46 +290,47 @@ char *order_events_OrderCreated_print(const order_events_OrderCreated *o)
     return s;
 }
 
-order_events_TracingHeaders *order_events_TracingHeaders_new(void)
+order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_new(void)
 {
-    return calloc(1, sizeof(order_events_TracingHeaders));
+    return calloc(1, sizeof(order_events_OrderCreatedHeaders));
 }
 
-void order_events_TracingHeaders_init(order_events_TracingHeaders *o)
+void order_events_OrderCreatedHeaders_init(order_events_OrderCreatedHeaders *o)
 {
     memset(o, 0, sizeof *o); /* as calloc in _new: NULL, 0 and false everywhere */
 }
 
-void order_events_TracingHeaders_free(order_events_TracingHeaders *o)
+void order_events_OrderCreatedHeaders_free(order_events_OrderCreatedHeaders *o)
 {
     if (!o)
         return;
-    free_string(&o->request_id);
+    free_enum_OrderCreatedHeadersSource(&o->source);
     free_string(&o->trace_id);
+    free_string(&o->request_id);
     cJSON_Delete(o->extra_json);
     free(o);
 }
 
 /* Builds from an already validated value; NULL when out of memory or when the
  * value does not fit the record (a schema the record cannot express). */
-static order_events_TracingHeaders *order_events_TracingHeaders_build(const cJSON *json)
+static order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_build(const cJSON *json)
 {
     if (!cJSON_IsObject(json))
         return NULL;
-    order_events_TracingHeaders *o = calloc(1, sizeof *o);
+    order_events_OrderCreatedHeaders *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
-    bool got[2 + 1] = {false};
+    bool got[3 + 1] = {false};
     (void)got;
     for (const cJSON *m = json->child; m; m = m->next) {
         const char *key = m->string ? m->string : "";
-        if (strcmp(key, "requestId") == 0) {
+        if (strcmp(key, "source") == 0) {
             if (got[0])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
-            if (!from_string(&o->request_id, m))
+            if (!from_enum_OrderCreatedHeadersSource(&o->source, m))
                 goto fail;
-            o->has_request_id = true;
+            o->has_source = true;
             continue;
         }
         if (strcmp(key, "traceId") == 0) {
@@ -308,6 +340,15 @@ static order_events_TracingHeaders *order_events_TracingHeaders_build(const cJSO
             if (!from_string(&o->trace_id, m))
                 goto fail;
             o->has_trace_id = true;
+            continue;
+        }
+        if (strcmp(key, "requestId") == 0) {
+            if (got[2])
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
+            got[2] = true;
+            if (!from_string(&o->request_id, m))
+                goto fail;
+            o->has_request_id = true;
             continue;
         }
         goto extra;
@@ -322,33 +363,33 @@ static order_events_TracingHeaders *order_events_TracingHeaders_build(const cJSO
     }
     return o;
 fail:
-    order_events_TracingHeaders_free(o);
+    order_events_OrderCreatedHeaders_free(o);
     return NULL;
 }
 
-order_events_TracingHeaders *order_events_TracingHeaders_from_json(const cJSON *json, order_events_error *err)
+order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_from_json(const cJSON *json, order_events_error *err)
 {
-    if (!order_events_TracingHeaders_validate(json, err))
+    if (!order_events_OrderCreatedHeaders_validate(json, err))
         return NULL;
-    order_events_TracingHeaders *o = order_events_TracingHeaders_build(json);
+    order_events_OrderCreatedHeaders *o = order_events_OrderCreatedHeaders_build(json);
     if (!o)
-        order_events_rt_set_error(err, ORDER_EVENTS_ERR_MEMORY, 0, "cannot build TracingHeaders: out of memory or a value the record cannot hold");
+        order_events_rt_set_error(err, ORDER_EVENTS_ERR_MEMORY, 0, "cannot build OrderCreatedHeaders: out of memory or a value the record cannot hold");
     return o;
 }
 
-cJSON *order_events_TracingHeaders_to_json(const order_events_TracingHeaders *o)
+cJSON *order_events_OrderCreatedHeaders_to_json(const order_events_OrderCreatedHeaders *o)
 {
     if (!o)
         return NULL;
     cJSON *j = cJSON_CreateObject();
     if (!j)
         return NULL;
-    if (o->has_request_id) {
+    if (o->has_source) {
         cJSON *v = NULL;
         {
-            v = to_string(&o->request_id);
+            v = to_enum_OrderCreatedHeadersSource(&o->source);
         }
-        if (!v || !cJSON_AddItemToObject(j, "requestId", v)) {
+        if (!v || !cJSON_AddItemToObject(j, "source", v)) {
             cJSON_Delete(v);
             cJSON_Delete(j);
             return NULL;
@@ -365,6 +406,17 @@ cJSON *order_events_TracingHeaders_to_json(const order_events_TracingHeaders *o)
             return NULL;
         }
     }
+    if (o->has_request_id) {
+        cJSON *v = NULL;
+        {
+            v = to_string(&o->request_id);
+        }
+        if (!v || !cJSON_AddItemToObject(j, "requestId", v)) {
+            cJSON_Delete(v);
+            cJSON_Delete(j);
+            return NULL;
+        }
+    }
     for (const cJSON *m = o->extra_json ? o->extra_json->child : NULL; m; m = m->next) {
         cJSON *copy = cJSON_Duplicate(m, 1);
         if (!copy || !cJSON_AddItemToObject(j, m->string, copy)) {
@@ -376,7 +428,7 @@ cJSON *order_events_TracingHeaders_to_json(const order_events_TracingHeaders *o)
     return j;
 }
 
-order_events_TracingHeaders *order_events_TracingHeaders_parse(const char *text, size_t len, order_events_error *err)
+order_events_OrderCreatedHeaders *order_events_OrderCreatedHeaders_parse(const char *text, size_t len, order_events_error *err)
 {
     long nul = order_events_rt_text_nul(text, len);
     if (nul >= 0) {
@@ -390,14 +442,14 @@ order_events_TracingHeaders *order_events_TracingHeaders_parse(const char *text,
                           at && at >= text && at <= text + len ? (long)(at - text) : 0L);
         return NULL;
     }
-    order_events_TracingHeaders *o = order_events_TracingHeaders_from_json(json, err);
+    order_events_OrderCreatedHeaders *o = order_events_OrderCreatedHeaders_from_json(json, err);
     cJSON_Delete(json);
     return o;
 }
 
-char *order_events_TracingHeaders_print(const order_events_TracingHeaders *o)
+char *order_events_OrderCreatedHeaders_print(const order_events_OrderCreatedHeaders *o)
 {
-    cJSON *j = order_events_TracingHeaders_to_json(o);
+    cJSON *j = order_events_OrderCreatedHeaders_to_json(o);
     char *s = j ? order_events_rt_print(j) : NULL;
     cJSON_Delete(j);
     return s;

@@ -139,6 +139,9 @@ struct lamp_control_StatusRequest {
 };
 
 struct lamp_control_StatusRequestHeaders {
+    /** Trace of the request. */
+    char *trace_id;
+    bool has_trace_id;
     /** Where to send the reply. */
     char *reply_to;
     cJSON *extra_json; /**< members the schema does not name, or NULL */

@@ -515,6 +515,7 @@ void lamp_control_StatusRequestHeaders_free(lamp_control_StatusRequestHeaders *o
 {
     if (!o)
         return;
+    free_string(&o->trace_id);
     free_string(&o->reply_to);
     cJSON_Delete(o->extra_json);
     free(o);
@@ -529,14 +530,23 @@ static lamp_control_StatusRequestHeaders *lamp_control_StatusRequestHeaders_buil
     lamp_control_StatusRequestHeaders *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
-    bool got[1 + 1] = {false};
+    bool got[2 + 1] = {false};
     (void)got;
     for (const cJSON *m = json->child; m; m = m->next) {
         const char *key = m->string ? m->string : "";
-        if (strcmp(key, "replyTo") == 0) {
+        if (strcmp(key, "traceId") == 0) {
             if (got[0])
                 goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
             got[0] = true;
+            if (!from_string(&o->trace_id, m))
+                goto fail;
+            o->has_trace_id = true;
+            continue;
+        }
+        if (strcmp(key, "replyTo") == 0) {
+            if (got[1])
+                goto extra; /* a duplicate member: the first one is the field, as in cJSON lookups */
+            got[1] = true;
             if (!from_string(&o->reply_to, m))
                 goto fail;
             continue;
@@ -574,6 +584,17 @@ cJSON *lamp_control_StatusRequestHeaders_to_json(const lamp_control_StatusReques
     cJSON *j = cJSON_CreateObject();
     if (!j)
         return NULL;
+    if (o->has_trace_id) {
+        cJSON *v = NULL;
+        {
+            v = to_string(&o->trace_id);
+        }
+        if (!v || !cJSON_AddItemToObject(j, "traceId", v)) {
+            cJSON_Delete(v);
+            cJSON_Delete(j);
+            return NULL;
+        }
+    }
     {
         cJSON *v = NULL;
         {

@@ -14,7 +14,8 @@ __all__ = [
     "MessageTypes",
     "MessageType",
     "OrderCreated",
-    "TracingHeaders",
+    "OrderCreatedHeaders",
+    "OrderCreatedHeadersSource",
     "OrderCancelled",
 ]
 # (The job API's answer types are exported by the package from client.py,
@@ -40,10 +41,15 @@ OrderCreated = _t.TypedDict("OrderCreated", {
 })
 
 
-TracingHeaders = _t.TypedDict("TracingHeaders", {
-    "requestId": _t.NotRequired[str],
+OrderCreatedHeaders = _t.TypedDict("OrderCreatedHeaders", {
+    "source": _t.NotRequired["OrderCreatedHeadersSource"],
+    # Typed integer here; the trait's type (string) wins (2.x).
     "traceId": _t.NotRequired[str],
+    "requestId": _t.NotRequired[str],
 })
+
+
+OrderCreatedHeadersSource = _t.Literal["web", "shop", ]
 
 
 OrderCancelled = _t.TypedDict("OrderCancelled", {

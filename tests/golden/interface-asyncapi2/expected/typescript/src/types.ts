@@ -15,10 +15,16 @@ export interface OrderCreated {
   "total"?: number;
 }
 
-export interface TracingHeaders {
-  "requestId"?: string;
+export interface OrderCreatedHeaders {
+  "source"?: OrderCreatedHeadersSource;
+  /**
+   * Typed integer here; the trait's type (string) wins (2.x).
+   */
   "traceId"?: string;
+  "requestId"?: string;
 }
+
+export type OrderCreatedHeadersSource = "web" | "shop";
 
 export interface OrderCancelled {
   "id"?: string;

@@ -55,6 +55,8 @@ StatusRequest = _t.TypedDict("StatusRequest", {
 
 
 StatusRequestHeaders = _t.TypedDict("StatusRequestHeaders", {
+    # Trace of the request.
+    "traceId": _t.NotRequired[str],
     # Where to send the reply.
     "replyTo": str,
 })

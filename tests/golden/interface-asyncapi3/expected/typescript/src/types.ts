@@ -28,6 +28,10 @@ export interface StatusRequest {
 
 export interface StatusRequestHeaders {
   /**
+   * Trace of the request.
+   */
+  "traceId"?: string;
+  /**
    * Where to send the reply.
    */
   "replyTo": string;
