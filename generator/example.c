@@ -799,32 +799,32 @@ void mg_exgen_free(mg_exgen *g)
     free(g);
 }
 
-cJSON *mg_example_generate(mg_exgen *g, const mg_message *msg, char **why)
+/* A value for the type `t`, checked against the raw schema `schema` (in
+ * `doc`) it was built from; `what` names that schema in the reasons. */
+static cJSON *generate(mg_exgen *g, const mg_type *t, const mg_doc *doc, const cJSON *schema, const char *what,
+                       char **why)
 {
     *why = NULL;
     free(g->why);
     g->why = NULL;
     g->nstack = 0;
     g->budget = MAX_VALUES;
-    if (!msg->payload || !msg->payload_schema) {
-        *why = mg_xstrdup("the message has no payload schema");
-        return NULL;
-    }
-    cJSON *v = gen_type(g, msg->payload, 0);
+    g->fraction = 0;
+    cJSON *v = gen_type(g, t, 0);
     if (!v) {
         *why = g->why ? g->why : mg_xstrdup("no value could be built from the schema");
         g->why = NULL;
         return NULL;
     }
-    use_doc(g, msg->payload_doc);
+    use_doc(g, doc);
     mg_vresult res;
     mg_vresult_init(&res);
-    int rc = mg_validate(g->v, msg->payload_schema, v, &res);
+    int rc = mg_validate(g->v, schema, v, &res);
     if (rc != 1) {
         char line[512];
         mg_buf b;
         mg_buf_init(&b);
-        mg_buf_appendf(&b, "the value built from the schema does not validate (%s)",
+        mg_buf_appendf(&b, "the value built from the %s does not validate (%s)", what,
                        res.count ? mg_verror_format(&res.errors[0], line, sizeof line) : "schema error");
         mg_buf_cstr(&b);
         *why = mg_buf_steal(&b, NULL);
@@ -833,4 +833,22 @@ cJSON *mg_example_generate(mg_exgen *g, const mg_message *msg, char **why)
     }
     mg_vresult_fini(&res);
     return v;
+}
+
+cJSON *mg_example_generate(mg_exgen *g, const mg_message *msg, char **why)
+{
+    if (!msg->payload || !msg->payload_schema) {
+        *why = mg_xstrdup("the message has no payload schema");
+        return NULL;
+    }
+    return generate(g, msg->payload, msg->payload_doc, msg->payload_schema, "schema", why);
+}
+
+cJSON *mg_example_generate_headers(mg_exgen *g, const mg_message *msg, char **why)
+{
+    if (!msg->headers || !msg->headers->schema) {
+        *why = mg_xstrdup("the message has no headers schema");
+        return NULL;
+    }
+    return generate(g, msg->headers, msg->headers->doc, msg->headers->schema, "headers schema", why);
 }

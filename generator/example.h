@@ -1,6 +1,7 @@
 /* example.h - example payloads generated from a message's schema, for messages
  * the catalogue gives no example (the markdown target shows them, marked as
- * generated; docs/templates.md, `generated_example`).
+ * generated; docs/templates.md, `generated_example` and
+ * `generated_headers_example`).
  *
  * A value is built from the model (model.h): type, required fields (optional
  * ones too, unless they lead back into a type being built), enum/const,
@@ -32,6 +33,11 @@ void mg_exgen_free(mg_exgen *g);
  * *why set to a one-line reason (free()): the pattern that no string was found
  * for, or the validator's first error for the value that was built. */
 cJSON *mg_example_generate(mg_exgen *g, const mg_message *msg, char **why);
+
+/* The same for the message's headers (traits applied: mg_message.headers),
+ * built from the headers type and checked against the headers schema; NULL
+ * with *why when the message has none or no valid value was found. */
+cJSON *mg_example_generate_headers(mg_exgen *g, const mg_message *msg, char **why);
 
 /* A shortest string that the rx.h program matches (no word-boundary
  * assertions), as UTF-8 (free()), preferring letters and digits; NULL when

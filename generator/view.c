@@ -61,7 +61,9 @@ typedef struct vctx {
     int nrules;
     unsigned char key_starts[256]; /* 1: some escape's key starts with this byte */
     mg_case naming[NK_COUNT];
-    mg_exgen *exgen;          /* for generated_example; NULL when no template reads it */
+    mg_exgen *exgen;          /* for generated_example and generated_headers_example;
+                               * NULL when no template reads either */
+    int gen_payload, gen_headers; /* which of the two to build */
     int http_keys;            /* build http_path and http_curl */
 } vctx;
 
@@ -1291,6 +1293,27 @@ static void add_example_json(cJSON *e, const cJSON *value)
     add_cs(e, "value", cJSON_Duplicate(value, 1));
 }
 
+/* `generated_example` (headers 0) or `generated_headers_example` (1):
+ * {has_value, json, json_lines, json_compact, value, why}. */
+static cJSON *generated_example(vctx *v, const mg_message *g, int headers)
+{
+    char *why = NULL;
+    cJSON *val = headers ? mg_example_generate_headers(v->exgen, g, &why) : mg_example_generate(v->exgen, g, &why);
+    cJSON *e = cJSON_CreateObject();
+    add_bool(e, "has_value", val != NULL);
+    if (val)
+        add_example_json(e, val);
+    else {
+        static const char *const none[] = {"json", "json_lines", "json_compact", "value"};
+        for (size_t k = 0; k < sizeof none / sizeof *none; k++)
+            add_cs(e, none[k], cJSON_CreateNull());
+    }
+    add_str(e, "why", why);
+    cJSON_Delete(val);
+    free(why);
+    return e;
+}
+
 static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_items)
 {
     cJSON *o = cJSON_CreateObject();
@@ -1327,6 +1350,17 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
     add_bool(o, "is_send", g->action && strcmp(g->action, "send") == 0);
     add_bool(o, "is_receive", g->action && strcmp(g->action, "receive") == 0);
     add_cs(o, "tags", cJSON_Duplicate(g->tags, 1));
+    /* The same as objects, for separators ({{^last}}). */
+    cJSON *tag_list = cJSON_CreateArray();
+    const cJSON *tag;
+    cJSON_ArrayForEach(tag, g->tags) {
+        cJSON *t = cJSON_CreateObject();
+        add_cs(t, "name", cJSON_Duplicate(tag, 1));
+        cJSON_AddItemToArray(tag_list, t);
+    }
+    number_list(tag_list);
+    add_bool(o, "has_tags", tag_list->child != NULL);
+    add_cs(o, "tag_list", tag_list);
     add_cs(o, "extensions", extensions_view(v, g->doc, g->extensions));
 
     /* The payload type, and its fields again for one-level templates. */
@@ -1384,25 +1418,12 @@ static cJSON *message_view(vctx *v, const mg_message *g, cJSON *const *type_item
     add_cs(o, "example", g->nexamples > 0 ? cJSON_CreateObjectReference(ex->child->child)
                                           : cJSON_CreateNull());
     add_cs(o, "examples", ex);
-    if (v->exgen) {
-        /* Built for every message (a target may show it beside the
-         * catalogue's own examples); never a value that does not validate. */
-        char *why = NULL;
-        cJSON *val = mg_example_generate(v->exgen, g, &why);
-        cJSON *e = cJSON_CreateObject();
-        add_bool(e, "has_value", val != NULL);
-        if (val)
-            add_example_json(e, val);
-        else {
-            static const char *const none[] = {"json", "json_lines", "json_compact", "value"};
-            for (size_t k = 0; k < sizeof none / sizeof *none; k++)
-                add_cs(e, none[k], cJSON_CreateNull());
-        }
-        add_str(e, "why", why);
-        add_cs(o, "generated_example", e);
-        cJSON_Delete(val);
-        free(why);
-    }
+    /* Built for every message (a target may show them beside the
+     * catalogue's own examples); never a value that does not validate. */
+    if (v->gen_payload)
+        add_cs(o, "generated_example", generated_example(v, g, 0));
+    if (v->gen_headers)
+        add_cs(o, "generated_headers_example", generated_example(v, g, 1));
     if (v->http_keys) {
         add_cs(o, "http_path", http_send_path(v, g));
         add_cs(o, "http_curl", http_curl(v, g));
@@ -1595,6 +1616,108 @@ static void add_action_flags(cJSON *o)
     add_bool(o, "is_receive", a && strcmp(a, "receive") == 0);
 }
 
+/* The client settings that follow from a server's security scheme, for the
+ * protocols whose clients name them (docs/templates.md, `client_settings`):
+ * Kafka's `security.protocol` and `sasl.mechanism`, by scheme type, with
+ * `security.protocol` by whether the server is `kafka` (plain TCP) or
+ * `kafka-secure` (TLS). A scheme type not listed gives no settings (msggen
+ * does not guess a SASL mechanism). */
+typedef struct client_setting {
+    const char *type, *plain, *tls, *mechanism;
+} client_setting;
+
+static const client_setting kafka_settings[] = {
+    {"plain", "SASL_PLAINTEXT", "SASL_SSL", "PLAIN"},
+    {"scramSha256", "SASL_PLAINTEXT", "SASL_SSL", "SCRAM-SHA-256"},
+    {"scramSha512", "SASL_PLAINTEXT", "SASL_SSL", "SCRAM-SHA-512"},
+    {"oauth2", "SASL_PLAINTEXT", "SASL_SSL", "OAUTHBEARER"},
+    {"gssapi", "SASL_PLAINTEXT", "SASL_SSL", "GSSAPI"},
+    {"X509", "SSL", "SSL", NULL}, /* a client certificate needs TLS either way */
+};
+
+static void add_setting(cJSON *list, const char *key, const char *value)
+{
+    cJSON *s = cJSON_CreateObject();
+    add_cs(s, "key", cJSON_CreateString(key));
+    add_cs(s, "value", cJSON_CreateString(value));
+    cJSON_AddItemToArray(list, s);
+}
+
+/* `client_settings` on each security requirement of each server. */
+static void add_client_settings(cJSON *servers)
+{
+    cJSON *srv, *req;
+    cJSON_ArrayForEach(srv, servers) {
+        const char *proto = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(srv, "protocol"));
+        int kafka = proto && strcmp(proto, "kafka") == 0, tls = proto && strcmp(proto, "kafka-secure") == 0;
+        cJSON_ArrayForEach(req, cJSON_GetObjectItemCaseSensitive(srv, "security")) {
+            const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(req, "type"));
+            cJSON *list = cJSON_CreateArray();
+            for (size_t k = 0; (kafka || tls) && type && k < sizeof kafka_settings / sizeof *kafka_settings; k++) {
+                const client_setting *c = &kafka_settings[k];
+                if (strcmp(type, c->type) != 0)
+                    continue;
+                add_setting(list, "security.protocol", tls ? c->tls : c->plain);
+                if (c->mechanism)
+                    add_setting(list, "sasl.mechanism", c->mechanism);
+            }
+            add_cs(req, "client_settings", list);
+        }
+    }
+}
+
+/* `node`'s member `key` with $refs followed (into *doc); NULL when absent or
+ * broken (the resolver reported broken refs already). */
+static const cJSON *raw_member_at(const vctx *v, const mg_doc **doc, const cJSON *node, const char *key)
+{
+    const cJSON *c = cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, key) : NULL;
+    if (!c)
+        return NULL;
+    mg_diag quiet;
+    mg_diag_init_sink(&quiet, NULL, NULL);
+    quiet.max_errors = 0;
+    mg_ref_target t;
+    int rc = mg_resolve_ref(v->m->set, *doc, c, &t, &quiet);
+    if (rc < 0)
+        return NULL;
+    if (rc)
+        *doc = t.doc;
+    return rc ? t.node : c;
+}
+
+/* `type` on each channel parameter: AsyncAPI 3 parameters are strings; a 2.x
+ * parameter has the `type` of its `schema` (a string, else null). The
+ * interface (api.h) does not keep the schema, so it is read here from the
+ * document: channels[key].parameters[name].schema. */
+static void add_parameter_types(const vctx *v, cJSON *chans)
+{
+    int v3 = v->m->spec == MG_SPEC_ASYNCAPI3;
+    cJSON *ch, *p;
+    cJSON_ArrayForEach(ch, chans) {
+        const mg_doc *cdoc = v->m->doc;
+        const cJSON *raw = NULL;
+        if (!v3 && cdoc) {
+            const mg_doc *d = cdoc;
+            const cJSON *all = raw_member_at(v, &d, cdoc->root, "channels");
+            const char *key = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ch, "key"));
+            raw = all && key ? raw_member_at(v, &d, all, key) : NULL;
+            raw = raw ? raw_member_at(v, &d, raw, "parameters") : NULL;
+            cdoc = d;
+        }
+        cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(ch, "parameters")) {
+            const char *type = v3 ? "string" : NULL;
+            const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "name"));
+            if (raw && name) {
+                const mg_doc *d = cdoc;
+                const cJSON *param = raw_member_at(v, &d, raw, name);
+                const cJSON *schema = param ? raw_member_at(v, &d, param, "schema") : NULL;
+                type = cJSON_GetStringValue(schema ? cJSON_GetObjectItemCaseSensitive(schema, "type") : NULL);
+            }
+            add_cs(p, "type", type ? cJSON_CreateString(type) : cJSON_CreateNull());
+        }
+    }
+}
+
 /* Adds the interface's root keys to `view` and the per-message keys (uses,
  * bindings) to `msgs`; catalogue information goes into `cat`. */
 static void add_interface(vctx *v, cJSON *view, cJSON *cat, cJSON *msgs)
@@ -1631,6 +1754,8 @@ static void add_interface(vctx *v, cJSON *view, cJSON *cat, cJSON *msgs)
         i++;
     }
     cJSON *servers = cJSON_Duplicate(a->servers, 1), *schemes = cJSON_Duplicate(a->security_schemes, 1);
+    add_client_settings(servers);
+    add_parameter_types(v, chans);
     shape(v, ops);
     shape(v, chans);
     shape(v, servers);
@@ -1840,7 +1965,9 @@ cJSON *mg_view_build_cached(const mg_model *m, const mg_target *t, mg_view_cache
         return NULL;
     /* Keys that cost time or only one target reads: built for the targets
      * whose templates name them, and for `msggen view` without a target. */
-    if (!t || mg_target_mentions(t, "generated_example"))
+    v.gen_payload = !t || mg_target_mentions(t, "generated_example");
+    v.gen_headers = !t || mg_target_mentions(t, "generated_headers_example");
+    if (v.gen_payload || v.gen_headers)
         v.exgen = mg_exgen_new(m);
     v.http_keys = !t || mg_target_mentions(t, "http_curl") || mg_target_mentions(t, "http_path");
     cJSON *view = cJSON_CreateObject();

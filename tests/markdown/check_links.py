@@ -16,7 +16,7 @@ import sys
 
 FENCE = re.compile(r'^ {0,3}(`{3,}|~{3,})')
 HEADING = re.compile(r'^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$')
-LINK = re.compile(r'\]\(([^)\s]*)\)')
+LINK = re.compile(r'\]\((<[^<>\n]*>|[^)\s]*)\)')
 CODE_SPAN = re.compile(r'(`+)(.+?)\1')
 
 
@@ -73,6 +73,8 @@ def check(path):
     for no, line in lines_outside_fences(text):
         line = CODE_SPAN.sub('', line)
         for target in LINK.findall(line):
+            if target.startswith('<'):
+                target = target[1:-1]  # a destination in angle brackets
             if re.match(r'^[a-z][a-z0-9+.-]*:', target):
                 continue  # http:, https:, mailto: ...
             file_part, _, frag = target.partition('#')

@@ -22,6 +22,7 @@ cat >"$TMP/self/README.md" <<'MD'
 ```
 [a](#foo-bar-object) [b](#file-download-request) [c](#dup-1) [d](#résumé--more)
 [e](messages/x.md#x) [f](https://example.com/#nothing) `[g](#in-code)`
+[h](<https://example.com/a b?x=1&amp;y=2>) [i](<messages/x.md#x>) [j](<mailto:a@b.c>)
 MD
 printf '# x\n[back](../README.md#dup)\n' >"$TMP/self/messages/x.md"
 if out=$(check "$TMP/self/README.md" "$TMP/self/messages/x.md" 2>&1); then
@@ -29,11 +30,11 @@ if out=$(check "$TMP/self/README.md" "$TMP/self/messages/x.md" 2>&1); then
 else
     fail markdown_links_should_accept_github_slugs_of_headings "good links reported"; echo "$out" | detail
 fi
-printf '# T\n## Real\n[a](#not-a-heading) [b](#not-a-heading-either)\n[c](missing.md) [d](messages/x.md#nope)\n## not a heading in code: `x`\n' >"$TMP/self/bad.md"
+printf '# T\n## Real\n[a](#not-a-heading) [b](#not-a-heading-either)\n[c](missing.md) [d](messages/x.md#nope)\n[e](<gone.md>)\n## not a heading in code: `x`\n' >"$TMP/self/bad.md"
 out=$(check "$TMP/self/bad.md" 2>&1); rc=$?
 n=$(printf '%s\n' "$out" | grep -c 'bad.md:')
-if [ $rc -eq 1 ] && [ "$n" -eq 4 ]; then ok markdown_links_should_report_each_broken_anchor_and_file
-else fail markdown_links_should_report_each_broken_anchor_and_file "rc=$rc, $n reports (want 1, 4)"; echo "$out" | detail; fi
+if [ $rc -eq 1 ] && [ "$n" -eq 5 ]; then ok markdown_links_should_report_each_broken_anchor_and_file
+else fail markdown_links_should_report_each_broken_anchor_and_file "rc=$rc, $n reports (want 1, 5)"; echo "$out" | detail; fi
 out=$(printf '# T\n```\n## In fence\n```\n[a](#in-fence)\n' >"$TMP/self/fence.md"; check "$TMP/self/fence.md" 2>&1)
 if [ $? -eq 1 ]; then ok markdown_links_should_not_take_headings_from_code_blocks
 else fail markdown_links_should_not_take_headings_from_code_blocks "a link to a heading inside a fence passed"; fi
@@ -247,3 +248,75 @@ done
 if [ "$total" -gt 0 ] && [ $((validated + omitted)) -eq "$total" ]; then
     ok "generated_examples_validate ($total messages: $validated generated and valid, $omitted without one)"
 else fail generated_examples_validate "$total messages: $validated valid, $omitted without an example"; fi
+
+# A message with headers and no headers example gets headers generated from
+# its headers schema, marked as generated (also beside the catalogue's own
+# payload example); a headers example of the catalogue is shown as it is; when
+# no valid value exists the page says why.
+mkdir -p "$TMP/hdr"
+cat >"$TMP/hdr/c.yaml" <<'Y'
+asyncapi: 3.0.0
+info: {title: t, version: "1"}
+components:
+  messages:
+    plain:
+      headers: {type: object, required: [trace], properties: {trace: {type: string, pattern: '^[a-f]{4}$'}}}
+      payload: {type: object, properties: {n: {type: integer}}}
+    given:
+      headers: {type: object, properties: {hop: {type: integer}}}
+      payload: {type: object, properties: {n: {type: integer}}}
+      examples: [{payload: {n: 1}}]
+    own:
+      headers: {type: object, properties: {hop: {type: integer}}}
+      payload: {type: object, properties: {n: {type: integer}}}
+      examples: [{headers: {hop: 7}, payload: {n: 1}}]
+    never:
+      headers: {type: object, required: [h], properties: {h: {type: string, pattern: '^(x)\1$'}}}
+      payload: {type: object, properties: {n: {type: integer}}}
+Y
+gen_note='^Headers: the catalogue gives none; these are generated from the headers$'
+if mg generate -i "$TMP/hdr/c.yaml" -t markdown -o "$TMP/hdr/out" >/dev/null 2>"$TMP/err" &&
+   grep -q "$gen_note" "$TMP/hdr/out/messages/plain.md" && grep -q '"trace": "aaaa"' "$TMP/hdr/out/messages/plain.md" &&
+   grep -q "$gen_note" "$TMP/hdr/out/messages/given.md" && grep -q '"hop": 0' "$TMP/hdr/out/messages/given.md" &&
+   ! grep -q "$gen_note" "$TMP/hdr/out/messages/own.md" && grep -q '"hop": 7' "$TMP/hdr/out/messages/own.md" &&
+   grep -q '^Headers: the catalogue gives none, and msggen could not generate headers that$' "$TMP/hdr/out/messages/never.md" &&
+   grep -q "pattern '^(x)&#92;1\$'" "$TMP/hdr/out/messages/never.md"; then
+    ok markdown_should_show_a_generated_headers_example_or_why_there_is_none
+else fail markdown_should_show_a_generated_headers_example_or_why_there_is_none "page text"; detail "$TMP/err"
+    for f in plain given own never; do sed -n '/## Example/,/## Parameters/p' "$TMP/hdr/out/messages/$f.md"; done | detail; fi
+
+# The same for generated headers examples (`generated_headers_example`): every
+# message with headers of the same catalogues gets one that validates against
+# its headers schema (msggen validate --schema, with a $ref to the schema:
+# generated_examples.py says how it is found), or none, with a reason, for
+# exactly the messages listed here.
+no_headers_example='' # none today: LABEL|MESSAGE|REASON lines, as no_example above
+htotal=0 hvalidated=0 homitted=0
+for out in "${cases[@]}"; do
+    { read -r label; read -r dir; read -r entry; } <"$out/case"
+    [ -f "$out/hlist" ] || continue
+    while IFS=$'\t' read -r n name st why; do
+        htotal=$((htotal + 1))
+        case $st in
+        omitted)
+            homitted=$((homitted + 1))
+            want=$(printf '%s\n' "$no_headers_example" | awk -F'|' -v l="$label" -v m="$name" '$1 == l && $2 == m { print $3 }')
+            if [ -n "$want" ] && [[ "$why" == *"$want"* ]]; then ok "generated_headers_example_omitted/$label/$name ($why)"
+            else fail "generated_headers_example_omitted/$label/$name" "no headers example: $why"; fi ;;
+        unlocated) fail "generated_headers_example_validates/$label/$name" "$why" ;;
+        value)
+            good=1
+            for ref in $why; do
+                printf '{"$ref": "%s"}\n' "$ref" >"$out/$n.h.schema.json"
+                if ! mg validate --schema "$out/$n.h.schema.json" "$out/$n.h.json" >/dev/null 2>"$out/$n.h.err"; then
+                    good=0; fail "generated_headers_example_validates/$label/$name" "msggen validate refused it against $ref"
+                    detail "$out/$n.h.err"
+                fi
+            done
+            [ $good -eq 1 ] && hvalidated=$((hvalidated + 1)) ;;
+        esac
+    done <"$out/hlist"
+done
+if [ "$htotal" -gt 0 ] && [ $((hvalidated + homitted)) -eq "$htotal" ]; then
+    ok "generated_headers_examples_validate ($htotal messages with headers: $hvalidated generated and valid, $homitted without one)"
+else fail generated_headers_examples_validate "$htotal messages with headers: $hvalidated valid, $homitted without an example"; fi

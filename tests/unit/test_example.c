@@ -259,6 +259,75 @@ static void example_should_fill_tuples_and_pattern_keys_and_tell_integer_from_nu
     done(m);
 }
 
+/* The headers example of message `name`, validated here once more against
+ * the headers schema (never the payload's). */
+static cJSON *headers_example_of(mg_model *m, const char *name, char **why)
+{
+    mg_exgen *g = mg_exgen_new(m);
+    const mg_message *msg = mg_model_find_message(m, name);
+    CHECK(msg != NULL);
+    cJSON *v = msg ? mg_example_generate_headers(g, msg, why) : NULL;
+    if (v && mg_validate(g->v, msg->headers->schema, v, NULL) != 1)
+        CHECK(!"the headers example does not validate against the headers schema");
+    mg_exgen_free(g);
+    return v;
+}
+
+static void example_should_build_headers_from_the_headers_schema(void)
+{
+    mg_model *m = build(A3
+        "    inline:\n"
+        "      headers:\n"
+        "        type: object\n"
+        "        required: [traceId, unit]\n"
+        "        properties:\n"
+        "          traceId: {type: string, format: uuid}\n"
+        "          unit: {type: string, enum: [kWh, MWh]}\n"
+        "          seq: {type: integer, minimum: 1}\n"
+        "      payload: {type: object, required: [unit], properties: {unit: {type: integer}}}\n"
+        "    traited:\n"
+        "      traits: [{$ref: '#/components/messageTraits/common'}]\n"
+        "      payload: {type: string}\n"
+        "    shared:\n"
+        "      headers: {$ref: '#/components/schemas/Hdr'}\n"
+        "      payload: {type: string}\n"
+        "    bare:\n"
+        "      payload: {type: string}\n"
+        "    never:\n"
+        "      headers: {type: object, required: [h], properties: {h: {type: string, pattern: '^(x)\\1$'}}}\n"
+        "      payload: {type: string}\n"
+        "  messageTraits:\n"
+        "    common:\n"
+        "      headers: {type: object, required: [app], properties: {app: {type: integer, minimum: 3, maximum: 9}}}\n"
+        "  schemas:\n"
+        "    Hdr: {type: object, required: [replyTo], properties: {replyTo: {type: string, minLength: 8}}}\n");
+    CHECK(m != NULL);
+    static const char *const want[][2] = {
+        /* "unit" is a string here, an integer in the payload: built from the headers */
+        {"inline", "{\"traceId\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"unit\":\"kWh\",\"seq\":1}"},
+        {"traited", "{\"app\":3}"},
+        {"shared", "{\"replyTo\":\"stringgg\"}"},
+    };
+    char *why = NULL;
+    for (size_t i = 0; m && i < sizeof want / sizeof *want; i++) {
+        cJSON *v = headers_example_of(m, want[i][0], &why);
+        char *s = compact(v);
+        CHECK_STR(s, want[i][1]);
+        CHECK(why == NULL);
+        free(s);
+        cJSON_Delete(v);
+    }
+    cJSON *v = m ? headers_example_of(m, "bare", &why) : NULL;
+    CHECK(v == NULL);
+    CHECK(why && strstr(why, "no headers schema"));
+    free(why);
+    v = m ? headers_example_of(m, "never", &why) : NULL;
+    CHECK(v == NULL);
+    CHECK(why && strstr(why, "^(x)\\1$"));
+    free(why);
+    done(m);
+}
+
 int main(void)
 {
     RUN(example_should_build_shortest_readable_strings_for_patterns);
@@ -266,5 +335,6 @@ int main(void)
     RUN(example_should_pick_a_union_option_that_validates_and_stop_recursion);
     RUN(example_should_say_why_when_no_valid_value_exists);
     RUN(example_should_fill_tuples_and_pattern_keys_and_tell_integer_from_number);
+    RUN(example_should_build_headers_from_the_headers_schema);
     return unit_done();
 }
