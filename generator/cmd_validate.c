@@ -30,7 +30,7 @@
 
 const char mg_help_validate[] =
     "usage: msggen validate [-i CATALOGUE] [--ref-map URL_PREFIX=DIR]... [--werror]\n"
-    "       msggen validate [-i CATALOGUE] --message NAME [-v] PAYLOAD...\n"
+    "       msggen validate [-i CATALOGUE] --message NAME [--headers] [-v] PAYLOAD...\n"
     "       msggen validate --schema SCHEMA.json [-v] DATA.json...\n"
     "\n"
     "With no --schema and no files, checks the catalogue (default: the one of\n"
@@ -38,7 +38,8 @@ const char mg_help_validate[] =
     "message model, every message example against its payload schema and each\n"
     "example's headers against the message's headers schema (traits merged);\n"
     "errors are reported at the offending node as file:line:col. With --message, validates\n"
-    "each PAYLOAD file (JSON or YAML) against that message's payload schema.\n"
+    "each PAYLOAD file (JSON or YAML) against that message's payload schema, or\n"
+    "with --headers against its headers schema (traits merged).\n"
     "\n"
     "With --schema, validates each DATA file against the JSON Schema (draft-07)\n"
     "in SCHEMA. Payload and data errors (up to 100 per file) are one line each:\n"
@@ -53,6 +54,7 @@ const char mg_help_validate[] =
     "options:\n"
     "  -i, --input FILE    the catalogue (AsyncAPI 2.x/3.x or JSON Schema, YAML or JSON)\n"
     "  -m, --message NAME  validate PAYLOAD files against this message (any casing)\n"
+    "      --headers       with --message: the files are headers, not payloads\n"
     "      --ref-map URL_PREFIX=DIR\n"
     "                      read a remote $ref whose URL starts with URL_PREFIX from\n"
     "                      DIR + the rest of the URL (repeatable; never fetched)\n"
@@ -322,7 +324,7 @@ static int validate_example_headers(mg_validator *v, const mg_message *g, mg_dia
 
 static int validate_catalogue(const mg_cmd *cmd, const char *config, const char *input,
                               const char *const *maps, size_t nmaps, const char *message,
-                              char **files, int nfiles, int verbose)
+                              char **files, int nfiles, int headers, int verbose)
 {
     mg_diag d;
     mg_diag_init(&d);
@@ -344,13 +346,19 @@ static int validate_catalogue(const mg_cmd *cmd, const char *config, const char 
         if (!g) {
             mg_model_report_no_message(m, message, &d);
             bad = 1;
+        } else if (headers && !g->headers_schema) {
+            mg_diag_error(&d, mg_doc_key_mark(g->doc, g->node), "message '%s' has no headers (drop --headers to validate payloads)",
+                          g->name.s[MG_CASE_RAW]);
+            bad = 1;
+            g = NULL;
         }
         for (int i = 0; g && i < nfiles; i++) {
             mg_docset *ps = mg_docset_new(NULL);
             const mg_doc *pd = mg_docset_load(ps, files[i], mg_mark_at(NULL, 0, 0), &d);
             if (!pd)
                 bad++;
-            else if (!validate_value(v, g, 0, pd, pd->root, mg_mark_at(files[i], 0, 0), "payload", &d))
+            else if (!validate_value(v, g, headers, pd, pd->root, mg_mark_at(files[i], 0, 0),
+                                     headers ? "headers" : "payload", &d))
                 bad++;
             else if (verbose)
                 printf("%s: valid\n", files[i]);
@@ -393,6 +401,7 @@ int mg_cmd_validate(int argc, char **argv)
         {"ref-map", required_argument, 0, 'r'},
         {"config", required_argument, 0, 'C'},
         {"werror", no_argument, 0, 'W'},
+        {"headers", no_argument, 0, 'H'},
         {0, 0, 0, 0},
     };
     const mg_cmd *cmd = NULL;
@@ -406,7 +415,7 @@ int mg_cmd_validate(int argc, char **argv)
     if (!maps)
         abort();
     size_t nmaps = 0;
-    int verbose = 0, c;
+    int verbose = 0, headers = 0, c;
     while ((c = mg_cli_next(&cli)) != MG_CLI_END) {
         if (c == MG_CLI_STOP) {
             free(maps);
@@ -419,6 +428,8 @@ int mg_cmd_validate(int argc, char **argv)
         }
         if (c == 'W')
             mg_diag_set_werror(1);
+        else if (c == 'H')
+            headers = 1;
         else if (c == 'r')
             maps[nmaps++] = optarg;
         else if (c == 's')
@@ -433,14 +444,17 @@ int mg_cmd_validate(int argc, char **argv)
             config = optarg;
     }
     int rc;
-    if (schema && (input || message || nmaps || config))
+    if (headers && !message)
+        rc = mg_cli_usage(cmd, "--headers needs --message NAME");
+    else if (schema && (input || message || nmaps || config))
         rc = mg_cli_usage(cmd, "--schema does not go with -i, --message, --ref-map or --config");
     else if (!schema && message && optind >= argc)
         rc = mg_cli_usage(cmd, "no payload files to validate against message '%s'", message);
     else if (!schema && !message && optind < argc)
         rc = mg_cli_usage(cmd, "payload files need --message NAME (or --schema SCHEMA.json)");
     else if (!schema)
-        rc = validate_catalogue(cmd, config, input, maps, nmaps, message, argv + optind, argc - optind, verbose);
+        rc = validate_catalogue(cmd, config, input, maps, nmaps, message, argv + optind, argc - optind, headers,
+                                verbose);
     else if (optind >= argc)
         rc = mg_cli_usage(cmd, "no data files to validate");
     else

@@ -116,3 +116,39 @@ for mode in schema message; do
         ok "validate_cli_${mode}_reports_100_errors_per_file_and_says_when_cut" ||
         fail "validate_cli_${mode}_reports_100_errors_per_file_and_says_when_cut" "$n errors, $notes notices"
 done
+
+# --headers: files are headers, checked against the message's headers schema
+# with its traits merged (here the trait adds `trace`, the message `id`).
+cat >headers.yaml <<'Y'
+asyncapi: 3.0.0
+info: {title: t, version: "1"}
+components:
+  messages:
+    traced:
+      headers:
+        type: object
+        properties:
+          id: {type: integer}
+      traits:
+        - headers:
+            type: object
+            properties:
+              trace: {type: string, maxLength: 4}
+      payload: {type: object}
+    plain:
+      payload: {type: object}
+Y
+printf '{"id": 3, "trace": "abcd"}\n' >data/h-good.json
+printf '{\n  "id": "3",\n  "trace": "abcdef"\n}\n' >data/h-bad.json
+expect validate_cli_headers_accepts_headers_of_the_merged_schema 0 "" "" -- \
+    validate -i headers.yaml --message traced --headers data/h-good.json
+expect validate_cli_headers_reports_each_header_at_its_line 1 "" \
+    "data/h-bad.json:2:9: error: headers does not match the headers of message 'traced': /id: expected integer, got string
+data/h-bad.json:3:12: error: headers does not match the headers of message 'traced': /trace: must be at most 4 characters" -- \
+    validate -i headers.yaml --message traced --headers data/h-bad.json
+expect validate_cli_headers_of_a_message_without_headers_is_an_error 1 "" \
+    "headers.yaml:16:5: error: message 'plain' has no headers (drop --headers to validate payloads)" -- \
+    validate -i headers.yaml --message plain --headers data/h-good.json
+expect validate_cli_headers_without_message_is_a_usage_error 2 "" \
+    "msggen: error: validate: --headers needs --message NAME (see 'msggen validate --help')" -- \
+    validate -i headers.yaml --headers data/h-good.json
