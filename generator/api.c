@@ -1117,6 +1117,7 @@ mg_api *mg_api_new(const mg_model *m, mg_diag *d)
     a->operations = cJSON_CreateArray();
     a->uses = cJSON_CreateArray();
     a->message_bindings = cJSON_CreateArray();
+    a->message_external_docs = cJSON_CreateArray();
     a->info = cJSON_CreateObject();
     actx c = {.m = m, .set = m->set, .d = d, .v3 = m->spec == MG_SPEC_ASYNCAPI3, .a = a};
     for (int i = 0; i < m->nmessages; i++)
@@ -1129,11 +1130,18 @@ mg_api *mg_api_new(const mg_model *m, mg_diag *d)
             asyncapi3(&c);
         else
             asyncapi2(&c);
-        for (int i = 0; i < m->nmessages; i++)
-            cJSON_AddItemToArray(a->message_bindings, bindings_of(&c, m->messages[i]->doc, m->messages[i]->node));
+        for (int i = 0; i < m->nmessages; i++) {
+            const mg_message *g = m->messages[i];
+            cJSON_AddItemToArray(a->message_bindings, bindings_of(&c, g->doc, g->node));
+            const mg_doc *ed_doc = g->doc;
+            const cJSON *ed = mg_traits_member(m->traits, g->doc, g->node, "externalDocs", &ed_doc, NULL);
+            cJSON_AddItemToArray(a->message_external_docs, ed ? external_docs(&c, ed_doc, ed) : cJSON_CreateNull());
+        }
     } else {
-        for (int i = 0; i < m->nmessages; i++)
+        for (int i = 0; i < m->nmessages; i++) {
             cJSON_AddItemToArray(a->message_bindings, cJSON_CreateNull());
+            cJSON_AddItemToArray(a->message_external_docs, cJSON_CreateNull());
+        }
         cJSON_AddItemToObject(a->info, "tags", cJSON_CreateArray());
         cJSON_AddNullToObject(a->info, "external_docs");
         cJSON_AddNullToObject(a->info, "license");
@@ -1159,6 +1167,7 @@ void mg_api_free(mg_api *a)
     cJSON_Delete(a->operations);
     cJSON_Delete(a->uses);
     cJSON_Delete(a->message_bindings);
+    cJSON_Delete(a->message_external_docs);
     cJSON_Delete(a->info);
     free(a);
 }

@@ -29,6 +29,8 @@
  *              action, reply}] (operation: its key or null; reply: true for
  *              the reply of a request/reply operation)
  *   message_bindings: one per message: its bindings (traits merged) or null
+ *   message_external_docs: one per message: its externalDocs (traits
+ *              merged) as external_docs, or null
  *   info:     {tags: [tag], external_docs, license: {name, url},
  *              contact: {name, url, email}} (null when absent)
  *   param:    {name, description, enum: [string], default, examples:
@@ -72,6 +74,7 @@ typedef struct mg_api {
     cJSON *servers, *security_schemes, *channels, *operations;
     cJSON *uses;             /* array with one array per message */
     cJSON *message_bindings; /* array with one object or null per message */
+    cJSON *message_external_docs; /* array with one external_docs or null per message */
     cJSON *info;             /* object */
 } mg_api;
 

@@ -1751,6 +1751,10 @@ static void add_interface(vctx *v, cJSON *view, cJSON *cat, cJSON *msgs)
         const cJSON *b = cJSON_GetArrayItem(a->message_bindings, i);
         add_cs(it, "bindings", b ? cJSON_Duplicate(b, 1) : cJSON_CreateNull());
         add_binding_list(it);
+        const cJSON *ed = cJSON_GetArrayItem(a->message_external_docs, i);
+        cJSON *edv = ed ? cJSON_Duplicate(ed, 1) : cJSON_CreateNull();
+        shape(v, edv);
+        add_cs(it, "external_docs", edv);
         i++;
     }
     cJSON *servers = cJSON_Duplicate(a->servers, 1), *schemes = cJSON_Duplicate(a->security_schemes, 1);
