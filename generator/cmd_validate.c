@@ -180,33 +180,11 @@ static int validate_with_schema(const char *schema_path, char **files, int nfile
 
 /* ---- catalogue mode ---------------------------------------------------- */
 
-/* The validator reaches other catalogue files through the docset, which has
- * loaded them already while resolving; an http(s) URI through the docset's
- * --ref-map, as resolve.c reads it. */
-static const cJSON *load_catalogue_uri(void *user, const char *uri)
-{
-    mg_docset *set = user;
-    char *path = mg_validate_uri_to_path(uri);
-    if (!path) {
-        char *url = mg_xstrndup(uri, strcspn(uri, "#"));
-        path = mg_docset_map_url(set, url);
-        free(url);
-    }
-    if (!path)
-        return NULL;
-    mg_diag quiet;
-    mg_diag_init(&quiet);
-    quiet.max_errors = 0;
-    const mg_doc *doc = mg_docset_load(set, path, mg_mark_at(NULL, 0, 0), &quiet);
-    free(path);
-    return doc ? doc->root : NULL;
-}
-
 /* Registers with the validator every document holding a payload schema, under
  * its file: URI, so that relative $refs inside it resolve from its folder. */
 static mg_validator *catalogue_validator(mg_docset *set, const mg_model *m)
 {
-    mg_validator *v = mg_validator_new(load_catalogue_uri, set);
+    mg_validator *v = mg_validator_new(mg_model_validator_loader, set);
     const mg_doc **seen = calloc(2 * (size_t)m->nmessages + 1, sizeof *seen);
     if (!seen)
         abort();

@@ -42,27 +42,6 @@ struct mg_exgen {
 
 /* ---- validation of parts ------------------------------------------------ */
 
-/* The validator reaches other catalogue files through the docset (as
- * cmd_validate.c's catalogue mode does: same documents, same --ref-map). */
-static const cJSON *load_uri(void *user, const char *uri)
-{
-    mg_docset *set = user;
-    char *path = mg_validate_uri_to_path(uri);
-    if (!path) {
-        char *url = mg_xstrndup(uri, strcspn(uri, "#"));
-        path = mg_docset_map_url(set, url);
-        free(url);
-    }
-    if (!path)
-        return NULL;
-    mg_diag quiet;
-    mg_diag_init(&quiet);
-    quiet.max_errors = 0;
-    const mg_doc *doc = mg_docset_load(set, path, mg_mark_at(NULL, 0, 0), &quiet);
-    free(path);
-    return doc ? doc->root : NULL;
-}
-
 /* Registers `doc` under its file: URI, so that "#/..." refs inside a schema
  * node of it resolve against it. */
 static void use_doc(mg_exgen *g, const mg_doc *doc)
@@ -784,7 +763,7 @@ mg_exgen *mg_exgen_new(const mg_model *m)
 {
     mg_exgen *g = mg_xcalloc(1, sizeof *g);
     g->m = m;
-    g->v = mg_validator_new(load_uri, m->set);
+    g->v = mg_validator_new(mg_model_validator_loader, m->set);
     use_doc(g, m->doc);
     return g;
 }

@@ -27,6 +27,7 @@
 #include "text.h"
 #include "typo.h"
 #include "util.h"
+#include "validate.h"
 
 #define MAX_PARTS 64
 
@@ -2767,4 +2768,23 @@ const char *mg_type_kind_name(mg_type_kind k)
 {
     static const char *const names[] = {"object", "enum", "union", "alias"};
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "alias";
+}
+
+const cJSON *mg_model_validator_loader(void *docset, const char *uri)
+{
+    mg_docset *set = docset;
+    char *path = mg_validate_uri_to_path(uri);
+    if (!path) {
+        char *url = mg_xstrndup(uri, strcspn(uri, "#"));
+        path = mg_docset_map_url(set, url);
+        free(url);
+    }
+    if (!path)
+        return NULL;
+    mg_diag quiet;
+    mg_diag_init(&quiet);
+    quiet.max_errors = 0;
+    const mg_doc *doc = mg_docset_load(set, path, mg_mark_at(NULL, 0, 0), &quiet);
+    free(path);
+    return doc ? doc->root : NULL;
 }

@@ -270,6 +270,13 @@ const mg_message *mg_model_find_message(const mg_model *m, const char *name);
  * the document), with the nearest message names. */
 void mg_model_report_no_message(const mg_model *m, const char *name, mg_diag *d);
 
+/* A loader for the validator (validate.h, mg_vloader) that reaches the
+ * catalogue's other files through `docset` (an mg_docset *): file: URIs are
+ * loaded (quietly: the resolver has reported broken ones), http(s) URIs only
+ * through the docset's --ref-map. So `msggen validate` and the example
+ * generator check values against the same documents the model was built from. */
+const cJSON *mg_model_validator_loader(void *docset, const char *uri);
+
 const char *mg_kind_name(mg_kind k);            /* "string", "ref", "array", ... */
 const char *mg_type_kind_name(mg_type_kind k);  /* "object", "enum", "union", "alias" */
 
