@@ -494,6 +494,10 @@ static cJSON *gen_type(mg_exgen *g, const mg_type *t, int depth)
         pp = cJSON_IsObject(pp) && pp->child && cJSON_IsObject(pp->child) ? pp->child : NULL;
         for (int k = 1; v && pp && cJSON_GetArraySize(v) < minp; k++) {
             char *key = k == 1 ? pattern_key(g, pp->string) : NULL;
+            if (key && cJSON_GetObjectItemCaseSensitive(v, key)) {
+                free(key); /* a field has that name: other members come as key1, ... */
+                break;
+            }
             cJSON *pv = key ? gen_simple(g, t->doc, pp) : NULL;
             if (!pv) {
                 if (key)

@@ -196,6 +196,26 @@ if mg generate -i "$TMP/gen/c.yaml" -t markdown -o "$TMP/gen/out" >/dev/null 2>"
 else fail markdown_should_show_a_generated_example_or_why_there_is_none "page text"; detail "$TMP/err"
     sed -n '/## Example/,/## Parameters/p' "$TMP/gen/out/messages/lit.md" "$TMP/gen/out/messages/never.md" | detail; fi
 
+# A server section prints only what the server has: no empty URL or protocol.
+mkdir -p "$TMP/srv"
+cat >"$TMP/srv/c.yaml" <<'Y'
+asyncapi: 3.0.0
+info: {title: T, version: '1'}
+servers:
+  bare: {description: Neither host nor protocol.}
+  full: {host: 'broker.example.com:1883', protocol: mqtt, protocolVersion: '5'}
+components:
+  messages:
+    m: {payload: {type: object}}
+Y
+if mg generate -i "$TMP/srv/c.yaml" -t markdown -o "$TMP/srv/out" >/dev/null 2>"$TMP/err" &&
+   ! grep -q 'URL ``\|protocol \.' "$TMP/srv/out/README.md" &&
+   grep -q '^URL `mqtt://broker.example.com:1883`, protocol mqtt 5\.$' "$TMP/srv/out/README.md" &&
+   grep -q '^  - \[bare\](#server-bare)$' "$TMP/srv/out/README.md"; then
+    ok markdown_server_sections_should_print_only_what_the_server_has
+else fail markdown_server_sections_should_print_only_what_the_server_has "page text"; detail "$TMP/err"
+    sed -n '/^## Servers/,$p' "$TMP/srv/out/README.md" | detail; fi
+
 no_example='
 ex/v2.0.0/oneof.yml|testMessages|also matches another option
 ex/v3.0.0/oneof-asyncapi.yml|testMessages|also matches another option

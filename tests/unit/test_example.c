@@ -236,13 +236,22 @@ static void example_should_fill_tuples_and_pattern_keys_and_tell_integer_from_nu
         "        additionalProperties: false\n"
         "        minProperties: 1\n"
         "    num:\n"
-        "      payload: {oneOf: [{type: integer}, {type: number, maximum: 0}]}\n");
+        "      payload: {oneOf: [{type: integer}, {type: number, maximum: 0}]}\n"
+        "    named:\n"
+        "      payload:\n"
+        "        type: object\n"
+        "        required: [x-a]\n"
+        "        properties: {x-a: {type: integer}}\n"
+        "        patternProperties: {'^x-[a-z]+$': {type: integer}}\n"
+        "        minProperties: 2\n");
     CHECK(m != NULL);
     char *why = NULL;
     static const char *const want[][2] = {
         {"tup", "[0,\"string\",true]"},
         {"pair", "[\"2024-01-15\",2]"},
         {"num", "-0.5"},
+        /* the pattern's first key is a field's name: no second "x-a" */
+        {"named", "{\"x-a\":0,\"key1\":\"value\"}"},
     };
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
         cJSON *v = m ? example_of(m, want[i][0], &why) : NULL;
