@@ -864,6 +864,10 @@ static cJSON *new_operation(actx *c, const char *key, const char *id, const char
     add_s(o, "action", action);
     add_s(o, "channel", ch ? get_str(ch, "key") : NULL);
     add_s(o, "channel_address", ch ? get_str(ch, "address") : NULL);
+    /* The channel's parameters again, so that a client template can type an
+     * operation's arguments without joining operations to channels. */
+    const cJSON *cp = ch ? get(ch, "parameters") : NULL;
+    cJSON_AddItemToObject(o, "parameters", cp ? cJSON_Duplicate(cp, 1) : cJSON_CreateArray());
     static const char *const texts[] = {"title", "summary", "description"};
     for (int i = 0; i < 3; i++) {
         const cJSON *v = mg_traits_member(c->m->traits, doc, on, texts[i], &md, NULL);

@@ -21,7 +21,8 @@
  *              parameters: [param], servers: [string], tags: [tag],
  *              external_docs, bindings,
  *              messages: [{key, message}]}]
- *   operations: [{key, id, action, channel, channel_address, title, summary,
+ *   operations: [{key, id, action, channel, channel_address, parameters: [param]
+ *              (the channel's), title, summary,
  *              description, tags: [tag], external_docs, security: [req], bindings,
  *              messages: [int], reply: null | {address, address_description,
  *              channel, channel_address, messages: [int]}}]
