@@ -16,7 +16,7 @@ from . import errors as _e
 from . import types as _types
 from . import validate as _v
 
-__all__ = ["WorkerClient", "SendOptions", "JobResponse", "JobStatus", "DEFAULT_MAX_ANSWER_BYTES"]
+__all__ = ["TrickyTextCoClient", "SendOptions", "JobResponse", "JobStatus", "DEFAULT_MAX_ANSWER_BYTES"]
 
 # The answers are checked against the catalogue's types named by x-http-api
 # (send.response, status.response), when it names them.
@@ -50,7 +50,7 @@ class SendOptions(_t.TypedDict, total=False):
     """Extra HTTP headers for this request."""
 
 
-class WorkerClient:
+class TrickyTextCoClient:
     """HTTP client of the job API: ``POST {base_url}/api/jobs/{messageType}``
     enqueues a job, ``GET {base_url}/api/jobs/{jobId}`` reads its state.
 
@@ -114,7 +114,7 @@ class WorkerClient:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_env(cls) -> "WorkerClient":
+    def from_env(cls) -> "TrickyTextCoClient":
         """A client configured only from the environment variables (see the class docs)."""
         return cls()
 
@@ -124,7 +124,7 @@ class WorkerClient:
         with self._lock:
             self._drop()
 
-    def __enter__(self) -> "WorkerClient":
+    def __enter__(self) -> "TrickyTextCoClient":
         return self
 
     def __exit__(self, *exc: object) -> None:
