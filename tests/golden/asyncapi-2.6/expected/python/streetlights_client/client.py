@@ -48,6 +48,15 @@ class PublishOptions(_t.TypedDict, total=False):
     partition: int
 
 
+class SubscribeOptions(_t.TypedDict, total=False):
+    """Per-subscription settings a transport may use: the consumer group
+    (Kafka; the operation's groupId binding, else <client-name>.<operation>,
+    a unique one for replies) and the QoS (MQTT)."""
+
+    group: str
+    qos: int
+
+
 class Subscription(_t.Protocol):
     """What Transport.subscribe returns: cancel() stops the delivery."""
 
@@ -71,7 +80,7 @@ class Transport(_t.Protocol):
     def publish(self, address: str, payload: bytes, headers: Headers, options: PublishOptions) -> None: ...
 
     def subscribe(self, template: str, params: _t.Mapping[str, str], on_message: OnMessage,
-                  on_error: OnError) -> Subscription: ...
+                  on_error: OnError, options: SubscribeOptions) -> Subscription: ...
 
     def close(self) -> None: ...
 
@@ -149,6 +158,31 @@ class _Handle:
         self._cancel()
 
 
+class _Serial:
+    """Runs callbacks one after another on a thread of its own, so that a
+    handler may publish (a reply) without blocking the library's network
+    thread it was called from."""
+
+    def __init__(self, name: str) -> None:
+        import queue
+        self._queue: "queue.Queue[_t.Optional[_t.Callable[[], None]]]" = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            job()
+
+    def call(self, fn: _t.Callable[..., None], *args: _t.Any) -> None:
+        self._queue.put(lambda: fn(*args))
+
+    def stop(self) -> None:
+        self._queue.put(None)
+
+
 class MemoryTransport:
     """An in-process transport (addresses as MQTT topics, no broker): what
     one client publishes, every client sharing the same MemoryTransport
@@ -175,7 +209,7 @@ class MemoryTransport:
                 cb(address, payload, dict(headers))
 
     def subscribe(self, template: str, params: _t.Mapping[str, str], on_message: OnMessage,
-                  on_error: OnError) -> Subscription:
+                  on_error: OnError, options: SubscribeOptions) -> Subscription:
         entry = (address_regex(template, params), on_message)
         with self._lock:
             self._subs.append(entry)
@@ -233,16 +267,18 @@ _ADAPTED = {"mqtt": "mqtt", "mqtts": "mqtt", "secure-mqtt": "mqtt", "kafka": "ka
 
 
 def transport_for(url: str, *, username: _t.Optional[str] = None, password: _t.Optional[str] = None,
-                  client_id: _t.Optional[str] = None, group_id: _t.Optional[str] = None) -> Transport:
+                  client_id: _t.Optional[str] = None, group_id: _t.Optional[str] = None,
+                  timeout: float = _DEFAULT_TIMEOUT) -> Transport:
     """The adapter for a server URL's scheme (mqtt[s]://, kafka[-secure]://, ws[s]://)."""
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
     kind = _ADAPTED.get(scheme)
     if kind == "mqtt":
-        return MqttTransport(url, username=username, password=password, client_id=client_id)
+        return MqttTransport(url, username=username, password=password, client_id=client_id, timeout=timeout)
     if kind == "kafka":
-        return KafkaTransport(url, username=username, password=password, client_id=client_id, group_id=group_id)
+        return KafkaTransport(url, username=username, password=password, client_id=client_id, group_id=group_id,
+                              timeout=timeout)
     if kind == "ws":
-        return WebSocketTransport(url, username=username, password=password)
+        return WebSocketTransport(url, username=username, password=password, timeout=timeout)
     raise _e.ConfigError("no adapter for protocol %r (URL %s): pass your own Transport" % (scheme, url))
 
 
@@ -284,6 +320,7 @@ class MqttTransport:
         self._client.on_disconnect = self._on_disconnect
         self._client.on_message = self._on_message
         self._rc: _t.Any = None
+        self._serial = _Serial("mqtt callbacks")
 
     def _on_connect(self, _c: _t.Any, _u: _t.Any, _f: _t.Any, rc: _t.Any, _p: _t.Any = None) -> None:
         self._rc = rc
@@ -291,7 +328,7 @@ class MqttTransport:
             with self._lock:
                 filters = sorted({f for f, _m, _e2 in self._subs})
             for f in filters:  # again after a reconnect
-                self._client.subscribe(f, qos=1)
+                self._client.subscribe(f, qos=2)
             self._connected.set()
 
     def _on_disconnect(self, _c: _t.Any, _u: _t.Any, rc: _t.Any, _p: _t.Any = None) -> None:
@@ -300,7 +337,7 @@ class MqttTransport:
             with self._lock:
                 subs = list(self._subs)
             for _f, _m, on_error in subs:
-                on_error(_e.ConnectionError("MQTT %s:%d: connection lost (%s)" % (self._host, self._port, rc)))
+                self._serial.call(on_error, _e.ConnectionError("MQTT %s:%d: connection lost (%s)" % (self._host, self._port, rc)))
 
     def _on_message(self, _c: _t.Any, _u: _t.Any, msg: _t.Any) -> None:
         headers: _t.Dict[str, bytes] = {}
@@ -311,7 +348,7 @@ class MqttTransport:
             subs = list(self._subs)
         for f, on_message, _e2 in subs:
             if self._mqtt.topic_matches_sub(f, msg.topic):
-                on_message(msg.topic, bytes(msg.payload), headers)
+                self._serial.call(on_message, msg.topic, bytes(msg.payload), headers)
 
     def connect(self) -> None:
         try:
@@ -343,7 +380,7 @@ class MqttTransport:
                 raise _e.ConnectionError("MQTT publish to %s: not acknowledged within %g s" % (address, self._timeout))
 
     def subscribe(self, template: str, params: _t.Mapping[str, str], on_message: OnMessage,
-                  on_error: OnError) -> Subscription:
+                  on_error: OnError, options: SubscribeOptions) -> Subscription:
         parts = []
         last = 0
         for m in _PARAM.finditer(template):
@@ -357,7 +394,7 @@ class MqttTransport:
         with self._lock:
             self._subs.append(entry)
         if self._connected.is_set():
-            rc, _mid = self._client.subscribe(topic_filter, qos=1)
+            rc, _mid = self._client.subscribe(topic_filter, qos=options.get("qos", 2))
             if rc != 0:
                 raise _e.ConnectionError("MQTT subscribe to %s failed (rc %s)" % (topic_filter, rc))
 
@@ -374,6 +411,7 @@ class MqttTransport:
         self._client.disconnect()
         self._client.loop_stop()
         self._connected.clear()
+        self._serial.stop()
 
 
 class KafkaTransport:
@@ -435,17 +473,17 @@ class KafkaTransport:
             raise _e.ConnectionError("Kafka produce to %s: %s" % (address, box["err"]))
 
     def subscribe(self, template: str, params: _t.Mapping[str, str], on_message: OnMessage,
-                  on_error: OnError) -> Subscription:
+                  on_error: OnError, options: SubscribeOptions) -> Subscription:
         if all(m.group(1) in params for m in _PARAM.finditer(template)):
             topic = fill_kafka(template, params)
         else:
-            topic = "^" + address_regex(template, params, "[A-Za-z0-9._-]+").pattern
+            topic = "^" + address_regex(template, params, "[A-Za-z0-9._-]+").pattern[:-2] + "$"  # librdkafka: no \\Z
         conf = dict(self._conf)
-        conf.update({"group.id": self._group, "auto.offset.reset": "latest", "enable.auto.commit": True,
+        conf.update({"group.id": options.get("group", self._group), "auto.offset.reset": "earliest", "enable.auto.commit": True,
+                     "session.timeout.ms": 10000, "heartbeat.interval.ms": 1000,
                      "topic.metadata.refresh.interval.ms": 1000})
         consumer: _t.Any = self._ck.Consumer(conf)
-        assigned = threading.Event()
-        consumer.subscribe([topic], on_assign=lambda _c, _p: assigned.set())
+        consumer.subscribe([topic])
         stop = threading.Event()
 
         def run() -> None:
@@ -457,7 +495,8 @@ class KafkaTransport:
                 if msg is None:
                     continue
                 if msg.error():
-                    if msg.error().code() != self._ck.KafkaError._PARTITION_EOF:
+                    if msg.error().code() not in (self._ck.KafkaError._PARTITION_EOF,
+                                                  self._ck.KafkaError.UNKNOWN_TOPIC_OR_PART):
                         on_error(_e.ConnectionError("Kafka %s: %s" % (topic, msg.error())))
                     continue
                 headers = {k: (v or b"") for k, v in (msg.headers() or [])}
@@ -466,7 +505,6 @@ class KafkaTransport:
         thread = threading.Thread(target=run, name="kafka " + topic, daemon=True)
         thread.start()
         self._threads.append(thread)
-        assigned.wait(self._timeout)
 
         def cancel() -> None:
             stop.set()
@@ -501,6 +539,7 @@ class WebSocketTransport:
         self._loop: _t.Any = None
         self._thread: _t.Optional[threading.Thread] = None
         self._conns: _t.Dict[str, _t.Any] = {}
+        self._serial: _t.Optional[_Serial] = None
 
     def _run(self, coro: _t.Any) -> _t.Any:
         if self._loop is None:
@@ -517,6 +556,18 @@ class WebSocketTransport:
         self._loop = self._asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="websocket", daemon=True)
         self._thread.start()
+        self._serial = _Serial("websocket callbacks")
+        parts = urllib.parse.urlsplit(self._base)
+        port = parts.port or (443 if parts.scheme == "wss" else 80)
+
+        async def probe() -> None:  # reachable? (the path is only opened per address)
+            _r, w = await self._asyncio.open_connection(parts.hostname, port)
+            w.close()
+        try:
+            self._run(probe())
+        except _e.ConnectionError:
+            self.close()
+            raise
 
     async def _open(self, path: str) -> _t.Any:
         return await self._ws.connect(self._base + "/" + path.lstrip("/"), extra_headers=self._auth or None)
@@ -533,7 +584,7 @@ class WebSocketTransport:
         self._run(send())
 
     def subscribe(self, template: str, params: _t.Mapping[str, str], on_message: OnMessage,
-                  on_error: OnError) -> Subscription:
+                  on_error: OnError, options: SubscribeOptions) -> Subscription:
         address = fill_path(template, params)
         conn = self._run(self._open(address))
 
@@ -541,9 +592,11 @@ class WebSocketTransport:
             try:
                 async for frame in conn:
                     data = frame.encode("utf-8") if isinstance(frame, str) else bytes(frame)
-                    on_message(address, data, {})
+                    assert self._serial is not None
+                    self._serial.call(on_message, address, data, {})
             except self._ws.exceptions.ConnectionClosedError as ex:
-                on_error(_e.ConnectionError("WebSocket %s: connection lost (%s)" % (address, ex)))
+                assert self._serial is not None
+                self._serial.call(on_error, _e.ConnectionError("WebSocket %s: connection lost (%s)" % (address, ex)))
         self._asyncio.run_coroutine_threadsafe(read(), self._loop)
 
         def cancel() -> None:
@@ -562,6 +615,8 @@ class WebSocketTransport:
         self._loop.call_soon_threadsafe(self._loop.stop)
         if self._thread is not None:
             self._thread.join(self._timeout)
+        if self._serial is not None:
+            self._serial.stop()
         self._loop = None
 
 
@@ -589,13 +644,14 @@ class Received(_t.Generic[P, A]):
 @dataclasses.dataclass(frozen=True)
 class _Message:
     name: str
+    id: str
     headers_type: str
     json_headers: _t.FrozenSet[str]
     correlation: _t.Optional[_t.Tuple[str, str]]
     bindings: _t.Mapping[str, str]
 
 
-_NO_MESSAGE = _Message("", "", frozenset(), None, {})
+_NO_MESSAGE = _Message("", "", "", frozenset(), None, {})
 """An operation without messages sends any JSON value."""
 
 
@@ -620,13 +676,13 @@ def _correlation_of(location: str) -> _t.Optional[_t.Tuple[str, str]]:
 
 _P_light_measured = _types.LightMeasuredPayload
 _H_light_measured = _t.Mapping[str, _t.Any]
-_M_light_measured = _Message("lightMeasured", "",
+_M_light_measured = _Message("lightMeasured", "light_measured", "",
                     frozenset({ }),
                     None,
                     { })
 _P_turn_on = _types.TurnOn
 _H_turn_on = _t.Mapping[str, _t.Any]
-_M_turn_on = _Message("turnOn", "",
+_M_turn_on = _Message("turnOn", "turn_on", "",
                     frozenset({ }),
                     None,
                     { })
@@ -734,11 +790,29 @@ TurnOnParams = _t.TypedDict("TurnOnParams", {
 _B_turn_on: _t.Dict[str, str] = { }
 _A_turn_on = "light/turn-on"
 
-OPERATIONS: _t.Dict[str, _t.Tuple[str, str, _t.Tuple[_Message, ...], _t.Mapping[str, str]]] = {
-    "onLightMeasured": ("send", _A_on_light_measured, (_M_light_measured, ), _B_on_light_measured),
-    "turnOn": ("receive", _A_turn_on, (_M_turn_on, ), _B_turn_on),
-}
-"""Every operation by id: (action, address template, messages, bindings as JSON text)."""
+@dataclasses.dataclass(frozen=True)
+class Operation:
+    """An operation of the catalogue, for generic tools (tests, bridges): its
+    id, action (send/receive), address template, messages, bindings (as JSON
+    text by protocol), the client's method, and its reply's address and messages."""
+
+    id: str
+    action: str
+    address: str
+    messages: _t.Tuple[_Message, ...]
+    bindings: _t.Mapping[str, str]
+    method: str
+    reply_address: _t.Optional[str]
+    reply_messages: _t.Tuple[_Message, ...]
+
+
+OPERATIONS: _t.Tuple[Operation, ...] = (
+    Operation("onLightMeasured", "send", _A_on_light_measured, (_M_light_measured, ), _B_on_light_measured, "on_light_measured",
+              None, ()),
+    Operation("turnOn", "receive", _A_turn_on, (_M_turn_on, ), _B_turn_on, "turn_on",
+              None, ()),
+)
+"""Every operation, in the catalogue's order."""
 
 
 class StreetlightsClient:
@@ -761,12 +835,13 @@ class StreetlightsClient:
             raise _e.ConfigError("timeout must be > 0 seconds, got %r" % (timeout,))
         self.validate = validate
         self.timeout = float(timeout)
+        self._group = client_id or _CLIENT_NAME
         if transport is None:
             url = url or os.environ.get(_ENV_PREFIX + "_SERVER_URL") or self._server_url(server, variables)
             username = username if username is not None else os.environ.get(_ENV_PREFIX + "_USERNAME")
             password = password if password is not None else os.environ.get(_ENV_PREFIX + "_PASSWORD")
             transport = transport_for(url, username=username, password=password, client_id=client_id,
-                                      group_id=self._group_id())
+                                      group_id=self._group_id(), timeout=self.timeout)
         self.transport: Transport = transport
 
     @staticmethod
@@ -830,7 +905,8 @@ class StreetlightsClient:
 
     def _subscribe(self, template: str, params: _t.Mapping[str, str], msgs: _t.Sequence[_Message],
                    handler: _t.Callable[[_t.Any], _t.Any], on_error: _t.Callable[[_e.ReceiveError], None],
-                   reply: _t.Optional[_t.Tuple[str, _t.Sequence[_Message]]] = None) -> Subscription:
+                   reply: _t.Optional[_t.Tuple[str, _t.Sequence[_Message]]] = None,
+                   op_id: str = "", op_bindings: _t.Optional[_t.Mapping[str, str]] = None) -> Subscription:
         def answer(r: Received[_t.Any, _t.Any], result: object) -> None:
             """Sends a handler's answer to a request to the reply address, with the request's correlation id."""
             assert reply is not None
@@ -874,7 +950,8 @@ class StreetlightsClient:
 
         def on_transport_error(ex: Exception) -> None:
             on_error(_e.ReceiveError("", [("/", str(ex))], b"", ex))
-        return self.transport.subscribe(template, params, on_message, on_transport_error)
+        group = _group_of(op_bindings or {}) or "%s.%s" % (self._group, op_id or "reply." + uuid.uuid4().hex)
+        return self.transport.subscribe(template, params, on_message, on_transport_error, {"group": group})
 
     def _request(self, template: str, params: _t.Mapping[str, str], msgs: _t.Sequence[_Message], payload: object,
                  headers: _t.Optional[_t.Mapping[str, _t.Any]], op_bindings: _t.Mapping[str, str],
@@ -930,4 +1007,5 @@ class StreetlightsClient:
         failures.
         """
         return self._subscribe(_A_turn_on, {},
-                               (_M_turn_on, ), _t.cast(_t.Callable[[_t.Any], _t.Any], handler), on_error)
+                               (_M_turn_on, ), _t.cast(_t.Callable[[_t.Any], _t.Any], handler), on_error,
+                               None, "turnOn", _B_turn_on)

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The python target's per-operation clients (issue 16): generated from the
+# MQTT, Kafka and WebSocket catalogues, type-checked (mypy --strict, with
+# their README's usage example), and run against real brokers on 127.0.0.1
+# (tests/server/lib-server.sh: mosquitto, librdkafka's mock cluster, the
+# WebSocket relay) and against the in-memory transport: round trips of every
+# message, invalid messages reported, parameters refused, request/reply and
+# its timeout, a typed error without a broker and when the broker goes away
+# (roundtrip.py says what each test checks).
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/server/lib-server.sh"
+here="$TOP/tests/pyproto"
+export PYTHONDONTWRITEBYTECODE=1
+command -v python3 >/dev/null || { skip pyproto "python3 not installed"; exit 0; }
+trap 'mqtt_stop; kafka_stop; ws_stop; rm -rf "$TMP"' EXIT
+
+gen() { # label catalogue
+    if mg generate -i "$2" -t python -o "$TMP/$1" >/dev/null 2>"$TMP/$1.err"; then
+        ok "pyproto_$1_should_generate"; return 0
+    fi
+    fail "pyproto_$1_should_generate" "generate failed"; detail "$TMP/$1.err"; return 1
+}
+pkg_of() { basename "$(dirname "$(ls "$1"/*/__init__.py | head -n 1)")"; }
+shared=$SHARED/conformance/asyncapi-examples/v3.0.0
+
+labels=()
+gen mqtt "$TOP/tests/catalogues/streetlights-3.0.yaml" && labels+=(mqtt)
+gen kafka "$TOP/tests/catalogues/streetlights-kafka-3.0.yaml" && labels+=(kafka)
+gen ws "$TOP/tests/catalogues/rpc-ws-3.0.yaml" && labels+=(ws)
+if [ -d "$shared" ]; then
+    for c in streetlights-kafka streetlights-mqtt rpc-client rpc-server; do
+        l=shared_${c//-/_}
+        gen "$l" "$shared/$c-asyncapi.yml" && labels+=("$l")
+    done
+else
+    skip pyproto_shared_examples "no ../shared/conformance/asyncapi-examples"
+fi
+
+# A type named like the client class: the package still exports the client.
+mkdir -p "$TMP/clash-in"
+cat >"$TMP/clash-in/catalogue.yaml" <<'YAML'
+asyncapi: 3.0.0
+info: {title: Clash, version: 1.0.0}
+channels:
+  c: {address: c, messages: {m: {$ref: '#/components/messages/m'}}}
+operations:
+  sendM: {action: send, channel: {$ref: '#/channels/c'}}
+components:
+  messages:
+    m: {payload: {$ref: '#/components/schemas/ClashClient'}}
+  schemas:
+    ClashClient: {type: object, properties: {a: {type: string}}}
+YAML
+gen clash "$TMP/clash-in/catalogue.yaml" && labels+=(clash)
+
+# mypy --strict: every package, and each README's usage example.
+mypy_py=
+for p in python3 /usr/bin/python3; do
+    if command -v "$p" >/dev/null && "$p" -m mypy --version >/dev/null 2>&1; then mypy_py=$p; break; fi
+done
+for l in "${labels[@]}"; do
+    d=$TMP/$l m=$(pkg_of "$TMP/$l")
+    if [ -z "$mypy_py" ]; then skip "pyproto_${l}_should_pass_mypy_strict" "no python3 with mypy"; continue; fi
+    # The README's first ```python block after "## Usage".
+    awk '/^## Usage/ { u = 1 } u && /^```python/ { p = 1; next } p && /^```/ { exit } p' "$d/README.md" >"$d/readme_example.py"
+    if [ -s "$d/readme_example.py" ]; then
+        if (cd "$d" && "$mypy_py" -m mypy --strict --no-incremental --cache-dir=/dev/null "$m" readme_example.py) >"$d.mypy" 2>&1
+        then ok "pyproto_${l}_package_and_readme_example_should_pass_mypy_strict"
+        else fail "pyproto_${l}_package_and_readme_example_should_pass_mypy_strict" "mypy --strict"; detail "$d.mypy"; fi
+    else
+        fail "pyproto_${l}_readme_should_have_a_usage_example" "no python block after ## Usage in README.md"
+    fi
+done
+if [ -d "$TMP/clash" ]; then
+    if PYTHONPATH="$TMP/clash" python3 -c 'import clash_client as c, sys; sys.exit(not hasattr(c.ClashClient, "connect") or not hasattr(c.types, "ClashClient"))' 2>"$TMP/clash.py.err"
+    then ok pyproto_clash_client_class_should_not_be_shadowed_by_a_type_of_its_name
+    else fail pyproto_clash_client_class_should_not_be_shadowed_by_a_type_of_its_name "clash_client.ClashClient is not the client"; detail "$TMP/clash.py.err"; fi
+fi
+
+# The in-memory transport (a user-plugged Transport), every catalogue: no broker.
+for l in mqtt kafka ws; do
+    [ -d "$TMP/$l" ] || continue
+    timeout 120 python3 "$here/roundtrip.py" "memory_$l" "$TMP/$l" "$(pkg_of "$TMP/$l")" memory 2>"$TMP/mem-$l.err" ||
+        { fail "pyproto_memory_${l}_should_run" "roundtrip.py failed"; detail "$TMP/mem-$l.err"; }
+done
+
+closed_port=$(_free_port)
+run_broker() { # label catalogue-label python url kill-pid closed-url
+    timeout 180 "$3" "$here/roundtrip.py" "$1" "$TMP/$2" "$(pkg_of "$TMP/$2")" "$4" --kill "$5" --closed "$6" 2>"$TMP/$1.run.err" ||
+        { fail "pyproto_$1_should_run" "roundtrip.py failed"; detail "$TMP/$1.run.err"; }
+}
+# MQTT: mosquitto, paho-mqtt.
+if ! py=$(py_with paho.mqtt.client); then skip pyproto_mqtt "no python3 with paho-mqtt (Debian python3-paho-mqtt)"
+else
+    for l in mqtt shared_streetlights_mqtt; do
+        [ -d "$TMP/$l" ] || continue
+        if mqtt_start 2>"$TMP/mqtt-start.err"; then
+            run_broker "mqtt_$l" "$l" "$py" "$MQTT_URL" "$MQTT_PID" "mqtt://127.0.0.1:$closed_port"
+            mqtt_stop
+        else skip "pyproto_mqtt_$l" "$(cat "$TMP/mqtt-start.err")"; fi
+    done
+fi
+# Kafka: the mock cluster, confluent-kafka.
+if ! py=$(py_with confluent_kafka); then skip pyproto_kafka "no python3 with confluent-kafka (Debian python3-confluent-kafka)"
+else
+    for l in kafka shared_streetlights_kafka; do
+        [ -d "$TMP/$l" ] || continue
+        if kafka_start 2>"$TMP/kafka-start.err"; then
+            run_broker "kafka_$l" "$l" "$py" "kafka://$KAFKA_BOOTSTRAP" "$KAFKA_PID" "kafka://127.0.0.1:$closed_port"
+            kafka_stop
+        else skip "pyproto_kafka_$l" "$(cat "$TMP/kafka-start.err")"; fi
+    done
+fi
+# WebSocket: the relay, websockets.
+if ! py=$(py_with websockets); then skip pyproto_ws "no python3 with websockets (Debian python3-websockets)"
+else
+    for l in ws; do
+        [ -d "$TMP/$l" ] || continue
+        if ws_start 2>"$TMP/ws-start.err"; then
+            run_broker "ws_$l" "$l" "$py" "$WS_URL/ws" "$WS_PID" "ws://127.0.0.1:$closed_port/ws"
+            ws_stop
+        else skip "pyproto_ws_$l" "$(cat "$TMP/ws-start.err")"; fi
+    done
+fi
