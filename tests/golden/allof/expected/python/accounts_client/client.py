@@ -22,7 +22,8 @@ from . import validate as _v
 
 __all__ = ["AccountsClient", "Transport", "Subscription", "Received", "PublishOptions", "MemoryTransport",
            "MqttTransport", "KafkaTransport", "WebSocketTransport", "fill_mqtt", "fill_kafka", "fill_path",
-           "SERVERS"]
+           "SERVERS", "OPERATIONS", "Operation", "SubscribeOptions"]
+__all__ += ["example_account_opened", "example_account_opened_headers", "example_account_closed", "example_account_closed_headers", ]
 
 _ENV_PREFIX = "ACCOUNTS"
 _CLIENT_NAME = "accounts"

@@ -22,7 +22,8 @@ from . import validate as _v
 
 __all__ = ["InvoicesClient", "Transport", "Subscription", "Received", "PublishOptions", "MemoryTransport",
            "MqttTransport", "KafkaTransport", "WebSocketTransport", "fill_mqtt", "fill_kafka", "fill_path",
-           "SERVERS"]
+           "SERVERS", "OPERATIONS", "Operation", "SubscribeOptions"]
+__all__ += ["example_invoice_issued", "example_invoice_issued_headers", ]
 
 _ENV_PREFIX = "INVOICES"
 _CLIENT_NAME = "invoices"

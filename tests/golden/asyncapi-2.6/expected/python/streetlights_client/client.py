@@ -22,7 +22,8 @@ from . import validate as _v
 
 __all__ = ["StreetlightsClient", "Transport", "Subscription", "Received", "PublishOptions", "MemoryTransport",
            "MqttTransport", "KafkaTransport", "WebSocketTransport", "fill_mqtt", "fill_kafka", "fill_path",
-           "SERVERS"]
+           "SERVERS", "OPERATIONS", "Operation", "SubscribeOptions"]
+__all__ += ["example_light_measured", "example_light_measured_headers", "example_turn_on", "example_turn_on_headers", ]
 
 _ENV_PREFIX = "STREETLIGHTS"
 _CLIENT_NAME = "streetlights"

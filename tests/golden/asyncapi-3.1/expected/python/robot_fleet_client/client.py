@@ -22,7 +22,8 @@ from . import validate as _v
 
 __all__ = ["RobotFleetClient", "Transport", "Subscription", "Received", "PublishOptions", "MemoryTransport",
            "MqttTransport", "KafkaTransport", "WebSocketTransport", "fill_mqtt", "fill_kafka", "fill_path",
-           "SERVERS"]
+           "SERVERS", "OPERATIONS", "Operation", "SubscribeOptions"]
+__all__ += ["example_robot_status", "example_robot_status_headers", "example_low_battery", "example_low_battery_headers", "example_collision", "example_collision_headers", ]
 
 _ENV_PREFIX = "ROBOT_FLEET"
 _CLIENT_NAME = "robot-fleet"

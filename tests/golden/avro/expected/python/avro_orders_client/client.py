@@ -22,7 +22,8 @@ from . import validate as _v
 
 __all__ = ["AvroOrdersClient", "Transport", "Subscription", "Received", "PublishOptions", "MemoryTransport",
            "MqttTransport", "KafkaTransport", "WebSocketTransport", "fill_mqtt", "fill_kafka", "fill_path",
-           "SERVERS"]
+           "SERVERS", "OPERATIONS", "Operation", "SubscribeOptions"]
+__all__ += ["example_order_placed", "example_order_placed_headers", "example_order_cancelled", "example_order_cancelled_headers", ]
 
 _ENV_PREFIX = "AVRO_ORDERS"
 _CLIENT_NAME = "avro-orders"

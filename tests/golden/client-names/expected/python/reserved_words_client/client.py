@@ -22,7 +22,8 @@ from . import validate as _v
 
 __all__ = ["ReservedWordsClient", "Transport", "Subscription", "Received", "PublishOptions", "MemoryTransport",
            "MqttTransport", "KafkaTransport", "WebSocketTransport", "fill_mqtt", "fill_kafka", "fill_path",
-           "SERVERS"]
+           "SERVERS", "OPERATIONS", "Operation", "SubscribeOptions"]
+__all__ += ["example_class_", "example_class__headers", "example_delete", "example_delete_headers", "example_close_", "example_close__headers", ]
 
 _ENV_PREFIX = "RESERVED_WORDS"
 _CLIENT_NAME = "reserved-words"

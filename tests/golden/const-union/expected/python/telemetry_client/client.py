@@ -22,7 +22,8 @@ from . import validate as _v
 
 __all__ = ["TelemetryClient", "Transport", "Subscription", "Received", "PublishOptions", "MemoryTransport",
            "MqttTransport", "KafkaTransport", "WebSocketTransport", "fill_mqtt", "fill_kafka", "fill_path",
-           "SERVERS"]
+           "SERVERS", "OPERATIONS", "Operation", "SubscribeOptions"]
+__all__ += ["example_device_event", "example_device_event_headers", "example_payment", "example_payment_headers", ]
 
 _ENV_PREFIX = "TELEMETRY"
 _CLIENT_NAME = "telemetry"

@@ -22,7 +22,8 @@ from . import validate as _v
 
 __all__ = ["LegacyClient", "Transport", "Subscription", "Received", "PublishOptions", "MemoryTransport",
            "MqttTransport", "KafkaTransport", "WebSocketTransport", "fill_mqtt", "fill_kafka", "fill_path",
-           "SERVERS"]
+           "SERVERS", "OPERATIONS", "Operation", "SubscribeOptions"]
+__all__ += ["example_old_ping", "example_old_ping_headers", "example_via_schema", "example_via_schema_headers", "example_current", "example_current_headers", ]
 
 _ENV_PREFIX = "LEGACY"
 _CLIENT_NAME = "legacy"

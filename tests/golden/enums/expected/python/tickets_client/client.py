@@ -22,7 +22,8 @@ from . import validate as _v
 
 __all__ = ["TicketsClient", "Transport", "Subscription", "Received", "PublishOptions", "MemoryTransport",
            "MqttTransport", "KafkaTransport", "WebSocketTransport", "fill_mqtt", "fill_kafka", "fill_path",
-           "SERVERS"]
+           "SERVERS", "OPERATIONS", "Operation", "SubscribeOptions"]
+__all__ += ["example_ticket_updated", "example_ticket_updated_headers", ]
 
 _ENV_PREFIX = "TICKETS"
 _CLIENT_NAME = "tickets"

@@ -22,7 +22,8 @@ from . import validate as _v
 
 __all__ = ["SensorsClient", "Transport", "Subscription", "Received", "PublishOptions", "MemoryTransport",
            "MqttTransport", "KafkaTransport", "WebSocketTransport", "fill_mqtt", "fill_kafka", "fill_path",
-           "SERVERS"]
+           "SERVERS", "OPERATIONS", "Operation", "SubscribeOptions"]
+__all__ += ["example_reading_taken", "example_reading_taken_headers", ]
 
 _ENV_PREFIX = "SENSORS"
 _CLIENT_NAME = "sensors"

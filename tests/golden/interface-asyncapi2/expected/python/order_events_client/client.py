@@ -22,7 +22,8 @@ from . import validate as _v
 
 __all__ = ["OrderEventsClient", "Transport", "Subscription", "Received", "PublishOptions", "MemoryTransport",
            "MqttTransport", "KafkaTransport", "WebSocketTransport", "fill_mqtt", "fill_kafka", "fill_path",
-           "SERVERS"]
+           "SERVERS", "OPERATIONS", "Operation", "SubscribeOptions"]
+__all__ += ["example_order_created", "example_order_created_headers", "example_order_cancelled", "example_order_cancelled_headers", ]
 
 _ENV_PREFIX = "ORDER_EVENTS"
 _CLIENT_NAME = "order-events"

@@ -22,7 +22,8 @@ from . import validate as _v
 
 __all__ = ["LampControlClient", "Transport", "Subscription", "Received", "PublishOptions", "MemoryTransport",
            "MqttTransport", "KafkaTransport", "WebSocketTransport", "fill_mqtt", "fill_kafka", "fill_path",
-           "SERVERS"]
+           "SERVERS", "OPERATIONS", "Operation", "SubscribeOptions"]
+__all__ += ["example_switch", "example_switch_headers", "example_status_request", "example_status_request_headers", "example_status_reply", "example_status_reply_headers", ]
 
 _ENV_PREFIX = "LAMP_CONTROL"
 _CLIENT_NAME = "lamp-control"

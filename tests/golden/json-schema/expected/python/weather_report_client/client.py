@@ -22,7 +22,8 @@ from . import validate as _v
 
 __all__ = ["WeatherReportClient", "Transport", "Subscription", "Received", "PublishOptions", "MemoryTransport",
            "MqttTransport", "KafkaTransport", "WebSocketTransport", "fill_mqtt", "fill_kafka", "fill_path",
-           "SERVERS"]
+           "SERVERS", "OPERATIONS", "Operation", "SubscribeOptions"]
+__all__ += ["example_weather_report", "example_weather_report_headers", "example_reading", "example_reading_headers", ]
 
 _ENV_PREFIX = "WEATHER_REPORT"
 _CLIENT_NAME = "weather-report"

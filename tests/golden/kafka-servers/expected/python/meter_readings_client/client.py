@@ -22,7 +22,8 @@ from . import validate as _v
 
 __all__ = ["MeterReadingsClient", "Transport", "Subscription", "Received", "PublishOptions", "MemoryTransport",
            "MqttTransport", "KafkaTransport", "WebSocketTransport", "fill_mqtt", "fill_kafka", "fill_path",
-           "SERVERS"]
+           "SERVERS", "OPERATIONS", "Operation", "SubscribeOptions"]
+__all__ += ["example_reading", "example_reading_headers", "example_alert", "example_alert_headers", "example_ping", "example_ping_headers", ]
 
 _ENV_PREFIX = "METER_READINGS"
 _CLIENT_NAME = "meter-readings"

@@ -22,7 +22,8 @@ from . import validate as _v
 
 __all__ = ["InventoryClient", "Transport", "Subscription", "Received", "PublishOptions", "MemoryTransport",
            "MqttTransport", "KafkaTransport", "WebSocketTransport", "fill_mqtt", "fill_kafka", "fill_path",
-           "SERVERS"]
+           "SERVERS", "OPERATIONS", "Operation", "SubscribeOptions"]
+__all__ += ["example_stock_counted", "example_stock_counted_headers", ]
 
 _ENV_PREFIX = "INVENTORY"
 _CLIENT_NAME = "inventory"

@@ -22,7 +22,8 @@ from . import validate as _v
 
 __all__ = ["ParcelsClient", "Transport", "Subscription", "Received", "PublishOptions", "MemoryTransport",
            "MqttTransport", "KafkaTransport", "WebSocketTransport", "fill_mqtt", "fill_kafka", "fill_path",
-           "SERVERS"]
+           "SERVERS", "OPERATIONS", "Operation", "SubscribeOptions"]
+__all__ += ["example_parcel_shipped", "example_parcel_shipped_headers", ]
 
 _ENV_PREFIX = "PARCELS"
 _CLIENT_NAME = "parcels"

@@ -22,7 +22,8 @@ from . import validate as _v
 
 __all__ = ["CommentsServiceClient", "Transport", "Subscription", "Received", "PublishOptions", "MemoryTransport",
            "MqttTransport", "KafkaTransport", "WebSocketTransport", "fill_mqtt", "fill_kafka", "fill_path",
-           "SERVERS"]
+           "SERVERS", "OPERATIONS", "Operation", "SubscribeOptions"]
+__all__ += ["example_comment_liked", "example_comment_liked_headers", ]
 
 _ENV_PREFIX = "COMMENTS_SERVICE"
 _CLIENT_NAME = "comments-service"

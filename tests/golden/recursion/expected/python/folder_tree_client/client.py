@@ -22,7 +22,8 @@ from . import validate as _v
 
 __all__ = ["FolderTreeClient", "Transport", "Subscription", "Received", "PublishOptions", "MemoryTransport",
            "MqttTransport", "KafkaTransport", "WebSocketTransport", "fill_mqtt", "fill_kafka", "fill_path",
-           "SERVERS"]
+           "SERVERS", "OPERATIONS", "Operation", "SubscribeOptions"]
+__all__ += ["example_folder_tree", "example_folder_tree_headers", "example_folder", "example_folder_headers", "example_comment", "example_comment_headers", ]
 
 _ENV_PREFIX = "FOLDER_TREE"
 _CLIENT_NAME = "folder-tree"

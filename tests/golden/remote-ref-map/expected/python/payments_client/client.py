@@ -22,7 +22,8 @@ from . import validate as _v
 
 __all__ = ["PaymentsClient", "Transport", "Subscription", "Received", "PublishOptions", "MemoryTransport",
            "MqttTransport", "KafkaTransport", "WebSocketTransport", "fill_mqtt", "fill_kafka", "fill_path",
-           "SERVERS"]
+           "SERVERS", "OPERATIONS", "Operation", "SubscribeOptions"]
+__all__ += ["example_payment_received", "example_payment_received_headers", ]
 
 _ENV_PREFIX = "PAYMENTS"
 _CLIENT_NAME = "payments"

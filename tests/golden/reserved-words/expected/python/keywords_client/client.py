@@ -22,7 +22,8 @@ from . import validate as _v
 
 __all__ = ["KeywordsClient", "Transport", "Subscription", "Received", "PublishOptions", "MemoryTransport",
            "MqttTransport", "KafkaTransport", "WebSocketTransport", "fill_mqtt", "fill_kafka", "fill_path",
-           "SERVERS"]
+           "SERVERS", "OPERATIONS", "Operation", "SubscribeOptions"]
+__all__ += ["example_class_", "example_class__headers", "example_delete", "example_delete_headers", ]
 
 _ENV_PREFIX = "KEYWORDS"
 _CLIENT_NAME = "keywords"

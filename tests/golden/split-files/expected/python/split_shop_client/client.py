@@ -22,7 +22,8 @@ from . import validate as _v
 
 __all__ = ["SplitShopClient", "Transport", "Subscription", "Received", "PublishOptions", "MemoryTransport",
            "MqttTransport", "KafkaTransport", "WebSocketTransport", "fill_mqtt", "fill_kafka", "fill_path",
-           "SERVERS"]
+           "SERVERS", "OPERATIONS", "Operation", "SubscribeOptions"]
+__all__ += ["example_order_placed", "example_order_placed_headers", ]
 
 _ENV_PREFIX = "SPLIT_SHOP"
 _CLIENT_NAME = "split-shop"
