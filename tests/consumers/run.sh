@@ -6,7 +6,8 @@
 #                   `job.job_id`, `status.state`) passes mypy --strict and runs against
 #                   the job server; two generated clients install side by side
 #   python-collide  a catalogue with its own JobResponse/JobStatus and no x-http-api:
-#                   the package and a consumer pass mypy --strict
+#                   the package (a per-operation client, CollideClient) and a consumer
+#                   pass mypy --strict and run (in-memory transport)
 #   ts-esm, ts-cjs  the built package (npm run build: ESM and CommonJS) in node_modules
 #                   of an ES-module and of a CommonJS project: tsc --strict (wrong
 #                   payloads are `@ts-expect-error`), then node runs them
@@ -63,7 +64,7 @@ elif mg generate -i "$cat" -t python -o "$TMP/py" >/dev/null 2>"$TMP/gen.err"; t
     if mg generate -i "$here/python-collide/catalogue.yaml" -t python -o "$TMP/py2" >/dev/null 2>"$TMP/gen.err" &&
        (cd "$TMP/py2" && timeout 120 python3 -m pip install -q --no-index --disable-pip-version-check \
             --root-user-action=ignore --target "$TMP/site" .) >"$TMP/pip" 2>&1 &&
-       PYTHONPATH="$TMP/site" python3 -c 'import worker_client, collide_client; print(worker_client.WorkerClient, collide_client.WorkerClient)' >"$TMP/run" 2>&1
+       PYTHONPATH="$TMP/site" python3 -c 'import worker_client, collide_client; print(worker_client.WorkerClient, collide_client.CollideClient)' >"$TMP/run" 2>&1
     then ok consumer_python_two_clients_should_install_side_by_side
     else fail consumer_python_two_clients_should_install_side_by_side "install or import failed"; detail "$TMP/pip"; detail "$TMP/run"; fi
 else

@@ -52,6 +52,26 @@ components:
     ClashClient: {type: object, properties: {a: {type: string}}}
 YAML
 gen clash "$TMP/clash-in/catalogue.yaml" && labels+=(clash)
+# Types named like the package's exports (ConnectionError, Received...): the
+# target's reserved list renames them (ConnectionError_), mypy stays clean.
+cat >"$TMP/clash-in/exports.yaml" <<'YAML'
+asyncapi: 3.0.0
+info: {title: Exports, version: 1.0.0}
+channels:
+  c: {address: 'c/{id}', parameters: {id: {}}, messages: {m: {$ref: '#/components/messages/m'}}}
+operations:
+  sendM: {action: send, channel: {$ref: '#/channels/c'}}
+  receiveM: {action: receive, channel: {$ref: '#/channels/c'}}
+components:
+  messages:
+    m: {payload: {$ref: '#/components/schemas/ConnectionError'}}
+  schemas:
+    ConnectionError: {type: object, properties: {r: {$ref: '#/components/schemas/Received'}}}
+    Received: {type: object, properties: {t: {$ref: '#/components/schemas/Transport'}}}
+    Transport: {type: object, properties: {e: {$ref: '#/components/schemas/ReceiveError'}}}
+    ReceiveError: {type: string}
+YAML
+gen exports "$TMP/clash-in/exports.yaml" && labels+=(exports)
 
 # mypy --strict: every package, and each README's usage example.
 mypy_py=

@@ -1,5 +1,7 @@
-"""The catalogue's own JobResponse/JobStatus beside the client's answer types."""
-from collide_client import JobResponse, JobResponseAnswer, JobStatus, JobStatusAnswer, WorkerClient
+"""The catalogue's own JobResponse/JobStatus beside the per-operation client
+(no x-http-api: the client follows the catalogue's operations, docs/clients.md)."""
+from collide_client import CollideClient, JobResponse, JobStatus
+from collide_client.client import MemoryTransport
 
 
 def payload() -> JobResponse:
@@ -7,9 +9,7 @@ def payload() -> JobResponse:
     return {"ticket": "t-1", "status": phase}
 
 
-def answer_id(a: JobResponseAnswer, s: JobStatusAnswer) -> str:
-    return a.job_id + s.state
-
-
-client = WorkerClient("http://127.0.0.1:9")
-print(payload()["ticket"], callable(answer_id), client.base_url)
+client = CollideClient(MemoryTransport())
+client.connect()
+client.send_job_response(payload())
+print(payload()["ticket"], type(client).__name__)
