@@ -2,7 +2,7 @@
 """Drives a generated Python client package (per-operation client) against a
 broker, or the in-memory transport, and prints TAP-like lines for run.sh.
 
-    roundtrip.py LABEL PKGDIR MODULE URL [--closed URL] [--kill PID]
+    roundtrip.py LABEL PKGDIR MODULE URL [--closed URL] [--kill PID [--restart CMD]]
 
 URL is the broker (mqtt://, kafka://, ws://) or `memory` (two clients sharing
 one MemoryTransport, the user-plugged transport case). Checks, each printing
@@ -12,7 +12,8 @@ one MemoryTransport, the user-plugged transport case). Checks, each printing
   delivered, a send refusing an invalid payload and a parameter that would
   change the address, request/reply with the correlation id, a reply timing
   out, a typed error when no broker listens (--closed) and when the broker
-  goes away (--kill: the broker's pid, killed at the end).
+  goes away (--kill: the broker's pid, killed at the end), and reconnecting
+  when it is back (--restart: the command that starts it again, same port).
 """
 import importlib
 import json
@@ -26,6 +27,7 @@ label, pkgdir, module, url = sys.argv[1:5]
 opts = sys.argv[5:]
 closed = opts[opts.index("--closed") + 1] if "--closed" in opts else None
 kill = int(opts[opts.index("--kill") + 1]) if "--kill" in opts else None
+restart = opts[opts.index("--restart") + 1] if "--restart" in opts else None
 sys.path.insert(0, pkgdir)
 pkg = importlib.import_module(module)
 client_mod = importlib.import_module(module + ".client")
@@ -319,6 +321,27 @@ if kill:
             ok(n2)
         else:
             fail(n2, "on_error got %r" % (lost,))
+    if restart and first is not None and not is_ws:
+        # The broker comes back on the same port: the client reconnects (paho)
+        # and subscribes again; a message sent then is delivered.
+        import shlex
+        import subprocess
+        n3 = "client_should_reconnect_and_resubscribe_when_the_broker_is_back"
+        back = subprocess.Popen(shlex.split(restart), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        again = []
+        g._subscribe(first.address, {}, first.messages, again.append, lambda e: None)
+        payload, headers = example(first.messages[0])
+        params = params_of(first.address)
+        end = time.monotonic() + 20
+        while time.monotonic() < end and not again:
+            try:
+                g._send(first.address, params, first.messages, payload, headers, {})
+            except errors.ConnectionError:
+                pass
+            time.sleep(0.5)
+        ok(n3) if again else fail(n3, "nothing received within 20 s of the broker's restart")
+        back.terminate()
+        back.wait(5)
     try:
         threading.Thread(target=g.close, daemon=True).start()
     except Exception:  # noqa: BLE001

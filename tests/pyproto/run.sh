@@ -109,8 +109,9 @@ for l in mqtt kafka ws; do
 done
 
 closed_port=$(_free_port)
-run_broker() { # label catalogue-label python url kill-pid closed-url
-    timeout 180 "$3" "$here/roundtrip.py" "$1" "$TMP/$2" "$(pkg_of "$TMP/$2")" "$4" --kill "$5" --closed "$6" 2>"$TMP/$1.run.err" ||
+run_broker() { # label catalogue-label python url kill-pid closed-url [restart-command]
+    local more=(); [ -n "${7:-}" ] && more=(--restart "$7")
+    timeout 180 "$3" "$here/roundtrip.py" "$1" "$TMP/$2" "$(pkg_of "$TMP/$2")" "$4" --kill "$5" --closed "$6" "${more[@]}" 2>"$TMP/$1.run.err" ||
         { fail "pyproto_$1_should_run" "roundtrip.py failed"; detail "$TMP/$1.run.err"; }
 }
 # MQTT: mosquitto, paho-mqtt.
@@ -119,7 +120,8 @@ else
     for l in mqtt shared_streetlights_mqtt; do
         [ -d "$TMP/$l" ] || continue
         if mqtt_start 2>"$TMP/mqtt-start.err"; then
-            run_broker "mqtt_$l" "$l" "$py" "$MQTT_URL" "$MQTT_PID" "mqtt://127.0.0.1:$closed_port"
+            run_broker "mqtt_$l" "$l" "$py" "$MQTT_URL" "$MQTT_PID" "mqtt://127.0.0.1:$closed_port" \
+                "timeout 60 $(command -v mosquitto || echo /usr/sbin/mosquitto) -c $TMP/mosquitto.conf"
             mqtt_stop
         else skip "pyproto_mqtt_$l" "$(cat "$TMP/mqtt-start.err")"; fi
     done

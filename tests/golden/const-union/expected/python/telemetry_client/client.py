@@ -311,6 +311,7 @@ class MqttTransport:
             self._client.username_pw_set(username, password)
         if self._tls:
             self._client.tls_set()
+        self._client.reconnect_delay_set(min_delay=1, max_delay=5)  # paho reconnects; bounded back-off
         self._connected = threading.Event()
         self._lock = threading.Lock()
         self._subs: _t.List[_t.Tuple[str, OnMessage, OnError]] = []
