@@ -11,184 +11,68 @@
 
 #include <string.h>
 
-static bool streetlights_v_lightMeasuredPayload(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c);
-static bool streetlights_v_lightMeasuredPayload_id(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c);
-static bool streetlights_v_lightMeasuredPayload_sentAt(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c);
-static bool streetlights_v_turnOn_payload(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const streetlights_vcheck[])
+#define VVALS (const streetlights_vval[])
+#define VNODES (const streetlights_vnode *const[])
+#define CMP STREETLIGHTS_C_CMP
+#define MIN STREETLIGHTS_C_MIN
+#define MAX STREETLIGHTS_C_MAX
+#define STR STREETLIGHTS_VV_STR
+#define NUM STREETLIGHTS_VV_NUM
+#define JSON STREETLIGHTS_VV_JSON
+#define FMT(f) STREETLIGHTS_C_FORMAT, 0, NULL, NULL, streetlights_rt_format_##f
 
-static bool streetlights_v_lightMeasuredPayload(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= STREETLIGHTS_MAX_DEPTH)
-        return streetlights_rt_too_deep(c, p);
-    c->depth++;
-    if (!streetlights_rt_type_in(x, 64)) {
-        streetlights_rt_report_type(c, p, "expected object", x);
-        STREETLIGHTS_FAIL();
-    } else if (!streetlights_rt_int_fits(c, p, x, 64)) {
-        STREETLIGHTS_FAIL();
-    }
-    if (STREETLIGHTS_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
+static const streetlights_vnode v_lightMeasuredPayload;
+static const streetlights_vnode v_lightMeasuredPayload_id;
+static const streetlights_vnode v_lightMeasuredPayload_sentAt;
+static const streetlights_vnode v_turnOn_payload;
 
-            const streetlights_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 105:
-                if ((unsigned char)key[1] == 100 && key[2] == '\0') { /* 2 bytes */
-                    if (!streetlights_v_lightMeasuredPayload_id(m, &seg, c))
-                        STREETLIGHTS_FAIL();
-                    break;
-                }
-                break;
-            case 108:
-                if ((unsigned char)key[1] == 117 && (unsigned char)key[2] == 109 && (unsigned char)key[3] == 101 && (unsigned char)key[4] == 110 && (unsigned char)key[5] == 115 && key[6] == '\0') { /* 6 bytes */
-                    if (!streetlights_v_lightMeasuredPayload_id(m, &seg, c))
-                        STREETLIGHTS_FAIL();
-                    break;
-                }
-                break;
-            case 115:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 110 && (unsigned char)key[3] == 116 && (unsigned char)key[4] == 65 && (unsigned char)key[5] == 116 && key[6] == '\0') { /* 6 bytes */
-                    if (!streetlights_v_lightMeasuredPayload_sentAt(m, &seg, c))
-                        STREETLIGHTS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
+static const streetlights_vnode v_lightMeasuredPayload = {
+    .kind = STREETLIGHTS_VN_SCHEMA,
+    .type_mask = 64,
+    .type_expected = "expected object",
+    .members = (const streetlights_vprop[]){
+        { "id", &v_lightMeasuredPayload_id},
+        { "lumens", &v_lightMeasuredPayload_id},
+        { "sentAt", &v_lightMeasuredPayload_sentAt},
+        {NULL, NULL}},
+};
 
-static bool streetlights_v_lightMeasuredPayload_id(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= STREETLIGHTS_MAX_DEPTH)
-        return streetlights_rt_too_deep(c, p);
-    c->depth++;
-    if (!streetlights_rt_type_in(x, 4)) {
-        streetlights_rt_report_type(c, p, "expected integer", x);
-        STREETLIGHTS_FAIL();
-    } else if (!streetlights_rt_int_fits(c, p, x, 4)) {
-        STREETLIGHTS_FAIL();
-    }
-    if (STREETLIGHTS_IS_NUMBER(x)) {
-        double d = x->valuedouble;
-        if (!(d >= 0.0)) {
-            streetlights_rt_report(c, p, "must be >= 0");
-            STREETLIGHTS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
+static const streetlights_vnode v_lightMeasuredPayload_id = {
+    .kind = STREETLIGHTS_VN_SCHEMA,
+    .type_mask = 4,
+    .type_expected = "expected integer",
+    .num = VCHECKS{
+        {CMP, 0.0, "must be >= 0", ">=", NULL},
+        {0, 0, NULL, NULL, NULL}},
+};
 
-static bool streetlights_v_lightMeasuredPayload_sentAt(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= STREETLIGHTS_MAX_DEPTH)
-        return streetlights_rt_too_deep(c, p);
-    c->depth++;
-    if (!streetlights_rt_type_in(x, 16)) {
-        streetlights_rt_report_type(c, p, "expected string", x);
-        STREETLIGHTS_FAIL();
-    } else if (!streetlights_rt_int_fits(c, p, x, 16)) {
-        STREETLIGHTS_FAIL();
-    }
-    if (STREETLIGHTS_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        if (!streetlights_rt_format_date_time(s)) {
-            streetlights_rt_report(c, p, "must be a valid date-time (format)");
-            STREETLIGHTS_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
+static const streetlights_vnode v_lightMeasuredPayload_sentAt = {
+    .kind = STREETLIGHTS_VN_SCHEMA,
+    .type_mask = 16,
+    .type_expected = "expected string",
+    .str = VCHECKS{
+        { STREETLIGHTS_C_FORMAT, 0, "must be a valid date-time (format)", NULL, streetlights_rt_format_date_time},
+        {0, 0, NULL, NULL, NULL}},
+};
 
-static bool streetlights_v_turnOn_payload(const cJSON *x, const streetlights_pseg *p, streetlights_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= STREETLIGHTS_MAX_DEPTH)
-        return streetlights_rt_too_deep(c, p);
-    c->depth++;
-    if (!streetlights_rt_type_in(x, 64)) {
-        streetlights_rt_report_type(c, p, "expected object", x);
-        STREETLIGHTS_FAIL();
-    } else if (!streetlights_rt_int_fits(c, p, x, 64)) {
-        STREETLIGHTS_FAIL();
-    }
-    if (STREETLIGHTS_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
-
-            const streetlights_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 105:
-                if ((unsigned char)key[1] == 100 && key[2] == '\0') { /* 2 bytes */
-                    if (!streetlights_v_lightMeasuredPayload_id(m, &seg, c))
-                        STREETLIGHTS_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
+static const streetlights_vnode v_turnOn_payload = {
+    .kind = STREETLIGHTS_VN_SCHEMA,
+    .type_mask = 64,
+    .type_expected = "expected object",
+    .members = (const streetlights_vprop[]){
+        { "id", &v_lightMeasuredPayload_id},
+        {NULL, NULL}},
+};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
 
-bool streetlights_LightMeasuredPayload_validate(const cJSON *json, streetlights_error *err)
-{
-    streetlights_vctx c = {err, 0};
-    if (err)
-        streetlights_error_clear(err);
-    if (!json) {
-        streetlights_rt_set_error(err, STREETLIGHTS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = streetlights_rt_json_ok(&c, json) && streetlights_v_lightMeasuredPayload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = STREETLIGHTS_ERR_INVALID;
-    return ok;
-}
+bool streetlights_LightMeasuredPayload_validate(const cJSON *json, streetlights_error *err) { return streetlights_rt_validate(&v_lightMeasuredPayload, json, err); }
 
-bool streetlights_TurnOn_validate(const cJSON *json, streetlights_error *err)
-{
-    streetlights_vctx c = {err, 0};
-    if (err)
-        streetlights_error_clear(err);
-    if (!json) {
-        streetlights_rt_set_error(err, STREETLIGHTS_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = streetlights_rt_json_ok(&c, json) && streetlights_v_turnOn_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = STREETLIGHTS_ERR_INVALID;
-    return ok;
-}
+bool streetlights_TurnOn_validate(const cJSON *json, streetlights_error *err) { return streetlights_rt_validate(&v_turnOn_payload, json, err); }
 
 bool streetlights_message_validate(streetlights_message_type t, const cJSON *json, streetlights_error *err)
 {

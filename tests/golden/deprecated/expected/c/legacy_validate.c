@@ -11,280 +11,97 @@
 
 #include <string.h>
 
-static bool legacy_v_OldShape(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
-static bool legacy_v_OldShape_x(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
-static bool legacy_v_oldPing_payload(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
-static bool legacy_v_oldPing_payload_at(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
-static bool legacy_v_current_payload(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
-static bool legacy_v_current_payload_value(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
-static bool legacy_v_current_payload_legacyValue(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
-static bool legacy_v_current_payload_shape(const cJSON *x, const legacy_pseg *p, legacy_vctx *c);
+/* Short names for the node tables (internal.h). */
+#define VCHECKS (const legacy_vcheck[])
+#define VVALS (const legacy_vval[])
+#define VNODES (const legacy_vnode *const[])
+#define CMP LEGACY_C_CMP
+#define MIN LEGACY_C_MIN
+#define MAX LEGACY_C_MAX
+#define STR LEGACY_VV_STR
+#define NUM LEGACY_VV_NUM
+#define JSON LEGACY_VV_JSON
+#define FMT(f) LEGACY_C_FORMAT, 0, NULL, NULL, legacy_rt_format_##f
 
-static bool legacy_v_OldShape(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= LEGACY_MAX_DEPTH)
-        return legacy_rt_too_deep(c, p);
-    c->depth++;
-    if (!legacy_rt_type_in(x, 64)) {
-        legacy_rt_report_type(c, p, "expected object", x);
-        LEGACY_FAIL();
-    } else if (!legacy_rt_int_fits(c, p, x, 64)) {
-        LEGACY_FAIL();
-    }
-    if (LEGACY_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
+static const legacy_vnode v_OldShape;
+static const legacy_vnode v_OldShape_x;
+static const legacy_vnode v_oldPing_payload;
+static const legacy_vnode v_oldPing_payload_at;
+static const legacy_vnode v_current_payload;
+static const legacy_vnode v_current_payload_value;
+static const legacy_vnode v_current_payload_legacyValue;
+static const legacy_vnode v_current_payload_shape;
 
-            const legacy_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 120:
-                if (key[1] == '\0') { /* 1 bytes */
-                    if (!legacy_v_OldShape_x(m, &seg, c))
-                        LEGACY_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
+static const legacy_vnode v_OldShape = {
+    .kind = LEGACY_VN_SCHEMA,
+    .type_mask = 64,
+    .type_expected = "expected object",
+    .members = (const legacy_vprop[]){
+        { "x", &v_OldShape_x},
+        {NULL, NULL}},
+};
 
-static bool legacy_v_OldShape_x(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= LEGACY_MAX_DEPTH)
-        return legacy_rt_too_deep(c, p);
-    c->depth++;
-    if (!legacy_rt_type_in(x, 12)) {
-        legacy_rt_report_type(c, p, "expected number", x);
-        LEGACY_FAIL();
-    } else if (!legacy_rt_int_fits(c, p, x, 12)) {
-        LEGACY_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
+static const legacy_vnode v_OldShape_x = {
+    .kind = LEGACY_VN_SCHEMA,
+    .type_mask = 12,
+    .type_expected = "expected number",
+};
 
-static bool legacy_v_oldPing_payload(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= LEGACY_MAX_DEPTH)
-        return legacy_rt_too_deep(c, p);
-    c->depth++;
-    if (!legacy_rt_type_in(x, 64)) {
-        legacy_rt_report_type(c, p, "expected object", x);
-        LEGACY_FAIL();
-    } else if (!legacy_rt_int_fits(c, p, x, 64)) {
-        LEGACY_FAIL();
-    }
-    if (LEGACY_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
+static const legacy_vnode v_oldPing_payload = {
+    .kind = LEGACY_VN_SCHEMA,
+    .type_mask = 64,
+    .type_expected = "expected object",
+    .members = (const legacy_vprop[]){
+        { "at", &v_oldPing_payload_at},
+        {NULL, NULL}},
+};
 
-            const legacy_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 97:
-                if ((unsigned char)key[1] == 116 && key[2] == '\0') { /* 2 bytes */
-                    if (!legacy_v_oldPing_payload_at(m, &seg, c))
-                        LEGACY_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
+static const legacy_vnode v_oldPing_payload_at = {
+    .kind = LEGACY_VN_SCHEMA,
+    .type_mask = 16,
+    .type_expected = "expected string",
+    .str = VCHECKS{
+        { LEGACY_C_FORMAT, 0, "must be a valid date-time (format)", NULL, legacy_rt_format_date_time},
+        {0, 0, NULL, NULL, NULL}},
+};
 
-static bool legacy_v_oldPing_payload_at(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= LEGACY_MAX_DEPTH)
-        return legacy_rt_too_deep(c, p);
-    c->depth++;
-    if (!legacy_rt_type_in(x, 16)) {
-        legacy_rt_report_type(c, p, "expected string", x);
-        LEGACY_FAIL();
-    } else if (!legacy_rt_int_fits(c, p, x, 16)) {
-        LEGACY_FAIL();
-    }
-    if (LEGACY_IS_STRING(x)) {
-        const char *s = x->valuestring;
-        if (!legacy_rt_format_date_time(s)) {
-            legacy_rt_report(c, p, "must be a valid date-time (format)");
-            LEGACY_FAIL();
-        }
-    }
-    c->depth--;
-    return ok;
-}
+static const legacy_vnode v_current_payload = {
+    .kind = LEGACY_VN_SCHEMA,
+    .type_mask = 64,
+    .type_expected = "expected object",
+    .members = (const legacy_vprop[]){
+        { "legacyValue", &v_current_payload_legacyValue},
+        { "shape", &v_current_payload_shape},
+        { "value", &v_current_payload_value},
+        {NULL, NULL}},
+};
 
-static bool legacy_v_current_payload(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= LEGACY_MAX_DEPTH)
-        return legacy_rt_too_deep(c, p);
-    c->depth++;
-    if (!legacy_rt_type_in(x, 64)) {
-        legacy_rt_report_type(c, p, "expected object", x);
-        LEGACY_FAIL();
-    } else if (!legacy_rt_int_fits(c, p, x, 64)) {
-        LEGACY_FAIL();
-    }
-    if (LEGACY_IS_OBJECT(x)) {
-        for (const cJSON *m = x->child; m; m = m->next) {
-            const char *key = m->string ? m->string : "";
-            (void)key;
+static const legacy_vnode v_current_payload_value = {
+    .kind = LEGACY_VN_SCHEMA,
+    .type_mask = 4,
+    .type_expected = "expected integer",
+};
 
-            const legacy_pseg seg = {p, key, 0};
-            (void)seg;
-            switch ((unsigned char)key[0]) {
-            case 108:
-                if ((unsigned char)key[1] == 101 && (unsigned char)key[2] == 103 && (unsigned char)key[3] == 97 && (unsigned char)key[4] == 99 && (unsigned char)key[5] == 121 && (unsigned char)key[6] == 86 && (unsigned char)key[7] == 97 && (unsigned char)key[8] == 108 && (unsigned char)key[9] == 117 && (unsigned char)key[10] == 101 && key[11] == '\0') { /* 11 bytes */
-                    if (!legacy_v_current_payload_legacyValue(m, &seg, c))
-                        LEGACY_FAIL();
-                    break;
-                }
-                break;
-            case 115:
-                if ((unsigned char)key[1] == 104 && (unsigned char)key[2] == 97 && (unsigned char)key[3] == 112 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    if (!legacy_v_current_payload_shape(m, &seg, c))
-                        LEGACY_FAIL();
-                    break;
-                }
-                break;
-            case 118:
-                if ((unsigned char)key[1] == 97 && (unsigned char)key[2] == 108 && (unsigned char)key[3] == 117 && (unsigned char)key[4] == 101 && key[5] == '\0') { /* 5 bytes */
-                    if (!legacy_v_current_payload_value(m, &seg, c))
-                        LEGACY_FAIL();
-                    break;
-                }
-                break;
-            default:
-                break;
-            }
-        }
-    }
-    c->depth--;
-    return ok;
-}
+static const legacy_vnode v_current_payload_legacyValue = {
+    .kind = LEGACY_VN_SCHEMA,
+    .type_mask = 16,
+    .type_expected = "expected string",
+};
 
-static bool legacy_v_current_payload_value(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= LEGACY_MAX_DEPTH)
-        return legacy_rt_too_deep(c, p);
-    c->depth++;
-    if (!legacy_rt_type_in(x, 4)) {
-        legacy_rt_report_type(c, p, "expected integer", x);
-        LEGACY_FAIL();
-    } else if (!legacy_rt_int_fits(c, p, x, 4)) {
-        LEGACY_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool legacy_v_current_payload_legacyValue(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
-{
-    bool ok = true;
-    (void)x;
-    (void)p;
-    if (c->depth >= LEGACY_MAX_DEPTH)
-        return legacy_rt_too_deep(c, p);
-    c->depth++;
-    if (!legacy_rt_type_in(x, 16)) {
-        legacy_rt_report_type(c, p, "expected string", x);
-        LEGACY_FAIL();
-    } else if (!legacy_rt_int_fits(c, p, x, 16)) {
-        LEGACY_FAIL();
-    }
-    c->depth--;
-    return ok;
-}
-
-static bool legacy_v_current_payload_shape(const cJSON *x, const legacy_pseg *p, legacy_vctx *c)
-{
-    if (c->depth >= LEGACY_MAX_DEPTH)
-        return legacy_rt_too_deep(c, p);
-    c->depth++;
-    bool r = legacy_v_OldShape(x, p, c);
-    c->depth--;
-    return r;
-}
+static const legacy_vnode v_current_payload_shape = {
+    .kind = LEGACY_VN_REF,
+    .ref = &v_OldShape,
+};
 
 /* ---- union options --------------------------------------------------------- */
 
 /* ---- public validators ---------------------------------------------------- */
 
-bool legacy_OldShape_validate(const cJSON *json, legacy_error *err)
-{
-    legacy_vctx c = {err, 0};
-    if (err)
-        legacy_error_clear(err);
-    if (!json) {
-        legacy_rt_set_error(err, LEGACY_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = legacy_rt_json_ok(&c, json) && legacy_v_OldShape(json, NULL, &c);
-    if (!ok && err)
-        err->kind = LEGACY_ERR_INVALID;
-    return ok;
-}
+bool legacy_OldShape_validate(const cJSON *json, legacy_error *err) { return legacy_rt_validate(&v_OldShape, json, err); }
 
-bool legacy_OldPing_validate(const cJSON *json, legacy_error *err)
-{
-    legacy_vctx c = {err, 0};
-    if (err)
-        legacy_error_clear(err);
-    if (!json) {
-        legacy_rt_set_error(err, LEGACY_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = legacy_rt_json_ok(&c, json) && legacy_v_oldPing_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = LEGACY_ERR_INVALID;
-    return ok;
-}
+bool legacy_OldPing_validate(const cJSON *json, legacy_error *err) { return legacy_rt_validate(&v_oldPing_payload, json, err); }
 
-bool legacy_Current_validate(const cJSON *json, legacy_error *err)
-{
-    legacy_vctx c = {err, 0};
-    if (err)
-        legacy_error_clear(err);
-    if (!json) {
-        legacy_rt_set_error(err, LEGACY_ERR_INVALID, 0, "no value");
-        return false;
-    }
-    bool ok = legacy_rt_json_ok(&c, json) && legacy_v_current_payload(json, NULL, &c);
-    if (!ok && err)
-        err->kind = LEGACY_ERR_INVALID;
-    return ok;
-}
+bool legacy_Current_validate(const cJSON *json, legacy_error *err) { return legacy_rt_validate(&v_current_payload, json, err); }
 
 bool legacy_message_validate(legacy_message_type t, const cJSON *json, legacy_error *err)
 {
